@@ -1,0 +1,74 @@
+/**
+ * The trace store contract. SQLite and PostgreSQL implement it; one conformance suite
+ * (`tests/store/conformance.ts`) runs against both.
+ */
+import type { Trace } from "../traces/trace.ts";
+
+/** Tenant scope applied to every read. Absent means "all tenants" (team mode off). */
+export interface TenantScope {
+  org_id: string;
+  workspace_id: string;
+}
+
+export interface TraceFilter {
+  provider?: string;
+  model?: string;
+  /** HTTP status sent to the client. */
+  status?: number;
+  api_key_hash?: string;
+  /** Inclusive bounds on `timestamp`, RFC 3339 UTC. */
+  from?: string;
+  to?: string;
+  trace_group_id?: string;
+  thread_id?: string;
+  run_id?: string;
+  /** Bounds on `total_tokens` (traces with unknown usage never match a token bound). */
+  min_tokens?: number;
+  max_tokens?: number;
+  scope?: TenantScope;
+}
+
+export interface TraceListQuery extends TraceFilter {
+  limit: number;
+  /** Opaque, from a previous page's `next_cursor`. */
+  cursor?: string;
+}
+
+/** A list item: the trace without headers, bodies and metadata. */
+export type TraceSummary = Omit<
+  Trace,
+  "request_headers" | "response_headers" | "request_body" | "response_body" | "metadata"
+>;
+
+export interface TracePage {
+  items: TraceSummary[];
+  next_cursor: string | null;
+}
+
+export interface StoreStats {
+  driver: "sqlite" | "postgres";
+  /** Size of the database files on disk, when the store can tell. */
+  db_size_bytes: number | null;
+}
+
+export interface TraceStore {
+  readonly driver: "sqlite" | "postgres";
+  /** Writes all traces in one transaction; an id already stored is left as it is (idempotent). */
+  writeBatch(traces: readonly Trace[]): Promise<void>;
+  listTraces(query: TraceListQuery): Promise<TracePage>;
+  /** Null when missing or outside `scope`, so the caller cannot tell the two apart. */
+  getTrace(id: string, scope?: TenantScope): Promise<Trace | null>;
+  countTraces(filter?: TraceFilter): Promise<number>;
+  stats(): Promise<StoreStats>;
+  close(): Promise<void>;
+}
+
+/** A cursor that does not decode, raised by `listTraces`; the API answers 400. */
+export class InvalidCursorError extends Error {
+  constructor(reason: string) {
+    super(
+      `cursor is invalid (${reason}); pass the next_cursor value from the previous page unchanged`,
+    );
+    this.name = "InvalidCursorError";
+  }
+}

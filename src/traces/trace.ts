@@ -1,0 +1,97 @@
+/**
+ * The trace: one record per proxied request. Field names are the API's snake_case JSON names and
+ * the storage column names, so a trace reads the same in the database, the API and an export.
+ */
+
+/**
+ * - `exact`: the provider reported usage and we read it.
+ * - `unknown`: usage was expected but is not known (stream cut, upstream omitted it, unparsable).
+ *   Tokens and cost are then null, never a partial count presented as complete.
+ * - `none`: the exchange carries no usage (model lists, upstream errors, non-LLM paths).
+ */
+export type UsageStatus = "exact" | "unknown" | "none";
+
+/**
+ * - `priced`: cost computed from the price table.
+ * - `unpriced`: usage known but the model has no price; cost null.
+ * - `unknown_usage`: usage unknown, so cost is unknown; cost null.
+ * - `none`: nothing billable happened; cost null.
+ */
+export type CostStatus = "priced" | "unpriced" | "unknown_usage" | "none";
+
+/** Why a request did not end as a normal, complete upstream exchange. */
+export type TraceErrorCode =
+  | "upstream_unreachable"
+  | "upstream_timeout"
+  | "upstream_idle_timeout"
+  | "upstream_truncated"
+  | "upstream_redirect"
+  | "client_aborted"
+  | "request_too_large"
+  | "bad_request"
+  | "shutdown"
+  | "internal_error";
+
+/**
+ * Token counts in one meaning for every provider:
+ * - `input_tokens`: every input token the model processed, cached and cache-written included
+ *   (OpenAI `prompt_tokens`; Anthropic `input_tokens + cache_read + cache_creation`).
+ * - `cached_input_tokens`, `cache_write_tokens`: the parts of `input_tokens` read from or written
+ *   to the prompt cache.
+ * - `output_tokens`: every generated token, reasoning included; `reasoning_tokens` is that part.
+ */
+export interface Usage {
+  input_tokens: number;
+  output_tokens: number;
+  total_tokens: number;
+  cached_input_tokens: number;
+  cache_write_tokens: number;
+  reasoning_tokens: number;
+}
+
+export type HeaderMap = Record<string, string[]>;
+
+export interface Trace {
+  id: string;
+  trace_group_id: string | null;
+  org_id: string;
+  workspace_id: string;
+  gateway_key_id: string | null;
+  /** RFC 3339 UTC, when the request arrived. */
+  timestamp: string;
+  /** RFC 3339 UTC, when the trace was built (the end of the exchange). */
+  created_at: string;
+  provider: string;
+  model: string;
+  request_method: string;
+  /** The gateway path, prefix included, without the query. */
+  request_path: string;
+  request_headers: HeaderMap;
+  request_body: string | null;
+  request_body_truncated: boolean;
+  response_status: number;
+  response_headers: HeaderMap;
+  response_body: string | null;
+  response_body_truncated: boolean;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  total_tokens: number | null;
+  cached_input_tokens: number | null;
+  cache_write_tokens: number | null;
+  reasoning_tokens: number | null;
+  usage_status: UsageStatus;
+  latency_ms: number;
+  time_to_first_token_ms: number | null;
+  time_to_first_token_us: number | null;
+  api_key_hash: string | null;
+  api_key_last4: string | null;
+  estimated_cost_usd: number | null;
+  cost_status: CostStatus;
+  streaming: boolean;
+  error_code: TraceErrorCode | null;
+  client_aborted: boolean;
+  correlation_id: string;
+  request_bytes: number;
+  response_bytes: number;
+  metadata: Record<string, unknown>;
+}
