@@ -1,0 +1,144 @@
+/**
+ * The state of one proxied request, from arrival to the last byte, and the single place that
+ * turns it into a trace. `finish` runs exactly once whatever ends the exchange: completion,
+ * a client abort, an upstream failure, a timeout or shutdown.
+ */
+import type { ProviderAdapter, UsageParser, UsageReport } from "../providers/types.ts";
+import type { ResolvedProvider } from "../config/resolve.ts";
+import {
+  buildTrace,
+  type CostStatus,
+  type Fingerprinter,
+  type Lineage,
+  newTraceId,
+  providerKeyFrom,
+  type Tenant,
+  type Trace,
+  type TraceErrorCode,
+} from "../traces/mod.ts";
+import type { UpstreamBase } from "./path.ts";
+import { BodyCapture } from "./tap.ts";
+
+export interface ProxyRoute {
+  provider: ResolvedProvider;
+  adapter: ProviderAdapter;
+  base: UpstreamBase;
+  cost(model: string | null, report: UsageReport): {
+    estimated_cost_usd: number | null;
+    cost_status: CostStatus;
+  };
+}
+
+export interface ExchangeContext {
+  now(): number;
+  monotonic(): number;
+  fingerprint: Fingerprinter;
+  redactHeaders: ReadonlySet<string>;
+  captureBodies: boolean;
+  bodyMaxSize: number;
+  record(trace: Trace): void;
+}
+
+const noUsage: UsageReport = { model: null, usage: null, status: "none", parseErrors: 0 };
+const decoder = new TextDecoder();
+
+export class Exchange {
+  readonly id = newTraceId();
+  readonly startedAt: number;
+  readonly t0: number;
+  status = 0;
+  responseHeaders: Headers | null = null;
+  requestBody: Uint8Array<ArrayBuffer> | null = null;
+  requestModel: string | null = null;
+  streaming = false;
+  parser: UsageParser | null = null;
+  capture: BodyCapture | null = null;
+  firstByte: number | null = null;
+  responseBytes = 0;
+  chunks = 0;
+  errorCode: TraceErrorCode | null = null;
+  /** Set when the client is gone; the upstream must be aborted. */
+  readonly abort = new AbortController();
+  #finished = false;
+
+  constructor(
+    private readonly ctx: ExchangeContext,
+    readonly route: ProxyRoute,
+    readonly req: Request,
+    readonly path: string,
+    readonly correlationId: string,
+    readonly lineage: Lineage,
+    readonly tenant: Tenant,
+  ) {
+    this.startedAt = ctx.now();
+    this.t0 = ctx.monotonic();
+  }
+
+  get finished(): boolean {
+    return this.#finished;
+  }
+
+  startCapture(): void {
+    if (this.ctx.captureBodies) this.capture = new BodyCapture(this.ctx.bodyMaxSize);
+  }
+
+  onChunk(chunk: Uint8Array): void {
+    if (this.firstByte === null) this.firstByte = this.ctx.monotonic() - this.t0;
+    this.responseBytes += chunk.byteLength;
+    this.chunks++;
+    this.parser?.push(chunk);
+    this.capture?.add(chunk);
+  }
+
+  /** Builds and records the trace; later calls do nothing. */
+  finish(complete: boolean): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    const report = this.parser?.finish(complete) ?? noUsage;
+    const rawKey = providerKeyFrom(this.req.headers);
+    const key = rawKey === null ? null : this.ctx.fingerprint(rawKey);
+    const model = report.model ?? this.requestModel;
+    this.ctx.record(buildTrace({
+      id: this.id,
+      startedAt: this.startedAt,
+      endedAt: this.ctx.now(),
+      latencyMs: this.ctx.monotonic() - this.t0,
+      firstByteMs: this.firstByte,
+      provider: this.route.provider.id,
+      requestModel: this.requestModel,
+      method: this.req.method,
+      path: this.path,
+      requestHeaders: this.req.headers,
+      responseHeaders: this.responseHeaders,
+      status: this.status,
+      requestBody: this.#storedRequestBody(rawKey),
+      responseBody: this.capture === null
+        ? null
+        : { text: scrub(this.capture.text(), rawKey), truncated: this.capture.truncated },
+      report,
+      cost: this.route.cost(model, report),
+      key,
+      streaming: this.streaming,
+      errorCode: this.errorCode,
+      correlationId: this.correlationId,
+      lineage: this.lineage,
+      tenant: this.tenant,
+      requestBytes: this.requestBody?.byteLength ?? 0,
+      responseBytes: this.responseBytes,
+      streamChunks: this.chunks,
+    }, this.ctx.redactHeaders));
+  }
+
+  #storedRequestBody(rawKey: string | null): { text: string; truncated: boolean } | null {
+    if (!this.ctx.captureBodies || this.requestBody === null) return null;
+    const max = this.ctx.bodyMaxSize;
+    const truncated = this.requestBody.byteLength > max;
+    const bytes = truncated ? this.requestBody.subarray(0, max) : this.requestBody;
+    return { text: scrub(decoder.decode(bytes), rawKey), truncated };
+  }
+}
+
+/** Upstream error bodies sometimes echo the credential; it must never reach storage. */
+function scrub(text: string, rawKey: string | null): string {
+  return rawKey !== null && rawKey.length >= 8 ? text.replaceAll(rawKey, "[REDACTED]") : text;
+}

@@ -1,0 +1,81 @@
+/**
+ * Which headers cross the gateway. End-to-end headers pass unchanged both ways; hop-by-hop
+ * headers (RFC 9110 7.6.1), and any header a `Connection` header names, stop here. The gateway
+ * key never reaches the upstream.
+ */
+
+const hopByHop = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "proxy-connection",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+]);
+
+/**
+ * Request headers the gateway sets itself: `host` comes from the upstream URL, `content-length`
+ * from the body actually sent, and `accept-encoding` is left to the runtime so that it can
+ * decompress what it asked for (usage must be readable; the client gets identical content).
+ */
+const recomputedRequest = new Set(["host", "content-length", "accept-encoding"]);
+
+function connectionListed(headers: Headers): Set<string> | null {
+  const c = headers.get("connection");
+  if (c === null) return null;
+  return new Set(c.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean));
+}
+
+export interface RequestHeaderOptions {
+  /** Lower-case name of the gateway key header, stripped whatever the auth mode. */
+  gatewayKeyHeader: string;
+  correlationId: string;
+}
+
+export function upstreamRequestHeaders(incoming: Headers, opts: RequestHeaderOptions): Headers {
+  const listed = connectionListed(incoming);
+  const out = new Headers();
+  for (const [name, value] of incoming) {
+    if (hopByHop.has(name) || recomputedRequest.has(name) || name === opts.gatewayKeyHeader) {
+      continue;
+    }
+    if (listed?.has(name)) continue;
+    out.append(name, value);
+  }
+  // Set after copying, so a client cannot strip it by naming it in `Connection`.
+  out.set("x-ongoingai-correlation-id", opts.correlationId);
+  return out;
+}
+
+/**
+ * Response headers for the client. `decompressed` is true when the runtime already decoded a
+ * gzip/br body: the encoding and the compressed length no longer describe the bytes we send.
+ */
+export function clientResponseHeaders(
+  upstream: Headers,
+  correlationId: string,
+  opts: { decompressed: boolean; bodyRewritten: boolean },
+): Headers {
+  const listed = connectionListed(upstream);
+  const out = new Headers();
+  for (const [name, value] of upstream) {
+    if (hopByHop.has(name) || listed?.has(name)) continue;
+    if ((opts.decompressed || opts.bodyRewritten) && name === "content-length") continue;
+    if (opts.decompressed && name === "content-encoding") continue;
+    if (name === "set-cookie") continue; // appended below: `for of` joins them otherwise
+    out.append(name, value);
+  }
+  for (const cookie of upstream.getSetCookie()) out.append("set-cookie", cookie);
+  out.set("x-ongoingai-correlation-id", correlationId);
+  return out;
+}
+
+/** Encodings the runtime's fetch decodes on its own (it advertises exactly these). */
+export function runtimeDecodes(contentEncoding: string | null): boolean {
+  if (contentEncoding === null) return false;
+  const e = contentEncoding.trim().toLowerCase();
+  return e === "gzip" || e === "br";
+}

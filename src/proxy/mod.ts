@@ -1,0 +1,16 @@
+/**
+ * The proxy: path checks and provider matching, header rules, the streaming tap, upstream
+ * timeouts, and the forwarder that ties them into one request/response exchange.
+ */
+export { abortAll, createForwarder, type ForwardInput, type ProxyOptions } from "./forward.ts";
+export { Exchange, type ExchangeContext, type ProxyRoute } from "./exchange.ts";
+export { correlationIdFrom, newCorrelationId } from "./correlation.ts";
+export {
+  hasPathPrefix,
+  matchProvider,
+  parseTarget,
+  type RequestTarget,
+  type UpstreamBase,
+  upstreamBase,
+} from "./path.ts";
+export type { TimeoutLimits } from "./timer.ts";

@@ -1,0 +1,83 @@
+/**
+ * Request-target checks and upstream URL building. Routing uses the raw path as the client sent
+ * it, never a normalised one: `/openai/../anthropic` must not silently become `/anthropic`, and
+ * `new URL(suffix, base)` is never used because `//evil.com/x` would escape to another host.
+ */
+import type { ResolvedProvider } from "../config/resolve.ts";
+import { GatewayError } from "../server/errors.ts";
+
+export interface RequestTarget {
+  /** Raw path as sent, e.g. `/openai/v1/chat/completions`. */
+  path: string;
+  /** Raw query including `?`, or "". */
+  search: string;
+}
+
+// Dot segments (also percent-encoded), encoded or back slashes, and empty segments.
+const unsafePath = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)|%2f|%5c|\\|\/\//i;
+
+/** Splits `req.url` without normalising it. Throws `invalid_path` for anything ambiguous. */
+export function parseTarget(url: string, hostHeader: string | null): RequestTarget {
+  const schemeEnd = url.indexOf("://");
+  const pathStart = url.indexOf("/", schemeEnd + 3);
+  const authority = url.slice(schemeEnd + 3, pathStart === -1 ? url.length : pathStart);
+  // Absolute-form request targets show up as a URL whose authority is not the Host header.
+  if (hostHeader !== null && authority.toLowerCase() !== hostHeader.toLowerCase()) {
+    throw new GatewayError(
+      "invalid_path",
+      "absolute-form request targets are not accepted; send the path only (for example POST /openai/v1/chat/completions)",
+    );
+  }
+  if (pathStart === -1) return { path: "/", search: "" };
+  const hash = url.indexOf("#", pathStart);
+  const end = hash === -1 ? url.length : hash;
+  const q = url.indexOf("?", pathStart);
+  const path = url.slice(pathStart, q === -1 || q > end ? end : q);
+  const search = q === -1 || q > end ? "" : url.slice(q, end);
+  if (unsafePath.test(path)) {
+    throw new GatewayError(
+      "invalid_path",
+      `the path ${
+        JSON.stringify(path.slice(0, 200))
+      } contains dot segments, encoded slashes or empty segments; send a plain path such as /openai/v1/chat/completions`,
+    );
+  }
+  return { path, search };
+}
+
+/** True when `path` is `prefix` itself or below it on a segment boundary. */
+export function hasPathPrefix(path: string, prefix: string): boolean {
+  return path === prefix || (path.startsWith(prefix) && path.charCodeAt(prefix.length) === 47);
+}
+
+/** Providers are ordered longest prefix first, so the first match is the most specific. */
+export function matchProvider(
+  providers: readonly ResolvedProvider[],
+  path: string,
+): ResolvedProvider | null {
+  for (const p of providers) if (hasPathPrefix(path, p.prefix)) return p;
+  return null;
+}
+
+/** Precomputed per provider: the upstream origin and base path without a trailing slash. */
+export interface UpstreamBase {
+  origin: string;
+  basePath: string;
+}
+
+export function upstreamBase(upstream: string): UpstreamBase {
+  const u = new URL(upstream);
+  return { origin: u.origin, basePath: u.pathname.replace(/\/+$/, "") };
+}
+
+/** `https://api.openai.com` + `/openai/v1/x?y` with prefix `/openai` -> `https://api.openai.com/v1/x?y`. */
+export function upstreamUrl(base: UpstreamBase, prefix: string, target: RequestTarget): string {
+  const rest = target.path.slice(prefix.length);
+  return base.origin + base.basePath + (rest === "" && base.basePath === "" ? "/" : rest) +
+    target.search;
+}
+
+/** The upstream-relative path adapters see, e.g. `/v1/chat/completions`. */
+export function upstreamPath(prefix: string, path: string): string {
+  return path.slice(prefix.length) || "/";
+}

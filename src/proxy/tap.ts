@@ -1,0 +1,89 @@
+/**
+ * The response tap: the client's body is a pull stream over the upstream body. Every chunk is
+ * handed to the client at once and unchanged, and shown to the sink (usage parser, capture,
+ * counters) on the side. Pull-based, so a slow client slows the upstream read instead of
+ * growing a buffer, and `cancel` tells us the client went away. Never `tee()`: its slow branch
+ * buffers without bound.
+ */
+
+export type TapOutcome =
+  | { kind: "complete" }
+  | { kind: "client_aborted" }
+  | { kind: "upstream_error"; error: unknown };
+
+export interface TapSink {
+  /** Called with each chunk before the client gets it; must not throw. */
+  chunk(chunk: Uint8Array): void;
+  /** Called exactly once, when the body ends for whatever reason. */
+  end(outcome: TapOutcome): void;
+}
+
+export function tapStream(
+  source: ReadableStream<Uint8Array>,
+  sink: TapSink,
+): ReadableStream<Uint8Array> {
+  const reader = source.getReader();
+  let ended = false;
+  const end = (outcome: TapOutcome) => {
+    if (ended) return;
+    ended = true;
+    sink.end(outcome);
+  };
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let result: ReadableStreamReadResult<Uint8Array>;
+      try {
+        result = await reader.read();
+      } catch (error) {
+        end({ kind: "upstream_error", error });
+        // Erroring (not closing) the client stream is what makes a cut upstream visible as a
+        // broken response instead of a clean, silently shortened one.
+        controller.error(error);
+        return;
+      }
+      if (result.done) {
+        end({ kind: "complete" });
+        controller.close();
+        return;
+      }
+      sink.chunk(result.value);
+      controller.enqueue(result.value);
+    },
+    cancel(reason) {
+      end({ kind: "client_aborted" });
+      return reader.cancel(reason).catch(() => {});
+    },
+  }, { highWaterMark: 0 });
+}
+
+/** Keeps the first `max` bytes of a body for storage; the client always gets everything. */
+export class BodyCapture {
+  #chunks: Uint8Array[] = [];
+  #size = 0;
+  truncated = false;
+  constructor(readonly max: number) {}
+
+  add(chunk: Uint8Array): void {
+    if (this.#size >= this.max) {
+      if (chunk.byteLength > 0) this.truncated = true;
+      return;
+    }
+    const room = this.max - this.#size;
+    if (chunk.byteLength > room) {
+      this.#chunks.push(chunk.slice(0, room));
+      this.#size = this.max;
+      this.truncated = true;
+    } else {
+      // Copy: the runtime may reuse the chunk's buffer after we hand it on.
+      this.#chunks.push(chunk.slice());
+      this.#size += chunk.byteLength;
+    }
+  }
+
+  text(): string {
+    const decoder = new TextDecoder();
+    let out = "";
+    for (const c of this.#chunks) out += decoder.decode(c, { stream: true });
+    return out + decoder.decode();
+  }
+}

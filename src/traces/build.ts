@@ -1,0 +1,146 @@
+/**
+ * Turns what the proxy observed about one exchange into a trace. Pure: no clock, no I/O, so the
+ * rules (unknown usage stays null, credentials never stored) are tested as a table.
+ */
+import type { UsageReport } from "../providers/types.ts";
+import type { CostStatus, HeaderMap, Trace, TraceErrorCode } from "./trace.ts";
+import type { KeyFingerprint } from "./fingerprint.ts";
+
+export interface Lineage {
+  group_id: string | null;
+  thread_id: string | null;
+  run_id: string | null;
+  parent_checkpoint_id: string | null;
+  checkpoint_seq: number | null;
+}
+
+export interface Tenant {
+  org_id: string;
+  workspace_id: string;
+  gateway_key_id: string | null;
+}
+
+export interface ExchangeFacts {
+  id: string;
+  startedAt: number;
+  endedAt: number;
+  /** Monotonic durations, ms with fractions. */
+  latencyMs: number;
+  firstByteMs: number | null;
+  provider: string;
+  requestModel: string | null;
+  method: string;
+  path: string;
+  requestHeaders: Headers;
+  responseHeaders: Headers | null;
+  status: number;
+  requestBody: { text: string; truncated: boolean } | null;
+  responseBody: { text: string; truncated: boolean } | null;
+  report: UsageReport;
+  cost: { estimated_cost_usd: number | null; cost_status: CostStatus };
+  key: KeyFingerprint | null;
+  streaming: boolean;
+  errorCode: TraceErrorCode | null;
+  correlationId: string;
+  lineage: Lineage;
+  tenant: Tenant;
+  requestBytes: number;
+  responseBytes: number;
+  streamChunks: number;
+}
+
+/** Header names whose values are replaced before storage (lower case). */
+export const credentialHeaders: ReadonlySet<string> = new Set([
+  "authorization",
+  "proxy-authorization",
+  "cookie",
+  "set-cookie",
+  "x-api-key",
+  "api-key",
+  "x-goog-api-key",
+  "x-ongoingai-gateway-key",
+]);
+
+export function storedHeaders(headers: Headers | null, redact: ReadonlySet<string>): HeaderMap {
+  const out: HeaderMap = {};
+  if (headers === null) return out;
+  for (const [name, value] of headers) {
+    if (name === "set-cookie") continue;
+    out[name] = [redact.has(name) ? "[REDACTED]" : value];
+  }
+  const cookies = headers.getSetCookie();
+  if (cookies.length > 0) out["set-cookie"] = cookies.map(() => "[REDACTED]");
+  return out;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function buildTrace(f: ExchangeFacts, redactHeaders: ReadonlySet<string>): Trace {
+  const usage = f.report.status === "exact" ? f.report.usage : null;
+  const ttftUs = f.streaming && f.firstByteMs !== null ? Math.round(f.firstByteMs * 1000) : null;
+  const metadata: Record<string, unknown> = {
+    streaming: f.streaming,
+    stream_chunks: f.streamChunks,
+    lineage_checkpoint_id: f.id,
+    lineage_immutable: true,
+    correlation_id: f.correlationId,
+  };
+  const l = f.lineage;
+  if (l.group_id !== null) metadata.lineage_group_id = l.group_id;
+  if (l.thread_id !== null) metadata.lineage_thread_id = l.thread_id;
+  if (l.run_id !== null) metadata.lineage_run_id = l.run_id;
+  if (l.parent_checkpoint_id !== null) {
+    metadata.lineage_parent_checkpoint_id = l.parent_checkpoint_id;
+  }
+  if (l.checkpoint_seq !== null) metadata.lineage_checkpoint_seq = l.checkpoint_seq;
+  if (f.report.parseErrors > 0) metadata.usage_parse_errors = f.report.parseErrors;
+  if (f.key?.last4) metadata.api_key_last4 = f.key.last4;
+  if (f.tenant.gateway_key_id !== null) metadata.gateway_key_id = f.tenant.gateway_key_id;
+
+  return {
+    id: f.id,
+    trace_group_id: l.group_id,
+    org_id: f.tenant.org_id,
+    workspace_id: f.tenant.workspace_id,
+    gateway_key_id: f.tenant.gateway_key_id,
+    timestamp: iso(f.startedAt),
+    created_at: iso(f.endedAt),
+    provider: f.provider,
+    model: f.report.model ?? f.requestModel ?? "unknown",
+    request_method: f.method,
+    request_path: f.path,
+    request_headers: storedHeaders(f.requestHeaders, redactHeaders),
+    request_body: f.requestBody?.text ?? null,
+    request_body_truncated: f.requestBody?.truncated ?? false,
+    response_status: f.status,
+    response_headers: storedHeaders(f.responseHeaders, redactHeaders),
+    response_body: f.responseBody?.text ?? null,
+    response_body_truncated: f.responseBody?.truncated ?? false,
+    input_tokens: usage?.input_tokens ?? null,
+    output_tokens: usage?.output_tokens ?? null,
+    total_tokens: usage?.total_tokens ?? null,
+    cached_input_tokens: usage?.cached_input_tokens ?? null,
+    cache_write_tokens: usage?.cache_write_tokens ?? null,
+    reasoning_tokens: usage?.reasoning_tokens ?? null,
+    usage_status: usage === null && f.report.status === "exact" ? "unknown" : f.report.status,
+    latency_ms: Math.round(f.latencyMs),
+    time_to_first_token_ms: ttftUs === null ? null : Math.ceil(ttftUs / 1000),
+    time_to_first_token_us: ttftUs,
+    api_key_hash: f.key?.hash ?? null,
+    api_key_last4: f.key?.last4 ?? null,
+    estimated_cost_usd: f.cost.estimated_cost_usd,
+    cost_status: f.cost.cost_status,
+    streaming: f.streaming,
+    error_code: f.errorCode,
+    client_aborted: f.errorCode === "client_aborted",
+    correlation_id: f.correlationId,
+    request_bytes: f.requestBytes,
+    response_bytes: f.responseBytes,
+    metadata,
+  };
+}
+
+/** Trace ids: 32 lower-case hex characters (122 random bits), as the original. */
+export function newTraceId(): string {
+  return crypto.randomUUID().replaceAll("-", "");
+}

@@ -1,0 +1,21 @@
+/**
+ * Traces: the record kept for every proxied request, how it is built from an exchange, the
+ * provider-key fingerprint, and the bounded writer that stores traces off the request path.
+ */
+export type { CostStatus, HeaderMap, Trace, TraceErrorCode, Usage, UsageStatus } from "./trace.ts";
+export {
+  buildTrace,
+  credentialHeaders,
+  type ExchangeFacts,
+  type Lineage,
+  newTraceId,
+  storedHeaders,
+  type Tenant,
+} from "./build.ts";
+export {
+  createFingerprinter,
+  type Fingerprinter,
+  type KeyFingerprint,
+  loadOrCreateSecret,
+  providerKeyFrom,
+} from "./fingerprint.ts";
