@@ -1,0 +1,20 @@
+/**
+ * Trace storage: the `TraceStore` contract, the SQLite implementation, the factory that picks a
+ * store from config, and the cursor and timestamp forms every store shares.
+ */
+export type {
+  StoreStats,
+  TenantScope,
+  TraceFilter,
+  TraceListQuery,
+  TracePage,
+  TraceStore,
+  TraceSummary,
+} from "./types.ts";
+export { InvalidCursorError } from "./types.ts";
+export { openStore, type OpenStoreOptions, type StorageConfig } from "./open_store.ts";
+export { openSqliteStore, type SqliteStoreOptions } from "./sqlite_store.ts";
+export { type BusyRetryOptions, isSqliteBusy } from "./sqlite_busy.ts";
+export { type Migration, sqliteMigrations } from "./sqlite_migrations.ts";
+export { type CursorKey, decodeCursor, encodeCursor } from "./cursor.ts";
+export { parseTimestamp, storedTimestampPattern } from "./timestamps.ts";

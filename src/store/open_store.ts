@@ -1,0 +1,39 @@
+/**
+ * Storage factory: picks the trace store from `storage.driver`. PostgreSQL plugs in here.
+ */
+import { isAbsolute, join } from "node:path";
+import type { GatewayConfig } from "../config/resolve.ts";
+import type { TraceStore } from "./types.ts";
+import { openSqliteStore } from "./sqlite_store.ts";
+
+export type StorageConfig = GatewayConfig["storage"];
+
+export interface OpenStoreOptions {
+  /** Base for a relative `storage.path`; default the process working directory. */
+  cwd?: string;
+}
+
+type StoreOpener = (config: StorageConfig, options: OpenStoreOptions) => Promise<TraceStore>;
+
+const openers: Record<StorageConfig["driver"], StoreOpener> = {
+  sqlite: (config, options) => {
+    const path = config.path === ":memory:" || isAbsolute(config.path)
+      ? config.path
+      : join(options.cwd ?? Deno.cwd(), config.path);
+    return openSqliteStore({ path });
+  },
+  postgres: () =>
+    Promise.reject(
+      new Error(
+        'storage.driver "postgres" is not supported by this build yet; use "sqlite" (the default)',
+      ),
+    ),
+};
+
+/** Opens (creating and migrating when needed) the store the config names. */
+export function openStore(
+  config: StorageConfig,
+  options: OpenStoreOptions = {},
+): Promise<TraceStore> {
+  return openers[config.driver](config, options);
+}

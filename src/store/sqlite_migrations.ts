@@ -1,0 +1,53 @@
+/**
+ * SQLite schema migrations. The SQL files are imported as text so they are embedded in the bundle
+ * and the compiled binary: nothing is read from the project directory at run time.
+ */
+import type { DatabaseSync } from "node:sqlite";
+import init from "../../migrations/sqlite/001_init.sql" with { type: "text" };
+
+export interface Migration {
+  /** Recorded in `schema_migrations`; `sqlite/NNN_name.sql`, as the original recorded them. */
+  name: string;
+  sql: string;
+}
+
+/** In apply order. A new file in migrations/sqlite/ must be added here (a test checks it). */
+export const sqliteMigrations: readonly Migration[] = [
+  { name: "sqlite/001_init.sql", sql: init },
+];
+
+/**
+ * Applies every migration not yet recorded, each in its own `BEGIN IMMEDIATE` transaction with
+ * its `schema_migrations` row, so two processes starting at once cannot both apply one, and a
+ * failed migration leaves no half-applied schema. Returns the names applied now.
+ */
+export function applySqliteMigrations(
+  db: DatabaseSync,
+  migrations: readonly Migration[] = sqliteMigrations,
+  now: () => Date = () => new Date(),
+): string[] {
+  db.exec(
+    "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT NOT NULL PRIMARY KEY, applied_at TEXT NOT NULL)",
+  );
+  const isApplied = db.prepare("SELECT 1 AS applied FROM schema_migrations WHERE name = ?");
+  const record = db.prepare("INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)");
+  const applied: string[] = [];
+  for (const migration of migrations) {
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      if (isApplied.get(migration.name) === undefined) {
+        db.exec(migration.sql);
+        record.run(migration.name, now().toISOString());
+        applied.push(migration.name);
+      }
+      db.exec("COMMIT");
+    } catch (err) {
+      if (db.isTransaction) db.exec("ROLLBACK");
+      throw new Error(
+        `applying migration ${migration.name} failed: ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
+  }
+  return applied;
+}

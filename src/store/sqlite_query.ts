@@ -1,0 +1,76 @@
+/**
+ * WHERE clauses for trace filters. Every SQL fragment comes from the fixed table below and every
+ * value is a bound parameter; the only thing that varies is which fragments are present.
+ */
+import type { TraceFilter } from "./types.ts";
+import { parseTimestamp } from "./timestamps.ts";
+import type { CursorKey } from "./cursor.ts";
+import type { SqlValue } from "./trace_columns.ts";
+
+type FilterKey = Exclude<keyof TraceFilter, "scope">;
+
+/** Ordered: the order of fragments is part of the statement cache key. */
+const filterClauses: readonly (readonly [FilterKey, string])[] = [
+  ["provider", "provider = ?"],
+  ["model", "model = ?"],
+  ["status", "response_status = ?"],
+  ["api_key_hash", "api_key_hash = ?"],
+  ["from", "timestamp >= ?"],
+  ["to", "timestamp <= ?"],
+  ["trace_group_id", "trace_group_id = ?"],
+  ["thread_id", "lineage_thread_id = ?"],
+  ["run_id", "lineage_run_id = ?"],
+  ["min_tokens", "total_tokens >= ?"],
+  ["max_tokens", "total_tokens <= ?"],
+] satisfies readonly (readonly [FilterKey, string])[];
+
+// A missing key in the table above would silently ignore a filter.
+const _allFiltersHaveClauses: Exclude<FilterKey, (typeof filterClauses)[number][0]> extends never
+  ? true
+  : never = true;
+void _allFiltersHaveClauses;
+
+export interface WhereClause {
+  /** Empty, or ` WHERE ...` with `?` placeholders. */
+  sql: string;
+  params: SqlValue[];
+  /** Identifies the statement shape, for the prepared-statement cache. */
+  shape: string;
+}
+
+function boundTimestamp(name: string, value: string): string {
+  const parsed = parseTimestamp(value);
+  if (parsed === null) throw new RangeError(`filter ${name} is not an RFC 3339 timestamp`);
+  return parsed;
+}
+
+export function buildWhere(filter: TraceFilter, cursor?: CursorKey): WhereClause {
+  const parts: string[] = [];
+  const params: SqlValue[] = [];
+  const shape: string[] = [];
+  if (filter.scope) {
+    parts.push("org_id = ? AND workspace_id = ?");
+    params.push(filter.scope.org_id, filter.scope.workspace_id);
+    shape.push("scope");
+  }
+  for (const [key, clause] of filterClauses) {
+    const value = filter[key];
+    if (value === undefined) continue;
+    parts.push(clause);
+    params.push(
+      key === "from" || key === "to" ? boundTimestamp(key, String(value)) : (value as SqlValue),
+    );
+    shape.push(key);
+  }
+  if (cursor) {
+    // Row-value comparison: SQLite turns it into a range scan on (created_at, id).
+    parts.push("(created_at, id) < (?, ?)");
+    params.push(cursor.created_at, cursor.id);
+    shape.push("cursor");
+  }
+  return {
+    sql: parts.length === 0 ? "" : ` WHERE ${parts.join(" AND ")}`,
+    params,
+    shape: shape.join(","),
+  };
+}

@@ -1,0 +1,191 @@
+/**
+ * The SQLite trace store on `node:sqlite` (built into Deno, so it works in a compiled binary with
+ * no native library to download).
+ *
+ * `node:sqlite` is synchronous: every call runs on the event loop thread. A batch of 512 traces
+ * takes a few tens of milliseconds, during which no request is served, so the writer keeps
+ * batches bounded (tracing.batch_size) and waits for SQLITE_BUSY asynchronously: SQLite's own
+ * busy_timeout (a blocking wait) is kept short and longer waits are async retries.
+ */
+import { DatabaseSync, type StatementSync } from "node:sqlite";
+import type { Trace } from "../traces/trace.ts";
+import type {
+  StoreStats,
+  TenantScope,
+  TraceFilter,
+  TraceListQuery,
+  TracePage,
+  TraceStore,
+} from "./types.ts";
+import { decodeCursor, encodeCursor } from "./cursor.ts";
+import {
+  allColumnNames,
+  decodeSummary,
+  decodeTrace,
+  encodeTrace,
+  summaryColumnNames,
+} from "./trace_columns.ts";
+import { applySqliteMigrations, type Migration, sqliteMigrations } from "./sqlite_migrations.ts";
+import { buildWhere } from "./sqlite_query.ts";
+import { busyRetryDefaults, type BusyRetryOptions, withBusyRetry } from "./sqlite_busy.ts";
+import { prepareDatabaseFile, restrictSidecarFiles, sqliteFileSize } from "./sqlite_files.ts";
+
+export interface SqliteStoreOptions {
+  /** Database file, created (with its directory) when missing; `:memory:` for tests. */
+  path: string;
+  /** SQLite's blocking wait on a lock before SQLITE_BUSY; default 50 ms. */
+  busyTimeoutMs?: number;
+  /** Async retries after SQLITE_BUSY; defaults as the original (12 tries, 5 ms doubling to 250). */
+  busyRetry?: Partial<BusyRetryOptions>;
+  /** For tests; default the embedded migrations. */
+  migrations?: readonly Migration[];
+}
+
+const maxListLimit = 1000;
+
+/** Creates the file and directory when missing, sets WAL, and applies pending migrations. */
+// deno-lint-ignore require-await
+export async function openSqliteStore(options: SqliteStoreOptions): Promise<TraceStore> {
+  // Async like every store opener (PostgreSQL connects); errors arrive as rejections.
+  return new SqliteTraceStore(options);
+}
+
+class SqliteTraceStore implements TraceStore {
+  readonly driver = "sqlite" as const;
+  readonly #db: DatabaseSync;
+  readonly #path: string;
+  readonly #retry: BusyRetryOptions;
+  readonly #insert: StatementSync;
+  readonly #getById: StatementSync;
+  readonly #getByIdScoped: StatementSync;
+  readonly #statements = new Map<string, StatementSync>();
+  #closed = false;
+
+  constructor(options: SqliteStoreOptions) {
+    this.#path = options.path;
+    this.#retry = { ...busyRetryDefaults, ...options.busyRetry };
+    const memory = options.path === ":memory:";
+    const created = memory ? false : prepareDatabaseFile(options.path);
+    this.#db = new DatabaseSync(options.path, { timeout: options.busyTimeoutMs ?? 50 });
+    try {
+      this.#db.exec("PRAGMA journal_mode = WAL");
+      this.#db.exec("PRAGMA synchronous = NORMAL");
+      // Truncate the WAL after checkpoints so a burst does not leave a large file behind.
+      this.#db.exec("PRAGMA journal_size_limit = 67108864");
+      applySqliteMigrations(this.#db, options.migrations ?? sqliteMigrations);
+      if (created) restrictSidecarFiles(options.path);
+    } catch (err) {
+      this.#db.close();
+      throw err;
+    }
+    const columns = allColumnNames.join(", ");
+    const placeholders = allColumnNames.map(() => "?").join(", ");
+    this.#insert = this.#db.prepare(
+      `INSERT INTO traces (${columns}) VALUES (${placeholders}) ON CONFLICT(id) DO NOTHING`,
+    );
+    this.#getById = this.#db.prepare(`SELECT ${columns} FROM traces WHERE id = ?`);
+    this.#getByIdScoped = this.#db.prepare(
+      `SELECT ${columns} FROM traces WHERE id = ? AND org_id = ? AND workspace_id = ?`,
+    );
+  }
+
+  async writeBatch(traces: readonly Trace[]): Promise<void> {
+    this.#open();
+    if (traces.length === 0) return;
+    // Encode first: a trace that cannot be stored fails the batch before any SQL runs.
+    const rows = traces.map(encodeTrace);
+    await withBusyRetry(() => {
+      this.#db.exec("BEGIN IMMEDIATE");
+      try {
+        for (const row of rows) this.#insert.run(...row);
+        this.#db.exec("COMMIT");
+      } catch (err) {
+        if (this.#db.isTransaction) this.#db.exec("ROLLBACK");
+        throw err;
+      }
+    }, this.#retry);
+  }
+
+  async listTraces(query: TraceListQuery): Promise<TracePage> {
+    this.#open();
+    const limit = query.limit;
+    if (!Number.isInteger(limit) || limit < 1 || limit > maxListLimit) {
+      throw new RangeError(`limit must be an integer between 1 and ${maxListLimit}`);
+    }
+    const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    return await withBusyRetry(() => {
+      const where = buildWhere(query, cursor);
+      const stmt = this.#statement(
+        `list:${where.shape}`,
+        () =>
+          `SELECT ${
+            summaryColumnNames.join(", ")
+          } FROM traces${where.sql} ORDER BY created_at DESC, id DESC LIMIT ?`,
+      );
+      const rows = stmt.all(...where.params, limit + 1) as Record<string, unknown>[];
+      const items = rows.slice(0, limit).map(decodeSummary);
+      const last = items.at(-1);
+      const next_cursor = rows.length > limit && last
+        ? encodeCursor({ created_at: last.created_at, id: last.id })
+        : null;
+      return { items, next_cursor };
+    }, this.#retry);
+  }
+
+  async getTrace(id: string, scope?: TenantScope): Promise<Trace | null> {
+    this.#open();
+    return await withBusyRetry(() => {
+      const row = scope
+        ? this.#getByIdScoped.get(id, scope.org_id, scope.workspace_id)
+        : this.#getById.get(id);
+      return row === undefined ? null : decodeTrace(row as Record<string, unknown>);
+    }, this.#retry);
+  }
+
+  async countTraces(filter: TraceFilter = {}): Promise<number> {
+    this.#open();
+    return await withBusyRetry(() => {
+      const where = buildWhere(filter);
+      const stmt = this.#statement(
+        `count:${where.shape}`,
+        () => `SELECT COUNT(*) AS n FROM traces${where.sql}`,
+      );
+      const row = stmt.get(...where.params) as { n: number };
+      return row.n;
+    }, this.#retry);
+  }
+
+  // deno-lint-ignore require-await
+  async stats(): Promise<StoreStats> {
+    const size = this.#path === ":memory:" ? null : sqliteFileSize(this.#path);
+    return { driver: this.driver, db_size_bytes: size };
+  }
+
+  // deno-lint-ignore require-await
+  async close(): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true;
+      try {
+        // Refreshes planner statistics, so date-range lists keep choosing good indexes as data grows.
+        this.#db.exec("PRAGMA optimize");
+      } catch {
+        // Best effort: a busy or read-only database closes anyway.
+      }
+      this.#db.close();
+    }
+  }
+
+  #open(): void {
+    if (this.#closed) throw new Error("trace store is closed");
+  }
+
+  /** Statements are cached per filter shape; there are at most a few thousand shapes. */
+  #statement(key: string, sql: () => string): StatementSync {
+    let stmt = this.#statements.get(key);
+    if (!stmt) {
+      stmt = this.#db.prepare(sql());
+      this.#statements.set(key, stmt);
+    }
+    return stmt;
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Stored timestamps have one fixed-width form, `YYYY-MM-DDTHH:MM:SS.sssZ` (what
+ * `Date#toISOString` prints), so text order is time order in SQLite, cursors compare exactly, and
+ * PostgreSQL (microseconds) holds the same value without loss.
+ */
+
+const rfc3339 =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+
+export const storedTimestampPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) {
+    const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+    return leap ? 29 : 28;
+  }
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/**
+ * Parses RFC 3339 (any offset, up to nanosecond fractions) into the stored form, in UTC.
+ * Digits past the millisecond are truncated, never rounded, so a bound and a stored value that
+ * came from the same instant always compare equal. Returns null when the text is not RFC 3339 or
+ * names a day or time that does not exist.
+ */
+export function parseTimestamp(text: string): string | null {
+  const m = rfc3339.exec(text);
+  if (!m) return null;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+  if (hour > 23 || minute > 59 || second > 59) return null;
+  const millis = Number((m[7] ?? "").padEnd(3, "0").slice(0, 3));
+  let offsetMinutes = 0;
+  if (m[9] !== undefined) {
+    const oh = Number(m[10]);
+    const om = Number(m[11]);
+    if (oh > 23 || om > 59) return null;
+    offsetMinutes = (m[9] === "-" ? -1 : 1) * (oh * 60 + om);
+  }
+  const date = new Date(0);
+  // setUTCFullYear, not Date.UTC: Date.UTC maps years 0..99 to 1900..1999.
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, millis);
+  const utc = new Date(date.getTime() - offsetMinutes * 60_000);
+  const iso = utc.toISOString();
+  return storedTimestampPattern.test(iso) ? iso : null;
+}
+
+/** As `parseTimestamp`, for values the store must reject (a trace with a broken timestamp). */
+export function normalizeTimestamp(text: string, field: string): string {
+  const parsed = parseTimestamp(text);
+  if (parsed === null) {
+    throw new RangeError(`${field} is not an RFC 3339 timestamp: ${JSON.stringify(text)}`);
+  }
+  return parsed;
+}

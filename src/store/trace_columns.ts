@@ -1,0 +1,127 @@
+/**
+ * The one list of trace columns and how each is stored. Both the insert statement and row
+ * decoding come from it, so a new Trace field is a compile error here until it has a column.
+ */
+import type { Trace } from "../traces/trace.ts";
+import type { TraceSummary } from "./types.ts";
+import { normalizeTimestamp } from "./timestamps.ts";
+
+/** text/int/real as is (null kept), bool as 0/1, json as JSON text, time as the stored form. */
+export type ColumnKind = "text" | "int" | "real" | "bool" | "json" | "time";
+
+export const traceColumns = [
+  ["id", "text"],
+  ["trace_group_id", "text"],
+  ["org_id", "text"],
+  ["workspace_id", "text"],
+  ["gateway_key_id", "text"],
+  ["timestamp", "time"],
+  ["created_at", "time"],
+  ["provider", "text"],
+  ["model", "text"],
+  ["request_method", "text"],
+  ["request_path", "text"],
+  ["request_headers", "json"],
+  ["request_body", "text"],
+  ["request_body_truncated", "bool"],
+  ["response_status", "int"],
+  ["response_headers", "json"],
+  ["response_body", "text"],
+  ["response_body_truncated", "bool"],
+  ["input_tokens", "int"],
+  ["output_tokens", "int"],
+  ["total_tokens", "int"],
+  ["cached_input_tokens", "int"],
+  ["cache_write_tokens", "int"],
+  ["reasoning_tokens", "int"],
+  ["usage_status", "text"],
+  ["latency_ms", "int"],
+  ["time_to_first_token_ms", "int"],
+  ["time_to_first_token_us", "int"],
+  ["api_key_hash", "text"],
+  ["api_key_last4", "text"],
+  ["estimated_cost_usd", "real"],
+  ["cost_status", "text"],
+  ["streaming", "bool"],
+  ["error_code", "text"],
+  ["client_aborted", "bool"],
+  ["correlation_id", "text"],
+  ["request_bytes", "int"],
+  ["response_bytes", "int"],
+  ["metadata", "json"],
+] as const satisfies readonly (readonly [keyof Trace, ColumnKind])[];
+
+type Covered = (typeof traceColumns)[number][0];
+// Fails to compile when Trace gains a field without a column.
+const _everyFieldHasAColumn: Exclude<keyof Trace, Covered> extends never ? true : never = true;
+void _everyFieldHasAColumn;
+
+const detailOnly = new Set<string>([
+  "request_headers",
+  "request_body",
+  "response_headers",
+  "response_body",
+  "metadata",
+]);
+
+export const allColumnNames: readonly string[] = traceColumns.map(([name]) => name);
+export const summaryColumns = traceColumns.filter(([name]) => !detailOnly.has(name));
+export const summaryColumnNames: readonly string[] = summaryColumns.map(([name]) => name);
+
+export type SqlValue = string | number | null;
+
+/** Column values in `traceColumns` order. Throws on a trace that cannot be stored faithfully. */
+export function encodeTrace(trace: Trace): SqlValue[] {
+  const out: SqlValue[] = new Array(traceColumns.length);
+  for (let i = 0; i < traceColumns.length; i++) {
+    const [name, kind] = traceColumns[i]!;
+    const value = trace[name] as unknown;
+    out[i] = encodeValue(name, kind, value);
+  }
+  return out;
+}
+
+function encodeValue(name: string, kind: ColumnKind, value: unknown): SqlValue {
+  switch (kind) {
+    case "bool":
+      return value ? 1 : 0;
+    case "json":
+      return JSON.stringify(value ?? {});
+    case "time":
+      return normalizeTimestamp(String(value), name);
+    default:
+      if (value === undefined || value === null) return null;
+      if (typeof value === "number" && !Number.isFinite(value)) {
+        throw new RangeError(`${name} is not a finite number: ${value}`);
+      }
+      return value as string | number;
+  }
+}
+
+function decodeValue(kind: ColumnKind, value: unknown): unknown {
+  switch (kind) {
+    case "bool":
+      return value === 1 || value === 1n;
+    case "json":
+      return typeof value === "string" ? JSON.parse(value) : {};
+    default:
+      return value ?? null;
+  }
+}
+
+function decodeWith(
+  columns: readonly (readonly [string, ColumnKind])[],
+  row: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, kind] of columns) out[name] = decodeValue(kind, row[name]);
+  return out;
+}
+
+export function decodeTrace(row: Record<string, unknown>): Trace {
+  return decodeWith(traceColumns, row) as unknown as Trace;
+}
+
+export function decodeSummary(row: Record<string, unknown>): TraceSummary {
+  return decodeWith(summaryColumns, row) as unknown as TraceSummary;
+}

@@ -1,0 +1,213 @@
+/**
+ * The TraceStore contract as tests. Every store implementation runs this suite:
+ * `runTraceStoreConformance("sqlite", () => openSqliteStore(...))`.
+ */
+import assert from "node:assert/strict";
+import { InvalidCursorError, type TraceStore, type TraceSummary } from "../../src/store/mod.ts";
+import type { Trace } from "../../src/traces/trace.ts";
+import { makeTrace } from "../testdata/trace_fixture.ts";
+import { paginationCases } from "./conformance_pagination.ts";
+import { filterCases } from "./conformance_filters.ts";
+
+export type OpenFreshStore = () => Promise<TraceStore>;
+
+export interface ConformanceOptions {
+  /** Deno.test `ignore`, with the reason logged, e.g. when no PostgreSQL is available. */
+  ignore?: string;
+}
+
+export function summaryOf(trace: Trace): TraceSummary {
+  const {
+    request_headers: _rh,
+    request_body: _rb,
+    response_headers: _sh,
+    response_body: _sb,
+    metadata: _m,
+    ...summary
+  } = trace;
+  return summary;
+}
+
+export async function withStore(
+  open: OpenFreshStore,
+  fn: (store: TraceStore) => Promise<void>,
+): Promise<void> {
+  const store = await open();
+  try {
+    await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+export function at(ms: number): string {
+  return new Date(Date.UTC(2026, 2, 1, 10) + ms).toISOString();
+}
+
+const everyFieldSet = (): Trace =>
+  makeTrace({
+    trace_group_id: "group-1",
+    org_id: "org-a",
+    workspace_id: "ws-a",
+    gateway_key_id: "gk_0123456789abcdef",
+    request_headers: { "Content-Type": ["application/json"], "X-Multi": ["a", "b"] },
+    request_body: '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"héllo 👋"}]}',
+    request_body_truncated: true,
+    response_status: 201,
+    response_headers: { "Content-Type": ["text/event-stream"] },
+    response_body: "data: {}\n\ndata: [DONE]\n\n",
+    response_body_truncated: true,
+    input_tokens: 1000,
+    output_tokens: 250,
+    total_tokens: 1250,
+    cached_input_tokens: 600,
+    cache_write_tokens: 100,
+    reasoning_tokens: 50,
+    estimated_cost_usd: 0.000123456789,
+    streaming: true,
+    error_code: "client_aborted",
+    client_aborted: true,
+    request_bytes: 2_000_000,
+    response_bytes: 3,
+    metadata: {
+      lineage_thread_id: "thread-1",
+      lineage_run_id: "run-1",
+      lineage_checkpoint_seq: 2,
+      redaction_counts: { email: 1 },
+      nested: [1, "two", null, { three: true }],
+    },
+  });
+
+const everyNullableNull = (): Trace =>
+  makeTrace({
+    trace_group_id: null,
+    gateway_key_id: null,
+    request_body: null,
+    response_body: null,
+    input_tokens: null,
+    output_tokens: null,
+    total_tokens: null,
+    cached_input_tokens: null,
+    cache_write_tokens: null,
+    reasoning_tokens: null,
+    usage_status: "unknown",
+    time_to_first_token_ms: null,
+    time_to_first_token_us: null,
+    api_key_hash: null,
+    api_key_last4: null,
+    estimated_cost_usd: null,
+    cost_status: "unknown_usage",
+    error_code: null,
+    request_headers: {},
+    response_headers: {},
+    metadata: {},
+  });
+
+export function runTraceStoreConformance(
+  name: string,
+  open: OpenFreshStore,
+  options: ConformanceOptions = {},
+): void {
+  const test = (title: string, fn: (store: TraceStore) => Promise<void>) =>
+    Deno.test({
+      name: `${name} store: ${title}`,
+      ignore: options.ignore !== undefined,
+      fn: () => withStore(open, fn),
+    });
+  if (options.ignore !== undefined) {
+    console.warn(`${name} store conformance skipped: ${options.ignore}`);
+  }
+
+  test("round-trips every field when all are set", async (store) => {
+    const trace = everyFieldSet();
+    await store.writeBatch([trace]);
+    assert.deepStrictEqual(await store.getTrace(trace.id), trace);
+    const page = await store.listTraces({ limit: 10 });
+    assert.deepStrictEqual(page.items, [summaryOf(trace)]);
+  });
+
+  test("round-trips every nullable field as null, and false booleans", async (store) => {
+    const trace = everyNullableNull();
+    await store.writeBatch([trace]);
+    assert.deepStrictEqual(await store.getTrace(trace.id), trace);
+    assert.deepStrictEqual((await store.listTraces({ limit: 1 })).items, [summaryOf(trace)]);
+  });
+
+  test("normalizes RFC 3339 timestamps to UTC milliseconds", async (store) => {
+    const trace = makeTrace({
+      timestamp: "2026-03-01T12:00:00.123456+02:00",
+      created_at: "2026-03-01T10:00:01Z",
+    });
+    await store.writeBatch([trace]);
+    const got = await store.getTrace(trace.id);
+    assert.equal(got?.timestamp, "2026-03-01T10:00:00.123Z");
+    assert.equal(got?.created_at, "2026-03-01T10:00:01.000Z");
+  });
+
+  test("writes are idempotent: an id already stored keeps its first version", async (store) => {
+    const first = makeTrace({ model: "first" });
+    const other = makeTrace();
+    await store.writeBatch([first, other]);
+    await store.writeBatch([first, other]);
+    await store.writeBatch([{ ...first, model: "second" }]);
+    assert.equal(await store.countTraces(), 2);
+    assert.equal((await store.getTrace(first.id))?.model, "first");
+  });
+
+  test("an empty batch is a no-op", async (store) => {
+    await store.writeBatch([]);
+    assert.equal(await store.countTraces(), 0);
+  });
+
+  test("a batch with one unstorable trace writes nothing", async (store) => {
+    const good = makeTrace();
+    const bad = makeTrace({ timestamp: "yesterday" });
+    await assert.rejects(store.writeBatch([good, bad]));
+    assert.equal(await store.countTraces(), 0);
+    await store.writeBatch([good]);
+    assert.equal(await store.countTraces(), 1);
+  });
+
+  test("getTrace returns null for an unknown id", async (store) => {
+    assert.equal(await store.getTrace("does-not-exist"), null);
+  });
+
+  test("tenant scope isolates reads", async (store) => {
+    const a = makeTrace({ org_id: "org-a", workspace_id: "ws-a", created_at: at(1) });
+    const b = makeTrace({ org_id: "org-b", workspace_id: "ws-b", created_at: at(2) });
+    const crossed = makeTrace({ org_id: "org-a", workspace_id: "ws-b", created_at: at(3) });
+    await store.writeBatch([a, b, crossed]);
+    const scopeA = { org_id: "org-a", workspace_id: "ws-a" };
+    assert.equal((await store.getTrace(a.id, scopeA))?.id, a.id);
+    assert.equal(await store.getTrace(b.id, scopeA), null);
+    assert.equal(await store.getTrace(crossed.id, scopeA), null);
+    assert.equal(await store.getTrace(a.id, { org_id: "org-b", workspace_id: "ws-a" }), null);
+    const page = await store.listTraces({ limit: 10, scope: scopeA });
+    assert.deepStrictEqual(page.items.map((t) => t.id), [a.id]);
+    assert.equal(await store.countTraces({ scope: scopeA }), 1);
+    assert.equal(await store.countTraces({ scope: scopeA, provider: "anthropic" }), 0);
+    assert.equal(await store.countTraces(), 3);
+  });
+
+  for (const c of filterCases) test(`filter ${c.name}`, (store) => c.run(store));
+  for (const c of paginationCases) test(`pagination: ${c.name}`, (store) => c.run(store));
+
+  test("an invalid cursor is refused with InvalidCursorError", async (store) => {
+    await store.writeBatch([makeTrace()]);
+    const bad = [
+      "!!!",
+      "a",
+      btoa("no-bar-here"),
+      btoa("yesterday|abc").replace(/=+$/, ""),
+      btoa("2026-03-01T10:00:00.000Z|").replace(/=+$/, ""),
+    ];
+    for (const cursor of bad) {
+      await assert.rejects(store.listTraces({ limit: 5, cursor }), InvalidCursorError, cursor);
+    }
+  });
+
+  test("stats names the driver", async (store) => {
+    const stats = await store.stats();
+    assert.equal(stats.driver, store.driver);
+  });
+}

@@ -1,0 +1,164 @@
+import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
+import { join } from "node:path";
+import { openSqliteStore, openStore, sqliteMigrations } from "../../src/store/mod.ts";
+import { runTraceStoreConformance, withStore } from "./conformance.ts";
+import { makeTrace } from "../testdata/trace_fixture.ts";
+
+runTraceStoreConformance("sqlite", () => openSqliteStore({ path: tempDbPath() }));
+runTraceStoreConformance("sqlite in memory", () => openSqliteStore({ path: ":memory:" }));
+
+function tempDbPath(): string {
+  return join(Deno.makeTempDirSync({ prefix: "ongoingai-store-" }), "nested", "traces.db");
+}
+
+function inspect<T>(path: string, fn: (db: DatabaseSync) => T): T {
+  const db = new DatabaseSync(path, { readOnly: true });
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+Deno.test("sqlite store: opens in WAL mode with the schema, indexes and migration records", async () => {
+  const path = tempDbPath();
+  await withStore(() => openSqliteStore({ path }), async (store) => {
+    await store.writeBatch([makeTrace()]);
+    inspect(path, (db) => {
+      assert.deepStrictEqual({ ...db.prepare("PRAGMA journal_mode").get() }, {
+        journal_mode: "wal",
+      });
+      const indexes = db.prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'traces' AND sql IS NOT NULL ORDER BY name",
+      ).all().map((r) => r.name);
+      assert.deepStrictEqual(indexes, [
+        "idx_traces_api_key_hash_created_at_id",
+        "idx_traces_created_at_id",
+        "idx_traces_gateway_key_id_created_at_id",
+        "idx_traces_lineage_run_id_created_at_id",
+        "idx_traces_lineage_thread_id_created_at_id",
+        "idx_traces_model_created_at_id",
+        "idx_traces_org_workspace_created_at_id",
+        "idx_traces_org_workspace_timestamp",
+        "idx_traces_provider_created_at_id",
+        "idx_traces_response_status_created_at_id",
+        "idx_traces_timestamp",
+        "idx_traces_trace_group_id_created_at_id",
+      ]);
+      const names = db.prepare("SELECT name FROM schema_migrations ORDER BY name").all();
+      assert.deepStrictEqual(names.map((r) => r.name), ["sqlite/001_init.sql"]);
+    });
+  });
+});
+
+Deno.test("sqlite store: every filter used by the API is served by an index", async () => {
+  const path = tempDbPath();
+  await (await openSqliteStore({ path })).close();
+  const filters = [
+    "provider = ?",
+    "model = ?",
+    "response_status = ?",
+    "api_key_hash = ?",
+    "trace_group_id = ?",
+    "lineage_thread_id = ?",
+    "lineage_run_id = ?",
+    "gateway_key_id = ?",
+    "timestamp >= ?",
+    "org_id = ? AND workspace_id = ?",
+    "(created_at, id) < (?, ?)",
+  ];
+  inspect(path, (db) => {
+    for (const where of filters) {
+      const params = Array((where.match(/\?/g) ?? []).length).fill("x");
+      const plan = db.prepare(
+        `EXPLAIN QUERY PLAN SELECT id FROM traces WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT 51`,
+      ).all(...params).map((r) => String(r.detail)).join("; ");
+      assert.match(plan, /USING (COVERING )?INDEX/, `${where}: ${plan}`);
+    }
+  });
+});
+
+Deno.test("sqlite store: reopening applies no migration twice and keeps the data", async () => {
+  const path = tempDbPath();
+  const trace = makeTrace();
+  await withStore(() => openSqliteStore({ path }), (s) => s.writeBatch([trace]));
+  await withStore(() => openSqliteStore({ path }), async (s) => {
+    assert.equal((await s.getTrace(trace.id))?.id, trace.id);
+  });
+  const rows = inspect(
+    path,
+    (db) => db.prepare("SELECT COUNT(*) AS n FROM schema_migrations").get(),
+  );
+  assert.equal(rows?.n, 1);
+});
+
+Deno.test("sqlite store: a failing migration rolls back and names itself", async () => {
+  const path = tempDbPath();
+  const migrations = [
+    ...sqliteMigrations,
+    { name: "sqlite/002_broken.sql", sql: "CREATE TABLE half (x); SELECT * FROM missing_table;" },
+  ];
+  await assert.rejects(openSqliteStore({ path, migrations }), /sqlite\/002_broken\.sql/);
+  inspect(path, (db) => {
+    const half = db.prepare("SELECT name FROM sqlite_master WHERE name = 'half'").get();
+    assert.equal(half, undefined);
+    const names = db.prepare("SELECT name FROM schema_migrations").all().map((r) => r.name);
+    assert.deepStrictEqual(names, ["sqlite/001_init.sql"]);
+  });
+});
+
+Deno.test("sqlite store: every file in migrations/sqlite is embedded, in order", () => {
+  const dir = new URL("../../migrations/sqlite/", import.meta.url);
+  const files = [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => n.endsWith(".sql"));
+  assert.deepStrictEqual(
+    sqliteMigrations.map((m) => m.name),
+    files.sort().map((f) => `sqlite/${f}`),
+  );
+  for (const m of sqliteMigrations) {
+    assert.equal(m.sql, Deno.readTextFileSync(new URL(m.name.slice("sqlite/".length), dir)));
+  }
+});
+
+Deno.test({
+  name: "sqlite store: database, WAL and shared-memory files are 0600, the new directory 0700",
+  ignore: Deno.build.os === "windows",
+  async fn() {
+    const path = tempDbPath();
+    await withStore(() => openSqliteStore({ path }), async (store) => {
+      await store.writeBatch([makeTrace()]);
+      for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+        assert.equal((Deno.statSync(file).mode ?? 0) & 0o777, 0o600, file);
+      }
+      assert.equal((Deno.statSync(join(path, "..")).mode ?? 0) & 0o777, 0o700);
+    });
+  },
+});
+
+Deno.test("sqlite store: stats counts the main file and the WAL", async () => {
+  const path = tempDbPath();
+  await withStore(() => openSqliteStore({ path }), async (store) => {
+    await store.writeBatch([makeTrace()]);
+    const stats = await store.stats();
+    const expected = Deno.statSync(path).size + Deno.statSync(`${path}-wal`).size;
+    assert.deepStrictEqual(stats, { driver: "sqlite", db_size_bytes: expected });
+  });
+  await withStore(() => openSqliteStore({ path: ":memory:" }), async (store) => {
+    assert.deepStrictEqual(await store.stats(), { driver: "sqlite", db_size_bytes: null });
+  });
+});
+
+Deno.test("openStore: resolves a relative sqlite path against cwd", async () => {
+  const cwd = Deno.makeTempDirSync();
+  const config = { driver: "sqlite" as const, path: "./data/ongoingai.db" };
+  await withStore(() => openStore(config, { cwd }), async (store) => {
+    assert.equal(store.driver, "sqlite");
+    assert.equal(await store.countTraces(), 0);
+    assert.ok(Deno.statSync(join(cwd, "data", "ongoingai.db")).isFile);
+  });
+});
+
+Deno.test("openStore: postgres is refused with a clear message for now", async () => {
+  const config = { driver: "postgres" as const, path: "unused", dsn: "postgres://localhost/x" };
+  await assert.rejects(openStore(config), /storage\.driver "postgres" is not supported/);
+});
