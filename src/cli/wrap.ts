@@ -1,0 +1,108 @@
+/**
+ * `ongoingai wrap -- <command> [args]`: run a tool with its OpenAI and Anthropic base URLs
+ * pointed at the gateway. The child gets our terminal, our signals and the parent environment
+ * (plus the base URLs), and its exit code becomes ours.
+ */
+import { parseFlags } from "./args.ts";
+import { clientBaseUrls, gatewayOrigin } from "./base_urls.ts";
+import { type CliCommand, exitCode } from "./io.ts";
+import { loadOrReport } from "./load.ts";
+
+export const wrapSpec = {
+  name: "wrap",
+  summary: "Run a command with OPENAI_BASE_URL, OPENAI_API_BASE and ANTHROPIC_BASE_URL set",
+  usage: "ongoingai wrap [--config PATH] -- <command> [args...]",
+  flags: [["--config PATH", "Config file (.ts, .yaml, .yml or .json)"]],
+} as const;
+
+const usageLine = "usage: ongoingai wrap [--config PATH] -- <command> [args...]\n";
+
+const forwardedSignals: Deno.Signal[] = Deno.build.os === "windows"
+  ? ["SIGINT", "SIGBREAK"]
+  : ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGWINCH"];
+
+export const wrap: CliCommand = async (args, io) => {
+  const dash = args.indexOf("--");
+  const own = dash === -1 ? args : args.slice(0, dash);
+  const command = dash === -1 ? [] : args.slice(dash + 1);
+  const { values, positionals } = parseFlags("wrap", own, { config: { type: "string" } }, true);
+  command.unshift(...positionals);
+  if (command.length === 0) {
+    io.stderr(usageLine);
+    return exitCode.usage;
+  }
+  const loaded = await loadOrReport(values.config, io);
+  if (loaded === null) return exitCode.failure;
+  const { config } = loaded;
+
+  const urls = clientBaseUrls(config);
+  const env: Record<string, string> = { ...io.env, ...urls };
+  // Aider and older OpenAI clients read OPENAI_API_BASE.
+  if (urls.OPENAI_BASE_URL) env.OPENAI_API_BASE = urls.OPENAI_BASE_URL;
+
+  const origin = gatewayOrigin(config.server.host, config.server.port);
+  if (!(await gatewayAnswers(origin))) {
+    io.stderr(
+      `ongoingai: warning: no gateway answers at ${origin}; start one with \`ongoingai serve\` in another terminal, or requests from the command will fail\n`,
+    );
+  }
+
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command(command[0]!, {
+      args: command.slice(1),
+      env,
+      clearEnv: true,
+      cwd: io.cwd,
+      stdin: "inherit",
+      stdout: "inherit",
+      stderr: "inherit",
+    }).spawn();
+  } catch (err) {
+    io.stderr(`failed to start command: ${err instanceof Error ? err.message : String(err)}\n`);
+    return exitCode.failure;
+  }
+
+  const listeners = forwardedSignals.flatMap((signal) => {
+    const forward = () => {
+      try {
+        child.kill(signal);
+      } catch { /* the child already exited */ }
+    };
+    try {
+      Deno.addSignalListener(signal, forward);
+      return [[signal, forward] as const];
+    } catch {
+      return [];
+    }
+  });
+  const status = await child.status;
+  for (const [signal, forward] of listeners) Deno.removeSignalListener(signal, forward);
+  // A child killed by a signal exits as shells report it: 128 + signal number.
+  return status.signal === null ? status.code : 128 + signalNumber(status.signal);
+};
+
+async function gatewayAnswers(origin: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${origin}/api/health`, { signal: AbortSignal.timeout(800) });
+    await res.body?.cancel();
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+const signalNumbers: Partial<Record<Deno.Signal, number>> = {
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGQUIT: 3,
+  SIGKILL: 9,
+  SIGUSR1: 10,
+  SIGUSR2: 12,
+  SIGPIPE: 13,
+  SIGTERM: 15,
+};
+
+function signalNumber(signal: Deno.Signal): number {
+  return signalNumbers[signal] ?? 1;
+}

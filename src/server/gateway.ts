@@ -1,0 +1,139 @@
+/**
+ * `createGateway(config, deps)`: the whole request handler, built from a config and injected
+ * dependencies (upstream fetch, trace store, writer, clock), so most tests call it in-process
+ * with a fake upstream and no sockets.
+ *
+ * Provider routes are matched first with plain string checks and go straight to the forwarder;
+ * everything else is the Hono API app. The hot path therefore pays for no router.
+ */
+import type { Hono } from "hono";
+import type { GatewayConfig } from "../config/mod.ts";
+import { createApiRoutes, type TraceWriterStats } from "../api/mod.ts";
+import { costFor, createPricer } from "../pricing/mod.ts";
+import { providerAdapters } from "../providers/mod.ts";
+import {
+  abortAll,
+  correlationIdFrom,
+  createForwarder,
+  type Exchange,
+  hasPathPrefix,
+  parseTarget,
+  type ProxyRoute,
+  upstreamBase,
+} from "../proxy/mod.ts";
+import type { TraceStore } from "../store/mod.ts";
+import { createFingerprinter, credentialHeaders, type Trace } from "../traces/mod.ts";
+import { VERSION } from "../version.ts";
+import { errorResponse, GatewayError } from "./errors.ts";
+import { type Logger, silentLogger } from "./log.ts";
+
+export interface Clock {
+  /** Wall clock, ms since the epoch. */
+  now(): number;
+  /** Monotonic, ms with fractions; used for every duration. */
+  monotonic(): number;
+}
+
+export const systemClock: Clock = {
+  now: Date.now,
+  monotonic: performance.now.bind(performance),
+};
+
+export interface GatewayDeps {
+  store: TraceStore;
+  /** Where finished traces go; must never block (the bounded writer drops and counts instead). */
+  writer: { enqueue(trace: Trace): boolean; snapshot(): TraceWriterStats };
+  /** Secret for provider-key fingerprints. */
+  keyHashSecret: string;
+  fetch?: typeof fetch;
+  clock?: Clock;
+  log?: Logger;
+}
+
+export interface Gateway {
+  fetch(req: Request): Promise<Response>;
+  api: Hono;
+  /** Exchanges still streaming. */
+  inflight: ReadonlySet<Exchange>;
+  /** Ends every open exchange (shutdown after the grace period). */
+  abortInflight(): void;
+}
+
+const defaultTenant = { org_id: "default", workspace_id: "default", gateway_key_id: null };
+
+export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway {
+  const clock = deps.clock ?? systemClock;
+  const log = deps.log ?? silentLogger;
+  const inflight = new Set<Exchange>();
+  const gatewayKeyHeader = config.auth.header.toLowerCase();
+
+  const routes: ProxyRoute[] = config.providers.map((provider) => {
+    const price = createPricer(provider);
+    return {
+      provider,
+      adapter: providerAdapters[provider.kind],
+      base: upstreamBase(provider.upstream),
+      cost: (model, report) => costFor(report, model === null ? null : price(model)),
+    };
+  });
+
+  const forward = createForwarder({
+    fetch: deps.fetch ?? fetch,
+    now: clock.now,
+    monotonic: clock.monotonic,
+    fingerprint: createFingerprinter(deps.keyHashSecret),
+    redactHeaders: new Set([...credentialHeaders, gatewayKeyHeader]),
+    captureBodies: config.tracing.capture_bodies,
+    bodyMaxSize: config.tracing.body_max_size,
+    record(trace) {
+      if (!deps.writer.enqueue(trace)) {
+        log.warn("trace queue is full; trace dropped and counted", {
+          trace_id: trace.id,
+          correlation_id: trace.correlation_id,
+        });
+      }
+    },
+    timeouts: config.proxy,
+    maxRequestBodyBytes: config.proxy.max_request_body_bytes,
+    gatewayKeyHeader,
+    inflight,
+  });
+
+  const api = createApiRoutes({
+    store: deps.store,
+    writer: deps.writer,
+    version: VERSION,
+    startedAt: clock.now(),
+    now: clock.now,
+    storageDriver: deps.store.driver,
+  });
+
+  async function handle(req: Request): Promise<Response> {
+    const correlationId = correlationIdFrom(req.headers);
+    try {
+      const target = parseTarget(req.url, req.headers.get("host"));
+      const route = matchRoute(routes, target.path);
+      if (route !== null) {
+        return await forward({ req, route, target, correlationId, tenant: defaultTenant });
+      }
+      const res = await api.fetch(req);
+      res.headers.set("x-ongoingai-correlation-id", correlationId);
+      return res;
+    } catch (err) {
+      const gwErr = err instanceof GatewayError
+        ? err
+        : new GatewayError("internal_error", "internal error; see the gateway log for details");
+      if (!(err instanceof GatewayError)) {
+        log.error("unhandled error", { correlation_id: correlationId, error: String(err) });
+      }
+      return errorResponse(gwErr, { "x-ongoingai-correlation-id": correlationId });
+    }
+  }
+
+  return { fetch: handle, api, inflight, abortInflight: () => abortAll(inflight) };
+}
+
+function matchRoute(routes: readonly ProxyRoute[], path: string): ProxyRoute | null {
+  for (const r of routes) if (hasPathPrefix(path, r.provider.prefix)) return r;
+  return null;
+}

@@ -1,0 +1,130 @@
+/**
+ * Running the gateway as a process: open storage, start the writer, listen, and on SIGINT or
+ * SIGTERM stop accepting, give open requests a grace period, end what is left, flush the trace
+ * queue and close storage. A second signal exits at once.
+ */
+import { dirname, join, resolve } from "node:path";
+import type { GatewayConfig } from "../config/mod.ts";
+import { openStore, type TraceStore } from "../store/mod.ts";
+import { createTraceWriter, loadOrCreateSecret } from "../traces/mod.ts";
+import { VERSION } from "../version.ts";
+import { createGateway } from "./gateway.ts";
+import type { Logger } from "./log.ts";
+
+export interface ServeOptions {
+  config: GatewayConfig;
+  configSource: string | null;
+  cwd: string;
+  log: Logger;
+  stopSignal: AbortSignal;
+  /** Called once listening, with the bound address (tests bind port 0). */
+  onListen?: (addr: { hostname: string; port: number }) => void;
+}
+
+const flushTimeoutMs = 5_000;
+
+/** Resolves with the process exit code. */
+export async function runServer(opts: ServeOptions): Promise<number> {
+  const { config, log } = opts;
+  let store: TraceStore;
+  try {
+    store = await openStore(config.storage, { cwd: opts.cwd });
+  } catch (err) {
+    log.error("failed to open trace storage", {
+      driver: config.storage.driver,
+      error: message(err),
+    });
+    return 1;
+  }
+  let secret: string;
+  try {
+    secret = await keyHashSecret(config, opts.cwd);
+  } catch (err) {
+    log.error("failed to load the key fingerprint secret", { error: message(err) });
+    await store.close();
+    return 1;
+  }
+  const writer = createTraceWriter({
+    store,
+    queueSize: config.tracing.queue_size,
+    batchSize: config.tracing.batch_size,
+    flushIntervalMs: config.tracing.flush_interval_ms,
+    log,
+  });
+  const gateway = createGateway(config, { store, writer, keyHashSecret: secret, log });
+
+  let server: Deno.HttpServer<Deno.NetAddr>;
+  try {
+    server = Deno.serve({
+      hostname: config.server.host,
+      port: config.server.port,
+      onListen: (addr) => {
+        log.info("ongoingai gateway listening", {
+          version: VERSION,
+          address: `http://${
+            addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname
+          }:${addr.port}`,
+          config: opts.configSource ?? "(built-in defaults)",
+          storage: config.storage.driver === "sqlite"
+            ? `sqlite ${resolve(opts.cwd, config.storage.path)}`
+            : "postgres",
+          providers: config.providers.map((p) => `${p.id}:${p.prefix}->${p.upstream}`).join(", "),
+          auth: config.auth.enabled ? "on" : "off",
+          capture_bodies: config.tracing.capture_bodies,
+        });
+        opts.onListen?.({ hostname: addr.hostname, port: addr.port });
+      },
+    }, (req) => gateway.fetch(req));
+  } catch (err) {
+    log.error(
+      err instanceof Deno.errors.AddrInUse
+        ? `port ${config.server.port} is already in use on ${config.server.host}; stop the other process or set server.port (ONGOINGAI_PORT)`
+        : "failed to listen",
+      { error: message(err) },
+    );
+    await writer.shutdown(flushTimeoutMs);
+    await store.close();
+    return 1;
+  }
+
+  await new Promise<void>((r) => {
+    if (opts.stopSignal.aborted) r();
+    else opts.stopSignal.addEventListener("abort", () => r(), { once: true });
+  });
+
+  const grace = config.server.shutdown_grace_ms;
+  log.info("shutting down: no new connections; open requests get a grace period", {
+    open_requests: gateway.inflight.size,
+    grace_ms: grace,
+  });
+  const graceTimer = setTimeout(() => {
+    if (gateway.inflight.size > 0) {
+      log.warn("grace period over; ending open requests", { open_requests: gateway.inflight.size });
+    }
+    gateway.abortInflight();
+  }, grace);
+  await server.shutdown();
+  clearTimeout(graceTimer);
+
+  const { flushed } = await writer.shutdown(flushTimeoutMs);
+  const stats = writer.snapshot();
+  if (flushed) log.info("trace queue flushed", { written: stats.written, dropped: stats.dropped });
+  else log.error("trace queue not fully flushed before timeout", { queued: stats.queue_depth });
+  await store.close();
+  log.info("gateway stopped");
+  return 0;
+}
+
+/** Config value, else a per-installation secret kept beside the database (mode 0600). */
+async function keyHashSecret(config: GatewayConfig, cwd: string): Promise<string> {
+  const configured = config.tracing.key_hash_secret;
+  if (typeof configured === "string") return configured;
+  const dir = config.storage.driver === "sqlite"
+    ? dirname(resolve(cwd, config.storage.path))
+    : resolve(cwd, "data");
+  return await loadOrCreateSecret(join(dir, "ongoingai.secret"));
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,100 @@
+import assert from "node:assert/strict";
+import {
+  clientResponseHeaders,
+  runtimeDecodes,
+  upstreamRequestHeaders,
+} from "../../src/proxy/headers.ts";
+
+Deno.test("request headers: end-to-end headers pass, hop-by-hop and gateway key stop", () => {
+  const incoming = new Headers({
+    authorization: "Bearer sk-proj-abc",
+    "x-api-key": "sk-ant-abc",
+    "anthropic-version": "2023-06-01",
+    "anthropic-beta": "prompt-caching-2024-07-31",
+    "openai-organization": "org-1",
+    "content-type": "application/json",
+    connection: "keep-alive, x-drop-me",
+    "x-drop-me": "1",
+    "keep-alive": "timeout=5",
+    te: "trailers",
+    trailer: "x",
+    upgrade: "h2c",
+    "proxy-authorization": "Basic x",
+    host: "gw.local",
+    "content-length": "12",
+    "accept-encoding": "zstd",
+    "x-ongoingai-gateway-key": "gw-secret",
+    "x-ongoingai-correlation-id": "client-set",
+  });
+  const out = upstreamRequestHeaders(incoming, {
+    gatewayKeyHeader: "x-ongoingai-gateway-key",
+    correlationId: "corr-1",
+  });
+  assert.deepEqual(Object.fromEntries(out), {
+    authorization: "Bearer sk-proj-abc",
+    "x-api-key": "sk-ant-abc",
+    "anthropic-version": "2023-06-01",
+    "anthropic-beta": "prompt-caching-2024-07-31",
+    "openai-organization": "org-1",
+    "content-type": "application/json",
+    "x-ongoingai-correlation-id": "corr-1",
+  });
+});
+
+Deno.test("request headers: naming the correlation header in Connection cannot remove it", () => {
+  const out = upstreamRequestHeaders(
+    new Headers({ connection: "x-ongoingai-correlation-id" }),
+    { gatewayKeyHeader: "x-gw", correlationId: "corr-2" },
+  );
+  assert.equal(out.get("x-ongoingai-correlation-id"), "corr-2");
+});
+
+Deno.test("response headers: hop-by-hop dropped, cookies kept separate, correlation added", () => {
+  const upstream = new Headers([
+    ["content-type", "text/event-stream"],
+    ["transfer-encoding", "chunked"],
+    ["connection", "close"],
+    ["x-ratelimit-remaining-requests", "99"],
+    ["set-cookie", "a=1"],
+    ["set-cookie", "b=2"],
+    ["content-length", "10"],
+  ]);
+  const out = clientResponseHeaders(upstream, "corr-3", {
+    decompressed: false,
+    bodyRewritten: false,
+  });
+  assert.equal(out.get("transfer-encoding"), null);
+  assert.equal(out.get("connection"), null);
+  assert.equal(out.get("x-ratelimit-remaining-requests"), "99");
+  assert.deepEqual(out.getSetCookie(), ["a=1", "b=2"]);
+  assert.equal(out.get("content-length"), "10");
+  assert.equal(out.get("x-ongoingai-correlation-id"), "corr-3");
+});
+
+Deno.test("response headers: a decoded or rewritten body loses its encoding and length", () => {
+  const upstream = new Headers({ "content-encoding": "gzip", "content-length": "55" });
+  const decoded = clientResponseHeaders(upstream, "c", {
+    decompressed: true,
+    bodyRewritten: false,
+  });
+  assert.equal(decoded.get("content-encoding"), null);
+  assert.equal(decoded.get("content-length"), null);
+  const rewritten = clientResponseHeaders(upstream, "c", {
+    decompressed: false,
+    bodyRewritten: true,
+  });
+  assert.equal(rewritten.get("content-encoding"), "gzip");
+  assert.equal(rewritten.get("content-length"), null);
+});
+
+Deno.test("runtimeDecodes: only what the runtime asked for", () => {
+  const table: [string | null, boolean][] = [
+    ["gzip", true],
+    ["br", true],
+    [" GZIP ", true],
+    ["deflate", false],
+    ["zstd", false],
+    [null, false],
+  ];
+  for (const [enc, want] of table) assert.equal(runtimeDecodes(enc), want, String(enc));
+});

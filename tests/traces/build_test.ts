@@ -1,0 +1,119 @@
+import assert from "node:assert/strict";
+import { buildTrace, credentialHeaders, type ExchangeFacts } from "../../src/traces/mod.ts";
+
+function facts(over: Partial<ExchangeFacts> = {}): ExchangeFacts {
+  return {
+    id: "t1",
+    startedAt: Date.UTC(2026, 10, 22, 10, 0, 0),
+    endedAt: Date.UTC(2026, 10, 22, 10, 0, 1),
+    latencyMs: 1000.4,
+    firstByteMs: 42.123,
+    provider: "openai",
+    requestModel: "gpt-4o-mini",
+    method: "POST",
+    path: "/openai/v1/chat/completions",
+    requestHeaders: new Headers({
+      authorization: "Bearer sk-proj-secret",
+      "x-api-key": "k",
+      "x-ongoingai-gateway-key": "gw",
+      "content-type": "application/json",
+    }),
+    responseHeaders: new Headers([["content-type", "text/event-stream"], ["set-cookie", "a=1"]]),
+    status: 200,
+    requestBody: null,
+    responseBody: null,
+    report: {
+      model: "gpt-4o-mini-2024-07-18",
+      usage: {
+        input_tokens: 10,
+        output_tokens: 5,
+        total_tokens: 15,
+        cached_input_tokens: 2,
+        cache_write_tokens: 0,
+        reasoning_tokens: 1,
+      },
+      status: "exact",
+      parseErrors: 0,
+    },
+    cost: { estimated_cost_usd: 0.0000045, cost_status: "priced" },
+    key: { hash: "h".repeat(64), last4: "cret" },
+    streaming: true,
+    errorCode: null,
+    correlationId: "corr-1",
+    lineage: {
+      group_id: "g",
+      thread_id: null,
+      run_id: "r",
+      parent_checkpoint_id: null,
+      checkpoint_seq: 3,
+    },
+    tenant: { org_id: "default", workspace_id: "default", gateway_key_id: null },
+    requestBytes: 100,
+    responseBytes: 200,
+    streamChunks: 4,
+    ...over,
+  };
+}
+
+Deno.test("buildTrace: exact usage, times, ttft and lineage", () => {
+  const t = buildTrace(facts(), credentialHeaders);
+  assert.equal(t.model, "gpt-4o-mini-2024-07-18");
+  assert.equal(t.input_tokens, 10);
+  assert.equal(t.total_tokens, 15);
+  assert.equal(t.reasoning_tokens, 1);
+  assert.equal(t.usage_status, "exact");
+  assert.equal(t.timestamp, "2026-11-22T10:00:00.000Z");
+  assert.equal(t.created_at, "2026-11-22T10:00:01.000Z");
+  assert.equal(t.latency_ms, 1000);
+  assert.equal(t.time_to_first_token_us, 42123);
+  assert.equal(t.time_to_first_token_ms, 43);
+  assert.equal(t.trace_group_id, "g");
+  assert.equal(t.metadata.lineage_run_id, "r");
+  assert.equal(t.metadata.lineage_checkpoint_seq, 3);
+  assert.equal(t.metadata.lineage_checkpoint_id, "t1");
+  assert.equal(t.metadata.api_key_last4, "cret");
+});
+
+Deno.test("buildTrace: unknown usage leaves tokens and cost null, never 0", () => {
+  const t = buildTrace(
+    facts({
+      report: { model: null, usage: null, status: "unknown", parseErrors: 1 },
+      cost: { estimated_cost_usd: null, cost_status: "unknown_usage" },
+      errorCode: "upstream_truncated",
+    }),
+    credentialHeaders,
+  );
+  for (
+    const f of ["input_tokens", "output_tokens", "total_tokens", "estimated_cost_usd"] as const
+  ) {
+    assert.equal(t[f], null, f);
+  }
+  assert.equal(t.usage_status, "unknown");
+  assert.equal(t.model, "gpt-4o-mini");
+  assert.equal(t.error_code, "upstream_truncated");
+  assert.equal(t.metadata.usage_parse_errors, 1);
+});
+
+Deno.test("buildTrace: credentials are redacted in stored headers", () => {
+  const t = buildTrace(facts(), credentialHeaders);
+  assert.deepEqual(t.request_headers, {
+    authorization: ["[REDACTED]"],
+    "x-api-key": ["[REDACTED]"],
+    "x-ongoingai-gateway-key": ["[REDACTED]"],
+    "content-type": ["application/json"],
+  });
+  assert.deepEqual(t.response_headers["set-cookie"], ["[REDACTED]"]);
+  assert.ok(!JSON.stringify(t).includes("sk-proj-secret"));
+});
+
+Deno.test("buildTrace: non-streaming responses have no time to first token", () => {
+  const t = buildTrace(facts({ streaming: false }), credentialHeaders);
+  assert.equal(t.time_to_first_token_ms, null);
+  assert.equal(t.time_to_first_token_us, null);
+});
+
+Deno.test("buildTrace: client abort sets the flag from the error code", () => {
+  const t = buildTrace(facts({ errorCode: "client_aborted", status: 499 }), credentialHeaders);
+  assert.equal(t.client_aborted, true);
+  assert.equal(t.response_status, 499);
+});
