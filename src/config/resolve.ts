@@ -1,8 +1,9 @@
 /**
  * Turns the parsed file into the runtime shape: built-in providers filled in, providers ordered
- * for routing, and the effective PII mode decided once instead of at every request.
+ * for routing, the effective PII mode decided once instead of at every request, and `env("NAME")`
+ * references replaced by their values so no consumer ever sees an `EnvRef`.
  */
-import type { ParsedConfig, PiiMode, PriceTable, ProviderKind } from "./schema.ts";
+import type { EnvRef, ParsedConfig, PiiMode, PriceTable, ProviderKind } from "./schema.ts";
 
 export interface ResolvedProvider {
   id: string;
@@ -16,14 +17,31 @@ export interface ResolvedProvider {
   stream_usage: boolean;
 }
 
-export type GatewayConfig = Omit<ParsedConfig, "providers"> & {
+type ParsedAuthKey = ParsedConfig["auth"]["keys"][number];
+
+/** A gateway key with its token read from the environment; no token when the variable is unset. */
+export type ResolvedAuthKey = Omit<ParsedAuthKey, "token"> & { token?: string };
+
+/**
+ * The config every consumer receives. Secrets given as `env("NAME")` are plain strings here:
+ * `tracing.key_hash_secret` is absent when neither given nor set (the store then generates one),
+ * `pii.replacement.hash_salt` is "" when its variable is unset.
+ */
+export type GatewayConfig = Omit<ParsedConfig, "providers" | "tracing" | "pii" | "auth"> & {
   /** Enabled providers, longest prefix first so the most specific route wins. */
   providers: ResolvedProvider[];
   /** Effective PII mode after the "auto" rule. */
   pii_mode: PiiMode;
+  tracing: Omit<ParsedConfig["tracing"], "key_hash_secret"> & { key_hash_secret?: string };
+  pii: Omit<ParsedConfig["pii"], "replacement"> & {
+    replacement: { format: string; hash_salt: string };
+  };
+  auth: Omit<ParsedConfig["auth"], "keys"> & { keys: ResolvedAuthKey[] };
 };
 
-const builtInProviders: Record<string, { kind: ProviderKind; prefix: string; upstream: string }> = {
+export const builtInProviders: Readonly<
+  Record<string, { kind: ProviderKind; prefix: string; upstream: string }>
+> = {
   openai: { kind: "openai", prefix: "/openai", upstream: "https://api.openai.com" },
   anthropic: { kind: "anthropic", prefix: "/anthropic", upstream: "https://api.anthropic.com" },
 };
@@ -52,10 +70,40 @@ export function effectivePiiMode(config: ParsedConfig): PiiMode {
   return config.pii.mode ?? (config.tracing.capture_bodies ? "redact_storage" : "off");
 }
 
-export function resolveConfig(parsed: ParsedConfig): GatewayConfig {
+/** The value of a secret: itself, the variable it names, or undefined when that is unset/empty. */
+export function resolveSecret(
+  value: string | EnvRef | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): string | undefined {
+  if (value === undefined || typeof value === "string") return value;
+  const v = env[value.env];
+  return v === undefined || v === "" ? undefined : v;
+}
+
+export function resolveConfig(
+  parsed: ParsedConfig,
+  env: Readonly<Record<string, string | undefined>> = {},
+): GatewayConfig {
+  const { key_hash_secret, ...tracing } = parsed.tracing;
+  const secret = resolveSecret(key_hash_secret, env);
   return {
     ...parsed,
     providers: resolveProviders(parsed.providers),
     pii_mode: effectivePiiMode(parsed),
+    tracing: secret === undefined ? tracing : { ...tracing, key_hash_secret: secret },
+    pii: {
+      ...parsed.pii,
+      replacement: {
+        format: parsed.pii.replacement.format,
+        hash_salt: resolveSecret(parsed.pii.replacement.hash_salt, env) ?? "",
+      },
+    },
+    auth: {
+      ...parsed.auth,
+      keys: parsed.auth.keys.map(({ token, ...key }) => {
+        const t = resolveSecret(token, env);
+        return t === undefined ? key : { ...key, token: t };
+      }),
+    },
   };
 }

@@ -142,6 +142,10 @@ export const otelSchema = z.strictObject({
 
 export const piiModes = ["off", "redact_storage", "redact_upstream", "block"] as const;
 
+/** The original's YAML writes `mode: ""` for "auto" (decided from capture_bodies): same as unset. */
+const piiMode = z.enum(piiModes).or(z.literal("")).optional()
+  .transform((m) => (m === "" ? undefined : m));
+
 export const piiScopeSchema = z.strictObject({
   match: z.strictObject({
     org_id: z.string().min(1).optional(),
@@ -153,13 +157,13 @@ export const piiScopeSchema = z.strictObject({
     (m) => Object.values(m).some((v) => v !== undefined),
     "must set at least one selector: org_id, workspace_id, key_id, provider, or route_prefix",
   ),
-  mode: z.enum(piiModes).optional(),
+  mode: piiMode,
   policy_id: z.string().min(1).optional(),
 });
 
 export const piiSchema = z.strictObject({
   /** Unset means `redact_storage` when bodies are captured, else `off`. */
-  mode: z.enum(piiModes).optional(),
+  mode: piiMode,
   policy_id: z.string().min(1).default("default/v1"),
   stages: z.strictObject({
     request_headers: z.boolean().default(true),
@@ -240,7 +244,10 @@ export const configSchema = z.strictObject({
   proxy: proxySchema,
   storage: storageSchema,
   providers: z.record(
-    z.string().regex(/^[a-z][a-z0-9_-]*$/, "provider ids are lowercase"),
+    z.string().regex(
+      /^[a-z][a-z0-9_-]*$/,
+      "provider ids are lowercase letters, digits, - and _, starting with a letter (e.g. groq)",
+    ),
     providerSchema,
   )
     .default({}),

@@ -1,0 +1,246 @@
+/**
+ * The `ONGOINGAI_*` and `OTEL_*` variables of the original, as data: one row per variable with the
+ * config path it sets and its parser, so the loader applies them and the README lists them from
+ * the same table. Precedence is defaults < file < env, and an empty variable counts as unset.
+ */
+
+type Parsed = { ok: true; value: unknown } | { ok: false; expected: string };
+
+export interface EnvVariable {
+  name: string;
+  /** Dotted config path the variable sets. */
+  path: string;
+  /** What values it takes, for people: "integer", "true or false". */
+  accepts: string;
+  description: string;
+  /** Setting it switches `observability.otel.enabled` on, as in the original. */
+  enablesOtel?: boolean;
+  parse(raw: string): Parsed;
+  /** Config paths and values to write; the default writes the parsed value at `path`. */
+  assign?(value: unknown): Array<[string, unknown]>;
+}
+
+const text = (raw: string): Parsed => ({ ok: true, value: raw });
+const integer = (raw: string): Parsed =>
+  /^[+-]?\d+$/.test(raw.trim())
+    ? { ok: true, value: Number(raw.trim()) }
+    : { ok: false, expected: "an integer" };
+const decimal = (raw: string): Parsed => {
+  const n = Number(raw.trim());
+  return raw.trim() !== "" && Number.isFinite(n)
+    ? { ok: true, value: n }
+    : { ok: false, expected: "a number" };
+};
+// Go's strconv.ParseBool, which the original used, accepts exactly these spellings.
+const truthy = new Set(["1", "t", "T", "TRUE", "true", "True"]);
+const falsy = new Set(["0", "f", "F", "FALSE", "false", "False"]);
+const boolean = (raw: string): Parsed => {
+  const v = raw.trim();
+  if (truthy.has(v)) return { ok: true, value: true };
+  if (falsy.has(v)) return { ok: true, value: false };
+  return { ok: false, expected: "true or false" };
+};
+const oneOf = (...options: string[]) => (raw: string): Parsed => {
+  const v = raw.trim().toLowerCase();
+  return options.includes(v)
+    ? { ok: true, value: v }
+    : { ok: false, expected: `one of ${options.join(", ")}` };
+};
+const lowerText = (raw: string): Parsed => ({ ok: true, value: raw.trim().toLowerCase() });
+
+const otel = "observability.otel";
+
+export const envVariables: readonly EnvVariable[] = [
+  {
+    name: "ONGOINGAI_HOST",
+    path: "server.host",
+    accepts: "host",
+    description: "Bind address.",
+    parse: text,
+  },
+  {
+    name: "ONGOINGAI_PORT",
+    path: "server.port",
+    accepts: "integer",
+    description: "Listen port.",
+    parse: integer,
+  },
+  {
+    name: "ONGOINGAI_STORAGE_DRIVER",
+    path: "storage.driver",
+    accepts: "sqlite or postgres",
+    description: "Trace store.",
+    parse: lowerText,
+  },
+  {
+    name: "ONGOINGAI_STORAGE_PATH",
+    path: "storage.path",
+    accepts: "path",
+    description: "SQLite database file.",
+    parse: text,
+  },
+  {
+    name: "ONGOINGAI_STORAGE_DSN",
+    path: "storage.dsn",
+    accepts: "postgres URL",
+    description: "PostgreSQL connection string.",
+    parse: text,
+  },
+  {
+    name: "ONGOINGAI_OPENAI_UPSTREAM",
+    path: "providers.openai.upstream",
+    accepts: "URL",
+    description: "OpenAI upstream base URL.",
+    parse: text,
+  },
+  {
+    name: "ONGOINGAI_ANTHROPIC_UPSTREAM",
+    path: "providers.anthropic.upstream",
+    accepts: "URL",
+    description: "Anthropic upstream base URL.",
+    parse: text,
+  },
+  {
+    name: "ONGOINGAI_CAPTURE_BODIES",
+    path: "tracing.capture_bodies",
+    accepts: "true or false",
+    description: "Store request and response bodies.",
+    parse: boolean,
+  },
+  {
+    name: "ONGOINGAI_BODY_MAX_SIZE",
+    path: "tracing.body_max_size",
+    accepts: "integer (bytes)",
+    description: "Largest body stored per request and response.",
+    parse: integer,
+  },
+  {
+    name: "OTEL_SDK_DISABLED",
+    path: `${otel}.enabled`,
+    accepts: "true or false",
+    description: "true turns OpenTelemetry off, false on; wins over the other OTEL_* variables.",
+    enablesOtel: true,
+    parse: boolean,
+    assign: (v) => [[`${otel}.enabled`, !v]],
+  },
+  {
+    name: "OTEL_EXPORTER_OTLP_ENDPOINT",
+    path: `${otel}.endpoint`,
+    accepts: "host:port or URL",
+    description: "OTLP/HTTP collector.",
+    enablesOtel: true,
+    parse: text,
+  },
+  {
+    name: "OTEL_EXPORTER_OTLP_INSECURE",
+    path: `${otel}.insecure`,
+    accepts: "true or false",
+    description: "Use plain HTTP to the collector.",
+    enablesOtel: true,
+    parse: boolean,
+  },
+  {
+    name: "OTEL_SERVICE_NAME",
+    path: `${otel}.service_name`,
+    accepts: "string",
+    description: "service.name resource attribute.",
+    enablesOtel: true,
+    parse: text,
+  },
+  {
+    name: "OTEL_TRACES_EXPORTER",
+    path: `${otel}.traces_enabled`,
+    accepts: "otlp or none",
+    description: "Export spans or not.",
+    enablesOtel: true,
+    parse: oneOf("otlp", "none"),
+    assign: (v) => [[`${otel}.traces_enabled`, v === "otlp"]],
+  },
+  {
+    name: "OTEL_METRICS_EXPORTER",
+    path: `${otel}.metrics_enabled`,
+    accepts: "otlp, none or prometheus",
+    description: "prometheus serves a scrape endpoint instead of pushing OTLP metrics.",
+    enablesOtel: true,
+    parse: oneOf("otlp", "none", "prometheus"),
+    assign: (v) =>
+      v === "prometheus"
+        ? [[`${otel}.metrics_enabled`, false], [`${otel}.prometheus_enabled`, true]]
+        : [[`${otel}.metrics_enabled`, v === "otlp"]],
+  },
+  {
+    name: "OTEL_TRACES_SAMPLER_ARG",
+    path: `${otel}.sampling_ratio`,
+    accepts: "number 0..1",
+    description: "Share of requests traced.",
+    enablesOtel: true,
+    parse: decimal,
+  },
+  {
+    name: "OTEL_EXPORTER_OTLP_TIMEOUT",
+    path: `${otel}.export_timeout_ms`,
+    accepts: "integer (ms)",
+    description: "OTLP export timeout.",
+    enablesOtel: true,
+    parse: integer,
+  },
+  {
+    name: "OTEL_METRIC_EXPORT_INTERVAL",
+    path: `${otel}.metric_export_interval_ms`,
+    accepts: "integer (ms)",
+    description: "Metric push interval.",
+    enablesOtel: true,
+    parse: integer,
+  },
+  {
+    name: "ONGOINGAI_PROMETHEUS_ENABLED",
+    path: `${otel}.prometheus_enabled`,
+    accepts: "true or false",
+    description: "Serve Prometheus metrics.",
+    enablesOtel: true,
+    parse: boolean,
+  },
+  {
+    name: "ONGOINGAI_PROMETHEUS_PATH",
+    path: `${otel}.prometheus_path`,
+    accepts: "path",
+    description: "Prometheus scrape path.",
+    enablesOtel: true,
+    parse: text,
+  },
+  {
+    name: "ONGOINGAI_PII_MODE",
+    path: "pii.mode",
+    accepts: "off, redact_storage, redact_upstream or block",
+    description: "PII handling mode.",
+    parse: lowerText,
+  },
+  {
+    name: "ONGOINGAI_PII_POLICY_ID",
+    path: "pii.policy_id",
+    accepts: "string",
+    description: "Policy id recorded in traces.",
+    parse: text,
+  },
+  {
+    name: "ONGOINGAI_PII_HASH_SALT",
+    path: "pii.replacement.hash_salt",
+    accepts: "string",
+    description: "Salt of redaction placeholders.",
+    parse: text,
+  },
+  {
+    name: "ONGOINGAI_AUTH_ENABLED",
+    path: "auth.enabled",
+    accepts: "true or false",
+    description: "Require gateway keys.",
+    parse: boolean,
+  },
+  {
+    name: "ONGOINGAI_AUTH_HEADER",
+    path: "auth.header",
+    accepts: "header name",
+    description: "Header carrying the gateway key.",
+    parse: text,
+  },
+];

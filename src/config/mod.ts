@@ -1,0 +1,42 @@
+/**
+ * Configuration as code: the schema, the one loader every command uses (`gateway.config.ts`,
+ * `ongoingai.yaml` or JSON, then `ONGOINGAI_*` / `OTEL_*` variables), semantic checks, and the
+ * formatting of config problems with their dotted paths.
+ */
+export {
+  loadConfig,
+  type LoadOptions,
+  type LoadResult,
+  validateConfig,
+  type ValidateOptions,
+} from "./load.ts";
+export {
+  type ConfigIssue,
+  displayFile,
+  formatIssue,
+  formatIssues,
+  type FormatOptions,
+  formatPath,
+  githubAnnotation,
+  type ValidationReport,
+  validationReport,
+} from "./issues.ts";
+export { type EnvVariable, envVariables } from "./env_variables.ts";
+export {
+  type ConfigFormat,
+  defaultConfigFiles,
+  discoverConfig,
+  type Discovery,
+} from "./discover.ts";
+export { defineConfig, env, publicApi } from "./define.ts";
+export { prefixesOverlap } from "./semantic.ts";
+export {
+  builtInProviders,
+  effectivePiiMode,
+  type GatewayConfig,
+  resolveConfig,
+  type ResolvedAuthKey,
+  type ResolvedProvider,
+  resolveProviders,
+} from "./resolve.ts";
+export * from "./schema.ts";

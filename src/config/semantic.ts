@@ -1,0 +1,259 @@
+/**
+ * Checks that need more than one field at a time, run after the schema on the resolved config:
+ * what would make `serve` fail or misroute at run time is an error here, before a port is bound.
+ */
+import type { PathSegment, RawIssue } from "./issues.ts";
+import type { GatewayConfig } from "./resolve.ts";
+import { builtInProviders } from "./resolve.ts";
+import type { EnvRef, ParsedConfig } from "./schema.ts";
+import { closest } from "./suggest.ts";
+
+export interface SemanticResult {
+  errors: RawIssue[];
+  warnings: RawIssue[];
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Path-segment boundary: `/openai` covers `/openai/v2` but not `/openaiish`. */
+export function prefixesOverlap(a: string, b: string): boolean {
+  return a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
+}
+
+const apiPrefix = "/api";
+/** Headers that carry the provider credential and must reach the upstream untouched. */
+const providerCredentialHeaders = ["authorization", "x-api-key"];
+
+export function semanticChecks(
+  parsed: ParsedConfig,
+  config: GatewayConfig,
+  env: Env,
+): SemanticResult {
+  const out: SemanticResult = { errors: [], warnings: [] };
+  checkStorage(config, out);
+  checkProviders(parsed, config, out);
+  checkAuth(parsed, config, out);
+  checkSecrets(parsed, config, env, out);
+  checkPiiScopes(config, out);
+  checkOtel(config, out);
+  if (config.proxy.headers_timeout_ms > config.proxy.total_timeout_ms) {
+    out.warnings.push({
+      at: ["proxy", "headers_timeout_ms"],
+      message:
+        `is longer than proxy.total_timeout_ms (${config.proxy.total_timeout_ms}), so it never fires`,
+    });
+  }
+  return out;
+}
+
+function checkStorage(config: GatewayConfig, out: SemanticResult): void {
+  if (config.storage.driver === "postgres" && !config.storage.dsn) {
+    out.errors.push({
+      at: ["storage", "dsn"],
+      message: "is required when storage.driver is postgres",
+      hint:
+        "set storage.dsn or ONGOINGAI_STORAGE_DSN, e.g. postgres://user:password@localhost:5432/ongoingai",
+    });
+  }
+}
+
+function checkProviders(parsed: ParsedConfig, config: GatewayConfig, out: SemanticResult): void {
+  const providers = [...config.providers].sort((a, b) => a.id.localeCompare(b.id));
+  const explicitPrefix = (id: string) => parsed.providers[id]?.prefix !== undefined;
+  for (const [i, p] of providers.entries()) {
+    if (p.kind === "openai-compatible" && p.upstream === "") {
+      const typo = closest(p.id, Object.keys(builtInProviders));
+      out.errors.push({
+        at: ["providers", p.id, "upstream"],
+        message: "is required for an openai-compatible provider",
+        hint: typo
+          ? `did you mean providers.${typo}?`
+          : "e.g. upstream: https://api.groq.com/openai or http://localhost:11434",
+      });
+    }
+    if (prefixesOverlap(p.prefix, apiPrefix)) {
+      out.errors.push({
+        at: ["providers", p.id, "prefix"],
+        message: `"${p.prefix}" overlaps the gateway API under /api`,
+        hint: `choose another prefix, e.g. /${p.id}`,
+      });
+    }
+    for (const q of providers.slice(i + 1)) {
+      if (!prefixesOverlap(p.prefix, q.prefix)) continue;
+      // Blame the provider whose prefix the user wrote, so the error points at their line.
+      const [blamed, other] = explicitPrefix(q.id) || !explicitPrefix(p.id) ? [q, p] : [p, q];
+      out.errors.push({
+        at: ["providers", blamed.id, "prefix"],
+        message: `"${blamed.prefix}" overlaps providers.${other.id}.prefix "${other.prefix}"`,
+        hint: "each provider needs its own path segment, e.g. /openai and /groq",
+      });
+    }
+  }
+}
+
+function checkAuth(parsed: ParsedConfig, config: GatewayConfig, out: SemanticResult): void {
+  const { auth } = config;
+  if (auth.enabled && auth.keys.length === 0) {
+    out.errors.push({
+      at: ["auth", "keys"],
+      message: "auth.enabled is true but no keys are configured",
+      hint: "add auth.keys entries, or set auth.enabled: false",
+    });
+  }
+  if (providerCredentialHeaders.includes(auth.header.toLowerCase())) {
+    out.errors.push({
+      at: ["auth", "header"],
+      message:
+        `conflicts with the provider credential header ${auth.header} (Authorization/X-API-Key)`,
+      hint: "keep the default X-OngoingAI-Gateway-Key",
+    });
+  }
+  const ids = new Map<string, number>();
+  const tokens = new Map<string, number>();
+  for (const [i, key] of auth.keys.entries()) {
+    const firstId = ids.get(key.id);
+    if (firstId !== undefined) {
+      out.errors.push({
+        at: ["auth", "keys", i, "id"],
+        message: `duplicates auth.keys[${firstId}].id "${key.id}"`,
+      });
+    } else ids.set(key.id, i);
+    const token = key.token?.trim();
+    if (token) {
+      const first = tokens.get(token);
+      if (first !== undefined) {
+        out.errors.push({
+          at: ["auth", "keys", i, "token"],
+          message: `is the same token as auth.keys[${first}]`,
+        });
+      } else tokens.set(token, i);
+    }
+    const given = parsed.auth.keys[i]?.token;
+    const at: PathSegment[] = ["auth", "keys", i, "token"];
+    if (typeof given === "string") {
+      out.warnings.push({
+        at,
+        message: "is a plaintext secret in the config file",
+        hint: 'use token: env("TEAM_KEY") (YAML: token: { env: TEAM_KEY }) or token_hash',
+      });
+    } else if (given && key.token === undefined && auth.enabled) {
+      // Keys are only read when auth is on; without a token_hash this key could never match.
+      const issue = unsetVariable(given, at);
+      (key.token_hash === undefined ? out.errors : out.warnings).push(issue);
+    }
+  }
+}
+
+function unsetVariable(ref: EnvRef, at: PathSegment[]): RawIssue {
+  return {
+    at,
+    message: `environment variable ${ref.env} is not set`,
+    hint: `export ${ref.env}=...`,
+  };
+}
+
+function checkSecrets(
+  parsed: ParsedConfig,
+  config: GatewayConfig,
+  env: Env,
+  out: SemanticResult,
+): void {
+  const secret = parsed.tracing.key_hash_secret;
+  const secretAt: PathSegment[] = ["tracing", "key_hash_secret"];
+  if (typeof secret === "object") {
+    const value = env[secret.env];
+    if (!value) out.errors.push(unsetVariable(secret, secretAt));
+    else if (value.length < 16) {
+      out.errors.push({
+        at: secretAt,
+        message: `must be at least 16 characters (from ${secret.env})`,
+      });
+    }
+  } else if (secret !== undefined) {
+    out.warnings.push({
+      at: secretAt,
+      message: "is a plaintext secret in the config file",
+      hint:
+        'use key_hash_secret: env("ONGOINGAI_KEY_HASH_SECRET"), or omit it to use a generated one',
+    });
+  }
+  const salt = parsed.pii.replacement.hash_salt;
+  if (typeof salt === "object" && !env[salt.env]) {
+    const issue = unsetVariable(salt, ["pii", "replacement", "hash_salt"]);
+    (config.pii_mode === "off" ? out.warnings : out.errors).push(issue);
+  }
+}
+
+function checkPiiScopes(config: GatewayConfig, out: SemanticResult): void {
+  const prefixes = config.providers.map((p) => p.prefix);
+  const ids = new Set(config.providers.map((p) => p.id));
+  for (const [i, scope] of config.pii.scopes.entries()) {
+    const route = scope.match.route_prefix;
+    if (route !== undefined && !prefixes.some((p) => prefixesOverlap(route, p))) {
+      out.warnings.push({
+        at: ["pii", "scopes", i, "match", "route_prefix"],
+        message: `"${route}" is under no provider prefix (${
+          prefixes.join(", ")
+        }), so this scope never applies`,
+      });
+    }
+    const provider = scope.match.provider;
+    if (provider !== undefined && !ids.has(provider)) {
+      const typo = closest(provider, [...ids]);
+      out.warnings.push({
+        at: ["pii", "scopes", i, "match", "provider"],
+        message: `"${provider}" is not an enabled provider, so this scope never applies`,
+        ...(typo !== undefined && { hint: `did you mean "${typo}"?` }),
+      });
+    }
+  }
+}
+
+function checkOtel(config: GatewayConfig, out: SemanticResult): void {
+  const otel = config.observability.otel;
+  if (!otel.enabled) return;
+  const at = (key: string): PathSegment[] => ["observability", "otel", key];
+  if (!otel.traces_enabled && !otel.metrics_enabled && !otel.prometheus_enabled) {
+    out.errors.push({
+      at: ["observability", "otel"],
+      message: "is enabled with nothing to export",
+      hint: "turn on traces_enabled, metrics_enabled or prometheus_enabled, or set enabled: false",
+    });
+  }
+  if ((otel.traces_enabled || otel.metrics_enabled) && otel.endpoint.trim() === "") {
+    out.errors.push({
+      at: at("endpoint"),
+      message: "is required when OTLP export is on",
+      hint: "e.g. localhost:4318",
+    });
+  }
+  if (otel.service_name.trim() === "") {
+    out.errors.push({
+      at: at("service_name"),
+      message: "must not be empty when OpenTelemetry is on",
+    });
+  }
+  if (!otel.prometheus_enabled) return;
+  const path = otel.prometheus_path;
+  if (!path.startsWith("/") || path === "/") {
+    out.errors.push({
+      at: at("prometheus_path"),
+      message: `must be a path such as /metrics (got "${path}")`,
+    });
+    return;
+  }
+  if (prefixesOverlap(path, apiPrefix)) {
+    out.errors.push({
+      at: at("prometheus_path"),
+      message: `"${path}" overlaps the gateway API under /api`,
+    });
+  }
+  for (const p of config.providers) {
+    if (prefixesOverlap(path, p.prefix)) {
+      out.errors.push({
+        at: at("prometheus_path"),
+        message: `"${path}" overlaps providers.${p.id}.prefix "${p.prefix}"`,
+      });
+    }
+  }
+}

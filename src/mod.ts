@@ -1,0 +1,50 @@
+/**
+ * The public surface for config authors: `defineConfig`, `env` and the config types.
+ *
+ * In this repository, `gateway.config.ts` imports this file by its relative path, so
+ * `deno check gateway.config.ts` type-checks it. Elsewhere, import it by package name and map that
+ * name to a checkout (or a release's `src/mod.ts`) in your deno.json `imports`:
+ *
+ * ```ts
+ * import { defineConfig, env } from "ongoingai";
+ *
+ * export default defineConfig({
+ *   providers: { groq: { kind: "openai-compatible", upstream: "https://api.groq.com/openai" } },
+ *   auth: { enabled: true, keys: [{ id: "team-a", token: env("TEAM_A_KEY") }] },
+ * });
+ * ```
+ *
+ * The gateway does not `import()` your config (a compiled binary cannot): it transpiles it and
+ * hands `"ongoingai"`, `"@ongoingai/gateway"` (also with `npm:`/`jsr:`) and relative paths to this
+ * file the functions exported here. Other imports than relative files are refused.
+ */
+import type { z } from "zod";
+import type {
+  authKeySchema,
+  modelPriceSchema,
+  piiSchema,
+  piiScopeSchema,
+  providerSchema,
+} from "./config/mod.ts";
+
+export { defineConfig, env } from "./config/mod.ts";
+export type {
+  EnvRef,
+  GatewayConfig,
+  GatewayConfigInput,
+  Permission,
+  PiiMode,
+  ProviderKind,
+  Role,
+} from "./config/mod.ts";
+
+/** A `pii` block as a value, e.g. in `policies/strict.ts`: `export const strict: PiiPolicy = {...}`. */
+export type PiiPolicy = z.input<typeof piiSchema>;
+/** One entry of `pii.scopes`: a selector and the mode/policy it applies. */
+export type PiiScope = z.input<typeof piiScopeSchema>;
+/** One entry of `providers`, e.g. `{ kind: "openai-compatible", upstream, prices }`. */
+export type ProviderConfig = z.input<typeof providerSchema>;
+/** One entry of `auth.keys`. */
+export type AuthKeyConfig = z.input<typeof authKeySchema>;
+/** USD per million tokens for one model. */
+export type ModelPriceInput = z.input<typeof modelPriceSchema>;
