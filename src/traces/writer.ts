@@ -1,0 +1,296 @@
+/**
+ * The bounded asynchronous trace writer. Requests hand traces to `enqueue`, which never waits:
+ * a full queue refuses (and counts) instead of slowing a request. One write loop drains the queue
+ * in batches, one store transaction per batch.
+ *
+ * A full batch is written at once; a partial one waits at most `flushIntervalMs` for company.
+ * Transient store failures (busy, connection, disk full) keep the traces queued and retry with
+ * capped exponential backoff; the queue bound still applies, so a long outage ends in counted
+ * `queue_full` refusals, never in unbounded memory. Other failures are isolated by writing the
+ * batch one trace at a time, and only the traces the store refuses are dropped (`write_failed`).
+ */
+import type { Trace } from "./trace.ts";
+import type { TraceStore } from "../store/types.ts";
+import { classifyWriteError, isTransient, type WriteErrorClass } from "./write_errors.ts";
+import { type DropReason, type TraceWriterSnapshot, WriterCounters } from "./writer_stats.ts";
+
+export interface WriterTimers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(id: unknown): void;
+}
+
+export interface WriteFailure {
+  /** `write_batch`: a whole batch; `write_one`: one trace, while isolating a bad one. */
+  operation: "write_batch" | "write_one";
+  error: unknown;
+  error_class: WriteErrorClass;
+  transient: boolean;
+  batch_size: number;
+  /** Traces dropped because of this failure; 0 when they stay queued. */
+  dropped: number;
+  /** When the same traces are tried again; null when they are not retried as they are. */
+  retry_in_ms: number | null;
+}
+
+export interface TraceWriterOptions {
+  store: Pick<TraceStore, "writeBatch">;
+  queueSize: number;
+  batchSize: number;
+  flushIntervalMs: number;
+  /** Backoff for transient failures: doubles from `initialMs` up to `maxMs`. */
+  retry?: { initialMs?: number; maxMs?: number };
+  /** Default the global timers; tests pass a fake clock. */
+  timers?: WriterTimers;
+  /** Epoch milliseconds, for `last_drop_at`. */
+  now?: () => number;
+  /** Every failed store call. Must not throw (errors from it are ignored). */
+  onError?: (failure: WriteFailure) => void;
+}
+
+export interface TraceWriter {
+  /** Never blocks or awaits. False (and counted) when the queue is full or the writer stopping. */
+  enqueue(trace: Trace): boolean;
+  snapshot(): TraceWriterSnapshot;
+  /** Resolves when every trace accepted before the call is written or dropped. */
+  flush(): Promise<void>;
+  /**
+   * Stops accepting, writes what is queued, and resolves `{ flushed: true }`; or, after
+   * `timeoutMs`, drops what is still waiting (`shutdown_timeout`) and resolves `{ flushed: false }`.
+   * Idempotent: later calls return the first call's result.
+   */
+  shutdown(timeoutMs: number): Promise<{ flushed: boolean }>;
+}
+
+const defaultTimers: WriterTimers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (id) => clearTimeout(id as number),
+};
+
+export function createTraceWriter(options: TraceWriterOptions): TraceWriter {
+  return new BoundedTraceWriter(options);
+}
+
+class BoundedTraceWriter implements TraceWriter {
+  readonly #opts: TraceWriterOptions;
+  readonly #timers: WriterTimers;
+  readonly #now: () => number;
+  readonly #counters = new WriterCounters();
+  #pending: Trace[] = [];
+  #head = 0;
+  #inFlight: Trace[] = [];
+  #state: TraceWriterSnapshot["state"] = "running";
+  #storeState: TraceWriterSnapshot["store_state"] = "ok";
+  #pumping = false;
+  #abandoned = false;
+  #timer: unknown = null;
+  #wakeSleep: (() => void) | null = null;
+  #waiters: { target: number; resolve: () => void }[] = [];
+  #shutdown: Promise<{ flushed: boolean }> | null = null;
+
+  constructor(options: TraceWriterOptions) {
+    for (const key of ["queueSize", "batchSize", "flushIntervalMs"] as const) {
+      if (!(Number.isInteger(options[key]) && options[key] > 0)) {
+        throw new RangeError(`trace writer ${key} must be a positive integer`);
+      }
+    }
+    this.#opts = options;
+    this.#timers = options.timers ?? defaultTimers;
+    this.#now = options.now ?? Date.now;
+  }
+
+  get #waiting(): number {
+    return this.#pending.length - this.#head;
+  }
+
+  get #depth(): number {
+    return this.#waiting + this.#inFlight.length;
+  }
+
+  enqueue(trace: Trace): boolean {
+    if (this.#state !== "running") return this.#reject("shutdown");
+    if (this.#depth >= this.#opts.queueSize) return this.#reject("queue_full");
+    this.#pending.push(trace);
+    this.#counters.accepted++;
+    this.#counters.highWatermark = Math.max(this.#counters.highWatermark, this.#depth);
+    if (!this.#pumping) {
+      if (this.#waiting >= this.#opts.batchSize) this.#arm(0);
+      else if (this.#timer === null) this.#arm(this.#opts.flushIntervalMs);
+    }
+    return true;
+  }
+
+  snapshot(): TraceWriterSnapshot {
+    return this.#counters.snapshot(
+      this.#state,
+      this.#storeState,
+      this.#opts.queueSize,
+      this.#depth,
+      this.#inFlight.length,
+    );
+  }
+
+  flush(): Promise<void> {
+    const target = this.#counters.accepted;
+    if (this.#counters.settled >= target) return Promise.resolve();
+    const done = new Promise<void>((resolve) => this.#waiters.push({ target, resolve }));
+    this.#start();
+    return done;
+  }
+
+  shutdown(timeoutMs: number): Promise<{ flushed: boolean }> {
+    this.#shutdown ??= this.#stop(timeoutMs);
+    return this.#shutdown;
+  }
+
+  async #stop(timeoutMs: number): Promise<{ flushed: boolean }> {
+    this.#state = "stopping";
+    let timer: unknown = null;
+    const timedOut = new Promise<false>((resolve) => {
+      timer = this.#timers.setTimeout(() => resolve(false), timeoutMs);
+    });
+    const flushed = await Promise.race([this.flush().then(() => true as const), timedOut]);
+    this.#timers.clearTimeout(timer);
+    if (!flushed) {
+      // What is mid-write stays counted in the depth until the store answers; the rest is lost.
+      this.#abandoned = true;
+      this.#counters.drop("shutdown_timeout", this.#waiting, this.#now());
+      this.#pending = [];
+      this.#head = 0;
+      this.#wakeSleep?.();
+      this.#settleWaiters();
+    }
+    this.#state = "stopped";
+    return { flushed };
+  }
+
+  #reject(reason: DropReason): false {
+    this.#counters.drop(reason, 1, this.#now());
+    return false;
+  }
+
+  #arm(ms: number): void {
+    this.#clearTimer();
+    this.#timer = this.#timers.setTimeout(() => {
+      this.#timer = null;
+      this.#start();
+    }, ms);
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== null) this.#timers.clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  #start(): void {
+    this.#clearTimer();
+    if (!this.#pumping) void this.#pump();
+  }
+
+  async #pump(): Promise<void> {
+    this.#pumping = true;
+    try {
+      while (this.#waiting > 0 && !this.#abandoned) {
+        const end = Math.min(this.#head + this.#opts.batchSize, this.#pending.length);
+        this.#inFlight = this.#pending.slice(this.#head, end);
+        this.#head = end;
+        this.#compact();
+        await this.#writeInFlight();
+        this.#settleWaiters();
+        const urgent = this.#state !== "running" || this.#waiters.length > 0;
+        if (!urgent && this.#waiting > 0 && this.#waiting < this.#opts.batchSize) {
+          this.#arm(this.#opts.flushIntervalMs);
+          break;
+        }
+      }
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  /** Writes `#inFlight` until every trace in it is written or dropped. */
+  async #writeInFlight(): Promise<void> {
+    let isolate = false;
+    let delay = this.#opts.retry?.initialMs ?? 100;
+    const maxDelay = this.#opts.retry?.maxMs ?? 5_000;
+    while (this.#inFlight.length > 0) {
+      if (this.#abandoned) {
+        this.#counters.drop("shutdown_timeout", this.#inFlight.length, this.#now());
+        this.#inFlight = [];
+        return;
+      }
+      const chunk = isolate ? this.#inFlight.slice(0, 1) : this.#inFlight;
+      try {
+        await this.#opts.store.writeBatch(chunk);
+        this.#inFlight = this.#inFlight.slice(chunk.length);
+        this.#counters.written += chunk.length;
+        this.#counters.batchesWritten++;
+        this.#storeState = "ok";
+        continue;
+      } catch (error) {
+        const cls = classifyWriteError(error);
+        this.#counters.failures[cls]++;
+        const operation = isolate ? "write_one" : "write_batch";
+        const base = { operation, error, error_class: cls, batch_size: chunk.length } as const;
+        if (isTransient(cls)) {
+          this.#storeState = "degraded";
+          this.#report({ ...base, transient: true, dropped: 0, retry_in_ms: delay });
+          if (!this.#abandoned) await this.#sleep(delay);
+          delay = Math.min(delay * 2, maxDelay);
+        } else if (chunk.length > 1) {
+          isolate = true;
+          this.#report({ ...base, transient: false, dropped: 0, retry_in_ms: null });
+        } else {
+          this.#inFlight = this.#inFlight.slice(1);
+          this.#counters.drop("write_failed", 1, this.#now());
+          this.#report({ ...base, transient: false, dropped: 1, retry_in_ms: null });
+        }
+      }
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const id = this.#timers.setTimeout(() => {
+        this.#wakeSleep = null;
+        resolve();
+      }, ms);
+      this.#wakeSleep = () => {
+        this.#timers.clearTimeout(id);
+        this.#wakeSleep = null;
+        resolve();
+      };
+    });
+  }
+
+  #report(failure: WriteFailure): void {
+    try {
+      this.#opts.onError?.(failure);
+    } catch {
+      // A broken log hook must not stop trace writing.
+    }
+  }
+
+  #settleWaiters(): void {
+    const settled = this.#counters.settled;
+    const still = [];
+    for (const waiter of this.#waiters) {
+      if (waiter.target <= settled) waiter.resolve();
+      else still.push(waiter);
+    }
+    this.#waiters = still;
+  }
+
+  /** Drops consumed slots so the array does not grow with the total ever queued. */
+  #compact(): void {
+    if (this.#head === this.#pending.length) {
+      this.#pending = [];
+      this.#head = 0;
+    } else if (this.#head > 1024 && this.#head * 2 > this.#pending.length) {
+      this.#pending = this.#pending.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+}
+
+export type { DropReason, PressureState, TraceWriterSnapshot } from "./writer_stats.ts";
+export { classifyWriteError, isTransient, type WriteErrorClass } from "./write_errors.ts";
