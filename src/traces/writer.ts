@@ -45,6 +45,15 @@ export interface TraceWriterOptions {
   now?: () => number;
   /** Every failed store call. Must not throw (errors from it are ignored). */
   onError?: (failure: WriteFailure) => void;
+  /** Failures are logged here too: warn while traces are kept, error when some are dropped. */
+  log?: WriterLog;
+}
+
+/** The part of the gateway's logger the writer uses. */
+export interface WriterLog {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
 }
 
 export interface TraceWriter {
@@ -224,7 +233,12 @@ class BoundedTraceWriter implements TraceWriter {
         this.#inFlight = this.#inFlight.slice(chunk.length);
         this.#counters.written += chunk.length;
         this.#counters.batchesWritten++;
-        this.#storeState = "ok";
+        if (this.#storeState === "degraded") {
+          this.#storeState = "ok";
+          this.#opts.log?.info("trace store writable again; queued traces are being written", {
+            queue_depth: this.#depth,
+          });
+        }
         continue;
       } catch (error) {
         const cls = classifyWriteError(error);
@@ -265,6 +279,28 @@ class BoundedTraceWriter implements TraceWriter {
   #report(failure: WriteFailure): void {
     try {
       this.#opts.onError?.(failure);
+      const fields = {
+        operation: failure.operation,
+        batch_size: failure.batch_size,
+        error_class: failure.error_class,
+        error: failure.error instanceof Error ? failure.error.message : String(failure.error),
+      };
+      if (failure.dropped > 0) {
+        this.#opts.log?.error("trace persistence failed; dropped trace records", {
+          ...fields,
+          failed_count: failure.dropped,
+        });
+      } else if (failure.transient) {
+        this.#opts.log?.warn("trace store write failed; traces kept queued for a retry", {
+          ...fields,
+          retry_in_ms: failure.retry_in_ms,
+          queue_depth: this.#depth,
+        });
+      } else {
+        this.#opts.log?.warn("trace batch refused by the store; writing its traces one by one", {
+          ...fields,
+        });
+      }
     } catch {
       // A broken log hook must not stop trace writing.
     }

@@ -449,3 +449,29 @@ Deno.test("writer: with the real SQLite store, every accepted trace is in the da
     await store.close();
   }
 });
+
+Deno.test("writer: failures and recovery are logged, drops as errors", async () => {
+  const lines: string[] = [];
+  const log = {
+    info: (msg: string) => lines.push(`info ${msg}`),
+    warn: (msg: string) => lines.push(`warn ${msg}`),
+    error: (msg: string, f?: Record<string, unknown>) =>
+      lines.push(`error ${msg} ${f?.failed_count} ${f?.error_class}`),
+  };
+  const { clock, store, writer } = setup({ log, batchSize: 2 });
+  let calls = 0;
+  store.fail = (batch) => {
+    calls++;
+    if (calls === 1) return locked();
+    return batch.some((t) => t.model === "bad") ? new Error("CHECK constraint failed") : null;
+  };
+  enqueueMany(writer, 1);
+  writer.enqueue(makeTrace({ model: "bad" }));
+  await clock.tickAsync(100);
+  assert.deepStrictEqual(lines, [
+    "warn trace store write failed; traces kept queued for a retry",
+    "warn trace batch refused by the store; writing its traces one by one",
+    "info trace store writable again; queued traces are being written",
+    "error trace persistence failed; dropped trace records 1 constraint",
+  ]);
+});
