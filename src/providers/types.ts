@@ -7,7 +7,7 @@ import type { Usage, UsageStatus } from "../traces/trace.ts";
 /** What the adapter learned from the request body, and the body to forward. */
 export interface PreparedRequest {
   /** Bytes to send upstream: the client's own bytes unless the adapter had to ask for usage. */
-  body: Uint8Array | null;
+  body: Uint8Array<ArrayBuffer> | null;
   /** `model` from the request body, when it has one. */
   model: string | null;
   /** The client asked for a streamed response. */
@@ -24,7 +24,7 @@ export interface PrepareInput {
   /** Upstream-relative path, e.g. `/v1/chat/completions`. */
   path: string;
   contentType: string | null;
-  body: Uint8Array | null;
+  body: Uint8Array<ArrayBuffer> | null;
   /** Per-provider switch: may the adapter inject `stream_options.include_usage`? */
   streamUsage: boolean;
 }
@@ -51,6 +51,11 @@ export interface UsageParser {
 
 export interface ResponseInfo {
   path: string;
+  /**
+   * The request method. GET, HEAD, DELETE and OPTIONS exchanges carry no billed usage (listing
+   * stored chat completions is a GET on the same path as creating one). Absent means POST.
+   */
+  method?: string;
   status: number;
   contentType: string | null;
   /** From the prepared request; responses may still stream when the client did not ask. */

@@ -1,0 +1,110 @@
+/**
+ * The Anthropic Messages wire format. Requests are forwarded as sent: every Messages response,
+ * streamed or not, reports usage on its own.
+ *
+ * Streams: `message_start` carries the model and the input side of the usage, `message_delta`
+ * the cumulative `output_tokens` (and, on newer API versions, the input and cache fields again,
+ * which then win). Usage is exact once a `message_delta` with `output_tokens` arrived: that is the
+ * final figure, so a cut or an `error` event after it changes nothing. Before it, the stream's
+ * usage is unknown, never the partial count of `message_start`.
+ */
+import type { Usage } from "../traces/mod.ts";
+import { isRecord, modelOf, readRequestJson } from "./json_body.ts";
+import { cleanPath, endsWithSegments, isBelow } from "./paths.ts";
+import {
+  createResponseParser,
+  expectationFor,
+  type ReaderResult,
+  type UsageExpectation,
+  type UsageReader,
+} from "./response_parser.ts";
+import type { ProviderAdapter } from "./types.ts";
+import { makeUsage, tokenCount } from "./usage_counts.ts";
+
+export const anthropicAdapter: ProviderAdapter = {
+  prepareRequest(input) {
+    const json = readRequestJson(input.method, input.contentType, input.body);
+    return {
+      body: input.body,
+      model: json === null ? null : modelOf(json.value),
+      streaming: json?.value.stream === true,
+      hideUsageEvent: false,
+    };
+  },
+
+  createUsageParser(info) {
+    return createResponseParser(
+      info,
+      expectationFor(info, anthropicPathRule(info.path)),
+      new AnthropicUsageReader(),
+    );
+  },
+};
+
+export function anthropicPathRule(path: string): UsageExpectation {
+  const p = cleanPath(path);
+  if (endsWithSegments(p, "messages")) return "expected";
+  // count_tokens answers `{input_tokens}`, an estimate that is not billed; batches are jobs.
+  if (isBelow(p, "messages") || endsWithSegments(p, "models") || isBelow(p, "models")) {
+    return "none";
+  }
+  return "optional";
+}
+
+const usageFields = [
+  "input_tokens",
+  "output_tokens",
+  "cache_read_input_tokens",
+  "cache_creation_input_tokens",
+] as const;
+type UsageFields = Partial<Record<(typeof usageFields)[number], number>>;
+
+function readFields(u: unknown, into: UsageFields): void {
+  if (!isRecord(u)) return;
+  for (const f of usageFields) {
+    const n = tokenCount(u[f]);
+    if (n !== null) into[f] = n;
+  }
+}
+
+/** Anthropic's `input_tokens` excludes cache reads and writes; ours includes them. */
+function toUsage(f: UsageFields): Usage | null {
+  if (f.input_tokens === undefined || f.output_tokens === undefined) return null;
+  const cached = f.cache_read_input_tokens ?? 0;
+  const cacheWrite = f.cache_creation_input_tokens ?? 0;
+  return makeUsage({
+    input: f.input_tokens + cached + cacheWrite,
+    output: f.output_tokens,
+    cached,
+    cacheWrite,
+  });
+}
+
+export class AnthropicUsageReader implements UsageReader {
+  #model: string | null = null;
+  #fields: UsageFields = {};
+  #final = false;
+
+  event(data: unknown, eventName: string | undefined): void {
+    if (!isRecord(data)) return;
+    const type = typeof data.type === "string" ? data.type : eventName;
+    if (type === "message_start" && isRecord(data.message)) {
+      this.#model = modelOf(data.message) ?? this.#model;
+      readFields(data.message.usage, this.#fields);
+    } else if (type === "message_delta" && isRecord(data.usage)) {
+      readFields(data.usage, this.#fields);
+      if (tokenCount(data.usage.output_tokens) !== null) this.#final = true;
+    }
+  }
+
+  document(data: unknown): void {
+    if (!isRecord(data)) return;
+    this.#model = modelOf(data);
+    readFields(data.usage, this.#fields);
+    this.#final = true;
+  }
+
+  result(): ReaderResult {
+    return { model: this.#model, usage: toUsage(this.#fields), final: this.#final };
+  }
+}

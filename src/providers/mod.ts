@@ -1,0 +1,16 @@
+/**
+ * Provider wire formats: what the proxy asks of a request body (model, streaming, a usage
+ * request to add) and how it reads usage from a response, streamed or not. The proxy looks an
+ * adapter up in `providerAdapters` by the provider's kind and never branches on its name.
+ */
+export { providerAdapters } from "./registry.ts";
+export { openAiAdapter } from "./openai.ts";
+export { anthropicAdapter } from "./anthropic.ts";
+export type {
+  PreparedRequest,
+  PrepareInput,
+  ProviderAdapter,
+  ResponseInfo,
+  UsageParser,
+  UsageReport,
+} from "./types.ts";

@@ -1,0 +1,106 @@
+/**
+ * Usage in the OpenAI wire format: Chat Completions, legacy Completions, Responses and Embeddings,
+ * streamed or not. One reader serves them all because the shapes do not overlap: Responses
+ * events carry a `type` of `response.*`, everything else is a chunk or document with `usage`.
+ */
+import type { Usage } from "../traces/mod.ts";
+import { isRecord, type JsonObject, modelOf } from "./json_body.ts";
+import { cleanPath, endsWithSegments, isBelow } from "./paths.ts";
+import type { ReaderResult, UsageExpectation, UsageReader } from "./response_parser.ts";
+import { makeUsage, nestedCount, tokenCount } from "./usage_counts.ts";
+
+const billedPaths = ["chat/completions", "completions", "responses", "embeddings"];
+// Stored objects read back or updated under these paths repeat the usage of the original call.
+const storedObjectParents = ["chat/completions", "responses", "models"];
+
+export function openAiPathRule(path: string): UsageExpectation {
+  const p = cleanPath(path);
+  if (billedPaths.some((s) => endsWithSegments(p, s))) return "expected";
+  if (endsWithSegments(p, "models")) return "none";
+  if (storedObjectParents.some((s) => isBelow(p, s))) return "none";
+  return "optional";
+}
+
+/**
+ * Reads `prompt_tokens`/`completion_tokens` (Chat, Completions, Embeddings) or
+ * `input_tokens`/`output_tokens` (Responses, audio, images), with their details.
+ */
+export function readOpenAiUsage(u: unknown): Usage | null {
+  if (!isRecord(u)) return null;
+  const input = tokenCount(u.prompt_tokens) ?? tokenCount(u.input_tokens);
+  if (input === null) return null;
+  return makeUsage({
+    input,
+    // Embeddings report no output at all: they generate nothing.
+    output: tokenCount(u.completion_tokens) ?? tokenCount(u.output_tokens) ?? 0,
+    cached: nestedCount(u, "prompt_tokens_details", "cached_tokens") ??
+      nestedCount(u, "input_tokens_details", "cached_tokens"),
+    reasoning: nestedCount(u, "completion_tokens_details", "reasoning_tokens") ??
+      nestedCount(u, "output_tokens_details", "reasoning_tokens"),
+  });
+}
+
+/** Responses stream events whose `response.usage` is the final figure. */
+const terminalResponseEvents = new Set([
+  "response.completed",
+  "response.incomplete",
+  "response.failed",
+]);
+
+export class OpenAiUsageReader implements UsageReader {
+  #model: string | null = null;
+  #usage: Usage | null = null;
+  #final = false;
+
+  event(data: unknown, eventName: string | undefined): void {
+    if (!isRecord(data)) return;
+    const type = typeof data.type === "string" ? data.type : eventName;
+    if (type !== undefined && type.startsWith("response.")) {
+      this.#responseEvent(type, data);
+      return;
+    }
+    this.#model = modelOf(data) ?? this.#model;
+    // Some compatible servers (Groq) put the stream's usage under `x_groq`.
+    const xGroq = data.x_groq;
+    const usage = readOpenAiUsage(data.usage) ??
+      (isRecord(xGroq) ? readOpenAiUsage(xGroq.usage) : null);
+    if (usage === null) return;
+    this.#usage = usage;
+    this.#final = isLastChunk(data);
+  }
+
+  document(data: unknown): void {
+    if (!isRecord(data)) return;
+    this.#model = modelOf(data);
+    this.#usage = readOpenAiUsage(data.usage);
+    this.#final = this.#usage !== null;
+  }
+
+  result(complete: boolean): ReaderResult {
+    return {
+      model: this.#model,
+      usage: this.#usage,
+      // A finished stream's last usage is final even when a server sends running counts.
+      final: this.#final || (complete && this.#usage !== null),
+    };
+  }
+
+  #responseEvent(type: string, data: JsonObject): void {
+    const response = data.response;
+    if (!isRecord(response)) return;
+    this.#model = modelOf(response) ?? this.#model;
+    if (!terminalResponseEvents.has(type)) return;
+    this.#usage = readOpenAiUsage(response.usage);
+    this.#final = this.#usage !== null;
+  }
+}
+
+/**
+ * The usage chunk requested with `include_usage` has `choices: []`; a server that reports usage
+ * on every chunk reports its final count on the chunk where every choice has finished.
+ */
+function isLastChunk(chunk: JsonObject): boolean {
+  const choices = chunk.choices;
+  if (!Array.isArray(choices) || choices.length === 0) return true;
+  return choices.every((c) => isRecord(c) && typeof c.finish_reason === "string");
+}

@@ -1,0 +1,284 @@
+import { deepStrictEqual } from "node:assert/strict";
+import {
+  anthropicAdapter,
+  openAiAdapter,
+  type ProviderAdapter,
+  type ResponseInfo,
+  type UsageReport,
+} from "../../src/providers/mod.ts";
+import type { Usage } from "../../src/traces/mod.ts";
+import { fixture, lineEndingVariants, replay, splittings, usage } from "./replay.ts";
+
+const sse = "text/event-stream; charset=utf-8";
+const json = "application/json";
+
+function info(path: string, contentType: string | null, more: Partial<ResponseInfo> = {}) {
+  return {
+    path,
+    status: 200,
+    contentType,
+    requestedStreaming: contentType === sse,
+    requestModel: null,
+    ...more,
+  } satisfies ResponseInfo;
+}
+
+interface Case {
+  name: string;
+  adapter: ProviderAdapter;
+  body: Uint8Array;
+  info: ResponseInfo;
+  complete?: boolean;
+  expected: UsageReport;
+}
+
+const exact = (model: string, u: Usage, parseErrors = 0): UsageReport => ({
+  model,
+  usage: u,
+  status: "exact",
+  parseErrors,
+});
+const report = (
+  model: string | null,
+  status: "unknown" | "none",
+  parseErrors = 0,
+): UsageReport => ({ model, usage: null, status, parseErrors });
+
+const text = (s: string) => new TextEncoder().encode(s);
+const chatJson = fixture("openai/chat_cached_reasoning.json");
+const chatStream = fixture("openai/chat_stream_include_usage.sse");
+
+const cases: Case[] = [
+  {
+    name: "openai chat stream with include_usage: usage from the choices:[] chunk",
+    adapter: openAiAdapter,
+    body: chatStream,
+    info: info("/v1/chat/completions", sse, { requestModel: "gpt-4o-mini" }),
+    expected: exact("gpt-4o-mini-2024-07-18", usage(19, 10)),
+  },
+  {
+    name: "openai chat stream cut after its usage chunk keeps the exact usage",
+    adapter: openAiAdapter,
+    body: chatStream.subarray(0, chatStream.length - "data: [DONE]\n\n".length),
+    info: info("/v1/chat/completions", sse),
+    complete: false,
+    expected: exact("gpt-4o-mini-2024-07-18", usage(19, 10)),
+  },
+  {
+    name: "openai chat stream without usage is unknown, not zero",
+    adapter: openAiAdapter,
+    body: fixture("openai/chat_stream_no_usage.sse"),
+    info: info("/v1/chat/completions", sse, { requestModel: "gpt-4o-mini" }),
+    expected: report("gpt-4o-mini-2024-07-18", "unknown"),
+  },
+  {
+    name: "openai chat stream cut mid-way is unknown and the fragment is no parse error",
+    adapter: openAiAdapter,
+    body: fixture("openai/chat_stream_cut.sse"),
+    info: info("/v1/chat/completions", sse),
+    complete: false,
+    expected: report("gpt-4o-mini-2024-07-18", "unknown"),
+  },
+  {
+    name: "openai chat stream with malformed events counts them and still reads usage",
+    adapter: openAiAdapter,
+    body: fixture("openai/chat_stream_malformed.sse"),
+    info: info("/v1/chat/completions", sse),
+    expected: exact("gpt-4o-mini-2024-07-18", usage(19, 10), 2),
+  },
+  {
+    name: "openai completions stream with CRLF line ends",
+    adapter: openAiAdapter,
+    body: fixture("openai/completions_stream_crlf.sse"),
+    info: info("/v1/completions", sse),
+    expected: exact("gpt-3.5-turbo-instruct:20230824-v2", usage(5, 7)),
+  },
+  {
+    name: "openai responses stream: usage from response.completed",
+    adapter: openAiAdapter,
+    body: fixture("openai/responses_stream.sse"),
+    info: info("/v1/responses", sse, { requestModel: "gpt-5-mini" }),
+    expected: exact("gpt-5-mini-2025-08-07", usage(36, 87, { reasoning: 64 })),
+  },
+  {
+    name: "openai responses stream: usage from response.incomplete",
+    adapter: openAiAdapter,
+    body: fixture("openai/responses_stream_incomplete.sse"),
+    info: info("/v1/responses", sse),
+    expected: exact("gpt-5-mini-2025-08-07", usage(36, 16, { reasoning: 16 })),
+  },
+  {
+    name: "openai responses document with cached and reasoning details",
+    adapter: openAiAdapter,
+    body: fixture("openai/responses.json"),
+    info: info("/v1/responses", json),
+    expected: exact("gpt-5-mini-2025-08-07", usage(2048, 310, { cached: 1536, reasoning: 256 })),
+  },
+  {
+    name: "openai chat document with cached and reasoning details",
+    adapter: openAiAdapter,
+    body: chatJson,
+    info: info("/v1/chat/completions", json, { requestModel: "o4-mini" }),
+    expected: exact("o4-mini-2025-04-16", usage(1180, 256, { cached: 1024, reasoning: 192 })),
+  },
+  {
+    name: "openai chat behind an upstream base path",
+    adapter: openAiAdapter,
+    body: chatJson,
+    info: info("/openai/v1/chat/completions", "application/json; charset=utf-8"),
+    expected: exact("o4-mini-2025-04-16", usage(1180, 256, { cached: 1024, reasoning: 192 })),
+  },
+  {
+    name: "openai chat document cut short is unknown without a parse error",
+    adapter: openAiAdapter,
+    body: chatJson.subarray(0, 300),
+    info: info("/v1/chat/completions", json, { requestModel: "o4-mini" }),
+    complete: false,
+    expected: report("o4-mini", "unknown"),
+  },
+  {
+    name: "openai 200 with a body that is not JSON is unknown with a parse error",
+    adapter: openAiAdapter,
+    body: text("<html>upstream proxy page</html>"),
+    info: info("/v1/chat/completions", "text/html", { requestModel: "gpt-4o" }),
+    expected: report("gpt-4o", "unknown", 1),
+  },
+  {
+    name: "openai embeddings: output is zero",
+    adapter: openAiAdapter,
+    body: fixture("openai/embeddings.json"),
+    info: info("/v1/embeddings", json),
+    expected: exact("text-embedding-3-small", usage(8, 0)),
+  },
+  {
+    name: "openai legacy completions document",
+    adapter: openAiAdapter,
+    body: fixture("openai/completions.json"),
+    info: info("/v1/completions", json),
+    expected: exact("gpt-3.5-turbo-instruct:20230824-v2", usage(5, 7)),
+  },
+  {
+    name: "openai upstream error carries no usage",
+    adapter: openAiAdapter,
+    body: fixture("openai/error_401.json"),
+    info: info("/v1/chat/completions", json, { status: 401, requestModel: "gpt-4o" }),
+    expected: report("gpt-4o", "none"),
+  },
+  {
+    name: "openai model list carries no usage",
+    adapter: openAiAdapter,
+    body: fixture("openai/models.json"),
+    info: info("/v1/models", json, { method: "GET" }),
+    expected: report(null, "none"),
+  },
+  {
+    name: "openai listing stored chat completions (GET) carries no usage",
+    adapter: openAiAdapter,
+    body: text('{"object":"list","data":[],"has_more":false}'),
+    info: info("/v1/chat/completions", json, { method: "GET" }),
+    expected: report(null, "none"),
+  },
+  {
+    name: "openai unknown path reporting usage is read",
+    adapter: openAiAdapter,
+    body: text(
+      '{"text":"hello","usage":{"type":"tokens","input_tokens":14,' +
+        '"input_token_details":{"text_tokens":0,"audio_tokens":14},"output_tokens":45,"total_tokens":59}}',
+    ),
+    info: info("/v1/audio/transcriptions", json, { requestModel: "gpt-4o-transcribe" }),
+    expected: exact("gpt-4o-transcribe", usage(14, 45)),
+  },
+  {
+    name: "openai unknown path without usage is none",
+    adapter: openAiAdapter,
+    body: text('{"id":"modr-1","model":"omni-moderation-latest","results":[]}'),
+    info: info("/v1/moderations", json),
+    expected: report("omni-moderation-latest", "none"),
+  },
+  {
+    name: "anthropic stream with cache read and write tokens",
+    adapter: anthropicAdapter,
+    body: fixture("anthropic/messages_stream_cache.sse"),
+    info: info("/v1/messages", sse, { requestModel: "claude-sonnet-4-5" }),
+    expected: exact(
+      "claude-sonnet-4-5-20250929",
+      usage(12 + 2048 + 10240, 45, { cached: 10240, write: 2048 }),
+    ),
+  },
+  {
+    name: "anthropic stream whose message_delta repeats input fields (CRLF, UTF-8)",
+    adapter: anthropicAdapter,
+    body: fixture("anthropic/messages_stream_server_tool.sse"),
+    info: info("/v1/messages", sse),
+    expected: exact("claude-haiku-4-5-20251001", usage(10682, 510)),
+  },
+  {
+    name: "anthropic stream cut mid-way is unknown",
+    adapter: anthropicAdapter,
+    body: fixture("anthropic/messages_stream_cut.sse"),
+    info: info("/v1/messages", sse),
+    complete: false,
+    expected: report("claude-sonnet-4-5-20250929", "unknown"),
+  },
+  {
+    name: "anthropic stream that ends without message_delta is unknown",
+    adapter: anthropicAdapter,
+    body: fixture("anthropic/messages_stream_cut.sse"),
+    info: info("/v1/messages", sse),
+    expected: report("claude-sonnet-4-5-20250929", "unknown"),
+  },
+  {
+    name: "anthropic stream ended by an error event is unknown",
+    adapter: anthropicAdapter,
+    body: fixture("anthropic/messages_stream_error.sse"),
+    info: info("/v1/messages", sse),
+    expected: report("claude-opus-4-6-20260220", "unknown"),
+  },
+  {
+    name: "anthropic message document with cache tokens",
+    adapter: anthropicAdapter,
+    body: fixture("anthropic/messages.json"),
+    info: info("/v1/messages", json),
+    expected: exact(
+      "claude-3-5-haiku-20241022",
+      usage(21 + 1024 + 4096, 9, { cached: 4096, write: 1024 }),
+    ),
+  },
+  {
+    name: "anthropic count_tokens is not billed usage",
+    adapter: anthropicAdapter,
+    body: fixture("anthropic/count_tokens.json"),
+    info: info("/v1/messages/count_tokens", json, { requestModel: "claude-sonnet-4-5" }),
+    expected: report("claude-sonnet-4-5", "none"),
+  },
+  {
+    name: "anthropic upstream error carries no usage",
+    adapter: anthropicAdapter,
+    body: fixture("anthropic/error_400.json"),
+    info: info("/v1/messages", json, { status: 400 }),
+    expected: report(null, "none"),
+  },
+];
+
+for (const c of cases) {
+  Deno.test(`usage: ${c.name}, identical however the bytes are split`, () => {
+    const variants = c.info.contentType === sse
+      ? lineEndingVariants(c.body)
+      : [{ name: "as recorded", bytes: c.body }];
+    for (const v of variants) {
+      for (const s of splittings(v.bytes)) {
+        const got = replay(c.adapter, c.info, s.pieces, c.complete ?? true);
+        deepStrictEqual(got, c.expected, `${v.name} line ends, ${s.label}`);
+      }
+    }
+  });
+}
+
+Deno.test("usage: finish twice returns the same report and ignores later pushes", () => {
+  const parser = openAiAdapter.createUsageParser(info("/v1/chat/completions", sse));
+  parser.push(chatStream);
+  const first = parser.finish(true);
+  parser.push(text('data: {"choices":[],"usage":{"prompt_tokens":1}}\n\n'));
+  deepStrictEqual(parser.finish(false), first);
+  deepStrictEqual(first.usage, usage(19, 10));
+});
