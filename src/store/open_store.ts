@@ -2,7 +2,7 @@
  * Storage factory: picks the trace store from `storage.driver`. PostgreSQL plugs in here.
  */
 import { isAbsolute, join } from "node:path";
-import type { GatewayConfig } from "../config/resolve.ts";
+import type { GatewayConfig } from "../config/mod.ts";
 import type { TraceStore } from "./types.ts";
 import { openSqliteStore } from "./sqlite_store.ts";
 

@@ -1,0 +1,65 @@
+/**
+ * `GET /api/health`: liveness plus the figures an operator checks first. Public, so it carries
+ * no per-tenant data: the original's global `trace_count` told any caller how busy every tenant
+ * was, and is left out on purpose.
+ */
+import type { StoreStats } from "../store/mod.ts";
+
+/** What the API reads from the trace writer; the writer's snapshot is a superset. */
+export interface TraceWriterStats {
+  accepted: number;
+  written: number;
+  dropped: number;
+  queue_depth: number;
+  queue_capacity: number;
+  /** `degraded` while the writer retries a failing store. */
+  store_state?: "ok" | "degraded";
+}
+
+export interface HealthBody {
+  status: "ok";
+  version: string;
+  uptime_sec: number;
+  storage_driver: "sqlite" | "postgres";
+  /** Present when the store can tell (SQLite: main file plus WAL). */
+  db_size_bytes?: number;
+  /** Present when the writer reports it; the gateway keeps proxying either way. */
+  trace_store?: "ok" | "degraded";
+  trace_queue: {
+    accepted: number;
+    written: number;
+    dropped: number;
+    depth: number;
+    capacity: number;
+  };
+}
+
+export interface HealthInputs {
+  version: string;
+  startedAt: number;
+  now: number;
+  storageDriver: "sqlite" | "postgres";
+  writer: TraceWriterStats;
+  /** Null when stats could not be read: health must answer even then. */
+  stats: StoreStats | null;
+}
+
+export function healthBody(h: HealthInputs): HealthBody {
+  const body: HealthBody = {
+    status: "ok",
+    version: h.version,
+    uptime_sec: Math.max(0, Math.floor((h.now - h.startedAt) / 1000)),
+    storage_driver: h.storageDriver,
+    trace_queue: {
+      accepted: h.writer.accepted,
+      written: h.writer.written,
+      dropped: h.writer.dropped,
+      depth: h.writer.queue_depth,
+      capacity: h.writer.queue_capacity,
+    },
+  };
+  const size = h.stats?.db_size_bytes;
+  if (typeof size === "number") body.db_size_bytes = size;
+  if (h.writer.store_state !== undefined) body.trace_store = h.writer.store_state;
+  return body;
+}

@@ -1,0 +1,111 @@
+/**
+ * The JSON API routes: `/`, `/api/health`, `/api/traces`, `/api/traces/:id`.
+ *
+ * Errors are thrown as `GatewayError` and never rendered here: this app's `onError` rethrows, so
+ * they reach whoever renders errors for the gateway, whether it mounts this app with
+ * `app.route("/", api)` (its own `onError`) or calls `api.fetch(req)` (its try/catch).
+ */
+import { Hono, type MiddlewareHandler } from "hono";
+import { errorResponse, GatewayError } from "../server/errors.ts";
+import { InvalidCursorError, type StoreStats, type TraceStore } from "../store/mod.ts";
+import { parseTraceListParams } from "./params.ts";
+import { traceDetail } from "./trace_detail.ts";
+import { healthBody, type TraceWriterStats } from "./health.ts";
+import "./scope.ts";
+
+export interface ApiDeps {
+  store: Pick<TraceStore, "listTraces" | "getTrace" | "stats">;
+  writer: { snapshot(): TraceWriterStats };
+  version: string;
+  /** Epoch ms when the gateway started, for `uptime_sec`. */
+  startedAt: number;
+  now(): number;
+  storageDriver: "sqlite" | "postgres";
+  /**
+   * Run before every API route, e.g. team-mode auth that sets `c.set("scope", ...)` or throws
+   * `GatewayError("unauthorized", ...)`. Needed when the app is called with `api.fetch`, since
+   * middleware added to it afterwards would run after the routes.
+   */
+  middleware?: readonly MiddlewareHandler[];
+}
+
+const routeMethods: Record<string, string> = {
+  "/": "GET, HEAD",
+  "/api/health": "GET, HEAD",
+  "/api/traces": "GET, HEAD",
+  "/api/traces/:id": "GET, HEAD",
+};
+
+export function createApiRoutes(deps: ApiDeps): Hono {
+  const app = new Hono();
+  app.onError((err) => {
+    throw err;
+  });
+  app.notFound((c) => {
+    throw new GatewayError(
+      "route_not_found",
+      `no route for ${c.req.method} ${c.req.path}; API routes are under /api/`,
+    );
+  });
+  for (const mw of deps.middleware ?? []) app.use(mw);
+  app.use("/api/*", async (c, next) => {
+    // Traces can hold prompts and key fingerprints: keep them out of shared caches.
+    c.header("Cache-Control", "no-store");
+    await next();
+  });
+
+  app.get("/", (c) => c.json({ name: "ongoingai gateway", version: deps.version, status: "ok" }));
+
+  app.get("/api/health", async (c) => {
+    let stats: StoreStats | null = null;
+    try {
+      stats = await deps.store.stats();
+    } catch {
+      // A store that cannot report its size is still worth a health answer.
+    }
+    return c.json(healthBody({
+      version: deps.version,
+      startedAt: deps.startedAt,
+      now: deps.now(),
+      storageDriver: deps.storageDriver,
+      writer: deps.writer.snapshot(),
+      stats,
+    }));
+  });
+
+  app.get("/api/traces", async (c) => {
+    const query = parseTraceListParams(new URL(c.req.url).searchParams);
+    const scope = c.get("scope");
+    try {
+      return c.json(await deps.store.listTraces(scope ? { ...query, scope } : query));
+    } catch (err) {
+      if (err instanceof InvalidCursorError) {
+        throw new GatewayError("invalid_parameter", err.message, { parameter: "cursor" });
+      }
+      throw err;
+    }
+  });
+
+  app.get("/api/traces/:id", async (c) => {
+    const id = c.req.param("id");
+    const trace = await deps.store.getTrace(id, c.get("scope"));
+    if (trace === null) {
+      const shown = id.length > 128 ? `${id.slice(0, 128)}...` : id;
+      throw new GatewayError("not_found", `trace ${shown} not found`);
+    }
+    return c.json(traceDetail(trace));
+  });
+
+  for (const [path, allow] of Object.entries(routeMethods)) {
+    app.on(["POST", "PUT", "PATCH", "DELETE"], path, (c) =>
+      // Rendered here rather than thrown: a 405 must carry `Allow`, which a thrown error loses.
+      errorResponse(
+        new GatewayError(
+          "method_not_allowed",
+          `${c.req.method} is not allowed on ${path}; use ${allow}`,
+        ),
+        { Allow: allow },
+      ));
+  }
+  return app;
+}

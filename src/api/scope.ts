@@ -1,0 +1,18 @@
+/**
+ * The tenant scope of an API request, carried in the Hono context. Team-mode auth sets it
+ * (`c.set("scope", { org_id, workspace_id })`) before the API handlers run; unset means every
+ * tenant (auth off). Declared on Hono's global variable map so any Hono app, the gateway's
+ * included, reads and writes it with its type.
+ */
+import type { TenantScope } from "../store/mod.ts";
+
+declare module "hono" {
+  interface ContextVariableMap {
+    scope: TenantScope | undefined;
+  }
+}
+
+/** The variables the API reads from the context. */
+export interface ApiVariables {
+  scope: TenantScope | undefined;
+}
