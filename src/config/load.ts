@@ -11,6 +11,7 @@ import { type ConfigIssue, finishIssue, type IssueContext } from "./issues.ts";
 import { type GatewayConfig, resolveConfig } from "./resolve.ts";
 import { configSchema } from "./schema.ts";
 import { semanticChecks } from "./semantic.ts";
+import { semanticChecksDespite } from "./partial_checks.ts";
 import { evaluateTsConfig } from "./ts_module.ts";
 import { describeValue, fromZodIssues } from "./zod_issues.ts";
 
@@ -84,10 +85,11 @@ export function validateConfig(input: unknown, options: ValidateOptions): LoadRe
   if (options.locate) ctx.locate = options.locate;
   const result = configSchema.safeParse(overlay.value, { reportInput: true });
   if (!result.success) {
-    const errors = [
-      ...overlay.issues,
-      ...byLine(fromZodIssues(result.error.issues, configSchema).map((i) => finishIssue(i, ctx))),
+    const found = [
+      ...fromZodIssues(result.error.issues, configSchema),
+      ...semanticChecksDespite(overlay.value, result.error.issues, options.env),
     ];
+    const errors = [...overlay.issues, ...byLine(found.map((i) => finishIssue(i, ctx)))];
     return { ok: false, source, errors, warnings: [] };
   }
   const config = resolveConfig(result.data, options.env);

@@ -204,11 +204,25 @@ export const permissions = [
   "bodies:read",
 ] as const;
 
+const limitFields = {
+  requests_per_minute: z.number().int().nonnegative(),
+  max_tokens_per_day: z.number().int().nonnegative(),
+  max_cost_usd_per_day: z.number().nonnegative(),
+};
+
+/** Global limits; 0 means no limit. */
 const limitsSchema = z.strictObject({
-  requests_per_minute: z.number().int().nonnegative().default(0),
-  max_tokens_per_day: z.number().int().nonnegative().default(0),
-  max_cost_usd_per_day: z.number().nonnegative().default(0),
+  requests_per_minute: limitFields.requests_per_minute.default(0),
+  max_tokens_per_day: limitFields.max_tokens_per_day.default(0),
+  max_cost_usd_per_day: limitFields.max_cost_usd_per_day.default(0),
 }).prefault({});
+
+/** A key's own limits: only what it sets overrides `limits.per_key`, so nothing is defaulted. */
+const keyLimitsSchema = z.strictObject({
+  requests_per_minute: limitFields.requests_per_minute.optional(),
+  max_tokens_per_day: limitFields.max_tokens_per_day.optional(),
+  max_cost_usd_per_day: limitFields.max_cost_usd_per_day.optional(),
+});
 
 export const authKeySchema = z.strictObject({
   id: z.string().min(1),
@@ -226,7 +240,7 @@ export const authKeySchema = z.strictObject({
   created_by: z.string().optional(),
   role: z.enum(roles).default("developer"),
   permissions: z.array(z.enum(permissions)).default([]),
-  limits: limitsSchema.optional(),
+  limits: keyLimitsSchema.optional(),
 }).refine((k) => k.token !== undefined || k.token_hash !== undefined, {
   message: 'needs either token (for example env("TEAM_KEY")) or token_hash',
 });

@@ -45,5 +45,6 @@ export function closest(given: string, candidates: readonly string[]): string | 
     }
   }
   const allowed = Math.min(3, Math.max(1, Math.floor(given.length / 3)));
-  return bestDistance <= allowed ? best : undefined;
+  // A suggestion that shares nothing with what was typed is noise, not help.
+  return bestDistance <= allowed && bestDistance < given.length ? best : undefined;
 }
