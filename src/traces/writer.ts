@@ -37,7 +37,7 @@ export interface TraceWriterOptions {
   queueSize: number;
   batchSize: number;
   flushIntervalMs: number;
-  /** Backoff for transient failures: doubles from `initialMs` up to `maxMs`. */
+  /** Backoff for transient failures: doubles from `initialMs` (100) up to `maxMs` (5000). */
   retry?: { initialMs?: number; maxMs?: number };
   /** Default the global timers; tests pass a fake clock. */
   timers?: WriterTimers;

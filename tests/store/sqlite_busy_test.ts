@@ -109,3 +109,25 @@ Deno.test("sqlite store: write throughput in batches of 512 (logged, not asserte
     assert.equal(await store.countTraces(), batchSize * batches);
   });
 });
+
+Deno.test("sqlite store: writers on two threads contend for the lock and lose no rows", async () => {
+  const path = join(Deno.makeTempDirSync(), "concurrent.db");
+  await (await openSqliteStore({ path })).close();
+  const job = { path, batches: 30, batchSize: 200 };
+  const results = await Promise.all(["w1", "w2"].map((prefix) => {
+    const worker = new Worker(new URL("./concurrent_writer_worker.ts", import.meta.url), {
+      type: "module",
+    });
+    return new Promise<{ ok: boolean; error?: string }>((resolve) => {
+      worker.onmessage = (e) => {
+        worker.terminate();
+        resolve(e.data);
+      };
+      worker.postMessage({ ...job, prefix });
+    });
+  }));
+  assert.deepStrictEqual(results, [{ ok: true }, { ok: true }]);
+  await withStore(() => openSqliteStore({ path }), async (store) => {
+    assert.equal(await store.countTraces(), 2 * job.batches * job.batchSize);
+  });
+});

@@ -1,0 +1,32 @@
+/**
+ * Worker for the concurrent-writers test: opens its own connection to the database and writes
+ * batches, so two threads really contend for SQLite's write lock.
+ */
+import { openSqliteStore } from "../../src/store/mod.ts";
+import { makeTrace } from "../testdata/trace_fixture.ts";
+
+interface Job {
+  path: string;
+  prefix: string;
+  batches: number;
+  batchSize: number;
+}
+
+self.onmessage = async (event: MessageEvent<Job>) => {
+  const { path, prefix, batches, batchSize } = event.data;
+  const store = await openSqliteStore({ path, busyTimeoutMs: 1 });
+  try {
+    for (let b = 0; b < batches; b++) {
+      const batch = Array.from(
+        { length: batchSize },
+        (_, i) => makeTrace({ id: `${prefix}-${b}-${i}` }),
+      );
+      await store.writeBatch(batch);
+    }
+    self.postMessage({ ok: true });
+  } catch (err) {
+    self.postMessage({ ok: false, error: String(err) });
+  } finally {
+    await store.close();
+  }
+};
