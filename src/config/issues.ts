@@ -2,6 +2,7 @@
  * One shape for every config problem, whatever found it (file parser, TypeScript evaluation, env
  * overlay, schema, semantic checks), and the three ways `check` and `serve` print them.
  */
+import { isAbsolute, relative } from "node:path";
 
 export interface ConfigIssue {
   /** Dotted config path (`providers.openai.upstream`, `pii.scopes[0].match`); "" for the file itself. */
@@ -36,10 +37,11 @@ export interface FormatOptions {
   cwd?: string;
 }
 
+/** `file` relative to `cwd` when it is inside it, else unchanged (absolute). */
 export function displayFile(file: string, cwd?: string): string {
   if (!cwd) return file;
-  const base = cwd.endsWith("/") ? cwd : `${cwd}/`;
-  return file.startsWith(base) ? file.slice(base.length) : file;
+  const rel = relative(cwd, file);
+  return rel === "" || rel.startsWith("..") || isAbsolute(rel) ? file : rel;
 }
 
 function location(issue: ConfigIssue, options: FormatOptions): string {

@@ -31,7 +31,7 @@ const ownModule = (() => {
 /** `src/mod.ts` of a checkout of this repository, imported by a relative path. */
 function isGatewayModule(file: string): boolean {
   if (file === ownModule) return true;
-  if (!file.endsWith("/src/mod.ts")) return false;
+  if (!file.replaceAll("\\", "/").endsWith("/src/mod.ts")) return false;
   try {
     const manifest = JSON.parse(readFileSync(join(dirname(dirname(file)), "deno.json"), "utf8"));
     return manifest?.name === "@ongoingai/gateway";
