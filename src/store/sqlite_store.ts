@@ -44,10 +44,25 @@ export interface SqliteStoreOptions {
 const maxListLimit = 1000;
 
 /** Creates the file and directory when missing, sets WAL, and applies pending migrations. */
-// deno-lint-ignore require-await
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<TraceStore> {
-  // Async like every store opener (PostgreSQL connects); errors arrive as rejections.
-  return new SqliteTraceStore(options);
+  const retry = { ...busyRetryDefaults, ...options.busyRetry };
+  const created = options.path === ":memory:" ? false : prepareDatabaseFile(options.path);
+  const db = new DatabaseSync(options.path, { timeout: options.busyTimeoutMs ?? 50 });
+  try {
+    // Another process (a second gateway, a backup) may hold the lock while this one starts.
+    await withBusyRetry(() => {
+      db.exec("PRAGMA journal_mode = WAL");
+      db.exec("PRAGMA synchronous = NORMAL");
+      // Truncate the WAL after checkpoints so a burst does not leave a large file behind.
+      db.exec("PRAGMA journal_size_limit = 67108864");
+      applySqliteMigrations(db, options.migrations ?? sqliteMigrations);
+    }, retry);
+    if (created) restrictSidecarFiles(options.path);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return new SqliteTraceStore(db, options.path, retry);
 }
 
 class SqliteTraceStore implements TraceStore {
@@ -61,30 +76,17 @@ class SqliteTraceStore implements TraceStore {
   readonly #statements = new Map<string, StatementSync>();
   #closed = false;
 
-  constructor(options: SqliteStoreOptions) {
-    this.#path = options.path;
-    this.#retry = { ...busyRetryDefaults, ...options.busyRetry };
-    const memory = options.path === ":memory:";
-    const created = memory ? false : prepareDatabaseFile(options.path);
-    this.#db = new DatabaseSync(options.path, { timeout: options.busyTimeoutMs ?? 50 });
-    try {
-      this.#db.exec("PRAGMA journal_mode = WAL");
-      this.#db.exec("PRAGMA synchronous = NORMAL");
-      // Truncate the WAL after checkpoints so a burst does not leave a large file behind.
-      this.#db.exec("PRAGMA journal_size_limit = 67108864");
-      applySqliteMigrations(this.#db, options.migrations ?? sqliteMigrations);
-      if (created) restrictSidecarFiles(options.path);
-    } catch (err) {
-      this.#db.close();
-      throw err;
-    }
+  constructor(db: DatabaseSync, path: string, retry: BusyRetryOptions) {
+    this.#db = db;
+    this.#path = path;
+    this.#retry = retry;
     const columns = allColumnNames.join(", ");
     const placeholders = allColumnNames.map(() => "?").join(", ");
-    this.#insert = this.#db.prepare(
+    this.#insert = db.prepare(
       `INSERT INTO traces (${columns}) VALUES (${placeholders}) ON CONFLICT(id) DO NOTHING`,
     );
-    this.#getById = this.#db.prepare(`SELECT ${columns} FROM traces WHERE id = ?`);
-    this.#getByIdScoped = this.#db.prepare(
+    this.#getById = db.prepare(`SELECT ${columns} FROM traces WHERE id = ?`);
+    this.#getByIdScoped = db.prepare(
       `SELECT ${columns} FROM traces WHERE id = ? AND org_id = ? AND workspace_id = ?`,
     );
   }

@@ -14,19 +14,22 @@ interface Job {
 
 self.onmessage = async (event: MessageEvent<Job>) => {
   const { path, prefix, batches, batchSize } = event.data;
-  const store = await openSqliteStore({ path, busyTimeoutMs: 1 });
   try {
-    for (let b = 0; b < batches; b++) {
-      const batch = Array.from(
-        { length: batchSize },
-        (_, i) => makeTrace({ id: `${prefix}-${b}-${i}` }),
-      );
-      await store.writeBatch(batch);
+    // A generous retry budget: the test is about lost rows, not about how long a slow CI waits.
+    const store = await openSqliteStore({ path, busyTimeoutMs: 1, busyRetry: { retries: 1000 } });
+    try {
+      for (let b = 0; b < batches; b++) {
+        const batch = Array.from(
+          { length: batchSize },
+          (_, i) => makeTrace({ id: `${prefix}-${b}-${i}` }),
+        );
+        await store.writeBatch(batch);
+      }
+      self.postMessage({ ok: true });
+    } finally {
+      await store.close();
     }
-    self.postMessage({ ok: true });
   } catch (err) {
     self.postMessage({ ok: false, error: String(err) });
-  } finally {
-    await store.close();
   }
 };

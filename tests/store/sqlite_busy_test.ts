@@ -131,3 +131,25 @@ Deno.test("sqlite store: writers on two threads contend for the lock and lose no
     assert.equal(await store.countTraces(), 2 * job.batches * job.batchSize);
   });
 });
+
+Deno.test("sqlite store: opening waits for a write lock held by another connection", async () => {
+  const { path, other } = lockedDatabase();
+  other.exec("BEGIN IMMEDIATE");
+  let sleeps = 0;
+  const open = () =>
+    openSqliteStore({
+      path,
+      busyTimeoutMs: 1,
+      busyRetry: {
+        sleep: () => {
+          if (++sleeps === 2) other.exec("COMMIT");
+          return Promise.resolve();
+        },
+      },
+    });
+  await withStore(open, async (store) => {
+    assert.equal(sleeps, 2);
+    assert.equal(await store.countTraces(), 0);
+  });
+  other.close();
+});
