@@ -12,7 +12,13 @@ interface Job {
   batchSize: number;
 }
 
-self.onmessage = async (event: MessageEvent<Job>) => {
+/** The worker scope; typed by hand because the test type-checks with the window library. */
+const scope = self as unknown as {
+  onmessage: (event: MessageEvent<Job>) => void;
+  postMessage(message: unknown): void;
+};
+
+scope.onmessage = async (event) => {
   const { path, prefix, batches, batchSize } = event.data;
   try {
     // A generous retry budget: the test is about lost rows, not about how long a slow CI waits.
@@ -25,11 +31,11 @@ self.onmessage = async (event: MessageEvent<Job>) => {
         );
         await store.writeBatch(batch);
       }
-      self.postMessage({ ok: true });
+      scope.postMessage({ ok: true });
     } finally {
       await store.close();
     }
   } catch (err) {
-    self.postMessage({ ok: false, error: String(err) });
+    scope.postMessage({ ok: false, error: String(err) });
   }
 };
