@@ -132,6 +132,7 @@ export function createForwarder(opts: ProxyOptions) {
     ex.status = upstream.status;
     ex.streaming = eventStream;
     ex.parser = route.adapter.createUsageParser({
+      method: req.method,
       path,
       status: upstream.status,
       contentType,

@@ -9,7 +9,7 @@
 import type { Hono } from "hono";
 import type { GatewayConfig } from "../config/mod.ts";
 import { createApiRoutes, type TraceWriterStats } from "../api/mod.ts";
-import { costFor, createPricer } from "../pricing/mod.ts";
+import { createCostEstimator } from "../pricing/mod.ts";
 import { providerAdapters } from "../providers/mod.ts";
 import {
   abortAll,
@@ -67,15 +67,12 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   const inflight = new Set<Exchange>();
   const gatewayKeyHeader = config.auth.header.toLowerCase();
 
-  const routes: ProxyRoute[] = config.providers.map((provider) => {
-    const price = createPricer(provider);
-    return {
-      provider,
-      adapter: providerAdapters[provider.kind],
-      base: upstreamBase(provider.upstream),
-      cost: (model, report) => costFor(report, model === null ? null : price(model)),
-    };
-  });
+  const routes: ProxyRoute[] = config.providers.map((provider) => ({
+    provider,
+    adapter: providerAdapters[provider.kind],
+    base: upstreamBase(provider.upstream),
+    cost: createCostEstimator(provider),
+  }));
 
   const forward = createForwarder({
     fetch: deps.fetch ?? fetch,

@@ -19,3 +19,11 @@ export {
   loadOrCreateSecret,
   providerKeyFrom,
 } from "./fingerprint.ts";
+export {
+  createTraceWriter,
+  type TraceWriter,
+  type TraceWriterOptions,
+  type TraceWriterSnapshot,
+  type WriteFailure,
+  type WriterLog,
+} from "./writer.ts";

@@ -40,22 +40,21 @@ const sse = (event: string | null, data: unknown) =>
     typeof data === "string" ? data : JSON.stringify(data)
   }\n\n`;
 
-export function startUpstreamStub(): Promise<UpstreamStub> {
+export interface StubHandler {
+  handler(req: Request): Promise<Response>;
+  requests: RecordedRequest[];
+  cancelled: Promise<string>;
+}
+
+/** The stub as a plain handler: pass `handler` as the gateway's `fetch` for socket-free tests. */
+export function createStubHandler(): StubHandler {
   const requests: RecordedRequest[] = [];
   let onCancel: (path: string) => void = () => {};
   const cancelled = new Promise<string>((r) => (onCancel = r));
-  return new Promise((resolve) => {
-    const server = Deno.serve({
-      hostname: "127.0.0.1",
-      port: 0,
-      onListen: ({ port }) =>
-        resolve({
-          url: `http://127.0.0.1:${port}`,
-          requests,
-          cancelled,
-          close: () => server.shutdown(),
-        }),
-    }, async (req) => {
+  return {
+    requests,
+    cancelled,
+    async handler(req) {
       const url = new URL(req.url);
       const body = await req.text();
       requests.push({
@@ -66,7 +65,34 @@ export function startUpstreamStub(): Promise<UpstreamStub> {
         body,
       });
       return respond(req, url.pathname, body, (p) => onCancel(p));
-    });
+    },
+  };
+}
+
+/** A fetch that serves every request from the stub, with the redirect option honoured. */
+export function stubFetch(stub: StubHandler): typeof fetch {
+  return async (input, init) => {
+    const req = new Request(input, init);
+    const res = await stub.handler(req);
+    if (init?.signal?.aborted) throw new DOMException("aborted", "AbortError");
+    return res;
+  };
+}
+
+export function startUpstreamStub(): Promise<UpstreamStub> {
+  const stub = createStubHandler();
+  return new Promise((resolve) => {
+    const server = Deno.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      onListen: ({ port }) =>
+        resolve({
+          url: `http://127.0.0.1:${port}`,
+          requests: stub.requests,
+          cancelled: stub.cancelled,
+          close: () => server.shutdown(),
+        }),
+    }, stub.handler);
   });
 }
 
@@ -125,7 +151,7 @@ function streamEvents(
   const hangBody = h.get("x-stub-hang") === "body";
   const delayMs = Number(h.get("x-stub-delay-ms") ?? 0);
   let i = 0;
-  let timer: number | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const stream = new ReadableStream<Uint8Array>({
     async pull(c) {
       if (delayMs > 0) await new Promise((r) => (timer = setTimeout(r, delayMs)));
