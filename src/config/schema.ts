@@ -57,12 +57,14 @@ const routePrefix = z
 const usdPerMillion = z.number().nonnegative().finite();
 
 export const modelPriceSchema = z.strictObject({
-  input: usdPerMillion,
-  output: usdPerMillion,
-  /** Price of input tokens read from the provider's prompt cache; defaults to `input`. */
-  cached_input: usdPerMillion.optional(),
-  /** Price of input tokens written to the prompt cache; defaults to `input`. */
-  cache_write: usdPerMillion.optional(),
+  input: usdPerMillion.describe("USD per million input tokens (uncached)."),
+  output: usdPerMillion.describe("USD per million output tokens, reasoning tokens included."),
+  cached_input: usdPerMillion.optional().describe(
+    "USD per million input tokens read from the prompt cache. Default: `input`.",
+  ),
+  cache_write: usdPerMillion.optional().describe(
+    "USD per million input tokens written to the prompt cache. Default: `input`.",
+  ),
 });
 
 /** Model id (or family, matched by prefix on `-` boundaries) to its price. */
@@ -73,71 +75,121 @@ export const providerKinds = ["openai", "anthropic", "openai-compatible"] as con
 const timeoutMs = z.number().int().positive().max(24 * 60 * 60 * 1000);
 
 export const providerSchema = z.strictObject({
-  /** Wire format. `openai` and `anthropic` are inferred for the providers of those names. */
-  kind: z.enum(providerKinds).optional(),
-  prefix: routePrefix.optional(),
-  upstream: httpUrl.optional(),
-  /** Extra or overriding prices, USD per million tokens. */
-  prices: priceTableSchema.optional(),
-  /**
-   * OpenAI streams: ask upstream for usage with `stream_options.include_usage` when the client
-   * did not, and hide that extra chunk from the client. Turn off for servers that reject it.
-   */
-  stream_usage: z.boolean().optional(),
-  enabled: z.boolean().optional(),
+  kind: z.enum(providerKinds).optional().describe(
+    "Wire format. Default: the id for `openai` and `anthropic`, else `openai-compatible`.",
+  ),
+  prefix: routePrefix.optional().describe(
+    "Gateway path routed to this provider, matched on a path-segment boundary and stripped " +
+      "before forwarding. Default: `/<id>`.",
+  ),
+  upstream: httpUrl.optional().describe(
+    "Upstream base URL; a path in it is kept as the base of every forwarded path. Default: " +
+      "`https://api.openai.com` / `https://api.anthropic.com`; required for other providers.",
+  ),
+  prices: priceTableSchema.optional().describe(
+    "Prices by model id or family, USD per million tokens; they override and extend the " +
+      "built-in table (the only prices an openai-compatible provider has).",
+  ),
+  stream_usage: z.boolean().optional().describe(
+    "OpenAI-format streams: ask upstream for usage (`stream_options.include_usage`) when the " +
+      "client did not, and hide that extra chunk from the client. Default: true; set false for " +
+      "servers that reject the field.",
+  ),
+  enabled: z.boolean().optional().describe(
+    "Set false to remove the provider and its route. Default: true.",
+  ),
 });
 
 export const serverSchema = z.strictObject({
-  host: z.string().min(1).default("0.0.0.0"),
+  host: z.string().min(1).default("0.0.0.0").describe(
+    "Address to listen on; `0.0.0.0` is every interface, `127.0.0.1` this machine only.",
+  ),
   port: z.number().int().min(1, "must be between 1 and 65535").max(
     65535,
     "must be between 1 and 65535",
-  ).default(8080),
-  /** How long in-flight requests may run after SIGINT/SIGTERM before they are ended. */
-  shutdown_grace_ms: z.number().int().nonnegative().max(10 * 60 * 1000).default(25_000),
-  log_format: z.enum(["text", "json"]).default("text"),
+  ).default(8080).describe("Port of the proxy and the API."),
+  shutdown_grace_ms: z.number().int().nonnegative().max(10 * 60 * 1000).default(25_000).describe(
+    "After SIGINT/SIGTERM, how long open requests may run before they are ended.",
+  ),
+  log_format: z.enum(["text", "json"]).default("text").describe(
+    "Log lines on stderr: text, or one JSON object per line (also `--log-format`).",
+  ),
 }).prefault({});
 
 export const proxySchema = z.strictObject({
-  /** Largest request body forwarded; larger bodies get 413. Counted, not trusted from headers. */
-  max_request_body_bytes: z.number().int().positive().default(32 * MiB),
-  /** Time allowed until upstream response headers arrive (connect included). */
-  headers_timeout_ms: timeoutMs.default(120_000),
-  /** Longest silence allowed between two chunks of an upstream response body. */
-  idle_timeout_ms: timeoutMs.default(60_000),
-  /** Deadline for the whole exchange, streaming included. */
-  total_timeout_ms: timeoutMs.default(600_000),
+  max_request_body_bytes: z.number().int().positive().default(32 * MiB).describe(
+    "Largest request body forwarded; a larger one gets 413. Bytes are counted as they arrive, " +
+      "not trusted from Content-Length.",
+  ),
+  headers_timeout_ms: timeoutMs.default(120_000).describe(
+    "Time allowed until the upstream's response headers arrive, connecting included; then 504.",
+  ),
+  idle_timeout_ms: timeoutMs.default(60_000).describe(
+    "Longest silence between two chunks of an upstream response body; then the stream is ended.",
+  ),
+  total_timeout_ms: timeoutMs.default(600_000).describe(
+    "Deadline for the whole exchange, streaming included: 504 before the response started, " +
+      "else the stream is ended.",
+  ),
 }).prefault({});
 
 export const storageSchema = z.strictObject({
-  driver: z.enum(["sqlite", "postgres"]).default("sqlite"),
-  path: z.string().min(1).default("./data/ongoingai.db"),
-  dsn: z.string().min(1).optional(),
+  driver: z.enum(["sqlite", "postgres"]).default("sqlite").describe(
+    "Trace store. `postgres` is accepted here but not supported by this build yet.",
+  ),
+  path: z.string().min(1).default("./data/ongoingai.db").describe(
+    "SQLite file, relative to the working directory; created with mode 0600 in a 0700 directory.",
+  ),
+  dsn: z.string().min(1).optional().describe(
+    "PostgreSQL connection string; required when `driver` is `postgres`.",
+  ),
 }).prefault({});
 
 export const tracingSchema = z.strictObject({
-  capture_bodies: z.boolean().default(false),
-  body_max_size: z.number().int().positive().default(MiB),
-  /** Traces waiting to be written; a full queue drops (and counts) rather than slowing requests. */
-  queue_size: z.number().int().positive().max(10_000_000).default(16_384),
-  batch_size: z.number().int().positive().max(100_000).default(512),
-  flush_interval_ms: z.number().int().positive().max(60_000).default(50),
-  /** Secret for the provider-key fingerprint. Default: generated once and kept beside the database. */
-  key_hash_secret: z.union([z.string().min(16), envRefSchema]).optional(),
+  capture_bodies: z.boolean().default(false).describe(
+    "Store request and response bodies in traces.",
+  ),
+  body_max_size: z.number().int().positive().default(MiB).describe(
+    "Most bytes stored per request body and per response body; the rest is cut and the trace " +
+      "says so. Usage parsing reads whole streams regardless.",
+  ),
+  queue_size: z.number().int().positive().max(10_000_000).default(16_384).describe(
+    "Traces waiting to be written. A full queue drops and counts traces rather than slowing " +
+      "requests.",
+  ),
+  batch_size: z.number().int().positive().max(100_000).default(512).describe(
+    "Most traces written in one transaction.",
+  ),
+  flush_interval_ms: z.number().int().positive().max(60_000).default(50).describe(
+    "Longest wait before a partly filled batch is written.",
+  ),
+  key_hash_secret: z.union([z.string().min(16), envRefSchema]).optional().describe(
+    "Secret of the provider-key fingerprint (HMAC-SHA256), 16+ characters, e.g. " +
+      '`env("ONGOINGAI_KEY_HASH_SECRET")`. Default: generated on first start and kept in ' +
+      "`ongoingai.secret` beside the database, mode 0600.",
+  ),
 }).prefault({});
 
 export const otelSchema = z.strictObject({
-  enabled: z.boolean().default(false),
-  endpoint: z.string().default("localhost:4318"),
-  insecure: z.boolean().default(true),
-  service_name: z.string().default("ongoingai-gateway"),
-  traces_enabled: z.boolean().default(true),
-  metrics_enabled: z.boolean().default(true),
-  prometheus_enabled: z.boolean().default(false),
-  prometheus_path: z.string().default("/metrics"),
-  sampling_ratio: z.number().min(0).max(1).default(1),
-  export_timeout_ms: z.number().int().positive().default(3000),
-  metric_export_interval_ms: z.number().int().positive().default(10_000),
+  enabled: z.boolean().default(false).describe(
+    "Export OpenTelemetry traces and metrics. Any `OTEL_*` variable also turns it on.",
+  ),
+  endpoint: z.string().default("localhost:4318").describe("OTLP/HTTP collector, host:port or URL."),
+  insecure: z.boolean().default(true).describe("Plain HTTP to the collector."),
+  service_name: z.string().default("ongoingai-gateway").describe(
+    "`service.name` resource attribute.",
+  ),
+  traces_enabled: z.boolean().default(true).describe("Export spans."),
+  metrics_enabled: z.boolean().default(true).describe("Push metrics over OTLP."),
+  prometheus_enabled: z.boolean().default(false).describe("Serve a Prometheus scrape endpoint."),
+  prometheus_path: z.string().default("/metrics").describe("Path of the scrape endpoint."),
+  sampling_ratio: z.number().min(0).max(1).default(1).describe(
+    "Share of requests traced (parent-based sampling).",
+  ),
+  export_timeout_ms: z.number().int().positive().default(3000).describe("OTLP export timeout."),
+  metric_export_interval_ms: z.number().int().positive().default(10_000).describe(
+    "Interval between metric pushes.",
+  ),
 }).prefault({});
 
 export const piiModes = ["off", "redact_storage", "redact_upstream", "block"] as const;
@@ -148,36 +200,48 @@ const piiMode = z.enum(piiModes).or(z.literal("")).optional()
 
 export const piiScopeSchema = z.strictObject({
   match: z.strictObject({
-    org_id: z.string().min(1).optional(),
-    workspace_id: z.string().min(1).optional(),
-    key_id: z.string().min(1).optional(),
-    provider: z.string().regex(/^[a-z0-9_-]+$/, "must be a lowercase provider id").optional(),
-    route_prefix: z.string().startsWith("/", "must start with '/'").optional(),
+    org_id: z.string().min(1).optional().describe("Organisation id."),
+    workspace_id: z.string().min(1).optional().describe("Workspace id."),
+    key_id: z.string().min(1).optional().describe("Gateway key id."),
+    provider: z.string().regex(/^[a-z0-9_-]+$/, "must be a lowercase provider id").optional()
+      .describe("Provider id, e.g. `openai`."),
+    route_prefix: z.string().startsWith("/", "must start with '/'").optional().describe(
+      "Gateway path prefix, e.g. `/openai/v1/chat`.",
+    ),
   }).refine(
     (m) => Object.values(m).some((v) => v !== undefined),
     "must set at least one selector: org_id, workspace_id, key_id, provider, or route_prefix",
-  ),
-  mode: piiMode,
-  policy_id: z.string().min(1).optional(),
+  ).describe("Selectors, at least one; a request must match every selector given."),
+  mode: piiMode.describe("Mode for matching requests."),
+  policy_id: z.string().min(1).optional().describe("Policy id for matching requests."),
 });
 
 export const piiSchema = z.strictObject({
-  /** Unset means `redact_storage` when bodies are captured, else `off`. */
-  mode: piiMode,
-  policy_id: z.string().min(1).default("default/v1"),
+  mode: piiMode.describe(
+    "`off`, `redact_storage` (stored copies), `redact_upstream` (also what is forwarded) or " +
+      '`block` (refuse the request). Unset or `""`: `redact_storage` when bodies are ' +
+      "captured, else `off`.",
+  ),
+  policy_id: z.string().min(1).default("default/v1").describe(
+    "Policy id recorded with each trace.",
+  ),
   stages: z.strictObject({
-    request_headers: z.boolean().default(true),
-    request_body: z.boolean().default(true),
-    response_headers: z.boolean().default(true),
-    response_body: z.boolean().default(true),
-  }).prefault({}),
+    request_headers: z.boolean().default(true).describe("Inspect request headers."),
+    request_body: z.boolean().default(true).describe("Inspect request bodies."),
+    response_headers: z.boolean().default(true).describe("Inspect response headers."),
+    response_body: z.boolean().default(true).describe("Inspect response bodies."),
+  }).prefault({}).describe("Which parts of an exchange are inspected."),
   detectors: z.strictObject({
-    email: z.boolean().default(true),
-    phone: z.boolean().default(true),
-    ssn: z.boolean().default(true),
-    token_like: z.boolean().default(true),
+    email: z.boolean().default(true).describe("E-mail addresses."),
+    phone: z.boolean().default(true).describe("Phone numbers."),
+    ssn: z.boolean().default(true).describe("US social security numbers."),
+    token_like: z.boolean().default(true).describe("Credential-like tokens."),
+  }).prefault({}).describe("Which detectors run on text."),
+  headers: z.strictObject({
+    denylist: z.array(z.string().min(1)).default([]).describe(
+      "Header names whose values are always redacted.",
+    ),
   }).prefault({}),
-  headers: z.strictObject({ denylist: z.array(z.string().min(1)).default([]) }).prefault({}),
   body: z.strictObject({
     key_denylist: z.array(z.string().min(1)).default([
       "email",
@@ -187,13 +251,19 @@ export const piiSchema = z.strictObject({
       "ssn",
       "api_key",
       "authorization",
-    ]),
+    ]).describe("JSON field names whose values are always redacted (exact names)."),
   }).prefault({}),
   replacement: z.strictObject({
-    format: z.string().min(1).default("[{type}_REDACTED:{hash}]"),
-    hash_salt: z.union([z.string(), envRefSchema]).default(""),
+    format: z.string().min(1).default("[{type}_REDACTED:{hash}]").describe(
+      "Placeholder for a redacted value; `{type}` and `{hash}` are filled in.",
+    ),
+    hash_salt: z.union([z.string(), envRefSchema]).default("").describe(
+      'Salt of the placeholder hash, e.g. `env("ONGOINGAI_PII_HASH_SALT")`.',
+    ),
   }).prefault({}),
-  scopes: z.array(piiScopeSchema).default([]),
+  scopes: z.array(piiScopeSchema).default([]).describe(
+    "Per-tenant, per-provider or per-route overrides of `mode` and `policy_id`.",
+  ),
 }).prefault({});
 
 export const roles = ["owner", "admin", "developer", "member", "viewer"] as const;
@@ -205,9 +275,9 @@ export const permissions = [
 ] as const;
 
 const limitFields = {
-  requests_per_minute: z.number().int().nonnegative(),
-  max_tokens_per_day: z.number().int().nonnegative(),
-  max_cost_usd_per_day: z.number().nonnegative(),
+  requests_per_minute: z.number().int().nonnegative().describe("Requests per minute."),
+  max_tokens_per_day: z.number().int().nonnegative().describe("Tokens per day."),
+  max_cost_usd_per_day: z.number().nonnegative().describe("Estimated cost in USD per day."),
 };
 
 /** Global limits; 0 means no limit. */
@@ -225,38 +295,44 @@ const keyLimitsSchema = z.strictObject({
 });
 
 export const authKeySchema = z.strictObject({
-  id: z.string().min(1),
-  /** A reference such as `env("TEAM_A_KEY")`; a plaintext string works but `check` warns. */
-  token: z.union([z.string().min(1), envRefSchema]).optional(),
-  /** Hex SHA-256 of the token, for keys whose plaintext never touches the repository. */
+  id: z.string().min(1).describe("Key id, recorded in traces as `gateway_key_id`."),
+  token: z.union([z.string().min(1), envRefSchema]).optional().describe(
+    'The key, given as `env("TEAM_A_KEY")`; a plaintext string works but `check` warns.',
+  ),
   token_hash: z.string().regex(/^[0-9a-fA-F]{64}$/, "must be 64 hex characters (SHA-256)")
-    .optional(),
-  org_id: z.string().min(1).default("default"),
-  workspace_id: z.string().min(1).optional(),
-  /** The original's alias for `workspace_id`. */
-  team: z.string().min(1).optional(),
-  name: z.string().optional(),
-  description: z.string().optional(),
-  created_by: z.string().optional(),
-  role: z.enum(roles).default("developer"),
-  permissions: z.array(z.enum(permissions)).default([]),
-  limits: keyLimitsSchema.optional(),
+    .optional().describe(
+      "Hex SHA-256 of the key, so its plaintext never touches the repository. One of `token` " +
+        "or `token_hash` is required.",
+    ),
+  org_id: z.string().min(1).default("default").describe("Organisation of the key."),
+  workspace_id: z.string().min(1).optional().describe("Workspace of the key."),
+  team: z.string().min(1).optional().describe("The original's alias for `workspace_id`."),
+  name: z.string().optional().describe("Label for people."),
+  description: z.string().optional().describe("Label for people."),
+  created_by: z.string().optional().describe("Label for people."),
+  role: z.enum(roles).default("developer").describe("Role of the key."),
+  permissions: z.array(z.enum(permissions)).default([]).describe("Permissions of the key."),
+  limits: keyLimitsSchema.optional().describe(
+    "This key's own limits; each one set replaces `limits.per_key` for this key.",
+  ),
 }).refine((k) => k.token !== undefined || k.token_hash !== undefined, {
   message: 'needs either token (for example env("TEAM_KEY")) or token_hash',
 });
 
 export const authSchema = z.strictObject({
-  enabled: z.boolean().default(false),
+  enabled: z.boolean().default(false).describe(
+    "Require a gateway key on proxy and API routes (not enforced by this build yet).",
+  ),
   header: z.string().regex(/^[A-Za-z0-9-]+$/, "must be an HTTP header name").default(
     "X-OngoingAI-Gateway-Key",
-  ),
-  keys: z.array(authKeySchema).default([]),
+  ).describe("Header carrying the gateway key; it is never forwarded upstream."),
+  keys: z.array(authKeySchema).default([]).describe("Gateway keys."),
 }).prefault({});
 
 export const configSchema = z.strictObject({
-  server: serverSchema,
-  proxy: proxySchema,
-  storage: storageSchema,
+  server: serverSchema.describe("The HTTP listener."),
+  proxy: proxySchema.describe("Request size limit and upstream timeouts."),
+  storage: storageSchema.describe("Where traces are kept."),
   providers: z.record(
     z.string().regex(
       /^[a-z][a-z0-9_-]*$/,
@@ -264,12 +340,26 @@ export const configSchema = z.strictObject({
     ),
     providerSchema,
   )
-    .default({}),
-  tracing: tracingSchema,
-  observability: z.strictObject({ otel: otelSchema }).prefault({}),
-  pii: piiSchema,
-  auth: authSchema,
-  limits: z.strictObject({ per_key: limitsSchema, per_workspace: limitsSchema }).prefault({}),
+    .default({}).describe(
+      "Upstream APIs by id. `openai` and `anthropic` are built in and on unless disabled; any " +
+        "other id is an OpenAI-compatible provider.",
+    ),
+  tracing: tracingSchema.describe("What a trace keeps and how traces are written."),
+  observability: z.strictObject({
+    otel: otelSchema.describe("OpenTelemetry export. Validated, not implemented yet."),
+  }).prefault({}).describe("Telemetry export."),
+  pii: piiSchema.describe(
+    "PII detection and redaction. Validated, not implemented yet: nothing is redacted or " +
+      "blocked.",
+  ),
+  auth: authSchema.describe(
+    "Team mode: gateway keys, roles and tenants. Validated, not implemented yet: no request " +
+      "is refused for a missing key.",
+  ),
+  limits: z.strictObject({
+    per_key: limitsSchema.describe("Limits for each gateway key; 0 means none."),
+    per_workspace: limitsSchema.describe("Limits for each workspace; 0 means none."),
+  }).prefault({}).describe("Rate limits and quotas. Validated, not implemented yet."),
 });
 
 /** What a config author writes: everything optional, defaults filled in by the loader. */
