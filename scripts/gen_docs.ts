@@ -2,9 +2,9 @@
  * `deno task docs`: regenerates the README sections that come from code. With `--check`, changes
  * nothing and exits 1 naming the stale sections (CI and tests/docs/readme_test.ts use this).
  */
-import { applySections, renderSections, staleSections } from "./docs/mod.ts";
+import { applySections, regenerateReadme, renderSections, staleSections } from "./docs/mod.ts";
 
-export { applySections, renderSections };
+export { applySections, regenerateReadme, renderSections };
 
 const readmePath = new URL("../README.md", import.meta.url);
 
@@ -15,16 +15,21 @@ export async function main(args: string[]): Promise<number> {
     return 2;
   }
   const readme = await Deno.readTextFile(readmePath);
-  const sections = renderSections();
-  const stale = staleSections(readme, sections);
+  const fresh = await regenerateReadme(readme);
+  const stale = staleSections(readme, fresh);
   if (args.includes("--check")) {
-    if (stale.length === 0) return 0;
-    console.error(`README.md is stale (sections: ${stale.join(", ")}): run deno task docs`);
+    if (fresh === readme) return 0;
+    const where = stale.length
+      ? `sections: ${stale.join(", ")}`
+      : "formatting outside the sections";
+    console.error(`README.md is stale (${where}): run deno task docs`);
     return 1;
   }
-  if (stale.length > 0) await Deno.writeTextFile(readmePath, applySections(readme, sections));
+  if (fresh !== readme) await Deno.writeTextFile(readmePath, fresh);
   console.log(
-    stale.length ? `README.md: regenerated ${stale.join(", ")}` : "README.md: up to date",
+    fresh === readme
+      ? "README.md: up to date"
+      : `README.md: regenerated ${stale.join(", ") || "formatting"}`,
   );
   return 0;
 }

@@ -68,11 +68,10 @@ export function applySections(readme: string, sections: Record<string, string>):
   return out + readme.slice(at);
 }
 
-/** Names of the regions whose content differs from the freshly generated sections. */
-export function staleSections(readme: string, sections: Record<string, string>): string[] {
-  const fresh = applySections(readme, sections);
-  const current = new Map(findRegions(readme).map((r) => [r.name, readme.slice(r.start, r.end)]));
+/** Names of the regions of `fresh` whose content differs from the same region of `current`. */
+export function staleSections(current: string, fresh: string): string[] {
+  const before = new Map(findRegions(current).map((r) => [r.name, current.slice(r.start, r.end)]));
   return findRegions(fresh)
-    .filter((r) => current.get(r.name) !== fresh.slice(r.start, r.end))
+    .filter((r) => before.get(r.name) !== fresh.slice(r.start, r.end))
     .map((r) => r.name);
 }

@@ -5,6 +5,8 @@
 import { renderCliReference } from "./cli_reference.ts";
 import { renderConfigReference } from "./config_reference.ts";
 import { renderEnvReference } from "./env_reference.ts";
+import { formatMarkdown } from "./format.ts";
+import { applySections } from "./markers.ts";
 import { renderPricingReference } from "./pricing_reference.ts";
 
 export { applySections, beginMarker, endMarker, findRegions, staleSections } from "./markers.ts";
@@ -16,6 +18,7 @@ export {
   typeOf,
 } from "./config_reference.ts";
 export { documentedExitCodes } from "./cli_reference.ts";
+export { formatMarkdown } from "./format.ts";
 
 /** Section name (as in the README markers) to its Markdown. Pure: same code, same text. */
 export function renderSections(): Record<string, string> {
@@ -25,4 +28,9 @@ export function renderSections(): Record<string, string> {
     cli: renderCliReference(),
     pricing: renderPricingReference(),
   };
+}
+
+/** The README as `deno task docs` writes it: sections applied, then formatted like `deno fmt`. */
+export async function regenerateReadme(readme: string): Promise<string> {
+  return await formatMarkdown(applySections(readme, renderSections()));
 }
