@@ -6,6 +6,8 @@
  * text is put back afterwards, also when a build fails or the task is interrupted.
  */
 import { createHash } from "node:crypto";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import {
   buildDate,
   buildInfoSource,
@@ -60,7 +62,7 @@ export async function main(args: string[]): Promise<number> {
     ),
     date: buildDate(new Date(), Deno.env.get("SOURCE_DATE_EPOCH")),
   };
-  const outDir = new URL(`${options.outDir.replace(/\/$/, "")}/`, root).pathname;
+  const outDir = resolve(fileURLToPath(root), options.outDir);
   await Deno.mkdir(outDir, { recursive: true });
 
   const original = await Deno.readTextFile(buildInfoPath);
@@ -75,7 +77,7 @@ export async function main(args: string[]): Promise<number> {
     await Deno.writeTextFile(buildInfoPath, buildInfoSource(info));
     console.log(`ongoingai ${info.version} (${info.commit}, ${info.date})`);
     for (const target of options.targets) {
-      console.log(`compiling ${target.triple} -> ${outDir}${target.output}`);
+      console.log(`compiling ${target.triple} -> ${join(outDir, target.output)}`);
       const out = await new Deno.Command(Deno.execPath(), {
         args: denoCompileArgs(target, outDir),
         cwd: root,
@@ -88,14 +90,15 @@ export async function main(args: string[]): Promise<number> {
         console.error(`error: ${compileFailureHint(stderr, target) ?? "deno compile failed"}`);
         return 1;
       }
-      built.push({ name: target.output, sha256: await sha256(`${outDir}${target.output}`) });
+      built.push({ name: target.output, sha256: await sha256(join(outDir, target.output)) });
     }
   } finally {
     restore();
     Deno.removeSignalListener("SIGINT", onInterrupt);
   }
-  await Deno.writeTextFile(`${outDir}checksums.txt`, checksumsText(built));
-  console.log(`wrote ${built.length} binaries and ${outDir}checksums.txt`);
+  const checksums = join(outDir, "checksums.txt");
+  await Deno.writeTextFile(checksums, checksumsText(built));
+  console.log(`wrote ${built.length} binaries and ${checksums}`);
   return 0;
 }
 
