@@ -203,7 +203,7 @@ function failureBeforeHeaders(
     return [new GatewayError("shutting_down", "the gateway is shutting down; retry"), "shutdown"];
   }
   // Drop query strings: some providers take keys as `?key=`, and messages embed the URL.
-  const detail = (err instanceof Error ? err.message : String(err)).replace(/\?[^\s)]*/g, "");
+  const detail = describeFetchError(err).replace(/\?[^\s)]*/g, "");
   return [
     new GatewayError(
       "upstream_unreachable",
@@ -225,4 +225,11 @@ function failureAfterHeaders(signal: AbortSignal): TraceErrorCode {
 /** Ends every open exchange; shutdown calls this once the grace period is over. */
 export function abortAll(inflight: Set<Exchange>): void {
   for (const ex of inflight) ex.abort.abort(new Shutdown("shutdown"));
+}
+
+/** The innermost useful message: Deno's `fetch failed` keeps the reason in `cause`. */
+function describeFetchError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause = err.cause instanceof Error ? err.cause.message : null;
+  return cause ? `${err.message}: ${cause}` : err.message;
 }

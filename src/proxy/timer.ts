@@ -18,6 +18,7 @@ export class ExchangeTimer {
   #inBody = false;
   #handle: ReturnType<typeof setTimeout> | undefined;
   #done = false;
+  #armedAt = 0;
 
   constructor(
     private readonly limits: TimeoutLimits,
@@ -31,6 +32,11 @@ export class ExchangeTimer {
   headersReceived(): void {
     this.#inBody = true;
     this.#last = this.now();
+    // The idle deadline may be earlier than the headers deadline the timer was armed for.
+    if (this.#deadline().at < this.#armedAt) {
+      clearTimeout(this.#handle);
+      this.#arm();
+    }
   }
 
   activity(): void {
@@ -52,6 +58,7 @@ export class ExchangeTimer {
 
   #arm(): void {
     const { at } = this.#deadline();
+    this.#armedAt = at;
     const handle = setTimeout(() => this.#fire(), Math.max(0, at - this.now()));
     Deno.unrefTimer(handle);
     this.#handle = handle;

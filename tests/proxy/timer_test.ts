@@ -61,3 +61,17 @@ Deno.test("a stopped timer never fires", () => {
     assert.deepEqual(fired, []);
   });
 });
+
+Deno.test("an idle limit shorter than the headers limit applies as soon as headers arrive", () => {
+  withClock((clock, fired) => {
+    const t = new ExchangeTimer(
+      { headers_timeout_ms: 10_000, idle_timeout_ms: 50, total_timeout_ms: 60_000 },
+      (p) => fired.push(p),
+      () => clock.now,
+    );
+    clock.tick(5);
+    t.headersReceived();
+    clock.tick(50);
+    assert.deepEqual(fired, ["idle"]);
+  });
+});

@@ -121,7 +121,11 @@ async function respond(
       { "retry-after": "7" },
     );
   }
-  if (h.get("x-stub-hang") === "headers") return await new Promise(() => {});
+  if (h.get("x-stub-hang") === "headers") {
+    // Hang until the caller gives up, so that the stub can still shut down.
+    await new Promise((r) => req.signal.addEventListener("abort", r, { once: true }));
+    return new Response(null, { status: 499 });
+  }
   if (h.get("x-stub-redirect")) {
     return new Response(null, { status: 307, headers: { location: h.get("x-stub-redirect")! } });
   }
@@ -152,6 +156,7 @@ function streamEvents(
   const delayMs = Number(h.get("x-stub-delay-ms") ?? 0);
   let i = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let release = () => {};
   const stream = new ReadableStream<Uint8Array>({
     async pull(c) {
       if (delayMs > 0) await new Promise((r) => (timer = setTimeout(r, delayMs)));
@@ -159,13 +164,14 @@ function streamEvents(
         c.error(new Error("stub cut the stream"));
         return;
       }
-      if (hangBody && i >= 1) return await new Promise(() => {});
+      if (hangBody && i >= 1) return await new Promise<void>((r) => (release = r));
       const ev = events[i++];
       if (ev === undefined) c.close();
       else c.enqueue(enc.encode(ev));
     },
     cancel() {
       clearTimeout(timer);
+      release();
       onCancel(path);
     },
   });
