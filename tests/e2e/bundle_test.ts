@@ -7,56 +7,17 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { fileURLToPath } from "node:url";
+import {
+  freePort,
+  poll,
+  repoRoot,
+  runCliProcess,
+  type ServerProcess,
+  startServer,
+} from "../support/process.ts";
 import { startUpstreamStub, stubUsage } from "../support/upstream_stub.ts";
 
-const repo = fileURLToPath(new URL("../../", import.meta.url));
-const startupDeadlineMs = 30_000;
 const text = new TextDecoder();
-
-/** Only what Deno needs to run: no ONGOINGAI_* or OTEL_* from the developer's shell. */
-function cleanEnv(): Record<string, string> {
-  const env: Record<string, string> = { NO_COLOR: "1" };
-  for (const name of ["PATH", "HOME", "DENO_DIR", "SYSTEMROOT", "TMPDIR", "TEMP"]) {
-    const v = Deno.env.get(name);
-    if (v !== undefined) env[name] = v;
-  }
-  return env;
-}
-
-function runBundle(bundle: string, cwd: string, args: string[]): Deno.Command {
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--no-config", "--unstable-no-legacy-abort", bundle, ...args],
-    cwd,
-    env: cleanEnv(),
-    clearEnv: true,
-    stdout: "piped",
-    stderr: "piped",
-  });
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr;
-  listener.close();
-  return port;
-}
-
-/** Calls `probe` until it returns a value, or fails after a generous deadline. */
-async function poll<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + startupDeadlineMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (err) {
-      lastError = err;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${what} did not happen within ${startupDeadlineMs} ms (${String(lastError)})`);
-}
 
 const userConfig = (port: number, upstream: string) =>
   `import { defineConfig } from "ongoingai";
@@ -81,12 +42,12 @@ Deno.test({
     const buildDir = await Deno.makeTempDir({ prefix: "ongoingai-bundle-" });
     const userDir = await Deno.realPath(await Deno.makeTempDir({ prefix: "ongoingai-user-" }));
     const stub = await startUpstreamStub();
-    let server: Deno.ChildProcess | null = null;
+    let server: ServerProcess | null = null;
     try {
       const bundle = join(buildDir, "ongoingai.js");
       const built = await new Deno.Command(Deno.execPath(), {
         args: ["bundle", "--platform", "deno", "-o", bundle, "src/main.ts"],
-        cwd: repo,
+        cwd: repoRoot,
         stdout: "piped",
         stderr: "piped",
       }).output();
@@ -97,23 +58,18 @@ Deno.test({
       await Deno.writeTextFile(join(userDir, "gateway.config.ts"), userConfig(port, stub.url));
       await Deno.writeTextFile(join(userDir, "policies", "team.ts"), userPolicy);
 
-      const version = await runBundle(bundle, userDir, ["version"]).output();
-      assert.equal(version.code, 0, text.decode(version.stderr));
-      assert.match(text.decode(version.stdout), /^\d+\.\d+\.\d+\S* \(\S+, \S+\)\n$/);
+      const run = { cwd: userDir, module: bundle };
+      const version = await runCliProcess(["version"], run);
+      assert.equal(version.code, 0, version.stderr);
+      assert.match(version.stdout, /^\d+\.\d+\.\d+\S* \(\S+, \S+\)\n$/);
 
-      const check = await runBundle(bundle, userDir, ["check"]).output();
-      assert.equal(check.code, 0, text.decode(check.stderr));
-      assert.equal(text.decode(check.stdout), "config is valid: gateway.config.ts\n");
+      const check = await runCliProcess(["check"], run);
+      assert.equal(check.code, 0, check.stderr);
+      assert.equal(check.stdout, "config is valid: gateway.config.ts\n");
 
-      server = runBundle(bundle, userDir, ["serve"]).spawn();
-      const logs = new Response(server.stderr).text();
-      const stdout = new Response(server.stdout).text();
-      const origin = `http://127.0.0.1:${port}`;
-
-      const health = await poll("GET /api/health answering 200", async () => {
-        const res = await fetch(`${origin}/api/health`);
-        return res.status === 200 ? await res.json() : void (await res.body?.cancel());
-      });
+      server = await startServer([], { ...run, port });
+      const origin = server.origin;
+      const health = await (await fetch(`${origin}/api/health`)).json();
       assert.equal(health.status, "ok");
       assert.equal(health.storage_driver, "sqlite");
 
@@ -127,7 +83,7 @@ Deno.test({
         body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] }),
       });
       assert.equal(res.status, 200);
-      await res.body?.cancel();
+      await res.text();
       const trace = await poll("the trace appearing in GET /api/traces", async () => {
         const page = await (await fetch(`${origin}/api/traces`)).json();
         return page.items[0];
@@ -135,13 +91,10 @@ Deno.test({
       assert.equal(trace.usage_status, "exact");
       assert.equal(trace.input_tokens, stubUsage.chat.prompt);
 
-      server.kill("SIGTERM");
-      const status = await server.status;
+      const stopped = await server.stop();
       server = null;
-      const stderrText = await logs;
-      await stdout;
-      assert.equal(status.code, 0, stderrText);
-      assert.match(stderrText, /gateway stopped/);
+      assert.equal(stopped.code, 0, stopped.logs);
+      assert.match(stopped.logs, /gateway stopped/);
 
       const db = new DatabaseSync(join(userDir, "data", "ongoingai.db"), { readOnly: true });
       try {
@@ -155,10 +108,7 @@ Deno.test({
       const secret = await Deno.stat(join(userDir, "data", "ongoingai.secret"));
       assert.equal((secret.mode ?? 0) & 0o777, 0o600);
     } finally {
-      if (server !== null) {
-        server.kill("SIGKILL");
-        await server.status;
-      }
+      await server?.kill();
       await stub.close();
       await Deno.remove(buildDir, { recursive: true });
       await Deno.remove(userDir, { recursive: true });

@@ -1,0 +1,131 @@
+/**
+ * Running the real CLI as a user would: a subprocess with a clean environment, output captured,
+ * and helpers to wait for a server to come up without timing assumptions.
+ */
+import { fileURLToPath } from "node:url";
+
+export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+export const mainModule = fileURLToPath(new URL("../../src/main.ts", import.meta.url));
+const startupDeadlineMs = 30_000;
+
+/** Only what Deno needs to run: no ONGOINGAI_* or OTEL_* from the developer's shell. */
+export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = { NO_COLOR: "1" };
+  for (const name of ["PATH", "HOME", "DENO_DIR", "SYSTEMROOT", "TMPDIR", "TEMP"]) {
+    const v = Deno.env.get(name);
+    if (v !== undefined) env[name] = v;
+  }
+  return { ...env, ...extra };
+}
+
+/** `deno run` of a module (src/main.ts or a bundle) with the flags a release build bakes in. */
+export function cliCommand(
+  args: string[],
+  opts: { cwd: string; env?: Record<string, string>; module?: string },
+): Deno.Command {
+  return new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      ...(opts.module === undefined ? [] : ["--no-config"]),
+      "--unstable-no-legacy-abort",
+      opts.module ?? mainModule,
+      ...args,
+    ],
+    cwd: opts.cwd,
+    env: cleanEnv(opts.env),
+    clearEnv: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  });
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function runCliProcess(
+  args: string[],
+  opts: { cwd: string; env?: Record<string, string>; module?: string },
+): Promise<CliResult> {
+  const out = await cliCommand(args, opts).output();
+  const text = new TextDecoder();
+  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
+}
+
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr;
+  listener.close();
+  return port;
+}
+
+/** Calls `probe` until it returns a value, or fails after a generous deadline. */
+export async function poll<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + startupDeadlineMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${what} did not happen within ${startupDeadlineMs} ms (${String(lastError)})`);
+}
+
+export interface ServerProcess {
+  origin: string;
+  /** Sends the signal and resolves with the exit code and everything logged. */
+  stop(signal?: Deno.Signal): Promise<{ code: number; logs: string }>;
+  /** Kills the process if a test failed before stopping it. */
+  kill(): Promise<void>;
+}
+
+/** Starts `serve` and waits until `/api/health` answers. */
+export async function startServer(
+  args: string[],
+  opts: { cwd: string; port: number; env?: Record<string, string>; module?: string },
+): Promise<ServerProcess> {
+  const child = cliCommand(["serve", ...args], opts).spawn();
+  const logs = new Response(child.stderr).text();
+  const stdout = new Response(child.stdout).text();
+  let exited = false;
+  const status = child.status.then((s) => {
+    exited = true;
+    return s;
+  });
+  const origin = `http://127.0.0.1:${opts.port}`;
+  try {
+    await poll("the gateway answering GET /api/health", async () => {
+      if (exited) throw new Error(`serve exited early:\n${await logs}`);
+      const res = await fetch(`${origin}/api/health`);
+      await res.body?.cancel();
+      return res.ok ? true : undefined;
+    });
+  } catch (err) {
+    if (!exited) child.kill("SIGKILL");
+    await status;
+    throw err;
+  }
+  return {
+    origin,
+    async stop(signal = "SIGTERM") {
+      child.kill(signal);
+      const { code } = await status;
+      await stdout;
+      return { code, logs: await logs };
+    },
+    async kill() {
+      if (!exited) child.kill("SIGKILL");
+      await status;
+      await logs;
+      await stdout;
+    },
+  };
+}
