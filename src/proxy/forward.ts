@@ -215,6 +215,8 @@ function failureBeforeHeaders(
 
 function failureAfterHeaders(signal: AbortSignal): TraceErrorCode {
   const reason: unknown = signal.aborted ? signal.reason : undefined;
+  // The request signal can beat the body cancel when the client hangs up: same cause.
+  if (reason === "client_aborted") return "client_aborted";
   if (reason instanceof Timeout) {
     return reason.phase === "idle" ? "upstream_idle_timeout" : "upstream_timeout";
   }

@@ -1,0 +1,104 @@
+/**
+ * What only a real socket can show: raw request targets (`..`, absolute-form) that `new Request`
+ * would normalise away, and a client hanging up mid-stream on a real connection.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { freePort, type ServerProcess, startServer } from "../support/process.ts";
+import { startUpstreamStub, type UpstreamStub } from "../support/upstream_stub.ts";
+
+async function withGateway(fn: (s: ServerProcess, stub: UpstreamStub) => Promise<void>) {
+  const dir = await Deno.makeTempDir({ prefix: "ongoingai-raw-" });
+  const stub = await startUpstreamStub();
+  const port = freePort();
+  await Deno.writeTextFile(
+    join(dir, "ongoingai.yaml"),
+    `server: { host: 127.0.0.1, port: ${port} }
+storage: { path: ./data/gw.db }
+providers:
+  openai: { upstream: "${stub.url}" }
+  anthropic: { upstream: "${stub.url}" }
+tracing: { flush_interval_ms: 10 }
+`,
+  );
+  const server = await startServer([], { cwd: dir, port });
+  try {
+    await fn(server, stub);
+  } finally {
+    await server.kill();
+    await stub.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** Sends one raw HTTP/1.1 request and returns the status line. */
+async function rawStatus(origin: string, requestLine: string): Promise<string> {
+  const { hostname, port } = new URL(origin);
+  const conn = await Deno.connect({ hostname, port: Number(port) });
+  try {
+    await conn.write(
+      new TextEncoder().encode(
+        `${requestLine}\r\nHost: ${hostname}:${port}\r\nConnection: close\r\n\r\n`,
+      ),
+    );
+    const buf = new Uint8Array(4096);
+    let text = "";
+    for (;;) {
+      const n = await conn.read(buf);
+      if (n === null) break;
+      text += new TextDecoder().decode(buf.subarray(0, n));
+      if (text.includes("\r\n")) break;
+    }
+    return text.split("\r\n")[0]!;
+  } finally {
+    conn.close();
+  }
+}
+
+Deno.test("e2e: raw traversal and absolute-form targets are refused and never forwarded", async () => {
+  await withGateway(async (server, stub) => {
+    const targets = [
+      "GET /openai/../anthropic/v1/messages HTTP/1.1",
+      "GET /openai/%2e%2e/anthropic/v1/models HTTP/1.1",
+      "GET /openai/..%2fanthropic/v1 HTTP/1.1",
+      "GET /openai/v1/..  HTTP/1.1",
+      "GET http://other.host/openai/v1/models HTTP/1.1",
+    ];
+    for (const line of targets) {
+      const status = await rawStatus(server.origin, line);
+      assert.match(status, /^HTTP\/1\.1 400/, line);
+    }
+    assert.equal(stub.requests.length, 0);
+    const page = await (await fetch(`${server.origin}/api/traces`)).json();
+    assert.equal(page.items.length, 0);
+  });
+});
+
+Deno.test("e2e: a client hanging up mid-stream aborts the upstream and is traced", async () => {
+  await withGateway(async (server, stub) => {
+    const ac = new AbortController();
+    const res = await fetch(`${server.origin}/openai/v1/chat/completions`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        authorization: "Bearer sk-test-abort-0000000000",
+        "x-stub-delay-ms": "100",
+      },
+      body: JSON.stringify({ model: "gpt-4o-mini", stream: true }),
+      signal: ac.signal,
+    });
+    const reader = res.body!.getReader();
+    await reader.read();
+    ac.abort();
+    await reader.closed.catch(() => {});
+    assert.equal(await stub.cancelled, "/v1/chat/completions");
+    let trace;
+    for (let i = 0; i < 200 && !trace; i++) {
+      trace = (await (await fetch(`${server.origin}/api/traces`)).json()).items[0];
+      if (!trace) await new Promise((r) => setTimeout(r, 25));
+    }
+    assert.equal(trace.error_code, "client_aborted");
+    assert.equal(trace.client_aborted, true);
+    assert.equal(trace.usage_status, "unknown");
+  });
+});
