@@ -15,9 +15,13 @@ export function parseFlags<T extends Options>(
   allowPositionals = false,
 ) {
   try {
-    const parsed = parseArgs({ args, options, allowPositionals, strict: true });
+    const parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
     if (!allowPositionals && parsed.positionals.length > 0) {
-      throw new UsageError(`${command} does not accept positional arguments`);
+      throw new UsageError(
+        `${command} does not accept positional arguments (got ${
+          JSON.stringify(parsed.positionals[0])
+        })`,
+      );
     }
     return parsed;
   } catch (err) {

@@ -1,25 +1,11 @@
 /** `ongoingai check`: exit codes and outputs for each format, driven in-process. */
 import assert from "node:assert/strict";
 import { check, checkSpec } from "../../src/cli/check.ts";
-import type { CliIo } from "../../src/cli/io.ts";
+import { runCaptured } from "../support/cli_io.ts";
 import { withFiles } from "../config/temp_files.ts";
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIo = {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    env,
-    cwd,
-  };
-  return check(args, io).then((code) => ({ code, stdout, stderr }));
+function run(args: string[], cwd: string, env: Record<string, string> = {}) {
+  return runCaptured(check, args, cwd, env);
 }
 
 const valid = "server:\n  port: 8081\n";
