@@ -47,7 +47,24 @@ export const wrap: CliCommand = async (args, io) => {
     );
   }
 
-  let child: Deno.ChildProcess;
+  // Listen before spawning: a signal that arrives while the child starts must reach it too.
+  let child: Deno.ChildProcess | null = null;
+  const listeners = forwardedSignals.flatMap((signal) => {
+    const forward = () => {
+      try {
+        child?.kill(signal);
+      } catch { /* the child already exited */ }
+    };
+    try {
+      Deno.addSignalListener(signal, forward);
+      return [[signal, forward] as const];
+    } catch {
+      return [];
+    }
+  });
+  const removeListeners = () => {
+    for (const [signal, forward] of listeners) Deno.removeSignalListener(signal, forward);
+  };
   try {
     child = new Deno.Command(command[0]!, {
       args: command.slice(1),
@@ -59,25 +76,13 @@ export const wrap: CliCommand = async (args, io) => {
       stderr: "inherit",
     }).spawn();
   } catch (err) {
+    removeListeners();
     io.stderr(`failed to start command: ${err instanceof Error ? err.message : String(err)}\n`);
     return exitCode.failure;
   }
 
-  const listeners = forwardedSignals.flatMap((signal) => {
-    const forward = () => {
-      try {
-        child.kill(signal);
-      } catch { /* the child already exited */ }
-    };
-    try {
-      Deno.addSignalListener(signal, forward);
-      return [[signal, forward] as const];
-    } catch {
-      return [];
-    }
-  });
   const status = await child.status;
-  for (const [signal, forward] of listeners) Deno.removeSignalListener(signal, forward);
+  removeListeners();
   // A child killed by a signal exits as shells report it: 128 + signal number.
   return status.signal === null ? status.code : 128 + signalNumber(status.signal);
 };
