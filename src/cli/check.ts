@@ -10,6 +10,7 @@ import {
   githubAnnotation,
   loadConfig,
   validationReport,
+  withBuildSupport,
 } from "../config/mod.ts";
 import { normaliseFormat, parseFlags, UsageError } from "./args.ts";
 import { type CliCommand, type CliIo, exitCode } from "./io.ts";
@@ -65,7 +66,9 @@ export const check: CliCommand = async (args, io) => {
     return exitCode.usage;
   }
 
-  const result = await loadConfig({ path: values.config, env: io.env, cwd: io.cwd });
+  const result = withBuildSupport(
+    await loadConfig({ path: values.config, env: io.env, cwd: io.cwd }),
+  );
   const errors = result.ok ? [] : result.errors;
   if (format === "json") {
     io.stdout(`${JSON.stringify(validationReport(result), null, 2)}\n`);

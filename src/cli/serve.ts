@@ -23,7 +23,7 @@ export const serve: CliCommand = async (args, io) => {
   const flagFormat = values["log-format"] === undefined
     ? undefined
     : normaliseFormat("log", values["log-format"], ["text", "json"] as const);
-  const loaded = await loadOrReport(values.config, io);
+  const loaded = await loadOrReport(values.config, io, { forServe: true });
   if (loaded === null) return exitCode.failure;
   const log = createLogger({
     format: flagFormat ?? loaded.config.server.log_format,

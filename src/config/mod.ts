@@ -40,3 +40,4 @@ export {
   resolveProviders,
 } from "./resolve.ts";
 export * from "./schema.ts";
+export { buildSupportIssues, withBuildSupport } from "./build_support.ts";

@@ -349,12 +349,12 @@ export const configSchema = z.strictObject({
     otel: otelSchema.describe("OpenTelemetry export. Validated, not implemented yet."),
   }).prefault({}).describe("Telemetry export."),
   pii: piiSchema.describe(
-    "PII detection and redaction. Validated, not implemented yet: nothing is redacted or " +
-      "blocked.",
+    "PII detection and redaction. Not in this build yet: modes other than `off` are refused " +
+      "when they would change what is forwarded or stored.",
   ),
   auth: authSchema.describe(
-    "Team mode: gateway keys, roles and tenants. Validated, not implemented yet: no request " +
-      "is refused for a missing key.",
+    "Team mode: gateway keys, roles and tenants. Not in this build yet: `enabled: true` is " +
+      "refused rather than run unprotected.",
   ),
   limits: z.strictObject({
     per_key: limitsSchema.describe("Limits for each gateway key; 0 means none."),

@@ -169,3 +169,37 @@ Deno.test({
     });
   },
 });
+
+Deno.test("serve and check refuse configs this build would run doing less than they say", async () => {
+  const table: [string, RegExp][] = [
+    [
+      "auth:\n  enabled: true\n  keys: [{ id: a, token_hash: " + "a".repeat(64) + " }]\n",
+      /auth\.enabled: gateway keys are not enforced/,
+    ],
+    ["pii:\n  mode: block\n", /pii\.mode: block is not carried out/],
+    [
+      "tracing:\n  capture_bodies: true\n",
+      /tracing\.capture_bodies: captured bodies would be redacted/,
+    ],
+    [
+      "storage:\n  driver: postgres\n  dsn: postgres://localhost/x\n",
+      /storage\.driver: postgres is not supported/,
+    ],
+  ];
+  for (const [yaml, want] of table) {
+    await withFiles({ "ongoingai.yaml": yaml }, async (dir) => {
+      for (const command of ["serve", "check"]) {
+        const r = await cli([command], dir);
+        assert.equal(r.code, 1, `${command} with ${yaml}`);
+        assert.match(r.stderr, want);
+      }
+    });
+  }
+  // Bodies stored as they are, chosen explicitly, are fine.
+  await withFiles(
+    { "ongoingai.yaml": "tracing:\n  capture_bodies: true\npii:\n  mode: off\n" },
+    async (dir) => {
+      assert.equal((await cli(["check"], dir)).code, 0);
+    },
+  );
+});

@@ -1,0 +1,62 @@
+/**
+ * Features the schema accepts (so configs written for later releases validate) but this build
+ * does not carry out yet. Where running without them would break a promise (access control,
+ * redaction), `serve` and `check` refuse the config instead of silently doing less; the rest is
+ * a warning. Each entry disappears when its feature lands.
+ */
+import type { ConfigIssue } from "./issues.ts";
+import type { LoadResult } from "./load.ts";
+import type { GatewayConfig } from "./resolve.ts";
+
+export function buildSupportIssues(config: GatewayConfig): {
+  errors: ConfigIssue[];
+  warnings: ConfigIssue[];
+} {
+  const errors: ConfigIssue[] = [];
+  const warnings: ConfigIssue[] = [];
+  if (config.storage.driver === "postgres") {
+    errors.push({
+      path: "storage.driver",
+      message: "postgres is not supported by this build yet",
+      hint: "use sqlite (the default)",
+    });
+  }
+  if (config.auth.enabled) {
+    errors.push({
+      path: "auth.enabled",
+      message: "gateway keys are not enforced by this build yet; refusing to start unprotected",
+      hint: "set auth.enabled: false and keep the gateway on a private address",
+    });
+  }
+  if (config.pii_mode === "redact_upstream" || config.pii_mode === "block") {
+    errors.push({
+      path: "pii.mode",
+      message:
+        `${config.pii_mode} is not carried out by this build yet; refusing to forward unredacted`,
+      hint: "set pii.mode: off, or wait for PII policies",
+    });
+  } else if (config.pii_mode === "redact_storage" && config.tracing.capture_bodies) {
+    errors.push({
+      path: "tracing.capture_bodies",
+      message:
+        "captured bodies would be redacted (pii.mode redact_storage, the default when capturing), but this build cannot redact yet",
+      hint: "set pii.mode: off to store bodies as they are, or leave capture_bodies off",
+    });
+  }
+  if (config.observability.otel.enabled) {
+    warnings.push({
+      path: "observability.otel.enabled",
+      message: "OpenTelemetry export is not in this build yet; nothing will be exported",
+    });
+  }
+  return { errors, warnings };
+}
+
+/** A successful load becomes a failure when the config needs what this build cannot do. */
+export function withBuildSupport(result: LoadResult): LoadResult {
+  if (!result.ok) return result;
+  const { errors, warnings } = buildSupportIssues(result.config);
+  const allWarnings = [...result.warnings, ...warnings];
+  if (errors.length === 0) return { ...result, warnings: allWarnings };
+  return { ok: false, source: result.source, errors, warnings: allWarnings };
+}
