@@ -16,8 +16,10 @@ import {
   type Trace,
   type TraceErrorCode,
 } from "../traces/mod.ts";
+import { ClientGone, UpstreamTimeout } from "./abort_reasons.ts";
 import type { UpstreamBase } from "./path.ts";
 import { BodyCapture } from "./tap.ts";
+import type { TimeoutPhase, Watched } from "./watchdog.ts";
 
 export interface ProxyRoute {
   provider: ResolvedProvider;
@@ -42,10 +44,12 @@ export interface ExchangeContext {
 const noUsage: UsageReport = { model: null, usage: null, status: "none", parseErrors: 0 };
 const decoder = new TextDecoder();
 
-export class Exchange {
+export class Exchange implements Watched {
   readonly id = newTraceId();
   readonly startedAt: number;
   readonly t0: number;
+  headersAt: number | null = null;
+  lastActivity: number;
   status = 0;
   responseHeaders: Headers | null = null;
   requestBody: Uint8Array<ArrayBuffer> | null = null;
@@ -57,9 +61,11 @@ export class Exchange {
   responseBytes = 0;
   chunks = 0;
   errorCode: TraceErrorCode | null = null;
-  /** Set when the client is gone; the upstream must be aborted. */
+  /** Aborts the upstream request; the reason says why (see abort_reasons.ts). */
   readonly abort = new AbortController();
   #finished = false;
+  #watchingClient = false;
+  readonly #onClientAbort = () => this.clientGone();
 
   constructor(
     private readonly ctx: ExchangeContext,
@@ -71,7 +77,27 @@ export class Exchange {
     readonly tenant: Tenant,
   ) {
     this.startedAt = ctx.now();
-    this.t0 = ctx.monotonic();
+    this.t0 = this.lastActivity = ctx.monotonic();
+  }
+
+  headersReceived(): void {
+    this.headersAt = this.lastActivity = this.ctx.monotonic();
+  }
+
+  expire(phase: TimeoutPhase): void {
+    this.abort.abort(new UpstreamTimeout(phase));
+  }
+
+  /** The upstream is slow to answer: from now on a client that leaves aborts it. */
+  slowHeaders(): void {
+    if (this.#finished || this.#watchingClient) return;
+    this.#watchingClient = true;
+    if (this.req.signal.aborted) this.clientGone();
+    else this.req.signal.addEventListener("abort", this.#onClientAbort, { once: true });
+  }
+
+  clientGone(): void {
+    if (!this.#finished && !this.abort.signal.aborted) this.abort.abort(new ClientGone());
   }
 
   get finished(): boolean {
@@ -83,7 +109,9 @@ export class Exchange {
   }
 
   onChunk(chunk: Uint8Array): void {
-    if (this.firstByte === null) this.firstByte = this.ctx.monotonic() - this.t0;
+    const now = this.ctx.monotonic();
+    this.lastActivity = now;
+    if (this.firstByte === null) this.firstByte = now - this.t0;
     this.responseBytes += chunk.byteLength;
     this.chunks++;
     this.parser?.push(chunk);
@@ -94,6 +122,7 @@ export class Exchange {
   finish(complete: boolean): void {
     if (this.#finished) return;
     this.#finished = true;
+    if (this.#watchingClient) this.req.signal.removeEventListener("abort", this.#onClientAbort);
     const report = this.parser?.finish(complete) ?? noUsage;
     const rawKey = providerKeyFrom(this.req.headers);
     const key = rawKey === null ? null : this.ctx.fingerprint(rawKey);

@@ -13,4 +13,10 @@ export {
   type UpstreamBase,
   upstreamBase,
 } from "./path.ts";
-export type { TimeoutLimits } from "./timer.ts";
+export {
+  expiredPhase,
+  type TimeoutLimits,
+  type TimeoutPhase,
+  Watchdog,
+  type Watched,
+} from "./watchdog.ts";

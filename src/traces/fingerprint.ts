@@ -26,11 +26,24 @@ export function providerKeyFrom(headers: Headers): string | null {
 
 export type Fingerprinter = (key: string) => KeyFingerprint;
 
-export function createFingerprinter(secret: string): Fingerprinter {
-  return (key) => ({
-    hash: createHmac("sha256", secret).update(key).digest("hex"),
-    last4: key.length > 12 ? key.slice(-4) : null,
-  });
+/**
+ * Fingerprints are memoised: a deployment sees few distinct keys, and an HMAC per request costs
+ * a measurable share of the hot path. The cache is bounded; the oldest entry goes first.
+ */
+export function createFingerprinter(secret: string, cacheSize = 1024): Fingerprinter {
+  const cache = new Map<string, KeyFingerprint>();
+  return (key) => {
+    let fp = cache.get(key);
+    if (fp === undefined) {
+      fp = {
+        hash: createHmac("sha256", secret).update(key).digest("hex"),
+        last4: key.length > 12 ? key.slice(-4) : null,
+      };
+      if (cache.size >= cacheSize) cache.delete(cache.keys().next().value!);
+      cache.set(key, fp);
+    }
+    return fp;
+  };
 }
 
 /**

@@ -63,3 +63,12 @@ Deno.test("a secret file readable by others is refused with the fix in the messa
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("the fingerprint cache is bounded and never changes an answer", () => {
+  const f = createFingerprinter("s".repeat(32), 2);
+  const fresh = createFingerprinter("s".repeat(32), 2);
+  const keys = ["sk-aaaaaaaaaaaaaaaa", "sk-bbbbbbbbbbbbbbbb", "sk-cccccccccccccccc"];
+  for (let round = 0; round < 3; round++) {
+    for (const k of keys) assert.deepEqual(f(k), fresh(k));
+  }
+});
