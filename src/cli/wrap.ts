@@ -17,9 +17,17 @@ export const wrapSpec = {
 
 const usageLine = "usage: ongoingai wrap [--config PATH] -- <command> [args...]\n";
 
-const forwardedSignals: Deno.Signal[] = Deno.build.os === "windows"
+const windows = Deno.build.os === "windows";
+/**
+ * Signals a terminal sends to its whole foreground process group (Ctrl-C, Ctrl-\, a resize):
+ * the child, in the same group, already gets its own copy. Forwarding would deliver each twice,
+ * and tools such as Claude Code or Aider quit on a second Ctrl-C; `wrap` only has to survive.
+ */
+const terminalSignals: Deno.Signal[] = windows
   ? ["SIGINT", "SIGBREAK"]
-  : ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGWINCH"];
+  : ["SIGINT", "SIGQUIT", "SIGWINCH"];
+/** Signals aimed at `wrap` alone (`kill PID`, a supervisor): passed on to the child. */
+const forwardedSignals: Deno.Signal[] = windows ? [] : ["SIGTERM", "SIGHUP", "SIGUSR1", "SIGUSR2"];
 
 export const wrap: CliCommand = async (args, io) => {
   const dash = args.indexOf("--");
@@ -49,19 +57,24 @@ export const wrap: CliCommand = async (args, io) => {
 
   // Listen before spawning: a signal that arrives while the child starts must reach it too.
   let child: Deno.ChildProcess | null = null;
-  const listeners = forwardedSignals.flatMap((signal) => {
-    const forward = () => {
-      try {
-        child?.kill(signal);
-      } catch { /* the child already exited */ }
-    };
+  const listen = (signal: Deno.Signal, handler: () => void) => {
     try {
-      Deno.addSignalListener(signal, forward);
-      return [[signal, forward] as const];
+      Deno.addSignalListener(signal, handler);
+      return [[signal, handler] as const];
     } catch {
       return [];
     }
-  });
+  };
+  const listeners = [
+    ...terminalSignals.flatMap((signal) => listen(signal, () => {})),
+    ...forwardedSignals.flatMap((signal) =>
+      listen(signal, () => {
+        try {
+          child?.kill(signal);
+        } catch { /* the child already exited */ }
+      })
+    ),
+  ];
   const removeListeners = () => {
     for (const [signal, forward] of listeners) Deno.removeSignalListener(signal, forward);
   };

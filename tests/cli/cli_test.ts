@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { runCli, usageText } from "../../src/cli/mod.ts";
 import { runCaptured } from "../support/cli_io.ts";
-import { runCliProcess } from "../support/process.ts";
+import { cleanEnv, mainModule, runCliProcess } from "../support/process.ts";
 import { withFiles } from "../config/temp_files.ts";
 
 const cli = (args: string[], cwd = Deno.cwd(), env: Record<string, string> = {}) =>
@@ -203,3 +203,46 @@ Deno.test("serve and check refuse configs this build would run doing less than t
     },
   );
 });
+
+Deno.test({
+  name: "wrap: a terminal Ctrl-C (SIGINT to the process group) reaches the child once, not twice",
+  ignore: Deno.build.os === "windows",
+  async fn() {
+    await withFiles({ "ongoingai.yaml": wrapYaml }, async (dir) => {
+      // `setsid` makes wrap the leader of its own process group, as a shell does for a job.
+      const child = new Deno.Command("setsid", {
+        args: [Deno.execPath(), "run", "-A", mainModule, "wrap", "--", "sh", "-c", childScript],
+        cwd: dir,
+        env: cleanEnv(),
+        clearEnv: true,
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      const reader = child.stdout.getReader();
+      let out = "";
+      const readUntil = async (text: string) => {
+        while (!out.includes(text)) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          out += new TextDecoder().decode(value);
+        }
+      };
+      await readUntil("ready");
+      Deno.kill(-child.pid, "SIGINT");
+      await readUntil("INT");
+      // Give a second, forwarded copy every chance to arrive before ending the child.
+      await new Promise((r) => setTimeout(r, 300));
+      child.kill("SIGTERM");
+      const status = await child.status;
+      await readUntil("\u0000"); // drain to the end
+      reader.releaseLock();
+      await child.stderr.cancel();
+      assert.equal(status.code, 42);
+      assert.equal(out.split("\n").filter((l) => l === "INT").length, 1, out);
+    });
+  },
+});
+
+const childScript =
+  'trap "echo INT" INT; trap "exit 42" TERM; echo ready; while :; do sleep 0.05; done';
