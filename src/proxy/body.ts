@@ -4,9 +4,14 @@
  */
 import { GatewayError } from "../server/errors.ts";
 
+/**
+ * `signal` ends a read that takes too long or outlives the gateway (timeouts, shutdown); the
+ * read then rejects with the signal's reason rather than returning a silently cut body.
+ */
 export async function readBodyCapped(
   req: Request,
   maxBytes: number,
+  signal?: AbortSignal,
 ): Promise<Uint8Array<ArrayBuffer> | null> {
   if (req.body === null) return null;
   const declared = req.headers.get("content-length");
@@ -15,10 +20,13 @@ export async function readBodyCapped(
     throw tooLarge(maxBytes);
   }
   const reader = req.body.getReader() as ReadableStreamDefaultReader<Uint8Array<ArrayBuffer>>;
+  const stop = () => void reader.cancel().catch(() => {});
+  signal?.addEventListener("abort", stop, { once: true });
   const chunks: Uint8Array<ArrayBuffer>[] = [];
   let total = 0;
   for (;;) {
     const { done, value } = await reader.read();
+    if (signal?.aborted) throw signal.reason;
     if (done) break;
     total += value.byteLength;
     if (total > maxBytes) {
@@ -27,6 +35,7 @@ export async function readBodyCapped(
     }
     chunks.push(value);
   }
+  signal?.removeEventListener("abort", stop);
   if (chunks.length === 1) return chunks[0]!;
   const out = new Uint8Array(total);
   let offset = 0;

@@ -54,6 +54,8 @@ export class Exchange implements Watched {
   responseHeaders: Headers | null = null;
   requestBody: Uint8Array<ArrayBuffer> | null = null;
   requestModel: string | null = null;
+  /** Set once the request has gone upstream: from then on the provider may bill for it. */
+  sent: { path: string; streaming: boolean } | null = null;
   streaming = false;
   parser: UsageParser | null = null;
   capture: BodyCapture | null = null;
@@ -123,7 +125,7 @@ export class Exchange implements Watched {
     if (this.#finished) return;
     this.#finished = true;
     if (this.#watchingClient) this.req.signal.removeEventListener("abort", this.#onClientAbort);
-    const report = this.parser?.finish(complete) ?? noUsage;
+    const report = this.parser?.finish(complete) ?? this.#reportWithoutResponse();
     const rawKey = providerKeyFrom(this.req.headers);
     const key = rawKey === null ? null : this.ctx.fingerprint(rawKey);
     const model = report.model ?? this.requestModel;
@@ -156,6 +158,25 @@ export class Exchange implements Watched {
       responseBytes: this.responseBytes,
       streamChunks: this.chunks,
     }, this.ctx.redactHeaders));
+  }
+
+  /**
+   * No response arrived. If the request reached the provider (a timeout, a client leaving, a
+   * shutdown), it may have been billed: the adapter's own rules say whether this endpoint
+   * carries usage, and if so it is unknown, never "nothing billable".
+   */
+  #reportWithoutResponse(): UsageReport {
+    const refused = this.errorCode === "upstream_unreachable" ||
+      this.errorCode === "upstream_redirect";
+    if (this.sent === null || refused) return noUsage;
+    return this.route.adapter.createUsageParser({
+      method: this.req.method,
+      path: this.sent.path,
+      status: 200,
+      contentType: null,
+      requestedStreaming: this.sent.streaming,
+      requestModel: this.requestModel,
+    }).finish(false);
   }
 
   #storedRequestBody(rawKey: string | null): { text: string; truncated: boolean } | null {

@@ -24,6 +24,8 @@ export interface ProxyOptions extends ExchangeContext {
   inflight: Set<Exchange>;
   /** How often upstream timeouts are checked (default 100 ms). */
   watchdogTickMs?: number;
+  /** True once shutdown began: the server may then cut unfinished request bodies itself. */
+  isDraining?: () => boolean;
 }
 
 export interface ForwardInput {
@@ -80,11 +82,30 @@ export function createForwarder(opts: ProxyOptions) {
       return new Response(null, { status: 499 });
     };
 
+    // Watched from here: a body that trickles in counts against the headers timeout, and
+    // shutdown can end it.
+    watchdog.add(ex);
     let body: Uint8Array<ArrayBuffer> | null;
     try {
-      body = await readBodyCapped(req, opts.maxRequestBodyBytes);
+      body = await readBodyCapped(req, opts.maxRequestBodyBytes, ex.abort.signal);
     } catch (err) {
       if (err instanceof GatewayError) return fail(err, "request_too_large");
+      const reason: unknown = ex.abort.signal.reason;
+      if (reason instanceof UpstreamTimeout) {
+        return fail(
+          new GatewayError(
+            "request_timeout",
+            "the request body did not arrive within proxy.headers_timeout_ms; send it faster or raise the limit",
+          ),
+          "request_timeout",
+        );
+      }
+      if (reason instanceof Shutdown || opts.isDraining?.()) {
+        return fail(
+          new GatewayError("shutting_down", "the gateway is shutting down; retry"),
+          "shutdown",
+        );
+      }
       return clientGone();
     }
     ex.requestBody = body;
@@ -97,8 +118,8 @@ export function createForwarder(opts: ProxyOptions) {
       streamUsage: route.provider.stream_usage,
     });
     ex.requestModel = prepared.model;
+    ex.sent = { path, streaming: prepared.streaming };
 
-    watchdog.add(ex);
     let upstream: Response;
     try {
       upstream = await opts.fetch(upstreamUrl(route.base, route.provider.prefix, target), {

@@ -14,6 +14,7 @@ export const errorTable = {
   not_found: { status: 404, level: "info" },
   route_not_found: { status: 404, level: "info" },
   method_not_allowed: { status: 405, level: "info" },
+  request_timeout: { status: 408, level: "info" },
   request_too_large: { status: 413, level: "warn" },
   headers_too_large: { status: 431, level: "warn" },
   rate_limited: { status: 429, level: "info" },

@@ -55,6 +55,8 @@ export interface Gateway {
   api: Hono;
   /** Exchanges still streaming. */
   inflight: ReadonlySet<Exchange>;
+  /** Shutdown has begun: requests cut short from now on are traced as `shutdown`. */
+  beginShutdown(): void;
   /** Ends every open exchange (shutdown after the grace period). */
   abortInflight(): void;
 }
@@ -65,6 +67,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   const clock = deps.clock ?? systemClock;
   const log = deps.log ?? silentLogger;
   const inflight = new Set<Exchange>();
+  let draining = false;
   const gatewayKeyHeader = config.auth.header.toLowerCase();
 
   const routes: ProxyRoute[] = config.providers.map((provider) => ({
@@ -94,6 +97,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     maxRequestBodyBytes: config.proxy.max_request_body_bytes,
     gatewayKeyHeader,
     inflight,
+    isDraining: () => draining,
   });
 
   const api = createApiRoutes({
@@ -127,7 +131,13 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     }
   }
 
-  return { fetch: handle, api, inflight, abortInflight: () => abortAll(inflight) };
+  return {
+    fetch: handle,
+    api,
+    inflight,
+    beginShutdown: () => void (draining = true),
+    abortInflight: () => abortAll(inflight),
+  };
 }
 
 function matchRoute(routes: readonly ProxyRoute[], path: string): ProxyRoute | null {

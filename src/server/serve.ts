@@ -22,6 +22,8 @@ export interface ServeOptions {
 }
 
 const flushTimeoutMs = 5_000;
+/** How long connections may take to close once their exchanges were ended. */
+const drainMarginMs = 2_000;
 
 /** Resolves with the process exit code. */
 export async function runServer(opts: ServeOptions): Promise<number> {
@@ -92,6 +94,7 @@ export async function runServer(opts: ServeOptions): Promise<number> {
     else opts.stopSignal.addEventListener("abort", () => r(), { once: true });
   });
 
+  gateway.beginShutdown();
   const grace = config.server.shutdown_grace_ms;
   log.info("shutting down: no new connections; open requests get a grace period", {
     open_requests: gateway.inflight.size,
@@ -103,8 +106,15 @@ export async function runServer(opts: ServeOptions): Promise<number> {
     }
     gateway.abortInflight();
   }, grace);
-  await server.shutdown();
+  // A connection can outlive its aborted exchange (a client that stops reading): the drain is
+  // bounded too, so the queue is always flushed before an orchestrator's SIGKILL.
+  const drained = await settlesWithin(server.shutdown(), grace + drainMarginMs);
   clearTimeout(graceTimer);
+  if (!drained) {
+    log.warn("connections still open after the grace period; stopping without them", {
+      open_requests: gateway.inflight.size,
+    });
+  }
 
   const { flushed } = await writer.shutdown(flushTimeoutMs);
   const stats = writer.snapshot();
@@ -123,6 +133,16 @@ async function keyHashSecret(config: GatewayConfig, cwd: string): Promise<string
     ? dirname(resolve(cwd, config.storage.path))
     : resolve(cwd, "data");
   return await loadOrCreateSecret(join(dir, "ongoingai.secret"));
+}
+
+async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)));
+  try {
+    return await Promise.race([p.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function message(err: unknown): string {

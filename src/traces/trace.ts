@@ -28,6 +28,7 @@ export type TraceErrorCode =
   | "upstream_redirect"
   | "client_aborted"
   | "request_too_large"
+  | "request_timeout"
   | "bad_request"
   | "shutdown"
   | "internal_error";

@@ -7,13 +7,15 @@ import { join } from "node:path";
 import { freePort, type ServerProcess, startServer } from "../support/process.ts";
 import { startUpstreamStub, type UpstreamStub } from "../support/upstream_stub.ts";
 
-async function withGateway(fn: (s: ServerProcess, stub: UpstreamStub) => Promise<void>) {
+async function withGateway(
+  fn: (s: ServerProcess, stub: UpstreamStub, dir: string) => Promise<void>,
+) {
   const dir = await Deno.makeTempDir({ prefix: "ongoingai-raw-" });
   const stub = await startUpstreamStub();
   const port = freePort();
   await Deno.writeTextFile(
     join(dir, "ongoingai.yaml"),
-    `server: { host: 127.0.0.1, port: ${port} }
+    `server: { host: 127.0.0.1, port: ${port}, shutdown_grace_ms: 300 }
 storage: { path: ./data/gw.db }
 providers:
   openai: { upstream: "${stub.url}" }
@@ -23,7 +25,7 @@ tracing: { flush_interval_ms: 10 }
   );
   const server = await startServer([], { cwd: dir, port });
   try {
-    await fn(server, stub);
+    await fn(server, stub, dir);
   } finally {
     await server.kill();
     await stub.close();
@@ -100,5 +102,33 @@ Deno.test("e2e: a client hanging up mid-stream aborts the upstream and is traced
     assert.equal(trace.error_code, "client_aborted");
     assert.equal(trace.client_aborted, true);
     assert.equal(trace.usage_status, "unknown");
+  });
+});
+
+Deno.test("e2e: SIGTERM with a request body still uploading: bounded drain, trace kept, exit 0", async () => {
+  await withGateway(async (server, _stub, dir) => {
+    const { hostname, port } = new URL(server.origin);
+    const conn = await Deno.connect({ hostname, port: Number(port) });
+    try {
+      await conn.write(new TextEncoder().encode(
+        `POST /openai/v1/chat/completions HTTP/1.1\r\nHost: ${hostname}:${port}\r\n` +
+          'Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"model":',
+      ));
+      // The gateway is now reading a body that will never be complete.
+      await new Promise((r) => setTimeout(r, 200));
+      const stopped = await server.stop("SIGTERM");
+      assert.equal(stopped.code, 0, stopped.logs);
+      assert.match(stopped.logs, /trace queue flushed written=1/);
+    } finally {
+      conn.close();
+    }
+    const { DatabaseSync } = await import("node:sqlite");
+    const db = new DatabaseSync(join(dir, "data", "gw.db"), { readOnly: true });
+    try {
+      const row = db.prepare("SELECT error_code, response_status FROM traces").get();
+      assert.deepEqual({ ...row }, { error_code: "shutdown", response_status: 503 });
+    } finally {
+      db.close();
+    }
   });
 });

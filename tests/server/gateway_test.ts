@@ -323,13 +323,27 @@ Deno.test("compressed upstream bodies are decoded for usage and the client", asy
   }
 });
 
-Deno.test("no response headers in time: 504 and a trace saying so", async () => {
+Deno.test("no response headers in time: 504, and usage unknown since the provider had the request", async () => {
   const h = await startHarness({ proxy: { headers_timeout_ms: 200 } });
   try {
-    const res = await h.request("/openai/v1/models", { headers: { "x-stub-hang": "headers" } });
+    const res = await h.request(
+      "/openai/v1/chat/completions",
+      json({ model: "gpt-4o-mini" }, { "x-stub-hang": "headers" }),
+    );
     assert.equal(res.status, 504);
     assert.equal((await res.json()).error.code, "upstream_timeout");
-    assert.equal((await h.tracesSettled(1))[0]!.error_code, "upstream_timeout");
+    const [t] = await h.tracesSettled(1);
+    assert.equal(t!.error_code, "upstream_timeout");
+    assert.equal(t!.usage_status, "unknown");
+    assert.equal(t!.cost_status, "unknown_usage");
+    const models = await h.request("/openai/v1/models", { headers: { "x-stub-hang": "headers" } });
+    assert.equal(models.status, 504);
+    await models.body?.cancel();
+    assert.equal(
+      (await h.tracesSettled(2))[1]!.usage_status,
+      "none",
+      "listing models is never billed",
+    );
   } finally {
     await h.close();
   }
