@@ -43,6 +43,34 @@ export function buildSupportIssues(config: GatewayConfig): {
       hint: "set pii.mode: off to store bodies as they are, or leave capture_bodies off",
     });
   }
+  config.pii.scopes.forEach((scope, i) => {
+    const mode = scope.mode || null;
+    const storesBodies = mode === "redact_storage" && config.tracing.capture_bodies;
+    if (mode === "redact_upstream" || mode === "block" || storesBodies) {
+      errors.push({
+        path: `pii.scopes[${i}].mode`,
+        message: `${mode}${
+          storesBodies ? " with captured bodies" : ""
+        } is not carried out by this build yet; refusing to run matching traffic unprotected`,
+        hint: "remove the scope or set its mode to off",
+      });
+    }
+  });
+  const limits = [
+    config.limits.per_key,
+    config.limits.per_workspace,
+    ...config.auth.keys.map((k) => k.limits),
+  ];
+  if (
+    limits.some((l) =>
+      l && (l.requests_per_minute || l.max_tokens_per_day || l.max_cost_usd_per_day)
+    )
+  ) {
+    warnings.push({
+      path: "limits",
+      message: "rate limits and budgets are not enforced by this build yet",
+    });
+  }
   if (config.observability.otel.enabled) {
     warnings.push({
       path: "observability.otel.enabled",

@@ -185,6 +185,10 @@ Deno.test("serve and check refuse configs this build would run doing less than t
       "storage:\n  driver: postgres\n  dsn: postgres://localhost/x\n",
       /storage\.driver: postgres is not supported/,
     ],
+    [
+      "pii:\n  scopes:\n    - { match: { provider: openai }, mode: block }\n",
+      /pii\.scopes\[0\]\.mode: block is not carried out/,
+    ],
   ];
   for (const [yaml, want] of table) {
     await withFiles({ "ongoingai.yaml": yaml }, async (dir) => {
@@ -195,6 +199,15 @@ Deno.test("serve and check refuse configs this build would run doing less than t
       }
     });
   }
+  // Limits are only a warning: nothing is exposed by not enforcing them.
+  await withFiles(
+    { "ongoingai.yaml": "limits:\n  per_key:\n    requests_per_minute: 5\n" },
+    async (dir) => {
+      const r = await cli(["check"], dir);
+      assert.equal(r.code, 0);
+      assert.match(r.stderr, /limits: rate limits and budgets are not enforced/);
+    },
+  );
   // Bodies stored as they are, chosen explicitly, are fine.
   await withFiles(
     { "ongoingai.yaml": "tracing:\n  capture_bodies: true\npii:\n  mode: off\n" },
