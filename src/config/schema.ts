@@ -121,15 +121,19 @@ export const proxySchema = z.strictObject({
     "Largest request body forwarded; a larger one gets 413. Bytes are counted as they arrive, " +
       "not trusted from Content-Length.",
   ),
-  headers_timeout_ms: timeoutMs.default(120_000).describe(
-    "Time allowed until the upstream's response headers arrive, connecting included; then 504.",
+  // Generous by default: non-streamed reasoning calls may think for minutes before the headers,
+  // and reasoning streams can be silent for a long time between events.
+  headers_timeout_ms: timeoutMs.default(600_000).describe(
+    "Time allowed until the upstream's response headers arrive, the request body and connecting " +
+      "included; then 504 (408 if the client's body was still arriving).",
   ),
-  idle_timeout_ms: timeoutMs.default(60_000).describe(
-    "Longest silence between two chunks of an upstream response body; then the stream is ended.",
+  idle_timeout_ms: timeoutMs.default(300_000).describe(
+    "Longest silence from the upstream while the gateway waits for the next chunk of a response " +
+      "body; then the stream is ended. A client that reads slowly does not count as silence.",
   ),
-  total_timeout_ms: timeoutMs.default(600_000).describe(
+  total_timeout_ms: z.number().int().nonnegative().max(24 * 60 * 60 * 1000).default(0).describe(
     "Deadline for the whole exchange, streaming included: 504 before the response started, " +
-      "else the stream is ended.",
+      "else the stream is ended. 0 means no deadline.",
   ),
 }).prefault({});
 

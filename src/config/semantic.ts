@@ -36,7 +36,8 @@ export function semanticChecks(
   checkSecrets(parsed, config, env, out);
   checkPiiScopes(config, out);
   checkOtel(config, out);
-  if (config.proxy.headers_timeout_ms > config.proxy.total_timeout_ms) {
+  const total = config.proxy.total_timeout_ms;
+  if (total > 0 && config.proxy.headers_timeout_ms > total) {
     out.warnings.push({
       at: ["proxy", "headers_timeout_ms"],
       message:

@@ -49,7 +49,7 @@ export class Exchange implements Watched {
   readonly startedAt: number;
   readonly t0: number;
   headersAt: number | null = null;
-  lastActivity: number;
+  waitingSince: number | null = null;
   status = 0;
   responseHeaders: Headers | null = null;
   requestBody: Uint8Array<ArrayBuffer> | null = null;
@@ -79,11 +79,16 @@ export class Exchange implements Watched {
     readonly tenant: Tenant,
   ) {
     this.startedAt = ctx.now();
-    this.t0 = this.lastActivity = ctx.monotonic();
+    this.t0 = ctx.monotonic();
   }
 
   headersReceived(): void {
-    this.headersAt = this.lastActivity = this.ctx.monotonic();
+    this.headersAt = this.ctx.monotonic();
+  }
+
+  /** The gateway asks the upstream for more body; the idle limit runs until a chunk comes. */
+  waitForUpstream(): void {
+    this.waitingSince = this.ctx.monotonic();
   }
 
   expire(phase: TimeoutPhase): void {
@@ -111,9 +116,8 @@ export class Exchange implements Watched {
   }
 
   onChunk(chunk: Uint8Array): void {
-    const now = this.ctx.monotonic();
-    this.lastActivity = now;
-    if (this.firstByte === null) this.firstByte = now - this.t0;
+    this.waitingSince = null;
+    if (this.firstByte === null) this.firstByte = this.ctx.monotonic() - this.t0;
     this.responseBytes += chunk.byteLength;
     this.chunks++;
     this.parser?.push(chunk);

@@ -181,6 +181,7 @@ export function createForwarder(opts: ProxyOptions) {
     const declared = upstream.headers.get("content-length");
     if (!eventStream && declared !== null && Number(declared) <= bufferedBodyLimit) {
       let bytes: Uint8Array<ArrayBuffer>;
+      ex.waitForUpstream();
       try {
         bytes = await upstream.bytes();
       } catch (err) {
@@ -198,6 +199,7 @@ export function createForwarder(opts: ProxyOptions) {
     }
 
     let clientBody = tapStream(upstream.body, {
+      reading: () => ex.waitForUpstream(),
       chunk: (chunk) => ex.onChunk(chunk),
       end(outcome) {
         if (outcome.kind === "client_aborted") {

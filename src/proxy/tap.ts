@@ -12,6 +12,8 @@ export type TapOutcome =
   | { kind: "upstream_error"; error: unknown };
 
 export interface TapSink {
+  /** Called before each read from the upstream (the client asked for more). */
+  reading(): void;
   /** Called with each chunk before the client gets it; must not throw. */
   chunk(chunk: Uint8Array): void;
   /** Called exactly once, when the body ends for whatever reason. */
@@ -32,6 +34,7 @@ export function tapStream(
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       let result: ReadableStreamReadResult<Uint8Array>;
+      sink.reading();
       try {
         result = await reader.read();
       } catch (error) {

@@ -23,17 +23,20 @@ export interface Timing {
   t0: number;
   /** When response headers arrived; null while waiting for them. */
   headersAt: number | null;
-  /** Last time a body chunk arrived (or the headers did). */
-  lastActivity: number;
+  /**
+   * Since when the gateway has been waiting for the upstream's next body chunk; null while it is
+   * not waiting (the client has not asked for more), so a slow reader is never "idle upstream".
+   */
+  waitingSince: number | null;
 }
 
-/** Pure: the limit this exchange has passed at `now`, if any. */
+/** Pure: the limit this exchange has passed at `now`, if any. A total limit of 0 is none. */
 export function expiredPhase(t: Timing, limits: TimeoutLimits, now: number): TimeoutPhase | null {
-  if (now - t.t0 >= limits.total_timeout_ms) return "total";
+  if (limits.total_timeout_ms > 0 && now - t.t0 >= limits.total_timeout_ms) return "total";
   if (t.headersAt === null) {
     return now - t.t0 >= limits.headers_timeout_ms ? "headers" : null;
   }
-  return now - t.lastActivity >= limits.idle_timeout_ms ? "idle" : null;
+  return t.waitingSince !== null && now - t.waitingSince >= limits.idle_timeout_ms ? "idle" : null;
 }
 
 export interface Watched extends Timing {

@@ -62,7 +62,7 @@ const warningRows: IssueRow[] = [
   },
   {
     name: "a header timeout longer than the total timeout",
-    yaml: "proxy:\n  headers_timeout_ms: 700000\n",
+    yaml: "proxy:\n  headers_timeout_ms: 700000\n  total_timeout_ms: 600000\n",
     path: "proxy.headers_timeout_ms",
     message: /never fires/,
   },

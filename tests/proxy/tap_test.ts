@@ -24,6 +24,7 @@ function recorder() {
     seen,
     outcomes,
     sink: {
+      reading: () => {},
       chunk: (c: Uint8Array) => void seen.push(new TextDecoder().decode(c)),
       end: (o: TapOutcome) => void outcomes.push(o),
     },

@@ -5,25 +5,32 @@ import { expiredPhase, type TimeoutPhase, Watchdog, type Watched } from "../../s
 const limits = { headers_timeout_ms: 100, idle_timeout_ms: 50, total_timeout_ms: 1000 };
 
 Deno.test("expiredPhase: which limit an exchange has passed", () => {
-  const table: [
-    string,
-    { t0: number; headersAt: number | null; lastActivity: number },
-    number,
-    TimeoutPhase | null,
-  ][] = [
-    ["waiting for headers, in time", { t0: 0, headersAt: null, lastActivity: 0 }, 99, null],
-    ["waiting for headers, too long", { t0: 0, headersAt: null, lastActivity: 0 }, 100, "headers"],
-    ["streaming, recent chunk", { t0: 0, headersAt: 10, lastActivity: 500 }, 549, null],
-    ["streaming, silent too long", { t0: 0, headersAt: 10, lastActivity: 500 }, 550, "idle"],
+  type T = { t0: number; headersAt: number | null; waitingSince: number | null };
+  const table: [string, T, number, TimeoutPhase | null][] = [
+    ["waiting for headers, in time", { t0: 0, headersAt: null, waitingSince: null }, 99, null],
+    [
+      "waiting for headers, too long",
+      { t0: 0, headersAt: null, waitingSince: null },
+      100,
+      "headers",
+    ],
+    ["waiting for a chunk, recently asked", { t0: 0, headersAt: 10, waitingSince: 500 }, 549, null],
+    ["waiting for a chunk too long", { t0: 0, headersAt: 10, waitingSince: 500 }, 550, "idle"],
+    [
+      "a slow client is not an idle upstream",
+      { t0: 0, headersAt: 10, waitingSince: null },
+      900,
+      null,
+    ],
     [
       "trickling past the total deadline",
-      { t0: 0, headersAt: 10, lastActivity: 999 },
+      { t0: 0, headersAt: 10, waitingSince: 999 },
       1000,
       "total",
     ],
     [
       "an idle limit shorter than the headers one applies once headers are in",
-      { t0: 0, headersAt: 5, lastActivity: 5 },
+      { t0: 0, headersAt: 5, waitingSince: 5 },
       55,
       "idle",
     ],
@@ -31,13 +38,22 @@ Deno.test("expiredPhase: which limit an exchange has passed", () => {
   for (const [name, timing, now, want] of table) {
     assert.equal(expiredPhase(timing, limits, now), want, name);
   }
+  assert.equal(
+    expiredPhase({ t0: 0, headersAt: null, waitingSince: null }, {
+      ...limits,
+      total_timeout_ms: 0,
+      headers_timeout_ms: 1e9,
+    }, 1e8),
+    null,
+    "a total limit of 0 is no limit",
+  );
 });
 
 function watched(clock: { now: number }): Watched & { fired: TimeoutPhase[]; slow: number } {
   const w = {
     t0: clock.now,
     headersAt: null as number | null,
-    lastActivity: clock.now,
+    waitingSince: null as number | null,
     fired: [] as TimeoutPhase[],
     slow: 0,
     expire(p: TimeoutPhase) {
@@ -59,11 +75,13 @@ Deno.test("the ticker fires each limit once, reports slow headers once, and stop
     dog.add(slow);
     dog.add(streaming);
     clock.tick(20);
-    streaming.headersAt = streaming.lastActivity = clock.now;
+    streaming.headersAt = clock.now;
     for (let i = 0; i < 5; i++) {
+      streaming.waitingSince = clock.now;
       clock.tick(40);
-      streaming.lastActivity = clock.now;
+      streaming.waitingSince = null; // a chunk arrived
     }
+    streaming.waitingSince = clock.now;
     assert.equal(slow.slow, 1);
     assert.deepEqual(slow.fired, ["headers"]);
     assert.deepEqual(streaming.fired, []);
