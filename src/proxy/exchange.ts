@@ -192,7 +192,15 @@ export class Exchange implements Watched {
   }
 }
 
-/** Upstream error bodies sometimes echo the credential; it must never reach storage. */
-function scrub(text: string, rawKey: string | null): string {
-  return rawKey !== null && rawKey.length >= 8 ? text.replaceAll(rawKey, "[REDACTED]") : text;
+/**
+ * Upstream error bodies sometimes echo the credential; it must never reach storage, not even
+ * the start of it where the capture cap cut the body in the middle of the key.
+ */
+export function scrub(text: string, rawKey: string | null): string {
+  if (rawKey === null || rawKey.length < 8) return text;
+  const out = text.replaceAll(rawKey, "[REDACTED]");
+  for (let n = Math.min(rawKey.length - 1, out.length); n >= 8; n--) {
+    if (out.endsWith(rawKey.slice(0, n))) return out.slice(0, -n) + "[REDACTED]";
+  }
+  return out;
 }

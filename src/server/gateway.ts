@@ -69,6 +69,11 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   const inflight = new Set<Exchange>();
   let draining = false;
   const gatewayKeyHeader = config.auth.header.toLowerCase();
+  const dropWarning = rateLimitedWarning(
+    log,
+    clock,
+    "trace queue is full; traces dropped and counted",
+  );
 
   const routes: ProxyRoute[] = config.providers.map((provider) => ({
     provider,
@@ -86,12 +91,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     captureBodies: config.tracing.capture_bodies,
     bodyMaxSize: config.tracing.body_max_size,
     record(trace) {
-      if (!deps.writer.enqueue(trace)) {
-        log.warn("trace queue is full; trace dropped and counted", {
-          trace_id: trace.id,
-          correlation_id: trace.correlation_id,
-        });
-      }
+      if (!deps.writer.enqueue(trace)) dropWarning.hit(trace.correlation_id);
     },
     timeouts: config.proxy,
     maxRequestBodyBytes: config.proxy.max_request_body_bytes,
@@ -143,4 +143,23 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
 function matchRoute(routes: readonly ProxyRoute[], path: string): ProxyRoute | null {
   for (const r of routes) if (hasPathPrefix(path, r.provider.prefix)) return r;
   return null;
+}
+
+/**
+ * When storage falls behind, every request would log a drop: the very moment a synchronous
+ * write per request hurts most. One line per second says how many, and the last one's id.
+ */
+function rateLimitedWarning(log: Logger, clock: Clock, msg: string, everyMs = 1000) {
+  let count = 0;
+  let last = -Infinity;
+  return {
+    hit(correlationId: string) {
+      count++;
+      const now = clock.monotonic();
+      if (now - last < everyMs) return;
+      log.warn(msg, { dropped: count, last_correlation_id: correlationId });
+      count = 0;
+      last = now;
+    },
+  };
 }
