@@ -1,6 +1,8 @@
 /**
- * Reads a request body into memory with a hard cap that counts the bytes actually received:
- * `Content-Length` is only used to refuse early, never trusted to bound the read.
+ * Reads a request body into memory with a hard cap on the bytes actually received. A declared
+ * `Content-Length` above the cap is refused at once; below it, HTTP framing bounds the body (the
+ * server delivers exactly that many bytes or fails), so the runtime reads it in one native call.
+ * Chunked bodies are counted as they arrive.
  */
 import { GatewayError } from "../server/errors.ts";
 
@@ -19,6 +21,10 @@ export async function readBodyCapped(
     await req.body.cancel().catch(() => {});
     throw tooLarge(maxBytes);
   }
+  // With a Content-Length the HTTP framing itself bounds the body (the server delivers exactly
+  // that many bytes or fails), so the runtime may read it in one native call. Only chunked
+  // bodies need counting as they arrive.
+  if (declared !== null) return await untilAborted(req.bytes(), signal);
   const reader = req.body.getReader() as ReadableStreamDefaultReader<Uint8Array<ArrayBuffer>>;
   const stop = () => void reader.cancel().catch(() => {});
   signal?.addEventListener("abort", stop, { once: true });
@@ -44,6 +50,17 @@ export async function readBodyCapped(
     offset += c.byteLength;
   }
   return out;
+}
+
+/** Settles with `p`, or rejects with the signal's reason as soon as it aborts. */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return p;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }
 
 function tooLarge(maxBytes: number): GatewayError {
