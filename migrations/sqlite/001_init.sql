@@ -1,10 +1,16 @@
--- Traces, one row per proxied request. Column names are the Trace field names.
+-- Traces, one row per proxied request. Column names are the Trace field names, plus `seq`.
 -- Timestamps are RFC 3339 UTC text of fixed width (YYYY-MM-DDTHH:MM:SS.sssZ) so that text order is
 -- time order; booleans are 0/1; headers and metadata are JSON text.
 -- No CHECK constraints on enum-like columns: SQLite cannot alter a constraint without rebuilding
 -- the table, and a new enum value must never turn into dropped traces.
 CREATE TABLE traces (
-  id TEXT NOT NULL PRIMARY KEY,
+  -- Insert sequence, the list order and the cursor (see TraceStore in src/store/types.ts): a
+  -- trace is listed where it was stored, not where its created_at says, so one written late (a
+  -- batch waiting for its flush, a writer retrying a busy store) is never behind a page a client
+  -- has already read. AUTOINCREMENT so a value is never reused, even after the newest rows are
+  -- deleted, as PostgreSQL's bigserial (writing 512-trace batches measured no slower with it).
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL,
   trace_group_id TEXT,
   org_id TEXT NOT NULL DEFAULT 'default',
   workspace_id TEXT NOT NULL DEFAULT 'default',
@@ -49,23 +55,23 @@ CREATE TABLE traces (
   lineage_run_id TEXT GENERATED ALWAYS AS (json_extract(metadata, '$.lineage_run_id')) VIRTUAL
 );
 
--- Pagination order is (created_at DESC, id DESC); each equality filter gets an index that ends in
--- (created_at, id) so a filtered page is an index range scan, not a sort. Columns that are
--- usually NULL get partial indexes: no index write for the common trace without them.
-CREATE INDEX idx_traces_created_at_id ON traces (created_at, id);
+-- The public trace id; also the conflict target of the idempotent insert.
+CREATE UNIQUE INDEX idx_traces_id ON traces (id);
+
+-- List order is seq DESC, and every index ends in the rowid (seq): an equality filter on an
+-- indexed column is an index range scan already in list order, cursor bound included, with no
+-- sort. Date bounds (`from`, `to`) use the timestamp indexes or a walk in seq order, as the
+-- planner estimates cheaper. Columns that are usually NULL get partial indexes: no index write
+-- for the common trace without them.
 CREATE INDEX idx_traces_timestamp ON traces (timestamp);
-CREATE INDEX idx_traces_org_workspace_created_at_id ON traces (org_id, workspace_id, created_at, id);
+CREATE INDEX idx_traces_org_workspace ON traces (org_id, workspace_id);
 CREATE INDEX idx_traces_org_workspace_timestamp ON traces (org_id, workspace_id, timestamp);
-CREATE INDEX idx_traces_provider_created_at_id ON traces (provider, created_at, id);
-CREATE INDEX idx_traces_model_created_at_id ON traces (model, created_at, id);
-CREATE INDEX idx_traces_response_status_created_at_id ON traces (response_status, created_at, id);
-CREATE INDEX idx_traces_api_key_hash_created_at_id ON traces (api_key_hash, created_at, id)
-  WHERE api_key_hash IS NOT NULL;
-CREATE INDEX idx_traces_trace_group_id_created_at_id ON traces (trace_group_id, created_at, id)
-  WHERE trace_group_id IS NOT NULL;
-CREATE INDEX idx_traces_gateway_key_id_created_at_id ON traces (gateway_key_id, created_at, id)
-  WHERE gateway_key_id IS NOT NULL;
-CREATE INDEX idx_traces_lineage_thread_id_created_at_id ON traces (lineage_thread_id, created_at, id)
+CREATE INDEX idx_traces_provider ON traces (provider);
+CREATE INDEX idx_traces_model ON traces (model);
+CREATE INDEX idx_traces_response_status ON traces (response_status);
+CREATE INDEX idx_traces_api_key_hash ON traces (api_key_hash) WHERE api_key_hash IS NOT NULL;
+CREATE INDEX idx_traces_trace_group_id ON traces (trace_group_id) WHERE trace_group_id IS NOT NULL;
+CREATE INDEX idx_traces_gateway_key_id ON traces (gateway_key_id) WHERE gateway_key_id IS NOT NULL;
+CREATE INDEX idx_traces_lineage_thread_id ON traces (lineage_thread_id)
   WHERE lineage_thread_id IS NOT NULL;
-CREATE INDEX idx_traces_lineage_run_id_created_at_id ON traces (lineage_run_id, created_at, id)
-  WHERE lineage_run_id IS NOT NULL;
+CREATE INDEX idx_traces_lineage_run_id ON traces (lineage_run_id) WHERE lineage_run_id IS NOT NULL;

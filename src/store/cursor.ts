@@ -1,44 +1,36 @@
 /**
- * Keyset cursor for the trace list, shared by every store: base64url (no padding) of
- * `<created_at>|<id>`, the last item of the page. The next page is everything strictly after that
- * key in `created_at DESC, id DESC` order, so inserts between pages never shift it.
+ * Keyset cursor for the trace list, shared by every store: base64url (no padding) of the decimal
+ * insert sequence (`seq`) of the last item of the page. The next page is everything with a
+ * smaller seq, so inserts between pages never shift it (see `TraceStore.listTraces`).
  */
 import { InvalidCursorError } from "./types.ts";
-import { storedTimestampPattern } from "./timestamps.ts";
 
-export interface CursorKey {
-  created_at: string;
-  id: string;
-}
-
-const maxCursorLength = 2048;
+/** SQLite's rowid and PostgreSQL's bigserial are both signed 64-bit, starting at 1. */
+const maxSeq = 2n ** 63n - 1n;
+const canonicalDecimal = /^[1-9][0-9]{0,18}$/;
 const base64url = /^[A-Za-z0-9_-]+$/;
+const maxCursorLength = 2048;
 
-export function encodeCursor(key: CursorKey): string {
-  const bytes = new TextEncoder().encode(`${key.created_at}|${key.id}`);
-  let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+export function encodeCursor(seq: bigint | number): string {
+  const value = BigInt(seq);
+  if (value < 1n || value > maxSeq) throw new RangeError(`seq ${value} is out of range`);
+  return btoa(value.toString()).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
-/** Throws `InvalidCursorError` naming what is wrong. */
-export function decodeCursor(cursor: string): CursorKey {
+/** The seq a cursor points at. Throws `InvalidCursorError` naming what is wrong. */
+export function decodeCursor(cursor: string): bigint {
   if (cursor.length > maxCursorLength || !base64url.test(cursor) || cursor.length % 4 === 1) {
     throw new InvalidCursorError("not base64url");
   }
   let text: string;
   try {
-    const binary = atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));
-    const bytes = Uint8Array.from(binary, (ch) => ch.charCodeAt(0));
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    text = atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));
   } catch {
     throw new InvalidCursorError("not base64url");
   }
-  const bar = text.indexOf("|");
-  if (bar < 0) throw new InvalidCursorError("missing id");
-  const created_at = text.slice(0, bar);
-  const id = text.slice(bar + 1);
-  if (!storedTimestampPattern.test(created_at)) throw new InvalidCursorError("bad created_at");
-  if (id === "") throw new InvalidCursorError("missing id");
-  return { created_at, id };
+  // One spelling per position, so a cursor is exactly what a store handed out.
+  if (!canonicalDecimal.test(text)) throw new InvalidCursorError("not a trace position");
+  const seq = BigInt(text);
+  if (seq > maxSeq) throw new InvalidCursorError("not a trace position");
+  return seq;
 }

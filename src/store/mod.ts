@@ -16,5 +16,5 @@ export { openStore, type OpenStoreOptions, type StorageConfig } from "./open_sto
 export { openSqliteStore, type SqliteStoreOptions } from "./sqlite_store.ts";
 export { type BusyRetryOptions, isSqliteBusy } from "./sqlite_busy.ts";
 export { type Migration, sqliteMigrations } from "./sqlite_migrations.ts";
-export { type CursorKey, decodeCursor, encodeCursor } from "./cursor.ts";
+export { decodeCursor, encodeCursor } from "./cursor.ts";
 export { parseTimestamp, storedTimestampPattern } from "./timestamps.ts";

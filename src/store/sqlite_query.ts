@@ -4,7 +4,6 @@
  */
 import type { TraceFilter } from "./types.ts";
 import { parseTimestamp } from "./timestamps.ts";
-import type { CursorKey } from "./cursor.ts";
 import type { SqlValue } from "./trace_columns.ts";
 
 type FilterKey = Exclude<keyof TraceFilter, "scope">;
@@ -30,10 +29,13 @@ const _allFiltersHaveClauses: Exclude<FilterKey, (typeof filterClauses)[number][
   : never = true;
 void _allFiltersHaveClauses;
 
+/** Bigint for the cursor's seq, which may exceed 2^53 in principle. */
+export type QueryValue = SqlValue | bigint;
+
 export interface WhereClause {
   /** Empty, or ` WHERE ...` with `?` placeholders. */
   sql: string;
-  params: SqlValue[];
+  params: QueryValue[];
   /** Identifies the statement shape, for the prepared-statement cache. */
   shape: string;
 }
@@ -44,9 +46,10 @@ function boundTimestamp(name: string, value: string): string {
   return parsed;
 }
 
-export function buildWhere(filter: TraceFilter, cursor?: CursorKey): WhereClause {
+/** `afterSeq`: a page cursor's seq; the rows wanted are the older ones, below it. */
+export function buildWhere(filter: TraceFilter, afterSeq?: bigint): WhereClause {
   const parts: string[] = [];
-  const params: SqlValue[] = [];
+  const params: QueryValue[] = [];
   const shape: string[] = [];
   if (filter.scope) {
     parts.push("org_id = ? AND workspace_id = ?");
@@ -62,10 +65,10 @@ export function buildWhere(filter: TraceFilter, cursor?: CursorKey): WhereClause
     );
     shape.push(key);
   }
-  if (cursor) {
-    // Row-value comparison: SQLite turns it into a range scan on (created_at, id).
-    parts.push("(created_at, id) < (?, ?)");
-    params.push(cursor.created_at, cursor.id);
+  if (afterSeq !== undefined) {
+    // seq is the rowid, the last column of every index: a bound on the index range, not a filter.
+    parts.push("seq < ?");
+    params.push(afterSeq);
     shape.push("cursor");
   }
   return {

@@ -114,21 +114,21 @@ class SqliteTraceStore implements TraceStore {
     if (!Number.isInteger(limit) || limit < 1 || limit > maxListLimit) {
       throw new RangeError(`limit must be an integer between 1 and ${maxListLimit}`);
     }
-    const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const afterSeq = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     return await withBusyRetry(() => {
-      const where = buildWhere(query, cursor);
+      const where = buildWhere(query, afterSeq);
       const stmt = this.#statement(
         `list:${where.shape}`,
         () =>
-          `SELECT ${
+          `SELECT seq, ${
             summaryColumnNames.join(", ")
-          } FROM traces${where.sql} ORDER BY created_at DESC, id DESC LIMIT ?`,
+          } FROM traces${where.sql} ORDER BY seq DESC LIMIT ?`,
       );
       const rows = stmt.all(...where.params, limit + 1) as Record<string, unknown>[];
       const items = rows.slice(0, limit).map(decodeSummary);
-      const last = items.at(-1);
+      const last = rows[limit - 1];
       const next_cursor = rows.length > limit && last
-        ? encodeCursor({ created_at: last.created_at, id: last.id })
+        ? encodeCursor(last.seq as number | bigint)
         : null;
       return { items, next_cursor };
     }, this.#retry);

@@ -53,8 +53,30 @@ export interface StoreStats {
 
 export interface TraceStore {
   readonly driver: "sqlite" | "postgres";
-  /** Writes all traces in one transaction; an id already stored is left as it is (idempotent). */
+  /**
+   * Writes all traces in one transaction; an id already stored is left as it is (idempotent),
+   * keeping its place in the list. Each stored trace gets the next insert sequence number (`seq`,
+   * internal: not a Trace field), in array order within the batch.
+   */
   writeBatch(traces: readonly Trace[]): Promise<void>;
+  /**
+   * Newest-stored first: ordered by `seq` descending, never by `created_at` or `timestamp`,
+   * which are stamped before the trace is queued and may be stored seconds later (flush
+   * interval, writer retries) or out of order.
+   *
+   * `seq` must grow in the order writes become visible to readers: every trace a reader can
+   * see for the first time has a larger seq than every trace that reader could already see.
+   * SQLite gets this from its single writer (AUTOINCREMENT rowid); PostgreSQL's bigserial does not
+   * by itself (concurrent transactions commit out of sequence order), so writeBatch must serialize
+   * writers across instances, e.g. with `pg_advisory_xact_lock` before inserting. A seq is never
+   * reused, even after deletes.
+   *
+   * `next_cursor` is opaque (`encodeCursor` of the last item's seq; null on the last page); the
+   * next page is the traces with a smaller seq that match the same filter. So paging through with
+   * one filter, however long it takes, lists every matching trace stored before the first page was
+   * read exactly once, and never one stored after it (it is newer than any cursor). A cursor that
+   * does not decode throws `InvalidCursorError`.
+   */
   listTraces(query: TraceListQuery): Promise<TracePage>;
   /** Null when missing or outside `scope`, so the caller cannot tell the two apart. */
   getTrace(id: string, scope?: TenantScope): Promise<Trace | null>;

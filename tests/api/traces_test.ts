@@ -127,8 +127,12 @@ Deno.test("GET /api/traces pages with next_cursor: default limit 50, no duplicat
       seen.push(...(body.items as { id: string }[]).map((t) => t.id));
       if (body.next_cursor === null) break;
       url = `/api/traces?limit=7&cursor=${body.next_cursor}`;
-      // A trace arriving between pages must not shift the pages that follow.
-      await fx.store.writeBatch([makeTrace({ created_at: iso(10_000 + seen.length) })]);
+      // Traces stored between pages, stamped newer or older than those served (a late flush),
+      // neither shift the pages that follow nor appear on them.
+      await fx.store.writeBatch([
+        makeTrace({ created_at: iso(10_000 + seen.length) }),
+        makeTrace({ created_at: iso(-1 - seen.length) }),
+      ]);
     }
     assert.deepStrictEqual(seen, traces.map((t) => t.id).reverse());
   } finally {
@@ -155,6 +159,7 @@ Deno.test("GET /api/traces answers 400 naming the parameter", async () => {
     ["cursor=***", "cursor"],
     [`cursor=${btoa("no-separator")}`, "cursor"],
     [`cursor=${btoa("2026-03-01|abc").replace(/=+$/, "")}`, "cursor"],
+    [`cursor=${btoa("0").replace(/=+$/, "")}`, "cursor"],
   ];
   try {
     for (const [qs, parameter] of cases) {

@@ -9,12 +9,15 @@ import { makeTrace } from "../testdata/trace_fixture.ts";
 const base = Date.UTC(2026, 2, 1, 10);
 const iso = (ms: number) => new Date(base + ms).toISOString();
 
-/** Five traces, newest last; `created_at` order is the list order. */
+/**
+ * Five traces, written in key order, so the list order is e, d, c, b, a. Their `created_at`
+ * values are deliberately in another order (b, e, a, d, c): the list follows the writes.
+ */
 function seed(): Record<"a" | "b" | "c" | "d" | "e", Trace> {
   return {
     a: makeTrace({
       timestamp: iso(0),
-      created_at: iso(100),
+      created_at: iso(3100),
       provider: "openai",
       model: "gpt-4o-mini",
       response_status: 200,
@@ -35,7 +38,7 @@ function seed(): Record<"a" | "b" | "c" | "d" | "e", Trace> {
     }),
     c: makeTrace({
       timestamp: iso(2000),
-      created_at: iso(2100),
+      created_at: iso(4100),
       provider: "openai",
       model: "gpt-4o",
       response_status: 429,
@@ -46,7 +49,7 @@ function seed(): Record<"a" | "b" | "c" | "d" | "e", Trace> {
     }),
     d: makeTrace({
       timestamp: iso(3000),
-      created_at: iso(3100),
+      created_at: iso(3150),
       provider: "groq",
       model: "llama-3.1-8b",
       response_status: 200,
@@ -58,9 +61,9 @@ function seed(): Record<"a" | "b" | "c" | "d" | "e", Trace> {
       metadata: {},
     }),
     e: makeTrace({
-      // Arrived earlier than c but finished last: `from`/`to` use timestamp, order uses created_at.
+      // Arrived before c, written last: `from`/`to` bound timestamp; the list follows writes.
       timestamp: iso(1500),
-      created_at: iso(4100),
+      created_at: iso(2100),
       provider: "openai",
       model: "gpt-4o-mini",
       response_status: 200,
