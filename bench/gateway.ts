@@ -1,0 +1,147 @@
+/**
+ * The gateway under test: `src/main.ts serve` as a user runs it, one process per scenario group,
+ * with its own SQLite file. Stopping it accounts for every trace: the final health figures, the
+ * shutdown log line and the rows in the database must all agree, with nothing dropped.
+ */
+import { DatabaseSync } from "node:sqlite";
+import { join } from "node:path";
+import { type Child, freePort, repoRoot, spawnDeno, waitReady } from "./proc.ts";
+
+export interface GatewayOptions {
+  /** tracing.capture_bodies (with pii.mode off, which capture requires in this build). */
+  capture?: boolean;
+  bodyMaxSize?: number;
+}
+
+export interface TraceAccount {
+  instance: string;
+  exit_code: number;
+  /** From /api/health once the load stopped and the queue drained. */
+  accepted: number;
+  /** From the shutdown log line ("trace queue flushed"). */
+  written: number | null;
+  dropped: number | null;
+  /** Rows in the SQLite file after the process exited. */
+  rows: number | null;
+  /** Longest response body stored, when bodies were captured. */
+  max_body_stored: number | null;
+  ok: boolean;
+  problem: string | null;
+}
+
+export interface Gateway {
+  name: string;
+  origin: string;
+  pid: number;
+  health(): Promise<HealthQueue>;
+  stop(): Promise<TraceAccount>;
+}
+
+export interface HealthQueue {
+  accepted: number;
+  written: number;
+  dropped: number;
+  depth: number;
+  capacity: number;
+}
+
+export async function startGateway(
+  name: string,
+  stubOrigin: string,
+  tmpDir: string,
+  opts: GatewayOptions = {},
+): Promise<Gateway> {
+  const port = freePort();
+  const dir = await Deno.makeTempDir({ dir: tmpDir, prefix: "gateway_" });
+  const dbPath = join(dir, "traces.db");
+  const config = {
+    server: { host: "127.0.0.1", port, log_format: "json", shutdown_grace_ms: 5000 },
+    storage: { driver: "sqlite", path: dbPath },
+    providers: { openai: { upstream: stubOrigin }, anthropic: { upstream: stubOrigin } },
+    tracing: opts.capture
+      ? { capture_bodies: true, body_max_size: opts.bodyMaxSize ?? 1048576 }
+      : { capture_bodies: false },
+    ...(opts.capture ? { pii: { mode: "off" } } : {}),
+  };
+  const configPath = join(dir, "gateway.json");
+  await Deno.writeTextFile(configPath, JSON.stringify(config, null, 2));
+  const child = spawnDeno(name, join(repoRoot, "src/main.ts"), ["serve", "--config", configPath]);
+  const origin = `http://127.0.0.1:${port}`;
+  await waitReady(child, `${origin}/api/health`);
+  const health = async (): Promise<HealthQueue> => {
+    const res = await fetch(`${origin}/api/health`);
+    return (await res.json()).trace_queue as HealthQueue;
+  };
+  return {
+    name,
+    origin,
+    pid: child.pid,
+    health,
+    stop: () => stopAndAccount(name, child, health, dbPath, opts.capture === true),
+  };
+}
+
+/** Health until the queue is empty and `accepted` stops moving (the last traces are enqueued). */
+async function settledHealth(health: () => Promise<HealthQueue>): Promise<HealthQueue> {
+  let prev = await health();
+  for (let i = 0; i < 100; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    const h = await health();
+    if (h.depth === 0 && h.accepted === prev.accepted && h.written === h.accepted) return h;
+    prev = h;
+  }
+  return prev;
+}
+
+async function stopAndAccount(
+  name: string,
+  child: Child,
+  health: () => Promise<HealthQueue>,
+  dbPath: string,
+  captured: boolean,
+): Promise<TraceAccount> {
+  let accepted = -1;
+  try {
+    accepted = (await settledHealth(health)).accepted;
+  } catch { /* reported below as a problem */ }
+  const exit_code = await child.stop("SIGTERM", 30_000);
+  let written: number | null = null, dropped: number | null = null;
+  for (const line of child.logs().split("\n")) {
+    if (!line.includes("trace queue flushed")) continue;
+    try {
+      const rec = JSON.parse(line) as { written?: number; dropped?: number };
+      written = rec.written ?? null;
+      dropped = rec.dropped ?? null;
+    } catch { /* not a JSON line */ }
+  }
+  let rows: number | null = null, maxBody: number | null = null;
+  try {
+    const db = new DatabaseSync(dbPath, { readOnly: true });
+    rows = Number((db.prepare("SELECT count(*) AS n FROM traces").get() as { n: number }).n);
+    if (captured) {
+      const r = db.prepare("SELECT max(length(CAST(response_body AS BLOB))) AS m FROM traces")
+        .get() as { m: number | null };
+      maxBody = r.m === null ? null : Number(r.m);
+    }
+    db.close();
+  } catch { /* reported below */ }
+  const problems = [
+    exit_code !== 0 && `exit code ${exit_code}`,
+    accepted < 0 && "health unreadable before stop",
+    written === null && "no 'trace queue flushed' log line",
+    dropped !== 0 && `dropped ${dropped}`,
+    written !== null && written !== accepted && `written ${written} != accepted ${accepted}`,
+    rows !== accepted && `rows ${rows} != accepted ${accepted}`,
+  ].filter((p): p is string => typeof p === "string");
+  return {
+    instance: name,
+    exit_code,
+    accepted,
+    written,
+    dropped,
+    rows,
+    max_body_stored: maxBody,
+    ok: problems.length === 0,
+    problem: problems.length === 0 ? null : `${problems.join("; ")}\n${child.logs().slice(-1500)}`,
+  };
+}

@@ -1,0 +1,153 @@
+/**
+ * The goals of issue 3, each read from one figure of this run, and the checks that decide the
+ * exit code. Goals are about speed and never fail the run; checks are about working at all.
+ */
+import type { TraceAccount } from "./gateway.ts";
+import type { ScenarioResult } from "./context.ts";
+
+export interface Goal {
+  goal: string;
+  target: string;
+  /** scenario.figure the value comes from. */
+  where: string;
+  value: number | boolean | null;
+  met: boolean | null;
+}
+
+type Figure = number | boolean | null;
+
+const specs: {
+  goal: string;
+  target: string;
+  where: string;
+  /** `other` reads another figure of the same run (for goals relative to a baseline). */
+  met: (v: Figure, other: (where: string) => Figure) => boolean;
+}[] = [
+  {
+    goal: "Throughput with traces on (SQLite) vs minimal Deno pass-through",
+    target: ">= 0.9 (stretch > 1)",
+    where: "chat.ratio_gateway_passthrough",
+    met: (v) => num(v) >= 0.9,
+  },
+  {
+    goal: "Added latency p50 at about half saturation",
+    target: "<= 0.5 ms",
+    where: "latency.gateway_added_p50_ms",
+    met: (v) => num(v) <= 0.5,
+  },
+  {
+    goal: "Added latency p99 at about half saturation",
+    target: "<= 2 ms",
+    where: "latency.gateway_added_p99_ms",
+    met: (v) => num(v) <= 2,
+  },
+  {
+    goal: "Time to first streamed byte added, p99",
+    target: "<= 1 ms",
+    where: "streaming.gateway_ttfb_added_p99_ms",
+    met: (v) => num(v) <= 1,
+  },
+  {
+    goal: "No chunk held back (streaming)",
+    target: "0 events",
+    where: "streaming.gateway_held_back",
+    met: (v) => v === 0,
+  },
+  {
+    goal: "Zero traces dropped at sustained saturation, default queue",
+    target: "0",
+    where: "traces_sqlite.dropped",
+    met: (v) => v === 0,
+  },
+  {
+    goal: "Store write throughput (SQLite, batches of 512)",
+    target: ">= 20,000 traces/s",
+    where: "store_write.traces_per_s",
+    met: (v) => num(v) >= 20_000,
+  },
+  {
+    goal: "Memory flat under a 10 MB streamed response, capture off",
+    target: "RSS growth < 10 MB (large.flat_limit_mb)",
+    where: "large.10mb_sse_gateway_rss_growth_mb",
+    met: (v, other) => num(v) < num(other("large.flat_limit_mb")),
+  },
+  {
+    goal: "Memory flat under a 10 MB streamed response, capture on (cap respected)",
+    target: "RSS growth < 10 MB + 2 x connections x body_max_size (large.flat_limit_capture_mb)",
+    where: "large.10mb_sse_gateway_capture_rss_growth_mb",
+    met: (v, other) => num(v) < num(other("large.flat_limit_capture_mb")),
+  },
+  {
+    goal: "Capture cap respected (largest stored response body <= body_max_size)",
+    target: "true",
+    where: "large.capture_cap_respected",
+    met: (v) => v === true,
+  },
+  {
+    goal: "200 concurrent streams: no error",
+    target: "0 errors",
+    where: "streams_200.gateway_errors",
+    met: (v) => v === 0,
+  },
+  {
+    goal: "200 concurrent streams: memory flat",
+    target: "RSS growth < 2x pass-through's + 10 MB",
+    where: "streams_200.gateway_rss_growth_mb",
+    met: (v, other) =>
+      num(v) < 2 * Math.max(num(other("streams_200.passthrough_rss_growth_mb")), 0) + 10,
+  },
+];
+
+function num(v: Figure): number {
+  return typeof v === "number" ? v : NaN;
+}
+
+export function figure(results: ScenarioResult[], where: string): Figure {
+  const [id, key] = where.split(".") as [string, string];
+  return results.find((r) => r.id === id && r.status === "ok")?.figures[key] ?? null;
+}
+
+export function evaluateGoals(results: ScenarioResult[]): Goal[] {
+  return specs.map((s) => {
+    const value = figure(results, s.where);
+    const met = value === null ? null : s.met(value, (w) => figure(results, w));
+    return { goal: s.goal, target: s.target, where: s.where, value, met };
+  });
+}
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+/** Everything that means "broken" rather than "slow". */
+export function evaluateChecks(results: ScenarioResult[], accounts: TraceAccount[]): Check[] {
+  const checks: Check[] = [];
+  for (const r of results) {
+    if (r.status === "failed") {
+      checks.push({ name: `scenario ${r.id} ran`, ok: false, detail: r.reason ?? "" });
+    }
+    const errors = r.rows.reduce(
+      (n, row) => n + (typeof row.errors === "number" ? row.errors : 0),
+      0,
+    );
+    if (r.status === "ok") {
+      checks.push({
+        name: `scenario ${r.id}: no failed request`,
+        ok: errors === 0,
+        detail: errors === 0 ? "0 errors" : `${errors} failed requests or streams (see its table)`,
+      });
+    }
+  }
+  for (const a of accounts) {
+    checks.push({
+      name: `${a.instance}: every trace written, none dropped, clean exit`,
+      ok: a.ok,
+      detail: a.ok
+        ? `accepted ${a.accepted} = written ${a.written} = rows ${a.rows}, dropped ${a.dropped}, exit ${a.exit_code}`
+        : a.problem ?? "",
+    });
+  }
+  return checks;
+}

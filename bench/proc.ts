@@ -1,0 +1,144 @@
+/**
+ * Child processes of the harness. Every process the harness starts is registered here, so that
+ * one call stops them all whatever ended the run: success, a failed scenario, or Ctrl-C.
+ */
+import { fileURLToPath } from "node:url";
+
+export const repoRoot = fileURLToPath(new URL("../", import.meta.url));
+export const benchDir = fileURLToPath(new URL("./", import.meta.url));
+const startupDeadlineMs = 30_000;
+const logTailBytes = 64 * 1024;
+
+export interface Child {
+  name: string;
+  pid: number;
+  exited: boolean;
+  /** The last bytes the process wrote to stderr (logs of a failure). */
+  logs(): string;
+  /** Resolves with the exit code. */
+  status: Promise<number>;
+  /** Everything written to stdout, when it was captured. */
+  stdout: Promise<string>;
+  /** Sends `signal` (default SIGTERM), then SIGKILL after `graceMs`; resolves with the code. */
+  stop(signal?: Deno.Signal, graceMs?: number): Promise<number>;
+}
+
+const running = new Set<Child>();
+
+/** Keeps only the end of a stream, so that a chatty child cannot grow the harness's memory. */
+async function drainTail(stream: ReadableStream<Uint8Array>, keep: { text: string }) {
+  const dec = new TextDecoder();
+  for await (const chunk of stream) {
+    keep.text += dec.decode(chunk, { stream: true });
+    if (keep.text.length > logTailBytes) keep.text = keep.text.slice(-logTailBytes);
+  }
+}
+
+export function spawn(
+  name: string,
+  cmd: string,
+  args: string[],
+  opts: { captureStdout?: boolean; cwd?: string } = {},
+): Child {
+  const proc = new Deno.Command(cmd, {
+    args,
+    cwd: opts.cwd ?? repoRoot,
+    stdin: "null",
+    stdout: opts.captureStdout ? "piped" : "null",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).spawn();
+  const tail = { text: "" };
+  const drained = drainTail(proc.stderr, tail).catch(() => {});
+  const stdout = opts.captureStdout ? new Response(proc.stdout).text() : Promise.resolve("");
+  const child: Child = {
+    name,
+    pid: proc.pid,
+    exited: false,
+    logs: () => tail.text,
+    stdout,
+    status: proc.status.then(async (s) => {
+      child.exited = true;
+      running.delete(child);
+      await drained;
+      return s.code;
+    }),
+    async stop(signal = "SIGTERM", graceMs = 10_000) {
+      if (child.exited) return await child.status;
+      try {
+        proc.kill(signal);
+      } catch { /* already gone */ }
+      const timer = setTimeout(() => {
+        try {
+          if (!child.exited) proc.kill("SIGKILL");
+        } catch { /* already gone */ }
+      }, graceMs);
+      const code = await child.status;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+  running.add(child);
+  return child;
+}
+
+/** `deno run -A` of a module, with the flags the gateway is released with. */
+export function spawnDeno(
+  name: string,
+  module: string,
+  args: string[],
+  opts: { captureStdout?: boolean; v8Flags?: string } = {},
+): Child {
+  return spawn(name, Deno.execPath(), [
+    "run",
+    "-A",
+    "--unstable-no-legacy-abort",
+    ...(opts.v8Flags ? [`--v8-flags=${opts.v8Flags}`] : []),
+    module,
+    ...args,
+  ], opts);
+}
+
+/** Stops every child still running: SIGTERM first, SIGKILL for those that do not exit. */
+export async function stopAll(): Promise<void> {
+  await Promise.all([...running].map((c) => c.stop("SIGTERM", 3_000)));
+}
+
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr;
+  listener.close();
+  return port;
+}
+
+/** Waits until `url` answers 200, failing early when the child exits. */
+export async function waitReady(child: Child, url: string): Promise<void> {
+  const deadline = Date.now() + startupDeadlineMs;
+  let last = "";
+  while (Date.now() < deadline) {
+    if (child.exited) {
+      throw new Error(`${child.name} exited during startup:\n${child.logs().slice(-2000)}`);
+    }
+    try {
+      const res = await fetch(url);
+      await res.body?.cancel();
+      if (res.ok) return;
+      last = `status ${res.status}`;
+    } catch (err) {
+      last = String(err);
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`${child.name} did not answer ${url} within ${startupDeadlineMs} ms (${last})`);
+}
+
+export async function commandOutput(cmd: string, args: string[]): Promise<string | null> {
+  try {
+    // Exit codes vary (`wrk -v` exits 1); the text is what matters.
+    const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
+    const dec = new TextDecoder();
+    return (dec.decode(out.stdout) + dec.decode(out.stderr)).trim();
+  } catch {
+    return null;
+  }
+}
