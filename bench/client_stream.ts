@@ -1,9 +1,11 @@
 /**
  * Streaming measurements of the benchmark client: time to first byte, and how late each paced
- * event arrives. Lateness uses no clock shared between processes: for event i,
- * `(arrival_i - arrival_0) - (emit_i - emit_0)`, with arrivals on this process's clock and
- * emits on the stub's (`x_emit_ms`), so it is the delay added after the first event. An event
- * at least one interval late was held back: it was not delivered before the next one was due.
+ * event arrives. Lateness needs no clock shared between processes: with `d_i = arrival_i -
+ * emit_i` (arrival on this process's clock, emit on the stub's, `x_emit_ms`), the offset
+ * between the clocks is the same for every event, so `d_i - min(d)` over one stream is how much
+ * later event i arrived than the stream's quickest event. The quickest event of each stream is
+ * the reference and is not counted. An event at least one interval late was held back: it was
+ * not delivered before the next one was due.
  */
 import { type Percentiles, percentiles, Samples } from "./stats.ts";
 
@@ -43,8 +45,7 @@ async function readPaced(req: RequestSpec, expectedEvents: number): Promise<OneS
   const dec = new TextDecoder();
   let buffered = "";
   let ttfbMs = -1;
-  let first: { arrival: number; emit: number } | null = null;
-  const lateness: number[] = [];
+  const transit: number[] = [];
   for await (const chunk of res.body) {
     const now = performance.now();
     if (ttfbMs < 0) ttfbMs = now - t0;
@@ -55,13 +56,15 @@ async function readPaced(req: RequestSpec, expectedEvents: number): Promise<OneS
       buffered = buffered.slice(end + 2);
       const m = stampPattern.exec(event);
       if (m === null) continue;
-      const emit = Number(m[1]);
-      if (first === null) first = { arrival: now, emit };
-      else lateness.push(now - first.arrival - (emit - first.emit));
+      transit.push(now - Number(m[1]));
     }
   }
-  const seen = first === null ? 0 : lateness.length + 1;
-  if (seen !== expectedEvents) throw new Error(`saw ${seen} of ${expectedEvents} paced events`);
+  if (transit.length !== expectedEvents) {
+    throw new Error(`saw ${transit.length} of ${expectedEvents} paced events`);
+  }
+  const quickest = Math.min(...transit);
+  const lateness = transit.map((d) => d - quickest);
+  lateness.splice(transit.indexOf(quickest), 1);
   return { ttfbMs, lateness };
 }
 

@@ -25,6 +25,15 @@ export interface Child {
 
 const running = new Set<Child>();
 
+function childEnv(): Record<string, string> {
+  const env: Record<string, string> = { NO_COLOR: "1" };
+  for (const name of ["PATH", "HOME", "DENO_DIR", "TMPDIR", "LANG", "SYSTEMROOT"]) {
+    const v = Deno.env.get(name);
+    if (v !== undefined) env[name] = v;
+  }
+  return env;
+}
+
 /** Keeps only the end of a stream, so that a chatty child cannot grow the harness's memory. */
 async function drainTail(stream: ReadableStream<Uint8Array>, keep: { text: string }) {
   const dec = new TextDecoder();
@@ -46,7 +55,9 @@ export function spawn(
     stdin: "null",
     stdout: opts.captureStdout ? "piped" : "null",
     stderr: "piped",
-    env: { NO_COLOR: "1" },
+    // No ONGOINGAI_* or OTEL_* from the developer's shell: they would change the gateway's config.
+    env: childEnv(),
+    clearEnv: true,
   }).spawn();
   const tail = { text: "" };
   const drained = drainTail(proc.stderr, tail).catch(() => {});

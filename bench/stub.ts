@@ -4,7 +4,7 @@
  * - `x-bench-bytes: N`: size of a JSON response (default 1024), or of a bulk stream;
  * - `x-bench-stream: paced`: `x-bench-chunks` content events `x-bench-interval-ms` apart, each
  *   stamped with the stub's emit time (`x_emit_ms`, this process's clock) so that a client can
- *   tell how late every event arrived relative to the first one;
+ *   tell how late every event arrived relative to the others of its stream;
  * - `x-bench-stream: bulk`: `x-bench-bytes` of content events as fast as the reader takes them.
  *
  * Bodies are built once per shape and cached, and the request body is never parsed, so the

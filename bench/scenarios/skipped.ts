@@ -1,4 +1,4 @@
-/** Scenarios of the issue whose feature does not exist yet: listed with the reason, never dropped. */
+/** Scenarios of the issue whose feature does not exist yet: listed with a reason, never dropped. */
 import type { ScenarioResult } from "../context.ts";
 
 export const notImplemented: { id: string; title: string; reason: string }[] = [

@@ -1,7 +1,7 @@
 /**
  * Streaming chat: the stub sends N content events M ms apart. Time to first byte and the
- * per-event delay added after the first event (see client_stream.ts) through each system,
- * compared with direct. An event at least M ms late counts as held back.
+ * per-event delay beyond the quickest event of each stream (see client_stream.ts), through
+ * each system, compared with direct. An event at least M ms late counts as held back.
  */
 import { nginxNote, proxyCases, startBaselines, startGatewayTarget } from "../baselines.ts";
 import type { StreamResult } from "../client_stream.ts";
@@ -69,7 +69,7 @@ export async function streamingScenario(ctx: BenchContext): Promise<ScenarioResu
   if (nn) notes.push(nn);
   notes.push(
     `${st.concurrency} concurrent streams of ${st.chunks} events ${st.interval_ms} ms apart; ` +
-      `"held back" = events at least ${st.interval_ms} ms late (relative to the first event), ` +
+      `"held back" = events at least ${st.interval_ms} ms later than the quickest of their stream, ` +
       "i.e. not delivered before the next one was due",
   );
   return {
