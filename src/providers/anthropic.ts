@@ -14,6 +14,7 @@ import { cleanPath, endsWithSegments, isBelow } from "./paths.ts";
 import {
   createResponseParser,
   expectationFor,
+  modelAndUsage,
   type ReaderResult,
   type UsageExpectation,
   type UsageReader,
@@ -81,6 +82,7 @@ function toUsage(f: UsageFields): Usage | null {
 }
 
 export class AnthropicUsageReader implements UsageReader {
+  readonly documentMembers = modelAndUsage;
   #model: string | null = null;
   #fields: UsageFields = {};
   #final = false;

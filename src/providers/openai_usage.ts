@@ -6,7 +6,12 @@
 import type { Usage } from "../traces/mod.ts";
 import { isRecord, type JsonObject, modelOf } from "./json_body.ts";
 import { cleanPath, endsWithSegments, isBelow } from "./paths.ts";
-import type { ReaderResult, UsageExpectation, UsageReader } from "./response_parser.ts";
+import {
+  modelAndUsage,
+  type ReaderResult,
+  type UsageExpectation,
+  type UsageReader,
+} from "./response_parser.ts";
 import { makeUsage, nestedCount, tokenCount } from "./usage_counts.ts";
 
 const billedPaths = ["chat/completions", "completions", "responses", "embeddings"];
@@ -48,6 +53,7 @@ const terminalResponseEvents = new Set([
 ]);
 
 export class OpenAiUsageReader implements UsageReader {
+  readonly documentMembers = modelAndUsage;
   #model: string | null = null;
   #usage: Usage | null = null;
   #final = false;

@@ -1,11 +1,14 @@
 /**
- * The shared half of every usage parser: framing (SSE through `eventsource-parser`, or a whole
- * JSON document), decoding, error counting and the usage status. A wire format supplies only a
- * `UsageReader` that turns parsed events or documents into figures.
+ * The shared half of every usage parser: framing (SSE through `eventsource-parser`, or a JSON
+ * document scanned for the few members a reader needs), decoding, error counting and the usage
+ * status. A wire format supplies only a `UsageReader` that turns parsed events or documents into
+ * figures.
  */
 import { createParser, type EventSourceParser } from "eventsource-parser";
 import type { Usage } from "../traces/mod.ts";
 import { isJsonContentType } from "./json_body.ts";
+import type { MemberPath } from "./json_member_paths.ts";
+import { JsonMemberScanner } from "./json_member_scanner.ts";
 import type { ResponseInfo, UsageParser, UsageReport } from "./types.ts";
 
 /**
@@ -24,10 +27,19 @@ export interface ReaderResult {
 
 /** Wire-format state machine. Throwing from `event` or `document` counts as a parse error. */
 export interface UsageReader {
+  /** The members of a JSON (non-SSE) body that `document` reads; nothing else is kept. */
+  readonly documentMembers: readonly MemberPath[];
   event(data: unknown, eventName: string | undefined): void;
+  /**
+   * A valid JSON body's top-level object reduced to `documentMembers` (each as `JSON.parse` gives
+   * it, absent when the body has none), or null when the top-level value is not an object.
+   */
   document(data: unknown): void;
   result(complete: boolean): ReaderResult;
 }
+
+/** What both document readers read; one shared list, so its scan plan is built once. */
+export const modelAndUsage: readonly MemberPath[] = [["model"], ["usage"]];
 
 const methodsWithoutUsage = new Set(["GET", "HEAD", "DELETE", "OPTIONS"]);
 
@@ -130,35 +142,26 @@ class SseFrame implements Frame {
 
 class JsonFrame implements Frame {
   parseErrors = 0;
-  // No size limit: the capture cap is for stored bodies, never for the usage at the end.
-  #chunks: Uint8Array[] = [];
-  #length = 0;
+  // No size limit, and no copy of the body either: only the members the reader reads are kept.
+  readonly #scanner: JsonMemberScanner;
 
-  constructor(private readonly reader: UsageReader) {}
+  constructor(private readonly reader: UsageReader) {
+    this.#scanner = new JsonMemberScanner(reader.documentMembers);
+  }
 
   push(chunk: Uint8Array): void {
-    this.#chunks.push(chunk.slice());
-    this.#length += chunk.length;
+    this.#scanner.push(chunk);
   }
 
   end(complete: boolean): void {
-    const all = new Uint8Array(this.#length);
-    let offset = 0;
-    for (const c of this.#chunks) {
-      all.set(c, offset);
-      offset += c.length;
-    }
-    this.#chunks = [];
-    let doc: unknown;
-    try {
-      doc = JSON.parse(new TextDecoder().decode(all));
-    } catch {
+    const scanned = this.#scanner.finish();
+    if (!scanned.valid) {
       // A cut body is expected not to parse; that is a short body, not a malformed one.
       if (complete) this.parseErrors++;
       return;
     }
     try {
-      this.reader.document(doc);
+      this.reader.document(scanned.members);
     } catch {
       this.parseErrors++;
     }

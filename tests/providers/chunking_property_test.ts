@@ -1,22 +1,10 @@
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
 import fc from "fast-check";
 import { anthropicAdapter, openAiAdapter } from "../../src/providers/mod.ts";
-import { fixture, pipeThroughPieces, replay } from "./replay.ts";
+import { cut, fixture, pipeThroughPieces, replay } from "./replay.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
-
-/** Cuts `bytes` at the given (unsorted, possibly repeated) offsets. */
-function cut(bytes: Uint8Array, offsets: number[]): Uint8Array[] {
-  const points = [...new Set(offsets.map((o) => o % (bytes.length + 1)))].sort((a, b) => a - b);
-  const pieces: Uint8Array[] = [];
-  let from = 0;
-  for (const p of [...points, bytes.length]) {
-    pieces.push(bytes.subarray(from, p));
-    from = p;
-  }
-  return pieces;
-}
 
 const terminators = ["\n", "\r\n", "\r"] as const;
 const payload = fc.string({ unit: "grapheme", maxLength: 12 });

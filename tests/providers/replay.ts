@@ -28,6 +28,18 @@ export function* splittings(bytes: Uint8Array): Generator<{ label: string; piece
   yield { label: "single bytes", pieces: Array.from(bytes, (_, i) => bytes.subarray(i, i + 1)) };
 }
 
+/** Cuts `bytes` at the given (unsorted, possibly repeated) offsets. */
+export function cut(bytes: Uint8Array, offsets: number[]): Uint8Array[] {
+  const points = [...new Set(offsets.map((o) => o % (bytes.length + 1)))].sort((a, b) => a - b);
+  const pieces: Uint8Array[] = [];
+  let from = 0;
+  for (const p of [...points, bytes.length]) {
+    pieces.push(bytes.subarray(from, p));
+    from = p;
+  }
+  return pieces;
+}
+
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
