@@ -2,6 +2,9 @@
  * Which headers cross the gateway. End-to-end headers pass unchanged both ways; hop-by-hop
  * headers (RFC 9110 7.6.1), and any header a `Connection` header names, stop here. The gateway
  * key never reaches the upstream.
+ *
+ * Headers are walked with `forEach`: Deno's `for...of` header iterator costs about ten times as
+ * much, and this runs twice per request.
  */
 
 const hopByHop = new Set([
@@ -38,13 +41,11 @@ export interface RequestHeaderOptions {
 export function upstreamRequestHeaders(incoming: Headers, opts: RequestHeaderOptions): Headers {
   const listed = connectionListed(incoming);
   const out = new Headers();
-  for (const [name, value] of incoming) {
-    if (hopByHop.has(name) || recomputedRequest.has(name) || name === opts.gatewayKeyHeader) {
-      continue;
-    }
-    if (listed?.has(name)) continue;
+  incoming.forEach((value, name) => {
+    if (hopByHop.has(name) || recomputedRequest.has(name) || name === opts.gatewayKeyHeader) return;
+    if (listed?.has(name)) return;
     out.append(name, value);
-  }
+  });
   // Set after copying, so a client cannot strip it by naming it in `Connection`.
   out.set("x-ongoingai-correlation-id", opts.correlationId);
   return out;
@@ -61,13 +62,13 @@ export function clientResponseHeaders(
 ): Headers {
   const listed = connectionListed(upstream);
   const out = new Headers();
-  for (const [name, value] of upstream) {
-    if (hopByHop.has(name) || listed?.has(name)) continue;
-    if ((opts.decompressed || opts.bodyRewritten) && name === "content-length") continue;
-    if (opts.decompressed && name === "content-encoding") continue;
-    if (name === "set-cookie") continue; // appended below: `for of` joins them otherwise
+  upstream.forEach((value, name) => {
+    if (hopByHop.has(name) || listed?.has(name)) return;
+    if ((opts.decompressed || opts.bodyRewritten) && name === "content-length") return;
+    if (opts.decompressed && name === "content-encoding") return;
+    if (name === "set-cookie") return; // appended one by one below
     out.append(name, value);
-  }
+  });
   for (const cookie of upstream.getSetCookie()) out.append("set-cookie", cookie);
   out.set("x-ongoingai-correlation-id", correlationId);
   return out;

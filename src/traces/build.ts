@@ -61,13 +61,13 @@ export const credentialHeaders: ReadonlySet<string> = new Set([
   "x-ongoingai-gateway-key",
 ]);
 
+/** `forEach`, not `for...of`: Deno's header iterator costs about ten times as much. */
 export function storedHeaders(headers: Headers | null, redact: ReadonlySet<string>): HeaderMap {
   const out: HeaderMap = {};
   if (headers === null) return out;
-  for (const [name, value] of headers) {
-    if (name === "set-cookie") continue;
-    out[name] = [redact.has(name) ? "[REDACTED]" : value];
-  }
+  headers.forEach((value, name) => {
+    if (name !== "set-cookie") out[name] = [redact.has(name) ? "[REDACTED]" : value];
+  });
   const cookies = headers.getSetCookie();
   if (cookies.length > 0) out["set-cookie"] = cookies.map(() => "[REDACTED]");
   return out;
