@@ -17,6 +17,7 @@ import {
   type TraceErrorCode,
 } from "../traces/mod.ts";
 import { ClientGone, UpstreamTimeout } from "./abort_reasons.ts";
+import type { HeaderPairs } from "./headers.ts";
 import type { UpstreamBase } from "./path.ts";
 import { BodyCapture } from "./tap.ts";
 import type { TimeoutPhase, Watched } from "./watchdog.ts";
@@ -51,7 +52,7 @@ export class Exchange implements Watched {
   headersAt: number | null = null;
   waitingSince: number | null = null;
   status = 0;
-  responseHeaders: Headers | null = null;
+  responseHeaders: HeaderPairs | null = null;
   requestBody: Uint8Array<ArrayBuffer> | null = null;
   requestModel: string | null = null;
   /** Set once the request has gone upstream: from then on the provider may bill for it. */

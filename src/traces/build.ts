@@ -32,7 +32,7 @@ export interface ExchangeFacts {
   method: string;
   path: string;
   requestHeaders: Headers;
-  responseHeaders: Headers | null;
+  responseHeaders: Headers | readonly (readonly [string, string])[] | null;
   status: number;
   requestBody: { text: string; truncated: boolean } | null;
   responseBody: { text: string; truncated: boolean } | null;
@@ -61,15 +61,24 @@ export const credentialHeaders: ReadonlySet<string> = new Set([
   "x-ongoingai-gateway-key",
 ]);
 
-/** `forEach`, not `for...of`: Deno's header iterator costs about ten times as much. */
-export function storedHeaders(headers: Headers | null, redact: ReadonlySet<string>): HeaderMap {
+/**
+ * Headers as stored: credential values replaced, repeated names (set-cookie) kept as lists.
+ * `forEach`, not `for...of`: Deno's header iterator costs about ten times as much.
+ */
+export function storedHeaders(
+  headers: Headers | readonly (readonly [string, string])[] | null,
+  redact: ReadonlySet<string>,
+): HeaderMap {
   const out: HeaderMap = {};
   if (headers === null) return out;
-  headers.forEach((value, name) => {
-    if (name !== "set-cookie") out[name] = [redact.has(name) ? "[REDACTED]" : value];
-  });
-  const cookies = headers.getSetCookie();
-  if (cookies.length > 0) out["set-cookie"] = cookies.map(() => "[REDACTED]");
+  const add = (value: string, name: string) => {
+    const stored = redact.has(name) ? "[REDACTED]" : value;
+    const list = out[name];
+    if (list === undefined) out[name] = [stored];
+    else list.push(stored);
+  };
+  if (headers instanceof Headers) headers.forEach(add);
+  else for (const [name, value] of headers) add(value, name);
   return out;
 }
 
