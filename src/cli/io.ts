@@ -11,6 +11,11 @@ export interface CliIo {
   cwd: string;
   /** Resolves when the process is asked to stop (SIGINT/SIGTERM); `serve` uses it. */
   stopSignal?: AbortSignal;
+  /**
+   * The program's entry module, when running as a process: `serve` starts it again as the trace
+   * store's worker thread. In-process callers (tests) leave it unset and keep SQLite local.
+   */
+  entryModule?: string;
 }
 
 export type CliCommand = (args: string[], io: CliIo) => Promise<number>;
@@ -25,6 +30,7 @@ export function processIo(stopSignal?: AbortSignal): CliIo {
     stderr: (t) => void Deno.stderr.writeSync(enc.encode(t)),
     env: Deno.env.toObject(),
     cwd: Deno.cwd(),
+    entryModule: Deno.mainModule,
   };
   if (stopSignal) io.stopSignal = stopSignal;
   return io;

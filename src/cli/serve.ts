@@ -35,5 +35,6 @@ export const serve: CliCommand = async (args, io) => {
     cwd: io.cwd,
     log,
     stopSignal: io.stopSignal ?? new AbortController().signal,
+    workerModule: io.entryModule,
   });
 };

@@ -17,6 +17,8 @@ export interface ServeOptions {
   cwd: string;
   log: Logger;
   stopSignal: AbortSignal;
+  /** Entry module to run the trace store on a worker thread (`Deno.mainModule` when serving). */
+  workerModule?: string | undefined;
   /** Called once listening, with the bound address (tests bind port 0). */
   onListen?: (addr: { hostname: string; port: number }) => void;
 }
@@ -30,7 +32,7 @@ export async function runServer(opts: ServeOptions): Promise<number> {
   const { config, log } = opts;
   let store: TraceStore;
   try {
-    store = await openStore(config.storage, { cwd: opts.cwd });
+    store = await openStore(config.storage, { cwd: opts.cwd, workerModule: opts.workerModule });
   } catch (err) {
     log.error("failed to open trace storage", {
       driver: config.storage.driver,

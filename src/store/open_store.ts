@@ -5,12 +5,18 @@ import { isAbsolute, join } from "node:path";
 import type { GatewayConfig } from "../config/mod.ts";
 import type { TraceStore } from "./types.ts";
 import { openSqliteStore } from "./sqlite_store.ts";
+import { openWorkerStore } from "./worker_store.ts";
 
 export type StorageConfig = GatewayConfig["storage"];
 
 export interface OpenStoreOptions {
   /** Base for a relative `storage.path`; default the process working directory. */
   cwd?: string;
+  /**
+   * Run SQLite on a worker thread started from this module (the program's entry, which runs
+   * the store loop when it finds itself named as the store worker). Unset: on this thread.
+   */
+  workerModule?: string | undefined;
 }
 
 type StoreOpener = (config: StorageConfig, options: OpenStoreOptions) => Promise<TraceStore>;
@@ -20,7 +26,9 @@ const openers: Record<StorageConfig["driver"], StoreOpener> = {
     const path = config.path === ":memory:" || isAbsolute(config.path)
       ? config.path
       : join(options.cwd ?? Deno.cwd(), config.path);
-    return openSqliteStore({ path });
+    return options.workerModule === undefined || path === ":memory:"
+      ? openSqliteStore({ path })
+      : openWorkerStore(path, options.workerModule);
   },
   postgres: () =>
     Promise.reject(

@@ -1,0 +1,103 @@
+/**
+ * The gateway-thread face of the store worker: a `TraceStore` whose calls are messages. The
+ * worker runs the program's own entry module (`Deno.mainModule`), which starts the store loop
+ * instead of the CLI when it finds itself named as the store worker; so a bundle or compiled
+ * binary needs no second file.
+ */
+import type { Trace } from "../traces/trace.ts";
+import type {
+  StoreStats,
+  TenantScope,
+  TraceFilter,
+  TraceListQuery,
+  TracePage,
+  TraceStore,
+} from "./types.ts";
+import { InvalidCursorError } from "./types.ts";
+import {
+  rebuildError,
+  type SerializedError,
+  type StoreMethod,
+  storeWorkerName,
+  type WorkerRequest,
+  type WorkerResponse,
+} from "./worker_protocol.ts";
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(err: Error): void;
+}
+
+export async function openWorkerStore(path: string, moduleUrl: string): Promise<TraceStore> {
+  const worker = new Worker(moduleUrl, { type: "module", name: storeWorkerName });
+  const store = new WorkerTraceStore(worker);
+  try {
+    await store.call("open", [path]);
+  } catch (err) {
+    worker.terminate();
+    throw err;
+  }
+  return store;
+}
+
+const makeError = (s: SerializedError) =>
+  s.name === "InvalidCursorError"
+    ? new InvalidCursorError(s.message.replace(/^cursor is invalid \((.*?)\);.*$/s, "$1"))
+    : new Error(s.message);
+
+class WorkerTraceStore implements TraceStore {
+  readonly driver = "sqlite" as const;
+  #next = 0;
+  #pending = new Map<number, Pending>();
+  #dead: Error | null = null;
+
+  constructor(private readonly worker: Worker) {
+    worker.onmessage = (ev: MessageEvent<WorkerResponse>) => {
+      const msg = ev.data;
+      const p = this.#pending.get(msg.id);
+      if (!p) return;
+      this.#pending.delete(msg.id);
+      if (msg.ok) p.resolve(msg.value);
+      else p.reject(rebuildError(msg.error, makeError));
+    };
+    worker.onerror = (ev) => {
+      ev.preventDefault();
+      this.#dead = new Error(`trace store worker failed: ${ev.message}`);
+      for (const p of this.#pending.values()) p.reject(this.#dead);
+      this.#pending.clear();
+    };
+  }
+
+  call(op: WorkerRequest["op"], args: unknown[]): Promise<unknown> {
+    if (this.#dead) return Promise.reject(this.#dead);
+    const id = this.#next++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, op, args } as WorkerRequest);
+    });
+  }
+
+  #call<T>(op: StoreMethod, ...args: unknown[]): Promise<T> {
+    return this.call(op, args) as Promise<T>;
+  }
+
+  writeBatch(traces: readonly Trace[]): Promise<void> {
+    return this.#call("writeBatch", traces);
+  }
+  listTraces(query: TraceListQuery): Promise<TracePage> {
+    return this.#call("listTraces", query);
+  }
+  getTrace(id: string, scope?: TenantScope): Promise<Trace | null> {
+    return this.#call("getTrace", id, scope);
+  }
+  countTraces(filter?: TraceFilter): Promise<number> {
+    return this.#call("countTraces", filter);
+  }
+  stats(): Promise<StoreStats> {
+    return this.#call("stats");
+  }
+  async close(): Promise<void> {
+    if (this.#dead === null) await this.#call("close");
+    this.worker.terminate();
+  }
+}
