@@ -144,26 +144,58 @@ class JsonFrame implements Frame {
   parseErrors = 0;
   // No size limit, and no copy of the body either: only the members the reader reads are kept.
   readonly #scanner: JsonMemberScanner;
+  // A body that arrives in one piece (the proxy reads small bodies whole) goes to the native
+  // JSON.parse instead, about twice as fast as the scanner at that size; a second chunk hands
+  // everything to the scanner.
+  #single: Uint8Array | null = null;
+  #scanning = false;
 
   constructor(private readonly reader: UsageReader) {
     this.#scanner = new JsonMemberScanner(reader.documentMembers);
   }
 
   push(chunk: Uint8Array): void {
-    this.#scanner.push(chunk);
+    if (this.#scanning) {
+      this.#scanner.push(chunk);
+    } else if (this.#single === null && chunk.byteLength <= singleChunkLimit) {
+      // A copy: the caller may reuse its buffer once `push` returns.
+      this.#single = chunk.slice();
+    } else {
+      this.#scanning = true;
+      if (this.#single !== null) this.#scanner.push(this.#single);
+      this.#single = null;
+      this.#scanner.push(chunk);
+    }
   }
 
   end(complete: boolean): void {
-    const scanned = this.#scanner.finish();
-    if (!scanned.valid) {
-      // A cut body is expected not to parse; that is a short body, not a malformed one.
-      if (complete) this.parseErrors++;
-      return;
+    let members: unknown;
+    if (this.#scanning) {
+      const scanned = this.#scanner.finish();
+      if (!scanned.valid) return this.#invalid(complete);
+      members = scanned.members;
+    } else {
+      try {
+        const doc: unknown = JSON.parse(wholeDecoder.decode(this.#single ?? new Uint8Array()));
+        members = doc !== null && typeof doc === "object" && !Array.isArray(doc) ? doc : null;
+      } catch {
+        return this.#invalid(complete);
+      }
     }
     try {
-      this.reader.document(scanned.members);
+      this.reader.document(members);
     } catch {
       this.parseErrors++;
     }
   }
+
+  #invalid(complete: boolean): void {
+    // A cut body is expected not to parse; that is a short body, not a malformed one.
+    if (complete) this.parseErrors++;
+  }
 }
+
+/** Bodies up to this size, in one chunk, are parsed whole (see JsonFrame). */
+const singleChunkLimit = 256 * 1024;
+// Strips one leading BOM, as the scanner does; invalid UTF-8 becomes U+FFFD, as there.
+const wholeDecoder = new TextDecoder();
