@@ -99,6 +99,12 @@ export class AnthropicUsageReader implements UsageReader {
     }
   }
 
+  /** Anthropic names every event; only these two carry model and usage. */
+  wants(eventName: string | undefined): boolean {
+    return eventName === undefined || eventName === "message_start" ||
+      eventName === "message_delta";
+  }
+
   document(data: unknown): void {
     if (!isRecord(data)) return;
     this.#model = modelOf(data);

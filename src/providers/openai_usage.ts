@@ -75,6 +75,15 @@ export class OpenAiUsageReader implements UsageReader {
     this.#final = isLastChunk(data);
   }
 
+  /** Only the model (once), usage objects and terminal Responses events change the result. */
+  wants(eventName: string | undefined, data: string): boolean {
+    if (this.#model === null) return true;
+    if (eventName !== undefined && eventName.startsWith("response.")) {
+      return terminalResponseEvents.has(eventName);
+    }
+    return usageObject.test(data);
+  }
+
   document(data: unknown): void {
     if (!isRecord(data)) return;
     this.#model = modelOf(data);
@@ -105,6 +114,9 @@ export class OpenAiUsageReader implements UsageReader {
  * The usage chunk requested with `include_usage` has `choices: []`; a server that reports usage
  * on every chunk reports its final count on the chunk where every choice has finished.
  */
+/** `"usage": {` anywhere (also under `x_groq`); `"usage": null` chunks carry nothing. */
+const usageObject = /"usage"\s*:\s*\{/;
+
 function isLastChunk(chunk: JsonObject): boolean {
   const choices = chunk.choices;
   if (!Array.isArray(choices) || choices.length === 0) return true;

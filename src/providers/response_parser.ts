@@ -31,6 +31,12 @@ export interface UsageReader {
   readonly documentMembers: readonly MemberPath[];
   event(data: unknown, eventName: string | undefined): void;
   /**
+   * Cheap look at an event before it is parsed: false means `event` would learn nothing from it
+   * (parsing every delta of a long stream costs more than the rest of the proxy). Absent: every
+   * event is parsed.
+   */
+  wants?(eventName: string | undefined, data: string): boolean;
+  /**
    * A valid JSON body's top-level object reduced to `documentMembers` (each as `JSON.parse` gives
    * it, absent when the body has none), or null when the top-level value is not an object.
    */
@@ -110,6 +116,13 @@ class SseFrame implements Frame {
       onEvent: (e) => {
         const data = e.data.trim();
         if (data === "" || data === "[DONE]") return;
+        if (reader.wants !== undefined && !reader.wants(e.event, data)) {
+          // Not parsed, but an event that cannot be a JSON object is still a malformed one.
+          if (data.charCodeAt(0) !== 123 || data.charCodeAt(data.length - 1) !== 125) {
+            this.parseErrors++;
+          }
+          return;
+        }
         try {
           reader.event(JSON.parse(data), e.event);
         } catch {
