@@ -161,6 +161,11 @@ export const tracingSchema = z.strictObject({
     "Traces waiting to be written. A full queue drops and counts traces rather than slowing " +
       "requests.",
   ),
+  queue_max_body_bytes: z.number().int().positive().default(64 * MiB).describe(
+    "Captured body bytes allowed in the queue. Beyond it, new traces are still queued but " +
+      "without their bodies (counted, and marked `bodies_dropped` in their metadata), so that " +
+      "capturing under load cannot exhaust memory.",
+  ),
   batch_size: z.number().int().positive().max(100_000).default(512).describe(
     "Most traces written in one transaction.",
   ),

@@ -53,6 +53,7 @@ export async function runServer(opts: ServeOptions): Promise<number> {
     queueSize: config.tracing.queue_size,
     batchSize: config.tracing.batch_size,
     flushIntervalMs: config.tracing.flush_interval_ms,
+    maxQueuedBodyBytes: config.tracing.queue_max_body_bytes,
     log,
   });
   const gateway = createGateway(config, { store, writer, keyHashSecret: secret, log });

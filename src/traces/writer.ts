@@ -37,6 +37,12 @@ export interface TraceWriterOptions {
   queueSize: number;
   batchSize: number;
   flushIntervalMs: number;
+  /**
+   * Captured body bytes allowed in the queue. Beyond it a new trace is still queued but without
+   * its bodies (counted, and marked in its metadata), so that capture under load cannot grow
+   * memory without bound while usage and cost are never lost. Default 64 MiB.
+   */
+  maxQueuedBodyBytes?: number;
   /** Backoff for transient failures: doubles from `initialMs` (100) up to `maxMs` (5000). */
   retry?: { initialMs?: number; maxMs?: number };
   /** Default the global timers; tests pass a fake clock. */
@@ -95,6 +101,7 @@ class BoundedTraceWriter implements TraceWriter {
   #wakeSleep: (() => void) | null = null;
   #waiters: { target: number; resolve: () => void }[] = [];
   #shutdown: Promise<{ flushed: boolean }> | null = null;
+  #bodyBytes = 0;
 
   constructor(options: TraceWriterOptions) {
     for (const key of ["queueSize", "batchSize", "flushIntervalMs"] as const) {
@@ -118,6 +125,14 @@ class BoundedTraceWriter implements TraceWriter {
   enqueue(trace: Trace): boolean {
     if (this.#state !== "running") return this.#reject("shutdown");
     if (this.#depth >= this.#opts.queueSize) return this.#reject("queue_full");
+    const bodies = bodySize(trace);
+    if (bodies > 0 && this.#bodyBytes + bodies > (this.#opts.maxQueuedBodyBytes ?? 64 * 2 ** 20)) {
+      trace.request_body = trace.response_body = null;
+      trace.metadata.bodies_dropped = "queue_memory";
+      this.#counters.bodiesDropped++;
+    } else {
+      this.#bodyBytes += bodies;
+    }
     this.#pending.push(trace);
     this.#counters.accepted++;
     this.#counters.highWatermark = Math.max(this.#counters.highWatermark, this.#depth);
@@ -163,6 +178,7 @@ class BoundedTraceWriter implements TraceWriter {
       // What is mid-write stays counted in the depth until the store answers; the rest is lost.
       this.#abandoned = true;
       this.#counters.drop("shutdown_timeout", this.#waiting, this.#now());
+      this.#released(this.#pending.slice(this.#head));
       this.#pending = [];
       this.#head = 0;
       this.#wakeSleep?.();
@@ -224,12 +240,14 @@ class BoundedTraceWriter implements TraceWriter {
     while (this.#inFlight.length > 0) {
       if (this.#abandoned) {
         this.#counters.drop("shutdown_timeout", this.#inFlight.length, this.#now());
+        this.#released(this.#inFlight);
         this.#inFlight = [];
         return;
       }
       const chunk = isolate ? this.#inFlight.slice(0, 1) : this.#inFlight;
       try {
         await this.#opts.store.writeBatch(chunk);
+        this.#released(chunk);
         this.#inFlight = this.#inFlight.slice(chunk.length);
         this.#counters.written += chunk.length;
         this.#counters.batchesWritten++;
@@ -254,12 +272,17 @@ class BoundedTraceWriter implements TraceWriter {
           isolate = true;
           this.#report({ ...base, transient: false, dropped: 0, retry_in_ms: null });
         } else {
+          this.#released(chunk);
           this.#inFlight = this.#inFlight.slice(1);
           this.#counters.drop("write_failed", 1, this.#now());
           this.#report({ ...base, transient: false, dropped: 1, retry_in_ms: null });
         }
       }
     }
+  }
+
+  #released(traces: readonly Trace[]): void {
+    for (const t of traces) this.#bodyBytes -= bodySize(t);
   }
 
   #sleep(ms: number): Promise<void> {
@@ -330,3 +353,8 @@ class BoundedTraceWriter implements TraceWriter {
 
 export type { DropReason, PressureState, TraceWriterSnapshot } from "./writer_stats.ts";
 export { classifyWriteError, isTransient, type WriteErrorClass } from "./write_errors.ts";
+
+/** UTF-16 length stands in for bytes: close enough for a memory budget, and O(1). */
+function bodySize(t: Trace): number {
+  return (t.request_body?.length ?? 0) + (t.response_body?.length ?? 0);
+}

@@ -42,6 +42,8 @@ export interface TraceWriterSnapshot {
   last_drop_at: string | null;
   last_drop_reason: DropReason | null;
   batches_written: number;
+  /** Traces queued without their captured bodies because the body budget was used up. */
+  bodies_dropped: number;
   /** Failed store calls (a retried batch counts once per attempt). */
   write_failures_total: number;
   write_failures_by_class: Record<WriteErrorClass, number>;
@@ -62,6 +64,7 @@ export class WriterCounters {
   accepted = 0;
   written = 0;
   batchesWritten = 0;
+  bodiesDropped = 0;
   highWatermark = 0;
   lastDropAt: number | null = null;
   lastDropReason: DropReason | null = null;
@@ -120,6 +123,7 @@ export class WriterCounters {
       last_drop_at: this.lastDropAt === null ? null : new Date(this.lastDropAt).toISOString(),
       last_drop_reason: this.lastDropReason,
       batches_written: this.batchesWritten,
+      bodies_dropped: this.bodiesDropped,
       write_failures_total: Object.values(this.failures).reduce((a, b) => a + b, 0),
       write_failures_by_class: { ...this.failures },
     };

@@ -475,3 +475,31 @@ Deno.test("writer: failures and recovery are logged, drops as errors", async () 
     "error trace persistence failed; dropped trace records 1 constraint",
   ]);
 });
+
+Deno.test("writer: captured bodies beyond the byte budget are dropped from the trace, not the trace", async () => {
+  const written: Trace[] = [];
+  const writer = createTraceWriter({
+    store: { writeBatch: (t) => Promise.resolve(void written.push(...t)) },
+    queueSize: 100,
+    batchSize: 100,
+    flushIntervalMs: 1,
+    maxQueuedBodyBytes: 25,
+  });
+  const withBodies = () =>
+    makeTrace({ request_body: "x".repeat(10), response_body: "y".repeat(10) });
+  const traces = [withBodies(), withBodies(), withBodies()];
+  for (const t of traces) assert.equal(writer.enqueue(t), true);
+  await writer.flush();
+  assert.equal(written.length, 3);
+  assert.equal(written[0]!.request_body, "x".repeat(10));
+  assert.equal(written[1]!.request_body, null);
+  assert.equal(written[1]!.metadata.bodies_dropped, "queue_memory");
+  assert.equal(written[2]!.response_body, null, "the budget frees only when traces are written");
+  assert.equal(writer.snapshot().bodies_dropped, 2);
+  // Written traces give their budget back.
+  const later = withBodies();
+  writer.enqueue(later);
+  await writer.flush();
+  assert.equal(written[3]!.request_body, "x".repeat(10));
+  await writer.shutdown(1000);
+});
