@@ -10,6 +10,7 @@ import type { Pool } from "./pool.ts";
 import type { RequestHead } from "./request_head.ts";
 import { findHeadEnd, InvalidResponse, latin1, maxHeadBytes, parseHead } from "./response_head.ts";
 import type { Wire } from "./wire.ts";
+import { readAll } from "./read_all.ts";
 
 /** The connection ended before a single byte of an answer: the server saw nothing usable. */
 export class NoAnswer extends Error {
@@ -29,7 +30,6 @@ export class SendFailed extends Error {
 
 /** Bounds a server that sends interim (1xx) answers forever. */
 const maxInterimResponses = 32;
-const empty = new Uint8Array(0);
 
 export class Exchange implements UpstreamResponse {
   status = 0;
@@ -119,24 +119,8 @@ export class Exchange implements UpstreamResponse {
     }
   }
 
-  async bytes(): Promise<Uint8Array<ArrayBuffer>> {
-    const first = await this.read();
-    if (first === null) return empty;
-    let next = await this.read();
-    if (next === null) return first;
-    const chunks = [first, next];
-    let total = first.length + next.length;
-    while ((next = await this.read()) !== null) {
-      chunks.push(next);
-      total += next.length;
-    }
-    const all = new Uint8Array(total);
-    let off = 0;
-    for (const c of chunks) {
-      all.set(c, off);
-      off += c.length;
-    }
-    return all;
+  bytes(): Promise<Uint8Array<ArrayBuffer>> {
+    return readAll(() => this.read());
   }
 
   cancel(): void {

@@ -6,6 +6,7 @@
  * back sorted and combined (except set-cookie) instead of in wire order.
  */
 import type { UpstreamClient, UpstreamRequest, UpstreamResponse } from "./types.ts";
+import { readAll } from "./read_all.ts";
 
 /** Codings Deno's fetch removes from a body before handing it over. */
 const runtimeDecoded = /^\s*(?:gzip|x-gzip|br|deflate|zstd)\s*$/i;
@@ -73,19 +74,7 @@ class FetchResponse implements UpstreamResponse {
         throw this.signal.aborted ? this.signal.reason : err;
       }
     }
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for (let c = await this.read(); c !== null; c = await this.read()) {
-      chunks.push(c);
-      total += c.length;
-    }
-    const all = new Uint8Array(total);
-    let off = 0;
-    for (const c of chunks) {
-      all.set(c, off);
-      off += c.length;
-    }
-    return all;
+    return await readAll(() => this.read());
   }
 
   cancel(): void {

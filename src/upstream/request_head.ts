@@ -8,6 +8,7 @@ const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** One scan per value: forbidden bytes, or characters that need the slow latin1 encoder. */
 const unusualValue = /[\0\r\n\u0080-\uffff]/;
 const forbiddenValue = /[\0\r\n]/;
+const beyondLatin1 = /[\u0100-\uffff]/;
 /**
  * Set by this client from the body and the URL; a caller's copy would contradict ours and
  * desynchronise the connection (request smuggling), so it is refused rather than dropped.
@@ -40,6 +41,9 @@ export function requestHead(
       if (forbiddenValue.test(value)) {
         throw new TypeError(`header ${name} has a CR, LF or NUL in its value`);
       }
+      if (beyondLatin1.test(value)) {
+        throw new TypeError(`header ${name} has a character outside latin1 in its value`);
+      }
       ascii = false;
     }
     const lower = name.toLowerCase();
@@ -71,9 +75,7 @@ export function encodeHead(head: RequestHead): Uint8Array<ArrayBuffer> {
   const text = head.text;
   const out = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c > 0xff) throw new TypeError("header value has a character outside latin1");
-    out[i] = c;
+    out[i] = text.charCodeAt(i); // latin1 only: checked when the head was built
   }
   return out;
 }

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import type { UpstreamClient, UpstreamResponse } from "../../src/upstream/mod.ts";
-import { answerEach, httpServer, ok, rawServer, signal } from "./servers.ts";
+import { answerEach, get, httpServer, ok, rawServer, signal } from "./servers.ts";
 import { bodyCases } from "./conformance_body.ts";
 import type { TlsMaterial } from "./tls.ts";
 
@@ -31,13 +31,7 @@ const basicCases: Record<string, Case> = {
       })
     );
     try {
-      const res = await client.send({
-        method: "GET",
-        url: server.url + "/a?b=1",
-        headers: {},
-        body: null,
-        signal: signal(),
-      });
+      const res = await get(client, server.url + "/a?b=1");
       assert.equal(res.status, 201);
       assert.equal(header(res, "x-custom"), "v");
       assert.equal(header(res, "content-type"), "text/plain");
@@ -89,13 +83,7 @@ const basicCases: Record<string, Case> = {
     const server = httpServer((req) => new Response(req.headers.get("content-length") ?? "none"));
     try {
       for (const method of ["POST", "PUT", "PATCH"]) {
-        const res = await client.send({
-          method,
-          url: server.url + "/",
-          headers: {},
-          body: null,
-          signal: signal(),
-        });
+        const res = await get(client, server.url + "/", { method });
         assert.equal(text(await res.bytes()), "0", method);
       }
     } finally {
@@ -108,13 +96,7 @@ const basicCases: Record<string, Case> = {
       answerEach(c, s, () => ok("", "set-cookie: a=1\r\nset-cookie: b=2\r\n"))
     );
     try {
-      const res = await client.send({
-        method: "GET",
-        url: server.url,
-        headers: {},
-        body: null,
-        signal: signal(),
-      });
+      const res = await get(client, server.url);
       await res.bytes();
       assert.deepEqual(res.headers.filter(([n]) => n === "set-cookie"), [
         ["set-cookie", "a=1"],
@@ -134,13 +116,7 @@ const basicCases: Record<string, Case> = {
       )
     );
     try {
-      const res = await client.send({
-        method: "GET",
-        url: server.url + "/",
-        headers: {},
-        body: null,
-        signal: signal(),
-      });
+      const res = await get(client, server.url + "/");
       assert.equal(res.status, 302);
       assert.equal(header(res, "location"), "/elsewhere");
       assert.equal((await res.bytes()).length, 0);
@@ -155,13 +131,7 @@ const basicCases: Record<string, Case> = {
     try {
       for (const value of ["a\r\nx-injected: 1", "a\nb", "a\rb", "a\0b"]) {
         await assert.rejects(
-          client.send({
-            method: "GET",
-            url: server.url,
-            headers: { "x-h": value },
-            body: null,
-            signal: signal(),
-          }),
+          get(client, server.url, { headers: { "x-h": value } }),
           TypeError,
           JSON.stringify(value),
         );
@@ -177,13 +147,7 @@ const basicCases: Record<string, Case> = {
     const port = (listener.addr as Deno.NetAddr).port;
     listener.close();
     await assert.rejects(
-      client.send({
-        method: "GET",
-        url: `http://127.0.0.1:${port}/`,
-        headers: {},
-        body: null,
-        signal: signal(),
-      }),
+      get(client, `http://127.0.0.1:${port}/`),
       Error,
     );
   },
@@ -192,13 +156,7 @@ const basicCases: Record<string, Case> = {
     const server = httpServer(() => new Response("secure"), tls!);
     try {
       for (let i = 0; i < 2; i++) {
-        const res = await client.send({
-          method: "GET",
-          url: server.url + "/",
-          headers: {},
-          body: null,
-          signal: signal(),
-        });
+        const res = await get(client, server.url + "/");
         assert.equal(text(await res.bytes()), "secure");
       }
     } finally {

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import type { UpstreamClient, UpstreamResponse } from "../../src/upstream/mod.ts";
-import { answerEach, httpServer, ok, type RawConn, rawServer, signal } from "./servers.ts";
+import { answerEach, get, httpServer, ok, type RawConn, rawServer } from "./servers.ts";
 import type { Case } from "./conformance.ts";
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
@@ -25,13 +25,7 @@ async function rawExchange(
     if (await c.readRequest() === null) return;
     await answer(c);
   });
-  const res = await client.send({
-    method,
-    url: server.url + "/",
-    headers: {},
-    body: null,
-    signal: signal(),
-  });
+  const res = await get(client, server.url + "/", { method });
   return { res, close: () => server.close() };
 }
 
@@ -129,13 +123,7 @@ export const bodyCases: Record<string, Case> = {
       })
     );
     try {
-      const res = await client.send({
-        method: "GET",
-        url: server.url,
-        headers: {},
-        body: null,
-        signal: signal(),
-      });
+      const res = await get(client, server.url);
       // The next event is only sent once the previous one was received: no buffering can pass.
       for (let i = 0; i < 5; i++) {
         const event = `data: ${i}\n\n`;
@@ -167,13 +155,7 @@ export const bodyCases: Record<string, Case> = {
       )
     );
     try {
-      const res = await client.send({
-        method: "GET",
-        url: server.url,
-        headers: {},
-        body: null,
-        signal: signal(),
-      });
+      const res = await get(client, server.url);
       let received = 0;
       let pieces = 0;
       let maxPiece = 0;
@@ -200,13 +182,7 @@ export const bodyCases: Record<string, Case> = {
       const reason = new Error("my reason");
       ctl.abort(reason);
       await assert.rejects(
-        client.send({
-          method: "GET",
-          url: server.url,
-          headers: {},
-          body: null,
-          signal: ctl.signal,
-        }),
+        get(client, server.url, { signal: ctl.signal }),
         (err) => err === reason,
       );
       assert.equal(server.connections.size, 0);
@@ -226,13 +202,7 @@ export const bodyCases: Record<string, Case> = {
     try {
       const ctl = new AbortController();
       const reason = new Error("headers timeout");
-      const pending = client.send({
-        method: "POST",
-        url: server.url,
-        headers: {},
-        body: null,
-        signal: ctl.signal,
-      });
+      const pending = get(client, server.url, { method: "POST", signal: ctl.signal });
       await requestArrived;
       ctl.abort(reason);
       await assert.rejects(pending, (err) => err === reason);
@@ -252,13 +222,7 @@ export const bodyCases: Record<string, Case> = {
     try {
       const ctl = new AbortController();
       const reason = new Error("client gone");
-      const res = await client.send({
-        method: "GET",
-        url: server.url,
-        headers: {},
-        body: null,
-        signal: ctl.signal,
-      });
+      const res = await get(client, server.url, { signal: ctl.signal });
       assert.equal(text((await res.read())!), "first");
       const pending = res.read();
       ctl.abort(reason);
@@ -272,13 +236,7 @@ export const bodyCases: Record<string, Case> = {
   "cancel ends the body, never throws, and later reads fail": async (client) => {
     const server = rawServer((c, s) => answerEach(c, s, () => ok("x".repeat(100_000))));
     try {
-      const res = await client.send({
-        method: "GET",
-        url: server.url,
-        headers: {},
-        body: null,
-        signal: signal(),
-      });
+      const res = await get(client, server.url);
       res.cancel();
       res.cancel();
       await assert.rejects(res.read());

@@ -3,6 +3,7 @@
  * connections it accepts), and a raw TCP server whose connections run a script that decides
  * every byte, for framing, cut and dead-connection cases.
  */
+import type { UpstreamClient, UpstreamRequest, UpstreamResponse } from "../../src/upstream/mod.ts";
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
@@ -151,6 +152,15 @@ export async function answerEach(
 
 export const ok = (body: string, extra = "") =>
   `HTTP/1.1 200 OK\r\ncontent-length: ${encoder.encode(body).length}\r\n${extra}\r\n${body}`;
+
+/** A request with defaults: GET, no headers, no body, a signal nobody aborts. */
+export function get(
+  client: UpstreamClient,
+  url: string,
+  init: Partial<UpstreamRequest> = {},
+): Promise<UpstreamResponse> {
+  return client.send({ method: "GET", url, headers: {}, body: null, signal: signal(), ...init });
+}
 
 export function signal(): AbortSignal {
   return new AbortController().signal;

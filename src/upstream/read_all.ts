@@ -1,0 +1,27 @@
+/**
+ * The rest of a body in one array, for `bytes()`: a body that arrives in one piece (the usual
+ * small JSON answer) is returned as it is, without a copy.
+ */
+export async function readAll(
+  read: () => Promise<Uint8Array | null>,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const first = await read();
+  if (first === null) return new Uint8Array(0);
+  let next = await read();
+  if (next === null && first.buffer instanceof ArrayBuffer) {
+    return first as Uint8Array<ArrayBuffer>;
+  }
+  const chunks = [first];
+  let total = first.length;
+  for (; next !== null; next = await read()) {
+    chunks.push(next);
+    total += next.length;
+  }
+  const all = new Uint8Array(total);
+  let off = 0;
+  for (const c of chunks) {
+    all.set(c, off);
+    off += c.length;
+  }
+  return all;
+}
