@@ -121,6 +121,10 @@ export const proxySchema = z.strictObject({
     "Largest request body forwarded; a larger one gets 413. Bytes are counted as they arrive, " +
       "not trusted from Content-Length.",
   ),
+  upstream_client: z.enum(["native", "fetch"]).default("native").describe(
+    "How upstreams are reached: `native`, the gateway's keep-alive HTTP/1.1 client (about twice " +
+      "the throughput), or `fetch`, the runtime's client (HTTP/2, `HTTPS_PROXY`).",
+  ),
   // Generous by default: non-streamed reasoning calls may think for minutes before the headers,
   // and reasoning streams can be silent for a long time between events.
   headers_timeout_ms: timeoutMs.default(600_000).describe(

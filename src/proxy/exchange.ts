@@ -19,6 +19,7 @@ import {
 import { ClientGone, UpstreamTimeout } from "./abort_reasons.ts";
 import type { HeaderPairs } from "./headers.ts";
 import type { UpstreamBase } from "./path.ts";
+import { SideDecoder } from "./side_decoder.ts";
 import { BodyCapture } from "./tap.ts";
 import type { TimeoutPhase, Watched } from "./watchdog.ts";
 
@@ -68,6 +69,7 @@ export class Exchange implements Watched {
   readonly abort = new AbortController();
   #finished = false;
   #watchingClient = false;
+  #decoder: SideDecoder | null = null;
   readonly #onClientAbort = () => this.clientGone();
 
   constructor(
@@ -116,20 +118,39 @@ export class Exchange implements Watched {
     if (this.ctx.captureBodies) this.capture = new BodyCapture(this.ctx.bodyMaxSize);
   }
 
+  /** The body is compressed: parser and capture read a decoded copy (see side_decoder.ts). */
+  decodeOnTheSide(format: CompressionFormat | "brotli"): void {
+    this.#decoder = new SideDecoder(format, (decoded) => this.#observe(decoded));
+  }
+
+  /** A response chunk as the client gets it. */
   onChunk(chunk: Uint8Array): void {
     this.waitingSince = null;
     if (this.firstByte === null) this.firstByte = this.ctx.monotonic() - this.t0;
     this.responseBytes += chunk.byteLength;
     this.chunks++;
-    this.parser?.push(chunk);
-    this.capture?.add(chunk);
+    if (this.#decoder !== null) this.#decoder.push(chunk);
+    else this.#observe(chunk);
   }
 
-  /** Builds and records the trace; later calls do nothing. */
+  #observe(content: Uint8Array): void {
+    this.parser?.push(content);
+    this.capture?.add(content);
+  }
+
+  /**
+   * Builds and records the trace; later calls do nothing. With a side decoder, the trace is
+   * recorded once the decoded copy is complete (a few microtasks later).
+   */
   finish(complete: boolean): void {
     if (this.#finished) return;
     this.#finished = true;
     if (this.#watchingClient) this.req.signal.removeEventListener("abort", this.#onClientAbort);
+    if (this.#decoder === null) return this.#record(complete);
+    void this.#decoder.end(complete).then((decodedAll) => this.#record(complete && decodedAll));
+  }
+
+  #record(complete: boolean): void {
     const report = this.parser?.finish(complete) ?? this.#reportWithoutResponse();
     const rawKey = providerKeyFrom(this.req.headers);
     const key = rawKey === null ? null : this.ctx.fingerprint(rawKey);

@@ -8,14 +8,16 @@ import type { Tenant, TraceErrorCode } from "../traces/mod.ts";
 import { readBodyCapped } from "./body.ts";
 import { lineageFrom } from "./correlation.ts";
 import { Exchange, type ExchangeContext, type ProxyRoute } from "./exchange.ts";
-import { clientResponseHeaders, runtimeDecodes, upstreamRequestHeaders } from "./headers.ts";
+import type { UpstreamClient, UpstreamResponse } from "../upstream/mod.ts";
+import { clientResponseHeaders, headerValue, upstreamRequestHeaders } from "./headers.ts";
+import { decoderFormat } from "./side_decoder.ts";
 import { type RequestTarget, upstreamPath, upstreamUrl } from "./path.ts";
 import { tapStream } from "./tap.ts";
 import { ClientGone, codeAfterHeaders, Shutdown, UpstreamTimeout } from "./abort_reasons.ts";
 import { type TimeoutLimits, Watchdog } from "./watchdog.ts";
 
 export interface ProxyOptions extends ExchangeContext {
-  fetch: typeof fetch;
+  client: UpstreamClient;
   timeouts: TimeoutLimits;
   maxRequestBodyBytes: number;
   /** Lower-case; stripped from every forwarded request. */
@@ -120,16 +122,19 @@ export function createForwarder(opts: ProxyOptions) {
     ex.requestModel = prepared.model;
     ex.sent = { path, streaming: prepared.streaming };
 
-    let upstream: Response;
+    const headers = upstreamRequestHeaders(req.headers, {
+      gatewayKeyHeader: opts.gatewayKeyHeader,
+      correlationId,
+    });
+    // The usage-only event can only be cut out of a stream the gateway can read as text.
+    if (prepared.hideUsageEvent) delete headers["accept-encoding"];
+    let upstream: UpstreamResponse;
     try {
-      upstream = await opts.fetch(upstreamUrl(route.base, route.provider.prefix, target), {
+      upstream = await opts.client.send({
         method: req.method,
-        headers: upstreamRequestHeaders(req.headers, {
-          gatewayKeyHeader: opts.gatewayKeyHeader,
-          correlationId,
-        }),
+        url: upstreamUrl(route.base, route.provider.prefix, target),
+        headers,
         body: prepared.body,
-        redirect: "manual",
         signal: ex.abort.signal,
       });
     } catch (err) {
@@ -139,7 +144,7 @@ export function createForwarder(opts: ProxyOptions) {
     ex.headersReceived();
 
     if (redirectStatuses.has(upstream.status)) {
-      await upstream.body?.cancel().catch(() => {});
+      upstream.cancel();
       return fail(
         new GatewayError(
           "upstream_redirect",
@@ -149,7 +154,7 @@ export function createForwarder(opts: ProxyOptions) {
       );
     }
 
-    const contentType = upstream.headers.get("content-type");
+    const contentType = headerValue(upstream.headers, "content-type");
     const eventStream = contentType?.toLowerCase().includes("text/event-stream") ?? false;
     ex.status = upstream.status;
     ex.streaming = eventStream;
@@ -162,23 +167,29 @@ export function createForwarder(opts: ProxyOptions) {
       requestModel: prepared.model,
     });
     ex.startCapture();
+    if (!upstream.decoded) {
+      const format = decoderFormat(headerValue(upstream.headers, "content-encoding"));
+      // An unknown coding reaches the parser as it is: usage then reads as unknown, honestly.
+      if (format !== null && format !== "unsupported") ex.decodeOnTheSide(format);
+    }
     const hide = prepared.hideUsageEvent && eventStream && route.adapter.hideUsageEvent;
-    const headers = clientResponseHeaders(upstream.headers, correlationId, {
-      decompressed: runtimeDecodes(upstream.headers.get("content-encoding")),
+    const responseHeaders = clientResponseHeaders(upstream.headers, correlationId, {
+      decoded: upstream.decoded,
       bodyRewritten: Boolean(hide),
     });
-    ex.responseHeaders = headers;
+    ex.responseHeaders = responseHeaders;
 
-    if (upstream.body === null || nullBodyStatuses.has(upstream.status) || req.method === "HEAD") {
-      await upstream.body?.cancel().catch(() => {});
+    if (nullBodyStatuses.has(upstream.status) || req.method === "HEAD") {
+      // No body by definition; reading the (empty) rest frees the connection for reuse.
+      await upstream.bytes().catch(() => upstream.cancel());
       done(true);
-      return new Response(null, { status: upstream.status, headers });
+      return new Response(null, { status: upstream.status, headers: responseHeaders });
     }
 
     // A small JSON answer is of no use to a client until it is complete, so it is read whole and
     // sent in one piece: the runtime then writes it natively instead of pumping a JS stream
     // (about twice the throughput), and a failure can still be answered with a proper status.
-    const declared = upstream.headers.get("content-length");
+    const declared = headerValue(upstream.headers, "content-length");
     if (!eventStream && declared !== null && Number(declared) <= bufferedBodyLimit) {
       let bytes: Uint8Array<ArrayBuffer>;
       ex.waitForUpstream();
@@ -194,11 +205,11 @@ export function createForwarder(opts: ProxyOptions) {
       return new Response(bytes, {
         status: upstream.status,
         statusText: upstream.statusText,
-        headers,
+        headers: responseHeaders,
       });
     }
 
-    let clientBody = tapStream(upstream.body, {
+    let clientBody = tapStream(upstream, {
       reading: () => ex.waitForUpstream(),
       chunk: (chunk) => ex.onChunk(chunk),
       end(outcome) {
@@ -215,7 +226,7 @@ export function createForwarder(opts: ProxyOptions) {
     return new Response(clientBody, {
       status: upstream.status,
       statusText: upstream.statusText,
-      headers,
+      headers: responseHeaders,
     });
   };
 }

@@ -20,11 +20,26 @@ const hopByHop = new Set([
 ]);
 
 /**
- * Request headers the gateway sets itself: `host` comes from the upstream URL, `content-length`
- * from the body actually sent, and `accept-encoding` is left to the runtime so that it can
- * decompress what it asked for (usage must be readable; the client gets identical content).
+ * Request headers the gateway sets itself: `host` comes from the upstream URL and
+ * `content-length` from the body actually sent.
  */
-const recomputedRequest = new Set(["host", "content-length", "accept-encoding"]);
+const recomputedRequest = new Set(["host", "content-length"]);
+
+/** Content codings the gateway can decode on the side to read usage (DecompressionStream). */
+const decodableCodings = new Set(["gzip", "x-gzip", "deflate", "br", "identity"]);
+
+/**
+ * The client's `Accept-Encoding` limited to codings the gateway can read usage through: the
+ * response then reaches the client compressed and byte for byte, while the gateway decodes a
+ * copy. Null when nothing is left (the upstream then sends identity).
+ */
+export function acceptEncodingFor(value: string): string | null {
+  const kept = value.split(",").map((s) => s.trim()).filter((item) => {
+    const coding = item.split(";")[0]!.trim().toLowerCase();
+    return decodableCodings.has(coding);
+  });
+  return kept.length > 0 ? kept.join(", ") : null;
+}
 
 function connectionListed(headers: Headers): Set<string> | null {
   const c = headers.get("connection");
@@ -51,6 +66,11 @@ export function upstreamRequestHeaders(
   incoming.forEach((value, name) => {
     if (hopByHop.has(name) || recomputedRequest.has(name) || name === opts.gatewayKeyHeader) return;
     if (listed?.has(name)) return;
+    if (name === "accept-encoding") {
+      const kept = acceptEncodingFor(value);
+      if (kept !== null) out[name] = kept;
+      return;
+    }
     out[name] = value;
   });
   // Set after copying, so a client cannot strip it by naming it in `Connection`.
@@ -62,30 +82,39 @@ export function upstreamRequestHeaders(
 export type HeaderPairs = [string, string][];
 
 /**
- * Response headers for the client. `decompressed` is true when the runtime already decoded a
- * gzip/br body: the encoding and the compressed length no longer describe the bytes we send.
+ * Response headers for the client. `decoded` is true when the upstream client already removed a
+ * content coding: the encoding and the compressed length no longer describe the bytes we send.
  */
 export function clientResponseHeaders(
-  upstream: Headers,
+  upstream: readonly (readonly [string, string])[],
   correlationId: string,
-  opts: { decompressed: boolean; bodyRewritten: boolean },
+  opts: { decoded: boolean; bodyRewritten: boolean },
 ): HeaderPairs {
-  const listed = connectionListed(upstream);
+  const listed = connectionListedIn(upstream);
   const out: HeaderPairs = [];
-  upstream.forEach((value, name) => {
-    if (hopByHop.has(name) || listed?.has(name)) return;
-    if ((opts.decompressed || opts.bodyRewritten) && name === "content-length") return;
-    if (opts.decompressed && name === "content-encoding") return;
-    if (name === "x-ongoingai-correlation-id") return; // ours is set below
-    out.push([name, value]); // `forEach` yields each set-cookie on its own
-  });
+  for (const [name, value] of upstream) {
+    if (hopByHop.has(name) || listed?.has(name)) continue;
+    if ((opts.decoded || opts.bodyRewritten) && name === "content-length") continue;
+    if (opts.decoded && name === "content-encoding") continue;
+    if (name === "x-ongoingai-correlation-id") continue; // ours is set below
+    out.push([name, value]);
+  }
   out.push(["x-ongoingai-correlation-id", correlationId]);
   return out;
 }
 
-/** Encodings the runtime's fetch decodes on its own (it advertises exactly these). */
-export function runtimeDecodes(contentEncoding: string | null): boolean {
-  if (contentEncoding === null) return false;
-  const e = contentEncoding.trim().toLowerCase();
-  return e === "gzip" || e === "br";
+/** First value of a header in lower-case name/value pairs. */
+export function headerValue(
+  pairs: readonly (readonly [string, string])[],
+  name: string,
+): string | null {
+  for (const [n, v] of pairs) if (n === name) return v;
+  return null;
+}
+
+function connectionListedIn(pairs: readonly (readonly [string, string])[]): Set<string> | null {
+  const c = headerValue(pairs, "connection");
+  return c === null
+    ? null
+    : new Set(c.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean));
 }

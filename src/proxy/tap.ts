@@ -1,5 +1,5 @@
 /**
- * The response tap: the client's body is a pull stream over the upstream body. Every chunk is
+ * The response tap: the client's body is a pull stream over the upstream client's body reads. Every chunk is
  * handed to the client at once and unchanged, and shown to the sink (usage parser, capture,
  * counters) on the side. Pull-based, so a slow client slows the upstream read instead of
  * growing a buffer, and `cancel` tells us the client went away. Never `tee()`: its slow branch
@@ -20,11 +20,13 @@ export interface TapSink {
   end(outcome: TapOutcome): void;
 }
 
-export function tapStream(
-  source: ReadableStream<Uint8Array>,
-  sink: TapSink,
-): ReadableStream<Uint8Array> {
-  const reader = source.getReader();
+/** Where the body comes from: the upstream client's response. */
+export interface BodySource {
+  read(): Promise<Uint8Array | null>;
+  cancel(): void;
+}
+
+export function tapStream(source: BodySource, sink: TapSink): ReadableStream<Uint8Array> {
   let ended = false;
   const end = (outcome: TapOutcome) => {
     if (ended) return;
@@ -33,10 +35,10 @@ export function tapStream(
   };
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
-      let result: ReadableStreamReadResult<Uint8Array>;
+      let chunk: Uint8Array | null;
       sink.reading();
       try {
-        result = await reader.read();
+        chunk = await source.read();
       } catch (error) {
         end({ kind: "upstream_error", error });
         // Erroring (not closing) the client stream is what makes a cut upstream visible as a
@@ -44,17 +46,17 @@ export function tapStream(
         controller.error(error);
         return;
       }
-      if (result.done) {
+      if (chunk === null) {
         end({ kind: "complete" });
         controller.close();
         return;
       }
-      sink.chunk(result.value);
-      controller.enqueue(result.value);
+      sink.chunk(chunk);
+      controller.enqueue(chunk);
     },
-    cancel(reason) {
+    cancel() {
       end({ kind: "client_aborted" });
-      return reader.cancel(reason).catch(() => {});
+      source.cancel();
     },
   }, { highWaterMark: 0 });
 }

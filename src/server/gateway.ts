@@ -22,6 +22,7 @@ import {
   upstreamBase,
 } from "../proxy/mod.ts";
 import type { TraceStore } from "../store/mod.ts";
+import { createFetchClient, createNativeClient, type UpstreamClient } from "../upstream/mod.ts";
 import { createFingerprinter, credentialHeaders, type Trace } from "../traces/mod.ts";
 import { VERSION } from "../version.ts";
 import { errorResponse, GatewayError } from "./errors.ts";
@@ -45,6 +46,9 @@ export interface GatewayDeps {
   writer: { enqueue(trace: Trace): boolean; snapshot(): TraceWriterStats };
   /** Secret for provider-key fingerprints. */
   keyHashSecret: string;
+  /** How to reach upstreams; default per `proxy.upstream_client`. */
+  client?: UpstreamClient;
+  /** Shorthand for a fetch-based client over this function (tests). */
   fetch?: typeof fetch;
   clock?: Clock;
   log?: Logger;
@@ -59,6 +63,8 @@ export interface Gateway {
   beginShutdown(): void;
   /** Ends every open exchange (shutdown after the grace period). */
   abortInflight(): void;
+  /** Releases idle upstream connections. */
+  close(): void;
 }
 
 const defaultTenant = { org_id: "default", workspace_id: "default", gateway_key_id: null };
@@ -82,8 +88,14 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     cost: createCostEstimator(provider),
   }));
 
+  const client = deps.client ??
+    (deps.fetch !== undefined
+      ? createFetchClient(deps.fetch)
+      : config.proxy.upstream_client === "fetch"
+      ? createFetchClient()
+      : createNativeClient());
   const forward = createForwarder({
-    fetch: deps.fetch ?? fetch,
+    client,
     now: clock.now,
     monotonic: clock.monotonic,
     fingerprint: createFingerprinter(deps.keyHashSecret),
@@ -137,6 +149,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     inflight,
     beginShutdown: () => void (draining = true),
     abortInflight: () => abortAll(inflight),
+    close: () => client.close(),
   };
 }
 

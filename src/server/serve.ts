@@ -119,6 +119,7 @@ export async function runServer(opts: ServeOptions): Promise<number> {
     });
   }
 
+  gateway.close();
   const { flushed } = await writer.shutdown(flushTimeoutMs);
   const stats = writer.snapshot();
   if (flushed) log.info("trace queue flushed", { written: stats.written, dropped: stats.dropped });

@@ -56,6 +56,8 @@ export class Exchange implements UpstreamResponse {
   /** Writes the request and reads up to the final head. Throws the raw cause on failure. */
   async start(head: RequestHead, body: Uint8Array | null, method: string): Promise<void> {
     const wire = this.#wire!;
+    // An abort that landed between connecting and listening would otherwise go unnoticed.
+    if (this.signal.aborted) throw this.signal.reason;
     try {
       await wire.send(head, body);
     } catch (err) {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import {
+  acceptEncodingFor,
   clientResponseHeaders,
-  runtimeDecodes,
   upstreamRequestHeaders,
 } from "../../src/proxy/headers.ts";
 
@@ -22,7 +22,7 @@ Deno.test("request headers: end-to-end headers pass, hop-by-hop and gateway key 
     "proxy-authorization": "Basic x",
     host: "gw.local",
     "content-length": "12",
-    "accept-encoding": "zstd",
+    "accept-encoding": "zstd, gzip;q=0.8, br",
     "x-ongoingai-gateway-key": "gw-secret",
     "x-ongoingai-correlation-id": "client-set",
   });
@@ -37,6 +37,7 @@ Deno.test("request headers: end-to-end headers pass, hop-by-hop and gateway key 
     "anthropic-beta": "prompt-caching-2024-07-31",
     "openai-organization": "org-1",
     "content-type": "application/json",
+    "accept-encoding": "gzip;q=0.8, br",
     "x-ongoingai-correlation-id": "corr-1",
   });
 });
@@ -49,9 +50,16 @@ Deno.test("request headers: naming the correlation header in Connection cannot r
   assert.equal(out["x-ongoingai-correlation-id"], "corr-2");
 });
 
-/** The pairs as the client sees them. */
-const respond = (...args: Parameters<typeof clientResponseHeaders>) =>
-  new Headers(clientResponseHeaders(...args));
+/** The pairs as the client sees them, from upstream headers given as a Headers object. */
+const respond = (
+  upstream: Headers,
+  correlationId: string,
+  opts: { decoded: boolean; bodyRewritten: boolean },
+) => {
+  const pairs: [string, string][] = [];
+  upstream.forEach((v, k) => pairs.push([k, v]));
+  return new Headers(clientResponseHeaders(pairs, correlationId, opts));
+};
 
 Deno.test("response headers: hop-by-hop dropped, cookies kept separate, correlation added", () => {
   const upstream = new Headers([
@@ -64,7 +72,7 @@ Deno.test("response headers: hop-by-hop dropped, cookies kept separate, correlat
     ["content-length", "10"],
   ]);
   const out = respond(upstream, "corr-3", {
-    decompressed: false,
+    decoded: false,
     bodyRewritten: false,
   });
   assert.equal(out.get("transfer-encoding"), null);
@@ -78,27 +86,27 @@ Deno.test("response headers: hop-by-hop dropped, cookies kept separate, correlat
 Deno.test("response headers: a decoded or rewritten body loses its encoding and length", () => {
   const upstream = new Headers({ "content-encoding": "gzip", "content-length": "55" });
   const decoded = respond(upstream, "c", {
-    decompressed: true,
+    decoded: true,
     bodyRewritten: false,
   });
   assert.equal(decoded.get("content-encoding"), null);
   assert.equal(decoded.get("content-length"), null);
   const rewritten = respond(upstream, "c", {
-    decompressed: false,
+    decoded: false,
     bodyRewritten: true,
   });
   assert.equal(rewritten.get("content-encoding"), "gzip");
   assert.equal(rewritten.get("content-length"), null);
 });
 
-Deno.test("runtimeDecodes: only what the runtime asked for", () => {
-  const table: [string | null, boolean][] = [
-    ["gzip", true],
-    ["br", true],
-    [" GZIP ", true],
-    ["deflate", false],
-    ["zstd", false],
-    [null, false],
+Deno.test("accept-encoding keeps only codings the gateway can read usage through", () => {
+  const table: [string, string | null][] = [
+    ["gzip, deflate, br", "gzip, deflate, br"],
+    ["gzip, deflate, br, zstd", "gzip, deflate, br"],
+    ["zstd", null],
+    ["br;q=1.0, gzip;q=0.8, *;q=0.1", "br;q=1.0, gzip;q=0.8"],
+    ["identity", "identity"],
+    ["", null],
   ];
-  for (const [enc, want] of table) assert.equal(runtimeDecodes(enc), want, String(enc));
+  for (const [given, want] of table) assert.equal(acceptEncodingFor(given), want, given);
 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { BodyCapture, type TapOutcome, tapStream } from "../../src/proxy/tap.ts";
+import { BodyCapture, type BodySource, type TapOutcome, tapStream } from "../../src/proxy/tap.ts";
 
 const enc = new TextEncoder();
 
@@ -15,6 +15,18 @@ function source(chunks: string[], failAfter?: number): ReadableStream<Uint8Array
       else c.enqueue(enc.encode(next));
     },
   });
+}
+
+/** A ReadableStream as a body source, the shape of the upstream client's response. */
+function fromStream(stream: ReadableStream<Uint8Array>): BodySource {
+  const reader = stream.getReader();
+  return {
+    read: async () => {
+      const r = await reader.read();
+      return r.done ? null : r.value;
+    },
+    cancel: () => void reader.cancel().catch(() => {}),
+  };
 }
 
 function recorder() {
@@ -33,7 +45,9 @@ function recorder() {
 
 Deno.test("tap passes every chunk through unchanged and reports completion once", async () => {
   const r = recorder();
-  const out = await new Response(tapStream(source(["data: a\n\n", "data: b\n\n"]), r.sink)).text();
+  const out = await new Response(
+    tapStream(fromStream(source(["data: a\n\n", "data: b\n\n"])), r.sink),
+  ).text();
   assert.equal(out, "data: a\n\ndata: b\n\n");
   assert.deepEqual(r.seen, ["data: a\n\n", "data: b\n\n"]);
   assert.deepEqual(r.outcomes, [{ kind: "complete" }]);
@@ -41,7 +55,7 @@ Deno.test("tap passes every chunk through unchanged and reports completion once"
 
 Deno.test("tap turns an upstream break into a client error, never a clean end", async () => {
   const r = recorder();
-  const reader = tapStream(source(["one", "two", "three"], 2), r.sink).getReader();
+  const reader = tapStream(fromStream(source(["one", "two", "three"], 2)), r.sink).getReader();
   assert.equal((await reader.read()).done, false);
   assert.equal((await reader.read()).done, false);
   await assert.rejects(reader.read(), TypeError);
@@ -60,7 +74,7 @@ Deno.test("tap reports a client cancel and cancels the upstream", async () => {
     },
   });
   const r = recorder();
-  const reader = tapStream(upstream, r.sink).getReader();
+  const reader = tapStream(fromStream(upstream), r.sink).getReader();
   await reader.read();
   await reader.cancel("client went away");
   assert.deepEqual(r.outcomes, [{ kind: "client_aborted" }]);
@@ -75,7 +89,7 @@ Deno.test("tap does not read ahead of the client (backpressure)", async () => {
       c.enqueue(enc.encode("x"));
     },
   }, { highWaterMark: 0 });
-  const reader = tapStream(upstream, recorder().sink).getReader();
+  const reader = tapStream(fromStream(upstream), recorder().sink).getReader();
   await reader.read();
   await new Promise((r) => setTimeout(r, 10));
   assert.ok(pulls <= 2, `pulled ${pulls} chunks for one read`);

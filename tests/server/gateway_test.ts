@@ -306,18 +306,29 @@ Deno.test("a stream cut by the upstream errors the client and leaves usage unkno
   }
 });
 
-Deno.test("compressed upstream bodies are decoded for usage and the client", async () => {
+Deno.test("compressed bodies reach the client byte for byte; usage is read from a decoded copy", async () => {
   const h = await startHarness();
   try {
+    const direct = await fetch(`${h.stub.url}/v1/chat/completions`, {
+      ...json({ model: "gpt-4o-mini" }, { "x-stub-gzip": "1" }),
+    });
     const res = await h.request(
       "/openai/v1/chat/completions",
-      json({ model: "gpt-4o-mini" }, { "x-stub-gzip": "1", "accept-encoding": "gzip" }),
+      json({ model: "gpt-4o-mini" }, { "x-stub-gzip": "1", "accept-encoding": "gzip, zstd" }),
     );
-    assert.equal(res.headers.get("content-encoding"), null);
-    assert.equal((await res.json()).object, "chat.completion");
+    assert.equal(res.headers.get("content-encoding"), "gzip");
+    assert.equal(h.stub.requests.at(-1)!.headers["accept-encoding"], "gzip");
+    const gz = new Uint8Array(await res.arrayBuffer());
+    const text = await new Response(
+      new Blob([gz as Uint8Array<ArrayBuffer>]).stream().pipeThrough(
+        new DecompressionStream("gzip"),
+      ),
+    ).text();
+    assert.equal(text, await direct.text());
     const [t] = await h.tracesSettled(1);
     assert.equal(t!.usage_status, "exact");
     assert.equal(t!.input_tokens, stubUsage.chat.prompt);
+    assert.equal(t!.response_bytes, gz.byteLength, "bytes counted as sent to the client");
   } finally {
     await h.close();
   }

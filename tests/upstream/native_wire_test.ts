@@ -4,6 +4,7 @@
  * that name the upstream and nothing of the request.
  */
 import assert from "node:assert/strict";
+import { gzipSync } from "node:zlib";
 import { createNativeClient } from "../../src/upstream/mod.ts";
 import { answerEach, get, httpServer, ok, rawServer } from "./servers.ts";
 import { tlsMaterial } from "./tls.ts";
@@ -211,6 +212,22 @@ Deno.test("native wire: overlapping reads of one body are a TypeError", async ()
     await assert.rejects(res.read(), TypeError);
     res.cancel();
     await assert.rejects(pending);
+  } finally {
+    client.close();
+    await server.close();
+  }
+});
+
+Deno.test("native wire: a coded body reaches the caller as sent, with decoded false", async () => {
+  const gzipped = new Uint8Array(gzipSync(new TextEncoder().encode("hello, hello")));
+  const server = httpServer(() =>
+    new Response(gzipped.slice(), { headers: { "content-encoding": "gzip" } })
+  );
+  const client = createNativeClient();
+  try {
+    const res = await get(client, server.url, { headers: { "accept-encoding": "gzip" } });
+    assert.equal(res.decoded, false);
+    assert.deepEqual(await res.bytes(), gzipped);
   } finally {
     client.close();
     await server.close();
