@@ -36,5 +36,6 @@ export const serve: CliCommand = async (args, io) => {
     log,
     stopSignal: io.stopSignal ?? new AbortController().signal,
     workerModule: io.entryModule,
+    env: io.env,
   });
 };

@@ -123,7 +123,8 @@ export const proxySchema = z.strictObject({
   ),
   upstream_client: z.enum(["native", "fetch"]).default("native").describe(
     "How upstreams are reached: `native`, the gateway's keep-alive HTTP/1.1 client (about twice " +
-      "the throughput), or `fetch`, the runtime's client (HTTP/2, `HTTPS_PROXY`).",
+      "the throughput), or `fetch`, the runtime's client (HTTP/2, `HTTPS_PROXY`). With an " +
+      "`HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` variable set, `native` falls back to `fetch`.",
   ),
   // Generous by default: non-streamed reasoning calls may think for minutes before the headers,
   // and reasoning streams can be silent for a long time between events.

@@ -8,6 +8,7 @@ import type { GatewayConfig } from "../config/mod.ts";
 import { openStore, type TraceStore } from "../store/mod.ts";
 import { createTraceWriter, loadOrCreateSecret } from "../traces/mod.ts";
 import { VERSION } from "../version.ts";
+import { createFetchClient } from "../upstream/mod.ts";
 import { createGateway } from "./gateway.ts";
 import type { Logger } from "./log.ts";
 
@@ -19,6 +20,8 @@ export interface ServeOptions {
   stopSignal: AbortSignal;
   /** Entry module to run the trace store on a worker thread (`Deno.mainModule` when serving). */
   workerModule?: string | undefined;
+  /** The process environment: an outbound HTTP proxy there changes the upstream client. */
+  env?: Record<string, string>;
   /** Called once listening, with the bound address (tests bind port 0). */
   onListen?: (addr: { hostname: string; port: number }) => void;
 }
@@ -56,7 +59,13 @@ export async function runServer(opts: ServeOptions): Promise<number> {
     maxQueuedBodyBytes: config.tracing.queue_max_body_bytes,
     log,
   });
-  const gateway = createGateway(config, { store, writer, keyHashSecret: secret, log });
+  const gateway = createGateway(config, {
+    store,
+    writer,
+    keyHashSecret: secret,
+    log,
+    ...upstreamClientFor(config, opts.env ?? {}, log),
+  });
 
   let server: Deno.HttpServer<Deno.NetAddr>;
   try {
@@ -137,6 +146,31 @@ async function keyHashSecret(config: GatewayConfig, cwd: string): Promise<string
     ? dirname(resolve(cwd, config.storage.path))
     : resolve(cwd, "data");
   return await loadOrCreateSecret(join(dir, "ongoingai.secret"));
+}
+
+const proxyVariables = [
+  "HTTPS_PROXY",
+  "https_proxy",
+  "HTTP_PROXY",
+  "http_proxy",
+  "ALL_PROXY",
+  "all_proxy",
+];
+
+/**
+ * The native client speaks to upstreams directly; behind an outbound proxy only the runtime's
+ * fetch honours `HTTPS_PROXY`, so that is used instead, and the log says why.
+ */
+function upstreamClientFor(config: GatewayConfig, env: Record<string, string>, log: Logger) {
+  const variable = proxyVariables.find((name) => env[name]);
+  if (config.proxy.upstream_client !== "native" || variable === undefined) return {};
+  log.info(
+    `${variable} is set: upstreams are reached through the runtime's fetch client, which honours it`,
+    {
+      upstream_client: "fetch",
+    },
+  );
+  return { client: createFetchClient() };
 }
 
 async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
