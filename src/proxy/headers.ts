@@ -41,10 +41,10 @@ export function acceptEncodingFor(value: string): string | null {
   return kept.length > 0 ? kept.join(", ") : null;
 }
 
-function connectionListed(headers: Headers): Set<string> | null {
-  const c = headers.get("connection");
-  if (c === null) return null;
-  return new Set(c.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean));
+/** The header names a `Connection` header lists (hop-by-hop for this connection only). */
+function connectionListed(value: string | null): Set<string> | null {
+  if (value === null) return null;
+  return new Set(value.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean));
 }
 
 export interface RequestHeaderOptions {
@@ -61,7 +61,7 @@ export function upstreamRequestHeaders(
   incoming: Headers,
   opts: RequestHeaderOptions,
 ): Record<string, string> {
-  const listed = connectionListed(incoming);
+  const listed = connectionListed(incoming.get("connection"));
   const out: Record<string, string> = {};
   incoming.forEach((value, name) => {
     if (hopByHop.has(name) || recomputedRequest.has(name) || name === opts.gatewayKeyHeader) return;
@@ -90,7 +90,7 @@ export function clientResponseHeaders(
   correlationId: string,
   opts: { decoded: boolean; bodyRewritten: boolean },
 ): HeaderPairs {
-  const listed = connectionListedIn(upstream);
+  const listed = connectionListed(headerValue(upstream, "connection"));
   const out: HeaderPairs = [];
   for (const [name, value] of upstream) {
     if (hopByHop.has(name) || listed?.has(name)) continue;
@@ -110,11 +110,4 @@ export function headerValue(
 ): string | null {
   for (const [n, v] of pairs) if (n === name) return v;
   return null;
-}
-
-function connectionListedIn(pairs: readonly (readonly [string, string])[]): Set<string> | null {
-  const c = headerValue(pairs, "connection");
-  return c === null
-    ? null
-    : new Set(c.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean));
 }
