@@ -7,7 +7,7 @@
  * everything else is the Hono API app. The hot path therefore pays for no router.
  */
 import type { Hono } from "hono";
-import type { GatewayConfig } from "../config/mod.ts";
+import type { GatewayConfig, ResolvedProvider } from "../config/mod.ts";
 import { createApiRoutes, type TraceWriterStats } from "../api/mod.ts";
 import { createCostEstimator } from "../pricing/mod.ts";
 import { providerAdapters } from "../providers/mod.ts";
@@ -16,7 +16,7 @@ import {
   correlationIdFrom,
   createForwarder,
   type Exchange,
-  hasPathPrefix,
+  matchProvider,
   parseTarget,
   type ProxyRoute,
   upstreamBase,
@@ -81,12 +81,15 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     "trace queue is full; traces dropped and counted",
   );
 
-  const routes: ProxyRoute[] = config.providers.map((provider) => ({
-    provider,
-    adapter: providerAdapters[provider.kind],
-    base: upstreamBase(provider.upstream),
-    cost: createCostEstimator(provider),
-  }));
+  // Keyed by provider, so matching is `matchProvider` over the config's own (ordered) list.
+  const routes = new Map<ResolvedProvider, ProxyRoute>(
+    config.providers.map((provider) => [provider, {
+      provider,
+      adapter: providerAdapters[provider.kind],
+      base: upstreamBase(provider.upstream),
+      cost: createCostEstimator(provider),
+    }]),
+  );
 
   const client = deps.client ??
     (deps.fetch !== undefined
@@ -125,8 +128,9 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     const correlationId = correlationIdFrom(req.headers);
     try {
       const target = parseTarget(req.url, req.headers.get("host"));
-      const route = matchRoute(routes, target.path);
-      if (route !== null) {
+      const provider = matchProvider(config.providers, target.path);
+      const route = provider === null ? undefined : routes.get(provider);
+      if (route !== undefined) {
         return await forward({ req, route, target, correlationId, tenant: defaultTenant });
       }
       const res = await api.fetch(req);
@@ -151,11 +155,6 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     abortInflight: () => abortAll(inflight),
     close: () => client.close(),
   };
-}
-
-function matchRoute(routes: readonly ProxyRoute[], path: string): ProxyRoute | null {
-  for (const r of routes) if (hasPathPrefix(path, r.provider.prefix)) return r;
-  return null;
 }
 
 /**
