@@ -103,10 +103,7 @@ export function createForwarder(opts: ProxyOptions) {
         );
       }
       if (reason instanceof Shutdown || opts.isDraining?.()) {
-        return fail(
-          new GatewayError("shutting_down", "the gateway is shutting down; retry"),
-          "shutdown",
-        );
+        return fail(shuttingDown(), "shutdown");
       }
       return clientGone();
     }
@@ -248,15 +245,11 @@ function failureBeforeHeaders(
       "upstream_timeout",
     ];
   }
-  if (reason instanceof Shutdown) {
-    return [new GatewayError("shutting_down", "the gateway is shutting down; retry"), "shutdown"];
-  }
-  // Drop query strings: some providers take keys as `?key=`, and messages embed the URL.
-  const detail = describeFetchError(err).replace(/\?[^\s)]*/g, "");
+  if (reason instanceof Shutdown) return [shuttingDown(), "shutdown"];
   return [
     new GatewayError(
       "upstream_unreachable",
-      `could not reach provider ${providerId}: ${detail.slice(0, 300)}`,
+      `could not reach provider ${providerId}: ${describeUpstreamError(err).slice(0, 300)}`,
     ),
     "upstream_unreachable",
   ];
@@ -270,12 +263,10 @@ function bodyFailure(code: TraceErrorCode, providerId: string, err: unknown): Ga
       `provider ${providerId} stopped sending its response; raise proxy.idle_timeout_ms or proxy.total_timeout_ms if the model is slow`,
     );
   }
-  if (code === "shutdown") {
-    return new GatewayError("shutting_down", "the gateway is shutting down; retry");
-  }
+  if (code === "shutdown") return shuttingDown();
   return new GatewayError(
     "upstream_unreachable",
-    `provider ${providerId} broke off its response: ${describeFetchError(err).slice(0, 200)}`,
+    `provider ${providerId} broke off its response: ${describeUpstreamError(err).slice(0, 200)}`,
   );
 }
 
@@ -284,9 +275,14 @@ export function abortAll(inflight: Set<Exchange>): void {
   for (const ex of inflight) ex.abort.abort(new Shutdown());
 }
 
-/** The innermost useful message: Deno's `fetch failed` keeps the reason in `cause`. */
-function describeFetchError(err: unknown): string {
+const shuttingDown = () => new GatewayError("shutting_down", "the gateway is shutting down; retry");
+
+/**
+ * The innermost useful message (`fetch failed` keeps the reason in `cause`), without query
+ * strings: some providers take keys as `?key=`, and fetch's messages embed the URL.
+ */
+function describeUpstreamError(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const cause = err.cause instanceof Error ? err.cause.message : null;
-  return cause ? `${err.message}: ${cause}` : err.message;
+  return (cause ? `${err.message}: ${cause}` : err.message).replace(/\?[^\s)]*/g, "");
 }
