@@ -4,7 +4,7 @@
  */
 export { abortAll, createForwarder, type ForwardInput, type ProxyOptions } from "./forward.ts";
 export { Exchange, type ExchangeContext, type ProxyRoute } from "./exchange.ts";
-export { correlationIdFrom, newCorrelationId } from "./correlation.ts";
+export { correlationIdFrom } from "./correlation.ts";
 export {
   hasPathPrefix,
   matchProvider,
