@@ -55,6 +55,11 @@ export function parseTimestamp(text: string): string | null {
 
 /** As `parseTimestamp`, for values the store must reject (a trace with a broken timestamp). */
 export function normalizeTimestamp(text: string, field: string): string {
+  // Fast path for the form traces are built in (half the cost; the store checks two a trace).
+  if (storedTimestampPattern.test(text)) {
+    const ms = Date.parse(text);
+    if (!Number.isNaN(ms) && new Date(ms).toISOString() === text) return text;
+  }
   const parsed = parseTimestamp(text);
   if (parsed === null) {
     throw new RangeError(`${field} is not an RFC 3339 timestamp: ${JSON.stringify(text)}`);

@@ -148,8 +148,3 @@ export function buildTrace(f: ExchangeFacts, redactHeaders: ReadonlySet<string>)
     metadata,
   };
 }
-
-/** Trace ids: 32 lower-case hex characters (122 random bits), as the original. */
-export function newTraceId(): string {
-  return crypto.randomUUID().replaceAll("-", "");
-}

@@ -8,10 +8,10 @@ export {
   credentialHeaders,
   type ExchangeFacts,
   type Lineage,
-  newTraceId,
   storedHeaders,
   type Tenant,
 } from "./build.ts";
+export { newTraceId } from "./trace_id.ts";
 export {
   createFingerprinter,
   type Fingerprinter,
