@@ -4,6 +4,7 @@
  * server delivers exactly that many bytes or fails), so the runtime reads it in one native call.
  * Chunked bodies are counted as they arrive.
  */
+import { concatBytes } from "../bytes.ts";
 import { GatewayError } from "../server/errors.ts";
 
 /**
@@ -43,13 +44,7 @@ export async function readBodyCapped(
   }
   signal?.removeEventListener("abort", stop);
   if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
+  return concatBytes(chunks);
 }
 
 /** Settles with `p`, or rejects with the signal's reason as soon as it aborts. */

@@ -13,13 +13,14 @@ import {
   newTraceId,
   providerKeyFrom,
   type Tenant,
-  type Trace,
   type TraceErrorCode,
+  type TraceRecord,
 } from "../traces/mod.ts";
 import { ClientGone, UpstreamTimeout } from "./abort_reasons.ts";
 import type { HeaderPairs } from "./headers.ts";
 import type { UpstreamBase } from "./path.ts";
 import { SideDecoder } from "./side_decoder.ts";
+import { scrubKey, withoutCutCharacter } from "./stored_body.ts";
 import { BodyCapture } from "./tap.ts";
 import type { TimeoutPhase, Watched } from "./watchdog.ts";
 
@@ -40,11 +41,10 @@ export interface ExchangeContext {
   redactHeaders: ReadonlySet<string>;
   captureBodies: boolean;
   bodyMaxSize: number;
-  record(trace: Trace): void;
+  record(trace: TraceRecord): void;
 }
 
 const noUsage: UsageReport = { model: null, usage: null, status: "none", parseErrors: 0 };
-const decoder = new TextDecoder();
 
 export class Exchange implements Watched {
   readonly id = newTraceId();
@@ -171,7 +171,7 @@ export class Exchange implements Watched {
       requestBody: this.#storedRequestBody(rawKey),
       responseBody: this.capture === null
         ? null
-        : { text: scrub(this.capture.text(), rawKey), truncated: this.capture.truncated },
+        : { bytes: scrubKey(this.capture.bytes(), rawKey), truncated: this.capture.truncated },
       report,
       cost: this.route.cost(model, report),
       key,
@@ -205,24 +205,13 @@ export class Exchange implements Watched {
     }).finish(false);
   }
 
-  #storedRequestBody(rawKey: string | null): { text: string; truncated: boolean } | null {
+  #storedRequestBody(rawKey: string | null): { bytes: Uint8Array; truncated: boolean } | null {
     if (!this.ctx.captureBodies || this.requestBody === null) return null;
-    const max = this.ctx.bodyMaxSize;
-    const truncated = this.requestBody.byteLength > max;
-    const bytes = truncated ? this.requestBody.subarray(0, max) : this.requestBody;
-    return { text: scrub(decoder.decode(bytes), rawKey), truncated };
+    const body = this.requestBody;
+    const truncated = body.byteLength > this.ctx.bodyMaxSize;
+    const kept = truncated ? withoutCutCharacter(body.subarray(0, this.ctx.bodyMaxSize)) : body;
+    // A view would carry its whole buffer into the store worker: copy just the kept bytes.
+    const whole = kept.byteOffset === 0 && kept.byteLength === kept.buffer.byteLength;
+    return { bytes: scrubKey(whole ? kept : kept.slice(), rawKey), truncated };
   }
-}
-
-/**
- * Upstream error bodies sometimes echo the credential; it must never reach storage, not even
- * the start of it where the capture cap cut the body in the middle of the key.
- */
-export function scrub(text: string, rawKey: string | null): string {
-  if (rawKey === null || rawKey.length < 8) return text;
-  const out = text.replaceAll(rawKey, "[REDACTED]");
-  for (let n = Math.min(rawKey.length - 1, out.length); n >= 8; n--) {
-    if (out.endsWith(rawKey.slice(0, n))) return out.slice(0, -n) + "[REDACTED]";
-  }
-  return out;
 }

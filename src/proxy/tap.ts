@@ -5,6 +5,8 @@
  * growing a buffer, and `cancel` tells us the client went away. Never `tee()`: its slow branch
  * buffers without bound.
  */
+import { concatBytes } from "../bytes.ts";
+import { withoutCutCharacter } from "./stored_body.ts";
 
 export type TapOutcome =
   | { kind: "complete" }
@@ -85,10 +87,9 @@ export class BodyCapture {
     }
   }
 
-  text(): string {
-    const decoder = new TextDecoder();
-    let out = "";
-    for (const c of this.#chunks) out += decoder.decode(c, { stream: true });
-    return out + decoder.decode();
+  /** What was kept, in one buffer; a cut at the cap never ends inside a character. */
+  bytes(): Uint8Array {
+    const all = this.#chunks.length === 1 ? this.#chunks[0]! : concatBytes(this.#chunks);
+    return this.truncated ? withoutCutCharacter(all) : all;
   }
 }

@@ -23,7 +23,7 @@ import {
 } from "../proxy/mod.ts";
 import type { TraceStore } from "../store/mod.ts";
 import { createFetchClient, createNativeClient, type UpstreamClient } from "../upstream/mod.ts";
-import { createFingerprinter, credentialHeaders, type Trace } from "../traces/mod.ts";
+import { createFingerprinter, credentialHeaders, type TraceRecord } from "../traces/mod.ts";
 import { VERSION } from "../version.ts";
 import { errorResponse, GatewayError } from "./errors.ts";
 import { type Logger, silentLogger } from "./log.ts";
@@ -43,7 +43,7 @@ export const systemClock: Clock = {
 export interface GatewayDeps {
   store: TraceStore;
   /** Where finished traces go; must never block (the bounded writer drops and counts instead). */
-  writer: { enqueue(trace: Trace): boolean; snapshot(): TraceWriterStats };
+  writer: { enqueue(trace: TraceRecord): boolean; snapshot(): TraceWriterStats };
   /** Secret for provider-key fingerprints. */
   keyHashSecret: string;
   /** How to reach upstreams; default per `proxy.upstream_client`. */

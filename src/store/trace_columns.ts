@@ -2,7 +2,7 @@
  * The one list of trace columns and how each is stored. Both the insert statement and row
  * decoding come from it, so a new Trace field is a compile error here until it has a column.
  */
-import type { Trace } from "../traces/trace.ts";
+import type { Trace, TraceRecord } from "../traces/trace.ts";
 import type { TraceSummary } from "./types.ts";
 import { normalizeTimestamp } from "./timestamps.ts";
 
@@ -70,8 +70,10 @@ export const summaryColumnNames: readonly string[] = summaryColumns.map(([name])
 
 export type SqlValue = string | number | null;
 
+const utf8 = new TextDecoder();
+
 /** Column values in `traceColumns` order. Throws on a trace that cannot be stored faithfully. */
-export function encodeTrace(trace: Trace): SqlValue[] {
+export function encodeTrace(trace: TraceRecord): SqlValue[] {
   const out: SqlValue[] = new Array(traceColumns.length);
   for (let i = 0; i < traceColumns.length; i++) {
     const [name, kind] = traceColumns[i]!;
@@ -91,6 +93,8 @@ function encodeValue(name: string, kind: ColumnKind, value: unknown): SqlValue {
       return normalizeTimestamp(String(value), name);
     default:
       if (value === undefined || value === null) return null;
+      // A captured body still in bytes (see CapturedBody); invalid UTF-8 becomes U+FFFD.
+      if (value instanceof Uint8Array) return utf8.decode(value);
       if (typeof value === "number" && !Number.isFinite(value)) {
         throw new RangeError(`${name} is not a finite number: ${value}`);
       }

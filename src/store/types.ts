@@ -2,7 +2,7 @@
  * The trace store contract. SQLite and PostgreSQL implement it; one conformance suite
  * (`tests/store/conformance.ts`) runs against both.
  */
-import type { Trace } from "../traces/trace.ts";
+import type { Trace, TraceRecord } from "../traces/trace.ts";
 
 /** Tenant scope applied to every read. Absent means "all tenants" (team mode off). */
 export interface TenantScope {
@@ -58,7 +58,7 @@ export interface TraceStore {
    * keeping its place in the list. Each stored trace gets the next insert sequence number (`seq`,
    * internal: not a Trace field), in array order within the batch.
    */
-  writeBatch(traces: readonly Trace[]): Promise<void>;
+  writeBatch(traces: readonly TraceRecord[]): Promise<void>;
   /**
    * Newest-stored first: ordered by `seq` descending, never by `created_at` or `timestamp`,
    * which are stamped before the trace is queued and may be stored seconds later (flush

@@ -4,7 +4,7 @@
  * instead of the CLI when it finds itself named as the store worker; so a bundle or compiled
  * binary needs no second file.
  */
-import type { Trace } from "../traces/trace.ts";
+import type { Trace, TraceRecord } from "../traces/trace.ts";
 import type {
   StoreStats,
   TenantScope,
@@ -81,7 +81,7 @@ class WorkerTraceStore implements TraceStore {
     return this.call(op, args) as Promise<T>;
   }
 
-  writeBatch(traces: readonly Trace[]): Promise<void> {
+  writeBatch(traces: readonly TraceRecord[]): Promise<void> {
     return this.#call("writeBatch", traces);
   }
   listTraces(query: TraceListQuery): Promise<TracePage> {

@@ -3,7 +3,7 @@
  * rules (unknown usage stays null, credentials never stored) are tested as a table.
  */
 import type { UsageReport } from "../providers/types.ts";
-import type { CostStatus, HeaderMap, Trace, TraceErrorCode } from "./trace.ts";
+import type { CostStatus, HeaderMap, TraceErrorCode, TraceRecord } from "./trace.ts";
 import type { KeyFingerprint } from "./fingerprint.ts";
 
 export interface Lineage {
@@ -34,8 +34,9 @@ export interface ExchangeFacts {
   requestHeaders: Headers;
   responseHeaders: Headers | readonly (readonly [string, string])[] | null;
   status: number;
-  requestBody: { text: string; truncated: boolean } | null;
-  responseBody: { text: string; truncated: boolean } | null;
+  /** Captured bodies as stored: UTF-8, already cut to the cap and scrubbed of the key. */
+  requestBody: { bytes: Uint8Array; truncated: boolean } | null;
+  responseBody: { bytes: Uint8Array; truncated: boolean } | null;
   report: UsageReport;
   cost: { estimated_cost_usd: number | null; cost_status: CostStatus };
   key: KeyFingerprint | null;
@@ -84,7 +85,7 @@ export function storedHeaders(
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export function buildTrace(f: ExchangeFacts, redactHeaders: ReadonlySet<string>): Trace {
+export function buildTrace(f: ExchangeFacts, redactHeaders: ReadonlySet<string>): TraceRecord {
   const usage = f.report.status === "exact" ? f.report.usage : null;
   const ttftUs = f.streaming && f.firstByteMs !== null ? Math.round(f.firstByteMs * 1000) : null;
   const metadata: Record<string, unknown> = {
@@ -119,11 +120,11 @@ export function buildTrace(f: ExchangeFacts, redactHeaders: ReadonlySet<string>)
     request_method: f.method,
     request_path: f.path,
     request_headers: storedHeaders(f.requestHeaders, redactHeaders),
-    request_body: f.requestBody?.text ?? null,
+    request_body: f.requestBody?.bytes ?? null,
     request_body_truncated: f.requestBody?.truncated ?? false,
     response_status: f.status,
     response_headers: storedHeaders(f.responseHeaders, redactHeaders),
-    response_body: f.responseBody?.text ?? null,
+    response_body: f.responseBody?.bytes ?? null,
     response_body_truncated: f.responseBody?.truncated ?? false,
     input_tokens: usage?.input_tokens ?? null,
     output_tokens: usage?.output_tokens ?? null,

@@ -2,7 +2,16 @@
  * Traces: the record kept for every proxied request, how it is built from an exchange, the
  * provider-key fingerprint, and the bounded writer that stores traces off the request path.
  */
-export type { CostStatus, HeaderMap, Trace, TraceErrorCode, Usage, UsageStatus } from "./trace.ts";
+export type {
+  CapturedBody,
+  CostStatus,
+  HeaderMap,
+  Trace,
+  TraceErrorCode,
+  TraceRecord,
+  Usage,
+  UsageStatus,
+} from "./trace.ts";
 export {
   buildTrace,
   credentialHeaders,

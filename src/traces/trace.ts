@@ -52,6 +52,20 @@ export interface Usage {
 
 export type HeaderMap = Record<string, string[]>;
 
+/**
+ * A captured body on its way to the store: UTF-8 bytes, decoded by the store. Bytes live outside
+ * the JavaScript heap and are copied to the store worker with a memcpy, so capturing large
+ * bodies under load does not fill the gateway's heap with strings that only a major GC frees.
+ * Strings are accepted too (tests, and anything already decoded).
+ */
+export type CapturedBody = string | Uint8Array;
+
+/** A trace as written: a `Trace` whose bodies may still be bytes. */
+export type TraceRecord = Omit<Trace, "request_body" | "response_body"> & {
+  request_body: CapturedBody | null;
+  response_body: CapturedBody | null;
+};
+
 export interface Trace {
   id: string;
   trace_group_id: string | null;

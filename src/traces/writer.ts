@@ -9,7 +9,7 @@
  * `queue_full` refusals, never in unbounded memory. Other failures are isolated by writing the
  * batch one trace at a time, and only the traces the store refuses are dropped (`write_failed`).
  */
-import type { Trace } from "./trace.ts";
+import type { CapturedBody, TraceRecord } from "./trace.ts";
 import type { TraceStore } from "../store/types.ts";
 import { classifyWriteError, isTransient, type WriteErrorClass } from "./write_errors.ts";
 import { type DropReason, type TraceWriterSnapshot, WriterCounters } from "./writer_stats.ts";
@@ -43,6 +43,12 @@ export interface TraceWriterOptions {
    * memory without bound while usage and cost are never lost. Default 64 MiB.
    */
   maxQueuedBodyBytes?: number;
+  /**
+   * Captured body bytes in one batch (a batch has at least one trace). The store copies a batch
+   * more than once (to the worker, into SQLite's encoding), so this bounds those copies instead
+   * of letting one batch carry the whole queue's bodies. Default 4 MiB.
+   */
+  maxBatchBodyBytes?: number;
   /** Backoff for transient failures: doubles from `initialMs` (100) up to `maxMs` (5000). */
   retry?: { initialMs?: number; maxMs?: number };
   /** Default the global timers; tests pass a fake clock. */
@@ -64,7 +70,7 @@ export interface WriterLog {
 
 export interface TraceWriter {
   /** Never blocks or awaits. False (and counted) when the queue is full or the writer stopping. */
-  enqueue(trace: Trace): boolean;
+  enqueue(trace: TraceRecord): boolean;
   snapshot(): TraceWriterSnapshot;
   /** Resolves when every trace accepted before the call is written or dropped. */
   flush(): Promise<void>;
@@ -90,9 +96,9 @@ class BoundedTraceWriter implements TraceWriter {
   readonly #timers: WriterTimers;
   readonly #now: () => number;
   readonly #counters = new WriterCounters();
-  #pending: Trace[] = [];
+  #pending: TraceRecord[] = [];
   #head = 0;
-  #inFlight: Trace[] = [];
+  #inFlight: TraceRecord[] = [];
   #state: TraceWriterSnapshot["state"] = "running";
   #storeState: TraceWriterSnapshot["store_state"] = "ok";
   #pumping = false;
@@ -122,7 +128,7 @@ class BoundedTraceWriter implements TraceWriter {
     return this.#waiting + this.#inFlight.length;
   }
 
-  enqueue(trace: Trace): boolean {
+  enqueue(trace: TraceRecord): boolean {
     if (this.#state !== "running") return this.#reject("shutdown");
     if (this.#depth >= this.#opts.queueSize) return this.#reject("queue_full");
     const bodies = bodySize(trace);
@@ -137,7 +143,7 @@ class BoundedTraceWriter implements TraceWriter {
     this.#counters.accepted++;
     this.#counters.highWatermark = Math.max(this.#counters.highWatermark, this.#depth);
     if (!this.#pumping) {
-      if (this.#waiting >= this.#opts.batchSize) this.#arm(0);
+      if (this.#fullBatchWaiting()) this.#arm(0);
       else if (this.#timer === null) this.#arm(this.#opts.flushIntervalMs);
     }
     return true;
@@ -215,14 +221,14 @@ class BoundedTraceWriter implements TraceWriter {
     this.#pumping = true;
     try {
       while (this.#waiting > 0 && !this.#abandoned) {
-        const end = Math.min(this.#head + this.#opts.batchSize, this.#pending.length);
+        const end = this.#batchEnd();
         this.#inFlight = this.#pending.slice(this.#head, end);
         this.#head = end;
         this.#compact();
         await this.#writeInFlight();
         this.#settleWaiters();
         const urgent = this.#state !== "running" || this.#waiters.length > 0;
-        if (!urgent && this.#waiting > 0 && this.#waiting < this.#opts.batchSize) {
+        if (!urgent && this.#waiting > 0 && !this.#fullBatchWaiting()) {
           this.#arm(this.#opts.flushIntervalMs);
           break;
         }
@@ -230,6 +236,23 @@ class BoundedTraceWriter implements TraceWriter {
     } finally {
       this.#pumping = false;
     }
+  }
+
+  /** A batch full by count or by body bytes is waiting: no reason to wait for company. */
+  #fullBatchWaiting(): boolean {
+    return this.#waiting >= this.#opts.batchSize || this.#batchEnd() < this.#pending.length;
+  }
+
+  /** Where the next batch ends: at batch_size traces, or earlier at the batch's body budget. */
+  #batchEnd(): number {
+    const end = Math.min(this.#head + this.#opts.batchSize, this.#pending.length);
+    const budget = this.#opts.maxBatchBodyBytes ?? 4 * 2 ** 20;
+    let bytes = 0;
+    for (let i = this.#head; i < end; i++) {
+      bytes += bodySize(this.#pending[i]!);
+      if (bytes > budget && i > this.#head) return i;
+    }
+    return end;
   }
 
   /** Writes `#inFlight` until every trace in it is written or dropped. */
@@ -281,7 +304,7 @@ class BoundedTraceWriter implements TraceWriter {
     }
   }
 
-  #released(traces: readonly Trace[]): void {
+  #released(traces: readonly TraceRecord[]): void {
     for (const t of traces) this.#bodyBytes -= bodySize(t);
   }
 
@@ -354,7 +377,10 @@ class BoundedTraceWriter implements TraceWriter {
 export type { DropReason, PressureState, TraceWriterSnapshot } from "./writer_stats.ts";
 export { classifyWriteError, isTransient, type WriteErrorClass } from "./write_errors.ts";
 
-/** UTF-16 length stands in for bytes: close enough for a memory budget, and O(1). */
-function bodySize(t: Trace): number {
-  return (t.request_body?.length ?? 0) + (t.response_body?.length ?? 0);
+function bodySize(t: TraceRecord): number {
+  return size(t.request_body) + size(t.response_body);
 }
+
+/** Bytes, or for a string its UTF-16 length: close enough for a memory budget, and O(1). */
+const size = (body: CapturedBody | null) =>
+  body === null ? 0 : typeof body === "string" ? body.length : body.byteLength;

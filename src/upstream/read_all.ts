@@ -2,6 +2,8 @@
  * The rest of a body in one array, for `bytes()`: a body that arrives in one piece (the usual
  * small JSON answer) is returned as it is, without a copy.
  */
+import { concatBytes } from "../bytes.ts";
+
 export async function readAll(
   read: () => Promise<Uint8Array | null>,
 ): Promise<Uint8Array<ArrayBuffer>> {
@@ -12,16 +14,6 @@ export async function readAll(
     return first as Uint8Array<ArrayBuffer>;
   }
   const chunks = [first];
-  let total = first.length;
-  for (; next !== null; next = await read()) {
-    chunks.push(next);
-    total += next.length;
-  }
-  const all = new Uint8Array(total);
-  let off = 0;
-  for (const c of chunks) {
-    all.set(c, off);
-    off += c.length;
-  }
-  return all;
+  for (; next !== null; next = await read()) chunks.push(next);
+  return concatBytes(chunks);
 }

@@ -107,15 +107,19 @@ Deno.test("BodyCapture keeps the first max bytes and marks truncation", () => {
   for (const [chunks, max, want, truncated] of table) {
     const c = new BodyCapture(max);
     for (const s of chunks) c.add(enc.encode(s));
-    assert.equal(c.text(), want);
+    assert.equal(new TextDecoder().decode(c.bytes()), want);
     assert.equal(c.truncated, truncated);
   }
 });
 
-Deno.test("BodyCapture decodes a UTF-8 character split across chunks", () => {
+Deno.test("BodyCapture keeps a UTF-8 character split across chunks, and cuts none at the cap", () => {
   const bytes = enc.encode("héllo");
   const c = new BodyCapture(100);
   c.add(bytes.subarray(0, 2));
   c.add(bytes.subarray(2));
-  assert.equal(c.text(), "héllo");
+  assert.equal(new TextDecoder().decode(c.bytes()), "héllo");
+  const capped = new BodyCapture(2); // "h" and the first byte of "é"
+  capped.add(bytes);
+  assert.deepStrictEqual(capped.bytes(), enc.encode("h"));
+  assert.equal(capped.truncated, true);
 });

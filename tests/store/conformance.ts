@@ -133,6 +133,19 @@ export function runTraceStoreConformance(
     assert.deepStrictEqual((await store.listTraces({ limit: 1 })).items, [summaryOf(trace)]);
   });
 
+  test("captured bodies given as UTF-8 bytes are stored as text", async (store) => {
+    const utf8 = new TextEncoder();
+    const trace = makeTrace({ request_body: null, response_body: null });
+    await store.writeBatch([{
+      ...trace,
+      request_body: utf8.encode('{"prompt":"héllo, wörld 👋"}'),
+      response_body: new Uint8Array([0x6f, 0x6b, 0xff]), // invalid UTF-8 becomes U+FFFD
+    }]);
+    const got = await store.getTrace(trace.id);
+    assert.equal(got?.request_body, '{"prompt":"héllo, wörld 👋"}');
+    assert.equal(got?.response_body, "ok\uFFFD");
+  });
+
   test("normalizes RFC 3339 timestamps to UTC milliseconds", async (store) => {
     const trace = makeTrace({
       timestamp: "2026-03-01T12:00:00.123456+02:00",

@@ -9,7 +9,7 @@ import {
 } from "../../src/config/mod.ts";
 import { createGateway, type Gateway } from "../../src/server/gateway.ts";
 import { openSqliteStore, type TraceStore } from "../../src/store/mod.ts";
-import type { Trace } from "../../src/traces/mod.ts";
+import type { CapturedBody, Trace, TraceRecord } from "../../src/traces/mod.ts";
 import { startUpstreamStub, type UpstreamStub } from "./upstream_stub.ts";
 
 export const testSecret = "test-secret-0123456789abcdef0123456789";
@@ -43,8 +43,13 @@ export async function startHarness(extra: GatewayConfigInput = {}): Promise<Harn
   const traces: Trace[] = [];
   const waiters: (() => void)[] = [];
   const writer = {
-    enqueue(t: Trace) {
-      traces.push(t);
+    enqueue(t: TraceRecord) {
+      // As the store will give it back: bodies decoded from UTF-8.
+      traces.push({
+        ...t,
+        request_body: asText(t.request_body),
+        response_body: asText(t.response_body),
+      });
       for (const w of waiters.splice(0)) w();
       return true;
     },
@@ -74,3 +79,7 @@ export async function startHarness(extra: GatewayConfigInput = {}): Promise<Harn
     },
   };
 }
+
+const utf8 = new TextDecoder();
+const asText = (body: CapturedBody | null) =>
+  body === null || typeof body === "string" ? body : utf8.decode(body);

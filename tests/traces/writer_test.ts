@@ -7,7 +7,7 @@ import {
   type TraceWriterOptions,
   type WriteFailure,
 } from "../../src/traces/writer.ts";
-import type { Trace } from "../../src/traces/trace.ts";
+import type { Trace, TraceRecord } from "../../src/traces/trace.ts";
 import {
   classifyWriteError,
   isTransient,
@@ -477,7 +477,7 @@ Deno.test("writer: failures and recovery are logged, drops as errors", async () 
 });
 
 Deno.test("writer: captured bodies beyond the byte budget are dropped from the trace, not the trace", async () => {
-  const written: Trace[] = [];
+  const written: TraceRecord[] = [];
   const writer = createTraceWriter({
     store: { writeBatch: (t) => Promise.resolve(void written.push(...t)) },
     queueSize: 100,
@@ -501,5 +501,25 @@ Deno.test("writer: captured bodies beyond the byte budget are dropped from the t
   writer.enqueue(later);
   await writer.flush();
   assert.equal(written[3]!.request_body, "x".repeat(10));
+  await writer.shutdown(1000);
+});
+
+Deno.test("writer: a batch is cut at its body budget, and a full-by-bytes batch goes at once", async () => {
+  const batches: TraceRecord[][] = [];
+  const writer = createTraceWriter({
+    store: { writeBatch: (t) => Promise.resolve(void batches.push([...t])) },
+    queueSize: 100,
+    batchSize: 100,
+    flushIntervalMs: 60_000, // never reached: only full batches and flush() write
+    maxBatchBodyBytes: 25,
+  });
+  const body = (n: number): TraceRecord => ({ ...makeTrace(), request_body: new Uint8Array(n) });
+  // 10 + 10 fit; the third would pass 25 bytes and starts the next batch. A trace alone over
+  // the budget still goes, alone.
+  for (const t of [body(10), body(10), body(10), body(40), body(1)]) writer.enqueue(t);
+  await new Promise((r) => setTimeout(r, 10));
+  assert.deepStrictEqual(batches.map((b) => b.length), [2, 1, 1], "full batches written at once");
+  await writer.flush();
+  assert.deepStrictEqual(batches.map((b) => b.length), [2, 1, 1, 1]);
   await writer.shutdown(1000);
 });
