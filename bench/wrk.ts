@@ -1,6 +1,7 @@
 /**
- * Saturation load with wrk (closed loop, C connections, one thread so that it leaves a core to
- * what it measures), and the parser of its report into the shared `LoadResult`.
+ * Load with wrk (closed loop, C connections, one thread so that it leaves a core to what it
+ * measures): back to back for saturation, or paced by a think time for a moderate load; and the
+ * parser of its report into the shared `LoadResult`.
  */
 import { join } from "node:path";
 import type { RequestSpec } from "./client_stream.ts";
@@ -9,12 +10,28 @@ import { type LoadResult, round1, round3 } from "./stats.ts";
 
 const lua = (s: string) => JSON.stringify(s); // a JSON string is a valid Lua string literal here
 
-function script(req: RequestSpec): string {
-  return [
+function script(req: RequestSpec, thinkMs: number | undefined): string {
+  const lines = [
     `wrk.method = "POST"`,
     `wrk.body = ${lua(req.body)}`,
     ...Object.entries(req.headers).map(([k, v]) => `wrk.headers[${lua(k)}] = ${lua(v)}`),
-  ].join("\n") + "\n";
+  ];
+  if (thinkMs !== undefined) {
+    // Before each request a connection waits an exponentially distributed time (so arrivals
+    // over all connections are close to Poisson). wrk takes whole milliseconds: rounding up
+    // with the probability of the fraction keeps the mean exact. wrk starts its latency clock
+    // after the wait, so the wait is never counted as latency.
+    lines.push(
+      `local mean = ${thinkMs}`,
+      `function delay()`,
+      `  local d = -math.log(1 - math.random()) * mean`,
+      `  local whole = math.floor(d)`,
+      `  if math.random() < d - whole then whole = whole + 1 end`,
+      `  return whole`,
+      `end`,
+    );
+  }
+  return lines.join("\n") + "\n";
 }
 
 const unitMs: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000 };
@@ -55,9 +72,11 @@ export async function runWrk(opts: {
   connections: number;
   duration_s: number;
   tmpDir: string;
+  /** Mean wait before each request on a connection (paced load); absent: back to back. */
+  thinkMs?: number;
 }): Promise<LoadResult> {
   const file = join(opts.tmpDir, `wrk_${crypto.randomUUID()}.lua`);
-  await Deno.writeTextFile(file, script(opts.req));
+  await Deno.writeTextFile(file, script(opts.req, opts.thinkMs));
   const seconds = Math.max(1, Math.round(opts.duration_s));
   const child = spawn("wrk", "wrk", [
     "-t1",

@@ -9,9 +9,10 @@ import { saturate } from "../load.ts";
 import { watchMemory } from "../rss.ts";
 import { requestFor, type Target } from "../targets.ts";
 import { ratio } from "./chat.ts";
+import { flatMemory, largeRow } from "./large_flat.ts";
 
 const captureMax = 1048576;
-/** Growth below one 10 MB response: nothing holds a whole body. */
+/** Less than one 10 MB response: nothing holds a whole body. */
 const flatLimitMb = 10;
 
 function benchHeaders(c: { bytes: number; kind: "json" | "sse" }): Record<string, string | number> {
@@ -62,18 +63,8 @@ export async function largeScenario(ctx: BenchContext): Promise<ScenarioResult> 
             });
             const mem = watch?.stop() ?? null;
             rps[tk] = r.rps;
-            rows.push({
-              case: label,
-              target: tk === "gateway_capture" ? "gateway, capture on" : target.name,
-              "req/s": r.rps,
-              "MB/s": r.mb_per_s,
-              "p99 ms": r.latency_ms.p99,
-              "RSS before MB": mem?.baseline_mb ?? null,
-              "RSS peak MB": mem?.peak_mb ?? null,
-              "RSS growth MB": mem?.growth_mb ?? null,
-              errors: r.errors,
-              timeouts: r.timeouts,
-            });
+            const name = tk === "gateway_capture" ? "gateway, capture on" : target.name;
+            rows.push(largeRow(label, name, r, mem));
             if (tk !== "direct") figures[`${key}_${tk}_rss_growth_mb`] = mem?.growth_mb ?? null;
             if (tk === "gateway" || tk === "gateway_capture") {
               figures[`${key}_${tk}_rss_peak_mb`] = mem?.peak_mb ?? null;
@@ -99,9 +90,13 @@ export async function largeScenario(ctx: BenchContext): Promise<ScenarioResult> 
   figures.capture_max_stored_bytes = stored;
   // Captured text is stored as UTF-8; the cap is on bytes, so the stored length must not exceed it.
   figures.capture_cap_respected = stored === null ? null : stored <= captureMax;
+  for (const capture of [false, true]) {
+    const flat = await flatMemory(ctx, { capture, captureMax });
+    rows.push(...flat.rows);
+    figures[`sse_10mb_peak_over_1mb_${capture ? "gateway_capture" : "gateway"}_mb`] =
+      flat.peakOverMb;
+  }
   figures.flat_limit_mb = flatLimitMb;
-  // Each open capture may hold up to body_max_size, and so may its trace until it is written.
-  figures.flat_limit_capture_mb = flatLimitMb + 2 * s.connections * captureMax / 1048576;
   notes.push(
     `${s.connections} connections; capture on uses tracing.body_max_size = ${captureMax} bytes; ` +
       `RSS of the process in the middle (direct: the stub), peak reset before each row`,
