@@ -12,6 +12,16 @@ export type {
   TraceSummary,
 } from "./types.ts";
 export { InvalidCursorError } from "./types.ts";
+export {
+  type AggregateRow,
+  type AnalyticsQuery,
+  type Bucket,
+  buckets,
+  type GroupBy,
+  groupColumns,
+  type PercentileRow,
+  type Percentiles,
+} from "./analytics_types.ts";
 export { openStore, type OpenStoreOptions, type StorageConfig } from "./open_store.ts";
 export { openSqliteStore, type SqliteStoreOptions } from "./sqlite_store.ts";
 export { type BusyRetryOptions, isSqliteBusy } from "./sqlite_busy.ts";

@@ -27,6 +27,8 @@ import {
 } from "./trace_columns.ts";
 import { applySqliteMigrations, type Migration, sqliteMigrations } from "./sqlite_migrations.ts";
 import { buildWhere } from "./sqlite_query.ts";
+import { aggregate, percentiles } from "./sqlite_analytics.ts";
+import type { AggregateRow, AnalyticsQuery, PercentileRow } from "./analytics_types.ts";
 import { busyRetryDefaults, type BusyRetryOptions, withBusyRetry } from "./sqlite_busy.ts";
 import { prepareDatabaseFile, restrictSidecarFiles, sqliteFileSize } from "./sqlite_files.ts";
 
@@ -155,6 +157,16 @@ class SqliteTraceStore implements TraceStore {
       const row = stmt.get(...where.params) as { n: number };
       return row.n;
     }, this.#retry);
+  }
+
+  async aggregate(query: AnalyticsQuery): Promise<AggregateRow[]> {
+    this.#open();
+    return await withBusyRetry(() => aggregate(this.#db, query), this.#retry);
+  }
+
+  async percentiles(query: AnalyticsQuery): Promise<PercentileRow[]> {
+    this.#open();
+    return await withBusyRetry(() => percentiles(this.#db, query), this.#retry);
   }
 
   // deno-lint-ignore require-await

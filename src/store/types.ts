@@ -3,6 +3,7 @@
  * (`tests/store/conformance.ts`) runs against both.
  */
 import type { Trace, TraceRecord } from "../traces/trace.ts";
+import type { AggregateRow, AnalyticsQuery, PercentileRow } from "./analytics_types.ts";
 
 /** Tenant scope applied to every read. Absent means "all tenants" (team mode off). */
 export interface TenantScope {
@@ -81,6 +82,13 @@ export interface TraceStore {
   /** Null when missing or outside `scope`, so the caller cannot tell the two apart. */
   getTrace(id: string, scope?: TenantScope): Promise<Trace | null>;
   countTraces(filter?: TraceFilter): Promise<number>;
+  /**
+   * Totals per (bucket, group) of the traces matching `query`: ordered by bucket, then request
+   * count descending, then group. Without bucket and group, one row (none when nothing matches).
+   */
+  aggregate(query: AnalyticsQuery): Promise<AggregateRow[]>;
+  /** Latency and time-to-first-token percentiles per (bucket, group), by bucket then group. */
+  percentiles(query: AnalyticsQuery): Promise<PercentileRow[]>;
   stats(): Promise<StoreStats>;
   close(): Promise<void>;
 }

@@ -14,6 +14,7 @@ import type {
   TraceStore,
 } from "./types.ts";
 import { InvalidCursorError } from "./types.ts";
+import type { AggregateRow, AnalyticsQuery, PercentileRow } from "./analytics_types.ts";
 import {
   rebuildError,
   type SerializedError,
@@ -92,6 +93,12 @@ class WorkerTraceStore implements TraceStore {
   }
   countTraces(filter?: TraceFilter): Promise<number> {
     return this.#call("countTraces", filter);
+  }
+  aggregate(query: AnalyticsQuery): Promise<AggregateRow[]> {
+    return this.#call("aggregate", query);
+  }
+  percentiles(query: AnalyticsQuery): Promise<PercentileRow[]> {
+    return this.#call("percentiles", query);
   }
   stats(): Promise<StoreStats> {
     return this.#call("stats");

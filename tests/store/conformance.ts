@@ -8,6 +8,7 @@ import type { Trace } from "../../src/traces/trace.ts";
 import { makeTrace } from "../testdata/trace_fixture.ts";
 import { paginationCases } from "./conformance_pagination.ts";
 import { filterCases } from "./conformance_filters.ts";
+import { analyticsCases } from "./conformance_analytics.ts";
 
 export type OpenFreshStore = () => Promise<TraceStore>;
 
@@ -203,6 +204,7 @@ export function runTraceStoreConformance(
   });
 
   for (const c of filterCases) test(`filter ${c.name}`, (store) => c.run(store));
+  for (const c of analyticsCases) test(`analytics: ${c.name}`, (store) => c.run(store));
   for (const c of paginationCases) test(`pagination: ${c.name}`, (store) => c.run(store));
 
   test("an invalid cursor is refused with InvalidCursorError", async (store) => {

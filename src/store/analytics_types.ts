@@ -1,0 +1,97 @@
+/**
+ * Analytics queries the stores answer: one aggregate per (bucket, group) that every analytics
+ * endpoint reads its figures from, and latency percentiles. Both SQLite and PostgreSQL implement
+ * them with the same answers (the conformance suite checks it).
+ */
+import type { TenantScope } from "./types.ts";
+
+/** Dimensions a query can group by, and the trace column each reads. */
+export const groupColumns = {
+  provider: "provider",
+  model: "model",
+  api_key_hash: "api_key_hash",
+  gateway_key: "gateway_key_id",
+  workspace: "workspace_id",
+  route: "request_path",
+} as const;
+export type GroupBy = keyof typeof groupColumns;
+
+export const buckets = ["hour", "day", "week"] as const;
+export type Bucket = (typeof buckets)[number];
+
+export interface AnalyticsQuery {
+  /** Inclusive bounds on `timestamp`, RFC 3339 UTC. */
+  from?: string;
+  to?: string;
+  provider?: string;
+  model?: string;
+  scope?: TenantScope;
+  group_by?: GroupBy;
+  /** Time buckets start at the hour, the UTC day, or the Monday of the ISO week. */
+  bucket?: Bucket;
+  /** Only traces that carry a provider key fingerprint (the keys view). */
+  with_key_only?: boolean;
+}
+
+export interface AggregateRow {
+  /** RFC 3339 UTC start of the bucket; null without `bucket`. */
+  bucket_start: string | null;
+  /** The group's value; null without `group_by`, or for traces without one (no key, ...). */
+  group: string | null;
+  request_count: number;
+  input_tokens: number;
+  output_tokens: number;
+  total_tokens: number;
+  cached_input_tokens: number;
+  cache_write_tokens: number;
+  reasoning_tokens: number;
+  /** Sum of the priced traces' estimates. */
+  total_cost_usd: number;
+  priced_count: number;
+  /** Usage known but no price for the model: their cost is missing from the total. */
+  unpriced_count: number;
+  /** Usage expected but not known (stream cut, unparsable): missing from tokens and cost. */
+  unknown_usage_count: number;
+  error_count_4xx: number;
+  error_count_5xx: number;
+  avg_latency_ms: number | null;
+  min_latency_ms: number | null;
+  max_latency_ms: number | null;
+  /** Over streamed traces with a first token. */
+  avg_ttft_ms: number | null;
+  first_seen_at: string | null;
+  last_seen_at: string | null;
+  /** Any `api_key_last4` of the group (the keys view). */
+  api_key_last4: string | null;
+}
+
+export interface Percentiles {
+  count: number;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+export interface PercentileRow {
+  bucket_start: string | null;
+  group: string | null;
+  latency_ms: Percentiles;
+  /** Time to first token of streamed traces, in ms with microsecond precision. */
+  ttft_ms: Percentiles;
+}
+
+/**
+ * Linear interpolation between closest ranks, `rank = p * (n - 1)`, as PostgreSQL's
+ * percentile_cont: lo and hi are the values at floor(rank) and floor(rank) + 1.
+ */
+export function interpolate(
+  p: number,
+  n: number,
+  lo: number | null,
+  hi: number | null,
+): number | null {
+  if (n === 0 || lo === null) return null;
+  const rank = p * (n - 1);
+  const frac = rank - Math.floor(rank);
+  return hi === null || frac === 0 ? lo : lo + frac * (hi - lo);
+}
