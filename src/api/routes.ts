@@ -1,5 +1,6 @@
 /**
- * The JSON API routes: `/`, `/api/health`, `/api/traces`, `/api/traces/:id`.
+ * The JSON API routes: `/`, `/api/health`, `/api/traces`, `/api/traces/:id`, and the analytics
+ * views under `/api/analytics/` (analytics.ts).
  *
  * Errors are thrown as `GatewayError` and never rendered here: this app's `onError` rethrows, so
  * they reach whoever renders errors for the gateway, whether it mounts this app with
@@ -11,10 +12,11 @@ import { InvalidCursorError, type StoreStats, type TraceStore } from "../store/m
 import { parseTraceListParams } from "./params.ts";
 import { traceDetail } from "./trace_detail.ts";
 import { healthBody, type TraceWriterStats } from "./health.ts";
+import { analyticsPaths, registerAnalyticsRoutes } from "./analytics.ts";
 import "./scope.ts";
 
 export interface ApiDeps {
-  store: Pick<TraceStore, "listTraces" | "getTrace" | "stats">;
+  store: Pick<TraceStore, "listTraces" | "getTrace" | "stats" | "aggregate" | "percentiles">;
   writer: { snapshot(): TraceWriterStats };
   version: string;
   /** Epoch ms when the gateway started, for `uptime_sec`. */
@@ -34,6 +36,7 @@ const routeMethods: Record<string, string> = {
   "/api/health": "GET, HEAD",
   "/api/traces": "GET, HEAD",
   "/api/traces/:id": "GET, HEAD",
+  ...Object.fromEntries(analyticsPaths.map((path) => [path, "GET, HEAD"])),
 };
 
 export function createApiRoutes(deps: ApiDeps): Hono {
@@ -95,6 +98,8 @@ export function createApiRoutes(deps: ApiDeps): Hono {
     }
     return c.json(traceDetail(trace));
   });
+
+  registerAnalyticsRoutes(app, deps.store);
 
   for (const [path, allow] of Object.entries(routeMethods)) {
     app.on(["POST", "PUT", "PATCH", "DELETE"], path, (c) =>

@@ -56,6 +56,8 @@ Deno.test("GET /api/health still answers when store stats fail, and shows a degr
     store: {
       listTraces: (q) => store.listTraces(q),
       getTrace: (id, scope) => store.getTrace(id, scope),
+      aggregate: (q) => store.aggregate(q),
+      percentiles: (q) => store.percentiles(q),
       stats: () => Promise.reject(new Error("stat failed")),
     },
     writer: { snapshot: () => ({ ...writerStats, store_state: "degraded" }) },

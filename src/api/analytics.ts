@@ -1,0 +1,126 @@
+/**
+ * `/api/analytics/*`: usage, cost, models, keys, latency, errors and summary, each a view of the
+ * store's aggregates, scoped to the caller's tenant. Parameters are strict (query.ts); usage and
+ * cost are a single summary unless `group_by` or `bucket` asks for a series.
+ */
+import type { Context, Hono } from "hono";
+import { z } from "zod";
+import {
+  type AnalyticsQuery,
+  type Bucket,
+  buckets,
+  type GroupBy,
+  groupColumns,
+  type TraceStore,
+} from "../store/mod.ts";
+import * as bodies from "./analytics_bodies.ts";
+import { checkFilterBounds } from "./params.ts";
+import { parseQuery } from "./query.ts";
+import { oneOf, text, timestamp } from "./query_params.ts";
+
+const groupByValues = Object.keys(groupColumns) as [GroupBy, ...GroupBy[]];
+
+const filters = {
+  from: timestamp("lower"),
+  to: timestamp("upper"),
+  provider: text("a provider id, such as openai"),
+  model: text("a model name, such as gpt-4o-mini"),
+};
+const groupBy = oneOf(groupByValues);
+const bucket = oneOf(buckets);
+
+export const analyticsQuerySchemas = {
+  usage: z.object({ ...filters, group_by: groupBy, bucket }),
+  cost: z.object({ ...filters, group_by: groupBy, bucket }),
+  models: z.object(filters),
+  keys: z.object(filters),
+  latency: z.object({ ...filters, group_by: groupBy }),
+  errors: z.object({ ...filters, group_by: groupBy, bucket }),
+  summary: z.object(filters),
+};
+
+export type AnalyticsView = keyof typeof analyticsQuerySchemas;
+
+type Parsed = {
+  from?: string | undefined;
+  to?: string | undefined;
+  provider?: string | undefined;
+  model?: string | undefined;
+  group_by?: GroupBy | undefined;
+  bucket?: Bucket | undefined;
+};
+
+/** The store query for a view's parameters, in the caller's tenant. */
+function storeQuery(c: Context, view: AnalyticsView): { query: AnalyticsQuery; parsed: Parsed } {
+  const parsed: Parsed = parseQuery(
+    analyticsQuerySchemas[view],
+    new URL(c.req.url).searchParams,
+  );
+  const query: AnalyticsQuery = {};
+  for (const key of ["from", "to", "provider", "model", "group_by", "bucket"] as const) {
+    const value = parsed[key];
+    if (value !== undefined) (query as Record<string, unknown>)[key] = value;
+  }
+  checkFilterBounds(query);
+  const scope = c.get("scope");
+  if (scope) query.scope = scope;
+  return { query, parsed };
+}
+
+export function registerAnalyticsRoutes(
+  app: Hono,
+  store: Pick<TraceStore, "aggregate" | "percentiles">,
+): void {
+  const series = (view: "usage" | "cost") => async (c: Context) => {
+    const { query } = storeQuery(c, view);
+    const isSeries = query.group_by !== undefined || query.bucket !== undefined;
+    if (!isSeries) {
+      const rows = await store.aggregate(query);
+      return c.json(view === "usage" ? bodies.usageSummary(rows) : bodies.costSummary(rows));
+    }
+    // A series without a bucket is by day, as in the original.
+    const shape = { group_by: query.group_by ?? null, bucket: query.bucket ?? "day" };
+    const rows = await store.aggregate({ ...query, bucket: shape.bucket });
+    return c.json(
+      view === "usage" ? bodies.usageSeries(rows, shape) : bodies.costSeries(rows, shape),
+    );
+  };
+  app.get("/api/analytics/usage", series("usage"));
+  app.get("/api/analytics/cost", series("cost"));
+
+  app.get("/api/analytics/models", async (c) => {
+    const { query } = storeQuery(c, "models");
+    return c.json(bodies.models(await store.aggregate({ ...query, group_by: "model" })));
+  });
+
+  app.get("/api/analytics/keys", async (c) => {
+    const { query } = storeQuery(c, "keys");
+    const rows = await store.aggregate({ ...query, group_by: "api_key_hash", with_key_only: true });
+    return c.json(bodies.keys(rows));
+  });
+
+  app.get("/api/analytics/latency", async (c) => {
+    const { query } = storeQuery(c, "latency");
+    const [rows, pct] = await Promise.all([store.aggregate(query), store.percentiles(query)]);
+    return c.json(bodies.latency(rows, pct, query.group_by ?? null));
+  });
+
+  app.get("/api/analytics/errors", async (c) => {
+    const { query } = storeQuery(c, "errors");
+    const shape = { group_by: query.group_by ?? null, bucket: query.bucket ?? null };
+    return c.json(bodies.errors(await store.aggregate(query), shape));
+  });
+
+  app.get("/api/analytics/summary", async (c) => {
+    const { query } = storeQuery(c, "summary");
+    const [all, byModel, byKey] = await Promise.all([
+      store.aggregate(query),
+      store.aggregate({ ...query, group_by: "model" }),
+      store.aggregate({ ...query, group_by: "api_key_hash", with_key_only: true }),
+    ]);
+    return c.json(bodies.summary(all, byModel, byKey));
+  });
+}
+
+/** Paths of the analytics routes (for the 405 table). */
+export const analyticsPaths = Object.keys(analyticsQuerySchemas).map((v) => `/api/analytics/${v}`);

@@ -1,0 +1,362 @@
+/**
+ * Response bodies of the analytics endpoints: zod schemas (the API contract) and the pure
+ * functions that shape store aggregates into them. Every total comes with the counts that say
+ * what it does not include (unpriced traces, traces with unknown usage).
+ */
+import { z } from "zod";
+import type { AggregateRow, GroupBy, PercentileRow } from "../store/mod.ts";
+
+const count = z.number().int().nonnegative();
+const usd = z.number().nonnegative().describe("US dollars, estimated at request time");
+const timestamp = z.string().describe("RFC 3339 UTC");
+const groupBySchema = z.enum([
+  "provider",
+  "model",
+  "api_key_hash",
+  "gateway_key",
+  "workspace",
+  "route",
+]);
+const bucketSchema = z.enum(["hour", "day", "week"]);
+
+const seriesKey = {
+  bucket_start: timestamp.nullable().describe("start of the bucket; null without bucket"),
+  group: z.string().nullable().describe("the group's value; null without group_by or when absent"),
+};
+
+const tokenFigures = {
+  input_tokens: count,
+  output_tokens: count,
+  total_tokens: count,
+  cached_input_tokens: count,
+  cache_write_tokens: count,
+  reasoning_tokens: count,
+};
+const completeness = {
+  unpriced_count: count.describe("traces with known usage but no price: not in the cost"),
+  unknown_usage_count: count.describe("traces whose usage is unknown: not in tokens or cost"),
+};
+
+export const usageSummarySchema = z.object({
+  request_count: count,
+  total_input_tokens: count,
+  total_output_tokens: count,
+  total_tokens: count,
+  total_cached_input_tokens: count,
+  total_cache_write_tokens: count,
+  total_reasoning_tokens: count,
+  unknown_usage_count: completeness.unknown_usage_count,
+});
+
+export const usageSeriesSchema = z.object({
+  group_by: groupBySchema.nullable(),
+  bucket: bucketSchema,
+  items: z.array(z.object({
+    ...seriesKey,
+    request_count: count,
+    ...tokenFigures,
+    unknown_usage_count: completeness.unknown_usage_count,
+  })),
+});
+
+export const costSummarySchema = z.object({
+  request_count: count,
+  total_cost_usd: usd,
+  priced_count: count,
+  ...completeness,
+});
+
+export const costSeriesSchema = z.object({
+  group_by: groupBySchema.nullable(),
+  bucket: bucketSchema,
+  items: z.array(z.object({
+    ...seriesKey,
+    request_count: count,
+    total_cost_usd: usd,
+    avg_cost_usd: usd.nullable().describe("over priced traces; null when none"),
+    priced_count: count,
+    ...completeness,
+  })),
+});
+
+export const modelsSchema = z.object({
+  items: z.array(z.object({
+    model: z.string(),
+    request_count: count,
+    avg_latency_ms: z.number().nullable(),
+    avg_ttft_ms: z.number().nullable(),
+    ...tokenFigures,
+    total_cost_usd: usd,
+    ...completeness,
+    error_count: count,
+  })),
+});
+
+export const keysSchema = z.object({
+  items: z.array(z.object({
+    api_key_hash: z.string(),
+    api_key_last4: z.string().nullable(),
+    request_count: count,
+    total_tokens: count,
+    total_cost_usd: usd,
+    ...completeness,
+    first_seen_at: timestamp,
+    last_active_at: timestamp,
+  })),
+});
+
+const percentileFigures = z.object({
+  count,
+  p50: z.number().nullable(),
+  p95: z.number().nullable(),
+  p99: z.number().nullable(),
+});
+
+export const latencySchema = z.object({
+  group_by: groupBySchema.nullable(),
+  items: z.array(z.object({
+    group: seriesKey.group,
+    request_count: count,
+    avg_ms: z.number().nullable(),
+    min_ms: z.number().nullable(),
+    max_ms: z.number().nullable(),
+    p50_ms: z.number().nullable(),
+    p95_ms: z.number().nullable(),
+    p99_ms: z.number().nullable(),
+    ttft_ms: percentileFigures.describe("time to first token of streamed requests"),
+  })),
+});
+
+export const errorsSchema = z.object({
+  group_by: groupBySchema.nullable(),
+  bucket: bucketSchema.nullable(),
+  items: z.array(z.object({
+    ...seriesKey,
+    total_requests: count,
+    error_count_4xx: count,
+    error_count_5xx: count,
+    error_rate: z.number().min(0).max(1).describe("(4xx + 5xx) / total_requests"),
+  })),
+});
+
+export const summarySchema = z.object({
+  total_requests: count,
+  total_input_tokens: count,
+  total_output_tokens: count,
+  total_tokens: count,
+  total_cost_usd: usd,
+  ...completeness,
+  error_count: count,
+  error_rate: z.number().min(0).max(1),
+  active_keys: count.describe("distinct provider key fingerprints"),
+  top_model: z.string().nullable().describe("the model with the most requests"),
+});
+
+/** Sums of doubles drift in the last bits; a cost is shown to the nano-dollar. */
+const money = (x: number) => Math.round(x * 1e9) / 1e9;
+const ms = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 1000);
+const zero: AggregateRow = {
+  bucket_start: null,
+  group: null,
+  request_count: 0,
+  input_tokens: 0,
+  output_tokens: 0,
+  total_tokens: 0,
+  cached_input_tokens: 0,
+  cache_write_tokens: 0,
+  reasoning_tokens: 0,
+  total_cost_usd: 0,
+  priced_count: 0,
+  unpriced_count: 0,
+  unknown_usage_count: 0,
+  error_count_4xx: 0,
+  error_count_5xx: 0,
+  avg_latency_ms: null,
+  min_latency_ms: null,
+  max_latency_ms: null,
+  avg_ttft_ms: null,
+  first_seen_at: null,
+  last_seen_at: null,
+  api_key_last4: null,
+};
+const only = (rows: AggregateRow[]) => rows[0] ?? zero;
+const tokens = (r: AggregateRow) => ({
+  input_tokens: r.input_tokens,
+  output_tokens: r.output_tokens,
+  total_tokens: r.total_tokens,
+  cached_input_tokens: r.cached_input_tokens,
+  cache_write_tokens: r.cache_write_tokens,
+  reasoning_tokens: r.reasoning_tokens,
+});
+
+export function usageSummary(rows: AggregateRow[]): z.infer<typeof usageSummarySchema> {
+  const r = only(rows);
+  return {
+    request_count: r.request_count,
+    total_input_tokens: r.input_tokens,
+    total_output_tokens: r.output_tokens,
+    total_tokens: r.total_tokens,
+    total_cached_input_tokens: r.cached_input_tokens,
+    total_cache_write_tokens: r.cache_write_tokens,
+    total_reasoning_tokens: r.reasoning_tokens,
+    unknown_usage_count: r.unknown_usage_count,
+  };
+}
+
+type Series = { group_by: GroupBy | null; bucket: "hour" | "day" | "week" };
+
+export function usageSeries(rows: AggregateRow[], s: Series): z.infer<typeof usageSeriesSchema> {
+  return {
+    ...s,
+    items: rows.map((r) => ({
+      bucket_start: r.bucket_start,
+      group: r.group,
+      request_count: r.request_count,
+      ...tokens(r),
+      unknown_usage_count: r.unknown_usage_count,
+    })),
+  };
+}
+
+export function costSummary(rows: AggregateRow[]): z.infer<typeof costSummarySchema> {
+  const r = only(rows);
+  return {
+    request_count: r.request_count,
+    total_cost_usd: money(r.total_cost_usd),
+    priced_count: r.priced_count,
+    unpriced_count: r.unpriced_count,
+    unknown_usage_count: r.unknown_usage_count,
+  };
+}
+
+export function costSeries(rows: AggregateRow[], s: Series): z.infer<typeof costSeriesSchema> {
+  return {
+    ...s,
+    items: rows.map((r) => ({
+      bucket_start: r.bucket_start,
+      group: r.group,
+      request_count: r.request_count,
+      total_cost_usd: money(r.total_cost_usd),
+      avg_cost_usd: r.priced_count === 0 ? null : money(r.total_cost_usd / r.priced_count),
+      priced_count: r.priced_count,
+      unpriced_count: r.unpriced_count,
+      unknown_usage_count: r.unknown_usage_count,
+    })),
+  };
+}
+
+/** Most requests first, then by name (the store's order). */
+export function models(rows: AggregateRow[]): z.infer<typeof modelsSchema> {
+  return {
+    items: rows.map((r) => ({
+      model: r.group ?? "unknown",
+      request_count: r.request_count,
+      avg_latency_ms: ms(r.avg_latency_ms),
+      avg_ttft_ms: ms(r.avg_ttft_ms),
+      ...tokens(r),
+      total_cost_usd: money(r.total_cost_usd),
+      unpriced_count: r.unpriced_count,
+      unknown_usage_count: r.unknown_usage_count,
+      error_count: r.error_count_4xx + r.error_count_5xx,
+    })),
+  };
+}
+
+export function keys(rows: AggregateRow[]): z.infer<typeof keysSchema> {
+  return {
+    items: rows.filter((r) => r.group !== null).map((r) => ({
+      api_key_hash: r.group!,
+      api_key_last4: r.api_key_last4,
+      request_count: r.request_count,
+      total_tokens: r.total_tokens,
+      total_cost_usd: money(r.total_cost_usd),
+      unpriced_count: r.unpriced_count,
+      unknown_usage_count: r.unknown_usage_count,
+      first_seen_at: r.first_seen_at!,
+      last_active_at: r.last_seen_at!,
+    })),
+  };
+}
+
+/** Groups in name order (null last), each with its averages and percentiles. */
+export function latency(
+  rows: AggregateRow[],
+  pct: PercentileRow[],
+  groupBy: GroupBy | null,
+): z.infer<typeof latencySchema> {
+  const byGroup = new Map(pct.map((p) => [p.group, p]));
+  const sorted = [...rows].sort((a, b) =>
+    a.group === b.group
+      ? 0
+      : a.group === null
+      ? 1
+      : b.group === null
+      ? -1
+      : a.group < b.group
+      ? -1
+      : 1
+  );
+  return {
+    group_by: groupBy,
+    items: sorted.map((r) => {
+      const p = byGroup.get(r.group);
+      return {
+        group: r.group,
+        request_count: r.request_count,
+        avg_ms: ms(r.avg_latency_ms),
+        min_ms: r.min_latency_ms,
+        max_ms: r.max_latency_ms,
+        p50_ms: ms(p?.latency_ms.p50 ?? null),
+        p95_ms: ms(p?.latency_ms.p95 ?? null),
+        p99_ms: ms(p?.latency_ms.p99 ?? null),
+        ttft_ms: {
+          count: p?.ttft_ms.count ?? 0,
+          p50: ms(p?.ttft_ms.p50 ?? null),
+          p95: ms(p?.ttft_ms.p95 ?? null),
+          p99: ms(p?.ttft_ms.p99 ?? null),
+        },
+      };
+    }),
+  };
+}
+
+export function errors(
+  rows: AggregateRow[],
+  s: { group_by: GroupBy | null; bucket: "hour" | "day" | "week" | null },
+): z.infer<typeof errorsSchema> {
+  return {
+    ...s,
+    items: rows.map((r) => ({
+      bucket_start: r.bucket_start,
+      group: r.group,
+      total_requests: r.request_count,
+      error_count_4xx: r.error_count_4xx,
+      error_count_5xx: r.error_count_5xx,
+      error_rate: r.request_count === 0
+        ? 0
+        : Math.round((r.error_count_4xx + r.error_count_5xx) / r.request_count * 1e6) / 1e6,
+    })),
+  };
+}
+
+export function summary(
+  all: AggregateRow[],
+  byModel: AggregateRow[],
+  byKey: AggregateRow[],
+): z.infer<typeof summarySchema> {
+  const r = only(all);
+  const errorCount = r.error_count_4xx + r.error_count_5xx;
+  return {
+    total_requests: r.request_count,
+    total_input_tokens: r.input_tokens,
+    total_output_tokens: r.output_tokens,
+    total_tokens: r.total_tokens,
+    total_cost_usd: money(r.total_cost_usd),
+    unpriced_count: r.unpriced_count,
+    unknown_usage_count: r.unknown_usage_count,
+    error_count: errorCount,
+    error_rate: r.request_count === 0 ? 0 : Math.round(errorCount / r.request_count * 1e6) / 1e6,
+    active_keys: byKey.filter((k) => k.group !== null).length,
+    top_model: byModel[0]?.group ?? null,
+  };
+}

@@ -1,0 +1,178 @@
+import assert from "node:assert/strict";
+import { analyticsHistory } from "../store/conformance_analytics.ts";
+import { apiFixture, scopeFromHeader } from "./api_fixture.ts";
+import * as bodies from "../../src/api/analytics_bodies.ts";
+
+const json = async (res: Response) => {
+  assert.equal(res.status, 200, await res.clone().text());
+  return await res.json();
+};
+
+Deno.test("analytics views answer from the same history, each matching its schema", async () => {
+  const fx = await apiFixture(analyticsHistory());
+  const get = async (path: string) => await json(await fx.get(path));
+  try {
+    const usage = bodies.usageSummarySchema.parse(await get("/api/analytics/usage"));
+    assert.equal(usage.request_count, 5);
+    assert.equal(usage.total_tokens, 190);
+    assert.equal(usage.total_cached_input_tokens, 2);
+    assert.equal(usage.unknown_usage_count, 1);
+
+    const weekly = bodies.usageSeriesSchema.parse(
+      await get("/api/analytics/usage?group_by=provider&bucket=week"),
+    );
+    assert.equal(weekly.bucket, "week");
+    assert.deepStrictEqual(weekly.items.map((i) => [i.bucket_start, i.group, i.total_tokens]), [
+      ["2026-03-02T00:00:00.000Z", "openai", 180],
+      ["2026-03-02T00:00:00.000Z", "anthropic", 10],
+      ["2026-03-09T00:00:00.000Z", "openai", 0],
+    ]);
+    const byModel = bodies.usageSeriesSchema.parse(
+      await get("/api/analytics/usage?group_by=MODEL"),
+    );
+    assert.equal(byModel.bucket, "day", "a series without bucket is by day");
+    assert.equal(byModel.group_by, "model");
+
+    assert.deepStrictEqual(bodies.costSummarySchema.parse(await get("/api/analytics/cost")), {
+      request_count: 5,
+      total_cost_usd: 0.011,
+      priced_count: 2,
+      unpriced_count: 1,
+      unknown_usage_count: 1,
+    });
+    const cost = bodies.costSeriesSchema.parse(
+      await get("/api/analytics/cost?group_by=model&from=2026-03-02&to=2026-03-02"),
+    );
+    assert.deepStrictEqual(cost.items.map((i) => [i.group, i.total_cost_usd, i.avg_cost_usd]), [
+      ["gpt-4o", 0.01, 0.01],
+      ["gpt-4o-mini", 0.001, 0.001],
+    ]);
+
+    const models = bodies.modelsSchema.parse(await get("/api/analytics/models"));
+    assert.deepStrictEqual(models.items.map((i) => [i.model, i.request_count, i.error_count]), [
+      ["gpt-4o-mini", 3, 2],
+      ["claude-x", 1, 0],
+      ["gpt-4o", 1, 0],
+    ]);
+    assert.equal(models.items.find((i) => i.model === "gpt-4o")?.avg_ttft_ms, 50.5);
+
+    const keys = bodies.keysSchema.parse(await get("/api/analytics/keys"));
+    assert.deepStrictEqual(
+      keys.items.map((i) => [i.api_key_hash, i.api_key_last4, i.request_count]),
+      [
+        ["hash-a", "aaaa", 3],
+        ["hash-b", "bbbb", 1],
+      ],
+    );
+
+    const latency = bodies.latencySchema.parse(
+      await get("/api/analytics/latency?group_by=provider"),
+    );
+    assert.deepStrictEqual(
+      latency.items.map((i) => [i.group, i.request_count, i.p50_ms, i.p95_ms, i.max_ms]),
+      [["anthropic", 1, 200, 200, 200], ["openai", 4, 200, 385, 400]],
+    );
+    assert.deepStrictEqual(latency.items[1]?.ttft_ms, {
+      count: 1,
+      p50: 50.5,
+      p95: 50.5,
+      p99: 50.5,
+    });
+
+    const errors = bodies.errorsSchema.parse(await get("/api/analytics/errors?bucket=week"));
+    assert.deepStrictEqual(
+      errors.items.map((
+        i,
+      ) => [i.total_requests, i.error_count_5xx, i.error_count_4xx, i.error_rate]),
+      [[4, 1, 0, 0.25], [1, 0, 1, 1]],
+    );
+
+    assert.deepStrictEqual(bodies.summarySchema.parse(await get("/api/analytics/summary")), {
+      total_requests: 5,
+      total_input_tokens: 115,
+      total_output_tokens: 75,
+      total_tokens: 190,
+      total_cost_usd: 0.011,
+      unpriced_count: 1,
+      unknown_usage_count: 1,
+      error_count: 2,
+      error_rate: 0.4,
+      active_keys: 2,
+      top_model: "gpt-4o-mini",
+    });
+  } finally {
+    await fx.close();
+  }
+});
+
+Deno.test("analytics: invalid parameters are 400s naming the parameter and what it accepts", async () => {
+  const fx = await apiFixture([]);
+  try {
+    const cases: [string, string, RegExp][] = [
+      [
+        "/api/analytics/usage?group_by=color",
+        "group_by",
+        /group_by must be one of provider, model, api_key_hash, gateway_key, workspace, route/,
+      ],
+      [
+        "/api/analytics/cost?bucket=minute",
+        "bucket",
+        /bucket must be one of hour, day, week \(got "minute"\)/,
+      ],
+      [
+        "/api/analytics/models?group_by=model",
+        "group_by",
+        /unknown query parameter "group_by"; accepted: from, to, provider, model/,
+      ],
+      ["/api/analytics/latency?bucket=day", "bucket", /unknown query parameter "bucket"/],
+      ["/api/analytics/errors?from=yesterday", "from", /from must be an RFC 3339 timestamp/],
+      [
+        "/api/analytics/summary?from=2026-03-02&to=2026-03-01",
+        "to",
+        /to must be greater than or equal to from/,
+      ],
+    ];
+    for (const [path, parameter, message] of cases) {
+      const res = await fx.get(path);
+      assert.equal(res.status, 400, path);
+      const body = await res.json();
+      assert.equal(body.error.code, "invalid_parameter", path);
+      assert.equal(body.error.parameter, parameter, path);
+      assert.match(body.error.message, message, path);
+    }
+  } finally {
+    await fx.close();
+  }
+});
+
+Deno.test("analytics: an empty store answers zeros and empty lists, not errors", async () => {
+  const fx = await apiFixture([]);
+  try {
+    const summary = await json(await fx.get("/api/analytics/summary"));
+    assert.equal(summary.total_requests, 0);
+    assert.equal(summary.top_model, null);
+    assert.equal(summary.error_rate, 0);
+    assert.deepStrictEqual((await json(await fx.get("/api/analytics/models"))).items, []);
+    assert.deepStrictEqual((await json(await fx.get("/api/analytics/latency"))).items, []);
+  } finally {
+    await fx.close();
+  }
+});
+
+Deno.test("analytics: every view is confined to the caller's tenant", async () => {
+  const fx = await apiFixture(analyticsHistory(), { middleware: [scopeFromHeader] });
+  try {
+    const scoped = { headers: { "x-test-scope": "org-2/ws-2" } };
+    const get = async (path: string) => await json(await fx.get(path, scoped));
+    const summary = bodies.summarySchema.parse(await get("/api/analytics/summary"));
+    assert.equal(summary.total_requests, 1);
+    const keys = bodies.keysSchema.parse(await get("/api/analytics/keys"));
+    assert.deepStrictEqual(keys.items.map((k) => k.request_count), [1]);
+    const usage = bodies.usageSeriesSchema.parse(
+      await get("/api/analytics/usage?group_by=workspace"),
+    );
+    assert.deepStrictEqual(usage.items.map((i) => i.group), ["ws-2"]);
+  } finally {
+    await fx.close();
+  }
+});
