@@ -12,6 +12,7 @@ export const scenarioIds = [
   "pii",
   "streams_200",
   "store_write",
+  "analytics",
 ] as const;
 export type ScenarioId = typeof scenarioIds[number];
 

@@ -27,6 +27,7 @@ export interface Settings {
   traces_s: number;
   streams: { count: number; chunks: number; interval_ms: number };
   store: { traces: number; batch: number };
+  analytics: { traces: number };
 }
 
 export function settingsFor(mode: "full" | "smoke", duration?: number): Settings {
@@ -48,6 +49,7 @@ export function settingsFor(mode: "full" | "smoke", duration?: number): Settings
       traces_s: Math.max(1, d),
       streams: { count: 200, chunks: 3, interval_ms: 50 },
       store: { traces: 2048, batch: 512 },
+      analytics: { traces: 20_000 },
     };
   }
   const d = duration ?? 10;
@@ -77,6 +79,7 @@ export function settingsFor(mode: "full" | "smoke", duration?: number): Settings
     traces_s: 2 * d,
     streams: { count: 200, chunks: Math.max(10, d * 10), interval_ms: 100 },
     store: { traces: 100_000, batch: 512 },
+    analytics: { traces: 1_000_000 },
   };
 }
 

@@ -11,6 +11,8 @@ export interface GatewayOptions {
   /** tracing.capture_bodies (with pii.mode off, which capture requires in this build). */
   capture?: boolean;
   bodyMaxSize?: number;
+  /** An existing SQLite file to serve (default: a fresh one in its own directory). */
+  dbPath?: string;
 }
 
 export interface TraceAccount {
@@ -53,7 +55,7 @@ export async function startGateway(
 ): Promise<Gateway> {
   const port = freePort();
   const dir = await Deno.makeTempDir({ dir: tmpDir, prefix: "gateway_" });
-  const dbPath = join(dir, "traces.db");
+  const dbPath = opts.dbPath ?? join(dir, "traces.db");
   const config = {
     server: { host: "127.0.0.1", port, log_format: "json", shutdown_grace_ms: 5000 },
     storage: { driver: "sqlite", path: dbPath },

@@ -84,6 +84,18 @@ const specs: {
     met: (v) => v === true,
   },
   {
+    goal: "Issue 4: every analytics endpoint at 1,000,000 traces (SQLite), median",
+    target: "<= 300 ms",
+    where: "analytics.slowest_analytics_ms",
+    met: (v) => num(v) <= 300,
+  },
+  {
+    goal: "Issue 4: trace list first page at 1,000,000 traces, median",
+    target: "<= 50 ms",
+    where: "analytics.slowest_list_ms",
+    met: (v) => num(v) <= 50,
+  },
+  {
     goal: "200 concurrent streams: no error",
     target: "0 errors",
     where: "streams_200.gateway_errors",

@@ -16,6 +16,7 @@ import { largeScenario } from "./scenarios/large.ts";
 import { latencyScenario } from "./scenarios/latency.ts";
 import { notImplemented, skippedResult } from "./scenarios/skipped.ts";
 import { storeScenario } from "./scenarios/store.ts";
+import { analyticsScenario } from "./scenarios/analytics.ts";
 import { streamingScenario } from "./scenarios/streaming.ts";
 import { streamsScenario } from "./scenarios/streams.ts";
 import { tracesScenario } from "./scenarios/traces.ts";
@@ -30,6 +31,7 @@ const runners: Partial<
   traces_sqlite: ["Traces to SQLite", tracesScenario],
   streams_200: ["Concurrent long streams", streamsScenario],
   store_write: ["SQLite store alone", storeScenario],
+  analytics: ["Analytics at scale", analyticsScenario],
 };
 
 async function main(argv: string[]): Promise<number> {
