@@ -1,154 +1,277 @@
 /**
- * Analytics on SQLite: one aggregate scan per query, grouped by (bucket, group), and latency
- * percentiles with window functions. Every fragment comes from fixed tables; values are bound.
+ * Analytics on SQLite from the hourly rollups (sqlite_rollups.ts) for the whole hours of a range,
+ * plus the raw traces of the partial hours at its edges: exact totals over any range while
+ * reading thousands of rollup rows rather than millions of traces. Percentiles come from the
+ * rollups' histograms, within 1%. Every fragment comes from fixed tables; values are bound.
  */
 import type { DatabaseSync } from "node:sqlite";
 import {
   type AggregateRow,
   type AnalyticsQuery,
   type Bucket,
-  groupColumns,
-  interpolate,
+  type GroupBy,
   type PercentileRow,
-  type Percentiles,
 } from "./analytics_types.ts";
-import { buildWhere, type QueryValue } from "./sqlite_query.ts";
-import type { TraceFilter } from "./types.ts";
+import { add, decodeHistogram, type Histogram, merge, quantile } from "./latency_histogram.ts";
+import { hourOf } from "./rollups.ts";
+import type { QueryValue } from "./sqlite_query.ts";
 
-// Stored timestamps are fixed-width UTC text, which SQLite's date functions read as is.
-const bucketSql: Record<Bucket, string> = {
-  hour: "strftime('%Y-%m-%dT%H:00:00.000Z', timestamp)",
-  day: "strftime('%Y-%m-%dT00:00:00.000Z', timestamp)",
+const bucketOn = (column: string): Record<Bucket, string> => ({
+  hour: `strftime('%Y-%m-%dT%H:00:00.000Z', ${column})`,
+  day: `strftime('%Y-%m-%dT00:00:00.000Z', ${column})`,
   // 'weekday 0' moves to the Sunday on or after; 6 days back is that week's Monday.
-  week: "strftime('%Y-%m-%dT00:00:00.000Z', timestamp, 'weekday 0', '-6 days')",
+  week: `strftime('%Y-%m-%dT00:00:00.000Z', ${column}, 'weekday 0', '-6 days')`,
+});
+
+/** Group expressions per source; rollups keep '' for "none". */
+const groupOn: Record<"raw" | "rollup", Record<GroupBy, string>> = {
+  raw: {
+    provider: "provider",
+    model: "model",
+    api_key_hash: "api_key_hash",
+    gateway_key: "gateway_key_id",
+    workspace: "workspace_id",
+    route: "request_path",
+  },
+  rollup: {
+    provider: "provider",
+    model: "model",
+    api_key_hash: "NULLIF(api_key_hash, '')",
+    gateway_key: "NULLIF(gateway_key_id, '')",
+    workspace: "workspace_id",
+    route: "request_path",
+  },
 };
 
-interface Shape {
+interface Range {
+  /** Inclusive lower and exclusive upper bounds on the source's time column. */
+  from?: string | undefined;
+  before?: string | undefined;
+}
+
+/** Whole hours from the rollups, and the raw ranges at the edges (inclusive `to`). */
+export function planRanges(from?: string, to?: string): { rollup: Range | null; raw: Range[] } {
+  const ms = (t: string) => Date.parse(t);
+  const iso = (n: number) => new Date(n).toISOString();
+  const firstHour = from === undefined
+    ? undefined
+    : hourOf(from) === from
+    ? from
+    : iso(ms(hourOf(from)) + 3_600_000);
+  const endHour = to === undefined ? undefined : hourOf(iso(ms(to) + 1));
+  if (firstHour !== undefined && endHour !== undefined && firstHour >= endHour) {
+    return { rollup: null, raw: [{ from, before: iso(ms(to!) + 1) }] };
+  }
+  const raw: Range[] = [];
+  if (from !== undefined && from < firstHour!) raw.push({ from, before: firstHour });
+  if (to !== undefined && endHour! <= to) raw.push({ from: endHour, before: iso(ms(to) + 1) });
+  const rollup: Range = {};
+  if (firstHour !== undefined) rollup.from = firstHour;
+  if (endHour !== undefined) rollup.before = endHour;
+  return { rollup, raw };
+}
+
+interface Source {
+  table: string;
+  time: string;
   bucket: string;
   group: string;
   where: string;
   params: QueryValue[];
 }
 
-function shapeOf(q: AnalyticsQuery): Shape {
-  const filter: TraceFilter = {};
-  for (const key of ["from", "to", "provider", "model"] as const) {
-    if (q[key] !== undefined) filter[key] = q[key];
-  }
-  if (q.scope) filter.scope = q.scope;
-  const where = buildWhere(filter);
-  let sql = where.sql;
-  if (q.with_key_only) sql += `${sql === "" ? " WHERE" : " AND"} api_key_hash IS NOT NULL`;
+function sources(q: AnalyticsQuery): { rollup: Source | null; raw: Source[] } {
+  const keys = q.group_by === "api_key_hash" || q.with_key_only === true;
+  const plan = planRanges(q.from, q.to);
+  const make = (kind: "raw" | "rollup", range: Range): Source => {
+    const time = kind === "raw" ? "timestamp" : "hour";
+    const parts: string[] = [];
+    const params: QueryValue[] = [];
+    const where = (sql: string, ...values: QueryValue[]) => {
+      parts.push(sql);
+      params.push(...values);
+    };
+    if (range.from !== undefined) where(`${time} >= ?`, range.from);
+    if (range.before !== undefined) where(`${time} < ?`, range.before);
+    if (q.provider !== undefined) where("provider = ?", q.provider);
+    if (q.model !== undefined) where("model = ?", q.model);
+    if (q.scope) where("org_id = ? AND workspace_id = ?", q.scope.org_id, q.scope.workspace_id);
+    if (q.with_key_only) {
+      where(kind === "raw" ? "api_key_hash IS NOT NULL" : "api_key_hash <> ''");
+    }
+    return {
+      table: kind === "raw" ? "traces" : keys ? "rollup_hourly_keys" : "rollup_hourly",
+      time,
+      bucket: q.bucket ? bucketOn(time)[q.bucket] : "NULL",
+      group: q.group_by ? groupOn[kind][q.group_by] : "NULL",
+      where: parts.length === 0 ? "" : ` WHERE ${parts.join(" AND ")}`,
+      params,
+    };
+  };
   return {
-    bucket: q.bucket ? bucketSql[q.bucket] : "NULL",
-    group: q.group_by ? groupColumns[q.group_by] : "NULL",
-    where: sql,
-    params: where.params,
+    rollup: plan.rollup === null ? null : make("rollup", plan.rollup),
+    raw: plan.raw.map((r) => make("raw", r)),
   };
 }
 
-const aggregateColumns = `
-  count(*) AS request_count,
-  coalesce(sum(input_tokens), 0) AS input_tokens,
-  coalesce(sum(output_tokens), 0) AS output_tokens,
-  coalesce(sum(total_tokens), 0) AS total_tokens,
-  coalesce(sum(cached_input_tokens), 0) AS cached_input_tokens,
-  coalesce(sum(cache_write_tokens), 0) AS cache_write_tokens,
-  coalesce(sum(reasoning_tokens), 0) AS reasoning_tokens,
-  coalesce(sum(CASE WHEN cost_status = 'priced' THEN estimated_cost_usd END), 0) AS total_cost_usd,
-  sum(cost_status = 'priced') AS priced_count,
-  sum(cost_status = 'unpriced') AS unpriced_count,
-  sum(usage_status = 'unknown') AS unknown_usage_count,
-  sum(response_status BETWEEN 400 AND 499) AS error_count_4xx,
-  sum(response_status >= 500) AS error_count_5xx,
-  avg(latency_ms) AS avg_latency_ms,
-  min(latency_ms) AS min_latency_ms,
-  max(latency_ms) AS max_latency_ms,
-  avg(time_to_first_token_us) / 1000.0 AS avg_ttft_ms,
-  min(timestamp) AS first_seen_at,
-  max(timestamp) AS last_seen_at,
-  max(api_key_last4) AS api_key_last4`;
+/** The same sums from either source, so that rows merge by adding. */
+const sums = {
+  rollup: `sum(request_count), sum(input_tokens), sum(output_tokens), sum(total_tokens),
+    sum(cached_input_tokens), sum(cache_write_tokens), sum(reasoning_tokens), sum(cost_usd),
+    sum(priced_count), sum(unpriced_count), sum(unknown_usage_count), sum(error_count_4xx),
+    sum(error_count_5xx), sum(latency_sum), min(latency_min), max(latency_max), sum(ttft_us_sum),
+    sum(ttft_count), min(first_seen_at), max(last_seen_at), max(api_key_last4)`,
+  raw: `count(*), coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0),
+    coalesce(sum(total_tokens), 0), coalesce(sum(cached_input_tokens), 0),
+    coalesce(sum(cache_write_tokens), 0), coalesce(sum(reasoning_tokens), 0),
+    coalesce(sum(CASE WHEN cost_status = 'priced' THEN estimated_cost_usd END), 0),
+    sum(cost_status = 'priced'), sum(cost_status = 'unpriced'), sum(usage_status = 'unknown'),
+    sum(response_status BETWEEN 400 AND 499), sum(response_status >= 500), sum(latency_ms),
+    min(latency_ms), max(latency_ms), coalesce(sum(time_to_first_token_us), 0),
+    count(time_to_first_token_us), min(timestamp), max(timestamp), max(api_key_last4)`,
+};
 
-const num = (v: unknown) => Number(v ?? 0);
-const numOrNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-const textOrNull = (v: unknown) => (v === null || v === undefined ? null : String(v));
+const summed = [
+  "request_count",
+  "input_tokens",
+  "output_tokens",
+  "total_tokens",
+  "cached_input_tokens",
+  "cache_write_tokens",
+  "reasoning_tokens",
+  "total_cost_usd",
+  "priced_count",
+  "unpriced_count",
+  "unknown_usage_count",
+  "error_count_4xx",
+  "error_count_5xx",
+  "latency_sum",
+] as const;
+
+interface Partial {
+  row: AggregateRow;
+  latency_sum: number;
+  ttft_us_sum: number;
+  ttft_count: number;
+}
+
+const key = (b: unknown, g: unknown) => JSON.stringify([b ?? null, g ?? null]);
+const n = (v: unknown) => Number(v ?? 0);
+const nOrNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+const sOrNull = (v: unknown) => (v === null || v === undefined ? null : String(v));
+const pick = <T>(a: T | null, b: T | null, better: (x: T, y: T) => boolean) =>
+  a === null ? b : b === null ? a : better(b, a) ? b : a;
 
 export function aggregate(db: DatabaseSync, q: AnalyticsQuery): AggregateRow[] {
-  const s = shapeOf(q);
-  const sql = `SELECT ${s.bucket} AS bucket_start, ${s.group} AS grp, ${aggregateColumns}
-    FROM traces${s.where} GROUP BY 1, 2 ORDER BY 1 ASC, request_count DESC, 2 ASC`;
-  const rows = db.prepare(sql).all(...s.params) as Record<string, unknown>[];
-  return rows.filter((r) => num(r.request_count) > 0).map((r) => ({
-    bucket_start: textOrNull(r.bucket_start),
-    group: textOrNull(r.grp),
-    request_count: num(r.request_count),
-    input_tokens: num(r.input_tokens),
-    output_tokens: num(r.output_tokens),
-    total_tokens: num(r.total_tokens),
-    cached_input_tokens: num(r.cached_input_tokens),
-    cache_write_tokens: num(r.cache_write_tokens),
-    reasoning_tokens: num(r.reasoning_tokens),
-    total_cost_usd: num(r.total_cost_usd),
-    priced_count: num(r.priced_count),
-    unpriced_count: num(r.unpriced_count),
-    unknown_usage_count: num(r.unknown_usage_count),
-    error_count_4xx: num(r.error_count_4xx),
-    error_count_5xx: num(r.error_count_5xx),
-    avg_latency_ms: numOrNull(r.avg_latency_ms),
-    min_latency_ms: numOrNull(r.min_latency_ms),
-    max_latency_ms: numOrNull(r.max_latency_ms),
-    avg_ttft_ms: numOrNull(r.avg_ttft_ms),
-    first_seen_at: textOrNull(r.first_seen_at),
-    last_seen_at: textOrNull(r.last_seen_at),
-    api_key_last4: textOrNull(r.api_key_last4),
-  }));
+  const { rollup, raw } = sources(q);
+  const acc = new Map<string, Partial>();
+  const read = (s: Source, kind: "raw" | "rollup") => {
+    const sql = `SELECT ${s.bucket} AS b, ${s.group} AS g, ${sums[kind]} FROM ${s.table}${s.where}
+      GROUP BY 1, 2`;
+    for (const r of db.prepare(sql).all(...s.params) as Record<string, unknown>[]) {
+      const v = Object.values(r);
+      const [b, g] = v;
+      if (n(v[2]) === 0) continue;
+      const [lmin, lmax, tsum, tcount, first, last, last4] = v.slice(16);
+      const k = key(b, g);
+      const seen = acc.get(k);
+      const add: Record<string, number> = {};
+      summed.forEach((f, i) => (add[f] = n(v[2 + i])));
+      if (seen === undefined) {
+        acc.set(k, {
+          row: {
+            bucket_start: sOrNull(b),
+            group: sOrNull(g),
+            ...(add as Record<(typeof summed)[number], number>),
+            avg_latency_ms: null,
+            min_latency_ms: nOrNull(lmin),
+            max_latency_ms: nOrNull(lmax),
+            avg_ttft_ms: null,
+            first_seen_at: sOrNull(first),
+            last_seen_at: sOrNull(last),
+            api_key_last4: sOrNull(last4),
+          } as AggregateRow,
+          latency_sum: add.latency_sum!,
+          ttft_us_sum: n(tsum),
+          ttft_count: n(tcount),
+        });
+        continue;
+      }
+      const row = seen.row as unknown as Record<string, number>;
+      for (const f of summed) if (f !== "latency_sum") row[f]! += add[f]!;
+      seen.latency_sum += add.latency_sum!;
+      seen.ttft_us_sum += n(tsum);
+      seen.ttft_count += n(tcount);
+      const r2 = seen.row;
+      r2.min_latency_ms = pick(r2.min_latency_ms, nOrNull(lmin), (x, y) => x < y);
+      r2.max_latency_ms = pick(r2.max_latency_ms, nOrNull(lmax), (x, y) => x > y);
+      r2.first_seen_at = pick(r2.first_seen_at, sOrNull(first), (x, y) => x < y);
+      r2.last_seen_at = pick(r2.last_seen_at, sOrNull(last), (x, y) => x > y);
+      r2.api_key_last4 = pick(r2.api_key_last4, sOrNull(last4), (x, y) => x > y);
+    }
+  };
+  if (rollup) read(rollup, "rollup");
+  for (const s of raw) read(s, "raw");
+  const rows = [...acc.values()].map((p) => {
+    const r = p.row as AggregateRow & { latency_sum?: number };
+    delete r.latency_sum;
+    r.avg_latency_ms = r.request_count === 0 ? null : p.latency_sum / r.request_count;
+    r.avg_ttft_ms = p.ttft_count === 0 ? null : p.ttft_us_sum / p.ttft_count / 1000;
+    return r as AggregateRow;
+  });
+  return rows.sort((a, b) =>
+    compare(a.bucket_start, b.bucket_start) || b.request_count - a.request_count ||
+    compare(a.group, b.group)
+  );
 }
 
-const ps = [0.5, 0.95, 0.99] as const;
-
-/** Per (bucket, group): n and the values at floor(p(n-1)) and the rank after, for each p. */
-function rankedValues(db: DatabaseSync, q: AnalyticsQuery, value: string, present: string) {
-  const s = shapeOf(q);
-  const where = s.where === "" ? ` WHERE ${present}` : `${s.where} AND ${present}`;
-  const picks = ps.map((p, k) =>
-    `max(CASE WHEN i = CAST(${p} * (n - 1) AS INTEGER) THEN v END) AS lo${k},
-     max(CASE WHEN i = CAST(${p} * (n - 1) AS INTEGER) + 1 THEN v END) AS hi${k}`
-  ).join(",");
-  const sql = `WITH f AS (
-      SELECT ${s.bucket} AS b, ${s.group} AS g, ${value} AS v FROM traces${where}
-    ), r AS (
-      SELECT b, g, v, row_number() OVER (PARTITION BY b, g ORDER BY v) - 1 AS i,
-        count(*) OVER (PARTITION BY b, g) AS n FROM f
-    )
-    SELECT b, g, max(n) AS n, ${picks} FROM r GROUP BY b, g`;
-  const out = new Map<string, Percentiles>();
-  for (const r of db.prepare(sql).all(...s.params) as Record<string, unknown>[]) {
-    const n = num(r.n);
-    const at = (k: number) =>
-      interpolate(ps[k]!, n, numOrNull(r[`lo${k}`]), numOrNull(r[`hi${k}`]));
-    out.set(JSON.stringify([r.b ?? null, r.g ?? null]), {
-      count: n,
-      p50: at(0),
-      p95: at(1),
-      p99: at(2),
-    });
-  }
-  return out;
+/** Nulls first, then text order (SQLite's ORDER BY for text). */
+function compare(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return -1;
+  if (b === null) return 1;
+  return a < b ? -1 : 1;
 }
-
-const none: Percentiles = { count: 0, p50: null, p95: null, p99: null };
 
 export function percentiles(db: DatabaseSync, q: AnalyticsQuery): PercentileRow[] {
-  const latency = rankedValues(db, q, "latency_ms", "latency_ms IS NOT NULL");
-  const ttft = rankedValues(
-    db,
-    q,
-    "time_to_first_token_us / 1000.0",
-    "time_to_first_token_us IS NOT NULL",
-  );
-  const keys = [...latency.keys()].sort();
-  return keys.map((key) => {
-    const [bucket_start, group] = JSON.parse(key) as [string | null, string | null];
-    return { bucket_start, group, latency_ms: latency.get(key)!, ttft_ms: ttft.get(key) ?? none };
-  });
+  const { rollup, raw } = sources(q);
+  const hists = new Map<string, { b: unknown; g: unknown; latency: Histogram; ttft: Histogram }>();
+  const entry = (b: unknown, g: unknown) => {
+    const k = key(b, g);
+    let e = hists.get(k);
+    if (e === undefined) hists.set(k, e = { b, g, latency: new Map(), ttft: new Map() });
+    return e;
+  };
+  if (rollup) {
+    const sql = `SELECT ${rollup.bucket} AS b, ${rollup.group} AS g, latency_hist, ttft_hist
+      FROM ${rollup.table}${rollup.where}`;
+    for (const r of db.prepare(sql).all(...rollup.params) as Record<string, unknown>[]) {
+      const e = entry(r.b, r.g);
+      merge(e.latency, decodeHistogram(r.latency_hist as string));
+      merge(e.ttft, decodeHistogram(r.ttft_hist as string));
+    }
+  }
+  for (const s of raw) {
+    const sql = `SELECT ${s.bucket} AS b, ${s.group} AS g, latency_ms, time_to_first_token_us
+      FROM traces${s.where}`;
+    for (const r of db.prepare(sql).all(...s.params) as Record<string, unknown>[]) {
+      const e = entry(r.b, r.g);
+      add(e.latency, n(r.latency_ms));
+      if (r.time_to_first_token_us !== null) add(e.ttft, n(r.time_to_first_token_us) / 1000);
+    }
+  }
+  const figures = (h: Histogram) => {
+    let count = 0;
+    for (const c of h.values()) count += c;
+    return { count, p50: quantile(h, 0.5), p95: quantile(h, 0.95), p99: quantile(h, 0.99) };
+  };
+  return [...hists.values()]
+    .map((e) => ({
+      bucket_start: sOrNull(e.b),
+      group: sOrNull(e.g),
+      latency_ms: figures(e.latency),
+      ttft_ms: figures(e.ttft),
+    }))
+    .filter((r) => r.latency_ms.count > 0)
+    .sort((a, b) => compare(a.bucket_start, b.bucket_start) || compare(a.group, b.group));
 }

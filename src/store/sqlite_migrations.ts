@@ -4,6 +4,7 @@
  */
 import type { DatabaseSync } from "node:sqlite";
 import init from "../../migrations/sqlite/001_init.sql" with { type: "text" };
+import rollups from "../../migrations/sqlite/002_rollups.sql" with { type: "text" };
 
 export interface Migration {
   /** Recorded in `schema_migrations`; `sqlite/NNN_name.sql`, as the original recorded them. */
@@ -14,6 +15,7 @@ export interface Migration {
 /** In apply order. A new file in migrations/sqlite/ must be added here (a test checks it). */
 export const sqliteMigrations: readonly Migration[] = [
   { name: "sqlite/001_init.sql", sql: init },
+  { name: "sqlite/002_rollups.sql", sql: rollups },
 ];
 
 /**

@@ -8,7 +8,7 @@
  * busy_timeout (a blocking wait) is kept short and longer waits are async retries.
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
-import type { Trace } from "../traces/trace.ts";
+import type { Trace, TraceRecord } from "../traces/trace.ts";
 import type {
   StoreStats,
   TenantScope,
@@ -28,6 +28,10 @@ import {
 import { applySqliteMigrations, type Migration, sqliteMigrations } from "./sqlite_migrations.ts";
 import { buildWhere } from "./sqlite_query.ts";
 import { aggregate, percentiles } from "./sqlite_analytics.ts";
+import { rebuildRollupsIfMissing, RollupWriter } from "./sqlite_rollups.ts";
+
+/** Rollups take the stored (normalized) timestamp, not the one the trace came with. */
+const timestampColumn = allColumnNames.indexOf("timestamp");
 import type { AggregateRow, AnalyticsQuery, PercentileRow } from "./analytics_types.ts";
 import { busyRetryDefaults, type BusyRetryOptions, withBusyRetry } from "./sqlite_busy.ts";
 import { prepareDatabaseFile, restrictSidecarFiles, sqliteFileSize } from "./sqlite_files.ts";
@@ -58,6 +62,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Trac
       // Truncate the WAL after checkpoints so a burst does not leave a large file behind.
       db.exec("PRAGMA journal_size_limit = 67108864");
       applySqliteMigrations(db, options.migrations ?? sqliteMigrations);
+      rebuildRollupsIfMissing(db);
     }, retry);
     if (created) restrictSidecarFiles(options.path);
   } catch (err) {
@@ -76,6 +81,7 @@ class SqliteTraceStore implements TraceStore {
   readonly #getById: StatementSync;
   readonly #getByIdScoped: StatementSync;
   readonly #statements = new Map<string, StatementSync>();
+  readonly #rollups: RollupWriter;
   #closed = false;
 
   constructor(db: DatabaseSync, path: string, retry: BusyRetryOptions) {
@@ -88,6 +94,7 @@ class SqliteTraceStore implements TraceStore {
       `INSERT INTO traces (${columns}) VALUES (${placeholders}) ON CONFLICT(id) DO NOTHING`,
     );
     this.#getById = db.prepare(`SELECT ${columns} FROM traces WHERE id = ?`);
+    this.#rollups = new RollupWriter(db);
     this.#getByIdScoped = db.prepare(
       `SELECT ${columns} FROM traces WHERE id = ? AND org_id = ? AND workspace_id = ?`,
     );
@@ -101,7 +108,14 @@ class SqliteTraceStore implements TraceStore {
     await withBusyRetry(() => {
       this.#db.exec("BEGIN IMMEDIATE");
       try {
-        for (const row of rows) this.#insert.run(...row);
+        const inserted: TraceRecord[] = [];
+        for (let i = 0; i < rows.length; i++) {
+          const row = rows[i]!;
+          // An id already stored is not inserted again, and must not be counted again.
+          if (this.#insert.run(...row).changes === 0) continue;
+          inserted.push({ ...traces[i]!, timestamp: row[timestampColumn] as string });
+        }
+        this.#rollups.add(inserted);
         this.#db.exec("COMMIT");
       } catch (err) {
         if (this.#db.isTransaction) this.#db.exec("ROLLBACK");

@@ -47,7 +47,7 @@ Deno.test("sqlite store: opens in WAL mode with the schema, indexes and migratio
         "idx_traces_trace_group_id",
       ]);
       const names = db.prepare("SELECT name FROM schema_migrations ORDER BY name").all();
-      assert.deepStrictEqual(names.map((r) => r.name), ["sqlite/001_init.sql"]);
+      assert.deepStrictEqual(names.map((r) => r.name), sqliteMigrations.map((m) => m.name));
     });
   });
 });
@@ -122,21 +122,43 @@ Deno.test("sqlite store: reopening applies no migration twice and keeps the data
     path,
     (db) => db.prepare("SELECT COUNT(*) AS n FROM schema_migrations").get(),
   );
-  assert.equal(rows?.n, 1);
+  assert.equal(rows?.n, sqliteMigrations.length);
+});
+
+Deno.test("sqlite store: a database with traces and no rollups gets them rebuilt on open", async () => {
+  const path = tempDbPath();
+  const traces = [makeTrace({ latency_ms: 100 }), makeTrace({ latency_ms: 300 })];
+  await withStore(() => openSqliteStore({ path }), (s) => s.writeBatch(traces));
+  const read = async () => {
+    const s = await openSqliteStore({ path });
+    try {
+      return [await s.aggregate({ group_by: "model" }), await s.percentiles({})];
+    } finally {
+      await s.close();
+    }
+  };
+  const before = await read();
+  // As a database written before migration 002: traces, but empty rollups.
+  const db = new DatabaseSync(path);
+  db.exec("DELETE FROM rollup_hourly; DELETE FROM rollup_hourly_keys;");
+  db.close();
+  const after = await read();
+  assert.deepStrictEqual(after, before);
+  assert.equal((after[0] as { request_count: number }[])[0]?.request_count, 2);
 });
 
 Deno.test("sqlite store: a failing migration rolls back and names itself", async () => {
   const path = tempDbPath();
   const migrations = [
     ...sqliteMigrations,
-    { name: "sqlite/002_broken.sql", sql: "CREATE TABLE half (x); SELECT * FROM missing_table;" },
+    { name: "sqlite/999_broken.sql", sql: "CREATE TABLE half (x); SELECT * FROM missing_table;" },
   ];
-  await assert.rejects(openSqliteStore({ path, migrations }), /sqlite\/002_broken\.sql/);
+  await assert.rejects(openSqliteStore({ path, migrations }), /sqlite\/999_broken\.sql/);
   inspect(path, (db) => {
     const half = db.prepare("SELECT name FROM sqlite_master WHERE name = 'half'").get();
     assert.equal(half, undefined);
     const names = db.prepare("SELECT name FROM schema_migrations").all().map((r) => r.name);
-    assert.deepStrictEqual(names, ["sqlite/001_init.sql"]);
+    assert.deepStrictEqual(names, sqliteMigrations.map((m) => m.name));
   });
 });
 

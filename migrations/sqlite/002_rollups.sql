@@ -1,0 +1,78 @@
+-- Hourly rollups of the traces, maintained on write in the same transaction as the inserts, so
+-- analytics over months of history read thousands of rows instead of millions. Analytics combine
+-- them with the raw traces of the partial hours at the edges of a range, so answers are exact
+-- (percentiles: within 1%, from the histograms, see src/store/latency_histogram.ts).
+--
+-- Two tables with the same columns and different dimensions: `rollup_hourly` for everything but
+-- provider keys (whose number can be large), `rollup_hourly_keys` for the keys view and for
+-- grouping by api_key_hash. A dimension a table does not keep is ''. Empty strings, not NULL,
+-- because NULLs are all distinct in a primary key.
+CREATE TABLE rollup_hourly (
+  hour TEXT NOT NULL,
+  org_id TEXT NOT NULL,
+  workspace_id TEXT NOT NULL,
+  provider TEXT NOT NULL,
+  model TEXT NOT NULL,
+  request_path TEXT NOT NULL,
+  gateway_key_id TEXT NOT NULL,
+  api_key_hash TEXT NOT NULL,
+  request_count INTEGER NOT NULL,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  total_tokens INTEGER NOT NULL,
+  cached_input_tokens INTEGER NOT NULL,
+  cache_write_tokens INTEGER NOT NULL,
+  reasoning_tokens INTEGER NOT NULL,
+  cost_usd REAL NOT NULL,
+  priced_count INTEGER NOT NULL,
+  unpriced_count INTEGER NOT NULL,
+  unknown_usage_count INTEGER NOT NULL,
+  error_count_4xx INTEGER NOT NULL,
+  error_count_5xx INTEGER NOT NULL,
+  latency_sum INTEGER NOT NULL,
+  latency_min INTEGER,
+  latency_max INTEGER,
+  ttft_us_sum INTEGER NOT NULL,
+  ttft_count INTEGER NOT NULL,
+  first_seen_at TEXT NOT NULL,
+  last_seen_at TEXT NOT NULL,
+  api_key_last4 TEXT,
+  latency_hist TEXT NOT NULL,
+  ttft_hist TEXT NOT NULL,
+  PRIMARY KEY (hour, org_id, workspace_id, provider, model, request_path, gateway_key_id, api_key_hash)
+) WITHOUT ROWID;
+
+CREATE TABLE rollup_hourly_keys (
+  hour TEXT NOT NULL,
+  org_id TEXT NOT NULL,
+  workspace_id TEXT NOT NULL,
+  provider TEXT NOT NULL,
+  model TEXT NOT NULL,
+  request_path TEXT NOT NULL,
+  gateway_key_id TEXT NOT NULL,
+  api_key_hash TEXT NOT NULL,
+  request_count INTEGER NOT NULL,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  total_tokens INTEGER NOT NULL,
+  cached_input_tokens INTEGER NOT NULL,
+  cache_write_tokens INTEGER NOT NULL,
+  reasoning_tokens INTEGER NOT NULL,
+  cost_usd REAL NOT NULL,
+  priced_count INTEGER NOT NULL,
+  unpriced_count INTEGER NOT NULL,
+  unknown_usage_count INTEGER NOT NULL,
+  error_count_4xx INTEGER NOT NULL,
+  error_count_5xx INTEGER NOT NULL,
+  latency_sum INTEGER NOT NULL,
+  latency_min INTEGER,
+  latency_max INTEGER,
+  ttft_us_sum INTEGER NOT NULL,
+  ttft_count INTEGER NOT NULL,
+  first_seen_at TEXT NOT NULL,
+  last_seen_at TEXT NOT NULL,
+  api_key_last4 TEXT,
+  latency_hist TEXT NOT NULL,
+  ttft_hist TEXT NOT NULL,
+  PRIMARY KEY (hour, org_id, workspace_id, provider, model, request_path, gateway_key_id, api_key_hash)
+) WITHOUT ROWID;

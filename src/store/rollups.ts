@@ -1,0 +1,218 @@
+/**
+ * Hourly rollups (migrations/sqlite/002_rollups.sql): what one hour of one group of traces adds
+ * up to. Pure: traces in, rows keyed by table and dimensions out, and rows merged with rows; the
+ * SQLite side only reads and writes them.
+ */
+import type { TraceRecord } from "../traces/trace.ts";
+import {
+  add,
+  decodeHistogram,
+  encodeHistogram,
+  type Histogram,
+  merge,
+} from "./latency_histogram.ts";
+
+export type RollupTable = "rollup_hourly" | "rollup_hourly_keys";
+
+export const rollupDimensions = [
+  "hour",
+  "org_id",
+  "workspace_id",
+  "provider",
+  "model",
+  "request_path",
+  "gateway_key_id",
+  "api_key_hash",
+] as const;
+
+export interface Rollup {
+  hour: string;
+  org_id: string;
+  workspace_id: string;
+  provider: string;
+  model: string;
+  request_path: string;
+  gateway_key_id: string;
+  api_key_hash: string;
+  request_count: number;
+  input_tokens: number;
+  output_tokens: number;
+  total_tokens: number;
+  cached_input_tokens: number;
+  cache_write_tokens: number;
+  reasoning_tokens: number;
+  cost_usd: number;
+  priced_count: number;
+  unpriced_count: number;
+  unknown_usage_count: number;
+  error_count_4xx: number;
+  error_count_5xx: number;
+  latency_sum: number;
+  latency_min: number | null;
+  latency_max: number | null;
+  ttft_us_sum: number;
+  ttft_count: number;
+  first_seen_at: string;
+  last_seen_at: string;
+  api_key_last4: string | null;
+  latency_hist: Histogram;
+  ttft_hist: Histogram;
+}
+
+export const rollupColumns = [
+  ...rollupDimensions,
+  "request_count",
+  "input_tokens",
+  "output_tokens",
+  "total_tokens",
+  "cached_input_tokens",
+  "cache_write_tokens",
+  "reasoning_tokens",
+  "cost_usd",
+  "priced_count",
+  "unpriced_count",
+  "unknown_usage_count",
+  "error_count_4xx",
+  "error_count_5xx",
+  "latency_sum",
+  "latency_min",
+  "latency_max",
+  "ttft_us_sum",
+  "ttft_count",
+  "first_seen_at",
+  "last_seen_at",
+  "api_key_last4",
+  "latency_hist",
+  "ttft_hist",
+] as const satisfies readonly (keyof Rollup)[];
+
+/** The hour a stored timestamp (YYYY-MM-DDTHH:MM:SS.sssZ) falls in. */
+export const hourOf = (timestamp: string) => `${timestamp.slice(0, 13)}:00:00.000Z`;
+
+function dimensionsOf(t: TraceRecord, table: RollupTable) {
+  const keys = table === "rollup_hourly_keys";
+  return {
+    hour: hourOf(t.timestamp),
+    org_id: t.org_id,
+    workspace_id: t.workspace_id,
+    provider: t.provider,
+    model: t.model,
+    request_path: keys ? "" : t.request_path,
+    gateway_key_id: keys ? "" : t.gateway_key_id ?? "",
+    api_key_hash: keys ? t.api_key_hash ?? "" : "",
+  };
+}
+
+export const keyOf = (r: Pick<Rollup, (typeof rollupDimensions)[number]>) =>
+  rollupDimensions.map((d) => r[d]).join("\u0000");
+
+function single(t: TraceRecord, table: RollupTable): Rollup {
+  const latency_hist: Histogram = new Map();
+  const ttft_hist: Histogram = new Map();
+  add(latency_hist, t.latency_ms);
+  const ttft = t.time_to_first_token_us;
+  if (ttft !== null) add(ttft_hist, ttft / 1000);
+  return {
+    ...dimensionsOf(t, table),
+    request_count: 1,
+    input_tokens: t.input_tokens ?? 0,
+    output_tokens: t.output_tokens ?? 0,
+    total_tokens: t.total_tokens ?? 0,
+    cached_input_tokens: t.cached_input_tokens ?? 0,
+    cache_write_tokens: t.cache_write_tokens ?? 0,
+    reasoning_tokens: t.reasoning_tokens ?? 0,
+    cost_usd: t.cost_status === "priced" ? t.estimated_cost_usd ?? 0 : 0,
+    priced_count: t.cost_status === "priced" ? 1 : 0,
+    unpriced_count: t.cost_status === "unpriced" ? 1 : 0,
+    unknown_usage_count: t.usage_status === "unknown" ? 1 : 0,
+    error_count_4xx: t.response_status >= 400 && t.response_status <= 499 ? 1 : 0,
+    error_count_5xx: t.response_status >= 500 ? 1 : 0,
+    latency_sum: t.latency_ms,
+    latency_min: t.latency_ms,
+    latency_max: t.latency_ms,
+    ttft_us_sum: ttft ?? 0,
+    ttft_count: ttft === null ? 0 : 1,
+    first_seen_at: t.timestamp,
+    last_seen_at: t.timestamp,
+    api_key_last4: t.api_key_last4,
+    latency_hist,
+    ttft_hist,
+  };
+}
+
+const minOf = (a: number | null, b: number | null) =>
+  a === null ? b : b === null ? a : Math.min(a, b);
+const maxOf = (a: number | null, b: number | null) =>
+  a === null ? b : b === null ? a : Math.max(a, b);
+const maxText = (a: string | null, b: string | null) =>
+  a === null ? b : b === null ? a : a > b ? a : b;
+
+/** Adds `from` into `into` (same dimensions). */
+export function mergeRollup(into: Rollup, from: Rollup): void {
+  for (
+    const c of [
+      "request_count",
+      "input_tokens",
+      "output_tokens",
+      "total_tokens",
+      "cached_input_tokens",
+      "cache_write_tokens",
+      "reasoning_tokens",
+      "cost_usd",
+      "priced_count",
+      "unpriced_count",
+      "unknown_usage_count",
+      "error_count_4xx",
+      "error_count_5xx",
+      "latency_sum",
+      "ttft_us_sum",
+      "ttft_count",
+    ] as const
+  ) into[c] += from[c];
+  into.latency_min = minOf(into.latency_min, from.latency_min);
+  into.latency_max = maxOf(into.latency_max, from.latency_max);
+  if (from.first_seen_at < into.first_seen_at) into.first_seen_at = from.first_seen_at;
+  if (from.last_seen_at > into.last_seen_at) into.last_seen_at = from.last_seen_at;
+  into.api_key_last4 = maxText(into.api_key_last4, from.api_key_last4);
+  merge(into.latency_hist, from.latency_hist);
+  merge(into.ttft_hist, from.ttft_hist);
+}
+
+/** The traces' contribution to each table, one row per hour and group. */
+export function rollupsOf(traces: Iterable<TraceRecord>): Map<RollupTable, Map<string, Rollup>> {
+  const out = new Map<RollupTable, Map<string, Rollup>>([
+    ["rollup_hourly", new Map()],
+    ["rollup_hourly_keys", new Map()],
+  ]);
+  for (const t of traces) {
+    for (const [table, rows] of out) {
+      const r = single(t, table);
+      const key = keyOf(r);
+      const seen = rows.get(key);
+      if (seen === undefined) rows.set(key, r);
+      else mergeRollup(seen, r);
+    }
+  }
+  return out;
+}
+
+export type RollupRow = Record<(typeof rollupColumns)[number], string | number | null>;
+
+export function encodeRollup(r: Rollup): (string | number | null)[] {
+  return rollupColumns.map((c) =>
+    c === "latency_hist" || c === "ttft_hist" ? encodeHistogram(r[c]) : r[c]
+  );
+}
+
+export function decodeRollup(row: Record<string, unknown>): Rollup {
+  const out: Record<string, unknown> = {};
+  for (const c of rollupColumns) {
+    const v = row[c];
+    out[c] = c === "latency_hist" || c === "ttft_hist"
+      ? decodeHistogram(v as string)
+      : typeof v === "bigint"
+      ? Number(v)
+      : v ?? null;
+  }
+  return out as unknown as Rollup;
+}
