@@ -14,7 +14,7 @@ import { healthBody, type TraceWriterStats } from "./health.ts";
 import "./scope.ts";
 
 export interface ApiDeps {
-  store: Pick<TraceStore, "listTraces" | "getTrace" | "stats">;
+  store: Pick<TraceStore, "listTraces" | "exportTraces" | "getTrace" | "stats">;
   writer: { snapshot(): TraceWriterStats };
   version: string;
   /** Epoch ms when the gateway started, for `uptime_sec`. */

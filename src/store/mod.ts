@@ -5,6 +5,8 @@
 export type {
   StoreStats,
   TenantScope,
+  TraceExportPage,
+  TraceExportQuery,
   TraceFilter,
   TraceListQuery,
   TracePage,

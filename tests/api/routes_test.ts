@@ -55,6 +55,7 @@ Deno.test("GET /api/health still answers when store stats fail, and shows a degr
   const fx = await apiFixture([], {
     store: {
       listTraces: (q) => store.listTraces(q),
+      exportTraces: (q) => store.exportTraces(q),
       getTrace: (id, scope) => store.getTrace(id, scope),
       stats: () => Promise.reject(new Error("stat failed")),
     },
