@@ -75,13 +75,15 @@ Deno.test("GET /api/health still answers when store stats fail, and shows a degr
 Deno.test("API paths refuse other methods with 405 and Allow", async () => {
   const fx = await apiFixture([]);
   try {
-    for (
-      const [method, path] of [["POST", "/api/traces"], ["DELETE", "/api/traces/x"], [
-        "PUT",
-        "/api/health",
-      ]]
-    ) {
-      const res = await fx.get(path!, { method: method! });
+    const cases = [
+      ["POST", "/api/traces"],
+      ["DELETE", "/api/traces/x"],
+      ["PUT", "/api/health"],
+      ["POST", "/api/traces/export"],
+      ["DELETE", "/api/diagnostics/trace-pipeline"],
+    ] as const;
+    for (const [method, path] of cases) {
+      const res = await fx.get(path, { method });
       assert.equal(res.status, 405, `${method} ${path}`);
       assert.equal(res.headers.get("allow"), "GET, HEAD");
       const error = (await json(res)).error as Record<string, unknown>;
