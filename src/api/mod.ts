@@ -38,3 +38,4 @@ export {
   exportFormats,
   ndjsonLine,
 } from "./export_encoding.ts";
+export { traceExportRecordSchema } from "./export_schema.ts";

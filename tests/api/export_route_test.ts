@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { apiFixture, json } from "./api_fixture.ts";
 import { parseCsv } from "./csv_parse.ts";
 import { traceFromCsv } from "./export_decode.ts";
-import { exportColumns } from "../../src/api/mod.ts";
+import { exportColumns, traceExportRecordSchema } from "../../src/api/mod.ts";
 import { openSqliteStore, type TraceStore } from "../../src/store/mod.ts";
 import type { Trace } from "../../src/traces/mod.ts";
 import { makeTrace } from "../testdata/trace_fixture.ts";
@@ -35,7 +35,11 @@ function manyTraces(n: number): Trace[] {
 async function readNdjson(res: Response): Promise<Trace[]> {
   const text = await res.text();
   assert.ok(text === "" || text.endsWith("\n"), "every line ends with LF");
-  return text.split("\n").slice(0, -1).map((line) => JSON.parse(line));
+  return text.split("\n").slice(0, -1).map((line) => {
+    const parsed = JSON.parse(line);
+    traceExportRecordSchema.parse(parsed);
+    return parsed;
+  });
 }
 
 async function readCsv(res: Response): Promise<Trace[]> {
