@@ -1,9 +1,41 @@
 /**
- * The gateway's JSON API: service info, health, and trace list and detail. Routes read the
- * tenant scope from the Hono context (`c.get("scope")`) so team mode can confine every read.
+ * The gateway's JSON API: service info, health, trace pipeline diagnostics, and trace list,
+ * export and detail. Routes read the tenant scope from the Hono context (`c.get("scope")`) so
+ * team mode can confine every read.
  */
 export { type ApiDeps, createApiRoutes } from "./routes.ts";
 export type { ApiVariables } from "./scope.ts";
 export { type HealthBody, healthBody, type HealthInputs, type TraceWriterStats } from "./health.ts";
 export { listLimits, parseTraceListParams, traceListParameters } from "./params.ts";
 export { lineageOf, type TraceDetail, traceDetail, type TraceLineage } from "./trace_detail.ts";
+export {
+  type TraceDiagnostics,
+  traceDiagnosticsBody,
+  type TraceDiagnosticsInputs,
+  type TraceDiagnosticsResponse,
+  traceDiagnosticsResponseSchema,
+  traceDiagnosticsSchema,
+  traceDiagnosticsSchemaVersion,
+} from "./diagnostics.ts";
+export {
+  exportLimits,
+  openTraceExport,
+  parseTraceExportParams,
+  type TraceExportOptions,
+  traceExportParameters,
+  traceExportQuerySchema,
+  type TraceExportRequest,
+} from "./export.ts";
+export {
+  csvCell,
+  csvField,
+  csvHeader,
+  csvRecord,
+  exportColumns,
+  exportContentTypes,
+  exportFilename,
+  type ExportFormat,
+  exportFormats,
+  ndjsonLine,
+} from "./export_encoding.ts";
+export { traceExportRecordSchema } from "./export_schema.ts";

@@ -1,6 +1,7 @@
 /**
- * The JSON API routes: `/`, `/api/health`, `/api/traces`, `/api/traces/:id`, and the analytics
- * views under `/api/analytics/` (analytics.ts).
+ * The API routes: `/`, `/api/health`, `/api/diagnostics/trace-pipeline`, `/api/traces`,
+ * `/api/traces/export`, `/api/traces/:id`, and the analytics views under `/api/analytics/`
+ * (analytics.ts).
  *
  * Errors are thrown as `GatewayError` and never rendered here: this app's `onError` rethrows, so
  * they reach whoever renders errors for the gateway, whether it mounts this app with
@@ -11,18 +12,30 @@ import { errorResponse, GatewayError } from "../server/errors.ts";
 import { InvalidCursorError, type StoreStats, type TraceStore } from "../store/mod.ts";
 import { parseTraceListParams } from "./params.ts";
 import { traceDetail } from "./trace_detail.ts";
-import { healthBody, type TraceWriterStats } from "./health.ts";
+import { healthBody } from "./health.ts";
 import { analyticsPaths, registerAnalyticsRoutes } from "./analytics.ts";
+import { traceDiagnosticsBody } from "./diagnostics.ts";
+import { openTraceExport, parseTraceExportParams } from "./export.ts";
+import { exportContentTypes, exportFilename } from "./export_encoding.ts";
+import type { Logger } from "../server/log.ts";
+import type { TraceWriterSnapshot } from "../traces/mod.ts";
 import "./scope.ts";
 
 export interface ApiDeps {
-  store: Pick<TraceStore, "listTraces" | "getTrace" | "stats" | "aggregate" | "percentiles">;
-  writer: { snapshot(): TraceWriterStats };
+  store: Pick<
+    TraceStore,
+    "listTraces" | "exportTraces" | "getTrace" | "stats" | "aggregate" | "percentiles"
+  >;
+  writer: { snapshot(): TraceWriterSnapshot };
   version: string;
   /** Epoch ms when the gateway started, for `uptime_sec`. */
   startedAt: number;
   now(): number;
   storageDriver: "sqlite" | "postgres";
+  /** Where a failure after a response has started is reported (a broken export). */
+  log?: Pick<Logger, "error" | "info">;
+  /** Traces per store read in an export; default `exportLimits.pageSize`. */
+  exportPageSize?: number;
   /**
    * Run before every API route, e.g. team-mode auth that sets `c.set("scope", ...)` or throws
    * `GatewayError("unauthorized", ...)`. Needed when the app is called with `api.fetch`, since
@@ -34,7 +47,9 @@ export interface ApiDeps {
 const routeMethods: Record<string, string> = {
   "/": "GET, HEAD",
   "/api/health": "GET, HEAD",
+  "/api/diagnostics/trace-pipeline": "GET, HEAD",
   "/api/traces": "GET, HEAD",
+  "/api/traces/export": "GET, HEAD",
   "/api/traces/:id": "GET, HEAD",
   ...Object.fromEntries(analyticsPaths.map((path) => [path, "GET, HEAD"])),
 };
@@ -76,6 +91,13 @@ export function createApiRoutes(deps: ApiDeps): Hono {
     }));
   });
 
+  app.get("/api/diagnostics/trace-pipeline", (c) =>
+    c.json(traceDiagnosticsBody({
+      snapshot: deps.writer.snapshot(),
+      storeDriver: deps.storageDriver,
+      now: deps.now(),
+    })));
+
   app.get("/api/traces", async (c) => {
     const query = parseTraceListParams(new URL(c.req.url).searchParams);
     const scope = c.get("scope");
@@ -87,6 +109,26 @@ export function createApiRoutes(deps: ApiDeps): Hono {
       }
       throw err;
     }
+  });
+
+  // Before `/api/traces/:id`, which would take `export` for an id.
+  app.get("/api/traces/export", async (c) => {
+    const { filter, format, limit } = parseTraceExportParams(new URL(c.req.url).searchParams);
+    const scope = c.get("scope");
+    const body = await openTraceExport({
+      store: deps.store,
+      filter: scope ? { ...filter, scope } : filter,
+      format,
+      limit,
+      ...(deps.exportPageSize === undefined ? {} : { pageSize: deps.exportPageSize }),
+      ...(deps.log === undefined ? {} : { log: deps.log }),
+    });
+    c.header("Content-Type", exportContentTypes[format]);
+    c.header(
+      "Content-Disposition",
+      `attachment; filename="${exportFilename(format, deps.now())}"`,
+    );
+    return c.body(body);
   });
 
   app.get("/api/traces/:id", async (c) => {

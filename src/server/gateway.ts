@@ -8,7 +8,7 @@
  */
 import type { Hono } from "hono";
 import type { GatewayConfig, ResolvedProvider } from "../config/mod.ts";
-import { createApiRoutes, type TraceWriterStats } from "../api/mod.ts";
+import { createApiRoutes } from "../api/mod.ts";
 import { createCostEstimator } from "../pricing/mod.ts";
 import { providerAdapters } from "../providers/mod.ts";
 import {
@@ -23,7 +23,12 @@ import {
 } from "../proxy/mod.ts";
 import type { TraceStore } from "../store/mod.ts";
 import { createFetchClient, createNativeClient, type UpstreamClient } from "../upstream/mod.ts";
-import { createFingerprinter, credentialHeaders, type TraceRecord } from "../traces/mod.ts";
+import {
+  createFingerprinter,
+  credentialHeaders,
+  type TraceRecord,
+  type TraceWriterSnapshot,
+} from "../traces/mod.ts";
 import { VERSION } from "../version.ts";
 import { errorResponse, GatewayError } from "./errors.ts";
 import { type Logger, silentLogger } from "./log.ts";
@@ -43,7 +48,7 @@ export const systemClock: Clock = {
 export interface GatewayDeps {
   store: TraceStore;
   /** Where finished traces go; must never block (the bounded writer drops and counts instead). */
-  writer: { enqueue(trace: TraceRecord): boolean; snapshot(): TraceWriterStats };
+  writer: { enqueue(trace: TraceRecord): boolean; snapshot(): TraceWriterSnapshot };
   /** Secret for provider-key fingerprints. */
   keyHashSecret: string;
   /** How to reach upstreams; default per `proxy.upstream_client`. */
@@ -122,6 +127,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     startedAt: clock.now(),
     now: clock.now,
     storageDriver: deps.store.driver,
+    log,
   });
 
   async function handle(req: Request): Promise<Response> {

@@ -12,6 +12,8 @@ import type { Trace, TraceRecord } from "../traces/trace.ts";
 import type {
   StoreStats,
   TenantScope,
+  TraceExportPage,
+  TraceExportQuery,
   TraceFilter,
   TraceListQuery,
   TracePage,
@@ -125,6 +127,20 @@ class SqliteTraceStore implements TraceStore {
   }
 
   async listTraces(query: TraceListQuery): Promise<TracePage> {
+    return await this.#page("list", summaryColumnNames, decodeSummary, query);
+  }
+
+  async exportTraces(query: TraceExportQuery): Promise<TraceExportPage> {
+    return await this.#page("export", allColumnNames, decodeTrace, query);
+  }
+
+  /** One keyset page, newest stored first (see `TraceStore.listTraces`). */
+  async #page<T>(
+    kind: string,
+    columns: readonly string[],
+    decode: (row: Record<string, unknown>) => T,
+    query: TraceFilter & { limit: number; cursor?: string },
+  ): Promise<{ items: T[]; next_cursor: string | null }> {
     this.#open();
     const limit = query.limit;
     if (!Number.isInteger(limit) || limit < 1 || limit > maxListLimit) {
@@ -134,14 +150,11 @@ class SqliteTraceStore implements TraceStore {
     return await withBusyRetry(() => {
       const where = buildWhere(query, afterSeq);
       const stmt = this.#statement(
-        `list:${where.shape}`,
-        () =>
-          `SELECT seq, ${
-            summaryColumnNames.join(", ")
-          } FROM traces${where.sql} ORDER BY seq DESC LIMIT ?`,
+        `${kind}:${where.shape}`,
+        () => `SELECT seq, ${columns.join(", ")} FROM traces${where.sql} ORDER BY seq DESC LIMIT ?`,
       );
       const rows = stmt.all(...where.params, limit + 1) as Record<string, unknown>[];
-      const items = rows.slice(0, limit).map(decodeSummary);
+      const items = rows.slice(0, limit).map(decode);
       const last = rows[limit - 1];
       const next_cursor = rows.length > limit && last
         ? encodeCursor(last.seq as number | bigint)

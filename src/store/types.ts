@@ -46,6 +46,18 @@ export interface TracePage {
   next_cursor: string | null;
 }
 
+/** A page of an export: like the list, but with whole traces. */
+export interface TraceExportQuery extends TraceFilter {
+  limit: number;
+  /** Opaque, from a previous page's `next_cursor`. */
+  cursor?: string;
+}
+
+export interface TraceExportPage {
+  items: Trace[];
+  next_cursor: string | null;
+}
+
 export interface StoreStats {
   driver: "sqlite" | "postgres";
   /** Size of the database files on disk, when the store can tell. */
@@ -79,6 +91,11 @@ export interface TraceStore {
    * does not decode throws `InvalidCursorError`.
    */
   listTraces(query: TraceListQuery): Promise<TracePage>;
+  /**
+   * The same pages as `listTraces` (same order, filters, cursors and guarantees), with every
+   * field of each trace: what an export streams, one page at a time.
+   */
+  exportTraces(query: TraceExportQuery): Promise<TraceExportPage>;
   /** Null when missing or outside `scope`, so the caller cannot tell the two apart. */
   getTrace(id: string, scope?: TenantScope): Promise<Trace | null>;
   countTraces(filter?: TraceFilter): Promise<number>;

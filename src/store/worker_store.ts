@@ -8,6 +8,8 @@ import type { Trace, TraceRecord } from "../traces/trace.ts";
 import type {
   StoreStats,
   TenantScope,
+  TraceExportPage,
+  TraceExportQuery,
   TraceFilter,
   TraceListQuery,
   TracePage,
@@ -87,6 +89,9 @@ class WorkerTraceStore implements TraceStore {
   }
   listTraces(query: TraceListQuery): Promise<TracePage> {
     return this.#call("listTraces", query);
+  }
+  exportTraces(query: TraceExportQuery): Promise<TraceExportPage> {
+    return this.#call("exportTraces", query);
   }
   getTrace(id: string, scope?: TenantScope): Promise<Trace | null> {
     return this.#call("getTrace", id, scope);

@@ -36,3 +36,10 @@ export {
   type WriteFailure,
   type WriterLog,
 } from "./writer.ts";
+export {
+  type DropReason,
+  dropReasons,
+  type PressureState,
+  pressureStates,
+} from "./writer_stats.ts";
+export { type WriteErrorClass, writeErrorClasses } from "./write_errors.ts";

@@ -18,7 +18,8 @@ export const dropReasons = ["queue_full", "shutdown", "write_failed", "shutdown_
 export type DropReason = (typeof dropReasons)[number];
 
 /** As the original: `saturated` >= 100 %, `high` >= 80, `elevated` >= 50, else `ok`. */
-export type PressureState = "ok" | "elevated" | "high" | "saturated";
+export const pressureStates = ["ok", "elevated", "high", "saturated"] as const;
+export type PressureState = (typeof pressureStates)[number];
 
 export interface TraceWriterSnapshot {
   state: "running" | "stopping" | "stopped";

@@ -4,22 +4,16 @@
  */
 import { Hono, type MiddlewareHandler } from "hono";
 import { join } from "node:path";
-import { type ApiDeps, createApiRoutes, type TraceWriterStats } from "../../src/api/mod.ts";
+import { type ApiDeps, createApiRoutes } from "../../src/api/mod.ts";
 import { errorResponse, GatewayError } from "../../src/server/errors.ts";
 import { openSqliteStore, type TraceStore } from "../../src/store/mod.ts";
-import type { Trace } from "../../src/traces/trace.ts";
+import type { Trace, TraceWriterSnapshot } from "../../src/traces/mod.ts";
+import { writerSnapshot } from "../testdata/writer_snapshot.ts";
 
 export const startedAt = Date.UTC(2026, 2, 1, 9, 0, 0);
 export const now = startedAt + 42_900;
 
-export const writerStats: TraceWriterStats = {
-  accepted: 120,
-  written: 117,
-  dropped: 4,
-  queue_depth: 2,
-  queue_capacity: 16_384,
-  store_state: "ok",
-};
+export const writerStats: TraceWriterSnapshot = writerSnapshot();
 
 /** Team mode stand-in: the scope comes from a test header. */
 export const scopeFromHeader: MiddlewareHandler = async (c, next) => {

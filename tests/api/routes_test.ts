@@ -55,6 +55,7 @@ Deno.test("GET /api/health still answers when store stats fail, and shows a degr
   const fx = await apiFixture([], {
     store: {
       listTraces: (q) => store.listTraces(q),
+      exportTraces: (q) => store.exportTraces(q),
       getTrace: (id, scope) => store.getTrace(id, scope),
       aggregate: (q) => store.aggregate(q),
       percentiles: (q) => store.percentiles(q),
@@ -76,13 +77,15 @@ Deno.test("GET /api/health still answers when store stats fail, and shows a degr
 Deno.test("API paths refuse other methods with 405 and Allow", async () => {
   const fx = await apiFixture([]);
   try {
-    for (
-      const [method, path] of [["POST", "/api/traces"], ["DELETE", "/api/traces/x"], [
-        "PUT",
-        "/api/health",
-      ]]
-    ) {
-      const res = await fx.get(path!, { method: method! });
+    const cases = [
+      ["POST", "/api/traces"],
+      ["DELETE", "/api/traces/x"],
+      ["PUT", "/api/health"],
+      ["POST", "/api/traces/export"],
+      ["DELETE", "/api/diagnostics/trace-pipeline"],
+    ] as const;
+    for (const [method, path] of cases) {
+      const res = await fx.get(path, { method });
       assert.equal(res.status, 405, `${method} ${path}`);
       assert.equal(res.headers.get("allow"), "GET, HEAD");
       const error = (await json(res)).error as Record<string, unknown>;

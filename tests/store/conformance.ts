@@ -207,6 +207,48 @@ export function runTraceStoreConformance(
   for (const c of analyticsCases) test(`analytics: ${c.name}`, (store) => c.run(store));
   for (const c of paginationCases) test(`pagination: ${c.name}`, (store) => c.run(store));
 
+  test("exportTraces pages whole traces in list order, with the list's cursors", async (store) => {
+    const traces = [everyFieldSet(), everyNullableNull()];
+    for (let i = 0; i < 9; i++) traces.push(makeTrace({ created_at: at(-i), model: `m-${i % 2}` }));
+    await store.writeBatch(traces.slice(0, 4));
+    await store.writeBatch(traces.slice(4));
+    const exported: Trace[] = [];
+    const pageSizes: number[] = [];
+    let cursor: string | undefined;
+    for (;;) {
+      const page = await store.exportTraces(
+        cursor === undefined ? { limit: 4 } : { limit: 4, cursor },
+      );
+      const listed = await store.listTraces(
+        cursor === undefined ? { limit: 4 } : { limit: 4, cursor },
+      );
+      assert.deepStrictEqual(page.items.map(summaryOf), listed.items, "same page as the list");
+      assert.equal(page.next_cursor, listed.next_cursor);
+      exported.push(...page.items);
+      pageSizes.push(page.items.length);
+      if (page.next_cursor === null) break;
+      cursor = page.next_cursor;
+    }
+    assert.deepStrictEqual(pageSizes, [4, 4, 3]);
+    assert.deepStrictEqual(exported, [...traces].reverse(), "every field, newest stored first");
+  });
+
+  test("exportTraces applies filters and scope, and refuses a bad cursor or limit", async (store) => {
+    const scopeA = { org_id: "org-a", workspace_id: "ws-a" };
+    const a1 = makeTrace({ ...scopeA, model: "x" });
+    const a2 = makeTrace({ ...scopeA, model: "y" });
+    const b1 = makeTrace({ org_id: "org-b", workspace_id: "ws-b", model: "x" });
+    await store.writeBatch([a1, a2, b1]);
+    const ids = async (q: Parameters<TraceStore["exportTraces"]>[0]) =>
+      (await store.exportTraces(q)).items.map((t) => t.id);
+    assert.deepStrictEqual(await ids({ limit: 10, model: "x" }), [b1.id, a1.id]);
+    assert.deepStrictEqual(await ids({ limit: 10, scope: scopeA }), [a2.id, a1.id]);
+    assert.deepStrictEqual(await ids({ limit: 10, scope: scopeA, model: "x" }), [a1.id]);
+    assert.deepStrictEqual(await ids({ limit: 10, model: "z" }), []);
+    await assert.rejects(store.exportTraces({ limit: 5, cursor: "!!!" }), InvalidCursorError);
+    await assert.rejects(store.exportTraces({ limit: 0 }), /limit/);
+  });
+
   test("an invalid cursor is refused with InvalidCursorError", async (store) => {
     await store.writeBatch([makeTrace()]);
     const bad = [

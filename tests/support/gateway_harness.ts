@@ -11,6 +11,7 @@ import { createGateway, type Gateway } from "../../src/server/gateway.ts";
 import { openSqliteStore, type TraceStore } from "../../src/store/mod.ts";
 import type { CapturedBody, Trace, TraceRecord } from "../../src/traces/mod.ts";
 import { startUpstreamStub, type UpstreamStub } from "./upstream_stub.ts";
+import { writerSnapshot } from "../testdata/writer_snapshot.ts";
 
 export const testSecret = "test-secret-0123456789abcdef0123456789";
 
@@ -26,6 +27,34 @@ export interface Harness {
   tracesSettled(n: number): Promise<Trace[]>;
   close(): Promise<void>;
 }
+
+/** The in-memory writer never queues: everything accepted is written at once. */
+const idleSnapshot = writerSnapshot({
+  queue_capacity: 1,
+  queue_depth: 0,
+  queue_in_flight: 0,
+  queue_depth_high_watermark: 0,
+  queue_high_watermark_utilization_pct: 0,
+  queue_high_watermark_pressure_state: "ok",
+  rejected: 0,
+  dropped_after_accept: 0,
+  dropped: 0,
+  dropped_by_reason: { queue_full: 0, shutdown: 0, write_failed: 0, shutdown_timeout: 0 },
+  last_drop_at: null,
+  last_drop_reason: null,
+  batches_written: 0,
+  bodies_dropped: 0,
+  write_failures_total: 0,
+  write_failures_by_class: {
+    contention: 0,
+    connection: 0,
+    timeout: 0,
+    storage: 0,
+    constraint: 0,
+    invalid_data: 0,
+    unknown: 0,
+  },
+});
 
 export function configFor(stubUrl: string, extra: GatewayConfigInput = {}): GatewayConfig {
   const providers: NonNullable<GatewayConfigInput["providers"]> = { ...extra.providers };
@@ -53,13 +82,7 @@ export async function startHarness(extra: GatewayConfigInput = {}): Promise<Harn
       for (const w of waiters.splice(0)) w();
       return true;
     },
-    snapshot: () => ({
-      accepted: traces.length,
-      written: 0,
-      dropped: 0,
-      queue_depth: 0,
-      queue_capacity: 1,
-    }),
+    snapshot: () => ({ ...idleSnapshot, accepted: traces.length, written: traces.length }),
   };
   const gateway = createGateway(config, { store, writer, keyHashSecret: testSecret });
   return {
