@@ -10,7 +10,7 @@
  * Each field's schema takes the raw string and must be optional; its `description` completes the
  * sentence "<name> must be ..." in the error.
  */
-import { z } from "zod";
+import type { z } from "zod";
 import { GatewayError } from "../server/errors.ts";
 
 export type QuerySchema = z.ZodObject<Record<string, z.ZodType<unknown, string | undefined>>>;

@@ -1,5 +1,7 @@
 /**
- * The JSON API routes: `/`, `/api/health`, `/api/traces`, `/api/traces/:id`.
+ * The JSON API routes: `/`, `/api/health`, `/api/openapi.json`, `/api/traces`,
+ * `/api/traces/:id`. Each is declared in the contract registry (contract/endpoints.ts), which the
+ * 405 table and the OpenAPI document are built from; the contract test calls every entry.
  *
  * Errors are thrown as `GatewayError` and never rendered here: this app's `onError` rethrows, so
  * they reach whoever renders errors for the gateway, whether it mounts this app with
@@ -11,6 +13,7 @@ import { InvalidCursorError, type StoreStats, type TraceStore } from "../store/m
 import { parseTraceListParams } from "./params.ts";
 import { traceDetail } from "./trace_detail.ts";
 import { healthBody, type TraceWriterStats } from "./health.ts";
+import { allowedMethods, endpoints, openApiDocument } from "./contract/mod.ts";
 import "./scope.ts";
 
 export interface ApiDeps {
@@ -28,13 +31,6 @@ export interface ApiDeps {
    */
   middleware?: readonly MiddlewareHandler[];
 }
-
-const routeMethods: Record<string, string> = {
-  "/": "GET, HEAD",
-  "/api/health": "GET, HEAD",
-  "/api/traces": "GET, HEAD",
-  "/api/traces/:id": "GET, HEAD",
-};
 
 export function createApiRoutes(deps: ApiDeps): Hono {
   const app = new Hono();
@@ -73,6 +69,10 @@ export function createApiRoutes(deps: ApiDeps): Hono {
     }));
   });
 
+  // Built once per app; served as JSON with the running version.
+  const openApi = JSON.stringify(openApiDocument(endpoints, { version: deps.version }));
+  app.get("/api/openapi.json", (c) => c.body(openApi, 200, { "content-type": "application/json" }));
+
   app.get("/api/traces", async (c) => {
     const query = parseTraceListParams(new URL(c.req.url).searchParams);
     const scope = c.get("scope");
@@ -96,7 +96,7 @@ export function createApiRoutes(deps: ApiDeps): Hono {
     return c.json(traceDetail(trace));
   });
 
-  for (const [path, allow] of Object.entries(routeMethods)) {
+  for (const [path, allow] of allowedMethods(endpoints)) {
     app.on(["POST", "PUT", "PATCH", "DELETE"], path, (c) =>
       // Rendered here rather than thrown: a 405 must carry `Allow`, which a thrown error loses.
       errorResponse(
