@@ -86,7 +86,7 @@ Deno.test("the document is self-consistent", async (t) => {
   });
   await t.step("integers are documented as integers with their bounds", () => {
     const limit = doc.paths["/api/traces"]!.get!.parameters!.find((p) => p.name === "limit");
-    assert.deepEqual(limit?.schema, { type: "integer", minimum: 1, maximum: 200 });
+    assert.deepEqual(limit?.schema, { default: 50, type: "integer", minimum: 1, maximum: 200 });
   });
 });
 
