@@ -121,6 +121,3 @@ export function registerAnalyticsRoutes(
     return c.json(bodies.summary(all, byModel, byKey));
   });
 }
-
-/** Paths of the analytics routes (for the 405 table). */
-export const analyticsPaths = Object.keys(analyticsQuerySchemas).map((v) => `/api/analytics/${v}`);

@@ -3,7 +3,9 @@
  * no per-tenant data: the original's global `trace_count` told any caller how busy every tenant
  * was, and is left out on purpose.
  */
+import type { z } from "zod";
 import type { StoreStats } from "../store/mod.ts";
+import type { healthResponseSchema } from "./contract/mod.ts";
 
 /** What the API reads from the trace writer; the writer's snapshot is a superset. */
 export interface TraceWriterStats {
@@ -16,23 +18,8 @@ export interface TraceWriterStats {
   store_state?: "ok" | "degraded";
 }
 
-export interface HealthBody {
-  status: "ok";
-  version: string;
-  uptime_sec: number;
-  storage_driver: "sqlite" | "postgres";
-  /** Present when the store can tell (SQLite: main file plus WAL). */
-  db_size_bytes?: number;
-  /** Present when the writer reports it; the gateway keeps proxying either way. */
-  trace_store?: "ok" | "degraded";
-  trace_queue: {
-    accepted: number;
-    written: number;
-    dropped: number;
-    depth: number;
-    capacity: number;
-  };
-}
+/** The `HealthResponse` schema's type: the document and the handler cannot disagree. */
+export type HealthBody = z.output<typeof healthResponseSchema>;
 
 export interface HealthInputs {
   version: string;

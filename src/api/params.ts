@@ -26,7 +26,7 @@ export const traceFilterParams = {
 
 export const traceListQuerySchema = z.object({
   ...traceFilterParams,
-  limit: integer(1, listLimits.maxLimit),
+  limit: integer(1, listLimits.maxLimit).meta({ default: listLimits.defaultLimit }),
   cursor: text("a next_cursor from a previous page"),
 });
 

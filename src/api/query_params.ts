@@ -13,7 +13,7 @@ export function text(description: string) {
 /** A whole number in decimal digits (no sign, exponent or fraction). */
 export function integer(min: number, max: number, what = "an integer") {
   return z.string().regex(/^\d{1,10}$/).transform(Number)
-    .pipe(z.number().min(min).max(max))
+    .pipe(z.int().min(min).max(max))
     .optional().describe(`${what} between ${min} and ${max}`);
 }
 

@@ -1,7 +1,9 @@
 /**
- * The API routes: `/`, `/api/health`, `/api/diagnostics/trace-pipeline`, `/api/traces`,
- * `/api/traces/export`, `/api/traces/:id`, and the analytics views under `/api/analytics/`
- * (analytics.ts).
+ * The API routes: `/`, `/api/health`, `/api/openapi.json`, `/api/diagnostics/trace-pipeline`,
+ * `/api/traces`, `/api/traces/export`, `/api/traces/:id`, and the analytics views under
+ * `/api/analytics/` (analytics.ts). Each is declared in the contract registry
+ * (contract/endpoints.ts), which the 405 table and the OpenAPI document are built from; the
+ * contract test calls every entry.
  *
  * Errors are thrown as `GatewayError` and never rendered here: this app's `onError` rethrows, so
  * they reach whoever renders errors for the gateway, whether it mounts this app with
@@ -13,10 +15,11 @@ import { InvalidCursorError, type StoreStats, type TraceStore } from "../store/m
 import { parseTraceListParams } from "./params.ts";
 import { traceDetail } from "./trace_detail.ts";
 import { healthBody } from "./health.ts";
-import { analyticsPaths, registerAnalyticsRoutes } from "./analytics.ts";
+import { registerAnalyticsRoutes } from "./analytics.ts";
 import { traceDiagnosticsBody } from "./diagnostics.ts";
 import { openTraceExport, parseTraceExportParams } from "./export.ts";
 import { exportContentTypes, exportFilename } from "./export_encoding.ts";
+import { allowedMethods, endpoints, openApiDocument } from "./contract/mod.ts";
 import type { Logger } from "../server/log.ts";
 import type { TraceWriterSnapshot } from "../traces/mod.ts";
 import "./scope.ts";
@@ -43,16 +46,6 @@ export interface ApiDeps {
    */
   middleware?: readonly MiddlewareHandler[];
 }
-
-const routeMethods: Record<string, string> = {
-  "/": "GET, HEAD",
-  "/api/health": "GET, HEAD",
-  "/api/diagnostics/trace-pipeline": "GET, HEAD",
-  "/api/traces": "GET, HEAD",
-  "/api/traces/export": "GET, HEAD",
-  "/api/traces/:id": "GET, HEAD",
-  ...Object.fromEntries(analyticsPaths.map((path) => [path, "GET, HEAD"])),
-};
 
 export function createApiRoutes(deps: ApiDeps): Hono {
   const app = new Hono();
@@ -97,6 +90,10 @@ export function createApiRoutes(deps: ApiDeps): Hono {
       storeDriver: deps.storageDriver,
       now: deps.now(),
     })));
+
+  // Built once per app; served as JSON with the running version.
+  const openApi = JSON.stringify(openApiDocument(endpoints, { version: deps.version }));
+  app.get("/api/openapi.json", (c) => c.body(openApi, 200, { "content-type": "application/json" }));
 
   app.get("/api/traces", async (c) => {
     const query = parseTraceListParams(new URL(c.req.url).searchParams);
@@ -143,7 +140,7 @@ export function createApiRoutes(deps: ApiDeps): Hono {
 
   registerAnalyticsRoutes(app, deps.store);
 
-  for (const [path, allow] of Object.entries(routeMethods)) {
+  for (const [path, allow] of allowedMethods(endpoints)) {
     app.on(["POST", "PUT", "PATCH", "DELETE"], path, (c) =>
       // Rendered here rather than thrown: a 405 must carry `Allow`, which a thrown error loses.
       errorResponse(

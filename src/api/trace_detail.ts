@@ -2,21 +2,13 @@
  * `GET /api/traces/:id` body: the stored trace plus its lineage, read from the `lineage_*`
  * metadata keys with the original's defaults (a trace is its own immutable checkpoint).
  */
+import type { z } from "zod";
 import type { Trace } from "../traces/trace.ts";
+import type { traceDetailSchema, traceLineageSchema } from "./contract/mod.ts";
 
-export interface TraceLineage {
-  group_id: string | null;
-  thread_id: string | null;
-  run_id: string | null;
-  /** Defaults to the trace id. */
-  checkpoint_id: string;
-  parent_checkpoint_id: string | null;
-  checkpoint_seq: number | null;
-  /** Defaults to true. */
-  immutable: boolean;
-}
-
-export type TraceDetail = Trace & { lineage: TraceLineage };
+/** Inferred from the schemas the OpenAPI document is generated from. */
+export type TraceLineage = z.output<typeof traceLineageSchema>;
+export type TraceDetail = z.output<typeof traceDetailSchema>;
 
 function text(value: unknown): string | null {
   return typeof value === "string" && value !== "" ? value : null;

@@ -5,12 +5,12 @@
  * rollups' histograms, within 1%. Every fragment comes from fixed tables; values are bound.
  */
 import type { DatabaseSync } from "node:sqlite";
-import {
-  type AggregateRow,
-  type AnalyticsQuery,
-  type Bucket,
-  type GroupBy,
-  type PercentileRow,
+import type {
+  AggregateRow,
+  AnalyticsQuery,
+  Bucket,
+  GroupBy,
+  PercentileRow,
 } from "./analytics_types.ts";
 import { add, decodeHistogram, type Histogram, merge, quantile } from "./latency_histogram.ts";
 import { hourOf } from "./rollups.ts";

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
+import { sqliteMigrations } from "../../src/store/mod.ts";
 import {
   freePort,
   poll,
@@ -99,7 +100,8 @@ Deno.test({
       const db = new DatabaseSync(join(userDir, "data", "ongoingai.db"), { readOnly: true });
       try {
         const applied = db.prepare("SELECT name FROM schema_migrations ORDER BY name").all();
-        assert.deepEqual(applied.map((r) => r.name), ["sqlite/001_init.sql"]);
+        // Every migration file, embedded in the bundle.
+        assert.deepEqual(applied.map((r) => r.name), sqliteMigrations.map((m) => m.name));
         const rows = db.prepare("SELECT COUNT(*) AS n FROM traces").get();
         assert.equal(rows?.n, 1);
       } finally {

@@ -1,0 +1,191 @@
+/**
+ * The registry: every JSON API endpoint, in the order the document lists them. Adding an
+ * endpoint is one entry here (its schemas live next to its handler or in schemas.ts); the
+ * document, the 405 table and the contract test follow.
+ */
+import { z } from "zod";
+import { traceListQuerySchema } from "../params.ts";
+import { analyticsQuerySchemas } from "../analytics.ts";
+import * as analytics from "../analytics_bodies.ts";
+import { traceDiagnosticsResponseSchema } from "../diagnostics.ts";
+import { traceExportQuerySchema } from "../export.ts";
+import { exportColumns } from "../export_encoding.ts";
+import { traceExportRecordSchema } from "../export_schema.ts";
+import type { Endpoint } from "./endpoint.ts";
+import {
+  errorResponseSchema,
+  healthResponseSchema,
+  openApiDocumentSchema,
+  rootStatusSchema,
+  traceDetailSchema,
+  tracesResponseSchema,
+} from "./schemas.ts";
+
+const error = (description: string) => ({ description, schema: errorResponseSchema });
+const storeFailed = error("internal_error: the trace store failed; see the gateway log.");
+
+export const endpoints: readonly Endpoint[] = [
+  {
+    method: "get",
+    path: "/",
+    operationId: "getRoot",
+    summary: "Service name and version",
+    tag: "service",
+    responses: { 200: { description: "The service answers.", schema: rootStatusSchema } },
+  },
+  {
+    method: "get",
+    path: "/api/health",
+    operationId: "getHealth",
+    summary: "Liveness, storage and trace queue figures",
+    description: "Answers even when the store cannot report its size.",
+    tag: "service",
+    responses: { 200: { description: "The gateway is up.", schema: healthResponseSchema } },
+  },
+  {
+    method: "get",
+    path: "/api/openapi.json",
+    operationId: "getOpenApi",
+    summary: "This OpenAPI document",
+    tag: "service",
+    responses: { 200: { description: "OpenAPI 3.1 document.", schema: openApiDocumentSchema } },
+  },
+  {
+    method: "get",
+    path: "/api/traces",
+    operationId: "listTraces",
+    summary: "List traces, newest stored first",
+    description: "Unknown, repeated or malformed parameters are rejected (400), never ignored. " +
+      "An empty value means the parameter is not set.",
+    tag: "traces",
+    query: traceListQuerySchema,
+    responses: {
+      200: { description: "A page of traces.", schema: tracesResponseSchema },
+      400: error("invalid_parameter: names the parameter and what it accepts."),
+      500: storeFailed,
+    },
+    example: { query: { provider: "openai", status: "200", limit: "2", from: "2000-01-01" } },
+  },
+  {
+    method: "get",
+    path: "/api/traces/{id}",
+    operationId: "getTrace",
+    summary: "One trace with headers, bodies, metadata and lineage",
+    tag: "traces",
+    pathParams: { id: z.string().min(1).describe("A trace id, as listed by /api/traces.") },
+    responses: {
+      200: { description: "The trace.", schema: traceDetailSchema },
+      404: error("not_found: no such trace in the caller's scope."),
+      500: storeFailed,
+    },
+  },
+  {
+    method: "get",
+    path: "/api/traces/export",
+    operationId: "exportTraces",
+    summary: "Every stored field of every matching trace, streamed as NDJSON or CSV",
+    description: "The same filters as /api/traces; newest stored first. Streamed page by " +
+      "page, so memory stays flat however many traces match. A store failure after the first " +
+      "page breaks the transfer instead of ending it cleanly. CSV columns, in this order: " +
+      `${exportColumns.join(", ")}.`,
+    tag: "traces",
+    query: traceExportQuerySchema,
+    responses: {
+      200: {
+        description: "The traces: one JSON object per line (format=ndjson), or CSV with a header.",
+        schema: traceExportRecordSchema,
+        mediaType: "application/x-ndjson",
+        alsoAs: { "text/csv": z.string().regex(new RegExp(`^${exportColumns[0]},`)) },
+      },
+      400: error("invalid_parameter: names the parameter and what it accepts."),
+      500: storeFailed,
+    },
+    example: { query: { format: "csv", provider: "openai" } },
+  },
+  {
+    method: "get",
+    path: "/api/diagnostics/trace-pipeline",
+    operationId: "getTracePipelineDiagnostics",
+    summary: "The trace writer: queue, pressure, accepted, written and dropped by reason",
+    tag: "service",
+    responses: {
+      200: { description: "The writer's state now.", schema: traceDiagnosticsResponseSchema },
+    },
+  },
+  ...analyticsEndpoints(),
+];
+
+function analyticsEndpoints(): Endpoint[] {
+  const q = analyticsQuerySchemas;
+  const invalid = error("invalid_parameter: names the parameter and what it accepts.");
+  const view = (
+    name: keyof typeof q,
+    summary: string,
+    description: string,
+    ok: z.ZodType,
+    example: Record<string, string>,
+  ): Endpoint => ({
+    method: "get",
+    path: `/api/analytics/${name}`,
+    operationId: `getAnalytics${name[0]!.toUpperCase()}${name.slice(1)}`,
+    summary,
+    description,
+    tag: "analytics",
+    query: q[name],
+    responses: { 200: { description: summary, schema: ok }, 400: invalid, 500: storeFailed },
+    example: { query: example },
+  });
+  const seriesNote = "A summary unless group_by or bucket asks for a series (bucket defaults " +
+    "to day). unpriced_count and unknown_usage_count say what a total leaves out.";
+  return [
+    view(
+      "usage",
+      "Tokens: input, output, cached, cache-write, reasoning",
+      seriesNote,
+      z.union([analytics.usageSummarySchema, analytics.usageSeriesSchema]),
+      { group_by: "provider", bucket: "day" },
+    ),
+    view(
+      "cost",
+      "Estimated cost of priced traces",
+      seriesNote,
+      z.union([analytics.costSummarySchema, analytics.costSeriesSchema]),
+      { group_by: "model", bucket: "week" },
+    ),
+    view(
+      "models",
+      "Requests, tokens, cost, latency and errors by model",
+      "Most requests first.",
+      analytics.modelsSchema,
+      { provider: "openai" },
+    ),
+    view(
+      "keys",
+      "Requests, tokens and cost by provider key fingerprint",
+      "Only traces with a provider key. Most requests first.",
+      analytics.keysSchema,
+      { from: "2000-01-01" },
+    ),
+    view(
+      "latency",
+      "Latency and time to first token: average, min, max, p50, p95, p99",
+      "Percentiles are within 1% (mergeable histograms). Groups in name order.",
+      analytics.latencySchema,
+      { group_by: "model" },
+    ),
+    view(
+      "errors",
+      "4xx and 5xx counts and rates",
+      "By group_by and bucket when given.",
+      analytics.errorsSchema,
+      { group_by: "provider", bucket: "hour" },
+    ),
+    view(
+      "summary",
+      "Totals: requests, tokens, cost, errors, active keys, top model",
+      "unpriced_count and unknown_usage_count say what the totals leave out.",
+      analytics.summarySchema,
+      { model: "gpt-4o-mini" },
+    ),
+  ];
+}

@@ -1,0 +1,179 @@
+/**
+ * Response bodies of the JSON API as zod schemas: the OpenAPI document is generated from them and
+ * the API's TypeScript types are inferred from them (or checked against them, type_checks.ts).
+ * A schema with `.meta({ id })` becomes a named component (`#/components/schemas/<id>`).
+ *
+ * Objects are closed (`additionalProperties: false` in the document), so the contract test fails
+ * on a field the document does not list.
+ */
+import { z } from "zod";
+import { errorTable } from "../../server/errors.ts";
+
+const count = () => z.int().nonnegative();
+const rfc3339 = (what: string) => z.iso.datetime().describe(`${what}, RFC 3339 UTC`);
+
+export const rootStatusSchema = z.object({
+  name: z.literal("ongoingai gateway"),
+  version: z.string(),
+  status: z.literal("ok"),
+}).meta({ id: "RootStatus", description: "Service name and version." });
+
+export const healthResponseSchema = z.object({
+  status: z.literal("ok"),
+  version: z.string(),
+  uptime_sec: count(),
+  storage_driver: z.enum(["sqlite", "postgres"]),
+  db_size_bytes: count().exactOptional().describe(
+    "Present when the store can tell (SQLite: main file plus WAL).",
+  ),
+  trace_store: z.enum(["ok", "degraded"]).exactOptional().describe(
+    "Present when the writer reports it; degraded while it retries a failing store. The gateway " +
+      "keeps proxying either way.",
+  ),
+  trace_queue: z.object({
+    accepted: count(),
+    written: count(),
+    dropped: count(),
+    depth: count(),
+    capacity: count(),
+  }),
+}).meta({
+  id: "HealthResponse",
+  description: "Liveness and the figures an operator checks first. Public, so no per-tenant data " +
+    "(no global trace count, unlike the original).",
+});
+
+export const usageStatusSchema = z.enum(["exact", "unknown", "none"]).meta({
+  id: "UsageStatus",
+  description: "exact: usage reported and read; unknown: expected but not known (tokens and cost " +
+    "are then null); none: the exchange carries no usage.",
+});
+
+export const costStatusSchema = z.enum(["priced", "unpriced", "unknown_usage", "none"]).meta({
+  id: "CostStatus",
+  description: "priced: cost from the price table; unpriced: model has no price; unknown_usage: " +
+    "usage unknown; none: nothing billable. Cost is null unless priced.",
+});
+
+export const traceErrorCodeSchema = z.enum([
+  "upstream_unreachable",
+  "upstream_timeout",
+  "upstream_idle_timeout",
+  "upstream_truncated",
+  "upstream_redirect",
+  "client_aborted",
+  "request_too_large",
+  "request_timeout",
+  "bad_request",
+  "shutdown",
+  "internal_error",
+]).meta({
+  id: "TraceErrorCode",
+  description: "Why a request did not end as a normal, complete upstream exchange.",
+});
+
+const tokens = (what: string) =>
+  z.int().nonnegative().nullable().describe(`${what}; null when usage is not known`);
+
+/** The fields of a list item; the detail adds headers, bodies, metadata and lineage. */
+const summaryFields = {
+  id: z.string(),
+  trace_group_id: z.string().nullable(),
+  org_id: z.string(),
+  workspace_id: z.string(),
+  gateway_key_id: z.string().nullable(),
+  timestamp: rfc3339("When the request arrived"),
+  created_at: rfc3339("When the trace was built (the end of the exchange)"),
+  provider: z.string(),
+  model: z.string(),
+  request_method: z.string(),
+  request_path: z.string().describe("The gateway path, prefix included, without the query."),
+  request_body_truncated: z.boolean(),
+  response_status: z.int().min(100).max(599).describe(
+    "The HTTP status sent to the client; 499 when the client went away first.",
+  ),
+  response_body_truncated: z.boolean(),
+  input_tokens: tokens("Every input token processed, cached and cache-written included"),
+  output_tokens: tokens("Every generated token, reasoning included"),
+  total_tokens: tokens("input_tokens + output_tokens"),
+  cached_input_tokens: tokens("The part of input_tokens read from the prompt cache"),
+  cache_write_tokens: tokens("The part of input_tokens written to the prompt cache"),
+  reasoning_tokens: tokens("The part of output_tokens spent on reasoning"),
+  usage_status: usageStatusSchema,
+  latency_ms: count(),
+  time_to_first_token_ms: count().nullable(),
+  time_to_first_token_us: z.int().nonnegative().nullable(),
+  api_key_hash: z.string().nullable().describe("Provider key fingerprint (keyed hash)."),
+  api_key_last4: z.string().nullable(),
+  estimated_cost_usd: z.number().nonnegative().nullable(),
+  cost_status: costStatusSchema,
+  streaming: z.boolean(),
+  error_code: traceErrorCodeSchema.nullable(),
+  client_aborted: z.boolean(),
+  correlation_id: z.string(),
+  request_bytes: count(),
+  response_bytes: count(),
+};
+
+export const traceSummarySchema = z.object(summaryFields).meta({
+  id: "TraceSummary",
+  description: "A trace without headers, bodies and metadata.",
+});
+
+export const tracesResponseSchema = z.object({
+  items: z.array(traceSummarySchema),
+  next_cursor: z.string().nullable().describe(
+    "Pass as cursor for the next page; null on the last page.",
+  ),
+}).meta({ id: "TracesResponse", description: "A page of traces, newest stored first." });
+
+const headerMap = z.record(z.string(), z.array(z.string()));
+
+/** A stored trace as the API shows it: checked against `Trace` in type_checks.ts. */
+export const traceSchema = z.object({
+  ...summaryFields,
+  request_headers: headerMap.describe("Credentials redacted."),
+  request_body: z.string().nullable(),
+  response_headers: headerMap,
+  response_body: z.string().nullable(),
+  metadata: z.record(z.string(), z.unknown()),
+});
+
+export const traceLineageSchema = z.object({
+  group_id: z.string().nullable(),
+  thread_id: z.string().nullable(),
+  run_id: z.string().nullable(),
+  checkpoint_id: z.string().describe("Defaults to the trace id."),
+  parent_checkpoint_id: z.string().nullable(),
+  checkpoint_seq: z.int().nonnegative().nullable(),
+  immutable: z.boolean().describe("Defaults to true."),
+}).meta({
+  id: "TraceLineage",
+  description: "Read from the lineage_* metadata keys, with defaults applied.",
+});
+
+export const traceDetailSchema = traceSchema.extend({ lineage: traceLineageSchema }).meta({
+  id: "TraceDetail",
+  description: "A stored trace with headers, bodies, metadata and lineage.",
+});
+
+const errorCodes = Object.keys(errorTable) as [
+  keyof typeof errorTable,
+  ...(keyof typeof errorTable)[],
+];
+
+export const errorResponseSchema = z.object({
+  error: z.object({
+    code: z.enum(errorCodes),
+    message: z.string().describe("What was wrong and what to do."),
+    parameter: z.string().exactOptional().describe(
+      "The query parameter at fault (invalid_parameter).",
+    ),
+  }),
+}).meta({ id: "ErrorResponse", description: "The JSON error envelope of every gateway route." });
+
+export const openApiDocumentSchema = z.looseObject({
+  openapi: z.literal("3.1.0"),
+  info: z.looseObject({ title: z.string(), version: z.string() }),
+  paths: z.record(z.string(), z.unknown()),
+}).meta({ id: "OpenApiDocument", description: "This document." });

@@ -1,0 +1,253 @@
+/**
+ * The contract test: real traffic through the gateway to the upstream stub (OpenAI and Anthropic,
+ * streamed and not, an upstream error and a cut stream), then every endpoint in the registry
+ * called with valid and invalid parameters, each response validated against the served OpenAPI
+ * document with a JSON Schema 2020-12 validator. A new registry entry is covered without editing
+ * this file, unless it has a path parameter this file cannot fill (see `pathValues`).
+ */
+import { writerSnapshot } from "../testdata/writer_snapshot.ts";
+import assert from "node:assert/strict";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import { configFor, startHarness, testSecret } from "../support/gateway_harness.ts";
+import { createGateway } from "../../src/server/gateway.ts";
+import type { TraceStore } from "../../src/store/mod.ts";
+import { silentLogger } from "../../src/server/log.ts";
+import { allowedMethods, type Endpoint, endpoints } from "../../src/api/contract/mod.ts";
+
+const post = (body: unknown, headers: Record<string, string>): RequestInit => ({
+  method: "POST",
+  headers: { "content-type": "application/json", ...headers },
+  body: JSON.stringify(body),
+});
+const openaiKey = { authorization: "Bearer sk-proj-TESTKEY0000000000000000wxyz" };
+const anthropicKey = {
+  "x-api-key": "sk-ant-api03-abcdefghijklmnop",
+  "anthropic-version": "2023-06-01",
+};
+
+/** Proxied calls whose traces the API then serves: each kind of trace the gateway writes. */
+const traffic: Array<[string, RequestInit]> = [
+  ["/openai/v1/chat/completions", post({ model: "gpt-4o-mini" }, openaiKey)],
+  ["/openai/v1/chat/completions", post({ model: "gpt-4o-mini", stream: true }, openaiKey)],
+  ["/openai/v1/embeddings", post({ model: "text-embedding-3-small", input: "x" }, openaiKey)],
+  ["/openai/v1/models", { headers: openaiKey }],
+  [
+    "/openai/v1/chat/completions",
+    post({ model: "gpt-4o" }, { ...openaiKey, "x-stub-status": "429" }),
+  ],
+  [
+    "/openai/v1/chat/completions",
+    post({ model: "gpt-4o-mini", stream: true }, { ...openaiKey, "x-stub-cut": "1" }),
+  ],
+  [
+    "/anthropic/v1/messages",
+    post({ model: "claude-sonnet-4-5-20250929", max_tokens: 8 }, anthropicKey),
+  ],
+  [
+    "/anthropic/v1/messages",
+    post({ model: "claude-sonnet-4-5-20250929", max_tokens: 8, stream: true }, anthropicKey),
+  ],
+];
+
+type Json = Record<string, unknown>;
+interface Observed {
+  endpoint: Endpoint;
+  url: string;
+  status: number;
+}
+
+/** JSON pointer into the document, e.g. `/paths/~1api~1traces/get/responses/200/...`. */
+const pointer = (...parts: string[]) =>
+  parts.map((p) => `/${p.replaceAll("~", "~0").replaceAll("/", "~1")}`).join("");
+
+const docId = "https://gateway.test/openapi.json";
+
+/** Validates bodies against the document's own schemas, `$ref`s resolved inside it. */
+function validatorFor(doc: Json) {
+  const ajv = new Ajv2020({
+    allErrors: true,
+    strict: true,
+    allowUnionTypes: true,
+    // `date-time` is also a `pattern` in the document; the pattern does the checking.
+    formats: { "date-time": true },
+  });
+  ajv.addVocabulary(["openapi", "info", "servers", "tags", "paths", "components"]);
+  ajv.addSchema({ ...doc, $id: docId });
+  return (where: string, body: unknown, what: string) => {
+    const validate = ajv.getSchema(`${docId}#${where}`);
+    assert.ok(validate, `the document has no schema at ${where} (${what})`);
+    if (!validate(body)) {
+      const errors = JSON.stringify(validate.errors, null, 2);
+      assert.fail(
+        `${what}: body does not match ${where}:\n${errors}\nbody: ${JSON.stringify(body)}`,
+      );
+    }
+  };
+}
+
+const responseSchema = (e: Endpoint, status: number, mediaType = "application/json") =>
+  pointer("paths", e.path, e.method, "responses", String(status), "content", mediaType, "schema");
+
+/** Fills `{name}` in a path; an unknown name fails and says where to add it. */
+function fill(e: Endpoint, values: Record<string, string>): string {
+  return e.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const value = values[name];
+    if (value === undefined) {
+      assert.fail(`${e.path}: no test value for path parameter ${name}; add it to pathValues`);
+    }
+    return encodeURIComponent(value);
+  });
+}
+
+function withQuery(path: string, query: Record<string, string>): string {
+  const qs = new URLSearchParams(query).toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+/** The calls for one endpoint: each with the status it must get, or null for "any documented". */
+function callsFor(
+  e: Endpoint,
+  pathValues: Record<string, string[]>,
+): Array<[string, number | null]> {
+  const names = Object.keys(e.pathParams ?? {});
+  const sets = Math.max(1, ...names.map((n) => pathValues[n]?.length ?? 1));
+  const paths = Array.from(
+    { length: sets },
+    (_, i) =>
+      fill(
+        e,
+        Object.fromEntries(names.map((n) => [n, pathValues[n]?.[i % pathValues[n].length]!])),
+      ),
+  );
+  const ok = 200;
+  const calls: Array<[string, number | null]> = paths.map((p) => [p, ok]);
+  const first = paths[0]!;
+  if (e.example) calls.push([withQuery(first, e.example.query), ok]);
+  if (e.query) {
+    calls.push([withQuery(first, { no_such_parameter: "1" }), 400]);
+    // Every parameter with a bad value: whatever the answer, it must be a documented one.
+    for (const name of Object.keys(e.query.shape)) {
+      calls.push([withQuery(first, { [name]: "not-valid!" }), null]);
+    }
+  }
+  if (names.length > 0 && 404 in e.responses) {
+    calls.push([fill(e, Object.fromEntries(names.map((n) => [n, "no-such-id-0000"]))), 404]);
+  }
+  return calls;
+}
+
+async function check(
+  call: (url: string, init?: RequestInit) => Promise<Response>,
+  validate: ReturnType<typeof validatorFor>,
+  e: Endpoint,
+  url: string,
+  expected: number | null,
+): Promise<Observed> {
+  const what = `${e.method.toUpperCase()} ${url}`;
+  const res = await call(url, { method: e.method.toUpperCase() });
+  const text = await res.text();
+  if (expected !== null) assert.equal(res.status, expected, `${what}: ${text}`);
+  assert.ok(res.status in e.responses, `${what}: status ${res.status} is not documented: ${text}`);
+  const type = (res.headers.get("content-type") ?? "").split(";")[0]!.trim();
+  if (type === "application/x-ndjson") {
+    // One document per line, each against the line schema.
+    for (const line of text.split("\n").filter((l) => l !== "")) {
+      validate(responseSchema(e, res.status, type), JSON.parse(line), what);
+    }
+  } else if (type === "text/csv") {
+    validate(responseSchema(e, res.status, type), text, what);
+  } else {
+    assert.equal(type, "application/json", what);
+    validate(responseSchema(e, res.status), JSON.parse(text), what);
+  }
+  return { endpoint: e, url, status: res.status };
+}
+
+const errorSchema = pointer("components", "schemas", "ErrorResponse");
+
+/** A store that fails every call: the API's 500s. */
+const brokenStore: TraceStore = {
+  driver: "sqlite",
+  writeBatch: () => Promise.reject(new Error("disk on fire")),
+  listTraces: () => Promise.reject(new Error("disk on fire")),
+  getTrace: () => Promise.reject(new Error("disk on fire")),
+  countTraces: () => Promise.reject(new Error("disk on fire")),
+  exportTraces: () => Promise.reject(new Error("disk on fire")),
+  aggregate: () => Promise.reject(new Error("disk on fire")),
+  percentiles: () => Promise.reject(new Error("disk on fire")),
+  stats: () => Promise.reject(new Error("disk on fire")),
+  close: () => Promise.resolve(),
+};
+
+Deno.test("contract: every documented endpoint answers as the OpenAPI document says", async (t) => {
+  const h = await startHarness();
+  try {
+    for (const [path, init] of traffic) {
+      const res = await h.request(path, init);
+      // Read to the end, as a client would; the cut stream ends with an error.
+      await res.arrayBuffer().catch(() => {});
+    }
+    const traces = await h.tracesSettled(traffic.length);
+    await h.store.writeBatch(traces);
+    assert.ok(traces.some((x) => x.provider === "anthropic" && x.streaming));
+    assert.ok(traces.some((x) => x.provider === "openai" && x.streaming));
+    assert.ok(traces.some((x) => x.usage_status === "unknown"), "a cut stream's trace");
+
+    const served = await h.request("/api/openapi.json");
+    const doc = await served.json() as Json;
+    const validate = validatorFor(doc);
+    const pathValues = { id: traces.map((x) => x.id) };
+    const observed: Observed[] = [];
+
+    for (const e of endpoints) {
+      await t.step(`${e.method.toUpperCase()} ${e.path}`, async () => {
+        for (const [url, expected] of callsFor(e, pathValues)) {
+          observed.push(await check(h.request, validate, e, url, expected));
+        }
+      });
+    }
+
+    await t.step("other methods: 405 with Allow and the error envelope", async () => {
+      for (const [honoPath, allow] of allowedMethods(endpoints)) {
+        const url = honoPath.replace(/:[^/]+/g, "x");
+        const method = allow.includes("POST") ? "PUT" : "POST";
+        const res = await h.request(url, { method });
+        assert.equal(res.status, 405, `${method} ${url}`);
+        assert.equal(res.headers.get("allow"), allow);
+        validate(errorSchema, await res.json(), `${method} ${url}`);
+      }
+    });
+
+    await t.step("a failing store: documented 500s, health still answers", async () => {
+      const broken = createGateway(configFor(h.stub.url), {
+        store: brokenStore,
+        writer: { enqueue: () => true, snapshot: () => stats },
+        keyHashSecret: testSecret,
+        log: silentLogger,
+      });
+      const call = (url: string, init?: RequestInit) =>
+        broken.fetch(new Request(`http://gw.test${url}`, init));
+      for (const e of endpoints) {
+        const [url] = callsFor(e, pathValues)[0]!;
+        observed.push(await check(call, validate, e, url, 500 in e.responses ? 500 : 200));
+      }
+    });
+
+    await t.step("every documented status was produced at least once", () => {
+      for (const e of endpoints) {
+        const seen = new Set(observed.filter((o) => o.endpoint === e).map((o) => o.status));
+        for (const status of Object.keys(e.responses).map(Number)) {
+          assert.ok(
+            seen.has(status),
+            `${e.method.toUpperCase()} ${e.path} documents ${status} but no call produced it; ` +
+              "give it an example or drop the status",
+          );
+        }
+      }
+    });
+  } finally {
+    await h.close();
+  }
+});
+
+const stats = writerSnapshot();
