@@ -7,3 +7,5 @@ export type { ApiVariables } from "./scope.ts";
 export { type HealthBody, healthBody, type HealthInputs, type TraceWriterStats } from "./health.ts";
 export { listLimits, parseTraceListParams, traceListParameters } from "./params.ts";
 export { lineageOf, type TraceDetail, traceDetail, type TraceLineage } from "./trace_detail.ts";
+/** The analytics views as pure functions of store aggregates (also used by `ongoingai report`). */
+export * as analyticsBodies from "./analytics_bodies.ts";

@@ -79,6 +79,9 @@ async function openReadOnly(
   retry: BusyRetryOptions,
 ): Promise<TraceStore> {
   const path = options.path;
+  if (path === ":memory:") {
+    throw new Error("an in-memory database (:memory:) has no stored traces to read");
+  }
   try {
     if (!Deno.statSync(path).isFile) throw new Error(`trace database ${path} is not a file`);
   } catch (err) {
