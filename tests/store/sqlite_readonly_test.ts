@@ -26,7 +26,7 @@ Deno.test("read-only: a missing file is an error naming it, and nothing is creat
   );
   assert.equal(exists(join(dir, "nested")), false);
   await assert.rejects(
-    openStore({ driver: "sqlite", path: "traces.db" } as never, { cwd: dir, readOnly: true }),
+    openStore({ driver: "sqlite", path: "traces.db" }, { cwd: dir, readOnly: true }),
     /does not exist/,
   );
   assert.deepStrictEqual([...Deno.readDirSync(dir)], []);
