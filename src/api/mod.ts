@@ -39,3 +39,5 @@ export {
   ndjsonLine,
 } from "./export_encoding.ts";
 export { traceExportRecordSchema } from "./export_schema.ts";
+/** The analytics views as pure functions of store aggregates (also used by `ongoingai report`). */
+export * as analyticsBodies from "./analytics_bodies.ts";

@@ -3,7 +3,7 @@
  * and carries a description that reads as "<name> must be <description>".
  */
 import { z } from "zod";
-import { parseTimestamp } from "../store/mod.ts";
+import { parseTimeBound } from "../store/mod.ts";
 
 /** An exact-match text filter. */
 export function text(description: string) {
@@ -29,9 +29,7 @@ export function oneOf<const T extends readonly [string, ...string[]]>(values: T)
  */
 export function timestamp(bound: "lower" | "upper") {
   return z.string().transform((value, ctx) => {
-    const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
-    const day = bound === "lower" ? "00:00:00.000" : "23:59:59.999";
-    const parsed = parseTimestamp(dateOnly ? `${value}T${day}Z` : value);
+    const parsed = parseTimeBound(value, bound);
     if (parsed === null) {
       ctx.addIssue({ code: "custom", message: "not an RFC 3339 timestamp or date" });
       return z.NEVER;

@@ -6,6 +6,7 @@
 import { UsageError } from "./args.ts";
 import { check, checkSpec } from "./check.ts";
 import { type CliCommand, type CliIo, exitCode } from "./io.ts";
+import { report, reportSpec } from "./report.ts";
 import { serve, serveSpec } from "./serve.ts";
 import { shellInit, shellInitSpec } from "./shell_init.ts";
 import { version, versionSpec } from "./version.ts";
@@ -31,6 +32,7 @@ export const commands: readonly Command[] = [
   { spec: checkSpec, run: check, aliases: ["config validate"] },
   { spec: shellInitSpec, run: shellInit },
   { spec: wrapSpec, run: wrap },
+  { spec: reportSpec, run: report },
   { spec: versionSpec, run: version, aliases: ["--version", "-v"] },
 ];
 

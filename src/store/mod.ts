@@ -30,6 +30,6 @@ export { type BusyRetryOptions, isSqliteBusy } from "./sqlite_busy.ts";
 export { type Migration, sqliteMigrations } from "./sqlite_migrations.ts";
 export { decodeCursor, encodeCursor } from "./cursor.ts";
 export { traceColumns } from "./trace_columns.ts";
-export { parseTimestamp, storedTimestampPattern } from "./timestamps.ts";
+export { parseTimeBound, parseTimestamp, storedTimestampPattern } from "./timestamps.ts";
 export { isStoreWorker, runStoreWorker } from "./store_worker.ts";
 export { openWorkerStore } from "./worker_store.ts";

@@ -17,6 +17,8 @@ export interface OpenStoreOptions {
    * the store loop when it finds itself named as the store worker). Unset: on this thread.
    */
   workerModule?: string | undefined;
+  /** Read an existing store without creating, migrating or writing anything (offline commands). */
+  readOnly?: boolean;
 }
 
 type StoreOpener = (config: StorageConfig, options: OpenStoreOptions) => Promise<TraceStore>;
@@ -26,6 +28,7 @@ const openers: Record<StorageConfig["driver"], StoreOpener> = {
     const path = config.path === ":memory:" || isAbsolute(config.path)
       ? config.path
       : join(options.cwd ?? Deno.cwd(), config.path);
+    if (options.readOnly) return openSqliteStore({ path, readOnly: true });
     return options.workerModule === undefined || path === ":memory:"
       ? openSqliteStore({ path })
       : openWorkerStore(path, options.workerModule);
@@ -38,7 +41,7 @@ const openers: Record<StorageConfig["driver"], StoreOpener> = {
     ),
 };
 
-/** Opens (creating and migrating when needed) the store the config names. */
+/** Opens (creating and migrating when needed, unless `readOnly`) the store the config names. */
 export function openStore(
   config: StorageConfig,
   options: OpenStoreOptions = {},

@@ -13,6 +13,7 @@ const filterClauses: readonly (readonly [FilterKey, string])[] = [
   ["provider", "provider = ?"],
   ["model", "model = ?"],
   ["status", "response_status = ?"],
+  ["min_status", "response_status >= ?"],
   ["api_key_hash", "api_key_hash = ?"],
   ["from", "timestamp >= ?"],
   ["to", "timestamp <= ?"],

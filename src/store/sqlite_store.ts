@@ -47,6 +47,12 @@ export interface SqliteStoreOptions {
   busyRetry?: Partial<BusyRetryOptions>;
   /** For tests; default the embedded migrations. */
   migrations?: readonly Migration[];
+  /**
+   * Open an existing database for reading only (offline commands such as `report`): nothing is
+   * created, migrated or written, and a missing file or a schema older than this build is an
+   * error that says so. Default false: create and migrate, as `serve` does.
+   */
+  readOnly?: boolean;
 }
 
 const maxListLimit = 1000;
@@ -54,6 +60,7 @@ const maxListLimit = 1000;
 /** Creates the file and directory when missing, sets WAL, and applies pending migrations. */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<TraceStore> {
   const retry = { ...busyRetryDefaults, ...options.busyRetry };
+  if (options.readOnly) return await openReadOnly(options, retry);
   const created = options.path === ":memory:" ? false : prepareDatabaseFile(options.path);
   const db = new DatabaseSync(options.path, { timeout: options.busyTimeoutMs ?? 50 });
   try {
@@ -74,6 +81,56 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Trac
   return new SqliteTraceStore(db, options.path, retry);
 }
 
+async function openReadOnly(
+  options: SqliteStoreOptions,
+  retry: BusyRetryOptions,
+): Promise<TraceStore> {
+  const path = options.path;
+  if (path === ":memory:") {
+    throw new Error("an in-memory database (:memory:) has no stored traces to read");
+  }
+  try {
+    if (!Deno.statSync(path).isFile) throw new Error(`trace database ${path} is not a file`);
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+    throw new Error(
+      `trace database ${path} does not exist: \`ongoingai serve\` creates it when it first starts`,
+    );
+  }
+  const db = new DatabaseSync(path, { readOnly: true, timeout: options.busyTimeoutMs ?? 50 });
+  try {
+    const missing = await withBusyRetry(
+      () => pendingMigrations(db, options.migrations ?? sqliteMigrations),
+      retry,
+    );
+    if (missing.length > 0) {
+      throw new Error(
+        `trace database ${path} has an older schema than this build (missing ${
+          missing.join(", ")
+        }): run \`ongoingai serve\` once with this build to migrate it`,
+      );
+    }
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return new SqliteTraceStore(db, path, retry, true);
+}
+
+/** Migrations this build has that the database does not record (all, when it has none). */
+function pendingMigrations(db: DatabaseSync, migrations: readonly Migration[]): string[] {
+  const table = db.prepare(
+    "SELECT 1 AS present FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
+  ).get();
+  if (table === undefined) return migrations.map((m) => m.name);
+  const applied = new Set(
+    (db.prepare("SELECT name FROM schema_migrations").all() as { name: string }[]).map((r) =>
+      r.name
+    ),
+  );
+  return migrations.filter((m) => !applied.has(m.name)).map((m) => m.name);
+}
+
 class SqliteTraceStore implements TraceStore {
   readonly driver = "sqlite" as const;
   readonly #db: DatabaseSync;
@@ -84,12 +141,14 @@ class SqliteTraceStore implements TraceStore {
   readonly #getByIdScoped: StatementSync;
   readonly #statements = new Map<string, StatementSync>();
   readonly #rollups: RollupWriter;
+  readonly #readOnly: boolean;
   #closed = false;
 
-  constructor(db: DatabaseSync, path: string, retry: BusyRetryOptions) {
+  constructor(db: DatabaseSync, path: string, retry: BusyRetryOptions, readOnly = false) {
     this.#db = db;
     this.#path = path;
     this.#retry = retry;
+    this.#readOnly = readOnly;
     const columns = allColumnNames.join(", ");
     const placeholders = allColumnNames.map(() => "?").join(", ");
     this.#insert = db.prepare(
@@ -102,7 +161,7 @@ class SqliteTraceStore implements TraceStore {
     );
   }
 
-  async writeBatch(traces: readonly Trace[]): Promise<void> {
+  async writeBatch(traces: readonly TraceRecord[]): Promise<void> {
     this.#open();
     if (traces.length === 0) return;
     // Encode first: a trace that cannot be stored fails the batch before any SQL runs.
@@ -206,11 +265,13 @@ class SqliteTraceStore implements TraceStore {
   async close(): Promise<void> {
     if (!this.#closed) {
       this.#closed = true;
-      try {
-        // Refreshes planner statistics, so date-range lists keep choosing good indexes as data grows.
-        this.#db.exec("PRAGMA optimize");
-      } catch {
-        // Best effort: a busy or read-only database closes anyway.
+      // Refreshes planner statistics, so date-range lists keep choosing good indexes as data grows.
+      if (!this.#readOnly) {
+        try {
+          this.#db.exec("PRAGMA optimize");
+        } catch {
+          // Best effort: a busy database closes anyway.
+        }
       }
       this.#db.close();
     }

@@ -66,3 +66,15 @@ export function normalizeTimestamp(text: string, field: string): string {
   }
   return parsed;
 }
+
+/**
+ * A range bound as users type it: RFC 3339, or a bare `YYYY-MM-DD` meaning the whole UTC day (its
+ * first millisecond as a lower bound, its last as an upper bound). Null when it is neither. The
+ * API's query parameters and `ongoingai report` share it, so both read a date the same way.
+ */
+export function parseTimeBound(text: string, bound: "lower" | "upper"): string | null {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
+    return parseTimestamp(`${text}T${bound === "lower" ? "00:00:00.000" : "23:59:59.999"}Z`);
+  }
+  return parseTimestamp(text);
+}

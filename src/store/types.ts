@@ -16,6 +16,8 @@ export interface TraceFilter {
   model?: string;
   /** HTTP status sent to the client. */
   status?: number;
+  /** Status at or above this (`400`: the errors the client saw). */
+  min_status?: number;
   api_key_hash?: string;
   /** Inclusive bounds on `timestamp`, RFC 3339 UTC. */
   from?: string;

@@ -37,7 +37,7 @@ Deno.test("version prints `version (commit, date)` for every spelling", async ()
 });
 
 Deno.test("command help goes to stdout with exit 0", async () => {
-  for (const name of ["serve", "check", "shell-init", "wrap"]) {
+  for (const name of ["serve", "check", "shell-init", "wrap", "report"]) {
     const r = await cli([name, "--help"]);
     assert.equal(r.code, 0, name);
     assert.match(r.stdout, new RegExp(`Usage: ongoingai ${name}`));

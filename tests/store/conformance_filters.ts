@@ -85,6 +85,7 @@ const table: { name: string; filter: TraceFilter; expect: Key[] }[] = [
   { name: "model is exact, not a prefix", filter: { model: "gpt-4o" }, expect: ["c"] },
   { name: "status", filter: { status: 200 }, expect: ["e", "d", "a"] },
   { name: "status 500", filter: { status: 500 }, expect: ["b"] },
+  { name: "min_status is inclusive", filter: { min_status: 429 }, expect: ["c", "b"] },
   { name: "api_key_hash", filter: { api_key_hash: "hash-1" }, expect: ["c", "a"] },
   { name: "from is inclusive", filter: { from: iso(2000) }, expect: ["d", "c"] },
   { name: "to is inclusive", filter: { to: iso(1000) }, expect: ["b", "a"] },

@@ -1,0 +1,116 @@
+/**
+ * `ongoingai report`: an offline summary of the trace store (totals, cost by provider and day,
+ * top models and keys, recent errors and traces), read straight from storage with no server
+ * running. The store is opened read-only: a report never creates, migrates or writes a database.
+ * Exit 0 ok, 1 when the config or store cannot be used, 2 on a usage error.
+ */
+import { isAbsolute, join } from "node:path";
+import { openStore, parseTimeBound, type TraceStore } from "../store/mod.ts";
+import { normaliseFormat, parseFlags, UsageError } from "./args.ts";
+import { type CliCommand, exitCode } from "./io.ts";
+import { loadOrReport } from "./load.ts";
+import { buildReport, type ReportDocument, type ReportFilters } from "./report_data.ts";
+import { renderText } from "./report_text.ts";
+
+const formats = ["text", "json"] as const;
+export const reportLimits = { defaultLimit: 10, maxLimit: 200 } as const;
+
+export const reportSpec = {
+  name: "report",
+  summary: "Summarise stored traces offline: totals, cost by provider and day, top models and keys",
+  usage: "ongoingai report [--config PATH] [--from TIME] [--to TIME] [--provider ID] " +
+    "[--model NAME] [--limit N] [--format text|json]",
+  flags: [
+    ["--config PATH", "Config file naming the store (storage.*); default: discovered"],
+    ["--from TIME", "Only traces at or after TIME: RFC 3339, or YYYY-MM-DD (from 00:00 UTC)"],
+    ["--to TIME", "Only traces at or before TIME: RFC 3339, or YYYY-MM-DD (the whole UTC day)"],
+    ["--provider ID", "Only this provider, such as openai"],
+    ["--model NAME", "Only this model, such as gpt-4o-mini"],
+    ["--limit N", `Rows in the top and recent lists, 1 to ${reportLimits.maxLimit} (default 10)`],
+    ["--format FORMAT", "text (default, aligned tables) or json (schema report.v2)"],
+  ],
+} as const;
+
+function bound(name: "from" | "to", raw: string | undefined): string | undefined {
+  const value = raw?.trim() ?? "";
+  if (value === "") return undefined;
+  const parsed = parseTimeBound(value, name === "from" ? "lower" : "upper");
+  if (parsed === null) {
+    throw new UsageError(
+      `invalid ${name}: expected RFC3339 or YYYY-MM-DD (got ${JSON.stringify(raw)})`,
+    );
+  }
+  return parsed;
+}
+
+function limit(raw: string | undefined): number {
+  if (raw === undefined) return reportLimits.defaultLimit;
+  const n = /^\s*\d{1,10}\s*$/.test(raw) ? Number(raw) : NaN;
+  if (!(n >= 1 && n <= reportLimits.maxLimit)) {
+    throw new UsageError(
+      `limit must be between 1 and ${reportLimits.maxLimit} (got ${JSON.stringify(raw)})`,
+    );
+  }
+  return n;
+}
+
+/** Throws UsageError (exit 2) on the first problem. */
+export function parseReportArgs(args: string[]) {
+  const { values } = parseFlags("report", args, {
+    config: { type: "string" },
+    from: { type: "string" },
+    to: { type: "string" },
+    provider: { type: "string" },
+    model: { type: "string" },
+    limit: { type: "string" },
+    format: { type: "string" },
+  });
+  const format = normaliseFormat("report", values.format, formats);
+  const from = bound("from", values.from);
+  const to = bound("to", values.to);
+  if (from !== undefined && to !== undefined && to < from) {
+    throw new UsageError("invalid range: to must be greater than or equal to from");
+  }
+  const n = limit(values.limit);
+  // Key order is the JSON document's: provider, model, from, to, limit.
+  const filters = {} as ReportFilters;
+  for (const key of ["provider", "model"] as const) {
+    const value = values[key]?.trim();
+    if (value) filters[key] = value;
+  }
+  if (from !== undefined) filters.from = from;
+  if (to !== undefined) filters.to = to;
+  filters.limit = n;
+  return { config: values.config, format, filters };
+}
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+export const report: CliCommand = async (args, io) => {
+  const { config: configPath, format, filters } = parseReportArgs(args);
+  const loaded = await loadOrReport(configPath, io);
+  if (loaded === null) return exitCode.failure;
+  const storage = loaded.config.storage;
+  const where: ReportDocument["storage"] = { driver: storage.driver };
+  if (storage.driver === "sqlite") {
+    where.path = isAbsolute(storage.path) ? storage.path : join(io.cwd, storage.path);
+  }
+  let store: TraceStore;
+  try {
+    store = await openStore(storage, { cwd: io.cwd, readOnly: true });
+  } catch (err) {
+    io.stderr(`failed to initialize trace store: ${message(err)}\n`);
+    return exitCode.failure;
+  }
+  let doc: ReportDocument;
+  try {
+    doc = await buildReport(store, filters, where);
+  } catch (err) {
+    io.stderr(`failed to build report: ${message(err)}\n`);
+    return exitCode.failure;
+  } finally {
+    await store.close();
+  }
+  io.stdout(format === "json" ? `${JSON.stringify(doc, null, 2)}\n` : renderText(doc));
+  return exitCode.ok;
+};

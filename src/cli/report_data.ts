@@ -1,0 +1,146 @@
+/**
+ * The `ongoingai report` document: read from the store with the same aggregates, and shaped by
+ * the same functions, as `/api/analytics/*`, so the report and the API never disagree.
+ *
+ * Schema "report.v2", not the original's "report.v1": the shape differs. The summary adds what
+ * the totals leave out (unpriced and unknown-usage counts) and errors (count, rate); providers
+ * carry request counts and those counts too; `daily` (cost and tokens by provider and UTC day),
+ * `recent_errors` and `api_keys[].api_key_last4` are new; averages and costs may be null where
+ * v1 printed 0. A v1 reader would misread it, hence the new version.
+ */
+import { analyticsBodies as bodies } from "../api/mod.ts";
+import type { AnalyticsQuery, TraceFilter, TraceStore, TraceSummary } from "../store/mod.ts";
+
+export const reportSchemaVersion = "report.v2";
+
+export interface ReportFilters {
+  provider?: string;
+  model?: string;
+  /** Stored form (RFC 3339 UTC, milliseconds), already parsed from the flags. */
+  from?: string;
+  to?: string;
+  limit: number;
+}
+
+const unknownProvider = "(unknown)";
+
+export interface ProviderTotals {
+  provider: string;
+  request_count: number;
+  input_tokens: number;
+  output_tokens: number;
+  total_tokens: number;
+  total_cost_usd: number;
+  unpriced_count: number;
+  unknown_usage_count: number;
+}
+
+export interface DailyProviderTotals extends ProviderTotals {
+  /** The UTC day, YYYY-MM-DD. */
+  day: string;
+}
+
+export interface ReportTrace {
+  id: string;
+  timestamp: string;
+  provider: string;
+  model: string;
+  response_status: number;
+  total_tokens: number | null;
+  estimated_cost_usd: number | null;
+  latency_ms: number;
+  request_path: string;
+  error_code: string | null;
+}
+
+export interface ReportDocument {
+  schema_version: typeof reportSchemaVersion;
+  generated_at: string;
+  storage: { driver: "sqlite" | "postgres"; path?: string };
+  filters: ReportFilters;
+  summary: ReturnType<typeof bodies.summary>;
+  providers: ProviderTotals[];
+  daily: DailyProviderTotals[];
+  models: ReturnType<typeof bodies.models>["items"];
+  api_keys: ReturnType<typeof bodies.keys>["items"];
+  recent_errors: ReportTrace[];
+  recent_traces: ReportTrace[];
+}
+
+type Store = Pick<TraceStore, "aggregate" | "listTraces">;
+
+/** Usage and cost views of the same rows, joined back into one item each. */
+function providerItems(rows: Awaited<ReturnType<Store["aggregate"]>>) {
+  const shape = { group_by: "provider" as const, bucket: "day" as const };
+  const usage = bodies.usageSeries(rows, shape).items;
+  const cost = bodies.costSeries(rows, shape).items;
+  return usage.map((u, i) => ({
+    day: u.bucket_start,
+    provider: u.group ?? unknownProvider,
+    request_count: u.request_count,
+    input_tokens: u.input_tokens,
+    output_tokens: u.output_tokens,
+    total_tokens: u.total_tokens,
+    total_cost_usd: cost[i]!.total_cost_usd,
+    unpriced_count: cost[i]!.unpriced_count,
+    unknown_usage_count: u.unknown_usage_count,
+  }));
+}
+
+/** As the original: most tokens first, then the costliest, then by name. */
+function byTokensThenCost(a: ProviderTotals, b: ProviderTotals): number {
+  return b.total_tokens - a.total_tokens || b.total_cost_usd - a.total_cost_usd ||
+    (a.provider < b.provider ? -1 : a.provider > b.provider ? 1 : 0);
+}
+
+function reportTrace(t: TraceSummary): ReportTrace {
+  return {
+    id: t.id,
+    timestamp: t.timestamp,
+    provider: t.provider,
+    model: t.model,
+    response_status: t.response_status,
+    total_tokens: t.total_tokens,
+    estimated_cost_usd: t.estimated_cost_usd,
+    latency_ms: t.latency_ms,
+    request_path: t.request_path,
+    error_code: t.error_code,
+  };
+}
+
+/** All tenants: the report is an operator's view of the whole store, as in the original. */
+export async function buildReport(
+  store: Store,
+  filters: ReportFilters,
+  storage: ReportDocument["storage"],
+  now: Date = new Date(),
+): Promise<ReportDocument> {
+  const query: AnalyticsQuery = {};
+  const filter: TraceFilter = {};
+  for (const key of ["provider", "model", "from", "to"] as const) {
+    const value = filters[key];
+    if (value !== undefined) query[key] = filter[key] = value;
+  }
+  const [all, byModel, byKey, byProvider, daily, errors, recent] = await Promise.all([
+    store.aggregate(query),
+    store.aggregate({ ...query, group_by: "model" }),
+    store.aggregate({ ...query, group_by: "api_key_hash", with_key_only: true }),
+    store.aggregate({ ...query, group_by: "provider" }),
+    store.aggregate({ ...query, group_by: "provider", bucket: "day" }),
+    store.listTraces({ ...filter, min_status: 400, limit: filters.limit }),
+    store.listTraces({ ...filter, limit: filters.limit }),
+  ]);
+  return {
+    schema_version: reportSchemaVersion,
+    generated_at: now.toISOString(),
+    storage,
+    filters,
+    summary: bodies.summary(all, byModel, byKey),
+    providers: providerItems(byProvider).map(({ day: _, ...p }) => p).sort(byTokensThenCost),
+    daily: providerItems(daily).map(({ day, ...p }) => ({ day: day!.slice(0, 10), ...p })),
+    models: bodies.models(byModel).items.slice(0, filters.limit),
+    api_keys: bodies.keys(byKey).items.slice(0, filters.limit),
+    recent_errors: errors.items.map(reportTrace),
+    recent_traces: recent.items.map(reportTrace),
+  };
+}
