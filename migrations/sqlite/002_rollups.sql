@@ -1,14 +1,15 @@
--- Hourly rollups of the traces, maintained on write in the same transaction as the inserts, so
+-- Rollups of the traces, maintained on write in the same transaction as the inserts, so
 -- analytics over months of history read thousands of rows instead of millions. Analytics combine
--- them with the raw traces of the partial hours at the edges of a range, so answers are exact
+-- them with the raw traces of the partial periods at the edges of a range, so answers are exact
 -- (percentiles: within 1%, from the histograms, see src/store/latency_histogram.ts).
 --
--- Two tables with the same columns and different dimensions: `rollup_hourly` for everything but
--- provider keys (whose number can be large), `rollup_hourly_keys` for the keys view and for
--- grouping by api_key_hash. A dimension a table does not keep is ''. Empty strings, not NULL,
+-- Two tables with the same columns and different dimensions and periods: `rollup_hourly` by hour
+-- for everything but provider keys, `rollup_daily_keys` by UTC day for the keys view and for
+-- grouping by api_key_hash (keys can be many: a day keeps that table small). `period` is the
+-- start of the hour or day. A dimension a table does not keep is ''. Empty strings, not NULL,
 -- because NULLs are all distinct in a primary key.
 CREATE TABLE rollup_hourly (
-  hour TEXT NOT NULL,
+  period TEXT NOT NULL,
   org_id TEXT NOT NULL,
   workspace_id TEXT NOT NULL,
   provider TEXT NOT NULL,
@@ -39,11 +40,11 @@ CREATE TABLE rollup_hourly (
   api_key_last4 TEXT,
   latency_hist TEXT NOT NULL,
   ttft_hist TEXT NOT NULL,
-  PRIMARY KEY (hour, org_id, workspace_id, provider, model, request_path, gateway_key_id, api_key_hash)
+  PRIMARY KEY (period, org_id, workspace_id, provider, model, request_path, gateway_key_id, api_key_hash)
 ) WITHOUT ROWID;
 
-CREATE TABLE rollup_hourly_keys (
-  hour TEXT NOT NULL,
+CREATE TABLE rollup_daily_keys (
+  period TEXT NOT NULL,
   org_id TEXT NOT NULL,
   workspace_id TEXT NOT NULL,
   provider TEXT NOT NULL,
@@ -74,5 +75,5 @@ CREATE TABLE rollup_hourly_keys (
   api_key_last4 TEXT,
   latency_hist TEXT NOT NULL,
   ttft_hist TEXT NOT NULL,
-  PRIMARY KEY (hour, org_id, workspace_id, provider, model, request_path, gateway_key_id, api_key_hash)
+  PRIMARY KEY (period, org_id, workspace_id, provider, model, request_path, gateway_key_id, api_key_hash)
 ) WITHOUT ROWID;

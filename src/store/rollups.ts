@@ -1,6 +1,6 @@
 /**
- * Hourly rollups (migrations/sqlite/002_rollups.sql): what one hour of one group of traces adds
- * up to. Pure: traces in, rows keyed by table and dimensions out, and rows merged with rows; the
+ * Rollups (migrations/sqlite/002_rollups.sql): what one period (an hour, or a UTC day for the
+ * keys table) of one group of traces adds up to. Pure: traces in, rows keyed by table and dimensions out, and rows merged with rows; the
  * SQLite side only reads and writes them.
  */
 import type { TraceRecord } from "../traces/trace.ts";
@@ -12,10 +12,16 @@ import {
   merge,
 } from "./latency_histogram.ts";
 
-export type RollupTable = "rollup_hourly" | "rollup_hourly_keys";
+export type RollupTable = "rollup_hourly" | "rollup_daily_keys";
+
+/** The period each table sums over. */
+export const periodOf: Record<RollupTable, "hour" | "day"> = {
+  rollup_hourly: "hour",
+  rollup_daily_keys: "day",
+};
 
 export const rollupDimensions = [
-  "hour",
+  "period",
   "org_id",
   "workspace_id",
   "provider",
@@ -26,7 +32,7 @@ export const rollupDimensions = [
 ] as const;
 
 export interface Rollup {
-  hour: string;
+  period: string;
   org_id: string;
   workspace_id: string;
   provider: string;
@@ -86,13 +92,17 @@ export const rollupColumns = [
   "ttft_hist",
 ] as const satisfies readonly (keyof Rollup)[];
 
-/** The hour a stored timestamp (YYYY-MM-DDTHH:MM:SS.sssZ) falls in. */
-export const hourOf = (timestamp: string) => `${timestamp.slice(0, 13)}:00:00.000Z`;
+/** The hour or UTC day a stored timestamp (YYYY-MM-DDTHH:MM:SS.sssZ) falls in. */
+export function periodStart(period: "hour" | "day", timestamp: string): string {
+  return period === "hour"
+    ? `${timestamp.slice(0, 13)}:00:00.000Z`
+    : `${timestamp.slice(0, 10)}T00:00:00.000Z`;
+}
 
 function dimensionsOf(t: TraceRecord, table: RollupTable) {
-  const keys = table === "rollup_hourly_keys";
+  const keys = table === "rollup_daily_keys";
   return {
-    hour: hourOf(t.timestamp),
+    period: periodStart(periodOf[table], t.timestamp),
     org_id: t.org_id,
     workspace_id: t.workspace_id,
     provider: t.provider,
@@ -178,11 +188,11 @@ export function mergeRollup(into: Rollup, from: Rollup): void {
   merge(into.ttft_hist, from.ttft_hist);
 }
 
-/** The traces' contribution to each table, one row per hour and group. */
+/** The traces' contribution to each table, one row per period and group. */
 export function rollupsOf(traces: Iterable<TraceRecord>): Map<RollupTable, Map<string, Rollup>> {
   const out = new Map<RollupTable, Map<string, Rollup>>([
     ["rollup_hourly", new Map()],
-    ["rollup_hourly_keys", new Map()],
+    ["rollup_daily_keys", new Map()],
   ]);
   for (const t of traces) {
     for (const [table, rows] of out) {

@@ -1,7 +1,7 @@
 /**
- * Analytics on SQLite from the hourly rollups (sqlite_rollups.ts) for the whole hours of a range,
- * plus the raw traces of the partial hours at its edges: exact totals over any range while
- * reading thousands of rollup rows rather than millions of traces. Percentiles come from the
+ * Analytics on SQLite from the rollups (sqlite_rollups.ts) for the whole periods (hours, or days
+ * for the keys table) of a range, plus the raw traces of the partial periods at its edges: exact
+ * totals over any range while reading thousands of rollup rows rather than millions of traces. Percentiles come from the
  * rollups' histograms, within 1%. Every fragment comes from fixed tables; values are bound.
  */
 import type { DatabaseSync } from "node:sqlite";
@@ -13,7 +13,7 @@ import type {
   PercentileRow,
 } from "./analytics_types.ts";
 import { add, decodeHistogram, type Histogram, merge, quantile } from "./latency_histogram.ts";
-import { hourOf } from "./rollups.ts";
+import { periodOf, periodStart, type RollupTable } from "./rollups.ts";
 import type { QueryValue } from "./sqlite_query.ts";
 
 const bucketOn = (column: string): Record<Bucket, string> => ({
@@ -49,27 +49,40 @@ interface Range {
   before?: string | undefined;
 }
 
-/** Whole hours from the rollups, and the raw ranges at the edges (inclusive `to`). */
-export function planRanges(from?: string, to?: string): { rollup: Range | null; raw: Range[] } {
+/**
+ * Whole periods from the rollups, and the raw ranges at the edges (inclusive `to`). `period` is
+ * the rollup table's: an hour or a UTC day.
+ */
+export function planRanges(
+  from: string | undefined,
+  to: string | undefined,
+  period: "hour" | "day" = "hour",
+): { rollup: Range | null; raw: Range[] } {
   const ms = (t: string) => Date.parse(t);
   const iso = (n: number) => new Date(n).toISOString();
-  const firstHour = from === undefined
+  const length = period === "hour" ? 3_600_000 : 86_400_000;
+  const start = (t: string) => periodStart(period, t);
+  const first = from === undefined
     ? undefined
-    : hourOf(from) === from
+    : start(from) === from
     ? from
-    : iso(ms(hourOf(from)) + 3_600_000);
-  const endHour = to === undefined ? undefined : hourOf(iso(ms(to) + 1));
-  if (firstHour !== undefined && endHour !== undefined && firstHour >= endHour) {
+    : iso(ms(start(from)) + length);
+  const end = to === undefined ? undefined : start(iso(ms(to) + 1));
+  if (first !== undefined && end !== undefined && first >= end) {
     return { rollup: null, raw: [{ from, before: iso(ms(to!) + 1) }] };
   }
   const raw: Range[] = [];
-  if (from !== undefined && from < firstHour!) raw.push({ from, before: firstHour });
-  if (to !== undefined && endHour! <= to) raw.push({ from: endHour, before: iso(ms(to) + 1) });
+  if (from !== undefined && from < first!) raw.push({ from, before: first });
+  if (to !== undefined && end! <= to) raw.push({ from: end, before: iso(ms(to) + 1) });
   const rollup: Range = {};
-  if (firstHour !== undefined) rollup.from = firstHour;
-  if (endHour !== undefined) rollup.before = endHour;
+  if (first !== undefined) rollup.from = first;
+  if (end !== undefined) rollup.before = end;
   return { rollup, raw };
 }
+
+/** The exclusive bound just after an inclusive `to`. */
+const beyond = (to: string | undefined) =>
+  to === undefined ? undefined : new Date(Date.parse(to) + 1).toISOString();
 
 interface Source {
   table: string;
@@ -82,9 +95,13 @@ interface Source {
 
 function sources(q: AnalyticsQuery): { rollup: Source | null; raw: Source[] } {
   const keys = q.group_by === "api_key_hash" || q.with_key_only === true;
-  const plan = planRanges(q.from, q.to);
+  const table: RollupTable = keys ? "rollup_daily_keys" : "rollup_hourly";
+  // Hourly buckets cannot come from daily rollups: such a query reads the traces.
+  const plan = q.bucket === "hour" && periodOf[table] === "day"
+    ? { rollup: null, raw: [{ from: q.from, before: beyond(q.to) }] }
+    : planRanges(q.from, q.to, periodOf[table]);
   const make = (kind: "raw" | "rollup", range: Range): Source => {
-    const time = kind === "raw" ? "timestamp" : "hour";
+    const time = kind === "raw" ? "timestamp" : "period";
     const parts: string[] = [];
     const params: QueryValue[] = [];
     const where = (sql: string, ...values: QueryValue[]) => {
@@ -100,7 +117,7 @@ function sources(q: AnalyticsQuery): { rollup: Source | null; raw: Source[] } {
       where(kind === "raw" ? "api_key_hash IS NOT NULL" : "api_key_hash <> ''");
     }
     return {
-      table: kind === "raw" ? "traces" : keys ? "rollup_hourly_keys" : "rollup_hourly",
+      table: kind === "raw" ? "traces" : table,
       time,
       bucket: q.bucket ? bucketOn(time)[q.bucket] : "NULL",
       group: q.group_by ? groupOn[kind][q.group_by] : "NULL",

@@ -16,7 +16,7 @@ import {
   type RollupTable,
 } from "./rollups.ts";
 
-const tables: readonly RollupTable[] = ["rollup_hourly", "rollup_hourly_keys"];
+const tables: readonly RollupTable[] = ["rollup_hourly", "rollup_daily_keys"];
 
 export class RollupWriter {
   readonly #get = new Map<RollupTable, StatementSync>();

@@ -285,6 +285,28 @@ export const analyticsCases: { name: string; run(store: TraceStore): Promise<voi
     },
   },
   {
+    name: "keys (daily rollups) on ranges that cut days, and by hour (from the traces)",
+    async run(store) {
+      await store.writeBatch(analyticsHistory());
+      const keys = async (q: AnalyticsQuery) =>
+        (await store.aggregate({ ...q, group_by: "api_key_hash", with_key_only: true }))
+          .map((r) => [r.bucket_start, r.group, r.request_count]);
+      assert.deepStrictEqual(
+        await keys({ from: "2026-03-02T11:00:00.000Z", to: "2026-03-09T00:00:00.000Z" }),
+        [[null, "hash-a", 2], [null, "hash-b", 1]],
+      );
+      assert.deepStrictEqual(await keys({ bucket: "hour", to: "2026-03-02T23:59:59.999Z" }), [
+        ["2026-03-02T10:00:00.000Z", "hash-a", 1],
+        ["2026-03-02T11:00:00.000Z", "hash-a", 1],
+      ]);
+      assert.deepStrictEqual(await keys({ bucket: "week" }), [
+        ["2026-03-02T00:00:00.000Z", "hash-a", 2],
+        ["2026-03-02T00:00:00.000Z", "hash-b", 1],
+        ["2026-03-09T00:00:00.000Z", "hash-a", 1],
+      ]);
+    },
+  },
+  {
     name: "a batch written twice is counted once",
     async run(store) {
       const history = analyticsHistory();
