@@ -20,6 +20,12 @@ const queries: [name: string, path: string][] = [
   ["errors", "/api/analytics/errors?group_by=provider&bucket=day"],
   ["summary", "/api/analytics/summary"],
   ["usage_last_day", "/api/analytics/usage?from=2026-10-31&to=2026-10-31&group_by=model"],
+  // Bounds that cut hours and days: the edges come from the traces.
+  [
+    "keys_cut_range",
+    "/api/analytics/usage?group_by=api_key_hash&from=2026-10-15T10:30:00Z&to=2026-10-20T14:45:00Z",
+  ],
+  ["latency_by_key", "/api/analytics/latency?group_by=api_key_hash"],
   ["traces_first_page", "/api/traces?limit=50"],
   ["traces_filtered", "/api/traces?limit=50&model=gpt-4o&status=502"],
 ];
