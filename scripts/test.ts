@@ -10,6 +10,8 @@
 import { type Cluster, startCluster } from "./test/cluster.ts";
 
 export const dsnVariable = "ONGOINGAI_TEST_POSTGRES_DSN";
+/** Why there is no DSN, so skipped tests name the real reason. */
+export const skippedVariable = "ONGOINGAI_TEST_POSTGRES_SKIPPED";
 
 /** `deno test` arguments: the caller's, with `tests/` added when they name no existing path. */
 export async function denoTestArgs(extra: string[]): Promise<string[]> {
@@ -44,17 +46,11 @@ async function main(): Promise<number> {
   const onSignal = (signal: Deno.Signal) => () => {
     interrupted = signal;
     // The test run gets the signal and ends; the code after `await child.status` cleans up.
-    // Before the run has started there is no child, so clean up here.
-    if (child) {
-      try {
-        child.kill(signal);
-      } catch {
-        // Already gone.
-      }
-    } else {
-      void (cluster?.stop() ?? Promise.resolve()).finally(() =>
-        Deno.exit(signal === "SIGINT" ? 130 : 143)
-      );
+    // During setup the flag alone is enough: setup takes about a second and then sees it.
+    try {
+      child?.kill(signal);
+    } catch {
+      // Already gone.
     }
   };
   const listeners = signals.map((s) => [s, onSignal(s)] as const);
@@ -81,7 +77,11 @@ async function main(): Promise<number> {
         );
       }
     }
-    if (skipped !== null) console.error(skipBanner(skipped));
+    if (skipped !== null) {
+      env[skippedVariable] = skipped;
+      console.error(skipBanner(skipped));
+    }
+    if (interrupted) return interrupted === "SIGINT" ? 130 : 143;
 
     child = new Deno.Command(Deno.execPath(), {
       args: await denoTestArgs(Deno.args),
@@ -90,9 +90,13 @@ async function main(): Promise<number> {
       stdout: "inherit",
       stderr: "inherit",
     }).spawn();
+    if (interrupted) child.kill(interrupted);
     const status = await child.status;
     // After deno test's summary line; .ci/run reads the last summary line, so this is harmless.
-    if (skipped !== null) console.error(skipBanner(skipped));
+    if (skipped !== null) {
+      env[skippedVariable] = skipped;
+      console.error(skipBanner(skipped));
+    }
     if (interrupted) return interrupted === "SIGINT" ? 130 : 143;
     return status.code;
   } finally {

@@ -141,7 +141,12 @@ export async function startCluster(
   if ("missing" in found) return { failed: found.missing };
   const user = await runAs();
   if ("missing" in user) return { failed: user.missing };
-  const dir = await Deno.makeTempDir({ prefix: "ongoingai-test-pg-" });
+  let dir: string;
+  try {
+    dir = await Deno.makeTempDir({ prefix: "ongoingai-test-pg-" });
+  } catch (err) {
+    return { failed: `could not make a temporary directory: ${(err as Error).message}` };
+  }
   const data = join(dir, "data");
   const log = join(dir, "server.log");
   const run = async (cmd: string, args: string[]) => {

@@ -11,6 +11,9 @@ export const postgresDsnVariable = "ONGOINGAI_TEST_POSTGRES_DSN";
 export function postgresAvailable(): { dsn: string } | { skip: string } {
   const dsn = Deno.env.get(postgresDsnVariable);
   if (dsn) return { dsn };
+  // Set by scripts/test.ts when it could not start a cluster.
+  const why = Deno.env.get("ONGOINGAI_TEST_POSTGRES_SKIPPED");
+  if (why) return { skip: `no PostgreSQL: ${why}` };
   return {
     skip: `${postgresDsnVariable} is not set; run the tests via \`deno task test\`, which starts ` +
       "a throwaway PostgreSQL cluster (and says why when it cannot)",
