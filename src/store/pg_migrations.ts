@@ -44,3 +44,15 @@ export async function applyPostgresMigrations(
   }
   return applied;
 }
+
+/** Migrations this build has that the database does not record (all, when it has none). */
+export async function pendingPostgresMigrations(
+  sql: Sql,
+  migrations: readonly Migration[] = postgresMigrations,
+): Promise<string[]> {
+  const [table] = await sql`SELECT to_regclass('schema_migrations') IS NOT NULL AS present`;
+  if (!table?.present) return migrations.map((m) => m.name);
+  const rows = await sql`SELECT name FROM schema_migrations`;
+  const applied = new Set(rows.map((r) => r.name as string));
+  return migrations.filter((m) => !applied.has(m.name)).map((m) => m.name);
+}

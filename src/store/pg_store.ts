@@ -20,7 +20,11 @@ import type { Migration } from "./sqlite_migrations.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 import { type ColumnKind, summaryColumns, traceColumns } from "./trace_columns.ts";
 import { connect, type PostgresConnectOptions, type Sql, startupError } from "./pg_connect.ts";
-import { applyPostgresMigrations, postgresMigrations } from "./pg_migrations.ts";
+import {
+  applyPostgresMigrations,
+  pendingPostgresMigrations,
+  postgresMigrations,
+} from "./pg_migrations.ts";
 import { filterWhere } from "./pg_query.ts";
 import { writeBatch } from "./pg_write.ts";
 import { aggregate, percentiles } from "./pg_analytics.ts";
@@ -28,6 +32,11 @@ import { aggregate, percentiles } from "./pg_analytics.ts";
 export interface PostgresStoreOptions extends PostgresConnectOptions {
   /** For tests; default the embedded migrations. */
   migrations?: readonly Migration[];
+  /**
+   * Read only (offline commands such as `report`): nothing is migrated, and a schema older than
+   * this build is an error that says so.
+   */
+  readOnly?: boolean;
 }
 
 const maxListLimit = 1000;
@@ -36,7 +45,19 @@ const maxListLimit = 1000;
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<TraceStore> {
   const sql = connect(options);
   try {
-    await applyPostgresMigrations(sql, options.migrations ?? postgresMigrations);
+    const migrations = options.migrations ?? postgresMigrations;
+    if (options.readOnly) {
+      const missing = await pendingPostgresMigrations(sql, migrations);
+      if (missing.length > 0) {
+        throw new Error(
+          `the database has an older schema than this build (missing ${
+            missing.join(", ")
+          }): run \`ongoingai serve\` once with this build to migrate it`,
+        );
+      }
+    } else {
+      await applyPostgresMigrations(sql, migrations);
+    }
   } catch (err) {
     await sql.end({ timeout: 1 }).catch(() => {});
     throw startupError(options.dsn, err);
