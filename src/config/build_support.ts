@@ -14,13 +14,6 @@ export function buildSupportIssues(config: GatewayConfig): {
 } {
   const errors: ConfigIssue[] = [];
   const warnings: ConfigIssue[] = [];
-  if (config.storage.driver === "postgres") {
-    errors.push({
-      path: "storage.driver",
-      message: "postgres is not supported by this build yet",
-      hint: "use sqlite (the default)",
-    });
-  }
   if (config.auth.enabled) {
     errors.push({
       path: "auth.enabled",

@@ -144,7 +144,7 @@ export const proxySchema = z.strictObject({
 
 export const storageSchema = z.strictObject({
   driver: z.enum(["sqlite", "postgres"]).default("sqlite").describe(
-    "Trace store. `postgres` is accepted here but not supported by this build yet.",
+    "Trace store: `sqlite` (a local file) or `postgres` (`storage.dsn`).",
   ),
   path: z.string().min(1).default("./data/ongoingai.db").describe(
     "SQLite file, relative to the working directory; created with mode 0600 in a 0700 directory.",

@@ -1,5 +1,5 @@
 /**
- * Trace storage: the `TraceStore` contract, the SQLite implementation, the factory that picks a
+ * Trace storage: the `TraceStore` contract, the SQLite and PostgreSQL implementations, the factory that picks a
  * store from config, and the cursor and timestamp forms every store shares.
  */
 export type {
@@ -26,6 +26,8 @@ export {
 } from "./analytics_types.ts";
 export { openStore, type OpenStoreOptions, type StorageConfig } from "./open_store.ts";
 export { openSqliteStore, type SqliteStoreOptions } from "./sqlite_store.ts";
+export { openPostgresStore, type PostgresStoreOptions } from "./pg_store.ts";
+export { postgresMigrations } from "./pg_migrations.ts";
 export { type BusyRetryOptions, isSqliteBusy } from "./sqlite_busy.ts";
 export { type Migration, sqliteMigrations } from "./sqlite_migrations.ts";
 export { decodeCursor, encodeCursor } from "./cursor.ts";

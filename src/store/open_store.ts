@@ -1,11 +1,12 @@
 /**
- * Storage factory: picks the trace store from `storage.driver`. PostgreSQL plugs in here.
+ * Storage factory: picks the trace store from `storage.driver` (SQLite or PostgreSQL).
  */
 import { isAbsolute, join } from "node:path";
 import type { GatewayConfig } from "../config/mod.ts";
 import type { TraceStore } from "./types.ts";
 import { openSqliteStore } from "./sqlite_store.ts";
 import { openWorkerStore } from "./worker_store.ts";
+import { openPostgresStore } from "./pg_store.ts";
 
 export type StorageConfig = GatewayConfig["storage"];
 
@@ -33,12 +34,13 @@ const openers: Record<StorageConfig["driver"], StoreOpener> = {
       ? openSqliteStore({ path })
       : openWorkerStore(path, options.workerModule);
   },
-  postgres: () =>
-    Promise.reject(
-      new Error(
-        'storage.driver "postgres" is not supported by this build yet; use "sqlite" (the default)',
-      ),
-    ),
+  postgres: (config, options) => {
+    // Semantic validation requires a dsn for postgres; this guards programmatic callers.
+    if (!config.dsn) {
+      return Promise.reject(new Error("storage.dsn is required when storage.driver is postgres"));
+    }
+    return openPostgresStore({ dsn: config.dsn, readOnly: options.readOnly ?? false });
+  },
 };
 
 /** Opens (creating and migrating when needed, unless `readOnly`) the store the config names. */

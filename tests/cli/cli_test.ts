@@ -182,10 +182,6 @@ Deno.test("serve and check refuse configs this build would run doing less than t
       /tracing\.capture_bodies: captured bodies would be redacted/,
     ],
     [
-      "storage:\n  driver: postgres\n  dsn: postgres://localhost/x\n",
-      /storage\.driver: postgres is not supported/,
-    ],
-    [
       "pii:\n  scopes:\n    - { match: { provider: openai }, mode: block }\n",
       /pii\.scopes\[0\]\.mode: block is not carried out/,
     ],
@@ -259,3 +255,14 @@ Deno.test({
 
 const childScript =
   'trap "echo INT" INT; trap "exit 42" TERM; echo ready; while :; do sleep 0.05; done';
+
+Deno.test("serve with an unreachable PostgreSQL exits 1 naming the host, never the password", async () => {
+  const yaml =
+    "storage:\n  driver: postgres\n  dsn: postgres://alice:s3cr3t-pw@127.0.0.1:1/traces\n";
+  await withFiles({ "ongoingai.yaml": yaml }, async (dir) => {
+    const r = await cli(["serve"], dir);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /127\.0\.0\.1:1\/traces/);
+    assert.doesNotMatch(r.stderr + r.stdout, /s3cr3t/);
+  });
+});

@@ -249,13 +249,13 @@ Deno.test("report with a config that does not load, or an unsupported store, exi
   Deno.writeTextFileSync(join(dir, "bad.yaml"), "storage:\n  bogus: 1\n");
   Deno.writeTextFileSync(
     join(dir, "pg.yaml"),
-    "storage:\n  driver: postgres\n  dsn: postgres://localhost/db\n",
+    "storage:\n  driver: postgres\n  dsn: postgres://127.0.0.1:1/db\n",
   );
   const bad = await report(dir, "--config", "bad.yaml");
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /^failed to load config: .*bad\.yaml\n.*bogus/s);
   const pg = await report(dir, "--config", "pg.yaml");
   assert.equal(pg.code, 1);
-  assert.match(pg.stderr, /^failed to initialize trace store: .*postgres/);
+  assert.match(pg.stderr, /^failed to initialize trace store: .*PostgreSQL .*127\.0\.0\.1:1\/db/);
   assert.deepStrictEqual(listing(dir), ["bad.yaml", "pg.yaml"]);
 });

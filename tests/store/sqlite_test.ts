@@ -212,7 +212,15 @@ Deno.test("openStore: resolves a relative sqlite path against cwd", async () => 
   });
 });
 
-Deno.test("openStore: postgres is refused with a clear message for now", async () => {
-  const config = { driver: "postgres" as const, path: "unused", dsn: "postgres://localhost/x" };
-  await assert.rejects(openStore(config), /storage\.driver "postgres" is not supported/);
+Deno.test("openStore: postgres without a reachable server fails naming the server", async () => {
+  const config = {
+    driver: "postgres" as const,
+    path: "unused",
+    dsn: "postgres://u:pw-secret@127.0.0.1:1/x",
+  };
+  await assert.rejects(openStore(config), (err: Error) => {
+    assert.match(err.message, /PostgreSQL trace store at 127\.0\.0\.1:1\/x/);
+    assert.doesNotMatch(err.message, /pw-secret/);
+    return true;
+  });
 });

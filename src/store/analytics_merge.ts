@@ -1,0 +1,200 @@
+/**
+ * The driver-neutral half of analytics: which ranges come from rollups and which from raw traces
+ * (planRanges), and how the rows each source returns merge into the answer. SQLite
+ * (sqlite_analytics.ts) and PostgreSQL (pg_analytics.ts) run their own SQL and hand the rows
+ * here, so both give the same answers by construction.
+ */
+import type { AggregateRow, PercentileRow } from "./analytics_types.ts";
+import { add, decodeHistogram, type Histogram, merge, quantile } from "./latency_histogram.ts";
+import { periodStart } from "./rollups.ts";
+
+export interface Range {
+  /** Inclusive lower and exclusive upper bounds on the source's time column. */
+  from?: string | undefined;
+  before?: string | undefined;
+}
+
+/**
+ * Whole periods from the rollups, and the raw ranges at the edges (inclusive `to`). `period` is
+ * the rollup table's: an hour or a UTC day.
+ */
+export function planRanges(
+  from: string | undefined,
+  to: string | undefined,
+  period: "hour" | "day" = "hour",
+): { rollup: Range | null; raw: Range[] } {
+  const ms = (t: string) => Date.parse(t);
+  const iso = (n: number) => new Date(n).toISOString();
+  const length = period === "hour" ? 3_600_000 : 86_400_000;
+  const start = (t: string) => periodStart(period, t);
+  const first = from === undefined
+    ? undefined
+    : start(from) === from
+    ? from
+    : iso(ms(start(from)) + length);
+  const end = to === undefined ? undefined : start(iso(ms(to) + 1));
+  if (first !== undefined && end !== undefined && first >= end) {
+    return { rollup: null, raw: [{ from, before: iso(ms(to!) + 1) }] };
+  }
+  const raw: Range[] = [];
+  if (from !== undefined && from < first!) raw.push({ from, before: first });
+  if (to !== undefined && end! <= to) raw.push({ from: end, before: iso(ms(to) + 1) });
+  const rollup: Range = {};
+  if (first !== undefined) rollup.from = first;
+  if (end !== undefined) rollup.before = end;
+  return { rollup, raw };
+}
+
+/** The exclusive bound just after an inclusive `to`. */
+export const beyond = (to: string | undefined) =>
+  to === undefined ? undefined : new Date(Date.parse(to) + 1).toISOString();
+
+const summed = [
+  "request_count",
+  "input_tokens",
+  "output_tokens",
+  "total_tokens",
+  "cached_input_tokens",
+  "cache_write_tokens",
+  "reasoning_tokens",
+  "total_cost_usd",
+  "priced_count",
+  "unpriced_count",
+  "unknown_usage_count",
+  "error_count_4xx",
+  "error_count_5xx",
+  "latency_sum",
+] as const;
+
+interface Partial {
+  row: AggregateRow;
+  latency_sum: number;
+  ttft_us_sum: number;
+  ttft_count: number;
+}
+
+const key = (b: unknown, g: unknown) => JSON.stringify([b ?? null, g ?? null]);
+export const n = (v: unknown) => Number(v ?? 0);
+const nOrNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+export const sOrNull = (v: unknown) => (v === null || v === undefined ? null : String(v));
+const pick = <T>(a: T | null, b: T | null, better: (x: T, y: T) => boolean) =>
+  a === null ? b : b === null ? a : better(b, a) ? b : a;
+
+/**
+ * Merges aggregate rows from any number of sources. Each row's values are, in order: bucket,
+ * group, the 14 `summed` figures, latency min and max, ttft_us sum and count, first and last
+ * seen (stored timestamp form), api_key_last4.
+ */
+export class AggregateMerger {
+  readonly #acc = new Map<string, Partial>();
+
+  add(v: readonly unknown[]): void {
+    const acc = this.#acc;
+    const [b, g] = v;
+    if (n(v[2]) === 0) return;
+    const [lmin, lmax, tsum, tcount, first, last, last4] = v.slice(16);
+    const k = key(b, g);
+    const seen = acc.get(k);
+    const add: Record<string, number> = {};
+    summed.forEach((f, i) => (add[f] = n(v[2 + i])));
+    if (seen === undefined) {
+      acc.set(k, {
+        row: {
+          bucket_start: sOrNull(b),
+          group: sOrNull(g),
+          ...(add as Record<(typeof summed)[number], number>),
+          avg_latency_ms: null,
+          min_latency_ms: nOrNull(lmin),
+          max_latency_ms: nOrNull(lmax),
+          avg_ttft_ms: null,
+          first_seen_at: sOrNull(first),
+          last_seen_at: sOrNull(last),
+          api_key_last4: sOrNull(last4),
+        } as AggregateRow,
+        latency_sum: add.latency_sum!,
+        ttft_us_sum: n(tsum),
+        ttft_count: n(tcount),
+      });
+      return;
+    }
+    const row = seen.row as unknown as Record<string, number>;
+    for (const f of summed) if (f !== "latency_sum") row[f]! += add[f]!;
+    seen.latency_sum += add.latency_sum!;
+    seen.ttft_us_sum += n(tsum);
+    seen.ttft_count += n(tcount);
+    const r2 = seen.row;
+    r2.min_latency_ms = pick(r2.min_latency_ms, nOrNull(lmin), (x, y) => x < y);
+    r2.max_latency_ms = pick(r2.max_latency_ms, nOrNull(lmax), (x, y) => x > y);
+    r2.first_seen_at = pick(r2.first_seen_at, sOrNull(first), (x, y) => x < y);
+    r2.last_seen_at = pick(r2.last_seen_at, sOrNull(last), (x, y) => x > y);
+    r2.api_key_last4 = pick(r2.api_key_last4, sOrNull(last4), (x, y) => x > y);
+  }
+
+  rows(): AggregateRow[] {
+    const rows = [...this.#acc.values()].map((p) => {
+      const r = p.row as AggregateRow & { latency_sum?: number };
+      delete r.latency_sum;
+      r.avg_latency_ms = r.request_count === 0 ? null : p.latency_sum / r.request_count;
+      r.avg_ttft_ms = p.ttft_count === 0 ? null : p.ttft_us_sum / p.ttft_count / 1000;
+      return r as AggregateRow;
+    });
+    return rows.sort((a, b) =>
+      compare(a.bucket_start, b.bucket_start) || b.request_count - a.request_count ||
+      compare(a.group, b.group)
+    );
+  }
+}
+
+/** Nulls first, then text order (SQLite's ORDER BY for text). */
+export function compare(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return -1;
+  if (b === null) return 1;
+  return a < b ? -1 : 1;
+}
+
+/** Merges latency histograms per (bucket, group): rollup histograms and raw values alike. */
+export class PercentileMerger {
+  readonly #hists = new Map<
+    string,
+    { b: unknown; g: unknown; latency: Histogram; ttft: Histogram }
+  >();
+
+  #entry(b: unknown, g: unknown) {
+    const k = key(b, g);
+    let e = this.#hists.get(k);
+    if (e === undefined) this.#hists.set(k, e = { b, g, latency: new Map(), ttft: new Map() });
+    return e;
+  }
+
+  /** A rollup row's histograms, as JSON text. */
+  addHistograms(b: unknown, g: unknown, latency: string, ttft: string): void {
+    const e = this.#entry(b, g);
+    merge(e.latency, decodeHistogram(latency));
+    merge(e.ttft, decodeHistogram(ttft));
+  }
+
+  /** One trace's latency (ms) and time to first token (us, or null). */
+  addTrace(b: unknown, g: unknown, latencyMs: unknown, ttftUs: unknown): void {
+    const e = this.#entry(b, g);
+    add(e.latency, n(latencyMs));
+    if (ttftUs !== null && ttftUs !== undefined) add(e.ttft, n(ttftUs) / 1000);
+  }
+
+  rows(): PercentileRow[] {
+    const figures = (h: Histogram) => {
+      let count = 0;
+      for (const c of h.values()) count += c;
+      return { count, p50: quantile(h, 0.5), p95: quantile(h, 0.95), p99: quantile(h, 0.99) };
+    };
+    return [...this.#hists.values()]
+      .map((e) => ({
+        bucket_start: sOrNull(e.b),
+        group: sOrNull(e.g),
+        latency_ms: figures(e.latency),
+        ttft_ms: figures(e.ttft),
+      }))
+      .filter((r) => r.latency_ms.count > 0)
+      .sort((a, b) => compare(a.bucket_start, b.bucket_start) || compare(a.group, b.group));
+  }
+}

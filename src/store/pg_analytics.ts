@@ -1,0 +1,157 @@
+/**
+ * Analytics on PostgreSQL: the same plan as sqlite_analytics.ts (rollups for whole periods, raw
+ * traces for the partial ones at the edges), the same row shapes, and the same merging
+ * (analytics_merge.ts), so both stores answer alike. Fragments come from fixed tables.
+ */
+import type {
+  AggregateRow,
+  AnalyticsQuery,
+  Bucket,
+  GroupBy,
+  PercentileRow,
+} from "./analytics_types.ts";
+import { periodOf, type RollupTable } from "./rollups.ts";
+import {
+  AggregateMerger,
+  beyond,
+  PercentileMerger,
+  planRanges,
+  type Range,
+} from "./analytics_merge.ts";
+import type { Sql } from "./pg_connect.ts";
+import { and, type Fragment } from "./pg_query.ts";
+
+type Kind = "raw" | "rollup";
+
+/** The stored timestamp form, from a timestamptz. */
+const iso = (sql: Sql, e: Fragment) =>
+  sql`to_char(${e} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+const timeColumn = (sql: Sql, kind: Kind) => kind === "raw" ? sql`"timestamp"` : sql`period`;
+
+function bucketOn(sql: Sql, kind: Kind, bucket: Bucket): Fragment {
+  const t = timeColumn(sql, kind);
+  // date_trunc('week') starts weeks on Monday, as the SQLite expression does.
+  const unit = { hour: sql`'hour'`, day: sql`'day'`, week: sql`'week'` }[bucket];
+  return sql`to_char(date_trunc(${unit}, ${t} AT TIME ZONE 'UTC'), 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}
+
+function groupOn(sql: Sql, kind: Kind, group: GroupBy): Fragment {
+  const raw = kind === "raw";
+  switch (group) {
+    case "provider":
+      return sql`provider`;
+    case "model":
+      return sql`model`;
+    case "api_key_hash":
+      return raw ? sql`api_key_hash` : sql`NULLIF(api_key_hash, '')`;
+    case "gateway_key":
+      return raw ? sql`gateway_key_id` : sql`NULLIF(gateway_key_id, '')`;
+    case "workspace":
+      return sql`workspace_id`;
+    case "route":
+      return sql`request_path`;
+  }
+}
+
+interface Source {
+  kind: Kind;
+  table: Fragment;
+  bucket: Fragment;
+  group: Fragment;
+  where: Fragment;
+}
+
+function sources(sql: Sql, q: AnalyticsQuery): { rollup: Source | null; raw: Source[] } {
+  const keys = q.group_by === "api_key_hash" || q.with_key_only === true;
+  const table: RollupTable = keys ? "rollup_daily_keys" : "rollup_hourly";
+  const plan = q.bucket === "hour" && periodOf[table] === "day"
+    ? { rollup: null, raw: [{ from: q.from, before: beyond(q.to) }] }
+    : planRanges(q.from, q.to, periodOf[table]);
+  const make = (kind: Kind, range: Range): Source => {
+    const t = timeColumn(sql, kind);
+    const parts: Fragment[] = [];
+    if (range.from !== undefined) parts.push(sql`${t} >= ${range.from}::timestamptz`);
+    if (range.before !== undefined) parts.push(sql`${t} < ${range.before}::timestamptz`);
+    if (q.provider !== undefined) parts.push(sql`provider = ${q.provider}`);
+    if (q.model !== undefined) parts.push(sql`model = ${q.model}`);
+    if (q.scope) {
+      parts.push(sql`org_id = ${q.scope.org_id} AND workspace_id = ${q.scope.workspace_id}`);
+    }
+    if (q.with_key_only) {
+      parts.push(kind === "raw" ? sql`api_key_hash IS NOT NULL` : sql`api_key_hash <> ''`);
+    }
+    return {
+      kind,
+      table: kind === "raw"
+        ? sql`traces`
+        : table === "rollup_hourly"
+        ? sql`rollup_hourly`
+        : sql`rollup_daily_keys`,
+      bucket: q.bucket ? bucketOn(sql, kind, q.bucket) : sql`NULL::text`,
+      group: q.group_by ? groupOn(sql, kind, q.group_by) : sql`NULL::text`,
+      where: and(sql, parts),
+    };
+  };
+  return {
+    rollup: plan.rollup === null ? null : make("rollup", plan.rollup),
+    raw: plan.raw.map((r) => make("raw", r)),
+  };
+}
+
+/** In AggregateMerger's order; aliased, since rows are objects keyed by column name. */
+function sums(sql: Sql, kind: Kind): Fragment {
+  if (kind === "rollup") {
+    return sql`sum(request_count) AS c0, sum(input_tokens) AS c1, sum(output_tokens) AS c2,
+      sum(total_tokens) AS c3, sum(cached_input_tokens) AS c4, sum(cache_write_tokens) AS c5,
+      sum(reasoning_tokens) AS c6, sum(cost_usd) AS c7, sum(priced_count) AS c8,
+      sum(unpriced_count) AS c9, sum(unknown_usage_count) AS c10, sum(error_count_4xx) AS c11,
+      sum(error_count_5xx) AS c12, sum(latency_sum) AS c13, min(latency_min) AS c14,
+      max(latency_max) AS c15, sum(ttft_us_sum) AS c16, sum(ttft_count) AS c17,
+      ${iso(sql, sql`min(first_seen_at)`)} AS c18, ${iso(sql, sql`max(last_seen_at)`)} AS c19,
+      max(api_key_last4) AS c20`;
+  }
+  return sql`count(*) AS c0, coalesce(sum(input_tokens), 0) AS c1,
+    coalesce(sum(output_tokens), 0) AS c2, coalesce(sum(total_tokens), 0) AS c3,
+    coalesce(sum(cached_input_tokens), 0) AS c4, coalesce(sum(cache_write_tokens), 0) AS c5,
+    coalesce(sum(reasoning_tokens), 0) AS c6,
+    coalesce(sum(CASE WHEN cost_status = 'priced' THEN estimated_cost_usd END), 0) AS c7,
+    count(*) FILTER (WHERE cost_status = 'priced') AS c8,
+    count(*) FILTER (WHERE cost_status = 'unpriced') AS c9,
+    count(*) FILTER (WHERE usage_status = 'unknown') AS c10,
+    count(*) FILTER (WHERE response_status BETWEEN 400 AND 499) AS c11,
+    count(*) FILTER (WHERE response_status >= 500) AS c12, sum(latency_ms) AS c13,
+    min(latency_ms) AS c14, max(latency_ms) AS c15,
+    coalesce(sum(time_to_first_token_us), 0) AS c16, count(time_to_first_token_us) AS c17,
+    ${iso(sql, sql`min("timestamp")`)} AS c18, ${iso(sql, sql`max("timestamp")`)} AS c19,
+    max(api_key_last4) AS c20`;
+}
+
+export async function aggregate(sql: Sql, q: AnalyticsQuery): Promise<AggregateRow[]> {
+  const { rollup, raw } = sources(sql, q);
+  const merger = new AggregateMerger();
+  const read = async (s: Source) => {
+    const rows = await sql`SELECT ${s.bucket} AS b, ${s.group} AS g, ${sums(sql, s.kind)}
+      FROM ${s.table} WHERE ${s.where} GROUP BY 1, 2`;
+    for (const r of rows) merger.add(Object.values(r));
+  };
+  if (rollup) await read(rollup);
+  for (const s of raw) await read(s);
+  return merger.rows();
+}
+
+export async function percentiles(sql: Sql, q: AnalyticsQuery): Promise<PercentileRow[]> {
+  const { rollup, raw } = sources(sql, q);
+  const merger = new PercentileMerger();
+  if (rollup) {
+    const rows = await sql`SELECT ${rollup.bucket} AS b, ${rollup.group} AS g,
+      latency_hist::text AS l, ttft_hist::text AS t FROM ${rollup.table} WHERE ${rollup.where}`;
+    for (const r of rows) merger.addHistograms(r.b, r.g, r.l as string, r.t as string);
+  }
+  for (const s of raw) {
+    const rows = await sql`SELECT ${s.bucket} AS b, ${s.group} AS g, latency_ms AS l,
+      time_to_first_token_us AS t FROM traces WHERE ${s.where}`;
+    for (const r of rows) merger.addTrace(r.b, r.g, r.l, r.t);
+  }
+  return merger.rows();
+}

@@ -1,0 +1,58 @@
+/**
+ * PostgreSQL schema migrations, embedded as text like the SQLite ones. Each is applied in its own
+ * transaction holding an advisory lock, so instances starting together apply each exactly once:
+ * the second waits for the first, then finds it recorded.
+ */
+import init from "../../migrations/postgres/001_init.sql" with { type: "text" };
+import rollups from "../../migrations/postgres/002_rollups.sql" with { type: "text" };
+import type { Migration } from "./sqlite_migrations.ts";
+import type { Sql } from "./pg_connect.ts";
+
+/** In apply order. A new file in migrations/postgres/ must be added here. */
+export const postgresMigrations: readonly Migration[] = [
+  { name: "postgres/001_init.sql", sql: init },
+  { name: "postgres/002_rollups.sql", sql: rollups },
+];
+
+/** Advisory lock keys of this store (first half: "onga"). */
+export const lockKeys = { migrate: [0x6f6e6761, 1], write: [0x6f6e6761, 2] } as const;
+
+export async function applyPostgresMigrations(
+  sql: Sql,
+  migrations: readonly Migration[] = postgresMigrations,
+): Promise<string[]> {
+  const applied: string[] = [];
+  for (const migration of migrations) {
+    const ran = await sql.begin(async (tx) => {
+      await tx`SELECT pg_advisory_xact_lock(${lockKeys.migrate[0]}, ${lockKeys.migrate[1]})`;
+      await tx`CREATE TABLE IF NOT EXISTS schema_migrations (
+        name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`;
+      const [done] = await tx`SELECT 1 AS x FROM schema_migrations WHERE name = ${migration.name}`;
+      if (done !== undefined) return false;
+      try {
+        await tx.unsafe(migration.sql);
+      } catch (err) {
+        throw new Error(
+          `applying migration ${migration.name} failed: ${(err as Error).message}`,
+          { cause: err },
+        );
+      }
+      await tx`INSERT INTO schema_migrations (name) VALUES (${migration.name})`;
+      return true;
+    });
+    if (ran) applied.push(migration.name);
+  }
+  return applied;
+}
+
+/** Migrations this build has that the database does not record (all, when it has none). */
+export async function pendingPostgresMigrations(
+  sql: Sql,
+  migrations: readonly Migration[] = postgresMigrations,
+): Promise<string[]> {
+  const [table] = await sql`SELECT to_regclass('schema_migrations') IS NOT NULL AS present`;
+  if (!table?.present) return migrations.map((m) => m.name);
+  const rows = await sql`SELECT name FROM schema_migrations`;
+  const applied = new Set(rows.map((r) => r.name as string));
+  return migrations.filter((m) => !applied.has(m.name)).map((m) => m.name);
+}

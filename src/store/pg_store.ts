@@ -1,0 +1,178 @@
+/**
+ * The PostgreSQL trace store on the `postgres` package: a bounded pool, migrations applied at
+ * start under an advisory lock, one statement per batch (pg_write.ts), and the same list,
+ * export and analytics answers as the SQLite store (the conformance suite runs against both).
+ */
+import type { Trace, TraceRecord } from "../traces/trace.ts";
+import type {
+  StoreStats,
+  TenantScope,
+  TraceExportPage,
+  TraceExportQuery,
+  TraceFilter,
+  TraceListQuery,
+  TracePage,
+  TraceStore,
+  TraceSummary,
+} from "./types.ts";
+import type { AggregateRow, AnalyticsQuery, PercentileRow } from "./analytics_types.ts";
+import type { Migration } from "./sqlite_migrations.ts";
+import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { type ColumnKind, summaryColumns, traceColumns } from "./trace_columns.ts";
+import { connect, type PostgresConnectOptions, type Sql, startupError } from "./pg_connect.ts";
+import {
+  applyPostgresMigrations,
+  pendingPostgresMigrations,
+  postgresMigrations,
+} from "./pg_migrations.ts";
+import { filterWhere } from "./pg_query.ts";
+import { writeBatch } from "./pg_write.ts";
+import { aggregate, percentiles } from "./pg_analytics.ts";
+
+export interface PostgresStoreOptions extends PostgresConnectOptions {
+  /** For tests; default the embedded migrations. */
+  migrations?: readonly Migration[];
+  /**
+   * Read only (offline commands such as `report`): nothing is migrated, and a schema older than
+   * this build is an error that says so.
+   */
+  readOnly?: boolean;
+}
+
+const maxListLimit = 1000;
+
+/** Connects, migrates, and fails with a message naming the server (never the password). */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<TraceStore> {
+  const sql = connect(options);
+  try {
+    const migrations = options.migrations ?? postgresMigrations;
+    if (options.readOnly) {
+      const missing = await pendingPostgresMigrations(sql, migrations);
+      if (missing.length > 0) {
+        throw new Error(
+          `the database has an older schema than this build (missing ${
+            missing.join(", ")
+          }): run \`ongoingai serve\` once with this build to migrate it`,
+        );
+      }
+    } else {
+      await applyPostgresMigrations(sql, migrations);
+    }
+  } catch (err) {
+    await sql.end({ timeout: 1 }).catch(() => {});
+    throw startupError(options.dsn, err);
+  }
+  return new PostgresTraceStore(sql);
+}
+
+function decodeValue(kind: ColumnKind, value: unknown): unknown {
+  switch (kind) {
+    case "bool":
+      return value === true;
+    case "json":
+      return value ?? {};
+    case "time":
+      return value instanceof Date ? value.toISOString() : value;
+    default:
+      return value ?? null;
+  }
+}
+
+function decodeWith<T>(
+  columns: readonly (readonly [string, ColumnKind])[],
+  row: Record<string, unknown>,
+): T {
+  const out: Record<string, unknown> = {};
+  for (const [name, kind] of columns) out[name] = decodeValue(kind, row[name]);
+  return out as T;
+}
+
+const allNames = traceColumns.map(([name]) => name);
+const summaryNames = summaryColumns.map(([name]) => name);
+
+class PostgresTraceStore implements TraceStore {
+  readonly driver = "postgres" as const;
+  readonly #sql: Sql;
+  #closed = false;
+
+  constructor(sql: Sql) {
+    this.#sql = sql;
+  }
+
+  async writeBatch(traces: readonly TraceRecord[]): Promise<void> {
+    this.#open();
+    await writeBatch(this.#sql, traces);
+  }
+
+  async listTraces(query: TraceListQuery): Promise<TracePage> {
+    return await this.#page(summaryNames, summaryColumns, query) as TracePage;
+  }
+
+  async exportTraces(query: TraceExportQuery): Promise<TraceExportPage> {
+    return await this.#page(allNames, traceColumns, query) as TraceExportPage;
+  }
+
+  async #page(
+    names: readonly string[],
+    columns: readonly (readonly [string, ColumnKind])[],
+    query: TraceFilter & { limit: number; cursor?: string },
+  ): Promise<{ items: (Trace | TraceSummary)[]; next_cursor: string | null }> {
+    this.#open();
+    const limit = query.limit;
+    if (!Number.isInteger(limit) || limit < 1 || limit > maxListLimit) {
+      throw new RangeError(`limit must be an integer between 1 and ${maxListLimit}`);
+    }
+    const afterSeq = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const sql = this.#sql;
+    const rows = await sql`SELECT seq::text AS seq, ${sql(names as string[])} FROM traces
+      WHERE ${filterWhere(sql, query, afterSeq)} ORDER BY traces.seq DESC LIMIT ${limit + 1}::int`;
+    const items = rows.slice(0, limit).map((r) => decodeWith<Trace>(columns, r));
+    const last = rows[limit - 1];
+    const next_cursor = rows.length > limit && last ? encodeCursor(BigInt(last.seq)) : null;
+    return { items, next_cursor };
+  }
+
+  async getTrace(id: string, scope?: TenantScope): Promise<Trace | null> {
+    this.#open();
+    const sql = this.#sql;
+    const rows = scope
+      ? await sql`SELECT ${sql(allNames)} FROM traces WHERE id = ${id}
+          AND org_id = ${scope.org_id} AND workspace_id = ${scope.workspace_id}`
+      : await sql`SELECT ${sql(allNames)} FROM traces WHERE id = ${id}`;
+    const row = rows[0];
+    return row === undefined ? null : decodeWith<Trace>(traceColumns, row);
+  }
+
+  async countTraces(filter: TraceFilter = {}): Promise<number> {
+    this.#open();
+    const sql = this.#sql;
+    const [row] = await sql`SELECT count(*) AS n FROM traces WHERE ${filterWhere(sql, filter)}`;
+    return Number(row?.n ?? 0);
+  }
+
+  async aggregate(query: AnalyticsQuery): Promise<AggregateRow[]> {
+    this.#open();
+    return await aggregate(this.#sql, query);
+  }
+
+  async percentiles(query: AnalyticsQuery): Promise<PercentileRow[]> {
+    this.#open();
+    return await percentiles(this.#sql, query);
+  }
+
+  async stats(): Promise<StoreStats> {
+    this.#open();
+    const [row] = await this.#sql`SELECT pg_database_size(current_database()) AS n`;
+    return { driver: this.driver, db_size_bytes: row ? Number(row.n) : null };
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#sql.end({ timeout: 5 });
+  }
+
+  #open(): void {
+    if (this.#closed) throw new Error("trace store is closed");
+  }
+}
