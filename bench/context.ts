@@ -94,6 +94,8 @@ export interface BenchContext {
   nginxSkipped: string | null;
   /** Gateway saturation rate measured by `chat`, reused to set the moderate load. */
   gatewayRps: number | null;
+  /** Saturation rate of `traces_sqlite`, for `traces_postgres.ratio_vs_sqlite`. */
+  tracesSqliteRps: number | null;
   /** Trace accounting of every gateway instance of the run. */
   accounts: TraceAccount[];
 }

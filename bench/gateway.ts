@@ -1,11 +1,18 @@
 /**
  * The gateway under test: `src/main.ts serve` as a user runs it, one process per scenario group,
- * with its own SQLite file. Stopping it accounts for every trace: the final health figures, the
- * shutdown log line and the rows in the database must all agree, with nothing dropped.
+ * with its own SQLite file (or a PostgreSQL database). Stopping it accounts for every trace: the
+ * final health figures, the shutdown log line and the rows in the database must all agree, with
+ * nothing dropped.
  */
 import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
+import { countPostgresRows } from "./postgres.ts";
 import { type Child, freePort, repoRoot, spawnDeno, waitReady } from "./proc.ts";
+
+/** Where the gateway stores its traces. */
+export type BenchStorage =
+  | { driver: "sqlite"; path: string }
+  | { driver: "postgres"; dsn: string };
 
 export interface GatewayOptions {
   /** tracing.capture_bodies (with pii.mode off, which capture requires in this build). */
@@ -13,6 +20,11 @@ export interface GatewayOptions {
   bodyMaxSize?: number;
   /** An existing SQLite file to serve (default: a fresh one in its own directory). */
   dbPath?: string;
+  /**
+   * Where traces go (default: SQLite at `dbPath`). A PostgreSQL database must start empty, as
+   * every row of `traces` is counted at the end.
+   */
+  storage?: BenchStorage;
 }
 
 export interface TraceAccount {
@@ -23,7 +35,7 @@ export interface TraceAccount {
   /** From the shutdown log line ("trace queue flushed"). */
   written: number | null;
   dropped: number | null;
-  /** Rows in the SQLite file after the process exited. */
+  /** Rows in the database (SQLite file or PostgreSQL) after the process exited. */
   rows: number | null;
   /** Longest response body stored, when bodies were captured. */
   max_body_stored: number | null;
@@ -55,10 +67,11 @@ export async function startGateway(
 ): Promise<Gateway> {
   const port = freePort();
   const dir = await Deno.makeTempDir({ dir: tmpDir, prefix: "gateway_" });
-  const dbPath = opts.dbPath ?? join(dir, "traces.db");
+  const storage: BenchStorage = opts.storage ??
+    { driver: "sqlite", path: opts.dbPath ?? join(dir, "traces.db") };
   const config = {
     server: { host: "127.0.0.1", port, log_format: "json", shutdown_grace_ms: 5000 },
-    storage: { driver: "sqlite", path: dbPath },
+    storage,
     providers: { openai: { upstream: stubOrigin }, anthropic: { upstream: stubOrigin } },
     tracing: opts.capture
       ? { capture_bodies: true, body_max_size: opts.bodyMaxSize ?? 1048576 }
@@ -79,7 +92,7 @@ export async function startGateway(
     origin,
     pid: child.pid,
     health,
-    stop: () => stopAndAccount(name, child, health, dbPath, opts.capture === true),
+    stop: () => stopAndAccount(name, child, health, storage, opts.capture === true),
   };
 }
 
@@ -99,7 +112,7 @@ async function stopAndAccount(
   name: string,
   child: Child,
   health: () => Promise<HealthQueue>,
-  dbPath: string,
+  storage: BenchStorage,
   captured: boolean,
 ): Promise<TraceAccount> {
   let accepted = -1;
@@ -118,14 +131,9 @@ async function stopAndAccount(
   }
   let rows: number | null = null, maxBody: number | null = null;
   try {
-    const db = new DatabaseSync(dbPath, { readOnly: true });
-    rows = Number((db.prepare("SELECT count(*) AS n FROM traces").get() as { n: number }).n);
-    if (captured) {
-      const r = db.prepare("SELECT max(length(CAST(response_body AS BLOB))) AS m FROM traces")
-        .get() as { m: number | null };
-      maxBody = r.m === null ? null : Number(r.m);
-    }
-    db.close();
+    ({ rows, maxBody } = storage.driver === "postgres"
+      ? await countPostgresRows(storage.dsn, captured)
+      : countSqliteRows(storage.path, captured));
   } catch { /* reported below */ }
   const problems = [
     exit_code !== 0 && `exit code ${exit_code}`,
@@ -146,4 +154,23 @@ async function stopAndAccount(
     ok: problems.length === 0,
     problem: problems.length === 0 ? null : `${problems.join("; ")}\n${child.logs().slice(-1500)}`,
   };
+}
+
+function countSqliteRows(
+  path: string,
+  captured: boolean,
+): { rows: number; maxBody: number | null } {
+  const db = new DatabaseSync(path, { readOnly: true });
+  try {
+    const rows = Number((db.prepare("SELECT count(*) AS n FROM traces").get() as { n: number }).n);
+    let maxBody: number | null = null;
+    if (captured) {
+      const r = db.prepare("SELECT max(length(CAST(response_body AS BLOB))) AS m FROM traces")
+        .get() as { m: number | null };
+      maxBody = r.m === null ? null : Number(r.m);
+    }
+    return { rows, maxBody };
+  } finally {
+    db.close();
+  }
 }

@@ -60,6 +60,12 @@ const specs: {
     met: (v) => v === 0,
   },
   {
+    goal: "Issue 5: zero traces dropped at sustained saturation, PostgreSQL, default queue",
+    target: "0",
+    where: "traces_postgres.dropped",
+    met: (v) => v === 0,
+  },
+  {
     goal: "Store write throughput (SQLite, batches of 512)",
     target: ">= 20,000 traces/s",
     where: "store_write.traces_per_s",

@@ -110,9 +110,22 @@ export function spawnDeno(
   ], opts);
 }
 
+/** Things that are not child processes of the harness (a PostgreSQL cluster) but must stop too. */
+const cleanups = new Set<() => Promise<void>>();
+
+/** Registers `fn` to run in `stopAll`; the returned function unregisters it. */
+export function onStopAll(fn: () => Promise<void>): () => void {
+  cleanups.add(fn);
+  return () => cleanups.delete(fn);
+}
+
 /** Stops every child still running: SIGTERM first, SIGKILL for those that do not exit. */
 export async function stopAll(): Promise<void> {
-  await Promise.all([...running].map((c) => c.stop("SIGTERM", 3_000)));
+  await Promise.all([
+    ...[...running].map((c) => c.stop("SIGTERM", 3_000)),
+    ...[...cleanups].map((fn) => fn().catch(() => {})),
+  ]);
+  cleanups.clear();
 }
 
 export function freePort(): number {

@@ -19,7 +19,7 @@ import { storeScenario } from "./scenarios/store.ts";
 import { analyticsScenario } from "./scenarios/analytics.ts";
 import { streamingScenario } from "./scenarios/streaming.ts";
 import { streamsScenario } from "./scenarios/streams.ts";
-import { tracesScenario } from "./scenarios/traces.ts";
+import { tracesPostgresScenario, tracesScenario } from "./scenarios/traces.ts";
 
 const runners: Partial<
   Record<ScenarioId, [string, (ctx: BenchContext) => Promise<ScenarioResult>]>
@@ -29,8 +29,9 @@ const runners: Partial<
   streaming: ["Streaming chat", streamingScenario],
   large: ["Large responses", largeScenario],
   traces_sqlite: ["Traces to SQLite", tracesScenario],
+  traces_postgres: ["Traces to PostgreSQL", tracesPostgresScenario],
   streams_200: ["Concurrent long streams", streamsScenario],
-  store_write: ["SQLite store alone", storeScenario],
+  store_write: ["Trace store alone (SQLite, PostgreSQL)", storeScenario],
   analytics: ["Analytics at scale", analyticsScenario],
 };
 
@@ -94,6 +95,7 @@ async function main(argv: string[]): Promise<number> {
       nginx,
       nginxSkipped,
       gatewayRps: null,
+      tracesSqliteRps: null,
       accounts,
     };
     for (const id of scenarioIds) {

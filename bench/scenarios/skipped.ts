@@ -3,11 +3,6 @@ import type { ScenarioResult } from "../context.ts";
 
 export const notImplemented: { id: string; title: string; reason: string }[] = [
   {
-    id: "traces_postgres",
-    title: "Traces to PostgreSQL",
-    reason: "skipped: not implemented yet (storage.driver postgres is refused by this build)",
-  },
-  {
     id: "auth",
     title: "Gateway keys (team mode) on",
     reason: "skipped: not implemented yet (auth.enabled is refused by this build)",

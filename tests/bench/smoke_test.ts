@@ -41,12 +41,18 @@ Deno.test("bench --smoke runs every scenario or says why not, and drops no trace
     for (const a of report.trace_accounts) {
       assert.equal(a.dropped, 0, `${a.instance} dropped traces`);
       assert.equal(a.written, a.accepted, `${a.instance}: written = accepted`);
-      assert.equal(a.rows, a.accepted, `${a.instance}: rows in SQLite = accepted`);
+      assert.equal(a.rows, a.accepted, `${a.instance}: rows in the database = accepted`);
       assert.equal(a.exit_code, 0, `${a.instance} stopped cleanly`);
     }
     const traces = report.scenarios.find((r) => r.id === "traces_sqlite");
     assert.equal(traces?.figures.dropped, 0);
     assert.ok(Number(traces?.figures.accepted) > 0, "the saturation run produced traces");
+    // Runs when a PostgreSQL cluster can be started here, else says why it was skipped (above).
+    const pg = report.scenarios.find((r) => r.id === "traces_postgres");
+    if (pg?.status === "ok") {
+      assert.equal(pg.figures.dropped, 0);
+      assert.ok(Number(pg.figures.accepted) > 0, "the PostgreSQL saturation run produced traces");
+    }
     const files = [...Deno.readDirSync(out)].map((e) => e.name);
     assert.ok(files.includes("latest.md"));
     assert.ok(files.some((f) => /^\d{8}T\d{4}Z_\w+_smoke\.json$/.test(f)), files.join(", "));
