@@ -11,8 +11,10 @@ export const loadKeys = {
 } as const;
 
 export interface Sent {
+  /** 0 when the request failed without a response. */
   status: number;
   correlationId: string | null;
+  error?: string;
 }
 
 /** Request number `i` of a mix: OpenAI chat, streamed OpenAI chat, Anthropic, streamed Anthropic. */
@@ -68,7 +70,10 @@ export async function sendMany(
   return results;
 }
 
-/** Clients sending one request after another until `stop()`; then every result. */
+/**
+ * Clients sending one request after another until `stop()`; then every result, failures
+ * included (status 0).
+ */
 export function continuousLoad(
   origin: string,
   concurrency: number,
@@ -77,7 +82,15 @@ export function continuousLoad(
   let stopped = false;
   let n = 0;
   const clients = Array.from({ length: concurrency }, async () => {
-    while (!stopped) results.push(await sendOne(origin, n++));
+    while (!stopped) {
+      results.push(
+        await sendOne(origin, n++).catch((err) => ({
+          status: 0,
+          correlationId: null,
+          error: String(err),
+        })),
+      );
+    }
   });
   return {
     sent: () => results.length,
