@@ -131,11 +131,22 @@ export interface Cluster {
   version: string;
   /** Idempotent: stops the server and removes its directory. */
   stop(): Promise<void>;
+  /**
+   * Stops the server as an operator would (`pg_ctl -m fast stop`: sessions are ended, the data
+   * directory and port are kept), for tests of the database going away. Throws if it fails.
+   */
+  pause(): Promise<void>;
+  /** Starts a paused server again on the same port, waiting until it accepts connections. */
+  resume(): Promise<void>;
 }
 
-/** Creates and starts a cluster, or says why it could not. Never leaves a directory behind. */
+/**
+ * Creates and starts a cluster, or says why it could not. Never leaves a directory behind.
+ * `tempRoot` (default: the system's) is where its directory is made.
+ */
 export async function startCluster(
   places: SearchPlaces = defaultPlaces,
+  options: { tempRoot?: string } = {},
 ): Promise<Cluster | { failed: string }> {
   const found = await findPostgresBin(places);
   if ("missing" in found) return { failed: found.missing };
@@ -143,7 +154,10 @@ export async function startCluster(
   if ("missing" in user) return { failed: user.missing };
   let dir: string;
   try {
-    dir = await Deno.makeTempDir({ prefix: "ongoingai-test-pg-" });
+    dir = await Deno.makeTempDir({
+      prefix: "ongoingai-test-pg-",
+      ...(options.tempRoot === undefined ? {} : { dir: options.tempRoot }),
+    });
   } catch (err) {
     return { failed: `could not make a temporary directory: ${(err as Error).message}` };
   }
@@ -162,6 +176,24 @@ export async function startCluster(
     stopped = true;
     if (started) await run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
     await Deno.remove(dir, { recursive: true }).catch(() => {});
+  };
+  const pause = async () => {
+    if (stopped || !started) throw new Error("the cluster is not running");
+    const out = await run("pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"]);
+    if (!out.ok) throw new Error(`pg_ctl stop failed: ${lastLines(out.text)}`);
+    started = false;
+  };
+  const resume = async () => {
+    if (stopped) throw new Error("the cluster was stopped");
+    if (started) return;
+    // Marked started first: a server that came up despite a failed wait is still stopped later.
+    started = true;
+    const out = await run("pg_ctl", ["-D", data, "-l", log, "-w", "-t", "60", "start"]);
+    if (!out.ok) {
+      throw new Error(
+        `pg_ctl start failed: ${lastLines(await Deno.readTextFile(log).catch(() => ""))}`,
+      );
+    }
   };
   try {
     await Deno.chmod(dir, 0o700);
@@ -194,7 +226,13 @@ export async function startCluster(
       if (start.ok) {
         const version = (await capture(join(found.bin, "pg_ctl"), ["--version"]))
           ?.replace(/^pg_ctl \(PostgreSQL\)/, "PostgreSQL") ?? "PostgreSQL";
-        return { dsn: `postgres://postgres@127.0.0.1:${port}/postgres`, version, stop };
+        return {
+          dsn: `postgres://postgres@127.0.0.1:${port}/postgres`,
+          version,
+          stop,
+          pause,
+          resume,
+        };
       }
       started = false;
       await run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);

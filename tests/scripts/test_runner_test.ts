@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import postgres from "postgres";
 import { denoTestArgs, skipBanner } from "../../scripts/test.ts";
 import {
   clusterSettings,
@@ -63,15 +64,11 @@ Deno.test("test cluster: without PostgreSQL it says where it looked and leaves n
     const found = await findPostgresBin(places);
     assert.ok("missing" in found);
     assert.match(found.missing, /initdb and pg_ctl not found/);
-    // Other test files make temporary directories in parallel; count only the cluster's own.
-    const clusterDirs = () =>
-      [...Deno.readDirSync(Deno.env.get("TMPDIR") ?? "/tmp")]
-        .filter((e) => e.name.startsWith("ongoingai-test-pg-")).length;
-    const before = clusterDirs();
-    const started = await startCluster(places);
+    // A root of its own: other test files start clusters of their own in parallel.
+    const started = await startCluster(places, { tempRoot: empty });
     assert.ok("failed" in started);
     assert.equal(started.failed, found.missing);
-    assert.equal(clusterDirs(), before);
+    assert.deepEqual([...Deno.readDirSync(empty)], []);
   } finally {
     await Deno.remove(empty, { recursive: true });
   }
@@ -95,4 +92,37 @@ Deno.test("test cluster: a Debian layout is found through its version folder", a
   } finally {
     await Deno.remove(root, { recursive: true });
   }
+});
+
+const serverTools = await findPostgresBin();
+
+Deno.test({
+  name:
+    "test cluster: pause stops the server, resume brings it back on the same port with its data",
+  ignore: "missing" in serverTools,
+  sanitizeResources: false,
+  async fn() {
+    const cluster = await startCluster();
+    if ("failed" in cluster) throw new Error(cluster.failed);
+    const query = async (text: string) => {
+      const sql = postgres(cluster.dsn, { max: 1, connect_timeout: 2, onnotice: () => {} });
+      try {
+        return await sql.unsafe(text);
+      } finally {
+        await sql.end({ timeout: 1 });
+      }
+    };
+    try {
+      await query("create table kept (n int); insert into kept values (7)");
+      await cluster.pause();
+      await assert.rejects(query("select 1"), (err: { code?: string }) => {
+        assert.equal(err.code, "ECONNREFUSED");
+        return true;
+      });
+      await cluster.resume();
+      assert.deepEqual([...await query("select n from kept")], [{ n: 7 }]);
+    } finally {
+      await cluster.stop();
+    }
+  },
 });
