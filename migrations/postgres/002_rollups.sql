@@ -86,14 +86,14 @@ CREATE AGGREGATE ongoingai_hist(text) (
   INITCOND = '{}'
 );
 
--- Sum of two histograms, bucket by bucket.
+-- Sum of two histograms, bucket by bucket: b's buckets added onto a. Walks only b, the batch's
+-- few buckets, not the stored histogram (a per-row GROUP BY over both was 0.1 ms a rollup row).
 CREATE FUNCTION ongoingai_hist_merge(a jsonb, b jsonb) RETURNS jsonb
   LANGUAGE sql IMMUTABLE PARALLEL SAFE
   AS $$
-    SELECT coalesce(jsonb_object_agg(key, n), '{}'::jsonb)
-    FROM (
-      SELECT key, sum(value::bigint) AS n
-      FROM (SELECT * FROM jsonb_each_text(a) UNION ALL SELECT * FROM jsonb_each_text(b)) AS e
-      GROUP BY key
-    ) AS s
+    SELECT coalesce(a, '{}'::jsonb) || coalesce(
+      (SELECT jsonb_object_agg(key, coalesce((a ->> key)::bigint, 0) + value::bigint)
+       FROM jsonb_each_text(b)),
+      '{}'::jsonb
+    )
   $$;
