@@ -12,8 +12,7 @@ export async function startBenchCluster(): Promise<Cluster | { failed: string }>
   if ("failed" in started) return started;
   const unregister = onStopAll(started.stop);
   return {
-    dsn: started.dsn,
-    version: started.version,
+    ...started,
     async stop() {
       unregister();
       await started.stop();

@@ -152,6 +152,10 @@ export const storageSchema = z.strictObject({
   dsn: z.string().min(1).optional().describe(
     "PostgreSQL connection string; required when `driver` is `postgres`.",
   ),
+  pool_max: z.number().int().min(1).max(100).default(10).describe(
+    "PostgreSQL: most connections this instance opens (writes use one at a time; API reads the " +
+      "rest). Size it so that instances x pool_max stays under the server's max_connections.",
+  ),
 }).prefault({});
 
 export const tracingSchema = z.strictObject({

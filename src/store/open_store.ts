@@ -8,7 +8,10 @@ import { openSqliteStore } from "./sqlite_store.ts";
 import { openWorkerStore } from "./worker_store.ts";
 import { openPostgresStore } from "./pg_store.ts";
 
-export type StorageConfig = GatewayConfig["storage"];
+/** `storage` of the config; `pool_max` may be left out by programmatic callers (default 10). */
+export type StorageConfig =
+  & Omit<GatewayConfig["storage"], "pool_max">
+  & Partial<Pick<GatewayConfig["storage"], "pool_max">>;
 
 export interface OpenStoreOptions {
   /** Base for a relative `storage.path`; default the process working directory. */
@@ -39,7 +42,11 @@ const openers: Record<StorageConfig["driver"], StoreOpener> = {
     if (!config.dsn) {
       return Promise.reject(new Error("storage.dsn is required when storage.driver is postgres"));
     }
-    return openPostgresStore({ dsn: config.dsn, readOnly: options.readOnly ?? false });
+    return openPostgresStore({
+      dsn: config.dsn,
+      maxConnections: config.pool_max ?? 10,
+      readOnly: options.readOnly ?? false,
+    });
   },
 };
 

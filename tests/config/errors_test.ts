@@ -34,7 +34,7 @@ const rows: IssueRow[] = [
     yaml: "storage:\n  zzzzzzzz: 1\n",
     path: "storage.zzzzzzzz",
     message: /unknown key/,
-    hint: /valid keys here: driver, path, dsn/,
+    hint: /valid keys here: driver, path, dsn, pool_max/,
   },
   {
     name: "unknown top-level section",
@@ -151,6 +151,12 @@ const rows: IssueRow[] = [
       "providers:\n  openai:\n    prefix: /metrics\nobservability:\n  otel:\n    enabled: true\n    prometheus_enabled: true\n",
     path: "observability.otel.prometheus_path",
     message: /"\/metrics" overlaps providers\.openai\.prefix "\/metrics"/,
+  },
+  {
+    name: "storage.pool_max out of range",
+    yaml: "storage:\n  driver: postgres\n  dsn: postgres://db/x\n  pool_max: 0\n",
+    path: "storage.pool_max",
+    message: /must be at least 1 \(got 0\)/,
   },
   {
     name: "storage.dsn missing for postgres",
