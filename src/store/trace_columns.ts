@@ -83,6 +83,12 @@ export function encodeTrace(trace: TraceRecord): SqlValue[] {
   return out;
 }
 
+/**
+ * PostgreSQL cannot store U+0000 in text, so a captured binary body would fail its whole batch
+ * there. Every store keeps U+FFFD in its place instead, so both stores answer alike.
+ */
+const withoutNul = (text: string) => (text.includes("\0") ? text.replaceAll("\0", "\uFFFD") : text);
+
 function encodeValue(name: string, kind: ColumnKind, value: unknown): SqlValue {
   switch (kind) {
     case "bool":
@@ -94,11 +100,12 @@ function encodeValue(name: string, kind: ColumnKind, value: unknown): SqlValue {
     default:
       if (value === undefined || value === null) return null;
       // A captured body still in bytes (see CapturedBody); invalid UTF-8 becomes U+FFFD.
-      if (value instanceof Uint8Array) return utf8.decode(value);
+      if (value instanceof Uint8Array) return withoutNul(utf8.decode(value));
+      if (typeof value === "string") return withoutNul(value);
       if (typeof value === "number" && !Number.isFinite(value)) {
         throw new RangeError(`${name} is not a finite number: ${value}`);
       }
-      return value as string | number;
+      return value as number;
   }
 }
 

@@ -147,6 +147,14 @@ export function runTraceStoreConformance(
     assert.equal(got?.response_body, "ok\uFFFD");
   });
 
+  test("a captured body with NUL characters is stored, each NUL as U+FFFD", async (store) => {
+    const trace = makeTrace({ request_body: null, response_body: "a\u0000b" });
+    await store.writeBatch([{ ...trace, request_body: new Uint8Array([0x78, 0x00, 0x79]) }]);
+    const got = await store.getTrace(trace.id);
+    assert.equal(got?.request_body, "x\uFFFDy");
+    assert.equal(got?.response_body, "a\uFFFDb");
+  });
+
   test("normalizes RFC 3339 timestamps to UTC milliseconds", async (store) => {
     const trace = makeTrace({
       timestamp: "2026-03-01T12:00:00.123456+02:00",
