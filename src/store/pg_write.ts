@@ -9,7 +9,7 @@
  */
 import type { TraceRecord } from "../traces/trace.ts";
 import { bucketOf } from "./latency_histogram.ts";
-import { periodStart } from "./rollups.ts";
+import { periodStart, rollupCounters } from "./rollups.ts";
 import { encodeTrace, traceColumns } from "./trace_columns.ts";
 import { lockKeys } from "./pg_migrations.ts";
 import type { Sql } from "./pg_connect.ts";
@@ -87,28 +87,9 @@ const rollupColumnList = `period, org_id, workspace_id, provider, model, request
   latency_max, ttft_us_sum, ttft_count, first_seen_at, last_seen_at, api_key_last4, latency_hist,
   ttft_hist`;
 
-const added = [
-  "request_count",
-  "input_tokens",
-  "output_tokens",
-  "total_tokens",
-  "cached_input_tokens",
-  "cache_write_tokens",
-  "reasoning_tokens",
-  "cost_usd",
-  "priced_count",
-  "unpriced_count",
-  "unknown_usage_count",
-  "error_count_4xx",
-  "error_count_5xx",
-  "latency_sum",
-  "ttft_us_sum",
-  "ttft_count",
-];
-
 function mergeSet(table: string): string {
   return [
-    ...added.map((c) => `${c} = ${table}.${c} + excluded.${c}`),
+    ...rollupCounters.map((c) => `${c} = ${table}.${c} + excluded.${c}`),
     `latency_min = LEAST(${table}.latency_min, excluded.latency_min)`,
     `latency_max = GREATEST(${table}.latency_max, excluded.latency_max)`,
     `first_seen_at = LEAST(${table}.first_seen_at, excluded.first_seen_at)`,

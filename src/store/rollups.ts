@@ -65,8 +65,8 @@ export interface Rollup {
   ttft_hist: Histogram;
 }
 
-export const rollupColumns = [
-  ...rollupDimensions,
+/** Columns a merge adds up (the others take a min, a max or a histogram merge). */
+export const rollupCounters = [
   "request_count",
   "input_tokens",
   "output_tokens",
@@ -81,10 +81,15 @@ export const rollupColumns = [
   "error_count_4xx",
   "error_count_5xx",
   "latency_sum",
-  "latency_min",
-  "latency_max",
   "ttft_us_sum",
   "ttft_count",
+] as const satisfies readonly (keyof Rollup)[];
+
+export const rollupColumns = [
+  ...rollupDimensions,
+  ...rollupCounters,
+  "latency_min",
+  "latency_max",
   "first_seen_at",
   "last_seen_at",
   "api_key_last4",
@@ -159,26 +164,7 @@ const maxText = (a: string | null, b: string | null) =>
 
 /** Adds `from` into `into` (same dimensions). */
 export function mergeRollup(into: Rollup, from: Rollup): void {
-  for (
-    const c of [
-      "request_count",
-      "input_tokens",
-      "output_tokens",
-      "total_tokens",
-      "cached_input_tokens",
-      "cache_write_tokens",
-      "reasoning_tokens",
-      "cost_usd",
-      "priced_count",
-      "unpriced_count",
-      "unknown_usage_count",
-      "error_count_4xx",
-      "error_count_5xx",
-      "latency_sum",
-      "ttft_us_sum",
-      "ttft_count",
-    ] as const
-  ) into[c] += from[c];
+  for (const c of rollupCounters) into[c] += from[c];
   into.latency_min = minOf(into.latency_min, from.latency_min);
   into.latency_max = maxOf(into.latency_max, from.latency_max);
   if (from.first_seen_at < into.first_seen_at) into.first_seen_at = from.first_seen_at;
