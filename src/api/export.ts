@@ -75,6 +75,8 @@ export interface TraceExportOptions {
   limit?: number | null;
   pageSize?: number;
   log?: Pick<Logger, "error" | "info">;
+  /** Team mode without `bodies:read`: request and response bodies are exported as null. */
+  withoutBodies?: boolean;
 }
 
 /**
@@ -124,7 +126,7 @@ export async function openTraceExport(
       const items: Trace[] = page.items.slice(0, remaining);
       let text = "";
       for (const trace of items) {
-        text += encode(trace);
+        text += encode(opts.withoutBodies ? withoutBodies(trace) : trace);
         if (text.length >= chunkChars) {
           controller.enqueue(utf8.encode(text));
           text = "";
@@ -140,4 +142,11 @@ export async function openTraceExport(
       cancelled = true;
     },
   }, { highWaterMark: 0 });
+}
+
+/** The trace with its captured bodies left out (team mode, a key without `bodies:read`). */
+export function withoutBodies<T extends { request_body: unknown; response_body: unknown }>(
+  trace: T,
+): T {
+  return { ...trace, request_body: null, response_body: null };
 }

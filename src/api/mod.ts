@@ -5,6 +5,7 @@
  */
 export { type ApiDeps, createApiRoutes } from "./routes.ts";
 export type { ApiVariables } from "./scope.ts";
+export { type Endpoint, type EndpointAccess, endpoints } from "./contract/mod.ts";
 export { type HealthBody, healthBody, type HealthInputs, type TraceWriterStats } from "./health.ts";
 export { listLimits, parseTraceListParams, traceListParameters } from "./params.ts";
 export { lineageOf, type TraceDetail, traceDetail, type TraceLineage } from "./trace_detail.ts";

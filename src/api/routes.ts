@@ -17,7 +17,7 @@ import { traceDetail } from "./trace_detail.ts";
 import { healthBody } from "./health.ts";
 import { registerAnalyticsRoutes } from "./analytics.ts";
 import { traceDiagnosticsBody } from "./diagnostics.ts";
-import { openTraceExport, parseTraceExportParams } from "./export.ts";
+import { openTraceExport, parseTraceExportParams, withoutBodies } from "./export.ts";
 import { exportContentTypes, exportFilename } from "./export_encoding.ts";
 import { allowedMethods, endpoints, openApiDocument } from "./contract/mod.ts";
 import type { Logger } from "../server/log.ts";
@@ -119,6 +119,7 @@ export function createApiRoutes(deps: ApiDeps): Hono {
       limit,
       ...(deps.exportPageSize === undefined ? {} : { pageSize: deps.exportPageSize }),
       ...(deps.log === undefined ? {} : { log: deps.log }),
+      withoutBodies: c.get("hideBodies") === true,
     });
     c.header("Content-Type", exportContentTypes[format]);
     c.header(
@@ -135,7 +136,8 @@ export function createApiRoutes(deps: ApiDeps): Hono {
       const shown = id.length > 128 ? `${id.slice(0, 128)}...` : id;
       throw new GatewayError("not_found", `trace ${shown} not found`);
     }
-    return c.json(traceDetail(trace));
+    const detail = traceDetail(trace);
+    return c.json(c.get("hideBodies") === true ? withoutBodies(detail) : detail);
   });
 
   registerAnalyticsRoutes(app, deps.store);

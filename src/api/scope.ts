@@ -9,10 +9,13 @@ import type { TenantScope } from "../store/mod.ts";
 declare module "hono" {
   interface ContextVariableMap {
     scope: TenantScope | undefined;
+    /** Team mode, a key without `bodies:read`: trace detail and export show bodies as null. */
+    hideBodies: boolean | undefined;
   }
 }
 
 /** The variables the API reads from the context. */
 export interface ApiVariables {
   scope: TenantScope | undefined;
+  hideBodies: boolean | undefined;
 }

@@ -14,13 +14,6 @@ export function buildSupportIssues(config: GatewayConfig): {
 } {
   const errors: ConfigIssue[] = [];
   const warnings: ConfigIssue[] = [];
-  if (config.auth.enabled) {
-    errors.push({
-      path: "auth.enabled",
-      message: "gateway keys are not enforced by this build yet; refusing to start unprotected",
-      hint: "set auth.enabled: false and keep the gateway on a private address",
-    });
-  }
   if (config.pii_mode === "redact_upstream" || config.pii_mode === "block") {
     errors.push({
       path: "pii.mode",

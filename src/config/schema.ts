@@ -290,6 +290,7 @@ export const permissions = [
   "analytics:read",
   "keys:manage",
   "bodies:read",
+  "diagnostics:read",
 ] as const;
 
 const limitFields = {

@@ -6,7 +6,8 @@
  * Provider routes are matched first with plain string checks and go straight to the forwarder;
  * everything else is the Hono API app. The hot path therefore pays for no router.
  */
-import type { Hono } from "hono";
+import type { Hono, MiddlewareHandler } from "hono";
+import { createGate, type Gate, type Principal } from "../auth/mod.ts";
 import type { GatewayConfig, ResolvedProvider } from "../config/mod.ts";
 import { createApiRoutes } from "../api/mod.ts";
 import { createCostEstimator } from "../pricing/mod.ts";
@@ -26,6 +27,7 @@ import { createFetchClient, createNativeClient, type UpstreamClient } from "../u
 import {
   createFingerprinter,
   credentialHeaders,
+  type Tenant,
   type TraceRecord,
   type TraceWriterSnapshot,
 } from "../traces/mod.ts";
@@ -72,7 +74,34 @@ export interface Gateway {
   close(): void;
 }
 
-const defaultTenant = { org_id: "default", workspace_id: "default", gateway_key_id: null };
+const defaultTenant: Tenant = { org_id: "default", workspace_id: "default", gateway_key_id: null };
+
+function tenantOf(principal: Principal | null): Tenant {
+  return principal === null ? defaultTenant : {
+    org_id: principal.orgId,
+    workspace_id: principal.workspaceId,
+    gateway_key_id: principal.keyId,
+  };
+}
+
+/**
+ * Team mode for the API app itself, so it is protected however it is called: the caller's tenant
+ * becomes the scope of every read, and a key without `bodies:read` sees no captured bodies.
+ */
+function apiAuth(gate: Gate): MiddlewareHandler {
+  return async (c, next) => {
+    const principal = gate.check(
+      c.req.method,
+      parseTarget(c.req.url, null).path,
+      c.req.raw.headers,
+    );
+    if (principal !== null) {
+      c.set("scope", { org_id: principal.orgId, workspace_id: principal.workspaceId });
+      c.set("hideBodies", !principal.permissions.has("bodies:read"));
+    }
+    await next();
+  };
+}
 
 export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway {
   const clock = deps.clock ?? systemClock;
@@ -80,6 +109,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   const inflight = new Set<Exchange>();
   let draining = false;
   const gatewayKeyHeader = config.auth.header.toLowerCase();
+  const gate = config.auth.enabled ? createGate(config, deps.keyHashSecret) : null;
   const dropWarning = rateLimitedWarning(
     log,
     clock,
@@ -128,6 +158,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     now: clock.now,
     storageDriver: deps.store.driver,
     log,
+    middleware: gate === null ? [] : [apiAuth(gate)],
   });
 
   async function handle(req: Request): Promise<Response> {
@@ -137,7 +168,9 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       const provider = matchProvider(config.providers, target.path);
       const route = provider === null ? undefined : routes.get(provider);
       if (route !== undefined) {
-        return await forward({ req, route, target, correlationId, tenant: defaultTenant });
+        // Before anything is read or forwarded; the key header itself is stripped by the forwarder.
+        const principal = gate === null ? null : gate.check(req.method, target.path, req.headers);
+        return await forward({ req, route, target, correlationId, tenant: tenantOf(principal) });
       }
       const res = await api.fetch(req);
       res.headers.set("x-ongoingai-correlation-id", correlationId);

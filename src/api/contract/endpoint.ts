@@ -4,7 +4,15 @@
  * disagree.
  */
 import type { z } from "zod";
+import type { Permission } from "../../config/mod.ts";
 import type { QuerySchema } from "../query.ts";
+
+/**
+ * Who may call an endpoint in team mode (`auth.enabled`): anyone (`public`), any valid gateway
+ * key (`key`), or a key holding that permission. Required, so a new endpoint cannot be added
+ * without deciding; src/auth reads it and its table test covers every entry.
+ */
+export type EndpointAccess = "public" | "key" | Permission;
 
 export type HttpMethod = "get" | "post" | "put" | "patch" | "delete";
 
@@ -28,6 +36,7 @@ export interface Endpoint {
   summary: string;
   description?: string;
   tag: string;
+  access: EndpointAccess;
   /** The schema the handler parses the query with (query.ts), or none for no parameters. */
   query?: QuerySchema;
   /** One string schema per `{name}` in `path`, described. */

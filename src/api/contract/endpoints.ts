@@ -29,6 +29,7 @@ export const endpoints: readonly Endpoint[] = [
     method: "get",
     path: "/",
     operationId: "getRoot",
+    access: "public",
     summary: "Service name and version",
     tag: "service",
     responses: { 200: { description: "The service answers.", schema: rootStatusSchema } },
@@ -37,6 +38,7 @@ export const endpoints: readonly Endpoint[] = [
     method: "get",
     path: "/api/health",
     operationId: "getHealth",
+    access: "public",
     summary: "Liveness, storage and trace queue figures",
     description: "Answers even when the store cannot report its size.",
     tag: "service",
@@ -46,6 +48,7 @@ export const endpoints: readonly Endpoint[] = [
     method: "get",
     path: "/api/openapi.json",
     operationId: "getOpenApi",
+    access: "key",
     summary: "This OpenAPI document",
     tag: "service",
     responses: { 200: { description: "OpenAPI 3.1 document.", schema: openApiDocumentSchema } },
@@ -54,6 +57,7 @@ export const endpoints: readonly Endpoint[] = [
     method: "get",
     path: "/api/traces",
     operationId: "listTraces",
+    access: "analytics:read",
     summary: "List traces, newest stored first",
     description: "Unknown, repeated or malformed parameters are rejected (400), never ignored. " +
       "An empty value means the parameter is not set.",
@@ -70,6 +74,7 @@ export const endpoints: readonly Endpoint[] = [
     method: "get",
     path: "/api/traces/{id}",
     operationId: "getTrace",
+    access: "analytics:read",
     summary: "One trace with headers, bodies, metadata and lineage",
     tag: "traces",
     pathParams: { id: z.string().min(1).describe("A trace id, as listed by /api/traces.") },
@@ -83,6 +88,7 @@ export const endpoints: readonly Endpoint[] = [
     method: "get",
     path: "/api/traces/export",
     operationId: "exportTraces",
+    access: "analytics:read",
     summary: "Every stored field of every matching trace, streamed as NDJSON or CSV",
     description: "The same filters as /api/traces; newest stored first. Streamed page by " +
       "page, so memory stays flat however many traces match. A store failure after the first " +
@@ -106,6 +112,7 @@ export const endpoints: readonly Endpoint[] = [
     method: "get",
     path: "/api/diagnostics/trace-pipeline",
     operationId: "getTracePipelineDiagnostics",
+    access: "diagnostics:read",
     summary: "The trace writer: queue, pressure, accepted, written and dropped by reason",
     tag: "service",
     responses: {
@@ -128,6 +135,7 @@ function analyticsEndpoints(): Endpoint[] {
     method: "get",
     path: `/api/analytics/${name}`,
     operationId: `getAnalytics${name[0]!.toUpperCase()}${name.slice(1)}`,
+    access: "analytics:read",
     summary,
     description,
     tag: "analytics",

@@ -7,6 +7,7 @@ import "./type_checks.ts";
 export {
   allowedMethods,
   type Endpoint,
+  type EndpointAccess,
   type EndpointResponse,
   honoPath,
   type HttpMethod,

@@ -1,0 +1,103 @@
+/**
+ * `authorize()`: pure, given the request line, the route table and who is calling (or null when
+ * no valid key came). Every path gets a requirement, so nothing falls between the cracks:
+ *
+ * - under a provider prefix: `proxy:write`, whatever the method (OPTIONS too: it would be
+ *   forwarded upstream);
+ * - an API endpoint of the registry: its declared `access`, whatever the method (a wrong method is
+ *   answered 405 after auth, so it reveals nothing to a caller without a key);
+ * - anything else, `/api/...` included: a valid key, then the API's 404. Unlike the original, an
+ *   unknown `/api` path is never a 403 before authentication, and no path is public by accident.
+ *
+ * Provider prefixes are matched on the raw path, as the proxy routes; API paths are matched after
+ * `decodeURI`, as Hono routes, so `/api/%74races` needs what `/api/traces` needs.
+ */
+import type { Permission } from "../config/mod.ts";
+import type { EndpointAccess } from "../api/mod.ts";
+import type { Principal } from "./principal.ts";
+
+export type Requirement =
+  | { kind: "public" }
+  | { kind: "key" }
+  | { kind: "permission"; permission: Permission };
+
+export type Decision =
+  | { allow: true; requirement: Requirement }
+  | { allow: false; status: 401; requirement: Requirement }
+  | { allow: false; status: 403; requirement: Requirement; permission: Permission };
+
+export interface AuthRoutes {
+  providerPrefixes: readonly string[];
+  exact: ReadonlyMap<string, Requirement>;
+  patterns: readonly (readonly [RegExp, Requirement])[];
+}
+
+export interface AuthRequest {
+  method: string;
+  /** Raw path as sent, without the query. */
+  path: string;
+}
+
+function requirementOf(access: EndpointAccess): Requirement {
+  return access === "public" || access === "key"
+    ? { kind: access }
+    : { kind: "permission", permission: access };
+}
+
+/** Compiled once at startup from the provider prefixes and the API registry. */
+export function authRoutes(
+  providerPrefixes: readonly string[],
+  endpoints: readonly { path: string; access: EndpointAccess }[],
+): AuthRoutes {
+  const exact = new Map<string, Requirement>();
+  const patterns: [RegExp, Requirement][] = [];
+  for (const e of endpoints) {
+    if (!e.path.includes("{")) {
+      exact.set(e.path, requirementOf(e.access));
+      continue;
+    }
+    const source = e.path.split(/\{[^}]+\}/).map((s) => s.replace(/[.*+?^$()|[\]\\]/g, "\\$&"))
+      .join("[^/]+");
+    patterns.push([new RegExp(`^${source}$`), requirementOf(e.access)]);
+  }
+  return { providerPrefixes, exact, patterns };
+}
+
+const anyKey: Requirement = { kind: "key" };
+const proxyWrite: Requirement = { kind: "permission", permission: "proxy:write" };
+
+function underPrefix(path: string, prefix: string): boolean {
+  return path === prefix || (path.startsWith(prefix) && path.charCodeAt(prefix.length) === 47);
+}
+
+export function requirementFor(req: AuthRequest, routes: AuthRoutes): Requirement {
+  for (const prefix of routes.providerPrefixes) {
+    if (underPrefix(req.path, prefix)) return proxyWrite;
+  }
+  let path = req.path;
+  try {
+    path = decodeURI(req.path);
+  } catch {
+    // Malformed escapes match no endpoint: a valid key, then 404 or 400.
+  }
+  const exact = routes.exact.get(path);
+  if (exact !== undefined) return exact;
+  for (const [pattern, requirement] of routes.patterns) {
+    if (pattern.test(path)) return requirement;
+  }
+  return anyKey;
+}
+
+export function authorize(
+  req: AuthRequest,
+  routes: AuthRoutes,
+  principal: Principal | null,
+): Decision {
+  const requirement = requirementFor(req, routes);
+  if (requirement.kind === "public") return { allow: true, requirement };
+  if (principal === null) return { allow: false, status: 401, requirement };
+  if (requirement.kind === "key" || principal.permissions.has(requirement.permission)) {
+    return { allow: true, requirement };
+  }
+  return { allow: false, status: 403, requirement, permission: requirement.permission };
+}

@@ -1,0 +1,69 @@
+/**
+ * The configured gateway keys, held only as digests. A `token` is kept as HMAC-SHA256 under the
+ * installation secret (the provider-key fingerprint secret), a `token_hash` as the SHA-256 it
+ * is. A presented token is digested both ways and compared with every key in constant time, with
+ * no early exit and no map lookup keyed by the secret, so timing says nothing about which bytes
+ * matched. Tokens are trimmed, as in the original.
+ */
+import { createHash, createHmac } from "node:crypto";
+import type { ResolvedAuthKey } from "../config/mod.ts";
+import { type Principal, principalOf } from "./principal.ts";
+
+interface StoredKey {
+  /** HMAC of `token`, or SHA-256 from `token_hash`. */
+  digest: Uint8Array;
+  keyed: boolean;
+  principal: Principal;
+}
+
+export interface KeyRing {
+  /** The key whose token this is, or null. */
+  lookup(token: string): Principal | null;
+  size: number;
+}
+
+/** Equal length and equal bytes, in time that depends only on the length. */
+export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}
+
+function hexBytes(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+export function createKeyRing(keys: readonly ResolvedAuthKey[], secret: string): KeyRing {
+  const hmac = (token: string) =>
+    new Uint8Array(createHmac("sha256", secret).update(token).digest());
+  const sha256 = (token: string) => new Uint8Array(createHash("sha256").update(token).digest());
+  const stored: StoredKey[] = [];
+  for (const key of keys) {
+    const principal = principalOf(key);
+    const token = key.token?.trim();
+    if (token) stored.push({ digest: hmac(token), keyed: true, principal });
+    if (key.token_hash !== undefined) {
+      stored.push({ digest: hexBytes(key.token_hash.toLowerCase()), keyed: false, principal });
+    }
+  }
+  return {
+    size: stored.length,
+    lookup(raw) {
+      const token = raw.trim();
+      if (token === "") return null;
+      const keyed = hmac(token);
+      const plain = sha256(token);
+      let found: Principal | null = null;
+      for (const k of stored) {
+        // Every entry is compared; the branch only picks which digest, known from config.
+        if (constantTimeEqual(k.keyed ? keyed : plain, k.digest) && found === null) {
+          found = k.principal;
+        }
+      }
+      return found;
+    },
+  };
+}

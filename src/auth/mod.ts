@@ -1,0 +1,17 @@
+/**
+ * Team mode: gateway keys from the config (held as keyed digests, compared in constant time), the
+ * principal a key stands for, the pure `authorize()` over every route, and the gate that applies
+ * them to a request before anything is forwarded or read.
+ */
+export { type Principal, principalOf, rolePermissions } from "./principal.ts";
+export {
+  authorize,
+  type AuthRequest,
+  type AuthRoutes,
+  authRoutes,
+  type Decision,
+  type Requirement,
+  requirementFor,
+} from "./authorize.ts";
+export { constantTimeEqual, createKeyRing, type KeyRing } from "./keys.ts";
+export { createGate, type Gate } from "./gate.ts";

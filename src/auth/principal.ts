@@ -1,0 +1,46 @@
+/**
+ * Who a gateway key is: its tenant, role and effective permissions. Roles grant defaults; a key's
+ * own `permissions` are added to them (as in the original). There is no empty role: the schema
+ * defaults `role` to `developer`, documented, where the original silently read "" as developer.
+ */
+import type { Permission, ResolvedAuthKey, Role } from "../config/mod.ts";
+
+export interface Principal {
+  keyId: string;
+  orgId: string;
+  workspaceId: string;
+  role: Role;
+  permissions: ReadonlySet<Permission>;
+}
+
+/**
+ * Role defaults. `bodies:read` (captured prompts and answers) goes to every role that can send
+ * traffic, not to `viewer`. `diagnostics:read` is no role's default: the trace pipeline's figures
+ * count every tenant's traffic, so it is granted per key to operators.
+ */
+export const rolePermissions: Readonly<Record<Role, readonly Permission[]>> = {
+  owner: ["proxy:write", "analytics:read", "bodies:read", "keys:manage"],
+  admin: ["proxy:write", "analytics:read", "bodies:read", "keys:manage"],
+  developer: ["proxy:write", "analytics:read", "bodies:read"],
+  member: ["proxy:write", "analytics:read", "bodies:read"],
+  viewer: ["analytics:read"],
+};
+
+export function principalOf(
+  key: Pick<
+    ResolvedAuthKey,
+    "id" | "org_id" | "workspace_id" | "team" | "role" | "permissions"
+  >,
+): Principal {
+  const role = key.role.toLowerCase() as Role;
+  return {
+    keyId: key.id,
+    orgId: key.org_id || "default",
+    workspaceId: key.workspace_id || key.team || "default",
+    role,
+    permissions: new Set<Permission>([
+      ...(rolePermissions[role] ?? []),
+      ...key.permissions.map((p) => p.toLowerCase() as Permission),
+    ]),
+  };
+}
