@@ -29,6 +29,8 @@ export interface HealthInputs {
   writer: TraceWriterStats;
   /** Null when stats could not be read: health must answer even then. */
   stats: StoreStats | null;
+  /** Team mode: health is public, so queue and size figures (every tenant's traffic) stay out. */
+  teamMode?: boolean;
 }
 
 export function healthBody(h: HealthInputs): HealthBody {
@@ -37,16 +39,17 @@ export function healthBody(h: HealthInputs): HealthBody {
     version: h.version,
     uptime_sec: Math.max(0, Math.floor((h.now - h.startedAt) / 1000)),
     storage_driver: h.storageDriver,
-    trace_queue: {
-      accepted: h.writer.accepted,
-      written: h.writer.written,
-      dropped: h.writer.dropped,
-      depth: h.writer.queue_depth,
-      capacity: h.writer.queue_capacity,
-    },
+  };
+  if (h.writer.store_state !== undefined) body.trace_store = h.writer.store_state;
+  if (h.teamMode) return body;
+  body.trace_queue = {
+    accepted: h.writer.accepted,
+    written: h.writer.written,
+    dropped: h.writer.dropped,
+    depth: h.writer.queue_depth,
+    capacity: h.writer.queue_capacity,
   };
   const size = h.stats?.db_size_bytes;
   if (typeof size === "number") body.db_size_bytes = size;
-  if (h.writer.store_state !== undefined) body.trace_store = h.writer.store_state;
   return body;
 }

@@ -45,6 +45,8 @@ export interface ApiDeps {
    * middleware added to it afterwards would run after the routes.
    */
   middleware?: readonly MiddlewareHandler[];
+  /** Team mode: `/api/health` stays public and so leaves out traffic figures. */
+  teamMode?: boolean;
 }
 
 export function createApiRoutes(deps: ApiDeps): Hono {
@@ -81,6 +83,7 @@ export function createApiRoutes(deps: ApiDeps): Hono {
       storageDriver: deps.storageDriver,
       writer: deps.writer.snapshot(),
       stats,
+      teamMode: deps.teamMode === true,
     }));
   });
 

@@ -159,6 +159,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     storageDriver: deps.store.driver,
     log,
     middleware: gate === null ? [] : [apiAuth(gate)],
+    teamMode: gate !== null,
   });
 
   async function handle(req: Request): Promise<Response> {

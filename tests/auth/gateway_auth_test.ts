@@ -171,6 +171,10 @@ Deno.test("team mode: public routes, unknown paths, diagnostics and the OpenAPI 
       if (code !== undefined) assert.equal((await errorOf(res)).code, code, path);
       else await res.body?.cancel();
     }
+    const health = await (await h.request("/api/health")).json() as Record<string, unknown>;
+    assert.equal(health.status, "ok");
+    assert.equal(health.trace_queue, undefined, "no traffic figures on a public route");
+    assert.equal(health.db_size_bytes, undefined);
     const post = await h.request("/api/traces", { method: "POST", headers: gk(tokenA) });
     assert.equal(post.status, 405);
     await post.body?.cancel();

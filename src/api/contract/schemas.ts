@@ -36,11 +36,14 @@ export const healthResponseSchema = z.object({
     dropped: count(),
     depth: count(),
     capacity: count(),
-  }),
+  }).exactOptional().describe(
+    "Left out in team mode (auth.enabled): these figures count every tenant's traffic; keys " +
+      "with diagnostics:read find them at /api/diagnostics/trace-pipeline.",
+  ),
 }).meta({
   id: "HealthResponse",
   description: "Liveness and the figures an operator checks first. Public, so no per-tenant data " +
-    "(no global trace count, unlike the original).",
+    "(no global trace count, unlike the original), and in team mode no traffic figures at all.",
 });
 
 export const usageStatusSchema = z.enum(["exact", "unknown", "none"]).meta({
