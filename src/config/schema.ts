@@ -329,10 +329,14 @@ export const authKeySchema = z.strictObject({
   name: z.string().optional().describe("Label for people."),
   description: z.string().optional().describe("Label for people."),
   created_by: z.string().optional().describe("Label for people."),
-  role: z.enum(roles).default("developer").describe("Role of the key."),
-  permissions: z.array(z.enum(permissions)).default([]).describe("Permissions of the key."),
+  role: z.enum(roles).default("developer").describe(
+    "Role of the key; its default permissions are listed under Team mode.",
+  ),
+  permissions: z.array(z.enum(permissions)).default([]).describe(
+    "Permissions added to the role's defaults.",
+  ),
   limits: keyLimitsSchema.optional().describe(
-    "This key's own limits; each one set replaces `limits.per_key` for this key.",
+    "This key's own limits; each one set replaces `limits.per_key` for this key. Not enforced yet.",
   ),
 }).refine((k) => k.token !== undefined || k.token_hash !== undefined, {
   message: 'needs either token (for example env("TEAM_KEY")) or token_hash',
@@ -340,7 +344,8 @@ export const authKeySchema = z.strictObject({
 
 export const authSchema = z.strictObject({
   enabled: z.boolean().default(false).describe(
-    "Require a gateway key on proxy and API routes (not enforced by this build yet).",
+    "Require a gateway key on every provider route and every API route except `/` and " +
+      "`/api/health`: 401 without a valid key, 403 without the permission.",
   ),
   header: z.string().regex(/^[A-Za-z0-9-]+$/, "must be an HTTP header name").default(
     "X-OngoingAI-Gateway-Key",
@@ -372,8 +377,8 @@ export const configSchema = z.strictObject({
       "when they would change what is forwarded or stored.",
   ),
   auth: authSchema.describe(
-    "Team mode: gateway keys, roles and tenants. Not in this build yet: `enabled: true` is " +
-      "refused rather than run unprotected.",
+    "Team mode: gateway keys, roles and tenants. Keys come from this file only (no key " +
+      "API yet); their limits are not enforced yet.",
   ),
   limits: z.strictObject({
     per_key: limitsSchema.describe("Limits for each gateway key; 0 means none."),
