@@ -41,7 +41,7 @@ export interface ApiDeps {
   exportPageSize?: number;
   /**
    * Run before every API route, e.g. team-mode auth that sets `c.set("scope", ...)` or throws
-   * `GatewayError("unauthorized", ...)`. Needed when the app is called with `api.fetch`, since
+   * `GatewayError("missing_gateway_key", ...)` (src/auth). Needed when the app is called with `api.fetch`, since
    * middleware added to it afterwards would run after the routes.
    */
   middleware?: readonly MiddlewareHandler[];
