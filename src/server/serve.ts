@@ -66,6 +66,10 @@ export async function runServer(opts: ServeOptions): Promise<number> {
     log,
     ...upstreamClientFor(config, opts.env ?? {}, log),
   });
+  // Keys created through the API work from the first request; a failure is retried on the timer.
+  await gateway.refreshKeys().catch((err) =>
+    log.warn("loading gateway keys from the store failed; retrying", { error: message(err) })
+  );
 
   let server: Deno.HttpServer<Deno.NetAddr>;
   try {
