@@ -63,7 +63,8 @@ export function generateToken(): string {
   return `ogk_${Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString("base64url")}`;
 }
 
-function generateId(): string {
+/** A key id: `gk_` and 8 random bytes, hex. */
+export function generateGatewayKeyId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(8));
   return `gk_${[...bytes].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
 }
@@ -122,7 +123,7 @@ export function registerGatewayKeyRoutes(app: Hono, deps: GatewayKeyDeps): void 
     }
     const token = generateToken();
     const record = await keys.createKey({
-      id: generateId(),
+      id: generateGatewayKeyId(),
       token_digest: deps.digest(token),
       ...(c.get("scope") ?? defaultTenant),
       ...parsed.data,

@@ -143,7 +143,7 @@ export async function runServer(opts: ServeOptions): Promise<number> {
 }
 
 /** Config value, else a per-installation secret kept beside the database (mode 0600). */
-async function keyHashSecret(config: GatewayConfig, cwd: string): Promise<string> {
+export async function keyHashSecret(config: GatewayConfig, cwd: string): Promise<string> {
   const configured = config.tracing.key_hash_secret;
   if (typeof configured === "string") return configured;
   const dir = config.storage.driver === "sqlite"
