@@ -42,3 +42,4 @@ export {
 export { traceExportRecordSchema } from "./export_schema.ts";
 /** The analytics views as pure functions of store aggregates (also used by `ongoingai report`). */
 export * as analyticsBodies from "./analytics_bodies.ts";
+export { generateGatewayKeyId, generateToken } from "./gateway_keys.ts";

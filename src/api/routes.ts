@@ -22,6 +22,8 @@ import { exportContentTypes, exportFilename } from "./export_encoding.ts";
 import { allowedMethods, endpoints, openApiDocument } from "./contract/mod.ts";
 import type { Logger } from "../server/log.ts";
 import type { TraceWriterSnapshot } from "../traces/mod.ts";
+import { registerGatewayKeyRoutes } from "./gateway_keys.ts";
+import type { KeyStore } from "../store/mod.ts";
 import "./scope.ts";
 
 export interface ApiDeps {
@@ -47,6 +49,12 @@ export interface ApiDeps {
   middleware?: readonly MiddlewareHandler[];
   /** Team mode: `/api/health` stays public and so leaves out traffic figures. */
   teamMode?: boolean;
+  /** Gateway keys created through the API; without it those routes answer 503. */
+  keys?: KeyStore | undefined;
+  /** Keyed digest of a gateway key token; required with `keys`. */
+  keyDigest?: (token: string) => string;
+  /** After a key change: reload this instance's key ring. */
+  onKeysChanged?: () => Promise<void>;
 }
 
 export function createApiRoutes(deps: ApiDeps): Hono {
@@ -144,6 +152,14 @@ export function createApiRoutes(deps: ApiDeps): Hono {
   });
 
   registerAnalyticsRoutes(app, deps.store);
+  registerGatewayKeyRoutes(app, {
+    keys: deps.keys,
+    digest: deps.keyDigest ?? (() => {
+      throw new Error("createApiRoutes: keys given without keyDigest");
+    }),
+    now: deps.now,
+    ...(deps.onKeysChanged === undefined ? {} : { onChange: deps.onKeysChanged }),
+  });
 
   for (const [path, allow] of allowedMethods(endpoints)) {
     app.on(["POST", "PUT", "PATCH", "DELETE"], path, (c) =>

@@ -11,6 +11,8 @@ declare module "hono" {
     scope: TenantScope | undefined;
     /** Team mode, a key without `bodies:read`: trace detail and export show bodies as null. */
     hideBodies: boolean | undefined;
+    /** Team mode: the calling key's id, recorded as the actor of key lifecycle events. */
+    actor: string | undefined;
   }
 }
 

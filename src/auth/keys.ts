@@ -6,7 +6,8 @@
  * matched. Tokens are trimmed, as in the original.
  */
 import { createHash, createHmac } from "node:crypto";
-import type { ResolvedAuthKey } from "../config/mod.ts";
+import type { Permission, ResolvedAuthKey, Role } from "../config/mod.ts";
+import type { ActiveGatewayKey } from "../store/mod.ts";
 import { type Principal, principalOf } from "./principal.ts";
 
 interface StoredKey {
@@ -19,7 +20,15 @@ interface StoredKey {
 export interface KeyRing {
   /** The key whose token this is, or null. */
   lookup(token: string): Principal | null;
-  size: number;
+  /** Config keys plus database keys. */
+  readonly size: number;
+  /** Replaces the database keys (config keys stay). */
+  setStoredKeys(keys: readonly ActiveGatewayKey[]): void;
+}
+
+/** The digest a database key is stored under: hex HMAC-SHA256 of the trimmed token. */
+export function tokenDigest(token: string, secret: string): string {
+  return createHmac("sha256", secret).update(token.trim()).digest("hex");
 }
 
 /** Equal length and equal bytes, in time that depends only on the length. */
@@ -49,15 +58,31 @@ export function createKeyRing(keys: readonly ResolvedAuthKey[], secret: string):
       stored.push({ digest: hexBytes(key.token_hash.toLowerCase()), keyed: false, principal });
     }
   }
+  let dynamic: StoredKey[] = [];
   return {
-    size: stored.length,
+    get size() {
+      return stored.length + dynamic.length;
+    },
+    setStoredKeys(keys) {
+      dynamic = keys.filter((k) => /^[0-9a-f]{64}$/.test(k.token_digest)).map((k) => ({
+        digest: hexBytes(k.token_digest),
+        keyed: true,
+        principal: principalOf({
+          id: k.id,
+          org_id: k.org_id,
+          workspace_id: k.workspace_id,
+          role: k.role as Role,
+          permissions: k.permissions as Permission[],
+        }),
+      }));
+    },
     lookup(raw) {
       const token = raw.trim();
       if (token === "") return null;
       const keyed = hmac(token);
       const plain = sha256(token);
       let found: Principal | null = null;
-      for (const k of stored) {
+      for (const k of [...stored, ...dynamic]) {
         // Every entry is compared; the branch only picks which digest, known from config.
         if (constantTimeEqual(k.keyed ? keyed : plain, k.digest) && found === null) {
           found = k.principal;

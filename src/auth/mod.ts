@@ -13,5 +13,5 @@ export {
   type Requirement,
   requirementFor,
 } from "./authorize.ts";
-export { constantTimeEqual, createKeyRing, type KeyRing } from "./keys.ts";
-export { createGate, type Gate } from "./gate.ts";
+export { constantTimeEqual, createKeyRing, type KeyRing, tokenDigest } from "./keys.ts";
+export { createGate, type Gate, type GateOptions } from "./gate.ts";

@@ -6,6 +6,7 @@
 import { UsageError } from "./args.ts";
 import { check, checkSpec } from "./check.ts";
 import { type CliCommand, type CliIo, exitCode } from "./io.ts";
+import { keys, keysSpec } from "./keys.ts";
 import { report, reportSpec } from "./report.ts";
 import { serve, serveSpec } from "./serve.ts";
 import { shellInit, shellInitSpec } from "./shell_init.ts";
@@ -33,6 +34,7 @@ export const commands: readonly Command[] = [
   { spec: shellInitSpec, run: shellInit },
   { spec: wrapSpec, run: wrap },
   { spec: reportSpec, run: report },
+  { spec: keysSpec, run: keys },
   { spec: versionSpec, run: version, aliases: ["--version", "-v"] },
 ];
 

@@ -350,7 +350,15 @@ export const authSchema = z.strictObject({
   header: z.string().regex(/^[A-Za-z0-9-]+$/, "must be an HTTP header name").default(
     "X-OngoingAI-Gateway-Key",
   ).describe("Header carrying the gateway key; it is never forwarded upstream."),
-  keys: z.array(authKeySchema).default([]).describe("Gateway keys."),
+  keys: z.array(authKeySchema).default([]).describe(
+    "Gateway keys defined here. Keys created through `/api/gateway-keys` or `ongoingai keys` " +
+      "live in the database, beside these.",
+  ),
+  key_refresh_ms: z.int().min(100).max(60_000).default(2000).describe(
+    "How often each instance reloads the database's keys: a key revoked on one instance is " +
+      "refused by every instance within this time. If reloading fails for three times this " +
+      "long, database keys are refused until it succeeds again (config keys still work).",
+  ),
 }).prefault({});
 
 export const configSchema = z.strictObject({
@@ -377,8 +385,8 @@ export const configSchema = z.strictObject({
       "when they would change what is forwarded or stored.",
   ),
   auth: authSchema.describe(
-    "Team mode: gateway keys, roles and tenants. Keys come from this file only (no key " +
-      "API yet); their limits are not enforced yet.",
+    "Team mode: gateway keys, roles and tenants. Keys come from this file and from the " +
+      "database (key API); their limits are not enforced yet.",
   ),
   limits: z.strictObject({
     per_key: limitsSchema.describe("Limits for each gateway key; 0 means none."),

@@ -7,7 +7,7 @@
  * everything else is the Hono API app. The hot path therefore pays for no router.
  */
 import type { Hono, MiddlewareHandler } from "hono";
-import { createGate, type Gate, type Principal } from "../auth/mod.ts";
+import { createGate, type Gate, type Principal, tokenDigest } from "../auth/mod.ts";
 import type { GatewayConfig, ResolvedProvider } from "../config/mod.ts";
 import { createApiRoutes } from "../api/mod.ts";
 import { createCostEstimator } from "../pricing/mod.ts";
@@ -22,7 +22,7 @@ import {
   type ProxyRoute,
   upstreamBase,
 } from "../proxy/mod.ts";
-import type { TraceStore } from "../store/mod.ts";
+import { isKeyStore, type TraceStore } from "../store/mod.ts";
 import { createFetchClient, createNativeClient, type UpstreamClient } from "../upstream/mod.ts";
 import {
   createFingerprinter,
@@ -70,7 +70,12 @@ export interface Gateway {
   beginShutdown(): void;
   /** Ends every open exchange (shutdown after the grace period). */
   abortInflight(): void;
-  /** Releases idle upstream connections. */
+  /**
+   * Team mode: loads the database's gateway keys now (they are reloaded every
+   * `auth.key_refresh_ms`); resolves at once otherwise. Rejects when the store fails.
+   */
+  refreshKeys(): Promise<void>;
+  /** Releases idle upstream connections and stops reloading keys. */
   close(): void;
 }
 
@@ -98,6 +103,7 @@ function apiAuth(gate: Gate): MiddlewareHandler {
     if (principal !== null) {
       c.set("scope", { org_id: principal.orgId, workspace_id: principal.workspaceId });
       c.set("hideBodies", !principal.permissions.has("bodies:read"));
+      c.set("actor", principal.keyId);
     }
     await next();
   };
@@ -109,7 +115,17 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   const inflight = new Set<Exchange>();
   let draining = false;
   const gatewayKeyHeader = config.auth.header.toLowerCase();
-  const gate = config.auth.enabled ? createGate(config, deps.keyHashSecret) : null;
+  const keys = isKeyStore(deps.store) ? deps.store : undefined;
+  const gate = config.auth.enabled
+    ? createGate(config, deps.keyHashSecret, {
+      keys,
+      now: clock.now,
+      onRefreshError: (err) =>
+        log.warn("reloading gateway keys from the store failed; retrying", {
+          error: err instanceof Error ? err.message : String(err),
+        }),
+    })
+    : null;
   const dropWarning = rateLimitedWarning(
     log,
     clock,
@@ -160,6 +176,9 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     log,
     middleware: gate === null ? [] : [apiAuth(gate)],
     teamMode: gate !== null,
+    keys,
+    keyDigest: (token) => tokenDigest(token, deps.keyHashSecret),
+    ...(gate === null ? {} : { onKeysChanged: gate.refresh }),
   });
 
   async function handle(req: Request): Promise<Response> {
@@ -193,7 +212,11 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     inflight,
     beginShutdown: () => void (draining = true),
     abortInflight: () => abortAll(inflight),
-    close: () => client.close(),
+    refreshKeys: () => gate?.refresh() ?? Promise.resolve(),
+    close: () => {
+      gate?.close();
+      client.close();
+    },
   };
 }
 

@@ -66,6 +66,10 @@ export async function runServer(opts: ServeOptions): Promise<number> {
     log,
     ...upstreamClientFor(config, opts.env ?? {}, log),
   });
+  // Keys created through the API work from the first request; a failure is retried on the timer.
+  await gateway.refreshKeys().catch((err) =>
+    log.warn("loading gateway keys from the store failed; retrying", { error: message(err) })
+  );
 
   let server: Deno.HttpServer<Deno.NetAddr>;
   try {
@@ -139,7 +143,7 @@ export async function runServer(opts: ServeOptions): Promise<number> {
 }
 
 /** Config value, else a per-installation secret kept beside the database (mode 0600). */
-async function keyHashSecret(config: GatewayConfig, cwd: string): Promise<string> {
+export async function keyHashSecret(config: GatewayConfig, cwd: string): Promise<string> {
   const configured = config.tracing.key_hash_secret;
   if (typeof configured === "string") return configured;
   const dir = config.storage.driver === "sqlite"

@@ -15,6 +15,16 @@ export type {
 } from "./types.ts";
 export { InvalidCursorError } from "./types.ts";
 export {
+  type ActiveGatewayKey,
+  type GatewayKeyEvent,
+  type GatewayKeyEventKind,
+  type GatewayKeyRecord,
+  isKeyStore,
+  KeyConflictError,
+  type KeyStore,
+  type NewGatewayKey,
+} from "./key_types.ts";
+export {
   type AggregateRow,
   type AnalyticsQuery,
   type Bucket,

@@ -4,6 +4,7 @@
 import { isAbsolute, join } from "node:path";
 import type { GatewayConfig } from "../config/mod.ts";
 import type { TraceStore } from "./types.ts";
+import type { KeyStore } from "./key_types.ts";
 import { openSqliteStore } from "./sqlite_store.ts";
 import { openWorkerStore } from "./worker_store.ts";
 import { openPostgresStore } from "./pg_store.ts";
@@ -25,7 +26,10 @@ export interface OpenStoreOptions {
   readOnly?: boolean;
 }
 
-type StoreOpener = (config: StorageConfig, options: OpenStoreOptions) => Promise<TraceStore>;
+type StoreOpener = (
+  config: StorageConfig,
+  options: OpenStoreOptions,
+) => Promise<TraceStore & KeyStore>;
 
 const openers: Record<StorageConfig["driver"], StoreOpener> = {
   sqlite: (config, options) => {
@@ -54,6 +58,6 @@ const openers: Record<StorageConfig["driver"], StoreOpener> = {
 export function openStore(
   config: StorageConfig,
   options: OpenStoreOptions = {},
-): Promise<TraceStore> {
+): Promise<TraceStore & KeyStore> {
   return openers[config.driver](config, options);
 }

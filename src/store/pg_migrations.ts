@@ -5,6 +5,7 @@
  */
 import init from "../../migrations/postgres/001_init.sql" with { type: "text" };
 import rollups from "../../migrations/postgres/002_rollups.sql" with { type: "text" };
+import gatewayKeys from "../../migrations/postgres/003_gateway_keys.sql" with { type: "text" };
 import type { Migration } from "./sqlite_migrations.ts";
 import type { Sql } from "./pg_connect.ts";
 
@@ -12,6 +13,7 @@ import type { Sql } from "./pg_connect.ts";
 export const postgresMigrations: readonly Migration[] = [
   { name: "postgres/001_init.sql", sql: init },
   { name: "postgres/002_rollups.sql", sql: rollups },
+  { name: "postgres/003_gateway_keys.sql", sql: gatewayKeys },
 ];
 
 /** Advisory lock keys of this store (first half: "onga"). */

@@ -27,6 +27,14 @@ import {
 } from "./pg_migrations.ts";
 import { filterWhere } from "./pg_query.ts";
 import { writeBatch } from "./pg_write.ts";
+import type {
+  ActiveGatewayKey,
+  GatewayKeyEvent,
+  GatewayKeyRecord,
+  KeyStore,
+  NewGatewayKey,
+} from "./key_types.ts";
+import { postgresKeyStore } from "./pg_keys.ts";
 import { aggregate, percentiles } from "./pg_analytics.ts";
 
 export interface PostgresStoreOptions extends PostgresConnectOptions {
@@ -42,7 +50,9 @@ export interface PostgresStoreOptions extends PostgresConnectOptions {
 const maxListLimit = 1000;
 
 /** Connects, migrates, and fails with a message naming the server (never the password). */
-export async function openPostgresStore(options: PostgresStoreOptions): Promise<TraceStore> {
+export async function openPostgresStore(
+  options: PostgresStoreOptions,
+): Promise<TraceStore & KeyStore> {
   const sql = connect(options);
   try {
     const migrations = options.migrations ?? postgresMigrations;
@@ -90,13 +100,15 @@ function decodeWith<T>(
 const allNames = traceColumns.map(([name]) => name);
 const summaryNames = summaryColumns.map(([name]) => name);
 
-class PostgresTraceStore implements TraceStore {
+class PostgresTraceStore implements TraceStore, KeyStore {
   readonly driver = "postgres" as const;
   readonly #sql: Sql;
+  readonly #keys: KeyStore;
   #closed = false;
 
   constructor(sql: Sql) {
     this.#sql = sql;
+    this.#keys = postgresKeyStore(sql, () => this.#open());
   }
 
   async writeBatch(traces: readonly TraceRecord[]): Promise<void> {
@@ -164,6 +176,32 @@ class PostgresTraceStore implements TraceStore {
     this.#open();
     const [row] = await this.#sql`SELECT pg_database_size(current_database()) AS n`;
     return { driver: this.driver, db_size_bytes: row ? Number(row.n) : null };
+  }
+
+  // Gateway keys (key_types.ts).
+  createKey(key: NewGatewayKey): Promise<GatewayKeyRecord> {
+    return this.#keys.createKey(key);
+  }
+  listKeys(scope?: TenantScope): Promise<GatewayKeyRecord[]> {
+    return this.#keys.listKeys(scope);
+  }
+  revokeKey(id: string, actor: string, at: string, scope?: TenantScope): Promise<boolean> {
+    return this.#keys.revokeKey(id, actor, at, scope);
+  }
+  rotateKey(
+    id: string,
+    tokenDigest: string,
+    actor: string,
+    at: string,
+    scope?: TenantScope,
+  ): Promise<GatewayKeyRecord | null> {
+    return this.#keys.rotateKey(id, tokenDigest, actor, at, scope);
+  }
+  listKeyEvents(scope: TenantScope | undefined, limit: number): Promise<GatewayKeyEvent[]> {
+    return this.#keys.listKeyEvents(scope, limit);
+  }
+  activeKeyDigests(): Promise<ActiveGatewayKey[]> {
+    return this.#keys.activeKeyDigests();
   }
 
   async close(): Promise<void> {

@@ -29,6 +29,14 @@ import {
 } from "./trace_columns.ts";
 import { applySqliteMigrations, type Migration, sqliteMigrations } from "./sqlite_migrations.ts";
 import { buildWhere } from "./sqlite_query.ts";
+import type {
+  ActiveGatewayKey,
+  GatewayKeyEvent,
+  GatewayKeyRecord,
+  KeyStore,
+  NewGatewayKey,
+} from "./key_types.ts";
+import { sqliteKeyStore } from "./sqlite_keys.ts";
 import { aggregate, percentiles } from "./sqlite_analytics.ts";
 import { rebuildRollupsIfMissing, RollupWriter } from "./sqlite_rollups.ts";
 
@@ -58,7 +66,9 @@ export interface SqliteStoreOptions {
 const maxListLimit = 1000;
 
 /** Creates the file and directory when missing, sets WAL, and applies pending migrations. */
-export async function openSqliteStore(options: SqliteStoreOptions): Promise<TraceStore> {
+export async function openSqliteStore(
+  options: SqliteStoreOptions,
+): Promise<TraceStore & KeyStore> {
   const retry = { ...busyRetryDefaults, ...options.busyRetry };
   if (options.readOnly) return await openReadOnly(options, retry);
   const created = options.path === ":memory:" ? false : prepareDatabaseFile(options.path);
@@ -84,7 +94,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Trac
 async function openReadOnly(
   options: SqliteStoreOptions,
   retry: BusyRetryOptions,
-): Promise<TraceStore> {
+): Promise<TraceStore & KeyStore> {
   const path = options.path;
   if (path === ":memory:") {
     throw new Error("an in-memory database (:memory:) has no stored traces to read");
@@ -131,7 +141,7 @@ function pendingMigrations(db: DatabaseSync, migrations: readonly Migration[]): 
   return migrations.filter((m) => !applied.has(m.name)).map((m) => m.name);
 }
 
-class SqliteTraceStore implements TraceStore {
+class SqliteTraceStore implements TraceStore, KeyStore {
   readonly driver = "sqlite" as const;
   readonly #db: DatabaseSync;
   readonly #path: string;
@@ -142,6 +152,7 @@ class SqliteTraceStore implements TraceStore {
   readonly #statements = new Map<string, StatementSync>();
   readonly #rollups: RollupWriter;
   readonly #readOnly: boolean;
+  readonly #keys: KeyStore;
   #closed = false;
 
   constructor(db: DatabaseSync, path: string, retry: BusyRetryOptions, readOnly = false) {
@@ -149,6 +160,7 @@ class SqliteTraceStore implements TraceStore {
     this.#path = path;
     this.#retry = retry;
     this.#readOnly = readOnly;
+    this.#keys = sqliteKeyStore(db, () => this.#open());
     const columns = allColumnNames.join(", ");
     const placeholders = allColumnNames.map(() => "?").join(", ");
     this.#insert = db.prepare(
@@ -275,6 +287,32 @@ class SqliteTraceStore implements TraceStore {
       }
       this.#db.close();
     }
+  }
+
+  // Gateway keys (key_types.ts).
+  createKey(key: NewGatewayKey): Promise<GatewayKeyRecord> {
+    return this.#keys.createKey(key);
+  }
+  listKeys(scope?: TenantScope): Promise<GatewayKeyRecord[]> {
+    return this.#keys.listKeys(scope);
+  }
+  revokeKey(id: string, actor: string, at: string, scope?: TenantScope): Promise<boolean> {
+    return this.#keys.revokeKey(id, actor, at, scope);
+  }
+  rotateKey(
+    id: string,
+    tokenDigest: string,
+    actor: string,
+    at: string,
+    scope?: TenantScope,
+  ): Promise<GatewayKeyRecord | null> {
+    return this.#keys.rotateKey(id, tokenDigest, actor, at, scope);
+  }
+  listKeyEvents(scope: TenantScope | undefined, limit: number): Promise<GatewayKeyEvent[]> {
+    return this.#keys.listKeyEvents(scope, limit);
+  }
+  activeKeyDigests(): Promise<ActiveGatewayKey[]> {
+    return this.#keys.activeKeyDigests();
   }
 
   #open(): void {

@@ -4,11 +4,12 @@
  * classes (busy, disk full, ...) and InvalidCursorError work as if the store were local.
  */
 import type { TraceStore } from "./types.ts";
+import type { KeyStore } from "./key_types.ts";
 
 /** The worker's name: how the shared entry module knows it is running as the store worker. */
 export const storeWorkerName = "ongoingai-trace-store";
 
-export type StoreMethod = Exclude<keyof TraceStore, "driver">;
+export type StoreMethod = Exclude<keyof (TraceStore & KeyStore), "driver">;
 
 export type WorkerRequest =
   | { id: number; op: "open"; args: [path: string] }

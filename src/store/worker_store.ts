@@ -16,6 +16,13 @@ import type {
   TraceStore,
 } from "./types.ts";
 import { InvalidCursorError } from "./types.ts";
+import type {
+  ActiveGatewayKey,
+  GatewayKeyEvent,
+  GatewayKeyRecord,
+  KeyStore,
+  NewGatewayKey,
+} from "./key_types.ts";
 import type { AggregateRow, AnalyticsQuery, PercentileRow } from "./analytics_types.ts";
 import {
   rebuildError,
@@ -31,7 +38,10 @@ interface Pending {
   reject(err: Error): void;
 }
 
-export async function openWorkerStore(path: string, moduleUrl: string): Promise<TraceStore> {
+export async function openWorkerStore(
+  path: string,
+  moduleUrl: string,
+): Promise<TraceStore & KeyStore> {
   const worker = new Worker(moduleUrl, { type: "module", name: storeWorkerName });
   const store = new WorkerTraceStore(worker);
   try {
@@ -48,7 +58,7 @@ const makeError = (s: SerializedError) =>
     ? new InvalidCursorError(s.message.replace(/^cursor is invalid \((.*?)\);.*$/s, "$1"))
     : new Error(s.message);
 
-class WorkerTraceStore implements TraceStore {
+class WorkerTraceStore implements TraceStore, KeyStore {
   readonly driver = "sqlite" as const;
   #next = 0;
   #pending = new Map<number, Pending>();
@@ -108,6 +118,32 @@ class WorkerTraceStore implements TraceStore {
   stats(): Promise<StoreStats> {
     return this.#call("stats");
   }
+  // Gateway keys (key_types.ts).
+  createKey(key: NewGatewayKey): Promise<GatewayKeyRecord> {
+    return this.#call("createKey", key);
+  }
+  listKeys(scope?: TenantScope): Promise<GatewayKeyRecord[]> {
+    return this.#call("listKeys", scope);
+  }
+  revokeKey(id: string, actor: string, at: string, scope?: TenantScope): Promise<boolean> {
+    return this.#call("revokeKey", id, actor, at, scope);
+  }
+  rotateKey(
+    id: string,
+    tokenDigest: string,
+    actor: string,
+    at: string,
+    scope?: TenantScope,
+  ): Promise<GatewayKeyRecord | null> {
+    return this.#call("rotateKey", id, tokenDigest, actor, at, scope);
+  }
+  listKeyEvents(scope: TenantScope | undefined, limit: number): Promise<GatewayKeyEvent[]> {
+    return this.#call("listKeyEvents", scope, limit);
+  }
+  activeKeyDigests(): Promise<ActiveGatewayKey[]> {
+    return this.#call("activeKeyDigests");
+  }
+
   async close(): Promise<void> {
     if (this.#dead === null) await this.#call("close");
     this.worker.terminate();

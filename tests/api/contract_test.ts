@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { configFor, startHarness, testSecret } from "../support/gateway_harness.ts";
 import { createGateway } from "../../src/server/gateway.ts";
-import type { TraceStore } from "../../src/store/mod.ts";
+import type { KeyStore, TraceStore } from "../../src/store/mod.ts";
 import { silentLogger } from "../../src/server/log.ts";
 import { allowedMethods, type Endpoint, endpoints } from "../../src/api/contract/mod.ts";
 
@@ -104,11 +104,13 @@ function withQuery(path: string, query: Record<string, string>): string {
   return qs ? `${path}?${qs}` : path;
 }
 
+type Call = [url: string, expected: number | null, body?: unknown];
+
 /** The calls for one endpoint: each with the status it must get, or null for "any documented". */
 function callsFor(
   e: Endpoint,
   pathValues: Record<string, string[]>,
-): Array<[string, number | null]> {
+): Call[] {
   const names = Object.keys(e.pathParams ?? {});
   const sets = Math.max(1, ...names.map((n) => pathValues[n]?.length ?? 1));
   const paths = Array.from(
@@ -119,9 +121,10 @@ function callsFor(
         Object.fromEntries(names.map((n) => [n, pathValues[n]?.[i % pathValues[n].length]!])),
       ),
   );
-  const ok = 200;
-  const calls: Array<[string, number | null]> = paths.map((p) => [p, ok]);
+  const ok = Object.keys(e.responses).map(Number).filter((s) => s < 300).sort()[0] ?? 200;
+  const calls: Call[] = paths.map((p) => [p, ok]);
   const first = paths[0]!;
+  if (e.body) calls.push([first, ok, e.body.valid], [first, 400, e.body.invalid]);
   if (e.example) calls.push([withQuery(first, e.example.query), ok]);
   if (e.query) {
     calls.push([withQuery(first, { no_such_parameter: "1" }), 400]);
@@ -142,12 +145,24 @@ async function check(
   e: Endpoint,
   url: string,
   expected: number | null,
+  body?: unknown,
 ): Promise<Observed> {
   const what = `${e.method.toUpperCase()} ${url}`;
-  const res = await call(url, { method: e.method.toUpperCase() });
+  const res = await call(
+    url,
+    body === undefined ? { method: e.method.toUpperCase() } : {
+      method: e.method.toUpperCase(),
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    },
+  );
   const text = await res.text();
   if (expected !== null) assert.equal(res.status, expected, `${what}: ${text}`);
   assert.ok(res.status in e.responses, `${what}: status ${res.status} is not documented: ${text}`);
+  if (e.responses[res.status]!.schema === undefined) {
+    assert.equal(text, "", `${what}: ${res.status} has no body`);
+    return { endpoint: e, url, status: res.status };
+  }
   const type = (res.headers.get("content-type") ?? "").split(";")[0]!.trim();
   if (type === "application/x-ndjson") {
     // One document per line, each against the line schema.
@@ -178,6 +193,15 @@ const brokenStore: TraceStore = {
   stats: () => Promise.reject(new Error("disk on fire")),
   close: () => Promise.resolve(),
 };
+const brokenKeyStore: TraceStore & KeyStore = {
+  ...brokenStore,
+  createKey: () => Promise.reject(new Error("disk on fire")),
+  listKeys: () => Promise.reject(new Error("disk on fire")),
+  revokeKey: () => Promise.reject(new Error("disk on fire")),
+  rotateKey: () => Promise.reject(new Error("disk on fire")),
+  listKeyEvents: () => Promise.reject(new Error("disk on fire")),
+  activeKeyDigests: () => Promise.reject(new Error("disk on fire")),
+};
 
 Deno.test("contract: every documented endpoint answers as the OpenAPI document says", async (t) => {
   const h = await startHarness();
@@ -196,13 +220,19 @@ Deno.test("contract: every documented endpoint answers as the OpenAPI document s
     const served = await h.request("/api/openapi.json");
     const doc = await served.json() as Json;
     const validate = validatorFor(doc);
-    const pathValues = { id: traces.map((x) => x.id) };
+    const tracePathValues = { id: traces.map((x) => x.id) };
+    // Rotated, then revoked, in registry order.
+    const created = await h.request("/api/gateway-keys", { method: "POST" });
+    assert.equal(created.status, 201);
+    const keyPathValues = { id: [(await created.json() as { id: string }).id] };
+    const valuesFor = (e: Endpoint) =>
+      e.path.startsWith("/api/gateway-keys/") ? keyPathValues : tracePathValues;
     const observed: Observed[] = [];
 
     for (const e of endpoints) {
       await t.step(`${e.method.toUpperCase()} ${e.path}`, async () => {
-        for (const [url, expected] of callsFor(e, pathValues)) {
-          observed.push(await check(h.request, validate, e, url, expected));
+        for (const [url, expected, body] of callsFor(e, valuesFor(e))) {
+          observed.push(await check(h.request, validate, e, url, expected, body));
         }
       });
     }
@@ -220,7 +250,7 @@ Deno.test("contract: every documented endpoint answers as the OpenAPI document s
 
     await t.step("a failing store: documented 500s, health still answers", async () => {
       const broken = createGateway(configFor(h.stub.url), {
-        store: brokenStore,
+        store: brokenKeyStore,
         writer: { enqueue: () => true, snapshot: () => stats },
         keyHashSecret: testSecret,
         log: silentLogger,
@@ -228,7 +258,7 @@ Deno.test("contract: every documented endpoint answers as the OpenAPI document s
       const call = (url: string, init?: RequestInit) =>
         broken.fetch(new Request(`http://gw.test${url}`, init));
       for (const e of endpoints) {
-        const [url] = callsFor(e, pathValues)[0]!;
+        const [url] = callsFor(e, valuesFor(e))[0]!;
         observed.push(await check(call, validate, e, url, 500 in e.responses ? 500 : 200));
       }
     });

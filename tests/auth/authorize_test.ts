@@ -29,6 +29,11 @@ const expectedAccess: Record<string, EndpointAccess> = {
   getAnalyticsLatency: "analytics:read",
   getAnalyticsErrors: "analytics:read",
   getAnalyticsSummary: "analytics:read",
+  listGatewayKeys: "keys:manage",
+  createGatewayKey: "keys:manage",
+  rotateGatewayKey: "keys:manage",
+  revokeGatewayKey: "keys:manage",
+  listGatewayKeyEvents: "keys:manage",
 };
 
 /** Role defaults, written out by hand too. */
@@ -126,7 +131,7 @@ Deno.test("authorize: unknown paths need a key (401 without one), never a 403 be
     "/api/internal/debug",
     "/api/traces/a/b",
     "/api/health/",
-    "/api/gateway-keys",
+    "/api/gateway-keys/a/b",
     "/metrics",
     "/openaix/v1",
     "/groq/v2",

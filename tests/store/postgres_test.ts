@@ -39,6 +39,7 @@ pgTest("postgres store: migrations are applied once by instances starting togeth
     assert.deepStrictEqual(rows.map((r) => r.name), [
       "postgres/001_init.sql",
       "postgres/002_rollups.sql",
+      "postgres/003_gateway_keys.sql",
     ]);
     await Promise.all(stores.map((s) => s.close()));
   } finally {

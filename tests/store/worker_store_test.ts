@@ -5,11 +5,13 @@
 import assert from "node:assert/strict";
 import { InvalidCursorError, openWorkerStore } from "../../src/store/mod.ts";
 import { runTraceStoreConformance } from "./conformance.ts";
+import { runKeyStoreConformance } from "./key_conformance.ts";
 
 const entry = new URL("../support/store_worker_entry.ts", import.meta.url).href;
 const tempDbPath = () => `${Deno.makeTempDirSync({ prefix: "ongoingai-worker-store-" })}/t.db`;
 
 runTraceStoreConformance("sqlite on a worker thread", () => openWorkerStore(tempDbPath(), entry));
+runKeyStoreConformance("sqlite on a worker thread", () => openWorkerStore(tempDbPath(), entry));
 
 Deno.test("worker store: an invalid cursor still arrives as InvalidCursorError", async () => {
   const store = await openWorkerStore(tempDbPath(), entry);

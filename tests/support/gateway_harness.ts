@@ -8,7 +8,7 @@ import {
   validateConfig,
 } from "../../src/config/mod.ts";
 import { createGateway, type Gateway } from "../../src/server/gateway.ts";
-import { openSqliteStore, type TraceStore } from "../../src/store/mod.ts";
+import { type KeyStore, openSqliteStore, type TraceStore } from "../../src/store/mod.ts";
 import type { CapturedBody, Trace, TraceRecord } from "../../src/traces/mod.ts";
 import { startUpstreamStub, type UpstreamStub } from "./upstream_stub.ts";
 import { writerSnapshot } from "../testdata/writer_snapshot.ts";
@@ -19,7 +19,7 @@ export interface Harness {
   gateway: Gateway;
   stub: UpstreamStub;
   traces: Trace[];
-  store: TraceStore;
+  store: TraceStore & KeyStore;
   config: GatewayConfig;
   /** Sends a request to the gateway as a client at http://gw.test would. */
   request(path: string, init?: RequestInit): Promise<Response>;
@@ -97,6 +97,7 @@ export async function startHarness(extra: GatewayConfigInput = {}): Promise<Harn
       return traces;
     },
     async close() {
+      gateway.close();
       await stub.close();
       await store.close();
     },

@@ -18,7 +18,8 @@ export type HttpMethod = "get" | "post" | "put" | "patch" | "delete";
 
 export interface EndpointResponse {
   description: string;
-  schema: z.ZodType;
+  /** None for a response without a body (204). */
+  schema?: z.ZodType;
   /**
    * The media type `schema` describes, default application/json. For application/x-ndjson the
    * schema is one line's.
@@ -41,6 +42,11 @@ export interface Endpoint {
   query?: QuerySchema;
   /** One string schema per `{name}` in `path`, described. */
   pathParams?: Record<string, z.ZodType<string, string>>;
+  /**
+   * An optional JSON request body: its schema, and a valid and an invalid example the contract
+   * test sends (the invalid one must get 400).
+   */
+  body?: { schema: z.ZodType; valid: unknown; invalid: unknown };
   /** By HTTP status. A GET endpoint's 405 (for other methods) is not listed: see routes.ts. */
   responses: Record<number, EndpointResponse>;
   /** Valid query parameters the contract test sends besides none at all. */

@@ -13,6 +13,13 @@ import { exportColumns } from "../export_encoding.ts";
 import { traceExportRecordSchema } from "../export_schema.ts";
 import type { Endpoint } from "./endpoint.ts";
 import {
+  createGatewayKeySchema,
+  gatewayKeyEventListSchema,
+  gatewayKeyIdSchema,
+  gatewayKeyListSchema,
+  gatewayKeyWithTokenSchema,
+} from "../gateway_keys.ts";
+import {
   errorResponseSchema,
   healthResponseSchema,
   openApiDocumentSchema,
@@ -120,6 +127,80 @@ export const endpoints: readonly Endpoint[] = [
     },
   },
   ...analyticsEndpoints(),
+
+  {
+    method: "get",
+    path: "/api/gateway-keys",
+    operationId: "listGatewayKeys",
+    access: "keys:manage",
+    summary: "The caller's tenant's active gateway keys created through the API",
+    description: "Keys defined in the config file are not listed; they are managed there.",
+    tag: "gateway-keys",
+    responses: {
+      200: { description: "Active keys, without tokens.", schema: gatewayKeyListSchema },
+      500: storeFailed,
+    },
+  },
+  {
+    method: "post",
+    path: "/api/gateway-keys",
+    operationId: "createGatewayKey",
+    access: "keys:manage",
+    summary: "Create a gateway key in the caller's tenant; the token is shown once",
+    description: "Every instance accepts the key within `auth.key_refresh_ms`. The body is " +
+      "optional, at most 64 KiB; unknown fields are rejected.",
+    tag: "gateway-keys",
+    body: {
+      schema: createGatewayKeySchema,
+      valid: { name: "CI", description: "build pipeline", role: "viewer" },
+      invalid: { name: "CI", token: "chosen-by-me" },
+    },
+    responses: {
+      201: { description: "The key, with its token.", schema: gatewayKeyWithTokenSchema },
+      400: error("invalid_json or bad_request: the body is not a valid key."),
+      500: storeFailed,
+    },
+  },
+  {
+    method: "post",
+    path: "/api/gateway-keys/{id}/rotate",
+    operationId: "rotateGatewayKey",
+    access: "keys:manage",
+    summary: "Give a gateway key a new token (shown once); the old one stops working",
+    tag: "gateway-keys",
+    pathParams: { id: gatewayKeyIdSchema },
+    responses: {
+      200: { description: "The key, with its new token.", schema: gatewayKeyWithTokenSchema },
+      404: error("not_found: no such active key in the caller's tenant."),
+      500: storeFailed,
+    },
+  },
+  {
+    method: "delete",
+    path: "/api/gateway-keys/{id}",
+    operationId: "revokeGatewayKey",
+    access: "keys:manage",
+    summary: "Revoke a gateway key; every instance refuses it within `auth.key_refresh_ms`",
+    tag: "gateway-keys",
+    pathParams: { id: gatewayKeyIdSchema },
+    responses: {
+      204: { description: "Revoked." },
+      404: error("not_found: no such active key in the caller's tenant."),
+      500: storeFailed,
+    },
+  },
+  {
+    method: "get",
+    path: "/api/gateway-key-events",
+    operationId: "listGatewayKeyEvents",
+    access: "keys:manage",
+    summary: "Audit log of gateway key lifecycle: created, rotated, revoked, and by whom",
+    tag: "gateway-keys",
+    responses: {
+      200: { description: "The caller's tenant's events.", schema: gatewayKeyEventListSchema },
+      500: storeFailed,
+    },
+  },
 ];
 
 function analyticsEndpoints(): Endpoint[] {

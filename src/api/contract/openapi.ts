@@ -19,7 +19,7 @@ export interface Operation {
   parameters?: Parameter[];
   responses: Record<
     string,
-    { description: string; content: Record<string, { schema: JsonSchema }> }
+    { description: string; content?: Record<string, { schema: JsonSchema }> }
   >;
   [key: string]: unknown;
 }
@@ -120,7 +120,7 @@ function operation(c: Components, e: Endpoint): Operation {
   const statuses = Object.keys(e.responses).map(Number).sort((a, b) => a - b);
   for (const status of statuses) {
     const r = e.responses[status]!;
-    responses[String(status)] = {
+    responses[String(status)] = r.schema === undefined ? { description: r.description } : {
       description: r.description,
       content: Object.fromEntries(
         [[r.mediaType ?? "application/json", r.schema] as const, ...Object.entries(r.alsoAs ?? {})]
@@ -135,6 +135,12 @@ function operation(c: Components, e: Endpoint): Operation {
     ...(e.description === undefined ? {} : { description: e.description }),
     tags: [e.tag],
     ...(params.length > 0 ? { parameters: params } : {}),
+    ...(e.body === undefined ? {} : {
+      requestBody: {
+        required: false,
+        content: { "application/json": { schema: c.convert(e.body.schema, "input") } },
+      },
+    }),
     responses,
   };
 }

@@ -1,0 +1,164 @@
+/**
+ * Gateway key lifecycle over the API: list, create, revoke, rotate, and the audit log. Keys land
+ * in the caller's tenant whatever the body says (the body has no tenant fields), another
+ * tenant's key is a 404, and the token is generated here and shown once, in the create or rotate
+ * answer: the store only ever sees its keyed digest.
+ */
+import type { Hono } from "hono";
+import { z } from "zod";
+import { permissions, roles } from "../config/mod.ts";
+import { GatewayError } from "../server/errors.ts";
+import type { KeyStore } from "../store/mod.ts";
+import { Buffer } from "node:buffer";
+
+export const gatewayKeySchema = z.object({
+  id: z.string(),
+  org_id: z.string(),
+  workspace_id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  role: z.string(),
+  permissions: z.array(z.string()).describe("Added to the role's defaults."),
+  created_by: z.string().describe("The key that created it, or `system`."),
+  created_at: z.string(),
+  last_rotated_at: z.string().nullable(),
+}).meta({ id: "GatewayKey", description: "A gateway key created through the API, without token." });
+
+export const gatewayKeyWithTokenSchema = gatewayKeySchema.extend({
+  token: z.string().describe("The token: shown here once, never stored or shown again."),
+}).meta({ id: "GatewayKeyWithToken" });
+
+export const gatewayKeyListSchema = z.object({ items: z.array(gatewayKeySchema) }).meta({
+  id: "GatewayKeyList",
+  description: "The caller's tenant's active keys, oldest first (every tenant when auth is off).",
+});
+
+export const gatewayKeyEventSchema = z.object({
+  id: z.int(),
+  key_id: z.string(),
+  event: z.enum(["created", "rotated", "revoked"]),
+  actor_key_id: z.string().describe("The key that acted, or `system`."),
+  org_id: z.string(),
+  workspace_id: z.string(),
+  at: z.string(),
+}).meta({ id: "GatewayKeyEvent" });
+
+export const gatewayKeyEventListSchema = z.object({ items: z.array(gatewayKeyEventSchema) })
+  .meta({ id: "GatewayKeyEventList", description: "Newest first, at most 1000." });
+
+export const createGatewayKeySchema = z.strictObject({
+  name: z.string().max(200).default(""),
+  description: z.string().max(2000).default(""),
+  role: z.enum(roles).default("developer"),
+  permissions: z.array(z.enum(permissions)).default([]),
+}).meta({
+  id: "GatewayKeyCreate",
+  description: "Optional. The id and token are generated; the tenant is the caller's.",
+});
+
+export const gatewayKeyIdSchema = z.string().describe("The key's id (`gk_...`).");
+
+/** A token: `ogk_` and 24 random bytes, base64url (32 characters). */
+export function generateToken(): string {
+  return `ogk_${Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString("base64url")}`;
+}
+
+/** A key id: `gk_` and 8 random bytes, hex. */
+export function generateGatewayKeyId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(8));
+  return `gk_${[...bytes].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+
+export interface GatewayKeyDeps {
+  keys: KeyStore | undefined;
+  /** Keyed digest of a token (src/auth `tokenDigest` under the key-hash secret). */
+  digest(token: string): string;
+  now(): number;
+  /** After a change, so this instance honours it at once (the others within their refresh). */
+  onChange?: () => Promise<void>;
+}
+
+const maxBody = 64 * 1024;
+const defaultTenant = { org_id: "default", workspace_id: "default" };
+
+async function readBody(req: Request): Promise<unknown> {
+  const text = await req.text();
+  if (new TextEncoder().encode(text).length > maxBody) {
+    throw new GatewayError("request_too_large", `the body is over ${maxBody} bytes`);
+  }
+  if (text.trim() === "") return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new GatewayError("invalid_json", "the body is not valid JSON");
+  }
+}
+
+export function registerGatewayKeyRoutes(app: Hono, deps: GatewayKeyDeps): void {
+  const store = (): KeyStore => {
+    if (deps.keys === undefined) {
+      throw new GatewayError("store_unavailable", "this store does not keep gateway keys");
+    }
+    return deps.keys;
+  };
+  const at = () => new Date(deps.now()).toISOString();
+  // The change is stored; a failed reload here is caught up by the periodic one.
+  const changed = () => deps.onChange?.().catch(() => {});
+  const notFound = (id: string) =>
+    new GatewayError("not_found", `gateway key ${id.slice(0, 128)} not found in your tenant`);
+
+  app.get(
+    "/api/gateway-keys",
+    async (c) => c.json({ items: await store().listKeys(c.get("scope")) }),
+  );
+
+  app.post("/api/gateway-keys", async (c) => {
+    const keys = store();
+    const parsed = createGatewayKeySchema.safeParse(await readBody(c.req.raw));
+    if (!parsed.success) {
+      throw new GatewayError(
+        "bad_request",
+        `invalid gateway key: ${z.prettifyError(parsed.error)}`,
+      );
+    }
+    const token = generateToken();
+    const record = await keys.createKey({
+      id: generateGatewayKeyId(),
+      token_digest: deps.digest(token),
+      ...(c.get("scope") ?? defaultTenant),
+      ...parsed.data,
+      created_by: c.get("actor") ?? "system",
+      created_at: at(),
+    });
+    await changed();
+    return c.json({ ...record, token }, 201);
+  });
+
+  app.delete("/api/gateway-keys/:id", async (c) => {
+    const id = c.req.param("id");
+    const ok = await store().revokeKey(id, c.get("actor") ?? "system", at(), c.get("scope"));
+    if (!ok) throw notFound(id);
+    await changed();
+    return c.body(null, 204);
+  });
+
+  app.post("/api/gateway-keys/:id/rotate", async (c) => {
+    const id = c.req.param("id");
+    const token = generateToken();
+    const record = await store().rotateKey(
+      id,
+      deps.digest(token),
+      c.get("actor") ?? "system",
+      at(),
+      c.get("scope"),
+    );
+    if (record === null) throw notFound(id);
+    await changed();
+    return c.json({ ...record, token });
+  });
+
+  app.get(
+    "/api/gateway-key-events",
+    async (c) => c.json({ items: await store().listKeyEvents(c.get("scope"), 1000) }),
+  );
+}

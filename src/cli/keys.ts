@@ -1,0 +1,197 @@
+/**
+ * `ongoingai keys list|create|revoke|rotate|events`: the gateway key API from the command line,
+ * straight on the store the config names (no server needed), with the same secret the gateway
+ * digests tokens with. Running gateways pick changes up within `auth.key_refresh_ms`. Events
+ * are recorded with the actor `cli`. A created or rotated token is printed once.
+ */
+import { permissions, roles } from "../config/mod.ts";
+import { tokenDigest } from "../auth/mod.ts";
+import { generateGatewayKeyId, generateToken } from "../api/mod.ts";
+import { keyHashSecret } from "../server/serve.ts";
+import {
+  type GatewayKeyRecord,
+  type KeyStore,
+  openStore,
+  type TenantScope,
+  type TraceStore,
+} from "../store/mod.ts";
+import { normaliseFormat, parseFlags, UsageError } from "./args.ts";
+import { type CliCommand, type CliIo, exitCode } from "./io.ts";
+import { loadOrReport } from "./load.ts";
+
+const actions = ["list", "create", "revoke", "rotate", "events"] as const;
+type Action = (typeof actions)[number];
+
+export const keysSpec = {
+  name: "keys",
+  summary: "Manage gateway keys kept in the database: list, create, revoke, rotate, events",
+  usage: "ongoingai keys list|create|revoke ID|rotate ID|events [--config PATH] [--org ID] " +
+    "[--workspace ID] [--name NAME] [--description TEXT] [--role ROLE] [--permission P]... " +
+    "[--format text|json]",
+  flags: [
+    ["--config PATH", "Config file naming the store (storage.*); default: discovered"],
+    ["--org ID", "Tenant organisation (create: default `default`; others: filter)"],
+    ["--workspace ID", "Tenant workspace (create: default `default`; others: filter)"],
+    ["--name NAME", "create: a name for the key"],
+    ["--description TEXT", "create: what the key is for"],
+    ["--role ROLE", `create: ${roles.join(", ")} (default developer)`],
+    ["--permission P", `create: added to the role's, repeatable: ${permissions.join(", ")}`],
+    ["--format FORMAT", "text (default) or json"],
+  ],
+} as const;
+
+const cliActor = "cli";
+
+function parseKeysArgs(args: string[]) {
+  const { values, positionals } = parseFlags("keys", args, {
+    config: { type: "string" },
+    org: { type: "string" },
+    workspace: { type: "string" },
+    name: { type: "string" },
+    description: { type: "string" },
+    role: { type: "string" },
+    permission: { type: "string", multiple: true },
+    format: { type: "string" },
+  }, true);
+  const [action, id, ...extra] = positionals;
+  if (!(actions as readonly string[]).includes(action ?? "")) {
+    throw new UsageError(
+      `keys needs an action: ${actions.join(", ")} (got ${JSON.stringify(action)})`,
+    );
+  }
+  const needsId = action === "revoke" || action === "rotate";
+  if (needsId !== (id !== undefined) || extra.length > 0) {
+    throw new UsageError(
+      needsId ? `keys ${action} needs exactly one key id` : `keys ${action} takes no arguments`,
+    );
+  }
+  const role = values.role?.trim().toLowerCase() || "developer";
+  if (!(roles as readonly string[]).includes(role)) {
+    throw new UsageError(
+      `invalid role ${JSON.stringify(values.role)}: expected ${roles.join(", ")}`,
+    );
+  }
+  const perms = (values.permission ?? []).map((p) => p.trim().toLowerCase());
+  for (const p of perms) {
+    if (!(permissions as readonly string[]).includes(p)) {
+      throw new UsageError(
+        `invalid permission ${JSON.stringify(p)}: expected ${permissions.join(", ")}`,
+      );
+    }
+  }
+  if ((values.org === undefined) !== (values.workspace === undefined) && action !== "create") {
+    throw new UsageError("--org and --workspace filter together: give both or neither");
+  }
+  const scope: TenantScope | undefined = values.org === undefined && values.workspace === undefined
+    ? undefined
+    : { org_id: values.org || "default", workspace_id: values.workspace || "default" };
+  return {
+    action: action as Action,
+    id,
+    config: values.config,
+    scope,
+    name: values.name ?? "",
+    description: values.description ?? "",
+    role,
+    permissions: [...new Set(perms)],
+    format: normaliseFormat("keys", values.format, ["text", "json"] as const),
+  };
+}
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+function keyLine(k: GatewayKeyRecord): string {
+  const perms = k.permissions.length ? ` +${k.permissions.join(",")}` : "";
+  return `${k.id}  ${k.org_id}/${k.workspace_id}  ${k.role}${perms}  ${k.created_at}  ${k.name}`;
+}
+
+function printKeyWithToken(io: CliIo, json: boolean, key: GatewayKeyRecord, token: string) {
+  io.stdout(
+    json ? `${JSON.stringify({ ...key, token }, null, 2)}\n` : `${keyLine(key)}\ntoken: ${token}\n`,
+  );
+  io.stderr("The token is shown this once; store it now.\n");
+}
+
+export const keys: CliCommand = async (args, io) => {
+  const opts = parseKeysArgs(args);
+  const json = opts.format === "json";
+  const loaded = await loadOrReport(opts.config, io);
+  if (loaded === null) return exitCode.failure;
+  let store: TraceStore & KeyStore;
+  let secret: string;
+  try {
+    secret = await keyHashSecret(loaded.config, io.cwd);
+    store = await openStore(loaded.config.storage, { cwd: io.cwd });
+  } catch (err) {
+    io.stderr(`failed to initialize gateway key store: ${message(err)}\n`);
+    return exitCode.failure;
+  }
+  const at = new Date().toISOString();
+  try {
+    switch (opts.action) {
+      case "list": {
+        const items = await store.listKeys(opts.scope);
+        io.stdout(
+          json
+            ? `${JSON.stringify({ items }, null, 2)}\n`
+            : items.map((k) => `${keyLine(k)}\n`).join(""),
+        );
+        return exitCode.ok;
+      }
+      case "events": {
+        const items = await store.listKeyEvents(opts.scope, 1000);
+        io.stdout(
+          json
+            ? `${JSON.stringify({ items }, null, 2)}\n`
+            : items.map((e) =>
+              `${e.at}  ${e.event}  ${e.key_id}  by ${e.actor_key_id}  ${e.org_id}/${e.workspace_id}\n`
+            ).join(""),
+        );
+        return exitCode.ok;
+      }
+      case "create": {
+        const token = generateToken();
+        const key = await store.createKey({
+          id: generateGatewayKeyId(),
+          token_digest: tokenDigest(token, secret),
+          org_id: opts.scope?.org_id ?? "default",
+          workspace_id: opts.scope?.workspace_id ?? "default",
+          name: opts.name,
+          description: opts.description,
+          role: opts.role,
+          permissions: opts.permissions,
+          created_by: cliActor,
+          created_at: at,
+        });
+        printKeyWithToken(io, json, key, token);
+        return exitCode.ok;
+      }
+      case "revoke": {
+        if (!await store.revokeKey(opts.id!, cliActor, at, opts.scope)) {
+          io.stderr(`gateway key ${opts.id} not found (or already revoked)\n`);
+          return exitCode.failure;
+        }
+        io.stdout(
+          json ? `${JSON.stringify({ id: opts.id, revoked_at: at })}\n` : `revoked ${opts.id}\n`,
+        );
+        return exitCode.ok;
+      }
+      case "rotate": {
+        const token = generateToken();
+        const digest = tokenDigest(token, secret);
+        const key = await store.rotateKey(opts.id!, digest, cliActor, at, opts.scope);
+        if (key === null) {
+          io.stderr(`gateway key ${opts.id} not found (or revoked)\n`);
+          return exitCode.failure;
+        }
+        printKeyWithToken(io, json, key, token);
+        return exitCode.ok;
+      }
+    }
+  } catch (err) {
+    io.stderr(`gateway key ${opts.action} failed: ${message(err)}\n`);
+    return exitCode.failure;
+  } finally {
+    await store.close();
+  }
+};

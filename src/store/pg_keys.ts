@@ -1,0 +1,118 @@
+/**
+ * The gateway key store on PostgreSQL: tagged templates only, each mutation and its audit event
+ * in one transaction.
+ */
+import type { Sql } from "./pg_connect.ts";
+import type { TenantScope } from "./types.ts";
+import {
+  type ActiveGatewayKey,
+  type GatewayKeyEvent,
+  type GatewayKeyRecord,
+  KeyConflictError,
+  type KeyStore,
+} from "./key_types.ts";
+
+type Row = Record<string, unknown>;
+const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : String(v));
+
+function toRecord(row: Row): GatewayKeyRecord {
+  return {
+    id: String(row.id),
+    org_id: String(row.org_id),
+    workspace_id: String(row.workspace_id),
+    name: String(row.name),
+    description: String(row.description),
+    role: String(row.role),
+    permissions: row.permissions as string[],
+    created_by: String(row.created_by),
+    created_at: iso(row.created_at),
+    last_rotated_at: row.last_rotated_at === null ? null : iso(row.last_rotated_at),
+  };
+}
+
+const isUniqueViolation = (err: unknown) => (err as { code?: unknown }).code === "23505";
+
+export function postgresKeyStore(sql: Sql, assertOpen: () => void): KeyStore {
+  // Every tenant when absent: `IS NULL` makes the bound a no-op.
+  const inScope = (scope?: TenantScope) =>
+    sql`(${scope?.org_id ?? null}::text IS NULL OR (org_id = ${
+      scope?.org_id ?? null
+    } AND workspace_id = ${scope?.workspace_id ?? null}))`;
+
+  return {
+    async createKey(key) {
+      assertOpen();
+      try {
+        return await sql.begin(async (tx) => {
+          const [row] = await tx`
+            INSERT INTO gateway_keys (id, token_digest, org_id, workspace_id, name, description,
+              role, permissions, created_by, created_at)
+            VALUES (${key.id}, ${key.token_digest}, ${key.org_id}, ${key.workspace_id}, ${key.name},
+              ${key.description}, ${key.role}, ${tx.json(key.permissions)}, ${key.created_by},
+              ${key.created_at})
+            RETURNING *`;
+          await tx`INSERT INTO gateway_key_events (key_id, event, actor_key_id, org_id, workspace_id, at)
+            VALUES (${key.id}, 'created', ${key.created_by}, ${key.org_id}, ${key.workspace_id},
+              ${key.created_at})`;
+          return toRecord(row as Row);
+        });
+      } catch (err) {
+        if (isUniqueViolation(err)) {
+          throw new KeyConflictError(`gateway key ${key.id} already exists`);
+        }
+        throw err;
+      }
+    },
+    async listKeys(scope) {
+      assertOpen();
+      const rows = await sql`SELECT * FROM gateway_keys WHERE revoked_at IS NULL AND ${
+        inScope(scope)
+      } ORDER BY created_at, id`;
+      return rows.map((r) => toRecord(r as Row));
+    },
+    async revokeKey(id, actor, at, scope) {
+      assertOpen();
+      return await sql.begin(async (tx) => {
+        const [row] = await tx`UPDATE gateway_keys SET revoked_at = ${at}
+          WHERE id = ${id} AND revoked_at IS NULL AND ${inScope(scope)}
+          RETURNING org_id, workspace_id`;
+        if (row === undefined) return false;
+        await tx`INSERT INTO gateway_key_events (key_id, event, actor_key_id, org_id, workspace_id, at)
+          VALUES (${id}, 'revoked', ${actor}, ${row.org_id}, ${row.workspace_id}, ${at})`;
+        return true;
+      });
+    },
+    async rotateKey(id, tokenDigest, actor, at, scope) {
+      assertOpen();
+      try {
+        return await sql.begin(async (tx) => {
+          const [row] = await tx`UPDATE gateway_keys
+            SET token_digest = ${tokenDigest}, last_rotated_at = ${at}
+            WHERE id = ${id} AND revoked_at IS NULL AND ${inScope(scope)}
+            RETURNING *`;
+          if (row === undefined) return null;
+          await tx`INSERT INTO gateway_key_events (key_id, event, actor_key_id, org_id, workspace_id, at)
+            VALUES (${id}, 'rotated', ${actor}, ${row.org_id}, ${row.workspace_id}, ${at})`;
+          return toRecord(row as Row);
+        });
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new KeyConflictError("gateway key token already exists");
+        throw err;
+      }
+    },
+    async listKeyEvents(scope, limit) {
+      assertOpen();
+      const rows = await sql`SELECT id, key_id, event, actor_key_id, org_id, workspace_id, at
+        FROM gateway_key_events WHERE ${inScope(scope)} ORDER BY id DESC LIMIT ${limit}`;
+      return rows.map((r) => ({ ...r, id: Number(r.id), at: iso(r.at) }) as GatewayKeyEvent);
+    },
+    async activeKeyDigests() {
+      assertOpen();
+      const rows = await sql`SELECT id, token_digest, org_id, workspace_id, role, permissions
+        FROM gateway_keys WHERE revoked_at IS NULL`;
+      return rows.map((r) =>
+        ({ ...r, permissions: r.permissions as string[] }) as ActiveGatewayKey
+      );
+    },
+  };
+}

@@ -1,0 +1,173 @@
+/**
+ * The gateway key store on SQLite: prepared statements only, each mutation and its audit event
+ * in one `BEGIN IMMEDIATE` transaction.
+ */
+import type { DatabaseSync } from "node:sqlite";
+import type { TenantScope } from "./types.ts";
+import {
+  type ActiveGatewayKey,
+  type GatewayKeyEvent,
+  type GatewayKeyEventKind,
+  type GatewayKeyRecord,
+  KeyConflictError,
+  type KeyStore,
+  type NewGatewayKey,
+} from "./key_types.ts";
+
+const recordColumns =
+  "id, org_id, workspace_id, name, description, role, permissions, created_by, created_at, last_rotated_at";
+
+type Row = Record<string, unknown>;
+
+function toRecord(row: Row): GatewayKeyRecord {
+  return {
+    id: String(row.id),
+    org_id: String(row.org_id),
+    workspace_id: String(row.workspace_id),
+    name: String(row.name),
+    description: String(row.description),
+    role: String(row.role),
+    permissions: JSON.parse(String(row.permissions)) as string[],
+    created_by: String(row.created_by),
+    created_at: String(row.created_at),
+    last_rotated_at: row.last_rotated_at === null ? null : String(row.last_rotated_at),
+  };
+}
+
+const scopeClause = (scope?: TenantScope) =>
+  scope === undefined ? "" : " AND org_id = ? AND workspace_id = ?";
+const scopeArgs = (scope?: TenantScope) =>
+  scope === undefined ? [] : [scope.org_id, scope.workspace_id];
+
+export function sqliteKeyStore(db: DatabaseSync, assertOpen: () => void): KeyStore {
+  const event = db.prepare(
+    "INSERT INTO gateway_key_events (key_id, event, actor_key_id, org_id, workspace_id, at) VALUES (?, ?, ?, ?, ?, ?)",
+  );
+  const logEvent = (
+    key: { id: string; org_id: string; workspace_id: string },
+    kind: GatewayKeyEventKind,
+    actor: string,
+    at: string,
+  ) => event.run(key.id, kind, actor, key.org_id, key.workspace_id, at);
+
+  function inTransaction<T>(fn: () => T): T {
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      const out = fn();
+      db.exec("COMMIT");
+      return out;
+    } catch (err) {
+      if (db.isTransaction) db.exec("ROLLBACK");
+      throw err;
+    }
+  }
+
+  function findActive(id: string, scope?: TenantScope): GatewayKeyRecord | null {
+    const row = db.prepare(
+      `SELECT ${recordColumns} FROM gateway_keys WHERE id = ? AND revoked_at IS NULL${
+        scopeClause(scope)
+      }`,
+    ).get(id, ...scopeArgs(scope));
+    return row === undefined ? null : toRecord(row as Row);
+  }
+
+  return {
+    createKey(key: NewGatewayKey) {
+      assertOpen();
+      return Promise.resolve().then(() =>
+        inTransaction(() => {
+          try {
+            db.prepare(
+              `INSERT INTO gateway_keys (id, token_digest, org_id, workspace_id, name, description, role, permissions, created_by, created_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            ).run(
+              key.id,
+              key.token_digest,
+              key.org_id,
+              key.workspace_id,
+              key.name,
+              key.description,
+              key.role,
+              JSON.stringify(key.permissions),
+              key.created_by,
+              key.created_at,
+            );
+          } catch (err) {
+            if (/UNIQUE constraint failed/.test((err as Error).message)) {
+              throw new KeyConflictError(`gateway key ${key.id} already exists`);
+            }
+            throw err;
+          }
+          logEvent(key, "created", key.created_by, key.created_at);
+          return findActive(key.id)!;
+        })
+      );
+    },
+    listKeys(scope) {
+      assertOpen();
+      const rows = db.prepare(
+        `SELECT ${recordColumns} FROM gateway_keys WHERE revoked_at IS NULL${
+          scopeClause(scope)
+        } ORDER BY created_at, id`,
+      ).all(...scopeArgs(scope));
+      return Promise.resolve(rows.map((r) => toRecord(r as Row)));
+    },
+    revokeKey(id, actor, at, scope) {
+      assertOpen();
+      return Promise.resolve().then(() =>
+        inTransaction(() => {
+          const key = findActive(id, scope);
+          if (key === null) return false;
+          db.prepare("UPDATE gateway_keys SET revoked_at = ? WHERE id = ?").run(at, id);
+          logEvent(key, "revoked", actor, at);
+          return true;
+        })
+      );
+    },
+    rotateKey(id, tokenDigest, actor, at, scope) {
+      assertOpen();
+      return Promise.resolve().then(() =>
+        inTransaction(() => {
+          const key = findActive(id, scope);
+          if (key === null) return null;
+          try {
+            db.prepare(
+              "UPDATE gateway_keys SET token_digest = ?, last_rotated_at = ? WHERE id = ?",
+            ).run(tokenDigest, at, id);
+          } catch (err) {
+            if (/UNIQUE constraint failed/.test((err as Error).message)) {
+              throw new KeyConflictError("gateway key token already exists");
+            }
+            throw err;
+          }
+          logEvent(key, "rotated", actor, at);
+          return findActive(id)!;
+        })
+      );
+    },
+    listKeyEvents(scope, limit) {
+      assertOpen();
+      const rows = db.prepare(
+        `SELECT id, key_id, event, actor_key_id, org_id, workspace_id, at FROM gateway_key_events
+         WHERE 1 = 1${scopeClause(scope)} ORDER BY id DESC LIMIT ?`,
+      ).all(...scopeArgs(scope), limit);
+      return Promise.resolve(rows.map((r) => ({ ...r, id: Number(r.id) }) as GatewayKeyEvent));
+    },
+    activeKeyDigests() {
+      assertOpen();
+      const rows = db.prepare(
+        "SELECT id, token_digest, org_id, workspace_id, role, permissions FROM gateway_keys WHERE revoked_at IS NULL",
+      ).all();
+      return Promise.resolve(rows.map((r) =>
+        ({
+          id: String(r.id),
+          token_digest: String(r.token_digest),
+          org_id: String(r.org_id),
+          workspace_id: String(r.workspace_id),
+          role: String(r.role),
+          permissions: JSON.parse(String(r.permissions)) as string[],
+        }) satisfies ActiveGatewayKey
+      ));
+    },
+  };
+}
