@@ -53,6 +53,7 @@ export const traceExportRecordSchema = z.object({
     "request_too_large",
     "request_timeout",
     "bad_request",
+    "rate_limited",
     "shutdown",
     "internal_error",
   ]).nullable(),

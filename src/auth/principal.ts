@@ -11,6 +11,8 @@ export interface Principal {
   workspaceId: string;
   role: Role;
   permissions: ReadonlySet<Permission>;
+  /** The key's own limits (config keys), over `limits.per_key`. */
+  limits?: ResolvedAuthKey["limits"];
 }
 
 /**
@@ -27,10 +29,12 @@ export const rolePermissions: Readonly<Record<Role, readonly Permission[]>> = {
 };
 
 export function principalOf(
-  key: Pick<
-    ResolvedAuthKey,
-    "id" | "org_id" | "workspace_id" | "team" | "role" | "permissions"
-  >,
+  key:
+    & Pick<
+      ResolvedAuthKey,
+      "id" | "org_id" | "workspace_id" | "team" | "role" | "permissions"
+    >
+    & { limits?: ResolvedAuthKey["limits"] },
 ): Principal {
   const role = key.role.toLowerCase() as Role;
   return {
@@ -42,5 +46,6 @@ export function principalOf(
       ...(rolePermissions[role] ?? []),
       ...key.permissions.map((p) => p.toLowerCase() as Permission),
     ]),
+    ...(key.limits === undefined ? {} : { limits: key.limits }),
   };
 }

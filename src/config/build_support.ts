@@ -42,19 +42,15 @@ export function buildSupportIssues(config: GatewayConfig): {
       });
     }
   });
-  const limits = [
-    config.limits.per_key,
-    config.limits.per_workspace,
-    ...config.auth.keys.map((k) => k.limits),
-  ];
-  if (
-    limits.some((l) =>
-      l && (l.requests_per_minute || l.max_tokens_per_day || l.max_cost_usd_per_day)
-    )
-  ) {
+  // Limits are enforced by the team-mode gate: without it there is nobody to count them for.
+  const limited = [config.limits.per_key, config.limits.per_workspace].some((l) =>
+    Object.values(l).some((v) => v > 0)
+  );
+  if (limited && !config.auth.enabled) {
     warnings.push({
       path: "limits",
-      message: "rate limits and budgets are not enforced by this build yet",
+      message: "limits apply to gateway keys and workspaces, so only with auth.enabled: true; " +
+        "they are not enforced now",
     });
   }
   if (config.observability.otel.enabled) {

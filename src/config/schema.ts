@@ -294,24 +294,48 @@ export const permissions = [
 ] as const;
 
 const limitFields = {
-  requests_per_minute: z.number().int().nonnegative().describe("Requests per minute."),
-  max_tokens_per_day: z.number().int().nonnegative().describe("Tokens per day."),
-  max_cost_usd_per_day: z.number().nonnegative().describe("Estimated cost in USD per day."),
+  requests_per_minute: z.number().int().nonnegative().describe(
+    "Requests per minute (UTC clock minute).",
+  ),
+  tokens_per_minute: z.number().int().nonnegative().describe(
+    "Tokens (input and output) per minute; a request reserves its estimate (body size / 4 plus " +
+      "`max_tokens`, or 1024 without it) and settles with its real usage.",
+  ),
+  max_tokens_per_day: z.number().int().nonnegative().describe("Tokens per UTC day."),
+  cost_usd_per_day: z.number().nonnegative().describe(
+    "Estimated cost in USD per UTC day; reserved from the estimate, settled with the real cost.",
+  ),
+  max_cost_usd_per_day: z.number().nonnegative().describe(
+    "The original's name for `cost_usd_per_day`.",
+  ),
+};
+
+const oneCostName = {
+  message: "set cost_usd_per_day or its older name max_cost_usd_per_day, not both",
+  path: ["max_cost_usd_per_day"],
 };
 
 /** Global limits; 0 means no limit. */
 const limitsSchema = z.strictObject({
   requests_per_minute: limitFields.requests_per_minute.default(0),
+  tokens_per_minute: limitFields.tokens_per_minute.default(0),
   max_tokens_per_day: limitFields.max_tokens_per_day.default(0),
+  cost_usd_per_day: limitFields.cost_usd_per_day.default(0),
   max_cost_usd_per_day: limitFields.max_cost_usd_per_day.default(0),
-}).prefault({});
+}).refine((l) => !(l.cost_usd_per_day > 0 && l.max_cost_usd_per_day > 0), oneCostName)
+  .prefault({});
 
 /** A key's own limits: only what it sets overrides `limits.per_key`, so nothing is defaulted. */
 const keyLimitsSchema = z.strictObject({
   requests_per_minute: limitFields.requests_per_minute.optional(),
+  tokens_per_minute: limitFields.tokens_per_minute.optional(),
   max_tokens_per_day: limitFields.max_tokens_per_day.optional(),
+  cost_usd_per_day: limitFields.cost_usd_per_day.optional(),
   max_cost_usd_per_day: limitFields.max_cost_usd_per_day.optional(),
-});
+}).refine(
+  (l) => !(l.cost_usd_per_day !== undefined && l.max_cost_usd_per_day !== undefined),
+  oneCostName,
+);
 
 export const authKeySchema = z.strictObject({
   id: z.string().min(1).describe("Key id, recorded in traces as `gateway_key_id`."),
@@ -336,7 +360,7 @@ export const authKeySchema = z.strictObject({
     "Permissions added to the role's defaults.",
   ),
   limits: keyLimitsSchema.optional().describe(
-    "This key's own limits; each one set replaces `limits.per_key` for this key. Not enforced yet.",
+    "This key's own limits; each one set replaces `limits.per_key` for this key.",
   ),
 }).refine((k) => k.token !== undefined || k.token_hash !== undefined, {
   message: 'needs either token (for example env("TEAM_KEY")) or token_hash',
@@ -386,12 +410,16 @@ export const configSchema = z.strictObject({
   ),
   auth: authSchema.describe(
     "Team mode: gateway keys, roles and tenants. Keys come from this file and from the " +
-      "database (key API); their limits are not enforced yet.",
+      "database (key API).",
   ),
   limits: z.strictObject({
     per_key: limitsSchema.describe("Limits for each gateway key; 0 means none."),
     per_workspace: limitsSchema.describe("Limits for each workspace; 0 means none."),
-  }).prefault({}).describe("Rate limits and quotas. Validated, not implemented yet."),
+  }).prefault({}).describe(
+    "Rate limits and budgets, enforced in team mode (`auth.enabled`) on provider routes: over " +
+      "a limit the request is refused with 429 and `Retry-After`, not forwarded, and traced as " +
+      "`rate_limited`. Counters are kept per gateway process.",
+  ),
 });
 
 /** What a config author writes: everything optional, defaults filled in by the loader. */

@@ -9,7 +9,7 @@
  * usage is unknown, never the partial count of `message_start`.
  */
 import type { Usage } from "../traces/mod.ts";
-import { isRecord, modelOf, readRequestJson } from "./json_body.ts";
+import { isRecord, maxTokensOf, modelOf, readRequestJson } from "./json_body.ts";
 import { cleanPath, endsWithSegments, isBelow } from "./paths.ts";
 import {
   createResponseParser,
@@ -30,6 +30,7 @@ export const anthropicAdapter: ProviderAdapter = {
       model: json === null ? null : modelOf(json.value),
       streaming: json?.value.stream === true,
       hideUsageEvent: false,
+      maxTokens: json === null ? null : maxTokensOf(json.value, ["max_tokens"]),
     };
   },
 

@@ -66,3 +66,12 @@ export function modelOf(obj: JsonObject): string | null {
 export function encodeRequestText(json: RequestJson, text: string): Uint8Array<ArrayBuffer> {
   return new TextEncoder().encode(json.bom ? BOM + text : text);
 }
+
+/** The first of `names` holding a non-negative integer: the request's output-token cap. */
+export function maxTokensOf(value: JsonObject, names: readonly string[]): number | null {
+  for (const n of names) {
+    const v = value[n];
+    if (typeof v === "number" && Number.isInteger(v) && v >= 0) return v;
+  }
+  return null;
+}

@@ -9,6 +9,7 @@
 import {
   encodeRequestText,
   isRecord,
+  maxTokensOf,
   modelOf,
   readRequestJson,
   type RequestJson,
@@ -32,6 +33,9 @@ export const openAiAdapter: ProviderAdapter = {
       model: json === null ? null : modelOf(json.value),
       streaming,
       hideUsageEvent: false,
+      maxTokens: json === null
+        ? null
+        : maxTokensOf(json.value, ["max_completion_tokens", "max_tokens", "max_output_tokens"]),
     };
     if (json === null || !streaming || !input.streamUsage) return prepared;
     const path = cleanPath(input.path);

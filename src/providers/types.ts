@@ -12,6 +12,8 @@ export interface PreparedRequest {
   model: string | null;
   /** The client asked for a streamed response. */
   streaming: boolean;
+  /** The most output tokens the request allows (`max_tokens` and kin), when it says. */
+  maxTokens?: number | null;
   /**
    * The adapter added a usage request the client did not make; the usage-only event it causes
    * must be removed before the client sees the stream.

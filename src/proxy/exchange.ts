@@ -65,6 +65,8 @@ export class Exchange implements Watched {
   responseBytes = 0;
   chunks = 0;
   errorCode: TraceErrorCode | null = null;
+  /** Sees the finished trace before it is recorded (limits settle their reservation here). */
+  onRecorded: ((trace: TraceRecord) => void) | null = null;
   /** Aborts the upstream request; the reason says why (see abort_reasons.ts). */
   readonly abort = new AbortController();
   #finished = false;
@@ -155,7 +157,7 @@ export class Exchange implements Watched {
     const rawKey = providerKeyFrom(this.req.headers);
     const key = rawKey === null ? null : this.ctx.fingerprint(rawKey);
     const model = report.model ?? this.requestModel;
-    this.ctx.record(buildTrace({
+    const trace = buildTrace({
       id: this.id,
       startedAt: this.startedAt,
       endedAt: this.ctx.now(),
@@ -183,7 +185,9 @@ export class Exchange implements Watched {
       requestBytes: this.requestBody?.byteLength ?? 0,
       responseBytes: this.responseBytes,
       streamChunks: this.chunks,
-    }, this.ctx.redactHeaders));
+    }, this.ctx.redactHeaders);
+    this.onRecorded?.(trace);
+    this.ctx.record(trace);
   }
 
   /**

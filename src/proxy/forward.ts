@@ -4,7 +4,7 @@
  * observed on the side; nothing here waits for storage.
  */
 import { errorResponse, GatewayError } from "../server/errors.ts";
-import type { Tenant, TraceErrorCode } from "../traces/mod.ts";
+import type { Tenant, TraceErrorCode, TraceRecord } from "../traces/mod.ts";
 import { readBodyCapped } from "./body.ts";
 import { lineageFrom } from "./correlation.ts";
 import { Exchange, type ExchangeContext, type ProxyRoute } from "./exchange.ts";
@@ -36,6 +36,20 @@ export interface ForwardInput {
   target: RequestTarget;
   correlationId: string;
   tenant: Tenant;
+  /** Limits: reserves before forwarding, or refuses (the request is then not forwarded). */
+  admit?: (req: AdmitRequest) => Promise<Admitted | GatewayError>;
+}
+
+export interface AdmitRequest {
+  route: ProxyRoute;
+  model: string | null;
+  maxTokens: number | null;
+  requestBytes: number;
+}
+
+export interface Admitted {
+  /** Called once with the finished trace: real usage replaces the reservation. */
+  settle(trace: TraceRecord): void;
 }
 
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
@@ -74,7 +88,10 @@ export function createForwarder(opts: ProxyOptions) {
       ex.status = err.status;
       ex.errorCode = code;
       done(false);
-      return errorResponse(err, { "x-ongoingai-correlation-id": correlationId });
+      const headers: Record<string, string> = { "x-ongoingai-correlation-id": correlationId };
+      const retry = err.details?.retry_after_s;
+      if (typeof retry === "number") headers["retry-after"] = String(retry);
+      return errorResponse(err, headers);
     };
     // 499 (nginx's "client closed request"): nobody reads this response, the trace keeps it.
     const clientGone = (): Response => {
@@ -117,6 +134,18 @@ export function createForwarder(opts: ProxyOptions) {
       streamUsage: route.provider.stream_usage,
     });
     ex.requestModel = prepared.model;
+    if (input.admit !== undefined) {
+      const admitted = await input.admit({
+        route,
+        model: prepared.model,
+        maxTokens: prepared.maxTokens ?? null,
+        requestBytes: body?.byteLength ?? 0,
+      });
+      if (admitted instanceof GatewayError) {
+        return fail(admitted, admitted.code === "rate_limited" ? "rate_limited" : "internal_error");
+      }
+      ex.onRecorded = (trace) => admitted.settle(trace);
+    }
     ex.sent = { path, streaming: prepared.streaming };
 
     const headers = upstreamRequestHeaders(req.headers, {

@@ -2,7 +2,14 @@
  * The proxy: path checks and provider matching, header rules, the streaming tap, upstream
  * timeouts, and the forwarder that ties them into one request/response exchange.
  */
-export { abortAll, createForwarder, type ForwardInput, type ProxyOptions } from "./forward.ts";
+export {
+  abortAll,
+  type AdmitRequest,
+  type Admitted,
+  createForwarder,
+  type ForwardInput,
+  type ProxyOptions,
+} from "./forward.ts";
 export { Exchange, type ExchangeContext, type ProxyRoute } from "./exchange.ts";
 export { correlationIdFrom } from "./correlation.ts";
 export {

@@ -33,6 +33,8 @@ import {
 } from "../traces/mod.ts";
 import { VERSION } from "../version.ts";
 import { errorResponse, GatewayError } from "./errors.ts";
+import { type CounterStore, MemoryCounters } from "../limits/mod.ts";
+import { createAdmission } from "./limits.ts";
 import { type Logger, silentLogger } from "./log.ts";
 
 export interface Clock {
@@ -59,6 +61,8 @@ export interface GatewayDeps {
   fetch?: typeof fetch;
   clock?: Clock;
   log?: Logger;
+  /** Where limit counters live; default in this process. */
+  limitCounters?: CounterStore;
 }
 
 export interface Gateway {
@@ -126,6 +130,12 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
         }),
     })
     : null;
+  const admission = createAdmission(
+    config,
+    deps.limitCounters ?? new MemoryCounters(),
+    clock.now,
+    log,
+  );
   const dropWarning = rateLimitedWarning(
     log,
     clock,
@@ -190,7 +200,14 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       if (route !== undefined) {
         // Before anything is read or forwarded; the key header itself is stripped by the forwarder.
         const principal = gate === null ? null : gate.check(req.method, target.path, req.headers);
-        return await forward({ req, route, target, correlationId, tenant: tenantOf(principal) });
+        return await forward({
+          req,
+          route,
+          target,
+          correlationId,
+          tenant: tenantOf(principal),
+          ...(admission === null || principal === null ? {} : { admit: admission(principal) }),
+        });
       }
       const res = await api.fetch(req);
       res.headers.set("x-ongoingai-correlation-id", correlationId);

@@ -30,6 +30,7 @@ export type TraceErrorCode =
   | "request_too_large"
   | "request_timeout"
   | "bad_request"
+  | "rate_limited"
   | "shutdown"
   | "internal_error";
 

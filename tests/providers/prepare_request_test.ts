@@ -241,8 +241,46 @@ Deno.test("prepareRequest: invalid UTF-8 bytes are forwarded unchanged", () => {
     body,
     streamUsage: true,
   });
-  deepStrictEqual(got, { body, model: null, streaming: false, hideUsageEvent: false });
+  deepStrictEqual(got, {
+    body,
+    model: null,
+    streaming: false,
+    hideUsageEvent: false,
+    maxTokens: null,
+  });
 });
+
+const maxTokensCases: { name: string; anthropic: boolean; json: unknown; want: number | null }[] = [
+  { name: "openai max_tokens", anthropic: false, json: { max_tokens: 50 }, want: 50 },
+  {
+    name: "openai max_completion_tokens first",
+    anthropic: false,
+    json: { max_tokens: 50, max_completion_tokens: 70 },
+    want: 70,
+  },
+  {
+    name: "responses max_output_tokens",
+    anthropic: false,
+    json: { max_output_tokens: 9 },
+    want: 9,
+  },
+  { name: "anthropic max_tokens", anthropic: true, json: { max_tokens: 1024 }, want: 1024 },
+  { name: "not an integer", anthropic: false, json: { max_tokens: 1.5 }, want: null },
+  { name: "absent", anthropic: true, json: { model: "m" }, want: null },
+];
+
+for (const c of maxTokensCases) {
+  Deno.test(`prepareRequest: maxTokens, ${c.name}`, () => {
+    const got = (c.anthropic ? anthropicAdapter : openAiAdapter).prepareRequest({
+      method: "POST",
+      path: c.anthropic ? "/v1/messages" : "/v1/chat/completions",
+      contentType: "application/json",
+      body: enc.encode(JSON.stringify(c.json)),
+      streamUsage: false,
+    });
+    strictEqual(got.maxTokens, c.want);
+  });
+}
 
 Deno.test("registry: one adapter per provider kind; compatible vendors speak OpenAI", () => {
   deepStrictEqual(Object.keys(providerAdapters).sort(), [

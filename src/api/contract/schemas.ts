@@ -68,6 +68,7 @@ export const traceErrorCodeSchema = z.enum([
   "request_too_large",
   "request_timeout",
   "bad_request",
+  "rate_limited",
   "shutdown",
   "internal_error",
 ]).meta({
