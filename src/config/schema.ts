@@ -418,7 +418,8 @@ export const configSchema = z.strictObject({
   }).prefault({}).describe(
     "Rate limits and budgets, enforced in team mode (`auth.enabled`) on provider routes: over " +
       "a limit the request is refused with 429 and `Retry-After`, not forwarded, and traced as " +
-      "`rate_limited`. Counters are kept per gateway process.",
+      "`rate_limited`. With PostgreSQL the counters are shared by every instance; with SQLite " +
+      "they are kept per process.",
   ),
 });
 

@@ -132,7 +132,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     : null;
   const admission = createAdmission(
     config,
-    deps.limitCounters ?? new MemoryCounters(),
+    deps.limitCounters ?? sharedCounters(deps.store) ?? new MemoryCounters(),
     clock.now,
     log,
   );
@@ -235,6 +235,12 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       client.close();
     },
   };
+}
+
+/** A store that keeps limit counters for every instance (PostgreSQL) offers them. */
+function sharedCounters(store: TraceStore): CounterStore | undefined {
+  const counters = (store as { limitCounters?: CounterStore }).limitCounters;
+  return counters !== undefined && typeof counters.reserve === "function" ? counters : undefined;
 }
 
 /**

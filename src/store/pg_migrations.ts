@@ -6,6 +6,7 @@
 import init from "../../migrations/postgres/001_init.sql" with { type: "text" };
 import rollups from "../../migrations/postgres/002_rollups.sql" with { type: "text" };
 import gatewayKeys from "../../migrations/postgres/003_gateway_keys.sql" with { type: "text" };
+import limitCounters from "../../migrations/postgres/004_limit_counters.sql" with { type: "text" };
 import type { Migration } from "./sqlite_migrations.ts";
 import type { Sql } from "./pg_connect.ts";
 
@@ -14,6 +15,7 @@ export const postgresMigrations: readonly Migration[] = [
   { name: "postgres/001_init.sql", sql: init },
   { name: "postgres/002_rollups.sql", sql: rollups },
   { name: "postgres/003_gateway_keys.sql", sql: gatewayKeys },
+  { name: "postgres/004_limit_counters.sql", sql: limitCounters },
 ];
 
 /** Advisory lock keys of this store (first half: "onga"). */

@@ -35,6 +35,8 @@ import type {
   NewGatewayKey,
 } from "./key_types.ts";
 import { postgresKeyStore } from "./pg_keys.ts";
+import { postgresLimitCounters } from "./pg_limits.ts";
+import type { CounterStore } from "../limits/mod.ts";
 import { aggregate, percentiles } from "./pg_analytics.ts";
 
 export interface PostgresStoreOptions extends PostgresConnectOptions {
@@ -52,7 +54,7 @@ const maxListLimit = 1000;
 /** Connects, migrates, and fails with a message naming the server (never the password). */
 export async function openPostgresStore(
   options: PostgresStoreOptions,
-): Promise<TraceStore & KeyStore> {
+): Promise<TraceStore & KeyStore & { limitCounters: CounterStore }> {
   const sql = connect(options);
   try {
     const migrations = options.migrations ?? postgresMigrations;
@@ -105,10 +107,13 @@ class PostgresTraceStore implements TraceStore, KeyStore {
   readonly #sql: Sql;
   readonly #keys: KeyStore;
   #closed = false;
+  /** Shared by every instance on this database (see pg_limits.ts). */
+  readonly limitCounters: CounterStore;
 
   constructor(sql: Sql) {
     this.#sql = sql;
     this.#keys = postgresKeyStore(sql, () => this.#open());
+    this.limitCounters = postgresLimitCounters(sql, () => this.#open());
   }
 
   async writeBatch(traces: readonly TraceRecord[]): Promise<void> {

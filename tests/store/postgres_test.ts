@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import postgres from "postgres";
 import { openPostgresStore } from "../../src/store/pg_store.ts";
+import { chargesFor, type CounterStore, settlement } from "../../src/limits/mod.ts";
 import type { TraceStore } from "../../src/store/mod.ts";
 import { runTraceStoreConformance, withStore } from "./conformance.ts";
 import { createTestDatabase, skipReason } from "./pg_database.ts";
@@ -40,6 +41,7 @@ pgTest("postgres store: migrations are applied once by instances starting togeth
       "postgres/001_init.sql",
       "postgres/002_rollups.sql",
       "postgres/003_gateway_keys.sql",
+      "postgres/004_limit_counters.sql",
     ]);
     await Promise.all(stores.map((s) => s.close()));
   } finally {
@@ -102,4 +104,35 @@ Deno.test({
     for (const s of opened) await s.close().catch(() => {});
     for (const drop of databases) await drop();
   },
+});
+
+pgTest("postgres store: limit counters are shared by instances and settle", async () => {
+  const db = await createTestDatabase("ongoingai_pglimits");
+  const stores = [
+    await openPostgresStore({ dsn: db.dsn, maxConnections: 2 }),
+    await openPostgresStore({ dsn: db.dsn, maxConnections: 2 }),
+  ];
+  try {
+    const now = Date.UTC(2025, 0, 2, 10, 0, 0);
+    const subjects = [{
+      scope: "key" as const,
+      id: "o|k",
+      limits: {
+        requests_per_minute: 0,
+        tokens_per_minute: 100,
+        tokens_per_day: 0,
+        cost_usd_per_day: 0,
+      },
+    }];
+    const [a, b] = stores.map((s) => s.limitCounters) as [CounterStore, CounterStore];
+    const charges = chargesFor(subjects, { tokens: 60, costUsd: 0 }, now);
+    assert.equal(await a.reserve(charges, now), null);
+    assert.equal((await b.reserve(charges, now))?.name, "tokens_per_minute");
+    await a.adjust(settlement(charges, { tokens: 10, costUsd: null }));
+    assert.equal(await b.reserve(charges, now), null);
+    assert.equal((await a.reserve(charges, now))?.name, "tokens_per_minute");
+  } finally {
+    await Promise.all(stores.map((s) => s.close()));
+    await db.drop();
+  }
 });
