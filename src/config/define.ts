@@ -2,7 +2,8 @@
  * The two functions a `gateway.config.ts` calls. They are identity functions on purpose: the value
  * is the config, and the types are what make an editor complete keys and flag typos.
  */
-import type { EnvRef, GatewayConfigInput } from "./schema.ts";
+import type { GatewayConfigInput } from "./schema.ts";
+import type { EnvRef } from "./schema_env_ref.ts";
 
 /** Returns its argument; exists so `export default defineConfig({...})` is type-checked. */
 export function defineConfig(config: GatewayConfigInput): GatewayConfigInput {

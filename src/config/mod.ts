@@ -40,4 +40,6 @@ export {
   resolveProviders,
 } from "./resolve.ts";
 export * from "./schema.ts";
+export * from "./schema_env_ref.ts";
+export * from "./schema_team.ts";
 export { buildSupportIssues, withBuildSupport } from "./build_support.ts";

@@ -3,7 +3,8 @@
  * for routing, the effective PII mode decided once instead of at every request, and `env("NAME")`
  * references replaced by their values so no consumer ever sees an `EnvRef`.
  */
-import type { EnvRef, ParsedConfig, PiiMode, PriceTable, ProviderKind } from "./schema.ts";
+import type { ParsedConfig, PiiMode, PriceTable, ProviderKind } from "./schema.ts";
+import type { EnvRef } from "./schema_env_ref.ts";
 
 export interface ResolvedProvider {
   id: string;

@@ -5,7 +5,8 @@
 import type { PathSegment, RawIssue } from "./issues.ts";
 import type { GatewayConfig } from "./resolve.ts";
 import { builtInProviders } from "./resolve.ts";
-import type { EnvRef, ParsedConfig } from "./schema.ts";
+import type { ParsedConfig } from "./schema.ts";
+import type { EnvRef } from "./schema_env_ref.ts";
 import { closest } from "./suggest.ts";
 
 export interface SemanticResult {
