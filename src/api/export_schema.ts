@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import type { Trace } from "../traces/mod.ts";
+import { costStatusSchema, traceErrorCodeSchema, usageStatusSchema } from "./contract/schemas.ts";
 
 const nullableInt = z.number().int().nullable();
 const headers = z.record(z.string(), z.array(z.string()));
@@ -34,29 +35,16 @@ export const traceExportRecordSchema = z.object({
   cached_input_tokens: nullableInt,
   cache_write_tokens: nullableInt,
   reasoning_tokens: nullableInt,
-  usage_status: z.enum(["exact", "unknown", "none"]),
+  usage_status: usageStatusSchema,
   latency_ms: z.number().int(),
   time_to_first_token_ms: nullableInt,
   time_to_first_token_us: nullableInt,
   api_key_hash: z.string().nullable(),
   api_key_last4: z.string().nullable(),
   estimated_cost_usd: z.number().nullable(),
-  cost_status: z.enum(["priced", "unpriced", "unknown_usage", "none"]),
+  cost_status: costStatusSchema,
   streaming: z.boolean(),
-  error_code: z.enum([
-    "upstream_unreachable",
-    "upstream_timeout",
-    "upstream_idle_timeout",
-    "upstream_truncated",
-    "upstream_redirect",
-    "client_aborted",
-    "request_too_large",
-    "request_timeout",
-    "bad_request",
-    "rate_limited",
-    "shutdown",
-    "internal_error",
-  ]).nullable(),
+  error_code: traceErrorCodeSchema.nullable(),
   client_aborted: z.boolean(),
   correlation_id: z.string(),
   request_bytes: z.number().int(),
