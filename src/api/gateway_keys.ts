@@ -7,6 +7,7 @@
 import type { Hono } from "hono";
 import { z } from "zod";
 import { permissions, roles } from "../config/mod.ts";
+import { readBodyCapped } from "../proxy/body.ts";
 import { GatewayError } from "../server/errors.ts";
 import type { KeyStore } from "../store/mod.ts";
 import { Buffer } from "node:buffer";
@@ -81,16 +82,31 @@ export interface GatewayKeyDeps {
 const maxBody = 64 * 1024;
 const defaultTenant = { org_id: "default", workspace_id: "default" };
 
+/** The JSON body, read with the proxy's bounded reader (never more than `maxBody` in memory). */
 async function readBody(req: Request): Promise<unknown> {
-  const text = await req.text();
-  if (new TextEncoder().encode(text).length > maxBody) {
-    throw new GatewayError("request_too_large", `the body is over ${maxBody} bytes`);
+  let bytes: Uint8Array | null;
+  try {
+    bytes = await readBodyCapped(req, maxBody);
+  } catch (err) {
+    if (err instanceof GatewayError && err.code === "request_too_large") {
+      throw new GatewayError(
+        "request_too_large",
+        `the body is over ${maxBody} bytes; a gateway key needs only name, description, role ` +
+          "and permissions",
+      );
+    }
+    throw err;
   }
+  const text = bytes === null ? "" : new TextDecoder().decode(bytes);
   if (text.trim() === "") return {};
   try {
     return JSON.parse(text);
   } catch {
-    throw new GatewayError("invalid_json", "the body is not valid JSON");
+    throw new GatewayError(
+      "invalid_json",
+      "the body is not valid JSON; send an object such as " +
+        '{"name": "ci", "role": "developer"}',
+    );
   }
 }
 
