@@ -3,6 +3,7 @@
 // Secrets are never written here: env("NAME") reads them when the gateway starts.
 import { defineConfig, env } from "./src/mod.ts";
 import { defaultPolicy } from "./policies/default.ts";
+import { strictPolicy } from "./policies/strict.ts";
 
 export default defineConfig({
   server: { host: "127.0.0.1", port: 8080 },
@@ -43,7 +44,16 @@ export default defineConfig({
     body_max_size: 1024 * 1024,
   },
 
-  pii: defaultPolicy,
+  // PII policies are code too: policies/default.ts is the base, strict.ts is for scopes to pick.
+  pii: {
+    ...defaultPolicy,
+    replacement: { ...defaultPolicy.replacement, hash_salt: env("ONGOINGAI_PII_HASH_SALT") },
+    policies: [strictPolicy],
+    scopes: [
+      // Requests from this workspace are refused when they carry PII (strict/v1 blocks).
+      { match: { workspace_id: "workspace-compliance" }, policy_id: "strict/v1" },
+    ],
+  },
 
   // Team mode: callers send X-OngoingAI-Gateway-Key; provider keys still come from the client.
   auth: {

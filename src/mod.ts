@@ -22,6 +22,8 @@ import type { z } from "zod";
 import type {
   authKeySchema,
   modelPriceSchema,
+  customDetectorSchema,
+  namedPolicySchema,
   piiSchema,
   piiScopeSchema,
   providerSchema,
@@ -38,8 +40,15 @@ export type {
   Role,
 } from "./config/mod.ts";
 
-/** A `pii` block as a value, e.g. in `policies/strict.ts`: `export const strict: PiiPolicy = {...}`. */
-export type PiiPolicy = z.input<typeof piiSchema>;
+/**
+ * One PII policy as a value, e.g. in `policies/strict.ts`: `export const strict: PiiPolicy = {...}`.
+ * Spread one into `pii` to make it the base policy, or list it in `pii.policies` for scopes.
+ */
+export type PiiPolicy = z.input<typeof namedPolicySchema>;
+/** The whole `pii` block: the base policy, `policies`, `scopes` and the placeholder salt. */
+export type PiiConfig = z.input<typeof piiSchema>;
+/** One entry of a policy's `custom_detectors`: a regex and an optional validator. */
+export type PiiCustomDetector = z.input<typeof customDetectorSchema>;
 /** One entry of `pii.scopes`: a selector and the mode/policy it applies. */
 export type PiiScope = z.input<typeof piiScopeSchema>;
 /** One entry of `providers`, e.g. `{ kind: "openai-compatible", upstream, prices }`. */

@@ -16,6 +16,8 @@ export interface CliIo {
    * store's worker thread. In-process callers (tests) leave it unset and keep SQLite local.
    */
   entryModule?: string;
+  /** Everything on standard input (`pii scan`); absent when the command has no input. */
+  readStdin?: () => Promise<Uint8Array>;
 }
 
 export type CliCommand = (args: string[], io: CliIo) => Promise<number>;
@@ -31,6 +33,7 @@ export function processIo(stopSignal?: AbortSignal): CliIo {
     env: Deno.env.toObject(),
     cwd: Deno.cwd(),
     entryModule: Deno.mainModule,
+    readStdin: () => new Response(Deno.stdin.readable).bytes(),
   };
   if (stopSignal) io.stopSignal = stopSignal;
   return io;

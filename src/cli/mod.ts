@@ -7,6 +7,7 @@ import { UsageError } from "./args.ts";
 import { check, checkSpec } from "./check.ts";
 import { type CliCommand, type CliIo, exitCode } from "./io.ts";
 import { keys, keysSpec } from "./keys.ts";
+import { pii, piiSpec } from "./pii.ts";
 import { report, reportSpec } from "./report.ts";
 import { serve, serveSpec } from "./serve.ts";
 import { shellInit, shellInitSpec } from "./shell_init.ts";
@@ -35,6 +36,7 @@ export const commands: readonly Command[] = [
   { spec: wrapSpec, run: wrap },
   { spec: reportSpec, run: report },
   { spec: keysSpec, run: keys },
+  { spec: piiSpec, run: pii },
   { spec: versionSpec, run: version, aliases: ["--version", "-v"] },
 ];
 

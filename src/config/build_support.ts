@@ -1,7 +1,7 @@
 /**
  * Features the schema accepts (so configs written for later releases validate) but this build
  * does not carry out yet. Where running without them would break a promise (access control,
- * redaction), `serve` and `check` refuse the config instead of silently doing less; the rest is
+ * for instance), `serve` and `check` refuse the config instead of silently doing less; the rest is
  * a warning. Each entry disappears when its feature lands.
  */
 import type { ConfigIssue } from "./issues.ts";
@@ -14,34 +14,6 @@ export function buildSupportIssues(config: GatewayConfig): {
 } {
   const errors: ConfigIssue[] = [];
   const warnings: ConfigIssue[] = [];
-  if (config.pii_mode === "redact_upstream" || config.pii_mode === "block") {
-    errors.push({
-      path: "pii.mode",
-      message:
-        `${config.pii_mode} is not carried out by this build yet; refusing to forward unredacted`,
-      hint: "set pii.mode: off, or wait for PII policies",
-    });
-  } else if (config.pii_mode === "redact_storage" && config.tracing.capture_bodies) {
-    errors.push({
-      path: "tracing.capture_bodies",
-      message:
-        "captured bodies would be redacted (pii.mode redact_storage, the default when capturing), but this build cannot redact yet",
-      hint: "set pii.mode: off to store bodies as they are, or leave capture_bodies off",
-    });
-  }
-  config.pii.scopes.forEach((scope, i) => {
-    const mode = scope.mode || null;
-    const storesBodies = mode === "redact_storage" && config.tracing.capture_bodies;
-    if (mode === "redact_upstream" || mode === "block" || storesBodies) {
-      errors.push({
-        path: `pii.scopes[${i}].mode`,
-        message: `${mode}${
-          storesBodies ? " with captured bodies" : ""
-        } is not carried out by this build yet; refusing to run matching traffic unprotected`,
-        hint: "remove the scope or set its mode to off",
-      });
-    }
-  });
   // Limits are enforced by the team-mode gate: without it there is nobody to count them for.
   const limited = [config.limits.per_key, config.limits.per_workspace].some((l) =>
     Object.values(l).some((v) => v > 0)

@@ -42,4 +42,5 @@ export {
 export * from "./schema.ts";
 export * from "./schema_env_ref.ts";
 export * from "./schema_team.ts";
+export * from "./schema_pii.ts";
 export { buildSupportIssues, withBuildSupport } from "./build_support.ts";

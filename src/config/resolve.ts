@@ -3,7 +3,8 @@
  * for routing, the effective PII mode decided once instead of at every request, and `env("NAME")`
  * references replaced by their values so no consumer ever sees an `EnvRef`.
  */
-import type { ParsedConfig, PiiMode, PriceTable, ProviderKind } from "./schema.ts";
+import type { ParsedConfig, PriceTable, ProviderKind } from "./schema.ts";
+import type { PiiMode } from "./schema_pii.ts";
 import type { EnvRef } from "./schema_env_ref.ts";
 
 export interface ResolvedProvider {
@@ -65,6 +66,11 @@ export function resolveProviders(parsed: ParsedConfig["providers"]): ResolvedPro
     });
   }
   return out.sort((a, b) => b.prefix.length - a.prefix.length || a.id.localeCompare(b.id));
+}
+
+/** Path-segment boundary: `/openai` covers `/openai/v2` but not `/openaiish`. */
+export function prefixesOverlap(a: string, b: string): boolean {
+  return a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
 }
 
 export function effectivePiiMode(config: ParsedConfig): PiiMode {

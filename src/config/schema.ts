@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { envRefSchema } from "./schema_env_ref.ts";
 import { authSchema, limitsSchema } from "./schema_team.ts";
+import { piiSchema } from "./schema_pii.ts";
 
 const MiB = 1024 * 1024;
 
@@ -207,80 +208,6 @@ export const otelSchema = z.strictObject({
   ),
 }).prefault({});
 
-export const piiModes = ["off", "redact_storage", "redact_upstream", "block"] as const;
-
-/** The original's YAML writes `mode: ""` for "auto" (decided from capture_bodies): same as unset. */
-const piiMode = z.enum(piiModes).or(z.literal("")).optional()
-  .transform((m) => (m === "" ? undefined : m));
-
-export const piiScopeSchema = z.strictObject({
-  match: z.strictObject({
-    org_id: z.string().min(1).optional().describe("Organisation id."),
-    workspace_id: z.string().min(1).optional().describe("Workspace id."),
-    key_id: z.string().min(1).optional().describe("Gateway key id."),
-    provider: z.string().regex(/^[a-z0-9_-]+$/, "must be a lowercase provider id").optional()
-      .describe("Provider id, e.g. `openai`."),
-    route_prefix: z.string().startsWith("/", "must start with '/'").optional().describe(
-      "Gateway path prefix, e.g. `/openai/v1/chat`.",
-    ),
-  }).refine(
-    (m) => Object.values(m).some((v) => v !== undefined),
-    "must set at least one selector: org_id, workspace_id, key_id, provider, or route_prefix",
-  ).describe("Selectors, at least one; a request must match every selector given."),
-  mode: piiMode.describe("Mode for matching requests."),
-  policy_id: z.string().min(1).optional().describe("Policy id for matching requests."),
-});
-
-export const piiSchema = z.strictObject({
-  mode: piiMode.describe(
-    "`off`, `redact_storage` (stored copies), `redact_upstream` (also what is forwarded) or " +
-      '`block` (refuse the request). Unset or `""`: `redact_storage` when bodies are ' +
-      "captured, else `off`.",
-  ),
-  policy_id: z.string().min(1).default("default/v1").describe(
-    "Policy id recorded with each trace.",
-  ),
-  stages: z.strictObject({
-    request_headers: z.boolean().default(true).describe("Inspect request headers."),
-    request_body: z.boolean().default(true).describe("Inspect request bodies."),
-    response_headers: z.boolean().default(true).describe("Inspect response headers."),
-    response_body: z.boolean().default(true).describe("Inspect response bodies."),
-  }).prefault({}).describe("Which parts of an exchange are inspected."),
-  detectors: z.strictObject({
-    email: z.boolean().default(true).describe("E-mail addresses."),
-    phone: z.boolean().default(true).describe("Phone numbers."),
-    ssn: z.boolean().default(true).describe("US social security numbers."),
-    token_like: z.boolean().default(true).describe("Credential-like tokens."),
-  }).prefault({}).describe("Which detectors run on text."),
-  headers: z.strictObject({
-    denylist: z.array(z.string().min(1)).default([]).describe(
-      "Header names whose values are always redacted.",
-    ),
-  }).prefault({}),
-  body: z.strictObject({
-    key_denylist: z.array(z.string().min(1)).default([
-      "email",
-      "phone",
-      "password",
-      "secret",
-      "ssn",
-      "api_key",
-      "authorization",
-    ]).describe("JSON field names whose values are always redacted (exact names)."),
-  }).prefault({}),
-  replacement: z.strictObject({
-    format: z.string().min(1).default("[{type}_REDACTED:{hash}]").describe(
-      "Placeholder for a redacted value; `{type}` and `{hash}` are filled in.",
-    ),
-    hash_salt: z.union([z.string(), envRefSchema]).default("").describe(
-      'Salt of the placeholder hash, e.g. `env("ONGOINGAI_PII_HASH_SALT")`.',
-    ),
-  }).prefault({}),
-  scopes: z.array(piiScopeSchema).default([]).describe(
-    "Per-tenant, per-provider or per-route overrides of `mode` and `policy_id`.",
-  ),
-}).prefault({});
-
 export const configSchema = z.strictObject({
   server: serverSchema.describe("The HTTP listener."),
   proxy: proxySchema.describe("Request size limit and upstream timeouts."),
@@ -301,8 +228,7 @@ export const configSchema = z.strictObject({
     otel: otelSchema.describe("OpenTelemetry export. Validated, not implemented yet."),
   }).prefault({}).describe("Telemetry export."),
   pii: piiSchema.describe(
-    "PII detection and redaction. Not in this build yet: modes other than `off` are refused " +
-      "when they would change what is forwarded or stored.",
+    "PII detection and redaction: policies as code (see docs/pii.md).",
   ),
   auth: authSchema.describe(
     "Team mode: gateway keys, roles and tenants. Keys come from this file and from the " +
@@ -326,4 +252,3 @@ export type ParsedConfig = z.output<typeof configSchema>;
 export type ModelPrice = z.output<typeof modelPriceSchema>;
 export type PriceTable = z.output<typeof priceTableSchema>;
 export type ProviderKind = (typeof providerKinds)[number];
-export type PiiMode = (typeof piiModes)[number];

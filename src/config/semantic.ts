@@ -4,10 +4,11 @@
  */
 import type { PathSegment, RawIssue } from "./issues.ts";
 import type { GatewayConfig } from "./resolve.ts";
-import { builtInProviders } from "./resolve.ts";
+import { builtInProviders, prefixesOverlap } from "./resolve.ts";
 import type { ParsedConfig } from "./schema.ts";
 import type { EnvRef } from "./schema_env_ref.ts";
 import { closest } from "./suggest.ts";
+import { checkPii } from "./semantic_pii.ts";
 
 export interface SemanticResult {
   errors: RawIssue[];
@@ -16,10 +17,7 @@ export interface SemanticResult {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** Path-segment boundary: `/openai` covers `/openai/v2` but not `/openaiish`. */
-export function prefixesOverlap(a: string, b: string): boolean {
-  return a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
-}
+export { prefixesOverlap };
 
 const apiPrefix = "/api";
 /** Headers that carry the provider credential and must reach the upstream untouched. */
@@ -35,7 +33,7 @@ export function semanticChecks(
   checkProviders(parsed, config, out);
   checkAuth(parsed, config, out);
   checkSecrets(parsed, config, env, out);
-  checkPiiScopes(config, out);
+  checkPii(config, out);
   checkOtel(config, out);
   const total = config.proxy.total_timeout_ms;
   if (total > 0 && config.proxy.headers_timeout_ms > total) {
@@ -183,31 +181,6 @@ function checkSecrets(
   if (typeof salt === "object" && !env[salt.env]) {
     const issue = unsetVariable(salt, ["pii", "replacement", "hash_salt"]);
     (config.pii_mode === "off" ? out.warnings : out.errors).push(issue);
-  }
-}
-
-function checkPiiScopes(config: GatewayConfig, out: SemanticResult): void {
-  const prefixes = config.providers.map((p) => p.prefix);
-  const ids = new Set(config.providers.map((p) => p.id));
-  for (const [i, scope] of config.pii.scopes.entries()) {
-    const route = scope.match.route_prefix;
-    if (route !== undefined && !prefixes.some((p) => prefixesOverlap(route, p))) {
-      out.warnings.push({
-        at: ["pii", "scopes", i, "match", "route_prefix"],
-        message: `"${route}" is under no provider prefix (${
-          prefixes.join(", ")
-        }), so this scope never applies`,
-      });
-    }
-    const provider = scope.match.provider;
-    if (provider !== undefined && !ids.has(provider)) {
-      const typo = closest(provider, [...ids]);
-      out.warnings.push({
-        at: ["pii", "scopes", i, "match", "provider"],
-        message: `"${provider}" is not an enabled provider, so this scope never applies`,
-        ...(typo !== undefined && { hint: `did you mean "${typo}"?` }),
-      });
-    }
   }
 }
 

@@ -55,3 +55,10 @@ export function mergeCounts(into: Counts, from: Counts): Counts {
   for (const [k, n] of Object.entries(from)) addCount(into, k, n);
   return into;
 }
+
+/** A redacted text and what was replaced in it. */
+export interface RedactResult {
+  text: string;
+  counts: Counts;
+  changed: boolean;
+}

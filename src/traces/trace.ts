@@ -31,6 +31,8 @@ export type TraceErrorCode =
   | "request_timeout"
   | "bad_request"
   | "rate_limited"
+  | "pii_blocked"
+  | "pii_uninspectable"
   | "shutdown"
   | "internal_error";
 

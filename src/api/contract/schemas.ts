@@ -69,6 +69,8 @@ export const traceErrorCodeSchema = z.enum([
   "request_timeout",
   "bad_request",
   "rate_limited",
+  "pii_blocked",
+  "pii_uninspectable",
   "shutdown",
   "internal_error",
 ]).meta({

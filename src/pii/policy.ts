@@ -1,0 +1,138 @@
+/**
+ * Policies compiled once at start: detectors instantiated, field names normalised, scopes kept
+ * in order. `resolve` is then a few comparisons per request and returns null when nothing is to
+ * be done, so the hot path of a gateway with PII off pays one call.
+ */
+import type { GatewayConfig, PiiMode } from "../config/mod.ts";
+import { builtinDetectors, createScan, customDetector } from "./detectors/mod.ts";
+import { fieldNameMatcher } from "./field_names.ts";
+import { placeholderFor } from "./placeholder.ts";
+import { type PiiRequest, selectScope } from "./scopes.ts";
+import type { Detector, RedactRules, Scan } from "./types.ts";
+
+type PiiConfig = GatewayConfig["pii"];
+type PolicyConfig =
+  & Pick<
+    PiiConfig,
+    "policy_id" | "stages" | "detectors" | "custom_detectors" | "headers" | "body"
+  >
+  & { mode?: PiiMode | undefined; replacement: { format: string } };
+
+export type PiiStages = PiiConfig["stages"];
+export type ActiveMode = Exclude<PiiMode, "off">;
+
+export interface CompiledPolicy {
+  id: string;
+  /** The policy's own mode (named policies); null means the gateway's effective mode. */
+  mode: PiiMode | null;
+  stages: PiiStages;
+  scan: Scan;
+  isDeniedField(name: string): boolean;
+  /** Lower-case header names whose stored values are replaced whole. */
+  headerDenylist: ReadonlySet<string>;
+  format: string;
+  /** Count keys this policy can produce, in detector order. */
+  detectors: string[];
+}
+
+/** What applies to one request. */
+export interface AppliedPolicy {
+  mode: ActiveMode;
+  policy: CompiledPolicy;
+  /** Detectors, field rule and the workspace's placeholders. */
+  rules: RedactRules;
+}
+
+export interface PiiPolicies {
+  base: CompiledPolicy;
+  byId(id: string): CompiledPolicy | undefined;
+  /** The policy and mode for a request; null when its mode is `off`. */
+  resolve(req: PiiRequest): AppliedPolicy | null;
+  /** Rules for a policy in a workspace (the `pii scan` command, tests). */
+  rulesFor(policy: CompiledPolicy, workspace: string): RedactRules;
+  /** True when the placeholder key was generated because none was configured. */
+  generatedSalt: boolean;
+}
+
+export function compilePolicy(config: PolicyConfig): CompiledPolicy {
+  const detectors: Detector[] = [];
+  for (const [name, on] of Object.entries(config.detectors)) {
+    if (on) detectors.push(builtinDetectors[name as keyof typeof builtinDetectors]);
+  }
+  for (const spec of config.custom_detectors) {
+    detectors.push(customDetector({
+      name: spec.name,
+      pattern: spec.pattern,
+      ...(spec.type !== undefined && { type: spec.type }),
+      ...(spec.flags !== undefined && { flags: spec.flags }),
+      ...(spec.validate !== undefined && { validate: spec.validate }),
+    }));
+  }
+  return {
+    id: config.policy_id,
+    mode: config.mode ?? null,
+    stages: config.stages,
+    scan: createScan(detectors),
+    isDeniedField: fieldNameMatcher(config.body.key_denylist),
+    headerDenylist: new Set(config.headers.denylist.map((h) => h.trim().toLowerCase())),
+    format: config.replacement.format,
+    detectors: [...detectors.map((d) => d.name), "field_name", "header"],
+  };
+}
+
+/**
+ * `effectiveMode` is the gateway-wide mode after the "auto" rule; scopes and named policies
+ * override it. An empty salt gets a random one for this process: placeholders then stay
+ * consistent until a restart, and are never an unkeyed (guessable) hash.
+ */
+export function compilePolicies(pii: PiiConfig, effectiveMode: PiiMode): PiiPolicies {
+  const base = compilePolicy(pii);
+  const named = new Map<string, CompiledPolicy>([[base.id, base]]);
+  for (const p of pii.policies) named.set(p.policy_id, compilePolicy(p));
+  const generatedSalt = pii.replacement.hash_salt === "";
+  const salt = generatedSalt ? randomSalt() : pii.replacement.hash_salt;
+
+  const rulesCache = new Map<string, RedactRules>();
+  const rulesFor = (policy: CompiledPolicy, workspace: string): RedactRules => {
+    const key = `${policy.id}\0${workspace}`;
+    let rules = rulesCache.get(key);
+    if (rules === undefined) {
+      rules = {
+        scan: policy.scan,
+        isDeniedField: policy.isDeniedField,
+        placeholder: placeholderFor(policy.format, salt, workspace),
+      };
+      if (rulesCache.size < 10_000) rulesCache.set(key, rules);
+    }
+    return rules;
+  };
+
+  const scopes = pii.scopes.map((s) => ({
+    match: s.match,
+    mode: s.mode ?? null,
+    policy: s.policy_id === undefined ? null : named.get(s.policy_id) ?? null,
+  }));
+  const anyActive = effectiveMode !== "off" ||
+    scopes.some((s) => (s.mode ?? s.policy?.mode ?? "off") !== "off");
+
+  return {
+    base,
+    byId: (id) => named.get(id),
+    rulesFor,
+    generatedSalt,
+    resolve(req) {
+      if (!anyActive) return null;
+      const i = selectScope(scopes, req);
+      const scope = i < 0 ? null : scopes[i]!;
+      const policy = scope?.policy ?? base;
+      const mode = scope?.mode ?? (scope?.policy ? scope.policy.mode : null) ?? effectiveMode;
+      if (mode === "off") return null;
+      return { mode, policy, rules: rulesFor(policy, req.workspace_id) };
+    },
+  };
+}
+
+function randomSalt(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
