@@ -50,8 +50,8 @@ export default defineConfig({
     replacement: { ...defaultPolicy.replacement, hash_salt: env("ONGOINGAI_PII_HASH_SALT") },
     policies: [strictPolicy],
     scopes: [
-      // Requests from this workspace are refused when they carry PII (strict/v1 blocks).
-      { match: { workspace_id: "workspace-compliance" }, policy_id: "strict/v1" },
+      // With team mode on: refuse requests carrying PII from one workspace (strict/v1 blocks).
+      // { match: { workspace_id: "workspace-compliance" }, policy_id: "strict/v1" },
     ],
   },
 

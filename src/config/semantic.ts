@@ -8,7 +8,7 @@ import { builtInProviders, prefixesOverlap } from "./resolve.ts";
 import type { ParsedConfig } from "./schema.ts";
 import type { EnvRef } from "./schema_env_ref.ts";
 import { closest } from "./suggest.ts";
-import { checkPii } from "./semantic_pii.ts";
+import { checkPii, piiActive } from "./semantic_pii.ts";
 
 export interface SemanticResult {
   errors: RawIssue[];
@@ -179,8 +179,10 @@ function checkSecrets(
   }
   const salt = parsed.pii.replacement.hash_salt;
   if (typeof salt === "object" && !env[salt.env]) {
-    const issue = unsetVariable(salt, ["pii", "replacement", "hash_salt"]);
-    (config.pii_mode === "off" ? out.warnings : out.errors).push(issue);
+    // Unused while every mode is off; once used, placeholders would silently change per restart.
+    if (piiActive(config)) {
+      out.errors.push(unsetVariable(salt, ["pii", "replacement", "hash_salt"]));
+    }
   }
 }
 

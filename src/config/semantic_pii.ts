@@ -159,13 +159,20 @@ function checkScopes(config: GatewayConfig, policyIds: string[], out: Out): void
       });
     }
     if (scope.policy_id !== undefined && !policyIds.includes(scope.policy_id)) {
+      // The original gateway treated a scope's policy_id as a label only. With a mode of its own
+      // the scope still protects (base detectors, its mode), so that stays a warning; without
+      // one, a misspelt id would silently drop the stricter policy it meant.
       const typo = closest(scope.policy_id, policyIds);
-      out.errors.push({
+      (scope.mode === undefined ? out.errors : out.warnings).push({
         at: [...at, "policy_id"],
-        message: `"${scope.policy_id}" is not a declared policy (${policyIds.join(", ")})`,
+        message: `"${scope.policy_id}" is not a declared policy (${policyIds.join(", ")})${
+          scope.mode === undefined
+            ? ""
+            : `; the base policy's detectors apply with mode ${scope.mode}, recorded under this id`
+        }`,
         hint: typo !== undefined
           ? `did you mean "${typo}"?`
-          : "add the policy to pii.policies, or use the base policy's id",
+          : "declare it in pii.policies, or use the base policy's id",
       });
     }
     for (let j = 0; j < i; j++) checkPair(scopes[j]!, j, scope, i, out);
@@ -227,10 +234,18 @@ function checkPair(first: Scope, i: number, later: Scope, j: number, out: Out): 
   }
 }
 
+/** True when some request can be under a mode other than `off`. */
+export function piiActive(config: GatewayConfig): boolean {
+  if (config.pii_mode !== "off") return true;
+  const named = new Map(config.pii.policies.map((p) => [p.policy_id, p.mode]));
+  return config.pii.scopes.some((s) => {
+    const mode = s.mode ?? (s.policy_id === undefined ? undefined : named.get(s.policy_id));
+    return mode !== undefined && mode !== "off";
+  });
+}
+
 function checkActiveModes(config: GatewayConfig, out: Out): void {
-  const modes = [config.pii_mode, ...config.pii.scopes.map((s) => s.mode)];
-  const named = config.pii.policies.map((p) => p.mode);
-  const active = [...modes, ...named].some((m) => m !== undefined && m !== "off");
+  const active = piiActive(config);
   const saltAt = "pii,replacement,hash_salt";
   const warnedUnset = out.warnings.some((w) => w.at.join() === saltAt);
   if (active && config.pii.replacement.hash_salt === "" && !warnedUnset) {

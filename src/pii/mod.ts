@@ -26,7 +26,13 @@ export { type PiiRequest, selectScope } from "./scopes.ts";
 export { fieldNameMatcher } from "./field_names.ts";
 export { placeholderFor } from "./placeholder.ts";
 export { foundTypes, guards, inspectRequest, type RequestVerdict } from "./guard.ts";
-export { applyStoragePolicy, type StorageInput } from "./storage.ts";
+export {
+  recordPii,
+  redactionMargin,
+  redactStoredBody,
+  type StoredBody,
+  type StreamRedactor,
+} from "./storage.ts";
 export { type LocatedFinding, scanInput, type ScanReport } from "./findings.ts";
 export { redactJsonText } from "./redact_json.ts";
 export { redactText } from "./redact_text.ts";

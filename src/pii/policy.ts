@@ -110,7 +110,11 @@ export function compilePolicies(pii: PiiConfig, effectiveMode: PiiMode): PiiPoli
   const scopes = pii.scopes.map((s) => ({
     match: s.match,
     mode: s.mode ?? null,
-    policy: s.policy_id === undefined ? null : named.get(s.policy_id) ?? null,
+    // An undeclared id is a label on the base policy, as in the original gateway (`check`
+    // refuses it unless the scope sets its own mode).
+    policy: s.policy_id === undefined
+      ? null
+      : named.get(s.policy_id) ?? { ...base, id: s.policy_id, mode: null },
   }));
   const anyActive = effectiveMode !== "off" ||
     scopes.some((s) => (s.mode ?? s.policy?.mode ?? "off") !== "off");

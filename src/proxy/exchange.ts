@@ -4,6 +4,17 @@
  * a client abort, an upstream failure, a timeout or shutdown.
  */
 import type { ProviderAdapter, UsageParser, UsageReport } from "../providers/types.ts";
+import {
+  type AppliedPolicy,
+  type Counts,
+  mergeCounts,
+  type PiiPolicies,
+  recordPii,
+  redactionMargin,
+  redactStoredBody,
+  type StoredBody,
+  type StreamRedactor,
+} from "../pii/mod.ts";
 import type { ResolvedProvider } from "../config/resolve.ts";
 import {
   buildTrace,
@@ -41,6 +52,8 @@ export interface ExchangeContext {
   redactHeaders: ReadonlySet<string>;
   captureBodies: boolean;
   bodyMaxSize: number;
+  /** PII policies; absent in tests that do not care (everything is then "off"). */
+  pii?: PiiPolicies;
   record(trace: TraceRecord): void;
 }
 
@@ -65,11 +78,20 @@ export class Exchange implements Watched {
   responseBytes = 0;
   chunks = 0;
   errorCode: TraceErrorCode | null = null;
+  /** The PII policy for this request; null when its mode is off. */
+  pii: AppliedPolicy | null = null;
+  /** Findings of the upstream stages (request guard, response redactor), per type. */
+  readonly piiCounts: Counts = {};
+  /** The request body as redacted by the guard: stored instead of the client's own. */
+  redactedRequestBody: Uint8Array | null = null;
+  /** The client got (and the capture holds) a redacted response. */
+  responseRedacted = false;
   /** Sees the finished trace before it is recorded (limits settle their reservation here). */
   onRecorded: ((trace: TraceRecord) => void) | null = null;
   /** Aborts the upstream request; the reason says why (see abort_reasons.ts). */
   readonly abort = new AbortController();
   #finished = false;
+  #piiDropped = false;
   #watchingClient = false;
   #decoder: SideDecoder | null = null;
   readonly #onClientAbort = () => this.clientGone();
@@ -117,7 +139,15 @@ export class Exchange implements Watched {
   }
 
   startCapture(): void {
-    if (this.ctx.captureBodies) this.capture = new BodyCapture(this.ctx.bodyMaxSize);
+    if (!this.ctx.captureBodies) return;
+    const margin = this.#redactsStored("response_body") ? redactionMargin : 0;
+    this.capture = new BodyCapture(this.ctx.bodyMaxSize + margin);
+  }
+
+  /** The stored copy of this side still needs redacting (the upstream stage did not do it). */
+  #redactsStored(side: "request_body" | "response_body"): boolean {
+    if (this.pii === null || !this.pii.policy.stages[side]) return false;
+    return side === "request_body" ? this.redactedRequestBody === null : !this.responseRedacted;
   }
 
   /** The body is compressed: parser and capture read a decoded copy (see side_decoder.ts). */
@@ -171,9 +201,7 @@ export class Exchange implements Watched {
       responseHeaders: this.responseHeaders,
       status: this.status,
       requestBody: this.#storedRequestBody(rawKey),
-      responseBody: this.capture === null
-        ? null
-        : { bytes: scrubKey(this.capture.bytes(), rawKey), truncated: this.capture.truncated },
+      responseBody: this.#storedResponseBody(rawKey),
       report,
       cost: this.route.cost(model, report),
       key,
@@ -186,6 +214,13 @@ export class Exchange implements Watched {
       responseBytes: this.responseBytes,
       streamChunks: this.chunks,
     }, this.ctx.redactHeaders);
+    recordPii(trace, {
+      applied: this.pii,
+      basePolicyId: this.ctx.pii?.base.id ?? "default/v1",
+      counts: this.piiCounts,
+      dropped: this.#piiDropped,
+      credentialHeaders: this.ctx.redactHeaders,
+    });
     this.onRecorded?.(trace);
     this.ctx.record(trace);
   }
@@ -209,9 +244,50 @@ export class Exchange implements Watched {
     }).finish(false);
   }
 
-  #storedRequestBody(rawKey: string | null): { bytes: Uint8Array; truncated: boolean } | null {
+  addPiiCounts(counts: Counts): void {
+    mergeCounts(this.piiCounts, counts);
+  }
+
+  #storedResponseBody(rawKey: string | null): StoredBody | null {
+    if (this.capture === null) return null;
+    const bytes = this.capture.bytes();
+    const stored = this.#redactsStored("response_body")
+      ? this.#redacted(bytes, this.#responseContentType(), this.capture.truncated, streamRedactor)
+      : { bytes, truncated: this.capture.truncated };
+    return stored && { bytes: scrubKey(stored.bytes, rawKey), truncated: stored.truncated };
+  }
+
+  #redacted(
+    bytes: Uint8Array,
+    contentType: string | null,
+    truncated: boolean,
+    sse?: StreamRedactor,
+  ): StoredBody | null {
+    const stored = redactStoredBody(bytes, contentType, this.pii!, {
+      max: this.ctx.bodyMaxSize,
+      truncated,
+      sse,
+      counts: this.piiCounts,
+    });
+    if (stored === null) this.#piiDropped = true;
+    return stored;
+  }
+
+  #responseContentType(): string | null {
+    for (const [name, value] of this.responseHeaders ?? []) {
+      if (name.toLowerCase() === "content-type") return value;
+    }
+    return null;
+  }
+
+  #storedRequestBody(rawKey: string | null): StoredBody | null {
     if (!this.ctx.captureBodies || this.requestBody === null) return null;
-    const body = this.requestBody;
+    if (this.#redactsStored("request_body")) {
+      const type = this.req.headers.get("content-type");
+      const stored = this.#redacted(this.requestBody, type, false);
+      return stored && { bytes: scrubKey(stored.bytes, rawKey), truncated: stored.truncated };
+    }
+    const body = this.redactedRequestBody ?? this.requestBody;
     const truncated = body.byteLength > this.ctx.bodyMaxSize;
     const kept = truncated ? withoutCutCharacter(body.subarray(0, this.ctx.bodyMaxSize)) : body;
     // A view would carry its whole buffer into the store worker: copy just the kept bytes.

@@ -15,6 +15,8 @@ import { type RequestTarget, upstreamPath, upstreamUrl } from "./path.ts";
 import { tapStream } from "./tap.ts";
 import { ClientGone, codeAfterHeaders, Shutdown, UpstreamTimeout } from "./abort_reasons.ts";
 import { type TimeoutLimits, Watchdog } from "./watchdog.ts";
+import { foundTypes, guards, inspectRequest } from "../pii/mod.ts";
+import type { Logger } from "../server/log.ts";
 
 export interface ProxyOptions extends ExchangeContext {
   client: UpstreamClient;
@@ -28,6 +30,7 @@ export interface ProxyOptions extends ExchangeContext {
   watchdogTickMs?: number;
   /** True once shutdown began: the server may then cut unfinished request bodies itself. */
   isDraining?: () => boolean;
+  log?: Logger;
 }
 
 export interface ForwardInput {
@@ -125,6 +128,61 @@ export function createForwarder(opts: ProxyOptions) {
       return clientGone();
     }
     ex.requestBody = body;
+    ex.pii = opts.pii?.resolve({
+      org_id: input.tenant.org_id,
+      workspace_id: input.tenant.workspace_id,
+      key_id: input.tenant.gateway_key_id,
+      provider: route.provider.id,
+      path: target.path,
+    }) ?? null;
+    if (guards(ex.pii)) {
+      const { mode, policy } = ex.pii;
+      const verdict = inspectRequest(ex.pii, body, req.headers);
+      const denied = (reason: string, counts?: Record<string, number>) =>
+        opts.log?.warn("pii guardrail denied request", {
+          mode,
+          reason,
+          policy_id: policy.id,
+          method: req.method,
+          path: target.path,
+          org_id: input.tenant.org_id,
+          workspace_id: input.tenant.workspace_id,
+          key_id: input.tenant.gateway_key_id,
+          correlation_id: correlationId,
+          ...(counts && { redaction_counts: counts }),
+        });
+      if (verdict.kind === "uninspectable") {
+        denied("uninspectable");
+        return fail(
+          new GatewayError(
+            "pii_uninspectable",
+            `${verdict.reason}; PII mode ${mode} (policy ${policy.id}) forwards nothing it cannot inspect. Send uncompressed JSON or text, or give this route a pii scope with mode redact_storage`,
+            { policy_id: policy.id },
+          ),
+          "pii_uninspectable",
+        );
+      }
+      ex.addPiiCounts(verdict.counts);
+      if (verdict.kind === "block") {
+        ex.redactedRequestBody = verdict.stored;
+        denied("pii_detected", verdict.counts);
+        const types = foundTypes(verdict.counts);
+        return fail(
+          new GatewayError(
+            "pii_blocked",
+            `the request contains ${
+              types.join(", ")
+            } and PII policy ${policy.id} blocks such requests; remove those values, or ask for a scope with mode redact_upstream`,
+            { types, policy_id: policy.id },
+          ),
+          "pii_blocked",
+        );
+      }
+      if (verdict.inspected) {
+        body = verdict.body;
+        ex.redactedRequestBody = body ?? new Uint8Array();
+      }
+    }
     const path = upstreamPath(route.provider.prefix, target.path);
     const prepared = route.adapter.prepareRequest({
       method: req.method,

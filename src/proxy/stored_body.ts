@@ -3,21 +3,9 @@
  * the provider key scrubbed out. Pure byte work: a body stays bytes until the store decodes it
  * (see `CapturedBody` in traces/trace.ts for why).
  */
-import { concatBytes } from "../bytes.ts";
+import { concatBytes, withoutCutCharacter } from "../bytes.ts";
 
-/**
- * Drops a UTF-8 sequence cut off at the end, so that a body cut at the cap decodes without a
- * replacement character and stays within the cap once decoded and re-encoded.
- */
-export function withoutCutCharacter(bytes: Uint8Array): Uint8Array {
-  let lead = bytes.length - 1;
-  // At most three continuation bytes (10xxxxxx) follow a lead byte.
-  while (lead >= 0 && bytes.length - lead <= 3 && (bytes[lead]! & 0xc0) === 0x80) lead--;
-  if (lead < 0) return bytes;
-  const b = bytes[lead]!;
-  const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
-  return bytes.length - lead < need ? bytes.subarray(0, lead) : bytes;
-}
+export { withoutCutCharacter };
 
 const redacted = new TextEncoder().encode("[REDACTED]");
 const keyBytesCache = new Map<string, Uint8Array>();

@@ -12,6 +12,7 @@ import type { GatewayConfig, ResolvedProvider } from "../config/mod.ts";
 import { createApiRoutes } from "../api/mod.ts";
 import { createCostEstimator } from "../pricing/mod.ts";
 import { providerAdapters } from "../providers/mod.ts";
+import { compilePolicies } from "../pii/mod.ts";
 import {
   abortAll,
   correlationIdFrom,
@@ -166,6 +167,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     redactHeaders: new Set([...credentialHeaders, gatewayKeyHeader]),
     captureBodies: config.tracing.capture_bodies,
     bodyMaxSize: config.tracing.body_max_size,
+    pii: compilePolicies(config.pii, config.pii_mode),
+    log,
     record(trace) {
       if (!deps.writer.enqueue(trace)) dropWarning.hit(trace.correlation_id);
     },

@@ -24,14 +24,21 @@ Deno.test("repo: gateway.config.ts is what discovery finds in the repository roo
   assert.equal(result.source, `${repo}gateway.config.ts`);
 });
 
-Deno.test("repo: the original README's YAML example loads with only the plaintext-token warning", async () => {
+Deno.test("repo: the original README's YAML example loads, with warnings a reviewer would want", async () => {
   const result = await loadConfig({ path: "original_readme.yaml", env: {}, cwd: testdata });
   const config = configOf(result);
   assert.equal(config.server.port, 8080);
   assert.equal(config.pii_mode, "off", 'mode "" means auto, and bodies are not captured');
   assert.equal(config.pii.scopes[0]?.mode, "block");
   assert.equal(config.auth.keys[0]?.token, "replace-me");
-  assert.deepEqual(result.warnings.map((w) => [w.path, w.line]), [["auth.keys[0].token", 54]]);
+  // Its compliance scope cannot match without team mode, names a policy it never declares (the
+  // original's policy_id was a label), and an empty salt makes placeholders change per restart.
+  assert.deepEqual(result.warnings.map((w) => [w.path, w.line]), [
+    ["pii.scopes[0].match.workspace_id", 36],
+    ["pii.scopes[0].policy_id", 40],
+    ["pii.replacement.hash_salt", 48],
+    ["auth.keys[0].token", 54],
+  ]);
 });
 
 Deno.test("repo: a JSON config with an env-referenced key", async () => {

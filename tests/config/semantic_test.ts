@@ -55,10 +55,49 @@ const warningRows: IssueRow[] = [
     message: /environment variable K is not set/,
   },
   {
-    name: "an unset hash salt while PII is off",
-    yaml: "pii:\n  replacement:\n    hash_salt: { env: SALT }\n",
+    name: "an empty hash salt while PII is on",
+    yaml: "pii:\n  mode: redact_upstream\n",
     path: "pii.replacement.hash_salt",
-    message: /environment variable SALT is not set/,
+    message: /random value per process/,
+  },
+  {
+    name: "a scope naming an undeclared policy but setting a mode",
+    yaml: "pii:\n  scopes:\n    - { match: { provider: openai }, mode: block, policy_id: x/v1 }\n",
+    path: "pii.scopes[0].policy_id",
+    message: /not a declared policy .*base policy's detectors apply with mode block/,
+  },
+  {
+    name: "a scope that can only match with team mode",
+    yaml: "pii:\n  scopes:\n    - { match: { key_id: k1 }, mode: block }\n",
+    path: "pii.scopes[0].match.key_id",
+    message: /never matches while auth.enabled is false/,
+  },
+  {
+    name: "a scope repeated with the same outcome",
+    yaml: "pii:\n  scopes:\n    - { match: { provider: openai }, mode: block }\n" +
+      "    - { match: { provider: openai }, mode: block }\n",
+    path: "pii.scopes[1].match",
+    message: /repeats pii.scopes\[0\]/,
+  },
+  {
+    name: "two equally specific scopes with different outcomes",
+    yaml: "pii:\n  scopes:\n    - { match: { provider: openai }, mode: block }\n" +
+      "    - { match: { route_prefix: /openai/v1 }, mode: redact_upstream }\n",
+    path: "pii.scopes[1].match",
+    message: /pii.scopes\[0\] then wins because it is declared first/,
+  },
+  {
+    name: "a field rule that would replace every prompt",
+    yaml: "pii:\n  body:\n    key_denylist: [password, content]\n",
+    path: "pii.body.key_denylist[1]",
+    message: /matches the API field content/,
+  },
+  {
+    name: "a guarding mode that inspects nothing",
+    yaml: "pii:\n  mode: block\n  replacement: { hash_salt: s }\n" +
+      "  stages: { request_body: false, response_body: false }\n",
+    path: "pii.stages",
+    message: /nothing is inspected/,
   },
   {
     name: "a header timeout longer than the total timeout",
@@ -83,6 +122,75 @@ Deno.test("config: an unset key variable is silent while auth is off", async () 
   assert.deepEqual(result.warnings, []);
   assert.equal(result.config.auth.keys[0]?.token, undefined);
 });
+
+Deno.test("config: an unset hash salt is silent while every PII mode is off", async () => {
+  const yaml = "pii:\n  replacement:\n    hash_salt: { env: SALT }\n";
+  const result = await loadFrom({ "ongoingai.yaml": yaml });
+  assert.ok(result.ok);
+  assert.deepEqual(result.warnings, []);
+});
+
+const piiErrorRows: { name: string; yaml: string; path: string; message: RegExp }[] = [
+  {
+    name: "a scope naming an undeclared policy without a mode of its own",
+    yaml: "pii:\n  policies: [{ policy_id: strict/v1 }]\n" +
+      "  scopes:\n    - { match: { provider: openai }, policy_id: strcit/v1 }\n",
+    path: "pii.scopes[0].policy_id",
+    message: /"strcit\/v1" is not a declared policy/,
+  },
+  {
+    name: "a scope that sets neither mode nor policy",
+    yaml: "pii:\n  scopes:\n    - { match: { provider: openai } }\n",
+    path: "pii.scopes[0]",
+    message: /changes nothing/,
+  },
+  {
+    name: "two policies with one id",
+    yaml: "pii:\n  policies: [{ policy_id: default/v1 }]\n",
+    path: "pii.policies[0].policy_id",
+    message: /already the id of the base policy/,
+  },
+  {
+    name: "a custom detector whose pattern does not compile",
+    yaml: "pii:\n  custom_detectors: [{ name: emp, pattern: 'EMP-(\\d+' }]\n",
+    path: "pii.custom_detectors[0].pattern",
+    message: /not a valid regular expression/,
+  },
+  {
+    name: "a custom detector matching empty text",
+    yaml: "pii:\n  custom_detectors: [{ name: emp, pattern: 'x*' }]\n",
+    path: "pii.custom_detectors[0].pattern",
+    message: /matches empty text/,
+  },
+  {
+    name: "a custom detector named like a built-in",
+    yaml: "pii:\n  custom_detectors: [{ name: email, pattern: 'x+' }]\n",
+    path: "pii.custom_detectors[0].name",
+    message: /built-in detector/,
+  },
+  {
+    name: "an identical selector with another outcome",
+    yaml: "pii:\n  scopes:\n    - { match: { provider: openai }, mode: block }\n" +
+      "    - { match: { provider: openai }, mode: off }\n",
+    path: "pii.scopes[1].match",
+    message: /always wins, so this scope never applies/,
+  },
+  {
+    name: "an unknown detector",
+    yaml: "pii:\n  detectors: { emial: true }\n",
+    path: "pii.detectors",
+    message: /unknown key did you mean "email"/,
+  },
+];
+
+for (const row of piiErrorRows) {
+  Deno.test(`config error: ${row.name}`, async () => {
+    const errors = errorsOf(await loadFrom({ "ongoingai.yaml": row.yaml }));
+    const hit = errors.find((e) => e.path === row.path || e.path.startsWith(`${row.path}.`));
+    assert.ok(hit, `no error at ${row.path}: ${JSON.stringify(errors)}`);
+    assert.match(`${hit.message} ${hit.hint ?? ""}`, row.message);
+  });
+}
 
 Deno.test("config: an unset hash salt is an error once PII redaction is on", async () => {
   const yaml =
