@@ -7,7 +7,9 @@
  * - `x-stub-status: 429` answers with that status and a provider-shaped error body;
  * - `x-stub-cut: N` sends N stream events, then breaks the connection;
  * - `x-stub-hang: headers|body` never answers, or stops after the first event;
- * - `x-stub-gzip: 1` compresses the response body.
+ * - `x-stub-gzip: 1` compresses the response body;
+ * - `x-stub-say: TEXT` makes TEXT the model's answer (chat, responses, messages); streamed, it
+ *   comes in pieces of `x-stub-piece` characters (default 4), so values split across events.
  */
 
 export const stubUsage = {
@@ -130,10 +132,14 @@ async function respond(
     return new Response(null, { status: 307, headers: { location: h.get("x-stub-redirect")! } });
   }
   const parsed = body ? JSON.parse(body) : {};
-  const events = eventsFor(path, parsed);
+  const say = h.get("x-stub-say");
+  const answer: Answer = say === null
+    ? { text: defaultAnswer, pieces: ["Hello", " from the stub."] }
+    : { text: say, pieces: piecesOf(say, Number(h.get("x-stub-piece") ?? 4)) };
+  const events = eventsFor(path, parsed, answer);
   let res: Response;
   if (events === null) {
-    res = json(documentFor(path, parsed), 200);
+    res = json(documentFor(path, parsed, answer.text), 200);
   } else {
     res = streamEvents(events, h, path, onCancel);
   }
@@ -182,7 +188,21 @@ function streamEvents(
 
 type Json = Record<string, unknown>;
 
-function documentFor(path: string, req: Json): unknown {
+const defaultAnswer = "Hello from the stub.";
+
+interface Answer {
+  text: string;
+  /** The text as streamed deltas. */
+  pieces: string[];
+}
+
+function piecesOf(text: string, size: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
+  return out;
+}
+
+function documentFor(path: string, req: Json, text: string): unknown {
   const model = (req.model as string | undefined) ?? "gpt-4o-mini";
   const u = stubUsage;
   switch (path) {
@@ -194,7 +214,7 @@ function documentFor(path: string, req: Json): unknown {
         model: `${model}-2024-07-18`,
         choices: [{
           index: 0,
-          message: { role: "assistant", content: "Hello from the stub.", refusal: null },
+          message: { role: "assistant", content: text, refusal: null },
           logprobs: null,
           finish_reason: "stop",
         }],
@@ -221,7 +241,7 @@ function documentFor(path: string, req: Json): unknown {
         },
       };
     case "/v1/responses":
-      return responseObject(model, "completed");
+      return responseObject(model, "completed", text);
     case "/v1/embeddings":
       return {
         object: "list",
@@ -244,7 +264,7 @@ function documentFor(path: string, req: Json): unknown {
         type: "message",
         role: "assistant",
         model,
-        content: [{ type: "text", text: "Hello from the stub." }],
+        content: [{ type: "text", text }],
         stop_reason: "end_turn",
         stop_sequence: null,
         usage: {
@@ -261,7 +281,7 @@ function documentFor(path: string, req: Json): unknown {
   }
 }
 
-function responseObject(model: string, status: string): Json {
+function responseObject(model: string, status: string, text = defaultAnswer): Json {
   const u = stubUsage.responses;
   return {
     id: "resp_stub",
@@ -274,7 +294,7 @@ function responseObject(model: string, status: string): Json {
       id: "msg_stub",
       status: "completed",
       role: "assistant",
-      content: [{ type: "output_text", text: "Hello from the stub.", annotations: [] }],
+      content: [{ type: "output_text", text, annotations: [] }],
     }],
     usage: {
       input_tokens: u.input,
@@ -287,7 +307,7 @@ function responseObject(model: string, status: string): Json {
 }
 
 /** Event list for a streamed request, or null when the request is not streamed. */
-function eventsFor(path: string, req: Json): string[] | null {
+function eventsFor(path: string, req: Json, answer: Answer): string[] | null {
   if (req.stream !== true) return null;
   const model = (req.model as string | undefined) ?? "gpt-4o-mini";
   if (path === "/v1/chat/completions") {
@@ -304,8 +324,7 @@ function eventsFor(path: string, req: Json): string[] | null {
     });
     const out = [
       sse(null, chunk({ role: "assistant", content: "", refusal: null }, null)),
-      sse(null, chunk({ content: "Hello" }, null)),
-      sse(null, chunk({ content: " from the stub." }, null)),
+      ...answer.pieces.map((content) => sse(null, chunk({ content }, null))),
       sse(null, chunk({}, "stop")),
     ];
     if (includeUsage) {
@@ -369,19 +388,21 @@ function eventsFor(path: string, req: Json): string[] | null {
         sequence_number: 1,
         response: inProgress,
       }),
-      sse("response.output_text.delta", {
-        type: "response.output_text.delta",
-        sequence_number: 2,
-        item_id: "msg_stub",
-        output_index: 0,
-        content_index: 0,
-        delta: "Hello from the stub.",
-        logprobs: [],
-      }),
+      ...answer.pieces.map((delta, i) =>
+        sse("response.output_text.delta", {
+          type: "response.output_text.delta",
+          sequence_number: 2 + i,
+          item_id: "msg_stub",
+          output_index: 0,
+          content_index: 0,
+          delta,
+          logprobs: [],
+        })
+      ),
       sse("response.completed", {
         type: "response.completed",
-        sequence_number: 3,
-        response: responseObject(model, "completed"),
+        sequence_number: 2 + answer.pieces.length,
+        response: responseObject(model, "completed", answer.text),
       }),
     ];
   }
@@ -412,11 +433,13 @@ function eventsFor(path: string, req: Json): string[] | null {
         content_block: { type: "text", text: "" },
       }),
       sse("ping", { type: "ping" }),
-      sse("content_block_delta", {
-        type: "content_block_delta",
-        index: 0,
-        delta: { type: "text_delta", text: "Hello from the stub." },
-      }),
+      ...answer.pieces.map((text) =>
+        sse("content_block_delta", {
+          type: "content_block_delta",
+          index: 0,
+          delta: { type: "text_delta", text },
+        })
+      ),
       sse("content_block_stop", { type: "content_block_stop", index: 0 }),
       sse("message_delta", {
         type: "message_delta",
