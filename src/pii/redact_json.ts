@@ -163,7 +163,8 @@ class JsonRedactor {
     if (this.expectKey && !open && this.kinds[this.kinds.length - 1] === OBJECT) {
       let j = end;
       while (j < n && isWhitespace(text.charCodeAt(j))) j++;
-      if (text.charCodeAt(j) === 0x3a) {
+      // A key cut off before its colon (a truncated body) is still a key.
+      if (j >= n || text.charCodeAt(j) === 0x3a) {
         const key = escaped
           ? decodeJsonString(text, i + 1, close, false).value
           : text.slice(i + 1, close);

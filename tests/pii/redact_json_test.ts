@@ -160,6 +160,7 @@ const cases: Case[] = [
     counts: { field_name: 1 },
   },
   { name: "truncated in a key", input: '{"messages":[{"cont' },
+  { name: "truncated after a key, before its colon", input: '{"a":"x","b@c.com" ' },
   { name: "truncated in a number and a literal", input: '{"a":[1.5e', nonJson: false },
   { name: "truncated literal", input: '{"a":tr' },
   {
