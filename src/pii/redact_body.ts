@@ -1,0 +1,135 @@
+/**
+ * Redaction of a whole request or response body: which bodies can be inspected at all, what kind
+ * of text they hold, and the UTF-8 round trip. Bytes that are not UTF-8 are reported, never
+ * guessed at; a body that comes back unchanged is the caller's own bytes object.
+ */
+import { redactJsonBody } from "./redact_json.ts";
+import { redactSseLines } from "./redact_sse_lines.ts";
+import { type RedactResult, redactText } from "./redact_text.ts";
+import type { Counts, RedactRules } from "./types.ts";
+
+export type BodyKind = "json" | "sse" | "text";
+
+export interface RedactBodyOptions {
+  /** The streaming redactor run over a whole SSE transcript; without it, line by line. */
+  sse?: (text: string) => RedactResult;
+}
+
+export type RedactBodyResult =
+  | { bytes: Uint8Array; counts: Counts; changed: boolean }
+  | { failed: "not_utf8" };
+
+/** `type/subtype` in lower case without parameters, and the charset parameter if any. */
+function parseContentType(contentType: string | null): { media: string; charset: string | null } {
+  const [media = "", ...params] = (contentType ?? "").split(";");
+  let charset: string | null = null;
+  for (const p of params) {
+    const eq = p.indexOf("=");
+    if (p.slice(0, eq).trim().toLowerCase() === "charset") {
+      charset = p.slice(eq + 1).trim().replace(/^"(.*)"$/, "$1").toLowerCase();
+    }
+  }
+  return { media: media.trim().toLowerCase(), charset };
+}
+
+function isJsonMedia(media: string): boolean {
+  return media === "application/json" || media.endsWith("+json");
+}
+
+/**
+ * Whether a body of this type can be redacted: none (empty), JSON (`application/json`, `*+json`)
+ * and `text/*`, in UTF-8. Everything else is not inspectable, so a policy that must redact fails
+ * closed. Not inspectable on purpose: multipart and binary types (files, audio); form bodies
+ * (`application/x-www-form-urlencoded`), whose values are percent-encoded, so that scanning the raw
+ * text would miss `a%40b.com` and give a false all-clear; and any other charset than UTF-8 or
+ * US-ASCII (a UTF-16 body is valid UTF-8 full of NULs that no detector matches across).
+ */
+export function inspectableContentType(contentType: string | null): boolean {
+  const { media, charset } = parseContentType(contentType);
+  if (charset !== null && charset !== "utf-8" && charset !== "utf8" && charset !== "us-ascii") {
+    return false;
+  }
+  return media === "" || isJsonMedia(media) || media.startsWith("text/");
+}
+
+function firstSignificant(text: string): number {
+  let k = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  while (k < text.length && /\s/.test(text[k]!)) k++;
+  return k;
+}
+
+const sseStart = /^(?:data:|event:|:)/;
+
+/**
+ * SSE for `text/event-stream`, or with no content type when the text opens with an SSE line;
+ * JSON for a JSON type or when the text opens with `{` or `[` (a JSON-looking body under another
+ * type is lexed as JSON, and scanned as text too if it turns out not to be); text otherwise.
+ */
+export function bodyKind(contentType: string | null, text: string): BodyKind {
+  const { media } = parseContentType(contentType);
+  if (media === "text/event-stream") return "sse";
+  if (isJsonMedia(media)) return "json";
+  const k = firstSignificant(text);
+  if (media === "" && sseStart.test(text.slice(k, k + 6))) return "sse";
+  const c = text[k];
+  return c === "{" || c === "[" ? "json" : "text";
+}
+
+/**
+ * How many bytes at the end begin a UTF-8 sequence that the end cut short (0 to 3). Only a valid
+ * beginning counts: a stray lead byte at the end is invalid UTF-8, not a truncation.
+ */
+function cutSequenceLength(bytes: Uint8Array): number {
+  const n = bytes.length;
+  for (let back = 1; back <= Math.min(3, n); back++) {
+    const b = bytes[n - back]!;
+    if ((b & 0xc0) === 0x80) continue; // a continuation byte: the sequence began further back
+    const needed = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    if (needed <= back) return 0;
+    try {
+      // A streaming decode accepts a valid incomplete sequence and rejects an invalid one.
+      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(n - back), { stream: true });
+      return back;
+    } catch {
+      return 0;
+    }
+  }
+  return 0;
+}
+
+/**
+ * Redacts a body of the given content type (check `inspectableContentType` first). A body cut at
+ * a size cap may end inside a character: those last bytes are kept as they are, after the
+ * redacted rest, like the rest of a truncation.
+ */
+export function redactBodyBytes(
+  bytes: Uint8Array,
+  contentType: string | null,
+  rules: RedactRules,
+  options: RedactBodyOptions = {},
+): RedactBodyResult {
+  const cut = cutSequenceLength(bytes);
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(
+      bytes.subarray(0, bytes.length - cut),
+    );
+  } catch {
+    return { failed: "not_utf8" };
+  }
+  const kind = bodyKind(contentType, text);
+  const result = kind === "json"
+    ? redactJsonBody(text, rules)
+    : kind === "text"
+    ? redactText(text, rules)
+    : options.sse
+    ? options.sse(text)
+    : redactSseLines(text, rules);
+  if (!result.changed) return { bytes, counts: result.counts, changed: false };
+  const encoded = new TextEncoder().encode(result.text);
+  if (cut === 0) return { bytes: encoded, counts: result.counts, changed: true };
+  const out = new Uint8Array(encoded.length + cut);
+  out.set(encoded);
+  out.set(bytes.subarray(bytes.length - cut), encoded.length);
+  return { bytes: out, counts: result.counts, changed: true };
+}
