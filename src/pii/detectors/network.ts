@@ -1,0 +1,33 @@
+/**
+ * IP addresses. IPv4 is a dotted quad of 0-255 without leading zeros, not part of a longer dotted
+ * or digit run (so `1.2.3.4.5` and `10.0.0.256` are not addresses). IPv6 candidates are runs of
+ * hex digits, colons and dots that `node:net` accepts; short compressed forms (`::`, `a::b`) are
+ * not reported, since `::` alone and two-group forms are mostly code (`std::vector`, `Foo::Bar`).
+ */
+
+import { isIP } from "node:net";
+import type { Detector, Finding } from "../types.ts";
+import { resolveOverlaps } from "./overlaps.ts";
+import { regexFindings } from "./regex_scan.ts";
+
+const OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
+const IPV4 = new RegExp(`(?<![\\w.])(?:${OCTET}\\.){3}${OCTET}(?!\\w|\\.\\d)`, "g");
+/** 45 characters is the longest IPv6 text form (with an embedded IPv4 address). */
+const IPV6 = /(?<![\w:.])[0-9a-f:.]{2,45}(?![\w:.])/gi;
+
+export const ipAddress: Detector = {
+  name: "ip_address",
+  type: "IP_ADDRESS",
+  find(text: string): Finding[] {
+    const v6 = regexFindings(IPV6, text, "ip_address", "IP_ADDRESS", (m) => isIPv6Address(m[0]));
+    const v4 = regexFindings(IPV4, text, "ip_address", "IP_ADDRESS");
+    if (v6.length === 0) return v4;
+    return resolveOverlaps([...v6, ...v4]);
+  },
+};
+
+function isIPv6Address(candidate: string): boolean {
+  if (!candidate.includes(":") || isIP(candidate) !== 6) return false;
+  if (candidate.includes(".")) return true;
+  return candidate.split(":").filter((g) => g !== "").length >= 3;
+}
