@@ -12,14 +12,18 @@ import { regexFindings } from "./regex_scan.ts";
 
 const OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
 const IPV4 = new RegExp(`(?<![\\w.])(?:${OCTET}\\.){3}${OCTET}(?!\\w|\\.\\d)`, "g");
-/** 45 characters is the longest IPv6 text form (with an embedded IPv4 address). */
-const IPV6 = /(?<![\w:.])[0-9a-f:.]{2,45}(?![\w:.])/gi;
+/** 45 characters is the longest IPv6 text form (with an embedded IPv4 address), plus a full stop. */
+const IPV6 = /(?<![\w:.])[0-9a-f:.]{2,46}(?![\w:]|\.\w)/gi;
 
 export const ipAddress: Detector = {
   name: "ip_address",
   type: "IP_ADDRESS",
   find(text: string): Finding[] {
-    const v6 = regexFindings(IPV6, text, "ip_address", "IP_ADDRESS", (m) => isIPv6Address(m[0]));
+    const v6 = regexFindings(IPV6, text, "ip_address", "IP_ADDRESS", (m) => {
+      // A sentence's full stop is not part of the address.
+      const candidate = m[0].replace(/\.+$/, "");
+      return isIPv6Address(candidate) && { start: m.index, end: m.index + candidate.length };
+    });
     const v4 = regexFindings(IPV4, text, "ip_address", "IP_ADDRESS");
     if (v6.length === 0) return v4;
     return resolveOverlaps([...v6, ...v4]);

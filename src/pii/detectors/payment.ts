@@ -142,7 +142,7 @@ function ibanSpan(candidate: string): number | null {
   let compact = "";
   let used = 0;
   for (const [k, chunk] of chunks.entries()) {
-    if (k > 0 && chunks[k - 1]!.length !== 4) return null;
+    if (k > 0 && (chunks[k - 1]!.length !== 4 || chunk.length > 4)) return null;
     compact += chunk;
     used += chunk.length + (k > 0 ? 1 : 0);
     if (compact.length >= want) break;
