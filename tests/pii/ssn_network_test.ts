@@ -20,7 +20,11 @@ table(ssn, [
 table(ipAddress, [
   { name: "IPv4", text: "from 192.168.1.20 via", want: ["192.168.1.20"] },
   { name: "IPv4 with port", text: "http://10.0.0.1:8080/", want: ["10.0.0.1"] },
-  { name: "IPv4 edges", text: "0.0.0.0 and 255.255.255.255", want: ["0.0.0.0", "255.255.255.255"] },
+  {
+    name: "IPv4 range edges",
+    text: "1.0.0.0 and 223.255.255.254",
+    want: ["1.0.0.0", "223.255.255.254"],
+  },
   {
     name: "IPv6 full",
     text: "6e40:4041:c617:e898:c11:40d2:c669:2eb4",
@@ -34,6 +38,7 @@ table(ipAddress, [
   { name: "IPv6 in brackets", text: "[2001:db8::1:2]:443", want: ["2001:db8::1:2"] },
   { name: "IPv6 with embedded IPv4", text: "::ffff:192.0.2.128", want: ["::ffff:192.0.2.128"] },
   { name: "octet out of range", text: "10.0.0.256", want: [] },
+  { name: "loopback, any and broadcast", text: "127.0.0.1 0.0.0.0 255.255.255.255", want: [] },
   { name: "leading zeros", text: "010.001.002.003", want: [] },
   { name: "five parts", text: "1.2.3.4.5", want: [] },
   { name: "version-like dotted run", text: "v10.0.0.1", want: [] },
