@@ -21,8 +21,8 @@
 import type { z } from "zod";
 import type {
   authKeySchema,
-  modelPriceSchema,
   customDetectorSchema,
+  modelPriceSchema,
   namedPolicySchema,
   piiSchema,
   piiScopeSchema,

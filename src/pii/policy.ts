@@ -4,7 +4,12 @@
  * be done, so the hot path of a gateway with PII off pays one call.
  */
 import type { GatewayConfig, PiiMode } from "../config/mod.ts";
-import { builtinDetectors, createScan, customDetector } from "./detectors/mod.ts";
+import {
+  builtinDetectorNames,
+  builtinDetectors,
+  createScan,
+  customDetector,
+} from "./detectors/mod.ts";
 import { fieldNameMatcher } from "./field_names.ts";
 import { placeholderFor } from "./placeholder.ts";
 import { type PiiRequest, selectScope } from "./scopes.ts";
@@ -55,10 +60,11 @@ export interface PiiPolicies {
 }
 
 export function compilePolicy(config: PolicyConfig): CompiledPolicy {
-  const detectors: Detector[] = [];
-  for (const [name, on] of Object.entries(config.detectors)) {
-    if (on) detectors.push(builtinDetectors[name as keyof typeof builtinDetectors]);
-  }
+  // In the built-ins' ranking order (it breaks ties between overlapping findings), not the
+  // config's key order.
+  const detectors: Detector[] = builtinDetectorNames
+    .filter((name) => config.detectors[name])
+    .map((name) => builtinDetectors[name]);
   for (const spec of config.custom_detectors) {
     detectors.push(customDetector({
       name: spec.name,

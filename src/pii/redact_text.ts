@@ -2,14 +2,15 @@
  * Redaction of plain text (a text/plain body, a header value), and the splice that every
  * redactor uses to put placeholders in.
  */
-import { addCount, type Counts, type Finding, type RedactRules } from "./types.ts";
+import {
+  addCount,
+  type Counts,
+  type Finding,
+  type RedactResult,
+  type RedactRules,
+} from "./types.ts";
 
-/** The result of every redactor: `text` is the input itself (same string) when `changed` is false. */
-export interface RedactResult {
-  text: string;
-  counts: Counts;
-  changed: boolean;
-}
+export type { RedactResult };
 
 /**
  * `text` with each finding replaced by its placeholder, counting per detector, or `null` when

@@ -56,7 +56,7 @@ export function mergeCounts(into: Counts, from: Counts): Counts {
   return into;
 }
 
-/** A redacted text and what was replaced in it. */
+/** The result of every redactor: `text` is the input itself (same string) when `changed` is false. */
 export interface RedactResult {
   text: string;
   counts: Counts;

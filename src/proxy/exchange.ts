@@ -33,6 +33,13 @@ import type { UpstreamBase } from "./path.ts";
 import { SideDecoder } from "./side_decoder.ts";
 import { scrubKey, withoutCutCharacter } from "./stored_body.ts";
 import { BodyCapture } from "./tap.ts";
+import { storedStreamRedactor } from "./pii_response.ts";
+
+/** The capture may hold a redaction margin beyond the cap: what is stored never does. */
+function capped(bytes: Uint8Array, max: number, truncated: boolean): StoredBody {
+  if (bytes.byteLength <= max) return { bytes, truncated };
+  return { bytes: withoutCutCharacter(bytes.subarray(0, max)).slice(), truncated: true };
+}
 import type { TimeoutPhase, Watched } from "./watchdog.ts";
 
 export interface ProxyRoute {
@@ -252,8 +259,13 @@ export class Exchange implements Watched {
     if (this.capture === null) return null;
     const bytes = this.capture.bytes();
     const stored = this.#redactsStored("response_body")
-      ? this.#redacted(bytes, this.#responseContentType(), this.capture.truncated, streamRedactor)
-      : { bytes, truncated: this.capture.truncated };
+      ? this.#redacted(
+        bytes,
+        this.#responseContentType(),
+        this.capture.truncated,
+        storedStreamRedactor(this.route.adapter),
+      )
+      : capped(bytes, this.ctx.bodyMaxSize, this.capture.truncated);
     return stored && { bytes: scrubKey(stored.bytes, rawKey), truncated: stored.truncated };
   }
 

@@ -17,6 +17,12 @@ import { ClientGone, codeAfterHeaders, Shutdown, UpstreamTimeout } from "./abort
 import { type TimeoutLimits, Watchdog } from "./watchdog.ts";
 import { foundTypes, guards, inspectRequest } from "../pii/mod.ts";
 import type { Logger } from "../server/log.ts";
+import {
+  type RedactedDocument,
+  redactedDocument,
+  redactedEventStream,
+  redactsResponse,
+} from "./pii_response.ts";
 
 export interface ProxyOptions extends ExchangeContext {
   client: UpstreamClient;
@@ -210,8 +216,10 @@ export function createForwarder(opts: ProxyOptions) {
       gatewayKeyHeader: opts.gatewayKeyHeader,
       correlationId,
     });
-    // The usage-only event can only be cut out of a stream the gateway can read as text.
-    if (prepared.hideUsageEvent) delete headers["accept-encoding"];
+    // The usage-only event can only be cut out of a stream the gateway can read as text, and
+    // only a body it can read can be redacted.
+    const redactResponse = redactsResponse(ex);
+    if (prepared.hideUsageEvent || redactResponse) delete headers["accept-encoding"];
     let upstream: UpstreamResponse;
     try {
       upstream = await opts.client.send({
@@ -259,7 +267,7 @@ export function createForwarder(opts: ProxyOptions) {
     const hide = prepared.hideUsageEvent && eventStream && route.adapter.hideUsageEvent;
     const responseHeaders = clientResponseHeaders(upstream.headers, correlationId, {
       decoded: upstream.decoded,
-      bodyRewritten: Boolean(hide),
+      bodyRewritten: Boolean(hide) || redactResponse,
     });
     ex.responseHeaders = responseHeaders;
 
@@ -268,6 +276,38 @@ export function createForwarder(opts: ProxyOptions) {
       await upstream.bytes().catch(() => upstream.cancel());
       done(true);
       return new Response(null, { status: upstream.status, headers: responseHeaders });
+    }
+
+    if (redactResponse && !eventStream) {
+      let doc: RedactedDocument | null;
+      ex.waitForUpstream();
+      try {
+        doc = await redactedDocument(
+          ex,
+          upstream,
+          contentType,
+          headerValue(upstream.headers, "content-encoding"),
+        );
+      } catch (err) {
+        const code = codeAfterHeaders(ex.abort.signal);
+        if (code === "client_aborted") return clientGone();
+        return fail(bodyFailure(code, route.provider.id, err), code);
+      }
+      if (doc?.kind === "refuse") {
+        return fail(
+          doc.error,
+          doc.error.code === "pii_blocked" ? "pii_blocked" : "pii_uninspectable",
+        );
+      }
+      if (doc?.kind === "send") {
+        if (doc.bytes.byteLength > 0) ex.onChunk(doc.bytes);
+        done(true);
+        return new Response(doc.bytes, {
+          status: upstream.status,
+          statusText: upstream.statusText,
+          headers: responseHeaders,
+        });
+      }
     }
 
     // A small JSON answer is of no use to a client until it is complete, so it is read whole and
@@ -293,7 +333,10 @@ export function createForwarder(opts: ProxyOptions) {
       });
     }
 
-    let clientBody = tapStream(upstream, {
+    const source = redactResponse && eventStream
+      ? redactedEventStream(ex, upstream, route.adapter)
+      : upstream;
+    let clientBody = tapStream(source, {
       reading: () => ex.waitForUpstream(),
       chunk: (chunk) => ex.onChunk(chunk),
       end(outcome) {
@@ -303,7 +346,9 @@ export function createForwarder(opts: ProxyOptions) {
         } else if (outcome.kind === "upstream_error") {
           ex.errorCode = codeAfterHeaders(ex.abort.signal);
         }
-        done(outcome.kind === "complete");
+        // A stream stopped by a block policy ends cleanly for the client (with an error event)
+        // but is not a complete exchange: its usage is unknown.
+        done(outcome.kind === "complete" && ex.errorCode !== "pii_blocked");
       },
     });
     if (hide) clientBody = clientBody.pipeThrough(route.adapter.hideUsageEvent!());

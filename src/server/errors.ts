@@ -26,6 +26,7 @@ export const errorTable = {
   internal_error: { status: 500, level: "error" },
   upstream_unreachable: { status: 502, level: "warn" },
   upstream_redirect: { status: 502, level: "warn" },
+  upstream_uninspectable: { status: 502, level: "warn" },
   store_unavailable: { status: 503, level: "error" },
   shutting_down: { status: 503, level: "info" },
   upstream_timeout: { status: 504, level: "warn" },

@@ -1,0 +1,146 @@
+/**
+ * The response stage of `redact_upstream` and `block`: the client gets the model's answer with
+ * detected values replaced (or, in `block`, not at all). Event streams go through the streaming
+ * redactor, which holds back only the text that could still turn into a match; other text bodies
+ * are read whole, redacted and sent in one piece. Binary bodies (audio, images) carry no text the
+ * detectors could read and pass unchanged.
+ */
+import {
+  createSseRedactor,
+  foundTypes,
+  guards,
+  inspectableContentType,
+  redactBodyBytes,
+  redactSseText,
+  type StreamRedactor,
+} from "../pii/mod.ts";
+import { concatBytes } from "../bytes.ts";
+import type { ProviderAdapter } from "../providers/types.ts";
+import { GatewayError } from "../server/errors.ts";
+import type { UpstreamResponse } from "../upstream/mod.ts";
+import type { Exchange } from "./exchange.ts";
+import type { BodySource } from "./tap.ts";
+
+/** A text body above this is not buffered for redaction: the request fails closed instead. */
+export const maxRedactedDocumentBytes = 32 * 1024 * 1024;
+
+/** True when this exchange's response must be redacted before the client sees it. */
+export function redactsResponse(ex: Exchange): boolean {
+  return guards(ex.pii) && ex.pii.policy.stages.response_body;
+}
+
+/** The stream engine over a whole captured event stream, for stored copies. */
+export function storedStreamRedactor(adapter: ProviderAdapter): StreamRedactor | undefined {
+  const locate = adapter.locateStreamText;
+  if (locate === undefined) return undefined;
+  return (text, rules) => redactSseText(text, { locate, rules, mode: "redact" });
+}
+
+/**
+ * The upstream's event stream as the client may see it. In `block` mode a finding ends the stream
+ * with the provider's own error event, and the exchange is traced as `pii_blocked`.
+ */
+export function redactedEventStream(
+  ex: Exchange,
+  upstream: UpstreamResponse,
+  adapter: ProviderAdapter,
+): BodySource {
+  const applied = ex.pii!;
+  const source = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const chunk = await upstream.read();
+      if (chunk === null) controller.close();
+      else controller.enqueue(chunk);
+    },
+    cancel: () => upstream.cancel(),
+  }, { highWaterMark: 0 });
+  const redactor = createSseRedactor({
+    locate: adapter.locateStreamText ?? (() => ({ fields: [], closes: [] })),
+    ...(adapter.streamError && { streamError: adapter.streamError }),
+    rules: applied.rules,
+    mode: applied.mode === "block" ? "block" : "redact",
+    onCounts: (counts) => ex.addPiiCounts(counts),
+    onBlocked: () => {
+      ex.errorCode = "pii_blocked";
+    },
+  });
+  const reader = source.pipeThrough(redactor).getReader();
+  ex.responseRedacted = true;
+  return {
+    async read() {
+      const next = await reader.read();
+      return next.done ? null : next.value;
+    },
+    cancel: () => void reader.cancel().catch(() => {}),
+  };
+}
+
+export type RedactedDocument =
+  | { kind: "send"; bytes: Uint8Array<ArrayBuffer> }
+  | { kind: "refuse"; error: GatewayError };
+
+/**
+ * A non-streamed answer, read whole and redacted. Fails closed when it cannot be inspected:
+ * compressed with a coding the client did not remove, too large, or not UTF-8.
+ */
+export async function redactedDocument(
+  ex: Exchange,
+  upstream: UpstreamResponse,
+  contentType: string | null,
+  contentEncoding: string | null,
+): Promise<RedactedDocument | null> {
+  if (!inspectableContentType(contentType)) return null;
+  const applied = ex.pii!;
+  const refuse = (why: string): RedactedDocument => {
+    upstream.cancel();
+    return {
+      kind: "refuse",
+      error: new GatewayError(
+        "upstream_uninspectable",
+        `provider ${ex.route.provider.id} answered with ${why}, which PII policy ${applied.policy.id} (mode ${applied.mode}) cannot inspect, so it is not passed on`,
+        { policy_id: applied.policy.id },
+      ),
+    };
+  };
+  if (!upstream.decoded && contentEncoding && contentEncoding.toLowerCase() !== "identity") {
+    return refuse(`a ${contentEncoding}-compressed body`);
+  }
+  const bytes = await readCapped(upstream, maxRedactedDocumentBytes);
+  if (bytes === null) return refuse(`a body over ${maxRedactedDocumentBytes} bytes`);
+  const result = redactBodyBytes(bytes, contentType, applied.rules, {});
+  if ("failed" in result) return refuse("a body that is not UTF-8 text");
+  ex.responseRedacted = true;
+  ex.addPiiCounts(result.counts);
+  if (result.changed && applied.mode === "block") {
+    const types = foundTypes(result.counts);
+    return {
+      kind: "refuse",
+      error: new GatewayError(
+        "pii_blocked",
+        `the provider's answer contains ${
+          types.join(", ")
+        } and PII policy ${applied.policy.id} blocks it`,
+        { types, policy_id: applied.policy.id },
+      ),
+    };
+  }
+  const out = result.bytes;
+  return {
+    kind: "send",
+    bytes: out.buffer instanceof ArrayBuffer ? out as Uint8Array<ArrayBuffer> : new Uint8Array(out),
+  };
+}
+
+async function readCapped(
+  upstream: UpstreamResponse,
+  max: number,
+): Promise<Uint8Array<ArrayBuffer> | null> {
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (let chunk = await upstream.read(); chunk !== null; chunk = await upstream.read()) {
+    size += chunk.byteLength;
+    if (size > max) return null;
+    parts.push(chunk.slice());
+  }
+  return concatBytes(parts);
+}
