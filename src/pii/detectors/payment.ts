@@ -22,8 +22,8 @@ export const creditCard: Detector = {
     while ((m = DIGIT_RUN.exec(text)) !== null) {
       const start = m.index;
       const end = start + m[0].length;
-      if (partOfSomethingLonger(text, start, end)) continue;
-      const context = hasContextBefore(text, start, CARD_CONTEXT);
+      if (end - start < 12 || partOfSomethingLonger(text, start, end)) continue;
+      const context = () => hasContextBefore(text, start, CARD_CONTEXT);
       for (const [s, e] of cardsInRun(m[0], context)) {
         out.push({
           detector: "credit_card",
@@ -50,7 +50,7 @@ function partOfSomethingLonger(text: string, start: number, end: number): boolea
  * is a single bare group, has 12 to 19 digits, a valid Luhn digit and a known issuer prefix
  * (or, for issuers not in the table, a word like "card" just before it).
  */
-function cardsInRun(run: string, cardContext: boolean): Array<[number, number]> {
+function cardsInRun(run: string, cardContext: () => boolean): Array<[number, number]> {
   const groups: Array<{ s: number; e: number; sep: string }> = [];
   for (const g of run.matchAll(/\d+/g)) {
     groups.push({ s: g.index, e: g.index + g[0].length, sep: run[g.index - 1] ?? "" });
@@ -70,7 +70,7 @@ function cardsInRun(run: string, cardContext: boolean): Array<[number, number]> 
 function isCardWindow(
   run: string,
   window: Array<{ s: number; e: number; sep: string }>,
-  cardContext: boolean,
+  cardContext: () => boolean,
 ): boolean {
   const first = window[0]!;
   if (window.length > 1) {
@@ -82,7 +82,7 @@ function isCardWindow(
   }
   const digits = window.map((g) => run.slice(g.s, g.e)).join("");
   return digits.length >= 12 && digits.length <= 19 && luhnValid(digits) &&
-    (knownIssuer(digits) || cardContext);
+    (knownIssuer(digits) || cardContext());
 }
 
 /**

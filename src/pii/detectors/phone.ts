@@ -16,7 +16,8 @@ import { at, hasContextBefore, isAlnum, isDigit, isWordChar, luhnValid } from ".
 const CONTEXT =
   /\b(?:phone|telephone|tel|mobile|cell|cellphone|fax|call|whatsapp|sms|text me|reach me)\b/i;
 const EXTENSION = / ?(?:x|ext\.? ?|#)\d{1,6}/iy;
-const START = /[+(]?\d/g;
+/** A place where a phone could start: seven or more characters of digits and separators. */
+const START = /[+(]?\d[\d .()-]{5,}/g;
 const CURRENCY = /[$€£¥₹]/;
 
 export const phone: Detector = {
