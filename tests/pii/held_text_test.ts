@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { HeldText, type HeldTextLimits } from "../../src/pii/stream/held_text.ts";
 import { redactText } from "../../src/pii/stream/redact_text.ts";
 import type { Counts } from "../../src/pii/types.ts";
+import { cutString } from "./sse_replay.ts";
 import { corpus, rules, values } from "./stream_fixture.ts";
 
 function oneShot(text: string): { text: string; counts: Counts } {
@@ -124,24 +125,10 @@ const textArb = fc.array(sentence, { minLength: 1, maxLength: 4 }).chain((parts)
     .map((seps) => parts.map((p, i) => p + seps[i]).join(""))
 );
 
-/** Cuts at the given offsets, never inside a surrogate pair (JSON deltas are whole strings). */
-function cutText(text: string, offsets: number[]): string[] {
-  const points = [...new Set(offsets.map((o) => o % (text.length + 1)))]
-    .filter((p) => !(p > 0 && p < text.length && /[\uDC00-\uDFFF]/.test(text[p]!)))
-    .sort((a, b) => a - b);
-  const pieces: string[] = [];
-  let from = 0;
-  for (const p of [...points, text.length]) {
-    pieces.push(text.slice(from, p));
-    from = p;
-  }
-  return pieces;
-}
-
 Deno.test("property: any chunking of any corpus text gives the one-shot redaction", () => {
   fc.assert(
     fc.property(textArb, fc.array(fc.nat(), { maxLength: 40 }), (text, offsets) => {
-      const r = streamed(cutText(text, offsets));
+      const r = streamed(cutString(text, offsets));
       const expected = oneShot(text);
       strictEqual(r.text, expected.text);
       deepStrictEqual(r.counts, expected.counts);
@@ -154,7 +141,7 @@ Deno.test("property: never emits a detected value, even with a small context win
   const raw = Object.values(values);
   fc.assert(
     fc.property(textArb, fc.array(fc.nat(), { maxLength: 40 }), (text, offsets) => {
-      const r = streamed(cutText(text, offsets), { context: 8 });
+      const r = streamed(cutString(text, offsets), { context: 8 });
       for (const v of raw) ok(!r.text.includes(v), `${v} leaked: ${r.text}`);
     }),
     { numRuns: 500 },

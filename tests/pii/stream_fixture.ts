@@ -19,7 +19,8 @@ export const fixtureDetectors: RegexDetector[] = [
   },
   { name: "email", type: "EMAIL", re: /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g },
   { name: "api_key", type: "API_KEY", re: /sk-[A-Za-z0-9_-]{20,}/g },
-  { name: "phone", type: "PHONE", re: /\+?\d[\d -]{7,}\d/g },
+  // Not after a word character or dash, so `claude-sonnet-4-5-20250929` is no phone number.
+  { name: "phone", type: "PHONE", re: /(?<![\w-])\+?\d[\d -]{7,}\d/g },
 ];
 
 /** Every detector's matches; on overlap the earlier start wins, then the longer match. */

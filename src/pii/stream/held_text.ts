@@ -52,11 +52,13 @@ export class HeldText {
   /** The text length at the last scan, for the throttle. */
   #lastScan = 0;
   /** Findings per detector, counted when their placeholder is emitted. */
-  readonly counts: Counts = {};
+  readonly counts: Counts;
 
-  constructor(rules: TextRules, limits: Partial<HeldTextLimits> = {}) {
+  /** `counts` may be shared between texts (all channels of one stream). */
+  constructor(rules: TextRules, limits: Partial<HeldTextLimits> = {}, counts: Counts = {}) {
     this.#rules = rules;
     this.#limits = { ...defaultHeldTextLimits, ...limits };
+    this.counts = counts;
   }
 
   /** Length of the text received but not emitted yet. */
