@@ -1,5 +1,5 @@
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
-import { redactSseText } from "../../src/pii/stream/mod.ts";
+import { createSseRedactor, redactSseText } from "../../src/pii/stream/mod.ts";
 import { redactText } from "../../src/pii/stream/redact_text.ts";
 import type { Counts } from "../../src/pii/types.ts";
 import { fixture, lineEndingVariants, splittings } from "../providers/replay.ts";
@@ -243,4 +243,25 @@ Deno.test("the copy that carries held text leaves out role and tool call identit
     }],
   });
   strictEqual(events[2].choices[0].finish_reason, "stop");
+});
+
+Deno.test("counts are reported once when the client goes away mid-stream", async () => {
+  const reports: Counts[] = [];
+  const redactor = createSseRedactor({
+    ...wireFormats.openai,
+    rules,
+    mode: "redact",
+    onCounts: (c) => reports.push(c),
+  });
+  const writer = redactor.writable.getWriter();
+  const reader = redactor.readable.getReader();
+  const event = { choices: [{ index: 0, delta: { content: `mail ${values.email} and more` } }] };
+  // Not awaited first: the write completes only once the output is read (backpressure).
+  const written = writer.write(enc.encode(`data: ${JSON.stringify(event)}\n\n`));
+  const first = dec.decode((await reader.read()).value);
+  await written;
+  ok(first.includes("[EMAIL_REDACTED:20]") && !first.includes(values.email), first);
+  await reader.cancel();
+  await writer.abort().catch(() => {});
+  deepStrictEqual(reports, [{ email: 1 }]);
 });

@@ -51,6 +51,8 @@ export class HeldText {
   #emitted = 0;
   /** The text length at the last scan, for the throttle. */
   #lastScan = 0;
+  /** Absolute offset of the last whitespace seen, -1 if none: a long token costs O(piece). */
+  #lastSpace = -1;
   /** Findings per detector, counted when their placeholder is emitted. */
   readonly counts: Counts;
 
@@ -69,12 +71,25 @@ export class HeldText {
   /** Adds a piece; returns the redacted text that can be emitted now (often ""). */
   push(delta: string): string {
     if (delta === "") return "";
+    const start = this.#base + this.#buf.length;
     this.#buf += delta;
-    const end = this.#base + this.#buf.length;
+    for (let i = delta.length - 1; i >= 0; i--) {
+      if (isSpaceAt(delta, i)) {
+        this.#lastSpace = start + i;
+        break;
+      }
+    }
+    const end = start + delta.length;
     const pending = end - this.#emitted;
-    if (pending > throttleFrom && end - this.#lastScan < pending / 8) return "";
+    const max = this.#limits.maxHold;
+    // The pending text is one unfinished token: nothing can be released yet.
+    if (pending <= max && this.#lastSpace < this.#emitted) return "";
+    // Crossing the bound always gets a scan, so the bound holds; past it only an open match
+    // is still held, and that is rescanned only after it grew by an eighth.
+    const crossed = pending > max && pending - delta.length <= max;
+    if (!crossed && pending > throttleFrom && end - this.#lastScan < pending / 8) return "";
     const boundary = this.#holdStart();
-    if (boundary <= this.#emitted && pending <= this.#limits.maxHold) return "";
+    if (boundary <= this.#emitted && pending <= max) return "";
     return this.#emitUpTo(boundary - this.#base, false);
   }
 
