@@ -19,7 +19,7 @@ import {
   type UsageExpectation,
   type UsageReader,
 } from "./response_parser.ts";
-import type { ProviderAdapter } from "./types.ts";
+import type { ProviderAdapter, SseEvent, StreamTextLocation } from "./types.ts";
 import { makeUsage, tokenCount } from "./usage_counts.ts";
 
 export const anthropicAdapter: ProviderAdapter = {
@@ -41,7 +41,44 @@ export const anthropicAdapter: ProviderAdapter = {
       new AnthropicUsageReader(),
     );
   },
+
+  locateStreamText: locateAnthropicStreamText,
+
+  /**
+   * Anthropic's own mid-stream error event. The `@anthropic-ai/sdk` (1.12.0,
+   * `core/streaming.mjs` `Stream.fromSSEResponse`) throws `APIError` with `error.type` for an
+   * event named `error`; it skips data without an event name, so the name is required.
+   * `permission_error` says "not allowed" and is not retried; anything else is an `api_error`.
+   */
+  streamError(code, message) {
+    const type = code === "pii_blocked" ? "permission_error" : "api_error";
+    return `event: error\ndata: ${JSON.stringify({ type: "error", error: { type, message } })}\n\n`;
+  },
 };
+
+const deltaTextMembers = ["text", "partial_json", "thinking"];
+
+/**
+ * `content_block_delta` pieces (text, tool input JSON, thinking), one channel per block
+ * `index`, closed by that block's `content_block_stop`; `message_delta`, `message_stop` and
+ * `error` close everything.
+ */
+export function locateAnthropicStreamText({ event, data }: SseEvent): StreamTextLocation {
+  if (!isRecord(data)) return { fields: [], closes: [] };
+  const type = typeof data.type === "string" ? data.type : event;
+  const channel = `content/${data.index}`;
+  if (type === "content_block_delta" && isRecord(data.delta)) {
+    const delta = data.delta;
+    const member = deltaTextMembers.find((m) => typeof delta[m] === "string");
+    return {
+      fields: member === undefined ? [] : [{ channel, path: ["delta", member] }],
+      closes: [],
+    };
+  }
+  if (type === "content_block_stop") return { fields: [], closes: [channel] };
+  const ends = type === "message_delta" || type === "message_stop" || type === "error";
+  return { fields: [], closes: ends ? "all" : [] };
+}
 
 export function anthropicPathRule(path: string): UsageExpectation {
   const p = cleanPath(path);

@@ -73,4 +73,51 @@ export interface ProviderAdapter {
    * `hideUsageEvent` is true and the response is an event stream.
    */
   hideUsageEvent?(): TransformStream<Uint8Array, Uint8Array>;
+  /** Where a streamed response carries text as pieces; used to redact it in flight. */
+  locateStreamText?: StreamTextLocator;
+  /**
+   * The text of one SSE error event in the wire format's own shape, so that the provider's
+   * official SDK raises an error when a stream has to be stopped (`code`: `pii_blocked`, ...).
+   */
+  streamError?(code: string, message: string): string;
 }
+
+/** One parsed SSE event: `data` is the JSON value, or the raw data text when it is not JSON. */
+export interface SseEvent {
+  event: string | null;
+  data: unknown;
+}
+
+/** A member path inside an event's JSON data: names and array positions. */
+export type JsonPath = readonly (string | number)[];
+
+/** A string member of an event that is a piece of a longer text (a delta). */
+export interface StreamTextField {
+  /**
+   * Which text the piece belongs to; the pieces of one channel concatenate to one text. Names are
+   * `/`-separated so that a close can name a whole family (`choices/0` closes
+   * `choices/0/content` and `choices/0/tool_calls/1`).
+   */
+  channel: string;
+  path: JsonPath;
+  /**
+   * Members of the event that a client reads once per text, not as pieces (a tool call's `id`
+   * and `name`, the message `role`). A synthetic copy of the event, made to carry held-back text,
+   * leaves them out so that clients that concatenate them do not see them twice.
+   */
+  once?: readonly JsonPath[];
+}
+
+export interface StreamTextLocation {
+  fields: StreamTextField[];
+  /**
+   * Channels whose text is complete once this event is seen (`finish_reason`,
+   * `content_block_stop`, `[DONE]`): each entry closes the channel of that name and every
+   * channel below it; `"all"` closes every channel. Held-back text of a closed channel must
+   * reach the client before this event.
+   */
+  closes: "all" | readonly string[];
+}
+
+/** Finds the incremental text in one event of a wire format's stream. Pure; never throws. */
+export type StreamTextLocator = (event: SseEvent) => StreamTextLocation;

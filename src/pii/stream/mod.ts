@@ -1,0 +1,13 @@
+/**
+ * Redaction of streamed responses: an incremental text redactor that holds back only what a
+ * detector might still extend, and an SSE transform that applies it to the deltas a wire
+ * format's locator points at, redacting every other string of an event whole.
+ */
+export { defaultHeldTextLimits, HeldText, type HeldTextLimits } from "./held_text.ts";
+export { redactText, spliceFindings, type TextRules } from "./redact_text.ts";
+export {
+  createSseRedactor,
+  redactSseText,
+  SseRedactorEngine,
+  type SseRedactorOptions,
+} from "./sse_redactor.ts";

@@ -1,0 +1,325 @@
+/**
+ * Redaction of a streamed (SSE) response in flight.
+ *
+ * Each whole event is read once. Deltas (found by the wire format's locator) go through their
+ * channel's `HeldText`, so a value split across events or chunks is only ever emitted as its
+ * placeholder; every other string in the event is complete and is redacted as it stands. Events
+ * in which nothing changed go out as the bytes that came in. A changed event is re-serialised
+ * with `JSON.stringify`, which can differ from the upstream bytes beyond the redaction itself:
+ * member order is kept, but whitespace is dropped, `\u00e9`-style escapes become the character
+ * (and `\/` becomes `/`), numbers are written in shortest form (`1.0` -> `1`) and integers past
+ * 2^53 lose precision. No streamed field we know of depends on those.
+ *
+ * An event whose delta shrank to "" is still emitted: its other members (ids,
+ * `sequence_number`, `obfuscation`, `usage`, logprobs) may matter, and clients already accept
+ * empty deltas (OpenAI's first chunk has one). Before an event that closes channels, and at the
+ * end, held text is sent in a copy of the channel's last delta event.
+ *
+ * `block` mode never emits an event containing a finding: at the first one it sends the wire
+ * format's error event and ends the stream. Held-back text guarantees this for split values.
+ */
+import type {
+  JsonPath,
+  SseEvent,
+  StreamTextField,
+  StreamTextLocation,
+  StreamTextLocator,
+} from "../../providers/types.ts";
+import { concatBytes } from "../../bytes.ts";
+import type { Counts, RedactRules } from "../types.ts";
+import { HeldText, type HeldTextLimits } from "./held_text.ts";
+import { CompleteStrings, pathTree } from "./json_strings.ts";
+import { readEvent, type SseEventText, SseSplitter, writeEvent } from "./sse_frames.ts";
+
+export interface SseRedactorOptions {
+  locate: StreamTextLocator;
+  /** The wire format's error event; without it a generic `data: {"error":...}` is sent. */
+  streamError?: (code: string, message: string) => string;
+  rules: RedactRules;
+  mode: "redact" | "block";
+  /** Findings per count key, once, when the stream ends, is blocked or is cancelled. */
+  onCounts?: (counts: Counts) => void;
+  /** Block mode: the stream was stopped; the counts that caused it. */
+  onBlocked?: (counts: Counts) => void;
+  limits?: Partial<HeldTextLimits>;
+  /** An event larger than this cannot be redacted; the stream is stopped with an error. */
+  maxEventBytes?: number;
+}
+
+const defaultMaxEventBytes = 8 * 1024 * 1024;
+
+interface Channel {
+  held: HeldText;
+  /** The channel's last delta event, to copy when held text must be sent on its own. */
+  last: { event: SseEventText; fields: readonly StreamTextField[] };
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const noText: StreamTextLocation = { fields: [], closes: [] };
+
+/** The state machine behind `createSseRedactor` and `redactSseText`. */
+export class SseRedactorEngine {
+  readonly #opts: SseRedactorOptions;
+  readonly #splitter: SseSplitter;
+  readonly #strings: CompleteStrings;
+  readonly #channels = new Map<string, Channel>();
+  readonly counts: Counts = {};
+  #out: Uint8Array[] = [];
+  /** The last event went out as received (so the LF finishing its CRLF must too). */
+  #passedLast = true;
+  #newline = "\n";
+  #stopped = false;
+  #reported = false;
+
+  constructor(opts: SseRedactorOptions) {
+    this.#opts = opts;
+    this.#splitter = new SseSplitter(opts.maxEventBytes ?? defaultMaxEventBytes);
+    this.#strings = new CompleteStrings(opts.rules);
+  }
+
+  /** True once the stream was stopped (blocked, or an event too large); ignore further input. */
+  get stopped(): boolean {
+    return this.#stopped;
+  }
+
+  /** Reads a chunk; returns what to send on now (possibly nothing). */
+  push(chunk: Uint8Array): Uint8Array[] {
+    if (this.#stopped) return [];
+    const sink = { event: (raw: Uint8Array) => this.#onEvent(raw), lateLf: () => this.#onLateLf() };
+    if (!this.#splitter.push(chunk, sink) && !this.#stopped) {
+      this.#stop("pii_event_too_large", "A streamed event was too large to check for PII.");
+    }
+    return this.#take();
+  }
+
+  /** The input ended: flushes held text, then any unterminated last event. */
+  end(): Uint8Array[] {
+    if (this.#stopped) return [];
+    for (const [name, channel] of this.#channels) {
+      this.#flushChannel(name, channel);
+      if (this.#stopped) return this.#take();
+    }
+    const tail = this.#splitter.finish();
+    if (tail !== null) {
+      // Cut mid-event: not JSON any more, so the bytes are checked as plain text.
+      const text = decoder.decode(tail);
+      const redacted = this.#strings.text(text, this.counts);
+      if (!this.#blocked()) this.#out.push(redacted === text ? tail : encoder.encode(redacted));
+    }
+    this.#report();
+    return this.#take();
+  }
+
+  /** The stream was cancelled or failed: report what was found so far. */
+  abandon(): void {
+    this.#report();
+  }
+
+  #take(): Uint8Array[] {
+    const out = this.#out;
+    this.#out = [];
+    return out;
+  }
+
+  #onLateLf(): void {
+    if (this.#passedLast && !this.#stopped) this.#out.push(Uint8Array.of(10));
+  }
+
+  #onEvent(raw: Uint8Array): void {
+    if (this.#stopped) return;
+    const ev = readEvent(decoder.decode(raw));
+    if (ev.lines.length > 0) this.#newline = ev.newline;
+    if (ev.data === null) return this.#emit(raw, null, ev);
+    const value = parseJson(ev.data);
+    const loc = this.#locate({ event: ev.event, data: value === undefined ? ev.data : value });
+    const own = new Set(loc.fields.map((f) => f.channel));
+    for (const [name, channel] of this.#channels) {
+      if (own.has(name) || !closes(loc.closes, name)) continue;
+      this.#flushChannel(name, channel);
+      if (this.#stopped) return;
+    }
+    if (value === undefined) {
+      const text = this.#strings.text(ev.data, this.counts);
+      if (!this.#blocked()) this.#emit(raw, text === ev.data ? null : text, ev);
+      return;
+    }
+    let changed = false;
+    for (const f of loc.fields) {
+      const piece = getAt(value, f.path);
+      if (typeof piece !== "string") continue;
+      const channel = this.#channel(f.channel, ev, loc.fields);
+      let text = channel.held.push(piece);
+      if (closes(loc.closes, f.channel)) {
+        text += channel.held.flush();
+        this.#channels.delete(f.channel);
+      }
+      if (text !== piece) {
+        setAt(value, f.path, text);
+        changed = true;
+      }
+    }
+    const skip = pathTree(loc.fields.map((f) => f.path));
+    const redacted = this.#strings.redact(value, skip, this.counts);
+    if (this.#blocked()) return;
+    this.#emit(raw, changed || redacted.changed ? JSON.stringify(redacted.value) : null, ev);
+  }
+
+  #locate(e: SseEvent): StreamTextLocation {
+    try {
+      return this.#opts.locate(e);
+    } catch {
+      return noText;
+    }
+  }
+
+  #channel(name: string, event: SseEventText, fields: readonly StreamTextField[]): Channel {
+    let channel = this.#channels.get(name);
+    if (channel === undefined) {
+      const held = new HeldText(this.#opts.rules, this.#opts.limits, this.counts);
+      channel = { held, last: { event, fields } };
+      this.#channels.set(name, channel);
+    }
+    channel.last = { event, fields };
+    return channel;
+  }
+
+  /** Sends a channel's held text in a copy of its last delta event, and forgets the channel. */
+  #flushChannel(name: string, channel: Channel): void {
+    this.#channels.delete(name);
+    const text = channel.held.flush();
+    if (text === "" || this.#blocked()) return;
+    const { event, fields } = channel.last;
+    const value = parseJson(event.data!);
+    for (const f of fields) {
+      if (typeof getAt(value, f.path) === "string") {
+        setAt(value, f.path, f.channel === name ? text : "");
+      }
+      for (const p of f.once ?? []) deleteAt(value, p);
+    }
+    // Its complete strings were counted when the original event went out.
+    const copy = this.#strings.redact(value, pathTree(fields.map((f) => f.path)), {});
+    this.#emit(null, JSON.stringify(copy.value), event);
+  }
+
+  /** Sends the event: its original bytes when `data` is null, else rewritten with `data`. */
+  #emit(raw: Uint8Array | null, data: string | null, ev: SseEventText): void {
+    if (data === null && raw !== null) {
+      this.#out.push(raw);
+      this.#passedLast = true;
+      return;
+    }
+    this.#out.push(encoder.encode(writeEvent(ev, data ?? "")));
+    this.#passedLast = false;
+  }
+
+  /** Block mode: true (and the stream stopped) once anything was found. */
+  #blocked(): boolean {
+    if (this.#opts.mode !== "block" || Object.keys(this.counts).length === 0) return false;
+    const kinds = Object.keys(this.counts).sort().join(", ");
+    this.#stop(
+      "pii_blocked",
+      `The response was stopped by the gateway's PII policy (detected: ${kinds}).`,
+    );
+    this.#opts.onBlocked?.({ ...this.counts });
+    this.#report();
+    return true;
+  }
+
+  #stop(code: string, message: string): void {
+    this.#stopped = true;
+    const text = this.#opts.streamError?.(code, message) ??
+      `data: ${JSON.stringify({ error: { code, message } })}\n\n`;
+    const styled = this.#newline === "\n" ? text : text.replace(/\n/g, this.#newline);
+    this.#out.push(encoder.encode(styled));
+    this.#report();
+  }
+
+  #report(): void {
+    if (this.#reported) return;
+    this.#reported = true;
+    this.#opts.onCounts?.({ ...this.counts });
+  }
+}
+
+function closes(which: StreamTextLocation["closes"], channel: string): boolean {
+  if (which === "all") return true;
+  return which.some((c) => channel === c || channel.startsWith(`${c}/`));
+}
+
+/** The parsed data, or undefined when it is not JSON (`[DONE]`, plain text). */
+function parseJson(data: string): unknown {
+  const first = data.trimStart()[0];
+  if (first !== "{" && first !== "[" && first !== '"') return undefined;
+  try {
+    return JSON.parse(data);
+  } catch {
+    return undefined;
+  }
+}
+
+type Container = Record<string | number, unknown>;
+
+function parentOf(root: unknown, path: JsonPath): Container | null {
+  let node = root;
+  for (let i = 0; i < path.length - 1; i++) {
+    if (typeof node !== "object" || node === null) return null;
+    node = (node as Container)[path[i]!];
+  }
+  return typeof node === "object" && node !== null ? node as Container : null;
+}
+
+function getAt(root: unknown, path: JsonPath): unknown {
+  return path.length === 0 ? root : parentOf(root, path)?.[path.at(-1)!];
+}
+
+function setAt(root: unknown, path: JsonPath, value: unknown): void {
+  const parent = parentOf(root, path);
+  if (parent !== null) parent[path.at(-1)!] = value;
+}
+
+function deleteAt(root: unknown, path: JsonPath): void {
+  const parent = parentOf(root, path);
+  if (parent !== null && !Array.isArray(parent)) delete parent[path.at(-1)!];
+}
+
+/**
+ * A transform for a response body in `redact` or `block` mode. Output for a chunk is sent in the
+ * same `transform` call, as one chunk; only held-back text and an unterminated event wait.
+ */
+export function createSseRedactor(
+  opts: SseRedactorOptions,
+): TransformStream<Uint8Array, Uint8Array> {
+  const engine = new SseRedactorEngine(opts);
+  const send = (parts: Uint8Array[], controller: TransformStreamDefaultController<Uint8Array>) => {
+    if (parts.length === 1) controller.enqueue(parts[0]!);
+    else if (parts.length > 1) controller.enqueue(concatBytes(parts));
+  };
+  return new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      send(engine.push(chunk), controller);
+      if (engine.stopped) controller.terminate();
+    },
+    flush(controller) {
+      send(engine.end(), controller);
+    },
+    cancel() {
+      engine.abandon();
+    },
+  });
+}
+
+/**
+ * The same engine over a complete captured stream (for stored bodies). `changed` is false, and
+ * the text the one given, when nothing was found.
+ */
+export function redactSseText(
+  text: string,
+  opts: SseRedactorOptions,
+): { text: string; counts: Counts; changed: boolean } {
+  const engine = new SseRedactorEngine(opts);
+  const out = concatBytes([...engine.push(encoder.encode(text)), ...engine.end()]);
+  // Nothing found: the deltas were only regrouped by the hold-back, so keep the original.
+  if (Object.keys(engine.counts).length === 0) return { text, counts: {}, changed: false };
+  return { text: decoder.decode(out), counts: engine.counts, changed: true };
+}
