@@ -38,3 +38,4 @@ export { redactJsonText } from "./redact_json.ts";
 export { redactText } from "./redact_text.ts";
 export { bodyKind, inspectableContentType, redactBodyBytes } from "./redact_body.ts";
 export { redactHeaderMap } from "./redact_headers.ts";
+export { createSseRedactor, redactSseText, type SseRedactorOptions } from "./stream/mod.ts";

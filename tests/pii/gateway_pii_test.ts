@@ -90,7 +90,12 @@ Deno.test("redact_storage: a streamed answer is stored redacted even when the va
       streamedText(t!.response_body!),
       /^Reach me at \[EMAIL_REDACTED:[0-9a-f]{16}\] today\.$/,
     );
-    assert.deepEqual(t!.metadata.redaction_counts, { email: 1 });
+    // One in the answer, one in the stored x-stub-say request header that asked for it.
+    assert.deepEqual(t!.metadata.redaction_counts, { email: 2 });
+    assert.match(
+      t!.request_headers["x-stub-say"]![0]!,
+      /^Reach me at \[EMAIL_REDACTED:\w+\] today\.$/,
+    );
   });
 });
 
@@ -151,7 +156,8 @@ Deno.test("redact_upstream: a streamed answer reaches the client redacted, split
     const traces = await h.tracesSettled(3);
     for (const t of traces) {
       assert.equal(t.usage_status, "exact", "usage still read from the stream");
-      assert.deepEqual(t.metadata.redaction_counts, { email: 1 });
+      // The answer's, and the stored x-stub-say header's.
+      assert.deepEqual(t.metadata.redaction_counts, { email: 2 });
       assert.ok(!t.response_body!.includes("example.com"));
     }
   });
