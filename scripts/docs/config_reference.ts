@@ -21,6 +21,8 @@ export interface JsonSchema {
   minimum?: number;
   maximum?: number;
   exclusiveMinimum?: number;
+  /** The TypeScript type of a value JSON Schema cannot describe (a RegExp, a function). */
+  "x-type"?: string;
 }
 
 export interface ConfigRow {
@@ -39,7 +41,8 @@ const recordKeyNames: Record<string, string> = {
 };
 
 export function configJsonSchema(): JsonSchema {
-  return z.toJSONSchema(configSchema, { io: "input" }) as JsonSchema;
+  // Functions and RegExps (custom detectors) have no JSON Schema; their `x-type` names them.
+  return z.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" }) as JsonSchema;
 }
 
 function isEnvRef(s: JsonSchema): boolean {
@@ -64,6 +67,7 @@ function range(s: JsonSchema): string {
 }
 
 export function typeOf(s: JsonSchema): string {
+  if (typeof s["x-type"] === "string") return s["x-type"];
   if (s.anyOf) return [...new Set(s.anyOf.map(typeOf))].join(" | ");
   if (s.const !== undefined) return JSON.stringify(s.const);
   if (s.enum) return s.enum.map((v) => JSON.stringify(v)).join(" | ");

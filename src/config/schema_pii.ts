@@ -45,7 +45,7 @@ export const customDetectorSchema = z.strictObject({
   ).describe("Count key in traces, e.g. `employee_id`."),
   type: z.string().regex(/^[A-Z][A-Z0-9_]*$/, "must be upper case, e.g. EMPLOYEE_ID").optional()
     .describe("Placeholder type; default: the name in upper case."),
-  pattern: z.union([z.string().min(1), z.instanceof(RegExp)]).describe(
+  pattern: z.union([z.string().min(1), z.instanceof(RegExp).meta({ "x-type": "RegExp" })]).describe(
     "Regular expression (JavaScript syntax) matching the value.",
   ),
   flags: z.string().regex(/^[imsu]*$/, "may only contain i, m, s and u").optional().describe(
@@ -54,7 +54,9 @@ export const customDetectorSchema = z.strictObject({
   validate: z.custom<MatchValidator>(
     (v) => typeof v === "function",
     "must be a function (match: string) => boolean",
-  ).optional().describe("Accepts or rejects each match, e.g. a checksum."),
+  ).meta({ "x-type": "(match: string) => boolean" }).optional().describe(
+    "Accepts or rejects each match, e.g. a checksum.",
+  ),
 });
 
 /** What one policy decides; shared by the base policy and the named ones. */

@@ -170,25 +170,17 @@ Deno.test({
   },
 });
 
-Deno.test("serve and check refuse configs this build would run doing less than they say", async () => {
-  const table: [string, RegExp][] = [
-    ["pii:\n  mode: block\n", /pii\.mode: block is not carried out/],
-    [
+Deno.test("check accepts PII policies and warns about what this build does not enforce", async () => {
+  for (
+    const yaml of [
+      "pii:\n  mode: block\n  replacement: { hash_salt: s }\n",
       "tracing:\n  capture_bodies: true\n",
-      /tracing\.capture_bodies: captured bodies would be redacted/,
-    ],
-    [
       "pii:\n  scopes:\n    - { match: { provider: openai }, mode: block }\n",
-      /pii\.scopes\[0\]\.mode: block is not carried out/,
-    ],
-  ];
-  for (const [yaml, want] of table) {
+    ]
+  ) {
     await withFiles({ "ongoingai.yaml": yaml }, async (dir) => {
-      for (const command of ["serve", "check"]) {
-        const r = await cli([command], dir);
-        assert.equal(r.code, 1, `${command} with ${yaml}`);
-        assert.match(r.stderr, want);
-      }
+      const r = await cli(["check"], dir);
+      assert.equal(r.code, 0, `${yaml}: ${r.stderr}`);
     });
   }
   // Limits are only a warning: nothing is exposed by not enforcing them.
