@@ -328,3 +328,20 @@ Deno.test("off: traces still say which mode and policy applied", async () => {
     assert.deepEqual(t!.metadata.redaction_counts, {});
   });
 });
+
+Deno.test("redact_storage: a value cut by the capture cap is not stored half-visible", async () => {
+  // The address straddles byte 64 of the request body: redacted whole, then cut.
+  const content = `${"x".repeat(20)} ${email} and more`;
+  await withPii({ mode: "redact_storage" }, async (h) => {
+    const res = await h.request("/openai/v1/chat/completions", {
+      method: "POST",
+      headers: openaiHeaders(),
+      body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content }] }),
+    });
+    await res.body?.cancel();
+    const [t] = await h.tracesSettled(1);
+    assert.ok(new TextEncoder().encode(t!.request_body!).byteLength <= 64);
+    assert.equal(t!.request_body_truncated, true);
+    assert.ok(!t!.request_body!.includes("jane"), t!.request_body!);
+  }, { tracing: { capture_bodies: true, body_max_size: 64 } });
+});
