@@ -21,7 +21,7 @@ export function cleanEnv(extra: Record<string, string> = {}): Record<string, str
 /** `deno run` of a module (src/main.ts or a bundle) with the flags a release build bakes in. */
 export function cliCommand(
   args: string[],
-  opts: { cwd: string; env?: Record<string, string>; module?: string },
+  opts: { cwd: string; env?: Record<string, string>; module?: string; stdin?: "piped" | "null" },
 ): Deno.Command {
   return new Deno.Command(Deno.execPath(), {
     args: [
@@ -35,7 +35,7 @@ export function cliCommand(
     cwd: opts.cwd,
     env: cleanEnv(opts.env),
     clearEnv: true,
-    stdin: "null",
+    stdin: opts.stdin ?? "null",
     stdout: "piped",
     stderr: "piped",
   });
@@ -49,9 +49,18 @@ export interface CliResult {
 
 export async function runCliProcess(
   args: string[],
-  opts: { cwd: string; env?: Record<string, string>; module?: string },
+  opts: { cwd: string; env?: Record<string, string>; module?: string; input?: string },
 ): Promise<CliResult> {
-  const out = await cliCommand(args, opts).output();
+  const command = cliCommand(args, { ...opts, stdin: opts.input === undefined ? "null" : "piped" });
+  let out: Deno.CommandOutput;
+  if (opts.input === undefined) out = await command.output();
+  else {
+    const child = command.spawn();
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(opts.input));
+    await writer.close();
+    out = await child.output();
+  }
   const text = new TextDecoder();
   return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
 }
