@@ -102,6 +102,18 @@ const specs: {
     met: (v) => num(v) <= 50,
   },
   {
+    goal: "Issue 7: redacting a 100 KB request body (default policy), p99",
+    target: "< 2 ms",
+    where: "pii.request_100kb_p99_ms",
+    met: (v) => num(v) < 2,
+  },
+  {
+    goal: "Issue 7 / F15: streamed redaction added per delta event, p99",
+    target: "<= 5 ms",
+    where: "pii.stream_event_p99_ms",
+    met: (v) => num(v) <= 5,
+  },
+  {
     goal: "200 concurrent streams: no error",
     target: "0 errors",
     where: "streams_200.gateway_errors",

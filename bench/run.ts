@@ -16,6 +16,7 @@ import { largeScenario } from "./scenarios/large.ts";
 import { latencyScenario } from "./scenarios/latency.ts";
 import { notImplemented, skippedResult } from "./scenarios/skipped.ts";
 import { storeScenario } from "./scenarios/store.ts";
+import { piiScenario } from "./scenarios/pii.ts";
 import { analyticsScenario } from "./scenarios/analytics.ts";
 import { streamingScenario } from "./scenarios/streaming.ts";
 import { streamsScenario } from "./scenarios/streams.ts";
@@ -33,6 +34,7 @@ const runners: Partial<
   streams_200: ["Concurrent long streams", streamsScenario],
   store_write: ["Trace store alone (SQLite, PostgreSQL)", storeScenario],
   analytics: ["Analytics at scale", analyticsScenario],
+  pii: ["PII redaction", piiScenario],
 };
 
 async function main(argv: string[]): Promise<number> {
