@@ -12,23 +12,30 @@ import {
 
 export type { RedactResult };
 
+/** What plain-text redaction needs of the rules (field rules are for JSON). */
+export type TextRules = Pick<RedactRules, "scan" | "placeholder">;
+
 /**
- * `text` with each finding replaced by its placeholder, counting per detector, or `null` when
- * there is no finding. Findings are meant to be sorted and disjoint; a detector bug (overlap, out
- * of order, out of range) is clamped so that the overlap is redacted once and nothing throws.
+ * `text[from, to)` with each finding in that range replaced by its placeholder, counting per
+ * detector, or `null` when no finding falls in the range. Findings are meant to be sorted and
+ * disjoint; a detector bug (overlap, out of order, out of range) is clamped so that the overlap is
+ * redacted once and nothing throws. A finding that starts before `from` (text a stream already
+ * sent) is cut to the part from `from` on, so no character of it goes out raw.
  */
 export function spliceFindings(
   text: string,
   findings: readonly Finding[],
-  rules: RedactRules,
+  rules: Pick<RedactRules, "placeholder">,
   counts: Counts,
+  from = 0,
+  to = text.length,
 ): string | null {
   let out = "";
-  let last = 0;
+  let last = from;
   let found = false;
   for (const f of findings) {
     const start = Math.max(f.start, last);
-    const end = Math.min(f.end, text.length);
+    const end = Math.min(f.end, to);
     if (!(end > start)) continue;
     const value = text.slice(start, end);
     out += text.slice(last, start) + rules.placeholder(f.type, value);
@@ -36,11 +43,11 @@ export function spliceFindings(
     found = true;
     addCount(counts, f.detector);
   }
-  return found ? out + text.slice(last) : null;
+  return found ? out + text.slice(last, to) : null;
 }
 
 /** Scans the whole text and splices placeholders in: for bodies that are not JSON. */
-export function redactText(text: string, rules: RedactRules): RedactResult {
+export function redactText(text: string, rules: TextRules): RedactResult {
   const counts: Counts = {};
   const out = spliceFindings(text, rules.scan(text), rules, counts);
   if (out === null || out === text) return { text, counts, changed: false };

@@ -9,10 +9,15 @@ export { anthropicAdapter } from "./anthropic.ts";
 export { JsonMemberScanner, type JsonScanResult } from "./json_member_scanner.ts";
 export type { MemberPath } from "./json_member_paths.ts";
 export type {
+  JsonPath,
   PreparedRequest,
   PrepareInput,
   ProviderAdapter,
   ResponseInfo,
+  SseEvent,
+  StreamTextField,
+  StreamTextLocation,
+  StreamTextLocator,
   UsageParser,
   UsageReport,
 } from "./types.ts";

@@ -3,7 +3,7 @@
  * turns it into a trace. `finish` runs exactly once whatever ends the exchange: completion,
  * a client abort, an upstream failure, a timeout or shutdown.
  */
-import type { ProviderAdapter, UsageParser, UsageReport } from "../providers/types.ts";
+import type { ProviderAdapter, UsageParser, UsageReport } from "../providers/mod.ts";
 import {
   type AppliedPolicy,
   type Counts,

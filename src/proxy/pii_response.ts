@@ -15,7 +15,7 @@ import {
   type StreamRedactor,
 } from "../pii/mod.ts";
 import { concatBytes } from "../bytes.ts";
-import type { ProviderAdapter } from "../providers/types.ts";
+import type { ProviderAdapter } from "../providers/mod.ts";
 import { GatewayError } from "../server/errors.ts";
 import type { UpstreamResponse } from "../upstream/mod.ts";
 import type { Exchange } from "./exchange.ts";

@@ -2,7 +2,7 @@
  * Turns what the proxy observed about one exchange into a trace. Pure: no clock, no I/O, so the
  * rules (unknown usage stays null, credentials never stored) are tested as a table.
  */
-import type { UsageReport } from "../providers/types.ts";
+import type { UsageReport } from "../providers/mod.ts";
 import type { CostStatus, HeaderMap, TraceErrorCode, TraceRecord } from "./trace.ts";
 import type { KeyFingerprint } from "./fingerprint.ts";
 

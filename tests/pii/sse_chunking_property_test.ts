@@ -1,6 +1,6 @@
 import { ok, strictEqual } from "node:assert/strict";
 import fc from "fast-check";
-import { redactText } from "../../src/pii/stream/redact_text.ts";
+import { redactText } from "../../src/pii/redact_text.ts";
 import { cut } from "../providers/replay.ts";
 import { clientView, cutString, enc, parseSse, run, wireFormats } from "./sse_replay.ts";
 import { corpus, rules, values } from "./stream_fixture.ts";
@@ -57,7 +57,7 @@ function expectedText(events: Ev[]): Record<string, string> {
   const close = (choice: number) => {
     if (open[choice] === undefined) return;
     const key = `choices/${choice}/content`;
-    out[key] = (out[key] ?? "") + redactText(open[choice], rules, {});
+    out[key] = (out[key] ?? "") + redactText(open[choice], rules).text;
     delete open[choice];
   };
   for (const e of events) {

@@ -1,6 +1,6 @@
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { createSseRedactor, redactSseText } from "../../src/pii/stream/mod.ts";
-import { redactText } from "../../src/pii/stream/redact_text.ts";
+import { redactText } from "../../src/pii/redact_text.ts";
 import type { Counts } from "../../src/pii/types.ts";
 import { fixture, lineEndingVariants, splittings } from "../providers/replay.ts";
 import {
@@ -84,7 +84,7 @@ function channelOf(view: ReturnType<typeof clientView>): string {
 }
 
 Deno.test("PII split across deltas and chunks never reaches the client", async (t) => {
-  const expected = redactText(piiText, rules, {});
+  const expected = redactText(piiText, rules).text;
   for (const { file, format, text } of injected) {
     for (const variant of lineEndingVariants(enc.encode(text))) {
       await t.step(`${file} (${variant.name})`, async () => {
@@ -139,7 +139,7 @@ Deno.test("a cut stream (no close event) still flushes its held text at the end"
   ok(output.trimEnd().endsWith('"finish_reason":'), "the unterminated tail stays last");
   strictEqual(
     channelOf(clientView(parseSse(output), format.locate)),
-    redactText(piiText, rules, {}),
+    redactText(piiText, rules).text,
   );
 });
 

@@ -21,7 +21,7 @@
  * placeholder, counted again) rather than emitted raw.
  */
 import type { Counts, Finding } from "../types.ts";
-import { spliceFindings, type TextRules } from "./redact_text.ts";
+import { spliceFindings, type TextRules } from "../redact_text.ts";
 
 export interface HeldTextLimits {
   /** Most text (UTF-16 units) held back for tokens and digit groups. */
@@ -127,7 +127,8 @@ export class HeldText {
     const from = this.#emitted - this.#base;
     const to = final ? buf.length : this.#cut(boundary, findings, from);
     if (to <= from) return "";
-    const out = spliceFindings(buf, findings, from, to, this.#rules, this.counts);
+    const out = spliceFindings(buf, findings, this.#rules, this.counts, from, to) ??
+      buf.slice(from, to);
     this.#emitted = this.#base + to;
     this.#trimContext(to);
     return out;

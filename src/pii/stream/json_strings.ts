@@ -4,9 +4,9 @@
  * member names. Streams repeat the same short strings in every event (ids, model, fingerprints),
  * so results for short strings are remembered.
  */
-import type { JsonPath } from "../../providers/types.ts";
+import type { JsonPath } from "../../providers/mod.ts";
 import { addCount, type Counts, mergeCounts, type RedactRules } from "../types.ts";
-import { redactText } from "./redact_text.ts";
+import { redactText, type TextRules } from "../redact_text.ts";
 
 /** Paths to leave alone, as a tree of member names and positions. */
 export type PathTree = Map<string | number, PathTree | null>;
@@ -40,7 +40,7 @@ export class CompleteStrings {
   }
 
   text(s: string, counts: Counts): string {
-    if (s.length > cacheableLength) return redactText(s, this.#rules, counts);
+    if (s.length > cacheableLength) return redactInto(s, this.#rules, counts);
     const hit = this.#cache.get(s);
     if (hit !== undefined) {
       if (hit === null) return s;
@@ -48,7 +48,7 @@ export class CompleteStrings {
       return hit.text;
     }
     const own: Counts = {};
-    const text = redactText(s, this.#rules, own);
+    const text = redactInto(s, this.#rules, own);
     if (this.#cache.size >= cacheEntries) this.#cache.clear();
     this.#cache.set(s, text === s ? null : { text, counts: own });
     mergeCounts(counts, own);
@@ -96,4 +96,11 @@ export class CompleteStrings {
     } else for (const key of Object.keys(node)) visit(node as Record<string, unknown>, key);
     return changed;
   }
+}
+
+/** The redacted text; what was found is added to `counts`. */
+function redactInto(s: string, rules: TextRules, counts: Counts): string {
+  const result = redactText(s, rules);
+  mergeCounts(counts, result.counts);
+  return result.text;
 }

@@ -4,7 +4,6 @@
  * format's locator points at, redacting every other string of an event whole.
  */
 export { defaultHeldTextLimits, HeldText, type HeldTextLimits } from "./held_text.ts";
-export { redactText, spliceFindings, type TextRules } from "./redact_text.ts";
 export {
   createSseRedactor,
   redactSseText,

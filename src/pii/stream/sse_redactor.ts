@@ -24,7 +24,7 @@ import type {
   StreamTextField,
   StreamTextLocation,
   StreamTextLocator,
-} from "../../providers/types.ts";
+} from "../../providers/mod.ts";
 import { concatBytes } from "../../bytes.ts";
 import type { Counts, RedactRules } from "../types.ts";
 import { HeldText, type HeldTextLimits } from "./held_text.ts";
