@@ -10,6 +10,7 @@ import {
   createScan,
   customDetector,
 } from "./detectors/mod.ts";
+import { isEncodedBinary } from "./encoded.ts";
 import { fieldNameMatcher } from "./field_names.ts";
 import { placeholderFor } from "./placeholder.ts";
 import { type PiiRequest, selectScope } from "./scopes.ts";
@@ -78,7 +79,7 @@ export function compilePolicy(config: PolicyConfig): CompiledPolicy {
     id: config.policy_id,
     mode: config.mode ?? null,
     stages: config.stages,
-    scan: createScan(detectors),
+    scan: skippingEncodedBinary(createScan(detectors)),
     isDeniedField: fieldNameMatcher(config.body.key_denylist),
     headerDenylist: new Set(config.headers.denylist.map((h) => h.trim().toLowerCase())),
     format: config.replacement.format,
@@ -140,6 +141,11 @@ export function compilePolicies(pii: PiiConfig, effectiveMode: PiiMode): PiiPoli
       return { mode, policy, rules: rulesFor(policy, req.workspace_id) };
     },
   };
+}
+
+/** Encoded binary is not text: see encoded.ts. */
+function skippingEncodedBinary(scan: Scan): Scan {
+  return (text) => (isEncodedBinary(text) ? [] : scan(text));
 }
 
 function randomSalt(): string {
