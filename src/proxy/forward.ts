@@ -93,10 +93,11 @@ export function createForwarder(opts: ProxyOptions) {
       ex.finish(complete);
       opts.inflight.delete(ex);
     };
-    const fail = (err: GatewayError, code: TraceErrorCode): Response => {
+    /** `complete`: the upstream answer (if any) was read whole, so its usage is known. */
+    const fail = (err: GatewayError, code: TraceErrorCode, complete = false): Response => {
       ex.status = err.status;
       ex.errorCode = code;
-      done(false);
+      done(complete);
       const headers: Record<string, string> = { "x-ongoingai-correlation-id": correlationId };
       const retry = err.details?.retry_after_s;
       if (typeof retry === "number") headers["retry-after"] = String(retry);
@@ -294,10 +295,9 @@ export function createForwarder(opts: ProxyOptions) {
         return fail(bodyFailure(code, route.provider.id, err), code);
       }
       if (doc?.kind === "refuse") {
-        return fail(
-          doc.error,
-          doc.error.code === "pii_blocked" ? "pii_blocked" : "pii_uninspectable",
-        );
+        // A blocked answer was read whole (and billed): its usage is still recorded.
+        const blocked = doc.error.code === "pii_blocked";
+        return fail(doc.error, blocked ? "pii_blocked" : "pii_uninspectable", blocked);
       }
       if (doc?.kind === "send") {
         if (doc.bytes.byteLength > 0) ex.onChunk(doc.bytes);

@@ -112,6 +112,8 @@ export async function redactedDocument(
   ex.responseRedacted = true;
   ex.addPiiCounts(result.counts);
   if (result.changed && applied.mode === "block") {
+    // The usage parser reads the answer as received; the client gets only the refusal.
+    ex.parser?.push(bytes);
     const types = foundTypes(result.counts);
     return {
       kind: "refuse",

@@ -345,3 +345,21 @@ Deno.test("redact_storage: a value cut by the capture cap is not stored half-vis
     assert.ok(!t!.request_body!.includes("jane"), t!.request_body!);
   }, { tracing: { capture_bodies: true, body_max_size: 64 } });
 });
+
+Deno.test("block: a JSON answer with PII becomes a 403, and its billed usage is still traced", async () => {
+  await withPii({ mode: "block" }, async (h) => {
+    const res = await h.request("/openai/v1/chat/completions", {
+      method: "POST",
+      headers: openaiHeaders({ "x-stub-say": "The SSN is 123-45-6789." }),
+      body: chat("ssn?"),
+    });
+    assert.equal(res.status, 403);
+    const text = await res.text();
+    assert.ok(!text.includes("6789"));
+    assert.equal(JSON.parse(text).error.code, "pii_blocked");
+    const [t] = await h.tracesSettled(1);
+    assert.equal(t!.error_code, "pii_blocked");
+    assert.equal(t!.usage_status, "exact");
+    assert.equal(t!.input_tokens, 31);
+  });
+});
