@@ -15,8 +15,10 @@ export type BenchStorage =
   | { driver: "postgres"; dsn: string };
 
 export interface GatewayOptions {
-  /** tracing.capture_bodies (with pii.mode off, which capture requires in this build). */
+  /** tracing.capture_bodies (with pii.mode off unless `pii` says otherwise). */
   capture?: boolean;
+  /** The config's `pii` block (the PII scenario). */
+  pii?: Record<string, unknown>;
   bodyMaxSize?: number;
   /** An existing SQLite file to serve (default: a fresh one in its own directory). */
   dbPath?: string;
@@ -77,6 +79,7 @@ export async function startGateway(
       ? { capture_bodies: true, body_max_size: opts.bodyMaxSize ?? 1048576 }
       : { capture_bodies: false },
     ...(opts.capture ? { pii: { mode: "off" } } : {}),
+    ...(opts.pii ? { pii: opts.pii } : {}),
   };
   const configPath = join(dir, "gateway.json");
   await Deno.writeTextFile(configPath, JSON.stringify(config, null, 2));

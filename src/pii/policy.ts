@@ -79,7 +79,7 @@ export function compilePolicy(config: PolicyConfig): CompiledPolicy {
     id: config.policy_id,
     mode: config.mode ?? null,
     stages: config.stages,
-    scan: skippingEncodedBinary(createScan(detectors)),
+    scan: rememberingClean(skippingEncodedBinary(createScan(detectors))),
     isDeniedField: fieldNameMatcher(config.body.key_denylist),
     headerDenylist: new Set(config.headers.denylist.map((h) => h.trim().toLowerCase())),
     format: config.replacement.format,
@@ -140,6 +140,25 @@ export function compilePolicies(pii: PiiConfig, effectiveMode: PiiMode): PiiPoli
       if (mode === "off") return null;
       return { mode, policy, rules: rulesFor(policy, req.workspace_id) };
     },
+  };
+}
+
+/**
+ * Short strings that held nothing are remembered: API traffic repeats them in every request and
+ * answer (`user`, `assistant`, `gpt-4o-mini`, `chat.completion`, `stop`), and detectors are pure.
+ */
+function rememberingClean(scan: Scan): Scan {
+  const clean = new Set<string>();
+  return (text) => {
+    if (text.length > 64) return scan(text);
+    if (clean.has(text)) return [];
+    const found = scan(text);
+    if (found.length === 0) {
+      // Bounded: unique short strings (ids, timestamps) would otherwise grow it forever.
+      if (clean.size >= 4096) clean.clear();
+      clean.add(text);
+    }
+    return found;
   };
 }
 

@@ -18,6 +18,28 @@ export interface RedactHeadersOptions {
 }
 
 /**
+ * Header values that were scanned and held nothing, per set of rules. Most values repeat on every
+ * request (`content-type`, `user-agent`, provider versions), and scanning them again is most of
+ * what header redaction would cost a small request.
+ */
+const cleanByRules = new WeakMap<RedactRules, Set<string>>();
+const maxRemembered = 2048;
+const maxRememberedLength = 256;
+
+function cleanValues(rules: RedactRules): Set<string> {
+  let set = cleanByRules.get(rules);
+  if (set === undefined) cleanByRules.set(rules, set = new Set());
+  return set;
+}
+
+function remember(set: Set<string>, value: string): void {
+  if (value.length > maxRememberedLength) return;
+  // Unique values (request ids, dates) would otherwise grow it without bound: start over.
+  if (set.size >= maxRemembered) set.clear();
+  set.add(value);
+}
+
+/**
  * Redacts header values; the names are matched trimmed and case-insensitively, and kept as they
  * are. Each value of a denylisted header is replaced (one count per value). Returns the input
  * object itself when no value changed; otherwise a new map, the input untouched.
@@ -37,9 +59,12 @@ export function redactHeaderMap(
         next = values.map(() => redactedHeaderValue);
       }
     } else if (opts.scanValues && !opts.exempt.has(key)) {
+      const clean = cleanValues(opts.rules);
+      if (values.every((v) => clean.has(v))) continue;
       const results = values.map((v) => redactText(v, opts.rules));
       for (const r of results) mergeCounts(counts, r.counts);
       if (results.some((r) => r.changed)) next = results.map((r) => r.text);
+      else for (const v of values) remember(clean, v);
     }
     if (next !== values) (out ??= { ...headers })[name] = next;
   }
