@@ -18,10 +18,12 @@ import { type TimeoutLimits, Watchdog } from "./watchdog.ts";
 import { foundTypes, guards, inspectRequest } from "../pii/mod.ts";
 import type { Logger } from "../server/log.ts";
 import {
+  encodedBody,
   type RedactedDocument,
   redactedDocument,
   redactedEventStream,
   redactsResponse,
+  uninspectableAnswer,
 } from "./pii_response.ts";
 
 export interface ProxyOptions extends ExchangeContext {
@@ -333,6 +335,13 @@ export function createForwarder(opts: ProxyOptions) {
       });
     }
 
+    if (redactResponse && eventStream) {
+      const coding = headerValue(upstream.headers, "content-encoding");
+      if (encodedBody(upstream, coding)) {
+        upstream.cancel();
+        return fail(uninspectableAnswer(ex, `a ${coding}-compressed stream`), "pii_uninspectable");
+      }
+    }
     const source = redactResponse && eventStream
       ? redactedEventStream(ex, upstream, route.adapter)
       : upstream;

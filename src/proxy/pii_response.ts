@@ -75,6 +75,32 @@ export function redactedEventStream(
   };
 }
 
+/**
+ * Media that holds no text for a pattern to find: passed on unchanged. Any other type the
+ * redactor cannot read (NDJSON, XML in another charset, ...) is refused rather than let through.
+ */
+export function binaryMedia(contentType: string | null): boolean {
+  const type = contentType?.split(";")[0]?.trim().toLowerCase() ?? "";
+  return /^(audio|image|video|font)\//.test(type) ||
+    ["application/octet-stream", "application/pdf", "application/zip"].includes(type);
+}
+
+/** The body still carries a content coding the gateway did not remove. */
+export function encodedBody(upstream: UpstreamResponse, contentEncoding: string | null): boolean {
+  return !upstream.decoded && contentEncoding !== null && contentEncoding.trim() !== "" &&
+    contentEncoding.trim().toLowerCase() !== "identity";
+}
+
+/** The error for an answer the response stage cannot read. */
+export function uninspectableAnswer(ex: Exchange, why: string): GatewayError {
+  const applied = ex.pii!;
+  return new GatewayError(
+    "upstream_uninspectable",
+    `provider ${ex.route.provider.id} answered with ${why}, which PII policy ${applied.policy.id} (mode ${applied.mode}) cannot inspect, so it is not passed on`,
+    { policy_id: applied.policy.id },
+  );
+}
+
 export type RedactedDocument =
   | { kind: "send"; bytes: Uint8Array<ArrayBuffer> }
   | { kind: "refuse"; error: GatewayError };
@@ -89,22 +115,14 @@ export async function redactedDocument(
   contentType: string | null,
   contentEncoding: string | null,
 ): Promise<RedactedDocument | null> {
-  if (!inspectableContentType(contentType)) return null;
+  if (binaryMedia(contentType)) return null;
   const applied = ex.pii!;
   const refuse = (why: string): RedactedDocument => {
     upstream.cancel();
-    return {
-      kind: "refuse",
-      error: new GatewayError(
-        "upstream_uninspectable",
-        `provider ${ex.route.provider.id} answered with ${why}, which PII policy ${applied.policy.id} (mode ${applied.mode}) cannot inspect, so it is not passed on`,
-        { policy_id: applied.policy.id },
-      ),
-    };
+    return { kind: "refuse", error: uninspectableAnswer(ex, why) };
   };
-  if (!upstream.decoded && contentEncoding && contentEncoding.toLowerCase() !== "identity") {
-    return refuse(`a ${contentEncoding}-compressed body`);
-  }
+  if (!inspectableContentType(contentType)) return refuse(`a ${contentType} body`);
+  if (encodedBody(upstream, contentEncoding)) return refuse(`a ${contentEncoding}-compressed body`);
   const bytes = await readCapped(upstream, maxRedactedDocumentBytes);
   if (bytes === null) return refuse(`a body over ${maxRedactedDocumentBytes} bytes`);
   const result = redactBodyBytes(bytes, contentType, applied.rules, {});

@@ -363,3 +363,36 @@ Deno.test("block: a JSON answer with PII becomes a 403, and its billed usage is 
     assert.equal(t!.input_tokens, 31);
   });
 });
+
+Deno.test("redact_upstream: a compressed answer the redactor cannot read is refused", async () => {
+  await withPii({ mode: "redact_upstream" }, async (h) => {
+    const gz = await h.request("/openai/v1/chat/completions", {
+      method: "POST",
+      headers: openaiHeaders({ "x-stub-gzip": "1", "x-stub-say": `mail ${email}` }),
+      body: chat("hi", { stream: true }),
+    });
+    // The stub compresses although the gateway did not ask: the native client passes the coding
+    // on, and the redactor cannot read it, so nothing of it reaches the client.
+    const text = await gz.text();
+    assert.equal(gz.status, 502);
+    assert.equal(JSON.parse(text).error.code, "upstream_uninspectable");
+    assert.ok(!text.includes("jane"));
+    const [t] = await h.tracesSettled(1);
+    assert.equal(t!.error_code, "pii_uninspectable");
+  });
+});
+
+Deno.test("binaryMedia: media with no text passes; other unreadable types do not", async () => {
+  const { binaryMedia } = await import("../../src/proxy/pii_response.ts");
+  const cases: [string | null, boolean][] = [
+    ["audio/mpeg", true],
+    ["image/png", true],
+    ["application/octet-stream", true],
+    ["application/pdf; x=1", true],
+    ["application/x-ndjson", false],
+    ["application/json", false],
+    ["text/plain", false],
+    [null, false],
+  ];
+  for (const [type, want] of cases) assert.equal(binaryMedia(type), want, String(type));
+});
