@@ -15,11 +15,10 @@ export interface Ledger {
   raw: Record<string, unknown>;
 }
 
-export async function readLedger(origin: string, headers?: HeadersInit): Promise<Ledger> {
+export async function readLedger(origin: string, headers: HeadersInit = {}): Promise<Ledger> {
   const res = await fetch(`${origin}/api/diagnostics/trace-pipeline`, { headers });
   if (!res.ok) throw new Error(`trace-pipeline diagnostics: ${res.status} ${await res.text()}`);
-  const body = await res.json();
-  const d = (body.trace_pipeline ?? body) as Record<string, unknown>;
+  const d = (await res.json()).diagnostics as Record<string, unknown>;
   const num = (k: string) => Number(d[k] ?? 0);
   return {
     accepted: num("enqueue_accepted_total"),
@@ -32,7 +31,7 @@ export async function readLedger(origin: string, headers?: HeadersInit): Promise
 }
 
 /** accepted = written + dropped + queued, as reported by `/api/diagnostics/trace-pipeline`. */
-export async function assertLedger(origin: string, headers?: HeadersInit): Promise<Ledger> {
+export async function assertLedger(origin: string, headers: HeadersInit = {}): Promise<Ledger> {
   const l = await readLedger(origin, headers);
   assert.equal(
     l.accepted,
