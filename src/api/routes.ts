@@ -11,6 +11,7 @@
  */
 import { Hono, type MiddlewareHandler } from "hono";
 import { errorResponse, GatewayError } from "../server/errors.ts";
+import { applySecurityHeaders } from "../server/security_headers.ts";
 import { InvalidCursorError, type StoreStats, type TraceStore } from "../store/mod.ts";
 import { parseTraceListParams } from "./params.ts";
 import { traceDetail } from "./trace_detail.ts";
@@ -68,12 +69,13 @@ export function createApiRoutes(deps: ApiDeps): Hono {
       `no route for ${c.req.method} ${c.req.path}; API routes are under /api/`,
     );
   });
-  for (const mw of deps.middleware ?? []) app.use(mw);
-  app.use("/api/*", async (c, next) => {
-    // Traces can hold prompts and key fingerprints: keep them out of shared caches.
-    c.header("Cache-Control", "no-store");
+  // First, so it wraps every answer of this app; errors get the same headers from
+  // `errorResponse`. `no-store` among them: traces can hold prompts and key fingerprints.
+  app.use(async (c, next) => {
     await next();
+    applySecurityHeaders(c.res.headers);
   });
+  for (const mw of deps.middleware ?? []) app.use(mw);
 
   app.get("/", (c) => c.json({ name: "ongoingai gateway", version: deps.version, status: "ok" }));
 

@@ -98,6 +98,52 @@ export const providerSchema = z.strictObject({
   ),
 });
 
+const KiB = 1024;
+/** Deno.serve answers 400 itself to a request head this large, before any handler runs. */
+const denoHeadLimit = 64 * KiB;
+
+/** An exact web origin, e.g. `https://app.example.com` or `http://localhost:5173`. */
+const webOrigin = z.string().transform((value, ctx) => {
+  let url: URL | null = null;
+  try {
+    url = new URL(value);
+  } catch {
+    // reported below
+  }
+  const exact = url !== null && (url.protocol === "http:" || url.protocol === "https:") &&
+    url.pathname === "/" && !url.search && !url.hash && !url.username && !url.password;
+  if (!exact) {
+    ctx.addIssue({
+      code: "custom",
+      message: `must be an exact origin such as https://app.example.com, without a path or ` +
+        `wildcard (got "${value}")`,
+    });
+    return z.NEVER;
+  }
+  // Browsers send the serialised form: lower-case host, default port left out.
+  return url!.origin;
+});
+
+const headerName = z.string().regex(
+  /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/,
+  "must be an HTTP header name such as authorization",
+).transform((h) => h.toLowerCase());
+
+export const corsSchema = z.strictObject({
+  allowed_origins: z.array(webOrigin).default([]).describe(
+    "Origins whose pages may call the gateway, matched exactly (no wildcards, no subdomains). " +
+      "Empty: CORS is off.",
+  ),
+  allowed_headers: z.array(headerName).optional().describe(
+    "Request headers a preflight allows. Default: the ones the browser asks for " +
+      "(`Access-Control-Request-Headers`), for allowed origins only.",
+  ),
+  max_age_s: z.number().int().nonnegative().max(86_400).optional().describe(
+    "How long browsers may cache a preflight answer (`Access-Control-Max-Age`). Default: not " +
+      "sent (browsers then keep it for 5 s).",
+  ),
+}).prefault({});
+
 export const serverSchema = z.strictObject({
   host: z.string().min(1).default("0.0.0.0").describe(
     "Address to listen on; `0.0.0.0` is every interface, `127.0.0.1` this machine only.",
@@ -111,6 +157,16 @@ export const serverSchema = z.strictObject({
   ),
   log_format: z.enum(["text", "json"]).default("text").describe(
     "Log lines on stderr: text, or one JSON object per line (also `--log-format`).",
+  ),
+  max_header_bytes: z.number().int().min(1024).max(denoHeadLimit - 1).default(60 * KiB).describe(
+    "Largest request head accepted, counted as the sum of header names and values plus 4 bytes " +
+      "of separators per header; a larger one gets 431 `headers_too_large` before anything is " +
+      "read or forwarded. The runtime itself answers 400 to heads of 64 KiB or more and to " +
+      "more than about 100 headers, before the gateway sees them.",
+  ),
+  cors: corsSchema.describe(
+    "Browser access (CORS). Off unless `allowed_origins` lists an origin: then no " +
+      "`Access-Control-*` header is sent, and those of upstream answers are removed.",
   ),
 }).prefault({});
 

@@ -97,6 +97,8 @@ export function clientResponseHeaders(
     if ((opts.decoded || opts.bodyRewritten) && name === "content-length") continue;
     if (opts.decoded && name === "content-encoding") continue;
     if (name === "x-ongoingai-correlation-id") continue; // ours is set below
+    // CORS is the gateway's decision (server.cors), never the provider's.
+    if (name.startsWith("access-control-")) continue;
     out.push([name, value]);
   }
   out.push(["x-ongoingai-correlation-id", correlationId]);

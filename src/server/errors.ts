@@ -3,6 +3,7 @@
  * that maps a code to an HTTP status and a log level; `app.onError` is the only place that turns
  * a `GatewayError` into a response.
  */
+import { applySecurityHeaders } from "./security_headers.ts";
 
 export const errorTable = {
   bad_request: { status: 400, level: "info" },
@@ -55,9 +56,12 @@ export function errorBody(code: ErrorCode, message: string, details?: Record<str
   return { error: { code, message, ...details } };
 }
 
-/** JSON error response, for the few places outside Hono's `onError` (the hot proxy path). */
+/**
+ * JSON error response, for the few places outside Hono's `onError` (the hot proxy path). It is
+ * the gateway's own answer on every route, so it carries the security headers.
+ */
 export function errorResponse(err: GatewayError, headers?: HeadersInit): Response {
-  const h = new Headers(headers);
+  const h = applySecurityHeaders(new Headers(headers));
   h.set("content-type", "application/json; charset=utf-8");
   return new Response(JSON.stringify(errorBody(err.code, err.message, err.details)), {
     status: err.status,

@@ -36,6 +36,8 @@ import { VERSION } from "../version.ts";
 import { errorResponse, GatewayError } from "./errors.ts";
 import { type CounterStore, MemoryCounters } from "../limits/mod.ts";
 import { createAdmission } from "./limits.ts";
+import { createCors } from "./cors.ts";
+import { headersTooLarge } from "./header_limit.ts";
 import { type Logger, silentLogger } from "./log.ts";
 
 export interface Clock {
@@ -194,10 +196,38 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     ...(gate === null ? {} : { onKeysChanged: gate.refresh }),
   });
 
+  const cors = createCors(config.server.cors);
+  const oversizedHeadersWarning = rateLimitedWarning(
+    log,
+    clock,
+    "request headers over server.max_header_bytes refused with 431",
+    "refused",
+  );
+
   async function handle(req: Request): Promise<Response> {
+    return cors.decorate(req, await answer(req));
+  }
+
+  async function answer(req: Request): Promise<Response> {
     const correlationId = correlationIdFrom(req.headers);
     try {
+      // Refused before any routing, auth or body read. Not traced, like every request refused
+      // before the forwarder (bad paths, missing keys): no tenant is known yet, and a trace would
+      // let anyone fill the store with their own 60 KiB heads. Counted in the log instead.
+      const oversized = headersTooLarge(req.headers, config.server.max_header_bytes);
+      if (oversized !== null) {
+        oversizedHeadersWarning.hit(correlationId);
+        await req.body?.cancel().catch(() => {});
+        throw oversized;
+      }
       const target = parseTarget(req.url, req.headers.get("host"));
+      // Browsers send no credentials with a preflight: answered here, before auth, and never
+      // forwarded, on provider and API routes alike.
+      const preflight = cors.preflight(req);
+      if (preflight !== null) {
+        preflight.headers.set("x-ongoingai-correlation-id", correlationId);
+        return preflight;
+      }
       const provider = matchProvider(config.providers, target.path);
       const route = provider === null ? undefined : routes.get(provider);
       if (route !== undefined) {
@@ -248,9 +278,16 @@ function sharedCounters(store: TraceStore): CounterStore | undefined {
 
 /**
  * When storage falls behind, every request would log a drop: the very moment a synchronous
- * write per request hurts most. One line per second says how many, and the last one's id.
+ * write per request hurts most. One line per second says how many, and the last one's id. The
+ * same for refusals anyone can cause at will (oversized headers).
  */
-function rateLimitedWarning(log: Logger, clock: Clock, msg: string, everyMs = 1000) {
+function rateLimitedWarning(
+  log: Logger,
+  clock: Clock,
+  msg: string,
+  countField = "dropped",
+  everyMs = 1000,
+) {
   let count = 0;
   let last = -Infinity;
   return {
@@ -258,7 +295,7 @@ function rateLimitedWarning(log: Logger, clock: Clock, msg: string, everyMs = 10
       count++;
       const now = clock.monotonic();
       if (now - last < everyMs) return;
-      log.warn(msg, { dropped: count, last_correlation_id: correlationId });
+      log.warn(msg, { [countField]: count, last_correlation_id: correlationId });
       count = 0;
       last = now;
     },
