@@ -72,7 +72,7 @@ export function createResponseParser(
     (expectation === "optional" && (isEventStream(info) || isJsonContentType(info.contentType)));
   if (!readable) return noUsageParser(info.requestModel);
   const frame = isEventStream(info) ? new SseFrame(reader) : new JsonFrame(reader);
-  let report: UsageReport | null = null;
+  let report: UsageReport | StreamErrorReport | null = null;
   return {
     push(chunk) {
       if (report === null) frame.push(chunk);
@@ -82,15 +82,25 @@ export function createResponseParser(
       frame.end(complete);
       const r = reader.result(complete);
       const known = r.usage !== null && r.final;
-      report = {
+      const base: UsageReport = {
         model: r.model ?? info.requestModel,
         usage: known ? r.usage : null,
         status: known ? "exact" : expectation === "expected" ? "unknown" : "none",
         parseErrors: frame.parseErrors,
       };
+      report = frame.streamError ? { ...base, upstreamStreamError: true } : base;
       return report;
     },
   };
+}
+
+/**
+ * A report from a stream that carried an in-band error event: the upstream answered 200, then
+ * failed (Anthropic and OpenAI Responses `event: error`; Chat Completions `data: {"error": ...}`,
+ * which the official SDKs raise as an error too).
+ */
+export interface StreamErrorReport extends UsageReport {
+  upstreamStreamError: true;
 }
 
 export function noUsageParser(model: string | null): UsageParser {
@@ -100,12 +110,14 @@ export function noUsageParser(model: string | null): UsageParser {
 
 interface Frame {
   parseErrors: number;
+  streamError: boolean;
   push(chunk: Uint8Array): void;
   end(complete: boolean): void;
 }
 
 class SseFrame implements Frame {
   parseErrors = 0;
+  streamError = false;
   readonly #decoder = new TextDecoder();
   readonly #parser: EventSourceParser;
 
@@ -116,6 +128,8 @@ class SseFrame implements Frame {
       onEvent: (e) => {
         const data = e.data.trim();
         if (data === "" || data === "[DONE]") return;
+        // Two comparisons per event: cheap enough to look at every one.
+        if (e.event === "error" || data.startsWith('{"error"')) this.streamError = true;
         if (reader.wants !== undefined && !reader.wants(e.event, data)) {
           // Not parsed, but an event that cannot be a JSON object is still a malformed one.
           if (data.charCodeAt(0) !== 123 || data.charCodeAt(data.length - 1) !== 125) {
@@ -155,6 +169,7 @@ class SseFrame implements Frame {
 
 class JsonFrame implements Frame {
   parseErrors = 0;
+  readonly streamError = false;
   // No size limit, and no copy of the body either: only the members the reader reads are kept.
   readonly #scanner: JsonMemberScanner;
   // A body that arrives in one piece (the proxy reads small bodies whole) goes to the native

@@ -64,6 +64,12 @@ export interface ExchangeContext {
   record(trace: TraceRecord): void;
 }
 
+const timeoutCodes = new Set<TraceErrorCode | null>([
+  "upstream_timeout",
+  "upstream_idle_timeout",
+  "request_timeout",
+]);
+
 const noUsage: UsageReport = { model: null, usage: null, status: "none", parseErrors: 0 };
 
 export class Exchange implements Watched {
@@ -220,6 +226,9 @@ export class Exchange implements Watched {
       requestBytes: this.requestBody?.byteLength ?? 0,
       responseBytes: this.responseBytes,
       streamChunks: this.chunks,
+      timeoutPhase: this.#timeoutPhase(),
+      // Set only by stream parsers (see providers/response_parser.ts), hence the `in` check.
+      upstreamStreamError: "upstreamStreamError" in report && report.upstreamStreamError === true,
     }, this.ctx.redactHeaders);
     recordPii(trace, {
       applied: this.pii,
@@ -230,6 +239,13 @@ export class Exchange implements Watched {
     });
     this.onRecorded?.(trace);
     this.ctx.record(trace);
+  }
+
+  /** The limit that fired, when a timeout is what the trace reports (not e.g. a later abort). */
+  #timeoutPhase(): TimeoutPhase | null {
+    const reason: unknown = this.abort.signal.reason;
+    if (!(reason instanceof UpstreamTimeout)) return null;
+    return timeoutCodes.has(this.errorCode) ? reason.phase : null;
   }
 
   /**

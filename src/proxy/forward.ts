@@ -68,7 +68,12 @@ const redirectStatuses = new Set([301, 302, 303, 307, 308]);
 const bufferedBodyLimit = 256 * 1024;
 const nullBodyStatuses = new Set([101, 204, 205, 304]);
 
-/** After this long without upstream headers, a client hanging up aborts the upstream request. */
+/**
+ * After this long without upstream headers, a client hanging up aborts the upstream request.
+ * The watch starts at the first watchdog tick past this age, so a client that leaves at once is
+ * noticed up to slowHeadersMs + one tick later (about 100 ms measured in
+ * tests/e2e/stream_faults_test.ts); one that leaves later is noticed at once.
+ */
 const slowHeadersMs = 50;
 
 export function createForwarder(opts: ProxyOptions) {

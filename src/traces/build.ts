@@ -48,6 +48,10 @@ export interface ExchangeFacts {
   requestBytes: number;
   responseBytes: number;
   streamChunks: number;
+  /** Which upstream limit ended the exchange, when a timeout did (absent: none did). */
+  timeoutPhase?: "headers" | "idle" | "total" | null;
+  /** The upstream answered 200, then reported a failure inside its event stream. */
+  upstreamStreamError?: boolean;
 }
 
 /** Header names whose values are replaced before storage (lower case). */
@@ -104,6 +108,9 @@ export function buildTrace(f: ExchangeFacts, redactHeaders: ReadonlySet<string>)
   }
   if (l.checkpoint_seq !== null) metadata.lineage_checkpoint_seq = l.checkpoint_seq;
   if (f.report.parseErrors > 0) metadata.usage_parse_errors = f.report.parseErrors;
+  // The error code says a timeout ended the exchange; the phase says which limit to raise.
+  if (f.timeoutPhase) metadata.timeout_phase = f.timeoutPhase;
+  if (f.upstreamStreamError) metadata.upstream_stream_error = true;
   if (f.key?.last4) metadata.api_key_last4 = f.key.last4;
   if (f.tenant.gateway_key_id !== null) metadata.gateway_key_id = f.tenant.gateway_key_id;
 

@@ -232,7 +232,10 @@ const cases: Case[] = [
     adapter: anthropicAdapter,
     body: fixture("anthropic/messages_stream_error.sse"),
     info: info("/v1/messages", sse),
-    expected: report("claude-opus-4-6-20260220", "unknown"),
+    // The in-band error is flagged so the trace can show a failure after the 200.
+    expected: Object.assign(report("claude-opus-4-6-20260220", "unknown"), {
+      upstreamStreamError: true,
+    }),
   },
   {
     name: "anthropic message document with cache tokens",

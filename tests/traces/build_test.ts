@@ -117,3 +117,15 @@ Deno.test("buildTrace: client abort sets the flag from the error code", () => {
   assert.equal(t.client_aborted, true);
   assert.equal(t.response_status, 499);
 });
+
+Deno.test("buildTrace: the timeout phase and an in-band stream error land in metadata, only when set", () => {
+  const plain = buildTrace(facts(), credentialHeaders).metadata;
+  assert.equal("timeout_phase" in plain, false);
+  assert.equal("upstream_stream_error" in plain, false);
+  const timedOut = buildTrace(
+    facts({ errorCode: "upstream_idle_timeout", timeoutPhase: "idle", upstreamStreamError: true }),
+    credentialHeaders,
+  ).metadata;
+  assert.equal(timedOut.timeout_phase, "idle");
+  assert.equal(timedOut.upstream_stream_error, true);
+});
