@@ -72,7 +72,7 @@ export function createResponseParser(
     (expectation === "optional" && (isEventStream(info) || isJsonContentType(info.contentType)));
   if (!readable) return noUsageParser(info.requestModel);
   const frame = isEventStream(info) ? new SseFrame(reader) : new JsonFrame(reader);
-  let report: UsageReport | StreamErrorReport | null = null;
+  let report: UsageReport | null = null;
   return {
     push(chunk) {
       if (report === null) frame.push(chunk);
@@ -92,15 +92,6 @@ export function createResponseParser(
       return report;
     },
   };
-}
-
-/**
- * A report from a stream that carried an in-band error event: the upstream answered 200, then
- * failed (Anthropic and OpenAI Responses `event: error`; Chat Completions `data: {"error": ...}`,
- * which the official SDKs raise as an error too).
- */
-export interface StreamErrorReport extends UsageReport {
-  upstreamStreamError: true;
 }
 
 export function noUsageParser(model: string | null): UsageParser {

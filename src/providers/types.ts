@@ -38,6 +38,11 @@ export interface UsageReport {
   status: UsageStatus;
   /** Events or documents that could not be parsed; the stream was passed on regardless. */
   parseErrors: number;
+  /**
+   * The stream carried an in-band error event after a 200 (Anthropic and Responses
+   * `event: error`; Chat Completions `data: {"error": ...}`, which the SDKs raise too).
+   */
+  upstreamStreamError?: boolean;
 }
 
 /**

@@ -228,7 +228,7 @@ export class Exchange implements Watched {
       streamChunks: this.chunks,
       timeoutPhase: this.#timeoutPhase(),
       // Set only by stream parsers (see providers/response_parser.ts), hence the `in` check.
-      upstreamStreamError: "upstreamStreamError" in report && report.upstreamStreamError === true,
+      upstreamStreamError: report.upstreamStreamError === true,
     }, this.ctx.redactHeaders);
     recordPii(trace, {
       applied: this.pii,
