@@ -40,7 +40,12 @@ export function inspectRequest(
       reason: `a ${contentType?.split(";")[0]?.trim()} request body cannot be inspected`,
     };
   }
-  const result = redactBodyBytes(body, contentType, applied.rules, {});
+  // A request is never an event stream: one that looks like it (declared, or sniffed from an
+  // untyped body) is redacted as text, whole, since SSE redaction leaves field names alone.
+  const kind = contentType === null || contentType.toLowerCase().includes("text/event-stream")
+    ? "text/plain"
+    : contentType;
+  const result = redactBodyBytes(body, kind, applied.rules, {});
   if ("failed" in result) {
     return { kind: "uninspectable", reason: "the request body is not valid UTF-8 text" };
   }

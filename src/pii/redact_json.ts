@@ -170,6 +170,11 @@ class JsonRedactor {
           : text.slice(i + 1, close);
         this.names[this.names.length - 1] = key;
         this.expectKey = false;
+        // In JSON embedded in a string (a tool result, pasted data) keys are data too.
+        if (this.depth > 0) {
+          const redacted = spliceFindings(key, this.rules.scan(key), this.rules, this.counts);
+          if (redacted !== null && redacted !== key) this.replace(i, end, JSON.stringify(redacted));
+        }
         return end;
       }
     }
@@ -221,6 +226,11 @@ class JsonRedactor {
       if (this.isDenied(this.valueName())) {
         addCount(this.counts, "field_name");
         this.replace(i, j, JSON.stringify(this.rules.placeholder("FIELD", word)));
+      } else if (this.depth > 0) {
+        // Top-level numbers are the API's own (max_tokens, seed, created). In JSON embedded in a
+        // string they are user data: `{"card_number": 4111111111111111}` in a tool result.
+        const redacted = spliceFindings(word, this.rules.scan(word), this.rules, this.counts);
+        if (redacted !== null && redacted !== word) this.replace(i, j, JSON.stringify(redacted));
       }
     } else if (!literals.some((l) => cut ? l.startsWith(word) : l === word)) this.nonJson = true;
     return j;

@@ -7,11 +7,18 @@ import { redactJsonBody } from "./redact_json.ts";
 import { type RedactResult, redactText } from "./redact_text.ts";
 import { type Counts, mergeCounts, type RedactRules } from "./types.ts";
 
-/** Fields whose values are protocol, not content: kept as they are, like comments. */
-const protocolLine = /^(?::|event:|id:|retry:|event$|id$|retry$)/;
+/** Lines whose field name is kept while the rest is scanned as text: a sender chooses it all. */
+const fieldLine = /^(?::|event:|id:|retry:)/;
 
 function redactLine(line: string, rules: RedactRules): RedactResult | null {
-  if (line.length === 0 || protocolLine.test(line)) return null;
+  if (line.length === 0) return null;
+  const field = fieldLine.exec(line);
+  if (field !== null) {
+    // Event names, ids and comments are usually protocol, but they are whatever the sender
+    // wrote: an address there must not slip past a policy.
+    const r = redactText(line.slice(field[0].length), rules);
+    return r.changed ? { ...r, text: field[0] + r.text } : r;
+  }
   if (!line.startsWith("data:")) return redactText(line, rules); // not SSE: examined as text
   const at = line.charCodeAt(5) === 0x20 ? 6 : 5;
   const payload = line.slice(at);

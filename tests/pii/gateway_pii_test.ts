@@ -396,3 +396,21 @@ Deno.test("binaryMedia: media with no text passes; other unreadable types do not
   ];
   for (const [type, want] of cases) assert.equal(binaryMedia(type), want, String(type));
 });
+
+Deno.test("block: a request body shaped like an event stream is still inspected whole", async () => {
+  await withPii({ mode: "block" }, async (h) => {
+    for (const type of ["text/event-stream", null]) {
+      const res = await h.request("/openai/v1/chat/completions", {
+        method: "POST",
+        headers: type === null ? { authorization: "Bearer sk-proj-CLIENT" } : {
+          authorization: "Bearer sk-proj-CLIENT",
+          "content-type": type,
+        },
+        body: `event: ${email}\ndata: hi\n\n`,
+      });
+      assert.equal(res.status, 403, String(type));
+      await res.body?.cancel();
+    }
+    assert.equal(h.stub.requests.length, 0);
+  });
+});

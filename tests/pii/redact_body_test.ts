@@ -122,7 +122,7 @@ Deno.test("redactBodyBytes: SSE goes to the streaming redactor when given", () =
   assert.equal(textOf(r), "X");
 });
 
-Deno.test("redactSseLines: data payloads redacted, protocol lines and line ends kept", () => {
+Deno.test("redactSseLines: payloads, comments, event names and ids redacted; field names and line ends kept", () => {
   const input = [
     ": comment a@b.com",
     "event: a@b.com",
@@ -136,9 +136,9 @@ Deno.test("redactSseLines: data payloads redacted, protocol lines and line ends 
     "",
   ].join("\r\n");
   const want = [
-    ": comment a@b.com",
-    "event: a@b.com",
-    "id: a@b.com",
+    `: comment ${E("a@b.com")}`,
+    `event: ${E("a@b.com")}`,
+    `id: ${E("a@b.com")}`,
     "retry: 1000",
     `data: {"c":"${E("x@y.com")}","created":1700000000}`,
     `data:plain ${E("c@d.com")}`,
@@ -149,7 +149,7 @@ Deno.test("redactSseLines: data payloads redacted, protocol lines and line ends 
   ].join("\r\n");
   const r = redactSseLines(input, rules);
   assert.equal(r.text, want);
-  assert.deepEqual(r.counts, { email: 3 });
+  assert.deepEqual(r.counts, { email: 6 });
   const lf = redactSseLines(input.replaceAll("\r\n", "\n"), rules);
   assert.equal(lf.text, want.replaceAll("\r\n", "\n"));
   const same = "event: x\ndata: {}\n\n";

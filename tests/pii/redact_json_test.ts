@@ -275,3 +275,33 @@ Deno.test("redactJsonBody: numbers of valid JSON are never scanned as text", () 
     `{"created":1700000000,"c":"call ${ph("PHONE", "5551234567")}"}`,
   );
 });
+
+Deno.test("redactJsonText: in JSON embedded in a string, numbers and keys are data and are scanned", async () => {
+  const { validateConfig } = await import("../../src/config/mod.ts");
+  const { compilePolicies } = await import("../../src/pii/mod.ts");
+  const result = validateConfig({
+    pii: { mode: "redact_upstream", replacement: { hash_salt: "s" } },
+  }, {
+    env: {},
+  });
+  if (!result.ok) throw new Error("config");
+  const p = compilePolicies(result.config.pii, result.config.pii_mode);
+  const real = p.rulesFor(p.base, "default");
+  const body = JSON.stringify({
+    max_tokens: 4111111111111111,
+    messages: [{
+      role: "tool",
+      content: JSON.stringify({ card_number: 4111111111111111, "jane@example.com": true }),
+    }],
+  });
+  const out = redactJsonText(body, real);
+  const parsed = JSON.parse(out.text);
+  assert.equal(parsed.max_tokens, 4111111111111111, "the API's own numbers stay numbers");
+  const inner = JSON.parse(parsed.messages[0].content);
+  assert.match(inner.card_number, /^\[CREDIT_CARD_REDACTED:[0-9a-f]{16}\]$/);
+  assert.deepEqual(Object.keys(inner).map((k) => k.replace(/:[0-9a-f]+/, "")), [
+    "card_number",
+    "[EMAIL_REDACTED]",
+  ]);
+  assert.deepEqual(out.counts, { credit_card: 1, email: 1 });
+});
