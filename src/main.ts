@@ -4,6 +4,7 @@
  * src/store/worker_store.ts), so a bundle or binary carries no second entry point.
  */
 import { processIo, runCli } from "./cli/mod.ts";
+import { processReloadRequests } from "./server/reload.ts";
 import { isStoreWorker, runStoreWorker } from "./store/mod.ts";
 
 async function main(): Promise<never> {
@@ -18,7 +19,15 @@ async function main(): Promise<never> {
   };
   const wantsSignals = Deno.args.length === 0 || Deno.args[0] === "serve" ||
     Deno.args[0]?.startsWith("--");
-  if (wantsSignals) { for (const s of signals) Deno.addSignalListener(s, onSignal); }
+  if (wantsSignals) {
+    for (const s of signals) Deno.addSignalListener(s, onSignal);
+    // SIGHUP's default action ends the process; here it asks for a config reload instead.
+    // Registered before the config is read, so a SIGHUP during startup cannot kill the gateway.
+    // Windows has no SIGHUP.
+    if (Deno.build.os !== "windows") {
+      Deno.addSignalListener("SIGHUP", () => processReloadRequests.request());
+    }
+  }
   Deno.exit(await runCli(Deno.args, processIo(stop.signal)));
 }
 

@@ -1,8 +1,13 @@
-/** `ongoingai serve` (also the default command): run the gateway until SIGINT or SIGTERM. */
+/**
+ * `ongoingai serve` (also the default command): run the gateway until SIGINT or SIGTERM, reading
+ * the config again on SIGHUP.
+ */
+import { formatIssue, loadConfig, withBuildSupport } from "../config/mod.ts";
 import { createLogger } from "../server/log.ts";
+import { type ConfigLoad, processReloadRequests } from "../server/reload.ts";
 import { runServer } from "../server/serve.ts";
 import { normaliseFormat, parseFlags } from "./args.ts";
-import { type CliCommand, exitCode } from "./io.ts";
+import { type CliCommand, type CliIo, exitCode } from "./io.ts";
 import { loadOrReport } from "./load.ts";
 
 export const serveSpec = {
@@ -37,5 +42,22 @@ export const serve: CliCommand = async (args, io) => {
     stopSignal: io.stopSignal ?? new AbortController().signal,
     workerModule: io.entryModule,
     env: io.env,
+    // The file read at startup, so that a reload cannot pick up a different one.
+    reload: {
+      requests: processReloadRequests,
+      load: () => reloadConfig(loaded.source ?? values.config, io),
+    },
   });
 };
+
+/** The startup loader again, its problems as log lines instead of printed to stderr. */
+async function reloadConfig(path: string | undefined, io: CliIo): Promise<ConfigLoad> {
+  const result = withBuildSupport(
+    await loadConfig({ ...(path === undefined ? {} : { path }), env: io.env, cwd: io.cwd }),
+  );
+  const lines = (issues: typeof result.warnings) =>
+    issues.map((issue) => formatIssue(issue, { cwd: io.cwd }));
+  return result.ok
+    ? { ok: true, config: result.config, source: result.source, warnings: lines(result.warnings) }
+    : { ok: false, source: result.source, problems: lines(result.errors) };
+}

@@ -66,6 +66,8 @@ export interface GatewayDeps {
   log?: Logger;
   /** Where limit counters live; default in this process. */
   limitCounters?: CounterStore;
+  /** When the process started (ms since the epoch), for uptime; default: now. */
+  startedAt?: number;
 }
 
 export interface Gateway {
@@ -185,7 +187,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     store: deps.store,
     writer: deps.writer,
     version: VERSION,
-    startedAt: clock.now(),
+    startedAt: deps.startedAt ?? clock.now(),
     now: clock.now,
     storageDriver: deps.store.driver,
     log,
@@ -271,7 +273,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
 }
 
 /** A store that keeps limit counters for every instance (PostgreSQL) offers them. */
-function sharedCounters(store: TraceStore): CounterStore | undefined {
+export function sharedCounters(store: TraceStore): CounterStore | undefined {
   const counters = (store as { limitCounters?: CounterStore }).limitCounters;
   return counters !== undefined && typeof counters.reserve === "function" ? counters : undefined;
 }

@@ -1,7 +1,8 @@
 /**
  * Running the gateway as a process: open storage, start the writer, listen, and on SIGINT or
  * SIGTERM stop accepting, give open requests a grace period, end what is left, flush the trace
- * queue and close storage. A second signal exits at once.
+ * queue and close storage. A second signal exits at once. On a reload request (SIGHUP) the config
+ * is read again and swapped in for new requests (see reload.ts).
  */
 import { dirname, join, resolve } from "node:path";
 import type { GatewayConfig } from "../config/mod.ts";
@@ -9,8 +10,16 @@ import { openStore, type TraceStore } from "../store/mod.ts";
 import { createTraceWriter, loadOrCreateSecret } from "../traces/mod.ts";
 import { VERSION } from "../version.ts";
 import { createFetchClient } from "../upstream/mod.ts";
-import { createGateway } from "./gateway.ts";
+import { createGateway, type Gateway, sharedCounters } from "./gateway.ts";
+import { createGenerations } from "./generations.ts";
 import type { Logger } from "./log.ts";
+import {
+  type ConfigLoad,
+  createReloader,
+  describeProviders,
+  type ReloadRequests,
+} from "./reload.ts";
+import { MemoryCounters } from "../limits/mod.ts";
 
 export interface ServeOptions {
   config: GatewayConfig;
@@ -24,6 +33,8 @@ export interface ServeOptions {
   env?: Record<string, string>;
   /** Called once listening, with the bound address (tests bind port 0). */
   onListen?: (addr: { hostname: string; port: number }) => void;
+  /** Reloading: where reload requests come from (SIGHUP) and how to read the config again. */
+  reload?: { requests: ReloadRequests; load(): Promise<ConfigLoad> } | undefined;
 }
 
 const flushTimeoutMs = 5_000;
@@ -59,17 +70,26 @@ export async function runServer(opts: ServeOptions): Promise<number> {
     maxQueuedBodyBytes: config.tracing.queue_max_body_bytes,
     log,
   });
-  const gateway = createGateway(config, {
-    store,
-    writer,
-    keyHashSecret: secret,
-    log,
-    ...upstreamClientFor(config, opts.env ?? {}, log),
-  });
+  // Shared by every config generation, so that a reload neither resets rate-limit counters nor
+  // the uptime that /api/health reports.
+  const limitCounters = sharedCounters(store) ?? new MemoryCounters();
+  const startedAt = Date.now();
+  const build = (next: GatewayConfig): Gateway =>
+    createGateway(next, {
+      store,
+      writer,
+      keyHashSecret: secret,
+      log,
+      limitCounters,
+      startedAt,
+      ...upstreamClientFor(next, opts.env ?? {}, log),
+    });
+  const first = build(config);
   // Keys created through the API work from the first request; a failure is retried on the timer.
-  await gateway.refreshKeys().catch((err) =>
+  await first.refreshKeys().catch((err) =>
     log.warn("loading gateway keys from the store failed; retrying", { error: message(err) })
   );
+  const generations = createGenerations(first, config);
 
   let server: Deno.HttpServer<Deno.NetAddr>;
   try {
@@ -86,13 +106,13 @@ export async function runServer(opts: ServeOptions): Promise<number> {
           storage: config.storage.driver === "sqlite"
             ? `sqlite ${resolve(opts.cwd, config.storage.path)}`
             : "postgres",
-          providers: config.providers.map((p) => `${p.id}:${p.prefix}->${p.upstream}`).join(", "),
+          providers: describeProviders(config),
           auth: config.auth.enabled ? "on" : "off",
           capture_bodies: config.tracing.capture_bodies,
         });
         opts.onListen?.({ hostname: addr.hostname, port: addr.port });
       },
-    }, (req) => gateway.fetch(req));
+    }, generations.handle);
   } catch (err) {
     log.error(
       err instanceof Deno.errors.AddrInUse
@@ -100,27 +120,40 @@ export async function runServer(opts: ServeOptions): Promise<number> {
         : "failed to listen",
       { error: message(err) },
     );
+    generations.closeAll();
     await writer.shutdown(flushTimeoutMs);
     await store.close();
     return 1;
   }
+
+  const reloader = opts.reload === undefined ? null : createReloader({
+    generations,
+    load: opts.reload.load,
+    build,
+    log,
+  });
+  const unsubscribe = opts.reload?.requests.subscribe(() => void reloader?.reload());
 
   await new Promise<void>((r) => {
     if (opts.stopSignal.aborted) r();
     else opts.stopSignal.addEventListener("abort", () => r(), { once: true });
   });
 
-  gateway.beginShutdown();
-  const grace = config.server.shutdown_grace_ms;
+  unsubscribe?.();
+  generations.beginShutdown();
+  // The newest config decides, as it would for any other setting.
+  const grace = generations.current.config.server.shutdown_grace_ms;
   log.info("shutting down: no new connections; open requests get a grace period", {
-    open_requests: gateway.inflight.size,
+    open_requests: generations.inflight(),
     grace_ms: grace,
   });
   const graceTimer = setTimeout(() => {
-    if (gateway.inflight.size > 0) {
-      log.warn("grace period over; ending open requests", { open_requests: gateway.inflight.size });
+    if (generations.inflight() > 0) {
+      log.warn("grace period over; ending open requests", {
+        open_requests: generations.inflight(),
+      });
     }
-    gateway.abortInflight();
+    generations.abortInflight();
   }, grace);
   // A connection can outlive its aborted exchange (a client that stops reading): the drain is
   // bounded too, so the queue is always flushed before an orchestrator's SIGKILL.
@@ -128,11 +161,13 @@ export async function runServer(opts: ServeOptions): Promise<number> {
   clearTimeout(graceTimer);
   if (!drained) {
     log.warn("connections still open after the grace period; stopping without them", {
-      open_requests: gateway.inflight.size,
+      open_requests: generations.inflight(),
     });
   }
 
-  gateway.close();
+  // A reload still reading its config must not outlive the store it would build on.
+  if (reloader !== null) await settlesWithin(reloader.idle(), drainMarginMs);
+  generations.closeAll();
   const { flushed } = await writer.shutdown(flushTimeoutMs);
   const stats = writer.snapshot();
   if (flushed) log.info("trace queue flushed", { written: stats.written, dropped: stats.dropped });
