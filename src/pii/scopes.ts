@@ -38,12 +38,25 @@ export function underPrefix(path: string, prefix: string): boolean {
   return p === "/" || path === p || path.startsWith(`${p}/`);
 }
 
+/**
+ * The path as the provider will route it: escapes of unreserved characters (`%63hat` for `chat`)
+ * decoded, so that spelling a path differently cannot step out of a route scope. Escapes of
+ * anything else (`%2f`) are refused before this point by the path checks.
+ */
+export function routingPath(path: string): string {
+  if (!path.includes("%")) return path;
+  return path.replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) => {
+    const c = String.fromCharCode(parseInt(hex, 16));
+    return /[A-Za-z0-9\-._~]/.test(c) ? c : escape;
+  });
+}
+
 export function scopeMatches(match: ScopeMatch, req: PiiRequest): boolean {
   return (match.org_id === undefined || match.org_id === req.org_id) &&
     (match.workspace_id === undefined || match.workspace_id === req.workspace_id) &&
     (match.key_id === undefined || match.key_id === req.key_id) &&
     (match.provider === undefined || match.provider === req.provider) &&
-    (match.route_prefix === undefined || underPrefix(req.path, match.route_prefix));
+    (match.route_prefix === undefined || underPrefix(routingPath(req.path), match.route_prefix));
 }
 
 /** Index of the scope that applies, or -1 when none matches. */

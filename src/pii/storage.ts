@@ -9,6 +9,7 @@ import type { HeaderMap, TraceRecord } from "../traces/mod.ts";
 import type { AppliedPolicy } from "./policy.ts";
 import { redactBodyBytes } from "./redact_body.ts";
 import { redactHeaderMap } from "./redact_headers.ts";
+import { redactText } from "./redact_text.ts";
 import { type Counts, mergeCounts, type RedactResult, type RedactRules } from "./types.ts";
 
 /**
@@ -41,8 +42,39 @@ export function redactStoredBody(
   if ("failed" in result) return null;
   mergeCounts(opts.counts, result.counts);
   const out = result.bytes;
-  if (out.byteLength <= opts.max) return { bytes: out, truncated: opts.truncated };
-  return { bytes: withoutCutCharacter(out.subarray(0, opts.max)).slice(), truncated: true };
+  // A capture cut short may end inside a value the detectors could not see whole. Its last
+  // `redactionMargin` bytes come out verbatim (or as placeholders), and placeholders shorter than
+  // their values pull them towards the start: so they are never kept, whatever the cap.
+  const keep = opts.truncated ? Math.min(opts.max, out.byteLength - redactionMargin) : opts.max;
+  if (out.byteLength <= keep) return { bytes: out, truncated: opts.truncated };
+  return {
+    bytes: withoutCutCharacter(out.subarray(0, Math.max(0, keep))).slice(),
+    truncated: true,
+  };
+}
+
+/** Metadata keys copied from request headers the client chose (`x-ongoingai-thread-id`, ...). */
+const headerCopies = [
+  "correlation_id",
+  "lineage_group_id",
+  "lineage_thread_id",
+  "lineage_run_id",
+  "lineage_parent_checkpoint_id",
+];
+
+/**
+ * Correlation and lineage ids come from request headers and are kept as columns and metadata
+ * too; a client may well use an e-mail address as its thread id. Redacted like the headers.
+ */
+function redactHeaderCopies(trace: TraceRecord, applied: AppliedPolicy): void {
+  // The header itself was counted already: these are copies, so their findings are not counted.
+  const silent = (value: string) => redactText(value, applied.rules).text;
+  trace.correlation_id = silent(trace.correlation_id);
+  if (trace.trace_group_id !== null) trace.trace_group_id = silent(trace.trace_group_id);
+  for (const key of headerCopies) {
+    const v = trace.metadata[key];
+    if (typeof v === "string") trace.metadata[key] = silent(v);
+  }
 }
 
 export interface PiiRecord {
@@ -80,7 +112,10 @@ export function recordPii(trace: TraceRecord, input: PiiRecord): void {
     return result.headers;
   };
   const { stages } = applied.policy;
-  if (stages.request_headers) trace.request_headers = headers(trace.request_headers);
+  if (stages.request_headers) {
+    trace.request_headers = headers(trace.request_headers);
+    redactHeaderCopies(trace, applied);
+  }
   if (stages.response_headers) trace.response_headers = headers(trace.response_headers);
   meta.redaction_mode = applied.mode;
   meta.redaction_policy_id = applied.policy.id;

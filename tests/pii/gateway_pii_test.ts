@@ -414,3 +414,38 @@ Deno.test("block: a request body shaped like an event stream is still inspected 
     assert.equal(h.stub.requests.length, 0);
   });
 });
+
+Deno.test("redact_storage: lineage and correlation ids copied from headers are redacted too", async () => {
+  await withPii({ mode: "redact_storage" }, async (h) => {
+    const res = await h.request("/openai/v1/chat/completions", {
+      method: "POST",
+      headers: openaiHeaders({
+        "x-ongoingai-thread-id": email,
+        "x-ongoingai-trace-group-id": `group:${email}`,
+        "x-ongoingai-correlation-id": `corr-${email}`,
+      }),
+      body: chat("hi"),
+    });
+    await res.body?.cancel();
+    const [t] = await h.tracesSettled(1);
+    assert.ok(!JSON.stringify(t).includes(email), JSON.stringify(t!.metadata));
+    assert.match(String(t!.metadata.lineage_thread_id), /^\[EMAIL_REDACTED:\w+\]$/);
+    assert.match(t!.trace_group_id ?? "", /^group:\[EMAIL_REDACTED:\w+\]$/);
+  });
+});
+
+Deno.test("scopes: a percent-encoded path cannot step out of a route scope", async () => {
+  await withPii({
+    mode: "redact_storage",
+    scopes: [{ match: { route_prefix: "/openai/v1/chat" }, mode: "block" }],
+  }, async (h) => {
+    const res = await h.request("/openai/v1/%63hat/completions", {
+      method: "POST",
+      headers: openaiHeaders(),
+      body: chat(`mail ${email}`),
+    });
+    assert.equal(res.status, 403);
+    await res.body?.cancel();
+    assert.equal(h.stub.requests.length, 0);
+  });
+});
