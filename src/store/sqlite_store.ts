@@ -44,6 +44,7 @@ import { rebuildRollupsIfMissing, RollupWriter } from "./sqlite_rollups.ts";
 const timestampColumn = allColumnNames.indexOf("timestamp");
 import type { AggregateRow, AnalyticsQuery, PercentileRow } from "./analytics_types.ts";
 import { busyRetryDefaults, type BusyRetryOptions, withBusyRetry } from "./sqlite_busy.ts";
+import { injectedMaxPageCount } from "./sqlite_fault_injection.ts";
 import { prepareDatabaseFile, restrictSidecarFiles, sqliteFileSize } from "./sqlite_files.ts";
 
 export interface SqliteStoreOptions {
@@ -83,6 +84,8 @@ export async function openSqliteStore(
       applySqliteMigrations(db, options.migrations ?? sqliteMigrations);
       rebuildRollupsIfMissing(db);
     }, retry);
+    const pageLimit = injectedMaxPageCount();
+    if (pageLimit !== null) db.exec(`PRAGMA max_page_count = ${pageLimit}`);
     if (created) restrictSidecarFiles(options.path);
   } catch (err) {
     db.close();

@@ -4,6 +4,8 @@
  * status and correlation id are seen; and readers for what the gateway kept (trace pages, queue).
  */
 import { poll } from "./process.ts";
+import { readLedger } from "./ledger.ts";
+import type { TraceDiagnostics } from "../../src/api/diagnostics.ts";
 
 export const loadKeys = {
   openai: "sk-proj-LOADOPENAIKEY0123456789abcdefWXYZ",
@@ -14,6 +16,8 @@ export interface Sent {
   /** 0 when the request failed without a response. */
   status: number;
   correlationId: string | null;
+  /** From sending the request to the end of the response body. */
+  ms: number;
   error?: string;
 }
 
@@ -21,6 +25,7 @@ export interface Sent {
 export async function sendOne(origin: string, i: number): Promise<Sent> {
   const stream = i % 2 === 1;
   const openai = i % 4 < 2;
+  const started = performance.now();
   const res = openai
     ? await fetch(`${origin}/openai/v1/chat/completions`, {
       method: "POST",
@@ -50,7 +55,11 @@ export async function sendOne(origin: string, i: number): Promise<Sent> {
   if (res.status === 200 && stream && !body.includes("data:")) {
     throw new Error(`request ${i}: a streamed answer without events: ${body.slice(0, 200)}`);
   }
-  return { status: res.status, correlationId: res.headers.get("x-ongoingai-correlation-id") };
+  return {
+    status: res.status,
+    correlationId: res.headers.get("x-ongoingai-correlation-id"),
+    ms: performance.now() - started,
+  };
 }
 
 /** `total` requests to `origin`, `concurrency` in flight at once, numbered from `first`. */
@@ -83,10 +92,12 @@ export function continuousLoad(
   let n = 0;
   const clients = Array.from({ length: concurrency }, async () => {
     while (!stopped) {
+      const started = performance.now();
       results.push(
         await sendOne(origin, n++).catch((err) => ({
           status: 0,
           correlationId: null,
+          ms: performance.now() - started,
           error: String(err),
         })),
       );
@@ -105,24 +116,48 @@ export function continuousLoad(
 export interface TraceQueue {
   accepted: number;
   written: number;
+  /** Every loss: refused on arrival (`refused`) plus accepted and then dropped. */
   dropped: number;
+  /** Refused by `enqueue` (queue full, shutting down): never accepted, so never written. */
+  refused: number;
   depth: number;
   capacity: number;
 }
 
+/** The writer's figures from `/api/diagnostics/trace-pipeline` (health lumps losses together). */
 export async function traceQueue(origin: string): Promise<TraceQueue> {
-  const res = await fetch(`${origin}/api/health`);
-  if (!res.ok) throw new Error(`GET /api/health: ${res.status}`);
-  return (await res.json()).trace_queue;
+  const l = await readLedger(origin);
+  const num = (k: string) => Number(l.raw[k] ?? 0);
+  return {
+    accepted: l.accepted,
+    written: l.written,
+    dropped: num("total_dropped_total"),
+    refused: num("enqueue_dropped_total"),
+    depth: l.queued,
+    capacity: num("queue_capacity"),
+  };
 }
 
-/** Waits until every trace the gateway accepted has been written. */
-export function waitDrained(origin: string, expectAccepted?: number): Promise<TraceQueue> {
+/**
+ * Waits until every trace the gateway accepted is written or dropped after acceptance (the
+ * ledger with nothing queued), and, with `expectOffered`, until at least that many traces reached
+ * the writer: accepted, or refused on arrival with a counted reason. Refusals never enter the
+ * ledger (they were not accepted), so a full queue no longer keeps this waiting forever.
+ */
+export function waitDrained(origin: string, expectOffered?: number): Promise<TraceQueue> {
   return poll(`the trace queue of ${origin} drained`, async () => {
     const q = await traceQueue(origin);
-    if (expectAccepted !== undefined && q.accepted < expectAccepted) return undefined;
-    return q.depth === 0 && q.written + q.dropped === q.accepted ? q : undefined;
+    if (expectOffered !== undefined && q.accepted + q.refused < expectOffered) return undefined;
+    const droppedAfterAccept = q.dropped - q.refused;
+    return q.depth === 0 && q.written + droppedAfterAccept === q.accepted ? q : undefined;
   });
+}
+
+/** The whole `/api/diagnostics/trace-pipeline` document's figures. */
+export async function pipelineDiagnostics(origin: string): Promise<TraceDiagnostics> {
+  return ((await getJson(origin, "/api/diagnostics/trace-pipeline")) as {
+    diagnostics: TraceDiagnostics;
+  }).diagnostics;
 }
 
 export interface TraceSummary {
