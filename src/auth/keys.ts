@@ -5,7 +5,7 @@
  * no early exit and no map lookup keyed by the secret, so timing says nothing about which bytes
  * matched. Tokens are trimmed, as in the original.
  */
-import { createHash, createHmac } from "node:crypto";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { Permission, ResolvedAuthKey, Role } from "../config/mod.ts";
 import type { ActiveGatewayKey } from "../store/mod.ts";
 import { type Principal, principalOf } from "./principal.ts";
@@ -31,12 +31,13 @@ export function tokenDigest(token: string, secret: string): string {
   return createHmac("sha256", secret).update(token.trim()).digest("hex");
 }
 
-/** Equal length and equal bytes, in time that depends only on the length. */
+/**
+ * Equal length and equal bytes, in time that depends only on the length. The built-in
+ * `timingSafeEqual` (not a hand-written loop a JIT could short-circuit) does the bytes; it throws
+ * on differing lengths, and a length says nothing secret here (every digest is 32 bytes).
+ */
 export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
-  return diff === 0;
+  return a.byteLength === b.byteLength && timingSafeEqual(a, b);
 }
 
 function hexBytes(hex: string): Uint8Array {
