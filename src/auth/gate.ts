@@ -3,6 +3,10 @@
  * provider key), find the key, and apply `authorize()`. Denials are `GatewayError`s with their own
  * codes: `missing_gateway_key` and `invalid_gateway_key` (401), `permission_denied` (403). The
  * token is never part of a message, a log line or a trace.
+ *
+ * A gateway key in a provider credential position (`Authorization`, `x-api-key`, `?key=`...) would
+ * be forwarded to the provider, a third party: such a request is refused (400), never stripped,
+ * because stripping would send it on without the credential the client meant to give.
  */
 import type { GatewayConfig } from "../config/mod.ts";
 import { endpoints } from "../api/mod.ts";
@@ -26,9 +30,9 @@ export interface Gate {
   header: string;
   /**
    * The caller, or null on a public route; throws `GatewayError` when the request may not pass.
-   * `path` is the raw request path.
+   * `path` is the raw request path; `search` its raw query ("?a=b" or ""), when known.
    */
-  check(method: string, path: string, headers: Headers): Principal | null;
+  check(method: string, path: string, headers: Headers, search?: string): Principal | null;
   /** Reloads the database keys now. Rejects when the store fails. */
   refresh(): Promise<void>;
   /** Stops the periodic reload. */
@@ -76,7 +80,7 @@ export function createGate(config: GatewayConfig, secret: string, options: GateO
       if (timer !== undefined) clearInterval(timer);
       timer = undefined;
     },
-    check(method, path, headers) {
+    check(method, path, headers, search = "") {
       if (hasStored && now() - loadedAt > maxStale) {
         ring.setStoredKeys([]);
         hasStored = false;
@@ -84,12 +88,21 @@ export function createGate(config: GatewayConfig, secret: string, options: GateO
       const token = headers.get(header);
       const principal = token === null ? null : ring.lookup(token);
       const decision = authorize({ method, path }, routes, principal);
-      if (decision.allow) return decision.requirement.kind === "public" ? null : principal;
+      const forwarded = decision.requirement.kind === "permission" &&
+        decision.requirement.permission === "proxy:write";
+      if (decision.allow) {
+        if (forwarded) refuseGatewayKeyAsCredential(ring, header, headers, search);
+        return decision.requirement.kind === "public" ? null : principal;
+      }
       if (decision.status === 401) {
+        const misplaced = token === null || token.trim() === ""
+          ? gatewayKeyAsCredential(ring, header, headers, search)
+          : null;
         throw token === null || token.trim() === ""
           ? new GatewayError(
             "missing_gateway_key",
-            `this route needs a gateway key in the ${config.auth.header} header`,
+            `this route needs a gateway key in the ${config.auth.header} header` +
+              (misplaced === null ? "" : `; the one sent in ${misplaced} belongs there instead`),
           )
           : new GatewayError(
             "invalid_gateway_key",
@@ -105,4 +118,49 @@ export function createGate(config: GatewayConfig, secret: string, options: GateO
       );
     },
   };
+}
+
+/** Where a provider expects its key: a gateway key found here would be sent to the provider. */
+const credentialHeaders = ["authorization", "x-api-key", "api-key", "x-goog-api-key"];
+const credentialParams = ["key", "api_key", "api-key"];
+
+/** The credential position (e.g. "the authorization header") holding a gateway key, or null. */
+export function gatewayKeyAsCredential(
+  ring: KeyRing,
+  gatewayKeyHeader: string,
+  headers: Headers,
+  search: string,
+): string | null {
+  for (const name of credentialHeaders) {
+    if (name === gatewayKeyHeader) continue;
+    const value = headers.get(name);
+    if (value === null) continue;
+    // `Bearer <key>`, `Basic <key>` or the bare key (gateway keys hold no spaces).
+    if (ring.lookup(value.replace(/^[A-Za-z]+[ \t]+/, "")) !== null) {
+      return `the ${name} header`;
+    }
+  }
+  if (search.length > 1) {
+    const params = new URLSearchParams(search);
+    for (const name of credentialParams) {
+      for (const value of params.getAll(name)) {
+        if (ring.lookup(value) !== null) return `the ${name} query parameter`;
+      }
+    }
+  }
+  return null;
+}
+
+function refuseGatewayKeyAsCredential(
+  ring: KeyRing,
+  gatewayKeyHeader: string,
+  headers: Headers,
+  search: string,
+): void {
+  const where = gatewayKeyAsCredential(ring, gatewayKeyHeader, headers, search);
+  if (where === null) return;
+  throw new GatewayError(
+    "bad_request",
+    `${where} holds a gateway key, which would be sent to the provider; the request was not forwarded. Send the gateway key only in the ${gatewayKeyHeader} header and the provider's own key in ${where}`,
+  );
 }

@@ -78,6 +78,21 @@ export function upstreamRequestHeaders(
   return out;
 }
 
+/**
+ * Response headers that name the provider account behind the gateway (reliability.md S15):
+ * clients of a shared gateway have no business learning which organisation or project pays.
+ */
+const providerAccountHeaders = new Set([
+  "openai-organization",
+  "openai-project",
+  "anthropic-organization-id",
+]);
+
+/** True for a response header that identifies the provider account, dropped on the way out. */
+export function identifiesProviderAccount(name: string): boolean {
+  return providerAccountHeaders.has(name);
+}
+
 /** Header name/value pairs: what a `Response` takes cheaply, with `set-cookie` kept apart. */
 export type HeaderPairs = [string, string][];
 
@@ -94,6 +109,7 @@ export function clientResponseHeaders(
   const out: HeaderPairs = [];
   for (const [name, value] of upstream) {
     if (hopByHop.has(name) || listed?.has(name)) continue;
+    if (identifiesProviderAccount(name)) continue;
     if ((opts.decoded || opts.bodyRewritten) && name === "content-length") continue;
     if (opts.decoded && name === "content-encoding") continue;
     if (name === "x-ongoingai-correlation-id") continue; // ours is set below
