@@ -234,7 +234,9 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       const route = provider === null ? undefined : routes.get(provider);
       if (route !== undefined) {
         // Before anything is read or forwarded; the key header itself is stripped by the forwarder.
-        const principal = gate === null ? null : gate.check(req.method, target.path, req.headers);
+        const principal = gate === null
+          ? null
+          : gate.check(req.method, target.path, req.headers, target.search);
         return await forward({
           req,
           route,

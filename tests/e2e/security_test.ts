@@ -503,9 +503,6 @@ Deno.test("S3: the gateway key travels only in its header and never leaves the g
 
 Deno.test({
   name: "S3: a gateway key in ?key= is refused, not forwarded",
-  // The gate checks the query (gate_credential_test.ts), but src/server/gateway.ts does not pass
-  // `target.search` to `gate.check` yet; un-ignore once it does.
-  ignore: true,
   fn: async () => {
     const stub = await startUpstreamStub();
     try {
