@@ -24,11 +24,17 @@ export interface UsageParts {
   reasoning?: number | null;
 }
 
-export function makeUsage(p: UsageParts): Usage {
+/**
+ * Null when a sum leaves the safe-integer range: each figure was checked, but two near the limit
+ * add up to a number that is no longer exact, and an inexact total is worse than an unknown one.
+ */
+export function makeUsage(p: UsageParts): Usage | null {
+  const total = p.input + p.output;
+  if (!Number.isSafeInteger(p.input) || !Number.isSafeInteger(total)) return null;
   return {
     input_tokens: p.input,
     output_tokens: p.output,
-    total_tokens: p.input + p.output,
+    total_tokens: total,
     cached_input_tokens: p.cached ?? 0,
     cache_write_tokens: p.cacheWrite ?? 0,
     reasoning_tokens: p.reasoning ?? 0,

@@ -13,8 +13,13 @@ export interface RequestTarget {
   search: string;
 }
 
-// Dot segments (also percent-encoded), encoded or back slashes, and empty segments.
-const unsafePath = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)|%2f|%5c|\\|\/\//i;
+/**
+ * Dot segments (also percent-encoded), encoded or back slashes, empty segments, and control
+ * characters: URL parsers drop tab, CR and LF anywhere in a URL, so `/openai/.\t./x` would turn
+ * into a dot segment after this check and climb out of the upstream base path.
+ */
+// deno-lint-ignore no-control-regex
+const unsafePath = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)|%2f|%5c|\\|\/\/|[\x00-\x1f\x7f]/i;
 
 /** Splits `req.url` without normalising it. Throws `invalid_path` for anything ambiguous. */
 export function parseTarget(url: string, hostHeader: string | null): RequestTarget {
@@ -39,7 +44,7 @@ export function parseTarget(url: string, hostHeader: string | null): RequestTarg
       "invalid_path",
       `the path ${
         JSON.stringify(path.slice(0, 200))
-      } contains dot segments, encoded slashes or empty segments; send a plain path such as /openai/v1/chat/completions`,
+      } contains dot segments, encoded slashes, empty segments or control characters; send a plain path such as /openai/v1/chat/completions`,
     );
   }
   return { path, search };
