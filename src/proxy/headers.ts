@@ -42,6 +42,15 @@ export function acceptEncodingFor(value: string): string | null {
 }
 
 /** The header names a `Connection` header lists (hop-by-hop for this connection only). */
+/** All `Connection` field values of a response, joined as one list; null when there is none. */
+function connectionFields(pairs: readonly (readonly [string, string])[]): string | null {
+  let joined: string | null = null;
+  for (const [name, value] of pairs) {
+    if (name === "connection") joined = joined === null ? value : `${joined},${value}`;
+  }
+  return joined;
+}
+
 function connectionListed(value: string | null): Set<string> | null {
   if (value === null) return null;
   return new Set(value.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean));
@@ -105,7 +114,8 @@ export function clientResponseHeaders(
   correlationId: string,
   opts: { decoded: boolean; bodyRewritten: boolean },
 ): HeaderPairs {
-  const listed = connectionListed(headerValue(upstream, "connection"));
+  // Every `Connection` field counts: a second one must not smuggle a hop-by-hop header through.
+  const listed = connectionListed(connectionFields(upstream));
   const out: HeaderPairs = [];
   for (const [name, value] of upstream) {
     if (hopByHop.has(name) || listed?.has(name)) continue;
