@@ -70,10 +70,10 @@ export function locateAnthropicStreamText({ event, data }: SseEvent): StreamText
   if (type === "content_block_delta" && isRecord(data.delta)) {
     const delta = data.delta;
     const member = deltaTextMembers.find((m) => typeof delta[m] === "string");
-    return {
-      fields: member === undefined ? [] : [{ channel, path: ["delta", member] }],
-      closes: [],
-    };
+    if (member === undefined) return { fields: [], closes: [] };
+    // `input_json_delta` pieces join to the tool input, a JSON text.
+    const json = member === "partial_json";
+    return { fields: [{ channel, path: ["delta", member], ...(json && { json }) }], closes: [] };
   }
   if (type === "content_block_stop") return { fields: [], closes: [channel] };
   const ends = type === "message_delta" || type === "message_stop" || type === "error";

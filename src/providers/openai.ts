@@ -156,6 +156,17 @@ function deltaFields(delta: Record<string, unknown>, channel: string, i: number)
       channel: `${channel}/function_call`,
       path: [...at, "function_call", "arguments"],
       once,
+      json: true,
+    });
+  }
+  const audio = delta.audio;
+  if (isRecord(audio) && typeof audio.transcript === "string") {
+    // The audio itself (`data`) is a piece of another stream: a copy must not repeat it.
+    const a = [...at, "audio"];
+    fields.push({
+      channel: `${channel}/audio_transcript`,
+      path: [...a, "transcript"],
+      once: [...role, [...a, "id"], [...a, "data"], [...a, "expires_at"]],
     });
   }
   if (!Array.isArray(delta.tool_calls)) return fields;
@@ -168,6 +179,7 @@ function deltaFields(delta: Record<string, unknown>, channel: string, i: number)
       channel: `${channel}/tool_calls/${typeof call.index === "number" ? call.index : j}`,
       path: [...c, "function", "arguments"],
       once: [...role, [...c, "id"], [...c, "type"], [...c, "function", "name"]],
+      json: true,
     });
   });
   return fields;
@@ -183,7 +195,14 @@ const responsesDeltas: Record<string, "content_index" | "summary_index" | null> 
   "response.custom_tool_call_input.delta": null,
   "response.mcp_call_arguments.delta": null,
   "response.code_interpreter_call_code.delta": null,
+  "response.audio.transcript.delta": null,
 };
+
+/** Deltas whose pieces join to a JSON text. */
+const responsesJsonDeltas = new Set([
+  "response.function_call_arguments.delta",
+  "response.mcp_call_arguments.delta",
+]);
 
 const responsesEnds = new Set([
   "response.completed",
@@ -194,14 +213,20 @@ const responsesEnds = new Set([
 
 function locateResponsesEvent(type: string, data: Record<string, unknown>): StreamTextLocation {
   if (responsesEnds.has(type)) return { fields: [], closes: "all" };
-  const item = typeof data.item_id === "string" ? data.item_id : `output/${data.output_index}`;
+  // Audio transcript events name no item: one transcript per response.
+  const item = typeof data.item_id === "string"
+    ? data.item_id
+    : data.output_index === undefined
+    ? "response"
+    : `output/${data.output_index}`;
   const kind = type.slice("response.".length).replace(/\.(delta|done)$/, "");
   const deltaIndex = responsesDeltas[`response.${kind}.delta`];
   if (deltaIndex !== undefined) {
     const channel = deltaIndex === null ? `${item}/${kind}` : `${item}/${kind}/${data[deltaIndex]}`;
     if (type.endsWith(".done")) return { fields: [], closes: [channel] };
     if (typeof data.delta !== "string") return noText;
-    return { fields: [{ channel, path: ["delta"] }], closes: [] };
+    const json = responsesJsonDeltas.has(`response.${kind}.delta`);
+    return { fields: [{ channel, path: ["delta"], ...(json && { json }) }], closes: [] };
   }
   if (type === "response.content_part.done") {
     const n = data.content_index;

@@ -111,6 +111,11 @@ export interface StreamTextField {
    * leaves them out so that clients that concatenate them do not see them twice.
    */
   once?: readonly JsonPath[];
+  /**
+   * The pieces join to a JSON text (tool-call arguments), not prose: it is redacted inside its
+   * string values only, so that it stays JSON.
+   */
+  json?: boolean;
 }
 
 export interface StreamTextLocation {

@@ -59,7 +59,9 @@ export function redactedEventStream(
     ...(adapter.streamError && { streamError: adapter.streamError }),
     rules: applied.rules,
     mode: applied.mode === "block" ? "block" : "redact",
-    onCounts: (counts) => ex.addPiiCounts(counts),
+    // As found, not at the end: a client that goes away gets its trace recorded before the
+    // redactor hears of the cancel.
+    onFound: (counts) => ex.addPiiCounts(counts),
     onBlocked: () => {
       ex.errorCode = "pii_blocked";
     },

@@ -163,6 +163,33 @@ Deno.test("redact_upstream: a streamed answer reaches the client redacted, split
   });
 });
 
+Deno.test("redact_upstream: a client that leaves after the first placeholder still gets its counts traced", async () => {
+  await withPii({ mode: "redact_upstream" }, async (h) => {
+    const res = await h.request("/openai/v1/chat/completions", {
+      method: "POST",
+      headers: openaiHeaders({
+        "x-stub-say": `Write to ${email} now. ${"and then some more words ".repeat(200)}`,
+      }),
+      body: chat("who?", { stream: true }),
+    });
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let seen = "";
+    while (!seen.includes("[EMAIL_REDACTED:")) {
+      const next = await reader.read();
+      assert.ok(!next.done, "the placeholder came before the end");
+      seen += decoder.decode(next.value, { stream: true });
+    }
+    await reader.cancel();
+    assert.ok(!seen.includes("data: [DONE]"), "the client left mid-stream");
+    const [t] = await h.tracesSettled(1);
+    assert.equal(t!.client_aborted, true);
+    // The answer's address, and the stored x-stub-say header's.
+    assert.deepEqual(t!.metadata.redaction_counts, { email: 2 });
+    assert.equal(t!.metadata.redaction_applied, true);
+  });
+});
+
 Deno.test("redact_upstream: a JSON answer reaches the client redacted", async () => {
   await withPii({ mode: "redact_upstream" }, async (h) => {
     const res = await h.request("/openai/v1/chat/completions", {

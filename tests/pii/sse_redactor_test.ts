@@ -265,3 +265,78 @@ Deno.test("counts are reported once when the client goes away mid-stream", async
   await writer.abort().catch(() => {});
   deepStrictEqual(reports, [{ email: 1 }]);
 });
+
+Deno.test("audio transcripts are joined before scanning (Chat Completions and Responses)", async () => {
+  const pieces = ["Mail john.do", "e@exam", "ple.com now"];
+  const whole = redactText(pieces.join(""), rules).text;
+  const chat = pieces.map((transcript, i) =>
+    `data: ${
+      JSON.stringify({
+        choices: [{
+          index: 0,
+          delta: { audio: { ...(i === 0 && { id: "audio_1" }), transcript, data: `AUD${i}` } },
+          finish_reason: null,
+        }],
+      })
+    }\n\n`
+  ).join("") +
+    `data: ${JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: "stop" }] })}\n\n` +
+    "data: [DONE]\n\n";
+  const chatOut = await run([enc.encode(chat)], { ...wireFormats.openai, rules, mode: "redact" });
+  let transcript = "";
+  let audio = "";
+  for (const { data } of parseSse(chatOut)) {
+    if (data === "[DONE]") continue;
+    const a = JSON.parse(data).choices[0].delta.audio;
+    transcript += a?.transcript ?? "";
+    audio += a?.data ?? "";
+  }
+  strictEqual(transcript, whole);
+  strictEqual(audio, "AUD0AUD1AUD2", "held text is sent without repeating the audio");
+
+  const ev = (type: string, v: Record<string, unknown>) =>
+    `event: ${type}\ndata: ${JSON.stringify({ type, ...v })}\n\n`;
+  const responses =
+    pieces.map((delta, i) => ev("response.audio.transcript.delta", { delta, sequence_number: i }))
+      .join("") +
+    ev("response.audio.transcript.done", { sequence_number: 9 }) +
+    ev("response.completed", { response: {} });
+  const out = await run([enc.encode(responses)], { ...wireFormats.openai, rules, mode: "redact" });
+  const events = parseSse(out).map((e) => JSON.parse(e.data));
+  strictEqual(
+    events.filter((e) => e.type === "response.audio.transcript.delta").map((e) => e.delta).join(
+      "",
+    ),
+    whole,
+  );
+  ok(events.findIndex((e) => e.type === "response.audio.transcript.done") > 0);
+});
+
+Deno.test("onFound reports new findings as they go out; their sum is what onCounts gets", async () => {
+  const found: Counts[] = [];
+  let once: Counts = {};
+  const redactor = createSseRedactor({
+    ...wireFormats.openai,
+    rules,
+    mode: "redact",
+    onFound: (c) => found.push(c),
+    onCounts: (c) => once = c,
+  });
+  const writer = redactor.writable.getWriter();
+  const reader = redactor.readable.getReader();
+  const event = (content: string) =>
+    enc.encode(`data: ${JSON.stringify({ choices: [{ index: 0, delta: { content } }] })}\n\n`);
+  const w1 = writer.write(event(`mail ${values.email} and `));
+  await reader.read();
+  await w1;
+  deepStrictEqual(found, [{ email: 1 }], "reported before the stream ends");
+  const w2 = writer.write(event(`${values.email2} and ${values.key} `));
+  await reader.read();
+  await w2;
+  const w3 = writer.close();
+  while (!(await reader.read()).done) { /* drain */ }
+  await w3;
+  // The key ends the text, so it is held (and counted) until the end.
+  deepStrictEqual(found, [{ email: 1 }, { email: 1 }, { api_key: 1 }]);
+  deepStrictEqual(once, { email: 2, api_key: 1 });
+});

@@ -66,6 +66,7 @@ const openAiCases: { name: string; event: SseEvent; expect: StreamTextLocation }
           ["choices", 0, "delta", "tool_calls", 0, "type"],
           ["choices", 0, "delta", "tool_calls", 0, "function", "name"],
         ],
+        json: true,
       }],
       closes: [],
     },
@@ -135,7 +136,10 @@ const openAiCases: { name: string; event: SseEvent; expect: StreamTextLocation }
         delta: "{",
       },
     },
-    expect: { fields: [{ channel: "fc_1/function_call_arguments", path: ["delta"] }], closes: [] },
+    expect: {
+      fields: [{ channel: "fc_1/function_call_arguments", path: ["delta"], json: true }],
+      closes: [],
+    },
   },
   {
     name: "responses refusal delta",
@@ -157,6 +161,62 @@ const openAiCases: { name: string; event: SseEvent; expect: StreamTextLocation }
     name: "responses completed",
     event: { event: "response.completed", data: { type: "response.completed", response: {} } },
     expect: { fields: [], closes: "all" },
+  },
+  {
+    name: "chat audio transcript; the audio data and id are not repeated in a copy",
+    event: {
+      event: null,
+      data: {
+        choices: [{
+          index: 0,
+          delta: { audio: { id: "audio_1", transcript: "Hel", data: "UklGR", expires_at: 1 } },
+        }],
+      },
+    },
+    expect: {
+      fields: [{
+        channel: "choices/0/audio_transcript",
+        path: ["choices", 0, "delta", "audio", "transcript"],
+        once: [
+          ["choices", 0, "delta", "audio", "id"],
+          ["choices", 0, "delta", "audio", "data"],
+          ["choices", 0, "delta", "audio", "expires_at"],
+        ],
+      }],
+      closes: [],
+    },
+  },
+  {
+    name: "chat audio without a transcript piece has no text",
+    event: { event: null, data: { choices: [{ index: 0, delta: { audio: { data: "UklGR" } } }] } },
+    expect: { fields: [], closes: [] },
+  },
+  {
+    name: "responses audio transcript delta",
+    event: {
+      event: "response.audio.transcript.delta",
+      data: { type: "response.audio.transcript.delta", delta: "Hel", sequence_number: 3 },
+    },
+    expect: { fields: [{ channel: "response/audio.transcript", path: ["delta"] }], closes: [] },
+  },
+  {
+    name: "responses audio transcript done closes it",
+    event: {
+      event: "response.audio.transcript.done",
+      data: { type: "response.audio.transcript.done", sequence_number: 9 },
+    },
+    expect: { fields: [], closes: ["response/audio.transcript"] },
+  },
+  {
+    name: "responses MCP call arguments are JSON",
+    event: {
+      event: "response.mcp_call_arguments.delta",
+      data: { type: "response.mcp_call_arguments.delta", item_id: "mcp_1", delta: "{" },
+    },
+    expect: {
+      fields: [{ channel: "mcp_1/mcp_call_arguments", path: ["delta"], json: true }],
+      closes: [],
+    },
   },
   {
     name: "responses created",
@@ -185,7 +245,10 @@ const anthropicCases: { name: string; event: SseEvent; expect: StreamTextLocatio
   {
     name: "tool input JSON delta",
     event: block({ type: "input_json_delta", partial_json: '{"a"' }),
-    expect: { fields: [{ channel: "content/3", path: ["delta", "partial_json"] }], closes: [] },
+    expect: {
+      fields: [{ channel: "content/3", path: ["delta", "partial_json"], json: true }],
+      closes: [],
+    },
   },
   {
     name: "thinking delta",

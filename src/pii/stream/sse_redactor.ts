@@ -28,7 +28,9 @@ import type {
 import { concatBytes } from "../../bytes.ts";
 import type { Counts, RedactRules } from "../types.ts";
 import { HeldText, type HeldTextLimits } from "./held_text.ts";
-import { CompleteStrings, pathTree } from "./json_strings.ts";
+import { JsonHeldText } from "./json_held_text.ts";
+import { pathTree } from "./json_strings.ts";
+import { JsonAwareStrings } from "./json_aware_strings.ts";
 import { readEvent, type SseEventText, SseSplitter, writeEvent } from "./sse_frames.ts";
 
 export interface SseRedactorOptions {
@@ -39,6 +41,12 @@ export interface SseRedactorOptions {
   mode: "redact" | "block";
   /** Findings per count key, once, when the stream ends, is blocked or is cancelled. */
   onCounts?: (counts: Counts) => void;
+  /**
+   * The findings not reported yet, after every chunk that added some and at the end: the sum of
+   * all reports is what `onCounts` gets once. For a caller that must see the counts before it
+   * learns that the stream was cancelled (a trace recorded on a client abort).
+   */
+  onFound?: (counts: Counts) => void;
   /** Block mode: the stream was stopped; the counts that caused it. */
   onBlocked?: (counts: Counts) => void;
   limits?: Partial<HeldTextLimits>;
@@ -49,7 +57,8 @@ export interface SseRedactorOptions {
 const defaultMaxEventBytes = 8 * 1024 * 1024;
 
 interface Channel {
-  held: HeldText;
+  /** Text channels hold prose; JSON channels (tool-call arguments) keep their text JSON. */
+  held: HeldText | JsonHeldText;
   /** The channel's last delta event, to copy when held text must be sent on its own. */
   last: { event: SseEventText; fields: readonly StreamTextField[] };
 }
@@ -62,9 +71,11 @@ const noText: StreamTextLocation = { fields: [], closes: [] };
 export class SseRedactorEngine {
   readonly #opts: SseRedactorOptions;
   readonly #splitter: SseSplitter;
-  readonly #strings: CompleteStrings;
+  readonly #strings: JsonAwareStrings;
   readonly #channels = new Map<string, Channel>();
   readonly counts: Counts = {};
+  /** What `onFound` has been told so far. */
+  readonly #foundReported: Counts = {};
   #out: Uint8Array[] = [];
   /** The last event went out as received (so the LF finishing its CRLF must too). */
   #passedLast = true;
@@ -75,7 +86,7 @@ export class SseRedactorEngine {
   constructor(opts: SseRedactorOptions) {
     this.#opts = opts;
     this.#splitter = new SseSplitter(opts.maxEventBytes ?? defaultMaxEventBytes);
-    this.#strings = new CompleteStrings(opts.rules);
+    this.#strings = new JsonAwareStrings(opts.rules);
   }
 
   /** True once the stream was stopped (blocked, or an event too large); ignore further input. */
@@ -90,6 +101,7 @@ export class SseRedactorEngine {
     if (!this.#splitter.push(chunk, sink) && !this.#stopped) {
       this.#stop("pii_event_too_large", "A streamed event was too large to check for PII.");
     }
+    this.#reportFound();
     return this.#take();
   }
 
@@ -148,7 +160,7 @@ export class SseRedactorEngine {
     for (const f of loc.fields) {
       const piece = getAt(value, f.path);
       if (typeof piece !== "string") continue;
-      const channel = this.#channel(f.channel, ev, loc.fields);
+      const channel = this.#channel(f, ev, loc.fields);
       let text = channel.held.push(piece);
       if (closes(loc.closes, f.channel)) {
         text += channel.held.flush();
@@ -173,10 +185,18 @@ export class SseRedactorEngine {
     }
   }
 
-  #channel(name: string, event: SseEventText, fields: readonly StreamTextField[]): Channel {
+  #channel(
+    field: StreamTextField,
+    event: SseEventText,
+    fields: readonly StreamTextField[],
+  ): Channel {
+    const name = field.channel;
     let channel = this.#channels.get(name);
     if (channel === undefined) {
-      const held = new HeldText(this.#opts.rules, this.#opts.limits, this.counts);
+      const { rules, limits } = this.#opts;
+      const held = field.json === true
+        ? new JsonHeldText(rules, limits, this.counts)
+        : new HeldText(rules, limits, this.counts);
       channel = { held, last: { event, fields } };
       this.#channels.set(name, channel);
     }
@@ -236,9 +256,27 @@ export class SseRedactorEngine {
   }
 
   #report(): void {
+    this.#reportFound();
     if (this.#reported) return;
     this.#reported = true;
     this.#opts.onCounts?.({ ...this.counts });
+  }
+
+  /** Tells `onFound` what was counted since it was last told. */
+  #reportFound(): void {
+    const onFound = this.#opts.onFound;
+    if (onFound === undefined) return;
+    const fresh: Counts = {};
+    let any = false;
+    for (const [key, n] of Object.entries(this.counts)) {
+      const told = this.#foundReported[key] ?? 0;
+      if (n > told) {
+        fresh[key] = n - told;
+        this.#foundReported[key] = n;
+        any = true;
+      }
+    }
+    if (any) onFound(fresh);
   }
 }
 
