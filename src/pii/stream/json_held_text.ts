@@ -22,6 +22,7 @@
  * with `JSON.stringify`, so `\u00e9` may come out as `é` and `\/` as `/` (the same value).
  */
 import { decodeJsonString } from "../json_string.ts";
+import { spliceFindings } from "../redact_text.ts";
 import { redactJsonText } from "../redact_json.ts";
 import { addCount, type Counts, mergeCounts, type RedactRules } from "../types.ts";
 import { defaultHeldTextLimits, HeldText, type HeldTextLimits } from "./held_text.ts";
@@ -224,8 +225,11 @@ export class JsonHeldText {
   /** A number or literal as it is sent; null when the word is not JSON. */
   #bare(word: string, cut: boolean): string | null {
     if (numberPattern.test(word) || (cut && numberPrefixPattern.test(word))) {
-      if (!this.#isDenied(this.#valueName())) return word;
-      return this.#fieldPlaceholder(word);
+      if (this.#isDenied(this.#valueName())) return this.#fieldPlaceholder(word);
+      // Arguments are data, as JSON embedded in a string is to the body redactor: a card number
+      // written as a JSON number is a card number (it goes out as a quoted placeholder).
+      const redacted = spliceFindings(word, this.#rules.scan(word), this.#rules, this.counts);
+      return redacted === null || redacted === word ? word : JSON.stringify(redacted);
     }
     return literals.some((l) => cut ? l.startsWith(word) : l === word) ? word : null;
   }
