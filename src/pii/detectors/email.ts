@@ -5,9 +5,8 @@
  */
 
 import type { Detector, Finding } from "../types.ts";
+import { charKind, codePointBefore, Kind, scriptOf } from "./text.ts";
 
-/** RFC 5322 "atext", with the Unicode letters and digits RFC 6531 allows. */
-const LOCAL_CHAR = /[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]/u;
 const MAX_LOCAL = 64;
 
 /**
@@ -74,16 +73,37 @@ export const email: Detector = {
 /**
  * Start of the local part ending at `atSign`, or -1 when there is none: empty, longer than 64
  * (so the tail of a long token is not an address), ending with a dot or containing `..`.
+ *
+ * The local part is RFC 5322 "atext" with the Unicode letters, digits and marks RFC 6531 allows,
+ * but its letters are of one script: Latin (ASCII and `é`), or one other (Chinese and Japanese
+ * count as one). Chinese, Japanese and Thai put no space before an address, so the walk stops
+ * where the script changes: `アドレスはjane.doe@example.com` is `jane.doe@example.com`, and
+ * `連絡先は用户@example.com` stays one local part (it cannot be told apart). ASCII punctuation
+ * joins either script; a mark belongs to the letter before it.
  */
 function localStart(text: string, atSign: number, floor: number): number {
+  let start = atSign;
+  let script = -1;
   let i = atSign;
-  while (i > floor && (LOCAL_CHAR.test(text[i - 1]!) || text[i - 1] === ".")) {
-    i--;
+  while (i > floor) {
+    const { cp, size } = codePointBefore(text, i);
+    if (i - size < floor) break;
+    const kind = charKind(cp);
+    if (kind === Kind.latin || kind === Kind.other) {
+      const s = kind === Kind.latin ? 0 : scriptOf(cp);
+      if (script === -1) script = s;
+      else if (s !== script) break;
+    } else if (kind !== Kind.join && kind !== Kind.mark) {
+      break;
+    }
+    i -= size;
+    // Marks count once the letter they belong to is in; trailing ones are dropped with it.
+    if (kind !== Kind.mark) start = i;
     if (atSign - i > MAX_LOCAL) return -1;
   }
   // Leading dots belong to the sentence ("see.me@x.io" is fine, "...me@x.io" starts at "me").
-  while (i < atSign && text[i] === ".") i++;
-  const local = text.slice(i, atSign);
+  while (start < atSign && text[start] === ".") start++;
+  const local = text.slice(start, atSign);
   if (local.length === 0 || local.endsWith(".") || local.includes("..")) return -1;
-  return i;
+  return start;
 }

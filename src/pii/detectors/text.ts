@@ -57,3 +57,85 @@ export function hasContextBefore(
 ): boolean {
   return words.test(text.slice(Math.max(0, start - window), start));
 }
+
+/**
+ * What a character can be part of, for the only built-in match that admits non-ASCII text (an
+ * email local part) and for the places a streaming redactor may release held text. Every other
+ * built-in detector matches ASCII only.
+ */
+export const Kind = {
+  /** Whitespace. */
+  space: 0,
+  /** Not ASCII and not a letter, digit, mark or space: CJK and full-width punctuation, symbols,
+   * emoji. No built-in match contains one (a PEM block aside, which is held as an open match). */
+  hard: 1,
+  /** A combining mark: it belongs to the character before it. */
+  mark: 2,
+  /** ASCII punctuation allowed in a local part (`.` and RFC 5322 atext): joins either script. */
+  join: 3,
+  at: 4,
+  /** Other ASCII: controls, `"(),:;<>[\]`. */
+  ascii: 5,
+  /** ASCII letters and digits, and letters of the Latin script (`é`, `ß`). */
+  latin: 6,
+  /** Letters and digits of every other script (kana, ideographs, Hangul, Thai, Cyrillic, ...). */
+  other: 7,
+} as const;
+export type Kind = typeof Kind[keyof typeof Kind];
+
+const ATEXT_PUNCT = new Set("!#$%&'*+/=?^_`{|}~-.");
+const KIND_CLASSES = /(\s)|(\p{M})|([\p{L}\p{N}])/u;
+const LATIN_SCRIPT = /\p{Script=Latin}/u;
+
+/** The `Kind` of code point `cp`. */
+export function charKind(cp: number): Kind {
+  if (cp < 128) {
+    if (isAlnum(cp)) return Kind.latin;
+    if (cp === 64) return Kind.at;
+    if (cp === 32 || (cp >= 9 && cp <= 13)) return Kind.space;
+    return ATEXT_PUNCT.has(String.fromCharCode(cp)) ? Kind.join : Kind.ascii;
+  }
+  const ch = String.fromCodePoint(cp);
+  const m = KIND_CLASSES.exec(ch);
+  if (m === null) return Kind.hard;
+  if (m[1] !== undefined) return Kind.space;
+  if (m[2] !== undefined) return Kind.mark;
+  return LATIN_SCRIPT.test(ch) ? Kind.latin : Kind.other;
+}
+
+/** The code point that ends just before `i` and its length in code units (0 at the start). */
+export function codePointBefore(text: string, i: number): { cp: number; size: number } {
+  if (i <= 0) return { cp: NaN, size: 0 };
+  const low = text.charCodeAt(i - 1);
+  if (low >= 0xdc00 && low <= 0xdfff && i >= 2) {
+    const high = text.charCodeAt(i - 2);
+    if (high >= 0xd800 && high <= 0xdbff) {
+      return { cp: ((high - 0xd800) << 10) + (low - 0xdc00) + 0x10000, size: 2 };
+    }
+  }
+  return { cp: low, size: 1 };
+}
+
+/**
+ * Writing systems that an email local part does not mix, for letters and digits of `Kind.other`:
+ * Chinese and Japanese (ideographs and kana together), Korean, and a few other major scripts; every
+ * remaining script shares the last id.
+ */
+const SCRIPT_GROUPS = [
+  /[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Bopomofo}]/u,
+  /\p{scx=Hangul}/u,
+  /\p{scx=Cyrillic}/u,
+  /\p{scx=Greek}/u,
+  /\p{scx=Arabic}/u,
+  /\p{scx=Hebrew}/u,
+  /\p{scx=Thai}/u,
+  /\p{scx=Devanagari}/u,
+];
+
+/** 0 for `Kind.latin`; for `Kind.other`, 1 + the index of its group in `SCRIPT_GROUPS`. */
+export function scriptOf(cp: number): number {
+  if (cp < 128 || charKind(cp) === Kind.latin) return 0;
+  const ch = String.fromCodePoint(cp);
+  const k = SCRIPT_GROUPS.findIndex((re) => re.test(ch));
+  return k === -1 ? SCRIPT_GROUPS.length + 1 : k + 1;
+}

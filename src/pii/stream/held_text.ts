@@ -14,14 +14,41 @@
  * it ends. Each scan covers the pending text and a short window of emitted text as left context,
  * never the whole history.
  *
+ * Release points beyond whitespace (`rules.release === "builtins"`): text in scripts without
+ * spaces (Chinese, Japanese, Thai) would otherwise be held until `maxHold`. The built-in
+ * detectors match ASCII only, except an email local part, whose letters are of one script
+ * (see `detectors/email.ts`). So held text may also be released:
+ * - after a character that is not ASCII and not a letter, digit, mark or space (`。`, `、`,
+ *   `「`, `：`, emoji, symbols);
+ * - between a Latin letter or digit (or ASCII other than local-part punctuation) and a letter
+ *   of another script (`…です` | `090-…`, `…5678` | `です`);
+ * - after a letter of another script once what follows it shows it cannot be in a local part:
+ *   a character other than such a letter, a mark or local-part punctuation, and not `@`; or 64
+ *   more such characters (a local part is at most 64).
+ * A custom detector may match anything (`社員番号\d+`, a name), so this is only for scans made of
+ * built-in detectors; the default releases at whitespace only.
+ *
  * Bounds: ordinary hold-back never exceeds `maxHold`; past it, everything seen is emitted
- * redacted. An open match is held up to `maxOpenMatch`, then emitted as a placeholder; what
+ * redacted except a trailing run of characters that can be part of a value (ASCII letters and
+ * digits, `+-()./:@_`, at most `maxHold / 2`), so a number that straddles the bound is not cut
+ * before it is recognised. An open match is held up to `maxOpenMatch`, then emitted as a placeholder; what
  * follows it is scanned afresh (a PEM body past 64 KiB could then leak its tail; none is that
  * long). When a forced emission cut a value, the rest of it is still replaced (a second
  * placeholder, counted again) rather than emitted raw.
  */
 import type { Counts, Finding } from "../types.ts";
 import { spliceFindings, type TextRules } from "../redact_text.ts";
+import { charKind, codePointBefore, Kind } from "../detectors/text.ts";
+
+/** What a held text needs of the rules. */
+export interface HeldTextRules extends TextRules {
+  /**
+   * Where held text may be released: `"whitespace"` (the default) or `"builtins"`, which also
+   * releases at the characters listed in the module comment. Set `"builtins"` only when the scan
+   * runs built-in detectors only: a custom pattern may match across those characters.
+   */
+  readonly release?: "whitespace" | "builtins";
+}
 
 export interface HeldTextLimits {
   /** Most text (UTF-16 units) held back for tokens and digit groups. */
@@ -42,7 +69,8 @@ export const defaultHeldTextLimits: HeldTextLimits = {
 const throttleFrom = 1024;
 
 export class HeldText {
-  readonly #rules: TextRules;
+  readonly #rules: HeldTextRules;
+  readonly #builtins: boolean;
   readonly #limits: HeldTextLimits;
   /** The text from `#base` on: left context, then the pending text. */
   #buf = "";
@@ -51,14 +79,26 @@ export class HeldText {
   #emitted = 0;
   /** The text length at the last scan, for the throttle. */
   #lastScan = 0;
-  /** Absolute offset of the last whitespace seen, -1 if none: a long token costs O(piece). */
-  #lastSpace = -1;
+  /**
+   * Absolute offset of the last release point seen (just after a whitespace, or one of the
+   * points of `release: "builtins"`), 0 if none: a long token costs O(piece).
+   */
+  #lastRelease = 0;
+  /** For `release: "builtins"`: text classified so far, and the state at its end. */
+  #classified = 0;
+  /** Kind of the last character that is not a mark, -1 at the start. */
+  #prevKind = -1;
+  /** Start of the current run of other-script letters, marks and local-part punctuation. */
+  #runStart = -1;
+  /** End of the last other-script letter (and its marks) in that run. */
+  #runLetterEnd = -1;
   /** Findings per detector, counted when their placeholder is emitted. */
   readonly counts: Counts;
 
   /** `counts` may be shared between texts (all channels of one stream). */
-  constructor(rules: TextRules, limits: Partial<HeldTextLimits> = {}, counts: Counts = {}) {
+  constructor(rules: HeldTextRules, limits: Partial<HeldTextLimits> = {}, counts: Counts = {}) {
     this.#rules = rules;
+    this.#builtins = rules.release === "builtins";
     this.#limits = { ...defaultHeldTextLimits, ...limits };
     this.counts = counts;
   }
@@ -73,17 +113,21 @@ export class HeldText {
     if (delta === "") return "";
     const start = this.#base + this.#buf.length;
     this.#buf += delta;
-    for (let i = delta.length - 1; i >= 0; i--) {
-      if (isSpaceAt(delta, i)) {
-        this.#lastSpace = start + i;
-        break;
+    if (this.#builtins) {
+      this.#classify();
+    } else {
+      for (let i = delta.length - 1; i >= 0; i--) {
+        if (isSpaceAt(delta, i)) {
+          this.#lastRelease = start + i + 1;
+          break;
+        }
       }
     }
     const end = start + delta.length;
     const pending = end - this.#emitted;
     const max = this.#limits.maxHold;
     // The pending text is one unfinished token: nothing can be released yet.
-    if (pending <= max && this.#lastSpace < this.#emitted) return "";
+    if (pending <= max && this.#lastRelease <= this.#emitted) return "";
     // Crossing the bound always gets a scan, so the bound holds; past it only an open match
     // is still held, and that is rescanned only after it grew by an eighth.
     const crossed = pending > max && pending - delta.length <= max;
@@ -103,8 +147,9 @@ export class HeldText {
   #holdStart(): number {
     const buf = this.#buf;
     const from = this.#emitted - this.#base;
-    let start = buf.length;
-    while (start > from && !isSpaceAt(buf, start - 1)) start--;
+    let start = Math.max(this.#lastRelease - this.#base, from);
+    // Only whitespace can be inside a digit group; other release points end every value.
+    if (start > from && !isSpaceAt(buf, start - 1)) return this.#base + start;
     // Walk back over whole tokens that could be digit groups; stop at the first that is not,
     // holding its group-like tail (`tel:+1`, `x555`).
     while (start > from) {
@@ -137,7 +182,7 @@ export class HeldText {
   /** The emission end: the boundary moved left of every match that reaches into the held part. */
   #cut(boundary: number, findings: readonly Finding[], from: number): number {
     const length = this.#buf.length;
-    let to = length - boundary > this.#limits.maxHold ? length : boundary;
+    let to = length - boundary > this.#limits.maxHold ? this.#forcedEnd(from) : boundary;
     for (let i = findings.length - 1; i >= 0; i--) {
       const f = findings[i]!;
       if (f.end <= from) break;
@@ -146,6 +191,103 @@ export class HeldText {
       if (f.start < to && (open || f.end > to)) to = f.start;
     }
     return Math.max(to, from);
+  }
+
+  /**
+   * Where a release forced by `maxHold` ends: before the trailing run of characters that can be
+   * part of a value (at most `maxHold / 2`, so the bound still holds), and never between the
+   * two halves of a surrogate pair.
+   */
+  #forcedEnd(from: number): number {
+    const buf = this.#buf;
+    const limit = Math.max(buf.length - Math.floor(this.#limits.maxHold / 2), from);
+    let to = buf.length;
+    while (to > limit && isValueCharAt(buf, to - 1)) to--;
+    const c = buf.charCodeAt(to - 1);
+    if (to > from && c >= 0xd800 && c <= 0xdbff) to--;
+    return to;
+  }
+
+  /**
+   * Finds the release points of `release: "builtins"` in the text received since the last call
+   * (see the module comment). Linear: each character is classified once; a surrogate pair is
+   * classified when both halves are in.
+   */
+  #classify(): void {
+    const buf = this.#buf;
+    const base = this.#base;
+    const end = base + buf.length;
+    let k = this.#classified;
+    while (k < end) {
+      const c = buf.charCodeAt(k - base);
+      let size = 1;
+      if (c >= 0xd800 && c <= 0xdbff) {
+        if (k + 1 >= end) break;
+        const d = buf.charCodeAt(k + 1 - base);
+        if (d >= 0xdc00 && d <= 0xdfff) size = 2;
+      }
+      const cp = size === 2 ? buf.codePointAt(k - base)! : c;
+      this.#step(k, size, charKind(cp));
+      k += size;
+    }
+    this.#classified = k;
+    // A letter followed by 64 more letters, marks or punctuation of a run cannot start a
+    // local part; look at a few positions so a mark or a surrogate does not stop it.
+    if (this.#runStart < 0) return;
+    for (let p = k - 64; p > k - 72 && p - 1 >= this.#runStart; p--) {
+      if (p <= this.#lastRelease || p - 1 < base) break;
+      const before = codePointBefore(buf, p - base);
+      const at = buf.charCodeAt(p - base);
+      const splitsPair = at >= 0xdc00 && at <= 0xdfff;
+      if (
+        !splitsPair && charKind(before.cp) === Kind.other &&
+        charKind(buf.codePointAt(p - base)!) !== Kind.mark
+      ) {
+        this.#lastRelease = p;
+        break;
+      }
+    }
+  }
+
+  /** One character of kind `kind` at absolute offset `k`, `size` code units long. */
+  #step(k: number, size: number, kind: Kind): void {
+    switch (kind) {
+      case Kind.space:
+      case Kind.hard:
+        this.#endRun(true);
+        this.#lastRelease = k + size;
+        this.#prevKind = kind;
+        return;
+      case Kind.mark:
+        if (this.#prevKind === Kind.other && this.#runStart >= 0) this.#runLetterEnd = k + size;
+        return;
+      case Kind.other:
+        if (this.#prevKind === Kind.latin || this.#prevKind === Kind.ascii) this.#lastRelease = k;
+        if (this.#runStart < 0) this.#runStart = k;
+        this.#runLetterEnd = k + size;
+        this.#prevKind = kind;
+        return;
+      case Kind.join:
+        this.#prevKind = kind;
+        return;
+      case Kind.latin:
+      case Kind.ascii:
+        this.#endRun(true);
+        this.#prevKind = kind;
+        return;
+      default:
+        // `@`: the run before it may be a local part.
+        this.#endRun(false);
+        this.#prevKind = kind;
+    }
+  }
+
+  /** The run of other-script letters ended; `release` when not by `@`. */
+  #endRun(release: boolean): void {
+    if (release && this.#runStart >= 0 && this.#runLetterEnd > this.#lastRelease) {
+      this.#lastRelease = this.#runLetterEnd;
+    }
+    this.#runStart = -1;
   }
 
   /** Keeps about `context` emitted characters, starting after a whitespace when there is one. */
@@ -171,6 +313,13 @@ function isSpaceAt(s: string, i: number): boolean {
   const c = s.charCodeAt(i);
   if (c < 128) return c === 32 || (c >= 9 && c <= 13);
   return nonAsciiSpace.test(s[i]!);
+}
+
+/** ASCII letters, digits and `+-()./:@_`: what a value straddling a forced release may hold. */
+function isValueCharAt(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  return (c >= 48 && c <= 58) || (c >= 64 && c <= 90) || (c >= 97 && c <= 122) || c === 95 ||
+    (c >= 40 && c <= 41) || c === 43 || c === 45 || c === 46 || c === 47;
 }
 
 /** Digits, capitals and the punctuation of phone numbers and grouped identifiers. */
