@@ -39,6 +39,8 @@ export interface CompiledPolicy {
   format: string;
   /** Count keys this policy can produce, in detector order. */
   detectors: string[];
+  /** No custom detectors: streams may release held text where no built-in can match across. */
+  builtinsOnly: boolean;
 }
 
 /** What applies to one request. */
@@ -84,6 +86,7 @@ export function compilePolicy(config: PolicyConfig): CompiledPolicy {
     headerDenylist: new Set(config.headers.denylist.map((h) => h.trim().toLowerCase())),
     format: config.replacement.format,
     detectors: [...detectors.map((d) => d.name), "field_name", "header"],
+    builtinsOnly: config.custom_detectors.length === 0,
   };
 }
 
@@ -108,6 +111,7 @@ export function compilePolicies(pii: PiiConfig, effectiveMode: PiiMode): PiiPoli
         scan: policy.scan,
         isDeniedField: policy.isDeniedField,
         placeholder: placeholderFor(policy.format, salt, workspace),
+        release: policy.builtinsOnly ? "builtins" : "whitespace",
       };
       if (rulesCache.size < 10_000) rulesCache.set(key, rules);
     }

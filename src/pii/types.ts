@@ -45,6 +45,12 @@ export interface RedactRules {
    */
   isDeniedField(name: string): boolean;
   placeholder: Placeholder;
+  /**
+   * Where a stream may release held text: at whitespace only (the default), or also at the
+   * points no built-in detector matches across (CJK punctuation, script changes; see
+   * `stream/held_text.ts`). Policies with custom detectors keep the default.
+   */
+  release?: "whitespace" | "builtins";
 }
 
 export function addCount(counts: Counts, key: string, n = 1): void {

@@ -476,3 +476,23 @@ Deno.test("scopes: a percent-encoded path cannot step out of a route scope", asy
     assert.equal(h.stub.requests.length, 0);
   });
 });
+
+Deno.test("redact_upstream: a Japanese answer streams clause by clause, its address redacted", async () => {
+  await withPii({ mode: "redact_upstream" }, async (h) => {
+    const said = `こんにちは。ご連絡はjane.doe@example.comまで。よろしくお願いします。`;
+    const res = await h.request("/openai/v1/chat/completions", {
+      method: "POST",
+      headers: openaiHeaders({ "x-stub-say": encodeURIComponent(said), "x-stub-piece": "3" }),
+      body: chat("?", { stream: true }),
+    });
+    const sse = await res.text();
+    const deltas = sse.split("\n").filter((l) => l.startsWith("data: {"))
+      .map((l) => JSON.parse(l.slice(6)).choices?.[0]?.delta?.content ?? "")
+      .filter((c: string) => c !== "");
+    const text = deltas.join("");
+    assert.ok(!text.includes("jane"), text);
+    assert.match(text, /\[EMAIL_REDACTED:/);
+    // Released at the clause marks, not held to the end (only whitespace would release it).
+    assert.ok(deltas.length >= 3, `${deltas.length} deltas: ${JSON.stringify(deltas)}`);
+  });
+});

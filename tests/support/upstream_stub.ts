@@ -8,8 +8,9 @@
  * - `x-stub-cut: N` sends N stream events, then breaks the connection;
  * - `x-stub-hang: headers|body` never answers, or stops after the first event;
  * - `x-stub-gzip: 1` compresses the response body;
- * - `x-stub-say: TEXT` makes TEXT the model's answer (chat, responses, messages); streamed, it
- *   comes in pieces of `x-stub-piece` characters (default 4), so values split across events.
+ * - `x-stub-say: TEXT` makes TEXT (percent-decoded) the model's answer (chat, responses,
+ *   messages); streamed, it comes in pieces of `x-stub-piece` characters (default 4), so values
+ *   split across events.
  */
 
 export const stubUsage = {
@@ -132,7 +133,7 @@ async function respond(
     return new Response(null, { status: 307, headers: { location: h.get("x-stub-redirect")! } });
   }
   const parsed = body ? JSON.parse(body) : {};
-  const say = h.get("x-stub-say");
+  const say = decodedSay(h.get("x-stub-say"));
   const answer: Answer = say === null
     ? { text: defaultAnswer, pieces: ["Hello", " from the stub."] }
     : { text: say, pieces: piecesOf(say, Number(h.get("x-stub-piece") ?? 4)) };
@@ -194,6 +195,16 @@ interface Answer {
   text: string;
   /** The text as streamed deltas. */
   pieces: string[];
+}
+
+/** Header values are ASCII: non-ASCII answers travel percent-encoded. */
+function decodedSay(value: string | null): string | null {
+  if (value === null) return null;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }
 
 function piecesOf(text: string, size: number): string[] {
