@@ -15,7 +15,7 @@ import { type RequestTarget, upstreamPath, upstreamUrl } from "./path.ts";
 import { tapStream } from "./tap.ts";
 import { ClientGone, codeAfterHeaders, Shutdown, UpstreamTimeout } from "./abort_reasons.ts";
 import { type TimeoutLimits, Watchdog } from "./watchdog.ts";
-import { foundTypes, guards, inspectRequest } from "../pii/mod.ts";
+import { piiRequestStage } from "./pii_request.ts";
 import type { Logger } from "../server/log.ts";
 import {
   encodedBody,
@@ -142,61 +142,16 @@ export function createForwarder(opts: ProxyOptions) {
       return clientGone();
     }
     ex.requestBody = body;
-    ex.pii = opts.pii?.resolve({
-      org_id: input.tenant.org_id,
-      workspace_id: input.tenant.workspace_id,
-      key_id: input.tenant.gateway_key_id,
-      provider: route.provider.id,
-      path: target.path,
-    }) ?? null;
-    if (guards(ex.pii)) {
-      const { mode, policy } = ex.pii;
-      const verdict = inspectRequest(ex.pii, body, req.headers);
-      const denied = (reason: string, counts?: Record<string, number>) =>
-        opts.log?.warn("pii guardrail denied request", {
-          mode,
-          reason,
-          policy_id: policy.id,
-          method: req.method,
-          path: target.path,
-          org_id: input.tenant.org_id,
-          workspace_id: input.tenant.workspace_id,
-          key_id: input.tenant.gateway_key_id,
-          correlation_id: correlationId,
-          ...(counts && { redaction_counts: counts }),
-        });
-      if (verdict.kind === "uninspectable") {
-        denied("uninspectable");
-        return fail(
-          new GatewayError(
-            "pii_uninspectable",
-            `${verdict.reason}; PII mode ${mode} (policy ${policy.id}) forwards nothing it cannot inspect. Send uncompressed JSON or text, or give this route a pii scope with mode redact_storage`,
-            { policy_id: policy.id },
-          ),
-          "pii_uninspectable",
-        );
-      }
-      ex.addPiiCounts(verdict.counts);
-      if (verdict.kind === "block") {
-        ex.redactedRequestBody = verdict.stored;
-        denied("pii_detected", verdict.counts);
-        const types = foundTypes(verdict.counts);
-        return fail(
-          new GatewayError(
-            "pii_blocked",
-            `the request contains ${
-              types.join(", ")
-            } and PII policy ${policy.id} blocks such requests; remove those values, or ask for a scope with mode redact_upstream`,
-            { types, policy_id: policy.id },
-          ),
-          "pii_blocked",
-        );
-      }
-      if (verdict.inspected) {
-        body = verdict.body;
-        ex.redactedRequestBody = body ?? new Uint8Array();
-      }
-    }
+    const stage = piiRequestStage({
+      ex,
+      policies: opts.pii,
+      tenant: input.tenant,
+      body,
+      correlationId,
+      log: opts.log,
+    });
+    if ("refuse" in stage) return fail(stage.refuse, stage.code);
+    body = stage.body;
     const path = upstreamPath(route.provider.prefix, target.path);
     const prepared = route.adapter.prepareRequest({
       method: req.method,
