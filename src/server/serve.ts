@@ -109,6 +109,9 @@ export async function runServer(opts: ServeOptions): Promise<number> {
           providers: describeProviders(config),
           auth: config.auth.enabled ? "on" : "off",
           capture_bodies: config.tracing.capture_bodies,
+          pii: config.pii.scopes.length > 0
+            ? `${config.pii_mode} (${config.pii.scopes.length} scopes)`
+            : config.pii_mode,
         });
         opts.onListen?.({ hostname: addr.hostname, port: addr.port });
       },
