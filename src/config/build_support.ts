@@ -7,6 +7,7 @@
 import type { ConfigIssue } from "./issues.ts";
 import type { LoadResult } from "./load.ts";
 import type { GatewayConfig } from "./resolve.ts";
+import { otlpBaseUrl } from "../telemetry/otlp_exporter.ts";
 
 export function buildSupportIssues(config: GatewayConfig): {
   errors: ConfigIssue[];
@@ -25,10 +26,23 @@ export function buildSupportIssues(config: GatewayConfig): {
         "they are not enforced now",
     });
   }
-  if (config.observability.otel.enabled) {
+  const otel = config.observability.otel;
+  if (otel.enabled) {
+    try {
+      otlpBaseUrl(otel.endpoint, otel.insecure);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      errors.push({
+        path: "observability.otel.endpoint",
+        message: message.replace(/^observability\.otel\.endpoint: /, ""),
+      });
+    }
+  }
+  // Spans are exported (src/telemetry/); pushing metrics over OTLP is not in this build yet.
+  if (otel.enabled && otel.metrics_enabled) {
     warnings.push({
-      path: "observability.otel.enabled",
-      message: "OpenTelemetry export is not in this build yet; nothing will be exported",
+      path: "observability.otel.metrics_enabled",
+      message: "pushing metrics over OTLP is not in this build yet; only spans are exported",
     });
   }
   return { errors, warnings };

@@ -34,6 +34,7 @@ import { SideDecoder } from "./side_decoder.ts";
 import { scrubKey, withoutCutCharacter } from "./stored_body.ts";
 import { BodyCapture } from "./tap.ts";
 import { storedStreamRedactor } from "./pii_response.ts";
+import type { ExchangeSpan, SpanRecorder } from "../telemetry/spans.ts";
 
 /** The capture may hold a redaction margin beyond the cap: what is stored never does. */
 function capped(bytes: Uint8Array, max: number, truncated: boolean): StoredBody {
@@ -62,6 +63,8 @@ export interface ExchangeContext {
   /** PII policies; absent in tests that do not care (everything is then "off"). */
   pii?: PiiPolicies;
   record(trace: TraceRecord): void;
+  /** OpenTelemetry spans; absent or null when span export is off. */
+  spans?: SpanRecorder | null;
 }
 
 const timeoutCodes = new Set<TraceErrorCode | null>([
@@ -103,6 +106,8 @@ export class Exchange implements Watched {
   onRecorded: ((trace: TraceRecord) => void) | null = null;
   /** Aborts the upstream request; the reason says why (see abort_reasons.ts). */
   readonly abort = new AbortController();
+  /** Span ids and timings, only when span export is on. */
+  readonly span: ExchangeSpan | null;
   #finished = false;
   #piiDropped = false;
   #watchingClient = false;
@@ -120,6 +125,17 @@ export class Exchange implements Watched {
   ) {
     this.startedAt = ctx.now();
     this.t0 = ctx.monotonic();
+    this.span = ctx.spans?.start(req.headers) ?? null;
+  }
+
+  /**
+   * The request goes upstream now: starts the upstream span and returns the `traceparent` that
+   * names it, or null when span export is off (the client's header then passes unchanged).
+   */
+  sendingUpstream(): string | null {
+    if (this.span === null) return null;
+    this.span.sentAt = this.ctx.monotonic();
+    return this.span.traceparent;
   }
 
   headersReceived(): void {
@@ -190,6 +206,7 @@ export class Exchange implements Watched {
   finish(complete: boolean): void {
     if (this.#finished) return;
     this.#finished = true;
+    if (this.span !== null) this.span.endedAt = this.ctx.monotonic();
     if (this.#watchingClient) this.req.signal.removeEventListener("abort", this.#onClientAbort);
     if (this.#decoder === null) return this.#record(complete);
     void this.#decoder.end(complete).then((decodedAll) => this.#record(complete && decodedAll));
@@ -239,6 +256,17 @@ export class Exchange implements Watched {
     });
     this.onRecorded?.(trace);
     this.ctx.record(trace);
+    if (this.span !== null) {
+      this.ctx.spans?.end({
+        trace,
+        span: this.span,
+        prefix: this.route.provider.prefix,
+        requestModel: this.requestModel,
+        responseModel: report.model,
+        startedAt: this.startedAt,
+        t0: this.t0,
+      });
+    }
   }
 
   /** The limit that fired, when a timeout is what the trace reports (not e.g. a later abort). */

@@ -178,6 +178,7 @@ export function createForwarder(opts: ProxyOptions) {
     const headers = upstreamRequestHeaders(req.headers, {
       gatewayKeyHeader: opts.gatewayKeyHeader,
       correlationId,
+      traceparent: ex.sendingUpstream(),
     });
     // The usage-only event can only be cut out of a stream the gateway can read as text, and
     // only a body it can read can be redacted.

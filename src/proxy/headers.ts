@@ -60,6 +60,11 @@ export interface RequestHeaderOptions {
   /** Lower-case name of the gateway key header, stripped whatever the auth mode. */
   gatewayKeyHeader: string;
   correlationId: string;
+  /**
+   * Set when span export is on: replaces the client's `traceparent` with one naming the
+   * gateway's upstream span. Null or absent: the client's header passes unchanged.
+   */
+  traceparent?: string | null;
 }
 
 /**
@@ -75,6 +80,7 @@ export function upstreamRequestHeaders(
   incoming.forEach((value, name) => {
     if (hopByHop.has(name) || recomputedRequest.has(name) || name === opts.gatewayKeyHeader) return;
     if (listed?.has(name)) return;
+    if (name === "traceparent" && opts.traceparent) return;
     if (name === "accept-encoding") {
       const kept = acceptEncodingFor(value);
       if (kept !== null) out[name] = kept;
@@ -84,6 +90,7 @@ export function upstreamRequestHeaders(
   });
   // Set after copying, so a client cannot strip it by naming it in `Connection`.
   out["x-ongoingai-correlation-id"] = opts.correlationId;
+  if (opts.traceparent) out["traceparent"] = opts.traceparent;
   return out;
 }
 

@@ -39,6 +39,8 @@ import { createAdmission } from "./limits.ts";
 import { createCors } from "./cors.ts";
 import { headersTooLarge } from "./header_limit.ts";
 import { type Logger, silentLogger } from "./log.ts";
+import { OtlpTraceExporter } from "../telemetry/otlp_exporter.ts";
+import { createSpanRecorder } from "../telemetry/spans.ts";
 
 export interface Clock {
   /** Wall clock, ms since the epoch. */
@@ -86,6 +88,10 @@ export interface Gateway {
   refreshKeys(): Promise<void>;
   /** Releases idle upstream connections and stops reloading keys. */
   close(): void;
+  /** OTLP span export, when `observability.otel` has it on; null otherwise. */
+  spanExporter: OtlpTraceExporter | null;
+  /** Sends the spans still buffered (bounded by `export_timeout_ms`) and stops exporting. */
+  shutdownTelemetry(): Promise<void>;
 }
 
 const defaultTenant: Tenant = { org_id: "default", workspace_id: "default", gateway_key_id: null };
@@ -163,6 +169,23 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       : config.proxy.upstream_client === "fetch"
       ? createFetchClient()
       : createNativeClient());
+  // --- OpenTelemetry spans (issue 9, spans slice): exporter and recorder, off unless configured.
+  const otel = config.observability.otel;
+  const spanExporter = otel.enabled && otel.traces_enabled
+    ? new OtlpTraceExporter({
+      endpoint: otel.endpoint,
+      insecure: otel.insecure,
+      timeoutMs: otel.export_timeout_ms,
+      resource: { serviceName: otel.service_name, serviceVersion: VERSION },
+      log,
+    })
+    : null;
+  const spans = spanExporter === null ? null : createSpanRecorder({
+    samplingRatio: otel.sampling_ratio,
+    export: (finished) => spanExporter.add(finished),
+  });
+  // --- end OpenTelemetry spans.
+
   const forward = createForwarder({
     client,
     now: clock.now,
@@ -181,6 +204,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     gatewayKeyHeader,
     inflight,
     isDraining: () => draining,
+    spans,
   });
 
   const api = createApiRoutes({
@@ -270,7 +294,11 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     close: () => {
       gate?.close();
       client.close();
+      // A retired generation's spans go out in the background (bounded by the export timeout).
+      void spanExporter?.shutdown();
     },
+    spanExporter,
+    shutdownTelemetry: () => spanExporter?.shutdown() ?? Promise.resolve(),
   };
 }
 

@@ -170,7 +170,10 @@ export async function runServer(opts: ServeOptions): Promise<number> {
 
   // A reload still reading its config must not outlive the store it would build on.
   if (reloader !== null) await settlesWithin(reloader.idle(), drainMarginMs);
+  const current = generations.current.gateway;
   generations.closeAll();
+  // Spans still buffered go out now, bounded by observability.otel.export_timeout_ms.
+  await current.shutdownTelemetry();
   const { flushed } = await writer.shutdown(flushTimeoutMs);
   const stats = writer.snapshot();
   if (flushed) log.info("trace queue flushed", { written: stats.written, dropped: stats.dropped });

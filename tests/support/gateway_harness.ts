@@ -98,6 +98,7 @@ export async function startHarness(extra: GatewayConfigInput = {}): Promise<Harn
     },
     async close() {
       gateway.close();
+      await gateway.shutdownTelemetry();
       await stub.close();
       await store.close();
     },

@@ -1,0 +1,186 @@
+/**
+ * OTLP/HTTP span export (JSON encoding) off the request path: `add` only pushes into a bounded
+ * buffer; a timer sends batches, one request at a time, each bounded by `export_timeout_ms`. A
+ * collector that is down or slow costs requests nothing: batches that fail are dropped and
+ * counted, and the log says so at most once a minute. A full buffer drops new spans and counts.
+ */
+import type { Logger } from "../server/log.ts";
+import { encodeSpans, type OtlpResource } from "./otlp_encode.ts";
+import { scrubValue } from "./scrub.ts";
+import type { SpanData } from "./spans.ts";
+
+/**
+ * The collector's base URL, as the original reads `observability.otel.endpoint`: `host:port`
+ * takes its scheme from `insecure`; an http(s) URL's scheme wins over it; any other is an error.
+ */
+export function otlpBaseUrl(endpoint: string, insecure: boolean): URL {
+  const trimmed = endpoint.trim();
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(trimmed)?.[1]?.toLowerCase();
+  if (scheme !== undefined && scheme !== "http" && scheme !== "https") {
+    throw new Error(
+      `observability.otel.endpoint: scheme ${scheme}:// is not supported; use host:port or an http(s) URL`,
+    );
+  }
+  const url = new URL(
+    scheme === undefined ? `${insecure ? "http" : "https"}://${trimmed}` : trimmed,
+  );
+  url.pathname = url.pathname.replace(/\/+$/, "");
+  return url;
+}
+
+/** `{base}/v1/traces`, keeping a base path (a collector behind a path prefix). */
+export function tracesUrl(endpoint: string, insecure: boolean): string {
+  const url = otlpBaseUrl(endpoint, insecure);
+  url.pathname = `${url.pathname.replace(/\/+$/, "")}/v1/traces`;
+  return url.toString();
+}
+
+export interface SpanExportStats {
+  /** Spans the collector accepted. */
+  exported: number;
+  /** Spans dropped because the buffer was full. */
+  dropped: number;
+  /** Export requests that failed (unreachable, timeout, non-2xx). */
+  failed_exports: number;
+  /** Spans lost with those requests. */
+  failed_spans: number;
+  /** Spans waiting in the buffer. */
+  buffered: number;
+}
+
+export interface OtlpTraceExporterOptions {
+  endpoint: string;
+  insecure: boolean;
+  timeoutMs: number;
+  resource: OtlpResource;
+  log: Logger;
+  fetch?: typeof fetch;
+  /** Default 2048 spans. */
+  maxBuffer?: number;
+  /** Default 512 spans per request. */
+  batchSize?: number;
+  /** Default 1000 ms. */
+  intervalMs?: number;
+  /** For the failure log's rate limit; default `performance.now`. */
+  monotonic?: () => number;
+}
+
+const failureLogEveryMs = 60_000;
+
+export class OtlpTraceExporter {
+  readonly url: string;
+  /** The URL without user info, for the log. */
+  readonly #shownUrl: string;
+  readonly #opts: OtlpTraceExporterOptions;
+  readonly #fetch: typeof fetch;
+  readonly #maxBuffer: number;
+  readonly #batchSize: number;
+  readonly #monotonic: () => number;
+  #buffer: SpanData[] = [];
+  #inflight: Promise<void> | null = null;
+  #timer: ReturnType<typeof setInterval> | null;
+  #closed = false;
+  #shutdown: Promise<void> | null = null;
+  #lastFailureLog = -Infinity;
+  #failuresSinceLog = 0;
+  readonly #stats = { exported: 0, dropped: 0, failed_exports: 0, failed_spans: 0 };
+
+  constructor(opts: OtlpTraceExporterOptions) {
+    this.url = tracesUrl(opts.endpoint, opts.insecure);
+    const shown = new URL(this.url);
+    shown.username = "";
+    shown.password = "";
+    this.#shownUrl = shown.toString();
+    this.#opts = opts;
+    this.#fetch = opts.fetch ?? fetch;
+    this.#maxBuffer = opts.maxBuffer ?? 2048;
+    this.#batchSize = opts.batchSize ?? 512;
+    this.#monotonic = opts.monotonic ?? performance.now.bind(performance);
+    const timer = setInterval(() => void this.flush(), opts.intervalMs ?? 1000);
+    // The timer alone must not keep the process (or a finished test) alive.
+    Deno.unrefTimer(timer);
+    this.#timer = timer;
+  }
+
+  /** Never blocks and never throws: a full buffer drops the new spans and counts them. */
+  add(spans: readonly SpanData[]): void {
+    if (this.#closed) {
+      this.#stats.dropped += spans.length;
+      return;
+    }
+    for (const span of spans) {
+      if (this.#buffer.length >= this.#maxBuffer) this.#stats.dropped++;
+      else this.#buffer.push(span);
+    }
+    if (this.#buffer.length >= this.#batchSize && this.#inflight === null) void this.flush();
+  }
+
+  stats(): SpanExportStats {
+    return { ...this.#stats, buffered: this.#buffer.length };
+  }
+
+  /** Sends what is buffered, a batch at a time; resolves when done (never rejects). */
+  flush(): Promise<void> {
+    if (this.#inflight !== null) return this.#inflight;
+    if (this.#buffer.length === 0) return Promise.resolve();
+    this.#inflight = this.#drain().finally(() => (this.#inflight = null));
+    return this.#inflight;
+  }
+
+  /**
+   * Stops the timer and sends what is left, each request bounded by the export timeout. Later
+   * calls return the same promise.
+   */
+  shutdown(): Promise<void> {
+    this.#shutdown ??= (async () => {
+      if (this.#timer !== null) clearInterval(this.#timer);
+      this.#timer = null;
+      await this.#inflight;
+      await this.flush();
+      this.#closed = true;
+    })();
+    return this.#shutdown;
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#buffer.length > 0) {
+      const batch = this.#buffer.splice(0, this.#batchSize);
+      await this.#send(batch);
+    }
+  }
+
+  async #send(batch: SpanData[]): Promise<void> {
+    const body = JSON.stringify(
+      encodeSpans(batch, this.#opts.resource, this.#opts.resource.serviceVersion),
+    );
+    try {
+      const res = await this.#fetch(this.url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+        signal: AbortSignal.timeout(this.#opts.timeoutMs),
+      });
+      await res.body?.cancel();
+      if (!res.ok) throw new Error(`collector answered ${res.status}`);
+      this.#stats.exported += batch.length;
+    } catch (err) {
+      this.#stats.failed_exports++;
+      this.#stats.failed_spans += batch.length;
+      this.#logFailure(err);
+    }
+  }
+
+  #logFailure(err: unknown): void {
+    this.#failuresSinceLog++;
+    const now = this.#monotonic();
+    if (now - this.#lastFailureLog < failureLogEveryMs) return;
+    this.#opts.log.warn("OpenTelemetry span export failed; spans dropped and counted", {
+      endpoint: this.#shownUrl,
+      error: scrubValue(err instanceof Error ? err.message : String(err)).slice(0, 300),
+      failed_exports: this.#failuresSinceLog,
+      failed_spans_total: this.#stats.failed_spans,
+    });
+    this.#lastFailureLog = now;
+    this.#failuresSinceLog = 0;
+  }
+}

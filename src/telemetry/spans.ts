@@ -1,0 +1,190 @@
+/**
+ * Spans of one proxied request, built after the fact from what the exchange observed. The hot
+ * path only reads the client's `traceparent`, draws two span ids and sends a `traceparent`
+ * upstream; names, attributes and timings are assembled once the trace is recorded.
+ *
+ * Attributes follow the OpenTelemetry GenAI and HTTP semantic conventions, plus `ongoingai.*`
+ * for cost, tenant and the gateway's trace id. Bodies and headers never become attributes.
+ */
+import type { TraceErrorCode, TraceRecord } from "../traces/mod.ts";
+import {
+  formatTraceparent,
+  parseTraceparent,
+  randomSpanId,
+  randomTraceId,
+  sampled,
+} from "./trace_context.ts";
+
+export type AttrValue = string | number | boolean | { double: number };
+
+export type SpanKind = "server" | "client" | "internal";
+
+/** A finished span, ready for an exporter; times are wall-clock ms with fractions. */
+export interface SpanData {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | null;
+  name: string;
+  kind: SpanKind;
+  startMs: number;
+  endMs: number;
+  attributes: Record<string, AttrValue>;
+  status: { code: "unset" | "ok" | "error"; message?: string };
+}
+
+/** What an exchange keeps while it runs; O(1) and only when spans are on. */
+export interface ExchangeSpan {
+  traceId: string;
+  /** The client's span, when it sent a valid `traceparent`. */
+  parentSpanId: string | null;
+  serverSpanId: string;
+  upstreamSpanId: string;
+  sampled: boolean;
+  /** Sent upstream: the upstream span is the provider's parent. */
+  traceparent: string;
+  /** Monotonic ms when the request went upstream; null when it never did. */
+  sentAt: number | null;
+  /** Monotonic ms when the exchange ended (last byte, failure or abort). */
+  endedAt: number | null;
+}
+
+export interface SpanEnd {
+  trace: TraceRecord;
+  span: ExchangeSpan;
+  /** The provider's route prefix (`/openai`): span names stay low-cardinality. */
+  prefix: string;
+  requestModel: string | null;
+  responseModel: string | null;
+  /** Wall ms and monotonic ms at arrival: monotonic offsets become wall times. */
+  startedAt: number;
+  t0: number;
+}
+
+export interface SpanRecorder {
+  start(headers: Headers): ExchangeSpan;
+  end(input: SpanEnd): void;
+}
+
+export function createSpanRecorder(opts: {
+  samplingRatio: number;
+  /** Takes finished spans; must not block (the exporter buffers and drops). */
+  export(spans: SpanData[]): void;
+}): SpanRecorder {
+  return {
+    start(headers) {
+      const parent = parseTraceparent(headers.get("traceparent"));
+      const traceId = parent?.traceId ?? randomTraceId();
+      const isSampled = sampled(parent, traceId, opts.samplingRatio);
+      const upstreamSpanId = randomSpanId();
+      return {
+        traceId,
+        parentSpanId: parent?.spanId ?? null,
+        serverSpanId: randomSpanId(),
+        upstreamSpanId,
+        sampled: isSampled,
+        traceparent: formatTraceparent({ traceId, spanId: upstreamSpanId, sampled: isSampled }),
+        sentAt: null,
+        endedAt: null,
+      };
+    },
+    end(input) {
+      if (input.span.sampled) opts.export(exchangeSpans(input));
+    },
+  };
+}
+
+/** Failures of the gateway or the upstream; a client leaving or a refusal is not one. */
+const failureCodes = new Set<TraceErrorCode>([
+  "upstream_unreachable",
+  "upstream_timeout",
+  "upstream_idle_timeout",
+  "upstream_truncated",
+  "upstream_redirect",
+  "request_timeout",
+  "pii_uninspectable",
+  "shutdown",
+  "internal_error",
+]);
+
+/** GenAI operation from the request path (`/openai/v1/chat/completions` is `chat`). */
+export function genAiOperation(path: string): string | null {
+  const p = path.split("?")[0]!.replace(/\/+$/, "");
+  if (p.endsWith("/chat/completions") || p.endsWith("/messages") || p.endsWith("/responses")) {
+    return "chat";
+  }
+  if (p.endsWith("/completions")) return "text_completion";
+  if (p.endsWith("/embeddings")) return "embeddings";
+  return null;
+}
+
+function statusOf(httpStatus: number, code: TraceErrorCode | null): SpanData["status"] {
+  if (code !== null && failureCodes.has(code)) return { code: "error", message: code };
+  if (httpStatus >= 500) return { code: "error", message: `http ${httpStatus}` };
+  return { code: "unset" };
+}
+
+export function exchangeSpans(input: SpanEnd): SpanData[] {
+  const { trace, span } = input;
+  const at = (mono: number) => input.startedAt + (mono - input.t0);
+  const endMs = span.endedAt === null ? input.startedAt + trace.latency_ms : at(span.endedAt);
+  const status = statusOf(trace.response_status, trace.error_code);
+  const tenant: Record<string, AttrValue> = {
+    "ongoingai.trace_id": trace.id,
+    "ongoingai.org_id": trace.org_id,
+    "ongoingai.workspace_id": trace.workspace_id,
+  };
+  const route = `${input.prefix}/*`;
+  const server: SpanData = {
+    traceId: span.traceId,
+    spanId: span.serverSpanId,
+    parentSpanId: span.parentSpanId,
+    name: `${trace.request_method} ${route}`,
+    kind: "server",
+    startMs: input.startedAt,
+    endMs,
+    attributes: {
+      "http.request.method": trace.request_method,
+      "http.route": route,
+      ...(trace.response_status > 0 ? { "http.response.status_code": trace.response_status } : {}),
+      ...(trace.error_code === null ? {} : { "error.type": trace.error_code }),
+      "ongoingai.provider": trace.provider,
+      ...tenant,
+    },
+    status,
+  };
+  if (span.sentAt === null) return [server];
+  const operation = genAiOperation(trace.request_path);
+  const model = input.requestModel ?? input.responseModel;
+  const attributes: Record<string, AttrValue> = {
+    "gen_ai.system": trace.provider,
+    "http.request.method": trace.request_method,
+    ...tenant,
+  };
+  if (operation !== null) attributes["gen_ai.operation.name"] = operation;
+  if (input.requestModel !== null) attributes["gen_ai.request.model"] = input.requestModel;
+  if (input.responseModel !== null) attributes["gen_ai.response.model"] = input.responseModel;
+  if (trace.input_tokens !== null) attributes["gen_ai.usage.input_tokens"] = trace.input_tokens;
+  if (trace.output_tokens !== null) attributes["gen_ai.usage.output_tokens"] = trace.output_tokens;
+  if (trace.estimated_cost_usd !== null) {
+    attributes["ongoingai.cost_usd"] = { double: trace.estimated_cost_usd };
+  }
+  attributes["ongoingai.usage_status"] = trace.usage_status;
+  if (trace.response_status > 0 && trace.error_code !== "upstream_unreachable") {
+    attributes["http.response.status_code"] = trace.response_status;
+  }
+  if (trace.error_code !== null) attributes["error.type"] = trace.error_code;
+  const upstream: SpanData = {
+    traceId: span.traceId,
+    spanId: span.upstreamSpanId,
+    parentSpanId: span.serverSpanId,
+    name: operation !== null && model !== null
+      ? `${operation} ${model}`
+      : `${trace.request_method} upstream`,
+    kind: "client",
+    startMs: at(span.sentAt),
+    endMs,
+    attributes,
+    status,
+  };
+  return [server, upstream];
+}

@@ -1,0 +1,238 @@
+/**
+ * End to end: an in-process gateway with span export on, a real OTLP/HTTP receiver on loopback
+ * started here, decoding exactly what the gateway sends.
+ */
+import assert from "node:assert/strict";
+import { configFor, startHarness, testSecret } from "../support/gateway_harness.ts";
+import { startUpstreamStub } from "../support/upstream_stub.ts";
+import { createGateway } from "../../src/server/gateway.ts";
+import { openSqliteStore } from "../../src/store/mod.ts";
+import { createLogger } from "../../src/server/log.ts";
+import { writerSnapshot } from "../testdata/writer_snapshot.ts";
+
+interface Received {
+  path: string;
+  contentType: string | null;
+  raw: string;
+  body: OtlpDoc;
+}
+interface OtlpKv {
+  key: string;
+  value: Record<string, unknown>;
+}
+interface OtlpSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
+  attributes: OtlpKv[];
+  status: { code: number; message?: string };
+}
+interface OtlpDoc {
+  resourceSpans: {
+    resource: { attributes: OtlpKv[] };
+    scopeSpans: { spans: OtlpSpan[] }[];
+  }[];
+}
+
+function startReceiver() {
+  const received: Received[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    const raw = await req.text();
+    received.push({
+      path: new URL(req.url).pathname,
+      contentType: req.headers.get("content-type"),
+      raw,
+      body: JSON.parse(raw),
+    });
+    return Response.json({});
+  });
+  return {
+    received,
+    endpoint: `http://127.0.0.1:${server.addr.port}`,
+    spans: () =>
+      received.flatMap((r) =>
+        r.body.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((s) => s.spans))
+      ),
+    close: () => server.shutdown(),
+  };
+}
+
+const attr = (span: OtlpSpan, key: string) => {
+  const v = span.attributes.find((a) => a.key === key)?.value;
+  return v === undefined ? undefined : Object.values(v)[0];
+};
+
+const providerKey = "sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdEFGH";
+const prompt = "please summarise the secret plans of the cheese cartel";
+const clientTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
+const clientSpan = "00f067aa0ba902b7";
+
+Deno.test("otlp e2e: server and upstream spans, parent links, GenAI attributes, no keys", async () => {
+  const receiver = startReceiver();
+  const h = await startHarness({
+    observability: {
+      otel: { enabled: true, endpoint: receiver.endpoint, service_name: "gw-test" },
+    },
+  });
+  try {
+    const res = await h.request("/openai/v1/chat/completions", {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        authorization: `Bearer ${providerKey}`,
+        traceparent: `00-${clientTrace}-${clientSpan}-01`,
+      },
+      body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: prompt }] }),
+    });
+    assert.equal(res.status, 200);
+    await res.body?.cancel();
+    const [trace] = await h.tracesSettled(1);
+    await h.gateway.shutdownTelemetry();
+
+    assert.equal(receiver.received.length >= 1, true);
+    assert.equal(receiver.received[0]!.path, "/v1/traces");
+    assert.equal(receiver.received[0]!.contentType, "application/json");
+    const resource = receiver.received[0]!.body.resourceSpans[0]!.resource.attributes;
+    assert.deepEqual(resource.find((a) => a.key === "service.name")?.value, {
+      stringValue: "gw-test",
+    });
+
+    const spans = receiver.spans();
+    assert.equal(spans.length, 2);
+    const server = spans.find((s) => s.kind === 2)!;
+    const upstream = spans.find((s) => s.kind === 3)!;
+    assert.equal(server.name, "POST /openai/*");
+    assert.equal(upstream.name, "chat gpt-4o-mini");
+    // One trace, the client's; the server span hangs under the client's span, the upstream
+    // span under the server span.
+    assert.equal(server.traceId, clientTrace);
+    assert.equal(upstream.traceId, clientTrace);
+    assert.equal(server.parentSpanId, clientSpan);
+    assert.equal(upstream.parentSpanId, server.spanId);
+    // The provider saw a traceparent naming the upstream span.
+    assert.equal(
+      h.stub.requests[0]!.headers["traceparent"],
+      `00-${clientTrace}-${upstream.spanId}-01`,
+    );
+    assert.ok(BigInt(server.startTimeUnixNano) <= BigInt(upstream.startTimeUnixNano));
+    assert.ok(BigInt(upstream.endTimeUnixNano) <= BigInt(server.endTimeUnixNano));
+
+    assert.equal(attr(upstream, "gen_ai.system"), "openai");
+    assert.equal(attr(upstream, "gen_ai.operation.name"), "chat");
+    assert.equal(attr(upstream, "gen_ai.request.model"), "gpt-4o-mini");
+    assert.equal(attr(upstream, "gen_ai.response.model"), "gpt-4o-mini-2024-07-18");
+    assert.equal(attr(upstream, "gen_ai.usage.input_tokens"), "31");
+    assert.equal(attr(upstream, "gen_ai.usage.output_tokens"), "12");
+    assert.equal(attr(upstream, "ongoingai.cost_usd"), trace!.estimated_cost_usd);
+    assert.equal(attr(upstream, "http.response.status_code"), "200");
+    for (const s of [server, upstream]) {
+      assert.equal(attr(s, "ongoingai.trace_id"), trace!.id);
+      assert.equal(attr(s, "ongoingai.org_id"), "default");
+      assert.equal(attr(s, "ongoingai.workspace_id"), "default");
+      assert.deepEqual(s.status, { code: 0 });
+    }
+    const everything = receiver.received.map((r) => r.raw).join("\n");
+    assert.ok(!everything.includes(providerKey), "provider key exported");
+    assert.ok(!everything.includes("AbCdEfGhIjKlMnOp"), "part of the provider key exported");
+    assert.ok(!everything.includes("cheese"), "prompt text exported");
+  } finally {
+    await h.close();
+    await receiver.close();
+  }
+});
+
+Deno.test("otlp e2e: without a client traceparent the gateway starts a trace; unsampled spans are not sent", async () => {
+  const receiver = startReceiver();
+  const h = await startHarness({
+    observability: { otel: { enabled: true, endpoint: receiver.endpoint } },
+  });
+  try {
+    const root = await h.request("/openai/v1/models");
+    await root.body?.cancel();
+    const unsampled = await h.request("/openai/v1/models", {
+      headers: { traceparent: `00-${clientTrace}-${clientSpan}-00` },
+    });
+    await unsampled.body?.cancel();
+    await h.tracesSettled(2);
+    await h.gateway.shutdownTelemetry();
+    const spans = receiver.spans();
+    assert.equal(spans.length, 2, "only the sampled request's two spans");
+    const server = spans.find((s) => s.kind === 2)!;
+    assert.equal(server.parentSpanId, undefined);
+    assert.equal(server.name, "GET /openai/*");
+    assert.equal(spans.find((s) => s.kind === 3)!.name, "GET upstream");
+    const sent = h.stub.requests.map((r) => r.headers["traceparent"]);
+    assert.match(sent[0]!, new RegExp(`^00-${server.traceId}-[0-9a-f]{16}-01$`));
+    // Not sampled: the decision travels on with the client's trace id.
+    assert.match(sent[1]!, new RegExp(`^00-${clientTrace}-[0-9a-f]{16}-00$`));
+    assert.notEqual(sent[1], `00-${clientTrace}-${clientSpan}-00`);
+  } finally {
+    await h.close();
+    await receiver.close();
+  }
+});
+
+Deno.test("otlp e2e: with export off the client's traceparent passes unchanged", async () => {
+  const h = await startHarness();
+  try {
+    const tp = `00-${clientTrace}-${clientSpan}-01`;
+    const res = await h.request("/openai/v1/models", { headers: { traceparent: tp } });
+    await res.body?.cancel();
+    assert.equal(h.stub.requests[0]!.headers["traceparent"], tp);
+    assert.equal(h.gateway.spanExporter, null);
+  } finally {
+    await h.close();
+  }
+});
+
+Deno.test("otlp e2e: a collector that is down neither fails nor slows requests; counted and logged once", async () => {
+  // A port that was just free: nothing listens there.
+  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (probe.addr as Deno.NetAddr).port;
+  probe.close();
+  const stub = await startUpstreamStub();
+  const config = configFor(stub.url, {
+    observability: {
+      otel: { enabled: true, endpoint: `127.0.0.1:${port}`, export_timeout_ms: 500 },
+    },
+  });
+  const store = await openSqliteStore({ path: ":memory:" });
+  const lines: string[] = [];
+  const log = createLogger({ format: "json", write: (l) => void lines.push(l) });
+  const writer = { enqueue: () => true, snapshot: () => writerSnapshot({}) };
+  const gateway = createGateway(config, { store, writer, keyHashSecret: testSecret, log });
+  try {
+    const started = performance.now();
+    for (let round = 0; round < 3; round++) {
+      const res = await gateway.fetch(
+        new Request("http://gw.test/openai/v1/chat/completions", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ model: "gpt-4o-mini", messages: [] }),
+        }),
+      );
+      assert.equal(res.status, 200);
+      await res.body?.cancel();
+      // Let an export attempt run between requests.
+      await gateway.spanExporter!.flush();
+    }
+    const elapsed = performance.now() - started;
+    await gateway.shutdownTelemetry();
+    const stats = gateway.spanExporter!.stats();
+    assert.equal(stats.exported, 0);
+    assert.equal(stats.failed_spans, 6);
+    assert.ok(stats.failed_exports >= 1);
+    const warnings = lines.filter((l) => l.includes("span export failed"));
+    assert.equal(warnings.length, 1, "rate limited to one line a minute");
+    assert.ok(elapsed < 5000, `requests took ${elapsed} ms`);
+  } finally {
+    gateway.close();
+    await gateway.shutdownTelemetry();
+    await stub.close();
+    await store.close();
+  }
+});

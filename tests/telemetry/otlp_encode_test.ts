@@ -1,0 +1,83 @@
+import assert from "node:assert/strict";
+import { encodeSpans, unixNano } from "../../src/telemetry/otlp_encode.ts";
+import { tracesUrl } from "../../src/telemetry/otlp_exporter.ts";
+import type { SpanData } from "../../src/telemetry/spans.ts";
+
+const span: SpanData = {
+  traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
+  spanId: "00f067aa0ba902b7",
+  parentSpanId: "1111111111111111",
+  name: "chat gpt-4o-mini",
+  kind: "client",
+  startMs: 1_700_000_000_123.456,
+  endMs: 1_700_000_000_223.5,
+  attributes: {
+    "gen_ai.request.model": "gpt-4o-mini",
+    "gen_ai.usage.input_tokens": 31,
+    "ongoingai.cost_usd": { double: 0 },
+    "ratio": 0.5,
+    "flag": true,
+    "leak": "Bearer sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789",
+  },
+  status: { code: "error", message: "failed with token=abcdefgh" },
+};
+
+Deno.test("otlp json: the ExportTraceServiceRequest mapping", () => {
+  const doc = encodeSpans([span], { serviceName: "gw", serviceVersion: "1.2.3" }, "1.2.3");
+  assert.deepEqual(doc.resourceSpans[0]!.resource.attributes, [
+    { key: "service.name", value: { stringValue: "gw" } },
+    { key: "service.version", value: { stringValue: "1.2.3" } },
+  ]);
+  const scope = doc.resourceSpans[0]!.scopeSpans[0]!;
+  assert.deepEqual(scope.scope, { name: "ongoingai.gateway", version: "1.2.3" });
+  assert.deepEqual(scope.spans[0], {
+    traceId: span.traceId,
+    spanId: span.spanId,
+    parentSpanId: "1111111111111111",
+    name: "chat gpt-4o-mini",
+    kind: 3,
+    startTimeUnixNano: "1700000000123456000",
+    endTimeUnixNano: "1700000000223500000",
+    attributes: [
+      { key: "gen_ai.request.model", value: { stringValue: "gpt-4o-mini" } },
+      { key: "gen_ai.usage.input_tokens", value: { intValue: "31" } },
+      { key: "ongoingai.cost_usd", value: { doubleValue: 0 } },
+      { key: "ratio", value: { doubleValue: 0.5 } },
+      { key: "flag", value: { boolValue: true } },
+      { key: "leak", value: { stringValue: "[CREDENTIAL_REDACTED]" } },
+    ],
+    status: { code: 2, message: "failed with [CREDENTIAL_REDACTED]" },
+  });
+});
+
+Deno.test("otlp json: a root span has no parentSpanId, kinds and status codes are numbers", () => {
+  const doc = encodeSpans(
+    [{ ...span, parentSpanId: null, kind: "server", status: { code: "unset" } }],
+    { serviceName: "gw", serviceVersion: "0" },
+    "0",
+  );
+  const out = doc.resourceSpans[0]!.scopeSpans[0]!.spans[0]!;
+  assert.equal("parentSpanId" in out, false);
+  assert.equal(out.kind, 2);
+  assert.deepEqual(out.status, { code: 0 });
+});
+
+Deno.test("otlp json: nanosecond times are exact decimal strings", () => {
+  assert.equal(unixNano(0), "0");
+  assert.equal(unixNano(1.5), "1500000");
+  assert.equal(unixNano(1_767_225_600_000), "1767225600000000000");
+});
+
+Deno.test("otlp endpoint: host:port, URLs, and the scheme deciding over insecure", () => {
+  const cases: [string, boolean, string][] = [
+    ["localhost:4318", true, "http://localhost:4318/v1/traces"],
+    ["collector:4318", false, "https://collector:4318/v1/traces"],
+    ["http://collector:4318", false, "http://collector:4318/v1/traces"],
+    ["https://collector:4318/", true, "https://collector:4318/v1/traces"],
+    ["https://otel.example.com/prefix", true, "https://otel.example.com/prefix/v1/traces"],
+  ];
+  for (const [endpoint, insecure, want] of cases) {
+    assert.equal(tracesUrl(endpoint, insecure), want, endpoint);
+  }
+  assert.throws(() => tracesUrl("grpc://collector:4317", true), /grpc:\/\/ is not supported/);
+});
