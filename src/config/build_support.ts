@@ -25,10 +25,19 @@ export function buildSupportIssues(config: GatewayConfig): {
         "they are not enforced now",
     });
   }
-  if (config.observability.otel.enabled) {
+  const otel = config.observability.otel;
+  // The Prometheus endpoint is served; OTLP push (spans, metrics) is not in this build yet.
+  if (otel.enabled && (otel.traces_enabled || otel.metrics_enabled)) {
+    const what = [otel.traces_enabled ? "traces" : "", otel.metrics_enabled ? "metrics" : ""]
+      .filter((w) => w !== "").join(" and ");
     warnings.push({
-      path: "observability.otel.enabled",
-      message: "OpenTelemetry export is not in this build yet; nothing will be exported",
+      path: otel.traces_enabled
+        ? "observability.otel.traces_enabled"
+        : "observability.otel.metrics_enabled",
+      message: `OTLP export of ${what} is not in this build yet; nothing will be pushed` +
+        (otel.prometheus_enabled
+          ? ` (the Prometheus endpoint ${otel.prometheus_path} is served)`
+          : ""),
     });
   }
   return { errors, warnings };
