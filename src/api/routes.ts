@@ -56,6 +56,11 @@ export interface ApiDeps {
   keyDigest?: (token: string) => string;
   /** After a key change: reload this instance's key ring. */
   onKeysChanged?: () => Promise<void>;
+  /**
+   * The Prometheus scrape endpoint, when configured (`observability.otel.prometheus_enabled`).
+   * Not in the contract registry: its path is configurable and its body is not JSON.
+   */
+  metrics?: { path: string; contentType: string; render(): string };
 }
 
 export function createApiRoutes(deps: ApiDeps): Hono {
@@ -76,6 +81,23 @@ export function createApiRoutes(deps: ApiDeps): Hono {
     applySecurityHeaders(c.res.headers);
   });
   for (const mw of deps.middleware ?? []) app.use(mw);
+  const metrics = deps.metrics;
+  // Matched as a literal path (never a Hono pattern: the path is the config's), after auth.
+  if (metrics !== undefined) {
+    app.use(async (c, next) => {
+      if (c.req.path !== metrics.path) return await next();
+      if (c.req.method !== "GET" && c.req.method !== "HEAD") {
+        return errorResponse(
+          new GatewayError(
+            "method_not_allowed",
+            `${c.req.method} is not allowed on ${metrics.path}; use GET, HEAD`,
+          ),
+          { Allow: "GET, HEAD" },
+        );
+      }
+      return c.body(metrics.render(), 200, { "content-type": metrics.contentType });
+    });
+  }
 
   app.get("/", (c) => c.json({ name: "ongoingai gateway", version: deps.version, status: "ok" }));
 

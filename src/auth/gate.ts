@@ -10,6 +10,7 @@
  */
 import type { GatewayConfig } from "../config/mod.ts";
 import { endpoints } from "../api/mod.ts";
+import { prometheusPath } from "../telemetry/mod.ts";
 import { GatewayError } from "../server/errors.ts";
 import { authorize, type AuthRoutes, authRoutes } from "./authorize.ts";
 import { createKeyRing, type KeyRing } from "./keys.ts";
@@ -42,7 +43,13 @@ export interface Gate {
 export function createGate(config: GatewayConfig, secret: string, options: GateOptions = {}): Gate {
   const header = config.auth.header.toLowerCase();
   const ring: KeyRing = createKeyRing(config.auth.keys, secret);
-  const routes: AuthRoutes = authRoutes(config.providers.map((p) => p.prefix), endpoints);
+  const scrape = prometheusPath(config);
+  // The scrape path is configurable, so it is added here rather than in the API registry. Its
+  // figures count every tenant's traffic, like the trace pipeline's diagnostics.
+  const routes: AuthRoutes = authRoutes(
+    config.providers.map((p) => p.prefix),
+    scrape === null ? endpoints : [...endpoints, { path: scrape, access: "diagnostics:read" }],
+  );
   const now = options.now ?? Date.now;
   const interval = config.auth.key_refresh_ms;
   // A reload that keeps failing must not keep a revoked key alive: past this age the database

@@ -7,7 +7,7 @@
 import type { ConfigIssue } from "./issues.ts";
 import type { LoadResult } from "./load.ts";
 import type { GatewayConfig } from "./resolve.ts";
-import { otlpBaseUrl } from "../telemetry/otlp_exporter.ts";
+import { otlpBaseUrl } from "../telemetry/mod.ts";
 
 export function buildSupportIssues(config: GatewayConfig): {
   errors: ConfigIssue[];
@@ -27,7 +27,8 @@ export function buildSupportIssues(config: GatewayConfig): {
     });
   }
   const otel = config.observability.otel;
-  if (otel.enabled) {
+  // The endpoint matters only to OTLP push; the semantic checks already require one for it.
+  if (otel.enabled && (otel.traces_enabled || otel.metrics_enabled) && otel.endpoint.trim()) {
     try {
       otlpBaseUrl(otel.endpoint, otel.insecure);
     } catch (err) {
@@ -42,7 +43,8 @@ export function buildSupportIssues(config: GatewayConfig): {
   if (otel.enabled && otel.metrics_enabled) {
     warnings.push({
       path: "observability.otel.metrics_enabled",
-      message: "pushing metrics over OTLP is not in this build yet; only spans are exported",
+      message: "pushing metrics over OTLP is not in this build yet; spans are exported, and " +
+        "metrics are served to Prometheus when prometheus_enabled is on",
     });
   }
   return { errors, warnings };

@@ -281,7 +281,10 @@ export const configSchema = z.strictObject({
     ),
   tracing: tracingSchema.describe("What a trace keeps and how traces are written."),
   observability: z.strictObject({
-    otel: otelSchema.describe("OpenTelemetry export. Validated, not implemented yet."),
+    otel: otelSchema.describe(
+      "OpenTelemetry: spans over OTLP/HTTP (JSON) and a Prometheus scrape endpoint. Pushing " +
+        "metrics over OTLP is not in this build yet.",
+    ),
   }).prefault({}).describe("Telemetry export."),
   pii: piiSchema.describe(
     "PII detection and redaction: policies as code (see docs/pii.md).",

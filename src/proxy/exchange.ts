@@ -34,7 +34,7 @@ import { SideDecoder } from "./side_decoder.ts";
 import { scrubKey, withoutCutCharacter } from "./stored_body.ts";
 import { BodyCapture } from "./tap.ts";
 import { storedStreamRedactor } from "./pii_response.ts";
-import type { ExchangeSpan, SpanRecorder } from "../telemetry/spans.ts";
+import type { ExchangeSpan, SpanRecorder } from "../telemetry/mod.ts";
 
 /** The capture may hold a redaction margin beyond the cap: what is stored never does. */
 function capped(bytes: Uint8Array, max: number, truncated: boolean): StoredBody {

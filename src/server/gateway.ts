@@ -33,14 +33,20 @@ import {
   type TraceWriterSnapshot,
 } from "../traces/mod.ts";
 import { VERSION } from "../version.ts";
+import {
+  createGatewayMetrics,
+  createSpanRecorder,
+  type GatewayMetrics,
+  OtlpTraceExporter,
+  prometheusContentType,
+  prometheusPath,
+} from "../telemetry/mod.ts";
 import { errorResponse, GatewayError } from "./errors.ts";
 import { type CounterStore, MemoryCounters } from "../limits/mod.ts";
 import { createAdmission } from "./limits.ts";
 import { createCors } from "./cors.ts";
 import { headersTooLarge } from "./header_limit.ts";
 import { type Logger, silentLogger } from "./log.ts";
-import { OtlpTraceExporter } from "../telemetry/otlp_exporter.ts";
-import { createSpanRecorder } from "../telemetry/spans.ts";
 
 export interface Clock {
   /** Wall clock, ms since the epoch. */
@@ -70,6 +76,11 @@ export interface GatewayDeps {
   limitCounters?: CounterStore;
   /** When the process started (ms since the epoch), for uptime; default: now. */
   startedAt?: number;
+  /**
+   * Metrics, shared by every config generation so a reload does not reset them; default: this
+   * gateway's own. Recorded only while the config serves them.
+   */
+  metrics?: GatewayMetrics;
 }
 
 export interface Gateway {
@@ -153,6 +164,9 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     "trace queue is full; traces dropped and counted",
   );
 
+  const scrapePath = prometheusPath(config);
+  const metrics = scrapePath === null ? null : deps.metrics ?? createGatewayMetrics(deps.writer);
+
   // Keyed by provider, so matching is `matchProvider` over the config's own (ordered) list.
   const routes = new Map<ResolvedProvider, ProxyRoute>(
     config.providers.map((provider) => [provider, {
@@ -198,6 +212,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     log,
     record(trace) {
       if (!deps.writer.enqueue(trace)) dropWarning.hit(trace.correlation_id);
+      metrics?.recordTrace(trace);
     },
     timeouts: config.proxy,
     maxRequestBodyBytes: config.proxy.max_request_body_bytes,
@@ -220,6 +235,13 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     keys,
     keyDigest: (token) => tokenDigest(token, deps.keyHashSecret),
     ...(gate === null ? {} : { onKeysChanged: gate.refresh }),
+    ...(metrics === null || scrapePath === null ? {} : {
+      metrics: {
+        path: scrapePath,
+        contentType: prometheusContentType,
+        render: () => metrics.renderPrometheus(),
+      },
+    }),
   });
 
   const cors = createCors(config.server.cors);

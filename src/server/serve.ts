@@ -20,6 +20,7 @@ import {
   type ReloadRequests,
 } from "./reload.ts";
 import { MemoryCounters } from "../limits/mod.ts";
+import { createGatewayMetrics } from "../telemetry/mod.ts";
 
 export interface ServeOptions {
   config: GatewayConfig;
@@ -74,6 +75,7 @@ export async function runServer(opts: ServeOptions): Promise<number> {
   // the uptime that /api/health reports.
   const limitCounters = sharedCounters(store) ?? new MemoryCounters();
   const startedAt = Date.now();
+  const metrics = createGatewayMetrics(writer);
   const build = (next: GatewayConfig): Gateway =>
     createGateway(next, {
       store,
@@ -82,6 +84,7 @@ export async function runServer(opts: ServeOptions): Promise<number> {
       log,
       limitCounters,
       startedAt,
+      metrics,
       ...upstreamClientFor(next, opts.env ?? {}, log),
     });
   const first = build(config);

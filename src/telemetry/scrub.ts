@@ -1,17 +1,21 @@
 /**
- * The last line before anything leaves for a collector: every string that looks like a
- * credential becomes `[CREDENTIAL_REDACTED]` (the original's `sanitize.go`). Span attributes never
- * carry prompts or keys by construction; this catches what slips in anyway (a key pasted as a
- * model name, a token in an error message).
+ * The last line before anything leaves for a collector or a scraper: every string that looks
+ * like a credential becomes `[CREDENTIAL_REDACTED]` (the original's `sanitize.go`). Span
+ * attributes and metric labels never carry prompts or keys by construction; this catches what
+ * slips in anyway (a key pasted as a model name, a token in an error message). Label values are
+ * also bounded, so one series costs a bounded amount of memory whatever a client sends.
  */
 import { builtinDetectors } from "../pii/mod.ts";
 
-export const CREDENTIAL_REDACTED = "[CREDENTIAL_REDACTED]";
+export const credentialRedacted = "[CREDENTIAL_REDACTED]";
+export const unknownLabel = "unknown";
+/** UTF-16 units kept of a scrubbed label value. */
+export const maxLabelLength = 128;
 
-/** The original's extra patterns: bearer tokens and `password=…`-style assignments. */
+/** The original's patterns besides issuer-prefixed keys and JWTs (`token_like` covers those). */
 const EXTRA = /\bBearer\s+[A-Za-z0-9_.\-/+=]{8,}|\b(?:password|secret|token)\s*=\s*\S{4,}/gi;
 
-/** Strings shorter than this cannot hold a credential and are returned as they are. */
+/** As the original: nothing shorter than this can hold a credential worth hiding. */
 const MIN_LENGTH = 8;
 
 export function scrubValue(value: string): string {
@@ -25,8 +29,22 @@ export function scrubValue(value: string): string {
   let at = 0;
   for (const [start, end] of spans) {
     if (end <= at) continue;
-    if (start >= at) out += value.slice(at, start) + CREDENTIAL_REDACTED;
+    if (start >= at) out += value.slice(at, start) + credentialRedacted;
     at = end;
   }
   return (out + value.slice(at)).trim();
+}
+
+/** A metric label value: scrubbed, `unknown` when empty, cut to `maxLabelLength`. */
+export function scrubLabelValue(value: string): string {
+  let out = scrubValue(value.trim());
+  if (out === "") return unknownLabel;
+  if (out.length > maxLabelLength) {
+    let end = maxLabelLength;
+    // Never end on the first half of a surrogate pair.
+    const code = out.charCodeAt(end - 1);
+    if (code >= 0xd800 && code <= 0xdbff) end--;
+    out = out.slice(0, end);
+  }
+  return out;
 }

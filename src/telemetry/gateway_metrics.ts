@@ -1,0 +1,163 @@
+/**
+ * The gateway's instruments. Request figures are recorded once per finished exchange, from its
+ * trace (`recordTrace`, called where the trace is handed to the writer), so the request path
+ * itself pays nothing; writer figures are read from its snapshot at collection time.
+ *
+ * Naming: Prometheus names with the original's `ongoingai_` prefix, keeping the original's names
+ * where it had the instrument (`ongoingai_proxy_request_total`,
+ * `ongoingai_proxy_request_duration_seconds`, `ongoingai_trace_*`) and its label names
+ * (`provider`, `model`, `status_code`). The original's `ongoingai_provider_request_*` twins
+ * (identical values) are not repeated. The OpenTelemetry GenAI names map as:
+ * `gen_ai.client.operation.duration` = `ongoingai_proxy_request_duration_seconds`,
+ * `gen_ai.client.token.usage` = `ongoingai_proxy_tokens_total` (a counter here, by `type`).
+ */
+import type { TraceRecord, TraceWriterSnapshot } from "../traces/mod.ts";
+import { dropReasons, writeErrorClasses } from "../traces/mod.ts";
+import { type Labels, MetricsRegistry } from "./registry.ts";
+import { renderPrometheus } from "./prometheus.ts";
+
+/** The original's request duration buckets, in seconds. */
+const originalBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
+/** Plus 30, 60 and 120 s: LLM answers routinely take longer than 10 s. */
+export const durationBuckets = [...originalBuckets, 30, 60, 120] as const;
+export const timeToFirstTokenBuckets = [...originalBuckets.slice(1), 30] as const;
+
+export const tokenTypes = ["input", "output", "cached_input", "cache_write", "reasoning"] as const;
+
+export interface GatewayMetrics {
+  readonly registry: MetricsRegistry;
+  /** One finished exchange; never throws. */
+  recordTrace(trace: TraceRecord): void;
+  /** The Prometheus text exposition of everything now. */
+  renderPrometheus(): string;
+}
+
+export interface GatewayMetricsOptions {
+  maxSeriesPerInstrument?: number;
+}
+
+export function createGatewayMetrics(
+  writer: { snapshot(): TraceWriterSnapshot },
+  opts: GatewayMetricsOptions = {},
+): GatewayMetrics {
+  const registry = new MetricsRegistry(opts);
+  const scope = ["provider", "model"] as const;
+  const requests = registry.counter({
+    name: "ongoingai_proxy_request_total",
+    help: "Proxied requests, by the status the client got.",
+    labels: [...scope, "status_code"],
+    keepOnOverflow: ["status_code"],
+  });
+  const duration = registry.histogram({
+    name: "ongoingai_proxy_request_duration_seconds",
+    help: "Whole exchange, from the request's arrival to the end of the response body.",
+    labels: scope,
+    buckets: durationBuckets,
+  });
+  const ttft = registry.histogram({
+    name: "ongoingai_proxy_time_to_first_token_seconds",
+    help: "Streamed responses: from the request's arrival to the first content from upstream.",
+    labels: scope,
+    buckets: timeToFirstTokenBuckets,
+  });
+  const tokens = registry.counter({
+    name: "ongoingai_proxy_tokens_total",
+    help: "Tokens reported by the provider; cached_input, cache_write and reasoning are parts " +
+      "of input and output.",
+    labels: [...scope, "type"],
+    keepOnOverflow: ["type"],
+  });
+  const cost = registry.counter({
+    name: "ongoingai_proxy_cost_usd_total",
+    help: "Estimated cost in USD of priced requests.",
+    labels: scope,
+  });
+  const errors = registry.counter({
+    name: "ongoingai_proxy_error_total",
+    help: "Exchanges that did not end as a complete upstream answer, by error code.",
+    labels: [...scope, "error_code"],
+    keepOnOverflow: ["error_code"],
+  });
+
+  // One snapshot per collection, shared by every writer instrument.
+  let collecting: TraceWriterSnapshot | null = null;
+  const read = <T>(f: (s: TraceWriterSnapshot) => T) => () => f(collecting ?? writer.snapshot());
+  const none = {} as Labels<never>;
+  const single: [string, string, "gauge" | "counter", (s: TraceWriterSnapshot) => number][] = [
+    ["ongoingai_trace_queue_depth", "Traces waiting to be written.", "gauge", (s) => s.queue_depth],
+    [
+      "ongoingai_trace_queue_capacity",
+      "The trace queue's size (tracing.queue_size).",
+      "gauge",
+      (s) => s.queue_capacity,
+    ],
+    [
+      "ongoingai_trace_enqueued_total",
+      "Traces accepted by the queue.",
+      "counter",
+      (s) => s.accepted,
+    ],
+    ["ongoingai_trace_written_total", "Traces stored.", "counter", (s) => s.written],
+  ];
+  for (const [name, help, type, pick] of single) {
+    registry.observe({ name, help, type, labels: [] }, read((s) => [[none, pick(s)]]));
+  }
+  registry.observe(
+    {
+      name: "ongoingai_trace_queue_dropped_total",
+      help: "Traces lost, by reason: queue_full and shutdown on arrival, write_failed and " +
+        "shutdown_timeout after being accepted.",
+      labels: ["reason"],
+      type: "counter",
+    },
+    read((s) => dropReasons.map((reason) => [{ reason }, s.dropped_by_reason[reason]] as const)),
+  );
+  registry.observe(
+    {
+      name: "ongoingai_trace_write_failed_total",
+      help: "Failed store calls, by error class; a retried batch counts once per attempt.",
+      labels: ["error_class"],
+      type: "counter",
+    },
+    read((s) =>
+      writeErrorClasses.map((c) => [{ error_class: c }, s.write_failures_by_class[c]] as const)
+    ),
+  );
+
+  return {
+    registry,
+    recordTrace(trace) {
+      const labels = { provider: trace.provider, model: trace.model };
+      requests.add({ ...labels, status_code: trace.response_status });
+      duration.observe(labels, trace.latency_ms / 1000);
+      if (trace.streaming) {
+        const us = trace.time_to_first_token_us ??
+          (trace.time_to_first_token_ms === null ? null : trace.time_to_first_token_ms * 1000);
+        if (us !== null) ttft.observe(labels, us / 1e6);
+      }
+      const counts: Record<(typeof tokenTypes)[number], number | null> = {
+        input: trace.input_tokens,
+        output: trace.output_tokens,
+        cached_input: trace.cached_input_tokens,
+        cache_write: trace.cache_write_tokens,
+        reasoning: trace.reasoning_tokens,
+      };
+      for (const type of tokenTypes) {
+        const n = counts[type];
+        if (n !== null && n > 0) tokens.add({ ...labels, type }, n);
+      }
+      if (trace.estimated_cost_usd !== null && trace.estimated_cost_usd > 0) {
+        cost.add(labels, trace.estimated_cost_usd);
+      }
+      if (trace.error_code !== null) errors.add({ ...labels, error_code: trace.error_code });
+    },
+    renderPrometheus() {
+      collecting = writer.snapshot();
+      try {
+        return renderPrometheus(registry.collect());
+      } finally {
+        collecting = null;
+      }
+    },
+  };
+}

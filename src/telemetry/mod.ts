@@ -1,0 +1,59 @@
+/**
+ * Telemetry: the gateway's metrics (a small registry of our own with scrubbed, bounded labels)
+ * and their Prometheus scrape endpoint, and OpenTelemetry spans (W3C trace context, parent-based
+ * sampling, OTLP/HTTP JSON export). Both are built from finished traces, never on the request
+ * path; the request path only reads an incoming `traceparent` and sends one upstream. Pushing
+ * metrics over OTLP is not in this build: an exporter would read `MetricsRegistry.collect()`.
+ */
+import type { GatewayConfig } from "../config/mod.ts";
+
+export {
+  type Counter,
+  defaultMaxSeries,
+  type Histogram,
+  type HistogramPoint,
+  type Labels,
+  type MetricFamily,
+  MetricsRegistry,
+  overflowLabel,
+  type ScalarPoint,
+} from "./registry.ts";
+export {
+  escapeHelp,
+  escapeLabelValue,
+  formatValue,
+  prometheusContentType,
+  renderPrometheus,
+} from "./prometheus.ts";
+export {
+  credentialRedacted,
+  maxLabelLength,
+  scrubLabelValue,
+  scrubValue,
+  unknownLabel,
+} from "./scrub.ts";
+export {
+  createSpanRecorder,
+  type ExchangeSpan,
+  type SpanData,
+  type SpanRecorder,
+} from "./spans.ts";
+export { otlpBaseUrl, OtlpTraceExporter, type SpanExportStats } from "./otlp_exporter.ts";
+export {
+  createGatewayMetrics,
+  durationBuckets,
+  type GatewayMetrics,
+  type GatewayMetricsOptions,
+  timeToFirstTokenBuckets,
+  tokenTypes,
+} from "./gateway_metrics.ts";
+
+/**
+ * The scrape path when this config serves one, else null. As in the original, nothing of
+ * OpenTelemetry runs with `observability.otel.enabled` off (setting `OTEL_METRICS_EXPORTER=
+ * prometheus` or `ONGOINGAI_PROMETHEUS_ENABLED` turns it on).
+ */
+export function prometheusPath(config: GatewayConfig): string | null {
+  const otel = config.observability.otel;
+  return otel.enabled && otel.prometheus_enabled ? otel.prometheus_path : null;
+}
