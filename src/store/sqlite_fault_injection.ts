@@ -12,14 +12,22 @@
  */
 export const sqliteMaxPageCountVariable = "ONGOINGAI_TEST_SQLITE_MAX_PAGE_COUNT";
 
-/** The page limit the variable asks for, or null when it is unset (always, in production). */
-export function injectedMaxPageCount(): number | null {
-  let raw: string | undefined;
+function processEnv(name: string): string | undefined {
   try {
-    raw = Deno.env.get(sqliteMaxPageCountVariable);
+    return Deno.env.get(name);
   } catch {
-    return null; // No env permission: a deployment, not a test.
+    return undefined; // No env permission: a deployment, not a test.
   }
+}
+
+/**
+ * The page limit the variable asks for, or null when it is unset (always, in production). The
+ * reader is a parameter so tests never change the process environment other tests read.
+ */
+export function injectedMaxPageCount(
+  read: (name: string) => string | undefined = processEnv,
+): number | null {
+  const raw = read(sqliteMaxPageCountVariable);
   if (raw === undefined || raw === "") return null;
   const pages = Number(raw);
   if (!Number.isSafeInteger(pages) || pages < 1) {

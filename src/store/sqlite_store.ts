@@ -54,6 +54,8 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** Async retries after SQLITE_BUSY; defaults as the original (12 tries, 5 ms doubling to 250). */
   busyRetry?: Partial<BusyRetryOptions>;
+  /** SQLite `max_page_count` for this connection (fault tests); default none. */
+  maxPageCount?: number;
   /** For tests; default the embedded migrations. */
   migrations?: readonly Migration[];
   /**
@@ -84,7 +86,7 @@ export async function openSqliteStore(
       applySqliteMigrations(db, options.migrations ?? sqliteMigrations);
       rebuildRollupsIfMissing(db);
     }, retry);
-    const pageLimit = injectedMaxPageCount();
+    const pageLimit = options.maxPageCount ?? injectedMaxPageCount();
     if (pageLimit !== null) db.exec(`PRAGMA max_page_count = ${pageLimit}`);
     if (created) restrictSidecarFiles(options.path);
   } catch (err) {

@@ -2,23 +2,17 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
 import { openSqliteStore } from "../../src/store/mod.ts";
-import { sqliteMaxPageCountVariable } from "../../src/store/sqlite_fault_injection.ts";
+import {
+  injectedMaxPageCount,
+  sqliteMaxPageCountVariable,
+} from "../../src/store/sqlite_fault_injection.ts";
 import { classifyWriteError } from "../../src/traces/write_errors.ts";
 import { makeTrace } from "../testdata/trace_fixture.ts";
 
-async function withVariable(value: string, fn: () => Promise<void>): Promise<void> {
-  Deno.env.set(sqliteMaxPageCountVariable, value);
-  try {
-    await fn();
-  } finally {
-    Deno.env.delete(sqliteMaxPageCountVariable);
-  }
-}
-
 Deno.test("sqlite store: the test page limit makes a filled file refuse writes as storage, until freed", async () => {
   const path = join(await Deno.makeTempDir(), "full.db");
-  await withVariable("256", async () => {
-    const store = await openSqliteStore({ path });
+  {
+    const store = await openSqliteStore({ path, maxPageCount: 256 });
     const other = new DatabaseSync(path);
     try {
       other.exec("CREATE TABLE filler (b BLOB)");
@@ -45,15 +39,18 @@ Deno.test("sqlite store: the test page limit makes a filled file refuse writes a
       other.close();
       await store.close();
     }
-  });
+  }
 });
 
-Deno.test("sqlite store: a malformed test page limit is an error that names the variable", async () => {
-  const path = join(await Deno.makeTempDir(), "bad.db");
-  await withVariable("lots", async () => {
-    await assert.rejects(
-      openSqliteStore({ path }),
-      new RegExp(`${sqliteMaxPageCountVariable} must be a positive integer \\(got "lots"\\)`),
-    );
-  });
+Deno.test("sqlite store: the test page limit variable is read, and a malformed one names it", () => {
+  // An injected reader: the process environment is shared by tests running in parallel.
+  const env = (value: string | undefined) => (name: string) =>
+    name === sqliteMaxPageCountVariable ? value : undefined;
+  assert.equal(injectedMaxPageCount(env(undefined)), null);
+  assert.equal(injectedMaxPageCount(env("")), null);
+  assert.equal(injectedMaxPageCount(env("256")), 256);
+  assert.throws(
+    () => injectedMaxPageCount(env("lots")),
+    new RegExp(`${sqliteMaxPageCountVariable} must be a positive integer \\(got "lots"\\)`),
+  );
 });
