@@ -39,14 +39,6 @@ export function buildSupportIssues(config: GatewayConfig): {
       });
     }
   }
-  // Spans are exported (src/telemetry/); pushing metrics over OTLP is not in this build yet.
-  if (otel.enabled && otel.metrics_enabled) {
-    warnings.push({
-      path: "observability.otel.metrics_enabled",
-      message: "pushing metrics over OTLP is not in this build yet; spans are exported, and " +
-        "metrics are served to Prometheus when prometheus_enabled is on",
-    });
-  }
   return { errors, warnings };
 }
 

@@ -37,6 +37,7 @@ import {
   createGatewayMetrics,
   createSpanRecorder,
   type GatewayMetrics,
+  OtlpMetricExporter,
   OtlpTraceExporter,
   prometheusContentType,
   prometheusPath,
@@ -101,7 +102,12 @@ export interface Gateway {
   close(): void;
   /** OTLP span export, when `observability.otel` has it on; null otherwise. */
   spanExporter: OtlpTraceExporter | null;
-  /** Sends the spans still buffered (bounded by `export_timeout_ms`) and stops exporting. */
+  /** OTLP metric push, when `observability.otel` has it on; null otherwise. */
+  metricExporter: OtlpMetricExporter | null;
+  /**
+   * Sends the spans still buffered and a last metric snapshot (each bounded by
+   * `export_timeout_ms`), and stops exporting.
+   */
   shutdownTelemetry(): Promise<void>;
 }
 
@@ -165,7 +171,11 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   );
 
   const scrapePath = prometheusPath(config);
-  const metrics = scrapePath === null ? null : deps.metrics ?? createGatewayMetrics(deps.writer);
+  const otel = config.observability.otel;
+  const pushMetrics = otel.enabled && otel.metrics_enabled;
+  const metrics = scrapePath === null && !pushMetrics
+    ? null
+    : deps.metrics ?? createGatewayMetrics(deps.writer);
 
   // Keyed by provider, so matching is `matchProvider` over the config's own (ordered) list.
   const routes = new Map<ResolvedProvider, ProxyRoute>(
@@ -184,7 +194,6 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       ? createFetchClient()
       : createNativeClient());
   // --- OpenTelemetry spans (issue 9, spans slice): exporter and recorder, off unless configured.
-  const otel = config.observability.otel;
   const spanExporter = otel.enabled && otel.traces_enabled
     ? new OtlpTraceExporter({
       endpoint: otel.endpoint,
@@ -199,6 +208,17 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     export: (finished) => spanExporter.add(finished),
   });
   // --- end OpenTelemetry spans.
+  // OTLP metric push: a timer reads the registry; requests never wait on it.
+  const metricExporter = metrics === null || !pushMetrics ? null : new OtlpMetricExporter({
+    endpoint: otel.endpoint,
+    insecure: otel.insecure,
+    timeoutMs: otel.export_timeout_ms,
+    intervalMs: otel.metric_export_interval_ms,
+    resource: { serviceName: otel.service_name, serviceVersion: VERSION },
+    log,
+    collect: () => metrics.collect(),
+    startMs: metrics.startMs,
+  });
 
   const forward = createForwarder({
     client,
@@ -316,11 +336,16 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     close: () => {
       gate?.close();
       client.close();
-      // A retired generation's spans go out in the background (bounded by the export timeout).
+      // A retired generation's spans and last metrics go out in the background (bounded by the
+      // export timeout).
       void spanExporter?.shutdown();
+      void metricExporter?.shutdown();
     },
     spanExporter,
-    shutdownTelemetry: () => spanExporter?.shutdown() ?? Promise.resolve(),
+    metricExporter,
+    shutdownTelemetry: async () => {
+      await Promise.all([spanExporter?.shutdown(), metricExporter?.shutdown()]);
+    },
   };
 }
 

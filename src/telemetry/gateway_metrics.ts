@@ -13,7 +13,7 @@
  */
 import type { TraceRecord, TraceWriterSnapshot } from "../traces/mod.ts";
 import { dropReasons, writeErrorClasses } from "../traces/mod.ts";
-import { type Labels, MetricsRegistry } from "./registry.ts";
+import { type Labels, type MetricFamily, MetricsRegistry } from "./registry.ts";
 import { renderPrometheus } from "./prometheus.ts";
 
 /** The original's request duration buckets, in seconds. */
@@ -28,6 +28,10 @@ export interface GatewayMetrics {
   readonly registry: MetricsRegistry;
   /** One finished exchange; never throws. */
   recordTrace(trace: TraceRecord): void;
+  /** When counting began (wall ms): the start time of OTLP's cumulative points. */
+  readonly startMs: number;
+  /** Everything now, with one writer snapshot for all writer instruments. */
+  collect(): MetricFamily[];
   /** The Prometheus text exposition of everything now. */
   renderPrometheus(): string;
 }
@@ -126,6 +130,7 @@ export function createGatewayMetrics(
 
   return {
     registry,
+    startMs: Date.now(),
     recordTrace(trace) {
       const labels = { provider: trace.provider, model: trace.model };
       requests.add({ ...labels, status_code: trace.response_status });
@@ -151,13 +156,16 @@ export function createGatewayMetrics(
       }
       if (trace.error_code !== null) errors.add({ ...labels, error_code: trace.error_code });
     },
-    renderPrometheus() {
+    collect() {
       collecting = writer.snapshot();
       try {
-        return renderPrometheus(registry.collect());
+        return registry.collect();
       } finally {
         collecting = null;
       }
+    },
+    renderPrometheus() {
+      return renderPrometheus(this.collect());
     },
   };
 }

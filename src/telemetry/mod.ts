@@ -2,8 +2,8 @@
  * Telemetry: the gateway's metrics (a small registry of our own with scrubbed, bounded labels)
  * and their Prometheus scrape endpoint, and OpenTelemetry spans (W3C trace context, parent-based
  * sampling, OTLP/HTTP JSON export). Both are built from finished traces, never on the request
- * path; the request path only reads an incoming `traceparent` and sends one upstream. Pushing
- * metrics over OTLP is not in this build: an exporter would read `MetricsRegistry.collect()`.
+ * path; the request path only reads an incoming `traceparent` and sends one upstream. Metrics
+ * are also pushed over OTLP/HTTP JSON on a timer, from the same `collect()` snapshot.
  */
 import type { GatewayConfig } from "../config/mod.ts";
 
@@ -38,7 +38,19 @@ export {
   type SpanData,
   type SpanRecorder,
 } from "./spans.ts";
-export { otlpBaseUrl, OtlpTraceExporter, type SpanExportStats } from "./otlp_exporter.ts";
+export {
+  otlpBaseUrl,
+  OtlpPoster,
+  OtlpTraceExporter,
+  signalUrl,
+  type SpanExportStats,
+} from "./otlp_exporter.ts";
+export {
+  type MetricExportStats,
+  OtlpMetricExporter,
+  type OtlpMetricExporterOptions,
+} from "./otlp_metrics_exporter.ts";
+export { encodeMetrics } from "./otlp_metrics_encode.ts";
 export {
   createGatewayMetrics,
   durationBuckets,

@@ -28,11 +28,91 @@ export function otlpBaseUrl(endpoint: string, insecure: boolean): URL {
   return url;
 }
 
-/** `{base}/v1/traces`, keeping a base path (a collector behind a path prefix). */
-export function tracesUrl(endpoint: string, insecure: boolean): string {
+/** `{base}/v1/{signal}`, keeping a base path (a collector behind a path prefix). */
+export function signalUrl(
+  endpoint: string,
+  insecure: boolean,
+  signal: "traces" | "metrics",
+): string {
   const url = otlpBaseUrl(endpoint, insecure);
-  url.pathname = `${url.pathname.replace(/\/+$/, "")}/v1/traces`;
+  url.pathname = `${url.pathname.replace(/\/+$/, "")}/v1/${signal}`;
   return url.toString();
+}
+
+/** `{base}/v1/traces`. */
+export function tracesUrl(endpoint: string, insecure: boolean): string {
+  return signalUrl(endpoint, insecure, "traces");
+}
+
+export interface OtlpPosterOptions {
+  url: string;
+  timeoutMs: number;
+  log: Logger;
+  /** The warning logged (at most once a minute) when a request fails. */
+  failureMessage: string;
+  fetch?: typeof fetch;
+  /** For the failure log's rate limit; default `performance.now`. */
+  monotonic?: () => number;
+}
+
+const failureLogEveryMs = 60_000;
+
+/**
+ * One OTLP/HTTP JSON request at a time, shared by the span and metric exporters: bounded by the
+ * export timeout, never rejects, and a failure is logged (scrubbed, without the URL's user
+ * info) at most once a minute with how many failed since the last line.
+ */
+export class OtlpPoster {
+  readonly url: string;
+  readonly #shownUrl: string;
+  readonly #opts: OtlpPosterOptions;
+  readonly #fetch: typeof fetch;
+  readonly #monotonic: () => number;
+  #lastFailureLog = -Infinity;
+  #failuresSinceLog = 0;
+
+  constructor(opts: OtlpPosterOptions) {
+    this.url = opts.url;
+    const shown = new URL(opts.url);
+    shown.username = "";
+    shown.password = "";
+    this.#shownUrl = shown.toString();
+    this.#opts = opts;
+    this.#fetch = opts.fetch ?? fetch;
+    this.#monotonic = opts.monotonic ?? performance.now.bind(performance);
+  }
+
+  /** True when the collector accepted the body; `extra` adds fields to a failure's log line. */
+  async post(body: string, extra: () => Record<string, unknown>): Promise<boolean> {
+    try {
+      const res = await this.#fetch(this.url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+        signal: AbortSignal.timeout(this.#opts.timeoutMs),
+      });
+      await res.body?.cancel();
+      if (!res.ok) throw new Error(`collector answered ${res.status}`);
+      return true;
+    } catch (err) {
+      this.#logFailure(err, extra);
+      return false;
+    }
+  }
+
+  #logFailure(err: unknown, extra: () => Record<string, unknown>): void {
+    this.#failuresSinceLog++;
+    const now = this.#monotonic();
+    if (now - this.#lastFailureLog < failureLogEveryMs) return;
+    this.#opts.log.warn(this.#opts.failureMessage, {
+      endpoint: this.#shownUrl,
+      error: scrubValue(err instanceof Error ? err.message : String(err)).slice(0, 300),
+      failed_exports: this.#failuresSinceLog,
+      ...extra(),
+    });
+    this.#lastFailureLog = now;
+    this.#failuresSinceLog = 0;
+  }
 }
 
 export interface SpanExportStats {
@@ -65,37 +145,32 @@ export interface OtlpTraceExporterOptions {
   monotonic?: () => number;
 }
 
-const failureLogEveryMs = 60_000;
-
 export class OtlpTraceExporter {
   readonly url: string;
-  /** The URL without user info, for the log. */
-  readonly #shownUrl: string;
   readonly #opts: OtlpTraceExporterOptions;
-  readonly #fetch: typeof fetch;
+  readonly #poster: OtlpPoster;
   readonly #maxBuffer: number;
   readonly #batchSize: number;
-  readonly #monotonic: () => number;
   #buffer: SpanData[] = [];
   #inflight: Promise<void> | null = null;
   #timer: ReturnType<typeof setInterval> | null;
   #closed = false;
   #shutdown: Promise<void> | null = null;
-  #lastFailureLog = -Infinity;
-  #failuresSinceLog = 0;
   readonly #stats = { exported: 0, dropped: 0, failed_exports: 0, failed_spans: 0 };
 
   constructor(opts: OtlpTraceExporterOptions) {
     this.url = tracesUrl(opts.endpoint, opts.insecure);
-    const shown = new URL(this.url);
-    shown.username = "";
-    shown.password = "";
-    this.#shownUrl = shown.toString();
     this.#opts = opts;
-    this.#fetch = opts.fetch ?? fetch;
+    this.#poster = new OtlpPoster({
+      url: this.url,
+      timeoutMs: opts.timeoutMs,
+      log: opts.log,
+      failureMessage: "OpenTelemetry span export failed; spans dropped and counted",
+      ...(opts.fetch === undefined ? {} : { fetch: opts.fetch }),
+      ...(opts.monotonic === undefined ? {} : { monotonic: opts.monotonic }),
+    });
     this.#maxBuffer = opts.maxBuffer ?? 2048;
     this.#batchSize = opts.batchSize ?? 512;
-    this.#monotonic = opts.monotonic ?? performance.now.bind(performance);
     const timer = setInterval(() => void this.flush(), opts.intervalMs ?? 1000);
     // The timer alone must not keep the process (or a finished test) alive.
     Deno.unrefTimer(timer);
@@ -153,34 +228,15 @@ export class OtlpTraceExporter {
     const body = JSON.stringify(
       encodeSpans(batch, this.#opts.resource, this.#opts.resource.serviceVersion),
     );
-    try {
-      const res = await this.#fetch(this.url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body,
-        signal: AbortSignal.timeout(this.#opts.timeoutMs),
-      });
-      await res.body?.cancel();
-      if (!res.ok) throw new Error(`collector answered ${res.status}`);
+    if (
+      await this.#poster.post(body, () => ({
+        failed_spans_total: this.#stats.failed_spans + batch.length,
+      }))
+    ) {
       this.#stats.exported += batch.length;
-    } catch (err) {
+    } else {
       this.#stats.failed_exports++;
       this.#stats.failed_spans += batch.length;
-      this.#logFailure(err);
     }
-  }
-
-  #logFailure(err: unknown): void {
-    this.#failuresSinceLog++;
-    const now = this.#monotonic();
-    if (now - this.#lastFailureLog < failureLogEveryMs) return;
-    this.#opts.log.warn("OpenTelemetry span export failed; spans dropped and counted", {
-      endpoint: this.#shownUrl,
-      error: scrubValue(err instanceof Error ? err.message : String(err)).slice(0, 300),
-      failed_exports: this.#failuresSinceLog,
-      failed_spans_total: this.#stats.failed_spans,
-    });
-    this.#lastFailureLog = now;
-    this.#failuresSinceLog = 0;
   }
 }

@@ -8,7 +8,7 @@ function warningsFor(otel: NonNullable<GatewayConfigInput["observability"]>["ote
   return buildSupportIssues(result.config).warnings.map((w) => `${w.path}: ${w.message}`);
 }
 
-Deno.test("build support: spans and Prometheus are served; only OTLP metric push warns", () => {
+Deno.test("build support: spans, OTLP metric push and Prometheus are all in this build", () => {
   const table: [string, NonNullable<GatewayConfigInput["observability"]>["otel"], RegExp[]][] = [
     ["off", {}, []],
     [
@@ -16,9 +16,7 @@ Deno.test("build support: spans and Prometheus are served; only OTLP metric push
       { enabled: true, traces_enabled: false, metrics_enabled: false, prometheus_enabled: true },
       [],
     ],
-    ["defaults: traces and metrics pushed", { enabled: true }, [
-      /^observability\.otel\.metrics_enabled: pushing metrics over OTLP is not in this build/,
-    ]],
+    ["defaults: traces and metrics pushed", { enabled: true }, []],
     ["traces only", { enabled: true, metrics_enabled: false }, []],
   ];
   for (const [name, otel, want] of table) {

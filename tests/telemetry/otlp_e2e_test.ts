@@ -53,8 +53,10 @@ function startReceiver() {
   return {
     received,
     endpoint: `http://127.0.0.1:${server.addr.port}`,
+    // Metrics are pushed to the same receiver (/v1/metrics) unless metrics_enabled is off.
+    traces: () => received.filter((r) => r.path === "/v1/traces"),
     spans: () =>
-      received.flatMap((r) =>
+      received.filter((r) => r.path === "/v1/traces").flatMap((r) =>
         r.body.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((s) => s.spans))
       ),
     close: () => server.shutdown(),
@@ -93,10 +95,10 @@ Deno.test("otlp e2e: server and upstream spans, parent links, GenAI attributes, 
     const [trace] = await h.tracesSettled(1);
     await h.gateway.shutdownTelemetry();
 
-    assert.equal(receiver.received.length >= 1, true);
-    assert.equal(receiver.received[0]!.path, "/v1/traces");
-    assert.equal(receiver.received[0]!.contentType, "application/json");
-    const resource = receiver.received[0]!.body.resourceSpans[0]!.resource.attributes;
+    assert.equal(receiver.traces().length >= 1, true);
+    assert.equal(receiver.traces()[0]!.path, "/v1/traces");
+    assert.equal(receiver.traces()[0]!.contentType, "application/json");
+    const resource = receiver.traces()[0]!.body.resourceSpans[0]!.resource.attributes;
     assert.deepEqual(resource.find((a) => a.key === "service.name")?.value, {
       stringValue: "gw-test",
     });

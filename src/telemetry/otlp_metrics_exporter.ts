@@ -1,0 +1,106 @@
+/**
+ * OTLP/HTTP metric push (JSON encoding), off the request path: a timer collects the registry
+ * every `metric_export_interval_ms` and sends one cumulative snapshot, one request at a time,
+ * bounded by `export_timeout_ms`; `shutdown` sends a last one. Requests never wait on it. A
+ * failed push is counted and logged at most once a minute (the span exporter's `OtlpPoster`); the
+ * next push carries the cumulative values again, so nothing is lost but resolution.
+ */
+import type { Logger } from "../server/log.ts";
+import type { OtlpResource } from "./otlp_encode.ts";
+import { OtlpPoster, signalUrl } from "./otlp_exporter.ts";
+import { encodeMetrics } from "./otlp_metrics_encode.ts";
+import type { MetricFamily } from "./registry.ts";
+
+export interface MetricExportStats {
+  /** Snapshots the collector accepted. */
+  exported: number;
+  /** Pushes that failed (unreachable, timeout, non-2xx). */
+  failed_exports: number;
+}
+
+export interface OtlpMetricExporterOptions {
+  endpoint: string;
+  insecure: boolean;
+  timeoutMs: number;
+  intervalMs: number;
+  resource: OtlpResource;
+  log: Logger;
+  /** The registry snapshot (`GatewayMetrics.collect`). */
+  collect: () => MetricFamily[];
+  /** When the registry began counting (wall ms). */
+  startMs: number;
+  /** Wall clock in ms; default `Date.now`. */
+  now?: () => number;
+  fetch?: typeof fetch;
+  monotonic?: () => number;
+}
+
+export class OtlpMetricExporter {
+  readonly url: string;
+  readonly #opts: OtlpMetricExporterOptions;
+  readonly #poster: OtlpPoster;
+  readonly #now: () => number;
+  #inflight: Promise<void> | null = null;
+  #timer: ReturnType<typeof setInterval> | null;
+  #shutdown: Promise<void> | null = null;
+  readonly #stats: MetricExportStats = { exported: 0, failed_exports: 0 };
+
+  constructor(opts: OtlpMetricExporterOptions) {
+    this.url = signalUrl(opts.endpoint, opts.insecure, "metrics");
+    this.#opts = opts;
+    this.#now = opts.now ?? Date.now;
+    this.#poster = new OtlpPoster({
+      url: this.url,
+      timeoutMs: opts.timeoutMs,
+      log: opts.log,
+      failureMessage: "OpenTelemetry metric export failed; the next push carries the totals",
+      ...(opts.fetch === undefined ? {} : { fetch: opts.fetch }),
+      ...(opts.monotonic === undefined ? {} : { monotonic: opts.monotonic }),
+    });
+    const timer = setInterval(() => void this.exportNow(), opts.intervalMs);
+    // The timer alone must not keep the process (or a finished test) alive.
+    Deno.unrefTimer(timer);
+    this.#timer = timer;
+  }
+
+  stats(): MetricExportStats {
+    return { ...this.#stats };
+  }
+
+  /** Collects and pushes one snapshot; joins a push under way. Never rejects. */
+  exportNow(): Promise<void> {
+    if (this.#inflight !== null) return this.#inflight;
+    this.#inflight = this.#push().finally(() => (this.#inflight = null));
+    return this.#inflight;
+  }
+
+  /** Stops the timer and pushes a last snapshot (bounded by the export timeout). Idempotent. */
+  shutdown(): Promise<void> {
+    this.#shutdown ??= (async () => {
+      if (this.#timer !== null) clearInterval(this.#timer);
+      this.#timer = null;
+      await this.#inflight;
+      await this.exportNow();
+    })();
+    return this.#shutdown;
+  }
+
+  async #push(): Promise<void> {
+    let body: string;
+    try {
+      const times = { startMs: this.#opts.startMs, nowMs: this.#now() };
+      const { resource } = this.#opts;
+      body = JSON.stringify(
+        encodeMetrics(this.#opts.collect(), resource, resource.serviceVersion, times),
+      );
+    } catch (err) {
+      this.#stats.failed_exports++;
+      this.#opts.log.warn("OpenTelemetry metric collection failed", {
+        error: err instanceof Error ? err.message.slice(0, 300) : "unknown",
+      });
+      return;
+    }
+    if (await this.#poster.post(body, () => ({}))) this.#stats.exported++;
+    else this.#stats.failed_exports++;
+  }
+}
