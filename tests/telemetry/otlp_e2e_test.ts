@@ -9,13 +9,8 @@ import { createGateway } from "../../src/server/gateway.ts";
 import { openSqliteStore } from "../../src/store/mod.ts";
 import { createLogger } from "../../src/server/log.ts";
 import { writerSnapshot } from "../testdata/writer_snapshot.ts";
+import { startOtlpReceiver } from "../support/otlp_receiver.ts";
 
-interface Received {
-  path: string;
-  contentType: string | null;
-  raw: string;
-  body: OtlpDoc;
-}
 interface OtlpKv {
   key: string;
   value: Record<string, unknown>;
@@ -39,27 +34,16 @@ interface OtlpDoc {
 }
 
 function startReceiver() {
-  const received: Received[] = [];
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
-    const raw = await req.text();
-    received.push({
-      path: new URL(req.url).pathname,
-      contentType: req.headers.get("content-type"),
-      raw,
-      body: JSON.parse(raw),
-    });
-    return Response.json({});
-  });
+  const r = startOtlpReceiver<OtlpDoc>();
+  // Metrics are pushed to the same receiver (/v1/metrics) unless metrics_enabled is off.
+  const traces = () => r.received.filter((x) => x.path === "/v1/traces");
   return {
-    received,
-    endpoint: `http://127.0.0.1:${server.addr.port}`,
-    // Metrics are pushed to the same receiver (/v1/metrics) unless metrics_enabled is off.
-    traces: () => received.filter((r) => r.path === "/v1/traces"),
+    ...r,
+    traces,
     spans: () =>
-      received.filter((r) => r.path === "/v1/traces").flatMap((r) =>
-        r.body.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((s) => s.spans))
+      traces().flatMap((x) =>
+        x.body.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((s) => s.spans))
       ),
-    close: () => server.shutdown(),
   };
 }
 

@@ -9,6 +9,7 @@ import { createGateway } from "../../src/server/gateway.ts";
 import { openSqliteStore } from "../../src/store/mod.ts";
 import { createLogger } from "../../src/server/log.ts";
 import { writerSnapshot } from "../testdata/writer_snapshot.ts";
+import { startOtlpReceiver } from "../support/otlp_receiver.ts";
 
 interface OtlpKv {
   key: string;
@@ -42,30 +43,8 @@ interface OtlpDoc {
     scopeMetrics: { scope: { name: string }; metrics: OtlpMetric[] }[];
   }[];
 }
-interface Received {
-  path: string;
-  contentType: string | null;
-  raw: string;
-  body: OtlpDoc;
-}
-
 function startReceiver() {
-  const received: Received[] = [];
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
-    const raw = await req.text();
-    received.push({
-      path: new URL(req.url).pathname,
-      contentType: req.headers.get("content-type"),
-      raw,
-      body: JSON.parse(raw),
-    });
-    return Response.json({});
-  });
-  return {
-    received,
-    endpoint: `http://127.0.0.1:${server.addr.port}`,
-    close: () => server.shutdown(),
-  };
+  return startOtlpReceiver<OtlpDoc>();
 }
 
 const attrs = (kvs: OtlpKv[]) =>
