@@ -282,8 +282,7 @@ export const configSchema = z.strictObject({
   tracing: tracingSchema.describe("What a trace keeps and how traces are written."),
   observability: z.strictObject({
     otel: otelSchema.describe(
-      "OpenTelemetry: spans over OTLP/HTTP (JSON) and a Prometheus scrape endpoint. Pushing " +
-        "metrics over OTLP is not in this build yet.",
+      "OpenTelemetry: spans and metrics over OTLP/HTTP (JSON), and a Prometheus scrape endpoint.",
     ),
   }).prefault({}).describe("Telemetry export."),
   pii: piiSchema.describe(
