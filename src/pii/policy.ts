@@ -100,7 +100,7 @@ export function compilePolicies(pii: PiiConfig, effectiveMode: PiiMode): PiiPoli
   const named = new Map<string, CompiledPolicy>([[base.id, base]]);
   for (const p of pii.policies) named.set(p.policy_id, compilePolicy(p));
   const generatedSalt = pii.replacement.hash_salt === "";
-  const salt = generatedSalt ? randomSalt() : pii.replacement.hash_salt;
+  const salt = generatedSalt ? processSalt() : pii.replacement.hash_salt;
 
   const rulesCache = new Map<string, RedactRules>();
   const rulesFor = (policy: CompiledPolicy, workspace: string): RedactRules => {
@@ -171,7 +171,15 @@ function skippingEncodedBinary(scan: Scan): Scan {
   return (text) => (isEncodedBinary(text) ? [] : scan(text));
 }
 
-function randomSalt(): string {
+/**
+ * One generated salt per process, not per compilation: a config reload (SIGHUP) compiles the
+ * policies again, and placeholders must not change under it.
+ */
+let generated: string | null = null;
+
+function processSalt(): string {
+  if (generated !== null) return generated;
   const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  generated = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  return generated;
 }

@@ -18,6 +18,12 @@ const chat = (content: string, extra: Record<string, unknown> = {}) =>
     ...extra,
   });
 
+const anthropicHeaders = {
+  "content-type": "application/json",
+  "x-api-key": "sk-ant-api03-CLIENT",
+  "anthropic-version": "2023-06-01",
+};
+
 const openaiHeaders = (more: Record<string, string> = {}) => ({
   "content-type": "application/json",
   authorization: "Bearer sk-proj-CLIENTKEY000000000000000000000000",
@@ -109,11 +115,7 @@ Deno.test("redact_upstream: the provider never sees the value; JSON stays valid 
     });
     const res = await h.request("/anthropic/v1/messages", {
       method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "x-api-key": "sk-ant-api03-CLIENT",
-        "anthropic-version": "2023-06-01",
-      },
+      headers: anthropicHeaders,
       body,
     });
     assert.equal(res.status, 200);
@@ -232,11 +234,7 @@ Deno.test("block: ordinary requests pass, Anthropic's max_tokens included", asyn
   await withPii({ mode: "block" }, async (h) => {
     const res = await h.request("/anthropic/v1/messages", {
       method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "x-api-key": "sk-ant-api03-CLIENT",
-        "anthropic-version": "2023-06-01",
-      },
+      headers: anthropicHeaders,
       body: JSON.stringify({
         model: "claude-sonnet-4-5",
         max_tokens: 1024,
@@ -304,11 +302,7 @@ Deno.test("scopes: the most specific scope decides, and the trace records which 
   }, async (h) => {
     const anthropic = await h.request("/anthropic/v1/messages", {
       method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "x-api-key": "sk-ant-api03-CLIENT",
-        "anthropic-version": "2023-06-01",
-      },
+      headers: anthropicHeaders,
       body: JSON.stringify({
         model: "claude-sonnet-4-5",
         max_tokens: 8,

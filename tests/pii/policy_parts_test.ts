@@ -111,3 +111,16 @@ Deno.test("scopes: underPrefix tolerates a trailing slash in the prefix", () => 
   assert.equal(underPrefix("/openai", "/openai"), true);
   assert.equal(underPrefix("/openaix", "/openai"), false);
 });
+
+Deno.test("policies: a generated salt is one per process, so a reload keeps placeholders", async () => {
+  const { validateConfig } = await import("../../src/config/mod.ts");
+  const { compilePolicies } = await import("../../src/pii/mod.ts");
+  const result = validateConfig({ pii: { mode: "redact_storage" } }, { env: {} });
+  if (!result.ok) throw new Error(JSON.stringify(result.errors));
+  const placeholder = () => {
+    const p = compilePolicies(result.config.pii, result.config.pii_mode);
+    assert.equal(p.generatedSalt, true);
+    return p.rulesFor(p.base, "default").placeholder("EMAIL", "jane@example.com");
+  };
+  assert.equal(placeholder(), placeholder());
+});
