@@ -2,6 +2,7 @@
 # Installs the OngoingAI Gateway binary (`ongoingai`) from a GitHub release.
 #
 #   curl -fsSL https://github.com/ongoingai/gateway/releases/latest/download/install.sh | sh
+#   curl -fsSL .../install.sh | ONGOINGAI_VERSION=1.2.3 ONGOINGAI_INSTALL_DIR="$HOME/bin" sh
 #
 # Environment (all optional):
 #   ONGOINGAI_VERSION           release to install, `1.2.3` or `v1.2.3` (default: the latest release)
@@ -217,6 +218,10 @@ choose_install_dir() {
         "Set ONGOINGAI_INSTALL_DIR to a directory you can write to."
     fi
   fi
+  # A relative ONGOINGAI_INSTALL_DIR would make the PATH line below wrong in any other directory.
+  if absolute=$(CDPATH='' cd -- "$dir" 2>/dev/null && pwd); then
+    dir=$absolute
+  fi
   if [ ! -w "$dir" ]; then
     no_write_permission "$dir"
   fi
@@ -280,7 +285,8 @@ main() {
   install_binary "$install_dir"
 
   target="$install_dir/$binary_name"
-  if ! installed_version=$("$target" version 2>&1); then
+  # </dev/null: under `curl ... | sh` stdin is the rest of this script, not for the binary.
+  if ! installed_version=$("$target" version </dev/null 2>&1); then
     fail "installed $target, but \`$target version\` failed:" "$installed_version" \
       "The binary may not suit this system ($os/$arch), or $install_dir may be mounted noexec."
   fi

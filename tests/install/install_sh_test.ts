@@ -56,7 +56,11 @@ function assertNextSteps(stderr: string): void {
   assert.ok(!stderr.includes("install gateway"), "no command that does not exist");
 }
 
-const shells = [{ name: "sh", path: sh }, { name: "dash", path: dash }];
+const shells = [
+  { name: "sh install.sh", path: sh, viaStdin: false },
+  { name: "dash install.sh", path: dash, viaStdin: false },
+  { name: "piped into sh, as curl | sh", path: sh, viaStdin: true },
+];
 
 for (const shell of shells) {
   Deno.test({
@@ -67,6 +71,7 @@ for (const shell of shells) {
         const dir = `${sandbox.home}/tools/bin`;
         const run = await runInstaller(sandbox, {
           ...(shell.path === undefined ? {} : { shell: shell.path }),
+          viaStdin: shell.viaStdin,
           env: { ...baseEnv, ONGOINGAI_INSTALL_DIR: dir },
         });
         assert.equal(run.code, 0, run.stderr);
@@ -184,3 +189,15 @@ for (const c of unsupported) {
       assert.deepEqual(await listDir(dir), []);
     }));
 }
+
+Deno.test("install.sh: a relative ONGOINGAI_INSTALL_DIR is resolved, so the PATH line works anywhere", () =>
+  withScenario({}, async ({ sandbox, baseEnv }) => {
+    // The installer runs with the sandbox's HOME as its working directory.
+    const run = await runInstaller(sandbox, {
+      env: { ...baseEnv, ONGOINGAI_INSTALL_DIR: "rel/bin" },
+    });
+    assert.equal(run.code, 0, run.stderr);
+    const dir = `${sandbox.home}/rel/bin`;
+    await assertInstalled(`${dir}/ongoingai`, latestVersion);
+    assert.ok(run.stderr.includes(`export PATH="${dir}:$PATH"`), run.stderr);
+  }));

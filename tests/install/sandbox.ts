@@ -78,7 +78,8 @@ export async function provideTools(
     if (target === undefined) throw new Error(`this test needs ${name} on PATH`);
     await Deno.symlink(target, `${sandbox.bin}/${name}`);
   }
-  const uname = `#!/bin/sh\ncase "\${1:-}" in\n  -s) echo '${platform.os}' ;;\n  -m) echo '${platform.arch}' ;;\n  *) echo 'unexpected uname arguments: $*' >&2; exit 1 ;;\nesac\n`;
+  const uname =
+    `#!/bin/sh\ncase "\${1:-}" in\n  -s) echo '${platform.os}' ;;\n  -m) echo '${platform.arch}' ;;\n  *) echo 'unexpected uname arguments: $*' >&2; exit 1 ;;\nesac\n`;
   await Deno.writeTextFile(`${sandbox.bin}/uname`, uname, { mode: 0o755 });
 }
 
@@ -98,14 +99,17 @@ export interface RunOptions {
   asUser?: string[];
   /** Run this copy of install.sh (an unprivileged user may not be able to read the checkout). */
   script?: string;
+  /** Feed the script on stdin, as `curl ... | sh` does, instead of naming the file. */
+  viaStdin?: boolean;
 }
 
 export async function runInstaller(sandbox: Sandbox, opts: RunOptions = {}): Promise<InstallRun> {
   const shell = opts.shell ?? hostTool("sh");
   if (shell === undefined) throw new Error("no sh on PATH");
-  const argv = [...(opts.asUser ?? []), shell, opts.script ?? installScript];
+  const script = opts.script ?? installScript;
+  const argv = [...(opts.asUser ?? []), shell, ...(opts.viaStdin ? [] : [script])];
   const [program, ...args] = argv;
-  const out = await new Deno.Command(program ?? shell, {
+  const child = new Deno.Command(program ?? shell, {
     args,
     cwd: sandbox.home,
     clearEnv: true,
@@ -115,10 +119,16 @@ export async function runInstaller(sandbox: Sandbox, opts: RunOptions = {}): Pro
       TMPDIR: sandbox.tmp,
       ...opts.env,
     },
-    stdin: "null",
+    stdin: opts.viaStdin ? "piped" : "null",
     stdout: "piped",
     stderr: "piped",
-  }).output();
+  }).spawn();
+  if (opts.viaStdin) {
+    const writer = child.stdin.getWriter();
+    await writer.write(await Deno.readFile(script));
+    await writer.close();
+  }
+  const out = await child.output();
   const text = new TextDecoder();
   return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
 }
