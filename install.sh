@@ -308,7 +308,7 @@ main() {
 
   cat >&2 <<'EOF'
 Next steps:
-  ongoingai init                   write a starter gateway.config.ts in the current directory
+  ongoingai init                   create a starter configuration in the current directory
   ongoingai check                  validate the configuration
   ongoingai serve                  start the gateway
   eval "$(ongoingai shell-init)"   point OpenAI and Anthropic clients in this shell at the gateway
