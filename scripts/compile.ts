@@ -56,11 +56,11 @@ export async function main(args: string[]): Promise<number> {
   const denoJson = JSON.parse(await Deno.readTextFile(new URL("deno.json", root)));
   const info = {
     version: options.version ?? String(denoJson.version),
-    commit: commitLabel(
+    commit: options.commit ?? commitLabel(
       await git(["rev-parse", "--short=12", "HEAD"]),
       ((await git(["status", "--porcelain", "--untracked-files=no"])) ?? "") !== "",
     ),
-    date: buildDate(new Date(), Deno.env.get("SOURCE_DATE_EPOCH")),
+    date: options.date ?? buildDate(new Date(), Deno.env.get("SOURCE_DATE_EPOCH")),
   };
   const outDir = resolve(fileURLToPath(root), options.outDir);
   await Deno.mkdir(outDir, { recursive: true });

@@ -10,7 +10,14 @@ export {
   type Target,
   targets,
 } from "./options.ts";
-export { buildDate, type BuildInfo, buildInfoSource, commitLabel } from "./stamp.ts";
+export {
+  buildDate,
+  type BuildInfo,
+  buildInfoSource,
+  commitLabel,
+  commitOverride,
+  dateOverride,
+} from "./stamp.ts";
 export {
   checksumsText,
   compileFailureHint,

@@ -2,6 +2,7 @@
  * Release targets and the arguments of `deno task compile`. Output names are the original's
  * release file names, so install scripts and download links keep working.
  */
+import { commitOverride, dateOverride } from "./stamp.ts";
 
 export interface Target {
   /** Rust target triple, as `deno compile --target` takes it. */
@@ -28,6 +29,10 @@ export interface CompileOptions {
   targets: Target[];
   /** Version to stamp; undefined means deno.json's `version`. */
   version?: string;
+  /** Commit to stamp; undefined means asking git (a Docker build context has no .git). */
+  commit?: string;
+  /** Build date to stamp (RFC 3339, UTC); undefined means now or SOURCE_DATE_EPOCH. */
+  date?: string;
   outDir: string;
   help: boolean;
 }
@@ -35,11 +40,15 @@ export interface CompileOptions {
 export class CompileUsageError extends Error {}
 
 export const compileUsage =
-  `Usage: deno task compile [--target NAME]... [--version X.Y.Z] [--out-dir DIR]
+  `Usage: deno task compile [--target NAME]... [--version X.Y.Z] [--commit SHA] [--date DATE]
+                         [--out-dir DIR]
 
   --target NAME    Build only this target (repeatable, or comma-separated). NAME is a triple
                    or a short name: ${targets.map((t) => t.name).join(", ")}
   --version X.Y.Z  Version stamped into the binaries (default: deno.json "version")
+  --commit SHA     Commit stamped into the binaries (default: git rev-parse HEAD); for builds
+                   without .git, such as the Dockerfile's
+  --date DATE      Build date, RFC 3339 (default: now, or SOURCE_DATE_EPOCH when set)
   --out-dir DIR    Where binaries and checksums.txt go (default: dist)
 `;
 
@@ -59,6 +68,8 @@ function findTarget(raw: string): Target {
 export function parseCompileArgs(args: readonly string[]): CompileOptions {
   const chosen = new Set<Target>();
   let version: string | undefined;
+  let commit: string | undefined;
+  let date: string | undefined;
   let outDir = "dist";
   let help = false;
   for (let i = 0; i < args.length; i++) {
@@ -69,7 +80,7 @@ export function parseCompileArgs(args: readonly string[]): CompileOptions {
     }
     const eq = arg.indexOf("=");
     const flag = eq === -1 ? arg : arg.slice(0, eq);
-    if (!["--target", "--version", "--out-dir"].includes(flag)) {
+    if (!["--target", "--version", "--commit", "--date", "--out-dir"].includes(flag)) {
       throw new CompileUsageError(`unknown argument ${JSON.stringify(arg)}`);
     }
     const value = eq === -1 ? args[++i] : arg.slice(eq + 1);
@@ -84,6 +95,24 @@ export function parseCompileArgs(args: readonly string[]): CompileOptions {
         );
       }
       version = v;
+    } else if (flag === "--commit") {
+      const given = commitOverride(value);
+      if (given === null) {
+        throw new CompileUsageError(
+          `--commit must be a git commit hash, 7 to 40 hex digits (got ${JSON.stringify(value)})`,
+        );
+      }
+      commit = given;
+    } else if (flag === "--date") {
+      const given = dateOverride(value);
+      if (given === null) {
+        throw new CompileUsageError(
+          `--date must be an RFC 3339 time such as 2026-11-22T10:00:00Z (got ${
+            JSON.stringify(value)
+          })`,
+        );
+      }
+      date = given;
     } else outDir = value;
   }
   const options: CompileOptions = {
@@ -92,5 +121,7 @@ export function parseCompileArgs(args: readonly string[]): CompileOptions {
     help,
   };
   if (version !== undefined) options.version = version;
+  if (commit !== undefined) options.commit = commit;
+  if (date !== undefined) options.date = date;
   return options;
 }

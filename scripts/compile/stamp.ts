@@ -34,3 +34,23 @@ export function commitLabel(shortHash: string | null, dirty: boolean): string {
   if (shortHash === null || shortHash === "") return "none";
   return dirty ? `${shortHash}-dirty` : shortHash;
 }
+
+/**
+ * A commit given on the command line (`--commit`, for builds without .git such as the
+ * Dockerfile's), shortened to the 12 digits `git rev-parse --short=12` gives; a `-dirty` suffix
+ * is kept. Null when it is not a hash.
+ */
+export function commitOverride(raw: string): string | null {
+  const m = /^([0-9a-f]{7,40})(-dirty)?$/i.exec(raw.trim());
+  if (!m) return null;
+  return `${m[1]!.toLowerCase().slice(0, 12)}${m[2] ?? ""}`;
+}
+
+/** A date given on the command line, in the stamp's form (UTC, to the second); null when invalid. */
+export function dateOverride(raw: string): string | null {
+  const v = raw.trim();
+  // RFC 3339 only: Date.parse alone would also take "March 3" or a bare year.
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/i.test(v)) return null;
+  const ms = Date.parse(v);
+  return Number.isNaN(ms) ? null : buildDate(new Date(ms));
+}

@@ -4,8 +4,10 @@ import {
   buildInfoSource,
   checksumsText,
   commitLabel,
+  commitOverride,
   compileFailureHint,
   CompileUsageError,
+  dateOverride,
   denoCompileArgs,
   parseCompileArgs,
   targets,
@@ -49,6 +51,45 @@ Deno.test("compile args: version, out dir and help", () => {
   assert.equal(parseCompileArgs(["-h"]).help, true);
 });
 
+Deno.test("compile args: commit and date overrides, for builds without .git (Dockerfile)", () => {
+  const sha = "0123456789abcdef0123456789abcdef01234567";
+  const opts = parseCompileArgs(["--commit", sha, "--date=2026-11-22T10:11:12.5+02:00"]);
+  assert.equal(opts.commit, "0123456789ab");
+  assert.equal(opts.date, "2026-11-22T08:11:12Z");
+  const plain = parseCompileArgs([]);
+  assert.ok(!("commit" in plain) && !("date" in plain), "absent flags leave git and the clock");
+});
+
+Deno.test("build stamp: commit and date overrides", async (t) => {
+  const commits: Array<[string, string | null]> = [
+    ["ABCDEF1", "abcdef1"],
+    ["0123456789abcdef0123456789abcdef01234567", "0123456789ab"],
+    ["0123456789abcd-dirty", "0123456789ab-dirty"],
+    [" abcdef1 ", "abcdef1"],
+    ["none", null],
+    ["abcdefg", null],
+    ["0123456789abcdef0123456789abcdef012345678", null],
+  ];
+  for (const [raw, expected] of commits) {
+    await t.step(
+      `commit ${JSON.stringify(raw)}`,
+      () => assert.equal(commitOverride(raw), expected),
+    );
+  }
+  const dates: Array<[string, string | null]> = [
+    ["2026-11-22T10:00:00Z", "2026-11-22T10:00:00Z"],
+    ["2026-11-22t10:00:00z", "2026-11-22T10:00:00Z"],
+    ["2026-11-22T10:00:00.999Z", "2026-11-22T10:00:00Z"],
+    ["2026-11-22T00:30:00-01:00", "2026-11-22T01:30:00Z"],
+    ["2026-11-22", null],
+    ["1700000000", null],
+    ["", null],
+  ];
+  for (const [raw, expected] of dates) {
+    await t.step(`date ${JSON.stringify(raw)}`, () => assert.equal(dateOverride(raw), expected));
+  }
+});
+
 Deno.test("compile args: mistakes are usage errors that say what is wrong", async (t) => {
   const cases: Array<[string, string[], RegExp]> = [
     ["unknown target", ["--target", "linux_386"], /unknown target "linux_386"; choose from/],
@@ -56,6 +97,11 @@ Deno.test("compile args: mistakes are usage errors that say what is wrong", asyn
     ["empty value", ["--version="], /--version needs a value/],
     ["bad version", ["--version", "latest"], /--version must look like 1\.2\.3/],
     ["unknown flag", ["--targets", "x"], /unknown argument "--targets"/],
+    ["commit that is not a hash", ["--commit", "main"], /--commit must be a git commit hash/],
+    ["commit too short", ["--commit=abc12"], /--commit must be a git commit hash/],
+    ["date that is not RFC 3339", ["--date", "March 3"], /--date must be an RFC 3339 time/],
+    ["date without a zone", ["--date", "2026-11-22T10:00:00"], /--date must be an RFC 3339/],
+    ["impossible date", ["--date", "2026-13-40T10:00:00Z"], /--date must be an RFC 3339/],
     ["positional", ["linux_amd64"], /unknown argument "linux_amd64"/],
   ];
   for (const [name, args, message] of cases) {
