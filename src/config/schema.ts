@@ -253,14 +253,31 @@ export const otelSchema = z.strictObject({
   ),
   traces_enabled: z.boolean().default(true).describe("Export spans."),
   metrics_enabled: z.boolean().default(true).describe("Push metrics over OTLP."),
-  prometheus_enabled: z.boolean().default(false).describe("Serve a Prometheus scrape endpoint."),
-  prometheus_path: z.string().default("/metrics").describe("Path of the scrape endpoint."),
+  // Optional, without defaults: `check` must tell a key that was written from one left out, to
+  // report a disagreement with `observability.prometheus` (the defaults live in that section).
+  prometheus_enabled: z.boolean().optional().describe(
+    "The original's name for `observability.prometheus.enabled` (default false); either works.",
+  ),
+  prometheus_path: z.string().optional().describe(
+    "The original's name for `observability.prometheus.path` (default `/metrics`).",
+  ),
   sampling_ratio: z.number().min(0).max(1).default(1).describe(
     "Share of requests traced (parent-based sampling).",
   ),
   export_timeout_ms: z.number().int().positive().default(3000).describe("OTLP export timeout."),
   metric_export_interval_ms: z.number().int().positive().default(10_000).describe(
     "Interval between metric pushes.",
+  ),
+}).prefault({});
+
+/** Written or not, like the original's `otel.prometheus_*` keys; `prometheusSetting` merges them. */
+export const prometheusSchema = z.strictObject({
+  enabled: z.boolean().optional().describe(
+    "Serve a Prometheus scrape endpoint (default false). Metrics are collected for it whether " +
+      "or not OTLP export is on.",
+  ),
+  path: z.string().optional().describe(
+    "Path of the scrape endpoint (default `/metrics`); not under `/api` or a provider prefix.",
   ),
 }).prefault({});
 
@@ -283,6 +300,10 @@ export const configSchema = z.strictObject({
   observability: z.strictObject({
     otel: otelSchema.describe(
       "OpenTelemetry: spans and metrics over OTLP/HTTP (JSON), and a Prometheus scrape endpoint.",
+    ),
+    prometheus: prometheusSchema.describe(
+      "The Prometheus scrape endpoint. `observability.otel.prometheus_enabled` and " +
+        "`prometheus_path` are the same settings under the original's names.",
     ),
   }).prefault({}).describe("Telemetry export."),
   pii: piiSchema.describe(
