@@ -256,10 +256,10 @@ export const otelSchema = z.strictObject({
   // Optional, without defaults: `check` must tell a key that was written from one left out, to
   // report a disagreement with `observability.prometheus` (the defaults live in that section).
   prometheus_enabled: z.boolean().optional().describe(
-    "The original's name for `observability.prometheus.enabled` (default false); either works.",
+    "The original's name for `observability.prometheus.enabled`.",
   ),
   prometheus_path: z.string().optional().describe(
-    "The original's name for `observability.prometheus.path` (default `/metrics`).",
+    "The original's name for `observability.prometheus.path`.",
   ),
   sampling_ratio: z.number().min(0).max(1).default(1).describe(
     "Share of requests traced (parent-based sampling).",
@@ -273,12 +273,9 @@ export const otelSchema = z.strictObject({
 /** Written or not, like the original's `otel.prometheus_*` keys; `prometheusSetting` merges them. */
 export const prometheusSchema = z.strictObject({
   enabled: z.boolean().optional().describe(
-    "Serve a Prometheus scrape endpoint (default false). Metrics are collected for it whether " +
-      "or not OTLP export is on.",
+    "Serve a Prometheus scrape endpoint (default false), OTLP export on or not.",
   ),
-  path: z.string().optional().describe(
-    "Path of the scrape endpoint (default `/metrics`); not under `/api` or a provider prefix.",
-  ),
+  path: z.string().optional().describe("Path of the scrape endpoint (default `/metrics`)."),
 }).prefault({});
 
 export const configSchema = z.strictObject({
@@ -302,8 +299,7 @@ export const configSchema = z.strictObject({
       "OpenTelemetry: spans and metrics over OTLP/HTTP (JSON), and a Prometheus scrape endpoint.",
     ),
     prometheus: prometheusSchema.describe(
-      "The Prometheus scrape endpoint. `observability.otel.prometheus_enabled` and " +
-        "`prometheus_path` are the same settings under the original's names.",
+      "The Prometheus scrape endpoint; `otel.prometheus_*` are its original names.",
     ),
   }).prefault({}).describe("Telemetry export."),
   pii: piiSchema.describe(
