@@ -50,6 +50,15 @@ const lowerText = (raw: string): Parsed => ({ ok: true, value: raw.trim().toLowe
 
 const otel = "observability.otel";
 
+/**
+ * The scrape endpoint has two spellings (`observability.prometheus.*`, the original's
+ * `observability.otel.prometheus_*`); a variable sets both, so it overrides the file whichever
+ * the file uses, and `check` never sees them disagree because of it.
+ */
+function bothPrometheusKeys(key: "enabled" | "path", v: unknown): Array<[string, unknown]> {
+  return [[`${otel}.prometheus_${key}`, v], [`observability.prometheus.${key}`, v]];
+}
+
 export const envVariables: readonly EnvVariable[] = [
   {
     name: "ONGOINGAI_HOST",
@@ -165,7 +174,7 @@ export const envVariables: readonly EnvVariable[] = [
     parse: oneOf("otlp", "none", "prometheus"),
     assign: (v) =>
       v === "prometheus"
-        ? [[`${otel}.metrics_enabled`, false], [`${otel}.prometheus_enabled`, true]]
+        ? [[`${otel}.metrics_enabled`, false], ...bothPrometheusKeys("enabled", true)]
         : [[`${otel}.metrics_enabled`, v === "otlp"]],
   },
   {
@@ -196,17 +205,19 @@ export const envVariables: readonly EnvVariable[] = [
     name: "ONGOINGAI_PROMETHEUS_ENABLED",
     path: `${otel}.prometheus_enabled`,
     accepts: "true or false",
-    description: "Serve Prometheus metrics.",
+    description: "Serve Prometheus metrics (also observability.prometheus.enabled).",
     enablesOtel: true,
     parse: boolean,
+    assign: (v) => bothPrometheusKeys("enabled", v),
   },
   {
     name: "ONGOINGAI_PROMETHEUS_PATH",
     path: `${otel}.prometheus_path`,
     accepts: "path",
-    description: "Prometheus scrape path.",
+    description: "Prometheus scrape path (also observability.prometheus.path).",
     enablesOtel: true,
     parse: text,
+    assign: (v) => bothPrometheusKeys("path", v),
   },
   {
     name: "ONGOINGAI_PII_MODE",

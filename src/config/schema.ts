@@ -253,8 +253,14 @@ export const otelSchema = z.strictObject({
   ),
   traces_enabled: z.boolean().default(true).describe("Export spans."),
   metrics_enabled: z.boolean().default(true).describe("Push metrics over OTLP."),
-  prometheus_enabled: z.boolean().default(false).describe("Serve a Prometheus scrape endpoint."),
-  prometheus_path: z.string().default("/metrics").describe("Path of the scrape endpoint."),
+  // Optional, without defaults: `check` must tell a key that was written from one left out, to
+  // report a disagreement with `observability.prometheus` (the defaults live in that section).
+  prometheus_enabled: z.boolean().optional().describe(
+    "The original's name for `observability.prometheus.enabled`.",
+  ),
+  prometheus_path: z.string().optional().describe(
+    "The original's name for `observability.prometheus.path`.",
+  ),
   sampling_ratio: z.number().min(0).max(1).default(1).describe(
     "Share of requests traced (parent-based sampling).",
   ),
@@ -262,6 +268,14 @@ export const otelSchema = z.strictObject({
   metric_export_interval_ms: z.number().int().positive().default(10_000).describe(
     "Interval between metric pushes.",
   ),
+}).prefault({});
+
+/** Written or not, like the original's `otel.prometheus_*` keys; `prometheusSetting` merges them. */
+export const prometheusSchema = z.strictObject({
+  enabled: z.boolean().optional().describe(
+    "Serve a Prometheus scrape endpoint (default false), OTLP export on or not.",
+  ),
+  path: z.string().optional().describe("Path of the scrape endpoint (default `/metrics`)."),
 }).prefault({});
 
 export const configSchema = z.strictObject({
@@ -283,6 +297,9 @@ export const configSchema = z.strictObject({
   observability: z.strictObject({
     otel: otelSchema.describe(
       "OpenTelemetry: spans and metrics over OTLP/HTTP (JSON), and a Prometheus scrape endpoint.",
+    ),
+    prometheus: prometheusSchema.describe(
+      "The Prometheus scrape endpoint; `otel.prometheus_*` are its original names.",
     ),
   }).prefault({}).describe("Telemetry export."),
   pii: piiSchema.describe(

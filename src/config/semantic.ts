@@ -9,6 +9,7 @@ import type { ParsedConfig } from "./schema.ts";
 import type { EnvRef } from "./schema_env_ref.ts";
 import { closest } from "./suggest.ts";
 import { checkPii, piiActive } from "./semantic_pii.ts";
+import { checkObservability } from "./semantic_otel.ts";
 
 export interface SemanticResult {
   errors: RawIssue[];
@@ -34,7 +35,7 @@ export function semanticChecks(
   checkAuth(parsed, config, out);
   checkSecrets(parsed, config, env, out);
   checkPii(config, out);
-  checkOtel(config, out);
+  checkObservability(config, out, apiPrefix);
   const total = config.proxy.total_timeout_ms;
   if (total > 0 && config.proxy.headers_timeout_ms > total) {
     out.warnings.push({
@@ -182,55 +183,6 @@ function checkSecrets(
     // Unused while every mode is off; once used, placeholders would silently change per restart.
     if (piiActive(config)) {
       out.errors.push(unsetVariable(salt, ["pii", "replacement", "hash_salt"]));
-    }
-  }
-}
-
-function checkOtel(config: GatewayConfig, out: SemanticResult): void {
-  const otel = config.observability.otel;
-  if (!otel.enabled) return;
-  const at = (key: string): PathSegment[] => ["observability", "otel", key];
-  if (!otel.traces_enabled && !otel.metrics_enabled && !otel.prometheus_enabled) {
-    out.errors.push({
-      at: ["observability", "otel"],
-      message: "is enabled with nothing to export",
-      hint: "turn on traces_enabled, metrics_enabled or prometheus_enabled, or set enabled: false",
-    });
-  }
-  if ((otel.traces_enabled || otel.metrics_enabled) && otel.endpoint.trim() === "") {
-    out.errors.push({
-      at: at("endpoint"),
-      message: "is required when OTLP export is on",
-      hint: "e.g. localhost:4318",
-    });
-  }
-  if (otel.service_name.trim() === "") {
-    out.errors.push({
-      at: at("service_name"),
-      message: "must not be empty when OpenTelemetry is on",
-    });
-  }
-  if (!otel.prometheus_enabled) return;
-  const path = otel.prometheus_path;
-  if (!path.startsWith("/") || path === "/") {
-    out.errors.push({
-      at: at("prometheus_path"),
-      message: `must be a path such as /metrics (got "${path}")`,
-    });
-    return;
-  }
-  if (prefixesOverlap(path, apiPrefix)) {
-    out.errors.push({
-      at: at("prometheus_path"),
-      message: `"${path}" overlaps the gateway API under /api`,
-    });
-  }
-  for (const p of config.providers) {
-    if (prefixesOverlap(path, p.prefix)) {
-      out.errors.push({
-        at: at("prometheus_path"),
-        message: `"${path}" overlaps providers.${p.id}.prefix "${p.prefix}"`,
-      });
     }
   }
 }

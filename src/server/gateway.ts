@@ -201,6 +201,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       timeoutMs: otel.export_timeout_ms,
       resource: { serviceName: otel.service_name, serviceVersion: VERSION },
       log,
+      recorder: metrics?.otelExport,
     })
     : null;
   const spans = spanExporter === null ? null : createSpanRecorder({
@@ -218,6 +219,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     log,
     collect: () => metrics.collect(),
     startMs: metrics.startMs,
+    recorder: metrics.otelExport,
   });
 
   const forward = createForwarder({

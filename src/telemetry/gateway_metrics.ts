@@ -10,11 +10,16 @@
  * (identical values) are not repeated. The OpenTelemetry GenAI names map as:
  * `gen_ai.client.operation.duration` = `ongoingai_proxy_request_duration_seconds`,
  * `gen_ai.client.token.usage` = `ongoingai_proxy_tokens_total` (a counter here, by `type`).
+ * Families the original lacked take the capability as their second word:
+ * `ongoingai_pii_*` (pii_metrics.ts) and `ongoingai_otel_export_*` (export_metrics.ts).
  */
 import type { TraceRecord, TraceWriterSnapshot } from "../traces/mod.ts";
 import { dropReasons, writeErrorClasses } from "../traces/mod.ts";
 import { type Labels, type MetricFamily, MetricsRegistry } from "./registry.ts";
 import { renderPrometheus } from "./prometheus.ts";
+import { createExportMetrics } from "./export_metrics.ts";
+import type { ExportRecorder } from "./otlp_exporter.ts";
+import { createPiiMetrics } from "./pii_metrics.ts";
 
 /** The original's request duration buckets, in seconds. */
 const originalBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
@@ -28,6 +33,8 @@ export interface GatewayMetrics {
   readonly registry: MetricsRegistry;
   /** One finished exchange; never throws. */
   recordTrace(trace: TraceRecord): void;
+  /** For the OTLP exporters to count their requests and spans (shared across reloads). */
+  readonly otelExport: ExportRecorder;
   /** When counting began (wall ms): the start time of OTLP's cumulative points. */
   readonly startMs: number;
   /** Everything now, with one writer snapshot for all writer instruments. */
@@ -82,6 +89,8 @@ export function createGatewayMetrics(
     labels: [...scope, "error_code"],
     keepOnOverflow: ["error_code"],
   });
+  const recordPii = createPiiMetrics(registry);
+  const otelExport = createExportMetrics(registry);
 
   // One snapshot per collection, shared by every writer instrument.
   let collecting: TraceWriterSnapshot | null = null;
@@ -130,6 +139,7 @@ export function createGatewayMetrics(
 
   return {
     registry,
+    otelExport,
     startMs: Date.now(),
     recordTrace(trace) {
       const labels = { provider: trace.provider, model: trace.model };
@@ -155,6 +165,7 @@ export function createGatewayMetrics(
         cost.add(labels, trace.estimated_cost_usd);
       }
       if (trace.error_code !== null) errors.add({ ...labels, error_code: trace.error_code });
+      recordPii(trace);
     },
     collect() {
       collecting = writer.snapshot();

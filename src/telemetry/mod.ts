@@ -5,8 +5,6 @@
  * path; the request path only reads an incoming `traceparent` and sends one upstream. Metrics
  * are also pushed over OTLP/HTTP JSON on a timer, from the same `collect()` snapshot.
  */
-import type { GatewayConfig } from "../config/mod.ts";
-
 export {
   type Counter,
   defaultMaxSeries,
@@ -59,13 +57,9 @@ export {
   timeToFirstTokenBuckets,
   tokenTypes,
 } from "./gateway_metrics.ts";
-
-/**
- * The scrape path when this config serves one, else null. As in the original, nothing of
- * OpenTelemetry runs with `observability.otel.enabled` off (setting `OTEL_METRICS_EXPORTER=
- * prometheus` or `ONGOINGAI_PROMETHEUS_ENABLED` turns it on).
- */
-export function prometheusPath(config: GatewayConfig): string | null {
-  const otel = config.observability.otel;
-  return otel.enabled && otel.prometheus_enabled ? otel.prometheus_path : null;
-}
+export {
+  defaultPrometheusPath,
+  prometheusPath,
+  type PrometheusSetting,
+  prometheusSetting,
+} from "./scrape_setting.ts";

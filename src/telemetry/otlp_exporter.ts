@@ -115,6 +115,25 @@ export class OtlpPoster {
   }
 }
 
+export type OtlpSignal = "traces" | "metrics";
+export const exportRequestOutcomes = ["success", "failure"] as const;
+export const spanOutcomes = ["exported", "dropped", "failed"] as const;
+
+/**
+ * Where the exporters report what happened, as it happens (the gateway's registry:
+ * `export_metrics.ts`). `n` = 0 declares a series, so a scrape shows `failure 0` from the start.
+ */
+export interface ExportRecorder {
+  requests(signal: OtlpSignal, outcome: (typeof exportRequestOutcomes)[number], n?: number): void;
+  spans(outcome: (typeof spanOutcomes)[number], n: number): void;
+}
+
+/** Declares every series of `signal` at zero. */
+export function declareExportSeries(recorder: ExportRecorder, signal: OtlpSignal): void {
+  for (const outcome of exportRequestOutcomes) recorder.requests(signal, outcome, 0);
+  if (signal === "traces") { for (const outcome of spanOutcomes) recorder.spans(outcome, 0); }
+}
+
 export interface SpanExportStats {
   /** Spans the collector accepted. */
   exported: number;
@@ -143,6 +162,8 @@ export interface OtlpTraceExporterOptions {
   intervalMs?: number;
   /** For the failure log's rate limit; default `performance.now`. */
   monotonic?: () => number;
+  /** Self-metrics: requests and spans by outcome. */
+  recorder?: ExportRecorder | undefined;
 }
 
 export class OtlpTraceExporter {
@@ -169,6 +190,7 @@ export class OtlpTraceExporter {
       ...(opts.fetch === undefined ? {} : { fetch: opts.fetch }),
       ...(opts.monotonic === undefined ? {} : { monotonic: opts.monotonic }),
     });
+    if (opts.recorder !== undefined) declareExportSeries(opts.recorder, "traces");
     this.#maxBuffer = opts.maxBuffer ?? 2048;
     this.#batchSize = opts.batchSize ?? 512;
     const timer = setInterval(() => void this.flush(), opts.intervalMs ?? 1000);
@@ -179,14 +201,14 @@ export class OtlpTraceExporter {
 
   /** Never blocks and never throws: a full buffer drops the new spans and counts them. */
   add(spans: readonly SpanData[]): void {
-    if (this.#closed) {
-      this.#stats.dropped += spans.length;
-      return;
+    const room = this.#closed ? 0 : Math.max(0, this.#maxBuffer - this.#buffer.length);
+    const dropped = Math.max(0, spans.length - room);
+    if (dropped > 0) {
+      this.#stats.dropped += dropped;
+      this.#opts.recorder?.spans("dropped", dropped);
     }
-    for (const span of spans) {
-      if (this.#buffer.length >= this.#maxBuffer) this.#stats.dropped++;
-      else this.#buffer.push(span);
-    }
+    if (this.#closed) return;
+    for (const span of spans.slice(0, room)) this.#buffer.push(span);
     if (this.#buffer.length >= this.#batchSize && this.#inflight === null) void this.flush();
   }
 
@@ -234,9 +256,13 @@ export class OtlpTraceExporter {
       }))
     ) {
       this.#stats.exported += batch.length;
+      this.#opts.recorder?.requests("traces", "success");
+      this.#opts.recorder?.spans("exported", batch.length);
     } else {
       this.#stats.failed_exports++;
       this.#stats.failed_spans += batch.length;
+      this.#opts.recorder?.requests("traces", "failure");
+      this.#opts.recorder?.spans("failed", batch.length);
     }
   }
 }

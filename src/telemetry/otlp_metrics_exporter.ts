@@ -7,7 +7,12 @@
  */
 import type { Logger } from "../server/log.ts";
 import type { OtlpResource } from "./otlp_encode.ts";
-import { OtlpPoster, signalUrl } from "./otlp_exporter.ts";
+import {
+  declareExportSeries,
+  type ExportRecorder,
+  OtlpPoster,
+  signalUrl,
+} from "./otlp_exporter.ts";
 import { encodeMetrics } from "./otlp_metrics_encode.ts";
 import type { MetricFamily } from "./registry.ts";
 
@@ -33,6 +38,8 @@ export interface OtlpMetricExporterOptions {
   now?: () => number;
   fetch?: typeof fetch;
   monotonic?: () => number;
+  /** Self-metrics: pushes by outcome. */
+  recorder?: ExportRecorder | undefined;
 }
 
 export class OtlpMetricExporter {
@@ -57,6 +64,7 @@ export class OtlpMetricExporter {
       ...(opts.fetch === undefined ? {} : { fetch: opts.fetch }),
       ...(opts.monotonic === undefined ? {} : { monotonic: opts.monotonic }),
     });
+    if (opts.recorder !== undefined) declareExportSeries(opts.recorder, "metrics");
     const timer = setInterval(() => void this.exportNow(), opts.intervalMs);
     // The timer alone must not keep the process (or a finished test) alive.
     Deno.unrefTimer(timer);
@@ -94,13 +102,20 @@ export class OtlpMetricExporter {
         encodeMetrics(this.#opts.collect(), resource, resource.serviceVersion, times),
       );
     } catch (err) {
-      this.#stats.failed_exports++;
+      this.#failed();
       this.#opts.log.warn("OpenTelemetry metric collection failed", {
         error: err instanceof Error ? err.message.slice(0, 300) : "unknown",
       });
       return;
     }
-    if (await this.#poster.post(body, () => ({}))) this.#stats.exported++;
-    else this.#stats.failed_exports++;
+    if (await this.#poster.post(body, () => ({}))) {
+      this.#stats.exported++;
+      this.#opts.recorder?.requests("metrics", "success");
+    } else this.#failed();
+  }
+
+  #failed(): void {
+    this.#stats.failed_exports++;
+    this.#opts.recorder?.requests("metrics", "failure");
   }
 }

@@ -7,6 +7,7 @@ import { startHarness } from "../support/gateway_harness.ts";
 import { stubUsage } from "../support/upstream_stub.ts";
 import { durationBuckets, timeToFirstTokenBuckets } from "../../src/telemetry/mod.ts";
 import type { Trace } from "../../src/traces/mod.ts";
+import { labels, parseScrape } from "./scrape.ts";
 
 const prometheusOn = { observability: { otel: { enabled: true, prometheus_enabled: true } } };
 const openaiKey = "Bearer sk-proj-TESTKEY0000000000000000wxyz";
@@ -21,20 +22,6 @@ const post = (body: unknown, headers: Record<string, string> = {}): RequestInit 
   headers: { "content-type": "application/json", authorization: openaiKey, ...headers },
   body: JSON.stringify(body),
 });
-
-/** `name{labels}` to value, for every sample line. */
-export function parseScrape(text: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const line of text.split("\n")) {
-    if (line === "" || line.startsWith("#")) continue;
-    const at = line.lastIndexOf(" ");
-    out.set(line.slice(0, at), Number(line.slice(at + 1)));
-  }
-  return out;
-}
-
-const labels = (l: Record<string, string>) =>
-  `{${Object.entries(l).map(([k, v]) => `${k}="${v}"`).join(",")}}`;
 
 function expectHistogram(
   scrape: Map<string, number>,

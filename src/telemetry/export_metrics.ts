@@ -1,0 +1,27 @@
+/**
+ * The OTLP exporters' own figures as metrics, so a scrape (or the next successful push) shows a
+ * collector that is down: the exporters already count and rate-limit-log their failures, and
+ * call this recorder as they do. Counters in the shared registry rather than values read from
+ * the exporters, because a config reload replaces the exporters but must not reset the totals.
+ */
+import type { ExportRecorder } from "./otlp_exporter.ts";
+import type { MetricsRegistry } from "./registry.ts";
+
+export function createExportMetrics(registry: MetricsRegistry): ExportRecorder {
+  const requests = registry.counter({
+    name: "ongoingai_otel_export_requests_total",
+    help: "OTLP/HTTP export requests by signal (traces, metrics) and outcome: success, or " +
+      "failure (collector unreachable, timeout, non-2xx answer).",
+    labels: ["signal", "outcome"],
+  });
+  const spans = registry.counter({
+    name: "ongoingai_otel_export_spans_total",
+    help: "Spans by outcome: exported (the collector accepted them), dropped (the export " +
+      "buffer was full) or failed (lost with a failed export request).",
+    labels: ["outcome"],
+  });
+  return {
+    requests: (signal, outcome, n = 1) => requests.add({ signal, outcome }, n),
+    spans: (outcome, n) => spans.add({ outcome }, n),
+  };
+}

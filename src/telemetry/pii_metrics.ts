@@ -1,0 +1,50 @@
+/**
+ * PII figures, read from the finished trace (`recordTrace`), so the proxy's hot path pays nothing
+ * more than it already does to record the counts on the trace. Only detector names, modes and
+ * numbers: never a matched value. Label sets are bounded: `type` is a detector's count key (the
+ * built-ins plus the config's custom detectors, and the registry's series bound past that),
+ * `action` the mode that handled the request, `reason` a closed set.
+ */
+import type { TraceRecord } from "../traces/mod.ts";
+import type { MetricsRegistry } from "./registry.ts";
+
+/** The modes that act on findings; `off` records none. */
+export const piiActions = ["redact_storage", "redact_upstream", "block"] as const;
+
+/** Trace error codes of a refused exchange, to the `reason` label. */
+const blockReasons: Partial<Record<string, string>> = {
+  pii_blocked: "pii_detected",
+  pii_uninspectable: "uninspectable",
+};
+
+export function createPiiMetrics(registry: MetricsRegistry): (trace: TraceRecord) => void {
+  const findings = registry.counter({
+    name: "ongoingai_pii_findings_total",
+    help: "PII values found in proxied exchanges (request, response and stored copies), by " +
+      "detector and the PII mode that handled them. Counts only, never a value.",
+    labels: ["type", "action"],
+    keepOnOverflow: ["action"],
+  });
+  const blocked = registry.counter({
+    name: "ongoingai_pii_blocked_requests_total",
+    help: "Exchanges a PII policy refused or cut off: pii_detected (mode block found a value) " +
+      "or uninspectable (a body the guardrail could not read).",
+    labels: ["provider", "reason"],
+    keepOnOverflow: ["reason"],
+  });
+  return (trace) => {
+    const meta = trace.metadata;
+    const action = meta["redaction_mode"];
+    const counts = meta["redaction_counts"];
+    if (
+      typeof action === "string" && (piiActions as readonly string[]).includes(action) &&
+      typeof counts === "object" && counts !== null
+    ) {
+      for (const [type, n] of Object.entries(counts)) {
+        if (typeof n === "number" && n > 0) findings.add({ type, action }, n);
+      }
+    }
+    const reason = trace.error_code === null ? undefined : blockReasons[trace.error_code];
+    if (reason !== undefined) blocked.add({ provider: trace.provider, reason });
+  };
+}
