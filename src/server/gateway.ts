@@ -34,6 +34,7 @@ import {
 } from "../traces/mod.ts";
 import { VERSION } from "../version.ts";
 import {
+  type BatchSpanSink,
   createGatewayMetrics,
   createSpanRecorder,
   type GatewayMetrics,
@@ -41,6 +42,7 @@ import {
   OtlpTraceExporter,
   prometheusContentType,
   prometheusPath,
+  type StoreSpans,
 } from "../telemetry/mod.ts";
 import { errorResponse, GatewayError } from "./errors.ts";
 import { type CounterStore, MemoryCounters } from "../limits/mod.ts";
@@ -82,6 +84,8 @@ export interface GatewayDeps {
    * gateway's own. Recorded only while the config serves them.
    */
   metrics?: GatewayMetrics;
+  /** Told of each request whose spans are exported, so store batch spans can link to them. */
+  storeSpans?: Pick<StoreSpans, "exported">;
 }
 
 export interface Gateway {
@@ -102,6 +106,8 @@ export interface Gateway {
   close(): void;
   /** OTLP span export, when `observability.otel` has it on; null otherwise. */
   spanExporter: OtlpTraceExporter | null;
+  /** Where trace-store batch spans go under this config; null when span export is off. */
+  batchSpans: BatchSpanSink | null;
   /** OTLP metric push, when `observability.otel` has it on; null otherwise. */
   metricExporter: OtlpMetricExporter | null;
   /**
@@ -207,7 +213,12 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   const spans = spanExporter === null ? null : createSpanRecorder({
     samplingRatio: otel.sampling_ratio,
     export: (finished) => spanExporter.add(finished),
+    ...(deps.storeSpans === undefined ? {} : { exported: deps.storeSpans.exported }),
   });
+  const batchSpans: BatchSpanSink | null = spanExporter === null ? null : {
+    samplingRatio: otel.sampling_ratio,
+    export: (batch) => spanExporter.add(batch),
+  };
   // --- end OpenTelemetry spans.
   // OTLP metric push: a timer reads the registry; requests never wait on it.
   const metricExporter = metrics === null || !pushMetrics ? null : new OtlpMetricExporter({
@@ -344,6 +355,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       void metricExporter?.shutdown();
     },
     spanExporter,
+    batchSpans,
     metricExporter,
     shutdownTelemetry: async () => {
       await Promise.all([spanExporter?.shutdown(), metricExporter?.shutdown()]);

@@ -11,7 +11,7 @@ import { createTraceWriter, loadOrCreateSecret } from "../traces/mod.ts";
 import { VERSION } from "../version.ts";
 import { createFetchClient } from "../upstream/mod.ts";
 import { createGateway, type Gateway, sharedCounters } from "./gateway.ts";
-import { createGenerations } from "./generations.ts";
+import { createGenerations, type Generations } from "./generations.ts";
 import type { Logger } from "./log.ts";
 import {
   type ConfigLoad,
@@ -20,7 +20,7 @@ import {
   type ReloadRequests,
 } from "./reload.ts";
 import { MemoryCounters } from "../limits/mod.ts";
-import { createGatewayMetrics } from "../telemetry/mod.ts";
+import { createGatewayMetrics, createStoreSpans } from "../telemetry/mod.ts";
 
 export interface ServeOptions {
   config: GatewayConfig;
@@ -63,6 +63,13 @@ export async function runServer(opts: ServeOptions): Promise<number> {
     await store.close();
     return 1;
   }
+  let generations: Generations | null = null;
+  // One span per store write, sent by the newest generation's exporter (none while the config
+  // has span export off); the writer outlives generations, so the sink is looked up per batch.
+  const storeSpans = createStoreSpans({
+    driver: store.driver,
+    sink: () => generations?.current.gateway.batchSpans ?? null,
+  });
   const writer = createTraceWriter({
     store,
     queueSize: config.tracing.queue_size,
@@ -70,6 +77,7 @@ export async function runServer(opts: ServeOptions): Promise<number> {
     flushIntervalMs: config.tracing.flush_interval_ms,
     maxQueuedBodyBytes: config.tracing.queue_max_body_bytes,
     log,
+    onBatch: storeSpans.onBatch,
   });
   // Shared by every config generation, so that a reload neither resets rate-limit counters nor
   // the uptime that /api/health reports.
@@ -85,6 +93,7 @@ export async function runServer(opts: ServeOptions): Promise<number> {
       limitCounters,
       startedAt,
       metrics,
+      storeSpans,
       ...upstreamClientFor(next, opts.env ?? {}, log),
     });
   const first = build(config);
@@ -92,7 +101,7 @@ export async function runServer(opts: ServeOptions): Promise<number> {
   await first.refreshKeys().catch((err) =>
     log.warn("loading gateway keys from the store failed; retrying", { error: message(err) })
   );
-  const generations = createGenerations(first, config);
+  generations = createGenerations(first, config);
 
   let server: Deno.HttpServer<Deno.NetAddr>;
   try {
@@ -173,11 +182,12 @@ export async function runServer(opts: ServeOptions): Promise<number> {
 
   // A reload still reading its config must not outlive the store it would build on.
   if (reloader !== null) await settlesWithin(reloader.idle(), drainMarginMs);
+  // The queue is written before telemetry stops, so the spans of its last batches go out too.
+  const { flushed } = await writer.shutdown(flushTimeoutMs);
   const current = generations.current.gateway;
   generations.closeAll();
   // Spans still buffered go out now, bounded by observability.otel.export_timeout_ms.
   await current.shutdownTelemetry();
-  const { flushed } = await writer.shutdown(flushTimeoutMs);
   const stats = writer.snapshot();
   if (flushed) log.info("trace queue flushed", { written: stats.written, dropped: stats.dropped });
   else log.error("trace queue not fully flushed before timeout", { queued: stats.queue_depth });

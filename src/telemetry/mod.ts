@@ -1,8 +1,8 @@
 /**
  * Telemetry: the gateway's metrics (a small registry of our own with scrubbed, bounded labels)
  * and their Prometheus scrape endpoint, and OpenTelemetry spans (W3C trace context, parent-based
- * sampling, OTLP/HTTP JSON export). Both are built from finished traces, never on the request
- * path; the request path only reads an incoming `traceparent` and sends one upstream. Metrics
+ * sampling, OTLP/HTTP JSON export), including one span per trace-store write linked to the
+ * requests it persists. Both are built from finished traces, never on the request path; the request path only reads an incoming `traceparent` and sends one upstream. Metrics
  * are also pushed over OTLP/HTTP JSON on a timer, from the same `collect()` snapshot.
  */
 export {
@@ -34,8 +34,19 @@ export {
   createSpanRecorder,
   type ExchangeSpan,
   type SpanData,
+  type SpanLink,
   type SpanRecorder,
 } from "./spans.ts";
+export {
+  batchSampled,
+  batchSpan,
+  batchSpanName,
+  type BatchSpanSink,
+  collectLinks,
+  createStoreSpans,
+  maxBatchLinks,
+  type StoreSpans,
+} from "./store_spans.ts";
 export {
   otlpBaseUrl,
   OtlpPoster,

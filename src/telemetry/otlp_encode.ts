@@ -24,6 +24,11 @@ export interface OtlpKeyValue {
 
 const kinds: Record<SpanKind, number> = { internal: 1, server: 2, client: 3 };
 const statusCodes = { unset: 0, ok: 1, error: 2 } as const;
+/**
+ * A link's `flags` (OTLP SpanFlags): the W3C sampled bit, plus "is-remote is known" (0x100)
+ * with is-remote (0x200) clear, since every span we link to was made in this process.
+ */
+const localSampledLinkFlags = 0x101;
 
 export const SCOPE_NAME = "ongoingai.gateway";
 
@@ -73,6 +78,14 @@ export function encodeSpans(
             code: statusCodes[s.status.code],
             ...(s.status.message === undefined ? {} : { message: scrubValue(s.status.message) }),
           },
+          ...(s.links === undefined || s.links.length === 0 ? {} : {
+            links: s.links.map((l) => ({
+              traceId: l.traceId,
+              spanId: l.spanId,
+              flags: localSampledLinkFlags,
+            })),
+          }),
+          ...(s.droppedLinks ? { droppedLinksCount: s.droppedLinks } : {}),
         })),
       }],
     }],

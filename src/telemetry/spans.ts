@@ -19,6 +19,12 @@ export type AttrValue = string | number | boolean | { double: number };
 
 export type SpanKind = "server" | "client" | "internal";
 
+/** A link to another exported span (OTel span links); only sampled spans are ever linked. */
+export interface SpanLink {
+  traceId: string;
+  spanId: string;
+}
+
 /** A finished span, ready for an exporter; times are wall-clock ms with fractions. */
 export interface SpanData {
   traceId: string;
@@ -30,6 +36,9 @@ export interface SpanData {
   endMs: number;
   attributes: Record<string, AttrValue>;
   status: { code: "unset" | "ok" | "error"; message?: string };
+  links?: readonly SpanLink[];
+  /** Links left out (OTLP `droppedLinksCount`) to keep the span bounded. */
+  droppedLinks?: number;
 }
 
 /** What an exchange keeps while it runs; O(1) and only when spans are on. */
@@ -69,6 +78,8 @@ export function createSpanRecorder(opts: {
   samplingRatio: number;
   /** Takes finished spans; must not block (the exporter buffers and drops). */
   export(spans: SpanData[]): void;
+  /** Told of each exported request, so that the store batch writing its trace can link to it. */
+  exported?: (trace: TraceRecord, span: ExchangeSpan) => void;
 }): SpanRecorder {
   return {
     start(headers) {
@@ -88,7 +99,9 @@ export function createSpanRecorder(opts: {
       };
     },
     end(input) {
-      if (input.span.sampled) opts.export(exchangeSpans(input));
+      if (!input.span.sampled) return;
+      opts.export(exchangeSpans(input));
+      opts.exported?.(input.trace, input.span);
     },
   };
 }

@@ -30,6 +30,7 @@ export {
 } from "./fingerprint.ts";
 export {
   createTraceWriter,
+  type StoreBatch,
   type TraceWriter,
   type TraceWriterOptions,
   type TraceWriterSnapshot,

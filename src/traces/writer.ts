@@ -59,6 +59,29 @@ export interface TraceWriterOptions {
   onError?: (failure: WriteFailure) => void;
   /** Failures are logged here too: warn while traces are kept, error when some are dropped. */
   log?: WriterLog;
+  /**
+   * Told about every store call once it answers (telemetry builds a span from it). Called
+   * synchronously; it must neither keep nor change `traces`, and errors from it are ignored.
+   * Unset, the writer reads no extra clocks and allocates nothing for it.
+   */
+  onBatch?: (batch: StoreBatch) => void;
+  /** Monotonic ms for `onBatch` durations; default `performance.now`. */
+  monotonic?: () => number;
+}
+
+/** One store call, as `onBatch` sees it. */
+export interface StoreBatch {
+  operation: WriteFailure["operation"];
+  /** The traces handed to the store (read only, and only during the call). */
+  traces: readonly TraceRecord[];
+  /** Wall-clock ms when the call began, and when the store answered (with fractions). */
+  startMs: number;
+  endMs: number;
+  ok: boolean;
+  /** Why the store refused, when it did. */
+  errorClass: WriteErrorClass | null;
+  /** 1 for the first call with these traces; each transient-failure retry adds one. */
+  attempt: number;
 }
 
 /** The part of the gateway's logger the writer uses. */
@@ -95,6 +118,7 @@ class BoundedTraceWriter implements TraceWriter {
   readonly #opts: TraceWriterOptions;
   readonly #timers: WriterTimers;
   readonly #now: () => number;
+  readonly #monotonic: () => number;
   readonly #counters = new WriterCounters();
   #pending: TraceRecord[] = [];
   #head = 0;
@@ -118,6 +142,7 @@ class BoundedTraceWriter implements TraceWriter {
     this.#opts = options;
     this.#timers = options.timers ?? defaultTimers;
     this.#now = options.now ?? Date.now;
+    this.#monotonic = options.monotonic ?? performance.now.bind(performance);
   }
 
   get #waiting(): number {
@@ -258,6 +283,7 @@ class BoundedTraceWriter implements TraceWriter {
   /** Writes `#inFlight` until every trace in it is written or dropped. */
   async #writeInFlight(): Promise<void> {
     let isolate = false;
+    let attempt = 1;
     let delay = this.#opts.retry?.initialMs ?? 100;
     const maxDelay = this.#opts.retry?.maxMs ?? 5_000;
     while (this.#inFlight.length > 0) {
@@ -268,8 +294,14 @@ class BoundedTraceWriter implements TraceWriter {
         return;
       }
       const chunk = isolate ? this.#inFlight.slice(0, 1) : this.#inFlight;
+      const operation = isolate ? "write_one" : "write_batch";
+      const watched = this.#opts.onBatch !== undefined;
+      const wall = watched ? this.#now() : 0;
+      const mono = watched ? this.#monotonic() : 0;
       try {
         await this.#opts.store.writeBatch(chunk);
+        if (watched) this.#observe(wall, mono, operation, chunk, attempt, null);
+        attempt = 1;
         this.#released(chunk);
         this.#inFlight = this.#inFlight.slice(chunk.length);
         this.#counters.written += chunk.length;
@@ -283,16 +315,18 @@ class BoundedTraceWriter implements TraceWriter {
         continue;
       } catch (error) {
         const cls = classifyWriteError(error);
+        if (watched) this.#observe(wall, mono, operation, chunk, attempt, cls);
         this.#counters.failures[cls]++;
-        const operation = isolate ? "write_one" : "write_batch";
         const base = { operation, error, error_class: cls, batch_size: chunk.length } as const;
         if (isTransient(cls)) {
           this.#storeState = "degraded";
           this.#report({ ...base, transient: true, dropped: 0, retry_in_ms: delay });
           if (!this.#abandoned) await this.#sleep(delay);
           delay = Math.min(delay * 2, maxDelay);
+          attempt++;
         } else if (chunk.length > 1) {
           isolate = true;
+          attempt = 1;
           this.#report({ ...base, transient: false, dropped: 0, retry_in_ms: null });
         } else {
           this.#released(chunk);
@@ -301,6 +335,31 @@ class BoundedTraceWriter implements TraceWriter {
           this.#report({ ...base, transient: false, dropped: 1, retry_in_ms: null });
         }
       }
+    }
+  }
+
+  #observe(
+    wall: number,
+    mono: number,
+    operation: StoreBatch["operation"],
+    traces: readonly TraceRecord[],
+    attempt: number,
+    errorClass: WriteErrorClass | null,
+  ): void {
+    // Wall start plus a monotonic duration: a clock step mid-call cannot give a negative span.
+    const elapsed = this.#monotonic() - mono;
+    try {
+      this.#opts.onBatch?.({
+        operation,
+        traces,
+        startMs: wall,
+        endMs: wall + elapsed,
+        ok: errorClass === null,
+        errorClass,
+        attempt,
+      });
+    } catch {
+      // An observer's failure must not stop trace writing.
     }
   }
 

@@ -1,8 +1,11 @@
 /**
  * End to end: an in-process gateway with span export on, a real OTLP/HTTP receiver on loopback
- * started here, decoding exactly what the gateway sends.
+ * started here, decoding exactly what the gateway sends. Store batch spans need the real writer
+ * and store, so that test runs the CLI's `serve` as a subprocess.
  */
 import assert from "node:assert/strict";
+import { join } from "node:path";
+import { freePort, poll, startServer } from "../support/process.ts";
 import { configFor, startHarness, testSecret } from "../support/gateway_harness.ts";
 import { startUpstreamStub } from "../support/upstream_stub.ts";
 import { createGateway } from "../../src/server/gateway.ts";
@@ -25,6 +28,7 @@ interface OtlpSpan {
   endTimeUnixNano: string;
   attributes: OtlpKv[];
   status: { code: number; message?: string };
+  links?: { traceId: string; spanId: string; flags: number }[];
 }
 interface OtlpDoc {
   resourceSpans: {
@@ -220,5 +224,98 @@ Deno.test("otlp e2e: a collector that is down neither fails nor slows requests; 
     await gateway.shutdownTelemetry();
     await stub.close();
     await store.close();
+  }
+});
+
+Deno.test("otlp e2e (CLI serve): each store batch is a span linked to the server spans of the sampled requests it wrote", async () => {
+  const receiver = startReceiver();
+  const stub = await startUpstreamStub();
+  const dir = await Deno.makeTempDir({ prefix: "ongoingai-otlp-batch-" });
+  const port = freePort();
+  // Ratio 0: only a client's sampled traceparent makes a request (and so a batch) exported.
+  // Batches of two, and a partial batch waits a minute: the last one is written by shutdown.
+  await Deno.writeTextFile(
+    join(dir, "ongoingai.yaml"),
+    `server: { host: 127.0.0.1, port: ${port}, shutdown_grace_ms: 300 }
+storage: { path: ./data/gw.db }
+providers:
+  openai: { upstream: "${stub.url}" }
+  anthropic: { upstream: "${stub.url}" }
+tracing: { batch_size: 2, flush_interval_ms: 60000, capture_bodies: true }
+observability:
+  otel: { enabled: true, endpoint: "${receiver.endpoint}", sampling_ratio: 0, metrics_enabled: false }
+`,
+  );
+  const server = await startServer([], { cwd: dir, port });
+  const written = (n: number) =>
+    poll(`${n} traces in the store`, async () => {
+      const page = await (await fetch(`${server.origin}/api/traces`)).json();
+      return page.items.length >= n ? true : undefined;
+    });
+  const chat = async (traceparent?: string) => {
+    const res = await fetch(`${server.origin}/openai/v1/chat/completions`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        authorization: `Bearer ${providerKey}`,
+        ...(traceparent === undefined ? {} : { traceparent }),
+      },
+      body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: prompt }] }),
+    });
+    assert.equal(res.status, 200);
+    await res.text();
+  };
+  const lastTrace = "0af7651916cd43dd8448eb211c80319c";
+  try {
+    // A full batch: one sampled request and one not.
+    await chat(`00-${clientTrace}-${clientSpan}-01`);
+    await chat();
+    await written(2);
+    // A full batch of unsampled requests: no span for it.
+    await chat();
+    await chat(`00-${lastTrace}-${clientSpan}-00`);
+    await written(4);
+    // A sampled request left in a partial batch, written only as the gateway stops.
+    await chat(`00-${lastTrace}-b7ad6b7169203331-01`);
+    const { code } = await server.stop();
+    assert.equal(code, 0);
+
+    const spans = receiver.spans();
+    const servers = spans.filter((s) => s.kind === 2);
+    assert.deepEqual(servers.map((s) => s.traceId), [clientTrace, lastTrace], "sampled requests");
+    const batches = spans.filter((s) => s.name === "ongoingai.store.write_batch");
+    assert.equal(batches.length, 2, "the batches holding a sampled request");
+    const [mixed, last] = batches;
+    for (
+      const [batch, size, server] of [[mixed!, "2", servers[0]!], [
+        last!,
+        "1",
+        servers[1]!,
+      ]] as const
+    ) {
+      assert.equal(batch.kind, 1);
+      assert.equal(batch.parentSpanId, undefined);
+      assert.notEqual(batch.traceId, server.traceId);
+      assert.deepEqual(batch.links, [{
+        traceId: server.traceId,
+        spanId: server.spanId,
+        flags: 0x101,
+      }]);
+      assert.equal(attr(batch, "db.system"), "sqlite");
+      assert.equal(attr(batch, "ongoingai.store.operation"), "write_batch");
+      assert.equal(attr(batch, "ongoingai.store.batch_size"), size);
+      assert.equal(attr(batch, "ongoingai.store.attempt"), "1");
+      assert.equal(attr(batch, "error.type"), undefined);
+      assert.deepEqual(batch.status, { code: 0 });
+      assert.ok(BigInt(batch.startTimeUnixNano) <= BigInt(batch.endTimeUnixNano));
+    }
+    const everything = receiver.received.map((r) => r.raw).join("\n");
+    assert.ok(!everything.includes("cheese"), "prompt text exported");
+    assert.ok(!everything.includes("AbCdEfGhIjKlMnOp"), "part of the provider key exported");
+  } finally {
+    await server.kill();
+    await stub.close();
+    await receiver.close();
+    await Deno.remove(dir, { recursive: true });
   }
 });
