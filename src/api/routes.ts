@@ -57,7 +57,7 @@ export interface ApiDeps {
   /** After a key change: reload this instance's key ring. */
   onKeysChanged?: () => Promise<void>;
   /**
-   * The Prometheus scrape endpoint, when configured (`observability.otel.prometheus_enabled`).
+   * The Prometheus scrape endpoint, when configured (`observability.prometheus.enabled` or the original's `observability.otel.prometheus_enabled`).
    * Not in the contract registry: its path is configurable and its body is not JSON.
    */
   metrics?: { path: string; contentType: string; render(): string };
