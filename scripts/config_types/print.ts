@@ -111,7 +111,12 @@ function declare(
   const doc = ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim();
   if (doc) {
     const lines = doc.split("\n").map((l) => ` * ${l}`.trimEnd()).join("\n");
-    ts.addSyntheticLeadingComment(node, ts.SyntaxKind.MultiLineCommentTrivia, `*\n${lines}\n `, true);
+    ts.addSyntheticLeadingComment(
+      node,
+      ts.SyntaxKind.MultiLineCommentTrivia,
+      `*\n${lines}\n `,
+      true,
+    );
   }
   return node;
 }
@@ -186,7 +191,8 @@ function interfaceLiteral(checker: ts.TypeChecker, name: string, symbol: ts.Symb
   }
   const members = checker.getPropertiesOfType(type).map((prop) => {
     const declaration = prop.valueDeclaration;
-    const readonly = declaration && ts.getCombinedModifierFlags(declaration) & ts.ModifierFlags.Readonly;
+    const readonly = declaration &&
+      ts.getCombinedModifierFlags(declaration) & ts.ModifierFlags.Readonly;
     const optional = prop.flags & ts.SymbolFlags.Optional;
     return ts.factory.createPropertySignature(
       readonly ? [ts.factory.createModifier(ts.SyntaxKind.ReadonlyKeyword)] : undefined,
@@ -210,7 +216,9 @@ function referencedNames(node: ts.Node, owner: string): Set<string> {
     }
     if (ts.isTypeReferenceNode(n)) {
       if (!ts.isIdentifier(n.typeName)) {
-        throw new Error(`${owner}: its type refers to a qualified name, which the file cannot hold`);
+        throw new Error(
+          `${owner}: its type refers to a qualified name, which the file cannot hold`,
+        );
       }
       names.add(n.typeName.text);
     }

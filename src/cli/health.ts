@@ -36,12 +36,19 @@ export function probeOrigin(host: string, port: number): string {
 
 /** `--url` as given, checked: an absolute http(s) URL; `/api/health` is appended to its path. */
 export function healthUrl(base: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(base.trim())) {
+    throw new UsageError(
+      `health: --url ${JSON.stringify(base)} has no scheme; write it as http://${base.trim()}`,
+    );
+  }
   let url: URL;
   try {
     url = new URL(base.trim());
   } catch {
     throw new UsageError(
-      `health: --url ${JSON.stringify(base)} is not a URL; give the gateway's base URL, e.g. http://127.0.0.1:8080`,
+      `health: --url ${
+        JSON.stringify(base)
+      } is not a URL; give the gateway's base URL, e.g. http://127.0.0.1:8080`,
     );
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
@@ -144,5 +151,7 @@ function failureReason(error: unknown, timeoutMs: number): string {
   if (/connection refused/i.test(cause || message)) {
     return "connection refused: nothing is listening there; is `ongoingai serve` running with this config?";
   }
-  return `request failed: ${cause.replace(/^error sending request for url \([^)]*\): /, "") || message}`;
+  return `request failed: ${
+    cause.replace(/^error sending request for url \([^)]*\): /, "") || message
+  }`;
 }

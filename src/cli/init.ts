@@ -28,11 +28,20 @@ export const init: CliCommand = async (args, io) => {
   const dir = resolve(io.cwd, values.dir ?? ".");
   const options = { typesOnly: values.types === true, force: values.force === true };
   const plan = initPlan(options);
-  const existing = new Set(plan.filter((f) => exists(join(dir, f.path))).map((f) => f.path));
-  const blocked = overwrites(plan, existing, options);
   // Paths as the user would type them: relative below the current directory, else absolute.
   const below = relative(io.cwd, dir);
   const shown = below === "" ? "." : below.startsWith("..") || isAbsolute(below) ? dir : below;
+  const cannotWrite = (error: unknown) => {
+    io.stderr(`init: cannot write into ${shown}: ${(error as Error).message}\n`);
+    return exitCode.failure;
+  };
+  let existing: Set<string>;
+  try {
+    existing = new Set(plan.filter((f) => exists(join(dir, f.path))).map((f) => f.path));
+  } catch (error) {
+    return cannotWrite(error);
+  }
+  const blocked = overwrites(plan, existing, options);
   if (blocked.length > 0) {
     io.stderr(
       `init: these files already exist in ${shown} and were left alone:\n` +
@@ -45,8 +54,7 @@ export const init: CliCommand = async (args, io) => {
   try {
     for (const file of plan) await write(dir, file);
   } catch (error) {
-    io.stderr(`init: cannot write into ${shown}: ${(error as Error).message}\n`);
-    return exitCode.failure;
+    return cannotWrite(error);
   }
   for (const file of plan) {
     io.stdout(`${existing.has(file.path) ? "replaced" : "wrote"} ${join(shown, file.path)}\n`);

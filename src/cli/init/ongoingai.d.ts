@@ -339,14 +339,13 @@ export type GatewayConfig =
           id: string;
           org_id: string;
           role: "owner" | "admin" | "developer" | "member" | "viewer";
-          permissions:
-            (
-              | "proxy:write"
-              | "analytics:read"
-              | "keys:manage"
-              | "bodies:read"
-              | "diagnostics:read"
-            )[];
+          permissions: (
+            | "proxy:write"
+            | "analytics:read"
+            | "keys:manage"
+            | "bodies:read"
+            | "diagnostics:read"
+          )[];
           token?: string | {
             env: string;
           } | undefined;

@@ -7,7 +7,8 @@
 /** Where the declaration file goes; deno.json and tsconfig.json below point at it. */
 export const typesPath = ".ongoingai/types/ongoingai.d.ts";
 
-export const gatewayConfig = `// The gateway's configuration, reviewed as code. \`ongoingai check\` validates it,
+export const gatewayConfig =
+  `// The gateway's configuration, reviewed as code. \`ongoingai check\` validates it,
 // \`ongoingai serve\` runs it. Every key is optional: delete what you don't need.
 // Secrets are never written here: env("NAME") reads them when the gateway starts.
 // Editors type-check this file with ${typesPath} (see deno.json, tsconfig.json).
