@@ -5,6 +5,8 @@
  */
 import { UsageError } from "./args.ts";
 import { check, checkSpec } from "./check.ts";
+import { health, healthSpec } from "./health.ts";
+import { init, initSpec } from "./init.ts";
 import { type CliCommand, type CliIo, exitCode } from "./io.ts";
 import { keys, keysSpec } from "./keys.ts";
 import { pii, piiSpec } from "./pii.ts";
@@ -32,6 +34,8 @@ interface Command {
 export const commands: readonly Command[] = [
   { spec: serveSpec, run: serve },
   { spec: checkSpec, run: check, aliases: ["config validate"] },
+  { spec: initSpec, run: init },
+  { spec: healthSpec, run: health },
   { spec: shellInitSpec, run: shellInit },
   { spec: wrapSpec, run: wrap },
   { spec: reportSpec, run: report },

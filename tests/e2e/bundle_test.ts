@@ -8,17 +8,15 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { sqliteMigrations } from "../../src/store/mod.ts";
+import { buildBundle } from "../support/bundle.ts";
 import {
   freePort,
   poll,
-  repoRoot,
   runCliProcess,
   type ServerProcess,
   startServer,
 } from "../support/process.ts";
 import { startUpstreamStub, stubUsage } from "../support/upstream_stub.ts";
-
-const text = new TextDecoder();
 
 const userConfig = (port: number, upstream: string) =>
   `import { defineConfig } from "ongoingai";
@@ -45,14 +43,7 @@ Deno.test({
     const stub = await startUpstreamStub();
     let server: ServerProcess | null = null;
     try {
-      const bundle = join(buildDir, "ongoingai.js");
-      const built = await new Deno.Command(Deno.execPath(), {
-        args: ["bundle", "--platform", "deno", "-o", bundle, "src/main.ts"],
-        cwd: repoRoot,
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      assert.equal(built.code, 0, text.decode(built.stderr));
+      const bundle = await buildBundle(buildDir);
 
       const port = freePort();
       await Deno.mkdir(join(userDir, "policies"));

@@ -1,0 +1,157 @@
+/**
+ * `ongoingai health`: asks a running gateway's `GET /api/health` whether it is up. It is the
+ * container HEALTHCHECK of an image without curl, so with no config file it probes the built-in
+ * address (127.0.0.1:8080, after ONGOINGAI_HOST / ONGOINGAI_PORT as serve applies them).
+ * Exit 0 healthy, 1 not (or the config cannot be read), 2 usage error.
+ */
+import { loadConfig } from "../config/mod.ts";
+import { formatIssues } from "../config/mod.ts";
+import { parseFlags, UsageError } from "./args.ts";
+import { type CliCommand, type CliIo, exitCode } from "./io.ts";
+
+export const healthSpec = {
+  name: "health",
+  summary: "Check that a running gateway answers GET /api/health (exit 0 healthy, 1 not)",
+  usage: "ongoingai health [--url URL] [--config PATH] [--timeout-ms N]",
+  flags: [
+    ["--url URL", "Gateway base URL, e.g. http://127.0.0.1:8080; default: from the config"],
+    ["--config PATH", "Config file whose server.host/port to probe; default: discovered"],
+    ["--timeout-ms N", "Give up after N milliseconds (default 5000)"],
+  ],
+} as const;
+
+const defaultTimeoutMs = 5000;
+
+/**
+ * The origin to probe for a server bound to `host`: a wildcard bind is reached on loopback (IPv4
+ * for 0.0.0.0, since `localhost` may resolve to ::1 where nothing listens), IPv6 gets brackets.
+ */
+export function probeOrigin(host: string, port: number): string {
+  const h = host.trim();
+  if (h === "" || h === "0.0.0.0") return `http://127.0.0.1:${port}`;
+  if (h === "::" || h === "[::]") return `http://[::1]:${port}`;
+  const bracketed = h.includes(":") && !h.startsWith("[") ? `[${h}]` : h;
+  return `http://${bracketed}:${port}`;
+}
+
+/** `--url` as given, checked: an absolute http(s) URL; `/api/health` is appended to its path. */
+export function healthUrl(base: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(base.trim())) {
+    throw new UsageError(
+      `health: --url ${JSON.stringify(base)} has no scheme; write it as http://${base.trim()}`,
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(base.trim());
+  } catch {
+    throw new UsageError(
+      `health: --url ${
+        JSON.stringify(base)
+      } is not a URL; give the gateway's base URL, e.g. http://127.0.0.1:8080`,
+    );
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new UsageError(`health: --url must use http or https (got ${url.protocol})`);
+  }
+  const path = url.pathname.replace(/\/+$/, "");
+  url.pathname = path.endsWith("/api/health") ? path : `${path}/api/health`;
+  url.search = "";
+  url.hash = "";
+  return url.href;
+}
+
+function parseTimeout(raw: string | undefined): number {
+  if (raw === undefined) return defaultTimeoutMs;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n <= 0) {
+    throw new UsageError(
+      `health: --timeout-ms must be a positive whole number of milliseconds (got ${
+        JSON.stringify(raw)
+      })`,
+    );
+  }
+  return n;
+}
+
+export const health: CliCommand = async (args, io) => {
+  const { values } = parseFlags("health", args, {
+    url: { type: "string" },
+    config: { type: "string" },
+    "timeout-ms": { type: "string" },
+  });
+  const timeoutMs = parseTimeout(values["timeout-ms"]);
+  if (values.url !== undefined && values.config !== undefined) {
+    throw new UsageError("health: give --url or --config, not both");
+  }
+  const url = values.url !== undefined ? healthUrl(values.url) : await configuredUrl(values, io);
+  if (url === null) return exitCode.failure;
+  return await probe(url, timeoutMs, io);
+};
+
+async function configuredUrl(values: { config?: string | undefined }, io: CliIo) {
+  const loaded = await loadConfig({ path: values.config, env: io.env, cwd: io.cwd });
+  if (!loaded.ok) {
+    io.stderr(
+      `unhealthy: cannot tell where the gateway listens, the config does not load: ${
+        loaded.source ?? "(built-in defaults)"
+      }\n${formatIssues(loaded.errors, { cwd: io.cwd })}` +
+        "Fix the config, or give the address: ongoingai health --url http://127.0.0.1:8080\n",
+    );
+    return null;
+  }
+  const { host, port } = loaded.config.server;
+  return `${probeOrigin(host, port)}/api/health`;
+}
+
+async function probe(url: string, timeoutMs: number, io: CliIo): Promise<number> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      signal: AbortSignal.timeout(timeoutMs),
+      headers: { accept: "application/json" },
+    });
+  } catch (error) {
+    io.stderr(`unhealthy: ${url}: ${failureReason(error, timeoutMs)}\n`);
+    return exitCode.failure;
+  }
+  const text = await response.text().catch(() => "");
+  let body: { status?: unknown; version?: unknown; uptime_sec?: unknown; trace_store?: unknown } =
+    {};
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // Not the gateway's JSON; reported below as such.
+  }
+  if (!response.ok || body.status !== "ok") {
+    const got = text.length > 200 ? `${text.slice(0, 200)}...` : text;
+    io.stderr(
+      `unhealthy: ${url} answered ${response.status}${got ? ` ${got.trim()}` : ""}\n` +
+        (response.ok ? "Is something other than the gateway listening there?\n" : ""),
+    );
+    return exitCode.failure;
+  }
+  const details = [
+    typeof body.version === "string" ? `version ${body.version}` : null,
+    typeof body.uptime_sec === "number" ? `up ${body.uptime_sec}s` : null,
+    // The gateway still proxies while its trace writer retries; say so without failing.
+    body.trace_store === "degraded" ? "trace store degraded (writes are being retried)" : null,
+  ].filter((d) => d !== null);
+  io.stdout(`healthy: ${url} (${["status ok", ...details].join(", ")})\n`);
+  return exitCode.ok;
+}
+
+function failureReason(error: unknown, timeoutMs: number): string {
+  if (error instanceof DOMException && error.name === "TimeoutError") {
+    return `no answer within ${timeoutMs} ms (raise --timeout-ms if the host is slow)`;
+  }
+  // Deno's fetch says "fetch failed" and puts the reason (refused, DNS, TLS) in `cause`.
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : "";
+  const message = error instanceof Error ? error.message : String(error);
+  if (/connection refused/i.test(cause || message)) {
+    return "connection refused: nothing is listening there; is `ongoingai serve` running with this config?";
+  }
+  return `request failed: ${
+    cause.replace(/^error sending request for url \([^)]*\): /, "") || message
+  }`;
+}

@@ -1,0 +1,849 @@
+/**
+ * Types of the gateway's config API: what `import ... from "ongoingai"` (or "@ongoingai/gateway")
+ * gives a gateway.config.ts and its policies. Generated from src/mod.ts by
+ * `deno task config-types`; do not edit. `ongoingai init` writes it to
+ * .ongoingai/types/ongoingai.d.ts, where deno.json and tsconfig.json point editors at it.
+ */
+
+/**
+ * Returns its argument; exists so `export default defineConfig({...})` is type-checked.
+ */
+export declare function defineConfig(config: GatewayConfigInput): GatewayConfigInput;
+
+/**
+ * A secret read from the environment when the gateway starts, e.g. `token: env("TEAM_A_KEY")`,
+ * so the secret never sits in the reviewed file. YAML spells it `token: { env: TEAM_A_KEY }`.
+ */
+export declare function env(name: string): EnvRef;
+
+export type EnvRef = {
+  env: string;
+};
+
+/**
+ * The config every consumer receives. Secrets given as `env("NAME")` are plain strings here:
+ * `tracing.key_hash_secret` is absent when neither given nor set (the store then generates one),
+ * `pii.replacement.hash_salt` is "" when its variable is unset.
+ */
+export type GatewayConfig =
+  & Omit<{
+    server: {
+      host: string;
+      port: number;
+      shutdown_grace_ms: number;
+      log_format: "text" | "json";
+      max_header_bytes: number;
+      cors: {
+        allowed_origins: string[];
+        allowed_headers?: string[] | undefined;
+        max_age_s?: number | undefined;
+      };
+    };
+    proxy: {
+      max_request_body_bytes: number;
+      upstream_client: "native" | "fetch";
+      headers_timeout_ms: number;
+      idle_timeout_ms: number;
+      total_timeout_ms: number;
+    };
+    storage: {
+      driver: "sqlite" | "postgres";
+      path: string;
+      pool_max: number;
+      dsn?: string | undefined;
+    };
+    providers: Record<string, {
+      kind?: "openai" | "anthropic" | "openai-compatible" | undefined;
+      prefix?: string | undefined;
+      upstream?: string | undefined;
+      prices?:
+        | Record<string, {
+          input: number;
+          output: number;
+          cached_input?: number | undefined;
+          cache_write?: number | undefined;
+        }>
+        | undefined;
+      stream_usage?: boolean | undefined;
+      enabled?: boolean | undefined;
+    }>;
+    tracing: {
+      capture_bodies: boolean;
+      body_max_size: number;
+      queue_size: number;
+      queue_max_body_bytes: number;
+      batch_size: number;
+      flush_interval_ms: number;
+      key_hash_secret?: string | {
+        env: string;
+      } | undefined;
+    };
+    observability: {
+      otel: {
+        enabled: boolean;
+        endpoint: string;
+        insecure: boolean;
+        service_name: string;
+        traces_enabled: boolean;
+        metrics_enabled: boolean;
+        prometheus_enabled: boolean;
+        prometheus_path: string;
+        sampling_ratio: number;
+        export_timeout_ms: number;
+        metric_export_interval_ms: number;
+      };
+    };
+    pii: {
+      replacement: {
+        format: string;
+        hash_salt: string | {
+          env: string;
+        };
+      };
+      policies: {
+        replacement: {
+          format: string;
+        };
+        stages: {
+          request_headers: boolean;
+          request_body: boolean;
+          response_headers: boolean;
+          response_body: boolean;
+        };
+        detectors: {
+          email: boolean;
+          phone: boolean;
+          credit_card: boolean;
+          iban: boolean;
+          ssn: boolean;
+          ip_address: boolean;
+          token_like: boolean;
+        };
+        custom_detectors: {
+          name: string;
+          pattern: string | RegExp;
+          type?: string | undefined;
+          flags?: string | undefined;
+          validate?: MatchValidator | undefined;
+        }[];
+        headers: {
+          denylist: string[];
+        };
+        body: {
+          key_denylist: string[];
+        };
+        policy_id: string;
+        mode: "off" | "redact_storage" | "redact_upstream" | "block" | undefined;
+      }[];
+      scopes: {
+        match: {
+          org_id?: string | undefined;
+          workspace_id?: string | undefined;
+          key_id?: string | undefined;
+          provider?: string | undefined;
+          route_prefix?: string | undefined;
+        };
+        mode: "off" | "redact_storage" | "redact_upstream" | "block" | undefined;
+        policy_id?: string | undefined;
+      }[];
+      stages: {
+        request_headers: boolean;
+        request_body: boolean;
+        response_headers: boolean;
+        response_body: boolean;
+      };
+      detectors: {
+        email: boolean;
+        phone: boolean;
+        credit_card: boolean;
+        iban: boolean;
+        ssn: boolean;
+        ip_address: boolean;
+        token_like: boolean;
+      };
+      custom_detectors: {
+        name: string;
+        pattern: string | RegExp;
+        type?: string | undefined;
+        flags?: string | undefined;
+        validate?: MatchValidator | undefined;
+      }[];
+      headers: {
+        denylist: string[];
+      };
+      body: {
+        key_denylist: string[];
+      };
+      mode: "off" | "redact_storage" | "redact_upstream" | "block" | undefined;
+      policy_id: string;
+    };
+    auth: {
+      enabled: boolean;
+      header: string;
+      keys: {
+        id: string;
+        org_id: string;
+        role: "owner" | "admin" | "developer" | "member" | "viewer";
+        permissions:
+          ("proxy:write" | "analytics:read" | "keys:manage" | "bodies:read" | "diagnostics:read")[];
+        token?: string | {
+          env: string;
+        } | undefined;
+        token_hash?: string | undefined;
+        workspace_id?: string | undefined;
+        team?: string | undefined;
+        name?: string | undefined;
+        description?: string | undefined;
+        created_by?: string | undefined;
+        limits?: {
+          requests_per_minute?: number | undefined;
+          tokens_per_minute?: number | undefined;
+          max_tokens_per_day?: number | undefined;
+          cost_usd_per_day?: number | undefined;
+          max_cost_usd_per_day?: number | undefined;
+        } | undefined;
+      }[];
+      key_refresh_ms: number;
+    };
+    limits: {
+      per_key: {
+        requests_per_minute: number;
+        tokens_per_minute: number;
+        max_tokens_per_day: number;
+        cost_usd_per_day: number;
+        max_cost_usd_per_day: number;
+      };
+      per_workspace: {
+        requests_per_minute: number;
+        tokens_per_minute: number;
+        max_tokens_per_day: number;
+        cost_usd_per_day: number;
+        max_cost_usd_per_day: number;
+      };
+    };
+  }, "providers" | "tracing" | "pii" | "auth">
+  & {
+    providers: ResolvedProvider[];
+    pii_mode: "off" | "redact_storage" | "redact_upstream" | "block";
+    tracing:
+      & Omit<{
+        capture_bodies: boolean;
+        body_max_size: number;
+        queue_size: number;
+        queue_max_body_bytes: number;
+        batch_size: number;
+        flush_interval_ms: number;
+        key_hash_secret?: string | {
+          env: string;
+        } | undefined;
+      }, "key_hash_secret">
+      & {
+        key_hash_secret?: string;
+      };
+    pii:
+      & Omit<{
+        replacement: {
+          format: string;
+          hash_salt: string | {
+            env: string;
+          };
+        };
+        policies: {
+          replacement: {
+            format: string;
+          };
+          stages: {
+            request_headers: boolean;
+            request_body: boolean;
+            response_headers: boolean;
+            response_body: boolean;
+          };
+          detectors: {
+            email: boolean;
+            phone: boolean;
+            credit_card: boolean;
+            iban: boolean;
+            ssn: boolean;
+            ip_address: boolean;
+            token_like: boolean;
+          };
+          custom_detectors: {
+            name: string;
+            pattern: string | RegExp;
+            type?: string | undefined;
+            flags?: string | undefined;
+            validate?: MatchValidator | undefined;
+          }[];
+          headers: {
+            denylist: string[];
+          };
+          body: {
+            key_denylist: string[];
+          };
+          policy_id: string;
+          mode: "off" | "redact_storage" | "redact_upstream" | "block" | undefined;
+        }[];
+        scopes: {
+          match: {
+            org_id?: string | undefined;
+            workspace_id?: string | undefined;
+            key_id?: string | undefined;
+            provider?: string | undefined;
+            route_prefix?: string | undefined;
+          };
+          mode: "off" | "redact_storage" | "redact_upstream" | "block" | undefined;
+          policy_id?: string | undefined;
+        }[];
+        stages: {
+          request_headers: boolean;
+          request_body: boolean;
+          response_headers: boolean;
+          response_body: boolean;
+        };
+        detectors: {
+          email: boolean;
+          phone: boolean;
+          credit_card: boolean;
+          iban: boolean;
+          ssn: boolean;
+          ip_address: boolean;
+          token_like: boolean;
+        };
+        custom_detectors: {
+          name: string;
+          pattern: string | RegExp;
+          type?: string | undefined;
+          flags?: string | undefined;
+          validate?: MatchValidator | undefined;
+        }[];
+        headers: {
+          denylist: string[];
+        };
+        body: {
+          key_denylist: string[];
+        };
+        mode: "off" | "redact_storage" | "redact_upstream" | "block" | undefined;
+        policy_id: string;
+      }, "replacement">
+      & {
+        replacement: {
+          format: string;
+          hash_salt: string;
+        };
+      };
+    auth:
+      & Omit<{
+        enabled: boolean;
+        header: string;
+        keys: {
+          id: string;
+          org_id: string;
+          role: "owner" | "admin" | "developer" | "member" | "viewer";
+          permissions: (
+            | "proxy:write"
+            | "analytics:read"
+            | "keys:manage"
+            | "bodies:read"
+            | "diagnostics:read"
+          )[];
+          token?: string | {
+            env: string;
+          } | undefined;
+          token_hash?: string | undefined;
+          workspace_id?: string | undefined;
+          team?: string | undefined;
+          name?: string | undefined;
+          description?: string | undefined;
+          created_by?: string | undefined;
+          limits?: {
+            requests_per_minute?: number | undefined;
+            tokens_per_minute?: number | undefined;
+            max_tokens_per_day?: number | undefined;
+            cost_usd_per_day?: number | undefined;
+            max_cost_usd_per_day?: number | undefined;
+          } | undefined;
+        }[];
+        key_refresh_ms: number;
+      }, "keys">
+      & {
+        keys: ResolvedAuthKey[];
+      };
+  };
+
+/**
+ * What a config author writes: everything optional, defaults filled in by the loader.
+ */
+export type GatewayConfigInput = {
+  server?: {
+    host?: string | undefined;
+    port?: number | undefined;
+    shutdown_grace_ms?: number | undefined;
+    log_format?: "text" | "json" | undefined;
+    max_header_bytes?: number | undefined;
+    cors?: {
+      allowed_origins?: string[] | undefined;
+      allowed_headers?: string[] | undefined;
+      max_age_s?: number | undefined;
+    } | undefined;
+  } | undefined;
+  proxy?: {
+    max_request_body_bytes?: number | undefined;
+    upstream_client?: "native" | "fetch" | undefined;
+    headers_timeout_ms?: number | undefined;
+    idle_timeout_ms?: number | undefined;
+    total_timeout_ms?: number | undefined;
+  } | undefined;
+  storage?: {
+    driver?: "sqlite" | "postgres" | undefined;
+    path?: string | undefined;
+    dsn?: string | undefined;
+    pool_max?: number | undefined;
+  } | undefined;
+  providers?:
+    | Record<string, {
+      kind?: "openai" | "anthropic" | "openai-compatible" | undefined;
+      prefix?: string | undefined;
+      upstream?: string | undefined;
+      prices?:
+        | Record<string, {
+          input: number;
+          output: number;
+          cached_input?: number | undefined;
+          cache_write?: number | undefined;
+        }>
+        | undefined;
+      stream_usage?: boolean | undefined;
+      enabled?: boolean | undefined;
+    }>
+    | undefined;
+  tracing?: {
+    capture_bodies?: boolean | undefined;
+    body_max_size?: number | undefined;
+    queue_size?: number | undefined;
+    queue_max_body_bytes?: number | undefined;
+    batch_size?: number | undefined;
+    flush_interval_ms?: number | undefined;
+    key_hash_secret?: string | {
+      env: string;
+    } | undefined;
+  } | undefined;
+  observability?: {
+    otel?: {
+      enabled?: boolean | undefined;
+      endpoint?: string | undefined;
+      insecure?: boolean | undefined;
+      service_name?: string | undefined;
+      traces_enabled?: boolean | undefined;
+      metrics_enabled?: boolean | undefined;
+      prometheus_enabled?: boolean | undefined;
+      prometheus_path?: string | undefined;
+      sampling_ratio?: number | undefined;
+      export_timeout_ms?: number | undefined;
+      metric_export_interval_ms?: number | undefined;
+    } | undefined;
+  } | undefined;
+  pii?: {
+    replacement?: {
+      format?: string | undefined;
+      hash_salt?: string | {
+        env: string;
+      } | undefined;
+    } | undefined;
+    policies?: {
+      policy_id: string;
+      replacement?: {
+        format?: string | undefined;
+      } | undefined;
+      stages?: {
+        request_headers?: boolean | undefined;
+        request_body?: boolean | undefined;
+        response_headers?: boolean | undefined;
+        response_body?: boolean | undefined;
+      } | undefined;
+      detectors?: {
+        email?: boolean | undefined;
+        phone?: boolean | undefined;
+        credit_card?: boolean | undefined;
+        iban?: boolean | undefined;
+        ssn?: boolean | undefined;
+        ip_address?: boolean | undefined;
+        token_like?: boolean | undefined;
+      } | undefined;
+      custom_detectors?: {
+        name: string;
+        pattern: string | RegExp;
+        type?: string | undefined;
+        flags?: string | undefined;
+        validate?: MatchValidator | undefined;
+      }[] | undefined;
+      headers?: {
+        denylist?: string[] | undefined;
+      } | undefined;
+      body?: {
+        key_denylist?: string[] | undefined;
+      } | undefined;
+      mode?: "" | "off" | "redact_storage" | "redact_upstream" | "block" | undefined;
+    }[] | undefined;
+    scopes?: {
+      match: {
+        org_id?: string | undefined;
+        workspace_id?: string | undefined;
+        key_id?: string | undefined;
+        provider?: string | undefined;
+        route_prefix?: string | undefined;
+      };
+      mode?: "" | "off" | "redact_storage" | "redact_upstream" | "block" | undefined;
+      policy_id?: string | undefined;
+    }[] | undefined;
+    stages?: {
+      request_headers?: boolean | undefined;
+      request_body?: boolean | undefined;
+      response_headers?: boolean | undefined;
+      response_body?: boolean | undefined;
+    } | undefined;
+    detectors?: {
+      email?: boolean | undefined;
+      phone?: boolean | undefined;
+      credit_card?: boolean | undefined;
+      iban?: boolean | undefined;
+      ssn?: boolean | undefined;
+      ip_address?: boolean | undefined;
+      token_like?: boolean | undefined;
+    } | undefined;
+    custom_detectors?: {
+      name: string;
+      pattern: string | RegExp;
+      type?: string | undefined;
+      flags?: string | undefined;
+      validate?: MatchValidator | undefined;
+    }[] | undefined;
+    headers?: {
+      denylist?: string[] | undefined;
+    } | undefined;
+    body?: {
+      key_denylist?: string[] | undefined;
+    } | undefined;
+    mode?: "" | "off" | "redact_storage" | "redact_upstream" | "block" | undefined;
+    policy_id?: string | undefined;
+  } | undefined;
+  auth?: {
+    enabled?: boolean | undefined;
+    header?: string | undefined;
+    keys?: {
+      id: string;
+      token?: string | {
+        env: string;
+      } | undefined;
+      token_hash?: string | undefined;
+      org_id?: string | undefined;
+      workspace_id?: string | undefined;
+      team?: string | undefined;
+      name?: string | undefined;
+      description?: string | undefined;
+      created_by?: string | undefined;
+      role?: "owner" | "admin" | "developer" | "member" | "viewer" | undefined;
+      permissions?:
+        | ("proxy:write" | "analytics:read" | "keys:manage" | "bodies:read" | "diagnostics:read")[]
+        | undefined;
+      limits?: {
+        requests_per_minute?: number | undefined;
+        tokens_per_minute?: number | undefined;
+        max_tokens_per_day?: number | undefined;
+        cost_usd_per_day?: number | undefined;
+        max_cost_usd_per_day?: number | undefined;
+      } | undefined;
+    }[] | undefined;
+    key_refresh_ms?: number | undefined;
+  } | undefined;
+  limits?: {
+    per_key?: {
+      requests_per_minute?: number | undefined;
+      tokens_per_minute?: number | undefined;
+      max_tokens_per_day?: number | undefined;
+      cost_usd_per_day?: number | undefined;
+      max_cost_usd_per_day?: number | undefined;
+    } | undefined;
+    per_workspace?: {
+      requests_per_minute?: number | undefined;
+      tokens_per_minute?: number | undefined;
+      max_tokens_per_day?: number | undefined;
+      cost_usd_per_day?: number | undefined;
+      max_cost_usd_per_day?: number | undefined;
+    } | undefined;
+  } | undefined;
+};
+
+export type Permission =
+  | "proxy:write"
+  | "analytics:read"
+  | "keys:manage"
+  | "bodies:read"
+  | "diagnostics:read";
+
+export type PiiMode = "off" | "redact_storage" | "redact_upstream" | "block";
+
+export type ProviderKind = "openai" | "anthropic" | "openai-compatible";
+
+export type Role = "owner" | "admin" | "developer" | "member" | "viewer";
+
+/**
+ * One PII policy as a value, e.g. in `policies/strict.ts`: `export const strict: PiiPolicy = {...}`.
+ * Spread one into `pii` to make it the base policy, or list it in `pii.policies` for scopes.
+ */
+export type PiiPolicy = {
+  policy_id: string;
+  replacement?: {
+    format?: string | undefined;
+  } | undefined;
+  stages?: {
+    request_headers?: boolean | undefined;
+    request_body?: boolean | undefined;
+    response_headers?: boolean | undefined;
+    response_body?: boolean | undefined;
+  } | undefined;
+  detectors?: {
+    email?: boolean | undefined;
+    phone?: boolean | undefined;
+    credit_card?: boolean | undefined;
+    iban?: boolean | undefined;
+    ssn?: boolean | undefined;
+    ip_address?: boolean | undefined;
+    token_like?: boolean | undefined;
+  } | undefined;
+  custom_detectors?: {
+    name: string;
+    pattern: string | RegExp;
+    type?: string | undefined;
+    flags?: string | undefined;
+    validate?: MatchValidator | undefined;
+  }[] | undefined;
+  headers?: {
+    denylist?: string[] | undefined;
+  } | undefined;
+  body?: {
+    key_denylist?: string[] | undefined;
+  } | undefined;
+  mode?: "" | "off" | "redact_storage" | "redact_upstream" | "block" | undefined;
+};
+
+/**
+ * The whole `pii` block: the base policy, `policies`, `scopes` and the placeholder salt.
+ */
+export type PiiConfig = {
+  replacement?: {
+    format?: string | undefined;
+    hash_salt?: string | {
+      env: string;
+    } | undefined;
+  } | undefined;
+  policies?: {
+    policy_id: string;
+    replacement?: {
+      format?: string | undefined;
+    } | undefined;
+    stages?: {
+      request_headers?: boolean | undefined;
+      request_body?: boolean | undefined;
+      response_headers?: boolean | undefined;
+      response_body?: boolean | undefined;
+    } | undefined;
+    detectors?: {
+      email?: boolean | undefined;
+      phone?: boolean | undefined;
+      credit_card?: boolean | undefined;
+      iban?: boolean | undefined;
+      ssn?: boolean | undefined;
+      ip_address?: boolean | undefined;
+      token_like?: boolean | undefined;
+    } | undefined;
+    custom_detectors?: {
+      name: string;
+      pattern: string | RegExp;
+      type?: string | undefined;
+      flags?: string | undefined;
+      validate?: MatchValidator | undefined;
+    }[] | undefined;
+    headers?: {
+      denylist?: string[] | undefined;
+    } | undefined;
+    body?: {
+      key_denylist?: string[] | undefined;
+    } | undefined;
+    mode?: "" | "off" | "redact_storage" | "redact_upstream" | "block" | undefined;
+  }[] | undefined;
+  scopes?: {
+    match: {
+      org_id?: string | undefined;
+      workspace_id?: string | undefined;
+      key_id?: string | undefined;
+      provider?: string | undefined;
+      route_prefix?: string | undefined;
+    };
+    mode?: "" | "off" | "redact_storage" | "redact_upstream" | "block" | undefined;
+    policy_id?: string | undefined;
+  }[] | undefined;
+  stages?: {
+    request_headers?: boolean | undefined;
+    request_body?: boolean | undefined;
+    response_headers?: boolean | undefined;
+    response_body?: boolean | undefined;
+  } | undefined;
+  detectors?: {
+    email?: boolean | undefined;
+    phone?: boolean | undefined;
+    credit_card?: boolean | undefined;
+    iban?: boolean | undefined;
+    ssn?: boolean | undefined;
+    ip_address?: boolean | undefined;
+    token_like?: boolean | undefined;
+  } | undefined;
+  custom_detectors?: {
+    name: string;
+    pattern: string | RegExp;
+    type?: string | undefined;
+    flags?: string | undefined;
+    validate?: MatchValidator | undefined;
+  }[] | undefined;
+  headers?: {
+    denylist?: string[] | undefined;
+  } | undefined;
+  body?: {
+    key_denylist?: string[] | undefined;
+  } | undefined;
+  mode?: "" | "off" | "redact_storage" | "redact_upstream" | "block" | undefined;
+  policy_id?: string | undefined;
+} | undefined;
+
+/**
+ * One entry of a policy's `custom_detectors`: a regex and an optional validator.
+ */
+export type PiiCustomDetector = {
+  name: string;
+  pattern: string | RegExp;
+  type?: string | undefined;
+  flags?: string | undefined;
+  validate?: MatchValidator | undefined;
+};
+
+/**
+ * One entry of `pii.scopes`: a selector and the mode/policy it applies.
+ */
+export type PiiScope = {
+  match: {
+    org_id?: string | undefined;
+    workspace_id?: string | undefined;
+    key_id?: string | undefined;
+    provider?: string | undefined;
+    route_prefix?: string | undefined;
+  };
+  mode?: "" | "off" | "redact_storage" | "redact_upstream" | "block" | undefined;
+  policy_id?: string | undefined;
+};
+
+/**
+ * One entry of `providers`, e.g. `{ kind: "openai-compatible", upstream, prices }`.
+ */
+export type ProviderConfig = {
+  kind?: "openai" | "anthropic" | "openai-compatible" | undefined;
+  prefix?: string | undefined;
+  upstream?: string | undefined;
+  prices?:
+    | Record<string, {
+      input: number;
+      output: number;
+      cached_input?: number | undefined;
+      cache_write?: number | undefined;
+    }>
+    | undefined;
+  stream_usage?: boolean | undefined;
+  enabled?: boolean | undefined;
+};
+
+/**
+ * One entry of `auth.keys`.
+ */
+export type AuthKeyConfig = {
+  id: string;
+  token?: string | {
+    env: string;
+  } | undefined;
+  token_hash?: string | undefined;
+  org_id?: string | undefined;
+  workspace_id?: string | undefined;
+  team?: string | undefined;
+  name?: string | undefined;
+  description?: string | undefined;
+  created_by?: string | undefined;
+  role?: "owner" | "admin" | "developer" | "member" | "viewer" | undefined;
+  permissions?:
+    | ("proxy:write" | "analytics:read" | "keys:manage" | "bodies:read" | "diagnostics:read")[]
+    | undefined;
+  limits?: {
+    requests_per_minute?: number | undefined;
+    tokens_per_minute?: number | undefined;
+    max_tokens_per_day?: number | undefined;
+    cost_usd_per_day?: number | undefined;
+    max_cost_usd_per_day?: number | undefined;
+  } | undefined;
+};
+
+/**
+ * USD per million tokens for one model.
+ */
+export type ModelPriceInput = {
+  input: number;
+  output: number;
+  cached_input?: number | undefined;
+  cache_write?: number | undefined;
+};
+
+type MatchValidator = (match: string) => boolean;
+
+type ResolvedProvider = {
+  id: string;
+  kind: "openai" | "anthropic" | "openai-compatible";
+  prefix: string;
+  upstream: string;
+  prices: {
+    [x: string]: {
+      input: number;
+      output: number;
+      cached_input?: number | undefined;
+      cache_write?: number | undefined;
+    };
+  };
+  stream_usage: boolean;
+};
+
+/**
+ * A gateway key with its token read from the environment; no token when the variable is unset.
+ */
+type ResolvedAuthKey =
+  & Omit<{
+    id: string;
+    org_id: string;
+    role: "owner" | "admin" | "developer" | "member" | "viewer";
+    permissions:
+      ("proxy:write" | "analytics:read" | "keys:manage" | "bodies:read" | "diagnostics:read")[];
+    token?: string | {
+      env: string;
+    } | undefined;
+    token_hash?: string | undefined;
+    workspace_id?: string | undefined;
+    team?: string | undefined;
+    name?: string | undefined;
+    description?: string | undefined;
+    created_by?: string | undefined;
+    limits?: {
+      requests_per_minute?: number | undefined;
+      tokens_per_minute?: number | undefined;
+      max_tokens_per_day?: number | undefined;
+      cost_usd_per_day?: number | undefined;
+      max_cost_usd_per_day?: number | undefined;
+    } | undefined;
+  }, "token">
+  & {
+    token?: string;
+  };
+
+export {};
