@@ -86,11 +86,15 @@ export type GatewayConfig =
         service_name: string;
         traces_enabled: boolean;
         metrics_enabled: boolean;
-        prometheus_enabled: boolean;
-        prometheus_path: string;
         sampling_ratio: number;
         export_timeout_ms: number;
         metric_export_interval_ms: number;
+        prometheus_enabled?: boolean | undefined;
+        prometheus_path?: string | undefined;
+      };
+      prometheus: {
+        enabled?: boolean | undefined;
+        path?: string | undefined;
       };
     };
     pii: {
@@ -440,6 +444,10 @@ export type GatewayConfigInput = {
       sampling_ratio?: number | undefined;
       export_timeout_ms?: number | undefined;
       metric_export_interval_ms?: number | undefined;
+    } | undefined;
+    prometheus?: {
+      enabled?: boolean | undefined;
+      path?: string | undefined;
     } | undefined;
   } | undefined;
   pii?: {
