@@ -10,6 +10,7 @@ export const scenarioIds = [
   "traces_postgres",
   "auth",
   "pii",
+  "telemetry",
   "streams_200",
   "store_write",
   "analytics",

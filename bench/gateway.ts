@@ -19,6 +19,8 @@ export interface GatewayOptions {
   capture?: boolean;
   /** The config's `pii` block (the PII scenario). */
   pii?: Record<string, unknown>;
+  /** The config's `observability` block (the telemetry scenario); default: all off. */
+  observability?: Record<string, unknown>;
   bodyMaxSize?: number;
   /** An existing SQLite file to serve (default: a fresh one in its own directory). */
   dbPath?: string;
@@ -80,6 +82,7 @@ export async function startGateway(
       : { capture_bodies: false },
     ...(opts.capture ? { pii: { mode: "off" } } : {}),
     ...(opts.pii ? { pii: opts.pii } : {}),
+    ...(opts.observability ? { observability: opts.observability } : {}),
   };
   const configPath = join(dir, "gateway.json");
   await Deno.writeTextFile(configPath, JSON.stringify(config, null, 2));
@@ -100,7 +103,7 @@ export async function startGateway(
 }
 
 /** Health until the queue is empty and `accepted` stops moving (the last traces are enqueued). */
-async function settledHealth(health: () => Promise<HealthQueue>): Promise<HealthQueue> {
+export async function settledHealth(health: () => Promise<HealthQueue>): Promise<HealthQueue> {
   let prev = await health();
   for (let i = 0; i < 100; i++) {
     await new Promise((r) => setTimeout(r, 50));

@@ -114,6 +114,18 @@ const specs: {
     met: (v) => num(v) <= 5,
   },
   {
+    goal: "Telemetry: throughput with OTLP spans + metrics (ratio 1) and a scrape 1/s vs all off",
+    target: ">= 0.9",
+    where: "telemetry.chat_ratio_otel_on_vs_off",
+    met: (v) => num(v) >= 0.9,
+  },
+  {
+    goal: "Telemetry: no span dropped or failed at saturation (sampling ratio 1)",
+    target: "0",
+    where: "telemetry.spans_lost_counted",
+    met: (v) => v === 0,
+  },
+  {
     goal: "200 concurrent streams: no error",
     target: "0 errors",
     where: "streams_200.gateway_errors",
@@ -170,6 +182,8 @@ export function evaluateChecks(results: ScenarioResult[], accounts: TraceAccount
       });
     }
   }
+  const telemetry = results.find((r) => r.id === "telemetry" && r.status === "ok");
+  if (telemetry) checks.push(...telemetryChecks(telemetry.figures));
   for (const a of accounts) {
     checks.push({
       name: `${a.instance}: every trace written, none dropped, clean exit`,
@@ -180,4 +194,26 @@ export function evaluateChecks(results: ScenarioResult[], accounts: TraceAccount
     });
   }
   return checks;
+}
+
+/**
+ * A span lost without being counted, a failed scrape or an export the collector could not read
+ * means telemetry is broken; spans dropped and counted under load are a goal (above), not this.
+ */
+function telemetryChecks(f: ScenarioResult["figures"]): Check[] {
+  return [
+    {
+      name: "telemetry: every request a server span, or its loss counted",
+      ok: f.spans_accounted === true,
+      detail: `requests ${f.gateway_requests}, server spans received ${f.server_spans_received}, ` +
+        `dropped ${f.spans_dropped}, failed ${f.spans_failed}: unaccounted ${f.spans_unaccounted}, ` +
+        `beyond the requests ${f.spans_extra}`,
+    },
+    {
+      name: "telemetry: every scrape and every OTLP export answered",
+      ok: f.scrape_failures === 0 && f.otlp_bad_requests === 0 && Number(f.scrapes) > 0,
+      detail: `${f.scrapes} scrapes, ${f.scrape_failures} failed; ` +
+        `${f.otlp_bad_requests} OTLP requests the collector could not read`,
+    },
+  ];
 }

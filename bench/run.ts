@@ -17,6 +17,7 @@ import { latencyScenario } from "./scenarios/latency.ts";
 import { notImplemented, skippedResult } from "./scenarios/skipped.ts";
 import { storeScenario } from "./scenarios/store.ts";
 import { piiScenario } from "./scenarios/pii.ts";
+import { telemetryScenario } from "./scenarios/telemetry.ts";
 import { analyticsScenario } from "./scenarios/analytics.ts";
 import { streamingScenario } from "./scenarios/streaming.ts";
 import { streamsScenario } from "./scenarios/streams.ts";
@@ -35,6 +36,7 @@ const runners: Partial<
   store_write: ["Trace store alone (SQLite, PostgreSQL)", storeScenario],
   analytics: ["Analytics at scale", analyticsScenario],
   pii: ["PII redaction", piiScenario],
+  telemetry: ["OpenTelemetry on the hot path", telemetryScenario],
 };
 
 async function main(argv: string[]): Promise<number> {
