@@ -53,6 +53,11 @@ Deno.test("bench --smoke runs every scenario or says why not, and drops no trace
       assert.equal(pg.figures.dropped, 0);
       assert.ok(Number(pg.figures.accepted) > 0, "the PostgreSQL saturation run produced traces");
     }
+    // At sampling ratio 1 every request reaches the collector as a server span (or is counted lost).
+    const otel = report.scenarios.find((r) => r.id === "telemetry");
+    assert.equal(otel?.figures.spans_accounted, true);
+    assert.ok(Number(otel?.figures.server_spans_received) > 0, "the collector received spans");
+    assert.ok(Number(otel?.figures.scrapes) > 0, "the Prometheus endpoint was scraped");
     const files = [...Deno.readDirSync(out)].map((e) => e.name);
     assert.ok(files.includes("latest.md"));
     assert.ok(files.some((f) => /^\d{8}T\d{4}Z_\w+_smoke\.json$/.test(f)), files.join(", "));
