@@ -68,8 +68,9 @@ VOLUME /app/data
 EXPOSE 8080
 
 # No curl in a distroless image: the binary checks itself (GET /api/health, exit 0 when healthy).
+# It gives up after 3 s, before Docker's 5 s, so a hung gateway is logged with its own message.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
-  CMD ["/ongoingai", "health"]
+  CMD ["/ongoingai", "health", "--timeout-ms", "3000"]
 
 ENTRYPOINT ["/ongoingai"]
 CMD ["serve", "--config", "/app/gateway.config.ts"]

@@ -228,16 +228,32 @@ choose_install_dir() {
   echo "$dir"
 }
 
-# Copy to a temporary name in the target directory, then rename: a running `ongoingai` keeps its
-# old file, and nobody ever sees a half-written binary.
+# Copy to a temporary name in the target directory, run it there (the same mount as the final
+# file, so a noexec mount shows up too), then rename: a running `ongoingai` keeps its old file,
+# nobody ever sees a half-written binary, and one that cannot run here never replaces a working
+# one.
 install_binary() {
   staged="$1/.$binary_name.install.$$"
+  target="$1/$binary_name"
   if ! cp "$tmp_dir/$asset" "$staged" 2>/dev/null; then
     rm -f "$staged"
     no_write_permission "$1"
   fi
   chmod 755 "$staged"
-  mv -f "$staged" "$1/$binary_name"
+  # </dev/null: under `curl ... | sh` stdin is the rest of this script, not for the binary.
+  if ! installed_version=$("$staged" version </dev/null 2>&1); then
+    rm -f "$staged"
+    staged=""
+    if [ -e "$target" ]; then
+      kept="$target was left as it was."
+    else
+      kept="Nothing was installed."
+    fi
+    fail "the downloaded binary does not run here: \`$binary_name version\` failed:" \
+      "$installed_version" \
+      "$kept The binary may not suit this system ($os/$arch), or $1 may be mounted noexec."
+  fi
+  mv -f "$staged" "$target"
   staged=""
 }
 
@@ -283,13 +299,6 @@ main() {
   verify_checksum
   log "sha256 verified against checksums.txt"
   install_binary "$install_dir"
-
-  target="$install_dir/$binary_name"
-  # </dev/null: under `curl ... | sh` stdin is the rest of this script, not for the binary.
-  if ! installed_version=$("$target" version </dev/null 2>&1); then
-    fail "installed $target, but \`$target version\` failed:" "$installed_version" \
-      "The binary may not suit this system ($os/$arch), or $install_dir may be mounted noexec."
-  fi
   log "installed $target: ongoingai $installed_version"
 
   case ":${PATH:-}:" in

@@ -3,7 +3,13 @@
  * container HEALTHCHECK of an image without curl, so with no config file it probes the built-in
  * address (127.0.0.1:8080, after ONGOINGAI_HOST / ONGOINGAI_PORT as serve applies them).
  * Exit 0 healthy, 1 not (or the config cannot be read), 2 usage error.
+ *
+ * The probe connects directly, through node:http(s) rather than fetch: Deno's fetch sends
+ * requests through HTTP_PROXY / HTTPS_PROXY, which a production container sets for its upstream
+ * calls, and a proxy cannot reach the container's own 127.0.0.1.
  */
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { loadConfig } from "../config/mod.ts";
 import { formatIssues } from "../config/mod.ts";
 import { parseFlags, UsageError } from "./args.ts";
@@ -104,18 +110,35 @@ async function configuredUrl(values: { config?: string | undefined }, io: CliIo)
   return `${probeOrigin(host, port)}/api/health`;
 }
 
-async function probe(url: string, timeoutMs: number, io: CliIo): Promise<number> {
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      signal: AbortSignal.timeout(timeoutMs),
-      headers: { accept: "application/json" },
+/** One GET without proxies; the body is cut at 64 KiB, more than any health answer. */
+function getDirect(url: string, timeoutMs: number): Promise<{ status: number; text: string }> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  const send = url.startsWith("https:") ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = send(url, { headers: { accept: "application/json" }, signal }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => {
+        if (text.length < 65536) text += chunk;
+      });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+      res.on("error", (err) => reject(signal.aborted ? signal.reason : err));
     });
+    req.on("error", (err) => reject(signal.aborted ? signal.reason : err));
+    req.end();
+  });
+}
+
+async function probe(url: string, timeoutMs: number, io: CliIo): Promise<number> {
+  let response: { status: number; text: string };
+  try {
+    response = await getDirect(url, timeoutMs);
   } catch (error) {
     io.stderr(`unhealthy: ${url}: ${failureReason(error, timeoutMs)}\n`);
     return exitCode.failure;
   }
-  const text = await response.text().catch(() => "");
+  const { status, text } = response;
+  const ok = status >= 200 && status < 300;
   let body: { status?: unknown; version?: unknown; uptime_sec?: unknown; trace_store?: unknown } =
     {};
   try {
@@ -123,11 +146,11 @@ async function probe(url: string, timeoutMs: number, io: CliIo): Promise<number>
   } catch {
     // Not the gateway's JSON; reported below as such.
   }
-  if (!response.ok || body.status !== "ok") {
+  if (!ok || body.status !== "ok") {
     const got = text.length > 200 ? `${text.slice(0, 200)}...` : text;
     io.stderr(
-      `unhealthy: ${url} answered ${response.status}${got ? ` ${got.trim()}` : ""}\n` +
-        (response.ok ? "Is something other than the gateway listening there?\n" : ""),
+      `unhealthy: ${url} answered ${status}${got ? ` ${got.trim()}` : ""}\n` +
+        (ok ? "Is something other than the gateway listening there?\n" : ""),
     );
     return exitCode.failure;
   }
@@ -145,13 +168,10 @@ function failureReason(error: unknown, timeoutMs: number): string {
   if (error instanceof DOMException && error.name === "TimeoutError") {
     return `no answer within ${timeoutMs} ms (raise --timeout-ms if the host is slow)`;
   }
-  // Deno's fetch says "fetch failed" and puts the reason (refused, DNS, TLS) in `cause`.
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : "";
+  const code = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : String(error);
-  if (/connection refused/i.test(cause || message)) {
+  if (code === "ECONNREFUSED" || /connection refused/i.test(message)) {
     return "connection refused: nothing is listening there; is `ongoingai serve` running with this config?";
   }
-  return `request failed: ${
-    cause.replace(/^error sending request for url \([^)]*\): /, "") || message
-  }`;
+  return `request failed: ${message}`;
 }

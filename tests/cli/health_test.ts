@@ -185,3 +185,25 @@ Deno.test("health: a server that never answers fails after --timeout-ms", async 
     }
   });
 });
+
+// Production containers often set HTTP(S)_PROXY for the upstream calls. The HEALTHCHECK must still
+// reach the gateway itself on loopback, not ask the proxy for 127.0.0.1 (which fails or, worse,
+// answers for another machine).
+Deno.test("health: HTTP_PROXY and HTTPS_PROXY in the environment do not reroute the probe", async () => {
+  let proxied = 0;
+  await withStub(() => {
+    proxied++;
+    return new Response("proxy: denied destination", { status: 403 });
+  }, async (proxy) => {
+    await withStub(() => Response.json({ status: "ok", version: "9.9.9" }), async (origin) => {
+      const env = { HTTP_PROXY: proxy, http_proxy: proxy, HTTPS_PROXY: proxy, https_proxy: proxy };
+      const r = await runCliProcess(["health", "--url", origin], { cwd: Deno.cwd(), env });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(
+        r.stdout,
+        /^healthy: http:\/\/127\.0\.0\.1:\d+\/api\/health \(status ok, version 9\.9\.9\)\n$/,
+      );
+      assert.equal(proxied, 0);
+    });
+  });
+});

@@ -35,6 +35,12 @@ export interface Step {
   run?: string;
   with?: Record<string, unknown>;
   env?: Record<string, unknown>;
+  shell?: string;
+}
+
+/** `defaults:` of a workflow or a job. */
+export interface Defaults {
+  run?: { shell?: string };
 }
 
 export interface Job {
@@ -42,6 +48,7 @@ export interface Job {
   needs?: string | string[];
   permissions?: Record<string, string> | string;
   env?: Record<string, unknown>;
+  defaults?: Defaults;
   steps: Step[];
 }
 
@@ -49,6 +56,7 @@ export interface Workflow {
   name?: string;
   on: Record<string, unknown>;
   permissions?: Record<string, string> | string;
+  defaults?: Defaults;
   jobs: Record<string, Job>;
 }
 

@@ -160,6 +160,24 @@ Deno.test("workflows: every action is pinned to a release, none to a branch", ()
   }
 });
 
+// Without `shell`, GitHub runs steps with `bash -e {0}`: no pipefail, so `curl -fsSL ... | sh`
+// "succeeds" when curl gets a 404 and sh reads nothing. `shell: bash` adds `-o pipefail`.
+Deno.test("workflows: every step with a pipe runs with pipefail (shell: bash)", () => {
+  for (const [name, workflow] of Object.entries(workflows)) {
+    for (const [id, job] of Object.entries(workflow.jobs)) {
+      for (const step of job.steps) {
+        if (step.run === undefined || !/[^|]\|[^|]/.test(runText([step]))) continue;
+        const shell = step.shell ?? job.defaults?.run?.shell ?? workflow.defaults?.run?.shell;
+        assert.equal(
+          shell,
+          "bash",
+          `${name} ${id}: "${step.name ?? step.run}" pipes without pipefail`,
+        );
+      }
+    }
+  }
+});
+
 Deno.test("example workflow: pull requests, pinned install, ongoingai check --format github", () => {
   assert.ok("pull_request" in example.on);
   assert.deepEqual(example.permissions, { contents: "read" });

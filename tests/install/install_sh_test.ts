@@ -8,6 +8,7 @@ import {
   latestVersion,
   pinnedVersion,
   type Scenario,
+  standardReleases,
   unixAssets,
   withScenario,
 } from "./harness.ts";
@@ -201,3 +202,35 @@ Deno.test("install.sh: a relative ONGOINGAI_INSTALL_DIR is resolved, so the PATH
     await assertInstalled(`${dir}/ongoingai`, latestVersion);
     assert.ok(run.stderr.includes(`export PATH="${dir}:$PATH"`), run.stderr);
   }));
+
+// An upgrade whose new binary cannot run here (wrong libc, noexec mount) must not cost the user
+// the working one: the new file is tried before it replaces the old.
+Deno.test("install.sh: a new binary that does not run leaves the installed one in place", async () => {
+  const broken = new TextEncoder().encode(
+    "#!/bin/sh\necho 'cannot execute binary file: Exec format error' >&2\nexit 126\n",
+  );
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", broken));
+  const hex = Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+  const releases = await standardReleases();
+  const latest = releases.find((r) => r.version === latestVersion)!;
+  latest.files.set("ongoingai_linux_amd64", broken);
+  latest.files.set(
+    "checksums.txt",
+    new TextEncoder().encode(`${hex}  ongoingai_linux_amd64\n`),
+  );
+  await withScenario({ releases }, async ({ sandbox, baseEnv }) => {
+    const dir = `${sandbox.root}/installed`;
+    const env = { ...baseEnv, ONGOINGAI_INSTALL_DIR: dir };
+    const first = await runInstaller(sandbox, {
+      env: { ...env, ONGOINGAI_VERSION: pinnedVersion },
+    });
+    assert.equal(first.code, 0, first.stderr);
+
+    const upgrade = await runInstaller(sandbox, { env });
+    assert.equal(upgrade.code, 1, upgrade.stderr);
+    assert.match(upgrade.stderr, /Exec format error/);
+    assert.match(upgrade.stderr, new RegExp(`${dir}/ongoingai was left as it was`));
+    await assertInstalled(`${dir}/ongoingai`, pinnedVersion);
+    assert.deepEqual(await listDir(dir), ["ongoingai"], "no staged file left behind");
+  });
+});
