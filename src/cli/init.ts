@@ -5,7 +5,7 @@
  */
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { parseFlags } from "./args.ts";
-import { initPlan, overwrites, type PlannedFile } from "./init/plan.ts";
+import { initPlan, overwrites, type PlannedFile, toWrite } from "./init/plan.ts";
 import { type CliCommand, exitCode } from "./io.ts";
 
 export const initSpec = {
@@ -51,13 +51,16 @@ export const init: CliCommand = async (args, io) => {
     );
     return exitCode.failure;
   }
+  const writing = toWrite(plan, existing, options);
   try {
-    for (const file of plan) await write(dir, file);
+    for (const file of writing) await write(dir, file);
   } catch (error) {
     return cannotWrite(error);
   }
   for (const file of plan) {
-    io.stdout(`${existing.has(file.path) ? "replaced" : "wrote"} ${join(shown, file.path)}\n`);
+    const path = join(shown, file.path);
+    if (!writing.includes(file)) io.stdout(`kept your ${path}: ${file.mergeHint}\n`);
+    else io.stdout(`${existing.has(file.path) ? "replaced" : "wrote"} ${path}\n`);
   }
   if (!options.typesOnly) io.stdout(nextSteps(shown));
   return exitCode.ok;

@@ -5,13 +5,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { init } from "../../src/cli/init.ts";
-import { initPlan, overwrites } from "../../src/cli/init/plan.ts";
+import { initPlan, overwrites, toWrite } from "../../src/cli/init/plan.ts";
 import { runCli } from "../../src/cli/mod.ts";
 import { withFiles } from "../config/temp_files.ts";
 import { runCaptured } from "../support/cli_io.ts";
 
 const all = ["gateway.config.ts", "policies/default.ts", ".ongoingai/types/ongoingai.d.ts"]
-  .concat(["deno.json", "tsconfig.json"]);
+  .concat(["deno.json", "tsconfig.json", ".gitignore"]);
 const types = ".ongoingai/types/ongoingai.d.ts";
 
 Deno.test("init plan: the starter files, or only the types with --types", () => {
@@ -43,10 +43,16 @@ Deno.test("init plan: which existing files would be overwritten", async (t) => {
     ["an empty directory", [], { typesOnly: false, force: false }, []],
     ["unrelated files only", ["README.md"], { typesOnly: false, force: false }, []],
     [
-      "a config and a deno.json, reported in plan order",
-      ["deno.json", "gateway.config.ts"],
+      "a config and a policy, reported in plan order",
+      ["policies/default.ts", "gateway.config.ts"],
       { typesOnly: false, force: false },
-      ["gateway.config.ts", "deno.json"],
+      ["gateway.config.ts", "policies/default.ts"],
+    ],
+    [
+      "the repository's own deno.json, tsconfig.json and .gitignore are kept, not refused",
+      ["deno.json", "tsconfig.json", ".gitignore"],
+      { typesOnly: false, force: false },
+      [],
     ],
     ["everything, with --force", all, { typesOnly: false, force: true }, []],
     ["the types, with --types (init owns that file)", all, { typesOnly: true, force: false }, []],
@@ -57,6 +63,44 @@ Deno.test("init plan: which existing files would be overwritten", async (t) => {
       assert.deepEqual(overwrites(initPlan(options), new Set(existing), options), expected);
     });
   }
+});
+
+Deno.test("init plan: which files are written", async (t) => {
+  const kept = ["deno.json", "tsconfig.json", ".gitignore"];
+  const cases: Array<[string, string[], boolean, string[]]> = [
+    ["an empty directory: all", [], false, all],
+    ["a repository's editor files and .gitignore are kept", kept, false, all.slice(0, 3)],
+    [
+      "one of them kept, the rest written",
+      ["tsconfig.json"],
+      false,
+      all.filter((p) => p !== "tsconfig.json"),
+    ],
+    ["--force replaces them too", kept, true, all],
+  ];
+  for (const [name, existing, force, expected] of cases) {
+    await t.step(name, () => {
+      const plan = initPlan({ typesOnly: false });
+      assert.deepEqual(toWrite(plan, new Set(existing), { force }).map((f) => f.path), expected);
+    });
+  }
+});
+
+Deno.test("init: keeps a repository's deno.json and .gitignore and says what to add", async () => {
+  const denoJson = '{ "tasks": { "x": "echo" } }\n';
+  await withFiles({ "deno.json": denoJson, ".gitignore": "node_modules/\n" }, async (dir) => {
+    const r = await runCaptured(init, [], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(await Deno.readTextFile(join(dir, "deno.json")), denoJson);
+    assert.equal(await Deno.readTextFile(join(dir, ".gitignore")), "node_modules/\n");
+    assert.match(
+      r.stdout,
+      /^kept your deno\.json: map "ongoingai" and "@ongoingai\/gateway" to \.\/\.ongoingai\/types\/ongoingai\.d\.ts in its "imports"$/m,
+    );
+    assert.match(r.stdout, /^kept your \.gitignore: add the line data\/ /m);
+    assert.match(r.stdout, /^wrote tsconfig\.json$/m);
+    assert.match(r.stdout, /^wrote gateway\.config\.ts$/m);
+  });
 });
 
 Deno.test("init: writes every planned file and the next steps", async () => {
@@ -93,7 +137,7 @@ Deno.test("init: refuses to overwrite, lists the files, writes nothing; --force 
     assert.equal(refused.stdout, "");
     assert.match(
       refused.stderr,
-      /already exist in \. and were left alone:\n {2}gateway\.config\.ts\n {2}deno\.json\n/,
+      /already exist in \. and were left alone:\n {2}gateway\.config\.ts\nNothing was written/,
     );
     assert.match(refused.stderr, /ongoingai init --force/);
     assert.equal(await Deno.readTextFile(join(dir, "gateway.config.ts")), mine);
@@ -102,6 +146,7 @@ Deno.test("init: refuses to overwrite, lists the files, writes nothing; --force 
     const forced = await runCaptured(init, ["--force"], dir);
     assert.equal(forced.code, 0, forced.stderr);
     assert.match(forced.stdout, /^replaced gateway\.config\.ts$/m);
+    assert.match(forced.stdout, /^replaced deno\.json$/m);
     assert.match(forced.stdout, /^wrote policies\/default\.ts$/m);
     assert.notEqual(await Deno.readTextFile(join(dir, "gateway.config.ts")), mine);
   });

@@ -4,12 +4,26 @@
  * are tested without a file system.
  */
 import declarations from "./ongoingai.d.ts" with { type: "text" };
-import { defaultPolicy, denoJson, gatewayConfig, tsconfigJson, typesPath } from "./templates.ts";
+import {
+  defaultPolicy,
+  denoJson,
+  gatewayConfig,
+  gitignore,
+  tsconfigJson,
+  typesPath,
+} from "./templates.ts";
 
 export interface PlannedFile {
   /** Relative to the target directory, with forward slashes. */
   path: string;
   content: string;
+  /**
+   * When the file already exists (and no --force): `refuse` stops init, since the starter would
+   * be lost; `keep` leaves the repository's own file (a deno.json, tsconfig.json or .gitignore
+   * it already has) and prints `mergeHint`, what to add to it by hand.
+   */
+  ifExists: "refuse" | "keep";
+  mergeHint?: string;
 }
 
 export interface InitOptions {
@@ -18,15 +32,42 @@ export interface InitOptions {
 }
 
 export function initPlan(options: InitOptions): PlannedFile[] {
-  const types = { path: typesPath, content: declarations };
+  const types: PlannedFile = { path: typesPath, content: declarations, ifExists: "refuse" };
   if (options.typesOnly) return [types];
+  const mapping = `"ongoingai" and "@ongoingai/gateway" to ./${typesPath}`;
   return [
-    { path: "gateway.config.ts", content: gatewayConfig },
-    { path: "policies/default.ts", content: defaultPolicy },
+    { path: "gateway.config.ts", content: gatewayConfig, ifExists: "refuse" },
+    { path: "policies/default.ts", content: defaultPolicy, ifExists: "refuse" },
     types,
-    { path: "deno.json", content: denoJson },
-    { path: "tsconfig.json", content: tsconfigJson },
+    {
+      path: "deno.json",
+      content: denoJson,
+      ifExists: "keep",
+      mergeHint: `map ${mapping} in its "imports"`,
+    },
+    {
+      path: "tsconfig.json",
+      content: tsconfigJson,
+      ifExists: "keep",
+      mergeHint: `map ${mapping} in compilerOptions.paths`,
+    },
+    {
+      path: ".gitignore",
+      content: gitignore,
+      ifExists: "keep",
+      mergeHint: "add the line data/ (traces and the key-hash secret stay out of git)",
+    },
   ];
+}
+
+/** The planned files to write: all but the existing ones init keeps (unless --force). */
+export function toWrite(
+  plan: readonly PlannedFile[],
+  existing: ReadonlySet<string>,
+  options: { force: boolean },
+): PlannedFile[] {
+  if (options.force) return [...plan];
+  return plan.filter((f) => !(f.ifExists === "keep" && existing.has(f.path)));
 }
 
 /**
@@ -40,7 +81,7 @@ export function overwrites(
 ): string[] {
   if (options.force) return [];
   return plan
-    .filter((f) => existing.has(f.path))
+    .filter((f) => f.ifExists === "refuse" && existing.has(f.path))
     .filter((f) => !(options.typesOnly && f.path === typesPath))
     .map((f) => f.path);
 }

@@ -118,6 +118,11 @@ export const denoJson = `${
   )
 }\n`;
 
+/** Traces and the generated key-hash secret live in ./data: neither belongs in git. */
+export const gitignore = `# ongoingai: the SQLite traces and the key-hash secret (./data)
+data/
+`;
+
 /** For VS Code's built-in TypeScript and other Node-based editors. */
 export const tsconfigJson = `${
   JSON.stringify(
