@@ -12,8 +12,13 @@ export const unknownLabel = "unknown";
 /** UTF-16 units kept of a scrubbed label value. */
 export const maxLabelLength = 128;
 
-/** The original's patterns besides issuer-prefixed keys and JWTs (`token_like` covers those). */
-const EXTRA = /\bBearer\s+[A-Za-z0-9_.\-/+=]{8,}|\b(?:password|secret|token)\s*=\s*\S{4,}/gi;
+/**
+ * The original's patterns besides issuer-prefixed keys and JWTs (`token_like` covers those),
+ * plus this gateway's own keys (`ogk_` and 32 base64url characters, `generateToken`), which no
+ * PII detector knows, and HTTP Basic credentials.
+ */
+const EXTRA =
+  /\b(?:Bearer|Basic)\s+[A-Za-z0-9_.\-/+=]{8,}|\b(?:password|secret|token)\s*=\s*\S{4,}|(?<![A-Za-z0-9])ogk_[A-Za-z0-9_-]{16,}/gi;
 
 /** As the original: nothing shorter than this can hold a credential worth hiding. */
 const MIN_LENGTH = 8;
