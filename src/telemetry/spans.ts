@@ -130,6 +130,29 @@ export function genAiOperation(path: string): string | null {
   return null;
 }
 
+/**
+ * The HTTP semantic conventions' known methods. Any other (a client may send any token) is
+ * `_OTHER` in `http.request.method` and `HTTP` in span names, so neither carries an unbounded,
+ * client-chosen value.
+ */
+const knownMethods = new Set([
+  "CONNECT",
+  "DELETE",
+  "GET",
+  "HEAD",
+  "OPTIONS",
+  "PATCH",
+  "POST",
+  "PUT",
+  "TRACE",
+]);
+
+export function httpMethod(method: string): { attribute: string; name: string } {
+  return knownMethods.has(method)
+    ? { attribute: method, name: method }
+    : { attribute: "_OTHER", name: "HTTP" };
+}
+
 function statusOf(httpStatus: number, code: TraceErrorCode | null): SpanData["status"] {
   if (code !== null && failureCodes.has(code)) return { code: "error", message: code };
   if (httpStatus >= 500) return { code: "error", message: `http ${httpStatus}` };
@@ -147,16 +170,17 @@ export function exchangeSpans(input: SpanEnd): SpanData[] {
     "ongoingai.workspace_id": trace.workspace_id,
   };
   const route = `${input.prefix}/*`;
+  const method = httpMethod(trace.request_method);
   const server: SpanData = {
     traceId: span.traceId,
     spanId: span.serverSpanId,
     parentSpanId: span.parentSpanId,
-    name: `${trace.request_method} ${route}`,
+    name: `${method.name} ${route}`,
     kind: "server",
     startMs: input.startedAt,
     endMs,
     attributes: {
-      "http.request.method": trace.request_method,
+      "http.request.method": method.attribute,
       "http.route": route,
       ...(trace.response_status > 0 ? { "http.response.status_code": trace.response_status } : {}),
       ...(trace.error_code === null ? {} : { "error.type": trace.error_code }),
@@ -170,7 +194,7 @@ export function exchangeSpans(input: SpanEnd): SpanData[] {
   const model = input.requestModel ?? input.responseModel;
   const attributes: Record<string, AttrValue> = {
     "gen_ai.system": trace.provider,
-    "http.request.method": trace.request_method,
+    "http.request.method": method.attribute,
     ...tenant,
   };
   if (operation !== null) attributes["gen_ai.operation.name"] = operation;
@@ -192,7 +216,7 @@ export function exchangeSpans(input: SpanEnd): SpanData[] {
     parentSpanId: span.serverSpanId,
     name: operation !== null && model !== null
       ? `${operation} ${model}`
-      : `${trace.request_method} upstream`,
+      : `${method.name} upstream`,
     kind: "client",
     startMs: at(span.sentAt),
     endMs,
