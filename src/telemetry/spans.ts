@@ -7,6 +7,7 @@
  * for cost, tenant and the gateway's trace id. Bodies and headers never become attributes.
  */
 import type { TraceErrorCode, TraceRecord } from "../traces/mod.ts";
+import { maxSpanStringLength, scrubAndCut } from "./scrub.ts";
 import {
   formatTraceparent,
   parseTraceparent,
@@ -191,15 +192,23 @@ export function exchangeSpans(input: SpanEnd): SpanData[] {
   };
   if (span.sentAt === null) return [server];
   const operation = genAiOperation(trace.request_path);
-  const model = input.requestModel ?? input.responseModel;
+  // Client-chosen (up to the request body limit): bounded before a span holds them, so the
+  // export buffer and a batch stay small whatever a client sends.
+  const requestModel = input.requestModel === null
+    ? null
+    : scrubAndCut(input.requestModel, maxSpanStringLength);
+  const responseModel = input.responseModel === null
+    ? null
+    : scrubAndCut(input.responseModel, maxSpanStringLength);
+  const model = requestModel ?? responseModel;
   const attributes: Record<string, AttrValue> = {
     "gen_ai.system": trace.provider,
     "http.request.method": method.attribute,
     ...tenant,
   };
   if (operation !== null) attributes["gen_ai.operation.name"] = operation;
-  if (input.requestModel !== null) attributes["gen_ai.request.model"] = input.requestModel;
-  if (input.responseModel !== null) attributes["gen_ai.response.model"] = input.responseModel;
+  if (requestModel !== null) attributes["gen_ai.request.model"] = requestModel;
+  if (responseModel !== null) attributes["gen_ai.response.model"] = responseModel;
   if (trace.input_tokens !== null) attributes["gen_ai.usage.input_tokens"] = trace.input_tokens;
   if (trace.output_tokens !== null) attributes["gen_ai.usage.output_tokens"] = trace.output_tokens;
   if (trace.estimated_cost_usd !== null) {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { exchangeSpans, httpMethod } from "../../src/telemetry/spans.ts";
+import { maxSpanStringLength } from "../../src/telemetry/scrub.ts";
 import { makeTrace } from "../testdata/trace_fixture.ts";
 
 const span = {
@@ -50,4 +51,24 @@ Deno.test("spans: a client-chosen method never reaches a span name or attribute"
   const odd = "SK-PROJ-ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
   const json = JSON.stringify(spansFor(odd));
   assert.ok(!json.includes(odd));
+});
+
+Deno.test("spans: a huge client model name is bounded (and scrubbed before the cut)", () => {
+  const key = "sk-" + "proj-" + "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789";
+  const huge = "m".repeat(maxSpanStringLength - 10) + key + "x".repeat(1_000_000);
+  const [, upstream] = exchangeSpans({
+    trace: makeTrace(),
+    span,
+    prefix: "/openai",
+    requestModel: huge,
+    responseModel: huge,
+    startedAt: 1_700_000_000_000,
+    t0: 0,
+  });
+  for (const attr of ["gen_ai.request.model", "gen_ai.response.model"]) {
+    const v = String(upstream!.attributes[attr]);
+    assert.equal(v.length, maxSpanStringLength, attr);
+    assert.ok(!v.includes("AbCdEf"), attr);
+  }
+  assert.ok(upstream!.name.length <= maxSpanStringLength + "chat ".length);
 });
