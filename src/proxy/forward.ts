@@ -179,6 +179,7 @@ export function createForwarder(opts: ProxyOptions) {
       gatewayKeyHeader: opts.gatewayKeyHeader,
       correlationId,
       traceparent: ex.sendingUpstream(),
+      continuesClientTrace: ex.span?.parentSpanId != null,
     });
     // The usage-only event can only be cut out of a stream the gateway can read as text, and
     // only a body it can read can be redacted.

@@ -65,6 +65,12 @@ export interface RequestHeaderOptions {
    * gateway's upstream span. Null or absent: the client's header passes unchanged.
    */
   traceparent?: string | null;
+  /**
+   * With `traceparent` set: whether the gateway continued the client's trace. When it did not
+   * (no valid client `traceparent`), the client's `tracestate` belongs to no trace the provider
+   * will see, and W3C Trace Context says to discard it.
+   */
+  continuesClientTrace?: boolean;
 }
 
 /**
@@ -81,6 +87,7 @@ export function upstreamRequestHeaders(
     if (hopByHop.has(name) || recomputedRequest.has(name) || name === opts.gatewayKeyHeader) return;
     if (listed?.has(name)) return;
     if (name === "traceparent" && opts.traceparent) return;
+    if (name === "tracestate" && opts.traceparent && !opts.continuesClientTrace) return;
     if (name === "accept-encoding") {
       const kept = acceptEncodingFor(value);
       if (kept !== null) out[name] = kept;

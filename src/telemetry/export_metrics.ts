@@ -17,7 +17,8 @@ export function createExportMetrics(registry: MetricsRegistry): ExportRecorder {
   const spans = registry.counter({
     name: "ongoingai_otel_export_spans_total",
     help: "Spans by outcome: exported (the collector accepted them), dropped (the export " +
-      "buffer was full) or failed (lost with a failed export request).",
+      "buffer was full, or left at shutdown once the collector failed or the export timeout " +
+      "passed) or failed (lost with a failed export request).",
     labels: ["outcome"],
   });
   return {

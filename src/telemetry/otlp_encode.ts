@@ -14,7 +14,7 @@ export interface OtlpResource {
 export type OtlpAnyValue =
   | { stringValue: string }
   | { intValue: string }
-  | { doubleValue: number }
+  | { doubleValue: number | NonFinite }
   | { boolValue: boolean };
 
 export interface OtlpKeyValue {
@@ -32,6 +32,17 @@ const localSampledLinkFlags = 0x101;
 
 export const SCOPE_NAME = "ongoingai.gateway";
 
+type NonFinite = "NaN" | "Infinity" | "-Infinity";
+
+/**
+ * A double as proto3 JSON writes it: non-finite values as strings. `JSON.stringify` would make
+ * them `null`, which a collector rejects, and with it the whole request.
+ */
+export function jsonDouble(n: number): number | NonFinite {
+  if (Number.isFinite(n)) return n;
+  return Number.isNaN(n) ? "NaN" : n > 0 ? "Infinity" : "-Infinity";
+}
+
 /** Wall ms (with fractions) as unix nanoseconds, exact to the microsecond. */
 export function unixNano(ms: number): string {
   return (BigInt(Math.round(ms * 1000)) * 1000n).toString();
@@ -41,9 +52,11 @@ export function anyValue(value: AttrValue): OtlpAnyValue {
   if (typeof value === "string") return { stringValue: scrubValue(value) };
   if (typeof value === "boolean") return { boolValue: value };
   if (typeof value === "number") {
-    return Number.isSafeInteger(value) ? { intValue: String(value) } : { doubleValue: value };
+    return Number.isSafeInteger(value)
+      ? { intValue: String(value) }
+      : { doubleValue: jsonDouble(value) };
   }
-  return { doubleValue: value.double };
+  return { doubleValue: jsonDouble(value.double) };
 }
 
 export function keyValues(attrs: Record<string, AttrValue>): OtlpKeyValue[] {

@@ -82,14 +82,21 @@ export class OtlpPoster {
     this.#monotonic = opts.monotonic ?? performance.now.bind(performance);
   }
 
-  /** True when the collector accepted the body; `extra` adds fields to a failure's log line. */
-  async post(body: string, extra: () => Record<string, unknown>): Promise<boolean> {
+  /**
+   * True when the collector accepted the body; `extra` adds fields to a failure's log line.
+   * `timeoutMs` (at most the export timeout) shortens this one request, as at shutdown.
+   */
+  async post(
+    body: string,
+    extra: () => Record<string, unknown>,
+    timeoutMs = this.#opts.timeoutMs,
+  ): Promise<boolean> {
     try {
       const res = await this.#fetch(this.url, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body,
-        signal: AbortSignal.timeout(this.#opts.timeoutMs),
+        signal: AbortSignal.timeout(Math.max(1, Math.min(timeoutMs, this.#opts.timeoutMs))),
       });
       await res.body?.cancel();
       if (!res.ok) throw new Error(`collector answered ${res.status}`);
@@ -177,11 +184,15 @@ export class OtlpTraceExporter {
   #timer: ReturnType<typeof setInterval> | null;
   #closed = false;
   #shutdown: Promise<void> | null = null;
+  /** Monotonic ms by which shutdown gives up on what is still buffered; null until then. */
+  #deadline: number | null = null;
+  readonly #monotonic: () => number;
   readonly #stats = { exported: 0, dropped: 0, failed_exports: 0, failed_spans: 0 };
 
   constructor(opts: OtlpTraceExporterOptions) {
     this.url = tracesUrl(opts.endpoint, opts.insecure);
     this.#opts = opts;
+    this.#monotonic = opts.monotonic ?? performance.now.bind(performance);
     this.#poster = new OtlpPoster({
       url: this.url,
       timeoutMs: opts.timeoutMs,
@@ -203,10 +214,7 @@ export class OtlpTraceExporter {
   add(spans: readonly SpanData[]): void {
     const room = this.#closed ? 0 : Math.max(0, this.#maxBuffer - this.#buffer.length);
     const dropped = Math.max(0, spans.length - room);
-    if (dropped > 0) {
-      this.#stats.dropped += dropped;
-      this.#opts.recorder?.spans("dropped", dropped);
-    }
+    this.#drop(dropped);
     if (this.#closed) return;
     for (const span of spans.slice(0, room)) this.#buffer.push(span);
     if (this.#buffer.length >= this.#batchSize && this.#inflight === null) void this.flush();
@@ -225,36 +233,50 @@ export class OtlpTraceExporter {
   }
 
   /**
-   * Stops the timer and sends what is left, each request bounded by the export timeout. Later
-   * calls return the same promise.
+   * Stops the timer and sends what is left within one export timeout: a request under way may
+   * finish, then what is still buffered goes out until the timeout has passed or a request
+   * fails (the collector is down: waiting once per batch would only delay the exit). Spans left
+   * then are dropped and counted. So shutdown takes at most twice `export_timeout_ms`, however
+   * full the buffer. Later calls return the same promise.
    */
   shutdown(): Promise<void> {
     this.#shutdown ??= (async () => {
       if (this.#timer !== null) clearInterval(this.#timer);
       this.#timer = null;
+      this.#deadline = this.#monotonic() + this.#opts.timeoutMs;
       await this.#inflight;
       await this.flush();
       this.#closed = true;
+      // Anything added while the last batch was out (the buffer is empty unless it gave up).
+      this.#drop(this.#buffer.splice(0).length);
     })();
     return this.#shutdown;
   }
 
+  #drop(n: number): void {
+    if (n <= 0) return;
+    this.#stats.dropped += n;
+    this.#opts.recorder?.spans("dropped", n);
+  }
+
   async #drain(): Promise<void> {
     while (this.#buffer.length > 0) {
+      const left = this.#deadline === null ? Infinity : this.#deadline - this.#monotonic();
+      if (left <= 0) return this.#drop(this.#buffer.splice(0).length);
       const batch = this.#buffer.splice(0, this.#batchSize);
-      await this.#send(batch);
+      const sent = await this.#send(batch, left);
+      if (!sent && this.#deadline !== null) return this.#drop(this.#buffer.splice(0).length);
     }
   }
 
-  async #send(batch: SpanData[]): Promise<void> {
+  async #send(batch: SpanData[], timeoutMs: number): Promise<boolean> {
     const body = JSON.stringify(
       encodeSpans(batch, this.#opts.resource, this.#opts.resource.serviceVersion),
     );
-    if (
-      await this.#poster.post(body, () => ({
-        failed_spans_total: this.#stats.failed_spans + batch.length,
-      }))
-    ) {
+    const ok = await this.#poster.post(body, () => ({
+      failed_spans_total: this.#stats.failed_spans + batch.length,
+    }), timeoutMs);
+    if (ok) {
       this.#stats.exported += batch.length;
       this.#opts.recorder?.requests("traces", "success");
       this.#opts.recorder?.spans("exported", batch.length);
@@ -264,5 +286,6 @@ export class OtlpTraceExporter {
       this.#opts.recorder?.requests("traces", "failure");
       this.#opts.recorder?.spans("failed", batch.length);
     }
+    return ok;
   }
 }

@@ -5,7 +5,7 @@
  * decimal strings; values are doubles. Attribute values go through the credential scrubber (as
  * label values already did in the registry).
  */
-import { keyValues, type OtlpResource, SCOPE_NAME, unixNano } from "./otlp_encode.ts";
+import { jsonDouble, keyValues, type OtlpResource, SCOPE_NAME, unixNano } from "./otlp_encode.ts";
 import type { MetricFamily } from "./registry.ts";
 
 /** `AGGREGATION_TEMPORALITY_CUMULATIVE`: the registry's values count from its start. */
@@ -34,7 +34,7 @@ function encodeFamily(f: MetricFamily, start: string, time: string) {
           attributes: attributes(f.labelNames, p.labelValues),
           ...stamp,
           count: String(p.count),
-          sum: p.sum,
+          sum: jsonDouble(p.sum),
           bucketCounts: p.counts.map(String),
           explicitBounds: [...f.buckets],
         })),
@@ -44,7 +44,7 @@ function encodeFamily(f: MetricFamily, start: string, time: string) {
   const dataPoints = f.points.map((p) => ({
     attributes: attributes(f.labelNames, p.labelValues),
     ...stamp,
-    asDouble: p.value,
+    asDouble: jsonDouble(p.value),
   }));
   return f.type === "counter"
     ? { ...head, sum: { aggregationTemporality: cumulative, isMonotonic: true, dataPoints } }

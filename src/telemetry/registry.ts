@@ -167,7 +167,8 @@ export class MetricsRegistry {
     }));
     return {
       observe(labels, value) {
-        if (Number.isNaN(value)) return;
+        // A non-finite sum would poison the series for good (every later scrape and push).
+        if (!Number.isFinite(value)) return;
         const s = map.get(labels);
         let i = 0;
         while (i < buckets.length && value > buckets[i]!) i++;

@@ -12,8 +12,13 @@ export const unknownLabel = "unknown";
 /** UTF-16 units kept of a scrubbed label value. */
 export const maxLabelLength = 128;
 
-/** The original's patterns besides issuer-prefixed keys and JWTs (`token_like` covers those). */
-const EXTRA = /\bBearer\s+[A-Za-z0-9_.\-/+=]{8,}|\b(?:password|secret|token)\s*=\s*\S{4,}/gi;
+/**
+ * The original's patterns besides issuer-prefixed keys and JWTs (`token_like` covers those),
+ * plus this gateway's own keys (`ogk_` and 32 base64url characters, `generateToken`), which no
+ * PII detector knows, and HTTP Basic credentials.
+ */
+const EXTRA =
+  /\b(?:Bearer|Basic)\s+[A-Za-z0-9_.\-/+=]{8,}|\b(?:password|secret|token)\s*=\s*\S{4,}|(?<![A-Za-z0-9])ogk_[A-Za-z0-9_-]{16,}/gi;
 
 /** As the original: nothing shorter than this can hold a credential worth hiding. */
 const MIN_LENGTH = 8;
@@ -35,16 +40,26 @@ export function scrubValue(value: string): string {
   return (out + value.slice(at)).trim();
 }
 
+/** UTF-16 units kept of a client-chosen string in a span (a model name). */
+export const maxSpanStringLength = 256;
+
+/**
+ * Scrubbed, then cut to `max` (scrubbing first, so a key past the cut is not left as an
+ * unrecognisable prefix). A cut value is copied, so it does not keep a huge original alive.
+ */
+export function scrubAndCut(value: string, max: number): string {
+  const out = scrubValue(value);
+  if (out.length <= max) return out;
+  let end = max;
+  // Never end on the first half of a surrogate pair.
+  const code = out.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end--;
+  // A slice may share the original's memory; joining the units makes a string of its own.
+  return Array.from(out.slice(0, end)).join("");
+}
+
 /** A metric label value: scrubbed, `unknown` when empty, cut to `maxLabelLength`. */
 export function scrubLabelValue(value: string): string {
-  let out = scrubValue(value.trim());
-  if (out === "") return unknownLabel;
-  if (out.length > maxLabelLength) {
-    let end = maxLabelLength;
-    // Never end on the first half of a surrogate pair.
-    const code = out.charCodeAt(end - 1);
-    if (code >= 0xd800 && code <= 0xdbff) end--;
-    out = out.slice(0, end);
-  }
-  return out;
+  const out = scrubAndCut(value.trim(), maxLabelLength);
+  return out === "" ? unknownLabel : out;
 }

@@ -7,6 +7,7 @@
  * for cost, tenant and the gateway's trace id. Bodies and headers never become attributes.
  */
 import type { TraceErrorCode, TraceRecord } from "../traces/mod.ts";
+import { maxSpanStringLength, scrubAndCut } from "./scrub.ts";
 import {
   formatTraceparent,
   parseTraceparent,
@@ -130,6 +131,29 @@ export function genAiOperation(path: string): string | null {
   return null;
 }
 
+/**
+ * The HTTP semantic conventions' known methods. Any other (a client may send any token) is
+ * `_OTHER` in `http.request.method` and `HTTP` in span names, so neither carries an unbounded,
+ * client-chosen value.
+ */
+const knownMethods = new Set([
+  "CONNECT",
+  "DELETE",
+  "GET",
+  "HEAD",
+  "OPTIONS",
+  "PATCH",
+  "POST",
+  "PUT",
+  "TRACE",
+]);
+
+export function httpMethod(method: string): { attribute: string; name: string } {
+  return knownMethods.has(method)
+    ? { attribute: method, name: method }
+    : { attribute: "_OTHER", name: "HTTP" };
+}
+
 function statusOf(httpStatus: number, code: TraceErrorCode | null): SpanData["status"] {
   if (code !== null && failureCodes.has(code)) return { code: "error", message: code };
   if (httpStatus >= 500) return { code: "error", message: `http ${httpStatus}` };
@@ -147,16 +171,17 @@ export function exchangeSpans(input: SpanEnd): SpanData[] {
     "ongoingai.workspace_id": trace.workspace_id,
   };
   const route = `${input.prefix}/*`;
+  const method = httpMethod(trace.request_method);
   const server: SpanData = {
     traceId: span.traceId,
     spanId: span.serverSpanId,
     parentSpanId: span.parentSpanId,
-    name: `${trace.request_method} ${route}`,
+    name: `${method.name} ${route}`,
     kind: "server",
     startMs: input.startedAt,
     endMs,
     attributes: {
-      "http.request.method": trace.request_method,
+      "http.request.method": method.attribute,
       "http.route": route,
       ...(trace.response_status > 0 ? { "http.response.status_code": trace.response_status } : {}),
       ...(trace.error_code === null ? {} : { "error.type": trace.error_code }),
@@ -167,15 +192,23 @@ export function exchangeSpans(input: SpanEnd): SpanData[] {
   };
   if (span.sentAt === null) return [server];
   const operation = genAiOperation(trace.request_path);
-  const model = input.requestModel ?? input.responseModel;
+  // Client-chosen (up to the request body limit): bounded before a span holds them, so the
+  // export buffer and a batch stay small whatever a client sends.
+  const requestModel = input.requestModel === null
+    ? null
+    : scrubAndCut(input.requestModel, maxSpanStringLength);
+  const responseModel = input.responseModel === null
+    ? null
+    : scrubAndCut(input.responseModel, maxSpanStringLength);
+  const model = requestModel ?? responseModel;
   const attributes: Record<string, AttrValue> = {
     "gen_ai.system": trace.provider,
-    "http.request.method": trace.request_method,
+    "http.request.method": method.attribute,
     ...tenant,
   };
   if (operation !== null) attributes["gen_ai.operation.name"] = operation;
-  if (input.requestModel !== null) attributes["gen_ai.request.model"] = input.requestModel;
-  if (input.responseModel !== null) attributes["gen_ai.response.model"] = input.responseModel;
+  if (requestModel !== null) attributes["gen_ai.request.model"] = requestModel;
+  if (responseModel !== null) attributes["gen_ai.response.model"] = responseModel;
   if (trace.input_tokens !== null) attributes["gen_ai.usage.input_tokens"] = trace.input_tokens;
   if (trace.output_tokens !== null) attributes["gen_ai.usage.output_tokens"] = trace.output_tokens;
   if (trace.estimated_cost_usd !== null) {
@@ -192,7 +225,7 @@ export function exchangeSpans(input: SpanEnd): SpanData[] {
     parentSpanId: span.serverSpanId,
     name: operation !== null && model !== null
       ? `${operation} ${model}`
-      : `${trace.request_method} upstream`,
+      : `${method.name} upstream`,
     kind: "client",
     startMs: at(span.sentAt),
     endMs,

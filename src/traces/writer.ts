@@ -13,23 +13,19 @@ import type { CapturedBody, TraceRecord } from "./trace.ts";
 import type { TraceStore } from "../store/types.ts";
 import { classifyWriteError, isTransient, type WriteErrorClass } from "./write_errors.ts";
 import { type DropReason, type TraceWriterSnapshot, WriterCounters } from "./writer_stats.ts";
+import {
+  observeBatch,
+  reportFailure,
+  type StoreBatch,
+  type WriteFailure,
+  type WriterLog,
+} from "./writer_report.ts";
+
+export type { StoreBatch, WriteFailure, WriterLog } from "./writer_report.ts";
 
 export interface WriterTimers {
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(id: unknown): void;
-}
-
-export interface WriteFailure {
-  /** `write_batch`: a whole batch; `write_one`: one trace, while isolating a bad one. */
-  operation: "write_batch" | "write_one";
-  error: unknown;
-  error_class: WriteErrorClass;
-  transient: boolean;
-  batch_size: number;
-  /** Traces dropped because of this failure; 0 when they stay queued. */
-  dropped: number;
-  /** When the same traces are tried again; null when they are not retried as they are. */
-  retry_in_ms: number | null;
 }
 
 export interface TraceWriterOptions {
@@ -67,28 +63,6 @@ export interface TraceWriterOptions {
   onBatch?: (batch: StoreBatch) => void;
   /** Monotonic ms for `onBatch` durations; default `performance.now`. */
   monotonic?: () => number;
-}
-
-/** One store call, as `onBatch` sees it. */
-export interface StoreBatch {
-  operation: WriteFailure["operation"];
-  /** The traces handed to the store (read only, and only during the call). */
-  traces: readonly TraceRecord[];
-  /** Wall-clock ms when the call began, and when the store answered (with fractions). */
-  startMs: number;
-  endMs: number;
-  ok: boolean;
-  /** Why the store refused, when it did. */
-  errorClass: WriteErrorClass | null;
-  /** 1 for the first call with these traces; each transient-failure retry adds one. */
-  attempt: number;
-}
-
-/** The part of the gateway's logger the writer uses. */
-export interface WriterLog {
-  info(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
 }
 
 export interface TraceWriter {
@@ -346,21 +320,18 @@ class BoundedTraceWriter implements TraceWriter {
     attempt: number,
     errorClass: WriteErrorClass | null,
   ): void {
-    // Wall start plus a monotonic duration: a clock step mid-call cannot give a negative span.
     const elapsed = this.#monotonic() - mono;
-    try {
-      this.#opts.onBatch?.({
-        operation,
-        traces,
-        startMs: wall,
-        endMs: wall + elapsed,
-        ok: errorClass === null,
-        errorClass,
-        attempt,
-      });
-    } catch {
-      // An observer's failure must not stop trace writing.
-    }
+    observeBatch(this.#opts.onBatch, elapsed, {
+      operation,
+      traces,
+      startMs: wall,
+      errorClass,
+      attempt,
+    });
+  }
+
+  #report(failure: WriteFailure): void {
+    reportFailure(failure, this.#opts, this.#depth);
   }
 
   #released(traces: readonly TraceRecord[]): void {
@@ -379,36 +350,6 @@ class BoundedTraceWriter implements TraceWriter {
         resolve();
       };
     });
-  }
-
-  #report(failure: WriteFailure): void {
-    try {
-      this.#opts.onError?.(failure);
-      const fields = {
-        operation: failure.operation,
-        batch_size: failure.batch_size,
-        error_class: failure.error_class,
-        error: failure.error instanceof Error ? failure.error.message : String(failure.error),
-      };
-      if (failure.dropped > 0) {
-        this.#opts.log?.error("trace persistence failed; dropped trace records", {
-          ...fields,
-          failed_count: failure.dropped,
-        });
-      } else if (failure.transient) {
-        this.#opts.log?.warn("trace store write failed; traces kept queued for a retry", {
-          ...fields,
-          retry_in_ms: failure.retry_in_ms,
-          queue_depth: this.#depth,
-        });
-      } else {
-        this.#opts.log?.warn("trace batch refused by the store; writing its traces one by one", {
-          ...fields,
-        });
-      }
-    } catch {
-      // A broken log hook must not stop trace writing.
-    }
   }
 
   #settleWaiters(): void {

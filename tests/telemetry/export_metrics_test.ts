@@ -9,9 +9,9 @@ import {
   type GatewayMetrics,
   OtlpMetricExporter,
   OtlpTraceExporter,
-  type SpanData,
 } from "../../src/telemetry/mod.ts";
 import { createLogger } from "../../src/server/log.ts";
+import { spanData } from "../testdata/span_data.ts";
 import { writerSnapshot } from "../testdata/writer_snapshot.ts";
 import { parseScrape, sample } from "./scrape.ts";
 
@@ -19,19 +19,7 @@ const requests = "ongoingai_otel_export_requests_total";
 const spans = "ongoingai_otel_export_spans_total";
 const resource = { serviceName: "gw-test", serviceVersion: "0.0.0-test" };
 
-function span(i: number): SpanData {
-  return {
-    traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
-    spanId: i.toString(16).padStart(16, "0"),
-    parentSpanId: null,
-    name: "POST /openai/*",
-    kind: "server",
-    startMs: 1_700_000_000_000 + i,
-    endMs: 1_700_000_000_100 + i,
-    attributes: {},
-    status: { code: "unset" },
-  };
-}
+const span = spanData;
 
 /** A collector that answers each request with the next status (or throws on 0). */
 function collector(statuses: number[]) {

@@ -166,6 +166,54 @@ Deno.test("otlp e2e: without a client traceparent the gateway starts a trace; un
   }
 });
 
+Deno.test("otlp e2e: an invalid client traceparent is ignored, not propagated, and its tracestate is discarded", async () => {
+  const receiver = startReceiver();
+  const h = await startHarness({
+    observability: { otel: { enabled: true, endpoint: receiver.endpoint } },
+  });
+  const tracestate = "vendor=abc,other=xyz";
+  const invalid = [
+    `ff-${clientTrace}-${clientSpan}-01`, // version ff
+    `00-${clientTrace.toUpperCase()}-${clientSpan}-01`, // upper-case hex
+    `00-${"0".repeat(32)}-${clientSpan}-01`, // all-zero trace id
+    `00-${clientTrace}-${"0".repeat(16)}-01`, // all-zero span id
+    `00-${clientTrace}-${clientSpan}-01-extra`, // extra fields in version 00
+  ];
+  try {
+    for (const traceparent of invalid) {
+      const res = await h.request("/openai/v1/models", { headers: { traceparent, tracestate } });
+      await res.body?.cancel();
+    }
+    // A valid parent is continued, and its tracestate travels with it unchanged.
+    const valid = `00-${clientTrace}-${clientSpan}-01`;
+    const ok = await h.request("/openai/v1/models", {
+      headers: { traceparent: valid, tracestate },
+    });
+    await ok.body?.cancel();
+    // A later version may append fields: the known ones are read, the trace continued.
+    const future = `01-${clientTrace}-${clientSpan}-01-future`;
+    const later = await h.request("/openai/v1/models", {
+      headers: { traceparent: future, tracestate },
+    });
+    await later.body?.cancel();
+    await h.tracesSettled(invalid.length + 2);
+    const seen = h.stub.requests.map((r) => r.headers);
+    for (const [i, headers] of seen.slice(0, invalid.length).entries()) {
+      const sent = headers["traceparent"]!;
+      assert.match(sent, /^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/, invalid[i]);
+      assert.ok(!sent.includes(clientTrace), `${invalid[i]}: the client's trace id propagated`);
+      assert.equal(headers["tracestate"], undefined, `${invalid[i]}: tracestate kept`);
+    }
+    for (const headers of seen.slice(invalid.length)) {
+      assert.match(headers["traceparent"]!, new RegExp(`^00-${clientTrace}-[0-9a-f]{16}-01$`));
+      assert.equal(headers["tracestate"], tracestate);
+    }
+  } finally {
+    await h.close();
+    await receiver.close();
+  }
+});
+
 Deno.test("otlp e2e: with export off the client's traceparent passes unchanged", async () => {
   const h = await startHarness();
   try {

@@ -81,3 +81,22 @@ Deno.test("otlp endpoint: host:port, URLs, and the scheme deciding over insecure
   }
   assert.throws(() => tracesUrl("grpc://collector:4317", true), /grpc:\/\/ is not supported/);
 });
+
+Deno.test("otlp json: non-finite doubles are proto3 JSON strings, never null", () => {
+  const odd: SpanData = {
+    ...span,
+    attributes: {
+      "nan": { double: NaN },
+      "inf": Infinity,
+      "neg": { double: -Infinity },
+    },
+  };
+  const json = JSON.stringify(encodeSpans([odd], { serviceName: "gw", serviceVersion: "1" }, "1"));
+  assert.ok(!json.includes("null"), json);
+  const back = JSON.parse(json).resourceSpans[0].scopeSpans[0].spans[0].attributes;
+  assert.deepEqual(back, [
+    { key: "nan", value: { doubleValue: "NaN" } },
+    { key: "inf", value: { doubleValue: "Infinity" } },
+    { key: "neg", value: { doubleValue: "-Infinity" } },
+  ]);
+});

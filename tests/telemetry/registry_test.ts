@@ -137,3 +137,14 @@ Deno.test("registry: refuses bad names, repeated names, bad buckets and `le`", (
   ];
   for (const [name, f] of bad) assert.throws(f, Error, name);
 });
+
+Deno.test("registry: a non-finite observation is ignored, so the histogram's sum stays a number", () => {
+  const r = new MetricsRegistry();
+  const h = r.histogram({ name: "d_seconds", help: "D.", labels: [], buckets: [1] });
+  for (const v of [0.5, Infinity, -Infinity, NaN]) h.observe({}, v);
+  const family = r.collect().find((f) => f.name === "d_seconds")!;
+  assert.equal(family.type, "histogram");
+  const point = family.type === "histogram" ? family.points[0]! : undefined;
+  assert.deepEqual([point?.count, point?.sum], [1, 0.5]);
+  assert.ok(!JSON.stringify(family).includes("null"));
+});

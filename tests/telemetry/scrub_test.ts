@@ -12,6 +12,8 @@ const anthropic = "sk-" + "ant-api03-" + "x9Yz8Wv7Ut6Sr5Qp4On3Ml2Kj1Ih0Gf";
 const stripe = "sk_" + "live_" + "4eC39HqLyjWDarjtT1zdp7dc";
 const jwt = "eyJhbGciOiJIUzI1NiJ9" + "." + "eyJzdWIiOiIxMjM0NTY3ODkwIn0" + "." +
   "dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
+/** This gateway's own key shape (`generateToken`: `ogk_` and 24 random bytes, base64url). */
+const gatewayKey = "ogk_" + "2QiVNA9EZ_gfGjIWTYPcOIw1tfiXbAvk";
 
 const cases: [string, string, string][] = [
   ["plain model names pass unchanged", "gpt-4o-mini", "gpt-4o-mini"],
@@ -28,6 +30,15 @@ const cases: [string, string, string][] = [
   ["a key inside a longer value", `gpt-4o/${openaiProject}`, `gpt-4o/${R}`],
   ["password=", "model password=hunter22", `model ${R}`],
   ["token= in any case", "x TOKEN=abcd1234", `x ${R}`],
+  ["a gateway key", gatewayKey, R],
+  ["a gateway key inside a model name", `gpt-4o-${gatewayKey}`, `gpt-4o-${R}`],
+  ["a gateway key with - and _ (base64url)", "ogk_" + "a-b_".repeat(8), R],
+  ["a Basic credential", "Basic dXNlcjpodW50ZXIyMg==", R],
+  [
+    "ogk_ inside a word is not a key prefix",
+    "dogk_abcdefghijklmnopqrstuvwxyz",
+    "dogk_abcdefghijklmnopqrstuvwxyz",
+  ],
 ];
 
 for (const [name, input, want] of cases) {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { credentialRedacted, scrubValue } from "../../src/telemetry/scrub.ts";
+import { generateToken } from "../../src/api/mod.ts";
 
 // Real shapes (fake values): what a provider, GitHub, AWS or an identity provider issues.
 const keys = {
@@ -58,4 +59,13 @@ Deno.test("scrub: two keys in one string are both redacted", () => {
     scrubValue(`${keys.github} and ${keys.aws}`),
     `${credentialRedacted} and ${credentialRedacted}`,
   );
+});
+
+Deno.test("scrub: gateway keys as the gateway issues them never survive", () => {
+  for (let i = 0; i < 50; i++) {
+    const token = generateToken();
+    assert.equal(scrubValue(token), credentialRedacted, token);
+    assert.ok(!scrubValue(`gpt-4o/${token}`).includes(token.slice(4)), token);
+    assert.ok(!scrubValue(`upstream said: bad key ${token}.`).includes(token.slice(4)), token);
+  }
 });

@@ -1,0 +1,74 @@
+import assert from "node:assert/strict";
+import { exchangeSpans, httpMethod } from "../../src/telemetry/spans.ts";
+import { maxSpanStringLength } from "../../src/telemetry/scrub.ts";
+import { makeTrace } from "../testdata/trace_fixture.ts";
+
+const span = {
+  traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
+  parentSpanId: null,
+  serverSpanId: "00f067aa0ba902b7",
+  upstreamSpanId: "1111111111111111",
+  sampled: true,
+  traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-1111111111111111-01",
+  sentAt: 10,
+  endedAt: 50,
+};
+
+function spansFor(method: string) {
+  return exchangeSpans({
+    trace: makeTrace({ request_method: method, request_path: "/openai/v1/models" }),
+    span,
+    prefix: "/openai",
+    requestModel: null,
+    responseModel: null,
+    startedAt: 1_700_000_000_000,
+    t0: 0,
+  });
+}
+
+const cases: [string, string, string][] = [
+  ["GET", "GET", "GET"],
+  ["POST", "POST", "POST"],
+  ["DELETE", "DELETE", "DELETE"],
+  // Methods are case-sensitive: `get` is not GET.
+  ["get", "_OTHER", "HTTP"],
+  ["PURGE", "_OTHER", "HTTP"],
+  ["X-RANDOM-1234", "_OTHER", "HTTP"],
+];
+
+for (const [input, attribute, name] of cases) {
+  Deno.test(`spans: method ${input} is ${attribute} in attributes and ${name} in names`, () => {
+    assert.deepEqual(httpMethod(input), { attribute, name });
+    const [server, upstream] = spansFor(input);
+    assert.equal(server!.name, `${name} /openai/*`);
+    assert.equal(server!.attributes["http.request.method"], attribute);
+    assert.equal(upstream!.name, `${name} upstream`);
+    assert.equal(upstream!.attributes["http.request.method"], attribute);
+  });
+}
+
+Deno.test("spans: a client-chosen method never reaches a span name or attribute", () => {
+  const odd = "SK-PROJ-ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  const json = JSON.stringify(spansFor(odd));
+  assert.ok(!json.includes(odd));
+});
+
+Deno.test("spans: a huge client model name is bounded (and scrubbed before the cut)", () => {
+  const key = "sk-" + "proj-" + "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789";
+  const huge = "m".repeat(maxSpanStringLength - 10) + key + "x".repeat(1_000_000);
+  const [, upstream] = exchangeSpans({
+    trace: makeTrace(),
+    span,
+    prefix: "/openai",
+    requestModel: huge,
+    responseModel: huge,
+    startedAt: 1_700_000_000_000,
+    t0: 0,
+  });
+  for (const attr of ["gen_ai.request.model", "gen_ai.response.model"]) {
+    const v = String(upstream!.attributes[attr]);
+    assert.equal(v.length, maxSpanStringLength, attr);
+    assert.ok(!v.includes("AbCdEf"), attr);
+  }
+  assert.ok(upstream!.name.length <= maxSpanStringLength + "chat ".length);
+});
