@@ -13,7 +13,7 @@ export interface ConfigIssue {
   hint?: string;
   /** Absolute path of the file the problem is in, when there is one. */
   file?: string;
-  /** 1-based position in `file`, when known (YAML values, TypeScript errors). */
+  /** 1-based position in `file`, when known (the key in YAML, JSON and TypeScript configs). */
   line?: number;
   column?: number;
 }
@@ -113,7 +113,7 @@ export interface RawIssue {
 export interface IssueContext {
   /** Absolute path of the config file, or undefined for built-in defaults. */
   file?: string;
-  /** Finds a config path's position in the file (YAML can, TypeScript cannot). */
+  /** Finds a config path's position in the file (ts_locate.ts, file_formats.ts). */
   locate?: (at: readonly PathSegment[]) => { line: number; column: number } | undefined;
   /** Dotted paths whose value came from an environment variable, to the variable's name. */
   envPaths?: ReadonlyMap<string, string>;

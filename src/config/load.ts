@@ -13,6 +13,7 @@ import { configSchema } from "./schema.ts";
 import { semanticChecks } from "./semantic.ts";
 import { semanticChecksDespite } from "./partial_checks.ts";
 import { evaluateTsConfig } from "./ts_module.ts";
+import { locateInTs } from "./ts_locate.ts";
 import { describeValue, fromZodIssues } from "./zod_issues.ts";
 
 export interface LoadOptions {
@@ -52,7 +53,13 @@ export async function loadConfig(options: LoadOptions): Promise<LoadResult> {
         hint: "export default defineConfig({ ... })",
       }]);
     }
-    parsed = { ok: true, value: result.value };
+    // Read again for positions only: a config that evaluated is there, and this costs little.
+    const text = await Deno.readTextFile(source).catch(() => null);
+    parsed = {
+      ok: true,
+      value: result.value,
+      ...(text === null ? {} : { locate: locateInTs(text) }),
+    };
   } else {
     let text: string;
     try {
@@ -104,7 +111,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-/** Issues located in a YAML file come in file order; the others keep the order they were found. */
+/** Issues located in the file come in file order; the others keep the order they were found. */
 function byLine(issues: ConfigIssue[]): ConfigIssue[] {
   const line = (i: ConfigIssue) => i.line ?? Number.MAX_SAFE_INTEGER;
   return issues.sort((a, b) => line(a) - line(b));

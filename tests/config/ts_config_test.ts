@@ -165,13 +165,13 @@ for (const row of errorRows) {
   });
 }
 
-Deno.test("ts config: schema errors in a TS file carry the file but no line", async () => {
+Deno.test("ts config: schema errors in a TS file carry the file and the key's position", async () => {
   const ts = "export default { server: { prot: 1 } };\n";
   const [error] = errorsOf(await loadFrom({ "gateway.config.ts": ts }));
   assert.equal(error?.path, "server.prot");
   assert.equal(error?.hint, 'did you mean "port"?');
   assert.ok(error?.file?.endsWith("/gateway.config.ts"));
-  assert.equal(error?.line, undefined);
+  assert.deepEqual([error?.line, error?.column], [1, 28]);
 });
 
 Deno.test("ts config: an async function default export is awaited", async () => {
