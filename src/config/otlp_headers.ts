@@ -28,11 +28,16 @@ const headerNameSchema = z.string()
   );
 
 /** `{ name: value }`; a value may be `env("NAME")` (YAML `{ env: NAME }`), read at load time. */
-export const otlpHeadersSchema = z.record(headerNameSchema, z.union([z.string(), envRefSchema]))
+export const otlpHeadersSchema = z.record(
+  headerNameSchema,
+  z.union([z.string(), envRefSchema]).describe(
+    'The header\'s value, or `env("NAME")` to read it from the environment at load time.',
+  ),
+)
   .default({});
 
-export type Headers = Record<string, string>;
-type Parsed = { ok: true; value: Headers } | { ok: false; expected: string };
+export type HeaderMap = Record<string, string>;
+type Parsed = { ok: true; value: HeaderMap } | { ok: false; expected: string };
 
 const listFormat = "comma-separated name=value pairs";
 
@@ -45,7 +50,7 @@ const listFormat = "comma-separated name=value pairs";
  * the variable holds credentials, so neither a name nor a value is ever echoed.
  */
 export function parseHeaderList(raw: string): Parsed {
-  const out: Headers = {};
+  const out: HeaderMap = {};
   const entries = raw.split(",");
   for (const [i, entry] of entries.entries()) {
     if (entry.trim() === "") continue;
@@ -110,23 +115,23 @@ export type OtlpHeaderKey = (typeof headerKeys)[number];
 export function resolveOtlpHeaders<T extends Record<OtlpHeaderKey, HeaderInput>>(
   otel: T,
   env: Readonly<Record<string, string | undefined>>,
-): Omit<T, OtlpHeaderKey> & Record<OtlpHeaderKey, Headers> {
+): Omit<T, OtlpHeaderKey> & Record<OtlpHeaderKey, HeaderMap> {
   const resolved = { ...otel } as Record<string, unknown>;
   for (const key of headerKeys) {
-    const out: Headers = {};
+    const out: HeaderMap = {};
     for (const [name, value] of Object.entries(otel[key])) {
       const v = resolveSecret(value, env);
       if (v !== undefined) out[name] = v;
     }
     resolved[key] = out;
   }
-  return resolved as Omit<T, OtlpHeaderKey> & Record<OtlpHeaderKey, Headers>;
+  return resolved as Omit<T, OtlpHeaderKey> & Record<OtlpHeaderKey, HeaderMap>;
 }
 
 /** What one signal's exporter sends: `headers`, then that signal's own over them. */
 export function signalHeaders(
-  otel: Readonly<Record<OtlpHeaderKey, Headers>>,
+  otel: Readonly<Record<OtlpHeaderKey, HeaderMap>>,
   signal: "traces" | "metrics",
-): Headers {
-  return mergeHeaders(otel.headers, otel[`${signal}_headers`]) as Headers;
+): HeaderMap {
+  return mergeHeaders(otel.headers, otel[`${signal}_headers`]) as HeaderMap;
 }

@@ -6,7 +6,7 @@
 import type { ParsedConfig, PriceTable, ProviderKind } from "./schema.ts";
 import type { PiiMode } from "./schema_pii.ts";
 import type { EnvRef } from "./schema_env_ref.ts";
-import { type Headers, resolveOtlpHeaders } from "./otlp_headers.ts";
+import { resolveOtlpHeaders } from "./otlp_headers.ts";
 
 export interface ResolvedProvider {
   id: string;
@@ -52,7 +52,7 @@ export type GatewayConfig =
 type OtelHeaderKey = "headers" | "traces_headers" | "metrics_headers";
 export type ResolvedOtel =
   & Omit<ParsedConfig["observability"]["otel"], OtelHeaderKey>
-  & Record<OtelHeaderKey, Headers>;
+  & Record<OtelHeaderKey, Record<string, string>>;
 
 export const builtInProviders: Readonly<
   Record<string, { kind: ProviderKind; prefix: string; upstream: string }>
