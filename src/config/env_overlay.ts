@@ -3,7 +3,8 @@
  * defaults < file < env, and an empty variable counts as unset.
  */
 import type { ConfigIssue, PathSegment } from "./issues.ts";
-import { envVariables } from "./env_variables.ts";
+import { type EnvVariable, envVariables } from "./env_variables.ts";
+import { mergeHeaders } from "./otlp_headers.ts";
 
 export interface EnvOverlay {
   /** The input with env values written in; a copy, the caller's object is not touched. */
@@ -29,17 +30,50 @@ export function applyEnv(input: unknown, env: Record<string, string | undefined>
     if (variable.enablesOtel) otelTrigger ??= variable.name;
     const parsed = variable.parse(raw);
     if (!parsed.ok) {
-      const message = `${variable.name} must be ${parsed.expected} (got ${JSON.stringify(raw)})`;
+      const got = variable.secret ? "" : ` (got ${JSON.stringify(raw)})`;
+      const message = `${variable.name} must be ${parsed.expected}${got}`;
       issues.push({ path: variable.path, message });
       continue;
     }
-    const writes = variable.assign?.(parsed.value) ?? [[variable.path, parsed.value]];
+    const writes = variable.headerList
+      ? headerWrites(value, variable.path, variable.headerList, parsed.value)
+      : variable.assign?.(parsed.value) ?? [[variable.path, parsed.value]];
     for (const [path, v] of writes) set(path, v, variable.name);
   }
   if (otelTrigger !== undefined && !env["OTEL_SDK_DISABLED"]) {
     set("observability.otel.enabled", true, `${otelTrigger} (any OTEL_* variable turns it on)`);
   }
   return { value, envPaths, issues };
+}
+
+/**
+ * The record at `path` with the variable's headers laid over it, and the records at `shadows`
+ * without those names; records the file did not write are not created (but `path` is).
+ */
+function headerWrites(
+  root: Record<string, unknown>,
+  path: string,
+  list: NonNullable<EnvVariable["headerList"]>,
+  headers: unknown,
+): Array<[string, unknown]> {
+  const fromEnv = headers as Record<string, string>;
+  const names = new Set(Object.keys(fromEnv));
+  const writes: Array<[string, unknown]> = [];
+  for (const shadowed of list.shadows) {
+    const record = getAt(root, shadowed);
+    if (!isPlainObject(record)) continue;
+    const kept = Object.entries(record).filter(([name]) => !names.has(name.toLowerCase()));
+    writes.push([shadowed, Object.fromEntries(kept)]);
+  }
+  const own = getAt(root, path);
+  writes.push([path, mergeHeaders(isPlainObject(own) ? own : {}, fromEnv)]);
+  return writes;
+}
+
+function getAt(root: Record<string, unknown>, path: string): unknown {
+  let node: unknown = root;
+  for (const key of path.split(".")) node = isPlainObject(node) ? node[key] : undefined;
+  return node;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

@@ -4,6 +4,8 @@
  * the same table. Precedence is defaults < file < env, and an empty variable counts as unset.
  */
 
+import { parseHeaderList } from "./otlp_headers.ts";
+
 type Parsed = { ok: true; value: unknown } | { ok: false; expected: string };
 
 export interface EnvVariable {
@@ -15,6 +17,14 @@ export interface EnvVariable {
   description: string;
   /** Setting it switches `observability.otel.enabled` on, as in the original. */
   enablesOtel?: boolean;
+  /** Holds credentials: an error names the variable but never quotes its value. */
+  secret?: boolean;
+  /**
+   * The value is a header record laid name by name over the record at `path` (names ignore
+   * case), and its names are removed from the records at `shadows` too: a header from the
+   * environment wins over every record of the file, signal-specific ones included.
+   */
+  headerList?: { shadows: readonly string[] };
   parse(raw: string): Parsed;
   /** Config paths and values to write; the default writes the parsed value at `path`. */
   assign?(value: unknown): Array<[string, unknown]>;
@@ -147,6 +157,38 @@ export const envVariables: readonly EnvVariable[] = [
     description: "Use plain HTTP to the collector.",
     enablesOtel: true,
     parse: boolean,
+  },
+  {
+    name: "OTEL_EXPORTER_OTLP_HEADERS",
+    path: `${otel}.headers`,
+    accepts: "name=value,... (values percent-encoded)",
+    description: "Headers on every OTLP request (collector auth); over the file's headers.",
+    enablesOtel: true,
+    secret: true,
+    // Before the per-signal variables: it clears its names from the file's per-signal records,
+    // which those variables then write over.
+    headerList: { shadows: [`${otel}.traces_headers`, `${otel}.metrics_headers`] },
+    parse: parseHeaderList,
+  },
+  {
+    name: "OTEL_EXPORTER_OTLP_TRACES_HEADERS",
+    path: `${otel}.traces_headers`,
+    accepts: "name=value,... (values percent-encoded)",
+    description: "Headers on span export only, over OTEL_EXPORTER_OTLP_HEADERS.",
+    enablesOtel: true,
+    secret: true,
+    headerList: { shadows: [] },
+    parse: parseHeaderList,
+  },
+  {
+    name: "OTEL_EXPORTER_OTLP_METRICS_HEADERS",
+    path: `${otel}.metrics_headers`,
+    accepts: "name=value,... (values percent-encoded)",
+    description: "Headers on metric push only, over OTEL_EXPORTER_OTLP_HEADERS.",
+    enablesOtel: true,
+    secret: true,
+    headerList: { shadows: [] },
+    parse: parseHeaderList,
   },
   {
     name: "OTEL_SERVICE_NAME",

@@ -43,4 +43,5 @@ export * from "./schema.ts";
 export * from "./schema_env_ref.ts";
 export * from "./schema_team.ts";
 export * from "./schema_pii.ts";
+export { mergeHeaders, parseHeaderList, signalHeaders } from "./otlp_headers.ts";
 export { buildSupportIssues, withBuildSupport } from "./build_support.ts";

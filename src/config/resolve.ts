@@ -6,6 +6,7 @@
 import type { ParsedConfig, PriceTable, ProviderKind } from "./schema.ts";
 import type { PiiMode } from "./schema_pii.ts";
 import type { EnvRef } from "./schema_env_ref.ts";
+import { resolveOtlpHeaders } from "./otlp_headers.ts";
 
 export interface ResolvedProvider {
   id: string;
@@ -29,17 +30,29 @@ export type ResolvedAuthKey = Omit<ParsedAuthKey, "token"> & { token?: string };
  * `tracing.key_hash_secret` is absent when neither given nor set (the store then generates one),
  * `pii.replacement.hash_salt` is "" when its variable is unset.
  */
-export type GatewayConfig = Omit<ParsedConfig, "providers" | "tracing" | "pii" | "auth"> & {
-  /** Enabled providers, longest prefix first so the most specific route wins. */
-  providers: ResolvedProvider[];
-  /** Effective PII mode after the "auto" rule. */
-  pii_mode: PiiMode;
-  tracing: Omit<ParsedConfig["tracing"], "key_hash_secret"> & { key_hash_secret?: string };
-  pii: Omit<ParsedConfig["pii"], "replacement"> & {
-    replacement: { format: string; hash_salt: string };
+export type GatewayConfig =
+  & Omit<
+    ParsedConfig,
+    "providers" | "tracing" | "pii" | "auth" | "observability"
+  >
+  & {
+    /** Enabled providers, longest prefix first so the most specific route wins. */
+    providers: ResolvedProvider[];
+    /** Effective PII mode after the "auto" rule. */
+    pii_mode: PiiMode;
+    tracing: Omit<ParsedConfig["tracing"], "key_hash_secret"> & { key_hash_secret?: string };
+    pii: Omit<ParsedConfig["pii"], "replacement"> & {
+      replacement: { format: string; hash_salt: string };
+    };
+    auth: Omit<ParsedConfig["auth"], "keys"> & { keys: ResolvedAuthKey[] };
+    /** OTLP header values read from the environment; one whose variable is unset is left out. */
+    observability: Omit<ParsedConfig["observability"], "otel"> & { otel: ResolvedOtel };
   };
-  auth: Omit<ParsedConfig["auth"], "keys"> & { keys: ResolvedAuthKey[] };
-};
+
+type OtelHeaderKey = "headers" | "traces_headers" | "metrics_headers";
+export type ResolvedOtel =
+  & Omit<ParsedConfig["observability"]["otel"], OtelHeaderKey>
+  & Record<OtelHeaderKey, Record<string, string>>;
 
 export const builtInProviders: Readonly<
   Record<string, { kind: ProviderKind; prefix: string; upstream: string }>
@@ -98,6 +111,10 @@ export function resolveConfig(
     providers: resolveProviders(parsed.providers),
     pii_mode: effectivePiiMode(parsed),
     tracing: secret === undefined ? tracing : { ...tracing, key_hash_secret: secret },
+    observability: {
+      ...parsed.observability,
+      otel: resolveOtlpHeaders(parsed.observability.otel, env),
+    },
     pii: {
       ...parsed.pii,
       replacement: {

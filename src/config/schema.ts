@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { envRefSchema } from "./schema_env_ref.ts";
+import { otlpHeadersSchema } from "./otlp_headers.ts";
 import { authSchema, limitsSchema } from "./schema_team.ts";
 import { piiSchema } from "./schema_pii.ts";
 
@@ -267,6 +268,16 @@ export const otelSchema = z.strictObject({
   export_timeout_ms: z.number().int().positive().default(3000).describe("OTLP export timeout."),
   metric_export_interval_ms: z.number().int().positive().default(10_000).describe(
     "Interval between metric pushes.",
+  ),
+  headers: otlpHeadersSchema.describe(
+    "Headers sent with every OTLP request (collector auth), name to value; a value may be " +
+      '`env("NAME")`. `OTEL_EXPORTER_OTLP_HEADERS` sets them too, its names winning over these.',
+  ),
+  traces_headers: otlpHeadersSchema.describe(
+    "Headers for span export only, over `headers` (`OTEL_EXPORTER_OTLP_TRACES_HEADERS`).",
+  ),
+  metrics_headers: otlpHeadersSchema.describe(
+    "Headers for metric push only, over `headers` (`OTEL_EXPORTER_OTLP_METRICS_HEADERS`).",
   ),
 }).prefault({});
 

@@ -9,7 +9,7 @@ import type { ParsedConfig } from "./schema.ts";
 import type { EnvRef } from "./schema_env_ref.ts";
 import { closest } from "./suggest.ts";
 import { checkPii, piiActive } from "./semantic_pii.ts";
-import { checkObservability } from "./semantic_otel.ts";
+import { checkObservability, checkOtlpHeaders } from "./semantic_otel.ts";
 
 export interface SemanticResult {
   errors: RawIssue[];
@@ -36,6 +36,7 @@ export function semanticChecks(
   checkSecrets(parsed, config, env, out);
   checkPii(config, out);
   checkObservability(config, out, apiPrefix);
+  checkOtlpHeaders(parsed, config, env, out);
   const total = config.proxy.total_timeout_ms;
   if (total > 0 && config.proxy.headers_timeout_ms > total) {
     out.warnings.push({

@@ -7,6 +7,8 @@
 import type { PathSegment, RawIssue } from "./issues.ts";
 import { type GatewayConfig, prefixesOverlap } from "./resolve.ts";
 import { prometheusSetting } from "../telemetry/mod.ts";
+import type { ParsedConfig } from "./schema.ts";
+import { duplicateNames, forbiddenValueChars, type OtlpHeaderKey } from "./otlp_headers.ts";
 
 interface Out {
   errors: RawIssue[];
@@ -100,6 +102,51 @@ function checkScrapePath(config: GatewayConfig, out: Out, apiPrefix: string): vo
   for (const p of config.providers) {
     if (prefixesOverlap(path, p.prefix)) {
       out.errors.push({ at, message: `"${path}" overlaps providers.${p.id}.prefix "${p.prefix}"` });
+    }
+  }
+}
+
+/**
+ * The OTLP headers: a name written twice (HTTP names ignore case), a value that would split the
+ * request (CR, LF or NUL, literal or read from the environment), and an `env("NAME")` whose
+ * variable is unset while its signal is exported. Messages name the header, never its value.
+ */
+export function checkOtlpHeaders(
+  parsed: ParsedConfig,
+  config: GatewayConfig,
+  env: Readonly<Record<string, string | undefined>>,
+  out: Out,
+): void {
+  const otel = config.observability.otel;
+  const exporting = otel.enabled && (otel.traces_enabled || otel.metrics_enabled);
+  const used: Record<OtlpHeaderKey, boolean> = {
+    headers: exporting,
+    traces_headers: otel.enabled && otel.traces_enabled,
+    metrics_headers: otel.enabled && otel.metrics_enabled,
+  };
+  for (const key of ["headers", "traces_headers", "metrics_headers"] as const) {
+    const given = parsed.observability.otel[key];
+    for (const name of duplicateNames(given)) {
+      out.errors.push({
+        at: [...otelAt(key), name],
+        message: "is written twice (header names ignore case)",
+        hint: "keep one spelling",
+      });
+    }
+    for (const [name, value] of Object.entries(given)) {
+      const ref = typeof value === "string" ? undefined : value.env;
+      const resolved = ref === undefined ? value as string : env[ref];
+      const at = [...otelAt(key), name];
+      if (resolved && forbiddenValueChars.test(resolved)) {
+        const from = ref === undefined ? "" : ` (from ${ref})`;
+        out.errors.push({ at, message: `must not contain CR, LF or NUL${from}` });
+      } else if (ref !== undefined && !resolved && used[key]) {
+        out.errors.push({
+          at,
+          message: `environment variable ${ref} is not set`,
+          hint: `export ${ref}=... (it is sent to the collector)`,
+        });
+      }
     }
   }
 }

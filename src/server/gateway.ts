@@ -8,7 +8,7 @@
  */
 import type { Hono, MiddlewareHandler } from "hono";
 import { createGate, type Gate, type Principal, tokenDigest } from "../auth/mod.ts";
-import type { GatewayConfig, ResolvedProvider } from "../config/mod.ts";
+import { type GatewayConfig, type ResolvedProvider, signalHeaders } from "../config/mod.ts";
 import { createApiRoutes } from "../api/mod.ts";
 import { createCostEstimator } from "../pricing/mod.ts";
 import { providerAdapters } from "../providers/mod.ts";
@@ -206,6 +206,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       insecure: otel.insecure,
       timeoutMs: otel.export_timeout_ms,
       resource: { serviceName: otel.service_name, serviceVersion: VERSION },
+      headers: signalHeaders(otel, "traces"),
       log,
       recorder: metrics?.otelExport,
     })
@@ -227,6 +228,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     timeoutMs: otel.export_timeout_ms,
     intervalMs: otel.metric_export_interval_ms,
     resource: { serviceName: otel.service_name, serviceVersion: VERSION },
+    headers: signalHeaders(otel, "metrics"),
     log,
     collect: () => metrics.collect(),
     startMs: metrics.startMs,

@@ -50,6 +50,8 @@ export interface OtlpPosterOptions {
   log: Logger;
   /** The warning logged (at most once a minute) when a request fails. */
   failureMessage: string;
+  /** Sent on every request (collector auth); values may be credentials, so never logged. */
+  headers?: Readonly<Record<string, string>> | undefined;
   fetch?: typeof fetch;
   /** For the failure log's rate limit; default `performance.now`. */
   monotonic?: () => number;
@@ -94,7 +96,8 @@ export class OtlpPoster {
     try {
       const res = await this.#fetch(this.url, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        // The config refuses content-type here; spread first so ours would win anyway.
+        headers: { ...this.#opts.headers, "content-type": "application/json" },
         body,
         signal: AbortSignal.timeout(Math.max(1, Math.min(timeoutMs, this.#opts.timeoutMs))),
       });
@@ -160,6 +163,8 @@ export interface OtlpTraceExporterOptions {
   timeoutMs: number;
   resource: OtlpResource;
   log: Logger;
+  /** Sent with every export request, beside content-type. */
+  headers?: Readonly<Record<string, string>> | undefined;
   fetch?: typeof fetch;
   /** Default 2048 spans. */
   maxBuffer?: number;
@@ -198,6 +203,7 @@ export class OtlpTraceExporter {
       timeoutMs: opts.timeoutMs,
       log: opts.log,
       failureMessage: "OpenTelemetry span export failed; spans dropped and counted",
+      headers: opts.headers,
       ...(opts.fetch === undefined ? {} : { fetch: opts.fetch }),
       ...(opts.monotonic === undefined ? {} : { monotonic: opts.monotonic }),
     });

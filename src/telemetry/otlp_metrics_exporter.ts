@@ -34,6 +34,8 @@ export interface OtlpMetricExporterOptions {
   collect: () => MetricFamily[];
   /** When the registry began counting (wall ms). */
   startMs: number;
+  /** Sent with every push, beside content-type. */
+  headers?: Readonly<Record<string, string>> | undefined;
   /** Wall clock in ms; default `Date.now`. */
   now?: () => number;
   fetch?: typeof fetch;
@@ -61,6 +63,7 @@ export class OtlpMetricExporter {
       timeoutMs: opts.timeoutMs,
       log: opts.log,
       failureMessage: "OpenTelemetry metric export failed; the next push carries the totals",
+      headers: opts.headers,
       ...(opts.fetch === undefined ? {} : { fetch: opts.fetch }),
       ...(opts.monotonic === undefined ? {} : { monotonic: opts.monotonic }),
     });

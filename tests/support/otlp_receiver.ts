@@ -2,6 +2,8 @@
 export interface Received<T> {
   path: string;
   contentType: string | null;
+  /** Every request header, names lowercase. */
+  headers: Record<string, string>;
   raw: string;
   body: T;
 }
@@ -13,6 +15,7 @@ export function startOtlpReceiver<T>() {
     received.push({
       path: new URL(req.url).pathname,
       contentType: req.headers.get("content-type"),
+      headers: Object.fromEntries(req.headers),
       raw,
       body: JSON.parse(raw),
     });

@@ -89,6 +89,24 @@ export type GatewayConfig =
         sampling_ratio: number;
         export_timeout_ms: number;
         metric_export_interval_ms: number;
+        headers: Record<
+          string,
+          string | {
+            env: string;
+          }
+        >;
+        traces_headers: Record<
+          string,
+          string | {
+            env: string;
+          }
+        >;
+        metrics_headers: Record<
+          string,
+          string | {
+            env: string;
+          }
+        >;
         prometheus_enabled?: boolean | undefined;
         prometheus_path?: string | undefined;
       };
@@ -225,7 +243,7 @@ export type GatewayConfig =
         max_cost_usd_per_day: number;
       };
     };
-  }, "providers" | "tracing" | "pii" | "auth">
+  }, "providers" | "tracing" | "observability" | "pii" | "auth">
   & {
     providers: ResolvedProvider[];
     pii_mode: "off" | "redact_storage" | "redact_upstream" | "block";
@@ -372,6 +390,47 @@ export type GatewayConfig =
       & {
         keys: ResolvedAuthKey[];
       };
+    observability:
+      & Omit<{
+        otel: {
+          enabled: boolean;
+          endpoint: string;
+          insecure: boolean;
+          service_name: string;
+          traces_enabled: boolean;
+          metrics_enabled: boolean;
+          sampling_ratio: number;
+          export_timeout_ms: number;
+          metric_export_interval_ms: number;
+          headers: Record<
+            string,
+            string | {
+              env: string;
+            }
+          >;
+          traces_headers: Record<
+            string,
+            string | {
+              env: string;
+            }
+          >;
+          metrics_headers: Record<
+            string,
+            string | {
+              env: string;
+            }
+          >;
+          prometheus_enabled?: boolean | undefined;
+          prometheus_path?: string | undefined;
+        };
+        prometheus: {
+          enabled?: boolean | undefined;
+          path?: string | undefined;
+        };
+      }, "otel">
+      & {
+        otel: ResolvedOtel;
+      };
   };
 
 /**
@@ -444,6 +503,30 @@ export type GatewayConfigInput = {
       sampling_ratio?: number | undefined;
       export_timeout_ms?: number | undefined;
       metric_export_interval_ms?: number | undefined;
+      headers?:
+        | Record<
+          string,
+          string | {
+            env: string;
+          }
+        >
+        | undefined;
+      traces_headers?:
+        | Record<
+          string,
+          string | {
+            env: string;
+          }
+        >
+        | undefined;
+      metrics_headers?:
+        | Record<
+          string,
+          string | {
+            env: string;
+          }
+        >
+        | undefined;
     } | undefined;
     prometheus?: {
       enabled?: boolean | undefined;
@@ -853,5 +936,41 @@ type ResolvedAuthKey =
   & {
     token?: string;
   };
+
+type ResolvedOtel =
+  & Omit<{
+    enabled: boolean;
+    endpoint: string;
+    insecure: boolean;
+    service_name: string;
+    traces_enabled: boolean;
+    metrics_enabled: boolean;
+    sampling_ratio: number;
+    export_timeout_ms: number;
+    metric_export_interval_ms: number;
+    headers: Record<
+      string,
+      string | {
+        env: string;
+      }
+    >;
+    traces_headers: Record<
+      string,
+      string | {
+        env: string;
+      }
+    >;
+    metrics_headers: Record<
+      string,
+      string | {
+        env: string;
+      }
+    >;
+    prometheus_enabled?: boolean | undefined;
+    prometheus_path?: string | undefined;
+  }, OtelHeaderKey>
+  & Record<OtelHeaderKey, Record<string, string>>;
+
+type OtelHeaderKey = "headers" | "traces_headers" | "metrics_headers";
 
 export {};
