@@ -20,11 +20,7 @@ import {
   type ReloadRequests,
 } from "./reload.ts";
 import { MemoryCounters } from "../limits/mod.ts";
-import {
-  createGatewayMetrics,
-  createStoreSpans,
-  knownSecretRedactor,
-} from "../telemetry/mod.ts";
+import { createGatewayMetrics, createStoreSpans, knownSecretRedactor } from "../telemetry/mod.ts";
 
 export interface ServeOptions {
   config: GatewayConfig;

@@ -120,7 +120,9 @@ function dsnPassword(dsn: string | undefined): string | undefined {
 function otlpHeaderValues(headers: unknown): string[] {
   if (headers === null || typeof headers !== "object") return [];
   const values = Array.isArray(headers)
-    ? headers.map((h) => (h !== null && typeof h === "object" ? (h as { value?: unknown }).value : h))
+    ? headers.map((
+      h,
+    ) => (h !== null && typeof h === "object" ? (h as { value?: unknown }).value : h))
     : Object.values(headers);
   return values.filter((v): v is string => typeof v === "string");
 }

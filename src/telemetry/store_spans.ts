@@ -17,7 +17,13 @@
  */
 import type { StoreBatch, TraceRecord } from "../traces/mod.ts";
 import type { Redact } from "./known_secrets.ts";
-import { type AttrValue, type ExchangeSpan, redactSpan, type SpanData, type SpanLink } from "./spans.ts";
+import {
+  type AttrValue,
+  type ExchangeSpan,
+  redactSpan,
+  type SpanData,
+  type SpanLink,
+} from "./spans.ts";
 import { randomSpanId, randomTraceId, ratioSampled } from "./trace_context.ts";
 
 export const batchSpanName = "ongoingai.store.write_batch";

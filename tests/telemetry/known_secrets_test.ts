@@ -152,7 +152,8 @@ Deno.test("known secrets first, then shapes: neither leaves a fragment", () => {
   const redact = knownSecretRedactor(
     config(teamKeys({ env: "TEAM_A" }), { TEAM_A: secret }),
   )!;
-  const value = `model ${secret} with Bearer ${secret} and sk-proj-abcdefghijklmnopqrstuvwxyz012345`;
+  const value =
+    `model ${secret} with Bearer ${secret} and sk-proj-abcdefghijklmnopqrstuvwxyz012345`;
   const out = scrubValue(redact(value));
   assert.ok(!out.includes("password-42") && !out.includes("team-alpha"), out);
   assert.ok(!out.includes("sk-proj"), out);
