@@ -38,10 +38,12 @@ import {
   createGatewayMetrics,
   createSpanRecorder,
   type GatewayMetrics,
+  knownSecretRedactor,
   OtlpMetricExporter,
   OtlpTraceExporter,
   prometheusContentType,
   prometheusPath,
+  type Redact,
   type StoreSpans,
 } from "../telemetry/mod.ts";
 import { errorResponse, GatewayError } from "./errors.ts";
@@ -49,7 +51,7 @@ import { type CounterStore, MemoryCounters } from "../limits/mod.ts";
 import { createAdmission } from "./limits.ts";
 import { createCors } from "./cors.ts";
 import { headersTooLarge } from "./header_limit.ts";
-import { type Logger, silentLogger } from "./log.ts";
+import { type Logger, redactingLogger, silentLogger } from "./log.ts";
 
 export interface Clock {
   /** Wall clock, ms since the epoch. */
@@ -115,6 +117,13 @@ export interface Gateway {
    * `export_timeout_ms`), and stops exporting.
    */
   shutdownTelemetry(): Promise<void>;
+  /**
+   * Replaces this config's secrets (gateway key tokens, fingerprint secret, hash salt, ...)
+   * wherever they appear in a string; null when the config has none. Spans, metric labels and
+   * this gateway's log lines already go through it; `serve` also applies the current
+   * generation's to the process log.
+   */
+  readonly redactSecrets: Redact | null;
 }
 
 const defaultTenant: Tenant = { org_id: "default", workspace_id: "default", gateway_key_id: null };
@@ -149,7 +158,11 @@ function apiAuth(gate: Gate): MiddlewareHandler {
 
 export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway {
   const clock = deps.clock ?? systemClock;
-  const log = deps.log ?? silentLogger;
+  // Built once per config generation: a reload's new keys are covered from its first request.
+  const redactSecrets = knownSecretRedactor(config, [deps.keyHashSecret]);
+  const log = redactSecrets === null
+    ? deps.log ?? silentLogger
+    : redactingLogger(deps.log ?? silentLogger, () => redactSecrets);
   const inflight = new Set<Exchange>();
   let draining = false;
   const gatewayKeyHeader = config.auth.header.toLowerCase();
@@ -214,11 +227,13 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   const spans = spanExporter === null ? null : createSpanRecorder({
     samplingRatio: otel.sampling_ratio,
     export: (finished) => spanExporter.add(finished),
+    redact: redactSecrets,
     ...(deps.storeSpans === undefined ? {} : { exported: deps.storeSpans.exported }),
   });
   const batchSpans: BatchSpanSink | null = spanExporter === null ? null : {
     samplingRatio: otel.sampling_ratio,
     export: (batch) => spanExporter.add(batch),
+    redact: redactSecrets,
   };
   // --- end OpenTelemetry spans.
   // OTLP metric push: a timer reads the registry; requests never wait on it.
@@ -247,7 +262,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     log,
     record(trace) {
       if (!deps.writer.enqueue(trace)) dropWarning.hit(trace.correlation_id);
-      metrics?.recordTrace(trace);
+      metrics?.recordTrace(trace, redactSecrets);
     },
     timeouts: config.proxy,
     maxRequestBodyBytes: config.proxy.max_request_body_bytes,
@@ -362,6 +377,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     shutdownTelemetry: async () => {
       await Promise.all([spanExporter?.shutdown(), metricExporter?.shutdown()]);
     },
+    redactSecrets,
   };
 }
 

@@ -61,6 +61,43 @@ function textValue(s: string, isMessage: boolean): string {
   return needsQuoting.test(s) || s === "" ? JSON.stringify(s) : s;
 }
 
+/**
+ * `log` with the message and every field value passed through `redact` first (the config's
+ * known secrets, telemetry/known_secrets.ts), so a configured key of any shape never reaches a
+ * log line. Asked per line, so a reload's new secrets apply at once; null skips the pass. A
+ * non-string field is serialised and replaced by the redacted text only when it held a secret.
+ */
+export function redactingLogger(
+  log: Logger,
+  redact: () => ((value: string) => string) | null,
+): Logger {
+  const emit = (level: LogLevel) => (msg: string, fields?: LogFields) => {
+    const r = redact();
+    if (r === null) return log[level](msg, fields);
+    log[level](r(msg), fields === undefined ? undefined : redactFields(fields, r));
+  };
+  return { debug: emit("debug"), info: emit("info"), warn: emit("warn"), error: emit("error") };
+}
+
+function redactFields(fields: LogFields, r: (value: string) => string): LogFields {
+  const out: LogFields = {};
+  for (const [k, v] of Object.entries(fields)) {
+    if (typeof v === "string") out[k] = r(v);
+    else if (v === null || typeof v !== "object") out[k] = v;
+    else {
+      let text: string | undefined;
+      try {
+        text = JSON.stringify(v);
+      } catch {
+        text = undefined;
+      }
+      const redacted = text === undefined ? text : r(text);
+      out[k] = redacted === text ? v : redacted;
+    }
+  }
+  return out;
+}
+
 /** For tests and for commands that must stay quiet. */
 export const silentLogger: Logger = {
   debug() {},

@@ -12,7 +12,7 @@ import { VERSION } from "../version.ts";
 import { createFetchClient } from "../upstream/mod.ts";
 import { createGateway, type Gateway, sharedCounters } from "./gateway.ts";
 import { createGenerations, type Generations } from "./generations.ts";
-import type { Logger } from "./log.ts";
+import { type Logger, redactingLogger } from "./log.ts";
 import {
   type ConfigLoad,
   createReloader,
@@ -20,7 +20,7 @@ import {
   type ReloadRequests,
 } from "./reload.ts";
 import { MemoryCounters } from "../limits/mod.ts";
-import { createGatewayMetrics, createStoreSpans } from "../telemetry/mod.ts";
+import { createGatewayMetrics, createStoreSpans, knownSecretRedactor } from "../telemetry/mod.ts";
 
 export interface ServeOptions {
   config: GatewayConfig;
@@ -44,7 +44,15 @@ const drainMarginMs = 2_000;
 
 /** Resolves with the process exit code. */
 export async function runServer(opts: ServeOptions): Promise<number> {
-  const { config, log } = opts;
+  const { config } = opts;
+  let generations: Generations | null = null;
+  // Every line of the process (writer, reloads, shutdown) without the configured secrets of the
+  // generation serving now; before the first one exists, those of the startup config.
+  let startupSecrets = knownSecretRedactor(config);
+  const log = redactingLogger(
+    opts.log,
+    () => generations === null ? startupSecrets : generations.current.gateway.redactSecrets,
+  );
   let store: TraceStore;
   try {
     store = await openStore(config.storage, { cwd: opts.cwd, workerModule: opts.workerModule });
@@ -63,7 +71,7 @@ export async function runServer(opts: ServeOptions): Promise<number> {
     await store.close();
     return 1;
   }
-  let generations: Generations | null = null;
+  startupSecrets = knownSecretRedactor(config, [secret]);
   // One span per store write, sent by the newest generation's exporter (none while the config
   // has span export off); the writer outlives generations, so the sink is looked up per batch.
   const storeSpans = createStoreSpans({

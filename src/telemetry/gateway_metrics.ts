@@ -20,6 +20,7 @@ import { renderPrometheus } from "./prometheus.ts";
 import { createExportMetrics } from "./export_metrics.ts";
 import type { ExportRecorder } from "./otlp_exporter.ts";
 import { createPiiMetrics } from "./pii_metrics.ts";
+import type { Redact } from "./known_secrets.ts";
 
 /** The original's request duration buckets, in seconds. */
 const originalBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
@@ -31,8 +32,11 @@ export const tokenTypes = ["input", "output", "cached_input", "cache_write", "re
 
 export interface GatewayMetrics {
   readonly registry: MetricsRegistry;
-  /** One finished exchange; never throws. */
-  recordTrace(trace: TraceRecord): void;
+  /**
+   * One finished exchange; never throws. `redact`: the recording generation's known secrets
+   * (known_secrets.ts), applied to the client-influenced labels before scrubbing and cutting.
+   */
+  recordTrace(trace: TraceRecord, redact?: Redact | null): void;
   /** For the OTLP exporters to count their requests and spans (shared across reloads). */
   readonly otelExport: ExportRecorder;
   /** When counting began (wall ms): the start time of OTLP's cumulative points. */
@@ -141,8 +145,10 @@ export function createGatewayMetrics(
     registry,
     otelExport,
     startMs: Date.now(),
-    recordTrace(trace) {
-      const labels = { provider: trace.provider, model: trace.model };
+    recordTrace(trace, redact) {
+      const labels = redact == null
+        ? { provider: trace.provider, model: trace.model }
+        : { provider: redact(trace.provider), model: redact(trace.model) };
       requests.add({ ...labels, status_code: trace.response_status });
       duration.observe(labels, trace.latency_ms / 1000);
       if (trace.streaming) {

@@ -3,7 +3,9 @@
  * and their Prometheus scrape endpoint, and OpenTelemetry spans (W3C trace context, parent-based
  * sampling, OTLP/HTTP JSON export), including one span per trace-store write linked to the
  * requests it persists. Both are built from finished traces, never on the request path; the request path only reads an incoming `traceparent` and sends one upstream. Metrics
- * are also pushed over OTLP/HTTP JSON on a timer, from the same `collect()` snapshot.
+ * are also pushed over OTLP/HTTP JSON on a timer, from the same `collect()` snapshot. Besides
+ * credential shapes (scrub.ts), the exact values of the config's own secrets are redacted from
+ * spans, labels and log lines (known_secrets.ts).
  */
 export {
   type Counter,
@@ -30,6 +32,15 @@ export {
   scrubValue,
   unknownLabel,
 } from "./scrub.ts";
+export {
+  collectSecrets,
+  createSecretRedactor,
+  knownSecretRedactor,
+  minSecretLength,
+  type Redact,
+  type SecretSource,
+  secretSources,
+} from "./known_secrets.ts";
 export {
   createSpanRecorder,
   type ExchangeSpan,

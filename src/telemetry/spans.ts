@@ -7,6 +7,7 @@
  * for cost, tenant and the gateway's trace id. Bodies and headers never become attributes.
  */
 import type { TraceErrorCode, TraceRecord } from "../traces/mod.ts";
+import type { Redact } from "./known_secrets.ts";
 import { maxSpanStringLength, scrubAndCut } from "./scrub.ts";
 import {
   formatTraceparent,
@@ -81,7 +82,10 @@ export function createSpanRecorder(opts: {
   export(spans: SpanData[]): void;
   /** Told of each exported request, so that the store batch writing its trace can link to it. */
   exported?: (trace: TraceRecord, span: ExchangeSpan) => void;
+  /** This config's known secrets (known_secrets.ts); null when it has none. */
+  redact?: Redact | null;
 }): SpanRecorder {
+  const redact = opts.redact ?? null;
   return {
     start(headers) {
       const parent = parseTraceparent(headers.get("traceparent"));
@@ -101,7 +105,8 @@ export function createSpanRecorder(opts: {
     },
     end(input) {
       if (!input.span.sampled) return;
-      opts.export(exchangeSpans(input));
+      const spans = exchangeSpans(input, redact);
+      opts.export(redact === null ? spans : spans.map((s) => redactSpan(s, redact)));
       opts.exported?.(input.trace, input.span);
     },
   };
@@ -160,7 +165,25 @@ function statusOf(httpStatus: number, code: TraceErrorCode | null): SpanData["st
   return { code: "unset" };
 }
 
-export function exchangeSpans(input: SpanEnd): SpanData[] {
+/**
+ * Every string a span carries (name, string attributes, status message) with the configured
+ * secrets replaced. Run before export, besides scrub.ts's shape matching in the encoder.
+ */
+export function redactSpan(span: SpanData, redact: Redact): SpanData {
+  const attributes: Record<string, AttrValue> = {};
+  for (const [k, v] of Object.entries(span.attributes)) {
+    attributes[k] = typeof v === "string" ? redact(v) : v;
+  }
+  const { message } = span.status;
+  return {
+    ...span,
+    name: redact(span.name),
+    attributes,
+    status: message === undefined ? span.status : { ...span.status, message: redact(message) },
+  };
+}
+
+export function exchangeSpans(input: SpanEnd, redact: Redact | null = null): SpanData[] {
   const { trace, span } = input;
   const at = (mono: number) => input.startedAt + (mono - input.t0);
   const endMs = span.endedAt === null ? input.startedAt + trace.latency_ms : at(span.endedAt);
@@ -193,13 +216,14 @@ export function exchangeSpans(input: SpanEnd): SpanData[] {
   if (span.sentAt === null) return [server];
   const operation = genAiOperation(trace.request_path);
   // Client-chosen (up to the request body limit): bounded before a span holds them, so the
-  // export buffer and a batch stay small whatever a client sends.
-  const requestModel = input.requestModel === null
-    ? null
-    : scrubAndCut(input.requestModel, maxSpanStringLength);
-  const responseModel = input.responseModel === null
-    ? null
-    : scrubAndCut(input.responseModel, maxSpanStringLength);
+  // export buffer and a batch stay small whatever a client sends. Known secrets go first: a
+  // cut could leave an unrecognisable prefix of one.
+  const bounded = (model: string | null) =>
+    model === null
+      ? null
+      : scrubAndCut(redact === null ? model : redact(model), maxSpanStringLength);
+  const requestModel = bounded(input.requestModel);
+  const responseModel = bounded(input.responseModel);
   const model = requestModel ?? responseModel;
   const attributes: Record<string, AttrValue> = {
     "gen_ai.system": trace.provider,

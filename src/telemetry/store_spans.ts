@@ -16,7 +16,14 @@
  * export off nothing is remembered and a batch report returns at once.
  */
 import type { StoreBatch, TraceRecord } from "../traces/mod.ts";
-import type { AttrValue, ExchangeSpan, SpanData, SpanLink } from "./spans.ts";
+import type { Redact } from "./known_secrets.ts";
+import {
+  type AttrValue,
+  type ExchangeSpan,
+  redactSpan,
+  type SpanData,
+  type SpanLink,
+} from "./spans.ts";
 import { randomSpanId, randomTraceId, ratioSampled } from "./trace_context.ts";
 
 export const batchSpanName = "ongoingai.store.write_batch";
@@ -100,6 +107,8 @@ export interface BatchSpanSink {
   samplingRatio: number;
   /** Must not block (the exporter buffers and drops). */
   export(spans: SpanData[]): void;
+  /** That config's known secrets (known_secrets.ts); null when it has none. */
+  redact?: Redact | null;
 }
 
 export interface StoreSpans {
@@ -132,14 +141,16 @@ export function createStoreSpans(opts: {
       const traceId = randomTraceId();
       if (!batchSampled(found, traceId, sink.samplingRatio)) return;
       const { traces, ...facts } = batch;
-      sink.export([batchSpan({
+      const span = batchSpan({
         batch: { ...facts, size: traces.length },
         driver: opts.driver,
         links,
         found,
         traceId,
         spanId: randomSpanId(),
-      })]);
+      });
+      // Its strings are closed sets today; the pass keeps it so if a store error text joins them.
+      sink.export([sink.redact == null ? span : redactSpan(span, sink.redact)]);
     },
   };
 }

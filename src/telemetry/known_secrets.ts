@@ -1,0 +1,128 @@
+/**
+ * Exact-value redaction of the secrets the config itself holds. scrub.ts recognises credential
+ * SHAPES (`sk-...`, `ogk_...`, `Bearer ...`); a gateway key written in the config
+ * (`auth.keys[].token`, usually `env("NAME")`) may have any shape, like
+ * `team-alpha-shared-password-42`, and so may the fingerprint secret or the PII hash salt. Their
+ * values are known, so every occurrence is replaced by the same `[CREDENTIAL_REDACTED]`.
+ *
+ * Built once per config generation (a reload builds the next one, so new keys are covered from
+ * its first request). With no configured secret there is no redactor at all (`null`): callers
+ * skip the pass entirely. A handful of secrets costs one `indexOf` each per string.
+ */
+import type { GatewayConfig } from "../config/mod.ts";
+import { credentialRedacted } from "./scrub.ts";
+
+export type Redact = (value: string) => string;
+
+/**
+ * Values shorter than this are not redacted: replacing a 4-letter salt such as `test` in every
+ * model name, path and log line would wreck the output while hiding nothing worth hiding (a
+ * secret that short is guessable anyway). The same floor as scrub.ts's shape matching.
+ */
+export const minSecretLength = 8;
+
+/** Where a config keeps secrets; each reader returns the resolved values (env refs read). */
+export interface SecretSource {
+  path: string;
+  read(config: GatewayConfig): Iterable<string | undefined>;
+}
+
+export const secretSources: readonly SecretSource[] = [
+  { path: "auth.keys[].token", read: (c) => c.auth.keys.map((k) => k.token) },
+  { path: "tracing.key_hash_secret", read: (c) => [c.tracing.key_hash_secret] },
+  { path: "pii.replacement.hash_salt", read: (c) => [c.pii.replacement.hash_salt] },
+  { path: "storage.dsn (password)", read: (c) => [dsnPassword(c.storage.dsn)] },
+  // Hook for OTLP exporter headers (`Authorization`, `x-api-key`, ...): read defensively, since
+  // the field is added to the schema separately. A record of values or a list of
+  // `{ name, value }` pairs are both understood; anything else contributes nothing.
+  {
+    path: "observability.otel.headers (values)",
+    read: (c) => otlpHeaderValues((c.observability.otel as { headers?: unknown }).headers),
+  },
+];
+
+/**
+ * The distinct configured secret values at least `minSecretLength` long, plus `extra` (the
+ * fingerprint secret the process generated when the config gives none), longest first.
+ */
+export function collectSecrets(
+  config: GatewayConfig,
+  extra: Iterable<string | undefined> = [],
+): string[] {
+  const found = new Set<string>();
+  const add = (v: string | undefined) => {
+    if (typeof v === "string" && v.length >= minSecretLength) found.add(v);
+  };
+  for (const source of secretSources) for (const v of source.read(config)) add(v);
+  for (const v of extra) add(v);
+  return [...found].sort((a, b) => b.length - a.length);
+}
+
+/**
+ * A function replacing every occurrence of every secret with `[CREDENTIAL_REDACTED]`, or null
+ * when there is nothing to redact. Overlapping occurrences become one
+ * placeholder, so no fragment of either survives. A secret is also found in its JSON-escaped
+ * spelling (one holding `"` or `\`), as it appears inside a serialised log field.
+ */
+export function createSecretRedactor(secrets: Iterable<string>): Redact | null {
+  const needles = new Set<string>();
+  for (const s of secrets) {
+    if (s.length < minSecretLength) continue;
+    needles.add(s);
+    needles.add(JSON.stringify(s).slice(1, -1));
+  }
+  if (needles.size === 0) return null;
+  const list = [...needles];
+  return (value) => {
+    let spans: [number, number][] | null = null;
+    for (const needle of list) {
+      // Plain `indexOf`: no regex, so metacharacters in a secret mean nothing.
+      for (let at = value.indexOf(needle); at !== -1; at = value.indexOf(needle, at + 1)) {
+        (spans ??= []).push([at, at + needle.length]);
+      }
+    }
+    if (spans === null) return value;
+    spans.sort((a, b) => a[0] - b[0]);
+    let out = "";
+    // `at`: the end of the region replaced last; a span starting before it overlaps it.
+    let at = 0;
+    for (const [start, end] of spans) {
+      if (start < at) {
+        at = Math.max(at, end);
+        continue;
+      }
+      out += value.slice(at, start) + credentialRedacted;
+      at = end;
+    }
+    return out + value.slice(at);
+  };
+}
+
+/** The redactor of one config generation (`extra`: secrets known outside the config). */
+export function knownSecretRedactor(
+  config: GatewayConfig,
+  extra: Iterable<string | undefined> = [],
+): Redact | null {
+  return createSecretRedactor(collectSecrets(config, extra));
+}
+
+/** `postgres://user:PASSWORD@host/db`; a key-value DSN or none gives nothing. */
+function dsnPassword(dsn: string | undefined): string | undefined {
+  if (dsn === undefined || !dsn.includes("://")) return undefined;
+  try {
+    const password = new URL(dsn).password;
+    return password === "" ? undefined : decodeURIComponent(password);
+  } catch {
+    return undefined;
+  }
+}
+
+function otlpHeaderValues(headers: unknown): string[] {
+  if (headers === null || typeof headers !== "object") return [];
+  const values = Array.isArray(headers)
+    ? headers.map((
+      h,
+    ) => (h !== null && typeof h === "object" ? (h as { value?: unknown }).value : h))
+    : Object.values(headers);
+  return values.filter((v): v is string => typeof v === "string");
+}
