@@ -32,12 +32,14 @@ export const secretSources: readonly SecretSource[] = [
   { path: "tracing.key_hash_secret", read: (c) => [c.tracing.key_hash_secret] },
   { path: "pii.replacement.hash_salt", read: (c) => [c.pii.replacement.hash_salt] },
   { path: "storage.dsn (password)", read: (c) => [dsnPassword(c.storage.dsn)] },
-  // Hook for OTLP exporter headers (`Authorization`, `x-api-key`, ...): read defensively, since
-  // the field is added to the schema separately. A record of values or a list of
-  // `{ name, value }` pairs are both understood; anything else contributes nothing.
+  // OTLP exporter headers carry collector credentials (`Authorization`, `x-honeycomb-team`).
   {
-    path: "observability.otel.headers (values)",
-    read: (c) => otlpHeaderValues((c.observability.otel as { headers?: unknown }).headers),
+    path: "observability.otel.{,traces_,metrics_}headers (values)",
+    read: ({ observability: { otel } }) => [
+      ...Object.values(otel.headers),
+      ...Object.values(otel.traces_headers),
+      ...Object.values(otel.metrics_headers),
+    ],
   },
 ];
 
@@ -115,14 +117,4 @@ function dsnPassword(dsn: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function otlpHeaderValues(headers: unknown): string[] {
-  if (headers === null || typeof headers !== "object") return [];
-  const values = Array.isArray(headers)
-    ? headers.map((
-      h,
-    ) => (h !== null && typeof h === "object" ? (h as { value?: unknown }).value : h))
-    : Object.values(headers);
-  return values.filter((v): v is string => typeof v === "string");
 }

@@ -57,6 +57,25 @@ const collectionCases: [string, GatewayConfigInput, Record<string, string>, stri
       ["key-hash-secret-0123456789", "salty-salt-value"],
     ],
     [
+      "OTLP exporter header values, all three maps, from the file, env refs and OTEL_* variables",
+      {
+        observability: {
+          otel: {
+            enabled: true,
+            endpoint: "127.0.0.1:4318",
+            headers: { authorization: { env: "OTLP_AUTH" } },
+            traces_headers: { "x-honeycomb-team": "honeycomb-team-key-1" },
+          },
+        },
+      },
+      {
+        OTLP_AUTH: "Basic dXNlcjpwYXNzd29yZA==",
+        OTEL_EXPORTER_OTLP_METRICS_HEADERS: "x-api-key=metrics-key-from-env",
+      },
+      [],
+      ["Basic dXNlcjpwYXNzd29yZA==", "honeycomb-team-key-1", "metrics-key-from-env"],
+    ],
+    [
       "an empty hash salt is no secret",
       { pii: { replacement: { hash_salt: "" } } },
       {},
