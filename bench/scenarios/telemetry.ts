@@ -1,8 +1,11 @@
 /**
  * The cost of OpenTelemetry on the hot path: chat at saturation through a gateway with
- * observability off, then through one that exports spans and metrics over OTLP/HTTP (sampling
+ * observability off, and through one that exports spans and metrics over OTLP/HTTP (sampling
  * ratio 1) to a local collector and serves a Prometheus endpoint scraped every second. Same load,
- * same stub, fresh gateway each; the ratio of the two rates is the figure.
+ * same stub, a fresh gateway each run. The runs alternate (off, on, off, on: two rounds; one in
+ * smoke mode) so that a machine getting busier or quieter during the scenario weighs on both
+ * sides; the figure is the ratio of the median rates, reported with every run and the per-round
+ * ratios so that the noise is visible next to it.
  *
  * It also proves nothing is lost silently: at ratio 1 every request the gateway served must reach
  * the collector as a server span, unless the exporter dropped it or lost it with a failed export
@@ -12,9 +15,9 @@ import { startGatewayTarget } from "../baselines.ts";
 import type { BenchContext, Cell, ScenarioResult } from "../context.ts";
 import { settledHealth, type TraceAccount } from "../gateway.ts";
 import { saturate } from "../load.ts";
-import { type SinkCounts, startOtlpSink } from "../otlp_sink.ts";
+import { fullParseEvery, type SinkCounts, startOtlpSink } from "../otlp_sink.ts";
 import { type ScrapeSummary, startScraper } from "../prom_scrape.ts";
-import type { LoadResult } from "../stats.ts";
+import { type LoadResult, round1 } from "../stats.ts";
 import { requestFor } from "../targets.ts";
 import { loadRow, ratio } from "./chat.ts";
 
@@ -67,8 +70,8 @@ export function accountSpans(
   };
 }
 
-async function runOff(ctx: BenchContext): Promise<LoadResult> {
-  const gw = await startGatewayTarget(ctx, "gateway (telemetry off)");
+async function runOff(ctx: BenchContext, round: number): Promise<LoadResult> {
+  const gw = await startGatewayTarget(ctx, `gateway (telemetry off, round ${round})`);
   try {
     return await saturate(ctx, requestFor(gw), loadOpts(ctx));
   } finally {
@@ -76,10 +79,10 @@ async function runOff(ctx: BenchContext): Promise<LoadResult> {
   }
 }
 
-async function runOn(ctx: BenchContext): Promise<OnRun> {
-  const sink = startOtlpSink();
+async function runOn(ctx: BenchContext, round: number): Promise<OnRun> {
+  const sink = await startOtlpSink();
   try {
-    const gw = await startGatewayTarget(ctx, "gateway (telemetry on)", {
+    const gw = await startGatewayTarget(ctx, `gateway (telemetry on, round ${round})`, {
       observability: {
         otel: {
           enabled: true,
@@ -104,7 +107,7 @@ async function runOn(ctx: BenchContext): Promise<OnRun> {
       }
       // Stopping flushes the exporter (the gateway waits for it), so the sink has every span.
       account = await gw.gateway.stop();
-      return { load, account, sink: sink.counts(), scrape };
+      return { load, account, sink: await sink.counts(), scrape };
     } finally {
       ctx.accounts.push(account ?? await gw.gateway.stop());
     }
@@ -118,55 +121,137 @@ function loadOpts(ctx: BenchContext) {
   return { connections: s.connections, duration_s: s.duration_s, warmup_s: s.warmup_s };
 }
 
+/** Median of a non-empty list (the mean of the middle two for an even count). */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** (max - min) / median in percent: how far apart the runs of one side were. */
+export function spreadPct(xs: readonly number[]): number | null {
+  const mid = median(xs);
+  return mid === 0 ? null : round1((Math.max(...xs) - Math.min(...xs)) / mid * 100);
+}
+
+const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+
+interface Round {
+  off: LoadResult;
+  on: OnRun;
+  spans: SpanAccounting;
+}
+
 export async function telemetryScenario(ctx: BenchContext): Promise<ScenarioResult> {
-  const off = await runOff(ctx);
-  const on = await runOn(ctx);
-  const spans = accountSpans(on.account.accepted, on.sink.spans.server, on.scrape.spans_by_outcome);
-  const rows: Record<string, Cell>[] = [
-    loadRow("gateway, observability off", off),
-    loadRow("gateway, OTLP spans + metrics (ratio 1) + Prometheus scrape 1/s", on.load),
-  ];
-  const exported = on.scrape.spans_by_outcome.exported ?? null;
+  const roundCount = ctx.settings.mode === "smoke" ? 1 : 2;
+  const rounds: Round[] = [];
+  for (let r = 1; r <= roundCount; r++) {
+    const off = await runOff(ctx, r);
+    const on = await runOn(ctx, r);
+    const spans = accountSpans(
+      on.account.accepted,
+      on.sink.spans.server,
+      on.scrape.spans_by_outcome,
+    );
+    rounds.push({ off, on, spans });
+  }
+  const offRps = rounds.map((r) => r.off.rps);
+  const onRps = rounds.map((r) => r.on.load.rps);
+  const roundRatios = rounds.map((r) => ratio(r.on.load.rps, r.off.rps) ?? 0);
+  const total = (f: (r: Round) => number) => sum(rounds.map(f));
+  const spans = {
+    requests: total((r) => r.spans.requests),
+    server: total((r) => r.spans.server_spans),
+    dropped: total((r) => r.spans.dropped),
+    failed: total((r) => r.spans.failed),
+    unaccounted: total((r) => r.spans.unaccounted),
+    extra: total((r) => r.spans.extra),
+    ok: rounds.every((r) => r.spans.ok),
+  };
+  const perRound: Record<string, Cell> = {};
+  rounds.forEach((r, i) => {
+    perRound[`chat_rps_otel_off_r${i + 1}`] = r.off.rps;
+    perRound[`chat_rps_otel_on_r${i + 1}`] = r.on.load.rps;
+    perRound[`chat_ratio_otel_on_vs_off_r${i + 1}`] = roundRatios[i]!;
+  });
+  const rows = rounds.flatMap((r, i) => [
+    loadRow(`round ${i + 1}: gateway, observability off`, r.off),
+    loadRow(
+      `round ${i + 1}: gateway, OTLP spans + metrics (ratio 1) + Prometheus scrape 1/s`,
+      r.on.load,
+    ),
+  ]);
+  const medianOf = (f: (r: Round) => number) => median(rounds.map(f));
   return {
     id: "telemetry",
     title: "OpenTelemetry on the hot path",
     status: "ok",
     rows,
-    raw: { off, on },
+    raw: { rounds },
     figures: {
-      chat_rps_otel_off: off.rps,
-      chat_rps_otel_on: on.load.rps,
-      chat_ratio_otel_on_vs_off: ratio(on.load.rps, off.rps),
-      p50_ms_off: off.latency_ms.p50,
-      p99_ms_off: off.latency_ms.p99,
-      p50_ms_on: on.load.latency_ms.p50,
-      p99_ms_on: on.load.latency_ms.p99,
+      rounds: roundCount,
+      chat_rps_otel_off: median(offRps),
+      chat_rps_otel_on: median(onRps),
+      chat_ratio_otel_on_vs_off: ratio(median(onRps), median(offRps)),
+      chat_ratio_otel_min: Math.min(...roundRatios),
+      chat_ratio_otel_max: Math.max(...roundRatios),
+      chat_rps_otel_off_spread_pct: spreadPct(offRps),
+      chat_rps_otel_on_spread_pct: spreadPct(onRps),
+      ...perRound,
+      p50_ms_off: medianOf((r) => r.off.latency_ms.p50),
+      p99_ms_off: medianOf((r) => r.off.latency_ms.p99),
+      p50_ms_on: medianOf((r) => r.on.load.latency_ms.p50),
+      p99_ms_on: medianOf((r) => r.on.load.latency_ms.p99),
       gateway_requests: spans.requests,
-      server_spans_received: spans.server_spans,
-      client_spans_received: on.sink.spans.client,
-      batch_spans_received: on.sink.spans.internal,
+      server_spans_received: spans.server,
+      client_spans_received: total((r) => r.on.sink.spans.client),
+      batch_spans_received: total((r) => r.on.sink.spans.internal),
       spans_dropped: spans.dropped,
       spans_failed: spans.failed,
       spans_lost_counted: spans.dropped + spans.failed,
       spans_unaccounted: spans.unaccounted,
       spans_extra: spans.extra,
       spans_accounted: spans.ok,
-      otlp_trace_requests: on.sink.trace_requests,
-      otlp_metric_requests: on.sink.metric_requests,
-      otlp_bad_requests: on.sink.bad_bodies + on.sink.other_requests,
-      scrapes: on.scrape.scrapes,
-      scrape_failures: on.scrape.failures,
-      scrape_p99_ms: on.scrape.scrape_ms.p99,
+      otlp_trace_requests: total((r) => r.on.sink.trace_requests),
+      otlp_trace_bodies_parsed: total((r) => r.on.sink.parsed_trace_bodies),
+      otlp_metric_requests: total((r) => r.on.sink.metric_requests),
+      otlp_bad_requests: total((r) => r.on.sink.bad_bodies + r.on.sink.other_requests),
+      scrapes: total((r) => r.on.scrape.scrapes),
+      scrape_failures: total((r) => r.on.scrape.failures),
+      scrape_p99_ms: Math.max(...rounds.map((r) => r.on.scrape.scrape_ms.p99)),
     },
-    notes: [
-      `${ctx.settings.connections} connections, ${ctx.settings.duration_s} s after ${ctx.settings.warmup_s} s of warm-up, a fresh gateway each; the collector is an in-harness OTLP/HTTP JSON receiver on 127.0.0.1 that counts and answers 200 (bench/otlp_sink.ts), on the same cores`,
-      `spans: ${spans.requests} requests served (traces accepted, warm-up included; the load generator counted ${on.load.requests} in the measured window), ${spans.server_spans} server spans received, ${on.sink.spans.client} upstream (client) spans, ${on.sink.spans.internal} store batch spans; exporter counters at the last scrape: exported ${exported}, dropped ${spans.dropped}, failed ${spans.failed}`,
-      `Prometheus: ${on.scrape.scrapes} scrapes of /metrics (every ${
+    notes: notes(ctx, rounds, roundRatios),
+  };
+}
+
+function notes(ctx: BenchContext, rounds: Round[], roundRatios: number[]): string[] {
+  const s = ctx.settings;
+  const offRps = rounds.map((r) => r.off.rps);
+  const onRps = rounds.map((r) => r.on.load.rps);
+  const out = [
+    `${rounds.length} round(s) of off then on, ${s.connections} connections, ${s.duration_s} s after ${s.warmup_s} s of warm-up, a fresh gateway each run; the collector is an OTLP/HTTP JSON receiver on 127.0.0.1 in a Worker of the harness (bench/otlp_sink.ts), on the same cores; it counts spans by scanning for "kind":N and parses 1 trace body in ${fullParseEvery} fully to check the scan`,
+    `ratio on/off of the median rates ${ratio(median(onRps), median(offRps))} (off ${
+      median(offRps)
+    } req/s, on ${median(onRps)} req/s); per round ${roundRatios.join(", ")}; runs of one side ${
+      spreadPct(offRps)
+    }% (off) and ${spreadPct(onRps)}% (on) apart`,
+  ];
+  rounds.forEach((r, i) => {
+    const { on, spans } = r;
+    const exported = on.scrape.spans_by_outcome.exported ?? null;
+    out.push(
+      `round ${
+        i + 1
+      } spans: ${spans.requests} requests served (traces accepted, warm-up included; the load generator counted ${on.load.requests} in the measured window), ${spans.server_spans} server spans received, ${on.sink.spans.client} upstream (client) spans, ${on.sink.spans.internal} store batch spans; exporter counters at the last scrape: exported ${exported}, dropped ${spans.dropped}, failed ${spans.failed}`,
+      `round ${i + 1} Prometheus: ${on.scrape.scrapes} scrapes of /metrics (every ${
         scrapeEveryMs(ctx)
       } ms and once after the load), ${on.scrape.failures} failed${
         on.scrape.first_failure ? ` (${on.scrape.first_failure})` : ""
       }, p50 ${on.scrape.scrape_ms.p50} ms, p99 ${on.scrape.scrape_ms.p99} ms`,
-      `OTLP requests: ${on.sink.trace_requests} trace exports, ${on.sink.metric_requests} metric exports, ${on.sink.bytes} bytes`,
-    ],
-  };
+      `round ${
+        i + 1
+      } OTLP requests: ${on.sink.trace_requests} trace exports (${on.sink.parsed_trace_bodies} parsed fully), ${on.sink.metric_requests} metric exports, ${on.sink.bytes} bytes, ${on.sink.bad_bodies} unreadable`,
+    );
+  });
+  return out;
 }
