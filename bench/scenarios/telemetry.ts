@@ -17,7 +17,7 @@ import { settledHealth, type TraceAccount } from "../gateway.ts";
 import { saturate } from "../load.ts";
 import { fullParseEvery, type SinkCounts, startOtlpSink } from "../otlp_sink.ts";
 import { type ScrapeSummary, startScraper } from "../prom_scrape.ts";
-import { type LoadResult, round1 } from "../stats.ts";
+import { type LoadResult, round1, round3 } from "../stats.ts";
 import { requestFor } from "../targets.ts";
 import { loadRow, ratio } from "./chat.ts";
 
@@ -121,11 +121,11 @@ function loadOpts(ctx: BenchContext) {
   return { connections: s.connections, duration_s: s.duration_s, warmup_s: s.warmup_s };
 }
 
-/** Median of a non-empty list (the mean of the middle two for an even count). */
+/** Median of a non-empty list (the mean of the middle two for an even count, to 3 decimals). */
 export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+  return s.length % 2 === 1 ? s[m]! : round3((s[m - 1]! + s[m]!) / 2);
 }
 
 /** (max - min) / median in percent: how far apart the runs of one side were. */
