@@ -15,6 +15,7 @@ import { startGatewayTarget } from "../baselines.ts";
 import type { BenchContext, Cell, ScenarioResult } from "../context.ts";
 import { settledHealth, type TraceAccount } from "../gateway.ts";
 import { saturate } from "../load.ts";
+import { cpuMicrosPerRequest, cpuSeconds } from "../cpu.ts";
 import { fullParseEvery, type SinkCounts, startOtlpSink } from "../otlp_sink.ts";
 import { type ScrapeSummary, startScraper } from "../prom_scrape.ts";
 import { type LoadResult, round1, round3 } from "../stats.ts";
@@ -30,6 +31,8 @@ interface OnRun {
   account: TraceAccount;
   sink: SinkCounts;
   scrape: ScrapeSummary;
+  /** The gateway's CPU time per request it served, warm-up included. */
+  cpu_us_per_request: number | null;
 }
 
 export interface SpanAccounting {
@@ -70,13 +73,22 @@ export function accountSpans(
   };
 }
 
-async function runOff(ctx: BenchContext, round: number): Promise<LoadResult> {
+/** A saturation run with the gateway's CPU time per request it served (warm-up included). */
+type OffRun = LoadResult & { cpu_us_per_request: number | null };
+
+async function runOff(ctx: BenchContext, round: number): Promise<OffRun> {
   const gw = await startGatewayTarget(ctx, `gateway (telemetry off, round ${round})`);
+  let load: LoadResult, cpuBefore: number | null, cpuAfter: number | null;
   try {
-    return await saturate(ctx, requestFor(gw), loadOpts(ctx));
+    cpuBefore = cpuSeconds(gw.gateway.pid);
+    load = await saturate(ctx, requestFor(gw), loadOpts(ctx));
+    await settledHealth(gw.gateway.health);
+    cpuAfter = cpuSeconds(gw.gateway.pid);
   } finally {
     await gw.stop();
   }
+  const accepted = ctx.accounts.at(-1)?.accepted ?? 0;
+  return { ...load, cpu_us_per_request: cpuMicrosPerRequest(cpuBefore, cpuAfter, accepted) };
 }
 
 async function runOn(ctx: BenchContext, round: number): Promise<OnRun> {
@@ -98,16 +110,20 @@ async function runOn(ctx: BenchContext, round: number): Promise<OnRun> {
     try {
       const scraper = startScraper(`${gw.origin}/metrics`, scrapeEveryMs(ctx));
       let load: LoadResult, scrape: ScrapeSummary;
+      let cpuBefore: number | null = null, cpuAfter: number | null = null;
       try {
+        cpuBefore = cpuSeconds(gw.gateway.pid);
         load = await saturate(ctx, requestFor(gw), loadOpts(ctx));
         // The last requests' spans are handed to the exporter with their traces.
         await settledHealth(gw.gateway.health);
+        cpuAfter = cpuSeconds(gw.gateway.pid);
       } finally {
         scrape = await scraper.stop();
       }
       // Stopping flushes the exporter (the gateway waits for it), so the sink has every span.
       account = await gw.gateway.stop();
-      return { load, account, sink: await sink.counts(), scrape };
+      const cpu_us_per_request = cpuMicrosPerRequest(cpuBefore, cpuAfter, account.accepted);
+      return { load, account, sink: await sink.counts(), scrape, cpu_us_per_request };
     } finally {
       ctx.accounts.push(account ?? await gw.gateway.stop());
     }
@@ -137,7 +153,7 @@ export function spreadPct(xs: readonly number[]): number | null {
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 
 interface Round {
-  off: LoadResult;
+  off: OffRun;
   on: OnRun;
   spans: SpanAccounting;
 }
@@ -198,6 +214,7 @@ export async function telemetryScenario(ctx: BenchContext): Promise<ScenarioResu
       chat_rps_otel_off_spread_pct: spreadPct(offRps),
       chat_rps_otel_on_spread_pct: spreadPct(onRps),
       ...perRound,
+      ...cpuFigures(rounds),
       p50_ms_off: medianOf((r) => r.off.latency_ms.p50),
       p99_ms_off: medianOf((r) => r.off.latency_ms.p99),
       p50_ms_on: medianOf((r) => r.on.load.latency_ms.p50),
@@ -221,6 +238,24 @@ export async function telemetryScenario(ctx: BenchContext): Promise<ScenarioResu
       scrape_p99_ms: Math.max(...rounds.map((r) => r.on.scrape.scrape_ms.p99)),
     },
     notes: notes(ctx, rounds, roundRatios),
+  };
+}
+
+/**
+ * The gateway's CPU per request, off and on (medians over rounds), and what telemetry adds: the
+ * cost that stays when the collector runs elsewhere, unlike the throughput ratio on 2 shared cores.
+ */
+function cpuFigures(rounds: Round[]): Record<string, Cell> {
+  const off = rounds.map((r) => r.off.cpu_us_per_request);
+  const on = rounds.map((r) => r.on.cpu_us_per_request);
+  if (off.includes(null) || on.includes(null)) return { cpu_us_per_request_off: null };
+  const offMedian = median(off as number[]);
+  const onMedian = median(on as number[]);
+  return {
+    cpu_us_per_request_off: offMedian,
+    cpu_us_per_request_on: onMedian,
+    cpu_us_per_request_added: Math.round((onMedian - offMedian) * 10) / 10,
+    cpu_ratio_on_vs_off: ratio(onMedian, offMedian),
   };
 }
 
