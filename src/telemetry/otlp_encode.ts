@@ -63,44 +63,95 @@ export function keyValues(attrs: Record<string, AttrValue>): OtlpKeyValue[] {
   return Object.entries(attrs).map(([key, value]) => ({ key, value: anyValue(value) }));
 }
 
+const json = JSON.stringify;
+
+/** `[{"key":…,"value":{…}}, …]` of `attrs`, as `JSON.stringify(keyValues(attrs))` writes it. */
+function keyValuesJson(attrs: Record<string, AttrValue>): string {
+  let out = "[";
+  let first = true;
+  for (const key in attrs) {
+    const v = attrs[key]!;
+    const value = typeof v === "string"
+      ? `{"stringValue":${json(scrubValue(v))}}`
+      : typeof v === "boolean"
+      ? `{"boolValue":${v}}`
+      : typeof v === "number" && Number.isSafeInteger(v)
+      ? `{"intValue":"${v}"}`
+      : `{"doubleValue":${json(jsonDouble(typeof v === "number" ? v : v.double))}}`;
+    out += `${first ? "" : ","}{"key":${json(key)},"value":${value}}`;
+    first = false;
+  }
+  return out + "]";
+}
+
+/**
+ * One span of an `ExportTraceServiceRequest`, as JSON text. Written directly rather than built
+ * as OTLP-shaped objects and stringified: an export carries thousands of spans a second, and
+ * the objects (an array of `{key, value: {stringValue}}` per span) were most of its cost. The
+ * exporter encodes each span as it arrives, so only this compact string waits in its buffer.
+ */
+export function spanJson(s: SpanData): string {
+  let out = `{"traceId":${json(s.traceId)},"spanId":${json(s.spanId)}`;
+  if (s.parentSpanId !== null) out += `,"parentSpanId":${json(s.parentSpanId)}`;
+  out += `,"name":${json(scrubValue(s.name))},"kind":${kinds[s.kind]}` +
+    `,"startTimeUnixNano":"${unixNano(s.startMs)}"` +
+    `,"endTimeUnixNano":"${unixNano(Math.max(s.startMs, s.endMs))}"` +
+    `,"attributes":${keyValuesJson(s.attributes)}` +
+    `,"status":{"code":${statusCodes[s.status.code]}`;
+  if (s.status.message !== undefined) out += `,"message":${json(scrubValue(s.status.message))}`;
+  out += "}";
+  if (s.links !== undefined && s.links.length > 0) {
+    out += `,"links":[${
+      s.links.map((l) =>
+        `{"traceId":${json(l.traceId)},"spanId":${json(l.spanId)},"flags":${localSampledLinkFlags}}`
+      ).join(",")
+    }]`;
+  }
+  if (s.droppedLinks) out += `,"droppedLinksCount":${s.droppedLinks}`;
+  return out + "}";
+}
+
+/** The request around spans already written by `spanJson`, as JSON text. */
+export function exportRequestJson(
+  spans: readonly string[],
+  resource: OtlpResource,
+  scopeVersion: string,
+): string {
+  const attributes = keyValuesJson({
+    "service.name": resource.serviceName,
+    "service.version": resource.serviceVersion,
+  });
+  return `{"resourceSpans":[{"resource":{"attributes":${attributes}},"scopeSpans":[{"scope":` +
+    `${json({ name: SCOPE_NAME, version: scopeVersion })},"spans":[${spans.join(",")}]}]}]}`;
+}
+
+/** An OTLP `Span` as a collector decodes it. */
+export interface OtlpSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
+  attributes: OtlpKeyValue[];
+  status: { code: number; message?: string };
+  links?: { traceId: string; spanId: string; flags: number }[];
+  droppedLinksCount?: number;
+}
+
+export interface OtlpTraceRequest {
+  resourceSpans: {
+    resource: { attributes: OtlpKeyValue[] };
+    scopeSpans: { scope: { name: string; version: string }; spans: OtlpSpan[] }[];
+  }[];
+}
+
+/** The request for `spans` as a collector decodes it (tests and debugging read this form). */
 export function encodeSpans(
   spans: readonly SpanData[],
   resource: OtlpResource,
   scopeVersion: string,
-) {
-  return {
-    resourceSpans: [{
-      resource: {
-        attributes: keyValues({
-          "service.name": resource.serviceName,
-          "service.version": resource.serviceVersion,
-        }),
-      },
-      scopeSpans: [{
-        scope: { name: SCOPE_NAME, version: scopeVersion },
-        spans: spans.map((s) => ({
-          traceId: s.traceId,
-          spanId: s.spanId,
-          ...(s.parentSpanId === null ? {} : { parentSpanId: s.parentSpanId }),
-          name: scrubValue(s.name),
-          kind: kinds[s.kind],
-          startTimeUnixNano: unixNano(s.startMs),
-          endTimeUnixNano: unixNano(Math.max(s.startMs, s.endMs)),
-          attributes: keyValues(s.attributes),
-          status: {
-            code: statusCodes[s.status.code],
-            ...(s.status.message === undefined ? {} : { message: scrubValue(s.status.message) }),
-          },
-          ...(s.links === undefined || s.links.length === 0 ? {} : {
-            links: s.links.map((l) => ({
-              traceId: l.traceId,
-              spanId: l.spanId,
-              flags: localSampledLinkFlags,
-            })),
-          }),
-          ...(s.droppedLinks ? { droppedLinksCount: s.droppedLinks } : {}),
-        })),
-      }],
-    }],
-  };
+): OtlpTraceRequest {
+  return JSON.parse(exportRequestJson(spans.map(spanJson), resource, scopeVersion));
 }

@@ -5,7 +5,7 @@
  * counted, and the log says so at most once a minute. A full buffer drops new spans and counts.
  */
 import type { Logger } from "../server/log.ts";
-import { encodeSpans, type OtlpResource } from "./otlp_encode.ts";
+import { exportRequestJson, type OtlpResource, spanJson } from "./otlp_encode.ts";
 import { scrubValue } from "./scrub.ts";
 import type { SpanData } from "./spans.ts";
 
@@ -184,7 +184,8 @@ export class OtlpTraceExporter {
   readonly #poster: OtlpPoster;
   readonly #maxBuffer: number;
   readonly #batchSize: number;
-  #buffer: SpanData[] = [];
+  /** Spans already encoded (`spanJson`): one flat string each, not an object graph. */
+  #buffer: string[] = [];
   #inflight: Promise<void> | null = null;
   #timer: ReturnType<typeof setInterval> | null;
   #closed = false;
@@ -222,7 +223,8 @@ export class OtlpTraceExporter {
     const dropped = Math.max(0, spans.length - room);
     this.#drop(dropped);
     if (this.#closed) return;
-    for (const span of spans.slice(0, room)) this.#buffer.push(span);
+    const n = Math.min(room, spans.length);
+    for (let i = 0; i < n; i++) this.#buffer.push(spanJson(spans[i]!));
     if (this.#buffer.length >= this.#batchSize && this.#inflight === null) void this.flush();
   }
 
@@ -275,10 +277,8 @@ export class OtlpTraceExporter {
     }
   }
 
-  async #send(batch: SpanData[], timeoutMs: number): Promise<boolean> {
-    const body = JSON.stringify(
-      encodeSpans(batch, this.#opts.resource, this.#opts.resource.serviceVersion),
-    );
+  async #send(batch: string[], timeoutMs: number): Promise<boolean> {
+    const body = exportRequestJson(batch, this.#opts.resource, this.#opts.resource.serviceVersion);
     const ok = await this.#poster.post(body, () => ({
       failed_spans_total: this.#stats.failed_spans + batch.length,
     }), timeoutMs);

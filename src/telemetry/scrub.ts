@@ -23,8 +23,29 @@ const EXTRA =
 /** As the original: nothing shorter than this can hold a credential worth hiding. */
 const MIN_LENGTH = 8;
 
+/**
+ * Results of recent scrubs. Span attributes and labels repeat constantly (model names, routes,
+ * provider and tenant ids), and the patterns cost microseconds per string; a hit costs one map
+ * look-up. Bounded in entries and in the length of what it keeps; emptied when full, so unique
+ * values (trace ids) only ever cost a re-scrub of the repeated ones once per `cacheEntries`.
+ */
+const cache = new Map<string, string>();
+const cacheEntries = 1024;
+const cacheMaxLength = 256;
+
 export function scrubValue(value: string): string {
   if (value.length < MIN_LENGTH) return value;
+  if (value.length > cacheMaxLength) return scrub(value);
+  let out = cache.get(value);
+  if (out === undefined) {
+    if (cache.size >= cacheEntries) cache.clear();
+    out = scrub(value);
+    cache.set(value, out);
+  }
+  return out;
+}
+
+function scrub(value: string): string {
   const spans: [number, number][] = [];
   for (const f of builtinDetectors.token_like.find(value)) spans.push([f.start, f.end]);
   for (const m of value.matchAll(EXTRA)) spans.push([m.index, m.index + m[0].length]);

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { encodeSpans, unixNano } from "../../src/telemetry/otlp_encode.ts";
+import { encodeSpans, keyValues, spanJson, unixNano } from "../../src/telemetry/otlp_encode.ts";
+import { scrubValue } from "../../src/telemetry/scrub.ts";
 import { tracesUrl } from "../../src/telemetry/otlp_exporter.ts";
 import type { SpanData } from "../../src/telemetry/spans.ts";
 
@@ -99,4 +100,41 @@ Deno.test("otlp json: non-finite doubles are proto3 JSON strings, never null", (
     { key: "inf", value: { doubleValue: "Infinity" } },
     { key: "neg", value: { doubleValue: "-Infinity" } },
   ]);
+});
+
+Deno.test("otlp json: the span writer matches JSON.stringify of the OTLP objects, odd strings included", () => {
+  const odd = 'quote " backslash \\ newline \n tab \t nul \u0000 lone \ud800 emoji 😀 é';
+  const cases: SpanData[] = [
+    span,
+    { ...span, parentSpanId: null, status: { code: "ok" }, attributes: {} },
+    {
+      ...span,
+      name: odd,
+      attributes: { [odd]: odd, "neg": -3, "zero": -0, "big": 2 ** 60, "d": { double: 1e-7 } },
+      status: { code: "error", message: odd },
+      links: [{ traceId: span.traceId, spanId: span.spanId }],
+      droppedLinks: 4,
+    },
+  ];
+  for (const s of cases) {
+    const want = {
+      traceId: s.traceId,
+      spanId: s.spanId,
+      ...(s.parentSpanId === null ? {} : { parentSpanId: s.parentSpanId }),
+      name: scrubValue(s.name),
+      kind: { internal: 1, server: 2, client: 3 }[s.kind],
+      startTimeUnixNano: unixNano(s.startMs),
+      endTimeUnixNano: unixNano(Math.max(s.startMs, s.endMs)),
+      attributes: keyValues(s.attributes),
+      status: {
+        code: { unset: 0, ok: 1, error: 2 }[s.status.code],
+        ...(s.status.message === undefined ? {} : { message: scrubValue(s.status.message) }),
+      },
+      ...(s.links === undefined ? {} : {
+        links: s.links.map((l) => ({ ...l, flags: 0x101 })),
+      }),
+      ...(s.droppedLinks ? { droppedLinksCount: s.droppedLinks } : {}),
+    };
+    assert.equal(spanJson(s), JSON.stringify(want));
+  }
 });

@@ -69,3 +69,12 @@ Deno.test("scrub: gateway keys as the gateway issues them never survive", () => 
     assert.ok(!scrubValue(`upstream said: bad key ${token}.`).includes(token.slice(4)), token);
   }
 });
+
+Deno.test("scrub: a repeated value gives the same result from the cache, past its bound too", () => {
+  const key = "Bearer sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789";
+  const first = scrubValue(key);
+  for (let i = 0; i < 3000; i++) scrubValue(`model-${i}-distinct`);
+  assert.equal(scrubValue(key), first);
+  assert.equal(scrubValue(key), "[CREDENTIAL_REDACTED]");
+  assert.equal(scrubValue("gpt-4o-mini"), "gpt-4o-mini");
+});
