@@ -6,6 +6,7 @@
 import ts from "typescript";
 import { join } from "node:path";
 import { publicDeclarations } from "./print.ts";
+import { formatWithDeno } from "../docs/mod.ts";
 import { publicEntry, publicProgram, repoRoot } from "./program.ts";
 
 export { npmPaths } from "./program.ts";
@@ -22,9 +23,9 @@ export async function generateConfigTypes(): Promise<string> {
   }
   // deno fmt can need a second pass to settle (long unions in arrays), and the committed file
   // must be what `deno fmt` leaves alone.
-  let formatted = await denoFmt(text);
+  let formatted = await formatWithDeno(text, "ts");
   for (let pass = 0; pass < 3; pass++) {
-    const again = await denoFmt(formatted);
+    const again = await formatWithDeno(formatted, "ts");
     if (again === formatted) return formatted;
     formatted = again;
   }
@@ -58,21 +59,4 @@ export function standaloneProblems(text: string): string[] {
     const { line } = d.file.getLineAndCharacterOfPosition(d.start);
     return `${d.file.fileName}:${line + 1}: ${message}`;
   });
-}
-
-async function denoFmt(text: string): Promise<string> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["fmt", "--ext", "ts", "-"],
-    cwd: repoRoot,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(text));
-  await writer.close();
-  const out = await child.output();
-  const decoded = new TextDecoder();
-  if (!out.success) throw new Error(`deno fmt failed: ${decoded.decode(out.stderr)}`);
-  return decoded.decode(out.stdout);
 }

@@ -6,9 +6,10 @@
 
 const repoRoot = new URL("../../", import.meta.url);
 
-export async function formatMarkdown(text: string): Promise<string> {
+/** `text` as `deno fmt` with the repository's deno.json leaves a file ending in `.ext`. */
+export async function formatWithDeno(text: string, ext: "md" | "ts"): Promise<string> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["fmt", "--ext", "md", "-"],
+    args: ["fmt", "--ext", ext, "-"],
     cwd: repoRoot,
     env: { NO_COLOR: "1" },
     stdin: "piped",
@@ -21,4 +22,8 @@ export async function formatMarkdown(text: string): Promise<string> {
   const { success, stdout, stderr } = await child.output();
   if (!success) throw new Error(`deno fmt failed: ${new TextDecoder().decode(stderr)}`);
   return new TextDecoder().decode(stdout);
+}
+
+export function formatMarkdown(text: string): Promise<string> {
+  return formatWithDeno(text, "md");
 }

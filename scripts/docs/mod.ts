@@ -18,7 +18,7 @@ export {
   typeOf,
 } from "./config_reference.ts";
 export { documentedExitCodes } from "./cli_reference.ts";
-export { formatMarkdown } from "./format.ts";
+export { formatMarkdown, formatWithDeno } from "./format.ts";
 
 /** Section name (as in the README markers) to its Markdown. Pure: same code, same text. */
 export function renderSections(): Record<string, string> {
