@@ -22,12 +22,12 @@ export type Redact = (value: string) => string;
 export const minSecretLength = 8;
 
 /** Where a config keeps secrets; each reader returns the resolved values (env refs read). */
-export interface SecretSource {
+interface SecretSource {
   path: string;
   read(config: GatewayConfig): Iterable<string | undefined>;
 }
 
-export const secretSources: readonly SecretSource[] = [
+const secretSources: readonly SecretSource[] = [
   { path: "auth.keys[].token", read: (c) => c.auth.keys.map((k) => k.token) },
   { path: "tracing.key_hash_secret", read: (c) => [c.tracing.key_hash_secret] },
   { path: "pii.replacement.hash_salt", read: (c) => [c.pii.replacement.hash_salt] },

@@ -7,7 +7,7 @@
  */
 import type { GatewayConfig } from "../config/mod.ts";
 
-export const defaultPrometheusPath = "/metrics";
+const defaultPrometheusPath = "/metrics";
 
 export interface PrometheusSetting {
   enabled: boolean;
