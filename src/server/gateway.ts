@@ -8,7 +8,7 @@
  */
 import type { Hono, MiddlewareHandler } from "hono";
 import { createGate, type Gate, type Principal, tokenDigest } from "../auth/mod.ts";
-import { type GatewayConfig, type ResolvedProvider, signalHeaders } from "../config/mod.ts";
+import type { GatewayConfig, ResolvedProvider } from "../config/mod.ts";
 import { createApiRoutes } from "../api/mod.ts";
 import { createCostEstimator } from "../pricing/mod.ts";
 import { providerAdapters } from "../providers/mod.ts";
@@ -35,17 +35,15 @@ import {
 import { VERSION } from "../version.ts";
 import {
   type BatchSpanSink,
-  createGatewayMetrics,
-  createSpanRecorder,
   type GatewayMetrics,
   knownSecretRedactor,
-  OtlpMetricExporter,
-  OtlpTraceExporter,
+  type OtlpMetricExporter,
+  type OtlpTraceExporter,
   prometheusContentType,
-  prometheusPath,
   type Redact,
   type StoreSpans,
 } from "../telemetry/mod.ts";
+import { createGatewayTelemetry } from "./gateway_telemetry.ts";
 import { errorResponse, GatewayError } from "./errors.ts";
 import { type CounterStore, MemoryCounters } from "../limits/mod.ts";
 import { createAdmission } from "./limits.ts";
@@ -189,12 +187,14 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     "trace queue is full; traces dropped and counted",
   );
 
-  const scrapePath = prometheusPath(config);
-  const otel = config.observability.otel;
-  const pushMetrics = otel.enabled && otel.metrics_enabled;
-  const metrics = scrapePath === null && !pushMetrics
-    ? null
-    : deps.metrics ?? createGatewayMetrics(deps.writer);
+  const { scrapePath, metrics, spanExporter, spans, batchSpans, metricExporter } =
+    createGatewayTelemetry(config, {
+      writer: deps.writer,
+      metrics: deps.metrics,
+      storeSpans: deps.storeSpans,
+      log,
+      redact: redactSecrets,
+    });
 
   // Keyed by provider, so matching is `matchProvider` over the config's own (ordered) list.
   const routes = new Map<ResolvedProvider, ProxyRoute>(
@@ -212,43 +212,6 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       : config.proxy.upstream_client === "fetch"
       ? createFetchClient()
       : createNativeClient());
-  // --- OpenTelemetry spans (issue 9, spans slice): exporter and recorder, off unless configured.
-  const spanExporter = otel.enabled && otel.traces_enabled
-    ? new OtlpTraceExporter({
-      endpoint: otel.endpoint,
-      insecure: otel.insecure,
-      timeoutMs: otel.export_timeout_ms,
-      resource: { serviceName: otel.service_name, serviceVersion: VERSION },
-      headers: signalHeaders(otel, "traces"),
-      log,
-      recorder: metrics?.otelExport,
-    })
-    : null;
-  const spans = spanExporter === null ? null : createSpanRecorder({
-    samplingRatio: otel.sampling_ratio,
-    export: (finished) => spanExporter.add(finished),
-    redact: redactSecrets,
-    ...(deps.storeSpans === undefined ? {} : { exported: deps.storeSpans.exported }),
-  });
-  const batchSpans: BatchSpanSink | null = spanExporter === null ? null : {
-    samplingRatio: otel.sampling_ratio,
-    export: (batch) => spanExporter.add(batch),
-    redact: redactSecrets,
-  };
-  // --- end OpenTelemetry spans.
-  // OTLP metric push: a timer reads the registry; requests never wait on it.
-  const metricExporter = metrics === null || !pushMetrics ? null : new OtlpMetricExporter({
-    endpoint: otel.endpoint,
-    insecure: otel.insecure,
-    timeoutMs: otel.export_timeout_ms,
-    intervalMs: otel.metric_export_interval_ms,
-    resource: { serviceName: otel.service_name, serviceVersion: VERSION },
-    headers: signalHeaders(otel, "metrics"),
-    log,
-    collect: () => metrics.collect(),
-    startMs: metrics.startMs,
-    recorder: metrics.otelExport,
-  });
 
   const forward = createForwarder({
     client,
