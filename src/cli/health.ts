@@ -129,12 +129,20 @@ function getDirect(url: string, timeoutMs: number): Promise<{ status: number; te
   });
 }
 
+/** `url` for output: a password in it (`http://user:pass@host`) never reaches a terminal or log. */
+function shown(url: string): string {
+  const u = new URL(url);
+  if (u.password === "") return url;
+  u.password = "***";
+  return u.href;
+}
+
 async function probe(url: string, timeoutMs: number, io: CliIo): Promise<number> {
   let response: { status: number; text: string };
   try {
     response = await getDirect(url, timeoutMs);
   } catch (error) {
-    io.stderr(`unhealthy: ${url}: ${failureReason(error, timeoutMs)}\n`);
+    io.stderr(`unhealthy: ${shown(url)}: ${failureReason(error, timeoutMs)}\n`);
     return exitCode.failure;
   }
   const { status, text } = response;
@@ -149,7 +157,7 @@ async function probe(url: string, timeoutMs: number, io: CliIo): Promise<number>
   if (!ok || body.status !== "ok") {
     const got = text.length > 200 ? `${text.slice(0, 200)}...` : text;
     io.stderr(
-      `unhealthy: ${url} answered ${status}${got ? ` ${got.trim()}` : ""}\n` +
+      `unhealthy: ${shown(url)} answered ${status}${got ? ` ${got.trim()}` : ""}\n` +
         (ok ? "Is something other than the gateway listening there?\n" : ""),
     );
     return exitCode.failure;
@@ -160,7 +168,7 @@ async function probe(url: string, timeoutMs: number, io: CliIo): Promise<number>
     // The gateway still proxies while its trace writer retries; say so without failing.
     body.trace_store === "degraded" ? "trace store degraded (writes are being retried)" : null,
   ].filter((d) => d !== null);
-  io.stdout(`healthy: ${url} (${["status ok", ...details].join(", ")})\n`);
+  io.stdout(`healthy: ${shown(url)} (${["status ok", ...details].join(", ")})\n`);
   return exitCode.ok;
 }
 
