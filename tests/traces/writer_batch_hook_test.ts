@@ -11,6 +11,7 @@ import {
   type TraceWriterOptions,
 } from "../../src/traces/mod.ts";
 import { makeTrace } from "../testdata/trace_fixture.ts";
+import { fakeTimeWriterOptions } from "./writer_fixture.ts";
 
 const start = Date.UTC(2026, 2, 1);
 /** Monotonic time each store call takes, so a report's duration is known exactly. */
@@ -34,14 +35,9 @@ function setup(
     },
   };
   const writer = createTraceWriter({
+    ...fakeTimeWriterOptions(clock),
     store,
-    queueSize: 100,
-    batchSize: 4,
-    flushIntervalMs: 1000,
-    timers: clock,
-    now: () => clock.now,
     monotonic: () => (monoReads++, mono),
-    retry: { initialMs: 100, maxMs: 400 },
     ...(observe
       ? { onBatch: (b: StoreBatch) => void reports.push({ ...b, traces: [...b.traces] }) }
       : {}),

@@ -17,6 +17,7 @@ import { pressureState, utilizationPct } from "../../src/traces/writer_stats.ts"
 import { openSqliteStore } from "../../src/store/mod.ts";
 import { join } from "node:path";
 import { makeTrace } from "../testdata/trace_fixture.ts";
+import { fakeTimeWriterOptions } from "./writer_fixture.ts";
 
 /** A store whose answers the test decides: fail some calls, or hold them until released. */
 class FakeStore {
@@ -49,14 +50,9 @@ function setup(overrides: Partial<TraceWriterOptions> = {}) {
   const store = new FakeStore();
   const failures: WriteFailure[] = [];
   const writer = createTraceWriter({
+    ...fakeTimeWriterOptions(clock),
     store,
-    queueSize: 100,
-    batchSize: 4,
-    flushIntervalMs: 1000,
-    timers: clock,
-    now: () => clock.now,
     onError: (f) => failures.push(f),
-    retry: { initialMs: 100, maxMs: 400 },
     ...overrides,
   });
   return { clock, store, writer, failures };
