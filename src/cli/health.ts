@@ -42,9 +42,10 @@ export function probeOrigin(host: string, port: number): string {
 
 /** `--url` as given, checked: an absolute http(s) URL; `/api/health` is appended to its path. */
 export function healthUrl(base: string): string {
+  const shown = JSON.stringify(withoutUserinfo(base));
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(base.trim())) {
     throw new UsageError(
-      `health: --url ${JSON.stringify(base)} has no scheme; write it as http://${base.trim()}`,
+      `health: --url ${shown} has no scheme; write it as http://${withoutUserinfo(base.trim())}`,
     );
   }
   let url: URL;
@@ -52,9 +53,7 @@ export function healthUrl(base: string): string {
     url = new URL(base.trim());
   } catch {
     throw new UsageError(
-      `health: --url ${
-        JSON.stringify(base)
-      } is not a URL; give the gateway's base URL, e.g. http://127.0.0.1:8080`,
+      `health: --url ${shown} is not a URL; give the gateway's base URL, e.g. http://127.0.0.1:8080`,
     );
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
@@ -65,6 +64,14 @@ export function healthUrl(base: string): string {
   url.search = "";
   url.hash = "";
   return url.href;
+}
+
+/** `--url` text for an error message: anything before an `@` (user and password) is masked. */
+function withoutUserinfo(text: string): string {
+  return text.replace(
+    /^([^/@]*\/\/)?[^/@]*@/,
+    (_, scheme: string | undefined) => `${scheme ?? ""}***@`,
+  );
 }
 
 function parseTimeout(raw: string | undefined): number {

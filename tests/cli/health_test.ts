@@ -39,6 +39,11 @@ Deno.test("health: --url is a base URL; /api/health is appended once", async (t)
     ["127.0.0.1:8080", /"127\.0\.0\.1:8080" has no scheme; write it as http:\/\/127\.0\.0\.1:8080/],
     ["localhost:8080", /has no scheme; write it as http:\/\/localhost:8080/],
     ["http://exa mple.com", /is not a URL; give the gateway's base URL/],
+    ["http://user:hunter2-secret@exa mple.com", /"http:\/\/\*\*\*@exa mple\.com" is not a URL/],
+    [
+      "user:hunter2-secret@gw:8080",
+      /"\*\*\*@gw:8080" has no scheme; write it as http:\/\/\*\*\*@gw:8080/,
+    ],
     ["ftp://host", /must use http or https \(got ftp:\)/],
   ];
   for (const [input, expected] of cases) {
