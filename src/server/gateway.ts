@@ -8,7 +8,12 @@
  */
 import type { Hono, MiddlewareHandler } from "hono";
 import { createGate, type Gate, type Principal, tokenDigest } from "../auth/mod.ts";
-import { type GatewayConfig, type ResolvedProvider, signalHeaders } from "../config/mod.ts";
+import {
+  type GatewayConfig,
+  type ResolvedProvider,
+  signalHeaders,
+  signalProtocol,
+} from "../config/mod.ts";
 import { createApiRoutes } from "../api/mod.ts";
 import { createCostEstimator } from "../pricing/mod.ts";
 import { providerAdapters } from "../providers/mod.ts";
@@ -220,6 +225,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       timeoutMs: otel.export_timeout_ms,
       resource: { serviceName: otel.service_name, serviceVersion: VERSION },
       headers: signalHeaders(otel, "traces"),
+      protocol: signalProtocol(otel, "traces"),
       log,
       recorder: metrics?.otelExport,
     })
@@ -244,6 +250,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     intervalMs: otel.metric_export_interval_ms,
     resource: { serviceName: otel.service_name, serviceVersion: VERSION },
     headers: signalHeaders(otel, "metrics"),
+    protocol: signalProtocol(otel, "metrics"),
     log,
     collect: () => metrics.collect(),
     startMs: metrics.startMs,

@@ -4,6 +4,7 @@
  * `http/protobuf` (the OTel spec's default, about half the bytes and cheaper to produce). A
  * span is encoded as it is added; the codec then frames the buffered spans into one request.
  */
+import type { OtlpProtocol } from "../config/mod.ts";
 import { exportRequestJson, type OtlpResource, spanJson } from "./otlp_encode.ts";
 import { encodeMetrics, type MetricTimes } from "./otlp_metrics_encode.ts";
 import { encodeMetricsProto } from "./otlp_metrics_proto.ts";
@@ -11,8 +12,7 @@ import { exportRequestProto, spanProto } from "./otlp_proto_encode.ts";
 import type { MetricFamily } from "./registry.ts";
 import type { SpanData } from "./spans.ts";
 
-export const otlpProtocols = ["http/json", "http/protobuf"] as const;
-export type OtlpProtocol = (typeof otlpProtocols)[number];
+export type { OtlpProtocol };
 
 /** What an OTLP request carries: JSON text or protobuf bytes. */
 export type OtlpBody = string | Uint8Array<ArrayBuffer>;
