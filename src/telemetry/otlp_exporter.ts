@@ -1,8 +1,9 @@
 /**
- * OTLP/HTTP span export (JSON or protobuf, `otlp_codec.ts`) off the request path: `add` only pushes into a bounded
- * buffer; a timer sends batches, one request at a time, each bounded by `export_timeout_ms`. A
- * collector that is down or slow costs requests nothing: batches that fail are dropped and
- * counted, and the log says so at most once a minute. A full buffer drops new spans and counts.
+ * OTLP/HTTP span export (JSON or protobuf, `otlp_codec.ts`) off the request path: `add` only
+ * pushes into a bounded buffer; a timer sends batches, one request at a time, each bounded by
+ * `export_timeout_ms`. A collector that is down or slow costs requests nothing: batches that fail
+ * are dropped and counted, and the log says so at most once a minute. A full buffer drops new
+ * spans and counts.
  */
 import type { Logger } from "../server/log.ts";
 import { type OtlpBody, type OtlpProtocol, type TraceCodec, traceCodec } from "./otlp_codec.ts";
@@ -235,7 +236,14 @@ export class OtlpTraceExporter {
     this.#drop(dropped);
     if (this.#closed) return;
     const n = Math.min(room, spans.length);
-    for (let i = 0; i < n; i++) this.#buffer.push(this.#codec.span(spans[i]!));
+    for (let i = 0; i < n; i++) {
+      // A span the codec cannot encode (a malformed id) is dropped and counted, not thrown.
+      try {
+        this.#buffer.push(this.#codec.span(spans[i]!));
+      } catch {
+        this.#drop(1);
+      }
+    }
     if (this.#buffer.length >= this.#batchSize && this.#inflight === null) void this.flush();
   }
 

@@ -1,9 +1,10 @@
 /**
- * OTLP/HTTP metric push (JSON or protobuf, `otlp_codec.ts`), off the request path: a timer collects the registry
- * every `metric_export_interval_ms` and sends one cumulative snapshot, one request at a time,
- * bounded by `export_timeout_ms`; `shutdown` sends a last one. Requests never wait on it. A
- * failed push is counted and logged at most once a minute (the span exporter's `OtlpPoster`); the
- * next push carries the cumulative values again, so nothing is lost but resolution.
+ * OTLP/HTTP metric push (JSON or protobuf, `otlp_codec.ts`), off the request path: a timer
+ * collects the registry every `metric_export_interval_ms` and sends one cumulative snapshot, one
+ * request at a time, bounded by `export_timeout_ms`; `shutdown` sends a last one. Requests never
+ * wait on it. A failed push is counted and logged at most once a minute (the span exporter's
+ * `OtlpPoster`); the next push carries the cumulative values again, so nothing is lost but
+ * resolution.
  */
 import type { Logger } from "../server/log.ts";
 import { type MetricsCodec, metricsCodec, type OtlpBody, type OtlpProtocol } from "./otlp_codec.ts";

@@ -44,11 +44,12 @@ export function writeAttributes(
   attrs: Record<string, AttrValue>,
 ): void {
   for (const key in attrs) {
-    const value = attrs[key]!;
-    w.message(field, () => {
-      w.string(1, key);
-      w.message(2, () => writeAnyValue(w, value));
-    });
+    const kv = w.begin(field);
+    w.string(1, key);
+    const value = w.begin(2);
+    writeAnyValue(w, attrs[key]!);
+    w.end(value);
+    w.end(kv);
   }
 }
 
@@ -89,25 +90,25 @@ export function spanProto(s: SpanData): Uint8Array<ArrayBuffer> {
   writeNanos(w, 8, Math.max(s.startMs, s.endMs));
   writeAttributes(w, 9, s.attributes);
   for (const l of s.links ?? []) {
-    w.message(13, () => {
-      w.hexBytes(1, l.traceId);
-      w.hexBytes(2, l.spanId);
-      w.tag(6, Wire.Fixed32);
-      w.fixed32(localSampledLinkFlags);
-    });
+    const link = w.begin(13);
+    w.hexBytes(1, l.traceId);
+    w.hexBytes(2, l.spanId);
+    w.tag(6, Wire.Fixed32);
+    w.fixed32(localSampledLinkFlags);
+    w.end(link);
   }
   if (s.droppedLinks) {
     w.tag(14, Wire.Varint);
     w.varint(s.droppedLinks);
   }
-  w.message(15, () => {
-    const { code, message } = s.status;
-    if (message !== undefined && message !== "") w.string(2, scrubValue(message));
-    if (statusCodes[code] !== 0) {
-      w.tag(3, Wire.Varint);
-      w.varint(statusCodes[code]);
-    }
-  });
+  const status = w.begin(15);
+  const { code, message } = s.status;
+  if (message !== undefined && message !== "") w.string(2, scrubValue(message));
+  if (statusCodes[code] !== 0) {
+    w.tag(3, Wire.Varint);
+    w.varint(statusCodes[code]);
+  }
+  w.end(status);
   return w.finish();
 }
 

@@ -11,6 +11,8 @@ export const Wire = { Varint: 0, Fixed64: 1, Len: 2, Fixed32: 5 } as const;
 export type WireType = (typeof Wire)[keyof typeof Wire];
 
 const utf8 = new TextEncoder();
+/** Strings up to this length are tried as ASCII first (see `string`). */
+const asciiLoopMax = 64;
 const two32 = 2 ** 32;
 
 /** Bytes of `n` (0 ≤ n < 2^53) as a varint. */
@@ -129,7 +131,20 @@ export class ProtoWriter {
     this.#ensure(s.length * 3 + 5);
     const start = this.#pos;
     const guess = varintSize(s.length);
-    const { written } = utf8.encodeInto(s, this.#buf.subarray(start + guess));
+    const buf = this.#buf;
+    // Most strings here are short ASCII (keys, model names): copying their char codes beats a
+    // call into the runtime's UTF-8 encoder. Anything else goes to `encodeInto`.
+    if (s.length <= asciiLoopMax) {
+      let at = start + guess;
+      let i = 0;
+      for (; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[at++] = c;
+      }
+      if (i === s.length) return this.#placeLength(start, guess, s.length);
+    }
+    const { written } = utf8.encodeInto(s, buf.subarray(start + guess));
     this.#placeLength(start, guess, written);
   }
 
@@ -161,11 +176,21 @@ export class ProtoWriter {
    * is reserved for it (most messages are under 128 bytes); a longer one moves the body up.
    */
   message(field: number, body: () => void): void {
+    const at = this.begin(field);
+    body();
+    this.end(at);
+  }
+
+  /** `message` without a closure, for hot paths: `end(begin(field))` around the fields. */
+  begin(field: number): number {
     this.tag(field, Wire.Len);
     this.#ensure(1);
     const start = this.#pos;
     this.#pos = start + 1;
-    body();
+    return start;
+  }
+
+  end(start: number): void {
     this.#placeLength(start, 1, this.#pos - start - 1);
   }
 

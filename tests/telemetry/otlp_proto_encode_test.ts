@@ -54,6 +54,16 @@ const spans: [string, SpanData][] = [
       "longer": "é".repeat(20_000),
     },
   }],
+  ["strings around the writer's limits (ASCII fast path, one-byte length)", {
+    ...base,
+    attributes: Object.fromEntries(
+      [0, 1, 63, 64, 65, 127, 128, 129, 16_383, 16_384].flatMap((n) => [
+        [`ascii ${n}`, "a".repeat(n)],
+        [`non-ascii last ${n}`, "a".repeat(Math.max(0, n - 1)) + "é"],
+        [`astral ${n}`, "🧀".repeat(n >> 1)],
+      ]),
+    ),
+  }],
   ["an error status with a message to scrub", {
     ...base,
     status: { code: "error", message: "failed with Bearer sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz0123" },
