@@ -5,6 +5,7 @@
  */
 
 import { parseHeaderList } from "./otlp_headers.ts";
+import { parseProtocol } from "./otlp_protocol.ts";
 
 type Parsed = { ok: true; value: unknown } | { ok: false; expected: string };
 
@@ -149,6 +150,30 @@ export const envVariables: readonly EnvVariable[] = [
     description: "OTLP/HTTP collector.",
     enablesOtel: true,
     parse: text,
+  },
+  {
+    name: "OTEL_EXPORTER_OTLP_PROTOCOL",
+    path: `${otel}.protocol`,
+    accepts: "http/json or http/protobuf",
+    description: "OTLP encoding; http/protobuf is the spec's default (grpc is refused).",
+    enablesOtel: true,
+    parse: parseProtocol,
+  },
+  {
+    name: "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL",
+    path: `${otel}.traces_protocol`,
+    accepts: "http/json or http/protobuf",
+    description: "Encoding of span export only, over OTEL_EXPORTER_OTLP_PROTOCOL.",
+    enablesOtel: true,
+    parse: parseProtocol,
+  },
+  {
+    name: "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL",
+    path: `${otel}.metrics_protocol`,
+    accepts: "http/json or http/protobuf",
+    description: "Encoding of metric push only, over OTEL_EXPORTER_OTLP_PROTOCOL.",
+    enablesOtel: true,
+    parse: parseProtocol,
   },
   {
     name: "OTEL_EXPORTER_OTLP_INSECURE",

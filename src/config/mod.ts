@@ -44,4 +44,10 @@ export * from "./schema_env_ref.ts";
 export * from "./schema_team.ts";
 export * from "./schema_pii.ts";
 export { mergeHeaders, parseHeaderList, signalHeaders } from "./otlp_headers.ts";
+export {
+  type OtlpProtocol,
+  otlpProtocols,
+  otlpProtocolSchema,
+  signalProtocol,
+} from "./otlp_protocol.ts";
 export { buildSupportIssues, withBuildSupport } from "./build_support.ts";

@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { envRefSchema } from "./schema_env_ref.ts";
 import { otlpHeadersSchema } from "./otlp_headers.ts";
+import { otlpProtocolSchema } from "./otlp_protocol.ts";
 import { authSchema, limitsSchema } from "./schema_team.ts";
 import { piiSchema } from "./schema_pii.ts";
 
@@ -248,6 +249,17 @@ export const otelSchema = z.strictObject({
     "Export OpenTelemetry traces and metrics. Any `OTEL_*` variable also turns it on.",
   ),
   endpoint: z.string().default("localhost:4318").describe("OTLP/HTTP collector, host:port or URL."),
+  protocol: otlpProtocolSchema.default("http/json").describe(
+    "OTLP/HTTP encoding: `http/json` (default, unchanged for existing setups) or " +
+      "`http/protobuf` (the OTel spec's default and recommended: about half the bytes and " +
+      "cheaper to encode). gRPC is not supported. `OTEL_EXPORTER_OTLP_PROTOCOL` sets it.",
+  ),
+  traces_protocol: otlpProtocolSchema.optional().describe(
+    "Encoding of span export only, over `protocol` (`OTEL_EXPORTER_OTLP_TRACES_PROTOCOL`).",
+  ),
+  metrics_protocol: otlpProtocolSchema.optional().describe(
+    "Encoding of metric push only, over `protocol` (`OTEL_EXPORTER_OTLP_METRICS_PROTOCOL`).",
+  ),
   insecure: z.boolean().default(true).describe("Plain HTTP to the collector."),
   service_name: z.string().default("ongoingai-gateway").describe(
     "`service.name` resource attribute.",
@@ -307,7 +319,8 @@ export const configSchema = z.strictObject({
   tracing: tracingSchema.describe("What a trace keeps and how traces are written."),
   observability: z.strictObject({
     otel: otelSchema.describe(
-      "OpenTelemetry: spans and metrics over OTLP/HTTP (JSON), and a Prometheus scrape endpoint.",
+      "OpenTelemetry: spans and metrics over OTLP/HTTP (JSON or protobuf), and a Prometheus " +
+        "scrape endpoint.",
     ),
     prometheus: prometheusSchema.describe(
       "The Prometheus scrape endpoint; `otel.prometheus_*` are its original names.",

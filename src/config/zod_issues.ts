@@ -117,7 +117,10 @@ function convert(issue: ZodIssue, at: PathSegment[], root: unknown): RawIssue[] 
       const suggestion = typeof input === "string"
         ? closest(input, issue.values.map((v) => String(v)))
         : undefined;
-      const message = `must be one of ${options}${got(input, secret)}`;
+      // A schema's own message (say, why a known but unsupported value is refused) wins.
+      const message = zodWording.test(issue.message)
+        ? `must be one of ${options}${got(input, secret)}`
+        : issue.message;
       return [
         suggestion ? { at, message, hint: `did you mean "${suggestion}"?` } : { at, message },
       ];

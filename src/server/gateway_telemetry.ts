@@ -4,7 +4,7 @@
  * metric push. Everything is off unless `observability` turns it on; requests only ever meet the
  * span recorder, which is null when span export is off.
  */
-import { type GatewayConfig, signalHeaders } from "../config/mod.ts";
+import { type GatewayConfig, signalHeaders, signalProtocol } from "../config/mod.ts";
 import type { TraceWriterSnapshot } from "../traces/mod.ts";
 import { VERSION } from "../version.ts";
 import {
@@ -57,6 +57,7 @@ export function createGatewayTelemetry(config: GatewayConfig, deps: {
       timeoutMs: otel.export_timeout_ms,
       resource,
       headers: signalHeaders(otel, "traces"),
+      protocol: signalProtocol(otel, "traces"),
       log,
       recorder: metrics?.otelExport,
     })
@@ -80,6 +81,7 @@ export function createGatewayTelemetry(config: GatewayConfig, deps: {
     intervalMs: otel.metric_export_interval_ms,
     resource,
     headers: signalHeaders(otel, "metrics"),
+    protocol: signalProtocol(otel, "metrics"),
     log,
     collect: () => metrics.collect(),
     startMs: metrics.startMs,

@@ -1,12 +1,12 @@
 /**
  * Telemetry: the gateway's metrics (a small registry of our own with scrubbed, bounded labels)
  * and their Prometheus scrape endpoint, and OpenTelemetry spans (W3C trace context, parent-based
- * sampling, OTLP/HTTP JSON export), including one span per trace-store write linked to the
- * requests it persists. Both are built from finished traces, never on the request path; the
- * request path only reads an incoming `traceparent` and sends one upstream. Metrics are also
- * pushed over OTLP/HTTP JSON on a timer, from the same `collect()` snapshot. Besides credential
- * shapes (scrub.ts), the exact values of the config's own secrets are redacted from spans,
- * labels and log lines (known_secrets.ts).
+ * sampling, OTLP/HTTP JSON or protobuf export), including one span per trace-store write linked
+ * to the requests it persists. Both are built from finished traces, never on the request path;
+ * the request path only reads an incoming `traceparent` and sends one upstream. Metrics are also
+ * pushed over OTLP/HTTP (JSON or protobuf) on a timer, from the same `collect()` snapshot. Besides
+ * credential shapes (scrub.ts), the exact values of the config's own secrets are redacted from
+ * spans, labels and log lines (known_secrets.ts).
  */
 export {
   type Counter,
@@ -39,6 +39,8 @@ export {
   knownSecretRedactor,
   minSecretLength,
   type Redact,
+  type SecretSource,
+  secretSources,
 } from "./known_secrets.ts";
 export {
   createSpanRecorder,
@@ -78,4 +80,9 @@ export {
   timeToFirstTokenBuckets,
   tokenTypes,
 } from "./gateway_metrics.ts";
-export { prometheusPath, prometheusSetting } from "./scrape_setting.ts";
+export {
+  defaultPrometheusPath,
+  prometheusPath,
+  type PrometheusSetting,
+  prometheusSetting,
+} from "./scrape_setting.ts";

@@ -22,13 +22,13 @@ export interface OtlpKeyValue {
   value: OtlpAnyValue;
 }
 
-const kinds: Record<SpanKind, number> = { internal: 1, server: 2, client: 3 };
-const statusCodes = { unset: 0, ok: 1, error: 2 } as const;
+export const kinds: Record<SpanKind, number> = { internal: 1, server: 2, client: 3 };
+export const statusCodes = { unset: 0, ok: 1, error: 2 } as const;
 /**
  * A link's `flags` (OTLP SpanFlags): the W3C sampled bit, plus "is-remote is known" (0x100)
  * with is-remote (0x200) clear, since every span we link to was made in this process.
  */
-const localSampledLinkFlags = 0x101;
+export const localSampledLinkFlags = 0x101;
 
 export const SCOPE_NAME = "ongoingai.gateway";
 

@@ -1,11 +1,13 @@
 /**
- * OTLP/HTTP span export (JSON encoding) off the request path: `add` only pushes into a bounded
- * buffer; a timer sends batches, one request at a time, each bounded by `export_timeout_ms`. A
- * collector that is down or slow costs requests nothing: batches that fail are dropped and
- * counted, and the log says so at most once a minute. A full buffer drops new spans and counts.
+ * OTLP/HTTP span export (JSON or protobuf, `otlp_codec.ts`) off the request path: `add` only
+ * pushes into a bounded buffer; a timer sends batches, one request at a time, each bounded by
+ * `export_timeout_ms`. A collector that is down or slow costs requests nothing: batches that fail
+ * are dropped and counted, and the log says so at most once a minute. A full buffer drops new
+ * spans and counts.
  */
 import type { Logger } from "../server/log.ts";
-import { exportRequestJson, type OtlpResource, spanJson } from "./otlp_encode.ts";
+import { type OtlpBody, type OtlpProtocol, type TraceCodec, traceCodec } from "./otlp_codec.ts";
+import type { OtlpResource } from "./otlp_encode.ts";
 import { scrubValue } from "./scrub.ts";
 import type { SpanData } from "./spans.ts";
 
@@ -50,6 +52,8 @@ export interface OtlpPosterOptions {
   log: Logger;
   /** The warning logged (at most once a minute) when a request fails. */
   failureMessage: string;
+  /** Of every body posted (the codec's); default `application/json`. */
+  contentType?: string;
   /** Sent on every request (collector auth); values may be credentials, so never logged. */
   headers?: Readonly<Record<string, string>> | undefined;
   fetch?: typeof fetch;
@@ -60,7 +64,7 @@ export interface OtlpPosterOptions {
 const failureLogEveryMs = 60_000;
 
 /**
- * One OTLP/HTTP JSON request at a time, shared by the span and metric exporters: bounded by the
+ * One OTLP/HTTP request at a time, shared by the span and metric exporters: bounded by the
  * export timeout, never rejects, and a failure is logged (scrubbed, without the URL's user
  * info) at most once a minute with how many failed since the last line.
  */
@@ -89,7 +93,7 @@ export class OtlpPoster {
    * `timeoutMs` (at most the export timeout) shortens this one request, as at shutdown.
    */
   async post(
-    body: string,
+    body: OtlpBody,
     extra: () => Record<string, unknown>,
     timeoutMs = this.#opts.timeoutMs,
   ): Promise<boolean> {
@@ -97,7 +101,10 @@ export class OtlpPoster {
       const res = await this.#fetch(this.url, {
         method: "POST",
         // The config refuses content-type here; spread first so ours would win anyway.
-        headers: { ...this.#opts.headers, "content-type": "application/json" },
+        headers: {
+          ...this.#opts.headers,
+          "content-type": this.#opts.contentType ?? "application/json",
+        },
         body,
         signal: AbortSignal.timeout(Math.max(1, Math.min(timeoutMs, this.#opts.timeoutMs))),
       });
@@ -165,6 +172,8 @@ export interface OtlpTraceExporterOptions {
   log: Logger;
   /** Sent with every export request, beside content-type. */
   headers?: Readonly<Record<string, string>> | undefined;
+  /** The encoding; default `http/json`. */
+  protocol?: OtlpProtocol;
   fetch?: typeof fetch;
   /** Default 2048 spans. */
   maxBuffer?: number;
@@ -184,8 +193,9 @@ export class OtlpTraceExporter {
   readonly #poster: OtlpPoster;
   readonly #maxBuffer: number;
   readonly #batchSize: number;
-  /** Spans already encoded (`spanJson`): one flat string each, not an object graph. */
-  #buffer: string[] = [];
+  readonly #codec: TraceCodec<unknown>;
+  /** Spans already encoded by the codec (JSON text or protobuf bytes), not an object graph. */
+  #buffer: unknown[] = [];
   #inflight: Promise<void> | null = null;
   #timer: ReturnType<typeof setInterval> | null;
   #closed = false;
@@ -199,11 +209,13 @@ export class OtlpTraceExporter {
     this.url = tracesUrl(opts.endpoint, opts.insecure);
     this.#opts = opts;
     this.#monotonic = opts.monotonic ?? performance.now.bind(performance);
+    this.#codec = traceCodec(opts.protocol ?? "http/json");
     this.#poster = new OtlpPoster({
       url: this.url,
       timeoutMs: opts.timeoutMs,
       log: opts.log,
       failureMessage: "OpenTelemetry span export failed; spans dropped and counted",
+      contentType: this.#codec.contentType,
       headers: opts.headers,
       ...(opts.fetch === undefined ? {} : { fetch: opts.fetch }),
       ...(opts.monotonic === undefined ? {} : { monotonic: opts.monotonic }),
@@ -224,7 +236,14 @@ export class OtlpTraceExporter {
     this.#drop(dropped);
     if (this.#closed) return;
     const n = Math.min(room, spans.length);
-    for (let i = 0; i < n; i++) this.#buffer.push(spanJson(spans[i]!));
+    for (let i = 0; i < n; i++) {
+      // A span the codec cannot encode (a malformed id) is dropped and counted, not thrown.
+      try {
+        this.#buffer.push(this.#codec.span(spans[i]!));
+      } catch {
+        this.#drop(1);
+      }
+    }
     if (this.#buffer.length >= this.#batchSize && this.#inflight === null) void this.flush();
   }
 
@@ -277,8 +296,9 @@ export class OtlpTraceExporter {
     }
   }
 
-  async #send(batch: string[], timeoutMs: number): Promise<boolean> {
-    const body = exportRequestJson(batch, this.#opts.resource, this.#opts.resource.serviceVersion);
+  async #send(batch: unknown[], timeoutMs: number): Promise<boolean> {
+    const { resource } = this.#opts;
+    const body = this.#codec.request(batch, resource, resource.serviceVersion);
     const ok = await this.#poster.post(body, () => ({
       failed_spans_total: this.#stats.failed_spans + batch.length,
     }), timeoutMs);

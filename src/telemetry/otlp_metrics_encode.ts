@@ -18,8 +18,16 @@ export interface MetricTimes {
   nowMs: number;
 }
 
+/** A point's labels as attributes (both encodings). */
+export function labelRecord(
+  names: readonly string[],
+  values: readonly string[],
+): Record<string, string> {
+  return Object.fromEntries(names.map((n, i) => [n, values[i] ?? ""]));
+}
+
 function attributes(names: readonly string[], values: readonly string[]) {
-  return keyValues(Object.fromEntries(names.map((n, i) => [n, values[i] ?? ""])));
+  return keyValues(labelRecord(names, values));
 }
 
 function encodeFamily(f: MetricFamily, start: string, time: string) {

@@ -1,11 +1,13 @@
 /**
- * OTLP/HTTP metric push (JSON encoding), off the request path: a timer collects the registry
- * every `metric_export_interval_ms` and sends one cumulative snapshot, one request at a time,
- * bounded by `export_timeout_ms`; `shutdown` sends a last one. Requests never wait on it. A
- * failed push is counted and logged at most once a minute (the span exporter's `OtlpPoster`); the
- * next push carries the cumulative values again, so nothing is lost but resolution.
+ * OTLP/HTTP metric push (JSON or protobuf, `otlp_codec.ts`), off the request path: a timer
+ * collects the registry every `metric_export_interval_ms` and sends one cumulative snapshot, one
+ * request at a time, bounded by `export_timeout_ms`; `shutdown` sends a last one. Requests never
+ * wait on it. A failed push is counted and logged at most once a minute (the span exporter's
+ * `OtlpPoster`); the next push carries the cumulative values again, so nothing is lost but
+ * resolution.
  */
 import type { Logger } from "../server/log.ts";
+import { type MetricsCodec, metricsCodec, type OtlpBody, type OtlpProtocol } from "./otlp_codec.ts";
 import type { OtlpResource } from "./otlp_encode.ts";
 import {
   declareExportSeries,
@@ -13,7 +15,6 @@ import {
   OtlpPoster,
   signalUrl,
 } from "./otlp_exporter.ts";
-import { encodeMetrics } from "./otlp_metrics_encode.ts";
 import type { MetricFamily } from "./registry.ts";
 
 export interface MetricExportStats {
@@ -36,6 +37,8 @@ export interface OtlpMetricExporterOptions {
   startMs: number;
   /** Sent with every push, beside content-type. */
   headers?: Readonly<Record<string, string>> | undefined;
+  /** The encoding; default `http/json`. */
+  protocol?: OtlpProtocol;
   /** Wall clock in ms; default `Date.now`. */
   now?: () => number;
   fetch?: typeof fetch;
@@ -49,6 +52,7 @@ export class OtlpMetricExporter {
   readonly #opts: OtlpMetricExporterOptions;
   readonly #poster: OtlpPoster;
   readonly #now: () => number;
+  readonly #codec: MetricsCodec;
   #inflight: Promise<void> | null = null;
   #timer: ReturnType<typeof setInterval> | null;
   #shutdown: Promise<void> | null = null;
@@ -58,7 +62,9 @@ export class OtlpMetricExporter {
     this.url = signalUrl(opts.endpoint, opts.insecure, "metrics");
     this.#opts = opts;
     this.#now = opts.now ?? Date.now;
+    this.#codec = metricsCodec(opts.protocol ?? "http/json");
     this.#poster = new OtlpPoster({
+      contentType: this.#codec.contentType,
       url: this.url,
       timeoutMs: opts.timeoutMs,
       log: opts.log,
@@ -97,13 +103,11 @@ export class OtlpMetricExporter {
   }
 
   async #push(): Promise<void> {
-    let body: string;
+    let body: OtlpBody;
     try {
       const times = { startMs: this.#opts.startMs, nowMs: this.#now() };
       const { resource } = this.#opts;
-      body = JSON.stringify(
-        encodeMetrics(this.#opts.collect(), resource, resource.serviceVersion, times),
-      );
+      body = this.#codec.request(this.#opts.collect(), resource, resource.serviceVersion, times);
     } catch (err) {
       this.#failed();
       this.#opts.log.warn("OpenTelemetry metric collection failed", {

@@ -124,110 +124,123 @@ const settled = (gw: Gateway) =>
     return requestTotal(s) === 3 ? s : undefined;
   });
 
-Deno.test("serve otel e2e: OTEL_* env, scrape values, SIGTERM flushes spans and metrics, no keys", async () => {
-  const receiver = startOtlpReceiver<OtlpDoc>();
-  try {
-    await withServe({
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
-      OTEL_SERVICE_NAME: serviceName,
-      OTEL_TRACES_SAMPLER_ARG: "1",
-      // Longer than the test: the metrics the receiver gets come from the shutdown push.
-      OTEL_METRIC_EXPORT_INTERVAL: "3600000",
-    }, async (gw) => {
-      await sendTraffic(gw.server.origin);
-      const scrape = await settled(gw);
-      const oa = { provider: "openai", model: "gpt-4o-mini-2024-07-18" };
-      const an = { provider: "anthropic", model: "claude-sonnet-4-5-20250929" };
-      const want: [string, Record<string, string>, number][] = [
-        ["ongoingai_proxy_request_total", { ...oa, status_code: "200" }, 2],
-        ["ongoingai_proxy_request_total", { ...an, status_code: "200" }, 1],
-        ["ongoingai_proxy_tokens_total", { ...oa, type: "input" }, 2 * stubUsage.chat.prompt],
-        ["ongoingai_proxy_tokens_total", { ...oa, type: "output" }, 2 * stubUsage.chat.completion],
+// The default encoding, and protobuf chosen the standard way (the receiver decodes either).
+const encodings: [Record<string, string>, string][] = [
+  [{}, "application/json"],
+  [{ OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf" }, "application/x-protobuf"],
+];
+
+for (const [protocolEnv, contentType] of encodings) {
+  Deno.test(`serve otel e2e (${contentType}): OTEL_* env, scrape values, SIGTERM flushes spans and metrics, no keys`, async () => {
+    const receiver = startOtlpReceiver<OtlpDoc>();
+    try {
+      await withServe({
+        ...protocolEnv,
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+        OTEL_SERVICE_NAME: serviceName,
+        OTEL_TRACES_SAMPLER_ARG: "1",
+        // Longer than the test: the metrics the receiver gets come from the shutdown push.
+        OTEL_METRIC_EXPORT_INTERVAL: "3600000",
+      }, async (gw) => {
+        await sendTraffic(gw.server.origin);
+        const scrape = await settled(gw);
+        const oa = { provider: "openai", model: "gpt-4o-mini-2024-07-18" };
+        const an = { provider: "anthropic", model: "claude-sonnet-4-5-20250929" };
+        const want: [string, Record<string, string>, number][] = [
+          ["ongoingai_proxy_request_total", { ...oa, status_code: "200" }, 2],
+          ["ongoingai_proxy_request_total", { ...an, status_code: "200" }, 1],
+          ["ongoingai_proxy_tokens_total", { ...oa, type: "input" }, 2 * stubUsage.chat.prompt],
+          [
+            "ongoingai_proxy_tokens_total",
+            { ...oa, type: "output" },
+            2 * stubUsage.chat.completion,
+          ],
+          [
+            "ongoingai_proxy_tokens_total",
+            { ...an, type: "input" },
+            m.input + m.cacheRead + m.cacheWrite,
+          ],
+          ["ongoingai_proxy_tokens_total", { ...an, type: "output" }, m.output],
+          ["ongoingai_proxy_time_to_first_token_seconds_count", oa, 1],
+          ["ongoingai_otel_export_requests_total", { signal: "metrics", outcome: "success" }, 0],
+          ["ongoingai_otel_export_requests_total", { signal: "metrics", outcome: "failure" }, 0],
+          ["ongoingai_otel_export_requests_total", { signal: "traces", outcome: "failure" }, 0],
+          ["ongoingai_otel_export_spans_total", { outcome: "dropped" }, 0],
+          ["ongoingai_otel_export_spans_total", { outcome: "failed" }, 0],
+        ];
+        for (const [name, l, value] of want) {
+          assert.equal(scrape.get(sample(name, l)), value, sample(name, l));
+        }
+        assert.equal(gw.stub.requests.length, 3);
+
+        const { code, logs } = await gw.server.stop("SIGTERM");
+        assert.equal(code, 0, logs);
+        assert.match(logs, /gateway stopped/);
+        assert.ok(!logs.includes(openaiKey) && !logs.includes(anthropicKey), "no key in the log");
+      });
+
+      // Everything the collector got, as sent.
+      for (const r of receiver.received) {
+        assert.equal(r.contentType, contentType);
+        assert.ok(!r.raw.includes(openaiKey), `${r.path} carries the OpenAI key`);
+        assert.ok(!r.raw.includes(anthropicKey), `${r.path} carries the Anthropic key`);
+        assert.ok(!r.raw.includes("ServeE2e"), `${r.path} carries part of a key`);
+      }
+
+      const traceDocs = receiver.received.filter((r) => r.path === "/v1/traces");
+      assert.ok(traceDocs.length > 0, "spans were delivered");
+      for (const d of traceDocs) {
+        for (const rs of d.body.resourceSpans ?? []) {
+          assert.equal(attrsOf(rs.resource.attributes)["service.name"], serviceName);
+        }
+      }
+      const spans = traceDocs.flatMap((d) =>
+        (d.body.resourceSpans ?? []).flatMap((rs) => rs.scopeSpans.flatMap((s) => s.spans))
+      );
+      const servers = spans.filter((s) => s.kind === 2).map((s) => s.name).sort();
+      assert.deepEqual(servers, ["POST /anthropic/*", "POST /openai/*", "POST /openai/*"]);
+      const upstream = spans.filter((s) => s.kind === 3).map((s) => attrsOf(s.attributes));
+      assert.equal(upstream.length, 3);
+      const usage = upstream.map((a) =>
         [
-          "ongoingai_proxy_tokens_total",
-          { ...an, type: "input" },
-          m.input + m.cacheRead + m.cacheWrite,
-        ],
-        ["ongoingai_proxy_tokens_total", { ...an, type: "output" }, m.output],
-        ["ongoingai_proxy_time_to_first_token_seconds_count", oa, 1],
-        ["ongoingai_otel_export_requests_total", { signal: "metrics", outcome: "success" }, 0],
-        ["ongoingai_otel_export_requests_total", { signal: "metrics", outcome: "failure" }, 0],
-        ["ongoingai_otel_export_requests_total", { signal: "traces", outcome: "failure" }, 0],
-        ["ongoingai_otel_export_spans_total", { outcome: "dropped" }, 0],
-        ["ongoingai_otel_export_spans_total", { outcome: "failed" }, 0],
-      ];
-      for (const [name, l, value] of want) {
-        assert.equal(scrape.get(sample(name, l)), value, sample(name, l));
-      }
-      assert.equal(gw.stub.requests.length, 3);
+          a["gen_ai.system"],
+          a["gen_ai.operation.name"],
+          a["gen_ai.usage.input_tokens"],
+          a["gen_ai.usage.output_tokens"],
+        ].join(" ")
+      ).sort();
+      assert.deepEqual(usage, [
+        `anthropic chat ${m.input + m.cacheRead + m.cacheWrite} ${m.output}`,
+        `openai chat ${stubUsage.chat.prompt} ${stubUsage.chat.completion}`,
+        `openai chat ${stubUsage.chat.prompt} ${stubUsage.chat.completion}`,
+      ]);
+      const streamed = upstream.filter((a) => a["gen_ai.request.model"] === "gpt-4o-mini");
+      assert.equal(streamed.length, 2);
 
-      const { code, logs } = await gw.server.stop("SIGTERM");
-      assert.equal(code, 0, logs);
-      assert.match(logs, /gateway stopped/);
-      assert.ok(!logs.includes(openaiKey) && !logs.includes(anthropicKey), "no key in the log");
-    });
-
-    // Everything the collector got, as sent.
-    for (const r of receiver.received) {
-      assert.equal(r.contentType, "application/json");
-      assert.ok(!r.raw.includes(openaiKey), `${r.path} carries the OpenAI key`);
-      assert.ok(!r.raw.includes(anthropicKey), `${r.path} carries the Anthropic key`);
-      assert.ok(!r.raw.includes("ServeE2e"), `${r.path} carries part of a key`);
+      // The interval is an hour: these metrics are the shutdown push.
+      const metricDocs = receiver.received.filter((r) => r.path === "/v1/metrics");
+      assert.equal(metricDocs.length, 1, "one push, at shutdown");
+      const rm = metricDocs[0]!.body.resourceMetrics![0]!;
+      assert.equal(attrsOf(rm.resource.attributes)["service.name"], serviceName);
+      const metrics = new Map(rm.scopeMetrics.flatMap((s) => s.metrics.map((x) => [x.name, x])));
+      const points = (name: string) =>
+        (metrics.get(name)?.sum?.dataPoints ?? []).map((p) => ({
+          attrs: attrsOf(p.attributes),
+          value: p.asDouble,
+        }));
+      const requests = points("ongoingai_proxy_request_total");
+      assert.equal(requests.reduce((a, p) => a + p.value, 0), 3);
+      const tokens = points("ongoingai_proxy_tokens_total");
+      const tokensOf = (provider: string, type: string) =>
+        tokens.find((p) => p.attrs["provider"] === provider && p.attrs["type"] === type)?.value;
+      assert.equal(tokensOf("openai", "input"), 2 * stubUsage.chat.prompt);
+      assert.equal(tokensOf("anthropic", "output"), m.output);
+      assert.ok(metrics.has("ongoingai_proxy_request_duration_seconds"));
+    } finally {
+      await receiver.close();
     }
-
-    const traceDocs = receiver.received.filter((r) => r.path === "/v1/traces");
-    assert.ok(traceDocs.length > 0, "spans were delivered");
-    for (const d of traceDocs) {
-      for (const rs of d.body.resourceSpans ?? []) {
-        assert.equal(attrsOf(rs.resource.attributes)["service.name"], serviceName);
-      }
-    }
-    const spans = traceDocs.flatMap((d) =>
-      (d.body.resourceSpans ?? []).flatMap((rs) => rs.scopeSpans.flatMap((s) => s.spans))
-    );
-    const servers = spans.filter((s) => s.kind === 2).map((s) => s.name).sort();
-    assert.deepEqual(servers, ["POST /anthropic/*", "POST /openai/*", "POST /openai/*"]);
-    const upstream = spans.filter((s) => s.kind === 3).map((s) => attrsOf(s.attributes));
-    assert.equal(upstream.length, 3);
-    const usage = upstream.map((a) =>
-      [
-        a["gen_ai.system"],
-        a["gen_ai.operation.name"],
-        a["gen_ai.usage.input_tokens"],
-        a["gen_ai.usage.output_tokens"],
-      ].join(" ")
-    ).sort();
-    assert.deepEqual(usage, [
-      `anthropic chat ${m.input + m.cacheRead + m.cacheWrite} ${m.output}`,
-      `openai chat ${stubUsage.chat.prompt} ${stubUsage.chat.completion}`,
-      `openai chat ${stubUsage.chat.prompt} ${stubUsage.chat.completion}`,
-    ]);
-    const streamed = upstream.filter((a) => a["gen_ai.request.model"] === "gpt-4o-mini");
-    assert.equal(streamed.length, 2);
-
-    // The interval is an hour: these metrics are the shutdown push.
-    const metricDocs = receiver.received.filter((r) => r.path === "/v1/metrics");
-    assert.equal(metricDocs.length, 1, "one push, at shutdown");
-    const rm = metricDocs[0]!.body.resourceMetrics![0]!;
-    assert.equal(attrsOf(rm.resource.attributes)["service.name"], serviceName);
-    const metrics = new Map(rm.scopeMetrics.flatMap((s) => s.metrics.map((x) => [x.name, x])));
-    const points = (name: string) =>
-      (metrics.get(name)?.sum?.dataPoints ?? []).map((p) => ({
-        attrs: attrsOf(p.attributes),
-        value: p.asDouble,
-      }));
-    const requests = points("ongoingai_proxy_request_total");
-    assert.equal(requests.reduce((a, p) => a + p.value, 0), 3);
-    const tokens = points("ongoingai_proxy_tokens_total");
-    const tokensOf = (provider: string, type: string) =>
-      tokens.find((p) => p.attrs["provider"] === provider && p.attrs["type"] === type)?.value;
-    assert.equal(tokensOf("openai", "input"), 2 * stubUsage.chat.prompt);
-    assert.equal(tokensOf("anthropic", "output"), m.output);
-    assert.ok(metrics.has("ongoingai_proxy_request_duration_seconds"));
-  } finally {
-    await receiver.close();
-  }
-});
+  });
+}
 
 Deno.test("serve otel e2e: an unreachable collector costs requests nothing and shows in the scrape", async () => {
   // Nothing listens on this port once the probe closes it: every export is refused.

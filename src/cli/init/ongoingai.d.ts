@@ -82,6 +82,7 @@ export type GatewayConfig =
       otel: {
         enabled: boolean;
         endpoint: string;
+        protocol: "http/json" | "http/protobuf";
         insecure: boolean;
         service_name: string;
         traces_enabled: boolean;
@@ -107,6 +108,8 @@ export type GatewayConfig =
             env: string;
           }
         >;
+        traces_protocol?: "http/json" | "http/protobuf" | undefined;
+        metrics_protocol?: "http/json" | "http/protobuf" | undefined;
         prometheus_enabled?: boolean | undefined;
         prometheus_path?: string | undefined;
       };
@@ -395,6 +398,7 @@ export type GatewayConfig =
         otel: {
           enabled: boolean;
           endpoint: string;
+          protocol: "http/json" | "http/protobuf";
           insecure: boolean;
           service_name: string;
           traces_enabled: boolean;
@@ -420,6 +424,8 @@ export type GatewayConfig =
               env: string;
             }
           >;
+          traces_protocol?: "http/json" | "http/protobuf" | undefined;
+          metrics_protocol?: "http/json" | "http/protobuf" | undefined;
           prometheus_enabled?: boolean | undefined;
           prometheus_path?: string | undefined;
         };
@@ -494,6 +500,9 @@ export type GatewayConfigInput = {
     otel?: {
       enabled?: boolean | undefined;
       endpoint?: string | undefined;
+      protocol?: "http/json" | "http/protobuf" | undefined;
+      traces_protocol?: "http/json" | "http/protobuf" | undefined;
+      metrics_protocol?: "http/json" | "http/protobuf" | undefined;
       insecure?: boolean | undefined;
       service_name?: string | undefined;
       traces_enabled?: boolean | undefined;
@@ -941,6 +950,7 @@ type ResolvedOtel =
   & Omit<{
     enabled: boolean;
     endpoint: string;
+    protocol: "http/json" | "http/protobuf";
     insecure: boolean;
     service_name: string;
     traces_enabled: boolean;
@@ -966,6 +976,8 @@ type ResolvedOtel =
         env: string;
       }
     >;
+    traces_protocol?: "http/json" | "http/protobuf" | undefined;
+    metrics_protocol?: "http/json" | "http/protobuf" | undefined;
     prometheus_enabled?: boolean | undefined;
     prometheus_path?: string | undefined;
   }, OtelHeaderKey>
