@@ -39,8 +39,6 @@ export {
   knownSecretRedactor,
   minSecretLength,
   type Redact,
-  type SecretSource,
-  secretSources,
 } from "./known_secrets.ts";
 export {
   createSpanRecorder,
@@ -80,9 +78,4 @@ export {
   timeToFirstTokenBuckets,
   tokenTypes,
 } from "./gateway_metrics.ts";
-export {
-  defaultPrometheusPath,
-  prometheusPath,
-  type PrometheusSetting,
-  prometheusSetting,
-} from "./scrape_setting.ts";
+export { prometheusPath, prometheusSetting } from "./scrape_setting.ts";
