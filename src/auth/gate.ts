@@ -8,9 +8,8 @@
  * be forwarded to the provider, a third party: such a request is refused (400), never stripped,
  * because stripping would send it on without the credential the client meant to give.
  */
-import type { GatewayConfig } from "../config/mod.ts";
+import { type GatewayConfig, prometheusPath } from "../config/mod.ts";
 import { endpoints } from "../api/mod.ts";
-import { prometheusPath } from "../telemetry/mod.ts";
 import { GatewayError } from "../server/errors.ts";
 import { authorize, type AuthRoutes, authRoutes } from "./authorize.ts";
 import { createKeyRing, type KeyRing } from "./keys.ts";

@@ -51,3 +51,4 @@ export {
   signalProtocol,
 } from "./otlp_protocol.ts";
 export { buildSupportIssues, withBuildSupport } from "./build_support.ts";
+export { prometheusPath, prometheusSetting } from "./prometheus_setting.ts";

@@ -6,7 +6,7 @@
  */
 import type { PathSegment, RawIssue } from "./issues.ts";
 import { type GatewayConfig, prefixesOverlap } from "./resolve.ts";
-import { prometheusSetting } from "../telemetry/mod.ts";
+import { prometheusSetting } from "./prometheus_setting.ts";
 import type { ParsedConfig } from "./schema.ts";
 import { duplicateNames, forbiddenValueChars, type OtlpHeaderKey } from "./otlp_headers.ts";
 

@@ -4,7 +4,12 @@
  * metric push. Everything is off unless `observability` turns it on; requests only ever meet the
  * span recorder, which is null when span export is off.
  */
-import { type GatewayConfig, signalHeaders, signalProtocol } from "../config/mod.ts";
+import {
+  type GatewayConfig,
+  prometheusPath,
+  signalHeaders,
+  signalProtocol,
+} from "../config/mod.ts";
 import type { TraceWriterSnapshot } from "../traces/mod.ts";
 import { VERSION } from "../version.ts";
 import {
@@ -14,7 +19,6 @@ import {
   type GatewayMetrics,
   OtlpMetricExporter,
   OtlpTraceExporter,
-  prometheusPath,
   type Redact,
   type SpanRecorder,
   type StoreSpans,

@@ -78,4 +78,3 @@ export {
   timeToFirstTokenBuckets,
   tokenTypes,
 } from "./gateway_metrics.ts";
-export { prometheusPath, prometheusSetting } from "./scrape_setting.ts";

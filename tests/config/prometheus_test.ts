@@ -4,7 +4,7 @@
  * disagreement named by `check`, and the path rules of the original.
  */
 import assert from "node:assert/strict";
-import { prometheusPath } from "../../src/telemetry/mod.ts";
+import { prometheusPath } from "../../src/config/mod.ts";
 import { runCliProcess } from "../support/process.ts";
 import {
   assertIssueAt,

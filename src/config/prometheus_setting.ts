@@ -5,7 +5,7 @@
  * config where both are written and disagree, so the order of `??` below never decides anything
  * a user wrote.
  */
-import type { GatewayConfig } from "../config/mod.ts";
+import type { GatewayConfig } from "./resolve.ts";
 
 const defaultPrometheusPath = "/metrics";
 
