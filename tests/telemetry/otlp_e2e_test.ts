@@ -13,29 +13,7 @@ import { openSqliteStore } from "../../src/store/mod.ts";
 import { createLogger } from "../../src/server/log.ts";
 import { writerSnapshot } from "../testdata/writer_snapshot.ts";
 import { startOtlpReceiver } from "../support/otlp_receiver.ts";
-
-interface OtlpKv {
-  key: string;
-  value: Record<string, unknown>;
-}
-interface OtlpSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind: number;
-  startTimeUnixNano: string;
-  endTimeUnixNano: string;
-  attributes: OtlpKv[];
-  status: { code: number; message?: string };
-  links?: { traceId: string; spanId: string; flags: number }[];
-}
-interface OtlpDoc {
-  resourceSpans: {
-    resource: { attributes: OtlpKv[] };
-    scopeSpans: { spans: OtlpSpan[] }[];
-  }[];
-}
+import type { OtlpSpan, OtlpTraceDoc as OtlpDoc } from "../support/otlp_decoded.ts";
 
 function startReceiver() {
   const r = startOtlpReceiver<OtlpDoc>();

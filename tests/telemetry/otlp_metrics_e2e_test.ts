@@ -10,52 +10,11 @@ import { openSqliteStore } from "../../src/store/mod.ts";
 import { createLogger } from "../../src/server/log.ts";
 import { writerSnapshot } from "../testdata/writer_snapshot.ts";
 import { startOtlpReceiver } from "../support/otlp_receiver.ts";
+import { attrsOf, metricsByName, type OtlpMetricDoc as OtlpDoc } from "../support/otlp_decoded.ts";
 
-interface OtlpKv {
-  key: string;
-  value: Record<string, unknown>;
-}
-interface NumberPoint {
-  attributes: OtlpKv[];
-  startTimeUnixNano: string;
-  timeUnixNano: string;
-  asDouble: number;
-}
-interface HistogramPoint {
-  attributes: OtlpKv[];
-  startTimeUnixNano: string;
-  timeUnixNano: string;
-  count: string;
-  sum: number;
-  bucketCounts: string[];
-  explicitBounds: number[];
-}
-interface OtlpMetric {
-  name: string;
-  description: string;
-  sum?: { aggregationTemporality: number; isMonotonic: boolean; dataPoints: NumberPoint[] };
-  gauge?: { dataPoints: NumberPoint[] };
-  histogram?: { aggregationTemporality: number; dataPoints: HistogramPoint[] };
-}
-interface OtlpDoc {
-  resourceMetrics: {
-    resource: { attributes: OtlpKv[] };
-    scopeMetrics: { scope: { name: string }; metrics: OtlpMetric[] }[];
-  }[];
-}
 function startReceiver() {
   return startOtlpReceiver<OtlpDoc>();
 }
-
-const attrs = (kvs: OtlpKv[]) =>
-  Object.fromEntries(kvs.map((a) => [a.key, Object.values(a.value)[0]]));
-
-const metricsOf = (doc: OtlpDoc) =>
-  new Map(
-    doc.resourceMetrics.flatMap((rm) =>
-      rm.scopeMetrics.flatMap((s) => s.metrics.map((m) => [m.name, m] as const))
-    ),
-  );
 
 const providerKey = "sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdEFGH";
 const chat = (model: string) => ({
@@ -91,7 +50,7 @@ Deno.test("otlp metrics e2e: counters, token sums and histograms pushed on the i
     const deadline = performance.now() + 5000;
     const settled = () =>
       receiver.received.some((r) =>
-        metricsOf(r.body).get("ongoingai_proxy_request_total")?.sum?.dataPoints.reduce(
+        metricsByName(r.body).get("ongoingai_proxy_request_total")?.sum?.dataPoints.reduce(
           (n, p) => n + p.asDouble,
           0,
         ) === 3
@@ -107,18 +66,18 @@ Deno.test("otlp metrics e2e: counters, token sums and histograms pushed on the i
     const last = receiver.received.at(-1)!;
     assert.equal(last.path, "/v1/metrics");
     assert.equal(last.contentType, "application/json");
-    const resource = attrs(last.body.resourceMetrics[0]!.resource.attributes);
+    const resource = attrsOf(last.body.resourceMetrics[0]!.resource.attributes);
     assert.equal(resource["service.name"], "gw-metrics-test");
     assert.equal(typeof resource["service.version"], "string");
     assert.equal(last.body.resourceMetrics[0]!.scopeMetrics[0]!.scope.name, "ongoingai.gateway");
-    const metrics = metricsOf(last.body);
+    const metrics = metricsByName(last.body);
 
     const requests = metrics.get("ongoingai_proxy_request_total")!.sum!;
     assert.equal(requests.isMonotonic, true);
     assert.equal(requests.aggregationTemporality, 2);
     const byStatus = new Map<string, number>();
     for (const p of requests.dataPoints) {
-      const a = attrs(p.attributes);
+      const a = attrsOf(p.attributes);
       byStatus.set(String(a.status_code), (byStatus.get(String(a.status_code)) ?? 0) + p.asDouble);
       assert.match(p.startTimeUnixNano, /^\d+$/);
       assert.match(p.timeUnixNano, /^\d+$/);
@@ -127,8 +86,8 @@ Deno.test("otlp metrics e2e: counters, token sums and histograms pushed on the i
     assert.equal(byStatus.get("200"), 2);
     assert.equal(byStatus.get("429"), 1);
     assert.equal([...byStatus.values()].reduce((a, b) => a + b, 0), 3);
-    const ok = requests.dataPoints.find((p) => attrs(p.attributes).status_code === "200")!;
-    assert.deepEqual(attrs(ok.attributes), {
+    const ok = requests.dataPoints.find((p) => attrsOf(p.attributes).status_code === "200")!;
+    assert.deepEqual(attrsOf(ok.attributes), {
       provider: "openai",
       model: "gpt-4o-mini-2024-07-18",
       status_code: "200",
@@ -137,7 +96,7 @@ Deno.test("otlp metrics e2e: counters, token sums and histograms pushed on the i
     // The stub answers 31 input and 12 output tokens per chat.
     const tokens = metrics.get("ongoingai_proxy_tokens_total")!.sum!;
     const tokenSum = (type: string) =>
-      tokens.dataPoints.filter((p) => attrs(p.attributes).type === type)
+      tokens.dataPoints.filter((p) => attrsOf(p.attributes).type === type)
         .reduce((n, p) => n + p.asDouble, 0);
     assert.equal(tokenSum("input"), 62);
     assert.equal(tokenSum("output"), 24);

@@ -7,47 +7,7 @@
 import assert from "node:assert/strict";
 import { startHarness } from "../support/gateway_harness.ts";
 import { startOtlpReceiver } from "../support/otlp_receiver.ts";
-
-interface OtlpKv {
-  key: string;
-  value: Record<string, unknown>;
-}
-interface OtlpSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind: number;
-  startTimeUnixNano: string;
-  endTimeUnixNano: string;
-  attributes: OtlpKv[];
-  status?: { code?: number; message?: string };
-}
-interface NumberPoint {
-  attributes: OtlpKv[];
-  asDouble: number;
-}
-interface OtlpMetric {
-  name: string;
-  sum?: { aggregationTemporality: number; isMonotonic: boolean; dataPoints: NumberPoint[] };
-  histogram?: {
-    aggregationTemporality: number;
-    dataPoints: { count?: string; sum: number; bucketCounts: string[]; explicitBounds: number[] }[];
-  };
-}
-interface OtlpDoc {
-  resourceSpans?: {
-    resource: { attributes: OtlpKv[] };
-    scopeSpans: { scope: { name: string }; spans: OtlpSpan[] }[];
-  }[];
-  resourceMetrics?: {
-    resource: { attributes: OtlpKv[] };
-    scopeMetrics: { scope: { name: string }; metrics: OtlpMetric[] }[];
-  }[];
-}
-
-const attrs = (kvs: OtlpKv[]) =>
-  Object.fromEntries(kvs.map((a) => [a.key, Object.values(a.value)[0]]));
+import { attrsOf, type OtlpDoc } from "../support/otlp_decoded.ts";
 
 const providerKey = "sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdEFGH";
 const clientTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -101,7 +61,7 @@ Deno.test("otlp protobuf e2e: spans and metrics arrive as application/x-protobuf
   for (const r of receiver.received) assert.equal(r.contentType, "application/x-protobuf");
 
   const rs = spanReqs[0]!.body.resourceSpans![0]!;
-  assert.deepEqual(attrs(rs.resource.attributes)["service.name"], "gw-proto-ü");
+  assert.deepEqual(attrsOf(rs.resource.attributes)["service.name"], "gw-proto-ü");
   assert.equal(rs.scopeSpans[0]!.scope.name, "ongoingai.gateway");
   const spans = spanReqs.flatMap((r) =>
     r.body.resourceSpans!.flatMap((x) => x.scopeSpans.flatMap((s) => s.spans))
@@ -121,7 +81,7 @@ Deno.test("otlp protobuf e2e: spans and metrics arrive as application/x-protobuf
     assert.ok(BigInt(server.startTimeUnixNano) <= BigInt(upstream.startTimeUnixNano));
     assert.ok(BigInt(upstream.endTimeUnixNano) <= BigInt(server.endTimeUnixNano));
     assert.ok(BigInt(server.startTimeUnixNano) > 1_600_000_000_000_000_000n, "unix nanoseconds");
-    const a = attrs(upstream.attributes);
+    const a = attrsOf(upstream.attributes);
     assert.equal(a["gen_ai.system"], "openai");
     assert.equal(a["gen_ai.request.model"], "gpt-4o-mini");
     assert.equal(a["gen_ai.response.model"], "gpt-4o-mini-2024-07-18");
@@ -136,7 +96,7 @@ Deno.test("otlp protobuf e2e: spans and metrics arrive as application/x-protobuf
   }
 
   const last = metricReqs.at(-1)!.body.resourceMetrics![0]!;
-  assert.equal(attrs(last.resource.attributes)["service.name"], "gw-proto-ü");
+  assert.equal(attrsOf(last.resource.attributes)["service.name"], "gw-proto-ü");
   const metrics = new Map(
     last.scopeMetrics.flatMap((s) => s.metrics.map((m) => [m.name, m] as const)),
   );
@@ -144,14 +104,14 @@ Deno.test("otlp protobuf e2e: spans and metrics arrive as application/x-protobuf
   assert.equal(requests.isMonotonic, true);
   assert.equal(requests.aggregationTemporality, 2);
   assert.equal(requests.dataPoints.reduce((n, p) => n + p.asDouble, 0), 2);
-  assert.deepEqual(attrs(requests.dataPoints[0]!.attributes), {
+  assert.deepEqual(attrsOf(requests.dataPoints[0]!.attributes), {
     provider: "openai",
     model: "gpt-4o-mini-2024-07-18",
     status_code: "200",
   });
   const tokens = metrics.get("ongoingai_proxy_tokens_total")!.sum!;
   const tokenSum = (type: string) =>
-    tokens.dataPoints.filter((p) => attrs(p.attributes).type === type)
+    tokens.dataPoints.filter((p) => attrsOf(p.attributes).type === type)
       .reduce((n, p) => n + p.asDouble, 0);
   assert.equal(tokenSum("input"), 62);
   assert.equal(tokenSum("output"), 24);

@@ -12,34 +12,12 @@ import { freePort, poll, type ServerProcess, startServer } from "../support/proc
 import { startOtlpReceiver } from "../support/otlp_receiver.ts";
 import { startUpstreamStub, stubUsage, type UpstreamStub } from "../support/upstream_stub.ts";
 import { parseScrape, sample } from "./scrape.ts";
-
-interface OtlpKv {
-  key: string;
-  value: Record<string, unknown>;
-}
-interface OtlpSpan {
-  name: string;
-  kind: number;
-  attributes: OtlpKv[];
-}
-interface OtlpMetric {
-  name: string;
-  sum?: { dataPoints: { attributes: OtlpKv[]; asDouble: number }[] };
-}
-interface OtlpDoc {
-  resourceSpans?: { resource: { attributes: OtlpKv[] }; scopeSpans: { spans: OtlpSpan[] }[] }[];
-  resourceMetrics?: {
-    resource: { attributes: OtlpKv[] };
-    scopeMetrics: { metrics: OtlpMetric[] }[];
-  }[];
-}
+import { attrsOf, type OtlpDoc } from "../support/otlp_decoded.ts";
 
 const openaiKey = "sk-proj-ServeE2eOpenAiKey0123456789abcdefghijKLMN";
 const anthropicKey = "sk-ant-api03-ServeE2eAnthropicKey0123456789abcdef";
 const serviceName = "gw-serve-otel-e2e";
 const m = stubUsage.messages;
-const attrsOf = (kvs: OtlpKv[]) =>
-  Object.fromEntries(kvs.map((a) => [a.key, Object.values(a.value)[0]]));
 
 interface Gateway {
   server: ServerProcess;
