@@ -15,3 +15,16 @@ export {
 } from "./authorize.ts";
 export { constantTimeEqual, createKeyRing, type KeyRing, tokenDigest } from "./keys.ts";
 export { createGate, type Gate, type GateOptions } from "./gate.ts";
+export {
+  checkGrant,
+  describeRefusals,
+  effectivePermissions,
+  type Grantor,
+  type GrantRefusal,
+  type GrantRefusalReason,
+  grantRefusalReasons,
+  type GrantRequest,
+  operatorPermissions,
+  permissionReach,
+  roleRank,
+} from "./grant.ts";
