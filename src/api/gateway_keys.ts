@@ -3,10 +3,16 @@
  * in the caller's tenant whatever the body says (the body has no tenant fields), another
  * tenant's key is a 404, and the token is generated here and shown once, in the create or rotate
  * answer: the store only ever sees its keyed digest.
+ *
+ * Only in team mode: without it anyone who reaches the port would mint keys that wake up when
+ * team mode is turned on (`ongoingai keys` on the host still works, and flags what it makes).
+ * A created or rotated key is bounded by its creator (`checkGrant`, src/auth/grant.ts), and a
+ * body must be JSON, which a cross-site form post cannot send.
  */
 import type { Hono } from "hono";
 import { z } from "zod";
-import { permissions, roles } from "../config/mod.ts";
+import { type Permission, permissions, type Role, roles } from "../config/mod.ts";
+import { checkGrant, describeRefusals, type Principal } from "../auth/mod.ts";
 import { readBodyCapped } from "../proxy/body.ts";
 import { GatewayError } from "../server/errors.ts";
 import type { KeyStore } from "../store/mod.ts";
@@ -23,6 +29,13 @@ export const gatewayKeySchema = z.object({
   created_by: z.string().describe("The key that created it, or `system`."),
   created_at: z.string(),
   last_rotated_at: z.string().nullable(),
+  created_without_auth: z.boolean().describe(
+    "Created while team mode was off (by `ongoingai keys create` without team mode, or over " +
+      "the API before it required team mode); refused in team mode until confirmed.",
+  ),
+  confirmed_at: z.string().nullable().describe(
+    "When an operator confirmed it with `ongoingai keys confirm`; null when not (or not needed).",
+  ),
 }).meta({ id: "GatewayKey", description: "A gateway key created through the API, without token." });
 
 export const gatewayKeyWithTokenSchema = gatewayKeySchema.extend({
@@ -37,7 +50,7 @@ export const gatewayKeyListSchema = z.object({ items: z.array(gatewayKeySchema) 
 export const gatewayKeyEventSchema = z.object({
   id: z.int(),
   key_id: z.string(),
-  event: z.enum(["created", "rotated", "revoked"]),
+  event: z.enum(["created", "rotated", "revoked", "confirmed"]),
   actor_key_id: z.string().describe("The key that acted, or `system`."),
   org_id: z.string(),
   workspace_id: z.string(),
@@ -71,6 +84,8 @@ export function generateGatewayKeyId(): string {
 }
 
 export interface GatewayKeyDeps {
+  /** Without team mode every key route answers 403 `team_mode_required`. */
+  teamMode: boolean;
   keys: KeyStore | undefined;
   /** Keyed digest of a token (src/auth `tokenDigest` under the key-hash secret). */
   digest(token: string): string;
@@ -82,8 +97,27 @@ export interface GatewayKeyDeps {
 const maxBody = 64 * 1024;
 const defaultTenant = { org_id: "default", workspace_id: "default" };
 
-/** The JSON body, read with the proxy's bounded reader (never more than `maxBody` in memory). */
+/** `application/json`, with or without parameters such as a charset. */
+function isJson(contentType: string | null): boolean {
+  return contentType !== null &&
+    contentType.split(";")[0]!.trim().toLowerCase() === "application/json";
+}
+
+const notJson = (type: string | null) =>
+  new GatewayError(
+    "unsupported_media_type",
+    `the body must be JSON sent as Content-Type: application/json (got ${
+      type === null ? "no Content-Type" : JSON.stringify(type.slice(0, 100))
+    })`,
+  );
+
+/**
+ * The JSON body, read with the proxy's bounded reader (never more than `maxBody` in memory). A
+ * body needs `Content-Type: application/json`; no body at all takes the defaults.
+ */
 async function readBody(req: Request): Promise<unknown> {
+  const type = req.headers.get("content-type");
+  if (type !== null && !isJson(type)) throw notJson(type);
   let bytes: Uint8Array | null;
   try {
     bytes = await readBodyCapped(req, maxBody);
@@ -97,6 +131,7 @@ async function readBody(req: Request): Promise<unknown> {
     }
     throw err;
   }
+  if (bytes !== null && bytes.byteLength > 0 && type === null) throw notJson(type);
   const text = bytes === null ? "" : new TextDecoder().decode(bytes);
   if (text.trim() === "") return {};
   try {
@@ -110,7 +145,48 @@ async function readBody(req: Request): Promise<unknown> {
   }
 }
 
+/** The answer on every key route without team mode. */
+export function teamModeRequired(): GatewayError {
+  return new GatewayError(
+    "team_mode_required",
+    "key management over HTTP needs team mode (auth.enabled: true): without it anyone who can " +
+      "reach the gateway could create keys. On the host, `ongoingai keys` manages keys without it",
+  );
+}
+
+/** Refuses a grant beyond the caller's own (src/auth/grant.ts). */
+function assertGrant(
+  caller: Principal | undefined,
+  key: { org_id: string; workspace_id: string; role: string; permissions: readonly string[] },
+  verb: "create" | "rotate",
+): void {
+  // Team mode always sets the caller; without one there is nothing to bound by, so refuse.
+  if (caller === undefined) throw teamModeRequired();
+  const refusals = checkGrant(caller, {
+    orgId: key.org_id,
+    workspaceId: key.workspace_id,
+    role: key.role as Role,
+    permissions: key.permissions as Permission[],
+  });
+  if (refusals.length === 0) return;
+  throw new GatewayError(
+    "grant_refused",
+    `gateway key ${caller.keyId} (role ${caller.role}) cannot ${verb} this key: ` +
+      describeRefusals(refusals),
+    { refused: refusals },
+  );
+}
+
 export function registerGatewayKeyRoutes(app: Hono, deps: GatewayKeyDeps): void {
+  if (!deps.teamMode) {
+    const refuse = () => {
+      throw teamModeRequired();
+    };
+    for (const path of ["/api/gateway-keys", "/api/gateway-keys/*", "/api/gateway-key-events"]) {
+      app.all(path, refuse);
+    }
+    return;
+  }
   const store = (): KeyStore => {
     if (deps.keys === undefined) {
       throw new GatewayError("store_unavailable", "this store does not keep gateway keys");
@@ -137,14 +213,17 @@ export function registerGatewayKeyRoutes(app: Hono, deps: GatewayKeyDeps): void 
         `invalid gateway key: ${z.prettifyError(parsed.error)}`,
       );
     }
+    const tenant = c.get("scope") ?? defaultTenant;
+    assertGrant(c.get("principal"), { ...tenant, ...parsed.data }, "create");
     const token = generateToken();
     const record = await keys.createKey({
       id: generateGatewayKeyId(),
       token_digest: deps.digest(token),
-      ...(c.get("scope") ?? defaultTenant),
+      ...tenant,
       ...parsed.data,
       created_by: c.get("actor") ?? "system",
       created_at: at(),
+      created_without_auth: false,
     });
     await changed();
     return c.json({ ...record, token }, 201);
@@ -160,6 +239,12 @@ export function registerGatewayKeyRoutes(app: Hono, deps: GatewayKeyDeps): void 
 
   app.post("/api/gateway-keys/:id/rotate", async (c) => {
     const id = c.req.param("id");
+    const scope = c.get("scope");
+    // The new token is the caller's to use: bound it like a new key. A key's role and
+    // permissions never change, so checking before the rotate leaves no gap.
+    const current = (await store().listKeys(scope)).find((k) => k.id === id);
+    if (current === undefined) throw notFound(id);
+    assertGrant(c.get("principal"), current, "rotate");
     const token = generateToken();
     const record = await store().rotateKey(
       id,

@@ -177,6 +177,7 @@ export function createApiRoutes(deps: ApiDeps): Hono {
 
   registerAnalyticsRoutes(app, deps.store);
   registerGatewayKeyRoutes(app, {
+    teamMode: deps.teamMode === true,
     keys: deps.keys,
     digest: deps.keyDigest ?? (() => {
       throw new Error("createApiRoutes: keys given without keyDigest");

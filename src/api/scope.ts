@@ -5,6 +5,7 @@
  * included, reads and writes it with its type.
  */
 import type { TenantScope } from "../store/mod.ts";
+import type { Principal } from "../auth/mod.ts";
 
 declare module "hono" {
   interface ContextVariableMap {
@@ -13,6 +14,8 @@ declare module "hono" {
     hideBodies: boolean | undefined;
     /** Team mode: the calling key's id, recorded as the actor of key lifecycle events. */
     actor: string | undefined;
+    /** Team mode: the calling key, whose role and permissions bound what it may grant. */
+    principal: Principal | undefined;
   }
 }
 

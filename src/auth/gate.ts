@@ -23,6 +23,11 @@ export interface GateOptions {
   now?: () => number;
   /** Told when reloading fails (the last good set stays until it is too old). */
   onRefreshError?: (err: unknown) => void;
+  /**
+   * Told the ids of the database keys created while team mode was off and not confirmed, at the
+   * first load that finds any and whenever that list changes (not at every reload).
+   */
+  onUnconfirmedKeys?: (ids: string[]) => void;
 }
 
 export interface Gate {
@@ -56,6 +61,7 @@ export function createGate(config: GatewayConfig, secret: string, options: GateO
   const maxStale = interval * 3;
   let loadedAt = -Infinity;
   let hasStored = false;
+  let reportedUnconfirmed = "";
   const keys = options.keys;
   const refresh = async () => {
     if (keys === undefined) return;
@@ -64,6 +70,11 @@ export function createGate(config: GatewayConfig, secret: string, options: GateO
     ring.setStoredKeys(active);
     hasStored = active.length > 0;
     loadedAt = started;
+    const unconfirmed = active.filter((k) => k.unconfirmed).map((k) => k.id).sort();
+    if (unconfirmed.join(",") !== reportedUnconfirmed) {
+      reportedUnconfirmed = unconfirmed.join(",");
+      if (unconfirmed.length > 0) options.onUnconfirmedKeys?.(unconfirmed);
+    }
   };
   let timer: ReturnType<typeof setInterval> | undefined;
   if (keys !== undefined) {
@@ -94,6 +105,9 @@ export function createGate(config: GatewayConfig, secret: string, options: GateO
       const token = headers.get(header);
       const principal = token === null ? null : ring.lookup(token);
       const decision = authorize({ method, path }, routes, principal);
+      if (principal?.unconfirmed && decision.requirement.kind !== "public") {
+        throw unconfirmedKeyError(principal.keyId);
+      }
       const forwarded = decision.requirement.kind === "permission" &&
         decision.requirement.permission === "proxy:write";
       if (decision.allow) {
@@ -124,6 +138,19 @@ export function createGate(config: GatewayConfig, secret: string, options: GateO
       );
     },
   };
+}
+
+/**
+ * Anyone who reached the port could create keys while team mode was off; such a key works only
+ * once someone on the host vouches for it.
+ */
+export function unconfirmedKeyError(keyId: string): GatewayError {
+  return new GatewayError(
+    "unconfirmed_gateway_key",
+    `gateway key ${keyId} was created while team mode was off, when anyone who could reach the ` +
+      `gateway could create keys; it is refused until an operator confirms it on the host with ` +
+      `\`ongoingai keys confirm ${keyId}\` (or revokes it with \`ongoingai keys revoke ${keyId}\`)`,
+  );
 }
 
 /** Where a provider expects its key: a gateway key found here would be sent to the provider. */

@@ -87,16 +87,17 @@ export function createKeyRing(keys: readonly ResolvedAuthKey[], secret: string):
       const next: KeyedIndex = new Map();
       for (const k of keys) {
         if (!/^[0-9a-f]{64}$/.test(k.token_digest)) continue;
+        const principal = principalOf({
+          id: k.id,
+          org_id: k.org_id,
+          workspace_id: k.workspace_id,
+          role: k.role as Role,
+          permissions: k.permissions as Permission[],
+        });
         addKeyed(
           next,
           hexBytes(k.token_digest),
-          principalOf({
-            id: k.id,
-            org_id: k.org_id,
-            workspace_id: k.workspace_id,
-            role: k.role as Role,
-            permissions: k.permissions as Permission[],
-          }),
+          k.unconfirmed ? { ...principal, unconfirmed: true } : principal,
         );
       }
       dynamic = next;

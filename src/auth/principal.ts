@@ -13,6 +13,11 @@ export interface Principal {
   permissions: ReadonlySet<Permission>;
   /** The key's own limits (config keys), over `limits.per_key`. */
   limits?: ResolvedAuthKey["limits"];
+  /**
+   * A database key created while team mode was off and not confirmed since: recognised (so it
+   * is never forwarded as a credential) but refused on every route that needs a key.
+   */
+  unconfirmed?: true;
 }
 
 /**

@@ -1,8 +1,13 @@
 /**
- * `ongoingai keys list|create|revoke|rotate|events`: the gateway key API from the command line,
- * straight on the store the config names (no server needed), with the same secret the gateway
- * digests tokens with. Running gateways pick changes up within `auth.key_refresh_ms`. Events
- * are recorded with the actor `cli`. A created or rotated token is printed once.
+ * `ongoingai keys list|create|revoke|rotate|confirm|events`: the gateway key API from the command
+ * line, straight on the store the config names (no server needed), with the same secret the
+ * gateway digests tokens with. Running gateways pick changes up within `auth.key_refresh_ms`.
+ * Events are recorded with the actor `cli`. A created or rotated token is printed once.
+ *
+ * Whoever runs this holds the database and its secret, so it is not bounded by a role: it may
+ * grant anything, operator-level permissions included. A key created while the config has team
+ * mode off is flagged: a team-mode gateway refuses it until `keys confirm` (as it refuses keys
+ * the API made while auth was off).
  */
 import { permissions, roles } from "../config/mod.ts";
 import { tokenDigest } from "../auth/mod.ts";
@@ -10,6 +15,7 @@ import { generateGatewayKeyId, generateToken } from "../api/mod.ts";
 import { keyHashSecret } from "../server/serve.ts";
 import {
   type GatewayKeyRecord,
+  isUnconfirmed,
   type KeyStore,
   openStore,
   type TenantScope,
@@ -19,14 +25,15 @@ import { normaliseFormat, parseFlags, UsageError } from "./args.ts";
 import { type CliCommand, type CliIo, exitCode } from "./io.ts";
 import { loadOrReport } from "./load.ts";
 
-const actions = ["list", "create", "revoke", "rotate", "events"] as const;
+const actions = ["list", "create", "revoke", "rotate", "confirm", "events"] as const;
 type Action = (typeof actions)[number];
 
 export const keysSpec = {
   name: "keys",
-  summary: "Manage gateway keys kept in the database: list, create, revoke, rotate, events",
-  usage: "ongoingai keys list|create|revoke ID|rotate ID|events [--config PATH] [--org ID] " +
-    "[--workspace ID] [--name NAME] [--description TEXT] [--role ROLE] [--permission P]... " +
+  summary:
+    "Manage gateway keys kept in the database: list, create, revoke, rotate, confirm, events",
+  usage: "ongoingai keys list|create|revoke ID|rotate ID|confirm ID|events [--config PATH] " +
+    "[--org ID] [--workspace ID] [--name NAME] [--description TEXT] [--role ROLE] [--permission P]... " +
     "[--format text|json]",
   flags: [
     ["--config PATH", "Config file naming the store (storage.*); default: discovered"],
@@ -59,7 +66,7 @@ function parseKeysArgs(args: string[]) {
       `keys needs an action: ${actions.join(", ")} (got ${JSON.stringify(action)})`,
     );
   }
-  const needsId = action === "revoke" || action === "rotate";
+  const needsId = action === "revoke" || action === "rotate" || action === "confirm";
   if (needsId !== (id !== undefined) || extra.length > 0) {
     throw new UsageError(
       needsId ? `keys ${action} needs exactly one key id` : `keys ${action} takes no arguments`,
@@ -102,7 +109,8 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
 
 function keyLine(k: GatewayKeyRecord): string {
   const perms = k.permissions.length ? ` +${k.permissions.join(",")}` : "";
-  return `${k.id}  ${k.org_id}/${k.workspace_id}  ${k.role}${perms}  ${k.created_at}  ${k.name}`;
+  const state = isUnconfirmed(k) ? "  (unconfirmed: created while team mode was off)" : "";
+  return `${k.id}  ${k.org_id}/${k.workspace_id}  ${k.role}${perms}  ${k.created_at}  ${k.name}${state}`;
 }
 
 function printKeyWithToken(io: CliIo, json: boolean, key: GatewayKeyRecord, token: string) {
@@ -127,6 +135,7 @@ export const keys: CliCommand = async (args, io) => {
     return exitCode.failure;
   }
   const at = new Date().toISOString();
+  const teamMode = loaded.config.auth.enabled;
   try {
     switch (opts.action) {
       case "list": {
@@ -162,8 +171,15 @@ export const keys: CliCommand = async (args, io) => {
           permissions: opts.permissions,
           created_by: cliActor,
           created_at: at,
+          created_without_auth: !teamMode,
         });
         printKeyWithToken(io, json, key, token);
+        if (!teamMode) {
+          io.stderr(
+            `team mode is off in this config (auth.enabled: false), so the key is flagged: a ` +
+              `team-mode gateway refuses it until you run \`ongoingai keys confirm ${key.id}\`.\n`,
+          );
+        }
         return exitCode.ok;
       }
       case "revoke": {
@@ -173,6 +189,22 @@ export const keys: CliCommand = async (args, io) => {
         }
         io.stdout(
           json ? `${JSON.stringify({ id: opts.id, revoked_at: at })}\n` : `revoked ${opts.id}\n`,
+        );
+        return exitCode.ok;
+      }
+      case "confirm": {
+        const key = await store.confirmKey(opts.id!, cliActor, at, opts.scope);
+        if (key === null) {
+          io.stderr(`gateway key ${opts.id} not found (or revoked)\n`);
+          return exitCode.failure;
+        }
+        const fresh = key.confirmed_at === at;
+        io.stdout(
+          json
+            ? `${JSON.stringify(key, null, 2)}\n`
+            : key.created_without_auth
+            ? `${fresh ? "confirmed" : "already confirmed"} ${key.id}\n`
+            : `${key.id} was created in team mode and needs no confirmation\n`,
         );
         return exitCode.ok;
       }

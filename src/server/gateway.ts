@@ -149,6 +149,7 @@ function apiAuth(gate: Gate): MiddlewareHandler {
       c.set("scope", { org_id: principal.orgId, workspace_id: principal.workspaceId });
       c.set("hideBodies", !principal.permissions.has("bodies:read"));
       c.set("actor", principal.keyId);
+      c.set("principal", principal);
     }
     await next();
   };
@@ -173,6 +174,13 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
         log.warn("reloading gateway keys from the store failed; retrying", {
           error: err instanceof Error ? err.message : String(err),
         }),
+      onUnconfirmedKeys: (ids) =>
+        log.warn(
+          "gateway keys created while team mode was off are refused until an operator confirms " +
+            "each on the host with `ongoingai keys confirm ID`, or revokes it with " +
+            "`ongoingai keys revoke ID`",
+          { keys: ids.join(",") },
+        ),
     })
     : null;
   const admission = createAdmission(

@@ -18,14 +18,21 @@ export interface GatewayKeyRecord {
   /** RFC 3339 UTC. */
   created_at: string;
   last_rotated_at: string | null;
+  /**
+   * Created while team mode was off (API with auth off, or the CLI on a config without team
+   * mode): refused in team mode until confirmed.
+   */
+  created_without_auth: boolean;
+  /** When an operator confirmed it (`ongoingai keys confirm`); null if not (or not needed). */
+  confirmed_at: string | null;
 }
 
-export interface NewGatewayKey extends Omit<GatewayKeyRecord, "last_rotated_at"> {
+export interface NewGatewayKey extends Omit<GatewayKeyRecord, "last_rotated_at" | "confirmed_at"> {
   /** Hex HMAC-SHA256 of the token under the key-hash secret. */
   token_digest: string;
 }
 
-export type GatewayKeyEventKind = "created" | "rotated" | "revoked";
+export type GatewayKeyEventKind = "created" | "rotated" | "revoked" | "confirmed";
 
 export interface GatewayKeyEvent {
   id: number;
@@ -46,7 +53,24 @@ export interface ActiveGatewayKey {
   workspace_id: string;
   role: string;
   permissions: string[];
+  /** Created while team mode was off and not confirmed since: refused at use. */
+  unconfirmed: boolean;
 }
+
+/**
+ * A scope must name both an org and a workspace. Checked before any query, so a scope that lost
+ * its fields to a bug is an error, never "every tenant" (PostgreSQL read a null org as no bound).
+ */
+export function checkScope(scope: TenantScope | undefined): void {
+  if (scope === undefined) return;
+  if (typeof scope.org_id !== "string" || typeof scope.workspace_id !== "string") {
+    throw new TypeError("a tenant scope needs org_id and workspace_id strings");
+  }
+}
+
+/** Created while team mode was off and not confirmed since. */
+export const isUnconfirmed = (k: Pick<GatewayKeyRecord, "created_without_auth" | "confirmed_at">) =>
+  k.created_without_auth && k.confirmed_at === null;
 
 export interface KeyStore {
   /** Stores the key and its `created` event. Throws `KeyConflictError` for a taken id or digest. */
@@ -59,6 +83,16 @@ export interface KeyStore {
   rotateKey(
     id: string,
     tokenDigest: string,
+    actor: string,
+    at: string,
+    scope?: TenantScope,
+  ): Promise<GatewayKeyRecord | null>;
+  /**
+   * Accepts a key created while team mode was off (records `confirmed`); a key that needs no
+   * confirmation is returned as it is. Null as for `revokeKey`.
+   */
+  confirmKey(
+    id: string,
     actor: string,
     at: string,
     scope?: TenantScope,
@@ -82,6 +116,7 @@ export const keyStoreMethods = [
   "listKeys",
   "revokeKey",
   "rotateKey",
+  "confirmKey",
   "listKeyEvents",
   "activeKeyDigests",
 ] as const satisfies readonly (keyof KeyStore)[];

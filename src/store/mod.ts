@@ -20,6 +20,7 @@ export {
   type GatewayKeyEventKind,
   type GatewayKeyRecord,
   isKeyStore,
+  isUnconfirmed,
   KeyConflictError,
   type KeyStore,
   type NewGatewayKey,

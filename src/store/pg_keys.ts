@@ -6,8 +6,10 @@ import type { Sql } from "./pg_connect.ts";
 import type { TenantScope } from "./types.ts";
 import {
   type ActiveGatewayKey,
+  checkScope,
   type GatewayKeyEvent,
   type GatewayKeyRecord,
+  isUnconfirmed,
   KeyConflictError,
   type KeyStore,
 } from "./key_types.ts";
@@ -27,17 +29,38 @@ function toRecord(row: Row): GatewayKeyRecord {
     created_by: String(row.created_by),
     created_at: iso(row.created_at),
     last_rotated_at: row.last_rotated_at === null ? null : iso(row.last_rotated_at),
+    created_without_auth: row.created_without_auth === true,
+    confirmed_at: row.confirmed_at === null ? null : iso(row.confirmed_at),
   };
 }
+
+/** The record's columns: never `token_digest` (nor `revoked_at`, `confirmed_by`). */
+const recordColumns = [
+  "id",
+  "org_id",
+  "workspace_id",
+  "name",
+  "description",
+  "role",
+  "permissions",
+  "created_by",
+  "created_at",
+  "last_rotated_at",
+  "created_without_auth",
+  "confirmed_at",
+];
 
 const isUniqueViolation = (err: unknown) => (err as { code?: unknown }).code === "23505";
 
 export function postgresKeyStore(sql: Sql, assertOpen: () => void): KeyStore {
-  // Every tenant when absent: `IS NULL` makes the bound a no-op.
-  const inScope = (scope?: TenantScope) =>
-    sql`(${scope?.org_id ?? null}::text IS NULL OR (org_id = ${
-      scope?.org_id ?? null
-    } AND workspace_id = ${scope?.workspace_id ?? null}))`;
+  // Every tenant when absent. A present scope is compared as it is: `checkScope` refuses one
+  // without strings, which the former `org IS NULL OR ...` form read as every tenant.
+  const inScope = (scope?: TenantScope) => {
+    checkScope(scope);
+    return scope === undefined
+      ? sql`TRUE`
+      : sql`(org_id = ${scope.org_id} AND workspace_id = ${scope.workspace_id})`;
+  };
 
   return {
     async createKey(key) {
@@ -46,11 +69,11 @@ export function postgresKeyStore(sql: Sql, assertOpen: () => void): KeyStore {
         return await sql.begin(async (tx) => {
           const [row] = await tx`
             INSERT INTO gateway_keys (id, token_digest, org_id, workspace_id, name, description,
-              role, permissions, created_by, created_at)
+              role, permissions, created_by, created_at, created_without_auth)
             VALUES (${key.id}, ${key.token_digest}, ${key.org_id}, ${key.workspace_id}, ${key.name},
               ${key.description}, ${key.role}, ${tx.json(key.permissions)}, ${key.created_by},
-              ${key.created_at})
-            RETURNING *`;
+              ${key.created_at}, ${key.created_without_auth})
+            RETURNING ${tx(recordColumns)}`;
           await tx`INSERT INTO gateway_key_events (key_id, event, actor_key_id, org_id, workspace_id, at)
             VALUES (${key.id}, 'created', ${key.created_by}, ${key.org_id}, ${key.workspace_id},
               ${key.created_at})`;
@@ -65,9 +88,9 @@ export function postgresKeyStore(sql: Sql, assertOpen: () => void): KeyStore {
     },
     async listKeys(scope) {
       assertOpen();
-      const rows = await sql`SELECT * FROM gateway_keys WHERE revoked_at IS NULL AND ${
-        inScope(scope)
-      } ORDER BY created_at, id`;
+      const rows = await sql`SELECT ${
+        sql(recordColumns)
+      } FROM gateway_keys WHERE revoked_at IS NULL AND ${inScope(scope)} ORDER BY created_at, id`;
       return rows.map((r) => toRecord(r as Row));
     },
     async revokeKey(id, actor, at, scope) {
@@ -89,7 +112,7 @@ export function postgresKeyStore(sql: Sql, assertOpen: () => void): KeyStore {
           const [row] = await tx`UPDATE gateway_keys
             SET token_digest = ${tokenDigest}, last_rotated_at = ${at}
             WHERE id = ${id} AND revoked_at IS NULL AND ${inScope(scope)}
-            RETURNING *`;
+            RETURNING ${tx(recordColumns)}`;
           if (row === undefined) return null;
           await tx`INSERT INTO gateway_key_events (key_id, event, actor_key_id, org_id, workspace_id, at)
             VALUES (${id}, 'rotated', ${actor}, ${row.org_id}, ${row.workspace_id}, ${at})`;
@@ -100,6 +123,22 @@ export function postgresKeyStore(sql: Sql, assertOpen: () => void): KeyStore {
         throw err;
       }
     },
+    async confirmKey(id, actor, at, scope) {
+      assertOpen();
+      return await sql.begin(async (tx) => {
+        const [row] = await tx`SELECT ${tx(recordColumns)} FROM gateway_keys
+          WHERE id = ${id} AND revoked_at IS NULL AND ${inScope(scope)} FOR UPDATE`;
+        if (row === undefined) return null;
+        const key = toRecord(row as Row);
+        if (!isUnconfirmed(key)) return key;
+        const [updated] = await tx`UPDATE gateway_keys
+          SET confirmed_at = ${at}, confirmed_by = ${actor} WHERE id = ${id}
+          RETURNING ${tx(recordColumns)}`;
+        await tx`INSERT INTO gateway_key_events (key_id, event, actor_key_id, org_id, workspace_id, at)
+          VALUES (${id}, 'confirmed', ${actor}, ${key.org_id}, ${key.workspace_id}, ${at})`;
+        return toRecord(updated as Row);
+      });
+    },
     async listKeyEvents(scope, limit) {
       assertOpen();
       const rows = await sql`SELECT id, key_id, event, actor_key_id, org_id, workspace_id, at
@@ -108,10 +147,15 @@ export function postgresKeyStore(sql: Sql, assertOpen: () => void): KeyStore {
     },
     async activeKeyDigests() {
       assertOpen();
-      const rows = await sql`SELECT id, token_digest, org_id, workspace_id, role, permissions
+      const rows = await sql`SELECT id, token_digest, org_id, workspace_id, role, permissions,
+          (created_without_auth AND confirmed_at IS NULL) AS unconfirmed
         FROM gateway_keys WHERE revoked_at IS NULL`;
       return rows.map((r) =>
-        ({ ...r, permissions: r.permissions as string[] }) as ActiveGatewayKey
+        ({
+          ...r,
+          permissions: r.permissions as string[],
+          unconfirmed: r.unconfirmed === true,
+        }) as ActiveGatewayKey
       );
     },
   };

@@ -7,6 +7,7 @@ import init from "../../migrations/postgres/001_init.sql" with { type: "text" };
 import rollups from "../../migrations/postgres/002_rollups.sql" with { type: "text" };
 import gatewayKeys from "../../migrations/postgres/003_gateway_keys.sql" with { type: "text" };
 import limitCounters from "../../migrations/postgres/004_limit_counters.sql" with { type: "text" };
+import keyProvenance from "../../migrations/postgres/005_key_provenance.sql" with { type: "text" };
 import type { Migration } from "./sqlite_migrations.ts";
 import type { Sql } from "./pg_connect.ts";
 
@@ -16,6 +17,7 @@ export const postgresMigrations: readonly Migration[] = [
   { name: "postgres/002_rollups.sql", sql: rollups },
   { name: "postgres/003_gateway_keys.sql", sql: gatewayKeys },
   { name: "postgres/004_limit_counters.sql", sql: limitCounters },
+  { name: "postgres/005_key_provenance.sql", sql: keyProvenance },
 ];
 
 /** Advisory lock keys of this store (first half: "onga"). */

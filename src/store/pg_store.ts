@@ -202,6 +202,14 @@ class PostgresTraceStore implements TraceStore, KeyStore {
   ): Promise<GatewayKeyRecord | null> {
     return this.#keys.rotateKey(id, tokenDigest, actor, at, scope);
   }
+  confirmKey(
+    id: string,
+    actor: string,
+    at: string,
+    scope?: TenantScope,
+  ): Promise<GatewayKeyRecord | null> {
+    return this.#keys.confirmKey(id, actor, at, scope);
+  }
   listKeyEvents(scope: TenantScope | undefined, limit: number): Promise<GatewayKeyEvent[]> {
     return this.#keys.listKeyEvents(scope, limit);
   }

@@ -6,16 +6,18 @@ import type { DatabaseSync } from "node:sqlite";
 import type { TenantScope } from "./types.ts";
 import {
   type ActiveGatewayKey,
+  checkScope,
   type GatewayKeyEvent,
   type GatewayKeyEventKind,
   type GatewayKeyRecord,
+  isUnconfirmed,
   KeyConflictError,
   type KeyStore,
   type NewGatewayKey,
 } from "./key_types.ts";
 
 const recordColumns =
-  "id, org_id, workspace_id, name, description, role, permissions, created_by, created_at, last_rotated_at";
+  "id, org_id, workspace_id, name, description, role, permissions, created_by, created_at, last_rotated_at, created_without_auth, confirmed_at";
 
 type Row = Record<string, unknown>;
 
@@ -31,11 +33,15 @@ function toRecord(row: Row): GatewayKeyRecord {
     created_by: String(row.created_by),
     created_at: String(row.created_at),
     last_rotated_at: row.last_rotated_at === null ? null : String(row.last_rotated_at),
+    created_without_auth: Number(row.created_without_auth) === 1,
+    confirmed_at: row.confirmed_at === null ? null : String(row.confirmed_at),
   };
 }
 
-const scopeClause = (scope?: TenantScope) =>
-  scope === undefined ? "" : " AND org_id = ? AND workspace_id = ?";
+const scopeClause = (scope?: TenantScope) => {
+  checkScope(scope);
+  return scope === undefined ? "" : " AND org_id = ? AND workspace_id = ?";
+};
 const scopeArgs = (scope?: TenantScope) =>
   scope === undefined ? [] : [scope.org_id, scope.workspace_id];
 
@@ -78,8 +84,8 @@ export function sqliteKeyStore(db: DatabaseSync, assertOpen: () => void): KeySto
         inTransaction(() => {
           try {
             db.prepare(
-              `INSERT INTO gateway_keys (id, token_digest, org_id, workspace_id, name, description, role, permissions, created_by, created_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+              `INSERT INTO gateway_keys (id, token_digest, org_id, workspace_id, name, description, role, permissions, created_by, created_at, created_without_auth)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
             ).run(
               key.id,
               key.token_digest,
@@ -91,6 +97,7 @@ export function sqliteKeyStore(db: DatabaseSync, assertOpen: () => void): KeySto
               JSON.stringify(key.permissions),
               key.created_by,
               key.created_at,
+              key.created_without_auth ? 1 : 0,
             );
           } catch (err) {
             if (/UNIQUE constraint failed/.test((err as Error).message)) {
@@ -105,12 +112,13 @@ export function sqliteKeyStore(db: DatabaseSync, assertOpen: () => void): KeySto
     },
     listKeys(scope) {
       assertOpen();
-      const rows = db.prepare(
-        `SELECT ${recordColumns} FROM gateway_keys WHERE revoked_at IS NULL${
-          scopeClause(scope)
-        } ORDER BY created_at, id`,
-      ).all(...scopeArgs(scope));
-      return Promise.resolve(rows.map((r) => toRecord(r as Row)));
+      return Promise.resolve().then(() =>
+        db.prepare(
+          `SELECT ${recordColumns} FROM gateway_keys WHERE revoked_at IS NULL${
+            scopeClause(scope)
+          } ORDER BY created_at, id`,
+        ).all(...scopeArgs(scope)).map((r) => toRecord(r as Row))
+      );
     },
     revokeKey(id, actor, at, scope) {
       assertOpen();
@@ -145,18 +153,36 @@ export function sqliteKeyStore(db: DatabaseSync, assertOpen: () => void): KeySto
         })
       );
     },
+    confirmKey(id, actor, at, scope) {
+      assertOpen();
+      return Promise.resolve().then(() =>
+        inTransaction(() => {
+          const key = findActive(id, scope);
+          if (key === null || !isUnconfirmed(key)) return key;
+          db.prepare("UPDATE gateway_keys SET confirmed_at = ?, confirmed_by = ? WHERE id = ?")
+            .run(at, actor, id);
+          logEvent(key, "confirmed", actor, at);
+          return findActive(id)!;
+        })
+      );
+    },
     listKeyEvents(scope, limit) {
       assertOpen();
-      const rows = db.prepare(
-        `SELECT id, key_id, event, actor_key_id, org_id, workspace_id, at FROM gateway_key_events
-         WHERE 1 = 1${scopeClause(scope)} ORDER BY id DESC LIMIT ?`,
-      ).all(...scopeArgs(scope), limit);
-      return Promise.resolve(rows.map((r) => ({ ...r, id: Number(r.id) }) as GatewayKeyEvent));
+      return Promise.resolve().then(() =>
+        db.prepare(
+          `SELECT id, key_id, event, actor_key_id, org_id, workspace_id, at FROM gateway_key_events
+           WHERE 1 = 1${scopeClause(scope)} ORDER BY id DESC LIMIT ?`,
+        ).all(...scopeArgs(scope), limit).map((r) =>
+          ({ ...r, id: Number(r.id) }) as GatewayKeyEvent
+        )
+      );
     },
     activeKeyDigests() {
       assertOpen();
       const rows = db.prepare(
-        "SELECT id, token_digest, org_id, workspace_id, role, permissions FROM gateway_keys WHERE revoked_at IS NULL",
+        `SELECT id, token_digest, org_id, workspace_id, role, permissions,
+           created_without_auth = 1 AND confirmed_at IS NULL AS unconfirmed
+         FROM gateway_keys WHERE revoked_at IS NULL`,
       ).all();
       return Promise.resolve(rows.map((r) =>
         ({
@@ -166,6 +192,7 @@ export function sqliteKeyStore(db: DatabaseSync, assertOpen: () => void): KeySto
           workspace_id: String(r.workspace_id),
           role: String(r.role),
           permissions: JSON.parse(String(r.permissions)) as string[],
+          unconfirmed: Number(r.unconfirmed) === 1,
         }) satisfies ActiveGatewayKey
       ));
     },

@@ -6,6 +6,7 @@ import type { DatabaseSync } from "node:sqlite";
 import init from "../../migrations/sqlite/001_init.sql" with { type: "text" };
 import rollups from "../../migrations/sqlite/002_rollups.sql" with { type: "text" };
 import gatewayKeys from "../../migrations/sqlite/003_gateway_keys.sql" with { type: "text" };
+import keyProvenance from "../../migrations/sqlite/004_key_provenance.sql" with { type: "text" };
 
 export interface Migration {
   /** Recorded in `schema_migrations`; `sqlite/NNN_name.sql`, as the original recorded them. */
@@ -18,6 +19,7 @@ export const sqliteMigrations: readonly Migration[] = [
   { name: "sqlite/001_init.sql", sql: init },
   { name: "sqlite/002_rollups.sql", sql: rollups },
   { name: "sqlite/003_gateway_keys.sql", sql: gatewayKeys },
+  { name: "sqlite/004_key_provenance.sql", sql: keyProvenance },
 ];
 
 /**

@@ -313,6 +313,14 @@ class SqliteTraceStore implements TraceStore, KeyStore {
   ): Promise<GatewayKeyRecord | null> {
     return this.#keys.rotateKey(id, tokenDigest, actor, at, scope);
   }
+  confirmKey(
+    id: string,
+    actor: string,
+    at: string,
+    scope?: TenantScope,
+  ): Promise<GatewayKeyRecord | null> {
+    return this.#keys.confirmKey(id, actor, at, scope);
+  }
   listKeyEvents(scope: TenantScope | undefined, limit: number): Promise<GatewayKeyEvent[]> {
     return this.#keys.listKeyEvents(scope, limit);
   }

@@ -137,6 +137,14 @@ class WorkerTraceStore implements TraceStore, KeyStore {
   ): Promise<GatewayKeyRecord | null> {
     return this.#call("rotateKey", id, tokenDigest, actor, at, scope);
   }
+  confirmKey(
+    id: string,
+    actor: string,
+    at: string,
+    scope?: TenantScope,
+  ): Promise<GatewayKeyRecord | null> {
+    return this.#call("confirmKey", id, actor, at, scope);
+  }
   listKeyEvents(scope: TenantScope | undefined, limit: number): Promise<GatewayKeyEvent[]> {
     return this.#call("listKeyEvents", scope, limit);
   }

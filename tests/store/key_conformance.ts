@@ -3,7 +3,7 @@
  * PostgreSQL (postgres_keys_test.ts).
  */
 import assert from "node:assert/strict";
-import type { KeyStore, NewGatewayKey, TraceStore } from "../../src/store/mod.ts";
+import type { KeyStore, NewGatewayKey, TenantScope, TraceStore } from "../../src/store/mod.ts";
 
 export type OpenFreshKeyStore = () => Promise<TraceStore & KeyStore>;
 
@@ -21,6 +21,7 @@ export function newKey(id: string, over: Partial<NewGatewayKey> = {}): NewGatewa
     permissions: ["diagnostics:read"],
     created_by: "manager",
     created_at: "2026-01-01T00:00:00.000Z",
+    created_without_auth: false,
     ...over,
   };
 }
@@ -57,6 +58,8 @@ export function runKeyStoreConformance(
       created_by: "manager",
       created_at: "2026-01-01T00:00:00.000Z",
       last_rotated_at: null,
+      created_without_auth: false,
+      confirmed_at: null,
     });
     await s.createKey(newKey("k0", { ...tenantB, token_digest: "d0" }));
     await s.createKey(newKey("k2", { created_at: "2026-01-02T00:00:00.000Z" }));
@@ -101,6 +104,7 @@ export function runKeyStoreConformance(
       ...tenantA,
       role: "developer",
       permissions: ["diagnostics:read"],
+      unconfirmed: false,
     }]);
     await s.createKey(newKey("k2"));
     await assert.rejects(s.rotateKey("k2", "new", "m", "2026-01-05T00:00:00.000Z"), {
@@ -126,5 +130,95 @@ export function runKeyStoreConformance(
     assert.equal((await s.listKeyEvents(undefined, 10)).length, 4);
     assert.equal((await s.listKeyEvents(undefined, 2)).length, 2);
     assert.deepStrictEqual((await s.listKeyEvents(tenantB, 10)).map((e) => e.key_id), ["k9"]);
+  });
+
+  test("a key created while team mode was off is unconfirmed until confirmed, tenant-scoped, audited", async (s) => {
+    await s.createKey(newKey("k1", { created_without_auth: true, created_by: "cli" }));
+    await s.createKey(newKey("k2", { token_digest: "d2" }));
+    const unconfirmed = async () =>
+      (await s.activeKeyDigests()).filter((k) => k.unconfirmed).map((k) => k.id);
+    assert.deepStrictEqual(await unconfirmed(), ["k1"]);
+    const listed = (await s.listKeys(tenantA)).find((k) => k.id === "k1");
+    assert.deepStrictEqual([listed?.created_without_auth, listed?.confirmed_at], [true, null]);
+
+    // Another tenant cannot confirm it; a missing key is null.
+    assert.equal(await s.confirmKey("k1", "intruder", "2026-01-02T00:00:00.000Z", tenantB), null);
+    assert.equal(await s.confirmKey("nope", "cli", "2026-01-02T00:00:00.000Z"), null);
+    assert.deepStrictEqual(await unconfirmed(), ["k1"]);
+
+    const done = await s.confirmKey("k1", "cli", "2026-01-02T00:00:00.000Z", tenantA);
+    assert.deepStrictEqual([done?.created_without_auth, done?.confirmed_at], [
+      true,
+      "2026-01-02T00:00:00.000Z",
+    ]);
+    assert.deepStrictEqual(await unconfirmed(), []);
+    // Again, or on a key that never needed it: unchanged, no second event.
+    assert.equal(
+      (await s.confirmKey("k1", "cli", "2026-01-03T00:00:00.000Z"))?.confirmed_at,
+      "2026-01-02T00:00:00.000Z",
+    );
+    assert.equal((await s.confirmKey("k2", "cli", "2026-01-03T00:00:00.000Z"))?.confirmed_at, null);
+    const events = await s.listKeyEvents(tenantA, 10);
+    assert.deepStrictEqual(events.map((e) => [e.key_id, e.event, e.actor_key_id]), [
+      ["k1", "confirmed", "cli"],
+      ["k2", "created", "manager"],
+      ["k1", "created", "cli"],
+    ]);
+    // A revoked key cannot be confirmed back to life.
+    await s.createKey(newKey("k3", { token_digest: "d3", created_without_auth: true }));
+    await s.revokeKey("k3", "cli", "2026-01-04T00:00:00.000Z");
+    assert.equal(await s.confirmKey("k3", "cli", "2026-01-05T00:00:00.000Z"), null);
+  });
+
+  test("scopes that only share an org, a workspace or a spelling see nothing of each other", async (s) => {
+    const tenants: TenantScope[] = [
+      { org_id: "o", workspace_id: "w" },
+      { org_id: "o", workspace_id: "w2" },
+      { org_id: "o2", workspace_id: "w" },
+      { org_id: "o:w", workspace_id: "" },
+      { org_id: "", workspace_id: "o:w" },
+      { org_id: "O", workspace_id: "W" },
+      { org_id: "o' OR '1'='1", workspace_id: "w' OR '1'='1" },
+      { org_id: "%", workspace_id: "%" },
+    ];
+    for (const [i, t] of tenants.entries()) {
+      await s.createKey(newKey(`k${i}`, { ...t, token_digest: `d${i}` }));
+    }
+    for (const [i, t] of tenants.entries()) {
+      const at = "2026-02-01T00:00:00.000Z";
+      assert.deepStrictEqual((await s.listKeys(t)).map((k) => k.id), [`k${i}`], JSON.stringify(t));
+      assert.deepStrictEqual(
+        (await s.listKeyEvents(t, 100)).map((e) => e.key_id),
+        [`k${i}`],
+        JSON.stringify(t),
+      );
+      for (const [j] of tenants.entries()) {
+        if (i === j) continue;
+        assert.equal(await s.rotateKey(`k${j}`, `x${i}${j}`, "m", at, t), null);
+        assert.equal(await s.confirmKey(`k${j}`, "m", at, t), null);
+        assert.equal(await s.revokeKey(`k${j}`, "m", at, t), false);
+      }
+    }
+    assert.equal((await s.activeKeyDigests()).length, tenants.length);
+  });
+
+  test("a malformed scope (no org or workspace) is refused, never read as every tenant", async (s) => {
+    await s.createKey(newKey("k1"));
+    const broken = { org_id: undefined, workspace_id: undefined } as unknown as TenantScope;
+    const nulls = { org_id: null, workspace_id: "ws-a" } as unknown as TenantScope;
+    const at = "2026-01-02T00:00:00.000Z";
+    for (const scope of [broken, nulls]) {
+      const refused = { name: "TypeError", message: /tenant scope/ };
+      await assert.rejects(s.listKeys(scope), refused, JSON.stringify(scope));
+      await assert.rejects(s.listKeyEvents(scope, 10), refused);
+      await assert.rejects(s.rotateKey("k1", "new", "m", at, scope), refused);
+      await assert.rejects(s.confirmKey("k1", "m", at, scope), refused);
+      await assert.rejects(s.revokeKey("k1", "m", at, scope), refused);
+    }
+    assert.deepStrictEqual(
+      (await s.activeKeyDigests()).map((k) => k.token_digest),
+      ["digest-k1"],
+      "nothing rotated or revoked",
+    );
   });
 }
