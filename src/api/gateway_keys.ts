@@ -44,7 +44,7 @@ export const gatewayKeyWithTokenSchema = gatewayKeySchema.extend({
 
 export const gatewayKeyListSchema = z.object({ items: z.array(gatewayKeySchema) }).meta({
   id: "GatewayKeyList",
-  description: "The caller's tenant's active keys, oldest first (every tenant when auth is off).",
+  description: "The caller's tenant's active keys, oldest first.",
 });
 
 export const gatewayKeyEventSchema = z.object({
@@ -182,9 +182,11 @@ export function registerGatewayKeyRoutes(app: Hono, deps: GatewayKeyDeps): void 
     const refuse = () => {
       throw teamModeRequired();
     };
-    for (const path of ["/api/gateway-keys", "/api/gateway-keys/*", "/api/gateway-key-events"]) {
-      app.all(path, refuse);
-    }
+    // The documented methods only: any other is still a 405.
+    app.on(["GET", "POST"], "/api/gateway-keys", refuse);
+    app.delete("/api/gateway-keys/:id", refuse);
+    app.post("/api/gateway-keys/:id/rotate", refuse);
+    app.get("/api/gateway-key-events", refuse);
     return;
   }
   const store = (): KeyStore => {

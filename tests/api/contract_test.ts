@@ -199,12 +199,31 @@ const brokenKeyStore: TraceStore & KeyStore = {
   listKeys: () => Promise.reject(new Error("disk on fire")),
   revokeKey: () => Promise.reject(new Error("disk on fire")),
   rotateKey: () => Promise.reject(new Error("disk on fire")),
+  confirmKey: () => Promise.reject(new Error("disk on fire")),
   listKeyEvents: () => Promise.reject(new Error("disk on fire")),
   activeKeyDigests: () => Promise.reject(new Error("disk on fire")),
 };
 
+/** Key management needs team mode: those endpoints are called on a team-mode gateway as owner. */
+const ownerToken = "gw-contract-owner-0000000000000";
+const teamMode = {
+  auth: { enabled: true, keys: [{ id: "owner", token: ownerToken, role: "owner" as const }] },
+};
+const isKeyEndpoint = (e: Endpoint) => e.path.startsWith("/api/gateway-key");
+function asOwner(call: (url: string, init?: RequestInit) => Promise<Response>) {
+  return (url: string, init: RequestInit = {}) =>
+    call(url, {
+      ...init,
+      headers: {
+        ...Object.fromEntries(new Headers(init.headers)),
+        "x-ongoingai-gateway-key": ownerToken,
+      },
+    });
+}
+
 Deno.test("contract: every documented endpoint answers as the OpenAPI document says", async (t) => {
   const h = await startHarness();
+  const team = await startHarness(teamMode);
   try {
     for (const [path, init] of traffic) {
       const res = await h.request(path, init);
@@ -221,8 +240,10 @@ Deno.test("contract: every documented endpoint answers as the OpenAPI document s
     const doc = await served.json() as Json;
     const validate = validatorFor(doc);
     const tracePathValues = { id: traces.map((x) => x.id) };
+    const teamCall = asOwner(team.request);
+    const callFor = (e: Endpoint) => isKeyEndpoint(e) ? teamCall : h.request;
     // Rotated, then revoked, in registry order.
-    const created = await h.request("/api/gateway-keys", { method: "POST" });
+    const created = await teamCall("/api/gateway-keys", { method: "POST" });
     assert.equal(created.status, 201);
     const keyPathValues = { id: [(await created.json() as { id: string }).id] };
     const valuesFor = (e: Endpoint) =>
@@ -232,10 +253,26 @@ Deno.test("contract: every documented endpoint answers as the OpenAPI document s
     for (const e of endpoints) {
       await t.step(`${e.method.toUpperCase()} ${e.path}`, async () => {
         for (const [url, expected, body] of callsFor(e, valuesFor(e))) {
-          observed.push(await check(h.request, validate, e, url, expected, body));
+          observed.push(await check(callFor(e), validate, e, url, expected, body));
         }
       });
     }
+
+    await t.step(
+      "key endpoints: 403 without team mode; 415 and 403 grant_refused in it",
+      async () => {
+        for (const e of endpoints.filter(isKeyEndpoint)) {
+          const [url] = callsFor(e, valuesFor(e))[0]!;
+          observed.push(await check(h.request, validate, e, url, 403));
+        }
+        const create = endpoints.find((e) => e.operationId === "createGatewayKey")!;
+        const textPlain = (url: string, init?: RequestInit) =>
+          teamCall(url, { ...init, headers: { "content-type": "text/plain" }, body: "{}" });
+        observed.push(await check(textPlain, validate, create, create.path, 415));
+        const diagnostics = { role: "viewer", permissions: ["diagnostics:read"] };
+        observed.push(await check(teamCall, validate, create, create.path, 403, diagnostics));
+      },
+    );
 
     await t.step("other methods: 405 with Allow and the error envelope", async () => {
       for (const [honoPath, allow] of allowedMethods(endpoints)) {
@@ -249,18 +286,23 @@ Deno.test("contract: every documented endpoint answers as the OpenAPI document s
     });
 
     await t.step("a failing store: documented 500s, health still answers", async () => {
-      const broken = createGateway(configFor(h.stub.url), {
-        store: brokenKeyStore,
-        writer: { enqueue: () => true, snapshot: () => stats },
-        keyHashSecret: testSecret,
-        log: silentLogger,
-      });
-      const call = (url: string, init?: RequestInit) =>
-        broken.fetch(new Request(`http://gw.test${url}`, init));
+      const gateways = [configFor(h.stub.url), configFor(h.stub.url, teamMode)].map((config) =>
+        createGateway(config, {
+          store: brokenKeyStore,
+          writer: { enqueue: () => true, snapshot: () => stats },
+          keyHashSecret: testSecret,
+          log: silentLogger,
+        })
+      );
+      const [open, closed] = gateways.map((gw) => (url: string, init?: RequestInit) =>
+        gw.fetch(new Request(`http://gw.test${url}`, init))
+      );
       for (const e of endpoints) {
         const [url] = callsFor(e, valuesFor(e))[0]!;
+        const call = isKeyEndpoint(e) ? asOwner(closed!) : open!;
         observed.push(await check(call, validate, e, url, 500 in e.responses ? 500 : 200));
       }
+      for (const gw of gateways) gw.close();
     });
 
     await t.step("every documented status was produced at least once", () => {
@@ -277,6 +319,7 @@ Deno.test("contract: every documented endpoint answers as the OpenAPI document s
     });
   } finally {
     await h.close();
+    await team.close();
   }
 });
 

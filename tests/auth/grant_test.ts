@@ -232,3 +232,10 @@ Deno.test("describeRefusals names every role and permission refused, and what to
     assert.notEqual(describeRefusals([sample]), "", reason);
   }
 });
+
+Deno.test("the OpenAPI error envelope lists every refusal reason", async () => {
+  const { errorResponseSchema } = await import("../../src/api/contract/schemas.ts");
+  const refused = errorResponseSchema.shape.error.shape.refused;
+  const reason = refused.unwrap().element.shape.reason;
+  assert.deepStrictEqual([...reason.options].sort(), [...grantRefusalReasons].sort());
+});

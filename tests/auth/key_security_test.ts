@@ -6,7 +6,8 @@
  * be JSON (a cross-site form or text/plain post is not).
  */
 import assert from "node:assert/strict";
-import { startHarness } from "../support/gateway_harness.ts";
+import { startHarness, testSecret } from "../support/gateway_harness.ts";
+import { tokenDigest } from "../../src/auth/mod.ts";
 import type { GatewayConfigInput } from "../../src/config/mod.ts";
 
 const owner = "gw-owner-000000000000000000";
@@ -205,6 +206,54 @@ Deno.test("key API in team mode: rotating a key above the rotator is refused (th
     });
     assert.equal(other.status, 404);
     await other.body?.cancel();
+  } finally {
+    await h.close();
+  }
+});
+
+Deno.test("an unconfirmed key: refused on every keyed route, still never forwarded as a credential", async () => {
+  const h = await startHarness(team);
+  try {
+    const token = "ogk_unconfirmed_00000000000000000000";
+    await h.store.createKey({
+      id: "gk_backdoor",
+      token_digest: tokenDigest(token, testSecret),
+      org_id: "o",
+      workspace_id: "w",
+      name: "",
+      description: "",
+      role: "owner",
+      permissions: [],
+      created_by: "system",
+      created_at: "2026-01-01T00:00:00.000Z",
+      created_without_auth: true,
+    });
+    await h.gateway.refreshKeys();
+    for (
+      const [path, init] of [
+        ["/api/traces", {}],
+        ["/api/openapi.json", {}],
+        ["/api/gateway-keys", post(token, { role: "owner" })],
+        ["/openai/v1/chat/completions", post(token, { model: "gpt-4o-mini" })],
+      ] as [string, RequestInit][]
+    ) {
+      const res = await h.request(path, { ...init, headers: { ...init.headers, ...gk(token) } });
+      const err = await res.json() as ErrorBody;
+      assert.equal(res.status, 403, path);
+      assert.equal(err.error.code, "unconfirmed_gateway_key", path);
+      assert.match(err.error.message, /ongoingai keys confirm gk_backdoor/);
+    }
+    const health = await h.request("/api/health", { headers: gk(token) });
+    assert.equal(health.status, 200, "public routes stay public");
+    await health.body?.cancel();
+    const misplaced = await h.request("/openai/v1/chat/completions", {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: "{}",
+    });
+    assert.equal(misplaced.status, 401);
+    assert.match((await misplaced.json() as ErrorBody).error.message, /authorization header/);
+    assert.equal(h.stub.requests.length, 0, "nothing forwarded");
   } finally {
     await h.close();
   }

@@ -118,6 +118,8 @@ Deno.test("keys CLI: usage errors exit 2", async () => {
       ["keys"],
       ["keys", "frob"],
       ["keys", "revoke"],
+      ["keys", "confirm"],
+      ["keys", "confirm", "a", "b"],
       ["keys", "list", "extra"],
       ["keys", "create", "--role", "root"],
       ["keys", "create", "--permission", "everything"],
@@ -126,5 +128,101 @@ Deno.test("keys CLI: usage errors exit 2", async () => {
   ) {
     const r = await cli(args, Deno.cwd());
     assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+  }
+});
+
+Deno.test("keys CLI: a key made while team mode is off is flagged, refused by a team-mode gateway, then confirmed", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ongoingai-keys-cli-" });
+  try {
+    await Deno.writeTextFile(`${dir}/off.yaml`, "storage:\n  path: ./data/traces.db\n");
+    await Deno.writeTextFile(`${dir}/ongoingai.yaml`, yaml);
+    const created = await cli(
+      [
+        "keys",
+        "create",
+        "--config",
+        "off.yaml",
+        "--role",
+        "viewer",
+        "--permission",
+        "diagnostics:read",
+        "--format",
+        "json",
+      ],
+      dir,
+    );
+    assert.equal(created.code, 0, created.stderr);
+    const key = JSON.parse(created.stdout) as {
+      id: string;
+      token: string;
+      permissions: string[];
+      created_without_auth: boolean;
+      confirmed_at: string | null;
+    };
+    // The host may grant what the API never does.
+    assert.deepEqual(key.permissions, ["diagnostics:read"]);
+    assert.deepEqual([key.created_without_auth, key.confirmed_at], [true, null]);
+    assert.match(created.stderr, new RegExp(`team mode is off.*ongoingai keys confirm ${key.id}`));
+    assert.match(
+      (await cli(["keys", "list"], dir)).stdout,
+      /unconfirmed: created while team mode was off/,
+    );
+
+    const loaded = await loadConfig({ cwd: dir, env: {} });
+    assert.ok(loaded.ok);
+    const store = await openSqliteStore({ path: `${dir}/data/traces.db` });
+    const warnings: string[] = [];
+    const gateway = createGateway(loaded.config, {
+      store,
+      writer: { enqueue: () => true, snapshot: () => writerSnapshot() },
+      keyHashSecret: await keyHashSecret(loaded.config, dir),
+      log: {
+        debug: () => {},
+        info: () => {},
+        error: () => {},
+        warn: (msg, fields) => void warnings.push(`${msg} ${JSON.stringify(fields)}`),
+      },
+    });
+    const diagnostics = () =>
+      gateway.fetch(
+        new Request("http://gw.test/api/diagnostics/trace-pipeline", {
+          headers: { "X-OngoingAI-Gateway-Key": key.token },
+        }),
+      );
+    try {
+      await gateway.refreshKeys();
+      await gateway.refreshKeys();
+      assert.equal(warnings.length, 1, "warned once, not at every reload");
+      assert.match(warnings[0]!, new RegExp(`created while team mode was off.*${key.id}`));
+      const refused = await diagnostics();
+      assert.equal(refused.status, 403);
+      assert.equal((await refused.json()).error.code, "unconfirmed_gateway_key");
+
+      const confirmed = await cli(["keys", "confirm", key.id], dir);
+      assert.equal(confirmed.code, 0, confirmed.stderr);
+      assert.equal(confirmed.stdout, `confirmed ${key.id}\n`);
+      assert.equal(
+        (await cli(["keys", "confirm", key.id], dir)).stdout,
+        `already confirmed ${key.id}\n`,
+      );
+      await gateway.refreshKeys();
+      const ok = await diagnostics();
+      assert.equal(ok.status, 200);
+      await ok.body?.cancel();
+    } finally {
+      gateway.close();
+      await store.close();
+    }
+    // A key made in team mode needs nothing; an unknown one is an error.
+    const teamKey = JSON.parse((await cli(["keys", "create", "--format", "json"], dir)).stdout);
+    assert.equal(teamKey.created_without_auth, false);
+    assert.match((await cli(["keys", "confirm", teamKey.id], dir)).stdout, /needs no confirmation/);
+    const missing = await cli(["keys", "confirm", "gk_nope"], dir);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /not found/);
+    const events = await cli(["keys", "events"], dir);
+    assert.match(events.stdout, new RegExp(`confirmed  ${key.id}  by cli`));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });

@@ -30,6 +30,16 @@ import {
 
 const error = (description: string) => ({ description, schema: errorResponseSchema });
 const storeFailed = error("internal_error: the trace store failed; see the gateway log.");
+const keysNeedTeamMode = error(
+  "team_mode_required: key management over HTTP needs team mode (`auth.enabled: true`); " +
+    "`ongoingai keys` works on the host without it.",
+);
+const keysNeedTeamModeOrGrant = error(
+  "team_mode_required (as above), or grant_refused: the key would rank above the caller's " +
+    "role, hold a permission the caller lacks, or hold an operator-level permission " +
+    "(`diagnostics:read`), which only the config or `ongoingai keys` can give; `refused` lists " +
+    "each reason.",
+);
 
 export const endpoints: readonly Endpoint[] = [
   {
@@ -138,6 +148,7 @@ export const endpoints: readonly Endpoint[] = [
     tag: "gateway-keys",
     responses: {
       200: { description: "Active keys, without tokens.", schema: gatewayKeyListSchema },
+      403: keysNeedTeamMode,
       500: storeFailed,
     },
   },
@@ -148,7 +159,10 @@ export const endpoints: readonly Endpoint[] = [
     access: "keys:manage",
     summary: "Create a gateway key in the caller's tenant; the token is shown once",
     description: "Every instance accepts the key within `auth.key_refresh_ms`. The body is " +
-      "optional, at most 64 KiB; unknown fields are rejected.",
+      "optional, at most 64 KiB, sent as `Content-Type: application/json`; unknown fields are " +
+      "rejected. The key's role may not rank above the caller's, its permissions (role defaults " +
+      "included) must all be the caller's, and `diagnostics:read` is never granted here. Team " +
+      "mode only.",
     tag: "gateway-keys",
     body: {
       schema: createGatewayKeySchema,
@@ -158,6 +172,8 @@ export const endpoints: readonly Endpoint[] = [
     responses: {
       201: { description: "The key, with its token.", schema: gatewayKeyWithTokenSchema },
       400: error("invalid_json or bad_request: the body is not a valid key."),
+      403: keysNeedTeamModeOrGrant,
+      415: error("unsupported_media_type: a body without `Content-Type: application/json`."),
       500: storeFailed,
     },
   },
@@ -167,10 +183,13 @@ export const endpoints: readonly Endpoint[] = [
     operationId: "rotateGatewayKey",
     access: "keys:manage",
     summary: "Give a gateway key a new token (shown once); the old one stops working",
+    description: "The new token would be the caller's, so the key is bounded as in " +
+      "createGatewayKey: no rotating a key above the caller.",
     tag: "gateway-keys",
     pathParams: { id: gatewayKeyIdSchema },
     responses: {
       200: { description: "The key, with its new token.", schema: gatewayKeyWithTokenSchema },
+      403: keysNeedTeamModeOrGrant,
       404: error("not_found: no such active key in the caller's tenant."),
       500: storeFailed,
     },
@@ -185,6 +204,7 @@ export const endpoints: readonly Endpoint[] = [
     pathParams: { id: gatewayKeyIdSchema },
     responses: {
       204: { description: "Revoked." },
+      403: keysNeedTeamMode,
       404: error("not_found: no such active key in the caller's tenant."),
       500: storeFailed,
     },
@@ -198,6 +218,7 @@ export const endpoints: readonly Endpoint[] = [
     tag: "gateway-keys",
     responses: {
       200: { description: "The caller's tenant's events.", schema: gatewayKeyEventListSchema },
+      403: keysNeedTeamMode,
       500: storeFailed,
     },
   },

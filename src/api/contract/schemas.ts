@@ -175,6 +175,19 @@ export const errorResponseSchema = z.object({
     parameter: z.string().exactOptional().describe(
       "The query parameter at fault (invalid_parameter).",
     ),
+    refused: z.array(
+      z.looseObject({
+        reason: z.enum([
+          "role_above_creator",
+          "operator_permission",
+          "permission_not_held",
+          "other_tenant",
+        ]),
+      }),
+    ).exactOptional().describe(
+      "grant_refused: each thing the key may not be given, with `role`, `permission` or " +
+        "`org_id`/`workspace_id`.",
+    ),
   }),
 }).meta({ id: "ErrorResponse", description: "The JSON error envelope of every gateway route." });
 
