@@ -211,6 +211,52 @@ export function runTraceStoreConformance(
     assert.equal(await store.countTraces(), 3);
   });
 
+  Deno.test({
+    name: `${name} store: a tenant's pages and cursors do not depend on other tenants' traffic`,
+    ignore: options.ignore !== undefined,
+    fn: async () => {
+      // The same traces of tenant A, once alone and once with tenant B's traffic between them.
+      // A cursor that carried the global insert sequence would differ, and its gaps would count
+      // B's requests.
+      const scopeA = { org_id: "org-a", workspace_id: "ws-a" };
+      const mine = [1, 2, 3].map((i) => makeTrace({ ...scopeA, created_at: at(i) }));
+      const theirs = () =>
+        Array.from({ length: 5 }, () => makeTrace({ org_id: "org-b", workspace_id: "ws-b" }));
+      const views: string[][] = [];
+      for (const interleave of [false, true]) {
+        await withStore(open, async (store) => {
+          for (const t of mine) {
+            await store.writeBatch([t]);
+            if (interleave) await store.writeBatch(theirs());
+          }
+          const view: string[] = [];
+          let cursor: string | undefined;
+          do {
+            const q = { limit: 1, scope: scopeA };
+            const page = await store.listTraces(cursor === undefined ? q : { ...q, cursor });
+            view.push(...page.items.map((t) => t.id), String(page.next_cursor));
+            cursor = page.next_cursor ?? undefined;
+          } while (cursor !== undefined);
+          views.push(view);
+        });
+      }
+      assert.deepStrictEqual(views[1], views[0]);
+      // Another tenant's cursor is no position in mine.
+      await withStore(open, async (store) => {
+        await store.writeBatch(mine);
+        const page = await store.listTraces({ limit: 1, scope: scopeA });
+        await assert.rejects(
+          store.listTraces({
+            limit: 1,
+            scope: { org_id: "org-b", workspace_id: "ws-b" },
+            cursor: page.next_cursor!,
+          }),
+          InvalidCursorError,
+        );
+      });
+    },
+  });
+
   for (const c of filterCases) test(`filter ${c.name}`, (store) => c.run(store));
   for (const c of analyticsCases) test(`analytics: ${c.name}`, (store) => c.run(store));
   for (const c of paginationCases) test(`pagination: ${c.name}`, (store) => c.run(store));
