@@ -1,24 +1,28 @@
 /**
- * Keyset cursor for the trace list, shared by every store: base64url (no padding) of the decimal
- * insert sequence (`seq`) of the last item of the page. The next page is everything with a
- * smaller seq, so inserts between pages never shift it (see `TraceStore.listTraces`).
+ * Keyset cursor for the trace list, shared by every store: base64url (no padding) of the id of
+ * the last item of the page. The store looks that trace up within the caller's scope and pages
+ * below its insert sequence (`seq`), so inserts between pages never shift it (see
+ * `TraceStore.listTraces`).
+ *
+ * An id, not the seq itself: seq counts every tenant's inserts, so the gap between two cursors
+ * would tell a tenant how many requests the others made in between. The id is already in the
+ * page, so the cursor says nothing the page does not; another tenant's id is no position in
+ * the caller's scope and is refused like a malformed cursor.
  */
 import { InvalidCursorError } from "./types.ts";
 
-/** SQLite's rowid and PostgreSQL's bigserial are both signed 64-bit, starting at 1. */
-const maxSeq = 2n ** 63n - 1n;
-const canonicalDecimal = /^[1-9][0-9]{0,18}$/;
 const base64url = /^[A-Za-z0-9_-]+$/;
 const maxCursorLength = 2048;
+/** Printable ASCII without spaces: every trace id the gateway makes (UUIDv7) or imports. */
+const traceIdPattern = /^[\x21-\x7e]{1,512}$/;
 
-export function encodeCursor(seq: bigint | number): string {
-  const value = BigInt(seq);
-  if (value < 1n || value > maxSeq) throw new RangeError(`seq ${value} is out of range`);
-  return btoa(value.toString()).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+export function encodeCursor(traceId: string): string {
+  if (!traceIdPattern.test(traceId)) throw new RangeError("a trace id cannot be a cursor");
+  return btoa(traceId).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
-/** The seq a cursor points at. Throws `InvalidCursorError` naming what is wrong. */
-export function decodeCursor(cursor: string): bigint {
+/** The trace id a cursor points at. Throws `InvalidCursorError` naming what is wrong. */
+export function decodeCursor(cursor: string): string {
   if (cursor.length > maxCursorLength || !base64url.test(cursor) || cursor.length % 4 === 1) {
     throw new InvalidCursorError("not base64url");
   }
@@ -28,9 +32,11 @@ export function decodeCursor(cursor: string): bigint {
   } catch {
     throw new InvalidCursorError("not base64url");
   }
-  // One spelling per position, so a cursor is exactly what a store handed out.
-  if (!canonicalDecimal.test(text)) throw new InvalidCursorError("not a trace position");
-  const seq = BigInt(text);
-  if (seq > maxSeq) throw new InvalidCursorError("not a trace position");
-  return seq;
+  if (!traceIdPattern.test(text)) throw new InvalidCursorError("not a trace position");
+  return text;
+}
+
+/** The cursor named no trace the caller can see (missing, or another tenant's). */
+export function unknownCursorPosition(): InvalidCursorError {
+  return new InvalidCursorError("not a trace position");
 }

@@ -17,7 +17,7 @@ import type {
 } from "./types.ts";
 import type { AggregateRow, AnalyticsQuery, PercentileRow } from "./analytics_types.ts";
 import type { Migration } from "./sqlite_migrations.ts";
-import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { decodeCursor, encodeCursor, unknownCursorPosition } from "./cursor.ts";
 import { type ColumnKind, summaryColumns, traceColumns } from "./trace_columns.ts";
 import { connect, type PostgresConnectOptions, type Sql, startupError } from "./pg_connect.ts";
 import {
@@ -139,14 +139,26 @@ class PostgresTraceStore implements TraceStore, KeyStore {
     if (!Number.isInteger(limit) || limit < 1 || limit > maxListLimit) {
       throw new RangeError(`limit must be an integer between 1 and ${maxListLimit}`);
     }
-    const afterSeq = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const afterId = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     const sql = this.#sql;
+    const afterSeq = afterId === undefined ? undefined : await this.#seqOf(afterId, query.scope);
     const rows = await sql`SELECT seq::text AS seq, ${sql(names as string[])} FROM traces
       WHERE ${filterWhere(sql, query, afterSeq)} ORDER BY traces.seq DESC LIMIT ${limit + 1}::int`;
     const items = rows.slice(0, limit).map((r) => decodeWith<Trace>(columns, r));
     const last = rows[limit - 1];
-    const next_cursor = rows.length > limit && last ? encodeCursor(BigInt(last.seq)) : null;
+    const next_cursor = rows.length > limit && last ? encodeCursor(String(last.id)) : null;
     return { items, next_cursor };
+  }
+
+  /** The seq of the cursor's trace, looked up within the caller's scope. */
+  async #seqOf(id: string, scope: TenantScope | undefined): Promise<bigint> {
+    const sql = this.#sql;
+    const [row] = scope
+      ? await sql`SELECT seq::text AS seq FROM traces WHERE id = ${id}
+          AND org_id = ${scope.org_id} AND workspace_id = ${scope.workspace_id}`
+      : await sql`SELECT seq::text AS seq FROM traces WHERE id = ${id}`;
+    if (row === undefined) throw unknownCursorPosition();
+    return BigInt(row.seq as string);
   }
 
   async getTrace(id: string, scope?: TenantScope): Promise<Trace | null> {

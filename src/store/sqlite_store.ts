@@ -19,7 +19,7 @@ import type {
   TracePage,
   TraceStore,
 } from "./types.ts";
-import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { decodeCursor, encodeCursor, unknownCursorPosition } from "./cursor.ts";
 import {
   allColumnNames,
   decodeSummary,
@@ -222,8 +222,9 @@ class SqliteTraceStore implements TraceStore, KeyStore {
     if (!Number.isInteger(limit) || limit < 1 || limit > maxListLimit) {
       throw new RangeError(`limit must be an integer between 1 and ${maxListLimit}`);
     }
-    const afterSeq = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const afterId = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     return await withBusyRetry(() => {
+      const afterSeq = afterId === undefined ? undefined : this.#seqOf(afterId, query.scope);
       const where = buildWhere(query, afterSeq);
       const stmt = this.#statement(
         `${kind}:${where.shape}`,
@@ -232,11 +233,21 @@ class SqliteTraceStore implements TraceStore, KeyStore {
       const rows = stmt.all(...where.params, limit + 1) as Record<string, unknown>[];
       const items = rows.slice(0, limit).map(decode);
       const last = rows[limit - 1];
-      const next_cursor = rows.length > limit && last
-        ? encodeCursor(last.seq as number | bigint)
-        : null;
+      const next_cursor = rows.length > limit && last ? encodeCursor(String(last.id)) : null;
       return { items, next_cursor };
     }, this.#retry);
+  }
+
+  /** The seq of the cursor's trace, looked up within the caller's scope. */
+  #seqOf(id: string, scope: TenantScope | undefined): bigint {
+    const row = scope
+      ? this.#statement(
+        "cursor:scoped",
+        () => "SELECT seq FROM traces WHERE id = ? AND org_id = ? AND workspace_id = ?",
+      ).get(id, scope.org_id, scope.workspace_id)
+      : this.#statement("cursor", () => "SELECT seq FROM traces WHERE id = ?").get(id);
+    if (row === undefined) throw unknownCursorPosition();
+    return BigInt(row.seq as number | bigint);
   }
 
   async getTrace(id: string, scope?: TenantScope): Promise<Trace | null> {

@@ -86,11 +86,12 @@ export interface TraceStore {
    * writers across instances, e.g. with `pg_advisory_xact_lock` before inserting. A seq is never
    * reused, even after deletes.
    *
-   * `next_cursor` is opaque (`encodeCursor` of the last item's seq; null on the last page); the
-   * next page is the traces with a smaller seq that match the same filter. So paging through with
+   * `next_cursor` is opaque (`encodeCursor` of the last item's id, never its seq, which counts
+   * every tenant's inserts; null on the last page); the next page is the traces with a smaller
+   * seq than that item's that match the same filter. So paging through with
    * one filter, however long it takes, lists every matching trace stored before the first page was
    * read exactly once, and never one stored after it (it is newer than any cursor). A cursor that
-   * does not decode throws `InvalidCursorError`.
+   * does not decode, or names no trace in the query's scope, throws `InvalidCursorError`.
    */
   listTraces(query: TraceListQuery): Promise<TracePage>;
   /**
