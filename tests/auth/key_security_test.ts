@@ -243,12 +243,22 @@ Deno.test("an unconfirmed key: refused on every keyed route, still never forward
       assert.equal(err.error.code, "unconfirmed_gateway_key", path);
       assert.match(err.error.message, /ongoingai keys confirm gk_backdoor/);
     }
+    // Rotating it in team mode does not launder it: the new token is refused as well.
+    const rotated = await h.request("/api/gateway-keys/gk_backdoor/rotate", {
+      method: "POST",
+      headers: gk(owner),
+    });
+    assert.equal(rotated.status, 200);
+    const fresh = (await rotated.json() as { token: string }).token;
+    const again = await h.request("/api/traces", { headers: gk(fresh) });
+    assert.equal(again.status, 403);
+    assert.equal((await again.json() as ErrorBody).error.code, "unconfirmed_gateway_key");
     const health = await h.request("/api/health", { headers: gk(token) });
     assert.equal(health.status, 200, "public routes stay public");
     await health.body?.cancel();
     const misplaced = await h.request("/openai/v1/chat/completions", {
       method: "POST",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      headers: { authorization: `Bearer ${fresh}`, "content-type": "application/json" },
       body: "{}",
     });
     assert.equal(misplaced.status, 401);
