@@ -57,6 +57,10 @@ const oneOf = (...options: string[]) => (raw: string): Parsed => {
     ? { ok: true, value: v }
     : { ok: false, expected: `one of ${options.join(", ")}` };
 };
+const nameList = (raw: string): Parsed => ({
+  ok: true,
+  value: raw.split(",").map((s) => s.trim()).filter((s) => s !== ""),
+});
 const lowerText = (raw: string): Parsed => ({ ok: true, value: raw.trim().toLowerCase() });
 
 const otel = "observability.otel";
@@ -77,6 +81,13 @@ export const envVariables: readonly EnvVariable[] = [
     accepts: "host",
     description: "Bind address.",
     parse: text,
+  },
+  {
+    name: "ONGOINGAI_SERVER_ALLOWED_HOSTS",
+    path: "server.allowed_hosts",
+    accepts: "host names, comma-separated",
+    description: "Names the gateway answers to; replaces server.allowed_hosts.",
+    parse: nameList,
   },
   {
     name: "ONGOINGAI_PORT",

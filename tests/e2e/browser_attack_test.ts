@@ -85,7 +85,9 @@ tracing: { flush_interval_ms: 10, capture_bodies: true }
     await poll("the SDK request traced", async () => (await traceCount()) === 1 || undefined);
 
     await t.step("a rebound name cannot read the traces export or create keys (421)", async () => {
-      for (const host of [`rebind.attacker.example:${port}`, "attacker.example", `x.localhost:${port}`]) {
+      for (
+        const host of [`rebind.attacker.example:${port}`, "attacker.example", `x.localhost:${port}`]
+      ) {
         const read = await send(port, "GET", "/api/traces/export", { host });
         assert.equal(read.status, 421, `${host}: ${read.body}`);
         assert.ok(!read.body.includes(prompt), "the prompt leaked");
@@ -128,34 +130,37 @@ tracing: { flush_interval_ms: 10, capture_bodies: true }
       }
     });
 
-    await t.step("a cross-site text/plain POST to a provider prefix is neither forwarded nor traced", async () => {
-      const before = await traceCount();
-      const simple = await send(port, "POST", "/openai/v1/chat/completions", {
-        host: local,
-        origin: "http://attacker.example",
-        "content-type": "text/plain",
-        "sec-fetch-site": "cross-site",
-        "sec-fetch-mode": "no-cors",
-      }, JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "x" }] }));
-      assert.equal(simple.status, 403, simple.body);
-      assert.equal(errorOf(simple).code, "forbidden");
-      assert.match(errorOf(simple).message, /server\.cors\.allowed_origins/);
-      // No Origin (a no-cors GET from an <img> or <script>): fetch metadata still says cross-site.
-      const noOrigin = await send(port, "GET", "/anthropic/v1/models", {
-        host: local,
-        "sec-fetch-site": "cross-site",
-        "sec-fetch-mode": "no-cors",
-      });
-      assert.equal(noOrigin.status, 403, noOrigin.body);
-      const opaque = await send(port, "POST", "/openai/v1/chat/completions", {
-        host: local,
-        origin: "null",
-        "content-type": "text/plain",
-      }, "{}");
-      assert.equal(opaque.status, 403, opaque.body);
-      assert.equal(stub.requests.length, 1, "a cross-site request reached the upstream");
-      assert.equal(await traceCount(), before, "a cross-site request was traced");
-    });
+    await t.step(
+      "a cross-site text/plain POST to a provider prefix is neither forwarded nor traced",
+      async () => {
+        const before = await traceCount();
+        const simple = await send(port, "POST", "/openai/v1/chat/completions", {
+          host: local,
+          origin: "http://attacker.example",
+          "content-type": "text/plain",
+          "sec-fetch-site": "cross-site",
+          "sec-fetch-mode": "no-cors",
+        }, JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "x" }] }));
+        assert.equal(simple.status, 403, simple.body);
+        assert.equal(errorOf(simple).code, "forbidden");
+        assert.match(errorOf(simple).message, /server\.cors\.allowed_origins/);
+        // No Origin (a no-cors GET from an <img> or <script>): fetch metadata still says cross-site.
+        const noOrigin = await send(port, "GET", "/anthropic/v1/models", {
+          host: local,
+          "sec-fetch-site": "cross-site",
+          "sec-fetch-mode": "no-cors",
+        });
+        assert.equal(noOrigin.status, 403, noOrigin.body);
+        const opaque = await send(port, "POST", "/openai/v1/chat/completions", {
+          host: local,
+          origin: "null",
+          "content-type": "text/plain",
+        }, "{}");
+        assert.equal(opaque.status, 403, opaque.body);
+        assert.equal(stub.requests.length, 1, "a cross-site request reached the upstream");
+        assert.equal(await traceCount(), before, "a cross-site request was traced");
+      },
+    );
 
     await t.step("cross-site API calls: foreign Origin 403, non-JSON body 415", async () => {
       for (
@@ -173,7 +178,13 @@ tracing: { flush_interval_ms: 10, capture_bodies: true }
         assert.equal(res.status, 403, `${method} ${path}: ${res.body}`);
         assert.ok(!res.body.includes(prompt));
       }
-      for (const type of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"]) {
+      for (
+        const type of [
+          "text/plain",
+          "application/x-www-form-urlencoded",
+          "multipart/form-data; boundary=x",
+        ]
+      ) {
         const res = await send(port, "POST", "/api/gateway-keys", {
           host: local,
           "content-type": type,
@@ -186,33 +197,36 @@ tracing: { flush_interval_ms: 10, capture_bodies: true }
       assert.equal(untyped.status, 415, untyped.body);
     });
 
-    await t.step("SDKs keep working: Node shape (no Origin) and a browser SDK from an allowed origin", async () => {
-      const node = new Anthropic({ apiKey: anthropicKey, baseURL: `${server.origin}/anthropic` });
-      await node.messages.create({
-        model: "claude-sonnet-4-5",
-        max_tokens: 16,
-        messages: [{ role: "user", content: "hi" }],
-      });
-      const browser = new Anthropic({
-        apiKey: anthropicKey,
-        baseURL: `${server.origin}/anthropic`,
-        dangerouslyAllowBrowser: true,
-        defaultHeaders: { origin: "http://app.example", "sec-fetch-site": "cross-site" },
-      });
-      await browser.messages.create({
-        model: "claude-sonnet-4-5",
-        max_tokens: 16,
-        messages: [{ role: "user", content: "hi" }],
-      });
-      assert.equal(stub.requests.length, 3);
-      // A top-level navigation is the user's own read, not a page's.
-      const nav = await send(port, "GET", "/api/health", {
-        host: local,
-        "sec-fetch-site": "cross-site",
-        "sec-fetch-mode": "navigate",
-      });
-      assert.equal(nav.status, 200, nav.body);
-    });
+    await t.step(
+      "SDKs keep working: Node shape (no Origin) and a browser SDK from an allowed origin",
+      async () => {
+        const node = new Anthropic({ apiKey: anthropicKey, baseURL: `${server.origin}/anthropic` });
+        await node.messages.create({
+          model: "claude-opus-4-5",
+          max_tokens: 16,
+          messages: [{ role: "user", content: "hi" }],
+        });
+        const browser = new Anthropic({
+          apiKey: anthropicKey,
+          baseURL: `${server.origin}/anthropic`,
+          dangerouslyAllowBrowser: true,
+          defaultHeaders: { origin: "http://app.example", "sec-fetch-site": "cross-site" },
+        });
+        await browser.messages.create({
+          model: "claude-opus-4-5",
+          max_tokens: 16,
+          messages: [{ role: "user", content: "hi" }],
+        });
+        assert.equal(stub.requests.length, 3);
+        // A top-level navigation is the user's own read, not a page's.
+        const nav = await send(port, "GET", "/api/health", {
+          host: local,
+          "sec-fetch-site": "cross-site",
+          "sec-fetch-mode": "navigate",
+        });
+        assert.equal(nav.status, 200, nav.body);
+      },
+    );
   } finally {
     const { code, logs } = await server.stop();
     await stub.close();
