@@ -116,7 +116,7 @@ Deno.test("gateway keys: bad bodies are refused before the store", async () => {
     }
     const r = await h.request("/api/gateway-keys", {
       method: "POST",
-      headers: gk(manager),
+      headers: { ...gk(manager), "content-type": "application/json" },
       body: "{nope",
     });
     assert.equal(r.status, 400);

@@ -50,7 +50,13 @@ Deno.test("security headers: on API answers and gateway errors, not on provider 
       ["/api/traces", {}, 401], // thrown by auth inside the API app
       ["/api/nothing-here", { headers: key }, 404], // the top-level handler renders it
       ["/api/traces", { method: "POST", headers: key }, 405], // rendered in routes.ts
-      ["/api/gateway-keys", { method: "POST", headers: key, body: "{not json" }, 400],
+      ["/api/gateway-keys", {
+        method: "POST",
+        headers: { ...key, "content-type": "application/json" },
+        body: "{not json",
+      }, 400],
+      ["/api/gateway-keys", { method: "POST", headers: key, body: "{}" }, 415], // text/plain
+      ["/api/traces", { headers: { ...key, origin: "https://evil.example" } }, 403], // cross-site
       ["/openai/v1/chat/completions", { method: "POST" }, 401], // provider route, refused
       ["/openai/..%2fanthropic/v1/messages", {}, 400], // bad path on the top-level handler
     ];
