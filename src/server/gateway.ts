@@ -261,17 +261,10 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
 
   const cors = createCors(config.server.cors);
   const hostCheck = createHostCheck(config.server, config.auth.enabled);
-  const misdirectedWarning = rateLimitedWarning(
+  const browserWarning = rateLimitedWarning(
     log,
     clock,
-    "requests for a Host not in server.allowed_hosts (nor localhost, an IP or server.host) " +
-      "refused with 421",
-    "refused",
-  );
-  const crossSiteWarning = rateLimitedWarning(
-    log,
-    clock,
-    "browser requests from origins not in server.cors.allowed_origins refused with 403",
+    "refused: Host not in server.allowed_hosts (421) or origin not in server.cors (403)",
     "refused",
   );
   const oversizedHeadersWarning = rateLimitedWarning(
@@ -301,7 +294,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       const host = req.headers.get("host");
       const misdirected = hostCheck(host);
       if (misdirected !== null) {
-        misdirectedWarning.hit(correlationId, { last_host: host?.slice(0, 200) });
+        browserWarning.hit(correlationId, { last_host: host?.slice(0, 200) });
         await req.body?.cancel().catch(() => {});
         throw misdirected;
       }
@@ -316,7 +309,9 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       // Simple requests skip the preflight; refused here, never forwarded nor traced.
       const crossSite = cors.crossSite(req);
       if (crossSite !== null) {
-        crossSiteWarning.hit(correlationId);
+        browserWarning.hit(correlationId, {
+          last_origin: req.headers.get("origin")?.slice(0, 200),
+        });
         await req.body?.cancel().catch(() => {});
         crossSite.headers.set("x-ongoingai-correlation-id", correlationId);
         return crossSite;
