@@ -103,3 +103,12 @@ Deno.test("host check: the refusal names the Host and says to add it to server.a
   const odd = loopbackBind('x"y\n')!;
   assert.match(odd.message, /not a host name or IP address/);
 });
+
+Deno.test("host check: the cache of accepted values never turns a refusal into an answer", () => {
+  const c = check({ host: "127.0.0.1" });
+  for (let i = 0; i < 300; i++) assert.equal(c(`10.0.${i >> 8}.${i & 255}:8080`), null);
+  for (let i = 0; i < 3; i++) {
+    assert.equal(c("localhost:8080"), null);
+    assert.equal(c("attacker.example:8080")?.status, 421, `call ${i}`);
+  }
+});
