@@ -132,3 +132,29 @@ Deno.test("config: ONGOINGAI_SERVER_ALLOWED_HOSTS replaces the file's list, comm
   assert.ok(!bad.ok);
   assert.match(formatIssues(bad.errors, { cwd: "/" }), /ONGOINGAI_SERVER_ALLOWED_HOSTS/);
 });
+
+Deno.test("config: allowed_hosts from YAML, JSON and TypeScript files; a bad host located in the file", async () => {
+  const { loadConfig } = await import("../../src/config/mod.ts");
+  const { withFiles } = await import("./temp_files.ts");
+  const files: [string, string][] = [
+    ["ongoingai.yaml", "server:\n  allowed_hosts: [gw.example, '*.corp.example']\n"],
+    ["c.json", '{"server": {"allowed_hosts": ["gw.example", "*.corp.example"]}}'],
+    [
+      "c.ts",
+      'export default { server: { allowed_hosts: ["gw.example", "*.corp.example"] } };\n',
+    ],
+  ];
+  for (const [name, text] of files) {
+    await withFiles({ [name]: text }, async (dir) => {
+      const r = await loadConfig({ path: name, env: {}, cwd: dir });
+      assert.ok(r.ok, `${name}: ${r.ok ? "" : JSON.stringify(r.errors)}`);
+      assert.deepEqual(r.config.server.allowed_hosts, ["gw.example", "*.corp.example"], name);
+    });
+  }
+  await withFiles({ "ongoingai.yaml": 'server:\n  port: 1\n  host: "a$(id)"\n' }, async (dir) => {
+    const r = await loadConfig({ env: {}, cwd: dir });
+    assert.ok(!r.ok);
+    assert.equal(r.errors[0]!.path, "server.host");
+    assert.equal(r.errors[0]!.line, 3);
+  });
+});
