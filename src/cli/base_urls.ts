@@ -2,12 +2,15 @@
  * The base URLs clients should use, derived from the config exactly as the original does:
  * a wildcard bind address becomes `localhost`, IPv6 hosts get brackets, OpenAI-style bases end
  * in `/v1` and the Anthropic base does not (its SDK adds `/v1` itself).
+ *
+ * Clients send their provider keys to these URLs, and the config may come from whatever
+ * directory the user is in: `offMachine` says when they would leave this machine.
  */
-import type { GatewayConfig } from "../config/mod.ts";
+import { type GatewayConfig, isLoopbackHost, isWildcardHost } from "../config/mod.ts";
 
 export function gatewayOrigin(host: string, port: number): string {
   const h = host.trim();
-  const visible = h === "" || h === "0.0.0.0" || h === "::" || h === "[::]" ? "localhost" : h;
+  const visible = isWildcardHost(h) ? "localhost" : h;
   const bracketed = visible.includes(":") && !visible.startsWith("[") ? `[${visible}]` : visible;
   return `http://${bracketed}:${port}`;
 }
@@ -29,4 +32,16 @@ export function clientBaseUrls(config: GatewayConfig): ClientEnv {
   }
   if (anthropic) out.ANTHROPIC_BASE_URL = origin + anthropic.prefix;
   return out;
+}
+
+/**
+ * Null when the base URLs stay on this machine (loopback, or a wildcard bind shown as
+ * `localhost`); else why they do not, for a refusal or, with `--force`, a warning.
+ */
+export function offMachine(config: GatewayConfig, source: string | null): string | null {
+  const { host, port } = config.server;
+  if (isWildcardHost(host) || isLoopbackHost(host)) return null;
+  return `server.host is ${JSON.stringify(host)}${source === null ? "" : ` (${source})`}, so ` +
+    `clients would send their provider keys to ${gatewayOrigin(host, port)}, which is not this ` +
+    "machine's loopback";
 }

@@ -10,10 +10,10 @@
  */
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
-import { loadConfig } from "../config/mod.ts";
 import { formatIssues } from "../config/mod.ts";
 import { parseFlags, UsageError } from "./args.ts";
 import { type CliCommand, type CliIo, exitCode } from "./io.ts";
+import { loadForCommand } from "./load.ts";
 
 export const healthSpec = {
   name: "health",
@@ -21,7 +21,10 @@ export const healthSpec = {
   usage: "ongoingai health [--url URL] [--config PATH] [--timeout-ms N]",
   flags: [
     ["--url URL", "Gateway base URL, e.g. http://127.0.0.1:8080; default: from the config"],
-    ["--config PATH", "Config file whose server.host/port to probe; default: discovered"],
+    [
+      "--config PATH",
+      "Config file whose server.host/port to probe; default: discovered (a .ts only when named)",
+    ],
     ["--timeout-ms N", "Give up after N milliseconds (default 5000)"],
   ],
 } as const;
@@ -97,13 +100,27 @@ export const health: CliCommand = async (args, io) => {
   if (values.url !== undefined && values.config !== undefined) {
     throw new UsageError("health: give --url or --config, not both");
   }
-  const url = values.url !== undefined ? healthUrl(values.url) : await configuredUrl(values, io);
+  // The container HEALTHCHECK runs this every 30 s in /app beside the image's gateway.config.ts:
+  // with no --config it probes the built-in address (that config's 0.0.0.0:8080), and the note
+  // about the skipped file is only worth printing when the probe fails.
+  let note = "";
+  const url = values.url !== undefined
+    ? healthUrl(values.url)
+    : await configuredUrl(values, io, (text) => void (note += text));
   if (url === null) return exitCode.failure;
-  return await probe(url, timeoutMs, io);
+  const code = await probe(url, timeoutMs, io);
+  if (code !== exitCode.ok && note !== "") io.stderr(note);
+  return code;
 };
 
-async function configuredUrl(values: { config?: string | undefined }, io: CliIo) {
-  const loaded = await loadConfig({ path: values.config, env: io.env, cwd: io.cwd });
+async function configuredUrl(
+  values: { config?: string | undefined },
+  io: CliIo,
+  note: (text: string) => void,
+) {
+  const loaded = await loadForCommand(values.config, io, {
+    explicitTs: { command: "health", note },
+  });
   if (!loaded.ok) {
     io.stderr(
       `unhealthy: cannot tell where the gateway listens, the config does not load: ${

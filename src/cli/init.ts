@@ -72,9 +72,10 @@ function nextSteps(shown: string): string {
     "",
     "Next steps:",
     ...cd,
-    "  ongoingai check                  # validate gateway.config.ts as serve would",
-    "  ongoingai serve                  # run the gateway on 127.0.0.1:8080",
-    '  eval "$(ongoingai shell-init)"   # point OpenAI and Anthropic clients at it',
+    "  ongoingai check     # validate gateway.config.ts as serve would",
+    "  ongoingai serve     # run the gateway on 127.0.0.1:8080",
+    // shell-init reads a TypeScript config only when named (it is code; see discover.ts).
+    '  eval "$(ongoingai shell-init --config gateway.config.ts)"   # point clients at it',
     "",
   ].join("\n");
 }

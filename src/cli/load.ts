@@ -2,12 +2,34 @@
  * Config loading as every command does it: the one loader, and its problems printed the same way
  * whichever command hit them.
  */
-import { formatIssues, type GatewayConfig, loadConfig, withBuildSupport } from "../config/mod.ts";
+import { relative } from "node:path";
+import {
+  formatIssues,
+  type GatewayConfig,
+  loadConfig,
+  type LoadResult,
+  skippedTsConfig,
+  withBuildSupport,
+} from "../config/mod.ts";
 import type { CliIo } from "./io.ts";
 
 export interface Loaded {
   config: GatewayConfig;
   source: string | null;
+}
+
+export interface LoadOpts {
+  /** Adds what this build cannot carry out (as `check` does). */
+  forServe?: boolean;
+  /**
+   * The command runs wherever the user happens to be (shell-init, wrap, health): a
+   * `./gateway.config.ts` is code, so it is only run when named; a note says so.
+   */
+  explicitTs?: {
+    command: string;
+    /** Where the note about a skipped `./gateway.config.ts` goes; default stderr. */
+    note?: (text: string) => void;
+  };
 }
 
 /**
@@ -18,14 +40,9 @@ export interface Loaded {
 export async function loadOrReport(
   path: string | undefined,
   io: CliIo,
-  opts: { forServe?: boolean } = {},
+  opts: LoadOpts = {},
 ): Promise<Loaded | null> {
-  const loaded = await loadConfig({
-    ...(path === undefined ? {} : { path }),
-    env: io.env,
-    cwd: io.cwd,
-  });
-  const result = opts.forServe ? withBuildSupport(loaded) : loaded;
+  const result = await loadForCommand(path, io, opts);
   if (!result.ok) {
     io.stderr(`failed to load config: ${result.source ?? "(built-in defaults)"}\n`);
     io.stderr(formatIssues(result.errors, { cwd: io.cwd }));
@@ -33,4 +50,29 @@ export async function loadOrReport(
   }
   if (result.warnings.length > 0) io.stderr(formatIssues(result.warnings, { cwd: io.cwd }));
   return { config: result.config, source: result.source };
+}
+
+/** The loader's result, after the note about a skipped `./gateway.config.ts` (if any). */
+export async function loadForCommand(
+  path: string | undefined,
+  io: CliIo,
+  opts: LoadOpts = {},
+): Promise<LoadResult> {
+  const options = {
+    ...(path === undefined ? {} : { path }),
+    env: io.env,
+    cwd: io.cwd,
+    ...(opts.explicitTs === undefined ? {} : { typescript: "explicit" as const }),
+  };
+  const skipped = skippedTsConfig(options);
+  if (skipped !== null) {
+    const name = relative(io.cwd, skipped);
+    (opts.explicitTs!.note ?? io.stderr)(
+      `note: ${name} was not read: ${opts.explicitTs!.command} runs no TypeScript config it ` +
+        `was not given, since one found in the current directory could run any code; use ` +
+        `--config ${name} (or ONGOINGAI_CONFIG) if it is yours\n`,
+    );
+  }
+  const loaded = await loadConfig(options);
+  return opts.forServe ? withBuildSupport(loaded) : loaded;
 }

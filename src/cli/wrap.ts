@@ -4,18 +4,21 @@
  * (plus the base URLs), and its exit code becomes ours.
  */
 import { parseFlags } from "./args.ts";
-import { clientBaseUrls, gatewayOrigin } from "./base_urls.ts";
+import { clientBaseUrls, gatewayOrigin, offMachine } from "./base_urls.ts";
 import { type CliCommand, exitCode } from "./io.ts";
 import { loadOrReport } from "./load.ts";
 
 export const wrapSpec = {
   name: "wrap",
   summary: "Run a command with OPENAI_BASE_URL, OPENAI_API_BASE and ANTHROPIC_BASE_URL set",
-  usage: "ongoingai wrap [--config PATH] -- <command> [args...]",
-  flags: [["--config PATH", "Config file (.ts, .yaml, .yml or .json)"]],
+  usage: "ongoingai wrap [--config PATH] [--force] -- <command> [args...]",
+  flags: [
+    ["--config PATH", "Config file (.ts, .yaml, .yml or .json); a .ts is only read when named"],
+    ["--force", "Run even if the base URLs leave this machine (server.host not loopback)"],
+  ],
 } as const;
 
-const usageLine = "usage: ongoingai wrap [--config PATH] -- <command> [args...]\n";
+const usageLine = "usage: ongoingai wrap [--config PATH] [--force] -- <command> [args...]\n";
 
 const windows = Deno.build.os === "windows";
 /**
@@ -33,15 +36,27 @@ export const wrap: CliCommand = async (args, io) => {
   const dash = args.indexOf("--");
   const own = dash === -1 ? args : args.slice(0, dash);
   const command = dash === -1 ? [] : args.slice(dash + 1);
-  const { values, positionals } = parseFlags("wrap", own, { config: { type: "string" } }, true);
+  const { values, positionals } = parseFlags("wrap", own, {
+    config: { type: "string" },
+    force: { type: "boolean" },
+  }, true);
   command.unshift(...positionals);
   if (command.length === 0) {
     io.stderr(usageLine);
     return exitCode.usage;
   }
-  const loaded = await loadOrReport(values.config, io);
+  const loaded = await loadOrReport(values.config, io, { explicitTs: { command: "wrap" } });
   if (loaded === null) return exitCode.failure;
   const { config } = loaded;
+  // Before the probe too: the command would send its provider keys there.
+  const away = offMachine(config, loaded.source);
+  if (away !== null) {
+    if (!values.force) {
+      io.stderr(`wrap: refusing: ${away}. If that gateway is yours, run wrap --force\n`);
+      return exitCode.failure;
+    }
+    io.stderr(`wrap: warning: ${away} (--force)\n`);
+  }
 
   const urls = clientBaseUrls(config);
   const env: Record<string, string> = { ...io.env, ...urls };

@@ -6,6 +6,7 @@
 
 import { parseHeaderList } from "./otlp_headers.ts";
 import { parseProtocol } from "./otlp_protocol.ts";
+import { allowedHostSchema } from "./schema_host.ts";
 
 type Parsed = { ok: true; value: unknown } | { ok: false; expected: string };
 
@@ -57,6 +58,17 @@ const oneOf = (...options: string[]) => (raw: string): Parsed => {
     ? { ok: true, value: v }
     : { ok: false, expected: `one of ${options.join(", ")}` };
 };
+/** Checked here, entry by entry, so that a bad entry's message names the variable. */
+const hostList = (raw: string): Parsed => {
+  const names = raw.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const bad = names.find((n) => !allowedHostSchema.safeParse(n).success);
+  return bad === undefined ? { ok: true, value: names } : {
+    ok: false,
+    expected: `host names or *.domain patterns without ports, comma-separated (${
+      JSON.stringify(bad.slice(0, 100))
+    } is none)`,
+  };
+};
 const lowerText = (raw: string): Parsed => ({ ok: true, value: raw.trim().toLowerCase() });
 
 const otel = "observability.otel";
@@ -77,6 +89,13 @@ export const envVariables: readonly EnvVariable[] = [
     accepts: "host",
     description: "Bind address.",
     parse: text,
+  },
+  {
+    name: "ONGOINGAI_SERVER_ALLOWED_HOSTS",
+    path: "server.allowed_hosts",
+    accepts: "host names, comma-separated",
+    description: "Names the gateway answers to; replaces server.allowed_hosts.",
+    parse: hostList,
   },
   {
     name: "ONGOINGAI_PORT",

@@ -21,6 +21,8 @@ export interface LoadOptions {
   path?: string | undefined;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
+  /** `explicit`: `./gateway.config.ts` is not read unless named (see discover.ts). */
+  typescript?: "any" | "explicit" | undefined;
 }
 
 export type LoadResult =

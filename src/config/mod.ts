@@ -27,6 +27,7 @@ export {
   defaultConfigFiles,
   discoverConfig,
   type Discovery,
+  skippedTsConfig,
 } from "./discover.ts";
 export { defineConfig, env, publicApi } from "./define.ts";
 export { prefixesOverlap } from "./semantic.ts";

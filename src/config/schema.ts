@@ -12,6 +12,15 @@ import { otlpHeadersSchema } from "./otlp_headers.ts";
 import { otlpProtocolSchema } from "./otlp_protocol.ts";
 import { authSchema, limitsSchema } from "./schema_team.ts";
 import { piiSchema } from "./schema_pii.ts";
+import { allowedHostSchema, bindHostSchema } from "./schema_host.ts";
+
+export {
+  allowedHostSchema,
+  bindHostSchema,
+  canonicalHost,
+  isLoopbackHost,
+  isWildcardHost,
+} from "./schema_host.ts";
 
 const MiB = 1024 * 1024;
 
@@ -147,8 +156,17 @@ export const corsSchema = z.strictObject({
 }).prefault({});
 
 export const serverSchema = z.strictObject({
-  host: z.string().min(1).default("0.0.0.0").describe(
-    "Address to listen on; `0.0.0.0` is every interface, `127.0.0.1` this machine only.",
+  host: bindHostSchema.default("0.0.0.0").describe(
+    "Address to listen on, a host name or IP address; `0.0.0.0` is every interface, " +
+      "`127.0.0.1` this machine only. Listening on loopback keeps other machines out, not web " +
+      "pages: see `allowed_hosts`.",
+  ),
+  allowed_hosts: z.array(allowedHostSchema).default([]).describe(
+    "Names clients may reach the gateway by, besides `localhost`, IP addresses and a named " +
+      "`server.host`; `*.example.com` matches its subdomains, any port is accepted. A request " +
+      "whose `Host` is another name gets 421, so that a web page cannot reach the gateway " +
+      "through DNS rebinding. Team mode on `0.0.0.0`/`::` with this list empty accepts any " +
+      "name (gateway keys guard every route there).",
   ),
   port: z.number().int().min(1, "must be between 1 and 65535").max(
     65535,

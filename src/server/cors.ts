@@ -7,6 +7,14 @@
  * checks (`https://app.example.com.evil.io` is not `https://app.example.com`), and the answer
  * names the one matched origin, never `*`. `Access-Control-Allow-Credentials` is never sent:
  * every credential the gateway takes travels in a header a script sets, not in a cookie.
+ *
+ * CORS only decides what a page may read. A "simple" request (`text/plain` POST, a form, an
+ * `<img>`) is sent without a preflight, and the gateway would act on it: forward it upstream,
+ * trace it, change keys. So an actual request from a page whose origin is not allowed is refused
+ * too (`crossSite`): by its `Origin`, which browsers send on every cross-origin request but
+ * no-cors GETs, and for those by fetch metadata (`Sec-Fetch-Site`). Programs send neither: the
+ * official SDKs in Node, curl and agents are unaffected, and a browser SDK works from an origin in
+ * `allowed_origins`, as its preflights already required.
  */
 import { errorResponse, GatewayError } from "./errors.ts";
 import { applySecurityHeaders } from "./security_headers.ts";
@@ -25,6 +33,13 @@ export interface Cors {
    * is not one.
    */
   preflight(req: Request): Response | null;
+  /**
+   * 403 for an actual (not preflight) request from a page that may not call the gateway: an
+   * `Origin` not allowed (`null` included), or, without `Origin`, `Sec-Fetch-Site` saying
+   * another site sent it. Top-level GET navigations pass: their answer goes to the user, not to
+   * a page. Null when the request may go on.
+   */
+  crossSite(req: Request): Response | null;
   /** Marks an actual response for the request's origin, in place when its headers allow. */
   decorate(req: Request, res: Response): Response;
 }
@@ -69,6 +84,22 @@ export function createCors(config: CorsConfig): Cors {
         headers.set("access-control-max-age", String(config.max_age_s));
       }
       return new Response(null, { status: 204, headers });
+    },
+    crossSite(req) {
+      const origin = req.headers.get("origin");
+      if (origin !== null) return origins.has(origin) ? null : refusal(origin, on);
+      const site = req.headers.get("sec-fetch-site");
+      if (site !== "cross-site" && site !== "same-site") return null;
+      const navigation = req.headers.get("sec-fetch-mode") === "navigate" &&
+        (req.method === "GET" || req.method === "HEAD");
+      return navigation ? null : errorResponse(
+        new GatewayError(
+          "forbidden",
+          `a request another site's page sent (Sec-Fetch-Site: ${site}) without an allowed ` +
+            "Origin is refused; a page that must call the gateway needs its origin in " +
+            "server.cors.allowed_origins",
+        ),
+      );
     },
     decorate(req, res) {
       if (!on) return res;

@@ -26,6 +26,7 @@ export const errorTable = {
   request_too_large: { status: 413, level: "warn" },
   pii_uninspectable: { status: 415, level: "warn" },
   unsupported_media_type: { status: 415, level: "info" },
+  misdirected_request: { status: 421, level: "warn" },
   headers_too_large: { status: 431, level: "warn" },
   rate_limited: { status: 429, level: "info" },
   internal_error: { status: 500, level: "error" },

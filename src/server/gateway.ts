@@ -49,6 +49,8 @@ import { type CounterStore, MemoryCounters } from "../limits/mod.ts";
 import { createAdmission } from "./limits.ts";
 import { createCors } from "./cors.ts";
 import { headersTooLarge } from "./header_limit.ts";
+import { createHostCheck } from "./host_check.ts";
+import { nonJsonBody } from "./json_body.ts";
 import { type Logger, redactingLogger, silentLogger } from "./log.ts";
 
 export interface Clock {
@@ -266,6 +268,13 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   });
 
   const cors = createCors(config.server.cors);
+  const hostCheck = createHostCheck(config.server, config.auth.enabled);
+  const browserWarning = rateLimitedWarning(
+    log,
+    clock,
+    "refused: Host not in server.allowed_hosts (421) or origin not in server.cors (403)",
+    "refused",
+  );
   const oversizedHeadersWarning = rateLimitedWarning(
     log,
     clock,
@@ -289,13 +298,31 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
         await req.body?.cancel().catch(() => {});
         throw oversized;
       }
-      const target = parseTarget(req.url, req.headers.get("host"));
+      // DNS rebinding: before anything else, since a rebound page reads every answer.
+      const host = req.headers.get("host");
+      const misdirected = hostCheck(host);
+      if (misdirected !== null) {
+        browserWarning.hit(correlationId, { last_host: host?.slice(0, 200) });
+        await req.body?.cancel().catch(() => {});
+        throw misdirected;
+      }
+      const target = parseTarget(req.url, host);
       // Browsers send no credentials with a preflight: answered here, before auth, and never
       // forwarded, on provider and API routes alike.
       const preflight = cors.preflight(req);
       if (preflight !== null) {
         preflight.headers.set("x-ongoingai-correlation-id", correlationId);
         return preflight;
+      }
+      // Simple requests skip the preflight; refused here, never forwarded nor traced.
+      const crossSite = cors.crossSite(req);
+      if (crossSite !== null) {
+        browserWarning.hit(correlationId, {
+          last_origin: req.headers.get("origin")?.slice(0, 200),
+        });
+        await req.body?.cancel().catch(() => {});
+        crossSite.headers.set("x-ongoingai-correlation-id", correlationId);
+        return crossSite;
       }
       const provider = matchProvider(config.providers, target.path);
       const route = provider === null ? undefined : routes.get(provider);
@@ -312,6 +339,11 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
           tenant: tenantOf(principal),
           ...(admission === null || principal === null ? {} : { admit: admission(principal) }),
         });
+      }
+      const notJson = nonJsonBody(req, target.path);
+      if (notJson !== null) {
+        await req.body?.cancel().catch(() => {});
+        throw notJson;
       }
       const res = await api.fetch(req);
       res.headers.set("x-ongoingai-correlation-id", correlationId);
@@ -373,11 +405,11 @@ function rateLimitedWarning(
   let count = 0;
   let last = -Infinity;
   return {
-    hit(correlationId: string) {
+    hit(correlationId: string, lastFields: Record<string, unknown> = {}) {
       count++;
       const now = clock.monotonic();
       if (now - last < everyMs) return;
-      log.warn(msg, { [countField]: count, last_correlation_id: correlationId });
+      log.warn(msg, { [countField]: count, last_correlation_id: correlationId, ...lastFields });
       count = 0;
       last = now;
     },

@@ -56,7 +56,6 @@ Deno.test("key API without team mode: every route refused with what to do instea
   try {
     const calls: [string, RequestInit][] = [
       ["/api/gateway-keys", post(null, { role: "owner" })],
-      ["/api/gateway-keys", post(null, '{"role":"owner"}', "text/plain")],
       ["/api/gateway-keys", { method: "GET" }],
       ["/api/gateway-keys/gk_0000000000000000", { method: "DELETE" }],
       ["/api/gateway-keys/gk_0000000000000000/rotate", { method: "POST" }],
@@ -70,6 +69,13 @@ Deno.test("key API without team mode: every route refused with what to do instea
       assert.match(body.error.message, /auth\.enabled: true/);
       assert.match(body.error.message, /ongoingai keys/);
     }
+    // A body that is not JSON is refused before the key routes see it (any /api/* route).
+    const plain = await h.request(
+      "/api/gateway-keys",
+      post(null, '{"role":"owner"}', "text/plain"),
+    );
+    assert.equal(plain.status, 415);
+    assert.equal(((await plain.json()) as ErrorBody).error.code, "unsupported_media_type");
     assert.deepEqual(await h.store.listKeys(), []);
   } finally {
     await h.close();

@@ -80,22 +80,24 @@ Deno.test("serve with an invalid config exits 1 before binding anything", async 
   });
 });
 
-Deno.test("shell-init: the original's exact output, and fish syntax", async () => {
+// The original's output with every value single-quoted (issue 16 item 6): what a shell's `eval`
+// sets is unchanged, and a value can no longer carry shell syntax.
+Deno.test("shell-init: the original's output, quoted, and fish syntax", async () => {
   const table: [string, string[], string][] = [
     [
       "server: { host: 0.0.0.0, port: 8080 }\n",
       [],
-      "export OPENAI_BASE_URL=http://localhost:8080/openai/v1\nexport ANTHROPIC_BASE_URL=http://localhost:8080/anthropic\n",
+      "export OPENAI_BASE_URL='http://localhost:8080/openai/v1'\nexport ANTHROPIC_BASE_URL='http://localhost:8080/anthropic'\n",
     ],
     [
       "server: { host: 127.0.0.1, port: 9090 }\nproviders:\n  openai: { prefix: /gateway/openai }\n  anthropic: { prefix: /anthropic-api }\n",
       [],
-      "export OPENAI_BASE_URL=http://127.0.0.1:9090/gateway/openai/v1\nexport ANTHROPIC_BASE_URL=http://127.0.0.1:9090/anthropic-api\n",
+      "export OPENAI_BASE_URL='http://127.0.0.1:9090/gateway/openai/v1'\nexport ANTHROPIC_BASE_URL='http://127.0.0.1:9090/anthropic-api'\n",
     ],
     [
       "server: { host: '::1', port: 8080 }\nproviders:\n  openai: { prefix: /o/v1 }\n",
       ["--shell", "fish"],
-      "set -gx OPENAI_BASE_URL http://[::1]:8080/o/v1;\nset -gx ANTHROPIC_BASE_URL http://[::1]:8080/anthropic;\n",
+      "set -gx OPENAI_BASE_URL 'http://[::1]:8080/o/v1';\nset -gx ANTHROPIC_BASE_URL 'http://[::1]:8080/anthropic';\n",
     ],
   ];
   for (const [yaml, args, want] of table) {

@@ -114,7 +114,8 @@ Deno.test("init: writes every planned file and the next steps", async () => {
     }
     assert.match(r.stdout, /ongoingai check/);
     assert.match(r.stdout, /ongoingai serve/);
-    assert.match(r.stdout, /eval "\$\(ongoingai shell-init\)"/);
+    // Named: shell-init runs no ./gateway.config.ts it was not given (issue 16 item 6).
+    assert.match(r.stdout, /eval "\$\(ongoingai shell-init --config gateway\.config\.ts\)"/);
     assert.doesNotMatch(r.stdout, /\bcd /, "already in the directory");
   });
 });

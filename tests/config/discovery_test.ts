@@ -119,3 +119,64 @@ for (const row of failures) {
     });
   });
 }
+
+// shell-init, wrap and health (issue 16 item 6): a TypeScript config is code, read only when named.
+Deno.test("discovery with typescript: explicit skips ./gateway.config.ts unless it is named", async () => {
+  const { skippedTsConfig } = await import("../../src/config/mod.ts");
+  const explicitRows: {
+    name: string;
+    files: Record<string, string>;
+    path?: string;
+    env?: Record<string, string>;
+    source: string | null;
+    port: number;
+    skipped: boolean;
+  }[] = [
+    {
+      name: "only gateway.config.ts: defaults",
+      files: { "gateway.config.ts": ts(2001) },
+      source: null,
+      port: 8080,
+      skipped: true,
+    },
+    {
+      name: "gateway.config.ts and ongoingai.yaml: the YAML",
+      files: { "gateway.config.ts": ts(2002), "ongoingai.yaml": yaml(2003) },
+      source: "ongoingai.yaml",
+      port: 2003,
+      skipped: true,
+    },
+    {
+      name: "named with --config: read",
+      files: { "gateway.config.ts": ts(2004) },
+      path: "gateway.config.ts",
+      source: "gateway.config.ts",
+      port: 2004,
+      skipped: false,
+    },
+    {
+      name: "named by ONGOINGAI_CONFIG: read",
+      files: { "gateway.config.ts": ts(2005) },
+      env: { ONGOINGAI_CONFIG: "gateway.config.ts" },
+      source: "gateway.config.ts",
+      port: 2005,
+      skipped: false,
+    },
+    { name: "nothing present", files: {}, source: null, port: 8080, skipped: false },
+  ];
+  for (const row of explicitRows) {
+    await withFiles(row.files, async (dir) => {
+      const options = {
+        path: row.path,
+        env: row.env ?? {},
+        cwd: dir,
+        typescript: "explicit" as const,
+      };
+      const result = await loadConfig(options);
+      assert.ok(result.ok, row.name);
+      assert.equal(result.source === null ? null : result.source.slice(dir.length + 1), row.source);
+      assert.equal(result.config.server.port, row.port, row.name);
+      assert.equal(skippedTsConfig(options) !== null, row.skipped, row.name);
+    });
+  }
+});

@@ -243,6 +243,7 @@ Deno.test("env error: values the schema rejects are blamed on the variable", asy
 Deno.test("env table: lists every variable of the original, each with a config path", () => {
   const expected = [
     "ONGOINGAI_HOST",
+    "ONGOINGAI_SERVER_ALLOWED_HOSTS",
     "ONGOINGAI_PORT",
     "ONGOINGAI_STORAGE_DRIVER",
     "ONGOINGAI_STORAGE_PATH",

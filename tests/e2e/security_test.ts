@@ -642,25 +642,36 @@ for (const client of ["native", "fetch"] as const) {
   });
 }
 
-Deno.test("S11: Host and X-Forwarded-Host never choose the upstream", async () => {
+Deno.test("S11: Host and X-Forwarded-Host never choose the upstream; a foreign Host is refused", async () => {
   await withStub(async (stub, gw) => {
+    // Forwarding headers are the client's words: they never choose where the request goes.
     const res = await rawExchange(
       gw,
-      rawChat(
-        gw,
-        [
-          "X-Forwarded-Host: evil.example",
-          "Forwarded: host=evil.example;proto=https",
-          `Content-Length: ${chatBody.length}`,
-          "Connection: close",
-        ],
-        chatBody,
-        "evil.example",
-      ),
+      rawChat(gw, [
+        "X-Forwarded-Host: evil.example",
+        "Forwarded: host=evil.example;proto=https",
+        `Content-Length: ${chatBody.length}`,
+        "Connection: close",
+      ]),
     );
     assert.equal(res.status, 200, res.body);
     assert.equal(stub.requests.length, 1, "the configured upstream got the request");
     assert.equal(stub.requests[0]!.headers.host, new URL(stub.url).host);
+    // A Host that is not a name of this gateway (DNS rebinding, issue 16 item 3) is refused with
+    // 421 before auth, forwarding or tracing, even with a valid key: it never reaches the stub.
+    const foreign = await rawExchange(
+      gw,
+      rawChat(
+        gw,
+        [`Content-Length: ${chatBody.length}`, "Connection: close"],
+        chatBody,
+        "evil.example",
+      ),
+    );
+    assert.equal(foreign.status, 421, foreign.body);
+    assert.equal(JSON.parse(foreign.body).error.code, "misdirected_request");
+    assertNoSecret("the 421 answer", foreign.body);
+    assert.equal(stub.requests.length, 1, "a misdirected request was forwarded");
     await traces(gw.server.origin, 1);
   });
 });

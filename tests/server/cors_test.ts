@@ -200,6 +200,7 @@ Deno.test("cors gateway: a preflight is answered on provider and API routes, nev
     assert.equal(denied.status, 401);
     assert.equal(denied.headers.get("access-control-allow-origin"), allowedOrigin);
     const other = await h.request("/api/health", { headers: { origin: "https://evil.io" } });
+    assert.equal(other.status, 403, "an actual request from another origin is refused");
     assert.equal(other.headers.get("access-control-allow-origin"), null);
     assert.equal(other.headers.get("vary"), "Origin");
   } finally {
@@ -226,17 +227,82 @@ Deno.test("cors gateway: off, an upstream's permissive CORS is removed from its 
       ),
   });
   try {
-    const res = await gateway.fetch(
-      new Request("http://gw.test/openai/v1/models", {
-        headers: { origin: "https://evil.example" },
-      }),
-    );
+    // A program (no Origin) gets the answer without the upstream's CORS headers.
+    const res = await gateway.fetch(new Request("http://gw.test/openai/v1/models"));
     assert.equal(res.status, 200);
     assert.equal(await res.text(), '{"id":"x"}');
     assert.deepEqual(accessControl(res.headers), []);
     assert.equal(res.headers.get("vary"), null);
+    // A page gets nothing at all: with CORS off, no origin may call the gateway.
+    const page = await gateway.fetch(
+      new Request("http://gw.test/openai/v1/models", {
+        headers: { origin: "https://evil.example" },
+      }),
+    );
+    assert.equal(page.status, 403);
+    assert.match((await page.json()).error.message, /CORS is off/);
+    assert.deepEqual(accessControl(page.headers), []);
   } finally {
     gateway.close();
     await store.close();
+  }
+});
+
+Deno.test("cors: crossSite refuses what a page on another origin sends, not what programs send", () => {
+  const cors = createCors({ allowed_origins: [allowedOrigin] });
+  const off = createCors({ allowed_origins: [] });
+  const cases: {
+    why: string;
+    method?: string;
+    headers: Record<string, string>;
+    refused: boolean;
+  }[] = [
+    { why: "a program: no Origin, no fetch metadata", headers: {}, refused: false },
+    { why: "the allowed origin", headers: { origin: allowedOrigin }, refused: false },
+    {
+      why: "the allowed origin, cross-site metadata",
+      headers: { origin: allowedOrigin, "sec-fetch-site": "cross-site" },
+      refused: false,
+    },
+    { why: "another origin", headers: { origin: "https://evil.example" }, refused: true },
+    { why: "the opaque origin", headers: { origin: "null" }, refused: true },
+    { why: "an empty Origin", headers: { origin: "" }, refused: true },
+    {
+      why: "no-cors GET (<img>): cross-site, no Origin",
+      headers: { "sec-fetch-site": "cross-site", "sec-fetch-mode": "no-cors" },
+      refused: true,
+    },
+    {
+      why: "same-site (another port of localhost), no Origin",
+      headers: { "sec-fetch-site": "same-site", "sec-fetch-mode": "no-cors" },
+      refused: true,
+    },
+    {
+      why: "a POST navigation without Origin",
+      method: "POST",
+      headers: { "sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate" },
+      refused: true,
+    },
+    {
+      why: "a top-level GET navigation: the user reads it, not the page",
+      headers: { "sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate" },
+      refused: false,
+    },
+    { why: "typed in the address bar", headers: { "sec-fetch-site": "none" }, refused: false },
+    { why: "same-origin", headers: { "sec-fetch-site": "same-origin" }, refused: false },
+  ];
+  for (const c of cases) {
+    const req = () =>
+      new Request("http://gw.test/openai/v1/models", {
+        method: c.method ?? "GET",
+        headers: c.headers,
+      });
+    const res = cors.crossSite(req());
+    assert.equal(res?.status ?? null, c.refused ? 403 : null, c.why);
+    if (res !== null) assert.deepEqual(accessControl(res.headers), [], c.why);
+    // With CORS off, no Origin at all is allowed; programs still pass.
+    const offRes = off.crossSite(req());
+    const refusedOff = c.refused || "origin" in c.headers;
+    assert.equal(offRes?.status ?? null, refusedOff ? 403 : null, `off: ${c.why}`);
   }
 });

@@ -55,6 +55,8 @@ Deno.test("security headers: on API answers and gateway errors, not on provider 
         headers: { ...key, "content-type": "application/json" },
         body: "{not json",
       }, 400],
+      ["/api/gateway-keys", { method: "POST", headers: key, body: "{}" }, 415], // text/plain
+      ["/api/traces", { headers: { ...key, origin: "https://evil.example" } }, 403], // cross-site
       ["/openai/v1/chat/completions", { method: "POST" }, 401], // provider route, refused
       ["/openai/..%2fanthropic/v1/messages", {}, 400], // bad path on the top-level handler
     ];

@@ -29,6 +29,7 @@ export type GatewayConfig =
   & Omit<{
     server: {
       host: string;
+      allowed_hosts: string[];
       port: number;
       shutdown_grace_ms: number;
       log_format: "text" | "json";
@@ -445,6 +446,7 @@ export type GatewayConfig =
 export type GatewayConfigInput = {
   server?: {
     host?: string | undefined;
+    allowed_hosts?: string[] | undefined;
     port?: number | undefined;
     shutdown_grace_ms?: number | undefined;
     log_format?: "text" | "json" | undefined;
