@@ -13,7 +13,7 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { assertLedger } from "../support/ledger.ts";
 import { freePort, poll, type ServerProcess, startServer } from "../support/process.ts";
-import { type Bomb, usageBomb } from "../support/compression_bomb.ts";
+import { chatBomb } from "../support/compression_bomb.ts";
 
 const MiB = 1024 * 1024;
 const peakGrowthLimitMb = 600;
@@ -83,7 +83,6 @@ interface Case {
   headers: Record<string, string>;
 }
 
-let bomb: Bomb | null = null;
 const cases: Case[] = [
   {
     name: "uncompressed SSE line of 512 MiB",
@@ -111,14 +110,15 @@ const cases: Case[] = [
         0x20,
       ),
   },
-  {
-    name: "gzip bomb: 1 GiB of whitespace inside usage, about 1 MB on the wire",
+  ...(["choices", "usage"] as const).map((where): Case => ({
+    name: `gzip bomb: 1 GiB of whitespace in ${where}, about 1 MB on the wire`,
     stream: false,
-    reason: "decompression_ratio_exceeded",
+    // Whitespace the reader skips is stopped by the decoder; inside `usage`, the reader's own
+    // bound on a kept member comes first.
+    reason: where === "usage" ? "usage_member_too_large" : "decompression_ratio_exceeded",
     headers: { "content-type": "application/json", "content-encoding": "gzip" },
     answer() {
-      bomb ??= usageBomb(1024 * MiB);
-      const bytes = bomb.bytes;
+      const bytes = chatBomb(1024 * MiB, where).bytes;
       const sha1 = createHash("sha1").update(bytes).digest("hex");
       // Chunked, in 64 KiB pieces: the gateway reads it as a stream, as it would a real answer.
       let at = 0;
@@ -131,7 +131,7 @@ const cases: Case[] = [
       }, { highWaterMark: 0 });
       return { body, sha1, length: bytes.length };
     },
-  },
+  })),
 ];
 
 function check(name: string, rows: [boolean, string][]): string[] {
@@ -181,6 +181,7 @@ storage: { path: ./data/gw.db }
 providers:
   openai: { upstream: "http://127.0.0.1:${upstream.addr.port}" }
 tracing: { flush_interval_ms: 10, capture_bodies: true }
+observability: { prometheus: { enabled: true } }
 `,
     );
     let server: ServerProcess | null = null;
@@ -249,8 +250,15 @@ tracing: { flush_interval_ms: 10, capture_bodies: true }
         ]));
       }
       assert.deepEqual(problems, []);
-      const metrics = await (await fetch(`${server.origin}/api/health`)).json();
-      assert.ok(metrics, "the gateway still answers");
+      // Every stop is counted where operators look: one per case, by reason.
+      const metrics = await (await fetch(`${server.origin}/metrics`)).text();
+      for (const reason of new Set(cases.map((c) => c.reason))) {
+        const counted = metrics.split("\n")
+          .filter((l) => l.startsWith("ongoingai_proxy_usage_unread_total{"))
+          .filter((l) => l.includes(`reason="${reason}"`))
+          .reduce((n, l) => n + Number(l.split(" ").at(-1)), 0);
+        assert.equal(counted, cases.filter((c) => c.reason === reason).length, reason);
+      }
       await assertLedger(server.origin);
     } finally {
       await server?.kill();

@@ -50,13 +50,17 @@ export function gzipBomb(prefix: string, fill: number, suffix: string, byte = 0x
   return { bytes: out, decodedBytes };
 }
 
-/** A chat completion whose `usage` object holds `fill` bytes of whitespace (valid JSON). */
-export function usageBomb(fill: number): Bomb {
-  return gzipBomb(
-    '{"id":"chatcmpl-bomb","object":"chat.completion","model":"gpt-4o-mini",' +
-      '"choices":[{"index":0,"message":{"role":"assistant","content":"hi"},' +
-      '"finish_reason":"stop"}],"usage":{',
-    fill,
-    '"prompt_tokens":5,"completion_tokens":1,"total_tokens":6}}',
-  );
+const choices =
+  '[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}]';
+const usage = '"prompt_tokens":5,"completion_tokens":1,"total_tokens":6}';
+const head = '{"id":"chatcmpl-bomb","object":"chat.completion","model":"gpt-4o-mini",';
+
+/**
+ * A chat completion (valid JSON) with `fill` bytes of whitespace inside its `usage` object, a
+ * member the usage reader keeps, or before its `choices` array, which it skips.
+ */
+export function chatBomb(fill: number, where: "usage" | "choices"): Bomb {
+  return where === "usage"
+    ? gzipBomb(`${head}"choices":${choices},"usage":{`, fill, `${usage}}`)
+    : gzipBomb(`${head}"choices":`, fill, `${choices},"usage":{${usage}}`);
 }
