@@ -11,6 +11,7 @@ import type { MemberPath } from "./json_member_paths.ts";
 import { JsonMemberScanner } from "./json_member_scanner.ts";
 import type { ResponseInfo, UsageParser, UsageReport } from "./types.ts";
 import { usageReadLimits } from "./usage_limits.ts";
+import { SseLineGuard } from "./sse_line_guard.ts";
 
 /**
  * - `expected`: the exchange is billed and reports usage; missing usage is `unknown`.
@@ -123,11 +124,13 @@ class SseFrame implements Frame {
   stopped: UsageUnknownReason | null = null;
   #decoder: TextDecoder | null = new TextDecoder();
   #parser: EventSourceParser | null;
+  readonly #lines = new SseLineGuard(usageReadLimits.sseEventChars);
 
   constructor(reader: UsageReader) {
     this.#parser = createParser({
-      // The parser holds a line until its end and an event until its blank line: bounded here,
-      // as an upstream may send one line of a gigabyte. Past the bound the parser stops.
+      // The parser holds a line until its end and an event until its blank line: bounded, as an
+      // upstream may send one line of a gigabyte. Lines are measured exactly by the guard in
+      // front; this bound catches an event of many lines (checked as they arrive).
       maxBufferSize: usageReadLimits.sseEventChars,
       // Other errors are not counted: the SSE parser drops an unknown field line silently when
       // it arrives split across chunks, so counting it would make the report depend on chunking.
@@ -175,6 +178,7 @@ class SseFrame implements Frame {
 
   #feed(text: string): void {
     if (text === "" || this.#parser === null) return;
+    if (!this.#lines.push(text)) return this.stop("sse_event_too_large");
     try {
       this.#parser.feed(text);
     } catch {
@@ -250,7 +254,11 @@ class JsonFrame implements Frame {
   }
 }
 
-/** Bodies up to this size, in one chunk, are parsed whole (see JsonFrame). */
-const singleChunkLimit = 256 * 1024;
+/**
+ * Bodies up to this size, in one chunk, are parsed whole (see JsonFrame). No larger than the
+ * member bound: a member too large for the scanner can then never be read whole instead, and the
+ * report stays the same however the body is split.
+ */
+const singleChunkLimit = usageReadLimits.memberBytes;
 // Strips one leading BOM, as the scanner does; invalid UTF-8 becomes U+FFFD, as there.
 const wholeDecoder = new TextDecoder();

@@ -6,8 +6,11 @@
  * client still gets every byte.
  */
 export const usageReadLimits = {
-  /** Raw bytes kept per JSON member the reader asked for (`usage`, `model`). */
-  memberBytes: 64 * 1024,
+  /**
+   * Raw bytes kept per JSON member the reader asked for (`usage`, `model`). Also the largest body
+   * read whole with JSON.parse (see response_parser.ts), hence not smaller.
+   */
+  memberBytes: 256 * 1024,
   /** Characters of one SSE line or event (its data lines together) held until it ends. */
   sseEventChars: 16 * 1024 * 1024,
 } as const;

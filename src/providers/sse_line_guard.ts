@@ -1,0 +1,48 @@
+/**
+ * Watches the length of SSE lines in front of the SSE parser. The parser's own bound
+ * (`maxBufferSize`) is checked when it buffers, so whether a line just over it trips depends on
+ * where the chunks were cut; this one measures every line exactly, so a usage report does not
+ * depend on chunking. A line ends at LF, CR or CRLF, as in the SSE grammar.
+ */
+export class SseLineGuard {
+  /** Characters of the line still open at the end of the last text. */
+  #open = 0;
+
+  constructor(readonly maxChars: number) {}
+
+  /** False once a line is longer than `maxChars`. */
+  push(text: string): boolean {
+    const first = nextBreak(text, 0);
+    if (first === -1) {
+      this.#open += text.length;
+      return this.#open <= this.maxChars;
+    }
+    if (this.#open + first > this.maxChars) return false;
+    // Lines between the first and the last break are shorter than the text: only a text longer
+    // than the bound can hide one that is too long.
+    if (text.length > this.maxChars && !linesWithin(text, first, this.maxChars)) return false;
+    this.#open = text.length - 1 - Math.max(text.lastIndexOf("\n"), text.lastIndexOf("\r"));
+    return this.#open <= this.maxChars;
+  }
+}
+
+function nextBreak(text: string, from: number): number {
+  const lf = text.indexOf("\n", from);
+  const cr = text.indexOf("\r", from);
+  return lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
+}
+
+function linesWithin(text: string, first: number, max: number): boolean {
+  // Next LF and next CR, each searched again only once passed (a text without CR would make a
+  // fresh search per line quadratic).
+  let lf = text.indexOf("\n", first + 1);
+  let cr = text.indexOf("\r", first + 1);
+  for (let start = first + 1;;) {
+    if (lf !== -1 && lf < start) lf = text.indexOf("\n", start);
+    if (cr !== -1 && cr < start) cr = text.indexOf("\r", start);
+    const end = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
+    if (end === -1) return true;
+    if (end - start > max) return false;
+    start = end + 1;
+  }
+}
