@@ -69,7 +69,6 @@ export class SideDecoder {
   readonly #ended: Promise<void>;
   #failed = false;
   #stopped: DecodeStop | null = null;
-  #wireBytes = 0;
   #decodedBytes = 0;
   /** Resolvers of pushes still being decoded; all released when decoding stops. */
   readonly #waiting = new Set<() => void>();
@@ -113,7 +112,6 @@ export class SideDecoder {
    */
   push(chunk: Uint8Array): Promise<void> | null {
     if (this.#stopped !== null || this.#failed || this.#z.destroyed) return null;
-    this.#wireBytes += chunk.byteLength;
     return new Promise<void>((resolve) => {
       this.#waiting.add(resolve);
       this.#z.write(chunk, () => {
@@ -139,9 +137,10 @@ export class SideDecoder {
   #over(): DecodeStop | null {
     const l = this.limits;
     if (this.#decodedBytes > l.maxDecodedBytes) return "decoded_body_too_large";
-    if (
-      this.#decodedBytes > l.ratioFloorBytes && this.#decodedBytes > l.maxRatio * this.#wireBytes
-    ) {
+    // Against the wire bytes the decompressor has consumed so far, not those pushed: a bomb is
+    // caught at its first megabyte, not after a whole chunk's worth of expansion.
+    const consumed = this.#z.bytesWritten;
+    if (this.#decodedBytes > l.ratioFloorBytes && this.#decodedBytes > l.maxRatio * consumed) {
       return "decompression_ratio_exceeded";
     }
     return null;
