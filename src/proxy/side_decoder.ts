@@ -42,12 +42,15 @@ export interface DecodeLimits {
 
 /**
  * 200:1 is far above real answers (a token-per-event chat stream: about 40:1 with gzip, 60:1
- * with brotli; JSON a few to one) and far below bombs (deflate's ceiling is about 1030:1).
+ * with brotli; JSON a few to one) and far below bombs (deflate's ceiling is about 1030:1, brotli
+ * put 512 MiB in 945 bytes). Only an answer that repeats itself verbatim compresses like a
+ * bomb; the 8 MiB floor keeps such a degenerate answer readable up to far more tokens than a
+ * model emits in one answer, and decoding 8 MiB costs a few milliseconds.
  */
 export const defaultDecodeLimits: DecodeLimits = {
   maxDecodedBytes: 64 * 1024 * 1024,
   maxRatio: 200,
-  ratioFloorBytes: 1024 * 1024,
+  ratioFloorBytes: 8 * 1024 * 1024,
 };
 
 export type DecodeStop = Extract<

@@ -17,7 +17,7 @@ export type UsageStatus = "exact" | "unknown" | "none";
  * reading stopped there while the client kept getting every byte.
  * - `decoded_body_too_large`: the decoded copy of a compressed answer passed
  *   `proxy.max_decoded_response_bytes`.
- * - `decompression_ratio_exceeded`: a compressed answer expanded more than 200:1 (past 1 MiB).
+ * - `decompression_ratio_exceeded`: a compressed answer expanded more than 200:1 (past 8 MiB).
  * - `usage_member_too_large`: a JSON member the usage reader keeps (`usage`, `model`) passed 256 KiB.
  * - `sse_event_too_large`: one SSE line or event passed 16 MiB.
  */
