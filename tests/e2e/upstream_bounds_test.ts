@@ -248,6 +248,12 @@ observability: { prometheus: { enabled: true } }
             `usage_unknown_reason is ${trace.metadata.usage_unknown_reason}, not ${c.reason}`,
           ],
           [trace.total_tokens === null, `total_tokens is ${trace.total_tokens}`],
+          // The capture holds at most tracing.body_max_size (1 MiB) of the decoded answer.
+          [trace.response_body_truncated === true, "the stored body is not marked truncated"],
+          [
+            enc.encode(trace.response_body ?? "").length <= MiB,
+            `the stored body has ${enc.encode(trace.response_body ?? "").length} bytes`,
+          ],
           [
             growth < c.limitMb,
             `the gateway grew by ${growth.toFixed(0)} MB (limit ${c.limitMb})`,
