@@ -12,7 +12,7 @@ export class SseLineGuard {
 
   /** False once a line is longer than `maxChars`. */
   push(text: string): boolean {
-    const first = nextBreak(text, 0);
+    const first = firstBreak(text);
     if (first === -1) {
       this.#open += text.length;
       return this.#open <= this.maxChars;
@@ -21,15 +21,24 @@ export class SseLineGuard {
     // Lines between the first and the last break are shorter than the text: only a text longer
     // than the bound can hide one that is too long.
     if (text.length > this.maxChars && !linesWithin(text, first, this.maxChars)) return false;
-    this.#open = text.length - 1 - Math.max(text.lastIndexOf("\n"), text.lastIndexOf("\r"));
+    this.#open = text.length - 1 - lastBreak(text);
     return this.#open <= this.maxChars;
   }
 }
 
-function nextBreak(text: string, from: number): number {
-  const lf = text.indexOf("\n", from);
-  const cr = text.indexOf("\r", from);
-  return lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
+// The searches below look only at the first and the last line of a chunk (a full scan for a CR
+// that most streams never send would cost a tenth of the usage parser).
+
+function firstBreak(text: string): number {
+  const lf = text.indexOf("\n");
+  if (lf === -1) return text.indexOf("\r");
+  return text.lastIndexOf("\r", lf) === -1 ? lf : text.indexOf("\r");
+}
+
+function lastBreak(text: string): number {
+  const lf = text.lastIndexOf("\n");
+  if (lf === -1) return text.lastIndexOf("\r");
+  return text.indexOf("\r", lf) === -1 ? lf : text.lastIndexOf("\r");
 }
 
 function linesWithin(text: string, first: number, max: number): boolean {

@@ -215,6 +215,9 @@ Deno.test("usage bounds: the SSE line guard measures each line exactly, however 
     ["CRLF ends a line once", "abcd\r\n\r\nabcd", true],
     ["an open last line over it", "abcd\nabcde", false],
     ["a long line in the middle", "a\n" + "b".repeat(5) + "\nc", false],
+    ["a CR before the first LF", "ab\rcdefg\nab", false],
+    ["a CR after the last LF", "abcd\nab\rcdefg", false],
+    ["short lines split by CR and LF", "ab\rcd\nef\rgh\r\nij", true],
   ];
   for (const [name, text, ok] of table) {
     for (let a = 0; a <= text.length; a++) {
