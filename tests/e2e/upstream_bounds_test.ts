@@ -1,17 +1,19 @@
 /**
  * Issue 16 item 1 against the real `serve` process: an upstream that answers with a compression
- * bomb (1 GiB of whitespace inside `usage`, about 1 MB of gzip), with one SSE line of 512 MiB,
- * or with a 512 MiB value inside `usage`, must not take the gateway's memory with it. The client
+ * bomb (1 GiB of whitespace in about 1 MB of gzip, 64 MiB in a few hundred bytes of brotli), with
+ * one SSE line of 512 MiB, or with a 512 MiB value inside `usage`, must not take the gateway's
+ * memory with it. The client
  * still gets every byte exactly as the upstream sent it; the trace says usage is unknown and why;
  * the gateway's peak resident memory (the kernel's VmHWM, reset before each case) stays bounded.
  *
  * This is a memory bound, not a timing one. Growth of the gateway's peak memory before the bounds
  * (bench `--only bomb`, a fresh gateway per case): gzip bomb in usage 2246 MB, 512 MiB in usage
- * 1174 MB, SSE line of 512 MiB 589 MB; after: 11, 81 and 104 MB. The limits are generous.
+ * 1174 MB, SSE line of 512 MiB 589 MB; after: 22, 75 and 109 MB. The limits are generous.
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
+import zlib from "node:zlib";
 import { assertLedger } from "../support/ledger.ts";
 import { freePort, poll, type ServerProcess, startServer } from "../support/process.ts";
 import { chatBomb } from "../support/compression_bomb.ts";
@@ -34,6 +36,30 @@ function resetPeak(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** `bytes` as a chunked answer, in 64 KiB pieces, as a real upstream streams it. */
+function streamed(bytes: Uint8Array) {
+  const sha1 = createHash("sha1").update(bytes).digest("hex");
+  let at = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (at >= bytes.length) return controller.close();
+      controller.enqueue(bytes.slice(at, at + 64 * 1024));
+      at += 64 * 1024;
+    },
+  }, { highWaterMark: 0 });
+  return { body, sha1, length: bytes.length };
+}
+
+/** 64 MiB of whitespace before `choices`, brotli: about 200 bytes. */
+function brotliBomb(): Uint8Array {
+  const head = enc.encode('{"model":"gpt-4o-mini","choices":');
+  const tail = enc.encode('[],"usage":{"prompt_tokens":5,"completion_tokens":1,"total_tokens":6}}');
+  const raw = new Uint8Array(head.length + 64 * MiB + tail.length).fill(0x20);
+  raw.set(head);
+  raw.set(tail, raw.length - tail.length);
+  return zlib.brotliCompressSync(raw, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5 } });
 }
 
 /** A body of `prefix`, `fill` bytes of `byte`, `suffix`, streamed in 64 KiB chunks. */
@@ -122,21 +148,16 @@ const cases: Case[] = [
     reason: where === "usage" ? "usage_member_too_large" : "decompression_ratio_exceeded",
     limitMb: 600,
     headers: { "content-type": "application/json", "content-encoding": "gzip" },
-    answer() {
-      const bytes = chatBomb(1024 * MiB, where).bytes;
-      const sha1 = createHash("sha1").update(bytes).digest("hex");
-      // Chunked, in 64 KiB pieces: the gateway reads it as a stream, as it would a real answer.
-      let at = 0;
-      const body = new ReadableStream<Uint8Array>({
-        pull(controller) {
-          if (at >= bytes.length) return controller.close();
-          controller.enqueue(bytes.slice(at, at + 64 * 1024));
-          at += 64 * 1024;
-        },
-      }, { highWaterMark: 0 });
-      return { body, sha1, length: bytes.length };
-    },
+    answer: () => streamed(chatBomb(1024 * MiB, where).bytes),
   })),
+  {
+    name: "brotli bomb: 64 MiB of whitespace in choices, a few hundred bytes on the wire",
+    stream: false,
+    reason: "decompression_ratio_exceeded",
+    limitMb: 600,
+    headers: { "content-type": "application/json", "content-encoding": "br" },
+    answer: () => streamed(brotliBomb()),
+  },
 ];
 
 function check(name: string, rows: [boolean, string][]): string[] {
