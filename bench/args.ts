@@ -14,6 +14,7 @@ export const scenarioIds = [
   "streams_200",
   "store_write",
   "analytics",
+  "bomb",
 ] as const;
 export type ScenarioId = typeof scenarioIds[number];
 

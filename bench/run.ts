@@ -19,6 +19,7 @@ import { storeScenario } from "./scenarios/store.ts";
 import { piiScenario } from "./scenarios/pii.ts";
 import { telemetryScenario } from "./scenarios/telemetry.ts";
 import { analyticsScenario } from "./scenarios/analytics.ts";
+import { bombScenario } from "./scenarios/bomb.ts";
 import { streamingScenario } from "./scenarios/streaming.ts";
 import { streamsScenario } from "./scenarios/streams.ts";
 import { tracesPostgresScenario, tracesScenario } from "./scenarios/traces.ts";
@@ -37,6 +38,7 @@ const runners: Partial<
   analytics: ["Analytics at scale", analyticsScenario],
   pii: ["PII redaction", piiScenario],
   telemetry: ["OpenTelemetry on the hot path", telemetryScenario],
+  bomb: ["Upstream memory attacks", bombScenario],
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -195,6 +195,11 @@ export const proxySchema = z.strictObject({
     "Largest request body forwarded; a larger one gets 413. Bytes are counted as they arrive, " +
       "not trusted from Content-Length.",
   ),
+  max_decoded_response_bytes: z.number().int().positive().default(64 * MiB).describe(
+    "Most bytes of a compressed answer decoded to read its usage (and capture its body); the " +
+      "client always gets the answer as sent. Past it, or past 200 decoded bytes per wire byte, " +
+      "decoding stops and usage is `unknown` (`usage_unknown_reason` in the trace metadata).",
+  ),
   upstream_client: z.enum(["native", "fetch"]).default("native").describe(
     "How upstreams are reached: `native`, the gateway's keep-alive HTTP/1.1 client (about twice " +
       "the throughput), or `fetch`, the runtime's client (HTTP/2, `HTTPS_PROXY`). With an " +

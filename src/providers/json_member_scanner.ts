@@ -8,8 +8,12 @@
  *
  * Bytes >= 0x80 only ever occur inside strings in valid JSON, and UTF-8 never hides an ASCII byte
  * inside a multi-byte sequence, so the grammar can run on bytes without decoding anything.
+ *
+ * A kept member is bounded (`maxMemberBytes`): an upstream can put a gigabyte inside `usage`,
+ * and keeping it would cost the gateway that much. Past the bound the scan fails as `tooLarge`.
  */
 import type { JsonObject } from "./json_body.ts";
+import { usageReadLimits } from "./usage_limits.ts";
 import {
   assembleMembers,
   buildPathTree,
@@ -21,7 +25,8 @@ import {
 } from "./json_member_paths.ts";
 
 export type JsonScanResult =
-  | { valid: false }
+  /** `tooLarge`: a requested member passed the size bound, and scanning stopped there. */
+  | { valid: false; tooLarge?: true }
   /** `members` is null when the top-level value is not an object. */
   | { valid: true; members: JsonObject | null };
 
@@ -76,9 +81,13 @@ export class JsonMemberScanner {
   #captureParts: Uint8Array[] = [];
   #captureBytes = 0;
   #peak = 0;
+  #tooLarge = false;
   #result: JsonScanResult | null = null;
 
-  constructor(paths: readonly MemberPath[]) {
+  constructor(
+    paths: readonly MemberPath[],
+    private readonly maxMemberBytes: number = usageReadLimits.memberBytes,
+  ) {
     let tree = trees.get(paths);
     if (tree === undefined) {
       tree = buildPathTree(paths);
@@ -96,6 +105,11 @@ export class JsonMemberScanner {
     let kept = 0;
     for (const s of this.#slots) if (s instanceof Uint8Array) kept += s.length;
     return kept + this.#captureBytes + this.#key.length + this.#stack.length;
+  }
+
+  /** A requested member passed `maxMemberBytes`: the scan stopped and holds nothing. */
+  get tooLarge(): boolean {
+    return this.#tooLarge;
   }
 
   /** The largest `retainedBytes` seen at the end of any `push`. */
@@ -119,7 +133,9 @@ export class JsonMemberScanner {
     const s = this.#state;
     const done = this.#depth === 0 && (s === AFTER || s === ZERO || s === INT || s === FRAC ||
       s === EXP);
-    let result: JsonScanResult = { valid: false };
+    let result: JsonScanResult = this.#tooLarge
+      ? { valid: false, tooLarge: true }
+      : { valid: false };
     if (done) {
       try {
         const members = this.#rootIsObject ? assembleMembers(this.#tree.root, this.#slots) : null;
@@ -347,6 +363,7 @@ export class JsonMemberScanner {
     this.#state = AFTER;
     if (this.#captureSlot < 0 || this.#depth !== this.#captureDepth) return;
     const last = buf.subarray(this.#captureStart, end);
+    if (this.#overBound(last.length)) return;
     const parts = this.#captureParts;
     let whole: Uint8Array;
     if (parts.length === 0) whole = last.slice();
@@ -365,8 +382,17 @@ export class JsonMemberScanner {
   }
 
   #keep(part: Uint8Array): void {
+    if (this.#overBound(part.length)) return;
     this.#captureParts.push(part);
     this.#captureBytes += part.length;
+  }
+
+  /** True (and the scan stopped, releasing what it held) when a kept member passes the bound. */
+  #overBound(more: number): boolean {
+    if (this.#captureBytes + more <= this.maxMemberBytes) return false;
+    this.#tooLarge = true;
+    this.#fail();
+    return true;
   }
 
   #push(isObject: boolean): void {

@@ -7,6 +7,7 @@ export { providerAdapters } from "./registry.ts";
 export { openAiAdapter } from "./openai.ts";
 export { anthropicAdapter } from "./anthropic.ts";
 export { JsonMemberScanner, type JsonScanResult } from "./json_member_scanner.ts";
+export { usageReadLimits } from "./usage_limits.ts";
 export type { MemberPath } from "./json_member_paths.ts";
 export type {
   JsonPath,

@@ -5,11 +5,13 @@
  * figures.
  */
 import { createParser, type EventSourceParser } from "eventsource-parser";
-import type { Usage } from "../traces/mod.ts";
+import type { Usage, UsageUnknownReason } from "../traces/mod.ts";
 import { isJsonContentType } from "./json_body.ts";
 import type { MemberPath } from "./json_member_paths.ts";
 import { JsonMemberScanner } from "./json_member_scanner.ts";
 import type { ResponseInfo, UsageParser, UsageReport } from "./types.ts";
+import { usageReadLimits } from "./usage_limits.ts";
+import { SseLineGuard } from "./sse_line_guard.ts";
 
 /**
  * - `expected`: the exchange is billed and reports usage; missing usage is `unknown`.
@@ -75,19 +77,26 @@ export function createResponseParser(
   let report: UsageReport | null = null;
   return {
     push(chunk) {
-      if (report === null) frame.push(chunk);
+      if (report === null && frame.stopped === null) frame.push(chunk);
+    },
+    stop(reason) {
+      if (report === null) frame.stop(reason);
     },
     finish(complete) {
       if (report !== null) return report;
-      frame.end(complete);
+      if (frame.stopped === null) frame.end(complete);
       const r = reader.result(complete);
-      const known = r.usage !== null && r.final;
+      const stopped = frame.stopped;
+      const known = r.usage !== null && r.final && stopped === null;
       const base: UsageReport = {
         model: r.model ?? info.requestModel,
         usage: known ? r.usage : null,
-        status: known ? "exact" : expectation === "expected" ? "unknown" : "none",
+        // Stopped at a bound: whether the answer carried usage is not known, even on a path
+        // where usage is optional.
+        status: known ? "exact" : expectation === "expected" || stopped ? "unknown" : "none",
         parseErrors: frame.parseErrors,
       };
+      if (stopped !== null) base.unknownReason = stopped;
       report = frame.streamError ? { ...base, upstreamStreamError: true } : base;
       return report;
     },
@@ -96,26 +105,38 @@ export function createResponseParser(
 
 export function noUsageParser(model: string | null): UsageParser {
   const report: UsageReport = { model, usage: null, status: "none", parseErrors: 0 };
-  return { push() {}, finish: () => report };
+  return { push() {}, stop() {}, finish: () => report };
 }
 
 interface Frame {
   parseErrors: number;
   streamError: boolean;
+  /** Set once reading stopped at a bound; nothing is pushed or held after that. */
+  stopped: UsageUnknownReason | null;
   push(chunk: Uint8Array): void;
   end(complete: boolean): void;
+  stop(reason: UsageUnknownReason): void;
 }
 
 class SseFrame implements Frame {
   parseErrors = 0;
   streamError = false;
-  readonly #decoder = new TextDecoder();
-  readonly #parser: EventSourceParser;
+  stopped: UsageUnknownReason | null = null;
+  #decoder: TextDecoder | null = new TextDecoder();
+  #parser: EventSourceParser | null;
+  readonly #lines = new SseLineGuard(usageReadLimits.sseEventChars);
 
   constructor(reader: UsageReader) {
-    // onError is not counted: the SSE parser drops an unknown field line silently when it
-    // arrives split across chunks, so counting it would make the report depend on chunking.
     this.#parser = createParser({
+      // The parser holds a line until its end and an event until its blank line: bounded, as an
+      // upstream may send one line of a gigabyte. Lines are measured exactly by the guard in
+      // front; this bound catches an event of many lines (checked as they arrive).
+      maxBufferSize: usageReadLimits.sseEventChars,
+      // Other errors are not counted: the SSE parser drops an unknown field line silently when
+      // it arrives split across chunks, so counting it would make the report depend on chunking.
+      onError: (e) => {
+        if (e.type === "max-buffer-size-exceeded") this.stop("sse_event_too_large");
+      },
       onEvent: (e) => {
         const data = e.data.trim();
         if (data === "" || data === "[DONE]") return;
@@ -138,22 +159,30 @@ class SseFrame implements Frame {
   }
 
   push(chunk: Uint8Array): void {
-    this.#feed(this.#decoder.decode(chunk, { stream: true }));
+    if (this.#decoder !== null) this.#feed(this.#decoder.decode(chunk, { stream: true }));
   }
 
   end(complete: boolean): void {
-    const rest = this.#decoder.decode();
+    const rest = this.#decoder?.decode() ?? "";
     // A stream that ended cleanly may omit the blank line after its last event; dispatch it.
     // A cut stream's unterminated event is a fragment and is dropped.
     if (complete) this.#feed(rest + "\n\n");
   }
 
+  stop(reason: UsageUnknownReason): void {
+    this.stopped ??= reason;
+    // Dropping the parser and decoder releases the line or event they held.
+    this.#parser = null;
+    this.#decoder = null;
+  }
+
   #feed(text: string): void {
-    if (text === "") return;
+    if (text === "" || this.#parser === null) return;
+    if (!this.#lines.push(text)) return this.stop("sse_event_too_large");
     try {
       this.#parser.feed(text);
     } catch {
-      this.parseErrors++;
+      if (this.stopped === null) this.parseErrors++;
     }
   }
 }
@@ -161,7 +190,9 @@ class SseFrame implements Frame {
 class JsonFrame implements Frame {
   parseErrors = 0;
   readonly streamError = false;
-  // No size limit, and no copy of the body either: only the members the reader reads are kept.
+  stopped: UsageUnknownReason | null = null;
+  // No size limit on the body, and no copy of it either: only the members the reader reads are
+  // kept, each up to a bound (a larger one stops the scan: see usage_limits.ts).
   readonly #scanner: JsonMemberScanner;
   // A body that arrives in one piece (the proxy reads small bodies whole) goes to the native
   // JSON.parse instead, about twice as fast as the scanner at that size; a second chunk hands
@@ -176,6 +207,7 @@ class JsonFrame implements Frame {
   push(chunk: Uint8Array): void {
     if (this.#scanning) {
       this.#scanner.push(chunk);
+      if (this.#scanner.tooLarge) this.stop("usage_member_too_large");
     } else if (this.#single === null && chunk.byteLength <= singleChunkLimit) {
       // A copy: the caller may reuse its buffer once `push` returns.
       this.#single = chunk.slice();
@@ -184,7 +216,15 @@ class JsonFrame implements Frame {
       if (this.#single !== null) this.#scanner.push(this.#single);
       this.#single = null;
       this.#scanner.push(chunk);
+      if (this.#scanner.tooLarge) this.stop("usage_member_too_large");
     }
+  }
+
+  stop(reason: UsageUnknownReason): void {
+    this.stopped ??= reason;
+    this.#single = null;
+    // Ends the scan: the scanner lets go of the members it kept.
+    this.#scanner.finish();
   }
 
   end(complete: boolean): void {
@@ -214,7 +254,11 @@ class JsonFrame implements Frame {
   }
 }
 
-/** Bodies up to this size, in one chunk, are parsed whole (see JsonFrame). */
-const singleChunkLimit = 256 * 1024;
+/**
+ * Bodies up to this size, in one chunk, are parsed whole (see JsonFrame). No larger than the
+ * member bound: a member too large for the scanner can then never be read whole instead, and the
+ * report stays the same however the body is split.
+ */
+const singleChunkLimit = usageReadLimits.memberBytes;
 // Strips one leading BOM, as the scanner does; invalid UTF-8 becomes U+FFFD, as there.
 const wholeDecoder = new TextDecoder();

@@ -2,7 +2,7 @@
  * What the proxy needs from a wire format. Shared code calls these and never asks which provider
  * it is talking to; OpenAI-compatible vendors are the OpenAI adapter with another configuration.
  */
-import type { Usage, UsageStatus } from "../traces/trace.ts";
+import type { Usage, UsageStatus, UsageUnknownReason } from "../traces/trace.ts";
 
 /** What the adapter learned from the request body, and the body to forward. */
 export interface PreparedRequest {
@@ -43,6 +43,8 @@ export interface UsageReport {
    * `event: error`; Chat Completions `data: {"error": ...}`, which the SDKs raise too).
    */
   upstreamStreamError?: boolean;
+  /** Reading stopped at a memory bound; the status is then `unknown` (see trace.ts). */
+  unknownReason?: UsageUnknownReason;
 }
 
 /**
@@ -54,6 +56,11 @@ export interface UsageParser {
   push(chunk: Uint8Array): void;
   /** `complete` is false when the body ended early (cut, aborted, timed out). */
   finish(complete: boolean): UsageReport;
+  /**
+   * Stops reading for good: the answer crossed a bound (a decoded copy too large, for one), so
+   * what was held is released and usage reads as `unknown` with this reason.
+   */
+  stop(reason: UsageUnknownReason): void;
 }
 
 export interface ResponseInfo {

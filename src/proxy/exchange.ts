@@ -30,7 +30,12 @@ import {
 import { ClientGone, UpstreamTimeout } from "./abort_reasons.ts";
 import type { HeaderPairs } from "./headers.ts";
 import type { UpstreamBase } from "./path.ts";
-import { SideDecoder } from "./side_decoder.ts";
+import {
+  type DecodeLimits,
+  type DecoderFormat,
+  defaultDecodeLimits,
+  SideDecoder,
+} from "./side_decoder.ts";
 import { scrubKey, withoutCutCharacter } from "./stored_body.ts";
 import { BodyCapture } from "./tap.ts";
 import { storedStreamRedactor } from "./pii_response.ts";
@@ -60,6 +65,8 @@ export interface ExchangeContext {
   redactHeaders: ReadonlySet<string>;
   captureBodies: boolean;
   bodyMaxSize: number;
+  /** Bounds of the decoded copy of a compressed answer (default: `defaultDecodeLimits`). */
+  decodeLimits?: DecodeLimits;
   /** PII policies; absent in tests that do not care (everything is then "off"). */
   pii?: PiiPolicies;
   record(trace: TraceRecord): void;
@@ -180,18 +187,31 @@ export class Exchange implements Watched {
   }
 
   /** The body is compressed: parser and capture read a decoded copy (see side_decoder.ts). */
-  decodeOnTheSide(format: CompressionFormat | "brotli"): void {
-    this.#decoder = new SideDecoder(format, (decoded) => this.#observe(decoded));
+  decodeOnTheSide(format: DecoderFormat): void {
+    this.#decoder = new SideDecoder(
+      format,
+      (decoded) => this.#observe(decoded),
+      this.ctx.decodeLimits ?? defaultDecodeLimits,
+      // Past a bound the copy ends: usage is unknown (with the reason) and the stored body cut.
+      (reason) => {
+        this.parser?.stop(reason);
+        this.capture?.cut();
+      },
+    );
   }
 
-  /** A response chunk as the client gets it. */
-  onChunk(chunk: Uint8Array): void {
+  /**
+   * A response chunk as the client gets it. The promise, when there is one, resolves once the
+   * decoded copy has caught up with this chunk (see tap.ts).
+   */
+  onChunk(chunk: Uint8Array): Promise<void> | null {
     this.waitingSince = null;
     if (this.firstByte === null) this.firstByte = this.ctx.monotonic() - this.t0;
     this.responseBytes += chunk.byteLength;
     this.chunks++;
-    if (this.#decoder !== null) this.#decoder.push(chunk);
-    else this.#observe(chunk);
+    if (this.#decoder !== null) return this.#decoder.push(chunk);
+    this.#observe(chunk);
+    return null;
   }
 
   #observe(content: Uint8Array): void {

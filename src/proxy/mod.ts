@@ -12,6 +12,7 @@ export {
 } from "./forward.ts";
 export { Exchange, type ExchangeContext, type ProxyRoute } from "./exchange.ts";
 export { correlationIdFrom } from "./correlation.ts";
+export { type DecodeLimits, defaultDecodeLimits } from "./side_decoder.ts";
 export {
   hasPathPrefix,
   matchProvider,

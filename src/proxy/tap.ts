@@ -3,7 +3,8 @@
  * handed to the client at once and unchanged, and shown to the sink (usage parser, capture,
  * counters) on the side. Pull-based, so a slow client slows the upstream read instead of
  * growing a buffer, and `cancel` tells us the client went away. Never `tee()`: its slow branch
- * buffers without bound.
+ * buffers without bound. The side path is held to the same pace: when the sink returns a promise
+ * (a compressed body being decoded), the next read waits for it.
  */
 import { concatBytes } from "../bytes.ts";
 import { withoutCutCharacter } from "./stored_body.ts";
@@ -16,8 +17,12 @@ export type TapOutcome =
 export interface TapSink {
   /** Called before each read from the upstream (the client asked for more). */
   reading(): void;
-  /** Called with each chunk before the client gets it; must not throw. */
-  chunk(chunk: Uint8Array): void;
+  /**
+   * Called with each chunk before the client gets it; must not throw. A promise makes the tap
+   * wait for it before the next upstream read (the decoded copy's backpressure), while the
+   * client already has the chunk.
+   */
+  chunk(chunk: Uint8Array): Promise<void> | null | void;
   /** Called exactly once, when the body ends for whatever reason. */
   end(outcome: TapOutcome): void;
 }
@@ -53,8 +58,9 @@ export function tapStream(source: BodySource, sink: TapSink): ReadableStream<Uin
         controller.close();
         return;
       }
-      sink.chunk(chunk);
+      const side = sink.chunk(chunk);
       controller.enqueue(chunk);
+      if (side) await side;
     },
     cancel() {
       end({ kind: "client_aborted" });
@@ -85,6 +91,11 @@ export class BodyCapture {
       this.#chunks.push(chunk.slice());
       this.#size += chunk.byteLength;
     }
+  }
+
+  /** The rest of the body will not be seen (the decoded copy stopped at a bound). */
+  cut(): void {
+    this.truncated = true;
   }
 
   /** What was kept, in one buffer; a cut at the cap never ends inside a character. */

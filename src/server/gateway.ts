@@ -17,6 +17,7 @@ import {
   abortAll,
   correlationIdFrom,
   createForwarder,
+  defaultDecodeLimits,
   type Exchange,
   matchProvider,
   parseTarget,
@@ -231,6 +232,10 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     redactHeaders: new Set([...credentialHeaders, gatewayKeyHeader]),
     captureBodies: config.tracing.capture_bodies,
     bodyMaxSize: config.tracing.body_max_size,
+    decodeLimits: {
+      ...defaultDecodeLimits,
+      maxDecodedBytes: config.proxy.max_decoded_response_bytes,
+    },
     pii: compilePolicies(config.pii, config.pii_mode),
     log,
     record(trace) {

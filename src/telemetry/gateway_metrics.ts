@@ -93,6 +93,13 @@ export function createGatewayMetrics(
     labels: [...scope, "error_code"],
     keepOnOverflow: ["error_code"],
   });
+  const usageUnread = registry.counter({
+    name: "ongoingai_proxy_usage_unread_total",
+    help: "Answers whose usage was not read because they crossed a memory bound (a compression " +
+      "bomb, an oversized SSE event or usage member), by the trace's usage_unknown_reason.",
+    labels: [...scope, "reason"],
+    keepOnOverflow: ["reason"],
+  });
   const recordPii = createPiiMetrics(registry);
   const otelExport = createExportMetrics(registry);
 
@@ -171,6 +178,8 @@ export function createGatewayMetrics(
         cost.add(labels, trace.estimated_cost_usd);
       }
       if (trace.error_code !== null) errors.add({ ...labels, error_code: trace.error_code });
+      const unread = trace.metadata.usage_unknown_reason;
+      if (typeof unread === "string") usageUnread.add({ ...labels, reason: unread });
       recordPii(trace);
     },
     collect() {

@@ -11,6 +11,7 @@ export type {
   TraceRecord,
   Usage,
   UsageStatus,
+  UsageUnknownReason,
 } from "./trace.ts";
 export {
   buildTrace,

@@ -12,6 +12,22 @@
 export type UsageStatus = "exact" | "unknown" | "none";
 
 /**
+ * Why usage was not read although the answer arrived (trace metadata `usage_unknown_reason`):
+ * the answer crossed a bound that keeps an upstream from exhausting the gateway's memory, so
+ * reading stopped there while the client kept getting every byte.
+ * - `decoded_body_too_large`: the decoded copy of a compressed answer passed
+ *   `proxy.max_decoded_response_bytes`.
+ * - `decompression_ratio_exceeded`: a compressed answer expanded more than 200:1 (past 8 MiB).
+ * - `usage_member_too_large`: a JSON member the usage reader keeps (`usage`, `model`) passed 256 KiB.
+ * - `sse_event_too_large`: one SSE line or event passed 16 MiB.
+ */
+export type UsageUnknownReason =
+  | "decoded_body_too_large"
+  | "decompression_ratio_exceeded"
+  | "usage_member_too_large"
+  | "sse_event_too_large";
+
+/**
  * - `priced`: cost computed from the price table.
  * - `unpriced`: usage known but the model has no price; cost null.
  * - `unknown_usage`: usage unknown, so cost is unknown; cost null.

@@ -123,3 +123,43 @@ Deno.test("BodyCapture keeps a UTF-8 character split across chunks, and cuts non
   assert.deepStrictEqual(capped.bytes(), enc.encode("h"));
   assert.equal(capped.truncated, true);
 });
+
+Deno.test("tap waits for the side path before the next upstream read (backpressure)", async () => {
+  const reads: number[] = [];
+  let n = 0;
+  const src: BodySource = {
+    read: () => {
+      reads.push(n);
+      return Promise.resolve(n < 3 ? enc.encode(`chunk ${n++}`) : null);
+    },
+    cancel: () => {},
+  };
+  const pending: (() => void)[] = [];
+  const stream = tapStream(src, {
+    reading: () => {},
+    // A slow decoder: each chunk is "decoded" when the test says so.
+    chunk: () => new Promise<void>((resolve) => pending.push(resolve)),
+    end: () => {},
+  });
+  const reader = stream.getReader();
+  // The client gets the chunk at once, before the side path is done with it...
+  assert.equal(new TextDecoder().decode((await reader.read()).value), "chunk 0");
+  const next = reader.read();
+  await new Promise((r) => setTimeout(r, 10));
+  // ...but the upstream is not read again until it is.
+  assert.equal(reads.length, 1);
+  pending.shift()!();
+  assert.equal(new TextDecoder().decode((await next).value), "chunk 1");
+  assert.equal(reads.length, 2);
+  for (const resolve of pending.splice(0)) resolve();
+  await reader.cancel();
+});
+
+Deno.test("BodyCapture.cut marks a capture the rest of the body will not reach", () => {
+  const capture = new BodyCapture(100);
+  capture.add(enc.encode("partial"));
+  assert.equal(capture.truncated, false);
+  capture.cut();
+  assert.equal(capture.truncated, true);
+  assert.equal(new TextDecoder().decode(capture.bytes()), "partial");
+});

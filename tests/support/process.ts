@@ -90,6 +90,8 @@ export async function poll<T>(what: string, probe: () => Promise<T | undefined>)
 
 export interface ServerProcess {
   origin: string;
+  /** The gateway's process id (its memory is read from /proc/<pid>/status). */
+  pid: number;
   /** Sends the signal and resolves with the exit code and everything logged. */
   stop(signal?: Deno.Signal): Promise<{ code: number; logs: string }>;
   /** Kills the process if a test failed before stopping it. */
@@ -124,6 +126,7 @@ export async function startServer(
   }
   return {
     origin,
+    pid: child.pid,
     async stop(signal = "SIGTERM") {
       child.kill(signal);
       const { code } = await status;

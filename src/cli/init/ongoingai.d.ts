@@ -42,6 +42,7 @@ export type GatewayConfig =
     };
     proxy: {
       max_request_body_bytes: number;
+      max_decoded_response_bytes: number;
       upstream_client: "native" | "fetch";
       headers_timeout_ms: number;
       idle_timeout_ms: number;
@@ -459,6 +460,7 @@ export type GatewayConfigInput = {
   } | undefined;
   proxy?: {
     max_request_body_bytes?: number | undefined;
+    max_decoded_response_bytes?: number | undefined;
     upstream_client?: "native" | "fetch" | undefined;
     headers_timeout_ms?: number | undefined;
     idle_timeout_ms?: number | undefined;
