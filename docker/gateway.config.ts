@@ -9,6 +9,8 @@
 // there. Without team mode (auth.enabled: false), anyone who can reach that port can read every
 // trace through /api/traces. Publish the port on the loopback interface only
 // (`-p 127.0.0.1:8080:8080`), or turn on team mode (auth below) before exposing it further.
+// Without team mode the gateway answers only to localhost and IP addresses (DNS rebinding);
+// other containers that reach it by name need ONGOINGAI_SERVER_ALLOWED_HOSTS=<name>.
 import { defineConfig, env } from "ongoingai";
 
 export default defineConfig({
