@@ -1,15 +1,12 @@
 /**
  * The upstream contract over `fetch`: general (HTTP/2, proxies from the environment, the
  * runtime's own pool) but slower for small exchanges. Differences from the native client that
- * callers can see: the runtime asks for gzip/br and removes them itself (`decoded`), adds
- * default headers (user-agent, accept) the caller did not set, and hands response headers
+ * callers can see: it always asks the upstream for `identity` (see `undecodedRequestHeaders`),
+ * adds default headers (user-agent, accept) the caller did not set, and hands response headers
  * back sorted and combined (except set-cookie) instead of in wire order.
  */
 import type { UpstreamClient, UpstreamRequest, UpstreamResponse } from "./types.ts";
 import { readAll } from "./read_all.ts";
-
-/** Codings Deno's fetch removes from a body before handing it over (measured: not deflate, zstd). */
-const runtimeDecoded = /^\s*(?:gzip|br)\s*$/i;
 
 const bodyMethods = new Set(["POST", "PUT", "PATCH"]);
 const empty = new Uint8Array(0);
@@ -20,7 +17,7 @@ export function createFetchClient(fetchFn: typeof fetch = fetch): UpstreamClient
       if (req.signal.aborted) throw req.signal.reason;
       const res = await fetchFn(req.url, {
         method: req.method,
-        headers: req.headers,
+        headers: undecodedRequestHeaders(req.headers),
         // An empty body makes fetch send `content-length: 0`, which it does for POST and PUT
         // but not PATCH on its own; servers may answer 411 without it.
         body: req.body ?? (bodyMethods.has(req.method) ? empty : null),
@@ -33,11 +30,24 @@ export function createFetchClient(fetchFn: typeof fetch = fetch): UpstreamClient
   };
 }
 
+/**
+ * The runtime inflates gzip and br answers without any bound unless the request asks for exactly
+ * `identity` (measured: `gzip`, `identity, gzip` and no header all get inflated). A hostile
+ * upstream's compression bomb would then be inflated for the client, gigabytes from a megabyte.
+ * Asking for identity keeps the body as sent: an upstream that compresses anyway reaches the
+ * client as it came, and only the gateway's own bounded side decoder reads it.
+ */
+function undecodedRequestHeaders(headers: Record<string, string>): Record<string, string> {
+  if (headers["accept-encoding"] === "identity") return headers;
+  return { ...headers, "accept-encoding": "identity" };
+}
+
 class FetchResponse implements UpstreamResponse {
   readonly status: number;
   readonly statusText: string;
   readonly headers: [string, string][] = [];
-  readonly decoded: boolean;
+  /** Never: the request asked for identity, so the runtime leaves any coding in place. */
+  readonly decoded = false;
   #res: Response;
   #reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
   #cancelled = false;
@@ -48,8 +58,6 @@ class FetchResponse implements UpstreamResponse {
     this.statusText = res.statusText;
     // forEach, not the iterator: ~10x cheaper in Deno, and set-cookie still comes one by one.
     res.headers.forEach((value, name) => this.headers.push([name, value]));
-    const coding = res.headers.get("content-encoding");
-    this.decoded = coding !== null && runtimeDecoded.test(coding);
   }
 
   async read(): Promise<Uint8Array | null> {
