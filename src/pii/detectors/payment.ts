@@ -8,8 +8,11 @@ import { IBAN_LENGTHS } from "./iban_lengths.ts";
 import { regexFindings } from "./regex_scan.ts";
 import { at, hasContextBefore, isAlnum, isDigit, isWordChar, luhnValid } from "./text.ts";
 
-/** Digit groups joined by single spaces or dashes; which of them form a card is decided below. */
-const DIGIT_RUN = /\d+(?:[ -]\d+)*/g;
+/**
+ * Digit groups joined by single spaces, dashes or dots (`4111.1111.1111.1111`, as some forms
+ * and PDFs print them); which of them form a card is decided below.
+ */
+const DIGIT_RUN = /\d+(?:[ .-]\d+)*/g;
 const CARD_CONTEXT = /\b(?:card|visa|mastercard|amex|maestro|credit|debit)\b/i;
 
 export const creditCard: Detector = {
@@ -46,7 +49,7 @@ function partOfSomethingLonger(text: string, start: number, end: number): boolea
 
 /**
  * Cards inside one run of groups, as `[start, end)` relative to the run. A window of groups is a
- * card when it uses one separator, starts with a group of four (4-4-4-4, 4-6-5, 4-4-4-4-3) or
+ * card when it uses one separator, has no dot just before or after it, starts with a group of four (4-4-4-4, 4-6-5, 4-4-4-4-3) or
  * is a single bare group, has 12 to 19 digits, a valid Luhn digit and a known issuer prefix
  * (or, for issuers not in the table, a word like "card" just before it).
  */
@@ -57,7 +60,10 @@ function cardsInRun(run: string, cardContext: () => boolean): Array<[number, num
   }
   const found: Array<[number, number]> = [];
   for (let i = 0; i < groups.length; i++) {
+    // A dot next to a window makes it part of a decimal or a longer dotted number (`0.4111…`).
+    if (run[groups[i]!.s - 1] === ".") continue;
     for (let j = Math.min(groups.length - 1, i + 5); j >= i; j--) {
+      if (run[groups[j]!.e] === ".") continue;
       if (!isCardWindow(run, groups.slice(i, j + 1), cardContext)) continue;
       found.push([groups[i]!.s, groups[j]!.e]);
       i = j;

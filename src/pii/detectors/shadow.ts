@@ -1,0 +1,274 @@
+/**
+ * The normalised shadow of a text, for the forms PII takes in pasted text: a value with
+ * zero-width characters or soft hyphens inside (`jane\u200B.doe@…`, `4111\u00AD1111…`), groups
+ * joined by no-break spaces, `%40`, `&#64;` or `&commat;` for "@", full-width forms (`＠`,
+ * `４１１１`). The detectors match the plain form, so they scan the shadow too, and each finding
+ * is mapped back to the exact span of the original text, invisible characters inside included.
+ *
+ * The shadow of a text:
+ * - drops default-ignorable code points (Unicode `Cf` and `Default_Ignorable_Code_Point`: zero-width
+ *   space and joiners, word joiner, BOM, soft hyphen, bidi controls, variation selectors, tags);
+ * - maps space separators (`Zs`: no-break, narrow no-break, figure, em, ideographic) to " ";
+ * - applies NFKC to each other non-ASCII code point (full-width and compatibility forms);
+ * - decodes percent escapes of printable ASCII, tab and line ends (`%40`, `%0A`) and HTML character references (`&#64;`,
+ *   `&#x40;`, and a short table of names such as `&commat;`); a decoded character goes through
+ *   the rules above (`&#8203;` is dropped).
+ *
+ * NFKC is applied per code point, not to the whole text: composition across characters changes
+ * nothing a detector reads, and per code point keeps the map exact and the work linear. Results
+ * are cached per code point (a table for the BMP), so the test on ordinary text is one table
+ * read per non-ASCII character, and a text with nothing to change costs one native search when
+ * it is ASCII without `%` or `&` (most strings): `shadowOf` then returns null.
+ */
+
+/** A shadow and, per code unit of it, the `[start, end)` in the original it came from. */
+export interface Shadow {
+  text: string;
+  start: Int32Array;
+  end: Int32Array;
+}
+
+const IGNORABLE = /^[\p{Cf}\p{Default_Ignorable_Code_Point}]$/u;
+const SPACE = /^\p{Zs}$/u;
+
+/** The shadow of one code point (as a string); `ch` itself when it is kept as is. */
+function replacementOf(ch: string): string {
+  if (IGNORABLE.test(ch)) return "";
+  if (SPACE.test(ch)) return " ";
+  const n = ch.normalize("NFKC");
+  if (n === ch) return ch;
+  // A compatibility form may decompose into something ignorable or a space (`U+2000` -> `U+2002`).
+  let out = "";
+  for (const c of n) out += IGNORABLE.test(c) ? "" : SPACE.test(c) ? " " : c;
+  return out;
+}
+
+/** BMP code unit -> 0 not looked at yet, 1 kept, 2 changed. */
+const bmpState = new Uint8Array(0x10000);
+/** Replacements of changed BMP characters and of astral code points (kept ones map to null). */
+const replaced = new Map<number, string | null>();
+const maxAstralEntries = 4096;
+
+function bmpChanges(c: number): boolean {
+  let s = bmpState[c]!;
+  if (s === 0) {
+    const ch = String.fromCharCode(c);
+    const r = replacementOf(ch);
+    s = r === ch ? 1 : 2;
+    if (s === 2) replaced.set(c, r);
+    bmpState[c] = s;
+  }
+  return s === 2;
+}
+
+/** The replacement of astral code point `cp`, or null when it is kept. */
+function astralReplacement(cp: number): string | null {
+  let r = replaced.get(cp);
+  if (r === undefined) {
+    const ch = String.fromCodePoint(cp);
+    const rep = replacementOf(ch);
+    r = rep === ch ? null : rep;
+    if (replaced.size < maxAstralEntries + 0x10000) replaced.set(cp, r);
+  }
+  return r;
+}
+
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  const l = c | 0x20;
+  return l >= 97 && l <= 102 ? l - 87 : -1;
+}
+
+/** The printable ASCII character (or tab, LF, CR) a `%XX` at `i` encodes, or -1. */
+function percentAt(text: string, i: number): number {
+  const hi = hexValue(text.charCodeAt(i + 1));
+  const lo = hexValue(text.charCodeAt(i + 2));
+  if (hi < 0 || lo < 0) return -1;
+  const b = hi * 16 + lo;
+  return (b >= 0x20 && b <= 0x7e) || b === 9 || b === 10 || b === 13 ? b : -1;
+}
+
+/**
+ * Named references worth decoding: those that stand for characters of values (`@`, `.`, `-`,
+ * `+`, `_`) and for the spaces and invisible characters above. Other names are left as written.
+ */
+const NAMED: Readonly<Record<string, string>> = {
+  commat: "@",
+  period: ".",
+  hyphen: "-",
+  dash: "-",
+  minus: "-",
+  plus: "+",
+  lowbar: "_",
+  UnderBar: "_",
+  num: "#",
+  colon: ":",
+  sol: "/",
+  lpar: "(",
+  rpar: ")",
+  equals: "=",
+  amp: "&",
+  AMP: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  apos: "'",
+  comma: ",",
+  percnt: "%",
+  nbsp: " ",
+  NonBreakingSpace: " ",
+  ensp: " ",
+  emsp: " ",
+  thinsp: " ",
+  hairsp: " ",
+  numsp: " ",
+  puncsp: " ",
+  MediumSpace: " ",
+  shy: "",
+  ZeroWidthSpace: "",
+  NoBreak: "",
+  zwj: "",
+  zwnj: "",
+  NegativeVeryThinSpace: "",
+  NegativeThinSpace: "",
+  NegativeMediumSpace: "",
+  NegativeThickSpace: "",
+};
+
+const ENTITY = /&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z]{2,24}));/y;
+
+/** The text and source length of an HTML character reference at `i`, or null. */
+function entityAt(text: string, i: number): { text: string; length: number } | null {
+  ENTITY.lastIndex = i;
+  const m = ENTITY.exec(text);
+  if (m === null) return null;
+  let decoded: string;
+  if (m[3] !== undefined) {
+    const named = NAMED[m[3]];
+    if (named === undefined) return null;
+    decoded = named;
+  } else {
+    const cp = m[1] !== undefined ? Number(m[1]) : parseInt(m[2]!, 16);
+    if (cp === 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return null;
+    const ch = String.fromCodePoint(cp);
+    decoded = cp < 0x80
+      ? ch
+      : cp <= 0xffff
+      ? (bmpChanges(cp) ? replaced.get(cp)! : ch)
+      : (astralReplacement(cp) ?? ch);
+  }
+  return { text: decoded, length: m[0].length };
+}
+
+/**
+ * What the shadow has instead of the original at `i`: null when the code unit there is kept,
+ * else the replacement and how many code units of the original it replaces.
+ */
+function changeAt(text: string, i: number): { text: string; length: number } | null {
+  const c = text.charCodeAt(i);
+  if (c < 0x80) {
+    if (c === 37) {
+      const b = percentAt(text, i);
+      return b < 0 ? null : { text: String.fromCharCode(b), length: 3 };
+    }
+    return c === 38 ? entityAt(text, i) : null;
+  }
+  if (c >= 0xd800 && c <= 0xdbff) {
+    const d = text.charCodeAt(i + 1);
+    if (!(d >= 0xdc00 && d <= 0xdfff)) return null;
+    const r = astralReplacement(((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000);
+    return r === null ? null : { text: r, length: 2 };
+  }
+  return bmpChanges(c) ? { text: replaced.get(c)!, length: 1 } : null;
+}
+
+/** Where a change may start: `%`, `&` or anything not ASCII. */
+const CANDIDATE = /[%&\u0080-\uffff]/;
+
+/** Index of the first change in `text`, or -1 (the fast path: nothing to normalise). */
+export function firstChange(text: string): number {
+  const from = text.search(CANDIDATE);
+  if (from === -1) return -1;
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80 && c !== 37 && c !== 38) continue;
+    if (changeAt(text, i) !== null) return i;
+  }
+  return -1;
+}
+
+/** The shadow of `text`, or null when it would equal the text. Linear in the text's length. */
+export function shadowOf(text: string): Shadow | null {
+  const first = firstChange(text);
+  if (first === -1) return null;
+  let start = new Int32Array(text.length + 16);
+  let end = new Int32Array(text.length + 16);
+  let n = 0;
+  const parts: string[] = [];
+  const reserve = (more: number) => {
+    if (n + more <= start.length) return;
+    const size = Math.max(start.length * 2, n + more);
+    const s = new Int32Array(size);
+    s.set(start.subarray(0, n));
+    const e = new Int32Array(size);
+    e.set(end.subarray(0, n));
+    start = s;
+    end = e;
+  };
+  const keep = (from: number, to: number) => {
+    if (to <= from) return;
+    reserve(to - from);
+    parts.push(text.slice(from, to));
+    for (let k = from; k < to; k++, n++) {
+      start[n] = k;
+      end[n] = k + 1;
+    }
+  };
+  keep(0, first);
+  let copyFrom = first;
+  for (let i = first; i < text.length;) {
+    const c = text.charCodeAt(i);
+    const change = c < 0x80 && c !== 37 && c !== 38 ? null : changeAt(text, i);
+    if (change === null) {
+      i++;
+      continue;
+    }
+    keep(copyFrom, i);
+    const r = change.text;
+    reserve(r.length);
+    parts.push(r);
+    for (let k = 0; k < r.length; k++, n++) {
+      start[n] = i;
+      end[n] = i + change.length;
+    }
+    i += change.length;
+    copyFrom = i;
+  }
+  keep(copyFrom, text.length);
+  return { text: parts.join(""), start: start.subarray(0, n), end: end.subarray(0, n) };
+}
+
+/** The original span of the shadow span `[s, e)` (non-empty, inside the shadow). */
+export function originalSpan(shadow: Shadow, s: number, e: number): { start: number; end: number } {
+  return { start: shadow.start[s]!, end: shadow.end[e - 1]! };
+}
+
+/** `plainEquivalent` of a code point the shadow drops. */
+export const IGNORED = -2;
+
+/**
+ * What code point `cp` is in the shadow, for code that classifies characters one at a time (the
+ * email local part, a stream's release points): `IGNORED` when the shadow drops it, the ASCII
+ * code of its first character when it becomes ASCII (`＠` -> `@`, U+00A0 -> space, `①` -> `1`),
+ * else -1 (kept, or replaced by something not ASCII).
+ */
+export function plainEquivalent(cp: number): number {
+  if (cp < 0x80) return cp;
+  let r: string | null;
+  if (cp <= 0xffff) r = bmpChanges(cp) ? replaced.get(cp)! : null;
+  else r = astralReplacement(cp);
+  if (r === null) return -1;
+  if (r === "") return IGNORED;
+  const c = r.charCodeAt(0);
+  return c < 0x80 ? c : -1;
+}
