@@ -185,13 +185,23 @@ function changeAt(text: string, i: number): { text: string; length: number } | n
 /** Where a change may start: `%`, `&` or anything not ASCII. */
 const CANDIDATE = /[%&\u0080-\uffff]/;
 
+/**
+ * True when the code unit `c` (at `i`) is certainly kept: ASCII other than `%` and `&`, or a BMP
+ * character the table says is kept. The loops test this inline; `changeAt` does the rest.
+ */
+function kept(c: number): boolean {
+  if (c < 0x80) return c !== 37 && c !== 38;
+  if (c >= 0xd800 && c <= 0xdfff) return false;
+  const s = bmpState[c]!;
+  return s === 1 || (s === 0 && !bmpChanges(c));
+}
+
 /** Index of the first change in `text`, or -1 (the fast path: nothing to normalise). */
 export function firstChange(text: string): number {
   const from = text.search(CANDIDATE);
   if (from === -1) return -1;
   for (let i = from; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80 && c !== 37 && c !== 38) continue;
+    if (kept(text.charCodeAt(i))) continue;
     if (changeAt(text, i) !== null) return i;
   }
   return -1;
@@ -227,8 +237,7 @@ export function shadowOf(text: string): Shadow | null {
   keep(0, first);
   let copyFrom = first;
   for (let i = first; i < text.length;) {
-    const c = text.charCodeAt(i);
-    const change = c < 0x80 && c !== 37 && c !== 38 ? null : changeAt(text, i);
+    const change = kept(text.charCodeAt(i)) ? null : changeAt(text, i);
     if (change === null) {
       i++;
       continue;
