@@ -54,7 +54,7 @@ function partOfSomethingLonger(text: string, start: number, end: number): boolea
  * (or, for issuers not in the table, a word like "card" just before it).
  */
 function cardsInRun(run: string, cardContext: () => boolean): Array<[number, number]> {
-  const groups: Array<{ s: number; e: number; sep: string }> = [];
+  const groups: Group[] = [];
   for (const g of run.matchAll(/\d+/g)) {
     groups.push({ s: g.index, e: g.index + g[0].length, sep: run[g.index - 1] ?? "" });
   }
@@ -64,7 +64,7 @@ function cardsInRun(run: string, cardContext: () => boolean): Array<[number, num
     if (run[groups[i]!.s - 1] === ".") continue;
     for (let j = Math.min(groups.length - 1, i + 5); j >= i; j--) {
       if (run[groups[j]!.e] === ".") continue;
-      if (!isCardWindow(run, groups.slice(i, j + 1), cardContext)) continue;
+      if (!isCardWindow(run, groups, i, j, cardContext)) continue;
       found.push([groups[i]!.s, groups[j]!.e]);
       i = j;
       break;
@@ -73,22 +73,40 @@ function cardsInRun(run: string, cardContext: () => boolean): Array<[number, num
   return found;
 }
 
+interface Group {
+  s: number;
+  e: number;
+  sep: string;
+}
+
+/**
+ * `groups[i..j]` is a card. The cheap shape checks come first and nothing is allocated before
+ * them: a long run of short groups (`1 1 1 1 …`, streamed one group at a time) tries six windows
+ * per group.
+ */
 function isCardWindow(
   run: string,
-  window: Array<{ s: number; e: number; sep: string }>,
+  groups: readonly Group[],
+  i: number,
+  j: number,
   cardContext: () => boolean,
 ): boolean {
-  const first = window[0]!;
-  if (window.length > 1) {
-    if (first.e - first.s !== 4) return false;
-    const sep = window[1]!.sep;
-    if (window.some((g, k) => k > 0 && (g.sep !== sep || g.e - g.s < 3 || g.e - g.s > 6))) {
-      return false;
+  const first = groups[i]!;
+  let count = first.e - first.s;
+  if (j > i) {
+    if (count !== 4) return false;
+    const sep = groups[i + 1]!.sep;
+    for (let k = i + 1; k <= j; k++) {
+      const g = groups[k]!;
+      const len = g.e - g.s;
+      if (g.sep !== sep || len < 3 || len > 6) return false;
+      count += len;
     }
   }
-  const digits = window.map((g) => run.slice(g.s, g.e)).join("");
-  return digits.length >= 12 && digits.length <= 19 && luhnValid(digits) &&
-    (knownIssuer(digits) || cardContext());
+  if (count < 12 || count > 19) return false;
+  let digits = "";
+  for (let k = i; k <= j; k++) digits += run.slice(groups[k]!.s, groups[k]!.e);
+  return luhnValid(digits) && (knownIssuer(digits) || cardContext());
 }
 
 /**

@@ -66,8 +66,12 @@ export const defaultHeldTextLimits: HeldTextLimits = {
   context: 128,
 };
 
-/** Past this much pending text, scans are spaced out so a long hold costs linear time. */
-const throttleFrom = 1024;
+/**
+ * Past this much pending text, a scan waits until the pending text grew by an eighth since the
+ * last one, so every character is scanned a bounded number of times (linear time whatever the
+ * pieces). Below it a scan costs at most this plus the context, per piece.
+ */
+const throttleFrom = 256;
 
 export class HeldText {
   readonly #rules: HeldTextRules;
@@ -159,7 +163,10 @@ export class HeldText {
       let tokenStart = tokenEnd;
       while (tokenStart > from && isGroupCharAt(buf, tokenStart - 1)) tokenStart--;
       if (tokenStart === tokenEnd) break;
-      if (buf.length - tokenStart > this.#limits.maxHold) break;
+      // Half the bound: after an emission the pending text must be well under it, or every
+      // following piece would cross it again and force a full scan (`1 1 1 …` streamed in
+      // two-character pieces cost a 4 KiB scan per piece).
+      if (buf.length - tokenStart > this.#limits.maxHold / 2) break;
       start = tokenStart;
       if (tokenStart > from && !isSpaceAt(buf, tokenStart - 1)) break;
     }
