@@ -183,10 +183,10 @@ function changeAt(text: string, i: number): { text: string; length: number } | n
 }
 
 /** Where a change may start: `%`, `&` or anything not ASCII. */
-const CANDIDATE = /[%&\u0080-\uffff]/;
+const CANDIDATE = /[%&\u0080-\uffff]/g;
 
 /**
- * True when the code unit `c` (at `i`) is certainly kept: ASCII other than `%` and `&`, or a BMP
+ * True when the code unit `c` is certainly kept: ASCII other than `%` and `&`, or a BMP
  * character the table says is kept. The loops test this inline; `changeAt` does the rest.
  */
 function kept(c: number): boolean {
@@ -196,15 +196,30 @@ function kept(c: number): boolean {
   return s === 1 || (s === 0 && !bmpChanges(c));
 }
 
-/** Index of the first change in `text`, or -1 (the fast path: nothing to normalise). */
-export function firstChange(text: string): number {
-  const from = text.search(CANDIDATE);
-  if (from === -1) return -1;
-  for (let i = from; i < text.length; i++) {
-    if (kept(text.charCodeAt(i))) continue;
-    if (changeAt(text, i) !== null) return i;
+/**
+ * Index of the first change in `text` at or after `from`, or -1. Plain ASCII is skipped by the
+ * regular expression engine (no match object is made: `test`); a run of candidates (`%`, `&`,
+ * non-ASCII text) is walked inline, one table read per character.
+ */
+function nextChange(text: string, from: number): number {
+  const re = CANDIDATE;
+  re.lastIndex = from;
+  while (re.test(text)) {
+    let i = re.lastIndex - 1;
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 0x80 && c !== 37 && c !== 38) break;
+      if (!kept(c) && changeAt(text, i) !== null) return i;
+    }
+    if (i >= text.length) return -1;
+    re.lastIndex = i;
   }
   return -1;
+}
+
+/** Index of the first change in `text`, or -1 (the fast path: nothing to normalise). */
+export function firstChange(text: string): number {
+  return nextChange(text, 0);
 }
 
 /** The shadow of `text`, or null when it would equal the text. Linear in the text's length. */
@@ -234,14 +249,9 @@ export function shadowOf(text: string): Shadow | null {
       end[n] = k + 1;
     }
   };
-  keep(0, first);
-  let copyFrom = first;
-  for (let i = first; i < text.length;) {
-    const change = kept(text.charCodeAt(i)) ? null : changeAt(text, i);
-    if (change === null) {
-      i++;
-      continue;
-    }
+  let copyFrom = 0;
+  for (let i = first; i !== -1; i = nextChange(text, copyFrom)) {
+    const change = changeAt(text, i)!;
     keep(copyFrom, i);
     const r = change.text;
     reserve(r.length);
@@ -250,8 +260,8 @@ export function shadowOf(text: string): Shadow | null {
       start[n] = i;
       end[n] = i + change.length;
     }
-    i += change.length;
-    copyFrom = i;
+    copyFrom = i + change.length;
+    if (copyFrom >= text.length) break;
   }
   keep(copyFrom, text.length);
   return { text: parts.join(""), start: start.subarray(0, n), end: end.subarray(0, n) };

@@ -19,7 +19,6 @@
  * format's error event and ends the stream. Held-back text guarantees this for split values.
  */
 import type {
-  JsonPath,
   SseEvent,
   StreamTextField,
   StreamTextLocation,
@@ -31,6 +30,7 @@ import { HeldText, type HeldTextLimits } from "./held_text.ts";
 import { JsonHeldText } from "./json_held_text.ts";
 import { pathTree } from "./json_strings.ts";
 import { JsonAwareStrings } from "./json_aware_strings.ts";
+import { deleteAt, getAt, parseJson, setAt } from "./event_json.ts";
 import { readEvent, type SseEventText, SseSplitter, writeEvent } from "./sse_frames.ts";
 
 export interface SseRedactorOptions {
@@ -364,42 +364,6 @@ export class SseRedactorEngine {
 function closes(which: StreamTextLocation["closes"], channel: string): boolean {
   if (which === "all") return true;
   return which.some((c) => channel === c || channel.startsWith(`${c}/`));
-}
-
-/** The parsed data, or undefined when it is not JSON (`[DONE]`, plain text). */
-function parseJson(data: string): unknown {
-  const first = data.trimStart()[0];
-  if (first !== "{" && first !== "[" && first !== '"') return undefined;
-  try {
-    return JSON.parse(data);
-  } catch {
-    return undefined;
-  }
-}
-
-type Container = Record<string | number, unknown>;
-
-function parentOf(root: unknown, path: JsonPath): Container | null {
-  let node = root;
-  for (let i = 0; i < path.length - 1; i++) {
-    if (typeof node !== "object" || node === null) return null;
-    node = (node as Container)[path[i]!];
-  }
-  return typeof node === "object" && node !== null ? node as Container : null;
-}
-
-function getAt(root: unknown, path: JsonPath): unknown {
-  return path.length === 0 ? root : parentOf(root, path)?.[path.at(-1)!];
-}
-
-function setAt(root: unknown, path: JsonPath, value: unknown): void {
-  const parent = parentOf(root, path);
-  if (parent !== null) parent[path.at(-1)!] = value;
-}
-
-function deleteAt(root: unknown, path: JsonPath): void {
-  const parent = parentOf(root, path);
-  if (parent !== null && !Array.isArray(parent)) delete parent[path.at(-1)!];
 }
 
 /**
