@@ -181,3 +181,19 @@ Deno.test("attack: a value cut at every byte of its events gives one redacted st
   strictEqual(whole, "[EMAIL] [CREDIT_CARD]");
   for (let cut = 1; cut < bytes.length; cut++) strictEqual(text(run([cut])), whole, `cut ${cut}`);
 });
+
+Deno.test("attack: a stored stream the engine stops on is redacted as text, not kept as it came", async () => {
+  // Before: a stop by a bound before anything was emitted left no counts, and the stored copy
+  // was the original text, the held values in it unredacted.
+  const { redactSseText } = await import("../../src/pii/stream/mod.ts");
+  let sse = "";
+  for (let i = 0; i < 300; i++) sse += anthropicDelta(i, `mail jane${i}@example.com`);
+  const r = redactSseText(sse, {
+    locate: anthropicAdapter.locateStreamText!,
+    rules,
+    mode: "redact",
+  });
+  ok(r.changed);
+  ok(!/jane\d+@example\.com/.test(r.text), "no address stored");
+  strictEqual((r.counts.email ?? 0) >= 300, true);
+});

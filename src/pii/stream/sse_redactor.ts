@@ -24,7 +24,6 @@ import type {
   StreamTextLocation,
   StreamTextLocator,
 } from "../../providers/mod.ts";
-import { concatBytes } from "../../bytes.ts";
 import type { Counts, RedactRules } from "../types.ts";
 import { HeldText, type HeldTextLimits } from "./held_text.ts";
 import { JsonHeldText } from "./json_held_text.ts";
@@ -364,45 +363,4 @@ export class SseRedactorEngine {
 function closes(which: StreamTextLocation["closes"], channel: string): boolean {
   if (which === "all") return true;
   return which.some((c) => channel === c || channel.startsWith(`${c}/`));
-}
-
-/**
- * A transform for a response body in `redact` or `block` mode. Output for a chunk is sent in the
- * same `transform` call, as one chunk; only held-back text and an unterminated event wait.
- */
-export function createSseRedactor(
-  opts: SseRedactorOptions,
-): TransformStream<Uint8Array, Uint8Array> {
-  const engine = new SseRedactorEngine(opts);
-  const send = (parts: Uint8Array[], controller: TransformStreamDefaultController<Uint8Array>) => {
-    if (parts.length === 1) controller.enqueue(parts[0]!);
-    else if (parts.length > 1) controller.enqueue(concatBytes(parts));
-  };
-  return new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, controller) {
-      send(engine.push(chunk), controller);
-      if (engine.stopped) controller.terminate();
-    },
-    flush(controller) {
-      send(engine.end(), controller);
-    },
-    cancel() {
-      engine.abandon();
-    },
-  });
-}
-
-/**
- * The same engine over a complete captured stream (for stored bodies). `changed` is false, and
- * the text the one given, when nothing was found.
- */
-export function redactSseText(
-  text: string,
-  opts: SseRedactorOptions,
-): { text: string; counts: Counts; changed: boolean } {
-  const engine = new SseRedactorEngine(opts);
-  const out = concatBytes([...engine.push(encoder.encode(text)), ...engine.end()]);
-  // Nothing found: the deltas were only regrouped by the hold-back, so keep the original.
-  if (Object.keys(engine.counts).length === 0) return { text, counts: {}, changed: false };
-  return { text: decoder.decode(out), counts: engine.counts, changed: true };
 }
