@@ -39,7 +39,7 @@ export function storedStreamRedactor(adapter: ProviderAdapter): StreamRedactor |
 /**
  * The upstream's event stream as the client may see it. In `block` mode a finding ends the stream
  * with the provider's own error event, and the exchange is traced as `pii_blocked`. A stream the
- * redactor cannot follow within its bounds (an event over 8 MiB, more than 256 channels open, more
+ * redactor cannot follow within its bounds (an event over 8 MiB, more than 1024 channels open, more
  * than 16 Mi units held back) ends the same way and is traced as `pii_uninspectable`.
  */
 export function redactedEventStream(

@@ -67,7 +67,7 @@ export interface SseRedactorOptions {
 }
 
 const defaultMaxEventBytes = 8 * 1024 * 1024;
-const defaultMaxChannels = 256;
+const defaultMaxChannels = 1024;
 const defaultMaxHeldTotal = 16 * 1024 * 1024;
 
 interface LastEvent {
