@@ -6,6 +6,7 @@
  * full-width `＠` (a "hard" character) was a release point, and the half before it went out raw.
  */
 import { ok, strictEqual } from "node:assert/strict";
+import fc from "fast-check";
 import { builtinDetectorNames, builtinDetectors, createScan } from "../../src/pii/detectors/mod.ts";
 import { redactText } from "../../src/pii/redact_text.ts";
 import { HeldText, type HeldTextRules } from "../../src/pii/stream/held_text.ts";
@@ -75,3 +76,51 @@ for (const [name, value] of VALUES) {
     }
   });
 }
+
+const pieces = fc.constantFrom(
+  ...VALUES.map(([, v]) => v),
+  " ",
+  "\u00A0",
+  "\u200B",
+  "\uFEFF",
+  "\u00AD",
+  "。",
+  "です",
+  "mail ",
+  "1 ",
+  "4111 ",
+  "&#",
+  "64;",
+  "%4",
+  "0",
+  "＠",
+  "ｊ",
+  "@",
+  ".",
+  "-",
+  "😀",
+);
+
+Deno.test("property: any chunking of text mixing the variants gives the one-shot redaction", () => {
+  fc.assert(
+    fc.property(
+      fc.array(pieces, { maxLength: 24 }),
+      fc.array(fc.nat({ max: 400 }), { maxLength: 12 }),
+      fc.boolean(),
+      (parts, cuts, builtinsMode) => {
+        const rules = builtinsMode ? builtins : whitespace;
+        const text = parts.join("");
+        const at = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
+        const chunks: string[] = [];
+        let from = 0;
+        for (const c of at) {
+          chunks.push(text.slice(from, c));
+          from = c;
+        }
+        chunks.push(text.slice(from));
+        strictEqual(streamed(chunks, rules), redactText(text, rules).text);
+      },
+    ),
+    { numRuns: 400 },
+  );
+});
