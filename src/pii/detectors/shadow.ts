@@ -21,11 +21,17 @@
  * it is ASCII without `%` or `&` (most strings): `shadowOf` then returns null.
  */
 
-/** A shadow and, per code unit of it, the `[start, end)` in the original it came from. */
+/**
+ * A shadow and its map to the original: one entry per change (4 integers: where its replacement
+ * starts in the shadow, where the replaced text starts in the original, the replaced length and
+ * the replacement's length). Text between changes is the original's, unit for unit, so a string
+ * with one zero-width space costs one entry, not a map as long as the text.
+ */
 export interface Shadow {
   text: string;
-  start: Int32Array;
-  end: Int32Array;
+  /** `count * 4` integers, in order. */
+  changes: Int32Array;
+  count: number;
 }
 
 const IGNORABLE = /^[\p{Cf}\p{Default_Ignorable_Code_Point}]$/u;
@@ -226,52 +232,63 @@ export function firstChange(text: string): number {
 export function shadowOf(text: string): Shadow | null {
   const first = firstChange(text);
   if (first === -1) return null;
-  let start = new Int32Array(text.length + 16);
-  let end = new Int32Array(text.length + 16);
-  let n = 0;
+  let changes = new Int32Array(64);
+  let count = 0;
   const parts: string[] = [];
-  const reserve = (more: number) => {
-    if (n + more <= start.length) return;
-    const size = Math.max(start.length * 2, n + more);
-    const s = new Int32Array(size);
-    s.set(start.subarray(0, n));
-    const e = new Int32Array(size);
-    e.set(end.subarray(0, n));
-    start = s;
-    end = e;
-  };
-  const keep = (from: number, to: number) => {
-    if (to <= from) return;
-    reserve(to - from);
-    parts.push(text.slice(from, to));
-    for (let k = from; k < to; k++, n++) {
-      start[n] = k;
-      end[n] = k + 1;
-    }
-  };
+  let shadowAt = 0;
   let copyFrom = 0;
   for (let i = first; i !== -1; i = nextChange(text, copyFrom)) {
     const change = changeAt(text, i)!;
-    keep(copyFrom, i);
-    const r = change.text;
-    reserve(r.length);
-    parts.push(r);
-    for (let k = 0; k < r.length; k++, n++) {
-      start[n] = i;
-      end[n] = i + change.length;
+    if (i > copyFrom) {
+      parts.push(text.slice(copyFrom, i));
+      shadowAt += i - copyFrom;
     }
+    if ((count + 1) * 4 > changes.length) {
+      const grown = new Int32Array(changes.length * 2);
+      grown.set(changes);
+      changes = grown;
+    }
+    const k = count++ * 4;
+    changes[k] = shadowAt;
+    changes[k + 1] = i;
+    changes[k + 2] = change.length;
+    changes[k + 3] = change.text.length;
+    parts.push(change.text);
+    shadowAt += change.text.length;
     copyFrom = i + change.length;
     if (copyFrom >= text.length) break;
   }
-  keep(copyFrom, text.length);
-  return { text: parts.join(""), start: start.subarray(0, n), end: end.subarray(0, n) };
+  if (copyFrom < text.length) parts.push(text.slice(copyFrom));
+  return { text: parts.join(""), changes, count };
+}
+
+/** The original `[start, end)` that shadow code unit `x` came from. */
+function unitOrigin(shadow: Shadow, x: number): { start: number; end: number } {
+  const c = shadow.changes;
+  // The last change whose replacement starts at or before `x`.
+  let lo = 0;
+  let hi = shadow.count;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (c[mid * 4]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo === 0) return { start: x, end: x + 1 };
+  const k = (lo - 1) * 4;
+  const at = c[k]!;
+  const from = c[k + 1]!;
+  const length = c[k + 2]!;
+  const replaced = c[k + 3]!;
+  // Inside the replacement (a change replaced by nothing never contains a unit).
+  if (x < at + replaced) return { start: from, end: from + length };
+  const o = from + length + (x - at - replaced);
+  return { start: o, end: o + 1 };
 }
 
 /** The original span of the shadow span `[s, e)` (non-empty, inside the shadow). */
 export function originalSpan(shadow: Shadow, s: number, e: number): { start: number; end: number } {
-  return { start: shadow.start[s]!, end: shadow.end[e - 1]! };
+  return { start: unitOrigin(shadow, s).start, end: unitOrigin(shadow, e - 1).end };
 }
-
 /** `plainEquivalent` of a code point the shadow drops. */
 export const IGNORED = -2;
 
