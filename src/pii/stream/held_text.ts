@@ -336,9 +336,9 @@ function plainAt(s: string, i: number): number {
 }
 
 /**
- * ASCII letters, digits and `+-()./:@_`, and what the detectors read as one of them or read
- * through (full-width forms, zero-width characters): what a value straddling a forced release
- * may hold.
+ * ASCII letters, digits and `+-()./:@_`, the `%`, `&`, `#` and `;` of escapes the detectors
+ * decode (`%40`, `&#64;`), and what they read as one of these or read through (full-width
+ * forms, zero-width characters): what a value straddling a forced release may hold.
  */
 function isValueCharAt(s: string, i: number): boolean {
   let c = s.charCodeAt(i);
@@ -346,8 +346,9 @@ function isValueCharAt(s: string, i: number): boolean {
     c = plainAt(s, i);
     if (c === IGNORED) return true;
   }
-  return (c >= 48 && c <= 58) || (c >= 64 && c <= 90) || (c >= 97 && c <= 122) || c === 95 ||
-    (c >= 40 && c <= 41) || c === 43 || c === 45 || c === 46 || c === 47;
+  return (c >= 48 && c <= 59) || (c >= 64 && c <= 90) || (c >= 97 && c <= 122) || c === 95 ||
+    (c >= 40 && c <= 41) || c === 43 || c === 45 || c === 46 || c === 47 || c === 35 ||
+    c === 37 || c === 38;
 }
 
 /**
