@@ -38,7 +38,9 @@ export function storedStreamRedactor(adapter: ProviderAdapter): StreamRedactor |
 
 /**
  * The upstream's event stream as the client may see it. In `block` mode a finding ends the stream
- * with the provider's own error event, and the exchange is traced as `pii_blocked`.
+ * with the provider's own error event, and the exchange is traced as `pii_blocked`. A stream the
+ * redactor cannot follow within its bounds (an event over 8 MiB, more than 1024 channels open, more
+ * than 16 Mi units held back) ends the same way and is traced as `pii_uninspectable`.
  */
 export function redactedEventStream(
   ex: Exchange,
@@ -64,6 +66,11 @@ export function redactedEventStream(
     onFound: (counts) => ex.addPiiCounts(counts),
     onBlocked: () => {
       ex.errorCode = "pii_blocked";
+    },
+    // A bound of the redactor (an event, the channels, the held text) stopped the stream: the
+    // client got the error event; the trace says the answer could not be inspected.
+    onStopped: () => {
+      ex.errorCode ??= "pii_uninspectable";
     },
   });
   const reader = source.pipeThrough(redactor).getReader();

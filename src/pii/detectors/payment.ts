@@ -8,8 +8,11 @@ import { IBAN_LENGTHS } from "./iban_lengths.ts";
 import { regexFindings } from "./regex_scan.ts";
 import { at, hasContextBefore, isAlnum, isDigit, isWordChar, luhnValid } from "./text.ts";
 
-/** Digit groups joined by single spaces or dashes; which of them form a card is decided below. */
-const DIGIT_RUN = /\d+(?:[ -]\d+)*/g;
+/**
+ * Digit groups joined by single spaces, dashes or dots (`4111.1111.1111.1111`, as some forms
+ * and PDFs print them); which of them form a card is decided below.
+ */
+const DIGIT_RUN = /\d+(?:[ .-]\d+)*/g;
 const CARD_CONTEXT = /\b(?:card|visa|mastercard|amex|maestro|credit|debit)\b/i;
 
 export const creditCard: Detector = {
@@ -46,19 +49,22 @@ function partOfSomethingLonger(text: string, start: number, end: number): boolea
 
 /**
  * Cards inside one run of groups, as `[start, end)` relative to the run. A window of groups is a
- * card when it uses one separator, starts with a group of four (4-4-4-4, 4-6-5, 4-4-4-4-3) or
+ * card when it uses one separator, has no dot just before or after it, starts with a group of four (4-4-4-4, 4-6-5, 4-4-4-4-3) or
  * is a single bare group, has 12 to 19 digits, a valid Luhn digit and a known issuer prefix
  * (or, for issuers not in the table, a word like "card" just before it).
  */
 function cardsInRun(run: string, cardContext: () => boolean): Array<[number, number]> {
-  const groups: Array<{ s: number; e: number; sep: string }> = [];
+  const groups: Group[] = [];
   for (const g of run.matchAll(/\d+/g)) {
     groups.push({ s: g.index, e: g.index + g[0].length, sep: run[g.index - 1] ?? "" });
   }
   const found: Array<[number, number]> = [];
   for (let i = 0; i < groups.length; i++) {
+    // A dot next to a window makes it part of a decimal or a longer dotted number (`0.4111…`).
+    if (run[groups[i]!.s - 1] === ".") continue;
     for (let j = Math.min(groups.length - 1, i + 5); j >= i; j--) {
-      if (!isCardWindow(run, groups.slice(i, j + 1), cardContext)) continue;
+      if (run[groups[j]!.e] === ".") continue;
+      if (!isCardWindow(run, groups, i, j, cardContext)) continue;
       found.push([groups[i]!.s, groups[j]!.e]);
       i = j;
       break;
@@ -67,22 +73,40 @@ function cardsInRun(run: string, cardContext: () => boolean): Array<[number, num
   return found;
 }
 
+interface Group {
+  s: number;
+  e: number;
+  sep: string;
+}
+
+/**
+ * `groups[i..j]` is a card. The cheap shape checks come first and nothing is allocated before
+ * them: a long run of short groups (`1 1 1 1 …`, streamed one group at a time) tries six windows
+ * per group.
+ */
 function isCardWindow(
   run: string,
-  window: Array<{ s: number; e: number; sep: string }>,
+  groups: readonly Group[],
+  i: number,
+  j: number,
   cardContext: () => boolean,
 ): boolean {
-  const first = window[0]!;
-  if (window.length > 1) {
-    if (first.e - first.s !== 4) return false;
-    const sep = window[1]!.sep;
-    if (window.some((g, k) => k > 0 && (g.sep !== sep || g.e - g.s < 3 || g.e - g.s > 6))) {
-      return false;
+  const first = groups[i]!;
+  let count = first.e - first.s;
+  if (j > i) {
+    if (count !== 4) return false;
+    const sep = groups[i + 1]!.sep;
+    for (let k = i + 1; k <= j; k++) {
+      const g = groups[k]!;
+      const len = g.e - g.s;
+      if (g.sep !== sep || len < 3 || len > 6) return false;
+      count += len;
     }
   }
-  const digits = window.map((g) => run.slice(g.s, g.e)).join("");
-  return digits.length >= 12 && digits.length <= 19 && luhnValid(digits) &&
-    (knownIssuer(digits) || cardContext());
+  if (count < 12 || count > 19) return false;
+  let digits = "";
+  for (let k = i; k <= j; k++) digits += run.slice(groups[k]!.s, groups[k]!.e);
+  return luhnValid(digits) && (knownIssuer(digits) || cardContext());
 }
 
 /**

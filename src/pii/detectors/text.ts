@@ -3,6 +3,8 @@
  * units, like every offset in `Finding`.
  */
 
+import { IGNORED, plainEquivalent } from "./shadow.ts";
+
 /** ASCII digit. Full-width and other Unicode digits are deliberately not digits here. */
 export function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
@@ -87,8 +89,18 @@ const ATEXT_PUNCT = new Set("!#$%&'*+/=?^_`{|}~-.");
 const KIND_CLASSES = /(\s)|(\p{M})|([\p{L}\p{N}])/u;
 const LATIN_SCRIPT = /\p{Script=Latin}/u;
 
-/** The `Kind` of code point `cp`. */
+/**
+ * The `Kind` of code point `cp`. A character the detectors read in a normalised form (see
+ * `shadow.ts`) has the kind of that form: `＠` is an `at`, full-width letters and digits are
+ * `latin`, a no-break space is a space, and a zero-width or format character is a `mark` (it
+ * belongs to the character before it, so it neither ends a value nor releases held text).
+ */
 export function charKind(cp: number): Kind {
+  if (cp >= 128) {
+    const plain = plainEquivalent(cp);
+    if (plain === IGNORED) return Kind.mark;
+    if (plain >= 0) cp = plain;
+  }
   if (cp < 128) {
     if (isAlnum(cp)) return Kind.latin;
     if (cp === 64) return Kind.at;

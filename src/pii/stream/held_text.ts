@@ -39,6 +39,7 @@
 import type { Counts, Finding } from "../types.ts";
 import { spliceFindings, type TextRules } from "../redact_text.ts";
 import { charKind, codePointBefore, Kind } from "../detectors/text.ts";
+import { IGNORED, plainEquivalent } from "../detectors/shadow.ts";
 
 /** What a held text needs of the rules. */
 export interface HeldTextRules extends TextRules {
@@ -65,8 +66,12 @@ export const defaultHeldTextLimits: HeldTextLimits = {
   context: 128,
 };
 
-/** Past this much pending text, scans are spaced out so a long hold costs linear time. */
-const throttleFrom = 1024;
+/**
+ * Past this much pending text, a scan waits until the pending text grew by an eighth since the
+ * last one, so every character is scanned a bounded number of times (linear time whatever the
+ * pieces). Below it a scan costs at most this plus the context, per piece.
+ */
+const throttleFrom = 256;
 
 export class HeldText {
   readonly #rules: HeldTextRules;
@@ -158,7 +163,10 @@ export class HeldText {
       let tokenStart = tokenEnd;
       while (tokenStart > from && isGroupCharAt(buf, tokenStart - 1)) tokenStart--;
       if (tokenStart === tokenEnd) break;
-      if (buf.length - tokenStart > this.#limits.maxHold) break;
+      // Half the bound: after an emission the pending text must be well under it, or every
+      // following piece would cross it again and force a full scan (`1 1 1 …` streamed in
+      // two-character pieces cost a 4 KiB scan per piece).
+      if (buf.length - tokenStart > this.#limits.maxHold / 2) break;
       start = tokenStart;
       if (tokenStart > from && !isSpaceAt(buf, tokenStart - 1)) break;
     }
@@ -309,25 +317,52 @@ export class HeldText {
 const nonAsciiSpace = /\s/;
 const nonAsciiGroupChar = /[\p{Nd}\p{Lu}]/u;
 
+/**
+ * Whitespace, but not U+FEFF: JavaScript's `\s` has the BOM, which the detectors read through
+ * (see `detectors/shadow.ts`), so it must not release the half of a value before it.
+ */
 function isSpaceAt(s: string, i: number): boolean {
   const c = s.charCodeAt(i);
   if (c < 128) return c === 32 || (c >= 9 && c <= 13);
-  return nonAsciiSpace.test(s[i]!);
+  return c !== 0xfeff && nonAsciiSpace.test(s[i]!);
 }
 
-/** ASCII letters, digits and `+-()./:@_`: what a value straddling a forced release may hold. */
-function isValueCharAt(s: string, i: number): boolean {
+/** The ASCII a non-ASCII code unit stands for in the detectors' shadow, `IGNORED`, or -1. */
+function plainAt(s: string, i: number): number {
   const c = s.charCodeAt(i);
-  return (c >= 48 && c <= 58) || (c >= 64 && c <= 90) || (c >= 97 && c <= 122) || c === 95 ||
-    (c >= 40 && c <= 41) || c === 43 || c === 45 || c === 46 || c === 47;
+  // Half of a surrogate pair: astral characters never stand for ASCII a value is made of.
+  if (c >= 0xd800 && c <= 0xdfff) return -1;
+  return plainEquivalent(c);
 }
 
-/** Digits, capitals and the punctuation of phone numbers and grouped identifiers. */
+/**
+ * ASCII letters, digits and `+-()./:@_`, the `%`, `&`, `#` and `;` of escapes the detectors
+ * decode (`%40`, `&#64;`), and what they read as one of these or read through (full-width
+ * forms, zero-width characters): what a value straddling a forced release may hold.
+ */
+function isValueCharAt(s: string, i: number): boolean {
+  let c = s.charCodeAt(i);
+  if (c >= 128) {
+    c = plainAt(s, i);
+    if (c === IGNORED) return true;
+  }
+  return (c >= 48 && c <= 59) || (c >= 64 && c <= 90) || (c >= 97 && c <= 122) || c === 95 ||
+    (c >= 40 && c <= 41) || c === 43 || c === 45 || c === 46 || c === 47 || c === 35 ||
+    c === 37 || c === 38;
+}
+
+/**
+ * Digits, capitals and the punctuation of phone numbers and grouped identifiers, and characters
+ * the detectors read through (a zero-width space or soft hyphen inside a group).
+ */
 function isGroupCharAt(s: string, i: number): boolean {
   const c = s.charCodeAt(i);
   if (c < 128) {
     return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || c === 43 || c === 40 || c === 41 ||
       c === 45 || c === 46 || c === 47;
   }
+  const plain = plainAt(s, i);
+  if (plain === IGNORED) return true;
+  if (plain >= 0 && plain !== 32) return isGroupCharAt(String.fromCharCode(plain), 0);
   return nonAsciiGroupChar.test(s[i]!);
 }

@@ -6,8 +6,11 @@
  * takes the escape's letter and leaves a dangling backslash.
  *
  * So the text is lexed as it arrives, and only the decoded contents of string values are
- * redacted, each in its own `HeldText`, then encoded again. Structure, keys, numbers and literals
- * pass as they came. The aim is that the concatenated output is JSON whenever the input is, and
+ * redacted, each in its own `HeldText`, then encoded again. Member names are held whole and
+ * redacted when they end (arguments are JSON in a string, whose keys the body redactor redacts
+ * too). Structure, numbers and literals pass as they came. Every buffer is bounded: a string
+ * value or name by `maxHold` (then streamed), a denied value by `maxOpenMatch`, a held word by
+ * `maxHold`, the nesting by 512 levels (deeper, the rest is scanned as text). The aim is that the concatenated output is JSON whenever the input is, and
  * parses to the value `redactJsonText` gives for the whole text:
  *
  * - a string or number under a denied member name (`body.key_denylist`) is held whole and
@@ -21,7 +24,6 @@
  * Escapes are decoded as `decodeJsonString` decodes them; redacted contents are written back
  * with `JSON.stringify`, so `\u00e9` may come out as `é` and `\/` as `/` (the same value).
  */
-import { decodeJsonString } from "../json_string.ts";
 import { spliceFindings } from "../redact_text.ts";
 import { redactJsonText } from "../redact_json.ts";
 import { addCount, type Counts, mergeCounts, type RedactRules } from "../types.ts";
@@ -29,6 +31,11 @@ import { defaultHeldTextLimits, HeldText, type HeldTextLimits } from "./held_tex
 
 const OBJECT = 0;
 const ARRAY = 1;
+/**
+ * Deeper nesting than this is not followed: the rest of the text is scanned as text, so the
+ * stacks of a hostile `[[[[…` stay bounded.
+ */
+const maxDepth = 512;
 
 const numberPattern = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 const numberPrefixPattern = /^-?\d*(?:\.\d*)?(?:[eE][+-]?\d*)?$/;
@@ -46,8 +53,12 @@ const simpleEscapes: Record<string, string> = {
 
 /** The string being read: what is done with its decoded contents. */
 type Str =
-  /** A member name: passed as it came, and remembered for the field rules. */
-  | { kind: "key"; raw: string }
+  /**
+   * A member name: held whole (up to `maxHold`), remembered for the field rules and redacted
+   * when it ends, as the body redactor redacts keys of JSON in a string. A longer name is
+   * streamed through its own held text (`held`) and is no denied name.
+   */
+  | { kind: "key"; text: string; held: HeldText | null }
   /** A value whose first non-blank character has not arrived yet. */
   | { kind: "lead"; text: string }
   /** A value that may be JSON itself: held whole. */
@@ -85,6 +96,8 @@ export class JsonHeldText {
   #text: HeldText | null = null;
   /** Input not lexed yet: an escape or a bare word that may still grow. */
   #pending = "";
+  /** When `#pending` is a bare word: how much of it is known to hold no delimiter. */
+  #wordScanned = 0;
   #str: Str | null = null;
   readonly #kinds: number[] = [];
   readonly #names: (string | null)[] = [];
@@ -97,6 +110,18 @@ export class JsonHeldText {
     this.#rules = rules;
     this.#limits = { ...defaultHeldTextLimits, ...limits };
     this.counts = counts;
+  }
+
+  /** Text received and not sent yet (UTF-16 units), for a stream's budget. */
+  get held(): number {
+    if (this.#text !== null) return this.#text.held;
+    const s = this.#str;
+    let n = this.#pending.length;
+    if (s === null) return n;
+    if (s.kind === "key") n += s.text.length + (s.held?.held ?? 0);
+    else if (s.kind === "stream") n += s.held.held;
+    else if (s.kind !== "dropped") n += s.text.length;
+    return n;
   }
 
   /** Adds a piece of the JSON text; returns the JSON text that can be sent now. */
@@ -119,6 +144,12 @@ export class JsonHeldText {
     // Cut inside a string: its contents so far, without a closing quote, then the cut escape.
     switch (s.kind) {
       case "key":
+        out += encode(
+          s.held !== null
+            ? s.held.flush()
+            : spliceFindings(s.text, this.#rules.scan(s.text), this.#rules, this.counts) ?? s.text,
+        );
+        break;
       case "dropped":
         break;
       case "stream":
@@ -137,7 +168,9 @@ export class JsonHeldText {
     let out = "";
     let i = 0;
     const n = input.length;
+    const wordScanned = this.#wordScanned;
     this.#pending = "";
+    this.#wordScanned = 0;
     if (!this.#started && n > 0) {
       this.#started = true;
       if (input.charCodeAt(0) === 0xfeff) {
@@ -151,7 +184,7 @@ export class JsonHeldText {
         // A run of plain characters, then a quote or an escape.
         let j = i;
         while (j < n && input[j] !== '"' && input[j] !== "\\") j++;
-        if (j > i) out += this.#contents(s, input.slice(i, j), input.slice(i, j));
+        if (j > i) out += this.#contents(s, input.slice(i, j));
         if (j >= n) return out;
         // The string's state may have changed kind (lead -> stream) while reading the run.
         if (input[j] === '"') {
@@ -165,7 +198,7 @@ export class JsonHeldText {
           this.#pending = input.slice(j);
           return out;
         }
-        out += this.#contents(this.#str!, escape.text, input.slice(j, escape.next));
+        out += this.#contents(this.#str!, escape.text);
         i = escape.next;
         continue;
       }
@@ -176,6 +209,9 @@ export class JsonHeldText {
       } else if (c === '"') {
         i++;
         out += this.#startString();
+      } else if ((c === "{" || c === "[") && this.#kinds.length >= maxDepth) {
+        this.#text = new HeldText(this.#rules, this.#limits, this.counts);
+        return out + this.#text.push(input.slice(i));
       } else if (c === "{" || c === "[") {
         this.#names.push(c === "{" ? null : this.#valueName());
         this.#kinds.push(c === "{" ? OBJECT : ARRAY);
@@ -200,11 +236,14 @@ export class JsonHeldText {
         out += c;
         i++;
       } else {
-        let j = i + 1;
+        // A word held from the last piece is not searched again (1-character pieces of a long
+        // number would make that quadratic).
+        let j = i === 0 && wordScanned > 1 ? wordScanned : i + 1;
         while (j < n && !isDelimiter(input[j]!)) j++;
         const cut = j >= n;
         if (cut && !final && j - i <= this.#limits.maxHold) {
           this.#pending = input.slice(i);
+          this.#wordScanned = n - i;
           return out;
         }
         const word = input.slice(i, j);
@@ -254,7 +293,7 @@ export class JsonHeldText {
 
   #startString(): string {
     if (this.#expectKey && this.#kinds.at(-1) === OBJECT) {
-      this.#str = { kind: "key", raw: "" };
+      this.#str = { kind: "key", text: "", held: null };
       return '"';
     }
     this.#str = this.#isDenied(this.#valueName())
@@ -263,12 +302,17 @@ export class JsonHeldText {
     return "";
   }
 
-  /** Adds decoded `text` (written as `raw` in the input) to the string being read. */
-  #contents(s: Str, text: string, raw: string): string {
+  /** Adds decoded `text` to the string being read. */
+  #contents(s: Str, text: string): string {
     switch (s.kind) {
       case "key":
-        s.raw += raw;
-        return raw;
+        if (s.held !== null) return encode(s.held.push(text));
+        s.text += text;
+        if (s.text.length <= this.#limits.maxHold) return "";
+        s.held = new HeldText(this.#rules, this.#limits, this.counts);
+        text = s.text;
+        s.text = "";
+        return encode(s.held.push(text));
       case "stream":
         return encode(s.held.push(text));
       case "dropped":
@@ -280,11 +324,15 @@ export class JsonHeldText {
         return this.#fieldPlaceholder(s.text);
       case "lead": {
         s.text += text;
-        const first = s.text.trimStart()[0];
-        if (first === undefined) return "";
+        // Only the new text can hold the first non-blank character.
+        const first = text.trimStart()[0];
+        if (first === undefined) {
+          // Blank so far: past the bound it is streamed (blanks hold no value).
+          return s.text.length <= this.#limits.maxHold ? "" : this.#stream(s.text);
+        }
         if (first === "{" || first === "[") {
           this.#str = { kind: "whole", text: s.text };
-          return this.#contents(this.#str, "", "");
+          return this.#contents(this.#str, "");
         }
         return this.#stream(s.text);
       }
@@ -304,11 +352,16 @@ export class JsonHeldText {
   #endString(s: Str): string {
     this.#str = null;
     switch (s.kind) {
-      case "key":
-        this.#names[this.#names.length - 1] = decodeJsonString(s.raw, 0, s.raw.length, false)
-          .value;
+      case "key": {
         this.#expectKey = false;
-        return '"';
+        if (s.held !== null) {
+          this.#names[this.#names.length - 1] = null;
+          return encode(s.held.flush()) + '"';
+        }
+        this.#names[this.#names.length - 1] = s.text;
+        const redacted = spliceFindings(s.text, this.#rules.scan(s.text), this.#rules, this.counts);
+        return encode(redacted ?? s.text) + '"';
+      }
       case "stream":
         return encode(s.held.flush()) + '"';
       case "dropped":

@@ -4,9 +4,5 @@
  * format's locator points at, redacting every other string of an event whole.
  */
 export { defaultHeldTextLimits, HeldText, type HeldTextLimits } from "./held_text.ts";
-export {
-  createSseRedactor,
-  redactSseText,
-  SseRedactorEngine,
-  type SseRedactorOptions,
-} from "./sse_redactor.ts";
+export { SseRedactorEngine, type SseRedactorOptions } from "./sse_redactor.ts";
+export { createSseRedactor, redactSseText } from "./sse_transform.ts";

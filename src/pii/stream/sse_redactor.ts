@@ -19,18 +19,17 @@
  * format's error event and ends the stream. Held-back text guarantees this for split values.
  */
 import type {
-  JsonPath,
   SseEvent,
   StreamTextField,
   StreamTextLocation,
   StreamTextLocator,
 } from "../../providers/mod.ts";
-import { concatBytes } from "../../bytes.ts";
 import type { Counts, RedactRules } from "../types.ts";
 import { HeldText, type HeldTextLimits } from "./held_text.ts";
 import { JsonHeldText } from "./json_held_text.ts";
 import { pathTree } from "./json_strings.ts";
 import { JsonAwareStrings } from "./json_aware_strings.ts";
+import { deleteAt, getAt, parseJson, setAt } from "./event_json.ts";
 import { readEvent, type SseEventText, SseSplitter, writeEvent } from "./sse_frames.ts";
 
 export interface SseRedactorOptions {
@@ -52,15 +51,39 @@ export interface SseRedactorOptions {
   limits?: Partial<HeldTextLimits>;
   /** An event larger than this cannot be redacted; the stream is stopped with an error. */
   maxEventBytes?: number;
+  /**
+   * Most channels open at once (choices, content blocks, tool calls). Channel names come from
+   * the upstream (`index`), so without a bound a hostile one opens a channel per event, each
+   * holding text and its last event. Past it the stream is stopped with an error.
+   */
+  maxChannels?: number;
+  /**
+   * Most text held back over all channels (UTF-16 units) plus the bytes of the last delta events
+   * they keep. Past it the stream is stopped with an error: held text is never sent unredacted.
+   */
+  maxHeldTotal?: number;
+  /** The stream was stopped by a bound (not by `block`): its code and message, for the trace. */
+  onStopped?: (code: string, message: string) => void;
 }
 
 const defaultMaxEventBytes = 8 * 1024 * 1024;
+const defaultMaxChannels = 1024;
+const defaultMaxHeldTotal = 16 * 1024 * 1024;
+
+interface LastEvent {
+  event: SseEventText;
+  fields: readonly StreamTextField[];
+  /** Its size on the wire, counted once however many channels keep it. */
+  bytes: number;
+}
 
 interface Channel {
   /** Text channels hold prose; JSON channels (tool-call arguments) keep their text JSON. */
   held: HeldText | JsonHeldText;
   /** The channel's last delta event, to copy when held text must be sent on its own. */
-  last: { event: SseEventText; fields: readonly StreamTextField[] };
+  last: LastEvent;
+  /** `held.held` when last counted into the stream's total. */
+  counted: number;
 }
 
 const encoder = new TextEncoder();
@@ -73,6 +96,10 @@ export class SseRedactorEngine {
   readonly #splitter: SseSplitter;
   readonly #strings: JsonAwareStrings;
   readonly #channels = new Map<string, Channel>();
+  /** Last events kept by channels, with how many keep each. */
+  readonly #kept = new Map<SseEventText, number>();
+  /** Held text of all channels plus the bytes of the kept events. */
+  #heldTotal = 0;
   readonly counts: Counts = {};
   /** What `onFound` has been told so far. */
   readonly #foundReported: Counts = {};
@@ -99,7 +126,7 @@ export class SseRedactorEngine {
     if (this.#stopped) return [];
     const sink = { event: (raw: Uint8Array) => this.#onEvent(raw), lateLf: () => this.#onLateLf() };
     if (!this.#splitter.push(chunk, sink) && !this.#stopped) {
-      this.#stop("pii_event_too_large", "A streamed event was too large to check for PII.");
+      this.#stopBound("pii_event_too_large", "A streamed event was too large to check for PII.");
     }
     this.#reportFound();
     return this.#take();
@@ -145,11 +172,13 @@ export class SseRedactorEngine {
     if (ev.data === null) return this.#emit(raw, null, ev);
     const value = parseJson(ev.data);
     const loc = this.#locate({ event: ev.event, data: value === undefined ? ev.data : value });
-    const own = new Set(loc.fields.map((f) => f.channel));
-    for (const [name, channel] of this.#channels) {
-      if (own.has(name) || !closes(loc.closes, name)) continue;
-      this.#flushChannel(name, channel);
-      if (this.#stopped) return;
+    if (loc.closes === "all" || loc.closes.length > 0) {
+      const own = new Set(loc.fields.map((f) => f.channel));
+      for (const [name, channel] of this.#channels) {
+        if (own.has(name) || !closes(loc.closes, name)) continue;
+        this.#flushChannel(name, channel);
+        if (this.#stopped) return;
+      }
     }
     if (value === undefined) {
       const text = this.#strings.text(ev.data, this.counts);
@@ -157,19 +186,30 @@ export class SseRedactorEngine {
       return;
     }
     let changed = false;
+    const last: LastEvent = { event: ev, fields: loc.fields, bytes: raw.length };
     for (const f of loc.fields) {
       const piece = getAt(value, f.path);
       if (typeof piece !== "string") continue;
-      const channel = this.#channel(f, ev, loc.fields);
+      const channel = this.#channel(f, last);
+      if (channel === null) return;
       let text = channel.held.push(piece);
       if (closes(loc.closes, f.channel)) {
         text += channel.held.flush();
-        this.#channels.delete(f.channel);
+        this.#forget(f.channel, channel);
+      } else {
+        this.#heldTotal += channel.held.held - channel.counted;
+        channel.counted = channel.held.held;
       }
       if (text !== piece) {
         setAt(value, f.path, text);
         changed = true;
       }
+    }
+    if (this.#heldTotal > (this.#opts.maxHeldTotal ?? defaultMaxHeldTotal)) {
+      return this.#stopBound(
+        "pii_stream_too_large",
+        "The response stream held more text back for PII checks than the gateway allows.",
+      );
     }
     const skip = pathTree(loc.fields.map((f) => f.path));
     const redacted = this.#strings.redact(value, skip, this.counts);
@@ -185,28 +225,62 @@ export class SseRedactorEngine {
     }
   }
 
-  #channel(
-    field: StreamTextField,
-    event: SseEventText,
-    fields: readonly StreamTextField[],
-  ): Channel {
+  /** The field's channel, opened if new; null when that would pass `maxChannels` (stopped). */
+  #channel(field: StreamTextField, last: LastEvent): Channel | null {
     const name = field.channel;
     let channel = this.#channels.get(name);
     if (channel === undefined) {
+      const max = this.#opts.maxChannels ?? defaultMaxChannels;
+      if (this.#channels.size >= max) {
+        this.#stopBound(
+          "pii_stream_too_many_channels",
+          `The response stream opened more than ${max} text channels at once, more than the gateway's PII redaction follows.`,
+        );
+        return null;
+      }
       const { rules, limits } = this.#opts;
       const held = field.json === true
         ? new JsonHeldText(rules, limits, this.counts)
         : new HeldText(rules, limits, this.counts);
-      channel = { held, last: { event, fields } };
+      channel = { held, last, counted: 0 };
+      this.#keep(last);
       this.#channels.set(name, channel);
+      return channel;
     }
-    channel.last = { event, fields };
+    if (channel.last.event !== last.event) {
+      this.#release(channel.last);
+      this.#keep(last);
+    }
+    channel.last = last;
     return channel;
+  }
+
+  #keep(last: LastEvent): void {
+    const refs = this.#kept.get(last.event) ?? 0;
+    if (refs === 0) this.#heldTotal += last.bytes;
+    this.#kept.set(last.event, refs + 1);
+  }
+
+  #release(last: LastEvent): void {
+    const refs = (this.#kept.get(last.event) ?? 1) - 1;
+    if (refs > 0) this.#kept.set(last.event, refs);
+    else {
+      this.#kept.delete(last.event);
+      this.#heldTotal -= last.bytes;
+    }
+  }
+
+  /** Closes a channel's accounts (its held text was sent or flushed). */
+  #forget(name: string, channel: Channel): void {
+    this.#channels.delete(name);
+    this.#heldTotal -= channel.counted;
+    channel.counted = 0;
+    this.#release(channel.last);
   }
 
   /** Sends a channel's held text in a copy of its last delta event, and forgets the channel. */
   #flushChannel(name: string, channel: Channel): void {
-    this.#channels.delete(name);
+    this.#forget(name, channel);
     const text = channel.held.flush();
     if (text === "" || this.#blocked()) return;
     const { event, fields } = channel.last;
@@ -246,6 +320,12 @@ export class SseRedactorEngine {
     return true;
   }
 
+  /** Stopped by a bound: the client gets the error event, the caller hears why. */
+  #stopBound(code: string, message: string): void {
+    this.#stop(code, message);
+    this.#opts.onStopped?.(code, message);
+  }
+
   #stop(code: string, message: string): void {
     this.#stopped = true;
     const text = this.#opts.streamError?.(code, message) ??
@@ -283,81 +363,4 @@ export class SseRedactorEngine {
 function closes(which: StreamTextLocation["closes"], channel: string): boolean {
   if (which === "all") return true;
   return which.some((c) => channel === c || channel.startsWith(`${c}/`));
-}
-
-/** The parsed data, or undefined when it is not JSON (`[DONE]`, plain text). */
-function parseJson(data: string): unknown {
-  const first = data.trimStart()[0];
-  if (first !== "{" && first !== "[" && first !== '"') return undefined;
-  try {
-    return JSON.parse(data);
-  } catch {
-    return undefined;
-  }
-}
-
-type Container = Record<string | number, unknown>;
-
-function parentOf(root: unknown, path: JsonPath): Container | null {
-  let node = root;
-  for (let i = 0; i < path.length - 1; i++) {
-    if (typeof node !== "object" || node === null) return null;
-    node = (node as Container)[path[i]!];
-  }
-  return typeof node === "object" && node !== null ? node as Container : null;
-}
-
-function getAt(root: unknown, path: JsonPath): unknown {
-  return path.length === 0 ? root : parentOf(root, path)?.[path.at(-1)!];
-}
-
-function setAt(root: unknown, path: JsonPath, value: unknown): void {
-  const parent = parentOf(root, path);
-  if (parent !== null) parent[path.at(-1)!] = value;
-}
-
-function deleteAt(root: unknown, path: JsonPath): void {
-  const parent = parentOf(root, path);
-  if (parent !== null && !Array.isArray(parent)) delete parent[path.at(-1)!];
-}
-
-/**
- * A transform for a response body in `redact` or `block` mode. Output for a chunk is sent in the
- * same `transform` call, as one chunk; only held-back text and an unterminated event wait.
- */
-export function createSseRedactor(
-  opts: SseRedactorOptions,
-): TransformStream<Uint8Array, Uint8Array> {
-  const engine = new SseRedactorEngine(opts);
-  const send = (parts: Uint8Array[], controller: TransformStreamDefaultController<Uint8Array>) => {
-    if (parts.length === 1) controller.enqueue(parts[0]!);
-    else if (parts.length > 1) controller.enqueue(concatBytes(parts));
-  };
-  return new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, controller) {
-      send(engine.push(chunk), controller);
-      if (engine.stopped) controller.terminate();
-    },
-    flush(controller) {
-      send(engine.end(), controller);
-    },
-    cancel() {
-      engine.abandon();
-    },
-  });
-}
-
-/**
- * The same engine over a complete captured stream (for stored bodies). `changed` is false, and
- * the text the one given, when nothing was found.
- */
-export function redactSseText(
-  text: string,
-  opts: SseRedactorOptions,
-): { text: string; counts: Counts; changed: boolean } {
-  const engine = new SseRedactorEngine(opts);
-  const out = concatBytes([...engine.push(encoder.encode(text)), ...engine.end()]);
-  // Nothing found: the deltas were only regrouped by the hold-back, so keep the original.
-  if (Object.keys(engine.counts).length === 0) return { text, counts: {}, changed: false };
-  return { text: decoder.decode(out), counts: engine.counts, changed: true };
 }
