@@ -7,7 +7,7 @@
  * for cost, tenant and the gateway's trace id. Bodies and headers never become attributes.
  */
 import type { TraceErrorCode, TraceRecord } from "../traces/mod.ts";
-import type { Redact } from "./known_secrets.ts";
+import type { Redact } from "../secrets/mod.ts";
 import { maxSpanStringLength, scrubAndCut } from "./scrub.ts";
 import {
   formatTraceparent,

@@ -16,7 +16,7 @@
  * export off nothing is remembered and a batch report returns at once.
  */
 import type { StoreBatch, TraceRecord } from "../traces/mod.ts";
-import type { Redact } from "./known_secrets.ts";
+import type { Redact } from "../secrets/mod.ts";
 import {
   type AttrValue,
   type ExchangeSpan,

@@ -7,7 +7,7 @@ import {
   knownSecretRedactor,
   minSecretLength,
   scrubValue,
-} from "../../src/telemetry/mod.ts";
+} from "../../src/secrets/mod.ts";
 
 function config(input: GatewayConfigInput, env: Record<string, string> = {}) {
   const result = validateConfig(input, { env });

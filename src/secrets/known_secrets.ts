@@ -1,5 +1,5 @@
 /**
- * Exact-value redaction of the secrets the config itself holds. scrub.ts recognises credential
+ * Exact-value redaction of the secrets the config itself holds. shapes.ts recognises credential
  * SHAPES (`sk-...`, `ogk_...`, `Bearer ...`); a gateway key written in the config
  * (`auth.keys[].token`, usually `env("NAME")`) may have any shape, like
  * `team-alpha-shared-password-42`, and so may the fingerprint secret or the PII hash salt. Their
@@ -10,14 +10,14 @@
  * skip the pass entirely. A handful of secrets costs one `indexOf` each per string.
  */
 import type { GatewayConfig } from "../config/mod.ts";
-import { credentialRedacted } from "./scrub.ts";
+import { credentialRedacted } from "./shapes.ts";
 
 export type Redact = (value: string) => string;
 
 /**
  * Values shorter than this are not redacted: replacing a 4-letter salt such as `test` in every
  * model name, path and log line would wreck the output while hiding nothing worth hiding (a
- * secret that short is guessable anyway). The same floor as scrub.ts's shape matching.
+ * secret that short is guessable anyway). The same floor as shapes.ts's shape matching.
  */
 export const minSecretLength = 8;
 
