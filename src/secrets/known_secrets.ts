@@ -61,17 +61,40 @@ export function collectSecrets(
 }
 
 /**
+ * The ways a secret is written where the gateway meets it: as is; JSON-escaped (a secret holding
+ * `"` or `\` inside a serialised log field or a JSON body), also with `/` escaped and non-ASCII
+ * as `\u` escapes (what PHP and Python's `json.dumps` send); and percent-encoded (a path, a query
+ * string, a form body, with `+` for spaces). For the usual key alphabet all of them are the secret
+ * itself, so the set is one entry.
+ */
+export function secretSpellings(secret: string): Set<string> {
+  const json = JSON.stringify(secret).slice(1, -1);
+  const ascii = json.replace(
+    /[\u0080-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+  const url = encodeURIComponent(secret);
+  return new Set([
+    secret,
+    json,
+    ascii,
+    json.replaceAll("/", "\\/"),
+    url,
+    url.replaceAll("%20", "+"),
+  ]);
+}
+
+/**
  * A function replacing every occurrence of every secret with `[CREDENTIAL_REDACTED]`, or null
  * when there is nothing to redact. Overlapping occurrences become one
- * placeholder, so no fragment of either survives. A secret is also found in its JSON-escaped
- * spelling (one holding `"` or `\`), as it appears inside a serialised log field.
+ * placeholder, so no fragment of either survives. A secret is also found in its other spellings
+ * (`secretSpellings`): JSON-escaped inside a serialised log field, percent-encoded in a path.
  */
 export function createSecretRedactor(secrets: Iterable<string>): Redact | null {
   const needles = new Set<string>();
   for (const s of secrets) {
     if (s.length < minSecretLength) continue;
-    needles.add(s);
-    needles.add(JSON.stringify(s).slice(1, -1));
+    for (const spelling of secretSpellings(s)) needles.add(spelling);
   }
   if (needles.size === 0) return null;
   const list = [...needles];

@@ -11,4 +11,6 @@ export {
   knownSecretRedactor,
   minSecretLength,
   type Redact,
+  secretSpellings,
 } from "./known_secrets.ts";
+export { createStoredScrubber, minSecretTail, type StoredScrubber } from "./stored.ts";

@@ -49,6 +49,7 @@ import { type CounterStore, MemoryCounters } from "../limits/mod.ts";
 import { createAdmission } from "./limits.ts";
 import { createCors } from "./cors.ts";
 import { headersTooLarge } from "./header_limit.ts";
+import { collectSecrets, createStoredScrubber } from "../secrets/mod.ts";
 import { type Logger, redactingLogger, silentLogger } from "./log.ts";
 
 export interface Clock {
@@ -219,6 +220,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     monotonic: clock.monotonic,
     fingerprint: createFingerprinter(deps.keyHashSecret),
     redactHeaders: new Set([...credentialHeaders, gatewayKeyHeader]),
+    storedSecrets: createStoredScrubber(collectSecrets(config, [deps.keyHashSecret])),
     captureBodies: config.tracing.capture_bodies,
     bodyMaxSize: config.tracing.body_max_size,
     pii: compilePolicies(config.pii, config.pii_mode),

@@ -1,8 +1,11 @@
 /**
  * Turns what the proxy observed about one exchange into a trace. Pure: no clock, no I/O, so the
- * rules (unknown usage stays null, credentials never stored) are tested as a table.
+ * rules (unknown usage stays null, credentials never stored) are tested as a table. Every stored
+ * string a client or upstream chose (model, path, header values, ids) and every captured body
+ * goes through the config generation's secrets scrubber (src/secrets/stored.ts).
  */
 import type { UsageReport } from "../providers/mod.ts";
+import { createStoredScrubber, type StoredScrubber } from "../secrets/mod.ts";
 import type { CostStatus, HeaderMap, TraceErrorCode, TraceRecord } from "./trace.ts";
 import type { KeyFingerprint } from "./fingerprint.ts";
 
@@ -52,6 +55,11 @@ export interface ExchangeFacts {
   timeoutPhase?: "headers" | "idle" | "total" | null;
   /** The upstream answered 200, then reported a failure inside its event stream. */
   upstreamStreamError?: boolean;
+  /**
+   * The config generation's secrets scrubber (`createStoredScrubber(collectSecrets(...))`), so a
+   * key added by a reload is scrubbed from its first request; absent: credential shapes only.
+   */
+  secrets?: StoredScrubber | undefined;
 }
 
 /** Header names whose values are replaced before storage (lower case). */
@@ -66,18 +74,23 @@ export const credentialHeaders: ReadonlySet<string> = new Set([
   "x-ongoingai-gateway-key",
 ]);
 
+/** Credential shapes only: what a caller without a config's secrets still gets. */
+const shapesOnly = createStoredScrubber([]);
+
 /**
- * Headers as stored: credential values replaced, repeated names (set-cookie) kept as lists.
+ * Headers as stored: credential values replaced, other values scrubbed of secrets, repeated names
+ * (set-cookie) kept as lists.
  * `forEach`, not `for...of`: Deno's header iterator costs about ten times as much.
  */
 export function storedHeaders(
   headers: Headers | readonly (readonly [string, string])[] | null,
   redact: ReadonlySet<string>,
+  secrets: StoredScrubber = shapesOnly,
 ): HeaderMap {
   const out: HeaderMap = {};
   if (headers === null) return out;
   const add = (value: string, name: string) => {
-    const stored = redact.has(name) ? "[REDACTED]" : value;
+    const stored = redact.has(name) ? "[REDACTED]" : secrets.text(value);
     const list = out[name];
     if (list === undefined) out[name] = [stored];
     else list.push(stored);
@@ -89,7 +102,18 @@ export function storedHeaders(
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** A captured body as stored: scrubbed of secrets (a cut body of a secret's start, too). */
+function storedBody(
+  body: { bytes: Uint8Array; truncated: boolean } | null,
+  secrets: StoredScrubber,
+): Uint8Array | null {
+  return body === null ? null : secrets.body(body.bytes, body.truncated);
+}
+
 export function buildTrace(f: ExchangeFacts, redactHeaders: ReadonlySet<string>): TraceRecord {
+  const secrets = f.secrets ?? shapesOnly;
+  const text = secrets.text;
+  const correlationId = text(f.correlationId);
   const usage = f.report.status === "exact" ? f.report.usage : null;
   const ttftUs = f.streaming && f.firstByteMs !== null ? Math.round(f.firstByteMs * 1000) : null;
   const metadata: Record<string, unknown> = {
@@ -97,14 +121,15 @@ export function buildTrace(f: ExchangeFacts, redactHeaders: ReadonlySet<string>)
     stream_chunks: f.streamChunks,
     lineage_checkpoint_id: f.id,
     lineage_immutable: true,
-    correlation_id: f.correlationId,
+    correlation_id: correlationId,
   };
   const l = f.lineage;
-  if (l.group_id !== null) metadata.lineage_group_id = l.group_id;
-  if (l.thread_id !== null) metadata.lineage_thread_id = l.thread_id;
-  if (l.run_id !== null) metadata.lineage_run_id = l.run_id;
+  const groupId = l.group_id === null ? null : text(l.group_id);
+  if (groupId !== null) metadata.lineage_group_id = groupId;
+  if (l.thread_id !== null) metadata.lineage_thread_id = text(l.thread_id);
+  if (l.run_id !== null) metadata.lineage_run_id = text(l.run_id);
   if (l.parent_checkpoint_id !== null) {
-    metadata.lineage_parent_checkpoint_id = l.parent_checkpoint_id;
+    metadata.lineage_parent_checkpoint_id = text(l.parent_checkpoint_id);
   }
   if (l.checkpoint_seq !== null) metadata.lineage_checkpoint_seq = l.checkpoint_seq;
   if (f.report.parseErrors > 0) metadata.usage_parse_errors = f.report.parseErrors;
@@ -116,22 +141,22 @@ export function buildTrace(f: ExchangeFacts, redactHeaders: ReadonlySet<string>)
 
   return {
     id: f.id,
-    trace_group_id: l.group_id,
+    trace_group_id: groupId,
     org_id: f.tenant.org_id,
     workspace_id: f.tenant.workspace_id,
     gateway_key_id: f.tenant.gateway_key_id,
     timestamp: iso(f.startedAt),
     created_at: iso(f.endedAt),
     provider: f.provider,
-    model: f.report.model ?? f.requestModel ?? "unknown",
+    model: text(f.report.model ?? f.requestModel ?? "unknown"),
     request_method: f.method,
-    request_path: f.path,
-    request_headers: storedHeaders(f.requestHeaders, redactHeaders),
-    request_body: f.requestBody?.bytes ?? null,
+    request_path: secrets.path(f.path),
+    request_headers: storedHeaders(f.requestHeaders, redactHeaders, secrets),
+    request_body: storedBody(f.requestBody, secrets),
     request_body_truncated: f.requestBody?.truncated ?? false,
     response_status: f.status,
-    response_headers: storedHeaders(f.responseHeaders, redactHeaders),
-    response_body: f.responseBody?.bytes ?? null,
+    response_headers: storedHeaders(f.responseHeaders, redactHeaders, secrets),
+    response_body: storedBody(f.responseBody, secrets),
     response_body_truncated: f.responseBody?.truncated ?? false,
     input_tokens: usage?.input_tokens ?? null,
     output_tokens: usage?.output_tokens ?? null,
@@ -150,7 +175,7 @@ export function buildTrace(f: ExchangeFacts, redactHeaders: ReadonlySet<string>)
     streaming: f.streaming,
     error_code: f.errorCode,
     client_aborted: f.errorCode === "client_aborted",
-    correlation_id: f.correlationId,
+    correlation_id: correlationId,
     request_bytes: f.requestBytes,
     response_bytes: f.responseBytes,
     metadata,
