@@ -10,18 +10,25 @@
  *   (`token_like` under `redact_storage`): scanning every body for them is their job and cost.
  *   A body cut at the cap may end with the start of a secret: that tail goes too.
  *
- * Cost when nothing is found: one latin1 view of the body (a byte per character, so indexes are
- * byte offsets) and one native `indexOf` per spelling plus one regular expression; the body is
- * returned as is, not copied. See bench/secrets_bench.ts for figures.
+ * Cost when nothing is found: one pass for every spelling together (byte_search.ts), and one
+ * latin1 view of the body for the `ogk_` expression; the body is returned as is, not copied.
+ * See bench/secrets_bench.ts for figures.
  */
 import { Buffer } from "node:buffer";
 import { concatBytes } from "../bytes.ts";
+import { type ByteSearch, createByteSearch } from "./byte_search.ts";
 import { createSecretRedactor, minSecretLength, secretSpellings } from "./known_secrets.ts";
 import { credentialRedacted, scrubValue } from "./shapes.ts";
 
 export interface StoredScrubber {
   /** A stored string: configured secrets in any spelling, then credential shapes. */
   text(value: string): string;
+  /**
+   * A value the upstream chose (a response header): configured secrets in any spelling and
+   * gateway keys by shape. Provider key shapes are left: an upstream answering with its own key
+   * is its business, and a fresh request id per answer would miss every cache of `text`.
+   */
+  upstream(value: string): string;
   /** A stored path: as `text`, and when it holds escapes also as percent-decoded. */
   path(value: string): string;
   /**
@@ -61,9 +68,16 @@ export function createStoredScrubber(secrets: Iterable<string>): StoredScrubber 
   const list = [...secrets];
   const known = createSecretRedactor(list);
   const needles = byteNeedles(list);
-  const text = (value: string) => scrubValue(known === null ? value : known(value));
+  const search = createByteSearch(needles.map((n) => Buffer.from(n, "latin1")));
+  const text = (value: string) =>
+    value.length < minSecretLength ? value : scrubValue(known === null ? value : known(value));
   return {
     text,
+    upstream(value) {
+      if (value.length < minSecretLength) return value;
+      const out = known === null ? value : known(value);
+      return out.includes("ogk_") ? out.replace(gatewayKeyShape, credentialRedacted) : out;
+    },
     path(value) {
       const out = text(value);
       if (out !== value || !value.includes("%")) return out;
@@ -77,19 +91,20 @@ export function createStoredScrubber(secrets: Iterable<string>): StoredScrubber 
       const scrubbed = text(decoded);
       return scrubbed === decoded ? value : scrubbed;
     },
-    body: (bytes, truncated) => scrubBody(bytes, truncated, needles),
+    body: (bytes, truncated) => scrubBody(bytes, truncated, search, needles),
   };
 }
 
-export function scrubBody(bytes: Uint8Array, truncated: boolean, needles: string[]): Uint8Array {
+function scrubBody(
+  bytes: Uint8Array,
+  truncated: boolean,
+  search: ByteSearch | null,
+  needles: string[],
+): Uint8Array {
   if (bytes.byteLength === 0) return bytes;
+  let spans = search?.find(bytes) ?? null;
+  // A byte per character, so the expression's indexes are byte offsets.
   const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
-  let spans: [number, number][] | null = null;
-  for (const needle of needles) {
-    for (let at = view.indexOf(needle); at !== -1; at = view.indexOf(needle, at + 1)) {
-      (spans ??= []).push([at, at + needle.length]);
-    }
-  }
   for (const m of view.matchAll(gatewayKeyShape)) {
     (spans ??= []).push([m.index, m.index + m[0].length]);
   }

@@ -78,19 +78,19 @@ export const credentialHeaders: ReadonlySet<string> = new Set([
 const shapesOnly = createStoredScrubber([]);
 
 /**
- * Headers as stored: credential values replaced, other values scrubbed of secrets, repeated names
- * (set-cookie) kept as lists.
+ * Headers as stored: credential values replaced, other values through `scrub` (a
+ * `StoredScrubber`'s `text` or `upstream`), repeated names (set-cookie) kept as lists.
  * `forEach`, not `for...of`: Deno's header iterator costs about ten times as much.
  */
 export function storedHeaders(
   headers: Headers | readonly (readonly [string, string])[] | null,
   redact: ReadonlySet<string>,
-  secrets: StoredScrubber = shapesOnly,
+  scrub: (value: string) => string = shapesOnly.text,
 ): HeaderMap {
   const out: HeaderMap = {};
   if (headers === null) return out;
   const add = (value: string, name: string) => {
-    const stored = redact.has(name) ? "[REDACTED]" : secrets.text(value);
+    const stored = redact.has(name) ? "[REDACTED]" : scrub(value);
     const list = out[name];
     if (list === undefined) out[name] = [stored];
     else list.push(stored);
@@ -151,11 +151,11 @@ export function buildTrace(f: ExchangeFacts, redactHeaders: ReadonlySet<string>)
     model: text(f.report.model ?? f.requestModel ?? "unknown"),
     request_method: f.method,
     request_path: secrets.path(f.path),
-    request_headers: storedHeaders(f.requestHeaders, redactHeaders, secrets),
+    request_headers: storedHeaders(f.requestHeaders, redactHeaders, text),
     request_body: storedBody(f.requestBody, secrets),
     request_body_truncated: f.requestBody?.truncated ?? false,
     response_status: f.status,
-    response_headers: storedHeaders(f.responseHeaders, redactHeaders, secrets),
+    response_headers: storedHeaders(f.responseHeaders, redactHeaders, secrets.upstream),
     response_body: storedBody(f.responseBody, secrets),
     response_body_truncated: f.responseBody?.truncated ?? false,
     input_tokens: usage?.input_tokens ?? null,

@@ -123,6 +123,12 @@ const cases: {
     expect: `"x-echo":["key=${R}"]`,
   },
   {
+    name: "issued key echoed in a response header",
+    over: { responseHeaders: [["x-debug", `caller ${issued}`]] },
+    secret: issued,
+    expect: `"x-debug":["caller ${R}"]`,
+  },
+  {
     name: "configured key as the correlation id",
     over: { correlationId: key },
     secret: key,
