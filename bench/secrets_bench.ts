@@ -23,7 +23,7 @@ const teamMode = createStoredScrubber([
   "pii-hash-salt-2026",
 ]);
 const same = (v: string) => v;
-const none: StoredScrubber = { text: same, upstream: same, path: same, body: (b) => b };
+const none: StoredScrubber = { text: same, exact: same, path: same, body: (b) => b };
 
 const requestHeaders = new Headers({
   "content-type": "application/json",
@@ -77,7 +77,7 @@ function facts(secrets: StoredScrubber): ExchangeFacts {
     key: null,
     streaming: false,
     errorCode: null,
-    correlationId: `corr-${n}`,
+    correlationId: `corr-${n.toString(16).padStart(32, "0")}`,
     lineage: {
       group_id: null,
       thread_id: null,

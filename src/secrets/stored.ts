@@ -24,11 +24,12 @@ export interface StoredScrubber {
   /** A stored string: configured secrets in any spelling, then credential shapes. */
   text(value: string): string;
   /**
-   * A value the upstream chose (a response header): configured secrets in any spelling and
-   * gateway keys by shape. Provider key shapes are left: an upstream answering with its own key
-   * is its business, and a fresh request id per answer would miss every cache of `text`.
+   * Configured secrets in any spelling and gateway keys by shape, but no other shapes: for
+   * values the client did not type (a response header: an upstream answering with its own key
+   * is its business) or that cannot hold one (an id the gateway made). Unique values (a fresh
+   * request id per answer) would miss every cache of `text` and cost a microsecond each.
    */
-  upstream(value: string): string;
+  exact(value: string): string;
   /** A stored path: as `text`, and when it holds escapes also as percent-decoded. */
   path(value: string): string;
   /**
@@ -73,7 +74,7 @@ export function createStoredScrubber(secrets: Iterable<string>): StoredScrubber 
     value.length < minSecretLength ? value : scrubValue(known === null ? value : known(value));
   return {
     text,
-    upstream(value) {
+    exact(value) {
       if (value.length < minSecretLength) return value;
       const out = known === null ? value : known(value);
       return out.includes("ogk_") ? out.replace(gatewayKeyShape, credentialRedacted) : out;

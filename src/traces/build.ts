@@ -74,6 +74,9 @@ export const credentialHeaders: ReadonlySet<string> = new Set([
   "x-ongoingai-gateway-key",
 ]);
 
+/** A correlation id as `newCorrelationId` makes them. */
+const gatewayMadeId = /^corr-[0-9a-f]{32}$/;
+
 /** Credential shapes only: what a caller without a config's secrets still gets. */
 const shapesOnly = createStoredScrubber([]);
 
@@ -113,7 +116,10 @@ function storedBody(
 export function buildTrace(f: ExchangeFacts, redactHeaders: ReadonlySet<string>): TraceRecord {
   const secrets = f.secrets ?? shapesOnly;
   const text = secrets.text;
-  const correlationId = text(f.correlationId);
+  // The gateway's own ids (correlation.ts) hold no credential shape: exact secrets only.
+  const correlationId = gatewayMadeId.test(f.correlationId)
+    ? secrets.exact(f.correlationId)
+    : text(f.correlationId);
   const usage = f.report.status === "exact" ? f.report.usage : null;
   const ttftUs = f.streaming && f.firstByteMs !== null ? Math.round(f.firstByteMs * 1000) : null;
   const metadata: Record<string, unknown> = {
@@ -155,7 +161,7 @@ export function buildTrace(f: ExchangeFacts, redactHeaders: ReadonlySet<string>)
     request_body: storedBody(f.requestBody, secrets),
     request_body_truncated: f.requestBody?.truncated ?? false,
     response_status: f.status,
-    response_headers: storedHeaders(f.responseHeaders, redactHeaders, secrets.upstream),
+    response_headers: storedHeaders(f.responseHeaders, redactHeaders, secrets.exact),
     response_body: storedBody(f.responseBody, secrets),
     response_body_truncated: f.responseBody?.truncated ?? false,
     input_tokens: usage?.input_tokens ?? null,

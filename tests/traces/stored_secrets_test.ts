@@ -267,3 +267,13 @@ Deno.test("stored secrets: without a scrubber, credential shapes are still scrub
   const out = stored(buildTrace(f, credentialHeaders));
   assert.ok(!out.includes(issued), out);
 });
+
+Deno.test("stored secrets: a correlation id shaped like the gateway's own still loses a configured secret", () => {
+  const hexKey = "deadbeefcafe0123";
+  const id = `corr-${"0".repeat(8)}${hexKey}${"0".repeat(8)}`;
+  const t = buildTrace(
+    facts({ correlationId: id, secrets: createStoredScrubber([hexKey]) }),
+    credentialHeaders,
+  );
+  assert.equal(t.correlation_id, `corr-${"0".repeat(8)}${R}${"0".repeat(8)}`);
+});
