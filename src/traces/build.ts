@@ -82,7 +82,7 @@ const shapesOnly = createStoredScrubber([]);
 
 /**
  * Headers as stored: credential values replaced, other values through `scrub` (a
- * `StoredScrubber`'s `text` or `upstream`), repeated names (set-cookie) kept as lists.
+ * `StoredScrubber`'s `text` or `exact`), repeated names (set-cookie) kept as lists.
  * `forEach`, not `for...of`: Deno's header iterator costs about ten times as much.
  */
 export function storedHeaders(
