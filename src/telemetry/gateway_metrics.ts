@@ -34,7 +34,7 @@ export interface GatewayMetrics {
   readonly registry: MetricsRegistry;
   /**
    * One finished exchange; never throws. `redact`: the recording generation's known secrets
-   * (known_secrets.ts), applied to the client-influenced labels before scrubbing and cutting.
+   * (src/secrets/known_secrets.ts), applied to the client-influenced labels before scrubbing and cutting.
    */
   recordTrace(trace: TraceRecord, redact?: Redact | null): void;
   /** For the OTLP exporters to count their requests and spans (shared across reloads). */

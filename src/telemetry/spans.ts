@@ -90,7 +90,7 @@ export function createSpanRecorder(opts: {
   export(spans: SpanData[]): void;
   /** Told of each exported request, so that the store batch writing its trace can link to it. */
   exported?: (trace: TraceRecord, span: ExchangeSpan) => void;
-  /** This config's known secrets (known_secrets.ts); null when it has none. */
+  /** This config's known secrets (src/secrets/known_secrets.ts); null when it has none. */
   redact?: Redact | null;
 }): SpanRecorder {
   const redact = opts.redact ?? null;

@@ -107,7 +107,7 @@ export interface BatchSpanSink {
   samplingRatio: number;
   /** Must not block (the exporter buffers and drops). */
   export(spans: SpanData[]): void;
-  /** That config's known secrets (known_secrets.ts); null when it has none. */
+  /** That config's known secrets (src/secrets/known_secrets.ts); null when it has none. */
   redact?: Redact | null;
 }
 
