@@ -64,16 +64,40 @@ function byteNeedles(secrets: Iterable<string>): string[] {
   return [...out];
 }
 
+/** Entries and value length kept by each scrubber's result cache (as shapes.ts's). */
+const cacheEntries = 1024;
+const cacheMaxLength = 256;
+
+/**
+ * `scrub` with its recent results kept: header values, models and paths repeat from one request
+ * to the next, and one look-up costs less than a search per secret. Emptied when full.
+ */
+function cached(scrub: (value: string) => string): (value: string) => string {
+  const results = new Map<string, string>();
+  return (value) => {
+    if (value.length < minSecretLength) return value;
+    if (value.length > cacheMaxLength) return scrub(value);
+    let out = results.get(value);
+    if (out === undefined) {
+      if (results.size >= cacheEntries) results.clear();
+      out = scrub(value);
+      results.set(value, out);
+    }
+    return out;
+  };
+}
+
 /** The scrubber of one config generation; `secrets`: the values `collectSecrets` gives. */
 export function createStoredScrubber(secrets: Iterable<string>): StoredScrubber {
   const list = [...secrets];
   const known = createSecretRedactor(list);
   const needles = byteNeedles(list);
   const search = createByteSearch(needles.map((n) => Buffer.from(n, "latin1")));
-  const text = (value: string) =>
-    value.length < minSecretLength ? value : scrubValue(known === null ? value : known(value));
+  const text = cached((value) => scrubValue(known === null ? value : known(value)));
   return {
     text,
+    // Not cached: its values are mostly unique (request ids, dates), and one search per
+    // secret in a short string costs less than a map insertion.
     exact(value) {
       if (value.length < minSecretLength) return value;
       const out = known === null ? value : known(value);
