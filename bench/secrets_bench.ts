@@ -91,6 +91,8 @@ function facts(secrets: StoredScrubber): ExchangeFacts {
     responseBytes: 1024,
     streamChunks: 1,
     secrets,
+    // The baseline stands for the builder before item 8, which took no provider key.
+    providerKey: secrets === none ? null : "sk-proj-bench-provider-key-0123456789",
   };
 }
 

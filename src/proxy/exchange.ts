@@ -250,6 +250,7 @@ export class Exchange implements Watched {
       // Set only by stream parsers (see providers/response_parser.ts), hence the `in` check.
       upstreamStreamError: report.upstreamStreamError === true,
       secrets: this.ctx.storedSecrets,
+      providerKey: rawKey,
     }, this.ctx.redactHeaders);
     recordPii(trace, {
       applied: this.pii,

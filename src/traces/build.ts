@@ -5,7 +5,12 @@
  * goes through the config generation's secrets scrubber (src/secrets/stored.ts).
  */
 import type { UsageReport } from "../providers/mod.ts";
-import { createStoredScrubber, type StoredScrubber } from "../secrets/mod.ts";
+import {
+  createStoredScrubber,
+  credentialRedacted,
+  minSecretLength,
+  type StoredScrubber,
+} from "../secrets/mod.ts";
 import type { CostStatus, HeaderMap, TraceErrorCode, TraceRecord } from "./trace.ts";
 import type { KeyFingerprint } from "./fingerprint.ts";
 
@@ -60,6 +65,12 @@ export interface ExchangeFacts {
    * key added by a reload is scrubbed from its first request; absent: credential shapes only.
    */
   secrets?: StoredScrubber | undefined;
+  /**
+   * The provider key the request carried, as sent: replaced wherever else it appears (an
+   * upstream quoting it in a header, a client pasting it as the model). Bodies get it from
+   * `scrubKey` already.
+   */
+  providerKey?: string | null | undefined;
 }
 
 /** Header names whose values are replaced before storage (lower case). */
@@ -113,12 +124,22 @@ function storedBody(
   return body === null ? null : secrets.body(body.bytes, body.truncated);
 }
 
+/** `scrub`, then the exchange's provider key replaced too (keys under 8 characters are not). */
+function withKey(scrub: (value: string) => string, key: string | null | undefined) {
+  if (key == null || key.length < minSecretLength) return scrub;
+  return (value: string) => {
+    const out = scrub(value);
+    return out.includes(key) ? out.replaceAll(key, credentialRedacted) : out;
+  };
+}
+
 export function buildTrace(f: ExchangeFacts, redactHeaders: ReadonlySet<string>): TraceRecord {
   const secrets = f.secrets ?? shapesOnly;
-  const text = secrets.text;
+  const text = withKey(secrets.text, f.providerKey);
+  const exact = withKey(secrets.exact, f.providerKey);
   // The gateway's own ids (correlation.ts) hold no credential shape: exact secrets only.
   const correlationId = gatewayMadeId.test(f.correlationId)
-    ? secrets.exact(f.correlationId)
+    ? exact(f.correlationId)
     : text(f.correlationId);
   const usage = f.report.status === "exact" ? f.report.usage : null;
   const ttftUs = f.streaming && f.firstByteMs !== null ? Math.round(f.firstByteMs * 1000) : null;
@@ -156,12 +177,12 @@ export function buildTrace(f: ExchangeFacts, redactHeaders: ReadonlySet<string>)
     provider: f.provider,
     model: text(f.report.model ?? f.requestModel ?? "unknown"),
     request_method: f.method,
-    request_path: secrets.path(f.path),
+    request_path: withKey(secrets.path, f.providerKey)(f.path),
     request_headers: storedHeaders(f.requestHeaders, redactHeaders, text),
     request_body: storedBody(f.requestBody, secrets),
     request_body_truncated: f.requestBody?.truncated ?? false,
     response_status: f.status,
-    response_headers: storedHeaders(f.responseHeaders, redactHeaders, secrets.exact),
+    response_headers: storedHeaders(f.responseHeaders, redactHeaders, exact),
     response_body: storedBody(f.responseBody, secrets),
     response_body_truncated: f.responseBody?.truncated ?? false,
     input_tokens: usage?.input_tokens ?? null,

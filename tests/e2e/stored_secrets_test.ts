@@ -4,8 +4,9 @@
  * knows) as the model, into the path, a query parameter, a header, the correlation and thread
  * ids, the request body, and has the upstream say it back; then the same with a key the gateway
  * issued over the API (`ogk_...`); then a reload adds a second configured key, used the same
- * way. Neither the SQLite file, its WAL, nor the API's trace detail may contain any of them, and
- * the placeholder shows where they were.
+ * way; last, an upstream quotes the request's provider key (of no known shape) in a response
+ * header. Neither the SQLite file, its WAL, nor the API's trace detail may contain any of them,
+ * and the placeholder shows where they were.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -17,11 +18,28 @@ const alpha = "team-alpha-shared-password-42";
 const beta = "Team Beta rotated+pw=77!";
 const placeholder = "[CREDENTIAL_REDACTED]";
 
-const yaml = (port: number, upstream: string, keys: string[]) =>
+/** A provider key of no known shape, for an OpenAI-compatible vendor that echoes it. */
+const vendorKey = "vendor-7Qm2-key-for-this-exchange";
+
+/** An upstream answering 401 with the key it got quoted in a header, as some vendors do. */
+function startEchoUpstream() {
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    await req.body?.cancel();
+    const key = (req.headers.get("authorization") ?? "").replace(/^Bearer /, "");
+    return Response.json({ error: { message: "invalid key" } }, {
+      status: 401,
+      headers: { "www-authenticate": `Bearer error="invalid_token", key="${key}"` },
+    });
+  });
+  return { url: `http://127.0.0.1:${server.addr.port}`, close: () => server.shutdown() };
+}
+
+const yaml = (port: number, upstream: string, keys: string[], echo: string) =>
   `server: { host: 127.0.0.1, port: ${port}, shutdown_grace_ms: 2000 }
 storage: { driver: sqlite, path: ./traces.db }
 providers:
   openai: { upstream: "${upstream}" }
+  vendor: { upstream: "${echo}" }
 tracing: { flush_interval_ms: 10, capture_bodies: true }
 auth:
   enabled: true
@@ -62,12 +80,13 @@ function assertAbsent(where: string, text: string, secrets: string[]): void {
 
 Deno.test("stored secrets e2e: gateway keys typed into model, path, query, headers and bodies are not stored, also after a reload", async () => {
   const stub = await startUpstreamStub();
+  const echo = startEchoUpstream();
   const dir = await Deno.makeTempDir({ prefix: "ongoingai-stored-secrets-" });
   const port = freePort();
   const config = join(dir, "ongoingai.yaml");
-  await Deno.writeTextFile(config, yaml(port, stub.url, ["alpha"]));
+  await Deno.writeTextFile(config, yaml(port, stub.url, ["alpha"], echo.url));
   const server = await startLiveServer(dir, port, { ALPHA_KEY: alpha, BETA_KEY: beta });
-  const secrets = [alpha, beta];
+  const secrets = [alpha, beta, vendorKey];
   try {
     /** Every way a careless client can type `secret`, authenticated with `auth`. */
     const leak = async (auth: string, secret: string) => {
@@ -131,10 +150,25 @@ Deno.test("stored secrets e2e: gateway keys typed into model, path, query, heade
     expected += await leak(alpha, issued);
 
     // A reload adds the second key: scrubbed from the new generation's first request.
-    await Deno.writeTextFile(config, yaml(port, stub.url, ["alpha", "beta"]));
+    await Deno.writeTextFile(config, yaml(port, stub.url, ["alpha", "beta"], echo.url));
     server.signal("SIGHUP");
     await server.waitForLog(/config reloaded/);
     expected += await leak(beta, beta);
+
+    // The request's own provider key, of no known shape, quoted back in a response header.
+    const echoed = await fetch(`${server.origin}/vendor/v1/chat/completions`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        authorization: `Bearer ${vendorKey}`,
+        "x-ongoingai-gateway-key": beta,
+      },
+      body: JSON.stringify({ model: "some-model", messages: [] }),
+    });
+    assert.equal(echoed.status, 401);
+    assert.match(echoed.headers.get("www-authenticate") ?? "", /vendor-7Qm2/, "the client's own");
+    await echoed.body?.cancel();
+    expected++;
 
     const asAlpha = { "x-ongoingai-gateway-key": alpha };
     const items = await poll(`${expected} traces written`, async () => {
@@ -169,6 +203,7 @@ Deno.test("stored secrets e2e: gateway keys typed into model, path, query, heade
   } finally {
     await server.kill();
     await stub.close();
+    await echo.close();
     await Deno.remove(dir, { recursive: true });
   }
 });

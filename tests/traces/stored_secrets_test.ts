@@ -277,3 +277,38 @@ Deno.test("stored secrets: a correlation id shaped like the gateway's own still 
   );
   assert.equal(t.correlation_id, `corr-${"0".repeat(8)}${R}${"0".repeat(8)}`);
 });
+
+/** A provider key of no known shape (an OpenAI-compatible vendor's), as the request sent it. */
+const vendorKey = "vendor-7Qm2-key-for-this-exchange";
+
+const providerKeyCases: [string, Parameters<typeof facts>[0], string][] = [
+  [
+    "echoed in a response header",
+    { responseHeaders: [["x-echo-key", `got ${vendorKey}`]] },
+    `"x-echo-key":["got ${R}"]`,
+  ],
+  [
+    "in another request header",
+    { requestHeaders: headers({ "x-copy": vendorKey }) },
+    `"x-copy":["${R}"]`,
+  ],
+  [
+    "as the model",
+    {
+      requestModel: vendorKey,
+      report: { model: null, usage: null, status: "none", parseErrors: 0 },
+    },
+    `"model":"${R}"`,
+  ],
+  ["in the path", { path: `/openai/v1/${vendorKey}/models` }, `/openai/v1/${R}/models`],
+];
+
+for (const [name, over, expect] of providerKeyCases) {
+  Deno.test(`stored secrets: the exchange's provider key ${name}`, () => {
+    const out = stored(
+      buildTrace(facts({ ...over, providerKey: vendorKey, secrets: scrubber }), credentialHeaders),
+    );
+    assert.ok(!out.includes(vendorKey), out);
+    assert.ok(out.includes(expect), `expected ${expect} in ${out}`);
+  });
+}
