@@ -40,6 +40,7 @@ import { scrubKey, withoutCutCharacter } from "./stored_body.ts";
 import { BodyCapture } from "./tap.ts";
 import { storedStreamRedactor } from "./pii_response.ts";
 import type { ExchangeSpan, SpanRecorder } from "../telemetry/mod.ts";
+import type { StoredScrubber } from "../secrets/mod.ts";
 
 /** The capture may hold a redaction margin beyond the cap: what is stored never does. */
 function capped(bytes: Uint8Array, max: number, truncated: boolean): StoredBody {
@@ -72,6 +73,8 @@ export interface ExchangeContext {
   record(trace: TraceRecord): void;
   /** OpenTelemetry spans; absent or null when span export is off. */
   spans?: SpanRecorder | null;
+  /** The config's secrets, scrubbed from every stored field; absent: credential shapes only. */
+  storedSecrets?: StoredScrubber;
 }
 
 const timeoutCodes = new Set<TraceErrorCode | null>([
@@ -266,6 +269,8 @@ export class Exchange implements Watched {
       timeoutPhase: this.#timeoutPhase(),
       // Set only by stream parsers (see providers/response_parser.ts), hence the `in` check.
       upstreamStreamError: report.upstreamStreamError === true,
+      secrets: this.ctx.storedSecrets,
+      providerKey: rawKey,
     }, this.ctx.redactHeaders);
     recordPii(trace, {
       applied: this.pii,

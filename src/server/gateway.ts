@@ -52,6 +52,7 @@ import { createCors } from "./cors.ts";
 import { headersTooLarge } from "./header_limit.ts";
 import { createHostCheck } from "./host_check.ts";
 import { nonJsonBody } from "./json_body.ts";
+import { collectSecrets, createStoredScrubber } from "../secrets/mod.ts";
 import { type Logger, redactingLogger, silentLogger } from "./log.ts";
 
 export interface Clock {
@@ -230,6 +231,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     monotonic: clock.monotonic,
     fingerprint: createFingerprinter(deps.keyHashSecret),
     redactHeaders: new Set([...credentialHeaders, gatewayKeyHeader]),
+    storedSecrets: createStoredScrubber(collectSecrets(config, [deps.keyHashSecret])),
     captureBodies: config.tracing.capture_bodies,
     bodyMaxSize: config.tracing.body_max_size,
     decodeLimits: {

@@ -63,7 +63,7 @@ function textValue(s: string, isMessage: boolean): string {
 
 /**
  * `log` with the message and every field value passed through `redact` first (the config's
- * known secrets, telemetry/known_secrets.ts), so a configured key of any shape never reaches a
+ * known secrets, secrets/known_secrets.ts), so a configured key of any shape never reaches a
  * log line. Asked per line, so a reload's new secrets apply at once; null skips the pass. A
  * non-string field is serialised and replaced by the redacted text only when it held a secret.
  */

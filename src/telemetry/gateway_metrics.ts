@@ -20,7 +20,7 @@ import { renderPrometheus } from "./prometheus.ts";
 import { createExportMetrics } from "./export_metrics.ts";
 import type { ExportRecorder } from "./otlp_exporter.ts";
 import { createPiiMetrics } from "./pii_metrics.ts";
-import type { Redact } from "./known_secrets.ts";
+import type { Redact } from "../secrets/mod.ts";
 
 /** The original's request duration buckets, in seconds. */
 const originalBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
@@ -34,7 +34,7 @@ export interface GatewayMetrics {
   readonly registry: MetricsRegistry;
   /**
    * One finished exchange; never throws. `redact`: the recording generation's known secrets
-   * (known_secrets.ts), applied to the client-influenced labels before scrubbing and cutting.
+   * (src/secrets/known_secrets.ts), applied to the client-influenced labels before scrubbing and cutting.
    */
   recordTrace(trace: TraceRecord, redact?: Redact | null): void;
   /** For the OTLP exporters to count their requests and spans (shared across reloads). */

@@ -4,9 +4,9 @@
  * sampling, OTLP/HTTP JSON or protobuf export), including one span per trace-store write linked
  * to the requests it persists. Both are built from finished traces, never on the request path;
  * the request path only reads an incoming `traceparent` and sends one upstream. Metrics are also
- * pushed over OTLP/HTTP (JSON or protobuf) on a timer, from the same `collect()` snapshot. Besides
- * credential shapes (scrub.ts), the exact values of the config's own secrets are redacted from
- * spans, labels and log lines (known_secrets.ts).
+ * pushed over OTLP/HTTP (JSON or protobuf) on a timer, from the same `collect()` snapshot. Credential
+ * shapes and the exact values of the config's own secrets are redacted from spans, labels and log
+ * lines (src/secrets/; re-exported here for the callers that predate it).
  */
 export {
   type Counter,
@@ -39,7 +39,7 @@ export {
   knownSecretRedactor,
   minSecretLength,
   type Redact,
-} from "./known_secrets.ts";
+} from "../secrets/mod.ts";
 export {
   createSpanRecorder,
   type ExchangeSpan,

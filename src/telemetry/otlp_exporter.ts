@@ -106,9 +106,17 @@ export class OtlpPoster {
           "content-type": this.#opts.contentType ?? "application/json",
         },
         body,
+        // Never followed: `fetch` would take the spans, and every credential header but
+        // `Authorization`, to whatever origin the redirect names.
+        redirect: "manual",
         signal: AbortSignal.timeout(Math.max(1, Math.min(timeoutMs, this.#opts.timeoutMs))),
       });
       await res.body?.cancel();
+      if (res.status >= 300 && res.status < 400) {
+        throw new Error(
+          `collector answered ${res.status}, a redirect, which is not followed: set observability.otel.endpoint to the collector's final URL`,
+        );
+      }
       if (!res.ok) throw new Error(`collector answered ${res.status}`);
       return true;
     } catch (err) {

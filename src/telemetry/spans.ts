@@ -7,7 +7,7 @@
  * for cost, tenant and the gateway's trace id. Bodies and headers never become attributes.
  */
 import type { TraceErrorCode, TraceRecord } from "../traces/mod.ts";
-import type { Redact } from "./known_secrets.ts";
+import type { Redact } from "../secrets/mod.ts";
 import { maxSpanStringLength, scrubAndCut } from "./scrub.ts";
 import {
   formatTraceparent,
@@ -16,6 +16,14 @@ import {
   randomTraceId,
   sampled,
 } from "./trace_context.ts";
+
+/**
+ * Distinct models that may name upstream spans, per recorder (per config generation). The
+ * GenAI conventions name a span `{operation} {model}`, and collectors index span names; models
+ * are the client's choice, so past this many the name is the operation alone (the model stays
+ * in `gen_ai.request.model`).
+ */
+export const maxSpanNameModels = 100;
 
 export type AttrValue = string | number | boolean | { double: number };
 
@@ -82,10 +90,17 @@ export function createSpanRecorder(opts: {
   export(spans: SpanData[]): void;
   /** Told of each exported request, so that the store batch writing its trace can link to it. */
   exported?: (trace: TraceRecord, span: ExchangeSpan) => void;
-  /** This config's known secrets (known_secrets.ts); null when it has none. */
+  /** This config's known secrets (src/secrets/known_secrets.ts); null when it has none. */
   redact?: Redact | null;
 }): SpanRecorder {
   const redact = opts.redact ?? null;
+  const named = new Set<string>();
+  const nameModel = (model: string) => {
+    if (named.has(model)) return true;
+    if (named.size >= maxSpanNameModels) return false;
+    named.add(model);
+    return true;
+  };
   return {
     start(headers) {
       const parent = parseTraceparent(headers.get("traceparent"));
@@ -105,7 +120,7 @@ export function createSpanRecorder(opts: {
     },
     end(input) {
       if (!input.span.sampled) return;
-      const spans = exchangeSpans(input, redact);
+      const spans = exchangeSpans(input, redact, nameModel);
       opts.export(redact === null ? spans : spans.map((s) => redactSpan(s, redact)));
       opts.exported?.(input.trace, input.span);
     },
@@ -183,7 +198,16 @@ export function redactSpan(span: SpanData, redact: Redact): SpanData {
   };
 }
 
-export function exchangeSpans(input: SpanEnd, redact: Redact | null = null): SpanData[] {
+/**
+ * `nameModel`: whether a model may name the upstream span (the recorder's bound on distinct
+ * names); a model the upstream refused (no 2xx or 3xx answer) never does, since any string is
+ * refused alike.
+ */
+export function exchangeSpans(
+  input: SpanEnd,
+  redact: Redact | null = null,
+  nameModel: (model: string) => boolean = () => true,
+): SpanData[] {
   const { trace, span } = input;
   const at = (mono: number) => input.startedAt + (mono - input.t0);
   const endMs = span.endedAt === null ? input.startedAt + trace.latency_ms : at(span.endedAt);
@@ -225,6 +249,8 @@ export function exchangeSpans(input: SpanEnd, redact: Redact | null = null): Spa
   const requestModel = bounded(input.requestModel);
   const responseModel = bounded(input.responseModel);
   const model = requestModel ?? responseModel;
+  const accepted = trace.response_status >= 200 && trace.response_status < 400;
+  const nameWith = model !== null && accepted && nameModel(model) ? model : null;
   const attributes: Record<string, AttrValue> = {
     "gen_ai.system": trace.provider,
     "http.request.method": method.attribute,
@@ -247,9 +273,11 @@ export function exchangeSpans(input: SpanEnd, redact: Redact | null = null): Spa
     traceId: span.traceId,
     spanId: span.upstreamSpanId,
     parentSpanId: span.serverSpanId,
-    name: operation !== null && model !== null
-      ? `${operation} ${model}`
-      : `${method.name} upstream`,
+    name: operation === null || model === null
+      ? `${method.name} upstream`
+      : nameWith === null
+      ? operation
+      : `${operation} ${nameWith}`,
     kind: "client",
     startMs: at(span.sentAt),
     endMs,

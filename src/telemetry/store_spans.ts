@@ -16,7 +16,7 @@
  * export off nothing is remembered and a batch report returns at once.
  */
 import type { StoreBatch, TraceRecord } from "../traces/mod.ts";
-import type { Redact } from "./known_secrets.ts";
+import type { Redact } from "../secrets/mod.ts";
 import {
   type AttrValue,
   type ExchangeSpan,
@@ -107,7 +107,7 @@ export interface BatchSpanSink {
   samplingRatio: number;
   /** Must not block (the exporter buffers and drops). */
   export(spans: SpanData[]): void;
-  /** That config's known secrets (known_secrets.ts); null when it has none. */
+  /** That config's known secrets (src/secrets/known_secrets.ts); null when it has none. */
   redact?: Redact | null;
 }
 

@@ -1,8 +1,16 @@
 /**
  * Turns what the proxy observed about one exchange into a trace. Pure: no clock, no I/O, so the
- * rules (unknown usage stays null, credentials never stored) are tested as a table.
+ * rules (unknown usage stays null, credentials never stored) are tested as a table. Every stored
+ * string a client or upstream chose (model, path, header values, ids) and every captured body
+ * goes through the config generation's secrets scrubber (src/secrets/stored.ts).
  */
 import type { UsageReport } from "../providers/mod.ts";
+import {
+  createStoredScrubber,
+  credentialRedacted,
+  minSecretLength,
+  type StoredScrubber,
+} from "../secrets/mod.ts";
 import type { CostStatus, HeaderMap, TraceErrorCode, TraceRecord } from "./trace.ts";
 import type { KeyFingerprint } from "./fingerprint.ts";
 
@@ -52,6 +60,17 @@ export interface ExchangeFacts {
   timeoutPhase?: "headers" | "idle" | "total" | null;
   /** The upstream answered 200, then reported a failure inside its event stream. */
   upstreamStreamError?: boolean;
+  /**
+   * The config generation's secrets scrubber (`createStoredScrubber(collectSecrets(...))`), so a
+   * key added by a reload is scrubbed from its first request; absent: credential shapes only.
+   */
+  secrets?: StoredScrubber | undefined;
+  /**
+   * The provider key the request carried, as sent: replaced wherever else it appears (an
+   * upstream quoting it in a header, a client pasting it as the model). Bodies get it from
+   * `scrubKey` already.
+   */
+  providerKey?: string | null | undefined;
 }
 
 /** Header names whose values are replaced before storage (lower case). */
@@ -66,18 +85,26 @@ export const credentialHeaders: ReadonlySet<string> = new Set([
   "x-ongoingai-gateway-key",
 ]);
 
+/** A correlation id as `newCorrelationId` makes them. */
+const gatewayMadeId = /^corr-[0-9a-f]{32}$/;
+
+/** Credential shapes only: what a caller without a config's secrets still gets. */
+const shapesOnly = createStoredScrubber([]);
+
 /**
- * Headers as stored: credential values replaced, repeated names (set-cookie) kept as lists.
+ * Headers as stored: credential values replaced, other values through `scrub` (a
+ * `StoredScrubber`'s `text` or `exact`), repeated names (set-cookie) kept as lists.
  * `forEach`, not `for...of`: Deno's header iterator costs about ten times as much.
  */
 export function storedHeaders(
   headers: Headers | readonly (readonly [string, string])[] | null,
   redact: ReadonlySet<string>,
+  scrub: (value: string) => string = shapesOnly.text,
 ): HeaderMap {
   const out: HeaderMap = {};
   if (headers === null) return out;
   const add = (value: string, name: string) => {
-    const stored = redact.has(name) ? "[REDACTED]" : value;
+    const stored = redact.has(name) ? "[REDACTED]" : scrub(value);
     const list = out[name];
     if (list === undefined) out[name] = [stored];
     else list.push(stored);
@@ -89,7 +116,31 @@ export function storedHeaders(
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** A captured body as stored: scrubbed of secrets (a cut body of a secret's start, too). */
+function storedBody(
+  body: { bytes: Uint8Array; truncated: boolean } | null,
+  secrets: StoredScrubber,
+): Uint8Array | null {
+  return body === null ? null : secrets.body(body.bytes, body.truncated);
+}
+
+/** `scrub`, then the exchange's provider key replaced too (keys under 8 characters are not). */
+function withKey(scrub: (value: string) => string, key: string | null | undefined) {
+  if (key == null || key.length < minSecretLength) return scrub;
+  return (value: string) => {
+    const out = scrub(value);
+    return out.includes(key) ? out.replaceAll(key, credentialRedacted) : out;
+  };
+}
+
 export function buildTrace(f: ExchangeFacts, redactHeaders: ReadonlySet<string>): TraceRecord {
+  const secrets = f.secrets ?? shapesOnly;
+  const text = withKey(secrets.text, f.providerKey);
+  const exact = withKey(secrets.exact, f.providerKey);
+  // The gateway's own ids (correlation.ts) hold no credential shape: exact secrets only.
+  const correlationId = gatewayMadeId.test(f.correlationId)
+    ? exact(f.correlationId)
+    : text(f.correlationId);
   const usage = f.report.status === "exact" ? f.report.usage : null;
   const ttftUs = f.streaming && f.firstByteMs !== null ? Math.round(f.firstByteMs * 1000) : null;
   const metadata: Record<string, unknown> = {
@@ -97,14 +148,15 @@ export function buildTrace(f: ExchangeFacts, redactHeaders: ReadonlySet<string>)
     stream_chunks: f.streamChunks,
     lineage_checkpoint_id: f.id,
     lineage_immutable: true,
-    correlation_id: f.correlationId,
+    correlation_id: correlationId,
   };
   const l = f.lineage;
-  if (l.group_id !== null) metadata.lineage_group_id = l.group_id;
-  if (l.thread_id !== null) metadata.lineage_thread_id = l.thread_id;
-  if (l.run_id !== null) metadata.lineage_run_id = l.run_id;
+  const groupId = l.group_id === null ? null : text(l.group_id);
+  if (groupId !== null) metadata.lineage_group_id = groupId;
+  if (l.thread_id !== null) metadata.lineage_thread_id = text(l.thread_id);
+  if (l.run_id !== null) metadata.lineage_run_id = text(l.run_id);
   if (l.parent_checkpoint_id !== null) {
-    metadata.lineage_parent_checkpoint_id = l.parent_checkpoint_id;
+    metadata.lineage_parent_checkpoint_id = text(l.parent_checkpoint_id);
   }
   if (l.checkpoint_seq !== null) metadata.lineage_checkpoint_seq = l.checkpoint_seq;
   if (f.report.parseErrors > 0) metadata.usage_parse_errors = f.report.parseErrors;
@@ -117,22 +169,22 @@ export function buildTrace(f: ExchangeFacts, redactHeaders: ReadonlySet<string>)
 
   return {
     id: f.id,
-    trace_group_id: l.group_id,
+    trace_group_id: groupId,
     org_id: f.tenant.org_id,
     workspace_id: f.tenant.workspace_id,
     gateway_key_id: f.tenant.gateway_key_id,
     timestamp: iso(f.startedAt),
     created_at: iso(f.endedAt),
     provider: f.provider,
-    model: f.report.model ?? f.requestModel ?? "unknown",
+    model: text(f.report.model ?? f.requestModel ?? "unknown"),
     request_method: f.method,
-    request_path: f.path,
-    request_headers: storedHeaders(f.requestHeaders, redactHeaders),
-    request_body: f.requestBody?.bytes ?? null,
+    request_path: withKey(secrets.path, f.providerKey)(f.path),
+    request_headers: storedHeaders(f.requestHeaders, redactHeaders, text),
+    request_body: storedBody(f.requestBody, secrets),
     request_body_truncated: f.requestBody?.truncated ?? false,
     response_status: f.status,
-    response_headers: storedHeaders(f.responseHeaders, redactHeaders),
-    response_body: f.responseBody?.bytes ?? null,
+    response_headers: storedHeaders(f.responseHeaders, redactHeaders, exact),
+    response_body: storedBody(f.responseBody, secrets),
     response_body_truncated: f.responseBody?.truncated ?? false,
     input_tokens: usage?.input_tokens ?? null,
     output_tokens: usage?.output_tokens ?? null,
@@ -151,7 +203,7 @@ export function buildTrace(f: ExchangeFacts, redactHeaders: ReadonlySet<string>)
     streaming: f.streaming,
     error_code: f.errorCode,
     client_aborted: f.errorCode === "client_aborted",
-    correlation_id: f.correlationId,
+    correlation_id: correlationId,
     request_bytes: f.requestBytes,
     response_bytes: f.responseBytes,
     metadata,

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { exchangeSpans, httpMethod } from "../../src/telemetry/spans.ts";
+import {
+  createSpanRecorder,
+  exchangeSpans,
+  httpMethod,
+  maxSpanNameModels,
+} from "../../src/telemetry/spans.ts";
+import type { TraceRecord } from "../../src/traces/mod.ts";
 import { maxSpanStringLength } from "../../src/telemetry/scrub.ts";
 import { makeTrace } from "../testdata/trace_fixture.ts";
 
@@ -71,4 +77,46 @@ Deno.test("spans: a huge client model name is bounded (and scrubbed before the c
     assert.ok(!v.includes("AbCdEf"), attr);
   }
   assert.ok(upstream!.name.length <= maxSpanStringLength + "chat ".length);
+});
+
+/** Upstream span names of exchanges with these models and statuses, through one recorder. */
+function upstreamNames(exchanges: [string, number][]): string[] {
+  const names: string[] = [];
+  const recorder = createSpanRecorder({
+    samplingRatio: 1,
+    export: (spans) => names.push(...spans.filter((s) => s.kind === "client").map((s) => s.name)),
+  });
+  for (const [model, status] of exchanges) {
+    const s = recorder.start(new Headers());
+    s.sentAt = 1;
+    s.endedAt = 2;
+    recorder.end({
+      trace: makeTrace({ response_status: status }) as TraceRecord,
+      span: s,
+      prefix: "/openai",
+      requestModel: model,
+      responseModel: null,
+      startedAt: 1_700_000_000_000,
+      t0: 0,
+    });
+  }
+  return names;
+}
+
+// Collectors index span names (Jaeger's and Tempo's operation lists): a client sending a fresh
+// model name per request must not create a fresh span name per request.
+Deno.test("spans: a model the upstream refused does not name the span (the attribute keeps it)", () => {
+  assert.deepEqual(upstreamNames([["gpt-4o-mini", 200], ["no-such-model-8f3a", 404]]), [
+    "chat gpt-4o-mini",
+    "chat",
+  ]);
+});
+
+Deno.test("spans: past maxSpanNameModels distinct models, further ones do not name spans", () => {
+  const models = Array.from({ length: maxSpanNameModels + 50 }, (_, i) => `model-${i}`);
+  const names = upstreamNames([...models, models[0]!].map((m) => [m, 200]));
+  assert.equal(new Set(names).size, maxSpanNameModels + 1);
+  assert.equal(names.at(-2), "chat");
+  // A model already seen keeps its name.
+  assert.equal(names.at(-1), "chat model-0");
 });

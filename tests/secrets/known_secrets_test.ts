@@ -7,7 +7,7 @@ import {
   knownSecretRedactor,
   minSecretLength,
   scrubValue,
-} from "../../src/telemetry/mod.ts";
+} from "../../src/secrets/mod.ts";
 
 function config(input: GatewayConfigInput, env: Record<string, string> = {}) {
   const result = validateConfig(input, { env });
@@ -154,6 +154,18 @@ const redactCases: [string, string[], string, string][] = [
     ['pass"word\\42'],
     JSON.stringify({ problem: 'bad pass"word\\42' }),
     `{"problem":"bad ${R}"}`,
+  ],
+  [
+    "its percent-encoded spelling (a path in a log line)",
+    ["pa ss/word+42"],
+    "/openai/v1/pa%20ss%2Fword%2B42/chat and q=pa+ss%2Fword%2B42",
+    `/openai/v1/${R}/chat and q=${R}`,
+  ],
+  [
+    "its ASCII-only JSON spelling (Python's json.dumps)",
+    ["pässwörd-ünïcode"],
+    '{"k": "p\\u00e4ssw\\u00f6rd-\\u00fcn\\u00efcode"}',
+    `{"k": "${R}"}`,
   ],
   ["short ones are never redacted", ["abc"], "abc abc", "abc abc"],
   ["non-ASCII", ["pässwörd-ünïcode"], "x pässwörd-ünïcode y", `x ${R} y`],

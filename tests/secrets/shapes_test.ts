@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { credentialRedacted, scrubValue } from "../../src/telemetry/scrub.ts";
+import { credentialRedacted, scrubValue } from "../../src/secrets/mod.ts";
 import { generateToken } from "../../src/api/mod.ts";
 
 // Real shapes (fake values): what a provider, GitHub, AWS or an identity provider issues.

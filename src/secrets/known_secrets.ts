@@ -1,5 +1,5 @@
 /**
- * Exact-value redaction of the secrets the config itself holds. scrub.ts recognises credential
+ * Exact-value redaction of the secrets the config itself holds. shapes.ts recognises credential
  * SHAPES (`sk-...`, `ogk_...`, `Bearer ...`); a gateway key written in the config
  * (`auth.keys[].token`, usually `env("NAME")`) may have any shape, like
  * `team-alpha-shared-password-42`, and so may the fingerprint secret or the PII hash salt. Their
@@ -10,14 +10,14 @@
  * skip the pass entirely. A handful of secrets costs one `indexOf` each per string.
  */
 import type { GatewayConfig } from "../config/mod.ts";
-import { credentialRedacted } from "./scrub.ts";
+import { credentialRedacted } from "./shapes.ts";
 
 export type Redact = (value: string) => string;
 
 /**
  * Values shorter than this are not redacted: replacing a 4-letter salt such as `test` in every
  * model name, path and log line would wreck the output while hiding nothing worth hiding (a
- * secret that short is guessable anyway). The same floor as scrub.ts's shape matching.
+ * secret that short is guessable anyway). The same floor as shapes.ts's shape matching.
  */
 export const minSecretLength = 8;
 
@@ -61,17 +61,40 @@ export function collectSecrets(
 }
 
 /**
+ * The ways a secret is written where the gateway meets it: as is; JSON-escaped (a secret holding
+ * `"` or `\` inside a serialised log field or a JSON body), also with `/` escaped and non-ASCII
+ * as `\u` escapes (what PHP and Python's `json.dumps` send); and percent-encoded (a path, a query
+ * string, a form body, with `+` for spaces). For the usual key alphabet all of them are the secret
+ * itself, so the set is one entry.
+ */
+export function secretSpellings(secret: string): Set<string> {
+  const json = JSON.stringify(secret).slice(1, -1);
+  const ascii = json.replace(
+    /[\u0080-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+  const url = encodeURIComponent(secret);
+  return new Set([
+    secret,
+    json,
+    ascii,
+    json.replaceAll("/", "\\/"),
+    url,
+    url.replaceAll("%20", "+"),
+  ]);
+}
+
+/**
  * A function replacing every occurrence of every secret with `[CREDENTIAL_REDACTED]`, or null
  * when there is nothing to redact. Overlapping occurrences become one
- * placeholder, so no fragment of either survives. A secret is also found in its JSON-escaped
- * spelling (one holding `"` or `\`), as it appears inside a serialised log field.
+ * placeholder, so no fragment of either survives. A secret is also found in its other spellings
+ * (`secretSpellings`): JSON-escaped inside a serialised log field, percent-encoded in a path.
  */
 export function createSecretRedactor(secrets: Iterable<string>): Redact | null {
   const needles = new Set<string>();
   for (const s of secrets) {
     if (s.length < minSecretLength) continue;
-    needles.add(s);
-    needles.add(JSON.stringify(s).slice(1, -1));
+    for (const spelling of secretSpellings(s)) needles.add(spelling);
   }
   if (needles.size === 0) return null;
   const list = [...needles];
