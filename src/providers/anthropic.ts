@@ -57,11 +57,14 @@ export const anthropicAdapter: ProviderAdapter = {
 };
 
 const deltaTextMembers = ["text", "partial_json", "thinking"];
+/** A block's opening text: empty from Anthropic, but whatever is there starts the channel. */
+const startTextMembers = ["text", "thinking"];
 
 /**
  * `content_block_delta` pieces (text, tool input JSON, thinking), one channel per block
- * `index`, closed by that block's `content_block_stop`; `message_delta`, `message_stop` and
- * `error` close everything.
+ * `index`, opened by that block's `content_block_start` (whose `text` or `thinking` is the
+ * first piece, so a value split between it and a delta is still seen whole) and closed by its
+ * `content_block_stop`; `message_delta`, `message_stop` and `error` close everything.
  */
 export function locateAnthropicStreamText({ event, data }: SseEvent): StreamTextLocation {
   if (!isRecord(data)) return { fields: [], closes: [] };
@@ -74,6 +77,12 @@ export function locateAnthropicStreamText({ event, data }: SseEvent): StreamText
     // `input_json_delta` pieces join to the tool input, a JSON text.
     const json = member === "partial_json";
     return { fields: [{ channel, path: ["delta", member], ...(json && { json }) }], closes: [] };
+  }
+  if (type === "content_block_start" && isRecord(data.content_block)) {
+    const block = data.content_block;
+    const member = startTextMembers.find((m) => typeof block[m] === "string");
+    if (member === undefined) return { fields: [], closes: [] };
+    return { fields: [{ channel, path: ["content_block", member] }], closes: [] };
   }
   if (type === "content_block_stop") return { fields: [], closes: [channel] };
   const ends = type === "message_delta" || type === "message_stop" || type === "error";

@@ -114,7 +114,9 @@ export function withDeltas(text: string, locate: StreamTextLocator, pieces: stri
       : locate({ event: parsed.event, data }).fields.find((f) =>
         channel === null || f.channel === channel
       );
-    if (field === undefined || data === null) {
+    // Anthropic's opening `content_block_start` (its text is empty) stays as it is: the pieces
+    // replace the first delta.
+    if (field === undefined || data === null || field.path[0] === "content_block") {
       out += raw;
       continue;
     }

@@ -197,3 +197,23 @@ Deno.test("attack: a stored stream the engine stops on is redacted as text, not 
   ok(!/jane\d+@example\.com/.test(r.text), "no address stored");
   strictEqual((r.counts.email ?? 0) >= 1100, true);
 });
+
+Deno.test("attack: a value split between content_block_start's text and the next delta is redacted", () => {
+  // Anthropic's `content_block_start` carries the block with an empty `text` (or `thinking`);
+  // an upstream that puts the first half of a value there must not get it past the redactor.
+  const { e } = engine(anthropicAdapter);
+  const start = (block: Record<string, unknown>) =>
+    `event: content_block_start\ndata: ${
+      JSON.stringify({ type: "content_block_start", index: 0, content_block: block })
+    }\n\n`;
+  let out = "";
+  const events = [
+    start({ type: "text", text: "mail jane.doe@exa" }),
+    anthropicDelta(0, "mple.com now"),
+    `event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n`,
+  ];
+  for (const ev of events) for (const b of e.push(enc.encode(ev))) out += dec.decode(b);
+  for (const b of e.end()) out += dec.decode(b);
+  ok(!out.includes("jane.doe@exa") && !out.includes("jane.doe"), out);
+  ok(out.includes("content_block_start") && out.includes("mple.com") === false, out);
+});

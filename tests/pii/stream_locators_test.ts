@@ -261,6 +261,26 @@ const anthropicCases: { name: string; event: SseEvent; expect: StreamTextLocatio
     expect: none,
   },
   {
+    name: "content_block_start's text is the block's first piece",
+    event: {
+      event: "content_block_start",
+      data: { type: "content_block_start", index: 3, content_block: { type: "text", text: "" } },
+    },
+    expect: { fields: [{ channel: "content/3", path: ["content_block", "text"] }], closes: [] },
+  },
+  {
+    name: "content_block_start of a tool carries no text",
+    event: {
+      event: "content_block_start",
+      data: {
+        type: "content_block_start",
+        index: 3,
+        content_block: { type: "tool_use", id: "t", name: "f", input: {} },
+      },
+    },
+    expect: none,
+  },
+  {
     name: "content_block_stop closes its block",
     event: { event: "content_block_stop", data: { type: "content_block_stop", index: 3 } },
     expect: { fields: [], closes: ["content/3"] },
