@@ -5,16 +5,18 @@
  * correlate each other's values, and nobody without the salt can confirm a guess (a plain
  * SHA-256 of a phone number is reversed by enumerating phone numbers).
  */
-import { createHmac } from "node:crypto";
+import { hmacSha256Hex } from "./hmac_sha256.ts";
 import type { Placeholder } from "./types.ts";
 
 /** 16 hex digits, as in the original gateway: 64 bits, collisions negligible per workspace. */
 const hashHexDigits = 16;
 
 export function placeholderFor(format: string, salt: string, workspace: string): Placeholder {
+  // The same digest as createHmac("sha256", salt).update(workspace + "\0" + value), at a
+  // twentieth of the cost (see hmac_sha256.ts).
+  const hmac = hmacSha256Hex(salt, `${workspace}\0`);
   return (type, value) => {
-    const hash = createHmac("sha256", salt).update(workspace).update("\0").update(value)
-      .digest("hex").slice(0, hashHexDigits);
+    const hash = hmac(value).slice(0, hashHexDigits);
     return format.replaceAll("{type}", type).replaceAll("{hash}", hash);
   };
 }

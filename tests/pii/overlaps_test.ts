@@ -25,14 +25,20 @@ function reference(findings: readonly Finding[], rank?: readonly number[]): Find
     while (at < kept.length && kept[at]!.start <= f.start) at++;
     const prev = kept[at - 1];
     const next = kept[at];
-    if ((prev === undefined || prev.end <= f.start) && (next === undefined || f.end <= next.start)) {
+    if (
+      (prev === undefined || prev.end <= f.start) && (next === undefined || f.end <= next.start)
+    ) {
       kept.splice(at, 0, f);
     }
   }
   return kept;
 }
 
-const finding = fc.record({ start: fc.nat(60), length: fc.integer({ min: 1, max: 12 }), d: fc.nat(3) })
+const finding = fc.record({
+  start: fc.nat(60),
+  length: fc.integer({ min: 1, max: 12 }),
+  d: fc.nat(3),
+})
   .map(({ start, length, d }): Finding => ({
     detector: `d${d}`,
     type: `T${d}`,
