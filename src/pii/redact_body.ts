@@ -3,9 +3,10 @@
  * of text they hold, and the UTF-8 round trip. Bytes that are not UTF-8 are reported, never
  * guessed at; a body that comes back unchanged is the caller's own bytes object.
  */
-import { redactJsonBody } from "./redact_json.ts";
+import { drain, type Meter, type Steps, unmetered } from "./budget.ts";
+import { redactJsonBodySteps } from "./redact_json.ts";
 import { redactSseLines } from "./redact_sse_lines.ts";
-import { type RedactResult, redactText } from "./redact_text.ts";
+import { type RedactResult, redactTextSteps } from "./redact_text.ts";
 import type { Counts, RedactRules } from "./types.ts";
 
 export type BodyKind = "json" | "sse" | "text";
@@ -108,6 +109,20 @@ export function redactBodyBytes(
   rules: RedactRules,
   options: RedactBodyOptions = {},
 ): RedactBodyResult {
+  return drain(redactBodySteps(bytes, contentType, rules, options, unmetered()));
+}
+
+/**
+ * `redactBodyBytes` in slices (see budget.ts). JSON and text bodies pause between slices; an
+ * SSE transcript (a stored response, at most the capture cap) is redacted in one go.
+ */
+export function* redactBodySteps(
+  bytes: Uint8Array,
+  contentType: string | null,
+  rules: RedactRules,
+  options: RedactBodyOptions,
+  meter: Meter,
+): Steps<RedactBodyResult> {
   const cut = cutSequenceLength(bytes);
   let text: string;
   try {
@@ -119,9 +134,9 @@ export function redactBodyBytes(
   }
   const kind = bodyKind(contentType, text);
   const result = kind === "json"
-    ? redactJsonBody(text, rules)
+    ? yield* redactJsonBodySteps(text, rules, meter)
     : kind === "text"
-    ? redactText(text, rules)
+    ? yield* redactTextSteps(text, rules, meter)
     : options.sse
     ? options.sse(text)
     : redactSseLines(text, rules);
