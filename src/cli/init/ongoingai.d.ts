@@ -125,6 +125,10 @@ export type GatewayConfig =
           env: string;
         };
       };
+      scan_budget: {
+        time_ms: number;
+        max_findings: number;
+      };
       policies: {
         replacement: {
           format: string;
@@ -272,6 +276,10 @@ export type GatewayConfig =
           hash_salt: string | {
             env: string;
           };
+        };
+        scan_budget: {
+          time_ms: number;
+          max_findings: number;
         };
         policies: {
           replacement: {
@@ -549,6 +557,10 @@ export type GatewayConfigInput = {
         env: string;
       } | undefined;
     } | undefined;
+    scan_budget?: {
+      time_ms?: number | undefined;
+      max_findings?: number | undefined;
+    } | undefined;
     policies?: {
       policy_id: string;
       replacement?: {
@@ -735,6 +747,10 @@ export type PiiConfig = {
     hash_salt?: string | {
       env: string;
     } | undefined;
+  } | undefined;
+  scan_budget?: {
+    time_ms?: number | undefined;
+    max_findings?: number | undefined;
   } | undefined;
   policies?: {
     policy_id: string;
