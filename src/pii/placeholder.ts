@@ -13,11 +13,14 @@ const hashHexDigits = 16;
 
 export function placeholderFor(format: string, salt: string, workspace: string): Placeholder {
   // The same digest as createHmac("sha256", salt).update(workspace + "\0" + value), at a
-  // twentieth of the cost (see hmac_sha256.ts).
+  // tenth of the cost (see hmac_sha256.ts); the format is split once, not searched per value.
   const hmac = hmacSha256Hex(salt, `${workspace}\0`);
+  const parts = format.split(/(\{type\}|\{hash\})/);
   return (type, value) => {
     const hash = hmac(value).slice(0, hashHexDigits);
-    return format.replaceAll("{type}", type).replaceAll("{hash}", hash);
+    let out = "";
+    for (const p of parts) out += p === "{type}" ? type : p === "{hash}" ? hash : p;
+    return out;
   };
 }
 

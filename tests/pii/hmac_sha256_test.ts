@@ -38,3 +38,15 @@ Deno.test("hmacSha256Hex: random strings, lone surrogates included, and reuse of
     { numRuns: 500 },
   );
 });
+
+Deno.test("placeholderFor: the digest and format of the node:crypto version", async () => {
+  const { placeholderFor } = await import("../../src/pii/placeholder.ts");
+  const formats = ["[{type}_REDACTED:{hash}]", "<{hash}>", "{type}", "x{type}{hash}{type}y", "-"];
+  for (const format of formats) {
+    for (const value of ["jane@example.com", "", "é😀", "a".repeat(200)]) {
+      const hash = expected("salt", "ws-1\0", value).slice(0, 16);
+      const want = format.replaceAll("{type}", "EMAIL").replaceAll("{hash}", hash);
+      assert.equal(placeholderFor(format, "salt", "ws-1")("EMAIL", value), want);
+    }
+  }
+});
