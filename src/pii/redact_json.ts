@@ -5,6 +5,7 @@
  * where something was found. Works on cut (truncated) and invalid JSON and never throws; errors
  * thrown by `rules` themselves propagate, so that a caller can fail closed.
  */
+import { jsonLiteralSteps } from "./big_strings.ts";
 import { drain, type Meter, type Steps, unmetered } from "./budget.ts";
 import { decodeJsonString } from "./json_string.ts";
 import { type RedactResult, redactTextSteps, spliceFindings } from "./redact_text.ts";
@@ -212,7 +213,7 @@ class JsonRedactor {
       if (value === decoded.value) value = null;
     } else value = yield* this.redactValue(decoded.value);
     if (value !== null) {
-      const literal = JSON.stringify(value);
+      const literal = yield* jsonLiteralSteps(value, this.meter);
       this.replace(i, end, open ? literal.slice(0, -1) + text.slice(decoded.cut, close) : literal);
     }
     return end;

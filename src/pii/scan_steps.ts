@@ -89,7 +89,9 @@ export function* spliceSteps(
   meter: Meter,
 ): Steps<string | null> {
   if (findings.length === 0) return null;
-  const parts: string[] = [];
+  // Joined every step, so that no single join (or array of millions of pieces) is large.
+  const chunks: string[] = [];
+  let parts: string[] = [];
   let last = 0;
   let k = 0;
   for (const f of findings) {
@@ -99,9 +101,14 @@ export function* spliceSteps(
     parts.push(text.slice(last, start), rules.placeholder(f.type, text.slice(start, end)));
     last = end;
     addCount(counts, f.detector);
-    if (++k % spliceStep === 0 && meter.due()) yield;
+    if (++k % spliceStep === 0) {
+      chunks.push(parts.join(""));
+      parts = [];
+      if (meter.due()) yield;
+    }
   }
-  if (parts.length === 0) return null;
+  if (k === 0) return null;
   parts.push(text.slice(last));
-  return parts.join("");
+  chunks.push(parts.join(""));
+  return chunks.join("");
 }

@@ -275,3 +275,40 @@ Deno.test("a large body is redacted in many short slices", async () => {
   assert.ok(!("failed" in out) && out.counts.email === 50_000);
   assert.ok(turns > 10, `${turns} pauses`);
 });
+
+Deno.test("big strings: quoting and encoding piece by piece give the one-go bytes", async () => {
+  const { encodeSteps, jsonLiteralSteps, pieceChars } = await import(
+    "../../src/pii/big_strings.ts"
+  );
+  const unit = ["a", "é", "😀", "\ud800", "\udc00", '"', "\\", "\n", "\u0001", "€"];
+  for (const offset of [0, 1, 2, 3]) {
+    // A surrogate pair (and lone halves) at every piece boundary, shifted by `offset`.
+    let s = "x".repeat(pieceChars - 1 - offset);
+    for (let i = 0; s.length < pieceChars * 3 + 7; i++) s += unit[i % unit.length]! + "😀";
+    assert.equal(drain(jsonLiteralSteps(s, unmetered())), JSON.stringify(s), `quote ${offset}`);
+    assert.deepEqual(
+      drain(encodeSteps(s, unmetered())),
+      new TextEncoder().encode(s),
+      `encode ${offset}`,
+    );
+  }
+});
+
+Deno.test("big bodies: decoded piece by piece, a character split between pieces included", () => {
+  // 512 KiB pieces: three-byte and four-byte characters straddle every boundary somewhere.
+  const text = JSON.stringify({ content: "€😀 ".repeat(200_000) + " jane@example.com" });
+  const bytes = new TextEncoder().encode(text);
+  const out = drain(redactBodySteps(bytes, "application/json", real.rules, {}, unmetered()));
+  assert.ok(!("failed" in out) && out.counts.email === 1);
+  const want = text.replace(
+    "jane@example.com",
+    real.rules.placeholder("EMAIL", "jane@example.com"),
+  );
+  assert.equal(new TextDecoder().decode(out.bytes), want);
+  const broken = bytes.slice();
+  broken[700_000] = 0xff;
+  assert.deepEqual(
+    drain(redactBodySteps(broken, "application/json", real.rules, {}, unmetered())),
+    { failed: "not_utf8" },
+  );
+});
