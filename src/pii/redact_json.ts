@@ -9,7 +9,7 @@ import { jsonLiteralSteps } from "./big_strings.ts";
 import { drain, type Meter, type Steps, unmetered } from "./budget.ts";
 import { decodeJsonString } from "./json_string.ts";
 import { type RedactResult, redactTextSteps, spliceFindings } from "./redact_text.ts";
-import { scanSteps, spliceSteps } from "./scan_steps.ts";
+import { redactStringSteps } from "./scan_steps.ts";
 import { addCount, type Counts, mergeCounts, type RedactRules } from "./types.ts";
 
 export interface RedactJsonResult extends RedactResult {
@@ -241,8 +241,7 @@ class JsonRedactor {
         return inner.changed ? inner.text : null;
       }
     }
-    const findings = yield* scanSteps(value, this.rules.scan, this.meter);
-    const out = yield* spliceSteps(value, findings, this.rules, this.counts, this.meter);
+    const out = yield* redactStringSteps(value, this.rules, this.counts, this.meter);
     return out === value ? null : out;
   }
 

@@ -3,7 +3,7 @@
  * redactor uses to put placeholders in.
  */
 import { drain, type Meter, type Steps, unmetered } from "./budget.ts";
-import { scanSteps, spliceSteps } from "./scan_steps.ts";
+import { redactStringSteps } from "./scan_steps.ts";
 import {
   addCount,
   type Counts,
@@ -60,8 +60,7 @@ export function* redactTextSteps(
   meter: Meter,
 ): Steps<RedactResult> {
   const counts: Counts = {};
-  const findings = yield* scanSteps(text, rules.scan, meter);
-  const out = yield* spliceSteps(text, findings, rules, counts, meter);
+  const out = yield* redactStringSteps(text, rules, counts, meter);
   if (out === null || out === text) return { text, counts, changed: false };
   return { text: out, counts, changed: true };
 }

@@ -37,6 +37,7 @@ export function* scanSteps(
   scan: RedactRules["scan"],
   meter: Meter,
   limits: WindowLimits = defaultWindowLimits,
+  sink?: (f: Finding) => void,
 ): Steps<Finding[]> {
   const { windowChars, leftContext, rightMargin, maxOpenMatch } = limits;
   const n = text.length;
@@ -68,7 +69,9 @@ export function* scanSteps(
         break;
       }
       // Sorted and disjoint whatever the windows saw: a part an earlier one missed is added.
-      out.push({ ...f, start: Math.max(start, lastEnd), end });
+      const kept = { ...f, start: Math.max(start, lastEnd), end };
+      if (sink === undefined) out.push(kept);
+      else sink(kept);
       lastEnd = end;
       meter.found(1);
     }
@@ -78,8 +81,48 @@ export function* scanSteps(
 }
 
 /**
- * `text[0, n)` with each finding replaced by its placeholder, counting per detector, or null
- * when there is none: `spliceFindings` of redact_text.ts, in steps.
+ * Puts placeholders in as findings come (sorted and disjoint), counting per detector: the loop
+ * of `spliceFindings` (redact_text.ts), joined every `spliceStep` findings so that no single join
+ * (or array of millions of pieces) is large.
+ */
+class Splicer {
+  readonly #chunks: string[] = [];
+  #parts: string[] = [];
+  #last = 0;
+  #found = 0;
+
+  constructor(
+    readonly text: string,
+    readonly rules: Pick<RedactRules, "placeholder">,
+    readonly counts: Counts,
+  ) {}
+
+  add(f: Finding): void {
+    const start = Math.max(f.start, this.#last);
+    const end = Math.min(f.end, this.text.length);
+    if (!(end > start)) return;
+    const value = this.text.slice(start, end);
+    this.#parts.push(this.text.slice(this.#last, start), this.rules.placeholder(f.type, value));
+    this.#last = end;
+    addCount(this.counts, f.detector);
+    if (++this.#found % spliceStep === 0) {
+      this.#chunks.push(this.#parts.join(""));
+      this.#parts = [];
+    }
+  }
+
+  /** The text with placeholders, or null when no finding was put in. */
+  finish(): string | null {
+    if (this.#found === 0) return null;
+    this.#parts.push(this.text.slice(this.#last));
+    this.#chunks.push(this.#parts.join(""));
+    return this.#chunks.join("");
+  }
+}
+
+/**
+ * `text` with each finding replaced by its placeholder, counting per detector, or null when
+ * there is none: `spliceFindings` of redact_text.ts, in steps.
  */
 export function* spliceSteps(
   text: string,
@@ -88,27 +131,32 @@ export function* spliceSteps(
   counts: Counts,
   meter: Meter,
 ): Steps<string | null> {
-  if (findings.length === 0) return null;
-  // Joined every step, so that no single join (or array of millions of pieces) is large.
-  const chunks: string[] = [];
-  let parts: string[] = [];
-  let last = 0;
+  const splicer = new Splicer(text, rules, counts);
   let k = 0;
   for (const f of findings) {
-    const start = Math.max(f.start, last);
-    const end = Math.min(f.end, text.length);
-    if (!(end > start)) continue;
-    parts.push(text.slice(last, start), rules.placeholder(f.type, text.slice(start, end)));
-    last = end;
-    addCount(counts, f.detector);
-    if (++k % spliceStep === 0) {
-      chunks.push(parts.join(""));
-      parts = [];
-      if (meter.due()) yield;
-    }
+    splicer.add(f);
+    if (++k % spliceStep === 0 && meter.due()) yield;
   }
-  if (k === 0) return null;
-  parts.push(text.slice(last));
-  chunks.push(parts.join(""));
-  return chunks.join("");
+  return splicer.finish();
+}
+
+/**
+ * Scans `text` and puts placeholders in, or null when nothing was found. A long text is scanned
+ * window by window and each window's findings are replaced at once, so the findings of a body
+ * full of values are never all held together (a million objects make for long GC pauses).
+ */
+export function* redactStringSteps(
+  text: string,
+  rules: Pick<RedactRules, "scan" | "placeholder">,
+  counts: Counts,
+  meter: Meter,
+  limits: WindowLimits = defaultWindowLimits,
+): Steps<string | null> {
+  if (text.length <= limits.windowChars + limits.rightMargin) {
+    const findings = yield* scanSteps(text, rules.scan, meter, limits);
+    return yield* spliceSteps(text, findings, rules, counts, meter);
+  }
+  const splicer = new Splicer(text, rules, counts);
+  yield* scanSteps(text, rules.scan, meter, limits, (f) => splicer.add(f));
+  return splicer.finish();
 }
