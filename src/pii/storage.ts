@@ -30,10 +30,15 @@ export interface StoredBody {
 }
 
 /**
- * Why a body that should have been redacted is not stored: it is not UTF-8 text, or redacting
- * it ran past `pii.scan_budget` (time or findings).
+ * Why a body that should have been redacted is not stored: it is not UTF-8 text, redacting it
+ * ran past `pii.scan_budget` (time or findings), or a detector or placeholder threw (a custom
+ * validator of the config): fail closed, store nothing rather than something unredacted.
  */
-export type StorageDropReason = "not_utf8" | "scan_budget_time" | "scan_budget_findings";
+export type StorageDropReason =
+  | "not_utf8"
+  | "scan_budget_time"
+  | "scan_budget_findings"
+  | "redaction_failed";
 
 export interface StoredBodyOptions {
   max: number;
@@ -83,8 +88,7 @@ export function redactStoredBody(
 }
 
 function budgetDrop(err: unknown): StorageDropReason {
-  if (err instanceof ScanBudgetExceeded) return `scan_budget_${err.limit}`;
-  throw err;
+  return err instanceof ScanBudgetExceeded ? `scan_budget_${err.limit}` : "redaction_failed";
 }
 
 function storedOutcome(

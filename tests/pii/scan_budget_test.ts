@@ -312,3 +312,18 @@ Deno.test("big bodies: decoded piece by piece, a character split between pieces 
     { failed: "not_utf8" },
   );
 });
+
+Deno.test("redactStoredBody: a detector that throws drops the stored body (fail closed)", async () => {
+  const broken = {
+    ...real,
+    rules: {
+      ...real.rules,
+      scan: () => {
+        throw new Error("validator bug");
+      },
+    },
+  };
+  const body = new TextEncoder().encode(JSON.stringify({ content: "jane@example.com" }));
+  const opts = { max: 1 << 20, truncated: false, counts: {} };
+  assert.equal(await redactStoredBody(body, "application/json", broken, opts), "redaction_failed");
+});
