@@ -35,7 +35,8 @@ export function createPiiMetrics(registry: MetricsRegistry): (trace: TraceRecord
   const dropped = registry.counter({
     name: "ongoingai_pii_storage_dropped_total",
     help: "Bodies a PII policy should have redacted for storage and did not store: not_utf8 " +
-      "(not text), scan_budget_time or scan_budget_findings (past pii.scan_budget).",
+      "(not text), scan_budget_time or scan_budget_findings (past pii.scan_budget), " +
+      "redaction_failed (a detector threw).",
     labels: ["reason"],
     keepOnOverflow: ["reason"],
   });
