@@ -40,7 +40,6 @@ if (import.meta.main) {
     if ("failed" in whole || whole.counts.email !== n) {
       throw new Error(`redaction went wrong: ${"failed" in whole ? whole.failed : "counts"}`);
     }
-    }
     const meter = new Meter({ budget: null });
     let longest = 0;
     let last = performance.now();
