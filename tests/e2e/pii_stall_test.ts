@@ -1,12 +1,13 @@
 /**
  * Issue 16, item 2: one request full of e-mail addresses must not freeze the gateway. A real
- * `serve` process gets a 9 MB body with 400,000 addresses (before the fix: the health check
- * stalled for many seconds, in every mode) while `/api/health` is polled; every health answer
- * must come within a second. Then what each mode does with such a body:
+ * `serve` process gets a 6.6 MB body with 300,000 addresses (before the fix: the health check
+ * waited 9 s for this body, 57 s for 400,000) while `/api/health` is polled; every health
+ * answer must come within a second. Then what each mode does with such a body:
  * - `redact_storage` (the default): forwarded as it is, only the stored part (the cap plus a
  *   margin) is redacted, and what is stored holds no address;
- * - `redact_upstream` and `block`: past `pii.scan_budget.max_findings` the request is refused
- *   with 413 `pii_scan_budget_exceeded`, nothing is forwarded, and the trace says why.
+ * - `redact_upstream` and `block`: past `pii.scan_budget.max_findings` (50,000 here, to keep the
+ *   test short) the request is refused with 413 `pii_scan_budget_exceeded`, nothing is forwarded,
+ *   and the trace says why.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -26,6 +27,7 @@ export default defineConfig({
   pii: {
     mode: "redact_storage",
     replacement: { hash_salt: "e2e-salt-0123456789abcdef" },
+    scan_budget: { max_findings: 50_000 },
     scopes: [
       { match: { provider: "anthropic" }, mode: "redact_upstream" },
       { match: { route_prefix: "/openai/v1/embeddings" }, mode: "block" },
@@ -35,7 +37,7 @@ export default defineConfig({
 `;
 
 /** Addresses in one string, as pasted data would be: the worst case measured in the issue. */
-const addresses = Array.from({ length: 400_000 }, (_, i) => `user${i}@example.com`).join(" ");
+const addresses = Array.from({ length: 300_000 }, (_, i) => `user${i}@example.com`).join(" ");
 const address = /user\d+@example\.com/;
 
 /** Latencies of `/api/health`, polled back to back until `done` settles. */
@@ -73,7 +75,7 @@ async function traceOf(origin: string, path: string, count: number): Promise<Tra
   });
 }
 
-Deno.test("e2e: a body with 400k e-mail addresses does not stall other requests, in any PII mode", async () => {
+Deno.test("e2e: a body with 300k e-mail addresses does not stall other requests, in any PII mode", async () => {
   const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "ongoingai-pii-stall-" }));
   const stub = await startUpstreamStub();
   const port = freePort();
@@ -129,7 +131,7 @@ Deno.test("e2e: a body with 400k e-mail addresses does not stall other requests,
       const { status, body: error } = await answer;
       assert.equal(status, 413, mode);
       assert.equal(error.error.code, "pii_scan_budget_exceeded", mode);
-      assert.match(error.error.message, /more than 100000 values/, mode);
+      assert.match(error.error.message, /more than 50000 values/, mode);
       assert.match(error.error.message, /pii\.scan_budget\.max_findings/, mode);
       assert.equal(stub.requests.length, forwarded, `${mode}: nothing forwarded`);
       const refused = await traceOf(origin, path, 1);
