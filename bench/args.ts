@@ -10,6 +10,7 @@ export const scenarioIds = [
   "traces_postgres",
   "auth",
   "pii",
+  "pii_stall",
   "telemetry",
   "streams_200",
   "store_write",

@@ -17,6 +17,7 @@ import { latencyScenario } from "./scenarios/latency.ts";
 import { notImplemented, skippedResult } from "./scenarios/skipped.ts";
 import { storeScenario } from "./scenarios/store.ts";
 import { piiScenario } from "./scenarios/pii.ts";
+import { piiStallScenario } from "./scenarios/pii_stall.ts";
 import { telemetryScenario } from "./scenarios/telemetry.ts";
 import { analyticsScenario } from "./scenarios/analytics.ts";
 import { bombScenario } from "./scenarios/bomb.ts";
@@ -37,6 +38,7 @@ const runners: Partial<
   store_write: ["Trace store alone (SQLite, PostgreSQL)", storeScenario],
   analytics: ["Analytics at scale", analyticsScenario],
   pii: ["PII redaction", piiScenario],
+  pii_stall: ["PII redaction: longest event-loop stall", piiStallScenario],
   telemetry: ["OpenTelemetry on the hot path", telemetryScenario],
   bomb: ["Upstream memory attacks", bombScenario],
 };

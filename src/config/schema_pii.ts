@@ -151,6 +151,15 @@ export const piiSchema = z.strictObject({
         "are not comparable across restarts.",
     ),
   }).prefault({}),
+  scan_budget: z.strictObject({
+    time_ms: z.number().int().positive().default(2_000).describe(
+      "Most CPU time (ms) for redacting one body, run in slices so other requests go on. Past " +
+        "it: 413 pii_scan_budget_exceeded (redact_upstream, block), or the stored copy is dropped.",
+    ),
+    max_findings: z.number().int().positive().default(100_000).describe(
+      "Most values redacted in one body; past it, as for `time_ms`.",
+    ),
+  }).prefault({}).describe("Bounds on redacting one body, so one request cannot hold the CPU."),
   policies: z.array(namedPolicySchema).default([]).describe(
     "More policies, selected by `scopes[].policy_id`; each is complete on its own.",
   ),

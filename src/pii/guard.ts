@@ -3,8 +3,9 @@
  * body the gateway cannot read (compressed, multipart, binary, not UTF-8) is refused rather than
  * forwarded uninspected, because these modes promise the provider never sees a detected value.
  */
+import { drive, Meter, type MeterOptions, ScanBudgetExceeded } from "./budget.ts";
 import type { AppliedPolicy } from "./policy.ts";
-import { inspectableContentType, redactBodyBytes } from "./redact_body.ts";
+import { inspectableContentType, type RedactBodyResult, redactBodySteps } from "./redact_body.ts";
 import type { Counts } from "./types.ts";
 
 export type RequestVerdict =
@@ -12,17 +13,24 @@ export type RequestVerdict =
   | { kind: "forward"; body: Uint8Array<ArrayBuffer> | null; counts: Counts; inspected: boolean }
   /** `block` found something: refuse. `stored` is the redacted body for the trace. */
   | { kind: "block"; counts: Counts; stored: Uint8Array }
-  | { kind: "uninspectable"; reason: string };
+  | { kind: "uninspectable"; reason: string }
+  /** Redaction ran out of `pii.scan_budget` (time or findings): refuse, nothing was forwarded. */
+  | { kind: "over_budget"; exceeded: ScanBudgetExceeded };
 
 export function guards(applied: AppliedPolicy | null): applied is AppliedPolicy {
   return applied !== null && (applied.mode === "redact_upstream" || applied.mode === "block");
 }
 
+/**
+ * The verdict on a request body. Redaction runs in slices under the meter's budget (see
+ * budget.ts): the verdict comes back directly when it took one slice, as a promise otherwise.
+ */
 export function inspectRequest(
   applied: AppliedPolicy,
   body: Uint8Array<ArrayBuffer> | null,
   headers: Headers,
-): RequestVerdict {
+  meter: MeterOptions = {},
+): RequestVerdict | Promise<RequestVerdict> {
   if (!applied.policy.stages.request_body || body === null || body.byteLength === 0) {
     return { kind: "forward", body, counts: {}, inspected: false };
   }
@@ -45,7 +53,29 @@ export function inspectRequest(
   const kind = contentType === null || contentType.toLowerCase().includes("text/event-stream")
     ? "text/plain"
     : contentType;
-  const result = redactBodyBytes(body, kind, applied.rules, {});
+  let result: RedactBodyResult | Promise<RedactBodyResult>;
+  try {
+    const m = new Meter(meter);
+    result = drive(redactBodySteps(body, kind, applied.rules, {}, m), m);
+  } catch (err) {
+    return overBudget(err);
+  }
+  if (result instanceof Promise) {
+    return result.then((r) => verdictOn(applied, body, r), overBudget);
+  }
+  return verdictOn(applied, body, result);
+}
+
+function overBudget(err: unknown): RequestVerdict {
+  if (err instanceof ScanBudgetExceeded) return { kind: "over_budget", exceeded: err };
+  throw err;
+}
+
+function verdictOn(
+  applied: AppliedPolicy,
+  body: Uint8Array<ArrayBuffer>,
+  result: RedactBodyResult,
+): RequestVerdict {
   if ("failed" in result) {
     return { kind: "uninspectable", reason: "the request body is not valid UTF-8 text" };
   }

@@ -30,9 +30,11 @@ export {
   recordPii,
   redactionMargin,
   redactStoredBody,
+  type StorageDropReason,
   type StoredBody,
   type StreamRedactor,
 } from "./storage.ts";
+export { defaultScanBudget, Meter, type ScanBudget, ScanBudgetExceeded } from "./budget.ts";
 export { type LocatedFinding, scanInput, type ScanReport } from "./findings.ts";
 export { redactJsonText } from "./redact_json.ts";
 export { redactText } from "./redact_text.ts";

@@ -5,17 +5,22 @@
  * correlate each other's values, and nobody without the salt can confirm a guess (a plain
  * SHA-256 of a phone number is reversed by enumerating phone numbers).
  */
-import { createHmac } from "node:crypto";
+import { hmacSha256Hex } from "./hmac_sha256.ts";
 import type { Placeholder } from "./types.ts";
 
 /** 16 hex digits, as in the original gateway: 64 bits, collisions negligible per workspace. */
 const hashHexDigits = 16;
 
 export function placeholderFor(format: string, salt: string, workspace: string): Placeholder {
+  // The same digest as createHmac("sha256", salt).update(workspace + "\0" + value), at a
+  // tenth of the cost (see hmac_sha256.ts); the format is split once, not searched per value.
+  const hmac = hmacSha256Hex(salt, `${workspace}\0`);
+  const parts = format.split(/(\{type\}|\{hash\})/);
   return (type, value) => {
-    const hash = createHmac("sha256", salt).update(workspace).update("\0").update(value)
-      .digest("hex").slice(0, hashHexDigits);
-    return format.replaceAll("{type}", type).replaceAll("{hash}", hash);
+    const hash = hmac(value).slice(0, hashHexDigits);
+    let out = "";
+    for (const p of parts) out += p === "{type}" ? type : p === "{hash}" ? hash : p;
+    return out;
   };
 }
 

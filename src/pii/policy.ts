@@ -15,6 +15,7 @@ import { fieldNameMatcher } from "./field_names.ts";
 import { placeholderFor } from "./placeholder.ts";
 import { type PiiRequest, selectScope } from "./scopes.ts";
 import type { Detector, RedactRules, Scan } from "./types.ts";
+import type { ScanBudget } from "./budget.ts";
 
 type PiiConfig = GatewayConfig["pii"];
 type PolicyConfig =
@@ -60,6 +61,8 @@ export interface PiiPolicies {
   rulesFor(policy: CompiledPolicy, workspace: string): RedactRules;
   /** True when the placeholder key was generated because none was configured. */
   generatedSalt: boolean;
+  /** `pii.scan_budget`: the bound on redacting one body. */
+  scanBudget: ScanBudget;
 }
 
 export function compilePolicy(config: PolicyConfig): CompiledPolicy {
@@ -135,6 +138,10 @@ export function compilePolicies(pii: PiiConfig, effectiveMode: PiiMode): PiiPoli
     byId: (id) => named.get(id),
     rulesFor,
     generatedSalt,
+    scanBudget: {
+      timeMs: pii.scan_budget.time_ms,
+      maxFindings: pii.scan_budget.max_findings,
+    },
     resolve(req) {
       if (!anyActive) return null;
       const i = selectScope(scopes, req);

@@ -3,9 +3,11 @@
  * of text they hold, and the UTF-8 round trip. Bytes that are not UTF-8 are reported, never
  * guessed at; a body that comes back unchanged is the caller's own bytes object.
  */
-import { redactJsonBody } from "./redact_json.ts";
+import { encodeSteps } from "./big_strings.ts";
+import { drain, type Meter, type Steps, unmetered } from "./budget.ts";
+import { redactJsonBodySteps } from "./redact_json.ts";
 import { redactSseLines } from "./redact_sse_lines.ts";
-import { type RedactResult, redactText } from "./redact_text.ts";
+import { type RedactResult, redactTextSteps } from "./redact_text.ts";
 import type { Counts, RedactRules } from "./types.ts";
 
 export type BodyKind = "json" | "sse" | "text";
@@ -108,28 +110,57 @@ export function redactBodyBytes(
   rules: RedactRules,
   options: RedactBodyOptions = {},
 ): RedactBodyResult {
+  return drain(redactBodySteps(bytes, contentType, rules, options, unmetered()));
+}
+
+/**
+ * `redactBodyBytes` in slices (see budget.ts). JSON and text bodies pause between slices; an
+ * SSE transcript (a stored response, at most the capture cap) is redacted in one go.
+ */
+export function* redactBodySteps(
+  bytes: Uint8Array,
+  contentType: string | null,
+  rules: RedactRules,
+  options: RedactBodyOptions,
+  meter: Meter,
+): Steps<RedactBodyResult> {
   const cut = cutSequenceLength(bytes);
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(
-      bytes.subarray(0, bytes.length - cut),
-    );
-  } catch {
-    return { failed: "not_utf8" };
-  }
+  const text = yield* decodeSteps(bytes.subarray(0, bytes.length - cut), meter);
+  if (text === null) return { failed: "not_utf8" };
   const kind = bodyKind(contentType, text);
   const result = kind === "json"
-    ? redactJsonBody(text, rules)
+    ? yield* redactJsonBodySteps(text, rules, meter)
     : kind === "text"
-    ? redactText(text, rules)
+    ? yield* redactTextSteps(text, rules, meter)
     : options.sse
     ? options.sse(text)
     : redactSseLines(text, rules);
   if (!result.changed) return { bytes, counts: result.counts, changed: false };
-  const encoded = new TextEncoder().encode(result.text);
+  if (meter.due()) yield;
+  const encoded = yield* encodeSteps(result.text, meter);
   if (cut === 0) return { bytes: encoded, counts: result.counts, changed: true };
   const out = new Uint8Array(encoded.length + cut);
   out.set(encoded);
   out.set(bytes.subarray(bytes.length - cut), encoded.length);
   return { bytes: out, counts: result.counts, changed: true };
+}
+
+/** Bytes per decoded piece: a millisecond or so of work. */
+const decodePiece = 512 * 1024;
+
+/** Strict UTF-8 decoding (no BOM stripped), piece by piece; null when the bytes are not UTF-8. */
+function* decodeSteps(bytes: Uint8Array, meter: Meter): Steps<string | null> {
+  const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  try {
+    if (bytes.length <= decodePiece) return decoder.decode(bytes);
+    const pieces: string[] = [];
+    for (let from = 0; from < bytes.length; from += decodePiece) {
+      const to = Math.min(bytes.length, from + decodePiece);
+      pieces.push(decoder.decode(bytes.subarray(from, to), { stream: to < bytes.length }));
+      if (meter.due()) yield;
+    }
+    return pieces.join("");
+  } catch {
+    return null;
+  }
 }

@@ -5,8 +5,11 @@
  * where something was found. Works on cut (truncated) and invalid JSON and never throws; errors
  * thrown by `rules` themselves propagate, so that a caller can fail closed.
  */
+import { jsonLiteralSteps } from "./big_strings.ts";
+import { drain, type Meter, type Steps, unmetered } from "./budget.ts";
 import { decodeJsonString } from "./json_string.ts";
-import { type RedactResult, redactText, spliceFindings } from "./redact_text.ts";
+import { type RedactResult, redactTextSteps, spliceFindings } from "./redact_text.ts";
+import { redactStringSteps } from "./scan_steps.ts";
 import { addCount, type Counts, mergeCounts, type RedactRules } from "./types.ts";
 
 export interface RedactJsonResult extends RedactResult {
@@ -40,17 +43,29 @@ function isDelimiter(c: number): boolean {
 
 /** Redacts the string values of a JSON text; see the module comment. */
 export function redactJsonText(text: string, rules: RedactRules): RedactJsonResult {
-  return new JsonRedactor(text, rules, 0, new Map()).run();
+  return drain(new JsonRedactor(text, rules, 0, new Map(), unmetered()).steps());
 }
+
+/** Lexed text between two looks at the meter: about 20 µs of work. */
+const lexStep = 16 * 1024;
 
 /**
  * JSON redaction, plus a text scan of the result when the text turned out not to be JSON (bare
  * words outside strings would otherwise go unexamined).
  */
 export function redactJsonBody(text: string, rules: RedactRules): RedactResult {
-  const json = redactJsonText(text, rules);
+  return drain(redactJsonBodySteps(text, rules, unmetered()));
+}
+
+/** `redactJsonBody` in slices (see budget.ts). */
+export function* redactJsonBodySteps(
+  text: string,
+  rules: RedactRules,
+  meter: Meter,
+): Steps<RedactResult> {
+  const json = yield* new JsonRedactor(text, rules, 0, new Map(), meter).steps();
   if (!json.nonJson) return json;
-  const asText = redactText(json.text, rules);
+  const asText = yield* redactTextSteps(json.text, rules, meter);
   return {
     text: asText.text,
     counts: mergeCounts(json.counts, asText.counts),
@@ -72,24 +87,34 @@ class JsonRedactor {
   readonly names: (string | null)[] = [];
   /** In an object, between `{` or `,` and the next key. */
   expectKey = false;
+  /** Text lexed since the last look at the meter. */
+  work = 0;
 
   constructor(
     readonly text: string,
     readonly rules: RedactRules,
     readonly depth: number,
     readonly denied: Map<string, boolean>,
+    readonly meter: Meter,
   ) {
     this.n = text.length;
   }
 
-  run(): RedactJsonResult {
+  *steps(): Steps<RedactJsonResult> {
     const { text, n, kinds, names } = this;
     let i = n > 0 && text.charCodeAt(0) === 0xfeff ? 1 : 0;
     while (i < n) {
       const c = text.charCodeAt(i);
       if (isWhitespace(c)) i++;
-      else if (c === 0x22) i = this.string(i);
-      else if (c === 0x7b || c === 0x5b) {
+      else if (c === 0x22) {
+        const end = yield* this.string(i);
+        this.work += end - i;
+        i = end;
+        if (this.work > lexStep) {
+          this.work = 0;
+          if (this.meter.due()) yield;
+        }
+      } else if (c === 0x7b || c === 0x5b) {
         names.push(c === 0x7b ? null : this.valueName());
         kinds.push(c === 0x7b ? OBJECT : ARRAY);
         this.expectKey = c === 0x7b;
@@ -140,7 +165,7 @@ class JsonRedactor {
   }
 
   /** A string token at `i` (its opening quote); returns the index after it. */
-  string(i: number): number {
+  *string(i: number): Steps<number> {
     const { text, n } = this;
     let close = text.indexOf('"', i + 1);
     if (close < 0) close = n;
@@ -186,16 +211,16 @@ class JsonRedactor {
       value = this.rules.placeholder("FIELD", decoded.value);
       addCount(this.counts, "field_name");
       if (value === decoded.value) value = null;
-    } else value = this.redactValue(decoded.value);
+    } else value = yield* this.redactValue(decoded.value);
     if (value !== null) {
-      const literal = JSON.stringify(value);
+      const literal = yield* jsonLiteralSteps(value, this.meter);
       this.replace(i, end, open ? literal.slice(0, -1) + text.slice(decoded.cut, close) : literal);
     }
     return end;
   }
 
   /** The redacted text of a decoded string value, or null when it stays as it is. */
-  redactValue(value: string): string | null {
+  *redactValue(value: string): Steps<string | null> {
     if (value.length === 0) return null;
     if (this.depth < maxEmbeddedDepth && startsLikeContainer(value)) {
       let parses = true;
@@ -205,12 +230,18 @@ class JsonRedactor {
         parses = false;
       }
       if (parses) {
-        const inner = new JsonRedactor(value, this.rules, this.depth + 1, this.denied).run();
+        const inner = yield* new JsonRedactor(
+          value,
+          this.rules,
+          this.depth + 1,
+          this.denied,
+          this.meter,
+        ).steps();
         mergeCounts(this.counts, inner.counts);
         return inner.changed ? inner.text : null;
       }
     }
-    const out = spliceFindings(value, this.rules.scan(value), this.rules, this.counts);
+    const out = yield* redactStringSteps(value, this.rules, this.counts, this.meter);
     return out === value ? null : out;
   }
 

@@ -2,6 +2,8 @@
  * Redaction of plain text (a text/plain body, a header value), and the splice that every
  * redactor uses to put placeholders in.
  */
+import { drain, type Meter, type Steps, unmetered } from "./budget.ts";
+import { redactStringSteps } from "./scan_steps.ts";
 import {
   addCount,
   type Counts,
@@ -48,8 +50,17 @@ export function spliceFindings(
 
 /** Scans the whole text and splices placeholders in: for bodies that are not JSON. */
 export function redactText(text: string, rules: TextRules): RedactResult {
+  return drain(redactTextSteps(text, rules, unmetered()));
+}
+
+/** `redactText` in slices (see budget.ts): a long text is scanned window by window. */
+export function* redactTextSteps(
+  text: string,
+  rules: TextRules,
+  meter: Meter,
+): Steps<RedactResult> {
   const counts: Counts = {};
-  const out = spliceFindings(text, rules.scan(text), rules, counts);
+  const out = yield* redactStringSteps(text, rules, counts, meter);
   if (out === null || out === text) return { text, counts, changed: false };
   return { text: out, counts, changed: true };
 }

@@ -1,20 +1,24 @@
 /**
- * What a trace keeps of an exchange under a PII policy. Bodies are redacted whole and cut to the
- * cap afterwards, so a value that straddles the cap is never stored half-visible; headers are
- * redacted in place; the mode, policy id and counts per type go into the trace's metadata,
- * whatever the mode.
+ * What a trace keeps of an exchange under a PII policy. Bodies are cut to the cap plus a margin,
+ * redacted, and cut to the cap: a value that straddles the cap is never stored half-visible, and
+ * the work does not grow with the part of the body that is not stored. Redaction runs in slices
+ * under `pii.scan_budget` (see budget.ts); a body past it is not stored, and the trace says why.
+ * Headers are redacted in place; the mode, policy id and counts per type go into the trace's
+ * metadata, whatever the mode.
  */
 import { withoutCutCharacter } from "../bytes.ts";
 import type { HeaderMap, TraceRecord } from "../traces/mod.ts";
+import { drive, Meter, type ScanBudget, ScanBudgetExceeded } from "./budget.ts";
 import type { AppliedPolicy } from "./policy.ts";
-import { redactBodyBytes } from "./redact_body.ts";
+import { type RedactBodyResult, redactBodySteps } from "./redact_body.ts";
 import { redactHeaderMap } from "./redact_headers.ts";
 import { redactText } from "./redact_text.ts";
 import { type Counts, mergeCounts, type RedactResult, type RedactRules } from "./types.ts";
 
 /**
- * Bytes captured beyond the cap when a body is to be redacted, so that a value cut by the cap is
- * still seen whole by the detectors (an unterminated key block matches to the end regardless).
+ * Bytes beyond the cap that are redacted with the body (the capture keeps them for responses),
+ * so that a value cut by the cap is still seen whole by the detectors (an unterminated key block
+ * matches to the end regardless).
  */
 export const redactionMargin = 1024;
 
@@ -26,27 +30,80 @@ export interface StoredBody {
 }
 
 /**
- * A body as stored: redacted, then cut to `max` bytes (never inside a character). Null when it is
- * not text and so cannot be redacted: it is then not stored at all.
+ * Why a body that should have been redacted is not stored: it is not UTF-8 text, redacting it
+ * ran past `pii.scan_budget` (time or findings), or a detector or placeholder threw (a custom
+ * validator of the config): fail closed, store nothing rather than something unredacted.
+ */
+export type StorageDropReason =
+  | "not_utf8"
+  | "scan_budget_time"
+  | "scan_budget_findings"
+  | "redaction_failed";
+
+export interface StoredBodyOptions {
+  max: number;
+  truncated: boolean;
+  sse?: StreamRedactor | undefined;
+  counts: Counts;
+  /** `pii.scan_budget`; none: unbounded (still in slices). */
+  budget?: ScanBudget | null;
+}
+
+/** The first `max + redactionMargin` bytes: all that redaction for storage needs to look at. */
+export function storedInput(
+  bytes: Uint8Array,
+  max: number,
+  truncated: boolean,
+): { bytes: Uint8Array; truncated: boolean } {
+  const limit = max + redactionMargin;
+  if (bytes.byteLength <= limit) return { bytes, truncated };
+  return { bytes: bytes.subarray(0, limit), truncated: true };
+}
+
+/**
+ * A body as stored: cut to the cap plus the margin, redacted, then cut to `max` bytes (never
+ * inside a character). A drop reason instead when it is not text (it cannot be redacted) or
+ * redaction ran past the budget: it is then not stored at all. Comes back directly when the
+ * redaction took one slice, as a promise otherwise.
  */
 export function redactStoredBody(
   bytes: Uint8Array,
   contentType: string | null,
   applied: AppliedPolicy,
-  opts: { max: number; truncated: boolean; sse?: StreamRedactor | undefined; counts: Counts },
-): StoredBody | null {
+  opts: StoredBodyOptions,
+): StoredBody | StorageDropReason | Promise<StoredBody | StorageDropReason> {
+  const input = storedInput(bytes, opts.max, opts.truncated);
   const sse = opts.sse;
-  const result = redactBodyBytes(bytes, contentType, applied.rules, {
-    ...(sse !== undefined && { sse: (text: string) => sse(text, applied.rules) }),
-  });
-  if ("failed" in result) return null;
+  const meter = new Meter({ budget: opts.budget ?? null });
+  const finish = (result: RedactBodyResult) => storedOutcome(result, input.truncated, opts);
+  try {
+    const steps = redactBodySteps(input.bytes, contentType, applied.rules, {
+      ...(sse !== undefined && { sse: (text: string) => sse(text, applied.rules) }),
+    }, meter);
+    const result = drive(steps, meter);
+    return result instanceof Promise ? result.then(finish, budgetDrop) : finish(result);
+  } catch (err) {
+    return budgetDrop(err);
+  }
+}
+
+function budgetDrop(err: unknown): StorageDropReason {
+  return err instanceof ScanBudgetExceeded ? `scan_budget_${err.limit}` : "redaction_failed";
+}
+
+function storedOutcome(
+  result: RedactBodyResult,
+  truncated: boolean,
+  opts: StoredBodyOptions,
+): StoredBody | StorageDropReason {
+  if ("failed" in result) return result.failed;
   mergeCounts(opts.counts, result.counts);
   const out = result.bytes;
   // A capture cut short may end inside a value the detectors could not see whole. Its last
   // `redactionMargin` bytes come out verbatim (or as placeholders), and placeholders shorter than
   // their values pull them towards the start: so they are never kept, whatever the cap.
-  const keep = opts.truncated ? Math.min(opts.max, out.byteLength - redactionMargin) : opts.max;
-  if (out.byteLength <= keep) return { bytes: out, truncated: opts.truncated };
+  const keep = truncated ? Math.min(opts.max, out.byteLength - redactionMargin) : opts.max;
+  if (out.byteLength <= keep) return { bytes: out, truncated };
   return {
     bytes: withoutCutCharacter(out.subarray(0, Math.max(0, keep))).slice(),
     truncated: true,
@@ -84,8 +141,10 @@ export interface PiiRecord {
   basePolicyId: string;
   /** Everything found, upstream stages and stored bodies together. */
   counts: Counts;
-  /** A body could not be read as text and was not stored. */
-  dropped: boolean;
+  /** Why a body was not stored (first reason seen), or null. */
+  dropped: StorageDropReason | null;
+  /** The request stage ran out of `pii.scan_budget` and refused the request. */
+  overBudget?: "time" | "findings" | null;
   /** Header names already replaced as credentials; not scanned again. */
   credentialHeaders: ReadonlySet<string>;
 }
@@ -121,8 +180,10 @@ export function recordPii(trace: TraceRecord, input: PiiRecord): void {
   meta.redaction_policy_id = applied.policy.id;
   meta.redaction_counts = counts;
   meta.redaction_applied = Object.keys(counts).length > 0;
-  if (input.dropped) {
+  if (input.dropped !== null) {
     meta.redaction_storage_drop = true;
+    meta.redaction_storage_drop_reason = input.dropped;
     meta.redaction_failure_semantics = "storage_drop_continue_proxy";
   }
+  if (input.overBudget) meta.redaction_scan_budget_exceeded = input.overBudget;
 }

@@ -12,6 +12,7 @@ import {
   recordPii,
   redactionMargin,
   redactStoredBody,
+  type StorageDropReason,
   type StoredBody,
   type StreamRedactor,
 } from "../pii/mod.ts";
@@ -112,6 +113,8 @@ export class Exchange implements Watched {
   redactedRequestBody: Uint8Array | null = null;
   /** The client got (and the capture holds) a redacted response. */
   responseRedacted = false;
+  /** The request stage ran out of `pii.scan_budget` (and refused the request). */
+  piiOverBudget: "time" | "findings" | null = null;
   /** Sees the finished trace before it is recorded (limits settle their reservation here). */
   onRecorded: ((trace: TraceRecord) => void) | null = null;
   /** Aborts the upstream request; the reason says why (see abort_reasons.ts). */
@@ -119,7 +122,10 @@ export class Exchange implements Watched {
   /** Span ids and timings, only when span export is on. */
   readonly span: ExchangeSpan | null;
   #finished = false;
-  #piiDropped = false;
+  #piiDropped: StorageDropReason | null = null;
+  /** Stored bodies redacted before the trace is built (see `#redactStored`). */
+  #storedRequest: StoredBody | null = null;
+  #storedResponse: StoredBody | null = null;
   #watchingClient = false;
   #decoder: SideDecoder | null = null;
   readonly #onClientAbort = () => this.clientGone();
@@ -231,8 +237,43 @@ export class Exchange implements Watched {
     this.#finished = true;
     if (this.span !== null) this.span.endedAt = this.ctx.monotonic();
     if (this.#watchingClient) this.req.signal.removeEventListener("abort", this.#onClientAbort);
-    if (this.#decoder === null) return this.#record(complete);
-    void this.#decoder.end(complete).then((decodedAll) => this.#record(complete && decodedAll));
+    if (this.#decoder === null) return this.#redactThenRecord(complete);
+    void this.#decoder.end(complete).then((decodedAll) =>
+      this.#redactThenRecord(complete && decodedAll)
+    );
+  }
+
+  /**
+   * Stored bodies are redacted first: in slices that let other requests run when they are large
+   * (see pii/budget.ts), so the trace may be recorded a few turns of the event loop later.
+   */
+  #redactThenRecord(complete: boolean): void {
+    const pending = this.#redactStored();
+    if (pending === null) this.#record(complete);
+    else void pending.then(() => this.#record(complete));
+  }
+
+  #redactStored(): Promise<unknown> | null {
+    const waits: Promise<unknown>[] = [];
+    if (
+      this.ctx.captureBodies && this.requestBody !== null && this.#redactsStored("request_body")
+    ) {
+      const type = this.req.headers.get("content-type");
+      const r = this.#redacted(this.requestBody, type, false);
+      if (r instanceof Promise) waits.push(r.then((b) => (this.#storedRequest = b)));
+      else this.#storedRequest = r;
+    }
+    if (this.capture !== null && this.#redactsStored("response_body")) {
+      const r = this.#redacted(
+        this.capture.bytes(),
+        this.#responseContentType(),
+        this.capture.truncated,
+        storedStreamRedactor(this.route.adapter),
+      );
+      if (r instanceof Promise) waits.push(r.then((b) => (this.#storedResponse = b)));
+      else this.#storedResponse = r;
+    }
+    return waits.length === 0 ? null : Promise.all(waits);
   }
 
   #record(complete: boolean): void {
@@ -277,6 +318,7 @@ export class Exchange implements Watched {
       basePolicyId: this.ctx.pii?.base.id ?? "default/v1",
       counts: this.piiCounts,
       dropped: this.#piiDropped,
+      overBudget: this.piiOverBudget,
       credentialHeaders: this.ctx.redactHeaders,
     });
     this.onRecorded?.(trace);
@@ -328,12 +370,7 @@ export class Exchange implements Watched {
     if (this.capture === null) return null;
     const bytes = this.capture.bytes();
     const stored = this.#redactsStored("response_body")
-      ? this.#redacted(
-        bytes,
-        this.#responseContentType(),
-        this.capture.truncated,
-        storedStreamRedactor(this.route.adapter),
-      )
+      ? this.#storedResponse
       : capped(bytes, this.ctx.bodyMaxSize, this.capture.truncated);
     return stored && { bytes: scrubKey(stored.bytes, rawKey), truncated: stored.truncated };
   }
@@ -343,15 +380,20 @@ export class Exchange implements Watched {
     contentType: string | null,
     truncated: boolean,
     sse?: StreamRedactor,
-  ): StoredBody | null {
-    const stored = redactStoredBody(bytes, contentType, this.pii!, {
+  ): StoredBody | null | Promise<StoredBody | null> {
+    const outcome = redactStoredBody(bytes, contentType, this.pii!, {
       max: this.ctx.bodyMaxSize,
       truncated,
       sse,
       counts: this.piiCounts,
+      budget: this.ctx.pii?.scanBudget ?? null,
     });
-    if (stored === null) this.#piiDropped = true;
-    return stored;
+    const stored = (o: StoredBody | StorageDropReason): StoredBody | null => {
+      if (typeof o !== "string") return o;
+      this.#piiDropped ??= o;
+      return null;
+    };
+    return outcome instanceof Promise ? outcome.then(stored) : stored(outcome);
   }
 
   #responseContentType(): string | null {
@@ -364,8 +406,7 @@ export class Exchange implements Watched {
   #storedRequestBody(rawKey: string | null): StoredBody | null {
     if (!this.ctx.captureBodies || this.requestBody === null) return null;
     if (this.#redactsStored("request_body")) {
-      const type = this.req.headers.get("content-type");
-      const stored = this.#redacted(this.requestBody, type, false);
+      const stored = this.#storedRequest;
       return stored && { bytes: scrubKey(stored.bytes, rawKey), truncated: stored.truncated };
     }
     const body = this.redactedRequestBody ?? this.requestBody;

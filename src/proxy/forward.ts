@@ -142,7 +142,7 @@ export function createForwarder(opts: ProxyOptions) {
       return clientGone();
     }
     ex.requestBody = body;
-    const stage = piiRequestStage({
+    const stage = await piiRequestStage({
       ex,
       policies: opts.pii,
       tenant: input.tenant,

@@ -23,7 +23,7 @@ export type RequestStageResult =
   | { body: Uint8Array<ArrayBuffer> | null }
   | { refuse: GatewayError; code: "pii_blocked" | "pii_uninspectable" };
 
-export function piiRequestStage(s: RequestStage): RequestStageResult {
+export async function piiRequestStage(s: RequestStage): Promise<RequestStageResult> {
   const { ex, tenant } = s;
   ex.pii = s.policies?.resolve({
     org_id: tenant.org_id,
@@ -34,7 +34,8 @@ export function piiRequestStage(s: RequestStage): RequestStageResult {
   }) ?? null;
   if (!guards(ex.pii)) return { body: s.body };
   const { mode, policy } = ex.pii;
-  const verdict = inspectRequest(ex.pii, s.body, ex.req.headers);
+  const budget = s.policies?.scanBudget ?? null;
+  const verdict = await inspectRequest(ex.pii, s.body, ex.req.headers, { budget });
   const denied = (reason: string, counts?: Record<string, number>) =>
     s.log?.warn("pii guardrail denied request", {
       mode,
@@ -56,6 +57,19 @@ export function piiRequestStage(s: RequestStage): RequestStageResult {
         "pii_uninspectable",
         `${verdict.reason}; PII mode ${mode} (policy ${policy.id}) forwards nothing it cannot inspect. Send uncompressed JSON or text, or give this route a pii scope with mode redact_storage`,
         { policy_id: policy.id },
+      ),
+    };
+  }
+  if (verdict.kind === "over_budget") {
+    const { exceeded } = verdict;
+    ex.piiOverBudget = exceeded.limit;
+    denied(`scan_budget_${exceeded.limit}`);
+    return {
+      code: "pii_uninspectable",
+      refuse: new GatewayError(
+        "pii_scan_budget_exceeded",
+        `${exceeded.message} on this request body, so PII mode ${mode} (policy ${policy.id}) cannot vouch for it and forwarded nothing. Send a smaller body (fewer values to redact), or raise ${exceeded.key}`,
+        { policy_id: policy.id, limit: exceeded.key },
       ),
     };
   }

@@ -24,6 +24,7 @@ export const errorTable = {
   method_not_allowed: { status: 405, level: "info" },
   request_timeout: { status: 408, level: "info" },
   request_too_large: { status: 413, level: "warn" },
+  pii_scan_budget_exceeded: { status: 413, level: "warn" },
   pii_uninspectable: { status: 415, level: "warn" },
   unsupported_media_type: { status: 415, level: "info" },
   misdirected_request: { status: 421, level: "warn" },

@@ -27,13 +27,23 @@ export function createPiiMetrics(registry: MetricsRegistry): (trace: TraceRecord
   });
   const blocked = registry.counter({
     name: "ongoingai_pii_blocked_requests_total",
-    help: "Exchanges a PII policy refused or cut off: pii_detected (mode block found a value) " +
-      "or uninspectable (a body the guardrail could not read).",
+    help: "Exchanges a PII policy refused or cut off: pii_detected (mode block found a value), " +
+      "uninspectable (a body the guardrail could not read) or scan_budget (past pii.scan_budget).",
     labels: ["provider", "reason"],
+    keepOnOverflow: ["reason"],
+  });
+  const dropped = registry.counter({
+    name: "ongoingai_pii_storage_dropped_total",
+    help: "Bodies a PII policy should have redacted for storage and did not store: not_utf8 " +
+      "(not text), scan_budget_time or scan_budget_findings (past pii.scan_budget), " +
+      "redaction_failed (a detector threw).",
+    labels: ["reason"],
     keepOnOverflow: ["reason"],
   });
   return (trace) => {
     const meta = trace.metadata;
+    const drop = meta["redaction_storage_drop_reason"];
+    if (typeof drop === "string") dropped.add({ reason: drop });
     const action = meta["redaction_mode"];
     const counts = meta["redaction_counts"];
     if (
@@ -44,7 +54,11 @@ export function createPiiMetrics(registry: MetricsRegistry): (trace: TraceRecord
         if (typeof n === "number" && n > 0) findings.add({ type, action }, n);
       }
     }
-    const reason = trace.error_code === null ? undefined : blockReasons[trace.error_code];
+    const reason = trace.error_code === null
+      ? undefined
+      : meta["redaction_scan_budget_exceeded"] !== undefined
+      ? "scan_budget"
+      : blockReasons[trace.error_code];
     if (reason !== undefined) blocked.add({ provider: trace.provider, reason });
   };
 }

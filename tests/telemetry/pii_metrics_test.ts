@@ -13,6 +13,7 @@ import { parseScrape, sample } from "./scrape.ts";
 
 const findings = "ongoingai_pii_findings_total";
 const blocked = "ongoingai_pii_blocked_requests_total";
+const storageDropped = "ongoingai_pii_storage_dropped_total";
 
 interface Row {
   name: string;
@@ -73,6 +74,36 @@ const rows: Row[] = [
       [blocked, { provider: "openai", reason: "pii_detected" }, 1],
       [blocked, { provider: "anthropic", reason: "pii_detected" }, 1],
       [blocked, { provider: "openai", reason: "uninspectable" }, 1],
+    ],
+    only: true,
+  },
+  {
+    name: "refusals past the scan budget, and stored bodies dropped, by reason",
+    traces: [
+      {
+        ...refused("pii_uninspectable"),
+        metadata: { ...meta("redact_upstream", {}), redaction_scan_budget_exceeded: "findings" },
+      },
+      {
+        metadata: {
+          ...meta("redact_storage", { email: 2 }),
+          redaction_storage_drop: true,
+          redaction_storage_drop_reason: "scan_budget_time",
+        },
+      },
+      {
+        metadata: {
+          ...meta("redact_storage", {}),
+          redaction_storage_drop: true,
+          redaction_storage_drop_reason: "not_utf8",
+        },
+      },
+    ],
+    want: [
+      [findings, { type: "email", action: "redact_storage" }, 2],
+      [blocked, { provider: "openai", reason: "scan_budget" }, 1],
+      [storageDropped, { reason: "scan_budget_time" }, 1],
+      [storageDropped, { reason: "not_utf8" }, 1],
     ],
     only: true,
   },

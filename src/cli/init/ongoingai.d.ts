@@ -127,6 +127,10 @@ export type GatewayConfig =
           env: string;
         };
       };
+      scan_budget: {
+        time_ms: number;
+        max_findings: number;
+      };
       policies: {
         replacement: {
           format: string;
@@ -274,6 +278,10 @@ export type GatewayConfig =
           hash_salt: string | {
             env: string;
           };
+        };
+        scan_budget: {
+          time_ms: number;
+          max_findings: number;
         };
         policies: {
           replacement: {
@@ -553,6 +561,10 @@ export type GatewayConfigInput = {
         env: string;
       } | undefined;
     } | undefined;
+    scan_budget?: {
+      time_ms?: number | undefined;
+      max_findings?: number | undefined;
+    } | undefined;
     policies?: {
       policy_id: string;
       replacement?: {
@@ -739,6 +751,10 @@ export type PiiConfig = {
     hash_salt?: string | {
       env: string;
     } | undefined;
+  } | undefined;
+  scan_budget?: {
+    time_ms?: number | undefined;
+    max_findings?: number | undefined;
   } | undefined;
   policies?: {
     policy_id: string;
