@@ -24,6 +24,23 @@ table(creditCard, [
   { name: "part of a longer digit run", text: "41111111111111110000", want: [] },
   { name: "glued to an identifier", text: "order_4111111111111111 x4111111111111111", want: [] },
   { name: "decimal fraction", text: "0.4111111111111111", want: [] },
+  {
+    name: "after a token ending in digits (the run starts inside the token)",
+    text: "ghp_abc0123456789 4111 1111 1111 1111 ok",
+    want: ["4111 1111 1111 1111"],
+  },
+  {
+    name: "before a word glued to its last group",
+    text: "4111 1111 1111 1111 1234abc",
+    want: ["4111 1111 1111 1111"],
+  },
+  { name: "glued group then too few digits", text: "id_4111 1111 1111 1111", want: [] },
+  { name: "decimal comma before the run", text: "1,4111 1111 1111 1111", want: [] },
+  {
+    name: "after an SSN in the same run of groups",
+    text: "SSN 123-45-6789 4111 1111 1111 1111",
+    want: ["4111 1111 1111 1111"],
+  },
 ]);
 
 table(iban, [
@@ -48,4 +65,9 @@ table(iban, [
   { name: "unknown country", text: "ZZ89370400440532013000", want: [] },
   { name: "irregular spacing", text: "DE89 370400440532013000", want: [] },
   { name: "glued to a word", text: "xDE89370400440532013000", want: [] },
+  {
+    name: "two spaced IBANs back to back",
+    text: "DE89 3704 0044 0532 0130 00 DE89 3704 0044 0532 0130 00",
+    want: ["DE89 3704 0044 0532 0130 00", "DE89 3704 0044 0532 0130 00"],
+  },
 ]);

@@ -23,11 +23,10 @@ export const creditCard: Detector = {
     DIGIT_RUN.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = DIGIT_RUN.exec(text)) !== null) {
-      const start = m.index;
-      const end = start + m[0].length;
-      if (end - start < 12 || partOfSomethingLonger(text, start, end)) continue;
+      const [start, end] = unglued(text, m.index, m.index + m[0].length);
+      if (end - start < 12) continue;
       const context = () => hasContextBefore(text, start, CARD_CONTEXT);
-      for (const [s, e] of cardsInRun(m[0], context)) {
+      for (const [s, e] of cardsInRun(text.slice(start, end), context)) {
         out.push({
           detector: "credit_card",
           type: "CREDIT_CARD",
@@ -40,11 +39,35 @@ export const creditCard: Detector = {
   },
 };
 
-/** Glued to a word (`id_4111…`, `4111…abc`) or a decimal (`0.4111…`, `…1111.5`). */
-function partOfSomethingLonger(text: string, start: number, end: number): boolean {
-  if (isWordChar(at(text, start - 1)) || isWordChar(at(text, end))) return true;
-  if (".,".includes(text[start - 1] ?? "x") && isDigit(at(text, start - 2))) return true;
-  return ".,".includes(text[end] ?? "x") && isDigit(at(text, end + 1));
+/**
+ * The run without an edge group glued to a word (`id_4111…`, `4111…abc`) or a decimal
+ * (`0,4111…`, `…1111,5`): that group belongs to something longer, but the groups after it may
+ * still be a card (`ghp_…6789 4111 1111 1111 1111`: the run starts inside the token). Dropping
+ * the whole run made such a card invisible, and made a scan's result depend on where a window
+ * of a long text began.
+ */
+function unglued(text: string, start: number, end: number): [number, number] {
+  let s = start;
+  let e = end;
+  if (
+    isWordChar(at(text, s - 1)) || (".,".includes(text[s - 1] ?? "x") && isDigit(at(text, s - 2)))
+  ) {
+    s = firstSeparator(text, s, e) + 1;
+  }
+  if (isWordChar(at(text, e)) || (".,".includes(text[e] ?? "x") && isDigit(at(text, e + 1)))) {
+    e = Math.max(s, lastSeparator(text, s, e));
+  }
+  return s < e ? [s, e] : [e, e];
+}
+
+function firstSeparator(text: string, from: number, to: number): number {
+  for (let i = from; i < to; i++) if (!isDigit(at(text, i))) return i;
+  return to;
+}
+
+function lastSeparator(text: string, from: number, to: number): number {
+  for (let i = to - 1; i >= from; i--) if (!isDigit(at(text, i))) return i;
+  return from;
 }
 
 /**
@@ -96,6 +119,9 @@ function isCardWindow(
   if (j > i) {
     if (count !== 4) return false;
     const sep = groups[i + 1]!.sep;
+    // Bound to the group before it by another separator, the first group ends something else:
+    // in `123-45-6789 4111 1111 1111 1111` the card starts at 4111, not at 6789.
+    if (i > 0 && first.sep !== sep) return false;
     for (let k = i + 1; k <= j; k++) {
       const g = groups[k]!;
       const len = g.e - g.s;
@@ -149,6 +175,9 @@ export const iban: Detector = {
       const span = ibanSpan(m[0]);
       // A compact IBAN must not run on into more letters or digits (the regex stops at 34).
       if (span === null || isAlnum(at(text, m.index + span))) return false;
+      // The regex may have run on into the next IBAN (`… 0130 00 DE89 3704 …`): go on from
+      // the end of this one. A match is at most 44 characters, so the rescan is bounded.
+      IBAN.lastIndex = m.index + span;
       return { start: m.index, end: m.index + span };
     });
   },
