@@ -152,8 +152,9 @@ export const piiSchema = z.strictObject({
     ),
   }).prefault({}),
   scan_budget: z.strictObject({
-    time_ms: z.number().int().positive().default(2_000).describe(
-      "Most CPU time (ms) for redacting one body, run in slices so other requests go on. Past " +
+    time_ms: z.number().int().positive().default(5_000).describe(
+      "Most CPU time (ms) for redacting one body (a 32 MiB body of prose takes about 1.5 s), run " +
+        "in slices so other requests go on. Past " +
         "it: 413 pii_scan_budget_exceeded (redact_upstream, block), or the stored copy is dropped.",
     ),
     max_findings: z.number().int().positive().default(100_000).describe(

@@ -16,7 +16,7 @@ export interface ScanBudget {
 }
 
 /** The defaults of `pii.scan_budget`. */
-export const defaultScanBudget: ScanBudget = { timeMs: 2_000, maxFindings: 100_000 };
+export const defaultScanBudget: ScanBudget = { timeMs: 5_000, maxFindings: 100_000 };
 
 /** How long a slice runs before the event loop gets a turn. */
 export const defaultSliceMs = 10;

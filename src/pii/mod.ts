@@ -38,6 +38,12 @@ export { defaultScanBudget, Meter, type ScanBudget, ScanBudgetExceeded } from ".
 export { type LocatedFinding, scanInput, type ScanReport } from "./findings.ts";
 export { redactJsonText } from "./redact_json.ts";
 export { redactText } from "./redact_text.ts";
-export { bodyKind, inspectableContentType, redactBodyBytes } from "./redact_body.ts";
+export {
+  bodyKind,
+  inspectableContentType,
+  redactBodyBytes,
+  type RedactBodyResult,
+  redactBodyWithin,
+} from "./redact_body.ts";
 export { redactHeaderMap } from "./redact_headers.ts";
 export { createSseRedactor, redactSseText, type SseRedactorOptions } from "./stream/mod.ts";

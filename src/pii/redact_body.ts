@@ -4,7 +4,7 @@
  * guessed at; a body that comes back unchanged is the caller's own bytes object.
  */
 import { encodeSteps } from "./big_strings.ts";
-import { drain, type Meter, type Steps, unmetered } from "./budget.ts";
+import { drain, drive, Meter, type MeterOptions, type Steps, unmetered } from "./budget.ts";
 import { redactJsonBodySteps } from "./redact_json.ts";
 import { redactSseLines } from "./redact_sse_lines.ts";
 import { type RedactResult, redactTextSteps } from "./redact_text.ts";
@@ -111,6 +111,21 @@ export function redactBodyBytes(
   options: RedactBodyOptions = {},
 ): RedactBodyResult {
   return drain(redactBodySteps(bytes, contentType, rules, options, unmetered()));
+}
+
+/**
+ * `redactBodyBytes` in slices under a budget, for a body that arrived whole (a provider's
+ * non-streamed answer): other requests are served between the slices. Rejects with
+ * `ScanBudgetExceeded` past the budget.
+ */
+export async function redactBodyWithin(
+  bytes: Uint8Array,
+  contentType: string | null,
+  rules: RedactRules,
+  meterOptions: MeterOptions,
+): Promise<RedactBodyResult> {
+  const meter = new Meter(meterOptions);
+  return await drive(redactBodySteps(bytes, contentType, rules, {}, meter), meter);
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   recordPii,
   redactionMargin,
   redactStoredBody,
+  type ScanBudget,
   type StorageDropReason,
   type StoredBody,
   type StreamRedactor,
@@ -129,6 +130,11 @@ export class Exchange implements Watched {
   #watchingClient = false;
   #decoder: SideDecoder | null = null;
   readonly #onClientAbort = () => this.clientGone();
+
+  /** The PII redaction budget of this exchange's config (null: unbounded). */
+  get scanBudget(): ScanBudget | null {
+    return this.ctx.pii?.scanBudget ?? null;
+  }
 
   constructor(
     private readonly ctx: ExchangeContext,

@@ -10,8 +10,10 @@ import {
   foundTypes,
   guards,
   inspectableContentType,
-  redactBodyBytes,
+  type RedactBodyResult,
+  redactBodyWithin,
   redactSseText,
+  ScanBudgetExceeded,
   type StreamRedactor,
 } from "../pii/mod.ts";
 import { concatBytes } from "../bytes.ts";
@@ -134,7 +136,13 @@ export async function redactedDocument(
   if (encodedBody(upstream, contentEncoding)) return refuse(`a ${contentEncoding}-compressed body`);
   const bytes = await readCapped(upstream, maxRedactedDocumentBytes);
   if (bytes === null) return refuse(`a body over ${maxRedactedDocumentBytes} bytes`);
-  const result = redactBodyBytes(bytes, contentType, applied.rules, {});
+  let result: RedactBodyResult;
+  try {
+    result = await redactBodyWithin(bytes, contentType, applied.rules, { budget: ex.scanBudget });
+  } catch (err) {
+    if (!(err instanceof ScanBudgetExceeded)) throw err;
+    return refuse(`a body past the redaction budget (${err.message}; raise ${err.key})`);
+  }
   if ("failed" in result) return refuse("a body that is not UTF-8 text");
   ex.responseRedacted = true;
   ex.addPiiCounts(result.counts);

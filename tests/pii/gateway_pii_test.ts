@@ -490,3 +490,23 @@ Deno.test("redact_upstream: a Japanese answer streams clause by clause, its addr
     assert.ok(deltas.length >= 3, `${deltas.length} deltas: ${JSON.stringify(deltas)}`);
   });
 });
+
+Deno.test("redact_upstream: an answer past pii.scan_budget is refused, never sent unredacted", async () => {
+  // The response side is redacted under the same budget as the request: a provider answering
+  // with more values than the budget allows gets a 502, not a stalled gateway or a raw answer.
+  const many = Array.from({ length: 12 }, (_, i) => `user${i}@example.com`).join(" ");
+  await withPii({ mode: "redact_upstream", scan_budget: { max_findings: 5 } }, async (h) => {
+    const res = await h.request("/openai/v1/chat/completions", {
+      method: "POST",
+      headers: openaiHeaders({ "x-stub-say": encodeURIComponent(many) }),
+      body: chat("hello"),
+    });
+    const text = await res.text();
+    assert.equal(res.status, 502, text);
+    assert.equal(JSON.parse(text).error.code, "upstream_uninspectable");
+    assert.match(text, /pii\.scan_budget\.max_findings/);
+    assert.ok(!text.includes("@example.com"));
+    const [t] = await h.tracesSettled(1);
+    assert.ok(!(t!.response_body ?? "").includes("@example.com"));
+  });
+});
