@@ -236,16 +236,17 @@ export class Exchange implements Watched {
 
   /**
    * Builds and records the trace; later calls do nothing. With a side decoder, the trace is
-   * recorded once the decoded copy is complete (a few microtasks later).
+   * recorded once the decoded copy is complete (a few microtasks later). Returns the promise of
+   * that later recording, so a shutdown can wait for it before the trace queue closes.
    */
-  finish(complete: boolean): void {
-    if (this.#finished) return;
+  finish(complete: boolean): Promise<void> | null {
+    if (this.#finished) return null;
     this.#finished = true;
     if (this.span !== null) this.span.endedAt = this.ctx.monotonic();
     if (this.#watchingClient) this.req.signal.removeEventListener("abort", this.#onClientAbort);
     if (this.#decoder === null) return this.#redactThenRecord(complete);
-    void this.#decoder.end(complete).then((decodedAll) =>
-      this.#redactThenRecord(complete && decodedAll)
+    return this.#decoder.end(complete).then((decodedAll) =>
+      this.#redactThenRecord(complete && decodedAll) ?? undefined
     );
   }
 
@@ -253,10 +254,13 @@ export class Exchange implements Watched {
    * Stored bodies are redacted first: in slices that let other requests run when they are large
    * (see pii/budget.ts), so the trace may be recorded a few turns of the event loop later.
    */
-  #redactThenRecord(complete: boolean): void {
+  #redactThenRecord(complete: boolean): Promise<void> | null {
     const pending = this.#redactStored();
-    if (pending === null) this.#record(complete);
-    else void pending.then(() => this.#record(complete));
+    if (pending === null) {
+      this.#record(complete);
+      return null;
+    }
+    return pending.then(() => this.#record(complete));
   }
 
   #redactStored(): Promise<unknown> | null {

@@ -34,6 +34,11 @@ export interface ProxyOptions extends ExchangeContext {
   gatewayKeyHeader: string;
   /** Open exchanges, so shutdown can end the ones still running after the grace period. */
   inflight: Set<Exchange>;
+  /**
+   * Traces still being finished after their exchange ended (a compressed answer's decoded copy,
+   * stored bodies redacted in slices), so shutdown can wait for them before the queue closes.
+   */
+  recording?: Set<Promise<void>>;
   /** How often upstream timeouts are checked (default 100 ms). */
   watchdogTickMs?: number;
   /** True once shutdown began: the server may then cut unfinished request bodies itself. */
@@ -83,6 +88,15 @@ export function createForwarder(opts: ProxyOptions) {
     slowHeadersMs,
     now: opts.monotonic,
   });
+  const track = (recorded: Promise<void>) => {
+    const recording = opts.recording;
+    if (recording === undefined) return;
+    recording.add(recorded);
+    recorded.then(() => recording.delete(recorded), (err) => {
+      recording.delete(recorded);
+      opts.log?.error("recording a trace failed", { error: String(err) });
+    });
+  };
   return async function forward(input: ForwardInput): Promise<Response> {
     const { req, route, target, correlationId } = input;
     const ex = new Exchange(
@@ -97,8 +111,9 @@ export function createForwarder(opts: ProxyOptions) {
     opts.inflight.add(ex);
     const done = (complete: boolean) => {
       watchdog.delete(ex);
-      ex.finish(complete);
+      const recorded = ex.finish(complete);
       opts.inflight.delete(ex);
+      if (recorded !== null) track(recorded);
     };
     /** `complete`: the upstream answer (if any) was read whole, so its usage is known. */
     const fail = (err: GatewayError, code: TraceErrorCode, complete = false): Response => {

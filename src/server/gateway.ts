@@ -97,6 +97,8 @@ export interface Gateway {
   api: Hono;
   /** Exchanges still streaming. */
   inflight: ReadonlySet<Exchange>;
+  /** Resolves once the traces of ended exchanges still being finished are recorded. */
+  recorded(): Promise<void>;
   /** Shutdown has begun: requests cut short from now on are traced as `shutdown`. */
   beginShutdown(): void;
   /** Ends every open exchange (shutdown after the grace period). */
@@ -167,6 +169,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     ? deps.log ?? silentLogger
     : redactingLogger(deps.log ?? silentLogger, () => redactSecrets);
   const inflight = new Set<Exchange>();
+  const recording = new Set<Promise<void>>();
   let draining = false;
   const gatewayKeyHeader = config.auth.header.toLowerCase();
   const keys = isKeyStore(deps.store) ? deps.store : undefined;
@@ -248,6 +251,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     maxRequestBodyBytes: config.proxy.max_request_body_bytes,
     gatewayKeyHeader,
     inflight,
+    recording,
     isDraining: () => draining,
     spans,
   });
@@ -370,6 +374,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     fetch: handle,
     api,
     inflight,
+    recorded: async () => void (await Promise.allSettled(recording)),
     beginShutdown: () => void (draining = true),
     abortInflight: () => abortAll(inflight),
     refreshKeys: () => gate?.refresh() ?? Promise.resolve(),

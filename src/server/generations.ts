@@ -38,6 +38,8 @@ export interface Generations {
   inflight(): number;
   /** Ends every open exchange of every live generation. */
   abortInflight(): void;
+  /** Resolves once every live generation's ended exchanges have recorded their traces. */
+  recorded(): Promise<void>;
   /** Closes every generation not closed yet (the end of shutdown). */
   closeAll(): void;
 }
@@ -90,6 +92,9 @@ export function createGenerations(gateway: Gateway, config: GatewayConfig): Gene
     },
     abortInflight() {
       for (const gen of live) gen.gateway.abortInflight();
+    },
+    async recorded() {
+      await Promise.all([...live].map((gen) => gen.gateway.recorded()));
     },
     closeAll() {
       for (const gen of [...live]) close(gen);

@@ -190,6 +190,9 @@ export async function runServer(opts: ServeOptions): Promise<number> {
 
   // A reload still reading its config must not outlive the store it would build on.
   if (reloader !== null) await settlesWithin(reloader.idle(), drainMarginMs);
+  // Traces of ended exchanges may still be finishing (a compressed answer's decoded copy, stored
+  // bodies redacted in slices): the queue closes after them, or they would be dropped.
+  await settlesWithin(generations.recorded(), drainMarginMs);
   // The queue is written before telemetry stops, so the spans of its last batches go out too.
   const { flushed } = await writer.shutdown(flushTimeoutMs);
   const current = generations.current.gateway;

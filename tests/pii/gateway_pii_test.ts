@@ -510,3 +510,20 @@ Deno.test("redact_upstream: an answer past pii.scan_budget is refused, never sen
     assert.ok(!(t!.response_body ?? "").includes("@example.com"));
   });
 });
+
+Deno.test("shutdown can wait for traces finished after their response (decoded copy, redacted storage)", async () => {
+  // A compressed answer's decoded copy and the stored bodies redacted in slices end after the
+  // client has the last byte; `recorded()` is what `serve` awaits before closing the queue.
+  await withPii({ mode: "redact_storage" }, async (h) => {
+    const res = await h.request("/openai/v1/chat/completions", {
+      method: "POST",
+      headers: openaiHeaders({ "x-stub-gzip": "1" }),
+      body: chat(`mail ${email}`),
+    });
+    assert.equal(res.status, 200);
+    await res.arrayBuffer();
+    await h.gateway.recorded();
+    assert.equal(h.traces.length, 1, "recorded before recorded() resolved");
+    assert.ok(!(h.traces[0]!.request_body ?? "").includes(email));
+  });
+});
