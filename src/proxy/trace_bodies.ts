@@ -9,13 +9,13 @@ import {
   type AppliedPolicy,
   type Counts,
   type PiiPolicies,
+  redactSseText,
   redactStoredBody,
   type StorageDropReason,
   type StoredBody,
   type StreamRedactor,
 } from "../pii/mod.ts";
 import type { HeaderPairs } from "./headers.ts";
-import { storedStreamRedactor } from "./pii_response.ts";
 import { scrubKey, withoutCutCharacter } from "./stored_body.ts";
 import type { BodyCapture } from "./tap.ts";
 
@@ -23,6 +23,13 @@ import type { BodyCapture } from "./tap.ts";
 function capped(bytes: Uint8Array, max: number, truncated: boolean): StoredBody {
   if (bytes.byteLength <= max) return { bytes, truncated };
   return { bytes: withoutCutCharacter(bytes.subarray(0, max)).slice(), truncated: true };
+}
+
+/** The stream engine over a whole captured event stream, for stored copies. */
+function storedStreamRedactor(adapter: ProviderAdapter): StreamRedactor | undefined {
+  const locate = adapter.locateStreamText;
+  if (locate === undefined) return undefined;
+  return (text, rules) => redactSseText(text, { locate, rules, mode: "redact" });
 }
 
 /** The parts of the exchange's config that decide what is stored. */
