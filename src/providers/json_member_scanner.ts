@@ -9,15 +9,15 @@
  * Bytes >= 0x80 only ever occur inside strings in valid JSON, and UTF-8 never hides an ASCII byte
  * inside a multi-byte sequence, so the grammar can run on bytes without decoding anything.
  *
- * A kept member is bounded (`maxMemberBytes`): an upstream can put a gigabyte inside `usage`,
- * and keeping it would cost the gateway that much. Past the bound the scan fails as `tooLarge`.
+ * A kept member is bounded (`maxMemberBytes`, see json_member_capture.ts). Past the bound the scan
+ * fails as `tooLarge`.
  */
 import type { JsonObject } from "./json_body.ts";
 import { usageReadLimits } from "./usage_limits.ts";
+import { KeyBuffer, MemberCapture } from "./json_member_capture.ts";
 import {
   assembleMembers,
   buildPathTree,
-  decodeKey,
   type MemberPath,
   type PathNode,
   type PathTree,
@@ -68,26 +68,19 @@ export class JsonMemberScanner {
   #rootIsObject = false;
   #inKey = false;
   #keyWanted = false;
-  #key: Uint8Array;
-  #keyLength = 0;
-  #keyOverflow = false;
-  #keyStart = 0;
+  readonly #key: KeyBuffer;
   #hexLeft = 0;
   #literal: Uint8Array = empty;
   #literalAt = 0;
-  #captureSlot = -1;
-  #captureDepth = 0;
-  #captureStart = 0;
-  #captureParts: Uint8Array[] = [];
-  #captureBytes = 0;
+  readonly #capture: MemberCapture;
   #peak = 0;
-  #tooLarge = false;
   #result: JsonScanResult | null = null;
 
   constructor(
     paths: readonly MemberPath[],
-    private readonly maxMemberBytes: number = usageReadLimits.memberBytes,
+    maxMemberBytes: number = usageReadLimits.memberBytes,
   ) {
+    this.#capture = new MemberCapture(maxMemberBytes);
     let tree = trees.get(paths);
     if (tree === undefined) {
       tree = buildPathTree(paths);
@@ -96,20 +89,19 @@ export class JsonMemberScanner {
     this.#tree = tree;
     this.#slots = new Array<Slot>(this.#tree.slotCount).fill(undefined);
     this.#pending = this.#tree.root;
-    // A key longer than this in raw bytes (6 per UTF-16 unit as `\uXXXX`) cannot match.
-    this.#key = new Uint8Array(Math.max(16, 6 * this.#tree.longestKey));
+    this.#key = new KeyBuffer(this.#tree.longestKey);
   }
 
   /** Bytes held now: kept members, a member being read, the key buffer and the depth bits. */
   get retainedBytes(): number {
     let kept = 0;
     for (const s of this.#slots) if (s instanceof Uint8Array) kept += s.length;
-    return kept + this.#captureBytes + this.#key.length + this.#stack.length;
+    return kept + this.#capture.bytes + this.#key.size + this.#stack.length;
   }
 
   /** A requested member passed `maxMemberBytes`: the scan stopped and holds nothing. */
   get tooLarge(): boolean {
-    return this.#tooLarge;
+    return this.#capture.tooLarge;
   }
 
   /** The largest `retainedBytes` seen at the end of any `push`. */
@@ -133,7 +125,7 @@ export class JsonMemberScanner {
     const s = this.#state;
     const done = this.#depth === 0 && (s === AFTER || s === ZERO || s === INT || s === FRAC ||
       s === EXP);
-    let result: JsonScanResult = this.#tooLarge
+    let result: JsonScanResult = this.#capture.tooLarge
       ? { valid: false, tooLarge: true }
       : { valid: false };
     if (done) {
@@ -152,18 +144,16 @@ export class JsonMemberScanner {
   #fail(): void {
     this.#state = FAILED;
     this.#slots = [];
-    this.#captureParts = [];
-    this.#captureBytes = 0;
-    this.#captureSlot = -1;
+    this.#capture.release();
     this.#stack = empty;
-    this.#key = empty;
+    this.#key.release();
   }
 
   #scan(buf: Uint8Array): void {
     const n = buf.length;
     let i = 0;
-    this.#captureStart = 0;
-    this.#keyStart = 0;
+    this.#capture.start = 0;
+    this.#key.start = 0;
     scan: while (i < n) {
       let c = buf[i]!;
       switch (this.#state) {
@@ -286,8 +276,9 @@ export class JsonMemberScanner {
       }
       i++;
     }
-    if (this.#captureSlot >= 0) this.#keep(buf.slice(this.#captureStart, n));
-    if (this.#inKey && this.#keyWanted) this.#appendKey(buf, this.#keyStart, n);
+    const capture = this.#capture;
+    if (capture.slot >= 0 && !capture.keep(buf.slice(capture.start, n))) this.#fail();
+    if (this.#inKey && this.#keyWanted) this.#key.append(buf, this.#key.start, n);
   }
 
   /** False when `c` cannot start a value. */
@@ -318,9 +309,7 @@ export class JsonMemberScanner {
     this.#pending = null;
     for (const s of node.slots) this.#slots[s] = undefined;
     if (node.leaf) {
-      this.#captureSlot = node.slot;
-      this.#captureDepth = this.#depth;
-      this.#captureStart = i;
+      this.#capture.begin(node.slot, this.#depth, i);
     } else if (c === LBRACE) {
       if (node.slot >= 0) this.#slots[node.slot] = true;
       this.#pathDepth = this.#depth + 1;
@@ -331,9 +320,7 @@ export class JsonMemberScanner {
   #openKey(i: number): void {
     this.#inKey = true;
     this.#keyWanted = this.#pathDepth === this.#depth;
-    this.#keyLength = 0;
-    this.#keyOverflow = false;
-    this.#keyStart = i + 1;
+    this.#key.open(i + 1);
     this.#state = STRING;
   }
 
@@ -342,57 +329,22 @@ export class JsonMemberScanner {
     this.#inKey = false;
     this.#state = COLON;
     if (!this.#keyWanted) return;
-    this.#appendKey(buf, this.#keyStart, i);
-    if (this.#keyOverflow) return;
-    const key = decodeKey(this.#key.subarray(0, this.#keyLength));
+    this.#key.append(buf, this.#key.start, i);
+    const key = this.#key.decoded();
+    if (key === null) return;
     this.#pending = this.#onPath[this.#depth]!.children.get(key) ?? null;
-  }
-
-  #appendKey(buf: Uint8Array, from: number, to: number): void {
-    if (this.#keyOverflow) return;
-    if (this.#keyLength + to - from > this.#key.length) {
-      this.#keyOverflow = true;
-      return;
-    }
-    this.#key.set(buf.subarray(from, to), this.#keyLength);
-    this.#keyLength += to - from;
   }
 
   /** A value ended just before `end` at the current depth. */
   #endValue(buf: Uint8Array, end: number): void {
     this.#state = AFTER;
-    if (this.#captureSlot < 0 || this.#depth !== this.#captureDepth) return;
-    const last = buf.subarray(this.#captureStart, end);
-    if (this.#overBound(last.length)) return;
-    const parts = this.#captureParts;
-    let whole: Uint8Array;
-    if (parts.length === 0) whole = last.slice();
-    else {
-      whole = new Uint8Array(this.#captureBytes + last.length);
-      let at = 0;
-      for (const p of [...parts, last]) {
-        whole.set(p, at);
-        at += p.length;
-      }
-      this.#captureParts = [];
-      this.#captureBytes = 0;
-    }
-    this.#slots[this.#captureSlot] = whole;
-    this.#captureSlot = -1;
-  }
-
-  #keep(part: Uint8Array): void {
-    if (this.#overBound(part.length)) return;
-    this.#captureParts.push(part);
-    this.#captureBytes += part.length;
-  }
-
-  /** True (and the scan stopped, releasing what it held) when a kept member passes the bound. */
-  #overBound(more: number): boolean {
-    if (this.#captureBytes + more <= this.maxMemberBytes) return false;
-    this.#tooLarge = true;
-    this.#fail();
-    return true;
+    const capture = this.#capture;
+    if (capture.slot < 0 || this.#depth !== capture.depth) return;
+    const slot = capture.slot;
+    const whole = capture.end(buf, end);
+    // Past the bound the scan stops and releases what it held.
+    if (whole === null) return this.#fail();
+    this.#slots[slot] = whole;
   }
 
   #push(isObject: boolean): void {

@@ -11,11 +11,7 @@ import {
   type PiiPolicies,
   recordPii,
   redactionMargin,
-  redactStoredBody,
   type ScanBudget,
-  type StorageDropReason,
-  type StoredBody,
-  type StreamRedactor,
 } from "../pii/mod.ts";
 import type { ResolvedProvider } from "../config/resolve.ts";
 import {
@@ -38,17 +34,10 @@ import {
   defaultDecodeLimits,
   SideDecoder,
 } from "./side_decoder.ts";
-import { scrubKey, withoutCutCharacter } from "./stored_body.ts";
 import { BodyCapture } from "./tap.ts";
-import { storedStreamRedactor } from "./pii_response.ts";
+import { TraceBodies } from "./trace_bodies.ts";
 import type { ExchangeSpan, SpanRecorder } from "../telemetry/mod.ts";
 import type { StoredScrubber } from "../secrets/mod.ts";
-
-/** The capture may hold a redaction margin beyond the cap: what is stored never does. */
-function capped(bytes: Uint8Array, max: number, truncated: boolean): StoredBody {
-  if (bytes.byteLength <= max) return { bytes, truncated };
-  return { bytes: withoutCutCharacter(bytes.subarray(0, max)).slice(), truncated: true };
-}
 import type { TimeoutPhase, Watched } from "./watchdog.ts";
 
 export interface ProxyRoute {
@@ -123,10 +112,8 @@ export class Exchange implements Watched {
   /** Span ids and timings, only when span export is on. */
   readonly span: ExchangeSpan | null;
   #finished = false;
-  #piiDropped: StorageDropReason | null = null;
-  /** Stored bodies redacted before the trace is built (see `#redactStored`). */
-  #storedRequest: StoredBody | null = null;
-  #storedResponse: StoredBody | null = null;
+  /** What the trace stores of the bodies (see trace_bodies.ts). */
+  readonly #bodies: TraceBodies;
   #watchingClient = false;
   #decoder: SideDecoder | null = null;
   readonly #onClientAbort = () => this.clientGone();
@@ -148,6 +135,7 @@ export class Exchange implements Watched {
     this.startedAt = ctx.now();
     this.t0 = ctx.monotonic();
     this.span = ctx.spans?.start(req.headers) ?? null;
+    this.#bodies = new TraceBodies(ctx, this);
   }
 
   /**
@@ -191,14 +179,8 @@ export class Exchange implements Watched {
 
   startCapture(): void {
     if (!this.ctx.captureBodies) return;
-    const margin = this.#redactsStored("response_body") ? redactionMargin : 0;
+    const margin = this.#bodies.redactsStored("response_body") ? redactionMargin : 0;
     this.capture = new BodyCapture(this.ctx.bodyMaxSize + margin);
-  }
-
-  /** The stored copy of this side still needs redacting (the upstream stage did not do it). */
-  #redactsStored(side: "request_body" | "response_body"): boolean {
-    if (this.pii === null || !this.pii.policy.stages[side]) return false;
-    return side === "request_body" ? this.redactedRequestBody === null : !this.responseRedacted;
   }
 
   /** The body is compressed: parser and capture read a decoded copy (see side_decoder.ts). */
@@ -255,35 +237,12 @@ export class Exchange implements Watched {
    * (see pii/budget.ts), so the trace may be recorded a few turns of the event loop later.
    */
   #redactThenRecord(complete: boolean): Promise<void> | null {
-    const pending = this.#redactStored();
+    const pending = this.#bodies.redactStored();
     if (pending === null) {
       this.#record(complete);
       return null;
     }
     return pending.then(() => this.#record(complete));
-  }
-
-  #redactStored(): Promise<unknown> | null {
-    const waits: Promise<unknown>[] = [];
-    if (
-      this.ctx.captureBodies && this.requestBody !== null && this.#redactsStored("request_body")
-    ) {
-      const type = this.req.headers.get("content-type");
-      const r = this.#redacted(this.requestBody, type, false);
-      if (r instanceof Promise) waits.push(r.then((b) => (this.#storedRequest = b)));
-      else this.#storedRequest = r;
-    }
-    if (this.capture !== null && this.#redactsStored("response_body")) {
-      const r = this.#redacted(
-        this.capture.bytes(),
-        this.#responseContentType(),
-        this.capture.truncated,
-        storedStreamRedactor(this.route.adapter),
-      );
-      if (r instanceof Promise) waits.push(r.then((b) => (this.#storedResponse = b)));
-      else this.#storedResponse = r;
-    }
-    return waits.length === 0 ? null : Promise.all(waits);
   }
 
   #record(complete: boolean): void {
@@ -304,8 +263,8 @@ export class Exchange implements Watched {
       requestHeaders: this.req.headers,
       responseHeaders: this.responseHeaders,
       status: this.status,
-      requestBody: this.#storedRequestBody(rawKey),
-      responseBody: this.#storedResponseBody(rawKey),
+      requestBody: this.#bodies.storedRequestBody(rawKey),
+      responseBody: this.#bodies.storedResponseBody(rawKey),
       report,
       cost: this.route.cost(model, report),
       key,
@@ -327,7 +286,7 @@ export class Exchange implements Watched {
       applied: this.pii,
       basePolicyId: this.ctx.pii?.base.id ?? "default/v1",
       counts: this.piiCounts,
-      dropped: this.#piiDropped,
+      dropped: this.#bodies.piiDropped,
       overBudget: this.piiOverBudget,
       credentialHeaders: this.ctx.redactHeaders,
     });
@@ -374,56 +333,5 @@ export class Exchange implements Watched {
 
   addPiiCounts(counts: Counts): void {
     mergeCounts(this.piiCounts, counts);
-  }
-
-  #storedResponseBody(rawKey: string | null): StoredBody | null {
-    if (this.capture === null) return null;
-    const bytes = this.capture.bytes();
-    const stored = this.#redactsStored("response_body")
-      ? this.#storedResponse
-      : capped(bytes, this.ctx.bodyMaxSize, this.capture.truncated);
-    return stored && { bytes: scrubKey(stored.bytes, rawKey), truncated: stored.truncated };
-  }
-
-  #redacted(
-    bytes: Uint8Array,
-    contentType: string | null,
-    truncated: boolean,
-    sse?: StreamRedactor,
-  ): StoredBody | null | Promise<StoredBody | null> {
-    const outcome = redactStoredBody(bytes, contentType, this.pii!, {
-      max: this.ctx.bodyMaxSize,
-      truncated,
-      sse,
-      counts: this.piiCounts,
-      budget: this.ctx.pii?.scanBudget ?? null,
-    });
-    const stored = (o: StoredBody | StorageDropReason): StoredBody | null => {
-      if (typeof o !== "string") return o;
-      this.#piiDropped ??= o;
-      return null;
-    };
-    return outcome instanceof Promise ? outcome.then(stored) : stored(outcome);
-  }
-
-  #responseContentType(): string | null {
-    for (const [name, value] of this.responseHeaders ?? []) {
-      if (name.toLowerCase() === "content-type") return value;
-    }
-    return null;
-  }
-
-  #storedRequestBody(rawKey: string | null): StoredBody | null {
-    if (!this.ctx.captureBodies || this.requestBody === null) return null;
-    if (this.#redactsStored("request_body")) {
-      const stored = this.#storedRequest;
-      return stored && { bytes: scrubKey(stored.bytes, rawKey), truncated: stored.truncated };
-    }
-    const body = this.redactedRequestBody ?? this.requestBody;
-    const truncated = body.byteLength > this.ctx.bodyMaxSize;
-    const kept = truncated ? withoutCutCharacter(body.subarray(0, this.ctx.bodyMaxSize)) : body;
-    // A view would carry its whole buffer into the store worker: copy just the kept bytes.
-    const whole = kept.byteOffset === 0 && kept.byteLength === kept.buffer.byteLength;
-    return { bytes: scrubKey(whole ? kept : kept.slice(), rawKey), truncated };
   }
 }

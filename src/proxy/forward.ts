@@ -14,6 +14,7 @@ import { decoderFormat } from "./side_decoder.ts";
 import { type RequestTarget, upstreamPath, upstreamUrl } from "./path.ts";
 import { tapStream } from "./tap.ts";
 import { ClientGone, codeAfterHeaders, Shutdown, UpstreamTimeout } from "./abort_reasons.ts";
+import { bodyFailure, failureBeforeHeaders, shuttingDown } from "./upstream_errors.ts";
 import { type TimeoutLimits, Watchdog } from "./watchdog.ts";
 import { piiRequestStage } from "./pii_request.ts";
 import type { Logger } from "../server/log.ts";
@@ -346,61 +347,7 @@ export function createForwarder(opts: ProxyOptions) {
   };
 }
 
-function failureBeforeHeaders(
-  signal: AbortSignal,
-  err: unknown,
-  providerId: string,
-): [GatewayError, TraceErrorCode] {
-  const reason: unknown = signal.aborted ? signal.reason : undefined;
-  if (reason instanceof UpstreamTimeout) {
-    return [
-      new GatewayError(
-        "upstream_timeout",
-        `provider ${providerId} did not answer within the ${reason.phase} timeout; raise proxy.${
-          reason.phase === "total" ? "total" : "headers"
-        }_timeout_ms if the model is slow`,
-      ),
-      "upstream_timeout",
-    ];
-  }
-  if (reason instanceof Shutdown) return [shuttingDown(), "shutdown"];
-  return [
-    new GatewayError(
-      "upstream_unreachable",
-      `could not reach provider ${providerId}: ${describeUpstreamError(err).slice(0, 300)}`,
-    ),
-    "upstream_unreachable",
-  ];
-}
-
-/** A body that failed before any of it was sent: the client still gets a proper error. */
-function bodyFailure(code: TraceErrorCode, providerId: string, err: unknown): GatewayError {
-  if (code === "upstream_timeout" || code === "upstream_idle_timeout") {
-    return new GatewayError(
-      "upstream_timeout",
-      `provider ${providerId} stopped sending its response; raise proxy.idle_timeout_ms or proxy.total_timeout_ms if the model is slow`,
-    );
-  }
-  if (code === "shutdown") return shuttingDown();
-  return new GatewayError(
-    "upstream_unreachable",
-    `provider ${providerId} broke off its response: ${describeUpstreamError(err).slice(0, 200)}`,
-  );
-}
-
 /** Ends every open exchange; shutdown calls this once the grace period is over. */
 export function abortAll(inflight: Set<Exchange>): void {
   for (const ex of inflight) ex.abort.abort(new Shutdown());
-}
-
-const shuttingDown = () => new GatewayError("shutting_down", "the gateway is shutting down; retry");
-
-/**
- * The innermost useful message (`fetch failed` keeps the reason in `cause`), without query
- * strings: some providers take keys as `?key=`, and fetch's messages embed the URL.
- */
-function describeUpstreamError(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  const cause = err.cause instanceof Error ? err.cause.message : null;
-  return (cause ? `${err.message}: ${cause}` : err.message).replace(/\?[^\s)]*/g, "");
 }

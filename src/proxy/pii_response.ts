@@ -12,9 +12,7 @@ import {
   inspectableContentType,
   type RedactBodyResult,
   redactBodyWithin,
-  redactSseText,
   ScanBudgetExceeded,
-  type StreamRedactor,
 } from "../pii/mod.ts";
 import { concatBytes } from "../bytes.ts";
 import type { ProviderAdapter } from "../providers/mod.ts";
@@ -29,13 +27,6 @@ export const maxRedactedDocumentBytes = 32 * 1024 * 1024;
 /** True when this exchange's response must be redacted before the client sees it. */
 export function redactsResponse(ex: Exchange): boolean {
   return guards(ex.pii) && ex.pii.policy.stages.response_body;
-}
-
-/** The stream engine over a whole captured event stream, for stored copies. */
-export function storedStreamRedactor(adapter: ProviderAdapter): StreamRedactor | undefined {
-  const locate = adapter.locateStreamText;
-  if (locate === undefined) return undefined;
-  return (text, rules) => redactSseText(text, { locate, rules, mode: "redact" });
 }
 
 /**

@@ -6,8 +6,8 @@
  * Provider routes are matched first with plain string checks and go straight to the forwarder;
  * everything else is the Hono API app. The hot path therefore pays for no router.
  */
-import type { Hono, MiddlewareHandler } from "hono";
-import { createGate, type Gate, type Principal, tokenDigest } from "../auth/mod.ts";
+import type { Hono } from "hono";
+import { createGate, tokenDigest } from "../auth/mod.ts";
 import type { GatewayConfig, ResolvedProvider } from "../config/mod.ts";
 import { createApiRoutes } from "../api/mod.ts";
 import { createCostEstimator } from "../pricing/mod.ts";
@@ -29,7 +29,6 @@ import { createFetchClient, createNativeClient, type UpstreamClient } from "../u
 import {
   createFingerprinter,
   credentialHeaders,
-  type Tenant,
   type TraceRecord,
   type TraceWriterSnapshot,
 } from "../traces/mod.ts";
@@ -54,6 +53,8 @@ import { createHostCheck } from "./host_check.ts";
 import { nonJsonBody } from "./json_body.ts";
 import { collectSecrets, createStoredScrubber } from "../secrets/mod.ts";
 import { type Logger, redactingLogger, silentLogger } from "./log.ts";
+import { apiAuth, tenantOf } from "./principal_scope.ts";
+import { rateLimitedWarning } from "./rate_limited_warning.ts";
 
 export interface Clock {
   /** Wall clock, ms since the epoch. */
@@ -128,37 +129,6 @@ export interface Gateway {
    * generation's to the process log.
    */
   readonly redactSecrets: Redact | null;
-}
-
-const defaultTenant: Tenant = { org_id: "default", workspace_id: "default", gateway_key_id: null };
-
-function tenantOf(principal: Principal | null): Tenant {
-  return principal === null ? defaultTenant : {
-    org_id: principal.orgId,
-    workspace_id: principal.workspaceId,
-    gateway_key_id: principal.keyId,
-  };
-}
-
-/**
- * Team mode for the API app itself, so it is protected however it is called: the caller's tenant
- * becomes the scope of every read, and a key without `bodies:read` sees no captured bodies.
- */
-function apiAuth(gate: Gate): MiddlewareHandler {
-  return async (c, next) => {
-    const principal = gate.check(
-      c.req.method,
-      parseTarget(c.req.url, null).path,
-      c.req.raw.headers,
-    );
-    if (principal !== null) {
-      c.set("scope", { org_id: principal.orgId, workspace_id: principal.workspaceId });
-      c.set("hideBodies", !principal.permissions.has("bodies:read"));
-      c.set("actor", principal.keyId);
-      c.set("principal", principal);
-    }
-    await next();
-  };
 }
 
 export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway {
@@ -400,30 +370,4 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
 export function sharedCounters(store: TraceStore): CounterStore | undefined {
   const counters = (store as { limitCounters?: CounterStore }).limitCounters;
   return counters !== undefined && typeof counters.reserve === "function" ? counters : undefined;
-}
-
-/**
- * When storage falls behind, every request would log a drop: the very moment a synchronous
- * write per request hurts most. One line per second says how many, and the last one's id. The
- * same for refusals anyone can cause at will (oversized headers).
- */
-function rateLimitedWarning(
-  log: Logger,
-  clock: Clock,
-  msg: string,
-  countField = "dropped",
-  everyMs = 1000,
-) {
-  let count = 0;
-  let last = -Infinity;
-  return {
-    hit(correlationId: string, lastFields: Record<string, unknown> = {}) {
-      count++;
-      const now = clock.monotonic();
-      if (now - last < everyMs) return;
-      log.warn(msg, { [countField]: count, last_correlation_id: correlationId, ...lastFields });
-      count = 0;
-      last = now;
-    },
-  };
 }

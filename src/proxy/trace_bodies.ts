@@ -1,0 +1,149 @@
+/**
+ * The request and response bodies a trace stores: capped at `tracing.body_max_size`, redacted
+ * under the request's PII policy where the upstream stages did not already do it, and with the
+ * provider key scrubbed out. Kept apart from the exchange so its lifecycle stays readable; the
+ * exchange asks for the bodies once, when it ends.
+ */
+import type { ProviderAdapter } from "../providers/mod.ts";
+import {
+  type AppliedPolicy,
+  type Counts,
+  type PiiPolicies,
+  redactSseText,
+  redactStoredBody,
+  type StorageDropReason,
+  type StoredBody,
+  type StreamRedactor,
+} from "../pii/mod.ts";
+import type { HeaderPairs } from "./headers.ts";
+import { scrubKey, withoutCutCharacter } from "./stored_body.ts";
+import type { BodyCapture } from "./tap.ts";
+
+/** The capture may hold a redaction margin beyond the cap: what is stored never does. */
+function capped(bytes: Uint8Array, max: number, truncated: boolean): StoredBody {
+  if (bytes.byteLength <= max) return { bytes, truncated };
+  return { bytes: withoutCutCharacter(bytes.subarray(0, max)).slice(), truncated: true };
+}
+
+/** The stream engine over a whole captured event stream, for stored copies. */
+function storedStreamRedactor(adapter: ProviderAdapter): StreamRedactor | undefined {
+  const locate = adapter.locateStreamText;
+  if (locate === undefined) return undefined;
+  return (text, rules) => redactSseText(text, { locate, rules, mode: "redact" });
+}
+
+/** The parts of the exchange's config that decide what is stored. */
+export interface TraceBodiesContext {
+  captureBodies: boolean;
+  bodyMaxSize: number;
+  pii?: PiiPolicies;
+}
+
+/**
+ * The exchange as the stored bodies see it, read when it ends: by then the upstream stages have
+ * said whether they redacted already.
+ */
+export interface TraceBodiesSource {
+  readonly req: Request;
+  readonly route: { readonly adapter: ProviderAdapter };
+  readonly requestBody: Uint8Array<ArrayBuffer> | null;
+  readonly redactedRequestBody: Uint8Array | null;
+  readonly capture: BodyCapture | null;
+  readonly responseRedacted: boolean;
+  readonly responseHeaders: HeaderPairs | null;
+  readonly pii: AppliedPolicy | null;
+  readonly piiCounts: Counts;
+}
+
+export class TraceBodies {
+  /** Why a stored body was dropped rather than stored unredacted (the first reason only). */
+  piiDropped: StorageDropReason | null = null;
+  /** Stored bodies redacted before the trace is built (see `redactStored`). */
+  #storedRequest: StoredBody | null = null;
+  #storedResponse: StoredBody | null = null;
+
+  constructor(
+    private readonly ctx: TraceBodiesContext,
+    private readonly x: TraceBodiesSource,
+  ) {}
+
+  /** The stored copy of this side still needs redacting (the upstream stage did not do it). */
+  redactsStored(side: "request_body" | "response_body"): boolean {
+    if (this.x.pii === null || !this.x.pii.policy.stages[side]) return false;
+    return side === "request_body" ? this.x.redactedRequestBody === null : !this.x.responseRedacted;
+  }
+
+  redactStored(): Promise<unknown> | null {
+    const waits: Promise<unknown>[] = [];
+    if (
+      this.ctx.captureBodies && this.x.requestBody !== null && this.redactsStored("request_body")
+    ) {
+      const type = this.x.req.headers.get("content-type");
+      const r = this.#redacted(this.x.requestBody, type, false);
+      if (r instanceof Promise) waits.push(r.then((b) => (this.#storedRequest = b)));
+      else this.#storedRequest = r;
+    }
+    if (this.x.capture !== null && this.redactsStored("response_body")) {
+      const r = this.#redacted(
+        this.x.capture.bytes(),
+        this.#responseContentType(),
+        this.x.capture.truncated,
+        storedStreamRedactor(this.x.route.adapter),
+      );
+      if (r instanceof Promise) waits.push(r.then((b) => (this.#storedResponse = b)));
+      else this.#storedResponse = r;
+    }
+    return waits.length === 0 ? null : Promise.all(waits);
+  }
+
+  storedResponseBody(rawKey: string | null): StoredBody | null {
+    if (this.x.capture === null) return null;
+    const bytes = this.x.capture.bytes();
+    const stored = this.redactsStored("response_body")
+      ? this.#storedResponse
+      : capped(bytes, this.ctx.bodyMaxSize, this.x.capture.truncated);
+    return stored && { bytes: scrubKey(stored.bytes, rawKey), truncated: stored.truncated };
+  }
+
+  #redacted(
+    bytes: Uint8Array,
+    contentType: string | null,
+    truncated: boolean,
+    sse?: StreamRedactor,
+  ): StoredBody | null | Promise<StoredBody | null> {
+    const outcome = redactStoredBody(bytes, contentType, this.x.pii!, {
+      max: this.ctx.bodyMaxSize,
+      truncated,
+      sse,
+      counts: this.x.piiCounts,
+      budget: this.ctx.pii?.scanBudget ?? null,
+    });
+    const stored = (o: StoredBody | StorageDropReason): StoredBody | null => {
+      if (typeof o !== "string") return o;
+      this.piiDropped ??= o;
+      return null;
+    };
+    return outcome instanceof Promise ? outcome.then(stored) : stored(outcome);
+  }
+
+  #responseContentType(): string | null {
+    for (const [name, value] of this.x.responseHeaders ?? []) {
+      if (name.toLowerCase() === "content-type") return value;
+    }
+    return null;
+  }
+
+  storedRequestBody(rawKey: string | null): StoredBody | null {
+    if (!this.ctx.captureBodies || this.x.requestBody === null) return null;
+    if (this.redactsStored("request_body")) {
+      const stored = this.#storedRequest;
+      return stored && { bytes: scrubKey(stored.bytes, rawKey), truncated: stored.truncated };
+    }
+    const body = this.x.redactedRequestBody ?? this.x.requestBody;
+    const truncated = body.byteLength > this.ctx.bodyMaxSize;
+    const kept = truncated ? withoutCutCharacter(body.subarray(0, this.ctx.bodyMaxSize)) : body;
+    // A view would carry its whole buffer into the store worker: copy just the kept bytes.
+    const whole = kept.byteOffset === 0 && kept.byteLength === kept.buffer.byteLength;
+    return { bytes: scrubKey(whole ? kept : kept.slice(), rawKey), truncated };
+  }
+}
