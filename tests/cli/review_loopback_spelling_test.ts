@@ -1,0 +1,50 @@
+/**
+ * Review of issue 16 item 6: `offMachine` must not take a spelling of loopback that the system
+ * resolver sends to DNS for loopback. glibc reads `localhost` and numeric IPv4 spellings
+ * (`127.1`, `0x7f.1`) locally, but `localhost.` and `127.0.0.1.` (trailing dot) are not in
+ * /etc/hosts and inet_aton refuses them, so they are looked up in DNS, which a hostile network
+ * answers: a `server.host: localhost.` in a cloned repository's ongoingai.yaml sent the user's
+ * provider keys wherever that network says, with no refusal.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { isLoopbackHost } from "../../src/config/mod.ts";
+import { runCliProcess } from "../support/process.ts";
+
+Deno.test("isLoopbackHost: only spellings the resolver reads locally", () => {
+  const table: [string, boolean][] = [
+    ["localhost", true],
+    ["LOCALHOST", true],
+    ["127.0.0.1", true],
+    ["127.1", true],
+    ["0x7f.1", true],
+    ["::1", true],
+    ["[::1]", true],
+    ["localhost.", false],
+    ["LocalHost.", false],
+    ["127.0.0.1.", false],
+    ["127.1.", false],
+    ["localhost.localdomain", false],
+    ["app.localhost", false],
+    ["10.0.0.1", false],
+  ];
+  for (const [host, want] of table) assert.equal(isLoopbackHost(host), want, host);
+});
+
+Deno.test("shell-init and wrap refuse server.host 'localhost.' without --force", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ongoingai-review-dot-" });
+  try {
+    for (const host of ["localhost.", "127.0.0.1."]) {
+      await Deno.writeTextFile(join(dir, "ongoingai.yaml"), `server: { host: "${host}" }\n`);
+      const init = await runCliProcess(["shell-init"], { cwd: dir });
+      assert.equal(init.code, 1, `${host}: ${init.stdout}`);
+      assert.equal(init.stdout, "");
+      assert.match(init.stderr, /not this machine/);
+      const wrapped = await runCliProcess(["wrap", "--", "sh", "-c", "true"], { cwd: dir });
+      assert.equal(wrapped.code, 1, host);
+      assert.match(wrapped.stderr, /not this machine/);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
