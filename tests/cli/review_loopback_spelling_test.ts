@@ -48,3 +48,30 @@ Deno.test("shell-init and wrap refuse server.host 'localhost.' without --force",
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("shell-init and wrap print loopback addresses in dotted-quad form", async () => {
+  // `0x7f.1` and `2130706433` are 127.0.0.1 to glibc's inet_aton, but not to every client:
+  // Go's own resolver parses only dotted quads and asks DNS for anything else, so a hostile
+  // network answered for them. The base URL names the address every client reads the same way.
+  const dir = await Deno.makeTempDir({ prefix: "ongoingai-review-numeric-" });
+  try {
+    for (const host of ["0x7f.1", "2130706433", "127.1", "0177.0.0.1"]) {
+      await Deno.writeTextFile(join(dir, "ongoingai.yaml"), `server: { host: "${host}" }\n`);
+      const init = await runCliProcess(["shell-init"], { cwd: dir });
+      assert.equal(init.code, 0, `${host}: ${init.stderr}`);
+      assert.equal(
+        init.stdout,
+        "export OPENAI_BASE_URL='http://127.0.0.1:8080/openai/v1'\n" +
+          "export ANTHROPIC_BASE_URL='http://127.0.0.1:8080/anthropic'\n",
+        host,
+      );
+      const wrapped = await runCliProcess(
+        ["wrap", "--", "sh", "-c", 'printf %s "$OPENAI_BASE_URL"'],
+        { cwd: dir },
+      );
+      assert.equal(wrapped.stdout, "http://127.0.0.1:8080/openai/v1", host);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
