@@ -391,7 +391,10 @@ export class Exchange implements Watched {
     truncated: boolean,
     sse?: StreamRedactor,
   ): StoredBody | null | Promise<StoredBody | null> {
-    const outcome = redactStoredBody(bytes, contentType, this.pii!, {
+    // Configured secrets go first: a detector replacing part of one (an e-mail address inside
+    // a passphrase key) would leave the rest for the trace builder's scrubber to miss.
+    const clean = this.ctx.storedSecrets?.body(bytes, false) ?? bytes;
+    const outcome = redactStoredBody(clean, contentType, this.pii!, {
       max: this.ctx.bodyMaxSize,
       truncated,
       sse,
