@@ -264,6 +264,14 @@ auth:
       assert.equal(cross.status, 404, await cross.text());
       const above = await rotate(admin.id, devMgr);
       assert.equal(above.status, 403, await above.text());
+      // Confirming a key made while auth was off is for the host's CLI only.
+      for (const path of [`${admin.id}/confirm`, `${admin.id}:confirm`]) {
+        const confirm = await fetch(`${server.origin}/api/gateway-keys/${path}`, {
+          method: "POST",
+          headers: headers(owner),
+        });
+        assert.ok([404, 405].includes(confirm.status), await confirm.text());
+      }
       // The admin key the developer could not rotate still works with its own token.
       const still = await fetch(`${server.origin}/api/gateway-keys`, {
         headers: { "x-ongoingai-gateway-key": admin.token },
