@@ -336,6 +336,30 @@ auth:
         assert.equal(stub.requests.length, 3, "only the stored-secret requests went upstream");
       },
     );
+    await t.step("a huge model the upstream does not name is stored cut", async () => {
+      const res = await fetch(`${server.origin}${chat}`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          authorization: "Bearer sk-proj-ReviewE2eProviderKey0123456789",
+          "x-ongoingai-gateway-key": owner,
+          "x-stub-status": "400",
+        },
+        body: JSON.stringify({ model: `huge-${"m".repeat(1 << 20)}`, messages: [] }),
+      });
+      assert.equal(res.status, 400);
+      await res.body?.cancel();
+      const models = await poll("the huge-model trace", async () => {
+        const page = await (await fetch(`${server.origin}/api/traces?limit=10`, {
+          headers: { "x-ongoingai-gateway-key": owner },
+        })).json();
+        const found = (page.items as { model: string }[]).filter((i) =>
+          i.model.startsWith("huge-")
+        );
+        return found.length > 0 ? found.map((i) => i.model) : undefined;
+      });
+      assert.ok(models[0]!.length <= 515, `${models[0]!.length} characters stored`);
+    });
   } finally {
     await server.stop();
     await stub.close();
