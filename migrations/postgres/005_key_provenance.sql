@@ -4,13 +4,18 @@
 -- confirms it on the host (`ongoingai keys confirm ID`) or revokes it.
 --
 -- Rows from before this migration: the creator `system` means the API with auth off, so those
--- are flagged. `cli` keys were made on the host by someone holding the database and its secret
+-- are flagged, and so are keys a `system` rotate gave a new token. `cli` keys were made on the host by someone holding the database and its secret
 -- (who could confirm them anyway), so they are not.
 ALTER TABLE gateway_keys
   ADD COLUMN created_without_auth boolean NOT NULL DEFAULT false,
   ADD COLUMN confirmed_at timestamptz,
   ADD COLUMN confirmed_by text;
 UPDATE gateway_keys SET created_without_auth = true WHERE created_by = 'system';
+-- A rotate over the API with auth off (the audit log's actor `system`) handed a new token of
+-- an existing key to whoever sent it: flagged too, whoever created the key.
+UPDATE gateway_keys SET created_without_auth = true WHERE id IN (
+  SELECT key_id FROM gateway_key_events WHERE event = 'rotated' AND actor_key_id = 'system'
+);
 
 -- The audit log gains `confirmed`.
 ALTER TABLE gateway_key_events DROP CONSTRAINT IF EXISTS gateway_key_events_event_check;

@@ -6,11 +6,22 @@
  * Clients send their provider keys to these URLs, and the config may come from whatever
  * directory the user is in: `offMachine` says when they would leave this machine.
  */
-import { type GatewayConfig, isLoopbackHost, isWildcardHost } from "../config/mod.ts";
+import {
+  canonicalHost,
+  type GatewayConfig,
+  isLoopbackHost,
+  isWildcardHost,
+} from "../config/mod.ts";
 
+/**
+ * An IP address is shown in its canonical form: `0x7f.1` or `2130706433` is 127.0.0.1 to glibc,
+ * but Go's resolver parses only dotted quads and asks DNS for anything else, which a hostile
+ * network answers. Names are shown as written.
+ */
 export function gatewayOrigin(host: string, port: number): string {
   const h = host.trim();
-  const visible = isWildcardHost(h) ? "localhost" : h;
+  const c = canonicalHost(h);
+  const visible = isWildcardHost(h) ? "localhost" : c?.kind === "ip" ? c.host : h;
   const bracketed = visible.includes(":") && !visible.startsWith("[") ? `[${visible}]` : visible;
   return `http://${bracketed}:${port}`;
 }

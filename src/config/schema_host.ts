@@ -52,10 +52,14 @@ export function isWildcardHost(host: string): boolean {
 /**
  * This machine's loopback: `localhost` itself, 127.0.0.0/8 and ::1. Not `*.localhost`: browsers
  * resolve those to loopback, but many system resolvers ask DNS for them, so a key sent there may
- * leave the machine.
+ * leave the machine. Not a spelling with a trailing dot either (`localhost.`, `127.0.0.1.`):
+ * canonically the same host, but glibc finds neither in /etc/hosts nor reads it as an address,
+ * so it asks DNS, which a hostile network answers.
  */
 export function isLoopbackHost(host: string): boolean {
-  const c = canonicalHost(host.trim());
+  const h = host.trim();
+  if (h.endsWith(".")) return false;
+  const c = canonicalHost(h);
   if (c === null) return false;
   if (c.kind === "name") return c.host === "localhost";
   return c.host.startsWith("127.") || c.host === "[::1]";

@@ -4,6 +4,7 @@
  * provider key scrubbed out. Kept apart from the exchange so its lifecycle stays readable; the
  * exchange asks for the bodies once, when it ends.
  */
+import type { StoredScrubber } from "../secrets/mod.ts";
 import type { ProviderAdapter } from "../providers/mod.ts";
 import {
   type AppliedPolicy,
@@ -37,6 +38,7 @@ export interface TraceBodiesContext {
   captureBodies: boolean;
   bodyMaxSize: number;
   pii?: PiiPolicies;
+  storedSecrets?: StoredScrubber;
 }
 
 /**
@@ -111,7 +113,10 @@ export class TraceBodies {
     truncated: boolean,
     sse?: StreamRedactor,
   ): StoredBody | null | Promise<StoredBody | null> {
-    const outcome = redactStoredBody(bytes, contentType, this.x.pii!, {
+    // Configured secrets go first: a detector replacing part of one (an e-mail address inside
+    // a passphrase key) would leave the rest for the trace builder's scrubber to miss.
+    const clean = this.ctx.storedSecrets?.body(bytes, false) ?? bytes;
+    const outcome = redactStoredBody(clean, contentType, this.x.pii!, {
       max: this.ctx.bodyMaxSize,
       truncated,
       sse,

@@ -64,6 +64,9 @@ function byteNeedles(secrets: Iterable<string>): string[] {
   return [...out];
 }
 
+/** Escape layers taken off a stored path to find a secret (`%` as `%25`, `%2525`, ...). */
+const maxPathDecodes = 4;
+
 /** Entries and value length kept by each scrubber's result cache (as shapes.ts's). */
 const cacheEntries = 1024;
 const cacheMaxLength = 256;
@@ -106,18 +109,39 @@ export function createStoredScrubber(secrets: Iterable<string>): StoredScrubber 
     path(value) {
       const out = text(value);
       if (out !== value || !value.includes("%")) return out;
-      let decoded: string;
-      try {
-        decoded = decodeURIComponent(value);
-      } catch {
-        return out;
+      // Decoded until no escape is left (a client escaping an escaped path: `%256F`), at most
+      // `maxPathDecodes` times. Only a path that hides a secret behind escapes is stored
+      // decoded (and scrubbed).
+      let decoded = value;
+      for (let round = 0; round < maxPathDecodes && decoded.includes("%"); round++) {
+        const next = decodeEscapes(decoded);
+        if (next === decoded) break;
+        decoded = next;
+        const scrubbed = text(decoded);
+        if (scrubbed !== decoded) return scrubbed;
       }
-      // Only a path that hides a secret behind escapes is stored decoded (and scrubbed).
-      const scrubbed = text(decoded);
-      return scrubbed === decoded ? value : scrubbed;
+      return value;
     },
     body: (bytes, truncated) => scrubBody(bytes, truncated, search, needles),
   };
+}
+
+/**
+ * `value` with each run of `%XX` escapes decoded: as UTF-8 when it is, else byte by byte
+ * (latin1). Unlike one `decodeURIComponent` of the whole, a stray `%` or a non-UTF-8 escape
+ * elsewhere (`/caf%E9/`) does not leave the rest encoded.
+ */
+function decodeEscapes(value: string): string {
+  return value.replace(/(?:%[0-9a-f]{2})+/gi, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run.replace(
+        /%([0-9a-f]{2})/gi,
+        (_, hex: string) => String.fromCharCode(parseInt(hex, 16)),
+      );
+    }
+  });
 }
 
 function scrubBody(

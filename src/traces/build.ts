@@ -124,6 +124,28 @@ function storedBody(
   return body === null ? null : secrets.body(body.bytes, body.truncated);
 }
 
+/**
+ * The longest model stored. Real names are far shorter (a Bedrock ARN is about 100 characters);
+ * the client's own `model` is stored when the upstream names none (an error answer), and stored
+ * whole it went past `tracing.body_max_size` into the trace and every analytics view.
+ */
+export const maxStoredModelLength = 512;
+/** Scrubbed past the cut, so that a secret starting before it is recognised whole. */
+const modelScanMargin = 8192;
+
+/** The model as stored: scrubbed, then cut to `maxStoredModelLength` with `...` appended. */
+function storedModel(model: string, scrub: (value: string) => string): string {
+  if (model.length <= maxStoredModelLength) return scrub(model);
+  const out = scrub(model.slice(0, maxStoredModelLength + modelScanMargin));
+  if (out.length <= maxStoredModelLength) return out;
+  let end = maxStoredModelLength;
+  const code = out.charCodeAt(end - 1);
+  // Never end on the first half of a surrogate pair.
+  if (code >= 0xd800 && code <= 0xdbff) end--;
+  // A slice may share the original's memory; joining the units makes a string of its own.
+  return `${Array.from(out.slice(0, end)).join("")}...`;
+}
+
 /** `scrub`, then the exchange's provider key replaced too (keys under 8 characters are not). */
 function withKey(scrub: (value: string) => string, key: string | null | undefined) {
   if (key == null || key.length < minSecretLength) return scrub;
@@ -176,7 +198,7 @@ export function buildTrace(f: ExchangeFacts, redactHeaders: ReadonlySet<string>)
     timestamp: iso(f.startedAt),
     created_at: iso(f.endedAt),
     provider: f.provider,
-    model: text(f.report.model ?? f.requestModel ?? "unknown"),
+    model: storedModel(f.report.model ?? f.requestModel ?? "unknown", text),
     request_method: f.method,
     request_path: withKey(secrets.path, f.providerKey)(f.path),
     request_headers: storedHeaders(f.requestHeaders, redactHeaders, text),

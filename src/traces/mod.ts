@@ -18,6 +18,7 @@ export {
   credentialHeaders,
   type ExchangeFacts,
   type Lineage,
+  maxStoredModelLength,
   storedHeaders,
   type Tenant,
 } from "./build.ts";

@@ -99,6 +99,25 @@ const cases: {
     expect: `/openai/v1/${R}/x`,
   },
   {
+    // Review of item 8: a URL template that escapes, then a client that escapes the `%` again.
+    name: "key in the path escaped twice (decoded until no escape is left)",
+    over: {
+      path: "/openai/v1/" +
+        [...bytes(issued)].map((b) => "%25" + b.toString(16)).join("") + "/x",
+    },
+    secret: "%256f%2567%256b%255f",
+    expect: `/openai/v1/${R}/x`,
+  },
+  {
+    name: "escaped key in a path that also holds a stray % and a non-UTF-8 escape",
+    over: {
+      path: "/openai/v1/100%/caf%E9/" +
+        [...bytes(key)].map((b) => "%" + b.toString(16)).join("") + "/x",
+    },
+    secret: "%74%65%61%6d",
+    expect: `${R}/x`,
+  },
+  {
     name: "issued key in the path",
     over: { path: `/openai/v1/${issued}/models` },
     secret: issued,
