@@ -12,7 +12,7 @@ import {
   inspectableContentType,
   type RedactBodyResult,
   redactBodyWithin,
-  redactSseText,
+  redactSseTextSteps,
   ScanBudgetExceeded,
   type StreamRedactor,
 } from "../pii/mod.ts";
@@ -35,7 +35,7 @@ export function redactsResponse(ex: Exchange): boolean {
 export function storedStreamRedactor(adapter: ProviderAdapter): StreamRedactor | undefined {
   const locate = adapter.locateStreamText;
   if (locate === undefined) return undefined;
-  return (text, rules) => redactSseText(text, { locate, rules, mode: "redact" });
+  return (text, rules, meter) => redactSseTextSteps(text, { locate, rules, mode: "redact" }, meter);
 }
 
 /**

@@ -62,6 +62,19 @@ export class SseSplitter {
         continue;
       }
       let end = i + 1;
+      if (start === i && this.#parts.length === 0) {
+        // A blank line with nothing before it ends an empty event. A run of them (a hostile
+        // upstream's endless CRs or LFs) goes out as one such event: one per line cost about
+        // 0.5 µs each, 130 s of CPU for 256 MiB of CRs.
+        while (end < chunk.length && (chunk[end] === LF || chunk[end] === CR)) end++;
+        if (end > i + 1) {
+          if (chunk[end - 1] === CR && end === chunk.length) this.#afterCr = "event";
+          sink.event(chunk.subarray(start, end));
+          start = end;
+          i = end - 1;
+          continue;
+        }
+      }
       if (b === CR) {
         if (end < chunk.length && chunk[end] === LF) end = ++i + 1;
         else if (end === chunk.length) this.#afterCr = "event";
