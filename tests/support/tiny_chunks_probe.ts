@@ -6,6 +6,8 @@
 import { BodyCapture } from "../../src/proxy/tap.ts";
 import { openAiAdapter } from "../../src/providers/mod.ts";
 import { SseSplitter } from "../../src/pii/stream/sse_frames.ts";
+import { readCapped } from "../../src/proxy/pii_response.ts";
+import { readAll } from "../../src/upstream/read_all.ts";
 
 const gc = (globalThis as unknown as { gc: () => void }).gc;
 const enc = new TextEncoder();
@@ -52,4 +54,24 @@ const out = {
     return (b) => s.push(b, sink);
   }),
 };
-console.log(JSON.stringify(out));
+/** A body source that hands out `pieces` one-byte chunks, then reports what the reader held. */
+async function retainedRead(
+  read: (source: { read(): Promise<Uint8Array | null> }) => Promise<unknown>,
+) {
+  const before = used();
+  let left = pieces;
+  let held = 0;
+  await read({
+    read() {
+      if (left === pieces / 2) held = used() - before; // halfway: what the reader holds so far
+      if (left-- === 0) return Promise.resolve(null);
+      return Promise.resolve(Uint8Array.of(0x61));
+    },
+  });
+  return held / MB;
+}
+const reads = {
+  readAll: await retainedRead((s) => readAll(() => s.read())),
+  readCapped: await retainedRead((s) => readCapped(s, 32 * MB)),
+};
+console.log(JSON.stringify({ ...out, ...reads }));
