@@ -35,7 +35,8 @@ export function redactsResponse(ex: Exchange): boolean {
 export function storedStreamRedactor(adapter: ProviderAdapter): StreamRedactor | undefined {
   const locate = adapter.locateStreamText;
   if (locate === undefined) return undefined;
-  return (text, rules, meter) => redactSseTextSteps(text, { locate, rules, mode: "redact" }, meter);
+  return (text, rules, meter) =>
+    redactSseTextSteps(text, { locate, rules, mode: "redact", budget: meter.budget }, meter);
 }
 
 /**
@@ -63,6 +64,9 @@ export function redactedEventStream(
     ...(adapter.streamError && { streamError: adapter.streamError }),
     rules: applied.rules,
     mode: applied.mode === "block" ? "block" : "redact",
+    // Past `pii.scan_budget.max_findings` the stream ends with an error event (one event full of
+    // addresses was otherwise one synchronous step of seconds).
+    budget: ex.scanBudget,
     // As found, not at the end: a client that goes away gets its trace recorded before the
     // redactor hears of the cancel.
     onFound: (counts) => ex.addPiiCounts(counts),

@@ -120,3 +120,41 @@ Deno.test("stream redactor: runs of blank lines give the same output in any chun
     outputs[0]!.endsWith("\r\n\r\n\r\r\n\ndata: [DONE]\n\n\r") || outputs[0]!.includes("\r\r\n\n"),
   );
 });
+
+/** One OpenAI event whose delta holds `n` addresses. */
+const denseEvent = (n: number) =>
+  chunk(Array.from({ length: n }, (_, i) => `u${i}@example.com`).join(" ")) + "data: [DONE]\n\n";
+
+Deno.test("stream redactor in flight: past the findings budget the stream stops, nothing raw sent", async () => {
+  // One event of 7 MiB of addresses was redacted in one synchronous step: 4.4 s with every
+  // other request waiting. The findings budget now bounds the step.
+  let stopped: string | null = null;
+  const redactor = createSseRedactor({
+    locate: openAiAdapter.locateStreamText!,
+    rules: policy.rules,
+    mode: "redact",
+    budget: { timeMs: 5_000, maxFindings: 1_000 },
+    onStopped: (code) => (stopped = code),
+  });
+  const out = await new Response(
+    ReadableStream.from([enc.encode(denseEvent(5_000))]).pipeThrough(redactor),
+  ).text();
+  assert.equal(stopped, "pii_scan_budget_exceeded");
+  assert.doesNotMatch(out, /@example\.com/);
+  assert.match(out, /pii_scan_budget_exceeded/);
+});
+
+Deno.test("stream redactor in flight: under the findings budget nothing changes", async () => {
+  const redactor = createSseRedactor({
+    locate: openAiAdapter.locateStreamText!,
+    rules: policy.rules,
+    mode: "redact",
+    budget: { timeMs: 5_000, maxFindings: 1_000 },
+  });
+  const out = await new Response(
+    ReadableStream.from([enc.encode(denseEvent(900))]).pipeThrough(redactor),
+  ).text();
+  assert.doesNotMatch(out, /@example\.com/);
+  assert.equal(out.match(/EMAIL_REDACTED/g)?.length, 900);
+  assert.match(out, /\[DONE\]/);
+});
