@@ -5,7 +5,9 @@
  * upstream could stall every request with a capture of blank lines (4 MiB of CRs: a health check
  * waited 3.2 s) and a capture with more values than `pii.scan_budget.max_findings` was stored
  * anyway. Now the copy is redacted in slices under the budget: health checks keep being answered,
- * and past the budget the stored copy is dropped with the reason in the trace.
+ * and past the budget the stored copy is dropped with the reason in the trace. The in-flight
+ * redactor (`redact_upstream`) had no budget at all: one event of a million addresses froze the
+ * gateway for 4.4 s; past `max_findings` the stream now ends with the provider's error event.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -31,6 +33,13 @@ const answers: Record<string, () => Iterable<string>> = {
     const block = "\r".repeat(64 * 1024);
     for (let i = 0; i < 80; i++) yield block;
     yield "data: [DONE]\n\n";
+  },
+  // One event of 7 MB holding a million addresses (sent to the `redact_upstream` scope).
+  *dense() {
+    yield 'data: {"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"';
+    const block = "a@b.co ".repeat(10_000);
+    for (let i = 0; i < 100; i++) yield block;
+    yield '"}}]}\n\ndata: [DONE]\n\n';
   },
   // 3,000 addresses, one per event: past the budget of 1,000 findings.
   *addresses() {
@@ -58,6 +67,7 @@ export default defineConfig({
     mode: "redact_storage",
     replacement: { hash_salt: "e2e-review-0123456789abcdef" },
     scan_budget: { max_findings: 1_000 },
+    scopes: [{ match: { route_prefix: "/openai/v1/completions" }, mode: "redact_upstream" }],
   },
 });
 `;
@@ -85,8 +95,8 @@ Deno.test("e2e review: a streamed answer's stored copy is redacted in slices and
     config(port, `http://127.0.0.1:${upstream.addr.port}`),
   );
   const server = await startServer([], { cwd: dir, port });
-  const call = async (attack: string) => {
-    const res = await fetch(`${server.origin}/openai/v1/chat/completions`, {
+  const call = async (attack: string, path = "/openai/v1/chat/completions") => {
+    const res = await fetch(`${server.origin}${path}`, {
       method: "POST",
       headers: {
         "content-type": "application/json",
@@ -130,6 +140,21 @@ Deno.test("e2e review: a streamed answer's stored copy is redacted in slices and
     const t = await blank;
     assert.ok(worst < 1_000, `a health check waited ${worst.toFixed(0)} ms (3.2 s before)`);
     assert.equal(t.response_body_truncated ?? false, true);
+
+    // Under `redact_upstream`, one event of a million addresses: redacted in flight, it was one
+    // synchronous step of 4.4 s. Past the findings budget the stream now ends with an error
+    // event, nothing raw is sent, and the trace says the answer could not be inspected.
+    const dense = call("dense", "/openai/v1/completions").then(async (text) => {
+      assert.match(text, /pii_scan_budget_exceeded/);
+      assert.ok(!text.includes("a@b.co"), "no address reaches the client");
+      return await trace("dense");
+    });
+    const worstDense = await worstHealth(dense);
+    assert.ok(
+      worstDense < 1_000,
+      `a health check waited ${worstDense.toFixed(0)} ms (4.4 s before)`,
+    );
+    assert.equal((await dense).error_code, "pii_uninspectable");
 
     // Past the findings budget: forwarded, not stored, and the trace says why.
     const text = await call("addresses");
