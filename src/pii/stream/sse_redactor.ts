@@ -25,8 +25,7 @@ import type {
   StreamTextLocator,
 } from "../../providers/mod.ts";
 import type { Counts, RedactRules } from "../types.ts";
-import { drain, Meter, type ScanBudget, ScanBudgetExceeded } from "../budget.ts";
-import { scanSteps } from "../scan_steps.ts";
+import { Meter, type ScanBudget, ScanBudgetExceeded } from "../budget.ts";
 import { HeldText, type HeldTextLimits } from "./held_text.ts";
 import { JsonHeldText } from "./json_held_text.ts";
 import { pathTree } from "./json_strings.ts";
@@ -402,7 +401,10 @@ function closes(which: StreamTextLocation["closes"], channel: string): boolean {
   return which.some((c) => channel === c || channel.startsWith(`${c}/`));
 }
 
-/** `rules` whose scans go window by window and count findings against the budget's bound. */
+/**
+ * `rules` whose scans count their findings against the budget's bound. One scan, not window by
+ * window (`scanSteps`): scanning slices of a long digit run cost five times one scan of it.
+ */
 function meteredRules(rules: RedactRules, budget: ScanBudget | null): RedactRules {
   if (budget === null) return rules;
   const meter = new Meter({
@@ -410,5 +412,12 @@ function meteredRules(rules: RedactRules, budget: ScanBudget | null): RedactRule
     sliceMs: Infinity,
   });
   const scan = rules.scan;
-  return { ...rules, scan: (text) => drain(scanSteps(text, scan, meter)) };
+  return {
+    ...rules,
+    scan: (text) => {
+      const found = scan(text);
+      meter.found(found.length);
+      return found;
+    },
+  };
 }
