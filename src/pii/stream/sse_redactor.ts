@@ -25,7 +25,8 @@ import type {
   StreamTextLocator,
 } from "../../providers/mod.ts";
 import type { Counts, RedactRules } from "../types.ts";
-import { Meter, type ScanBudget, ScanBudgetExceeded } from "../budget.ts";
+import { type ScanBudget, ScanBudgetExceeded } from "../budget.ts";
+import { meteredRules } from "./metered_rules.ts";
 import { HeldText, type HeldTextLimits } from "./held_text.ts";
 import { JsonHeldText } from "./json_held_text.ts";
 import { pathTree } from "./json_strings.ts";
@@ -399,25 +400,4 @@ export class SseRedactorEngine {
 function closes(which: StreamTextLocation["closes"], channel: string): boolean {
   if (which === "all") return true;
   return which.some((c) => channel === c || channel.startsWith(`${c}/`));
-}
-
-/**
- * `rules` whose scans count their findings against the budget's bound. One scan, not window by
- * window (`scanSteps`): scanning slices of a long digit run cost five times one scan of it.
- */
-function meteredRules(rules: RedactRules, budget: ScanBudget | null): RedactRules {
-  if (budget === null) return rules;
-  const meter = new Meter({
-    budget: { timeMs: Infinity, maxFindings: budget.maxFindings },
-    sliceMs: Infinity,
-  });
-  const scan = rules.scan;
-  return {
-    ...rules,
-    scan: (text) => {
-      const found = scan(text);
-      meter.found(found.length);
-      return found;
-    },
-  };
 }
