@@ -26,3 +26,42 @@ export function withoutCutCharacter(bytes: Uint8Array): Uint8Array {
   const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
   return bytes.length - lead < need ? bytes.subarray(0, lead) : bytes;
 }
+
+/**
+ * Bytes appended in pieces, kept in one buffer that grows by doubling. An array per piece costs
+ * 100-400 bytes of heap whatever its size, so an upstream sending one byte per chunk made each
+ * byte kept that way cost hundreds.
+ */
+export class ByteBuffer {
+  #buf = new Uint8Array(0);
+  #size = 0;
+
+  /** Bytes held. */
+  get size(): number {
+    return this.#size;
+  }
+
+  append(bytes: Uint8Array): void {
+    const need = this.#size + bytes.byteLength;
+    if (need > this.#buf.byteLength) {
+      const next = new Uint8Array(Math.max(need, this.#buf.byteLength * 2, 256));
+      next.set(this.#buf.subarray(0, this.#size));
+      this.#buf = next;
+    }
+    this.#buf.set(bytes, this.#size);
+    this.#size = need;
+  }
+
+  /** The bytes held, in a buffer of their own; this one is emptied and lets go of its memory. */
+  take(): Uint8Array<ArrayBuffer> {
+    const out = this.#buf.byteLength === this.#size ? this.#buf : this.#buf.slice(0, this.#size);
+    this.#buf = new Uint8Array(0);
+    this.#size = 0;
+    return out;
+  }
+
+  /** The bytes held, in a buffer of their own (a copy unless the buffer is exactly full). */
+  bytes(): Uint8Array<ArrayBuffer> {
+    return this.#buf.byteLength === this.#size ? this.#buf : this.#buf.slice(0, this.#size);
+  }
+}

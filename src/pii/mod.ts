@@ -46,4 +46,9 @@ export {
   redactBodyWithin,
 } from "./redact_body.ts";
 export { redactHeaderMap } from "./redact_headers.ts";
-export { createSseRedactor, redactSseText, type SseRedactorOptions } from "./stream/mod.ts";
+export {
+  createSseRedactor,
+  redactSseText,
+  redactSseTextSteps,
+  type SseRedactorOptions,
+} from "./stream/mod.ts";

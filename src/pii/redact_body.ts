@@ -6,15 +6,18 @@
 import { encodeSteps } from "./big_strings.ts";
 import { drain, drive, Meter, type MeterOptions, type Steps, unmetered } from "./budget.ts";
 import { redactJsonBodySteps } from "./redact_json.ts";
-import { redactSseLines } from "./redact_sse_lines.ts";
+import { redactSseLinesSteps } from "./redact_sse_lines.ts";
 import { type RedactResult, redactTextSteps } from "./redact_text.ts";
 import type { Counts, RedactRules } from "./types.ts";
 
 export type BodyKind = "json" | "sse" | "text";
 
 export interface RedactBodyOptions {
-  /** The streaming redactor run over a whole SSE transcript; without it, line by line. */
-  sse?: (text: string) => RedactResult;
+  /**
+   * The streaming redactor run over a whole SSE transcript, in slices under the meter; without
+   * it, line by line.
+   */
+  sse?: (text: string, meter: Meter) => Steps<RedactResult>;
 }
 
 export type RedactBodyResult =
@@ -129,8 +132,9 @@ export async function redactBodyWithin(
 }
 
 /**
- * `redactBodyBytes` in slices (see budget.ts). JSON and text bodies pause between slices; an
- * SSE transcript (a stored response, at most the capture cap) is redacted in one go.
+ * `redactBodyBytes` in slices (see budget.ts). Every kind pauses between slices: an SSE
+ * transcript (a stored response, up to the capture cap) of blank lines or dense addresses took
+ * seconds in one go.
  */
 export function* redactBodySteps(
   bytes: Uint8Array,
@@ -148,8 +152,8 @@ export function* redactBodySteps(
     : kind === "text"
     ? yield* redactTextSteps(text, rules, meter)
     : options.sse
-    ? options.sse(text)
-    : redactSseLines(text, rules);
+    ? yield* options.sse(text, meter)
+    : yield* redactSseLinesSteps(text, rules, meter);
   if (!result.changed) return { bytes, counts: result.counts, changed: false };
   if (meter.due()) yield;
   const encoded = yield* encodeSteps(result.text, meter);

@@ -6,6 +6,7 @@
 import { redactJsonBody } from "./redact_json.ts";
 import { type RedactResult, redactText } from "./redact_text.ts";
 import { type Counts, mergeCounts, type RedactRules } from "./types.ts";
+import { drain, type Meter, type Steps, unmetered } from "./budget.ts";
 
 /** Lines whose field name is kept while the rest is scanned as text: a sender chooses it all. */
 const fieldLine = /^(?::|event:|id:|retry:)/;
@@ -31,6 +32,15 @@ function redactLine(line: string, rules: RedactRules): RedactResult | null {
 
 /** Redacts the `data:` payloads of an SSE transcript; other lines keep their bytes. */
 export function redactSseLines(text: string, rules: RedactRules): RedactResult {
+  return drain(redactSseLinesSteps(text, rules, unmetered()));
+}
+
+/** `redactSseLines` in slices under the meter's budget (see budget.ts). */
+export function* redactSseLinesSteps(
+  text: string,
+  rules: RedactRules,
+  meter: Meter,
+): Steps<RedactResult> {
   const counts: Counts = {};
   const parts: string[] = [];
   let last = 0;
@@ -45,12 +55,16 @@ export function redactSseLines(text: string, rules: RedactRules): RedactResult {
     const r = redactLine(text.slice(start, end), rules);
     if (r !== null) {
       mergeCounts(counts, r.counts);
+      let found = 0;
+      for (const n of Object.values(r.counts)) found += n;
+      if (found > 0) meter.found(found);
       if (r.changed) {
         parts.push(text.slice(last, start), r.text);
         last = end;
       }
     }
     start = end + (text.charCodeAt(end) === 0x0d && text.charCodeAt(end + 1) === 0x0a ? 2 : 1);
+    if (meter.due()) yield;
   }
   if (parts.length === 0) return { text, counts, changed: false };
   parts.push(text.slice(last));

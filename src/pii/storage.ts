@@ -8,7 +8,7 @@
  */
 import { withoutCutCharacter } from "../bytes.ts";
 import type { HeaderMap, TraceRecord } from "../traces/mod.ts";
-import { drive, Meter, type ScanBudget, ScanBudgetExceeded } from "./budget.ts";
+import { drive, Meter, type ScanBudget, ScanBudgetExceeded, type Steps } from "./budget.ts";
 import type { AppliedPolicy } from "./policy.ts";
 import { type RedactBodyResult, redactBodySteps } from "./redact_body.ts";
 import { redactHeaderMap } from "./redact_headers.ts";
@@ -22,7 +22,12 @@ import { type Counts, mergeCounts, type RedactResult, type RedactRules } from ".
  */
 export const redactionMargin = 1024;
 
-export type StreamRedactor = (text: string, rules: RedactRules) => RedactResult;
+/** The stream engine over a whole captured stream, in slices under the meter. */
+export type StreamRedactor = (
+  text: string,
+  rules: RedactRules,
+  meter: Meter,
+) => Steps<RedactResult>;
 
 export interface StoredBody {
   bytes: Uint8Array;
@@ -78,7 +83,9 @@ export function redactStoredBody(
   const finish = (result: RedactBodyResult) => storedOutcome(result, input.truncated, opts);
   try {
     const steps = redactBodySteps(input.bytes, contentType, applied.rules, {
-      ...(sse !== undefined && { sse: (text: string) => sse(text, applied.rules) }),
+      ...(sse !== undefined && {
+        sse: (text: string, m: Meter) => sse(text, applied.rules, m),
+      }),
     }, meter);
     const result = drive(steps, meter);
     return result instanceof Promise ? result.then(finish, budgetDrop) : finish(result);

@@ -12,6 +12,7 @@ import { JsonMemberScanner } from "./json_member_scanner.ts";
 import type { ResponseInfo, UsageParser, UsageReport } from "./types.ts";
 import { usageReadLimits } from "./usage_limits.ts";
 import { SseLineGuard } from "./sse_line_guard.ts";
+import { collapseBlankRuns } from "./sse_blank_runs.ts";
 
 /**
  * - `expected`: the exchange is billed and reports usage; missing usage is `unknown`.
@@ -180,7 +181,7 @@ class SseFrame implements Frame {
     if (text === "" || this.#parser === null) return;
     if (!this.#lines.push(text)) return this.stop("sse_event_too_large");
     try {
-      this.#parser.feed(text);
+      this.#parser.feed(collapseBlankRuns(text));
     } catch {
       if (this.stopped === null) this.parseErrors++;
     }

@@ -14,7 +14,7 @@ import {
   redactBodyWithin,
   ScanBudgetExceeded,
 } from "../pii/mod.ts";
-import { concatBytes } from "../bytes.ts";
+import { ByteBuffer } from "../bytes.ts";
 import type { ProviderAdapter } from "../providers/mod.ts";
 import { GatewayError } from "../server/errors.ts";
 import type { UpstreamResponse } from "../upstream/mod.ts";
@@ -54,6 +54,9 @@ export function redactedEventStream(
     ...(adapter.streamError && { streamError: adapter.streamError }),
     rules: applied.rules,
     mode: applied.mode === "block" ? "block" : "redact",
+    // Past `pii.scan_budget.max_findings` the stream ends with an error event (one event full of
+    // addresses was otherwise one synchronous step of seconds).
+    budget: ex.scanBudget,
     // As found, not at the end: a client that goes away gets its trace recorded before the
     // redactor hears of the cancel.
     onFound: (counts) => ex.addPiiCounts(counts),
@@ -159,16 +162,18 @@ export async function redactedDocument(
   };
 }
 
-async function readCapped(
-  upstream: UpstreamResponse,
+/**
+ * The whole body, or null past `max` bytes. Kept in one buffer: an array per chunk cost about
+ * 200 bytes each, so 32 MiB sent one byte per chunk would have held gigabytes.
+ */
+export async function readCapped(
+  upstream: Pick<UpstreamResponse, "read">,
   max: number,
 ): Promise<Uint8Array<ArrayBuffer> | null> {
-  const parts: Uint8Array[] = [];
-  let size = 0;
+  const kept = new ByteBuffer();
   for (let chunk = await upstream.read(); chunk !== null; chunk = await upstream.read()) {
-    size += chunk.byteLength;
-    if (size > max) return null;
-    parts.push(chunk.slice());
+    if (kept.size + chunk.byteLength > max) return null;
+    kept.append(chunk);
   }
-  return concatBytes(parts);
+  return kept.take();
 }

@@ -10,7 +10,7 @@ import {
   type AppliedPolicy,
   type Counts,
   type PiiPolicies,
-  redactSseText,
+  redactSseTextSteps,
   redactStoredBody,
   type StorageDropReason,
   type StoredBody,
@@ -27,10 +27,11 @@ function capped(bytes: Uint8Array, max: number, truncated: boolean): StoredBody 
 }
 
 /** The stream engine over a whole captured event stream, for stored copies. */
-function storedStreamRedactor(adapter: ProviderAdapter): StreamRedactor | undefined {
+export function storedStreamRedactor(adapter: ProviderAdapter): StreamRedactor | undefined {
   const locate = adapter.locateStreamText;
   if (locate === undefined) return undefined;
-  return (text, rules) => redactSseText(text, { locate, rules, mode: "redact" });
+  return (text, rules, meter) =>
+    redactSseTextSteps(text, { locate, rules, mode: "redact", budget: meter.budget }, meter);
 }
 
 /** The parts of the exchange's config that decide what is stored. */

@@ -114,9 +114,11 @@ Deno.test("redactBodyBytes: a byte order mark is kept", () => {
 
 Deno.test("redactBodyBytes: SSE goes to the streaming redactor when given", () => {
   const seen: string[] = [];
-  const sse = (
-    text: string,
-  ) => (seen.push(text), { text: "X", counts: { email: 9 }, changed: true });
+  // deno-lint-ignore require-yield
+  const sse = function* (text: string) {
+    seen.push(text);
+    return { text: "X", counts: { email: 9 }, changed: true };
+  };
   const r = redactBodyBytes(enc.encode("data: a@b.com\n\n"), "text/event-stream", rules, { sse });
   assert.deepEqual(seen, ["data: a@b.com\n\n"]);
   assert.equal(textOf(r), "X");

@@ -5,4 +5,4 @@
  */
 export { defaultHeldTextLimits, HeldText, type HeldTextLimits } from "./held_text.ts";
 export { SseRedactorEngine, type SseRedactorOptions } from "./sse_redactor.ts";
-export { createSseRedactor, redactSseText } from "./sse_transform.ts";
+export { createSseRedactor, redactSseText, redactSseTextSteps } from "./sse_transform.ts";

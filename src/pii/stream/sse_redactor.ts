@@ -25,6 +25,8 @@ import type {
   StreamTextLocator,
 } from "../../providers/mod.ts";
 import type { Counts, RedactRules } from "../types.ts";
+import { type ScanBudget, ScanBudgetExceeded } from "../budget.ts";
+import { meteredRules } from "./metered_rules.ts";
 import { HeldText, type HeldTextLimits } from "./held_text.ts";
 import { JsonHeldText } from "./json_held_text.ts";
 import { pathTree } from "./json_strings.ts";
@@ -62,6 +64,13 @@ export interface SseRedactorOptions {
    * they keep. Past it the stream is stopped with an error: held text is never sent unredacted.
    */
   maxHeldTotal?: number;
+  /**
+   * `pii.scan_budget`: its findings bound applies to the whole stream (its time bound does not: a
+   * stream lasts as long as the model writes). The engine is synchronous per event, so without it
+   * one event of 8 MiB of addresses was one step of seconds; scans now go window by window and
+   * stop past the bound, which ends the stream like the other bounds.
+   */
+  budget?: ScanBudget | null;
   /** The stream was stopped by a bound (not by `block`): its code and message, for the trace. */
   onStopped?: (code: string, message: string) => void;
 }
@@ -93,6 +102,8 @@ const noText: StreamTextLocation = { fields: [], closes: [] };
 /** The state machine behind `createSseRedactor` and `redactSseText`. */
 export class SseRedactorEngine {
   readonly #opts: SseRedactorOptions;
+  /** The options' rules, with scans counted against the findings budget when there is one. */
+  readonly #rules: RedactRules;
   readonly #splitter: SseSplitter;
   readonly #strings: JsonAwareStrings;
   readonly #channels = new Map<string, Channel>();
@@ -112,8 +123,9 @@ export class SseRedactorEngine {
 
   constructor(opts: SseRedactorOptions) {
     this.#opts = opts;
+    this.#rules = meteredRules(opts.rules, opts.budget ?? null);
     this.#splitter = new SseSplitter(opts.maxEventBytes ?? defaultMaxEventBytes);
-    this.#strings = new JsonAwareStrings(opts.rules);
+    this.#strings = new JsonAwareStrings(this.#rules);
   }
 
   /** True once the stream was stopped (blocked, or an event too large); ignore further input. */
@@ -125,8 +137,12 @@ export class SseRedactorEngine {
   push(chunk: Uint8Array): Uint8Array[] {
     if (this.#stopped) return [];
     const sink = { event: (raw: Uint8Array) => this.#onEvent(raw), lateLf: () => this.#onLateLf() };
-    if (!this.#splitter.push(chunk, sink) && !this.#stopped) {
-      this.#stopBound("pii_event_too_large", "A streamed event was too large to check for PII.");
+    try {
+      if (!this.#splitter.push(chunk, sink) && !this.#stopped) {
+        this.#stopBound("pii_event_too_large", "A streamed event was too large to check for PII.");
+      }
+    } catch (err) {
+      this.#overBudget(err);
     }
     this.#reportFound();
     return this.#take();
@@ -134,6 +150,26 @@ export class SseRedactorEngine {
 
   /** The input ended: flushes held text, then any unterminated last event. */
   end(): Uint8Array[] {
+    try {
+      return this.#end();
+    } catch (err) {
+      this.#overBudget(err);
+      return this.#take();
+    }
+  }
+
+  /** Past the findings budget: what was held is dropped, the stream ends with an error. */
+  #overBudget(err: unknown): void {
+    if (!(err instanceof ScanBudgetExceeded)) throw err;
+    // Output of the event being redacted may be half built: none of it goes out.
+    this.#out = [];
+    this.#stopBound(
+      "pii_scan_budget_exceeded",
+      `The response stream held more values than the gateway checks (${err.message}).`,
+    );
+  }
+
+  #end(): Uint8Array[] {
     if (this.#stopped) return [];
     for (const [name, channel] of this.#channels) {
       this.#flushChannel(name, channel);
@@ -238,7 +274,8 @@ export class SseRedactorEngine {
         );
         return null;
       }
-      const { rules, limits } = this.#opts;
+      const { limits } = this.#opts;
+      const rules = this.#rules;
       const held = field.json === true
         ? new JsonHeldText(rules, limits, this.counts)
         : new HeldText(rules, limits, this.counts);

@@ -3,7 +3,8 @@
  * stream (stored bodies).
  */
 import { concatBytes } from "../../bytes.ts";
-import { redactText } from "../redact_text.ts";
+import { drain, type Meter, type Steps, unmetered } from "../budget.ts";
+import { redactTextSteps } from "../redact_text.ts";
 import type { Counts } from "../types.ts";
 import { SseRedactorEngine, type SseRedactorOptions } from "./sse_redactor.ts";
 
@@ -45,15 +46,48 @@ export function redactSseText(
   text: string,
   opts: SseRedactorOptions,
 ): { text: string; counts: Counts; changed: boolean } {
+  return drain(redactSseTextSteps(text, opts, unmetered()));
+}
+
+/** Bytes handed to the engine between two looks at the meter: well under a millisecond. */
+const piece = 16 * 1024;
+
+/**
+ * `redactSseText` in slices under the meter's budget (see budget.ts): a stored capture is up to
+ * `tracing.body_max_size`, and one of blank lines or dense addresses took seconds in one step.
+ */
+export function* redactSseTextSteps(
+  text: string,
+  opts: SseRedactorOptions,
+  meter: Meter,
+): Steps<{ text: string; counts: Counts; changed: boolean }> {
   const engine = new SseRedactorEngine(opts);
-  const out = concatBytes([...engine.push(encoder.encode(text)), ...engine.end()]);
+  const bytes = encoder.encode(text);
+  const parts: Uint8Array[] = [];
+  const before = meter.findings;
+  let counted = 0;
+  for (let at = 0; at < bytes.length && !engine.stopped; at += piece) {
+    parts.push(...engine.push(bytes.subarray(at, at + piece)));
+    counted = countFindings(engine.counts, counted, meter);
+    if (meter.due()) yield;
+  }
+  parts.push(...engine.end());
+  countFindings(engine.counts, counted, meter);
   if (engine.stopped && opts.mode === "redact") {
     // Past a bound the engine dropped what it held: the stored copy is redacted as plain text
-    // instead (whole, nothing dropped, nothing left raw).
-    const whole = redactText(text, opts.rules);
-    return { text: whole.text, counts: whole.counts, changed: whole.changed };
+    // instead (whole, nothing dropped, nothing left raw). Its findings are counted afresh.
+    meter.findings = before;
+    return yield* redactTextSteps(text, opts.rules, meter);
   }
   // Nothing found: the deltas were only regrouped by the hold-back, so keep the original.
   if (Object.keys(engine.counts).length === 0) return { text, counts: {}, changed: false };
-  return { text: decoder.decode(out), counts: engine.counts, changed: true };
+  return { text: decoder.decode(concatBytes(parts)), counts: engine.counts, changed: true };
+}
+
+/** Tells the meter about findings since the last look; returns the new total. */
+function countFindings(counts: Counts, counted: number, meter: Meter): number {
+  let total = 0;
+  for (const n of Object.values(counts)) total += n;
+  if (total > counted) meter.found(total - counted);
+  return total;
 }
