@@ -23,7 +23,7 @@ export function readMemory(pid: number): MemorySample | null {
 }
 
 /** Writing 5 to clear_refs resets VmHWM to the current RSS (Linux 4.0+, same user). */
-function resetPeak(pid: number): boolean {
+export function resetPeak(pid: number): boolean {
   try {
     Deno.writeTextFileSync(`/proc/${pid}/clear_refs`, "5");
     return true;

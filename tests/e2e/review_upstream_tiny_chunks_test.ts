@@ -7,6 +7,7 @@
  * chunks in flight. This is a memory bound (the kernel's VmHWM, reset before the case), not a
  * timing one.
  */
+import { readMemory, resetPeak } from "../../bench/rss.ts";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { freePort, poll, startServer } from "../support/process.ts";
@@ -16,8 +17,7 @@ const pieces = 600_000;
 const enc = new TextEncoder();
 
 function peakMb(pid: number): number {
-  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-  return Number(/^VmHWM:\s+(\d+) kB/m.exec(status)![1]) / 1024;
+  return readMemory(pid)!.hwmKb / 1024;
 }
 
 Deno.test("e2e review: an answer sent one byte per chunk costs memory near its size", async () => {
@@ -52,11 +52,8 @@ export default defineConfig({
 `,
   );
   const server = await startServer([], { cwd: dir, port });
-  try {
-    Deno.writeTextFileSync(`/proc/${server.pid}/clear_refs`, "5");
-  } catch {
-    // Without it VmHWM is the peak since start, which only makes the bound stricter.
-  }
+  // Without the reset VmHWM is the peak since start, which only makes the bound stricter.
+  resetPeak(server.pid);
   const before = peakMb(server.pid);
   try {
     const res = await fetch(`${server.origin}/openai/v1/chat/completions`, {

@@ -10,6 +10,7 @@
  * (bench `--only bomb`, a fresh gateway per case): gzip bomb in usage 2246 MB, 512 MiB in usage
  * 1174 MB, SSE line of 512 MiB 589 MB; after: 22, 75 and 109 MB. The limits are generous.
  */
+import { readMemory, resetPeak } from "../../bench/rss.ts";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
@@ -23,19 +24,8 @@ const enc = new TextEncoder();
 
 /** Resident and peak resident memory of a process, in MB (Linux /proc). */
 function memoryMb(pid: number): { rss: number; hwm: number } {
-  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-  const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)![1]);
-  return { rss: kb("VmRSS") / 1024, hwm: kb("VmHWM") / 1024 };
-}
-
-/** Writing 5 to clear_refs resets VmHWM to the current RSS (Linux 4.0+, same user). */
-function resetPeak(pid: number): boolean {
-  try {
-    Deno.writeTextFileSync(`/proc/${pid}/clear_refs`, "5");
-    return true;
-  } catch {
-    return false;
-  }
+  const m = readMemory(pid)!;
+  return { rss: m.rssKb / 1024, hwm: m.hwmKb / 1024 };
 }
 
 /** `bytes` as a chunked answer, in 64 KiB pieces, as a real upstream streams it. */
