@@ -4,7 +4,7 @@
  * src/store/worker_store.ts), so a bundle or binary carries no second entry point.
  */
 import { processIo, runCli } from "./cli/mod.ts";
-import { processReloadRequests } from "./server/reload.ts";
+import { processReloadRequests } from "./server/mod.ts";
 import { isStoreWorker, runStoreWorker } from "./store/mod.ts";
 
 async function main(): Promise<never> {

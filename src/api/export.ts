@@ -14,7 +14,7 @@
  */
 import { z } from "zod";
 import type { TraceExportPage, TraceFilter, TraceStore } from "../store/mod.ts";
-import type { Logger } from "../server/log.ts";
+import type { Logger } from "../log/mod.ts";
 import type { Trace } from "../traces/mod.ts";
 import { checkFilterBounds, traceFilterParams } from "./params.ts";
 import { parseQuery } from "./query.ts";

@@ -11,7 +11,7 @@
  * sentence "<name> must be ..." in the error.
  */
 import type { z } from "zod";
-import { GatewayError } from "../server/errors.ts";
+import { GatewayError } from "../errors/mod.ts";
 
 export type QuerySchema = z.ZodObject<Record<string, z.ZodType<unknown, string | undefined>>>;
 

@@ -10,8 +10,8 @@
  * `app.route("/", api)` (its own `onError`) or calls `api.fetch(req)` (its try/catch).
  */
 import { Hono, type MiddlewareHandler } from "hono";
-import { errorResponse, GatewayError } from "../server/errors.ts";
-import { applySecurityHeaders } from "../server/security_headers.ts";
+import { errorResponse, GatewayError } from "../errors/mod.ts";
+import { applySecurityHeaders } from "../errors/mod.ts";
 import { InvalidCursorError, type StoreStats, type TraceStore } from "../store/mod.ts";
 import { parseTraceListParams } from "./params.ts";
 import { traceDetail } from "./trace_detail.ts";
@@ -21,7 +21,7 @@ import { traceDiagnosticsBody } from "./diagnostics.ts";
 import { openTraceExport, parseTraceExportParams, withoutBodies } from "./export.ts";
 import { exportContentTypes, exportFilename } from "./export_encoding.ts";
 import { allowedMethods, endpoints, openApiDocument } from "./contract/mod.ts";
-import type { Logger } from "../server/log.ts";
+import type { Logger } from "../log/mod.ts";
 import type { TraceWriterSnapshot } from "../traces/mod.ts";
 import { registerGatewayKeyRoutes } from "./gateway_keys.ts";
 import type { KeyStore } from "../store/mod.ts";

@@ -10,7 +10,7 @@
  */
 import { type GatewayConfig, prometheusPath } from "../config/mod.ts";
 import { endpoints } from "../api/mod.ts";
-import { GatewayError } from "../server/errors.ts";
+import { GatewayError } from "../errors/mod.ts";
 import { authorize, type AuthRoutes, authRoutes } from "./authorize.ts";
 import { createKeyRing, type KeyRing } from "./keys.ts";
 import type { Principal } from "./principal.ts";

@@ -12,7 +12,7 @@
 import { permissions, roles } from "../config/mod.ts";
 import { tokenDigest } from "../auth/mod.ts";
 import { generateGatewayKeyId, generateToken } from "../api/mod.ts";
-import { keyHashSecret } from "../server/serve.ts";
+import { keyHashSecret } from "../server/mod.ts";
 import {
   type GatewayKeyRecord,
   isUnconfirmed,

@@ -3,9 +3,8 @@
  * the config again on SIGHUP.
  */
 import { formatIssue, loadConfig, withBuildSupport } from "../config/mod.ts";
-import { createLogger } from "../server/log.ts";
-import { type ConfigLoad, processReloadRequests } from "../server/reload.ts";
-import { runServer } from "../server/serve.ts";
+import { createLogger } from "../log/mod.ts";
+import { type ConfigLoad, processReloadRequests, runServer } from "../server/mod.ts";
 import { normaliseFormat, parseFlags } from "./args.ts";
 import { type CliCommand, type CliIo, exitCode } from "./io.ts";
 import { loadOrReport } from "./load.ts";

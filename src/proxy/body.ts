@@ -5,7 +5,7 @@
  * Chunked bodies are counted as they arrive.
  */
 import { concatBytes } from "../bytes.ts";
-import { GatewayError } from "../server/errors.ts";
+import { GatewayError } from "../errors/mod.ts";
 
 /**
  * `signal` ends a read that takes too long or outlives the gateway (timeouts, shutdown); the

@@ -3,7 +3,7 @@
  * own headers, and stream the answer back through the tap. Everything the trace needs is
  * observed on the side; nothing here waits for storage.
  */
-import { errorResponse, GatewayError } from "../server/errors.ts";
+import { errorResponse, GatewayError } from "../errors/mod.ts";
 import type { Tenant, TraceErrorCode, TraceRecord } from "../traces/mod.ts";
 import { readBodyCapped } from "./body.ts";
 import { lineageFrom } from "./correlation.ts";
@@ -17,7 +17,7 @@ import { ClientGone, codeAfterHeaders, Shutdown, UpstreamTimeout } from "./abort
 import { bodyFailure, failureBeforeHeaders, shuttingDown } from "./upstream_errors.ts";
 import { type TimeoutLimits, Watchdog } from "./watchdog.ts";
 import { piiRequestStage } from "./pii_request.ts";
-import type { Logger } from "../server/log.ts";
+import type { Logger } from "../log/mod.ts";
 import {
   encodedBody,
   type RedactedDocument,

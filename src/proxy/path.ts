@@ -4,7 +4,7 @@
  * `new URL(suffix, base)` is never used because `//evil.com/x` would escape to another host.
  */
 import type { ResolvedProvider } from "../config/resolve.ts";
-import { GatewayError } from "../server/errors.ts";
+import { GatewayError } from "../errors/mod.ts";
 
 export interface RequestTarget {
   /** Raw path as sent, e.g. `/openai/v1/chat/completions`. */

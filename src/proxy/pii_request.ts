@@ -4,8 +4,8 @@
  * answer with; the exchange keeps the redacted body and the counts for its trace.
  */
 import { foundTypes, guards, inspectRequest, type PiiPolicies } from "../pii/mod.ts";
-import { GatewayError } from "../server/errors.ts";
-import type { Logger } from "../server/log.ts";
+import { GatewayError } from "../errors/mod.ts";
+import type { Logger } from "../log/mod.ts";
 import type { Tenant } from "../traces/mod.ts";
 import type { Exchange } from "./exchange.ts";
 

@@ -16,7 +16,7 @@ import {
 } from "../pii/mod.ts";
 import { ByteBuffer } from "../bytes.ts";
 import type { ProviderAdapter } from "../providers/mod.ts";
-import { GatewayError } from "../server/errors.ts";
+import { GatewayError } from "../errors/mod.ts";
 import type { UpstreamResponse } from "../upstream/mod.ts";
 import type { Exchange } from "./exchange.ts";
 import type { BodySource } from "./tap.ts";

@@ -3,7 +3,7 @@
  * a GatewayError that says what happened and which `proxy.*` limit to raise (before the headers,
  * with the trace code too). Messages never carry query strings: some providers take keys as `?key=`.
  */
-import { GatewayError } from "../server/errors.ts";
+import { GatewayError } from "../errors/mod.ts";
 import type { TraceErrorCode } from "../traces/mod.ts";
 import { Shutdown, UpstreamTimeout } from "./abort_reasons.ts";
 

@@ -44,7 +44,7 @@ import {
   type StoreSpans,
 } from "../telemetry/mod.ts";
 import { createGatewayTelemetry } from "./gateway_telemetry.ts";
-import { errorResponse, GatewayError } from "./errors.ts";
+import { errorResponse, GatewayError } from "../errors/mod.ts";
 import { type CounterStore, MemoryCounters } from "../limits/mod.ts";
 import { createAdmission } from "./limits.ts";
 import { createCors } from "./cors.ts";
@@ -52,7 +52,7 @@ import { headersTooLarge } from "./header_limit.ts";
 import { createHostCheck } from "./host_check.ts";
 import { nonJsonBody } from "./json_body.ts";
 import { collectSecrets, createStoredScrubber } from "../secrets/mod.ts";
-import { type Logger, redactingLogger, silentLogger } from "./log.ts";
+import { type Logger, redactingLogger, silentLogger } from "../log/mod.ts";
 import { apiAuth, tenantOf } from "./principal_scope.ts";
 import { rateLimitedWarning } from "./rate_limited_warning.ts";
 

@@ -23,7 +23,7 @@ import {
   type SpanRecorder,
   type StoreSpans,
 } from "../telemetry/mod.ts";
-import type { Logger } from "./log.ts";
+import type { Logger } from "../log/mod.ts";
 
 export interface GatewayTelemetry {
   /** The scrape path when this config serves one, else null. */

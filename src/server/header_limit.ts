@@ -3,7 +3,7 @@
  * (Deno.serve answers 400 itself to heads of 64 KiB or more, before any handler). Between the two
  * the gateway answers 431, before anything is read, authenticated or forwarded.
  */
-import { GatewayError } from "./errors.ts";
+import { GatewayError } from "../errors/mod.ts";
 
 /** `name: value\r\n`: the bytes a header takes on the wire beyond its name and value. */
 const separatorBytes = 4;

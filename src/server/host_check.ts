@@ -17,7 +17,7 @@
  * page has none), and such a gateway cannot know the names it is published under.
  */
 import { canonicalHost, isWildcardHost } from "../config/mod.ts";
-import { GatewayError } from "./errors.ts";
+import { GatewayError } from "../errors/mod.ts";
 
 export interface HostCheckConfig {
   /** `server.host`, the bind address. */

@@ -4,7 +4,7 @@
  * sends cross-site without a preflight; JSON needs one, which CORS answers. A second line behind
  * the `Origin` check, for browsers or plugins that omit `Origin`.
  */
-import { GatewayError } from "./errors.ts";
+import { GatewayError } from "../errors/mod.ts";
 
 const bodiless = new Set(["GET", "HEAD", "OPTIONS"]);
 

@@ -15,8 +15,8 @@ import {
 } from "../limits/mod.ts";
 import type { AdmitRequest, Admitted } from "../proxy/mod.ts";
 import type { TraceRecord } from "../traces/mod.ts";
-import { GatewayError } from "./errors.ts";
-import type { Logger } from "./log.ts";
+import { GatewayError } from "../errors/mod.ts";
+import type { Logger } from "../log/mod.ts";
 
 export type Admit = (
   principal: Principal,

@@ -2,7 +2,7 @@
  * Warnings that would otherwise come once per request (trace drops, refusals): at most one line
  * per second, so a flood of them cannot make the log the bottleneck.
  */
-import type { Logger } from "./log.ts";
+import type { Logger } from "../log/mod.ts";
 
 /**
  * When storage falls behind, every request would log a drop: the very moment a synchronous

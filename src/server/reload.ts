@@ -7,7 +7,7 @@
 import type { GatewayConfig } from "../config/mod.ts";
 import type { Gateway } from "./gateway.ts";
 import type { Generations } from "./generations.ts";
-import type { Logger } from "./log.ts";
+import type { Logger } from "../log/mod.ts";
 
 /** A config read again: its problems and warnings already formatted, one line each. */
 export type ConfigLoad =

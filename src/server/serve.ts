@@ -12,7 +12,7 @@ import { VERSION } from "../version.ts";
 import { createFetchClient } from "../upstream/mod.ts";
 import { createGateway, type Gateway, sharedCounters } from "./gateway.ts";
 import { createGenerations, type Generations } from "./generations.ts";
-import { type Logger, redactingLogger } from "./log.ts";
+import { type Logger, redactingLogger } from "../log/mod.ts";
 import {
   type ConfigLoad,
   createReloader,

@@ -5,7 +5,7 @@
  * are dropped and counted, and the log says so at most once a minute. A full buffer drops new
  * spans and counts.
  */
-import type { Logger } from "../server/log.ts";
+import type { Logger } from "../log/mod.ts";
 import { type OtlpBody, type OtlpProtocol, type TraceCodec, traceCodec } from "./otlp_codec.ts";
 import type { OtlpResource } from "./otlp_encode.ts";
 import { scrubValue } from "./scrub.ts";

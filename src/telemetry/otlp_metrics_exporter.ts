@@ -6,7 +6,7 @@
  * `OtlpPoster`); the next push carries the cumulative values again, so nothing is lost but
  * resolution.
  */
-import type { Logger } from "../server/log.ts";
+import type { Logger } from "../log/mod.ts";
 import { type MetricsCodec, metricsCodec, type OtlpBody, type OtlpProtocol } from "./otlp_codec.ts";
 import type { OtlpResource } from "./otlp_encode.ts";
 import {

@@ -5,7 +5,7 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { join } from "node:path";
 import { type ApiDeps, createApiRoutes } from "../../src/api/mod.ts";
-import { errorResponse, GatewayError } from "../../src/server/errors.ts";
+import { errorResponse, GatewayError } from "../../src/errors/mod.ts";
 import { openSqliteStore, type TraceStore } from "../../src/store/mod.ts";
 import type { Trace, TraceWriterSnapshot } from "../../src/traces/mod.ts";
 import { writerSnapshot } from "../testdata/writer_snapshot.ts";

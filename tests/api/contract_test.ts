@@ -11,7 +11,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import { configFor, startHarness, testSecret } from "../support/gateway_harness.ts";
 import { createGateway } from "../../src/server/gateway.ts";
 import type { KeyStore, TraceStore } from "../../src/store/mod.ts";
-import { silentLogger } from "../../src/server/log.ts";
+import { silentLogger } from "../../src/log/mod.ts";
 import { allowedMethods, type Endpoint, endpoints } from "../../src/api/contract/mod.ts";
 
 const post = (body: unknown, headers: Record<string, string>): RequestInit => ({

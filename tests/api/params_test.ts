@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { parseTraceListParams } from "../../src/api/mod.ts";
-import { GatewayError } from "../../src/server/errors.ts";
+import { GatewayError } from "../../src/errors/mod.ts";
 import type { TraceListQuery } from "../../src/store/mod.ts";
 
 const parse = (qs: string) => parseTraceListParams(new URLSearchParams(qs));

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { apiFixture, json, scopeFromHeader, writerStats } from "./api_fixture.ts";
 import { makeTrace } from "../testdata/trace_fixture.ts";
-import { GatewayError } from "../../src/server/errors.ts";
+import { GatewayError } from "../../src/errors/mod.ts";
 import { openSqliteStore } from "../../src/store/mod.ts";
 import { createApiRoutes } from "../../src/api/mod.ts";
 

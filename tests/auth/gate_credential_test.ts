@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { createGate } from "../../src/auth/gate.ts";
 import { validateConfig } from "../../src/config/mod.ts";
-import { GatewayError } from "../../src/server/errors.ts";
+import { GatewayError } from "../../src/errors/mod.ts";
 
 const keyA = "gw-gate-a-0123456789abcdef";
 const keyB = "gw-gate-b-fedcba9876543210";

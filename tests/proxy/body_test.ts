@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { readBodyCapped } from "../../src/proxy/body.ts";
-import { GatewayError } from "../../src/server/errors.ts";
+import { GatewayError } from "../../src/errors/mod.ts";
 
 const enc = new TextEncoder();
 

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { GatewayError } from "../../src/server/errors.ts";
+import { GatewayError } from "../../src/errors/mod.ts";
 import {
   hasPathPrefix,
   matchProvider,

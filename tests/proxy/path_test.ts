@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { GatewayError } from "../../src/server/errors.ts";
+import { GatewayError } from "../../src/errors/mod.ts";
 import { hasPathPrefix, matchProvider, parseTarget, upstreamBase } from "../../src/proxy/mod.ts";
 import { upstreamUrl } from "../../src/proxy/path.ts";
 import type { ResolvedProvider } from "../../src/config/resolve.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createLogger } from "../../src/server/log.ts";
+import { createLogger } from "../../src/log/mod.ts";
 
 function capture(format: "text" | "json", level?: "debug" | "info" | "warn" | "error") {
   const lines: string[] = [];

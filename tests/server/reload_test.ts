@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { type GatewayConfig, validateConfig } from "../../src/config/mod.ts";
 import type { Gateway } from "../../src/server/gateway.ts";
 import { createGenerations } from "../../src/server/generations.ts";
-import { type LogFields, silentLogger } from "../../src/server/log.ts";
+import { type LogFields, silentLogger } from "../../src/log/mod.ts";
 import {
   type ConfigLoad,
   createReloader,

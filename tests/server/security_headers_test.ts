@@ -3,8 +3,8 @@
  * route, the top-level handler's errors), and never on a proxied provider answer.
  */
 import assert from "node:assert/strict";
-import { securityHeaders } from "../../src/server/security_headers.ts";
-import { errorResponse, GatewayError } from "../../src/server/errors.ts";
+import { securityHeaders } from "../../src/errors/mod.ts";
+import { errorResponse, GatewayError } from "../../src/errors/mod.ts";
 import { startHarness } from "../support/gateway_harness.ts";
 
 const expected = {

@@ -10,7 +10,7 @@ import {
   OtlpMetricExporter,
   OtlpTraceExporter,
 } from "../../src/telemetry/mod.ts";
-import { createLogger } from "../../src/server/log.ts";
+import { createLogger } from "../../src/log/mod.ts";
 import { spanData } from "../testdata/span_data.ts";
 import { writerSnapshot } from "../testdata/writer_snapshot.ts";
 import { parseScrape, sample } from "./scrape.ts";

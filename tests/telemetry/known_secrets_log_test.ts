@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createLogger, redactingLogger } from "../../src/server/log.ts";
+import { createLogger, redactingLogger } from "../../src/log/mod.ts";
 import { createSecretRedactor, credentialRedacted as R } from "../../src/telemetry/mod.ts";
 
 const secret = 'team-"alpha"-password-42';

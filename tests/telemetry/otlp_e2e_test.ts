@@ -10,7 +10,7 @@ import { configFor, startHarness, testSecret } from "../support/gateway_harness.
 import { startUpstreamStub } from "../support/upstream_stub.ts";
 import { createGateway } from "../../src/server/gateway.ts";
 import { openSqliteStore } from "../../src/store/mod.ts";
-import { createLogger } from "../../src/server/log.ts";
+import { createLogger } from "../../src/log/mod.ts";
 import { writerSnapshot } from "../testdata/writer_snapshot.ts";
 import { startOtlpReceiver } from "../support/otlp_receiver.ts";
 import type { OtlpSpan, OtlpTraceDoc as OtlpDoc } from "../support/otlp_decoded.ts";

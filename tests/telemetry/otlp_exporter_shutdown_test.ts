@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { OtlpTraceExporter } from "../../src/telemetry/mod.ts";
-import { createLogger } from "../../src/server/log.ts";
+import { createLogger } from "../../src/log/mod.ts";
 import { spanData } from "../testdata/span_data.ts";
 
 const span = spanData;

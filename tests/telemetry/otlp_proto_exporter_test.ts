@@ -4,7 +4,7 @@
  * dropped and counted rather than thrown at the caller.
  */
 import assert from "node:assert/strict";
-import { createLogger } from "../../src/server/log.ts";
+import { createLogger } from "../../src/log/mod.ts";
 import { encodeSpans } from "../../src/telemetry/otlp_encode.ts";
 import { OtlpTraceExporter } from "../../src/telemetry/otlp_exporter.ts";
 import { encodeMetrics } from "../../src/telemetry/otlp_metrics_encode.ts";

@@ -7,7 +7,7 @@
  * on a field the document does not list.
  */
 import { z } from "zod";
-import { errorTable } from "../../server/errors.ts";
+import { errorTable } from "../../errors/mod.ts";
 
 const count = () => z.int().nonnegative();
 const rfc3339 = (what: string) => z.iso.datetime().describe(`${what}, RFC 3339 UTC`);
