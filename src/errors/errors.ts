@@ -1,7 +1,7 @@
 /**
  * One error type for everything the gateway itself answers. The table below is the only place
- * that maps a code to an HTTP status and a log level; `app.onError` is the only place that turns
- * a `GatewayError` into a response.
+ * that maps a code to an HTTP status and a log level, and `errorResponse` the only place that turns
+ * a `GatewayError` into a response (the API's error handler and the proxy path both call it).
  */
 import { applySecurityHeaders } from "./security_headers.ts";
 
