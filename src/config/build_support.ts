@@ -7,7 +7,7 @@
 import type { ConfigIssue } from "./issues.ts";
 import type { LoadResult } from "./load.ts";
 import type { GatewayConfig } from "./resolve.ts";
-import { otlpBaseUrl } from "../telemetry/mod.ts";
+import { otlpBaseUrl } from "./otlp_endpoint.ts";
 
 export function buildSupportIssues(config: GatewayConfig): {
   errors: ConfigIssue[];

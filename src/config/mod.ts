@@ -53,3 +53,4 @@ export {
 } from "./otlp_protocol.ts";
 export { buildSupportIssues, withBuildSupport } from "./build_support.ts";
 export { prometheusPath, prometheusSetting } from "./prometheus_setting.ts";
+export { otlpBaseUrl } from "./otlp_endpoint.ts";

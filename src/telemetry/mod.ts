@@ -57,13 +57,7 @@ export {
   maxBatchLinks,
   type StoreSpans,
 } from "./store_spans.ts";
-export {
-  otlpBaseUrl,
-  OtlpPoster,
-  OtlpTraceExporter,
-  signalUrl,
-  type SpanExportStats,
-} from "./otlp_exporter.ts";
+export { OtlpPoster, OtlpTraceExporter, signalUrl, type SpanExportStats } from "./otlp_exporter.ts";
 export {
   type MetricExportStats,
   OtlpMetricExporter,

@@ -5,30 +5,12 @@
  * are dropped and counted, and the log says so at most once a minute. A full buffer drops new
  * spans and counts.
  */
+import { otlpBaseUrl } from "../config/mod.ts";
 import type { Logger } from "../log/mod.ts";
 import { type OtlpBody, type OtlpProtocol, type TraceCodec, traceCodec } from "./otlp_codec.ts";
 import type { OtlpResource } from "./otlp_encode.ts";
 import { scrubValue } from "./scrub.ts";
 import type { SpanData } from "./spans.ts";
-
-/**
- * The collector's base URL, as the original reads `observability.otel.endpoint`: `host:port`
- * takes its scheme from `insecure`; an http(s) URL's scheme wins over it; any other is an error.
- */
-export function otlpBaseUrl(endpoint: string, insecure: boolean): URL {
-  const trimmed = endpoint.trim();
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(trimmed)?.[1]?.toLowerCase();
-  if (scheme !== undefined && scheme !== "http" && scheme !== "https") {
-    throw new Error(
-      `observability.otel.endpoint: scheme ${scheme}:// is not supported; use host:port or an http(s) URL`,
-    );
-  }
-  const url = new URL(
-    scheme === undefined ? `${insecure ? "http" : "https"}://${trimmed}` : trimmed,
-  );
-  url.pathname = url.pathname.replace(/\/+$/, "");
-  return url;
-}
 
 /** `{base}/v1/{signal}`, keeping a base path (a collector behind a path prefix). */
 export function signalUrl(
