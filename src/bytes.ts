@@ -54,7 +54,7 @@ export class ByteBuffer {
 
   /** The bytes held, in a buffer of their own; this one is emptied and lets go of its memory. */
   take(): Uint8Array<ArrayBuffer> {
-    const out = this.#buf.byteLength === this.#size ? this.#buf : this.#buf.slice(0, this.#size);
+    const out = this.bytes();
     this.#buf = new Uint8Array(0);
     this.#size = 0;
     return out;

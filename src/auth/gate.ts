@@ -71,8 +71,9 @@ export function createGate(config: GatewayConfig, secret: string, options: GateO
     hasStored = active.length > 0;
     loadedAt = started;
     const unconfirmed = active.filter((k) => k.unconfirmed).map((k) => k.id).sort();
-    if (unconfirmed.join(",") !== reportedUnconfirmed) {
-      reportedUnconfirmed = unconfirmed.join(",");
+    const joined = unconfirmed.join(",");
+    if (joined !== reportedUnconfirmed) {
+      reportedUnconfirmed = joined;
       if (unconfirmed.length > 0) options.onUnconfirmedKeys?.(unconfirmed);
     }
   };

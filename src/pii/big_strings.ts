@@ -4,13 +4,14 @@
  * event loop for long: quoting a JSON string and encoding UTF-8. Pieces end between code points,
  * never inside a surrogate pair, so the result is byte for byte that of the one-go operation.
  */
+import { concatBytes } from "../bytes.ts";
 import type { Meter, Steps } from "./budget.ts";
 
 /** Characters per piece: a millisecond or so of work each. */
 export const pieceChars = 256 * 1024;
 
 /** `at`, or one less when `at` would cut a surrogate pair in two. */
-export function pieceEnd(text: string, at: number): number {
+function pieceEnd(text: string, at: number): number {
   if (at <= 0 || at >= text.length) return Math.max(0, Math.min(at, text.length));
   const before = text.charCodeAt(at - 1);
   const after = text.charCodeAt(at);
@@ -36,20 +37,12 @@ export function* encodeSteps(text: string, meter: Meter): Steps<Uint8Array> {
   const encoder = new TextEncoder();
   if (text.length <= pieceChars) return encoder.encode(text);
   const pieces: Uint8Array[] = [];
-  let total = 0;
   for (let from = 0; from < text.length;) {
     const to = pieceEnd(text, from + pieceChars);
     const piece = encoder.encode(text.slice(from, to));
     pieces.push(piece);
-    total += piece.length;
     from = to;
     if (meter.due()) yield;
   }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of pieces) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(pieces);
 }

@@ -19,7 +19,7 @@ export interface ScanBudget {
 export const defaultScanBudget: ScanBudget = { timeMs: 5_000, maxFindings: 100_000 };
 
 /** How long a slice runs before the event loop gets a turn. */
-export const defaultSliceMs = 10;
+const defaultSliceMs = 10;
 
 export class ScanBudgetExceeded extends Error {
   constructor(readonly limit: "time" | "findings", readonly budget: ScanBudget) {
@@ -121,7 +121,7 @@ export function drain<T>(steps: Steps<T>): T {
 }
 
 /** Gives the event loop a turn: timers and I/O (a health check) run before the next slice. */
-export function nextTurn(): Promise<void> {
+function nextTurn(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 

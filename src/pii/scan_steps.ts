@@ -21,7 +21,7 @@ export interface WindowLimits {
   maxOpenMatch: number;
 }
 
-export const defaultWindowLimits: WindowLimits = {
+const defaultWindowLimits: WindowLimits = {
   windowChars: 64 * 1024,
   leftContext: 256,
   rightMargin: 4096,
@@ -124,7 +124,7 @@ class Splicer {
  * `text` with each finding replaced by its placeholder, counting per detector, or null when
  * there is none: `spliceFindings` of redact_text.ts, in steps.
  */
-export function* spliceSteps(
+function* spliceSteps(
   text: string,
   findings: readonly Finding[],
   rules: Pick<RedactRules, "placeholder">,

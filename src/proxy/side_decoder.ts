@@ -53,7 +53,7 @@ export const defaultDecodeLimits: DecodeLimits = {
   ratioFloorBytes: 8 * 1024 * 1024,
 };
 
-export type DecodeStop = Extract<
+type DecodeStop = Extract<
   UsageUnknownReason,
   "decoded_body_too_large" | "decompression_ratio_exceeded"
 >;

@@ -16,7 +16,7 @@ import {
   type StoredBody,
   type StreamRedactor,
 } from "../pii/mod.ts";
-import type { HeaderPairs } from "./headers.ts";
+import { type HeaderPairs, headerValue } from "./headers.ts";
 import { scrubKey, withoutCutCharacter } from "./stored_body.ts";
 import type { BodyCapture } from "./tap.ts";
 
@@ -89,7 +89,7 @@ export class TraceBodies {
     if (this.x.capture !== null && this.redactsStored("response_body")) {
       const r = this.#redacted(
         this.x.capture.bytes(),
-        this.#responseContentType(),
+        headerValue(this.x.responseHeaders ?? [], "content-type"),
         this.x.capture.truncated,
         storedStreamRedactor(this.x.route.adapter),
       );
@@ -101,11 +101,10 @@ export class TraceBodies {
 
   storedResponseBody(rawKey: string | null): StoredBody | null {
     if (this.x.capture === null) return null;
-    const bytes = this.x.capture.bytes();
     const stored = this.redactsStored("response_body")
       ? this.#storedResponse
-      : capped(bytes, this.ctx.bodyMaxSize, this.x.capture.truncated);
-    return stored && { bytes: scrubKey(stored.bytes, rawKey), truncated: stored.truncated };
+      : capped(this.x.capture.bytes(), this.ctx.bodyMaxSize, this.x.capture.truncated);
+    return withoutKey(stored, rawKey);
   }
 
   #redacted(
@@ -132,18 +131,10 @@ export class TraceBodies {
     return outcome instanceof Promise ? outcome.then(stored) : stored(outcome);
   }
 
-  #responseContentType(): string | null {
-    for (const [name, value] of this.x.responseHeaders ?? []) {
-      if (name.toLowerCase() === "content-type") return value;
-    }
-    return null;
-  }
-
   storedRequestBody(rawKey: string | null): StoredBody | null {
     if (!this.ctx.captureBodies || this.x.requestBody === null) return null;
     if (this.redactsStored("request_body")) {
-      const stored = this.#storedRequest;
-      return stored && { bytes: scrubKey(stored.bytes, rawKey), truncated: stored.truncated };
+      return withoutKey(this.#storedRequest, rawKey);
     }
     const body = this.x.redactedRequestBody ?? this.x.requestBody;
     const truncated = body.byteLength > this.ctx.bodyMaxSize;
@@ -152,4 +143,9 @@ export class TraceBodies {
     const whole = kept.byteOffset === 0 && kept.byteLength === kept.buffer.byteLength;
     return { bytes: scrubKey(whole ? kept : kept.slice(), rawKey), truncated };
   }
+}
+
+/** The stored copy with the exchange's own provider key replaced, whatever its shape. */
+function withoutKey(stored: StoredBody | null, rawKey: string | null): StoredBody | null {
+  return stored && { bytes: scrubKey(stored.bytes, rawKey), truncated: stored.truncated };
 }

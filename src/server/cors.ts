@@ -16,8 +16,7 @@
  * official SDKs in Node, curl and agents are unaffected, and a browser SDK works from an origin in
  * `allowed_origins`, as its preflights already required.
  */
-import { errorResponse, GatewayError } from "../errors/mod.ts";
-import { applySecurityHeaders } from "../errors/mod.ts";
+import { applySecurityHeaders, errorResponse, GatewayError } from "../errors/mod.ts";
 
 export interface CorsConfig {
   /** Serialised origins (`https://app.example.com`); empty means off. */
