@@ -13,7 +13,7 @@ import type { Hono } from "hono";
 import { z } from "zod";
 import { type Permission, permissions, type Role, roles } from "../config/mod.ts";
 import { checkGrant, describeRefusals, type Principal } from "../auth/mod.ts";
-import { readBodyCapped } from "../proxy/body.ts";
+import { readBodyCapped } from "../proxy/mod.ts";
 import { GatewayError } from "../errors/mod.ts";
 import type { KeyStore } from "../store/mod.ts";
 import { Buffer } from "node:buffer";

@@ -3,7 +3,7 @@
  * metadata keys with the original's defaults (a trace is its own immutable checkpoint).
  */
 import type { z } from "zod";
-import type { Trace } from "../traces/trace.ts";
+import type { Trace } from "../traces/mod.ts";
 import type { traceDetailSchema, traceLineageSchema } from "./contract/mod.ts";
 
 /** Inferred from the schemas the OpenAPI document is generated from. */

@@ -13,8 +13,20 @@
  * `decodeURI`, as Hono routes, so `/api/%74races` needs what `/api/traces` needs.
  */
 import type { Permission } from "../config/mod.ts";
-import type { EndpointAccess } from "../api/mod.ts";
 import type { Principal } from "./principal.ts";
+
+/**
+ * Who may call an API endpoint in team mode (\`auth.enabled\`): anyone (\`public\`), any valid
+ * gateway key (\`key\`), or a key holding that permission. Every endpoint of the API's registry
+ * declares one; the gate is given the registry (auth does not import the API).
+ */
+export type EndpointAccess = "public" | "key" | Permission;
+
+/** What the gate needs to know of an API endpoint. */
+export interface EndpointRule {
+  path: string;
+  access: EndpointAccess;
+}
 
 export type Requirement =
   | { kind: "public" }
@@ -47,7 +59,7 @@ function requirementOf(access: EndpointAccess): Requirement {
 /** Compiled once at startup from the provider prefixes and the API registry. */
 export function authRoutes(
   providerPrefixes: readonly string[],
-  endpoints: readonly { path: string; access: EndpointAccess }[],
+  endpoints: readonly EndpointRule[],
 ): AuthRoutes {
   const exact = new Map<string, Requirement>();
   const patterns: [RegExp, Requirement][] = [];

@@ -9,14 +9,15 @@
  * because stripping would send it on without the credential the client meant to give.
  */
 import { type GatewayConfig, prometheusPath } from "../config/mod.ts";
-import { endpoints } from "../api/mod.ts";
 import { GatewayError } from "../errors/mod.ts";
-import { authorize, type AuthRoutes, authRoutes } from "./authorize.ts";
+import { authorize, type AuthRoutes, authRoutes, type EndpointRule } from "./authorize.ts";
 import { createKeyRing, type KeyRing } from "./keys.ts";
 import type { Principal } from "./principal.ts";
 import type { KeyStore } from "../store/mod.ts";
 
 export interface GateOptions {
+  /** The API's endpoint registry: the access each endpoint declares. */
+  endpoints: readonly EndpointRule[];
   /** Where keys created through the API live; they are reloaded every `auth.key_refresh_ms`. */
   keys?: KeyStore | undefined;
   /** Epoch ms; default `Date.now`. */
@@ -44,12 +45,13 @@ export interface Gate {
   close(): void;
 }
 
-export function createGate(config: GatewayConfig, secret: string, options: GateOptions = {}): Gate {
+export function createGate(config: GatewayConfig, secret: string, options: GateOptions): Gate {
   const header = config.auth.header.toLowerCase();
   const ring: KeyRing = createKeyRing(config.auth.keys, secret);
   const scrape = prometheusPath(config);
   // The scrape path is configurable, so it is added here rather than in the API registry. Its
   // figures count every tenant's traffic, like the trace pipeline's diagnostics.
+  const { endpoints } = options;
   const routes: AuthRoutes = authRoutes(
     config.providers.map((p) => p.prefix),
     scrape === null ? endpoints : [...endpoints, { path: scrape, access: "diagnostics:read" }],

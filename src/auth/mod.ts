@@ -10,6 +10,8 @@ export {
   type AuthRoutes,
   authRoutes,
   type Decision,
+  type EndpointAccess,
+  type EndpointRule,
   type Requirement,
   requirementFor,
 } from "./authorize.ts";

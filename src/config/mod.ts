@@ -54,3 +54,4 @@ export {
 export { buildSupportIssues, withBuildSupport } from "./build_support.ts";
 export { prometheusPath, prometheusSetting } from "./prometheus_setting.ts";
 export { otlpBaseUrl } from "./otlp_endpoint.ts";
+export { fieldNameMatcher, normaliseFieldName } from "./field_names.ts";

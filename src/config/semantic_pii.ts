@@ -6,7 +6,7 @@
  */
 import type { PathSegment, RawIssue } from "./issues.ts";
 import { type GatewayConfig, prefixesOverlap } from "./resolve.ts";
-import { fieldNameMatcher, normaliseFieldName } from "../pii/field_names.ts";
+import { fieldNameMatcher, normaliseFieldName } from "./field_names.ts";
 import type { BuiltinDetectorName } from "./schema_pii.ts";
 import { builtinDetectorNames } from "./schema_pii.ts";
 import { closest } from "./suggest.ts";

@@ -23,7 +23,6 @@ export {
   type PiiPolicies,
 } from "./policy.ts";
 export { type PiiRequest, selectScope } from "./scopes.ts";
-export { fieldNameMatcher } from "./field_names.ts";
 export { placeholderFor } from "./placeholder.ts";
 export { foundTypes, guards, inspectRequest, type RequestVerdict } from "./guard.ts";
 export {

@@ -3,7 +3,7 @@
  * in order. `resolve` is then a few comparisons per request and returns null when nothing is to
  * be done, so the hot path of a gateway with PII off pays one call.
  */
-import type { GatewayConfig, PiiMode } from "../config/mod.ts";
+import { fieldNameMatcher, type GatewayConfig, type PiiMode } from "../config/mod.ts";
 import {
   builtinDetectorNames,
   builtinDetectors,
@@ -11,7 +11,6 @@ import {
   customDetector,
 } from "./detectors/mod.ts";
 import { isEncodedBinary } from "./encoded.ts";
-import { fieldNameMatcher } from "./field_names.ts";
 import { placeholderFor } from "./placeholder.ts";
 import { type PiiRequest, selectScope } from "./scopes.ts";
 import type { Detector, RedactRules, Scan } from "./types.ts";

@@ -7,7 +7,6 @@
  * metadata, whatever the mode.
  */
 import { withoutCutCharacter } from "../bytes.ts";
-import type { HeaderMap, TraceRecord } from "../traces/mod.ts";
 import { drive, Meter, type ScanBudget, ScanBudgetExceeded, type Steps } from "./budget.ts";
 import type { AppliedPolicy } from "./policy.ts";
 import { type RedactBodyResult, redactBodySteps } from "./redact_body.ts";
@@ -130,7 +129,7 @@ const headerCopies = [
  * Correlation and lineage ids come from request headers and are kept as columns and metadata
  * too; a client may well use an e-mail address as its thread id. Redacted like the headers.
  */
-function redactHeaderCopies(trace: TraceRecord, applied: AppliedPolicy): void {
+function redactHeaderCopies(trace: PiiTraceFields, applied: AppliedPolicy): void {
   // The header itself was counted already: these are copies, so their findings are not counted.
   const silent = (value: string) => redactText(value, applied.rules).text;
   trace.correlation_id = silent(trace.correlation_id);
@@ -139,6 +138,21 @@ function redactHeaderCopies(trace: TraceRecord, applied: AppliedPolicy): void {
     const v = trace.metadata[key];
     if (typeof v === "string") trace.metadata[key] = silent(v);
   }
+}
+
+/** Header names to every value, as traces keep them. */
+type HeaderMap = Record<string, string[]>;
+
+/**
+ * The parts of a trace record that PII touches. Declared here, not imported, so that PII stays
+ * below traces: the trace record satisfies this shape.
+ */
+export interface PiiTraceFields {
+  request_headers: HeaderMap;
+  response_headers: HeaderMap;
+  correlation_id: string;
+  trace_group_id: string | null;
+  metadata: Record<string, unknown>;
 }
 
 export interface PiiRecord {
@@ -157,7 +171,7 @@ export interface PiiRecord {
 }
 
 /** Redacts the stored headers and records mode, policy and counts on the trace. */
-export function recordPii(trace: TraceRecord, input: PiiRecord): void {
+export function recordPii(trace: PiiTraceFields, input: PiiRecord): void {
   const { applied } = input;
   const meta = trace.metadata;
   if (applied === null) {

@@ -8,7 +8,7 @@
  * both default to `input` when absent. Anthropic 1-hour cache writes (2x input) and long-context
  * surcharges are not modelled. Config `providers.<id>.prices` override and extend these.
  */
-import type { ModelPrice, ProviderKind } from "../config/schema.ts";
+import type { ModelPrice, ProviderKind } from "../config/mod.ts";
 
 export interface PriceList {
   /** The day the figures were last checked against the provider's price page. */

@@ -3,8 +3,7 @@
  * tokens, i.e. 1e-12 USD) so that sums are exact, then rounded to 1e-10 USD: `0.00075`, not
  * `0.0007500000000000001`.
  */
-import type { ResolvedProvider } from "../config/resolve.ts";
-import type { ModelPrice } from "../config/schema.ts";
+import type { ModelPrice, ResolvedProvider } from "../config/mod.ts";
 import type { UsageReport } from "../providers/mod.ts";
 import type { CostStatus, Usage } from "../traces/mod.ts";
 import { createPricer } from "./resolve.ts";

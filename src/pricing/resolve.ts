@@ -10,8 +10,7 @@
  * Prefixes end on `-`, so `gpt-4o` never prices `gpt-4o-mini`, and `gpt-4` never `gpt-4.1`.
  * Matching ignores case.
  */
-import type { ResolvedProvider } from "../config/resolve.ts";
-import type { ModelPrice, PriceTable } from "../config/schema.ts";
+import type { ModelPrice, PriceTable, ResolvedProvider } from "../config/mod.ts";
 import { builtInPrices } from "./builtin_prices.ts";
 
 /** Lower-cased id to price; `null` marks a family that must stay unpriced. */

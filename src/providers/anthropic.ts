@@ -8,7 +8,7 @@
  * final figure, so a cut or an `error` event after it changes nothing. Before it, the stream's
  * usage is unknown, never the partial count of `message_start`.
  */
-import type { Usage } from "../traces/mod.ts";
+import type { Usage } from "./usage.ts";
 import { isRecord, maxTokensOf, modelOf, readRequestJson } from "./json_body.ts";
 import { cleanPath, endsWithSegments, isBelow } from "./paths.ts";
 import {

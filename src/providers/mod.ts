@@ -22,3 +22,4 @@ export type {
   UsageParser,
   UsageReport,
 } from "./types.ts";
+export type { Usage, UsageStatus, UsageUnknownReason } from "./usage.ts";

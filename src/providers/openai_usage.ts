@@ -3,7 +3,7 @@
  * streamed or not. One reader serves them all because the shapes do not overlap: Responses
  * events carry a `type` of `response.*`, everything else is a chunk or document with `usage`.
  */
-import type { Usage } from "../traces/mod.ts";
+import type { Usage } from "./usage.ts";
 import { isRecord, type JsonObject, modelOf } from "./json_body.ts";
 import { cleanPath, endsWithSegments, isBelow } from "./paths.ts";
 import {

@@ -5,7 +5,7 @@
  * figures.
  */
 import { createParser, type EventSourceParser } from "eventsource-parser";
-import type { Usage, UsageUnknownReason } from "../traces/mod.ts";
+import type { Usage, UsageUnknownReason } from "./usage.ts";
 import { isJsonContentType } from "./json_body.ts";
 import type { MemberPath } from "./json_member_paths.ts";
 import { JsonMemberScanner } from "./json_member_scanner.ts";

@@ -2,7 +2,7 @@
  * What the proxy needs from a wire format. Shared code calls these and never asks which provider
  * it is talking to; OpenAI-compatible vendors are the OpenAI adapter with another configuration.
  */
-import type { Usage, UsageStatus, UsageUnknownReason } from "../traces/trace.ts";
+import type { Usage, UsageStatus, UsageUnknownReason } from "./usage.ts";
 
 /** What the adapter learned from the request body, and the body to forward. */
 export interface PreparedRequest {

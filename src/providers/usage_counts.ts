@@ -2,7 +2,7 @@
  * Token figures as providers send them, checked before they become a `Usage`: only non-negative
  * safe integers count, so a malformed number is "not reported" rather than a wrong total.
  */
-import type { Usage } from "../traces/mod.ts";
+import type { Usage } from "./usage.ts";
 import { isRecord } from "./json_body.ts";
 
 export function tokenCount(v: unknown): number | null {

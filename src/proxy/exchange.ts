@@ -13,7 +13,7 @@ import {
   redactionMargin,
   type ScanBudget,
 } from "../pii/mod.ts";
-import type { ResolvedProvider } from "../config/resolve.ts";
+import type { ResolvedProvider } from "../config/mod.ts";
 import {
   buildTrace,
   type CostStatus,

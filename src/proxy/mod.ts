@@ -28,3 +28,4 @@ export {
   Watchdog,
   type Watched,
 } from "./watchdog.ts";
+export { readBodyCapped } from "./body.ts";

@@ -3,7 +3,7 @@
  * it, never a normalised one: `/openai/../anthropic` must not silently become `/anthropic`, and
  * `new URL(suffix, base)` is never used because `//evil.com/x` would escape to another host.
  */
-import type { ResolvedProvider } from "../config/resolve.ts";
+import type { ResolvedProvider } from "../config/mod.ts";
 import { GatewayError } from "../errors/mod.ts";
 
 export interface RequestTarget {

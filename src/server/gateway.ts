@@ -9,7 +9,7 @@
 import type { Hono } from "hono";
 import { createGate, tokenDigest } from "../auth/mod.ts";
 import type { GatewayConfig, ResolvedProvider } from "../config/mod.ts";
-import { createApiRoutes } from "../api/mod.ts";
+import { createApiRoutes, endpoints } from "../api/mod.ts";
 import { createCostEstimator } from "../pricing/mod.ts";
 import { providerAdapters } from "../providers/mod.ts";
 import { compilePolicies } from "../pii/mod.ts";
@@ -145,6 +145,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   const keys = isKeyStore(deps.store) ? deps.store : undefined;
   const gate = config.auth.enabled
     ? createGate(config, deps.keyHashSecret, {
+      endpoints,
       keys,
       now: clock.now,
       onRefreshError: (err) =>

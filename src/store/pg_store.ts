@@ -3,7 +3,7 @@
  * start under an advisory lock, one statement per batch (pg_write.ts), and the same list,
  * export and analytics answers as the SQLite store (the conformance suite runs against both).
  */
-import type { Trace, TraceRecord } from "../traces/trace.ts";
+import type { Trace, TraceRecord } from "../traces/mod.ts";
 import type {
   StoreStats,
   TenantScope,

@@ -7,7 +7,7 @@
  * The batch travels as one JSON parameter. Histogram buckets and rollup periods are computed here
  * in TypeScript, the same functions SQLite's rollups use, so both stores count a trace alike.
  */
-import type { TraceRecord } from "../traces/trace.ts";
+import type { TraceRecord } from "../traces/mod.ts";
 import { bucketOf } from "./latency_histogram.ts";
 import { periodStart, rollupCounters } from "./rollups.ts";
 import { encodeTrace, traceColumns } from "./trace_columns.ts";

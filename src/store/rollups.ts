@@ -3,7 +3,7 @@
  * keys table) of one group of traces adds up to. Pure: traces in, rows keyed by table and dimensions out, and rows merged with rows; the
  * SQLite side only reads and writes them.
  */
-import type { TraceRecord } from "../traces/trace.ts";
+import type { TraceRecord } from "../traces/mod.ts";
 import {
   add,
   decodeHistogram,

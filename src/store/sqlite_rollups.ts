@@ -4,7 +4,7 @@
  * from before migration 002 has traces but no rollups.
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-import type { TraceRecord } from "../traces/trace.ts";
+import type { TraceRecord } from "../traces/mod.ts";
 import {
   decodeRollup,
   encodeRollup,

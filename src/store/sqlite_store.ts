@@ -8,7 +8,7 @@
  * busy_timeout (a blocking wait) is kept short and longer waits are async retries.
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
-import type { Trace, TraceRecord } from "../traces/trace.ts";
+import type { Trace, TraceRecord } from "../traces/mod.ts";
 import type {
   StoreStats,
   TenantScope,

@@ -2,7 +2,7 @@
  * The one list of trace columns and how each is stored. Both the insert statement and row
  * decoding come from it, so a new Trace field is a compile error here until it has a column.
  */
-import type { Trace, TraceRecord } from "../traces/trace.ts";
+import type { Trace, TraceRecord } from "../traces/mod.ts";
 import type { TraceSummary } from "./types.ts";
 import { normalizeTimestamp } from "./timestamps.ts";
 

@@ -2,7 +2,7 @@
  * The trace store contract. SQLite and PostgreSQL implement it; one conformance suite
  * (`tests/store/conformance.ts`) runs against both.
  */
-import type { Trace, TraceRecord } from "../traces/trace.ts";
+import type { Trace, TraceRecord } from "../traces/mod.ts";
 import type { AggregateRow, AnalyticsQuery, PercentileRow } from "./analytics_types.ts";
 
 /** Tenant scope applied to every read. Absent means "all tenants" (team mode off). */

@@ -4,7 +4,7 @@
  * instead of the CLI when it finds itself named as the store worker; so a bundle or compiled
  * binary needs no second file.
  */
-import type { Trace, TraceRecord } from "../traces/trace.ts";
+import type { Trace, TraceRecord } from "../traces/mod.ts";
 import type {
   StoreStats,
   TenantScope,

@@ -3,29 +3,9 @@
  * the storage column names, so a trace reads the same in the database, the API and an export.
  */
 
-/**
- * - `exact`: the provider reported usage and we read it.
- * - `unknown`: usage was expected but is not known (stream cut, upstream omitted it, unparsable).
- *   Tokens and cost are then null, never a partial count presented as complete.
- * - `none`: the exchange carries no usage (model lists, upstream errors, non-LLM paths).
- */
-export type UsageStatus = "exact" | "unknown" | "none";
+import type { Usage, UsageStatus, UsageUnknownReason } from "../providers/mod.ts";
 
-/**
- * Why usage was not read although the answer arrived (trace metadata `usage_unknown_reason`):
- * the answer crossed a bound that keeps an upstream from exhausting the gateway's memory, so
- * reading stopped there while the client kept getting every byte.
- * - `decoded_body_too_large`: the decoded copy of a compressed answer passed
- *   `proxy.max_decoded_response_bytes`.
- * - `decompression_ratio_exceeded`: a compressed answer expanded more than 200:1 (past 8 MiB).
- * - `usage_member_too_large`: a JSON member the usage reader keeps (`usage`, `model`) passed 256 KiB.
- * - `sse_event_too_large`: one SSE line or event passed 16 MiB.
- */
-export type UsageUnknownReason =
-  | "decoded_body_too_large"
-  | "decompression_ratio_exceeded"
-  | "usage_member_too_large"
-  | "sse_event_too_large";
+export type { Usage, UsageStatus, UsageUnknownReason };
 
 /**
  * - `priced`: cost computed from the price table.
@@ -51,23 +31,6 @@ export type TraceErrorCode =
   | "pii_uninspectable"
   | "shutdown"
   | "internal_error";
-
-/**
- * Token counts in one meaning for every provider:
- * - `input_tokens`: every input token the model processed, cached and cache-written included
- *   (OpenAI `prompt_tokens`; Anthropic `input_tokens + cache_read + cache_creation`).
- * - `cached_input_tokens`, `cache_write_tokens`: the parts of `input_tokens` read from or written
- *   to the prompt cache.
- * - `output_tokens`: every generated token, reasoning included; `reasoning_tokens` is that part.
- */
-export interface Usage {
-  input_tokens: number;
-  output_tokens: number;
-  total_tokens: number;
-  cached_input_tokens: number;
-  cache_write_tokens: number;
-  reasoning_tokens: number;
-}
 
 export type HeaderMap = Record<string, string[]>;
 

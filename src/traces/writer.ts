@@ -10,7 +10,6 @@
  * batch one trace at a time, and only the traces the store refuses are dropped (`write_failed`).
  */
 import type { CapturedBody, TraceRecord } from "./trace.ts";
-import type { TraceStore } from "../store/types.ts";
 import { classifyWriteError, isTransient, type WriteErrorClass } from "./write_errors.ts";
 import { type DropReason, type TraceWriterSnapshot, WriterCounters } from "./writer_stats.ts";
 import {
@@ -28,8 +27,16 @@ export interface WriterTimers {
   clearTimeout(id: unknown): void;
 }
 
+/**
+ * Where the writer puts traces: the trace store, seen from below (the store implements it).
+ * `writeBatch` writes all traces in one transaction and is idempotent by trace id.
+ */
+export interface TraceSink {
+  writeBatch(traces: readonly TraceRecord[]): Promise<void>;
+}
+
 export interface TraceWriterOptions {
-  store: Pick<TraceStore, "writeBatch">;
+  store: TraceSink;
   queueSize: number;
   batchSize: number;
   flushIntervalMs: number;

@@ -4,6 +4,7 @@
  * nothing, are not affected. A missing-key 401 says where the misplaced key went.
  */
 import assert from "node:assert/strict";
+import { endpoints } from "../../src/api/mod.ts";
 import { createGate } from "../../src/auth/gate.ts";
 import { validateConfig } from "../../src/config/mod.ts";
 import { GatewayError } from "../../src/errors/mod.ts";
@@ -23,7 +24,7 @@ function gate() {
     },
   }, { env: {} });
   if (!result.ok) throw new Error(JSON.stringify(result.errors));
-  return createGate(result.config, "gate-test-secret-0123456789");
+  return createGate(result.config, "gate-test-secret-0123456789", { endpoints });
 }
 
 function refusal(fn: () => unknown): GatewayError {

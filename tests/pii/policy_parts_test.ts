@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { fieldNameMatcher, normaliseFieldName } from "../../src/pii/field_names.ts";
+import { fieldNameMatcher, normaliseFieldName } from "../../src/config/mod.ts";
 import { placeholderFor } from "../../src/pii/placeholder.ts";
 import { type PiiRequest, selectScope, underPrefix } from "../../src/pii/scopes.ts";
 

@@ -4,15 +4,14 @@
  * disagree.
  */
 import type { z } from "zod";
-import type { Permission } from "../../config/mod.ts";
+import type { EndpointAccess } from "../../auth/mod.ts";
 import type { QuerySchema } from "../query.ts";
 
 /**
- * Who may call an endpoint in team mode (`auth.enabled`): anyone (`public`), any valid gateway
- * key (`key`), or a key holding that permission. Required, so a new endpoint cannot be added
- * without deciding; src/auth reads it and its table test covers every entry.
+ * Who may call an endpoint in team mode (defined by auth): required, so a new endpoint cannot be
+ * added without deciding; the gate reads it and auth's table test covers every entry.
  */
-export type EndpointAccess = "public" | "key" | Permission;
+export type { EndpointAccess };
 
 export type HttpMethod = "get" | "post" | "put" | "patch" | "delete";
 
