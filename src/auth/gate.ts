@@ -10,6 +10,7 @@
  */
 import { type GatewayConfig, prometheusPath } from "../config/mod.ts";
 import { GatewayError } from "../errors/mod.ts";
+import { providerCredentialHeaders, providerCredentialParams } from "../providers/mod.ts";
 import { authorize, type AuthRoutes, authRoutes, type EndpointRule } from "./authorize.ts";
 import { createKeyRing, type KeyRing } from "./keys.ts";
 import type { Principal } from "./principal.ts";
@@ -156,10 +157,6 @@ export function unconfirmedKeyError(keyId: string): GatewayError {
   );
 }
 
-/** Where a provider expects its key: a gateway key found here would be sent to the provider. */
-const credentialHeaders = ["authorization", "x-api-key", "api-key", "x-goog-api-key"];
-const credentialParams = ["key", "api_key", "api-key"];
-
 /** The credential position (e.g. "the authorization header") holding a gateway key, or null. */
 export function gatewayKeyAsCredential(
   ring: KeyRing,
@@ -167,7 +164,7 @@ export function gatewayKeyAsCredential(
   headers: Headers,
   search: string,
 ): string | null {
-  for (const name of credentialHeaders) {
+  for (const name of providerCredentialHeaders) {
     if (name === gatewayKeyHeader) continue;
     const value = headers.get(name);
     if (value === null) continue;
@@ -178,7 +175,7 @@ export function gatewayKeyAsCredential(
   }
   if (search.length > 1) {
     const params = new URLSearchParams(search);
-    for (const name of credentialParams) {
+    for (const name of providerCredentialParams) {
       for (const value of params.getAll(name)) {
         if (ring.lookup(value) !== null) return `the ${name} query parameter`;
       }

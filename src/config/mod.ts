@@ -41,6 +41,8 @@ export {
   resolveProviders,
 } from "./resolve.ts";
 export * from "./schema.ts";
+/** The kinds a provider may have; `providers/` owns the list, the config schema reads it. */
+export { type ProviderKind, providerKinds } from "../providers/mod.ts";
 export * from "./schema_env_ref.ts";
 export * from "./schema_team.ts";
 export * from "./schema_pii.ts";

@@ -3,7 +3,8 @@
  * for routing, the effective PII mode decided once instead of at every request, and `env("NAME")`
  * references replaced by their values so no consumer ever sees an `EnvRef`.
  */
-import type { ParsedConfig, PriceTable, ProviderKind } from "./schema.ts";
+import type { ProviderKind } from "../providers/mod.ts";
+import type { ParsedConfig, PriceTable } from "./schema.ts";
 import type { PiiMode } from "./schema_pii.ts";
 import type { EnvRef } from "./schema_env_ref.ts";
 import { resolveOtlpHeaders } from "./otlp_headers.ts";

@@ -7,6 +7,7 @@
  * file formats means a YAML config can be pasted into `gateway.config.ts` unchanged.
  */
 import { z } from "zod";
+import { providerKinds } from "../providers/mod.ts";
 import { envRefSchema } from "./schema_env_ref.ts";
 import { otlpHeadersSchema } from "./otlp_headers.ts";
 import { otlpProtocolSchema } from "./otlp_protocol.ts";
@@ -78,8 +79,6 @@ export const modelPriceSchema = z.strictObject({
 
 /** Model id (or family, matched by prefix on `-` boundaries) to its price. */
 export const priceTableSchema = z.record(z.string().min(1), modelPriceSchema);
-
-export const providerKinds = ["openai", "anthropic", "openai-compatible"] as const;
 
 const timeoutMs = z.number().int().positive().max(24 * 60 * 60 * 1000);
 
@@ -373,4 +372,3 @@ export type GatewayConfigInput = z.input<typeof configSchema>;
 export type ParsedConfig = z.output<typeof configSchema>;
 export type ModelPrice = z.output<typeof modelPriceSchema>;
 export type PriceTable = z.output<typeof priceTableSchema>;
-export type ProviderKind = (typeof providerKinds)[number];

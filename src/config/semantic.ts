@@ -2,6 +2,7 @@
  * Checks that need more than one field at a time, run after the schema on the resolved config:
  * what would make `serve` fail or misroute at run time is an error here, before a port is bound.
  */
+import { builtInCredentialHeaders } from "../providers/mod.ts";
 import type { PathSegment, RawIssue } from "./issues.ts";
 import type { GatewayConfig } from "./resolve.ts";
 import { builtInProviders, prefixesOverlap } from "./resolve.ts";
@@ -21,8 +22,6 @@ type Env = Readonly<Record<string, string | undefined>>;
 export { prefixesOverlap };
 
 const apiPrefix = "/api";
-/** Headers that carry the provider credential and must reach the upstream untouched. */
-const providerCredentialHeaders = ["authorization", "x-api-key"];
 
 export function semanticChecks(
   parsed: ParsedConfig,
@@ -102,7 +101,8 @@ function checkAuth(parsed: ParsedConfig, config: GatewayConfig, out: SemanticRes
       hint: "add auth.keys entries, or set auth.enabled: false",
     });
   }
-  if (providerCredentialHeaders.includes(auth.header.toLowerCase())) {
+  // The built-in providers' key headers must reach the upstream untouched (providers/headers.ts).
+  if (builtInCredentialHeaders.includes(auth.header.toLowerCase())) {
     out.errors.push({
       at: ["auth", "header"],
       message:

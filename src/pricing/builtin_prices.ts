@@ -8,7 +8,8 @@
  * both default to `input` when absent. Anthropic 1-hour cache writes (2x input) and long-context
  * surcharges are not modelled. Config `providers.<id>.prices` override and extend these.
  */
-import type { ModelPrice, ProviderKind } from "../config/mod.ts";
+import type { ModelPrice } from "../config/mod.ts";
+import type { ProviderKind } from "../providers/mod.ts";
 
 export interface PriceList {
   /** The day the figures were last checked against the provider's price page. */

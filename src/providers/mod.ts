@@ -4,6 +4,17 @@
  * adapter up in `providerAdapters` by the provider's kind and never branches on its name.
  */
 export { providerAdapters } from "./registry.ts";
+export { type ProviderKind, providerKinds } from "./kinds.ts";
+export {
+  builtInCredentialHeaders,
+  providerAccountHeaders,
+  providerCredentialHeaders,
+  providerCredentialParams,
+  type ProviderHeader,
+  type ProviderHeaderRole,
+  providerHeaders,
+  providerKeyFrom,
+} from "./headers.ts";
 export { openAiAdapter } from "./openai.ts";
 export { anthropicAdapter } from "./anthropic.ts";
 export { JsonMemberScanner, type JsonScanResult } from "./json_member_scanner.ts";

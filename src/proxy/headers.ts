@@ -7,6 +7,8 @@
  * much, and this runs twice per request.
  */
 
+import { providerAccountHeaders } from "../providers/mod.ts";
+
 const hopByHop = new Set([
   "connection",
   "keep-alive",
@@ -104,16 +106,13 @@ export function upstreamRequestHeaders(
 /**
  * Response headers that name the provider account behind the gateway (reliability.md S15):
  * clients of a shared gateway have no business learning which organisation or project pays.
+ * Which headers those are is the providers' knowledge (providers/headers.ts).
  */
-const providerAccountHeaders = new Set([
-  "openai-organization",
-  "openai-project",
-  "anthropic-organization-id",
-]);
+const accountHeaders: ReadonlySet<string> = new Set(providerAccountHeaders);
 
 /** True for a response header that identifies the provider account, dropped on the way out. */
 export function identifiesProviderAccount(name: string): boolean {
-  return providerAccountHeaders.has(name);
+  return accountHeaders.has(name);
 }
 
 /** Header name/value pairs: what a `Response` takes cheaply, with `set-cookie` kept apart. */

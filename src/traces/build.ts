@@ -4,7 +4,7 @@
  * string a client or upstream chose (model, path, header values, ids) and every captured body
  * goes through the config generation's secrets scrubber (src/secrets/stored.ts).
  */
-import type { UsageReport } from "../providers/mod.ts";
+import { providerCredentialHeaders, type UsageReport } from "../providers/mod.ts";
 import {
   createStoredScrubber,
   credentialRedacted,
@@ -73,15 +73,17 @@ export interface ExchangeFacts {
   providerKey?: string | null | undefined;
 }
 
-/** Header names whose values are replaced before storage (lower case). */
+/**
+ * Header names whose values are replaced before storage (lower case): every provider credential
+ * header (providers/headers.ts says why all of them), plus the credentials that are not a
+ * provider's: a proxy's, cookies, and the default gateway key header (the configured one is added
+ * by the gateway).
+ */
 export const credentialHeaders: ReadonlySet<string> = new Set([
-  "authorization",
+  ...providerCredentialHeaders,
   "proxy-authorization",
   "cookie",
   "set-cookie",
-  "x-api-key",
-  "api-key",
-  "x-goog-api-key",
   "x-ongoingai-gateway-key",
 ]);
 

@@ -13,16 +13,8 @@ export interface KeyFingerprint {
   last4: string | null;
 }
 
-/** The provider credential a client sent: `Authorization` (Bearer or raw), `x-api-key`, `api-key`. */
-export function providerKeyFrom(headers: Headers): string | null {
-  const auth = headers.get("authorization")?.trim();
-  if (auth) {
-    const key = /^bearer\s+/i.test(auth) ? auth.replace(/^bearer\s+/i, "").trim() : auth;
-    if (key) return key;
-  }
-  const apiKey = headers.get("x-api-key")?.trim() || headers.get("api-key")?.trim();
-  return apiKey || null;
-}
+/** Which header carries the provider key is the providers' knowledge (providers/headers.ts). */
+export { providerKeyFrom } from "../providers/mod.ts";
 
 export type Fingerprinter = (key: string) => KeyFingerprint;
 

@@ -1,0 +1,90 @@
+/**
+ * The headers (and query parameters) through which a provider learns who is calling: where a
+ * client puts its provider key, and which response headers name the provider account. This is
+ * the one table of them; the rest of the gateway reads the subset it needs from here.
+ *
+ * Why each consumer uses which subset (each set is pinned by tests/providers/header_roles_test.ts):
+ * - Stored traces (`traces/build.ts` `credentialHeaders`) replace the value of every credential
+ *   header, since a trace outlives the request and is read by other people; the trace builder adds
+ *   the credentials that are not a provider's (`Proxy-Authorization`, cookies, the gateway key).
+ * - The gate (`auth/gate.ts`) refuses a gateway key found in any credential header or parameter:
+ *   whatever provider the route leads to, a key there would be sent to a third party.
+ * - The key fingerprint (`providerKeyFrom`) reads the headers marked `fingerprint`, in table order,
+ *   the first one present wins: the places where the supported wire formats (OpenAI and
+ *   compatible servers, Anthropic, Azure OpenAI's `api-key`) carry the key. `x-goog-api-key` is
+ *   not read today, so a key sent only there leaves the trace without a fingerprint.
+ * - The config check on `auth.header` (`config/semantic.ts`) refuses the headers marked
+ *   `builtIn`, where the built-in providers (`openai`, `anthropic`) take their key: the gateway key
+ *   header is stripped before forwarding, so the key could never reach them. `api-key` and
+ *   `x-goog-api-key` are accepted there today.
+ * - Account headers are dropped from responses (`proxy/headers.ts`): clients of a shared gateway
+ *   have no business learning which organisation or project pays (reliability.md S15).
+ */
+
+export type ProviderHeaderRole = "credential" | "account";
+
+export interface ProviderHeader {
+  /** Lower case, as `Headers` yields names. */
+  name: string;
+  /** `credential`: a client's provider key, sent upstream; `account`: names the paying account. */
+  role: ProviderHeaderRole;
+  /** Who uses it, for the reader. */
+  usedBy: string;
+  /** A built-in provider (`openai`, `anthropic`) reads its key here. */
+  builtIn?: true;
+  /** The key fingerprint reads it: `bearer` strips an `Authorization` scheme, `raw` does not. */
+  fingerprint?: "bearer" | "raw";
+}
+
+export const providerHeaders: readonly ProviderHeader[] = [
+  {
+    name: "authorization",
+    role: "credential",
+    usedBy: "OpenAI and OpenAI-compatible servers (`Bearer <key>`)",
+    builtIn: true,
+    fingerprint: "bearer",
+  },
+  {
+    name: "x-api-key",
+    role: "credential",
+    usedBy: "Anthropic",
+    builtIn: true,
+    fingerprint: "raw",
+  },
+  { name: "api-key", role: "credential", usedBy: "Azure OpenAI", fingerprint: "raw" },
+  { name: "x-goog-api-key", role: "credential", usedBy: "Google Gemini" },
+  { name: "openai-organization", role: "account", usedBy: "OpenAI (response)" },
+  { name: "openai-project", role: "account", usedBy: "OpenAI (response)" },
+  { name: "anthropic-organization-id", role: "account", usedBy: "Anthropic (response)" },
+];
+
+const names = (keep: (h: ProviderHeader) => boolean): readonly string[] =>
+  providerHeaders.filter(keep).map((h) => h.name);
+
+/** Every header that carries a provider key, whichever provider reads it. */
+export const providerCredentialHeaders = names((h) => h.role === "credential");
+/** Where the built-in providers take their key: no place for the gateway key header. */
+export const builtInCredentialHeaders = names((h) => h.role === "credential" && h.builtIn === true);
+/** Response headers naming the provider account behind the gateway. */
+export const providerAccountHeaders = names((h) => h.role === "account");
+/** Query parameters that carry a provider key (`?key=` is Google's). */
+export const providerCredentialParams: readonly string[] = ["key", "api_key", "api-key"];
+
+const fingerprinted = providerHeaders.filter((h) => h.fingerprint !== undefined);
+const bearer = /^bearer\s+/i;
+
+/**
+ * The provider key a client sent, as the fingerprint reads it: the first `fingerprint` header of
+ * the table that holds a non-blank value, an `Authorization` scheme (`Bearer`) removed.
+ */
+export function providerKeyFrom(headers: Headers): string | null {
+  for (const h of fingerprinted) {
+    const value = headers.get(h.name)?.trim();
+    if (!value) continue;
+    const key = h.fingerprint === "bearer" && bearer.test(value)
+      ? value.replace(bearer, "").trim()
+      : value;
+    if (key) return key;
+  }
+  return null;
+}
