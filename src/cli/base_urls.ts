@@ -1,7 +1,7 @@
 /**
  * The base URLs clients should use, derived from the config exactly as the original does:
- * a wildcard bind address becomes `localhost`, IPv6 hosts get brackets, OpenAI-style bases end
- * in `/v1` and the Anthropic base does not (its SDK adds `/v1` itself).
+ * a wildcard bind address becomes `localhost`, IPv6 hosts get brackets; which variable each
+ * client reads and the path it expects are the providers' knowledge (providers/clients.ts).
  *
  * Clients send their provider keys to these URLs, and the config may come from whatever
  * directory the user is in: `offMachine` says when they would leave this machine.
@@ -12,6 +12,11 @@ import {
   isLoopbackHost,
   isWildcardHost,
 } from "../config/mod.ts";
+import {
+  builtInProviders,
+  clientBaseUrl,
+  clientBaseUrls as baseUrlVariables,
+} from "../providers/mod.ts";
 
 /**
  * An IP address is shown in its canonical form: `0x7f.1` or `2130706433` is 127.0.0.1 to glibc,
@@ -26,22 +31,28 @@ export function gatewayOrigin(host: string, port: number): string {
   return `http://${bracketed}:${port}`;
 }
 
-export interface ClientEnv {
-  OPENAI_BASE_URL?: string;
-  ANTHROPIC_BASE_URL?: string;
-}
+/** Variable name to base URL. */
+export type ClientEnv = Record<string, string>;
 
-/** `OPENAI_BASE_URL` / `ANTHROPIC_BASE_URL` for the built-in providers that are enabled. */
-export function clientBaseUrls(config: GatewayConfig): ClientEnv {
+/**
+ * The base-URL variables (`OPENAI_BASE_URL`, `ANTHROPIC_BASE_URL`) of the built-in providers that
+ * are enabled: the official clients of their kind reach the built-in route, never another
+ * provider of the same kind. `aliases` adds the older names some clients read instead.
+ */
+export function clientBaseUrls(
+  config: GatewayConfig,
+  opts: { aliases?: boolean } = {},
+): ClientEnv {
   const origin = gatewayOrigin(config.server.host, config.server.port);
   const out: ClientEnv = {};
-  const openai = config.providers.find((p) => p.id === "openai");
-  const anthropic = config.providers.find((p) => p.id === "anthropic");
-  if (openai) {
-    out.OPENAI_BASE_URL = origin +
-      (openai.prefix.endsWith("/v1") ? openai.prefix : `${openai.prefix}/v1`);
+  for (const [id, builtIn] of Object.entries(builtInProviders)) {
+    const client = baseUrlVariables[builtIn.kind];
+    const provider = config.providers.find((p) => p.id === id);
+    if (client === undefined || provider === undefined) continue;
+    const url = clientBaseUrl(client, origin, provider.prefix);
+    out[client.variable] = url;
+    if (opts.aliases) { for (const alias of client.aliases) out[alias] = url; }
   }
-  if (anthropic) out.ANTHROPIC_BASE_URL = origin + anthropic.prefix;
   return out;
 }
 

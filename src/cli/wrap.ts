@@ -58,10 +58,8 @@ export const wrap: CliCommand = async (args, io) => {
     io.stderr(`wrap: warning: ${away} (--force)\n`);
   }
 
-  const urls = clientBaseUrls(config);
-  const env: Record<string, string> = { ...io.env, ...urls };
-  // Aider and older OpenAI clients read OPENAI_API_BASE.
-  if (urls.OPENAI_BASE_URL) env.OPENAI_API_BASE = urls.OPENAI_BASE_URL;
+  // With the older names too: Aider and older OpenAI clients read OPENAI_API_BASE.
+  const env: Record<string, string> = { ...io.env, ...clientBaseUrls(config, { aliases: true }) };
 
   const origin = gatewayOrigin(config.server.host, config.server.port);
   if (!(await gatewayAnswers(origin))) {

@@ -32,7 +32,6 @@ export {
 export { defineConfig, env, publicApi } from "./define.ts";
 export { prefixesOverlap } from "./semantic.ts";
 export {
-  builtInProviders,
   effectivePiiMode,
   type GatewayConfig,
   resolveConfig,
@@ -41,8 +40,8 @@ export {
   resolveProviders,
 } from "./resolve.ts";
 export * from "./schema.ts";
-/** The kinds a provider may have; `providers/` owns the list, the config schema reads it. */
-export { type ProviderKind, providerKinds } from "../providers/mod.ts";
+/** Provider kinds and the built-in providers: `providers/` owns them, the config reads them. */
+export { builtInProviders, type ProviderKind, providerKinds } from "../providers/mod.ts";
 export * from "./schema_env_ref.ts";
 export * from "./schema_team.ts";
 export * from "./schema_pii.ts";

@@ -3,7 +3,7 @@
  * for routing, the effective PII mode decided once instead of at every request, and `env("NAME")`
  * references replaced by their values so no consumer ever sees an `EnvRef`.
  */
-import type { ProviderKind } from "../providers/mod.ts";
+import { builtInProviders, type ProviderKind } from "../providers/mod.ts";
 import type { ParsedConfig, PriceTable } from "./schema.ts";
 import type { PiiMode } from "./schema_pii.ts";
 import type { EnvRef } from "./schema_env_ref.ts";
@@ -54,13 +54,6 @@ type OtelHeaderKey = "headers" | "traces_headers" | "metrics_headers";
 export type ResolvedOtel =
   & Omit<ParsedConfig["observability"]["otel"], OtelHeaderKey>
   & Record<OtelHeaderKey, Record<string, string>>;
-
-export const builtInProviders: Readonly<
-  Record<string, { kind: ProviderKind; prefix: string; upstream: string }>
-> = {
-  openai: { kind: "openai", prefix: "/openai", upstream: "https://api.openai.com" },
-  anthropic: { kind: "anthropic", prefix: "/anthropic", upstream: "https://api.anthropic.com" },
-};
 
 export function resolveProviders(parsed: ParsedConfig["providers"]): ResolvedProvider[] {
   const ids = new Set([...Object.keys(builtInProviders), ...Object.keys(parsed)]);

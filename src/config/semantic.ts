@@ -2,10 +2,10 @@
  * Checks that need more than one field at a time, run after the schema on the resolved config:
  * what would make `serve` fail or misroute at run time is an error here, before a port is bound.
  */
-import { builtInCredentialHeaders } from "../providers/mod.ts";
+import { builtInCredentialHeaders, builtInProviders } from "../providers/mod.ts";
 import type { PathSegment, RawIssue } from "./issues.ts";
 import type { GatewayConfig } from "./resolve.ts";
-import { builtInProviders, prefixesOverlap } from "./resolve.ts";
+import { prefixesOverlap } from "./resolve.ts";
 import type { ParsedConfig } from "./schema.ts";
 import type { EnvRef } from "./schema_env_ref.ts";
 import { closest } from "./suggest.ts";

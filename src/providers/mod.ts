@@ -5,6 +5,8 @@
  */
 export { providerAdapters } from "./registry.ts";
 export { type ProviderKind, providerKinds } from "./kinds.ts";
+export { type BuiltInProvider, builtInProviders } from "./builtin.ts";
+export { type ClientBaseUrl, clientBaseUrl, clientBaseUrls } from "./clients.ts";
 export {
   builtInCredentialHeaders,
   providerAccountHeaders,
