@@ -35,4 +35,10 @@ export type {
   UsageParser,
   UsageReport,
 } from "./types.ts";
-export type { Usage, UsageStatus, UsageUnknownReason } from "./usage.ts";
+export {
+  type TokenField,
+  tokenFields,
+  type Usage,
+  type UsageStatus,
+  type UsageUnknownReason,
+} from "./usage.ts";

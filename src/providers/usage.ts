@@ -28,18 +28,23 @@ export type UsageUnknownReason =
   | "sse_event_too_large";
 
 /**
- * Token counts in one meaning for every provider:
+ * The token counts, in one meaning for every provider; the one list of them. Traces, rollups,
+ * analytics rows and their SQL take their token columns from it, in this order.
  * - `input_tokens`: every input token the model processed, cached and cache-written included
  *   (OpenAI `prompt_tokens`; Anthropic `input_tokens + cache_read + cache_creation`).
  * - `cached_input_tokens`, `cache_write_tokens`: the parts of `input_tokens` read from or written
  *   to the prompt cache.
  * - `output_tokens`: every generated token, reasoning included; `reasoning_tokens` is that part.
  */
-export interface Usage {
-  input_tokens: number;
-  output_tokens: number;
-  total_tokens: number;
-  cached_input_tokens: number;
-  cache_write_tokens: number;
-  reasoning_tokens: number;
-}
+export const tokenFields = [
+  "input_tokens",
+  "output_tokens",
+  "total_tokens",
+  "cached_input_tokens",
+  "cache_write_tokens",
+  "reasoning_tokens",
+] as const;
+export type TokenField = (typeof tokenFields)[number];
+
+/** Token counts of one exchange (see `tokenFields` for what each means). */
+export type Usage = Record<TokenField, number>;

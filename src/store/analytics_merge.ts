@@ -4,6 +4,7 @@
  * (sqlite_analytics.ts) and PostgreSQL (pg_analytics.ts) run their own SQL and hand the rows
  * here, so both give the same answers by construction.
  */
+import { tokenFields } from "../providers/mod.ts";
 import type { AggregateRow, PercentileRow } from "./analytics_types.ts";
 import { add, decodeHistogram, type Histogram, merge, quantile } from "./latency_histogram.ts";
 import { periodStart } from "./rollups.ts";
@@ -51,12 +52,7 @@ export const beyond = (to: string | undefined) =>
 
 const summed = [
   "request_count",
-  "input_tokens",
-  "output_tokens",
-  "total_tokens",
-  "cached_input_tokens",
-  "cache_write_tokens",
-  "reasoning_tokens",
+  ...tokenFields,
   "total_cost_usd",
   "priced_count",
   "unpriced_count",

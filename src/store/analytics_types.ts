@@ -3,6 +3,7 @@
  * endpoint reads its figures from, and latency percentiles. Both SQLite and PostgreSQL implement
  * them with the same answers (the conformance suite checks it).
  */
+import type { TokenField } from "../providers/mod.ts";
 import type { TenantScope } from "./types.ts";
 
 /** Dimensions a query can group by, and the trace column each reads. */
@@ -33,18 +34,13 @@ export interface AnalyticsQuery {
   with_key_only?: boolean;
 }
 
-export interface AggregateRow {
+/** Token columns are `tokenFields` (providers/usage.ts), summed. */
+export interface AggregateRow extends Record<TokenField, number> {
   /** RFC 3339 UTC start of the bucket; null without `bucket`. */
   bucket_start: string | null;
   /** The group's value; null without `group_by`, or for traces without one (no key, ...). */
   group: string | null;
   request_count: number;
-  input_tokens: number;
-  output_tokens: number;
-  total_tokens: number;
-  cached_input_tokens: number;
-  cache_write_tokens: number;
-  reasoning_tokens: number;
   /** Sum of the priced traces' estimates. */
   total_cost_usd: number;
   priced_count: number;

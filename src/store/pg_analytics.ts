@@ -3,6 +3,7 @@
  * traces for the partial ones at the edges), the same row shapes, and the same merging
  * (analytics_merge.ts), so both stores answer alike. Fragments come from fixed tables.
  */
+import { tokenFields } from "../providers/mod.ts";
 import type {
   AggregateRow,
   AnalyticsQuery,
@@ -99,22 +100,32 @@ function sources(sql: Sql, q: AnalyticsQuery): { rollup: Source | null; raw: Sou
   };
 }
 
-/** In AggregateMerger's order; aliased, since rows are objects keyed by column name. */
+/**
+ * One sum per `tokenFields` entry, in its order, aliased by its own name; raw traces hold null
+ * for unknown usage.
+ */
+function tokenSums(sql: Sql, kind: Kind): Fragment {
+  return tokenFields.map((f) =>
+    kind === "raw"
+      ? sql`coalesce(sum(${sql(f)}), 0) AS ${sql(f)}`
+      : sql`sum(${sql(f)}) AS ${sql(f)}`
+  ).reduce((acc, p) => sql`${acc}, ${p}`);
+}
+
+/**
+ * In AggregateMerger's order; aliased, since rows are objects keyed by column name (the token
+ * sums carry their own names, hence no c1 to c6).
+ */
 function sums(sql: Sql, kind: Kind): Fragment {
   if (kind === "rollup") {
-    return sql`sum(request_count) AS c0, sum(input_tokens) AS c1, sum(output_tokens) AS c2,
-      sum(total_tokens) AS c3, sum(cached_input_tokens) AS c4, sum(cache_write_tokens) AS c5,
-      sum(reasoning_tokens) AS c6, sum(cost_usd) AS c7, sum(priced_count) AS c8,
-      sum(unpriced_count) AS c9, sum(unknown_usage_count) AS c10, sum(error_count_4xx) AS c11,
+    return sql`sum(request_count) AS c0, ${tokenSums(sql, kind)}, sum(cost_usd) AS c7,
+      sum(priced_count) AS c8, sum(unpriced_count) AS c9, sum(unknown_usage_count) AS c10, sum(error_count_4xx) AS c11,
       sum(error_count_5xx) AS c12, sum(latency_sum) AS c13, min(latency_min) AS c14,
       max(latency_max) AS c15, sum(ttft_us_sum) AS c16, sum(ttft_count) AS c17,
       ${iso(sql, sql`min(first_seen_at)`)} AS c18, ${iso(sql, sql`max(last_seen_at)`)} AS c19,
       max(api_key_last4) AS c20`;
   }
-  return sql`count(*) AS c0, coalesce(sum(input_tokens), 0) AS c1,
-    coalesce(sum(output_tokens), 0) AS c2, coalesce(sum(total_tokens), 0) AS c3,
-    coalesce(sum(cached_input_tokens), 0) AS c4, coalesce(sum(cache_write_tokens), 0) AS c5,
-    coalesce(sum(reasoning_tokens), 0) AS c6,
+  return sql`count(*) AS c0, ${tokenSums(sql, kind)},
     coalesce(sum(CASE WHEN cost_status = 'priced' THEN estimated_cost_usd END), 0) AS c7,
     count(*) FILTER (WHERE cost_status = 'priced') AS c8,
     count(*) FILTER (WHERE cost_status = 'unpriced') AS c9,

@@ -7,6 +7,7 @@
  * The batch travels as one JSON parameter. Histogram buckets and rollup periods are computed here
  * in TypeScript, the same functions SQLite's rollups use, so both stores count a trace alike.
  */
+import { tokenFields } from "../providers/mod.ts";
 import type { TraceRecord } from "../traces/mod.ts";
 import { bucketOf } from "./latency_histogram.ts";
 import { periodStart, rollupCounters } from "./rollups.ts";
@@ -68,9 +69,10 @@ const recordType = [
 ].join(", ");
 const columnList = traceColumns.map(([name]) => `"${name}"`).join(", ");
 
-const rollupAggregates = `count(*), coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0),
-  coalesce(sum(total_tokens), 0), coalesce(sum(cached_input_tokens), 0),
-  coalesce(sum(cache_write_tokens), 0), coalesce(sum(reasoning_tokens), 0),
+const tokenColumns = tokenFields.join(", ");
+const tokenSums = tokenFields.map((f) => `coalesce(sum(${f}), 0)`).join(", ");
+
+const rollupAggregates = `count(*), ${tokenSums},
   coalesce(sum(CASE WHEN cost_status = 'priced' THEN coalesce(estimated_cost_usd, 0) ELSE 0 END), 0),
   count(*) FILTER (WHERE cost_status = 'priced'), count(*) FILTER (WHERE cost_status = 'unpriced'),
   count(*) FILTER (WHERE usage_status = 'unknown'),
@@ -81,8 +83,7 @@ const rollupAggregates = `count(*), coalesce(sum(input_tokens), 0), coalesce(sum
   ongoingai_hist(tb)`;
 
 const rollupColumnList = `period, org_id, workspace_id, provider, model, request_path,
-  gateway_key_id, api_key_hash, request_count, input_tokens, output_tokens, total_tokens,
-  cached_input_tokens, cache_write_tokens, reasoning_tokens, cost_usd, priced_count,
+  gateway_key_id, api_key_hash, request_count, ${tokenColumns}, cost_usd, priced_count,
   unpriced_count, unknown_usage_count, error_count_4xx, error_count_5xx, latency_sum, latency_min,
   latency_max, ttft_us_sum, ttft_count, first_seen_at, last_seen_at, api_key_last4, latency_hist,
   ttft_hist`;

@@ -3,6 +3,7 @@
  * keys table) of one group of traces adds up to. Pure: traces in, rows keyed by table and dimensions out, and rows merged with rows; the
  * SQLite side only reads and writes them.
  */
+import { type TokenField, tokenFields } from "../providers/mod.ts";
 import type { TraceRecord } from "../traces/mod.ts";
 import {
   add,
@@ -31,7 +32,8 @@ export const rollupDimensions = [
   "api_key_hash",
 ] as const;
 
-export interface Rollup {
+/** Token columns are `tokenFields` (providers/usage.ts), summed. */
+export interface Rollup extends Record<TokenField, number> {
   period: string;
   org_id: string;
   workspace_id: string;
@@ -41,12 +43,6 @@ export interface Rollup {
   gateway_key_id: string;
   api_key_hash: string;
   request_count: number;
-  input_tokens: number;
-  output_tokens: number;
-  total_tokens: number;
-  cached_input_tokens: number;
-  cache_write_tokens: number;
-  reasoning_tokens: number;
   cost_usd: number;
   priced_count: number;
   unpriced_count: number;
@@ -68,12 +64,7 @@ export interface Rollup {
 /** Columns a merge adds up (the others take a min, a max or a histogram merge). */
 export const rollupCounters = [
   "request_count",
-  "input_tokens",
-  "output_tokens",
-  "total_tokens",
-  "cached_input_tokens",
-  "cache_write_tokens",
-  "reasoning_tokens",
+  ...tokenFields,
   "cost_usd",
   "priced_count",
   "unpriced_count",

@@ -5,6 +5,7 @@
  * rollups' histograms, within 1%. Every fragment comes from fixed tables; values are bound.
  */
 import type { DatabaseSync } from "node:sqlite";
+import { tokenFields } from "../providers/mod.ts";
 import type {
   AggregateRow,
   AnalyticsQuery,
@@ -98,16 +99,16 @@ function sources(q: AnalyticsQuery): { rollup: Source | null; raw: Source[] } {
   };
 }
 
+/** One sum per `tokenFields` entry, in its order; raw traces hold null for unknown usage. */
+const tokenSums = (raw: boolean) =>
+  tokenFields.map((f) => raw ? `coalesce(sum(${f}), 0)` : `sum(${f})`).join(", ");
+
 /** The same sums from either source, so that rows merge by adding. */
 const sums = {
-  rollup: `sum(request_count), sum(input_tokens), sum(output_tokens), sum(total_tokens),
-    sum(cached_input_tokens), sum(cache_write_tokens), sum(reasoning_tokens), sum(cost_usd),
-    sum(priced_count), sum(unpriced_count), sum(unknown_usage_count), sum(error_count_4xx),
-    sum(error_count_5xx), sum(latency_sum), min(latency_min), max(latency_max), sum(ttft_us_sum),
+  rollup: `sum(request_count), ${tokenSums(false)}, sum(cost_usd), sum(priced_count),
+    sum(unpriced_count), sum(unknown_usage_count), sum(error_count_4xx), sum(error_count_5xx), sum(latency_sum), min(latency_min), max(latency_max), sum(ttft_us_sum),
     sum(ttft_count), min(first_seen_at), max(last_seen_at), max(api_key_last4)`,
-  raw: `count(*), coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0),
-    coalesce(sum(total_tokens), 0), coalesce(sum(cached_input_tokens), 0),
-    coalesce(sum(cache_write_tokens), 0), coalesce(sum(reasoning_tokens), 0),
+  raw: `count(*), ${tokenSums(true)},
     coalesce(sum(CASE WHEN cost_status = 'priced' THEN estimated_cost_usd END), 0),
     sum(cost_status = 'priced'), sum(cost_status = 'unpriced'), sum(usage_status = 'unknown'),
     sum(response_status BETWEEN 400 AND 499), sum(response_status >= 500), sum(latency_ms),

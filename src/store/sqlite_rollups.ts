@@ -4,6 +4,7 @@
  * from before migration 002 has traces but no rollups.
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite";
+import { tokenFields } from "../providers/mod.ts";
 import type { TraceRecord } from "../traces/mod.ts";
 import {
   decodeRollup,
@@ -69,12 +70,7 @@ const sourceColumns = [
   "api_key_hash",
   "api_key_last4",
   "response_status",
-  "input_tokens",
-  "output_tokens",
-  "total_tokens",
-  "cached_input_tokens",
-  "cache_write_tokens",
-  "reasoning_tokens",
+  ...tokenFields,
   "usage_status",
   "estimated_cost_usd",
   "cost_status",

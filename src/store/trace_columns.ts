@@ -2,6 +2,7 @@
  * The one list of trace columns and how each is stored. Both the insert statement and row
  * decoding come from it, so a new Trace field is a compile error here until it has a column.
  */
+import { tokenFields } from "../providers/mod.ts";
 import type { Trace, TraceRecord } from "../traces/mod.ts";
 import type { TraceSummary } from "./types.ts";
 import { normalizeTimestamp } from "./timestamps.ts";
@@ -28,12 +29,7 @@ export const traceColumns = [
   ["response_headers", "json"],
   ["response_body", "text"],
   ["response_body_truncated", "bool"],
-  ["input_tokens", "int"],
-  ["output_tokens", "int"],
-  ["total_tokens", "int"],
-  ["cached_input_tokens", "int"],
-  ["cache_write_tokens", "int"],
-  ["reasoning_tokens", "int"],
+  ...tokenFields.map((name) => [name, "int"] as const),
   ["usage_status", "text"],
   ["latency_ms", "int"],
   ["time_to_first_token_ms", "int"],
