@@ -16,6 +16,7 @@ import { checkGrant, describeRefusals, type Principal } from "../auth/mod.ts";
 import { readBodyCapped } from "../proxy/mod.ts";
 import { GatewayError } from "../errors/mod.ts";
 import type { KeyStore } from "../store/mod.ts";
+import { defaultScope } from "../traces/mod.ts";
 import { Buffer } from "node:buffer";
 
 export const gatewayKeySchema = z.object({
@@ -95,8 +96,6 @@ export interface GatewayKeyDeps {
 }
 
 const maxBody = 64 * 1024;
-const defaultTenant = { org_id: "default", workspace_id: "default" };
-
 /** `application/json`, with or without parameters such as a charset. */
 function isJson(contentType: string | null): boolean {
   return contentType !== null &&
@@ -215,7 +214,7 @@ export function registerGatewayKeyRoutes(app: Hono, deps: GatewayKeyDeps): void 
         `invalid gateway key: ${z.prettifyError(parsed.error)}`,
       );
     }
-    const tenant = c.get("scope") ?? defaultTenant;
+    const tenant = c.get("scope") ?? defaultScope;
     assertGrant(c.get("principal"), { ...tenant, ...parsed.data }, "create");
     const token = generateToken();
     const record = await keys.createKey({

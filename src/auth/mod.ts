@@ -3,7 +3,7 @@
  * principal a key stands for, the pure `authorize()` over every route, and the gate that applies
  * them to a request before anything is forwarded or read.
  */
-export { type Principal, principalOf, rolePermissions } from "./principal.ts";
+export { type Principal, principalOf, rolePermissions, scopeOf, tenantOf } from "./principal.ts";
 export {
   authorize,
   type AuthRequest,

@@ -4,7 +4,12 @@
  * defaults `role` to `developer`, documented, where the original silently read "" as developer.
  */
 import type { Permission, ResolvedAuthKey, Role } from "../config/mod.ts";
+import { defaultScope, defaultTenant, type Tenant, type TenantScope } from "../traces/mod.ts";
 
+/**
+ * A verified key. Its tenant is `orgId`, `workspaceId` and `keyId`; traces and the store take it
+ * as the one tenant type through `tenantOf` and `scopeOf`, never by copying the fields.
+ */
 export interface Principal {
   keyId: string;
   orgId: string;
@@ -44,8 +49,8 @@ export function principalOf(
   const role = key.role.toLowerCase() as Role;
   return {
     keyId: key.id,
-    orgId: key.org_id || "default",
-    workspaceId: key.workspace_id || key.team || "default",
+    orgId: key.org_id || defaultScope.org_id,
+    workspaceId: key.workspace_id || key.team || defaultScope.workspace_id,
     role,
     permissions: new Set<Permission>([
       ...(rolePermissions[role] ?? []),
@@ -53,4 +58,21 @@ export function principalOf(
     ]),
     ...(key.limits === undefined ? {} : { limits: key.limits }),
   };
+}
+
+/**
+ * The tenant a request is traced under: the principal's, or without team mode (no principal)
+ * the default tenant.
+ */
+export function tenantOf(principal: Principal | null): Tenant {
+  return principal === null ? defaultTenant : {
+    org_id: principal.orgId,
+    workspace_id: principal.workspaceId,
+    gateway_key_id: principal.keyId,
+  };
+}
+
+/** What a principal may read: its own org and workspace. */
+export function scopeOf(principal: Principal): TenantScope {
+  return { org_id: principal.orgId, workspace_id: principal.workspaceId };
 }

@@ -40,8 +40,8 @@ export {
   resolveProviders,
 } from "./resolve.ts";
 export * from "./schema.ts";
-/** Provider kinds and the built-in providers: `providers/` owns them, the config reads them. */
-export { builtInProviders, type ProviderKind, providerKinds } from "../providers/mod.ts";
+/** The built-in providers: `providers/` owns them, the config fills them in. */
+export { builtInProviders } from "../providers/mod.ts";
 export * from "./schema_env_ref.ts";
 export * from "./schema_team.ts";
 export * from "./schema_pii.ts";

@@ -15,6 +15,9 @@ import { authSchema, limitsSchema } from "./schema_team.ts";
 import { piiSchema } from "./schema_pii.ts";
 import { allowedHostSchema, bindHostSchema } from "./schema_host.ts";
 
+/** `providers/` owns the list of kinds; the schema reads it and passes it on. */
+export { type ProviderKind, providerKinds } from "../providers/mod.ts";
+
 export {
   allowedHostSchema,
   bindHostSchema,

@@ -112,6 +112,13 @@ function dimensionsOf(t: TraceRecord, table: RollupTable) {
 export const keyOf = (r: Pick<Rollup, (typeof rollupDimensions)[number]>) =>
   rollupDimensions.map((d) => r[d]).join("\u0000");
 
+/** A trace's token counts as a rollup adds them: unknown usage counts as 0 (see unknown_usage_count). */
+function tokenCounts(t: TraceRecord): Record<TokenField, number> {
+  const out = {} as Record<TokenField, number>;
+  for (const field of tokenFields) out[field] = t[field] ?? 0;
+  return out;
+}
+
 function single(t: TraceRecord, table: RollupTable): Rollup {
   const latency_hist: Histogram = new Map();
   const ttft_hist: Histogram = new Map();
@@ -121,12 +128,7 @@ function single(t: TraceRecord, table: RollupTable): Rollup {
   return {
     ...dimensionsOf(t, table),
     request_count: 1,
-    input_tokens: t.input_tokens ?? 0,
-    output_tokens: t.output_tokens ?? 0,
-    total_tokens: t.total_tokens ?? 0,
-    cached_input_tokens: t.cached_input_tokens ?? 0,
-    cache_write_tokens: t.cache_write_tokens ?? 0,
-    reasoning_tokens: t.reasoning_tokens ?? 0,
+    ...tokenCounts(t),
     cost_usd: t.cost_status === "priced" ? t.estimated_cost_usd ?? 0 : 0,
     priced_count: t.cost_status === "priced" ? 1 : 0,
     unpriced_count: t.cost_status === "unpriced" ? 1 : 0,

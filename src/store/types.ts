@@ -2,14 +2,14 @@
  * The trace store contract. SQLite and PostgreSQL implement it; one conformance suite
  * (`tests/store/conformance.ts`) runs against both.
  */
-import type { Trace, TraceRecord } from "../traces/mod.ts";
+import type { TenantScope, Trace, TraceRecord } from "../traces/mod.ts";
 import type { AggregateRow, AnalyticsQuery, PercentileRow } from "./analytics_types.ts";
 
-/** Tenant scope applied to every read. Absent means "all tenants" (team mode off). */
-export interface TenantScope {
-  org_id: string;
-  workspace_id: string;
-}
+/**
+ * Tenant scope applied to every read (the one tenant type's org and workspace, traces/tenant.ts).
+ * Absent means "all tenants" (team mode off).
+ */
+export type { TenantScope };
 
 export interface TraceFilter {
   provider?: string;

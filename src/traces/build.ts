@@ -4,7 +4,13 @@
  * string a client or upstream chose (model, path, header values, ids) and every captured body
  * goes through the config generation's secrets scrubber (src/secrets/stored.ts).
  */
-import { providerCredentialHeaders, type UsageReport } from "../providers/mod.ts";
+import {
+  providerCredentialHeaders,
+  type TokenField,
+  tokenFields,
+  type Usage,
+  type UsageReport,
+} from "../providers/mod.ts";
 import {
   createStoredScrubber,
   credentialRedacted,
@@ -13,6 +19,7 @@ import {
 } from "../secrets/mod.ts";
 import type { CostStatus, HeaderMap, TraceErrorCode, TraceRecord } from "./trace.ts";
 import type { KeyFingerprint } from "./fingerprint.ts";
+import type { Tenant } from "./tenant.ts";
 
 export interface Lineage {
   group_id: string | null;
@@ -20,12 +27,6 @@ export interface Lineage {
   run_id: string | null;
   parent_checkpoint_id: string | null;
   checkpoint_seq: number | null;
-}
-
-export interface Tenant {
-  org_id: string;
-  workspace_id: string;
-  gateway_key_id: string | null;
 }
 
 export interface ExchangeFacts {
@@ -117,6 +118,13 @@ export function storedHeaders(
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Every token count as stored: null for all of them when usage is not known. */
+function storedTokens(usage: Usage | null): Record<TokenField, number | null> {
+  const out = {} as Record<TokenField, number | null>;
+  for (const field of tokenFields) out[field] = usage?.[field] ?? null;
+  return out;
+}
 
 /** A captured body as stored: scrubbed of secrets (a cut body of a secret's start, too). */
 function storedBody(
@@ -210,12 +218,7 @@ export function buildTrace(f: ExchangeFacts, redactHeaders: ReadonlySet<string>)
     response_headers: storedHeaders(f.responseHeaders, redactHeaders, exact),
     response_body: storedBody(f.responseBody, secrets),
     response_body_truncated: f.responseBody?.truncated ?? false,
-    input_tokens: usage?.input_tokens ?? null,
-    output_tokens: usage?.output_tokens ?? null,
-    total_tokens: usage?.total_tokens ?? null,
-    cached_input_tokens: usage?.cached_input_tokens ?? null,
-    cache_write_tokens: usage?.cache_write_tokens ?? null,
-    reasoning_tokens: usage?.reasoning_tokens ?? null,
+    ...storedTokens(usage),
     usage_status: usage === null && f.report.status === "exact" ? "unknown" : f.report.status,
     latency_ms: Math.round(f.latencyMs),
     time_to_first_token_ms: ttftUs === null ? null : Math.ceil(ttftUs / 1000),

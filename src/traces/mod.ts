@@ -20,8 +20,8 @@ export {
   type Lineage,
   maxStoredModelLength,
   storedHeaders,
-  type Tenant,
 } from "./build.ts";
+export { defaultScope, defaultTenant, type Tenant, type TenantScope } from "./tenant.ts";
 export { newTraceId } from "./trace_id.ts";
 export {
   createFingerprinter,
