@@ -1,7 +1,11 @@
 /**
- * Provider wire formats: what the proxy asks of a request body (model, streaming, a usage
- * request to add) and how it reads usage from a response, streamed or not. The proxy looks an
- * adapter up in `providerAdapters` by the provider's kind and never branches on its name.
+ * Everything the gateway knows about providers, and the only place that knows it: the kinds
+ * (wire formats) and the built-in providers, which headers carry a provider key or name the
+ * provider account (headers.ts, with why each consumer uses which subset), the base-URL variables
+ * their clients read, the token fields of usage, and the wire formats themselves: what the proxy
+ * asks of a request body (model, streaming, a usage request to add) and how it reads usage from a
+ * response, streamed or not. The proxy looks an adapter up in `providerAdapters` by the
+ * provider's kind and never branches on its name.
  */
 export { providerAdapters } from "./registry.ts";
 export { type ProviderKind, providerKinds } from "./kinds.ts";
