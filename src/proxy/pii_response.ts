@@ -18,6 +18,7 @@ import { ByteBuffer } from "../bytes.ts";
 import type { ProviderAdapter } from "../providers/mod.ts";
 import { GatewayError } from "../errors/mod.ts";
 import type { UpstreamResponse } from "../upstream/mod.ts";
+import type { Attempt } from "./attempt.ts";
 import type { Exchange } from "./exchange.ts";
 import type { BodySource } from "./tap.ts";
 
@@ -37,6 +38,7 @@ export function redactsResponse(ex: Exchange): boolean {
  */
 export function redactedEventStream(
   ex: Exchange,
+  attempt: Attempt,
   upstream: UpstreamResponse,
   adapter: ProviderAdapter,
 ): BodySource {
@@ -60,17 +62,13 @@ export function redactedEventStream(
     // As found, not at the end: a client that goes away gets its trace recorded before the
     // redactor hears of the cancel.
     onFound: (counts) => ex.addPiiCounts(counts),
-    onBlocked: () => {
-      ex.errorCode = "pii_blocked";
-    },
+    onBlocked: () => ex.failedMidway("pii_blocked"),
     // A bound of the redactor (an event, the channels, the held text) stopped the stream: the
     // client got the error event; the trace says the answer could not be inspected.
-    onStopped: () => {
-      ex.errorCode ??= "pii_uninspectable";
-    },
+    onStopped: () => ex.failedMidway("upstream_uninspectable", true),
   });
   const reader = source.pipeThrough(redactor).getReader();
-  ex.responseRedacted = true;
+  attempt.markRedacted();
   return {
     async read() {
       const next = await reader.read();
@@ -116,6 +114,7 @@ export type RedactedDocument =
  */
 export async function redactedDocument(
   ex: Exchange,
+  attempt: Attempt,
   upstream: UpstreamResponse,
   contentType: string | null,
   contentEncoding: string | null,
@@ -138,11 +137,11 @@ export async function redactedDocument(
     return refuse(`a body past the redaction budget (${err.message}; raise ${err.key})`);
   }
   if ("failed" in result) return refuse("a body that is not UTF-8 text");
-  ex.responseRedacted = true;
+  attempt.markRedacted();
   ex.addPiiCounts(result.counts);
   if (result.changed && applied.mode === "block") {
     // The usage parser reads the answer as received; the client gets only the refusal.
-    ex.parser?.push(bytes);
+    attempt.parseOnly(bytes);
     const types = foundTypes(result.counts);
     return {
       kind: "refuse",

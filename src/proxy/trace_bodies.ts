@@ -55,7 +55,6 @@ export interface TraceBodiesSource {
   readonly responseRedacted: boolean;
   readonly responseHeaders: HeaderPairs | null;
   readonly pii: AppliedPolicy | null;
-  readonly piiCounts: Counts;
 }
 
 export class TraceBodies {
@@ -68,6 +67,8 @@ export class TraceBodies {
   constructor(
     private readonly ctx: TraceBodiesContext,
     private readonly x: TraceBodiesSource,
+    /** The exchange's PII counts: what storage redaction finds is added to them. */
+    private readonly counts: Counts,
   ) {}
 
   /** The stored copy of this side still needs redacting (the upstream stage did not do it). */
@@ -120,7 +121,7 @@ export class TraceBodies {
       max: this.ctx.bodyMaxSize,
       truncated,
       sse,
-      counts: this.x.piiCounts,
+      counts: this.counts,
       budget: this.ctx.pii?.scanBudget ?? null,
     });
     const stored = (o: StoredBody | StorageDropReason): StoredBody | null => {
