@@ -34,7 +34,7 @@ import {
   type Tenant,
   type TraceRecord,
 } from "../traces/mod.ts";
-import { ClientGone, codeAfterHeaders, UpstreamTimeout } from "./abort_reasons.ts";
+import { ClientGone, codeAfterHeaders, Shutdown, UpstreamTimeout } from "./abort_reasons.ts";
 import { Attempt, type AttemptContext, noUsage } from "./attempt.ts";
 import { lineageFrom } from "./correlation.ts";
 import type { HeaderPairs } from "./headers.ts";
@@ -85,8 +85,11 @@ export interface ExchangeInput {
 
 export interface ExchangeOptions extends ExchangeInput {
   ctx: ExchangeContext;
-  /** Called once when the exchange ends, with its trace's recording when that is still running. */
-  ended(ex: Exchange, recording: Promise<void> | null): void;
+  /**
+   * Called once when the exchange ends (`complete`: the answer, if any, was read whole); it calls
+   * `finish` and keeps the recording when that is still running.
+   */
+  ended(ex: Exchange, complete: boolean): void;
 }
 
 /** What limits reserved for a request; settled with its trace. */
@@ -116,7 +119,7 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
   readonly lineage: Lineage;
   readonly tenant: Tenant;
   /** Aborts the upstream request; the reason says why (see abort_reasons.ts). */
-  readonly abort = new AbortController();
+  readonly #abort = new AbortController();
   /** Span ids and timings, only when span export is on. */
   readonly span: ExchangeSpan | null;
   readonly #ctx: ExchangeContext;
@@ -177,6 +180,10 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
   /** The request body as redacted by the guard: stored instead of the client's own. */
   get redactedRequestBody(): Uint8Array | null {
     return this.#redactedRequestBody;
+  }
+  /** Aborted when the upstream request must stop; the reason says why (see abort_reasons.ts). */
+  get signal(): AbortSignal {
+    return this.#abort.signal;
   }
   get failure(): ErrorCode | null {
     return this.#failure;
@@ -305,7 +312,7 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
   }
 
   #end(complete: boolean): void {
-    this.#ended(this, this.finish(complete));
+    this.#ended(this, complete);
   }
 
   // --- the tap's sink: the streamed answer ----------------------------------------------------
@@ -323,7 +330,7 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
       this.#failure = "client_aborted";
       this.clientGone();
     } else if (outcome.kind === "upstream_error") {
-      this.#failure = codeAfterHeaders(this.abort.signal);
+      this.#failure = codeAfterHeaders(this.#abort.signal);
     }
     // A stream stopped by a block policy ends cleanly for the client (with an error event)
     // but is not a complete exchange: its usage is unknown.
@@ -333,7 +340,7 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
   // --- the watchdog ---------------------------------------------------------------------------
 
   expire(phase: TimeoutPhase): void {
-    this.abort.abort(new UpstreamTimeout(phase));
+    this.#abort.abort(new UpstreamTimeout(phase));
   }
 
   /** The upstream is slow to answer: from now on a client that leaves aborts it. */
@@ -344,8 +351,13 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
     else this.req.signal.addEventListener("abort", this.#onClientAbort, { once: true });
   }
 
+  /** Shutdown's grace period is over: the exchange ends where it stands. */
+  shutDown(): void {
+    this.#abort.abort(new Shutdown());
+  }
+
   clientGone(): void {
-    if (!this.#finished && !this.abort.signal.aborted) this.abort.abort(new ClientGone());
+    if (!this.#finished && !this.#abort.signal.aborted) this.#abort.abort(new ClientGone());
   }
 
   // --- the trace ------------------------------------------------------------------------------
@@ -446,7 +458,7 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
 
   /** The limit that fired, when a timeout is what the trace reports (not e.g. a later abort). */
   #timeoutPhase(): TimeoutPhase | null {
-    const reason: unknown = this.abort.signal.reason;
+    const reason: unknown = this.#abort.signal.reason;
     if (!(reason instanceof UpstreamTimeout)) return null;
     return timeoutCodes.has(this.#failure) ? reason.phase : null;
   }

@@ -78,8 +78,9 @@ export function createForwarder(opts: ProxyOptions) {
     slowHeadersMs,
     now: opts.monotonic,
   });
-  const ended = (ex: Exchange, recording: Promise<void> | null) => {
+  const ended = (ex: Exchange, complete: boolean) => {
     watchdog.delete(ex);
+    const recording = ex.finish(complete);
     opts.inflight.delete(ex);
     if (recording !== null) track(opts, recording);
   };
@@ -116,10 +117,10 @@ export function createForwarder(opts: ProxyOptions) {
 async function readBody(opts: ProxyOptions, ex: Exchange): Promise<Body | Response> {
   let body: Body;
   try {
-    body = await readBodyCapped(ex.req, opts.maxRequestBodyBytes, ex.abort.signal);
+    body = await readBodyCapped(ex.req, opts.maxRequestBodyBytes, ex.signal);
   } catch (err) {
     if (err instanceof GatewayError) return ex.refuse(err);
-    const reason: unknown = ex.abort.signal.reason;
+    const reason: unknown = ex.signal.reason;
     if (reason instanceof UpstreamTimeout) {
       return ex.refuse(
         new GatewayError(
@@ -194,11 +195,11 @@ async function send(
       url: upstreamUrl(route.base, route.provider.prefix, ex.target),
       headers,
       body: prepared.body,
-      signal: ex.abort.signal,
+      signal: ex.signal,
     });
   } catch (err) {
-    if (ex.abort.signal.reason instanceof ClientGone) return ex.clientLeft();
-    return ex.refuse(failureBeforeHeaders(ex.abort.signal, err, route.provider.id));
+    if (ex.signal.reason instanceof ClientGone) return ex.clientLeft();
+    return ex.refuse(failureBeforeHeaders(ex.signal, err, route.provider.id));
   }
   attempt.headersArrived();
   return upstream;
@@ -217,5 +218,5 @@ function track(opts: ProxyOptions, recorded: Promise<void>): void {
 
 /** Ends every open exchange; shutdown calls this once the grace period is over. */
 export function abortAll(inflight: Set<Exchange>): void {
-  for (const ex of inflight) ex.abort.abort(new Shutdown());
+  for (const ex of inflight) ex.shutDown();
 }

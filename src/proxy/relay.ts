@@ -94,7 +94,7 @@ function hidesUsageEvent(ex: Exchange, attempt: Attempt): boolean {
 
 /** A body failed before any of it went out: the client still gets a proper error. */
 function failedBody(ex: Exchange, err: unknown): Response {
-  const code = codeAfterHeaders(ex.abort.signal);
+  const code = codeAfterHeaders(ex.signal);
   if (code === "client_aborted") return ex.clientLeft();
   return ex.refuse(bodyFailure(code, ex.route.provider.id, err));
 }
