@@ -46,3 +46,20 @@ export function codeAfterHeaders(signal: AbortSignal): AfterHeadersCode {
   if (reason instanceof ClientGone) return "client_aborted";
   return "upstream_truncated";
 }
+
+/** Failures whose trace names the timeout limit that fired. */
+const timeoutCodes = new Set<ErrorCode | null>([
+  "upstream_timeout",
+  "upstream_idle_timeout",
+  "request_timeout",
+]);
+
+/** The limit that fired, when a timeout is what the trace reports (not e.g. a later abort). */
+export function timeoutPhaseOf(
+  signal: AbortSignal,
+  failure: ErrorCode | null,
+): TimeoutPhase | null {
+  const reason: unknown = signal.reason;
+  if (!(reason instanceof UpstreamTimeout)) return null;
+  return timeoutCodes.has(failure) ? reason.phase : null;
+}

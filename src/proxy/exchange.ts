@@ -6,17 +6,8 @@
  * `finish` runs exactly once whatever ends the exchange: completion, a client abort, an upstream
  * failure, a timeout or shutdown.
  */
-import type { PreparedRequest, ProviderAdapter, UsageReport } from "../providers/mod.ts";
-import {
-  type AppliedPolicy,
-  type Counts,
-  mergeCounts,
-  type PiiPolicies,
-  recordPii,
-  redactionMargin,
-  type ScanBudget,
-} from "../pii/mod.ts";
-import type { ResolvedProvider } from "../config/resolve.ts";
+import type { PreparedRequest, ProviderAdapter } from "../providers/mod.ts";
+import { redactionMargin } from "../pii/mod.ts";
 import {
   type ErrorCode,
   errorResponse,
@@ -26,62 +17,34 @@ import {
 } from "../errors/mod.ts";
 import {
   buildTrace,
-  type CostStatus,
-  type Fingerprinter,
   type Lineage,
   newTraceId,
   providerKeyFrom,
   type Tenant,
-  type TraceRecord,
 } from "../traces/mod.ts";
-import { ClientGone, codeAfterHeaders, Shutdown, UpstreamTimeout } from "./abort_reasons.ts";
+import {
+  ClientGone,
+  codeAfterHeaders,
+  Shutdown,
+  timeoutPhaseOf,
+  UpstreamTimeout,
+} from "./abort_reasons.ts";
 import { Attempt, type AttemptContext, noUsage } from "./attempt.ts";
 import { lineageFrom } from "./correlation.ts";
 import type { HeaderPairs } from "./headers.ts";
-import { type RequestTarget, type UpstreamBase, upstreamPath } from "./path.ts";
+import { type RequestTarget, upstreamPath } from "./path.ts";
 import type { DecodeLimits } from "./side_decoder.ts";
 import type { BodyCapture, TapOutcome, TapSink } from "./tap.ts";
+import { ExchangePii } from "./exchange_pii.ts";
 import { TraceBodies, type TraceBodiesSource } from "./trace_bodies.ts";
-import type { ExchangeSpan, SpanRecorder } from "../telemetry/mod.ts";
-import type { StoredScrubber } from "../secrets/mod.ts";
+import type { ExchangeSpan } from "../telemetry/mod.ts";
 import type { TimeoutPhase, Watched } from "./watchdog.ts";
-
-export interface ProxyRoute {
-  provider: ResolvedProvider;
-  adapter: ProviderAdapter;
-  base: UpstreamBase;
-  cost(model: string | null, report: UsageReport): {
-    estimated_cost_usd: number | null;
-    cost_status: CostStatus;
-  };
-}
-
-export interface ExchangeContext {
-  now(): number;
-  monotonic(): number;
-  fingerprint: Fingerprinter;
-  redactHeaders: ReadonlySet<string>;
-  captureBodies: boolean;
-  bodyMaxSize: number;
-  /** Bounds of the decoded copy of a compressed answer (default: `defaultDecodeLimits`). */
-  decodeLimits?: DecodeLimits;
-  /** PII policies; absent in tests that do not care (everything is then "off"). */
-  pii?: PiiPolicies;
-  record(trace: TraceRecord): void;
-  /** OpenTelemetry spans; absent or null when span export is off. */
-  spans?: SpanRecorder | null;
-  /** The config's secrets, scrubbed from every stored field; absent: credential shapes only. */
-  storedSecrets?: StoredScrubber;
-}
-
-/** The client's request as the gateway routed it. */
-export interface ExchangeInput {
-  req: Request;
-  route: ProxyRoute;
-  target: RequestTarget;
-  correlationId: string;
-  tenant: Tenant;
-}
+import type {
+  ExchangeContext,
+  ExchangeInput,
+  ProxyRoute,
+  Reservation,
+} from "./exchange_context.ts";
 
 export interface ExchangeOptions extends ExchangeInput {
   ctx: ExchangeContext;
@@ -91,18 +54,6 @@ export interface ExchangeOptions extends ExchangeInput {
    */
   ended(ex: Exchange, complete: boolean): void;
 }
-
-/** What limits reserved for a request; settled with its trace. */
-export interface Reservation {
-  settle(trace: TraceRecord): void;
-}
-
-/** Failures whose trace names the timeout limit that fired. */
-const timeoutCodes = new Set<ErrorCode | null>([
-  "upstream_timeout",
-  "upstream_idle_timeout",
-  "request_timeout",
-]);
 
 export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptContext {
   readonly id = newTraceId();
@@ -122,6 +73,8 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
   readonly #abort = new AbortController();
   /** Span ids and timings, only when span export is on. */
   readonly span: ExchangeSpan | null;
+  /** What the PII stages decided and found (see exchange_pii.ts). */
+  readonly pii: ExchangePii;
   readonly #ctx: ExchangeContext;
   readonly #ended: ExchangeOptions["ended"];
   /** The status the client got (499 when it left first). */
@@ -130,10 +83,6 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
   #failure: ErrorCode | null = null;
   #requestBody: Uint8Array<ArrayBuffer> | null = null;
   #requestModel: string | null = null;
-  #pii: AppliedPolicy | null = null;
-  readonly #piiCounts: Counts = {};
-  #redactedRequestBody: Uint8Array | null = null;
-  #piiOverBudget: "time" | "findings" | null = null;
   #reservation: Reservation | null = null;
   #attempt: Attempt | null = null;
   #responseHeaders: HeaderPairs | null = null;
@@ -157,29 +106,14 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
     this.startedAt = o.ctx.now();
     this.t0 = o.ctx.monotonic();
     this.span = o.ctx.spans?.start(o.req.headers) ?? null;
-    this.#bodies = new TraceBodies(o.ctx, this, this.#piiCounts);
+    this.pii = new ExchangePii(o.ctx.pii);
+    this.#bodies = new TraceBodies(o.ctx, this, this.pii);
   }
 
   // --- read-only views ------------------------------------------------------------------------
 
-  /** The PII policy for this request; null when its mode is off. */
-  get pii(): AppliedPolicy | null {
-    return this.#pii;
-  }
-  /** Findings of the upstream stages (request guard, response redactor), per type. */
-  get piiCounts(): Readonly<Counts> {
-    return this.#piiCounts;
-  }
-  /** The PII redaction budget of this exchange's config (null: unbounded). */
-  get scanBudget(): ScanBudget | null {
-    return this.#ctx.pii?.scanBudget ?? null;
-  }
   get requestBody(): Uint8Array<ArrayBuffer> | null {
     return this.#requestBody;
-  }
-  /** The request body as redacted by the guard: stored instead of the client's own. */
-  get redactedRequestBody(): Uint8Array | null {
-    return this.#redactedRequestBody;
   }
   /** Aborted when the upstream request must stop; the reason says why (see abort_reasons.ts). */
   get signal(): AbortSignal {
@@ -220,22 +154,6 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
 
   received(body: Uint8Array<ArrayBuffer> | null): void {
     this.#requestBody = body;
-  }
-
-  /** The request stage of PII: the policy that applies, and what it found. */
-  guardedBy(applied: AppliedPolicy | null): void {
-    this.#pii = applied;
-  }
-  addPiiCounts(counts: Counts): void {
-    mergeCounts(this.#piiCounts, counts);
-  }
-  /** The redacted body the trace stores instead of the client's own. */
-  requestRedacted(stored: Uint8Array): void {
-    this.#redactedRequestBody = stored;
-  }
-  /** The request stage ran out of `pii.scan_budget` (and refused the request). */
-  overBudget(limit: "time" | "findings"): void {
-    this.#piiOverBudget = limit;
   }
 
   /** The provider adapter read the request. */
@@ -427,20 +345,13 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
       requestBytes: this.#requestBody?.byteLength ?? 0,
       responseBytes: attempt?.responseBytes ?? 0,
       streamChunks: attempt?.chunks ?? 0,
-      timeoutPhase: this.#timeoutPhase(),
+      timeoutPhase: timeoutPhaseOf(this.#abort.signal, this.#failure),
       // Set only by stream parsers (see providers/response_parser.ts), hence the `in` check.
       upstreamStreamError: report.upstreamStreamError === true,
       secrets: this.#ctx.storedSecrets,
       providerKey: rawKey,
     }, this.#ctx.redactHeaders);
-    recordPii(trace, {
-      applied: this.#pii,
-      basePolicyId: this.#ctx.pii?.base.id ?? "default/v1",
-      counts: this.#piiCounts,
-      dropped: this.#bodies.piiDropped,
-      overBudget: this.#piiOverBudget,
-      credentialHeaders: this.#ctx.redactHeaders,
-    });
+    this.pii.record(trace, this.#bodies.piiDropped, this.#ctx.redactHeaders);
     this.#reservation?.settle(trace);
     this.#ctx.record(trace);
     if (this.span !== null) {
@@ -454,12 +365,5 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
         t0: this.t0,
       });
     }
-  }
-
-  /** The limit that fired, when a timeout is what the trace reports (not e.g. a later abort). */
-  #timeoutPhase(): TimeoutPhase | null {
-    const reason: unknown = this.#abort.signal.reason;
-    if (!(reason instanceof UpstreamTimeout)) return null;
-    return timeoutCodes.has(this.#failure) ? reason.phase : null;
   }
 }

@@ -33,7 +33,7 @@ export async function piiRequestStage(
     provider: ex.route.provider.id,
     path: ex.path,
   }) ?? null;
-  ex.guardedBy(applied);
+  ex.pii.guardedBy(applied);
   if (!guards(applied)) return body;
   const budget = policies?.scanBudget ?? null;
   const verdict = await inspectRequest(applied, body, ex.req.headers, { budget });
@@ -44,9 +44,9 @@ export async function piiRequestStage(
     return refusal.error;
   }
   if (verdict.kind !== "forward") return body;
-  ex.addPiiCounts(verdict.counts);
+  ex.pii.add(verdict.counts);
   if (!verdict.inspected) return body;
-  ex.requestRedacted(verdict.body ?? new Uint8Array());
+  ex.pii.requestRedacted(verdict.body ?? new Uint8Array());
   return verdict.body;
 }
 
@@ -70,7 +70,7 @@ function refusalOf(ex: Exchange, applied: AppliedPolicy, verdict: Verdict): Refu
   }
   if (verdict.kind === "over_budget") {
     const { exceeded } = verdict;
-    ex.overBudget(exceeded.limit);
+    ex.pii.overBudget(exceeded.limit);
     return {
       reason: `scan_budget_${exceeded.limit}`,
       error: new GatewayError(
@@ -81,8 +81,8 @@ function refusalOf(ex: Exchange, applied: AppliedPolicy, verdict: Verdict): Refu
     };
   }
   if (verdict.kind !== "block") return null;
-  ex.addPiiCounts(verdict.counts);
-  ex.requestRedacted(verdict.stored);
+  ex.pii.add(verdict.counts);
+  ex.pii.requestRedacted(verdict.stored);
   const types = foundTypes(verdict.counts);
   return {
     reason: "pii_detected",

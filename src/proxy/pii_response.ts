@@ -27,7 +27,8 @@ export const maxRedactedDocumentBytes = 32 * 1024 * 1024;
 
 /** True when this exchange's response must be redacted before the client sees it. */
 export function redactsResponse(ex: Exchange): boolean {
-  return guards(ex.pii) && ex.pii.policy.stages.response_body;
+  const applied = ex.pii.applied;
+  return guards(applied) && applied.policy.stages.response_body;
 }
 
 /**
@@ -42,7 +43,7 @@ export function redactedEventStream(
   upstream: UpstreamResponse,
   adapter: ProviderAdapter,
 ): BodySource {
-  const applied = ex.pii!;
+  const applied = ex.pii.applied!;
   const source = new ReadableStream<Uint8Array>({
     async pull(controller) {
       const chunk = await upstream.read();
@@ -58,10 +59,10 @@ export function redactedEventStream(
     mode: applied.mode === "block" ? "block" : "redact",
     // Past `pii.scan_budget.max_findings` the stream ends with an error event (one event full of
     // addresses was otherwise one synchronous step of seconds).
-    budget: ex.scanBudget,
+    budget: ex.pii.scanBudget,
     // As found, not at the end: a client that goes away gets its trace recorded before the
     // redactor hears of the cancel.
-    onFound: (counts) => ex.addPiiCounts(counts),
+    onFound: (counts) => ex.pii.add(counts),
     onBlocked: () => ex.failedMidway("pii_blocked"),
     // A bound of the redactor (an event, the channels, the held text) stopped the stream: the
     // client got the error event; the trace says the answer could not be inspected.
@@ -96,7 +97,7 @@ export function encodedBody(upstream: UpstreamResponse, contentEncoding: string 
 
 /** The error for an answer the response stage cannot read. */
 export function uninspectableAnswer(ex: Exchange, why: string): GatewayError {
-  const applied = ex.pii!;
+  const applied = ex.pii.applied!;
   return new GatewayError(
     "upstream_uninspectable",
     `provider ${ex.route.provider.id} answered with ${why}, which PII policy ${applied.policy.id} (mode ${applied.mode}) cannot inspect, so it is not passed on`,
@@ -120,7 +121,7 @@ export async function redactedDocument(
   contentEncoding: string | null,
 ): Promise<RedactedDocument | null> {
   if (binaryMedia(contentType)) return null;
-  const applied = ex.pii!;
+  const applied = ex.pii.applied!;
   const refuse = (why: string): RedactedDocument => {
     upstream.cancel();
     return { kind: "refuse", error: uninspectableAnswer(ex, why) };
@@ -131,14 +132,16 @@ export async function redactedDocument(
   if (bytes === null) return refuse(`a body over ${maxRedactedDocumentBytes} bytes`);
   let result: RedactBodyResult;
   try {
-    result = await redactBodyWithin(bytes, contentType, applied.rules, { budget: ex.scanBudget });
+    result = await redactBodyWithin(bytes, contentType, applied.rules, {
+      budget: ex.pii.scanBudget,
+    });
   } catch (err) {
     if (!(err instanceof ScanBudgetExceeded)) throw err;
     return refuse(`a body past the redaction budget (${err.message}; raise ${err.key})`);
   }
   if ("failed" in result) return refuse("a body that is not UTF-8 text");
   attempt.markRedacted();
-  ex.addPiiCounts(result.counts);
+  ex.pii.add(result.counts);
   if (result.changed && applied.mode === "block") {
     // The usage parser reads the answer as received; the client gets only the refusal.
     attempt.parseOnly(bytes);
