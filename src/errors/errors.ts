@@ -1,45 +1,115 @@
 /**
- * One error type for everything the gateway itself answers. The table below is the only place
- * that maps a code to an HTTP status and a log level, and `errorResponse` the only place that turns
- * a `GatewayError` into a response (the API's error handler and the proxy path both call it).
+ * One error vocabulary for the whole gateway. The table below is the only place that maps a code
+ * to the HTTP status it is answered with, the level it is logged at, and the code a trace records
+ * for it (traces store that column, so its strings never change meaning). `errorResponse` is the
+ * only place that turns a `GatewayError` into a response. There is no single `app.onError`: the
+ * API app's handler rethrows to the gateway's request handler, which calls `errorResponse`, and the
+ * proxy path and the CORS check call it themselves.
  */
 import { applySecurityHeaders } from "./security_headers.ts";
 
+export type LogLevel = "info" | "warn" | "error";
+
+interface ErrorRow {
+  /** The HTTP status of the answer (499 for a client that left: recorded, never sent). */
+  readonly status: number;
+  /** The level the gateway logs this failure at, where it logs it. */
+  readonly level: LogLevel;
+  /** The trace's `error_code` for it; null when such a request is never traced. */
+  readonly trace: string | null;
+  /** A failure of the gateway or the upstream (span status error), not a refusal or the client. */
+  readonly failure?: true;
+  /**
+   * Codes that only exist once the upstream answered: the code a client reads in the error body
+   * when it can still be answered (a body that broke before any of it was sent); null: nobody is
+   * left to answer. Absent: the row's own code.
+   */
+  readonly answer?: string | null;
+}
+
 export const errorTable = {
-  bad_request: { status: 400, level: "info" },
-  invalid_parameter: { status: 400, level: "info" },
-  invalid_path: { status: 400, level: "warn" },
-  invalid_json: { status: 400, level: "info" },
-  unauthorized: { status: 401, level: "warn" },
-  missing_gateway_key: { status: 401, level: "info" },
-  invalid_gateway_key: { status: 401, level: "warn" },
-  forbidden: { status: 403, level: "warn" },
-  permission_denied: { status: 403, level: "info" },
-  pii_blocked: { status: 403, level: "warn" },
-  team_mode_required: { status: 403, level: "info" },
-  unconfirmed_gateway_key: { status: 403, level: "warn" },
-  grant_refused: { status: 403, level: "warn" },
-  not_found: { status: 404, level: "info" },
-  route_not_found: { status: 404, level: "info" },
-  method_not_allowed: { status: 405, level: "info" },
-  request_timeout: { status: 408, level: "info" },
-  request_too_large: { status: 413, level: "warn" },
-  pii_scan_budget_exceeded: { status: 413, level: "warn" },
-  pii_uninspectable: { status: 415, level: "warn" },
-  unsupported_media_type: { status: 415, level: "info" },
-  misdirected_request: { status: 421, level: "warn" },
-  headers_too_large: { status: 431, level: "warn" },
-  rate_limited: { status: 429, level: "info" },
-  internal_error: { status: 500, level: "error" },
-  upstream_unreachable: { status: 502, level: "warn" },
-  upstream_redirect: { status: 502, level: "warn" },
-  upstream_uninspectable: { status: 502, level: "warn" },
-  store_unavailable: { status: 503, level: "error" },
-  shutting_down: { status: 503, level: "info" },
-  upstream_timeout: { status: 504, level: "warn" },
-} as const satisfies Record<string, { status: number; level: "info" | "warn" | "error" }>;
+  bad_request: { status: 400, level: "info", trace: "bad_request" },
+  invalid_parameter: { status: 400, level: "info", trace: null },
+  invalid_path: { status: 400, level: "warn", trace: null },
+  invalid_json: { status: 400, level: "info", trace: null },
+  unauthorized: { status: 401, level: "warn", trace: null },
+  missing_gateway_key: { status: 401, level: "info", trace: null },
+  invalid_gateway_key: { status: 401, level: "warn", trace: null },
+  forbidden: { status: 403, level: "warn", trace: null },
+  permission_denied: { status: 403, level: "info", trace: null },
+  pii_blocked: { status: 403, level: "warn", trace: "pii_blocked" },
+  team_mode_required: { status: 403, level: "info", trace: null },
+  unconfirmed_gateway_key: { status: 403, level: "warn", trace: null },
+  grant_refused: { status: 403, level: "warn", trace: null },
+  not_found: { status: 404, level: "info", trace: null },
+  route_not_found: { status: 404, level: "info", trace: null },
+  method_not_allowed: { status: 405, level: "info", trace: null },
+  request_timeout: { status: 408, level: "info", trace: "request_timeout", failure: true },
+  request_too_large: { status: 413, level: "warn", trace: "request_too_large" },
+  pii_scan_budget_exceeded: {
+    status: 413,
+    level: "warn",
+    trace: "pii_uninspectable",
+    failure: true,
+  },
+  pii_uninspectable: { status: 415, level: "warn", trace: "pii_uninspectable", failure: true },
+  unsupported_media_type: { status: 415, level: "info", trace: null },
+  misdirected_request: { status: 421, level: "warn", trace: null },
+  headers_too_large: { status: 431, level: "warn", trace: null },
+  rate_limited: { status: 429, level: "info", trace: "rate_limited" },
+  internal_error: { status: 500, level: "error", trace: "internal_error", failure: true },
+  upstream_unreachable: {
+    status: 502,
+    level: "warn",
+    trace: "upstream_unreachable",
+    failure: true,
+  },
+  upstream_redirect: { status: 502, level: "warn", trace: "upstream_redirect", failure: true },
+  upstream_uninspectable: {
+    status: 502,
+    level: "warn",
+    trace: "pii_uninspectable",
+    failure: true,
+  },
+  store_unavailable: { status: 503, level: "error", trace: "internal_error", failure: true },
+  shutting_down: { status: 503, level: "info", trace: "shutdown", failure: true },
+  upstream_timeout: { status: 504, level: "warn", trace: "upstream_timeout", failure: true },
+  // After the upstream's headers: the exchange usually ends mid-stream, with nobody to answer.
+  upstream_idle_timeout: {
+    status: 504,
+    level: "warn",
+    trace: "upstream_idle_timeout",
+    failure: true,
+    answer: "upstream_timeout",
+  },
+  upstream_truncated: {
+    status: 502,
+    level: "warn",
+    trace: "upstream_truncated",
+    failure: true,
+    answer: "upstream_unreachable",
+  },
+  // 499 (nginx's "client closed request"): the trace keeps it, nobody reads it.
+  client_aborted: { status: 499, level: "info", trace: "client_aborted", answer: null },
+} as const satisfies Record<string, ErrorRow>;
 
 export type ErrorCode = keyof typeof errorTable;
+
+/** Why a request did not end as a normal, complete upstream exchange: the table's trace column. */
+export type TraceErrorCode = NonNullable<(typeof errorTable)[ErrorCode]["trace"]>;
+
+type Row = (typeof errorTable)[ErrorCode];
+const rows = Object.entries(errorTable) as [ErrorCode, Row & ErrorRow][];
+
+/** The codes a client can read in an error body (the OpenAPI document's list), in table order. */
+export const answerCodes = rows.filter(([, row]) => row.answer === undefined).map(([code]) =>
+  code
+) as [ErrorCode, ...ErrorCode[]];
+
+/** Trace codes that record a failure of the gateway or the upstream (span status error). */
+export const failureTraceCodes: ReadonlySet<TraceErrorCode> = new Set(
+  rows.flatMap(([, row]) => row.failure === true && row.trace !== null ? [row.trace] : []),
+);
 
 export class GatewayError extends Error {
   readonly code: ErrorCode;
@@ -56,15 +126,29 @@ export class GatewayError extends Error {
   get status(): number {
     return errorTable[this.code].status;
   }
-}
 
-export function errorBody(code: ErrorCode, message: string, details?: Record<string, unknown>) {
-  return { error: { code, message, ...details } };
+  /** What a trace records for this error. */
+  get trace(): TraceErrorCode {
+    return traceCodeOf(this.code);
+  }
 }
 
 /**
- * JSON error response, for the few places outside Hono's `onError` (the hot proxy path). It is
- * the gateway's own answer on every route, so it carries the security headers.
+ * The trace code for an error the proxy path meets. Codes the table never traces (auth and API
+ * refusals, answered before the forwarder) record as an internal error should one get there.
+ */
+export function traceCodeOf(code: ErrorCode): TraceErrorCode {
+  return errorTable[code].trace ?? "internal_error";
+}
+
+export function errorBody(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+  const row: ErrorRow = errorTable[code];
+  return { error: { code: (row.answer ?? code) as ErrorCode, message, ...details } };
+}
+
+/**
+ * The JSON error response. It is the gateway's own answer on every route, so it carries the
+ * security headers.
  */
 export function errorResponse(err: GatewayError, headers?: HeadersInit): Response {
   const h = applySecurityHeaders(new Headers(headers));

@@ -1,141 +1,174 @@
 /**
  * The state of one proxied request, from arrival to the last byte, and the single place that
- * turns it into a trace. `finish` runs exactly once whatever ends the exchange: completion,
- * a client abort, an upstream failure, a timeout or shutdown.
+ * turns it into a trace. Its state changes only through its own methods, in the order of the
+ * forward path (forward.ts): the body arrives, the PII stage rules on it, the adapter names the
+ * model, limits admit it, an attempt goes upstream (attempt.ts) and its answer is relayed.
+ * `finish` runs exactly once whatever ends the exchange: completion, a client abort, an upstream
+ * failure, a timeout or shutdown.
  */
-import type { ProviderAdapter, UsageParser, UsageReport } from "../providers/mod.ts";
+import type { PreparedRequest, ProviderAdapter } from "../providers/mod.ts";
+import { redactionMargin } from "../pii/mod.ts";
 import {
-  type AppliedPolicy,
-  type Counts,
-  mergeCounts,
-  type PiiPolicies,
-  recordPii,
-  redactionMargin,
-  type ScanBudget,
-} from "../pii/mod.ts";
-import type { ResolvedProvider } from "../config/mod.ts";
+  type ErrorCode,
+  errorResponse,
+  errorTable,
+  type GatewayError,
+  traceCodeOf,
+} from "../errors/mod.ts";
 import {
   buildTrace,
-  type CostStatus,
-  type Fingerprinter,
   type Lineage,
   newTraceId,
   providerKeyFrom,
   type Tenant,
-  type TraceErrorCode,
-  type TraceRecord,
 } from "../traces/mod.ts";
-import { ClientGone, UpstreamTimeout } from "./abort_reasons.ts";
-import type { HeaderPairs } from "./headers.ts";
-import type { UpstreamBase } from "./path.ts";
 import {
-  type DecodeLimits,
-  type DecoderFormat,
-  defaultDecodeLimits,
-  SideDecoder,
-} from "./side_decoder.ts";
-import { BodyCapture } from "./tap.ts";
-import { TraceBodies } from "./trace_bodies.ts";
-import type { ExchangeSpan, SpanRecorder } from "../telemetry/mod.ts";
-import type { StoredScrubber } from "../secrets/mod.ts";
+  ClientGone,
+  codeAfterHeaders,
+  Shutdown,
+  timeoutPhaseOf,
+  UpstreamTimeout,
+} from "./abort_reasons.ts";
+import { Attempt, type AttemptContext, noUsage } from "./attempt.ts";
+import { lineageFrom } from "./correlation.ts";
+import type { HeaderPairs } from "./headers.ts";
+import { type RequestTarget, upstreamPath } from "./path.ts";
+import type { DecodeLimits } from "./side_decoder.ts";
+import type { BodyCapture, TapOutcome, TapSink } from "./tap.ts";
+import { ExchangePii } from "./exchange_pii.ts";
+import { TraceBodies, type TraceBodiesSource } from "./trace_bodies.ts";
+import type { ExchangeSpan } from "../telemetry/mod.ts";
 import type { TimeoutPhase, Watched } from "./watchdog.ts";
+import type {
+  ExchangeContext,
+  ExchangeInput,
+  ProxyRoute,
+  Reservation,
+} from "./exchange_context.ts";
 
-export interface ProxyRoute {
-  provider: ResolvedProvider;
-  adapter: ProviderAdapter;
-  base: UpstreamBase;
-  cost(model: string | null, report: UsageReport): {
-    estimated_cost_usd: number | null;
-    cost_status: CostStatus;
-  };
+export interface ExchangeOptions extends ExchangeInput {
+  ctx: ExchangeContext;
+  /**
+   * Called once when the exchange ends (`complete`: the answer, if any, was read whole); it calls
+   * `finish` and keeps the recording when that is still running.
+   */
+  ended(ex: Exchange, complete: boolean): void;
 }
 
-export interface ExchangeContext {
-  now(): number;
-  monotonic(): number;
-  fingerprint: Fingerprinter;
-  redactHeaders: ReadonlySet<string>;
-  captureBodies: boolean;
-  bodyMaxSize: number;
-  /** Bounds of the decoded copy of a compressed answer (default: `defaultDecodeLimits`). */
-  decodeLimits?: DecodeLimits;
-  /** PII policies; absent in tests that do not care (everything is then "off"). */
-  pii?: PiiPolicies;
-  record(trace: TraceRecord): void;
-  /** OpenTelemetry spans; absent or null when span export is off. */
-  spans?: SpanRecorder | null;
-  /** The config's secrets, scrubbed from every stored field; absent: credential shapes only. */
-  storedSecrets?: StoredScrubber;
-}
-
-const timeoutCodes = new Set<TraceErrorCode | null>([
-  "upstream_timeout",
-  "upstream_idle_timeout",
-  "request_timeout",
-]);
-
-const noUsage: UsageReport = { model: null, usage: null, status: "none", parseErrors: 0 };
-
-export class Exchange implements Watched {
+export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptContext {
   readonly id = newTraceId();
   readonly startedAt: number;
   readonly t0: number;
-  headersAt: number | null = null;
-  waitingSince: number | null = null;
-  status = 0;
-  responseHeaders: HeaderPairs | null = null;
-  requestBody: Uint8Array<ArrayBuffer> | null = null;
-  requestModel: string | null = null;
-  /** Set once the request has gone upstream: from then on the provider may bill for it. */
-  sent: { path: string; streaming: boolean } | null = null;
-  streaming = false;
-  parser: UsageParser | null = null;
-  capture: BodyCapture | null = null;
-  firstByte: number | null = null;
-  responseBytes = 0;
-  chunks = 0;
-  errorCode: TraceErrorCode | null = null;
-  /** The PII policy for this request; null when its mode is off. */
-  pii: AppliedPolicy | null = null;
-  /** Findings of the upstream stages (request guard, response redactor), per type. */
-  readonly piiCounts: Counts = {};
-  /** The request body as redacted by the guard: stored instead of the client's own. */
-  redactedRequestBody: Uint8Array | null = null;
-  /** The client got (and the capture holds) a redacted response. */
-  responseRedacted = false;
-  /** The request stage ran out of `pii.scan_budget` (and refused the request). */
-  piiOverBudget: "time" | "findings" | null = null;
-  /** Sees the finished trace before it is recorded (limits settle their reservation here). */
-  onRecorded: ((trace: TraceRecord) => void) | null = null;
+  readonly route: ProxyRoute;
+  readonly req: Request;
+  /** The gateway path, prefix included, without the query. */
+  readonly path: string;
+  /** The path the upstream sees (`/v1/chat/completions`). */
+  readonly upstreamPath: string;
+  readonly target: RequestTarget;
+  readonly correlationId: string;
+  readonly lineage: Lineage;
+  readonly tenant: Tenant;
   /** Aborts the upstream request; the reason says why (see abort_reasons.ts). */
-  readonly abort = new AbortController();
+  readonly #abort = new AbortController();
   /** Span ids and timings, only when span export is on. */
   readonly span: ExchangeSpan | null;
+  /** What the PII stages decided and found (see exchange_pii.ts). */
+  readonly pii: ExchangePii;
+  readonly #ctx: ExchangeContext;
+  readonly #ended: ExchangeOptions["ended"];
+  /** The status the client got (499 when it left first). */
+  #status = 0;
+  /** Why the exchange did not end as a normal, complete upstream exchange. */
+  #failure: ErrorCode | null = null;
+  #requestBody: Uint8Array<ArrayBuffer> | null = null;
+  #requestModel: string | null = null;
+  #reservation: Reservation | null = null;
+  #attempt: Attempt | null = null;
+  #responseHeaders: HeaderPairs | null = null;
   #finished = false;
   /** What the trace stores of the bodies (see trace_bodies.ts). */
   readonly #bodies: TraceBodies;
   #watchingClient = false;
-  #decoder: SideDecoder | null = null;
   readonly #onClientAbort = () => this.clientGone();
 
-  /** The PII redaction budget of this exchange's config (null: unbounded). */
-  get scanBudget(): ScanBudget | null {
-    return this.ctx.pii?.scanBudget ?? null;
+  constructor(o: ExchangeOptions) {
+    this.#ctx = o.ctx;
+    this.#ended = o.ended;
+    this.route = o.route;
+    this.req = o.req;
+    this.target = o.target;
+    this.path = o.target.path;
+    this.upstreamPath = upstreamPath(o.route.provider.prefix, o.target.path);
+    this.correlationId = o.correlationId;
+    this.tenant = o.tenant;
+    this.lineage = lineageFrom(o.req.headers);
+    this.startedAt = o.ctx.now();
+    this.t0 = o.ctx.monotonic();
+    this.span = o.ctx.spans?.start(o.req.headers) ?? null;
+    this.pii = new ExchangePii(o.ctx.pii);
+    this.#bodies = new TraceBodies(o.ctx, this, this.pii);
   }
 
-  constructor(
-    private readonly ctx: ExchangeContext,
-    readonly route: ProxyRoute,
-    readonly req: Request,
-    readonly path: string,
-    readonly correlationId: string,
-    readonly lineage: Lineage,
-    readonly tenant: Tenant,
-  ) {
-    this.startedAt = ctx.now();
-    this.t0 = ctx.monotonic();
-    this.span = ctx.spans?.start(req.headers) ?? null;
-    this.#bodies = new TraceBodies(ctx, this);
+  // --- read-only views ------------------------------------------------------------------------
+
+  get requestBody(): Uint8Array<ArrayBuffer> | null {
+    return this.#requestBody;
+  }
+  /** Aborted when the upstream request must stop; the reason says why (see abort_reasons.ts). */
+  get signal(): AbortSignal {
+    return this.#abort.signal;
+  }
+  get failure(): ErrorCode | null {
+    return this.#failure;
+  }
+  get finished(): boolean {
+    return this.#finished;
+  }
+  get attempt(): Attempt | null {
+    return this.#attempt;
+  }
+  get headersAt(): number | null {
+    return this.#attempt?.headersAt ?? null;
+  }
+  get waitingSince(): number | null {
+    return this.#attempt?.waitingSince ?? null;
+  }
+  get capture(): BodyCapture | null {
+    return this.#attempt?.capture ?? null;
+  }
+  get responseRedacted(): boolean {
+    return this.#attempt?.redacted ?? false;
+  }
+  get responseHeaders(): HeaderPairs | null {
+    return this.#responseHeaders;
+  }
+  get adapter(): ProviderAdapter {
+    return this.route.adapter;
+  }
+  monotonic(): number {
+    return this.#ctx.monotonic();
+  }
+
+  // --- the request, stage by stage ------------------------------------------------------------
+
+  received(body: Uint8Array<ArrayBuffer> | null): void {
+    this.#requestBody = body;
+  }
+
+  /** The provider adapter read the request. */
+  prepared(request: PreparedRequest): void {
+    this.#requestModel = request.model;
+  }
+
+  /** Limits reserved for this request: the finished trace settles it before it is recorded. */
+  settlesWith(reservation: Reservation): void {
+    this.#reservation = reservation;
+  }
+
+  /** From now on the provider may bill for the request: the attempt reads its answer. */
+  attempting(request: PreparedRequest): Attempt {
+    return this.#attempt = new Attempt(this, request, this.upstreamPath);
   }
 
   /**
@@ -144,21 +177,88 @@ export class Exchange implements Watched {
    */
   sendingUpstream(): string | null {
     if (this.span === null) return null;
-    this.span.sentAt = this.ctx.monotonic();
+    this.span.sentAt = this.#ctx.monotonic();
     return this.span.traceparent;
   }
 
-  headersReceived(): void {
-    this.headersAt = this.ctx.monotonic();
+  /** The attempt's answer goes to the client, with these headers. */
+  relays(attempt: Attempt, headers: HeaderPairs): void {
+    this.#status = attempt.status;
+    this.#responseHeaders = headers;
   }
 
-  /** The gateway asks the upstream for more body; the idle limit runs until a chunk comes. */
-  waitForUpstream(): void {
-    this.waitingSince = this.ctx.monotonic();
+  /** The capture limit of the answer: room for redaction when stored bodies get redacted. */
+  get captureMax(): number | null {
+    if (!this.#ctx.captureBodies) return null;
+    const margin = this.#bodies.redactsStored("response_body") ? redactionMargin : 0;
+    return this.#ctx.bodyMaxSize + margin;
   }
+
+  get decodeLimits(): DecodeLimits | undefined {
+    return this.#ctx.decodeLimits;
+  }
+
+  // --- how it ends ----------------------------------------------------------------------------
+
+  /** Answered with `err`; `complete`: the upstream answer (if any) was read whole. */
+  refuse(err: GatewayError, complete = false): Response {
+    this.#status = err.status;
+    this.#failure = err.code;
+    this.#end(complete);
+    const headers: Record<string, string> = { "x-ongoingai-correlation-id": this.correlationId };
+    const retry = err.details?.retry_after_s;
+    if (typeof retry === "number") headers["retry-after"] = String(retry);
+    return errorResponse(err, headers);
+  }
+
+  /** The client left before it was answered: nobody reads this response, the trace keeps it. */
+  clientLeft(): Response {
+    this.#status = errorTable.client_aborted.status;
+    this.#failure = "client_aborted";
+    this.#end(false);
+    return new Response(null, { status: this.#status });
+  }
+
+  /** The answer went out whole. */
+  complete(): void {
+    this.#end(true);
+  }
+
+  /** The answer already going out failed or was stopped (`first`: unless something else did). */
+  failedMidway(code: ErrorCode, first = false): void {
+    if (!first || this.#failure === null) this.#failure = code;
+  }
+
+  #end(complete: boolean): void {
+    this.#ended(this, complete);
+  }
+
+  // --- the tap's sink: the streamed answer ----------------------------------------------------
+
+  reading(): void {
+    this.#attempt!.waitForUpstream();
+  }
+
+  chunk(chunk: Uint8Array): Promise<void> | null {
+    return this.#attempt!.onChunk(chunk);
+  }
+
+  end(outcome: TapOutcome): void {
+    if (outcome.kind === "client_aborted") {
+      this.#failure = "client_aborted";
+      this.clientGone();
+    } else if (outcome.kind === "upstream_error") {
+      this.#failure = codeAfterHeaders(this.#abort.signal);
+    }
+    // A stream stopped by a block policy ends cleanly for the client (with an error event)
+    // but is not a complete exchange: its usage is unknown.
+    this.#end(outcome.kind === "complete" && this.#failure !== "pii_blocked");
+  }
+
+  // --- the watchdog ---------------------------------------------------------------------------
 
   expire(phase: TimeoutPhase): void {
-    this.abort.abort(new UpstreamTimeout(phase));
+    this.#abort.abort(new UpstreamTimeout(phase));
   }
 
   /** The upstream is slow to answer: from now on a client that leaves aborts it. */
@@ -169,52 +269,16 @@ export class Exchange implements Watched {
     else this.req.signal.addEventListener("abort", this.#onClientAbort, { once: true });
   }
 
+  /** Shutdown's grace period is over: the exchange ends where it stands. */
+  shutDown(): void {
+    this.#abort.abort(new Shutdown());
+  }
+
   clientGone(): void {
-    if (!this.#finished && !this.abort.signal.aborted) this.abort.abort(new ClientGone());
+    if (!this.#finished && !this.#abort.signal.aborted) this.#abort.abort(new ClientGone());
   }
 
-  get finished(): boolean {
-    return this.#finished;
-  }
-
-  startCapture(): void {
-    if (!this.ctx.captureBodies) return;
-    const margin = this.#bodies.redactsStored("response_body") ? redactionMargin : 0;
-    this.capture = new BodyCapture(this.ctx.bodyMaxSize + margin);
-  }
-
-  /** The body is compressed: parser and capture read a decoded copy (see side_decoder.ts). */
-  decodeOnTheSide(format: DecoderFormat): void {
-    this.#decoder = new SideDecoder(
-      format,
-      (decoded) => this.#observe(decoded),
-      this.ctx.decodeLimits ?? defaultDecodeLimits,
-      // Past a bound the copy ends: usage is unknown (with the reason) and the stored body cut.
-      (reason) => {
-        this.parser?.stop(reason);
-        this.capture?.cut();
-      },
-    );
-  }
-
-  /**
-   * A response chunk as the client gets it. The promise, when there is one, resolves once the
-   * decoded copy has caught up with this chunk (see tap.ts).
-   */
-  onChunk(chunk: Uint8Array): Promise<void> | null {
-    this.waitingSince = null;
-    if (this.firstByte === null) this.firstByte = this.ctx.monotonic() - this.t0;
-    this.responseBytes += chunk.byteLength;
-    this.chunks++;
-    if (this.#decoder !== null) return this.#decoder.push(chunk);
-    this.#observe(chunk);
-    return null;
-  }
-
-  #observe(content: Uint8Array): void {
-    this.parser?.push(content);
-    this.capture?.add(content);
-  }
+  // --- the trace ------------------------------------------------------------------------------
 
   /**
    * Builds and records the trace; later calls do nothing. With a side decoder, the trace is
@@ -224,10 +288,11 @@ export class Exchange implements Watched {
   finish(complete: boolean): Promise<void> | null {
     if (this.#finished) return null;
     this.#finished = true;
-    if (this.span !== null) this.span.endedAt = this.ctx.monotonic();
+    if (this.span !== null) this.span.endedAt = this.#ctx.monotonic();
     if (this.#watchingClient) this.req.signal.removeEventListener("abort", this.#onClientAbort);
-    if (this.#decoder === null) return this.#redactThenRecord(complete);
-    return this.#decoder.end(complete).then((decodedAll) =>
+    const decoded = this.#attempt?.ended(complete) ?? null;
+    if (decoded === null) return this.#redactThenRecord(complete);
+    return decoded.then((decodedAll) =>
       this.#redactThenRecord(complete && decodedAll) ?? undefined
     );
   }
@@ -246,92 +311,59 @@ export class Exchange implements Watched {
   }
 
   #record(complete: boolean): void {
-    const report = this.parser?.finish(complete) ?? this.#reportWithoutResponse();
+    const attempt = this.#attempt;
+    // An upstream that was never reached, or answered with a redirect, did not take the request.
+    const refused = this.#failure === "upstream_unreachable" ||
+      this.#failure === "upstream_redirect";
+    const report = attempt?.report(complete, refused) ?? noUsage;
     const rawKey = providerKeyFrom(this.req.headers);
-    const key = rawKey === null ? null : this.ctx.fingerprint(rawKey);
-    const model = report.model ?? this.requestModel;
+    const key = rawKey === null ? null : this.#ctx.fingerprint(rawKey);
+    const model = report.model ?? this.#requestModel;
     const trace = buildTrace({
       id: this.id,
       startedAt: this.startedAt,
-      endedAt: this.ctx.now(),
-      latencyMs: this.ctx.monotonic() - this.t0,
-      firstByteMs: this.firstByte,
+      endedAt: this.#ctx.now(),
+      latencyMs: this.#ctx.monotonic() - this.t0,
+      firstByteMs: attempt?.firstByte ?? null,
       provider: this.route.provider.id,
-      requestModel: this.requestModel,
+      requestModel: this.#requestModel,
       method: this.req.method,
       path: this.path,
       requestHeaders: this.req.headers,
-      responseHeaders: this.responseHeaders,
-      status: this.status,
+      responseHeaders: this.#responseHeaders,
+      status: this.#status,
       requestBody: this.#bodies.storedRequestBody(rawKey),
       responseBody: this.#bodies.storedResponseBody(rawKey),
       report,
       cost: this.route.cost(model, report),
       key,
-      streaming: this.streaming,
-      errorCode: this.errorCode,
+      streaming: attempt?.eventStream ?? false,
+      errorCode: this.#failure === null ? null : traceCodeOf(this.#failure),
       correlationId: this.correlationId,
       lineage: this.lineage,
       tenant: this.tenant,
-      requestBytes: this.requestBody?.byteLength ?? 0,
-      responseBytes: this.responseBytes,
-      streamChunks: this.chunks,
-      timeoutPhase: this.#timeoutPhase(),
+      requestBytes: this.#requestBody?.byteLength ?? 0,
+      responseBytes: attempt?.responseBytes ?? 0,
+      streamChunks: attempt?.chunks ?? 0,
+      timeoutPhase: timeoutPhaseOf(this.#abort.signal, this.#failure),
       // Set only by stream parsers (see providers/response_parser.ts), hence the `in` check.
       upstreamStreamError: report.upstreamStreamError === true,
-      secrets: this.ctx.storedSecrets,
+      secrets: this.#ctx.storedSecrets,
       providerKey: rawKey,
-    }, this.ctx.redactHeaders);
-    recordPii(trace, {
-      applied: this.pii,
-      basePolicyId: this.ctx.pii?.base.id ?? "default/v1",
-      counts: this.piiCounts,
-      dropped: this.#bodies.piiDropped,
-      overBudget: this.piiOverBudget,
-      credentialHeaders: this.ctx.redactHeaders,
-    });
-    this.onRecorded?.(trace);
-    this.ctx.record(trace);
+    }, this.#ctx.redactHeaders);
+    this.pii.record(trace, this.#bodies.piiDropped, this.#ctx.redactHeaders);
+    this.#reservation?.settle(trace);
+    this.#ctx.record(trace);
     if (this.span !== null) {
-      this.ctx.spans?.end({
+      this.#ctx.spans?.end({
         trace,
         span: this.span,
         prefix: this.route.provider.prefix,
-        requestModel: this.requestModel,
+        requestModel: this.#requestModel,
         responseModel: report.model,
         startedAt: this.startedAt,
         t0: this.t0,
       });
     }
-  }
-
-  /** The limit that fired, when a timeout is what the trace reports (not e.g. a later abort). */
-  #timeoutPhase(): TimeoutPhase | null {
-    const reason: unknown = this.abort.signal.reason;
-    if (!(reason instanceof UpstreamTimeout)) return null;
-    return timeoutCodes.has(this.errorCode) ? reason.phase : null;
-  }
-
-  /**
-   * No response arrived. If the request reached the provider (a timeout, a client leaving, a
-   * shutdown), it may have been billed: the adapter's own rules say whether this endpoint
-   * carries usage, and if so it is unknown, never "nothing billable".
-   */
-  #reportWithoutResponse(): UsageReport {
-    const refused = this.errorCode === "upstream_unreachable" ||
-      this.errorCode === "upstream_redirect";
-    if (this.sent === null || refused) return noUsage;
-    return this.route.adapter.createUsageParser({
-      method: this.req.method,
-      path: this.sent.path,
-      status: 200,
-      contentType: null,
-      requestedStreaming: this.sent.streaming,
-      requestModel: this.requestModel,
-    }).finish(false);
-  }
-
-  addPiiCounts(counts: Counts): void {
-    mergeCounts(this.piiCounts, counts);
   }
 }

@@ -10,7 +10,8 @@ export {
   type ForwardInput,
   type ProxyOptions,
 } from "./forward.ts";
-export { Exchange, type ExchangeContext, type ProxyRoute } from "./exchange.ts";
+export { Exchange } from "./exchange.ts";
+export type { ExchangeContext, ProxyRoute } from "./exchange_context.ts";
 export { correlationIdFrom } from "./correlation.ts";
 export { type DecodeLimits, defaultDecodeLimits } from "./side_decoder.ts";
 export {

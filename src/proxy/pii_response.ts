@@ -18,6 +18,7 @@ import { ByteBuffer } from "../bytes.ts";
 import type { ProviderAdapter } from "../providers/mod.ts";
 import { GatewayError } from "../errors/mod.ts";
 import type { UpstreamResponse } from "../upstream/mod.ts";
+import type { Attempt } from "./attempt.ts";
 import type { Exchange } from "./exchange.ts";
 import type { BodySource } from "./tap.ts";
 
@@ -26,7 +27,8 @@ export const maxRedactedDocumentBytes = 32 * 1024 * 1024;
 
 /** True when this exchange's response must be redacted before the client sees it. */
 export function redactsResponse(ex: Exchange): boolean {
-  return guards(ex.pii) && ex.pii.policy.stages.response_body;
+  const applied = ex.pii.applied;
+  return guards(applied) && applied.policy.stages.response_body;
 }
 
 /**
@@ -37,10 +39,11 @@ export function redactsResponse(ex: Exchange): boolean {
  */
 export function redactedEventStream(
   ex: Exchange,
+  attempt: Attempt,
   upstream: UpstreamResponse,
   adapter: ProviderAdapter,
 ): BodySource {
-  const applied = ex.pii!;
+  const applied = ex.pii.applied!;
   const source = new ReadableStream<Uint8Array>({
     async pull(controller) {
       const chunk = await upstream.read();
@@ -56,21 +59,17 @@ export function redactedEventStream(
     mode: applied.mode === "block" ? "block" : "redact",
     // Past `pii.scan_budget.max_findings` the stream ends with an error event (one event full of
     // addresses was otherwise one synchronous step of seconds).
-    budget: ex.scanBudget,
+    budget: ex.pii.scanBudget,
     // As found, not at the end: a client that goes away gets its trace recorded before the
     // redactor hears of the cancel.
-    onFound: (counts) => ex.addPiiCounts(counts),
-    onBlocked: () => {
-      ex.errorCode = "pii_blocked";
-    },
+    onFound: (counts) => ex.pii.add(counts),
+    onBlocked: () => ex.failedMidway("pii_blocked"),
     // A bound of the redactor (an event, the channels, the held text) stopped the stream: the
     // client got the error event; the trace says the answer could not be inspected.
-    onStopped: () => {
-      ex.errorCode ??= "pii_uninspectable";
-    },
+    onStopped: () => ex.failedMidway("upstream_uninspectable", true),
   });
   const reader = source.pipeThrough(redactor).getReader();
-  ex.responseRedacted = true;
+  attempt.markRedacted();
   return {
     async read() {
       const next = await reader.read();
@@ -98,7 +97,7 @@ export function encodedBody(upstream: UpstreamResponse, contentEncoding: string 
 
 /** The error for an answer the response stage cannot read. */
 export function uninspectableAnswer(ex: Exchange, why: string): GatewayError {
-  const applied = ex.pii!;
+  const applied = ex.pii.applied!;
   return new GatewayError(
     "upstream_uninspectable",
     `provider ${ex.route.provider.id} answered with ${why}, which PII policy ${applied.policy.id} (mode ${applied.mode}) cannot inspect, so it is not passed on`,
@@ -116,12 +115,13 @@ export type RedactedDocument =
  */
 export async function redactedDocument(
   ex: Exchange,
+  attempt: Attempt,
   upstream: UpstreamResponse,
   contentType: string | null,
   contentEncoding: string | null,
 ): Promise<RedactedDocument | null> {
   if (binaryMedia(contentType)) return null;
-  const applied = ex.pii!;
+  const applied = ex.pii.applied!;
   const refuse = (why: string): RedactedDocument => {
     upstream.cancel();
     return { kind: "refuse", error: uninspectableAnswer(ex, why) };
@@ -132,17 +132,19 @@ export async function redactedDocument(
   if (bytes === null) return refuse(`a body over ${maxRedactedDocumentBytes} bytes`);
   let result: RedactBodyResult;
   try {
-    result = await redactBodyWithin(bytes, contentType, applied.rules, { budget: ex.scanBudget });
+    result = await redactBodyWithin(bytes, contentType, applied.rules, {
+      budget: ex.pii.scanBudget,
+    });
   } catch (err) {
     if (!(err instanceof ScanBudgetExceeded)) throw err;
     return refuse(`a body past the redaction budget (${err.message}; raise ${err.key})`);
   }
   if ("failed" in result) return refuse("a body that is not UTF-8 text");
-  ex.responseRedacted = true;
-  ex.addPiiCounts(result.counts);
+  attempt.markRedacted();
+  ex.pii.add(result.counts);
   if (result.changed && applied.mode === "block") {
     // The usage parser reads the answer as received; the client gets only the refusal.
-    ex.parser?.push(bytes);
+    attempt.parseOnly(bytes);
     const types = foundTypes(result.counts);
     return {
       kind: "refuse",

@@ -7,8 +7,6 @@
 import type { StoredScrubber } from "../secrets/mod.ts";
 import type { ProviderAdapter } from "../providers/mod.ts";
 import {
-  type AppliedPolicy,
-  type Counts,
   type PiiPolicies,
   redactSseTextSteps,
   redactStoredBody,
@@ -19,6 +17,7 @@ import {
 import { type HeaderPairs, headerValue } from "./headers.ts";
 import { scrubKey, withoutCutCharacter } from "./stored_body.ts";
 import type { BodyCapture } from "./tap.ts";
+import type { ExchangePii } from "./exchange_pii.ts";
 
 /** The capture may hold a redaction margin beyond the cap: what is stored never does. */
 function capped(bytes: Uint8Array, max: number, truncated: boolean): StoredBody {
@@ -50,12 +49,9 @@ export interface TraceBodiesSource {
   readonly req: Request;
   readonly route: { readonly adapter: ProviderAdapter };
   readonly requestBody: Uint8Array<ArrayBuffer> | null;
-  readonly redactedRequestBody: Uint8Array | null;
   readonly capture: BodyCapture | null;
   readonly responseRedacted: boolean;
   readonly responseHeaders: HeaderPairs | null;
-  readonly pii: AppliedPolicy | null;
-  readonly piiCounts: Counts;
 }
 
 export class TraceBodies {
@@ -68,12 +64,17 @@ export class TraceBodies {
   constructor(
     private readonly ctx: TraceBodiesContext,
     private readonly x: TraceBodiesSource,
+    /** The exchange's PII state: what storage redaction finds is added to its counts. */
+    private readonly pii: ExchangePii,
   ) {}
 
   /** The stored copy of this side still needs redacting (the upstream stage did not do it). */
   redactsStored(side: "request_body" | "response_body"): boolean {
-    if (this.x.pii === null || !this.x.pii.policy.stages[side]) return false;
-    return side === "request_body" ? this.x.redactedRequestBody === null : !this.x.responseRedacted;
+    const applied = this.pii.applied;
+    if (applied === null || !applied.policy.stages[side]) return false;
+    return side === "request_body"
+      ? this.pii.redactedRequestBody === null
+      : !this.x.responseRedacted;
   }
 
   redactStored(): Promise<unknown> | null {
@@ -116,11 +117,11 @@ export class TraceBodies {
     // Configured secrets go first: a detector replacing part of one (an e-mail address inside
     // a passphrase key) would leave the rest for the trace builder's scrubber to miss.
     const clean = this.ctx.storedSecrets?.body(bytes, false) ?? bytes;
-    const outcome = redactStoredBody(clean, contentType, this.x.pii!, {
+    const outcome = redactStoredBody(clean, contentType, this.pii.applied!, {
       max: this.ctx.bodyMaxSize,
       truncated,
       sse,
-      counts: this.x.piiCounts,
+      counts: this.pii.counts,
       budget: this.ctx.pii?.scanBudget ?? null,
     });
     const stored = (o: StoredBody | StorageDropReason): StoredBody | null => {
@@ -136,7 +137,7 @@ export class TraceBodies {
     if (this.redactsStored("request_body")) {
       return withoutKey(this.#storedRequest, rawKey);
     }
-    const body = this.x.redactedRequestBody ?? this.x.requestBody;
+    const body = this.pii.redactedRequestBody ?? this.x.requestBody;
     const truncated = body.byteLength > this.ctx.bodyMaxSize;
     const kept = truncated ? withoutCutCharacter(body.subarray(0, this.ctx.bodyMaxSize)) : body;
     // A view would carry its whole buffer into the store worker: copy just the kept bytes.

@@ -7,7 +7,7 @@
  * everything else is the Hono API app. The hot path therefore pays for no router.
  */
 import type { Hono } from "hono";
-import { createGate, tokenDigest } from "../auth/mod.ts";
+import { createGate, type Gate, tokenDigest } from "../auth/mod.ts";
 import type { GatewayConfig, ResolvedProvider } from "../config/mod.ts";
 import { createApiRoutes, endpoints } from "../api/mod.ts";
 import { createCostEstimator } from "../pricing/mod.ts";
@@ -15,16 +15,13 @@ import { providerAdapters } from "../providers/mod.ts";
 import { compilePolicies } from "../pii/mod.ts";
 import {
   abortAll,
-  correlationIdFrom,
   createForwarder,
   defaultDecodeLimits,
   type Exchange,
-  matchProvider,
-  parseTarget,
   type ProxyRoute,
   upstreamBase,
 } from "../proxy/mod.ts";
-import { isKeyStore, type TraceStore } from "../store/mod.ts";
+import { isKeyStore, type KeyStore, type TraceStore } from "../store/mod.ts";
 import { createFetchClient, createNativeClient, type UpstreamClient } from "../upstream/mod.ts";
 import {
   createFingerprinter,
@@ -44,16 +41,14 @@ import {
   type StoreSpans,
 } from "../telemetry/mod.ts";
 import { createGatewayTelemetry } from "./gateway_telemetry.ts";
-import { errorResponse, GatewayError } from "../errors/mod.ts";
 import { type CounterStore, MemoryCounters } from "../limits/mod.ts";
 import { createAdmission } from "./limits.ts";
 import { createCors } from "./cors.ts";
-import { headersTooLarge } from "./header_limit.ts";
 import { createHostCheck } from "./host_check.ts";
-import { nonJsonBody } from "./json_body.ts";
 import { collectSecrets, createStoredScrubber } from "../secrets/mod.ts";
 import { type Logger, redactingLogger, silentLogger } from "../log/mod.ts";
-import { apiAuth, tenantOf } from "./principal_scope.ts";
+import { apiAuth } from "./principal_scope.ts";
+import { createHandler } from "./handler.ts";
 import { rateLimitedWarning } from "./rate_limited_warning.ts";
 
 export interface Clock {
@@ -141,206 +136,42 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   const inflight = new Set<Exchange>();
   const recording = new Set<Promise<void>>();
   let draining = false;
-  const gatewayKeyHeader = config.auth.header.toLowerCase();
   const keys = isKeyStore(deps.store) ? deps.store : undefined;
-  const gate = config.auth.enabled
-    ? createGate(config, deps.keyHashSecret, {
-      endpoints,
-      keys,
-      now: clock.now,
-      onRefreshError: (err) =>
-        log.warn("reloading gateway keys from the store failed; retrying", {
-          error: err instanceof Error ? err.message : String(err),
-        }),
-      onUnconfirmedKeys: (ids) =>
-        log.warn(
-          "gateway keys created while team mode was off are refused until an operator confirms " +
-            "each on the host with `ongoingai keys confirm ID`, or revokes it with " +
-            "`ongoingai keys revoke ID`",
-          { keys: ids.join(",") },
-        ),
-    })
-    : null;
-  const admission = createAdmission(
-    config,
-    deps.limitCounters ?? sharedCounters(deps.store) ?? new MemoryCounters(),
-    clock.now,
+  const gate = config.auth.enabled ? gateFor(config, deps, keys, clock, log) : null;
+  const telemetry = createGatewayTelemetry(config, {
+    writer: deps.writer,
+    metrics: deps.metrics,
+    storeSpans: deps.storeSpans,
     log,
-  );
-  const dropWarning = rateLimitedWarning(
-    log,
-    clock,
-    "trace queue is full; traces dropped and counted",
-  );
-
-  const { scrapePath, metrics, spanExporter, spans, batchSpans, metricExporter } =
-    createGatewayTelemetry(config, {
-      writer: deps.writer,
-      metrics: deps.metrics,
-      storeSpans: deps.storeSpans,
-      log,
-      redact: redactSecrets,
-    });
-
-  // Keyed by provider, so matching is `matchProvider` over the config's own (ordered) list.
-  const routes = new Map<ResolvedProvider, ProxyRoute>(
-    config.providers.map((provider) => [provider, {
-      provider,
-      adapter: providerAdapters[provider.kind],
-      base: upstreamBase(provider.upstream),
-      cost: createCostEstimator(provider),
-    }]),
-  );
-
-  const client = deps.client ??
-    (deps.fetch !== undefined
-      ? createFetchClient(deps.fetch)
-      : config.proxy.upstream_client === "fetch"
-      ? createFetchClient()
-      : createNativeClient());
-
+    redact: redactSecrets,
+  });
+  const client = upstreamClient(config, deps);
   const forward = createForwarder({
+    ...forwarderOptions(config, deps, clock, log, telemetry, redactSecrets),
     client,
-    now: clock.now,
-    monotonic: clock.monotonic,
-    fingerprint: createFingerprinter(deps.keyHashSecret),
-    redactHeaders: new Set([...credentialHeaders, gatewayKeyHeader]),
-    storedSecrets: createStoredScrubber(collectSecrets(config, [deps.keyHashSecret])),
-    captureBodies: config.tracing.capture_bodies,
-    bodyMaxSize: config.tracing.body_max_size,
-    decodeLimits: {
-      ...defaultDecodeLimits,
-      maxDecodedBytes: config.proxy.max_decoded_response_bytes,
-    },
-    pii: compilePolicies(config.pii, config.pii_mode),
-    log,
-    record(trace) {
-      if (!deps.writer.enqueue(trace)) dropWarning.hit(trace.correlation_id);
-      metrics?.recordTrace(trace, redactSecrets);
-    },
-    timeouts: config.proxy,
-    maxRequestBodyBytes: config.proxy.max_request_body_bytes,
-    gatewayKeyHeader,
     inflight,
     recording,
     isDraining: () => draining,
-    spans,
   });
-
-  const api = createApiRoutes({
-    store: deps.store,
-    writer: deps.writer,
-    version: VERSION,
-    startedAt: deps.startedAt ?? clock.now(),
-    now: clock.now,
-    storageDriver: deps.store.driver,
+  const api = apiFor(deps, clock, log, gate, keys, telemetry);
+  const handle = createHandler({
+    config,
+    routes: proxyRoutes(config),
+    gate,
+    admission: createAdmission(
+      config,
+      deps.limitCounters ?? sharedCounters(deps.store) ?? new MemoryCounters(),
+      clock.now,
+      log,
+    ),
+    forward,
+    api,
+    cors: createCors(config.server.cors),
+    hostCheck: createHostCheck(config.server, config.auth.enabled),
+    warnings: refusalWarnings(log, clock),
     log,
-    middleware: gate === null ? [] : [apiAuth(gate)],
-    teamMode: gate !== null,
-    keys,
-    keyDigest: (token) => tokenDigest(token, deps.keyHashSecret),
-    ...(gate === null ? {} : { onKeysChanged: gate.refresh }),
-    ...(metrics === null || scrapePath === null ? {} : {
-      metrics: {
-        path: scrapePath,
-        contentType: prometheusContentType,
-        render: () => metrics.renderPrometheus(),
-      },
-    }),
   });
-
-  const cors = createCors(config.server.cors);
-  const hostCheck = createHostCheck(config.server, config.auth.enabled);
-  const browserWarning = rateLimitedWarning(
-    log,
-    clock,
-    "refused: Host not in server.allowed_hosts (421) or origin not in server.cors (403)",
-    "refused",
-  );
-  const oversizedHeadersWarning = rateLimitedWarning(
-    log,
-    clock,
-    "request headers over server.max_header_bytes refused with 431",
-    "refused",
-  );
-
-  async function handle(req: Request): Promise<Response> {
-    return cors.decorate(req, await answer(req));
-  }
-
-  async function answer(req: Request): Promise<Response> {
-    const correlationId = correlationIdFrom(req.headers);
-    try {
-      // Refused before any routing, auth or body read. Not traced, like every request refused
-      // before the forwarder (bad paths, missing keys): no tenant is known yet, and a trace would
-      // let anyone fill the store with their own 60 KiB heads. Counted in the log instead.
-      const oversized = headersTooLarge(req.headers, config.server.max_header_bytes);
-      if (oversized !== null) {
-        oversizedHeadersWarning.hit(correlationId);
-        await req.body?.cancel().catch(() => {});
-        throw oversized;
-      }
-      // DNS rebinding: before anything else, since a rebound page reads every answer.
-      const host = req.headers.get("host");
-      const misdirected = hostCheck(host);
-      if (misdirected !== null) {
-        browserWarning.hit(correlationId, { last_host: host?.slice(0, 200) });
-        await req.body?.cancel().catch(() => {});
-        throw misdirected;
-      }
-      const target = parseTarget(req.url, host);
-      // Browsers send no credentials with a preflight: answered here, before auth, and never
-      // forwarded, on provider and API routes alike.
-      const preflight = cors.preflight(req);
-      if (preflight !== null) {
-        preflight.headers.set("x-ongoingai-correlation-id", correlationId);
-        return preflight;
-      }
-      // Simple requests skip the preflight; refused here, never forwarded nor traced.
-      const crossSite = cors.crossSite(req);
-      if (crossSite !== null) {
-        browserWarning.hit(correlationId, {
-          last_origin: req.headers.get("origin")?.slice(0, 200),
-        });
-        await req.body?.cancel().catch(() => {});
-        crossSite.headers.set("x-ongoingai-correlation-id", correlationId);
-        return crossSite;
-      }
-      const provider = matchProvider(config.providers, target.path);
-      const route = provider === null ? undefined : routes.get(provider);
-      if (route !== undefined) {
-        // Before anything is read or forwarded; the key header itself is stripped by the forwarder.
-        const principal = gate === null
-          ? null
-          : gate.check(req.method, target.path, req.headers, target.search);
-        return await forward({
-          req,
-          route,
-          target,
-          correlationId,
-          tenant: tenantOf(principal),
-          ...(admission === null || principal === null ? {} : { admit: admission(principal) }),
-        });
-      }
-      const notJson = nonJsonBody(req, target.path);
-      if (notJson !== null) {
-        await req.body?.cancel().catch(() => {});
-        throw notJson;
-      }
-      const res = await api.fetch(req);
-      res.headers.set("x-ongoingai-correlation-id", correlationId);
-      return res;
-    } catch (err) {
-      const gwErr = err instanceof GatewayError
-        ? err
-        : new GatewayError("internal_error", "internal error; see the gateway log for details");
-      if (!(err instanceof GatewayError)) {
-        log.error("unhandled error", { correlation_id: correlationId, error: String(err) });
-      }
-      return errorResponse(gwErr, { "x-ongoingai-correlation-id": correlationId });
-    }
-  }
-
+  const { spanExporter, batchSpans, metricExporter } = telemetry;
   return {
     fetch: handle,
     api,
@@ -364,6 +195,144 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       await Promise.all([spanExporter?.shutdown(), metricExporter?.shutdown()]);
     },
     redactSecrets,
+  };
+}
+
+type Telemetry = ReturnType<typeof createGatewayTelemetry>;
+
+/** Team mode: gateway keys from the config and the store, checked on every request. */
+function gateFor(
+  config: GatewayConfig,
+  deps: GatewayDeps,
+  keys: KeyStore | undefined,
+  clock: Clock,
+  log: Logger,
+): Gate {
+  return createGate(config, deps.keyHashSecret, {
+    endpoints,
+    keys,
+    now: clock.now,
+    onRefreshError: (err) =>
+      log.warn("reloading gateway keys from the store failed; retrying", {
+        error: err instanceof Error ? err.message : String(err),
+      }),
+    onUnconfirmedKeys: (ids) =>
+      log.warn(
+        "gateway keys created while team mode was off are refused until an operator confirms " +
+          "each on the host with `ongoingai keys confirm ID`, or revokes it with " +
+          "`ongoingai keys revoke ID`",
+        { keys: ids.join(",") },
+      ),
+  });
+}
+
+/** Keyed by provider, so matching is `matchProvider` over the config's own (ordered) list. */
+function proxyRoutes(config: GatewayConfig): Map<ResolvedProvider, ProxyRoute> {
+  return new Map<ResolvedProvider, ProxyRoute>(
+    config.providers.map((provider) => [provider, {
+      provider,
+      adapter: providerAdapters[provider.kind],
+      base: upstreamBase(provider.upstream),
+      cost: createCostEstimator(provider),
+    }]),
+  );
+}
+
+function upstreamClient(config: GatewayConfig, deps: GatewayDeps): UpstreamClient {
+  return deps.client ??
+    (deps.fetch !== undefined
+      ? createFetchClient(deps.fetch)
+      : config.proxy.upstream_client === "fetch"
+      ? createFetchClient()
+      : createNativeClient());
+}
+
+/** What the forwarder and its exchanges are told of this config. */
+function forwarderOptions(
+  config: GatewayConfig,
+  deps: GatewayDeps,
+  clock: Clock,
+  log: Logger,
+  telemetry: Telemetry,
+  redactSecrets: Redact | null,
+) {
+  const { metrics, spans } = telemetry;
+  const dropWarning = rateLimitedWarning(
+    log,
+    clock,
+    "trace queue is full; traces dropped and counted",
+  );
+  return {
+    now: clock.now,
+    monotonic: clock.monotonic,
+    fingerprint: createFingerprinter(deps.keyHashSecret),
+    redactHeaders: new Set([...credentialHeaders, config.auth.header.toLowerCase()]),
+    storedSecrets: createStoredScrubber(collectSecrets(config, [deps.keyHashSecret])),
+    captureBodies: config.tracing.capture_bodies,
+    bodyMaxSize: config.tracing.body_max_size,
+    decodeLimits: {
+      ...defaultDecodeLimits,
+      maxDecodedBytes: config.proxy.max_decoded_response_bytes,
+    },
+    pii: compilePolicies(config.pii, config.pii_mode),
+    log,
+    record(trace: TraceRecord) {
+      if (!deps.writer.enqueue(trace)) dropWarning.hit(trace.correlation_id);
+      metrics?.recordTrace(trace, redactSecrets);
+    },
+    timeouts: config.proxy,
+    maxRequestBodyBytes: config.proxy.max_request_body_bytes,
+    gatewayKeyHeader: config.auth.header.toLowerCase(),
+    spans,
+  };
+}
+
+function apiFor(
+  deps: GatewayDeps,
+  clock: Clock,
+  log: Logger,
+  gate: Gate | null,
+  keys: KeyStore | undefined,
+  telemetry: Telemetry,
+): Hono {
+  const { metrics, scrapePath } = telemetry;
+  return createApiRoutes({
+    store: deps.store,
+    writer: deps.writer,
+    version: VERSION,
+    startedAt: deps.startedAt ?? clock.now(),
+    now: clock.now,
+    storageDriver: deps.store.driver,
+    log,
+    middleware: gate === null ? [] : [apiAuth(gate)],
+    teamMode: gate !== null,
+    keys,
+    keyDigest: (token) => tokenDigest(token, deps.keyHashSecret),
+    ...(gate === null ? {} : { onKeysChanged: gate.refresh }),
+    ...(metrics === null || scrapePath === null ? {} : {
+      metrics: {
+        path: scrapePath,
+        contentType: prometheusContentType,
+        render: () => metrics.renderPrometheus(),
+      },
+    }),
+  });
+}
+
+function refusalWarnings(log: Logger, clock: Clock) {
+  return {
+    browser: rateLimitedWarning(
+      log,
+      clock,
+      "refused: Host not in server.allowed_hosts (421) or origin not in server.cors (403)",
+      "refused",
+    ),
+    oversizedHeaders: rateLimitedWarning(
+      log,
+      clock,
+      "request headers over server.max_header_bytes refused with 431",
+      "refused",
+    ),
   };
 }
 

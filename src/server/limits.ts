@@ -15,7 +15,7 @@ import {
 } from "../limits/mod.ts";
 import type { AdmitRequest, Admitted } from "../proxy/mod.ts";
 import type { TraceRecord } from "../traces/mod.ts";
-import { GatewayError } from "../errors/mod.ts";
+import { errorTable, GatewayError } from "../errors/mod.ts";
 import type { Logger } from "../log/mod.ts";
 
 export type Admit = (
@@ -53,11 +53,12 @@ export function createAdmission(
         now(),
       );
     } catch (err) {
-      log.error("checking limits failed", { error: String(err) });
-      return new GatewayError(
+      const refusal = new GatewayError(
         "store_unavailable",
         "usage limits could not be checked (storage unavailable); retry shortly",
       );
+      log[errorTable[refusal.code].level]("checking limits failed", { error: String(err) });
+      return refusal;
     }
     if (!admission.ok) return refusal(admission.hit);
     const { reservation } = admission;

@@ -7,7 +7,7 @@
 import { dirname, join, resolve } from "node:path";
 import type { GatewayConfig } from "../config/mod.ts";
 import { openStore, type TraceStore } from "../store/mod.ts";
-import { createTraceWriter, loadOrCreateSecret } from "../traces/mod.ts";
+import { createTraceWriter, loadOrCreateSecret, type TraceWriter } from "../traces/mod.ts";
 import { VERSION } from "../version.ts";
 import { createFetchClient } from "../upstream/mod.ts";
 import { createGateway, type Gateway, sharedCounters } from "./gateway.ts";
@@ -53,6 +53,52 @@ export async function runServer(opts: ServeOptions): Promise<number> {
     opts.log,
     () => generations === null ? startupSecrets : generations.current.gateway.redactSecrets,
   );
+  const opened = await openStorage(opts, log);
+  if (opened === null) return 1;
+  const { store, secret } = opened;
+  startupSecrets = knownSecretRedactor(config, [secret]);
+  const { writer, build } = gatewayFactory(opts, store, secret, log, () => generations);
+  const first = build(config);
+  // Keys created through the API work from the first request; a failure is retried on the timer.
+  await first.refreshKeys().catch((err) =>
+    log.warn("loading gateway keys from the store failed; retrying", { error: message(err) })
+  );
+  generations = createGenerations(first, config);
+  const server = listen(opts, generations, log);
+  if (server === null) {
+    generations.closeAll();
+    await writer.shutdown(flushTimeoutMs);
+    await store.close();
+    return 1;
+  }
+  const reloader = opts.reload === undefined ? null : createReloader({
+    generations,
+    load: opts.reload.load,
+    build,
+    log,
+  });
+  const unsubscribe = opts.reload?.requests.subscribe(() => void reloader?.reload());
+  await new Promise<void>((r) => {
+    if (opts.stopSignal.aborted) r();
+    else opts.stopSignal.addEventListener("abort", () => r(), { once: true });
+  });
+  unsubscribe?.();
+  await drain(server, generations, log);
+  // A reload still reading its config must not outlive the store it would build on.
+  if (reloader !== null) await settlesWithin(reloader.idle(), drainMarginMs);
+  // Traces of ended exchanges may still be finishing (a compressed answer's decoded copy, stored
+  // bodies redacted in slices): the queue closes after them, or they would be dropped.
+  await settlesWithin(generations.recorded(), drainMarginMs);
+  await closeAll(writer, store, generations, log);
+  return 0;
+}
+
+/** The trace store and the key fingerprint secret; null (logged) when either fails. */
+async function openStorage(
+  opts: ServeOptions,
+  log: Logger,
+): Promise<{ store: TraceStore; secret: string } | null> {
+  const { config } = opts;
   let store: TraceStore;
   try {
     store = await openStore(config.storage, { cwd: opts.cwd, workerModule: opts.workerModule });
@@ -61,22 +107,31 @@ export async function runServer(opts: ServeOptions): Promise<number> {
       driver: config.storage.driver,
       error: message(err),
     });
-    return 1;
+    return null;
   }
-  let secret: string;
   try {
-    secret = await keyHashSecret(config, opts.cwd);
+    return { store, secret: await keyHashSecret(config, opts.cwd) };
   } catch (err) {
     log.error("failed to load the key fingerprint secret", { error: message(err) });
     await store.close();
-    return 1;
+    return null;
   }
-  startupSecrets = knownSecretRedactor(config, [secret]);
+}
+
+/** The trace writer, and how a config becomes a gateway: the first one and each reload's. */
+function gatewayFactory(
+  opts: ServeOptions,
+  store: TraceStore,
+  secret: string,
+  log: Logger,
+  generations: () => Generations | null,
+): { writer: TraceWriter; build: (next: GatewayConfig) => Gateway } {
+  const { config } = opts;
   // One span per store write, sent by the newest generation's exporter (none while the config
   // has span export off); the writer outlives generations, so the sink is looked up per batch.
   const storeSpans = createStoreSpans({
     driver: store.driver,
-    sink: () => generations?.current.gateway.batchSpans ?? null,
+    sink: () => generations()?.current.gateway.batchSpans ?? null,
   });
   const writer = createTraceWriter({
     store,
@@ -104,35 +159,22 @@ export async function runServer(opts: ServeOptions): Promise<number> {
       storeSpans,
       ...upstreamClientFor(next, opts.env ?? {}, log),
     });
-  const first = build(config);
-  // Keys created through the API work from the first request; a failure is retried on the timer.
-  await first.refreshKeys().catch((err) =>
-    log.warn("loading gateway keys from the store failed; retrying", { error: message(err) })
-  );
-  generations = createGenerations(first, config);
+  return { writer, build };
+}
 
-  let server: Deno.HttpServer<Deno.NetAddr>;
+/** Listens; null (logged) when the address cannot be bound. */
+function listen(
+  opts: ServeOptions,
+  generations: Generations,
+  log: Logger,
+): Deno.HttpServer<Deno.NetAddr> | null {
+  const { config } = opts;
   try {
-    server = Deno.serve({
+    return Deno.serve({
       hostname: config.server.host,
       port: config.server.port,
       onListen: (addr) => {
-        log.info("ongoingai gateway listening", {
-          version: VERSION,
-          address: `http://${
-            addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname
-          }:${addr.port}`,
-          config: opts.configSource ?? "(built-in defaults)",
-          storage: config.storage.driver === "sqlite"
-            ? `sqlite ${resolve(opts.cwd, config.storage.path)}`
-            : "postgres",
-          providers: describeProviders(config),
-          auth: config.auth.enabled ? "on" : "off",
-          capture_bodies: config.tracing.capture_bodies,
-          pii: config.pii.scopes.length > 0
-            ? `${config.pii_mode} (${config.pii.scopes.length} scopes)`
-            : config.pii_mode,
-        });
+        log.info("ongoingai gateway listening", listeningFields(opts, addr));
         opts.onListen?.({ hostname: addr.hostname, port: addr.port });
       },
     }, generations.handle);
@@ -143,26 +185,36 @@ export async function runServer(opts: ServeOptions): Promise<number> {
         : "failed to listen",
       { error: message(err) },
     );
-    generations.closeAll();
-    await writer.shutdown(flushTimeoutMs);
-    await store.close();
-    return 1;
+    return null;
   }
+}
 
-  const reloader = opts.reload === undefined ? null : createReloader({
-    generations,
-    load: opts.reload.load,
-    build,
-    log,
-  });
-  const unsubscribe = opts.reload?.requests.subscribe(() => void reloader?.reload());
+function listeningFields(opts: ServeOptions, addr: Deno.NetAddr): Record<string, unknown> {
+  const { config } = opts;
+  return {
+    version: VERSION,
+    address: `http://${
+      addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname
+    }:${addr.port}`,
+    config: opts.configSource ?? "(built-in defaults)",
+    storage: config.storage.driver === "sqlite"
+      ? `sqlite ${resolve(opts.cwd, config.storage.path)}`
+      : "postgres",
+    providers: describeProviders(config),
+    auth: config.auth.enabled ? "on" : "off",
+    capture_bodies: config.tracing.capture_bodies,
+    pii: config.pii.scopes.length > 0
+      ? `${config.pii_mode} (${config.pii.scopes.length} scopes)`
+      : config.pii_mode,
+  };
+}
 
-  await new Promise<void>((r) => {
-    if (opts.stopSignal.aborted) r();
-    else opts.stopSignal.addEventListener("abort", () => r(), { once: true });
-  });
-
-  unsubscribe?.();
+/** No new connections; open requests get the grace period, then are ended. */
+async function drain(
+  server: Deno.HttpServer<Deno.NetAddr>,
+  generations: Generations,
+  log: Logger,
+): Promise<void> {
   generations.beginShutdown();
   // The newest config decides, as it would for any other setting.
   const grace = generations.current.config.server.shutdown_grace_ms;
@@ -187,12 +239,15 @@ export async function runServer(opts: ServeOptions): Promise<number> {
       open_requests: generations.inflight(),
     });
   }
+}
 
-  // A reload still reading its config must not outlive the store it would build on.
-  if (reloader !== null) await settlesWithin(reloader.idle(), drainMarginMs);
-  // Traces of ended exchanges may still be finishing (a compressed answer's decoded copy, stored
-  // bodies redacted in slices): the queue closes after them, or they would be dropped.
-  await settlesWithin(generations.recorded(), drainMarginMs);
+/** Flushes the trace queue, then stops telemetry and storage. */
+async function closeAll(
+  writer: TraceWriter,
+  store: TraceStore,
+  generations: Generations,
+  log: Logger,
+): Promise<void> {
   // The queue is written before telemetry stops, so the spans of its last batches go out too.
   const { flushed } = await writer.shutdown(flushTimeoutMs);
   const current = generations.current.gateway;
@@ -204,7 +259,6 @@ export async function runServer(opts: ServeOptions): Promise<number> {
   else log.error("trace queue not fully flushed before timeout", { queued: stats.queue_depth });
   await store.close();
   log.info("gateway stopped");
-  return 0;
 }
 
 /** Config value, else a per-installation secret kept beside the database (mode 0600). */

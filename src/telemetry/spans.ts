@@ -6,7 +6,7 @@
  * Attributes follow the OpenTelemetry GenAI and HTTP semantic conventions, plus `ongoingai.*`
  * for cost, tenant and the gateway's trace id. Bodies and headers never become attributes.
  */
-import type { TraceErrorCode, TraceRecord } from "../traces/mod.ts";
+import { failureTraceCodes, type TraceErrorCode, type TraceRecord } from "../traces/mod.ts";
 import type { Redact } from "../secrets/mod.ts";
 import { maxSpanStringLength, scrubAndCut } from "./scrub.ts";
 import {
@@ -128,17 +128,7 @@ export function createSpanRecorder(opts: {
 }
 
 /** Failures of the gateway or the upstream; a client leaving or a refusal is not one. */
-const failureCodes = new Set<TraceErrorCode>([
-  "upstream_unreachable",
-  "upstream_timeout",
-  "upstream_idle_timeout",
-  "upstream_truncated",
-  "upstream_redirect",
-  "request_timeout",
-  "pii_uninspectable",
-  "shutdown",
-  "internal_error",
-]);
+const failureCodes = failureTraceCodes;
 
 /** GenAI operation from the request path (`/openai/v1/chat/completions` is `chat`). */
 export function genAiOperation(path: string): string | null {

@@ -13,6 +13,7 @@ export type {
   UsageStatus,
   UsageUnknownReason,
 } from "./trace.ts";
+export { failureTraceCodes } from "./trace.ts";
 export {
   buildTrace,
   credentialHeaders,

@@ -2,6 +2,7 @@
  * The trace: one record per proxied request. Field names are the API's snake_case JSON names and
  * the storage column names, so a trace reads the same in the database, the API and an export.
  */
+import type { TraceErrorCode } from "../errors/mod.ts";
 
 import type { Usage, UsageStatus, UsageUnknownReason } from "../providers/mod.ts";
 
@@ -15,22 +16,12 @@ export type { Usage, UsageStatus, UsageUnknownReason };
  */
 export type CostStatus = "priced" | "unpriced" | "unknown_usage" | "none";
 
-/** Why a request did not end as a normal, complete upstream exchange. */
-export type TraceErrorCode =
-  | "upstream_unreachable"
-  | "upstream_timeout"
-  | "upstream_idle_timeout"
-  | "upstream_truncated"
-  | "upstream_redirect"
-  | "client_aborted"
-  | "request_too_large"
-  | "request_timeout"
-  | "bad_request"
-  | "rate_limited"
-  | "pii_blocked"
-  | "pii_uninspectable"
-  | "shutdown"
-  | "internal_error";
+/**
+ * Why a request did not end as a normal, complete upstream exchange: the trace column of the one
+ * error table (errors/errors.ts), so every code a trace stores comes from a gateway error.
+ */
+export type { TraceErrorCode } from "../errors/mod.ts";
+export { failureTraceCodes } from "../errors/mod.ts";
 
 export type HeaderMap = Record<string, string[]>;
 

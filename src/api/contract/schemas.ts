@@ -7,7 +7,7 @@
  * on a field the document does not list.
  */
 import { z } from "zod";
-import { errorTable } from "../../errors/mod.ts";
+import { answerCodes } from "../../errors/mod.ts";
 
 const count = () => z.int().nonnegative();
 const rfc3339 = (what: string) => z.iso.datetime().describe(`${what}, RFC 3339 UTC`);
@@ -163,10 +163,7 @@ export const traceDetailSchema = traceSchema.extend({ lineage: traceLineageSchem
   description: "A stored trace with headers, bodies, metadata and lineage.",
 });
 
-const errorCodes = Object.keys(errorTable) as [
-  keyof typeof errorTable,
-  ...(keyof typeof errorTable)[],
-];
+const errorCodes = answerCodes;
 
 export const errorResponseSchema = z.object({
   error: z.object({

@@ -1,0 +1,192 @@
+/**
+ * One attempt: the request sent once to one upstream, and that upstream's answer as the gateway
+ * reads it on the side (timings, the usage parser, the stored capture, the decoded copy of a
+ * compressed body, byte and chunk counts). The exchange holds the attempt whose answer the client
+ * gets; a retry or a fallback to another upstream would be a new attempt in its place.
+ */
+import type {
+  PreparedRequest,
+  ProviderAdapter,
+  UsageParser,
+  UsageReport,
+} from "../providers/mod.ts";
+import {
+  type DecodeLimits,
+  type DecoderFormat,
+  defaultDecodeLimits,
+  SideDecoder,
+} from "./side_decoder.ts";
+import { BodyCapture } from "./tap.ts";
+
+/** The exchange an attempt belongs to (an Exchange, without a per-attempt object). */
+export interface AttemptContext {
+  monotonic(): number;
+  readonly adapter: ProviderAdapter;
+  readonly req: Request;
+  /** Monotonic ms when the client's request arrived: first-byte time counts from there. */
+  readonly t0: number;
+}
+
+export class Attempt {
+  #headersAt: number | null = null;
+  #waitingSince: number | null = null;
+  #status = 0;
+  #eventStream = false;
+  #contentType: string | null = null;
+  #contentEncoding: string | null = null;
+  #parser: UsageParser | null = null;
+  #capture: BodyCapture | null = null;
+  #decoder: SideDecoder | null = null;
+  #firstByte: number | null = null;
+  #bytes = 0;
+  #chunks = 0;
+  #redacted = false;
+
+  constructor(
+    private readonly ctx: AttemptContext,
+    /** What is sent upstream, as the provider adapter prepared it. */
+    readonly request: PreparedRequest,
+    /** Upstream-relative path, e.g. `/v1/chat/completions`. */
+    readonly path: string,
+  ) {}
+
+  /** When the upstream's headers arrived; null while waiting for them. */
+  get headersAt(): number | null {
+    return this.#headersAt;
+  }
+  /** Since when the gateway has been waiting for the next body chunk (see watchdog.ts). */
+  get waitingSince(): number | null {
+    return this.#waitingSince;
+  }
+  /** The upstream's status; 0 until its answer is read. */
+  get status(): number {
+    return this.#status;
+  }
+  /** The answer is an event stream. */
+  get eventStream(): boolean {
+    return this.#eventStream;
+  }
+  get contentType(): string | null {
+    return this.#contentType;
+  }
+  /** The coding the upstream named; the body may no longer carry it (`upstream.decoded`). */
+  get contentEncoding(): string | null {
+    return this.#contentEncoding;
+  }
+  get capture(): BodyCapture | null {
+    return this.#capture;
+  }
+  /** Ms from the client's request to the first body byte the client was given. */
+  get firstByte(): number | null {
+    return this.#firstByte;
+  }
+  get responseBytes(): number {
+    return this.#bytes;
+  }
+  get chunks(): number {
+    return this.#chunks;
+  }
+  /** The client got (and the capture holds) a redacted answer. */
+  get redacted(): boolean {
+    return this.#redacted;
+  }
+
+  headersArrived(): void {
+    this.#headersAt = this.ctx.monotonic();
+  }
+
+  /** The answer will be read: its usage parser starts, with what the headers say. */
+  reads(status: number, contentType: string | null, contentEncoding: string | null): void {
+    this.#status = status;
+    this.#contentType = contentType;
+    this.#contentEncoding = contentEncoding;
+    this.#eventStream = contentType?.toLowerCase().includes("text/event-stream") ?? false;
+    this.#parser = this.#newParser(status, contentType);
+  }
+
+  /** Keeps up to `max` bytes of the answer for the trace. */
+  capturing(max: number): void {
+    this.#capture = new BodyCapture(max);
+  }
+
+  /** The body is compressed: parser and capture read a decoded copy (see side_decoder.ts). */
+  decodeOnTheSide(format: DecoderFormat, limits: DecodeLimits | undefined): void {
+    this.#decoder = new SideDecoder(
+      format,
+      (decoded) => this.#observe(decoded),
+      limits ?? defaultDecodeLimits,
+      // Past a bound the copy ends: usage is unknown (with the reason) and the stored body cut.
+      (reason) => {
+        this.#parser?.stop(reason);
+        this.#capture?.cut();
+      },
+    );
+  }
+
+  /** The gateway asks the upstream for more body; the idle limit runs until a chunk comes. */
+  waitForUpstream(): void {
+    this.#waitingSince = this.ctx.monotonic();
+  }
+
+  /**
+   * A response chunk as the client gets it. The promise, when there is one, resolves once the
+   * decoded copy has caught up with this chunk (see tap.ts).
+   */
+  onChunk(chunk: Uint8Array): Promise<void> | null {
+    this.#waitingSince = null;
+    if (this.#firstByte === null) this.#firstByte = this.ctx.monotonic() - this.ctx.t0;
+    this.#bytes += chunk.byteLength;
+    this.#chunks++;
+    if (this.#decoder !== null) return this.#decoder.push(chunk);
+    this.#observe(chunk);
+    return null;
+  }
+
+  /** The usage parser reads bytes the client is not given (an answer refused after reading). */
+  parseOnly(bytes: Uint8Array): void {
+    this.#parser?.push(bytes);
+  }
+
+  markRedacted(): void {
+    this.#redacted = true;
+  }
+
+  #observe(content: Uint8Array): void {
+    this.#parser?.push(content);
+    this.#capture?.add(content);
+  }
+
+  /**
+   * The answer ended. With a side decoder, resolves once the decoded copy is complete, with
+   * whether all of it was decoded; null when there is nothing to wait for.
+   */
+  ended(complete: boolean): Promise<boolean> | null {
+    return this.#decoder === null ? null : this.#decoder.end(complete);
+  }
+
+  /**
+   * Usage as read. With no answer read, the request still reached the provider (a timeout, a
+   * client leaving, a shutdown) and may have been billed, unless `refused` says the upstream never
+   * took it: the adapter's own rules say whether this endpoint carries usage, and if so it is
+   * unknown, never "nothing billable".
+   */
+  report(complete: boolean, refused: boolean): UsageReport {
+    if (this.#parser !== null) return this.#parser.finish(complete);
+    if (refused) return noUsage;
+    return this.#newParser(200, null).finish(false);
+  }
+
+  /** The one place a usage parser is built for this attempt. */
+  #newParser(status: number, contentType: string | null): UsageParser {
+    return this.ctx.adapter.createUsageParser({
+      method: this.ctx.req.method,
+      path: this.path,
+      status,
+      contentType,
+      requestedStreaming: this.request.streaming,
+      requestModel: this.request.model,
+    });
+  }
+}
+
+export const noUsage: UsageReport = { model: null, usage: null, status: "none", parseErrors: 0 };
