@@ -22,6 +22,8 @@ import {
   type Redact,
   type SpanRecorder,
   type StoreSpans,
+  useMeterProvider,
+  useSpanPipeline,
 } from "../telemetry/mod.ts";
 import type { Logger } from "../log/mod.ts";
 
@@ -91,5 +93,9 @@ export function createGatewayTelemetry(config: GatewayConfig, deps: {
     startMs: metrics.startMs,
     recorder: metrics.otelExport,
   });
+  // The OpenTelemetry API reaches these: spans a config's code starts outside a request go to
+  // this generation's exporter; its metrics to the (shared) registry. Off: nothing registers.
+  useSpanPipeline(batchSpans);
+  if (metrics !== null) useMeterProvider(metrics.meterProvider);
   return { scrapePath, metrics, spanExporter, spans, batchSpans, metricExporter };
 }

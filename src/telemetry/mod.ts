@@ -7,6 +7,12 @@
  * pushed over OTLP/HTTP (JSON or protobuf) on a timer, from the same `collect()` snapshot. Credential
  * shapes and the exact values of the config's own secrets are redacted from spans, labels and log
  * lines (src/secrets/; re-exported here for the callers that predate it).
+ *
+ * Spans and metrics are made through the standard OpenTelemetry API (`@opentelemetry/api`),
+ * with the gateway's own providers behind it (otel_tracer.ts, otel_meter.ts, registered by
+ * otel_global.ts when telemetry is on), so a config's code can add attributes and spans with
+ * `trace.getActiveSpan()` and `trace.getTracer(...)`, and they leave through the same exporters
+ * and scrubbing as the gateway's.
  */
 export {
   type Counter,
@@ -64,6 +70,21 @@ export {
   type OtlpMetricExporterOptions,
 } from "./otlp_metrics_exporter.ts";
 export { encodeMetrics } from "./otlp_metrics_encode.ts";
+export { enterContext, useMeterProvider, useSpanPipeline } from "./otel_global.ts";
+export { AlsContextManager } from "./otel_context.ts";
+export {
+  GatewaySpan,
+  GatewayTracer,
+  GatewayTracerProvider,
+  type SpanPipeline,
+} from "./otel_tracer.ts";
+export {
+  GatewayMeter,
+  GatewayMeterProvider,
+  type GatewayMetricOptions,
+  meterProviderOf,
+  prometheusName,
+} from "./otel_meter.ts";
 export {
   createGatewayMetrics,
   durationBuckets,

@@ -9,13 +9,12 @@
 import type { TraceErrorCode, TraceRecord } from "../traces/mod.ts";
 import type { Redact } from "../secrets/mod.ts";
 import { maxSpanStringLength, scrubAndCut } from "./scrub.ts";
-import {
-  formatTraceparent,
-  parseTraceparent,
-  randomSpanId,
-  randomTraceId,
-  sampled,
-} from "./trace_context.ts";
+import { ROOT_CONTEXT, SpanKind as ApiKind, trace } from "@opentelemetry/api";
+import { formatTraceparent, parseTraceparent } from "./trace_context.ts";
+import { endWith, GatewaySpan, GatewayTracer, type SpanPipeline } from "./otel_tracer.ts";
+import { enterContext } from "./otel_global.ts";
+
+export { redactSpan } from "./otel_tracer.ts";
 
 /**
  * Distinct models that may name upstream spans, per recorder (per config generation). The
@@ -84,6 +83,16 @@ export interface SpanRecorder {
   end(input: SpanEnd): void;
 }
 
+/** The API spans behind an `ExchangeSpan` that `start` made. */
+const apiSpans = new WeakMap<ExchangeSpan, { server: GatewaySpan; upstream: GatewaySpan }>();
+
+/**
+ * Starts and ends a request's spans through the OpenTelemetry API (the gateway's own tracer,
+ * otel_tracer.ts): `start` opens the server span and the upstream span under it and makes the
+ * server span the active one for the rest of the request, so a config's code (a custom
+ * detector) can reach it with `trace.getActiveSpan()`; `end` gives both the names, attributes
+ * and times read from the finished trace and ends them, which exports them.
+ */
 export function createSpanRecorder(opts: {
   samplingRatio: number;
   /** Takes finished spans; must not block (the exporter buffers and drops). */
@@ -94,6 +103,8 @@ export function createSpanRecorder(opts: {
   redact?: Redact | null;
 }): SpanRecorder {
   const redact = opts.redact ?? null;
+  const pipeline: SpanPipeline = { samplingRatio: opts.samplingRatio, export: opts.export, redact };
+  const tracer = new GatewayTracer(pipeline);
   const named = new Set<string>();
   const nameModel = (model: string) => {
     if (named.has(model)) return true;
@@ -104,28 +115,70 @@ export function createSpanRecorder(opts: {
   return {
     start(headers) {
       const parent = parseTraceparent(headers.get("traceparent"));
-      const traceId = parent?.traceId ?? randomTraceId();
-      const isSampled = sampled(parent, traceId, opts.samplingRatio);
-      const upstreamSpanId = randomSpanId();
-      return {
-        traceId,
+      const outer = parent === null ? ROOT_CONTEXT : trace.setSpanContext(ROOT_CONTEXT, {
+        traceId: parent.traceId,
+        spanId: parent.spanId,
+        traceFlags: parent.sampled ? 1 : 0,
+        isRemote: true,
+      });
+      const server = tracer.startSpan("HTTP", serverOptions, outer);
+      const inner = trace.setSpan(ROOT_CONTEXT, server);
+      const upstream = tracer.startSpan("upstream", clientOptions, inner);
+      enterContext(inner);
+      const ids = upstream.spanContext();
+      const isSampled = ids.traceFlags === 1;
+      const span: ExchangeSpan = {
+        traceId: ids.traceId,
         parentSpanId: parent?.spanId ?? null,
-        serverSpanId: randomSpanId(),
-        upstreamSpanId,
+        serverSpanId: server.spanContext().spanId,
+        upstreamSpanId: ids.spanId,
         sampled: isSampled,
-        traceparent: formatTraceparent({ traceId, spanId: upstreamSpanId, sampled: isSampled }),
+        traceparent: formatTraceparent({
+          traceId: ids.traceId,
+          spanId: ids.spanId,
+          sampled: isSampled,
+        }),
         sentAt: null,
         endedAt: null,
       };
+      apiSpans.set(span, { server, upstream });
+      return span;
     },
     end(input) {
-      if (!input.span.sampled) return;
-      const spans = exchangeSpans(input, redact, nameModel);
-      opts.export(redact === null ? spans : spans.map((s) => redactSpan(s, redact)));
+      const spans = apiSpans.get(input.span) ?? spansOf(input.span, pipeline);
+      if (!input.span.sampled) {
+        spans.server.discard();
+        spans.upstream.discard();
+        return;
+      }
+      const [server, upstream] = exchangeSpans(input, redact, nameModel);
+      endWith(spans.server, server!);
+      if (upstream === undefined) spans.upstream.discard();
+      else endWith(spans.upstream, upstream);
       opts.exported?.(input.trace, input.span);
     },
   };
 }
+
+const serverOptions = { kind: ApiKind.SERVER };
+const clientOptions = { kind: ApiKind.CLIENT };
+
+/** API spans for an `ExchangeSpan` this recorder did not start (kept for callers that build one). */
+function spansOf(span: ExchangeSpan, pipeline: SpanPipeline) {
+  const make = (spanId: string, parentSpanId: string | null, kind: SpanKind) =>
+    new GatewaySpan(
+      pipeline,
+      { traceId: span.traceId, spanId, parentSpanId, sampled: span.sampled },
+      "",
+      kind,
+      0,
+    );
+  return {
+    server: make(span.serverSpanId, span.parentSpanId, "server"),
+    upstream: make(span.upstreamSpanId, span.serverSpanId, "client"),
+  };
+}
+
 
 /** Failures of the gateway or the upstream; a client leaving or a refusal is not one. */
 const failureCodes = new Set<TraceErrorCode>([
@@ -178,24 +231,6 @@ function statusOf(httpStatus: number, code: TraceErrorCode | null): SpanData["st
   if (code !== null && failureCodes.has(code)) return { code: "error", message: code };
   if (httpStatus >= 500) return { code: "error", message: `http ${httpStatus}` };
   return { code: "unset" };
-}
-
-/**
- * Every string a span carries (name, string attributes, status message) with the configured
- * secrets replaced. Run before export, besides scrub.ts's shape matching in the encoder.
- */
-export function redactSpan(span: SpanData, redact: Redact): SpanData {
-  const attributes: Record<string, AttrValue> = {};
-  for (const [k, v] of Object.entries(span.attributes)) {
-    attributes[k] = typeof v === "string" ? redact(v) : v;
-  }
-  const { message } = span.status;
-  return {
-    ...span,
-    name: redact(span.name),
-    attributes,
-    status: message === undefined ? span.status : { ...span.status, message: redact(message) },
-  };
 }
 
 /**

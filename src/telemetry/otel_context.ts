@@ -1,0 +1,68 @@
+/**
+ * The OpenTelemetry context manager: the active context follows async work through Deno's
+ * `AsyncLocalStorage` (node:async_hooks), so `trace.getActiveSpan()` inside a request, after any
+ * number of awaits, is that request's server span.
+ *
+ * The gateway's request path is not wrapped in a callback it could run inside (`context.with`),
+ * so the recorder *enters* the request's context where the exchange starts (`attach`, which is
+ * `enterWith`): it holds for the rest of the request's async flow. It also stays on whatever
+ * synchronous code ran the handler (Deno's serve loop), so a later request that has no span of
+ * its own could see it: `active()` hands out a gateway span's context only while that span is
+ * open, and an ended one reads as the root context.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import { type Context, type ContextManager, ROOT_CONTEXT, trace } from "@opentelemetry/api";
+
+/** Spans that know when they have ended (the gateway's own; see otel_tracer.ts). */
+interface Endable {
+  readonly ended: boolean;
+}
+
+function isEnded(span: unknown): boolean {
+  return typeof span === "object" && span !== null && (span as Partial<Endable>).ended === true;
+}
+
+export class AlsContextManager implements ContextManager {
+  readonly #als = new AsyncLocalStorage<Context>();
+
+  active(): Context {
+    const ctx = this.#als.getStore();
+    if (ctx === undefined) return ROOT_CONTEXT;
+    // A context entered by a request that has finished (see the module comment).
+    return isEnded(trace.getSpan(ctx)) ? ROOT_CONTEXT : ctx;
+  }
+
+  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
+    context: Context,
+    fn: F,
+    thisArg?: ThisParameterType<F>,
+    ...args: A
+  ): ReturnType<F> {
+    return this.#als.run(context, () => fn.call(thisArg, ...args));
+  }
+
+  bind<T>(context: Context, target: T): T {
+    if (typeof target !== "function") return target;
+    const manager = this;
+    const bound = function (this: unknown, ...args: unknown[]) {
+      return manager.with(context, () => (target as (...a: unknown[]) => unknown).apply(this, args));
+    };
+    return bound as T;
+  }
+
+  /** The rest of the current async flow runs in `context` (`AsyncLocalStorage.enterWith`). */
+  attach(context: Context): { dispose(): void } {
+    const previous = this.#als.getStore();
+    this.#als.enterWith(context);
+    return { dispose: () => this.#als.enterWith(previous ?? ROOT_CONTEXT) };
+  }
+
+  enable(): this {
+    return this;
+  }
+
+  disable(): this {
+    this.#als.disable();
+    return this;
+  }
+}
