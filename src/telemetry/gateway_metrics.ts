@@ -73,12 +73,14 @@ export function createGatewayMetrics(
     advice: { explicitBucketBoundaries: [...durationBuckets] },
   });
   const ttft = meter.createHistogram("ongoingai_proxy_time_to_first_token_seconds", {
-    description: "Streamed responses: from the request's arrival to the first content from upstream.",
+    description:
+      "Streamed responses: from the request's arrival to the first content from upstream.",
     labels: scope,
     advice: { explicitBucketBoundaries: [...timeToFirstTokenBuckets] },
   });
   const tokens = meter.createCounter("ongoingai_proxy_tokens_total", {
-    description: "Tokens reported by the provider; cached_input, cache_write and reasoning are parts " +
+    description:
+      "Tokens reported by the provider; cached_input, cache_write and reasoning are parts " +
       "of input and output.",
     labels: [...scope, "type"],
     keepOnOverflow: ["type"],
@@ -93,7 +95,8 @@ export function createGatewayMetrics(
     keepOnOverflow: ["error_code"],
   });
   const usageUnread = meter.createCounter("ongoingai_proxy_usage_unread_total", {
-    description: "Answers whose usage was not read because they crossed a memory bound (a compression " +
+    description:
+      "Answers whose usage was not read because they crossed a memory bound (a compression " +
       "bomb, an oversized SSE event or usage member), by the trace's usage_unknown_reason.",
     labels: [...scope, "reason"],
     keepOnOverflow: ["reason"],
@@ -140,7 +143,9 @@ export function createGatewayMetrics(
     labels: ["error_class"],
   }).addCallback((result) => {
     const s = read((s) => s)();
-    for (const c of writeErrorClasses) result.observe(s.write_failures_by_class[c], { error_class: c });
+    for (const c of writeErrorClasses) {
+      result.observe(s.write_failures_by_class[c], { error_class: c });
+    }
   });
 
   return {

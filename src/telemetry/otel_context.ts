@@ -45,7 +45,10 @@ export class AlsContextManager implements ContextManager {
     if (typeof target !== "function") return target;
     const manager = this;
     const bound = function (this: unknown, ...args: unknown[]) {
-      return manager.with(context, () => (target as (...a: unknown[]) => unknown).apply(this, args));
+      return manager.with(
+        context,
+        () => (target as (...a: unknown[]) => unknown).apply(this, args),
+      );
     };
     return bound as T;
   }

@@ -36,7 +36,23 @@ export interface GatewayMetricOptions extends MetricOptions {
 }
 
 /** OpenTelemetry's default explicit bucket boundaries. */
-export const defaultBuckets = [0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000];
+export const defaultBuckets = [
+  0,
+  5,
+  10,
+  25,
+  50,
+  75,
+  100,
+  250,
+  500,
+  750,
+  1000,
+  2500,
+  5000,
+  7500,
+  10000,
+];
 
 /** An OpenTelemetry name or attribute key in Prometheus form. */
 export function prometheusName(name: string): string {
@@ -51,7 +67,9 @@ function relabel(attributes: Attributes | undefined): Labelled {
   const out: Record<string, string | number> = {};
   for (const key in attributes) {
     const v = attributes[key];
-    if (v !== undefined && v !== null) out[prometheusName(key)] = typeof v === "number" ? v : String(v);
+    if (v !== undefined && v !== null) {
+      out[prometheusName(key)] = typeof v === "number" ? v : String(v);
+    }
   }
   return out;
 }
@@ -194,7 +212,10 @@ export class GatewayMeter implements Meter {
         if (!Number.isFinite(value)) return;
         labelNames ??= l.names(attributes);
         const labels = l.values(attributes);
-        series.update(labelNames.map((n) => scrubLabelValue(String(labels[n] ?? ""))), update(value));
+        series.update(
+          labelNames.map((n) => scrubLabelValue(String(labels[n] ?? ""))),
+          update(value),
+        );
       };
     });
   }
@@ -251,7 +272,9 @@ function observed(
   observable: ObservableInstrument,
 ): MetricFamily {
   const seen: [Attributes | undefined, number][] = [];
-  const result = { observe: (value: number, attributes?: Attributes) => seen.push([attributes, value]) };
+  const result = {
+    observe: (value: number, attributes?: Attributes) => seen.push([attributes, value]),
+  };
   for (const callback of observable.callbacks) void callback(result);
   for (const batch of observable.batches) {
     void batch({

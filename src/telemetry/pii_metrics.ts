@@ -21,19 +21,22 @@ const blockReasons: Partial<Record<string, string>> = {
 export function createPiiMetrics(registry: MetricsRegistry): (trace: TraceRecord) => void {
   const meter = meterProviderOf(registry).getMeter();
   const findings = meter.createCounter("ongoingai_pii_findings_total", {
-    description: "PII values found in proxied exchanges (request, response and stored copies), by " +
+    description:
+      "PII values found in proxied exchanges (request, response and stored copies), by " +
       "detector and the PII mode that handled them. Counts only, never a value.",
     labels: ["type", "action"],
     keepOnOverflow: ["action"],
   });
   const blocked = meter.createCounter("ongoingai_pii_blocked_requests_total", {
-    description: "Exchanges a PII policy refused or cut off: pii_detected (mode block found a value), " +
+    description:
+      "Exchanges a PII policy refused or cut off: pii_detected (mode block found a value), " +
       "uninspectable (a body the guardrail could not read) or scan_budget (past pii.scan_budget).",
     labels: ["provider", "reason"],
     keepOnOverflow: ["reason"],
   });
   const dropped = meter.createCounter("ongoingai_pii_storage_dropped_total", {
-    description: "Bodies a PII policy should have redacted for storage and did not store: not_utf8 " +
+    description:
+      "Bodies a PII policy should have redacted for storage and did not store: not_utf8 " +
       "(not text), scan_budget_time or scan_budget_findings (past pii.scan_budget), " +
       "redaction_failed (a detector threw).",
     labels: ["reason"],

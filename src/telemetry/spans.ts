@@ -179,7 +179,6 @@ function spansOf(span: ExchangeSpan, pipeline: SpanPipeline) {
   };
 }
 
-
 /** Failures of the gateway or the upstream; a client leaving or a refusal is not one. */
 const failureCodes = new Set<TraceErrorCode>([
   "upstream_unreachable",
