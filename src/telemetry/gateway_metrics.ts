@@ -15,7 +15,7 @@
  */
 import type { TraceRecord, TraceWriterSnapshot } from "../traces/mod.ts";
 import { dropReasons, writeErrorClasses } from "../traces/mod.ts";
-import { type Labels, type MetricFamily, MetricsRegistry } from "./registry.ts";
+import { type MetricFamily, MetricsRegistry } from "./registry.ts";
 import { renderPrometheus } from "./prometheus.ts";
 import { createExportMetrics } from "./export_metrics.ts";
 import type { ExportRecorder } from "./otlp_exporter.ts";

@@ -43,14 +43,11 @@ export class AlsContextManager implements ContextManager {
 
   bind<T>(context: Context, target: T): T {
     if (typeof target !== "function") return target;
-    const manager = this;
-    const bound = function (this: unknown, ...args: unknown[]) {
-      return manager.with(
-        context,
-        () => (target as (...a: unknown[]) => unknown).apply(this, args),
-      );
-    };
-    return bound as T;
+    const fn = target as (...a: unknown[]) => unknown;
+    const run = (self: unknown, args: unknown[]) => this.with(context, () => fn.apply(self, args));
+    return function (this: unknown, ...args: unknown[]) {
+      return run(this, args);
+    } as T;
   }
 
   /** The rest of the current async flow runs in `context` (`AsyncLocalStorage.enterWith`). */

@@ -25,7 +25,12 @@ import type {
   ObservableCallback,
   UpDownCounter,
 } from "@opentelemetry/api";
-import { type MetricFamily, MetricsRegistry, overflowLabel, type ScalarPoint } from "./registry.ts";
+import {
+  type MetricFamily,
+  type MetricsRegistry,
+  overflowLabel,
+  type ScalarPoint,
+} from "./registry.ts";
 import { scrubLabelValue } from "./scrub.ts";
 
 export interface GatewayMetricOptions extends MetricOptions {
