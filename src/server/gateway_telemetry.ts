@@ -20,6 +20,7 @@ import {
   OtlpMetricExporter,
   OtlpTraceExporter,
   type Redact,
+  runsCodeInRequests,
   type SpanRecorder,
   type StoreSpans,
   useMeterProvider,
@@ -72,6 +73,7 @@ export function createGatewayTelemetry(config: GatewayConfig, deps: {
     samplingRatio: otel.sampling_ratio,
     export: (finished) => spanExporter.add(finished),
     redact,
+    activeContext: runsCodeInRequests(config),
     ...(deps.storeSpans === undefined ? {} : { exported: deps.storeSpans.exported }),
   });
   const batchSpans: BatchSpanSink | null = spanExporter === null ? null : {

@@ -49,6 +49,7 @@ export {
 export {
   createSpanRecorder,
   type ExchangeSpan,
+  runsCodeInRequests,
   type SpanData,
   type SpanLink,
   type SpanRecorder,

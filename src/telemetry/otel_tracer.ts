@@ -211,11 +211,18 @@ export function endWith(span: GatewaySpan, from: SpanData): void {
   const data = span.data;
   data.name = from.name;
   data.startMs = from.startMs;
-  Object.assign(data.attributes, from.attributes);
+  // Usually nothing was set through the API: then the gateway's record is taken as it is.
+  if (isEmpty(data.attributes)) data.attributes = from.attributes;
+  else Object.assign(data.attributes, from.attributes);
   if (from.status.code !== "unset" || data.status.code === "unset") data.status = from.status;
   if (from.links !== undefined) data.links = from.links;
   if (from.droppedLinks !== undefined) data.droppedLinks = from.droppedLinks;
   span.endAt(from.endMs);
+}
+
+function isEmpty(record: Record<string, unknown>): boolean {
+  for (const _ in record) return false;
+  return true;
 }
 
 function exportSpan(pipeline: SpanPipeline, data: SpanData): void {
@@ -259,7 +266,9 @@ export class GatewayTracer implements Tracer {
   startSpan(name: string, options: SpanOptions = {}, ctx?: Context): GatewaySpan {
     const parentSpan = options.root ? undefined : trace.getSpan(ctx ?? contextApi.active());
     const candidate = parentSpan?.spanContext();
-    const parent = candidate !== undefined && trace.isSpanContextValid(candidate)
+    // The gateway's own spans are valid by construction; anything else is checked.
+    const parent = candidate !== undefined &&
+        (parentSpan instanceof GatewaySpan || trace.isSpanContextValid(candidate))
       ? candidate
       : undefined;
     const traceId = parent?.traceId ?? randomTraceId();

@@ -83,8 +83,21 @@ export interface SpanRecorder {
   end(input: SpanEnd): void;
 }
 
-/** The API spans behind an `ExchangeSpan` that `start` made. */
-const apiSpans = new WeakMap<ExchangeSpan, { server: GatewaySpan; upstream: GatewaySpan }>();
+/** What `start` returns: the exchange's view, and the API spans behind it. */
+class RequestSpans implements ExchangeSpan {
+  sentAt: number | null = null;
+  endedAt: number | null = null;
+  constructor(
+    readonly traceId: string,
+    readonly parentSpanId: string | null,
+    readonly serverSpanId: string,
+    readonly upstreamSpanId: string,
+    readonly sampled: boolean,
+    readonly traceparent: string,
+    /** Dropped once ended: the store's span links keep this object while the trace is queued. */
+    public api: { server: GatewaySpan; upstream: GatewaySpan } | null,
+  ) {}
+}
 
 /**
  * Starts and ends a request's spans through the OpenTelemetry API (the gateway's own tracer,
@@ -101,10 +114,17 @@ export function createSpanRecorder(opts: {
   exported?: (trace: TraceRecord, span: ExchangeSpan) => void;
   /** This config's known secrets (src/secrets/known_secrets.ts); null when it has none. */
   redact?: Redact | null;
+  /**
+   * Make the server span the active one for the rest of the request (default true). Entering
+   * an async context costs a few µs a request, so the gateway does it only when the config has
+   * code of its own that runs in requests (see `runsCodeInRequests`).
+   */
+  activeContext?: boolean;
 }): SpanRecorder {
   const redact = opts.redact ?? null;
   const pipeline: SpanPipeline = { samplingRatio: opts.samplingRatio, export: opts.export, redact };
   const tracer = new GatewayTracer(pipeline);
+  const activeContext = opts.activeContext ?? true;
   const named = new Set<string>();
   const nameModel = (model: string) => {
     if (named.has(model)) return true;
@@ -124,28 +144,23 @@ export function createSpanRecorder(opts: {
       const server = tracer.startSpan("HTTP", serverOptions, outer);
       const inner = trace.setSpan(ROOT_CONTEXT, server);
       const upstream = tracer.startSpan("upstream", clientOptions, inner);
-      enterContext(inner);
+      if (activeContext) enterContext(inner);
       const ids = upstream.spanContext();
       const isSampled = ids.traceFlags === 1;
-      const span: ExchangeSpan = {
-        traceId: ids.traceId,
-        parentSpanId: parent?.spanId ?? null,
-        serverSpanId: server.spanContext().spanId,
-        upstreamSpanId: ids.spanId,
-        sampled: isSampled,
-        traceparent: formatTraceparent({
-          traceId: ids.traceId,
-          spanId: ids.spanId,
-          sampled: isSampled,
-        }),
-        sentAt: null,
-        endedAt: null,
-      };
-      apiSpans.set(span, { server, upstream });
-      return span;
+      return new RequestSpans(
+        ids.traceId,
+        parent?.spanId ?? null,
+        server.spanContext().spanId,
+        ids.spanId,
+        isSampled,
+        formatTraceparent({ traceId: ids.traceId, spanId: ids.spanId, sampled: isSampled }),
+        { server, upstream },
+      );
     },
     end(input) {
-      const spans = apiSpans.get(input.span) ?? spansOf(input.span, pipeline);
+      const own = input.span instanceof RequestSpans ? input.span.api : null;
+      if (input.span instanceof RequestSpans) input.span.api = null;
+      const spans = own ?? spansOf(input.span, pipeline);
       if (!input.span.sampled) {
         spans.server.discard();
         spans.upstream.discard();
@@ -160,8 +175,22 @@ export function createSpanRecorder(opts: {
   };
 }
 
-const serverOptions = { kind: ApiKind.SERVER };
-const clientOptions = { kind: ApiKind.CLIENT };
+// Timed at the end from the exchange's clocks: a start time here spares reading the clock.
+/**
+ * Whether a config holds functions (a custom detector's `validate`, later routing functions):
+ * code of the config's own that may run inside a request and reach for the active span.
+ */
+export function runsCodeInRequests(config: unknown, seen = new Set<unknown>()): boolean {
+  if (typeof config === "function") return true;
+  if (typeof config !== "object" || config === null || seen.has(config)) return false;
+  seen.add(config);
+  if (config instanceof RegExp) return false;
+  for (const value of Object.values(config)) if (runsCodeInRequests(value, seen)) return true;
+  return false;
+}
+
+const serverOptions = { kind: ApiKind.SERVER, startTime: 0 };
+const clientOptions = { kind: ApiKind.CLIENT, startTime: 0 };
 
 /** API spans for an `ExchangeSpan` this recorder did not start (kept for callers that build one). */
 function spansOf(span: ExchangeSpan, pipeline: SpanPipeline) {

@@ -23,6 +23,7 @@ import {
   createSpanRecorder,
   exchangeSpans,
   redactSpan,
+  runsCodeInRequests,
   type SpanData,
   type SpanEnd,
 } from "../../src/telemetry/spans.ts";
@@ -274,4 +275,36 @@ Deno.test("otel tracer: an unsampled request exports nothing and still sends a t
     t0: 0,
   });
   assert.deepEqual(p.out, []);
+});
+
+const configs: [string, unknown, boolean][] = [
+  ["the defaults (plain data)", { server: { port: 8080 }, pii: { custom_detectors: [] } }, false],
+  ["a regular expression is data", { pii: { custom_detectors: [{ pattern: /EMP-\d+/ }] } }, false],
+  [
+    "a custom detector's validator",
+    { pii: { custom_detectors: [{ validate: () => true }] } },
+    true,
+  ],
+  ["a function deep in a named policy", { pii: { policies: [{ x: [{ y: () => 1 }] }] } }, true],
+];
+
+for (const [name, config, want] of configs) {
+  Deno.test(`otel tracer: runsCodeInRequests, ${name}: ${want}`, () => {
+    const cyclic: Record<string, unknown> = { config };
+    cyclic["self"] = cyclic;
+    assert.equal(runsCodeInRequests(cyclic), want);
+  });
+}
+
+Deno.test("otel tracer: with activeContext off the recorder enters no context", async () => {
+  const { useSpanPipeline } = await import("../../src/telemetry/otel_global.ts");
+  useSpanPipeline(pipeline().pipeline);
+  const recorder = createSpanRecorder({ ...pipeline().pipeline, activeContext: false });
+  const seen = await (async () => {
+    recorder.start(new Headers());
+    await null;
+    return trace.getActiveSpan();
+  })();
+  assert.equal(seen, undefined);
+  useSpanPipeline(null);
 });
