@@ -22,14 +22,20 @@ function isEnded(span: unknown): boolean {
   return typeof span === "object" && span !== null && (span as Partial<Endable>).ended === true;
 }
 
+/** A context entered with `attach` (a request's): it expires when its span ends. */
+class Attached {
+  constructor(readonly context: Context) {}
+}
+
 export class AlsContextManager implements ContextManager {
-  readonly #als = new AsyncLocalStorage<Context>();
+  readonly #als = new AsyncLocalStorage<Context | Attached>();
 
   active(): Context {
     const ctx = this.#als.getStore();
     if (ctx === undefined) return ROOT_CONTEXT;
+    if (!(ctx instanceof Attached)) return ctx;
     // A context entered by a request that has finished (see the module comment).
-    return isEnded(trace.getSpan(ctx)) ? ROOT_CONTEXT : ctx;
+    return isEnded(trace.getSpan(ctx.context)) ? ROOT_CONTEXT : ctx.context;
   }
 
   with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
@@ -53,7 +59,7 @@ export class AlsContextManager implements ContextManager {
   /** The rest of the current async flow runs in `context` (`AsyncLocalStorage.enterWith`). */
   attach(context: Context): { dispose(): void } {
     const previous = this.#als.getStore();
-    this.#als.enterWith(context);
+    this.#als.enterWith(new Attached(context));
     return { dispose: () => this.#als.enterWith(previous ?? ROOT_CONTEXT) };
   }
 
