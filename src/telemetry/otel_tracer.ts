@@ -98,6 +98,8 @@ export function attrValue(value: AttributeValue | undefined): AttrValue | null {
 export class GatewaySpan implements Span {
   readonly data: SpanData;
   #ended = false;
+  /** The gateway's request spans: only the gateway ends them (`endAt`), not a caller's `end`. */
+  #owned = false;
   readonly #context: SpanContext;
 
   constructor(
@@ -184,7 +186,13 @@ export class GatewaySpan implements Span {
   recordException(): void {}
 
   end(endTime?: TimeInput): void {
-    this.endAt(timeMs(endTime));
+    if (!this.#owned) this.endAt(timeMs(endTime));
+  }
+
+  /** From now on `end()` does nothing: the gateway ends this span when its exchange ends. */
+  own(): this {
+    this.#owned = true;
+    return this;
   }
 
   /** Ends at wall-clock `endMs` (the gateway's spans, timed from the exchange's own clock). */

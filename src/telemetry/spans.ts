@@ -1,7 +1,9 @@
 /**
- * Spans of one proxied request, built after the fact from what the exchange observed. The hot
- * path only reads the client's `traceparent`, draws two span ids and sends a `traceparent`
- * upstream; names, attributes and timings are assembled once the trace is recorded.
+ * Spans of one proxied request, made through the OpenTelemetry API and filled in after the fact
+ * from what the exchange observed. The hot path only reads the client's `traceparent`, starts
+ * two API spans (drawing their ids), sends a `traceparent` upstream and, when the config has code
+ * that runs in requests, makes the server span the active one; names, attributes and timings are
+ * assembled once the trace is recorded.
  *
  * Attributes follow the OpenTelemetry GenAI and HTTP semantic conventions, plus `ongoingai.*`
  * for cost, tenant and the gateway's trace id. Bodies and headers never become attributes.
@@ -141,7 +143,8 @@ export function createSpanRecorder(opts: {
         traceFlags: parent.sampled ? 1 : 0,
         isRemote: true,
       });
-      const server = tracer.startSpan("HTTP", serverOptions, outer);
+      // A config's code may reach this span as the active one; ending it is the gateway's call.
+      const server = tracer.startSpan("HTTP", serverOptions, outer).own();
       const inner = trace.setSpan(ROOT_CONTEXT, server);
       const upstream = tracer.startSpan("upstream", clientOptions, inner);
       if (activeContext) enterContext(inner);
@@ -175,7 +178,6 @@ export function createSpanRecorder(opts: {
   };
 }
 
-// Timed at the end from the exchange's clocks: a start time here spares reading the clock.
 /**
  * Whether a config holds functions (a custom detector's `validate`, later routing functions):
  * code of the config's own that may run inside a request and reach for the active span.
@@ -189,6 +191,7 @@ export function runsCodeInRequests(config: unknown, seen = new Set<unknown>()): 
   return false;
 }
 
+// Timed at the end from the exchange's clocks: a start time here spares reading the clock.
 const serverOptions = { kind: ApiKind.SERVER, startTime: 0 };
 const clientOptions = { kind: ApiKind.CLIENT, startTime: 0 };
 
