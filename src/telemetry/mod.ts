@@ -71,21 +71,9 @@ export {
   type OtlpMetricExporterOptions,
 } from "./otlp_metrics_exporter.ts";
 export { encodeMetrics } from "./otlp_metrics_encode.ts";
-export { enterContext, useMeterProvider, useSpanPipeline } from "./otel_global.ts";
-export { AlsContextManager } from "./otel_context.ts";
-export {
-  GatewaySpan,
-  GatewayTracer,
-  GatewayTracerProvider,
-  type SpanPipeline,
-} from "./otel_tracer.ts";
-export {
-  GatewayMeter,
-  GatewayMeterProvider,
-  type GatewayMetricOptions,
-  meterProviderOf,
-  prometheusName,
-} from "./otel_meter.ts";
+export { useMeterProvider, useSpanPipeline } from "./otel_global.ts";
+export { type SpanPipeline } from "./otel_tracer.ts";
+export { GatewayMeterProvider, type GatewayMetricOptions } from "./otel_meter.ts";
 export {
   createGatewayMetrics,
   durationBuckets,

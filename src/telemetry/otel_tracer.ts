@@ -26,7 +26,6 @@ import {
   type TimeInput,
   trace,
   type Tracer,
-  type TracerProvider,
 } from "@opentelemetry/api";
 import type { Redact } from "../secrets/mod.ts";
 import type { AttrValue, SpanData, SpanKind as DataKind, SpanLink } from "./spans.ts";
@@ -304,18 +303,5 @@ export class GatewayTracer implements Tracer {
     const parent = ctx ?? contextApi.active();
     const span = this.startSpan(name, options, parent);
     return contextApi.with(trace.setSpan(parent, span), () => fn(span)) as ReturnType<F>;
-  }
-}
-
-/** One pipeline's tracers (every name and version shares the pipeline's exporter). */
-export class GatewayTracerProvider implements TracerProvider {
-  readonly #tracer: GatewayTracer;
-
-  constructor(pipeline: SpanPipeline | null) {
-    this.#tracer = new GatewayTracer(pipeline);
-  }
-
-  getTracer(): GatewayTracer {
-    return this.#tracer;
   }
 }
