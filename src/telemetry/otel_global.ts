@@ -51,10 +51,8 @@ class RoutingTracer implements Tracer {
   startActiveSpan<F extends (span: Span) => unknown>(name: string, ...rest: unknown[]) {
     const [options, ctx] = rest.length > 1 ? rest as [SpanOptions, Context?] : [];
     const tracer = this.#pick(options, ctx instanceof Function ? undefined : ctx);
-    return (tracer.startActiveSpan as (n: string, ...r: unknown[]) => ReturnType<F>)(
-      name,
-      ...rest,
-    );
+    const start = tracer.startActiveSpan as (n: string, ...r: unknown[]) => ReturnType<F>;
+    return start.call(tracer, name, ...rest);
   }
 }
 

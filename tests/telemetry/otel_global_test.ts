@@ -117,3 +117,21 @@ Deno.test("otel global: a generation with span export off takes no root spans", 
     useSpanPipeline(current);
   }
 });
+
+Deno.test("otel global: startActiveSpan (every form) nests spans and exports them", () => {
+  const before = current.out.length;
+  const tracer = api.trace.getTracer("lib");
+  tracer.startActiveSpan("outer", (outer) => {
+    tracer.startActiveSpan("middle", { attributes: { a: 1 } }, (middle) => {
+      tracer.startActiveSpan("inner", {}, api.context.active(), (inner) => inner.end());
+      middle.end();
+    });
+    outer.end();
+  });
+  const [inner, middle, outer] = current.out.slice(before);
+  assert.deepEqual([inner!.name, middle!.name, outer!.name], ["inner", "middle", "outer"]);
+  assert.equal(inner!.parentSpanId, middle!.spanId);
+  assert.equal(middle!.parentSpanId, outer!.spanId);
+  assert.equal(middle!.attributes["a"], 1);
+  assert.equal(api.trace.getActiveSpan(), undefined);
+});
