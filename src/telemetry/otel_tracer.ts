@@ -28,6 +28,7 @@ import {
   type Tracer,
 } from "@opentelemetry/api";
 import type { Redact } from "../secrets/mod.ts";
+import { scrubAndCut } from "./scrub.ts";
 import type { AttrValue, SpanData, SpanKind as DataKind, SpanLink } from "./spans.ts";
 import { randomSpanId, randomTraceId, ratioSampled } from "./trace_context.ts";
 
@@ -41,7 +42,7 @@ export interface SpanPipeline {
 
 /** OpenTelemetry's default attribute count limit. */
 export const maxSpanAttributes = 128;
-/** Kept of a string attribute set through the API (the gateway's own are shorter). */
+/** Kept of a string (attribute or name) set through the API (the gateway's own are shorter). */
 export const maxAttributeLength = 4096;
 const maxLinks = 128;
 
@@ -75,7 +76,7 @@ export function timeMs(time: TimeInput | undefined): number {
 export function attrValue(value: AttributeValue | undefined): AttrValue | null {
   switch (typeof value) {
     case "string":
-      return value.length > maxAttributeLength ? value.slice(0, maxAttributeLength) : value;
+      return value;
     case "number":
     case "boolean":
       return value;
@@ -141,8 +142,18 @@ export class GatewaySpan implements Span {
     if (v === null || (!(key in attrs) && Object.keys(attrs).length >= maxSpanAttributes)) {
       return this;
     }
-    attrs[key] = v;
+    attrs[key] = typeof v === "string" ? this.#bounded(v) : v;
     return this;
+  }
+
+  /**
+   * A caller's string, cut to `maxAttributeLength`: known secrets and credential shapes are
+   * replaced first, so a cut cannot leave an unrecognisable piece of one.
+   */
+  #bounded(value: string): string {
+    if (value.length <= maxAttributeLength) return value;
+    const redact = this.pipeline?.redact;
+    return scrubAndCut(redact == null ? value : redact(value), maxAttributeLength);
   }
 
   setAttributes(attributes: Attributes): this {
@@ -178,7 +189,7 @@ export class GatewaySpan implements Span {
   }
 
   updateName(name: string): this {
-    if (this.isRecording()) this.data.name = name;
+    if (this.isRecording()) this.data.name = this.#bounded(name);
     return this;
   }
 
@@ -292,6 +303,7 @@ export class GatewayTracer implements Tracer {
       kindNames[options.kind ?? SpanKind.INTERNAL] ?? "internal",
       timeMs(options.startTime),
     );
+    if (name.length > maxAttributeLength) span.updateName(name);
     if (options.attributes !== undefined) span.setAttributes(options.attributes);
     if (options.links !== undefined) span.addLinks(options.links);
     return span;

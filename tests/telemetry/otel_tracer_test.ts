@@ -15,6 +15,7 @@ import {
 } from "@opentelemetry/api";
 import {
   GatewayTracer,
+  maxAttributeLength,
   maxSpanAttributes,
   type SpanPipeline,
 } from "../../src/telemetry/otel_tracer.ts";
@@ -185,6 +186,19 @@ const cases: Case[] = [
     check([s]) {
       assert.equal(s!.attributes.length, maxSpanAttributes);
       assert.deepEqual(attrs(s!)["k0"], { stringValue: "changed" });
+    },
+  },
+  {
+    name: `strings past ${maxAttributeLength} are cut after scrubbing (no piece of a key left)`,
+    run(t) {
+      const long = "x".repeat(maxAttributeLength - 10) + openaiKey + "y".repeat(100);
+      t.startSpan(long).setAttribute("long", long).end();
+    },
+    check([s]) {
+      const v = String(Object.values(attrs(s!)["long"]!)[0]);
+      assert.equal(v.length, maxAttributeLength);
+      assert.equal(s!.name, v);
+      assert.ok(!v.includes("TracerTest") && v.endsWith("x[CREDENTIA"), v.slice(-30));
     },
   },
   {
