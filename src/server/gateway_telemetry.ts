@@ -98,6 +98,6 @@ export function createGatewayTelemetry(config: GatewayConfig, deps: {
   // The OpenTelemetry API reaches these: spans a config's code starts outside a request go to
   // this generation's exporter; its metrics to the (shared) registry. Off: nothing registers.
   useSpanPipeline(batchSpans);
-  if (metrics !== null) useMeterProvider(metrics.meterProvider);
+  if (metrics !== null) useMeterProvider(metrics.registry);
   return { scrapePath, metrics, spanExporter, spans, batchSpans, metricExporter };
 }

@@ -20,7 +20,7 @@ import { renderPrometheus } from "./prometheus.ts";
 import { createExportMetrics } from "./export_metrics.ts";
 import type { ExportRecorder } from "./otlp_exporter.ts";
 import { createPiiMetrics } from "./pii_metrics.ts";
-import { type GatewayMeterProvider, meterProviderOf } from "./otel_meter.ts";
+import { meterProviderOf } from "./otel_meter.ts";
 import type { Redact } from "../secrets/mod.ts";
 
 /** The original's request duration buckets, in seconds. */
@@ -33,8 +33,6 @@ export const tokenTypes = ["input", "output", "cached_input", "cache_write", "re
 
 export interface GatewayMetrics {
   readonly registry: MetricsRegistry;
-  /** The OpenTelemetry meter provider over `registry` (every instrument here is made by it). */
-  readonly meterProvider: GatewayMeterProvider;
   /**
    * One finished exchange; never throws. `redact`: the recording generation's known secrets
    * (src/secrets/known_secrets.ts), applied to the client-influenced labels before scrubbing and cutting.
@@ -59,8 +57,8 @@ export function createGatewayMetrics(
   opts: GatewayMetricsOptions = {},
 ): GatewayMetrics {
   const registry = new MetricsRegistry(opts);
-  const meterProvider = meterProviderOf(registry);
-  const meter = meterProvider.getMeter();
+  // Every instrument here is made through the OpenTelemetry metrics API (otel_meter.ts).
+  const meter = meterProviderOf(registry).getMeter();
   const scope = ["provider", "model"] as const;
   const requests = meter.createCounter("ongoingai_proxy_request_total", {
     description: "Proxied requests, by the status the client got.",
@@ -150,7 +148,6 @@ export function createGatewayMetrics(
 
   return {
     registry,
-    meterProvider,
     otelExport,
     startMs: Date.now(),
     recordTrace(trace, redact) {

@@ -73,7 +73,6 @@ export {
 export { encodeMetrics } from "./otlp_metrics_encode.ts";
 export { useMeterProvider, useSpanPipeline } from "./otel_global.ts";
 export { type SpanPipeline } from "./otel_tracer.ts";
-export { GatewayMeterProvider, type GatewayMetricOptions } from "./otel_meter.ts";
 export {
   createGatewayMetrics,
   durationBuckets,

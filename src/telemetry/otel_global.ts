@@ -23,7 +23,8 @@ import {
 } from "@opentelemetry/api";
 import { AlsContextManager } from "./otel_context.ts";
 import { GatewaySpan, GatewayTracer, type SpanPipeline } from "./otel_tracer.ts";
-import type { GatewayMeterProvider } from "./otel_meter.ts";
+import { GatewayMeterProvider } from "./otel_meter.ts";
+import type { MetricsRegistry } from "./registry.ts";
 
 let manager: AlsContextManager | null = null;
 let current: SpanPipeline | null = null;
@@ -81,12 +82,14 @@ export function enterContext(ctx: Context): void {
 let meterRegistered = false;
 
 /**
- * Registers the gateway's meter provider with the API: the first one (the `serve` process's
- * registry, shared across reloads) stays. The API has no stand-in for meters made before this,
- * so code that records metrics gets its meter when it first records, not at import time.
+ * Registers a meter provider over `registry` with the API: the first one (the `serve` process's
+ * registry, shared across reloads) stays. Its instruments are its own: a name the gateway already
+ * uses gives an instrument that records nothing, so a config cannot add to the gateway's figures.
+ * The API has no stand-in for meters made before this, so code that records metrics gets its
+ * meter when it first records, not at import time.
  */
-export function useMeterProvider(provider: GatewayMeterProvider): void {
+export function useMeterProvider(registry: MetricsRegistry): void {
   if (meterRegistered) return;
   meterRegistered = true;
-  metrics.setGlobalMeterProvider(provider);
+  metrics.setGlobalMeterProvider(new GatewayMeterProvider(registry));
 }

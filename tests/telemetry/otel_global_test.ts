@@ -13,7 +13,7 @@ import * as api from "@opentelemetry/api";
 // A second, older copy (deno.json maps this name for tests only).
 import * as older from "@opentelemetry/api-1.9";
 import { useMeterProvider, useSpanPipeline } from "../../src/telemetry/otel_global.ts";
-import { GatewayMeterProvider } from "../../src/telemetry/otel_meter.ts";
+import { meterProviderOf } from "../../src/telemetry/otel_meter.ts";
 import { MetricsRegistry } from "../../src/telemetry/registry.ts";
 import { renderPrometheus } from "../../src/telemetry/prometheus.ts";
 import { createSpanRecorder, type SpanData } from "../../src/telemetry/spans.ts";
@@ -27,7 +27,9 @@ function pipeline(): SpanPipeline & { out: SpanData[] } {
 const registry = new MetricsRegistry();
 const current = pipeline();
 useSpanPipeline(current);
-useMeterProvider(new GatewayMeterProvider(registry));
+useMeterProvider(registry);
+// The gateway's own instrument of that name, made by its own meter.
+meterProviderOf(registry).getMeter().createCounter("gw_total", { labels: [] }).add(1);
 
 Deno.test("otel global: the two copies of the API are distinct modules sharing one registration", () => {
   assert.notEqual(older.trace, api.trace);
@@ -134,4 +136,9 @@ Deno.test("otel global: startActiveSpan (every form) nests spans and exports the
   assert.equal(middle!.parentSpanId, outer!.spanId);
   assert.equal(middle!.attributes["a"], 1);
   assert.equal(api.trace.getActiveSpan(), undefined);
+});
+
+Deno.test("otel global: a config cannot add to an instrument of the gateway's", () => {
+  api.metrics.getMeter("cfg").createCounter("gw_total").add(5);
+  assert.match(renderPrometheus(registry.collect()), /^gw_total 1$/m);
 });
