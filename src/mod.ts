@@ -35,8 +35,15 @@ import type {
 } from "./config/mod.ts";
 
 export { defineConfig, env } from "./config/mod.ts";
-export { context, metrics, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
-export type { Attributes, Meter, Span, Tracer } from "@opentelemetry/api";
+export { context, metrics, SpanKind, SpanStatusCode, trace } from "./otel_api.ts";
+export type {
+  OtelAttributes,
+  OtelContext,
+  OtelMeter,
+  OtelSpan,
+  OtelSpanOptions,
+  OtelTracer,
+} from "./otel_api.ts";
 export type {
   EnvRef,
   GatewayConfig,

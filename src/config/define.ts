@@ -4,7 +4,7 @@
  */
 import type { GatewayConfigInput } from "./schema.ts";
 import type { EnvRef } from "./schema_env_ref.ts";
-import { context, metrics, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { context, metrics, SpanKind, SpanStatusCode, trace } from "../otel_api.ts";
 
 /** Returns its argument; exists so `export default defineConfig({...})` is type-checked. */
 export function defineConfig(config: GatewayConfigInput): GatewayConfigInput {
