@@ -17,6 +17,11 @@
  * The gateway does not `import()` your config (a compiled binary cannot): it transpiles it and
  * hands `"ongoingai"`, `"@ongoingai/gateway"` (also with `npm:`/`jsr:`) and relative paths to this
  * file the functions exported here. Other imports than relative files are refused.
+ *
+ * The OpenTelemetry API (`@opentelemetry/api`: `trace`, `context`, `metrics`) is re-exported for
+ * code in the config and policies: inside a request, `trace.getActiveSpan()?.setAttribute(...)`
+ * lands on the gateway's request span, and `trace.getTracer("mine").startSpan(...)` is exported
+ * with the gateway's spans (scrubbed like them) when `observability.otel` is on.
  */
 import type { z } from "zod";
 import type {
@@ -30,6 +35,15 @@ import type {
 } from "./config/mod.ts";
 
 export { defineConfig, env } from "./config/mod.ts";
+export { context, metrics, SpanKind, SpanStatusCode, trace } from "./otel_api.ts";
+export type {
+  OtelAttributes,
+  OtelContext,
+  OtelMeter,
+  OtelSpan,
+  OtelSpanOptions,
+  OtelTracer,
+} from "./otel_api.ts";
 export type {
   EnvRef,
   GatewayConfig,

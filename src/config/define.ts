@@ -4,6 +4,7 @@
  */
 import type { GatewayConfigInput } from "./schema.ts";
 import type { EnvRef } from "./schema_env_ref.ts";
+import { context, metrics, SpanKind, SpanStatusCode, trace } from "../otel_api.ts";
 
 /** Returns its argument; exists so `export default defineConfig({...})` is type-checked. */
 export function defineConfig(config: GatewayConfigInput): GatewayConfigInput {
@@ -22,4 +23,13 @@ export function env(name: string): EnvRef {
  * What `import ... from "ongoingai"` gives a config evaluated by the loader. It must hold every
  * runtime export of `src/mod.ts` (a test checks this); types need no runtime value.
  */
-export const publicApi: Readonly<Record<string, unknown>> = Object.freeze({ defineConfig, env });
+export const publicApi: Readonly<Record<string, unknown>> = Object.freeze({
+  defineConfig,
+  env,
+  // The OpenTelemetry API, re-exported by src/mod.ts for custom detectors and hooks.
+  context,
+  metrics,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+});

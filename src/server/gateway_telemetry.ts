@@ -20,8 +20,11 @@ import {
   OtlpMetricExporter,
   OtlpTraceExporter,
   type Redact,
+  runsCodeInRequests,
   type SpanRecorder,
   type StoreSpans,
+  useMeterProvider,
+  useSpanPipeline,
 } from "../telemetry/mod.ts";
 import type { Logger } from "../log/mod.ts";
 
@@ -70,6 +73,7 @@ export function createGatewayTelemetry(config: GatewayConfig, deps: {
     samplingRatio: otel.sampling_ratio,
     export: (finished) => spanExporter.add(finished),
     redact,
+    activeContext: runsCodeInRequests(config),
     ...(deps.storeSpans === undefined ? {} : { exported: deps.storeSpans.exported }),
   });
   const batchSpans: BatchSpanSink | null = spanExporter === null ? null : {
@@ -91,5 +95,9 @@ export function createGatewayTelemetry(config: GatewayConfig, deps: {
     startMs: metrics.startMs,
     recorder: metrics.otelExport,
   });
+  // The OpenTelemetry API reaches these: spans a config's code starts outside a request go to
+  // this generation's exporter; its metrics to the (shared) registry. Off: nothing registers.
+  useSpanPipeline(batchSpans);
+  if (metrics !== null) useMeterProvider(metrics.registry);
   return { scrapePath, metrics, spanExporter, spans, batchSpans, metricExporter };
 }

@@ -6,23 +6,23 @@
  */
 import type { ExportRecorder } from "./otlp_exporter.ts";
 import type { MetricsRegistry } from "./registry.ts";
+import { meterProviderOf } from "./otel_meter.ts";
 
 export function createExportMetrics(registry: MetricsRegistry): ExportRecorder {
-  const requests = registry.counter({
-    name: "ongoingai_otel_export_requests_total",
-    help: "OTLP/HTTP export requests by signal (traces, metrics) and outcome: success, or " +
+  const meter = meterProviderOf(registry).getMeter();
+  const requests = meter.createCounter("ongoingai_otel_export_requests_total", {
+    description: "OTLP/HTTP export requests by signal (traces, metrics) and outcome: success, or " +
       "failure (collector unreachable, timeout, non-2xx answer).",
     labels: ["signal", "outcome"],
   });
-  const spans = registry.counter({
-    name: "ongoingai_otel_export_spans_total",
-    help: "Spans by outcome: exported (the collector accepted them), dropped (the export " +
+  const spans = meter.createCounter("ongoingai_otel_export_spans_total", {
+    description: "Spans by outcome: exported (the collector accepted them), dropped (the export " +
       "buffer was full, or left at shutdown once the collector failed or the export timeout " +
       "passed) or failed (lost with a failed export request).",
     labels: ["outcome"],
   });
   return {
-    requests: (signal, outcome, n = 1) => requests.add({ signal, outcome }, n),
-    spans: (outcome, n) => spans.add({ outcome }, n),
+    requests: (signal, outcome, n = 1) => requests.add(n, { signal, outcome }),
+    spans: (outcome, n) => spans.add(n, { outcome }),
   };
 }

@@ -15,11 +15,12 @@
  */
 import type { TraceRecord, TraceWriterSnapshot } from "../traces/mod.ts";
 import { dropReasons, writeErrorClasses } from "../traces/mod.ts";
-import { type Labels, type MetricFamily, MetricsRegistry } from "./registry.ts";
+import { type MetricFamily, MetricsRegistry } from "./registry.ts";
 import { renderPrometheus } from "./prometheus.ts";
 import { createExportMetrics } from "./export_metrics.ts";
 import type { ExportRecorder } from "./otlp_exporter.ts";
 import { createPiiMetrics } from "./pii_metrics.ts";
+import { meterProviderOf } from "./otel_meter.ts";
 import type { Redact } from "../secrets/mod.ts";
 
 /** The original's request duration buckets, in seconds. */
@@ -56,46 +57,44 @@ export function createGatewayMetrics(
   opts: GatewayMetricsOptions = {},
 ): GatewayMetrics {
   const registry = new MetricsRegistry(opts);
+  // Every instrument here is made through the OpenTelemetry metrics API (otel_meter.ts).
+  const meter = meterProviderOf(registry).getMeter();
   const scope = ["provider", "model"] as const;
-  const requests = registry.counter({
-    name: "ongoingai_proxy_request_total",
-    help: "Proxied requests, by the status the client got.",
+  const requests = meter.createCounter("ongoingai_proxy_request_total", {
+    description: "Proxied requests, by the status the client got.",
     labels: [...scope, "status_code"],
     keepOnOverflow: ["status_code"],
   });
-  const duration = registry.histogram({
-    name: "ongoingai_proxy_request_duration_seconds",
-    help: "Whole exchange, from the request's arrival to the end of the response body.",
+  const duration = meter.createHistogram("ongoingai_proxy_request_duration_seconds", {
+    description: "Whole exchange, from the request's arrival to the end of the response body.",
     labels: scope,
-    buckets: durationBuckets,
+    advice: { explicitBucketBoundaries: [...durationBuckets] },
   });
-  const ttft = registry.histogram({
-    name: "ongoingai_proxy_time_to_first_token_seconds",
-    help: "Streamed responses: from the request's arrival to the first content from upstream.",
+  const ttft = meter.createHistogram("ongoingai_proxy_time_to_first_token_seconds", {
+    description:
+      "Streamed responses: from the request's arrival to the first content from upstream.",
     labels: scope,
-    buckets: timeToFirstTokenBuckets,
+    advice: { explicitBucketBoundaries: [...timeToFirstTokenBuckets] },
   });
-  const tokens = registry.counter({
-    name: "ongoingai_proxy_tokens_total",
-    help: "Tokens reported by the provider; cached_input, cache_write and reasoning are parts " +
+  const tokens = meter.createCounter("ongoingai_proxy_tokens_total", {
+    description:
+      "Tokens reported by the provider; cached_input, cache_write and reasoning are parts " +
       "of input and output.",
     labels: [...scope, "type"],
     keepOnOverflow: ["type"],
   });
-  const cost = registry.counter({
-    name: "ongoingai_proxy_cost_usd_total",
-    help: "Estimated cost in USD of priced requests.",
+  const cost = meter.createCounter("ongoingai_proxy_cost_usd_total", {
+    description: "Estimated cost in USD of priced requests.",
     labels: scope,
   });
-  const errors = registry.counter({
-    name: "ongoingai_proxy_error_total",
-    help: "Exchanges that did not end as a complete upstream answer, by error code.",
+  const errors = meter.createCounter("ongoingai_proxy_error_total", {
+    description: "Exchanges that did not end as a complete upstream answer, by error code.",
     labels: [...scope, "error_code"],
     keepOnOverflow: ["error_code"],
   });
-  const usageUnread = registry.counter({
-    name: "ongoingai_proxy_usage_unread_total",
-    help: "Answers whose usage was not read because they crossed a memory bound (a compression " +
+  const usageUnread = meter.createCounter("ongoingai_proxy_usage_unread_total", {
+    description:
+      "Answers whose usage was not read because they crossed a memory bound (a compression " +
       "bomb, an oversized SSE event or usage member), by the trace's usage_unknown_reason.",
     labels: [...scope, "reason"],
     keepOnOverflow: ["reason"],
@@ -106,7 +105,6 @@ export function createGatewayMetrics(
   // One snapshot per collection, shared by every writer instrument.
   let collecting: TraceWriterSnapshot | null = null;
   const read = <T>(f: (s: TraceWriterSnapshot) => T) => () => f(collecting ?? writer.snapshot());
-  const none = {} as Labels<never>;
   const single: [string, string, "gauge" | "counter", (s: TraceWriterSnapshot) => number][] = [
     ["ongoingai_trace_queue_depth", "Traces waiting to be written.", "gauge", (s) => s.queue_depth],
     [
@@ -123,30 +121,30 @@ export function createGatewayMetrics(
     ],
     ["ongoingai_trace_written_total", "Traces stored.", "counter", (s) => s.written],
   ];
-  for (const [name, help, type, pick] of single) {
-    registry.observe({ name, help, type, labels: [] }, read((s) => [[none, pick(s)]]));
+  for (const [name, description, type, pick] of single) {
+    const options = { description, labels: [] };
+    const observable = type === "gauge"
+      ? meter.createObservableGauge(name, options)
+      : meter.createObservableCounter(name, options);
+    observable.addCallback((result) => result.observe(read(pick)()));
   }
-  registry.observe(
-    {
-      name: "ongoingai_trace_queue_dropped_total",
-      help: "Traces lost, by reason: queue_full and shutdown on arrival, write_failed and " +
-        "shutdown_timeout after being accepted.",
-      labels: ["reason"],
-      type: "counter",
-    },
-    read((s) => dropReasons.map((reason) => [{ reason }, s.dropped_by_reason[reason]] as const)),
-  );
-  registry.observe(
-    {
-      name: "ongoingai_trace_write_failed_total",
-      help: "Failed store calls, by error class; a retried batch counts once per attempt.",
-      labels: ["error_class"],
-      type: "counter",
-    },
-    read((s) =>
-      writeErrorClasses.map((c) => [{ error_class: c }, s.write_failures_by_class[c]] as const)
-    ),
-  );
+  meter.createObservableCounter("ongoingai_trace_queue_dropped_total", {
+    description: "Traces lost, by reason: queue_full and shutdown on arrival, write_failed and " +
+      "shutdown_timeout after being accepted.",
+    labels: ["reason"],
+  }).addCallback((result) => {
+    const s = read((s) => s)();
+    for (const reason of dropReasons) result.observe(s.dropped_by_reason[reason], { reason });
+  });
+  meter.createObservableCounter("ongoingai_trace_write_failed_total", {
+    description: "Failed store calls, by error class; a retried batch counts once per attempt.",
+    labels: ["error_class"],
+  }).addCallback((result) => {
+    const s = read((s) => s)();
+    for (const c of writeErrorClasses) {
+      result.observe(s.write_failures_by_class[c], { error_class: c });
+    }
+  });
 
   return {
     registry,
@@ -156,12 +154,12 @@ export function createGatewayMetrics(
       const labels = redact == null
         ? { provider: trace.provider, model: trace.model }
         : { provider: redact(trace.provider), model: redact(trace.model) };
-      requests.add({ ...labels, status_code: trace.response_status });
-      duration.observe(labels, trace.latency_ms / 1000);
+      requests.add(1, { ...labels, status_code: trace.response_status });
+      duration.record(trace.latency_ms / 1000, labels);
       if (trace.streaming) {
         const us = trace.time_to_first_token_us ??
           (trace.time_to_first_token_ms === null ? null : trace.time_to_first_token_ms * 1000);
-        if (us !== null) ttft.observe(labels, us / 1e6);
+        if (us !== null) ttft.record(us / 1e6, labels);
       }
       const counts: Record<(typeof tokenTypes)[number], number | null> = {
         input: trace.input_tokens,
@@ -172,14 +170,14 @@ export function createGatewayMetrics(
       };
       for (const type of tokenTypes) {
         const n = counts[type];
-        if (n !== null && n > 0) tokens.add({ ...labels, type }, n);
+        if (n !== null && n > 0) tokens.add(n, { ...labels, type });
       }
       if (trace.estimated_cost_usd !== null && trace.estimated_cost_usd > 0) {
-        cost.add(labels, trace.estimated_cost_usd);
+        cost.add(trace.estimated_cost_usd, labels);
       }
-      if (trace.error_code !== null) errors.add({ ...labels, error_code: trace.error_code });
+      if (trace.error_code !== null) errors.add(1, { ...labels, error_code: trace.error_code });
       const unread = trace.metadata.usage_unknown_reason;
-      if (typeof unread === "string") usageUnread.add({ ...labels, reason: unread });
+      if (typeof unread === "string") usageUnread.add(1, { ...labels, reason: unread });
       recordPii(trace);
     },
     collect() {

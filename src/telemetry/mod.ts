@@ -7,6 +7,12 @@
  * pushed over OTLP/HTTP (JSON or protobuf) on a timer, from the same `collect()` snapshot. Credential
  * shapes and the exact values of the config's own secrets are redacted from spans, labels and log
  * lines (src/secrets/; re-exported here for the callers that predate it).
+ *
+ * Spans and metrics are made through the standard OpenTelemetry API (`@opentelemetry/api`),
+ * with the gateway's own providers behind it (otel_tracer.ts, otel_meter.ts, registered by
+ * otel_global.ts when telemetry is on), so a config's code can add attributes and spans with
+ * `trace.getActiveSpan()` and `trace.getTracer(...)`, and they leave through the same exporters
+ * and scrubbing as the gateway's.
  */
 export {
   type Counter,
@@ -43,6 +49,7 @@ export {
 export {
   createSpanRecorder,
   type ExchangeSpan,
+  runsCodeInRequests,
   type SpanData,
   type SpanLink,
   type SpanRecorder,
@@ -64,6 +71,8 @@ export {
   type OtlpMetricExporterOptions,
 } from "./otlp_metrics_exporter.ts";
 export { encodeMetrics } from "./otlp_metrics_encode.ts";
+export { useMeterProvider, useSpanPipeline } from "./otel_global.ts";
+export { type SpanPipeline } from "./otel_tracer.ts";
 export {
   createGatewayMetrics,
   durationBuckets,

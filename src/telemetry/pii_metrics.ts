@@ -7,6 +7,7 @@
  */
 import type { TraceRecord } from "../traces/mod.ts";
 import type { MetricsRegistry } from "./registry.ts";
+import { meterProviderOf } from "./otel_meter.ts";
 
 /** The modes that act on findings; `off` records none. */
 export const piiActions = ["redact_storage", "redact_upstream", "block"] as const;
@@ -18,23 +19,24 @@ const blockReasons: Partial<Record<string, string>> = {
 };
 
 export function createPiiMetrics(registry: MetricsRegistry): (trace: TraceRecord) => void {
-  const findings = registry.counter({
-    name: "ongoingai_pii_findings_total",
-    help: "PII values found in proxied exchanges (request, response and stored copies), by " +
+  const meter = meterProviderOf(registry).getMeter();
+  const findings = meter.createCounter("ongoingai_pii_findings_total", {
+    description:
+      "PII values found in proxied exchanges (request, response and stored copies), by " +
       "detector and the PII mode that handled them. Counts only, never a value.",
     labels: ["type", "action"],
     keepOnOverflow: ["action"],
   });
-  const blocked = registry.counter({
-    name: "ongoingai_pii_blocked_requests_total",
-    help: "Exchanges a PII policy refused or cut off: pii_detected (mode block found a value), " +
+  const blocked = meter.createCounter("ongoingai_pii_blocked_requests_total", {
+    description:
+      "Exchanges a PII policy refused or cut off: pii_detected (mode block found a value), " +
       "uninspectable (a body the guardrail could not read) or scan_budget (past pii.scan_budget).",
     labels: ["provider", "reason"],
     keepOnOverflow: ["reason"],
   });
-  const dropped = registry.counter({
-    name: "ongoingai_pii_storage_dropped_total",
-    help: "Bodies a PII policy should have redacted for storage and did not store: not_utf8 " +
+  const dropped = meter.createCounter("ongoingai_pii_storage_dropped_total", {
+    description:
+      "Bodies a PII policy should have redacted for storage and did not store: not_utf8 " +
       "(not text), scan_budget_time or scan_budget_findings (past pii.scan_budget), " +
       "redaction_failed (a detector threw).",
     labels: ["reason"],
@@ -43,7 +45,7 @@ export function createPiiMetrics(registry: MetricsRegistry): (trace: TraceRecord
   return (trace) => {
     const meta = trace.metadata;
     const drop = meta["redaction_storage_drop_reason"];
-    if (typeof drop === "string") dropped.add({ reason: drop });
+    if (typeof drop === "string") dropped.add(1, { reason: drop });
     const action = meta["redaction_mode"];
     const counts = meta["redaction_counts"];
     if (
@@ -51,7 +53,7 @@ export function createPiiMetrics(registry: MetricsRegistry): (trace: TraceRecord
       typeof counts === "object" && counts !== null
     ) {
       for (const [type, n] of Object.entries(counts)) {
-        if (typeof n === "number" && n > 0) findings.add({ type, action }, n);
+        if (typeof n === "number" && n > 0) findings.add(n, { type, action });
       }
     }
     const reason = trace.error_code === null
@@ -59,6 +61,6 @@ export function createPiiMetrics(registry: MetricsRegistry): (trace: TraceRecord
       : meta["redaction_scan_budget_exceeded"] !== undefined
       ? "scan_budget"
       : blockReasons[trace.error_code];
-    if (reason !== undefined) blocked.add({ provider: trace.provider, reason });
+    if (reason !== undefined) blocked.add(1, { provider: trace.provider, reason });
   };
 }

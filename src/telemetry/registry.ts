@@ -195,6 +195,15 @@ export class MetricsRegistry {
     }));
   }
 
+  /**
+   * A family its owner computes at collection time (the OpenTelemetry meter's gauges and
+   * up-down counters, otel_meter.ts), scrubbing and bounding its own label values.
+   */
+  family(name: string, collect: () => MetricFamily): void {
+    this.#register({ name, help: "", labels: [] });
+    this.#collectors.push(collect);
+  }
+
   collect(): MetricFamily[] {
     return this.#collectors.map((c) => c());
   }

@@ -1,7 +1,9 @@
 /**
- * Spans of one proxied request, built after the fact from what the exchange observed. The hot
- * path only reads the client's `traceparent`, draws two span ids and sends a `traceparent`
- * upstream; names, attributes and timings are assembled once the trace is recorded.
+ * Spans of one proxied request, made through the OpenTelemetry API and filled in after the fact
+ * from what the exchange observed. The hot path only reads the client's `traceparent`, starts
+ * two API spans (drawing their ids), sends a `traceparent` upstream and, when the config has code
+ * that runs in requests, makes the server span the active one; names, attributes and timings are
+ * assembled once the trace is recorded.
  *
  * Attributes follow the OpenTelemetry GenAI and HTTP semantic conventions, plus `ongoingai.*`
  * for cost, tenant and the gateway's trace id. Bodies and headers never become attributes.
@@ -9,13 +11,12 @@
 import { failureTraceCodes, type TraceErrorCode, type TraceRecord } from "../traces/mod.ts";
 import type { Redact } from "../secrets/mod.ts";
 import { maxSpanStringLength, scrubAndCut } from "./scrub.ts";
-import {
-  formatTraceparent,
-  parseTraceparent,
-  randomSpanId,
-  randomTraceId,
-  sampled,
-} from "./trace_context.ts";
+import { ROOT_CONTEXT, SpanKind as ApiKind, trace } from "@opentelemetry/api";
+import { formatTraceparent, parseTraceparent } from "./trace_context.ts";
+import { endWith, GatewaySpan, GatewayTracer, type SpanPipeline } from "./otel_tracer.ts";
+import { enterContext } from "./otel_global.ts";
+
+export { redactSpan } from "./otel_tracer.ts";
 
 /**
  * Distinct models that may name upstream spans, per recorder (per config generation). The
@@ -84,6 +85,29 @@ export interface SpanRecorder {
   end(input: SpanEnd): void;
 }
 
+/** What `start` returns: the exchange's view, and the API spans behind it. */
+class RequestSpans implements ExchangeSpan {
+  sentAt: number | null = null;
+  endedAt: number | null = null;
+  constructor(
+    readonly traceId: string,
+    readonly parentSpanId: string | null,
+    readonly serverSpanId: string,
+    readonly upstreamSpanId: string,
+    readonly sampled: boolean,
+    readonly traceparent: string,
+    /** Dropped once ended: the store's span links keep this object while the trace is queued. */
+    public api: { server: GatewaySpan; upstream: GatewaySpan } | null,
+  ) {}
+}
+
+/**
+ * Starts and ends a request's spans through the OpenTelemetry API (the gateway's own tracer,
+ * otel_tracer.ts): `start` opens the server span and the upstream span under it and makes the
+ * server span the active one for the rest of the request, so a config's code (a custom
+ * detector) can reach it with `trace.getActiveSpan()`; `end` gives both the names, attributes
+ * and times read from the finished trace and ends them, which exports them.
+ */
 export function createSpanRecorder(opts: {
   samplingRatio: number;
   /** Takes finished spans; must not block (the exporter buffers and drops). */
@@ -92,8 +116,17 @@ export function createSpanRecorder(opts: {
   exported?: (trace: TraceRecord, span: ExchangeSpan) => void;
   /** This config's known secrets (src/secrets/known_secrets.ts); null when it has none. */
   redact?: Redact | null;
+  /**
+   * Make the server span the active one for the rest of the request (default true). Entering
+   * an async context costs a few µs a request, so the gateway does it only when the config has
+   * code of its own that runs in requests (see `runsCodeInRequests`).
+   */
+  activeContext?: boolean;
 }): SpanRecorder {
   const redact = opts.redact ?? null;
+  const pipeline: SpanPipeline = { samplingRatio: opts.samplingRatio, export: opts.export, redact };
+  const tracer = new GatewayTracer(pipeline);
+  const activeContext = opts.activeContext ?? true;
   const named = new Set<string>();
   const nameModel = (model: string) => {
     if (named.has(model)) return true;
@@ -104,26 +137,77 @@ export function createSpanRecorder(opts: {
   return {
     start(headers) {
       const parent = parseTraceparent(headers.get("traceparent"));
-      const traceId = parent?.traceId ?? randomTraceId();
-      const isSampled = sampled(parent, traceId, opts.samplingRatio);
-      const upstreamSpanId = randomSpanId();
-      return {
-        traceId,
-        parentSpanId: parent?.spanId ?? null,
-        serverSpanId: randomSpanId(),
-        upstreamSpanId,
-        sampled: isSampled,
-        traceparent: formatTraceparent({ traceId, spanId: upstreamSpanId, sampled: isSampled }),
-        sentAt: null,
-        endedAt: null,
-      };
+      const outer = parent === null ? ROOT_CONTEXT : trace.setSpanContext(ROOT_CONTEXT, {
+        traceId: parent.traceId,
+        spanId: parent.spanId,
+        traceFlags: parent.sampled ? 1 : 0,
+        isRemote: true,
+      });
+      // A config's code may reach this span as the active one; ending it is the gateway's call.
+      const server = tracer.startSpan("HTTP", serverOptions, outer).own();
+      const inner = trace.setSpan(ROOT_CONTEXT, server);
+      const upstream = tracer.startSpan("upstream", clientOptions, inner);
+      if (activeContext) enterContext(inner);
+      const ids = upstream.spanContext();
+      const isSampled = ids.traceFlags === 1;
+      return new RequestSpans(
+        ids.traceId,
+        parent?.spanId ?? null,
+        server.spanContext().spanId,
+        ids.spanId,
+        isSampled,
+        formatTraceparent({ traceId: ids.traceId, spanId: ids.spanId, sampled: isSampled }),
+        { server, upstream },
+      );
     },
     end(input) {
-      if (!input.span.sampled) return;
-      const spans = exchangeSpans(input, redact, nameModel);
-      opts.export(redact === null ? spans : spans.map((s) => redactSpan(s, redact)));
+      const own = input.span instanceof RequestSpans ? input.span.api : null;
+      if (input.span instanceof RequestSpans) input.span.api = null;
+      const spans = own ?? spansOf(input.span, pipeline);
+      if (!input.span.sampled) {
+        spans.server.discard();
+        spans.upstream.discard();
+        return;
+      }
+      const [server, upstream] = exchangeSpans(input, redact, nameModel);
+      endWith(spans.server, server!);
+      if (upstream === undefined) spans.upstream.discard();
+      else endWith(spans.upstream, upstream);
       opts.exported?.(input.trace, input.span);
     },
+  };
+}
+
+/**
+ * Whether a config holds functions (a custom detector's `validate`, later routing functions):
+ * code of the config's own that may run inside a request and reach for the active span.
+ */
+export function runsCodeInRequests(config: unknown, seen = new Set<unknown>()): boolean {
+  if (typeof config === "function") return true;
+  if (typeof config !== "object" || config === null || seen.has(config)) return false;
+  seen.add(config);
+  if (config instanceof RegExp) return false;
+  for (const value of Object.values(config)) if (runsCodeInRequests(value, seen)) return true;
+  return false;
+}
+
+// Timed at the end from the exchange's clocks: a start time here spares reading the clock.
+const serverOptions = { kind: ApiKind.SERVER, startTime: 0 };
+const clientOptions = { kind: ApiKind.CLIENT, startTime: 0 };
+
+/** API spans for an `ExchangeSpan` this recorder did not start (kept for callers that build one). */
+function spansOf(span: ExchangeSpan, pipeline: SpanPipeline) {
+  const make = (spanId: string, parentSpanId: string | null, kind: SpanKind) =>
+    new GatewaySpan(
+      pipeline,
+      { traceId: span.traceId, spanId, parentSpanId, sampled: span.sampled },
+      "",
+      kind,
+      0,
+    );
+  return {
+    server: make(span.serverSpanId, span.parentSpanId, "server"),
+    upstream: make(span.upstreamSpanId, span.serverSpanId, "client"),
   };
 }
 
@@ -168,24 +252,6 @@ function statusOf(httpStatus: number, code: TraceErrorCode | null): SpanData["st
   if (code !== null && failureCodes.has(code)) return { code: "error", message: code };
   if (httpStatus >= 500) return { code: "error", message: `http ${httpStatus}` };
   return { code: "unset" };
-}
-
-/**
- * Every string a span carries (name, string attributes, status message) with the configured
- * secrets replaced. Run before export, besides scrub.ts's shape matching in the encoder.
- */
-export function redactSpan(span: SpanData, redact: Redact): SpanData {
-  const attributes: Record<string, AttrValue> = {};
-  for (const [k, v] of Object.entries(span.attributes)) {
-    attributes[k] = typeof v === "string" ? redact(v) : v;
-  }
-  const { message } = span.status;
-  return {
-    ...span,
-    name: redact(span.name),
-    attributes,
-    status: message === undefined ? span.status : { ...span.status, message: redact(message) },
-  };
 }
 
 /**

@@ -17,14 +17,19 @@
  */
 import type { StoreBatch, TraceRecord } from "../traces/mod.ts";
 import type { Redact } from "../secrets/mod.ts";
-import {
-  type AttrValue,
-  type ExchangeSpan,
-  redactSpan,
-  type SpanData,
-  type SpanLink,
-} from "./spans.ts";
-import { randomSpanId, randomTraceId, ratioSampled } from "./trace_context.ts";
+import { SpanKind, TraceFlags } from "@opentelemetry/api";
+import type { AttrValue, ExchangeSpan, SpanData, SpanLink } from "./spans.ts";
+import { ratioSampled } from "./trace_context.ts";
+import { endWith, GatewayTracer } from "./otel_tracer.ts";
+
+/** One tracer per sink (a config generation's), made at its first batch. */
+const tracers = new WeakMap<BatchSpanSink, GatewayTracer>();
+
+function tracerOf(sink: BatchSpanSink): GatewayTracer {
+  let tracer = tracers.get(sink);
+  if (tracer === undefined) tracers.set(sink, tracer = new GatewayTracer(sink));
+  return tracer;
+}
 
 export const batchSpanName = "ongoingai.store.write_batch";
 
@@ -138,19 +143,28 @@ export function createStoreSpans(opts: {
       const sink = opts.sink();
       if (sink === null) return;
       const { links, found } = collectLinks(batch.traces, lookup);
-      const traceId = randomTraceId();
-      if (!batchSampled(found, traceId, sink.samplingRatio)) return;
-      const { traces, ...facts } = batch;
-      const span = batchSpan({
-        batch: { ...facts, size: traces.length },
-        driver: opts.driver,
-        links,
-        found,
-        traceId,
-        spanId: randomSpanId(),
+      // A root span; the tracer samples it when it links to a sampled request (`batchSampled`).
+      const span = tracerOf(sink).startSpan(batchSpanName, {
+        kind: SpanKind.INTERNAL,
+        root: true,
+        links: links.map((l) => ({ context: { ...l, traceFlags: TraceFlags.SAMPLED } })),
       });
-      // Its strings are closed sets today; the pass keeps it so if a store error text joins them.
-      sink.export([sink.redact == null ? span : redactSpan(span, sink.redact)]);
+      if (!span.isRecording()) return span.discard();
+      const { traces, ...facts } = batch;
+      const ids = span.spanContext();
+      // Ended through the tracer's pipeline, which redacts the sink's secrets: its strings are
+      // closed sets today; the pass keeps it so if a store error text joins them.
+      endWith(
+        span,
+        batchSpan({
+          batch: { ...facts, size: traces.length },
+          driver: opts.driver,
+          links,
+          found,
+          traceId: ids.traceId,
+          spanId: ids.spanId,
+        }),
+      );
     },
   };
 }

@@ -16,6 +16,100 @@ export declare function defineConfig(config: GatewayConfigInput): GatewayConfigI
  */
 export declare function env(name: string): EnvRef;
 
+/**
+ * `context.active()`, `context.with(ctx, fn)`.
+ */
+export declare const context: OtelContextApi;
+
+/**
+ * `metrics.getMeter(name)`: instruments in the gateway's scrape and OTLP push.
+ */
+export declare const metrics: OtelMetricsApi;
+
+export declare const SpanKind: OtelSpanKinds;
+
+export declare const SpanStatusCode: OtelSpanStatusCodes;
+
+/**
+ * `trace.getActiveSpan()`, `trace.getTracer(name)`: spans, exported with the gateway's.
+ */
+export declare const trace: OtelTraceApi;
+
+export type OtelAttributes = {
+  [x: string]: OtelAttributeValue | undefined;
+};
+
+/**
+ * An immutable context: the active span and other values travel in it.
+ */
+export type OtelContext = {
+  getValue: (key: symbol) => unknown;
+  setValue: (key: symbol, value: unknown) => OtelContext;
+  deleteValue: (key: symbol) => OtelContext;
+};
+
+export type OtelMeter = {
+  createCounter: (name: string, options?: OtelMetricOptions | undefined) => OtelCounter;
+  createUpDownCounter: (name: string, options?: OtelMetricOptions | undefined) => OtelCounter;
+  createHistogram: (name: string, options?: OtelMetricOptions | undefined) => OtelRecorder;
+  createGauge: (name: string, options?: OtelMetricOptions | undefined) => OtelRecorder;
+  createObservableGauge: (name: string, options?: OtelMetricOptions | undefined) => OtelObservable;
+  createObservableCounter: (
+    name: string,
+    options?: OtelMetricOptions | undefined,
+  ) => OtelObservable;
+  createObservableUpDownCounter: (
+    name: string,
+    options?: OtelMetricOptions | undefined,
+  ) => OtelObservable;
+};
+
+export type OtelSpan = {
+  spanContext: () => OtelSpanContext;
+  setAttribute: (key: string, value: OtelAttributeValue) => OtelSpan;
+  setAttributes: (attributes: OtelAttributes) => OtelSpan;
+  addEvent: (name: string, attributes?: OtelAttributes | undefined) => OtelSpan;
+  addLink: (link: OtelLink) => OtelSpan;
+  setStatus: (status: OtelSpanStatus) => OtelSpan;
+  updateName: (name: string) => OtelSpan;
+  end: (endTime?: OtelTime | undefined) => void;
+  isRecording: () => boolean;
+  recordException: (exception: string | Error, time?: OtelTime | undefined) => void;
+};
+
+/**
+ * `SpanKind`: 0 internal, 1 server, 2 client, 3 producer, 4 consumer.
+ */
+export type OtelSpanOptions = {
+  kind?: 0 | 1 | 2 | 3 | 4 | undefined;
+  attributes?: OtelAttributes | undefined;
+  links?: OtelLink[] | undefined;
+  startTime?: OtelTime | undefined;
+  root?: boolean | undefined;
+};
+
+/**
+ * `startActiveSpan` returns what `fn` returns; it is typed `unknown` here because the generated
+ * declaration file holds no generic signatures.
+ */
+export type OtelTracer = {
+  startSpan: (
+    name: string,
+    options?: OtelSpanOptions | undefined,
+    context?: OtelContext | undefined,
+  ) => OtelSpan;
+  startActiveSpan: {
+    (name: string, fn: (span: OtelSpan) => unknown): unknown;
+    (name: string, options: OtelSpanOptions, fn: (span: OtelSpan) => unknown): unknown;
+    (
+      name: string,
+      options: OtelSpanOptions,
+      context: OtelContext,
+      fn: (span: OtelSpan) => unknown,
+    ): unknown;
+  };
+};
+
 export type EnvRef = {
   env: string;
 };
@@ -917,6 +1011,93 @@ export type ModelPriceInput = {
   cache_write?: number | undefined;
 };
 
+type OtelContextApi = {
+  active: () => OtelContext;
+  with: (context: OtelContext, fn: () => unknown) => unknown;
+};
+
+type OtelMetricsApi = {
+  getMeter: (name: string, version?: string | undefined) => OtelMeter;
+};
+
+type OtelSpanKinds = {
+  readonly INTERNAL: 0;
+  readonly SERVER: 1;
+  readonly CLIENT: 2;
+  readonly PRODUCER: 3;
+  readonly CONSUMER: 4;
+};
+
+type OtelSpanStatusCodes = {
+  readonly UNSET: 0;
+  readonly OK: 1;
+  readonly ERROR: 2;
+};
+
+type OtelTraceApi = {
+  getTracer: (name: string, version?: string | undefined) => OtelTracer;
+  getActiveSpan: () => OtelSpan | undefined;
+  getSpan: (context: OtelContext) => OtelSpan | undefined;
+  setSpan: (context: OtelContext, span: OtelSpan) => OtelContext;
+};
+
+/**
+ * A span attribute's value (the API also takes maps and bytes, sent as JSON text).
+ */
+type OtelAttributeValue =
+  | string
+  | number
+  | boolean
+  | (string | null | undefined)[]
+  | (number | null | undefined)[]
+  | (boolean | null | undefined)[];
+
+type OtelMetricOptions = {
+  description?: string | undefined;
+  unit?: string | undefined;
+  advice?: {
+    explicitBucketBoundaries?: number[];
+  } | undefined;
+};
+
+type OtelCounter = {
+  add: (value: number, attributes?: OtelAttributes | undefined) => void;
+};
+
+type OtelRecorder = {
+  record: (value: number, attributes?: OtelAttributes | undefined) => void;
+};
+
+type OtelObservable = {
+  addCallback: (callback: (result: OtelObservableResult) => void) => void;
+  removeCallback: (callback: (result: OtelObservableResult) => void) => void;
+};
+
+type OtelSpanContext = {
+  traceId: string;
+  spanId: string;
+  traceFlags: number;
+  isRemote?: boolean | undefined;
+};
+
+type OtelLink = {
+  context: OtelSpanContext;
+  attributes?: OtelAttributes | undefined;
+};
+
+/**
+ * `SpanStatusCode`: 0 unset, 1 ok, 2 error.
+ */
+type OtelSpanStatus = {
+  code: 0 | 1 | 2;
+  message?: string | undefined;
+};
+
+/**
+ * Epoch ms, a `performance.now()` reading, a Date, or [seconds, nanoseconds].
+ */
+type OtelTime = number | Date | [number, number];
+
 type MatchValidator = (match: string) => boolean;
 
 type ResolvedProvider = {
@@ -1002,6 +1183,10 @@ type ResolvedOtel =
     prometheus_path?: string | undefined;
   }, OtelHeaderKey>
   & Record<OtelHeaderKey, Record<string, string>>;
+
+type OtelObservableResult = {
+  observe: (value: number, attributes?: OtelAttributes | undefined) => void;
+};
 
 type OtelHeaderKey = "headers" | "traces_headers" | "metrics_headers";
 
