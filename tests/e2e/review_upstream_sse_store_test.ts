@@ -128,8 +128,11 @@ Deno.test("e2e review: a streamed answer's stored copy is redacted in slices and
     });
     const worst = await worstHealth(blank);
     const t = await blank;
-    // Before: one step of 3.2-3.6 s of the gateway's CPU.
-    assert.ok(worst.worstBusyMs < 1_000, describeWaits(worst));
+    // Before: one step of 3.2-3.6 s of the gateway's CPU. Sliced, a wait sees well under a
+    // second alone, but 1.1-1.3 s when the whole suite loads both cores (the slices that run while
+    // the starved test process sends and reads its probe count too; measured on the code before
+    // and after issue 17 alike), hence 2 s: still far below one unsliced step.
+    assert.ok(worst.worstBusyMs < 2_000, describeWaits(worst));
     assert.equal(t.response_body_truncated ?? false, true);
 
     // Under `redact_upstream`, one event of 500,000 addresses: redacted in flight, it was one
@@ -142,7 +145,7 @@ Deno.test("e2e review: a streamed answer's stored copy is redacted in slices and
     });
     const worstDense = await worstHealth(dense);
     // Before: about 3 s in one step; now the one scan of the event before the budget stops it.
-    assert.ok(worstDense.worstBusyMs < 1_500, describeWaits(worstDense));
+    assert.ok(worstDense.worstBusyMs < 2_000, describeWaits(worstDense));
     assert.equal((await dense).error_code, "pii_uninspectable");
 
     // Past the findings budget: forwarded, not stored, and the trace says why.
