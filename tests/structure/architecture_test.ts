@@ -99,37 +99,41 @@ Deno.test("ARCHITECTURE.md names every folder of src/ and says what it owns", as
     if (entry.isDirectory) folders.push(entry.name);
   }
   const missing = folders.sort().filter((f) => !doc.includes(`\`src/${f}/\``));
-  assert.deepEqual(missing, [], "add a row for each folder to ARCHITECTURE.md's table of folders");
+  assert.deepEqual(
+    missing,
+    [],
+    "add an entry for each folder to ARCHITECTURE.md's list of folders",
+  );
   const stale = [...doc.matchAll(/`src\/([a-z_]+)\/`/g)].map((m) => m[1]!)
     .filter((f) => !folders.includes(f));
   assert.deepEqual([...new Set(stale)], [], "ARCHITECTURE.md names folders that do not exist");
 });
 
-/** The nodes each row of the folder table names, in the table's order. */
-function tableRows(doc: string): string[][] {
-  const table = doc.slice(doc.indexOf("## Folders"), doc.indexOf("## Imports"));
-  return table.split("\n").filter((line) => line.startsWith("| `src/")).map((line) => {
-    const first = line.split("|")[1]!;
+/** The nodes each entry of the folder list names, in the list's order. */
+function listEntries(doc: string): string[][] {
+  const list = doc.slice(doc.indexOf("## Folders"), doc.indexOf("## Imports"));
+  return list.split("\n").filter((line) => line.startsWith("- `src/")).map((line) => {
+    const first = line.slice(0, line.indexOf(": "));
     return [...first.matchAll(/`src\/([a-z_]+)\/?(\.ts)?`/g)].map((m) => m[1]! + (m[2] ?? ""));
   });
 }
 
-Deno.test("ARCHITECTURE.md's folder table is in import order: a row imports only rows before it (or its own)", async () => {
+Deno.test("ARCHITECTURE.md's folder list is in import order: an entry imports only entries before it (or itself)", async () => {
   const doc = await Deno.readTextFile(new URL("ARCHITECTURE.md", root));
-  const rowOf = new Map<string, number>();
-  tableRows(doc).forEach((nodes, i) => nodes.forEach((n) => rowOf.set(n, i)));
+  const entryOf = new Map<string, number>();
+  listEntries(doc).forEach((nodes, i) => nodes.forEach((n) => entryOf.set(n, i)));
   const graph = nodeGraph(edges);
   const upward: string[] = [];
   for (const [from, targets] of graph) {
     for (const to of targets) {
-      const a = rowOf.get(from);
-      const b = rowOf.get(to);
-      if (a === undefined || b === undefined) upward.push(`${from} -> ${to}: not in the table`);
-      // One row may hold several leaves (version.ts reads build_info.ts); cycles are tested above.
-      else if (b > a) upward.push(`${from} -> ${to}: imports a row after its own`);
+      const a = entryOf.get(from);
+      const b = entryOf.get(to);
+      if (a === undefined || b === undefined) upward.push(`${from} -> ${to}: not in the list`);
+      // One entry may name several leaves (version.ts reads build_info.ts); cycles are tested above.
+      else if (b > a) upward.push(`${from} -> ${to}: imports an entry after its own`);
     }
   }
-  assert.deepEqual(upward, [], "reorder the table, or make the import go the other way");
+  assert.deepEqual(upward, [], "reorder the list, or make the import go the other way");
 });
 
 Deno.test("ARCHITECTURE.md's arrows block is what `deno task graph` prints", async () => {
