@@ -55,6 +55,7 @@ export const errorTable = {
   pii_uninspectable: { status: 415, level: "warn", trace: "pii_uninspectable", failure: true },
   unsupported_media_type: { status: 415, level: "info", trace: null },
   misdirected_request: { status: 421, level: "warn", trace: null },
+  websocket_not_relayed: { status: 426, level: "info", trace: null },
   headers_too_large: { status: 431, level: "warn", trace: null },
   rate_limited: { status: 429, level: "info", trace: "rate_limited" },
   internal_error: { status: 500, level: "error", trace: "internal_error", failure: true },

@@ -333,6 +333,13 @@ function refusalWarnings(log: Logger, clock: Clock) {
       "request headers over server.max_header_bytes refused with 431",
       "refused",
     ),
+    websocket: rateLimitedWarning(
+      log,
+      clock,
+      "WebSocket upgrade on a provider route refused with 426 (not relayed; clients such as Codex " +
+        "fall back to HTTPS)",
+      "refused",
+    ),
   };
 }
 

@@ -35,6 +35,7 @@ export interface HandlerParts {
   warnings: {
     browser: { hit(correlationId: string, fields?: Record<string, unknown>): void };
     oversizedHeaders: { hit(correlationId: string): void };
+    websocket: { hit(correlationId: string, fields?: Record<string, unknown>): void };
   };
   log: Logger;
 }
@@ -115,7 +116,7 @@ function crossSiteRefusal(h: HandlerParts, req: Request, correlationId: string):
 }
 
 /** Auth before anything is read or forwarded; the key header itself is stripped by the forwarder. */
-function toProvider(
+async function toProvider(
   h: HandlerParts,
   req: Request,
   route: ProxyRoute,
@@ -125,6 +126,11 @@ function toProvider(
   const principal = h.gate === null
     ? null
     : h.gate.check(req.method, target.path, req.headers, target.search);
+  if (asksForWebSocket(req.headers)) {
+    h.warnings.websocket.hit(correlationId, { last_path: target.path.slice(0, 200) });
+    await req.body?.cancel().catch(() => {});
+    throw webSocketNotRelayed();
+  }
   return h.forward({
     req,
     route,
@@ -133,6 +139,26 @@ function toProvider(
     tenant: tenantOf(principal),
     ...(h.admission === null || principal === null ? {} : { admit: h.admission(principal) }),
   });
+}
+
+/**
+ * `Upgrade: websocket` on a provider route (Codex opens the Responses API's WebSocket mode first).
+ * The gateway does not relay WebSockets yet, and forwarding the handshake as a plain GET made junk
+ * exchanges and cost Codex 6-15 s of retries. 426 is the answer Codex falls back to HTTPS on at
+ * once (404, 405 and 5xx make it retry seven times; 400 is fatal to it). Not traced: nothing was
+ * asked of the provider; counted in the log like the other refusals before forwarding.
+ */
+function asksForWebSocket(headers: Headers): boolean {
+  const upgrade = headers.get("upgrade");
+  return upgrade !== null && upgrade.toLowerCase().split(",").some((t) => t.trim() === "websocket");
+}
+
+function webSocketNotRelayed(): GatewayError {
+  return new GatewayError(
+    "websocket_not_relayed",
+    "this gateway does not relay WebSocket connections to providers yet; use HTTPS (Codex falls " +
+      "back to it by itself; set supports_websockets=false on its provider to skip the attempt)",
+  );
 }
 
 function errorAnswer(log: Logger, err: unknown, correlationId: string): Response {

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { freePort, type ServerProcess, startServer } from "../support/process.ts";
+import { freePort, poll, type ServerProcess, startServer } from "../support/process.ts";
 import { startUpstreamStub, type UpstreamStub } from "../support/upstream_stub.ts";
 
 async function withGateway(
@@ -73,6 +73,54 @@ Deno.test("e2e: raw traversal and absolute-form targets are refused and never fo
     assert.equal(stub.requests.length, 0);
     const page = await (await fetch(`${server.origin}/api/traces`)).json();
     assert.equal(page.items.length, 0);
+  });
+});
+
+Deno.test("e2e: a WebSocket handshake on a provider route is answered 426 at once, never forwarded nor traced", async () => {
+  await withGateway(async (server, stub) => {
+    // What Codex sends first for the Responses API (Sec-WebSocket-Version 13, OpenAI-Beta).
+    const { hostname, port } = new URL(server.origin);
+    const conn = await Deno.connect({ hostname, port: Number(port) });
+    let answer = "";
+    try {
+      await conn.write(new TextEncoder().encode(
+        "GET /openai/v1/responses HTTP/1.1\r\n" +
+          `Host: ${hostname}:${port}\r\n` +
+          "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n" +
+          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n" +
+          "OpenAI-Beta: responses_websockets=2026-02-06\r\n" +
+          "Authorization: Bearer sk-proj-RAWWSKEY0123456789abcdefWXYZ\r\n\r\n",
+      ));
+      const buf = new Uint8Array(4096);
+      for (;;) {
+        const n = await conn.read(buf);
+        if (n === null) break;
+        answer += new TextDecoder().decode(buf.subarray(0, n));
+        if (/\r\n\r\n[\s\S]*\}\}/.test(answer)) break;
+      }
+    } finally {
+      conn.close();
+    }
+    assert.match(answer, /^HTTP\/1\.1 426 /);
+    const body = JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4));
+    assert.equal(body.error.code, "websocket_not_relayed");
+    assert.match(body.error.message, /use HTTPS/);
+    // A plain request on the same route still goes through.
+    const res = await fetch(`${server.origin}/openai/v1/models`);
+    await res.body?.cancel();
+    assert.equal(res.status, 200);
+    assert.deepEqual(
+      stub.requests.map((r) => r.path),
+      ["/v1/models"],
+      "the handshake was not forwarded",
+    );
+    // The models request's trace is written after the handshake was refused: once it is there,
+    // the handshake would be too, had it been traced.
+    const items = await poll("the models trace", async () => {
+      const page = await (await fetch(`${server.origin}/api/traces`)).json();
+      return page.items.length > 0 ? page.items as { request_path: string }[] : undefined;
+    });
+    assert.deepEqual(items.map((t) => t.request_path), ["/openai/v1/models"]);
   });
 });
 

@@ -70,6 +70,7 @@ const expectedStatus: Record<ErrorCode, number> = {
   pii_uninspectable: 415,
   unsupported_media_type: 415,
   misdirected_request: 421,
+  websocket_not_relayed: 426,
   headers_too_large: 431,
   rate_limited: 429,
   internal_error: 500,
