@@ -7,6 +7,7 @@ import { parseFlags } from "./args.ts";
 import { clientBaseUrls, gatewayOrigin, offMachine } from "./base_urls.ts";
 import { type CliCommand, exitCode } from "./io.ts";
 import { loadOrReport } from "./load.ts";
+import { agentLaunch } from "./wrap_agents.ts";
 
 export const wrapSpec = {
   name: "wrap",
@@ -60,6 +61,10 @@ export const wrap: CliCommand = async (args, io) => {
 
   // With the older names too: Aider and older OpenAI clients read OPENAI_API_BASE.
   const env: Record<string, string> = { ...io.env, ...clientBaseUrls(config, { aliases: true }) };
+  // Agents that ignore the variables (Codex) get their own flags.
+  const launch = agentLaunch(command, env);
+  for (const note of launch.notes) io.stderr(`${note}\n`);
+  command.splice(0, command.length, ...launch.command);
 
   const origin = gatewayOrigin(config.server.host, config.server.port);
   if (!(await gatewayAnswers(origin))) {
