@@ -33,7 +33,7 @@ export function renderCliReference(): string {
         [
           "other",
           "`wrap` returns its command's exit code (128 + signal number when a signal killed it); " +
-            "as in a shell, 127 when the command is not found and 126 when it cannot be run.",
+          "as in a shell, 127 when the command is not found and 126 when it cannot be run.",
         ],
       ],
     ),
