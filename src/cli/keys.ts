@@ -49,6 +49,9 @@ export const keysSpec = {
 
 const cliActor = "cli";
 
+/** Each action with what it takes, for usage errors. */
+const actionList = "list, create, revoke ID, rotate ID, confirm ID or events";
+
 function parseKeysArgs(args: string[]) {
   const { values, positionals } = parseFlags("keys", args, {
     config: { type: "string" },
@@ -61,9 +64,12 @@ function parseKeysArgs(args: string[]) {
     format: { type: "string" },
   }, true);
   const [action, id, ...extra] = positionals;
-  if (!(actions as readonly string[]).includes(action ?? "")) {
+  if (action === undefined) {
+    throw new UsageError(`keys needs an action: ${actionList}`);
+  }
+  if (!(actions as readonly string[]).includes(action)) {
     throw new UsageError(
-      `keys needs an action: ${actions.join(", ")} (got ${JSON.stringify(action)})`,
+      `keys: unknown action ${JSON.stringify(action)}; the actions are ${actionList}`,
     );
   }
   const needsId = action === "revoke" || action === "rotate" || action === "confirm";

@@ -226,3 +226,20 @@ Deno.test("keys CLI: a key made while team mode is off is flagged, refused by a 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+// Issue 18: `keys` alone said "(got undefined)"; it names the actions, as does a wrong one.
+Deno.test("keys CLI: no action or an unknown one names the actions and exits 2", async () => {
+  const table: [string[], RegExp][] = [
+    [["keys"], /^keys needs an action: list, create, revoke ID, rotate ID, confirm ID or events\n/],
+    [["keys", "--format", "json"], /^keys needs an action: list, create, revoke ID/],
+    [["keys", "frob"], /^keys: unknown action "frob"; the actions are list, create, revoke ID/],
+  ];
+  for (const [args, want] of table) {
+    const r = await cli(args, Deno.cwd());
+    assert.equal(r.code, 2, args.join(" "));
+    assert.match(r.stderr, want, args.join(" "));
+    assert.doesNotMatch(r.stderr, /undefined/);
+    assert.match(r.stderr, /Usage: ongoingai keys list\|create/);
+    assert.equal(r.stdout, "");
+  }
+});
