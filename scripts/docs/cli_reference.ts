@@ -32,7 +32,8 @@ export function renderCliReference(): string {
         ...documentedExitCodes.map(([n, text]) => [String(n), text]),
         [
           "other",
-          "`wrap` returns its command's exit code (128 + signal number when a signal killed it).",
+          "`wrap` returns its command's exit code (128 + signal number when a signal killed it); " +
+          "as in a shell, 127 when the command is not found and 126 when it cannot be run.",
         ],
       ],
     ),

@@ -9,7 +9,7 @@
  * mode off is flagged: a team-mode gateway refuses it until `keys confirm` (as it refuses keys
  * the API made while auth was off).
  */
-import { permissions, roles } from "../config/mod.ts";
+import { type GatewayConfig, permissions, roles } from "../config/mod.ts";
 import { tokenDigest } from "../auth/mod.ts";
 import { generateGatewayKeyId, generateToken } from "../api/mod.ts";
 import { keyHashSecret } from "../server/mod.ts";
@@ -49,6 +49,9 @@ export const keysSpec = {
 
 const cliActor = "cli";
 
+/** Each action with what it takes, for usage errors. */
+const actionList = "list, create, revoke ID, rotate ID, confirm ID or events";
+
 function parseKeysArgs(args: string[]) {
   const { values, positionals } = parseFlags("keys", args, {
     config: { type: "string" },
@@ -61,9 +64,12 @@ function parseKeysArgs(args: string[]) {
     format: { type: "string" },
   }, true);
   const [action, id, ...extra] = positionals;
-  if (!(actions as readonly string[]).includes(action ?? "")) {
+  if (action === undefined) {
+    throw new UsageError(`keys needs an action: ${actionList}`);
+  }
+  if (!(actions as readonly string[]).includes(action)) {
     throw new UsageError(
-      `keys needs an action: ${actions.join(", ")} (got ${JSON.stringify(action)})`,
+      `keys: unknown action ${JSON.stringify(action)}; the actions are ${actionList}`,
     );
   }
   const needsId = action === "revoke" || action === "rotate" || action === "confirm";
@@ -105,6 +111,14 @@ function parseKeysArgs(args: string[]) {
   };
 }
 
+/** ` in org/workspace` when filtered; the database otherwise. */
+const where = (scope: TenantScope | undefined) =>
+  scope === undefined ? " in the database" : ` in ${scope.org_id}/${scope.workspace_id}`;
+
+/** Keys of `auth.keys` live in the config, not in the database this command reads. */
+const configKeysNote = (config: GatewayConfig) =>
+  config.auth.keys.length > 0 ? " (the config's auth.keys are not listed here)" : "";
+
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 function keyLine(k: GatewayKeyRecord): string {
@@ -140,6 +154,17 @@ export const keys: CliCommand = async (args, io) => {
     switch (opts.action) {
       case "list": {
         const items = await store.listKeys(opts.scope);
+        if (!json && items.length === 0) {
+          // On stderr, as the note it is: stdout stays one line per key for scripts.
+          const tenant = opts.scope === undefined
+            ? ""
+            : ` --org ${opts.scope.org_id} --workspace ${opts.scope.workspace_id}`;
+          io.stderr(
+            `no gateway keys${where(opts.scope)}${configKeysNote(loaded.config)}; create one ` +
+              `with \`ongoingai keys create${tenant} --name NAME\`\n`,
+          );
+          return exitCode.ok;
+        }
         io.stdout(
           json
             ? `${JSON.stringify({ items }, null, 2)}\n`
@@ -149,6 +174,10 @@ export const keys: CliCommand = async (args, io) => {
       }
       case "events": {
         const items = await store.listKeyEvents(opts.scope, 1000);
+        if (!json && items.length === 0) {
+          io.stderr(`no gateway key events${where(opts.scope)}\n`);
+          return exitCode.ok;
+        }
         io.stdout(
           json
             ? `${JSON.stringify({ items }, null, 2)}\n`

@@ -76,11 +76,14 @@ function commandHelp(spec: CommandSpec): string {
   ].join("\n");
 }
 
+/** Flags that make a bare `ongoingai --port 9000` the default command, `serve`. */
+const serveFlags = ["--config", "--log-format", "--host", "--port"];
+
 export async function runCli(args: string[], io: CliIo): Promise<number> {
   const [first, ...rest] = args;
   let command: Command | undefined;
   let commandArgs = rest;
-  if (first === undefined || first.startsWith("--config") || first === "--log-format") {
+  if (first === undefined || serveFlags.some((f) => first === f || first.startsWith(`${f}=`))) {
     command = commands[0];
     commandArgs = args;
   } else if (first === "help" || first === "--help" || first === "-h") {

@@ -108,8 +108,9 @@ export const wrap: CliCommand = async (args, io) => {
     }).spawn();
   } catch (err) {
     removeListeners();
-    io.stderr(`failed to start command: ${err instanceof Error ? err.message : String(err)}\n`);
-    return exitCode.failure;
+    const failed = startFailure(command[0]!, err);
+    io.stderr(`${failed.message}\n`);
+    return failed.code;
   }
 
   const status = await child.status;
@@ -117,6 +118,24 @@ export const wrap: CliCommand = async (args, io) => {
   // A child killed by a signal exits as shells report it: 128 + signal number.
   return status.signal === null ? status.code : 128 + signalNumber(status.signal);
 };
+
+/**
+ * A command that could not be started exits as a shell reports it, so scripts and agents that
+ * test for it keep working under `wrap`: 127 when there is no such command, 126 when it was
+ * found but cannot be run (not executable, a directory, a bad binary).
+ */
+export function startFailure(name: string, err: unknown): { code: 126 | 127; message: string } {
+  if (err instanceof Deno.errors.NotFound) {
+    const where = name.includes("/") ? "no such file" : "not found in PATH";
+    return { code: 127, message: `wrap: ${name}: command not found (${where})` };
+  }
+  const reason = err instanceof Deno.errors.PermissionDenied
+    ? "permission denied (not an executable file)"
+    : err instanceof Error
+    ? err.message
+    : String(err);
+  return { code: 126, message: `wrap: ${name}: cannot run: ${reason}` };
+}
 
 async function gatewayAnswers(origin: string): Promise<boolean> {
   try {

@@ -148,7 +148,8 @@ export const piiSchema = z.strictObject({
     hash_salt: z.union([z.string(), envRefSchema]).default("").describe(
       "Key of the placeholder hash (HMAC-SHA-256), e.g. " +
         '`env("ONGOINGAI_PII_HASH_SALT")`. Unset: a random key per process, so placeholders ' +
-        "are not comparable across restarts.",
+        "are not comparable across restarts. A named variable that is unset with PII on stops " +
+        "the gateway.",
     ),
   }).prefault({}),
   scan_budget: z.strictObject({

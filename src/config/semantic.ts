@@ -181,9 +181,24 @@ function checkSecrets(
   }
   const salt = parsed.pii.replacement.hash_salt;
   if (typeof salt === "object" && !env[salt.env]) {
-    // Unused while every mode is off; once used, placeholders would silently change per restart.
-    if (piiActive(config)) {
-      out.errors.push(unsetVariable(salt, ["pii", "replacement", "hash_salt"]));
-    }
+    // Unused while every mode is off. Once used, fail closed: the config asked for a salt kept
+    // the same across restarts and instances; running on a stand-in would quietly break that.
+    if (piiActive(config)) out.errors.push(unsetSalt(salt, parsed, config));
   }
+}
+
+/** The one text `serve` and `check` print for a salt variable that is missing when needed. */
+function unsetSalt(ref: EnvRef, parsed: ParsedConfig, config: GatewayConfig): RawIssue {
+  const why = config.pii_mode === "off"
+    ? "a pii scope sets a mode"
+    : parsed.pii.mode === undefined
+    ? `pii mode ${config.pii_mode}, since tracing.capture_bodies is on`
+    : `pii mode ${config.pii_mode}`;
+  return {
+    at: ["pii", "replacement", "hash_salt"],
+    message: `environment variable ${ref.env} is not set, but PII redaction is on (${why}) ` +
+      "and keys its placeholders with this salt; the gateway does not start without it",
+    hint: `set it to a long random value, the same on every restart and instance: ` +
+      `export ${ref.env}="$(openssl rand -hex 32)"`,
+  };
 }

@@ -247,7 +247,8 @@ export function piiActive(config: GatewayConfig): boolean {
 function checkActiveModes(config: GatewayConfig, out: Out): void {
   const active = piiActive(config);
   const saltAt = "pii,replacement,hash_salt";
-  const warnedUnset = out.warnings.some((w) => w.at.join() === saltAt);
+  // An unset salt variable is already an error there; "empty" would contradict it.
+  const warnedUnset = [...out.warnings, ...out.errors].some((w) => w.at.join() === saltAt);
   if (active && config.pii.replacement.hash_salt === "" && !warnedUnset) {
     out.warnings.push({
       at: ["pii", "replacement", "hash_salt"],

@@ -28,11 +28,13 @@ Deno.test("an unknown command prints usage on stderr and exits 2", async () => {
   assert.ok(r.stderr.includes(usageText()));
 });
 
-Deno.test("version prints `version (commit, date)` for every spelling", async () => {
+// In a checkout: `version (commit, source checkout)`; tests/cli/version_test.ts has the rest.
+Deno.test("version prints `version (what was built)` for every spelling", async () => {
   for (const args of [["version"], ["--version"], ["-v"]]) {
     const r = await cli(args);
     assert.equal(r.code, 0);
-    assert.match(r.stdout, /^\S+ \(\S+, \S+\)\n$/);
+    assert.match(r.stdout, /^\S+ \([^()]+\)\n$/);
+    assert.doesNotMatch(r.stdout, /\(none, unknown\)/);
   }
 });
 
@@ -133,15 +135,31 @@ Deno.test("wrap: the child sees the base URLs and the parent environment", async
   });
 });
 
-Deno.test("wrap: the child's exit code is ours; a missing command exits 1", async () => {
-  await withFiles({ "ongoingai.yaml": wrapYaml }, async (dir) => {
+// Issue 18: a missing command exited 1; shells use 127 (not found) and 126 (cannot run).
+Deno.test("wrap: the child's exit code is ours; a command that cannot start exits as in a shell", async () => {
+  await withFiles({ "ongoingai.yaml": wrapYaml, "notes.txt": "not a program\n" }, async (dir) => {
     const seven = await runCliProcess(["wrap", "--", "sh", "-c", "exit 7"], { cwd: dir });
     assert.equal(seven.code, 7);
-    const missing = await runCliProcess(["wrap", "--", "definitely-not-a-real-command"], {
+    const table: [string, number, RegExp][] = [
+      [
+        "definitely-not-a-real-command",
+        127,
+        /wrap: definitely-not-a-real-command: command not found \(not found in PATH\)/,
+      ],
+      ["./no-such-file", 127, /wrap: \.\/no-such-file: command not found \(no such file\)/],
+      ["./notes.txt", 126, /wrap: \.\/notes\.txt: cannot run: permission denied/],
+      [dir, 126, /wrap: .*: cannot run: /],
+    ];
+    for (const [command, code, message] of table) {
+      const r = await runCliProcess(["wrap", "--", command, "arg"], { cwd: dir });
+      assert.equal(r.code, code, `${command}: ${r.stderr}`);
+      assert.match(r.stderr, message, command);
+    }
+    // The shell's own codes, for comparison: what `wrap` matches.
+    const sh = await runCliProcess(["wrap", "--", "sh", "-c", "definitely-not-a-real-command"], {
       cwd: dir,
     });
-    assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /failed to start command/);
+    assert.equal(sh.code, 127);
   });
 });
 

@@ -67,6 +67,10 @@ Deno.test("keys CLI: create, list, rotate, revoke, events; a gateway accepts the
     assert.ok(!list.stdout.includes(key.token));
     const other = await cli(["keys", "list", "--org", "x", "--workspace", "y"], dir);
     assert.equal(other.stdout, "");
+    assert.match(
+      other.stderr,
+      /^no gateway keys in x\/y \(the config.s auth\.keys are not listed here\); create one with `ongoingai keys create --org x --workspace y --name NAME`\n$/,
+    );
 
     // The gateway on the same store and secret accepts the CLI's key.
     const loaded = await loadConfig({ cwd: dir, env: {} });
@@ -222,6 +226,70 @@ Deno.test("keys CLI: a key made while team mode is off is flagged, refused by a 
     assert.match(missing.stderr, /not found/);
     const events = await cli(["keys", "events"], dir);
     assert.match(events.stdout, new RegExp(`confirmed  ${key.id}  by cli`));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+// Issue 18: `keys` alone said "(got undefined)"; it names the actions, as does a wrong one.
+Deno.test("keys CLI: no action or an unknown one names the actions and exits 2", async () => {
+  const table: [string[], RegExp][] = [
+    [["keys"], /^keys needs an action: list, create, revoke ID, rotate ID, confirm ID or events\n/],
+    [["keys", "--format", "json"], /^keys needs an action: list, create, revoke ID/],
+    [["keys", "frob"], /^keys: unknown action "frob"; the actions are list, create, revoke ID/],
+  ];
+  for (const [args, want] of table) {
+    const r = await cli(args, Deno.cwd());
+    assert.equal(r.code, 2, args.join(" "));
+    assert.match(r.stderr, want, args.join(" "));
+    assert.doesNotMatch(r.stderr, /undefined/);
+    assert.match(r.stderr, /Usage: ongoingai keys list\|create/);
+    assert.equal(r.stdout, "");
+  }
+});
+
+// Issue 18: `keys list` printed nothing at all on a database without keys.
+Deno.test("keys CLI: list and events on a database without keys say so; JSON stays an empty list", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ongoingai-keys-cli-" });
+  try {
+    await Deno.writeTextFile(`${dir}/ongoingai.yaml`, "storage:\n  path: ./data/traces.db\n");
+    const list = await cli(["keys", "list"], dir);
+    assert.equal(list.code, 0, list.stderr);
+    assert.equal(list.stdout, "", "stdout keeps one line per key: none");
+    assert.equal(
+      list.stderr,
+      "no gateway keys in the database; create one with `ongoingai keys create --name NAME`\n",
+    );
+    const scoped = await cli(["keys", "list", "--org", "acme", "--workspace", "ml"], dir);
+    assert.equal(scoped.code, 0);
+    assert.match(
+      scoped.stderr,
+      /^no gateway keys in acme\/ml; create one with `ongoingai keys create --org acme --workspace ml --name NAME`\n$/,
+    );
+    const json = await cli(["keys", "list", "--format", "json"], dir);
+    assert.equal(json.code, 0);
+    assert.deepEqual(JSON.parse(json.stdout), { items: [] });
+    assert.equal(json.stderr, "");
+    const events = await cli(["keys", "events"], dir);
+    assert.equal(events.code, 0);
+    assert.equal(events.stdout, "");
+    assert.equal(events.stderr, "no gateway key events in the database\n");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("keys CLI: with keys only in the config, an empty list says the config's are not listed", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ongoingai-keys-cli-" });
+  try {
+    await Deno.writeTextFile(`${dir}/ongoingai.yaml`, yaml);
+    const list = await cli(["keys", "list"], dir);
+    assert.equal(list.code, 0, list.stderr);
+    assert.equal(list.stdout, "");
+    assert.match(
+      list.stderr,
+      /^no gateway keys in the database \(the config's auth\.keys are not listed here\); create one/,
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
