@@ -249,6 +249,30 @@ Deno.test("unknown paths answer a JSON 404 and produce no trace", async () => {
   }
 });
 
+Deno.test("a provider path without its prefix is told the configured prefixes", async () => {
+  const h = await startHarness({
+    providers: {
+      anthropic: { enabled: false },
+      mistral: { kind: "openai-compatible", upstream: "http://127.0.0.1:9", prefix: "/eu/mistral" },
+    },
+  });
+  try {
+    const res = await h.request("/v1/chat/completions", json({ model: "gpt-4o-mini" }));
+    assert.equal(res.status, 404);
+    const { error } = await res.json();
+    assert.equal(error.code, "route_not_found");
+    assert.equal(
+      error.message,
+      "no route for POST /v1/chat/completions: no provider prefix. Requests to a provider go " +
+        "under its prefix: mistral under /eu/mistral/v1/chat/completions, openai under " +
+        "/openai/v1/chat/completions; API routes are under /api/; see the README",
+    );
+    assert.equal(h.stub.requests.length, 0);
+  } finally {
+    await h.close();
+  }
+});
+
 Deno.test("gateway key and hop-by-hop headers never reach the upstream; correlation id does", async () => {
   const h = await startHarness();
   try {
