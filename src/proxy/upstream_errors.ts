@@ -59,7 +59,7 @@ export const shuttingDown = () =>
  * said "Connection refused" twice), without query strings: some providers take keys as `?key=`,
  * and fetch's messages embed the URL.
  */
-function describeUpstreamError(err: unknown): string {
+export function describeUpstreamError(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const cause = err.cause instanceof Error ? err.cause.message : "";
   const text = cause === "" || err.message.includes(cause)
