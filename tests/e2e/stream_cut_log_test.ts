@@ -6,19 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { freePort, poll, startServer } from "../support/process.ts";
-import { sseHead, startRawUpstream } from "../support/raw_upstream.ts";
-
-const chatEvent = (i: number) =>
-  `data: ${
-    JSON.stringify({
-      id: "c1",
-      object: "chat.completion.chunk",
-      model: "gpt-4o-mini",
-      choices: [{ index: 0, delta: { content: `piece ${i} ` }, finish_reason: null }],
-    })
-  }\n\n`;
-const anthropicEvent = (type: string, data: Record<string, unknown>) =>
-  `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+import { sseHead, startRawUpstream, streamStart } from "../support/raw_upstream.ts";
 
 const requests: [string, Record<string, string>, unknown][] = [
   // As an SDK asks: the gateway adds the usage request and hides the usage event it asked for.
@@ -52,14 +40,7 @@ for (const format of ["json", "text"] as const) {
     const upstream = startRawUpstream(async (c) => {
       const req = await c.request();
       await c.send(sseHead());
-      const events = req.path.includes("messages")
-        ? [
-          anthropicEvent("message_start", {
-            message: { id: "m1", model: "claude-3-5-haiku-latest", usage: { input_tokens: 9 } },
-          }),
-          anthropicEvent("content_block_delta", { index: 0, delta: { text_delta: "hi" } }),
-        ]
-        : [chatEvent(1), chatEvent(2)];
+      const events = streamStart(req.path);
       for (const e of events) await c.sendChunk(e);
       c.close(); // no terminating chunk: the body is cut
     });
