@@ -8,6 +8,12 @@ import type { AggregateRow, GroupBy, PercentileRow } from "../store/mod.ts";
 
 const count = z.number().int().nonnegative();
 const usd = z.number().nonnegative().describe("US dollars, estimated at request time");
+/** A total over traces some of which may have no price: unknown is null, never 0. */
+const totalUsd = z.number().nonnegative().nullable().describe(
+  "US dollars, estimated at request time, summed over priced traces. null when traces with a cost " +
+    "were seen and none could be priced (unknown, not free); when unpriced_count or " +
+    "unknown_usage_count is not 0 the total leaves those out and is a lower bound",
+);
 const timestamp = z.string().describe("RFC 3339 UTC");
 const groupBySchema = z.enum([
   "provider",
@@ -61,7 +67,7 @@ export const usageSeriesSchema = z.object({
 
 export const costSummarySchema = z.object({
   request_count: count,
-  total_cost_usd: usd,
+  total_cost_usd: totalUsd,
   priced_count: count,
   ...completeness,
 });
@@ -72,7 +78,7 @@ export const costSeriesSchema = z.object({
   items: z.array(z.object({
     ...seriesKey,
     request_count: count,
-    total_cost_usd: usd,
+    total_cost_usd: totalUsd,
     avg_cost_usd: usd.nullable().describe("over priced traces; null when none"),
     priced_count: count,
     ...completeness,
@@ -86,7 +92,7 @@ export const modelsSchema = z.object({
     avg_latency_ms: z.number().nullable(),
     avg_ttft_ms: z.number().nullable(),
     ...tokenFigures,
-    total_cost_usd: usd,
+    total_cost_usd: totalUsd,
     ...completeness,
     error_count: count,
   })),
@@ -98,7 +104,7 @@ export const keysSchema = z.object({
     api_key_last4: z.string().nullable(),
     request_count: count,
     total_tokens: count,
-    total_cost_usd: usd,
+    total_cost_usd: totalUsd,
     ...completeness,
     first_seen_at: timestamp,
     last_active_at: timestamp,
@@ -144,7 +150,7 @@ export const summarySchema = z.object({
   total_input_tokens: count,
   total_output_tokens: count,
   total_tokens: count,
-  total_cost_usd: usd,
+  total_cost_usd: totalUsd,
   ...completeness,
   error_count: count,
   error_rate: z.number().min(0).max(1),
@@ -154,6 +160,7 @@ export const summarySchema = z.object({
 
 /** Sums of doubles drift in the last bits; a cost is shown to the nano-dollar. */
 const money = (x: number) => Math.round(x * 1e9) / 1e9;
+const moneyOrNull = (x: number | null) => (x === null ? null : money(x));
 const ms = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 1000);
 const zero: AggregateRow = {
   bucket_start: null,
@@ -222,7 +229,7 @@ export function costSummary(rows: AggregateRow[]): z.infer<typeof costSummarySch
   const r = only(rows);
   return {
     request_count: r.request_count,
-    total_cost_usd: money(r.total_cost_usd),
+    total_cost_usd: moneyOrNull(r.total_cost_usd),
     priced_count: r.priced_count,
     unpriced_count: r.unpriced_count,
     unknown_usage_count: r.unknown_usage_count,
@@ -236,8 +243,10 @@ export function costSeries(rows: AggregateRow[], s: Series): z.infer<typeof cost
       bucket_start: r.bucket_start,
       group: r.group,
       request_count: r.request_count,
-      total_cost_usd: money(r.total_cost_usd),
-      avg_cost_usd: r.priced_count === 0 ? null : money(r.total_cost_usd / r.priced_count),
+      total_cost_usd: moneyOrNull(r.total_cost_usd),
+      avg_cost_usd: r.priced_count === 0 || r.total_cost_usd === null
+        ? null
+        : money(r.total_cost_usd / r.priced_count),
       priced_count: r.priced_count,
       unpriced_count: r.unpriced_count,
       unknown_usage_count: r.unknown_usage_count,
@@ -254,7 +263,7 @@ export function models(rows: AggregateRow[]): z.infer<typeof modelsSchema> {
       avg_latency_ms: ms(r.avg_latency_ms),
       avg_ttft_ms: ms(r.avg_ttft_ms),
       ...tokens(r),
-      total_cost_usd: money(r.total_cost_usd),
+      total_cost_usd: moneyOrNull(r.total_cost_usd),
       unpriced_count: r.unpriced_count,
       unknown_usage_count: r.unknown_usage_count,
       error_count: r.error_count_4xx + r.error_count_5xx,
@@ -269,7 +278,7 @@ export function keys(rows: AggregateRow[]): z.infer<typeof keysSchema> {
       api_key_last4: r.api_key_last4,
       request_count: r.request_count,
       total_tokens: r.total_tokens,
-      total_cost_usd: money(r.total_cost_usd),
+      total_cost_usd: moneyOrNull(r.total_cost_usd),
       unpriced_count: r.unpriced_count,
       unknown_usage_count: r.unknown_usage_count,
       first_seen_at: r.first_seen_at!,
@@ -351,7 +360,7 @@ export function summary(
     total_input_tokens: r.input_tokens,
     total_output_tokens: r.output_tokens,
     total_tokens: r.total_tokens,
-    total_cost_usd: money(r.total_cost_usd),
+    total_cost_usd: moneyOrNull(r.total_cost_usd),
     unpriced_count: r.unpriced_count,
     unknown_usage_count: r.unknown_usage_count,
     error_count: errorCount,

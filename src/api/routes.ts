@@ -24,6 +24,7 @@ import { allowedMethods, endpoints, openApiDocument } from "./contract/mod.ts";
 import type { Logger } from "../log/mod.ts";
 import type { TraceWriterSnapshot } from "../traces/mod.ts";
 import { registerGatewayKeyRoutes } from "./gateway_keys.ts";
+import { type ProviderPrefix, routeNotFoundMessage } from "./not_found.ts";
 import type { KeyStore } from "../store/mod.ts";
 import "./scope.ts";
 
@@ -61,6 +62,8 @@ export interface ApiDeps {
    * Not in the contract registry: its path is configurable and its body is not JSON.
    */
   metrics?: { path: string; contentType: string; render(): string };
+  /** The config's provider routes, named when a path matches nothing (a missing prefix). */
+  providers?: readonly ProviderPrefix[];
 }
 
 export function createApiRoutes(deps: ApiDeps): Hono {
@@ -71,7 +74,7 @@ export function createApiRoutes(deps: ApiDeps): Hono {
   app.notFound((c) => {
     throw new GatewayError(
       "route_not_found",
-      `no route for ${c.req.method} ${c.req.path}; API routes are under /api/`,
+      routeNotFoundMessage(c.req.method, c.req.path, deps.providers ?? []),
     );
   });
   // First, so it wraps every answer of this app; errors get the same headers from

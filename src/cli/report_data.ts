@@ -30,7 +30,8 @@ export interface ProviderTotals {
   input_tokens: number;
   output_tokens: number;
   total_tokens: number;
-  total_cost_usd: number;
+  /** null when nothing of it could be priced (see the API's `total_cost_usd`). */
+  total_cost_usd: number | null;
   unpriced_count: number;
   unknown_usage_count: number;
 }
@@ -87,9 +88,10 @@ function providerItems(rows: Awaited<ReturnType<Store["aggregate"]>>) {
   }));
 }
 
-/** As the original: most tokens first, then the costliest, then by name. */
+/** As the original: most tokens first, then the costliest (an unknown cost last), then by name. */
 function byTokensThenCost(a: ProviderTotals, b: ProviderTotals): number {
-  return b.total_tokens - a.total_tokens || b.total_cost_usd - a.total_cost_usd ||
+  return b.total_tokens - a.total_tokens ||
+    (b.total_cost_usd ?? -1) - (a.total_cost_usd ?? -1) ||
     (a.provider < b.provider ? -1 : a.provider > b.provider ? 1 : 0);
 }
 

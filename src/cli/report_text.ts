@@ -1,7 +1,9 @@
 /**
  * The text form of the report: aligned columns (two spaces apart, numbers right-aligned) under
  * section titles, as a terminal reader scans it. Costs print to the micro-dollar as the original
- * (`%.6f`); a figure the store cannot give (no price, no usage, no samples) prints as `-`.
+ * (`%.6f`); a total that leaves out requests it could not price is marked `>=` (a lower bound), and
+ * one with nothing priced says `unpriced` (or `unknown` when only usage was missing), never 0. Any
+ * other figure the store cannot give (no usage, no samples) prints as `-`.
  */
 import type { ReportDocument, ReportTrace } from "./report_data.ts";
 
@@ -15,6 +17,19 @@ const usd = (x: number | null) => (x === null ? "-" : x.toFixed(6));
 const ms = (x: number | null) => (x === null ? "-" : x.toFixed(2));
 const num = (x: number | null) => (x === null ? "-" : String(x));
 const percent = (rate: number) => `${(rate * 100).toFixed(2)}%`;
+
+interface CostTotal {
+  total_cost_usd: number | null;
+  unpriced_count: number;
+  unknown_usage_count: number;
+}
+
+/** A group's total cost, saying when it is unknown or only a lower bound. */
+export function totalCost(t: CostTotal): string {
+  if (t.total_cost_usd === null) return t.unpriced_count > 0 ? "unpriced" : "unknown";
+  const exact = t.total_cost_usd.toFixed(6);
+  return t.unpriced_count + t.unknown_usage_count > 0 ? `>=${exact}` : exact;
+}
 
 /** Columns padded to their widest cell; the last column is not padded (no trailing spaces). */
 export function table(
@@ -90,7 +105,7 @@ export function renderText(doc: ReportDocument): string {
       ["Total input tokens", s.total_input_tokens],
       ["Total output tokens", s.total_output_tokens],
       ["Total tokens", s.total_tokens],
-      ["Estimated cost (USD)", usd(s.total_cost_usd)],
+      ["Estimated cost (USD)", totalCost(s)],
       ["Unpriced requests", `${s.unpriced_count} (usage known, no price: not in the cost)`],
       ["Unknown usage", `${s.unknown_usage_count} (not in tokens or cost)`],
       ["Errors", `${s.error_count} (${percent(s.error_rate)})`],
@@ -112,7 +127,7 @@ export function renderText(doc: ReportDocument): string {
     p.input_tokens,
     p.output_tokens,
     p.total_tokens,
-    usd(p.total_cost_usd),
+    totalCost(p),
     p.unpriced_count,
     p.unknown_usage_count,
   ];
@@ -148,7 +163,7 @@ export function renderText(doc: ReportDocument): string {
         m.model,
         m.request_count,
         m.total_tokens,
-        usd(m.total_cost_usd),
+        totalCost(m),
         ms(m.avg_latency_ms),
         ms(m.avg_ttft_ms),
         m.error_count,
@@ -172,7 +187,7 @@ export function renderText(doc: ReportDocument): string {
         k.api_key_last4,
         k.request_count,
         k.total_tokens,
-        usd(k.total_cost_usd),
+        totalCost(k),
         k.last_active_at,
       ]),
       "(no API key data)",

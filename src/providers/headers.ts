@@ -71,11 +71,14 @@ export const providerAccountHeaders = names((h) => h.role === "account");
 export const providerCredentialParams: readonly string[] = ["key", "api_key", "api-key"];
 
 const fingerprinted = providerHeaders.filter((h) => h.fingerprint !== undefined);
-const bearer = /^bearer\s+/i;
+// `Headers` trims values, so `Bearer ` (an SDK given an empty key) arrives as `Bearer`: the
+// scheme alone, which must read as no key rather than as the key "Bearer".
+const bearer = /^bearer(?:\s+|$)/i;
 
 /**
  * The provider key a client sent, as the fingerprint reads it: the first `fingerprint` header of
- * the table that holds a non-blank value, an `Authorization` scheme (`Bearer`) removed.
+ * the table that holds a key, an `Authorization` scheme (`Bearer`) removed. A blank value or a
+ * scheme with nothing after it is no key, and the next header is read.
  */
 export function providerKeyFrom(headers: Headers): string | null {
   for (const h of fingerprinted) {

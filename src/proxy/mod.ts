@@ -30,3 +30,4 @@ export {
   type Watched,
 } from "./watchdog.ts";
 export { readBodyCapped } from "./body.ts";
+export { describeUpstreamError } from "./upstream_errors.ts";

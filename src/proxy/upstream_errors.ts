@@ -54,11 +54,16 @@ export const shuttingDown = () =>
   new GatewayError("shutting_down", "the gateway is shutting down; retry");
 
 /**
- * The innermost useful message (`fetch failed` keeps the reason in `cause`), without query
- * strings: some providers take keys as `?key=`, and fetch's messages embed the URL.
+ * The error's message with its cause's when that adds something (`fetch failed` keeps the reason
+ * in `cause`, while the native client's messages already quote their cause: appending it again
+ * said "Connection refused" twice), without query strings: some providers take keys as `?key=`,
+ * and fetch's messages embed the URL.
  */
-function describeUpstreamError(err: unknown): string {
+export function describeUpstreamError(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
-  const cause = err.cause instanceof Error ? err.cause.message : null;
-  return (cause ? `${err.message}: ${cause}` : err.message).replace(/\?[^\s)]*/g, "");
+  const cause = err.cause instanceof Error ? err.cause.message : "";
+  const text = cause === "" || err.message.includes(cause)
+    ? err.message
+    : `${err.message}: ${cause}`;
+  return text.replace(/\?[^\s)]*/g, "");
 }

@@ -153,7 +153,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     recording,
     isDraining: () => draining,
   });
-  const api = apiFor(deps, clock, log, gate, keys, telemetry);
+  const api = apiFor(deps, clock, log, gate, keys, telemetry, config.providers);
   const handle = createHandler({
     config,
     routes: proxyRoutes(config),
@@ -294,6 +294,7 @@ function apiFor(
   gate: Gate | null,
   keys: KeyStore | undefined,
   telemetry: Telemetry,
+  providers: readonly ResolvedProvider[],
 ): Hono {
   const { metrics, scrapePath } = telemetry;
   return createApiRoutes({
@@ -308,6 +309,7 @@ function apiFor(
     teamMode: gate !== null,
     keys,
     keyDigest: (token) => tokenDigest(token, deps.keyHashSecret),
+    providers,
     ...(gate === null ? {} : { onKeysChanged: gate.refresh }),
     ...(metrics === null || scrapePath === null ? {} : {
       metrics: {

@@ -21,6 +21,7 @@ import {
 } from "./reload.ts";
 import { MemoryCounters } from "../limits/mod.ts";
 import { createGatewayMetrics, createStoreSpans, knownSecretRedactor } from "../telemetry/mod.ts";
+import { serveErrorHandler } from "./serve_errors.ts";
 
 export interface ServeOptions {
   config: GatewayConfig;
@@ -177,6 +178,8 @@ function listen(
         log.info("ongoingai gateway listening", listeningFields(opts, addr));
         opts.onListen?.({ hostname: addr.hostname, port: addr.port });
       },
+      // Without it the runtime prints a response body's error with its stack on stderr.
+      onError: serveErrorHandler(log),
     }, generations.handle);
   } catch (err) {
     log.error(

@@ -5,7 +5,7 @@
  * here, so both give the same answers by construction.
  */
 import { tokenFields } from "../providers/mod.ts";
-import type { AggregateRow, PercentileRow } from "./analytics_types.ts";
+import { type AggregateRow, knownCost, type PercentileRow } from "./analytics_types.ts";
 import { add, decodeHistogram, type Histogram, merge, quantile } from "./latency_histogram.ts";
 import { periodStart } from "./rollups.ts";
 
@@ -132,6 +132,8 @@ export class AggregateMerger {
       delete r.latency_sum;
       r.avg_latency_ms = r.request_count === 0 ? null : p.latency_sum / r.request_count;
       r.avg_ttft_ms = p.ttft_count === 0 ? null : p.ttft_us_sum / p.ttft_count / 1000;
+      // Decided once every source is merged: a rollup and an edge range may each hold only part.
+      r.total_cost_usd = knownCost(r);
       return r as AggregateRow;
     });
     return rows.sort((a, b) =>

@@ -41,8 +41,12 @@ export interface AggregateRow extends Record<TokenField, number> {
   /** The group's value; null without `group_by`, or for traces without one (no key, ...). */
   group: string | null;
   request_count: number;
-  /** Sum of the priced traces' estimates. */
-  total_cost_usd: number;
+  /**
+   * Sum of the priced traces' estimates (`knownCost`): null when none of the group is priced yet
+   * some of it has a cost we cannot know (unpriced, or usage unknown), since 0 would read as
+   * "free". Otherwise a lower bound whenever `unpriced_count` or `unknown_usage_count` is not 0.
+   */
+  total_cost_usd: number | null;
   priced_count: number;
   /** Usage known but no price for the model: their cost is missing from the total. */
   unpriced_count: number;
@@ -90,4 +94,19 @@ export function interpolate(
   const rank = p * (n - 1);
   const frac = rank - Math.floor(rank);
   return hi === null || frac === 0 ? lo : lo + frac * (hi - lo);
+}
+
+/**
+ * What a group's total cost can honestly say: the priced sum when every trace that costs
+ * something is priced (or some are and the counts say what is missing: a lower bound), null when
+ * traces with a cost were seen and none of them could be priced. Traces that cost nothing
+ * (`cost_status: "none"`: a model list, a refused request) leave a 0 total at 0.
+ */
+export function knownCost(
+  row: Pick<AggregateRow, "priced_count" | "unpriced_count" | "unknown_usage_count"> & {
+    total_cost_usd: number | null;
+  },
+): number | null {
+  const unknown = row.unpriced_count + row.unknown_usage_count;
+  return row.priced_count === 0 && unknown > 0 ? null : row.total_cost_usd ?? 0;
 }

@@ -108,6 +108,68 @@ Deno.test("analytics views answer from the same history, each matching its schem
   }
 });
 
+Deno.test("analytics: a group with nothing priced costs null (unknown), never 0", async () => {
+  // claude-x: usage known, no price; gpt-4o-mini: priced, plus one trace of unknown usage (a
+  // lower bound); the 2026-03-09 trace costs nothing (a refused request) and stays at 0.
+  const fx = await apiFixture(analyticsHistory());
+  const get = async (path: string) => await json(await fx.get(path));
+  try {
+    const models = bodies.modelsSchema.parse(await get("/api/analytics/models"));
+    assert.deepStrictEqual(
+      models.items.map((i) => [i.model, i.total_cost_usd, i.unpriced_count, i.unknown_usage_count]),
+      [["gpt-4o-mini", 0.001, 0, 1], ["claude-x", null, 1, 0], ["gpt-4o", 0.01, 0, 0]],
+    );
+    // By day (the default bucket) and model: each group on its own day.
+    const cost = bodies.costSeriesSchema.parse(await get("/api/analytics/cost?group_by=model"));
+    assert.deepStrictEqual(
+      cost.items.map((i) => [
+        i.bucket_start?.slice(0, 10),
+        i.group,
+        i.total_cost_usd,
+        i.avg_cost_usd,
+        i.unpriced_count,
+      ]),
+      [
+        ["2026-03-02", "gpt-4o", 0.01, 0.01, 0],
+        ["2026-03-02", "gpt-4o-mini", 0.001, 0.001, 0],
+        ["2026-03-03", "claude-x", null, null, 1],
+        ["2026-03-08", "gpt-4o-mini", null, null, 0],
+        ["2026-03-09", "gpt-4o-mini", 0, null, 0],
+      ],
+    );
+    const daily = bodies.costSeriesSchema.parse(await get("/api/analytics/cost?bucket=day"));
+    assert.deepStrictEqual(
+      daily.items.map((i) => [i.bucket_start?.slice(0, 10), i.total_cost_usd]),
+      [
+        ["2026-03-02", 0.011],
+        ["2026-03-03", null],
+        ["2026-03-08", null],
+        ["2026-03-09", 0],
+      ],
+    );
+    const keys = bodies.keysSchema.parse(await get("/api/analytics/keys"));
+    assert.deepStrictEqual(keys.items.map((i) => [i.api_key_hash, i.total_cost_usd]), [
+      ["hash-a", 0.011],
+      ["hash-b", null],
+    ]);
+    const unpricedOnly = bodies.costSummarySchema.parse(
+      await get("/api/analytics/cost?model=claude-x"),
+    );
+    assert.deepStrictEqual(unpricedOnly, {
+      request_count: 1,
+      total_cost_usd: null,
+      priced_count: 0,
+      unpriced_count: 1,
+      unknown_usage_count: 0,
+    });
+    const summary = bodies.summarySchema.parse(await get("/api/analytics/summary?model=claude-x"));
+    assert.equal(summary.total_cost_usd, null);
+    assert.equal(summary.unpriced_count, 1);
+  } finally {
+    await fx.close();
+  }
+});
+
 Deno.test("analytics: invalid parameters are 400s naming the parameter and what it accepts", async () => {
   const fx = await apiFixture([]);
   try {

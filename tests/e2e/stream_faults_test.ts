@@ -13,12 +13,15 @@ import { concatBytes } from "../../src/bytes.ts";
 import { assertLedger } from "../support/ledger.ts";
 import { freePort, poll, type ServerProcess, startServer } from "../support/process.ts";
 import {
+  anthropicEvent,
+  chatEvent,
   type RawConnection,
   type RawScript,
   type RawUpstream,
   sendWhole,
   sseHead,
   startRawUpstream,
+  streamStart,
 } from "../support/raw_upstream.ts";
 
 const enc = new TextEncoder();
@@ -107,18 +110,6 @@ function ask(
   });
 }
 
-const chatEvent = (i: number) =>
-  `data: ${
-    JSON.stringify({
-      id: "c1",
-      object: "chat.completion.chunk",
-      model: "gpt-4o-mini",
-      choices: [{ index: 0, delta: { content: `piece ${i} ` }, finish_reason: null }],
-    })
-  }\n\n`;
-const anthropicEvent = (type: string, data: Record<string, unknown>) =>
-  `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
-
 /** Reads a body to its end or its error; returns what arrived and how it ended. */
 async function drain(res: Response): Promise<{ text: string; bytes: Uint8Array; error: unknown }> {
   const reader = res.body!.getReader();
@@ -154,14 +145,7 @@ Deno.test("F1: an upstream that closes mid-stream is an error for the client and
   await withGateway(async (c) => {
     const req = await c.request();
     await c.send(sseHead());
-    const events = req.path.includes("messages")
-      ? [
-        anthropicEvent("message_start", {
-          message: { id: "m1", model: "claude-3-5-haiku-latest", usage: { input_tokens: 9 } },
-        }),
-        anthropicEvent("content_block_delta", { index: 0, delta: { text_delta: "hi" } }),
-      ]
-      : [chatEvent(1), chatEvent(2)];
+    const events = streamStart(req.path);
     for (const e of events) await c.sendChunk(e);
     sent.push(events.join(""));
     c.close(); // no terminating chunk: a cut body

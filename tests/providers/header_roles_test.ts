@@ -113,7 +113,7 @@ Deno.test("provider headers: the fingerprint takes the first header in table ord
     [{ authorization: "Bearer a", "x-api-key": "b", "api-key": "c" }, "a"],
     [{ authorization: "  ", "x-api-key": "b", "api-key": "c" }, "b"],
     [{ "x-api-key": " ", "api-key": "c" }, "c"],
-    [{ authorization: "Bearer ", "x-api-key": "b" }, "Bearer"],
+    [{ authorization: "Bearer ", "x-api-key": "b" }, "b"],
     [{ authorization: "raw-key" }, "raw-key"],
     [{ "x-goog-api-key": "g" }, null],
   ];

@@ -187,7 +187,15 @@ Deno.test("unreachable upstream: 502 upstream_unreachable JSON and a trace", asy
     assert.equal(res.status, 502);
     const body = await res.json();
     assert.equal(body.error.code, "upstream_unreachable");
-    assert.match(body.error.message, /could not reach provider openai: .*(refused|connect)/i);
+    // The runtime's own words for the refusal, said once (they were repeated after a colon).
+    const runtime = await Deno.connect({ hostname: "127.0.0.1", port: closedPort }).then(
+      (c) => (c.close(), "connected"),
+      (e: Error) => e.message,
+    );
+    assert.equal(
+      body.error.message,
+      `could not reach provider openai: connecting to 127.0.0.1:${closedPort} failed: ${runtime}`,
+    );
     assert.ok(!JSON.stringify(body).includes("sk-x"));
     const [t] = await h.tracesSettled(1);
     assert.equal(t!.error_code, "upstream_unreachable");
@@ -236,6 +244,30 @@ Deno.test("unknown paths answer a JSON 404 and produce no trace", async () => {
       assert.equal((await res.json()).error.code, "route_not_found");
     }
     assert.equal(h.traces.length, 0);
+  } finally {
+    await h.close();
+  }
+});
+
+Deno.test("a provider path without its prefix is told the configured prefixes", async () => {
+  const h = await startHarness({
+    providers: {
+      anthropic: { enabled: false },
+      mistral: { kind: "openai-compatible", upstream: "http://127.0.0.1:9", prefix: "/eu/mistral" },
+    },
+  });
+  try {
+    const res = await h.request("/v1/chat/completions", json({ model: "gpt-4o-mini" }));
+    assert.equal(res.status, 404);
+    const { error } = await res.json();
+    assert.equal(error.code, "route_not_found");
+    assert.equal(
+      error.message,
+      "no route for POST /v1/chat/completions: no provider prefix. Requests to a provider go " +
+        "under its prefix: mistral under /eu/mistral/v1/chat/completions, openai under " +
+        "/openai/v1/chat/completions; API routes are under /api/; see the README",
+    );
+    assert.equal(h.stub.requests.length, 0);
   } finally {
     await h.close();
   }

@@ -239,8 +239,43 @@ export const analyticsCases: { name: string; run(store: TraceStore): Promise<voi
     async run(store) {
       await store.writeBatch(analyticsHistory());
       const [all] = await store.aggregate({});
-      assert.ok(Math.abs(all!.total_cost_usd - 0.011) < 1e-12, String(all!.total_cost_usd));
+      assert.ok(Math.abs(all!.total_cost_usd! - 0.011) < 1e-12, String(all!.total_cost_usd));
       assert.equal(all!.unpriced_count + all!.unknown_usage_count, 2);
+    },
+  },
+  {
+    name: "a group with nothing priced has a null (unknown) cost, never 0",
+    async run(store) {
+      await store.writeBatch(analyticsHistory());
+      const costs = async (query: AnalyticsQuery) =>
+        (await store.aggregate(query)).map((r) => [
+          r.bucket_start?.slice(0, 10) ?? r.group,
+          r.total_cost_usd === null ? null : Math.round(r.total_cost_usd * 1e9) / 1e9,
+          r.priced_count,
+          r.unpriced_count,
+          r.unknown_usage_count,
+        ]);
+      // claude-x has usage and no price; gpt-4o-mini is priced once, its cut stream a lower bound.
+      assert.deepStrictEqual(await costs({ group_by: "model" }), [
+        ["gpt-4o-mini", 0.001, 1, 0, 1],
+        ["claude-x", null, 0, 1, 0],
+        ["gpt-4o", 0.01, 1, 0, 0],
+      ]);
+      assert.deepStrictEqual(await costs({ group_by: "provider" }), [
+        ["openai", 0.011, 2, 0, 1],
+        ["anthropic", null, 0, 1, 0],
+      ]);
+      // By day, from rollups and raw edges alike: usage unknown only is null too; a day whose
+      // only request cost nothing (a refused 429) is a true 0.
+      for (const from of [undefined, "2026-03-02T10:30:00.000Z"]) {
+        const byDay = await costs(from === undefined ? { bucket: "day" } : { bucket: "day", from });
+        assert.deepStrictEqual(byDay.map((r) => [r[0], r[1]]), [
+          ["2026-03-02", from === undefined ? 0.011 : 0.01],
+          ["2026-03-03", null],
+          ["2026-03-08", null],
+          ["2026-03-09", 0],
+        ]);
+      }
     },
   },
   {

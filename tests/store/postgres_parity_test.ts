@@ -54,7 +54,10 @@ function traces(count: number): Trace[] {
 /** Costs are float sums added in a different order by each database. */
 function rounded(value: unknown): unknown {
   return JSON.parse(
-    JSON.stringify(value, (k, v) => k === "total_cost_usd" ? Math.round(v * 1e12) / 1e12 : v),
+    JSON.stringify(
+      value,
+      (k, v) => k === "total_cost_usd" && v !== null ? Math.round(v * 1e12) / 1e12 : v,
+    ),
   );
 }
 

@@ -222,3 +222,30 @@ export function startRawUpstream(script: RawScript): RawUpstream {
     },
   };
 }
+
+/** One OpenAI chat completion chunk event. */
+export const chatEvent = (i: number) =>
+  `data: ${
+    JSON.stringify({
+      id: "c1",
+      object: "chat.completion.chunk",
+      model: "gpt-4o-mini",
+      choices: [{ index: 0, delta: { content: `piece ${i} ` }, finish_reason: null }],
+    })
+  }\n\n`;
+
+/** One Anthropic Messages event. */
+export const anthropicEvent = (type: string, data: Record<string, unknown>) =>
+  `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+
+/** The first events of a stream for the request's path, with no end: what a cut leaves. */
+export function streamStart(path: string): string[] {
+  return path.includes("messages")
+    ? [
+      anthropicEvent("message_start", {
+        message: { id: "m1", model: "claude-3-5-haiku-latest", usage: { input_tokens: 9 } },
+      }),
+      anthropicEvent("content_block_delta", { index: 0, delta: { text_delta: "hi" } }),
+    ]
+    : [chatEvent(1), chatEvent(2)];
+}

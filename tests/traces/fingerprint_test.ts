@@ -10,6 +10,12 @@ Deno.test("providerKeyFrom reads the credential the way providers do", () => {
     [{ "api-key": "azure-key-123456789" }, "azure-key-123456789"],
     [{ authorization: "Bearer a", "x-api-key": "b" }, "a"],
     [{ authorization: "  " }, null],
+    // A scheme with no key (an SDK given an empty key) is no key, not the key "Bearer".
+    [{ authorization: "Bearer " }, null],
+    [{ authorization: "Bearer \t  " }, null],
+    [{ authorization: "bearer" }, null],
+    [{ authorization: "Bearer ", "x-api-key": "sk-ant-fallback" }, "sk-ant-fallback"],
+    [{ "x-api-key": " \t " }, null],
     [{}, null],
   ];
   for (const [h, want] of table) assert.equal(providerKeyFrom(new Headers(h)), want);
