@@ -7,19 +7,22 @@ import { parseFlags } from "./args.ts";
 import { clientBaseUrls, gatewayOrigin, offMachine } from "./base_urls.ts";
 import { type CliCommand, exitCode } from "./io.ts";
 import { loadOrReport } from "./load.ts";
+import { exportLine, shellQuote } from "./shell_init.ts";
 import { agentLaunch } from "./wrap_agents.ts";
 
 export const wrapSpec = {
   name: "wrap",
   summary: "Run a command with OPENAI_BASE_URL, OPENAI_API_BASE and ANTHROPIC_BASE_URL set",
-  usage: "ongoingai wrap [--config PATH] [--force] -- <command> [args...]",
+  usage: "ongoingai wrap [--config PATH] [--force] [--print] -- <command> [args...]",
   flags: [
+    ["--print", "Show what would be set and run (sh syntax), and run nothing"],
     ["--config PATH", "Config file (.ts, .yaml, .yml or .json); a .ts is only read when named"],
     ["--force", "Run even if the base URLs leave this machine (server.host not loopback)"],
   ],
 } as const;
 
-const usageLine = "usage: ongoingai wrap [--config PATH] [--force] -- <command> [args...]\n";
+const usageLine =
+  "usage: ongoingai wrap [--config PATH] [--force] [--print] -- <command> [args...]\n";
 
 const windows = Deno.build.os === "windows";
 /**
@@ -40,6 +43,7 @@ export const wrap: CliCommand = async (args, io) => {
   const { values, positionals } = parseFlags("wrap", own, {
     config: { type: "string" },
     force: { type: "boolean" },
+    print: { type: "boolean" },
   }, true);
   command.unshift(...positionals);
   if (command.length === 0) {
@@ -60,11 +64,16 @@ export const wrap: CliCommand = async (args, io) => {
   }
 
   // With the older names too: Aider and older OpenAI clients read OPENAI_API_BASE.
-  const env: Record<string, string> = { ...io.env, ...clientBaseUrls(config, { aliases: true }) };
+  const baseUrls = clientBaseUrls(config, { aliases: true });
+  const env: Record<string, string> = { ...io.env, ...baseUrls };
   // Agents that ignore the variables (Codex) get their own flags.
   const launch = agentLaunch(command, env);
   for (const note of launch.notes) io.stderr(`${note}\n`);
   command.splice(0, command.length, ...launch.command);
+  if (values.print) {
+    io.stdout(printed(baseUrls, command));
+    return exitCode.ok;
+  }
 
   const origin = gatewayOrigin(config.server.host, config.server.port);
   if (!(await gatewayAnswers(origin))) {
@@ -135,6 +144,12 @@ export function startFailure(name: string, err: unknown): { code: 126 | 127; mes
     ? err.message
     : String(err);
   return { code: 126, message: `wrap: ${name}: cannot run: ${reason}` };
+}
+
+/** `--print`: the variables as `export` lines and the command as one line, each word quoted. */
+function printed(baseUrls: Record<string, string>, command: readonly string[]): string {
+  const exports = Object.entries(baseUrls).map(([name, url]) => exportLine(name, url, "sh"));
+  return exports.join("") + command.map((word) => shellQuote(word, "sh")).join(" ") + "\n";
 }
 
 async function gatewayAnswers(origin: string): Promise<boolean> {
