@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import type { AggregateRow, GroupBy, PercentileRow } from "../store/mod.ts";
+import { perTokenField, type TokenField, tokenFields, zeroUsage } from "../providers/mod.ts";
 
 const count = z.number().int().nonnegative();
 const usd = z.number().nonnegative().describe("US dollars, estimated at request time");
@@ -30,27 +31,26 @@ const seriesKey = {
   group: z.string().nullable().describe("the group's value; null without group_by or when absent"),
 };
 
-const tokenFigures = {
-  input_tokens: count,
-  output_tokens: count,
-  total_tokens: count,
-  cached_input_tokens: count,
-  cache_write_tokens: count,
-  reasoning_tokens: count,
-};
+const tokenFigures = perTokenField(() => count);
 const completeness = {
   unpriced_count: count.describe("traces with known usage but no price: not in the cost"),
   unknown_usage_count: count.describe("traces whose usage is unknown: not in tokens or cost"),
 };
 
+/** The summary names each token figure `total_<field>` (`total_tokens` stays itself). */
+type SummaryName<F extends TokenField> = F extends "total_tokens" ? F : `total_${F}`;
+const summaryName = <F extends TokenField>(field: F) =>
+  (field === "total_tokens" ? field : `total_${field}`) as SummaryName<F>;
+function perSummaryName<T>(value: (field: TokenField) => T): Record<SummaryName<TokenField>, T> {
+  return Object.fromEntries(tokenFields.map((f) => [summaryName(f), value(f)])) as Record<
+    SummaryName<TokenField>,
+    T
+  >;
+}
+
 export const usageSummarySchema = z.object({
   request_count: count,
-  total_input_tokens: count,
-  total_output_tokens: count,
-  total_tokens: count,
-  total_cached_input_tokens: count,
-  total_cache_write_tokens: count,
-  total_reasoning_tokens: count,
+  ...perSummaryName(() => count),
   unknown_usage_count: completeness.unknown_usage_count,
 });
 
@@ -166,12 +166,7 @@ const zero: AggregateRow = {
   bucket_start: null,
   group: null,
   request_count: 0,
-  input_tokens: 0,
-  output_tokens: 0,
-  total_tokens: 0,
-  cached_input_tokens: 0,
-  cache_write_tokens: 0,
-  reasoning_tokens: 0,
+  ...zeroUsage(),
   total_cost_usd: 0,
   priced_count: 0,
   unpriced_count: 0,
@@ -187,25 +182,13 @@ const zero: AggregateRow = {
   api_key_last4: null,
 };
 const only = (rows: AggregateRow[]) => rows[0] ?? zero;
-const tokens = (r: AggregateRow) => ({
-  input_tokens: r.input_tokens,
-  output_tokens: r.output_tokens,
-  total_tokens: r.total_tokens,
-  cached_input_tokens: r.cached_input_tokens,
-  cache_write_tokens: r.cache_write_tokens,
-  reasoning_tokens: r.reasoning_tokens,
-});
+const tokens = (r: AggregateRow) => perTokenField((field) => r[field]);
 
 export function usageSummary(rows: AggregateRow[]): z.infer<typeof usageSummarySchema> {
   const r = only(rows);
   return {
     request_count: r.request_count,
-    total_input_tokens: r.input_tokens,
-    total_output_tokens: r.output_tokens,
-    total_tokens: r.total_tokens,
-    total_cached_input_tokens: r.cached_input_tokens,
-    total_cache_write_tokens: r.cache_write_tokens,
-    total_reasoning_tokens: r.reasoning_tokens,
+    ...perSummaryName((field) => r[field]),
     unknown_usage_count: r.unknown_usage_count,
   };
 }

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import type { Trace } from "../traces/mod.ts";
+import { perTokenField } from "../providers/mod.ts";
 import { costStatusSchema, traceErrorCodeSchema, usageStatusSchema } from "./contract/schemas.ts";
 
 const nullableInt = z.number().int().nullable();
@@ -29,12 +30,7 @@ export const traceExportRecordSchema = z.object({
   response_headers: headers,
   response_body: z.string().nullable(),
   response_body_truncated: z.boolean(),
-  input_tokens: nullableInt,
-  output_tokens: nullableInt,
-  total_tokens: nullableInt,
-  cached_input_tokens: nullableInt,
-  cache_write_tokens: nullableInt,
-  reasoning_tokens: nullableInt,
+  ...perTokenField(() => nullableInt),
   usage_status: usageStatusSchema,
   latency_ms: z.number().int(),
   time_to_first_token_ms: nullableInt,

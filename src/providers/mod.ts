@@ -40,9 +40,12 @@ export type {
   UsageReport,
 } from "./types.ts";
 export {
+  perTokenField,
   type TokenField,
+  tokenFieldDescriptions,
   tokenFields,
   type Usage,
   type UsageStatus,
   type UsageUnknownReason,
+  zeroUsage,
 } from "./usage.ts";

@@ -46,5 +46,28 @@ export const tokenFields = [
 ] as const;
 export type TokenField = (typeof tokenFields)[number];
 
+/** What each token figure counts, as the API document and the README say it. */
+export const tokenFieldDescriptions: Readonly<Record<TokenField, string>> = {
+  input_tokens: "Every input token processed, cached and cache-written included",
+  output_tokens: "Every generated token, reasoning included",
+  total_tokens: "input_tokens + output_tokens",
+  cached_input_tokens: "The part of input_tokens read from the prompt cache",
+  cache_write_tokens: "The part of input_tokens written to the prompt cache",
+  reasoning_tokens: "The part of output_tokens spent on reasoning",
+};
+
 /** Token counts of one exchange (see `tokenFields` for what each means). */
 export type Usage = Record<TokenField, number>;
+
+/** One entry per token field, in `tokenFields` order: how the other lists of token figures are built. */
+export function perTokenField<T>(value: (field: TokenField) => T): Record<TokenField, T> {
+  return Object.fromEntries(tokenFields.map((field) => [field, value(field)])) as Record<
+    TokenField,
+    T
+  >;
+}
+
+/** No tokens at all (a refused request's usage). */
+export function zeroUsage(): Usage {
+  return perTokenField(() => 0);
+}

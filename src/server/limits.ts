@@ -15,6 +15,7 @@ import {
 } from "../limits/mod.ts";
 import type { AdmitRequest, Admitted } from "../proxy/mod.ts";
 import type { TraceRecord } from "../traces/mod.ts";
+import { zeroUsage } from "../providers/mod.ts";
 import { errorTable, GatewayError } from "../errors/mod.ts";
 import type { Logger } from "../log/mod.ts";
 
@@ -77,12 +78,10 @@ export function estimateOf(req: AdmitRequest): Estimate {
     status: "exact",
     parseErrors: 0,
     usage: {
+      ...zeroUsage(),
       input_tokens: input,
       output_tokens: output,
       total_tokens: input + output,
-      cached_input_tokens: 0,
-      cache_write_tokens: 0,
-      reasoning_tokens: 0,
     },
   });
   return { tokens: input + output, costUsd: cost.estimated_cost_usd ?? 0 };

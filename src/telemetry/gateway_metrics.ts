@@ -15,6 +15,7 @@
  */
 import type { TraceRecord, TraceWriterSnapshot } from "../traces/mod.ts";
 import { dropReasons, writeErrorClasses } from "../traces/mod.ts";
+import { tokenFields } from "../providers/mod.ts";
 import { type MetricFamily, MetricsRegistry } from "./registry.ts";
 import { renderPrometheus } from "./prometheus.ts";
 import { createExportMetrics } from "./export_metrics.ts";
@@ -29,7 +30,14 @@ const originalBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
 export const durationBuckets = [...originalBuckets, 30, 60, 120] as const;
 export const timeToFirstTokenBuckets = [...originalBuckets.slice(1), 30] as const;
 
-export const tokenTypes = ["input", "output", "cached_input", "cache_write", "reasoning"] as const;
+/**
+ * The token counter's `type` label: each token field but the total, named without `_tokens`
+ * (input, output, cached_input, cache_write, reasoning), paired with the trace field it counts.
+ */
+const tokenCounters = tokenFields.filter((field) => field !== "total_tokens").map((field) =>
+  [field, field.slice(0, -"_tokens".length)] as const
+);
+export const tokenTypes: readonly string[] = tokenCounters.map(([, type]) => type);
 
 export interface GatewayMetrics {
   readonly registry: MetricsRegistry;
@@ -161,15 +169,8 @@ export function createGatewayMetrics(
           (trace.time_to_first_token_ms === null ? null : trace.time_to_first_token_ms * 1000);
         if (us !== null) ttft.record(us / 1e6, labels);
       }
-      const counts: Record<(typeof tokenTypes)[number], number | null> = {
-        input: trace.input_tokens,
-        output: trace.output_tokens,
-        cached_input: trace.cached_input_tokens,
-        cache_write: trace.cache_write_tokens,
-        reasoning: trace.reasoning_tokens,
-      };
-      for (const type of tokenTypes) {
-        const n = counts[type];
+      for (const [field, type] of tokenCounters) {
+        const n = trace[field];
         if (n !== null && n > 0) tokens.add(n, { ...labels, type });
       }
       if (trace.estimated_cost_usd !== null && trace.estimated_cost_usd > 0) {

@@ -4,7 +4,7 @@
  */
 import type { TraceErrorCode } from "../errors/mod.ts";
 
-import type { Usage, UsageStatus, UsageUnknownReason } from "../providers/mod.ts";
+import type { TokenField, Usage, UsageStatus, UsageUnknownReason } from "../providers/mod.ts";
 
 export type { Usage, UsageStatus, UsageUnknownReason };
 
@@ -39,7 +39,11 @@ export type TraceRecord = Omit<Trace, "request_body" | "response_body"> & {
   response_body: CapturedBody | null;
 };
 
-export interface Trace {
+/** One figure per token field (`tokenFields`); null when usage is not known. */
+export type TraceTokens = Record<TokenField, number | null>;
+
+/** A trace as stored and read back; its token figures are `TraceTokens`. */
+export interface Trace extends TraceTokens {
   id: string;
   trace_group_id: string | null;
   org_id: string;
@@ -61,12 +65,6 @@ export interface Trace {
   response_headers: HeaderMap;
   response_body: string | null;
   response_body_truncated: boolean;
-  input_tokens: number | null;
-  output_tokens: number | null;
-  total_tokens: number | null;
-  cached_input_tokens: number | null;
-  cache_write_tokens: number | null;
-  reasoning_tokens: number | null;
   usage_status: UsageStatus;
   latency_ms: number;
   time_to_first_token_ms: number | null;

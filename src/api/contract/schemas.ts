@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { answerCodes } from "../../errors/mod.ts";
+import { perTokenField, tokenFieldDescriptions } from "../../providers/mod.ts";
 
 const count = () => z.int().nonnegative();
 const rfc3339 = (what: string) => z.iso.datetime().describe(`${what}, RFC 3339 UTC`);
@@ -99,12 +100,7 @@ const summaryFields = {
     "The HTTP status sent to the client; 499 when the client went away first.",
   ),
   response_body_truncated: z.boolean(),
-  input_tokens: tokens("Every input token processed, cached and cache-written included"),
-  output_tokens: tokens("Every generated token, reasoning included"),
-  total_tokens: tokens("input_tokens + output_tokens"),
-  cached_input_tokens: tokens("The part of input_tokens read from the prompt cache"),
-  cache_write_tokens: tokens("The part of input_tokens written to the prompt cache"),
-  reasoning_tokens: tokens("The part of output_tokens spent on reasoning"),
+  ...perTokenField((field) => tokens(tokenFieldDescriptions[field])),
   usage_status: usageStatusSchema,
   latency_ms: count(),
   time_to_first_token_ms: count().nullable(),
