@@ -155,7 +155,9 @@ export const summarySchema = z.object({
   error_count: count,
   error_rate: z.number().min(0).max(1),
   active_keys: count.describe("distinct provider key fingerprints"),
-  top_model: z.string().nullable().describe("the model with the most requests"),
+  top_model: z.string().nullable().describe(
+    "the model with the most requests among those that named one (probes and model lists do not rank)",
+  ),
 });
 
 /** Sums of doubles drift in the last bits; a cost is shown to the nano-dollar. */
@@ -349,6 +351,19 @@ export function summary(
     error_count: errorCount,
     error_rate: r.request_count === 0 ? 0 : Math.round(errorCount / r.request_count * 1e6) / 1e6,
     active_keys: byKey.filter((k) => k.group !== null).length,
-    top_model: byModel[0]?.group ?? null,
+    top_model: topModel(byModel),
   };
 }
+
+/**
+ * The model with the most requests, among requests that named one. A request without a model (a
+ * health probe such as Claude Code's `HEAD /api/hello`, a model list) is stored as `unknown`: it
+ * is traced and counted in the totals, but it is no generation of any model, so it never ranks.
+ * `byModel` comes ordered by request count.
+ */
+export function topModel(byModel: readonly AggregateRow[]): string | null {
+  return byModel.find((row) => row.group !== null && row.group !== unnamedModel)?.group ?? null;
+}
+
+/** What a trace stores as its model when neither the request nor the answer named one. */
+const unnamedModel = "unknown";
