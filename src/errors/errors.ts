@@ -10,7 +10,7 @@ import { applySecurityHeaders } from "./security_headers.ts";
 
 export type LogLevel = "info" | "warn" | "error";
 
-interface ErrorRow {
+export interface ErrorRow {
   /** The HTTP status of the answer (499 for a client that left: recorded, never sent). */
   readonly status: number;
   /** The level the gateway logs this failure at, where it logs it. */
@@ -19,6 +19,11 @@ interface ErrorRow {
   readonly trace: string | null;
   /** A failure of the gateway or the upstream (span status error), not a refusal or the client. */
   readonly failure?: true;
+  /**
+   * The upstream did not take the request (never reached, or it answered with a redirect): what
+   * it sent is not an answer to read usage from.
+   */
+  readonly notTaken?: true;
   /**
    * Codes that only exist once the upstream answered: the code a client reads in the error body
    * when it can still be answered (a body that broke before any of it was sent); null: nobody is
@@ -64,8 +69,15 @@ export const errorTable = {
     level: "warn",
     trace: "upstream_unreachable",
     failure: true,
+    notTaken: true,
   },
-  upstream_redirect: { status: 502, level: "warn", trace: "upstream_redirect", failure: true },
+  upstream_redirect: {
+    status: 502,
+    level: "warn",
+    trace: "upstream_redirect",
+    failure: true,
+    notTaken: true,
+  },
   upstream_uninspectable: {
     status: 502,
     level: "warn",

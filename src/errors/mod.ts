@@ -8,6 +8,7 @@ export {
   errorBody,
   type ErrorCode,
   errorResponse,
+  type ErrorRow,
   errorTable,
   failureTraceCodes,
   GatewayError,

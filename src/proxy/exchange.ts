@@ -11,6 +11,7 @@ import { redactionMargin } from "../pii/mod.ts";
 import {
   type ErrorCode,
   errorResponse,
+  type ErrorRow,
   errorTable,
   type GatewayError,
   traceCodeOf,
@@ -39,12 +40,7 @@ import { ExchangePii } from "./exchange_pii.ts";
 import { TraceBodies, type TraceBodiesSource } from "./trace_bodies.ts";
 import type { ExchangeSpan } from "../telemetry/mod.ts";
 import type { TimeoutPhase, Watched } from "./watchdog.ts";
-import type {
-  ExchangeContext,
-  ExchangeInput,
-  ProxyRoute,
-  Reservation,
-} from "./exchange_context.ts";
+import type { Admitted, ExchangeContext, ExchangeInput, ProxyRoute } from "./exchange_context.ts";
 
 export interface ExchangeOptions extends ExchangeInput {
   ctx: ExchangeContext;
@@ -61,8 +57,6 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
   readonly t0: number;
   readonly route: ProxyRoute;
   readonly req: Request;
-  /** The gateway path, prefix included, without the query. */
-  readonly path: string;
   /** The path the upstream sees (`/v1/chat/completions`). */
   readonly upstreamPath: string;
   readonly target: RequestTarget;
@@ -83,7 +77,7 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
   #failure: ErrorCode | null = null;
   #requestBody: Uint8Array<ArrayBuffer> | null = null;
   #requestModel: string | null = null;
-  #reservation: Reservation | null = null;
+  #reservation: Admitted | null = null;
   #attempt: Attempt | null = null;
   #responseHeaders: HeaderPairs | null = null;
   #finished = false;
@@ -98,7 +92,6 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
     this.route = o.route;
     this.req = o.req;
     this.target = o.target;
-    this.path = o.target.path;
     this.upstreamPath = upstreamPath(o.route.provider.prefix, o.target.path);
     this.correlationId = o.correlationId;
     this.tenant = o.tenant;
@@ -143,6 +136,10 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
   get responseHeaders(): HeaderPairs | null {
     return this.#responseHeaders;
   }
+  /** The gateway path, prefix included, without the query. */
+  get path(): string {
+    return this.target.path;
+  }
   get adapter(): ProviderAdapter {
     return this.route.adapter;
   }
@@ -162,7 +159,7 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
   }
 
   /** Limits reserved for this request: the finished trace settles it before it is recorded. */
-  settlesWith(reservation: Reservation): void {
+  settlesWith(reservation: Admitted): void {
     this.#reservation = reservation;
   }
 
@@ -312,9 +309,8 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
 
   #record(complete: boolean): void {
     const attempt = this.#attempt;
-    // An upstream that was never reached, or answered with a redirect, did not take the request.
-    const refused = this.#failure === "upstream_unreachable" ||
-      this.#failure === "upstream_redirect";
+    const failure: ErrorRow | null = this.#failure === null ? null : errorTable[this.#failure];
+    const refused = failure?.notTaken === true;
     const report = attempt?.report(complete, refused) ?? noUsage;
     const rawKey = providerKeyFrom(this.req.headers);
     const key = rawKey === null ? null : this.#ctx.fingerprint(rawKey);

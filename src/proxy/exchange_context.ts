@@ -49,6 +49,7 @@ export interface ExchangeInput {
 }
 
 /** What limits reserved for a request; settled with its trace. */
-export interface Reservation {
+export interface Admitted {
+  /** Called once with the finished trace: real usage replaces the reservation. */
   settle(trace: TraceRecord): void;
 }

@@ -9,6 +9,7 @@ import {
   type Counts,
   mergeCounts,
   type PiiPolicies,
+  type PiiRequest,
   recordPii,
   type ScanBudget,
   type StorageDropReason,
@@ -37,8 +38,10 @@ export class ExchangePii {
     return this.#redactedRequestBody;
   }
 
-  guardedBy(applied: AppliedPolicy | null): void {
-    this.#applied = applied;
+  /** Chooses this request's policy by its scopes (null: mode off) and keeps it. */
+  choose(request: PiiRequest): AppliedPolicy | null {
+    this.#applied = this.policies?.resolve(request) ?? null;
+    return this.#applied;
   }
   add(counts: Counts): void {
     mergeCounts(this.counts, counts);

@@ -14,7 +14,7 @@ import type { TraceRecord } from "../traces/mod.ts";
 import type { UpstreamClient, UpstreamResponse } from "../upstream/mod.ts";
 import { readBodyCapped } from "./body.ts";
 import { Exchange } from "./exchange.ts";
-import type { ExchangeContext, ExchangeInput, ProxyRoute } from "./exchange_context.ts";
+import type { Admitted, ExchangeContext, ExchangeInput, ProxyRoute } from "./exchange_context.ts";
 import { upstreamRequestHeaders } from "./headers.ts";
 import { upstreamUrl } from "./path.ts";
 import { ClientGone, Shutdown, UpstreamTimeout } from "./abort_reasons.ts";
@@ -57,10 +57,7 @@ export interface AdmitRequest {
   requestBytes: number;
 }
 
-export interface Admitted {
-  /** Called once with the finished trace: real usage replaces the reservation. */
-  settle(trace: TraceRecord): void;
-}
+export type { Admitted } from "./exchange_context.ts";
 
 /**
  * After this long without upstream headers, a client hanging up aborts the upstream request.
@@ -101,7 +98,7 @@ export function createForwarder(opts: ProxyOptions) {
     watchdog.add(ex);
     const received = await readBody(opts, ex);
     if (received instanceof Response) return received;
-    const body = await piiRequestStage(ex, received, opts.pii, opts.log);
+    const body = await piiRequestStage(ex, received, opts.log);
     if (body instanceof GatewayError) return ex.refuse(body);
     const prepared = prepare(ex, body);
     if (input.admit !== undefined) {

@@ -4,13 +4,7 @@
  * answer with (its code is what the trace records); the exchange keeps the redacted body and the
  * counts for its trace.
  */
-import {
-  type AppliedPolicy,
-  foundTypes,
-  guards,
-  inspectRequest,
-  type PiiPolicies,
-} from "../pii/mod.ts";
+import { type AppliedPolicy, foundTypes, guards, inspectRequest } from "../pii/mod.ts";
 import { errorTable, GatewayError } from "../errors/mod.ts";
 import type { Logger } from "../log/mod.ts";
 import type { Exchange } from "./exchange.ts";
@@ -22,21 +16,20 @@ type Verdict = Awaited<ReturnType<typeof inspectRequest>>;
 export async function piiRequestStage(
   ex: Exchange,
   body: Body,
-  policies: PiiPolicies | undefined,
   log: Logger | undefined,
 ): Promise<Body | GatewayError> {
   const { tenant } = ex;
-  const applied = policies?.resolve({
+  const applied = ex.pii.choose({
     org_id: tenant.org_id,
     workspace_id: tenant.workspace_id,
     key_id: tenant.gateway_key_id,
     provider: ex.route.provider.id,
     path: ex.path,
-  }) ?? null;
-  ex.pii.guardedBy(applied);
+  });
   if (!guards(applied)) return body;
-  const budget = policies?.scanBudget ?? null;
-  const verdict = await inspectRequest(applied, body, ex.req.headers, { budget });
+  const verdict = await inspectRequest(applied, body, ex.req.headers, {
+    budget: ex.pii.scanBudget,
+  });
   const refusal = refusalOf(ex, applied, verdict);
   if (refusal !== null) {
     const counts = verdict.kind === "block" ? verdict.counts : undefined;

@@ -7,7 +7,6 @@
 import type { StoredScrubber } from "../secrets/mod.ts";
 import type { ProviderAdapter } from "../providers/mod.ts";
 import {
-  type PiiPolicies,
   redactSseTextSteps,
   redactStoredBody,
   type StorageDropReason,
@@ -37,7 +36,6 @@ export function storedStreamRedactor(adapter: ProviderAdapter): StreamRedactor |
 export interface TraceBodiesContext {
   captureBodies: boolean;
   bodyMaxSize: number;
-  pii?: PiiPolicies;
   storedSecrets?: StoredScrubber;
 }
 
@@ -122,7 +120,7 @@ export class TraceBodies {
       truncated,
       sse,
       counts: this.pii.counts,
-      budget: this.ctx.pii?.scanBudget ?? null,
+      budget: this.pii.scanBudget,
     });
     const stored = (o: StoredBody | StorageDropReason): StoredBody | null => {
       if (typeof o !== "string") return o;

@@ -46,7 +46,7 @@ export function createHandler(h: HandlerParts): (req: Request) => Promise<Respon
     try {
       const early = refusalBeforeRouting(h, req, correlationId);
       if (early !== null) {
-        await req.body?.cancel().catch(() => {});
+        await discardBody(req);
         throw early;
       }
       const target = parseTarget(req.url, req.headers.get("host"));
@@ -59,7 +59,7 @@ export function createHandler(h: HandlerParts): (req: Request) => Promise<Respon
       }
       const crossSite = crossSiteRefusal(h, req, correlationId);
       if (crossSite !== null) {
-        await req.body?.cancel().catch(() => {});
+        await discardBody(req);
         return crossSite;
       }
       const provider = matchProvider(h.config.providers, target.path);
@@ -67,7 +67,7 @@ export function createHandler(h: HandlerParts): (req: Request) => Promise<Respon
       if (route !== undefined) return await toProvider(h, req, route, target, correlationId);
       const notJson = nonJsonBody(req, target.path);
       if (notJson !== null) {
-        await req.body?.cancel().catch(() => {});
+        await discardBody(req);
         throw notJson;
       }
       const res = await h.api.fetch(req);
@@ -128,7 +128,7 @@ async function toProvider(
     : h.gate.check(req.method, target.path, req.headers, target.search);
   if (asksForWebSocket(req.headers)) {
     h.warnings.websocket.hit(correlationId, { last_path: target.path.slice(0, 200) });
-    await req.body?.cancel().catch(() => {});
+    await discardBody(req);
     throw webSocketNotRelayed();
   }
   return h.forward({
@@ -159,6 +159,11 @@ function webSocketNotRelayed(): GatewayError {
     "this gateway does not relay WebSocket connections to providers yet; use HTTPS (Codex falls " +
       "back to it by itself; set supports_websockets=false on its provider to skip the attempt)",
   );
+}
+
+/** A refused request's body is never read: cancelling it frees the connection for the next one. */
+function discardBody(req: Request): Promise<void> {
+  return req.body?.cancel().catch(() => {}) ?? Promise.resolve();
 }
 
 function errorAnswer(log: Logger, err: unknown, correlationId: string): Response {
