@@ -133,7 +133,7 @@ export const wrap: CliCommand = async (args, io) => {
  * test for it keep working under `wrap`: 127 when there is no such command, 126 when it was
  * found but cannot be run (not executable, a directory, a bad binary).
  */
-export function startFailure(name: string, err: unknown): { code: 126 | 127; message: string } {
+function startFailure(name: string, err: unknown): { code: 126 | 127; message: string } {
   if (err instanceof Deno.errors.NotFound) {
     const where = name.includes("/") ? "no such file" : "not found in PATH";
     return { code: 127, message: `wrap: ${name}: command not found (${where})` };

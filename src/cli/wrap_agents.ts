@@ -15,7 +15,7 @@
  */
 
 /** The provider id wrap gives Codex; a name of our own so no built-in provider is redefined. */
-export const codexProviderId = "ongoingai";
+const codexProviderId = "ongoingai";
 
 export interface AgentLaunch {
   /** The command to run: the user's, with the agent's own flags inserted after the program. */

@@ -5,7 +5,7 @@
  */
 import { redactJsonBody } from "./redact_json.ts";
 import { type RedactResult, redactText } from "./redact_text.ts";
-import { type Counts, mergeCounts, type RedactRules } from "./types.ts";
+import { type Counts, mergeCounts, type RedactRules, totalCount } from "./types.ts";
 import { drain, type Meter, type Steps, unmetered } from "./budget.ts";
 
 /** Lines whose field name is kept while the rest is scanned as text: a sender chooses it all. */
@@ -56,7 +56,7 @@ export function* redactSseLinesSteps(
     if (r !== null) {
       mergeCounts(counts, r.counts);
       let found = 0;
-      for (const n of Object.values(r.counts)) found += n;
+      found += totalCount(r.counts);
       if (found > 0) meter.found(found);
       if (r.changed) {
         parts.push(text.slice(last, start), r.text);

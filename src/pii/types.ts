@@ -53,6 +53,13 @@ export interface RedactRules {
   release?: "whitespace" | "builtins";
 }
 
+/** Every finding in `counts`, all types together. */
+export function totalCount(counts: Counts): number {
+  let total = 0;
+  for (const n of Object.values(counts)) total += n;
+  return total;
+}
+
 export function addCount(counts: Counts, key: string, n = 1): void {
   counts[key] = (counts[key] ?? 0) + n;
 }

@@ -5,6 +5,7 @@
  * requested key: a longer one cannot match). The scanner says where each starts and ends; these
  * keep the bytes across chunks.
  */
+import { concatBytes } from "../bytes.ts";
 import { decodeKey } from "./json_member_paths.ts";
 
 const empty = new Uint8Array(0);
@@ -53,12 +54,7 @@ export class MemberCapture {
     let whole: Uint8Array;
     if (parts.length === 0) whole = last.slice();
     else {
-      whole = new Uint8Array(this.#bytes + last.length);
-      let at = 0;
-      for (const p of [...parts, last]) {
-        whole.set(p, at);
-        at += p.length;
-      }
+      whole = concatBytes([...parts, last]);
       this.#parts = [];
       this.#bytes = 0;
     }

@@ -10,7 +10,6 @@
  */
 import { GatewayError } from "../errors/mod.ts";
 import type { PreparedRequest } from "../providers/mod.ts";
-import type { TraceRecord } from "../traces/mod.ts";
 import type { UpstreamClient, UpstreamResponse } from "../upstream/mod.ts";
 import { readBodyCapped } from "./body.ts";
 import { Exchange } from "./exchange.ts";

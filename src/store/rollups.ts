@@ -3,7 +3,7 @@
  * keys table) of one group of traces adds up to. Pure: traces in, rows keyed by table and dimensions out, and rows merged with rows; the
  * SQLite side only reads and writes them.
  */
-import { type TokenField, tokenFields } from "../providers/mod.ts";
+import { perTokenField, type TokenField, tokenFields } from "../providers/mod.ts";
 import type { TraceRecord } from "../traces/mod.ts";
 import {
   add,
@@ -114,9 +114,7 @@ export const keyOf = (r: Pick<Rollup, (typeof rollupDimensions)[number]>) =>
 
 /** A trace's token counts as a rollup adds them: unknown usage counts as 0 (see unknown_usage_count). */
 function tokenCounts(t: TraceRecord): Record<TokenField, number> {
-  const out = {} as Record<TokenField, number>;
-  for (const field of tokenFields) out[field] = t[field] ?? 0;
-  return out;
+  return perTokenField((field) => t[field] ?? 0);
 }
 
 function single(t: TraceRecord, table: RollupTable): Rollup {

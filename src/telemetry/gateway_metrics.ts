@@ -37,7 +37,6 @@ export const timeToFirstTokenBuckets = [...originalBuckets.slice(1), 30] as cons
 const tokenCounters = tokenFields.filter((field) => field !== "total_tokens").map((field) =>
   [field, field.slice(0, -"_tokens".length)] as const
 );
-export const tokenTypes: readonly string[] = tokenCounters.map(([, type]) => type);
 
 export interface GatewayMetrics {
   readonly registry: MetricsRegistry;
@@ -112,7 +111,7 @@ export function createGatewayMetrics(
 
   // One snapshot per collection, shared by every writer instrument.
   let collecting: TraceWriterSnapshot | null = null;
-  const read = <T>(f: (s: TraceWriterSnapshot) => T) => () => f(collecting ?? writer.snapshot());
+  const snapshot = (): TraceWriterSnapshot => collecting ?? writer.snapshot();
   const single: [string, string, "gauge" | "counter", (s: TraceWriterSnapshot) => number][] = [
     ["ongoingai_trace_queue_depth", "Traces waiting to be written.", "gauge", (s) => s.queue_depth],
     [
@@ -134,21 +133,21 @@ export function createGatewayMetrics(
     const observable = type === "gauge"
       ? meter.createObservableGauge(name, options)
       : meter.createObservableCounter(name, options);
-    observable.addCallback((result) => result.observe(read(pick)()));
+    observable.addCallback((result) => result.observe(pick(snapshot())));
   }
   meter.createObservableCounter("ongoingai_trace_queue_dropped_total", {
     description: "Traces lost, by reason: queue_full and shutdown on arrival, write_failed and " +
       "shutdown_timeout after being accepted.",
     labels: ["reason"],
   }).addCallback((result) => {
-    const s = read((s) => s)();
+    const s = snapshot();
     for (const reason of dropReasons) result.observe(s.dropped_by_reason[reason], { reason });
   });
   meter.createObservableCounter("ongoingai_trace_write_failed_total", {
     description: "Failed store calls, by error class; a retried batch counts once per attempt.",
     labels: ["error_class"],
   }).addCallback((result) => {
-    const s = read((s) => s)();
+    const s = snapshot();
     for (const c of writeErrorClasses) {
       result.observe(s.write_failures_by_class[c], { error_class: c });
     }

@@ -79,5 +79,4 @@ export {
   type GatewayMetrics,
   type GatewayMetricsOptions,
   timeToFirstTokenBuckets,
-  tokenTypes,
 } from "./gateway_metrics.ts";

@@ -41,7 +41,7 @@ export interface GatewayMetricOptions extends MetricOptions {
 }
 
 /** OpenTelemetry's default explicit bucket boundaries. */
-export const defaultBuckets = [
+const defaultBuckets = [
   0,
   5,
   10,

@@ -62,7 +62,7 @@ const statusNames = {
 } as const;
 
 /** Wall-clock ms (with fractions) of an API time. */
-export function timeMs(time: TimeInput | undefined): number {
+function timeMs(time: TimeInput | undefined): number {
   if (time === undefined) return performance.timeOrigin + performance.now();
   if (typeof time === "number") {
     // Smaller than the process's start: a `performance.now()` reading, not epoch ms.
@@ -73,7 +73,7 @@ export function timeMs(time: TimeInput | undefined): number {
 }
 
 /** An API attribute value as the exporter's; null when there is nothing to send. */
-export function attrValue(value: AttributeValue | undefined): AttrValue | null {
+function attrValue(value: AttributeValue | undefined): AttrValue | null {
   switch (typeof value) {
     case "string":
       return value;

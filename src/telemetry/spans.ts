@@ -211,9 +211,6 @@ function spansOf(span: ExchangeSpan, pipeline: SpanPipeline) {
   };
 }
 
-/** Failures of the gateway or the upstream; a client leaving or a refusal is not one. */
-const failureCodes = failureTraceCodes;
-
 /** GenAI operation from the request path (`/openai/v1/chat/completions` is `chat`). */
 export function genAiOperation(path: string): string | null {
   const p = path.split("?")[0]!.replace(/\/+$/, "");
@@ -249,7 +246,7 @@ export function httpMethod(method: string): { attribute: string; name: string } 
 }
 
 function statusOf(httpStatus: number, code: TraceErrorCode | null): SpanData["status"] {
-  if (code !== null && failureCodes.has(code)) return { code: "error", message: code };
+  if (code !== null && failureTraceCodes.has(code)) return { code: "error", message: code };
   if (httpStatus >= 500) return { code: "error", message: `http ${httpStatus}` };
   return { code: "unset" };
 }

@@ -5,9 +5,8 @@
  * goes through the config generation's secrets scrubber (src/secrets/stored.ts).
  */
 import {
+  perTokenField,
   providerCredentialHeaders,
-  type TokenField,
-  tokenFields,
   type Usage,
   type UsageReport,
 } from "../providers/mod.ts";
@@ -17,7 +16,7 @@ import {
   minSecretLength,
   type StoredScrubber,
 } from "../secrets/mod.ts";
-import type { CostStatus, HeaderMap, TraceErrorCode, TraceRecord } from "./trace.ts";
+import type { CostStatus, HeaderMap, TraceErrorCode, TraceRecord, TraceTokens } from "./trace.ts";
 import type { KeyFingerprint } from "./fingerprint.ts";
 import type { Tenant } from "./tenant.ts";
 
@@ -120,10 +119,8 @@ export function storedHeaders(
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Every token count as stored: null for all of them when usage is not known. */
-function storedTokens(usage: Usage | null): Record<TokenField, number | null> {
-  const out = {} as Record<TokenField, number | null>;
-  for (const field of tokenFields) out[field] = usage?.[field] ?? null;
-  return out;
+function storedTokens(usage: Usage | null): TraceTokens {
+  return perTokenField((field) => usage?.[field] ?? null);
 }
 
 /** A captured body as stored: scrubbed of secrets (a cut body of a secret's start, too). */

@@ -5,11 +5,9 @@
 import { concatBytes } from "../../bytes.ts";
 import { drain, type Meter, type Steps, unmetered } from "../budget.ts";
 import { redactTextSteps } from "../redact_text.ts";
-import type { Counts } from "../types.ts";
+import { type Counts, totalCount } from "../types.ts";
+import { encodeSteps } from "../big_strings.ts";
 import { SseRedactorEngine, type SseRedactorOptions } from "./sse_redactor.ts";
-
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 /**
  * A transform for a response body in `redact` or `block` mode. Output for a chunk is sent in the
@@ -62,7 +60,7 @@ export function* redactSseTextSteps(
   meter: Meter,
 ): Steps<{ text: string; counts: Counts; changed: boolean }> {
   const engine = new SseRedactorEngine(opts);
-  const bytes = encoder.encode(text);
+  const bytes = yield* encodeSteps(text, meter);
   const parts: Uint8Array[] = [];
   const before = meter.findings;
   let counted = 0;
@@ -81,13 +79,24 @@ export function* redactSseTextSteps(
   }
   // Nothing found: the deltas were only regrouped by the hold-back, so keep the original.
   if (Object.keys(engine.counts).length === 0) return { text, counts: {}, changed: false };
-  return { text: decoder.decode(concatBytes(parts)), counts: engine.counts, changed: true };
+  return { text: yield* decodeSteps(parts, meter), counts: engine.counts, changed: true };
+}
+
+/** The parts as one string, decoded a part at a time under the meter (same text as at once). */
+function* decodeSteps(parts: readonly Uint8Array[], meter: Meter): Steps<string> {
+  const decoder = new TextDecoder();
+  const out: string[] = [];
+  for (const part of parts) {
+    out.push(decoder.decode(part, { stream: true }));
+    if (meter.due()) yield;
+  }
+  out.push(decoder.decode());
+  return out.join("");
 }
 
 /** Tells the meter about findings since the last look; returns the new total. */
 function countFindings(counts: Counts, counted: number, meter: Meter): number {
-  let total = 0;
-  for (const n of Object.values(counts)) total += n;
+  const total = totalCount(counts);
   if (total > counted) meter.found(total - counted);
   return total;
 }
