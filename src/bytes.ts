@@ -1,4 +1,17 @@
-/** Byte helpers shared by the proxy, the store and PII redaction. */
+/** Byte and string helpers shared by the proxy, the store, traces, telemetry and PII redaction. */
+
+/**
+ * `value` cut to at most `max` UTF-16 units, never ending on the first half of a surrogate pair,
+ * and copied: a slice may share the original's memory, and a cut value must not keep a huge
+ * original alive.
+ */
+export function cutString(value: string, max: number): string {
+  if (value.length <= max) return value;
+  let end = max;
+  const code = value.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end--;
+  return Array.from(value.slice(0, end)).join("");
+}
 
 /** Byte arrays joined into one, for the few places that need a body in one piece. */
 export function concatBytes(parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {

@@ -16,9 +16,6 @@ export {
   providerAccountHeaders,
   providerCredentialHeaders,
   providerCredentialParams,
-  type ProviderHeader,
-  type ProviderHeaderRole,
-  providerHeaders,
   providerKeyFrom,
 } from "./headers.ts";
 export { openAiAdapter } from "./openai.ts";

@@ -6,7 +6,7 @@
  * `finish` runs exactly once whatever ends the exchange: completion, a client abort, an upstream
  * failure, a timeout or shutdown.
  */
-import type { PreparedRequest, ProviderAdapter } from "../providers/mod.ts";
+import { type PreparedRequest, type ProviderAdapter, providerKeyFrom } from "../providers/mod.ts";
 import { redactionMargin } from "../pii/mod.ts";
 import {
   type ErrorCode,
@@ -16,13 +16,7 @@ import {
   type GatewayError,
   traceCodeOf,
 } from "../errors/mod.ts";
-import {
-  buildTrace,
-  type Lineage,
-  newTraceId,
-  providerKeyFrom,
-  type Tenant,
-} from "../traces/mod.ts";
+import { buildTrace, type Lineage, newTraceId, type Tenant } from "../traces/mod.ts";
 import {
   ClientGone,
   codeAfterHeaders,

@@ -5,6 +5,7 @@
  * slips in anyway (a key pasted as a model name, a token in an error message). Label values are
  * also bounded, so one series costs a bounded amount of memory whatever a client sends.
  */
+import { cutString } from "../bytes.ts";
 import { credentialRedacted, scrubValue } from "../secrets/mod.ts";
 
 export { credentialRedacted, scrubValue };
@@ -20,14 +21,7 @@ export const maxSpanStringLength = 256;
  * unrecognisable prefix). A cut value is copied, so it does not keep a huge original alive.
  */
 export function scrubAndCut(value: string, max: number): string {
-  const out = scrubValue(value);
-  if (out.length <= max) return out;
-  let end = max;
-  // Never end on the first half of a surrogate pair.
-  const code = out.charCodeAt(end - 1);
-  if (code >= 0xd800 && code <= 0xdbff) end--;
-  // A slice may share the original's memory; joining the units makes a string of its own.
-  return Array.from(out.slice(0, end)).join("");
+  return cutString(scrubValue(value), max);
 }
 
 /** A metric label value: scrubbed, `unknown` when empty, cut to `maxLabelLength`. */

@@ -4,6 +4,7 @@
  * string a client or upstream chose (model, path, header values, ids) and every captured body
  * goes through the config generation's secrets scrubber (src/secrets/stored.ts).
  */
+import { cutString } from "../bytes.ts";
 import {
   perTokenField,
   providerCredentialHeaders,
@@ -145,12 +146,7 @@ function storedModel(model: string, scrub: (value: string) => string): string {
   if (model.length <= maxStoredModelLength) return scrub(model);
   const out = scrub(model.slice(0, maxStoredModelLength + modelScanMargin));
   if (out.length <= maxStoredModelLength) return out;
-  let end = maxStoredModelLength;
-  const code = out.charCodeAt(end - 1);
-  // Never end on the first half of a surrogate pair.
-  if (code >= 0xd800 && code <= 0xdbff) end--;
-  // A slice may share the original's memory; joining the units makes a string of its own.
-  return `${Array.from(out.slice(0, end)).join("")}...`;
+  return `${cutString(out, maxStoredModelLength)}...`;
 }
 
 /** `scrub`, then the exchange's provider key replaced too (keys under 8 characters are not). */

@@ -13,9 +13,6 @@ export interface KeyFingerprint {
   last4: string | null;
 }
 
-/** Which header carries the provider key is the providers' knowledge (providers/headers.ts). */
-export { providerKeyFrom } from "../providers/mod.ts";
-
 export type Fingerprinter = (key: string) => KeyFingerprint;
 
 /**

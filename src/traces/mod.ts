@@ -29,7 +29,6 @@ export {
   type Fingerprinter,
   type KeyFingerprint,
   loadOrCreateSecret,
-  providerKeyFrom,
 } from "./fingerprint.ts";
 export {
   createTraceWriter,

@@ -9,7 +9,8 @@ import { createKeyRing } from "../../src/auth/mod.ts";
 import { validateConfig } from "../../src/config/mod.ts";
 import { identifiesProviderAccount } from "../../src/proxy/headers.ts";
 import { providerCredentialParams } from "../../src/providers/mod.ts";
-import { credentialHeaders, providerKeyFrom } from "../../src/traces/mod.ts";
+import { credentialHeaders } from "../../src/traces/mod.ts";
+import { providerKeyFrom } from "../../src/providers/mod.ts";
 
 const gatewayKey = "gw-roles-0123456789abcdef";
 const ring = createKeyRing(

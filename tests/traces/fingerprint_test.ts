@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { createFingerprinter, loadOrCreateSecret, providerKeyFrom } from "../../src/traces/mod.ts";
+import { createFingerprinter, loadOrCreateSecret } from "../../src/traces/mod.ts";
+import { providerKeyFrom } from "../../src/providers/mod.ts";
 
 Deno.test("providerKeyFrom reads the credential the way providers do", () => {
   const table: [Record<string, string>, string | null][] = [
