@@ -11,8 +11,8 @@ export function renderEnvReference(): string {
   return [
     "Precedence: built-in defaults < config file < environment. An empty variable counts as unset.",
     table(["Variable", "Config key", "Value", "Description"], rows),
-    `Setting any of ${
-      switching.map((v) => code(v.name)).join(", ")
-    } also turns ${code(otelSwitch)} on.`,
+    `Setting any of ${switching.map((v) => code(v.name)).join(", ")} also turns ${
+      code(otelSwitch)
+    } on.`,
   ].join("\n\n") + "\n";
 }
