@@ -1,12 +1,19 @@
 /**
- * `deno task docs`: regenerates the README sections that come from code. With `--check`, changes
- * nothing and exits 1 naming the stale sections (CI and tests/docs/readme_test.ts use this).
+ * `deno task docs`: regenerates the documentation sections that come from code (the pages listed
+ * in `generatedFiles`). With `--check`, changes nothing and exits 1 naming the stale pages and
+ * sections (CI and tests/docs/generated_docs_test.ts use this).
  */
-import { applySections, regenerateReadme, renderSections, staleSections } from "./docs/mod.ts";
+import {
+  applySections,
+  generatedFiles,
+  regenerateFile,
+  renderSections,
+  staleSections,
+} from "./docs/mod.ts";
 
-export { applySections, regenerateReadme, renderSections };
+export { applySections, generatedFiles, regenerateFile, renderSections };
 
-const readmePath = new URL("../README.md", import.meta.url);
+const repoRoot = new URL("../", import.meta.url);
 
 export async function main(args: string[]): Promise<number> {
   const unknown = args.filter((a) => a !== "--check");
@@ -14,24 +21,28 @@ export async function main(args: string[]): Promise<number> {
     console.error(`unknown argument ${unknown[0]}; usage: deno task docs [--check]`);
     return 2;
   }
-  const readme = await Deno.readTextFile(readmePath);
-  const fresh = await regenerateReadme(readme);
-  const stale = staleSections(readme, fresh);
-  if (args.includes("--check")) {
-    if (fresh === readme) return 0;
-    const where = stale.length
-      ? `sections: ${stale.join(", ")}`
-      : "formatting outside the sections";
-    console.error(`README.md is stale (${where}): run deno task docs`);
-    return 1;
+  const check = args.includes("--check");
+  const sections = renderSections();
+  let stalePages = 0;
+  for (const file of Object.keys(generatedFiles)) {
+    const url = new URL(file, repoRoot);
+    const text = await Deno.readTextFile(url);
+    const fresh = await regenerateFile(file, text, sections);
+    if (fresh === text) {
+      if (!check) console.log(`${file}: up to date`);
+      continue;
+    }
+    stalePages++;
+    const stale = staleSections(text, fresh).join(", ");
+    if (check) {
+      const where = stale ? `sections: ${stale}` : "formatting outside the sections";
+      console.error(`${file} is stale (${where}): run deno task docs`);
+    } else {
+      await Deno.writeTextFile(url, fresh);
+      console.log(`${file}: regenerated ${stale || "formatting"}`);
+    }
   }
-  if (fresh !== readme) await Deno.writeTextFile(readmePath, fresh);
-  console.log(
-    fresh === readme
-      ? "README.md: up to date"
-      : `README.md: regenerated ${stale.join(", ") || "formatting"}`,
-  );
-  return 0;
+  return check && stalePages > 0 ? 1 : 0;
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

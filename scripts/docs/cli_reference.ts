@@ -18,25 +18,18 @@ export function renderCliReference(): string {
     "With no command, `ongoingai` runs `serve`.",
   ];
   for (const { spec } of commands) {
-    parts.push(`#### ${code(`ongoingai ${spec.name}`)}`);
+    parts.push(`### ${code(`ongoingai ${spec.name}`)}`);
     parts.push(`${spec.summary}.\n\n${code(spec.usage)}`);
     if (spec.flags.length > 0) {
       parts.push(table(["Flag", "Meaning"], spec.flags.map(([flag, text]) => [code(flag), text])));
     }
   }
   parts.push(
-    "#### Exit codes",
-    table(
-      ["Code", "Meaning"],
-      [
-        ...documentedExitCodes.map(([n, text]) => [String(n), text]),
-        [
-          "other",
-          "`wrap` returns its command's exit code (128 + signal number when a signal killed it); " +
-          "as in a shell, 127 when the command is not found and 126 when it cannot be run.",
-        ],
-      ],
-    ),
+    "### Exit codes",
+    table(["Code", "Meaning"], documentedExitCodes.map(([n, text]) => [String(n), text])),
+    "Any other code comes from `wrap`, which returns its command's exit code (128 + signal " +
+      "number when a signal killed it); as in a shell, 127 when the command is not found and " +
+      "126 when it cannot be run.",
   );
   return parts.join("\n\n") + "\n";
 }

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { configSchema } from "../../src/config/mod.ts";
-import { code, table } from "./markdown_table.ts";
+import { code } from "./markdown_table.ts";
 
 export interface JsonSchema {
   type?: string;
@@ -138,18 +138,29 @@ export function configRows(s: JsonSchema, key: string, required = false): Config
   return rows;
 }
 
-/** One heading, description and table per top-level key. */
+/** How one key reads in the list: its type, then its default when it has one. */
+function keyFacts(r: ConfigRow): string {
+  const facts = [code(r.type)];
+  if (r.default === "required") facts.push("required");
+  else if (r.default === "unset") facts.push("no default");
+  else if (r.default !== "") facts.push(`default ${r.default}`);
+  return facts.join(", ");
+}
+
+/**
+ * One heading and description per top-level key, then one list item per key: descriptions run to
+ * a few sentences, which read as prose in a list but not in a table cell.
+ */
 export function renderConfigReference(schema: JsonSchema = configJsonSchema()): string {
   const parts: string[] = [];
   for (const [name, section] of Object.entries(schema.properties ?? {})) {
     const rows = childrenOf(section, name).flatMap(([k, s, r]) => configRows(s, k, r));
     parts.push(
-      `#### ${code(name)}`,
+      `### ${code(name)}`,
       section.description ?? "",
-      table(
-        ["Key", "Type", "Default", "Description"],
-        rows.map((r) => [code(r.key), code(r.type), r.default, r.description]),
-      ),
+      rows.map((r) =>
+        `- ${code(r.key)} (${keyFacts(r)})${r.description ? `: ${r.description}` : ""}`
+      ).join("\n"),
     );
   }
   return parts.filter((p) => p !== "").join("\n\n") + "\n";

@@ -1,5 +1,5 @@
 /**
- * README regions owned by the generator: the text between `<!-- BEGIN GENERATED: name -->` and
+ * Regions of a documentation page owned by the generator: the text between `<!-- BEGIN GENERATED: name -->` and
  * `<!-- END GENERATED: name -->`. Everything outside them is written by people and left alone.
  */
 
@@ -38,34 +38,38 @@ export function findRegions(text: string): Region[] {
 }
 
 /**
- * `readme` with every generated region replaced by its section. A section without markers, or a
- * region no section fills, is an error: both mean the README and the generator disagree.
+ * `text` (the page `file`) with every generated region replaced by its section. A section without
+ * markers, or a region no section fills, is an error: both mean the page and the generator disagree.
  */
-export function applySections(readme: string, sections: Record<string, string>): string {
-  const regions = findRegions(readme);
+export function applySections(
+  text: string,
+  sections: Record<string, string>,
+  file = "the page",
+): string {
+  const regions = findRegions(text);
   const seen = new Set<string>();
   let out = "";
   let at = 0;
   for (const region of regions) {
     const body = sections[region.name];
     if (body === undefined) {
-      throw new Error(`README.md has a generated region "${region.name}" that nothing generates`);
+      throw new Error(`${file} has a generated region "${region.name}" that nothing generates`);
     }
     if (seen.has(region.name)) {
-      throw new Error(`README.md has the generated region "${region.name}" twice`);
+      throw new Error(`${file} has the generated region "${region.name}" twice`);
     }
     seen.add(region.name);
-    out += readme.slice(at, region.start) + (body.endsWith("\n") ? body : `${body}\n`);
+    out += text.slice(at, region.start) + (body.endsWith("\n") ? body : `${body}\n`);
     at = region.end;
   }
   const missing = Object.keys(sections).filter((name) => !seen.has(name));
   if (missing.length > 0) {
     throw new Error(
-      `README.md lacks the markers for ${missing.map((n) => `"${n}"`).join(", ")}; add ` +
+      `${file} lacks the markers for ${missing.map((n) => `"${n}"`).join(", ")}; add ` +
         `${beginMarker(missing[0]!)} and ${endMarker(missing[0]!)} where it belongs`,
     );
   }
-  return out + readme.slice(at);
+  return out + text.slice(at);
 }
 
 /** Names of the regions of `fresh` whose content differs from the same region of `current`. */

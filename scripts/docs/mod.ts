@@ -1,6 +1,7 @@
 /**
- * README generation: the sections rendered from the code (config schema, environment variables,
- * CLI command table, price table) and their placement between markers in README.md.
+ * Documentation generation: the sections rendered from the code (config schema, environment
+ * variables, CLI command table, price table) and their placement between markers in the pages of
+ * docs/ that hold them (`generatedFiles`).
  */
 import { renderCliReference } from "./cli_reference.ts";
 import { renderConfigReference } from "./config_reference.ts";
@@ -20,7 +21,19 @@ export {
 export { documentedExitCodes } from "./cli_reference.ts";
 export { formatMarkdown, formatWithDeno } from "./format.ts";
 
-/** Section name (as in the README markers) to its Markdown. Pure: same code, same text. */
+/**
+ * Which page holds which generated sections (paths from the repository root). Every section of
+ * `renderSections()` is in exactly one page; a test checks it. To move a section, move its markers
+ * and change this table.
+ */
+export const generatedFiles: Readonly<Record<string, readonly string[]>> = {
+  "docs/configuration.md": ["config", "env"],
+  "docs/cli.md": ["cli"],
+  // docs/pricing.md is the pricing guide; the generated table of built-in prices has its own page.
+  "docs/pricing-table.md": ["pricing"],
+};
+
+/** Section name (as in the markers) to its Markdown. Pure: same code, same text. */
 export function renderSections(): Record<string, string> {
   return {
     config: renderConfigReference(),
@@ -30,7 +43,17 @@ export function renderSections(): Record<string, string> {
   };
 }
 
-/** The README as `deno task docs` writes it: sections applied, then formatted like `deno fmt`. */
-export async function regenerateReadme(readme: string): Promise<string> {
-  return await formatMarkdown(applySections(readme, renderSections()));
+/**
+ * `text` (the page `file`) as `deno task docs` writes it: the page's sections applied, then
+ * formatted like `deno fmt`.
+ */
+export async function regenerateFile(
+  file: string,
+  text: string,
+  all: Record<string, string> = renderSections(),
+): Promise<string> {
+  const names = generatedFiles[file];
+  if (names === undefined) throw new Error(`${file} holds no generated section`);
+  const sections = Object.fromEntries(names.map((name) => [name, all[name] ?? ""]));
+  return await formatMarkdown(applySections(text, sections, file));
 }

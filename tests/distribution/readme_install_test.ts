@@ -8,6 +8,9 @@ const install = (() => {
   assert.ok(start !== -1, "README has a ## Install section");
   return readme.slice(start, readme.indexOf("\n## ", start + 1));
 })();
+/** The whole story of installing, upgrading and uninstalling; the README keeps the short one. */
+const deployment = await readRepoText("docs/deployment.md");
+const development = await readRepoText("docs/development.md");
 
 const installVariables = [
   "ONGOINGAI_VERSION",
@@ -19,20 +22,25 @@ Deno.test("README install: a section before the quick start, in the contents lis
   assert.ok(readme.indexOf("\n## Install\n") < readme.indexOf("\n## Quick start\n"));
   const contents = readme.slice(0, readme.indexOf("\n## "));
   assert.ok(contents.indexOf("- [Install](#install)") < contents.indexOf("- [Quick start]"));
-  for (const sub of ["Install script", "Container", "From source", "Upgrade", "Uninstall"]) {
+  for (const sub of ["Install script", "Container", "From source"]) {
     assert.match(install, new RegExp(`^### ${sub}`, "m"));
+    assert.match(deployment, new RegExp(`^## ${sub}`, "m"), `docs/deployment.md: ${sub}`);
   }
+  for (const sub of ["Upgrade", "Uninstall"]) {
+    assert.match(deployment, new RegExp(`^## ${sub}`, "m"), `docs/deployment.md: ${sub}`);
+  }
+  assert.ok(install.includes("(docs/deployment.md#"), "the README's install links the details");
 });
 
 Deno.test("README install: the one-liner and every install.sh variable", () => {
-  assert.ok(
-    install.includes(
-      "curl -fsSL https://github.com/ongoingai/gateway/releases/latest/download/install.sh | sh",
-    ),
-  );
-  for (const name of installVariables) assert.ok(install.includes(`\`${name}\``), name);
-  assert.match(install, /checksums\.txt/);
-  assert.match(install, /SHA-256/);
+  const oneLiner =
+    "curl -fsSL https://github.com/ongoingai/gateway/releases/latest/download/install.sh | sh";
+  for (const [name, text] of [["README", install], ["docs/deployment.md", deployment]]) {
+    assert.ok(text!.includes(oneLiner), `${name} has the one-liner`);
+    assert.match(text!, /checksums\.txt/, name);
+    assert.match(text!, /SHA-256/, name);
+  }
+  for (const name of installVariables) assert.ok(deployment.includes(`\`${name}\``), name);
 });
 
 Deno.test({
@@ -43,7 +51,9 @@ Deno.test({
     const script = await readRepoText("install.sh");
     const read = new Set(script.match(/\bONGOINGAI_[A-Z_]+\b/g) ?? []);
     for (const name of installVariables) assert.ok(read.has(name), `install.sh reads ${name}`);
-    for (const name of read) assert.ok(install.includes(name), `README documents ${name}`);
+    for (const name of read) {
+      assert.ok(deployment.includes(name), `docs/deployment.md documents ${name}`);
+    }
   },
 });
 
@@ -52,22 +62,25 @@ Deno.test("README install: the docker run commands match the image", async () =>
   const volume = runtime.instructions.find((i) => i.keyword === "VOLUME")!.args;
   const cmd = execForm(runtime.instructions.find((i) => i.keyword === "CMD")!.args) ?? [];
   const config = cmd[cmd.indexOf("--config") + 1]!;
-  const runs = install.replace(/\\\n\s*/g, " ").split("\n").filter((l) =>
-    l.startsWith("docker run -d")
-  );
-  assert.ok(runs.length >= 2, "the plain run and the one with your own config");
+  const runsOf = (text: string) =>
+    text.replace(/\\\n\s*/g, " ").split("\n").filter((l) => l.startsWith("docker run -d"));
+  assert.ok(runsOf(install).length >= 1, "the README shows the plain run");
+  const runs = [...runsOf(install), ...runsOf(deployment)];
+  assert.ok(runsOf(deployment).length >= 2, "the plain run and the one with your own config");
   for (const run of runs) {
     assert.match(run, /-p 127\.0\.0\.1:8080:8080 /, "published on loopback only");
     assert.ok(run.includes(`:${volume} `), `mounts a volume on ${volume}`);
     assert.match(run, /ghcr\.io\/ongoingai\/gateway:/);
   }
   assert.ok(runs.some((r) => r.includes(`gateway.config.ts:${config}:ro`)), config);
-  assert.match(install, /ongoingai health/);
+  assert.match(deployment, /ongoingai health/);
 });
 
-Deno.test("README building binaries: points at the release workflow", async () => {
-  const section = readme.slice(readme.indexOf("\n## Building binaries\n"));
-  assert.ok(section.includes("(.github/workflows/release.yml)"));
+Deno.test("docs/development.md building binaries: points at the release workflow", async () => {
+  const start = development.indexOf("\n## Building binaries\n");
+  assert.ok(start !== -1, "docs/development.md has a ## Building binaries section");
+  const section = development.slice(start);
+  assert.ok(section.includes("(../.github/workflows/release.yml)"));
   assert.ok(await exists(".github/workflows/release.yml"));
   assert.match(section, /--commit SHA/);
 });
