@@ -83,6 +83,7 @@ const exact = (u: Usage): UsageReport => ({
   parseErrors: 0,
 });
 const price: ModelPrice = { input: 1, output: 2 };
+const now = Date.parse("2026-12-06T12:00:00Z");
 
 Deno.test("costOf: a cost only for exact usage of a priced model, null otherwise", () => {
   const table: [string, UsageReport, ModelPrice | null, ReturnType<typeof costOf>][] = [
@@ -115,11 +116,11 @@ Deno.test("costOf: a cost only for exact usage of a priced model, null otherwise
 
 Deno.test("createCostEstimator: resolves the model through the provider's prices", () => {
   const openai = createCostEstimator({ kind: "openai", prices: {} });
-  deepStrictEqual(openai("gpt-4o-mini-2024-07-18", exact(usage(1000, 1000))), {
+  deepStrictEqual(openai("gpt-4o-mini-2024-07-18", exact(usage(1000, 1000)), now), {
     estimated_cost_usd: 0.00075,
     cost_status: "priced",
   });
-  deepStrictEqual(openai("some-future-model", exact(usage(1000, 1000))), {
+  deepStrictEqual(openai("some-future-model", exact(usage(1000, 1000)), now), {
     estimated_cost_usd: null,
     cost_status: "unpriced",
   });
@@ -127,7 +128,7 @@ Deno.test("createCostEstimator: resolves the model through the provider's prices
     kind: "openai-compatible",
     prices: { "llama-3.1-8b-instant": { input: 0.05, output: 0.08 } },
   });
-  deepStrictEqual(groq("llama-3.1-8b-instant", exact(usage(1_000_000, 1_000_000))), {
+  deepStrictEqual(groq("llama-3.1-8b-instant", exact(usage(1_000_000, 1_000_000)), now), {
     estimated_cost_usd: 0.13,
     cost_status: "priced",
   });
