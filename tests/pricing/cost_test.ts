@@ -50,6 +50,18 @@ const costs: { name: string; price: ModelPrice; usage: Usage; usd: number }[] = 
     usd: (156 * 1.1 + 1024 * 0.275 + 256 * 4.4) / 1e6,
   },
   {
+    name: "gpt-6.2-sol: cache reads at 0.05x, cache writes at 1.25x input",
+    price: { input: 2, cached_input: 0.1, cache_write: 2.5, output: 10 },
+    usage: usage(10_000, 100, { cached: 6000, write: 3207 }),
+    usd: (793 * 2 + 6000 * 0.1 + 3207 * 2.5 + 100 * 10) / 1e6,
+  },
+  {
+    name: "reasoning priced apart when the price says so",
+    price: { input: 0.55, output: 2.19, reasoning: 1 },
+    usage: usage(1000, 500, { reasoning: 300 }),
+    usd: (1000 * 0.55 + 200 * 2.19 + 300 * 1) / 1e6,
+  },
+  {
     name: "more cached tokens than input tokens is clamped",
     price: { input: 2, cached_input: 0.5, output: 8 },
     usage: usage(100, 0, { cached: 150 }),

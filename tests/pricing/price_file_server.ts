@@ -12,7 +12,9 @@ export interface PriceFileServer {
   close(): Promise<void>;
 }
 
-export async function startPriceFileServer(sample: Uint8Array<ArrayBuffer>): Promise<PriceFileServer> {
+export async function startPriceFileServer(
+  sample: Uint8Array<ArrayBuffer>,
+): Promise<PriceFileServer> {
   const endless = new Set<ReadableStreamDefaultController<Uint8Array>>();
   const state = { toggle: "ok" as "ok" | "fail", hits: new Map<string, number>() };
   const json = (body: Uint8Array<ArrayBuffer>) =>
