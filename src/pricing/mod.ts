@@ -40,3 +40,4 @@ export {
   type SourceNote,
 } from "./sources.ts";
 export { displayUrl, fetchBounded, type FetchBounds } from "./fetch_bounded.ts";
+export { checkPriceSources, type SourceIssues } from "./sources_check.ts";
