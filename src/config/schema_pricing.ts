@@ -50,7 +50,10 @@ export const modelPriceSchema = z.strictObject({
 });
 
 /** One row, or the rows of a price change (each with its `valid_from`, at most one without). */
-const modelPrices = z.union([modelPriceSchema, z.array(modelPriceSchema).min(1).max(64)]).check(
+const modelPrices = z.union([modelPriceSchema, z.array(modelPriceSchema).min(1).max(64)]).describe(
+  "One price row, or the rows of a price change, each with its `valid_from` (at most one " +
+    "without: the price before the first change).",
+).check(
   (ctx) => {
     if (!Array.isArray(ctx.value)) return;
     const starts = ctx.value.map((row) => row.valid_from ?? "(unset)");
