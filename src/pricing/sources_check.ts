@@ -30,7 +30,9 @@ export async function checkPriceSources(
     ...(opts.fetch === undefined ? {} : { fetch: opts.fetch }),
   });
   const indexOf = (note: SourceNote) =>
-    sources.findIndex((s) => s === note.source || (isUrlSource(s) && displayUrl(s) === note.source));
+    sources.findIndex((s) =>
+      s === note.source || (isUrlSource(s) && displayUrl(s) === note.source)
+    );
   for (const note of loaded.notes) {
     const issue = { path: `pricing.sources[${indexOf(note)}]`, message: note.message };
     // An unreachable URL does not stop serve: a warning here, as there.
@@ -46,7 +48,8 @@ export async function checkPriceSources(
       if (!isUrlSource(s)) return;
       out.infos.push({
         path: `pricing.sources[${i}]`,
-        message: `${displayUrl(s)} is fetched at start, not by check (add --fetch-prices to try it)`,
+        message: `${displayUrl(s)} is fetched at start, not by check ` +
+          "(add --fetch-prices to try it)",
       });
     });
   }

@@ -12,7 +12,7 @@ export interface PriceFileServer {
   close(): Promise<void>;
 }
 
-export async function startPriceFileServer(
+export function startPriceFileServer(
   sample: Uint8Array<ArrayBuffer>,
 ): Promise<PriceFileServer> {
   const endless = new Set<ReadableStreamDefaultController<Uint8Array>>();
@@ -66,7 +66,7 @@ export async function startPriceFileServer(
     }
   });
   const port = server.addr.port;
-  return {
+  return Promise.resolve({
     url: (path) => `http://127.0.0.1:${port}${path}`,
     get toggle() {
       return state.toggle;
@@ -85,5 +85,5 @@ export async function startPriceFileServer(
       }
       await server.shutdown();
     },
-  };
+  });
 }
