@@ -49,8 +49,17 @@ export async function fetchBounded(url: string, bounds: FetchBounds): Promise<Ui
     }
   } catch (err) {
     if (signal.aborted) throw new Error(`no complete answer within ${bounds.timeoutMs} ms`);
-    throw err;
+    // The runtime's network errors quote the URL, query included, and these messages are logged.
+    const text = describe(err);
+    throw new Error(text.replaceAll(current, displayUrl(current)).replaceAll(url, displayUrl(url)));
   }
+}
+
+/** `fetch failed: Connection refused (os error 111)`: the runtime puts the reason in `cause`. */
+function describe(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause = err.cause instanceof Error ? err.cause.message : null;
+  return cause === null || err.message.includes(cause) ? err.message : `${err.message}: ${cause}`;
 }
 
 function nextLocation(from: string, location: string | null): string {

@@ -166,3 +166,18 @@ Deno.test("sources: a path that cannot be used is an error (serve refuses it)", 
     }
   });
 });
+
+Deno.test("sources: a network error is reported without the URL's query", async () => {
+  await withServer(async (_server, opts) => {
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = (listener.addr as Deno.NetAddr).port;
+    listener.close(); // nothing listens there now: the connection is refused
+    const url = `http://127.0.0.1:${port}/prices.json?token=s3cret-value`;
+    const loaded = await loadPriceSources([url], opts);
+    const note = only(loaded);
+    strictEqual(note.level, "error");
+    strictEqual(note.source, `http://127.0.0.1:${port}/prices.json`);
+    ok(!note.message.includes("s3cret"), note.message);
+    ok(/fetch failed: .*refused/i.test(note.message), note.message);
+  });
+});
