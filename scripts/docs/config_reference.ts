@@ -116,6 +116,10 @@ function childrenOf(s: JsonSchema, key: string): Array<[string, JsonSchema, bool
   const record = nested(s);
   if (record) return [[`${key}.${recordKeyNames[key] ?? "<key>"}`, record, false]];
   if (s.type === "array" && s.items?.properties) return [[`${key}[]`, s.items, false]];
+  // An object or a list of them (a model's price rows): the object's keys are the rows to show.
+  const objectBranch = s.anyOf?.find((branch) => branch.properties !== undefined);
+  const listBranch = s.anyOf?.find((branch) => branch.type === "array" && branch.items?.properties);
+  if (objectBranch && listBranch) return childrenOf(objectBranch, key);
   return [];
 }
 

@@ -12,6 +12,7 @@ import {
   validationReport,
   withBuildSupport,
 } from "../config/mod.ts";
+import { checkPriceSources } from "../pricing/mod.ts";
 import { normaliseFormat, parseFlags, UsageError } from "./args.ts";
 import { type CliCommand, type CliIo, exitCode } from "./io.ts";
 
@@ -20,12 +21,16 @@ const formats = ["text", "json", "github"] as const;
 export const checkSpec = {
   name: "check",
   summary: "Validate the configuration as serve would, without starting (alias: config validate)",
-  usage: "ongoingai check [--config PATH] [--format text|json|github]",
+  usage: "ongoingai check [--config PATH] [--format text|json|github] [--fetch-prices]",
   flags: [
     ["--config PATH", "Config file (.ts, .yaml, .yml or .json); default: discovered"],
     [
       "--format FORMAT",
       "text (default), json (one document: valid, source, errors, warnings) or github (annotations)",
+    ],
+    [
+      "--fetch-prices",
+      "Also fetch the URLs of pricing.sources (files are always read); nothing is cached",
     ],
     ["--help", "Show this help"],
   ],
@@ -41,6 +46,7 @@ export const check: CliCommand = async (args, io) => {
   let values: {
     config?: string | undefined;
     format?: string | undefined;
+    "fetch-prices"?: boolean | undefined;
     help?: boolean | undefined;
   };
   let format: (typeof formats)[number];
@@ -48,6 +54,7 @@ export const check: CliCommand = async (args, io) => {
     const parsed = parseFlags("check", args, {
       config: { type: "string" },
       format: { type: "string" },
+      "fetch-prices": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     }, true);
     if (parsed.positionals.length > 0) {
@@ -66,9 +73,20 @@ export const check: CliCommand = async (args, io) => {
     return exitCode.usage;
   }
 
-  const result = withBuildSupport(
+  const loaded = withBuildSupport(
     await loadConfig({ path: values.config, env: io.env, cwd: io.cwd }),
   );
+  // Price files are checked as serve reads them; URLs only with --fetch-prices.
+  const prices = loaded.ok
+    ? await checkPriceSources(loaded.config, {
+      cwd: io.cwd,
+      fetchUrls: values["fetch-prices"] === true,
+    })
+    : { errors: [], warnings: [], infos: [] };
+  const warnings = [...loaded.warnings, ...prices.warnings];
+  const result = prices.errors.length === 0
+    ? { ...loaded, warnings }
+    : { ok: false as const, source: loaded.source, errors: prices.errors, warnings };
   const errors = result.ok ? [] : result.errors;
   if (format === "json") {
     io.stdout(`${JSON.stringify(validationReport(result), null, 2)}\n`);
@@ -86,6 +104,7 @@ export const check: CliCommand = async (args, io) => {
   if (result.ok) io.stdout(`config is valid: ${source}\n`);
   else io.stderr(`config is invalid: ${source}\n`);
   if (format === "text") {
+    for (const info of prices.infos) io.stdout(`${formatIssue(info, { cwd: io.cwd })}\n`);
     printIssues(io, errors, "");
     printIssues(io, result.warnings, "warning: ");
   }

@@ -14,6 +14,7 @@ import { otlpProtocolSchema } from "./otlp_protocol.ts";
 import { authSchema, limitsSchema } from "./schema_team.ts";
 import { piiSchema } from "./schema_pii.ts";
 import { allowedHostSchema, bindHostSchema } from "./schema_host.ts";
+import { priceTableSchema, pricingSchema } from "./schema_pricing.ts";
 
 /** `providers/` owns the list of kinds; the schema reads it and passes it on. */
 export { type ProviderKind, providerKinds } from "../providers/mod.ts";
@@ -65,23 +66,6 @@ const routePrefix = z
   .refine((p) => p !== "/", "must not be '/' (it would capture every path, including /api)")
   .refine((p) => !p.split("/").some((s) => s === "." || s === ".."), "must not contain . or ..")
   .transform((p) => (p.length > 1 && p.endsWith("/") ? p.slice(0, -1) : p));
-
-/** USD per one million tokens. */
-const usdPerMillion = z.number().nonnegative().finite();
-
-export const modelPriceSchema = z.strictObject({
-  input: usdPerMillion.describe("USD per million input tokens (uncached)."),
-  output: usdPerMillion.describe("USD per million output tokens, reasoning tokens included."),
-  cached_input: usdPerMillion.optional().describe(
-    "USD per million input tokens read from the prompt cache. Default: `input`.",
-  ),
-  cache_write: usdPerMillion.optional().describe(
-    "USD per million input tokens written to the prompt cache. Default: `input`.",
-  ),
-});
-
-/** Model id (or family, matched by prefix on `-` boundaries) to its price. */
-export const priceTableSchema = z.record(z.string().min(1), modelPriceSchema);
 
 const timeoutMs = z.number().int().positive().max(24 * 60 * 60 * 1000);
 
@@ -358,6 +342,9 @@ export const configSchema = z.strictObject({
     "Team mode: gateway keys, roles and tenants. Keys come from this file and from the " +
       "database (key API).",
   ),
+  pricing: pricingSchema.describe(
+    "Extra price files (LiteLLM's format) over the built-in table; see docs/pricing.md.",
+  ),
   limits: z.strictObject({
     per_key: limitsSchema.describe("Limits for each gateway key; 0 means none."),
     per_workspace: limitsSchema.describe("Limits for each workspace; 0 means none."),
@@ -373,5 +360,12 @@ export const configSchema = z.strictObject({
 export type GatewayConfigInput = z.input<typeof configSchema>;
 /** The parsed file, before providers are resolved. */
 export type ParsedConfig = z.output<typeof configSchema>;
-export type ModelPrice = z.output<typeof modelPriceSchema>;
-export type PriceTable = z.output<typeof priceTableSchema>;
+export {
+  type ModelPrice,
+  modelPriceSchema,
+  type PriceTable,
+  priceTableSchema,
+  type PricingConfig,
+  pricingSchema,
+  validFromMs,
+} from "./schema_pricing.ts";

@@ -1,28 +1,66 @@
 /**
- * Built-in prices, USD per million tokens, standard (not batch, not priority) tier. Data only:
- * keys are model families or exact ids, matched as described in `resolve.ts`. A `null` price marks
- * a family we know but deliberately do not price (its bill depends on audio or prompt-length
- * tiers that a token count cannot express), so that a shorter family never prices it wrongly.
+ * Built-in prices, USD per million tokens, standard (not batch, not priority) tier, prompts up to
+ * the long-context threshold. Data only: keys are model families or exact ids, matched as
+ * described in `resolve.ts`. A `null` price marks a family we know but deliberately do not price
+ * (its bill depends on audio or prompt-length tiers that a token count cannot express), so that a
+ * shorter family never prices it wrongly.
  *
- * `cached_input` is the prompt-cache read price, `cache_write` the (5-minute) cache write price;
- * both default to `input` when absent. Anthropic 1-hour cache writes (2x input) and long-context
- * surcharges are not modelled. Config `providers.<id>.prices` override and extend these.
+ * `cached_input` is the prompt-cache read price, `cache_write` the cache write price (Anthropic:
+ * 5-minute; OpenAI gpt-5.6 and later: 30-minute, 1.25x input); both default to `input` when
+ * absent (older OpenAI models write to the cache for free). Anthropic 1-hour and OpenAI 12-hour
+ * cache writes and long-context surcharges are not modelled.
+ *
+ * A price change is a list of rows, oldest first, each later one with its `valid_from` (UTC day):
+ * a request is priced by the row valid when it started, so the past keeps its price. Retired
+ * models stay for the traces they left. `pricing.sources` files and config
+ * `providers.<id>.prices` override and extend these (docs/pricing.md).
  */
 import type { ModelPrice } from "../config/mod.ts";
 import type { ProviderKind } from "../providers/mod.ts";
+
+/** One row, the rows of a price change (oldest first), or `null`: unpriced on purpose. */
+export type BuiltInEntry = ModelPrice | readonly ModelPrice[] | null;
 
 export interface PriceList {
   /** The day the figures were last checked against the provider's price page. */
   as_of: string | null;
   source: string;
-  models: Readonly<Record<string, ModelPrice | null>>;
+  models: Readonly<Record<string, BuiltInEntry>>;
 }
 
 const openai: PriceList = {
-  as_of: "2026-11-22",
-  source: "OpenAI API pricing page (developers.openai.com/api/docs/pricing), standard tier; " +
-    "cross-checked with published price tables of November 2026",
+  as_of: "2026-12-06",
+  source: "OpenAI API pricing page and model pages (developers.openai.com/api/docs/pricing, " +
+    ".../docs/models/<id>), standard tier; cross-checked with published price tables",
   models: {
+    // developers.openai.com/api/docs/models/gpt-6.2-sol (checked 2026-12-06): 2 / 0.10 / 2.50 / 10.
+    // Codex's default model.
+    "gpt-6.2-sol": { input: 2, cached_input: 0.1, cache_write: 2.5, output: 10 },
+    // $8 / $40 from OpenAI's launch (2026-11-17; BerriAI/litellm discussion #52347). NOT
+    // confirmed on OpenAI's model page: cached input is derived from "60% cheaper" than
+    // gpt-6-astra's $1, the cache write from the 1.25x rule of gpt-5.6 and later.
+    "gpt-6.2-astra": { input: 8, cached_input: 0.4, cache_write: 10, output: 40 },
+    // developers.openai.com/api/docs/models/gpt-6.1-sol (via Codex-Manager 0.4.7).
+    "gpt-6.1-sol": { input: 2, cached_input: 0.1, cache_write: 2.5, output: 10 },
+    // docs.litellm.ai/blog/gpt-6-1-terra (2026-10-26); 30-minute cache write.
+    "gpt-6.1-terra": { input: 1, cached_input: 0.05, cache_write: 1.25, output: 5 },
+    // Effective 2026-09-03 (LiteLLM discussion #39633).
+    "gpt-6-astra": { input: 10, cached_input: 1, cache_write: 12.5, output: 50 },
+    // Effective 2026-09-22 (codexometer v0.18.4, from OpenAI's pricing page).
+    "gpt-6-sol": { input: 2, cached_input: 0.2, cache_write: 2.5, output: 10 },
+    "gpt-6-luna": { input: 0.1, cached_input: 0.01, cache_write: 0.125, output: 0.5 },
+    // Launch prices (2026-06-26, OpenAI help center via laxima.tech); no later change found.
+    "gpt-5.6-sol": { input: 5, cached_input: 0.5, cache_write: 6.25, output: 30 },
+    // Terra and Luna were cut on 2026-07-30 (PromptFuel v1.0.19). Their launch cache prices were
+    // not published: 0.1x (read) and 1.25x (write) input, the family's stated rules.
+    "gpt-5.6-terra": [
+      { input: 2.5, cached_input: 0.25, cache_write: 3.125, output: 15 },
+      { input: 2, cached_input: 0.2, cache_write: 2.5, output: 12, valid_from: "2026-07-30" },
+    ],
+    "gpt-5.6-luna": [
+      { input: 1, cached_input: 0.1, cache_write: 1.25, output: 6 },
+      { input: 0.2, cached_input: 0.02, cache_write: 0.25, output: 1.2, valid_from: "2026-07-30" },
+    ],
     "gpt-5.5": { input: 5, cached_input: 0.5, output: 30 },
     "gpt-5.5-pro": { input: 30, output: 180 },
     "gpt-5.4": { input: 2.5, cached_input: 0.25, output: 15 },
@@ -83,10 +121,13 @@ const openai: PriceList = {
 };
 
 const anthropic: PriceList = {
-  as_of: "2026-11-22",
-  source: "Anthropic pricing page (platform.claude.com/docs/en/about-claude/pricing); cache " +
-    "writes are the 5-minute rate (1.25x input), cache reads as listed per model",
+  as_of: "2026-12-06",
+  source: "Anthropic pricing page (platform.claude.com/docs/en/about-claude/pricing) and Claude " +
+    "Code 2.1.332's price catalog; cache writes are the 5-minute rate (1.25x input), cache " +
+    "reads as listed per model",
   models: {
+    "claude-fable-5-2": { input: 8, cached_input: 0.2, cache_write: 10, output: 40 },
+    "claude-mythos-5-2": { input: 8, cached_input: 0.2, cache_write: 10, output: 40 },
     "claude-fable-5-1": { input: 10, cached_input: 0.25, cache_write: 12.5, output: 50 },
     "claude-fable-5": { input: 10, cached_input: 1, cache_write: 12.5, output: 50 },
     "claude-mythos-5-1": { input: 10, cached_input: 0.25, cache_write: 12.5, output: 50 },
@@ -102,9 +143,11 @@ const anthropic: PriceList = {
     "claude-sonnet-5-5": { input: 2, cached_input: 0.1, cache_write: 2.5, output: 10 },
     "claude-sonnet-5": { input: 2, cached_input: 0.2, cache_write: 2.5, output: 10 },
     "claude-sonnet-4-6": { input: 3, cached_input: 0.3, cache_write: 3.75, output: 15 },
+    // Retired 2026-11-30 (replacement claude-sonnet-5-5); kept for the traces it left.
     "claude-sonnet-4-5": { input: 3, cached_input: 0.3, cache_write: 3.75, output: 15 },
     "claude-sonnet-4": { input: 3, cached_input: 0.3, cache_write: 3.75, output: 15 },
-    // Priced in two bands by prompt length; one token price would be wrong for one of them.
+    // Priced in two bands by prompt length (0.10 / 0.01 / 0.125 / 0.50 up to 100,000 prompt
+    // tokens, 5x above); one token price would be wrong for one of them.
     "claude-haiku-5-5": null,
     "claude-haiku-4-5": { input: 1, cached_input: 0.1, cache_write: 1.25, output: 5 },
     "claude-3-7-sonnet": { input: 3, cached_input: 0.3, cache_write: 3.75, output: 15 },

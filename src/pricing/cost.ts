@@ -3,10 +3,11 @@
  * tokens, i.e. 1e-12 USD) so that sums are exact, then rounded to 1e-10 USD: `0.00075`, not
  * `0.0007500000000000001`.
  */
-import type { ModelPrice, ResolvedProvider } from "../config/mod.ts";
+import type { ModelPrice } from "../config/mod.ts";
 import type { UsageReport } from "../providers/mod.ts";
 import type { CostStatus, Usage } from "../traces/mod.ts";
-import { createPricer } from "./resolve.ts";
+import { createPricer, type PricedProvider } from "./resolve.ts";
+import { noPriceSources, type PriceSources } from "./sources_index.ts";
 
 export interface CostEstimate {
   estimated_cost_usd: number | null;
@@ -17,17 +18,20 @@ const micro = (usdPerMillion: number) => Math.round(usdPerMillion * 1e6);
 
 /**
  * USD for `usage` at `price`: uncached input at `input`, cache reads at `cached_input`, cache
- * writes at `cache_write` (both default to `input`), output (reasoning included) at `output`.
+ * writes at `cache_write` (both default to `input`), output at `output`, its reasoning part at
+ * `reasoning` (default `output`: most providers bill reasoning as output).
  */
 export function computeCost(price: ModelPrice, usage: Usage): number {
   const input = usage.input_tokens;
   // Guard against a provider reporting more cached tokens than input tokens.
   const cached = Math.min(usage.cached_input_tokens, input);
   const written = Math.min(usage.cache_write_tokens, input - cached);
+  const reasoning = Math.min(usage.reasoning_tokens, usage.output_tokens);
   const picoUsd = (input - cached - written) * micro(price.input) +
     cached * micro(price.cached_input ?? price.input) +
     written * micro(price.cache_write ?? price.input) +
-    usage.output_tokens * micro(price.output);
+    (usage.output_tokens - reasoning) * micro(price.output) +
+    reasoning * micro(price.reasoning ?? price.output);
   return Math.round(picoUsd / 100) / 1e10;
 }
 
@@ -44,10 +48,20 @@ export function costOf(
   return { estimated_cost_usd: computeCost(price, report.usage), cost_status: "priced" };
 }
 
-/** One provider's cost function, in the shape the proxy route wants. Built once per provider. */
+/**
+ * One provider's cost function, in the shape the proxy route wants; built once per provider and
+ * config generation. `at` (ms since the epoch) is when the request started: the price row valid
+ * then is used, so a later price change never rewrites it.
+ */
 export function createCostEstimator(
-  provider: Pick<ResolvedProvider, "kind" | "prices">,
-): (model: string | null, report: Pick<UsageReport, "status" | "usage">) => CostEstimate {
-  const priceOf = createPricer(provider);
-  return (model, report) => costOf(report, report.status === "exact" ? priceOf(model) : null);
+  provider: PricedProvider,
+  sources: PriceSources = noPriceSources,
+): (
+  model: string | null,
+  report: Pick<UsageReport, "status" | "usage">,
+  at: number,
+) => CostEstimate {
+  const priceOf = createPricer(provider, sources);
+  return (model, report, at) =>
+    costOf(report, report.status === "exact" ? priceOf(model, at) : null);
 }

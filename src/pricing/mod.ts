@@ -1,8 +1,43 @@
 /**
- * Pricing: the built-in price table (data, USD per million tokens), model id resolution to a
- * family, and the cost of an exchange. Config prices override and extend the table per provider;
- * OpenAI-compatible providers are priced by config only.
+ * Pricing: the built-in price table (data, USD per million tokens), price files in LiteLLM's
+ * format (`pricing.sources`: read, fetched, cached), model id and time to price through layers
+ * (config over price files over built-in), and the cost of an exchange. OpenAI-compatible
+ * providers are priced by config and by price-file entries named after their id.
  */
-export { builtInPrices, type PriceList } from "./builtin_prices.ts";
+export { type BuiltInEntry, builtInPrices, type PriceList } from "./builtin_prices.ts";
 export { computeCost, type CostEstimate, costOf, createCostEstimator } from "./cost.ts";
-export { createPricer, familyOf, type PriceIndex, priceIndex, resolvePrice } from "./resolve.ts";
+export {
+  createPricer,
+  familyOf,
+  type PricedProvider,
+  priceLayers,
+  resolvePrice,
+} from "./resolve.ts";
+export { type PriceLayer, rowAt, tableLayer, type TimedPrice, timeline } from "./price_layer.ts";
+export {
+  defaultLiteLlmLimits,
+  type LiteLlmLimits,
+  type ParsedPriceFile,
+  parseLiteLlm,
+  type SkipReason,
+  skipReasons,
+} from "./litellm.ts";
+export {
+  litellmProviders,
+  noPriceSources,
+  type PriceFile,
+  type PriceSources,
+  sourceLayers,
+} from "./sources_index.ts";
+export {
+  isUrlSource,
+  type LoadedPricing,
+  loadPriceSources,
+  loadPricing,
+  type LoadSourcesOptions,
+  maxPriceFileBytes,
+  priceCacheDir,
+  type SourceNote,
+} from "./sources.ts";
+export { displayUrl, fetchBounded, type FetchBounds } from "./fetch_bounded.ts";
+export { checkPriceSources, type SourceIssues } from "./sources_check.ts";

@@ -1,20 +1,21 @@
 /**
- * Model id to price. Providers answer with dated snapshot ids (`gpt-4o-mini-2024-07-18`,
+ * Model id and time to price. Providers answer with dated snapshot ids (`gpt-4o-mini-2024-07-18`,
  * `claude-sonnet-4-5-20250929`) and aliases (`claude-3-5-haiku-latest`) while prices are
- * published per family, so an id resolves in this order:
+ * published per family, so an id is looked up as:
  *
- * 1. the exact id (some snapshots have their own price, e.g. `gpt-4o-2024-05-13`);
- * 2. the id without a date or `-latest` suffix;
- * 3. the longest family that is a prefix of it on a `-` boundary (`gpt-4-0613` is `gpt-4`).
+ * 1. the exact id, or the id without a date or `-latest` suffix (the same model: here the layer
+ *    decides, config over price files over built-in, and within a layer the exact id first);
+ * 2. then the longest family that is a prefix of it on a `-` boundary (`gpt-4-0613` is `gpt-4`),
+ *    in the layers that list families (config and built-in; price files list exact ids only).
  *
  * Prefixes end on `-`, so `gpt-4o` never prices `gpt-4o-mini`, and `gpt-4` never `gpt-4.1`.
- * Matching ignores case.
+ * Matching ignores case. A key whose rows all start after the request's time is absent at that
+ * time, so a price change never reprices what came before it.
  */
-import type { ModelPrice, PriceTable, ResolvedProvider } from "../config/mod.ts";
+import type { ModelPrice, ResolvedProvider } from "../config/mod.ts";
 import { builtInPrices } from "./builtin_prices.ts";
-
-/** Lower-cased id to price; `null` marks a family that must stay unpriced. */
-export type PriceIndex = ReadonlyMap<string, ModelPrice | null>;
+import { type PriceLayer, rowAt, tableLayer, type TimedPrice } from "./price_layer.ts";
+import { noPriceSources, type PriceSources, sourceLayers } from "./sources_index.ts";
 
 const versionSuffix = /(?:-\d{4}-\d{2}-\d{2}|-\d{8}|-latest|@[^@]*)$/;
 
@@ -28,34 +29,69 @@ export function familyOf(model: string): string {
   return id;
 }
 
-export function resolvePrice(index: PriceIndex, model: string | null): ModelPrice | null {
+/** Layers first to last: the first that has a row for a key at `at` answers. */
+export function resolvePrice(
+  layers: readonly PriceLayer[],
+  model: string | null,
+  at: number,
+): ModelPrice | null {
   if (model === null) return null;
   const exact = model.trim().toLowerCase();
-  if (index.has(exact)) return index.get(exact) ?? null;
-  let candidate = familyOf(exact);
-  for (;;) {
-    if (index.has(candidate)) return index.get(candidate) ?? null;
-    const cut = candidate.lastIndexOf("-");
-    if (cut <= 0) return null;
-    candidate = candidate.slice(0, cut);
+  const family = familyOf(exact);
+  const sameModel = exact === family ? [exact] : [exact, family];
+  for (const layer of layers) {
+    for (const id of sameModel) {
+      const row = rowOf(layer, id, at);
+      if (row !== undefined) return row.price;
+    }
   }
+  for (let cut = family.lastIndexOf("-"); cut > 0; cut = family.lastIndexOf("-", cut - 1)) {
+    const id = family.slice(0, cut);
+    for (const layer of layers) {
+      if (!layer.families) continue;
+      const row = rowOf(layer, id, at);
+      if (row !== undefined) return row.price;
+    }
+  }
+  return null;
 }
 
-/** Built-in prices for the kind, then the config's, which win for the same key. */
-export function priceIndex(
-  builtIn: Readonly<Record<string, ModelPrice | null>>,
-  config: PriceTable,
-): PriceIndex {
-  const index = new Map<string, ModelPrice | null>();
-  for (const [id, price] of Object.entries(builtIn)) index.set(id.toLowerCase(), price);
-  for (const [id, price] of Object.entries(config)) index.set(id.trim().toLowerCase(), price);
-  return index;
+function rowOf(layer: PriceLayer, id: string, at: number): TimedPrice | undefined {
+  const rows = layer.rows.get(id);
+  return rows === undefined ? undefined : rowAt(rows, at);
 }
 
-/** The price lookup for one provider; built once at start, called per trace. */
+const builtInLayers = new Map<string, PriceLayer>();
+
+function builtInLayer(kind: ResolvedProvider["kind"]): PriceLayer {
+  let layer = builtInLayers.get(kind);
+  if (layer === undefined) {
+    layer = tableLayer(`built-in ${kind}`, builtInPrices[kind].models);
+    builtInLayers.set(kind, layer);
+  }
+  return layer;
+}
+
+/** What pricing needs of a provider; `id` names its price-file entries (default: the kind). */
+export type PricedProvider = Pick<ResolvedProvider, "kind" | "prices"> & { id?: string };
+
+/** A provider's layers, highest first: its config prices, the price files (last first), built-in. */
+export function priceLayers(
+  provider: PricedProvider,
+  sources: PriceSources = noPriceSources,
+): PriceLayer[] {
+  return [
+    tableLayer(`providers.${provider.id ?? provider.kind}.prices`, provider.prices),
+    ...sourceLayers(sources, provider),
+    builtInLayer(provider.kind),
+  ];
+}
+
+/** The price lookup for one provider; built once per config generation, called per trace. */
 export function createPricer(
-  provider: Pick<ResolvedProvider, "kind" | "prices">,
-): (model: string | null) => ModelPrice | null {
-  const index = priceIndex(builtInPrices[provider.kind].models, provider.prices);
-  return (model) => resolvePrice(index, model);
+  provider: PricedProvider,
+  sources: PriceSources = noPriceSources,
+): (model: string | null, at?: number) => ModelPrice | null {
+  const layers = priceLayers(provider, sources);
+  return (model, at = Date.now()) => resolvePrice(layers, model, at);
 }

@@ -28,7 +28,9 @@ export function openAiPathRule(path: string): UsageExpectation {
 
 /**
  * Reads `prompt_tokens`/`completion_tokens` (Chat, Completions, Embeddings) or
- * `input_tokens`/`output_tokens` (Responses, audio, images), with their details.
+ * `input_tokens`/`output_tokens` (Responses, audio, images), with their details. Cache writes
+ * (`cache_write_tokens`, gpt-5.6 and later, billed at 1.25x input) are part of the input count
+ * like cache reads; older models do not report them.
  */
 export function readOpenAiUsage(u: unknown): Usage | null {
   if (!isRecord(u)) return null;
@@ -40,6 +42,8 @@ export function readOpenAiUsage(u: unknown): Usage | null {
     output: tokenCount(u.completion_tokens) ?? tokenCount(u.output_tokens) ?? 0,
     cached: nestedCount(u, "prompt_tokens_details", "cached_tokens") ??
       nestedCount(u, "input_tokens_details", "cached_tokens"),
+    cacheWrite: nestedCount(u, "prompt_tokens_details", "cache_write_tokens") ??
+      nestedCount(u, "input_tokens_details", "cache_write_tokens"),
     reasoning: nestedCount(u, "completion_tokens_details", "reasoning_tokens") ??
       nestedCount(u, "output_tokens_details", "reasoning_tokens"),
   });

@@ -325,7 +325,7 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
       requestBody: this.#bodies.storedRequestBody(rawKey),
       responseBody: this.#bodies.storedResponseBody(rawKey),
       report,
-      cost: this.route.cost(model, report),
+      cost: this.route.cost(model, report, this.startedAt),
       key,
       streaming: attempt?.eventStream ?? false,
       errorCode: this.#failure === null ? null : traceCodeOf(this.#failure),

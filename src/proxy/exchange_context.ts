@@ -15,7 +15,8 @@ export interface ProxyRoute {
   provider: ResolvedProvider;
   adapter: ProviderAdapter;
   base: UpstreamBase;
-  cost(model: string | null, report: UsageReport): {
+  /** `at`: when the request started (ms since the epoch); prices change, the past keeps its. */
+  cost(model: string | null, report: UsageReport, at: number): {
     estimated_cost_usd: number | null;
     cost_status: CostStatus;
   };

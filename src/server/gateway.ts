@@ -10,7 +10,7 @@ import type { Hono } from "hono";
 import { createGate, type Gate, tokenDigest } from "../auth/mod.ts";
 import type { GatewayConfig, ResolvedProvider } from "../config/mod.ts";
 import { createApiRoutes, endpoints } from "../api/mod.ts";
-import { createCostEstimator } from "../pricing/mod.ts";
+import { createCostEstimator, type PriceSources } from "../pricing/mod.ts";
 import { providerAdapters } from "../providers/mod.ts";
 import { compilePolicies } from "../pii/mod.ts";
 import {
@@ -86,6 +86,8 @@ export interface GatewayDeps {
   metrics?: GatewayMetrics;
   /** Told of each request whose spans are exported, so store batch spans can link to them. */
   storeSpans?: Pick<StoreSpans, "exported">;
+  /** `pricing.sources` as loaded for this config (serve loads them); default: none. */
+  prices?: PriceSources;
 }
 
 export interface Gateway {
@@ -156,7 +158,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   const api = apiFor(deps, clock, log, gate, keys, telemetry, config.providers);
   const handle = createHandler({
     config,
-    routes: proxyRoutes(config),
+    routes: proxyRoutes(config, deps.prices),
     gate,
     admission: createAdmission(
       config,
@@ -227,13 +229,16 @@ function gateFor(
 }
 
 /** Keyed by provider, so matching is `matchProvider` over the config's own (ordered) list. */
-function proxyRoutes(config: GatewayConfig): Map<ResolvedProvider, ProxyRoute> {
+function proxyRoutes(
+  config: GatewayConfig,
+  prices: PriceSources | undefined,
+): Map<ResolvedProvider, ProxyRoute> {
   return new Map<ResolvedProvider, ProxyRoute>(
     config.providers.map((provider) => [provider, {
       provider,
       adapter: providerAdapters[provider.kind],
       base: upstreamBase(provider.upstream),
-      cost: createCostEstimator(provider),
+      cost: createCostEstimator(provider, prices),
     }]),
   );
 }

@@ -40,7 +40,7 @@ export function createAdmission(
     (err) => log.warn("settling a limit reservation failed", { error: String(err) }),
   );
   return (principal) => async (req) => {
-    const estimate = estimateOf(req);
+    const estimate = estimateOf(req, now());
     let admission;
     try {
       admission = await limiter.admit(
@@ -69,8 +69,11 @@ export function createAdmission(
 
 const bytesPerToken = 4;
 
-/** Input from the body size, output from `max_tokens` (or a default); cost at the model's price. */
-export function estimateOf(req: AdmitRequest): Estimate {
+/**
+ * Input from the body size, output from `max_tokens` (or a default); cost at the model's price
+ * valid at `at` (now).
+ */
+export function estimateOf(req: AdmitRequest, at: number): Estimate {
   const input = Math.ceil(req.requestBytes / bytesPerToken);
   const output = req.maxTokens ?? defaultOutputTokens;
   const cost = req.route.cost(req.model, {
@@ -83,7 +86,7 @@ export function estimateOf(req: AdmitRequest): Estimate {
       output_tokens: output,
       total_tokens: input + output,
     },
-  });
+  }, at);
   return { tokens: input + output, costUsd: cost.estimated_cost_usd ?? 0 };
 }
 

@@ -74,8 +74,8 @@ export interface ReloaderOptions {
   generations: Generations;
   /** Reads the config again, as at startup. */
   load(): Promise<ConfigLoad>;
-  /** A gateway for a config, sharing the running store and writer. */
-  build(config: GatewayConfig): Gateway;
+  /** A gateway for a config, sharing the running store and writer (and its price files read). */
+  build(config: GatewayConfig): Gateway | Promise<Gateway>;
   log: Logger;
 }
 
@@ -141,7 +141,7 @@ async function reloadOnce({ generations, load, build, log }: ReloaderOptions): P
 
   let gateway: Gateway;
   try {
-    gateway = build(loaded.config);
+    gateway = await build(loaded.config);
   } catch (err) {
     return refuse(loaded.source, "the gateway could not be built from it", [message(err)]);
   }

@@ -22,6 +22,7 @@ import {
 import { MemoryCounters } from "../limits/mod.ts";
 import { createGatewayMetrics, createStoreSpans, knownSecretRedactor } from "../telemetry/mod.ts";
 import { serveErrorHandler } from "./serve_errors.ts";
+import { loadPricing, type PriceSources } from "../pricing/mod.ts";
 
 export interface ServeOptions {
   config: GatewayConfig;
@@ -59,7 +60,15 @@ export async function runServer(opts: ServeOptions): Promise<number> {
   const { store, secret } = opened;
   startupSecrets = knownSecretRedactor(config, [secret]);
   const { writer, build } = gatewayFactory(opts, store, secret, log, () => generations);
-  const first = build(config);
+  let first: Gateway;
+  try {
+    first = await build(config);
+  } catch (err) {
+    log.error("failed to start", { error: message(err) });
+    await writer.shutdown(flushTimeoutMs);
+    await store.close();
+    return 1;
+  }
   // Keys created through the API work from the first request; a failure is retried on the timer.
   await first.refreshKeys().catch((err) =>
     log.warn("loading gateway keys from the store failed; retrying", { error: message(err) })
@@ -126,7 +135,7 @@ function gatewayFactory(
   secret: string,
   log: Logger,
   generations: () => Generations | null,
-): { writer: TraceWriter; build: (next: GatewayConfig) => Gateway } {
+): { writer: TraceWriter; build: (next: GatewayConfig) => Promise<Gateway> } {
   const { config } = opts;
   // One span per store write, sent by the newest generation's exporter (none while the config
   // has span export off); the writer outlives generations, so the sink is looked up per batch.
@@ -148,8 +157,10 @@ function gatewayFactory(
   const limitCounters = sharedCounters(store) ?? new MemoryCounters();
   const startedAt = Date.now();
   const metrics = createGatewayMetrics(writer);
-  const build = (next: GatewayConfig): Gateway =>
+  // Price files are read again (URLs fetched again) for every config, the first and each reload.
+  const build = async (next: GatewayConfig): Promise<Gateway> =>
     createGateway(next, {
+      prices: await loadPrices(next, opts.cwd, log),
       store,
       writer,
       keyHashSecret: secret,
@@ -161,6 +172,16 @@ function gatewayFactory(
       ...upstreamClientFor(next, opts.env ?? {}, log),
     });
   return { writer, build };
+}
+
+/** `pricing.sources`, each note logged at its level; throws when a configured file is unusable. */
+async function loadPrices(config: GatewayConfig, cwd: string, log: Logger): Promise<PriceSources> {
+  const loaded = await loadPricing(config, { cwd, now: Date.now });
+  for (const note of loaded.notes) log[note.level](note.message, { source: note.source });
+  if (!loaded.ok) {
+    throw new Error("a price file in pricing.sources cannot be used (see the lines above)");
+  }
+  return loaded.sources;
 }
 
 /** Listens; null (logged) when the address cannot be bound. */

@@ -50,6 +50,18 @@ const costs: { name: string; price: ModelPrice; usage: Usage; usd: number }[] = 
     usd: (156 * 1.1 + 1024 * 0.275 + 256 * 4.4) / 1e6,
   },
   {
+    name: "gpt-6.2-sol: cache reads at 0.05x, cache writes at 1.25x input",
+    price: { input: 2, cached_input: 0.1, cache_write: 2.5, output: 10 },
+    usage: usage(10_000, 100, { cached: 6000, write: 3207 }),
+    usd: (793 * 2 + 6000 * 0.1 + 3207 * 2.5 + 100 * 10) / 1e6,
+  },
+  {
+    name: "reasoning priced apart when the price says so",
+    price: { input: 0.55, output: 2.19, reasoning: 1 },
+    usage: usage(1000, 500, { reasoning: 300 }),
+    usd: (1000 * 0.55 + 200 * 2.19 + 300 * 1) / 1e6,
+  },
+  {
     name: "more cached tokens than input tokens is clamped",
     price: { input: 2, cached_input: 0.5, output: 8 },
     usage: usage(100, 0, { cached: 150 }),
@@ -83,6 +95,7 @@ const exact = (u: Usage): UsageReport => ({
   parseErrors: 0,
 });
 const price: ModelPrice = { input: 1, output: 2 };
+const now = Date.parse("2026-12-06T12:00:00Z");
 
 Deno.test("costOf: a cost only for exact usage of a priced model, null otherwise", () => {
   const table: [string, UsageReport, ModelPrice | null, ReturnType<typeof costOf>][] = [
@@ -115,11 +128,11 @@ Deno.test("costOf: a cost only for exact usage of a priced model, null otherwise
 
 Deno.test("createCostEstimator: resolves the model through the provider's prices", () => {
   const openai = createCostEstimator({ kind: "openai", prices: {} });
-  deepStrictEqual(openai("gpt-4o-mini-2024-07-18", exact(usage(1000, 1000))), {
+  deepStrictEqual(openai("gpt-4o-mini-2024-07-18", exact(usage(1000, 1000)), now), {
     estimated_cost_usd: 0.00075,
     cost_status: "priced",
   });
-  deepStrictEqual(openai("some-future-model", exact(usage(1000, 1000))), {
+  deepStrictEqual(openai("some-future-model", exact(usage(1000, 1000)), now), {
     estimated_cost_usd: null,
     cost_status: "unpriced",
   });
@@ -127,7 +140,7 @@ Deno.test("createCostEstimator: resolves the model through the provider's prices
     kind: "openai-compatible",
     prices: { "llama-3.1-8b-instant": { input: 0.05, output: 0.08 } },
   });
-  deepStrictEqual(groq("llama-3.1-8b-instant", exact(usage(1_000_000, 1_000_000))), {
+  deepStrictEqual(groq("llama-3.1-8b-instant", exact(usage(1_000_000, 1_000_000)), now), {
     estimated_cost_usd: 0.13,
     cost_status: "priced",
   });

@@ -5,7 +5,7 @@ import {
   type PriceTable,
   type ProviderKind,
 } from "../../src/config/schema.ts";
-import { builtInPrices, createPricer, familyOf } from "../../src/pricing/mod.ts";
+import { type BuiltInEntry, builtInPrices, createPricer, familyOf } from "../../src/pricing/mod.ts";
 
 const openai = builtInPrices.openai.models;
 const anthropic = builtInPrices.anthropic.models;
@@ -15,7 +15,7 @@ interface Case {
   kind?: ProviderKind;
   prices?: PriceTable;
   /** The table entry it must resolve to, or null for unpriced. */
-  expected: ModelPrice | null | undefined;
+  expected: BuiltInEntry | undefined;
 }
 
 const cases: Record<string, Case> = {
@@ -137,6 +137,41 @@ const cases: Record<string, Case> = {
     prices: { "gpt-4o-mini-tts": { input: 0.6, output: 12 } },
     expected: { input: 0.6, output: 12 },
   },
+  "codex default model gpt-6.2-sol": {
+    model: "gpt-6.2-sol",
+    expected: { input: 2, cached_input: 0.1, cache_write: 2.5, output: 10 },
+  },
+  "gpt-6.1-terra dated snapshot": {
+    model: "gpt-6.1-terra-2026-10-26",
+    expected: openai["gpt-6.1-terra"],
+  },
+  "gpt-6-sol is not gpt-6.1-sol": { model: "gpt-6-sol", expected: openai["gpt-6-sol"] },
+  "an unknown gpt-6.2 variant stays unpriced": { model: "gpt-6.2-nova", expected: null },
+  "claude-fable-5-2": {
+    kind: "anthropic",
+    model: "claude-fable-5-2",
+    expected: { input: 8, cached_input: 0.2, cache_write: 10, output: 40 },
+  },
+  "claude-mythos-5-2 is not mythos-5": {
+    kind: "anthropic",
+    model: "claude-mythos-5-2",
+    expected: anthropic["claude-mythos-5-2"],
+  },
+  "retired claude-sonnet-4-5 keeps its price for old traces": {
+    kind: "anthropic",
+    model: "claude-sonnet-4-5-20250929",
+    expected: { input: 3, cached_input: 0.3, cache_write: 3.75, output: 15 },
+  },
+  "config overrides the family of a snapshot the table prices on its own": {
+    model: "gpt-4o-2024-05-13",
+    prices: { "gpt-4o": { input: 1, output: 2 } },
+    expected: { input: 1, output: 2 },
+  },
+  "a config family never prices a longer built-in model": {
+    model: "gpt-4o-mini-tts",
+    prices: { "gpt-4o": { input: 1, output: 2 } },
+    expected: null,
+  },
   "config extends without hiding built-ins": {
     model: "gpt-4o-mini",
     prices: { "ft:gpt-4o-mini-2024-07-18:acme::9xyz": { input: 0.3, output: 1.2 } },
@@ -164,21 +199,49 @@ Deno.test("familyOf strips date, -latest and @date suffixes only", () => {
   for (const [id, family] of table) strictEqual(familyOf(id), family, id);
 });
 
+/** Every row of the built-in table, with its model id. */
+function builtInRows(kind: ProviderKind): [string, ModelPrice][] {
+  return Object.entries(builtInPrices[kind].models).flatMap(([id, entry]) =>
+    entry === null
+      ? []
+      : (Array.isArray(entry) ? entry : [entry as ModelPrice]).map((p): [string, ModelPrice] => [
+        id,
+        p,
+      ])
+  );
+}
+
 Deno.test("built-in price data: valid prices, lowercase ids, dated and sourced", () => {
   for (const [kind, list] of Object.entries(builtInPrices)) {
     ok(list.source.length > 0, `${kind} names its source`);
     if (kind !== "openai-compatible") ok(/^\d{4}-\d{2}-\d{2}$/.test(list.as_of ?? ""), kind);
-    for (const [id, price] of Object.entries(list.models)) {
+    for (const [id, entry] of Object.entries(list.models)) {
       strictEqual(id, id.toLowerCase(), `${kind} ${id} is lowercase`);
-      if (price !== null) modelPriceSchema.parse(price);
+      if (entry === null) continue;
+      const rows: readonly ModelPrice[] = Array.isArray(entry) ? entry : [entry as ModelPrice];
+      for (const row of rows) modelPriceSchema.parse(row);
+      // A price change: the first row has no start (the price before it), the others ascend.
+      strictEqual(rows[0]!.valid_from, undefined, `${id}: first row applies since always`);
+      const starts = rows.slice(1).map((r) => r.valid_from ?? "");
+      ok(starts.every((d, i) => d !== "" && (i === 0 || d > starts[i - 1]!)), `${id} ascends`);
     }
   }
   deepStrictEqual(builtInPrices["openai-compatible"].models, {});
 });
 
 Deno.test("built-in anthropic cache prices: write 1.25x input, read at most 0.1x input", () => {
-  for (const [id, p] of Object.entries(anthropic)) {
-    if (p === null || id === "claude-3-haiku") continue;
+  for (const [id, p] of builtInRows("anthropic")) {
+    if (id === "claude-3-haiku") continue;
+    strictEqual(p.cache_write, p.input * 1.25, id);
+    ok(p.cached_input !== undefined && p.cached_input <= p.input * 0.1 + 1e-12, id);
+  }
+});
+
+Deno.test("built-in openai gpt-5.6 and later: cache writes at 1.25x input, reads priced", () => {
+  const later = /^gpt-(5\.6|6)(\.\d+)?-/;
+  const rows = builtInRows("openai").filter(([id]) => later.test(id));
+  ok(rows.length >= 12, `${rows.length} rows of gpt-5.6 and later`);
+  for (const [id, p] of rows) {
     strictEqual(p.cache_write, p.input * 1.25, id);
     ok(p.cached_input !== undefined && p.cached_input <= p.input * 0.1 + 1e-12, id);
   }

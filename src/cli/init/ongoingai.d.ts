@@ -153,12 +153,24 @@ export type GatewayConfig =
       prefix?: string | undefined;
       upstream?: string | undefined;
       prices?:
-        | Record<string, {
-          input: number;
-          output: number;
-          cached_input?: number | undefined;
-          cache_write?: number | undefined;
-        }>
+        | Record<
+          string,
+          {
+            input: number;
+            output: number;
+            cached_input?: number | undefined;
+            cache_write?: number | undefined;
+            reasoning?: number | undefined;
+            valid_from?: string | undefined;
+          } | {
+            input: number;
+            output: number;
+            cached_input?: number | undefined;
+            cache_write?: number | undefined;
+            reasoning?: number | undefined;
+            valid_from?: string | undefined;
+          }[]
+        >
         | undefined;
       stream_usage?: boolean | undefined;
       enabled?: boolean | undefined;
@@ -329,6 +341,11 @@ export type GatewayConfig =
         } | undefined;
       }[];
       key_refresh_ms: number;
+    };
+    pricing: {
+      sources: string[];
+      fetch_timeout_ms: number;
+      cache_dir?: string | undefined;
     };
     limits: {
       per_key: {
@@ -580,12 +597,24 @@ export type GatewayConfigInput = {
       prefix?: string | undefined;
       upstream?: string | undefined;
       prices?:
-        | Record<string, {
-          input: number;
-          output: number;
-          cached_input?: number | undefined;
-          cache_write?: number | undefined;
-        }>
+        | Record<
+          string,
+          {
+            input: number;
+            output: number;
+            cached_input?: number | undefined;
+            cache_write?: number | undefined;
+            reasoning?: number | undefined;
+            valid_from?: string | undefined;
+          } | {
+            input: number;
+            output: number;
+            cached_input?: number | undefined;
+            cache_write?: number | undefined;
+            reasoning?: number | undefined;
+            valid_from?: string | undefined;
+          }[]
+        >
         | undefined;
       stream_usage?: boolean | undefined;
       enabled?: boolean | undefined;
@@ -764,6 +793,11 @@ export type GatewayConfigInput = {
       } | undefined;
     }[] | undefined;
     key_refresh_ms?: number | undefined;
+  } | undefined;
+  pricing?: {
+    sources?: string[] | undefined;
+    cache_dir?: string | undefined;
+    fetch_timeout_ms?: number | undefined;
   } | undefined;
   limits?: {
     per_key?: {
@@ -962,12 +996,24 @@ export type ProviderConfig = {
   prefix?: string | undefined;
   upstream?: string | undefined;
   prices?:
-    | Record<string, {
-      input: number;
-      output: number;
-      cached_input?: number | undefined;
-      cache_write?: number | undefined;
-    }>
+    | Record<
+      string,
+      {
+        input: number;
+        output: number;
+        cached_input?: number | undefined;
+        cache_write?: number | undefined;
+        reasoning?: number | undefined;
+        valid_from?: string | undefined;
+      } | {
+        input: number;
+        output: number;
+        cached_input?: number | undefined;
+        cache_write?: number | undefined;
+        reasoning?: number | undefined;
+        valid_from?: string | undefined;
+      }[]
+    >
     | undefined;
   stream_usage?: boolean | undefined;
   enabled?: boolean | undefined;
@@ -1009,6 +1055,8 @@ export type ModelPriceInput = {
   output: number;
   cached_input?: number | undefined;
   cache_write?: number | undefined;
+  reasoning?: number | undefined;
+  valid_from?: string | undefined;
 };
 
 type OtelContextApi = {
@@ -1111,7 +1159,16 @@ type ResolvedProvider = {
       output: number;
       cached_input?: number | undefined;
       cache_write?: number | undefined;
-    };
+      reasoning?: number | undefined;
+      valid_from?: string | undefined;
+    } | {
+      input: number;
+      output: number;
+      cached_input?: number | undefined;
+      cache_write?: number | undefined;
+      reasoning?: number | undefined;
+      valid_from?: string | undefined;
+    }[];
   };
   stream_usage: boolean;
 };

@@ -1,0 +1,145 @@
+import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
+import type { ModelPrice } from "../../src/config/mod.ts";
+import {
+  type ParsedPriceFile,
+  parseLiteLlm,
+  type SkipReason,
+  skipReasons,
+} from "../../src/pricing/mod.ts";
+
+const sample = JSON.parse(
+  await Deno.readTextFile(new URL("../testdata/pricing/litellm_sample.json", import.meta.url)),
+);
+
+function parsed(doc: unknown, limits?: Parameters<typeof parseLiteLlm>[1]): ParsedPriceFile {
+  const out = parseLiteLlm(doc, limits);
+  if ("error" in out) throw new Error(out.error);
+  return out;
+}
+
+const file = parsed(sample);
+
+const prices: [string, string, ModelPrice | undefined][] = [
+  ["per token to per million, all four dimensions, tiers left out", "openai/gpt-6.2-sol", {
+    input: 2,
+    output: 10,
+    cached_input: 0.1,
+    cache_write: 2.5,
+  }],
+  ["batch prices are not the standard price", "openai/gpt-4o-mini", {
+    input: 0.15,
+    output: 0.6,
+    cached_input: 0.075,
+  }],
+  ["a dated id keeps its own price", "openai/gpt-4o-2024-05-13", { input: 5, output: 15 }],
+  ["embeddings generate nothing: output 0", "openai/text-embedding-3-small", {
+    input: 0.02,
+    output: 0,
+  }],
+  ["audio models are not priced by token", "openai/gpt-4o-mini-tts", undefined],
+  ["images are not priced by token", "openai/dall-e-3", undefined],
+  ["only an input price: unpriced, never free output", "openai/gpt-4-0314-only-input", undefined],
+  ["two bands: the standard band (counted)", "anthropic/claude-haiku-5-5", {
+    input: 0.1,
+    output: 0.5,
+    cached_input: 0.01,
+    cache_write: 0.125,
+  }],
+  ["a provider prefix equal to litellm_provider is dropped", "anthropic/claude-sonnet-5-5", {
+    input: 2,
+    output: 10,
+    cached_input: 0.1,
+    cache_write: 2.5,
+  }],
+  ["a string where a number belongs is skipped", "anthropic/claude-weird-price", undefined],
+  ["other providers by their LiteLLM name", "groq/llama-3.3-70b-versatile", {
+    input: 0.59,
+    output: 0.79,
+  }],
+  ["reasoning priced apart when the file says so", "deepseek/deepseek-reasoner", {
+    input: 0.55,
+    output: 2.19,
+    cached_input: 0.07,
+    reasoning: 2.19,
+  }],
+  ["a slash in the model id itself is kept", "openrouter/anthropic/claude-sonnet-5-5", {
+    input: 2,
+    output: 10,
+  }],
+];
+
+for (const [name, at, expected] of prices) {
+  Deno.test(`parseLiteLlm: ${name}`, () => {
+    const cut = at.indexOf("/");
+    const got = file.byProvider.get(at.slice(0, cut))?.get(at.slice(cut + 1));
+    deepStrictEqual(got, expected);
+  });
+}
+
+Deno.test("parseLiteLlm: every entry is priced or counted under one reason", () => {
+  const skipped: Partial<Record<SkipReason, number>> = {
+    sample_spec: 1,
+    not_an_object: 1,
+    no_provider: 1,
+    mode_not_priced_by_token: 2,
+    missing_price: 1,
+    bad_number: 1,
+    duplicate: 1,
+  };
+  for (const reason of skipReasons) strictEqual(file.skipped[reason], skipped[reason] ?? 0, reason);
+  strictEqual(file.priced, 9);
+  const total = skipReasons.reduce((n, r) => n + file.skipped[r], file.priced);
+  strictEqual(total, Object.keys(sample).length);
+  // gpt-6.2-sol (272k, priority), gpt-4o-mini (batches), claude-haiku-5-5 (100k, 1 hour).
+  strictEqual(file.standardBandOnly, 3);
+});
+
+Deno.test("parseLiteLlm: the first of two keys for one model wins (bare before prefixed)", () => {
+  deepStrictEqual(file.byProvider.get("openai")?.get("gpt-4o-mini")?.input, 0.15);
+});
+
+Deno.test("parseLiteLlm: entries past the bound are counted, not read", () => {
+  const small = parsed(sample, { maxEntries: 3, maxKeyLength: 256 });
+  strictEqual(small.priced, 2);
+  strictEqual(small.skipped.sample_spec, 1);
+  strictEqual(small.skipped.over_limit, Object.keys(sample).length - 3);
+});
+
+Deno.test("parseLiteLlm: keys past the length bound are counted", () => {
+  const doc = {
+    ["m".repeat(40)]: {
+      litellm_provider: "openai",
+      mode: "chat",
+      input_cost_per_token: 1e-6,
+      output_cost_per_token: 1e-6,
+    },
+    short: {
+      litellm_provider: "openai",
+      mode: "chat",
+      input_cost_per_token: 1e-6,
+      output_cost_per_token: 2e-6,
+    },
+  };
+  const out = parsed(doc, { maxEntries: 10, maxKeyLength: 20 });
+  strictEqual(out.skipped.key_too_long, 1);
+  deepStrictEqual(out.byProvider.get("openai")?.get("short"), { input: 1, output: 2 });
+});
+
+Deno.test("parseLiteLlm: a document that is not an object of entries is an error", () => {
+  for (const doc of [null, [], "x", 3]) {
+    const out = parseLiteLlm(doc);
+    ok("error" in out && /LiteLLM's format/.test(out.error), JSON.stringify(doc));
+  }
+});
+
+Deno.test("parseLiteLlm: negative and non-finite prices are bad numbers", () => {
+  const entry = (input: unknown) => ({
+    litellm_provider: "openai",
+    mode: "chat",
+    input_cost_per_token: input,
+    output_cost_per_token: 1e-6,
+  });
+  const out = parsed({ a: entry(-1e-6), b: entry(true), c: entry({}) });
+  strictEqual(out.skipped.bad_number, 3);
+  strictEqual(out.priced, 0);
+});

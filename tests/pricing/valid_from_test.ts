@@ -1,0 +1,118 @@
+import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
+import { configSchema, validFromMs } from "../../src/config/mod.ts";
+import type { PriceTable } from "../../src/config/mod.ts";
+import { createCostEstimator, createPricer } from "../../src/pricing/mod.ts";
+import type { UsageReport } from "../../src/providers/mod.ts";
+import { usage } from "../providers/replay.ts";
+
+const at = (iso: string) => Date.parse(iso);
+
+const change: PriceTable = {
+  "acme-large": [
+    { input: 2, output: 8 },
+    { input: 1, output: 4, valid_from: "2026-12-01" },
+    { input: 0.5, output: 2, valid_from: "2027-01-01T12:00:00+01:00" },
+  ],
+};
+
+const cases: [string, string, number | null][] = [
+  ["long before the change: the first row", "2025-01-01T00:00:00Z", 2],
+  ["the last instant before the change", "2026-11-30T23:59:59.999Z", 2],
+  ["a date starts at 00:00 UTC", "2026-12-01T00:00:00Z", 1],
+  ["between the changes", "2026-12-31T23:00:00Z", 1],
+  ["a time keeps its offset: 12:00+01:00 is 11:00 UTC", "2027-01-01T11:00:00Z", 0.5],
+  ["one ms before 12:00+01:00", "2027-01-01T10:59:59.999Z", 1],
+];
+
+for (const [name, when, input] of cases) {
+  Deno.test(`valid_from: ${name}`, () => {
+    const priceOf = createPricer({ kind: "openai-compatible", prices: change });
+    strictEqual(priceOf("acme-large", at(when))?.input ?? null, input);
+  });
+}
+
+Deno.test("valid_from: the built-in gpt-5.6-terra cut of 2026-07-30 keeps July's traces", () => {
+  const priceOf = createPricer({ kind: "openai", prices: {} });
+  deepStrictEqual(priceOf("gpt-5.6-terra", at("2026-07-29T23:59:59Z")), {
+    input: 2.5,
+    cached_input: 0.25,
+    cache_write: 3.125,
+    output: 15,
+  });
+  deepStrictEqual(priceOf("gpt-5.6-terra-2026-07-09", at("2026-07-30T00:00:00Z")), {
+    input: 2,
+    cached_input: 0.2,
+    cache_write: 2.5,
+    output: 12,
+  });
+});
+
+Deno.test("valid_from: a config row from a future date leaves the price before it to the table", () => {
+  const priceOf = createPricer({
+    kind: "openai",
+    prices: { "gpt-4o-mini": { input: 0.1, output: 0.4, valid_from: "2027-02-01" } },
+  });
+  strictEqual(priceOf("gpt-4o-mini", at("2027-01-31T23:59:59Z"))?.input, 0.15);
+  strictEqual(priceOf("gpt-4o-mini", at("2027-02-01T00:00:00Z"))?.input, 0.1);
+});
+
+Deno.test("valid_from: before a model's only row it is unpriced, not priced at zero", () => {
+  const cost = createCostEstimator({
+    kind: "openai-compatible",
+    prices: { "acme-new": { input: 1, output: 1, valid_from: "2026-12-01" } },
+  });
+  const report: UsageReport = {
+    model: "acme-new",
+    usage: usage(1000, 1000),
+    status: "exact",
+    parseErrors: 0,
+  };
+  deepStrictEqual(cost("acme-new", report, at("2026-11-30T00:00:00Z")), {
+    estimated_cost_usd: null,
+    cost_status: "unpriced",
+  });
+  deepStrictEqual(cost("acme-new", report, at("2026-12-02T00:00:00Z")), {
+    estimated_cost_usd: 0.002,
+    cost_status: "priced",
+  });
+});
+
+Deno.test("valid_from: the cost of one usage across a change", () => {
+  const cost = createCostEstimator({ kind: "openai-compatible", prices: change });
+  const report: UsageReport = {
+    model: "acme-large",
+    usage: usage(1_000_000, 1_000_000),
+    status: "exact",
+    parseErrors: 0,
+  };
+  strictEqual(cost("acme-large", report, at("2026-11-15T00:00:00Z")).estimated_cost_usd, 10);
+  strictEqual(cost("acme-large", report, at("2026-12-15T00:00:00Z")).estimated_cost_usd, 5);
+});
+
+Deno.test("valid_from: dates that are not days, and repeated starts, are config errors", () => {
+  const table: [unknown, RegExp | null][] = [
+    [{ input: 1, output: 1, valid_from: "2026-12-01" }, null],
+    [{ input: 1, output: 1, valid_from: "2026-12-01T08:30:00Z" }, null],
+    [{ input: 1, output: 1, valid_from: "2026-02-30" }, /must be a date/],
+    [{ input: 1, output: 1, valid_from: "1 Dec 2026" }, /must be a date/],
+    [{ input: 1, output: 1, valid_from: "2026-12-01T08:30:00" }, /must be a date/],
+    [[{ input: 1, output: 1 }, { input: 2, output: 2 }], /two rows with valid_from \(unset\)/],
+    [[
+      { input: 1, output: 1, valid_from: "2026-12-01" },
+      { input: 2, output: 2, valid_from: "2026-12-01" },
+    ], /two rows with valid_from 2026-12-01/],
+    [[], /./],
+  ];
+  for (const [entry, error] of table) {
+    const parsed = configSchema.safeParse({
+      providers: { acme: { upstream: "https://api.acme.test", prices: { m: entry } } },
+    });
+    if (error === null) ok(parsed.success, JSON.stringify(entry));
+    else {
+      ok(!parsed.success, JSON.stringify(entry));
+      ok(error.test(parsed.error.message), parsed.error.message);
+    }
+  }
+  ok(Number.isNaN(validFromMs("2026-13-01")));
+  strictEqual(validFromMs("2026-12-01"), at("2026-12-01T00:00:00Z"));
+});
