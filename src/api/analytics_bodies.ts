@@ -23,6 +23,9 @@ const groupBySchema = z.enum([
   "gateway_key",
   "workspace",
   "route",
+  "developer",
+  "agent",
+  "session",
 ]);
 const bucketSchema = z.enum(["hour", "day", "week"]);
 
