@@ -122,6 +122,11 @@ export function agentIdentityFrom(headers: Headers): AgentIdentity {
   };
 }
 
+/** Whether `label` is stored as a developer label (what `wrap --user` checks before sending). */
+export function isDeveloperLabel(label: string): boolean {
+  return userPattern.test(label);
+}
+
 /** A turn id given by a caller that knows better than the headers (a WebSocket frame's). */
 export function safeTurnId(value: string | null | undefined): string | null {
   return firstId(value);

@@ -25,6 +25,7 @@ export {
 export {
   type AgentIdentity,
   agentIdentityFrom,
+  isDeveloperLabel,
   maxTurnMetadataLength,
   sessionHeader,
   userHeader,
