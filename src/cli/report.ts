@@ -36,11 +36,7 @@ export const reportSpec = {
     ["--model NAME", "Only this model, such as gpt-4o-mini"],
     ["--limit N", `Rows in the top and recent lists, 1 to ${reportLimits.maxLimit} (default 10)`],
     ["--format FORMAT", "text (default, aligned tables) or json (schema report.v2)"],
-    [
-      "--by GROUPING",
-      "session (what each agent session cost: agent, developer, models) or developer; " +
-      "JSON schema report.by.v1",
-    ],
+    ["--by GROUPING", "session or developer: what each agent session or developer cost"],
     ["--developer NAME", "With --by session: only this developer's sessions"],
     ["--agent NAME", "With --by session: only this agent's sessions (codex, claude-code)"],
     ["--session ID", "With --by session: only this session"],

@@ -20,8 +20,7 @@ export const wrapSpec = {
     ["--print", "Show what would be set and run (sh syntax), and run nothing"],
     [
       "--user LABEL",
-      "Developer label sent as X-OngoingAI-User (Codex, Claude Code); default $ONGOINGAI_USER, " +
-      "else the login name; '' sends none. Ignored in team mode, where the gateway key decides",
+      "Developer label sent as X-OngoingAI-User; default: $ONGOINGAI_USER, login name",
     ],
     ["--config PATH", "Config file (.ts, .yaml, .yml or .json); a .ts is only read when named"],
     ["--force", "Run even if the base URLs leave this machine (server.host not loopback)"],
