@@ -55,8 +55,11 @@ function ifSafe(value: unknown, pattern: RegExp): string | null {
 
 /** `x-codex-turn-metadata`: a JSON object, parsed only when short enough. */
 function turnMetadata(headers: Headers): Record<string, unknown> {
-  const raw = headers.get("x-codex-turn-metadata");
-  if (raw === null || raw.length > maxTurnMetadataLength) return {};
+  return parseTurnMetadata(headers.get("x-codex-turn-metadata"));
+}
+
+function parseTurnMetadata(raw: unknown): Record<string, unknown> {
+  if (typeof raw !== "string" || raw.length > maxTurnMetadataLength) return {};
   try {
     const parsed: unknown = JSON.parse(raw);
     return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)
@@ -130,4 +133,29 @@ export function isDeveloperLabel(label: string): boolean {
 /** A turn id given by a caller that knows better than the headers (a WebSocket frame's). */
 export function safeTurnId(value: string | null | undefined): string | null {
   return firstId(value);
+}
+
+/** A request kind given by a caller that knows better than the headers, as `safeTurnId`. */
+export function safeRequestKind(value: string | null | undefined): string | null {
+  return ifSafe(value, kindPattern);
+}
+
+/**
+ * The turn of one Responses API WebSocket frame (`response.create`): Codex sends the handshake's
+ * headers once, with the prewarm's empty turn, and each frame's `client_metadata` then carries
+ * the turn id and the `x-codex-turn-metadata` JSON (with `request_kind`) for that response. For
+ * a relay to pass as `ExchangeFacts.agentTurnId` and `agentRequestKind`.
+ */
+export function codexFrameTurn(
+  clientMetadata: unknown,
+): { turnId: string | null; requestKind: string | null } {
+  if (typeof clientMetadata !== "object" || clientMetadata === null) {
+    return { turnId: null, requestKind: null };
+  }
+  const m = clientMetadata as Record<string, unknown>;
+  const meta = parseTurnMetadata(m["x-codex-turn-metadata"]);
+  return {
+    turnId: firstId(m.turn_id, meta.turn_id),
+    requestKind: ifSafe(meta.request_kind, kindPattern),
+  };
 }

@@ -17,7 +17,7 @@ import {
   minSecretLength,
   type StoredScrubber,
 } from "../secrets/mod.ts";
-import { agentIdentityFrom, safeTurnId } from "./agent_identity.ts";
+import { agentIdentityFrom, safeRequestKind, safeTurnId } from "./agent_identity.ts";
 import type { CostStatus, HeaderMap, TraceErrorCode, TraceRecord, TraceTokens } from "./trace.ts";
 import type { KeyFingerprint } from "./fingerprint.ts";
 import type { Tenant } from "./tenant.ts";
@@ -74,10 +74,12 @@ export interface ExchangeFacts {
    */
   providerKey?: string | null | undefined;
   /**
-   * The turn this trace belongs to when the caller knows it better than the request headers (a
-   * WebSocket relay reads it from each `response.create` frame); absent: from the headers.
+   * The turn this trace belongs to, and its kind, when the caller knows them better than the
+   * request headers (a WebSocket relay reads them from each `response.create` frame with
+   * `codexFrameTurn`); absent: from the headers. Checked like the headers' values.
    */
   agentTurnId?: string | null | undefined;
+  agentRequestKind?: string | null | undefined;
 }
 
 /**
@@ -262,6 +264,9 @@ function attribution(
   const id = agentIdentityFrom(f.requestHeaders);
   const s = (v: string | null) => (v === null ? null : scrub(v));
   const turn = f.agentTurnId === undefined ? id.turn_id : safeTurnId(f.agentTurnId);
+  const kind = f.agentRequestKind === undefined
+    ? id.request_kind
+    : safeRequestKind(f.agentRequestKind);
   const key = f.tenant.gateway_key_id;
   return {
     columns: {
@@ -270,7 +275,7 @@ function attribution(
       session_id: s(id.session_id),
       agent_thread_id: s(id.thread_id),
       agent_turn_id: s(turn),
-      agent_request_kind: s(id.request_kind),
+      agent_request_kind: s(kind),
       developer: key ?? s(id.claimed_user),
     },
     claimedUser: key === null ? null : s(id.claimed_user),

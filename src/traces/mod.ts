@@ -25,6 +25,7 @@ export {
 export {
   type AgentIdentity,
   agentIdentityFrom,
+  codexFrameTurn,
   isDeveloperLabel,
   maxTurnMetadataLength,
   sessionHeader,

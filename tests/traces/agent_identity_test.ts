@@ -7,9 +7,11 @@ import assert from "node:assert/strict";
 import {
   type AgentIdentity,
   agentIdentityFrom,
+  codexFrameTurn,
   maxTurnMetadataLength,
 } from "../../src/traces/mod.ts";
 import captured from "../testdata/agents/identity_headers.json" with { type: "json" };
+import frames from "../testdata/agents/codex_ws_client_metadata.json" with { type: "json" };
 
 type Captured = keyof typeof captured;
 const headersOf = (name: Captured, extra: Record<string, string> = {}) =>
@@ -157,5 +159,28 @@ Deno.test("agent identity: hostile values are dropped, never repaired or trusted
   ];
   for (const [name, headers, want] of cases) {
     assert.deepStrictEqual(agentIdentityFrom(new Headers(headers)), { ...none, ...want }, name);
+  }
+});
+
+Deno.test("codexFrameTurn: the turn and kind of one WebSocket frame's client_metadata", () => {
+  const cases: [string, unknown, { turnId: string | null; requestKind: string | null }][] = [
+    ["the captured prewarm frame", frames.prewarm.client_metadata, {
+      turnId: null,
+      requestKind: "prewarm",
+    }],
+    ["a turn frame", frames.turn.client_metadata, {
+      turnId: "01a24c4c-2241-7801-8305-bde9c6c7c4c4",
+      requestKind: "turn",
+    }],
+    ["turn_id only", { turn_id: "t-9" }, { turnId: "t-9", requestKind: null }],
+    ["not an object", "turn", { turnId: null, requestKind: null }],
+    ["null", null, { turnId: null, requestKind: null }],
+    ["hostile values", { turn_id: "a b", "x-codex-turn-metadata": '{"request_kind":"<x>"}' }, {
+      turnId: null,
+      requestKind: null,
+    }],
+  ];
+  for (const [name, metadata, want] of cases) {
+    assert.deepStrictEqual(codexFrameTurn(metadata), want, name);
   }
 });

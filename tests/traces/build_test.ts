@@ -116,6 +116,13 @@ Deno.test("buildTrace: attribution from the request headers, claimed values scru
     ["a relay with no turn (prewarm)", { requestHeaders: codex, agentTurnId: null }, {
       agent_turn_id: null,
     }],
+    ["a relay's request kind from the frame wins", {
+      requestHeaders: codex,
+      agentRequestKind: "prewarm",
+    }, { agent_request_kind: "prewarm" }],
+    ["an unsafe request kind from a relay", { requestHeaders: codex, agentRequestKind: "<k>" }, {
+      agent_request_kind: null,
+    }],
     ["a credential claimed as the user is never stored", {
       requestHeaders: new Headers({
         "x-ongoingai-user": "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789",
