@@ -1,6 +1,6 @@
 /**
- * `/api/analytics/*`: usage, cost, models, keys, latency, errors and summary, each a view of the
- * store's aggregates, scoped to the caller's tenant. Parameters are strict (query.ts); usage and
+ * `/api/analytics/*`: usage, cost, models, keys, latency, errors, sessions and summary, each a
+ * view of the store's aggregates, scoped to the caller's tenant. Parameters are strict (query.ts); usage and
  * cost are a single summary unless `group_by` or `bucket` asks for a series.
  */
 import type { Context, Hono } from "hono";
@@ -11,12 +11,15 @@ import {
   buckets,
   type GroupBy,
   groupColumns,
+  sessionLimits,
+  type SessionQuery,
   type TraceStore,
 } from "../store/mod.ts";
 import * as bodies from "./analytics_bodies.ts";
+import { sessions as sessionsBody } from "./analytics_attribution.ts";
 import { checkFilterBounds } from "./params.ts";
 import { parseQuery } from "./query.ts";
-import { oneOf, text, timestamp } from "./query_params.ts";
+import { integer, oneOf, text, timestamp } from "./query_params.ts";
 
 const groupByValues = Object.keys(groupColumns) as [GroupBy, ...GroupBy[]];
 
@@ -37,6 +40,13 @@ export const analyticsQuerySchemas = {
   latency: z.object({ ...filters, group_by: groupBy }),
   errors: z.object({ ...filters, group_by: groupBy, bucket }),
   summary: z.object(filters),
+  sessions: z.object({
+    ...filters,
+    developer: text("a developer (the developer of a trace)"),
+    agent: text("an agent, such as codex or claude-code"),
+    session_id: text("a session id (session_id of a trace)"),
+    limit: integer(1, sessionLimits.maxLimit).meta({ default: sessionLimits.defaultLimit }),
+  }),
 };
 
 export type AnalyticsView = keyof typeof analyticsQuerySchemas;
@@ -67,9 +77,25 @@ function storeQuery(c: Context, view: AnalyticsView): { query: AnalyticsQuery; p
   return { query, parsed };
 }
 
+/** The sessions view's store query, in the caller's tenant. */
+function sessionQuery(c: Context): SessionQuery {
+  const parsed = parseQuery(analyticsQuerySchemas.sessions, new URL(c.req.url).searchParams);
+  const query: SessionQuery = { limit: parsed.limit ?? sessionLimits.defaultLimit };
+  for (
+    const key of ["from", "to", "provider", "model", "developer", "agent", "session_id"] as const
+  ) {
+    const value = parsed[key];
+    if (value !== undefined) query[key] = value;
+  }
+  checkFilterBounds(query);
+  const scope = c.get("scope");
+  if (scope) query.scope = scope;
+  return query;
+}
+
 export function registerAnalyticsRoutes(
   app: Hono,
-  store: Pick<TraceStore, "aggregate" | "percentiles">,
+  store: Pick<TraceStore, "aggregate" | "percentiles" | "sessions">,
 ): void {
   const series = (view: "usage" | "cost") => async (c: Context) => {
     const { query } = storeQuery(c, view);
@@ -109,6 +135,10 @@ export function registerAnalyticsRoutes(
     const { query } = storeQuery(c, "errors");
     const shape = { group_by: query.group_by ?? null, bucket: query.bucket ?? null };
     return c.json(bodies.errors(await store.aggregate(query), shape));
+  });
+
+  app.get("/api/analytics/sessions", async (c) => {
+    return c.json(sessionsBody(await store.sessions(sessionQuery(c))));
   });
 
   app.get("/api/analytics/summary", async (c) => {

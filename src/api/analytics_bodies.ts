@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import type { AggregateRow, GroupBy, PercentileRow } from "../store/mod.ts";
+import { isNonGeneration, nonGeneration, nonGenerationSchema } from "./analytics_attribution.ts";
 import { perTokenField, type TokenField, tokenFields, zeroUsage } from "../providers/mod.ts";
 
 const count = z.number().int().nonnegative();
@@ -23,6 +24,9 @@ const groupBySchema = z.enum([
   "gateway_key",
   "workspace",
   "route",
+  "developer",
+  "agent",
+  "session",
 ]);
 const bucketSchema = z.enum(["hour", "day", "week"]);
 
@@ -63,6 +67,7 @@ export const usageSeriesSchema = z.object({
     ...tokenFigures,
     unknown_usage_count: completeness.unknown_usage_count,
   })),
+  non_generation: nonGenerationSchema.exactOptional(),
 });
 
 export const costSummarySchema = z.object({
@@ -83,6 +88,7 @@ export const costSeriesSchema = z.object({
     priced_count: count,
     ...completeness,
   })),
+  non_generation: nonGenerationSchema.exactOptional(),
 });
 
 export const modelsSchema = z.object({
@@ -96,6 +102,7 @@ export const modelsSchema = z.object({
     ...completeness,
     error_count: count,
   })),
+  non_generation: nonGenerationSchema,
 });
 
 export const keysSchema = z.object({
@@ -197,9 +204,23 @@ export function usageSummary(rows: AggregateRow[]): z.infer<typeof usageSummaryS
 
 type Series = { group_by: GroupBy | null; bucket: "hour" | "day" | "week" };
 
-export function usageSeries(rows: AggregateRow[], s: Series): z.infer<typeof usageSeriesSchema> {
+/**
+ * Grouped by model, a series lists models only and says what named none apart; any other
+ * grouping lists every group.
+ */
+function byModel(rows: AggregateRow[], s: Series) {
+  if (s.group_by !== "model") return { rows, extra: {} };
+  return {
+    rows: rows.filter((r) => !isNonGeneration(r)),
+    extra: { non_generation: nonGeneration(rows) },
+  };
+}
+
+export function usageSeries(all: AggregateRow[], s: Series): z.infer<typeof usageSeriesSchema> {
+  const { rows, extra } = byModel(all, s);
   return {
     ...s,
+    ...extra,
     items: rows.map((r) => ({
       bucket_start: r.bucket_start,
       group: r.group,
@@ -221,9 +242,11 @@ export function costSummary(rows: AggregateRow[]): z.infer<typeof costSummarySch
   };
 }
 
-export function costSeries(rows: AggregateRow[], s: Series): z.infer<typeof costSeriesSchema> {
+export function costSeries(all: AggregateRow[], s: Series): z.infer<typeof costSeriesSchema> {
+  const { rows, extra } = byModel(all, s);
   return {
     ...s,
+    ...extra,
     items: rows.map((r) => ({
       bucket_start: r.bucket_start,
       group: r.group,
@@ -239,11 +262,15 @@ export function costSeries(rows: AggregateRow[], s: Series): z.infer<typeof cost
   };
 }
 
-/** Most requests first, then by name (the store's order). */
+/**
+ * Most requests first, then by name (the store's order), among requests that named a model;
+ * the others are counted in `non_generation`.
+ */
 export function models(rows: AggregateRow[]): z.infer<typeof modelsSchema> {
   return {
-    items: rows.map((r) => ({
-      model: r.group ?? "unknown",
+    non_generation: nonGeneration(rows),
+    items: rows.filter((r) => !isNonGeneration(r)).map((r) => ({
+      model: r.group!,
       request_count: r.request_count,
       avg_latency_ms: ms(r.avg_latency_ms),
       avg_ttft_ms: ms(r.avg_ttft_ms),
@@ -362,8 +389,5 @@ export function summary(
  * `byModel` comes ordered by request count.
  */
 export function topModel(byModel: readonly AggregateRow[]): string | null {
-  return byModel.find((row) => row.group !== null && row.group !== unnamedModel)?.group ?? null;
+  return byModel.find((row) => !isNonGeneration(row))?.group ?? null;
 }
-
-/** What a trace stores as its model when neither the request nor the answer named one. */
-const unnamedModel = "unknown";

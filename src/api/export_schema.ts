@@ -6,7 +6,12 @@
 import { z } from "zod";
 import type { Trace } from "../traces/mod.ts";
 import { perTokenField } from "../providers/mod.ts";
-import { costStatusSchema, traceErrorCodeSchema, usageStatusSchema } from "./contract/schemas.ts";
+import {
+  attributionFields,
+  costStatusSchema,
+  traceErrorCodeSchema,
+  usageStatusSchema,
+} from "./contract/schemas.ts";
 
 const nullableInt = z.number().int().nullable();
 const headers = z.record(z.string(), z.array(z.string()));
@@ -45,6 +50,7 @@ export const traceExportRecordSchema = z.object({
   correlation_id: z.string(),
   request_bytes: z.number().int(),
   response_bytes: z.number().int(),
+  ...attributionFields,
   metadata: z.record(z.string(), z.unknown()),
 });
 

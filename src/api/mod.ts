@@ -42,4 +42,6 @@ export {
 export { traceExportRecordSchema } from "./export_schema.ts";
 /** The analytics views as pure functions of store aggregates (also used by `ongoingai report`). */
 export * as analyticsBodies from "./analytics_bodies.ts";
+/** The sessions view and the non-generation figure, as pure functions (also `report --by`). */
+export * as analyticsSessions from "./analytics_attribution.ts";
 export { generateGatewayKeyId, generateToken } from "./gateway_keys.ts";

@@ -20,6 +20,7 @@ export const traceFilterParams = {
   trace_group_id: text("a lineage group id"),
   thread_id: text("a lineage thread id"),
   run_id: text("a lineage run id"),
+  session_id: text("an agent session id (session_id of a trace)"),
   min_tokens: integer(0, listLimits.maxTokens),
   max_tokens: integer(0, listLimits.maxTokens),
 };

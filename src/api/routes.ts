@@ -31,7 +31,7 @@ import "./scope.ts";
 export interface ApiDeps {
   store: Pick<
     TraceStore,
-    "listTraces" | "exportTraces" | "getTrace" | "stats" | "aggregate" | "percentiles"
+    "listTraces" | "exportTraces" | "getTrace" | "stats" | "aggregate" | "percentiles" | "sessions"
   >;
   writer: { snapshot(): TraceWriterSnapshot };
   version: string;

@@ -11,6 +11,13 @@ import { type CliCommand, exitCode } from "./io.ts";
 import { loadOrReport } from "./load.ts";
 import { buildReport, type ReportDocument, type ReportFilters } from "./report_data.ts";
 import { renderText } from "./report_text.ts";
+import {
+  buildReportBy,
+  renderReportBy,
+  type ReportByFilters,
+  type ReportGrouping,
+  reportGroupings,
+} from "./report_by.ts";
 
 const formats = ["text", "json"] as const;
 export const reportLimits = { defaultLimit: 10, maxLimit: 200 } as const;
@@ -19,7 +26,8 @@ export const reportSpec = {
   name: "report",
   summary: "Summarise stored traces offline: totals, cost by provider and day, top models and keys",
   usage: "ongoingai report [--config PATH] [--from TIME] [--to TIME] [--provider ID] " +
-    "[--model NAME] [--limit N] [--format text|json]",
+    "[--model NAME] [--limit N] [--format text|json] [--by session|developer] " +
+    "[--developer NAME] [--agent NAME] [--session ID]",
   flags: [
     ["--config PATH", "Config file naming the store (storage.*); default: discovered"],
     ["--from TIME", "Only traces at or after TIME: RFC 3339, or YYYY-MM-DD (from 00:00 UTC)"],
@@ -28,6 +36,10 @@ export const reportSpec = {
     ["--model NAME", "Only this model, such as gpt-4o-mini"],
     ["--limit N", `Rows in the top and recent lists, 1 to ${reportLimits.maxLimit} (default 10)`],
     ["--format FORMAT", "text (default, aligned tables) or json (schema report.v2)"],
+    ["--by GROUPING", "session or developer: what each agent session or developer cost"],
+    ["--developer NAME", "With --by session: only this developer's sessions"],
+    ["--agent NAME", "With --by session: only this agent's sessions (codex, claude-code)"],
+    ["--session ID", "With --by session: only this session"],
   ],
 } as const;
 
@@ -64,8 +76,17 @@ export function parseReportArgs(args: string[]) {
     model: { type: "string" },
     limit: { type: "string" },
     format: { type: "string" },
+    by: { type: "string" },
+    developer: { type: "string" },
+    agent: { type: "string" },
+    session: { type: "string" },
   });
   const format = normaliseFormat("report", values.format, formats);
+  const by = grouping(values.by);
+  const narrowing = (["developer", "agent", "session"] as const).filter((k) => values[k]?.trim());
+  if (narrowing.length > 0 && by !== "session") {
+    throw new UsageError(`--${narrowing[0]} needs --by session`);
+  }
   const from = bound("from", values.from);
   const to = bound("to", values.to);
   if (from !== undefined && to !== undefined && to < from) {
@@ -81,13 +102,25 @@ export function parseReportArgs(args: string[]) {
   if (from !== undefined) filters.from = from;
   if (to !== undefined) filters.to = to;
   filters.limit = n;
-  return { config: values.config, format, filters };
+  const byFilters: ReportByFilters = { ...filters };
+  for (const key of narrowing) byFilters[key] = values[key]!.trim();
+  byFilters.limit = n;
+  return { config: values.config, format, filters, by, byFilters };
+}
+
+function grouping(raw: string | undefined): ReportGrouping | undefined {
+  if (raw === undefined) return undefined;
+  const v = raw.trim().toLowerCase();
+  if ((reportGroupings as readonly string[]).includes(v)) return v as ReportGrouping;
+  throw new UsageError(
+    `invalid --by ${JSON.stringify(raw)}: expected ${reportGroupings.join(" or ")}`,
+  );
 }
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export const report: CliCommand = async (args, io) => {
-  const { config: configPath, format, filters } = parseReportArgs(args);
+  const { config: configPath, format, filters, by, byFilters } = parseReportArgs(args);
   const loaded = await loadOrReport(configPath, io);
   if (loaded === null) return exitCode.failure;
   const storage = loaded.config.storage;
@@ -102,15 +135,22 @@ export const report: CliCommand = async (args, io) => {
     io.stderr(`failed to initialize trace store: ${message(err)}\n`);
     return exitCode.failure;
   }
-  let doc: ReportDocument;
+  let text: string;
   try {
-    doc = await buildReport(store, filters, where);
+    const doc = by === undefined
+      ? await buildReport(store, filters, where)
+      : await buildReportBy(store, by, byFilters, where);
+    text = format === "json"
+      ? `${JSON.stringify(doc, null, 2)}\n`
+      : "by" in doc
+      ? renderReportBy(doc)
+      : renderText(doc);
   } catch (err) {
     io.stderr(`failed to build report: ${message(err)}\n`);
     return exitCode.failure;
   } finally {
     await store.close();
   }
-  io.stdout(format === "json" ? `${JSON.stringify(doc, null, 2)}\n` : renderText(doc));
+  io.stdout(text);
   return exitCode.ok;
 };

@@ -6,7 +6,8 @@
  * the totals leave out (unpriced and unknown-usage counts) and errors (count, rate); providers
  * carry request counts and those counts too; `daily` (cost and tokens by provider and UTC day),
  * `recent_errors` and `api_keys[].api_key_last4` are new; averages and costs may be null where
- * v1 printed 0. A v1 reader would misread it, hence the new version.
+ * v1 printed 0. A v1 reader would misread it, hence the new version. `models` lists requests
+ * that named a model; the others (probes, model lists) are counted in `non_generation`.
  */
 import { analyticsBodies as bodies } from "../api/mod.ts";
 import type { AnalyticsQuery, TraceFilter, TraceStore, TraceSummary } from "../store/mod.ts";
@@ -63,6 +64,8 @@ export interface ReportDocument {
   providers: ProviderTotals[];
   daily: DailyProviderTotals[];
   models: ReturnType<typeof bodies.models>["items"];
+  /** Requests that named no model (probes, model lists): in the totals, never in `models`. */
+  non_generation: ReturnType<typeof bodies.models>["non_generation"];
   api_keys: ReturnType<typeof bodies.keys>["items"];
   recent_errors: ReportTrace[];
   recent_traces: ReportTrace[];
@@ -132,6 +135,7 @@ export async function buildReport(
     store.listTraces({ ...filter, min_status: 400, limit: filters.limit }),
     store.listTraces({ ...filter, limit: filters.limit }),
   ]);
+  const models = bodies.models(byModel);
   return {
     schema_version: reportSchemaVersion,
     generated_at: now.toISOString(),
@@ -140,7 +144,8 @@ export async function buildReport(
     summary: bodies.summary(all, byModel, byKey),
     providers: providerItems(byProvider).map(({ day: _, ...p }) => p).sort(byTokensThenCost),
     daily: providerItems(daily).map(({ day, ...p }) => ({ day: day!.slice(0, 10), ...p })),
-    models: bodies.models(byModel).items.slice(0, filters.limit),
+    models: models.items.slice(0, filters.limit),
+    non_generation: models.non_generation,
     api_keys: bodies.keys(byKey).items.slice(0, filters.limit),
     recent_errors: errors.items.map(reportTrace),
     recent_traces: recent.items.map(reportTrace),

@@ -171,6 +171,13 @@ export function renderText(doc: ReportDocument): string {
       "(no model data)",
     ),
   );
+  const ng = doc.non_generation;
+  if (ng.request_count > 0) {
+    out.push(
+      `Not ranked: ${ng.request_count} request(s) named no model (probes, model lists), ` +
+        `${ng.error_count} of them errors; counted in the totals`,
+    );
+  }
   section(
     "API Keys",
     table(

@@ -3,26 +3,32 @@
  * pointed at the gateway. The child gets our terminal, our signals and the parent environment
  * (plus the base URLs), and its exit code becomes ours.
  */
-import { parseFlags } from "./args.ts";
+import { userInfo } from "node:os";
+import { isDeveloperLabel } from "../traces/mod.ts";
+import { parseFlags, UsageError } from "./args.ts";
 import { clientBaseUrls, gatewayOrigin, offMachine } from "./base_urls.ts";
 import { type CliCommand, exitCode } from "./io.ts";
 import { loadOrReport } from "./load.ts";
 import { exportLine, shellQuote } from "./shell_init.ts";
-import { agentLaunch } from "./wrap_agents.ts";
+import { agentLaunch, userHeaderName } from "./wrap_agents.ts";
 
 export const wrapSpec = {
   name: "wrap",
   summary: "Run a command with OPENAI_BASE_URL, OPENAI_API_BASE and ANTHROPIC_BASE_URL set",
-  usage: "ongoingai wrap [--config PATH] [--force] [--print] -- <command> [args...]",
+  usage: "ongoingai wrap [--config PATH] [--force] [--print] [--user LABEL] -- <command> [args...]",
   flags: [
     ["--print", "Show what would be set and run (sh syntax), and run nothing"],
+    [
+      "--user LABEL",
+      "Developer label sent as X-OngoingAI-User; default: $ONGOINGAI_USER, login name",
+    ],
     ["--config PATH", "Config file (.ts, .yaml, .yml or .json); a .ts is only read when named"],
     ["--force", "Run even if the base URLs leave this machine (server.host not loopback)"],
   ],
 } as const;
 
 const usageLine =
-  "usage: ongoingai wrap [--config PATH] [--force] [--print] -- <command> [args...]\n";
+  "usage: ongoingai wrap [--config PATH] [--force] [--print] [--user LABEL] -- <command> [args...]\n";
 
 const windows = Deno.build.os === "windows";
 /**
@@ -44,12 +50,15 @@ export const wrap: CliCommand = async (args, io) => {
     config: { type: "string" },
     force: { type: "boolean" },
     print: { type: "boolean" },
+    user: { type: "string" },
   }, true);
   command.unshift(...positionals);
   if (command.length === 0) {
     io.stderr(usageLine);
     return exitCode.usage;
   }
+  const user = developerLabel(values.user, io.env);
+  if (user.note !== null) io.stderr(`${user.note}\n`);
   const loaded = await loadOrReport(values.config, io, { explicitTs: { command: "wrap" } });
   if (loaded === null) return exitCode.failure;
   const { config } = loaded;
@@ -66,12 +75,13 @@ export const wrap: CliCommand = async (args, io) => {
   // With the older names too: Aider and older OpenAI clients read OPENAI_API_BASE.
   const baseUrls = clientBaseUrls(config, { aliases: true });
   const env: Record<string, string> = { ...io.env, ...baseUrls };
-  // Agents that ignore the variables (Codex) get their own flags.
-  const launch = agentLaunch(command, env);
+  // Agents that ignore the variables (Codex) get their own flags, and the label as they take it.
+  const launch = agentLaunch(command, env, user.label);
   for (const note of launch.notes) io.stderr(`${note}\n`);
+  Object.assign(env, launch.env);
   command.splice(0, command.length, ...launch.command);
   if (values.print) {
-    io.stdout(printed(baseUrls, command));
+    io.stdout(printed({ ...baseUrls, ...launch.env }, command, launch.printNotes));
     return exitCode.ok;
   }
 
@@ -146,10 +156,48 @@ function startFailure(name: string, err: unknown): { code: 126 | 127; message: s
   return { code: 126, message: `wrap: ${name}: cannot run: ${reason}` };
 }
 
-/** `--print`: the variables as `export` lines and the command as one line, each word quoted. */
-function printed(baseUrls: Record<string, string>, command: readonly string[]): string {
-  const exports = Object.entries(baseUrls).map(([name, url]) => exportLine(name, url, "sh"));
-  return exports.join("") + command.map((word) => shellQuote(word, "sh")).join(" ") + "\n";
+/**
+ * `--print`: the variables as `export` lines and the command as one line, each word quoted;
+ * what could not be attached as `#` comments first.
+ */
+function printed(
+  vars: Record<string, string>,
+  command: readonly string[],
+  notes: readonly string[],
+): string {
+  const comments = notes.map((note) => `# ${note.replaceAll("\n", " ")}\n`);
+  const exports = Object.entries(vars).map(([name, value]) => exportLine(name, value, "sh"));
+  return comments.join("") + exports.join("") +
+    command.map((word) => shellQuote(word, "sh")).join(" ") + "\n";
+}
+
+/**
+ * The developer label: `--user`, else `ONGOINGAI_USER`, else the login name; empty means none.
+ * A bad `--user` is a usage error; a bad default is skipped with a note (wrap still runs).
+ */
+export function developerLabel(
+  flag: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  login: () => string | null = loginName,
+): { label: string | null; note: string | null } {
+  const raw = (flag ?? env.ONGOINGAI_USER ?? login() ?? "").trim();
+  if (raw === "") return { label: null, note: null };
+  if (isDeveloperLabel(raw)) return { label: raw, note: null };
+  const why = `up to 64 letters, digits, spaces and . _ @ + - (got ${JSON.stringify(raw)})`;
+  if (flag !== undefined) throw new UsageError(`invalid --user: ${why}`);
+  return {
+    label: null,
+    note: `wrap: warning: no ${userHeaderName} sent: the default label must be ${why}; ` +
+      "set ONGOINGAI_USER or pass --user",
+  };
+}
+
+function loginName(): string | null {
+  try {
+    return userInfo().username;
+  } catch {
+    return null;
+  }
 }
 
 async function gatewayAnswers(origin: string): Promise<boolean> {

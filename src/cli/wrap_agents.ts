@@ -12,6 +12,11 @@
  *
  * Claude Code, Aider, opencode and the SDKs read `ANTHROPIC_BASE_URL` / `OPENAI_BASE_URL`, which
  * wrap sets for every command: nothing to add for them.
+ *
+ * The developer label (`wrap --user`) travels as the `X-OngoingAI-User` header, attached the way
+ * each agent takes extra headers: Codex through `http_headers` in its provider table, Claude Code
+ * through `ANTHROPIC_CUSTOM_HEADERS` (appended to the user's own). Other tools have no way to be
+ * given a header from outside, which `--print` says.
  */
 
 /** The provider id wrap gives Codex; a name of our own so no built-in provider is redefined. */
@@ -22,7 +27,14 @@ export interface AgentLaunch {
   command: string[];
   /** Lines for stderr, each a complete sentence (no trailing newline). */
   notes: string[];
+  /** Variables to set for the child on top of wrap's (`ANTHROPIC_CUSTOM_HEADERS`). */
+  env: Record<string, string>;
+  /** What `--print` adds as `#` comments: what wrap could not attach, and why. */
+  printNotes: string[];
 }
+
+/** The header carrying the developer label (traces/agent_identity.ts reads it). */
+export const userHeaderName = "X-OngoingAI-User";
 
 /** The program's file name without directory or `.js`/`.exe`, lower-cased. */
 function programName(program: string): string {
@@ -35,17 +47,61 @@ function tomlString(value: string): string {
   return JSON.stringify(value);
 }
 
+/**
+ * `user`: the developer label to attach (already checked), or null for none. Claude Code takes
+ * it from `ANTHROPIC_CUSTOM_HEADERS` (newline-separated `Name: value` lines), appended to a
+ * value the user set, never replacing it; one that names the header already is left alone.
+ */
 export function agentLaunch(
   command: readonly string[],
   env: Readonly<Record<string, string>>,
+  user: string | null = null,
 ): AgentLaunch {
-  const [program, ...rest] = command;
-  if (program === undefined || programName(program) !== "codex") {
-    return { command: [...command], notes: [] };
+  const name = command[0] === undefined ? "" : programName(command[0]);
+  if (name === "codex") return codexLaunch(command, env, user);
+  const plain = { command: [...command], notes: [], env: {}, printNotes: [] };
+  if (user === null) return plain;
+  if (name === "claude") {
+    const own = env.ANTHROPIC_CUSTOM_HEADERS ?? "";
+    const named = own.split(/\r?\n/).some((line) =>
+      line.split(":", 1)[0]!.trim().toLowerCase() === userHeaderName.toLowerCase()
+    );
+    if (named) {
+      return {
+        ...plain,
+        printNotes: [`ANTHROPIC_CUSTOM_HEADERS names ${userHeaderName} already: wrap keeps yours`],
+      };
+    }
+    const line = `${userHeaderName}: ${user}`;
+    return {
+      ...plain,
+      env: {
+        ANTHROPIC_CUSTOM_HEADERS: own.trim() === "" ? line : `${own.replace(/\n+$/, "")}\n${line}`,
+      },
+    };
   }
+  return {
+    ...plain,
+    printNotes: [
+      `${userHeaderName}: ${user} cannot be attached to ${
+        name || "this command"
+      } (wrap knows how ` +
+      "only for codex and claude): its traces get no developer unless it sends the header itself",
+    ],
+  };
+}
+
+function codexLaunch(
+  command: readonly string[],
+  env: Readonly<Record<string, string>>,
+  user: string | null,
+): AgentLaunch {
+  const [program, ...rest] = command as [string, ...string[]];
+  const none = { env: {}, printNotes: [] };
   const baseUrl = env.OPENAI_BASE_URL;
   if (baseUrl === undefined) {
     return {
+      ...none,
       command: [...command],
       notes: ["wrap: the config has no openai provider, so Codex is not pointed at the gateway"],
     };
@@ -54,9 +110,14 @@ export function agentLaunch(
     rest.some((arg) => /^model_provider\s*=/.test(arg) || /^--config=model_provider\s*=/.test(arg))
   ) {
     return {
+      ...none,
       command: [...command],
       notes: [
         "wrap: Codex is given a model_provider of your own, so wrap leaves its provider alone",
+      ],
+      printNotes: user === null ? [] : [
+        `${userHeaderName} cannot be attached: add http_headers={"${userHeaderName}"="${user}"} ` +
+        "to your own provider",
       ],
     };
   }
@@ -66,13 +127,18 @@ export function agentLaunch(
     "wrap: Codex sends the key in OPENAI_API_KEY through the gateway, and it is not set: set it to " +
     "your OpenAI API key (a ChatGPT login cannot be used through a gateway)",
   ];
+  // Appended inside the provider table, so the table itself stays as it is without a label.
+  const table = user === null
+    ? provider
+    : `${provider.slice(0, -1)}, http_headers={${tomlString(userHeaderName)}=${tomlString(user)}}}`;
   return {
+    ...none,
     command: [
       program,
       "-c",
       `model_provider=${codexProviderId}`,
       "-c",
-      `model_providers.${codexProviderId}=${provider}`,
+      `model_providers.${codexProviderId}=${table}`,
       ...rest,
     ],
     notes,

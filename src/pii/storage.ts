@@ -123,6 +123,7 @@ const headerCopies = [
   "lineage_thread_id",
   "lineage_run_id",
   "lineage_parent_checkpoint_id",
+  "claimed_user",
 ];
 
 /**
@@ -134,6 +135,9 @@ function redactHeaderCopies(trace: PiiTraceFields, applied: AppliedPolicy): void
   const silent = (value: string) => redactText(value, applied.rules).text;
   trace.correlation_id = silent(trace.correlation_id);
   if (trace.trace_group_id !== null) trace.trace_group_id = silent(trace.trace_group_id);
+  // Claimed attribution (X-OngoingAI-User may well be an e-mail address).
+  if (trace.developer !== null) trace.developer = silent(trace.developer);
+  if (trace.session_id !== null) trace.session_id = silent(trace.session_id);
   for (const key of headerCopies) {
     const v = trace.metadata[key];
     if (typeof v === "string") trace.metadata[key] = silent(v);
@@ -152,6 +156,8 @@ export interface PiiTraceFields {
   response_headers: HeaderMap;
   correlation_id: string;
   trace_group_id: string | null;
+  developer: string | null;
+  session_id: string | null;
   metadata: Record<string, unknown>;
 }
 

@@ -14,8 +14,17 @@ export const groupColumns = {
   gateway_key: "gateway_key_id",
   workspace: "workspace_id",
   route: "request_path",
+  developer: "developer",
+  agent: "agent",
+  session: "session_id",
 } as const;
 export type GroupBy = keyof typeof groupColumns;
+
+/**
+ * Groups the rollups do not keep (sessions are far too many): a query grouped by one reads the
+ * raw traces of its whole range, using the partial index on session_id.
+ */
+export const rawOnlyGroups: ReadonlySet<GroupBy> = new Set(["session"]);
 
 export const buckets = ["hour", "day", "week"] as const;
 export type Bucket = (typeof buckets)[number];

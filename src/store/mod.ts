@@ -35,6 +35,14 @@ export {
   type PercentileRow,
   type Percentiles,
 } from "./analytics_types.ts";
+export {
+  sessionLimits,
+  type SessionModel,
+  type SessionQuery,
+  type SessionRow,
+  unnamedModel,
+} from "./sessions.ts";
+export { rawOnlyGroups } from "./analytics_types.ts";
 export { openStore, type OpenStoreOptions, type StorageConfig } from "./open_store.ts";
 export { openSqliteStore, type SqliteStoreOptions } from "./sqlite_store.ts";
 export { openPostgresStore, type PostgresStoreOptions } from "./pg_store.ts";

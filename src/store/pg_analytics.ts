@@ -11,6 +11,7 @@ import type {
   GroupBy,
   PercentileRow,
 } from "./analytics_types.ts";
+import { rawOnlyGroups } from "./analytics_types.ts";
 import { periodOf, type RollupTable } from "./rollups.ts";
 import {
   AggregateMerger,
@@ -52,6 +53,13 @@ function groupOn(sql: Sql, kind: Kind, group: GroupBy): Fragment {
       return sql`workspace_id`;
     case "route":
       return sql`request_path`;
+    case "developer":
+      return raw ? sql`developer` : sql`NULLIF(developer, '')`;
+    case "agent":
+      return raw ? sql`agent` : sql`NULLIF(agent, '')`;
+    case "session":
+      // Never read from a rollup: sessions are not in them (rawOnlyGroups).
+      return raw ? sql`session_id` : sql`NULL::text`;
   }
 }
 
@@ -66,7 +74,8 @@ interface Source {
 function sources(sql: Sql, q: AnalyticsQuery): { rollup: Source | null; raw: Source[] } {
   const keys = q.group_by === "api_key_hash" || q.with_key_only === true;
   const table: RollupTable = keys ? "rollup_daily_keys" : "rollup_hourly";
-  const plan = q.bucket === "hour" && periodOf[table] === "day"
+  const plan = (q.bucket === "hour" && periodOf[table] === "day") ||
+      (q.group_by !== undefined && rawOnlyGroups.has(q.group_by))
     ? { rollup: null, raw: [{ from: q.from, before: beyond(q.to) }] }
     : planRanges(q.from, q.to, periodOf[table]);
   const make = (kind: Kind, range: Range): Source => {

@@ -8,6 +8,7 @@ import rollups from "../../migrations/postgres/002_rollups.sql" with { type: "te
 import gatewayKeys from "../../migrations/postgres/003_gateway_keys.sql" with { type: "text" };
 import limitCounters from "../../migrations/postgres/004_limit_counters.sql" with { type: "text" };
 import keyProvenance from "../../migrations/postgres/005_key_provenance.sql" with { type: "text" };
+import attribution from "../../migrations/postgres/006_attribution.sql" with { type: "text" };
 import type { Migration } from "./sqlite_migrations.ts";
 import type { Sql } from "./pg_connect.ts";
 
@@ -18,6 +19,7 @@ export const postgresMigrations: readonly Migration[] = [
   { name: "postgres/003_gateway_keys.sql", sql: gatewayKeys },
   { name: "postgres/004_limit_counters.sql", sql: limitCounters },
   { name: "postgres/005_key_provenance.sql", sql: keyProvenance },
+  { name: "postgres/006_attribution.sql", sql: attribution },
 ];
 
 /** Advisory lock keys of this store (first half: "onga"). */

@@ -16,6 +16,8 @@ import type {
   TraceSummary,
 } from "./types.ts";
 import type { AggregateRow, AnalyticsQuery, PercentileRow } from "./analytics_types.ts";
+import type { SessionQuery, SessionRow } from "./sessions.ts";
+import { sessions } from "./pg_sessions.ts";
 import type { Migration } from "./sqlite_migrations.ts";
 import { decodeCursor, encodeCursor, unknownCursorPosition } from "./cursor.ts";
 import { type ColumnKind, summaryColumns, traceColumns } from "./trace_columns.ts";
@@ -187,6 +189,11 @@ class PostgresTraceStore implements TraceStore, KeyStore {
   async percentiles(query: AnalyticsQuery): Promise<PercentileRow[]> {
     this.#open();
     return await percentiles(this.#sql, query);
+  }
+
+  async sessions(query: SessionQuery): Promise<SessionRow[]> {
+    this.#open();
+    return await sessions(this.#sql, query);
   }
 
   async stats(): Promise<StoreStats> {

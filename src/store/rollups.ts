@@ -30,6 +30,8 @@ export const rollupDimensions = [
   "request_path",
   "gateway_key_id",
   "api_key_hash",
+  "developer",
+  "agent",
 ] as const;
 
 /** Token columns are `tokenFields` (providers/usage.ts), summed. */
@@ -42,6 +44,9 @@ export interface Rollup extends Record<TokenField, number> {
   request_path: string;
   gateway_key_id: string;
   api_key_hash: string;
+  /** Hourly only (few values each); '' in the keys table, as request_path. */
+  developer: string;
+  agent: string;
   request_count: number;
   cost_usd: number;
   priced_count: number;
@@ -106,6 +111,8 @@ function dimensionsOf(t: TraceRecord, table: RollupTable) {
     request_path: keys ? "" : t.request_path,
     gateway_key_id: keys ? "" : t.gateway_key_id ?? "",
     api_key_hash: keys ? t.api_key_hash ?? "" : "",
+    developer: keys ? "" : t.developer ?? "",
+    agent: keys ? "" : t.agent ?? "",
   };
 }
 

@@ -13,6 +13,7 @@ import type {
   GroupBy,
   PercentileRow,
 } from "./analytics_types.ts";
+import { rawOnlyGroups } from "./analytics_types.ts";
 import { periodOf, type RollupTable } from "./rollups.ts";
 import {
   AggregateMerger,
@@ -41,6 +42,9 @@ const groupOn: Record<"raw" | "rollup", Record<GroupBy, string>> = {
     gateway_key: "gateway_key_id",
     workspace: "workspace_id",
     route: "request_path",
+    developer: "developer",
+    agent: "agent",
+    session: "session_id",
   },
   rollup: {
     provider: "provider",
@@ -49,6 +53,10 @@ const groupOn: Record<"raw" | "rollup", Record<GroupBy, string>> = {
     gateway_key: "NULLIF(gateway_key_id, '')",
     workspace: "workspace_id",
     route: "request_path",
+    developer: "NULLIF(developer, '')",
+    agent: "NULLIF(agent, '')",
+    // Never read: sessions are not in the rollups (rawOnlyGroups).
+    session: "NULL",
   },
 };
 
@@ -64,8 +72,10 @@ interface Source {
 function sources(q: AnalyticsQuery): { rollup: Source | null; raw: Source[] } {
   const keys = q.group_by === "api_key_hash" || q.with_key_only === true;
   const table: RollupTable = keys ? "rollup_daily_keys" : "rollup_hourly";
-  // Hourly buckets cannot come from daily rollups: such a query reads the traces.
-  const plan = q.bucket === "hour" && periodOf[table] === "day"
+  // Hourly buckets cannot come from daily rollups, nor sessions from any: such a query reads the
+  // traces.
+  const plan = (q.bucket === "hour" && periodOf[table] === "day") ||
+      (q.group_by !== undefined && rawOnlyGroups.has(q.group_by))
     ? { rollup: null, raw: [{ from: q.from, before: beyond(q.to) }] }
     : planRanges(q.from, q.to, periodOf[table]);
   const make = (kind: "raw" | "rollup", range: Range): Source => {

@@ -7,6 +7,7 @@ import init from "../../migrations/sqlite/001_init.sql" with { type: "text" };
 import rollups from "../../migrations/sqlite/002_rollups.sql" with { type: "text" };
 import gatewayKeys from "../../migrations/sqlite/003_gateway_keys.sql" with { type: "text" };
 import keyProvenance from "../../migrations/sqlite/004_key_provenance.sql" with { type: "text" };
+import attribution from "../../migrations/sqlite/005_attribution.sql" with { type: "text" };
 
 export interface Migration {
   /** Recorded in `schema_migrations`; `sqlite/NNN_name.sql`, as the original recorded them. */
@@ -20,6 +21,7 @@ export const sqliteMigrations: readonly Migration[] = [
   { name: "sqlite/002_rollups.sql", sql: rollups },
   { name: "sqlite/003_gateway_keys.sql", sql: gatewayKeys },
   { name: "sqlite/004_key_provenance.sql", sql: keyProvenance },
+  { name: "sqlite/005_attribution.sql", sql: attribution },
 ];
 
 /**

@@ -20,6 +20,7 @@ const filterClauses: readonly (readonly [FilterKey, string])[] = [
   ["trace_group_id", "trace_group_id = ?"],
   ["thread_id", "lineage_thread_id = ?"],
   ["run_id", "lineage_run_id = ?"],
+  ["session_id", "session_id = ?"],
   ["min_tokens", "total_tokens >= ?"],
   ["max_tokens", "total_tokens <= ?"],
 ] satisfies readonly (readonly [FilterKey, string])[];

@@ -68,6 +68,8 @@ const sourceColumns = [
   "request_path",
   "gateway_key_id",
   "api_key_hash",
+  "developer",
+  "agent",
   "api_key_last4",
   "response_status",
   ...tokenFields,

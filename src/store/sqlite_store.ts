@@ -43,6 +43,8 @@ import { rebuildRollupsIfMissing, RollupWriter } from "./sqlite_rollups.ts";
 /** Rollups take the stored (normalized) timestamp, not the one the trace came with. */
 const timestampColumn = allColumnNames.indexOf("timestamp");
 import type { AggregateRow, AnalyticsQuery, PercentileRow } from "./analytics_types.ts";
+import type { SessionQuery, SessionRow } from "./sessions.ts";
+import { sessions } from "./sqlite_sessions.ts";
 import { busyRetryDefaults, type BusyRetryOptions, withBusyRetry } from "./sqlite_busy.ts";
 import { injectedMaxPageCount } from "./sqlite_fault_injection.ts";
 import { prepareDatabaseFile, restrictSidecarFiles, sqliteFileSize } from "./sqlite_files.ts";
@@ -281,6 +283,11 @@ class SqliteTraceStore implements TraceStore, KeyStore {
   async percentiles(query: AnalyticsQuery): Promise<PercentileRow[]> {
     this.#open();
     return await withBusyRetry(() => percentiles(this.#db, query), this.#retry);
+  }
+
+  async sessions(query: SessionQuery): Promise<SessionRow[]> {
+    this.#open();
+    return await withBusyRetry(() => sessions(this.#db, query), this.#retry);
   }
 
   // deno-lint-ignore require-await

@@ -44,6 +44,13 @@ export const traceColumns = [
   ["correlation_id", "text"],
   ["request_bytes", "int"],
   ["response_bytes", "int"],
+  ["agent", "text"],
+  ["agent_version", "text"],
+  ["session_id", "text"],
+  ["agent_thread_id", "text"],
+  ["agent_turn_id", "text"],
+  ["agent_request_kind", "text"],
+  ["developer", "text"],
   ["metadata", "json"],
 ] as const satisfies readonly (readonly [keyof Trace, ColumnKind])[];
 

@@ -4,6 +4,7 @@
  */
 import type { TenantScope, Trace, TraceRecord } from "../traces/mod.ts";
 import type { AggregateRow, AnalyticsQuery, PercentileRow } from "./analytics_types.ts";
+import type { SessionQuery, SessionRow } from "./sessions.ts";
 
 /**
  * Tenant scope applied to every read (the one tenant type's org and workspace, traces/tenant.ts).
@@ -25,6 +26,8 @@ export interface TraceFilter {
   trace_group_id?: string;
   thread_id?: string;
   run_id?: string;
+  /** The claimed agent or `X-OngoingAI-Session-Id` session (`Trace.session_id`). */
+  session_id?: string;
   /** Bounds on `total_tokens` (traces with unknown usage never match a token bound). */
   min_tokens?: number;
   max_tokens?: number;
@@ -109,6 +112,11 @@ export interface TraceStore {
   aggregate(query: AnalyticsQuery): Promise<AggregateRow[]>;
   /** Latency and time-to-first-token percentiles per (bucket, group), by bucket then group. */
   percentiles(query: AnalyticsQuery): Promise<PercentileRow[]>;
+  /**
+   * The `query.limit` sessions (`Trace.session_id`) with the latest last request in the range,
+   * most recent first, each with its totals and models (sessions.ts). Read from the raw traces.
+   */
+  sessions(query: SessionQuery): Promise<SessionRow[]>;
   stats(): Promise<StoreStats>;
   close(): Promise<void>;
 }

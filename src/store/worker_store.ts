@@ -23,6 +23,7 @@ import type {
   KeyStore,
   NewGatewayKey,
 } from "./key_types.ts";
+import type { SessionQuery, SessionRow } from "./sessions.ts";
 import type { AggregateRow, AnalyticsQuery, PercentileRow } from "./analytics_types.ts";
 import {
   rebuildError,
@@ -114,6 +115,9 @@ class WorkerTraceStore implements TraceStore, KeyStore {
   }
   percentiles(query: AnalyticsQuery): Promise<PercentileRow[]> {
     return this.#call("percentiles", query);
+  }
+  sessions(query: SessionQuery): Promise<SessionRow[]> {
+    return this.#call("sessions", query);
   }
   stats(): Promise<StoreStats> {
     return this.#call("stats");

@@ -17,6 +17,7 @@ import {
   minSecretLength,
   type StoredScrubber,
 } from "../secrets/mod.ts";
+import { agentIdentityFrom, safeRequestKind, safeTurnId } from "./agent_identity.ts";
 import type { CostStatus, HeaderMap, TraceErrorCode, TraceRecord, TraceTokens } from "./trace.ts";
 import type { KeyFingerprint } from "./fingerprint.ts";
 import type { Tenant } from "./tenant.ts";
@@ -72,6 +73,13 @@ export interface ExchangeFacts {
    * `scrubKey` already.
    */
   providerKey?: string | null | undefined;
+  /**
+   * The turn this trace belongs to, and its kind, when the caller knows them better than the
+   * request headers (a WebSocket relay reads them from each `response.create` frame with
+   * `codexFrameTurn`); absent: from the headers. Checked like the headers' values.
+   */
+  agentTurnId?: string | null | undefined;
+  agentRequestKind?: string | null | undefined;
 }
 
 /**
@@ -191,6 +199,8 @@ export function buildTrace(f: ExchangeFacts, redactHeaders: ReadonlySet<string>)
   if (f.upstreamStreamError) metadata.upstream_stream_error = true;
   if (f.key?.last4) metadata.api_key_last4 = f.key.last4;
   if (f.tenant.gateway_key_id !== null) metadata.gateway_key_id = f.tenant.gateway_key_id;
+  const who = attribution(f, text);
+  if (who.claimedUser !== null) metadata.claimed_user = who.claimedUser;
 
   return {
     id: f.id,
@@ -226,6 +236,48 @@ export function buildTrace(f: ExchangeFacts, redactHeaders: ReadonlySet<string>)
     correlation_id: correlationId,
     request_bytes: f.requestBytes,
     response_bytes: f.responseBytes,
+    ...who.columns,
     metadata,
+  };
+}
+
+type AttributionColumns = Pick<
+  TraceRecord,
+  | "agent"
+  | "agent_version"
+  | "session_id"
+  | "agent_thread_id"
+  | "agent_turn_id"
+  | "agent_request_kind"
+  | "developer"
+>;
+
+/**
+ * The trace's attribution columns from the request headers. In team mode the developer is the
+ * verified gateway key, and a claimed `X-OngoingAI-User` only goes to metadata (`claimedUser`),
+ * so a client cannot charge its traffic to somebody else.
+ */
+function attribution(
+  f: ExchangeFacts,
+  scrub: (value: string) => string,
+): { columns: AttributionColumns; claimedUser: string | null } {
+  const id = agentIdentityFrom(f.requestHeaders);
+  const s = (v: string | null) => (v === null ? null : scrub(v));
+  const turn = f.agentTurnId === undefined ? id.turn_id : safeTurnId(f.agentTurnId);
+  const kind = f.agentRequestKind === undefined
+    ? id.request_kind
+    : safeRequestKind(f.agentRequestKind);
+  const key = f.tenant.gateway_key_id;
+  return {
+    columns: {
+      agent: id.agent,
+      agent_version: s(id.agent_version),
+      session_id: s(id.session_id),
+      agent_thread_id: s(id.thread_id),
+      agent_turn_id: s(turn),
+      agent_request_kind: s(kind),
+      developer: key ?? s(id.claimed_user),
+    },
+    claimedUser: key === null ? null : s(id.claimed_user),
   };
 }

@@ -22,6 +22,15 @@ export {
   maxStoredModelLength,
   storedHeaders,
 } from "./build.ts";
+export {
+  type AgentIdentity,
+  agentIdentityFrom,
+  codexFrameTurn,
+  isDeveloperLabel,
+  maxTurnMetadataLength,
+  sessionHeader,
+  userHeader,
+} from "./agent_identity.ts";
 export { defaultScope, defaultTenant, type Tenant, type TenantScope } from "./tenant.ts";
 export { newTraceId } from "./trace_id.ts";
 export {

@@ -79,5 +79,24 @@ export interface Trace extends TraceTokens {
   correlation_id: string;
   request_bytes: number;
   response_bytes: number;
+  /**
+   * The coding agent (`codex`, `claude-code`). This and the agent fields below are what the
+   * client claims in its headers (traces/agent_identity.ts): labels for analytics, never trusted
+   * for auth; null when not sent.
+   */
+  agent: string | null;
+  agent_version: string | null;
+  /** `X-OngoingAI-Session-Id`, or the agent's own session id. */
+  session_id: string | null;
+  agent_thread_id: string | null;
+  agent_turn_id: string | null;
+  /** `prewarm`, `turn`, ... (Codex), `main`, `subagent`, ... (Claude Code). */
+  agent_request_kind: string | null;
+  /**
+   * Who the request is attributed to: in team mode the gateway key's id (verified; a claimed
+   * `X-OngoingAI-User` is kept apart in `metadata.claimed_user`), otherwise the claimed
+   * `X-OngoingAI-User` label (`ongoingai wrap --user`).
+   */
+  developer: string | null;
   metadata: Record<string, unknown>;
 }

@@ -150,6 +150,7 @@ async function flakyStore(traces: Trace[], failAt: number) {
     stats: () => store.stats(),
     aggregate: (q) => store.aggregate(q),
     percentiles: (q) => store.percentiles(q),
+    sessions: (q) => store.sessions(q),
     exportTraces: (q) => {
       calls.n++;
       return calls.n >= failAt

@@ -59,6 +59,7 @@ Deno.test("GET /api/health still answers when store stats fail, and shows a degr
       getTrace: (id, scope) => store.getTrace(id, scope),
       aggregate: (q) => store.aggregate(q),
       percentiles: (q) => store.percentiles(q),
+      sessions: (q) => store.sessions(q),
       stats: () => Promise.reject(new Error("stat failed")),
     },
     writer: { snapshot: () => ({ ...writerStats, store_state: "degraded" }) },

@@ -28,6 +28,7 @@ const expectedAccess: Record<string, EndpointAccess> = {
   getAnalyticsKeys: "analytics:read",
   getAnalyticsLatency: "analytics:read",
   getAnalyticsErrors: "analytics:read",
+  getAnalyticsSessions: "analytics:read",
   getAnalyticsSummary: "analytics:read",
   listGatewayKeys: "keys:manage",
   createGatewayKey: "keys:manage",

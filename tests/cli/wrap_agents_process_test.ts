@@ -17,7 +17,7 @@ Deno.test("wrap: codex is started with a gateway provider of its own, its argume
       await Deno.chmod(codex, 0o755);
       const r = await runCliProcess(["wrap", "--", codex, "exec", "say hi"], {
         cwd: dir,
-        env: { OPENAI_API_KEY: "sk-test" },
+        env: { OPENAI_API_KEY: "sk-test", ONGOINGAI_USER: "" },
       });
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(r.stdout.trimEnd().split("\n"), [
@@ -43,7 +43,7 @@ Deno.test("wrap --print: shows the variables and the command it would run, runs 
       await Deno.chmod(codex, 0o755);
       const r = await runCliProcess(["wrap", "--print", codex, "exec", "it's"], {
         cwd: dir,
-        env: { OPENAI_API_KEY: "sk-test" },
+        env: { OPENAI_API_KEY: "sk-test", ONGOINGAI_USER: "" },
       });
       assert.equal(r.code, 0, r.stderr);
       const url = "http://127.0.0.1:8089";

@@ -9,6 +9,7 @@ import { makeTrace } from "../testdata/trace_fixture.ts";
 import { paginationCases } from "./conformance_pagination.ts";
 import { filterCases } from "./conformance_filters.ts";
 import { analyticsCases } from "./conformance_analytics.ts";
+import { attributionCases } from "./conformance_attribution.ts";
 
 export type OpenFreshStore = () => Promise<TraceStore>;
 
@@ -70,6 +71,13 @@ const everyFieldSet = (): Trace =>
     client_aborted: true,
     request_bytes: 2_000_000,
     response_bytes: 3,
+    agent: "codex",
+    agent_version: "0.171.0",
+    session_id: "01a24c4c-221f-7292-8afe-3e9679c05007",
+    agent_thread_id: "01a24c4c-221f-7292-8afe-3e9679c05007",
+    agent_turn_id: "01a24c4c-2241-7801-8305-bde9c6c7c4c4",
+    agent_request_kind: "turn",
+    developer: "gk_0123456789abcdef",
     metadata: {
       lineage_thread_id: "thread-1",
       lineage_run_id: "run-1",
@@ -259,6 +267,7 @@ export function runTraceStoreConformance(
 
   for (const c of filterCases) test(`filter ${c.name}`, (store) => c.run(store));
   for (const c of analyticsCases) test(`analytics: ${c.name}`, (store) => c.run(store));
+  for (const c of attributionCases) test(`attribution: ${c.name}`, (store) => c.run(store));
   for (const c of paginationCases) test(`pagination: ${c.name}`, (store) => c.run(store));
 
   test("exportTraces pages whole traces in list order, with the list's cursors", async (store) => {

@@ -47,6 +47,9 @@ function traces(count: number): Trace[] {
       streaming: streamed,
       time_to_first_token_us: streamed ? Math.floor(rnd() * 2_000_000) : null,
       time_to_first_token_ms: null,
+      agent: pick([null, "codex", "claude-code"]),
+      developer: pick([null, "alice", "bob", "Alice", "carol@example.com"]),
+      session_id: pick([null, "s-1", "s-2", "S-3", "s-4", "01a24c4c-221f-7292"]),
     });
   });
 }
@@ -101,6 +104,14 @@ Deno.test({
               assert.deepStrictEqual(pb, pa, JSON.stringify(q));
             }
           }
+        }
+      }
+      for (const range of ranges) {
+        for (const extra of [{}, { developer: "alice" }, { agent: "codex", limit: 2 }]) {
+          const q = { limit: 10, ...range, ...extra };
+          const [a, b] = await Promise.all(stores.map((s) => s.sessions(q)));
+          assert.ok(a!.length > 0, JSON.stringify(q));
+          assert.deepStrictEqual(rounded(b), rounded(a), JSON.stringify(q));
         }
       }
       for (

@@ -43,6 +43,7 @@ pgTest("postgres store: migrations are applied once by instances starting togeth
       "postgres/003_gateway_keys.sql",
       "postgres/004_limit_counters.sql",
       "postgres/005_key_provenance.sql",
+      "postgres/006_attribution.sql",
     ]);
     await Promise.all(stores.map((s) => s.close()));
   } finally {

@@ -51,6 +51,13 @@ export function makeTrace(overrides: Partial<Trace> = {}): Trace {
     correlation_id: "corr-0001",
     request_bytes: 180,
     response_bytes: 620,
+    agent: null,
+    agent_version: null,
+    session_id: null,
+    agent_thread_id: null,
+    agent_turn_id: null,
+    agent_request_kind: null,
+    developer: null,
     metadata: { lineage_checkpoint_id: "x", lineage_immutable: true, stream_chunks: 0 },
     ...overrides,
   };

@@ -76,3 +76,73 @@ Deno.test("buildTrace: the timeout phase and an in-band stream error land in met
   assert.equal(timedOut.timeout_phase, "idle");
   assert.equal(timedOut.upstream_stream_error, true);
 });
+
+Deno.test("buildTrace: attribution from the request headers, claimed values scrubbed", () => {
+  const codex = new Headers({
+    "user-agent": "codex_exec/0.171.0 (Debian 12.0.0; x86_64) xterm (codex_exec; 0.171.0)",
+    "session-id": "01a24c4c-221f-7292-8afe-3e9679c05007",
+    "thread-id": "01a24c4c-221f-7292-8afe-3e9679c05007",
+    "x-codex-turn-metadata": JSON.stringify({ turn_id: "turn-1", request_kind: "turn" }),
+    "x-ongoingai-user": "alice",
+  });
+  const keyId = { org_id: "default", workspace_id: "default", gateway_key_id: "gk_team_alice" };
+  const cases: [string, Parameters<typeof facts>[0], Record<string, unknown>][] = [
+    ["without team mode the claimed user is the developer", { requestHeaders: codex }, {
+      agent: "codex",
+      agent_version: "0.171.0",
+      session_id: "01a24c4c-221f-7292-8afe-3e9679c05007",
+      agent_thread_id: "01a24c4c-221f-7292-8afe-3e9679c05007",
+      agent_turn_id: "turn-1",
+      agent_request_kind: "turn",
+      developer: "alice",
+      claimed_user: undefined,
+    }],
+    ["in team mode the gateway key is; the claim is kept apart", {
+      requestHeaders: codex,
+      tenant: keyId,
+    }, { developer: "gk_team_alice", claimed_user: "alice" }],
+    ["team mode without a claim", { tenant: keyId }, {
+      developer: "gk_team_alice",
+      claimed_user: undefined,
+      agent: null,
+    }],
+    ["a WebSocket relay's turn id from the frame wins", {
+      requestHeaders: codex,
+      agentTurnId: "turn-from-frame",
+    }, { agent_turn_id: "turn-from-frame" }],
+    ["a relay's unsafe turn id is dropped", { requestHeaders: codex, agentTurnId: "a b" }, {
+      agent_turn_id: null,
+    }],
+    ["a relay with no turn (prewarm)", { requestHeaders: codex, agentTurnId: null }, {
+      agent_turn_id: null,
+    }],
+    ["a relay's request kind from the frame wins", {
+      requestHeaders: codex,
+      agentRequestKind: "prewarm",
+    }, { agent_request_kind: "prewarm" }],
+    ["an unsafe request kind from a relay", { requestHeaders: codex, agentRequestKind: "<k>" }, {
+      agent_request_kind: null,
+    }],
+    ["a credential claimed as the user is never stored", {
+      requestHeaders: new Headers({
+        "x-ongoingai-user": "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789",
+      }),
+    }, { developer: "[CREDENTIAL_REDACTED]" }],
+    ["nothing claimed", {}, {
+      agent: null,
+      agent_version: null,
+      session_id: null,
+      agent_thread_id: null,
+      agent_turn_id: null,
+      agent_request_kind: null,
+      developer: null,
+    }],
+  ];
+  for (const [name, over, want] of cases) {
+    const t = buildTrace(facts(over), credentialHeaders);
+    const got: Record<string, unknown> = { ...t, claimed_user: t.metadata.claimed_user };
+    for (const [field, value] of Object.entries(want)) {
+      assert.equal(got[field], value, `${name}: ${field}`);
+    }
+  }
+});

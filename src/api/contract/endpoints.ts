@@ -7,6 +7,7 @@ import { z } from "zod";
 import { traceListQuerySchema } from "../params.ts";
 import { analyticsQuerySchemas } from "../analytics.ts";
 import * as analytics from "../analytics_bodies.ts";
+import * as analyticsAttribution from "../analytics_attribution.ts";
 import { traceDiagnosticsResponseSchema } from "../diagnostics.ts";
 import { traceExportQuerySchema } from "../export.ts";
 import { exportColumns } from "../export_encoding.ts";
@@ -265,7 +266,8 @@ function analyticsEndpoints(): Endpoint[] {
     view(
       "models",
       "Requests, tokens, cost, latency and errors by model",
-      "Most requests first.",
+      "Most requests first, among requests that named a model; the others (probes, model " +
+        "lists) are counted in non_generation, never ranked.",
       analytics.modelsSchema,
       { provider: "openai" },
     ),
@@ -289,6 +291,16 @@ function analyticsEndpoints(): Endpoint[] {
       "By group_by and bucket when given.",
       analytics.errorsSchema,
       { group_by: "provider", bucket: "hour" },
+    ),
+    view(
+      "sessions",
+      "Agent sessions: agent, developer, first and last request, totals, cost and models",
+      "One item per session id (X-OngoingAI-Session-Id, or the session id Codex and Claude " +
+        "Code send), the most recent first, at most limit. Read from the traces of the range " +
+        "(sessions are not in the rollups): give from and to on a large store. Session ids, " +
+        "agents and, outside team mode, developers are claimed by the client (docs/agents.md).",
+      analyticsAttribution.sessionsSchema,
+      { from: "2026-03-01", developer: "alice" },
     ),
     view(
       "summary",

@@ -82,6 +82,32 @@ export const traceErrorCodeSchema = z.enum([
 const tokens = (what: string) =>
   z.int().nonnegative().nullable().describe(`${what}; null when usage is not known`);
 
+const claimed = (what: string) =>
+  z.string().nullable().describe(
+    `${what}. Claimed by the client in its headers (docs/agents.md): a label, never used for ` +
+      "auth; null when not sent.",
+  );
+
+/** Who a trace is attributed to (traces/agent_identity.ts); the export has them too. */
+export const attributionFields = {
+  agent: claimed("The coding agent: codex or claude-code, from the user-agent"),
+  agent_version: claimed("The agent's version, from its user-agent"),
+  session_id: claimed(
+    "X-OngoingAI-Session-Id, else the agent's session id (Codex session-id, Claude Code " +
+      "X-Claude-Code-Session-Id)",
+  ),
+  agent_thread_id: claimed("Codex's thread id (thread-id, or the older conversation_id)"),
+  agent_turn_id: claimed("Codex's turn id (x-codex-turn-metadata turn_id)"),
+  agent_request_kind: claimed(
+    "Codex's request_kind (prewarm, turn, ...) or Claude Code's x-claude-code-request-class",
+  ),
+  developer: z.string().nullable().describe(
+    "Who the request is attributed to: in team mode the id of the verified gateway key (a " +
+      "claimed X-OngoingAI-User is then only kept in metadata.claimed_user); otherwise the " +
+      "X-OngoingAI-User label the client claims (ongoingai wrap --user). null when neither.",
+  ),
+};
+
 /** The fields of a list item; the detail adds headers, bodies, metadata and lineage. */
 const summaryFields = {
   id: z.string(),
@@ -115,6 +141,7 @@ const summaryFields = {
   correlation_id: z.string(),
   request_bytes: count(),
   response_bytes: count(),
+  ...attributionFields,
 };
 
 export const traceSummarySchema = z.object(summaryFields).meta({

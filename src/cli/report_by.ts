@@ -1,0 +1,169 @@
+/**
+ * `ongoingai report --by session|developer`: what each agent session, or each developer, cost.
+ * Read with the same store queries as `/api/analytics/sessions` and `cost?group_by=developer`
+ * and shaped by the same functions, so the report and the API never disagree. Its own JSON
+ * schema ("report.by.v1"): the document holds one list, not the full report's sections.
+ */
+import { analyticsBodies as bodies, analyticsSessions } from "../api/mod.ts";
+import type { AnalyticsQuery, SessionQuery, TraceStore } from "../store/mod.ts";
+import type { ReportDocument } from "./report_data.ts";
+import { table, totalCost } from "./report_text.ts";
+
+export const reportBySchemaVersion = "report.by.v1";
+export const reportGroupings = ["session", "developer"] as const;
+export type ReportGrouping = (typeof reportGroupings)[number];
+
+export interface ReportByFilters {
+  provider?: string;
+  model?: string;
+  from?: string;
+  to?: string;
+  /** Sessions only: narrow to one developer, agent or session. */
+  developer?: string;
+  agent?: string;
+  session?: string;
+  limit: number;
+}
+
+export interface DeveloperTotals {
+  /** null: traces with no developer (no team mode key, no X-OngoingAI-User). */
+  developer: string | null;
+  request_count: number;
+  input_tokens: number;
+  output_tokens: number;
+  total_tokens: number;
+  total_cost_usd: number | null;
+  unpriced_count: number;
+  unknown_usage_count: number;
+}
+
+export interface ReportByDocument {
+  schema_version: typeof reportBySchemaVersion;
+  generated_at: string;
+  storage: ReportDocument["storage"];
+  by: ReportGrouping;
+  filters: ReportByFilters;
+  sessions?: ReturnType<typeof analyticsSessions.sessions>["items"];
+  developers?: DeveloperTotals[];
+}
+
+type Store = Pick<TraceStore, "aggregate" | "sessions">;
+
+/** All tenants, as the full report: an operator's view of the whole store. */
+export async function buildReportBy(
+  store: Store,
+  by: ReportGrouping,
+  filters: ReportByFilters,
+  storage: ReportDocument["storage"],
+  now: Date = new Date(),
+): Promise<ReportByDocument> {
+  const head = {
+    schema_version: reportBySchemaVersion,
+    generated_at: now.toISOString(),
+    storage,
+    by,
+    filters,
+  } as const;
+  const query: AnalyticsQuery = {};
+  for (const key of ["provider", "model", "from", "to"] as const) {
+    const value = filters[key];
+    if (value !== undefined) query[key] = value;
+  }
+  if (by === "session") {
+    const q: SessionQuery = { ...query, limit: filters.limit };
+    if (filters.developer !== undefined) q.developer = filters.developer;
+    if (filters.agent !== undefined) q.agent = filters.agent;
+    if (filters.session !== undefined) q.session_id = filters.session;
+    return { ...head, sessions: analyticsSessions.sessions(await store.sessions(q)).items };
+  }
+  const rows = await store.aggregate({ ...query, group_by: "developer" });
+  const shape = { group_by: "developer" as const, bucket: "day" as const };
+  const usage = bodies.usageSeries(rows, shape).items;
+  const cost = bodies.costSeries(rows, shape).items;
+  const developers = usage.map((u, i) => ({
+    developer: u.group,
+    request_count: u.request_count,
+    input_tokens: u.input_tokens,
+    output_tokens: u.output_tokens,
+    total_tokens: u.total_tokens,
+    total_cost_usd: cost[i]!.total_cost_usd,
+    unpriced_count: cost[i]!.unpriced_count,
+    unknown_usage_count: u.unknown_usage_count,
+  }));
+  return { ...head, developers: developers.slice(0, filters.limit) };
+}
+
+const models = (m: { model: string; request_count: number }[]) =>
+  m.length === 0 ? "-" : m.map((x) => `${x.model} (${x.request_count})`).join(", ");
+
+export function renderReportBy(doc: ReportByDocument): string {
+  const f = doc.filters;
+  const shown = Object.entries(f).filter(([k]) => k !== "limit").map(([k, v]) => `${k}=${v}`);
+  const out = [
+    `OngoingAI Report by ${doc.by}`,
+    "",
+    `Generated at ${doc.generated_at}; ${doc.storage.driver}` +
+    (doc.storage.path === undefined ? "" : ` ${doc.storage.path}`),
+    `Filters: ${shown.length === 0 ? "(none)" : shown.join(" ")}; limit ${f.limit}`,
+    "",
+  ];
+  if (doc.sessions !== undefined) {
+    out.push(...table(
+      [
+        { title: "SESSION" },
+        { title: "AGENT" },
+        { title: "DEVELOPER" },
+        { title: "FIRST_SEEN" },
+        { title: "LAST_SEEN" },
+        { title: "REQUESTS", right: true },
+        { title: "TOTAL_TOKENS", right: true },
+        { title: "TOTAL_COST_USD", right: true },
+        { title: "UNPRICED", right: true },
+        { title: "ERRORS", right: true },
+        { title: "NON_GENERATION", right: true },
+        { title: "MODELS" },
+      ],
+      doc.sessions.map((s) => [
+        s.session_id,
+        s.agent,
+        s.developer,
+        s.first_seen_at,
+        s.last_seen_at,
+        s.request_count,
+        s.total_tokens,
+        totalCost(s),
+        s.unpriced_count,
+        s.error_count,
+        s.non_generation_count,
+        models(s.models),
+      ]),
+      "(no sessions: traces carry one when the client sends a session id, see docs/agents.md)",
+    ));
+  }
+  if (doc.developers !== undefined) {
+    out.push(...table(
+      [
+        { title: "DEVELOPER" },
+        { title: "REQUESTS", right: true },
+        { title: "INPUT_TOKENS", right: true },
+        { title: "OUTPUT_TOKENS", right: true },
+        { title: "TOTAL_TOKENS", right: true },
+        { title: "TOTAL_COST_USD", right: true },
+        { title: "UNPRICED", right: true },
+        { title: "UNKNOWN_USAGE", right: true },
+      ],
+      doc.developers.map((d) => [
+        d.developer ?? "(none)",
+        d.request_count,
+        d.input_tokens,
+        d.output_tokens,
+        d.total_tokens,
+        totalCost(d),
+        d.unpriced_count,
+        d.unknown_usage_count,
+      ]),
+      "(no traces)",
+    ));
+  }
+  return out.join("\n") + "\n";
+}

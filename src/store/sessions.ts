@@ -1,0 +1,122 @@
+/**
+ * The sessions view: one row per claimed session (`Trace.session_id`: an agent's session, or
+ * `X-OngoingAI-Session-Id`) with its agent, developer, first and last request, totals and the
+ * models it used. Sessions are far too many for the rollups, so both stores read the raw traces
+ * in two bounded steps: the `limit` most recent sessions of the range (the partial index on
+ * session_id), then their figures per model. This file holds the driver-neutral half: the query
+ * and row types, and the merge of per-(session, model) rows into sessions, so SQLite and
+ * PostgreSQL answer alike by construction.
+ */
+import { perTokenField, type TokenField, tokenFields } from "../providers/mod.ts";
+import { knownCost } from "./analytics_types.ts";
+import { compare, n, sOrNull } from "./analytics_merge.ts";
+import type { TenantScope } from "./types.ts";
+
+export const sessionLimits = { defaultLimit: 50, maxLimit: 500 } as const;
+
+/** What a trace stores as its model when no model was named: a probe, a model list. */
+export const unnamedModel = "unknown";
+
+export interface SessionQuery {
+  /** Inclusive bounds on `timestamp`, RFC 3339 UTC. */
+  from?: string;
+  to?: string;
+  provider?: string;
+  model?: string;
+  developer?: string;
+  agent?: string;
+  session_id?: string;
+  scope?: TenantScope;
+  /** Most recent sessions first (by last request); at most `sessionLimits.maxLimit`. */
+  limit: number;
+}
+
+export interface SessionModel {
+  model: string;
+  request_count: number;
+}
+
+export interface SessionRow extends Record<TokenField, number> {
+  session_id: string;
+  /** The greatest claimed value among the session's traces (one, in practice); null if none. */
+  agent: string | null;
+  developer: string | null;
+  first_seen_at: string;
+  last_seen_at: string;
+  request_count: number;
+  /** As `AggregateRow.total_cost_usd`: null when nothing with a cost could be priced. */
+  total_cost_usd: number | null;
+  priced_count: number;
+  unpriced_count: number;
+  unknown_usage_count: number;
+  error_count: number;
+  /** Requests that named no model (probes, model lists): counted, never listed as a model. */
+  non_generation_count: number;
+  /** Models the session generated with, most requests first, then by name. */
+  models: SessionModel[];
+}
+
+/**
+ * `mergeSessions` takes per-(session, model) rows whose values are, in order: session, model, request count, the token
+ * sums (`tokenFields` order), priced cost, priced, unpriced and unknown-usage counts, error
+ * count, first and last seen (stored timestamp form), agent, developer.
+ */
+
+export function mergeSessions(rows: Iterable<readonly unknown[]>): SessionRow[] {
+  const out = new Map<string, SessionRow>();
+  for (const v of rows) {
+    const session = String(v[0]);
+    const model = String(v[1]);
+    let i = 2;
+    const next = () => v[i++];
+    const count = n(next());
+    const tokens = perTokenField(() => n(next()));
+    const cost = n(next()), priced = n(next()), unpriced = n(next());
+    const unknownUsage = n(next()), errors = n(next());
+    const first = String(next()), last = String(next());
+    const agent = sOrNull(next()), developer = sOrNull(next());
+    let s = out.get(session);
+    if (s === undefined) {
+      s = {
+        session_id: session,
+        agent: null,
+        developer: null,
+        first_seen_at: first,
+        last_seen_at: last,
+        request_count: 0,
+        ...perTokenField(() => 0),
+        total_cost_usd: 0,
+        priced_count: 0,
+        unpriced_count: 0,
+        unknown_usage_count: 0,
+        error_count: 0,
+        non_generation_count: 0,
+        models: [],
+      };
+      out.set(session, s);
+    }
+    s.request_count += count;
+    for (const f of tokenFields) s[f] += tokens[f];
+    s.total_cost_usd! += cost;
+    s.priced_count += priced;
+    s.unpriced_count += unpriced;
+    s.unknown_usage_count += unknownUsage;
+    s.error_count += errors;
+    if (first < s.first_seen_at) s.first_seen_at = first;
+    if (last > s.last_seen_at) s.last_seen_at = last;
+    if (agent !== null && (s.agent === null || agent > s.agent)) s.agent = agent;
+    if (developer !== null && (s.developer === null || developer > s.developer)) {
+      s.developer = developer;
+    }
+    if (model === unnamedModel) s.non_generation_count += count;
+    else s.models.push({ model, request_count: count });
+  }
+  const sessions = [...out.values()];
+  for (const s of sessions) {
+    s.total_cost_usd = knownCost(s);
+    s.models.sort((a, b) => b.request_count - a.request_count || compare(a.model, b.model));
+  }
+  return sessions.sort((a, b) =>
+    compare(b.last_seen_at, a.last_seen_at) || compare(a.session_id, b.session_id)
+  );
+}

@@ -1,0 +1,54 @@
+/**
+ * The sessions view on SQLite (sessions.ts): the `limit` most recent sessions of the range, then
+ * their figures per model, both from the raw traces. Fixed fragments; values are bound.
+ */
+import type { DatabaseSync } from "node:sqlite";
+import { tokenFields } from "../providers/mod.ts";
+import type { QueryValue } from "./sqlite_query.ts";
+import { mergeSessions, type SessionQuery, type SessionRow } from "./sessions.ts";
+
+const filters = [
+  ["from", "timestamp >= ?"],
+  ["to", "timestamp <= ?"],
+  ["provider", "provider = ?"],
+  ["model", "model = ?"],
+  ["developer", "developer = ?"],
+  ["agent", "agent = ?"],
+  ["session_id", "session_id = ?"],
+] as const;
+
+function where(q: SessionQuery): { sql: string; params: QueryValue[] } {
+  const parts = ["session_id IS NOT NULL"];
+  const params: QueryValue[] = [];
+  if (q.scope) {
+    parts.push("org_id = ? AND workspace_id = ?");
+    params.push(q.scope.org_id, q.scope.workspace_id);
+  }
+  for (const [key, clause] of filters) {
+    const value = q[key];
+    if (value === undefined) continue;
+    parts.push(clause);
+    params.push(value);
+  }
+  return { sql: ` WHERE ${parts.join(" AND ")}`, params };
+}
+
+/** In `mergeSessions` order after session and model. */
+const figures = `count(*), ${tokenFields.map((f) => `coalesce(sum(${f}), 0)`).join(", ")},
+  coalesce(sum(CASE WHEN cost_status = 'priced' THEN estimated_cost_usd END), 0),
+  sum(cost_status = 'priced'), sum(cost_status = 'unpriced'), sum(usage_status = 'unknown'),
+  sum(response_status >= 400), min(timestamp), max(timestamp), max(agent), max(developer)`;
+
+export function sessions(db: DatabaseSync, q: SessionQuery): SessionRow[] {
+  const w = where(q);
+  const recent = db.prepare(
+    `SELECT session_id AS s FROM traces${w.sql} GROUP BY session_id
+      ORDER BY max(timestamp) DESC, session_id LIMIT ?`,
+  ).all(...w.params, q.limit) as { s: string }[];
+  if (recent.length === 0) return [];
+  const ids = recent.map((r) => r.s);
+  const sql = `SELECT session_id, model, ${figures} FROM traces${w.sql}
+    AND session_id IN (${ids.map(() => "?").join(", ")}) GROUP BY session_id, model`;
+  const rows = db.prepare(sql).all(...w.params, ...ids) as Record<string, unknown>[];
+  return mergeSessions(rows.map((r) => Object.values(r)));
+}
