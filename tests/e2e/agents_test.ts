@@ -10,19 +10,19 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { findAgent, runBounded, runWrap } from "../support/agents.ts";
+import { type AgentScript, rejectedKey } from "../support/agent_upstream.ts";
 import {
-  type AgentSandbox,
-  agentSandbox,
-  type BoundedResult,
-  findAgent,
-  runBounded,
-  runWrap,
-} from "../support/agents.ts";
-import { type AgentScript, rejectedKey, startAgentUpstream } from "../support/agent_upstream.ts";
-import { freePort, poll, startServer } from "../support/process.ts";
-
-// deno-lint-ignore no-explicit-any
-type Json = Record<string, any>;
+  added,
+  type Ctx,
+  getJson,
+  type Json,
+  jsonLines,
+  printedParts,
+  ran,
+  startAgentGateway,
+  tokens,
+} from "./agents_support.ts";
 
 /**
  * Published prices (USD per 1M tokens) the expected Codex cost is computed from, independently of
@@ -75,54 +75,6 @@ const testName =
   "e2e agents: real Codex and Claude Code under wrap, exact usage and cost, no junk traces";
 const skipped = [codex, claude].flatMap((a) => "skip" in a ? [a.skip] : []);
 if (skipped.length > 0) console.warn(`SKIPPED (in part) ${testName}: ${skipped.join("; ")}`);
-
-interface Ctx {
-  sandbox: AgentSandbox;
-  config: string;
-  origin: string;
-  stub: Awaited<ReturnType<typeof startAgentUpstream>>;
-  /** Stub requests and trace ids already accounted for by earlier steps. */
-  seenRequests: number;
-  seenTraces: Set<string>;
-}
-
-async function getJson(origin: string, path: string): Promise<Json> {
-  const res = await fetch(`${origin}${path}`);
-  assert.equal(res.status, 200, path);
-  return await res.json();
-}
-
-/**
- * What one step added: the requests the stub received and the traces the gateway wrote, which
- * must be as many (one trace per forwarded request, nothing invented, nothing lost).
- */
-async function added(ctx: Ctx): Promise<{ requests: Ctx["stub"]["requests"]; traces: Json[] }> {
-  const requests = ctx.stub.requests.slice(ctx.seenRequests);
-  const total = ctx.stub.requests.length;
-  const all = await poll(`${total} traces`, async () => {
-    const page = await getJson(ctx.origin, "/api/traces?limit=200");
-    return page.items.length >= total ? page.items as Json[] : undefined;
-  });
-  assert.equal(all.length, total, "one trace per request the upstream received");
-  const traces = all.filter((t) => !ctx.seenTraces.has(t.id)).reverse();
-  for (const t of traces) ctx.seenTraces.add(t.id);
-  ctx.seenRequests = total;
-  return { requests, traces };
-}
-
-function tokens(t: Json): Json {
-  const names = ["input", "cached_input", "cache_write", "output", "reasoning", "total"];
-  return Object.fromEntries(names.map((n) => [n, t[`${n}_tokens`]]));
-}
-
-function ran(r: BoundedResult, code = 0): void {
-  assert.ok(!r.timedOut, `the run hit its time bound\n${r.stdout}\n${r.stderr}`);
-  assert.equal(r.code, code, `exit code\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
-}
-
-function jsonLines(text: string): Json[] {
-  return text.split("\n").filter((l) => l.trim().startsWith("{")).map((l) => JSON.parse(l));
-}
 
 async function codexRun(ctx: Ctx, path: string): Promise<void> {
   const modelFlag = codexModel === codexDefaultModel ? [] : ["-m", codexModel];
@@ -265,19 +217,6 @@ async function claudeRun(ctx: Ctx, path: string): Promise<void> {
   }
 }
 
-/** `wrap --print`: `export NAME='value'` lines, then the command; the variables by name. */
-function printedParts(stdout: string): { vars: Record<string, string>; command: string } {
-  const lines = stdout.trimEnd().split("\n");
-  const command = lines.pop() ?? "";
-  const vars: Record<string, string> = {};
-  for (const line of lines) {
-    const m = /^export ([A-Z_][A-Z0-9_]*)='([^']*)'$/.exec(line);
-    assert.ok(m, `an export line: ${line}`);
-    vars[m[1]!] = m[2]!;
-  }
-  return { vars, command };
-}
-
 async function printRuns(ctx: Ctx, codexPath: string | null): Promise<void> {
   const base = {
     OPENAI_BASE_URL: `${ctx.origin}/openai/v1`,
@@ -397,29 +336,7 @@ Deno.test({
   async fn(t) {
     const codexPath = "path" in codex ? codex.path : null;
     const claudePath = "path" in claude ? claude.path : null;
-    const stub = await startAgentUpstream(script);
-    const sandbox = await agentSandbox();
-    const port = freePort();
-    const config = join(sandbox.files, "ongoingai.yaml");
-    await Deno.writeTextFile(
-      config,
-      `server: { host: 127.0.0.1, port: ${port} }
-storage: { path: ./data/gateway.db }
-providers:
-  openai: { upstream: "${stub.url}" }
-  anthropic: { upstream: "${stub.url}" }
-tracing: { flush_interval_ms: 10 }
-`,
-    );
-    const server = await startServer([], { cwd: sandbox.files, port });
-    const ctx: Ctx = {
-      sandbox,
-      config,
-      origin: server.origin,
-      stub,
-      seenRequests: 0,
-      seenTraces: new Set(),
-    };
+    const ctx = await startAgentGateway(script);
     try {
       await t.step({
         name: `codex exec --json (${codexModel})`,
@@ -440,9 +357,7 @@ tracing: { flush_interval_ms: 10 }
         () => failingRuns(ctx, codexPath, claudePath),
       );
     } finally {
-      await server.kill();
-      await stub.close();
-      await sandbox.remove();
+      await ctx.close();
     }
   },
 });
