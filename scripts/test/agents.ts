@@ -25,8 +25,8 @@ export const agentsDirVariable = "ONGOINGAI_TEST_AGENTS_DIR";
 /** Why the agent tests are skipped (set by scripts/test.ts, or by the caller to skip on purpose). */
 export const agentsSkippedVariable = "ONGOINGAI_TEST_AGENTS_SKIPPED";
 
-/** The module whose importers need the agents installed. */
-const supportModule = "support/agents.ts";
+/** An import of tests/support/agents.ts: its importers need the agents installed. */
+const importsSupport = /(?:from|import)\s*\(?\s*["'][^"'\n]*\/support\/agents\.ts["']/;
 /** Bounds for the scan of test files: a test tree is far smaller. */
 const maxScannedFiles = 5_000;
 const installTimeoutMs = 15 * 60_000;
@@ -91,7 +91,7 @@ export async function needsAgents(testArgs: string[], cwd = Deno.cwd()): Promise
     resolve(cwd, a)
   );
   for (const file of await testFiles(paths)) {
-    if ((await Deno.readTextFile(file)).includes(supportModule)) return true;
+    if (importsSupport.test(await Deno.readTextFile(file))) return true;
   }
   return false;
 }
@@ -100,9 +100,9 @@ export type AgentsInstall =
   | { dir: string; installedSeconds: number | null }
   | { failed: string };
 
-async function npmVersion(): Promise<string | null> {
+async function npmVersion(npm: string): Promise<string | null> {
   try {
-    const out = await new Deno.Command("npm", {
+    const out = await new Deno.Command(npm, {
       args: ["--version"],
       stdout: "piped",
       stderr: "null",
@@ -125,12 +125,11 @@ function tail(text: string, lines = 4): string {
  * (an interrupted install leaves the old copy or nothing, never half of one).
  */
 export async function ensureAgents(
-  installDir = defaultInstallDir,
-  source = manifestDir,
+  { installDir = defaultInstallDir, source = manifestDir, npm = "npm" } = {},
 ): Promise<AgentsInstall> {
   const key = await lockKey(source);
   if ((await installedKey(installDir)) === key) return { dir: installDir, installedSeconds: null };
-  if ((await npmVersion()) === null) {
+  if ((await npmVersion(npm)) === null) {
     return { failed: "npm is not installed (Node.js's package manager installs the agents)" };
   }
   const staging = `${installDir}.staging-${Deno.pid}`;
@@ -141,7 +140,7 @@ export async function ensureAgents(
       await Deno.copyFile(join(source, name), join(staging, name));
     }
     const t0 = performance.now();
-    const out = await new Deno.Command("npm", {
+    const out = await new Deno.Command(npm, {
       args: ["ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
       cwd: staging,
       stdin: "null",
