@@ -114,9 +114,22 @@ async function npmVersion(npm: string): Promise<string | null> {
   }
 }
 
-/** The last lines of npm's complaint, enough to see "ENOTFOUND registry" or a 404. */
-function tail(text: string, lines = 4): string {
-  return text.trim().split("\n").slice(-lines).join(" | ");
+/**
+ * What npm said went wrong, in one line: its `npm error` lines without the stack, the object dump
+ * and the generic advice ("code ECONNREFUSED | FetchError: request to ... failed"), else the
+ * last lines of its output.
+ */
+export function npmComplaint(output: string): string {
+  const lines = output.split("\n").map((l) => l.trim());
+  const told = lines.filter((l) => l.startsWith("npm error")).map((l) =>
+    l.replace(/^npm error\s*/, "")
+  ).filter((l) =>
+    l !== "" && !/^at /.test(l) && !/^[{}]/.test(l) && !/^\w+: ['\d]/.test(l) &&
+    !/^(syscall|errno) /.test(l) && !l.startsWith("A complete log") &&
+    !l.startsWith("If you are behind a proxy")
+  );
+  if (told.length > 0) return told.slice(0, 2).join(" | ");
+  return lines.filter((l) => l !== "").slice(-3).join(" | ");
 }
 
 /**
@@ -141,7 +154,18 @@ export async function ensureAgents(
     }
     const t0 = performance.now();
     const out = await new Deno.Command(npm, {
-      args: ["ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
+      args: [
+        "ci",
+        "--ignore-scripts",
+        "--no-audit",
+        "--no-fund",
+        "--loglevel=error",
+        // Without a network npm would retry for over a minute before giving up; a few seconds
+        // say as much, and two retries still ride out a dropped connection.
+        "--fetch-retries=2",
+        "--fetch-retry-mintimeout=1000",
+        "--fetch-retry-maxtimeout=5000",
+      ],
       cwd: staging,
       stdin: "null",
       stdout: "piped",
@@ -149,7 +173,7 @@ export async function ensureAgents(
       signal: AbortSignal.timeout(installTimeoutMs),
     }).output();
     if (!out.success) {
-      const why = tail(decoder.decode(out.stderr)) || tail(decoder.decode(out.stdout));
+      const why = npmComplaint(`${decoder.decode(out.stdout)}\n${decoder.decode(out.stderr)}`);
       return { failed: `npm ci failed (exit ${out.code}): ${why}` };
     }
     const seconds = (performance.now() - t0) / 1000;

@@ -11,6 +11,7 @@ import {
   installedKey,
   lockKey,
   needsAgents,
+  npmComplaint,
   repoRoot,
   stampName,
 } from "../../scripts/test/agents.ts";
@@ -149,7 +150,10 @@ Deno.test("agents install: a failed npm ci keeps the old copy and says what npm 
     );
     const result = await ensureAgents({ installDir, source, npm });
     assert.ok("failed" in result);
-    assert.match(result.failed, /^npm ci failed \(exit 1\): npm error code ENOTFOUND \| .*failed$/);
+    assert.equal(
+      result.failed,
+      "npm ci failed (exit 1): code ENOTFOUND | network request to https://registry.npmjs.org failed",
+    );
     assert.equal(await installedKey(installDir), "an-older-lock");
     assert.deepStrictEqual(
       [...Deno.readDirSync(join(installDir, "node_modules"))].map((e) => e.name),
@@ -161,6 +165,36 @@ Deno.test("agents install: a failed npm ci keeps the old copy and says what npm 
       "npm",
     ]);
   });
+});
+
+Deno.test("agents install: npm's complaint in one line, without stack and advice", () => {
+  const refused = [
+    "npm error code ECONNREFUSED",
+    "npm error syscall connect",
+    "npm error errno ECONNREFUSED",
+    "npm error FetchError: request to http://127.0.0.1:9/@openai%2fcodex failed, reason: connect " +
+    "ECONNREFUSED 127.0.0.1:9",
+    "npm error     at ClientRequest.<anonymous> (/usr/lib/node_modules/npm/lib/index.js:130:14)",
+    "npm error   code: 'ECONNREFUSED',",
+    "npm error }",
+    "npm error",
+    "npm error If you are behind a proxy, please make sure that the 'proxy' config is set properly.",
+    "npm error A complete log of this run can be found in: /root/.npm/_logs/x-debug-0.log",
+  ].join("\n");
+  const cases: [string, string][] = [
+    [
+      refused,
+      "code ECONNREFUSED | FetchError: request to http://127.0.0.1:9/@openai%2fcodex failed, " +
+      "reason: connect ECONNREFUSED 127.0.0.1:9",
+    ],
+    [
+      "npm error code E404\nnpm error 404 Not Found - GET https://r/x - Not found\n",
+      "code E404 | 404 Not Found - GET https://r/x - Not found",
+    ],
+    ["Killed\n", "Killed"],
+    ["one\ntwo\nthree\nfour\n", "two | three | four"],
+  ];
+  for (const [output, want] of cases) assert.equal(npmComplaint(output), want);
 });
 
 Deno.test("agents install: the skip banner names the reason and what is needed", () => {
