@@ -137,6 +137,12 @@ export async function agentSandbox(): Promise<AgentSandbox> {
   const files = join(root, "files");
   // Codex refuses a CODEX_HOME that does not exist.
   for (const dir of [join(home, ".codex"), cwd, files]) await Deno.mkdir(dir, { recursive: true });
+  // The user's own Codex settings, which wrap's -c flags layer over: no update check on GitHub and
+  // no analytics to ab.chatgpt.com from a test (neither is waited for; both fail quietly offline).
+  await Deno.writeTextFile(
+    join(home, ".codex", "config.toml"),
+    "check_for_update_on_startup = false\n\n[analytics]\nenabled = false\n",
+  );
   return {
     home,
     cwd,
@@ -148,6 +154,12 @@ export async function agentSandbox(): Promise<AgentSandbox> {
         CODEX_HOME: join(home, ".codex"),
         DENO_DIR: await denoDir(),
         NO_COLOR: "1",
+        // Claude Code: no telemetry, error reports or update checks from a test. Not
+        // CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: it would also drop the HEAD /api/hello probe
+        // that the gateway must trace without ranking it as a model.
+        DISABLE_TELEMETRY: "1",
+        DISABLE_ERROR_REPORTING: "1",
+        DISABLE_AUTOUPDATER: "1",
       };
       const tmp = Deno.env.get("TMPDIR");
       if (tmp !== undefined) env.TMPDIR = tmp;
