@@ -201,7 +201,7 @@ async function claudeRun(ctx: Ctx, path: string, analytics = true): Promise<void
     cached_input: out.usage.cache_read_input_tokens,
     cache_write: out.usage.cache_creation_input_tokens,
     output: out.usage.output_tokens,
-    reasoning: 0,
+    reasoning: out.usage.output_tokens_details.thinking_tokens,
     total: m.input + m.cacheRead + m.cacheWrite5m + m.cacheWrite1h + m.output,
   });
   assert.equal(gen.cost_status, "priced");
