@@ -11,6 +11,7 @@ import {
   type AgentUpstream,
   startAgentUpstream,
 } from "../support/agent_upstream.ts";
+import type { RecordedRequest } from "../support/upstream_stub.ts";
 import { freePort, poll, startServer } from "../support/process.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -32,24 +33,30 @@ export async function getJson(origin: string, path: string): Promise<Json> {
   return await res.json();
 }
 
+const isUpgrade = (q: RecordedRequest) => q.headers.upgrade?.toLowerCase() === "websocket";
+
 /**
- * What one step added: the requests the stub received and the traces the gateway wrote, which
- * must be as many (one trace per forwarded request, nothing invented, nothing lost).
+ * What one step added: the HTTP requests the stub received and the traces the gateway wrote,
+ * which must be as many (one trace per forwarded request, nothing invented, nothing lost); and
+ * the WebSocket handshakes the gateway dialed to the stub, which speaks HTTP only and refuses
+ * them (the agent then falls back to HTTPS): those must leave no trace at all.
  */
 export async function added(
   ctx: Ctx,
-): Promise<{ requests: Ctx["stub"]["requests"]; traces: Json[] }> {
-  const requests = ctx.stub.requests.slice(ctx.seenRequests);
-  const total = ctx.stub.requests.length;
-  const all = await poll(`${total} traces`, async () => {
+): Promise<{ requests: RecordedRequest[]; upgrades: RecordedRequest[]; traces: Json[] }> {
+  const fresh = ctx.stub.requests.slice(ctx.seenRequests);
+  ctx.seenRequests = ctx.stub.requests.length;
+  const http = ctx.stub.requests.filter((q) => !isUpgrade(q)).length;
+  const all = await poll(`${http} traces`, async () => {
     const page = await getJson(ctx.origin, "/api/traces?limit=200");
-    return page.items.length >= total ? page.items as Json[] : undefined;
+    return page.items.length >= http ? page.items as Json[] : undefined;
   });
-  assert.equal(all.length, total, "one trace per request the upstream received");
+  assert.equal(all.length, http, "one trace per HTTP request the upstream received");
   const traces = all.filter((t) => !ctx.seenTraces.has(t.id)).reverse();
   for (const t of traces) ctx.seenTraces.add(t.id);
-  ctx.seenRequests = total;
-  return { requests, traces };
+  const upgrades = fresh.filter(isUpgrade);
+  for (const u of upgrades) assert.equal(`${u.method} ${u.path}`, "GET /v1/responses");
+  return { requests: fresh.filter((q) => !isUpgrade(q)), upgrades, traces };
 }
 
 export function tokens(t: Json): Json {

@@ -111,8 +111,10 @@ async function codexRun(ctx: Ctx, path: string): Promise<void> {
     reasoning_output_tokens: u.reasoning,
   }, "Codex's own usage is what the stub sent");
 
-  const { requests, traces } = await added(ctx);
-  // HTTPS only: no WebSocket upgrade reached the upstream, none was traced.
+  const { requests, upgrades, traces } = await added(ctx);
+  // Over HTTPS. If wrap lets Codex try the WebSocket mode, the gateway dials it upstream once,
+  // this HTTP-only upstream refuses, Codex falls back at once, and the attempt leaves no trace.
+  assert.ok(upgrades.length <= 1, `${upgrades.length} WebSocket handshakes`);
   assert.deepStrictEqual(requests.map((q) => `${q.method} ${q.path}`), ["POST /v1/responses"]);
   assert.equal(JSON.parse(requests[0]!.body).model, codexModel);
   assert.equal(traces.length, 1);

@@ -6,6 +6,10 @@
  * (Claude Code's `HEAD /api/hello` probe, model lists) as the providers do, and records every
  * request as `upstream_stub.ts` does.
  *
+ * HTTP only: a WebSocket handshake on `/v1/responses` (the Responses API's WebSocket mode, which
+ * Codex tries first when its provider allows it) is refused with 404, as by an upstream without
+ * that mode (the WebSocket relay's own tests have a stub that speaks it).
+ *
  * One knob, carried by the credential because the agents send no custom headers of ours: a key
  * equal to `rejectedKey` gets the provider's 401 answer, for a run that must fail.
  */
@@ -111,6 +115,15 @@ async function respond(req: Request, script: AgentScript, n: number): Promise<Re
   const path = url.pathname;
   const anthropic = req.headers.has("anthropic-version") || path.startsWith("/v1/messages");
   if (path === "/api/hello") return new Response(null, { status: 200 });
+  if (req.headers.get("upgrade")?.toLowerCase() === "websocket") {
+    return json({
+      error: {
+        message: "this upstream serves the Responses API over HTTP only",
+        type: "invalid_request_error",
+        code: null,
+      },
+    }, 404);
+  }
   if (req.method === "GET" && path === "/v1/models") {
     return json({ object: "list", data: [], has_more: false, first_id: null, last_id: null });
   }
