@@ -6,8 +6,12 @@
  * run, and a banner before and after says that the PostgreSQL tests were skipped and why.
  *
  * A DSN already in the environment is used as is (an existing server) and no cluster is started.
+ *
+ * The coding agents' binaries (tests/agents, npm) are installed first when the selected tests use
+ * them, or a banner says why their tests are skipped (scripts/test/agents.ts).
  */
 import { type Cluster, startCluster } from "./test/cluster.ts";
+import { prepareAgents } from "./test/agents.ts";
 
 export const dsnVariable = "ONGOINGAI_TEST_POSTGRES_DSN";
 /** Why there is no DSN, so skipped tests name the real reason. */
@@ -82,9 +86,14 @@ async function main(): Promise<number> {
       console.error(skipBanner(skipped));
     }
     if (interrupted) return interrupted === "SIGINT" ? 130 : 143;
+    const testArgs = await denoTestArgs(Deno.args);
+    const agents = await prepareAgents(testArgs, (line) => console.error(line));
+    Object.assign(env, agents.env);
+    if (agents.banner !== null) console.error(agents.banner);
+    if (interrupted) return interrupted === "SIGINT" ? 130 : 143;
 
     child = new Deno.Command(Deno.execPath(), {
-      args: await denoTestArgs(Deno.args),
+      args: testArgs,
       env,
       stdin: "inherit",
       stdout: "inherit",
@@ -97,6 +106,7 @@ async function main(): Promise<number> {
       env[skippedVariable] = skipped;
       console.error(skipBanner(skipped));
     }
+    if (agents.banner !== null) console.error(agents.banner);
     if (interrupted) return interrupted === "SIGINT" ? 130 : 143;
     return status.code;
   } finally {
