@@ -35,10 +35,10 @@ const openaiPrices = {
 /** Codex 0.171.0's default model: runs with this one are started without `-m`. */
 const codexDefaultModel = "gpt-6.2-sol";
 /**
- * The model Codex runs with. Its default (gpt-6.2-sol) had no price in the gateway's table when
- * this was written; once it has, this one line switches the test to the default model.
+ * The model Codex runs with: its default, so the run is what a user gets with no `-m`. Set it to
+ * gpt-5.5 to test a model without cache-write prices (the run then passes `-m`).
  */
-const codexModel = "gpt-5.5" as keyof typeof openaiPrices;
+const codexModel = "gpt-6.2-sol" as keyof typeof openaiPrices;
 /** Claude Code 2.1.332's default model, priced in the table (input 4, read 0.2, write 5, out 20). */
 const claudeModel = "claude-opus-5-5";
 
