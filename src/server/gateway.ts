@@ -50,6 +50,7 @@ import { type Logger, redactingLogger, silentLogger } from "../log/mod.ts";
 import { apiAuth } from "./principal_scope.ts";
 import { createHandler } from "./handler.ts";
 import { rateLimitedWarning } from "./rate_limited_warning.ts";
+import { createWsRelay, wsBoundsOf } from "../ws_relay/mod.ts";
 
 export interface Clock {
   /** Wall clock, ms since the epoch. */
@@ -146,12 +147,21 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     redact: redactSecrets,
   });
   const client = upstreamClient(config, deps);
+  const proxyContext = forwarderOptions(config, deps, clock, log, telemetry, redactSecrets);
   const forward = createForwarder({
-    ...forwarderOptions(config, deps, clock, log, telemetry, redactSecrets),
+    ...proxyContext,
     client,
     inflight,
     recording,
     isDraining: () => draining,
+  });
+  const warnings = refusalWarnings(log, clock);
+  const webSocket = createWsRelay({
+    ctx: proxyContext,
+    bounds: wsBoundsOf(config),
+    gatewayKeyHeader: proxyContext.gatewayKeyHeader,
+    refused: warnings.websocket,
+    closedByGateway: warnings.websocketClosed,
   });
   const api = apiFor(deps, clock, log, gate, keys, telemetry, config.providers);
   const handle = createHandler({
@@ -165,10 +175,11 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       log,
     ),
     forward,
+    webSocket,
     api,
     cors: createCors(config.server.cors),
     hostCheck: createHostCheck(config.server, config.auth.enabled),
-    warnings: refusalWarnings(log, clock),
+    warnings,
     log,
   });
   const { spanExporter, batchSpans, metricExporter } = telemetry;
@@ -176,9 +187,16 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     fetch: handle,
     api,
     inflight,
-    recorded: async () => void (await Promise.allSettled(recording)),
-    beginShutdown: () => void (draining = true),
-    abortInflight: () => abortAll(inflight),
+    recorded: async () =>
+      void (await Promise.allSettled([...recording, webSocket.recorded()])),
+    beginShutdown: () => {
+      draining = true;
+      webSocket.beginShutdown();
+    },
+    abortInflight: () => {
+      abortAll(inflight);
+      webSocket.closeAll();
+    },
     refreshKeys: () => gate?.refresh() ?? Promise.resolve(),
     close: () => {
       gate?.close();
@@ -338,9 +356,15 @@ function refusalWarnings(log: Logger, clock: Clock) {
     websocket: rateLimitedWarning(
       log,
       clock,
-      "WebSocket upgrade on a provider route refused with 426 (not relayed; clients such as Codex " +
-        "fall back to HTTPS)",
+      "WebSocket upgrade on a provider route answered 426, not relayed (see the code; clients " +
+        "such as Codex fall back to HTTPS)",
       "refused",
+    ),
+    websocketClosed: rateLimitedWarning(
+      log,
+      clock,
+      "WebSocket relay closed by the gateway (a bound or a timeout; see reason)",
+      "closed",
     ),
   };
 }
