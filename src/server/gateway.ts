@@ -50,7 +50,7 @@ import { type Logger, redactingLogger, silentLogger } from "../log/mod.ts";
 import { apiAuth } from "./principal_scope.ts";
 import { createHandler } from "./handler.ts";
 import { rateLimitedWarning } from "./rate_limited_warning.ts";
-import { createWsRelay, wsBoundsOf } from "../ws_relay/mod.ts";
+import { createWsRelay, wsBoundsOf, type WsRelay } from "../ws_relay/mod.ts";
 
 export interface Clock {
   /** Wall clock, ms since the epoch. */
@@ -156,13 +156,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     isDraining: () => draining,
   });
   const warnings = refusalWarnings(log, clock);
-  const webSocket = createWsRelay({
-    ctx: proxyContext,
-    bounds: wsBoundsOf(config),
-    gatewayKeyHeader: proxyContext.gatewayKeyHeader,
-    refused: warnings.websocket,
-    closedByGateway: warnings.websocketClosed,
-  });
+  const webSocket = wsRelayFor(config, proxyContext, warnings);
   const api = apiFor(deps, clock, log, gate, keys, telemetry, config.providers);
   const handle = createHandler({
     config,
@@ -187,16 +181,9 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     fetch: handle,
     api,
     inflight,
-    recorded: async () =>
-      void (await Promise.allSettled([...recording, webSocket.recorded()])),
-    beginShutdown: () => {
-      draining = true;
-      webSocket.beginShutdown();
-    },
-    abortInflight: () => {
-      abortAll(inflight);
-      webSocket.closeAll();
-    },
+    recorded: async () => void (await Promise.allSettled([...recording, webSocket.recorded()])),
+    beginShutdown: () => void (draining = true, webSocket.beginShutdown()),
+    abortInflight: () => void (abortAll(inflight), webSocket.closeAll()),
     refreshKeys: () => gate?.refresh() ?? Promise.resolve(),
     close: () => {
       gate?.close();
@@ -217,6 +204,21 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
 }
 
 type Telemetry = ReturnType<typeof createGatewayTelemetry>;
+
+/** The Responses API's WebSocket mode: the exchanges' own context, so traces are built alike. */
+function wsRelayFor(
+  config: GatewayConfig,
+  ctx: ReturnType<typeof forwarderOptions>,
+  warnings: ReturnType<typeof refusalWarnings>,
+): WsRelay {
+  return createWsRelay({
+    ctx,
+    bounds: wsBoundsOf(config),
+    gatewayKeyHeader: ctx.gatewayKeyHeader,
+    refused: warnings.websocket,
+    closedByGateway: warnings.websocketClosed,
+  });
+}
 
 /** Team mode: gateway keys from the config and the store, checked on every request. */
 function gateFor(

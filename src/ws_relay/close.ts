@@ -28,11 +28,14 @@ export interface CloseAction {
   timeoutPhase?: "idle" | "total";
 }
 
-const closeRows: Record<GatewayClose, Omit<CloseAction, "client" | "upstream"> & {
-  client: number;
-  upstream: number;
-  reason: (limit: string) => string;
-}> = {
+const closeRows: Record<
+  GatewayClose,
+  Omit<CloseAction, "client" | "upstream"> & {
+    client: number;
+    upstream: number;
+    reason: (limit: string) => string;
+  }
+> = {
   client_frame_too_large: {
     client: 1009,
     upstream: 1000,

@@ -5,10 +5,5 @@
  * unchanged both ways, and each `response.create` gets one trace with the usage of its
  * `response.completed`, as an HTTP stream would. See docs/responses-websocket.md.
  */
-export {
-  createWsRelay,
-  type WsRelay,
-  type WsRelayInput,
-  type WsRelayOptions,
-} from "./relay.ts";
+export { createWsRelay, type WsRelay, type WsRelayInput, type WsRelayOptions } from "./relay.ts";
 export { type WsBounds, wsBoundsOf } from "./bounds.ts";

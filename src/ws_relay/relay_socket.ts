@@ -11,10 +11,10 @@ import type { AdmitRequest, Admitted, ExchangeContext } from "../proxy/mod.ts";
 import type { WebSocketProtocol } from "../providers/mod.ts";
 import { frameBytes, type WsBounds } from "./bounds.ts";
 import {
-  type CloseAction,
   clientClosed,
-  gatewayClose,
+  type CloseAction,
   type GatewayClose,
+  gatewayClose,
   upstreamClosed,
 } from "./close.ts";
 import { type PendingEntry, PendingResponses } from "./pending.ts";
