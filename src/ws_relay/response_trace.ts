@@ -115,6 +115,7 @@ export class ResponseTrace implements TraceBodiesSource {
   event(text: string, bytes: number, e: WsServerEvent): boolean {
     this.#events++;
     this.#responseBytes += bytes;
+    if (e.responseId !== null) this.responseId ??= e.responseId;
     if (e.delta && this.#firstDeltaMs === null) {
       this.#firstDeltaMs = this.ctx.monotonic() - this.t0;
     }
