@@ -161,6 +161,7 @@ export type GatewayConfig =
         }>
         | undefined;
       stream_usage?: boolean | undefined;
+      websockets?: boolean | undefined;
       enabled?: boolean | undefined;
     }>;
     tracing: {
@@ -588,6 +589,7 @@ export type GatewayConfigInput = {
         }>
         | undefined;
       stream_usage?: boolean | undefined;
+      websockets?: boolean | undefined;
       enabled?: boolean | undefined;
     }>
     | undefined;
@@ -970,6 +972,7 @@ export type ProviderConfig = {
     }>
     | undefined;
   stream_usage?: boolean | undefined;
+  websockets?: boolean | undefined;
   enabled?: boolean | undefined;
 };
 
@@ -1114,6 +1117,7 @@ type ResolvedProvider = {
     };
   };
   stream_usage: boolean;
+  websockets?: boolean | undefined;
 };
 
 /**
