@@ -20,7 +20,7 @@ export interface ResolvedProvider {
   prices: PriceTable;
   stream_usage: boolean;
   /** Relay Responses API WebSocket upgrades (`providers.<id>.websockets`); absent: true. */
-  websockets?: boolean;
+  websockets?: boolean | undefined;
 }
 
 type ParsedAuthKey = ParsedConfig["auth"]["keys"][number];
