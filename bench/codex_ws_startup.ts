@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { agentBinary } from "../tests/support/agents.ts";
 import { freePort, startServer } from "../tests/support/process.ts";
 import { startResponsesWsStub } from "../tests/support/responses_ws_stub.ts";
+import { connectWs } from "../tests/support/ws_gateway.ts";
 
 const runs = Number(Deno.args[0] ?? 7);
 const codex = await agentBinary("codex");
@@ -87,6 +88,26 @@ try {
     for (const [j, [, url, ws]] of setups.entries()) times[j]!.push(await codexRun(url, ws));
   }
   for (const [j, [name]] of setups.entries()) console.log(summary(name, times[j]!));
+  // The relay's own cost, without Codex's start-up: open a socket, one response, close.
+  const wsTimes: [string, number[]][] = [
+    ["Deno client: open + 1 response, direct", []],
+    ["Deno client: open + 1 response, relayed", []],
+  ];
+  const create = JSON.stringify({ type: "response.create", model: "gpt-5.5", input: [] });
+  for (let i = 0; i < runs * 5; i++) {
+    for (const [j, base] of [stub.url, `${relayed.origin}/openai`].entries()) {
+      const t0 = performance.now();
+      const c = await connectWs(`${base.replace("http:", "ws:")}/v1/responses`, {
+        authorization: "Bearer sk-bench-0000000000000000",
+      });
+      c.socket.send(create);
+      await c.untilTerminal(1);
+      wsTimes[j]![1].push(performance.now() - t0);
+      c.socket.close();
+      await c.closed;
+    }
+  }
+  for (const [name, ms] of wsTimes) console.log(summary(name, ms));
 } finally {
   await relayed.stop();
   await off.stop();
