@@ -133,6 +133,38 @@ Deno.test("ws relay: captured bodies are the create frame and the events as an S
   }
 });
 
+Deno.test("ws relay: stored bodies under redact_storage are redacted as over HTTPS; the client gets everything", async () => {
+  const stub = await startResponsesWsStub();
+  const gw = await startWsGateway(stub.url, { ...priced, tracing: { capture_bodies: true } });
+  try {
+    const c = await connectWs(`${gw.ws}${path}`, codexHeaders);
+    c.socket.send(create("gpt-ws-test", {
+      instructions: "mail alice@example.com",
+      stub_say: "write to bob.smith@example.org today",
+    }));
+    const frames = await c.untilTerminal(1);
+    assert.ok(frames.join("").includes("bob.s"), "relayed unchanged");
+    assert.ok(stub.frames[0]!.includes("alice@example.com"), "forwarded unchanged");
+    const [t] = await gw.tracesSettled(1);
+    assert.equal(t!.metadata.redaction_mode, "redact_storage");
+    assert.equal(t!.metadata.redaction_applied, true);
+    assert.ok(!String(t!.request_body).includes("alice@example.com"), String(t!.request_body));
+    const body = String(t!.response_body);
+    assert.ok(!body.includes("bob.smith@example.org"), body);
+    const deltas = body.split("\n").filter((l) => l.startsWith("data: ")).map((l) =>
+      JSON.parse(l.slice(6))
+    ).filter((e) => e.type === "response.output_text.delta").map((e) => e.delta).join("");
+    assert.ok(deltas.startsWith("write to "), deltas);
+    assert.ok(!deltas.includes("bob.smith@"), `redacted across deltas too: ${deltas}`);
+    assert.ok(body.includes("event: response.completed"));
+    c.socket.close();
+    await c.closed;
+  } finally {
+    await gw.close();
+    await stub.close();
+  }
+});
+
 Deno.test("ws relay: an error event before the response is its status, with no usage", async () => {
   const stub = await startResponsesWsStub();
   const gw = await startWsGateway(stub.url, priced);

@@ -14,6 +14,7 @@
  * - `stub-silent`: `response.created`, then nothing;
  * - `stub-oversize-N`: one frame of N bytes (a delta), then the response completes;
  * - `stub-flood-N`: N deltas of 64 KiB at once (a slow client falls behind).
+ * And a create's `stub_say` member, when a string, is the answer instead of `wsStubAnswer`.
  * And by the stub's options: `refuseUpgrade` (answer the upgrade with that status), `hang`
  * (never answer an upgrade).
  */
@@ -67,7 +68,12 @@ function usageOf(u: { input: number; cached: number; output: number; reasoning: 
 }
 
 /** One response's events, as the Responses API streams them. */
-export function responseEvents(model: string, id: string, prewarm = false): Json[] {
+export function responseEvents(
+  model: string,
+  id: string,
+  prewarm = false,
+  answer = wsStubAnswer,
+): Json[] {
   const base = {
     id,
     object: "response",
@@ -82,9 +88,9 @@ export function responseEvents(model: string, id: string, prewarm = false): Json
     type: "message",
     status: "completed",
     role: "assistant",
-    content: prewarm ? [] : [{ type: "output_text", text: wsStubAnswer, annotations: [] }],
+    content: prewarm ? [] : [{ type: "output_text", text: answer, annotations: [] }],
   };
-  const pieces = prewarm ? [] : wsStubAnswer.match(/.{1,4}/gs)!;
+  const pieces = prewarm ? [] : answer.match(/.{1,4}/gs)!;
   let seq = 0;
   const ev = (type: string, rest: Json): Json => ({ type, sequence_number: seq++, ...rest });
   return [
@@ -188,7 +194,8 @@ function respond(socket: WebSocket, create: Json, id: string): void {
       error: { type: "rate_limit_error", code: "rate_limit_exceeded", message: "slow down" },
     });
   }
-  const events = responseEvents(model, id, create.generate === false);
+  const say = typeof create.stub_say === "string" ? create.stub_say : undefined;
+  const events = responseEvents(model, id, create.generate === false, say);
   if (model === "stub-abrupt") {
     events.slice(0, 4).forEach(send);
     return socket.close(1011, "stub: abrupt close");
