@@ -53,8 +53,16 @@ export interface WebSocketProtocol {
    * the usage parser and the stored transcript: one format for both transports.
    */
   asSse(text: string, type: string | null): string;
-  /** An error event in the protocol's own shape (a `response.create` the gateway refused). */
-  errorEvent(status: number, code: string, message: string): string;
+  /**
+   * An error event in the protocol's own shape (a `response.create` the gateway refused), with
+   * the HTTP headers an HTTPS answer would have had (`retry-after`).
+   */
+  errorEvent(
+    status: number,
+    code: string,
+    message: string,
+    headers?: Record<string, string>,
+  ): string;
 }
 
 const terminalEvents = new Set([
@@ -126,11 +134,17 @@ function asSse(text: string, type: string | null): string {
   return type === null || /[\r\n]/.test(type) ? `${data}\n\n` : `event: ${type}\n${data}\n\n`;
 }
 
-function errorEvent(status: number, code: string, message: string): string {
+function errorEvent(
+  status: number,
+  code: string,
+  message: string,
+  headers?: Record<string, string>,
+): string {
   return JSON.stringify({
     type: "error",
     status,
     error: { type: "gateway_error", code, message, param: null },
+    ...(headers === undefined ? {} : { headers }),
   });
 }
 

@@ -205,7 +205,9 @@ export class RelaySocket {
     this.#track(trace);
     if (this.#closed) return;
     const code = err.code === "rate_limited" ? err.code : "internal_error";
-    this.#toClient(this.deps.protocol.errorEvent(err.status, code, err.message));
+    const retry = err.details?.retry_after_s;
+    const headers = typeof retry === "number" ? { "retry-after": String(retry) } : undefined;
+    this.#toClient(this.deps.protocol.errorEvent(err.status, code, err.message, headers));
   }
 
   #start(create: CreateFrame, admitted: Admitted | null): void {

@@ -338,6 +338,7 @@ Deno.test("ws relay: team mode: the handshake needs a gateway key; limits apply 
     assert.equal(refusal.type, "error");
     assert.equal(refusal.status, 429);
     assert.equal(refusal.error.code, "rate_limited");
+    assert.match(refusal.headers["retry-after"], /^\d+$/);
     assert.equal(stub.frames.length, 1, "the refused create never went upstream");
     const traces = await gw.tracesSettled(2);
     assert.equal(traces[0]!.gateway_key_id, "dev-1");

@@ -109,4 +109,7 @@ Deno.test("responses ws: SSE form of an event and the error event", () => {
     status: 429,
     error: { type: "gateway_error", code: "rate_limited", message: "m", param: null },
   });
+  assert.deepEqual(JSON.parse(ws.errorEvent(429, "c", "m", { "retry-after": "3" })).headers, {
+    "retry-after": "3",
+  });
 });
