@@ -48,6 +48,8 @@ export interface CreateFrame {
   turnId: string | null;
 }
 
+type ExchangeSpan = ReturnType<NonNullable<ExchangeContext["spans"]>["start"]>;
+
 const jsonRequest = { headers: new Headers({ "content-type": "application/json" }) };
 const sseHeaders: HeaderPairs = [["content-type", "text/event-stream"]];
 const encoder = new TextEncoder();
@@ -66,6 +68,8 @@ export class ResponseTrace implements TraceBodiesSource {
   readonly responseRedacted = false;
   readonly responseHeaders = sseHeaders;
   readonly pii: ExchangePii;
+  /** Its OpenTelemetry spans, when span export is on (parented on the handshake's traceparent). */
+  readonly #span: ExchangeSpan | null;
   readonly #bodies: TraceBodies;
   readonly #parser: UsageParser;
   #firstDeltaMs: number | null = null;
@@ -87,6 +91,8 @@ export class ResponseTrace implements TraceBodiesSource {
     this.route = socket.route;
     this.startedAt = ctx.now();
     this.t0 = ctx.monotonic();
+    this.#span = ctx.spans?.start(socket.req.headers) ?? null;
+    if (this.#span !== null) this.#span.sentAt = this.t0;
     this.pii = new ExchangePii(ctx.pii);
     this.pii.choose(piiRequestOf(socket));
     this.#bodies = new TraceBodies(ctx, this, this.pii);
@@ -224,6 +230,17 @@ export class ResponseTrace implements TraceBodiesSource {
     this.pii.record(trace, this.#bodies.piiDropped, this.ctx.redactHeaders);
     this.#reservation?.settle(trace);
     this.ctx.record(trace);
+    if (this.#span === null) return;
+    this.#span.endedAt = this.ctx.monotonic();
+    this.ctx.spans?.end({
+      trace,
+      span: this.#span,
+      prefix: s.route.provider.prefix,
+      requestModel: this.frame.model,
+      responseModel: report.model,
+      startedAt: this.startedAt,
+      t0: this.t0,
+    });
   }
 }
 

@@ -15,6 +15,8 @@ import {
 import { connectWs, rawUpgrade, startWsGateway } from "../support/ws_gateway.ts";
 import { freePort } from "../support/process.ts";
 import type { GatewayConfigInput } from "../../src/config/mod.ts";
+import { startOtlpReceiver } from "../support/otlp_receiver.ts";
+import type { OtlpTraceDoc } from "../support/otlp_decoded.ts";
 
 const providerKey = "sk-proj-ws-relay-provider-key-0000000000";
 const codexHeaders = {
@@ -162,6 +164,38 @@ Deno.test("ws relay: stored bodies under redact_storage are redacted as over HTT
   } finally {
     await gw.close();
     await stub.close();
+  }
+});
+
+Deno.test("ws relay: with span export on, each response has its server and upstream spans under the handshake's traceparent", async () => {
+  const stub = await startResponsesWsStub();
+  const receiver = startOtlpReceiver<OtlpTraceDoc>();
+  const gw = await startWsGateway(stub.url, {
+    ...priced,
+    observability: { otel: { enabled: true, endpoint: receiver.endpoint, metrics_enabled: false } },
+  });
+  const clientTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
+  try {
+    const c = await connectWs(`${gw.ws}${path}`, {
+      ...codexHeaders,
+      traceparent: `00-${clientTrace}-00f067aa0ba902b7-01`,
+    });
+    c.socket.send(create("gpt-ws-test"));
+    await c.untilTerminal(1);
+    await gw.tracesSettled(1);
+    c.socket.close();
+    await c.closed;
+    await gw.gateway.shutdownTelemetry();
+    const spans = receiver.received.filter((x) => x.path === "/v1/traces").flatMap((x) =>
+      x.body.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((sc) => sc.spans))
+    );
+    assert.equal(spans.length, 2);
+    assert.ok(spans.every((sp) => sp.traceId === clientTrace));
+    assert.ok(spans.some((sp) => sp.name === "GET /openai/*"), spans.map((sp) => sp.name).join());
+  } finally {
+    await gw.close();
+    await stub.close();
+    await receiver.close();
   }
 });
 
