@@ -35,6 +35,10 @@ Deno.test("ws relay: oversize frames close with 1009 (client side and upstream s
     const [t] = await gw.tracesSettled(1);
     assert.equal(t!.error_code, "upstream_truncated");
     assert.equal(t!.usage_status, "unknown");
+    // Counted and logged with the reason (at most a line a second: the first is there).
+    const closes = gw.logs.filter((l) => String(l.msg).startsWith("WebSocket relay closed"));
+    assert.equal(closes[0]?.reason, "client_frame_too_large");
+    assert.equal(closes[0]?.closed, 1);
   } finally {
     await gw.close();
     await stub.close();

@@ -301,6 +301,7 @@ Deno.test("ws relay: 426 with the cause when the upstream refuses, is unreachabl
         assert.match(body.error.message, /use HTTPS/);
         assert.match(res.headers.get("x-ongoingai-correlation-id") ?? "", /^corr-/);
         assert.equal(gw.traces.length, 0);
+        assert.equal(gw.logs.find((l) => String(l.msg).includes("answered 426"))?.code, code);
       } finally {
         await gw.close();
       }

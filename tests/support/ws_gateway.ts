@@ -7,6 +7,7 @@
 import type { GatewayConfigInput } from "../../src/config/mod.ts";
 import { createGateway, type Gateway } from "../../src/server/gateway.ts";
 import { openSqliteStore } from "../../src/store/mod.ts";
+import { createLogger } from "../../src/log/mod.ts";
 import type { Trace, TraceRecord } from "../../src/traces/mod.ts";
 import { configFor, testSecret } from "./gateway_harness.ts";
 import { writerSnapshot } from "../testdata/writer_snapshot.ts";
@@ -16,6 +17,8 @@ export interface WsGateway {
   ws: string;
   gateway: Gateway;
   traces: Trace[];
+  /** The gateway's log, as JSON lines. */
+  logs: Record<string, unknown>[];
   tracesSettled(n: number): Promise<Trace[]>;
   close(): Promise<void>;
 }
@@ -44,7 +47,9 @@ export async function startWsGateway(
     },
     snapshot: () => writerSnapshot({}),
   };
-  const gateway = createGateway(config, { store, writer, keyHashSecret: testSecret });
+  const logs: Record<string, unknown>[] = [];
+  const log = createLogger({ format: "json", write: (l) => logs.push(JSON.parse(l)) });
+  const gateway = createGateway(config, { store, writer, keyHashSecret: testSecret, log });
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen() {} },
     (req) => gateway.fetch(req),
@@ -55,6 +60,7 @@ export async function startWsGateway(
     ws: origin.replace("http:", "ws:"),
     gateway,
     traces,
+    logs,
     async tracesSettled(n) {
       while (traces.length < n) await new Promise<void>((r) => waiters.push(r));
       return traces;
