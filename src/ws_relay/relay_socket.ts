@@ -235,9 +235,14 @@ export class RelaySocket {
   #end(action: CloseAction, why: GatewayClose | null): void {
     if (this.#closed) return;
     this.#closed = true;
+    // Shutdown began: the runtime closes the client's socket itself when the server stops
+    // (Deno.serve's shutdown sends 1001), which is the gateway's doing, not the client's.
+    const code = this.#draining && action.trace === "client_aborted"
+      ? "shutting_down"
+      : action.trace;
     for (const entry of this.#pending.drain()) {
       if (!(entry instanceof ResponseTrace)) continue;
-      entry.cut(action.trace, action.timeoutPhase);
+      entry.cut(code, action.timeoutPhase);
       this.#track(entry);
     }
     this.#early.length = this.#earlyBytes = 0;

@@ -2,11 +2,12 @@
  * The real `serve` (SQLite store) with the real Codex binary (`supports_websockets=true`) against
  * the Responses WebSocket stub: relayed, Codex's prewarm and turn go over one socket and leave
  * one trace with exact usage, read back through `/api/traces`; with relaying switched off, Codex
- * gets 426 once and falls back to HTTPS at once (one trace, no junk). And shutdown: an idle relay
- * is closed with 1001 and the server exits cleanly.
+ * gets 426 once and falls back to HTTPS at once (one trace, no junk). And shutdown: relays are
+ * closed with 1001, a response in progress is traced `shutdown`, the server exits cleanly.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { agentBinary } from "../support/agents.ts";
 import { freePort, poll, startServer } from "../support/process.ts";
 import { startResponsesWsStub, wsStubAnswer, wsStubUsage } from "../support/responses_ws_stub.ts";
@@ -19,8 +20,8 @@ if (ignore) console.warn("ws relay codex e2e: no Codex binary (tests/support/age
 // deno-lint-ignore no-explicit-any
 type Json = Record<string, any>;
 
-async function serveWith(stubUrl: string, openai: string) {
-  const cwd = await Deno.makeTempDir({ prefix: "ongoingai-ws-e2e-" });
+async function serveWith(stubUrl: string, openai: string, cwd?: string) {
+  cwd ??= await Deno.makeTempDir({ prefix: "ongoingai-ws-e2e-" });
   const port = freePort();
   await Deno.writeTextFile(
     join(cwd, "ongoingai.yaml"),
@@ -149,6 +150,34 @@ Deno.test("serve e2e: shutdown closes an idle relay with 1001 and exits 0", asyn
     assert.equal(closed.code, 1001);
     assert.match(closed.reason, /shutting down/);
     assert.equal((await result).code, 0);
+  } finally {
+    if (!stopped) await server.stop();
+    await stub.close();
+  }
+});
+
+Deno.test("serve e2e: SIGTERM with a response in progress: the client gets 1001, the trace records shutdown", async () => {
+  const stub = await startResponsesWsStub();
+  const cwd = await Deno.makeTempDir({ prefix: "ongoingai-ws-e2e-" });
+  const server = await serveWith(stub.url, "", cwd);
+  let stopped = false;
+  try {
+    const c = await connectWs(`${server.origin.replace("http:", "ws:")}/openai/v1/responses`, {
+      authorization: "Bearer sk-proj-shutdown-0000000000000000",
+    });
+    c.socket.send(JSON.stringify({ type: "response.create", model: "stub-silent", input: [] }));
+    while (c.received.length === 0) await new Promise((r) => setTimeout(r, 10));
+    const result = server.stop();
+    stopped = true;
+    assert.equal((await c.closed).code, 1001);
+    assert.equal((await result).code, 0);
+    // Written before the process exited: read the store the gateway left behind.
+    const db = new DatabaseSync(join(cwd, "data/gw.db"), { readOnly: true });
+    const rows = db.prepare("SELECT model, error_code, usage_status FROM traces").all();
+    db.close();
+    assert.deepEqual(rows.map((r) => ({ ...r })), [
+      { model: "stub-silent", error_code: "shutdown", usage_status: "unknown" },
+    ]);
   } finally {
     if (!stopped) await server.stop();
     await stub.close();
