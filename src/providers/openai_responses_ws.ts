@@ -97,10 +97,25 @@ function clientFrame(text: string): WsClientFrame {
   };
 }
 
+/** `"response":{"id":"..."` near the start, where OpenAI's lifecycle events have it. */
+const leadingResponseId = /^[^]{0,200}?"response"\s*:\s*\{\s*"id"\s*:\s*"([^"\\]{1,200})"/;
+/** Larger events are read from their start only: `response.completed` repeats the whole output. */
+const parsedEventChars = 64 * 1024;
+
 function serverEvent(text: string): WsServerEvent {
   const lead = leadingType.exec(text)?.[1] ?? null;
   if (lead !== null && lead.endsWith(".delta")) {
     return { type: lead, responseId: null, terminal: false, delta: true, status: null };
+  }
+  if (lead !== null && lead !== "error" && text.length > parsedEventChars) {
+    const id = leadingResponseId.exec(text.slice(0, 1024))?.[1] ?? null;
+    return {
+      type: lead,
+      responseId: id,
+      terminal: terminalEvents.has(lead),
+      delta: false,
+      status: null,
+    };
   }
   let value: unknown;
   try {

@@ -94,6 +94,13 @@ Deno.test("responses ws: server events", () => {
       terminal: true,
     }],
     ["codex.rate_limits", '{"type":"codex.rate_limits"}', { ...none, type: "codex.rate_limits" }],
+    [
+      "a large event is read from its start",
+      `{"type":"response.completed","sequence_number":1,"response":{"id":"resp_big","output":"${
+        "x".repeat(100_000)
+      }"}}`,
+      { ...none, type: "response.completed", responseId: "resp_big", terminal: true },
+    ],
     ["not JSON", "garbage", { ...none, type: null }],
     ["no type", '{"response":{"id":"x"}}', { ...none, type: null }],
   ];
