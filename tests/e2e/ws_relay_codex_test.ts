@@ -36,7 +36,10 @@ tracing: { flush_interval_ms: 10 }
   return await startServer([], { cwd, port });
 }
 
-async function runCodex(origin: string): Promise<{ code: number; stdout: string; stderr: string }> {
+async function runCodex(
+  origin: string,
+  prompt = "say hi",
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const home = await Deno.makeTempDir({ prefix: "ongoingai-codex-home-" });
   const cwd = await Deno.makeTempDir({ prefix: "ongoingai-codex-cwd-" });
   const provider = `model_providers.ongoingai={name="ongoingai", base_url="${origin}/openai/v1", ` +
@@ -51,7 +54,7 @@ async function runCodex(origin: string): Promise<{ code: number; stdout: string;
       "model_provider=ongoingai",
       "-c",
       provider,
-      "say hi",
+      prompt,
     ],
     env: {
       CODEX_HOME: home,
@@ -104,6 +107,38 @@ Deno.test({
       const detail = await (await fetch(`${server.origin}/api/traces/${t!.id}`)).json() as Json;
       assert.equal(detail.metadata.transport, "websocket");
       assert.match(detail.request_headers.originator[0], /^codex_exec$/);
+    } finally {
+      await server.stop();
+      await stub.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "codex e2e: a turn with a tool call: three creates on one socket, two traces, the follow-up chained",
+  ignore,
+  async fn() {
+    const stub = await startResponsesWsStub();
+    const server = await serveWith(stub.url, "");
+    try {
+      const run = await runCodex(server.origin, "use the tool, then say hi");
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(stub.handshakes.length, 1, "one socket");
+      const creates = stub.frames.map((f) => JSON.parse(f));
+      assert.equal(creates.length, 3, "prewarm, the turn, the turn after the tool ran");
+      assert.equal(creates[0].generate, false);
+      // Codex ran the tool (or tried to, under its sandbox) and sends only the new items.
+      assert.deepEqual(creates[2].input.map((i: Json) => i.type), ["function_call_output"]);
+      assert.equal(creates[2].previous_response_id, "resp_2");
+      const traces = await tracesOf(server.origin, 2);
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal((await tracesOf(server.origin, 2)).length, 2);
+      for (const t of traces) {
+        assert.equal(t.usage_status, "exact");
+        assert.equal(t.input_tokens, wsStubUsage.input);
+        assert.equal(t.error_code, null);
+      }
     } finally {
       await server.stop();
       await stub.close();

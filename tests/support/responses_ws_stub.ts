@@ -14,7 +14,9 @@
  * - `stub-silent`: `response.created`, then nothing;
  * - `stub-oversize-N`: one frame of N bytes (a delta), then the response completes;
  * - `stub-flood-N`: N deltas of 64 KiB at once (a slow client falls behind).
- * And a create's `stub_say` member, when a string, is the answer instead of `wsStubAnswer`.
+ * And a create's `stub_say` member, when a string, is the answer instead of `wsStubAnswer`; a
+ * create whose input asks to "use the tool" (and holds no tool output yet) gets a `function_call`
+ * of Codex's `shell_command` instead of a message, as a model calling a tool would.
  * And by the stub's options: `refuseUpgrade` (answer the upgrade with that status), `hang`
  * (never answer an upgrade).
  */
@@ -65,6 +67,49 @@ function usageOf(u: { input: number; cached: number; output: number; reasoning: 
     output_tokens_details: { reasoning_tokens: u.reasoning },
     total_tokens: u.input + u.output,
   };
+}
+
+/** A function call's events, as the Responses API streams one (Codex then runs the tool). */
+export function toolCallEvents(model: string, id: string): Json[] {
+  const base = { id, object: "response", created_at: 1700000000, model, usage: null };
+  const args = JSON.stringify({ command: "echo hi-from-tool" });
+  const item = {
+    id: `fc_${id}`,
+    type: "function_call",
+    status: "completed",
+    call_id: `call_${id}`,
+    name: "shell_command",
+    arguments: args,
+  };
+  let seq = 0;
+  const ev = (type: string, rest: Json): Json => ({ type, sequence_number: seq++, ...rest });
+  return [
+    ev("response.created", { response: { ...base, status: "in_progress", output: [] } }),
+    ev("response.output_item.added", {
+      output_index: 0,
+      item: { ...item, status: "in_progress", arguments: "" },
+    }),
+    ev("response.function_call_arguments.delta", {
+      item_id: item.id,
+      output_index: 0,
+      delta: args,
+    }),
+    ev("response.function_call_arguments.done", {
+      item_id: item.id,
+      output_index: 0,
+      arguments: args,
+    }),
+    ev("response.output_item.done", { output_index: 0, item }),
+    ev("response.completed", {
+      response: { ...base, status: "completed", output: [item], usage: usageOf(wsStubUsage) },
+    }),
+  ];
+}
+
+/** The create asks for a tool and has no tool output yet (see the knobs above). */
+function wantsTool(create: Json): boolean {
+  const text = JSON.stringify(create.input ?? []);
+  return text.includes("use the tool") && !text.includes('"function_call_output"');
 }
 
 /** One response's events, as the Responses API streams them. */
@@ -193,6 +238,9 @@ function respond(socket: WebSocket, create: Json, id: string): void {
       status: 429,
       error: { type: "rate_limit_error", code: "rate_limit_exceeded", message: "slow down" },
     });
+  }
+  if (create.generate !== false && wantsTool(create)) {
+    return toolCallEvents(model, id).forEach(send);
   }
   const say = typeof create.stub_say === "string" ? create.stub_say : undefined;
   const events = responseEvents(model, id, create.generate === false, say);
