@@ -7,8 +7,9 @@
  * key to another base URL. What works without touching the user's files is a provider of our own,
  * given with Codex's `-c` overrides (they layer over `~/.codex/config.toml` for this run only):
  * base URL the gateway's OpenAI route, key from `OPENAI_API_KEY`, Responses wire format, and
- * `supports_websockets=false` because the gateway does not relay the Responses API's WebSocket
- * mode yet (it would answer the attempt with 426 and Codex would log an error before falling back).
+ * `supports_websockets=true`: the gateway relays the Responses API's WebSocket mode and traces each
+ * response as over HTTPS; where it cannot (relaying off, a PII policy that guards upstream traffic,
+ * an upstream without it) it answers 426 and Codex falls back to HTTPS at once (one log line).
  *
  * Claude Code, Aider, opencode and the SDKs read `ANTHROPIC_BASE_URL` / `OPENAI_BASE_URL`, which
  * wrap sets for every command: nothing to add for them.
@@ -122,7 +123,7 @@ function codexLaunch(
     };
   }
   const provider = `{name=${tomlString("OngoingAI Gateway")}, base_url=${tomlString(baseUrl)}, ` +
-    `env_key="OPENAI_API_KEY", wire_api="responses", supports_websockets=false}`;
+    `env_key="OPENAI_API_KEY", wire_api="responses", supports_websockets=true}`;
   const notes = env.OPENAI_API_KEY?.trim() ? [] : [
     "wrap: Codex sends the key in OPENAI_API_KEY through the gateway, and it is not set: set it to " +
     "your OpenAI API key (a ChatGPT login cannot be used through a gateway)",

@@ -19,6 +19,8 @@ export interface ResolvedProvider {
   /** Config prices only; built-in prices are merged by the pricing module. */
   prices: PriceTable;
   stream_usage: boolean;
+  /** Relay Responses API WebSocket upgrades (`providers.<id>.websockets`); absent: true. */
+  websockets?: boolean | undefined;
 }
 
 type ParsedAuthKey = ParsedConfig["auth"]["keys"][number];
@@ -70,6 +72,7 @@ export function resolveProviders(parsed: ParsedConfig["providers"]): ResolvedPro
       upstream: given.upstream ?? builtIn?.upstream ?? "",
       prices: given.prices ?? {},
       stream_usage: given.stream_usage ?? true,
+      websockets: given.websockets ?? true,
     });
   }
   return out.sort((a, b) => b.prefix.length - a.prefix.length || a.id.localeCompare(b.id));

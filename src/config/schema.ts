@@ -90,6 +90,12 @@ export const providerSchema = z.strictObject({
       "client did not, and hide that extra chunk from the client. Default: true; set false for " +
       "servers that reject the field.",
   ),
+  websockets: z.boolean().optional().describe(
+    "Relay the WebSocket mode of the Responses API (`GET <prefix>/v1/responses` with " +
+      "`Upgrade: websocket`, used by Codex) on providers whose wire format has one. False: such " +
+      "upgrades get 426 at once, without dialing the upstream, and clients fall back to HTTPS. " +
+      "Default: true. See docs/responses-websocket.md.",
+  ),
   enabled: z.boolean().optional().describe(
     "Set false to remove the provider and its route. Default: true.",
   ),

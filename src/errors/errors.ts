@@ -61,6 +61,10 @@ export const errorTable = {
   unsupported_media_type: { status: 415, level: "info", trace: null },
   misdirected_request: { status: 421, level: "warn", trace: null },
   websocket_not_relayed: { status: 426, level: "info", trace: null },
+  // The WebSocket relay dialed the upstream first and could not open it: 426, the answer Codex
+  // falls back to HTTPS on at once (ws_relay/). Nothing was asked of the model: not traced.
+  websocket_upstream_refused: { status: 426, level: "warn", trace: null },
+  websocket_upstream_unreachable: { status: 426, level: "warn", trace: null },
   headers_too_large: { status: 431, level: "warn", trace: null },
   rate_limited: { status: 429, level: "info", trace: "rate_limited" },
   internal_error: { status: 500, level: "error", trace: "internal_error", failure: true },

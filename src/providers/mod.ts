@@ -20,6 +20,12 @@ export {
 } from "./headers.ts";
 export { openAiAdapter } from "./openai.ts";
 export { anthropicAdapter } from "./anthropic.ts";
+export {
+  responsesWebSocket,
+  type WebSocketProtocol,
+  type WsClientFrame,
+  type WsServerEvent,
+} from "./openai_responses_ws.ts";
 export { JsonMemberScanner, type JsonScanResult } from "./json_member_scanner.ts";
 export { usageReadLimits } from "./usage_limits.ts";
 export type { MemberPath } from "./json_member_paths.ts";

@@ -19,6 +19,7 @@ import { openAiPathRule, OpenAiUsageReader } from "./openai_usage.ts";
 import { cleanPath, endsWithSegments } from "./paths.ts";
 import { createResponseParser, expectationFor } from "./response_parser.ts";
 import { createSseEventFilter } from "./sse_event_filter.ts";
+import { responsesWebSocket } from "./openai_responses_ws.ts";
 import type {
   JsonPath,
   PreparedRequest,
@@ -77,6 +78,8 @@ export const openAiAdapter: ProviderAdapter = {
       JSON.stringify({ error: { message, type: "gateway_error", code, param: null } })
     }\n\n`;
   },
+
+  webSocket: responsesWebSocket,
 };
 
 /** The body with `stream_options.include_usage: true`, or null when the client already asked. */

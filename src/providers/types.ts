@@ -3,6 +3,7 @@
  * it is talking to; OpenAI-compatible vendors are the OpenAI adapter with another configuration.
  */
 import type { Usage, UsageStatus, UsageUnknownReason } from "./usage.ts";
+import type { WebSocketProtocol } from "./openai_responses_ws.ts";
 
 /** What the adapter learned from the request body, and the body to forward. */
 export interface PreparedRequest {
@@ -92,6 +93,8 @@ export interface ProviderAdapter {
    * official SDK raises an error when a stream has to be stopped (`code`: `pii_blocked`, ...).
    */
   streamError?(code: string, message: string): string;
+  /** The wire format's WebSocket mode, when it has one the gateway relays (Responses API). */
+  webSocket?: WebSocketProtocol;
 }
 
 /** One parsed SSE event: `data` is the JSON value, or the raw data text when it is not JSON. */

@@ -31,3 +31,11 @@ export {
 } from "./watchdog.ts";
 export { readBodyCapped } from "./body.ts";
 export { describeUpstreamError } from "./upstream_errors.ts";
+// For the WebSocket relay (ws_relay/): the same header rules, URLs, lineage, PII state and
+// stored bodies as an HTTP exchange.
+export { type HeaderPairs, upstreamRequestHeaders } from "./headers.ts";
+export { upstreamPath, upstreamUrl } from "./path.ts";
+export { lineageFrom } from "./correlation.ts";
+export { ExchangePii } from "./exchange_pii.ts";
+export { TraceBodies, type TraceBodiesSource } from "./trace_bodies.ts";
+export { BodyCapture } from "./tap.ts";

@@ -44,7 +44,8 @@ export interface TraceBodiesContext {
  * said whether they redacted already.
  */
 export interface TraceBodiesSource {
-  readonly req: Request;
+  /** Only its headers are read (the request body's content type). */
+  readonly req: Pick<Request, "headers">;
   readonly route: { readonly adapter: ProviderAdapter };
   readonly requestBody: Uint8Array<ArrayBuffer> | null;
   readonly capture: BodyCapture | null;

@@ -50,6 +50,7 @@ import { type Logger, redactingLogger, silentLogger } from "../log/mod.ts";
 import { apiAuth } from "./principal_scope.ts";
 import { createHandler } from "./handler.ts";
 import { rateLimitedWarning } from "./rate_limited_warning.ts";
+import { createWsRelay, wsBoundsOf, type WsRelay } from "../ws_relay/mod.ts";
 
 export interface Clock {
   /** Wall clock, ms since the epoch. */
@@ -148,13 +149,16 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     redact: redactSecrets,
   });
   const client = upstreamClient(config, deps);
+  const proxyContext = forwarderOptions(config, deps, clock, log, telemetry, redactSecrets);
   const forward = createForwarder({
-    ...forwarderOptions(config, deps, clock, log, telemetry, redactSecrets),
+    ...proxyContext,
     client,
     inflight,
     recording,
     isDraining: () => draining,
   });
+  const warnings = refusalWarnings(log, clock);
+  const webSocket = wsRelayFor(config, proxyContext, warnings);
   const api = apiFor(deps, clock, log, gate, keys, telemetry, config.providers);
   const handle = createHandler({
     config,
@@ -167,10 +171,11 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       log,
     ),
     forward,
+    webSocket,
     api,
     cors: createCors(config.server.cors),
     hostCheck: createHostCheck(config.server, config.auth.enabled),
-    warnings: refusalWarnings(log, clock),
+    warnings,
     log,
   });
   const { spanExporter, batchSpans, metricExporter } = telemetry;
@@ -178,9 +183,9 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     fetch: handle,
     api,
     inflight,
-    recorded: async () => void (await Promise.allSettled(recording)),
-    beginShutdown: () => void (draining = true),
-    abortInflight: () => abortAll(inflight),
+    recorded: async () => void (await Promise.allSettled([...recording, webSocket.recorded()])),
+    beginShutdown: () => void (draining = true, webSocket.beginShutdown()),
+    abortInflight: () => void (abortAll(inflight), webSocket.closeAll()),
     refreshKeys: () => gate?.refresh() ?? Promise.resolve(),
     close: () => {
       gate?.close();
@@ -201,6 +206,21 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
 }
 
 type Telemetry = ReturnType<typeof createGatewayTelemetry>;
+
+/** The Responses API's WebSocket mode: the exchanges' own context, so traces are built alike. */
+function wsRelayFor(
+  config: GatewayConfig,
+  ctx: ReturnType<typeof forwarderOptions>,
+  warnings: ReturnType<typeof refusalWarnings>,
+): WsRelay {
+  return createWsRelay({
+    ctx,
+    bounds: wsBoundsOf(config),
+    gatewayKeyHeader: ctx.gatewayKeyHeader,
+    refused: warnings.websocket,
+    closedByGateway: warnings.websocketClosed,
+  });
+}
 
 /** Team mode: gateway keys from the config and the store, checked on every request. */
 function gateFor(
@@ -343,9 +363,15 @@ function refusalWarnings(log: Logger, clock: Clock) {
     websocket: rateLimitedWarning(
       log,
       clock,
-      "WebSocket upgrade on a provider route refused with 426 (not relayed; clients such as Codex " +
-        "fall back to HTTPS)",
+      "WebSocket upgrade on a provider route answered 426, not relayed (see the code; clients " +
+        "such as Codex fall back to HTTPS)",
       "refused",
+    ),
+    websocketClosed: rateLimitedWarning(
+      log,
+      clock,
+      "WebSocket relay closed by the gateway (a bound or a timeout; see reason)",
+      "closed",
     ),
   };
 }

@@ -21,6 +21,7 @@ import { headersTooLarge } from "./header_limit.ts";
 import { nonJsonBody } from "./json_body.ts";
 import type { Admit } from "./limits.ts";
 import { tenantOf } from "./principal_scope.ts";
+import type { WsRelay } from "../ws_relay/mod.ts";
 
 export interface HandlerParts {
   config: GatewayConfig;
@@ -28,6 +29,8 @@ export interface HandlerParts {
   gate: Gate | null;
   admission: Admit | null;
   forward(input: ForwardInput): Promise<Response>;
+  /** WebSocket upgrades on provider routes: relayed, or answered 426 (never forwarded as GET). */
+  webSocket: WsRelay;
   api: Hono;
   cors: Cors;
   hostCheck(host: string | null): GatewayError | null;
@@ -35,7 +38,6 @@ export interface HandlerParts {
   warnings: {
     browser: { hit(correlationId: string, fields?: Record<string, unknown>): void };
     oversizedHeaders: { hit(correlationId: string): void };
-    websocket: { hit(correlationId: string, fields?: Record<string, unknown>): void };
   };
   log: Logger;
 }
@@ -126,39 +128,24 @@ async function toProvider(
   const principal = h.gate === null
     ? null
     : h.gate.check(req.method, target.path, req.headers, target.search);
-  if (asksForWebSocket(req.headers)) {
-    h.warnings.websocket.hit(correlationId, { last_path: target.path.slice(0, 200) });
-    await discardBody(req);
-    throw webSocketNotRelayed();
-  }
-  return h.forward({
+  const input = {
     req,
     route,
     target,
     correlationId,
     tenant: tenantOf(principal),
     ...(h.admission === null || principal === null ? {} : { admit: h.admission(principal) }),
-  });
+  };
+  // Codex opens the Responses API's WebSocket mode first. Forwarding the handshake as a plain
+  // GET made junk exchanges and cost Codex 6-15 s of retries: an upgrade is relayed, or answered
+  // 426 (ws_relay/), the answer Codex falls back to HTTPS on at once.
+  if (asksForWebSocket(req.headers)) return await h.webSocket.handle(input);
+  return h.forward(input);
 }
 
-/**
- * `Upgrade: websocket` on a provider route (Codex opens the Responses API's WebSocket mode first).
- * The gateway does not relay WebSockets yet, and forwarding the handshake as a plain GET made junk
- * exchanges and cost Codex 6-15 s of retries. 426 is the answer Codex falls back to HTTPS on at
- * once (404, 405 and 5xx make it retry seven times; 400 is fatal to it). Not traced: nothing was
- * asked of the provider; counted in the log like the other refusals before forwarding.
- */
 function asksForWebSocket(headers: Headers): boolean {
   const upgrade = headers.get("upgrade");
   return upgrade !== null && upgrade.toLowerCase().split(",").some((t) => t.trim() === "websocket");
-}
-
-function webSocketNotRelayed(): GatewayError {
-  return new GatewayError(
-    "websocket_not_relayed",
-    "this gateway does not relay WebSocket connections to providers yet; use HTTPS (Codex falls " +
-      "back to it by itself; set supports_websockets=false on its provider to skip the attempt)",
-  );
 }
 
 /** A refused request's body is never read: cancelling it frees the connection for the next one. */

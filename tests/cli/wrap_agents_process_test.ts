@@ -25,7 +25,7 @@ Deno.test("wrap: codex is started with a gateway provider of its own, its argume
         "model_provider=ongoingai",
         "-c",
         'model_providers.ongoingai={name="OngoingAI Gateway", base_url="http://127.0.0.1:8089/openai/v1", ' +
-        'env_key="OPENAI_API_KEY", wire_api="responses", supports_websockets=false}',
+        'env_key="OPENAI_API_KEY", wire_api="responses", supports_websockets=true}',
         "exec",
         "say hi",
       ]);
@@ -54,7 +54,7 @@ Deno.test("wrap --print: shows the variables and the command it would run, runs 
           `export ANTHROPIC_BASE_URL='${url}/anthropic'\n` +
           `'${codex}' '-c' 'model_provider=ongoingai' '-c' 'model_providers.ongoingai={name="OngoingAI ` +
           `Gateway", base_url="${url}/openai/v1", env_key="OPENAI_API_KEY", wire_api="responses", ` +
-          `supports_websockets=false}' 'exec' 'it'\\''s'\n`,
+          `supports_websockets=true}' 'exec' 'it'\\''s'\n`,
       );
       await assert.rejects(Deno.stat(marker), Deno.errors.NotFound);
     },

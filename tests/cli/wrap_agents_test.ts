@@ -7,7 +7,7 @@ const codexFlags = [
   "model_provider=ongoingai",
   "-c",
   'model_providers.ongoingai={name="OngoingAI Gateway", base_url="http://127.0.0.1:8080/openai/v1", ' +
-  'env_key="OPENAI_API_KEY", wire_api="responses", supports_websockets=false}',
+  'env_key="OPENAI_API_KEY", wire_api="responses", supports_websockets=true}',
 ];
 
 Deno.test("wrap agents: Codex gets a provider of its own pointed at the gateway; others are left as they are", () => {

@@ -76,7 +76,7 @@ Deno.test("e2e: raw traversal and absolute-form targets are refused and never fo
   });
 });
 
-Deno.test("e2e: a WebSocket handshake on a provider route is answered 426 at once, never forwarded nor traced", async () => {
+Deno.test("e2e: a WebSocket handshake the upstream cannot take is answered 426, never forwarded as a plain GET nor traced", async () => {
   await withGateway(async (server, stub) => {
     // What Codex sends first for the Responses API (Sec-WebSocket-Version 13, OpenAI-Beta).
     const { hostname, port } = new URL(server.origin);
@@ -103,16 +103,17 @@ Deno.test("e2e: a WebSocket handshake on a provider route is answered 426 at onc
     }
     assert.match(answer, /^HTTP\/1\.1 426 /);
     const body = JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4));
-    assert.equal(body.error.code, "websocket_not_relayed");
+    // The relay (ws_relay/) dials the upstream first; this HTTP-only stub does not upgrade.
+    assert.equal(body.error.code, "websocket_upstream_refused");
     assert.match(body.error.message, /use HTTPS/);
     // A plain request on the same route still goes through.
     const res = await fetch(`${server.origin}/openai/v1/models`);
     await res.body?.cancel();
     assert.equal(res.status, 200);
     assert.deepEqual(
-      stub.requests.map((r) => r.path),
-      ["/v1/models"],
-      "the handshake was not forwarded",
+      stub.requests.map((r) => [r.path, r.headers.upgrade ?? null]),
+      [["/v1/responses", "websocket"], ["/v1/models", null]],
+      "the handshake went upstream as an upgrade only, never as a plain GET",
     );
     // The models request's trace is written after the handshake was refused: once it is there,
     // the handshake would be too, had it been traced.

@@ -71,6 +71,8 @@ const expectedStatus: Record<ErrorCode, number> = {
   unsupported_media_type: 415,
   misdirected_request: 421,
   websocket_not_relayed: 426,
+  websocket_upstream_refused: 426,
+  websocket_upstream_unreachable: 426,
   headers_too_large: 431,
   rate_limited: 429,
   internal_error: 500,

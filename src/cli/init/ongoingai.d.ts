@@ -173,6 +173,7 @@ export type GatewayConfig =
         >
         | undefined;
       stream_usage?: boolean | undefined;
+      websockets?: boolean | undefined;
       enabled?: boolean | undefined;
     }>;
     tracing: {
@@ -617,6 +618,7 @@ export type GatewayConfigInput = {
         >
         | undefined;
       stream_usage?: boolean | undefined;
+      websockets?: boolean | undefined;
       enabled?: boolean | undefined;
     }>
     | undefined;
@@ -1016,6 +1018,7 @@ export type ProviderConfig = {
     >
     | undefined;
   stream_usage?: boolean | undefined;
+  websockets?: boolean | undefined;
   enabled?: boolean | undefined;
 };
 
@@ -1171,6 +1174,7 @@ type ResolvedProvider = {
     }[];
   };
   stream_usage: boolean;
+  websockets?: boolean | undefined;
 };
 
 /**

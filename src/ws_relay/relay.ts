@@ -1,0 +1,212 @@
+/**
+ * The relay as the request handler sees it: `handle` takes an authenticated upgrade on a
+ * provider route and answers it with the 101 of a relayed connection, or with 426 (never
+ * forwarded as a plain GET). The upstream is dialed first; only an open upstream socket gets the
+ * client's upgrade accepted. Keeps the open relays for the ticker (idle and deadline checks), the
+ * bound on their number, and shutdown.
+ */
+import { errorResponse, GatewayError } from "../errors/mod.ts";
+import { guards } from "../pii/mod.ts";
+import {
+  type AdmitRequest,
+  type Admitted,
+  type ExchangeContext,
+  lineageFrom,
+  type ProxyRoute,
+  type RequestTarget,
+  upstreamPath,
+} from "../proxy/mod.ts";
+import type { Tenant } from "../traces/mod.ts";
+import type { WebSocketProtocol } from "../providers/mod.ts";
+import type { WsBounds } from "./bounds.ts";
+import type { GatewayClose } from "./close.ts";
+import { dialRefusal, relayRefusal } from "./decide.ts";
+import { dialUpstream } from "./dial.ts";
+import { clientHandshakeError, upstreamHandshake } from "./handshake.ts";
+import { type RelayDeps, RelaySocket } from "./relay_socket.ts";
+
+type Warning = { hit(correlationId: string, fields?: Record<string, unknown>): void };
+
+export interface WsRelayOptions {
+  ctx: ExchangeContext;
+  bounds: WsBounds;
+  /** Lower-case; never sent upstream. */
+  gatewayKeyHeader: string;
+  /** Upgrades answered 426 (counted in the log, at most a line a second). */
+  refused: Warning;
+  /** Relays the gateway closed itself (a bound, a timeout, shutdown), with the reason. */
+  closedByGateway: Warning;
+}
+
+export interface WsRelayInput {
+  req: Request;
+  route: ProxyRoute;
+  target: RequestTarget;
+  correlationId: string;
+  tenant: Tenant;
+  /** Limits (team mode with limits configured): admitted per `response.create`. */
+  admit?: (req: AdmitRequest) => Promise<Admitted | GatewayError>;
+}
+
+export interface WsRelay {
+  handle(input: WsRelayInput): Promise<Response>;
+  /** Relays open now (dials in progress included). */
+  readonly open: number;
+  /** Closes idle relays now and the others once their response ends; refuses new ones. */
+  beginShutdown(): void;
+  /** Closes every relay now (the grace period is over); open responses are traced `shutdown`. */
+  closeAll(): void;
+  /** Resolves once traces of ended responses still being recorded are. */
+  recorded(): Promise<void>;
+}
+
+export function createWsRelay(opts: WsRelayOptions): WsRelay {
+  const relays = new Set<RelaySocket>();
+  const recording = new Set<Promise<void>>();
+  let dialing = 0;
+  let draining = false;
+  let ticker: ReturnType<typeof setInterval> | null = null;
+  const closed = (relay: RelaySocket, why: GatewayClose | null) => {
+    relays.delete(relay);
+    if (relays.size === 0 && ticker !== null) {
+      clearInterval(ticker);
+      ticker = null;
+    }
+    if (why !== null && why !== "shutdown") {
+      opts.closedByGateway.hit(relay.facts.correlationId, { reason: why });
+    }
+  };
+  const track = (p: Promise<void>) => {
+    recording.add(p);
+    p.finally(() => recording.delete(p));
+  };
+  const tick = () => {
+    const now = opts.ctx.monotonic();
+    for (const relay of relays) relay.tick(now);
+  };
+  const handle = async (input: WsRelayInput): Promise<Response> => {
+    const protocol = input.route.adapter.webSocket;
+    const refusal = refusalOf(opts, input, protocol, relays.size + dialing, draining);
+    if (refusal !== null) return refuse(opts, input, refusal);
+    const invalid = clientHandshakeError(input.req);
+    if (invalid !== null) return refuse(opts, input, invalid);
+    dialing++;
+    let opened: Opened | GatewayError;
+    try {
+      opened = await open(opts, input, protocol!, { closed, track });
+    } finally {
+      dialing--;
+    }
+    if (opened instanceof GatewayError) return refuse(opts, input, opened);
+    relays.add(opened.relay);
+    if (ticker === null) {
+      const timer = setInterval(tick, opts.bounds.tickMs);
+      Deno.unrefTimer(timer);
+      ticker = timer;
+    }
+    return opened.response;
+  };
+  return {
+    handle,
+    get open() {
+      return relays.size + dialing;
+    },
+    beginShutdown() {
+      draining = true;
+      for (const relay of [...relays]) relay.drain();
+    },
+    closeAll() {
+      for (const relay of [...relays]) relay.close("shutdown", 0);
+    },
+    recorded: async () => void (await Promise.allSettled(recording)),
+  };
+}
+
+/** A relay and the client's 101 that opens it. */
+interface Opened {
+  relay: RelaySocket;
+  response: Response;
+}
+
+function refusalOf(
+  opts: WsRelayOptions,
+  input: WsRelayInput,
+  protocol: WebSocketProtocol | undefined,
+  open: number,
+  draining: boolean,
+): GatewayError | null {
+  const { route, target, tenant } = input;
+  const applied = opts.ctx.pii?.resolve({
+    org_id: tenant.org_id,
+    workspace_id: tenant.workspace_id,
+    key_id: tenant.gateway_key_id,
+    provider: route.provider.id,
+    path: target.path,
+  }) ?? null;
+  return relayRefusal({
+    providerId: route.provider.id,
+    prefix: route.provider.prefix,
+    path: target.path,
+    accepts: protocol?.accepts(upstreamPath(route.provider.prefix, target.path)) ?? false,
+    enabled: route.provider.websockets !== false,
+    draining,
+    open,
+    maxOpen: opts.bounds.maxOpenRelays,
+    guardingPolicy: guards(applied) ? { id: applied.policy.id, mode: applied.mode } : null,
+  });
+}
+
+function refuse(opts: WsRelayOptions, input: WsRelayInput, err: GatewayError): Response {
+  opts.refused.hit(input.correlationId, {
+    code: err.code,
+    provider: input.route.provider.id,
+    last_path: input.target.path.slice(0, 200),
+  });
+  return errorResponse(err, { "x-ongoingai-correlation-id": input.correlationId });
+}
+
+/** Dials the upstream, then accepts the client's upgrade and ties the two together. */
+async function open(
+  opts: WsRelayOptions,
+  input: WsRelayInput,
+  protocol: WebSocketProtocol,
+  hooks: Pick<RelayDeps, "closed" | "track">,
+): Promise<Opened | GatewayError> {
+  const { req, route, target, correlationId } = input;
+  const hs = upstreamHandshake(req, route, target, {
+    gatewayKeyHeader: opts.gatewayKeyHeader,
+    correlationId,
+  });
+  const dialed = await dialUpstream({
+    ...hs,
+    timeoutMs: opts.bounds.connectTimeoutMs,
+    signal: req.signal,
+  });
+  if (!(dialed instanceof WebSocket)) return dialRefusal(route.provider.id, dialed);
+  let client: { socket: WebSocket; response: Response };
+  try {
+    client = Deno.upgradeWebSocket(req, dialed.protocol ? { protocol: dialed.protocol } : {});
+  } catch (err) {
+    dialed.close(1000, "gateway: the client's upgrade failed");
+    return new GatewayError("bad_request", `the WebSocket upgrade failed: ${String(err)}`);
+  }
+  const relay = new RelaySocket({
+    ctx: opts.ctx,
+    bounds: opts.bounds,
+    protocol,
+    admit: input.admit ?? null,
+    ...hooks,
+  }, {
+    req,
+    route,
+    target,
+    upstreamPath: upstreamPath(route.provider.prefix, target.path),
+    correlationId,
+    lineage: lineageFrom(req.headers),
+    tenant: input.tenant,
+    protocol,
+  }, dialed);
+  relay.attach(client.socket);
+  client.response.headers.set("x-ongoingai-correlation-id", correlationId);
+  return { relay, response: client.response };
+}

@@ -1,0 +1,268 @@
+/**
+ * One relayed connection: the client's socket and the upstream's, frames passed on unchanged and
+ * in order both ways, each client `response.create` opening a response trace (response_trace.ts)
+ * that the server events attributed to it (pending.ts) end. Bounded everywhere: frame sizes,
+ * bytes queued toward a side that does not keep up (the WebSocket API has no backpressure, so
+ * the gateway closes rather than buffers), silence, and the frames held while limits decide on a
+ * create. All of it event-driven: a socket never waits on another.
+ */
+import { GatewayError } from "../errors/mod.ts";
+import type { AdmitRequest, Admitted, ExchangeContext } from "../proxy/mod.ts";
+import type { WebSocketProtocol } from "../providers/mod.ts";
+import { frameBytes, type WsBounds } from "./bounds.ts";
+import {
+  clientClosed,
+  type CloseAction,
+  type GatewayClose,
+  gatewayClose,
+  upstreamClosed,
+} from "./close.ts";
+import { type PendingEntry, PendingResponses } from "./pending.ts";
+import { type CreateFrame, ResponseTrace, type SocketFacts } from "./response_trace.ts";
+
+type Frame = string | ArrayBuffer;
+
+export interface RelayDeps {
+  ctx: ExchangeContext;
+  bounds: WsBounds;
+  protocol: WebSocketProtocol;
+  /** Limits, per `response.create` (team mode with limits); null: nothing limited. */
+  admit: ((req: AdmitRequest) => Promise<Admitted | GatewayError>) | null;
+  /** The relay ended (either side, or the gateway). */
+  closed(relay: RelaySocket, why: GatewayClose | null): void;
+  /** A trace still being recorded (stored bodies redacted in slices). */
+  track(recording: Promise<void>): void;
+}
+
+/** A prewarm (`generate: false`): its events are relayed and kept from the next response. */
+class Untraced implements PendingEntry {
+  responseId: string | null = null;
+  constructor(readonly t0: number) {}
+}
+
+export class RelaySocket {
+  #client: WebSocket | null = null;
+  readonly #pending = new PendingResponses<ResponseTrace | Untraced>();
+  /** Upstream frames that arrived before the client's socket opened. */
+  readonly #early: Frame[] = [];
+  #earlyBytes = 0;
+  /** Client frames that arrived while a create waits for limits, and their size. */
+  readonly #queued: { data: Frame; bytes: number }[] = [];
+  #queuedBytes = 0;
+  #admitting = false;
+  #lastActivity: number;
+  #lastUpstream: number;
+  #closed = false;
+  #draining = false;
+
+  constructor(
+    private readonly deps: RelayDeps,
+    readonly facts: SocketFacts,
+    private readonly upstream: WebSocket,
+  ) {
+    this.#lastActivity = this.#lastUpstream = deps.ctx.monotonic();
+    upstream.onmessage = (e) => this.#fromUpstream(e.data);
+    upstream.onclose = (e) => this.#end(upstreamClosed(e.code, e.reason), null);
+    // An error is always followed by a close event, which ends the relay.
+    upstream.onerror = () => {};
+  }
+
+  /** The client's socket, from `Deno.upgradeWebSocket`: open once the 101 went out. */
+  attach(client: WebSocket): void {
+    this.#client = client;
+    client.binaryType = "arraybuffer";
+    client.onopen = () => {
+      for (const data of this.#early.splice(0)) this.#toClient(data);
+      this.#earlyBytes = 0;
+    };
+    client.onmessage = (e) => this.#fromClient(e.data);
+    client.onclose = (e) => this.#end(clientClosed(e.code, e.reason), null);
+    client.onerror = () => {};
+  }
+
+  get isClosed(): boolean {
+    return this.#closed;
+  }
+
+  /** Idle and deadline checks, run by the relay's ticker. */
+  tick(now: number): void {
+    if (this.#closed) return;
+    const b = this.deps.bounds;
+    const oldest = this.#pending.oldest;
+    if (oldest === undefined) {
+      if (now - this.#lastActivity > b.socketIdleMs) this.close("socket_idle", b.socketIdleMs);
+    } else if (now - this.#lastUpstream > b.responseIdleMs) {
+      this.close("response_idle_timeout", b.responseIdleMs);
+    } else if (b.responseTotalMs > 0 && now - oldest.t0 > b.responseTotalMs) {
+      this.close("response_total_timeout", b.responseTotalMs);
+    }
+  }
+
+  /** Shutdown began: closes now when no response is open, else when the last one ends. */
+  drain(): void {
+    this.#draining = true;
+    if (this.#pending.size === 0) this.close("shutdown", 0);
+  }
+
+  /** The gateway ends the relay: both sides get `why`, open responses are traced as cut. */
+  close(why: GatewayClose, limit: number): void {
+    if (!this.#closed) this.#end(gatewayClose(why, limit), why);
+  }
+
+  // --- upstream -> client ---------------------------------------------------------------------
+
+  #fromUpstream(data: Frame): void {
+    if (this.#closed) return;
+    this.#lastActivity = this.#lastUpstream = this.deps.ctx.monotonic();
+    const bytes = frameBytes(data);
+    const max = this.deps.bounds.maxUpstreamFrameBytes;
+    if (bytes > max) return this.close("upstream_frame_too_large", max);
+    if (typeof data === "string") this.#observe(data, bytes);
+    this.#toClient(data, bytes);
+    if (this.#draining && this.#pending.size === 0) this.close("shutdown", 0);
+  }
+
+  #observe(text: string, bytes: number): void {
+    const event = this.deps.protocol.serverEvent(text);
+    const entry = this.#pending.take(event);
+    if (!(entry instanceof ResponseTrace)) return;
+    if (entry.event(text, bytes, event)) this.#track(entry);
+  }
+
+  #toClient(data: Frame, bytes = frameBytes(data)): void {
+    const client = this.#client;
+    const max = this.deps.bounds.maxBufferedBytes;
+    if (client === null || client.readyState === WebSocket.CONNECTING) {
+      this.#early.push(data);
+      this.#earlyBytes += bytes;
+      if (this.#earlyBytes > max) this.close("client_too_slow", max);
+      return;
+    }
+    if (client.readyState !== WebSocket.OPEN) return;
+    client.send(data);
+    if (client.bufferedAmount > max) this.close("client_too_slow", max);
+  }
+
+  // --- client -> upstream ---------------------------------------------------------------------
+
+  #fromClient(data: Frame): void {
+    if (this.#closed) return;
+    this.#lastActivity = this.deps.ctx.monotonic();
+    const bytes = frameBytes(data);
+    const max = this.deps.bounds.maxClientFrameBytes;
+    if (bytes > max) return this.close("client_frame_too_large", max);
+    if (!this.#admitting) return this.#clientFrame(data, bytes);
+    // Order is kept: later frames wait behind the create that limits are deciding on.
+    this.#queued.push({ data, bytes });
+    this.#queuedBytes += bytes;
+    if (this.#queuedBytes > max) this.close("client_frames_queued", max);
+  }
+
+  #clientFrame(data: Frame, bytes: number): void {
+    if (typeof data !== "string") return this.#toUpstream(data);
+    const frame = this.deps.protocol.clientFrame(data);
+    if (frame.kind !== "create") return this.#toUpstream(data);
+    if (!frame.generate) {
+      // A prewarm generates nothing: relayed, never traced, never limited (see the docs).
+      this.#pending.push(new Untraced(this.deps.ctx.monotonic()));
+      return this.#toUpstream(data);
+    }
+    const create: CreateFrame = { text: data, bytes, ...frame };
+    if (this.deps.admit === null) return this.#start(create, null);
+    this.#admitting = true;
+    void this.#admitThenSend(this.deps.admit, create);
+  }
+
+  async #admitThenSend(
+    admit: NonNullable<RelayDeps["admit"]>,
+    create: CreateFrame,
+  ): Promise<void> {
+    let admitted: Admitted | GatewayError;
+    try {
+      admitted = await admit({
+        route: this.facts.route,
+        model: create.model,
+        maxTokens: create.maxTokens,
+        requestBytes: create.bytes,
+      });
+    } catch {
+      admitted = new GatewayError("internal_error", "checking limits failed; retry shortly");
+    }
+    this.#admitting = false;
+    if (admitted instanceof GatewayError) this.#refuse(create, admitted);
+    else this.#start(create, admitted);
+    while (!this.#admitting && !this.#closed && this.#queued.length > 0) {
+      const next = this.#queued.shift()!;
+      this.#queuedBytes -= next.bytes;
+      this.#clientFrame(next.data, next.bytes);
+    }
+  }
+
+  /** Limits refused the create: the client gets the protocol's error event, nothing goes up. */
+  #refuse(create: CreateFrame, err: GatewayError): void {
+    const trace = new ResponseTrace(this.deps.ctx, this.facts, create);
+    trace.refused(err);
+    this.#track(trace);
+    if (this.#closed) return;
+    const code = err.code === "rate_limited" ? err.code : "internal_error";
+    const retry = err.details?.retry_after_s;
+    const headers = typeof retry === "number" ? { "retry-after": String(retry) } : undefined;
+    this.#toClient(this.deps.protocol.errorEvent(err.status, code, err.message, headers));
+  }
+
+  #start(create: CreateFrame, admitted: Admitted | null): void {
+    const trace = new ResponseTrace(this.deps.ctx, this.facts, create);
+    if (admitted !== null) trace.settlesWith(admitted);
+    if (this.#closed) {
+      // The socket closed while limits decided: traced (and settled) as the client leaving.
+      trace.cut("client_aborted");
+      return this.#track(trace);
+    }
+    this.#pending.push(trace);
+    this.#lastUpstream = trace.t0;
+    this.#toUpstream(create.text);
+  }
+
+  #toUpstream(data: Frame): void {
+    if (this.upstream.readyState !== WebSocket.OPEN) return;
+    this.upstream.send(data);
+    const max = this.deps.bounds.maxBufferedBytes;
+    if (this.upstream.bufferedAmount > max) this.close("upstream_too_slow", max);
+  }
+
+  // --- the end --------------------------------------------------------------------------------
+
+  #end(action: CloseAction, why: GatewayClose | null): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    // Shutdown began: the runtime closes the client's socket itself when the server stops
+    // (Deno.serve's shutdown sends 1001), which is the gateway's doing, not the client's.
+    const code = this.#draining && action.trace === "client_aborted"
+      ? "shutting_down"
+      : action.trace;
+    for (const entry of this.#pending.drain()) {
+      if (!(entry instanceof ResponseTrace)) continue;
+      entry.cut(code, action.timeoutPhase);
+      this.#track(entry);
+    }
+    this.#early.length = this.#earlyBytes = 0;
+    this.#queued.length = this.#queuedBytes = 0;
+    closeSocket(this.#client, action.client);
+    closeSocket(this.upstream, action.upstream);
+    this.deps.closed(this, why);
+  }
+
+  #track(trace: ResponseTrace): void {
+    if (trace.recorded !== null) this.deps.track(trace.recorded);
+  }
+}
+
+function closeSocket(ws: WebSocket | null, c: { code: number; reason: string }): void {
+  if (ws === null) return;
+  try {
+    if (ws.readyState === WebSocket.CONNECTING) ws.onopen = () => ws.close(c.code, c.reason);
+    else if (ws.readyState === WebSocket.OPEN) ws.close(c.code, c.reason);
+  } catch {
+    // Already closing: nothing left to tell it.
+  }
+}
