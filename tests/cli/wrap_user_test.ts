@@ -43,7 +43,7 @@ Deno.test("wrap --user: attached the way each agent takes extra headers", () => 
   assert.equal(
     codex.command[4],
     'model_providers.ongoingai={name="OngoingAI Gateway", base_url="http://127.0.0.1:8080/openai/v1", ' +
-      'env_key="OPENAI_API_KEY", wire_api="responses", supports_websockets=false, ' +
+      'env_key="OPENAI_API_KEY", wire_api="responses", supports_websockets=true, ' +
       'http_headers={"X-OngoingAI-User"="alice"}}',
   );
   assert.deepEqual(codex.env, {});
