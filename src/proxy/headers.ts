@@ -1,13 +1,16 @@
 /**
  * Which headers cross the gateway. End-to-end headers pass unchanged both ways; hop-by-hop
  * headers (RFC 9110 7.6.1), and any header a `Connection` header names, stop here. The gateway
- * key never reaches the upstream.
+ * key never reaches the upstream, nor do the attribution headers meant for the gateway alone
+ * (`X-OngoingAI-User`, which `wrap` fills with the login name by default, and
+ * `X-OngoingAI-Session-Id`): who a developer is stays between them and their gateway.
  *
  * Headers are walked with `forEach`: Deno's `for...of` header iterator costs about ten times as
  * much, and this runs twice per request.
  */
 
 import { providerAccountHeaders } from "../providers/mod.ts";
+import { sessionHeader, userHeader } from "../traces/mod.ts";
 
 const hopByHop = new Set([
   "connection",
@@ -87,6 +90,7 @@ export function upstreamRequestHeaders(
   const out: Record<string, string> = {};
   incoming.forEach((value, name) => {
     if (hopByHop.has(name) || recomputedRequest.has(name) || name === opts.gatewayKeyHeader) return;
+    if (name === userHeader || name === sessionHeader) return;
     if (listed?.has(name)) return;
     if (name === "traceparent" && opts.traceparent) return;
     if (name === "tracestate" && opts.traceparent && !opts.continuesClientTrace) return;

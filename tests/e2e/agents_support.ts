@@ -56,6 +56,10 @@ export async function added(
   for (const t of traces) ctx.seenTraces.add(t.id);
   const upgrades = fresh.filter(isUpgrade);
   for (const u of upgrades) assert.equal(`${u.method} ${u.path}`, "GET /v1/responses");
+  for (const q of fresh) {
+    // wrap's developer label (the login name by default) is for the gateway, never the provider.
+    assert.equal(q.headers["x-ongoingai-user"], undefined, `${q.method} ${q.path}`);
+  }
   return { requests: fresh.filter((q) => !isUpgrade(q)), upgrades, traces };
 }
 

@@ -70,6 +70,15 @@ const codexCost = ((script.responses.input - script.responses.cached - cw) * cod
  */
 const oneHourWritesPriced = false;
 
+/** `wrap --user`: the developer label, which the gateway keeps and never forwards. */
+const developer = "alice";
+
+/** The trace names the agent, its session and the developer; the provider never saw the label. */
+function attributed(t: Json, agent: string, session: string | undefined): void {
+  assert.match(session ?? "", /^[0-9a-f-]{36}$/, "the agent sent its session id");
+  assert.deepStrictEqual([t.agent, t.session_id, t.developer], [agent, session, developer]);
+}
+
 const openaiKey = "sk-proj-agents-e2e-0123456789abcdefghijklmnop";
 const anthropicKey = "sk-ant-api03-agents-e2e-0123456789abcdefghij";
 const prompt = "Say hello.";
@@ -87,7 +96,7 @@ if (skipped.length > 0) {
 }
 
 async function codexRun(ctx: Ctx, path: string): Promise<void> {
-  const r = await runWrap(ctx.sandbox, ["--config", ctx.config], [
+  const r = await runWrap(ctx.sandbox, ["--config", ctx.config, "--user", developer], [
     path,
     "exec",
     "--json",
@@ -134,6 +143,7 @@ async function codexRun(ctx: Ctx, path: string): Promise<void> {
   });
   assert.equal(t.cost_status, "priced");
   assert.equal(usd(t.estimated_cost_usd), usd(codexCost));
+  attributed(t, "codex", requests[0]!.headers["session-id"]);
 
   const summary = await getJson(ctx.origin, "/api/analytics/summary?provider=openai");
   assert.equal(summary.top_model, codexModel);
@@ -143,7 +153,7 @@ async function codexRun(ctx: Ctx, path: string): Promise<void> {
 }
 
 async function claudeRun(ctx: Ctx, path: string, analytics = true): Promise<void> {
-  const r = await runWrap(ctx.sandbox, ["--config", ctx.config], [
+  const r = await runWrap(ctx.sandbox, ["--config", ctx.config, "--user", developer], [
     path,
     "-p",
     "--output-format",
@@ -208,6 +218,8 @@ async function claudeRun(ctx: Ctx, path: string, analytics = true): Promise<void
   });
   assert.equal(gen.cost_status, "priced");
   assert.equal(usd(gen.estimated_cost_usd), usd(ownCost), "the gateway's cost is Claude Code's");
+  const claudeRequest = requests.find((q) => q.method === "POST")!;
+  attributed(gen, "claude-code", claudeRequest.headers["x-claude-code-session-id"]);
   for (const probe of traces.filter((t) => t.request_method === "HEAD")) {
     assert.deepStrictEqual(
       [probe.request_path, probe.model, probe.usage_status, probe.estimated_cost_usd],

@@ -42,6 +42,25 @@ Deno.test("request headers: end-to-end headers pass, hop-by-hop and gateway key 
   });
 });
 
+Deno.test("request headers: the attribution claims meant for the gateway never reach the provider", () => {
+  const out = upstreamRequestHeaders(
+    new Headers({
+      "x-ongoingai-user": "alice",
+      "x-ongoingai-session-id": "s-1",
+      "x-ongoingai-trace-group-id": "g-1",
+      "x-claude-code-session-id": "c-1",
+    }),
+    { gatewayKeyHeader: "x-gw", correlationId: "corr-3" },
+  );
+  // The developer label (wrap's default is the login name) and the gateway's session header stop
+  // here; the lineage headers and the agents' own headers pass, as the original forwards them.
+  assert.deepEqual(out, {
+    "x-ongoingai-trace-group-id": "g-1",
+    "x-claude-code-session-id": "c-1",
+    "x-ongoingai-correlation-id": "corr-3",
+  });
+});
+
 Deno.test("request headers: naming the correlation header in Connection cannot remove it", () => {
   const out = upstreamRequestHeaders(
     new Headers({ connection: "x-ongoingai-correlation-id" }),
