@@ -93,10 +93,9 @@ export function agentLaunch(
   return {
     ...plain,
     printNotes: [
-      `${userHeaderName}: ${user} cannot be attached to ${
-        name || "this command"
-      } (wrap knows how ` +
-      "only for codex, claude and opencode): its traces get no developer unless it sends the header itself",
+      `${userHeaderName}: ${user} cannot be attached to ${name || "this command"} (wrap knows ` +
+      "how only for codex, claude and opencode): its traces get no developer unless it sends " +
+      "the header itself",
     ],
   };
 }
@@ -171,7 +170,7 @@ function mergedOver(base: JsonObject, over: JsonObject): JsonObject {
   return out;
 }
 
-/** The AI SDK's Anthropic base URL ends in `/v1`; `ANTHROPIC_BASE_URL` as Claude Code reads it does not. */
+/** The AI SDK's Anthropic base URL ends in `/v1`; Claude Code's `ANTHROPIC_BASE_URL` does not. */
 function aiSdkAnthropicUrl(url: string): string {
   const trimmed = url.replace(/\/+$/, "");
   return /\/v1$/.test(trimmed) ? trimmed : `${trimmed}/v1`;
