@@ -1,13 +1,15 @@
 /**
  * opencode 1.18.33 (`opencode run --format json`) under `ongoingai wrap --user`, for
- * agents_test.ts: one run per built-in provider it is pointed at (wrap's OPENCODE_CONFIG_CONTENT).
+ * agents_test.ts: a run per built-in provider it is pointed at (wrap's OPENCODE_CONFIG_CONTENT),
+ * and one of what `wrap --print` shows, run by sh.
  * opencode sends two generations per run, both traced: the session's title from its small model
  * (claude-haiku-4-5-20251001, gpt-5.4-nano), then the answer. Its own `step_finish` event (tokens
  * and cost of the answer, priced from its models.dev snapshot) is the oracle for the answer's
  * trace; the title's cost is computed from the published prices below.
  */
 import assert from "node:assert/strict";
-import { runWrap } from "../support/agents.ts";
+import { join } from "node:path";
+import { type BoundedResult, runBounded, runWrap } from "../support/agents.ts";
 import type { AgentScript } from "../support/agent_upstream.ts";
 import { added, type Ctx, type Json, jsonLines, ran, tokens } from "./agents_support.ts";
 
@@ -31,6 +33,7 @@ const keys = {
   openai: { OPENAI_API_KEY: "sk-proj-agents-e2e-0123456789abcdefghijklmnop" },
 };
 const label = "alice";
+const prompt = "Say hello.";
 const usd = (x: number) => Math.round(x * 1e10);
 
 /** The usage the stub sends, as the gateway stores it (input counts cached and written). */
@@ -71,30 +74,48 @@ function cost(model: Priced, t: ReturnType<typeof expected>): number {
     t.trace.cache_write * p.cacheWrite + t.trace.output * p.output) / 1e6;
 }
 
+/**
+ * `wrap --user alice -- opencode run ...`; with `printed`, what `wrap --print` shows for
+ * `opencode run ...`, run by sh with `opencode` found on PATH (it works as shown).
+ */
+async function run(
+  ctx: Ctx,
+  path: string,
+  provider: keyof typeof opencodeRuns,
+  printed: boolean,
+): Promise<BoundedResult> {
+  const args = ["run", "--format", "json", "-m", `${provider}/${opencodeRuns[provider].model}`];
+  const env = {
+    ...keys[provider],
+    // No models.dev fetch (the bundled snapshot knows both models) and no npm registry for
+    // the plugin package opencode installs in the background: the stub is all it talks to.
+    OPENCODE_DISABLE_MODELS_FETCH: "1",
+    npm_config_offline: "true",
+  };
+  const wrapArgs = ["--config", ctx.config, "--user", label];
+  if (!printed) return await runWrap(ctx.sandbox, wrapArgs, [path, ...args, prompt], { env });
+  const shown = await runWrap(ctx.sandbox, [...wrapArgs, "--print"], ["opencode", ...args, prompt]);
+  ran(shown);
+  assert.match(shown.stdout, /^export OPENCODE_CONFIG_CONTENT='\{"provider":/m, shown.stdout);
+  const bin = join(ctx.sandbox.files, "opencode-bin");
+  await Deno.mkdir(bin, { recursive: true });
+  await Deno.symlink(path, join(bin, "opencode")).catch((e) => {
+    if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
+  });
+  const shEnv = await ctx.sandbox.env(env);
+  shEnv.PATH = `${bin}:${shEnv.PATH}`;
+  return await runBounded("sh", ["-c", shown.stdout], { cwd: ctx.sandbox.cwd, env: shEnv });
+}
+
 export async function opencodeRun(
   ctx: Ctx,
   path: string,
   provider: keyof typeof opencodeRuns,
   script: AgentScript,
+  { printed = false } = {},
 ): Promise<void> {
   const { model, title, path: upstreamPath } = opencodeRuns[provider];
-  const r = await runWrap(ctx.sandbox, ["--config", ctx.config, "--user", label], [
-    path,
-    "run",
-    "--format",
-    "json",
-    "-m",
-    `${provider}/${model}`,
-    "Say hello.",
-  ], {
-    env: {
-      ...keys[provider],
-      // No models.dev fetch (the bundled snapshot knows both models) and no npm registry for
-      // the plugin package opencode installs in the background: the stub is all it talks to.
-      OPENCODE_DISABLE_MODELS_FETCH: "1",
-      npm_config_offline: "true",
-    },
-  });
+  const r = await run(ctx, path, provider, printed);
   ran(r);
   const events = jsonLines(r.stdout);
   const text = events.filter((e) => e.type === "text").map((e) => e.part.text).join("");

@@ -369,7 +369,7 @@ Deno.test({
       });
       await t.step({
         name: `opencode run --format json under wrap --user (${opencodeRuns.anthropic.model}, ` +
-          `${opencodeRuns.openai.model})`,
+          `${opencodeRuns.openai.model}), and as wrap --print shows it`,
         ignore: opencodePath === null,
         async fn() {
           await opencodeRun(ctx, opencodePath!, "anthropic", script);
@@ -383,6 +383,7 @@ Deno.test({
           } finally {
             script.responses = responses;
           }
+          await opencodeRun(ctx, opencodePath!, "anthropic", script, { printed: true });
         },
       });
       await t.step(
