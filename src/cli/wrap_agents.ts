@@ -11,13 +11,21 @@
  * response as over HTTPS; where it cannot (relaying off, a PII policy that guards upstream traffic,
  * an upstream without it) it answers 426 and Codex falls back to HTTPS at once (one log line).
  *
- * Claude Code, Aider, opencode and the SDKs read `ANTHROPIC_BASE_URL` / `OPENAI_BASE_URL`, which
- * wrap sets for every command: nothing to add for them.
+ * opencode (1.18) reads both variables through the AI SDK, whose Anthropic base URL ends in `/v1`
+ * (`ANTHROPIC_BASE_URL` as Claude Code and Anthropic's SDKs read it does not): with wrap's value
+ * alone it posts to `/anthropic/messages`, a 404. It is given `OPENCODE_CONFIG_CONTENT`, inline
+ * config that opencode merges over the user's global and project files for this run only:
+ * `provider.<id>.options.baseURL` for `openai` and `anthropic` (wins over the variables), and the
+ * label as `options.headers`. What the user put in that variable is kept, ours added under it.
+ *
+ * Claude Code, Aider and the SDKs read `ANTHROPIC_BASE_URL` / `OPENAI_BASE_URL`, which wrap sets
+ * for every command: nothing to add for them.
  *
  * The developer label (`wrap --user`) travels as the `X-OngoingAI-User` header, attached the way
  * each agent takes extra headers: Codex through `http_headers` in its provider table, Claude Code
- * through `ANTHROPIC_CUSTOM_HEADERS` (appended to the user's own). Other tools have no way to be
- * given a header from outside, which `--print` says.
+ * through `ANTHROPIC_CUSTOM_HEADERS` (appended to the user's own), opencode through its providers'
+ * `options.headers`. Other tools have no way to be given a header from outside, which `--print`
+ * says.
  */
 
 /** The provider id wrap gives Codex; a name of our own so no built-in provider is redefined. */
@@ -60,6 +68,7 @@ export function agentLaunch(
 ): AgentLaunch {
   const name = command[0] === undefined ? "" : programName(command[0]);
   if (name === "codex") return codexLaunch(command, env, user);
+  if (name === "opencode") return opencodeLaunch(command, env, user);
   const plain = { command: [...command], notes: [], env: {}, printNotes: [] };
   if (user === null) return plain;
   if (name === "claude") {
@@ -84,10 +93,9 @@ export function agentLaunch(
   return {
     ...plain,
     printNotes: [
-      `${userHeaderName}: ${user} cannot be attached to ${
-        name || "this command"
-      } (wrap knows how ` +
-      "only for codex and claude): its traces get no developer unless it sends the header itself",
+      `${userHeaderName}: ${user} cannot be attached to ${name || "this command"} (wrap knows ` +
+      "how only for codex, claude and opencode): its traces get no developer unless it sends " +
+      "the header itself",
     ],
   };
 }
@@ -144,4 +152,89 @@ function codexLaunch(
     ],
     notes,
   };
+}
+
+type JsonObject = Record<string, unknown>;
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** `base` with `over` on top, objects merged key by key: what `over` says wins. */
+function mergedOver(base: JsonObject, over: JsonObject): JsonObject {
+  const out: JsonObject = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const mine = out[key];
+    out[key] = isObject(mine) && isObject(value) ? mergedOver(mine, value) : value;
+  }
+  return out;
+}
+
+/** The AI SDK's Anthropic base URL ends in `/v1`; Claude Code's `ANTHROPIC_BASE_URL` does not. */
+function aiSdkAnthropicUrl(url: string): string {
+  const trimmed = url.replace(/\/+$/, "");
+  return /\/v1$/.test(trimmed) ? trimmed : `${trimmed}/v1`;
+}
+
+/** The user's `OPENCODE_CONFIG_CONTENT`: `{}` when unset or empty, null when not a JSON object. */
+function ownContent(value: string | undefined): JsonObject | null {
+  if (value === undefined || value.trim() === "") return {};
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return isObject(parsed) ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * opencode's built-in `openai` and `anthropic` providers pointed at the gateway by inline config
+ * (`OPENCODE_CONFIG_CONTENT`), with the label in their `options.headers`. A value the user set
+ * there is kept: ours goes under it (a `baseURL` or header of theirs wins, with a note); one that
+ * is not a JSON object (opencode also takes JSONC) is left alone.
+ */
+function opencodeLaunch(
+  command: readonly string[],
+  env: Readonly<Record<string, string>>,
+  user: string | null,
+): AgentLaunch {
+  const plain = { command: [...command], notes: [], env: {}, printNotes: [] };
+  const urls: [string, string][] = [];
+  if (env.OPENAI_BASE_URL) urls.push(["openai", env.OPENAI_BASE_URL]);
+  if (env.ANTHROPIC_BASE_URL) urls.push(["anthropic", aiSdkAnthropicUrl(env.ANTHROPIC_BASE_URL)]);
+  if (urls.length === 0) return plain;
+  const theirs = ownContent(env.OPENCODE_CONFIG_CONTENT);
+  if (theirs === null) {
+    return {
+      ...plain,
+      notes: [
+        "wrap: OPENCODE_CONFIG_CONTENT is set and is not a JSON object, so wrap leaves it alone: " +
+        "opencode's anthropic provider is not pointed at the gateway (`wrap --print` with the " +
+        "variable unset shows what to add to yours)",
+      ],
+    };
+  }
+  const notes: string[] = [];
+  const printNotes: string[] = [];
+  const providers: JsonObject = {};
+  for (const [id, url] of urls) {
+    const options = (theirs.provider as JsonObject | undefined)?.[id];
+    const given = isObject(options) && isObject(options.options) ? options.options : {};
+    if (given.baseURL !== undefined) {
+      notes.push(
+        `wrap: OPENCODE_CONFIG_CONTENT sets provider.${id}.options.baseURL: wrap keeps yours`,
+      );
+    }
+    const labelled = isObject(given.headers) &&
+      Object.keys(given.headers).some((h) => h.toLowerCase() === userHeaderName.toLowerCase());
+    if (labelled) {
+      printNotes.push(
+        `OPENCODE_CONFIG_CONTENT names ${userHeaderName} for ${id} already: wrap keeps yours`,
+      );
+    }
+    const headers = user === null || labelled ? {} : { headers: { [userHeaderName]: user } };
+    providers[id] = { options: { baseURL: url, ...headers } };
+  }
+  const content = mergedOver({ provider: providers }, theirs);
+  return { ...plain, notes, printNotes, env: { OPENCODE_CONFIG_CONTENT: JSON.stringify(content) } };
 }

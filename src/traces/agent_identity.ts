@@ -6,7 +6,7 @@
  * (a value with anything else is dropped, not repaired, so two different claims never become one)
  * and scrubbed by the trace builder like every other stored string.
  *
- * Header sets come from captures of Codex 0.171.0 and Claude Code 2.1.332
+ * Header sets come from captures of Codex 0.171.0, Claude Code 2.1.332 and opencode 1.18.33
  * (research/issue18_agents.md section 2; tests/testdata/agents/identity_headers.json).
  */
 
@@ -15,7 +15,7 @@ export const sessionHeader = "x-ongoingai-session-id";
 export const userHeader = "x-ongoingai-user";
 
 export interface AgentIdentity {
-  /** `codex`, `claude-code`, or null when the client is not a known agent. */
+  /** `codex`, `claude-code`, `opencode`, or null when the client is not a known agent. */
   agent: string | null;
   /** The agent's version from its user-agent, e.g. `0.171.0`. */
   agent_version: string | null;
@@ -72,11 +72,13 @@ function parseTurnMetadata(raw: unknown): Record<string, unknown> {
 
 /**
  * Known agents by the first product of their user-agent. Codex names its originator there
- * (`codex_exec`, `codex-tui`, `codex_vscode`, `codex_cli_rs`); Claude Code says `claude-cli`.
+ * (`codex_exec`, `codex-tui`, `codex_vscode`, `codex_cli_rs`); Claude Code says `claude-cli`,
+ * opencode `opencode` (before the AI SDK's own products).
  */
 const agentProducts: readonly [RegExp, string][] = [
   [/^codex[_-][a-z_-]{1,24}$/, "codex"],
   [/^claude-cli$/, "claude-code"],
+  [/^opencode$/, "opencode"],
 ];
 
 function agentOf(headers: Headers): { agent: string | null; agent_version: string | null } {
@@ -115,6 +117,8 @@ export function agentIdentityFrom(headers: Headers): AgentIdentity {
       h("session-id"),
       h("session_id"),
       h("x-claude-code-session-id"),
+      // opencode's, on both providers (its OpenAI requests carry `session-id` too).
+      h("x-session-id"),
       meta.session_id,
     ),
     thread_id: firstId(h("thread-id"), h("conversation_id"), meta.thread_id),

@@ -63,3 +63,104 @@ Deno.test("wrap agents: quotes in the base URL cannot break out of the TOML stri
   const got = agentLaunch(["codex"], { OPENAI_BASE_URL: 'http://h/"x\\', OPENAI_API_KEY: "k" });
   assert.match(got.command[4]!, /base_url="http:\/\/h\/\\"x\\\\"/);
 });
+
+Deno.test("wrap agents: opencode gets inline config pointing its providers at the gateway; the user's own is kept", () => {
+  const urls = {
+    OPENAI_BASE_URL: "http://127.0.0.1:8080/openai/v1",
+    ANTHROPIC_BASE_URL: "http://127.0.0.1:8080/anthropic",
+  };
+  const provider = (url: string, user?: string) => ({
+    options: { baseURL: url, ...(user ? { headers: { "X-OngoingAI-User": user } } : {}) },
+  });
+  const ours = (user?: string) => ({
+    provider: {
+      openai: provider("http://127.0.0.1:8080/openai/v1", user),
+      anthropic: provider("http://127.0.0.1:8080/anthropic/v1", user),
+    },
+  });
+  const cases: [string, string[], Record<string, string>, string | null, unknown, RegExp[]][] = [
+    // The AI SDK's Anthropic base URL ends in /v1; Claude Code's variable does not.
+    ["both providers, /v1 added for anthropic", ["opencode", "run", "hi"], urls, null, ours(), []],
+    ["the label in each provider's headers", ["opencode"], urls, "alice", ours("alice"), []],
+    ["a path or .exe is still opencode", ["/opt/bin/opencode.exe"], urls, null, ours(), []],
+    [
+      "a /v1 already there is not doubled",
+      ["opencode"],
+      {
+        ANTHROPIC_BASE_URL: "http://h/anthropic/v1/",
+      },
+      null,
+      { provider: { anthropic: provider("http://h/anthropic/v1") } },
+      [],
+    ],
+    [
+      "the user's content is kept and wins",
+      ["opencode"],
+      {
+        ...urls,
+        OPENCODE_CONFIG_CONTENT: JSON.stringify({
+          model: "anthropic/claude-opus-5-5",
+          provider: { anthropic: { options: { baseURL: "http://mine/v1", timeout: 5 } } },
+        }),
+      },
+      "alice",
+      {
+        provider: {
+          openai: provider("http://127.0.0.1:8080/openai/v1", "alice"),
+          anthropic: {
+            options: {
+              baseURL: "http://mine/v1",
+              headers: { "X-OngoingAI-User": "alice" },
+              timeout: 5,
+            },
+          },
+        },
+        model: "anthropic/claude-opus-5-5",
+      },
+      [/provider\.anthropic\.options\.baseURL: wrap keeps yours/],
+    ],
+    [
+      "a label of the user's own is kept (any case)",
+      ["opencode"],
+      {
+        OPENAI_BASE_URL: urls.OPENAI_BASE_URL,
+        OPENCODE_CONFIG_CONTENT:
+          '{"provider":{"openai":{"options":{"headers":{"x-ongoingai-user":"c"}}}}}',
+      },
+      "alice",
+      {
+        provider: {
+          openai: {
+            options: { baseURL: urls.OPENAI_BASE_URL, headers: { "x-ongoingai-user": "c" } },
+          },
+        },
+      },
+      [],
+    ],
+  ];
+  for (const [name, command, env, user, want, notes] of cases) {
+    const got = agentLaunch(command, env, user);
+    assert.deepEqual(got.command, command, name);
+    assert.deepEqual(JSON.parse(got.env.OPENCODE_CONFIG_CONTENT!), want, name);
+    assert.deepEqual(Object.keys(got.env), ["OPENCODE_CONFIG_CONTENT"], name);
+    assert.equal(got.notes.length, notes.length, `${name}: ${got.notes}`);
+    notes.forEach((re, i) => assert.match(got.notes[i]!, re, name));
+  }
+  const labelled = agentLaunch(["opencode"], {
+    ...urls,
+    OPENCODE_CONFIG_CONTENT:
+      '{"provider":{"openai":{"options":{"headers":{"X-OngoingAI-User":"c"}}}}}',
+  }, "alice");
+  assert.deepEqual(labelled.printNotes, [
+    "OPENCODE_CONFIG_CONTENT names X-OngoingAI-User for openai already: wrap keeps yours",
+  ]);
+
+  // JSONC or anything else that is not a JSON object: left alone, and said.
+  for (const own of ['{"provider": {} // mine\n}', "[1]", "null"]) {
+    const got = agentLaunch(["opencode"], { ...urls, OPENCODE_CONFIG_CONTENT: own });
+    assert.deepEqual([got.command, got.env], [["opencode"], {}], own);
+    assert.match(got.notes[0]!, /not a JSON object, so wrap leaves it alone/, own);
+  }
+  // No provider in the gateway's config: nothing to point.
+  assert.deepEqual(agentLaunch(["opencode"], {}).env, {});
+});

@@ -115,7 +115,7 @@ Deno.test("wrap --user through the real CLI: Claude Code's headers appended, exi
   );
 });
 
-Deno.test("wrap --print --user: Codex's table, Claude Code's variable, and what cannot be attached", async () => {
+Deno.test("wrap --print --user: Codex's table, Claude Code's and opencode's variables, and what cannot be attached", async () => {
   await withFiles(
     { "ongoingai.yaml": "server: { host: 127.0.0.1, port: 8089 }\n" },
     async (dir) => {
@@ -134,7 +134,11 @@ Deno.test("wrap --print --user: Codex's table, Claude Code's variable, and what 
       );
       assert.match(
         await print("opencode", "run"),
-        /^# X-OngoingAI-User: alice cannot be attached to opencode .*\nexport OPENAI_BASE_URL=/,
+        /\nexport OPENCODE_CONFIG_CONTENT='.*"headers":\{"X-OngoingAI-User":"alice"\}.*'\n'opencode' 'run'\n$/,
+      );
+      assert.match(
+        await print("aider"),
+        /^# X-OngoingAI-User: alice cannot be attached to aider .*\nexport OPENAI_BASE_URL=/,
       );
     },
   );

@@ -1,17 +1,19 @@
 /**
  * The coding agents' own binaries under `ongoingai wrap`, against one real `serve` and a local
  * upstream that speaks the Responses and Messages wire formats exactly (issue 18, "Done when"):
- * Codex 0.171.0 (`codex exec --json`) and Claude Code 2.1.332 (`claude -p --output-format json`)
- * from npm (tests/agents, installed by `deno task test`). Each run must end with the agent's
+ * Codex 0.171.0 (`codex exec --json`), Claude Code 2.1.332 (`claude -p --output-format json`) and
+ * opencode 1.18.33 (`opencode run --format json`, agents_opencode.ts) from npm (tests/agents,
+ * installed by `deno task test`). Each run must end with the agent's
  * answer and exit code, exactly one trace per request the agent made (no WebSocket attempts
  * forwarded as GETs, a probe traced but never ranked as a model), and token figures and cost equal
  * to what the stub sent and to what the agent itself reports: Codex's `turn.completed.usage`,
- * Claude Code's `usage`, `modelUsage` and `total_cost_usd`.
+ * Claude Code's `usage`, `modelUsage` and `total_cost_usd`, opencode's `step_finish`.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { findAgent, runBounded, runWrap } from "../support/agents.ts";
 import { type AgentScript, rejectedKey } from "../support/agent_upstream.ts";
+import { opencodeRun, opencodeRuns } from "./agents_opencode.ts";
 import {
   added,
   type Ctx,
@@ -87,12 +89,14 @@ const usd = (x: number) => Math.round(x * 1e10);
 
 const codex = await findAgent("codex");
 const claude = await findAgent("claude");
-const testName =
-  "e2e agents: real Codex and Claude Code under wrap, exact usage and cost, no junk traces";
-const skipped = [...new Set([codex, claude].flatMap((a) => "skip" in a ? [a.skip] : []))];
-const bothMissing = "skip" in codex && "skip" in claude;
+const opencode = await findAgent("opencode");
+const testName = "e2e agents: real Codex, Claude Code and opencode under wrap, exact usage and " +
+  "cost, no junk traces";
+const agents = [codex, claude, opencode];
+const skipped = [...new Set(agents.flatMap((a) => "skip" in a ? [a.skip] : []))];
+const allMissing = agents.every((a) => "skip" in a);
 if (skipped.length > 0) {
-  console.warn(`SKIPPED${bothMissing ? "" : " in part"} ${testName}: ${skipped.join("; ")}`);
+  console.warn(`SKIPPED${allMissing ? "" : " in part"} ${testName}: ${skipped.join("; ")}`);
 }
 
 async function codexRun(ctx: Ctx, path: string): Promise<void> {
@@ -357,11 +361,12 @@ async function failingRuns(ctx: Ctx, codexPath: string | null, claudePath: strin
 }
 
 Deno.test({
-  name: bothMissing ? `${testName} (skipped: ${skipped.join("; ")})` : testName,
-  ignore: bothMissing,
+  name: allMissing ? `${testName} (skipped: ${skipped.join("; ")})` : testName,
+  ignore: allMissing,
   async fn(t) {
     const codexPath = "path" in codex ? codex.path : null;
     const claudePath = "path" in claude ? claude.path : null;
+    const opencodePath = "path" in opencode ? opencode.path : null;
     const ctx = await startAgentGateway(script);
     try {
       await t.step({
@@ -373,6 +378,25 @@ Deno.test({
         name: `claude -p --output-format json (${claudeModel})`,
         ignore: claudePath === null,
         fn: () => claudeRun(ctx, claudePath!),
+      });
+      await t.step({
+        name: `opencode run --format json under wrap --user (${opencodeRuns.anthropic.model}, ` +
+          `${opencodeRuns.openai.model}), and as wrap --print shows it`,
+        ignore: opencodePath === null,
+        async fn() {
+          await opencodeRun(ctx, opencodePath!, "anthropic", script);
+          // gpt-5.5 reports no cache writes (only gpt-5.6 and later do); the stub reads the
+          // script at each request.
+          const responses = script.responses;
+          const { cacheWrite: _, ...withoutWrites } = responses;
+          script.responses = withoutWrites;
+          try {
+            await opencodeRun(ctx, opencodePath!, "openai", script);
+          } finally {
+            script.responses = responses;
+          }
+          await opencodeRun(ctx, opencodePath!, "anthropic", script, { printed: true });
+        },
       });
       await t.step(
         "wrap --print codex / claude: what it shows, and that it works",

@@ -20,7 +20,7 @@ import {
 } from "../../scripts/test/agents.ts";
 import { mainModule } from "./process.ts";
 
-export type AgentName = "codex" | "claude";
+export type AgentName = "codex" | "claude" | "opencode";
 
 /** npm's names for this platform (`process.platform`, `process.arch`). */
 function npmPlatform(): { os: string; cpu: string } | null {
@@ -43,7 +43,8 @@ const codexTriples: Record<string, string> = {
 
 /**
  * Where each package puts its native binary: what the npm launchers (`@openai/codex`'s
- * bin/codex.js, `@anthropic-ai/claude-code`'s postinstall) would run, run here directly.
+ * bin/codex.js, `@anthropic-ai/claude-code`'s and `opencode-ai`'s postinstall) would run, run here
+ * directly. opencode names Windows `windows`; tests/agents pins its linux-x64 package only.
  */
 function candidates(name: AgentName, dir: string): string[] {
   const p = npmPlatform();
@@ -57,6 +58,10 @@ function candidates(name: AgentName, dir: string): string[] {
     return [
       join(modules, "@openai", `codex-${platform}`, "vendor", triple, "bin", `codex${exe}`),
     ];
+  }
+  if (name === "opencode") {
+    const os = p.os === "win32" ? "windows" : p.os;
+    return [join(modules, `opencode-${os}-${p.cpu}`, "bin", `opencode${exe}`)];
   }
   return ["", "-musl"].map((libc) =>
     join(modules, "@anthropic-ai", `claude-code-${platform}${libc}`, `claude${exe}`)

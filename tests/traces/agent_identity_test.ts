@@ -1,6 +1,6 @@
 /**
- * The claimed agent identity, table-tested with the header sets Codex 0.171.0 and Claude Code
- * 2.1.332 sent (captured verbatim: tests/testdata/agents/identity_headers.json), older spellings,
+ * The claimed agent identity, table-tested with the header sets Codex 0.171.0, Claude Code
+ * 2.1.332 and opencode 1.18.33 sent (captured verbatim: tests/testdata/agents/identity_headers.json), older spellings,
  * the generic X-OngoingAI-* headers, and hostile values.
  */
 import assert from "node:assert/strict";
@@ -66,6 +66,18 @@ Deno.test("agent identity: the captured header sets", () => {
     }],
     // Bun's user-agent on the start-up probe: nothing to attribute.
     ["claude_probe", {}],
+    ["opencode_anthropic", {
+      agent: "opencode",
+      agent_version: "1.18.33",
+      session_id: "ses_db3185b36ffeFs95fM8FjldmiF",
+      claimed_user: "alice",
+    }],
+    ["opencode_openai", {
+      agent: "opencode",
+      agent_version: "1.18.33",
+      session_id: "ses_db3184019ffegytkSIEUFuX4df",
+      claimed_user: "alice",
+    }],
   ];
   for (const [name, want] of cases) {
     assert.deepStrictEqual(agentIdentityFrom(headersOf(name)), { ...none, ...want }, name);
@@ -86,6 +98,7 @@ Deno.test("agent identity: other spellings and clients", () => {
       session_id: "0199a213-81c0-7800-8aa1-bbab2a035a53",
       thread_id: "0199a213-81c0-7800-8aa1-bbab2a035a53",
     }],
+    ["an opencode-like product is not opencode", { "user-agent": "opencode-fork/1.0.0" }, {}],
     ["Codex TUI and VS Code originators", { "user-agent": "codex-tui/0.171.0 (x)" }, {
       agent: "codex",
       agent_version: "0.171.0",
