@@ -10,7 +10,7 @@ import { closest } from "./suggest.ts";
 type ZodIssue = z.core.$ZodIssue;
 
 /** Values under these keys may be credentials; messages never quote them. */
-const secretKeys = new Set(["token", "token_hash", "key_hash_secret", "hash_salt", "dsn"]);
+const secretKeys = new Set(["token", "token_hash", "key_hash_secret", "hash_salt", "dsn", "key"]);
 
 function isSecret(at: readonly PathSegment[]): boolean {
   return at.some((s) => typeof s === "string" && secretKeys.has(s));
