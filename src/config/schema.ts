@@ -395,7 +395,7 @@ export {
   type RouteRequest,
   routeSchema,
   routeStrategies,
-  routeTargetSchema,
   type RouteTargetInput,
+  routeTargetSchema,
   streamCommits,
 } from "./schema_routes.ts";

@@ -105,14 +105,14 @@ export const routeTimeoutsSchema = z.strictObject({
     "Until the response headers, connecting included. Unset: `proxy.headers_timeout_ms`.",
   ),
   first_token_ms: phaseTimeout.describe(
-    "From the request until the first content of a stream. Unset: no limit of its own.",
+    "From sending an attempt until the first content of its stream. Unset: no limit of its own.",
   ),
   idle_ms: phaseTimeout.describe(
     "Longest gap between stream events. Unset: `proxy.idle_timeout_ms`.",
   ),
   total_ms: phaseTimeout.describe(
-    "One attempt, from sending to the end of its answer. Unset: `proxy.total_timeout_ms` " +
-      "(0 there: no limit).",
+    "The whole request, every attempt and backoff included: no attempt starts or runs past " +
+      "it. Unset: `proxy.total_timeout_ms` (0 there: no limit).",
   ),
 }).prefault({});
 
@@ -165,7 +165,10 @@ export const routeNameSchema = z.string().regex(
 
 export const routesSchema = z.record(
   routeNameSchema,
-  z.union([routeSchema, routeFunctionSchema]),
+  z.union([routeSchema, routeFunctionSchema]).describe(
+    "The route clients reach by sending this name as `model`: an object, or in " +
+      "gateway.config.ts a function, short for `{ targets: fn }`.",
+  ),
 ).default({});
 
 /** A route as written: an object, or (gateway.config.ts) a function, short for `{ targets: fn }`. */

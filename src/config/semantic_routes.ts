@@ -170,7 +170,7 @@ function checkTimeouts(route: ParsedRoute, config: GatewayConfig, at: PathSegmen
     if (value === undefined || value === null || limit === null || value <= limit) continue;
     out.errors.push({
       at: [...at, "timeouts", inner],
-      message: `(${value}) is longer than ${source} (${limit}), so it can never fire: ${why}`,
+      message: `is ${value}, longer than ${source} (${limit}), so it can never fire: ${why}`,
       hint: `make ${inner} shorter than ${outer}, or raise ${outer}`,
     });
   }
@@ -196,7 +196,7 @@ export function checkKeyPools(
         out.errors.push({
           at: [...at, i, "id"],
           message: `duplicates ${formatKey(id, first)}.id "${key.id}"`,
-          hint: "each key of a pool needs its own id (it names the key in traces and the API)",
+          hint: "each key of a pool needs its own id; it names the key in traces and the API",
         });
       } else ids.set(key.id, i);
       if (typeof key.key === "string") {

@@ -173,9 +173,11 @@ function unionIssues(
   const expected = issue.errors.flat()
     .flatMap((i) => (i.code === "invalid_type" ? [expectedNames[i.expected] ?? i.expected] : []));
   const unique = [...new Set(expected)];
-  const message = unique.length > 0
-    ? `expected ${unique.join(" or ")}, got ${describeValue(input, secret)}`
-    : "does not match any accepted form";
+  const message = unique.length === 0
+    ? "does not match any accepted form"
+    : input === undefined
+    ? `is required: expected ${unique.join(" or ")}`
+    : `expected ${unique.join(" or ")}, got ${describeValue(input, secret)}`;
   return [{ at, message }];
 }
 

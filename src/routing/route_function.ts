@@ -4,7 +4,7 @@
  * facts (no credentials), must answer synchronously, and whatever it does wrong (a throw, a
  * Promise, a malformed answer) becomes a value naming the route, never an exception that escapes.
  */
-import { routeTargetSchema, type RouteTargetInput } from "../config/mod.ts";
+import { type RouteTargetInput, routeTargetSchema } from "../config/mod.ts";
 import type { RouteFunction, RouteRequest } from "../config/mod.ts";
 import { providerCredentialHeaders } from "../providers/mod.ts";
 
@@ -33,7 +33,9 @@ export function routeRequest(facts: RouteRequestFacts, gatewayKeyHeader: string)
   for (const [name, value] of facts.headers) {
     if (hidden.has(name)) continue;
     if (count++ >= maxRouteHeaders) break;
-    headers[name] = value.length > maxRouteHeaderValue ? value.slice(0, maxRouteHeaderValue) : value;
+    headers[name] = value.length > maxRouteHeaderValue
+      ? value.slice(0, maxRouteHeaderValue)
+      : value;
   }
   return Object.freeze({
     model: facts.model,
@@ -103,7 +105,8 @@ function fail(name: string, what: string, detail: string | null): FunctionAnswer
 }
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {
-  return typeof v === "object" && v !== null && typeof (v as { then?: unknown }).then === "function";
+  return typeof v === "object" && v !== null &&
+    typeof (v as { then?: unknown }).then === "function";
 }
 
 function kindOf(v: unknown): string {
