@@ -386,6 +386,7 @@ export {
   validFromMs,
 } from "./schema_pricing.ts";
 export {
+  defaultConnectMs,
   maxAttempts,
   maxRouteTargets,
   type ParsedRoute,

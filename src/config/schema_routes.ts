@@ -16,6 +16,8 @@ export const streamCommits = ["first_content", "complete"] as const;
 
 /** Most targets one route may list or a route function may return. */
 export const maxRouteTargets = 16;
+/** Connecting longer than this is a dead upstream, whatever a route's other limits say. */
+export const defaultConnectMs = 10_000;
 /** Most attempts per target: more than this is a retry storm, not resilience. */
 export const maxAttempts = 10;
 

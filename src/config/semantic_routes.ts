@@ -11,7 +11,7 @@ import type { PathSegment, RawIssue } from "./issues.ts";
 import type { GatewayConfig, ResolvedProvider } from "./resolve.ts";
 import type { ParsedConfig } from "./schema.ts";
 import { isLoopbackHost } from "./schema_host.ts";
-import type { ParsedRoute } from "./schema_routes.ts";
+import { defaultConnectMs, type ParsedRoute } from "./schema_routes.ts";
 import { closest } from "./suggest.ts";
 
 interface Out {
@@ -150,7 +150,7 @@ type PhaseKey = keyof ParsedRoute["timeouts"];
 function checkTimeouts(route: ParsedRoute, config: GatewayConfig, at: PathSegment[], out: Out) {
   const t = route.timeouts;
   const inherited: Record<PhaseKey, [number | null, string]> = {
-    connect_ms: [10_000, "the default 10000"],
+    connect_ms: [defaultConnectMs, `the default ${defaultConnectMs}`],
     first_byte_ms: [config.proxy.headers_timeout_ms, "proxy.headers_timeout_ms"],
     first_token_ms: [null, ""],
     idle_ms: [config.proxy.idle_timeout_ms, "proxy.idle_timeout_ms"],

@@ -6,7 +6,7 @@
  * through their bounded wrapper; built once per config generation (`compileRoutes`).
  */
 import type { GatewayConfig, ParsedRoute, RouteFunction } from "../config/mod.ts";
-import { routeSchema } from "../config/mod.ts";
+import { defaultConnectMs, routeSchema } from "../config/mod.ts";
 import { GatewayError } from "../errors/mod.ts";
 import { type ProviderKind, type WireFormat, wireFormatOf } from "../providers/mod.ts";
 import {
@@ -29,9 +29,6 @@ export interface RoutedRoute extends ResolvedRoute {
 
 /** The wire format of the root `/v1/...` endpoint: the OpenAI-compatible one. */
 export const rootWireFormat: WireFormat = "openai";
-
-/** Connecting longer than this is a dead upstream, whatever the other limits say. */
-export const defaultConnectMs = 10_000;
 
 type Policy = Omit<RoutedRoute, "name" | "targets">;
 
@@ -198,6 +195,7 @@ export function policyOf(route: ParsedRoute, proxy: GatewayConfig["proxy"]): Pol
   };
 }
 
+export { defaultConnectMs } from "../config/mod.ts";
 export {
   evaluateRouteFunction,
   type FunctionAnswer,
