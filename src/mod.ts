@@ -31,7 +31,10 @@ import type {
   namedPolicySchema,
   piiSchema,
   piiScopeSchema,
+  poolKeySchema,
   providerSchema,
+  RouteConfigInput,
+  routeTargetSchema,
 } from "./config/mod.ts";
 
 export { defineConfig, env } from "./config/mod.ts";
@@ -52,6 +55,8 @@ export type {
   PiiMode,
   ProviderKind,
   Role,
+  RouteFunction,
+  RouteRequest,
 } from "./config/mod.ts";
 
 /**
@@ -71,3 +76,12 @@ export type ProviderConfig = z.input<typeof providerSchema>;
 export type AuthKeyConfig = z.input<typeof authKeySchema>;
 /** USD per million tokens for one model. */
 export type ModelPriceInput = z.input<typeof modelPriceSchema>;
+/**
+ * One entry of `routes`: `{ strategy, targets, retry, timeouts, circuit_breaker, stream_commit }`,
+ * or a function of the request returning targets, a route name or null (see docs/routing.md).
+ */
+export type RouteConfig = RouteConfigInput;
+/** One target of a route: `{ provider, model, weight?, on_context_length? }`. */
+export type RouteTargetConfig = z.input<typeof routeTargetSchema>;
+/** One key of a provider's key pool (`providers.<id>.keys`). */
+export type ProviderKeyConfig = z.input<typeof poolKeySchema>;

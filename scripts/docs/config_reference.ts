@@ -38,6 +38,7 @@ export interface ConfigRow {
 const recordKeyNames: Record<string, string> = {
   providers: "<id>",
   "providers.<id>.prices": "<model>",
+  routes: "<name>",
 };
 
 export function configJsonSchema(): JsonSchema {
@@ -116,10 +117,15 @@ function childrenOf(s: JsonSchema, key: string): Array<[string, JsonSchema, bool
   const record = nested(s);
   if (record) return [[`${key}.${recordKeyNames[key] ?? "<key>"}`, record, false]];
   if (s.type === "array" && s.items?.properties) return [[`${key}[]`, s.items, false]];
-  // An object or a list of them (a model's price rows): the object's keys are the rows to show.
-  const objectBranch = s.anyOf?.find((branch) => branch.properties !== undefined);
+  // An object or a list of them (a model's price rows), an object or a function (a route), an
+  // object or false (a circuit breaker): the object's keys are the rows to show; a list of
+  // objects or a function (a route's targets): the list's.
+  const objectBranch = s.anyOf?.find((branch) =>
+    branch.properties !== undefined && !isEnvRef(branch)
+  );
   const listBranch = s.anyOf?.find((branch) => branch.type === "array" && branch.items?.properties);
-  if (objectBranch && listBranch) return childrenOf(objectBranch, key);
+  if (objectBranch) return childrenOf(objectBranch, key);
+  if (listBranch) return childrenOf(listBranch, key);
   return [];
 }
 

@@ -36,6 +36,7 @@ export {
   type GatewayConfig,
   resolveConfig,
   type ResolvedAuthKey,
+  type ResolvedPoolKey,
   type ResolvedProvider,
   resolveProviders,
 } from "./resolve.ts";

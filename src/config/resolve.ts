@@ -21,6 +21,19 @@ export interface ResolvedProvider {
   stream_usage: boolean;
   /** Relay Responses API WebSocket upgrades (`providers.<id>.websockets`); absent: true. */
   websockets?: boolean | undefined;
+  /** The key pool (`providers.<id>.keys`), keys whose variable is unset left out; absent: none. */
+  keys?: ResolvedPoolKey[] | undefined;
+}
+
+/** A pool key with its secret read from the environment. */
+export interface ResolvedPoolKey {
+  id: string;
+  key: string;
+  weight: number;
+  rpm: number | null;
+  tpm: number | null;
+  /** Keys of one group share a quota and cool down together; null: a group of its own. */
+  group: string | null;
 }
 
 type ParsedAuthKey = ParsedConfig["auth"]["keys"][number];
@@ -57,7 +70,10 @@ export type ResolvedOtel =
   & Omit<ParsedConfig["observability"]["otel"], OtelHeaderKey>
   & Record<OtelHeaderKey, Record<string, string>>;
 
-export function resolveProviders(parsed: ParsedConfig["providers"]): ResolvedProvider[] {
+export function resolveProviders(
+  parsed: ParsedConfig["providers"],
+  env: Readonly<Record<string, string | undefined>> = {},
+): ResolvedProvider[] {
   const ids = new Set([...Object.keys(builtInProviders), ...Object.keys(parsed)]);
   const out: ResolvedProvider[] = [];
   for (const id of ids) {
@@ -73,9 +89,28 @@ export function resolveProviders(parsed: ParsedConfig["providers"]): ResolvedPro
       prices: given.prices ?? {},
       stream_usage: given.stream_usage ?? true,
       websockets: given.websockets ?? true,
+      ...(given.keys?.length ? { keys: resolvePoolKeys(given.keys, env) } : {}),
     });
   }
   return out.sort((a, b) => b.prefix.length - a.prefix.length || a.id.localeCompare(b.id));
+}
+
+function resolvePoolKeys(
+  keys: NonNullable<ParsedConfig["providers"][string]["keys"]>,
+  env: Readonly<Record<string, string | undefined>>,
+): ResolvedPoolKey[] {
+  return keys.flatMap((k) => {
+    const key = resolveSecret(k.key, env);
+    if (key === undefined) return [];
+    return [{
+      id: k.id,
+      key,
+      weight: k.weight,
+      rpm: k.rpm ?? null,
+      tpm: k.tpm ?? null,
+      group: k.group ?? null,
+    }];
+  });
 }
 
 /** Path-segment boundary: `/openai` covers `/openai/v2` but not `/openaiish`. */
@@ -105,7 +140,7 @@ export function resolveConfig(
   const secret = resolveSecret(key_hash_secret, env);
   return {
     ...parsed,
-    providers: resolveProviders(parsed.providers),
+    providers: resolveProviders(parsed.providers, env),
     pii_mode: effectivePiiMode(parsed),
     tracing: secret === undefined ? tracing : { ...tracing, key_hash_secret: secret },
     observability: {

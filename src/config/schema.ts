@@ -15,6 +15,7 @@ import { authSchema, limitsSchema } from "./schema_team.ts";
 import { piiSchema } from "./schema_pii.ts";
 import { allowedHostSchema, bindHostSchema } from "./schema_host.ts";
 import { priceTableSchema, pricingSchema } from "./schema_pricing.ts";
+import { poolKeysSchema, routesSchema } from "./schema_routes.ts";
 
 /** `providers/` owns the list of kinds; the schema reads it and passes it on. */
 export { type ProviderKind, providerKinds } from "../providers/mod.ts";
@@ -98,6 +99,11 @@ export const providerSchema = z.strictObject({
   ),
   enabled: z.boolean().optional().describe(
     "Set false to remove the provider and its route. Default: true.",
+  ),
+  keys: poolKeysSchema.optional().describe(
+    "Key pool: provider keys the gateway uses when a client sends none, only in team mode " +
+      "(`auth.enabled`) or when `server.host` is loopback. Spread by weight, a key cooled down " +
+      "after a 429 and disabled after 401/402/403 (see docs/routing.md).",
   ),
 });
 
@@ -331,6 +337,10 @@ export const configSchema = z.strictObject({
       "Upstream APIs by id. `openai` and `anthropic` are built in and on unless disabled; any " +
         "other id is an OpenAI-compatible provider.",
     ),
+  routes: routesSchema.describe(
+    "Model names clients may ask for, each resolved to targets (provider and model) with " +
+      "retries, fallbacks, timeouts and circuit breakers; see docs/routing.md.",
+  ),
   tracing: tracingSchema.describe("What a trace keeps and how traces are written."),
   observability: z.strictObject({
     otel: otelSchema.describe(
@@ -375,3 +385,18 @@ export {
   pricingSchema,
   validFromMs,
 } from "./schema_pricing.ts";
+export {
+  defaultConnectMs,
+  maxAttempts,
+  maxRouteTargets,
+  type ParsedRoute,
+  poolKeySchema,
+  type RouteConfigInput,
+  type RouteFunction,
+  type RouteRequest,
+  routeSchema,
+  routeStrategies,
+  type RouteTargetInput,
+  routeTargetSchema,
+  streamCommits,
+} from "./schema_routes.ts";

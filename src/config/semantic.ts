@@ -11,6 +11,7 @@ import type { EnvRef } from "./schema_env_ref.ts";
 import { closest } from "./suggest.ts";
 import { checkPii, piiActive } from "./semantic_pii.ts";
 import { checkObservability, checkOtlpHeaders } from "./semantic_otel.ts";
+import { checkKeyPools, checkRoutes } from "./semantic_routes.ts";
 
 export interface SemanticResult {
   errors: RawIssue[];
@@ -36,6 +37,8 @@ export function semanticChecks(
   checkPii(config, out);
   checkObservability(config, out, apiPrefix);
   checkOtlpHeaders(parsed, config, env, out);
+  checkRoutes(parsed, config, out);
+  checkKeyPools(parsed, config, env, out);
   const total = config.proxy.total_timeout_ms;
   if (total > 0 && config.proxy.headers_timeout_ms > total) {
     out.warnings.push({

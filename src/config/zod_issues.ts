@@ -10,7 +10,7 @@ import { closest } from "./suggest.ts";
 type ZodIssue = z.core.$ZodIssue;
 
 /** Values under these keys may be credentials; messages never quote them. */
-const secretKeys = new Set(["token", "token_hash", "key_hash_secret", "hash_salt", "dsn"]);
+const secretKeys = new Set(["token", "token_hash", "key_hash_secret", "hash_salt", "dsn", "key"]);
 
 function isSecret(at: readonly PathSegment[]): boolean {
   return at.some((s) => typeof s === "string" && secretKeys.has(s));
@@ -173,9 +173,11 @@ function unionIssues(
   const expected = issue.errors.flat()
     .flatMap((i) => (i.code === "invalid_type" ? [expectedNames[i.expected] ?? i.expected] : []));
   const unique = [...new Set(expected)];
-  const message = unique.length > 0
-    ? `expected ${unique.join(" or ")}, got ${describeValue(input, secret)}`
-    : "does not match any accepted form";
+  const message = unique.length === 0
+    ? "does not match any accepted form"
+    : input === undefined
+    ? `is required: expected ${unique.join(" or ")}`
+    : `expected ${unique.join(" or ")}, got ${describeValue(input, secret)}`;
   return [{ at, message }];
 }
 

@@ -68,6 +68,14 @@ export const errorTable = {
   headers_too_large: { status: 431, level: "warn", trace: null },
   rate_limited: { status: 429, level: "info", trace: "rate_limited" },
   internal_error: { status: 500, level: "error", trace: "internal_error", failure: true },
+  // A route function of gateway.config.ts threw or returned what is not a route: the operator's
+  // code failed, not the gateway; the request is answered 500 and nothing is forwarded.
+  route_function_failed: {
+    status: 500,
+    level: "error",
+    trace: "internal_error",
+    failure: true,
+  },
   upstream_unreachable: {
     status: 502,
     level: "warn",

@@ -5,3 +5,17 @@
  */
 export const providerKinds = ["openai", "anthropic", "openai-compatible"] as const;
 export type ProviderKind = (typeof providerKinds)[number];
+
+/**
+ * The protocols clients speak, by kind: OpenAI-compatible vendors speak OpenAI's. A route's
+ * targets must share one (until translation exists), and a client reaches a route only through
+ * an entry point of that protocol.
+ */
+export const wireFormats = ["openai", "anthropic"] as const;
+export type WireFormat = (typeof wireFormats)[number];
+
+export const wireFormatOf = {
+  openai: "openai",
+  anthropic: "anthropic",
+  "openai-compatible": "openai",
+} as const satisfies Record<ProviderKind, WireFormat>;

@@ -8,7 +8,13 @@
  * provider's kind and never branches on its name.
  */
 export { providerAdapters } from "./registry.ts";
-export { type ProviderKind, providerKinds } from "./kinds.ts";
+export {
+  type ProviderKind,
+  providerKinds,
+  type WireFormat,
+  wireFormatOf,
+  wireFormats,
+} from "./kinds.ts";
 export { type BuiltInProvider, builtInProviders } from "./builtin.ts";
 export { type ClientBaseUrl, clientBaseUrl, clientBaseUrls } from "./clients.ts";
 export {

@@ -32,6 +32,10 @@ const secretSources: readonly SecretSource[] = [
   { path: "tracing.key_hash_secret", read: (c) => [c.tracing.key_hash_secret] },
   { path: "pii.replacement.hash_salt", read: (c) => [c.pii.replacement.hash_salt] },
   { path: "storage.dsn (password)", read: (c) => [dsnPassword(c.storage.dsn)] },
+  {
+    path: "providers.<id>.keys[].key",
+    read: (c) => c.providers.flatMap((p) => (p.keys ?? []).map((k) => k.key)),
+  },
   // OTLP exporter headers carry collector credentials (`Authorization`, `x-honeycomb-team`).
   {
     path: "observability.otel.{,traces_,metrics_}headers (values)",

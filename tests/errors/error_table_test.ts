@@ -30,7 +30,7 @@ const expectedTrace: Record<TraceErrorCode, ErrorCode[]> = {
   pii_blocked: ["pii_blocked"],
   pii_uninspectable: ["pii_scan_budget_exceeded", "pii_uninspectable", "upstream_uninspectable"],
   shutdown: ["shutting_down"],
-  internal_error: ["internal_error", "store_unavailable"],
+  internal_error: ["internal_error", "route_function_failed", "store_unavailable"],
 };
 
 /** What telemetry marks as a failed span (it was a hand-written set in telemetry/spans.ts). */
@@ -76,6 +76,7 @@ const expectedStatus: Record<ErrorCode, number> = {
   headers_too_large: 431,
   rate_limited: 429,
   internal_error: 500,
+  route_function_failed: 500,
   upstream_unreachable: 502,
   upstream_redirect: 502,
   upstream_uninspectable: 502,

@@ -90,6 +90,20 @@ const collectionCases: [string, GatewayConfigInput, Record<string, string>, stri
       ["p@ss-word-99"],
     ],
     [
+      "provider key pools: the keys read from env refs, an unset one left out",
+      {
+        server: { host: "127.0.0.1" },
+        providers: {
+          openai: {
+            keys: [{ id: "a", key: { env: "POOL_A" } }, { id: "b", key: { env: "POOL_B" } }],
+          },
+        },
+      },
+      { POOL_A: "sk-pool-key-a-0123456789" },
+      [],
+      ["sk-pool-key-a-0123456789"],
+    ],
+    [
       "extra secrets (a generated fingerprint secret), duplicates once",
       teamKeys("same-value-twice"),
       {},

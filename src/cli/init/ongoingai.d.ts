@@ -175,7 +175,48 @@ export type GatewayConfig =
       stream_usage?: boolean | undefined;
       websockets?: boolean | undefined;
       enabled?: boolean | undefined;
+      keys?: {
+        id: string;
+        key: string | {
+          env: string;
+        };
+        weight: number;
+        rpm?: number | undefined;
+        tpm?: number | undefined;
+        group?: string | undefined;
+      }[] | undefined;
     }>;
+    routes: Record<
+      string,
+      RouteFunction | {
+        strategy: "fallback" | "weighted" | "least_latency";
+        targets: RouteFunction | {
+          provider: string;
+          model: string;
+          weight: number;
+          on_context_length: boolean;
+        }[];
+        retry: {
+          attempts: number;
+          backoff_ms: number;
+          max_backoff_ms: number;
+          max_retry_after_ms: number;
+        };
+        timeouts: {
+          connect_ms?: number | null | undefined;
+          first_byte_ms?: number | null | undefined;
+          first_token_ms?: number | null | undefined;
+          idle_ms?: number | null | undefined;
+          total_ms?: number | null | undefined;
+        };
+        circuit_breaker: false | {
+          failures: number;
+          open_ms: number;
+        };
+        stream_commit: "first_content" | "complete";
+        max_buffer_bytes: number;
+      }
+    >;
     tracing: {
       capture_bodies: boolean;
       body_max_size: number;
@@ -620,7 +661,50 @@ export type GatewayConfigInput = {
       stream_usage?: boolean | undefined;
       websockets?: boolean | undefined;
       enabled?: boolean | undefined;
+      keys?: {
+        id: string;
+        key: string | {
+          env: string;
+        };
+        weight?: number | undefined;
+        rpm?: number | undefined;
+        tpm?: number | undefined;
+        group?: string | undefined;
+      }[] | undefined;
     }>
+    | undefined;
+  routes?:
+    | Record<
+      string,
+      RouteFunction | {
+        targets: RouteFunction | {
+          provider: string;
+          model: string;
+          weight?: number | undefined;
+          on_context_length?: boolean | undefined;
+        }[];
+        strategy?: "fallback" | "weighted" | "least_latency" | undefined;
+        retry?: {
+          attempts?: number | undefined;
+          backoff_ms?: number | undefined;
+          max_backoff_ms?: number | undefined;
+          max_retry_after_ms?: number | undefined;
+        } | undefined;
+        timeouts?: {
+          connect_ms?: number | null | undefined;
+          first_byte_ms?: number | null | undefined;
+          first_token_ms?: number | null | undefined;
+          idle_ms?: number | null | undefined;
+          total_ms?: number | null | undefined;
+        } | undefined;
+        circuit_breaker?: false | {
+          failures?: number | undefined;
+          open_ms?: number | undefined;
+        } | undefined;
+        stream_commit?: "first_content" | "complete" | undefined;
+        max_buffer_bytes?: number | undefined;
+      }
+    >
     | undefined;
   tracing?: {
     capture_bodies?: boolean | undefined;
@@ -833,6 +917,39 @@ export type ProviderKind = "openai" | "anthropic" | "openai-compatible";
 export type Role = "owner" | "admin" | "developer" | "member" | "viewer";
 
 /**
+ * Targets chosen in code: a list of targets, the name of a route with a target list (its whole
+ * policy then applies), or null for "no route: forward as if the route did not exist". It runs
+ * in the gateway's process on every request of the route, so it must be synchronous and quick;
+ * a throw or a wrong result answers that request 500 `route_function_failed`.
+ */
+export type RouteFunction = (req: RouteRequest) =>
+  | string
+  | readonly {
+    provider: string;
+    model: string;
+    weight?: number | undefined;
+    on_context_length?: boolean | undefined;
+  }[]
+  | null;
+
+/**
+ * What a route function is given: facts of the request, copied, frozen and bounded.
+ */
+export type RouteRequest = {
+  readonly model: string;
+  readonly tenant: {
+    readonly org_id: string;
+    readonly workspace_id: string;
+    readonly gateway_key_id: string | null;
+  };
+  readonly headers: {
+    readonly [x: string]: string;
+  };
+  readonly body_bytes: number;
+  readonly path: string;
+};
+
+/**
  * One PII policy as a value, e.g. in `policies/strict.ts`: `export const strict: PiiPolicy = {...}`.
  * Spread one into `pii` to make it the base policy, or list it in `pii.policies` for scopes.
  */
@@ -1020,6 +1137,16 @@ export type ProviderConfig = {
   stream_usage?: boolean | undefined;
   websockets?: boolean | undefined;
   enabled?: boolean | undefined;
+  keys?: {
+    id: string;
+    key: string | {
+      env: string;
+    };
+    weight?: number | undefined;
+    rpm?: number | undefined;
+    tpm?: number | undefined;
+    group?: string | undefined;
+  }[] | undefined;
 };
 
 /**
@@ -1060,6 +1187,63 @@ export type ModelPriceInput = {
   cache_write?: number | undefined;
   reasoning?: number | undefined;
   valid_from?: string | undefined;
+};
+
+/**
+ * One entry of `routes`: `{ strategy, targets, retry, timeouts, circuit_breaker, stream_commit }`,
+ * or a function of the request returning targets, a route name or null (see docs/routing.md).
+ */
+export type RouteConfig = RouteFunction | {
+  targets: RouteFunction | {
+    provider: string;
+    model: string;
+    weight?: number | undefined;
+    on_context_length?: boolean | undefined;
+  }[];
+  strategy?: "fallback" | "weighted" | "least_latency" | undefined;
+  retry?: {
+    attempts?: number | undefined;
+    backoff_ms?: number | undefined;
+    max_backoff_ms?: number | undefined;
+    max_retry_after_ms?: number | undefined;
+  } | undefined;
+  timeouts?: {
+    connect_ms?: number | null | undefined;
+    first_byte_ms?: number | null | undefined;
+    first_token_ms?: number | null | undefined;
+    idle_ms?: number | null | undefined;
+    total_ms?: number | null | undefined;
+  } | undefined;
+  circuit_breaker?: false | {
+    failures?: number | undefined;
+    open_ms?: number | undefined;
+  } | undefined;
+  stream_commit?: "first_content" | "complete" | undefined;
+  max_buffer_bytes?: number | undefined;
+};
+
+/**
+ * One target of a route: `{ provider, model, weight?, on_context_length? }`.
+ */
+export type RouteTargetConfig = {
+  provider: string;
+  model: string;
+  weight?: number | undefined;
+  on_context_length?: boolean | undefined;
+};
+
+/**
+ * One key of a provider's key pool (`providers.<id>.keys`).
+ */
+export type ProviderKeyConfig = {
+  id: string;
+  key: string | {
+    env: string;
+  };
+  weight?: number | undefined;
+  rpm?: number | undefined;
+  tpm?: number | undefined;
+  group?: string | undefined;
 };
 
 type OtelContextApi = {
@@ -1175,6 +1359,7 @@ type ResolvedProvider = {
   };
   stream_usage: boolean;
   websockets?: boolean | undefined;
+  keys?: ResolvedPoolKey[] | undefined;
 };
 
 /**
@@ -1247,6 +1432,18 @@ type ResolvedOtel =
 
 type OtelObservableResult = {
   observe: (value: number, attributes?: OtelAttributes | undefined) => void;
+};
+
+/**
+ * A pool key with its secret read from the environment.
+ */
+type ResolvedPoolKey = {
+  id: string;
+  key: string;
+  weight: number;
+  rpm: number | null;
+  tpm: number | null;
+  group: string | null;
 };
 
 type OtelHeaderKey = "headers" | "traces_headers" | "metrics_headers";
