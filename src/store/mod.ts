@@ -42,7 +42,6 @@ export {
   type SessionRow,
   unnamedModel,
 } from "./sessions.ts";
-export { rawOnlyGroups } from "./analytics_types.ts";
 export { openStore, type OpenStoreOptions, type StorageConfig } from "./open_store.ts";
 export { openSqliteStore, type SqliteStoreOptions } from "./sqlite_store.ts";
 export { openPostgresStore, type PostgresStoreOptions } from "./pg_store.ts";
