@@ -18,7 +18,7 @@ import {
 import * as bodies from "./analytics_bodies.ts";
 import { sessions as sessionsBody } from "./analytics_attribution.ts";
 import { checkFilterBounds } from "./params.ts";
-import { parseQuery } from "./query.ts";
+import { invalidParameter, parseQuery } from "./query.ts";
 import { integer, oneOf, text, timestamp } from "./query_params.ts";
 
 const groupByValues = Object.keys(groupColumns) as [GroupBy, ...GroupBy[]];
@@ -29,7 +29,9 @@ const filters = {
   provider: text("a provider id, such as openai"),
   model: text("a model name, such as gpt-4o-mini"),
 };
-const groupBy = oneOf(groupByValues);
+const groupBy = oneOf(groupByValues).describe(
+  `one of ${groupByValues.join(", ")} (per session: /api/analytics/sessions, which has a limit)`,
+);
 const bucket = oneOf(buckets);
 
 export const analyticsQuerySchemas = {
@@ -60,12 +62,27 @@ type Parsed = {
   bucket?: Bucket | undefined;
 };
 
+/**
+ * One row per session of a range has no bound (200,000 sessions, 200,000 rows, and latency would
+ * read every trace), and the rollups do not keep sessions: the sessions view answers them, most
+ * recent first and limited. Said apart from "must be one of", since it was accepted before.
+ */
+function refuseSessionGroups(params: URLSearchParams): void {
+  if (params.getAll("group_by").some((v) => v.trim().toLowerCase() === "session")) {
+    throw invalidParameter(
+      "group_by",
+      "group_by=session is not offered by this view: one row per session of a range has no " +
+        "bound. Use /api/analytics/sessions (most recent sessions first, with limit, and " +
+        "developer, agent and session_id filters)",
+    );
+  }
+}
+
 /** The store query for a view's parameters, in the caller's tenant. */
 function storeQuery(c: Context, view: AnalyticsView): { query: AnalyticsQuery; parsed: Parsed } {
-  const parsed: Parsed = parseQuery(
-    analyticsQuerySchemas[view],
-    new URL(c.req.url).searchParams,
-  );
+  const params = new URL(c.req.url).searchParams;
+  if ("group_by" in analyticsQuerySchemas[view].shape) refuseSessionGroups(params);
+  const parsed: Parsed = parseQuery(analyticsQuerySchemas[view], params);
   const query: AnalyticsQuery = {};
   for (const key of ["from", "to", "provider", "model", "group_by", "bucket"] as const) {
     const value = parsed[key];

@@ -44,6 +44,10 @@ const claimed = (what: string) => z.string().nullable().describe(`${what}; null 
 
 export const sessionsSchema = z.object({
   items: z.array(z.object({
+    org_id: z.string().describe("the session's organization (a session is tenant and id)"),
+    workspace_id: z.string().describe(
+      "the session's workspace: two tenants' sessions with one id are two sessions",
+    ),
     session_id: z.string().describe(
       "X-OngoingAI-Session-Id, or the agent's own session id (claimed by the client)",
     ),

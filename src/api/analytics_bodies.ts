@@ -26,7 +26,6 @@ const groupBySchema = z.enum([
   "route",
   "developer",
   "agent",
-  "session",
 ]);
 const bucketSchema = z.enum(["hour", "day", "week"]);
 

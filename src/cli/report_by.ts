@@ -93,6 +93,16 @@ export async function buildReportBy(
   return { ...head, developers: developers.slice(0, filters.limit) };
 }
 
+type SessionItem = NonNullable<ReportByDocument["sessions"]>[number];
+
+/**
+ * The report reads every tenant, and a session is (org, workspace, id): the tenant is shown
+ * unless every session listed is in the single-user tenant (default/default), where it says
+ * nothing. The JSON always carries it.
+ */
+const showTenant = (sessions: readonly SessionItem[]) =>
+  sessions.some((s) => s.org_id !== "default" || s.workspace_id !== "default");
+
 const models = (m: { model: string; request_count: number }[]) =>
   m.length === 0 ? "-" : m.map((x) => `${x.model} (${x.request_count})`).join(", ");
 
@@ -108,8 +118,10 @@ export function renderReportBy(doc: ReportByDocument): string {
     "",
   ];
   if (doc.sessions !== undefined) {
+    const tenant = showTenant(doc.sessions);
     out.push(...table(
       [
+        ...(tenant ? [{ title: "ORG" }, { title: "WORKSPACE" }] : []),
         { title: "SESSION" },
         { title: "AGENT" },
         { title: "DEVELOPER" },
@@ -124,6 +136,7 @@ export function renderReportBy(doc: ReportByDocument): string {
         { title: "MODELS" },
       ],
       doc.sessions.map((s) => [
+        ...(tenant ? [s.org_id, s.workspace_id] : []),
         s.session_id,
         s.agent,
         s.developer,

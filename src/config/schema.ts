@@ -377,6 +377,7 @@ export type GatewayConfigInput = z.input<typeof configSchema>;
 /** The parsed file, before providers are resolved. */
 export type ParsedConfig = z.output<typeof configSchema>;
 export {
+  maxUsdPerMillion,
   type ModelPrice,
   modelPriceSchema,
   type PriceTable,

@@ -5,19 +5,51 @@
  */
 import { z } from "zod";
 
+/**
+ * Highest price taken, in USD per million tokens, from the config or a price file. The dearest
+ * models priced by token are near 600 (o1-pro output; most are under 100), so 10,000 leaves more
+ * than ten times that room for future models while refusing what can only be a slip of unit or a
+ * broken or hostile price file, whose values would make every cost absurd or, past about 1e302 USD
+ * per token, infinite (a trace the store then refuses).
+ */
+export const maxUsdPerMillion = 10_000;
+
 /** USD per one million tokens. */
-const usdPerMillion = z.number().nonnegative().finite();
+const usdPerMillion = z.number().nonnegative().finite().max(maxUsdPerMillion, {
+  error: (issue) =>
+    `must be at most ${maxUsdPerMillion} (got ${String(issue.input)}): prices are USD per ` +
+    "million tokens, and none is that high; check the unit",
+});
 
-const dateOnly = /^\d{4}-\d{2}-\d{2}$/;
-const dateTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+const dateOnly = /^(\d{4})-(\d{2})-(\d{2})$/;
+const dateTime =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
 
-/** Milliseconds since the epoch of a `valid_from` value; NaN when it is not a real date. */
+/**
+ * Milliseconds since the epoch of a `valid_from` value; NaN when it is not a real date. Each field
+ * is checked against its range first, since Date.parse rolls 2026-02-30 over to March 2 and reads
+ * hour 24 as the next day: a price must not start on a day or at an hour that does not exist.
+ */
 export function validFromMs(value: string): number {
-  if (!dateOnly.test(value) && !dateTime.test(value)) return NaN;
-  const ms = Date.parse(dateOnly.test(value) ? `${value}T00:00:00Z` : value);
-  // Date.parse rolls 2026-02-30 over to March; a price must not start on a day that is not one.
-  if (Number.isNaN(ms) || !dateOnly.test(value)) return ms;
-  return new Date(ms).toISOString().slice(0, 10) === value ? ms : NaN;
+  const m = dateOnly.exec(value) ?? dateTime.exec(value);
+  if (m === null) return NaN;
+  const [
+    year = 0,
+    month = 0,
+    day = 0,
+    hour = 0,
+    minute = 0,
+    second = 0,
+    offHour = 0,
+    offMinute = 0,
+  ] = m.slice(1).map((f) => (f === undefined ? 0 : Number(f)));
+  // Day 0 of the next month is the last day of this one (setUTCFullYear: Date.UTC would read
+  // years 0 to 99 as 1900 to 1999).
+  const daysInMonth = new Date(new Date(0).setUTCFullYear(year, month, 0)).getUTCDate();
+  const inRange = month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 &&
+    minute <= 59 && second <= 59 && offHour <= 23 && offMinute <= 59;
+  if (!inRange) return NaN;
+  return Date.parse(m.length === 4 ? `${value}T00:00:00Z` : value);
 }
 
 const validFrom = z.string().check((ctx) => {
@@ -56,16 +88,22 @@ const modelPrices = z.union([modelPriceSchema, z.array(modelPriceSchema).min(1).
 ).check(
   (ctx) => {
     if (!Array.isArray(ctx.value)) return;
-    const starts = ctx.value.map((row) => row.valid_from ?? "(unset)");
-    const repeated = starts.find((s, i) => starts.indexOf(s) !== i);
-    if (repeated !== undefined) {
-      ctx.issues.push({
-        code: "custom",
-        input: ctx.value,
-        message: `has two rows with valid_from ${repeated}; each row of a model starts at its ` +
-          "own date (at most one row without valid_from, the price before the first change)",
-      });
-    }
+    // Compared as instants: 2026-12-01 and 2026-12-01T00:00:00Z are one start written twice.
+    const starts = ctx.value.map((row) =>
+      row.valid_from === undefined ? "(unset)" : String(validFromMs(row.valid_from))
+    );
+    const second = starts.findIndex((s, i) => starts.indexOf(s) !== i);
+    if (second === -1) return;
+    const first = starts.indexOf(starts[second]!);
+    const [a, b] = [ctx.value[first]!.valid_from, ctx.value[second]!.valid_from];
+    const shown = a === undefined ? "(unset)" : a === b ? a : `${a} and ${b}`;
+    ctx.issues.push({
+      code: "custom",
+      input: ctx.value,
+      message: `has two rows with valid_from ${shown}${a === b ? "" : " (the same instant)"}; ` +
+        "each row of a model starts at its own date (at most one row without valid_from, the " +
+        "price before the first change)",
+    });
   },
 );
 

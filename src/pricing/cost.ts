@@ -45,7 +45,11 @@ export function costOf(
     return { estimated_cost_usd: null, cost_status: "unknown_usage" };
   }
   if (price === null) return { estimated_cost_usd: null, cost_status: "unpriced" };
-  return { estimated_cost_usd: computeCost(price, report.usage), cost_status: "priced" };
+  const usd = computeCost(price, report.usage);
+  // Prices are capped where they are read; this is the last guard, for a price that came some
+  // other way: a cost that is not a number is unknown (the store refuses a non-finite one).
+  if (!Number.isFinite(usd)) return { estimated_cost_usd: null, cost_status: "unpriced" };
+  return { estimated_cost_usd: usd, cost_status: "priced" };
 }
 
 /**

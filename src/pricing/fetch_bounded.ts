@@ -22,6 +22,36 @@ export function displayUrl(url: string): string {
   }
 }
 
+/** An http(s) URL as messages quote it: up to white space or a quote. */
+const quotedUrl = /\bhttps?:\/\/[^\s"'<>`]+/gi;
+
+/**
+ * `text` with every http(s) URL in it shown by `displayUrl`. The runtime quotes a URL in its own
+ * normal form (lower-case scheme and host, spaces percent-encoded), not as configured, so the
+ * configured strings and their normal forms are replaced first (a raw one may hold a space), then
+ * any URL at all, then any query or fragment of `known` left standing on its own.
+ */
+export function redactUrls(text: string, known: readonly string[] = []): string {
+  const forms = known.flatMap((u) => {
+    try {
+      const parsed = new URL(u);
+      return [u, parsed.href, parsed.search, parsed.hash];
+    } catch {
+      return [u];
+    }
+  });
+  let out = text;
+  for (const form of forms) {
+    // A bare "?" or "#" (nothing after it) carries nothing and would match too much.
+    if (form.length > 1) out = out.replaceAll(form, /^[?#]/.test(form) ? "" : displayUrl(form));
+  }
+  return out.replace(quotedUrl, (match) => {
+    // Punctuation after a URL ("(http://h/p?q=1):") is the message's, not the URL's.
+    const [, body = match, tail = ""] = /^(.*?)([)\].,;:]*)$/.exec(match) ?? [];
+    return displayUrl(body) + tail;
+  });
+}
+
 const redirectStatus = new Set([301, 302, 303, 307, 308]);
 
 /** The body's bytes; throws an Error whose message says what went wrong. */
@@ -50,8 +80,7 @@ export async function fetchBounded(url: string, bounds: FetchBounds): Promise<Ui
   } catch (err) {
     if (signal.aborted) throw new Error(`no complete answer within ${bounds.timeoutMs} ms`);
     // The runtime's network errors quote the URL, query included, and these messages are logged.
-    const text = describe(err);
-    throw new Error(text.replaceAll(current, displayUrl(current)).replaceAll(url, displayUrl(url)));
+    throw new Error(redactUrls(describe(err), [url, current]));
   }
 }
 

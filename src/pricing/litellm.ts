@@ -9,7 +9,7 @@
  * `*_flex`, `*_batches`) and 1-hour cache writes are not: such entries are priced at their
  * standard band and counted in `standardBandOnly`.
  */
-import type { ModelPrice } from "../config/mod.ts";
+import { maxUsdPerMillion, type ModelPrice } from "../config/mod.ts";
 
 export interface LiteLlmLimits {
   /** Most entries read; the rest are counted as `over_limit`. */
@@ -29,6 +29,7 @@ export const skipReasons = [
   "mode_not_priced_by_token",
   "missing_price",
   "bad_number",
+  "implausible_price",
   "duplicate",
   "over_limit",
 ] as const;
@@ -116,7 +117,7 @@ function readEntry(key: string, entry: unknown, limits: LiteLlmLimits): Taken | 
     const value = e[field];
     if (value === undefined || value === null) continue;
     const perMillion = perMillionOf(value);
-    if (perMillion === null) return "bad_number";
+    if (typeof perMillion === "string") return perMillion;
     price[name] = perMillion;
   }
   // Embeddings generate nothing; every other mode needs both sides, or it would price as free.
@@ -132,8 +133,14 @@ function readEntry(key: string, entry: unknown, limits: LiteLlmLimits): Taken | 
   };
 }
 
-/** USD per token to USD per million tokens, without binary noise (3e-06 is 3, not 3.0000000000000004). */
-function perMillionOf(value: unknown): number | null {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) return null;
-  return Number((value * 1e6).toPrecision(12));
+/**
+ * USD per token to USD per million tokens, without binary noise (3e-06 is 3, not 3.0000000000000004).
+ * A result above `maxUsdPerMillion` (or one that overflowed: 1e303 per token) is no real price but
+ * a broken or hostile file, and would make costs absurd or infinite: the entry is not taken.
+ */
+export function perMillionOf(value: unknown): number | "bad_number" | "implausible_price" {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) return "bad_number";
+  const perMillion = Number((value * 1e6).toPrecision(12));
+  if (!Number.isFinite(perMillion) || perMillion > maxUsdPerMillion) return "implausible_price";
+  return perMillion;
 }

@@ -19,6 +19,7 @@ export {
   type LiteLlmLimits,
   type ParsedPriceFile,
   parseLiteLlm,
+  perMillionOf,
   type SkipReason,
   skipReasons,
 } from "./litellm.ts";
@@ -38,6 +39,7 @@ export {
   maxPriceFileBytes,
   priceCacheDir,
   type SourceNote,
+  summary,
 } from "./sources.ts";
-export { displayUrl, fetchBounded, type FetchBounds } from "./fetch_bounded.ts";
+export { displayUrl, fetchBounded, type FetchBounds, redactUrls } from "./fetch_bounded.ts";
 export { checkPriceSources, type SourceIssues } from "./sources_check.ts";

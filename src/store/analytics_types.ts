@@ -6,7 +6,11 @@
 import type { TokenField } from "../providers/mod.ts";
 import type { TenantScope } from "./types.ts";
 
-/** Dimensions a query can group by, and the trace column each reads. */
+/**
+ * Dimensions a query can group by, and the trace column each reads: all kept by the rollups.
+ * Sessions are not a dimension here: they are far too many for the rollups, and one row per
+ * session of a range is unbounded; the sessions view (sessions.ts) answers them, with a limit.
+ */
 export const groupColumns = {
   provider: "provider",
   model: "model",
@@ -16,15 +20,17 @@ export const groupColumns = {
   route: "request_path",
   developer: "developer",
   agent: "agent",
-  session: "session_id",
 } as const;
 export type GroupBy = keyof typeof groupColumns;
 
-/**
- * Groups the rollups do not keep (sessions are far too many): a query grouped by one reads the
- * raw traces of its whole range, using the partial index on session_id.
- */
-export const rawOnlyGroups: ReadonlySet<GroupBy> = new Set(["session"]);
+/** A group from an untyped caller (`session`, say) is refused before any SQL is built. */
+export function checkGroup(group: string | undefined): void {
+  if (group === undefined || Object.hasOwn(groupColumns, group)) return;
+  throw new RangeError(
+    `group_by ${JSON.stringify(group)} is not an aggregate dimension` +
+      (group === "session" ? " (one row per session has no bound: use sessions())" : ""),
+  );
+}
 
 export const buckets = ["hour", "day", "week"] as const;
 export type Bucket = (typeof buckets)[number];

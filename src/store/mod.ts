@@ -42,10 +42,10 @@ export {
   type SessionRow,
   unnamedModel,
 } from "./sessions.ts";
-export { rawOnlyGroups } from "./analytics_types.ts";
 export { openStore, type OpenStoreOptions, type StorageConfig } from "./open_store.ts";
 export { openSqliteStore, type SqliteStoreOptions } from "./sqlite_store.ts";
 export { openPostgresStore, type PostgresStoreOptions } from "./pg_store.ts";
+export { NewerSchemaError, newerSchemaError } from "./migration_guard.ts";
 export { postgresMigrations } from "./pg_migrations.ts";
 export { type BusyRetryOptions, isSqliteBusy } from "./sqlite_busy.ts";
 export { type Migration, sqliteMigrations } from "./sqlite_migrations.ts";

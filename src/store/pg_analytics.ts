@@ -11,7 +11,7 @@ import type {
   GroupBy,
   PercentileRow,
 } from "./analytics_types.ts";
-import { rawOnlyGroups } from "./analytics_types.ts";
+import { checkGroup } from "./analytics_types.ts";
 import { periodOf, type RollupTable } from "./rollups.ts";
 import {
   AggregateMerger,
@@ -57,9 +57,6 @@ function groupOn(sql: Sql, kind: Kind, group: GroupBy): Fragment {
       return raw ? sql`developer` : sql`NULLIF(developer, '')`;
     case "agent":
       return raw ? sql`agent` : sql`NULLIF(agent, '')`;
-    case "session":
-      // Never read from a rollup: sessions are not in them (rawOnlyGroups).
-      return raw ? sql`session_id` : sql`NULL::text`;
   }
 }
 
@@ -72,10 +69,10 @@ interface Source {
 }
 
 function sources(sql: Sql, q: AnalyticsQuery): { rollup: Source | null; raw: Source[] } {
+  checkGroup(q.group_by);
   const keys = q.group_by === "api_key_hash" || q.with_key_only === true;
   const table: RollupTable = keys ? "rollup_daily_keys" : "rollup_hourly";
-  const plan = (q.bucket === "hour" && periodOf[table] === "day") ||
-      (q.group_by !== undefined && rawOnlyGroups.has(q.group_by))
+  const plan = q.bucket === "hour" && periodOf[table] === "day"
     ? { rollup: null, raw: [{ from: q.from, before: beyond(q.to) }] }
     : planRanges(q.from, q.to, periodOf[table]);
   const make = (kind: Kind, range: Range): Source => {

@@ -9,6 +9,7 @@ import gatewayKeys from "../../migrations/postgres/003_gateway_keys.sql" with { 
 import limitCounters from "../../migrations/postgres/004_limit_counters.sql" with { type: "text" };
 import keyProvenance from "../../migrations/postgres/005_key_provenance.sql" with { type: "text" };
 import attribution from "../../migrations/postgres/006_attribution.sql" with { type: "text" };
+import { newerSchemaError } from "./migration_guard.ts";
 import type { Migration } from "./sqlite_migrations.ts";
 import type { Sql } from "./pg_connect.ts";
 
@@ -29,6 +30,8 @@ export async function applyPostgresMigrations(
   sql: Sql,
   migrations: readonly Migration[] = postgresMigrations,
 ): Promise<string[]> {
+  const newer = newerSchemaError(await appliedPostgresMigrations(sql), migrations);
+  if (newer !== null) throw newer;
   const applied: string[] = [];
   for (const migration of migrations) {
     const ran = await sql.begin(async (tx) => {
@@ -53,14 +56,25 @@ export async function applyPostgresMigrations(
   return applied;
 }
 
-/** Migrations this build has that the database does not record (all, when it has none). */
+/** Names the database records as applied; none when it has no `schema_migrations` yet. */
+async function appliedPostgresMigrations(sql: Sql): Promise<string[]> {
+  const [table] = await sql`SELECT to_regclass('schema_migrations') IS NOT NULL AS present`;
+  if (!table?.present) return [];
+  const rows = await sql`SELECT name FROM schema_migrations`;
+  return rows.map((r) => r.name as string);
+}
+
+/**
+ * Migrations this build has that the database does not record (all, when it has none). Throws
+ * when the database records one this build does not know (migrated by a newer gateway).
+ */
 export async function pendingPostgresMigrations(
   sql: Sql,
   migrations: readonly Migration[] = postgresMigrations,
 ): Promise<string[]> {
-  const [table] = await sql`SELECT to_regclass('schema_migrations') IS NOT NULL AS present`;
-  if (!table?.present) return migrations.map((m) => m.name);
-  const rows = await sql`SELECT name FROM schema_migrations`;
-  const applied = new Set(rows.map((r) => r.name as string));
+  const names = await appliedPostgresMigrations(sql);
+  const newer = newerSchemaError(names, migrations);
+  if (newer !== null) throw newer;
+  const applied = new Set(names);
   return migrations.filter((m) => !applied.has(m.name)).map((m) => m.name);
 }

@@ -5,7 +5,7 @@
 import { tokenFields } from "../providers/mod.ts";
 import type { Sql } from "./pg_connect.ts";
 import { and, type Fragment } from "./pg_query.ts";
-import { mergeSessions, type SessionQuery, type SessionRow } from "./sessions.ts";
+import { mergeSessions, sessionKey, type SessionQuery, type SessionRow } from "./sessions.ts";
 
 function where(sql: Sql, q: SessionQuery): Fragment {
   const parts: Fragment[] = [sql`session_id IS NOT NULL`];
@@ -39,14 +39,20 @@ function figures(sql: Sql): Fragment {
     max(agent COLLATE "C") AS c8, max(developer COLLATE "C") AS c9`;
 }
 
+/** A session is (org, workspace, session id): unscoped, two tenants' equal ids stay apart. */
 export async function sessions(sql: Sql, q: SessionQuery): Promise<SessionRow[]> {
   const w = where(sql, q);
   // Byte order for ties, as SQLite compares text.
-  const recent = await sql`SELECT session_id AS s FROM traces WHERE ${w} GROUP BY session_id
-    ORDER BY max("timestamp") DESC, session_id COLLATE "C" LIMIT ${q.limit}`;
+  const recent = await sql`SELECT org_id AS o, workspace_id AS w, session_id AS s FROM traces
+    WHERE ${w} GROUP BY org_id, workspace_id, session_id
+    ORDER BY max("timestamp") DESC, session_id COLLATE "C", org_id COLLATE "C",
+      workspace_id COLLATE "C" LIMIT ${q.limit}`;
   if (recent.length === 0) return [];
-  const ids = recent.map((r) => String(r.s));
-  const rows = await sql`SELECT session_id AS s, model AS m, ${figures(sql)} FROM traces
-    WHERE ${w} AND session_id = ANY(${ids}::text[]) GROUP BY session_id, model`;
-  return mergeSessions(rows.map((r) => Object.values(r)));
+  // Selected by id (the index), then kept to the recent sessions' tenants by the merge.
+  const ids = [...new Set(recent.map((r) => String(r.s)))];
+  const rows = await sql`SELECT org_id AS o, workspace_id AS w, session_id AS s, model AS m,
+    ${figures(sql)} FROM traces WHERE ${w} AND session_id = ANY(${ids}::text[])
+    GROUP BY org_id, workspace_id, session_id, model`;
+  const keys = new Set(recent.map((r) => sessionKey(r.o, r.w, r.s)));
+  return mergeSessions(rows.map((r) => Object.values(r)), keys);
 }

@@ -22,6 +22,7 @@ import type { Migration } from "./sqlite_migrations.ts";
 import { decodeCursor, encodeCursor, unknownCursorPosition } from "./cursor.ts";
 import { type ColumnKind, summaryColumns, traceColumns } from "./trace_columns.ts";
 import { connect, type PostgresConnectOptions, type Sql, startupError } from "./pg_connect.ts";
+import { NewerSchemaError } from "./migration_guard.ts";
 import {
   applyPostgresMigrations,
   pendingPostgresMigrations,
@@ -74,7 +75,8 @@ export async function openPostgresStore(
     }
   } catch (err) {
     await sql.end({ timeout: 1 }).catch(() => {});
-    throw startupError(options.dsn, err);
+    // A newer gateway's schema is no connection problem: its message says what to do.
+    throw err instanceof NewerSchemaError ? err : startupError(options.dsn, err);
   }
   return new PostgresTraceStore(sql);
 }

@@ -37,6 +37,12 @@ export interface SessionModel {
 }
 
 export interface SessionRow extends Record<TokenField, number> {
+  /**
+   * The session's tenant. A session is (org, workspace, session id): ids are claimed by clients,
+   * so two tenants may well send the same one, and an unscoped read keeps them apart.
+   */
+  org_id: string;
+  workspace_id: string;
   session_id: string;
   /** The greatest claimed value among the session's traces (one, in practice); null if none. */
   agent: string | null;
@@ -56,18 +62,28 @@ export interface SessionRow extends Record<TokenField, number> {
   models: SessionModel[];
 }
 
-/**
- * `mergeSessions` takes per-(session, model) rows whose values are, in order: session, model, request count, the token
- * sums (`tokenFields` order), priced cost, priced, unpriced and unknown-usage counts, error
- * count, first and last seen (stored timestamp form), agent, developer.
- */
+/** A session's identity: its tenant and its id (a NUL cannot occur in either). */
+export const sessionKey = (org: unknown, workspace: unknown, session: unknown) =>
+  `${String(org)}\u0000${String(workspace)}\u0000${String(session)}`;
 
-export function mergeSessions(rows: Iterable<readonly unknown[]>): SessionRow[] {
+/**
+ * `mergeSessions` takes per-(org, workspace, session, model) rows whose values are, in order:
+ * org, workspace, session, model, request count, the token sums (`tokenFields` order), priced
+ * cost, priced, unpriced and unknown-usage counts, error count, first and last seen (stored
+ * timestamp form), agent, developer. With `only`, rows of other sessions are left out (the
+ * per-model step selects by session id alone, which other tenants may share).
+ */
+export function mergeSessions(
+  rows: Iterable<readonly unknown[]>,
+  only?: ReadonlySet<string>,
+): SessionRow[] {
   const out = new Map<string, SessionRow>();
   for (const v of rows) {
-    const session = String(v[0]);
-    const model = String(v[1]);
-    let i = 2;
+    const key = sessionKey(v[0], v[1], v[2]);
+    if (only !== undefined && !only.has(key)) continue;
+    const session = String(v[2]);
+    const model = String(v[3]);
+    let i = 4;
     const next = () => v[i++];
     const count = n(next());
     const tokens = perTokenField(() => n(next()));
@@ -75,9 +91,11 @@ export function mergeSessions(rows: Iterable<readonly unknown[]>): SessionRow[] 
     const unknownUsage = n(next()), errors = n(next());
     const first = String(next()), last = String(next());
     const agent = sOrNull(next()), developer = sOrNull(next());
-    let s = out.get(session);
+    let s = out.get(key);
     if (s === undefined) {
       s = {
+        org_id: String(v[0]),
+        workspace_id: String(v[1]),
         session_id: session,
         agent: null,
         developer: null,
@@ -93,7 +111,7 @@ export function mergeSessions(rows: Iterable<readonly unknown[]>): SessionRow[] 
         non_generation_count: 0,
         models: [],
       };
-      out.set(session, s);
+      out.set(key, s);
     }
     s.request_count += count;
     for (const f of tokenFields) s[f] += tokens[f];
@@ -117,6 +135,7 @@ export function mergeSessions(rows: Iterable<readonly unknown[]>): SessionRow[] 
     s.models.sort((a, b) => b.request_count - a.request_count || compare(a.model, b.model));
   }
   return sessions.sort((a, b) =>
-    compare(b.last_seen_at, a.last_seen_at) || compare(a.session_id, b.session_id)
+    compare(b.last_seen_at, a.last_seen_at) || compare(a.session_id, b.session_id) ||
+    compare(a.org_id, b.org_id) || compare(a.workspace_id, b.workspace_id)
   );
 }

@@ -13,7 +13,7 @@ import type {
   GroupBy,
   PercentileRow,
 } from "./analytics_types.ts";
-import { rawOnlyGroups } from "./analytics_types.ts";
+import { checkGroup } from "./analytics_types.ts";
 import { periodOf, type RollupTable } from "./rollups.ts";
 import {
   AggregateMerger,
@@ -44,7 +44,6 @@ const groupOn: Record<"raw" | "rollup", Record<GroupBy, string>> = {
     route: "request_path",
     developer: "developer",
     agent: "agent",
-    session: "session_id",
   },
   rollup: {
     provider: "provider",
@@ -55,8 +54,6 @@ const groupOn: Record<"raw" | "rollup", Record<GroupBy, string>> = {
     route: "request_path",
     developer: "NULLIF(developer, '')",
     agent: "NULLIF(agent, '')",
-    // Never read: sessions are not in the rollups (rawOnlyGroups).
-    session: "NULL",
   },
 };
 
@@ -70,12 +67,11 @@ interface Source {
 }
 
 function sources(q: AnalyticsQuery): { rollup: Source | null; raw: Source[] } {
+  checkGroup(q.group_by);
   const keys = q.group_by === "api_key_hash" || q.with_key_only === true;
   const table: RollupTable = keys ? "rollup_daily_keys" : "rollup_hourly";
-  // Hourly buckets cannot come from daily rollups, nor sessions from any: such a query reads the
-  // traces.
-  const plan = (q.bucket === "hour" && periodOf[table] === "day") ||
-      (q.group_by !== undefined && rawOnlyGroups.has(q.group_by))
+  // Hourly buckets cannot come from daily rollups: such a query reads the traces.
+  const plan = q.bucket === "hour" && periodOf[table] === "day"
     ? { rollup: null, raw: [{ from: q.from, before: beyond(q.to) }] }
     : planRanges(q.from, q.to, periodOf[table]);
   const make = (kind: "raw" | "rollup", range: Range): Source => {

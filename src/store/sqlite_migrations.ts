@@ -8,6 +8,7 @@ import rollups from "../../migrations/sqlite/002_rollups.sql" with { type: "text
 import gatewayKeys from "../../migrations/sqlite/003_gateway_keys.sql" with { type: "text" };
 import keyProvenance from "../../migrations/sqlite/004_key_provenance.sql" with { type: "text" };
 import attribution from "../../migrations/sqlite/005_attribution.sql" with { type: "text" };
+import { newerSchemaError } from "./migration_guard.ts";
 
 export interface Migration {
   /** Recorded in `schema_migrations`; `sqlite/NNN_name.sql`, as the original recorded them. */
@@ -27,7 +28,8 @@ export const sqliteMigrations: readonly Migration[] = [
 /**
  * Applies every migration not yet recorded, each in its own `BEGIN IMMEDIATE` transaction with
  * its `schema_migrations` row, so two processes starting at once cannot both apply one, and a
- * failed migration leaves no half-applied schema. Returns the names applied now.
+ * failed migration leaves no half-applied schema. Returns the names applied now. Throws, changing
+ * nothing, when the file records a migration this build does not know (a newer gateway's).
  */
 export function applySqliteMigrations(
   db: DatabaseSync,
@@ -39,6 +41,10 @@ export function applySqliteMigrations(
   );
   const isApplied = db.prepare("SELECT 1 AS applied FROM schema_migrations WHERE name = ?");
   const record = db.prepare("INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)");
+  // A database file shared with (or left by) a newer gateway: its schema is not ours to write.
+  const recorded = db.prepare("SELECT name FROM schema_migrations").all() as { name: string }[];
+  const newer = newerSchemaError(recorded.map((r) => r.name), migrations);
+  if (newer !== null) throw newer;
   const applied: string[] = [];
   for (const migration of migrations) {
     db.exec("BEGIN IMMEDIATE");

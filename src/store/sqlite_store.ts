@@ -28,6 +28,7 @@ import {
   summaryColumnNames,
 } from "./trace_columns.ts";
 import { applySqliteMigrations, type Migration, sqliteMigrations } from "./sqlite_migrations.ts";
+import { newerSchemaError } from "./migration_guard.ts";
 import { buildWhere } from "./sqlite_query.ts";
 import type {
   ActiveGatewayKey,
@@ -140,11 +141,11 @@ function pendingMigrations(db: DatabaseSync, migrations: readonly Migration[]): 
     "SELECT 1 AS present FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
   ).get();
   if (table === undefined) return migrations.map((m) => m.name);
-  const applied = new Set(
-    (db.prepare("SELECT name FROM schema_migrations").all() as { name: string }[]).map((r) =>
-      r.name
-    ),
-  );
+  const names = (db.prepare("SELECT name FROM schema_migrations").all() as { name: string }[])
+    .map((r) => r.name);
+  const newer = newerSchemaError(names, migrations);
+  if (newer !== null) throw newer;
+  const applied = new Set(names);
   return migrations.filter((m) => !applied.has(m.name)).map((m) => m.name);
 }
 

@@ -50,7 +50,7 @@ Deno.test("analytics API: per-model listings leave requests without a model out,
   }
 });
 
-Deno.test("analytics API: group_by developer, agent and session", async () => {
+Deno.test("analytics API: group_by developer and agent; sessions are the sessions view's", async () => {
   const fx = await apiFixture(attributionHistory());
   try {
     const groups = async (by: string) =>
@@ -69,14 +69,39 @@ Deno.test("analytics API: group_by developer, agent and session", async () => {
       ["claude-code", 2, 0.5],
       [null, 1, 0.25],
     ]);
-    assert.deepStrictEqual(await groups("session"), [
-      [s1, 3, 0.003],
-      [s2, 2, 0.5],
-      [null, 1, 0.25],
-    ]);
+    // The same figures per session come from the sessions view (bounded by its limit).
+    const sessions = await json(await fx.get("/api/analytics/sessions", tenant));
+    assert.deepStrictEqual(
+      (sessions.items as { session_id: string; request_count: number; total_cost_usd: number }[])
+        .map((i) => [i.session_id, i.request_count, i.total_cost_usd]),
+      [[s1, 3, 0.003], [s2, 2, 0.5]],
+    );
     const bad = await fx.get("/api/analytics/cost?group_by=user", tenant);
     assert.equal(bad.status, 400);
-    assert.match(JSON.stringify(await bad.json()), /developer, agent, session/);
+    assert.match(JSON.stringify(await bad.json()), /developer, agent \(per session: /);
+  } finally {
+    await fx.close();
+  }
+});
+
+// Review M4: group_by=session answered one row per session of the range, unbounded (200,000
+// sessions, 200,000 rows; latency read every trace). It is refused, pointing at the sessions view.
+Deno.test("analytics API: group_by=session is refused in every view, pointing at /api/analytics/sessions", async () => {
+  const fx = await apiFixture(attributionHistory());
+  try {
+    for (const view of ["usage", "cost", "latency", "errors"]) {
+      for (const value of ["session", "SESSION", " session "]) {
+        const res = await fx.get(
+          `/api/analytics/${view}?group_by=${encodeURIComponent(value)}`,
+          tenant,
+        );
+        assert.equal(res.status, 400, `${view} ${value}`);
+        const body = JSON.stringify(await res.json());
+        assert.match(body, /group_by=session is not offered by this view/, body);
+        assert.match(body, /\/api\/analytics\/sessions/, body);
+        assert.match(body, /"parameter":"group_by"/, body);
+      }
+    }
   } finally {
     await fx.close();
   }

@@ -30,12 +30,24 @@ Deno.test("report --by session --format json: what each agent session cost", asy
   const doc = JSON.parse(r.stdout);
   assert.equal(doc.schema_version, "report.by.v1");
   assert.equal(doc.by, "session");
-  // The whole store (every tenant): the org-b traffic on s1's id counts in s1.
+  // The whole store (every tenant), and a session is (org, workspace, id): org-b's traffic on
+  // s1's id is its own session, not merged into default's s1 (review L6).
   assert.deepStrictEqual(
-    doc.sessions.map((
-      s: Record<string, unknown>,
-    ) => [s.session_id, s.agent, s.developer, s.request_count, s.total_cost_usd, s.unpriced_count]),
-    [[s1, "codex", "mallory", 4, 7.003, 1], [s2, "claude-code", "bob", 2, 0.5, 0]],
+    doc.sessions.map((s: Record<string, unknown>) => [
+      s.org_id,
+      s.workspace_id,
+      s.session_id,
+      s.agent,
+      s.developer,
+      s.request_count,
+      s.total_cost_usd,
+      s.unpriced_count,
+    ]),
+    [
+      ["default", "default", s1, "codex", "alice", 3, 0.003, 1],
+      ["org-b", "default", s1, "codex", "mallory", 1, 7, 0],
+      ["default", "default", s2, "claude-code", "bob", 2, 0.5, 0],
+    ],
   );
   const one = JSON.parse(
     (await report(dir, "--by", "session", "--session", s2, "--format", "json")).stdout,
@@ -56,13 +68,22 @@ Deno.test("report --by session (text) and --by developer", async () => {
   const lines = r.stdout.split("\n");
   assert.equal(lines[0], "OngoingAI Report by session");
   assert.match(lines[3]!, /^Filters: \(none\); limit 1$/);
+  // Only the single-user tenant listed: no tenant columns.
   assert.match(lines[5]!, /^SESSION\s+AGENT\s+DEVELOPER\s+FIRST_SEEN\s+LAST_SEEN\s+REQUESTS/);
   assert.match(
     lines[6]!,
-    new RegExp(`^${s1}\\s+codex\\s+mallory\\s.*\\s4\\s+168\\s+>=7\\.003000\\s`),
+    new RegExp(`^${s1}\\s+codex\\s+alice\\s.*\\s3\\s+126\\s+>=0\\.003000\\s`),
   );
-  assert.match(lines[6]!, /gpt-6\.2-sol \(2\), gpt-4o-mini \(1\), gpt-5\.5 \(1\)$/);
+  assert.match(lines[6]!, /gpt-6\.2-sol \(2\), gpt-5\.5 \(1\)$/);
   assert.equal(lines.length, 8);
+  // Another tenant listed: each row says whose session it is.
+  const two = (await report(dir, "--by", "session", "--limit", "2")).stdout.split("\n");
+  assert.match(two[5]!, /^ORG\s+WORKSPACE\s+SESSION\s+AGENT\s+DEVELOPER\s/);
+  assert.match(two[6]!, new RegExp(`^default\\s+default\\s+${s1}\\s+codex\\s+alice\\s`));
+  assert.match(
+    two[7]!,
+    new RegExp(`^org-b\\s+default\\s+${s1}\\s+codex\\s+mallory\\s.*\\s1\\s+42\\s+7\\.000000\\s`),
+  );
 
   const d = await report(dir, "--by", "developer", "--format", "json");
   const doc = JSON.parse(d.stdout);

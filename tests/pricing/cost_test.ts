@@ -145,3 +145,11 @@ Deno.test("createCostEstimator: resolves the model through the provider's prices
     cost_status: "priced",
   });
 });
+
+Deno.test("costOf: a cost that is not finite is unpriced, never Infinity reported as priced", () => {
+  const huge: ModelPrice = { input: Number.MAX_VALUE, output: 1 };
+  deepStrictEqual(costOf(exact(usage(1000, 10)), huge), {
+    estimated_cost_usd: null,
+    cost_status: "unpriced",
+  });
+});

@@ -1,11 +1,15 @@
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
-import type { ModelPrice } from "../../src/config/mod.ts";
+import { maxUsdPerMillion, type ModelPrice } from "../../src/config/mod.ts";
 import {
+  createCostEstimator,
   type ParsedPriceFile,
   parseLiteLlm,
+  perMillionOf,
   type SkipReason,
   skipReasons,
+  summary,
 } from "../../src/pricing/mod.ts";
+import { usage } from "../providers/replay.ts";
 
 const sample = JSON.parse(
   await Deno.readTextFile(new URL("../testdata/pricing/litellm_sample.json", import.meta.url)),
@@ -142,4 +146,60 @@ Deno.test("parseLiteLlm: negative and non-finite prices are bad numbers", () => 
   const out = parsed({ a: entry(-1e-6), b: entry(true), c: entry({}) });
   strictEqual(out.skipped.bad_number, 3);
   strictEqual(out.priced, 0);
+});
+
+// Review M2: 1e303 USD per token is Infinity per million; the cost was Infinity with cost_status
+// "priced", and the store refused every trace of that model.
+Deno.test("parseLiteLlm: prices past the cap (or overflowing) are implausible, not taken", () => {
+  const entry = (input: number) => ({
+    litellm_provider: "openai",
+    mode: "chat",
+    input_cost_per_token: input,
+    output_cost_per_token: 1e-6,
+  });
+  const table: [string, number, number | "implausible_price"][] = [
+    ["overflows to Infinity per million", 1e303, "implausible_price"],
+    ["50,000 USD per token", 5e4, "implausible_price"],
+    ["just over 10,000 per million", 0.0100001, "implausible_price"],
+    ["exactly the cap", 0.01, 10_000],
+    ["the dearest real price (o1-pro output)", 6e-4, 600],
+    ["free", 0, 0],
+  ];
+  const out = parsed(Object.fromEntries(table.map(([name, v]) => [name, entry(v)])));
+  for (const [name, , expected] of table) {
+    const got = out.byProvider.get("openai")?.get(name)?.input ?? "implausible_price";
+    strictEqual(got, expected, name);
+  }
+  strictEqual(out.skipped.implausible_price, 3);
+  strictEqual(perMillionOf(1e303), "implausible_price");
+  strictEqual(perMillionOf(Number.MAX_VALUE), "implausible_price");
+  strictEqual(perMillionOf(-1), "bad_number");
+  strictEqual(perMillionOf(maxUsdPerMillion / 1e6), maxUsdPerMillion);
+});
+
+Deno.test("parseLiteLlm: a file's absurd price leaves the model unpriced, and the load says why", () => {
+  const out = parsed({
+    "gpt-huge": {
+      litellm_provider: "openai",
+      mode: "chat",
+      input_cost_per_token: 1e303,
+      output_cost_per_token: 1e-6,
+    },
+    "gpt-ok": {
+      litellm_provider: "openai",
+      mode: "chat",
+      input_cost_per_token: 1e-6,
+      output_cost_per_token: 2e-6,
+    },
+  });
+  ok(/1 entries skipped \(implausible_price 1\)/.test(summary(out)), summary(out));
+  const estimate = createCostEstimator({ kind: "openai", prices: {} }, {
+    files: [{ name: "x", byProvider: out.byProvider }],
+  });
+  const report = { status: "exact", usage: usage(1000, 10) } as const;
+  deepStrictEqual(estimate("gpt-huge", report, Date.now()), {
+    estimated_cost_usd: null,
+    cost_status: "unpriced",
+  });
+  strictEqual(estimate("gpt-ok", report, Date.now()).cost_status, "priced");
 });

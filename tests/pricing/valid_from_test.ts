@@ -116,3 +116,78 @@ Deno.test("valid_from: dates that are not days, and repeated starts, are config 
   ok(Number.isNaN(validFromMs("2026-13-01")));
   strictEqual(validFromMs("2026-12-01"), at("2026-12-01T00:00:00Z"));
 });
+
+Deno.test("prices: config prices above 10,000 USD per million tokens are refused with the unit", () => {
+  const table: [unknown, RegExp | null][] = [
+    [{ input: 10_000, output: 600 }, null],
+    [
+      { input: 10_000.01, output: 1 },
+      /must be at most 10000 \(got 10000\.01\): prices are USD per million/,
+    ],
+    [{ input: 1, output: 1, cached_input: 1e303 }, /must be at most 10000/],
+    [{ input: 1, output: Infinity }, /./],
+  ];
+  for (const [entry, error] of table) {
+    const parsed = configSchema.safeParse({
+      providers: { acme: { upstream: "https://api.acme.test", prices: { m: entry } } },
+    });
+    if (error === null) ok(parsed.success, JSON.stringify(entry));
+    else {
+      ok(!parsed.success, JSON.stringify(entry));
+      ok(error.test(parsed.error.message), parsed.error.message);
+    }
+  }
+});
+
+// Review L1: a time part let impossible dates through (2026-02-30T00:00:00Z was March 2, hour 24
+// the next day), and duplicates were compared as text.
+Deno.test("validFromMs: impossible dates and times are refused, with or without a time", () => {
+  const table: [string, string | null][] = [
+    ["2026-02-30T00:00:00Z", null],
+    ["2026-02-31T10:00Z", null],
+    ["2026-02-29", null],
+    ["2028-02-29T12:00:00Z", "2028-02-29T12:00:00.000Z"],
+    ["2026-04-31T00:00:00+02:00", null],
+    ["2026-01-01T24:00:00Z", null],
+    ["2026-01-01T23:60:00Z", null],
+    ["2026-01-01T00:00:60Z", null],
+    ["2026-13-01T00:00Z", null],
+    ["2026-00-10", null],
+    ["2026-01-00", null],
+    ["2026-01-01T00:00:00+24:00", null],
+    ["2026-01-01T00:00:00+05:60", null],
+    ["2026-12-31T23:59:59.999Z", "2026-12-31T23:59:59.999Z"],
+    ["2026-03-01T00:30:00+01:00", "2026-02-28T23:30:00.000Z"],
+    ["0000-02-29", "0000-02-29T00:00:00.000Z"],
+    ["1900-02-29", null],
+    ["2026-12-01", "2026-12-01T00:00:00.000Z"],
+  ];
+  for (const [value, expected] of table) {
+    const ms = validFromMs(value);
+    strictEqual(Number.isNaN(ms) ? null : new Date(ms).toISOString(), expected, value);
+  }
+});
+
+Deno.test("valid_from: two rows starting at the same instant are refused however written", () => {
+  const rows = (...starts: string[]) =>
+    starts.map((valid_from, i) => ({ input: i + 1, output: i + 1, valid_from }));
+  const table: [unknown, RegExp | null][] = [
+    [
+      rows("2026-12-01", "2026-12-01T00:00:00Z"),
+      /2026-12-01 and 2026-12-01T00:00:00Z \(the same instant\)/,
+    ],
+    [rows("2026-12-01T01:00:00+01:00", "2026-12-01"), /the same instant/],
+    [rows("2026-12-01", "2026-12-01T00:00:00.001Z"), null],
+    [rows("2026-12-01T00:00Z", "2026-12-01T00:00Z"), /two rows with valid_from 2026-12-01T00:00Z;/],
+  ];
+  for (const [entry, error] of table) {
+    const parsed = configSchema.safeParse({
+      providers: { acme: { upstream: "https://api.acme.test", prices: { m: entry } } },
+    });
+    if (error === null) ok(parsed.success, JSON.stringify(entry));
+    else {
+      ok(!parsed.success, JSON.stringify(entry));
+      ok(error.test(parsed.error.message), parsed.error.message);
+    }
+  }
+});

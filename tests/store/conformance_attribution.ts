@@ -94,7 +94,7 @@ const scope = { org_id: "default", workspace_id: "default" };
 
 export const attributionCases: { name: string; run(store: TraceStore): Promise<void> }[] = [
   {
-    name: "group by developer, agent and session, whole hours from rollups or edges from traces",
+    name: "group by developer and agent, whole hours from rollups or edges from traces",
     async run(store) {
       await store.writeBatch(attributionHistory());
       // from 10:30 cuts the first hour: its part comes from the traces, the rest from rollups.
@@ -110,21 +110,22 @@ export const attributionCases: { name: string; run(store: TraceStore): Promise<v
           ["claude-code", 2, 0.5, 0],
           [null, 1, 0.25, 0],
         ]);
-        assert.deepStrictEqual(await grouped(store, { ...q, group_by: "session" }), [
-          [s1, 3, 0.003, 1],
-          [s2, 2, 0.5, 0],
-          [null, 1, 0.25, 0],
-        ]);
+        // Per session: the sessions view, the same figures (sessions are not an aggregate group).
+        const sessions = await store.sessions({ ...q, limit: 10 });
+        assert.deepStrictEqual(
+          sessions.map((r) => [r.session_id, r.request_count, round(r.total_cost_usd)]),
+          [[s1, 3, 0.003], [s2, 2, 0.5]],
+        );
+      }
+      // Review M4: an untyped caller asking aggregates per session is refused, not answered with
+      // one row per session of the range.
+      for (const q of [{ group_by: "session" }, { group_by: "session", bucket: "hour" }]) {
+        await assert.rejects(store.aggregate(q as never), /not an aggregate dimension/);
+        await assert.rejects(store.percentiles(q as never), /not an aggregate dimension/);
       }
       assert.deepStrictEqual(
         await grouped(store, { scope, from: "2026-03-02T10:30:00.000Z", group_by: "developer" }),
         [["alice", 2, 0.002, 1], ["bob", 2, 0.5, 0], [null, 1, 0.25, 0]],
-      );
-      assert.deepStrictEqual(
-        await grouped(store, { scope, group_by: "session", bucket: "hour" }).then((rows) =>
-          rows.length
-        ),
-        4,
       );
     },
   },
@@ -148,6 +149,8 @@ export const attributionCases: { name: string; run(store: TraceStore): Promise<v
       const rows = await store.sessions({ scope, limit: 10 });
       assert.deepStrictEqual(rows.map((r) => ({ ...r, total_cost_usd: round(r.total_cost_usd) })), [
         {
+          org_id: "default",
+          workspace_id: "default",
           session_id: s1,
           agent: "codex",
           developer: "alice",
@@ -172,6 +175,8 @@ export const attributionCases: { name: string; run(store: TraceStore): Promise<v
           ],
         },
         {
+          org_id: "default",
+          workspace_id: "default",
           session_id: s2,
           agent: "claude-code",
           developer: "bob",
@@ -212,10 +217,60 @@ export const attributionCases: { name: string; run(store: TraceStore): Promise<v
         [s2, 1, 0],
         [s1, 2, 0.003],
       ]);
-      assert.deepStrictEqual(await ids({ limit: 10, session_id: s1 }), [[s1, 4, 7.003]]);
       assert.deepStrictEqual(
         await ids({ scope: { org_id: "x", workspace_id: "y" }, limit: 5 }),
         [],
+      );
+    },
+  },
+  {
+    // Review L6: unscoped (the CLI report), two tenants' sessions with one id were merged into one
+    // row (4 requests, 7.003 USD), tenants mixed.
+    name: "sessions unscoped: one id in two tenants is two sessions, each with its tenant",
+    async run(store) {
+      await store.writeBatch([
+        ...attributionHistory(),
+        makeTrace({
+          timestamp: "2026-03-02T10:54:00.000Z",
+          session_id: s1,
+          org_id: "org-b",
+          workspace_id: "ws-2",
+          developer: "trent",
+          estimated_cost_usd: 1,
+        }),
+      ]);
+      const rows = async (q: Parameters<TraceStore["sessions"]>[0]) =>
+        (await store.sessions(q)).map((r) => [
+          r.org_id,
+          r.workspace_id,
+          r.session_id,
+          r.developer,
+          r.request_count,
+          round(r.total_cost_usd),
+        ]);
+      assert.deepStrictEqual(await rows({ limit: 10, session_id: s1 }), [
+        ["default", "default", s1, "alice", 3, 0.003],
+        ["org-b", "ws-2", s1, "trent", 1, 1],
+        ["org-b", "default", s1, "mallory", 1, 7],
+      ]);
+      // The limit counts sessions, not ids: the first is default's s1 alone, not merged.
+      assert.deepStrictEqual(await rows({ limit: 1 }), [[
+        "default",
+        "default",
+        s1,
+        "alice",
+        3,
+        0.003,
+      ]]);
+      assert.deepStrictEqual(await rows({ limit: 3 }), [
+        ["default", "default", s1, "alice", 3, 0.003],
+        ["org-b", "ws-2", s1, "trent", 1, 1],
+        ["org-b", "default", s1, "mallory", 1, 7],
+      ]);
+      // Scoped, a tenant sees its own session only.
+      assert.deepStrictEqual(
+        await rows({ scope: { org_id: "org-b", workspace_id: "ws-2" }, limit: 10 }),
+        [["org-b", "ws-2", s1, "trent", 1, 1]],
       );
     },
   },

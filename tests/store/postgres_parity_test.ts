@@ -107,13 +107,27 @@ Deno.test({
         }
       }
       for (const range of ranges) {
-        for (const extra of [{}, { developer: "alice" }, { agent: "codex", limit: 2 }]) {
+        for (
+          const extra of [{}, { developer: "alice" }, { agent: "codex", limit: 2 }, {
+            scope: { org_id: "org-a", workspace_id: "ws-1" },
+          }]
+        ) {
           const q = { limit: 10, ...range, ...extra };
           const [a, b] = await Promise.all(stores.map((s) => s.sessions(q)));
           assert.ok(a!.length > 0, JSON.stringify(q));
           assert.deepStrictEqual(rounded(b), rounded(a), JSON.stringify(q));
         }
       }
+      // Review L6: unscoped, a session is (org, workspace, id): five ids in six tenants are 30
+      // sessions, not five merged across tenants; both stores agree on them.
+      const [ua, ub] = await Promise.all(stores.map((s) => s.sessions({ limit: 500 })));
+      assert.deepStrictEqual(rounded(ub), rounded(ua));
+      assert.equal(new Set(ua!.map((r) => r.session_id)).size, 5);
+      assert.equal(ua!.length, 30);
+      assert.equal(
+        new Set(ua!.map((r) => `${r.org_id}/${r.workspace_id}/${r.session_id}`)).size,
+        ua!.length,
+      );
       for (
         const filter of [{}, { provider: "openai", min_status: 400 }, {
           from: "2026-03-04T00:00:00Z",
