@@ -45,7 +45,7 @@ export const analyticsQuerySchemas = {
   sessions: z.object({
     ...filters,
     developer: text("a developer (the developer of a trace)"),
-    agent: text("an agent, such as codex or claude-code"),
+    agent: text("an agent, such as codex, claude-code or opencode"),
     session_id: text("a session id (session_id of a trace)"),
     limit: integer(1, sessionLimits.maxLimit).meta({ default: sessionLimits.defaultLimit }),
   }),

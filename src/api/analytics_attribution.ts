@@ -51,7 +51,7 @@ export const sessionsSchema = z.object({
     session_id: z.string().describe(
       "X-OngoingAI-Session-Id, or the agent's own session id (claimed by the client)",
     ),
-    agent: claimed("codex, claude-code, ... (claimed by the client's user-agent)"),
+    agent: claimed("codex, claude-code, opencode, ... (claimed by the client's user-agent)"),
     developer: claimed(
       "the gateway key id in team mode, else the claimed X-OngoingAI-User label",
     ),

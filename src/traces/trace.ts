@@ -80,7 +80,7 @@ export interface Trace extends TraceTokens {
   request_bytes: number;
   response_bytes: number;
   /**
-   * The coding agent (`codex`, `claude-code`). This and the agent fields below are what the
+   * The coding agent (`codex`, `claude-code`, `opencode`). This and the agent fields below are what the
    * client claims in its headers (traces/agent_identity.ts): labels for analytics, never trusted
    * for auth; null when not sent.
    */
