@@ -38,7 +38,10 @@ export const reportSpec = {
     ["--format FORMAT", "text (default, aligned tables) or json (schema report.v2)"],
     ["--by GROUPING", "session or developer: what each agent session or developer cost"],
     ["--developer NAME", "With --by session: only this developer's sessions"],
-    ["--agent NAME", "With --by session: only this agent's sessions (codex, claude-code, opencode)"],
+    [
+      "--agent NAME",
+      "With --by session: only this agent's sessions (codex, claude-code, opencode)",
+    ],
     ["--session ID", "With --by session: only this session"],
   ],
 } as const;
