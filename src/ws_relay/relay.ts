@@ -183,7 +183,7 @@ function ownerOf(opts: WsRelayOptions, input: WsRelayInput): string {
   const keyId = input.tenant.gateway_key_id;
   if (keyId !== null) return `gateway-key:${keyId}`;
   const raw = providerKeyFrom(input.req.headers);
-  return raw === null ? "no-key" : `provider-key:${opts.ctx.fingerprint(raw)}`;
+  return raw === null ? "no-key" : `provider-key:${opts.ctx.fingerprint(raw).hash}`;
 }
 
 /** A relay and the client's 101 that opens it. */
