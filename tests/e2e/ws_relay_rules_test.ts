@@ -3,7 +3,8 @@
  * Responses WebSocket stub (review of issue 18 item 2): client frames fail closed (binary 1003,
  * unreadable text 1007, an unknown type 1008; nothing of theirs reaches the upstream), acks pass,
  * at most two responses open per socket, prewarms limited and traced like any create, an error
- * event without a status traced with the status its type means, one key cannot take every relay.
+ * event without a status traced with the status its type means, one key cannot take every relay,
+ * and the handshake's Origin and Host checks.
  * Reloads and key revocation are in ws_relay_revoke_test.ts.
  */
 import assert from "node:assert/strict";
@@ -204,6 +205,41 @@ Deno.test("ws rules: one key keeps at most 32 relays open (426 past it); another
   } finally {
     for (const c of open) c.socket.close();
     await Promise.all(open.map((c) => c.closed));
+    await gw.close();
+    await stub.close();
+  }
+});
+
+Deno.test("ws rules: an upgrade from a cross-site page or under a foreign Host is refused before dialing", async () => {
+  const stub = await startResponsesWsStub();
+  const gw = await startWsGateway(stub.url);
+  try {
+    const crossSite = await rawUpgrade(gw.origin, path, { ...key, origin: "http://evil.example" });
+    assert.equal(crossSite.status, 403);
+    // A DNS-rebound page names its own host: the handshake written by hand with that Host.
+    const conn = await Deno.connect({
+      hostname: "127.0.0.1",
+      port: Number(new URL(gw.origin).port),
+    });
+    const head = [
+      `GET ${path} HTTP/1.1`,
+      "Host: rebound.example:8080",
+      "Upgrade: websocket",
+      "Connection: Upgrade",
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+      "Sec-WebSocket-Version: 13",
+      `Authorization: ${key.authorization}`,
+    ];
+    await conn.write(new TextEncoder().encode(`${head.join("\r\n")}\r\n\r\n`));
+    const buf = new Uint8Array(1024);
+    const n = await conn.read(buf);
+    conn.close();
+    const status = Number(
+      /^HTTP\/1\.1 (\d{3})/.exec(new TextDecoder().decode(buf.subarray(0, n ?? 0)))?.[1],
+    );
+    assert.equal(status, 421);
+    assert.equal(stub.handshakes.length, 0, "the upstream was never dialed");
+  } finally {
     await gw.close();
     await stub.close();
   }
