@@ -3,7 +3,7 @@
  * provider route and answers it with the 101 of a relayed connection, or with 426 (never
  * forwarded as a plain GET). The upstream is dialed first; only an open upstream socket gets the
  * client's upgrade accepted. Keeps the open relays for the ticker (idle and deadline checks), the
- * bound on their number, and shutdown.
+ * bounds on their number (in all and per caller), shutdown, and the drain of a replaced config.
  */
 import { errorResponse, GatewayError } from "../errors/mod.ts";
 import { guards } from "../pii/mod.ts";

@@ -1,10 +1,12 @@
 /**
  * One relayed connection: the client's socket and the upstream's, frames passed on unchanged and
  * in order both ways, each client `response.create` opening a response trace (response_trace.ts)
- * that the server events attributed to it (pending.ts) end. Bounded everywhere: frame sizes,
- * bytes queued toward a side that does not keep up (the WebSocket API has no backpressure, so
- * the gateway closes rather than buffers), silence, and the frames held while limits decide on a
- * create. All of it event-driven: a socket never waits on another.
+ * that the server events attributed to it (pending.ts) end. Client frames fail closed: a create
+ * (its key checked again, limits, traced) or a known frame that generates nothing; anything else
+ * closes the socket. Bounded everywhere: frame sizes, responses open at once, bytes queued toward
+ * a side that does not keep up (the WebSocket API has no backpressure, so the gateway closes
+ * rather than buffers), upstream silence, and the frames held while limits decide on a create.
+ * All of it event-driven: a socket never waits on another.
  */
 import { type ErrorCode, GatewayError } from "../errors/mod.ts";
 import type { AdmitRequest, Admitted, ExchangeContext } from "../proxy/mod.ts";
