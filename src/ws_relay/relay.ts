@@ -2,8 +2,8 @@
  * The relay as the request handler sees it: `handle` takes an authenticated upgrade on a
  * provider route and answers it with the 101 of a relayed connection, or with 426 (never
  * forwarded as a plain GET). The upstream is dialed first; only an open upstream socket gets the
- * client's upgrade accepted. Keeps the open relays for the ticker (idle and deadline checks), the
- * bounds on their number (in all and per caller), shutdown, and the drain of a replaced config.
+ * client's upgrade accepted. Keeps the open relays (open_relays.ts) for the ticker, the bounds on
+ * their number (in all and per caller), shutdown, and the drain of a replaced config.
  */
 import { errorResponse, GatewayError } from "../errors/mod.ts";
 import { guards } from "../pii/mod.ts";
@@ -23,6 +23,7 @@ import type { GatewayClose } from "./close.ts";
 import { dialRefusal, relayRefusal } from "./decide.ts";
 import { dialUpstream } from "./dial.ts";
 import { clientHandshakeError, upstreamHandshake } from "./handshake.ts";
+import { OpenRelays } from "./open_relays.ts";
 import { type DrainReason, type RelayDeps, RelaySocket } from "./relay_socket.ts";
 
 type Warning = { hit(correlationId: string, fields?: Record<string, unknown>): void };
@@ -72,66 +73,35 @@ export interface WsRelay {
 }
 
 export function createWsRelay(opts: WsRelayOptions): WsRelay {
-  const relays = new Map<RelaySocket, string>();
-  const perKey = new Counts();
+  const relays = new OpenRelays(opts.bounds.tickMs, opts.ctx.monotonic);
   const recording = new Set<Promise<void>>();
-  let dialing = 0;
   let draining: DrainReason | null = null;
-  let onIdle: (() => void) | null = null;
-  let ticker: ReturnType<typeof setInterval> | null = null;
-  const idleCheck = () => {
-    if (onIdle === null || relays.size + dialing > 0) return;
-    const idle = onIdle;
-    onIdle = null;
-    idle();
-  };
   const closed = (relay: RelaySocket, why: GatewayClose | null) => {
-    perKey.drop(relays.get(relay));
-    relays.delete(relay);
-    if (relays.size === 0 && ticker !== null) {
-      clearInterval(ticker);
-      ticker = null;
-    }
+    relays.closed(relay);
     if (why !== null && why !== "shutdown" && why !== "reload") {
       opts.closedByGateway.hit(relay.facts.correlationId, { reason: why });
     }
-    idleCheck();
   };
   const track = (p: Promise<void>) => {
     recording.add(p);
     p.finally(() => recording.delete(p));
   };
-  const tick = () => {
-    const now = opts.ctx.monotonic();
-    for (const relay of relays.keys()) relay.tick(now);
-  };
   const handle = async (input: WsRelayInput): Promise<Response> => {
     const protocol = input.route.adapter.webSocket;
     const owner = ownerOf(opts, input);
-    const load = { open: relays.size + dialing, openForKey: perKey.of(owner) };
+    const load = { open: relays.size, openForKey: relays.of(owner) };
     const refusal = refusalOf(opts, input, protocol, load, draining === "shutdown");
     if (refusal !== null) return refuse(opts, input, refusal);
     const invalid = clientHandshakeError(input.req);
     if (invalid !== null) return refuse(opts, input, invalid);
-    dialing++;
-    perKey.add(owner);
-    let opened: Opened | GatewayError;
+    relays.dialing(owner);
+    let opened: Opened | GatewayError = new GatewayError("internal_error", "the dial failed");
     try {
       opened = await open(opts, input, protocol!, { closed, track });
     } finally {
-      dialing--;
+      relays.dialed(owner, opened instanceof GatewayError ? null : opened.relay);
     }
-    if (opened instanceof GatewayError) {
-      perKey.drop(owner);
-      idleCheck();
-      return refuse(opts, input, opened);
-    }
-    relays.set(opened.relay, owner);
-    if (ticker === null) {
-      const timer = setInterval(tick, opts.bounds.tickMs);
-      Deno.unrefTimer(timer);
-      ticker = timer;
-    }
+    if (opened instanceof GatewayError) return refuse(opts, input, opened);
     // Opened while the relay drained (its upgrade began before): closes once the 101 went out.
     if (draining !== null) opened.relay.drain(draining);
     return opened.response;
@@ -139,40 +109,22 @@ export function createWsRelay(opts: WsRelayOptions): WsRelay {
   return {
     handle,
     get open() {
-      return relays.size + dialing;
+      return relays.size;
     },
     beginShutdown() {
       draining = "shutdown";
-      for (const relay of [...relays.keys()]) relay.drain("shutdown");
+      for (const relay of relays.all()) relay.drain("shutdown");
     },
-    retire(idle) {
-      onIdle = idle;
+    retire(onIdle) {
       draining ??= "reload";
-      for (const relay of [...relays.keys()]) relay.drain(draining);
-      idleCheck();
+      for (const relay of relays.all()) relay.drain(draining);
+      relays.whenEmpty(onIdle);
     },
     closeAll() {
-      for (const relay of [...relays.keys()]) relay.close("shutdown", 0);
+      for (const relay of relays.all()) relay.close("shutdown", 0);
     },
     recorded: async () => void (await Promise.allSettled(recording)),
   };
-}
-
-/** Open relays per caller. */
-class Counts {
-  readonly #n = new Map<string, number>();
-  of(owner: string): number {
-    return this.#n.get(owner) ?? 0;
-  }
-  add(owner: string): void {
-    this.#n.set(owner, this.of(owner) + 1);
-  }
-  drop(owner: string | undefined): void {
-    if (owner === undefined) return;
-    const n = this.of(owner) - 1;
-    if (n > 0) this.#n.set(owner, n);
-    else this.#n.delete(owner);
-  }
 }
 
 /**
