@@ -7,8 +7,11 @@
  * HTTP event stream (`response.created`, deltas, `response.completed` with `response.usage`), or
  * `{"type":"error","status":429,"error":{...}}`. One response at a time per socket.
  *
- * Pure and never throwing: a frame that is not what the protocol says is classified `other` and
- * relayed as it is.
+ * Pure and never throwing. Client frames fail closed: only a `response.create` and the known
+ * frame types that generate nothing (`passive`) pass; a frame that is not a JSON object with a
+ * string `type` is `invalid` and any other type `unknown`, and the relay closes on both, so
+ * nothing reaches the upstream untraced and unlimited (an upstream whose JSON reader is more
+ * lenient than the gateway's must never see what the gateway could not read).
  */
 import { isRecord, maxTokensOf, modelOf } from "./json_body.ts";
 import { cleanPath, endsWithSegments } from "./paths.ts";
@@ -27,7 +30,18 @@ export type WsClientFrame =
      */
     clientMetadata: Record<string, unknown> | null;
   }
-  | { kind: "other" };
+  /** A known frame type that generates nothing (`response.processed` acks). */
+  | { kind: "passive"; type: string }
+  /** A type the relay does not know: it may generate, so it is never passed on. */
+  | { kind: "unknown"; type: string }
+  /** Not a JSON object with a string `type`: what the client meant cannot be read. */
+  | { kind: "invalid"; reason: string };
+
+/**
+ * Client frame types that generate nothing, passed on as they are. `response.processed`: the
+ * client acknowledging a response (newer Codex; research/issue18_agents.md section 3).
+ */
+export const passiveClientFrames: ReadonlySet<string> = new Set(["response.processed"]);
 
 /** What the relay learns from one server text frame. */
 export interface WsServerEvent {
@@ -39,7 +53,10 @@ export interface WsServerEvent {
   terminal: boolean;
   /** A piece of generated output (`*.delta`): the first one is the time to first token. */
   delta: boolean;
-  /** `error` events: the HTTP status they carry (`status` or `status_code`), when valid. */
+  /**
+   * `error` events: the HTTP status they carry (`status` or `status_code`), when valid; else the
+   * one their `error.type` means (`errorTypeStatus`).
+   */
   status: number | null;
 }
 
@@ -83,9 +100,16 @@ function clientFrame(text: string): WsClientFrame {
   try {
     value = JSON.parse(text);
   } catch {
-    return { kind: "other" };
+    return { kind: "invalid", reason: "not valid JSON" };
   }
-  if (!isRecord(value) || value.type !== "response.create") return { kind: "other" };
+  if (!isRecord(value)) return { kind: "invalid", reason: "not a JSON object" };
+  if (typeof value.type !== "string") {
+    return { kind: "invalid", reason: 'no string "type" field' };
+  }
+  if (value.type !== "response.create") {
+    const type = value.type;
+    return passiveClientFrames.has(type) ? { kind: "passive", type } : { kind: "unknown", type };
+  }
   const meta = value.client_metadata;
   return {
     kind: "create",
@@ -128,7 +152,9 @@ function serverEvent(text: string): WsServerEvent {
   }
   const response = value.response;
   const id = isRecord(response) && typeof response.id === "string" ? response.id : null;
-  const status = type === "error" ? httpStatus(value.status ?? value.status_code) : null;
+  const status = type === "error"
+    ? httpStatus(value.status ?? value.status_code) ?? errorTypeStatus(value.error)
+    : null;
   return {
     type,
     responseId: id,
@@ -140,6 +166,19 @@ function serverEvent(text: string): WsServerEvent {
 
 function httpStatus(v: unknown): number | null {
   return typeof v === "number" && Number.isInteger(v) && v >= 400 && v <= 599 ? v : null;
+}
+
+/**
+ * The status an error event with none means, from its `error.type` (or `error.code`):
+ * `invalid_request_error` 400, a rate limit 429, anything else (a server error, a type never
+ * seen) 502, an upstream failure. Never 200: the event ended the response with an error.
+ */
+export function errorTypeStatus(error: unknown): number {
+  const e = isRecord(error) ? error : {};
+  const kinds = [e.type, e.code].filter((v): v is string => typeof v === "string");
+  if (kinds.some((k) => k.includes("rate_limit"))) return 429;
+  if (kinds.includes("invalid_request_error")) return 400;
+  return 502;
 }
 
 /** SSE framing of arbitrary text: each line its own `data:` line, joined back by the reader. */

@@ -96,6 +96,13 @@ export interface Gateway {
   api: Hono;
   /** Exchanges still streaming. */
   inflight: ReadonlySet<Exchange>;
+  /** WebSocket relays open (or dialing): long-lived exchanges of their own. */
+  readonly openRelays: number;
+  /**
+   * This config was replaced: its WebSocket relays close with 1012 once their open response
+   * ends (clients reconnect on the new config), and `onIdle` runs once none is left.
+   */
+  retire(onIdle: () => void): void;
   /** Resolves once the traces of ended exchanges still being finished are recorded. */
   recorded(): Promise<void>;
   /** Shutdown has begun: requests cut short from now on are traced as `shutdown`. */
@@ -183,6 +190,10 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     fetch: handle,
     api,
     inflight,
+    get openRelays() {
+      return webSocket.open;
+    },
+    retire: (onIdle) => webSocket.retire(onIdle),
     recorded: async () => void (await Promise.allSettled([...recording, webSocket.recorded()])),
     beginShutdown: () => void (draining = true, webSocket.beginShutdown()),
     abortInflight: () => void (abortAll(inflight), webSocket.closeAll()),

@@ -19,6 +19,8 @@ interface Tracked extends Generation {
   /** Requests handed to this generation whose response is not yet delivered (or abandoned). */
   open: number;
   retired: boolean;
+  /** Retired, and its WebSocket relays all ended (they outlive their upgrade's response). */
+  relaysEnded: boolean;
   closed: boolean;
 }
 
@@ -34,7 +36,7 @@ export interface Generations {
   swap(gateway: Gateway, config: GatewayConfig): Generation | false;
   /** Shutdown has begun in every live generation; swaps are refused from now on. */
   beginShutdown(): void;
-  /** Exchanges still streaming, over every live generation. */
+  /** Exchanges still streaming and WebSocket relays open, over every live generation. */
   inflight(): number;
   /** Ends every open exchange of every live generation. */
   abortInflight(): void;
@@ -57,7 +59,7 @@ export function createGenerations(gateway: Gateway, config: GatewayConfig): Gene
   };
   const settled = (gen: Tracked) => {
     gen.open--;
-    if (gen.retired && gen.open === 0) close(gen);
+    if (gen.retired && gen.relaysEnded && gen.open === 0) close(gen);
   };
 
   return {
@@ -78,7 +80,12 @@ export function createGenerations(gateway: Gateway, config: GatewayConfig): Gene
       current = tracked(previous.number + 1, nextGateway, nextConfig);
       live.add(current);
       previous.retired = true;
-      if (previous.open === 0) close(previous);
+      // Its relays drain (1012 once their response ends) and keep it live until they end, so
+      // shutdown and recorded() still reach them.
+      previous.gateway.retire(() => {
+        previous.relaysEnded = true;
+        if (previous.open === 0) close(previous);
+      });
       return current;
     },
     beginShutdown() {
@@ -87,7 +94,7 @@ export function createGenerations(gateway: Gateway, config: GatewayConfig): Gene
     },
     inflight() {
       let n = 0;
-      for (const gen of live) n += gen.gateway.inflight.size;
+      for (const gen of live) n += gen.gateway.inflight.size + gen.gateway.openRelays;
       return n;
     },
     abortInflight() {
@@ -103,5 +110,5 @@ export function createGenerations(gateway: Gateway, config: GatewayConfig): Gene
 }
 
 function tracked(number: number, gateway: Gateway, config: GatewayConfig): Tracked {
-  return { number, gateway, config, open: 0, retired: false, closed: false };
+  return { number, gateway, config, open: 0, retired: false, relaysEnded: false, closed: false };
 }

@@ -139,8 +139,29 @@ async function toProvider(
   // Codex opens the Responses API's WebSocket mode first. Forwarding the handshake as a plain
   // GET made junk exchanges and cost Codex 6-15 s of retries: an upgrade is relayed, or answered
   // 426 (ws_relay/), the answer Codex falls back to HTTPS on at once.
-  if (asksForWebSocket(req.headers)) return await h.webSocket.handle(input);
-  return h.forward(input);
+  if (!asksForWebSocket(req.headers)) return h.forward(input);
+  const gate = h.gate;
+  if (gate === null || principal === null) return await h.webSocket.handle(input);
+  // A socket outlives its handshake: the key is checked again at each response.create.
+  const authorized = () => stillAuthorized(gate, req, target, principal.keyId);
+  return await h.webSocket.handle({ ...input, authorized });
+}
+
+/** The gate's verdict on the handshake's key now (a ring lookup); null: still accepted. */
+function stillAuthorized(
+  gate: Gate,
+  req: Request,
+  target: RequestTarget,
+  keyId: string,
+): GatewayError | null {
+  try {
+    const now = gate.check(req.method, target.path, req.headers, target.search);
+    if (now?.keyId === keyId) return null;
+    return new GatewayError("invalid_gateway_key", "the gateway key now stands for another key");
+  } catch (err) {
+    if (err instanceof GatewayError) return err;
+    return new GatewayError("internal_error", "checking the gateway key failed");
+  }
 }
 
 function asksForWebSocket(headers: Headers): boolean {

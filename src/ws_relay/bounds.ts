@@ -22,6 +22,13 @@ export interface WsBounds {
   socketIdleMs: number;
   /** Relays open at once per gateway; past it upgrades get 426 (clients use HTTPS). */
   maxOpenRelays: number;
+  /**
+   * Relays open at once per caller (gateway key in team mode, else provider-key fingerprint), so
+   * one key cannot take every slot; past it 426.
+   */
+  maxRelaysPerKey: number;
+  /** Responses open at once on one socket (the protocol allows one); past it the socket closes. */
+  maxOpenResponses: number;
   /** How often idle and deadline checks run over the open relays. */
   tickMs: number;
 }
@@ -41,6 +48,8 @@ export function wsBoundsOf(config: GatewayConfig): WsBounds {
     responseTotalMs: p.total_timeout_ms,
     socketIdleMs: 15 * 60_000,
     maxOpenRelays: 256,
+    maxRelaysPerKey: 32,
+    maxOpenResponses: 2,
     tickMs: 1000,
   };
 }

@@ -17,6 +17,12 @@ export type GatewayClose =
   | "response_idle_timeout"
   | "response_total_timeout"
   | "socket_idle"
+  | "client_binary_frame"
+  | "client_frame_invalid"
+  | "client_frame_type"
+  | "too_many_responses"
+  | "key_refused"
+  | "reload"
   | "shutdown";
 
 export interface CloseAction {
@@ -85,6 +91,46 @@ const closeRows: Record<
     upstream: 1000,
     trace: "client_aborted",
     reason: (l) => `idle for ${l} ms with no response open`,
+  },
+  // Client frames fail closed (docs/responses-websocket.md, "Frame rules"): what the gateway
+  // cannot read or does not know is never passed on, untraced and unlimited.
+  client_binary_frame: {
+    client: 1003,
+    upstream: 1000,
+    trace: "client_aborted",
+    reason: () => "binary frames are not relayed; send response.create as a JSON text frame",
+  },
+  client_frame_invalid: {
+    client: 1007,
+    upstream: 1000,
+    trace: "client_aborted",
+    reason: (l) => `client frame ${l}; text frames must be JSON objects with a string "type"`,
+  },
+  client_frame_type: {
+    client: 1008,
+    upstream: 1000,
+    trace: "client_aborted",
+    reason: (l) => `client frame type ${l} is not relayed (response.create, response.processed)`,
+  },
+  too_many_responses: {
+    client: 1008,
+    upstream: 1000,
+    trace: "client_aborted",
+    reason: (l) => `too many responses open: ${l} per socket (the protocol allows one at a time)`,
+  },
+  // The gateway key was revoked, is unconfirmed or lost proxy:write since the handshake.
+  key_refused: {
+    client: 1008,
+    upstream: 1000,
+    trace: "client_aborted",
+    reason: (l) => `gateway key no longer accepted (${l}); reconnect with a valid key`,
+  },
+  // The config this socket was opened under was replaced: 1012, and clients reconnect.
+  reload: {
+    client: 1012,
+    upstream: 1000,
+    trace: "shutting_down",
+    reason: () => "service restart: the gateway's config was reloaded; reconnect",
   },
   shutdown: {
     client: 1001,

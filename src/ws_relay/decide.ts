@@ -17,6 +17,9 @@ export interface RelayQuestion {
   draining: boolean;
   open: number;
   maxOpen: number;
+  /** Relays open (or dialing) for this caller's key. */
+  openForKey: number;
+  maxPerKey: number;
   /**
    * The PII policy of this request when it changes or blocks what goes upstream
    * (`redact_upstream`, `block`); null otherwise.
@@ -44,6 +47,10 @@ function refusalMessage(q: RelayQuestion): string | null {
   if (q.draining) return `the gateway is shutting down; ${fallback}`;
   if (q.open >= q.maxOpen) {
     return `${q.open} WebSocket relays are open, the most this gateway keeps; ${fallback}`;
+  }
+  if (q.openForKey >= q.maxPerKey) {
+    return `${q.openForKey} WebSocket relays are open for this key, the most one key may keep ` +
+      `open (close idle ones); ${fallback}`;
   }
   const p = q.guardingPolicy;
   if (p !== null) {

@@ -2,8 +2,8 @@
  * The relay as the request handler sees it: `handle` takes an authenticated upgrade on a
  * provider route and answers it with the 101 of a relayed connection, or with 426 (never
  * forwarded as a plain GET). The upstream is dialed first; only an open upstream socket gets the
- * client's upgrade accepted. Keeps the open relays for the ticker (idle and deadline checks), the
- * bound on their number, and shutdown.
+ * client's upgrade accepted. Keeps the open relays (open_relays.ts) for the ticker, the bounds on
+ * their number (in all and per caller), shutdown, and the drain of a replaced config.
  */
 import { errorResponse, GatewayError } from "../errors/mod.ts";
 import { guards } from "../pii/mod.ts";
@@ -17,13 +17,14 @@ import {
   upstreamPath,
 } from "../proxy/mod.ts";
 import type { Tenant } from "../traces/mod.ts";
-import type { WebSocketProtocol } from "../providers/mod.ts";
+import { providerKeyFrom, type WebSocketProtocol } from "../providers/mod.ts";
 import type { WsBounds } from "./bounds.ts";
 import type { GatewayClose } from "./close.ts";
 import { dialRefusal, relayRefusal } from "./decide.ts";
 import { dialUpstream } from "./dial.ts";
 import { clientHandshakeError, upstreamHandshake } from "./handshake.ts";
-import { type RelayDeps, RelaySocket } from "./relay_socket.ts";
+import { OpenRelays } from "./open_relays.ts";
+import { type DrainReason, type RelayDeps, RelaySocket } from "./relay_socket.ts";
 
 type Warning = { hit(correlationId: string, fields?: Record<string, unknown>): void };
 
@@ -46,6 +47,11 @@ export interface WsRelayInput {
   tenant: Tenant;
   /** Limits (team mode with limits configured): admitted per `response.create`. */
   admit?: (req: AdmitRequest) => Promise<Admitted | GatewayError>;
+  /**
+   * Team mode: the handshake's gateway key checked again (revoked, unconfirmed, lost
+   * proxy:write), at each `response.create`; null when still accepted.
+   */
+  authorized?: () => GatewayError | null;
 }
 
 export interface WsRelay {
@@ -54,6 +60,12 @@ export interface WsRelay {
   readonly open: number;
   /** Closes idle relays now and the others once their response ends; refuses new ones. */
   beginShutdown(): void;
+  /**
+   * The config this relay serves was replaced: each relay closes with 1012 once its open
+   * response ends (at once when none is; relays still dialing too), and `onIdle` runs once none
+   * is left, at once when none is open.
+   */
+  retire(onIdle: () => void): void;
   /** Closes every relay now (the grace period is over); open responses are traced `shutdown`. */
   closeAll(): void;
   /** Resolves once traces of ended responses still being recorded are. */
@@ -61,18 +73,12 @@ export interface WsRelay {
 }
 
 export function createWsRelay(opts: WsRelayOptions): WsRelay {
-  const relays = new Set<RelaySocket>();
+  const relays = new OpenRelays(opts.bounds.tickMs, opts.ctx.monotonic);
   const recording = new Set<Promise<void>>();
-  let dialing = 0;
-  let draining = false;
-  let ticker: ReturnType<typeof setInterval> | null = null;
+  let draining: DrainReason | null = null;
   const closed = (relay: RelaySocket, why: GatewayClose | null) => {
-    relays.delete(relay);
-    if (relays.size === 0 && ticker !== null) {
-      clearInterval(ticker);
-      ticker = null;
-    }
-    if (why !== null && why !== "shutdown") {
+    relays.closed(relay);
+    if (why !== null && why !== "shutdown" && why !== "reload") {
       opts.closedByGateway.hit(relay.facts.correlationId, { reason: why });
     }
   };
@@ -80,46 +86,56 @@ export function createWsRelay(opts: WsRelayOptions): WsRelay {
     recording.add(p);
     p.finally(() => recording.delete(p));
   };
-  const tick = () => {
-    const now = opts.ctx.monotonic();
-    for (const relay of relays) relay.tick(now);
-  };
   const handle = async (input: WsRelayInput): Promise<Response> => {
     const protocol = input.route.adapter.webSocket;
-    const refusal = refusalOf(opts, input, protocol, relays.size + dialing, draining);
+    const owner = ownerOf(opts, input);
+    const load = { open: relays.size, openForKey: relays.of(owner) };
+    const refusal = refusalOf(opts, input, protocol, load, draining === "shutdown");
     if (refusal !== null) return refuse(opts, input, refusal);
     const invalid = clientHandshakeError(input.req);
     if (invalid !== null) return refuse(opts, input, invalid);
-    dialing++;
-    let opened: Opened | GatewayError;
+    relays.dialing(owner);
+    let opened: Opened | GatewayError = new GatewayError("internal_error", "the dial failed");
     try {
       opened = await open(opts, input, protocol!, { closed, track });
     } finally {
-      dialing--;
+      relays.dialed(owner, opened instanceof GatewayError ? null : opened.relay);
     }
     if (opened instanceof GatewayError) return refuse(opts, input, opened);
-    relays.add(opened.relay);
-    if (ticker === null) {
-      const timer = setInterval(tick, opts.bounds.tickMs);
-      Deno.unrefTimer(timer);
-      ticker = timer;
-    }
+    // Opened while the relay drained (its upgrade began before): closes once the 101 went out.
+    if (draining !== null) opened.relay.drain(draining);
     return opened.response;
   };
   return {
     handle,
     get open() {
-      return relays.size + dialing;
+      return relays.size;
     },
     beginShutdown() {
-      draining = true;
-      for (const relay of [...relays]) relay.drain();
+      draining = "shutdown";
+      for (const relay of relays.all()) relay.drain("shutdown");
+    },
+    retire(onIdle) {
+      draining ??= "reload";
+      for (const relay of relays.all()) relay.drain(draining);
+      relays.whenEmpty(onIdle);
     },
     closeAll() {
-      for (const relay of [...relays]) relay.close("shutdown", 0);
+      for (const relay of relays.all()) relay.close("shutdown", 0);
     },
     recorded: async () => void (await Promise.allSettled(recording)),
   };
+}
+
+/**
+ * Whose relay it is, for the per-caller bound: the gateway key in team mode, else the provider
+ * key's fingerprint (never the key itself), else everyone without a key together.
+ */
+function ownerOf(opts: WsRelayOptions, input: WsRelayInput): string {
+  const keyId = input.tenant.gateway_key_id;
+  if (keyId !== null) return `gateway-key:${keyId}`;
+  const raw = providerKeyFrom(input.req.headers);
+  return raw === null ? "no-key" : `provider-key:${opts.ctx.fingerprint(raw).hash}`;
 }
 
 /** A relay and the client's 101 that opens it. */
@@ -132,7 +148,7 @@ function refusalOf(
   opts: WsRelayOptions,
   input: WsRelayInput,
   protocol: WebSocketProtocol | undefined,
-  open: number,
+  load: { open: number; openForKey: number },
   draining: boolean,
 ): GatewayError | null {
   const { route, target, tenant } = input;
@@ -150,8 +166,9 @@ function refusalOf(
     accepts: protocol?.accepts(upstreamPath(route.provider.prefix, target.path)) ?? false,
     enabled: route.provider.websockets !== false,
     draining,
-    open,
+    ...load,
     maxOpen: opts.bounds.maxOpenRelays,
+    maxPerKey: opts.bounds.maxRelaysPerKey,
     guardingPolicy: guards(applied) ? { id: applied.policy.id, mode: applied.mode } : null,
   });
 }
@@ -195,6 +212,7 @@ async function open(
     bounds: opts.bounds,
     protocol,
     admit: input.admit ?? null,
+    authorized: input.authorized ?? null,
     ...hooks,
   }, {
     req,

@@ -1,12 +1,14 @@
 /**
  * One relayed connection: the client's socket and the upstream's, frames passed on unchanged and
  * in order both ways, each client `response.create` opening a response trace (response_trace.ts)
- * that the server events attributed to it (pending.ts) end. Bounded everywhere: frame sizes,
- * bytes queued toward a side that does not keep up (the WebSocket API has no backpressure, so
- * the gateway closes rather than buffers), silence, and the frames held while limits decide on a
- * create. All of it event-driven: a socket never waits on another.
+ * that the server events attributed to it (pending.ts) end. Client frames fail closed: a create
+ * (its key checked again, limits, traced) or a known frame that generates nothing; anything else
+ * closes the socket. Bounded everywhere: frame sizes, responses open at once, bytes queued toward
+ * a side that does not keep up (the WebSocket API has no backpressure, so the gateway closes
+ * rather than buffers), upstream silence, and the frames held while limits decide on a create.
+ * All of it event-driven: a socket never waits on another.
  */
-import { GatewayError } from "../errors/mod.ts";
+import { type ErrorCode, GatewayError } from "../errors/mod.ts";
 import type { AdmitRequest, Admitted, ExchangeContext } from "../proxy/mod.ts";
 import type { WebSocketProtocol } from "../providers/mod.ts";
 import { frameBytes, type WsBounds } from "./bounds.ts";
@@ -17,7 +19,7 @@ import {
   gatewayClose,
   upstreamClosed,
 } from "./close.ts";
-import { type PendingEntry, PendingResponses } from "./pending.ts";
+import { PendingResponses } from "./pending.ts";
 import { type CreateFrame, ResponseTrace, type SocketFacts } from "./response_trace.ts";
 
 type Frame = string | ArrayBuffer;
@@ -28,32 +30,36 @@ export interface RelayDeps {
   protocol: WebSocketProtocol;
   /** Limits, per `response.create` (team mode with limits); null: nothing limited. */
   admit: ((req: AdmitRequest) => Promise<Admitted | GatewayError>) | null;
+  /**
+   * Team mode: the handshake's gateway key checked again at each `response.create` (a key
+   * revoked, unconfirmed or stripped of proxy:write since); null when accepted. Null: no team mode.
+   */
+  authorized: (() => GatewayError | null) | null;
   /** The relay ended (either side, or the gateway). */
   closed(relay: RelaySocket, why: GatewayClose | null): void;
   /** A trace still being recorded (stored bodies redacted in slices). */
   track(recording: Promise<void>): void;
 }
 
-/** A prewarm (`generate: false`): its events are relayed and kept from the next response. */
-class Untraced implements PendingEntry {
-  responseId: string | null = null;
-  constructor(readonly t0: number) {}
-}
+/** Why a draining relay closes once its open response ended. */
+export type DrainReason = Extract<GatewayClose, "shutdown" | "reload">;
 
 export class RelaySocket {
   #client: WebSocket | null = null;
-  readonly #pending = new PendingResponses<ResponseTrace | Untraced>();
+  readonly #pending = new PendingResponses<ResponseTrace>();
   /** Upstream frames that arrived before the client's socket opened. */
   readonly #early: Frame[] = [];
   #earlyBytes = 0;
   /** Client frames that arrived while a create waits for limits, and their size. */
-  readonly #queued: { data: Frame; bytes: number }[] = [];
+  readonly #queued: { data: string; bytes: number }[] = [];
   #queuedBytes = 0;
   #admitting = false;
   #lastActivity: number;
   #lastUpstream: number;
   #closed = false;
-  #draining = false;
+  /** What an open response cut by the end records (a create admitted after it, too). */
+  #endCode: ErrorCode = "client_aborted";
+  #draining: DrainReason | null = null;
 
   constructor(
     private readonly deps: RelayDeps,
@@ -91,21 +97,26 @@ export class RelaySocket {
     const oldest = this.#pending.oldest;
     if (oldest === undefined) {
       if (now - this.#lastActivity > b.socketIdleMs) this.close("socket_idle", b.socketIdleMs);
-    } else if (now - this.#lastUpstream > b.responseIdleMs) {
+    } else if (now - Math.max(this.#lastUpstream, oldest.t0) > b.responseIdleMs) {
+      // Upstream silence: since its last frame, or since the oldest open response began. The
+      // client's own frames never reset it.
       this.close("response_idle_timeout", b.responseIdleMs);
     } else if (b.responseTotalMs > 0 && now - oldest.t0 > b.responseTotalMs) {
       this.close("response_total_timeout", b.responseTotalMs);
     }
   }
 
-  /** Shutdown began: closes now when no response is open, else when the last one ends. */
-  drain(): void {
-    this.#draining = true;
-    if (this.#pending.size === 0) this.close("shutdown", 0);
+  /**
+   * Shutdown began, or the config this socket was opened under was replaced: closes now when no
+   * response is open, else when the last one ends (a new create closes it at once).
+   */
+  drain(why: DrainReason): void {
+    this.#draining = why;
+    if (this.#pending.size === 0) this.close(why, 0);
   }
 
   /** The gateway ends the relay: both sides get `why`, open responses are traced as cut. */
-  close(why: GatewayClose, limit: number): void {
+  close(why: GatewayClose, limit: number | string): void {
     if (!this.#closed) this.#end(gatewayClose(why, limit), why);
   }
 
@@ -119,13 +130,13 @@ export class RelaySocket {
     if (bytes > max) return this.close("upstream_frame_too_large", max);
     if (typeof data === "string") this.#observe(data, bytes);
     this.#toClient(data, bytes);
-    if (this.#draining && this.#pending.size === 0) this.close("shutdown", 0);
+    if (this.#draining !== null && this.#pending.size === 0) this.close(this.#draining, 0);
   }
 
   #observe(text: string, bytes: number): void {
     const event = this.deps.protocol.serverEvent(text);
     const entry = this.#pending.take(event);
-    if (!(entry instanceof ResponseTrace)) return;
+    if (entry === undefined) return;
     if (entry.event(text, bytes, event)) this.#track(entry);
   }
 
@@ -151,6 +162,8 @@ export class RelaySocket {
     const bytes = frameBytes(data);
     const max = this.deps.bounds.maxClientFrameBytes;
     if (bytes > max) return this.close("client_frame_too_large", max);
+    // Binary frames are no part of the protocol (Codex treats one as an error): never passed on.
+    if (typeof data !== "string") return this.close("client_binary_frame", 0);
     if (!this.#admitting) return this.#clientFrame(data, bytes);
     // Order is kept: later frames wait behind the create that limits are deciding on.
     this.#queued.push({ data, bytes });
@@ -158,15 +171,19 @@ export class RelaySocket {
     if (this.#queuedBytes > max) this.close("client_frames_queued", max);
   }
 
-  #clientFrame(data: Frame, bytes: number): void {
-    if (typeof data !== "string") return this.#toUpstream(data);
+  /** Fail closed: only creates (checked, limited, traced) and known passive frames go up. */
+  #clientFrame(data: string, bytes: number): void {
     const frame = this.deps.protocol.clientFrame(data);
-    if (frame.kind !== "create") return this.#toUpstream(data);
-    if (!frame.generate) {
-      // A prewarm generates nothing: relayed, never traced, never limited (see the docs).
-      this.#pending.push(new Untraced(this.deps.ctx.monotonic()));
-      return this.#toUpstream(data);
+    if (frame.kind === "passive") return this.#toUpstream(data);
+    if (frame.kind === "invalid") return this.close("client_frame_invalid", frame.reason);
+    if (frame.kind === "unknown") {
+      return this.close("client_frame_type", JSON.stringify(frame.type.slice(0, 60)));
     }
+    if (this.#draining !== null) return this.close(this.#draining, 0);
+    const most = this.deps.bounds.maxOpenResponses;
+    if (this.#pending.size >= most) return this.close("too_many_responses", most);
+    const refused = this.deps.authorized?.() ?? null;
+    if (refused !== null) return this.close("key_refused", refused.code);
     const create: CreateFrame = { text: data, bytes, ...frame };
     if (this.deps.admit === null) return this.#start(create, null);
     this.#admitting = true;
@@ -214,12 +231,11 @@ export class RelaySocket {
     const trace = new ResponseTrace(this.deps.ctx, this.facts, create);
     if (admitted !== null) trace.settlesWith(admitted);
     if (this.#closed) {
-      // The socket closed while limits decided: traced (and settled) as the client leaving.
-      trace.cut("client_aborted");
+      // The socket closed while limits decided: traced (and settled) with the end's own code.
+      trace.cut(this.#endCode);
       return this.#track(trace);
     }
     this.#pending.push(trace);
-    this.#lastUpstream = trace.t0;
     this.#toUpstream(create.text);
   }
 
@@ -237,11 +253,11 @@ export class RelaySocket {
     this.#closed = true;
     // Shutdown began: the runtime closes the client's socket itself when the server stops
     // (Deno.serve's shutdown sends 1001), which is the gateway's doing, not the client's.
-    const code = this.#draining && action.trace === "client_aborted"
+    const code = why === null && this.#draining !== null && action.trace === "client_aborted"
       ? "shutting_down"
       : action.trace;
+    this.#endCode = code;
     for (const entry of this.#pending.drain()) {
-      if (!(entry instanceof ResponseTrace)) continue;
       entry.cut(code, action.timeoutPhase);
       this.#track(entry);
     }

@@ -47,6 +47,8 @@ export interface CreateFrame {
   bytes: number;
   model: string | null;
   maxTokens: number | null;
+  /** False for a prewarm (`generate: false`): traced and limited like any create. */
+  generate: boolean;
   /** The frame's `client_metadata` (claimed): the agent's turn for this response. */
   clientMetadata: Record<string, unknown> | null;
 }
@@ -85,12 +87,15 @@ export class ResponseTrace implements TraceBodiesSource {
   #events = 0;
   #responseBytes = 0;
   #ended = false;
+  /** What the trace needs of the create frame: never its text, which may be megabytes. */
+  readonly #frame: { bytes: number; model: string | null; turn: ReturnType<typeof turnOf> };
 
   constructor(
     private readonly ctx: ExchangeContext,
     private readonly socket: SocketFacts,
-    private readonly frame: CreateFrame,
+    frame: CreateFrame,
   ) {
+    this.#frame = { bytes: frame.bytes, model: frame.model, turn: turnOf(frame) };
     this.route = socket.route;
     this.startedAt = ctx.now();
     this.t0 = ctx.monotonic();
@@ -191,8 +196,8 @@ export class ResponseTrace implements TraceBodiesSource {
   #record(report: UsageReport): void {
     const s = this.socket;
     const rawKey = providerKeyFrom(s.req.headers);
-    const model = report.model ?? this.frame.model;
-    const turn = codexFrameTurn(this.frame.clientMetadata);
+    const model = report.model ?? this.#frame.model;
+    const turn = this.#frame.turn;
     const trace = buildTrace({
       id: this.id,
       startedAt: this.startedAt,
@@ -200,7 +205,7 @@ export class ResponseTrace implements TraceBodiesSource {
       latencyMs: this.ctx.monotonic() - this.t0,
       firstByteMs: this.#firstDeltaMs,
       provider: s.route.provider.id,
-      requestModel: this.frame.model,
+      requestModel: this.#frame.model,
       method: s.req.method,
       path: s.target.path,
       // The handshake's headers: the agents' identity headers are there, as on HTTPS.
@@ -217,7 +222,7 @@ export class ResponseTrace implements TraceBodiesSource {
       correlationId: s.correlationId,
       lineage: s.lineage,
       tenant: s.tenant,
-      requestBytes: this.frame.bytes,
+      requestBytes: this.#frame.bytes,
       responseBytes: this.#responseBytes,
       streamChunks: this.#events,
       timeoutPhase: this.#timeoutPhase,
@@ -241,12 +246,21 @@ export class ResponseTrace implements TraceBodiesSource {
       trace,
       span: this.#span,
       prefix: s.route.provider.prefix,
-      requestModel: this.frame.model,
+      requestModel: this.#frame.model,
       responseModel: report.model,
       startedAt: this.startedAt,
       t0: this.t0,
     });
   }
+}
+
+/**
+ * The agent's turn for this response from the frame's `client_metadata`; a `generate: false`
+ * create is a prewarm whatever the metadata claims (the gateway read the frame itself).
+ */
+function turnOf(frame: CreateFrame): { turnId: string | null; requestKind: string | null } {
+  const turn = codexFrameTurn(frame.clientMetadata);
+  return frame.generate ? turn : { ...turn, requestKind: "prewarm" };
 }
 
 function piiRequestOf(s: SocketFacts) {

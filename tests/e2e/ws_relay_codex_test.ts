@@ -1,7 +1,7 @@
 /**
  * The real `serve` (SQLite store) with the real Codex binary (`supports_websockets=true`) against
  * the Responses WebSocket stub: relayed, Codex's prewarm and turn go over one socket and leave
- * one trace with exact usage, read back through `/api/traces`; with relaying switched off, Codex
+ * a trace each (the prewarm as kind prewarm) with exact usage, read back through `/api/traces`; with relaying switched off, Codex
  * gets 426 once and falls back to HTTPS at once (one trace, no junk). And shutdown: relays are
  * closed with 1001, a response in progress is traced `shutdown`, the server exits cleanly.
  */
@@ -10,7 +10,12 @@ import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { agentBinary } from "../support/agents.ts";
 import { freePort, poll, startServer } from "../support/process.ts";
-import { startResponsesWsStub, wsStubAnswer, wsStubUsage } from "../support/responses_ws_stub.ts";
+import {
+  prewarmUsage,
+  startResponsesWsStub,
+  wsStubAnswer,
+  wsStubUsage,
+} from "../support/responses_ws_stub.ts";
 import { connectWs } from "../support/ws_gateway.ts";
 
 const codex = await agentBinary("codex");
@@ -81,7 +86,8 @@ async function tracesOf(origin: string, n: number): Promise<Json[]> {
 }
 
 Deno.test({
-  name: "codex e2e: WebSocket mode relayed through serve; one trace with exact usage in SQLite",
+  name:
+    "codex e2e: WebSocket mode relayed through serve; prewarm and turn traced with exact usage in SQLite",
   ignore,
   async fn() {
     const stub = await startResponsesWsStub();
@@ -93,10 +99,16 @@ Deno.test({
       assert.equal(stub.handshakes.length, 1, "one socket");
       assert.equal(stub.frames.length, 2, "Codex's prewarm and its turn");
       assert.equal(stub.posts.length, 0, "no fallback to HTTPS");
-      const [t, ...rest] = await tracesOf(server.origin, 1);
+      await tracesOf(server.origin, 2);
       await new Promise((r) => setTimeout(r, 100));
-      assert.equal(rest.length, 0);
-      assert.equal((await tracesOf(server.origin, 1)).length, 1, "the prewarm is not traced");
+      const all = await tracesOf(server.origin, 2);
+      assert.equal(all.length, 2, "the prewarm and the turn");
+      // The prewarm: traced with its own reported usage, as kind "prewarm" (limited like any
+      // create); Codex's own count leaves it out, the provider's bill does not.
+      const p = all.find((x) => x.agent_request_kind === "prewarm")!;
+      assert.equal(p.input_tokens, prewarmUsage.input);
+      assert.equal(p.model, "gpt-5.5");
+      const t = all.find((x) => x.agent_request_kind !== "prewarm");
       assert.equal(t!.model, "gpt-5.5");
       assert.equal(t!.usage_status, "exact");
       assert.equal(t!.input_tokens, wsStubUsage.input);
@@ -125,7 +137,7 @@ Deno.test({
 
 Deno.test({
   name:
-    "codex e2e: a turn with a tool call: three creates on one socket, two traces, the follow-up chained",
+    "codex e2e: a turn with a tool call: three creates on one socket, two turn traces and the prewarm's, the follow-up chained",
   ignore,
   async fn() {
     const stub = await startResponsesWsStub();
@@ -140,9 +152,12 @@ Deno.test({
       // Codex ran the tool (or tried to, under its sandbox) and sends only the new items.
       assert.deepEqual(creates[2].input.map((i: Json) => i.type), ["function_call_output"]);
       assert.equal(creates[2].previous_response_id, "resp_2");
-      const traces = await tracesOf(server.origin, 2);
+      await tracesOf(server.origin, 3);
       await new Promise((r) => setTimeout(r, 100));
-      assert.equal((await tracesOf(server.origin, 2)).length, 2);
+      const all = await tracesOf(server.origin, 3);
+      assert.equal(all.length, 3, "the prewarm and the two responses of the turn");
+      const traces = all.filter((t) => t.agent_request_kind !== "prewarm");
+      assert.equal(traces.length, 2);
       for (const t of traces) {
         assert.equal(t.usage_status, "exact");
         assert.equal(t.input_tokens, wsStubUsage.input);

@@ -1,7 +1,7 @@
 /**
  * The Responses API's WebSocket mode through a gateway on a real listener, against a stub that
  * speaks the protocol (tests/support/responses_ws_stub.ts): frames relayed unchanged, one trace
- * per response with exact usage and cost, the prewarm untraced, the 426 answers (upstream
+ * per response with exact usage and cost, the prewarm traced as a prewarm, the 426 answers (upstream
  * refuses, unreachable, silent, switched off, wrong path, PII policy), team-mode auth and
  * limits per `response.create`. The bounds are in ws_relay_bounds_test.ts.
  */
@@ -79,9 +79,17 @@ Deno.test("ws relay: prewarm then a turn on one socket; events unchanged, one tr
 
     c.socket.close(1000);
     await c.closed;
-    const [t] = await gw.tracesSettled(1);
+    const [p, t] = await gw.tracesSettled(2);
     await new Promise((r) => setTimeout(r, 50));
-    assert.equal(gw.traces.length, 1, "the prewarm is not traced");
+    assert.equal(gw.traces.length, 2, "the prewarm and the turn");
+    // The prewarm: traced with the usage the upstream reported for it, marked as a prewarm.
+    assert.equal(p!.agent_request_kind, "prewarm");
+    assert.equal(p!.model, "gpt-ws-test");
+    assert.equal(p!.usage_status, "exact");
+    assert.equal(p!.input_tokens, prewarmUsage.input);
+    assert.equal(p!.output_tokens, prewarmUsage.output);
+    assert.equal(p!.metadata.response_id, "resp_1");
+    assert.equal(t!.agent_request_kind, null, "the turn claims no kind here");
     assert.equal(t!.model, "gpt-ws-test");
     assert.equal(t!.request_path, path);
     assert.equal(t!.request_method, "GET");

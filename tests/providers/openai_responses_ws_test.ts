@@ -60,9 +60,27 @@ Deno.test("responses ws: client frames", () => {
       '{"type":"response.create","client_metadata":[1]}',
       { kind: "create", model: null, generate: true, maxTokens: null, clientMetadata: null },
     ],
-    ["an ack", '{"type":"response.processed","response_id":"r"}', { kind: "other" }],
-    ["not JSON", "{nope", { kind: "other" }],
-    ["an array", "[]", { kind: "other" }],
+    [
+      "an ack: known, generates nothing",
+      '{"type":"response.processed","response_id":"r"}',
+      { kind: "passive", type: "response.processed" },
+    ],
+    ["an unknown type", '{"type":"response.append"}', { kind: "unknown", type: "response.append" }],
+    ["a create in another case", '{"type":"Response.Create"}', {
+      kind: "unknown",
+      type: "Response.Create",
+    }],
+    ["not JSON", "{nope", { kind: "invalid", reason: "not valid JSON" }],
+    ["NaN (JSON to lenient parsers only)", '{"type":"response.create","t":NaN}', {
+      kind: "invalid",
+      reason: "not valid JSON",
+    }],
+    ["an array", "[]", { kind: "invalid", reason: "not a JSON object" }],
+    ["no type", '{"model":"m"}', { kind: "invalid", reason: 'no string "type" field' }],
+    ["a type that is no string", '{"type":1}', {
+      kind: "invalid",
+      reason: 'no string "type" field',
+    }],
   ];
   for (const [name, text, want] of cases) assert.deepEqual(ws.clientFrame(text), want, name);
 });
@@ -100,11 +118,33 @@ Deno.test("responses ws: server events", () => {
       '{"type":"error","status_code":503}',
       { ...none, type: "error", terminal: true, status: 503 },
     ],
-    ["a bogus status", '{"type":"error","status":"429"}', {
+    // No valid status: the one the error's type means, never none (the trace would read 200).
+    ["a bogus status, no error type: an upstream failure", '{"type":"error","status":"429"}', {
       ...none,
       type: "error",
       terminal: true,
+      status: 502,
     }],
+    [
+      "no status, invalid_request_error",
+      '{"type":"error","error":{"type":"invalid_request_error","code":"bad_param"}}',
+      { ...none, type: "error", terminal: true, status: 400 },
+    ],
+    [
+      "no status, a rate limit by type",
+      '{"type":"error","error":{"type":"rate_limit_error"}}',
+      { ...none, type: "error", terminal: true, status: 429 },
+    ],
+    [
+      "no status, a rate limit by code",
+      '{"type":"error","error":{"type":"requests","code":"rate_limit_exceeded"}}',
+      { ...none, type: "error", terminal: true, status: 429 },
+    ],
+    [
+      "no status, server_error",
+      '{"type":"error","error":{"type":"server_error"}}',
+      { ...none, type: "error", terminal: true, status: 502 },
+    ],
     ["codex.rate_limits", '{"type":"codex.rate_limits"}', { ...none, type: "codex.rate_limits" }],
     [
       "a large event is read from its start",

@@ -22,17 +22,28 @@ function config(input: Record<string, unknown> = {}): GatewayConfig {
   return result.config;
 }
 
-function fakeGateway(name: string) {
+function fakeGateway(name: string, relays = 0) {
   const calls: string[] = [];
+  /** The WebSocket relays drained by `retire` end when the test says so. */
+  const relaysEnd = { now: () => {} };
   const gateway = {
     fetch: () => Promise.resolve(new Response(name)),
     inflight: new Set(),
+    openRelays: relays,
+    retire(onIdle: () => void) {
+      calls.push("retire");
+      relaysEnd.now = () => {
+        (gateway as { openRelays: number }).openRelays = 0;
+        onIdle();
+      };
+      if (relays === 0) onIdle();
+    },
     beginShutdown: () => void calls.push("beginShutdown"),
     abortInflight: () => void calls.push("abortInflight"),
     refreshKeys: () => Promise.resolve(),
     close: () => void calls.push("close"),
   } as unknown as Gateway;
-  return { gateway, calls };
+  return { gateway, calls, relaysEnd };
 }
 
 Deno.test("reload: restart-only settings are named by path, never by value", () => {
@@ -59,16 +70,31 @@ Deno.test("reload: a request keeps its generation; the replaced one is closed on
   assert.ok(swapped !== false && swapped.number === 2);
   const next = await gens.handle(new Request("http://x/"), { completed: new Promise(() => {}) });
   assert.equal(await next.text(), "two");
-  assert.deepEqual(first.calls, [], "still delivering a response: not closed");
+  assert.deepEqual(first.calls, ["retire"], "still delivering a response: not closed");
   delivered.reject(new Error("client went away"));
   await new Promise((r) => setTimeout(r, 0));
-  assert.deepEqual(first.calls, ["close"]);
+  assert.deepEqual(first.calls, ["retire", "close"]);
 
   gens.beginShutdown();
   gens.abortInflight();
   assert.equal(gens.swap(fakeGateway("three").gateway, config()), false, "no swap in shutdown");
   gens.closeAll();
   assert.deepEqual(second.calls, ["beginShutdown", "abortInflight", "close"]);
+});
+
+Deno.test("reload: a replaced generation with WebSocket relays open stays live (counted, shut down) until they end", () => {
+  const first = fakeGateway("one", 2);
+  const gens = createGenerations(first.gateway, config());
+  assert.equal(gens.inflight(), 2, "open relays count as in flight");
+  gens.swap(fakeGateway("two").gateway, config());
+  assert.deepEqual(first.calls, ["retire"], "its relays drain; not closed");
+  assert.equal(gens.inflight(), 2);
+  gens.beginShutdown();
+  assert.deepEqual(first.calls, ["retire", "beginShutdown"], "shutdown reaches it");
+  first.relaysEnd.now();
+  assert.deepEqual(first.calls, ["retire", "beginShutdown", "close"]);
+  assert.equal(gens.inflight(), 0);
+  gens.closeAll();
 });
 
 Deno.test("reload: a request before anybody listens is kept; requests during a reload coalesce", async () => {

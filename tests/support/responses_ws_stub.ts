@@ -5,7 +5,7 @@
  * `Authorization` is refused with 401, as OpenAI does. Client frames are `response.create`
  * objects; each gets one response's events, exactly the `data:` payloads of the HTTP stream,
  * ending with `response.completed` and its usage (`wsStubUsage`). A prewarm (`generate: false`)
- * gets an empty completed response with a usage of its own, which a gateway must not count.
+ * gets an empty completed response with a usage of its own (traced as kind `prewarm`).
  *
  * Knobs, by the create frame's `model` (the gateway relays frames unchanged):
  * - `stub-error-429`: `{"type":"error","status":429,...}` instead of a response;
@@ -28,7 +28,7 @@ export const wsStubUsage = {
   reasoning: 200,
 } as const;
 
-/** The usage the stub reports for a prewarm; a gateway must never add it to anything. */
+/** The usage the stub reports for a prewarm (never mixed into the turn's). */
 export const prewarmUsage = { input: 77, cached: 0, output: 0, reasoning: 0 } as const;
 
 export const wsStubAnswer = "Hi there from the stub";

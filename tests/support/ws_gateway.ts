@@ -6,7 +6,7 @@
  */
 import type { GatewayConfigInput } from "../../src/config/mod.ts";
 import { createGateway, type Gateway } from "../../src/server/gateway.ts";
-import { openSqliteStore } from "../../src/store/mod.ts";
+import { type KeyStore, openSqliteStore, type TraceStore } from "../../src/store/mod.ts";
 import { createLogger } from "../../src/log/mod.ts";
 import type { Trace, TraceRecord } from "../../src/traces/mod.ts";
 import { configFor, testSecret } from "./gateway_harness.ts";
@@ -16,6 +16,8 @@ export interface WsGateway {
   origin: string;
   ws: string;
   gateway: Gateway;
+  /** The gateway's store (team mode: gateway keys created and revoked there). */
+  store: TraceStore & KeyStore;
   traces: Trace[];
   /** The gateway's log, as JSON lines. */
   logs: Record<string, unknown>[];
@@ -59,6 +61,7 @@ export async function startWsGateway(
     origin,
     ws: origin.replace("http:", "ws:"),
     gateway,
+    store,
     traces,
     logs,
     async tracesSettled(n) {

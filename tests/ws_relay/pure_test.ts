@@ -94,6 +94,8 @@ Deno.test("decide: 426 when not relayed, null when relayed", () => {
     draining: false,
     open: 0,
     maxOpen: 2,
+    openForKey: 0,
+    maxPerKey: 1,
     guardingPolicy: null,
   };
   assert.equal(relayRefusal(ok), null);
@@ -102,6 +104,7 @@ Deno.test("decide: 426 when not relayed, null when relayed", () => {
     [{ enabled: false }, /providers\.openai\.websockets: false/],
     [{ draining: true }, /shutting down/],
     [{ open: 2 }, /2 WebSocket relays are open/],
+    [{ openForKey: 1 }, /1 WebSocket relays are open for this key/],
     [{ guardingPolicy: { id: "strict/v1", mode: "block" } }, /strict\/v1 \(mode block\)/],
   ];
   for (const [change, message] of cases) {

@@ -56,6 +56,7 @@ function setup(capture = false) {
       ...frame,
       model: "gpt-ws-test",
       maxTokens: null,
+      generate: true,
       clientMetadata: null,
     });
   return { start, recorded, tick: (ms: number) => (clock += ms) };
