@@ -15,3 +15,68 @@ export type {
   Strategy,
   StreamCommit,
 } from "./types.ts";
+export {
+  type BreakerEffect,
+  type Classification,
+  classify,
+  type ClassifyContext,
+  type KeyEffect,
+  retryableStatuses,
+  type Verdict,
+} from "./classify.ts";
+export { fullJitterMs } from "./backoff.ts";
+export {
+  maxHintMs,
+  parseGoDuration,
+  parseRetryAfter,
+  parseRetryAfterMs,
+  parseRfc3339,
+  providerResetMs,
+  waitHintMs,
+} from "./retry_after.ts";
+export {
+  type AttemptPlanState,
+  attemptTimeouts,
+  decide,
+  decideClassified,
+  type Decision,
+  isLastPossible,
+  newPlan,
+  nextCandidate,
+  nextTarget,
+} from "./plan.ts";
+export {
+  type Admission,
+  admission,
+  type BreakerPhase,
+  breakerPhase,
+  breakerStep,
+  type BreakerTransition,
+  FailureCounts,
+} from "./breaker.ts";
+export { KeyPool, type KeyState, SlidingCount, windowMs } from "./key_pool.ts";
+export { type Affinity, AffinityCache, maxSessionKeyChars } from "./affinity.ts";
+export { LatencyTracker } from "./latency.ts";
+export { type OrderInput, orderTargets, targetId } from "./strategy.ts";
+export { pickWeighted } from "./weighted.ts";
+export {
+  boundedReason,
+  type BreakerRecord,
+  inForce,
+  type KeyBlock,
+  type KeyScope,
+  mergeCooldown,
+  type ProbeClaim,
+  type RoutingState,
+  type RoutingStateSnapshot,
+  scopeKey,
+} from "./state.ts";
+export { MemoryRoutingState } from "./memory_state.ts";
+export {
+  type AttemptTicket,
+  type NextAttempt,
+  Router,
+  type RouterOptions,
+  RouteRun,
+  type StartOptions,
+} from "./run.ts";
