@@ -48,6 +48,10 @@ export interface ClassifyContext {
   now: number;
 }
 
+/** A category in a reason: providers normalise it, this keeps a reason a short code anyway. */
+const code = (category: string): string =>
+  category.toLowerCase().replace(/[^a-z0-9_]/g, "_").slice(0, 40);
+
 const c = (
   verdict: Verdict,
   breaker: BreakerEffect,
@@ -98,7 +102,7 @@ function classifyStatus(
   ctx: ClassifyContext,
 ): Classification {
   const category = error?.category ?? null;
-  const reason = category === null ? `status_${status}` : `status_${status}_${category}`;
+  const reason = category === null ? `status_${status}` : `status_${status}_${code(category)}`;
   if (category === "content_policy") return c("answer", "success", reason);
   if (category === "context_length") return c("larger_context", "success", reason);
   if (status === 429) return classify429(headers, category, reason, ctx);
@@ -162,7 +166,7 @@ function classifyInBand(
   ctx: ClassifyContext,
 ): Classification {
   const category = error?.category ?? "other";
-  const reason = `${why}_${category}`;
+  const reason = `${why}_${code(category)}`;
   switch (category) {
     case "rate_limited":
       return ctx.pooled

@@ -2,10 +2,12 @@
  * A provider's key pool as the policy core sees it: key ids with weights, optional rpm/tpm and
  * quota groups (the secrets stay with the proxy, looked up by id). A key is usable when neither
  * it nor its group is blocked (cooling down or disabled, in `RoutingState`) and its requests and
- * tokens of the last minute are under its rpm/tpm. The minute is a sliding window estimated from
- * two fixed windows (the previous one weighted by how much of it still overlaps): two counters
- * per key, whatever the traffic. Counts are per instance: with N instances, set each key's rpm to
- * its share, or let the shared 429 cooldowns catch the rest.
+ * tokens of the last minute are under its rpm/tpm. Requests are counted exactly (the times of
+ * the last `rpm` requests, a ring of at most `maxExactRpm`), so a key is never sent one more than
+ * its limit in any minute, and a pool of N keys at R rpm sustains N x R evenly spaced requests a
+ * minute; tokens (known only after an answer) by a sliding window estimated from two fixed
+ * windows: two counters per key whatever the traffic. Counts are per instance: with N instances,
+ * set each key's rpm to its share, or let the shared 429 cooldowns catch the rest.
  */
 import type { PoolKey } from "./types.ts";
 import type { KeyScope } from "./state.ts";
@@ -39,19 +41,63 @@ export class SlidingCount {
   }
 }
 
+/** The times of the last `capacity` events: how many fell in the last `windowMs`, exactly. */
+export class SlidingLog {
+  readonly #times: Float64Array;
+  #head = 0;
+  #size = 0;
+
+  constructor(capacity: number) {
+    this.#times = new Float64Array(Math.max(1, Math.floor(capacity)));
+  }
+
+  count(now: number): number {
+    const cap = this.#times.length;
+    while (this.#size > 0 && this.#times[this.#head]! <= now - windowMs) {
+      this.#head = (this.#head + 1) % cap;
+      this.#size--;
+    }
+    return this.#size;
+  }
+
+  add(now: number): void {
+    const cap = this.#times.length;
+    if (this.#size === cap) {
+      this.#head = (this.#head + 1) % cap;
+      this.#size--;
+    }
+    this.#times[(this.#head + this.#size) % cap] = now;
+    this.#size++;
+  }
+}
+
+/** Above this rpm a key's requests are estimated like its tokens (memory stays small). */
+export const maxExactRpm = 100_000;
+
+interface RequestCounter {
+  add(now: number): void;
+  count(now: number): number;
+}
+
+function requestCounter(rpm: number | undefined): RequestCounter {
+  if (rpm !== undefined && rpm <= maxExactRpm) return new SlidingLog(rpm);
+  const c = new SlidingCount();
+  return { add: (now) => c.add(1, now), count: (now) => c.estimate(now) };
+}
+
 export type KeyState = "usable" | "cooling" | "disabled" | "saturated";
 
 export class KeyPool {
   readonly provider: string;
   readonly keys: readonly PoolKey[];
-  readonly #requests = new Map<string, SlidingCount>();
+  readonly #requests = new Map<string, RequestCounter>();
   readonly #tokens = new Map<string, SlidingCount>();
 
   constructor(provider: string, keys: readonly PoolKey[]) {
     this.provider = provider;
     this.keys = keys;
     for (const k of keys) {
-      this.#requests.set(k.id, new SlidingCount());
+      this.#requests.set(k.id, requestCounter(k.rpm));
       this.#tokens.set(k.id, new SlidingCount());
     }
   }
@@ -76,7 +122,7 @@ export class KeyPool {
       if (b === "cooling") cooling = true;
     }
     if (cooling) return "cooling";
-    if (key.rpm !== undefined && this.#requests.get(key.id)!.estimate(now) + 1 > key.rpm) {
+    if (key.rpm !== undefined && this.#requests.get(key.id)!.count(now) >= key.rpm) {
       return "saturated";
     }
     if (key.tpm !== undefined && this.#tokens.get(key.id)!.estimate(now) >= key.tpm) {
@@ -101,7 +147,7 @@ export class KeyPool {
     );
     const chosen = usable.find((k) => k.id === preferred) ??
       pickWeighted(usable, (k) => k.weight, random);
-    if (chosen !== null) this.#requests.get(chosen.id)!.add(1, now);
+    if (chosen !== null) this.#requests.get(chosen.id)!.add(now);
     return chosen;
   }
 
@@ -115,6 +161,6 @@ export class KeyPool {
     const t = this.#tokens.get(keyId);
     return r === undefined || t === undefined
       ? null
-      : { requests: r.estimate(now), tokens: t.estimate(now) };
+      : { requests: r.count(now), tokens: t.estimate(now) };
   }
 }

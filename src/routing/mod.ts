@@ -54,7 +54,14 @@ export {
   type BreakerTransition,
   FailureCounts,
 } from "./breaker.ts";
-export { KeyPool, type KeyState, SlidingCount, windowMs } from "./key_pool.ts";
+export {
+  KeyPool,
+  type KeyState,
+  maxExactRpm,
+  SlidingCount,
+  SlidingLog,
+  windowMs,
+} from "./key_pool.ts";
 export { type Affinity, AffinityCache, maxSessionKeyChars } from "./affinity.ts";
 export { LatencyTracker } from "./latency.ts";
 export { type OrderInput, orderTargets, targetId } from "./strategy.ts";
