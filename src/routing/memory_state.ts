@@ -26,7 +26,7 @@ export class MemoryRoutingState implements RoutingState {
     this.#maxEntries = options.maxEntries ?? 10_000;
   }
 
-  breaker(target: string): BreakerRecord | null {
+  breaker(target: string, _now?: number): BreakerRecord | null {
     return this.#breakers.get(target) ?? null;
   }
 
@@ -57,13 +57,13 @@ export class MemoryRoutingState implements RoutingState {
     return Promise.resolve("probe");
   }
 
-  releaseProbe(target: string): Promise<void> {
+  releaseProbe(target: string, _now?: number): Promise<void> {
     const b = this.#breakers.get(target);
     if (b !== undefined) b.probeUntil = null;
     return Promise.resolve();
   }
 
-  closeBreaker(target: string): Promise<void> {
+  closeBreaker(target: string, _now?: number): Promise<void> {
     this.#breakers.delete(target);
     return Promise.resolve();
   }
@@ -93,7 +93,7 @@ export class MemoryRoutingState implements RoutingState {
     return Promise.resolve();
   }
 
-  enableKey(scope: KeyScope): Promise<boolean> {
+  enableKey(scope: KeyScope, _now?: number): Promise<boolean> {
     return Promise.resolve(this.#blocks.delete(scopeKey(scope)));
   }
 

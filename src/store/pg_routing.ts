@@ -136,7 +136,7 @@ export class PostgresRoutingState implements RoutingState {
     return claim;
   }
 
-  releaseProbe(target: string): Promise<void> {
+  releaseProbe(target: string, _now?: number): Promise<void> {
     this.#local(() => {
       const b = this.#breakers.get(target);
       if (b !== undefined) b.probeUntil = null;
@@ -147,7 +147,7 @@ export class PostgresRoutingState implements RoutingState {
     });
   }
 
-  closeBreaker(target: string): Promise<void> {
+  closeBreaker(target: string, _now?: number): Promise<void> {
     this.#local(() => this.#breakers.delete(target));
     return this.#write(async (sql) => {
       await sql`DELETE FROM routing_breakers WHERE target = ${target}`;
@@ -195,7 +195,7 @@ export class PostgresRoutingState implements RoutingState {
     });
   }
 
-  async enableKey(scope: KeyScope): Promise<boolean> {
+  async enableKey(scope: KeyScope, _now?: number): Promise<boolean> {
     this.#local(() => this.#blocks.delete(scopeKey(scope)));
     let removed = false;
     await this.#write(async (sql) => {
