@@ -80,6 +80,14 @@ export {
 } from "./state.ts";
 export { MemoryRoutingState } from "./memory_state.ts";
 export {
+  type KeyView,
+  RecentOutcomes,
+  type RoutingView,
+  routingView,
+  type TargetView,
+  type ViewSources,
+} from "./snapshot.ts";
+export {
   type AttemptTicket,
   type NextAttempt,
   Router,

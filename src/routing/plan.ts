@@ -22,6 +22,12 @@ export interface AttemptPlanState {
   unavailable: ReadonlySet<number>;
   /** The last attempt used a pool key. */
   pooled: boolean;
+  /**
+   * Extension of the plan: per target index, the least time an attempt is expected to need (the
+   * recent time to first byte), or null when unknown. An attempt that cannot get even that
+   * within the budget left is not started.
+   */
+  expectedMs?: readonly (number | null)[];
 }
 
 export type Decision =
@@ -83,14 +89,14 @@ export function decideClassified(
   switch (c.verdict) {
     case "rotate_key":
       return plan.unavailable.has(current)
-        ? nextTarget(plan, outcome, c.reason)
+        ? nextTarget(plan, outcome, c.reason, undefined, now)
         : { kind: "retry", target: current, waitMs: 0, rotateKey: true, reason: c.reason };
     case "retry":
       return retrySame(plan, c, outcome, now, random);
     case "next":
-      return nextTarget(plan, outcome, c.reason);
+      return nextTarget(plan, outcome, c.reason, undefined, now);
     case "larger_context": {
-      const larger = nextTarget(plan, outcome, c.reason, largerThan(plan, current));
+      const larger = nextTarget(plan, outcome, c.reason, largerThan(plan, current), now);
       // No larger target: the provider's own error is the answer the client needs.
       return larger.kind === "give_up" ? { kind: "answer", reason: c.reason } : larger;
     }
@@ -108,16 +114,16 @@ function retrySame(
   const { retry } = plan.route;
   const made = plan.attempts[current] ?? 0;
   if (made >= retry.attempts || plan.unavailable.has(current)) {
-    return nextTarget(plan, outcome, c.reason);
+    return nextTarget(plan, outcome, c.reason, undefined, now);
   }
   if (c.hintMs !== null && c.hintMs > retry.maxRetryAfterMs) {
-    return nextTarget(plan, outcome, `${c.reason}_wait_beyond_max_retry_after`);
+    return nextTarget(plan, outcome, `${c.reason}_wait_beyond_max_retry_after`, undefined, now);
   }
   const jitter = fullJitterMs(made - 1, retry.backoffMs, retry.maxBackoffMs, random);
   const waitMs = Math.max(c.hintMs ?? 0, jitter);
-  // A retry that would start when the budget is over cannot beat it: not started.
-  if (plan.deadline !== null && now + waitMs >= plan.deadline) {
-    return nextTarget(plan, outcome, `${c.reason}_wait_beyond_budget`);
+  // A retry that cannot beat the budget left after its wait is not started.
+  if (!fits(plan, current, now + waitMs)) {
+    return nextTarget(plan, outcome, `${c.reason}_wait_beyond_budget`, undefined, now);
   }
   return { kind: "retry", target: current, waitMs, rotateKey: false, reason: c.reason };
 }
@@ -130,14 +136,24 @@ function largerThan(plan: AttemptPlanState, current: number): (t: number) => boo
   };
 }
 
-/** The first later target in order that is available, has attempts left and passes `accept`. */
+/** Whether an attempt on `target` starting at `at` can get its expected time within the budget. */
+function fits(plan: AttemptPlanState, target: number, at: number): boolean {
+  if (plan.deadline === null) return true;
+  return at + (plan.expectedMs?.[target] ?? 0) < plan.deadline;
+}
+
+/**
+ * The first later target in order that is available, has attempts left and passes `accept` (and,
+ * given `now`, can beat the budget left).
+ */
 export function nextTarget(
   plan: AttemptPlanState,
   last: AttemptOutcome,
   reason: string,
   accept: (target: number) => boolean = () => true,
+  now?: number,
 ): Decision {
-  const found = nextCandidate(plan, accept);
+  const found = nextCandidate(plan, accept, now);
   return found === null
     ? { kind: "give_up", last, reason: `${reason}_no_target_left` }
     : { kind: "next", target: found, reason };
@@ -147,11 +163,13 @@ export function nextTarget(
 export function nextCandidate(
   plan: AttemptPlanState,
   accept: (t: number) => boolean = () => true,
+  now?: number,
 ): number | null {
   for (let p = plan.position + 1; p < plan.order.length; p++) {
     const t = plan.order[p]!;
     if (plan.unavailable.has(t)) continue;
     if ((plan.attempts[t] ?? 0) >= plan.route.retry.attempts) continue;
+    if (now !== undefined && !fits(plan, t, now)) continue;
     if (accept(t)) return t;
   }
   return null;
@@ -161,10 +179,10 @@ export function nextCandidate(
  * Whether an attempt about to start on `plan.order[plan.position]` is the last one this request
  * can make: no retry left on the target and no later target to fail over to.
  */
-export function isLastPossible(plan: AttemptPlanState): boolean {
+export function isLastPossible(plan: AttemptPlanState, now?: number): boolean {
   const current = plan.order[plan.position]!;
   const after = (plan.attempts[current] ?? 0) + 1;
-  return after >= plan.route.retry.attempts && nextCandidate(plan, () => true) === null;
+  return after >= plan.route.retry.attempts && nextCandidate(plan, () => true, now) === null;
 }
 
 /**

@@ -14,6 +14,7 @@ import type { KeyPool } from "./key_pool.ts";
 import { AffinityCache } from "./affinity.ts";
 import { LatencyTracker } from "./latency.ts";
 import { orderTargets, targetId } from "./strategy.ts";
+import { RecentOutcomes, type RoutingView, routingView } from "./snapshot.ts";
 import {
   type AttemptPlanState,
   attemptTimeouts,
@@ -73,6 +74,7 @@ export class Router {
   readonly affinity: AffinityCache;
   readonly latency: LatencyTracker;
   readonly failures = new FailureCounts();
+  readonly recent = new RecentOutcomes();
   readonly options: Required<Omit<RouterOptions, "affinity" | "latency">>;
 
   constructor(state: RoutingState, pools: Iterable<KeyPool>, options: RouterOptions = {}) {
@@ -109,6 +111,11 @@ export class Router {
     this.pools.get(provider)?.recordTokens(keyId, tokens, now);
   }
 
+  /** For the API: targets of `routes` (and any open breaker), pool keys. */
+  view(routes: readonly ResolvedRoute[], now: number): Promise<RoutingView> {
+    return routingView(this, routes, now);
+  }
+
   /** Fire and forget: the hot path never waits for a state write. */
   write(p: Promise<unknown>): void {
     p.catch(this.options.onStateError);
@@ -137,7 +144,13 @@ export class RouteRun {
     this.#router = router;
     this.#opts = opts;
     const plan = newPlan(route, order, opts.now);
-    this.#plan = { ...plan, attempts: [...plan.attempts], unavailable: new Set() };
+    const latency = router.latency;
+    this.#plan = {
+      ...plan,
+      attempts: [...plan.attempts],
+      unavailable: new Set(),
+      expectedMs: route.targets.map((t) => latency.estimate(targetId(t), opts.now)),
+    };
     this.#pending = order[0] ?? null;
     this.#preferredKey = preferredKey;
   }
@@ -161,7 +174,7 @@ export class RouteRun {
       if (ticket !== null) return ticket;
       plan.unavailable.add(t);
       this.#rotate = false;
-      this.#pending = nextCandidate(plan);
+      this.#pending = nextCandidate(plan, undefined, now);
     }
     return { kind: "give_up", reason: "no_target_left" };
   }
@@ -189,7 +202,7 @@ export class RouteRun {
       if (probe) this.#router.write(state.releaseProbe(id, now));
       return null;
     }
-    const last = !this.#rotate && isLastPossible(plan);
+    const last = !this.#rotate && isLastPossible(plan, now);
     if (!this.#rotate) plan.attempts[t] = (plan.attempts[t] ?? 0) + 1;
     this.#rotate = false;
     plan.pooled = keyId !== null;
@@ -231,6 +244,7 @@ export class RouteRun {
     if (ticket === null) throw new Error("RouteRun.report called without an attempt from next()");
     this.#current = null;
     const c = classify(outcome, { pooled: ticket.keyId !== null, now });
+    this.#router.recent.record(ticket.targetId, c.breaker === "failure", now);
     this.#applyBreaker(ticket, c.breaker, now);
     this.#applyKey(ticket, c.key, c.hintMs, c.reason, now);
     const session = this.#opts.session;

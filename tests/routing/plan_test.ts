@@ -75,6 +75,27 @@ const cases: Case[] = [
     want: { kind: "next", target: 1, reason: "status_503_wait_beyond_budget" },
   },
   {
+    name: "a retry that cannot get its usual time to first byte in the budget left: next",
+    plan: at(two, { ...attempts(1, 0), expectedMs: [4000, 500] }),
+    outcome: status(500),
+    now: T0 + 116_000,
+    want: { kind: "next", target: 1, reason: "status_500_wait_beyond_budget" },
+  },
+  {
+    name: "no target can beat the budget left: give up now rather than start a doomed attempt",
+    plan: at(two, { ...attempts(3, 0), expectedMs: [null, 5000] }),
+    outcome: status(500),
+    now: T0 + 116_000,
+    want: "give_up",
+  },
+  {
+    name: "unknown expectations never block an attempt",
+    plan: at(two, { ...attempts(3, 0), expectedMs: [null, null] }),
+    outcome: status(500),
+    now: T0 + 119_999,
+    want: { kind: "next", target: 1, reason: "status_500" },
+  },
+  {
     name: "total budget spent: give up",
     plan: at(two, attempts(1, 0)),
     outcome: status(500),

@@ -269,3 +269,54 @@ Deno.test("report without an attempt is a programming error", () => {
   const run = start(new Router(new MemoryRoutingState(), []), route([{}]));
   assert.throws(() => run.report(ok, T0), /without an attempt/);
 });
+
+Deno.test("the view for the API: breakers, recent failures, latency and every pool key", async () => {
+  const state = new MemoryRoutingState();
+  const pool = new KeyPool("p0", [
+    { id: "a", weight: 1, group: "org", rpm: 5 },
+    { id: "b", weight: 1, group: "org" },
+    { id: "c", weight: 1 },
+  ]);
+  const router = new Router(state, [pool]);
+  const r = route([{}, {}], { breaker: { failures: 1, openMs: 10_000 } });
+  const run = router.start(r, { now: T0, random: () => 0, session: null, usePools: true });
+  attempt(await run.next(T0));
+  run.report(status(429, { "retry-after": "20" }), T0); // a: cools with its group
+  attempt(await run.next(T0));
+  run.report(status(500), T0); // c: target p0 fails once, breaker opens
+  attempt(await run.next(T0));
+  run.report(ok, T0 + 50, { latencyMs: 50 });
+  await state.disableKey({ kind: "key", provider: "p0", id: "b" }, T0, "status_401_auth");
+  const view = await router.view([r], T0 + 100);
+  assert.deepEqual(view.targets, [
+    {
+      target: "p0/m",
+      breaker: "open",
+      openUntil: T0 + 10_000,
+      probeInFlight: false,
+      consecutiveFailures: 0,
+      attemptsLastMinute: 2,
+      failuresLastMinute: 1,
+      latencyMs: null,
+    },
+    {
+      target: "p1/m",
+      breaker: "closed",
+      openUntil: null,
+      probeInFlight: false,
+      consecutiveFailures: 0,
+      attemptsLastMinute: 1,
+      failuresLastMinute: 0,
+      latencyMs: 50,
+    },
+  ]);
+  assert.deepEqual(
+    view.keys.map((k) => [k.id, k.state, k.until, k.reason, k.requestsLastMinute, k.rpm]),
+    [
+      ["a", "cooling", T0 + 20_000, "status_429", 1, 5],
+      ["b", "disabled", null, "status_401_auth", 0, null],
+      ["c", "usable", null, null, 1, null],
+    ],
+  );
+  assert.deepEqual([view.shared, view.lastError], [false, null]);
+});
