@@ -10,7 +10,7 @@
  * set each key's rpm to its share, or let the shared 429 cooldowns catch the rest.
  */
 import type { PoolKey } from "./types.ts";
-import type { KeyScope } from "./state.ts";
+import type { KeyBlock, KeyScope } from "./state.ts";
 import { pickWeighted } from "./weighted.ts";
 
 export const windowMs = 60_000;
@@ -60,6 +60,14 @@ export class SlidingLog {
     return this.#size;
   }
 
+  /** When fewer than `limit` events will be in the window (now, if already). */
+  freeAt(limit: number, now: number): number {
+    const n = this.count(now);
+    if (n < limit) return now;
+    const oldestToGo = this.#times[(this.#head + n - Math.max(1, limit)) % this.#times.length]!;
+    return oldestToGo + windowMs;
+  }
+
   add(now: number): void {
     const cap = this.#times.length;
     if (this.#size === cap) {
@@ -71,18 +79,24 @@ export class SlidingLog {
   }
 }
 
-/** Above this rpm a key's requests are estimated like its tokens (memory stays small). */
-export const maxExactRpm = 100_000;
+/** Above this rpm a key's requests are estimated like its tokens (8 bytes a slot: 80 KB a key). */
+export const maxExactRpm = 10_000;
 
 interface RequestCounter {
   add(now: number): void;
   count(now: number): number;
+  /** null: not known (an estimate). */
+  freeAt(limit: number, now: number): number | null;
 }
 
 function requestCounter(rpm: number | undefined): RequestCounter {
   if (rpm !== undefined && rpm <= maxExactRpm) return new SlidingLog(rpm);
   const c = new SlidingCount();
-  return { add: (now) => c.add(1, now), count: (now) => c.estimate(now) };
+  return {
+    add: (now) => c.add(1, now),
+    count: (now) => c.estimate(now),
+    freeAt: (limit, now) => c.estimate(now) < limit ? now : null,
+  };
 }
 
 export type KeyState = "usable" | "cooling" | "disabled" | "saturated";
@@ -129,6 +143,26 @@ export class KeyPool {
       return "saturated";
     }
     return "usable";
+  }
+
+  /**
+   * When the key will be usable again: now when it is; the end of its (or its group's) cooldown,
+   * or of its rpm window; null when that is not known (disabled, or at its tpm).
+   */
+  availableAt(key: PoolKey, now: number, block: (s: KeyScope) => KeyBlock | null): number | null {
+    let at = now;
+    for (const s of this.scopes(key)) {
+      const b = block(s);
+      if (b?.state === "disabled") return null;
+      if (b?.until !== null && b?.until !== undefined) at = Math.max(at, b.until);
+    }
+    if (key.rpm !== undefined) {
+      const free = this.#requests.get(key.id)!.freeAt(key.rpm, now);
+      if (free === null) return null;
+      at = Math.max(at, free);
+    }
+    if (key.tpm !== undefined && this.#tokens.get(key.id)!.estimate(now) >= key.tpm) return null;
+    return at;
   }
 
   /**

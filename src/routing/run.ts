@@ -9,6 +9,7 @@
 import type { AttemptOutcome, PhaseTimeouts, ResolvedRoute, RouteTarget } from "./types.ts";
 import type { RoutingState } from "./state.ts";
 import { classify } from "./classify.ts";
+import { fullJitterMs } from "./backoff.ts";
 import { admission, breakerStep, FailureCounts } from "./breaker.ts";
 import type { KeyPool } from "./key_pool.ts";
 import { AffinityCache } from "./affinity.ts";
@@ -66,7 +67,15 @@ export interface AttemptTicket {
   timeouts: PhaseTimeouts;
 }
 
-export type NextAttempt = AttemptTicket | { kind: "give_up"; reason: string };
+export type NextAttempt =
+  | AttemptTicket
+  /**
+   * Every remaining target lacks a usable pool key, and one comes back within
+   * `retry.maxRetryAfterMs` (a cooldown or an rpm window ends): wait, then call `next()` again.
+   * Failing at once instead is what peers' users complain of (LiteLLM #3646).
+   */
+  | { kind: "wait"; waitMs: number; reason: string }
+  | { kind: "give_up"; reason: string };
 
 export class Router {
   readonly state: RoutingState;
@@ -133,6 +142,9 @@ export class RouteRun {
   #current: AttemptTicket | null = null;
   /** Per target: pool keys that failed in this request (each is tried once). */
   readonly #failedKeys = new Map<number, Set<string>>();
+  /** Targets skipped for want of a usable pool key (a wait may bring one back). */
+  readonly #keyBlocked = new Set<number>();
+  #waits = 0;
 
   constructor(
     router: Router,
@@ -168,7 +180,12 @@ export class RouteRun {
         return { kind: "give_up", reason: "total_budget_spent" };
       }
       const t = this.#pending;
-      if (t === null) return { kind: "give_up", reason: "no_target_left" };
+      if (t === null) {
+        const w = this.#waitForKeys(now);
+        return w === null
+          ? { kind: "give_up", reason: "no_target_left" }
+          : { kind: "wait", waitMs: w.waitMs, reason: "pool_keys_unavailable" };
+      }
       plan.position = plan.order.indexOf(t);
       const ticket = await this.#acquire(t, now);
       if (ticket !== null) return ticket;
@@ -200,6 +217,7 @@ export class RouteRun {
     const keyId = this.#pickKey(t, target, now);
     if (keyId === false) {
       if (probe) this.#router.write(state.releaseProbe(id, now));
+      this.#keyBlocked.add(t);
       return null;
     }
     const last = !this.#rotate && isLastPossible(plan, now);
@@ -258,11 +276,67 @@ export class RouteRun {
     } else if (session !== null && c.verdict !== "answer") {
       this.#router.affinity.delete(session);
     }
-    if (this.#unavailableNow(ticket, now)) this.#plan.unavailable.add(ticket.targetIndex);
-    const d = decideClassified(this.#plan, c, outcome, now, this.#opts.random);
+    const why = this.#unavailableNow(ticket, now);
+    if (why !== null) this.#plan.unavailable.add(ticket.targetIndex);
+    if (why === "keys") this.#keyBlocked.add(ticket.targetIndex);
+    let d = decideClassified(this.#plan, c, outcome, now, this.#opts.random);
+    if (d.kind === "give_up" && c.verdict !== "stop") {
+      const w = this.#waitForKeys(now);
+      if (w !== null) {
+        d = {
+          kind: "retry",
+          target: w.target,
+          waitMs: w.waitMs,
+          rotateKey: true,
+          reason: `${c.reason}_wait_for_key`,
+        };
+      }
+    }
     this.#pending = d.kind === "retry" || d.kind === "next" ? d.target : null;
     this.#rotate = d.kind === "retry" && d.rotateKey;
     return d;
+  }
+
+  /**
+   * When only pool keys stand in the way, the soonest moment one comes back, if within
+   * `maxRetryAfterMs` and the budget: that target becomes the pending one, its keys eligible again.
+   * Bounded: at most `retry.attempts` waits per request.
+   */
+  #waitForKeys(now: number): { target: number; waitMs: number } | null {
+    const plan = this.#plan;
+    const { retry } = plan.route;
+    if (this.#waits >= Math.max(1, retry.attempts) || !this.#opts.usePools) return null;
+    const { state } = this.#router;
+    let best: { target: number; at: number } | null = null;
+    for (const t of this.#keyBlocked) {
+      const target = plan.route.targets[t]!;
+      const breaker = state.breaker(targetId(target), now);
+      if (plan.route.breaker !== null && admission(breaker, now) === "skip") continue;
+      const pool = this.#router.pools.get(target.provider);
+      for (const k of pool?.keys ?? []) {
+        const at = pool!.availableAt(k, now, (s) => state.blocked(s, now));
+        if (at !== null && (best === null || at < best.at)) best = { target: t, at };
+      }
+    }
+    if (best === null) return null;
+    // Never a tight loop, even when a key is back already.
+    const jitter = fullJitterMs(
+      this.#waits,
+      retry.backoffMs,
+      retry.maxBackoffMs,
+      this.#opts.random,
+    );
+    const waitMs = Math.max(best.at - now, jitter);
+    if (waitMs > retry.maxRetryAfterMs) return null;
+    const expected = plan.expectedMs?.[best.target] ?? 0;
+    if (plan.deadline !== null && now + waitMs + expected >= plan.deadline) return null;
+    this.#waits++;
+    plan.unavailable.delete(best.target);
+    this.#keyBlocked.delete(best.target);
+    this.#failedKeys.delete(best.target);
+    this.#pending = best.target;
+    this.#rotate = true;
+    return { target: best.target, waitMs };
   }
 
   #applyBreaker(ticket: AttemptTicket, effect: "success" | "failure" | "neutral", now: number) {
@@ -303,19 +377,20 @@ export class RouteRun {
     for (const s of pool.scopes(key)) this.#router.write(state.coolDown(s, now, now + ms, reason));
   }
 
-  /** The target cannot take another attempt now: breaker open, or no usable key left. */
-  #unavailableNow(ticket: AttemptTicket, now: number): boolean {
+  /** Why the target cannot take another attempt now: breaker open, no usable key left; null. */
+  #unavailableNow(ticket: AttemptTicket, now: number): "breaker" | "keys" | null {
     const { state } = this.#router;
     if (
       this.#plan.route.breaker !== null &&
       admission(state.breaker(ticket.targetId, now), now) === "skip"
-    ) return true;
-    if (ticket.keyId === null) return false;
+    ) return "breaker";
+    if (ticket.keyId === null) return null;
     const pool = this.#router.pools.get(ticket.target.provider)!;
     const failed = this.#failedKeys.get(ticket.targetIndex);
-    return !pool.keys.some((k) =>
+    const usable = pool.keys.some((k) =>
       !failed?.has(k.id) &&
       pool.stateOf(k, now, (s) => state.blocked(s, now)?.state ?? null) === "usable"
     );
+    return usable ? null : "keys";
   }
 }

@@ -1,8 +1,8 @@
 /**
  * Properties of the route run under any sequence of outcomes, pools, breakers and budgets: it
- * always ends, within the attempts the config allows plus one rotation per pool key; it never
- * starts an attempt after the budget; every wait is bounded by the policy; a pool key that failed
- * is not reused in the same request.
+ * always ends, within the attempts the config allows plus one rotation per pool key between
+ * waits for a key; it never starts an attempt after the budget; every wait is bounded by the
+ * policy; a pool key that failed is not reused until the request waited for keys.
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
@@ -79,26 +79,33 @@ Deno.test("route run: always ends, within its bounds, under any outcomes", async
         let i = 0;
         const random = () => rnd[i++ % rnd.length]!;
         const run = router.start(r, { now: T0, random, session: "s", usePools: true });
-        const bound = nTargets * attempts + poolKeys;
+        // Counted attempts, one rotation per pool key between waits, and at most `attempts` waits.
+        const bound = nTargets * attempts + poolKeys * (attempts + 1) + attempts;
+        const maxWait = Math.max(r.retry.maxBackoffMs, r.retry.maxRetryAfterMs);
         let now = T0;
-        const failedKeys = new Set<string>();
+        let failedKeys = new Set<string>();
         for (let n = 0; n <= bound + 1; n++) {
-          assert.ok(n <= bound, `more than ${bound} attempts`);
+          assert.ok(n <= bound, `more than ${bound} steps`);
           const next = await run.next(now);
           if (next.kind === "give_up") return;
-          if (totalMs !== null) assert.ok(now < T0 + totalMs, "no attempt after the budget");
+          if (totalMs !== null) assert.ok(now < T0 + totalMs, "nothing after the budget");
+          if (next.kind === "wait") {
+            assert.ok(next.waitMs >= 0 && next.waitMs <= maxWait);
+            failedKeys = new Set();
+            now += next.waitMs;
+            continue;
+          }
           if (next.keyId !== null) {
             assert.ok(!failedKeys.has(next.keyId), "a key that failed is not reused");
           }
           now += durations[n % durations.length]!;
           const outcome = outcomes[n % outcomes.length]!;
           const d = run.report(outcome, now);
-          if (d.kind === "retry" && d.rotateKey && next.keyId !== null) failedKeys.add(next.keyId);
           if (d.kind === "answer" || d.kind === "give_up") return;
           if (d.kind === "retry") {
-            assert.ok(
-              d.waitMs >= 0 && d.waitMs <= Math.max(r.retry.maxBackoffMs, r.retry.maxRetryAfterMs),
-            );
+            if (d.reason.endsWith("_wait_for_key")) failedKeys = new Set();
+            else if (d.rotateKey && next.keyId !== null) failedKeys.add(next.keyId);
+            assert.ok(d.waitMs >= 0 && d.waitMs <= maxWait);
             if (totalMs !== null) {
               assert.ok(now + d.waitMs < T0 + totalMs, "no wait past the budget");
             }

@@ -320,3 +320,67 @@ Deno.test("the view for the API: breakers, recent failures, latency and every po
   );
   assert.deepEqual([view.shared, view.lastError], [false, null]);
 });
+
+Deno.test("every key cooling or at its rpm: wait for the soonest one rather than fail", async () => {
+  const pool = new KeyPool("p0", [{ id: "a", weight: 1, rpm: 2 }, { id: "b", weight: 1, rpm: 2 }]);
+  const router = new Router(new MemoryRoutingState(), [pool]);
+  const r = route([{}], { retry: { ...route([]).retry, maxRetryAfterMs: 60_000 } });
+  const opts = { random: () => 0, session: null, usePools: true };
+  for (let i = 0; i < 4; i++) {
+    const run = router.start(r, { ...opts, now: T0 + i * 1000 });
+    attempt(await run.next(T0 + i * 1000));
+    run.report(ok, T0 + i * 1000);
+  }
+  // Both keys sent 2 in the last minute; the first slot frees when a's first request is a minute old.
+  const run = router.start(r, { ...opts, now: T0 + 5000 });
+  assert.deepEqual(await run.next(T0 + 5000), {
+    kind: "wait",
+    waitMs: 55_000,
+    reason: "pool_keys_unavailable",
+  });
+  const strict = router.start(route([{}]), { ...opts, now: T0 + 5000 });
+  assert.deepEqual(
+    await strict.next(T0 + 5000),
+    { kind: "give_up", reason: "no_target_left" },
+    "beyond max_retry_after_ms",
+  );
+});
+
+Deno.test("a 429 on the only key: wait for its Retry-After, then the same key again", async () => {
+  const state = new MemoryRoutingState();
+  const router = new Router(state, [new KeyPool("p0", [{ id: "a", weight: 1 }])]);
+  const run = router.start(route([{}]), {
+    now: T0,
+    random: () => 0.5,
+    session: null,
+    usePools: true,
+  });
+  assert.equal(attempt(await run.next(T0)).keyId, "a");
+  const d = run.report(status(429, { "retry-after": "2" }), T0);
+  assert.deepEqual(d, {
+    kind: "retry",
+    target: 0,
+    waitMs: 2000,
+    rotateKey: true,
+    reason: "status_429_wait_for_key",
+  });
+  const again = attempt(await run.next(T0 + 2000));
+  assert.deepEqual([again.keyId, again.number], ["a", 2]);
+  assert.deepEqual(run.plan.attempts, [1], "a wait for a key is not a retry of the target");
+  // A Retry-After beyond max_retry_after_ms: no wait, the client gets the answer at once.
+  const d2 = run.report(status(429, { "retry-after": "30" }), T0 + 2000);
+  assert.equal(d2.kind, "give_up");
+});
+
+Deno.test("rpm saturation at the start of a request: a short wait, then an attempt", async () => {
+  const pool = new KeyPool("p0", [{ id: "a", weight: 1, rpm: 1 }]);
+  const router = new Router(new MemoryRoutingState(), [pool]);
+  const r = route([{}]);
+  const first = router.start(r, { now: T0, random: () => 0, session: null, usePools: true });
+  attempt(await first.next(T0));
+  first.report(ok, T0);
+  const run = router.start(r, { now: T0 + 55_000, random: () => 0, session: null, usePools: true });
+  const w = await run.next(T0 + 55_000);
+  assert.deepEqual(w, { kind: "wait", waitMs: 5000, reason: "pool_keys_unavailable" });
+  assert.equal(attempt(await run.next(T0 + 60_000)).keyId, "a");
+});
