@@ -1,28 +1,49 @@
 /**
- * The shared types of the failover engine (research/issue19_plan.md): what a route resolves to and
- * what one upstream attempt came to. Every part of the engine uses these shapes.
+ * The shared types of routing (issue 19): what a resolved route looks like, what one upstream
+ * attempt came to, and the key-pool entries the policy core deals in. Config resolution
+ * (routes.ts) produces these; the policy core and the route loop consume them.
  */
+
 export type Strategy = "fallback" | "weighted" | "least_latency";
 export type StreamCommit = "first_content" | "complete";
 
 export interface RouteTarget {
-  provider: string; // a provider id of the config
-  model: string; // the model sent upstream (the body's "model" is rewritten)
-  weight: number; // default 1
+  /** A provider id of the config. */
+  provider: string;
+  /** The model sent upstream (the body's "model" is rewritten). */
+  model: string;
+  /** Default 1. */
+  weight: number;
+  /**
+   * Extension of the plan: the target's context window in tokens (config `context_window`).
+   * Marks a target as able to take a context-length error: such an error at one target goes to
+   * the next target in order whose window is larger (any marked target when the failing one has
+   * none); without one, the error reaches the client. Unset: never receives one.
+   */
+  contextWindow?: number;
 }
 
 export interface RetryPolicy {
-  attempts: number; // per target, the first included (default 2)
-  backoffMs: number; // base of the exponential (default 250)
-  maxBackoffMs: number; // cap of one wait (default 8000)
-  maxRetryAfterMs: number; // a longer Retry-After means: next target now (default 10000)
+  /** Per target, the first included (default 2). */
+  attempts: number;
+  /** Base of the exponential (default 250). */
+  backoffMs: number;
+  /** Cap of one wait (default 8000). */
+  maxBackoffMs: number;
+  /** A longer Retry-After means: next target now (default 10000). */
+  maxRetryAfterMs: number;
 }
 
-export interface PhaseTimeouts { // null: not limited in that phase
+/** null: not limited in that phase. */
+export interface PhaseTimeouts {
   connectMs: number | null;
-  firstByteMs: number | null; // response headers
-  firstTokenMs: number | null; // first content delta of a stream
-  idleMs: number | null; // gap between stream events
+  /** Response headers. */
+  firstByteMs: number | null;
+  /** First content delta of a stream. */
+  firstTokenMs: number | null;
+  /** Gap between stream events. */
+  idleMs: number | null;
+  /** The whole client request, every attempt and wait included. */
   totalMs: number | null;
 }
 
@@ -34,14 +55,16 @@ export interface ResolvedRoute {
   timeouts: PhaseTimeouts;
   breaker: { failures: number; openMs: number } | null;
   streamCommit: StreamCommit;
-  maxBufferBytes: number; // stream_commit: complete holds at most this much
+  /** stream_commit: complete holds at most this much. */
+  maxBufferBytes: number;
 }
 
 /** What one upstream attempt came to, as the proxy observed it (input of every decision). */
 export type AttemptOutcome =
   | { kind: "success" }
   | { kind: "status"; status: number; headers: Headers; error: ProviderErrorFacts | null }
-  | { kind: "connect_failed"; detail: string } // refused, DNS, TLS: nothing sent
+  /** Refused, DNS, TLS: nothing sent. */
+  | { kind: "connect_failed"; detail: string }
   | { kind: "reset_before_headers"; detail: string }
   | { kind: "timeout"; phase: "connect" | "first_byte" | "first_token" | "idle" | "total" }
   | {
@@ -53,7 +76,29 @@ export type AttemptOutcome =
 
 /** What providers/ read from an error body or event; routing never parses a wire format. */
 export interface ProviderErrorFacts {
-  /** Normalised: "rate_limited" | "overloaded" | "server_error" | "context_length" | "content_policy" | "auth" | "billing" | "invalid_request" | "not_found" | "other". */
+  /**
+   * Normalised: "rate_limited" | "overloaded" | "server_error" | "context_length" |
+   * "content_policy" | "auth" | "billing" | "invalid_request" | "not_found" | "other".
+   * A 429 that means the account's quota is spent (OpenAI `insufficient_quota`) is "billing".
+   */
   category: string;
-  message: string | null; // the provider's message, bounded
+  /** The provider's message, bounded. Never stored by routing state (it may echo a key). */
+  message: string | null;
+}
+
+/**
+ * Extension of the plan: one key of a provider's key pool as the policy core sees it. The secret
+ * never enters routing: the core picks key ids, the proxy looks the secret up by id.
+ */
+export interface PoolKey {
+  /** Unique within its provider. */
+  id: string;
+  /** Default 1. */
+  weight: number;
+  /** Requests per minute this key may send (unset: no local limit). */
+  rpm?: number;
+  /** Tokens per minute (unset: no local limit). */
+  tpm?: number;
+  /** Keys sharing one quota: a 429 on one cools the whole group down. */
+  group?: string;
 }

@@ -47,6 +47,7 @@ export { openSqliteStore, type SqliteStoreOptions } from "./sqlite_store.ts";
 export { openPostgresStore, type PostgresStoreOptions } from "./pg_store.ts";
 export { NewerSchemaError, newerSchemaError } from "./migration_guard.ts";
 export { postgresMigrations } from "./pg_migrations.ts";
+export { type PostgresRoutingOptions, PostgresRoutingState } from "./pg_routing.ts";
 export { type BusyRetryOptions, isSqliteBusy } from "./sqlite_busy.ts";
 export { type Migration, sqliteMigrations } from "./sqlite_migrations.ts";
 export { decodeCursor, encodeCursor } from "./cursor.ts";

@@ -9,6 +9,7 @@ import gatewayKeys from "../../migrations/postgres/003_gateway_keys.sql" with { 
 import limitCounters from "../../migrations/postgres/004_limit_counters.sql" with { type: "text" };
 import keyProvenance from "../../migrations/postgres/005_key_provenance.sql" with { type: "text" };
 import attribution from "../../migrations/postgres/006_attribution.sql" with { type: "text" };
+import routingState from "../../migrations/postgres/007_routing_state.sql" with { type: "text" };
 import { newerSchemaError } from "./migration_guard.ts";
 import type { Migration } from "./sqlite_migrations.ts";
 import type { Sql } from "./pg_connect.ts";
@@ -21,6 +22,7 @@ export const postgresMigrations: readonly Migration[] = [
   { name: "postgres/004_limit_counters.sql", sql: limitCounters },
   { name: "postgres/005_key_provenance.sql", sql: keyProvenance },
   { name: "postgres/006_attribution.sql", sql: attribution },
+  { name: "postgres/007_routing_state.sql", sql: routingState },
 ];
 
 /** Advisory lock keys of this store (first half: "onga"). */

@@ -40,6 +40,7 @@ import type {
 import { postgresKeyStore } from "./pg_keys.ts";
 import { postgresLimitCounters } from "./pg_limits.ts";
 import type { CounterStore } from "../limits/mod.ts";
+import { PostgresRoutingState } from "./pg_routing.ts";
 import { aggregate, percentiles } from "./pg_analytics.ts";
 
 export interface PostgresStoreOptions extends PostgresConnectOptions {
@@ -57,7 +58,9 @@ const maxListLimit = 1000;
 /** Connects, migrates, and fails with a message naming the server (never the password). */
 export async function openPostgresStore(
   options: PostgresStoreOptions,
-): Promise<TraceStore & KeyStore & { limitCounters: CounterStore }> {
+): Promise<
+  TraceStore & KeyStore & { limitCounters: CounterStore; routingState: PostgresRoutingState }
+> {
   const sql = connect(options);
   try {
     const migrations = options.migrations ?? postgresMigrations;
@@ -113,11 +116,14 @@ class PostgresTraceStore implements TraceStore, KeyStore {
   #closed = false;
   /** Shared by every instance on this database (see pg_limits.ts). */
   readonly limitCounters: CounterStore;
+  /** Breakers, key cooldowns and disabled keys, shared by every instance (see pg_routing.ts). */
+  readonly routingState: PostgresRoutingState;
 
   constructor(sql: Sql) {
     this.#sql = sql;
     this.#keys = postgresKeyStore(sql, () => this.#open());
     this.limitCounters = postgresLimitCounters(sql, () => this.#open());
+    this.routingState = new PostgresRoutingState(sql, () => this.#open());
   }
 
   async writeBatch(traces: readonly TraceRecord[]): Promise<void> {
@@ -241,6 +247,7 @@ class PostgresTraceStore implements TraceStore, KeyStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.routingState.settled();
     // Called after the writer flushed, so nothing is in flight. A connection the server cut
     // (a restart) can make end() wait its whole timeout in postgres 3.4.9: keep that short.
     await this.#sql.end({ timeout: 1 });

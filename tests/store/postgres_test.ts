@@ -44,6 +44,7 @@ pgTest("postgres store: migrations are applied once by instances starting togeth
       "postgres/004_limit_counters.sql",
       "postgres/005_key_provenance.sql",
       "postgres/006_attribution.sql",
+      "postgres/007_routing_state.sql",
     ]);
     await Promise.all(stores.map((s) => s.close()));
   } finally {
