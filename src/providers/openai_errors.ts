@@ -66,6 +66,10 @@ export function openAiErrorFacts(status: number | null, error: unknown): Provide
   const type = typeof e.type === "string" ? e.type : null;
   const known = (code !== null ? byCode[code] : undefined) ??
     (type !== null ? byCode[type] : undefined);
+  // A 503 says "engine overloaded" with `type: "server_error"`: the status is the finer fact.
+  if (known === "server_error" && (status === 503 || status === 529)) {
+    return { category: "overloaded", message };
+  }
   if (known !== undefined) return { category: known, message };
   const text = typeof e.message === "string" ? e.message : "";
   const clientSide = status === null || (status >= 400 && status < 500 && status !== 429);

@@ -316,7 +316,10 @@ export function parseEvent(
     return { ok: false, verdict: malformed(`an event's data is not JSON: ${preview(data)}`) };
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    return { ok: false, verdict: malformed(`an event's data is not a JSON object: ${preview(data)}`) };
+    return {
+      ok: false,
+      verdict: malformed(`an event's data is not a JSON object: ${preview(data)}`),
+    };
   }
   return { ok: true, value: value as Record<string, unknown> };
 }

@@ -65,7 +65,11 @@ function run(c: Case, pieces: Uint8Array[]): { outcome: Outcome; out: Uint8Array
   const end = scanner.ended!;
   const s = scanner.state;
   const outcome: Outcome = {
-    state: s.kind === "hold" ? "hold" : s.kind === "commit" ? `commit:${s.cause}` : `fail:${s.failure.reason}`,
+    state: s.kind === "hold"
+      ? "hold"
+      : s.kind === "commit"
+      ? `commit:${s.cause}`
+      : `fail:${s.failure.reason}`,
     at: scanner.decidedAt,
     end: end.kind === "unclean" ? `unclean:${end.failure.reason}` : end.kind,
     released: sent.length > 0,
