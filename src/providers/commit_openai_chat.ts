@@ -28,12 +28,16 @@ import {
 } from "./stream_commit.ts";
 
 const deltaTexts = ["content", "refusal", "reasoning_content", "reasoning"];
-/** A real `finish_reason` key with a string value (an escaped one inside text has a `\` before). */
-const finishReason = /[{,]\s*"finish_reason"\s*:\s*"/;
+/** OpenAI, vLLM and LiteLLM put the error first: `{"error": {...}}`. */
+const errorChunk = /^\{\s*"error"/;
+const recentEvents = 4;
 
 export class OpenAiChatCommitRules implements CommitRules {
   readonly terminatorName = "data: [DONE]";
   #finished = false;
+  /** The last events after the commit point, for the `finish_reason` check at `[DONE]`. */
+  #recent: string[] = [];
+  #next = 0;
 
   classify(name: string | null, data: string): EventVerdict {
     if (data === "[DONE]") return this.#done();
@@ -56,11 +60,16 @@ export class OpenAiChatCommitRules implements CommitRules {
   }
 
   glance(name: string | null, data: string): EventVerdict {
-    if (data === "[DONE]") return this.#done();
-    // `"error"` unescaped is a key or a value, never a piece of text: parse only then.
-    if (name === "error" || data.includes('"error"')) return this.classify(name, data);
+    if (data === "[DONE]") {
+      // The finish chunk is among the last few (after it: the usage chunk, Azure's filter
+      // results); looking there instead of in every delta keeps the hot path to a few compares.
+      this.#finished ||= this.#recent.some(hasFinishReason);
+      return this.#done();
+    }
+    if (name === "error" || errorChunk.test(data)) return this.classify(name, data);
     if (!looksLikeObject(data)) return malformed(`an event's data is not a JSON object`);
-    if (!this.#finished && finishReason.test(data)) this.#finished = true;
+    this.#recent[this.#next] = data;
+    this.#next = (this.#next + 1) % recentEvents;
     return { kind: "content" };
   }
 
@@ -88,4 +97,29 @@ function choiceHasOutput(choice: Record<string, unknown>): boolean {
   if (Array.isArray(delta.tool_calls) && delta.tool_calls.length > 0) return true;
   if (isRecord(delta.function_call)) return true;
   return isRecord(delta.audio);
+}
+
+const key = '"finish_reason"';
+
+/**
+ * A `finish_reason` key with a string value, found without parsing (a regex over every delta
+ * cost as much as the rest of the scanner). Quoted text inside a value has its quotes escaped,
+ * so the key there is preceded by a backslash, not by `{`, `,` or whitespace.
+ */
+function hasFinishReason(data: string): boolean {
+  for (let at = data.indexOf(key); at !== -1; at = data.indexOf(key, at + key.length)) {
+    const before = data.charCodeAt(at - 1);
+    if (before !== 123 && before !== 44 && !isSpace(before)) continue;
+    let i = at + key.length;
+    while (isSpace(data.charCodeAt(i))) i++;
+    if (data.charCodeAt(i) !== 58) continue;
+    i++;
+    while (isSpace(data.charCodeAt(i))) i++;
+    if (data.charCodeAt(i) === 34) return true;
+  }
+  return false;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13;
 }

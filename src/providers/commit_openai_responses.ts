@@ -47,6 +47,8 @@ const sequenceNumber = /"sequence_number"\s*:\s*(\d{1,15})/;
 export class OpenAiResponsesCommitRules implements CommitRules {
   readonly terminatorName = "response.completed";
   #sequence = -1;
+  /** The last event after the commit point, not yet read for its sequence number. */
+  #last: string | null = null;
 
   constructor(private readonly transport: "sse" | "websocket") {}
 
@@ -56,7 +58,10 @@ export class OpenAiResponsesCommitRules implements CommitRules {
     const parsed = parseEvent(data);
     if (!parsed.ok) return parsed.verdict;
     const event = parsed.value;
-    if (typeof event.sequence_number === "number") this.#sequence = event.sequence_number;
+    if (typeof event.sequence_number === "number") {
+      this.#sequence = event.sequence_number;
+      this.#last = null;
+    }
     const type = typeof event.type === "string" ? event.type : name;
     if (type === null) return malformed("an event without a type");
     if (type === "error") {
@@ -82,8 +87,8 @@ export class OpenAiResponsesCommitRules implements CommitRules {
     if (!looksLikeObject(data)) return malformed(`an event's data is not a JSON object`);
     // `response.completed` repeats the whole output: not parsed again (the usage reader does).
     if (cleanEnds.has(type)) return { kind: "end", problem: null };
-    const n = sequenceNumber.exec(data.slice(0, 160))?.[1];
-    if (n !== undefined) this.#sequence = Number(n);
+    // Its sequence number is read only if a termination follows it.
+    this.#last = data;
     return { kind: "content" };
   }
 
@@ -96,12 +101,13 @@ export class OpenAiResponsesCommitRules implements CommitRules {
         error: { type: "server_error", code: "upstream_truncated", message, param: null },
       });
     }
+    const n = this.#last === null ? undefined : sequenceNumber.exec(this.#last.slice(0, 160))?.[1];
     const event = {
       type: "error",
       code: "upstream_truncated",
       message,
       param: null,
-      sequence_number: this.#sequence + 1,
+      sequence_number: (n === undefined ? this.#sequence : Number(n)) + 1,
     };
     return `event: error\ndata: ${JSON.stringify(event)}\n\n`;
   }

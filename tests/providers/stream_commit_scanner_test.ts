@@ -151,3 +151,16 @@ Deno.test("scanner: a WebSocket error frame before output fails with its status"
   deepStrictEqual(state.failure.error, { category: "rate_limited", message: "Rate limit reached" });
   strictEqual(state.failure.status, 429);
 });
+
+Deno.test("scanner: [DONE] after content but without any finish_reason is no clean end", () => {
+  const scanner = openAiAdapter.createCommitScanner!(info("/v1/chat/completions"), firstContent)!;
+  scanner.event(null, '{"choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}]}');
+  scanner.event(
+    null,
+    '{"choices":[{"index":0,"delta":{"content":" \\"finish_reason\\":\\"stop"}}]}',
+  );
+  scanner.event(null, "[DONE]");
+  strictEqual(scanner.endSeen, true);
+  const end = scanner.end(true);
+  strictEqual(end.kind === "unclean" && end.failure.reason, "unclean_end");
+});
