@@ -100,7 +100,8 @@ export class StreamCommitScanner implements SseEventObserver {
   #failure: StreamFailure | null = null;
   #end: StreamEnd | null = null;
   /** The last bytes released to the client, to close an open line before a termination. */
-  #tail: number[] = [];
+  readonly #tail = new Uint8Array(4);
+  #tailLength = 0;
   #events = 0;
   #decidedAt: number | null = null;
 
@@ -117,7 +118,7 @@ export class StreamCommitScanner implements SseEventObserver {
   get events(): number {
     return this.#events;
   }
-  /** The event (counted from 1) at which the state left `hold`; 0 when no event caused it. */
+  /** The event (counted from 1) at which the state left `hold`; null while it holds. */
   get decidedAt(): number | null {
     return this.#decidedAt;
   }
@@ -157,8 +158,10 @@ export class StreamCommitScanner implements SseEventObserver {
   }
 
   /**
-   * The body ended: `complete` false when it broke off. Called by the usage parser's `finish`
-   * after it dispatched a last event that lacked its blank line; idempotent.
+   * The body ended: `complete` false when it broke off. The usage parser's `finish` calls it
+   * after dispatching a last event that lacked its blank line; a parser that stopped at a bound
+   * does not, so call it after `finish` as well (it is idempotent). A stream still held that
+   * ends without its terminator fails here (`unclean_end`, or `cut`).
    */
   end(complete: boolean): StreamEnd {
     if (this.#end !== null) return this.#end;
@@ -260,15 +263,22 @@ export class StreamCommitScanner implements SseEventObserver {
   }
 
   #remember(bytes: Uint8Array): void {
-    const from = Math.max(0, bytes.length - 4);
-    for (let i = from; i < bytes.length; i++) this.#tail.push(bytes[i]!);
-    if (this.#tail.length > 4) this.#tail.splice(0, this.#tail.length - 4);
+    const n = bytes.byteLength;
+    if (n >= 4) {
+      this.#tail.set(bytes.subarray(n - 4));
+      this.#tailLength = 4;
+      return;
+    }
+    const keep = Math.min(this.#tailLength, 4 - n);
+    this.#tail.copyWithin(0, this.#tailLength - keep, this.#tailLength);
+    this.#tail.set(bytes, keep);
+    this.#tailLength = keep + n;
   }
 
   /** Line ends needed so that the termination starts a fresh event (SSE: CR, LF or CRLF). */
   #separator(): string {
-    if (this.#tail.length === 0) return "";
-    const t = this.#tail;
+    const t = Array.from(this.#tail.subarray(0, this.#tailLength));
+    if (t.length === 0) return "";
     let i = t.length;
     let ends = 0;
     while (ends < 2 && i > 0) {

@@ -164,3 +164,13 @@ Deno.test("scanner: [DONE] after content but without any finish_reason is no cle
   const end = scanner.end(true);
   strictEqual(end.kind === "unclean" && end.failure.reason, "unclean_end");
 });
+
+Deno.test("scanner: the termination sees line ends split across single-byte chunks", () => {
+  const scanner = committedChat("\r");
+  scanner.pass(enc.encode("\n"));
+  scanner.pass(enc.encode("\r"));
+  strictEqual(scanner.termination("x").startsWith("\n\n"), false, "CRLF CR is two line ends");
+  const open = committedChat("");
+  for (const b of enc.encode("da")) open.pass(new Uint8Array([b]));
+  strictEqual(open.termination("x").startsWith("\n\ndata: "), true);
+});
