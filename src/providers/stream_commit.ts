@@ -12,6 +12,7 @@
  */
 import type { ProviderErrorFacts } from "./error_facts.ts";
 import type { SseEventObserver } from "./types.ts";
+import { SseEventAligner } from "./sse_event_aligner.ts";
 
 /**
  * `first_content`: commit at the first real output. `complete`: hold the whole answer and commit
@@ -23,6 +24,13 @@ export interface CommitOptions {
   mode: CommitMode;
   /** Bytes (or WebSocket frame characters) held at most; past it the scanner commits. */
   maxHeldBytes: number;
+  /**
+   * After the commit point, release SSE bytes only at event boundaries (sse_event_aligner.ts):
+   * a cut then leaves the client between two events and the termination is read as the error
+   * it is. The unterminated tail waits for its blank line (usually the next read); at a clean
+   * end of the body, `drain()` gives what is still held. Default false: every chunk as it is.
+   */
+  alignEvents?: boolean;
 }
 
 /** Preamble is small; Responses `response.created` repeats instructions and tools (~100 KB). */
@@ -104,8 +112,11 @@ export class StreamCommitScanner implements SseEventObserver {
   #tailLength = 0;
   #events = 0;
   #decidedAt: number | null = null;
+  readonly #aligner: SseEventAligner | null;
 
-  constructor(private readonly rules: CommitRules, readonly options: CommitOptions) {}
+  constructor(private readonly rules: CommitRules, readonly options: CommitOptions) {
+    this.#aligner = options.alignEvents === true ? new SseEventAligner() : null;
+  }
 
   get state(): CommitState {
     return this.#state;
@@ -196,13 +207,13 @@ export class StreamCommitScanner implements SseEventObserver {
   /**
    * A chunk of the event stream as the client would get it, after its events were fed. Returns
    * the bytes to send the client now: null while held (the chunk is kept, copied), all held
-   * bytes at the commit point, then each chunk as it is; null after a failure.
+   * bytes at the commit point, then each chunk as it is (up to its last event boundary with
+   * `alignEvents`); null after a failure.
    */
   pass(chunk: Uint8Array): Uint8Array | null {
     if (this.#released && this.#state.kind === "commit") {
       // The hot path after the commit point: the chunk itself, no copy.
-      this.#remember(chunk);
-      return chunk;
+      return this.#release(chunk);
     }
     // Held chunks are copies: the runtime may reuse a buffer once it was handed on.
     const out = this.#pass(chunk.slice(), chunk.byteLength);
@@ -210,8 +221,17 @@ export class StreamCommitScanner implements SseEventObserver {
     const bytes = out.length === 1 && typeof out[0] !== "string"
       ? out[0] as Uint8Array
       : concat(out as Uint8Array[]);
-    this.#remember(bytes);
-    return bytes;
+    return this.#release(bytes);
+  }
+
+  /**
+   * At a clean end of the body (`alignEvents`): the bytes still held after the last event
+   * boundary (a last event without its blank line), to send before closing; null when none.
+   */
+  drain(): Uint8Array | null {
+    const rest = this.#aligner?.drain() ?? null;
+    if (rest !== null) this.#remember(rest);
+    return rest;
   }
 
   /** The same for a WebSocket relay: server text frames, held and released whole. */
@@ -226,7 +246,15 @@ export class StreamCommitScanner implements SseEventObserver {
    * reject: their JSON parse fails).
    */
   termination(message: string): string {
+    // The unterminated rest of an event the upstream broke off inside never reaches the client.
+    this.#aligner?.discard();
     return this.#separator() + this.rules.termination(message);
+  }
+
+  #release(bytes: Uint8Array): Uint8Array | null {
+    const out = this.#aligner === null ? bytes : this.#aligner.push(bytes);
+    if (out !== null) this.#remember(out);
+    return out;
   }
 
   #pass(item: Uint8Array | string, size: number): (Uint8Array | string)[] | null {

@@ -12,6 +12,7 @@ import {
   type ProviderAdapter,
   type ResponseInfo,
 } from "../../src/providers/mod.ts";
+import { lastEventEnd } from "../../src/providers/sse_event_aligner.ts";
 import { fixture, lineEndingVariants, splittings } from "./replay.ts";
 
 interface Outcome {
@@ -48,11 +49,16 @@ const info = (path: string): ResponseInfo => ({
   requestModel: null,
 });
 
-function run(c: Case, pieces: Uint8Array[]): { outcome: Outcome; out: Uint8Array } {
+function run(
+  c: Case,
+  pieces: Uint8Array[],
+  alignEvents: boolean,
+): { outcome: Outcome; out: Uint8Array } {
   const i = info(c.path);
   const scanner = c.adapter.createCommitScanner!(i, {
     mode: c.mode,
     maxHeldBytes: 1024 * 1024,
+    alignEvents,
   })!;
   const parser = c.adapter.createUsageParser(i, scanner);
   const sent: Uint8Array[] = [];
@@ -62,6 +68,10 @@ function run(c: Case, pieces: Uint8Array[]): { outcome: Outcome; out: Uint8Array
     if (out !== null) sent.push(out.slice());
   }
   parser.finish(c.complete ?? true);
+  if (c.complete ?? true) {
+    const rest = scanner.drain();
+    if (rest !== null) sent.push(rest.slice());
+  }
   const end = scanner.ended!;
   const s = scanner.state;
   const outcome: Outcome = {
@@ -389,12 +399,31 @@ for (const c of cases) {
     for (const v of lineEndingVariants(fixture(c.file))) {
       // Single bytes and every two-piece split of the whole transcript.
       for (const s of splittings(v.bytes)) {
-        const { outcome, out } = run(c, s.pieces);
+        const { outcome, out } = run(c, s.pieces, false);
         const label = `${v.name}, ${s.label}`;
         deepStrictEqual(outcome, c.expected, label);
         const expectedBytes = outcome.released ? v.bytes : new Uint8Array(0);
         strictEqual(out.length, expectedBytes.length, `${label}: released length`);
         deepStrictEqual(out, expectedBytes, `${label}: released bytes are the upstream's`);
+      }
+    }
+  });
+
+  Deno.test(`commit, events aligned: ${c.name}`, () => {
+    for (const v of lineEndingVariants(fixture(c.file))) {
+      for (const s of splittings(v.bytes)) {
+        const { outcome, out } = run(c, s.pieces, true);
+        const label = `${v.name}, ${s.label}`;
+        deepStrictEqual(outcome, c.expected, label);
+        if (!outcome.released) {
+          strictEqual(out.length, 0, label);
+        } else if (c.complete ?? true) {
+          deepStrictEqual(out, v.bytes, `${label}: released and drained bytes are the upstream's`);
+        } else {
+          // A cut body: what went out is a prefix of it that ends between two events.
+          deepStrictEqual(out, v.bytes.subarray(0, out.length), `${label}: a prefix`);
+          strictEqual(lastEventEnd([], out), out.length, `${label}: ends at a boundary`);
+        }
       }
     }
   });

@@ -122,6 +122,35 @@ Deno.test("openai SDK, chat: a cut inside an event still ends in an error, not a
   });
 });
 
+Deno.test("openai SDK, chat: with events aligned a cut inside an event gives the clear error", async () => {
+  const midEvent = chatPrefix + 'data: {"id":"chatcmpl-x","choices":[{"index":0,"delta":{"cont';
+  const info = {
+    path: "/v1/chat/completions",
+    status: 200,
+    contentType: "text/event-stream",
+    requestedStreaming: true,
+    requestModel: null,
+  };
+  const scanner = openAiAdapter.createCommitScanner!(info, {
+    mode: "first_content",
+    maxHeldBytes: 1 << 20,
+    alignEvents: true,
+  })!;
+  const parser = openAiAdapter.createUsageParser(info, scanner);
+  parser.push(enc.encode(midEvent));
+  const sent = dec.decode(scanner.pass(enc.encode(midEvent))!);
+  strictEqual(sent, chatPrefix, "the open event was held back");
+  await withStub(sent + scanner.termination(message), async (base) => {
+    const stream = await openAi(base).chat.completions.create(chatRequest);
+    await rejects(
+      (async () => {
+        for await (const _ of stream) { /* drain */ }
+      })(),
+      (e) => isTruncationError(e, OpenAI.APIError),
+    );
+  });
+});
+
 Deno.test("openai SDK, chat: without the termination the cut is a quiet success (the bug)", async () => {
   await withStub(chatPrefix, async (base) => {
     let text = "";
