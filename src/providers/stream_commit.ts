@@ -89,7 +89,7 @@ export interface CommitRules {
    * data, parsing only the rare event that needs it (long streams are mostly deltas).
    */
   glance(name: string | null, data: string): EventVerdict;
-  /** What `pass` does not see: the terminator event's name, for messages. */
+  /** The terminator as messages name it (`data: [DONE]`, `message_stop`). */
   readonly terminatorName: string;
   /** An error event the protocol's official SDK raises (see `StreamCommitScanner.termination`). */
   termination(message: string): string;
@@ -113,6 +113,10 @@ export class StreamCommitScanner implements SseEventObserver {
   #events = 0;
   #decidedAt: number | null = null;
   readonly #aligner: SseEventAligner | null;
+  /** After a failure, the answer goes to the client after all (`passThrough`). */
+  #passing = false;
+  /** Every byte of a failed answer is still held (it stayed within the bound). */
+  #heldWhole = true;
 
   constructor(private readonly rules: CommitRules, readonly options: CommitOptions) {
     this.#aligner = options.alignEvents === true ? new SseEventAligner() : null;
@@ -211,7 +215,7 @@ export class StreamCommitScanner implements SseEventObserver {
    * `alignEvents`); null after a failure.
    */
   pass(chunk: Uint8Array): Uint8Array | null {
-    if (this.#released && this.#state.kind === "commit") {
+    if ((this.#released && this.#state.kind === "commit") || this.#passing) {
       // The hot path after the commit point: the chunk itself, no copy.
       return this.#release(chunk);
     }
@@ -222,6 +226,32 @@ export class StreamCommitScanner implements SseEventObserver {
       ? out[0] as Uint8Array
       : concat(out as Uint8Array[]);
     return this.#release(bytes);
+  }
+
+  /**
+   * After `fail`, when routing answers with this stream after all (a content-policy refusal is
+   * the provider's answer; the last target's error goes to the client as it is): the bytes held so
+   * far, verbatim; later `pass` calls then return each chunk. Null when the state is not `fail`,
+   * or when the failed answer outgrew `maxHeldBytes` and is no longer whole.
+   */
+  passThrough(): Uint8Array | null {
+    const held = this.#takeFailed();
+    if (held === null) return null;
+    return held.length === 0 ? new Uint8Array(0) : this.#release(concat(held as Uint8Array[]));
+  }
+
+  /** The same for a WebSocket relay's frames. */
+  passThroughFrames(): string[] | null {
+    return this.#takeFailed() as string[] | null;
+  }
+
+  #takeFailed(): (Uint8Array | string)[] | null {
+    if (this.#state.kind !== "fail" || this.#passing || !this.#heldWhole) return null;
+    this.#passing = true;
+    const held = this.#held;
+    this.#held = [];
+    this.#heldSize = 0;
+    return held;
   }
 
   /**
@@ -258,7 +288,17 @@ export class StreamCommitScanner implements SseEventObserver {
   }
 
   #pass(item: Uint8Array | string, size: number): (Uint8Array | string)[] | null {
-    if (this.#state.kind === "fail") return null;
+    if (this.#state.kind === "fail") {
+      if (this.#passing) return [item];
+      // Kept for `passThrough`, within the same bound.
+      if (this.#heldSize + size <= this.options.maxHeldBytes) {
+        this.#held.push(item);
+        this.#heldSize += size;
+      } else {
+        this.#heldWhole = false;
+      }
+      return null;
+    }
     if (this.#state.kind === "hold" || !this.#released) {
       this.#held.push(item);
       this.#heldSize += size;
@@ -286,8 +326,6 @@ export class StreamCommitScanner implements SseEventObserver {
     if (this.#state.kind !== "hold") return;
     this.#state = { kind: "fail", failure };
     this.#decidedAt = this.#events;
-    this.#held = [];
-    this.#heldSize = 0;
   }
 
   #remember(bytes: Uint8Array): void {

@@ -150,6 +150,9 @@ Deno.test("scanner: a WebSocket error frame before output fails with its status"
   if (state.kind !== "fail") return;
   deepStrictEqual(state.failure.error, { category: "rate_limited", message: "Rate limit reached" });
   strictEqual(state.failure.status, 429);
+  // Routing may still answer with it (the last target): the frames, whole and in order.
+  deepStrictEqual(scanner.passThroughFrames(), [created, error]);
+  deepStrictEqual(scanner.passFrame("{}"), ["{}"]);
 });
 
 Deno.test("scanner: [DONE] after content but without any finish_reason is no clean end", () => {

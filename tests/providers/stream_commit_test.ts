@@ -68,6 +68,18 @@ function run(
     if (out !== null) sent.push(out.slice());
   }
   parser.finish(c.complete ?? true);
+  if (scanner.state.kind === "fail") {
+    // Routing may answer with the failed stream after all: it is whole, verbatim.
+    const whole = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of pieces) {
+      whole.set(p, at);
+      at += p.length;
+    }
+    // Aligned, a fragment the body broke off inside stays back, as after a commit.
+    const expected = alignEvents ? whole.subarray(0, lastEventEnd([], whole)) : whole;
+    deepStrictEqual(scanner.passThrough(), expected, "passThrough gives the failed answer");
+  }
   if (c.complete ?? true) {
     const rest = scanner.drain();
     if (rest !== null) sent.push(rest.slice());
