@@ -44,8 +44,13 @@ export class OpenAiChatCommitRules implements CommitRules {
     const parsed = parseEvent(data);
     if (!parsed.ok) return parsed.verdict;
     const chunk = parsed.value;
-    if (name === "error" || isRecord(chunk.error)) {
-      const error = isRecord(chunk.error) ? chunk.error : chunk;
+    // The SDK raises for any truthy `error`; some servers send a bare string.
+    if (name === "error" || isRecord(chunk.error) || typeof chunk.error === "string") {
+      const error = isRecord(chunk.error)
+        ? chunk.error
+        : typeof chunk.error === "string"
+        ? { message: chunk.error }
+        : chunk;
       const status = statusIn(error.status, error.status_code, error.code, chunk.status);
       return { kind: "error", status, error: openAiErrorFacts(status, error) };
     }

@@ -54,6 +54,8 @@ const byCode: Record<string, ProviderErrorCategory> = {
 
 /** `invalid_prompt` is the Responses code for a prompt flagged by the usage policies. */
 const policyWording = /usage polic|flagged|safety system|content management polic/i;
+const overloadWording = /overloaded|at capacity/i;
+const rateWording = /rate limit|too many requests/i;
 
 /**
  * Facts from one OpenAI error object: `code` first (the most specific), then `type`, then the
@@ -80,7 +82,11 @@ export function openAiErrorFacts(status: number | null, error: unknown): Provide
   const fromStatus = categoryForStatus(status ?? statusIn(e.status, e.status_code, e.code));
   if (fromStatus !== "other") return { category: fromStatus, message };
   const invalid = type === "invalid_request_error" || code === "invalid_prompt";
-  return { category: invalid ? "invalid_request" : "other", message };
+  if (invalid) return { category: "invalid_request", message };
+  // An in-band error of a compatible server may carry nothing but words.
+  if (overloadWording.test(text)) return { category: "overloaded", message };
+  if (rateWording.test(text)) return { category: "rate_limited", message };
+  return { category: "other", message };
 }
 
 /** Facts from a non-2xx answer's body text; a body that is not OpenAI's shape goes by status. */

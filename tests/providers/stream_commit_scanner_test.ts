@@ -177,3 +177,15 @@ Deno.test("scanner: the termination sees line ends split across single-byte chun
   for (const b of enc.encode("da")) open.pass(new Uint8Array([b]));
   strictEqual(open.termination("x").startsWith("\n\ndata: "), true);
 });
+
+Deno.test("scanner: a chat error given as a bare string still fails before commit", () => {
+  const scanner = openAiAdapter.createCommitScanner!(info("/v1/chat/completions"), firstContent)!;
+  scanner.event(null, '{"error":"upstream provider overloaded, try again"}');
+  const state = scanner.state;
+  strictEqual(state.kind === "fail" && state.failure.reason, "in_band_error");
+  if (state.kind !== "fail") return;
+  deepStrictEqual(state.failure.error, {
+    category: "overloaded",
+    message: "upstream provider overloaded, try again",
+  });
+});
