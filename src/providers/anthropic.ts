@@ -21,6 +21,8 @@ import {
 } from "./response_parser.ts";
 import type { ProviderAdapter, SseEvent, StreamTextLocation } from "./types.ts";
 import { makeUsage, tokenCount } from "./usage_counts.ts";
+import { anthropicErrorBodyFacts } from "./anthropic_errors.ts";
+import { anthropicCommitScanner } from "./commit_scanners.ts";
 
 export const anthropicAdapter: ProviderAdapter = {
   prepareRequest(input) {
@@ -34,13 +36,17 @@ export const anthropicAdapter: ProviderAdapter = {
     };
   },
 
-  createUsageParser(info) {
+  createUsageParser(info, observer) {
     return createResponseParser(
       info,
       expectationFor(info, anthropicPathRule(info.path)),
       new AnthropicUsageReader(),
+      observer,
     );
   },
+
+  createCommitScanner: anthropicCommitScanner,
+  errorFacts: anthropicErrorBodyFacts,
 
   locateStreamText: locateAnthropicStreamText,
 

@@ -4,7 +4,9 @@
  * provider account (headers.ts, with why each consumer uses which subset), the base-URL variables
  * their clients read, the token fields of usage, and the wire formats themselves: what the proxy
  * asks of a request body (model, streaming, a usage request to add) and how it reads usage from a
- * response, streamed or not. The proxy looks an adapter up in `providerAdapters` by the
+ * response, streamed or not; the stream commit point (which events are preamble, content, the end
+ * or an in-band error, and the error event each protocol's SDK raises) and the error facts routing
+ * reads from an error body. The proxy looks an adapter up in `providerAdapters` by the
  * provider's kind and never branches on its name.
  */
 export { providerAdapters } from "./registry.ts";
@@ -32,6 +34,23 @@ export {
   type WsClientFrame,
   type WsServerEvent,
 } from "./openai_responses_ws.ts";
+export {
+  type CommitMode,
+  type CommitOptions,
+  type CommitState,
+  defaultPreambleBytes,
+  StreamCommitScanner,
+  type StreamEnd,
+  type StreamFailure,
+} from "./stream_commit.ts";
+export {
+  maxErrorMessageChars,
+  providerErrorCategories,
+  type ProviderErrorCategory,
+  type ProviderErrorFacts,
+} from "./error_facts.ts";
+export { openAiErrorFacts } from "./openai_errors.ts";
+export { anthropicErrorFacts } from "./anthropic_errors.ts";
 export { JsonMemberScanner, type JsonScanResult } from "./json_member_scanner.ts";
 export { usageReadLimits } from "./usage_limits.ts";
 export type { MemberPath } from "./json_member_paths.ts";
@@ -42,6 +61,7 @@ export type {
   ProviderAdapter,
   ResponseInfo,
   SseEvent,
+  SseEventObserver,
   StreamTextField,
   StreamTextLocation,
   StreamTextLocator,

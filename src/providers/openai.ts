@@ -18,6 +18,8 @@ import { setTopLevelMember } from "./json_splice.ts";
 import { openAiPathRule, OpenAiUsageReader } from "./openai_usage.ts";
 import { cleanPath, endsWithSegments } from "./paths.ts";
 import { createResponseParser, expectationFor } from "./response_parser.ts";
+import { openAiErrorBodyFacts } from "./openai_errors.ts";
+import { openAiCommitScanner } from "./commit_scanners.ts";
 import { createSseEventFilter } from "./sse_event_filter.ts";
 import { responsesWebSocket } from "./openai_responses_ws.ts";
 import type {
@@ -53,13 +55,17 @@ export const openAiAdapter: ProviderAdapter = {
     return body === null ? prepared : { ...prepared, body, hideUsageEvent: true };
   },
 
-  createUsageParser(info) {
+  createUsageParser(info, observer) {
     return createResponseParser(
       info,
       expectationFor(info, openAiPathRule(info.path)),
       new OpenAiUsageReader(),
+      observer,
     );
   },
+
+  createCommitScanner: openAiCommitScanner,
+  errorFacts: openAiErrorBodyFacts,
 
   hideUsageEvent() {
     return createSseEventFilter(isUsageOnlyChunk);

@@ -15,6 +15,8 @@
  */
 import { isRecord, maxTokensOf, modelOf } from "./json_body.ts";
 import { cleanPath, endsWithSegments } from "./paths.ts";
+import { responsesWebSocketCommitScanner } from "./commit_scanners.ts";
+import type { CommitOptions, StreamCommitScanner } from "./stream_commit.ts";
 
 /** What the relay learns from one client text frame. */
 export type WsClientFrame =
@@ -80,6 +82,11 @@ export interface WebSocketProtocol {
     message: string,
     headers?: Record<string, string>,
   ): string;
+  /**
+   * The commit point of one response on the socket: feed it each server frame (`event(null,
+   * text)`, or through the usage parser fed `asSse`) and hold frames with `passFrame`.
+   */
+  commitScanner(options: CommitOptions): StreamCommitScanner;
 }
 
 const terminalEvents = new Set([
@@ -208,4 +215,5 @@ export const responsesWebSocket: WebSocketProtocol = {
   serverEvent,
   asSse,
   errorEvent,
+  commitScanner: responsesWebSocketCommitScanner,
 };

@@ -9,7 +9,7 @@ import type { Usage, UsageUnknownReason } from "./usage.ts";
 import { isJsonContentType } from "./json_body.ts";
 import type { MemberPath } from "./json_member_paths.ts";
 import { JsonMemberScanner } from "./json_member_scanner.ts";
-import type { ResponseInfo, UsageParser, UsageReport } from "./types.ts";
+import type { ResponseInfo, SseEventObserver, UsageParser, UsageReport } from "./types.ts";
 import { usageReadLimits } from "./usage_limits.ts";
 import { SseLineGuard } from "./sse_line_guard.ts";
 import { collapseBlankRuns } from "./sse_blank_runs.ts";
@@ -70,11 +70,12 @@ export function createResponseParser(
   info: ResponseInfo,
   expectation: UsageExpectation,
   reader: UsageReader,
+  observer?: SseEventObserver,
 ): UsageParser {
   const readable = expectation === "expected" ||
     (expectation === "optional" && (isEventStream(info) || isJsonContentType(info.contentType)));
   if (!readable) return noUsageParser(info.requestModel);
-  const frame = isEventStream(info) ? new SseFrame(reader) : new JsonFrame(reader);
+  const frame = isEventStream(info) ? new SseFrame(reader, observer) : new JsonFrame(reader);
   let report: UsageReport | null = null;
   return {
     push(chunk) {
@@ -127,7 +128,7 @@ class SseFrame implements Frame {
   #parser: EventSourceParser | null;
   readonly #lines = new SseLineGuard(usageReadLimits.sseEventChars);
 
-  constructor(reader: UsageReader) {
+  constructor(reader: UsageReader, private readonly observer?: SseEventObserver) {
     this.#parser = createParser({
       // The parser holds a line until its end and an event until its blank line: bounded, as an
       // upstream may send one line of a gigabyte. Lines are measured exactly by the guard in
@@ -140,7 +141,9 @@ class SseFrame implements Frame {
       },
       onEvent: (e) => {
         const data = e.data.trim();
-        if (data === "" || data === "[DONE]") return;
+        if (data === "") return;
+        this.observer?.event(e.event ?? null, data);
+        if (data === "[DONE]") return;
         // Two comparisons per event: cheap enough to look at every one.
         if (e.event === "error" || data.startsWith('{"error"')) this.streamError = true;
         if (reader.wants !== undefined && !reader.wants(e.event, data)) {
@@ -168,9 +171,11 @@ class SseFrame implements Frame {
     // A stream that ended cleanly may omit the blank line after its last event; dispatch it.
     // A cut stream's unterminated event is a fragment and is dropped.
     if (complete) this.#feed(rest + "\n\n");
+    if (this.stopped === null) this.observer?.end(complete);
   }
 
   stop(reason: UsageUnknownReason): void {
+    if (this.stopped === null) this.observer?.lost();
     this.stopped ??= reason;
     // Dropping the parser and decoder releases the line or event they held.
     this.#parser = null;

@@ -4,6 +4,8 @@
  */
 import type { Usage, UsageStatus, UsageUnknownReason } from "./usage.ts";
 import type { WebSocketProtocol } from "./openai_responses_ws.ts";
+import type { CommitOptions, StreamCommitScanner, StreamEnd } from "./stream_commit.ts";
+import type { ProviderErrorFacts } from "./error_facts.ts";
 
 /** What the adapter learned from the request body, and the body to forward. */
 export interface PreparedRequest {
@@ -78,9 +80,34 @@ export interface ResponseInfo {
   requestModel: string | null;
 }
 
+/**
+ * Sees every SSE event the usage parser frames, in order: one framing of the stream serves usage
+ * and the commit point (stream_commit.ts). Must not throw.
+ */
+export interface SseEventObserver {
+  /** One event: its `event:` name (null when unnamed) and its data, trimmed and non-empty. */
+  event(name: string | null, data: string): void;
+  /** Framing stopped at a bound (see `UsageParser.stop`): no more events will come. */
+  lost(): void;
+  /** The body ended (`complete` false: it broke off); after the last event was dispatched. */
+  end(complete: boolean): StreamEnd;
+}
+
 export interface ProviderAdapter {
   prepareRequest(input: PrepareInput): PreparedRequest;
-  createUsageParser(info: ResponseInfo): UsageParser;
+  /** `observer`, when given, is fed every SSE event of a streamed answer (commit scanner). */
+  createUsageParser(info: ResponseInfo, observer?: SseEventObserver): UsageParser;
+  /**
+   * The commit scanner for a streamed answer of a generation endpoint this wire format knows;
+   * null for anything else (a JSON answer, an error status, a path without a stream protocol).
+   * Pass it as the usage parser's observer, then each client-bound chunk to its `pass`.
+   */
+  createCommitScanner?(info: ResponseInfo, options: CommitOptions): StreamCommitScanner | null;
+  /**
+   * What a non-2xx answer's body says, for routing: category and bounded message. A body that is
+   * not the wire format's error shape is classified by its status, with no message.
+   */
+  errorFacts?(status: number, body: string): ProviderErrorFacts;
   /**
    * Removes the usage-only SSE event the adapter asked for in `prepareRequest`. Called only when
    * `hideUsageEvent` is true and the response is an event stream.

@@ -1,0 +1,110 @@
+/**
+ * Releases an event stream only at event boundaries: the bytes up to the last blank line of what
+ * arrived, holding the unterminated rest until its own blank line comes (usually in the next
+ * read). A stream that breaks off then leaves the client between two events, so an error event
+ * appended after it is read as one, instead of completing a half-sent line into garbage. Bytes are
+ * never changed or reordered, only held briefly. An event that grows past `maxHeldBytes` cannot
+ * wait: it is released as it comes until the next boundary (as in sse_event_filter.ts).
+ *
+ * Boundaries follow the SSE grammar: a line ends at CRLF, LF or CR, and two line ends in a row
+ * end an event. A CR at the end of a read may be the first half of a CRLF; releasing up to it is
+ * still exact, since a reader takes the LF that follows as part of that line end.
+ */
+
+const LF = 10;
+const CR = 13;
+
+export const maxAlignHeldBytes = 64 * 1024;
+
+export class SseEventAligner {
+  #held: Uint8Array[] = [];
+  #heldSize = 0;
+  /** The current event was released early and streams until its end. */
+  #streaming = false;
+  /** The last (up to three) bytes before the current read, for boundaries across reads. */
+  #prev: number[] = [];
+
+  constructor(readonly maxHeldBytes = maxAlignHeldBytes) {}
+
+  /** Bytes to send now (null: nothing yet). The chunk is copied only when part of it is held. */
+  push(chunk: Uint8Array): Uint8Array | null {
+    const end = lastEventEnd(this.#prev, chunk);
+    this.#keepPrev(chunk);
+    if (end === -1) {
+      if (this.#streaming) return chunk;
+      this.#hold(chunk.slice());
+      if (this.#heldSize <= this.maxHeldBytes) return null;
+      this.#streaming = true;
+      return this.drain();
+    }
+    this.#streaming = false;
+    const head = chunk.subarray(0, end);
+    const out = this.#held.length === 0 ? head : join([...this.#held, head]);
+    this.#held = [];
+    this.#heldSize = 0;
+    if (end < chunk.length) this.#hold(chunk.slice(end));
+    return out;
+  }
+
+  /** The held tail (an event still open), released; null when nothing is held. */
+  drain(): Uint8Array | null {
+    if (this.#held.length === 0) return null;
+    const out = join(this.#held);
+    this.#held = [];
+    this.#heldSize = 0;
+    return out;
+  }
+
+  /** Drops the held tail: the stream broke off inside that event. Returns its size. */
+  discard(): number {
+    const n = this.#heldSize;
+    this.#held = [];
+    this.#heldSize = 0;
+    return n;
+  }
+
+  #hold(bytes: Uint8Array): void {
+    this.#held.push(bytes);
+    this.#heldSize += bytes.byteLength;
+  }
+
+  #keepPrev(chunk: Uint8Array): void {
+    const n = chunk.length;
+    if (n >= 3) this.#prev = [chunk[n - 3]!, chunk[n - 2]!, chunk[n - 1]!];
+    else this.#prev = [...this.#prev, ...chunk].slice(-3);
+  }
+}
+
+/**
+ * The index in `chunk` just after its last event boundary, or -1. `prev` holds the bytes that came
+ * before the chunk, so that a blank line split across reads is found.
+ */
+export function lastEventEnd(prev: readonly number[], chunk: Uint8Array): number {
+  const at = (k: number): number | undefined => k >= 0 ? chunk[k] : prev[prev.length + k];
+  for (let p = chunk.length; p >= 1; p--) {
+    const a = chunk[p - 1];
+    if (a === LF) {
+      const b = at(p - 2);
+      if (b === LF) return p;
+      if (b === CR) {
+        const c = at(p - 3);
+        if (c === LF || c === CR) return p;
+      }
+    } else if (a === CR) {
+      const b = at(p - 2);
+      if (b === CR || b === LF) return p;
+    }
+  }
+  return -1;
+}
+
+function join(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.byteLength;
+  }
+  return out;
+}

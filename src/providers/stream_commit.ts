@@ -1,0 +1,410 @@
+/**
+ * The stream commit point (DESIGN.md section 7). Before it the gateway holds the upstream's
+ * protocol preamble and may still fail over without the client noticing; from it on the client
+ * has the answer's first real output and the gateway never changes what it already sent.
+ *
+ * A `StreamCommitScanner` is fed the upstream's events in order (by the usage parser, which frames
+ * the SSE once for both: see `SseEventObserver`) and the bytes the client would get (`pass`), and
+ * answers `hold`, `commit` or `fail` with a reason. The wire-format rules (which events are
+ * preamble, which are content, the terminator, in-band errors, the error a client's SDK raises)
+ * are a `CommitRules` per protocol: commit_openai_chat.ts, commit_openai_responses.ts,
+ * commit_anthropic.ts. Everything here is pure and bounded; nothing throws.
+ */
+import type { ProviderErrorFacts } from "./error_facts.ts";
+import type { SseEventObserver } from "./types.ts";
+import { SseEventAligner } from "./sse_event_aligner.ts";
+
+/**
+ * `first_content`: commit at the first real output. `complete`: hold the whole answer and commit
+ * only once the upstream finished it cleanly (or the hold grew past its cap).
+ */
+export type CommitMode = "first_content" | "complete";
+
+export interface CommitOptions {
+  mode: CommitMode;
+  /** Bytes (or WebSocket frame characters) held at most; past it the scanner commits. */
+  maxHeldBytes: number;
+  /**
+   * After the commit point, release SSE bytes only at event boundaries (sse_event_aligner.ts):
+   * a cut then leaves the client between two events and the termination is read as the error
+   * it is. The unterminated tail waits for its blank line (usually the next read); at a clean
+   * end of the body, `drain()` gives what is still held. Default false: every chunk as it is.
+   */
+  alignEvents?: boolean;
+}
+
+/** Preamble is small; Responses `response.created` repeats instructions and tools (~100 KB). */
+export const defaultPreambleBytes = 1024 * 1024;
+
+/** Why a stream is not (or was not) a clean, complete answer. */
+export interface StreamFailure {
+  /**
+   * `in_band_error`: an error event after the 200; `malformed`: an event that is not the
+   * protocol's; `unclean_end`: the body ended without the protocol's terminator; `cut`: the body
+   * broke off (the caller said so).
+   */
+  reason: "in_band_error" | "malformed" | "unclean_end" | "cut";
+  /** The HTTP status the error carries or its documented type means (Anthropic); else null. */
+  status: number | null;
+  error: ProviderErrorFacts | null;
+  /** What was wrong, for logs and the attempt record. */
+  detail: string;
+}
+
+export type CommitState =
+  | { kind: "hold" }
+  | {
+    kind: "commit";
+    /**
+     * `content`: the first real output; `finished`: the stream ended cleanly while held (an empty
+     * answer, or `complete` mode); `hold_cap`: the hold grew past `maxHeldBytes`; `blind`: the
+     * framing stopped at its bound, so nothing more can be checked.
+     */
+    cause: "content" | "finished" | "hold_cap" | "blind";
+  }
+  | { kind: "fail"; failure: StreamFailure };
+
+/** How a stream ended, once `end` was called. */
+export type StreamEnd =
+  | { kind: "clean" }
+  /** The framing stopped at its bound before the end: whether it ended well is not known. */
+  | { kind: "unverified" }
+  | { kind: "unclean"; failure: StreamFailure };
+
+/** What one event means to the commit point. */
+export type EventVerdict =
+  | { kind: "preamble" }
+  | { kind: "content" }
+  /** The protocol's terminator; `problem` says why it is not a clean end after all. */
+  | { kind: "end"; problem: string | null }
+  | { kind: "error"; status: number | null; error: ProviderErrorFacts }
+  | { kind: "malformed"; detail: string };
+
+/** One protocol's rules. Stateful per stream (Chat tracks `finish_reason`, Responses numbering). */
+export interface CommitRules {
+  /** Every event while the answer is held: parsed and classified exactly. */
+  classify(name: string | null, data: string): EventVerdict;
+  /**
+   * Events after the commit point: cheap string checks for the terminator, errors and malformed
+   * data, parsing only the rare event that needs it (long streams are mostly deltas).
+   */
+  glance(name: string | null, data: string): EventVerdict;
+  /** The terminator as messages name it (`data: [DONE]`, `message_stop`). */
+  readonly terminatorName: string;
+  /** An error event the protocol's official SDK raises (see `StreamCommitScanner.termination`). */
+  termination(message: string): string;
+}
+
+const LF = 10;
+const CR = 13;
+
+export class StreamCommitScanner implements SseEventObserver {
+  #state: CommitState = { kind: "hold" };
+  #held: (Uint8Array | string)[] = [];
+  #heldSize = 0;
+  #released = false;
+  #terminated = false;
+  #blind = false;
+  #failure: StreamFailure | null = null;
+  #end: StreamEnd | null = null;
+  /** The last bytes released to the client, to close an open line before a termination. */
+  readonly #tail = new Uint8Array(4);
+  #tailLength = 0;
+  #events = 0;
+  #decidedAt: number | null = null;
+  readonly #aligner: SseEventAligner | null;
+  /** After a failure, the answer goes to the client after all (`passThrough`). */
+  #passing = false;
+  /** Every byte of a failed answer is still held (it stayed within the bound). */
+  #heldWhole = true;
+
+  constructor(private readonly rules: CommitRules, readonly options: CommitOptions) {
+    this.#aligner = options.alignEvents === true ? new SseEventAligner() : null;
+  }
+
+  get state(): CommitState {
+    return this.#state;
+  }
+  /** The stream carried its own end: the terminator, or an in-band error the client gets too. */
+  get endSeen(): boolean {
+    return this.#terminated;
+  }
+  /** Events seen so far. */
+  get events(): number {
+    return this.#events;
+  }
+  /** The event (counted from 1) at which the state left `hold`; null while it holds. */
+  get decidedAt(): number | null {
+    return this.#decidedAt;
+  }
+
+  event(name: string | null, data: string): void {
+    if (this.#terminated || this.#state.kind === "fail" || this.#end !== null) return;
+    this.#events++;
+    const verifying = this.#state.kind === "hold";
+    const v = verifying ? this.rules.classify(name, data) : this.rules.glance(name, data);
+    switch (v.kind) {
+      case "preamble":
+        return;
+      case "content":
+        if (this.options.mode === "first_content") this.#commit("content");
+        return;
+      case "end":
+        this.#terminated = true;
+        if (v.problem === null) return this.#commit("finished");
+        return this.#fail({ reason: "unclean_end", status: null, error: null, detail: v.problem });
+      case "error":
+        this.#terminated = true;
+        return this.#fail({
+          reason: "in_band_error",
+          status: v.status,
+          error: v.error,
+          detail: `the upstream sent an error event after its 200 (${v.error.category})`,
+        });
+      case "malformed":
+        return this.#fail({ reason: "malformed", status: null, error: null, detail: v.detail });
+    }
+  }
+
+  /** The framing stopped at a bound (an event past 16 MiB): nothing more will be seen. */
+  lost(): void {
+    this.#blind = true;
+    if (this.#state.kind === "hold") this.#commit("blind");
+  }
+
+  /**
+   * The body ended: `complete` false when it broke off. The usage parser's `finish` calls it
+   * after dispatching a last event that lacked its blank line; a parser that stopped at a bound
+   * does not, so call it after `finish` as well (it is idempotent). A stream still held that
+   * ends without its terminator fails here (`unclean_end`, or `cut`).
+   */
+  end(complete: boolean): StreamEnd {
+    if (this.#end !== null) return this.#end;
+    let end: StreamEnd;
+    if (this.#failure !== null) {
+      end = { kind: "unclean", failure: this.#failure };
+    } else if (this.#terminated) {
+      end = { kind: "clean" };
+    } else if (this.#blind) {
+      end = { kind: "unverified" };
+    } else {
+      const failure: StreamFailure = {
+        reason: complete ? "unclean_end" : "cut",
+        status: null,
+        error: null,
+        detail: complete
+          ? `the upstream closed the stream without ${this.rules.terminatorName}`
+          : `the upstream stream broke off before ${this.rules.terminatorName}`,
+      };
+      end = { kind: "unclean", failure };
+      this.#fail(failure);
+    }
+    this.#end = end;
+    return end;
+  }
+
+  /** How the stream ended; null until `end`. */
+  get ended(): StreamEnd | null {
+    return this.#end;
+  }
+
+  /**
+   * A chunk of the event stream as the client would get it, after its events were fed. Returns
+   * the bytes to send the client now: null while held (the chunk is kept, copied), all held
+   * bytes at the commit point, then each chunk as it is (up to its last event boundary with
+   * `alignEvents`); null after a failure.
+   */
+  pass(chunk: Uint8Array): Uint8Array | null {
+    if ((this.#released && this.#state.kind === "commit") || this.#passing) {
+      // The hot path after the commit point: the chunk itself, no copy.
+      return this.#release(chunk);
+    }
+    // Held chunks are copies: the runtime may reuse a buffer once it was handed on.
+    const out = this.#pass(chunk.slice(), chunk.byteLength);
+    if (out === null || out.length === 0) return null;
+    const bytes = out.length === 1 && typeof out[0] !== "string"
+      ? out[0] as Uint8Array
+      : concat(out as Uint8Array[]);
+    return this.#release(bytes);
+  }
+
+  /**
+   * After `fail`, when routing answers with this stream after all (a content-policy refusal is
+   * the provider's answer; the last target's error goes to the client as it is): the bytes held so
+   * far, verbatim; later `pass` calls then return each chunk. Null when the state is not `fail`,
+   * or when the failed answer outgrew `maxHeldBytes` and is no longer whole.
+   */
+  passThrough(): Uint8Array | null {
+    const held = this.#takeFailed();
+    if (held === null) return null;
+    return held.length === 0 ? new Uint8Array(0) : this.#release(concat(held as Uint8Array[]));
+  }
+
+  /** The same for a WebSocket relay's frames. */
+  passThroughFrames(): string[] | null {
+    return this.#takeFailed() as string[] | null;
+  }
+
+  #takeFailed(): (Uint8Array | string)[] | null {
+    if (this.#state.kind !== "fail" || this.#passing || !this.#heldWhole) return null;
+    this.#passing = true;
+    const held = this.#held;
+    this.#held = [];
+    this.#heldSize = 0;
+    return held;
+  }
+
+  /**
+   * At a clean end of the body (`alignEvents`): the bytes still held after the last event
+   * boundary (a last event without its blank line), to send before closing; null when none.
+   */
+  drain(): Uint8Array | null {
+    const rest = this.#aligner?.drain() ?? null;
+    if (rest !== null) this.#remember(rest);
+    return rest;
+  }
+
+  /** The same for a WebSocket relay: server text frames, held and released whole. */
+  passFrame(text: string): string[] {
+    return (this.#pass(text, text.length) ?? []) as string[];
+  }
+
+  /**
+   * The text to append after the commit point when the upstream cut or stalled: an error event
+   * the protocol's official SDK raises, never a clean end. Over SSE it first closes a line or
+   * event the upstream left open (an open event is then dispatched as it is, which the SDKs also
+   * reject: their JSON parse fails).
+   */
+  termination(message: string): string {
+    // The unterminated rest of an event the upstream broke off inside never reaches the client.
+    this.#aligner?.discard();
+    return this.#separator() + this.rules.termination(message);
+  }
+
+  #release(bytes: Uint8Array): Uint8Array | null {
+    const out = this.#aligner === null ? bytes : this.#aligner.push(bytes);
+    if (out !== null) this.#remember(out);
+    return out;
+  }
+
+  #pass(item: Uint8Array | string, size: number): (Uint8Array | string)[] | null {
+    if (this.#state.kind === "fail") {
+      if (this.#passing) return [item];
+      // Kept for `passThrough`, within the same bound.
+      if (this.#heldSize + size <= this.options.maxHeldBytes) {
+        this.#held.push(item);
+        this.#heldSize += size;
+      } else {
+        this.#heldWhole = false;
+      }
+      return null;
+    }
+    if (this.#state.kind === "hold" || !this.#released) {
+      this.#held.push(item);
+      this.#heldSize += size;
+    }
+    if (this.#state.kind === "hold") {
+      if (this.#heldSize <= this.options.maxHeldBytes) return null;
+      this.#commit("hold_cap");
+    }
+    if (this.#released) return [item];
+    this.#released = true;
+    const out = this.#held;
+    this.#held = [];
+    this.#heldSize = 0;
+    return out;
+  }
+
+  #commit(cause: "content" | "finished" | "hold_cap" | "blind"): void {
+    if (this.#state.kind !== "hold") return;
+    this.#state = { kind: "commit", cause };
+    this.#decidedAt = this.#events;
+  }
+
+  #fail(failure: StreamFailure): void {
+    this.#failure ??= failure;
+    if (this.#state.kind !== "hold") return;
+    this.#state = { kind: "fail", failure };
+    this.#decidedAt = this.#events;
+  }
+
+  #remember(bytes: Uint8Array): void {
+    const n = bytes.byteLength;
+    if (n >= 4) {
+      this.#tail.set(bytes.subarray(n - 4));
+      this.#tailLength = 4;
+      return;
+    }
+    const keep = Math.min(this.#tailLength, 4 - n);
+    this.#tail.copyWithin(0, this.#tailLength - keep, this.#tailLength);
+    this.#tail.set(bytes, keep);
+    this.#tailLength = keep + n;
+  }
+
+  /** Line ends needed so that the termination starts a fresh event (SSE: CR, LF or CRLF). */
+  #separator(): string {
+    const t = Array.from(this.#tail.subarray(0, this.#tailLength));
+    if (t.length === 0) return "";
+    let i = t.length;
+    let ends = 0;
+    while (ends < 2 && i > 0) {
+      if (t[i - 1] === LF && t[i - 2] === CR) i -= 2;
+      else if (t[i - 1] === LF || t[i - 1] === CR) i -= 1;
+      else break;
+      ends++;
+    }
+    // A lone CR at the end would swallow a following LF as its CRLF: one LF more.
+    const afterCR = t[t.length - 1] === CR ? "\n" : "";
+    return ends === 2 ? "" : afterCR + "\n".repeat(2 - ends);
+  }
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}
+
+/** `{"type":"..."` at the start, as OpenAI and Anthropic put it: read without parsing. */
+const leadingType = /^\s*\{\s*"type"\s*:\s*"([^"\\\r\n]{1,200})"/;
+
+export function leadingTypeOf(data: string): string | null {
+  return leadingType.exec(data)?.[1] ?? null;
+}
+
+/** Cheap shape check of an event not parsed: a JSON object starts and ends with braces. */
+export function looksLikeObject(data: string): boolean {
+  return data.charCodeAt(0) === 123 && data.charCodeAt(data.length - 1) === 125;
+}
+
+/** The event's data as a JSON object, or a `malformed` verdict saying why not. */
+export function parseEvent(
+  data: string,
+): { ok: true; value: Record<string, unknown> } | { ok: false; verdict: EventVerdict } {
+  let value: unknown;
+  try {
+    value = JSON.parse(data);
+  } catch {
+    return { ok: false, verdict: malformed(`an event's data is not JSON: ${preview(data)}`) };
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    return {
+      ok: false,
+      verdict: malformed(`an event's data is not a JSON object: ${preview(data)}`),
+    };
+  }
+  return { ok: true, value: value as Record<string, unknown> };
+}
+
+export function malformed(detail: string): EventVerdict {
+  return { kind: "malformed", detail };
+}
+
+function preview(data: string): string {
+  const p = data.length > 80 ? `${data.slice(0, 80)}…` : data;
+  return JSON.stringify(p);
+}
