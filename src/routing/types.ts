@@ -4,6 +4,8 @@
  * (routes.ts) produces these; the policy core and the route loop consume them.
  */
 
+import type { ProviderErrorFacts } from "../providers/mod.ts";
+
 export type Strategy = "fallback" | "weighted" | "least_latency";
 export type StreamCommit = "first_content" | "complete";
 
@@ -74,17 +76,11 @@ export type AttemptOutcome =
     error: ProviderErrorFacts | null;
   };
 
-/** What providers/ read from an error body or event; routing never parses a wire format. */
-export interface ProviderErrorFacts {
-  /**
-   * Normalised: "rate_limited" | "overloaded" | "server_error" | "context_length" |
-   * "content_policy" | "auth" | "billing" | "invalid_request" | "not_found" | "other".
-   * A 429 that means the account's quota is spent (OpenAI `insufficient_quota`) is "billing".
-   */
-  category: string;
-  /** The provider's message, bounded. Never stored by routing state (it may echo a key). */
-  message: string | null;
-}
+/**
+ * What providers/ read from an error body or event (`adapter.errorFacts`, the commit scanners):
+ * routing never parses a wire format, it decides on the category.
+ */
+export type { ProviderErrorFacts };
 
 /**
  * Extension of the plan: one key of a provider's key pool as the policy core sees it. The secret

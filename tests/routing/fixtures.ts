@@ -1,3 +1,4 @@
+import type { ProviderErrorCategory } from "../../src/providers/mod.ts";
 /** Routes and outcomes for the routing tests. */
 import type { AttemptOutcome, ResolvedRoute, RouteTarget } from "../../src/routing/mod.ts";
 
@@ -36,7 +37,7 @@ export const ok: AttemptOutcome = { kind: "success" };
 export function status(
   s: number,
   headers: Record<string, string> = {},
-  category: string | null = null,
+  category: ProviderErrorCategory | null = null,
 ): AttemptOutcome {
   return {
     kind: "status",
