@@ -6,6 +6,7 @@
  */
 export type {
   AttemptOutcome,
+  AttemptRecord,
   PhaseTimeouts,
   PoolKey,
   ProviderErrorFacts,

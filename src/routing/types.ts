@@ -98,3 +98,32 @@ export interface PoolKey {
   /** Keys sharing one quota: a 429 on one cools the whole group down. */
   group?: string;
 }
+
+/**
+ * One upstream attempt of a routed request, as the trace stores it (`attempts`, a JSON list, in
+ * order; snake_case like every stored field). Written by the route loop, read by the trace detail,
+ * the export and the failover analytics. Never holds a secret: keys appear by pool id only.
+ */
+export interface AttemptRecord {
+  /** 1-based order within the client request. */
+  n: number;
+  provider: string;
+  model: string;
+  /** The pool key's id; null when the client's own key was used. */
+  key_id: string | null;
+  /** `AttemptOutcome.kind`, or "success". */
+  outcome: AttemptOutcome["kind"];
+  /** The upstream's HTTP status, when it answered. */
+  status: number | null;
+  /** Why the policy went on (`Decision.reason`), or null for the attempt that answered. */
+  reason: string | null;
+  /** Backoff waited before this attempt started, ms. */
+  waited_ms: number;
+  /** From the client request's arrival to this attempt's start, ms. */
+  started_ms: number;
+  /** Response headers arrived after this many ms of the attempt; null when they never did. */
+  first_byte_ms: number | null;
+  duration_ms: number;
+  /** This attempt's answer is the one the client received. */
+  committed: boolean;
+}
