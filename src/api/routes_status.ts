@@ -46,9 +46,7 @@ export function routesSource(router: Router, table: RouteTable): RoutesSource {
       ? { name, kind: "static", policy: policyOnly(c.route), targets: c.route.targets }
       : { name, kind: "function", policy: c.policy, targets: [] }
   );
-  const resolved = [...table.routes.values()].flatMap((c) =>
-    c.kind === "static" ? [c.route] : []
-  );
+  const resolved = [...table.routes.values()].flatMap((c) => c.kind === "static" ? [c.route] : []);
   return {
     routes,
     view: (now) => router.view(resolved, now),

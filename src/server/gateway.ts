@@ -353,7 +353,9 @@ function apiFor(
     keys,
     keyDigest: (token) => tokenDigest(token, deps.keyHashSecret),
     providers,
-    routes: deps.router === undefined ? undefined : routesSource(deps.router, compileRoutes(config)),
+    routes: deps.router === undefined
+      ? undefined
+      : routesSource(deps.router, compileRoutes(config)),
     ...(gate === null ? {} : { onKeysChanged: gate.refresh }),
     ...(metrics === null || scrapePath === null ? {} : {
       metrics: {

@@ -29,7 +29,7 @@ export interface RoutingMetrics {
  * At most 17 values whatever the upstream sends; anything unforeseen is `other`.
  */
 export function attemptOutcomeLabel(
-  o: { kind: string; status?: number; phase?: string; reason?: string },
+  o: { kind: string; status?: number | null; phase?: string; reason?: string },
 ): string {
   switch (o.kind) {
     case "success":

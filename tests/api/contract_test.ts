@@ -298,14 +298,17 @@ Deno.test("contract: every documented endpoint answers as the OpenAPI document s
       },
     );
 
-    await t.step("re-enabling a pool key: 403 for an operator key without keys:manage", async () => {
-      const asOps = (url: string, init: RequestInit = {}) =>
-        team.request(url, { ...init, headers: { "x-ongoingai-gateway-key": opsToken } });
-      for (const e of endpoints.filter(isPoolEndpoint)) {
-        const [url] = callsFor(e, valuesFor(e))[0]!;
-        observed.push(await check(asOps, validate, e, url, 403));
-      }
-    });
+    await t.step(
+      "re-enabling a pool key: 403 for an operator key without keys:manage",
+      async () => {
+        const asOps = (url: string, init: RequestInit = {}) =>
+          team.request(url, { ...init, headers: { "x-ongoingai-gateway-key": opsToken } });
+        for (const e of endpoints.filter(isPoolEndpoint)) {
+          const [url] = callsFor(e, valuesFor(e))[0]!;
+          observed.push(await check(asOps, validate, e, url, 403));
+        }
+      },
+    );
 
     await t.step("other methods: 405 with Allow and the error envelope", async () => {
       for (const [honoPath, allow] of allowedMethods(endpoints)) {

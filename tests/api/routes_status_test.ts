@@ -177,7 +177,10 @@ Deno.test("GET /api/routes: breakers, failure rates and pool keys from a real Ro
       cleared: true,
       actor: "local",
     }]]);
-    assert.equal(router.state.blocked({ kind: "key", provider: "openai", id: disabled.id }, now), null);
+    assert.equal(
+      router.state.blocked({ kind: "key", provider: "openai", id: disabled.id }, now),
+      null,
+    );
     const again = await json(
       await api.get(`/api/routes/keys/openai/${disabled.id}/enable`, { method: "POST" }),
     );
