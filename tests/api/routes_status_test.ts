@@ -11,15 +11,14 @@ import type { GatewayConfig } from "../../src/config/mod.ts";
 import {
   type AttemptOutcome,
   compileRoutes,
-  KeyPool,
-  MemoryRoutingState,
   type ProviderErrorFacts,
   resolveRoute,
-  Router,
+  type Router,
 } from "../../src/routing/mod.ts";
 import { routesSource, routesStatusSchema } from "../../src/api/mod.ts";
 import type { LogFields } from "../../src/log/mod.ts";
 import { apiFixture, json, now } from "./api_fixture.ts";
+import { routerFor } from "../support/pool_router.ts";
 
 const input = {
   server: { host: "127.0.0.1" },
@@ -48,25 +47,6 @@ function configOf(): GatewayConfig {
   const result = validateConfig(input, { env: {} });
   if (!result.ok) throw new Error(JSON.stringify(result.errors));
   return result.config;
-}
-
-/** What the gateway does with a config's pools (part 4a builds the real one the same way). */
-function routerFor(config: GatewayConfig): Router {
-  const pools = config.providers.flatMap((p) =>
-    p.keys === undefined ? [] : [
-      new KeyPool(
-        p.id,
-        p.keys.map((k) => ({
-          id: k.id,
-          weight: k.weight,
-          ...(k.rpm === null ? {} : { rpm: k.rpm }),
-          ...(k.tpm === null ? {} : { tpm: k.tpm }),
-          ...(k.group === null ? {} : { group: k.group }),
-        })),
-      ),
-    ]
-  );
-  return new Router(new MemoryRoutingState(), pools);
 }
 
 const status = (
