@@ -5,8 +5,8 @@
  * function's targets too, validated against the config's providers), the model is the target's,
  * never the client's, and `outcome` and `to_phase` are closed sets (`attemptOutcomeLabel`).
  *
- * Names follow gateway_metrics.ts: the OpenTelemetry names `ongoingai.routing.attempts`,
- * `ongoingai.routing.failovers` and `ongoingai.routing.breaker.transitions` are exposed as
+ * Names follow gateway_metrics.ts (one name in the scrape and in OTLP): the issue's
+ * `ongoingai.routing.attempts`, `.failovers` and `.breaker.transitions` are
  * `ongoingai_routing_attempts_total`, `ongoingai_routing_failovers_total` and
  * `ongoingai_routing_breaker_transitions_total`.
  */
