@@ -4,6 +4,14 @@
  * team mode can confine every read.
  */
 export { type ApiDeps, createApiRoutes } from "./routes.ts";
+export {
+  type ConfiguredRoute,
+  type RoutesSource,
+  routesSource,
+  type RoutesStatus,
+  routesStatusBody,
+  routesStatusSchema,
+} from "./routes_status.ts";
 export type { ApiVariables } from "./scope.ts";
 export { type Endpoint, type EndpointAccess, endpoints } from "./contract/mod.ts";
 export { type HealthBody, healthBody, type HealthInputs, type TraceWriterStats } from "./health.ts";

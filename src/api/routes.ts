@@ -1,7 +1,7 @@
 /**
  * The API routes: `/`, `/api/health`, `/api/openapi.json`, `/api/diagnostics/trace-pipeline`,
- * `/api/traces`, `/api/traces/export`, `/api/traces/:id`, and the analytics views under
- * `/api/analytics/` (analytics.ts). Each is declared in the contract registry
+ * `/api/traces`, `/api/traces/export`, `/api/traces/:id`, the analytics views under
+ * `/api/analytics/` (analytics.ts), and `/api/routes` (routes_status.ts). Each is declared in the contract registry
  * (contract/endpoints.ts), which the 405 table and the OpenAPI document are built from; the
  * contract test calls every entry.
  *
@@ -24,6 +24,7 @@ import { allowedMethods, endpoints, openApiDocument } from "./contract/mod.ts";
 import type { Logger } from "../log/mod.ts";
 import type { TraceWriterSnapshot } from "../traces/mod.ts";
 import { registerGatewayKeyRoutes } from "./gateway_keys.ts";
+import { registerRoutesStatus, type RoutesSource } from "./routes_status.ts";
 import { type ProviderPrefix, routeNotFoundMessage } from "./not_found.ts";
 import type { KeyStore } from "../store/mod.ts";
 import "./scope.ts";
@@ -64,6 +65,8 @@ export interface ApiDeps {
   metrics?: { path: string; contentType: string; render(): string };
   /** The config's provider routes, named when a path matches nothing (a missing prefix). */
   providers?: readonly ProviderPrefix[];
+  /** Routing (`GET /api/routes`); absent when no routes or key pools are configured. */
+  routes?: RoutesSource | undefined;
 }
 
 export function createApiRoutes(deps: ApiDeps): Hono {
@@ -179,6 +182,11 @@ export function createApiRoutes(deps: ApiDeps): Hono {
   });
 
   registerAnalyticsRoutes(app, deps.store);
+  registerRoutesStatus(app, {
+    source: deps.routes ?? null,
+    now: deps.now,
+    ...(deps.log === undefined ? {} : { log: deps.log }),
+  });
   registerGatewayKeyRoutes(app, {
     teamMode: deps.teamMode === true,
     keys: deps.keys,

@@ -11,6 +11,7 @@ import { type CliCommand, type CliIo, exitCode } from "./io.ts";
 import { keys, keysSpec } from "./keys.ts";
 import { pii, piiSpec } from "./pii.ts";
 import { report, reportSpec } from "./report.ts";
+import { routes, routesSpec } from "./routes.ts";
 import { serve, serveSpec } from "./serve.ts";
 import { shellInit, shellInitSpec } from "./shell_init.ts";
 import { version, versionSpec } from "./version.ts";
@@ -40,6 +41,7 @@ export const commands: readonly Command[] = [
   { spec: wrapSpec, run: wrap },
   { spec: reportSpec, run: report },
   { spec: keysSpec, run: keys },
+  { spec: routesSpec, run: routes },
   { spec: piiSpec, run: pii },
   { spec: versionSpec, run: version, aliases: ["--version", "-v"] },
 ];

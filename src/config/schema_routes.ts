@@ -182,7 +182,7 @@ export const poolKeySchema = z.strictObject({
     /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
     "must be letters, digits, . _ -, at most 64 characters (e.g. team-a); it names the key in " +
       "traces, the API and logs",
-  ).describe("Name of the key in traces, `GET /api/routes` and `ongoingai keys`."),
+  ).describe("Name of the key in traces, `GET /api/routes` and `ongoingai routes`."),
   key: z.union([z.string().min(1), envRefSchema]).describe(
     'The provider key, e.g. `env("OPENAI_KEY_A")` (YAML: `{ env: OPENAI_KEY_A }`).',
   ),

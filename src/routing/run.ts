@@ -10,7 +10,7 @@ import type { AttemptOutcome, PhaseTimeouts, ResolvedRoute, RouteTarget } from "
 import type { RoutingState } from "./state.ts";
 import { classify } from "./classify.ts";
 import { fullJitterMs } from "./backoff.ts";
-import { admission, breakerStep, FailureCounts } from "./breaker.ts";
+import { admission, type BreakerPhase, breakerStep, FailureCounts } from "./breaker.ts";
 import type { KeyPool } from "./key_pool.ts";
 import { AffinityCache } from "./affinity.ts";
 import { LatencyTracker } from "./latency.ts";
@@ -37,6 +37,8 @@ export interface RouterOptions {
   exploration?: number;
   /** A state write failed (PostgreSQL down): routing goes on with what it knows. */
   onStateError?: (err: unknown) => void;
+  /** This instance moved a breaker: opened, closed, half-open by claiming the probe (metrics). */
+  onBreakerTransition?: (target: string, to: BreakerPhase) => void;
   affinity?: AffinityCache;
   latency?: LatencyTracker;
 }
@@ -97,6 +99,7 @@ export class Router {
       probeLeaseMs: options.probeLeaseMs ?? 60_000,
       exploration: options.exploration ?? 0.05,
       onStateError: options.onStateError ?? (() => {}),
+      onBreakerTransition: options.onBreakerTransition ?? (() => {}),
     };
   }
 
@@ -212,6 +215,7 @@ export class RouteRun {
         const claim = await state.claimProbe(id, now, lease);
         if (claim === "busy") return null;
         probe = claim === "probe";
+        if (probe) this.#router.options.onBreakerTransition(id, "half_open");
       }
     }
     const keyId = this.#pickKey(t, target, now);
@@ -348,8 +352,10 @@ export class RouteRun {
     failures.set(ticket.targetId, step.transition === "open" ? 0 : step.failures);
     if (step.transition === "open") {
       this.#router.write(state.openBreaker(ticket.targetId, now, now + policy.openMs));
+      this.#router.options.onBreakerTransition(ticket.targetId, "open");
     } else if (step.transition === "close") {
       this.#router.write(state.closeBreaker(ticket.targetId, now));
+      this.#router.options.onBreakerTransition(ticket.targetId, "closed");
     } else if (step.transition === "release_probe") {
       this.#router.write(state.releaseProbe(ticket.targetId, now));
     }

@@ -60,6 +60,8 @@ export interface KeyView {
   state: KeyState;
   /** Cooling: until when (the later of the key's and its group's). */
   until: number | null;
+  /** Disabled or cooling: since when (of the block shown); null when usable or saturated. */
+  since: number | null;
   reason: string | null;
   requestsLastMinute: number;
   tokensLastMinute: number;
@@ -123,6 +125,7 @@ export async function routingView(
         group: k.group ?? null,
         state: pool.stateOf(k, now, (s) => blocks.get(scopeKey(s))?.state ?? null),
         until: disabled !== undefined ? null : cooling?.until ?? null,
+        since: (disabled ?? cooling)?.since ?? null,
         reason: (disabled ?? cooling)?.reason ?? null,
         requestsLastMinute: Math.round(use.requests),
         tokensLastMinute: Math.round(use.tokens),

@@ -9,7 +9,8 @@
 import type { Hono } from "hono";
 import { createGate, type Gate, tokenDigest } from "../auth/mod.ts";
 import type { GatewayConfig, ResolvedProvider } from "../config/mod.ts";
-import { createApiRoutes, endpoints } from "../api/mod.ts";
+import { createApiRoutes, endpoints, routesSource } from "../api/mod.ts";
+import { compileRoutes, type Router } from "../routing/mod.ts";
 import { createCostEstimator, type PriceSources } from "../pricing/mod.ts";
 import { providerAdapters } from "../providers/mod.ts";
 import { compilePolicies } from "../pii/mod.ts";
@@ -89,6 +90,11 @@ export interface GatewayDeps {
   storeSpans?: Pick<StoreSpans, "exported">;
   /** `pricing.sources` as loaded for this config (serve loads them); default: none. */
   prices?: PriceSources;
+  /**
+   * The process's routing (one per gateway, shared across reloads so breakers, cooldowns and
+   * rpm windows survive them); `GET /api/routes` reads it. Absent: no routing, empty answer.
+   */
+  router?: Router | undefined;
 }
 
 export interface Gateway {
@@ -166,7 +172,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   });
   const warnings = refusalWarnings(log, clock);
   const webSocket = wsRelayFor(config, proxyContext, warnings);
-  const api = apiFor(deps, clock, log, gate, keys, telemetry, config.providers);
+  const api = apiFor(deps, clock, log, gate, keys, telemetry, config);
   const handle = createHandler({
     config,
     routes: proxyRoutes(config, deps.prices),
@@ -330,9 +336,10 @@ function apiFor(
   gate: Gate | null,
   keys: KeyStore | undefined,
   telemetry: Telemetry,
-  providers: readonly ResolvedProvider[],
+  config: GatewayConfig,
 ): Hono {
   const { metrics, scrapePath } = telemetry;
+  const providers: readonly ResolvedProvider[] = config.providers;
   return createApiRoutes({
     store: deps.store,
     writer: deps.writer,
@@ -346,6 +353,9 @@ function apiFor(
     keys,
     keyDigest: (token) => tokenDigest(token, deps.keyHashSecret),
     providers,
+    routes: deps.router === undefined
+      ? undefined
+      : routesSource(deps.router, compileRoutes(config)),
     ...(gate === null ? {} : { onKeysChanged: gate.refresh }),
     ...(metrics === null || scrapePath === null ? {} : {
       metrics: {

@@ -11,7 +11,8 @@
  * `gen_ai.client.operation.duration` = `ongoingai_proxy_request_duration_seconds`,
  * `gen_ai.client.token.usage` = `ongoingai_proxy_tokens_total` (a counter here, by `type`).
  * Families the original lacked take the capability as their second word:
- * `ongoingai_pii_*` (pii_metrics.ts) and `ongoingai_otel_export_*` (export_metrics.ts).
+ * `ongoingai_pii_*` (pii_metrics.ts), `ongoingai_otel_export_*` (export_metrics.ts) and
+ * `ongoingai_routing_*` (routing_metrics.ts, recorded by the route loop as it goes).
  */
 import type { TraceRecord, TraceWriterSnapshot } from "../traces/mod.ts";
 import { dropReasons, writeErrorClasses } from "../traces/mod.ts";
@@ -21,6 +22,7 @@ import { renderPrometheus } from "./prometheus.ts";
 import { createExportMetrics } from "./export_metrics.ts";
 import type { ExportRecorder } from "./otlp_exporter.ts";
 import { createPiiMetrics } from "./pii_metrics.ts";
+import { createRoutingMetrics, type RoutingMetrics } from "./routing_metrics.ts";
 import { meterProviderOf } from "./otel_meter.ts";
 import type { Redact } from "../secrets/mod.ts";
 
@@ -47,6 +49,8 @@ export interface GatewayMetrics {
   recordTrace(trace: TraceRecord, redact?: Redact | null): void;
   /** For the OTLP exporters to count their requests and spans (shared across reloads). */
   readonly otelExport: ExportRecorder;
+  /** For the route loop: attempts, failovers, breaker transitions (shared across reloads). */
+  readonly routing: RoutingMetrics;
   /** When counting began (wall ms): the start time of OTLP's cumulative points. */
   readonly startMs: number;
   /** Everything now, with one writer snapshot for all writer instruments. */
@@ -108,6 +112,7 @@ export function createGatewayMetrics(
   });
   const recordPii = createPiiMetrics(registry);
   const otelExport = createExportMetrics(registry);
+  const routing = createRoutingMetrics(registry);
 
   // One snapshot per collection, shared by every writer instrument.
   let collecting: TraceWriterSnapshot | null = null;
@@ -156,6 +161,7 @@ export function createGatewayMetrics(
   return {
     registry,
     otelExport,
+    routing,
     startMs: Date.now(),
     recordTrace(trace, redact) {
       const labels = redact == null

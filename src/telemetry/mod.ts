@@ -80,3 +80,8 @@ export {
   type GatewayMetricsOptions,
   timeToFirstTokenBuckets,
 } from "./gateway_metrics.ts";
+export {
+  attemptOutcomeLabel,
+  createRoutingMetrics,
+  type RoutingMetrics,
+} from "./routing_metrics.ts";

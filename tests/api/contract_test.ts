@@ -13,6 +13,13 @@ import { createGateway } from "../../src/server/gateway.ts";
 import type { KeyStore, TraceStore } from "../../src/store/mod.ts";
 import { silentLogger } from "../../src/log/mod.ts";
 import { allowedMethods, type Endpoint, endpoints } from "../../src/api/contract/mod.ts";
+import { KeyPool, MemoryRoutingState, Router } from "../../src/routing/mod.ts";
+
+/** Routing with one pool key, for `/api/routes` and re-enabling it. */
+const poolRouter = () =>
+  new Router(new MemoryRoutingState(), [new KeyPool("openai", [{ id: "team-a", weight: 1 }])]);
+const poolPathValues = { provider: ["openai"], id: ["team-a"] };
+const isPoolEndpoint = (e: Endpoint) => e.path.startsWith("/api/routes/keys/");
 
 const post = (body: unknown, headers: Record<string, string>): RequestInit => ({
   method: "POST",
@@ -207,8 +214,20 @@ const brokenKeyStore: TraceStore & KeyStore = {
 
 /** Key management needs team mode: those endpoints are called on a team-mode gateway as owner. */
 const ownerToken = "gw-contract-owner-0000000000000";
+const opsToken = "gw-contract-ops-00000000000000000";
 const teamMode = {
-  auth: { enabled: true, keys: [{ id: "owner", token: ownerToken, role: "owner" as const }] },
+  auth: {
+    enabled: true,
+    keys: [
+      { id: "owner", token: ownerToken, role: "owner" as const },
+      {
+        id: "ops",
+        token: opsToken,
+        role: "viewer" as const,
+        permissions: ["diagnostics:read" as const],
+      },
+    ],
+  },
 };
 const isKeyEndpoint = (e: Endpoint) => e.path.startsWith("/api/gateway-key");
 function asOwner(call: (url: string, init?: RequestInit) => Promise<Response>) {
@@ -223,8 +242,8 @@ function asOwner(call: (url: string, init?: RequestInit) => Promise<Response>) {
 }
 
 Deno.test("contract: every documented endpoint answers as the OpenAPI document says", async (t) => {
-  const h = await startHarness();
-  const team = await startHarness(teamMode);
+  const h = await startHarness({}, { router: poolRouter() });
+  const team = await startHarness(teamMode, { router: poolRouter() });
   try {
     for (const [path, init] of traffic) {
       const res = await h.request(path, init);
@@ -248,7 +267,11 @@ Deno.test("contract: every documented endpoint answers as the OpenAPI document s
     assert.equal(created.status, 201);
     const keyPathValues = { id: [(await created.json() as { id: string }).id] };
     const valuesFor = (e: Endpoint) =>
-      e.path.startsWith("/api/gateway-keys/") ? keyPathValues : tracePathValues;
+      e.path.startsWith("/api/gateway-keys/")
+        ? keyPathValues
+        : isPoolEndpoint(e)
+        ? poolPathValues
+        : tracePathValues;
     const observed: Observed[] = [];
 
     for (const e of endpoints) {
@@ -275,6 +298,18 @@ Deno.test("contract: every documented endpoint answers as the OpenAPI document s
       },
     );
 
+    await t.step(
+      "re-enabling a pool key: 403 for an operator key without keys:manage",
+      async () => {
+        const asOps = (url: string, init: RequestInit = {}) =>
+          team.request(url, { ...init, headers: { "x-ongoingai-gateway-key": opsToken } });
+        for (const e of endpoints.filter(isPoolEndpoint)) {
+          const [url] = callsFor(e, valuesFor(e))[0]!;
+          observed.push(await check(asOps, validate, e, url, 403));
+        }
+      },
+    );
+
     await t.step("other methods: 405 with Allow and the error envelope", async () => {
       for (const [honoPath, allow] of allowedMethods(endpoints)) {
         const url = honoPath.replace(/:[^/]+/g, "x");
@@ -293,6 +328,7 @@ Deno.test("contract: every documented endpoint answers as the OpenAPI document s
           writer: { enqueue: () => true, snapshot: () => stats },
           keyHashSecret: testSecret,
           log: silentLogger,
+          router: poolRouter(),
         })
       );
       const [open, closed] = gateways.map((gw) => (url: string, init?: RequestInit) =>

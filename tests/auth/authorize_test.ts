@@ -30,6 +30,9 @@ const expectedAccess: Record<string, EndpointAccess> = {
   getAnalyticsErrors: "analytics:read",
   getAnalyticsSessions: "analytics:read",
   getAnalyticsSummary: "analytics:read",
+  // Gateway-wide routing state; re-enabling also checks keys:manage in its handler.
+  getRoutes: "diagnostics:read",
+  enablePoolKey: "diagnostics:read",
   listGatewayKeys: "keys:manage",
   createGatewayKey: "keys:manage",
   rotateGatewayKey: "keys:manage",

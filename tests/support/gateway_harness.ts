@@ -7,7 +7,7 @@ import {
   type GatewayConfigInput,
   validateConfig,
 } from "../../src/config/mod.ts";
-import { createGateway, type Gateway } from "../../src/server/gateway.ts";
+import { createGateway, type Gateway, type GatewayDeps } from "../../src/server/gateway.ts";
 import { type KeyStore, openSqliteStore, type TraceStore } from "../../src/store/mod.ts";
 import type { CapturedBody, Trace, TraceRecord } from "../../src/traces/mod.ts";
 import { startUpstreamStub, type UpstreamStub } from "./upstream_stub.ts";
@@ -65,7 +65,10 @@ export function configFor(stubUrl: string, extra: GatewayConfigInput = {}): Gate
   return result.config;
 }
 
-export async function startHarness(extra: GatewayConfigInput = {}): Promise<Harness> {
+export async function startHarness(
+  extra: GatewayConfigInput = {},
+  deps: Pick<GatewayDeps, "router"> = {},
+): Promise<Harness> {
   const stub = await startUpstreamStub();
   const config = configFor(stub.url, extra);
   const store = await openSqliteStore({ path: ":memory:" });
@@ -84,7 +87,7 @@ export async function startHarness(extra: GatewayConfigInput = {}): Promise<Harn
     },
     snapshot: () => ({ ...idleSnapshot, accepted: traces.length, written: traces.length }),
   };
-  const gateway = createGateway(config, { store, writer, keyHashSecret: testSecret });
+  const gateway = createGateway(config, { store, writer, keyHashSecret: testSecret, ...deps });
   return {
     gateway,
     stub,

@@ -21,6 +21,12 @@ import {
   gatewayKeyWithTokenSchema,
 } from "../gateway_keys.ts";
 import {
+  enableKeyResultSchema,
+  poolKeyIdSchema,
+  poolProviderSchema,
+  routesStatusSchema,
+} from "../routes_status.ts";
+import {
   errorResponseSchema,
   healthResponseSchema,
   openApiDocumentSchema,
@@ -138,6 +144,37 @@ export const endpoints: readonly Endpoint[] = [
     },
   },
   ...analyticsEndpoints(),
+  {
+    method: "get",
+    path: "/api/routes",
+    operationId: "getRoutes",
+    access: "diagnostics:read",
+    summary: "Routes: targets, circuit breakers, recent failure rates, pool key cooldowns",
+    description: "Every configured route with its targets, each target's breaker (shared " +
+      "between instances on PostgreSQL) and this instance's attempts over the last minute, and " +
+      "per provider the pool keys' state: usable, cooling (until when, why), disabled (why, " +
+      "since when) or saturated. Keys by id only, never a secret. Gateway-wide (every " +
+      "tenant's traffic), hence `diagnostics:read`. Empty lists when no routes are configured.",
+    tag: "routing",
+    responses: { 200: { description: "Routing now.", schema: routesStatusSchema } },
+  },
+  {
+    method: "post",
+    path: "/api/routes/keys/{provider}/{id}/enable",
+    operationId: "enablePoolKey",
+    access: "diagnostics:read",
+    summary: "Re-enable a pool key disabled after a 401/402/403 (or end its cooldown)",
+    description: "Clears the key's own block on every instance sharing the routing state; " +
+      "recorded in the gateway log with the caller's key id. Team mode: needs " +
+      "`keys:manage` besides `diagnostics:read`. No body.",
+    tag: "routing",
+    pathParams: { provider: poolProviderSchema, id: poolKeyIdSchema },
+    responses: {
+      200: { description: "The key's state after the change.", schema: enableKeyResultSchema },
+      403: error("permission_denied: the caller's key lacks keys:manage."),
+      404: error("not_found: no such pool key (or no key pools configured)."),
+    },
+  },
 
   {
     method: "get",

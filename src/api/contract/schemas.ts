@@ -195,6 +195,9 @@ export const errorResponseSchema = z.object({
     parameter: z.string().exactOptional().describe(
       "The query parameter at fault (invalid_parameter).",
     ),
+    permission: z.string().exactOptional().describe(
+      "The permission the caller's gateway key lacks (permission_denied).",
+    ),
     refused: z.array(
       z.looseObject({
         reason: z.enum([

@@ -1,0 +1,251 @@
+/**
+ * `ongoingai routes` and `ongoingai routes enable-key PROVIDER ID`: a running gateway's routing
+ * as `GET /api/routes` shows it (targets, breakers, recent failure rates, pool keys' cooldowns),
+ * and re-enabling a pool key disabled after a 401/402/403 (`POST
+ * /api/routes/keys/{provider}/{id}/enable`). Both talk to the gateway, not to the store: breaker
+ * and key state live in the gateway (in memory, or shared through PostgreSQL).
+ *
+ * Under `routes` rather than `keys`, which manages gateway keys in the database: pool keys are
+ * provider credentials named in the config, and their state is routing's.
+ *
+ * Team mode: the gateway key is read from ONGOINGAI_GATEWAY_KEY (never a flag, which `ps` would
+ * show), sent in the config's `auth.header`; reading needs `diagnostics:read`, re-enabling also
+ * `keys:manage`. Like `health`, it connects directly (node:http), never through HTTP_PROXY.
+ */
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
+import { formatIssues } from "../config/mod.ts";
+import { normaliseFormat, parseFlags, UsageError } from "./args.ts";
+import { probeOrigin } from "./health.ts";
+import { type CliCommand, type CliIo, exitCode } from "./io.ts";
+import { loadForCommand } from "./load.ts";
+import { type RoutesBody, routesText } from "./routes_text.ts";
+
+export const routesSpec = {
+  name: "routes",
+  summary: "Show a running gateway's routes, breakers and pool keys; re-enable a pool key",
+  usage: "ongoingai routes [enable-key PROVIDER ID] [--url URL] [--config PATH] " +
+    "[--format text|json] [--timeout-ms N]",
+  flags: [
+    ["enable-key PROVIDER ID", "Re-enable a pool key disabled after a 401/402/403"],
+    ["--url URL", "Gateway base URL, e.g. http://127.0.0.1:8080; default: from the config"],
+    ["--config PATH", "Config whose server address and auth.header to use; default: discovered"],
+    ["--format FORMAT", "text (default) or json (the API's answer as is)"],
+    ["--timeout-ms N", "Give up after N milliseconds (default 5000)"],
+  ],
+} as const;
+
+/** Where the gateway key comes from in team mode. */
+export const gatewayKeyEnv = "ONGOINGAI_GATEWAY_KEY";
+const defaultHeader = "X-OngoingAI-Gateway-Key";
+/** More than any answer: a config holds at most a few hundred routes and 64 keys a provider. */
+const maxAnswerBytes = 8 << 20;
+
+export const routes: CliCommand = async (args, io) => {
+  const { values, positionals } = parseFlags("routes", args, {
+    url: { type: "string" },
+    config: { type: "string" },
+    format: { type: "string" },
+    "timeout-ms": { type: "string" },
+  }, true);
+  const action = parseAction(positionals);
+  const format = normaliseFormat("routes", values.format, ["text", "json"] as const);
+  const timeoutMs = parseTimeout(values["timeout-ms"]);
+  if (values.url !== undefined && values.config !== undefined) {
+    throw new UsageError("routes: give --url or --config, not both");
+  }
+  const target = values.url !== undefined
+    ? { base: baseUrl(values.url), header: defaultHeader }
+    : await configured(values.config, io);
+  if (target === null) return exitCode.failure;
+  const headers: Record<string, string> = { accept: "application/json" };
+  const token = io.env[gatewayKeyEnv]?.trim();
+  if (token) headers[target.header] = token;
+  const path = action === null
+    ? "/api/routes"
+    : `/api/routes/keys/${encodeURIComponent(action.provider)}/${
+      encodeURIComponent(action.id)
+    }/enable`;
+  let answer: { status: number; text: string };
+  try {
+    answer = await send(action === null ? "GET" : "POST", target.base + path, headers, timeoutMs);
+  } catch (error) {
+    io.stderr(`routes: ${shown(target.base)}: ${failureReason(error, timeoutMs)}\n`);
+    return exitCode.failure;
+  }
+  if (answer.status < 200 || answer.status > 299) {
+    io.stderr(refusal(answer, token !== undefined && token !== ""));
+    return exitCode.failure;
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(answer.text);
+  } catch {
+    io.stderr(
+      `routes: ${shown(target.base)} answered ${answer.status} without JSON; is it the gateway?\n`,
+    );
+    return exitCode.failure;
+  }
+  if (format === "json") {
+    io.stdout(`${JSON.stringify(body, null, 2)}\n`);
+  } else if (action === null) {
+    io.stdout(routesText(body as RoutesBody));
+  } else {
+    const b = body as { cleared: boolean; key: { state: string } };
+    io.stdout(
+      `${action.provider}/${action.id}: ${
+        b.cleared ? "re-enabled" : "had no block of its own"
+      }; now ${b.key.state}\n`,
+    );
+  }
+  return exitCode.ok;
+};
+
+function parseAction(positionals: string[]): { provider: string; id: string } | null {
+  if (positionals.length === 0) return null;
+  const [verb, provider, id, ...rest] = positionals;
+  if (verb !== "enable-key") {
+    throw new UsageError(
+      `routes: unknown action ${JSON.stringify(verb)}; use \`ongoingai routes\` to show them ` +
+        "or `ongoingai routes enable-key PROVIDER ID`",
+    );
+  }
+  if (provider === undefined || id === undefined || rest.length > 0) {
+    throw new UsageError(
+      "routes enable-key takes a provider id and a pool key id, e.g. " +
+        "`ongoingai routes enable-key openai team-a`",
+    );
+  }
+  return { provider, id };
+}
+
+function parseTimeout(raw: string | undefined): number {
+  if (raw === undefined) return 5000;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n <= 0) {
+    throw new UsageError(
+      `routes: --timeout-ms must be a positive whole number of milliseconds (got ${
+        JSON.stringify(raw)
+      })`,
+    );
+  }
+  return n;
+}
+
+/** `--url` checked: an absolute http(s) URL, kept without query, fragment or trailing '/'. */
+export function baseUrl(raw: string): string {
+  let url: URL | null = null;
+  try {
+    url = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw.trim()) ? new URL(raw.trim()) : null;
+  } catch {
+    url = null;
+  }
+  if (url === null || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    throw new UsageError(
+      "routes: --url must be the gateway's base URL with http or https, e.g. " +
+        "http://127.0.0.1:8080",
+    );
+  }
+  url.search = "";
+  url.hash = "";
+  return url.href.replace(/\/+$/, "");
+}
+
+async function configured(path: string | undefined, io: CliIo) {
+  const loaded = await loadForCommand(path, io, { explicitTs: { command: "routes" } });
+  if (!loaded.ok) {
+    io.stderr(
+      `routes: cannot tell where the gateway listens, the config does not load: ${
+        loaded.source ?? "(built-in defaults)"
+      }\n${formatIssues(loaded.errors, { cwd: io.cwd })}` +
+        "Fix the config, or give the address: ongoingai routes --url http://127.0.0.1:8080\n",
+    );
+    return null;
+  }
+  const { server, auth } = loaded.config;
+  return { base: probeOrigin(server.host, server.port), header: auth.header };
+}
+
+/** One request without proxies; the answer is bounded (`maxAnswerBytes`). */
+function send(
+  method: "GET" | "POST",
+  url: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<{ status: number; text: string }> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  const request = url.startsWith("https:") ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers, signal }, (res) => {
+      const chunks: Uint8Array[] = [];
+      let size = 0;
+      res.on("data", (chunk: Uint8Array) => {
+        size += chunk.byteLength;
+        if (size > maxAnswerBytes) {
+          req.destroy(new Error(`the answer is over ${maxAnswerBytes} bytes`));
+        } else chunks.push(chunk);
+      });
+      res.on("end", () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          text: new TextDecoder().decode(concat(chunks, size)),
+        }));
+      res.on("error", (err) => reject(signal.aborted ? signal.reason : err));
+    });
+    req.on("error", (err) => reject(signal.aborted ? signal.reason : err));
+    req.end();
+  });
+}
+
+function concat(chunks: Uint8Array[], size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+/** A URL for output, without a password. */
+function shown(url: string): string {
+  const u = new URL(url);
+  if (u.password !== "") u.password = "***";
+  return u.href.replace(/\/+$/, "");
+}
+
+/** The gateway's error answer as one line, with what to do for the usual ones. */
+function refusal(answer: { status: number; text: string }, sentKey: boolean): string {
+  let code = "";
+  let message = answer.text.slice(0, 300).trim();
+  try {
+    const e = (JSON.parse(answer.text) as { error?: { code?: string; message?: string } }).error;
+    code = e?.code ?? "";
+    message = e?.message ?? message;
+  } catch {
+    // Not the gateway's JSON: shown as it came.
+  }
+  const hint = answer.status === 401
+    ? sentKey
+      ? `\nThe key in ${gatewayKeyEnv} is not valid for this gateway.`
+      : `\nThe gateway runs in team mode: set ${gatewayKeyEnv} to a gateway key with ` +
+        "diagnostics:read (and keys:manage to re-enable a pool key)."
+    : code === "route_not_found"
+    ? "\nThis gateway predates `GET /api/routes`; upgrade it."
+    : "";
+  return `routes: the gateway answered ${answer.status}${
+    code ? ` ${code}` : ""
+  }: ${message}${hint}\n`;
+}
+
+function failureReason(error: unknown, timeoutMs: number): string {
+  if (error instanceof DOMException && error.name === "TimeoutError") {
+    return `no answer within ${timeoutMs} ms (raise --timeout-ms if the host is slow)`;
+  }
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === "ECONNREFUSED" || /connection refused/i.test(message)) {
+    return "connection refused: nothing is listening there; is `ongoingai serve` running?";
+  }
+  return `request failed: ${message}`;
+}

@@ -1,0 +1,24 @@
+/**
+ * A real `Router` over a config's key pools, in memory, as the gateway builds one (until the
+ * route loop's own builder lands, tests of the routes endpoints make theirs here).
+ */
+import type { GatewayConfig } from "../../src/config/mod.ts";
+import { KeyPool, MemoryRoutingState, Router, type RouterOptions } from "../../src/routing/mod.ts";
+
+export function routerFor(config: GatewayConfig, options: RouterOptions = {}): Router {
+  const pools = config.providers.flatMap((p) =>
+    p.keys === undefined ? [] : [
+      new KeyPool(
+        p.id,
+        p.keys.map((k) => ({
+          id: k.id,
+          weight: k.weight,
+          ...(k.rpm === null ? {} : { rpm: k.rpm }),
+          ...(k.tpm === null ? {} : { tpm: k.tpm }),
+          ...(k.group === null ? {} : { group: k.group }),
+        })),
+      ),
+    ]
+  );
+  return new Router(new MemoryRoutingState(), pools, options);
+}
