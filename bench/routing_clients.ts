@@ -172,7 +172,10 @@ function classifyError(err: unknown, partial: Got): Omit<ClientResult, "ms"> {
   return {
     outcome: "clean_error",
     answered_by: null,
-    detail: short(`${prefix}${status ?? "in-stream"} ${message}`),
+    // The SDKs' messages start with the status already ("500 The server had an error...").
+    detail: short(
+      `${prefix}${message.startsWith(String(status)) ? "" : `${status ?? "in-stream"} `}${message}`,
+    ),
   };
 }
 
