@@ -42,6 +42,11 @@ export interface FaultCase {
   /** Scripts of the primary target (a queue whose last entry repeats, or a function). */
   primary: (a: Answer) => FaultScript[] | ((r: FaultRequest) => FaultScript);
   fallback: (a: Answer) => FaultScript[] | ((r: FaultRequest) => FaultScript);
+  /**
+   * The primary's provider points at the upstream's reset listener (a real TCP RST); its scripts
+   * then only answer the unrouted request, which goes to the ordinary listener.
+   */
+  primaryResets?: boolean;
   /** The fallback is marked `on_context_length`. */
   largerContext?: boolean;
   /** Client requests sent one after the other (the flapping primary). */
@@ -144,7 +149,16 @@ export const faultCases: FaultCase[] = [
   },
   {
     id: "reset_before_headers",
-    what: "connection closed before any response byte",
+    what: "TCP reset (RST) once the request arrived, no response byte",
+    client: "chat_stream",
+    primaryResets: true,
+    primary: () => [{ name: "close", before: "close", chunks: [] }],
+    fallback: ok("chat_stream"),
+    expect: both("complete"),
+  },
+  {
+    id: "close_before_headers",
+    what: "connection closed (FIN) before any response byte",
     client: "chat_stream",
     primary: () => [{ name: "close", before: "close", chunks: [] }],
     fallback: ok("chat_stream"),

@@ -212,7 +212,8 @@ async function main(argv: string[]): Promise<number> {
   Deno.addSignalListener("SIGINT", onSignal);
   let gw: BenchGateway | null = null;
   try {
-    gw = await startRoutingGateway(tmpDir, up.url, cases, {
+    await up.ready;
+    gw = await startRoutingGateway(tmpDir, up.url, up.resetUrl, cases, {
       upstream: poolUp.url,
       keys: 3,
       rpmPerKey: Math.round((10 * 60) / poolS),

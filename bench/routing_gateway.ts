@@ -47,7 +47,8 @@ export function routesFor(cases: FaultCase[]): Record<string, unknown> {
 
 function routeOf(c: FaultCase, mode: CommitMode) {
   const n = namesOf(c, mode);
-  const [p, f] = isAnthropic(c.client) ? ["anthropic", "anthropic-b"] : ["openai", "openai-b"];
+  const [p0, f] = isAnthropic(c.client) ? ["anthropic", "anthropic-b"] : ["openai", "openai-b"];
+  const p = c.primaryResets ? `${p0}-rst` : p0;
   return {
     targets: [
       { provider: p, model: n.primary },
@@ -86,6 +87,8 @@ export interface TraceView {
 export async function startRoutingGateway(
   tmpDir: string,
   faultUpstream: string,
+  /** The fault upstream's reset listener (every connection reset). */
+  resetUpstream: string,
   cases: FaultCase[],
   pool: PoolSetup,
 ): Promise<BenchGateway> {
@@ -106,6 +109,8 @@ export async function startRoutingGateway(
       "openai-b": { kind: "openai", upstream: faultUpstream },
       anthropic: { upstream: faultUpstream },
       "anthropic-b": { kind: "anthropic", upstream: faultUpstream },
+      "openai-rst": { kind: "openai", upstream: resetUpstream },
+      "anthropic-rst": { kind: "anthropic", upstream: resetUpstream },
       pooled: { kind: "openai-compatible", upstream: pool.upstream, keys },
     },
     routes: routesFor(cases),

@@ -13,15 +13,16 @@
  * Bounded: a request head is at most 64 KiB and a body 4 MiB (else 413); a stall or a silent
  * script holds its connection at most `maxHoldMs`; `close()` ends every connection.
  *
- * Deno gives no SO_LINGER, so "reset before headers" is a close (FIN) before any byte, which the
- * gateway's HTTP client sees as the same failure: the connection ended before a response began.
+ * A script's `before: "close"` ends the connection with a FIN before any byte (Deno.Conn cannot
+ * send a reset). For a real TCP reset, point a provider at `resetUrl`: a second listener
+ * (tests/support/fault_reset.ts, node:net) that resets every connection once its request arrived,
+ * recording the request here with the script name `reset`.
  */
 import { openaiError } from "./fault_bodies.ts";
+import { startResetListener } from "./fault_reset.ts";
+import { parseHead, type RawHttpRequest, readRequest } from "./fault_http.ts";
 
 const enc = new TextEncoder();
-const latin1 = new TextDecoder("latin1");
-const maxHead = 64 * 1024;
-const maxBody = 4 * 1024 * 1024;
 
 export interface FaultScript {
   /** A name for records and tables. */
@@ -77,6 +78,10 @@ export interface FaultUpstreamOptions {
 
 export interface FaultUpstream {
   url: string;
+  /** Every request sent here is answered by a TCP reset, no byte (await `ready` first). */
+  resetUrl: string;
+  /** Resolves once both listeners are bound. */
+  ready: Promise<void>;
   requests: FaultRequest[];
   /** Requests whose model is `model`. */
   requestsFor(model: string): FaultRequest[];
@@ -131,6 +136,14 @@ export function startFaultUpstream(opts: FaultUpstreamOptions): FaultUpstream {
     maxHoldMs: opts.maxHoldMs ?? 60_000,
     isClosed: () => closed,
   };
+  const resetPort = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = resetPort.addr.port;
+  resetPort.close();
+  const reset = startResetListener(port, (headText, body) => {
+    const req = toFaultRequest({ ...parseHead(headText), body: enc.encode(body) }, ctx);
+    req.script = "reset";
+    requests.push(req);
+  });
   const accepting = (async () => {
     for (;;) {
       let conn: Deno.Conn;
@@ -150,6 +163,8 @@ export function startFaultUpstream(opts: FaultUpstreamOptions): FaultUpstream {
   })();
   return {
     url: `http://127.0.0.1:${listener.addr.port}`,
+    resetUrl: reset.url,
+    ready: reset.ready,
     requests,
     requestsFor: (model) => requests.filter((r) => r.model === model),
     async close() {
@@ -158,7 +173,7 @@ export function startFaultUpstream(opts: FaultUpstreamOptions): FaultUpstream {
       await accepting;
       for (const wake of [...holds]) wake();
       for (const c of conns) safeClose(c);
-      await Promise.all([...running]);
+      await Promise.all([...running, reset.close()]);
     },
   };
 }
@@ -376,99 +391,4 @@ function wholeResponse(status: number, headers: Record<string, string>, body: st
 async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
   let off = 0;
   while (off < bytes.byteLength) off += await conn.write(bytes.subarray(off));
-}
-
-interface RawHttpRequest {
-  method: string;
-  path: string;
-  headers: Record<string, string>;
-  body: Uint8Array;
-}
-
-/** One request (Content-Length or chunked body); null when the peer left; a string when too big. */
-async function readRequest(conn: Deno.Conn): Promise<RawHttpRequest | string | null> {
-  const r = new ByteReader(conn);
-  const headEnd = await r.until((b) => indexOf(b, "\r\n\r\n"), maxHead);
-  if (headEnd === null) return null;
-  if (headEnd < 0) return "request head larger than 64 KiB";
-  const text = latin1.decode(r.take(headEnd + 4));
-  const [line = "", ...rest] = text.slice(0, -4).split("\r\n");
-  const [method = "", path = ""] = line.split(" ");
-  const headers: Record<string, string> = {};
-  for (const h of rest) {
-    const i = h.indexOf(":");
-    if (i > 0) headers[h.slice(0, i).trim().toLowerCase()] = h.slice(i + 1).trim();
-  }
-  if ((headers["transfer-encoding"] ?? "").includes("chunked")) {
-    const body = await readChunked(r);
-    return body === null ? null : typeof body === "string" ? body : { method, path, headers, body };
-  }
-  const length = Number(headers["content-length"] ?? 0);
-  if (!(length >= 0 && length <= maxBody)) return "request body larger than 4 MiB";
-  const got = await r.until((b) => (b.byteLength >= length ? length : -1), maxBody + 1);
-  if (got === null || got < 0) return null;
-  return { method, path, headers, body: r.take(length) };
-}
-
-async function readChunked(r: ByteReader): Promise<Uint8Array | string | null> {
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const lineEnd = await r.until((b) => indexOf(b, "\r\n"), 1024);
-    if (lineEnd === null || lineEnd < 0) return null;
-    const size = parseInt(latin1.decode(r.take(lineEnd + 2)), 16);
-    if (!(size >= 0)) return null;
-    total += size;
-    if (total > maxBody) return "request body larger than 4 MiB";
-    const ok = await r.until((b) => (b.byteLength >= size + 2 ? size : -1), maxBody + 3);
-    if (ok === null || ok < 0) return null;
-    if (size === 0) {
-      r.take(2);
-      break;
-    }
-    parts.push(r.take(size));
-    r.take(2);
-  }
-  const out = new Uint8Array(total);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.byteLength;
-  }
-  return out;
-}
-
-function indexOf(b: Uint8Array, s: string): number {
-  return latin1.decode(b).indexOf(s);
-}
-
-/** Buffered reads of one connection, each wait bounded by `limit` buffered bytes. */
-class ByteReader {
-  #buf = new Uint8Array(0);
-  constructor(private conn: Deno.Conn) {}
-  /** Reads until `found(buffer)` is not negative; -1 past `limit`; null at EOF. */
-  async until(found: (b: Uint8Array) => number, limit: number): Promise<number | null> {
-    for (;;) {
-      const at = found(this.#buf);
-      if (at >= 0) return at;
-      if (this.#buf.byteLength > limit) return -1;
-      const chunk = new Uint8Array(64 * 1024);
-      let n: number | null;
-      try {
-        n = await this.conn.read(chunk);
-      } catch {
-        n = null;
-      }
-      if (n === null) return null;
-      const next = new Uint8Array(this.#buf.byteLength + n);
-      next.set(this.#buf);
-      next.set(chunk.subarray(0, n), this.#buf.byteLength);
-      this.#buf = next;
-    }
-  }
-  take(n: number): Uint8Array {
-    const out = this.#buf.slice(0, n);
-    this.#buf = this.#buf.slice(n);
-    return out;
-  }
 }

@@ -224,3 +224,25 @@ Deno.test("in-band error events are single, well-formed SSE events", () => {
     assert.doesNotThrow(() => JSON.parse(dataLine.slice(6)));
   }
 });
+
+Deno.test("resetUrl answers with a TCP reset after recording the request", async () => {
+  const up = startFaultUpstream({ choose: () => null });
+  await up.ready;
+  try {
+    await assert.rejects(post(up.resetUrl, "gone"), (err: Error) => {
+      assert.match(String(err.cause), /reset/i);
+      return true;
+    });
+    const port = Number(new URL(up.resetUrl).port);
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    await conn.write(requestBytes("gone-raw"));
+    await assert.rejects(conn.read(new Uint8Array(16)), Deno.errors.ConnectionReset);
+    conn.close();
+    assert.deepEqual(up.requests.map((r) => [r.model, r.script, r.key]), [
+      ["gone", "reset", "sk-ant"],
+      ["gone-raw", "reset", "sk-test"],
+    ]);
+  } finally {
+    await up.close();
+  }
+});
