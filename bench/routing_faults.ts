@@ -204,6 +204,7 @@ async function main(argv: string[]): Promise<number> {
     pool: null,
     latency: null,
     notes: [],
+    gateway_warnings: [],
   };
   const onSignal = () => {
     console.error("\ninterrupted: stopping everything the bench started");
@@ -241,6 +242,7 @@ async function main(argv: string[]): Promise<number> {
     }
   } finally {
     const code = gw ? await gw.stop() : 0;
+    report.gateway_warnings = gw ? routeWarnings(gw.logs()) : [];
     if (code !== 0) report.notes.push(`gateway exit code ${code}`);
     await Promise.all([up.close(), poolUp.close(), stopAll()]);
     Deno.removeSignalListener("SIGINT", onSignal);
@@ -252,6 +254,25 @@ async function main(argv: string[]): Promise<number> {
   console.error(`routing: results in ${outDir}`);
   // 1 when the harness itself failed; what the gateway did is reported, not judged here.
   return report.notes.length === 0 ? 0 : 1;
+}
+
+/** Startup warnings about routes and pools, from the gateway's log (JSON lines or text). */
+function routeWarnings(logs: string): string[] {
+  const out = new Set<string>();
+  for (const line of logs.split("\n")) {
+    // `serve` prints config warnings as `path: message` lines before its JSON log starts.
+    const configWarning = /^(routes|providers\.[\w-]+\.keys)\b/.test(line);
+    if (!configWarning && !(/warn/i.test(line) && /route|pool/i.test(line))) continue;
+    // The bench's pool keys are fake and in the file on purpose.
+    if (line.includes("plaintext secret")) continue;
+    let text = line;
+    try {
+      const rec = JSON.parse(line) as { msg?: string; message?: string };
+      text = rec.msg ?? rec.message ?? line;
+    } catch { /* a text line */ }
+    out.add(text.slice(0, 400));
+  }
+  return [...out].slice(0, 10);
 }
 
 async function writeResults(outDir: string, report: RoutingReport, md: string): Promise<void> {

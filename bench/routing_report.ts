@@ -13,6 +13,8 @@ export interface RoutingReport {
   pool: PoolResult | null;
   latency: LatencyResult | null;
   notes: string[];
+  /** Warnings the gateway logged at startup about routes or key pools (e.g. "not applied"). */
+  gateway_warnings: string[];
 }
 
 const attempts = (upstream: number, trace: number | null) =>
@@ -102,6 +104,7 @@ export function renderRouting(r: RoutingReport): string {
       "",
     );
   }
+  for (const w of r.gateway_warnings) out.push(`- gateway warning: ${w}`);
   for (const n of r.notes) out.push(`- ${n}`);
   return out.join("\n") + "\n";
 }
