@@ -49,8 +49,9 @@ export interface FaultCase {
   primaryResets?: boolean;
   /** The fallback is marked `on_context_length`. */
   largerContext?: boolean;
-  /** Client requests sent one after the other (the flapping primary). */
+  /** Client requests sent one after the other (the flapping primary), `pauseMs` apart. */
   requests?: number;
+  pauseMs?: number;
   breaker?: { failures: number; open_ms: number };
   expect: Record<CommitMode, Expected>;
 }
@@ -270,13 +271,15 @@ export const faultCases: FaultCase[] = [
   },
   {
     id: "flapping",
-    what: "8 requests in a row: primary 503 for its first 4 attempts, then up (breaker 2/1500 ms)",
+    what: "8 requests 500 ms apart: primary 503 for its first 4 attempts, then up " +
+      "(breaker: opens after 2 failures, probe after 1500 ms)",
     client: "chat",
     primary: (
       a,
     ) => [...Array(4).fill(json("503", 503, providerErrors.openaiOverloaded)), okScript("chat", a)],
     fallback: ok("chat"),
     requests: 8,
+    pauseMs: 500,
     breaker: { failures: 2, open_ms: 1500 },
     expect: both("complete"),
   },

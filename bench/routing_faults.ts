@@ -15,6 +15,7 @@ import { benchDir, stopAll } from "./proc.ts";
 import { type Clients, makeClients, runClient } from "./routing_clients.ts";
 import {
   answersOf,
+  type ClientKind,
   type CommitMode,
   commitModes,
   type FaultCase,
@@ -55,6 +56,28 @@ export interface CaseRow {
   detail: string;
 }
 
+const clientKinds: ClientKind[] = [
+  "chat",
+  "chat_stream",
+  "responses_stream",
+  "messages",
+  "messages_stream",
+];
+const controlText = "A control answer: every client must read this as complete.";
+
+/** Healthy answers in every protocol, unrouted: the harness's verdicts must say complete. */
+async function runControls(clients: Clients): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const kind of clientKinds) {
+    const r = await runClient(clients, kind, `control.${kind}`, {
+      primary: controlText,
+      fallback: controlText,
+    });
+    out[kind] = r.outcome === "complete" ? "complete" : `${r.outcome} ${r.detail}`;
+  }
+  return out;
+}
+
 type Queue = FaultScript[] | ((r: FaultRequest) => FaultScript);
 
 function scriptsFor(cases: FaultCase[]): Map<string, Queue> {
@@ -68,6 +91,9 @@ function scriptsFor(cases: FaultCase[]): Map<string, Queue> {
       // Unrouted, the upstream sees the route's name: it answers as the primary would.
       m.set(n.route, c.primary(a.primary));
     }
+  }
+  for (const kind of clientKinds) {
+    m.set(`control.${kind}`, [okScript(kind, answerOf("control", kind, controlText))]);
   }
   const healthy = answerOf("healthy", "healthy", "A healthy answer.");
   m.set("healthy", [okScript("chat", healthy)]);
@@ -89,6 +115,7 @@ async function runCase(
   const t0 = performance.now();
   const results = [];
   for (let i = 0; i < (c.requests ?? 1); i++) {
+    if (i > 0 && c.pauseMs) await new Promise((r) => setTimeout(r, c.pauseMs));
     results.push(await runClient(clients, c.client, n.route, full));
   }
   const wall = Math.round(performance.now() - t0);
@@ -200,6 +227,7 @@ async function main(argv: string[]): Promise<number> {
     date: new Date().toISOString(),
     commit: await commitInfo(),
     settings: { pool_seconds: poolS, latency_requests: latencyN, cases: cases.map((c) => c.id) },
+    controls: {},
     matrix: [],
     pool: null,
     latency: null,
@@ -220,6 +248,10 @@ async function main(argv: string[]): Promise<number> {
       rpmPerKey: Math.round((10 * 60) / poolS),
     });
     const clients = makeClients(gw.origin);
+    report.controls = await runControls(clients);
+    for (const [kind, v] of Object.entries(report.controls)) {
+      if (v !== "complete") report.notes.push(`harness control ${kind} was not complete: ${v}`);
+    }
     if (parts.includes("matrix")) {
       for (const c of cases) {
         for (const mode of commitModes) {

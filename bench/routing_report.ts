@@ -9,6 +9,8 @@ export interface RoutingReport {
   date: string;
   commit: CommitInfo;
   settings: { pool_seconds: number; latency_requests: number; cases: string[] };
+  /** Per client kind: the verdict on a healthy unrouted answer (must be "complete"). */
+  controls: Record<string, string>;
   matrix: CaseRow[];
   pool: PoolResult | null;
   latency: LatencyResult | null;
@@ -27,6 +29,11 @@ export function renderRouting(r: RoutingReport): string {
     `${r.date}, commit ${r.commit.commit}${r.commit.src_dirty ? " (src/ modified)" : ""}.`,
     "",
   ];
+  out.push(
+    "Harness control (a healthy answer per client, unrouted): " +
+      Object.entries(r.controls).map(([k, v]) => `${k} ${v}`).join(", ") + ".",
+    "",
+  );
   const notRouted = r.matrix.filter((m) => !m.routed).length;
   if (r.matrix.length > 0) {
     const bugs = r.matrix.filter((m) => m.outcome.startsWith("truncated_success")).length;
