@@ -133,6 +133,38 @@ export const faultCases: FaultCase[] = [
     expect: both("complete"),
   },
   {
+    id: "429_retry_after_date",
+    what: "Anthropic 429 with Retry-After as an HTTP date and anthropic-ratelimit-requests-reset " +
+      "1 s ahead, then up (JSON)",
+    client: "messages",
+    primary: (a) => {
+      let n = 0;
+      // The date is computed when the request arrives, so it is always 1 s ahead.
+      return () => {
+        if (n++ > 0) return okScript("messages", a);
+        const at = new Date(Date.now() + 1000);
+        return json("429_date", 429, providerErrors.anthropicRateLimit, {
+          "retry-after": at.toUTCString(),
+          "anthropic-ratelimit-requests-remaining": "0",
+          "anthropic-ratelimit-requests-reset": at.toISOString(),
+        });
+      };
+    },
+    fallback: ok("messages"),
+    expect: both("complete"),
+  },
+  {
+    id: "529_overloaded",
+    what: "Anthropic 529 overloaded_error once, then up",
+    client: "messages_stream",
+    primary: (a) => [
+      json("529", 529, providerErrors.anthropicOverloaded),
+      okScript("messages_stream", a),
+    ],
+    fallback: ok("messages_stream"),
+    expect: both("complete"),
+  },
+  {
     id: "500_once",
     what: "500 once, then up (JSON)",
     client: "chat",

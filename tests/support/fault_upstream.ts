@@ -95,14 +95,17 @@ export interface FaultUpstream {
  */
 export function queues(
   byModel: Map<string, FaultScript[] | ((req: FaultRequest) => FaultScript)>,
+  /** What names a queue: the body's model (default), or e.g. `(r) => r.path` for a queue per path. */
+  keyOf: (req: FaultRequest) => string | null = (r) => r.model,
 ): ScriptChooser {
   const used = new Map<string, number>();
   return (req) => {
-    const q = req.model === null ? undefined : byModel.get(req.model);
-    if (q === undefined || req.model === null) return null;
+    const key = keyOf(req);
+    const q = key === null ? undefined : byModel.get(key);
+    if (q === undefined || key === null) return null;
     if (typeof q === "function") return q(req);
-    const i = used.get(req.model) ?? 0;
-    used.set(req.model, i + 1);
+    const i = used.get(key) ?? 0;
+    used.set(key, i + 1);
     return q[Math.min(i, q.length - 1)] ?? null;
   };
 }

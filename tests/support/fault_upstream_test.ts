@@ -246,3 +246,24 @@ Deno.test("resetUrl answers with a TCP reset after recording the request", async
     await up.close();
   }
 });
+
+Deno.test("queues may be named by path instead of model", async () => {
+  const up = startFaultUpstream({
+    choose: queues(
+      new Map([["/v1/chat/completions", [
+        jsonScript("first", 500, "{}"),
+        jsonScript("then", 200, "{}"),
+      ]]]),
+      (r) => r.path,
+    ),
+  });
+  try {
+    for (const want of [500, 200, 200]) {
+      const res = await post(up.url, "any");
+      await res.body?.cancel();
+      assert.equal(res.status, want);
+    }
+  } finally {
+    await up.close();
+  }
+});
