@@ -90,6 +90,8 @@ function decodeValue(kind: ColumnKind, value: unknown): unknown {
       return value === true;
     case "json":
       return value ?? {};
+    case "json_or_null":
+      return value ?? null;
     case "time":
       return value instanceof Date ? value.toISOString() : value;
     default:

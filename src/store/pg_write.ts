@@ -21,6 +21,7 @@ const pgTypes = {
   real: "double precision",
   bool: "boolean",
   json: "jsonb",
+  json_or_null: "jsonb",
   time: "timestamptz",
 } as const;
 
@@ -38,7 +39,7 @@ export function batchJson(traces: readonly TraceRecord[]): string {
     for (let i = 0; i < traceColumns.length; i++) {
       const [name, kind] = traceColumns[i]!;
       const v = values[i];
-      const json = kind === "json"
+      const json = kind === "json" || kind === "json_or_null"
         ? String(v)
         : kind === "bool"
         ? (v === 1 ? "true" : "false")

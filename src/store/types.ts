@@ -28,6 +28,8 @@ export interface TraceFilter {
   run_id?: string;
   /** The claimed agent or `X-OngoingAI-Session-Id` session (`Trace.session_id`). */
   session_id?: string;
+  /** The route's name (`Trace.route`). */
+  route?: string;
   /** Bounds on `total_tokens` (traces with unknown usage never match a token bound). */
   min_tokens?: number;
   max_tokens?: number;
@@ -40,10 +42,10 @@ export interface TraceListQuery extends TraceFilter {
   cursor?: string;
 }
 
-/** A list item: the trace without headers, bodies and metadata. */
+/** A list item: the trace without headers, bodies, attempt records and metadata. */
 export type TraceSummary = Omit<
   Trace,
-  "request_headers" | "response_headers" | "request_body" | "response_body" | "metadata"
+  "request_headers" | "response_headers" | "request_body" | "response_body" | "attempts" | "metadata"
 >;
 
 export interface TracePage {

@@ -1,0 +1,10 @@
+-- Routes and attempts (issue 19): the route a client request asked for (its configured name), how
+-- many upstream attempts it took, and one record per attempt as a JSON list (routing/types.ts
+-- `AttemptRecord`). Older traces are unrouted: no route, one attempt, no records.
+ALTER TABLE traces ADD COLUMN route TEXT;
+ALTER TABLE traces ADD COLUMN attempt_count INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE traces ADD COLUMN attempts TEXT;
+
+-- Partial (no index write for an unrouted trace): `/api/traces?route=` (the rowid, last column of
+-- every index, gives its page order) and the failover view, which reads routed traces only.
+CREATE INDEX idx_traces_route ON traces (route) WHERE route IS NOT NULL;
