@@ -191,6 +191,7 @@ const brokenStore: TraceStore = {
   aggregate: () => Promise.reject(new Error("disk on fire")),
   percentiles: () => Promise.reject(new Error("disk on fire")),
   sessions: () => Promise.reject(new Error("disk on fire")),
+  failovers: () => Promise.reject(new Error("disk on fire")),
   stats: () => Promise.reject(new Error("disk on fire")),
   close: () => Promise.resolve(),
 };
