@@ -32,7 +32,9 @@ const filters = {
   model: text("a model name, such as gpt-4o-mini"),
 };
 const groupBy = oneOf(groupByValues).describe(
-  `one of ${groupByValues.join(", ")} (per session: /api/analytics/sessions, which has a limit)`,
+  `one of ${groupByValues.join(", ")} (route is the request path; route_name the configured ` +
+    "route a request asked for, docs/routing.md; per session: /api/analytics/sessions, which " +
+    "has a limit)",
 );
 const bucket = oneOf(buckets);
 

@@ -34,8 +34,9 @@ Deno.test("sqlite migration 005 keeps the rollups and traces of an older databas
     for (const [table, rows] of rollupsOf([trace])) {
       for (const r of rows.values()) {
         const values = encodeRollup(r);
-        // The old tables have no developer and agent: drop those two values (positions 8, 9).
-        values.splice(8, 2);
+        // The old tables have no developer, agent (005) and route_name (006): drop those three
+        // values (positions 8 to 10).
+        values.splice(8, 3);
         db.prepare(`INSERT INTO ${table} VALUES (${values.map(() => "?").join(", ")})`)
           .run(...values);
       }

@@ -106,6 +106,30 @@ async function rows(store: TraceStore, q: Omit<FailoverQuery, "limit">, limit = 
 
 export const attemptCases: { name: string; run(store: TraceStore): Promise<void> }[] = [
   {
+    name: "group_by route_name from rollups or raw edges; route still means the request path",
+    async run(store) {
+      await store.writeBatch(routedHistory());
+      // Ties by request count list the null group (unrouted) first, as every grouping does.
+      // from 10:06 cuts the first hour: its part comes from the traces, the rest from rollups.
+      for (const from of [undefined, "2026-03-02T10:06:00.000Z"]) {
+        const q = from === undefined ? { scope } : { scope, from };
+        const got = (await store.aggregate({ ...q, group_by: "route_name" }))
+          .map((r) => [r.group, r.request_count, r.error_count_5xx]);
+        assert.deepStrictEqual(
+          got,
+          from === undefined
+            ? [["gpt-main", 4, 1], [null, 1, 0], ["cheap", 1, 0]]
+            : [["gpt-main", 3, 1], [null, 1, 0], ["cheap", 1, 0]],
+          String(from),
+        );
+        const byDay = await store.aggregate({ ...q, group_by: "route_name", bucket: "day" });
+        assert.deepStrictEqual(byDay.map((r) => r.group), ["gpt-main", null, "cheap"]);
+      }
+      const paths = await store.aggregate({ scope, group_by: "route" });
+      assert.deepStrictEqual(paths.map((r) => r.group), ["/openai/v1/chat/completions"]);
+    },
+  },
+  {
     name: "attempt records read back as written; unrouted traces keep null and one attempt",
     async run(store) {
       const history = routedHistory();
