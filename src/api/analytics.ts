@@ -1,5 +1,6 @@
 /**
- * `/api/analytics/*`: usage, cost, models, keys, latency, errors, sessions and summary, each a
+ * `/api/analytics/*`: usage, cost, models, keys, latency, errors, sessions, failovers and
+ * summary, each a
  * view of the store's aggregates, scoped to the caller's tenant. Parameters are strict (query.ts); usage and
  * cost are a single summary unless `group_by` or `bucket` asks for a series.
  */
@@ -17,6 +18,7 @@ import {
 } from "../store/mod.ts";
 import * as bodies from "./analytics_bodies.ts";
 import { sessions as sessionsBody } from "./analytics_attribution.ts";
+import { failoverQuery, failoverQuerySchema, failovers } from "./analytics_failovers.ts";
 import { checkFilterBounds } from "./params.ts";
 import { invalidParameter, parseQuery } from "./query.ts";
 import { integer, oneOf, text, timestamp } from "./query_params.ts";
@@ -30,7 +32,9 @@ const filters = {
   model: text("a model name, such as gpt-4o-mini"),
 };
 const groupBy = oneOf(groupByValues).describe(
-  `one of ${groupByValues.join(", ")} (per session: /api/analytics/sessions, which has a limit)`,
+  `one of ${groupByValues.join(", ")} (route is the request path; route_name the configured ` +
+    "route a request asked for, docs/routing.md; per session: /api/analytics/sessions, which " +
+    "has a limit)",
 );
 const bucket = oneOf(buckets);
 
@@ -49,6 +53,7 @@ export const analyticsQuerySchemas = {
     session_id: text("a session id (session_id of a trace)"),
     limit: integer(1, sessionLimits.maxLimit).meta({ default: sessionLimits.defaultLimit }),
   }),
+  failovers: failoverQuerySchema,
 };
 
 export type AnalyticsView = keyof typeof analyticsQuerySchemas;
@@ -112,7 +117,7 @@ function sessionQuery(c: Context): SessionQuery {
 
 export function registerAnalyticsRoutes(
   app: Hono,
-  store: Pick<TraceStore, "aggregate" | "percentiles" | "sessions">,
+  store: Pick<TraceStore, "aggregate" | "percentiles" | "sessions" | "failovers">,
 ): void {
   const series = (view: "usage" | "cost") => async (c: Context) => {
     const { query } = storeQuery(c, view);
@@ -156,6 +161,15 @@ export function registerAnalyticsRoutes(
 
   app.get("/api/analytics/sessions", async (c) => {
     return c.json(sessionsBody(await store.sessions(sessionQuery(c))));
+  });
+
+  app.get("/api/analytics/failovers", async (c) => {
+    const params = new URL(c.req.url).searchParams;
+    const query = failoverQuery(parseQuery(analyticsQuerySchemas.failovers, params));
+    checkFilterBounds(query);
+    const scope = c.get("scope");
+    if (scope) query.scope = scope;
+    return c.json(failovers(await store.failovers(query)));
   });
 
   app.get("/api/analytics/summary", async (c) => {

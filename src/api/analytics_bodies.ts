@@ -26,6 +26,7 @@ const groupBySchema = z.enum([
   "route",
   "developer",
   "agent",
+  "route_name",
 ]);
 const bucketSchema = z.enum(["hour", "day", "week"]);
 

@@ -7,8 +7,10 @@ import { z } from "zod";
 import type { Trace } from "../traces/mod.ts";
 import { perTokenField } from "../providers/mod.ts";
 import {
+  attemptsField,
   attributionFields,
   costStatusSchema,
+  routeFields,
   traceErrorCodeSchema,
   usageStatusSchema,
 } from "./contract/schemas.ts";
@@ -51,6 +53,8 @@ export const traceExportRecordSchema = z.object({
   request_bytes: z.number().int(),
   response_bytes: z.number().int(),
   ...attributionFields,
+  ...routeFields,
+  attempts: attemptsField,
   metadata: z.record(z.string(), z.unknown()),
 });
 

@@ -21,6 +21,7 @@ export const traceFilterParams = {
   thread_id: text("a lineage thread id"),
   run_id: text("a lineage run id"),
   session_id: text("an agent session id (session_id of a trace)"),
+  route: text("a route name (route of a trace; docs/routing.md)"),
   min_tokens: integer(0, listLimits.maxTokens),
   max_tokens: integer(0, listLimits.maxTokens),
 };

@@ -32,7 +32,14 @@ import "./scope.ts";
 export interface ApiDeps {
   store: Pick<
     TraceStore,
-    "listTraces" | "exportTraces" | "getTrace" | "stats" | "aggregate" | "percentiles" | "sessions"
+    | "listTraces"
+    | "exportTraces"
+    | "getTrace"
+    | "stats"
+    | "aggregate"
+    | "percentiles"
+    | "sessions"
+    | "failovers"
   >;
   writer: { snapshot(): TraceWriterSnapshot };
   version: string;

@@ -20,6 +20,11 @@ export const groupColumns = {
   route: "request_path",
   developer: "developer",
   agent: "agent",
+  /**
+   * The route's name (`Trace.route`, issue 19); unrouted traffic is the null group. Not `route`,
+   * which has meant the request path since before routes existed.
+   */
+  route_name: "route",
 } as const;
 export type GroupBy = keyof typeof groupColumns;
 

@@ -42,6 +42,7 @@ export {
   type SessionRow,
   unnamedModel,
 } from "./sessions.ts";
+export { failoverLimits, type FailoverQuery, type FailoverRow } from "./failovers.ts";
 export { openStore, type OpenStoreOptions, type StorageConfig } from "./open_store.ts";
 export { openSqliteStore, type SqliteStoreOptions } from "./sqlite_store.ts";
 export { openPostgresStore, type PostgresStoreOptions } from "./pg_store.ts";

@@ -57,6 +57,8 @@ function groupOn(sql: Sql, kind: Kind, group: GroupBy): Fragment {
       return raw ? sql`developer` : sql`NULLIF(developer, '')`;
     case "agent":
       return raw ? sql`agent` : sql`NULLIF(agent, '')`;
+    case "route_name":
+      return raw ? sql`route` : sql`NULLIF(route_name, '')`;
   }
 }
 

@@ -10,6 +10,7 @@ import limitCounters from "../../migrations/postgres/004_limit_counters.sql" wit
 import keyProvenance from "../../migrations/postgres/005_key_provenance.sql" with { type: "text" };
 import attribution from "../../migrations/postgres/006_attribution.sql" with { type: "text" };
 import routingState from "../../migrations/postgres/007_routing_state.sql" with { type: "text" };
+import attempts from "../../migrations/postgres/008_attempts.sql" with { type: "text" };
 import { newerSchemaError } from "./migration_guard.ts";
 import type { Migration } from "./sqlite_migrations.ts";
 import type { Sql } from "./pg_connect.ts";
@@ -23,6 +24,7 @@ export const postgresMigrations: readonly Migration[] = [
   { name: "postgres/005_key_provenance.sql", sql: keyProvenance },
   { name: "postgres/006_attribution.sql", sql: attribution },
   { name: "postgres/007_routing_state.sql", sql: routingState },
+  { name: "postgres/008_attempts.sql", sql: attempts },
 ];
 
 /** Advisory lock keys of this store (first half: "onga"). */

@@ -38,6 +38,7 @@ export function filterWhere(sql: Sql, f: TraceFilter, afterSeq?: bigint): Fragme
   if (f.thread_id !== undefined) parts.push(sql`lineage_thread_id = ${f.thread_id}`);
   if (f.run_id !== undefined) parts.push(sql`lineage_run_id = ${f.run_id}`);
   if (f.session_id !== undefined) parts.push(sql`session_id = ${f.session_id}`);
+  if (f.route !== undefined) parts.push(sql`route = ${f.route}`);
   if (f.min_tokens !== undefined) parts.push(sql`total_tokens >= ${f.min_tokens}::float8`);
   if (f.max_tokens !== undefined) parts.push(sql`total_tokens <= ${f.max_tokens}::float8`);
   if (afterSeq !== undefined) parts.push(sql`seq < ${afterSeq.toString()}::bigint`);

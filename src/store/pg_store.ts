@@ -18,6 +18,8 @@ import type {
 import type { AggregateRow, AnalyticsQuery, PercentileRow } from "./analytics_types.ts";
 import type { SessionQuery, SessionRow } from "./sessions.ts";
 import { sessions } from "./pg_sessions.ts";
+import type { FailoverQuery, FailoverRow } from "./failovers.ts";
+import { failovers } from "./pg_failovers.ts";
 import type { Migration } from "./sqlite_migrations.ts";
 import { decodeCursor, encodeCursor, unknownCursorPosition } from "./cursor.ts";
 import { type ColumnKind, summaryColumns, traceColumns } from "./trace_columns.ts";
@@ -90,6 +92,8 @@ function decodeValue(kind: ColumnKind, value: unknown): unknown {
       return value === true;
     case "json":
       return value ?? {};
+    case "json_or_null":
+      return value ?? null;
     case "time":
       return value instanceof Date ? value.toISOString() : value;
     default:
@@ -202,6 +206,11 @@ class PostgresTraceStore implements TraceStore, KeyStore {
   async sessions(query: SessionQuery): Promise<SessionRow[]> {
     this.#open();
     return await sessions(this.#sql, query);
+  }
+
+  async failovers(query: FailoverQuery): Promise<FailoverRow[]> {
+    this.#open();
+    return await failovers(this.#sql, query);
   }
 
   async stats(): Promise<StoreStats> {

@@ -21,6 +21,7 @@ const pgTypes = {
   real: "double precision",
   bool: "boolean",
   json: "jsonb",
+  json_or_null: "jsonb",
   time: "timestamptz",
 } as const;
 
@@ -38,7 +39,7 @@ export function batchJson(traces: readonly TraceRecord[]): string {
     for (let i = 0; i < traceColumns.length; i++) {
       const [name, kind] = traceColumns[i]!;
       const v = values[i];
-      const json = kind === "json"
+      const json = kind === "json" || kind === "json_or_null"
         ? String(v)
         : kind === "bool"
         ? (v === 1 ? "true" : "false")
@@ -83,7 +84,7 @@ const rollupAggregates = `count(*), ${tokenSums},
   ongoingai_hist(tb)`;
 
 const rollupColumnList = `period, org_id, workspace_id, provider, model, request_path,
-  gateway_key_id, api_key_hash, developer, agent, request_count, ${tokenColumns}, cost_usd, priced_count,
+  gateway_key_id, api_key_hash, developer, agent, route_name, request_count, ${tokenColumns}, cost_usd, priced_count,
   unpriced_count, unknown_usage_count, error_count_4xx, error_count_5xx, latency_sum, latency_min,
   latency_max, ttft_us_sum, ttft_count, first_seen_at, last_seen_at, api_key_last4, latency_hist,
   ttft_hist`;
@@ -102,7 +103,7 @@ function mergeSet(table: string): string {
 }
 
 const dimensions = "period, org_id, workspace_id, provider, model, request_path, gateway_key_id, " +
-  "api_key_hash, developer, agent";
+  "api_key_hash, developer, agent, route_name";
 
 /**
  * Fixed text: every part above comes from constants, and the batch is the one bound parameter.
@@ -126,15 +127,15 @@ const statement = `WITH lock AS MATERIALIZED (
   hourly AS (
     INSERT INTO rollup_hourly (${rollupColumnList})
     SELECT ph, org_id, workspace_id, provider, model, request_path, coalesce(gateway_key_id, ''),
-      '', coalesce(developer, ''), coalesce(agent, ''), ${rollupAggregates}
-    FROM new GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
+      '', coalesce(developer, ''), coalesce(agent, ''), coalesce(route, ''), ${rollupAggregates}
+    FROM new GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
     ON CONFLICT (${dimensions}) DO UPDATE SET ${mergeSet("rollup_hourly")}
   ),
   daily AS (
     INSERT INTO rollup_daily_keys (${rollupColumnList})
     SELECT pd, org_id, workspace_id, provider, model, '', '', coalesce(api_key_hash, ''), '', '',
-      ${rollupAggregates}
-    FROM new GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
+      '', ${rollupAggregates}
+    FROM new GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
     ON CONFLICT (${dimensions}) DO UPDATE SET ${mergeSet("rollup_daily_keys")}
   )
 SELECT count(*)::int AS inserted FROM ins`;

@@ -32,6 +32,7 @@ export const rollupDimensions = [
   "api_key_hash",
   "developer",
   "agent",
+  "route_name",
 ] as const;
 
 /** Token columns are `tokenFields` (providers/usage.ts), summed. */
@@ -47,6 +48,8 @@ export interface Rollup extends Record<TokenField, number> {
   /** Hourly only (few values each); '' in the keys table, as request_path. */
   developer: string;
   agent: string;
+  /** The route's name (`Trace.route`), '' when unrouted; hourly only, as developer. */
+  route_name: string;
   request_count: number;
   cost_usd: number;
   priced_count: number;
@@ -113,6 +116,7 @@ function dimensionsOf(t: TraceRecord, table: RollupTable) {
     api_key_hash: keys ? t.api_key_hash ?? "" : "",
     developer: keys ? "" : t.developer ?? "",
     agent: keys ? "" : t.agent ?? "",
+    route_name: keys ? "" : t.route ?? "",
   };
 }
 

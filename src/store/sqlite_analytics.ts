@@ -44,6 +44,7 @@ const groupOn: Record<"raw" | "rollup", Record<GroupBy, string>> = {
     route: "request_path",
     developer: "developer",
     agent: "agent",
+    route_name: "route",
   },
   rollup: {
     provider: "provider",
@@ -54,6 +55,7 @@ const groupOn: Record<"raw" | "rollup", Record<GroupBy, string>> = {
     route: "request_path",
     developer: "NULLIF(developer, '')",
     agent: "NULLIF(agent, '')",
+    route_name: "NULLIF(route_name, '')",
   },
 };
 

@@ -8,6 +8,7 @@ import rollups from "../../migrations/sqlite/002_rollups.sql" with { type: "text
 import gatewayKeys from "../../migrations/sqlite/003_gateway_keys.sql" with { type: "text" };
 import keyProvenance from "../../migrations/sqlite/004_key_provenance.sql" with { type: "text" };
 import attribution from "../../migrations/sqlite/005_attribution.sql" with { type: "text" };
+import attempts from "../../migrations/sqlite/006_attempts.sql" with { type: "text" };
 import { newerSchemaError } from "./migration_guard.ts";
 
 export interface Migration {
@@ -23,6 +24,7 @@ export const sqliteMigrations: readonly Migration[] = [
   { name: "sqlite/003_gateway_keys.sql", sql: gatewayKeys },
   { name: "sqlite/004_key_provenance.sql", sql: keyProvenance },
   { name: "sqlite/005_attribution.sql", sql: attribution },
+  { name: "sqlite/006_attempts.sql", sql: attempts },
 ];
 
 /**

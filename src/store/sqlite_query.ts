@@ -21,6 +21,7 @@ const filterClauses: readonly (readonly [FilterKey, string])[] = [
   ["thread_id", "lineage_thread_id = ?"],
   ["run_id", "lineage_run_id = ?"],
   ["session_id", "session_id = ?"],
+  ["route", "route = ?"],
   ["min_tokens", "total_tokens >= ?"],
   ["max_tokens", "total_tokens <= ?"],
 ] satisfies readonly (readonly [FilterKey, string])[];

@@ -70,6 +70,7 @@ const sourceColumns = [
   "api_key_hash",
   "developer",
   "agent",
+  "route",
   "api_key_last4",
   "response_status",
   ...tokenFields,

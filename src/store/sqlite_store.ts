@@ -46,6 +46,8 @@ const timestampColumn = allColumnNames.indexOf("timestamp");
 import type { AggregateRow, AnalyticsQuery, PercentileRow } from "./analytics_types.ts";
 import type { SessionQuery, SessionRow } from "./sessions.ts";
 import { sessions } from "./sqlite_sessions.ts";
+import type { FailoverQuery, FailoverRow } from "./failovers.ts";
+import { failovers } from "./sqlite_failovers.ts";
 import { busyRetryDefaults, type BusyRetryOptions, withBusyRetry } from "./sqlite_busy.ts";
 import { injectedMaxPageCount } from "./sqlite_fault_injection.ts";
 import { prepareDatabaseFile, restrictSidecarFiles, sqliteFileSize } from "./sqlite_files.ts";
@@ -289,6 +291,11 @@ class SqliteTraceStore implements TraceStore, KeyStore {
   async sessions(query: SessionQuery): Promise<SessionRow[]> {
     this.#open();
     return await withBusyRetry(() => sessions(this.#db, query), this.#retry);
+  }
+
+  async failovers(query: FailoverQuery): Promise<FailoverRow[]> {
+    this.#open();
+    return await withBusyRetry(() => failovers(this.#db, query), this.#retry);
   }
 
   // deno-lint-ignore require-await

@@ -7,8 +7,11 @@ import type { Trace, TraceRecord } from "../traces/mod.ts";
 import type { TraceSummary } from "./types.ts";
 import { normalizeTimestamp } from "./timestamps.ts";
 
-/** text/int/real as is (null kept), bool as 0/1, json as JSON text, time as the stored form. */
-export type ColumnKind = "text" | "int" | "real" | "bool" | "json" | "time";
+/**
+ * text/int/real as is (null kept), bool as 0/1, json as JSON text (an object, never null),
+ * json_or_null as JSON text or null, time as the stored form.
+ */
+export type ColumnKind = "text" | "int" | "real" | "bool" | "json" | "json_or_null" | "time";
 
 export const traceColumns = [
   ["id", "text"],
@@ -51,6 +54,9 @@ export const traceColumns = [
   ["agent_turn_id", "text"],
   ["agent_request_kind", "text"],
   ["developer", "text"],
+  ["route", "text"],
+  ["attempt_count", "int"],
+  ["attempts", "json_or_null"],
   ["metadata", "json"],
 ] as const satisfies readonly (readonly [keyof Trace, ColumnKind])[];
 
@@ -64,6 +70,7 @@ const detailOnly = new Set<string>([
   "request_body",
   "response_headers",
   "response_body",
+  "attempts",
   "metadata",
 ]);
 
@@ -98,6 +105,8 @@ function encodeValue(name: string, kind: ColumnKind, value: unknown): SqlValue {
       return value ? 1 : 0;
     case "json":
       return JSON.stringify(value ?? {});
+    case "json_or_null":
+      return value === undefined || value === null ? null : JSON.stringify(value);
     case "time":
       return normalizeTimestamp(String(value), name);
     default:
@@ -118,6 +127,8 @@ function decodeValue(kind: ColumnKind, value: unknown): unknown {
       return value === 1 || value === 1n;
     case "json":
       return typeof value === "string" ? JSON.parse(value) : {};
+    case "json_or_null":
+      return typeof value === "string" ? JSON.parse(value) : null;
     default:
       return value ?? null;
   }

@@ -5,6 +5,7 @@
 import type { TenantScope, Trace, TraceRecord } from "../traces/mod.ts";
 import type { AggregateRow, AnalyticsQuery, PercentileRow } from "./analytics_types.ts";
 import type { SessionQuery, SessionRow } from "./sessions.ts";
+import type { FailoverQuery, FailoverRow } from "./failovers.ts";
 
 /**
  * Tenant scope applied to every read (the one tenant type's org and workspace, traces/tenant.ts).
@@ -28,6 +29,8 @@ export interface TraceFilter {
   run_id?: string;
   /** The claimed agent or `X-OngoingAI-Session-Id` session (`Trace.session_id`). */
   session_id?: string;
+  /** The route's name (`Trace.route`). */
+  route?: string;
   /** Bounds on `total_tokens` (traces with unknown usage never match a token bound). */
   min_tokens?: number;
   max_tokens?: number;
@@ -40,10 +43,15 @@ export interface TraceListQuery extends TraceFilter {
   cursor?: string;
 }
 
-/** A list item: the trace without headers, bodies and metadata. */
+/** A list item: the trace without headers, bodies, attempt records and metadata. */
 export type TraceSummary = Omit<
   Trace,
-  "request_headers" | "response_headers" | "request_body" | "response_body" | "metadata"
+  | "request_headers"
+  | "response_headers"
+  | "request_body"
+  | "response_body"
+  | "attempts"
+  | "metadata"
 >;
 
 export interface TracePage {
@@ -117,6 +125,12 @@ export interface TraceStore {
    * most recent first, each with its totals and models (sessions.ts). Read from the raw traces.
    */
   sessions(query: SessionQuery): Promise<SessionRow[]>;
+  /**
+   * Per route and answering target (provider, model): requests, failovers (more than one
+   * attempt), attempts and errors of the routed traces in the range, most requests first, at
+   * most `query.limit` rows (failovers.ts). Read from the raw routed traces.
+   */
+  failovers(query: FailoverQuery): Promise<FailoverRow[]>;
   stats(): Promise<StoreStats>;
   close(): Promise<void>;
 }

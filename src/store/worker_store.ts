@@ -24,6 +24,7 @@ import type {
   NewGatewayKey,
 } from "./key_types.ts";
 import type { SessionQuery, SessionRow } from "./sessions.ts";
+import type { FailoverQuery, FailoverRow } from "./failovers.ts";
 import type { AggregateRow, AnalyticsQuery, PercentileRow } from "./analytics_types.ts";
 import {
   rebuildError,
@@ -118,6 +119,9 @@ class WorkerTraceStore implements TraceStore, KeyStore {
   }
   sessions(query: SessionQuery): Promise<SessionRow[]> {
     return this.#call("sessions", query);
+  }
+  failovers(query: FailoverQuery): Promise<FailoverRow[]> {
+    return this.#call("failovers", query);
   }
   stats(): Promise<StoreStats> {
     return this.#call("stats");

@@ -17,6 +17,8 @@ import {
   minSecretLength,
   type StoredScrubber,
 } from "../secrets/mod.ts";
+import type { AttemptRecord } from "../routing/mod.ts";
+import { storedAttempts } from "./attempts.ts";
 import { agentIdentityFrom, safeRequestKind, safeTurnId } from "./agent_identity.ts";
 import type { CostStatus, HeaderMap, TraceErrorCode, TraceRecord, TraceTokens } from "./trace.ts";
 import type { KeyFingerprint } from "./fingerprint.ts";
@@ -80,6 +82,12 @@ export interface ExchangeFacts {
    */
   agentTurnId?: string | null | undefined;
   agentRequestKind?: string | null | undefined;
+  /**
+   * Set by the route loop for a routed request: the route's name and one record per upstream
+   * attempt, in order (traces/attempts.ts bounds and scrubs them). Absent: unrouted, one attempt.
+   */
+  route?: string | null | undefined;
+  attempts?: readonly AttemptRecord[] | null | undefined;
 }
 
 /**
@@ -237,6 +245,7 @@ export function buildTrace(f: ExchangeFacts, redactHeaders: ReadonlySet<string>)
     request_bytes: f.requestBytes,
     response_bytes: f.responseBytes,
     ...who.columns,
+    ...storedAttempts(f.route, f.attempts, text),
     metadata,
   };
 }

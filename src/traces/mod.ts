@@ -3,6 +3,7 @@
  * provider-key fingerprint, and the bounded writer that stores traces off the request path.
  */
 export type {
+  AttemptRecord,
   CapturedBody,
   CostStatus,
   HeaderMap,
@@ -32,6 +33,12 @@ export {
   userHeader,
 } from "./agent_identity.ts";
 export { defaultScope, defaultTenant, type Tenant, type TenantScope } from "./tenant.ts";
+export {
+  maxAttemptStringLength,
+  maxRouteNameLength,
+  maxStoredAttempts,
+  storedAttempts,
+} from "./attempts.ts";
 export { newTraceId } from "./trace_id.ts";
 export {
   createFingerprinter,

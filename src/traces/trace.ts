@@ -5,6 +5,9 @@
 import type { TraceErrorCode } from "../errors/mod.ts";
 
 import type { TokenField, Usage, UsageStatus, UsageUnknownReason } from "../providers/mod.ts";
+import type { AttemptRecord } from "../routing/mod.ts";
+
+export type { AttemptRecord };
 
 export type { Usage, UsageStatus, UsageUnknownReason };
 
@@ -98,5 +101,17 @@ export interface Trace extends TraceTokens {
    * `X-OngoingAI-User` label (`ongoingai wrap --user`).
    */
   developer: string | null;
+  /** The route the client asked for (its configured name); null when no route applied. */
+  route: string | null;
+  /**
+   * Upstream attempts made for this client request: 1 for an unrouted request. Counts every
+   * attempt, also those past the `attempts` list's bound (`maxStoredAttempts`).
+   */
+  attempt_count: number;
+  /**
+   * One record per upstream attempt, in order (at most `maxStoredAttempts`); null when unrouted.
+   * The trace's `provider`, `model` and cost are those of the attempt that answered.
+   */
+  attempts: AttemptRecord[] | null;
   metadata: Record<string, unknown>;
 }

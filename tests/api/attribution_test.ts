@@ -78,7 +78,10 @@ Deno.test("analytics API: group_by developer and agent; sessions are the session
     );
     const bad = await fx.get("/api/analytics/cost?group_by=user", tenant);
     assert.equal(bad.status, 400);
-    assert.match(JSON.stringify(await bad.json()), /developer, agent \(per session: /);
+    assert.match(
+      JSON.stringify(await bad.json()),
+      /developer, agent, route_name \(route is the request path; .*per session: /,
+    );
   } finally {
     await fx.close();
   }

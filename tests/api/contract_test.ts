@@ -6,6 +6,7 @@
  * this file, unless it has a path parameter this file cannot fill (see `pathValues`).
  */
 import { writerSnapshot } from "../testdata/writer_snapshot.ts";
+import { routedHistory } from "../store/conformance_attempts.ts";
 import assert from "node:assert/strict";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { configFor, startHarness, testSecret } from "../support/gateway_harness.ts";
@@ -198,6 +199,7 @@ const brokenStore: TraceStore = {
   aggregate: () => Promise.reject(new Error("disk on fire")),
   percentiles: () => Promise.reject(new Error("disk on fire")),
   sessions: () => Promise.reject(new Error("disk on fire")),
+  failovers: () => Promise.reject(new Error("disk on fire")),
   stats: () => Promise.reject(new Error("disk on fire")),
   close: () => Promise.resolve(),
 };
@@ -250,7 +252,9 @@ Deno.test("contract: every documented endpoint answers as the OpenAPI document s
       // Read to the end, as a client would; the cut stream ends with an error.
       await res.arrayBuffer().catch(() => {});
     }
-    const traces = await h.tracesSettled(traffic.length);
+    // Plus routed traces with attempt records (issue 19), so that the detail, the list, the
+    // export and the failover view are checked against the document with them too.
+    const traces = [...await h.tracesSettled(traffic.length), ...routedHistory()];
     await h.store.writeBatch(traces);
     assert.ok(traces.some((x) => x.provider === "anthropic" && x.streaming));
     assert.ok(traces.some((x) => x.provider === "openai" && x.streaming));

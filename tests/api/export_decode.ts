@@ -18,7 +18,7 @@ export function traceFromCsv(header: readonly (string | null)[], row: readonly (
     else if (kind === "bool") {
       if (cell !== "true" && cell !== "false") throw new Error(`${name}: ${cell} is not a boolean`);
       out[name!] = cell === "true";
-    } else if (kind === "json") out[name!] = JSON.parse(cell);
+    } else if (kind === "json" || kind === "json_or_null") out[name!] = JSON.parse(cell);
     else out[name!] = cell;
   });
   return out as unknown as Trace;

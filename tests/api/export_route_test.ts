@@ -151,6 +151,7 @@ async function flakyStore(traces: Trace[], failAt: number) {
     aggregate: (q) => store.aggregate(q),
     percentiles: (q) => store.percentiles(q),
     sessions: (q) => store.sessions(q),
+    failovers: (q) => store.failovers(q),
     exportTraces: (q) => {
       calls.n++;
       return calls.n >= failAt

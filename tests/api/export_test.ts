@@ -12,6 +12,7 @@ import { traceColumns } from "../../src/store/mod.ts";
 import type { Trace } from "../../src/traces/mod.ts";
 import { makeTrace } from "../testdata/trace_fixture.ts";
 import { parseCsv } from "./csv_parse.ts";
+import { routedAttempts } from "../store/conformance_attempts.ts";
 import { traceFromCsv } from "./export_decode.ts";
 
 Deno.test("csvField quotes exactly the fields RFC 4180 requires", () => {
@@ -66,6 +67,9 @@ const awkward = (): Trace =>
     estimated_cost_usd: 0.000123456789,
     streaming: true,
     error_code: "client_aborted",
+    route: "gpt-main",
+    attempt_count: 3,
+    attempts: routedAttempts(),
     metadata: { nested: [1, "two", null, { three: true }], note: "a\nb" },
   });
 

@@ -60,6 +60,7 @@ Deno.test("GET /api/health still answers when store stats fail, and shows a degr
       aggregate: (q) => store.aggregate(q),
       percentiles: (q) => store.percentiles(q),
       sessions: (q) => store.sessions(q),
+      failovers: (q) => store.failovers(q),
       stats: () => Promise.reject(new Error("stat failed")),
     },
     writer: { snapshot: () => ({ ...writerStats, store_state: "degraded" }) },

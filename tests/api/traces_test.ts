@@ -62,7 +62,13 @@ function seed() {
   return { a, b, c };
 }
 
-const detailOnly = ["request_headers", "request_body", "response_headers", "response_body"];
+const detailOnly = [
+  "request_headers",
+  "request_body",
+  "response_headers",
+  "response_body",
+  "attempts",
+];
 
 Deno.test("GET /api/traces lists summaries, newest first", async () => {
   const { a, b, c } = seed();

@@ -10,7 +10,11 @@ import { applySqliteMigrations } from "../../src/store/sqlite_migrations.ts";
 import { encodeRollup, rollupsOf } from "../../src/store/rollups.ts";
 import { makeTrace } from "../testdata/trace_fixture.ts";
 
-const before = sqliteMigrations.filter((m) => !m.name.includes("005_attribution"));
+// Every migration before 005 (later ones, such as 006, were written after it).
+const before = sqliteMigrations.slice(
+  0,
+  sqliteMigrations.findIndex((m) => m.name.includes("005_attribution")),
+);
 
 Deno.test("sqlite migration 005 keeps the rollups and traces of an older database", async () => {
   const dir = await Deno.makeTempDir();
@@ -30,8 +34,9 @@ Deno.test("sqlite migration 005 keeps the rollups and traces of an older databas
     for (const [table, rows] of rollupsOf([trace])) {
       for (const r of rows.values()) {
         const values = encodeRollup(r);
-        // The old tables have no developer and agent: drop those two values (positions 8, 9).
-        values.splice(8, 2);
+        // The old tables have no developer, agent (005) and route_name (006): drop those three
+        // values (positions 8 to 10).
+        values.splice(8, 3);
         db.prepare(`INSERT INTO ${table} VALUES (${values.map(() => "?").join(", ")})`)
           .run(...values);
       }

@@ -10,6 +10,7 @@ import { paginationCases } from "./conformance_pagination.ts";
 import { filterCases } from "./conformance_filters.ts";
 import { analyticsCases } from "./conformance_analytics.ts";
 import { attributionCases } from "./conformance_attribution.ts";
+import { attemptCases, routedAttempts } from "./conformance_attempts.ts";
 
 export type OpenFreshStore = () => Promise<TraceStore>;
 
@@ -24,6 +25,7 @@ export function summaryOf(trace: Trace): TraceSummary {
     request_body: _rb,
     response_headers: _sh,
     response_body: _sb,
+    attempts: _a,
     metadata: _m,
     ...summary
   } = trace;
@@ -78,6 +80,9 @@ const everyFieldSet = (): Trace =>
     agent_turn_id: "01a24c4c-2241-7801-8305-bde9c6c7c4c4",
     agent_request_kind: "turn",
     developer: "gk_0123456789abcdef",
+    route: "gpt-main",
+    attempt_count: 3,
+    attempts: routedAttempts(),
     metadata: {
       lineage_thread_id: "thread-1",
       lineage_run_id: "run-1",
@@ -268,6 +273,7 @@ export function runTraceStoreConformance(
   for (const c of filterCases) test(`filter ${c.name}`, (store) => c.run(store));
   for (const c of analyticsCases) test(`analytics: ${c.name}`, (store) => c.run(store));
   for (const c of attributionCases) test(`attribution: ${c.name}`, (store) => c.run(store));
+  for (const c of attemptCases) test(`attempts: ${c.name}`, (store) => c.run(store));
   for (const c of paginationCases) test(`pagination: ${c.name}`, (store) => c.run(store));
 
   test("exportTraces pages whole traces in list order, with the list's cursors", async (store) => {

@@ -15,6 +15,7 @@ import { openPostgresStore } from "../../src/store/pg_store.ts";
 import type { Trace } from "../../src/traces/trace.ts";
 import { makeTrace } from "../testdata/trace_fixture.ts";
 import { createTestDatabase, skipReason } from "./pg_database.ts";
+import { routedAttempts } from "./conformance_attempts.ts";
 
 /** Deterministic pseudo-random traces over nine days, several tenants, keys and statuses. */
 function traces(count: number): Trace[] {
@@ -26,6 +27,8 @@ function traces(count: number): Trace[] {
     const priced = rnd() < 0.6;
     const streamed = rnd() < 0.5;
     const tokens = rnd() < 0.9 ? Math.floor(rnd() * 5000) : null;
+    const route = pick([null, null, "gpt-main", "cheap", "Gpt-main"]);
+    const attempts = route === null ? 1 : pick([1, 1, 1, 2, 3, 40]);
     return makeTrace({
       timestamp: new Date(base + Math.floor(rnd() * 9 * 86_400_000)).toISOString(),
       org_id: pick(["default", "org-a"]),
@@ -50,6 +53,9 @@ function traces(count: number): Trace[] {
       agent: pick([null, "codex", "claude-code"]),
       developer: pick([null, "alice", "bob", "Alice", "carol@example.com"]),
       session_id: pick([null, "s-1", "s-2", "S-3", "s-4", "01a24c4c-221f-7292"]),
+      route,
+      attempt_count: attempts,
+      attempts: route === null ? null : routedAttempts().slice(0, Math.min(attempts, 3)),
     });
   });
 }
@@ -116,6 +122,18 @@ Deno.test({
           const [a, b] = await Promise.all(stores.map((s) => s.sessions(q)));
           assert.ok(a!.length > 0, JSON.stringify(q));
           assert.deepStrictEqual(rounded(b), rounded(a), JSON.stringify(q));
+        }
+      }
+      for (const range of ranges) {
+        for (
+          const extra of [{}, { route: "gpt-main" }, { provider: "openai", limit: 3 }, {
+            scope: { org_id: "org-a", workspace_id: "ws-1" },
+          }]
+        ) {
+          const q = { limit: 100, ...range, ...extra };
+          const [a, b] = await Promise.all(stores.map((s) => s.failovers(q)));
+          assert.ok(a!.length > 0 && a!.some((r) => r.failover_count > 0), JSON.stringify(q));
+          assert.deepStrictEqual(b, a, JSON.stringify(q));
         }
       }
       // Review L6: unscoped, a session is (org, workspace, id): five ids in six tenants are 30

@@ -45,6 +45,7 @@ pgTest("postgres store: migrations are applied once by instances starting togeth
       "postgres/005_key_provenance.sql",
       "postgres/006_attribution.sql",
       "postgres/007_routing_state.sql",
+      "postgres/008_attempts.sql",
     ]);
     await Promise.all(stores.map((s) => s.close()));
   } finally {

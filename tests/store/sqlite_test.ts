@@ -43,6 +43,7 @@ Deno.test("sqlite store: opens in WAL mode with the schema, indexes and migratio
         "idx_traces_org_workspace_timestamp",
         "idx_traces_provider",
         "idx_traces_response_status",
+        "idx_traces_route",
         "idx_traces_session_id",
         "idx_traces_timestamp",
         "idx_traces_trace_group_id",
@@ -64,6 +65,7 @@ const sortFreeIndexScans: [where: string, index: string, bounds: string][] = [
   ["lineage_run_id = ?", "idx_traces_lineage_run_id", "lineage_run_id=?"],
   ["gateway_key_id = ?", "idx_traces_gateway_key_id", "gateway_key_id=?"],
   ["session_id = ?", "idx_traces_session_id", "session_id=?"],
+  ["route = ?", "idx_traces_route", "route=?"],
   ["org_id = ? AND workspace_id = ?", "idx_traces_org_workspace", "org_id=? AND workspace_id=?"],
 ];
 

@@ -58,6 +58,9 @@ export function makeTrace(overrides: Partial<Trace> = {}): Trace {
     agent_turn_id: null,
     agent_request_kind: null,
     developer: null,
+    route: null,
+    attempt_count: 1,
+    attempts: null,
     metadata: { lineage_checkpoint_id: "x", lineage_immutable: true, stream_chunks: 0 },
     ...overrides,
   };

@@ -8,6 +8,7 @@ import { traceListQuerySchema } from "../params.ts";
 import { analyticsQuerySchemas } from "../analytics.ts";
 import * as analytics from "../analytics_bodies.ts";
 import * as analyticsAttribution from "../analytics_attribution.ts";
+import { failoversSchema } from "../analytics_failovers.ts";
 import { traceDiagnosticsResponseSchema } from "../diagnostics.ts";
 import { traceExportQuerySchema } from "../export.ts";
 import { exportColumns } from "../export_encoding.ts";
@@ -338,6 +339,16 @@ function analyticsEndpoints(): Endpoint[] {
         "agents and, outside team mode, developers are claimed by the client (docs/agents.md).",
       analyticsAttribution.sessionsSchema,
       { from: "2026-03-01", developer: "alice" },
+    ),
+    view(
+      "failovers",
+      "Failovers per route and answering target: requests, failovers, attempts, errors",
+      "Routed requests only (docs/routing.md), grouped by route and by the target that " +
+        "answered (a trace's provider and model are the answering target's). failover_count " +
+        "counts requests with more than one upstream attempt. Read from the routed traces of the " +
+        "range: give from and to on a large store.",
+      failoversSchema,
+      { from: "2026-03-01", route: "gpt-main" },
     ),
     view(
       "summary",

@@ -108,6 +108,63 @@ export const attributionFields = {
   ),
 };
 
+/** One upstream attempt of a routed request (routing/types.ts `AttemptRecord`). */
+export const attemptRecordSchema = z.object({
+  n: count().describe("1-based order within the client request."),
+  provider: z.string().describe("The target's provider id."),
+  model: z.string().describe("The model sent upstream for this attempt."),
+  key_id: z.string().nullable().describe(
+    "The pool key's id (never the key); null when the client's own key was used.",
+  ),
+  outcome: z.enum([
+    "success",
+    "status",
+    "connect_failed",
+    "reset_before_headers",
+    "timeout",
+    "failed_before_commit",
+  ]).describe(
+    "success; status (the upstream answered an error status); connect_failed (nothing sent); " +
+      "reset_before_headers; timeout; failed_before_commit (a stream that failed before its " +
+      "first content).",
+  ),
+  status: z.int().min(100).max(599).nullable().describe(
+    "The upstream's HTTP status; null when it never answered.",
+  ),
+  reason: z.string().nullable().describe(
+    "Why the gateway went on after this attempt; null for the attempt that answered.",
+  ),
+  waited_ms: count().describe("Backoff waited before this attempt started."),
+  started_ms: count().describe("From the client request's arrival to this attempt's start."),
+  first_byte_ms: count().nullable().describe(
+    "Response headers arrived after this many ms of the attempt; null when they never did.",
+  ),
+  duration_ms: count(),
+  committed: z.boolean().describe("This attempt's answer is the one the client received."),
+}).meta({
+  id: "AttemptRecord",
+  description: "One upstream attempt of a routed request. Keys appear by pool id only.",
+});
+
+/** A trace's route and attempt count (list, detail and export). */
+export const routeFields = {
+  route: z.string().nullable().describe(
+    "The route the client asked for (its configured name, docs/routing.md); null when no route " +
+      "applied.",
+  ),
+  attempt_count: count().describe(
+    "Upstream attempts made for this request, all of them (attempts keeps at most 32): 1 for " +
+      "an unrouted request. More than 1 means the request failed over or was retried.",
+  ),
+};
+
+/** The attempt records (detail and export; the list leaves them out). */
+export const attemptsField = z.array(attemptRecordSchema).nullable().describe(
+  "One record per upstream attempt, in order, at most 32 (past that the first 31 and the last); " +
+    "null for an unrouted request. provider, model and cost of the trace are those of the " +
+    "attempt that answered.",
+);
+
 /** The fields of a list item; the detail adds headers, bodies, metadata and lineage. */
 const summaryFields = {
   id: z.string(),
@@ -142,11 +199,12 @@ const summaryFields = {
   request_bytes: count(),
   response_bytes: count(),
   ...attributionFields,
+  ...routeFields,
 };
 
 export const traceSummarySchema = z.object(summaryFields).meta({
   id: "TraceSummary",
-  description: "A trace without headers, bodies and metadata.",
+  description: "A trace without headers, bodies, attempt records and metadata.",
 });
 
 export const tracesResponseSchema = z.object({
@@ -165,6 +223,7 @@ export const traceSchema = z.object({
   request_body: z.string().nullable(),
   response_headers: headerMap,
   response_body: z.string().nullable(),
+  attempts: attemptsField,
   metadata: z.record(z.string(), z.unknown()),
 });
 
