@@ -19,6 +19,7 @@ import {
   defaultDecodeLimits,
   type Exchange,
   type ProxyRoute,
+  type RoutingDeps,
   upstreamBase,
 } from "../proxy/mod.ts";
 import { isKeyStore, type KeyStore, type TraceStore } from "../store/mod.ts";
@@ -49,6 +50,7 @@ import { collectSecrets, createStoredScrubber } from "../secrets/mod.ts";
 import { type Logger, redactingLogger, silentLogger } from "../log/mod.ts";
 import { apiAuth } from "./principal_scope.ts";
 import { createHandler } from "./handler.ts";
+import { routingFor, sharedRouting, type SharedRouting } from "./routing.ts";
 import { rateLimitedWarning } from "./rate_limited_warning.ts";
 import { createWsRelay, wsBoundsOf, type WsRelay } from "../ws_relay/mod.ts";
 
@@ -89,6 +91,8 @@ export interface GatewayDeps {
   storeSpans?: Pick<StoreSpans, "exported">;
   /** `pricing.sources` as loaded for this config (serve loads them); default: none. */
   prices?: PriceSources;
+  /** Routing state shared by every config generation (serve keeps one); default: this gateway's. */
+  routing?: SharedRouting;
 }
 
 export interface Gateway {
@@ -134,6 +138,11 @@ export interface Gateway {
    * generation's to the process log.
    */
   readonly redactSecrets: Redact | null;
+  /**
+   * This config's routes and their `Router` (`router.view(...)` for the API and metrics); null
+   * when the config has no routes.
+   */
+  readonly routing: RoutingDeps | null;
 }
 
 export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway {
@@ -157,19 +166,27 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   });
   const client = upstreamClient(config, deps);
   const proxyContext = forwarderOptions(config, deps, clock, log, telemetry, redactSecrets);
+  const routes = proxyRoutes(config, deps.prices);
+  const routing = routingFor(
+    config,
+    new Map([...routes].map(([p, r]) => [p.id, r])),
+    deps.routing ?? sharedRouting(deps.store),
+    log,
+  );
   const forward = createForwarder({
     ...proxyContext,
     client,
     inflight,
     recording,
     isDraining: () => draining,
+    ...(routing === undefined ? {} : { routing }),
   });
   const warnings = refusalWarnings(log, clock);
   const webSocket = wsRelayFor(config, proxyContext, warnings);
   const api = apiFor(deps, clock, log, gate, keys, telemetry, config.providers);
   const handle = createHandler({
     config,
-    routes: proxyRoutes(config, deps.prices),
+    routes,
     gate,
     admission: createAdmission(
       config,
@@ -213,6 +230,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       await Promise.all([spanExporter?.shutdown(), metricExporter?.shutdown()]);
     },
     redactSecrets,
+    routing: routing ?? null,
   };
 }
 

@@ -21,6 +21,7 @@ import { agentIdentityFrom, safeRequestKind, safeTurnId } from "./agent_identity
 import type { CostStatus, HeaderMap, TraceErrorCode, TraceRecord, TraceTokens } from "./trace.ts";
 import type { KeyFingerprint } from "./fingerprint.ts";
 import type { Tenant } from "./tenant.ts";
+import type { AttemptRecord } from "../routing/mod.ts";
 
 export interface Lineage {
   group_id: string | null;
@@ -73,6 +74,8 @@ export interface ExchangeFacts {
    * `scrubKey` already.
    */
   providerKey?: string | null | undefined;
+  route?: string | null;
+  attempts?: AttemptRecord[] | null;
   /**
    * The turn this trace belongs to, and its kind, when the caller knows them better than the
    * request headers (a WebSocket relay reads them from each `response.create` frame with

@@ -1,0 +1,263 @@
+/**
+ * Routes end to end: `src/main.ts serve` as a subprocess with a TypeScript config naming routes
+ * and a key pool, a scripted loopback upstream in the OpenAI wire format, and the official
+ * `openai` SDK as the client (its own retries off, so every retry seen is the gateway's).
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import OpenAI from "openai";
+import { freePort, type ServerProcess, startServer } from "../support/process.ts";
+import { type ScriptedUpstream, startScriptedUpstream } from "../support/scripted_upstream.ts";
+
+const clientKey = "sk-proj-ROUTECLIENTKEY0123456789abcdefWXYZ";
+const poolA = "sk-proj-POOLKEYA0123456789abcdefghijkl";
+const poolB = "sk-proj-POOLKEYB0123456789abcdefghijkl";
+
+const config = (port: number, up: string) =>
+  `import { defineConfig, env } from "ongoingai";
+
+export default defineConfig({
+  server: { host: "127.0.0.1", port: ${port}, shutdown_grace_ms: 2000 },
+  storage: { path: "./data/ongoingai.db" },
+  providers: {
+    openai: { upstream: "${up}/a" },
+    backup: { kind: "openai-compatible", upstream: "${up}/b" },
+    pool: {
+      kind: "openai-compatible",
+      upstream: "${up}/p",
+      keys: [{ id: "ka", key: env("POOL_KEY_A") }, { id: "kb", key: env("POOL_KEY_B") }],
+    },
+  },
+  routes: {
+    "gpt-main": {
+      targets: [
+        { provider: "openai", model: "gpt-4o-mini" },
+        { provider: "openai", model: "gpt-4o" },
+      ],
+      retry: { attempts: 2, backoff_ms: 10, max_backoff_ms: 20, max_retry_after_ms: 5000 },
+      timeouts: { first_token_ms: 2000 },
+    },
+    cross: {
+      targets: [
+        { provider: "openai", model: "gpt-4o-mini" },
+        { provider: "backup", model: "backup-model" },
+      ],
+      retry: { attempts: 1 },
+    },
+    pooled: {
+      targets: [{ provider: "pool", model: "gpt-4o" }],
+      retry: { attempts: 1 },
+    },
+  },
+  tracing: { flush_interval_ms: 10 },
+});
+`;
+
+interface Ctx {
+  server: ServerProcess;
+  up: ScriptedUpstream;
+  openai: OpenAI;
+}
+
+async function withGateway(fn: (ctx: Ctx) => Promise<void>) {
+  const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "ongoingai-routes-" }));
+  const up = startScriptedUpstream();
+  const port = freePort();
+  await Deno.writeTextFile(join(dir, "gateway.config.ts"), config(port, up.url));
+  const server = await startServer([], {
+    cwd: dir,
+    port,
+    env: { POOL_KEY_A: poolA, POOL_KEY_B: poolB },
+  });
+  const openai = new OpenAI({
+    apiKey: clientKey,
+    baseURL: `${server.origin}/openai/v1`,
+    maxRetries: 0,
+  });
+  try {
+    await fn({ server, up, openai });
+  } finally {
+    await server.kill();
+    await up.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+const ask = { messages: [{ role: "user" as const, content: "hi" }] };
+
+/** Requests the upstream saw since `from`, as "prefix model". */
+const seenSince = (up: ScriptedUpstream, from: number) =>
+  up.seen.slice(from).map((r) => `${r.path.split("/")[1]} ${r.body.model}`);
+
+interface TraceRow {
+  provider: string;
+  model: string | null;
+  request_model: string | null;
+  response_status: number;
+  error_code: string | null;
+  estimated_cost_usd: number | null;
+}
+
+async function lastTrace(origin: string, count: number): Promise<TraceRow> {
+  for (let i = 0; i < 200; i++) {
+    const page = await (await fetch(`${origin}/api/traces?limit=200`)).json();
+    const items = (page.items ?? page.traces ?? page.data) as TraceRow[];
+    if (items.length >= count) return items[0]!;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`fewer than ${count} traces recorded`);
+}
+
+Deno.test("e2e routes: fallback, retries, pass-through, stream commit, model rewrite, key pools", async (t) => {
+  await withGateway(async ({ server, up, openai }) => {
+    let traces = 0;
+
+    await t.step("an unrouted model goes through as sent, byte for byte", async () => {
+      const from = up.seen.length;
+      const res = await openai.chat.completions.create({ model: "gpt-4.1", ...ask });
+      assert.equal(res.choices[0]!.message.content, "answer from gpt-4.1");
+      assert.deepEqual(seenSince(up, from), ["a gpt-4.1"]);
+      assert.equal(up.seen[from]!.headers.get("authorization"), `Bearer ${clientKey}`);
+      traces++;
+    });
+
+    await t.step("fallback on 503: the next target answers, with its model", async () => {
+      up.script("gpt-4o-mini", ...[1, 2].map(() => ({
+        kind: "status" as const,
+        status: 503,
+        body: { error: { message: "overloaded", type: "server_error", code: null } },
+      })));
+      const from = up.seen.length;
+      const res = await openai.chat.completions.create({ model: "gpt-main", ...ask });
+      assert.equal(res.choices[0]!.message.content, "answer from gpt-4o");
+      assert.deepEqual(seenSince(up, from), ["a gpt-4o-mini", "a gpt-4o-mini", "a gpt-4o"]);
+      // The model is rewritten per target; the rest of the body is the client's.
+      assert.deepEqual(up.seen.at(-1)!.body.messages, ask.messages);
+      const trace = await lastTrace(server.origin, ++traces);
+      assert.equal(trace.provider, "openai");
+      assert.equal(trace.model, "gpt-4o");
+      assert.equal(trace.response_status, 200);
+      assert.ok(trace.estimated_cost_usd !== null && trace.estimated_cost_usd > 0);
+    });
+
+    await t.step("429 with Retry-After: the same target again, after the wait", async () => {
+      up.script("gpt-4o-mini", {
+        kind: "status",
+        status: 429,
+        headers: { "retry-after": "1" },
+        body: { error: { message: "slow down", type: "requests", code: "rate_limit_exceeded" } },
+      });
+      const from = up.seen.length;
+      const res = await openai.chat.completions.create({ model: "gpt-main", ...ask });
+      assert.equal(res.choices[0]!.message.content, "answer from gpt-4o-mini");
+      assert.deepEqual(seenSince(up, from), ["a gpt-4o-mini", "a gpt-4o-mini"]);
+      traces++;
+    });
+
+    await t.step("400 context_length_exceeded: passed through, never retried", async () => {
+      up.script("gpt-4o-mini", {
+        kind: "status",
+        status: 400,
+        body: {
+          error: {
+            message: "This model's maximum context length is 128000 tokens.",
+            type: "invalid_request_error",
+            code: "context_length_exceeded",
+            param: "messages",
+          },
+        },
+      });
+      const from = up.seen.length;
+      await assert.rejects(
+        openai.chat.completions.create({ model: "gpt-main", ...ask }),
+        (err: unknown) => {
+          assert.ok(err instanceof OpenAI.BadRequestError);
+          assert.equal(err.code, "context_length_exceeded");
+          return true;
+        },
+      );
+      assert.deepEqual(seenSince(up, from), ["a gpt-4o-mini"]);
+      traces++;
+    });
+
+    await t.step("a stream cut before its first content fails over invisibly", async () => {
+      up.script("gpt-4o-mini", { kind: "cut_before_content" }, { kind: "cut_before_content" });
+      const from = up.seen.length;
+      let text = "";
+      const stream = await openai.chat.completions.create({
+        model: "gpt-main",
+        ...ask,
+        stream: true,
+      });
+      for await (const c of stream) text += c.choices[0]?.delta.content ?? "";
+      assert.equal(text, "answer from gpt-4o");
+      assert.deepEqual(seenSince(up, from), ["a gpt-4o-mini", "a gpt-4o-mini", "a gpt-4o"]);
+      const trace = await lastTrace(server.origin, ++traces);
+      assert.equal(trace.model, "gpt-4o");
+      assert.equal(trace.error_code, null);
+    });
+
+    await t.step("a stream cut after its commit ends with an error the SDK raises", async () => {
+      up.script("gpt-4o-mini", { kind: "cut_after_content", text: "partial" });
+      const from = up.seen.length;
+      let text = "";
+      const stream = await openai.chat.completions.create({
+        model: "gpt-main",
+        ...ask,
+        stream: true,
+      });
+      await assert.rejects(async () => {
+        for await (const c of stream) text += c.choices[0]?.delta.content ?? "";
+      }, (err: unknown) => {
+        assert.ok(err instanceof OpenAI.APIError, String(err));
+        assert.match(String(err.message), /broke off/);
+        return true;
+      });
+      assert.equal(text, "partial");
+      assert.deepEqual(seenSince(up, from), ["a gpt-4o-mini"]);
+      const trace = await lastTrace(server.origin, ++traces);
+      assert.equal(trace.error_code, "upstream_truncated");
+    });
+
+    await t.step("the client's key never goes to another provider", async () => {
+      up.script("gpt-4o-mini", {
+        kind: "status",
+        status: 503,
+        body: { error: { message: "down", type: "server_error", code: null } },
+      });
+      const from = up.seen.length;
+      await assert.rejects(
+        openai.chat.completions.create({ model: "cross", ...ask }),
+        (err: unknown) => err instanceof OpenAI.APIError && err.status === 503,
+      );
+      assert.deepEqual(seenSince(up, from), ["a gpt-4o-mini"]);
+      traces++;
+    });
+
+    await t.step("key pool: a request without a key gets a pool key; a 401 disables it", async () => {
+      up.byKey(`Bearer ${poolA}`, {
+        kind: "status",
+        status: 401,
+        body: { error: { message: "bad key", type: "invalid_request_error", code: "invalid_api_key" } },
+      });
+      const send = () =>
+        fetch(`${server.origin}/openai/v1/chat/completions`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ model: "pooled", ...ask }),
+        });
+      const from = up.seen.length;
+      for (let i = 0; i < 4; i++) {
+        const res = await send();
+        assert.equal(res.status, 200, await res.clone().text());
+        assert.equal((await res.json()).choices[0].message.content, "answer from gpt-4o");
+      }
+      const keys = up.seen.slice(from).map((r) => r.headers.get("authorization"));
+      assert.ok(keys.every((k) => k === `Bearer ${poolA}` || k === `Bearer ${poolB}`));
+      // Key A failed at most once: disabled from then on.
+      assert.ok(keys.filter((k) => k === `Bearer ${poolA}`).length <= 1, keys.join(","));
+      assert.equal(keys.filter((k) => k === `Bearer ${poolB}`).length, 4);
+      assert.deepEqual(new Set(up.seen.slice(from).map((r) => r.path)), new Set(["/p/v1/chat/completions"]));
+    });
+  });
+});

@@ -1,0 +1,142 @@
+/**
+ * A loopback upstream for route tests that speaks the OpenAI Chat Completions wire format
+ * exactly, with a script per model: each request for a model takes the next scripted answer
+ * (an error status with the provider's error body, a stream cut before or after its first
+ * content, a silence), or a normal answer once the script is used up. Every request is recorded
+ * (path, headers, body) so tests can tell which target and key each attempt went to.
+ */
+
+export interface SeenRequest {
+  path: string;
+  headers: Headers;
+  body: Record<string, unknown>;
+}
+
+export type Scripted =
+  | { kind: "status"; status: number; body: unknown; headers?: Record<string, string> }
+  | { kind: "cut_before_content" }
+  | { kind: "cut_after_content"; text: string }
+  | { kind: "silent" };
+
+export interface ScriptedUpstream {
+  url: string;
+  seen: SeenRequest[];
+  /** Answers queued per model (the body's `model`), taken in order. */
+  script(model: string, ...answers: Scripted[]): void;
+  /** Answers by the request's key instead (`authorization` value), used before the model's. */
+  byKey(authorization: string, answer: Scripted): void;
+  close(): Promise<void>;
+}
+
+const enc = new TextEncoder();
+const sse = (data: unknown) => enc.encode(`data: ${JSON.stringify(data)}\n\n`);
+
+function chunk(model: string, delta: Record<string, unknown>, finish: string | null = null) {
+  return {
+    id: "chatcmpl-route",
+    object: "chat.completion.chunk",
+    created: 1,
+    model,
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  };
+}
+
+export function completion(model: string, text: string) {
+  return {
+    id: "chatcmpl-route",
+    object: "chat.completion",
+    created: 1,
+    model,
+    choices: [{
+      index: 0,
+      message: { role: "assistant", content: text, refusal: null },
+      finish_reason: "stop",
+    }],
+    usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+  };
+}
+
+/** A whole, clean stream answering `text` (with a usage chunk when asked). */
+function cleanStream(model: string, text: string, usage: boolean): ReadableStream<Uint8Array> {
+  const parts = [
+    sse(chunk(model, { role: "assistant", content: "" })),
+    sse(chunk(model, { content: text })),
+    sse(chunk(model, {}, "stop")),
+    ...(usage
+      ? [sse({ ...chunk(model, {}), choices: [], usage: completion(model, "").usage })]
+      : []),
+    enc.encode("data: [DONE]\n\n"),
+  ];
+  return new ReadableStream({
+    start(c) {
+      for (const p of parts) c.enqueue(p);
+      c.close();
+    },
+  });
+}
+
+/** Sends `parts`, then breaks the body off (the client sees a cut, not an end). */
+function cutStream(parts: Uint8Array[]): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    async pull(c) {
+      const p = parts.shift();
+      if (p !== undefined) return c.enqueue(p);
+      await new Promise((r) => setTimeout(r, 20));
+      c.error(new Error("scripted cut"));
+    },
+  });
+}
+
+function answer(s: Scripted, model: string, signal: AbortSignal): Response | Promise<Response> {
+  const head = { "content-type": "text/event-stream" };
+  switch (s.kind) {
+    case "status":
+      return Response.json(s.body, { status: s.status, headers: s.headers ?? {} });
+    case "cut_before_content":
+      return new Response(cutStream([sse(chunk(model, { role: "assistant", content: "" }))]), {
+        headers: head,
+      });
+    case "cut_after_content":
+      return new Response(
+        cutStream([
+          sse(chunk(model, { role: "assistant", content: "" })),
+          sse(chunk(model, { content: s.text })),
+        ]),
+        { headers: head },
+      );
+    case "silent":
+      return new Promise((resolve) =>
+        signal.addEventListener("abort", () => resolve(new Response(null, { status: 599 })))
+      );
+  }
+}
+
+export function startScriptedUpstream(): ScriptedUpstream {
+  const seen: SeenRequest[] = [];
+  const scripts = new Map<string, Scripted[]>();
+  const keyed = new Map<string, Scripted>();
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    const body = await req.json().catch(() => ({})) as Record<string, unknown>;
+    const path = new URL(req.url).pathname;
+    seen.push({ path, headers: req.headers, body });
+    const model = String(body.model ?? "");
+    const auth = req.headers.get("authorization") ?? "";
+    const scripted = keyed.get(auth) ?? scripts.get(model)?.shift();
+    if (scripted !== undefined) return answer(scripted, model, req.signal);
+    if (body.stream === true) {
+      const usage = (body.stream_options as { include_usage?: boolean } | undefined)
+        ?.include_usage === true;
+      return new Response(cleanStream(model, `answer from ${model}`, usage), {
+        headers: { "content-type": "text/event-stream" },
+      });
+    }
+    return Response.json(completion(model, `answer from ${model}`));
+  });
+  return {
+    url: `http://127.0.0.1:${server.addr.port}`,
+    seen,
+    script: (model, ...answers) => scripts.set(model, [...(scripts.get(model) ?? []), ...answers]),
+    byKey: (authorization, a) => keyed.set(authorization, a),
+    close: () => server.shutdown(),
+  };
+}
