@@ -16,7 +16,13 @@ import {
   type GatewayError,
   traceCodeOf,
 } from "../errors/mod.ts";
-import { buildTrace, type Lineage, newTraceId, type Tenant } from "../traces/mod.ts";
+import {
+  buildTrace,
+  type Lineage,
+  newTraceId,
+  type Tenant,
+  type TraceRecord,
+} from "../traces/mod.ts";
 import {
   ClientGone,
   codeAfterHeaders,
@@ -80,6 +86,7 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
   /** A routed request: the route's name and its attempts so far (route_loop.ts). */
   #routeName: string | null = null;
   #attempts: AttemptRecord[] | null = null;
+  #onTrace: ((trace: TraceRecord) => void) | null = null;
   /** What the trace stores of the bodies (see trace_bodies.ts). */
   readonly #bodies: TraceBodies;
   #watchingClient = false;
@@ -158,9 +165,10 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
   }
 
   /** The request names a route: its attempts are recorded in `attempts` as they end. */
-  routedAs(name: string, attempts: AttemptRecord[]): void {
+  routedAs(name: string, attempts: AttemptRecord[], onTrace: (trace: TraceRecord) => void): void {
     this.#routeName = name;
     this.#attempts = attempts;
+    this.#onTrace = onTrace;
   }
 
   /** The next attempt goes to this target: the trace names its provider, model and cost. */
@@ -361,6 +369,7 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
     }, this.#ctx.redactHeaders);
     this.pii.record(trace, this.#bodies.piiDropped, this.#ctx.redactHeaders);
     this.#reservation?.settle(trace);
+    this.#onTrace?.(trace);
     this.#ctx.record(trace);
     if (this.span !== null) {
       this.#ctx.spans?.end({

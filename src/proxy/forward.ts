@@ -23,7 +23,7 @@ import { piiRequestStage } from "./pii_request.ts";
 import { redactsResponse } from "./pii_response.ts";
 import { relay } from "./relay.ts";
 import type { Logger } from "../log/mod.ts";
-import { type RoutedRoute, resolveRoute, RouteFunctionError } from "../routing/mod.ts";
+import { resolveRoute, type RoutedRoute, RouteFunctionError } from "../routing/mod.ts";
 import type { RoutingDeps } from "./route_context.ts";
 import { type LoopOptions, routeLoop } from "./route_loop.ts";
 
@@ -113,6 +113,7 @@ export function createForwarder(opts: ProxyOptions) {
     const prepared = prepare(ex, body);
     const route = routeOf(opts, ex, prepared);
     if (route instanceof Response) return route;
+    if (route === null && ex.route.provider.prefix === "") return ex.refuse(notARoute(opts, ex));
     if (input.admit !== undefined) {
       const refused = await admit(ex, input.admit, prepared, body);
       if (refused !== null) return refused;
@@ -185,7 +186,9 @@ function routeOf(
       headers: ex.req.headers,
       bodyBytes: ex.requestBody?.byteLength ?? 0,
       path: ex.path,
-      entry: { id: ex.route.provider.id, kind: ex.route.provider.kind },
+      entry: ex.route.provider.prefix === ""
+        ? null
+        : { id: ex.route.provider.id, kind: ex.route.provider.kind },
     });
   } catch (err) {
     if (err instanceof GatewayError) {
@@ -196,6 +199,17 @@ function routeOf(
     }
     throw err;
   }
+}
+
+/** The root `/v1/...` serves routes only: anything else is not forwarded anywhere. */
+function notARoute(opts: ProxyOptions, ex: Exchange): GatewayError {
+  const names = [...(opts.routing?.table.routes.keys() ?? [])].slice(0, 8).join(", ");
+  return new GatewayError(
+    "route_not_found",
+    `${ex.req.method} ${ex.path}: the root /v1 endpoint serves routes only (OpenAI wire format), ` +
+      `and the body's model names none; send a route's name as model (${names}), or send the ` +
+      `request under a provider's prefix (for example /openai${ex.path})`,
+  );
 }
 
 /** Stage 4 (team mode with limits): reserve, or refuse without forwarding. */

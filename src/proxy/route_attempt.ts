@@ -11,7 +11,6 @@ import type { Exchange } from "./exchange.ts";
 import type { ProxyRoute } from "./exchange_context.ts";
 import { headerValue, upstreamRequestHeaders } from "./headers.ts";
 import { upstreamUrl } from "./path.ts";
-import { redactsResponse } from "./pii_response.ts";
 import { attemptCredentials } from "./route_context.ts";
 import { describeUpstreamError } from "./upstream_errors.ts";
 
@@ -127,7 +126,10 @@ export async function sendAttempt(a: AttemptRequest): Promise<SentAttempt | Atte
   const signal = new AttemptSignal(ex.signal, t.totalMs);
   // One header limit: the upstream client does not tell connecting from waiting for headers.
   const headerMs = minOf(t.connectMs, t.firstByteMs);
-  signal.arm(headerMs === t.connectMs && t.connectMs !== t.firstByteMs ? "connect" : "first_byte", headerMs);
+  signal.arm(
+    headerMs === t.connectMs && t.connectMs !== t.firstByteMs ? "connect" : "first_byte",
+    headerMs,
+  );
   const headers = upstreamRequestHeaders(ex.req.headers, {
     gatewayKeyHeader: a.gatewayKeyHeader,
     correlationId: ex.correlationId,
@@ -135,7 +137,8 @@ export async function sendAttempt(a: AttemptRequest): Promise<SentAttempt | Atte
     continuesClientTrace: ex.span?.parentSpanId != null,
   });
   attemptCredentials(headers, route, a.entry, a.poolSecret);
-  if (a.prepared.hideUsageEvent || redactsResponse(ex)) delete headers["accept-encoding"];
+  // Identity bodies only: an error body is read for its facts, a stream for its commit point.
+  delete headers["accept-encoding"];
   try {
     const upstream = await a.client.send({
       method: ex.req.method,

@@ -17,21 +17,17 @@ import type {
   RouteRun,
 } from "../routing/mod.ts";
 import type { UpstreamClient, UpstreamResponse } from "../upstream/mod.ts";
+import type { TraceRecord } from "../traces/mod.ts";
 import type { Exchange } from "./exchange.ts";
 import { chooseTargets, type RoutingDeps } from "./route_context.ts";
 import {
   isSuccess,
   ModelRewriter,
   readErrorAnswer,
-  type SentAttempt,
   sendAttempt,
+  type SentAttempt,
 } from "./route_attempt.ts";
-import {
-  commitScanner,
-  committedStream,
-  guardedBody,
-  holdUntilCommit,
-} from "./route_stream.ts";
+import { commitScanner, committedStream, guardedBody, holdUntilCommit } from "./route_stream.ts";
 import { ClientGone } from "./abort_reasons.ts";
 import { shuttingDown } from "./upstream_errors.ts";
 
@@ -57,10 +53,13 @@ export async function routeLoop(
   prepared: PreparedRequest,
   resolved: RoutedRoute,
 ): Promise<UpstreamResponse | Response> {
-  const entry = ex.route.provider.id;
+  // At the root `/v1`, the client's own key is taken as meant for the route's first provider.
+  const entry = ex.route.provider.prefix === ""
+    ? resolved.targets[0]?.provider ?? ""
+    : ex.route.provider.id;
   const choice = chooseTargets(o.deps, resolved, entry, ex.req.headers);
   const records: AttemptRecord[] = [];
-  ex.routedAs(resolved.name, records);
+  ex.routedAs(resolved.name, records, (trace) => tokensUsed(o, records, trace));
   if (choice.route.targets.length === 0) return ex.refuse(noTarget(resolved, choice.skipped));
   // The route's own limits apply; a client that leaves is noticed from the start.
   ex.slowHeaders();
@@ -248,6 +247,14 @@ function record(
     duration_ms: Math.round(now - startedAt),
     committed: tried.kind === "answer",
   };
+}
+
+/** The answering attempt's tokens count against its pool key's tpm. */
+function tokensUsed(o: LoopOptions, records: readonly AttemptRecord[], trace: TraceRecord): void {
+  const answered = records.find((r) => r.committed);
+  const tokens = trace.total_tokens;
+  if (answered?.key_id == null || tokens === null || tokens <= 0) return;
+  o.deps.router.recordTokens(answered.provider, answered.key_id, tokens, o.now());
 }
 
 /** Waits `ms`; false when the exchange was aborted meanwhile. */

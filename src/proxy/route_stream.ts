@@ -81,7 +81,8 @@ export async function holdUntilCommit(
       framing.finish(false);
       scanner.end(false);
       if (phase !== null) return { kind: "timeout", phase };
-      return failed(held) ?? { kind: "failed_before_commit", reason: "cut", status: null, error: null };
+      return failed(held) ??
+        { kind: "failed_before_commit", reason: "cut", status: null, error: null };
     }
     if (chunk === null) {
       framing.finish(true);
@@ -177,7 +178,13 @@ async function readCommitted(
       // The client left or the gateway shuts down: the relay ends it as it always did.
       if (ex.signal.aborted) throw err;
       const phase = sent.signal.timedOut;
-      return finish(phase === "idle" ? "upstream_idle_timeout" : phase !== null ? "upstream_timeout" : "upstream_truncated");
+      return finish(
+        phase === "idle"
+          ? "upstream_idle_timeout"
+          : phase !== null
+          ? "upstream_timeout"
+          : "upstream_truncated",
+      );
     }
     if (chunk === null) {
       framing.finish(true);

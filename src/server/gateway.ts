@@ -50,7 +50,7 @@ import { collectSecrets, createStoredScrubber } from "../secrets/mod.ts";
 import { type Logger, redactingLogger, silentLogger } from "../log/mod.ts";
 import { apiAuth } from "./principal_scope.ts";
 import { createHandler } from "./handler.ts";
-import { routingFor, sharedRouting, type SharedRouting } from "./routing.ts";
+import { routingFor, type SharedRouting, sharedRouting } from "./routing.ts";
 import { rateLimitedWarning } from "./rate_limited_warning.ts";
 import { createWsRelay, wsBoundsOf, type WsRelay } from "../ws_relay/mod.ts";
 
@@ -187,6 +187,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   const handle = createHandler({
     config,
     routes,
+    root: routing === undefined ? null : rootRoute(config, deps.prices),
     gate,
     admission: createAdmission(
       config,
@@ -290,6 +291,27 @@ function proxyRoutes(
       cost: createCostEstimator(provider, prices),
     }]),
   );
+}
+
+/**
+ * The root `/v1/...` endpoint: the OpenAI wire format with no provider of its own (prefix "").
+ * Only a request whose model names a route is forwarded, to that route's targets.
+ */
+function rootRoute(config: GatewayConfig, prices: PriceSources | undefined): ProxyRoute {
+  const provider: ResolvedProvider = {
+    id: "root",
+    kind: "openai",
+    prefix: "",
+    upstream: "http://127.0.0.1/",
+    prices: {},
+    stream_usage: config.providers.some((p) => p.kind !== "anthropic" && p.stream_usage),
+  };
+  return {
+    provider,
+    adapter: providerAdapters.openai,
+    base: upstreamBase(provider.upstream),
+    cost: createCostEstimator(provider, prices),
+  };
 }
 
 function upstreamClient(config: GatewayConfig, deps: GatewayDeps): UpstreamClient {

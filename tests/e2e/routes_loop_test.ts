@@ -6,10 +6,12 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import OpenAI from "openai";
+import Anthropic from "@anthropic-ai/sdk";
 import { freePort, type ServerProcess, startServer } from "../support/process.ts";
 import { type ScriptedUpstream, startScriptedUpstream } from "../support/scripted_upstream.ts";
 
 const clientKey = "sk-proj-ROUTECLIENTKEY0123456789abcdefWXYZ";
+const anthropicKey = "sk-ant-api03-ROUTECLIENTKEY0123456789-abcdQRST";
 const poolA = "sk-proj-POOLKEYA0123456789abcdefghijkl";
 const poolB = "sk-proj-POOLKEYB0123456789abcdefghijkl";
 
@@ -21,6 +23,7 @@ export default defineConfig({
   storage: { path: "./data/ongoingai.db" },
   providers: {
     openai: { upstream: "${up}/a" },
+    anthropic: { upstream: "${up}/c" },
     backup: { kind: "openai-compatible", upstream: "${up}/b" },
     pool: {
       kind: "openai-compatible",
@@ -41,6 +44,21 @@ export default defineConfig({
       targets: [
         { provider: "openai", model: "gpt-4o-mini" },
         { provider: "backup", model: "backup-model" },
+      ],
+      retry: { attempts: 1 },
+    },
+    batch: {
+      targets: [
+        { provider: "openai", model: "gpt-4o-mini" },
+        { provider: "openai", model: "gpt-4o" },
+      ],
+      retry: { attempts: 1 },
+      stream_commit: "complete",
+    },
+    "claude-main": {
+      targets: [
+        { provider: "anthropic", model: "claude-3-5-haiku-latest" },
+        { provider: "anthropic", model: "claude-3-5-sonnet-latest" },
       ],
       retry: { attempts: 1 },
     },
@@ -122,11 +140,14 @@ Deno.test("e2e routes: fallback, retries, pass-through, stream commit, model rew
     });
 
     await t.step("fallback on 503: the next target answers, with its model", async () => {
-      up.script("gpt-4o-mini", ...[1, 2].map(() => ({
-        kind: "status" as const,
-        status: 503,
-        body: { error: { message: "overloaded", type: "server_error", code: null } },
-      })));
+      up.script(
+        "gpt-4o-mini",
+        ...[1, 2].map(() => ({
+          kind: "status" as const,
+          status: 503,
+          body: { error: { message: "overloaded", type: "server_error", code: null } },
+        })),
+      );
       const from = up.seen.length;
       const res = await openai.chat.completions.create({ model: "gpt-main", ...ask });
       assert.equal(res.choices[0]!.message.content, "answer from gpt-4o");
@@ -234,30 +255,132 @@ Deno.test("e2e routes: fallback, retries, pass-through, stream commit, model rew
       traces++;
     });
 
-    await t.step("key pool: a request without a key gets a pool key; a 401 disables it", async () => {
-      up.byKey(`Bearer ${poolA}`, {
-        kind: "status",
-        status: 401,
-        body: { error: { message: "bad key", type: "invalid_request_error", code: "invalid_api_key" } },
-      });
-      const send = () =>
-        fetch(`${server.origin}/openai/v1/chat/completions`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ model: "pooled", ...ask }),
+    await t.step(
+      "stream_commit complete: a cut after content still fails over invisibly",
+      async () => {
+        up.script("gpt-4o-mini", { kind: "cut_after_content", text: "partial" });
+        const from = up.seen.length;
+        let text = "";
+        const stream = await openai.chat.completions.create({
+          model: "batch",
+          ...ask,
+          stream: true,
         });
+        for await (const c of stream) text += c.choices[0]?.delta.content ?? "";
+        assert.equal(text, "answer from gpt-4o");
+        assert.deepEqual(seenSince(up, from), ["a gpt-4o-mini", "a gpt-4o"]);
+        traces++;
+      },
+    );
+
+    await t.step("the root /v1 serves routes by model (OpenAI wire format)", async () => {
+      const root = new OpenAI({ apiKey: clientKey, baseURL: `${server.origin}/v1`, maxRetries: 0 });
       const from = up.seen.length;
-      for (let i = 0; i < 4; i++) {
-        const res = await send();
-        assert.equal(res.status, 200, await res.clone().text());
-        assert.equal((await res.json()).choices[0].message.content, "answer from gpt-4o");
-      }
-      const keys = up.seen.slice(from).map((r) => r.headers.get("authorization"));
-      assert.ok(keys.every((k) => k === `Bearer ${poolA}` || k === `Bearer ${poolB}`));
-      // Key A failed at most once: disabled from then on.
-      assert.ok(keys.filter((k) => k === `Bearer ${poolA}`).length <= 1, keys.join(","));
-      assert.equal(keys.filter((k) => k === `Bearer ${poolB}`).length, 4);
-      assert.deepEqual(new Set(up.seen.slice(from).map((r) => r.path)), new Set(["/p/v1/chat/completions"]));
+      const res = await root.chat.completions.create({ model: "gpt-main", ...ask });
+      assert.equal(res.choices[0]!.message.content, "answer from gpt-4o-mini");
+      assert.deepEqual(seenSince(up, from), ["a gpt-4o-mini"]);
+      assert.equal(up.seen.at(-1)!.headers.get("authorization"), `Bearer ${clientKey}`);
+      traces++;
+      await assert.rejects(
+        root.chat.completions.create({ model: "gpt-4.1", ...ask }),
+        (err: unknown) =>
+          err instanceof OpenAI.NotFoundError && /serves routes only/.test(err.message),
+      );
+      assert.equal(up.seen.length, from + 1, "a model naming no route is not forwarded");
+      traces++; // The refusal is traced (404, route_not_found).
     });
+
+    await t.step(
+      "Anthropic: 529 fails over; a cut after commit ends with an error the SDK raises",
+      async () => {
+        const claude = new Anthropic({
+          apiKey: anthropicKey,
+          baseURL: `${server.origin}/anthropic`,
+          maxRetries: 0,
+        });
+        up.script(
+          "claude-3-5-haiku-latest",
+          {
+            kind: "status",
+            status: 529,
+            body: { type: "error", error: { type: "overloaded_error", message: "Overloaded" } },
+          },
+          { kind: "cut_before_content" },
+          { kind: "cut_after_content", text: "partial" },
+        );
+        const from = up.seen.length;
+        const msg = await claude.messages.create({
+          model: "claude-main",
+          max_tokens: 64,
+          messages: [{ role: "user", content: "hi" }],
+        });
+        assert.deepEqual(msg.content, [{
+          type: "text",
+          text: "answer from claude-3-5-sonnet-latest",
+        }]);
+        let text = "";
+        const held = claude.messages.stream({
+          model: "claude-main",
+          max_tokens: 64,
+          messages: [{ role: "user", content: "hi" }],
+        }).on("text", (d) => void (text += d));
+        await held.finalMessage();
+        assert.equal(text, "answer from claude-3-5-sonnet-latest");
+        const cut = claude.messages.stream({
+          model: "claude-main",
+          max_tokens: 64,
+          messages: [{ role: "user", content: "hi" }],
+        });
+        await assert.rejects(cut.finalMessage(), (err: unknown) => {
+          assert.ok(err instanceof Anthropic.APIError, String(err));
+          return true;
+        });
+        assert.deepEqual(seenSince(up, from), [
+          "c claude-3-5-haiku-latest",
+          "c claude-3-5-sonnet-latest",
+          "c claude-3-5-haiku-latest",
+          "c claude-3-5-sonnet-latest",
+          "c claude-3-5-haiku-latest",
+        ]);
+        const trace = await lastTrace(server.origin, traces += 3);
+        assert.equal(trace.model, "claude-3-5-haiku-latest");
+        assert.equal(trace.provider, "anthropic");
+        assert.equal(trace.error_code, "upstream_truncated");
+      },
+    );
+
+    await t.step(
+      "key pool: a request without a key gets a pool key; a 401 disables it",
+      async () => {
+        up.byKey(`Bearer ${poolA}`, {
+          kind: "status",
+          status: 401,
+          body: {
+            error: { message: "bad key", type: "invalid_request_error", code: "invalid_api_key" },
+          },
+        });
+        const send = () =>
+          fetch(`${server.origin}/openai/v1/chat/completions`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ model: "pooled", ...ask }),
+          });
+        const from = up.seen.length;
+        for (let i = 0; i < 4; i++) {
+          const res = await send();
+          assert.equal(res.status, 200, await res.clone().text());
+          assert.equal((await res.json()).choices[0].message.content, "answer from gpt-4o");
+        }
+        const keys = up.seen.slice(from).map((r) => r.headers.get("authorization"));
+        assert.ok(keys.every((k) => k === `Bearer ${poolA}` || k === `Bearer ${poolB}`));
+        // Key A failed at most once: disabled from then on.
+        assert.ok(keys.filter((k) => k === `Bearer ${poolA}`).length <= 1, keys.join(","));
+        assert.equal(keys.filter((k) => k === `Bearer ${poolB}`).length, 4);
+        assert.deepEqual(
+          new Set(up.seen.slice(from).map((r) => r.path)),
+          new Set(["/p/v1/chat/completions"]),
+        );
+      },
+    );
   });
 });

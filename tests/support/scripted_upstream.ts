@@ -1,6 +1,6 @@
 /**
- * A loopback upstream for route tests that speaks the OpenAI Chat Completions wire format
- * exactly, with a script per model: each request for a model takes the next scripted answer
+ * A loopback upstream for route tests that speaks the OpenAI Chat Completions and the Anthropic
+ * Messages wire formats exactly (by path), with a script per model: each request for a model takes the next scripted answer
  * (an error status with the provider's error body, a stream cut before or after its first
  * content, a silence), or a normal answer once the script is used up. Every request is recorded
  * (path, headers, body) so tests can tell which target and key each attempt went to.
@@ -87,8 +87,79 @@ function cutStream(parts: Uint8Array[]): ReadableStream<Uint8Array> {
   });
 }
 
-function answer(s: Scripted, model: string, signal: AbortSignal): Response | Promise<Response> {
+const anthropicEvent = (type: string, data: Record<string, unknown>) =>
+  enc.encode(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
+
+function anthropicEvents(model: string, text: string, whole: boolean): Uint8Array[] {
+  const start = [
+    anthropicEvent("message_start", {
+      message: {
+        id: "msg_route",
+        type: "message",
+        role: "assistant",
+        model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { input_tokens: 10, output_tokens: 1 },
+      },
+    }),
+    anthropicEvent("content_block_start", { index: 0, content_block: { type: "text", text: "" } }),
+    anthropicEvent("ping", {}),
+  ];
+  if (text === "") return start;
+  const delta = anthropicEvent("content_block_delta", {
+    index: 0,
+    delta: { type: "text_delta", text },
+  });
+  if (!whole) return [...start, delta];
+  return [
+    ...start,
+    delta,
+    anthropicEvent("content_block_stop", { index: 0 }),
+    anthropicEvent("message_delta", {
+      delta: { stop_reason: "end_turn", stop_sequence: null },
+      usage: { output_tokens: 5 },
+    }),
+    anthropicEvent("message_stop", {}),
+  ];
+}
+
+export function anthropicMessage(model: string, text: string) {
+  return {
+    id: "msg_route",
+    type: "message",
+    role: "assistant",
+    model,
+    content: [{ type: "text", text }],
+    stop_reason: "end_turn",
+    stop_sequence: null,
+    usage: { input_tokens: 10, output_tokens: 5 },
+  };
+}
+
+function anthropicAnswer(s: Scripted, model: string): Response | null {
   const head = { "content-type": "text/event-stream" };
+  if (s.kind === "cut_before_content") {
+    return new Response(cutStream(anthropicEvents(model, "", false)), { headers: head });
+  }
+  if (s.kind === "cut_after_content") {
+    return new Response(cutStream(anthropicEvents(model, s.text, false)), { headers: head });
+  }
+  return null;
+}
+
+function answer(
+  s: Scripted,
+  model: string,
+  signal: AbortSignal,
+  anthropic: boolean,
+): Response | Promise<Response> {
+  const head = { "content-type": "text/event-stream" };
+  if (anthropic) {
+    const a = anthropicAnswer(s, model);
+    if (a !== null) return a;
+  }
   switch (s.kind) {
     case "status":
       return Response.json(s.body, { status: s.status, headers: s.headers ?? {} });
@@ -111,18 +182,40 @@ function answer(s: Scripted, model: string, signal: AbortSignal): Response | Pro
   }
 }
 
+function anthropicClean(model: string, stream: boolean): Response {
+  const text = `answer from ${model}`;
+  if (!stream) return Response.json(anthropicMessage(model, text));
+  const parts = anthropicEvents(model, text, true);
+  return new Response(
+    new ReadableStream({
+      start(c) {
+        for (const p of parts) c.enqueue(p);
+        c.close();
+      },
+    }),
+    { headers: { "content-type": "text/event-stream" } },
+  );
+}
+
 export function startScriptedUpstream(): ScriptedUpstream {
   const seen: SeenRequest[] = [];
   const scripts = new Map<string, Scripted[]>();
   const keyed = new Map<string, Scripted>();
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+  const server = Deno.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    onListen() {},
+    onError: () => new Response(null, { status: 500 }),
+  }, async (req) => {
     const body = await req.json().catch(() => ({})) as Record<string, unknown>;
     const path = new URL(req.url).pathname;
     seen.push({ path, headers: req.headers, body });
     const model = String(body.model ?? "");
     const auth = req.headers.get("authorization") ?? "";
     const scripted = keyed.get(auth) ?? scripts.get(model)?.shift();
-    if (scripted !== undefined) return answer(scripted, model, req.signal);
+    const anthropic = path.endsWith("/v1/messages");
+    if (scripted !== undefined) return answer(scripted, model, req.signal, anthropic);
+    if (anthropic) return anthropicClean(model, body.stream === true);
     if (body.stream === true) {
       const usage = (body.stream_options as { include_usage?: boolean } | undefined)
         ?.include_usage === true;
