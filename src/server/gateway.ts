@@ -167,19 +167,14 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   const client = upstreamClient(config, deps);
   const proxyContext = forwarderOptions(config, deps, clock, log, telemetry, redactSecrets);
   const routes = proxyRoutes(config, deps.prices);
-  const routing = routingFor(
-    config,
-    new Map([...routes].map(([p, r]) => [p.id, r])),
-    deps.routing ?? sharedRouting(deps.store),
-    log,
-  );
+  const { routing, root } = routingParts(config, deps, routes, log);
   const forward = createForwarder({
     ...proxyContext,
     client,
     inflight,
     recording,
     isDraining: () => draining,
-    ...(routing === undefined ? {} : { routing }),
+    ...(routing === null ? {} : { routing }),
   });
   const warnings = refusalWarnings(log, clock);
   const webSocket = wsRelayFor(config, proxyContext, warnings);
@@ -187,14 +182,9 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   const handle = createHandler({
     config,
     routes,
-    root: routing === undefined ? null : rootRoute(config, deps.prices),
+    root,
     gate,
-    admission: createAdmission(
-      config,
-      deps.limitCounters ?? sharedCounters(deps.store) ?? new MemoryCounters(),
-      clock.now,
-      log,
-    ),
+    admission: admissionFor(config, deps, clock, log),
     forward,
     webSocket,
     api,
@@ -231,7 +221,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       await Promise.all([spanExporter?.shutdown(), metricExporter?.shutdown()]);
     },
     redactSecrets,
-    routing: routing ?? null,
+    routing,
   };
 }
 
@@ -291,6 +281,24 @@ function proxyRoutes(
       cost: createCostEstimator(provider, prices),
     }]),
   );
+}
+
+function admissionFor(config: GatewayConfig, deps: GatewayDeps, clock: Clock, log: Logger) {
+  const counters = deps.limitCounters ?? sharedCounters(deps.store) ?? new MemoryCounters();
+  return createAdmission(config, counters, clock.now, log);
+}
+
+/** The route loop's parts, when the config has routes: shared state, the root `/v1`. */
+function routingParts(
+  config: GatewayConfig,
+  deps: GatewayDeps,
+  routes: Map<ResolvedProvider, ProxyRoute>,
+  log: Logger,
+): { routing: RoutingDeps | null; root: ProxyRoute | null } {
+  const byId = new Map([...routes].map(([p, r]) => [p.id, r]));
+  const routing = routingFor(config, byId, deps.routing ?? sharedRouting(deps.store), log);
+  if (routing === undefined) return { routing: null, root: null };
+  return { routing, root: rootRoute(config, deps.prices) };
 }
 
 /**
