@@ -47,6 +47,14 @@ export default defineConfig({
       ],
       retry: { attempts: 1 },
     },
+    fast: {
+      targets: [
+        { provider: "openai", model: "gpt-4o-mini" },
+        { provider: "openai", model: "gpt-4o" },
+      ],
+      retry: { attempts: 1 },
+      timeouts: { first_byte_ms: 400, first_token_ms: 400, idle_ms: 400 },
+    },
     batch: {
       targets: [
         { provider: "openai", model: "gpt-4o-mini" },
@@ -172,6 +180,9 @@ Deno.test("e2e routes: fallback, retries, pass-through, stream commit, model rew
       const res = await openai.chat.completions.create({ model: "gpt-main", ...ask });
       assert.equal(res.choices[0]!.message.content, "answer from gpt-4o-mini");
       assert.deepEqual(seenSince(up, from), ["a gpt-4o-mini", "a gpt-4o-mini"]);
+      // A lower bound only: the retry cannot come before the upstream's Retry-After.
+      const gap = up.seen[from + 1]!.at - up.seen[from]!.at;
+      assert.ok(gap >= 950, `retried after ${gap} ms, before Retry-After: 1`);
       traces++;
     });
 
@@ -253,6 +264,36 @@ Deno.test("e2e routes: fallback, retries, pass-through, stream commit, model rew
       );
       assert.deepEqual(seenSince(up, from), ["a gpt-4o-mini"]);
       traces++;
+    });
+
+    await t.step("timeouts: headers, first token, then idle after commit", async () => {
+      up.script("gpt-4o-mini", { kind: "silent" }, { kind: "stall_before_content" }, {
+        kind: "stall_after_content",
+        text: "partial",
+      });
+      const from = up.seen.length;
+      const res = await openai.chat.completions.create({ model: "fast", ...ask });
+      assert.equal(res.choices[0]!.message.content, "answer from gpt-4o");
+      let text = "";
+      for await (
+        const c of await openai.chat.completions.create({ model: "fast", ...ask, stream: true })
+      ) text += c.choices[0]?.delta.content ?? "";
+      assert.equal(text, "answer from gpt-4o");
+      text = "";
+      const stalled = await openai.chat.completions.create({ model: "fast", ...ask, stream: true });
+      await assert.rejects(async () => {
+        for await (const c of stalled) text += c.choices[0]?.delta.content ?? "";
+      }, (err: unknown) => err instanceof OpenAI.APIError && /idle timeout/.test(err.message));
+      assert.equal(text, "partial");
+      assert.deepEqual(seenSince(up, from), [
+        "a gpt-4o-mini",
+        "a gpt-4o",
+        "a gpt-4o-mini",
+        "a gpt-4o",
+        "a gpt-4o-mini",
+      ]);
+      const trace = await lastTrace(server.origin, traces += 3);
+      assert.equal(trace.error_code, "upstream_idle_timeout");
     });
 
     await t.step(

@@ -10,13 +10,18 @@ export interface SeenRequest {
   path: string;
   headers: Headers;
   body: Record<string, unknown>;
+  /** Monotonic ms of arrival. */
+  at: number;
 }
 
 export type Scripted =
   | { kind: "status"; status: number; body: unknown; headers?: Record<string, string> }
   | { kind: "cut_before_content" }
   | { kind: "cut_after_content"; text: string }
-  | { kind: "silent" };
+  | { kind: "silent" }
+  /** The preamble, then nothing until the gateway gives up on it. */
+  | { kind: "stall_before_content" }
+  | { kind: "stall_after_content"; text: string };
 
 export interface ScriptedUpstream {
   url: string;
@@ -149,6 +154,17 @@ function anthropicAnswer(s: Scripted, model: string): Response | null {
   return null;
 }
 
+/** Sends `parts`, then nothing more (the body stays open until the client leaves). */
+function stallStream(parts: Uint8Array[]): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    pull(c) {
+      const p = parts.shift();
+      if (p !== undefined) c.enqueue(p);
+      else return new Promise(() => {});
+    },
+  });
+}
+
 function answer(
   s: Scripted,
   model: string,
@@ -170,6 +186,18 @@ function answer(
     case "cut_after_content":
       return new Response(
         cutStream([
+          sse(chunk(model, { role: "assistant", content: "" })),
+          sse(chunk(model, { content: s.text })),
+        ]),
+        { headers: head },
+      );
+    case "stall_before_content":
+      return new Response(stallStream([sse(chunk(model, { role: "assistant", content: "" }))]), {
+        headers: head,
+      });
+    case "stall_after_content":
+      return new Response(
+        stallStream([
           sse(chunk(model, { role: "assistant", content: "" })),
           sse(chunk(model, { content: s.text })),
         ]),
@@ -209,7 +237,7 @@ export function startScriptedUpstream(): ScriptedUpstream {
   }, async (req) => {
     const body = await req.json().catch(() => ({})) as Record<string, unknown>;
     const path = new URL(req.url).pathname;
-    seen.push({ path, headers: req.headers, body });
+    seen.push({ path, headers: req.headers, body, at: performance.now() });
     const model = String(body.model ?? "");
     const auth = req.headers.get("authorization") ?? "";
     const scripted = keyed.get(auth) ?? scripts.get(model)?.shift();
