@@ -124,12 +124,9 @@ export async function sendAttempt(a: AttemptRequest): Promise<SentAttempt | Atte
   const { ex, route, ticket } = a;
   const t: PhaseTimeouts = ticket.timeouts;
   const signal = new AttemptSignal(ex.signal, t.totalMs);
-  // One header limit: the upstream client does not tell connecting from waiting for headers.
-  const headerMs = minOf(t.connectMs, t.firstByteMs);
-  signal.arm(
-    headerMs === t.connectMs && t.connectMs !== t.firstByteMs ? "connect" : "first_byte",
-    headerMs,
-  );
+  // Connecting counts against the header limit: the upstream client takes no per-request
+  // connect limit (its own, gateway-wide one still applies).
+  signal.arm("first_byte", t.firstByteMs);
   const headers = upstreamRequestHeaders(ex.req.headers, {
     gatewayKeyHeader: a.gatewayKeyHeader,
     correlationId: ex.correlationId,
@@ -160,16 +157,10 @@ export async function sendAttempt(a: AttemptRequest): Promise<SentAttempt | Atte
   }
 }
 
-function minOf(a: number | null, b: number | null): number | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return Math.min(a, b);
-}
-
 function refusedConnection(err: unknown): boolean {
   const text = describeUpstreamError(err).toLowerCase();
   return err instanceof Deno.errors.ConnectionRefused ||
-    /refused|dns|lookup|certificate|tls|resolve/.test(text);
+    /refused|dns|lookup|certificate|tls|resolve|connect/.test(text);
 }
 
 /** Bytes of an error answer read to classify it (and passed through when it is the last). */
