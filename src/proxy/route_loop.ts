@@ -21,6 +21,7 @@ import type { TraceRecord } from "../traces/mod.ts";
 import type { Exchange } from "./exchange.ts";
 import { chooseTargets, type RoutingDeps } from "./route_context.ts";
 import {
+  headerValue,
   isSuccess,
   ModelRewriter,
   readErrorAnswer,
@@ -154,7 +155,7 @@ async function heldAnswer(
   ticket: AttemptTicket,
 ): Promise<Tried> {
   const held = commitScanner(ex, target, route, sent.upstream, request.model, request.streaming);
-  if (held === null) return { kind: "answer", upstream: guardedBody(sent, ticket.timeouts.idleMs) };
+  if (held === null) return await wholeAnswer(sent, ticket);
   const failed = await holdUntilCommit(held, sent, ticket.timeouts);
   if (failed === null) {
     return { kind: "answer", upstream: committedStream(ex, held, sent, ticket.timeouts.idleMs) };
@@ -169,6 +170,64 @@ async function heldAnswer(
   };
 }
 
+/** Documents up to this size are read whole before answering, so a cut body fails over. */
+const wholeLimit = 256 * 1024;
+
+/**
+ * A 2xx answer with no commit point. A small document is read whole within the attempt (a body
+ * cut or stalled before its end is then a failure the loop may fail over from); anything else is
+ * relayed as it comes, under the attempt's idle and total limits.
+ */
+async function wholeAnswer(sent: SentAttempt, ticket: AttemptTicket): Promise<Tried> {
+  const { upstream } = sent;
+  const guarded = guardedBody(sent, ticket.timeouts.idleMs);
+  const type = headerValue(upstream.headers, "content-type") ?? "";
+  const declared = Number(headerValue(upstream.headers, "content-length") ?? 0);
+  if (type.includes("text/event-stream") || declared > wholeLimit) {
+    return { kind: "answer", upstream: guarded };
+  }
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const chunk = await guarded.read();
+      if (chunk === null) break;
+      parts.push(chunk);
+      size += chunk.byteLength;
+      // Larger than a document worth holding: what was read goes first, the rest as it comes.
+      if (size > wholeLimit) return { kind: "answer", upstream: prefixed(guarded, parts) };
+    }
+  } catch {
+    const phase = sent.signal.timedOut;
+    const outcome: AttemptOutcome = phase !== null
+      ? { kind: "timeout", phase }
+      : { kind: "failed_before_commit", reason: "cut", status: upstream.status, error: null };
+    return { kind: "failed", outcome, replay: null };
+  }
+  return { kind: "answer", upstream: replayOf(upstream, concat(parts, size)) };
+}
+
+/** `source` with `parts` (already read from it) given first. */
+function prefixed(source: UpstreamResponse, parts: Uint8Array[]): UpstreamResponse {
+  return {
+    ...source,
+    headers: source.headers,
+    read: () => Promise.resolve(parts.shift() ?? null).then((p) => p ?? source.read()),
+    bytes: () => Promise.reject(new Error("read chunk by chunk")),
+    cancel: () => source.cancel(),
+  };
+}
+
+function concat(parts: Uint8Array[], size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}
+
 /** The answer of a failed attempt, read already, given to the relay as if it came now. */
 function replayOf(upstream: UpstreamResponse, bytes: Uint8Array): UpstreamResponse {
   let given = false;
@@ -176,9 +235,10 @@ function replayOf(upstream: UpstreamResponse, bytes: Uint8Array): UpstreamRespon
   return {
     status: upstream.status,
     statusText: upstream.statusText,
-    headers: upstream.headers.filter(([k]) => k !== "content-length" && k !== "content-encoding")
+    // The bytes are what the upstream client gave: its headers and `decoded` still describe them.
+    headers: upstream.headers.filter(([k]) => k !== "content-length")
       .concat([["content-length", String(body.byteLength)]]),
-    decoded: true,
+    decoded: upstream.decoded,
     read: () => {
       if (given) return Promise.resolve(null);
       given = true;

@@ -169,6 +169,15 @@ Deno.test("e2e routes: fallback, retries, pass-through, stream commit, model rew
       assert.ok(trace.estimated_cost_usd !== null && trace.estimated_cost_usd > 0);
     });
 
+    await t.step("a JSON answer cut after its headers fails over", async () => {
+      up.script("gpt-4o-mini", { kind: "cut_json" }, { kind: "cut_json" });
+      const from = up.seen.length;
+      const res = await openai.chat.completions.create({ model: "gpt-main", ...ask });
+      assert.equal(res.choices[0]!.message.content, "answer from gpt-4o");
+      assert.deepEqual(seenSince(up, from), ["a gpt-4o-mini", "a gpt-4o-mini", "a gpt-4o"]);
+      traces++;
+    });
+
     await t.step("429 with Retry-After: the same target again, after the wait", async () => {
       up.script("gpt-4o-mini", {
         kind: "status",

@@ -19,6 +19,8 @@ export type Scripted =
   | { kind: "cut_before_content" }
   | { kind: "cut_after_content"; text: string }
   | { kind: "silent" }
+  /** A 200 JSON answer whose body breaks off halfway. */
+  | { kind: "cut_json" }
   /** The preamble, then nothing until the gateway gives up on it. */
   | { kind: "stall_before_content" }
   | { kind: "stall_after_content"; text: string };
@@ -203,6 +205,10 @@ function answer(
         ]),
         { headers: head },
       );
+    case "cut_json":
+      return new Response(cutStream([enc.encode(`{"id":"chatcmpl-route","object":"chat.compl`)]), {
+        headers: { "content-type": "application/json" },
+      });
     case "silent":
       return new Promise((resolve) =>
         signal.addEventListener("abort", () => resolve(new Response(null, { status: 599 })))
