@@ -91,6 +91,11 @@ export class ModelRewriter {
       : null;
   }
 
+  /** A member of the request body (`prompt_cache_key`), when it is a JSON object. */
+  member(name: string): unknown {
+    return this.#doc?.[name];
+  }
+
   body(model: string): Uint8Array<ArrayBuffer> | null {
     if (this.#doc === null) return this.original;
     if (this.#doc.model === model) return this.original;

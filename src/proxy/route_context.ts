@@ -90,3 +90,25 @@ export function attemptCredentials(
   const [name, value] = credentialOf[target.provider.kind](poolKey);
   headers[name] = value;
 }
+
+/** Headers naming an agent session: Claude Code's, Codex's (newer, then older spellings). */
+const sessionHeaders = ["x-claude-code-session-id", "session-id", "session_id", "thread-id"];
+
+/**
+ * The session a request belongs to, scoped to its tenant, for affinity: an agent's session
+ * header, else the body's `prompt_cache_key`; null when there is none (no affinity).
+ */
+export function sessionKey(
+  headers: Headers,
+  promptCacheKey: unknown,
+  tenant: { org_id: string; workspace_id: string },
+): string | null {
+  let id: string | null = null;
+  for (const h of sessionHeaders) {
+    id = headers.get(h);
+    if (id !== null && id !== "") break;
+  }
+  if ((id === null || id === "") && typeof promptCacheKey === "string") id = promptCacheKey;
+  if (id === null || id === "" || id.length > 256) return null;
+  return `${tenant.org_id}/${tenant.workspace_id}/${id}`;
+}

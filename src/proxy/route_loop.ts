@@ -19,7 +19,7 @@ import type {
 import type { UpstreamClient, UpstreamResponse } from "../upstream/mod.ts";
 import type { TraceRecord } from "../traces/mod.ts";
 import type { Exchange } from "./exchange.ts";
-import { chooseTargets, type RoutingDeps } from "./route_context.ts";
+import { chooseTargets, type RoutingDeps, sessionKey } from "./route_context.ts";
 import {
   headerValue,
   isSuccess,
@@ -64,13 +64,13 @@ export async function routeLoop(
   if (choice.route.targets.length === 0) return ex.refuse(noTarget(resolved, choice.skipped));
   // The route's own limits apply; a client that leaves is noticed from the start.
   ex.slowHeaders();
+  const rewriter = new ModelRewriter(prepared.body);
   const run = o.deps.router.start(choice.route, {
     now: o.now(),
     random: o.deps.random ?? Math.random,
-    session: null,
+    session: sessionKey(ex.req.headers, rewriter.member("prompt_cache_key"), ex.tenant),
     usePools: choice.usePools,
   });
-  const rewriter = new ModelRewriter(prepared.body);
   let last: Tried | null = null;
   let waited = 0;
   for (let i = 0; i < maxAttempts; i++) {

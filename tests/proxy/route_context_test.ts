@@ -10,6 +10,7 @@ import {
   attemptCredentials,
   chooseTargets,
   type RoutingDeps,
+  sessionKey,
 } from "../../src/proxy/route_context.ts";
 import { ModelRewriter } from "../../src/proxy/route_attempt.ts";
 import { MemoryRoutingState, type RoutedRoute, Router } from "../../src/routing/mod.ts";
@@ -119,4 +120,19 @@ Deno.test("ModelRewriter: the body is re-serialised only for another model", () 
   const notJson = enc.encode("not json");
   assert.equal(new ModelRewriter(notJson).body("x"), notJson);
   assert.equal(new ModelRewriter(null).body("x"), null);
+});
+
+Deno.test("sessionKey: an agent's session header, else prompt_cache_key, per tenant", () => {
+  const tenant = { org_id: "o", workspace_id: "w" };
+  const rows: [string, Record<string, string>, unknown, string | null][] = [
+    ["Claude Code", { "x-claude-code-session-id": "cc-1" }, undefined, "o/w/cc-1"],
+    ["Codex", { "session-id": "cx-1", "thread-id": "t" }, "pk", "o/w/cx-1"],
+    ["older Codex", { session_id: "cx-0" }, undefined, "o/w/cx-0"],
+    ["prompt_cache_key", {}, "pk-1", "o/w/pk-1"],
+    ["none", {}, 42, null],
+    ["too long", { "session-id": "x".repeat(300) }, undefined, null],
+  ];
+  for (const [name, headers, key, want] of rows) {
+    assert.equal(sessionKey(new Headers(headers), key, tenant), want, name);
+  }
 });
