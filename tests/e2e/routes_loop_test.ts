@@ -55,6 +55,14 @@ export default defineConfig({
       retry: { attempts: 1 },
       timeouts: { first_byte_ms: 400, first_token_ms: 400, idle_ms: 400 },
     },
+    guarded: {
+      targets: [
+        { provider: "openai", model: "o4-mini" },
+        { provider: "openai", model: "gpt-4o" },
+      ],
+      retry: { attempts: 1 },
+      circuit_breaker: { failures: 1, open_ms: 60000 },
+    },
     batch: {
       targets: [
         { provider: "openai", model: "gpt-4o-mini" },
@@ -176,6 +184,22 @@ Deno.test("e2e routes: fallback, retries, pass-through, stream commit, model rew
       assert.equal(res.choices[0]!.message.content, "answer from gpt-4o");
       assert.deepEqual(seenSince(up, from), ["a gpt-4o-mini", "a gpt-4o-mini", "a gpt-4o"]);
       traces++;
+    });
+
+    await t.step("circuit breaker: an open target is skipped", async () => {
+      // Breakers are per target (provider and model), whichever route uses it.
+      up.script("o4-mini", {
+        kind: "status",
+        status: 500,
+        body: { error: { message: "boom", type: "server_error", code: null } },
+      });
+      const from = up.seen.length;
+      for (let i = 0; i < 2; i++) {
+        const res = await openai.chat.completions.create({ model: "guarded", ...ask });
+        assert.equal(res.choices[0]!.message.content, "answer from gpt-4o");
+      }
+      assert.deepEqual(seenSince(up, from), ["a o4-mini", "a gpt-4o", "a gpt-4o"]);
+      traces += 2;
     });
 
     await t.step("429 with Retry-After: the same target again, after the wait", async () => {
