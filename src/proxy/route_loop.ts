@@ -19,6 +19,7 @@ import type {
 import type { UpstreamClient, UpstreamResponse } from "../upstream/mod.ts";
 import type { TraceRecord } from "../traces/mod.ts";
 import type { Exchange } from "./exchange.ts";
+import type { ProxyRoute } from "./exchange_context.ts";
 import { chooseTargets, type RoutingDeps, sessionKey } from "./route_context.ts";
 import {
   headerValue,
@@ -73,16 +74,23 @@ export async function routeLoop(
   });
   let last: Tried | null = null;
   let waited = 0;
+  let why = "no_target_left";
   for (let i = 0; i < maxAttempts; i++) {
     const next = await run.next(o.now());
-    if (next.kind === "give_up") break;
+    if (next.kind === "give_up") {
+      why = next.reason;
+      break;
+    }
     if (next.kind === "wait") {
       if (!(await pause(ex, next.waitMs))) return ended(ex);
       waited += next.waitMs;
       continue;
     }
     const tried = await attemptOnce(o, ex, prepared, rewriter, next, choice.route, entry);
-    if (ex.signal.aborted) return ended(ex);
+    if (ex.signal.aborted) {
+      if (tried.kind === "answer") tried.upstream.cancel();
+      return ended(ex);
+    }
     const decision = report(run, tried, o.now(), ex);
     records.push(record(ex, next, tried, decision, waited));
     waited = 0;
@@ -94,13 +102,14 @@ export async function routeLoop(
       waited = decision.waitMs;
     }
   }
-  return lastWord(ex, resolved, last, records);
+  return lastWord(ex, resolved, last, records, why);
 }
 
 function report(run: RouteRun, tried: Tried, now: number, ex: Exchange): Decision {
   if (tried.kind === "answer") {
     const a = ex.attempt;
-    const latencyMs = a?.headersAt == null ? undefined : a.headersAt - ex.t0;
+    // Time to first byte of this attempt alone (least_latency learns from it).
+    const latencyMs = a?.headersAt == null ? undefined : a.headersAt - a.startedAt;
     return run.report({ kind: "success" }, now, latencyMs === undefined ? {} : { latencyMs });
   }
   return run.report(tried.outcome, now);
@@ -138,8 +147,9 @@ async function attemptOnce(
   attempt.headersArrived();
   const { upstream } = sent;
   if (!isSuccess(upstream.status)) {
-    sent.signal.close();
+    sent.signal.arm("idle", ticket.timeouts.idleMs);
     const { outcome, bytes } = await readErrorAnswer(sent, target);
+    sent.signal.close();
     return { kind: "failed", outcome, replay: () => replayOf(upstream, bytes) };
   }
   return await heldAnswer(ex, target, route, sent, request, ticket);
@@ -148,7 +158,7 @@ async function attemptOnce(
 /** A 2xx answer: a stream is held until its commit point; anything else answers as it is. */
 async function heldAnswer(
   ex: Exchange,
-  target: import("./exchange_context.ts").ProxyRoute,
+  target: ProxyRoute,
   route: RoutedRoute,
   sent: SentAttempt,
   request: PreparedRequest,
@@ -255,10 +265,12 @@ function lastWord(
   route: RoutedRoute,
   last: Tried | null,
   records: AttemptRecord[],
+  why: string,
 ): UpstreamResponse | Response {
   if (last?.kind === "failed" && last.replay !== null) return last.replay();
-  const summary = records.map((r) => `${r.provider}/${r.model}: ${r.reason ?? r.outcome}`)
-    .join("; ").slice(0, 400);
+  const tried = records.map((r) => `${r.provider}/${r.model}: ${r.reason ?? r.outcome}`);
+  // No attempt at all: every target's breaker is open, or no pool key is usable.
+  const summary = (tried.length === 0 ? [why] : tried).join("; ").slice(0, 400);
   const timedOut = last?.kind === "failed" && last.outcome.kind === "timeout";
   return ex.refuse(
     new GatewayError(
