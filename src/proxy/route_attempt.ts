@@ -11,7 +11,7 @@ import type { Exchange } from "./exchange.ts";
 import type { ProxyRoute } from "./exchange_context.ts";
 import { headerValue, upstreamRequestHeaders } from "./headers.ts";
 import { upstreamUrl } from "./path.ts";
-import { attemptCredentials } from "./route_context.ts";
+import { attemptCredentials, attemptSearch } from "./route_context.ts";
 import { describeUpstreamError } from "./upstream_errors.ts";
 
 export type RoutePhase = Extract<AttemptOutcome, { kind: "timeout" }>["phase"];
@@ -144,7 +144,10 @@ export async function sendAttempt(a: AttemptRequest): Promise<SentAttempt | Atte
   try {
     const upstream = await a.client.send({
       method: ex.req.method,
-      url: upstreamUrl(route.base, "", { path: ex.upstreamPath, search: ex.target.search }),
+      url: upstreamUrl(route.base, "", {
+        path: ex.upstreamPath,
+        search: attemptSearch(ex.target.search, route.provider.id === a.entry),
+      }),
       headers,
       body: a.prepared.body,
       signal: signal.signal,

@@ -5,7 +5,11 @@
  * use: a key the client sent for one provider never goes to another, and a pool key is used only
  * when the client sent none, in team mode or on a loopback-only gateway.
  */
-import { providerCredentialHeaders, providerKeyFrom } from "../providers/mod.ts";
+import {
+  providerCredentialHeaders,
+  providerCredentialParams,
+  providerKeyFrom,
+} from "../providers/mod.ts";
 import type { ProviderKind } from "../providers/mod.ts";
 import type { RoutedRoute, RoutedTarget, Router, RouteTable } from "../routing/mod.ts";
 import type { ProxyRoute } from "./exchange_context.ts";
@@ -111,4 +115,16 @@ export function sessionKey(
   if ((id === null || id === "") && typeof promptCacheKey === "string") id = promptCacheKey;
   if (id === null || id === "" || id.length > 256) return null;
   return `${tenant.org_id}/${tenant.workspace_id}/${id}`;
+}
+
+/**
+ * The query an attempt sends: the client's, without the parameters that carry a provider key
+ * (`?key=`) when the target is another provider than the one the client addressed.
+ */
+export function attemptSearch(search: string, sameProvider: boolean): string {
+  if (sameProvider || search === "") return search;
+  const params = new URLSearchParams(search);
+  for (const p of providerCredentialParams) params.delete(p);
+  const rest = params.toString();
+  return rest === "" ? "" : `?${rest}`;
 }

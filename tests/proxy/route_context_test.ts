@@ -8,6 +8,7 @@ import type { ResolvedProvider } from "../../src/config/mod.ts";
 import { providerAdapters } from "../../src/providers/mod.ts";
 import {
   attemptCredentials,
+  attemptSearch,
   chooseTargets,
   type RoutingDeps,
   sessionKey,
@@ -135,4 +136,14 @@ Deno.test("sessionKey: an agent's session header, else prompt_cache_key, per ten
   for (const [name, headers, key, want] of rows) {
     assert.equal(sessionKey(new Headers(headers), key, tenant), want, name);
   }
+});
+
+Deno.test("attemptSearch: a key in the query never goes to another provider", () => {
+  const rows: [string, boolean, string][] = [
+    ["?key=sk-1&alt=sse", true, "?key=sk-1&alt=sse"],
+    ["?key=sk-1&alt=sse", false, "?alt=sse"],
+    ["?api_key=a&api-key=b", false, ""],
+    ["", false, ""],
+  ];
+  for (const [search, same, want] of rows) assert.equal(attemptSearch(search, same), want, search);
 });
