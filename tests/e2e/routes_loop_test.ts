@@ -14,6 +14,8 @@ const clientKey = "sk-proj-ROUTECLIENTKEY0123456789abcdefWXYZ";
 const anthropicKey = "sk-ant-api03-ROUTECLIENTKEY0123456789-abcdQRST";
 const poolA = "sk-proj-POOLKEYA0123456789abcdefghijkl";
 const poolB = "sk-proj-POOLKEYB0123456789abcdefghijkl";
+const poolC = "sk-proj-POOLKEYC0123456789abcdefghijkl";
+const poolD = "sk-proj-POOLKEYD0123456789abcdefghijkl";
 
 const config = (port: number, up: string) =>
   `import { defineConfig, env } from "ongoingai";
@@ -29,6 +31,11 @@ export default defineConfig({
       kind: "openai-compatible",
       upstream: "${up}/p",
       keys: [{ id: "ka", key: env("POOL_KEY_A") }, { id: "kb", key: env("POOL_KEY_B") }],
+    },
+    pool2: {
+      kind: "openai-compatible",
+      upstream: "${up}/q",
+      keys: [{ id: "kc", key: env("POOL_KEY_C") }, { id: "kd", key: env("POOL_KEY_D") }],
     },
   },
   routes: {
@@ -78,6 +85,10 @@ export default defineConfig({
       ],
       retry: { attempts: 1 },
     },
+    pooled2: {
+      targets: [{ provider: "pool2", model: "gpt-4o" }],
+      retry: { attempts: 1 },
+    },
     pooled: {
       targets: [{ provider: "pool", model: "gpt-4o" }],
       retry: { attempts: 1 },
@@ -101,7 +112,7 @@ async function withGateway(fn: (ctx: Ctx) => Promise<void>) {
   const server = await startServer([], {
     cwd: dir,
     port,
-    env: { POOL_KEY_A: poolA, POOL_KEY_B: poolB },
+    env: { POOL_KEY_A: poolA, POOL_KEY_B: poolB, POOL_KEY_C: poolC, POOL_KEY_D: poolD },
   });
   const openai = new OpenAI({
     apiKey: clientKey,
@@ -454,6 +465,31 @@ Deno.test("e2e routes: fallback, retries, pass-through, stream commit, model rew
           new Set(up.seen.slice(from).map((r) => r.path)),
           new Set(["/p/v1/chat/completions"]),
         );
+      },
+    );
+
+    await t.step(
+      "key pool: a 429 cools the key down; the other key takes the traffic",
+      async () => {
+        up.byKey(`Bearer ${poolC}`, {
+          kind: "status",
+          status: 429,
+          headers: { "retry-after": "60" },
+          body: { error: { message: "quota", type: "requests", code: "rate_limit_exceeded" } },
+        });
+        const from = up.seen.length;
+        for (let i = 0; i < 4; i++) {
+          const res = await fetch(`${server.origin}/openai/v1/chat/completions`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ model: "pooled2", ...ask }),
+          });
+          assert.equal(res.status, 200, await res.clone().text());
+          await res.body?.cancel();
+        }
+        const keys = up.seen.slice(from).map((r) => r.headers.get("authorization"));
+        assert.ok(keys.filter((k) => k === `Bearer ${poolC}`).length <= 1, keys.join(","));
+        assert.equal(keys.filter((k) => k === `Bearer ${poolD}`).length, 4);
       },
     );
   });
