@@ -52,6 +52,9 @@ export function commitScanner(
   const scanner = create(info, {
     mode: policy.streamCommit,
     maxHeldBytes: complete ? policy.maxBufferBytes : defaultPreambleBytes,
+    // A cut then leaves the client between two events, so the termination reads as the error
+    // it is rather than as a broken event.
+    alignEvents: true,
   });
   if (scanner === null) return null;
   // A framing of its own: the attempt's usage parser reads only what the client gets.

@@ -295,6 +295,21 @@ Deno.test("e2e routes: fallback, retries, pass-through, stream commit, model rew
       assert.equal(trace.error_code, "upstream_truncated");
     });
 
+    await t.step("a cut inside an event after commit: the SDK still gets the error", async () => {
+      up.script("gpt-4o-mini", { kind: "cut_mid_event", text: "partial" });
+      let text = "";
+      const stream = await openai.chat.completions.create({
+        model: "gpt-main",
+        ...ask,
+        stream: true,
+      });
+      await assert.rejects(async () => {
+        for await (const c of stream) text += c.choices[0]?.delta.content ?? "";
+      }, (err: unknown) => err instanceof OpenAI.APIError && /broke off/.test(err.message));
+      assert.equal(text, "partial");
+      traces++;
+    });
+
     await t.step("the client's key never goes to another provider", async () => {
       up.script("gpt-4o-mini", {
         kind: "status",

@@ -19,6 +19,8 @@ export type Scripted =
   | { kind: "cut_before_content" }
   | { kind: "cut_after_content"; text: string }
   | { kind: "silent" }
+  /** Content, then half an event, then the body breaks off. */
+  | { kind: "cut_mid_event"; text: string }
   /** A 200 JSON answer whose body breaks off halfway. */
   | { kind: "cut_json" }
   /** The preamble, then nothing until the gateway gives up on it. */
@@ -202,6 +204,15 @@ function answer(
         stallStream([
           sse(chunk(model, { role: "assistant", content: "" })),
           sse(chunk(model, { content: s.text })),
+        ]),
+        { headers: head },
+      );
+    case "cut_mid_event":
+      return new Response(
+        cutStream([
+          sse(chunk(model, { role: "assistant", content: "" })),
+          sse(chunk(model, { content: s.text })),
+          enc.encode(`data: {"id":"chatcmpl-route","object":"chat.compl`),
         ]),
         { headers: head },
       );
