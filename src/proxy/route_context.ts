@@ -16,6 +16,8 @@ import type { ProxyRoute } from "./exchange_context.ts";
 
 export interface RoutingDeps {
   table: RouteTable;
+  /** The routes with target lists (not functions), for `router.view(...)` (API, metrics). */
+  staticRoutes: readonly RoutedRoute[];
   router: Router;
   /** The forwarding route of each enabled provider, by provider id. */
   routes: ReadonlyMap<string, ProxyRoute>;

@@ -70,8 +70,12 @@ export function routingFor(
         error: err instanceof Error ? err.message : String(err),
       }),
   });
+  const staticRoutes = [...table.routes.values()].flatMap((c) =>
+    c.kind === "static" ? [c.route] : []
+  );
   return {
     table,
+    staticRoutes,
     router,
     routes,
     secrets,

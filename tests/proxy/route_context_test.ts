@@ -42,6 +42,7 @@ const routes = new Map([
 function deps(poolsAllowed: boolean): RoutingDeps {
   return {
     table: { routes: new Map(), formats: new Map(), gatewayKeyHeader: "x-ongoingai-key" },
+    staticRoutes: [],
     router: new Router(new MemoryRoutingState(), []),
     routes,
     secrets: new Map([["pooled", new Map([["k1", "sk-pool"]])]]),

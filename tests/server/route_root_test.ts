@@ -25,6 +25,8 @@ Deno.test("root /v1: gateway key required, routes only, pool key when the client
   const h = await startHarness(teamRoutes);
   try {
     assert.ok(h.gateway.routing?.router !== undefined, "the Router is exposed");
+    const view = await h.gateway.routing!.router.view(h.gateway.routing!.staticRoutes, Date.now());
+    assert.ok(JSON.stringify(view).includes("openai/gpt-4o-mini"), JSON.stringify(view));
     const anon = await h.request("/v1/chat/completions", chat("gpt-main", {}));
     assert.equal(anon.status, 401, await anon.text());
 
