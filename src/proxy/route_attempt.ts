@@ -168,7 +168,7 @@ export async function sendAttempt(a: AttemptRequest): Promise<SentAttempt | Atte
 function refusedConnection(err: unknown): boolean {
   const text = describeUpstreamError(err).toLowerCase();
   return err instanceof Deno.errors.ConnectionRefused ||
-    /refused|dns|lookup|certificate|tls|resolve|connect/.test(text);
+    /refused|dns|lookup|certificate|tls|resolve|connecting to/.test(text);
 }
 
 /** Bytes of an error answer read to classify it (and passed through when it is the last). */
