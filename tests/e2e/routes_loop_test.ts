@@ -16,6 +16,7 @@ const poolA = "sk-proj-POOLKEYA0123456789abcdefghijkl";
 const poolB = "sk-proj-POOLKEYB0123456789abcdefghijkl";
 const poolC = "sk-proj-POOLKEYC0123456789abcdefghijkl";
 const poolD = "sk-proj-POOLKEYD0123456789abcdefghijkl";
+const poolE = "sk-proj-POOLKEYE0123456789abcdefghijkl";
 
 const config = (port: number, up: string) =>
   `import { defineConfig, env } from "ongoingai";
@@ -26,7 +27,17 @@ export default defineConfig({
   providers: {
     openai: { upstream: "${up}/a" },
     anthropic: { upstream: "${up}/c" },
-    backup: { kind: "openai-compatible", upstream: "${up}/b" },
+    backup: {
+      kind: "openai-compatible",
+      upstream: "${up}/b",
+      keys: [{ id: "ke", key: env("POOL_KEY_E") }],
+    },
+    // Nothing listens there: connecting is refused.
+    dead: {
+      kind: "openai-compatible",
+      upstream: "http://127.0.0.1:9",
+      keys: [{ id: "kx", key: env("POOL_KEY_E") }],
+    },
     pool: {
       kind: "openai-compatible",
       upstream: "${up}/p",
@@ -85,6 +96,13 @@ export default defineConfig({
       ],
       retry: { attempts: 1 },
     },
+    deadfirst: {
+      targets: [
+        { provider: "dead", model: "gpt-4o" },
+        { provider: "backup", model: "backup-model" },
+      ],
+      retry: { attempts: 2, backoff_ms: 10, max_backoff_ms: 20 },
+    },
     pooled2: {
       targets: [{ provider: "pool2", model: "gpt-4o" }],
       retry: { attempts: 1 },
@@ -112,7 +130,13 @@ async function withGateway(fn: (ctx: Ctx) => Promise<void>) {
   const server = await startServer([], {
     cwd: dir,
     port,
-    env: { POOL_KEY_A: poolA, POOL_KEY_B: poolB, POOL_KEY_C: poolC, POOL_KEY_D: poolD },
+    env: {
+      POOL_KEY_A: poolA,
+      POOL_KEY_B: poolB,
+      POOL_KEY_C: poolC,
+      POOL_KEY_D: poolD,
+      POOL_KEY_E: poolE,
+    },
   });
   const openai = new OpenAI({
     apiKey: clientKey,
@@ -505,6 +529,22 @@ Deno.test("e2e routes: fallback, retries, pass-through, stream commit, model rew
         const keys = up.seen.slice(from).map((r) => r.headers.get("authorization"));
         assert.ok(keys.filter((k) => k === `Bearer ${poolC}`).length <= 1, keys.join(","));
         assert.equal(keys.filter((k) => k === `Bearer ${poolD}`).length, 4);
+      },
+    );
+
+    await t.step(
+      "connection refused: retried, then the next target (with its pool key)",
+      async () => {
+        const from = up.seen.length;
+        const res = await fetch(`${server.origin}/openai/v1/chat/completions`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ model: "deadfirst", ...ask }),
+        });
+        assert.equal(res.status, 200, await res.clone().text());
+        assert.equal((await res.json()).choices[0].message.content, "answer from backup-model");
+        assert.deepEqual(seenSince(up, from), ["b backup-model"]);
+        assert.equal(up.seen.at(-1)!.headers.get("authorization"), `Bearer ${poolE}`);
       },
     );
   });
