@@ -53,8 +53,10 @@ export function createGate(config: GatewayConfig, secret: string, options: GateO
   // The scrape path is configurable, so it is added here rather than in the API registry. Its
   // figures count every tenant's traffic, like the trace pipeline's diagnostics.
   const { endpoints } = options;
+  // With routes, the root `/v1` forwards like a provider prefix (route loop, issue 19).
+  const root = Object.keys(config.routes).length > 0 ? ["/v1"] : [];
   const routes: AuthRoutes = authRoutes(
-    config.providers.map((p) => p.prefix),
+    [...config.providers.map((p) => p.prefix), ...root],
     scrape === null ? endpoints : [...endpoints, { path: scrape, access: "diagnostics:read" }],
   );
   const now = options.now ?? Date.now;

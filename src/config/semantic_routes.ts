@@ -24,7 +24,6 @@ type Env = Readonly<Record<string, string | undefined>>;
 const formatNames = { openai: "OpenAI", anthropic: "Anthropic" } as const;
 
 export function checkRoutes(parsed: ParsedConfig, config: GatewayConfig, out: Out): void {
-  warnNotApplied(config, out);
   const byLowerName = new Map<string, string>();
   for (const [name, route] of Object.entries(config.routes)) {
     const at: PathSegment[] = ["routes", name];
@@ -48,31 +47,6 @@ export function checkRoutes(parsed: ParsedConfig, config: GatewayConfig, out: Ou
         hint: "lower backoff_ms or raise max_backoff_ms",
       });
     }
-  }
-}
-
-/**
- * Routes and key pools are read and checked, but the proxy does not apply them yet: say so
- * rather than let an operator believe a fallback protects them.
- */
-function warnNotApplied(config: GatewayConfig, out: Out): void {
-  const routed = Object.keys(config.routes).length > 0;
-  const pooled = config.providers.find((p) => (p.keys?.length ?? 0) > 0);
-  if (routed) {
-    out.warnings.push({
-      at: ["routes"],
-      message: "are checked but not applied by this version: a request naming a route is " +
-        "forwarded unchanged to its prefix's provider, without retries or fallbacks",
-      hint: "keep them to have them checked now; they take effect once the gateway applies routes",
-    });
-  }
-  if (pooled !== undefined) {
-    out.warnings.push({
-      at: ["providers", pooled.id, "keys"],
-      message: "key pools are checked but not used by this version: requests need their own " +
-        "provider key",
-      hint: "send the provider key with each request until pools take effect",
-    });
   }
 }
 

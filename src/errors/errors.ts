@@ -76,6 +76,15 @@ export const errorTable = {
     trace: "internal_error",
     failure: true,
   },
+  // A route's targets are all out of this request's reach (its key is for another provider, no
+  // pool key serves it): nothing was forwarded.
+  route_no_target: {
+    status: 503,
+    level: "warn",
+    trace: "upstream_unreachable",
+    failure: true,
+    notTaken: true,
+  },
   upstream_unreachable: {
     status: 502,
     level: "warn",

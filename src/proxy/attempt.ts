@@ -41,6 +41,8 @@ export class Attempt {
   #bytes = 0;
   #chunks = 0;
   #redacted = false;
+  /** Monotonic ms when the attempt started (attempt records). */
+  readonly startedAt: number;
 
   constructor(
     private readonly ctx: AttemptContext,
@@ -48,7 +50,9 @@ export class Attempt {
     readonly request: PreparedRequest,
     /** Upstream-relative path, e.g. `/v1/chat/completions`. */
     readonly path: string,
-  ) {}
+  ) {
+    this.startedAt = ctx.monotonic();
+  }
 
   /** When the upstream's headers arrived; null while waiting for them. */
   get headersAt(): number | null {

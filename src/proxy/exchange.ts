@@ -16,7 +16,13 @@ import {
   type GatewayError,
   traceCodeOf,
 } from "../errors/mod.ts";
-import { buildTrace, type Lineage, newTraceId, type Tenant } from "../traces/mod.ts";
+import {
+  buildTrace,
+  type Lineage,
+  newTraceId,
+  type Tenant,
+  type TraceRecord,
+} from "../traces/mod.ts";
 import {
   ClientGone,
   codeAfterHeaders,
@@ -34,6 +40,7 @@ import { ExchangePii } from "./exchange_pii.ts";
 import { TraceBodies, type TraceBodiesSource } from "./trace_bodies.ts";
 import type { ExchangeSpan } from "../telemetry/mod.ts";
 import type { TimeoutPhase, Watched } from "./watchdog.ts";
+import type { AttemptRecord } from "../routing/mod.ts";
 import type { Admitted, ExchangeContext, ExchangeInput, ProxyRoute } from "./exchange_context.ts";
 
 export interface ExchangeOptions extends ExchangeInput {
@@ -49,7 +56,8 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
   readonly id = newTraceId();
   readonly startedAt: number;
   readonly t0: number;
-  readonly route: ProxyRoute;
+  /** The entry provider's route; a routed request's is the answering target's. */
+  route: ProxyRoute;
   readonly req: Request;
   /** The path the upstream sees (`/v1/chat/completions`). */
   readonly upstreamPath: string;
@@ -75,6 +83,10 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
   #attempt: Attempt | null = null;
   #responseHeaders: HeaderPairs | null = null;
   #finished = false;
+  /** A routed request: the route's name and its attempts so far (route_loop.ts). */
+  #routeName: string | null = null;
+  #attempts: AttemptRecord[] | null = null;
+  #onTrace: ((trace: TraceRecord) => void) | null = null;
   /** What the trace stores of the bodies (see trace_bodies.ts). */
   readonly #bodies: TraceBodies;
   #watchingClient = false;
@@ -150,6 +162,19 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
   /** The provider adapter read the request. */
   prepared(request: PreparedRequest): void {
     this.#requestModel = request.model;
+  }
+
+  /** The request names a route: its attempts are recorded in `attempts` as they end. */
+  routedAs(name: string, attempts: AttemptRecord[], onTrace: (trace: TraceRecord) => void): void {
+    this.#routeName = name;
+    this.#attempts = attempts;
+    this.#onTrace = onTrace;
+  }
+
+  /** The next attempt goes to this target: the trace names its provider, model and cost. */
+  reroute(route: ProxyRoute, model: string): void {
+    this.route = route;
+    this.#requestModel = model;
   }
 
   /** Limits reserved for this request: the finished trace settles it before it is recorded. */
@@ -340,9 +365,11 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
       upstreamStreamError: report.upstreamStreamError === true,
       secrets: this.#ctx.storedSecrets,
       providerKey: rawKey,
+      ...(this.#routeName === null ? {} : { route: this.#routeName, attempts: this.#attempts }),
     }, this.#ctx.redactHeaders);
     this.pii.record(trace, this.#bodies.piiDropped, this.#ctx.redactHeaders);
     this.#reservation?.settle(trace);
+    this.#onTrace?.(trace);
     this.#ctx.record(trace);
     if (this.span !== null) {
       this.#ctx.spans?.end({

@@ -23,6 +23,9 @@ import { piiRequestStage } from "./pii_request.ts";
 import { redactsResponse } from "./pii_response.ts";
 import { relay } from "./relay.ts";
 import type { Logger } from "../log/mod.ts";
+import { resolveRoute, type RoutedRoute, RouteFunctionError } from "../routing/mod.ts";
+import type { RoutingDeps } from "./route_context.ts";
+import { type LoopOptions, routeLoop } from "./route_loop.ts";
 
 export interface ProxyOptions extends ExchangeContext {
   client: UpstreamClient;
@@ -42,6 +45,8 @@ export interface ProxyOptions extends ExchangeContext {
   /** True once shutdown began: the server may then cut unfinished request bodies itself. */
   isDraining?: () => boolean;
   log?: Logger;
+  /** Routes of this config generation; absent: every request is forwarded as sent. */
+  routing?: RoutingDeps;
 }
 
 export interface ForwardInput extends ExchangeInput {
@@ -81,6 +86,12 @@ export function createForwarder(opts: ProxyOptions) {
     opts.inflight.delete(ex);
     if (recording !== null) track(opts, recording);
   };
+  const loop: LoopOptions | null = opts.routing === undefined ? null : {
+    deps: opts.routing,
+    client: opts.client,
+    gatewayKeyHeader: opts.gatewayKeyHeader,
+    now: opts.now,
+  };
   return async function forward(input: ForwardInput): Promise<Response> {
     const ex = new Exchange({
       ctx: opts,
@@ -100,9 +111,18 @@ export function createForwarder(opts: ProxyOptions) {
     const body = await piiRequestStage(ex, received, opts.log);
     if (body instanceof GatewayError) return ex.refuse(body);
     const prepared = prepare(ex, body);
+    const route = routeOf(opts, ex, prepared);
+    if (route instanceof Response) return route;
+    if (route === null && ex.route.provider.prefix === "") return ex.refuse(notARoute(opts, ex));
     if (input.admit !== undefined) {
       const refused = await admit(ex, input.admit, prepared, body);
       if (refused !== null) return refused;
+    }
+    if (route !== null) {
+      // The route's own phase limits replace the proxy-wide watchdog for this exchange.
+      watchdog.delete(ex);
+      const answer = await routeLoop(loop!, ex, prepared, route);
+      return answer instanceof Response ? answer : await relay(ex, answer);
     }
     const upstream = await send(opts, ex, prepared);
     if (upstream instanceof Response) return upstream;
@@ -145,6 +165,51 @@ function prepare(ex: Exchange, body: Body): PreparedRequest {
   });
   ex.prepared(prepared);
   return prepared;
+}
+
+/**
+ * The route the body's `model` names, or null: forwarded as sent. A map lookup first, so a
+ * request naming no route pays for nothing more.
+ */
+function routeOf(
+  opts: ProxyOptions,
+  ex: Exchange,
+  prepared: PreparedRequest,
+): RoutedRoute | null | Response {
+  const { routing } = opts;
+  const model = prepared.model;
+  if (routing === undefined || model === null || !routing.table.routes.has(model)) return null;
+  try {
+    return resolveRoute(routing.table, {
+      model,
+      tenant: ex.tenant,
+      headers: ex.req.headers,
+      bodyBytes: ex.requestBody?.byteLength ?? 0,
+      path: ex.path,
+      entry: ex.route.provider.prefix === ""
+        ? null
+        : { id: ex.route.provider.id, kind: ex.route.provider.kind },
+    });
+  } catch (err) {
+    if (err instanceof GatewayError) {
+      if (err instanceof RouteFunctionError && err.detail !== null) {
+        opts.log?.error("a route function failed", { error: err.detail.slice(0, 500) });
+      }
+      return ex.refuse(err);
+    }
+    throw err;
+  }
+}
+
+/** The root `/v1/...` serves routes only: anything else is not forwarded anywhere. */
+function notARoute(opts: ProxyOptions, ex: Exchange): GatewayError {
+  const names = [...(opts.routing?.table.routes.keys() ?? [])].slice(0, 8).join(", ");
+  return new GatewayError(
+    "route_not_found",
+    `${ex.req.method} ${ex.path}: the root /v1 endpoint serves routes only (OpenAI wire format), ` +
+      `and the body's model names none; send a route's name as model (${names}), or send the ` +
+      `request under a provider's prefix (for example /openai${ex.path})`,
+  );
 }
 
 /** Stage 4 (team mode with limits): reserve, or refuse without forwarding. */

@@ -20,6 +20,7 @@ import {
   defaultDecodeLimits,
   type Exchange,
   type ProxyRoute,
+  type RoutingDeps,
   upstreamBase,
 } from "../proxy/mod.ts";
 import { isKeyStore, type KeyStore, type TraceStore } from "../store/mod.ts";
@@ -50,6 +51,7 @@ import { collectSecrets, createStoredScrubber } from "../secrets/mod.ts";
 import { type Logger, redactingLogger, silentLogger } from "../log/mod.ts";
 import { apiAuth } from "./principal_scope.ts";
 import { createHandler } from "./handler.ts";
+import { routingFor, type SharedRouting, sharedRouting } from "./routing.ts";
 import { rateLimitedWarning } from "./rate_limited_warning.ts";
 import { createWsRelay, wsBoundsOf, type WsRelay } from "../ws_relay/mod.ts";
 
@@ -90,11 +92,8 @@ export interface GatewayDeps {
   storeSpans?: Pick<StoreSpans, "exported">;
   /** `pricing.sources` as loaded for this config (serve loads them); default: none. */
   prices?: PriceSources;
-  /**
-   * The process's routing (one per gateway, shared across reloads so breakers, cooldowns and
-   * rpm windows survive them); `GET /api/routes` reads it. Absent: no routing, empty answer.
-   */
-  router?: Router | undefined;
+  /** Routing state shared by every config generation (serve keeps one); default: this gateway's. */
+  routing?: SharedRouting;
 }
 
 export interface Gateway {
@@ -140,6 +139,11 @@ export interface Gateway {
    * generation's to the process log.
    */
   readonly redactSecrets: Redact | null;
+  /**
+   * This config's routes and their `Router` (`router.view(...)` for the API and metrics); null
+   * when the config has no routes.
+   */
+  readonly routing: RoutingDeps | null;
 }
 
 export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway {
@@ -163,26 +167,25 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   });
   const client = upstreamClient(config, deps);
   const proxyContext = forwarderOptions(config, deps, clock, log, telemetry, redactSecrets);
+  const routes = proxyRoutes(config, deps.prices);
+  const { routing, root } = routingParts(config, deps, routes, log);
   const forward = createForwarder({
     ...proxyContext,
     client,
     inflight,
     recording,
     isDraining: () => draining,
+    ...(routing === null ? {} : { routing }),
   });
   const warnings = refusalWarnings(log, clock);
   const webSocket = wsRelayFor(config, proxyContext, warnings);
-  const api = apiFor(deps, clock, log, gate, keys, telemetry, config);
+  const api = apiFor(deps, clock, log, gate, keys, telemetry, config, routing);
   const handle = createHandler({
     config,
-    routes: proxyRoutes(config, deps.prices),
+    routes,
+    root,
     gate,
-    admission: createAdmission(
-      config,
-      deps.limitCounters ?? sharedCounters(deps.store) ?? new MemoryCounters(),
-      clock.now,
-      log,
-    ),
+    admission: admissionFor(config, deps, clock, log),
     forward,
     webSocket,
     api,
@@ -219,6 +222,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       await Promise.all([spanExporter?.shutdown(), metricExporter?.shutdown()]);
     },
     redactSecrets,
+    routing,
   };
 }
 
@@ -280,6 +284,45 @@ function proxyRoutes(
   );
 }
 
+function admissionFor(config: GatewayConfig, deps: GatewayDeps, clock: Clock, log: Logger) {
+  const counters = deps.limitCounters ?? sharedCounters(deps.store) ?? new MemoryCounters();
+  return createAdmission(config, counters, clock.now, log);
+}
+
+/** The route loop's parts, when the config has routes: shared state, the root `/v1`. */
+function routingParts(
+  config: GatewayConfig,
+  deps: GatewayDeps,
+  routes: Map<ResolvedProvider, ProxyRoute>,
+  log: Logger,
+): { routing: RoutingDeps | null; root: ProxyRoute | null } {
+  const byId = new Map([...routes].map(([p, r]) => [p.id, r]));
+  const routing = routingFor(config, byId, deps.routing ?? sharedRouting(deps.store), log);
+  if (routing === undefined) return { routing: null, root: null };
+  return { routing, root: rootRoute(config, deps.prices) };
+}
+
+/**
+ * The root `/v1/...` endpoint: the OpenAI wire format with no provider of its own (prefix "").
+ * Only a request whose model names a route is forwarded, to that route's targets.
+ */
+function rootRoute(config: GatewayConfig, prices: PriceSources | undefined): ProxyRoute {
+  const provider: ResolvedProvider = {
+    id: "root",
+    kind: "openai",
+    prefix: "",
+    upstream: "http://127.0.0.1/",
+    prices: {},
+    stream_usage: config.providers.some((p) => p.kind !== "anthropic" && p.stream_usage),
+  };
+  return {
+    provider,
+    adapter: providerAdapters.openai,
+    base: upstreamBase(provider.upstream),
+    cost: createCostEstimator(provider, prices),
+  };
+}
+
 function upstreamClient(config: GatewayConfig, deps: GatewayDeps): UpstreamClient {
   return deps.client ??
     (deps.fetch !== undefined
@@ -337,6 +380,7 @@ function apiFor(
   keys: KeyStore | undefined,
   telemetry: Telemetry,
   config: GatewayConfig,
+  routing: RoutingDeps | null,
 ): Hono {
   const { metrics, scrapePath } = telemetry;
   const providers: readonly ResolvedProvider[] = config.providers;
@@ -353,9 +397,7 @@ function apiFor(
     keys,
     keyDigest: (token) => tokenDigest(token, deps.keyHashSecret),
     providers,
-    routes: deps.router === undefined
-      ? undefined
-      : routesSource(deps.router, compileRoutes(config)),
+    routes: routing === null ? undefined : routesSource(routing.router, routing.table),
     ...(gate === null ? {} : { onKeysChanged: gate.refresh }),
     ...(metrics === null || scrapePath === null ? {} : {
       metrics: {

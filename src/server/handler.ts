@@ -11,6 +11,7 @@ import type { Logger } from "../log/mod.ts";
 import {
   correlationIdFrom,
   type ForwardInput,
+  hasPathPrefix,
   matchProvider,
   parseTarget,
   type ProxyRoute,
@@ -26,6 +27,8 @@ import type { WsRelay } from "../ws_relay/mod.ts";
 export interface HandlerParts {
   config: GatewayConfig;
   routes: ReadonlyMap<ResolvedProvider, ProxyRoute>;
+  /** The root `/v1/...` endpoint (OpenAI wire format, routes only); null: no routes. */
+  root: ProxyRoute | null;
   gate: Gate | null;
   admission: Admit | null;
   forward(input: ForwardInput): Promise<Response>;
@@ -67,6 +70,9 @@ export function createHandler(h: HandlerParts): (req: Request) => Promise<Respon
       const provider = matchProvider(h.config.providers, target.path);
       const route = provider === null ? undefined : h.routes.get(provider);
       if (route !== undefined) return await toProvider(h, req, route, target, correlationId);
+      if (h.root !== null && hasPathPrefix(target.path, "/v1")) {
+        return await toProvider(h, req, h.root, target, correlationId);
+      }
       const notJson = nonJsonBody(req, target.path);
       if (notJson !== null) {
         await discardBody(req);

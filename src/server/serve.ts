@@ -11,6 +11,7 @@ import { createTraceWriter, loadOrCreateSecret, type TraceWriter } from "../trac
 import { VERSION } from "../version.ts";
 import { createFetchClient } from "../upstream/mod.ts";
 import { createGateway, type Gateway, sharedCounters } from "./gateway.ts";
+import { sharedRouting } from "./routing.ts";
 import { createGenerations, type Generations } from "./generations.ts";
 import { type Logger, redactingLogger } from "../log/mod.ts";
 import {
@@ -155,6 +156,8 @@ function gatewayFactory(
   // Shared by every config generation, so that a reload neither resets rate-limit counters nor
   // the uptime that /api/health reports.
   const limitCounters = sharedCounters(store) ?? new MemoryCounters();
+  // Breakers, key cooldowns and disabled keys outlive a reload too (PostgreSQL: every instance).
+  const routing = sharedRouting(store);
   const startedAt = Date.now();
   const metrics = createGatewayMetrics(writer);
   // Price files are read again (URLs fetched again) for every config, the first and each reload.
@@ -166,6 +169,7 @@ function gatewayFactory(
       keyHashSecret: secret,
       log,
       limitCounters,
+      routing,
       startedAt,
       metrics,
       storeSpans,

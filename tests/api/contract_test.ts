@@ -14,11 +14,14 @@ import { createGateway } from "../../src/server/gateway.ts";
 import type { KeyStore, TraceStore } from "../../src/store/mod.ts";
 import { silentLogger } from "../../src/log/mod.ts";
 import { allowedMethods, type Endpoint, endpoints } from "../../src/api/contract/mod.ts";
-import { KeyPool, MemoryRoutingState, Router } from "../../src/routing/mod.ts";
 
-/** Routing with one pool key, for `/api/routes` and re-enabling it. */
-const poolRouter = () =>
-  new Router(new MemoryRoutingState(), [new KeyPool("openai", [{ id: "team-a", weight: 1 }])]);
+/** Routing with one pool key, for `/api/routes` and re-enabling it: the gateway builds it. */
+const pooled = {
+  // A pool serves only in team mode or on a loopback host.
+  server: { host: "127.0.0.1" },
+  providers: { openai: { keys: [{ id: "team-a", key: "sk-proj-pool-team-a-000000000000" }] } },
+  routes: { "gpt-pool": { targets: [{ provider: "openai", model: "gpt-4o-mini" }] } },
+};
 const poolPathValues = { provider: ["openai"], id: ["team-a"] };
 const isPoolEndpoint = (e: Endpoint) => e.path.startsWith("/api/routes/keys/");
 
@@ -244,8 +247,8 @@ function asOwner(call: (url: string, init?: RequestInit) => Promise<Response>) {
 }
 
 Deno.test("contract: every documented endpoint answers as the OpenAPI document says", async (t) => {
-  const h = await startHarness({}, { router: poolRouter() });
-  const team = await startHarness(teamMode, { router: poolRouter() });
+  const h = await startHarness(pooled);
+  const team = await startHarness({ ...teamMode, ...pooled });
   try {
     for (const [path, init] of traffic) {
       const res = await h.request(path, init);
@@ -326,13 +329,15 @@ Deno.test("contract: every documented endpoint answers as the OpenAPI document s
     });
 
     await t.step("a failing store: documented 500s, health still answers", async () => {
-      const gateways = [configFor(h.stub.url), configFor(h.stub.url, teamMode)].map((config) =>
+      const gateways = [
+        configFor(h.stub.url, pooled),
+        configFor(h.stub.url, { ...teamMode, ...pooled }),
+      ].map((config) =>
         createGateway(config, {
           store: brokenKeyStore,
           writer: { enqueue: () => true, snapshot: () => stats },
           keyHashSecret: testSecret,
           log: silentLogger,
-          router: poolRouter(),
         })
       );
       const [open, closed] = gateways.map((gw) => (url: string, init?: RequestInit) =>

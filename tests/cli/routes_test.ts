@@ -9,9 +9,9 @@ import { routes } from "../../src/cli/routes.ts";
 import { relative } from "../../src/cli/routes_text.ts";
 import { UsageError } from "../../src/cli/args.ts";
 import { routesStatusSchema } from "../../src/api/mod.ts";
-import type { Router } from "../../src/routing/mod.ts";
-import { configFor, type Harness, startHarness } from "../support/gateway_harness.ts";
-import { routerFor } from "../support/pool_router.ts";
+import { type Harness, startHarness } from "../support/gateway_harness.ts";
+import { memoryRouting } from "../support/pool_router.ts";
+import type { SharedRouting } from "../../src/server/routing.ts";
 import { runCaptured } from "../support/cli_io.ts";
 
 const adminToken = "gw-routes-admin-000000000000000";
@@ -60,11 +60,12 @@ const config = (team: boolean) => ({
 /** A gateway on a loopback port whose routing has trouble to show. */
 async function withGateway(
   team: boolean,
-  fn: (url: string, router: Router, h: Harness) => Promise<void>,
+  fn: (url: string, router: SharedRouting, h: Harness) => Promise<void>,
 ): Promise<void> {
   // The pools of the config the harness validates (its upstreams do not matter to routing).
-  const router = routerFor(configFor("http://127.0.0.1:1", config(team)));
-  const g = await startHarness(config(team), { router });
+  // The state the gateway's router reads, as `serve` shares it across config generations.
+  const router = memoryRouting();
+  const g = await startHarness(config(team), { routing: router });
   const now = Date.now();
   await router.state.openBreaker("openai/gpt-main", now, now + 30_000);
   await router.state.disableKey(

@@ -108,10 +108,8 @@ Deno.test("routes: defaults of a route that only lists targets", async () => {
   assert.deepEqual(route.circuit_breaker, { failures: 5, open_ms: 30000 });
   assert.equal(route.stream_commit, "first_content");
   assert.ok(result.ok);
-  // Nothing else to say about it, but that this version does not apply routes yet.
-  assert.deepEqual(result.warnings.map((w) => [w.path, w.message.split(":")[0]]), [
-    ["routes", "are checked but not applied by this version"],
-  ]);
+  // Nothing to say about it.
+  assert.deepEqual(result.warnings, []);
 });
 
 Deno.test("routes: no routes key means no routes", async () => {
@@ -400,8 +398,6 @@ Deno.test("key pools: team mode on any host is fine", async () => {
     env: { T: "gwk-team-token-0000", KA: "sk-ant-aaaaaaaaaa" },
   });
   assert.ok(result.ok, JSON.stringify(result));
-  // Nothing else to say about it, but that this version does not use pools yet.
-  assert.deepEqual(result.warnings.map((w) => [w.path, w.message.split(":")[0]]), [
-    ["providers.anthropic.keys", "key pools are checked but not used by this version"],
-  ]);
+  // Nothing to say about it.
+  assert.deepEqual(result.warnings, []);
 });

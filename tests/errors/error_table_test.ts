@@ -17,7 +17,7 @@ import {
 
 /** Trace code -> the error codes that record it; written out by hand, on purpose. */
 const expectedTrace: Record<TraceErrorCode, ErrorCode[]> = {
-  upstream_unreachable: ["upstream_unreachable"],
+  upstream_unreachable: ["route_no_target", "upstream_unreachable"],
   upstream_timeout: ["upstream_timeout"],
   upstream_idle_timeout: ["upstream_idle_timeout"],
   upstream_truncated: ["upstream_truncated"],
@@ -77,6 +77,7 @@ const expectedStatus: Record<ErrorCode, number> = {
   rate_limited: 429,
   internal_error: 500,
   route_function_failed: 500,
+  route_no_target: 503,
   upstream_unreachable: 502,
   upstream_redirect: 502,
   upstream_uninspectable: 502,

@@ -67,7 +67,7 @@ export function configFor(stubUrl: string, extra: GatewayConfigInput = {}): Gate
 
 export async function startHarness(
   extra: GatewayConfigInput = {},
-  deps: Pick<GatewayDeps, "router"> = {},
+  deps: Pick<GatewayDeps, "routing"> = {},
 ): Promise<Harness> {
   const stub = await startUpstreamStub();
   const config = configFor(stub.url, extra);

@@ -1,0 +1,219 @@
+/**
+ * One attempt of a routed request: the request as the target gets it (its provider's base URL,
+ * its model in the body, the credentials it may have), sent under the attempt's own phase limits,
+ * and what it came to as an `AttemptOutcome` for the policy. Timers are per attempt: the route's
+ * limits replace the proxy-wide watchdog for routed exchanges.
+ */
+import type { PreparedRequest } from "../providers/mod.ts";
+import type { AttemptOutcome, AttemptTicket, PhaseTimeouts } from "../routing/mod.ts";
+import type { UpstreamResponse } from "../upstream/mod.ts";
+import type { Exchange } from "./exchange.ts";
+import type { ProxyRoute } from "./exchange_context.ts";
+import { headerValue, upstreamRequestHeaders } from "./headers.ts";
+import { upstreamUrl } from "./path.ts";
+import { attemptCredentials, attemptSearch } from "./route_context.ts";
+import { describeUpstreamError } from "./upstream_errors.ts";
+
+export type RoutePhase = Extract<AttemptOutcome, { kind: "timeout" }>["phase"];
+
+/** The abort reason of an attempt's own limit (the exchange's signal carries the others). */
+export class AttemptTimeout extends Error {
+  constructor(readonly phase: RoutePhase) {
+    super(`upstream ${phase} timeout`);
+    this.name = "AttemptTimeout";
+  }
+}
+
+/**
+ * The attempt's abort signal: aborted by the exchange (client gone, shutdown) or by one of its
+ * phase limits. `arm` replaces the running phase limit; the total limit runs until `close`.
+ */
+export class AttemptSignal {
+  readonly #ctl = new AbortController();
+  readonly #parent: AbortSignal;
+  readonly #onParent = () => this.#ctl.abort(this.#parent.reason);
+  #phase: ReturnType<typeof setTimeout> | undefined;
+  #total: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(parent: AbortSignal, totalMs: number | null) {
+    this.#parent = parent;
+    if (parent.aborted) this.#ctl.abort(parent.reason);
+    else parent.addEventListener("abort", this.#onParent, { once: true });
+    if (totalMs !== null) this.#total = setTimeout(() => this.#expire("total"), totalMs);
+  }
+
+  get signal(): AbortSignal {
+    return this.#ctl.signal;
+  }
+
+  /** Limits the current phase to `ms` (null: unlimited). */
+  arm(phase: RoutePhase, ms: number | null): void {
+    clearTimeout(this.#phase);
+    this.#phase = ms === null ? undefined : setTimeout(() => this.#expire(phase), ms);
+  }
+
+  disarm(): void {
+    clearTimeout(this.#phase);
+    this.#phase = undefined;
+  }
+
+  /** The phase limit that fired, if one did. */
+  get timedOut(): RoutePhase | null {
+    const r: unknown = this.#ctl.signal.reason;
+    return r instanceof AttemptTimeout ? r.phase : null;
+  }
+
+  close(): void {
+    clearTimeout(this.#phase);
+    clearTimeout(this.#total);
+    this.#parent.removeEventListener("abort", this.#onParent);
+  }
+
+  #expire(phase: RoutePhase): void {
+    this.#ctl.abort(new AttemptTimeout(phase));
+  }
+}
+
+/** The request body with `model` set to the target's: parsed once per request, sent per model. */
+export class ModelRewriter {
+  readonly #doc: Record<string, unknown> | null;
+  readonly #cache = new Map<string, Uint8Array<ArrayBuffer>>();
+
+  constructor(readonly original: Uint8Array<ArrayBuffer> | null) {
+    let doc: unknown = null;
+    try {
+      doc = original === null ? null : JSON.parse(new TextDecoder().decode(original));
+    } catch {
+      doc = null;
+    }
+    this.#doc = doc !== null && typeof doc === "object" && !Array.isArray(doc)
+      ? doc as Record<string, unknown>
+      : null;
+  }
+
+  /** A member of the request body (`prompt_cache_key`), when it is a JSON object. */
+  member(name: string): unknown {
+    return this.#doc?.[name];
+  }
+
+  body(model: string): Uint8Array<ArrayBuffer> | null {
+    if (this.#doc === null) return this.original;
+    if (this.#doc.model === model) return this.original;
+    let bytes = this.#cache.get(model);
+    if (bytes === undefined) {
+      bytes = new TextEncoder().encode(JSON.stringify({ ...this.#doc, model }));
+      this.#cache.set(model, bytes);
+    }
+    return bytes;
+  }
+}
+
+export interface SentAttempt {
+  upstream: UpstreamResponse;
+  signal: AttemptSignal;
+}
+
+export interface AttemptRequest {
+  ex: Exchange;
+  route: ProxyRoute;
+  prepared: PreparedRequest;
+  ticket: AttemptTicket;
+  poolSecret: string | null;
+  entry: string;
+  gatewayKeyHeader: string;
+  client: { send: import("../upstream/mod.ts").UpstreamClient["send"] };
+}
+
+/** Sends the attempt; resolves with the answer's head, or the outcome of a failure before it. */
+export async function sendAttempt(a: AttemptRequest): Promise<SentAttempt | AttemptOutcome> {
+  const { ex, route, ticket } = a;
+  const t: PhaseTimeouts = ticket.timeouts;
+  const signal = new AttemptSignal(ex.signal, t.totalMs);
+  // Connecting counts against the header limit: the upstream client takes no per-request
+  // connect limit (its own, gateway-wide one still applies).
+  signal.arm("first_byte", t.firstByteMs);
+  const headers = upstreamRequestHeaders(ex.req.headers, {
+    gatewayKeyHeader: a.gatewayKeyHeader,
+    correlationId: ex.correlationId,
+    traceparent: ex.sendingUpstream(),
+    continuesClientTrace: ex.span?.parentSpanId != null,
+  });
+  attemptCredentials(headers, route, a.entry, a.poolSecret);
+  // Identity bodies only: an error body is read for its facts, a stream for its commit point.
+  delete headers["accept-encoding"];
+  try {
+    const upstream = await a.client.send({
+      method: ex.req.method,
+      url: upstreamUrl(route.base, "", {
+        path: ex.upstreamPath,
+        search: attemptSearch(ex.target.search, route.provider.id === a.entry),
+      }),
+      headers,
+      body: a.prepared.body,
+      signal: signal.signal,
+    });
+    signal.disarm();
+    return { upstream, signal };
+  } catch (err) {
+    signal.close();
+    const phase = signal.timedOut;
+    if (phase !== null) return { kind: "timeout", phase };
+    const detail = describeUpstreamError(err).slice(0, 200);
+    return refusedConnection(err)
+      ? { kind: "connect_failed", detail }
+      : { kind: "reset_before_headers", detail };
+  }
+}
+
+function refusedConnection(err: unknown): boolean {
+  const text = describeUpstreamError(err).toLowerCase();
+  return err instanceof Deno.errors.ConnectionRefused ||
+    /refused|dns|lookup|certificate|tls|resolve|connecting to/.test(text);
+}
+
+/** Bytes of an error answer read to classify it (and passed through when it is the last). */
+export const maxErrorBodyBytes = 64 * 1024;
+
+/** A non-2xx answer read whole (bounded): its facts for the policy, its bytes to replay. */
+export async function readErrorAnswer(
+  sent: SentAttempt,
+  route: ProxyRoute,
+): Promise<{ outcome: AttemptOutcome; bytes: Uint8Array }> {
+  const { upstream } = sent;
+  let bytes: Uint8Array;
+  try {
+    bytes = await readBounded(upstream, maxErrorBodyBytes);
+  } catch {
+    bytes = new Uint8Array(0);
+  }
+  const text = new TextDecoder().decode(bytes);
+  const error = route.adapter.errorFacts?.(upstream.status, text) ?? null;
+  const headers = new Headers();
+  for (const [k, v] of upstream.headers) headers.append(k, v);
+  return { outcome: { kind: "status", status: upstream.status, headers, error }, bytes };
+}
+
+async function readBounded(upstream: UpstreamResponse, max: number): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const chunk = await upstream.read();
+    if (chunk === null) break;
+    parts.push(chunk);
+    size += chunk.byteLength;
+    if (size >= max) {
+      upstream.cancel();
+      break;
+    }
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) out.set(p, (at += p.byteLength) - p.byteLength);
+  return out;
+}
+
+export function isSuccess(status: number): boolean {
+  return status >= 200 && status < 300;
+}
+
+export { headerValue };

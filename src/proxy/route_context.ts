@@ -1,0 +1,132 @@
+/**
+ * What the route loop is given per config generation (server/ builds it): the route table, the
+ * `Router` shared across reloads, the forwarding route of every enabled provider, and the pool
+ * keys' secrets. Also the two rules about credentials that decide which targets a request may
+ * use: a key the client sent for one provider never goes to another, and a pool key is used only
+ * when the client sent none, in team mode or on a loopback-only gateway.
+ */
+import {
+  providerCredentialHeaders,
+  providerCredentialParams,
+  providerKeyFrom,
+} from "../providers/mod.ts";
+import type { ProviderKind } from "../providers/mod.ts";
+import type { RoutedRoute, RoutedTarget, Router, RouteTable } from "../routing/mod.ts";
+import type { ProxyRoute } from "./exchange_context.ts";
+
+export interface RoutingDeps {
+  table: RouteTable;
+  /** The routes with target lists (not functions), for `router.view(...)` (API, metrics). */
+  staticRoutes: readonly RoutedRoute[];
+  router: Router;
+  /** The forwarding route of each enabled provider, by provider id. */
+  routes: ReadonlyMap<string, ProxyRoute>;
+  /** Pool key secrets: provider id, then key id. */
+  secrets: ReadonlyMap<string, ReadonlyMap<string, string>>;
+  /** Pools may serve requests here (team mode, or a loopback-only listener). */
+  poolsAllowed: boolean;
+  random?: () => number;
+}
+
+export interface TargetChoice {
+  /** The route with the targets this request may use, in config order. */
+  route: RoutedRoute;
+  usePools: boolean;
+  /** Targets left out, each with why (for the error when none is left). */
+  skipped: string[];
+}
+
+/**
+ * The targets this request may use. With a key of its own the client reaches only targets of the
+ * provider it sent the key for; without one, a target needs its provider's pool (or is the entry
+ * provider itself, forwarded without a key as today).
+ */
+export function chooseTargets(
+  deps: RoutingDeps,
+  route: RoutedRoute,
+  entry: string,
+  headers: Headers,
+): TargetChoice {
+  const clientKey = providerKeyFrom(headers) !== null ||
+    providerCredentialHeaders.some((h) => headers.has(h));
+  const usePools = !clientKey && deps.poolsAllowed;
+  const skipped: string[] = [];
+  const keep = (t: RoutedTarget): boolean => {
+    if (!deps.routes.has(t.provider)) {
+      skipped.push(`${t.provider}/${t.model}: provider not enabled`);
+      return false;
+    }
+    if (t.provider === entry) return true;
+    if (usePools && (deps.secrets.get(t.provider)?.size ?? 0) > 0) return true;
+    skipped.push(
+      clientKey
+        ? `${t.provider}/${t.model}: the client's key is for ${entry}, never sent to another provider, and pool keys serve only requests without one`
+        : `${t.provider}/${t.model}: no pool key usable for ${t.provider} (a pool serves only in team mode or on a loopback listener)`,
+    );
+    return false;
+  };
+  // A target marked `on_context_length` takes a context-length error from any earlier target.
+  const targets = route.targets.filter(keep).map((t) =>
+    t.onContextLength ? { ...t, contextWindow: Number.MAX_SAFE_INTEGER } : t
+  );
+  return { route: { ...route, targets }, usePools, skipped };
+}
+
+/** Where each provider kind reads its key. */
+const credentialOf: Record<ProviderKind, (key: string) => [string, string]> = {
+  openai: (key) => ["authorization", `Bearer ${key}`],
+  "openai-compatible": (key) => ["authorization", `Bearer ${key}`],
+  anthropic: (key) => ["x-api-key", key],
+};
+
+/**
+ * The credentials of one attempt: the client's own only toward the provider it sent them for;
+ * a pool key in the target kind's header when the ticket names one.
+ */
+export function attemptCredentials(
+  headers: Record<string, string>,
+  target: ProxyRoute,
+  entry: string,
+  poolKey: string | null,
+): void {
+  if (target.provider.id !== entry || poolKey !== null) {
+    for (const h of providerCredentialHeaders) delete headers[h];
+  }
+  if (poolKey === null) return;
+  const [name, value] = credentialOf[target.provider.kind](poolKey);
+  headers[name] = value;
+}
+
+/** Headers naming an agent session: Claude Code's, Codex's (newer, then older spellings). */
+const sessionHeaders = ["x-claude-code-session-id", "session-id", "session_id", "thread-id"];
+
+/**
+ * The session a request belongs to, scoped to its tenant, for affinity: an agent's session
+ * header, else the body's `prompt_cache_key`; null when there is none (no affinity).
+ */
+export function sessionKey(
+  headers: Headers,
+  promptCacheKey: unknown,
+  tenant: { org_id: string; workspace_id: string },
+): string | null {
+  let id: string | null = null;
+  for (const h of sessionHeaders) {
+    id = headers.get(h);
+    if (id !== null && id !== "") break;
+  }
+  if ((id === null || id === "") && typeof promptCacheKey === "string") id = promptCacheKey;
+  if (id === null || id === "" || id.length > 256) return null;
+  return `${tenant.org_id}/${tenant.workspace_id}/${id}`;
+}
+
+/**
+ * The query an attempt sends: the client's, without the parameters that carry a provider key
+ * (`?key=`) when the target is another provider than the one the client addressed.
+ */
+export function attemptSearch(search: string, sameProvider: boolean): string {
+  if (sameProvider || search === "") return search;
+  const params = new URLSearchParams(search);
+  for (const p of providerCredentialParams) params.delete(p);
+  const rest = params.toString();
+  return rest === "" ? "" : `?${rest}`;
+}

@@ -1,0 +1,352 @@
+/**
+ * The route loop: a request whose `model` names a route is sent as attempts, each to the target
+ * and key `RouteRun.next()` gives, until one answers or the policy gives up. A failed attempt's
+ * answer never reaches the client unless it is the last word (a 400 passed through, the last
+ * target's error); a stream is held until its commit point, so failing over before it is
+ * invisible. One trace per client request: the answering target's provider, model and cost, with
+ * one `AttemptRecord` per attempt.
+ */
+import { GatewayError } from "../errors/mod.ts";
+import type { PreparedRequest } from "../providers/mod.ts";
+import type {
+  AttemptOutcome,
+  AttemptRecord,
+  AttemptTicket,
+  Decision,
+  RoutedRoute,
+  RouteRun,
+} from "../routing/mod.ts";
+import type { UpstreamClient, UpstreamResponse } from "../upstream/mod.ts";
+import type { TraceRecord } from "../traces/mod.ts";
+import type { Exchange } from "./exchange.ts";
+import type { ProxyRoute } from "./exchange_context.ts";
+import { chooseTargets, type RoutingDeps, sessionKey } from "./route_context.ts";
+import {
+  headerValue,
+  isSuccess,
+  ModelRewriter,
+  readErrorAnswer,
+  sendAttempt,
+  type SentAttempt,
+} from "./route_attempt.ts";
+import { commitScanner, committedStream, guardedBody, holdUntilCommit } from "./route_stream.ts";
+import { ClientGone } from "./abort_reasons.ts";
+import { shuttingDown } from "./upstream_errors.ts";
+
+export interface LoopOptions {
+  deps: RoutingDeps;
+  client: UpstreamClient;
+  gatewayKeyHeader: string;
+  now(): number;
+}
+
+/** An attempt's result: an answer for the client, or a failure (with bytes to replay, if any). */
+type Tried =
+  | { kind: "answer"; upstream: UpstreamResponse }
+  | { kind: "failed"; outcome: AttemptOutcome; replay: (() => UpstreamResponse) | null };
+
+/** Bound on attempts per request, whatever the policy says (it bounds them too). */
+const maxAttempts = 32;
+
+/** Runs the loop; resolves with the answer to relay, or the client's response when it ended. */
+export async function routeLoop(
+  o: LoopOptions,
+  ex: Exchange,
+  prepared: PreparedRequest,
+  resolved: RoutedRoute,
+): Promise<UpstreamResponse | Response> {
+  // At the root `/v1`, the client's own key is taken as meant for the route's first provider.
+  const entry = ex.route.provider.prefix === ""
+    ? resolved.targets[0]?.provider ?? ""
+    : ex.route.provider.id;
+  const choice = chooseTargets(o.deps, resolved, entry, ex.req.headers);
+  const records: AttemptRecord[] = [];
+  ex.routedAs(resolved.name, records, (trace) => tokensUsed(o, records, trace));
+  if (choice.route.targets.length === 0) return ex.refuse(noTarget(resolved, choice.skipped));
+  // The route's own limits apply; a client that leaves is noticed from the start.
+  ex.slowHeaders();
+  const rewriter = new ModelRewriter(prepared.body);
+  const run = o.deps.router.start(choice.route, {
+    now: o.now(),
+    random: o.deps.random ?? Math.random,
+    session: sessionKey(ex.req.headers, rewriter.member("prompt_cache_key"), ex.tenant),
+    usePools: choice.usePools,
+  });
+  let last: Tried | null = null;
+  let waited = 0;
+  let why = "no_target_left";
+  for (let i = 0; i < maxAttempts; i++) {
+    const next = await run.next(o.now());
+    if (next.kind === "give_up") {
+      why = next.reason;
+      break;
+    }
+    if (next.kind === "wait") {
+      if (!(await pause(ex, next.waitMs))) return ended(ex);
+      waited += next.waitMs;
+      continue;
+    }
+    const tried = await attemptOnce(o, ex, prepared, rewriter, next, choice.route, entry);
+    if (ex.signal.aborted) {
+      if (tried.kind === "answer") tried.upstream.cancel();
+      return ended(ex);
+    }
+    const decision = report(run, tried, o.now(), ex);
+    records.push(record(ex, next, tried, decision, waited));
+    waited = 0;
+    if (tried.kind === "answer") return tried.upstream;
+    last = tried;
+    if (decision.kind === "answer" || decision.kind === "give_up") break;
+    if (decision.kind === "retry" && decision.waitMs > 0) {
+      if (!(await pause(ex, decision.waitMs))) return ended(ex);
+      waited = decision.waitMs;
+    }
+  }
+  return lastWord(ex, resolved, last, records, why);
+}
+
+function report(run: RouteRun, tried: Tried, now: number, ex: Exchange): Decision {
+  if (tried.kind === "answer") {
+    const a = ex.attempt;
+    // Time to first byte of this attempt alone (least_latency learns from it).
+    const latencyMs = a?.headersAt == null ? undefined : a.headersAt - a.startedAt;
+    return run.report({ kind: "success" }, now, latencyMs === undefined ? {} : { latencyMs });
+  }
+  return run.report(tried.outcome, now);
+}
+
+/** One attempt, from the request the target gets to an answer or a failure. */
+async function attemptOnce(
+  o: LoopOptions,
+  ex: Exchange,
+  prepared: PreparedRequest,
+  rewriter: ModelRewriter,
+  ticket: AttemptTicket,
+  route: RoutedRoute,
+  entry: string,
+): Promise<Tried> {
+  const target = o.deps.routes.get(ticket.target.provider)!;
+  const model = ticket.target.model;
+  const request = { ...prepared, body: rewriter.body(model), model };
+  ex.reroute(target, model);
+  const attempt = ex.attempting(request);
+  const poolSecret = ticket.keyId === null
+    ? null
+    : o.deps.secrets.get(ticket.target.provider)?.get(ticket.keyId) ?? null;
+  const sent = await sendAttempt({
+    ex,
+    route: target,
+    prepared: request,
+    ticket,
+    poolSecret,
+    entry,
+    gatewayKeyHeader: o.gatewayKeyHeader,
+    client: o.client,
+  });
+  if (!("upstream" in sent)) return { kind: "failed", outcome: sent, replay: null };
+  attempt.headersArrived();
+  const { upstream } = sent;
+  if (!isSuccess(upstream.status)) {
+    sent.signal.arm("idle", ticket.timeouts.idleMs);
+    const { outcome, bytes } = await readErrorAnswer(sent, target);
+    sent.signal.close();
+    return { kind: "failed", outcome, replay: () => replayOf(upstream, bytes) };
+  }
+  return await heldAnswer(ex, target, route, sent, request, ticket);
+}
+
+/** A 2xx answer: a stream is held until its commit point; anything else answers as it is. */
+async function heldAnswer(
+  ex: Exchange,
+  target: ProxyRoute,
+  route: RoutedRoute,
+  sent: SentAttempt,
+  request: PreparedRequest,
+  ticket: AttemptTicket,
+): Promise<Tried> {
+  const held = commitScanner(ex, target, route, sent.upstream, request.model, request.streaming);
+  if (held === null) return await wholeAnswer(sent, ticket);
+  const failed = await holdUntilCommit(held, sent, ticket.timeouts);
+  if (failed === null) {
+    return { kind: "answer", upstream: committedStream(ex, held, sent, ticket.timeouts.idleMs) };
+  }
+  sent.signal.close();
+  sent.upstream.cancel();
+  const bytes = held.scanner.passThrough();
+  return {
+    kind: "failed",
+    outcome: failed,
+    replay: bytes === null ? null : () => replayOf(sent.upstream, bytes),
+  };
+}
+
+/** Documents up to this size are read whole before answering, so a cut body fails over. */
+const wholeLimit = 256 * 1024;
+
+/**
+ * A 2xx answer with no commit point. A small document is read whole within the attempt (a body
+ * cut or stalled before its end is then a failure the loop may fail over from); anything else is
+ * relayed as it comes, under the attempt's idle and total limits.
+ */
+async function wholeAnswer(sent: SentAttempt, ticket: AttemptTicket): Promise<Tried> {
+  const { upstream } = sent;
+  const guarded = guardedBody(sent, ticket.timeouts.idleMs);
+  const type = headerValue(upstream.headers, "content-type") ?? "";
+  const declared = Number(headerValue(upstream.headers, "content-length") ?? 0);
+  if (type.includes("text/event-stream") || declared > wholeLimit) {
+    return { kind: "answer", upstream: guarded };
+  }
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const chunk = await guarded.read();
+      if (chunk === null) break;
+      parts.push(chunk);
+      size += chunk.byteLength;
+      // Larger than a document worth holding: what was read goes first, the rest as it comes.
+      if (size > wholeLimit) return { kind: "answer", upstream: prefixed(guarded, parts) };
+    }
+  } catch {
+    const phase = sent.signal.timedOut;
+    const outcome: AttemptOutcome = phase !== null
+      ? { kind: "timeout", phase }
+      : { kind: "failed_before_commit", reason: "cut", status: upstream.status, error: null };
+    return { kind: "failed", outcome, replay: null };
+  }
+  return { kind: "answer", upstream: replayOf(upstream, concat(parts, size)) };
+}
+
+/** `source` with `parts` (already read from it) given first. */
+function prefixed(source: UpstreamResponse, parts: Uint8Array[]): UpstreamResponse {
+  return {
+    ...source,
+    headers: source.headers,
+    read: () => Promise.resolve(parts.shift() ?? null).then((p) => p ?? source.read()),
+    bytes: () => Promise.reject(new Error("read chunk by chunk")),
+    cancel: () => source.cancel(),
+  };
+}
+
+function concat(parts: Uint8Array[], size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}
+
+/** The answer of a failed attempt, read already, given to the relay as if it came now. */
+function replayOf(upstream: UpstreamResponse, bytes: Uint8Array): UpstreamResponse {
+  let given = false;
+  const body = bytes.slice();
+  return {
+    status: upstream.status,
+    statusText: upstream.statusText,
+    // The bytes are what the upstream client gave: its headers and `decoded` still describe them.
+    headers: upstream.headers.filter(([k]) => k !== "content-length")
+      .concat([["content-length", String(body.byteLength)]]),
+    decoded: upstream.decoded,
+    read: () => {
+      if (given) return Promise.resolve(null);
+      given = true;
+      return Promise.resolve(body);
+    },
+    bytes: () => Promise.resolve(body),
+    cancel: () => {},
+  };
+}
+
+/** No answer came: the last failure's answer as it was, or an error naming the route. */
+function lastWord(
+  ex: Exchange,
+  route: RoutedRoute,
+  last: Tried | null,
+  records: AttemptRecord[],
+  why: string,
+): UpstreamResponse | Response {
+  if (last?.kind === "failed" && last.replay !== null) return last.replay();
+  const tried = records.map((r) => `${r.provider}/${r.model}: ${r.reason ?? r.outcome}`);
+  // No attempt at all: every target's breaker is open, or no pool key is usable.
+  const summary = (tried.length === 0 ? [why] : tried).join("; ").slice(0, 400);
+  const timedOut = last?.kind === "failed" && last.outcome.kind === "timeout";
+  return ex.refuse(
+    new GatewayError(
+      timedOut ? "upstream_timeout" : "upstream_unreachable",
+      `route ${route.name}: no target answered after ${records.length} attempt(s)` +
+        (summary === "" ? "" : ` (${summary})`),
+    ),
+  );
+}
+
+function noTarget(route: RoutedRoute, skipped: string[]): GatewayError {
+  return new GatewayError(
+    "route_no_target",
+    `route ${route.name} has no target this request may use: ${skipped.join("; ").slice(0, 600)}`,
+  );
+}
+
+function record(
+  ex: Exchange,
+  ticket: AttemptTicket,
+  tried: Tried,
+  decision: Decision,
+  waited: number,
+): AttemptRecord {
+  const a = ex.attempt;
+  const now = ex.monotonic();
+  const startedAt = a?.startedAt ?? now;
+  const outcome = tried.kind === "answer" ? { kind: "success" as const } : tried.outcome;
+  return {
+    n: ticket.number,
+    provider: ticket.target.provider,
+    model: ticket.target.model,
+    key_id: ticket.keyId,
+    outcome: outcome.kind,
+    status: outcome.kind === "status"
+      ? outcome.status
+      : tried.kind === "answer"
+      ? tried.upstream.status
+      : outcome.kind === "failed_before_commit"
+      ? outcome.status
+      : null,
+    reason: tried.kind === "answer" ? null : decision.reason,
+    waited_ms: Math.round(waited),
+    started_ms: Math.round(startedAt - ex.t0),
+    first_byte_ms: a?.headersAt == null ? null : Math.round(a.headersAt - startedAt),
+    duration_ms: Math.round(now - startedAt),
+    committed: tried.kind === "answer",
+  };
+}
+
+/** The answering attempt's tokens count against its pool key's tpm. */
+function tokensUsed(o: LoopOptions, records: readonly AttemptRecord[], trace: TraceRecord): void {
+  const answered = records.find((r) => r.committed);
+  const tokens = trace.total_tokens;
+  if (answered?.key_id == null || tokens === null || tokens <= 0) return;
+  o.deps.router.recordTokens(answered.provider, answered.key_id, tokens, o.now());
+}
+
+/** Waits `ms`; false when the exchange was aborted meanwhile. */
+function pause(ex: Exchange, ms: number): Promise<boolean> {
+  const signal = ex.signal;
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve(!signal.aborted);
+    };
+    const timer = setTimeout(done, Math.max(0, ms));
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+/** The exchange was aborted between or during attempts: the client left, or shutdown. */
+function ended(ex: Exchange): Response {
+  if (ex.finished) return new Response(null, { status: 499 });
+  if (ex.signal.reason instanceof ClientGone) return ex.clientLeft();
+  return ex.refuse(shuttingDown());
+}

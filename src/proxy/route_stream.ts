@@ -1,0 +1,237 @@
+/**
+ * A routed stream before and after its commit point (providers/stream_commit.ts). Before it, the
+ * upstream's preamble is held while the commit scanner reads each event, under the first-token
+ * and idle limits: any failure there is an outcome the loop may fail over from, and the client
+ * has seen nothing. At the commit point the held bytes go out verbatim, then each chunk as it
+ * comes; a cut, a stall or an unclean end after it closes the client's stream with the protocol's
+ * error event (`termination`), never a synthesized clean end, and the trace says why.
+ */
+import type { ErrorCode } from "../errors/mod.ts";
+import {
+  defaultPreambleBytes,
+  type StreamCommitScanner,
+  type UsageParser,
+} from "../providers/mod.ts";
+import type { AttemptOutcome, PhaseTimeouts, ResolvedRoute } from "../routing/mod.ts";
+import type { UpstreamResponse } from "../upstream/mod.ts";
+import type { Exchange } from "./exchange.ts";
+import type { ProxyRoute } from "./exchange_context.ts";
+import { headerValue } from "./headers.ts";
+import type { AttemptSignal, SentAttempt } from "./route_attempt.ts";
+
+export interface HeldStream {
+  scanner: StreamCommitScanner;
+  framing: UsageParser;
+  /** Bytes released at the commit point (the held preamble and the first output). */
+  released: Uint8Array | null;
+}
+
+/** The scanner for this answer, when it is a stream with a commit point; null otherwise. */
+export function commitScanner(
+  ex: Exchange,
+  route: ProxyRoute,
+  policy: ResolvedRoute,
+  upstream: UpstreamResponse,
+  requestModel: string | null,
+  streaming: boolean,
+): HeldStream | null {
+  const create = route.adapter.createCommitScanner;
+  if (create === undefined) return null;
+  const info = {
+    path: ex.upstreamPath,
+    method: ex.req.method,
+    status: upstream.status,
+    contentType: headerValue(upstream.headers, "content-type"),
+    requestedStreaming: streaming,
+    requestModel,
+  };
+  // A compressed stream cannot be read here: it goes through uninspected, as today.
+  const coding = headerValue(upstream.headers, "content-encoding");
+  if (!upstream.decoded && coding !== null && coding !== "identity") return null;
+  const complete = policy.streamCommit === "complete";
+  const scanner = create(info, {
+    mode: policy.streamCommit,
+    maxHeldBytes: complete ? policy.maxBufferBytes : defaultPreambleBytes,
+    // A cut then leaves the client between two events, so the termination reads as the error
+    // it is rather than as a broken event.
+    alignEvents: true,
+  });
+  if (scanner === null) return null;
+  // A framing of its own: the attempt's usage parser reads only what the client gets.
+  const framing = route.adapter.createUsageParser(info, scanner);
+  return { scanner, framing, released: null };
+}
+
+/**
+ * Reads until the commit point or a failure. Returns null when committed (`held.released` holds
+ * the bytes to send first), else the outcome of the failed attempt.
+ */
+export async function holdUntilCommit(
+  held: HeldStream,
+  sent: SentAttempt,
+  t: PhaseTimeouts,
+): Promise<AttemptOutcome | null> {
+  const { scanner, framing } = held;
+  const { upstream, signal } = sent;
+  const firstTokenBy = t.firstTokenMs === null ? null : performance.now() + t.firstTokenMs;
+  for (;;) {
+    armRead(signal, t.idleMs, firstTokenBy);
+    let chunk: Uint8Array | null;
+    try {
+      chunk = await upstream.read();
+    } catch {
+      const phase = signal.timedOut;
+      framing.finish(false);
+      scanner.end(false);
+      if (phase !== null) return { kind: "timeout", phase };
+      return failed(held) ??
+        { kind: "failed_before_commit", reason: "cut", status: null, error: null };
+    }
+    if (chunk === null) {
+      framing.finish(true);
+      scanner.end(true);
+    } else {
+      framing.push(chunk);
+    }
+    const out = chunk === null ? null : scanner.pass(chunk);
+    const state = scanner.state;
+    if (state.kind === "commit") {
+      signal.disarm();
+      held.released = out ?? new Uint8Array(0);
+      return null;
+    }
+    if (state.kind === "fail") return failed(held)!;
+  }
+}
+
+/** The next read's limit: the first-token deadline while it runs, the idle gap as well. */
+function armRead(signal: AttemptSignal, idleMs: number | null, firstTokenBy: number | null) {
+  const left = firstTokenBy === null ? null : Math.max(0, firstTokenBy - performance.now());
+  if (left !== null && (idleMs === null || left <= idleMs)) signal.arm("first_token", left);
+  else signal.arm("idle", idleMs);
+}
+
+function failed(held: HeldStream): AttemptOutcome | null {
+  const s = held.scanner.state;
+  if (s.kind !== "fail") return null;
+  const f = s.failure;
+  return { kind: "failed_before_commit", reason: f.reason, status: f.status, error: f.error };
+}
+
+/**
+ * The committed stream as the relay reads it: the released bytes, then the upstream's chunks
+ * through the scanner. A cut, a stall or an unclean end becomes the protocol's error event and
+ * the trace's failure, then the end of the body.
+ */
+export function committedStream(
+  ex: Exchange,
+  held: HeldStream,
+  sent: SentAttempt,
+  idleMs: number | null,
+): UpstreamResponse {
+  const { upstream, signal } = sent;
+  let first: Uint8Array | null = held.released;
+  let done = held.scanner.endSeen && held.scanner.ended !== null;
+  const finish = (code: ErrorCode | null): Uint8Array | null => {
+    done = true;
+    signal.close();
+    if (code === null) return null;
+    ex.failedMidway(code, true);
+    const message = code === "upstream_idle_timeout"
+      ? "the upstream stopped sending the stream (idle timeout); the answer is incomplete"
+      : "the upstream broke off the stream; the answer is incomplete";
+    return new TextEncoder().encode(held.scanner.termination(message));
+  };
+  return {
+    status: upstream.status,
+    statusText: upstream.statusText,
+    headers: upstream.headers,
+    decoded: upstream.decoded,
+    async read() {
+      if (first !== null) {
+        const out = first;
+        first = null;
+        if (out.byteLength > 0) return out;
+      }
+      if (done) return null;
+      return await readCommitted(ex, held, sent, idleMs, finish);
+    },
+    bytes: () => Promise.reject(new Error("a routed stream is read chunk by chunk")),
+    cancel() {
+      signal.close();
+      upstream.cancel();
+    },
+  };
+}
+
+async function readCommitted(
+  ex: Exchange,
+  held: HeldStream,
+  sent: SentAttempt,
+  idleMs: number | null,
+  finish: (code: ErrorCode | null) => Uint8Array | null,
+): Promise<Uint8Array | null> {
+  const { scanner, framing } = held;
+  for (;;) {
+    sent.signal.arm("idle", idleMs);
+    let chunk: Uint8Array | null;
+    try {
+      chunk = await sent.upstream.read();
+    } catch (err) {
+      // The client left or the gateway shuts down: the relay ends it as it always did.
+      if (ex.signal.aborted) throw err;
+      const phase = sent.signal.timedOut;
+      return finish(
+        phase === "idle"
+          ? "upstream_idle_timeout"
+          : phase !== null
+          ? "upstream_timeout"
+          : "upstream_truncated",
+      );
+    }
+    if (chunk === null) {
+      framing.finish(true);
+      const end = scanner.end(true);
+      const tail = scanner.drain();
+      if (end.kind === "unclean") return finish("upstream_truncated");
+      finish(null);
+      return tail;
+    }
+    framing.push(chunk);
+    const out = scanner.pass(chunk);
+    if (out !== null && out.byteLength > 0) return out;
+  }
+}
+
+/**
+ * An answer without a commit point (a JSON document, a stream the gateway cannot read): relayed
+ * as it is, each read under the idle limit and the total limit, which the exchange's watchdog no
+ * longer applies to a routed request.
+ */
+export function guardedBody(sent: SentAttempt, idleMs: number | null): UpstreamResponse {
+  const { upstream, signal } = sent;
+  const guarded = async <T>(read: () => Promise<T>, last: (v: T) => boolean): Promise<T> => {
+    signal.arm("idle", idleMs);
+    try {
+      const value = await read();
+      if (last(value)) signal.close();
+      else signal.disarm();
+      return value;
+    } catch (err) {
+      signal.close();
+      throw err;
+    }
+  };
+  return {
+    status: upstream.status,
+    statusText: upstream.statusText,
+    headers: upstream.headers,
+    decoded: upstream.decoded,
+    read: () => guarded(() => upstream.read(), (c) => c === null),
+    bytes: () => guarded(() => upstream.bytes(), () => true),
+    cancel() {
+      signal.close();
+      upstream.cancel();
+    },
+  };
+}
