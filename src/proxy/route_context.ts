@@ -12,6 +12,7 @@ import {
 } from "../providers/mod.ts";
 import type { ProviderKind } from "../providers/mod.ts";
 import type { RoutedRoute, RoutedTarget, Router, RouteTable } from "../routing/mod.ts";
+import type { RoutingMetrics } from "../telemetry/mod.ts";
 import type { ProxyRoute } from "./exchange_context.ts";
 
 export interface RoutingDeps {
@@ -26,6 +27,8 @@ export interface RoutingDeps {
   /** Pools may serve requests here (team mode, or a loopback-only listener). */
   poolsAllowed: boolean;
   random?: () => number;
+  /** Attempts and failovers are counted here when metrics are on. */
+  metrics?: RoutingMetrics | null;
 }
 
 export interface TargetChoice {

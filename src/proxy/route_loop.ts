@@ -18,6 +18,7 @@ import type {
 } from "../routing/mod.ts";
 import type { UpstreamClient, UpstreamResponse } from "../upstream/mod.ts";
 import type { TraceRecord } from "../traces/mod.ts";
+import { attemptOutcomeLabel, type RoutingMetrics } from "../telemetry/mod.ts";
 import type { Exchange } from "./exchange.ts";
 import type { ProxyRoute } from "./exchange_context.ts";
 import { chooseTargets, type RoutingDeps, sessionKey } from "./route_context.ts";
@@ -93,6 +94,7 @@ export async function routeLoop(
     }
     const decision = report(run, tried, o.now(), ex);
     records.push(record(ex, next, tried, decision, waited));
+    count(o.deps.metrics, resolved.name, records, tried);
     waited = 0;
     if (tried.kind === "answer") return tried.upstream;
     last = tried;
@@ -113,6 +115,31 @@ function report(run: RouteRun, tried: Tried, now: number, ex: Exchange): Decisio
     return run.report({ kind: "success" }, now, latencyMs === undefined ? {} : { latencyMs });
   }
   return run.report(tried.outcome, now);
+}
+
+/** The attempt just recorded, and a failover when it went to another target than the last one. */
+function count(
+  metrics: RoutingMetrics | null | undefined,
+  route: string,
+  records: readonly AttemptRecord[],
+  tried: Tried,
+): void {
+  if (metrics == null) return;
+  const r = records[records.length - 1]!;
+  const outcome = tried.kind === "answer" ? { kind: "success" } : tried.outcome;
+  metrics.attempt({
+    route,
+    provider: r.provider,
+    model: r.model,
+    outcome: attemptOutcomeLabel(outcome),
+  });
+  const prev = records[records.length - 2];
+  if (prev === undefined || (prev.provider === r.provider && prev.model === r.model)) return;
+  metrics.failover({
+    route,
+    fromTarget: `${prev.provider}/${prev.model}`,
+    toTarget: `${r.provider}/${r.model}`,
+  });
 }
 
 /** One attempt, from the request the target gets to an answer or a failure. */

@@ -297,7 +297,8 @@ function routingParts(
   log: Logger,
 ): { routing: RoutingDeps | null; root: ProxyRoute | null } {
   const byId = new Map([...routes].map(([p, r]) => [p.id, r]));
-  const routing = routingFor(config, byId, deps.routing ?? sharedRouting(deps.store), log);
+  const shared = deps.routing ?? sharedRouting(deps.store);
+  const routing = routingFor(config, byId, shared, log, deps.metrics?.routing ?? null);
   if (routing === undefined) return { routing: null, root: null };
   return { routing, root: rootRoute(config, deps.prices) };
 }

@@ -18,6 +18,7 @@ import {
   type RoutingState,
 } from "../routing/mod.ts";
 import type { TraceStore } from "../store/mod.ts";
+import type { RoutingMetrics } from "../telemetry/mod.ts";
 
 /** What every config generation shares (serve keeps one; a test may pass its own). */
 export interface SharedRouting {
@@ -41,6 +42,7 @@ export function routingFor(
   routes: ReadonlyMap<string, ProxyRoute>,
   shared: SharedRouting,
   log: Logger,
+  metrics: RoutingMetrics | null = null,
 ): RoutingDeps | undefined {
   const table = compileRoutes(config);
   if (table.routes.size === 0) return undefined;
@@ -65,6 +67,10 @@ export function routingFor(
   const router = new Router(shared.state, pools, {
     affinity: shared.affinity,
     latency: shared.latency,
+    ...(metrics === null ? {} : {
+      onBreakerTransition: (target: string, to: "open" | "half_open" | "closed") =>
+        metrics.breakerTransition({ target, toPhase: to }),
+    }),
     onStateError: (err) =>
       log.warn("routing state write failed; routing goes on with what it knows", {
         error: err instanceof Error ? err.message : String(err),
@@ -80,5 +86,6 @@ export function routingFor(
     routes,
     secrets,
     poolsAllowed: config.auth.enabled || isLoopbackHost(config.server.host),
+    metrics,
   };
 }

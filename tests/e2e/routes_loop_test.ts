@@ -113,6 +113,7 @@ export default defineConfig({
     },
   },
   tracing: { flush_interval_ms: 10 },
+  observability: { prometheus: { enabled: true, path: "/metrics" } },
 });
 `;
 
@@ -158,7 +159,15 @@ const ask = { messages: [{ role: "user" as const, content: "hi" }] };
 const seenSince = (up: ScriptedUpstream, from: number) =>
   up.seen.slice(from).map((r) => `${r.path.split("/")[1]} ${r.body.model}`);
 
+interface AttemptRow {
+  model: string;
+  outcome: string;
+  status: number | null;
+  committed: boolean;
+}
+
 interface TraceRow {
+  id: string;
   provider: string;
   model: string | null;
   request_model: string | null;
@@ -210,6 +219,27 @@ Deno.test("e2e routes: fallback, retries, pass-through, stream commit, model rew
       assert.equal(trace.model, "gpt-4o");
       assert.equal(trace.response_status, 200);
       assert.ok(trace.estimated_cost_usd !== null && trace.estimated_cost_usd > 0);
+      // The attempts are in the trace, and counted in the metrics.
+      const detail = await (await fetch(`${server.origin}/api/traces/${trace.id}`)).json();
+      assert.equal(detail.route, "gpt-main");
+      assert.equal(detail.attempt_count, 3);
+      assert.deepEqual(
+        detail.attempts.map((a: AttemptRow) => [a.model, a.outcome, a.status, a.committed]),
+        [
+          ["gpt-4o-mini", "status", 503, false],
+          ["gpt-4o-mini", "status", 503, false],
+          ["gpt-4o", "success", 200, true],
+        ],
+      );
+      const scrape = await (await fetch(`${server.origin}/metrics`)).text();
+      assert.match(
+        scrape,
+        /ongoingai_routing_attempts_total\{[^}]*model="gpt-4o-mini"[^}]*outcome="status_5xx"[^}]*\} 2/,
+      );
+      assert.match(
+        scrape,
+        /ongoingai_routing_failovers_total\{[^}]*from_target="openai\/gpt-4o-mini"[^}]*to_target="openai\/gpt-4o"[^}]*\} 1/,
+      );
     });
 
     await t.step("a JSON answer cut after its headers fails over", async () => {
