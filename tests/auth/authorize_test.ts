@@ -28,6 +28,7 @@ const expectedAccess: Record<string, EndpointAccess> = {
   getAnalyticsKeys: "analytics:read",
   getAnalyticsLatency: "analytics:read",
   getAnalyticsErrors: "analytics:read",
+  getAnalyticsFailovers: "analytics:read",
   getAnalyticsSessions: "analytics:read",
   getAnalyticsSummary: "analytics:read",
   // Gateway-wide routing state; re-enabling also checks keys:manage in its handler.
