@@ -35,17 +35,24 @@ interface Got {
 
 const clientTimeoutMs = 25_000;
 
+/**
+ * The clients send no provider key (the SDKs need one configured; `null` removes the header): the
+ * gateway's key pools supply one per target, which is what lets a route fall over to another
+ * provider (a key a client sent for one provider is never forwarded to another).
+ */
 export function makeClients(origin: string) {
   return {
     openai: new OpenAI({
       baseURL: `${origin}/openai/v1`,
-      apiKey: "sk-bench-client",
+      apiKey: "unused",
+      defaultHeaders: { authorization: null },
       maxRetries: 0,
       timeout: clientTimeoutMs,
     }),
     anthropic: new Anthropic({
       baseURL: `${origin}/anthropic`,
-      apiKey: "sk-ant-bench-client",
+      apiKey: "unused",
+      defaultHeaders: { "x-api-key": null },
       maxRetries: 0,
       timeout: clientTimeoutMs,
     }),

@@ -61,6 +61,9 @@ function routeOf(c: FaultCase, mode: CommitMode) {
   };
 }
 
+/** One fake key per provider (the fault upstream accepts any). */
+const poolOf = (provider: string) => [{ id: `${provider}-k`, key: `sk-bench-${provider}-pool` }];
+
 export interface BenchGateway {
   origin: string;
   configPath: string;
@@ -104,13 +107,18 @@ export async function startRoutingGateway(
     tracing: { capture_bodies: false },
     // Unrouted requests (before the route loop) must not hang the run on a silent upstream.
     proxy: { headers_timeout_ms: 5000, idle_timeout_ms: 5000 },
+    // Every target gets its key from a pool (the clients send none), as a team gateway does.
     providers: {
-      openai: { upstream: faultUpstream },
-      "openai-b": { kind: "openai", upstream: faultUpstream },
-      anthropic: { upstream: faultUpstream },
-      "anthropic-b": { kind: "anthropic", upstream: faultUpstream },
-      "openai-rst": { kind: "openai", upstream: resetUpstream },
-      "anthropic-rst": { kind: "anthropic", upstream: resetUpstream },
+      openai: { upstream: faultUpstream, keys: poolOf("openai") },
+      "openai-b": { kind: "openai", upstream: faultUpstream, keys: poolOf("openai-b") },
+      anthropic: { upstream: faultUpstream, keys: poolOf("anthropic") },
+      "anthropic-b": { kind: "anthropic", upstream: faultUpstream, keys: poolOf("anthropic-b") },
+      "openai-rst": { kind: "openai", upstream: resetUpstream, keys: poolOf("openai-rst") },
+      "anthropic-rst": {
+        kind: "anthropic",
+        upstream: resetUpstream,
+        keys: poolOf("anthropic-rst"),
+      },
       pooled: { kind: "openai-compatible", upstream: pool.upstream, keys },
     },
     routes: routesFor(cases),

@@ -199,12 +199,19 @@ async function heldAnswer(
   }
   sent.signal.close();
   sent.upstream.cancel();
-  const bytes = held.scanner.passThrough();
+  // Only the provider's own error event may be the last word: the SDKs raise on it. A cut, a
+  // stall, a missing end or a slow first token replayed as held would reach the client as a
+  // clean, truncated (or empty) success; the loop answers those with a gateway error instead.
+  const bytes = providerError(failed) ? held.scanner.passThrough() : null;
   return {
     kind: "failed",
     outcome: failed,
     replay: bytes === null ? null : () => replayOf(sent.upstream, bytes),
   };
+}
+
+function providerError(failed: AttemptOutcome): boolean {
+  return failed.kind === "failed_before_commit" && failed.reason === "in_band_error";
 }
 
 /** Documents up to this size are read whole before answering, so a cut body fails over. */
@@ -298,14 +305,24 @@ function lastWord(
   const tried = records.map((r) => `${r.provider}/${r.model}: ${r.reason ?? r.outcome}`);
   // No attempt at all: every target's breaker is open, or no pool key is usable.
   const summary = (tried.length === 0 ? [why] : tried).join("; ").slice(0, 400);
-  const timedOut = last?.kind === "failed" && last.outcome.kind === "timeout";
   return ex.refuse(
     new GatewayError(
-      timedOut ? "upstream_timeout" : "upstream_unreachable",
+      giveUpCode(last),
       `route ${route.name}: no target answered after ${records.length} attempt(s)` +
         (summary === "" ? "" : ` (${summary})`),
     ),
   );
+}
+
+/** The gateway's error when no answer is passed through: what the last attempt came to. */
+function giveUpCode(
+  last: Tried | null,
+): "upstream_timeout" | "upstream_truncated" | "upstream_unreachable" {
+  if (last?.kind !== "failed") return "upstream_unreachable";
+  if (last.outcome.kind === "timeout") return "upstream_timeout";
+  return last.outcome.kind === "failed_before_commit"
+    ? "upstream_truncated"
+    : "upstream_unreachable";
 }
 
 function noTarget(route: RoutedRoute, skipped: string[]): GatewayError {
