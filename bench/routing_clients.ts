@@ -52,7 +52,7 @@ export function makeClients(origin: string) {
     anthropic: new Anthropic({
       baseURL: `${origin}/anthropic`,
       apiKey: "unused",
-      defaultHeaders: { "x-api-key": null },
+      defaultHeaders: { "x-api-key": null, authorization: null },
       maxRetries: 0,
       timeout: clientTimeoutMs,
     }),

@@ -45,10 +45,38 @@ export function routesFor(cases: FaultCase[]): Record<string, unknown> {
   return routes;
 }
 
+/**
+ * Each case's primary is a provider of its own, with a pool key of its own: a case that cools or
+ * disables its key (a 429 without Retry-After cools it for 30 s) must not make the next cases skip
+ * their primary.
+ */
+export function primaryProviders(
+  cases: FaultCase[],
+  faultUpstream: string,
+  resetUpstream: string,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const c of cases) {
+    for (const mode of commitModes) {
+      const id = primaryOf(c, mode);
+      out[id] = {
+        kind: isAnthropic(c.client) ? "anthropic" : "openai",
+        upstream: c.primaryResets ? resetUpstream : faultUpstream,
+        prefix: `/${id}`,
+        keys: poolOf(id),
+      };
+    }
+  }
+  return out;
+}
+
+const primaryOf = (c: FaultCase, mode: CommitMode) =>
+  `p-${c.id.replaceAll("_", "-")}-${mode.replaceAll("_", "-")}`;
+
 function routeOf(c: FaultCase, mode: CommitMode) {
   const n = namesOf(c, mode);
-  const [p0, f] = isAnthropic(c.client) ? ["anthropic", "anthropic-b"] : ["openai", "openai-b"];
-  const p = c.primaryResets ? `${p0}-rst` : p0;
+  const f = isAnthropic(c.client) ? "anthropic-b" : "openai-b";
+  const p = primaryOf(c, mode);
   return {
     targets: [
       { provider: p, model: n.primary },
@@ -120,6 +148,7 @@ export async function startRoutingGateway(
         keys: poolOf("anthropic-rst"),
       },
       pooled: { kind: "openai-compatible", upstream: pool.upstream, keys },
+      ...primaryProviders(cases, faultUpstream, resetUpstream),
     },
     routes: routesFor(cases),
   };
