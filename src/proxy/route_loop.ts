@@ -90,6 +90,9 @@ export async function routeLoop(
     const tried = await attemptOnce(o, ex, prepared, rewriter, next, choice.route, entry);
     if (ex.signal.aborted) {
       if (tried.kind === "answer") tried.upstream.cancel();
+      // Told as a spent budget: no verdict on the target, and a half-open probe it held is
+      // released at once instead of waiting for its lease.
+      run.report({ kind: "timeout", phase: "total" }, o.now());
       return ended(ex);
     }
     const decision = report(run, tried, o.now(), ex);

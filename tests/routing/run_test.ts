@@ -127,6 +127,15 @@ Deno.test("breaker: a failed probe re-opens at once; a probe without verdict is 
   assert.equal(attempt(await later.next(T0 + 11_100)).probe, true);
   later.report(status(429), T0 + 11_200); // a rate limit says nothing about health
   assert.equal(state.breaker("p0/m", T0 + 11_200)?.probeUntil, null, "released for another probe");
+  // A client that leaves mid-probe: the route loop reports a spent budget, which releases it too.
+  const left = start(router, r, T0 + 11_300);
+  assert.equal(attempt(await left.next(T0 + 11_300)).probe, true);
+  assert.equal(left.report({ kind: "timeout", phase: "total" }, T0 + 11_400).kind, "give_up");
+  assert.equal(
+    state.breaker("p0/m", T0 + 11_400)?.probeUntil,
+    null,
+    "released when the client left",
+  );
 });
 
 Deno.test("two routers (instances) on one state: a breaker opened by one is skipped by the other", async () => {
