@@ -196,7 +196,8 @@ async function probe(url: string, timeoutMs: number, io: CliIo): Promise<number>
   return exitCode.ok;
 }
 
-function failureReason(error: unknown, timeoutMs: number): string {
+/** Why a request to a running gateway failed, for `health` and `routes` alike. */
+export function failureReason(error: unknown, timeoutMs: number): string {
   if (error instanceof DOMException && error.name === "TimeoutError") {
     return `no answer within ${timeoutMs} ms (raise --timeout-ms if the host is slow)`;
   }

@@ -16,7 +16,7 @@ import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { formatIssues } from "../config/mod.ts";
 import { normaliseFormat, parseFlags, UsageError } from "./args.ts";
-import { probeOrigin } from "./health.ts";
+import { failureReason, probeOrigin } from "./health.ts";
 import { type CliCommand, type CliIo, exitCode } from "./io.ts";
 import { loadForCommand } from "./load.ts";
 import { type RoutesBody, routesText } from "./routes_text.ts";
@@ -236,16 +236,4 @@ function refusal(answer: { status: number; text: string }, sentKey: boolean): st
   return `routes: the gateway answered ${answer.status}${
     code ? ` ${code}` : ""
   }: ${message}${hint}\n`;
-}
-
-function failureReason(error: unknown, timeoutMs: number): string {
-  if (error instanceof DOMException && error.name === "TimeoutError") {
-    return `no answer within ${timeoutMs} ms (raise --timeout-ms if the host is slow)`;
-  }
-  const code = (error as { code?: unknown } | null)?.code;
-  const message = error instanceof Error ? error.message : String(error);
-  if (code === "ECONNREFUSED" || /connection refused/i.test(message)) {
-    return "connection refused: nothing is listening there; is `ongoingai serve` running?";
-  }
-  return `request failed: ${message}`;
 }
