@@ -75,7 +75,9 @@ export default defineConfig({
     assert.equal(trace.status_code ?? trace.status ?? 200, 200);
     const grew = peakMb(server.pid) - before;
     console.log(`peak memory grew by ${grew.toFixed(0)} MB for ${pieces} one-byte chunks`);
-    assert.ok(grew < 200, `the gateway's peak memory grew by ${grew.toFixed(0)} MB`);
+    // Typically about 135 MB; garbage collection lags under the parallel suite on 2 cores (207 and
+    // 215 MB seen in CI runs); the old per-chunk capture took 355 MB. The bound sits between.
+    assert.ok(grew < 280, `the gateway's peak memory grew by ${grew.toFixed(0)} MB`);
   } finally {
     const stopped = await server.stop();
     await upstream.close();
