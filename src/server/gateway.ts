@@ -10,7 +10,6 @@ import type { Hono } from "hono";
 import { createGate, type Gate, tokenDigest } from "../auth/mod.ts";
 import type { GatewayConfig, ResolvedProvider } from "../config/mod.ts";
 import { createApiRoutes, endpoints, routesSource } from "../api/mod.ts";
-import { compileRoutes, type Router } from "../routing/mod.ts";
 import { createCostEstimator, type PriceSources } from "../pricing/mod.ts";
 import { providerAdapters } from "../providers/mod.ts";
 import { compilePolicies } from "../pii/mod.ts";
