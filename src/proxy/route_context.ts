@@ -13,6 +13,7 @@ import {
 import type { ProviderKind } from "../providers/mod.ts";
 import type { RoutedRoute, RoutedTarget, Router, RouteTable } from "../routing/mod.ts";
 import type { RoutingMetrics } from "../telemetry/mod.ts";
+import { agentIdentityFrom } from "../traces/mod.ts";
 import type { ProxyRoute } from "./exchange_context.ts";
 
 export interface RoutingDeps {
@@ -100,24 +101,19 @@ export function attemptCredentials(
   headers[name] = value;
 }
 
-/** Headers naming an agent session: Claude Code's, Codex's (newer, then older spellings). */
-const sessionHeaders = ["x-claude-code-session-id", "session-id", "session_id", "thread-id"];
-
 /**
- * The session a request belongs to, scoped to its tenant, for affinity: an agent's session
- * header, else the body's `prompt_cache_key`; null when there is none (no affinity).
+ * The session a request belongs to, scoped to its tenant, for affinity: the agent session the
+ * trace records (traces/agent_identity.ts knows every agent's session header), else its thread,
+ * else the body's `prompt_cache_key`; null when there is none (no affinity).
  */
 export function sessionKey(
   headers: Headers,
   promptCacheKey: unknown,
   tenant: { org_id: string; workspace_id: string },
 ): string | null {
-  let id: string | null = null;
-  for (const h of sessionHeaders) {
-    id = headers.get(h);
-    if (id !== null && id !== "") break;
-  }
-  if ((id === null || id === "") && typeof promptCacheKey === "string") id = promptCacheKey;
+  const agent = agentIdentityFrom(headers);
+  let id = agent.session_id ?? agent.thread_id;
+  if (id === null && typeof promptCacheKey === "string") id = promptCacheKey;
   if (id === null || id === "" || id.length > 256) return null;
   return `${tenant.org_id}/${tenant.workspace_id}/${id}`;
 }
