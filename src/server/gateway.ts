@@ -10,8 +10,7 @@ import type { Hono } from "hono";
 import { createGate, type Gate, tokenDigest } from "../auth/mod.ts";
 import type { GatewayConfig, ResolvedProvider } from "../config/mod.ts";
 import { createApiRoutes, endpoints, routesSource } from "../api/mod.ts";
-import { createCostEstimator, type PriceSources } from "../pricing/mod.ts";
-import { providerAdapters } from "../providers/mod.ts";
+import type { PriceSources } from "../pricing/mod.ts";
 import { compilePolicies } from "../pii/mod.ts";
 import {
   abortAll,
@@ -20,7 +19,6 @@ import {
   type Exchange,
   type ProxyRoute,
   type RoutingDeps,
-  upstreamBase,
 } from "../proxy/mod.ts";
 import { isKeyStore, type KeyStore, type TraceStore } from "../store/mod.ts";
 import { createFetchClient, createNativeClient, type UpstreamClient } from "../upstream/mod.ts";
@@ -51,6 +49,7 @@ import { type Logger, redactingLogger, silentLogger } from "../log/mod.ts";
 import { apiAuth } from "./principal_scope.ts";
 import { createHandler } from "./handler.ts";
 import { routingFor, type SharedRouting, sharedRouting } from "./routing.ts";
+import { proxyRoutes, rootRoute } from "./proxy_routes.ts";
 import { rateLimitedWarning } from "./rate_limited_warning.ts";
 import { createWsRelay, wsBoundsOf, type WsRelay } from "../ws_relay/mod.ts";
 
@@ -268,21 +267,6 @@ function gateFor(
   });
 }
 
-/** Keyed by provider, so matching is `matchProvider` over the config's own (ordered) list. */
-function proxyRoutes(
-  config: GatewayConfig,
-  prices: PriceSources | undefined,
-): Map<ResolvedProvider, ProxyRoute> {
-  return new Map<ResolvedProvider, ProxyRoute>(
-    config.providers.map((provider) => [provider, {
-      provider,
-      adapter: providerAdapters[provider.kind],
-      base: upstreamBase(provider.upstream),
-      cost: createCostEstimator(provider, prices),
-    }]),
-  );
-}
-
 function admissionFor(config: GatewayConfig, deps: GatewayDeps, clock: Clock, log: Logger) {
   const counters = deps.limitCounters ?? sharedCounters(deps.store) ?? new MemoryCounters();
   return createAdmission(config, counters, clock.now, log);
@@ -300,27 +284,6 @@ function routingParts(
   const routing = routingFor(config, byId, shared, log, deps.metrics?.routing ?? null);
   if (routing === undefined) return { routing: null, root: null };
   return { routing, root: rootRoute(config, deps.prices) };
-}
-
-/**
- * The root `/v1/...` endpoint: the OpenAI wire format with no provider of its own (prefix "").
- * Only a request whose model names a route is forwarded, to that route's targets.
- */
-function rootRoute(config: GatewayConfig, prices: PriceSources | undefined): ProxyRoute {
-  const provider: ResolvedProvider = {
-    id: "root",
-    kind: "openai",
-    prefix: "",
-    upstream: "http://127.0.0.1/",
-    prices: {},
-    stream_usage: config.providers.some((p) => p.kind !== "anthropic" && p.stream_usage),
-  };
-  return {
-    provider,
-    adapter: providerAdapters.openai,
-    base: upstreamBase(provider.upstream),
-    cost: createCostEstimator(provider, prices),
-  };
 }
 
 function upstreamClient(config: GatewayConfig, deps: GatewayDeps): UpstreamClient {
