@@ -33,6 +33,7 @@ function broken(events: string[], isContent: (e: string) => boolean, bad: string
 
 const routes = {
   chat: {
+    clean: chatSseEvents(answerOf("m1", "chat-primary", text)),
     events: broken(
       chatSseEvents(answerOf("m1", "chat-primary", text)),
       (e) => e.includes('"content":"') && !e.includes('"content":""'),
@@ -40,6 +41,7 @@ const routes = {
     ),
   },
   responses: {
+    clean: responsesSseEvents(answerOf("m2", "responses-primary", text)),
     events: broken(
       responsesSseEvents(answerOf("m2", "responses-primary", text)),
       (e) => e.startsWith("event: response.output_text.delta"),
@@ -47,6 +49,7 @@ const routes = {
     ),
   },
   messages: {
+    clean: messagesSseEvents(answerOf("m3", "messages-primary", text)),
     events: broken(
       messagesSseEvents(answerOf("m3", "messages-primary", text)),
       (e) => e.includes('"text_delta"'),
@@ -60,12 +63,15 @@ const before = text.slice(0, 12);
 
 Deno.test("e2e routes: a malformed event after commit ends the stream with the protocol's error", async (t) => {
   const up = startFaultUpstream({
+    // Per model: the malformed stream, one cut after its commit point, then clean ones.
     choose: queues(
-      new Map([
-        ["chat-primary", [sseScript("malformed", routes.chat.events)]],
-        ["responses-primary", [sseScript("malformed", routes.responses.events)]],
-        ["messages-primary", [sseScript("malformed", routes.messages.events)]],
-      ]),
+      new Map(
+        Object.entries(routes).map(([name, r]) => [`${name}-primary`, [
+          sseScript("malformed", r.events),
+          sseScript("cut", r.clean.slice(0, -3), { end: "cut" }),
+          sseScript("clean", r.clean),
+        ]]),
+      ),
     ),
   });
   await up.ready;
@@ -111,13 +117,36 @@ Deno.test("e2e routes: a malformed event after commit ends the stream with the p
     assert.match(String(err.message), /not its protocol's/);
     return true;
   };
-  const checkTrace = async (model: string) => {
+  const checkTrace = async (model: string, parseErrors: number) => {
     const trace = await lastTrace(server.origin, ++traces);
     assert.equal(trace.model, model);
     assert.equal(trace.response_status, 200);
     assert.equal(trace.error_code, "upstream_truncated");
     assert.equal(trace.attempt_count, 1);
     assert.equal(up.requestsFor(model.replace("primary", "fallback")).length, 0);
+    // One usage parser read the answer: the malformed event counted, the error event seen.
+    assert.equal(trace.metadata?.usage_parse_errors, parseErrors || undefined);
+    assert.equal(trace.metadata?.upstream_stream_error, true);
+  };
+  /** The cut and the clean stream that follow the malformed one, read whole by the client. */
+  const cutThenClean = async (read: () => Promise<string>, model: string) => {
+    await assert.rejects(
+      read(),
+      (err: unknown) => err instanceof Error && /broke off/.test(err.message),
+    );
+    const cut = await lastTrace(server.origin, ++traces);
+    assert.equal(cut.error_code, "upstream_truncated");
+    assert.equal(cut.metadata?.upstream_stream_error, true);
+    assert.equal(cut.metadata?.usage_parse_errors, undefined);
+    assert.equal(await read(), text);
+    const clean = await lastTrace(server.origin, ++traces);
+    assert.equal(clean.model, model);
+    assert.equal(clean.error_code, null);
+    assert.equal(clean.usage_status, "exact");
+    assert.equal(clean.input_tokens, 21);
+    assert.equal(clean.output_tokens, 9);
+    assert.equal(clean.metadata?.usage_parse_errors, undefined);
+    assert.equal(clean.metadata?.upstream_stream_error, undefined);
   };
   try {
     await t.step("Chat Completions", async () => {
@@ -131,7 +160,18 @@ Deno.test("e2e routes: a malformed event after commit ends the stream with the p
         for await (const c of stream) got += c.choices[0]?.delta.content ?? "";
       }, raisesApiError);
       assert.equal(got, before);
-      await checkTrace("chat-primary");
+      await checkTrace("chat-primary", 1);
+      await cutThenClean(async () => {
+        let all = "";
+        const s = await openai.chat.completions.create({
+          model: "chat",
+          messages: [{ role: "user", content: "hi" }],
+          stream: true,
+          stream_options: { include_usage: true },
+        });
+        for await (const c of s) all += c.choices[0]?.delta.content ?? "";
+        return all;
+      }, "chat-primary");
     });
 
     await t.step("Responses", async () => {
@@ -145,7 +185,13 @@ Deno.test("e2e routes: a malformed event after commit ends the stream with the p
         for await (const e of stream) if (e.type === "response.output_text.delta") got += e.delta;
       }, raisesApiError);
       assert.equal(got, before);
-      await checkTrace("responses-primary");
+      await checkTrace("responses-primary", 1);
+      await cutThenClean(async () => {
+        let all = "";
+        const s = await openai.responses.create({ model: "responses", input: "hi", stream: true });
+        for await (const e of s) if (e.type === "response.output_text.delta") all += e.delta;
+        return all;
+      }, "responses-primary");
     });
 
     await t.step("Anthropic Messages", async () => {
@@ -157,7 +203,16 @@ Deno.test("e2e routes: a malformed event after commit ends the stream with the p
       }).on("text", (d) => void (got += d));
       await assert.rejects(stream.finalMessage(), raisesApiError);
       assert.equal(got, before);
-      await checkTrace("messages-primary");
+      await checkTrace("messages-primary", 1);
+      await cutThenClean(async () => {
+        let all = "";
+        await claude.messages.stream({
+          model: "messages",
+          max_tokens: 64,
+          messages: [{ role: "user", content: "hi" }],
+        }).on("text", (d) => void (all += d)).finalMessage();
+        return all;
+      }, "messages-primary");
     });
   } finally {
     await server.kill();
@@ -167,17 +222,25 @@ Deno.test("e2e routes: a malformed event after commit ends the stream with the p
 });
 
 interface TraceRow {
+  id: string;
   model: string | null;
   response_status: number;
   error_code: string | null;
   attempt_count: number;
+  usage_status: string;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  metadata?: Record<string, unknown> | null;
 }
 
+/** The newest trace, in full (its metadata), once `count` were recorded. */
 async function lastTrace(origin: string, count: number): Promise<TraceRow> {
   for (let i = 0; i < 200; i++) {
     const page = await (await fetch(`${origin}/api/traces?limit=200`)).json();
     const items = (page.items ?? page.traces ?? page.data) as TraceRow[];
-    if (items.length >= count) return items[0]!;
+    if (items.length >= count) {
+      return await (await fetch(`${origin}/api/traces/${items[0]!.id}`)).json() as TraceRow;
+    }
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`fewer than ${count} traces recorded`);

@@ -105,13 +105,16 @@ const messages = (bad: string | null): string[] => [
     },
   }),
   anthropicEvent("content_block_start", { index: 0, content_block: { type: "text", text: "" } }),
-  ": comment line\nevent: ping\ndata: {\"type\": \"ping\"}\n\n",
+  ': comment line\nevent: ping\ndata: {"type": "ping"}\n\n',
   textDelta("Hello"),
   textDelta(" there"),
   ...(bad === null ? [] : [bad]),
   textDelta("!"),
   anthropicEvent("content_block_stop", { index: 0 }),
-  anthropicEvent("message_delta", { delta: { stop_reason: "end_turn" }, usage: { output_tokens: 3 } }),
+  anthropicEvent("message_delta", {
+    delta: { stop_reason: "end_turn" },
+    usage: { output_tokens: 3 },
+  }),
   anthropicEvent("message_stop", {}),
 ];
 
@@ -247,7 +250,7 @@ for (const c of cases) {
         }
         ok(text.startsWith(good), `${label}: every event before the malformed one`);
         const rest = text.slice(good.length);
-        ok(rest.startsWith("event: error\n") || rest.startsWith("data: {\"error\""), label);
+        ok(rest.startsWith("event: error\n") || rest.startsWith('data: {"error"'), label);
         ok(rest.includes(c.termination), `${label}: ${rest}`);
         strictEqual(lastEventEnd([], client), client.length, `${label}: ends an event`);
         // The malformed event the framing read (the client never got it).
