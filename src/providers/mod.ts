@@ -10,6 +10,8 @@
  * provider's kind and never branches on its name.
  */
 export { providerAdapters } from "./registry.ts";
+/** Sets one top-level member of a JSON body's text, every other byte as it was (model rewrite). */
+export { setTopLevelMember } from "./json_splice.ts";
 export {
   type ProviderKind,
   providerKinds,
