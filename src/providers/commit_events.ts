@@ -2,7 +2,7 @@
  * Cheap looks at one SSE event's data for the commit rules (commit_*.ts): its leading `type`
  * read without parsing, a shape check, and the parse with a `malformed` verdict saying why not.
  */
-import type { EventVerdict } from "./stream_commit.ts";
+import type { EventVerdict } from "./commit_types.ts";
 
 /** `{"type":"..."` at the start, as OpenAI and Anthropic put it: read without parsing. */
 const leadingType = /^\s*\{\s*"type"\s*:\s*"([^"\\\r\n]{1,200})"/;

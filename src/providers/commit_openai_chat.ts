@@ -20,7 +20,7 @@ import { isRecord } from "./json_body.ts";
 import { openAiErrorFacts } from "./openai_errors.ts";
 import { statusIn } from "./error_facts.ts";
 import { looksLikeObject, malformed, parseEvent } from "./commit_events.ts";
-import type { CommitRules, EventVerdict } from "./stream_commit.ts";
+import type { CommitRules, EventVerdict } from "./commit_types.ts";
 
 const deltaTexts = ["content", "refusal", "reasoning_content", "reasoning"];
 /** OpenAI, vLLM and LiteLLM put the error first: `{"error": {...}}`. */

@@ -110,16 +110,20 @@ export function nextEventEnd(prev: readonly number[], chunk: Uint8Array, from: n
 
 /** Whether the byte before `p` (a CR or LF) ends an event (see `lastEventEnd`). */
 function endsEvent(prev: readonly number[], chunk: Uint8Array, p: number): boolean {
-  const at = (k: number): number | undefined => k >= 0 ? chunk[k] : prev[prev.length + k];
   const a = chunk[p - 1];
-  const b = at(p - 2);
+  const b = byteAt(prev, chunk, p - 2);
   if (a === LF) {
     if (b === LF) return true;
     if (b !== CR) return false;
-    const c = at(p - 3);
+    const c = byteAt(prev, chunk, p - 3);
     return c === LF || c === CR;
   }
   return a === CR && (b === CR || b === LF);
+}
+
+/** Byte `k` of the stream at `chunk`: a negative `k` reads the bytes before it (`prev`). */
+function byteAt(prev: readonly number[], chunk: Uint8Array, k: number): number | undefined {
+  return k >= 0 ? chunk[k] : prev[prev.length + k];
 }
 
 /** The last (up to three) bytes of what came before, followed by `chunk`. */
