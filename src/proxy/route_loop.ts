@@ -360,6 +360,7 @@ function record(
       ? outcome.status
       : null,
     reason: tried.kind === "answer" ? null : decision.reason,
+    timeout_phase: outcome.kind === "timeout" ? outcome.phase : null,
     waited_ms: Math.round(waited),
     started_ms: Math.round(startedAt - ex.t0),
     first_byte_ms: a?.headersAt == null ? null : Math.round(a.headersAt - startedAt),
