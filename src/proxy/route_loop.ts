@@ -13,6 +13,7 @@ import type {
   AttemptRecord,
   AttemptTicket,
   Decision,
+  PhaseTimeouts,
   RoutedRoute,
   RouteRun,
 } from "../routing/mod.ts";
@@ -196,7 +197,7 @@ async function heldAnswer(
 ): Promise<Tried> {
   const held = commitScanner(ex, target, route, sent.upstream, request.model, request.streaming);
   if (held === null) return await wholeAnswer(sent, ticket);
-  const failed = await holdUntilCommit(held, sent, ticket.timeouts);
+  const failed = await holdUntilCommit(held, sent, beforeCommit(ticket));
   if (failed === null) {
     return { kind: "answer", upstream: committedStream(ex, held, sent, ticket.timeouts.idleMs) };
   }
@@ -211,6 +212,17 @@ async function heldAnswer(
     outcome: failed,
     replay: bytes === null ? null : () => replayOf(sent.upstream, bytes),
   };
+}
+
+/**
+ * The limits before the commit point. There an idle gap is a failover limit like the first
+ * token's: on an attempt no failover can follow, lifted with it (routing/plan.ts
+ * `attemptTimeouts`), else a slow first token would still be cut at the idle limit. After the
+ * commit point the idle limit applies again: it ends a stalled stream.
+ */
+function beforeCommit(ticket: AttemptTicket): PhaseTimeouts {
+  const t = ticket.timeouts;
+  return ticket.last && t.totalMs !== null ? { ...t, idleMs: null } : t;
 }
 
 function providerError(failed: AttemptOutcome): boolean {
