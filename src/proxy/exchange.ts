@@ -399,7 +399,9 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
       upstreamStreamError: report.upstreamStreamError === true,
       secrets: this.#ctx.storedSecrets,
       providerKey: rawKey,
-      ...(this.#routeName === null ? {} : { route: this.#routeName, attempts: this.#routedAttempts() }),
+      ...(this.#routeName === null
+        ? {}
+        : { route: this.#routeName, attempts: this.#routedAttempts() }),
     }, this.#ctx.redactHeaders);
     this.pii.record(trace, this.#bodies.piiDropped, this.#ctx.redactHeaders);
     this.#reservation?.settle(trace);
