@@ -109,6 +109,13 @@ export default defineConfig({
       ],
       retry: { attempts: 2, backoff_ms: 10, max_backoff_ms: 20 },
     },
+    // One target: nothing can fail over from its attempts, so the header limit is lifted up to
+    // the total budget (the last possible attempt is never cut short by a limit it cannot beat).
+    patient: {
+      targets: [{ provider: "openai", model: "gpt-4o-mini" }],
+      retry: { attempts: 2 },
+      timeouts: { first_byte_ms: 100, total_ms: 1500 },
+    },
     slowconnect: {
       targets: [
         { provider: "mute", model: "gpt-4o" },
@@ -676,6 +683,37 @@ Deno.test("e2e routes: fallback, retries, pass-through, stream commit, model rew
         assert.equal((await res.json()).choices[0].message.content, "answer from backup-model");
         assert.deepEqual(seenSince(up, from), ["b backup-model"]);
         assert.equal(up.seen.at(-1)!.headers.get("authorization"), `Bearer ${poolE}`);
+      },
+    );
+
+    await t.step(
+      "last possible attempt: a slow answer is not cut by the header limit; silence ends at the total budget",
+      async () => {
+        // Headers come after 400 ms, past first_byte_ms (100): lifted, as no target could follow.
+        up.script("gpt-4o-mini", { kind: "slow", delayMs: 400 }, { kind: "silent" });
+        const slow = await openai.chat.completions.create({ model: "patient", ...ask });
+        assert.equal(slow.choices[0]!.message.content, "answer from gpt-4o-mini");
+        const res = await fetch(`${server.origin}/openai/v1/chat/completions`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${clientKey}` },
+          body: JSON.stringify({ model: "patient", ...ask }),
+        });
+        assert.equal(res.status, 504, await res.clone().text());
+        await res.body?.cancel();
+        const [silent, answered] = await routeTraces(server.origin, "patient", 2);
+        assert.deepEqual(answered!.attempts!.map(phaseRow), [[
+          "gpt-4o-mini",
+          "success",
+          null,
+          true,
+        ]]);
+        // Only the total budget ended it: not retried (no budget left), phase `total`.
+        assert.deepEqual(silent!.attempts!.map(phaseRow), [
+          ["gpt-4o-mini", "timeout", "total", false],
+        ]);
+        assert.equal(silent!.attempts![0]!.reason, "total_budget_spent");
+        assert.equal(silent!.error_code, "upstream_timeout");
+        assert.equal(silent!.metadata.timeout_phase, "total");
       },
     );
 

@@ -25,7 +25,9 @@ export type Scripted =
   | { kind: "cut_json" }
   /** The preamble, then nothing until the gateway gives up on it. */
   | { kind: "stall_before_content" }
-  | { kind: "stall_after_content"; text: string };
+  | { kind: "stall_after_content"; text: string }
+  /** The normal (non-streamed) answer, its headers sent only after `delayMs`. */
+  | { kind: "slow"; delayMs: number };
 
 export interface ScriptedUpstream {
   url: string;
@@ -224,6 +226,17 @@ function answer(
       return new Promise((resolve) =>
         signal.addEventListener("abort", () => resolve(new Response(null, { status: 599 })))
       );
+    case "slow":
+      return new Promise((resolve) => {
+        const timer = setTimeout(
+          () => resolve(Response.json(completion(model, `answer from ${model}`))),
+          s.delayMs,
+        );
+        signal.addEventListener("abort", () => {
+          clearTimeout(timer);
+          resolve(new Response(null, { status: 599 }));
+        });
+      });
   }
 }
 
