@@ -109,12 +109,12 @@ export default defineConfig({
       ],
       retry: { attempts: 2, backoff_ms: 10, max_backoff_ms: 20 },
     },
-    // One target: nothing can fail over from its attempts, so the header limit is lifted up to
-    // the total budget (the last possible attempt is never cut short by a limit it cannot beat).
+    // One target: nothing can fail over from its attempts, so the header and first-token limits
+    // (and the idle limit before the commit point) are lifted up to the total budget (the last possible attempt is never cut short by a limit it cannot beat).
     patient: {
       targets: [{ provider: "openai", model: "gpt-4o-mini" }],
       retry: { attempts: 2 },
-      timeouts: { first_byte_ms: 100, total_ms: 1500 },
+      timeouts: { first_byte_ms: 100, first_token_ms: 100, idle_ms: 100, total_ms: 1500 },
     },
     slowconnect: {
       targets: [
@@ -690,9 +690,22 @@ Deno.test("e2e routes: fallback, retries, pass-through, stream commit, model rew
       "last possible attempt: a slow answer is not cut by the header limit; silence ends at the total budget",
       async () => {
         // Headers come after 400 ms, past first_byte_ms (100): lifted, as no target could follow.
-        up.script("gpt-4o-mini", { kind: "slow", delayMs: 400 }, { kind: "silent" });
+        up.script("gpt-4o-mini", { kind: "slow", delayMs: 400 });
         const slow = await openai.chat.completions.create({ model: "patient", ...ask });
         assert.equal(slow.choices[0]!.message.content, "answer from gpt-4o-mini");
+        // A stream's first content after 400 ms, past first_token_ms and idle_ms (100): both are
+        // lifted before the commit point, as no target could follow.
+        up.script("gpt-4o-mini", { kind: "slow_first_token", delayMs: 400 });
+        let text = "";
+        for await (
+          const c of await openai.chat.completions.create({
+            model: "patient",
+            ...ask,
+            stream: true,
+          })
+        ) text += c.choices[0]?.delta.content ?? "";
+        assert.equal(text, "answer from gpt-4o-mini");
+        up.script("gpt-4o-mini", { kind: "silent" });
         const res = await fetch(`${server.origin}/openai/v1/chat/completions`, {
           method: "POST",
           headers: { "content-type": "application/json", authorization: `Bearer ${clientKey}` },
@@ -700,13 +713,11 @@ Deno.test("e2e routes: fallback, retries, pass-through, stream commit, model rew
         });
         assert.equal(res.status, 504, await res.clone().text());
         await res.body?.cancel();
-        const [silent, answered] = await routeTraces(server.origin, "patient", 2);
-        assert.deepEqual(answered!.attempts!.map(phaseRow), [[
-          "gpt-4o-mini",
-          "success",
-          null,
-          true,
-        ]]);
+        const [silent, streamed, answered] = await routeTraces(server.origin, "patient", 3);
+        for (const ok of [answered!, streamed!]) {
+          assert.deepEqual(ok.attempts!.map(phaseRow), [["gpt-4o-mini", "success", null, true]]);
+          assert.equal(ok.error_code, null);
+        }
         // Only the total budget ended it: not retried (no budget left), phase `total`.
         assert.deepEqual(silent!.attempts!.map(phaseRow), [
           ["gpt-4o-mini", "timeout", "total", false],
