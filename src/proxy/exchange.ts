@@ -42,7 +42,7 @@ import type { ExchangeSpan } from "../telemetry/mod.ts";
 import type { TimeoutPhase, Watched } from "./watchdog.ts";
 import type { AttemptRecord } from "../routing/mod.ts";
 import type { Admitted, ExchangeContext, ExchangeInput, ProxyRoute } from "./exchange_context.ts";
-import { type RoutePhase, type TracedPhase, tracedPhase } from "./route_attempt.ts";
+import { routedTimeout, type RoutePhase } from "./route_attempt.ts";
 
 export interface ExchangeOptions extends ExchangeInput {
   ctx: ExchangeContext;
@@ -334,32 +334,6 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
     return pending.then(() => this.#record(complete));
   }
 
-  /**
-   * Which limit ended the exchange, when a timeout is what the trace reports: the watchdog's
-   * (unrouted), else the routed attempt's that ended it last (the one the loop gave up on, or the
-   * committed stream's), named as unrouted traces name it (see `tracedPhase`).
-   */
-  #timeoutPhase(): TracedPhase | null {
-    const watchdog = timeoutPhaseOf(this.#abort.signal, this.#failure);
-    if (watchdog !== null || this.#attemptTimeout === null) return watchdog;
-    const timedOut = this.#failure === "upstream_timeout" ||
-      this.#failure === "upstream_idle_timeout";
-    return timedOut ? tracedPhase(this.#attemptTimeout) : null;
-  }
-
-  /**
-   * The attempt records; a committed stream that a limit cut afterwards (its record was written
-   * at the commit point) gets that limit as its `timeout_phase`.
-   */
-  #routedAttempts(): AttemptRecord[] | null {
-    const records = this.#attempts;
-    const last = records?.[records.length - 1];
-    const phase = this.#attemptTimeout;
-    if (last?.committed !== true || last.timeout_phase !== null || phase === null) return records;
-    const cut = this.#failure === "upstream_timeout" || this.#failure === "upstream_idle_timeout";
-    return cut ? [...records!.slice(0, -1), { ...last, timeout_phase: phase }] : records;
-  }
-
   #record(complete: boolean): void {
     const attempt = this.#attempt;
     const failure: ErrorRow | null = this.#failure === null ? null : errorTable[this.#failure];
@@ -368,6 +342,7 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
     const rawKey = providerKeyFrom(this.req.headers);
     const key = rawKey === null ? null : this.#ctx.fingerprint(rawKey);
     const model = report.model ?? this.#requestModel;
+    const routed = routedTimeout(this.#failure, this.#attemptTimeout, this.#attempts);
     const trace = buildTrace({
       id: this.id,
       startedAt: this.startedAt,
@@ -394,14 +369,12 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
       requestBytes: this.#requestBody?.byteLength ?? 0,
       responseBytes: attempt?.responseBytes ?? 0,
       streamChunks: attempt?.chunks ?? 0,
-      timeoutPhase: this.#timeoutPhase(),
+      timeoutPhase: timeoutPhaseOf(this.#abort.signal, this.#failure) ?? routed.timeoutPhase,
       // Set only by stream parsers (see providers/response_parser.ts), hence the `in` check.
       upstreamStreamError: report.upstreamStreamError === true,
       secrets: this.#ctx.storedSecrets,
       providerKey: rawKey,
-      ...(this.#routeName === null
-        ? {}
-        : { route: this.#routeName, attempts: this.#routedAttempts() }),
+      ...(this.#routeName === null ? {} : { route: this.#routeName, attempts: routed.attempts }),
     }, this.#ctx.redactHeaders);
     this.pii.record(trace, this.#bodies.piiDropped, this.#ctx.redactHeaders);
     this.#reservation?.settle(trace);

@@ -5,7 +5,13 @@
  * limits replace the proxy-wide watchdog for routed exchanges.
  */
 import type { PreparedRequest } from "../providers/mod.ts";
-import type { AttemptOutcome, AttemptTicket, PhaseTimeouts } from "../routing/mod.ts";
+import type { ErrorCode } from "../errors/mod.ts";
+import type {
+  AttemptOutcome,
+  AttemptRecord,
+  AttemptTicket,
+  PhaseTimeouts,
+} from "../routing/mod.ts";
 import { ConnectTimeout, type UpstreamResponse } from "../upstream/mod.ts";
 import type { Exchange } from "./exchange.ts";
 import type { ProxyRoute } from "./exchange_context.ts";
@@ -27,6 +33,38 @@ export type TracedPhase = TimeoutPhase | "connect" | "first_token";
 
 export function tracedPhase(phase: RoutePhase): TracedPhase {
   return phase === "first_byte" ? "headers" : phase;
+}
+
+/**
+ * What a routed exchange's trace says of the attempt limit that fired last (`phase`), when a
+ * timeout is how the request ended (`failure`): that limit as `metadata.timeout_phase`, and on
+ * a committed stream cut by it afterwards (its record was written at the commit point) as the
+ * committed record's `timeout_phase`. Otherwise the records as they are and no phase.
+ */
+export function routedTimeout(
+  failure: ErrorCode | null,
+  phase: RoutePhase | null,
+  records: AttemptRecord[] | null,
+): { timeoutPhase: TracedPhase | null; attempts: AttemptRecord[] | null } {
+  const timedOut = failure === "upstream_timeout" || failure === "upstream_idle_timeout";
+  if (!timedOut || phase === null) return { timeoutPhase: null, attempts: records };
+  const last = records?.[records.length - 1];
+  const cut = last !== undefined && last.committed && last.timeout_phase === null;
+  return {
+    timeoutPhase: tracedPhase(phase),
+    attempts: cut ? [...records!.slice(0, -1), { ...last, timeout_phase: phase }] : records,
+  };
+}
+
+/**
+ * The limits before the commit point. There an idle gap is a failover limit like the first
+ * token's: on an attempt no failover can follow, lifted with it (routing/plan.ts
+ * `attemptTimeouts`), else a slow first token would still be cut at the idle limit. After the
+ * commit point the idle limit applies again: it ends a stalled stream.
+ */
+export function beforeCommit(ticket: AttemptTicket): PhaseTimeouts {
+  const t = ticket.timeouts;
+  return ticket.last && t.totalMs !== null ? { ...t, idleMs: null } : t;
 }
 
 /** The abort reason of an attempt's own limit (the exchange's signal carries the others). */

@@ -13,7 +13,6 @@ import type {
   AttemptRecord,
   AttemptTicket,
   Decision,
-  PhaseTimeouts,
   RoutedRoute,
   RouteRun,
 } from "../routing/mod.ts";
@@ -24,6 +23,7 @@ import type { Exchange } from "./exchange.ts";
 import type { ProxyRoute } from "./exchange_context.ts";
 import { chooseTargets, type RoutingDeps, sessionKey } from "./route_context.ts";
 import {
+  beforeCommit,
   headerValue,
   isSuccess,
   ModelRewriter,
@@ -212,17 +212,6 @@ async function heldAnswer(
     outcome: failed,
     replay: bytes === null ? null : () => replayOf(sent.upstream, bytes),
   };
-}
-
-/**
- * The limits before the commit point. There an idle gap is a failover limit like the first
- * token's: on an attempt no failover can follow, lifted with it (routing/plan.ts
- * `attemptTimeouts`), else a slow first token would still be cut at the idle limit. After the
- * commit point the idle limit applies again: it ends a stalled stream.
- */
-function beforeCommit(ticket: AttemptTicket): PhaseTimeouts {
-  const t = ticket.timeouts;
-  return ticket.last && t.totalMs !== null ? { ...t, idleMs: null } : t;
 }
 
 function providerError(failed: AttemptOutcome): boolean {

@@ -9,10 +9,14 @@ import FakeTimers from "@sinonjs/fake-timers";
 import {
   AttemptSignal,
   AttemptTimeout,
+  beforeCommit,
+  routedTimeout,
   type RoutePhase,
   type TracedPhase,
   tracedPhase,
 } from "../../src/proxy/route_attempt.ts";
+import type { AttemptRecord, AttemptTicket, PhaseTimeouts } from "../../src/routing/mod.ts";
+import type { ErrorCode } from "../../src/errors/mod.ts";
 
 Deno.test("tracedPhase: the route's phases in the words of unrouted traces", () => {
   const table: [RoutePhase, TracedPhase][] = [
@@ -104,4 +108,98 @@ Deno.test("AttemptSignal: close clears every timer", () => {
     assert.equal(s.signal.aborted, false);
     assert.deepEqual(told, []);
   });
+});
+
+const rec = (over: Partial<AttemptRecord>): AttemptRecord => ({
+  n: 1,
+  provider: "openai",
+  model: "m",
+  key_id: null,
+  outcome: "success",
+  status: 200,
+  reason: null,
+  timeout_phase: null,
+  waited_ms: 0,
+  started_ms: 0,
+  first_byte_ms: 5,
+  duration_ms: 10,
+  committed: true,
+  ...over,
+});
+const timedOutRec = (phase: RoutePhase) =>
+  rec({ outcome: "timeout", status: null, timeout_phase: phase, committed: false });
+
+Deno.test("routedTimeout: the trace's phase and the committed record, by how the request ended", () => {
+  const cases: {
+    name: string;
+    failure: ErrorCode | null;
+    phase: RoutePhase | null;
+    records: AttemptRecord[];
+    want: { phase: TracedPhase | null; lastPhase: RoutePhase | null };
+  }[] = [
+    {
+      name: "every attempt timed out on its headers: headers",
+      failure: "upstream_timeout",
+      phase: "first_byte",
+      records: [timedOutRec("first_byte"), timedOutRec("first_byte")],
+      want: { phase: "headers", lastPhase: "first_byte" },
+    },
+    {
+      name: "a committed stream stalled: idle, and its record says so",
+      failure: "upstream_idle_timeout",
+      phase: "idle",
+      records: [rec({})],
+      want: { phase: "idle", lastPhase: "idle" },
+    },
+    {
+      name: "the total budget cut a committed stream",
+      failure: "upstream_timeout",
+      phase: "total",
+      records: [timedOutRec("first_token"), rec({ n: 2 })],
+      want: { phase: "total", lastPhase: "total" },
+    },
+    {
+      name: "a timeout, then another target answered: no phase, records as they are",
+      failure: null,
+      phase: "first_byte",
+      records: [timedOutRec("first_byte"), rec({ n: 2 })],
+      want: { phase: null, lastPhase: null },
+    },
+    {
+      name: "a timeout, then a cut stream: the request did not end in a timeout",
+      failure: "upstream_truncated",
+      phase: "connect",
+      records: [timedOutRec("connect")],
+      want: { phase: null, lastPhase: "connect" },
+    },
+    {
+      name: "a timeout failure with no attempt limit behind it (no phase known): none invented",
+      failure: "upstream_timeout",
+      phase: null,
+      records: [rec({})],
+      want: { phase: null, lastPhase: null },
+    },
+  ];
+  for (const c of cases) {
+    const got = routedTimeout(c.failure, c.phase, c.records);
+    assert.equal(got.timeoutPhase, c.want.phase, c.name);
+    assert.equal(got.attempts!.at(-1)!.timeout_phase, c.want.lastPhase, c.name);
+    assert.equal(got.attempts!.length, c.records.length, c.name);
+  }
+  assert.equal(routedTimeout("upstream_timeout", "total", null).attempts, null);
+});
+
+Deno.test("beforeCommit: the idle limit is lifted before the commit point only where no failover can follow and a budget bounds it", () => {
+  const t: PhaseTimeouts = {
+    connectMs: 100,
+    firstByteMs: 9000,
+    firstTokenMs: 9000,
+    idleMs: 200,
+    totalMs: 9000,
+  };
+  const ticket = (last: boolean, timeouts: PhaseTimeouts) => ({ last, timeouts }) as AttemptTicket;
+  assert.equal(beforeCommit(ticket(false, t)).idleMs, 200, "a failover can follow");
+  assert.deepEqual(beforeCommit(ticket(true, t)), { ...t, idleMs: null });
+  const unbounded = { ...t, totalMs: null };
+  assert.equal(beforeCommit(ticket(true, unbounded)).idleMs, 200, "no budget to lift it to");
 });
