@@ -38,6 +38,7 @@ export {
 export {
   type AttemptPlanState,
   attemptTimeouts,
+  canFailOver,
   decide,
   decideClassified,
   type Decision,

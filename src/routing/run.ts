@@ -19,9 +19,9 @@ import { RecentOutcomes, type RoutingView, routingView } from "./snapshot.ts";
 import {
   type AttemptPlanState,
   attemptTimeouts,
+  canFailOver,
   decideClassified,
   type Decision,
-  isLastPossible,
   newPlan,
   nextCandidate,
 } from "./plan.ts";
@@ -64,7 +64,12 @@ export interface AttemptTicket {
   keyId: string | null;
   /** This attempt is a half-open breaker's probe. */
   probe: boolean;
-  /** Nothing can follow it (its failover timeouts are lifted, see `attemptTimeouts`). */
+  /**
+   * No other target can follow it, so its failover timeouts (response headers, first token, and
+   * the idle gap before the commit point) are lifted up to the total budget: see
+   * `attemptTimeouts`. Retries left on the same target do not count, as such a timeout is never
+   * retried there.
+   */
   last: boolean;
   timeouts: PhaseTimeouts;
 }
@@ -224,7 +229,7 @@ export class RouteRun {
       this.#keyBlocked.add(t);
       return null;
     }
-    const last = !this.#rotate && isLastPossible(plan, now);
+    const last = !canFailOver(plan, now);
     if (!this.#rotate) plan.attempts[t] = (plan.attempts[t] ?? 0) + 1;
     this.#rotate = false;
     plan.pooled = keyId !== null;

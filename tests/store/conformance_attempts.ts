@@ -17,6 +17,7 @@ const attempt = (over: Partial<AttemptRecord>): AttemptRecord => ({
   outcome: "success",
   status: 200,
   reason: null,
+  timeout_phase: null,
   waited_ms: 0,
   started_ms: 0,
   first_byte_ms: 120,
@@ -25,7 +26,7 @@ const attempt = (over: Partial<AttemptRecord>): AttemptRecord => ({
   ...over,
 });
 
-/** A 429, a reset before headers on the next target, then the answer: three attempts. */
+/** A 429, a header timeout on the next target, then the answer: three attempts. */
 export function routedAttempts(): AttemptRecord[] {
   return [
     attempt({
@@ -39,7 +40,8 @@ export function routedAttempts(): AttemptRecord[] {
     attempt({
       n: 2,
       provider: "azure-eu",
-      outcome: "reset_before_headers",
+      outcome: "timeout",
+      timeout_phase: "first_byte",
       status: null,
       reason: 'connection failed: héllo "quoted", comma',
       first_byte_ms: null,
