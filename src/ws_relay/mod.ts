@@ -7,3 +7,4 @@
  */
 export { createWsRelay, type WsRelay, type WsRelayInput, type WsRelayOptions } from "./relay.ts";
 export { type WsBounds, wsBoundsOf } from "./bounds.ts";
+export type { WsRouting } from "./route_pick.ts";
