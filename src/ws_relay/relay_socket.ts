@@ -246,12 +246,17 @@ export class RelaySocket {
     const f = this.facts;
     let picked;
     try {
-      picked = await routeCreate(this.deps.routing!, {
-        provider: { id: f.route.provider.id, kind: f.route.provider.kind },
-        path: f.target.path,
-        headers: f.req.headers,
-        tenant: f.tenant,
-      }, { text: create.text, bytes: create.bytes, model: create.model! }, this.deps.ctx.now());
+      picked = await routeCreate(
+        this.deps.routing!,
+        {
+          provider: { id: f.route.provider.id, kind: f.route.provider.kind },
+          path: f.target.path,
+          headers: f.req.headers,
+          tenant: f.tenant,
+        },
+        { text: create.text, bytes: create.bytes, model: create.model! },
+        this.deps.ctx.now(),
+      );
     } catch {
       return new GatewayError("internal_error", "choosing the route's target failed; retry");
     }
