@@ -194,5 +194,6 @@ export function finishRouted(
     duration_ms: Math.round(times.durationMs),
     // Over one socket the client gets this attempt's events, whatever they are.
     committed: true,
+    timeout_phase: outcome.kind === "timeout" ? outcome.phase : null,
   };
 }
