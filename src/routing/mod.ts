@@ -58,6 +58,7 @@ export {
 export {
   KeyPool,
   type KeyState,
+  KeyUsage,
   maxExactRpm,
   SlidingCount,
   SlidingLog,
