@@ -7,8 +7,8 @@
 import assert from "node:assert/strict";
 import {
   FailureCounts,
-  type KeyScope,
   KeyPool,
+  type KeyScope,
   KeyUsage,
   MemoryRoutingState,
   type PoolKey,
