@@ -47,16 +47,25 @@ const providerId = z.string().regex(
   "must be a provider id: lowercase letters, digits, - and _ (e.g. openai)",
 );
 
+/**
+ * A share among targets or pool keys, default 1; 0 is a last resort, which the policy uses only
+ * when every one with a weight is unavailable (routing/weighted.ts), so 0 is accepted and only a
+ * negative weight refused.
+ */
+function weightSchema(of: "target" | "key") {
+  return z.number().min(
+    0,
+    `must be 0 or more: 0 makes the ${of} a last resort (used only when every ${of} with a ` +
+      `weight is unavailable); leave the ${of} out to never use it`,
+  ).max(1_000_000).default(1);
+}
+
 export const routeTargetSchema = z.strictObject({
   provider: providerId.describe("Provider id of the config (`providers.<id>`) to send to."),
   model: z.string().min(1).max(256).describe(
     "Model sent upstream: the body's `model` is rewritten to it.",
   ),
-  weight: z.number().min(
-    0,
-    "must be 0 or more: 0 makes the target a last resort (tried only when every target with a " +
-      "weight is unavailable); leave the target out to never use it",
-  ).max(1_000_000).default(1).describe(
+  weight: weightSchema("target").describe(
     "Share of traffic under `strategy: weighted` (relative to the other targets); 0: a last " +
       "resort, tried only after every target with a weight.",
   ),
@@ -190,11 +199,7 @@ export const poolKeySchema = z.strictObject({
   key: z.union([z.string().min(1), envRefSchema]).describe(
     'The provider key, e.g. `env("OPENAI_KEY_A")` (YAML: `{ env: OPENAI_KEY_A }`).',
   ),
-  weight: z.number().min(
-    0,
-    "must be 0 or more: 0 makes the key a last resort (used only when every key with a weight " +
-      "is unavailable); leave the key out to never use it",
-  ).max(1_000_000).default(1).describe(
+  weight: weightSchema("key").describe(
     "Share of requests among the keys that are not cooling down; 0: a last resort, used only " +
       "when every key with a weight is cooling down, disabled or at its rpm/tpm.",
   ),

@@ -39,7 +39,7 @@ const rows: Row[] = [
     yaml: weighted("      - { provider: openai, model: a, weight: -2 }\n"),
     error: {
       path: "routes.x.targets[0].weight",
-      message: /must be 0 or more: 0 makes the target a last resort \(tried only when every/,
+      message: /must be 0 or more: 0 makes the target a last resort \(used only when every/,
     },
     warning: null,
   },
