@@ -107,20 +107,45 @@ interface RequestCounter {
   freeAt(limit: number, now: number): number | null;
 }
 
-/** Exact up to `maxExactRpm` (a ring of the last `rpm` times), estimated above or without rpm. */
+/** Whether `counter` can hold a key's requests under `rpm` (an exact log must reach it). */
+function fits(counter: RequestCounter, rpm: number | undefined): boolean {
+  if (rpm === undefined) return true;
+  if (rpm <= maxExactRpm) return counter instanceof SlidingLog && counter.capacity >= rpm;
+  return !(counter instanceof SlidingLog);
+}
+
+/**
+ * Exact up to `maxExactRpm` (a ring of the last `rpm` times), estimated above or without rpm.
+ * `was`: the key's counter so far, kept when it fits the rpm, else converted with its count.
+ */
 function requestCounter(rpm: number | undefined, was: RequestCounter | null): RequestCounter {
+  if (was !== null && fits(was, rpm)) return was;
   if (rpm !== undefined && rpm <= maxExactRpm) {
-    if (was instanceof SlidingLog) return was.capacity >= rpm ? was : was.resized(rpm);
+    if (was instanceof SlidingLog) return was.resized(rpm);
     return was === null ? new SlidingLog(rpm) : new SeededLog(rpm, was);
   }
-  if (was !== null && !(was instanceof SlidingLog)) return was;
-  // From exact to estimated (rpm above maxExactRpm or removed): the estimate starts afresh, on
-  // the side of more requests allowed, as an estimate always is.
+  // An estimate, from an exact log's count when there was one: its requests of the last minute
+  // count as sent at the first moment it is asked (the safe side, as in `SeededLog`).
   const c = new SlidingCount();
+  let seed = was;
+  const seeded = (now: number) => {
+    if (seed === null) return;
+    c.add(Math.round(seed.count(now)), now);
+    seed = null;
+  };
   return {
-    add: (now) => c.add(1, now),
-    count: (now) => c.estimate(now),
-    freeAt: (limit, now) => c.estimate(now) < limit ? now : null,
+    add: (now) => {
+      seeded(now);
+      c.add(1, now);
+    },
+    count: (now) => {
+      seeded(now);
+      return c.estimate(now);
+    },
+    freeAt: (limit, now) => {
+      seeded(now);
+      return c.estimate(now) < limit ? now : null;
+    },
   };
 }
 
@@ -219,12 +244,13 @@ export class KeyPool {
   }
 
   /**
-   * The key's counts. Missing when the config of a generation that never served (a reload
-   * refused after it was built) dropped them: adopted again, so this pool keeps counting.
+   * The key's counts. Missing, or made for another rpm, when a generation that never served (a
+   * reload refused after it was built) dropped or converted them: adopted again (counts kept),
+   * so this pool keeps counting under its own limits.
    */
   #counts(key: PoolKey): KeyCounts {
     let c = this.usageStore.get(this.provider, key.id);
-    if (c === undefined) {
+    if (c === undefined || !fits(c.requests, key.rpm)) {
       this.usageStore.adopt(this.provider, key);
       c = this.usageStore.get(this.provider, key.id)!;
     }

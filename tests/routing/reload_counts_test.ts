@@ -166,6 +166,25 @@ Deno.test("reload, key pool: a generation whose counts a refused reload dropped 
   assert.equal(running.pick(t, () => 0, none), null, "and held to its rpm");
 });
 
+Deno.test("reload, key pool: rpm moved from exact to estimated keeps the count", () => {
+  const usage = new KeyUsage();
+  const small = new KeyPool("openai", [{ id: "a", weight: 1, rpm: 5 }], usage);
+  for (let i = 0; i < 5; i++) small.pick(t, () => 0, none);
+  const big = new KeyPool("openai", [{ id: "a", weight: 1, rpm: 20_000 }], usage);
+  assert.equal(big.usage("a", t + 1000)?.requests, 5);
+  big.pick(t + 1000, () => 0, none);
+  assert.equal(big.usage("a", t + 1000)?.requests, 6);
+});
+
+Deno.test("reload, key pool: a refused config of another rpm regime leaves the running limit", () => {
+  const usage = new KeyUsage();
+  const running = new KeyPool("openai", [{ id: "a", weight: 1, rpm: 3 }], usage);
+  running.pick(t, () => 0, none);
+  // Built, then refused: its rpm made the counter an estimate.
+  new KeyPool("openai", [{ id: "a", weight: 1, rpm: 50_000 }], usage);
+  assert.equal(picksOfA(running, t + 1000), 2, "the running pool's rpm 3 still holds");
+});
+
 Deno.test("reload, key pool: rpm moved between estimated (above 10000) and exact", () => {
   const usage = new KeyUsage();
   const big = new KeyPool("openai", [{ id: "a", weight: 1, rpm: 20_000 }], usage);
