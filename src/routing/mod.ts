@@ -59,6 +59,7 @@ export {
 export {
   KeyPool,
   type KeyState,
+  KeyUsage,
   maxExactRpm,
   SlidingCount,
   SlidingLog,
