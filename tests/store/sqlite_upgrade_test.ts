@@ -3,7 +3,7 @@
  * their rollups where that version had them, gateway keys and their audit log), opened by the
  * store, which applies the rest. Each ends with the schema of a fresh database, byte for byte as
  * SQLite records it, and with the rows a fresh database holds for the same data. The fresh schema
- * itself is pinned in testdata/sqlite_schema.sql, so a change to an old migration (or to what
+ * itself is pinned in testdata/sqlite_schema.txt, so a change to an old migration (or to what
  * builds its SQL) that alters any database's schema fails here.
  */
 import assert from "node:assert/strict";
@@ -12,7 +12,7 @@ import { openSqliteStore, sqliteMigrations } from "../../src/store/mod.ts";
 import { applySqliteMigrations } from "../../src/store/sqlite_migrations.ts";
 import { makeTrace } from "../testdata/trace_fixture.ts";
 
-const schemaFile = new URL("./testdata/sqlite_schema.sql", import.meta.url);
+const schemaFile = new URL("./testdata/sqlite_schema.txt", import.meta.url);
 
 /**
  * Traces whose newer columns hold what an older database's rows get (no attribution, unrouted):
