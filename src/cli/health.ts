@@ -11,7 +11,7 @@
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { formatIssues } from "../config/mod.ts";
-import { parseFlags, UsageError } from "./args.ts";
+import { parseFlags, parseTimeoutMs, UsageError } from "./args.ts";
 import { type CliCommand, type CliIo, exitCode } from "./io.ts";
 import { loadForCommand } from "./load.ts";
 
@@ -77,26 +77,13 @@ function withoutUserinfo(text: string): string {
   );
 }
 
-function parseTimeout(raw: string | undefined): number {
-  if (raw === undefined) return defaultTimeoutMs;
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n <= 0) {
-    throw new UsageError(
-      `health: --timeout-ms must be a positive whole number of milliseconds (got ${
-        JSON.stringify(raw)
-      })`,
-    );
-  }
-  return n;
-}
-
 export const health: CliCommand = async (args, io) => {
   const { values } = parseFlags("health", args, {
     url: { type: "string" },
     config: { type: "string" },
     "timeout-ms": { type: "string" },
   });
-  const timeoutMs = parseTimeout(values["timeout-ms"]);
+  const timeoutMs = parseTimeoutMs("health", values["timeout-ms"], defaultTimeoutMs);
   if (values.url !== undefined && values.config !== undefined) {
     throw new UsageError("health: give --url or --config, not both");
   }

@@ -15,7 +15,7 @@
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { formatIssues } from "../config/mod.ts";
-import { normaliseFormat, parseFlags, UsageError } from "./args.ts";
+import { normaliseFormat, parseFlags, parseTimeoutMs, UsageError } from "./args.ts";
 import { failureReason, probeOrigin } from "./health.ts";
 import { type CliCommand, type CliIo, exitCode } from "./io.ts";
 import { loadForCommand } from "./load.ts";
@@ -50,7 +50,7 @@ export const routes: CliCommand = async (args, io) => {
   }, true);
   const action = parseAction(positionals);
   const format = normaliseFormat("routes", values.format, ["text", "json"] as const);
-  const timeoutMs = parseTimeout(values["timeout-ms"]);
+  const timeoutMs = parseTimeoutMs("routes", values["timeout-ms"], 5000);
   if (values.url !== undefined && values.config !== undefined) {
     throw new UsageError("routes: give --url or --config, not both");
   }
@@ -117,19 +117,6 @@ function parseAction(positionals: string[]): { provider: string; id: string } | 
     );
   }
   return { provider, id };
-}
-
-function parseTimeout(raw: string | undefined): number {
-  if (raw === undefined) return 5000;
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n <= 0) {
-    throw new UsageError(
-      `routes: --timeout-ms must be a positive whole number of milliseconds (got ${
-        JSON.stringify(raw)
-      })`,
-    );
-  }
-  return n;
 }
 
 /** `--url` checked: an absolute http(s) URL, kept without query, fragment or trailing '/'. */
