@@ -4,22 +4,20 @@
  */
 import type { Sql } from "./pg_connect.ts";
 import { and, type Fragment } from "./pg_query.ts";
-import { parseTimestamp } from "./timestamps.ts";
+import { filterTimestamp } from "./timestamps.ts";
 import { type FailoverQuery, type FailoverRow, failoverRows } from "./failovers.ts";
-
-function bound(name: string, value: string): string {
-  const parsed = parseTimestamp(value);
-  if (parsed === null) throw new RangeError(`filter ${name} is not an RFC 3339 timestamp`);
-  return parsed;
-}
 
 function where(sql: Sql, q: FailoverQuery): Fragment {
   const parts: Fragment[] = [sql`route IS NOT NULL`];
   if (q.scope) {
     parts.push(sql`org_id = ${q.scope.org_id} AND workspace_id = ${q.scope.workspace_id}`);
   }
-  if (q.from !== undefined) parts.push(sql`"timestamp" >= ${bound("from", q.from)}::timestamptz`);
-  if (q.to !== undefined) parts.push(sql`"timestamp" <= ${bound("to", q.to)}::timestamptz`);
+  if (q.from !== undefined) {
+    parts.push(sql`"timestamp" >= ${filterTimestamp("from", q.from)}::timestamptz`);
+  }
+  if (q.to !== undefined) {
+    parts.push(sql`"timestamp" <= ${filterTimestamp("to", q.to)}::timestamptz`);
+  }
   if (q.route !== undefined) parts.push(sql`route = ${q.route}`);
   if (q.provider !== undefined) parts.push(sql`provider = ${q.provider}`);
   if (q.model !== undefined) parts.push(sql`model = ${q.model}`);

@@ -4,7 +4,7 @@
  */
 import type { DatabaseSync } from "node:sqlite";
 import type { QueryValue } from "./sqlite_query.ts";
-import { parseTimestamp } from "./timestamps.ts";
+import { filterTimestamp } from "./timestamps.ts";
 import { type FailoverQuery, type FailoverRow, failoverRows } from "./failovers.ts";
 
 const filters = [
@@ -14,12 +14,6 @@ const filters = [
   ["provider", "provider = ?"],
   ["model", "model = ?"],
 ] as const;
-
-function bound(name: string, value: string): string {
-  const parsed = parseTimestamp(value);
-  if (parsed === null) throw new RangeError(`filter ${name} is not an RFC 3339 timestamp`);
-  return parsed;
-}
 
 export function failovers(db: DatabaseSync, q: FailoverQuery): FailoverRow[] {
   const parts = ["route IS NOT NULL"];
@@ -32,7 +26,7 @@ export function failovers(db: DatabaseSync, q: FailoverQuery): FailoverRow[] {
     const value = q[key];
     if (value === undefined) continue;
     parts.push(clause);
-    params.push(key === "from" || key === "to" ? bound(key, value) : value);
+    params.push(key === "from" || key === "to" ? filterTimestamp(key, value) : value);
   }
   // The order is failoverRows's; ORDER BY here only picks which rows the limit keeps.
   const rows = db.prepare(

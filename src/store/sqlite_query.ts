@@ -3,7 +3,7 @@
  * value is a bound parameter; the only thing that varies is which fragments are present.
  */
 import type { TraceFilter } from "./types.ts";
-import { parseTimestamp } from "./timestamps.ts";
+import { filterTimestamp } from "./timestamps.ts";
 import type { SqlValue } from "./trace_columns.ts";
 
 type FilterKey = Exclude<keyof TraceFilter, "scope">;
@@ -43,12 +43,6 @@ export interface WhereClause {
   shape: string;
 }
 
-function boundTimestamp(name: string, value: string): string {
-  const parsed = parseTimestamp(value);
-  if (parsed === null) throw new RangeError(`filter ${name} is not an RFC 3339 timestamp`);
-  return parsed;
-}
-
 /** `afterSeq`: a page cursor's seq; the rows wanted are the older ones, below it. */
 export function buildWhere(filter: TraceFilter, afterSeq?: bigint): WhereClause {
   const parts: string[] = [];
@@ -64,7 +58,7 @@ export function buildWhere(filter: TraceFilter, afterSeq?: bigint): WhereClause 
     if (value === undefined) continue;
     parts.push(clause);
     params.push(
-      key === "from" || key === "to" ? boundTimestamp(key, String(value)) : (value as SqlValue),
+      key === "from" || key === "to" ? filterTimestamp(key, String(value)) : (value as SqlValue),
     );
     shape.push(key);
   }
