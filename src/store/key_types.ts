@@ -162,6 +162,12 @@ export const keyStoreMethods = [
   "activeKeyDigests",
 ] as const satisfies readonly (keyof KeyStore)[];
 
+// A method missing from the list above would not cross the store worker.
+const _everyKeyMethodListed: Exclude<keyof KeyStore, (typeof keyStoreMethods)[number]> extends never
+  ? true
+  : never = true;
+void _everyKeyMethodListed;
+
 export function isKeyStore(store: object): store is KeyStore {
   return keyStoreMethods.every((m) => typeof (store as Record<string, unknown>)[m] === "function");
 }
