@@ -12,11 +12,10 @@
  * show), sent in the config's `auth.header`; reading needs `diagnostics:read`, re-enabling also
  * `keys:manage`. Like `health`, it connects directly (node:http), never through HTTP_PROXY.
  */
-import { request as httpRequest } from "node:http";
-import { request as httpsRequest } from "node:https";
 import { formatIssues } from "../config/mod.ts";
 import { normaliseFormat, parseFlags, parseTimeoutMs, UsageError } from "./args.ts";
 import { failureReason, probeOrigin } from "./health.ts";
+import { requestDirect, shownUrl } from "./direct_request.ts";
 import { type CliCommand, type CliIo, exitCode } from "./io.ts";
 import { loadForCommand } from "./load.ts";
 import { type RoutesBody, routesText } from "./routes_text.ts";
@@ -68,9 +67,15 @@ export const routes: CliCommand = async (args, io) => {
     }/enable`;
   let answer: { status: number; text: string };
   try {
-    answer = await send(action === null ? "GET" : "POST", target.base + path, headers, timeoutMs);
+    answer = await requestDirect(target.base + path, {
+      method: action === null ? "GET" : "POST",
+      headers,
+      timeoutMs,
+      maxBytes: maxAnswerBytes,
+      overflow: "fail",
+    });
   } catch (error) {
-    io.stderr(`routes: ${shown(target.base)}: ${failureReason(error, timeoutMs)}\n`);
+    io.stderr(`routes: ${shownUrl(target.base)}: ${failureReason(error, timeoutMs)}\n`);
     return exitCode.failure;
   }
   if (answer.status < 200 || answer.status > 299) {
@@ -82,7 +87,9 @@ export const routes: CliCommand = async (args, io) => {
     body = JSON.parse(answer.text);
   } catch {
     io.stderr(
-      `routes: ${shown(target.base)} answered ${answer.status} without JSON; is it the gateway?\n`,
+      `routes: ${
+        shownUrl(target.base)
+      } answered ${answer.status} without JSON; is it the gateway?\n`,
     );
     return exitCode.failure;
   }
@@ -151,54 +158,6 @@ async function configured(path: string | undefined, io: CliIo) {
   }
   const { server, auth } = loaded.config;
   return { base: probeOrigin(server.host, server.port), header: auth.header };
-}
-
-/** One request without proxies; the answer is bounded (`maxAnswerBytes`). */
-function send(
-  method: "GET" | "POST",
-  url: string,
-  headers: Record<string, string>,
-  timeoutMs: number,
-): Promise<{ status: number; text: string }> {
-  const signal = AbortSignal.timeout(timeoutMs);
-  const request = url.startsWith("https:") ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers, signal }, (res) => {
-      const chunks: Uint8Array[] = [];
-      let size = 0;
-      res.on("data", (chunk: Uint8Array) => {
-        size += chunk.byteLength;
-        if (size > maxAnswerBytes) {
-          req.destroy(new Error(`the answer is over ${maxAnswerBytes} bytes`));
-        } else chunks.push(chunk);
-      });
-      res.on("end", () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          text: new TextDecoder().decode(concat(chunks, size)),
-        }));
-      res.on("error", (err) => reject(signal.aborted ? signal.reason : err));
-    });
-    req.on("error", (err) => reject(signal.aborted ? signal.reason : err));
-    req.end();
-  });
-}
-
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
-}
-
-/** A URL for output, without a password. */
-function shown(url: string): string {
-  const u = new URL(url);
-  if (u.password !== "") u.password = "***";
-  return u.href.replace(/\/+$/, "");
 }
 
 /** The gateway's error answer as one line, with what to do for the usual ones. */
