@@ -8,11 +8,10 @@
  * requests through HTTP_PROXY / HTTPS_PROXY, which a production container sets for its upstream
  * calls, and a proxy cannot reach the container's own 127.0.0.1.
  */
-import { formatIssues } from "../config/mod.ts";
 import { parseFlags, parseTimeoutMs, UsageError } from "./args.ts";
 import { requestDirect, shownUrl } from "./direct_request.ts";
 import { type CliCommand, type CliIo, exitCode } from "./io.ts";
-import { loadForCommand } from "./load.ts";
+import { loadGatewayConfig } from "./load.ts";
 
 export const healthSpec = {
   name: "health",
@@ -104,20 +103,9 @@ async function configuredUrl(
   io: CliIo,
   note: (text: string) => void,
 ) {
-  const loaded = await loadForCommand(values.config, io, {
-    explicitTs: { command: "health", note },
-  });
-  if (!loaded.ok) {
-    io.stderr(
-      `unhealthy: cannot tell where the gateway listens, the config does not load: ${
-        loaded.source ?? "(built-in defaults)"
-      }\n${formatIssues(loaded.errors, { cwd: io.cwd })}` +
-        "Fix the config, or give the address: ongoingai health --url http://127.0.0.1:8080\n",
-    );
-    return null;
-  }
-  const { host, port } = loaded.config.server;
-  return `${probeOrigin(host, port)}/api/health`;
+  const config = await loadGatewayConfig("health", "unhealthy", values.config, io, note);
+  if (config === null) return null;
+  return `${probeOrigin(config.server.host, config.server.port)}/api/health`;
 }
 
 async function probe(url: string, timeoutMs: number, io: CliIo): Promise<number> {

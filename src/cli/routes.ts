@@ -12,12 +12,11 @@
  * show), sent in the config's `auth.header`; reading needs `diagnostics:read`, re-enabling also
  * `keys:manage`. Like `health`, it connects directly (node:http), never through HTTP_PROXY.
  */
-import { formatIssues } from "../config/mod.ts";
 import { normaliseFormat, parseFlags, parseTimeoutMs, UsageError } from "./args.ts";
 import { failureReason, probeOrigin } from "./health.ts";
 import { requestDirect, shownUrl } from "./direct_request.ts";
 import { type CliCommand, type CliIo, exitCode } from "./io.ts";
-import { loadForCommand } from "./load.ts";
+import { loadGatewayConfig } from "./load.ts";
 import { type RoutesBody, routesText } from "./routes_text.ts";
 
 export const routesSpec = {
@@ -146,18 +145,9 @@ export function baseUrl(raw: string): string {
 }
 
 async function configured(path: string | undefined, io: CliIo) {
-  const loaded = await loadForCommand(path, io, { explicitTs: { command: "routes" } });
-  if (!loaded.ok) {
-    io.stderr(
-      `routes: cannot tell where the gateway listens, the config does not load: ${
-        loaded.source ?? "(built-in defaults)"
-      }\n${formatIssues(loaded.errors, { cwd: io.cwd })}` +
-        "Fix the config, or give the address: ongoingai routes --url http://127.0.0.1:8080\n",
-    );
-    return null;
-  }
-  const { server, auth } = loaded.config;
-  return { base: probeOrigin(server.host, server.port), header: auth.header };
+  const config = await loadGatewayConfig("routes", "routes", path, io);
+  if (config === null) return null;
+  return { base: probeOrigin(config.server.host, config.server.port), header: config.auth.header };
 }
 
 /** The gateway's error answer as one line, with what to do for the usual ones. */
