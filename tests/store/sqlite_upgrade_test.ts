@@ -4,7 +4,8 @@
  * store, which applies the rest. Each ends with the schema of a fresh database, byte for byte as
  * SQLite records it, and with the rows a fresh database holds for the same data. The fresh schema
  * itself is pinned in testdata/sqlite_schema.txt, so a change to an old migration (or to what
- * builds its SQL) that alters any database's schema fails here.
+ * builds its SQL) that alters any database's schema fails here. A new migration changes it on
+ * purpose: write the schema the failure shows into that file, and review the diff.
  */
 import assert from "node:assert/strict";
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
