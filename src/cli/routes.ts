@@ -14,13 +14,11 @@
  * show), sent in the config's `auth.header`; reading needs `diagnostics:read`, re-enabling also
  * `keys:manage`. Like `health`, it connects directly (node:http), never through HTTP_PROXY.
  */
-import { request as httpRequest } from "node:http";
-import { request as httpsRequest } from "node:https";
-import { formatIssues } from "../config/mod.ts";
-import { normaliseFormat, parseFlags, UsageError } from "./args.ts";
+import { normaliseFormat, parseFlags, parseTimeoutMs, UsageError } from "./args.ts";
 import { failureReason, probeOrigin } from "./health.ts";
+import { requestDirect, shownUrl } from "./direct_request.ts";
 import { type CliCommand, type CliIo, exitCode } from "./io.ts";
-import { loadForCommand } from "./load.ts";
+import { loadGatewayConfig } from "./load.ts";
 import { poolKeysText, type RoutesBody, routesText } from "./routes_text.ts";
 
 export const routesSpec = {
@@ -69,7 +67,7 @@ async function run(v: Variant, args: string[], io: CliIo): Promise<number> {
   }, true);
   const action = parseAction(v, positionals);
   const format = normaliseFormat(v.command, values.format, ["text", "json"] as const);
-  const timeoutMs = parseTimeout(v, values["timeout-ms"]);
+  const timeoutMs = parseTimeoutMs(v.command, values["timeout-ms"], 5000);
   if (values.url !== undefined && values.config !== undefined) {
     throw new UsageError(`${v.command}: give --url or --config, not both`);
   }
@@ -87,9 +85,15 @@ async function run(v: Variant, args: string[], io: CliIo): Promise<number> {
     }/enable`;
   let answer: { status: number; text: string };
   try {
-    answer = await send(action === null ? "GET" : "POST", target.base + path, headers, timeoutMs);
+    answer = await requestDirect(target.base + path, {
+      method: action === null ? "GET" : "POST",
+      headers,
+      timeoutMs,
+      maxBytes: maxAnswerBytes,
+      overflow: "fail",
+    });
   } catch (error) {
-    io.stderr(`${v.command}: ${shown(target.base)}: ${failureReason(error, timeoutMs)}\n`);
+    io.stderr(`${v.command}: ${shownUrl(target.base)}: ${failureReason(error, timeoutMs)}\n`);
     return exitCode.failure;
   }
   if (answer.status < 200 || answer.status > 299) {
@@ -102,7 +106,7 @@ async function run(v: Variant, args: string[], io: CliIo): Promise<number> {
   } catch {
     io.stderr(
       `${v.command}: ${
-        shown(target.base)
+        shownUrl(target.base)
       } answered ${answer.status} without JSON; is it the gateway?\n`,
     );
     return exitCode.failure;
@@ -156,19 +160,6 @@ function parseAction(v: Variant, positionals: string[]): { provider: string; id:
   return { provider, id };
 }
 
-function parseTimeout(v: Variant, raw: string | undefined): number {
-  if (raw === undefined) return 5000;
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n <= 0) {
-    throw new UsageError(
-      `${v.command}: --timeout-ms must be a positive whole number of milliseconds (got ${
-        JSON.stringify(raw)
-      })`,
-    );
-  }
-  return n;
-}
-
 /** `--url` checked: an absolute http(s) URL, kept without query, fragment or trailing '/'. */
 export function baseUrl(raw: string, command = "routes"): string {
   let url: URL | null = null;
@@ -189,67 +180,9 @@ export function baseUrl(raw: string, command = "routes"): string {
 }
 
 async function configured(v: Variant, path: string | undefined, io: CliIo) {
-  const loaded = await loadForCommand(path, io, { explicitTs: { command: v.command } });
-  if (!loaded.ok) {
-    io.stderr(
-      `${v.command}: cannot tell where the gateway listens, the config does not load: ${
-        loaded.source ?? "(built-in defaults)"
-      }\n${formatIssues(loaded.errors, { cwd: io.cwd })}` +
-        `Fix the config, or give the address: ongoingai ${v.command} --url ` +
-        "http://127.0.0.1:8080\n",
-    );
-    return null;
-  }
-  const { server, auth } = loaded.config;
-  return { base: probeOrigin(server.host, server.port), header: auth.header };
-}
-
-/** One request without proxies; the answer is bounded (`maxAnswerBytes`). */
-function send(
-  method: "GET" | "POST",
-  url: string,
-  headers: Record<string, string>,
-  timeoutMs: number,
-): Promise<{ status: number; text: string }> {
-  const signal = AbortSignal.timeout(timeoutMs);
-  const request = url.startsWith("https:") ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers, signal }, (res) => {
-      const chunks: Uint8Array[] = [];
-      let size = 0;
-      res.on("data", (chunk: Uint8Array) => {
-        size += chunk.byteLength;
-        if (size > maxAnswerBytes) {
-          req.destroy(new Error(`the answer is over ${maxAnswerBytes} bytes`));
-        } else chunks.push(chunk);
-      });
-      res.on("end", () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          text: new TextDecoder().decode(concat(chunks, size)),
-        }));
-      res.on("error", (err) => reject(signal.aborted ? signal.reason : err));
-    });
-    req.on("error", (err) => reject(signal.aborted ? signal.reason : err));
-    req.end();
-  });
-}
-
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
-}
-
-/** A URL for output, without a password. */
-function shown(url: string): string {
-  const u = new URL(url);
-  if (u.password !== "") u.password = "***";
-  return u.href.replace(/\/+$/, "");
+  const config = await loadGatewayConfig(v.command, v.command, path, io);
+  if (config === null) return null;
+  return { base: probeOrigin(config.server.host, config.server.port), header: config.auth.header };
 }
 
 /** The gateway's error answer as one line, with what to do for the usual ones. */

@@ -5,14 +5,8 @@
  */
 import type { Sql } from "./pg_connect.ts";
 import { and, type Fragment } from "./pg_query.ts";
-import { parseTimestamp } from "./timestamps.ts";
+import { filterTimestamp } from "./timestamps.ts";
 import { failoverLimits, type FailoverQuery, type FailoverRow, failoverRows } from "./failovers.ts";
-
-function bound(name: string, value: string): string {
-  const parsed = parseTimestamp(value);
-  if (parsed === null) throw new RangeError(`filter ${name} is not an RFC 3339 timestamp`);
-  return parsed;
-}
 
 /** The conditions on the traces; `target` gives the provider and model filtered on. */
 function where(
@@ -25,9 +19,11 @@ function where(
     parts.push(sql`t.org_id = ${q.scope.org_id} AND t.workspace_id = ${q.scope.workspace_id}`);
   }
   if (q.from !== undefined) {
-    parts.push(sql`t."timestamp" >= ${bound("from", q.from)}::timestamptz`);
+    parts.push(sql`t."timestamp" >= ${filterTimestamp("from", q.from)}::timestamptz`);
   }
-  if (q.to !== undefined) parts.push(sql`t."timestamp" <= ${bound("to", q.to)}::timestamptz`);
+  if (q.to !== undefined) {
+    parts.push(sql`t."timestamp" <= ${filterTimestamp("to", q.to)}::timestamptz`);
+  }
   if (q.route !== undefined) parts.push(sql`t.route = ${q.route}`);
   if (q.provider !== undefined) parts.push(target.provider(q.provider));
   if (q.model !== undefined) parts.push(target.model(q.model));

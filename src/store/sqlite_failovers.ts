@@ -4,34 +4,18 @@
  * reason. Fixed fragments; values are bound.
  */
 import type { DatabaseSync } from "node:sqlite";
-import type { QueryValue } from "./sqlite_query.ts";
-import { parseTimestamp } from "./timestamps.ts";
+import { viewWhere } from "./sqlite_query.ts";
 import { failoverLimits, type FailoverQuery, type FailoverRow, failoverRows } from "./failovers.ts";
 
-function bound(name: string, value: string): string {
-  const parsed = parseTimestamp(value);
-  if (parsed === null) throw new RangeError(`filter ${name} is not an RFC 3339 timestamp`);
-  return parsed;
-}
-
-/** The conditions on the traces; `target` says where provider and model are read. */
+/** The conditions on the traces (" WHERE ..."); `target` says where provider and model are read. */
 function where(q: FailoverQuery, target: { provider: string; model: string }) {
-  const parts = ["t.route IS NOT NULL"];
-  const params: QueryValue[] = [];
-  const add = (clause: string, value: QueryValue) => {
-    parts.push(clause);
-    params.push(value);
-  };
-  if (q.scope) {
-    parts.push("t.org_id = ? AND t.workspace_id = ?");
-    params.push(q.scope.org_id, q.scope.workspace_id);
-  }
-  if (q.from !== undefined) add("t.timestamp >= ?", bound("from", q.from));
-  if (q.to !== undefined) add("t.timestamp <= ?", bound("to", q.to));
-  if (q.route !== undefined) add("t.route = ?", q.route);
-  if (q.provider !== undefined) add(`${target.provider} = ?`, q.provider);
-  if (q.model !== undefined) add(`${target.model} = ?`, q.model);
-  return { sql: parts.join(" AND "), params };
+  return viewWhere("t.route IS NOT NULL", q, [
+    ["from", "t.timestamp >= ?"],
+    ["to", "t.timestamp <= ?"],
+    ["route", "t.route = ?"],
+    ["provider", `${target.provider} = ?`],
+    ["model", `${target.model} = ?`],
+  ]);
 }
 
 const values = (rows: Record<string, unknown>[]) => rows.map((r) => Object.values(r));
@@ -41,7 +25,7 @@ export function failovers(db: DatabaseSync, q: FailoverQuery): FailoverRow[] {
   // ORDER BY here only picks which groups the bound keeps; the view's order is failoverRows's.
   const traces = db.prepare(
     `SELECT t.route, t.provider, t.model, count(*), sum(t.attempt_count > 1),
-      sum(t.attempt_count), sum(t.response_status >= 400) FROM traces t WHERE ${answered.sql}
+      sum(t.attempt_count), sum(t.response_status >= 400) FROM traces t${answered.sql}
       GROUP BY t.route, t.provider, t.model ORDER BY count(*) DESC LIMIT ?`,
   ).all(...answered.params, failoverLimits.maxGroups) as Record<string, unknown>[];
   const p = "json_extract(a.value, '$.provider')";
@@ -55,7 +39,7 @@ export function failovers(db: DatabaseSync, q: FailoverQuery): FailoverRow[] {
         OR json_extract(b.value, '$.model') IS NOT ${m})) AS away
       FROM traces t JOIN json_each(t.attempts) a
       LEFT JOIN json_each(t.attempts) b ON b.key = a.key + 1
-      WHERE t.attempts IS NOT NULL AND ${tried.sql}
+      ${tried.sql} AND t.attempts IS NOT NULL
       GROUP BY t.route, p, m, o, r ORDER BY c DESC LIMIT ?`,
   ).all(...tried.params, failoverLimits.maxGroups) as Record<string, unknown>[];
   return failoverRows(values(traces), values(attempts), q.limit);

@@ -119,7 +119,7 @@ Deno.test("analytics API: failovers per route and target, in the caller's tenant
         error_count: 0,
         target_attempt_count: 2,
         target_failure_count: 2,
-        failures_by_outcome: { reset_before_headers: 2 },
+        failures_by_outcome: { timeout: 2 },
         failures_by_reason: { 'connection failed: héllo "quoted", comma': 2 },
         failed_over_from_count: 2,
       },

@@ -230,7 +230,7 @@ export const attemptCases: { name: string; run(store: TraceStore): Promise<void>
       const of = (provider: string) => got.find((r) => r.provider === provider)!;
       assert.deepStrictEqual(of("openai").failures_by_outcome, { status: 2 });
       assert.deepStrictEqual(of("openai").failures_by_reason, { retry_after_too_long: 2 });
-      assert.deepStrictEqual(of("azure-eu").failures_by_outcome, { reset_before_headers: 2 });
+      assert.deepStrictEqual(of("azure-eu").failures_by_outcome, { timeout: 2 });
       assert.deepStrictEqual(of("azure-eu").failures_by_reason, {
         'connection failed: héllo "quoted", comma': 2,
       });
