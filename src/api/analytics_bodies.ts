@@ -216,7 +216,8 @@ function byModel(rows: AggregateRow[], s: Series) {
   };
 }
 
-export function usageSeries(all: AggregateRow[], s: Series): z.infer<typeof usageSeriesSchema> {
+/** The series asked for: one item per bucket and group, its figures given by `figures`. */
+function series<T>(all: AggregateRow[], s: Series, figures: (r: AggregateRow) => T) {
   const { rows, extra } = byModel(all, s);
   return {
     ...s,
@@ -225,10 +226,13 @@ export function usageSeries(all: AggregateRow[], s: Series): z.infer<typeof usag
       bucket_start: r.bucket_start,
       group: r.group,
       request_count: r.request_count,
-      ...tokens(r),
-      unknown_usage_count: r.unknown_usage_count,
+      ...figures(r),
     })),
   };
+}
+
+export function usageSeries(all: AggregateRow[], s: Series): z.infer<typeof usageSeriesSchema> {
+  return series(all, s, (r) => ({ ...tokens(r), unknown_usage_count: r.unknown_usage_count }));
 }
 
 export function costSummary(rows: AggregateRow[]): z.infer<typeof costSummarySchema> {
@@ -243,23 +247,15 @@ export function costSummary(rows: AggregateRow[]): z.infer<typeof costSummarySch
 }
 
 export function costSeries(all: AggregateRow[], s: Series): z.infer<typeof costSeriesSchema> {
-  const { rows, extra } = byModel(all, s);
-  return {
-    ...s,
-    ...extra,
-    items: rows.map((r) => ({
-      bucket_start: r.bucket_start,
-      group: r.group,
-      request_count: r.request_count,
-      total_cost_usd: moneyOrNull(r.total_cost_usd),
-      avg_cost_usd: r.priced_count === 0 || r.total_cost_usd === null
-        ? null
-        : money(r.total_cost_usd / r.priced_count),
-      priced_count: r.priced_count,
-      unpriced_count: r.unpriced_count,
-      unknown_usage_count: r.unknown_usage_count,
-    })),
-  };
+  return series(all, s, (r) => ({
+    total_cost_usd: moneyOrNull(r.total_cost_usd),
+    avg_cost_usd: r.priced_count === 0 || r.total_cost_usd === null
+      ? null
+      : money(r.total_cost_usd / r.priced_count),
+    priced_count: r.priced_count,
+    unpriced_count: r.unpriced_count,
+    unknown_usage_count: r.unknown_usage_count,
+  }));
 }
 
 /**

@@ -46,3 +46,17 @@ export function normaliseFormat<F extends string>(
     }${allowed.at(-1)}`,
   );
 }
+
+/** `--timeout-ms`: a positive whole number of milliseconds; absent means `fallback`. */
+export function parseTimeoutMs(command: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n <= 0) {
+    throw new UsageError(
+      `${command}: --timeout-ms must be a positive whole number of milliseconds (got ${
+        JSON.stringify(raw)
+      })`,
+    );
+  }
+  return n;
+}

@@ -8,12 +8,10 @@
  * requests through HTTP_PROXY / HTTPS_PROXY, which a production container sets for its upstream
  * calls, and a proxy cannot reach the container's own 127.0.0.1.
  */
-import { request as httpRequest } from "node:http";
-import { request as httpsRequest } from "node:https";
-import { formatIssues } from "../config/mod.ts";
-import { parseFlags, UsageError } from "./args.ts";
+import { parseFlags, parseTimeoutMs, UsageError } from "./args.ts";
+import { requestDirect, shownUrl } from "./direct_request.ts";
 import { type CliCommand, type CliIo, exitCode } from "./io.ts";
-import { loadForCommand } from "./load.ts";
+import { loadGatewayConfig } from "./load.ts";
 
 export const healthSpec = {
   name: "health",
@@ -77,26 +75,13 @@ function withoutUserinfo(text: string): string {
   );
 }
 
-function parseTimeout(raw: string | undefined): number {
-  if (raw === undefined) return defaultTimeoutMs;
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n <= 0) {
-    throw new UsageError(
-      `health: --timeout-ms must be a positive whole number of milliseconds (got ${
-        JSON.stringify(raw)
-      })`,
-    );
-  }
-  return n;
-}
-
 export const health: CliCommand = async (args, io) => {
   const { values } = parseFlags("health", args, {
     url: { type: "string" },
     config: { type: "string" },
     "timeout-ms": { type: "string" },
   });
-  const timeoutMs = parseTimeout(values["timeout-ms"]);
+  const timeoutMs = parseTimeoutMs("health", values["timeout-ms"], defaultTimeoutMs);
   if (values.url !== undefined && values.config !== undefined) {
     throw new UsageError("health: give --url or --config, not both");
   }
@@ -118,55 +103,24 @@ async function configuredUrl(
   io: CliIo,
   note: (text: string) => void,
 ) {
-  const loaded = await loadForCommand(values.config, io, {
-    explicitTs: { command: "health", note },
-  });
-  if (!loaded.ok) {
-    io.stderr(
-      `unhealthy: cannot tell where the gateway listens, the config does not load: ${
-        loaded.source ?? "(built-in defaults)"
-      }\n${formatIssues(loaded.errors, { cwd: io.cwd })}` +
-        "Fix the config, or give the address: ongoingai health --url http://127.0.0.1:8080\n",
-    );
-    return null;
-  }
-  const { host, port } = loaded.config.server;
-  return `${probeOrigin(host, port)}/api/health`;
-}
-
-/** One GET without proxies; the body is cut at 64 KiB, more than any health answer. */
-function getDirect(url: string, timeoutMs: number): Promise<{ status: number; text: string }> {
-  const signal = AbortSignal.timeout(timeoutMs);
-  const send = url.startsWith("https:") ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    const req = send(url, { headers: { accept: "application/json" }, signal }, (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => {
-        if (text.length < 65536) text += chunk;
-      });
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
-      res.on("error", (err) => reject(signal.aborted ? signal.reason : err));
-    });
-    req.on("error", (err) => reject(signal.aborted ? signal.reason : err));
-    req.end();
-  });
-}
-
-/** `url` for output: a password in it (`http://user:pass@host`) never reaches a terminal or log. */
-function shown(url: string): string {
-  const u = new URL(url);
-  if (u.password === "") return url;
-  u.password = "***";
-  return u.href;
+  const config = await loadGatewayConfig("health", "unhealthy", values.config, io, note);
+  if (config === null) return null;
+  return `${probeOrigin(config.server.host, config.server.port)}/api/health`;
 }
 
 async function probe(url: string, timeoutMs: number, io: CliIo): Promise<number> {
   let response: { status: number; text: string };
   try {
-    response = await getDirect(url, timeoutMs);
+    // The body is cut at 64 KiB, more than any health answer.
+    response = await requestDirect(url, {
+      method: "GET",
+      headers: { accept: "application/json" },
+      timeoutMs,
+      maxBytes: 65536,
+      overflow: "cut",
+    });
   } catch (error) {
-    io.stderr(`unhealthy: ${shown(url)}: ${failureReason(error, timeoutMs)}\n`);
+    io.stderr(`unhealthy: ${shownUrl(url)}: ${failureReason(error, timeoutMs)}\n`);
     return exitCode.failure;
   }
   const { status, text } = response;
@@ -181,7 +135,7 @@ async function probe(url: string, timeoutMs: number, io: CliIo): Promise<number>
   if (!ok || body.status !== "ok") {
     const got = text.length > 200 ? `${text.slice(0, 200)}...` : text;
     io.stderr(
-      `unhealthy: ${shown(url)} answered ${status}${got ? ` ${got.trim()}` : ""}\n` +
+      `unhealthy: ${shownUrl(url)} answered ${status}${got ? ` ${got.trim()}` : ""}\n` +
         (ok ? "Is something other than the gateway listening there?\n" : ""),
     );
     return exitCode.failure;
@@ -192,7 +146,7 @@ async function probe(url: string, timeoutMs: number, io: CliIo): Promise<number>
     // The gateway still proxies while its trace writer retries; say so without failing.
     body.trace_store === "degraded" ? "trace store degraded (writes are being retried)" : null,
   ].filter((d) => d !== null);
-  io.stdout(`healthy: ${shown(url)} (${["status ok", ...details].join(", ")})\n`);
+  io.stdout(`healthy: ${shownUrl(url)} (${["status ok", ...details].join(", ")})\n`);
   return exitCode.ok;
 }
 

@@ -8,6 +8,10 @@
  * grant anything, operator-level permissions included. A key created while the config has team
  * mode off is flagged: a team-mode gateway refuses it until `keys confirm` (as it refuses keys
  * the API made while auth was off).
+ *
+ * `ongoingai keys pool [enable PROVIDER ID]` is the other kind of key: the provider keys of the
+ * config's key pools, whose state (cooling down, disabled after a 401/402/403) lives in the
+ * running gateway. It asks the gateway, as `ongoingai routes` does, by the same code (routes.ts).
  */
 import { type GatewayConfig, permissions, roles } from "../config/mod.ts";
 import { tokenDigest } from "../auth/mod.ts";
@@ -24,19 +28,24 @@ import {
 import { normaliseFormat, parseFlags, UsageError } from "./args.ts";
 import { type CliCommand, type CliIo, exitCode } from "./io.ts";
 import { loadOrReport } from "./load.ts";
+import { poolKeys } from "./routes.ts";
 
 const actions = ["list", "create", "revoke", "rotate", "confirm", "events"] as const;
 type Action = (typeof actions)[number];
 
 export const keysSpec = {
   name: "keys",
-  summary:
-    "Manage gateway keys kept in the database: list, create, revoke, rotate, confirm, events",
-  usage: "ongoingai keys list|create|revoke ID|rotate ID|confirm ID|events [--config PATH] " +
-    "[--org ID] [--workspace ID] [--name NAME] [--description TEXT] [--role ROLE] [--permission P]... " +
-    "[--format text|json]",
+  summary: "Manage gateway keys kept in the database: list, create, revoke, rotate, confirm, " +
+    "events; pool: the config's provider pool keys",
+  usage:
+    "ongoingai keys list|create|revoke ID|rotate ID|confirm ID|events|pool [enable PROVIDER ID] " +
+    "[--config PATH] [--org ID] [--workspace ID] [--name NAME] [--description TEXT] [--role ROLE] " +
+    "[--permission P]... [--url URL] [--timeout-ms N] [--format text|json]",
   flags: [
-    ["--config PATH", "Config file naming the store (storage.*); default: discovered"],
+    [
+      "--config PATH",
+      "Config file naming the store (pool: the gateway's address); default: discovered",
+    ],
     ["--org ID", "Tenant organisation (create: default `default`; others: filter)"],
     ["--workspace ID", "Tenant workspace (create: default `default`; others: filter)"],
     ["--name NAME", "create: a name for the key"],
@@ -44,13 +53,21 @@ export const keysSpec = {
     ["--role ROLE", `create: ${roles.join(", ")} (default developer)`],
     ["--permission P", `create: added to the role's, repeatable: ${permissions.join(", ")}`],
     ["--format FORMAT", "text (default) or json"],
+    ["pool", "Provider pool keys (providers.<id>.keys) of a running gateway: state, use, reason"],
+    ["pool enable PROVIDER ID", "Re-enable a pool key disabled after a 401/402/403"],
+    [
+      "--url URL",
+      "pool: the gateway's base URL, e.g. http://127.0.0.1:8080; default: the config's",
+    ],
+    ["--timeout-ms N", "pool: give up after N milliseconds (default 5000)"],
   ],
 } as const;
 
 const cliActor = "cli";
 
 /** Each action with what it takes, for usage errors. */
-const actionList = "list, create, revoke ID, rotate ID, confirm ID or events";
+const actionList = "list, create, revoke ID, rotate ID, confirm ID, events, or pool (provider " +
+  "pool keys)";
 
 function parseKeysArgs(args: string[]) {
   const { values, positionals } = parseFlags("keys", args, {
@@ -66,6 +83,9 @@ function parseKeysArgs(args: string[]) {
   const [action, id, ...extra] = positionals;
   if (action === undefined) {
     throw new UsageError(`keys needs an action: ${actionList}`);
+  }
+  if (action === "pool") {
+    throw new UsageError("keys pool comes first, before its flags: `ongoingai keys pool [...]`");
   }
   if (!(actions as readonly string[]).includes(action)) {
     throw new UsageError(
@@ -135,6 +155,7 @@ function printKeyWithToken(io: CliIo, json: boolean, key: GatewayKeyRecord, toke
 }
 
 export const keys: CliCommand = async (args, io) => {
+  if (args[0] === "pool") return await poolKeys(args.slice(1), io);
   const opts = parseKeysArgs(args);
   const json = opts.format === "json";
   const loaded = await loadOrReport(opts.config, io);

@@ -76,3 +76,27 @@ export async function loadForCommand(
   const loaded = await loadConfig(options);
   return opts.forServe ? withBuildSupport(loaded) : loaded;
 }
+
+/**
+ * The config of the running gateway a command talks to (`health`, `routes`), or null after
+ * printing (after `lead`) why it does not load and that `--url` is the way around it.
+ */
+export async function loadGatewayConfig(
+  command: string,
+  lead: string,
+  path: string | undefined,
+  io: CliIo,
+  note?: (text: string) => void,
+): Promise<GatewayConfig | null> {
+  const loaded = await loadForCommand(path, io, {
+    explicitTs: note === undefined ? { command } : { command, note },
+  });
+  if (loaded.ok) return loaded.config;
+  io.stderr(
+    `${lead}: cannot tell where the gateway listens, the config does not load: ${
+      loaded.source ?? "(built-in defaults)"
+    }\n${formatIssues(loaded.errors, { cwd: io.cwd })}` +
+      `Fix the config, or give the address: ongoingai ${command} --url http://127.0.0.1:8080\n`,
+  );
+  return null;
+}

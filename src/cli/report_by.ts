@@ -4,10 +4,10 @@
  * and shaped by the same functions, so the report and the API never disagree. Its own JSON
  * schema ("report.by.v1"): the document holds one list, not the full report's sections.
  */
-import { analyticsBodies as bodies, analyticsSessions } from "../api/mod.ts";
+import { analyticsSessions } from "../api/mod.ts";
 import type { AnalyticsQuery, SessionQuery, TraceStore } from "../store/mod.ts";
-import type { ReportDocument } from "./report_data.ts";
-import { table, totalCost } from "./report_text.ts";
+import { type GroupTotals, groupTotals, type ReportDocument } from "./report_data.ts";
+import { figureCells, figureColumns, table, totalCost } from "./report_text.ts";
 
 export const reportBySchemaVersion = "report.by.v1";
 export const reportGroupings = ["session", "developer"] as const;
@@ -25,16 +25,9 @@ export interface ReportByFilters {
   limit: number;
 }
 
-export interface DeveloperTotals {
+export interface DeveloperTotals extends GroupTotals {
   /** null: traces with no developer (no team mode key, no X-OngoingAI-User). */
   developer: string | null;
-  request_count: number;
-  input_tokens: number;
-  output_tokens: number;
-  total_tokens: number;
-  total_cost_usd: number | null;
-  unpriced_count: number;
-  unknown_usage_count: number;
 }
 
 export interface ReportByDocument {
@@ -77,18 +70,9 @@ export async function buildReportBy(
     return { ...head, sessions: analyticsSessions.sessions(await store.sessions(q)).items };
   }
   const rows = await store.aggregate({ ...query, group_by: "developer" });
-  const shape = { group_by: "developer" as const, bucket: "day" as const };
-  const usage = bodies.usageSeries(rows, shape).items;
-  const cost = bodies.costSeries(rows, shape).items;
-  const developers = usage.map((u, i) => ({
-    developer: u.group,
-    request_count: u.request_count,
-    input_tokens: u.input_tokens,
-    output_tokens: u.output_tokens,
-    total_tokens: u.total_tokens,
-    total_cost_usd: cost[i]!.total_cost_usd,
-    unpriced_count: cost[i]!.unpriced_count,
-    unknown_usage_count: u.unknown_usage_count,
+  const developers = groupTotals(rows, "developer").map((g) => ({
+    developer: g.group,
+    ...g.totals,
   }));
   return { ...head, developers: developers.slice(0, filters.limit) };
 }
@@ -155,26 +139,8 @@ export function renderReportBy(doc: ReportByDocument): string {
   }
   if (doc.developers !== undefined) {
     out.push(...table(
-      [
-        { title: "DEVELOPER" },
-        { title: "REQUESTS", right: true },
-        { title: "INPUT_TOKENS", right: true },
-        { title: "OUTPUT_TOKENS", right: true },
-        { title: "TOTAL_TOKENS", right: true },
-        { title: "TOTAL_COST_USD", right: true },
-        { title: "UNPRICED", right: true },
-        { title: "UNKNOWN_USAGE", right: true },
-      ],
-      doc.developers.map((d) => [
-        d.developer ?? "(none)",
-        d.request_count,
-        d.input_tokens,
-        d.output_tokens,
-        d.total_tokens,
-        totalCost(d),
-        d.unpriced_count,
-        d.unknown_usage_count,
-      ]),
+      [{ title: "DEVELOPER" }, ...figureColumns],
+      doc.developers.map((d) => [d.developer ?? "(none)", ...figureCells(d)]),
       "(no traces)",
     ));
   }

@@ -25,8 +25,8 @@ export interface ReportFilters {
 
 const unknownProvider = "(unknown)";
 
-export interface ProviderTotals {
-  provider: string;
+/** What a row of the report's figure tables adds up: a provider's, a day's, a developer's. */
+export interface GroupTotals {
   request_count: number;
   input_tokens: number;
   output_tokens: number;
@@ -35,6 +35,10 @@ export interface ProviderTotals {
   total_cost_usd: number | null;
   unpriced_count: number;
   unknown_usage_count: number;
+}
+
+export interface ProviderTotals extends GroupTotals {
+  provider: string;
 }
 
 export interface DailyProviderTotals extends ProviderTotals {
@@ -73,21 +77,37 @@ export interface ReportDocument {
 
 type Store = Pick<TraceStore, "aggregate" | "listTraces">;
 
-/** Usage and cost views of the same rows, joined back into one item each. */
-function providerItems(rows: Awaited<ReturnType<Store["aggregate"]>>) {
-  const shape = { group_by: "provider" as const, bucket: "day" as const };
+/**
+ * Usage and cost views of the same rows (grouped by `group_by`), joined back into one item each,
+ * with the group and the bucket they came with.
+ */
+export function groupTotals(
+  rows: Awaited<ReturnType<Store["aggregate"]>>,
+  group_by: "provider" | "developer",
+): { group: string | null; bucket_start: string | null; totals: GroupTotals }[] {
+  const shape = { group_by, bucket: "day" as const };
   const usage = bodies.usageSeries(rows, shape).items;
   const cost = bodies.costSeries(rows, shape).items;
   return usage.map((u, i) => ({
-    day: u.bucket_start,
-    provider: u.group ?? unknownProvider,
-    request_count: u.request_count,
-    input_tokens: u.input_tokens,
-    output_tokens: u.output_tokens,
-    total_tokens: u.total_tokens,
-    total_cost_usd: cost[i]!.total_cost_usd,
-    unpriced_count: cost[i]!.unpriced_count,
-    unknown_usage_count: u.unknown_usage_count,
+    group: u.group,
+    bucket_start: u.bucket_start,
+    totals: {
+      request_count: u.request_count,
+      input_tokens: u.input_tokens,
+      output_tokens: u.output_tokens,
+      total_tokens: u.total_tokens,
+      total_cost_usd: cost[i]!.total_cost_usd,
+      unpriced_count: cost[i]!.unpriced_count,
+      unknown_usage_count: u.unknown_usage_count,
+    },
+  }));
+}
+
+function providerItems(rows: Awaited<ReturnType<Store["aggregate"]>>) {
+  return groupTotals(rows, "provider").map((g) => ({
+    day: g.bucket_start,
+    provider: g.group ?? unknownProvider,
+    ...g.totals,
   }));
 }
 

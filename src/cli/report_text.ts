@@ -5,7 +5,7 @@
  * one with nothing priced says `unpriced` (or `unknown` when only usage was missing), never 0. Any
  * other figure the store cannot give (no usage, no samples) prints as `-`.
  */
-import type { ReportDocument, ReportTrace } from "./report_data.ts";
+import type { GroupTotals, ReportDocument, ReportTrace } from "./report_data.ts";
 
 type Cell = string | number | null;
 interface Column {
@@ -50,6 +50,27 @@ export function table(
     }).join("  ").trimEnd();
   return [line(columns.map((c) => c.title), true), ...text.map((r) => line(r, false))];
 }
+
+/** The columns of a `GroupTotals` row (after its group's own), and its cells. */
+export const figureColumns: readonly Column[] = [
+  { title: "REQUESTS", right: true },
+  { title: "INPUT_TOKENS", right: true },
+  { title: "OUTPUT_TOKENS", right: true },
+  { title: "TOTAL_TOKENS", right: true },
+  { title: "TOTAL_COST_USD", right: true },
+  { title: "UNPRICED", right: true },
+  { title: "UNKNOWN_USAGE", right: true },
+];
+
+export const figureCells = (t: GroupTotals): Cell[] => [
+  t.request_count,
+  t.input_tokens,
+  t.output_tokens,
+  t.total_tokens,
+  totalCost(t),
+  t.unpriced_count,
+  t.unknown_usage_count,
+];
 
 const pairs = (rows: [string, Cell][]) => table([{ title: "" }, { title: "" }], rows, "").slice(1);
 
@@ -113,28 +134,10 @@ export function renderText(doc: ReportDocument): string {
       ["Top model", s.top_model ?? "(none)"],
     ]),
   );
-  const figures: Column[] = [
-    { title: "REQUESTS", right: true },
-    { title: "INPUT_TOKENS", right: true },
-    { title: "OUTPUT_TOKENS", right: true },
-    { title: "TOTAL_TOKENS", right: true },
-    { title: "TOTAL_COST_USD", right: true },
-    { title: "UNPRICED", right: true },
-    { title: "UNKNOWN_USAGE", right: true },
-  ];
-  const figureCells = (p: ReportDocument["providers"][number]): Cell[] => [
-    p.request_count,
-    p.input_tokens,
-    p.output_tokens,
-    p.total_tokens,
-    totalCost(p),
-    p.unpriced_count,
-    p.unknown_usage_count,
-  ];
   section(
     "Providers",
     table(
-      [{ title: "PROVIDER" }, ...figures],
+      [{ title: "PROVIDER" }, ...figureColumns],
       doc.providers.map((p) => [p.provider, ...figureCells(p)]),
       "(no provider data)",
     ),
@@ -142,7 +145,7 @@ export function renderText(doc: ReportDocument): string {
   section(
     "Daily by Provider (UTC)",
     table(
-      [{ title: "DAY" }, { title: "PROVIDER" }, ...figures],
+      [{ title: "DAY" }, { title: "PROVIDER" }, ...figureColumns],
       doc.daily.map((d) => [d.day, d.provider, ...figureCells(d)]),
       "(no daily data)",
     ),

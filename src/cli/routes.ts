@@ -5,21 +5,21 @@
  * /api/routes/keys/{provider}/{id}/enable`). Both talk to the gateway, not to the store: breaker
  * and key state live in the gateway (in memory, or shared through PostgreSQL).
  *
- * Under `routes` rather than `keys`, which manages gateway keys in the database: pool keys are
- * provider credentials named in the config, and their state is routing's.
+ * The same for pool keys alone, where an operator looks for keys: `ongoingai keys pool` (the
+ * keys' table) and `ongoingai keys pool enable PROVIDER ID`, run by this code (`poolKeys`). The
+ * rest of `keys` manages gateway keys in the database; pool keys are provider credentials named
+ * in the config, and their state is routing's.
  *
  * Team mode: the gateway key is read from ONGOINGAI_GATEWAY_KEY (never a flag, which `ps` would
  * show), sent in the config's `auth.header`; reading needs `diagnostics:read`, re-enabling also
  * `keys:manage`. Like `health`, it connects directly (node:http), never through HTTP_PROXY.
  */
-import { request as httpRequest } from "node:http";
-import { request as httpsRequest } from "node:https";
-import { formatIssues } from "../config/mod.ts";
-import { normaliseFormat, parseFlags, UsageError } from "./args.ts";
+import { normaliseFormat, parseFlags, parseTimeoutMs, UsageError } from "./args.ts";
 import { failureReason, probeOrigin } from "./health.ts";
+import { requestDirect, shownUrl } from "./direct_request.ts";
 import { type CliCommand, type CliIo, exitCode } from "./io.ts";
-import { loadForCommand } from "./load.ts";
-import { type RoutesBody, routesText } from "./routes_text.ts";
+import { loadGatewayConfig } from "./load.ts";
+import { poolKeysText, type RoutesBody, routesText } from "./routes_text.ts";
 
 export const routesSpec = {
   name: "routes",
@@ -41,22 +41,39 @@ const defaultHeader = "X-OngoingAI-Gateway-Key";
 /** More than any answer: a config holds at most a few hundred routes and 64 keys a provider. */
 const maxAnswerBytes = 8 << 20;
 
-export const routes: CliCommand = async (args, io) => {
-  const { values, positionals } = parseFlags("routes", args, {
+/** The two commands this file runs: names for messages, the verb that re-enables, what to show. */
+interface Variant {
+  /** As typed: "routes" or "keys pool". */
+  command: string;
+  /** The positional verb that re-enables a key: "enable-key" or "enable". */
+  enable: string;
+  show: "routes" | "keys";
+}
+
+const asRoutes: Variant = { command: "routes", enable: "enable-key", show: "routes" };
+const asPoolKeys: Variant = { command: "keys pool", enable: "enable", show: "keys" };
+
+export const routes: CliCommand = (args, io) => run(asRoutes, args, io);
+
+/** `ongoingai keys pool [enable PROVIDER ID]` (keys.ts hands the arguments after `pool` here). */
+export const poolKeys: CliCommand = (args, io) => run(asPoolKeys, args, io);
+
+async function run(v: Variant, args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseFlags(v.command, args, {
     url: { type: "string" },
     config: { type: "string" },
     format: { type: "string" },
     "timeout-ms": { type: "string" },
   }, true);
-  const action = parseAction(positionals);
-  const format = normaliseFormat("routes", values.format, ["text", "json"] as const);
-  const timeoutMs = parseTimeout(values["timeout-ms"]);
+  const action = parseAction(v, positionals);
+  const format = normaliseFormat(v.command, values.format, ["text", "json"] as const);
+  const timeoutMs = parseTimeoutMs(v.command, values["timeout-ms"], 5000);
   if (values.url !== undefined && values.config !== undefined) {
-    throw new UsageError("routes: give --url or --config, not both");
+    throw new UsageError(`${v.command}: give --url or --config, not both`);
   }
   const target = values.url !== undefined
-    ? { base: baseUrl(values.url), header: defaultHeader }
-    : await configured(values.config, io);
+    ? { base: baseUrl(values.url, v.command), header: defaultHeader }
+    : await configured(v, values.config, io);
   if (target === null) return exitCode.failure;
   const headers: Record<string, string> = { accept: "application/json" };
   const token = io.env[gatewayKeyEnv]?.trim();
@@ -68,13 +85,19 @@ export const routes: CliCommand = async (args, io) => {
     }/enable`;
   let answer: { status: number; text: string };
   try {
-    answer = await send(action === null ? "GET" : "POST", target.base + path, headers, timeoutMs);
+    answer = await requestDirect(target.base + path, {
+      method: action === null ? "GET" : "POST",
+      headers,
+      timeoutMs,
+      maxBytes: maxAnswerBytes,
+      overflow: "fail",
+    });
   } catch (error) {
-    io.stderr(`routes: ${shown(target.base)}: ${failureReason(error, timeoutMs)}\n`);
+    io.stderr(`${v.command}: ${shownUrl(target.base)}: ${failureReason(error, timeoutMs)}\n`);
     return exitCode.failure;
   }
   if (answer.status < 200 || answer.status > 299) {
-    io.stderr(refusal(answer, token !== undefined && token !== ""));
+    io.stderr(refusal(v, answer, token !== undefined && token !== ""));
     return exitCode.failure;
   }
   let body: unknown;
@@ -82,58 +105,63 @@ export const routes: CliCommand = async (args, io) => {
     body = JSON.parse(answer.text);
   } catch {
     io.stderr(
-      `routes: ${shown(target.base)} answered ${answer.status} without JSON; is it the gateway?\n`,
+      `${v.command}: ${
+        shownUrl(target.base)
+      } answered ${answer.status} without JSON; is it the gateway?\n`,
     );
     return exitCode.failure;
   }
-  if (format === "json") {
-    io.stdout(`${JSON.stringify(body, null, 2)}\n`);
-  } else if (action === null) {
-    io.stdout(routesText(body as RoutesBody));
-  } else {
-    const b = body as { cleared: boolean; key: { state: string } };
-    io.stdout(
-      `${action.provider}/${action.id}: ${
-        b.cleared ? "re-enabled" : "had no block of its own"
-      }; now ${b.key.state}\n`,
-    );
-  }
+  io.stdout(output(v, action, body, format));
   return exitCode.ok;
-};
+}
 
-function parseAction(positionals: string[]): { provider: string; id: string } | null {
+function output(
+  v: Variant,
+  action: { provider: string; id: string } | null,
+  body: unknown,
+  format: "text" | "json",
+): string {
+  if (action !== null) {
+    if (format === "json") return `${JSON.stringify(body, null, 2)}\n`;
+    const b = body as { cleared: boolean; key: { state: string } };
+    return `${action.provider}/${action.id}: ${
+      b.cleared ? "re-enabled" : "had no block of its own"
+    }; now ${b.key.state}\n`;
+  }
+  const all = body as RoutesBody;
+  if (v.show === "routes") {
+    return format === "json" ? `${JSON.stringify(body, null, 2)}\n` : routesText(all);
+  }
+  // The API's answer without the routes: its pool keys and how far they are shared.
+  const keys = {
+    generated_at: all.generated_at,
+    shared: all.shared,
+    state_error: all.state_error,
+    key_pools: all.key_pools,
+  };
+  return format === "json" ? `${JSON.stringify(keys, null, 2)}\n` : poolKeysText(all);
+}
+
+function parseAction(v: Variant, positionals: string[]): { provider: string; id: string } | null {
   if (positionals.length === 0) return null;
   const [verb, provider, id, ...rest] = positionals;
-  if (verb !== "enable-key") {
+  const example = `\`ongoingai ${v.command} ${v.enable} openai team-a\``;
+  if (verb !== v.enable) {
     throw new UsageError(
-      `routes: unknown action ${JSON.stringify(verb)}; use \`ongoingai routes\` to show them ` +
-        "or `ongoingai routes enable-key PROVIDER ID`",
+      `${v.command}: unknown action ${JSON.stringify(verb)}; use \`ongoingai ${v.command}\` to ` +
+        `show them or \`ongoingai ${v.command} ${v.enable} PROVIDER ID\``,
     );
   }
   if (provider === undefined || id === undefined || rest.length > 0) {
     throw new UsageError(
-      "routes enable-key takes a provider id and a pool key id, e.g. " +
-        "`ongoingai routes enable-key openai team-a`",
+      `${v.command} ${v.enable} takes a provider id and a pool key id, e.g. ${example}`,
     );
   }
   return { provider, id };
 }
 
-function parseTimeout(raw: string | undefined): number {
-  if (raw === undefined) return 5000;
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n <= 0) {
-    throw new UsageError(
-      `routes: --timeout-ms must be a positive whole number of milliseconds (got ${
-        JSON.stringify(raw)
-      })`,
-    );
-  }
-  return n;
-}
-
 /** `--url` checked: an absolute http(s) URL, kept without query, fragment or trailing '/'. */
-export function baseUrl(raw: string): string {
+export function baseUrl(raw: string, command = "routes"): string {
   let url: URL | null = null;
   try {
     url = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw.trim()) ? new URL(raw.trim()) : null;
@@ -142,7 +170,7 @@ export function baseUrl(raw: string): string {
   }
   if (url === null || (url.protocol !== "http:" && url.protocol !== "https:")) {
     throw new UsageError(
-      "routes: --url must be the gateway's base URL with http or https, e.g. " +
+      `${command}: --url must be the gateway's base URL with http or https, e.g. ` +
         "http://127.0.0.1:8080",
     );
   }
@@ -151,71 +179,14 @@ export function baseUrl(raw: string): string {
   return url.href.replace(/\/+$/, "");
 }
 
-async function configured(path: string | undefined, io: CliIo) {
-  const loaded = await loadForCommand(path, io, { explicitTs: { command: "routes" } });
-  if (!loaded.ok) {
-    io.stderr(
-      `routes: cannot tell where the gateway listens, the config does not load: ${
-        loaded.source ?? "(built-in defaults)"
-      }\n${formatIssues(loaded.errors, { cwd: io.cwd })}` +
-        "Fix the config, or give the address: ongoingai routes --url http://127.0.0.1:8080\n",
-    );
-    return null;
-  }
-  const { server, auth } = loaded.config;
-  return { base: probeOrigin(server.host, server.port), header: auth.header };
-}
-
-/** One request without proxies; the answer is bounded (`maxAnswerBytes`). */
-function send(
-  method: "GET" | "POST",
-  url: string,
-  headers: Record<string, string>,
-  timeoutMs: number,
-): Promise<{ status: number; text: string }> {
-  const signal = AbortSignal.timeout(timeoutMs);
-  const request = url.startsWith("https:") ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers, signal }, (res) => {
-      const chunks: Uint8Array[] = [];
-      let size = 0;
-      res.on("data", (chunk: Uint8Array) => {
-        size += chunk.byteLength;
-        if (size > maxAnswerBytes) {
-          req.destroy(new Error(`the answer is over ${maxAnswerBytes} bytes`));
-        } else chunks.push(chunk);
-      });
-      res.on("end", () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          text: new TextDecoder().decode(concat(chunks, size)),
-        }));
-      res.on("error", (err) => reject(signal.aborted ? signal.reason : err));
-    });
-    req.on("error", (err) => reject(signal.aborted ? signal.reason : err));
-    req.end();
-  });
-}
-
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
-}
-
-/** A URL for output, without a password. */
-function shown(url: string): string {
-  const u = new URL(url);
-  if (u.password !== "") u.password = "***";
-  return u.href.replace(/\/+$/, "");
+async function configured(v: Variant, path: string | undefined, io: CliIo) {
+  const config = await loadGatewayConfig(v.command, v.command, path, io);
+  if (config === null) return null;
+  return { base: probeOrigin(config.server.host, config.server.port), header: config.auth.header };
 }
 
 /** The gateway's error answer as one line, with what to do for the usual ones. */
-function refusal(answer: { status: number; text: string }, sentKey: boolean): string {
+function refusal(v: Variant, answer: { status: number; text: string }, sentKey: boolean): string {
   let code = "";
   let message = answer.text.slice(0, 300).trim();
   try {
@@ -233,7 +204,7 @@ function refusal(answer: { status: number; text: string }, sentKey: boolean): st
     : code === "route_not_found"
     ? "\nThis gateway predates `GET /api/routes`; upgrade it."
     : "";
-  return `routes: the gateway answered ${answer.status}${
+  return `${v.command}: the gateway answered ${answer.status}${
     code ? ` ${code}` : ""
   }: ${message}${hint}\n`;
 }

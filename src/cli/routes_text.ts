@@ -1,6 +1,7 @@
 /**
  * `ongoingai routes` as text: one table of route targets (breaker, the last minute's failures,
- * latency) and one of pool keys (state, until or since when, why). Pure: times are shown
+ * latency) and one of pool keys (state, until or since when, why); `ongoingai keys pool`: the
+ * latter alone. Pure: times are shown
  * relative to the answer's `generated_at`, so the output depends on the answer only.
  */
 import type { RoutesStatus } from "../api/mod.ts";
@@ -73,23 +74,39 @@ export function routesText(body: RoutesBody): string {
     for (const t of body.other_targets) rows.push(["(function route)", ...targetCells(t, now)]);
     out.push("\n" + table(["ROUTE", "TARGET", "BREAKER", "FAILED", "RATE", "LATENCY"], rows));
   }
-  const keys = body.key_pools.flatMap((p) => p.keys.map((k) => ({ provider: p.provider, k })));
-  if (keys.length > 0) {
-    const rows = keys.map(({ provider, k }): Row => [
-      provider,
-      k.id,
-      k.group ?? "-",
-      keyState(k, now),
-      k.reason ?? "-",
-      `${k.requests_last_minute}${k.rpm === null ? "" : `/${k.rpm}`}`,
-    ]);
-    out.push("\n" + table(["PROVIDER", "KEY", "GROUP", "STATE", "REASON", "REQ/MIN"], rows));
-    if (keys.some(({ k }) => k.state === "disabled")) {
-      out.push(
-        "\nA disabled key waits for an operator: fix its account, then " +
-          "`ongoingai routes enable-key PROVIDER KEY`.\n",
-      );
-    }
-  }
+  out.push(keysTable(body, now, "ongoingai routes enable-key PROVIDER KEY"));
   return out.join("");
+}
+
+/** `ongoingai keys pool`: the pool keys alone. */
+export function poolKeysText(body: RoutesBody): string {
+  const now = Date.parse(body.generated_at);
+  const head = `Pool key state: ${
+    body.shared ? "shared by every instance (PostgreSQL)" : "this instance"
+  }; requests: this instance, last minute.\n`;
+  const warning = body.state_error === null
+    ? ""
+    : `warning: the shared routing state failed: ${body.state_error}\n`;
+  const table = keysTable(body, now, "ongoingai keys pool enable PROVIDER KEY");
+  return head + warning + (table !== "" ? table : "\nNo provider has a key pool " +
+    "(providers.<id>.keys, see docs/routing.md).\n");
+}
+
+/** The pool keys' table (empty when there are none), and how to re-enable a disabled one. */
+function keysTable(body: RoutesBody, now: number, enable: string): string {
+  const keys = body.key_pools.flatMap((p) => p.keys.map((k) => ({ provider: p.provider, k })));
+  if (keys.length === 0) return "";
+  const rows = keys.map(({ provider, k }): Row => [
+    provider,
+    k.id,
+    k.group ?? "-",
+    keyState(k, now),
+    k.reason ?? "-",
+    `${k.requests_last_minute}${k.rpm === null ? "" : `/${k.rpm}`}`,
+  ]);
+  let text = "\n" + table(["PROVIDER", "KEY", "GROUP", "STATE", "REASON", "REQ/MIN"], rows);
+  if (keys.some(({ k }) => k.state === "disabled")) {
+    text += `\nA disabled key waits for an operator: fix its account, then \`${enable}\`.\n`;
+  }
+  return text;
 }

@@ -47,15 +47,28 @@ const providerId = z.string().regex(
   "must be a provider id: lowercase letters, digits, - and _ (e.g. openai)",
 );
 
+/**
+ * A share among targets or pool keys, default 1; 0 is a last resort, which the policy uses only
+ * when every one with a weight is unavailable (routing/weighted.ts), so 0 is accepted and only a
+ * negative weight refused.
+ */
+function weightSchema(of: "target" | "key") {
+  return z.number().min(
+    0,
+    `must be 0 or more: 0 makes the ${of} a last resort (used only when every ${of} with a ` +
+      `weight is unavailable); leave the ${of} out to never use it`,
+  ).max(1_000_000).default(1);
+}
+
 export const routeTargetSchema = z.strictObject({
   provider: providerId.describe("Provider id of the config (`providers.<id>`) to send to."),
   model: z.string().min(1).max(256).describe(
     "Model sent upstream: the body's `model` is rewritten to it.",
   ),
-  weight: z.number().positive("must be greater than 0; leave the target out to never use it")
-    .max(1_000_000).default(1).describe(
-      "Share of traffic under `strategy: weighted` (relative to the other targets).",
-    ),
+  weight: weightSchema("target").describe(
+    "Share of traffic under `strategy: weighted` (relative to the other targets); 0: a last " +
+      "resort, tried only after every target with a weight.",
+  ),
   on_context_length: z.boolean().default(false).describe(
     "This target has a larger context window: a context-length error of an earlier target " +
       "may go to it (such errors are otherwise passed to the client, never retried).",
@@ -186,8 +199,9 @@ export const poolKeySchema = z.strictObject({
   key: z.union([z.string().min(1), envRefSchema]).describe(
     'The provider key, e.g. `env("OPENAI_KEY_A")` (YAML: `{ env: OPENAI_KEY_A }`).',
   ),
-  weight: z.number().positive().max(1_000_000).default(1).describe(
-    "Share of requests among the keys that are not cooling down.",
+  weight: weightSchema("key").describe(
+    "Share of requests among the keys that are not cooling down; 0: a last resort, used only " +
+      "when every key with a weight is cooling down, disabled or at its rpm/tpm.",
   ),
   rpm: z.number().int().positive().optional().describe(
     "Requests per minute this key's account allows; the pool spreads load to stay under it.",

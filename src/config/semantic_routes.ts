@@ -112,6 +112,14 @@ function checkTargets(
       });
     }
   }
+  if (route.strategy === "weighted" && targets.length > 1 && targets.every((t) => t.weight === 0)) {
+    out.warnings.push({
+      at: [...at, "targets"],
+      message: "every target has weight 0 (a last resort), so there is nothing to weigh: they " +
+        "are tried in the listed order, as strategy: fallback would",
+      hint: "give the targets to spread traffic over a weight above 0, or use strategy: fallback",
+    });
+  }
 }
 
 function unknownProvider(
@@ -232,6 +240,14 @@ export function checkKeyPools(
         at,
         message: "no key of the pool is set, so requests without a provider key would fail",
         hint: "set the variables the keys name, or remove the pool",
+      });
+    }
+    if (keys.length > 1 && keys.every((k) => k.weight === 0)) {
+      out.warnings.push({
+        at,
+        message: "every key has weight 0 (a last resort), so there is nothing to weigh: the " +
+          "first usable key in the list takes every request",
+        hint: "give the keys to spread requests over a weight above 0",
       });
     }
     checkPoolReachable(config, at, out);

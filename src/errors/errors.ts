@@ -85,6 +85,17 @@ export const errorTable = {
     failure: true,
     notTaken: true,
   },
+  // A `response.create` on a relayed WebSocket names a route none of whose targets this socket's
+  // upstream can serve (another provider, breakers open): answered in the socket with the
+  // protocol's error event, which tells the client to use HTTP. A 4xx: the same create on the
+  // same socket cannot succeed, so a client must not retry it there.
+  websocket_route_unavailable: {
+    status: 400,
+    level: "info",
+    trace: "upstream_unreachable",
+    failure: true,
+    notTaken: true,
+  },
   upstream_unreachable: {
     status: 502,
     level: "warn",

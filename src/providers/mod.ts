@@ -10,8 +10,6 @@
  * provider's kind and never branches on its name.
  */
 export { providerAdapters } from "./registry.ts";
-/** Sets one top-level member of a JSON body's text, every other byte as it was (model rewrite). */
-export { setTopLevelMember } from "./json_splice.ts";
 export {
   type ProviderKind,
   providerKinds,
@@ -80,3 +78,5 @@ export {
   type UsageUnknownReason,
   zeroUsage,
 } from "./usage.ts";
+// Editing a JSON text's top-level member in place (a routed model, over HTTP and WebSocket).
+export { setTopLevelMember } from "./json_splice.ts";

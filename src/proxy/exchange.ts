@@ -42,6 +42,7 @@ import type { ExchangeSpan } from "../telemetry/mod.ts";
 import type { TimeoutPhase, Watched } from "./watchdog.ts";
 import type { AttemptRecord } from "../routing/mod.ts";
 import type { Admitted, ExchangeContext, ExchangeInput, ProxyRoute } from "./exchange_context.ts";
+import { routedTimeout, type RoutePhase } from "./route_attempt.ts";
 
 export interface ExchangeOptions extends ExchangeInput {
   ctx: ExchangeContext;
@@ -86,6 +87,8 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
   /** A routed request: the route's name and its attempts so far (route_loop.ts). */
   #routeName: string | null = null;
   #attempts: AttemptRecord[] | null = null;
+  /** The limit that ended the latest routed attempt that timed out (route_attempt.ts). */
+  #attemptTimeout: RoutePhase | null = null;
   #onTrace: ((trace: TraceRecord) => void) | null = null;
   /** What the trace stores of the bodies (see trace_bodies.ts). */
   readonly #bodies: TraceBodies;
@@ -271,6 +274,11 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
     this.#end(outcome.kind === "complete" && this.#failure !== "pii_blocked");
   }
 
+  /** One of a routed attempt's own limits ended it (its signal, not the exchange's, aborted). */
+  attemptTimedOut(phase: RoutePhase): void {
+    this.#attemptTimeout = phase;
+  }
+
   // --- the watchdog ---------------------------------------------------------------------------
 
   expire(phase: TimeoutPhase): void {
@@ -334,6 +342,7 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
     const rawKey = providerKeyFrom(this.req.headers);
     const key = rawKey === null ? null : this.#ctx.fingerprint(rawKey);
     const model = report.model ?? this.#requestModel;
+    const routed = routedTimeout(this.#failure, this.#attemptTimeout, this.#attempts);
     const trace = buildTrace({
       id: this.id,
       startedAt: this.startedAt,
@@ -360,12 +369,12 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
       requestBytes: this.#requestBody?.byteLength ?? 0,
       responseBytes: attempt?.responseBytes ?? 0,
       streamChunks: attempt?.chunks ?? 0,
-      timeoutPhase: timeoutPhaseOf(this.#abort.signal, this.#failure),
+      timeoutPhase: timeoutPhaseOf(this.#abort.signal, this.#failure) ?? routed.timeoutPhase,
       // Set only by stream parsers (see providers/response_parser.ts), hence the `in` check.
       upstreamStreamError: report.upstreamStreamError === true,
       secrets: this.#ctx.storedSecrets,
       providerKey: rawKey,
-      ...(this.#routeName === null ? {} : { route: this.#routeName, attempts: this.#attempts }),
+      ...(this.#routeName === null ? {} : { route: this.#routeName, attempts: routed.attempts }),
     }, this.#ctx.redactHeaders);
     this.pii.record(trace, this.#bodies.piiDropped, this.#ctx.redactHeaders);
     this.#reservation?.settle(trace);

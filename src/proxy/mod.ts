@@ -39,4 +39,4 @@ export { lineageFrom } from "./correlation.ts";
 export { ExchangePii } from "./exchange_pii.ts";
 export { TraceBodies, type TraceBodiesSource } from "./trace_bodies.ts";
 export { BodyCapture } from "./tap.ts";
-export type { RoutingDeps } from "./route_context.ts";
+export { type RoutingDeps, sessionKey } from "./route_context.ts";

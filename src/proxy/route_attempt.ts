@@ -5,16 +5,67 @@
  * limits replace the proxy-wide watchdog for routed exchanges.
  */
 import { type PreparedRequest, setTopLevelMember } from "../providers/mod.ts";
-import type { AttemptOutcome, AttemptTicket, PhaseTimeouts } from "../routing/mod.ts";
-import type { UpstreamResponse } from "../upstream/mod.ts";
+import type { ErrorCode } from "../errors/mod.ts";
+import type {
+  AttemptOutcome,
+  AttemptRecord,
+  AttemptTicket,
+  PhaseTimeouts,
+} from "../routing/mod.ts";
+import { ConnectTimeout, type UpstreamResponse } from "../upstream/mod.ts";
 import type { Exchange } from "./exchange.ts";
 import type { ProxyRoute } from "./exchange_context.ts";
 import { headerValue, upstreamRequestHeaders } from "./headers.ts";
 import { upstreamUrl } from "./path.ts";
 import { attemptCredentials, attemptSearch } from "./route_context.ts";
 import { describeUpstreamError } from "./upstream_errors.ts";
+import type { TimeoutPhase } from "./watchdog.ts";
 
 export type RoutePhase = Extract<AttemptOutcome, { kind: "timeout" }>["phase"];
+
+/**
+ * A routed timeout's name in the trace (`metadata.timeout_phase`), in the words unrouted traces
+ * use for the same limit (watchdog.ts): the response headers' limit is `headers` and the idle
+ * and total limits keep their names. The two limits only a route has keep theirs: `connect`
+ * (unrouted, connecting counts against the headers limit) and `first_token`.
+ */
+export type TracedPhase = TimeoutPhase | "connect" | "first_token";
+
+export function tracedPhase(phase: RoutePhase): TracedPhase {
+  return phase === "first_byte" ? "headers" : phase;
+}
+
+/**
+ * What a routed exchange's trace says of the attempt limit that fired last (`phase`), when a
+ * timeout is how the request ended (`failure`): that limit as `metadata.timeout_phase`, and on
+ * a committed stream cut by it afterwards (its record was written at the commit point) as the
+ * committed record's `timeout_phase`. Otherwise the records as they are and no phase.
+ */
+export function routedTimeout(
+  failure: ErrorCode | null,
+  phase: RoutePhase | null,
+  records: AttemptRecord[] | null,
+): { timeoutPhase: TracedPhase | null; attempts: AttemptRecord[] | null } {
+  const timedOut = failure === "upstream_timeout" || failure === "upstream_idle_timeout";
+  if (!timedOut || phase === null) return { timeoutPhase: null, attempts: records };
+  const last = records?.[records.length - 1];
+  const cut = last !== undefined && last.committed && last.timeout_phase === null;
+  return {
+    timeoutPhase: tracedPhase(phase),
+    attempts: cut ? [...records!.slice(0, -1), { ...last, timeout_phase: phase }] : records,
+  };
+}
+
+/**
+ * The limits before the commit point. There an idle gap is a failover limit like the first
+ * token's: on an attempt no failover can follow, lifted with it (routing/plan.ts
+ * `attemptTimeouts`), else a slow first token would still be cut at the idle limit. After the
+ * commit point the idle limit applies again: it ends a stalled stream.
+ */
+export function beforeCommit(ticket: AttemptTicket): PhaseTimeouts {
+  const t = ticket.timeouts;
+  return ticket.last && t.totalMs !== null ? { ...t, idleMs: null } : t;
+}
 
 /** The abort reason of an attempt's own limit (the exchange's signal carries the others). */
 export class AttemptTimeout extends Error {
@@ -32,11 +83,18 @@ export class AttemptSignal {
   readonly #ctl = new AbortController();
   readonly #parent: AbortSignal;
   readonly #onParent = () => this.#ctl.abort(this.#parent.reason);
+  readonly #onTimeout: (phase: RoutePhase) => void;
   #phase: ReturnType<typeof setTimeout> | undefined;
   #total: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(parent: AbortSignal, totalMs: number | null) {
+  /** `onTimeout`: told once when one of the attempt's own limits ends it (the trace says which). */
+  constructor(
+    parent: AbortSignal,
+    totalMs: number | null,
+    onTimeout: (phase: RoutePhase) => void = () => {},
+  ) {
     this.#parent = parent;
+    this.#onTimeout = onTimeout;
     if (parent.aborted) this.#ctl.abort(parent.reason);
     else parent.addEventListener("abort", this.#onParent, { once: true });
     if (totalMs !== null) this.#total = setTimeout(() => this.#expire("total"), totalMs);
@@ -69,8 +127,18 @@ export class AttemptSignal {
     this.#parent.removeEventListener("abort", this.#onParent);
   }
 
-  #expire(phase: RoutePhase): void {
+  /**
+   * The `phase` limit ended the attempt: the timers here, or a bound enforced elsewhere (the
+   * upstream client's connect limit). Nothing when the attempt was already stopped.
+   */
+  expire(phase: RoutePhase): void {
+    if (this.#ctl.signal.aborted) return;
     this.#ctl.abort(new AttemptTimeout(phase));
+    this.#onTimeout(phase);
+  }
+
+  #expire(phase: RoutePhase): void {
+    this.expire(phase);
   }
 }
 
@@ -136,9 +204,9 @@ export interface AttemptRequest {
 export async function sendAttempt(a: AttemptRequest): Promise<SentAttempt | AttemptOutcome> {
   const { ex, route, ticket } = a;
   const t: PhaseTimeouts = ticket.timeouts;
-  const signal = new AttemptSignal(ex.signal, t.totalMs);
-  // Connecting counts against the header limit: the upstream client takes no per-request
-  // connect limit (its own, gateway-wide one still applies).
+  const signal = new AttemptSignal(ex.signal, t.totalMs, (phase) => ex.attemptTimedOut(phase));
+  // Connecting counts against the header limit too; the connect limit is the upstream client's
+  // (it alone knows when a new connection is open), and a pooled connection needs none.
   signal.arm("first_byte", t.firstByteMs);
   const headers = upstreamRequestHeaders(ex.req.headers, {
     gatewayKeyHeader: a.gatewayKeyHeader,
@@ -159,10 +227,13 @@ export async function sendAttempt(a: AttemptRequest): Promise<SentAttempt | Atte
       headers,
       body: a.prepared.body,
       signal: signal.signal,
+      ...(t.connectMs === null ? {} : { connectTimeoutMs: t.connectMs }),
     });
     signal.disarm();
     return { upstream, signal };
   } catch (err) {
+    // Nothing was sent: a connect timeout is the attempt's, like its other limits.
+    if (err instanceof ConnectTimeout) signal.expire("connect");
     signal.close();
     const phase = signal.timedOut;
     if (phase !== null) return { kind: "timeout", phase };

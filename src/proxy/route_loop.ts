@@ -23,6 +23,7 @@ import type { Exchange } from "./exchange.ts";
 import type { ProxyRoute } from "./exchange_context.ts";
 import { chooseTargets, type RoutingDeps, sessionKey } from "./route_context.ts";
 import {
+  beforeCommit,
   headerValue,
   isSuccess,
   ModelRewriter,
@@ -196,7 +197,7 @@ async function heldAnswer(
 ): Promise<Tried> {
   const held = commitScanner(ex, target, route, sent.upstream, request.model, request.streaming);
   if (held === null) return await wholeAnswer(sent, ticket);
-  const failed = await holdUntilCommit(held, sent, ticket.timeouts);
+  const failed = await holdUntilCommit(held, sent, beforeCommit(ticket));
   if (failed === null) {
     return { kind: "answer", upstream: committedStream(ex, held, sent, ticket.timeouts.idleMs) };
   }
@@ -360,6 +361,7 @@ function record(
       ? outcome.status
       : null,
     reason: tried.kind === "answer" ? null : decision.reason,
+    timeout_phase: outcome.kind === "timeout" ? outcome.phase : null,
     waited_ms: Math.round(waited),
     started_ms: Math.round(startedAt - ex.t0),
     first_byte_ms: a?.headersAt == null ? null : Math.round(a.headersAt - startedAt),

@@ -8,6 +8,9 @@
  * minute; tokens (known only after an answer) by a sliding window estimated from two fixed
  * windows: two counters per key whatever the traffic. Counts are per instance: with N instances,
  * set each key's rpm to its share, or let the shared 429 cooldowns catch the rest.
+ *
+ * The counts live in a `KeyUsage` that outlives the pool: a pool is rebuilt with every config
+ * generation, and a reload in the middle of a minute must not give a key a fresh rpm window.
  */
 import type { PoolKey } from "./types.ts";
 import type { KeyBlock, KeyScope } from "./state.ts";
@@ -68,6 +71,21 @@ export class SlidingLog {
     return oldestToGo + windowMs;
   }
 
+  get capacity(): number {
+    return this.#times.length;
+  }
+
+  /** The same times in a ring of `capacity` (the newest kept when it is smaller). */
+  resized(capacity: number): SlidingLog {
+    const next = new SlidingLog(capacity);
+    const cap = this.#times.length;
+    const keep = Math.min(this.#size, next.capacity);
+    for (let i = this.#size - keep; i < this.#size; i++) {
+      next.add(this.#times[(this.#head + i) % cap]!);
+    }
+    return next;
+  }
+
   add(now: number): void {
     const cap = this.#times.length;
     if (this.#size === cap) {
@@ -89,14 +107,125 @@ interface RequestCounter {
   freeAt(limit: number, now: number): number | null;
 }
 
-function requestCounter(rpm: number | undefined): RequestCounter {
-  if (rpm !== undefined && rpm <= maxExactRpm) return new SlidingLog(rpm);
+/** Whether `counter` can hold a key's requests under `rpm` (an exact log must reach it). */
+function fits(counter: RequestCounter, rpm: number | undefined): boolean {
+  if (rpm === undefined) return true;
+  if (rpm <= maxExactRpm) return counter instanceof SlidingLog && counter.capacity >= rpm;
+  return !(counter instanceof SlidingLog);
+}
+
+/**
+ * Exact up to `maxExactRpm` (a ring of the last `rpm` times), estimated above or without rpm.
+ * `was`: the key's counter so far, kept when it fits the rpm, else converted with its count.
+ */
+function requestCounter(rpm: number | undefined, was: RequestCounter | null): RequestCounter {
+  if (was !== null && fits(was, rpm)) return was;
+  if (rpm !== undefined && rpm <= maxExactRpm) {
+    if (was instanceof SlidingLog) return was.resized(rpm);
+    return was === null ? new SlidingLog(rpm) : new SeededLog(rpm, was);
+  }
+  // An estimate, from an exact log's count when there was one: its requests of the last minute
+  // count as sent at the first moment it is asked (the safe side, as in `SeededLog`).
   const c = new SlidingCount();
-  return {
-    add: (now) => c.add(1, now),
-    count: (now) => c.estimate(now),
-    freeAt: (limit, now) => c.estimate(now) < limit ? now : null,
+  let seed = was;
+  const seeded = (now: number) => {
+    if (seed === null) return;
+    c.add(Math.round(seed.count(now)), now);
+    seed = null;
   };
+  return {
+    add: (now) => {
+      seeded(now);
+      c.add(1, now);
+    },
+    count: (now) => {
+      seeded(now);
+      return c.estimate(now);
+    },
+    freeAt: (limit, now) => {
+      seeded(now);
+      return c.estimate(now) < limit ? now : null;
+    },
+  };
+}
+
+/**
+ * An exact log that replaces an estimate (a key's rpm lowered under `maxExactRpm` by a reload):
+ * the estimate's requests of the last minute count as sent at the first moment it is asked
+ * (the safe side: none of them frees a slot before a minute has passed).
+ */
+class SeededLog extends SlidingLog {
+  #seed: RequestCounter | null;
+
+  constructor(capacity: number, seed: RequestCounter) {
+    super(capacity);
+    this.#seed = seed;
+  }
+
+  #apply(now: number): void {
+    if (this.#seed === null) return;
+    const n = Math.min(this.capacity, Math.round(this.#seed.count(now)));
+    this.#seed = null;
+    for (let i = 0; i < n; i++) super.add(now);
+  }
+
+  override count(now: number): number {
+    this.#apply(now);
+    return super.count(now);
+  }
+
+  override add(now: number): void {
+    this.#apply(now);
+    super.add(now);
+  }
+
+  override resized(capacity: number): SlidingLog {
+    return this.#seed === null ? super.resized(capacity) : new SeededLog(capacity, this.#seed);
+  }
+}
+
+/** One key's counts: requests and tokens of the last minute. */
+interface KeyCounts {
+  requests: RequestCounter;
+  tokens: SlidingCount;
+}
+
+/**
+ * Every pool key's counts, by provider and key id, kept across config generations (one per
+ * process). A generation's pools `adopt` their keys (a key whose rpm changed keeps its window:
+ * the new limit applies to the requests already counted), then `retain` drops the counts of keys
+ * no config names any more. Bounded by the config: at most 64 keys a provider.
+ */
+export class KeyUsage {
+  readonly #keys = new Map<string, KeyCounts>();
+
+  /** The key's counts, created or adapted to its rpm. */
+  adopt(provider: string, key: PoolKey): void {
+    const id = usageId(provider, key.id);
+    const was = this.#keys.get(id);
+    const requests = requestCounter(key.rpm, was?.requests ?? null);
+    this.#keys.set(id, { requests, tokens: was?.tokens ?? new SlidingCount() });
+  }
+
+  /** undefined: not adopted, or dropped by `retain`. */
+  get(provider: string, keyId: string): KeyCounts | undefined {
+    return this.#keys.get(usageId(provider, keyId));
+  }
+
+  /** Drops the counts of every key not in `pools`. */
+  retain(pools: Iterable<{ provider: string; keys: readonly PoolKey[] }>): void {
+    const kept = new Set<string>();
+    for (const p of pools) for (const k of p.keys) kept.add(usageId(p.provider, k.id));
+    for (const id of [...this.#keys.keys()]) if (!kept.has(id)) this.#keys.delete(id);
+  }
+
+  get size(): number {
+    return this.#keys.size;
+  }
+}
+
+function usageId(provider: string, keyId: string): string {
+  return `${provider}/${keyId}`;
 }
 
 export type KeyState = "usable" | "cooling" | "disabled" | "saturated";
@@ -104,16 +233,28 @@ export type KeyState = "usable" | "cooling" | "disabled" | "saturated";
 export class KeyPool {
   readonly provider: string;
   readonly keys: readonly PoolKey[];
-  readonly #requests = new Map<string, RequestCounter>();
-  readonly #tokens = new Map<string, SlidingCount>();
+  readonly usageStore: KeyUsage;
 
-  constructor(provider: string, keys: readonly PoolKey[]) {
+  /** `usage`: counts that outlive this pool (serve keeps one); default a fresh one. */
+  constructor(provider: string, keys: readonly PoolKey[], usage: KeyUsage = new KeyUsage()) {
     this.provider = provider;
     this.keys = keys;
-    for (const k of keys) {
-      this.#requests.set(k.id, requestCounter(k.rpm));
-      this.#tokens.set(k.id, new SlidingCount());
+    this.usageStore = usage;
+    for (const k of keys) usage.adopt(provider, k);
+  }
+
+  /**
+   * The key's counts. Missing, or made for another rpm, when a generation that never served (a
+   * reload refused after it was built) dropped or converted them: adopted again (counts kept),
+   * so this pool keeps counting under its own limits.
+   */
+  #counts(key: PoolKey): KeyCounts {
+    let c = this.usageStore.get(this.provider, key.id);
+    if (c === undefined || !fits(c.requests, key.rpm)) {
+      this.usageStore.adopt(this.provider, key);
+      c = this.usageStore.get(this.provider, key.id)!;
     }
+    return c;
   }
 
   scopes(key: PoolKey): KeyScope[] {
@@ -136,10 +277,11 @@ export class KeyPool {
       if (b === "cooling") cooling = true;
     }
     if (cooling) return "cooling";
-    if (key.rpm !== undefined && this.#requests.get(key.id)!.count(now) >= key.rpm) {
+    const counts = this.#counts(key);
+    if (key.rpm !== undefined && counts.requests.count(now) >= key.rpm) {
       return "saturated";
     }
-    if (key.tpm !== undefined && this.#tokens.get(key.id)!.estimate(now) >= key.tpm) {
+    if (key.tpm !== undefined && counts.tokens.estimate(now) >= key.tpm) {
       return "saturated";
     }
     return "usable";
@@ -156,12 +298,13 @@ export class KeyPool {
       if (b?.state === "disabled") return null;
       if (b?.until !== null && b?.until !== undefined) at = Math.max(at, b.until);
     }
+    const counts = this.#counts(key);
     if (key.rpm !== undefined) {
-      const free = this.#requests.get(key.id)!.freeAt(key.rpm, now);
+      const free = counts.requests.freeAt(key.rpm, now);
       if (free === null) return null;
       at = Math.max(at, free);
     }
-    if (key.tpm !== undefined && this.#tokens.get(key.id)!.estimate(now) >= key.tpm) return null;
+    if (key.tpm !== undefined && counts.tokens.estimate(now) >= key.tpm) return null;
     return at;
   }
 
@@ -181,20 +324,20 @@ export class KeyPool {
     );
     const chosen = usable.find((k) => k.id === preferred) ??
       pickWeighted(usable, (k) => k.weight, random);
-    if (chosen !== null) this.#requests.get(chosen.id)!.add(now);
+    if (chosen !== null) this.#counts(chosen).requests.add(now);
     return chosen;
   }
 
   /** Tokens an attempt on the key used (known when its answer ends). */
   recordTokens(keyId: string, tokens: number, now: number): void {
-    this.#tokens.get(keyId)?.add(tokens, now);
+    const key = this.keys.find((k) => k.id === keyId);
+    if (key !== undefined) this.#counts(key).tokens.add(tokens, now);
   }
 
   usage(keyId: string, now: number): { requests: number; tokens: number } | null {
-    const r = this.#requests.get(keyId);
-    const t = this.#tokens.get(keyId);
-    return r === undefined || t === undefined
-      ? null
-      : { requests: r.count(now), tokens: t.estimate(now) };
+    const key = this.keys.find((k) => k.id === keyId);
+    if (key === undefined) return null;
+    const c = this.#counts(key);
+    return { requests: c.requests.count(now), tokens: c.tokens.estimate(now) };
   }
 }

@@ -38,6 +38,7 @@ export {
 export {
   type AttemptPlanState,
   attemptTimeouts,
+  canFailOver,
   decide,
   decideClassified,
   type Decision,
@@ -58,6 +59,7 @@ export {
 export {
   KeyPool,
   type KeyState,
+  KeyUsage,
   maxExactRpm,
   SlidingCount,
   SlidingLog,

@@ -186,20 +186,36 @@ export function isLastPossible(plan: AttemptPlanState, now?: number): boolean {
 }
 
 /**
+ * Whether another target can follow the attempt about to start on `plan.order[plan.position]`
+ * (available, with attempts left, able to beat the budget). A header or first-token timeout is
+ * never retried on the same target (classify.ts): without such a target it ends the request.
+ */
+export function canFailOver(plan: AttemptPlanState, now?: number): boolean {
+  return nextCandidate(plan, () => true, now) !== null;
+}
+
+/**
  * The limits of one attempt starting at `now`: each phase clipped to what is left of the total
- * budget. The last possible attempt is never cut short by a failover timeout (response headers,
- * first token): cutting it would gain nothing, so only the total budget, the connect and the idle
- * limits bound it.
+ * budget. `last`: no failover can follow the attempt (`!canFailOver`), so a failover timeout
+ * (response headers, first token) could only end the request: cutting it would gain nothing, and
+ * those limits are lifted up to the total budget left. Retries left on the same target do not
+ * change that, since such a timeout is never retried there. Without a total budget there is
+ * nothing to lift them to and they stay: an unbounded wait on a silent upstream is worse. The
+ * connect limit stays (a connection not open within it is an unreachable host, and is retried on
+ * the same target while attempts are left), and so does the idle limit, which after the commit
+ * point is what ends a stalled stream (before it, the route loop lifts it with the others).
  */
 export function attemptTimeouts(plan: AttemptPlanState, now: number, last: boolean): PhaseTimeouts {
   const t = plan.route.timeouts;
   const remaining = plan.deadline === null ? null : Math.max(0, plan.deadline - now);
   const clip = (ms: number | null): number | null =>
     ms === null ? remaining : remaining === null ? ms : Math.min(ms, remaining);
+  const lift = (ms: number | null): number | null =>
+    last && remaining !== null ? remaining : clip(ms);
   return {
     connectMs: clip(t.connectMs),
-    firstByteMs: last ? remaining : clip(t.firstByteMs),
-    firstTokenMs: last ? remaining : clip(t.firstTokenMs),
+    firstByteMs: lift(t.firstByteMs),
+    firstTokenMs: lift(t.firstTokenMs),
     idleMs: clip(t.idleMs),
     totalMs: remaining,
   };

@@ -1,6 +1,7 @@
 /**
- * The route loop's side of the policy: a `Router` per config generation (key pools, latency,
- * affinity and failure counts live here; breakers and key blocks in `RoutingState`) and a
+ * The route loop's side of the policy: a `Router` per config generation (its key pools; the
+ * counts it keeps, failures, latency, affinity and the pools' rpm/tpm windows, may be passed in
+ * so they outlive it; breakers, probes and key blocks live in `RoutingState`) and a
  * `RouteRun` per client request. The loop asks `next()` for the attempt to make (target, pool key,
  * limits of each phase), makes it, and tells `report()` what it came to; `report()` applies the
  * consequences (breaker, key cooldown or disablement, latency, affinity) and returns the
@@ -19,9 +20,9 @@ import { RecentOutcomes, type RoutingView, routingView } from "./snapshot.ts";
 import {
   type AttemptPlanState,
   attemptTimeouts,
+  canFailOver,
   decideClassified,
   type Decision,
-  isLastPossible,
   newPlan,
   nextCandidate,
 } from "./plan.ts";
@@ -41,6 +42,10 @@ export interface RouterOptions {
   onBreakerTransition?: (target: string, to: BreakerPhase) => void;
   affinity?: AffinityCache;
   latency?: LatencyTracker;
+  /** Consecutive failures per target; pass the previous generation's so a reload forgets none. */
+  failures?: FailureCounts;
+  /** Attempts and failures of the last minute per target (the API's rates), likewise. */
+  recent?: RecentOutcomes;
 }
 
 export interface StartOptions {
@@ -64,7 +69,12 @@ export interface AttemptTicket {
   keyId: string | null;
   /** This attempt is a half-open breaker's probe. */
   probe: boolean;
-  /** Nothing can follow it (its failover timeouts are lifted, see `attemptTimeouts`). */
+  /**
+   * No other target can follow it, so its failover timeouts (response headers, first token, and
+   * the idle gap before the commit point) are lifted up to the total budget: see
+   * `attemptTimeouts`. Retries left on the same target do not count, as such a timeout is never
+   * retried there.
+   */
   last: boolean;
   timeouts: PhaseTimeouts;
 }
@@ -84,15 +94,19 @@ export class Router {
   readonly pools: ReadonlyMap<string, KeyPool>;
   readonly affinity: AffinityCache;
   readonly latency: LatencyTracker;
-  readonly failures = new FailureCounts();
-  readonly recent = new RecentOutcomes();
-  readonly options: Required<Omit<RouterOptions, "affinity" | "latency">>;
+  readonly failures: FailureCounts;
+  readonly recent: RecentOutcomes;
+  readonly options: Required<
+    Omit<RouterOptions, "affinity" | "latency" | "failures" | "recent">
+  >;
 
   constructor(state: RoutingState, pools: Iterable<KeyPool>, options: RouterOptions = {}) {
     this.state = state;
     this.pools = new Map([...pools].map((p) => [p.provider, p]));
     this.affinity = options.affinity ?? new AffinityCache();
     this.latency = options.latency ?? new LatencyTracker();
+    this.failures = options.failures ?? new FailureCounts();
+    this.recent = options.recent ?? new RecentOutcomes();
     this.options = {
       defaultCooldownMs: options.defaultCooldownMs ?? 30_000,
       maxCooldownMs: options.maxCooldownMs ?? 3600_000,
@@ -224,7 +238,7 @@ export class RouteRun {
       this.#keyBlocked.add(t);
       return null;
     }
-    const last = !this.#rotate && isLastPossible(plan, now);
+    const last = !canFailOver(plan, now);
     if (!this.#rotate) plan.attempts[t] = (plan.attempts[t] ?? 0) + 1;
     this.#rotate = false;
     plan.pooled = keyId !== null;

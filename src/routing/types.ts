@@ -117,6 +117,12 @@ export interface AttemptRecord {
   status: number | null;
   /** Why the policy went on (`Decision.reason`), or null for the attempt that answered. */
   reason: string | null;
+  /**
+   * The route limit that ended this attempt (`timeouts.<phase>_ms`): a `timeout` outcome's
+   * phase, or, on the committed attempt, the limit that cut its stream after the commit point
+   * (idle or total; the trace's `error_code` says so too). null when no limit ended it.
+   */
+  timeout_phase: Extract<AttemptOutcome, { kind: "timeout" }>["phase"] | null;
   /** Backoff waited before this attempt started, ms. */
   waited_ms: number;
   /** From the client request's arrival to this attempt's start, ms. */

@@ -176,7 +176,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     ...(routing === null ? {} : { routing }),
   });
   const warnings = refusalWarnings(log, clock);
-  const webSocket = wsRelayFor(config, proxyContext, warnings);
+  const webSocket = wsRelayFor(config, proxyContext, warnings, routing);
   const api = apiFor(deps, clock, log, gate, keys, telemetry, config, routing);
   const handle = createHandler({
     config,
@@ -231,6 +231,7 @@ function wsRelayFor(
   config: GatewayConfig,
   ctx: ReturnType<typeof forwarderOptions>,
   warnings: ReturnType<typeof refusalWarnings>,
+  routing: RoutingDeps | null,
 ): WsRelay {
   return createWsRelay({
     ctx,
@@ -238,6 +239,10 @@ function wsRelayFor(
     gatewayKeyHeader: ctx.gatewayKeyHeader,
     refused: warnings.websocket,
     closedByGateway: warnings.websocketClosed,
+    routing: routing === null ? null : {
+      deps: routing,
+      onFunctionError: (error) => ctx.log.error("a route function failed", { error }),
+    },
   });
 }
 

@@ -156,7 +156,9 @@ function gatewayFactory(
   // Shared by every config generation, so that a reload neither resets rate-limit counters nor
   // the uptime that /api/health reports.
   const limitCounters = sharedCounters(store) ?? new MemoryCounters();
-  // Breakers, key cooldowns and disabled keys outlive a reload too (PostgreSQL: every instance).
+  // Routing outlives a reload too: breakers, key cooldowns and disabled keys (shared by every
+  // instance on PostgreSQL), and this instance's pool-key rpm/tpm windows, failure counts,
+  // latencies and session affinity.
   const routing = sharedRouting(store);
   const startedAt = Date.now();
   const metrics = createGatewayMetrics(writer);

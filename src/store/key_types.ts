@@ -27,6 +27,47 @@ export interface GatewayKeyRecord {
   confirmed_at: string | null;
 }
 
+/** A record's columns, in its order: never `token_digest` (nor `revoked_at`, `confirmed_by`). */
+export const keyRecordColumns = [
+  "id",
+  "org_id",
+  "workspace_id",
+  "name",
+  "description",
+  "role",
+  "permissions",
+  "created_by",
+  "created_at",
+  "last_rotated_at",
+  "created_without_auth",
+  "confirmed_at",
+] as const satisfies readonly (keyof GatewayKeyRecord)[];
+
+/** How a database hands back the columns it stores its own way (times, the list, the flag). */
+export interface KeyColumnDecoders {
+  time(value: unknown): string;
+  permissions(value: unknown): string[];
+  flag(value: unknown): boolean;
+}
+
+/** A stored row of `keyRecordColumns` as a record. */
+export function keyRecordOf(row: Record<string, unknown>, d: KeyColumnDecoders): GatewayKeyRecord {
+  return {
+    id: String(row.id),
+    org_id: String(row.org_id),
+    workspace_id: String(row.workspace_id),
+    name: String(row.name),
+    description: String(row.description),
+    role: String(row.role),
+    permissions: d.permissions(row.permissions),
+    created_by: String(row.created_by),
+    created_at: d.time(row.created_at),
+    last_rotated_at: row.last_rotated_at === null ? null : d.time(row.last_rotated_at),
+    created_without_auth: d.flag(row.created_without_auth),
+    confirmed_at: row.confirmed_at === null ? null : d.time(row.confirmed_at),
+  };
+}
+
 export interface NewGatewayKey extends Omit<GatewayKeyRecord, "last_rotated_at" | "confirmed_at"> {
   /** Hex HMAC-SHA256 of the token under the key-hash secret. */
   token_digest: string;
@@ -120,6 +161,12 @@ export const keyStoreMethods = [
   "listKeyEvents",
   "activeKeyDigests",
 ] as const satisfies readonly (keyof KeyStore)[];
+
+// A method missing from the list above would not cross the store worker.
+const _everyKeyMethodListed: Exclude<keyof KeyStore, (typeof keyStoreMethods)[number]> extends never
+  ? true
+  : never = true;
+void _everyKeyMethodListed;
 
 export function isKeyStore(store: object): store is KeyStore {
   return keyStoreMethods.every((m) => typeof (store as Record<string, unknown>)[m] === "function");

@@ -8,47 +8,25 @@ import {
   type ActiveGatewayKey,
   checkScope,
   type GatewayKeyEvent,
-  type GatewayKeyRecord,
   isUnconfirmed,
   KeyConflictError,
+  keyRecordColumns,
+  keyRecordOf,
   type KeyStore,
 } from "./key_types.ts";
 
 type Row = Record<string, unknown>;
 const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : String(v));
 
-function toRecord(row: Row): GatewayKeyRecord {
-  return {
-    id: String(row.id),
-    org_id: String(row.org_id),
-    workspace_id: String(row.workspace_id),
-    name: String(row.name),
-    description: String(row.description),
-    role: String(row.role),
-    permissions: row.permissions as string[],
-    created_by: String(row.created_by),
-    created_at: iso(row.created_at),
-    last_rotated_at: row.last_rotated_at === null ? null : iso(row.last_rotated_at),
-    created_without_auth: row.created_without_auth === true,
-    confirmed_at: row.confirmed_at === null ? null : iso(row.confirmed_at),
-  };
-}
+const toRecord = (row: Row) =>
+  keyRecordOf(row, {
+    time: iso,
+    permissions: (v) => v as string[],
+    flag: (v) => v === true,
+  });
 
-/** The record's columns: never `token_digest` (nor `revoked_at`, `confirmed_by`). */
-const recordColumns = [
-  "id",
-  "org_id",
-  "workspace_id",
-  "name",
-  "description",
-  "role",
-  "permissions",
-  "created_by",
-  "created_at",
-  "last_rotated_at",
-  "created_without_auth",
-  "confirmed_at",
-];
+/** Spread into a `sql(...)` column list, which takes a mutable array. */
+const recordColumns = [...keyRecordColumns];
 
 const isUniqueViolation = (err: unknown) => (err as { code?: unknown }).code === "23505";
 

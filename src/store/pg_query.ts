@@ -4,16 +4,10 @@
  */
 import type postgres from "postgres";
 import type { TraceFilter } from "./types.ts";
-import { parseTimestamp } from "./timestamps.ts";
+import { filterTimestamp } from "./timestamps.ts";
 import type { Sql } from "./pg_connect.ts";
 
 export type Fragment = postgres.Fragment;
-
-function bound(name: string, value: string): string {
-  const parsed = parseTimestamp(value);
-  if (parsed === null) throw new RangeError(`filter ${name} is not an RFC 3339 timestamp`);
-  return parsed;
-}
 
 /** `a AND b AND ...`, or TRUE for none. */
 export function and(sql: Sql, parts: readonly Fragment[]): Fragment {
@@ -32,8 +26,12 @@ export function filterWhere(sql: Sql, f: TraceFilter, afterSeq?: bigint): Fragme
   if (f.status !== undefined) parts.push(sql`response_status = ${f.status}::int`);
   if (f.min_status !== undefined) parts.push(sql`response_status >= ${f.min_status}::int`);
   if (f.api_key_hash !== undefined) parts.push(sql`api_key_hash = ${f.api_key_hash}`);
-  if (f.from !== undefined) parts.push(sql`"timestamp" >= ${bound("from", f.from)}::timestamptz`);
-  if (f.to !== undefined) parts.push(sql`"timestamp" <= ${bound("to", f.to)}::timestamptz`);
+  if (f.from !== undefined) {
+    parts.push(sql`"timestamp" >= ${filterTimestamp("from", f.from)}::timestamptz`);
+  }
+  if (f.to !== undefined) {
+    parts.push(sql`"timestamp" <= ${filterTimestamp("to", f.to)}::timestamptz`);
+  }
   if (f.trace_group_id !== undefined) parts.push(sql`trace_group_id = ${f.trace_group_id}`);
   if (f.thread_id !== undefined) parts.push(sql`lineage_thread_id = ${f.thread_id}`);
   if (f.run_id !== undefined) parts.push(sql`lineage_run_id = ${f.run_id}`);

@@ -5,7 +5,10 @@
  * Consistency: reads answer from a cache, refreshed in the background when a read finds it older
  * than `refreshMs` (one refresh at a time, none without traffic, no timer); a write updates the
  * cache at once and the database after, and a refresh that raced a local write is dropped (the
- * next read refreshes again). Another instance therefore sees a change within about `refreshMs`.
+ * next read refreshes again): one during which this instance changed the cache, and one that
+ * began while a write of this instance was still on its way to the database (its read, on
+ * another pooled connection, may not see that write yet, and would undo the instance's own
+ * change: a breaker it just opened, a key it just disabled). Another instance therefore sees a change within about `refreshMs`.
  * Every write is a single statement whose result does not depend on the order in which
  * instances' writes arrive (a cooldown keeps the later deadline, an open breaker the later end),
  * and the half-open probe is claimed by one conditional UPDATE, so exactly one instance gets it.
@@ -49,6 +52,8 @@ export class PostgresRoutingState implements RoutingState {
   #loadedAt = Number.NEGATIVE_INFINITY;
   #refreshing: Promise<void> | null = null;
   #writes = 0;
+  /** This instance's writes sent and not yet answered by the database. */
+  #writesInFlight = 0;
   #nextSweep = 0;
   #lastError: string | null = null;
   readonly #inflight = new Set<Promise<unknown>>();
@@ -73,8 +78,9 @@ export class PostgresRoutingState implements RoutingState {
   /** Reads the database now and replaces the cache (unless a local write raced it). */
   async refresh(now: number): Promise<void> {
     const generation = this.#writes;
+    const behindOwnWrite = this.#writesInFlight > 0;
     const loaded = await this.#track(this.#load(now));
-    if (generation !== this.#writes) return;
+    if (behindOwnWrite || generation !== this.#writes) return;
     this.#breakers = loaded.breakers;
     this.#blocks = loaded.blocks;
     this.#loadedAt = now;
@@ -293,12 +299,15 @@ export class PostgresRoutingState implements RoutingState {
   }
 
   async #write(run: (sql: Sql) => Promise<void>): Promise<void> {
+    this.#writesInFlight++;
     try {
       this.#assertOpen();
       await this.#track(run(this.#sql));
     } catch (err) {
       this.#failed(err);
       throw err;
+    } finally {
+      this.#writesInFlight--;
     }
   }
 

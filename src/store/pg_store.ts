@@ -32,13 +32,8 @@ import {
 } from "./pg_migrations.ts";
 import { filterWhere } from "./pg_query.ts";
 import { writeBatch } from "./pg_write.ts";
-import type {
-  ActiveGatewayKey,
-  GatewayKeyEvent,
-  GatewayKeyRecord,
-  KeyStore,
-  NewGatewayKey,
-} from "./key_types.ts";
+import type { KeyStore } from "./key_types.ts";
+import { KeyStoreForwarder } from "./key_forwarding.ts";
 import { postgresKeyStore } from "./pg_keys.ts";
 import { postgresLimitCounters } from "./pg_limits.ts";
 import type { CounterStore } from "../limits/mod.ts";
@@ -113,10 +108,10 @@ function decodeWith<T>(
 const allNames = traceColumns.map(([name]) => name);
 const summaryNames = summaryColumns.map(([name]) => name);
 
-class PostgresTraceStore implements TraceStore, KeyStore {
+class PostgresTraceStore extends KeyStoreForwarder implements TraceStore {
   readonly driver = "postgres" as const;
   readonly #sql: Sql;
-  readonly #keys: KeyStore;
+  protected readonly keys: KeyStore;
   #closed = false;
   /** Shared by every instance on this database (see pg_limits.ts). */
   readonly limitCounters: CounterStore;
@@ -124,8 +119,9 @@ class PostgresTraceStore implements TraceStore, KeyStore {
   readonly routingState: PostgresRoutingState;
 
   constructor(sql: Sql) {
+    super();
     this.#sql = sql;
-    this.#keys = postgresKeyStore(sql, () => this.#open());
+    this.keys = postgresKeyStore(sql, () => this.#open());
     this.limitCounters = postgresLimitCounters(sql, () => this.#open());
     this.routingState = new PostgresRoutingState(sql, () => this.#open());
   }
@@ -217,40 +213,6 @@ class PostgresTraceStore implements TraceStore, KeyStore {
     this.#open();
     const [row] = await this.#sql`SELECT pg_database_size(current_database()) AS n`;
     return { driver: this.driver, db_size_bytes: row ? Number(row.n) : null };
-  }
-
-  // Gateway keys (key_types.ts).
-  createKey(key: NewGatewayKey): Promise<GatewayKeyRecord> {
-    return this.#keys.createKey(key);
-  }
-  listKeys(scope?: TenantScope): Promise<GatewayKeyRecord[]> {
-    return this.#keys.listKeys(scope);
-  }
-  revokeKey(id: string, actor: string, at: string, scope?: TenantScope): Promise<boolean> {
-    return this.#keys.revokeKey(id, actor, at, scope);
-  }
-  rotateKey(
-    id: string,
-    tokenDigest: string,
-    actor: string,
-    at: string,
-    scope?: TenantScope,
-  ): Promise<GatewayKeyRecord | null> {
-    return this.#keys.rotateKey(id, tokenDigest, actor, at, scope);
-  }
-  confirmKey(
-    id: string,
-    actor: string,
-    at: string,
-    scope?: TenantScope,
-  ): Promise<GatewayKeyRecord | null> {
-    return this.#keys.confirmKey(id, actor, at, scope);
-  }
-  listKeyEvents(scope: TenantScope | undefined, limit: number): Promise<GatewayKeyEvent[]> {
-    return this.#keys.listKeyEvents(scope, limit);
-  }
-  activeKeyDigests(): Promise<ActiveGatewayKey[]> {
-    return this.#keys.activeKeyDigests();
   }
 
   async close(): Promise<void> {

@@ -1,45 +1,46 @@
 /**
  * The failover view on SQLite (failovers.ts): routed traces only, grouped by route and answering
- * target. Fixed fragments; values are bound.
+ * target, and their attempt records (`json_each`) grouped by route, attempted target, outcome and
+ * reason. Fixed fragments; values are bound.
  */
 import type { DatabaseSync } from "node:sqlite";
-import type { QueryValue } from "./sqlite_query.ts";
-import { parseTimestamp } from "./timestamps.ts";
-import { type FailoverQuery, type FailoverRow, failoverRows } from "./failovers.ts";
+import { viewWhere } from "./sqlite_query.ts";
+import { failoverLimits, type FailoverQuery, type FailoverRow, failoverRows } from "./failovers.ts";
 
-const filters = [
-  ["from", "timestamp >= ?"],
-  ["to", "timestamp <= ?"],
-  ["route", "route = ?"],
-  ["provider", "provider = ?"],
-  ["model", "model = ?"],
-] as const;
-
-function bound(name: string, value: string): string {
-  const parsed = parseTimestamp(value);
-  if (parsed === null) throw new RangeError(`filter ${name} is not an RFC 3339 timestamp`);
-  return parsed;
+/** The conditions on the traces (" WHERE ..."); `target` says where provider and model are read. */
+function where(q: FailoverQuery, target: { provider: string; model: string }) {
+  return viewWhere("t.route IS NOT NULL", q, [
+    ["from", "t.timestamp >= ?"],
+    ["to", "t.timestamp <= ?"],
+    ["route", "t.route = ?"],
+    ["provider", `${target.provider} = ?`],
+    ["model", `${target.model} = ?`],
+  ]);
 }
 
+const values = (rows: Record<string, unknown>[]) => rows.map((r) => Object.values(r));
+
 export function failovers(db: DatabaseSync, q: FailoverQuery): FailoverRow[] {
-  const parts = ["route IS NOT NULL"];
-  const params: QueryValue[] = [];
-  if (q.scope) {
-    parts.push("org_id = ? AND workspace_id = ?");
-    params.push(q.scope.org_id, q.scope.workspace_id);
-  }
-  for (const [key, clause] of filters) {
-    const value = q[key];
-    if (value === undefined) continue;
-    parts.push(clause);
-    params.push(key === "from" || key === "to" ? bound(key, value) : value);
-  }
-  // The order is failoverRows's; ORDER BY here only picks which rows the limit keeps.
-  const rows = db.prepare(
-    `SELECT route, provider, model, count(*), sum(attempt_count > 1), sum(attempt_count),
-      sum(response_status >= 400) FROM traces WHERE ${parts.join(" AND ")}
-      GROUP BY route, provider, model
-      ORDER BY count(*) DESC, route, provider, model LIMIT ?`,
-  ).all(...params, q.limit) as Record<string, unknown>[];
-  return failoverRows(rows.map((r) => Object.values(r)));
+  const answered = where(q, { provider: "t.provider", model: "t.model" });
+  // ORDER BY here only picks which groups the bound keeps; the view's order is failoverRows's.
+  const traces = db.prepare(
+    `SELECT t.route, t.provider, t.model, count(*), sum(t.attempt_count > 1),
+      sum(t.attempt_count), sum(t.response_status >= 400) FROM traces t${answered.sql}
+      GROUP BY t.route, t.provider, t.model ORDER BY count(*) DESC LIMIT ?`,
+  ).all(...answered.params, failoverLimits.maxGroups) as Record<string, unknown>[];
+  const p = "json_extract(a.value, '$.provider')";
+  const m = "json_extract(a.value, '$.model')";
+  const tried = where(q, { provider: p, model: m });
+  // `b` is the next attempt of the same request (records are stored in order).
+  const attempts = db.prepare(
+    `SELECT t.route, ${p} AS p, ${m} AS m, json_extract(a.value, '$.outcome') AS o,
+      json_extract(a.value, '$.reason') AS r, count(*) AS c,
+      sum(b.key IS NOT NULL AND (json_extract(b.value, '$.provider') IS NOT ${p}
+        OR json_extract(b.value, '$.model') IS NOT ${m})) AS away
+      FROM traces t JOIN json_each(t.attempts) a
+      LEFT JOIN json_each(t.attempts) b ON b.key = a.key + 1
+      ${tried.sql} AND t.attempts IS NOT NULL
+      GROUP BY t.route, p, m, o, r ORDER BY c DESC LIMIT ?`,
+  ).all(...tried.params, failoverLimits.maxGroups) as Record<string, unknown>[];
+  return failoverRows(values(traces), values(attempts), q.limit);
 }

@@ -12,31 +12,22 @@ import {
   type GatewayKeyRecord,
   isUnconfirmed,
   KeyConflictError,
+  keyRecordColumns,
+  keyRecordOf,
   type KeyStore,
   type NewGatewayKey,
 } from "./key_types.ts";
 
-const recordColumns =
-  "id, org_id, workspace_id, name, description, role, permissions, created_by, created_at, last_rotated_at, created_without_auth, confirmed_at";
+const recordColumns = keyRecordColumns.join(", ");
 
 type Row = Record<string, unknown>;
 
-function toRecord(row: Row): GatewayKeyRecord {
-  return {
-    id: String(row.id),
-    org_id: String(row.org_id),
-    workspace_id: String(row.workspace_id),
-    name: String(row.name),
-    description: String(row.description),
-    role: String(row.role),
-    permissions: JSON.parse(String(row.permissions)) as string[],
-    created_by: String(row.created_by),
-    created_at: String(row.created_at),
-    last_rotated_at: row.last_rotated_at === null ? null : String(row.last_rotated_at),
-    created_without_auth: Number(row.created_without_auth) === 1,
-    confirmed_at: row.confirmed_at === null ? null : String(row.confirmed_at),
-  };
-}
+const toRecord = (row: Row) =>
+  keyRecordOf(row, {
+    time: String,
+    permissions: (v) => JSON.parse(String(v)) as string[],
+    flag: (v) => Number(v) === 1,
+  });
 
 const scopeClause = (scope?: TenantScope) => {
   checkScope(scope);

@@ -10,6 +10,7 @@ import keyProvenance from "../../migrations/sqlite/004_key_provenance.sql" with 
 import attribution from "../../migrations/sqlite/005_attribution.sql" with { type: "text" };
 import attempts from "../../migrations/sqlite/006_attempts.sql" with { type: "text" };
 import { newerSchemaError } from "./migration_guard.ts";
+import { createRollupTablesSql, rebuildRollupTablesSql } from "./sqlite_rollup_sql.ts";
 
 export interface Migration {
   /** Recorded in `schema_migrations`; `sqlite/NNN_name.sql`, as the original recorded them. */
@@ -17,14 +18,24 @@ export interface Migration {
   sql: string;
 }
 
-/** In apply order. A new file in migrations/sqlite/ must be added here (a test checks it). */
+/**
+ * In apply order. A new file in migrations/sqlite/ must be added here (a test checks it). The
+ * rollup tables' SQL, the same columns created and rebuilt three times, is written by
+ * sqlite_rollup_sql.ts after the file's own text (which says so).
+ */
 export const sqliteMigrations: readonly Migration[] = [
   { name: "sqlite/001_init.sql", sql: init },
-  { name: "sqlite/002_rollups.sql", sql: rollups },
+  { name: "sqlite/002_rollups.sql", sql: rollups + createRollupTablesSql() },
   { name: "sqlite/003_gateway_keys.sql", sql: gatewayKeys },
   { name: "sqlite/004_key_provenance.sql", sql: keyProvenance },
-  { name: "sqlite/005_attribution.sql", sql: attribution },
-  { name: "sqlite/006_attempts.sql", sql: attempts },
+  {
+    name: "sqlite/005_attribution.sql",
+    sql: attribution + rebuildRollupTablesSql([], ["developer", "agent"]),
+  },
+  {
+    name: "sqlite/006_attempts.sql",
+    sql: attempts + rebuildRollupTablesSql(["developer", "agent"], ["route_name"]),
+  },
 ];
 
 /**

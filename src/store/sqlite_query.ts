@@ -2,8 +2,8 @@
  * WHERE clauses for trace filters. Every SQL fragment comes from the fixed table below and every
  * value is a bound parameter; the only thing that varies is which fragments are present.
  */
-import type { TraceFilter } from "./types.ts";
-import { parseTimestamp } from "./timestamps.ts";
+import type { TenantScope, TraceFilter } from "./types.ts";
+import { filterTimestamp } from "./timestamps.ts";
 import type { SqlValue } from "./trace_columns.ts";
 
 type FilterKey = Exclude<keyof TraceFilter, "scope">;
@@ -43,12 +43,6 @@ export interface WhereClause {
   shape: string;
 }
 
-function boundTimestamp(name: string, value: string): string {
-  const parsed = parseTimestamp(value);
-  if (parsed === null) throw new RangeError(`filter ${name} is not an RFC 3339 timestamp`);
-  return parsed;
-}
-
 /** `afterSeq`: a page cursor's seq; the rows wanted are the older ones, below it. */
 export function buildWhere(filter: TraceFilter, afterSeq?: bigint): WhereClause {
   const parts: string[] = [];
@@ -64,7 +58,7 @@ export function buildWhere(filter: TraceFilter, afterSeq?: bigint): WhereClause 
     if (value === undefined) continue;
     parts.push(clause);
     params.push(
-      key === "from" || key === "to" ? boundTimestamp(key, String(value)) : (value as SqlValue),
+      key === "from" || key === "to" ? filterTimestamp(key, String(value)) : (value as SqlValue),
     );
     shape.push(key);
   }
@@ -79,4 +73,28 @@ export function buildWhere(filter: TraceFilter, afterSeq?: bigint): WhereClause 
     params,
     shape: shape.join(","),
   };
+}
+
+/**
+ * ` WHERE ...` for a view over the raw traces (sessions, failovers): the view's own condition,
+ * the tenant, then each of the view's filters that the query sets, from its fixed fragments.
+ */
+export function viewWhere<K extends string>(
+  condition: string,
+  q: { scope?: TenantScope | undefined } & { readonly [key in K]?: string | undefined },
+  filters: readonly (readonly [K, string])[],
+): { sql: string; params: QueryValue[] } {
+  const parts = [condition];
+  const params: QueryValue[] = [];
+  if (q.scope) {
+    parts.push("org_id = ? AND workspace_id = ?");
+    params.push(q.scope.org_id, q.scope.workspace_id);
+  }
+  for (const [key, clause] of filters) {
+    const value = q[key];
+    if (value === undefined) continue;
+    parts.push(clause);
+    params.push(key === "from" || key === "to" ? filterTimestamp(key, value) : value);
+  }
+  return { sql: ` WHERE ${parts.join(" AND ")}`, params };
 }

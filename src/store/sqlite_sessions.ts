@@ -4,7 +4,7 @@
  */
 import type { DatabaseSync } from "node:sqlite";
 import { tokenFields } from "../providers/mod.ts";
-import type { QueryValue } from "./sqlite_query.ts";
+import { viewWhere } from "./sqlite_query.ts";
 import { mergeSessions, sessionKey, type SessionQuery, type SessionRow } from "./sessions.ts";
 
 const filters = [
@@ -17,22 +17,6 @@ const filters = [
   ["session_id", "session_id = ?"],
 ] as const;
 
-function where(q: SessionQuery): { sql: string; params: QueryValue[] } {
-  const parts = ["session_id IS NOT NULL"];
-  const params: QueryValue[] = [];
-  if (q.scope) {
-    parts.push("org_id = ? AND workspace_id = ?");
-    params.push(q.scope.org_id, q.scope.workspace_id);
-  }
-  for (const [key, clause] of filters) {
-    const value = q[key];
-    if (value === undefined) continue;
-    parts.push(clause);
-    params.push(value);
-  }
-  return { sql: ` WHERE ${parts.join(" AND ")}`, params };
-}
-
 /** In `mergeSessions` order after session and model. */
 const figures = `count(*), ${tokenFields.map((f) => `coalesce(sum(${f}), 0)`).join(", ")},
   coalesce(sum(CASE WHEN cost_status = 'priced' THEN estimated_cost_usd END), 0),
@@ -41,7 +25,7 @@ const figures = `count(*), ${tokenFields.map((f) => `coalesce(sum(${f}), 0)`).jo
 
 /** A session is (org, workspace, session id): unscoped, two tenants' equal ids stay apart. */
 export function sessions(db: DatabaseSync, q: SessionQuery): SessionRow[] {
-  const w = where(q);
+  const w = viewWhere("session_id IS NOT NULL", q, filters);
   const recent = db.prepare(
     `SELECT org_id AS o, workspace_id AS w, session_id AS s FROM traces${w.sql}
       GROUP BY org_id, workspace_id, session_id

@@ -30,13 +30,8 @@ import {
 import { applySqliteMigrations, type Migration, sqliteMigrations } from "./sqlite_migrations.ts";
 import { newerSchemaError } from "./migration_guard.ts";
 import { buildWhere } from "./sqlite_query.ts";
-import type {
-  ActiveGatewayKey,
-  GatewayKeyEvent,
-  GatewayKeyRecord,
-  KeyStore,
-  NewGatewayKey,
-} from "./key_types.ts";
+import type { KeyStore } from "./key_types.ts";
+import { KeyStoreForwarder } from "./key_forwarding.ts";
 import { sqliteKeyStore } from "./sqlite_keys.ts";
 import { aggregate, percentiles } from "./sqlite_analytics.ts";
 import { rebuildRollupsIfMissing, RollupWriter } from "./sqlite_rollups.ts";
@@ -151,7 +146,7 @@ function pendingMigrations(db: DatabaseSync, migrations: readonly Migration[]): 
   return migrations.filter((m) => !applied.has(m.name)).map((m) => m.name);
 }
 
-class SqliteTraceStore implements TraceStore, KeyStore {
+class SqliteTraceStore extends KeyStoreForwarder implements TraceStore {
   readonly driver = "sqlite" as const;
   readonly #db: DatabaseSync;
   readonly #path: string;
@@ -162,15 +157,16 @@ class SqliteTraceStore implements TraceStore, KeyStore {
   readonly #statements = new Map<string, StatementSync>();
   readonly #rollups: RollupWriter;
   readonly #readOnly: boolean;
-  readonly #keys: KeyStore;
+  protected readonly keys: KeyStore;
   #closed = false;
 
   constructor(db: DatabaseSync, path: string, retry: BusyRetryOptions, readOnly = false) {
+    super();
     this.#db = db;
     this.#path = path;
     this.#retry = retry;
     this.#readOnly = readOnly;
-    this.#keys = sqliteKeyStore(db, () => this.#open());
+    this.keys = sqliteKeyStore(db, () => this.#open());
     const columns = allColumnNames.join(", ");
     const placeholders = allColumnNames.map(() => "?").join(", ");
     this.#insert = db.prepare(
@@ -318,40 +314,6 @@ class SqliteTraceStore implements TraceStore, KeyStore {
       }
       this.#db.close();
     }
-  }
-
-  // Gateway keys (key_types.ts).
-  createKey(key: NewGatewayKey): Promise<GatewayKeyRecord> {
-    return this.#keys.createKey(key);
-  }
-  listKeys(scope?: TenantScope): Promise<GatewayKeyRecord[]> {
-    return this.#keys.listKeys(scope);
-  }
-  revokeKey(id: string, actor: string, at: string, scope?: TenantScope): Promise<boolean> {
-    return this.#keys.revokeKey(id, actor, at, scope);
-  }
-  rotateKey(
-    id: string,
-    tokenDigest: string,
-    actor: string,
-    at: string,
-    scope?: TenantScope,
-  ): Promise<GatewayKeyRecord | null> {
-    return this.#keys.rotateKey(id, tokenDigest, actor, at, scope);
-  }
-  confirmKey(
-    id: string,
-    actor: string,
-    at: string,
-    scope?: TenantScope,
-  ): Promise<GatewayKeyRecord | null> {
-    return this.#keys.confirmKey(id, actor, at, scope);
-  }
-  listKeyEvents(scope: TenantScope | undefined, limit: number): Promise<GatewayKeyEvent[]> {
-    return this.#keys.listKeyEvents(scope, limit);
-  }
-  activeKeyDigests(): Promise<ActiveGatewayKey[]> {
-    return this.#keys.activeKeyDigests();
   }
 
   #open(): void {

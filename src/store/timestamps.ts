@@ -53,6 +53,13 @@ export function parseTimestamp(text: string): string | null {
   return storedTimestampPattern.test(iso) ? iso : null;
 }
 
+/** A filter's time bound (`from`, `to`) in the stored form; a RangeError names the filter. */
+export function filterTimestamp(name: string, value: string): string {
+  const parsed = parseTimestamp(value);
+  if (parsed === null) throw new RangeError(`filter ${name} is not an RFC 3339 timestamp`);
+  return parsed;
+}
+
 /** As `parseTimestamp`, for values the store must reject (a trace with a broken timestamp). */
 export function normalizeTimestamp(text: string, field: string): string {
   // Fast path for the form traces are built in (half the cost; the store checks two a trace).

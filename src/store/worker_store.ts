@@ -16,13 +16,8 @@ import type {
   TraceStore,
 } from "./types.ts";
 import { InvalidCursorError } from "./types.ts";
-import type {
-  ActiveGatewayKey,
-  GatewayKeyEvent,
-  GatewayKeyRecord,
-  KeyStore,
-  NewGatewayKey,
-} from "./key_types.ts";
+import { type KeyStore, keyStoreMethods } from "./key_types.ts";
+import { KeyStoreForwarder } from "./key_forwarding.ts";
 import type { SessionQuery, SessionRow } from "./sessions.ts";
 import type { FailoverQuery, FailoverRow } from "./failovers.ts";
 import type { AggregateRow, AnalyticsQuery, PercentileRow } from "./analytics_types.ts";
@@ -60,13 +55,18 @@ const makeError = (s: SerializedError) =>
     ? new InvalidCursorError(s.message.replace(/^cursor is invalid \((.*?)\);.*$/s, "$1"))
     : new Error(s.message);
 
-class WorkerTraceStore implements TraceStore, KeyStore {
+class WorkerTraceStore extends KeyStoreForwarder implements TraceStore {
   readonly driver = "sqlite" as const;
   #next = 0;
   #pending = new Map<number, Pending>();
   #dead: Error | null = null;
+  /** Each key call is a message, as every other call. */
+  protected readonly keys = Object.fromEntries(
+    keyStoreMethods.map((m) => [m, (...args: unknown[]) => this.call(m, args)]),
+  ) as unknown as KeyStore;
 
   constructor(private readonly worker: Worker) {
+    super();
     worker.onmessage = (ev: MessageEvent<WorkerResponse>) => {
       const msg = ev.data;
       const p = this.#pending.get(msg.id);
@@ -126,40 +126,6 @@ class WorkerTraceStore implements TraceStore, KeyStore {
   stats(): Promise<StoreStats> {
     return this.#call("stats");
   }
-  // Gateway keys (key_types.ts).
-  createKey(key: NewGatewayKey): Promise<GatewayKeyRecord> {
-    return this.#call("createKey", key);
-  }
-  listKeys(scope?: TenantScope): Promise<GatewayKeyRecord[]> {
-    return this.#call("listKeys", scope);
-  }
-  revokeKey(id: string, actor: string, at: string, scope?: TenantScope): Promise<boolean> {
-    return this.#call("revokeKey", id, actor, at, scope);
-  }
-  rotateKey(
-    id: string,
-    tokenDigest: string,
-    actor: string,
-    at: string,
-    scope?: TenantScope,
-  ): Promise<GatewayKeyRecord | null> {
-    return this.#call("rotateKey", id, tokenDigest, actor, at, scope);
-  }
-  confirmKey(
-    id: string,
-    actor: string,
-    at: string,
-    scope?: TenantScope,
-  ): Promise<GatewayKeyRecord | null> {
-    return this.#call("confirmKey", id, actor, at, scope);
-  }
-  listKeyEvents(scope: TenantScope | undefined, limit: number): Promise<GatewayKeyEvent[]> {
-    return this.#call("listKeyEvents", scope, limit);
-  }
-  activeKeyDigests(): Promise<ActiveGatewayKey[]> {
-    return this.#call("activeKeyDigests");
-  }
-
   async close(): Promise<void> {
     if (this.#dead === null) await this.#call("close");
     this.worker.terminate();

@@ -52,6 +52,15 @@ function status(value: number | null): number | null {
   return Number.isInteger(value) && value! >= 100 && value! <= 599 ? value : null;
 }
 
+/** The route's timeout phases (routing/types.ts); anything else is not stored. */
+const timeoutPhases: ReadonlySet<string> = new Set([
+  "connect",
+  "first_byte",
+  "first_token",
+  "idle",
+  "total",
+]);
+
 function storedRecord(r: AttemptRecord, scrub: Scrub): AttemptRecord {
   return {
     n: Number.isInteger(r.n) && r.n > 0 ? r.n : 0,
@@ -61,6 +70,7 @@ function storedRecord(r: AttemptRecord, scrub: Scrub): AttemptRecord {
     outcome: bounded(String(r.outcome), maxAttemptStringLength, scrub) as AttemptRecord["outcome"],
     status: status(r.status),
     reason: boundedOrNull(r.reason, scrub),
+    timeout_phase: timeoutPhases.has(r.timeout_phase as string) ? r.timeout_phase : null,
     waited_ms: ms(r.waited_ms),
     started_ms: ms(r.started_ms),
     first_byte_ms: msOrNull(r.first_byte_ms),

@@ -60,8 +60,13 @@ export interface ExchangeFacts {
   requestBytes: number;
   responseBytes: number;
   streamChunks: number;
-  /** Which upstream limit ended the exchange, when a timeout did (absent: none did). */
-  timeoutPhase?: "headers" | "idle" | "total" | null;
+  /**
+   * Which upstream limit ended the exchange, when a timeout did (absent: none did). `headers`,
+   * `idle` and `total` for any request; a routed one may also end at its route's `connect` or
+   * `first_token` limit, which unrouted requests do not have (proxy/route_attempt.ts maps the
+   * route's phase names onto these).
+   */
+  timeoutPhase?: "connect" | "headers" | "first_token" | "idle" | "total" | null;
   /** The upstream answered 200, then reported a failure inside its event stream. */
   upstreamStreamError?: boolean;
   /**

@@ -5,6 +5,18 @@
  */
 import type { Origin } from "./origin.ts";
 
+/**
+ * Opening a connection took longer than its bound. A type of its own, so that a caller can tell
+ * "the upstream could not be reached in time" (nothing was sent) from a refusal, a reset, or
+ * its own signal's abort.
+ */
+export class ConnectTimeout extends Error {
+  constructor(readonly what: string, readonly label: string, readonly timeoutMs: number) {
+    super(`${what} ${label} timed out after ${timeoutMs} ms`);
+    this.name = "ConnectTimeout";
+  }
+}
+
 export interface ConnectOptions {
   /** Without it only the caller's signal bounds a hanging connect. */
   connectTimeoutMs: number | undefined;
@@ -40,9 +52,7 @@ async function open(
   const bound = timeout === null ? signal : AbortSignal.any([signal, timeout]);
   const fail = (what: string, err: unknown): unknown => {
     if (signal.aborted) return signal.reason;
-    if (timeout?.aborted) {
-      return new Error(`${what} ${origin.label} timed out after ${opts.connectTimeoutMs} ms`);
-    }
+    if (timeout?.aborted) return new ConnectTimeout(what, origin.label, opts.connectTimeoutMs!);
     const detail = err instanceof Error ? err.message : String(err);
     return new Error(`${what} ${origin.label} failed: ${detail}`, { cause: err });
   };

@@ -10,3 +10,4 @@ export {
   type NativeClientOptions,
 } from "./native_client.ts";
 export { createFetchClient } from "./fetch_client.ts";
+export { ConnectTimeout } from "./connect.ts";

@@ -73,7 +73,10 @@ export function createNativeClient(options: NativeClientOptions = {}): NativeCli
       const reused = wire !== null;
       if (wire === null) {
         const generation = pool.generation;
-        wire = new Wire(await connect(origin, signal, connectOptions), origin, generation);
+        const opts = req.connectTimeoutMs === undefined
+          ? connectOptions
+          : { ...connectOptions, connectTimeoutMs: req.connectTimeoutMs };
+        wire = new Wire(await connect(origin, signal, opts), origin, generation);
       }
       const exchange = new Exchange(wire, signal, pool);
       try {

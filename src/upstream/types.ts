@@ -13,6 +13,14 @@ export interface UpstreamRequest {
   body: Uint8Array<ArrayBuffer> | null;
   /** Aborting rejects a pending `send`, and makes a pending or later `read` throw. */
   signal: AbortSignal;
+  /**
+   * Bound on opening a new connection for this request (TCP, and the TLS handshake), in ms;
+   * past it `send` rejects with a `ConnectTimeout`. Replaces the client's own bound for this
+   * request; a pooled connection needs no opening, so the bound does not apply to it. The
+   * `fetch` client cannot tell connecting from waiting for the answer and ignores it (the
+   * caller's signal still bounds both).
+   */
+  connectTimeoutMs?: number;
 }
 
 export interface UpstreamResponse {

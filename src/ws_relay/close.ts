@@ -64,7 +64,7 @@ const closeRows: Record<
     client: 1008,
     upstream: 1000,
     trace: "client_aborted",
-    reason: (l) => `over ${l} bytes sent while a response.create waited for limits`,
+    reason: (l) => `over ${l} bytes sent while a response.create waited for limits or its route`,
   },
   upstream_too_slow: {
     client: 1013,

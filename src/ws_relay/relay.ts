@@ -25,6 +25,7 @@ import { dialUpstream } from "./dial.ts";
 import { clientHandshakeError, upstreamHandshake } from "./handshake.ts";
 import { OpenRelays } from "./open_relays.ts";
 import { type DrainReason, type RelayDeps, RelaySocket } from "./relay_socket.ts";
+import type { WsRouting } from "./route_pick.ts";
 
 type Warning = { hit(correlationId: string, fields?: Record<string, unknown>): void };
 
@@ -37,6 +38,8 @@ export interface WsRelayOptions {
   refused: Warning;
   /** Relays the gateway closed itself (a bound, a timeout, shutdown), with the reason. */
   closedByGateway: Warning;
+  /** The config's routes, when it has any: a create naming one goes to one of its targets. */
+  routing?: WsRouting | null;
 }
 
 export interface WsRelayInput {
@@ -213,6 +216,7 @@ async function open(
     protocol,
     admit: input.admit ?? null,
     authorized: input.authorized ?? null,
+    routing: opts.routing ?? null,
     ...hooks,
   }, {
     req,

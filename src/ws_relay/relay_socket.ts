@@ -20,7 +20,13 @@ import {
   upstreamClosed,
 } from "./close.ts";
 import { PendingResponses } from "./pending.ts";
-import { type CreateFrame, ResponseTrace, type SocketFacts } from "./response_trace.ts";
+import {
+  type CreateFrame,
+  type CreateRoute,
+  ResponseTrace,
+  type SocketFacts,
+} from "./response_trace.ts";
+import { namesRoute, routeCreate, type WsRouting } from "./route_pick.ts";
 
 type Frame = string | ArrayBuffer;
 
@@ -35,6 +41,8 @@ export interface RelayDeps {
    * revoked, unconfirmed or stripped of proxy:write since); null when accepted. Null: no team mode.
    */
   authorized: (() => GatewayError | null) | null;
+  /** The config's routes: a create naming one goes to a target of this socket's provider. */
+  routing?: WsRouting | null;
   /** The relay ended (either side, or the gateway). */
   closed(relay: RelaySocket, why: GatewayClose | null): void;
   /** A trace still being recorded (stored bodies redacted in slices). */
@@ -185,29 +193,29 @@ export class RelaySocket {
     const refused = this.deps.authorized?.() ?? null;
     if (refused !== null) return this.close("key_refused", refused.code);
     const create: CreateFrame = { text: data, bytes, ...frame };
-    if (this.deps.admit === null) return this.#start(create, null);
+    const routed = namesRoute(this.deps.routing ?? null, create.model);
+    if (this.deps.admit === null && !routed) return this.#start(create, null, null);
     this.#admitting = true;
-    void this.#admitThenSend(this.deps.admit, create);
+    void this.#admitThenSend(create, routed);
   }
 
-  async #admitThenSend(
-    admit: NonNullable<RelayDeps["admit"]>,
-    create: CreateFrame,
-  ): Promise<void> {
-    let admitted: Admitted | GatewayError;
-    try {
-      admitted = await admit({
-        route: this.facts.route,
-        model: create.model,
-        maxTokens: create.maxTokens,
-        requestBytes: create.bytes,
-      });
-    } catch {
-      admitted = new GatewayError("internal_error", "checking limits failed; retry shortly");
+  /** Limits (on the model the client named, as over HTTP), then the route's target. */
+  async #admitThenSend(create: CreateFrame, routed: boolean): Promise<void> {
+    let admitted: Admitted | GatewayError | null = null;
+    if (this.deps.admit !== null) admitted = await this.#admit(this.deps.admit, create);
+    let route: { create: CreateFrame; route: CreateRoute | null } | GatewayError = {
+      create,
+      route: null,
+    };
+    if (routed && !(admitted instanceof GatewayError) && !this.#closed) {
+      route = await this.#route(create);
     }
     this.#admitting = false;
-    if (admitted instanceof GatewayError) this.#refuse(create, admitted);
-    else this.#start(create, admitted);
+    if (admitted instanceof GatewayError) this.#refuse(create, admitted, null, null);
+    else if (route instanceof GatewayError) {
+      const name = (route.details?.route as string | undefined) ?? null;
+      this.#refuse(create, route, admitted, name === null ? null : { name, routed: null });
+    } else this.#start(route.create, admitted, route.route);
     while (!this.#admitting && !this.#closed && this.#queued.length > 0) {
       const next = this.#queued.shift()!;
       this.#queuedBytes -= next.bytes;
@@ -215,24 +223,77 @@ export class RelaySocket {
     }
   }
 
-  /** Limits refused the create: the client gets the protocol's error event, nothing goes up. */
-  #refuse(create: CreateFrame, err: GatewayError): void {
-    const trace = new ResponseTrace(this.deps.ctx, this.facts, create);
+  async #admit(
+    admit: NonNullable<RelayDeps["admit"]>,
+    create: CreateFrame,
+  ): Promise<Admitted | GatewayError> {
+    try {
+      return await admit({
+        route: this.facts.route,
+        model: create.model,
+        maxTokens: create.maxTokens,
+        requestBytes: create.bytes,
+      });
+    } catch {
+      return new GatewayError("internal_error", "checking limits failed; retry shortly");
+    }
+  }
+
+  /** The route's target on this socket's provider, and the create rewritten for it. */
+  async #route(
+    create: CreateFrame,
+  ): Promise<{ create: CreateFrame; route: CreateRoute | null } | GatewayError> {
+    const f = this.facts;
+    let picked;
+    try {
+      picked = await routeCreate(
+        this.deps.routing!,
+        {
+          provider: { id: f.route.provider.id, kind: f.route.provider.kind },
+          path: f.target.path,
+          headers: f.req.headers,
+          tenant: f.tenant,
+        },
+        { text: create.text, bytes: create.bytes, model: create.model! },
+        this.deps.ctx.now(),
+      );
+    } catch {
+      return new GatewayError("internal_error", "choosing the route's target failed; retry");
+    }
+    if (picked === null) return { create, route: null };
+    if (picked instanceof GatewayError) return picked;
+    const rewritten = { ...create, text: picked.text, model: picked.model };
+    rewritten.bytes = frameBytes(picked.text);
+    return { create: rewritten, route: { name: picked.route, routed: picked } };
+  }
+
+  /**
+   * Limits or the route refused the create: the client gets the protocol's error event, nothing
+   * goes up, and the socket stays open for other responses.
+   */
+  #refuse(
+    create: CreateFrame,
+    err: GatewayError,
+    admitted: Admitted | null,
+    route: CreateRoute | null,
+  ): void {
+    const trace = new ResponseTrace(this.deps.ctx, this.facts, create, route);
+    if (admitted !== null) trace.settlesWith(admitted);
     trace.refused(err);
     this.#track(trace);
     if (this.#closed) return;
-    const code = err.code === "rate_limited" ? err.code : "internal_error";
+    const code = clientCodes.has(err.code) ? err.code : "internal_error";
     const retry = err.details?.retry_after_s;
     const headers = typeof retry === "number" ? { "retry-after": String(retry) } : undefined;
     this.#toClient(this.deps.protocol.errorEvent(err.status, code, err.message, headers));
   }
 
-  #start(create: CreateFrame, admitted: Admitted | null): void {
-    const trace = new ResponseTrace(this.deps.ctx, this.facts, create);
+  #start(create: CreateFrame, admitted: Admitted | null, route: CreateRoute | null): void {
+    const trace = new ResponseTrace(this.deps.ctx, this.facts, create, route);
     if (admitted !== null) trace.settlesWith(admitted);
     if (this.#closed) {
       // The socket closed while limits decided: traced (and settled) with the end's own code.
-      trace.cut(this.#endCode);
+      trace.unsent(this.#endCode);
       return this.#track(trace);
     }
     this.#pending.push(trace);
@@ -272,6 +333,16 @@ export class RelaySocket {
     if (trace.recorded !== null) this.deps.track(trace.recorded);
   }
 }
+
+/**
+ * Codes a refused create's error event names as they are; any other is `internal_error` (an
+ * internal code means nothing to a client).
+ */
+const clientCodes: ReadonlySet<ErrorCode> = new Set([
+  "rate_limited",
+  "websocket_route_unavailable",
+  "route_function_failed",
+]);
 
 function closeSocket(ws: WebSocket | null, c: { code: number; reason: string }): void {
   if (ws === null) return;

@@ -28,6 +28,8 @@ import {
   type Tenant,
 } from "../traces/mod.ts";
 import type { WebSocketProtocol, WsServerEvent } from "../providers/mod.ts";
+import type { AttemptRecord } from "../routing/mod.ts";
+import { finishRouted, type RoutedCreate, type WsResponseEnd } from "./route_pick.ts";
 
 /** What every response of one socket shares: the handshake and the route. */
 export interface SocketFacts {
@@ -51,6 +53,15 @@ export interface CreateFrame {
   generate: boolean;
   /** The frame's `client_metadata` (claimed): the agent's turn for this response. */
   clientMetadata: Record<string, unknown> | null;
+}
+
+/**
+ * A create whose `model` named a route: its name, and the target it went to (null: refused,
+ * no attempt made). `text` and `model` of the create are then the target's.
+ */
+export interface CreateRoute {
+  name: string;
+  routed: RoutedCreate | null;
 }
 
 type ExchangeSpan = ReturnType<NonNullable<ExchangeContext["spans"]>["start"]>;
@@ -78,6 +89,11 @@ export class ResponseTrace implements TraceBodiesSource {
   readonly #bodies: TraceBodies;
   readonly #parser: UsageParser;
   #firstDeltaMs: number | null = null;
+  #firstEventMs: number | null = null;
+  /** The create never went upstream (the socket closed while limits or routing decided). */
+  #unsent = false;
+  #end: WsResponseEnd = { kind: "cut", code: "client_aborted", timeoutPhase: null };
+  #attempts: AttemptRecord[] | null = null;
   #started = false;
   #status = 200;
   #refusedStatus: number | null = null;
@@ -94,6 +110,7 @@ export class ResponseTrace implements TraceBodiesSource {
     private readonly ctx: ExchangeContext,
     private readonly socket: SocketFacts,
     frame: CreateFrame,
+    private readonly createRoute: CreateRoute | null = null,
   ) {
     this.#frame = { bytes: frame.bytes, model: frame.model, turn: turnOf(frame) };
     this.route = socket.route;
@@ -129,6 +146,7 @@ export class ResponseTrace implements TraceBodiesSource {
   event(text: string, bytes: number, e: WsServerEvent): boolean {
     this.#events++;
     this.#responseBytes += bytes;
+    this.#firstEventMs ??= this.ctx.monotonic() - this.t0;
     if (e.responseId !== null) this.responseId ??= e.responseId;
     if (e.delta && this.#firstDeltaMs === null) {
       this.#firstDeltaMs = this.ctx.monotonic() - this.t0;
@@ -149,6 +167,12 @@ export class ResponseTrace implements TraceBodiesSource {
       if (!e.delta) this.#parser.push(chunk);
     }
     if (!e.terminal) return false;
+    this.#end = {
+      kind: "terminal",
+      type: e.type,
+      started: this.#started,
+      status: this.#refusedStatus,
+    };
     this.#finish(true);
     return true;
   }
@@ -164,9 +188,16 @@ export class ResponseTrace implements TraceBodiesSource {
   /** The socket closed (or was closed) before the response ended. */
   cut(code: ErrorCode, timeoutPhase?: "idle" | "total"): void {
     if (this.#ended) return;
+    this.#end = { kind: "cut", code, timeoutPhase: timeoutPhase ?? null };
     this.#failure = code;
     this.#timeoutPhase = timeoutPhase ?? null;
     this.#finish(false);
+  }
+
+  /** The socket closed before the create went upstream: traced with the close's code. */
+  unsent(code: ErrorCode): void {
+    this.#unsent = true;
+    this.cut(code);
   }
 
   /** Resolves once recorded (stored bodies may be redacted in slices first). */
@@ -175,6 +206,7 @@ export class ResponseTrace implements TraceBodiesSource {
   #finish(complete: boolean): void {
     if (this.#ended) return;
     this.#ended = true;
+    this.#attempts = this.#attemptRecords();
     const report = this.#report(complete);
     const pending = this.#bodies.redactStored();
     if (pending === null) this.#record(report);
@@ -186,6 +218,22 @@ export class ResponseTrace implements TraceBodiesSource {
     if (this.#refusedStatus === null) return parsed;
     if (this.#failure === null) this.#status = this.#refusedStatus;
     return { model: parsed.model, usage: null, status: "none", parseErrors: parsed.parseErrors };
+  }
+
+  /** A routed create's one attempt, told to its route run (breakers learn from it). */
+  #attemptRecords(): AttemptRecord[] | null {
+    const r = this.createRoute;
+    if (r === null) return null;
+    if (r.routed === null) return [];
+    // Never sent: no verdict on the target (a probe it claimed is released).
+    const end: WsResponseEnd = this.#unsent
+      ? { kind: "cut", code: "client_aborted", timeoutPhase: null }
+      : this.#end;
+    const times = {
+      firstEventMs: this.#firstEventMs,
+      durationMs: this.ctx.monotonic() - this.t0,
+    };
+    return [finishRouted(r.routed, end, times, this.ctx.now())];
   }
 
   #captureMax(): number {
@@ -232,6 +280,9 @@ export class ResponseTrace implements TraceBodiesSource {
       // The handshake carried the prewarm's headers; each frame names its own turn and kind.
       agentTurnId: turn.turnId,
       agentRequestKind: turn.requestKind,
+      ...(this.createRoute === null
+        ? {}
+        : { route: this.createRoute.name, attempts: this.#attempts }),
     }, this.ctx.redactHeaders);
     trace.metadata.transport = "websocket";
     if (this.responseId !== null && responseIdShape.test(this.responseId)) {

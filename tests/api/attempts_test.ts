@@ -2,7 +2,8 @@
  * Routes and attempts in the API (issue 19): the trace detail shows the attempt records, the
  * list the route and attempt count (records left out), `route` filters the list and the export,
  * the export carries the records (NDJSON as a list, CSV as JSON text in one cell), and
- * `/api/analytics/failovers` counts per route and answering target, in the caller's tenant.
+ * `/api/analytics/failovers` counts per route and target (requests it answered, attempts made on
+ * it, failures by outcome and reason, failovers away from it), in the caller's tenant.
  */
 import assert from "node:assert/strict";
 import { routedAttempts, routedHistory } from "../store/conformance_attempts.ts";
@@ -64,10 +65,11 @@ Deno.test("export API: attempt records in NDJSON and as JSON text in CSV, route 
   }
 });
 
-Deno.test("analytics API: failovers per route and answering target, in the caller's tenant", async () => {
+Deno.test("analytics API: failovers per route and target, in the caller's tenant", async () => {
   const fx = await apiFixture(routedHistory());
   try {
     const body = await json(await fx.get("/api/analytics/failovers", tenant));
+    const none = { failures_by_outcome: {}, failures_by_reason: {}, failed_over_from_count: 0 };
     assert.deepStrictEqual(body.items, [
       {
         route: "gpt-main",
@@ -77,6 +79,9 @@ Deno.test("analytics API: failovers per route and answering target, in the calle
         failover_count: 2,
         attempt_count: 43,
         error_count: 1,
+        target_attempt_count: 2,
+        target_failure_count: 0,
+        ...none,
       },
       {
         route: "gpt-main",
@@ -86,6 +91,11 @@ Deno.test("analytics API: failovers per route and answering target, in the calle
         failover_count: 0,
         attempt_count: 2,
         error_count: 0,
+        target_attempt_count: 4,
+        target_failure_count: 2,
+        failures_by_outcome: { status: 2 },
+        failures_by_reason: { retry_after_too_long: 2 },
+        failed_over_from_count: 2,
       },
       {
         route: "cheap",
@@ -95,8 +105,34 @@ Deno.test("analytics API: failovers per route and answering target, in the calle
         failover_count: 0,
         attempt_count: 1,
         error_count: 0,
+        target_attempt_count: 1,
+        target_failure_count: 0,
+        ...none,
+      },
+      {
+        route: "gpt-main",
+        provider: "azure-eu",
+        model: "gpt-main",
+        request_count: 0,
+        failover_count: 0,
+        attempt_count: 0,
+        error_count: 0,
+        target_attempt_count: 2,
+        target_failure_count: 2,
+        failures_by_outcome: { timeout: 2 },
+        failures_by_reason: { 'connection failed: héllo "quoted", comma': 2 },
+        failed_over_from_count: 2,
       },
     ]);
+    const other = await json(
+      await fx.get("/api/analytics/failovers", { headers: { "x-test-scope": "org-x/ws-x" } }),
+    );
+    assert.deepStrictEqual(other.items, [], "another tenant sees none of it");
+    const azure = await json(await fx.get("/api/analytics/failovers?provider=azure-eu", tenant));
+    assert.deepStrictEqual(
+      (azure.items as { provider: string }[]).map((i) => i.provider),
+      ["azure-eu"],
+    );
     const one = await json(await fx.get("/api/analytics/failovers?route=cheap&limit=1", tenant));
     assert.equal((one.items as unknown[]).length, 1);
     const bad = await fx.get("/api/analytics/failovers?limit=0", tenant);

@@ -9,6 +9,7 @@ import { UsageError } from "../../src/cli/args.ts";
 import { runCli } from "../../src/cli/mod.ts";
 import { withFiles } from "../config/temp_files.ts";
 import { runCaptured } from "../support/cli_io.ts";
+import { servedOnLoopback } from "../support/loopback_server.ts";
 import { freePort, runCliProcess, type ServerProcess, startServer } from "../support/process.ts";
 
 Deno.test("health: the origin probed for a bind address", async (t) => {
@@ -138,17 +139,7 @@ Deno.test("health: a config that does not load exits 1 and says how to give the 
 });
 
 /** A local server that is not a healthy gateway; stops itself when the test ends. */
-async function withStub(
-  handler: (req: Request) => Response | Promise<Response>,
-  fn: (origin: string) => Promise<void>,
-): Promise<void> {
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, handler);
-  try {
-    await fn(`http://127.0.0.1:${server.addr.port}`);
-  } finally {
-    await server.shutdown();
-  }
-}
+const withStub = servedOnLoopback;
 
 Deno.test("health: a failing or foreign answer exits 1 and shows what came back", async (t) => {
   const cases: Array<[string, () => Response, RegExp]> = [

@@ -234,7 +234,10 @@ Deno.test("keys CLI: a key made while team mode is off is flagged, refused by a 
 // Issue 18: `keys` alone said "(got undefined)"; it names the actions, as does a wrong one.
 Deno.test("keys CLI: no action or an unknown one names the actions and exits 2", async () => {
   const table: [string[], RegExp][] = [
-    [["keys"], /^keys needs an action: list, create, revoke ID, rotate ID, confirm ID or events\n/],
+    [
+      ["keys"],
+      /^keys needs an action: list, create, revoke ID, rotate ID, confirm ID, events, or pool \(provider pool keys\)\n/,
+    ],
     [["keys", "--format", "json"], /^keys needs an action: list, create, revoke ID/],
     [["keys", "frob"], /^keys: unknown action "frob"; the actions are list, create, revoke ID/],
   ];

@@ -10,7 +10,8 @@ import { relative } from "../../src/cli/routes_text.ts";
 import { UsageError } from "../../src/cli/args.ts";
 import { routesStatusSchema } from "../../src/api/mod.ts";
 import { type Harness, startHarness } from "../support/gateway_harness.ts";
-import { memoryRouting } from "../support/pool_router.ts";
+import { memoryRouting, troubledKeys } from "../support/pool_router.ts";
+import { servedOnLoopback } from "../support/loopback_server.ts";
 import type { SharedRouting } from "../../src/server/routing.ts";
 import { runCaptured } from "../support/cli_io.ts";
 
@@ -68,25 +69,10 @@ async function withGateway(
   const g = await startHarness(config(team), { routing: router });
   const now = Date.now();
   await router.state.openBreaker("openai/gpt-main", now, now + 30_000);
-  await router.state.disableKey(
-    { kind: "key", provider: "openai", id: "team-a" },
-    now,
-    "status_401_auth",
-  );
-  await router.state.coolDown(
-    { kind: "key", provider: "openai", id: "team-b" },
-    now,
-    now + 90_000,
-    "status_429_rate_limited",
-  );
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
-    (req) => g.gateway.fetch(req),
-  );
+  await troubledKeys(router.state, now);
   try {
-    await fn(`http://127.0.0.1:${server.addr.port}`, router, g);
+    await servedOnLoopback((req) => g.gateway.fetch(req), (url) => fn(url, router, g));
   } finally {
-    await server.shutdown();
     await g.close();
   }
 }

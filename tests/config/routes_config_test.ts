@@ -239,11 +239,11 @@ const errorRows: IssueRow[] = [
     message: /must be at most 10: more is a retry storm/,
   },
   {
-    name: "a weight of 0",
+    name: "a negative weight",
     yaml:
-      "routes:\n  x:\n    strategy: weighted\n    targets: [{ provider: openai, model: a, weight: 0 }]\n",
+      "routes:\n  x:\n    strategy: weighted\n    targets: [{ provider: openai, model: a, weight: -1 }]\n",
     path: "routes.x.targets[0].weight",
-    message: /must be greater than 0/,
+    message: /must be 0 or more: 0 makes the target a last resort/,
   },
   {
     name: "an unknown strategy",

@@ -18,7 +18,7 @@ const poolC = "sk-proj-POOLKEYC0123456789abcdefghijkl";
 const poolD = "sk-proj-POOLKEYD0123456789abcdefghijkl";
 const poolE = "sk-proj-POOLKEYE0123456789abcdefghijkl";
 
-const config = (port: number, up: string) =>
+const config = (port: number, up: string, mute: string) =>
   `import { defineConfig, env } from "ongoingai";
 
 export default defineConfig({
@@ -37,6 +37,12 @@ export default defineConfig({
       kind: "openai-compatible",
       upstream: "http://127.0.0.1:9",
       keys: [{ id: "kx", key: env("POOL_KEY_E") }],
+    },
+    // Accepts TCP but never speaks TLS: connecting (TCP and TLS) never completes.
+    mute: {
+      kind: "openai-compatible",
+      upstream: "${mute}",
+      keys: [{ id: "km", key: env("POOL_KEY_E") }],
     },
     pool: {
       kind: "openai-compatible",
@@ -103,6 +109,21 @@ export default defineConfig({
       ],
       retry: { attempts: 2, backoff_ms: 10, max_backoff_ms: 20 },
     },
+    // One target: nothing can fail over from its attempts, so the header and first-token limits
+    // (and the idle limit before the commit point) are lifted up to the total budget (the last possible attempt is never cut short by a limit it cannot beat).
+    patient: {
+      targets: [{ provider: "openai", model: "gpt-4o-mini" }],
+      retry: { attempts: 2 },
+      timeouts: { first_byte_ms: 100, first_token_ms: 100, idle_ms: 100, total_ms: 1500 },
+    },
+    slowconnect: {
+      targets: [
+        { provider: "mute", model: "gpt-4o" },
+        { provider: "backup", model: "backup-model" },
+      ],
+      retry: { attempts: 2, backoff_ms: 10, max_backoff_ms: 20 },
+      timeouts: { connect_ms: 200, first_byte_ms: 30000 },
+    },
     pooled2: {
       targets: [{ provider: "pool2", model: "gpt-4o" }],
       retry: { attempts: 1 },
@@ -126,8 +147,9 @@ interface Ctx {
 async function withGateway(fn: (ctx: Ctx) => Promise<void>) {
   const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "ongoingai-routes-" }));
   const up = startScriptedUpstream();
+  const mute = muteTls();
   const port = freePort();
-  await Deno.writeTextFile(join(dir, "gateway.config.ts"), config(port, up.url));
+  await Deno.writeTextFile(join(dir, "gateway.config.ts"), config(port, up.url, mute.url));
   const server = await startServer([], {
     cwd: dir,
     port,
@@ -149,22 +171,68 @@ async function withGateway(fn: (ctx: Ctx) => Promise<void>) {
   } finally {
     await server.kill();
     await up.close();
+    await mute.close();
     await Deno.remove(dir, { recursive: true });
   }
 }
 
 const ask = { messages: [{ role: "user" as const, content: "hi" }] };
 
+/** A loopback listener that accepts TCP and never answers: a TLS handshake with it hangs. */
+function muteTls(): { url: string; close(): Promise<void> } {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const conns = new Set<Deno.Conn>();
+  const accepting = (async () => {
+    for await (const conn of listener) conns.add(conn);
+  })().catch(() => {});
+  return {
+    url: `https://127.0.0.1:${(listener.addr as Deno.NetAddr).port}`,
+    async close() {
+      listener.close();
+      for (const c of conns) c.close();
+      await accepting;
+    },
+  };
+}
+
 /** Requests the upstream saw since `from`, as "prefix model". */
 const seenSince = (up: ScriptedUpstream, from: number) =>
   up.seen.slice(from).map((r) => `${r.path.split("/")[1]} ${r.body.model}`);
 
 interface AttemptRow {
+  provider: string;
   model: string;
   outcome: string;
   status: number | null;
+  reason: string | null;
+  timeout_phase: string | null;
   committed: boolean;
 }
+
+interface TraceDetail {
+  error_code: string | null;
+  response_status: number;
+  metadata: Record<string, unknown>;
+  attempts: AttemptRow[] | null;
+}
+
+/** The newest `count` traces of a route, in detail, newest first. */
+async function routeTraces(origin: string, route: string, count: number): Promise<TraceDetail[]> {
+  for (let i = 0; i < 200; i++) {
+    const page = await (await fetch(`${origin}/api/traces?route=${route}&limit=${count}`)).json();
+    const items = (page.items ?? page.traces ?? page.data) as TraceRow[];
+    if (items.length >= count) {
+      return await Promise.all(
+        items.map(async (t) => await (await fetch(`${origin}/api/traces/${t.id}`)).json()),
+      );
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`fewer than ${count} traces of route ${route} recorded`);
+}
+
+/** An attempt record as [model, outcome, timeout_phase, committed]. */
+const phaseRow = (a: AttemptRow) => [a.model, a.outcome, a.timeout_phase, a.committed];
 
 interface TraceRow {
   id: string;
@@ -407,6 +475,46 @@ Deno.test("e2e routes: fallback, retries, pass-through, stream commit, model rew
       ]);
       const trace = await lastTrace(server.origin, traces += 3);
       assert.equal(trace.error_code, "upstream_idle_timeout");
+      // Each attempt record names the limit that ended it; the trace names the one that ended
+      // the request, in the words of unrouted traces (idle).
+      const [idle, firstToken, headers] = await routeTraces(server.origin, "fast", 3);
+      assert.deepEqual(headers!.attempts!.map(phaseRow), [
+        ["gpt-4o-mini", "timeout", "first_byte", false],
+        ["gpt-4o", "success", null, true],
+      ]);
+      assert.equal(headers!.attempts![0]!.reason, "timeout_first_byte");
+      assert.equal(headers!.error_code, null);
+      assert.equal("timeout_phase" in headers!.metadata, false, "answered: no timeout phase");
+      assert.deepEqual(firstToken!.attempts!.map(phaseRow), [
+        ["gpt-4o-mini", "timeout", "first_token", false],
+        ["gpt-4o", "success", null, true],
+      ]);
+      assert.equal("timeout_phase" in firstToken!.metadata, false);
+      // The stalled stream was committed: its record says success, and the limit that cut it.
+      assert.deepEqual(idle!.attempts!.map(phaseRow), [["gpt-4o-mini", "success", "idle", true]]);
+      assert.equal(idle!.error_code, "upstream_idle_timeout");
+      assert.equal(idle!.metadata.timeout_phase, "idle");
+    });
+
+    await t.step("timeouts: every target silent, the trace names the header limit", async () => {
+      up.script("gpt-4o-mini", { kind: "silent" });
+      up.script("gpt-4o", { kind: "silent" });
+      const res = await fetch(`${server.origin}/openai/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${clientKey}` },
+        body: JSON.stringify({ model: "fast", ...ask }),
+      });
+      assert.equal(res.status, 504, await res.clone().text());
+      assert.equal((await res.json()).error.code, "upstream_timeout");
+      traces++;
+      const [trace] = await routeTraces(server.origin, "fast", 4);
+      assert.equal(trace!.error_code, "upstream_timeout");
+      // `headers`, as an unrouted trace names the response-headers limit (first_byte_ms here).
+      assert.equal(trace!.metadata.timeout_phase, "headers");
+      assert.deepEqual(trace!.attempts!.map(phaseRow), [
+        ["gpt-4o-mini", "timeout", "first_byte", false],
+        ["gpt-4o", "timeout", "first_byte", false],
+      ]);
     });
 
     await t.step(
@@ -575,6 +683,76 @@ Deno.test("e2e routes: fallback, retries, pass-through, stream commit, model rew
         assert.equal((await res.json()).choices[0].message.content, "answer from backup-model");
         assert.deepEqual(seenSince(up, from), ["b backup-model"]);
         assert.equal(up.seen.at(-1)!.headers.get("authorization"), `Bearer ${poolE}`);
+      },
+    );
+
+    await t.step(
+      "last possible attempt: a slow answer is not cut by the header limit; silence ends at the total budget",
+      async () => {
+        // Headers come after 400 ms, past first_byte_ms (100): lifted, as no target could follow.
+        up.script("gpt-4o-mini", { kind: "slow", delayMs: 400 });
+        const slow = await openai.chat.completions.create({ model: "patient", ...ask });
+        assert.equal(slow.choices[0]!.message.content, "answer from gpt-4o-mini");
+        // A stream's first content after 400 ms, past first_token_ms and idle_ms (100): both are
+        // lifted before the commit point, as no target could follow.
+        up.script("gpt-4o-mini", { kind: "slow_first_token", delayMs: 400 });
+        let text = "";
+        for await (
+          const c of await openai.chat.completions.create({
+            model: "patient",
+            ...ask,
+            stream: true,
+          })
+        ) text += c.choices[0]?.delta.content ?? "";
+        assert.equal(text, "answer from gpt-4o-mini");
+        up.script("gpt-4o-mini", { kind: "silent" });
+        const res = await fetch(`${server.origin}/openai/v1/chat/completions`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${clientKey}` },
+          body: JSON.stringify({ model: "patient", ...ask }),
+        });
+        assert.equal(res.status, 504, await res.clone().text());
+        await res.body?.cancel();
+        const [silent, streamed, answered] = await routeTraces(server.origin, "patient", 3);
+        for (const ok of [answered!, streamed!]) {
+          assert.deepEqual(ok.attempts!.map(phaseRow), [["gpt-4o-mini", "success", null, true]]);
+          assert.equal(ok.error_code, null);
+        }
+        // Only the total budget ended it: not retried (no budget left), phase `total`.
+        assert.deepEqual(silent!.attempts!.map(phaseRow), [
+          ["gpt-4o-mini", "timeout", "total", false],
+        ]);
+        assert.equal(silent!.attempts![0]!.reason, "total_budget_spent");
+        assert.equal(silent!.error_code, "upstream_timeout");
+        assert.equal(silent!.metadata.timeout_phase, "total");
+      },
+    );
+
+    await t.step(
+      "connect timeout: retried on the same target (nothing was sent), then the next target",
+      async () => {
+        const from = up.seen.length;
+        const res = await fetch(`${server.origin}/openai/v1/chat/completions`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ model: "slowconnect", ...ask }),
+        });
+        assert.equal(res.status, 200, await res.clone().text());
+        assert.equal((await res.json()).choices[0].message.content, "answer from backup-model");
+        assert.deepEqual(seenSince(up, from), ["b backup-model"]);
+        const [trace] = await routeTraces(server.origin, "slowconnect", 1);
+        // The connect limit (200 ms), not the header limit (30 s), ended the first two.
+        assert.deepEqual(trace!.attempts!.map(phaseRow), [
+          ["gpt-4o", "timeout", "connect", false],
+          ["gpt-4o", "timeout", "connect", false],
+          ["backup-model", "success", null, true],
+        ]);
+        assert.deepEqual(trace!.attempts!.map((a) => a.reason), [
+          "timeout_connect",
+          "timeout_connect",
+          null,
+        ]);
+        assert.equal(trace!.error_code, null);
       },
     );
   });

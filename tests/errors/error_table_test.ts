@@ -17,7 +17,7 @@ import {
 
 /** Trace code -> the error codes that record it; written out by hand, on purpose. */
 const expectedTrace: Record<TraceErrorCode, ErrorCode[]> = {
-  upstream_unreachable: ["route_no_target", "upstream_unreachable"],
+  upstream_unreachable: ["route_no_target", "upstream_unreachable", "websocket_route_unavailable"],
   upstream_timeout: ["upstream_timeout"],
   upstream_idle_timeout: ["upstream_idle_timeout"],
   upstream_truncated: ["upstream_malformed_stream", "upstream_truncated"],
@@ -78,6 +78,7 @@ const expectedStatus: Record<ErrorCode, number> = {
   internal_error: 500,
   route_function_failed: 500,
   route_no_target: 503,
+  websocket_route_unavailable: 400,
   upstream_unreachable: 502,
   upstream_redirect: 502,
   upstream_uninspectable: 502,

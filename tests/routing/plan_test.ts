@@ -3,6 +3,7 @@ import {
   type AttemptOutcome,
   type AttemptPlanState,
   attemptTimeouts,
+  canFailOver,
   decide,
   type Decision,
   isLastPossible,
@@ -223,12 +224,48 @@ Deno.test("last possible attempt: failover timeouts lifted, bounded by what is l
     idleMs: 5000,
     totalMs: 5000,
   }, "every phase clipped to the budget left");
+  // No total budget to lift them to: the phase limits stay (never an unbounded wait).
   const unlimited = route([{}], { timeouts: { ...two.timeouts, totalMs: null } });
   assert.deepEqual(attemptTimeouts(at(unlimited), T0, true), {
     connectMs: 5000,
-    firstByteMs: null,
-    firstTokenMs: null,
+    firstByteMs: 30_000,
+    firstTokenMs: 10_000,
     idleMs: 10_000,
     totalMs: null,
   });
+});
+
+Deno.test("canFailOver: only another target counts, not retries left on the same one", () => {
+  const cases: { name: string; plan: AttemptPlanState; now?: number; want: boolean }[] = [
+    { name: "a fallback with attempts left", plan: at(two), want: true },
+    {
+      name: "the only target, retries left (a header timeout is never retried there)",
+      plan: at(route([{}])),
+      want: false,
+    },
+    { name: "on the last target", plan: at(two, { position: 1 }), want: false },
+    {
+      name: "the fallback's attempts are spent",
+      plan: at(two, { ...attempts(1, 3), position: 0 }),
+      want: false,
+    },
+    {
+      name: "the fallback is unavailable (breaker open, no key)",
+      plan: at(two, { unavailable: new Set([1]) }),
+      want: false,
+    },
+    {
+      name: "the fallback cannot get its expected time within the budget left",
+      plan: at(two, { expectedMs: [null, 10_000] }),
+      now: T0 + 115_000,
+      want: false,
+    },
+    {
+      name: "it can",
+      plan: at(two, { expectedMs: [null, 1000] }),
+      now: T0 + 115_000,
+      want: true,
+    },
+  ];
+  for (const c of cases) assert.equal(canFailOver(c.plan, c.now), c.want, c.name);
 });

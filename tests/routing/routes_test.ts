@@ -186,7 +186,11 @@ const failureRows: Array<[string, keyof typeof entries, RegExp]> = [
   ],
   ["wrong-format", "openai", /returned \[0\]: anthropic, which speaks the anthropic wire format/],
   ["unknown-provider", "openai", /returned \[0\]: "opnai" which is not an enabled provider/],
-  ["bad-weight", "openai", /returned an invalid target: \[0\].weight: must be greater than 0/],
+  [
+    "bad-weight",
+    "openai",
+    /returned an invalid target: \[0\].weight: must be 0 or more: 0 makes the target a last resort/,
+  ],
   ["empty", "openai", /returned no targets; return null for no route/],
   ["async", "openai", /returned a Promise; route functions must be synchronous/],
   ["number-answer", "openai", /returned a number; expected targets, a route name or null/],

@@ -40,7 +40,8 @@ Deno.test("fallback: retries with backoff on the first target, then the next one
     assert.ok(d.kind === "retry" || d.kind === "next", d.kind);
     now += d.kind === "retry" ? d.waitMs : 0;
   }
-  assert.deepEqual(seen, ["1:p0/m:false", "2:p0/m:false", "3:p0/m:false", "4:p1/m:false"]);
+  // On the last target nothing can fail over from the attempt: its failover limits are lifted.
+  assert.deepEqual(seen, ["1:p0/m:false", "2:p0/m:false", "3:p0/m:false", "4:p1/m:true"]);
   assert.equal(now - T0, 125 + 250, "full jitter at random 0.5: 125 then 250 ms");
 });
 
@@ -48,11 +49,28 @@ Deno.test("silent upstream: one header timeout on the only target ends the reque
   const router = new Router(new MemoryRoutingState(), []);
   const run = start(router, route([{}], { breaker: null }));
   const a = attempt(await run.next(T0));
-  assert.equal(a.last, false, "retries remain: the header timeout applies");
-  assert.equal(a.timeouts.firstByteMs, 30_000);
+  // Retries remain, but a header timeout is never retried on the same target: cutting this
+  // attempt at 30 s could only end the request, so it gets the whole budget instead.
+  assert.equal(a.last, true, "no other target: the failover timeouts are lifted");
+  assert.equal(a.timeouts.firstByteMs, 120_000);
+  assert.equal(a.timeouts.firstTokenMs, 120_000);
   const d = run.report(headerTimeout, T0 + 30_000);
   assert.equal(d.kind, "give_up");
   assert.deepEqual(await run.next(T0 + 30_000), { kind: "give_up", reason: "no_target_left" });
+});
+
+Deno.test("a header timeout fails over while another target can follow, not on the last one", async () => {
+  const router = new Router(new MemoryRoutingState(), []);
+  const run = start(router, route([{}, {}], { breaker: null }));
+  const first = attempt(await run.next(T0));
+  assert.deepEqual([first.targetIndex, first.last, first.timeouts.firstByteMs], [0, false, 30_000]);
+  const d = run.report(headerTimeout, T0 + 30_000);
+  assert.deepEqual(d, { kind: "next", target: 1, reason: "timeout_first_byte" });
+  const second = attempt(await run.next(T0 + 30_000));
+  assert.deepEqual([second.targetIndex, second.last], [1, true]);
+  assert.equal(second.timeouts.firstByteMs, 90_000, "the budget left, not the 30 s limit");
+  assert.equal(second.timeouts.connectMs, 5000, "the connect limit stays");
+  assert.equal(second.timeouts.idleMs, 10_000, "the idle limit stays (it ends a stalled stream)");
 });
 
 Deno.test("the last possible attempt is not cut by a failover timeout", async () => {

@@ -1,7 +1,8 @@
 /**
  * Route and attempt cases of the store conformance suite (issue 19): the attempt records stored
  * and read back as written (JSON list, or null when unrouted), the `route` filter of the list,
- * count and export, and the failover view per route and answering target. Both stores run them,
+ * count and export, and the failover view per route and target (answered requests, attempts,
+ * failures by outcome and reason, failovers away). Both stores run them,
  * so their numbers must agree.
  */
 import assert from "node:assert/strict";
@@ -17,6 +18,7 @@ const attempt = (over: Partial<AttemptRecord>): AttemptRecord => ({
   outcome: "success",
   status: 200,
   reason: null,
+  timeout_phase: null,
   waited_ms: 0,
   started_ms: 0,
   first_byte_ms: 120,
@@ -25,7 +27,7 @@ const attempt = (over: Partial<AttemptRecord>): AttemptRecord => ({
   ...over,
 });
 
-/** A 429, a reset before headers on the next target, then the answer: three attempts. */
+/** A 429, a header timeout on the next target, then the answer: three attempts. */
 export function routedAttempts(): AttemptRecord[] {
   return [
     attempt({
@@ -39,7 +41,8 @@ export function routedAttempts(): AttemptRecord[] {
     attempt({
       n: 2,
       provider: "azure-eu",
-      outcome: "reset_before_headers",
+      outcome: "timeout",
+      timeout_phase: "first_byte",
       status: null,
       reason: 'connection failed: héllo "quoted", comma',
       first_byte_ms: null,
@@ -90,7 +93,8 @@ export function routedHistory(): Trace[] {
   ];
 }
 
-type Row = [string, string, string, number, number, number, number];
+/** route, provider, model; requests, failovers, attempts, errors; target attempts, failures, away. */
+type Row = [string, string, string, number, number, number, number, number, number, number];
 
 async function rows(store: TraceStore, q: Omit<FailoverQuery, "limit">, limit = 100) {
   return (await store.failovers({ limit, ...q })).map((r): Row => [
@@ -101,6 +105,9 @@ async function rows(store: TraceStore, q: Omit<FailoverQuery, "limit">, limit = 
     r.failover_count,
     r.attempt_count,
     r.error_count,
+    r.target_attempt_count,
+    r.target_failure_count,
+    r.failed_over_from_count,
   ]);
 }
 
@@ -166,15 +173,17 @@ export const attemptCases: { name: string; run(store: TraceStore): Promise<void>
     },
   },
   {
-    name: "failovers per route and answering target, scoped, filtered and limited",
+    name: "failovers per route and target, scoped, filtered and limited",
     async run(store) {
       await store.writeBatch(routedHistory());
       assert.deepStrictEqual(await rows(store, { scope }), [
-        ["gpt-main", "anthropic", "claude-main", 2, 2, 43, 1],
-        ["gpt-main", "openai", "gpt-main", 2, 0, 2, 0],
-        ["cheap", "openai", "gpt-mini", 1, 0, 1, 0],
+        ["gpt-main", "anthropic", "claude-main", 2, 2, 43, 1, 2, 0, 0],
+        ["gpt-main", "openai", "gpt-main", 2, 0, 2, 0, 4, 2, 2],
+        ["cheap", "openai", "gpt-mini", 1, 0, 1, 0, 1, 0, 0],
+        // Tried in two requests, never answered: failed over from both times.
+        ["gpt-main", "azure-eu", "gpt-main", 0, 0, 0, 0, 2, 2, 2],
       ]);
-      // Unscoped: the other tenant's request joins its route and target.
+      // Unscoped: the other tenant's request joins its route and targets.
       assert.deepStrictEqual((await rows(store, {}))[0], [
         "gpt-main",
         "anthropic",
@@ -183,26 +192,94 @@ export const attemptCases: { name: string; run(store: TraceStore): Promise<void>
         3,
         45,
         1,
+        3,
+        0,
+        0,
       ]);
       assert.deepStrictEqual(await rows(store, { scope, route: "cheap" }), [
-        ["cheap", "openai", "gpt-mini", 1, 0, 1, 0],
+        ["cheap", "openai", "gpt-mini", 1, 0, 1, 0, 1, 0, 0],
       ]);
       assert.deepStrictEqual(
         await rows(store, { scope, from: "2026-03-02T10:06:00Z", to: "2026-03-02T11:00:00Z" }),
         [
-          ["gpt-main", "anthropic", "claude-main", 1, 1, 3, 0],
-          ["gpt-main", "openai", "gpt-main", 1, 0, 1, 0],
+          ["gpt-main", "anthropic", "claude-main", 1, 1, 3, 0, 1, 0, 0],
+          ["gpt-main", "openai", "gpt-main", 1, 0, 1, 0, 2, 1, 1],
+          ["gpt-main", "azure-eu", "gpt-main", 0, 0, 0, 0, 1, 1, 1],
         ],
       );
       assert.deepStrictEqual(await rows(store, { scope, provider: "openai", model: "gpt-mini" }), [
-        ["cheap", "openai", "gpt-mini", 1, 0, 1, 0],
+        ["cheap", "openai", "gpt-mini", 1, 0, 1, 0, 1, 0, 0],
+      ]);
+      // provider filters the target: its attempts too, where it never answered.
+      assert.deepStrictEqual(await rows(store, { scope, provider: "azure-eu" }), [
+        ["gpt-main", "azure-eu", "gpt-main", 0, 0, 0, 0, 2, 2, 2],
       ]);
       // Ties (two rows of 2 requests) are ordered by route, provider, model on both stores.
       assert.deepStrictEqual(await rows(store, { scope }, 2), [
-        ["gpt-main", "anthropic", "claude-main", 2, 2, 43, 1],
-        ["gpt-main", "openai", "gpt-main", 2, 0, 2, 0],
+        ["gpt-main", "anthropic", "claude-main", 2, 2, 43, 1, 2, 0, 0],
+        ["gpt-main", "openai", "gpt-main", 2, 0, 2, 0, 4, 2, 2],
       ]);
       assert.deepStrictEqual(await rows(store, { scope: { org_id: "x", workspace_id: "y" } }), []);
+    },
+  },
+  {
+    name: "failovers: failures by outcome and by reason, reasons kept as written",
+    async run(store) {
+      await store.writeBatch(routedHistory());
+      const got = await store.failovers({ scope, limit: 100 });
+      const of = (provider: string) => got.find((r) => r.provider === provider)!;
+      assert.deepStrictEqual(of("openai").failures_by_outcome, { status: 2 });
+      assert.deepStrictEqual(of("openai").failures_by_reason, { retry_after_too_long: 2 });
+      assert.deepStrictEqual(of("azure-eu").failures_by_outcome, { timeout: 2 });
+      assert.deepStrictEqual(of("azure-eu").failures_by_reason, {
+        'connection failed: héllo "quoted", comma': 2,
+      });
+      assert.deepStrictEqual(of("anthropic").failures_by_outcome, {});
+      assert.deepStrictEqual(of("anthropic").failures_by_reason, {});
+    },
+  },
+  {
+    name: "failovers: a retry on the same target is no failover away from it; the last target none",
+    async run(store) {
+      const base = routedAttempts();
+      const retried = [
+        { ...base[0]!, n: 1 },
+        { ...base[0]!, n: 2, reason: "status_503_overloaded" },
+        { ...base[2]!, n: 3 },
+      ];
+      const gaveUp = [{ ...base[0]!, n: 1 }, { ...base[1]!, n: 2, reason: "no_target_left" }];
+      await store.writeBatch([
+        makeTrace({
+          ...scope,
+          timestamp: "2026-03-04T10:00:00.000Z",
+          route: "r",
+          attempt_count: 3,
+          attempts: retried,
+          provider: "anthropic",
+          model: "claude-main",
+        }),
+        makeTrace({
+          ...scope,
+          timestamp: "2026-03-04T10:01:00.000Z",
+          route: "r",
+          attempt_count: 2,
+          attempts: gaveUp,
+          provider: "azure-eu",
+          model: "gpt-main",
+          response_status: 502,
+        }),
+      ]);
+      assert.deepStrictEqual(await rows(store, { scope, route: "r" }), [
+        ["r", "anthropic", "claude-main", 1, 1, 3, 0, 1, 0, 0],
+        ["r", "azure-eu", "gpt-main", 1, 1, 2, 1, 1, 1, 0],
+        ["r", "openai", "gpt-main", 0, 0, 0, 0, 3, 3, 2],
+      ]);
+      const openai =
+        (await store.failovers({ scope, route: "r", provider: "openai", limit: 1 }))[0]!;
+      assert.deepStrictEqual(openai.failures_by_reason, {
+        retry_after_too_long: 2,
+        status_503_overloaded: 1,
+      });
     },
   },
 ];

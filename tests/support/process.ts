@@ -21,13 +21,21 @@ export function cleanEnv(extra: Record<string, string> = {}): Record<string, str
 /** `deno run` of a module (src/main.ts or a bundle) with the flags a release build bakes in. */
 export function cliCommand(
   args: string[],
-  opts: { cwd: string; env?: Record<string, string>; module?: string; stdin?: "piped" | "null" },
+  opts: {
+    cwd: string;
+    env?: Record<string, string>;
+    module?: string;
+    stdin?: "piped" | "null";
+    /** More flags for `deno run` (a test's own, such as --inspect); none in a release build. */
+    denoFlags?: readonly string[];
+  },
 ): Deno.Command {
   return new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       "-A",
       ...(opts.module === undefined ? [] : ["--no-config"]),
+      ...(opts.denoFlags ?? []),
       "--unstable-no-legacy-abort",
       opts.module ?? mainModule,
       ...args,
@@ -101,7 +109,13 @@ export interface ServerProcess {
 /** Starts `serve` and waits until `/api/health` answers. */
 export async function startServer(
   args: string[],
-  opts: { cwd: string; port: number; env?: Record<string, string>; module?: string },
+  opts: {
+    cwd: string;
+    port: number;
+    env?: Record<string, string>;
+    module?: string;
+    denoFlags?: readonly string[];
+  },
 ): Promise<ServerProcess> {
   const child = cliCommand(["serve", ...args], opts).spawn();
   const logs = new Response(child.stderr).text();

@@ -25,7 +25,11 @@ export type Scripted =
   | { kind: "cut_json" }
   /** The preamble, then nothing until the gateway gives up on it. */
   | { kind: "stall_before_content" }
-  | { kind: "stall_after_content"; text: string };
+  | { kind: "stall_after_content"; text: string }
+  /** The normal (non-streamed) answer, its headers sent only after `delayMs`. */
+  | { kind: "slow"; delayMs: number }
+  /** A clean stream whose preamble comes at once and its first content after `delayMs`. */
+  | { kind: "slow_first_token"; delayMs: number };
 
 export interface ScriptedUpstream {
   url: string;
@@ -67,7 +71,17 @@ export function completion(model: string, text: string) {
 
 /** A whole, clean stream answering `text` (with a usage chunk when asked). */
 function cleanStream(model: string, text: string, usage: boolean): ReadableStream<Uint8Array> {
-  const parts = [
+  const events = cleanEvents(model, text, usage);
+  return new ReadableStream({
+    start(c) {
+      for (const p of events) c.enqueue(p);
+      c.close();
+    },
+  });
+}
+
+function cleanEvents(model: string, text: string, usage: boolean): Uint8Array[] {
+  return [
     sse(chunk(model, { role: "assistant", content: "" })),
     sse(chunk(model, { content: text })),
     sse(chunk(model, {}, "stop")),
@@ -76,12 +90,6 @@ function cleanStream(model: string, text: string, usage: boolean): ReadableStrea
       : []),
     enc.encode("data: [DONE]\n\n"),
   ];
-  return new ReadableStream({
-    start(c) {
-      for (const p of parts) c.enqueue(p);
-      c.close();
-    },
-  });
 }
 
 /** Sends `parts`, then breaks the body off (the client sees a cut, not an end). */
@@ -224,6 +232,31 @@ function answer(
       return new Promise((resolve) =>
         signal.addEventListener("abort", () => resolve(new Response(null, { status: 599 })))
       );
+    case "slow_first_token": {
+      const [preamble, ...rest] = cleanEvents(model, `answer from ${model}`, false);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const body = new ReadableStream<Uint8Array>({
+        async start(c) {
+          c.enqueue(preamble!);
+          await new Promise((r) => (timer = setTimeout(r, s.delayMs)));
+          for (const p of rest) c.enqueue(p);
+          c.close();
+        },
+        cancel: () => clearTimeout(timer),
+      });
+      return new Response(body, { headers: head });
+    }
+    case "slow":
+      return new Promise((resolve) => {
+        const timer = setTimeout(
+          () => resolve(Response.json(completion(model, `answer from ${model}`))),
+          s.delayMs,
+        );
+        signal.addEventListener("abort", () => {
+          clearTimeout(timer);
+          resolve(new Response(null, { status: 599 }));
+        });
+      });
   }
 }
 

@@ -24,6 +24,7 @@ const record = (over: Partial<AttemptRecord> = {}): AttemptRecord => ({
   outcome: "success",
   status: 200,
   reason: null,
+  timeout_phase: null,
   waited_ms: 0,
   started_ms: 0,
   first_byte_ms: 80,
@@ -138,6 +139,17 @@ const cases: {
         [13, 0, null, 0],
       );
     },
+  },
+  {
+    name: "a timeout's phase is kept; a phase that is not a route limit is not stored",
+    route: "r",
+    attempts: [
+      record({ outcome: "timeout", timeout_phase: "connect", committed: false }),
+      record({ n: 2, outcome: "timeout", timeout_phase: "bogus" as "idle", committed: false }),
+      record({ n: 3, timeout_phase: "idle" }),
+    ],
+    want: (s) =>
+      assert.deepStrictEqual(s.attempts!.map((a) => a.timeout_phase), ["connect", null, "idle"]),
   },
   {
     name: "a status outside 100..599 and a bad n are not stored as such",

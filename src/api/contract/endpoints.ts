@@ -342,11 +342,15 @@ function analyticsEndpoints(): Endpoint[] {
     ),
     view(
       "failovers",
-      "Failovers per route and answering target: requests, failovers, attempts, errors",
-      "Routed requests only (docs/routing.md), grouped by route and by the target that " +
-        "answered (a trace's provider and model are the answering target's). failover_count " +
-        "counts requests with more than one upstream attempt. Read from the routed traces of the " +
-        "range: give from and to on a large store.",
+      "Failovers per route and target: requests answered, attempts, failures, failovers away",
+      "Routed requests only (docs/routing.md), one item per route and target. request_count, " +
+        "failover_count, attempt_count and error_count are of the requests the target answered " +
+        "(a trace's provider and model are the answering target's); target_attempt_count, " +
+        "target_failure_count, failures_by_outcome, failures_by_reason and " +
+        "failed_over_from_count are of every attempt made on it, from the attempt records " +
+        "(a target tried but never answered has request_count 0). provider and model filter " +
+        "on the target. Read from the routed traces of the range: give from and to on a large " +
+        "store.",
       failoversSchema,
       { from: "2026-03-01", route: "gpt-main" },
     ),

@@ -134,6 +134,12 @@ export const attemptRecordSchema = z.object({
   reason: z.string().nullable().describe(
     "Why the gateway went on after this attempt; null for the attempt that answered.",
   ),
+  timeout_phase: z.enum(["connect", "first_byte", "first_token", "idle", "total"]).nullable()
+    .describe(
+      "The route limit (timeouts.<phase>_ms) that ended this attempt: a timeout outcome's " +
+        "phase, or on the committed attempt the limit that cut its stream after the commit " +
+        "point (idle or total). null when no limit ended it.",
+    ),
   waited_ms: count().describe("Backoff waited before this attempt started."),
   started_ms: count().describe("From the client request's arrival to this attempt's start."),
   first_byte_ms: count().nullable().describe(

@@ -1,0 +1,64 @@
+/**
+ * The CLI's requests to a running gateway (`health`, `routes`): straight to its address, never
+ * through an HTTP(S)_PROXY of the environment (`node:http` reads none), ended after `timeoutMs`,
+ * and with the answer's body bounded.
+ */
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
+
+export interface DirectAnswer {
+  status: number;
+  text: string;
+}
+
+export interface DirectRequest {
+  method: "GET" | "POST";
+  headers: Record<string, string>;
+  timeoutMs: number;
+  /** Bytes of the answer kept at most. */
+  maxBytes: number;
+  /** Past `maxBytes`: keep the first bytes (`cut`), or fail the request (`fail`). */
+  overflow: "cut" | "fail";
+}
+
+export function requestDirect(url: string, r: DirectRequest): Promise<DirectAnswer> {
+  const signal = AbortSignal.timeout(r.timeoutMs);
+  const request = url.startsWith("https:") ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: r.method, headers: r.headers, signal }, (res) => {
+      const chunks: Uint8Array[] = [];
+      let size = 0;
+      res.on("data", (chunk: Uint8Array) => {
+        const room = r.maxBytes - size;
+        if (chunk.byteLength > room && r.overflow === "fail") {
+          req.destroy(new Error(`the answer is over ${r.maxBytes} bytes`));
+          return;
+        }
+        if (room <= 0) return;
+        const kept = chunk.byteLength > room ? chunk.subarray(0, room) : chunk;
+        chunks.push(kept);
+        size += kept.byteLength;
+      });
+      res.on("end", () => {
+        const all = new Uint8Array(size);
+        let at = 0;
+        for (const c of chunks) {
+          all.set(c, at);
+          at += c.byteLength;
+        }
+        resolve({ status: res.statusCode ?? 0, text: new TextDecoder().decode(all) });
+      });
+      res.on("error", (err) => reject(signal.aborted ? signal.reason : err));
+    });
+    req.on("error", (err) => reject(signal.aborted ? signal.reason : err));
+    req.end();
+  });
+}
+
+/** `url` for output: a password in it (`http://user:pass@host`) never reaches a terminal or log. */
+export function shownUrl(url: string): string {
+  const u = new URL(url);
+  if (u.password === "") return url;
+  u.password = "***";
+  return u.href.replace(/\/+$/, "");
+}
