@@ -134,6 +134,16 @@ export const errorTable = {
     failure: true,
     answer: "upstream_unreachable",
   },
+  // A routed stream, after its commit point, sent an event that is not its protocol's: the
+  // client's stream ends before that event with the protocol's error event, which the SDKs raise.
+  // The client holds an incomplete answer: traced as cut short, like a break.
+  upstream_malformed_stream: {
+    status: 502,
+    level: "warn",
+    trace: "upstream_truncated",
+    failure: true,
+    answer: "upstream_unreachable",
+  },
   // 499 (nginx's "client closed request"): the trace keeps it, nobody reads it.
   client_aborted: { status: 499, level: "info", trace: "client_aborted", answer: null },
 } as const satisfies Record<string, ErrorRow>;

@@ -21,14 +21,8 @@
  */
 import { isRecord } from "./json_body.ts";
 import { anthropicErrorFacts, anthropicStatusOf } from "./anthropic_errors.ts";
-import {
-  type CommitRules,
-  type EventVerdict,
-  leadingTypeOf,
-  looksLikeObject,
-  malformed,
-  parseEvent,
-} from "./stream_commit.ts";
+import { leadingTypeOf, looksLikeObject, malformed, parseEvent } from "./commit_events.ts";
+import type { CommitRules, EventVerdict } from "./commit_types.ts";
 
 const emptyStarts: Record<string, string> = { text: "text", thinking: "thinking" };
 const toolUses = new Set(["tool_use", "server_tool_use", "mcp_tool_use"]);

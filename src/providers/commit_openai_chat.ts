@@ -19,13 +19,8 @@
 import { isRecord } from "./json_body.ts";
 import { openAiErrorFacts } from "./openai_errors.ts";
 import { statusIn } from "./error_facts.ts";
-import {
-  type CommitRules,
-  type EventVerdict,
-  looksLikeObject,
-  malformed,
-  parseEvent,
-} from "./stream_commit.ts";
+import { looksLikeObject, malformed, parseEvent } from "./commit_events.ts";
+import type { CommitRules, EventVerdict } from "./commit_types.ts";
 
 const deltaTexts = ["content", "refusal", "reasoning_content", "reasoning"];
 /** OpenAI, vLLM and LiteLLM put the error first: `{"error": {...}}`. */
@@ -78,8 +73,8 @@ export class OpenAiChatCommitRules implements CommitRules {
     return { kind: "content" };
   }
 
-  termination(message: string): string {
-    const error = { message, type: "server_error", code: "upstream_truncated", param: null };
+  termination(message: string, code: string): string {
+    const error = { message, type: "server_error", code, param: null };
     return `data: ${JSON.stringify({ error })}\n\n`;
   }
 

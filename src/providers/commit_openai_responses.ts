@@ -23,14 +23,8 @@
 import { isRecord } from "./json_body.ts";
 import { openAiErrorFacts } from "./openai_errors.ts";
 import { statusIn } from "./error_facts.ts";
-import {
-  type CommitRules,
-  type EventVerdict,
-  leadingTypeOf,
-  looksLikeObject,
-  malformed,
-  parseEvent,
-} from "./stream_commit.ts";
+import { leadingTypeOf, looksLikeObject, malformed, parseEvent } from "./commit_events.ts";
+import type { CommitRules, EventVerdict } from "./commit_types.ts";
 
 const preambleTypes = new Set([
   "response.created",
@@ -92,19 +86,19 @@ export class OpenAiResponsesCommitRules implements CommitRules {
     return { kind: "content" };
   }
 
-  termination(message: string): string {
+  termination(message: string, code: string): string {
     if (this.transport === "websocket") {
       // The WebSocket mode's error frame (research/issue18_agents.md section 3).
       return JSON.stringify({
         type: "error",
         status: 502,
-        error: { type: "server_error", code: "upstream_truncated", message, param: null },
+        error: { type: "server_error", code, message, param: null },
       });
     }
     const n = this.#last === null ? undefined : sequenceNumber.exec(this.#last.slice(0, 160))?.[1];
     const event = {
       type: "error",
-      code: "upstream_truncated",
+      code,
       message,
       param: null,
       sequence_number: (n === undefined ? this.#sequence : Number(n)) + 1,

@@ -78,5 +78,5 @@ export {
   type UsageUnknownReason,
   zeroUsage,
 } from "./usage.ts";
-// Editing a JSON text's top-level member in place (the WebSocket relay rewrites a routed model).
+// Editing a JSON text's top-level member in place (a routed model, over HTTP and WebSocket).
 export { setTopLevelMember } from "./json_splice.ts";

@@ -48,6 +48,8 @@ export const openAiAdapter: ProviderAdapter = {
         ? null
         : maxTokensOf(json.value, ["max_completion_tokens", "max_tokens", "max_output_tokens"]),
     };
+    const cacheKey = json?.value.prompt_cache_key;
+    if (typeof cacheKey === "string") prepared.promptCacheKey = cacheKey;
     if (json === null || !streaming || !input.streamUsage) return prepared;
     const path = cleanPath(input.path);
     if (!streamOptionsPaths.some((s) => endsWithSegments(path, s))) return prepared;

@@ -69,9 +69,7 @@ export class SseEventAligner {
   }
 
   #keepPrev(chunk: Uint8Array): void {
-    const n = chunk.length;
-    if (n >= 3) this.#prev = [chunk[n - 3]!, chunk[n - 2]!, chunk[n - 1]!];
-    else this.#prev = [...this.#prev, ...chunk].slice(-3);
+    this.#prev = lastBytes(this.#prev, chunk);
   }
 }
 
@@ -80,22 +78,59 @@ export class SseEventAligner {
  * before the chunk, so that a blank line split across reads is found.
  */
 export function lastEventEnd(prev: readonly number[], chunk: Uint8Array): number {
-  const at = (k: number): number | undefined => k >= 0 ? chunk[k] : prev[prev.length + k];
   for (let p = chunk.length; p >= 1; p--) {
     const a = chunk[p - 1];
-    if (a === LF) {
-      const b = at(p - 2);
-      if (b === LF) return p;
-      if (b === CR) {
-        const c = at(p - 3);
-        if (c === LF || c === CR) return p;
-      }
-    } else if (a === CR) {
-      const b = at(p - 2);
-      if (b === CR || b === LF) return p;
-    }
+    if ((a === LF || a === CR) && endsEvent(prev, chunk, p)) return p;
   }
   return -1;
+}
+
+/**
+ * The index in `chunk` just after its first event boundary at or after `from`, or -1: the same
+ * boundaries as `lastEventEnd`, searched forwards with the native `indexOf` (a stream's chunk
+ * usually holds one event, so this is two searches). The LF of a CRLF and any blank lines after
+ * the boundary are taken with it: they dispatch nothing.
+ */
+export function nextEventEnd(prev: readonly number[], chunk: Uint8Array, from: number): number {
+  const n = chunk.length;
+  let lf = chunk.indexOf(LF, from);
+  let cr = chunk.indexOf(CR, from);
+  while (lf !== -1 || cr !== -1) {
+    const i = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
+    if (endsEvent(prev, chunk, i + 1)) {
+      let p = i + 1;
+      while (p < n && (chunk[p] === LF || chunk[p] === CR)) p++;
+      return p;
+    }
+    if (i === lf) lf = chunk.indexOf(LF, i + 1);
+    else cr = chunk.indexOf(CR, i + 1);
+  }
+  return -1;
+}
+
+/** Whether the byte before `p` (a CR or LF) ends an event (see `lastEventEnd`). */
+function endsEvent(prev: readonly number[], chunk: Uint8Array, p: number): boolean {
+  const a = chunk[p - 1];
+  const b = byteAt(prev, chunk, p - 2);
+  if (a === LF) {
+    if (b === LF) return true;
+    if (b !== CR) return false;
+    const c = byteAt(prev, chunk, p - 3);
+    return c === LF || c === CR;
+  }
+  return a === CR && (b === CR || b === LF);
+}
+
+/** Byte `k` of the stream at `chunk`: a negative `k` reads the bytes before it (`prev`). */
+function byteAt(prev: readonly number[], chunk: Uint8Array, k: number): number | undefined {
+  return k >= 0 ? chunk[k] : prev[prev.length + k];
+}
+
+/** The last (up to three) bytes of what came before, followed by `chunk`. */
+export function lastBytes(prev: readonly number[], chunk: Uint8Array): number[] {
+  const n = chunk.length;
+  if (n >= 3) return [chunk[n - 3]!, chunk[n - 2]!, chunk[n - 1]!];
+  return [...prev, ...chunk].slice(-3);
 }
 
 function join(parts: Uint8Array[]): Uint8Array {

@@ -5,95 +5,32 @@
  *
  * A `StreamCommitScanner` is fed the upstream's events in order (by the usage parser, which frames
  * the SSE once for both: see `SseEventObserver`) and the bytes the client would get (`pass`), and
- * answers `hold`, `commit` or `fail` with a reason. The wire-format rules (which events are
+ * answers `hold`, `commit` or `fail` with a reason. `feed` does both for one chunk, an event at a
+ * time, so that an event found malformed after the commit point never reaches the client. The wire-format rules (which events are
  * preamble, which are content, the terminator, in-band errors, the error a client's SDK raises)
  * are a `CommitRules` per protocol: commit_openai_chat.ts, commit_openai_responses.ts,
  * commit_anthropic.ts. Everything here is pure and bounded; nothing throws.
  */
-import type { ProviderErrorFacts } from "./error_facts.ts";
 import type { SseEventObserver } from "./types.ts";
-import { SseEventAligner } from "./sse_event_aligner.ts";
+import { lastBytes, nextEventEnd, SseEventAligner } from "./sse_event_aligner.ts";
+import type {
+  CommitOptions,
+  CommitRules,
+  CommitState,
+  StreamEnd,
+  StreamFailure,
+} from "./commit_types.ts";
 
-/**
- * `first_content`: commit at the first real output. `complete`: hold the whole answer and commit
- * only once the upstream finished it cleanly (or the hold grew past its cap).
- */
-export type CommitMode = "first_content" | "complete";
-
-export interface CommitOptions {
-  mode: CommitMode;
-  /** Bytes (or WebSocket frame characters) held at most; past it the scanner commits. */
-  maxHeldBytes: number;
-  /**
-   * After the commit point, release SSE bytes only at event boundaries (sse_event_aligner.ts):
-   * a cut then leaves the client between two events and the termination is read as the error
-   * it is. The unterminated tail waits for its blank line (usually the next read); at a clean
-   * end of the body, `drain()` gives what is still held. Default false: every chunk as it is.
-   */
-  alignEvents?: boolean;
-}
-
-/** Preamble is small; Responses `response.created` repeats instructions and tools (~100 KB). */
-export const defaultPreambleBytes = 1024 * 1024;
-
-/** Why a stream is not (or was not) a clean, complete answer. */
-export interface StreamFailure {
-  /**
-   * `in_band_error`: an error event after the 200; `malformed`: an event that is not the
-   * protocol's; `unclean_end`: the body ended without the protocol's terminator; `cut`: the body
-   * broke off (the caller said so).
-   */
-  reason: "in_band_error" | "malformed" | "unclean_end" | "cut";
-  /** The HTTP status the error carries or its documented type means (Anthropic); else null. */
-  status: number | null;
-  error: ProviderErrorFacts | null;
-  /** What was wrong, for logs and the attempt record. */
-  detail: string;
-}
-
-export type CommitState =
-  | { kind: "hold" }
-  | {
-    kind: "commit";
-    /**
-     * `content`: the first real output; `finished`: the stream ended cleanly while held (an empty
-     * answer, or `complete` mode); `hold_cap`: the hold grew past `maxHeldBytes`; `blind`: the
-     * framing stopped at its bound, so nothing more can be checked.
-     */
-    cause: "content" | "finished" | "hold_cap" | "blind";
-  }
-  | { kind: "fail"; failure: StreamFailure };
-
-/** How a stream ended, once `end` was called. */
-export type StreamEnd =
-  | { kind: "clean" }
-  /** The framing stopped at its bound before the end: whether it ended well is not known. */
-  | { kind: "unverified" }
-  | { kind: "unclean"; failure: StreamFailure };
-
-/** What one event means to the commit point. */
-export type EventVerdict =
-  | { kind: "preamble" }
-  | { kind: "content" }
-  /** The protocol's terminator; `problem` says why it is not a clean end after all. */
-  | { kind: "end"; problem: string | null }
-  | { kind: "error"; status: number | null; error: ProviderErrorFacts }
-  | { kind: "malformed"; detail: string };
-
-/** One protocol's rules. Stateful per stream (Chat tracks `finish_reason`, Responses numbering). */
-export interface CommitRules {
-  /** Every event while the answer is held: parsed and classified exactly. */
-  classify(name: string | null, data: string): EventVerdict;
-  /**
-   * Events after the commit point: cheap string checks for the terminator, errors and malformed
-   * data, parsing only the rare event that needs it (long streams are mostly deltas).
-   */
-  glance(name: string | null, data: string): EventVerdict;
-  /** The terminator as messages name it (`data: [DONE]`, `message_stop`). */
-  readonly terminatorName: string;
-  /** An error event the protocol's official SDK raises (see `StreamCommitScanner.termination`). */
-  termination(message: string): string;
-}
+export {
+  type CommitMode,
+  type CommitOptions,
+  type CommitRules,
+  type CommitState,
+  defaultPreambleBytes,
+  type EventVerdict,
+  type StreamEnd,
+  type StreamFailure,
+} from "./commit_types.ts";
 
 const LF = 10;
 const CR = 13;
@@ -117,6 +54,15 @@ export class StreamCommitScanner implements SseEventObserver {
   #passing = false;
   /** Every byte of a failed answer is still held (it stayed within the bound). */
   #heldWhole = true;
+  /** A malformed event after the commit point: nothing from it on reaches the client. */
+  #cut: StreamFailure | null = null;
+  /**
+   * The aligner in front of the framing (`feed`): then what it releases is already aligned. Until
+   * then (`pass` alone) it aligns only what is released after the commit point.
+   */
+  #framing = false;
+  /** The last bytes fed to the framing, for an event boundary across chunks. */
+  #framedTail: number[] = [];
 
   constructor(private readonly rules: CommitRules, readonly options: CommitOptions) {
     this.#aligner = options.alignEvents === true ? new SseEventAligner() : null;
@@ -136,6 +82,13 @@ export class StreamCommitScanner implements SseEventObserver {
   /** The event (counted from 1) at which the state left `hold`; null while it holds. */
   get decidedAt(): number | null {
     return this.#decidedAt;
+  }
+  /**
+   * An event after the commit point that is not the protocol's (`feed`, `passFrame`): the
+   * client's stream ends before it, with `termination`. Null while none came.
+   */
+  get cut(): StreamFailure | null {
+    return this.#cut;
   }
 
   event(name: string | null, data: string): void {
@@ -212,7 +165,8 @@ export class StreamCommitScanner implements SseEventObserver {
    * A chunk of the event stream as the client would get it, after its events were fed. Returns
    * the bytes to send the client now: null while held (the chunk is kept, copied), all held
    * bytes at the commit point, then each chunk as it is (up to its last event boundary with
-   * `alignEvents`); null after a failure.
+   * `alignEvents`); null after a failure. The chunk's events were fed whole already, so a
+   * malformed one after the commit point goes out with it: `feed` stops before it instead.
    */
   pass(chunk: Uint8Array): Uint8Array | null {
     if ((this.#released && this.#state.kind === "commit") || this.#passing) {
@@ -229,6 +183,65 @@ export class StreamCommitScanner implements SseEventObserver {
   }
 
   /**
+   * A chunk of the upstream's event stream, for a scanner that observes `framing` (the usage
+   * parser built with it as its observer): `framing.push` and `pass` in one. With `alignEvents`
+   * the framing gets whole events only, one at a time, exactly the bytes the client gets (the
+   * unterminated rest waits for its blank line); an event found malformed after the commit point
+   * is the cut: the bytes returned stop just before it, whole events before it still go, and
+   * nothing more is passed (`cut`; the caller ends the client's stream with `termination`).
+   * Without `alignEvents`, the chunk is pushed whole and passed as it is.
+   */
+  feed(chunk: Uint8Array, framing: { push(chunk: Uint8Array): void }): Uint8Array | null {
+    if (this.#cut !== null) return null;
+    if (this.#aligner === null) {
+      framing.push(chunk);
+      return this.pass(chunk);
+    }
+    this.#framing = true;
+    const whole = this.#aligner.push(chunk);
+    if (whole === null) return null;
+    const at = this.#frame(whole, framing);
+    if (at === -1) return this.pass(whole);
+    // The malformed event's bytes held since an earlier read never go out either.
+    this.#aligner.discard();
+    return at === 0 ? null : this.pass(whole.subarray(0, at));
+  }
+
+  /**
+   * The body ended cleanly, for a scanner fed by `feed`: the rest still held (a last event
+   * without its blank line) goes to `framing`, closed so that it is dispatched, and the scan
+   * ends (`end(true)`). Returns the bytes still to send the client: that rest as it came (all
+   * held bytes, when this end is the commit point), or null. The framing is not finished: its
+   * owner finishes it, after any `termination` it was given too.
+   */
+  endFeed(framing: { push(chunk: Uint8Array): void }): Uint8Array | null {
+    const rest = this.#cut === null ? this.#aligner?.drain() ?? null : null;
+    if (rest !== null) {
+      framing.push(rest);
+      const close = this.#separatorAfter(lastBytes(this.#framedTail, rest));
+      if (close !== "") framing.push(new TextEncoder().encode(close));
+    }
+    this.end(true);
+    if (this.#cut !== null) return null;
+    return this.pass(rest ?? new Uint8Array(0));
+  }
+
+  /** Feeds whole events to `framing`; the offset where a cut starts, or -1. */
+  #frame(whole: Uint8Array, framing: { push(chunk: Uint8Array): void }): number {
+    let start = 0;
+    while (start < whole.length) {
+      // `#framedTail` is what came before `whole`: offsets here are relative to it.
+      const end = nextEventEnd(this.#framedTail, whole, start);
+      framing.push(end === -1 ? whole.subarray(start) : whole.subarray(start, end));
+      if (this.#cut !== null) return start;
+      if (end === -1) break;
+      start = end;
+    }
+    this.#framedTail = lastBytes(this.#framedTail, whole);
+    return -1;
+  }
+
+  /**
    * After `fail`, when routing answers with this stream after all (a content-policy refusal is
    * the provider's answer; the last target's error goes to the client as it is): the bytes held so
    * far, verbatim; later `pass` calls then return each chunk. Null when the state is not `fail`,
@@ -237,7 +250,9 @@ export class StreamCommitScanner implements SseEventObserver {
   passThrough(): Uint8Array | null {
     const held = this.#takeFailed();
     if (held === null) return null;
-    return held.length === 0 ? new Uint8Array(0) : this.#release(concat(held as Uint8Array[]));
+    return held.length === 0
+      ? new Uint8Array(0)
+      : this.#release(concat(held as Uint8Array[])) ?? new Uint8Array(0);
   }
 
   /** The same for a WebSocket relay's frames. */
@@ -264,8 +279,13 @@ export class StreamCommitScanner implements SseEventObserver {
     return rest;
   }
 
-  /** The same for a WebSocket relay: server text frames, held and released whole. */
+  /**
+   * The same for a WebSocket relay: server text frames (each fed to `event` first), held and
+   * released whole. A frame found malformed after the commit point is the cut: it and every
+   * frame after it are dropped, and the relay sends `termination` instead.
+   */
   passFrame(text: string): string[] {
+    if (this.#cut !== null) return [];
     return (this.#pass(text, text.length) ?? []) as string[];
   }
 
@@ -275,14 +295,15 @@ export class StreamCommitScanner implements SseEventObserver {
    * event the upstream left open (an open event is then dispatched as it is, which the SDKs also
    * reject: their JSON parse fails).
    */
-  termination(message: string): string {
+  termination(message: string, code = "upstream_truncated"): string {
     // The unterminated rest of an event the upstream broke off inside never reaches the client.
     this.#aligner?.discard();
-    return this.#separator() + this.rules.termination(message);
+    return this.#separator() + this.rules.termination(message, code);
   }
 
   #release(bytes: Uint8Array): Uint8Array | null {
-    const out = this.#aligner === null ? bytes : this.#aligner.push(bytes);
+    // Fed by `feed`, the bytes passed are whole events already.
+    const out = this.#aligner === null || this.#framing ? bytes : this.#aligner.push(bytes);
     if (out !== null) this.#remember(out);
     return out;
   }
@@ -323,6 +344,7 @@ export class StreamCommitScanner implements SseEventObserver {
 
   #fail(failure: StreamFailure): void {
     this.#failure ??= failure;
+    if (this.#state.kind === "commit" && failure.reason === "malformed") this.#cut ??= failure;
     if (this.#state.kind !== "hold") return;
     this.#state = { kind: "fail", failure };
     this.#decidedAt = this.#events;
@@ -343,7 +365,11 @@ export class StreamCommitScanner implements SseEventObserver {
 
   /** Line ends needed so that the termination starts a fresh event (SSE: CR, LF or CRLF). */
   #separator(): string {
-    const t = Array.from(this.#tail.subarray(0, this.#tailLength));
+    return this.#separatorAfter(Array.from(this.#tail.subarray(0, this.#tailLength)));
+  }
+
+  /** Line ends that close an event after the bytes `t` (the last few of a stream). */
+  #separatorAfter(t: number[]): string {
     if (t.length === 0) return "";
     let i = t.length;
     let ends = 0;
@@ -367,44 +393,4 @@ function concat(parts: Uint8Array[]): Uint8Array {
     at += p.byteLength;
   }
   return out;
-}
-
-/** `{"type":"..."` at the start, as OpenAI and Anthropic put it: read without parsing. */
-const leadingType = /^\s*\{\s*"type"\s*:\s*"([^"\\\r\n]{1,200})"/;
-
-export function leadingTypeOf(data: string): string | null {
-  return leadingType.exec(data)?.[1] ?? null;
-}
-
-/** Cheap shape check of an event not parsed: a JSON object starts and ends with braces. */
-export function looksLikeObject(data: string): boolean {
-  return data.charCodeAt(0) === 123 && data.charCodeAt(data.length - 1) === 125;
-}
-
-/** The event's data as a JSON object, or a `malformed` verdict saying why not. */
-export function parseEvent(
-  data: string,
-): { ok: true; value: Record<string, unknown> } | { ok: false; verdict: EventVerdict } {
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch {
-    return { ok: false, verdict: malformed(`an event's data is not JSON: ${preview(data)}`) };
-  }
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    return {
-      ok: false,
-      verdict: malformed(`an event's data is not a JSON object: ${preview(data)}`),
-    };
-  }
-  return { ok: true, value: value as Record<string, unknown> };
-}
-
-export function malformed(detail: string): EventVerdict {
-  return { kind: "malformed", detail };
-}
-
-function preview(data: string): string {
-  const p = data.length > 80 ? `${data.slice(0, 80)}…` : data;
-  return JSON.stringify(p);
 }

@@ -22,6 +22,11 @@ export interface PreparedRequest {
    * must be removed before the client sees the stream.
    */
   hideUsageEvent: boolean;
+  /**
+   * The body's `prompt_cache_key` (OpenAI), read while the body was parsed here: a route keeps a
+   * session on one target by it. Absent when the body has none (and for other wire formats).
+   */
+  promptCacheKey?: string;
 }
 
 export interface PrepareInput {

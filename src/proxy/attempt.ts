@@ -35,6 +35,8 @@ export class Attempt {
   #contentType: string | null = null;
   #contentEncoding: string | null = null;
   #parser: UsageParser | null = null;
+  /** A parser fed elsewhere, with what the client gets (`adoptParser`). */
+  #adopted: UsageParser | null = null;
   #capture: BodyCapture | null = null;
   #decoder: SideDecoder | null = null;
   #firstByte: number | null = null;
@@ -105,7 +107,17 @@ export class Attempt {
     this.#contentType = contentType;
     this.#contentEncoding = contentEncoding;
     this.#eventStream = contentType?.toLowerCase().includes("text/event-stream") ?? false;
-    this.#parser = this.#newParser(status, contentType);
+    this.#parser = this.#adopted ?? this.#newParser(status, contentType);
+  }
+
+  /**
+   * The usage parser of this answer is one that reads it already, fed with exactly the bytes the
+   * client gets by its owner (a routed stream's framing, which also saw the held preamble): used
+   * instead of a new one, and the chunks the client gets are not pushed into it a second time.
+   * Built for the same response (path, status, content type, request): call before `reads`.
+   */
+  adoptParser(parser: UsageParser): void {
+    this.#adopted = parser;
   }
 
   /** Keeps up to `max` bytes of the answer for the trace. */
@@ -148,7 +160,7 @@ export class Attempt {
 
   /** The usage parser reads bytes the client is not given (an answer refused after reading). */
   parseOnly(bytes: Uint8Array): void {
-    this.#parser?.push(bytes);
+    if (this.#adopted === null) this.#parser?.push(bytes);
   }
 
   markRedacted(): void {
@@ -156,7 +168,7 @@ export class Attempt {
   }
 
   #observe(content: Uint8Array): void {
-    this.#parser?.push(content);
+    if (this.#adopted === null) this.#parser?.push(content);
     this.#capture?.add(content);
   }
 

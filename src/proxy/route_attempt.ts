@@ -4,7 +4,7 @@
  * and what it came to as an `AttemptOutcome` for the policy. Timers are per attempt: the route's
  * limits replace the proxy-wide watchdog for routed exchanges.
  */
-import type { PreparedRequest } from "../providers/mod.ts";
+import { type PreparedRequest, setTopLevelMember } from "../providers/mod.ts";
 import type { ErrorCode } from "../errors/mod.ts";
 import type {
   AttemptOutcome,
@@ -142,39 +142,47 @@ export class AttemptSignal {
   }
 }
 
-/** The request body with `model` set to the target's: parsed once per request, sent per model. */
+/**
+ * The request body with `model` set to the target's, spliced into the text (json_splice.ts): every
+ * other byte stays as the client sent it (64-bit integers, escapes, key order, spacing), and the
+ * body is not parsed again (the adapter's `prepareRequest` did, and read `model` from it). One
+ * splice per target model.
+ */
 export class ModelRewriter {
-  readonly #doc: Record<string, unknown> | null;
+  readonly original: Uint8Array<ArrayBuffer> | null;
+  readonly #model: string | null;
   readonly #cache = new Map<string, Uint8Array<ArrayBuffer>>();
+  #text: string | null = null;
 
-  constructor(readonly original: Uint8Array<ArrayBuffer> | null) {
-    let doc: unknown = null;
-    try {
-      doc = original === null ? null : JSON.parse(new TextDecoder().decode(original));
-    } catch {
-      doc = null;
-    }
-    this.#doc = doc !== null && typeof doc === "object" && !Array.isArray(doc)
-      ? doc as Record<string, unknown>
-      : null;
-  }
-
-  /** A member of the request body (`prompt_cache_key`), when it is a JSON object. */
-  member(name: string): unknown {
-    return this.#doc?.[name];
+  constructor(prepared: PreparedRequest) {
+    this.original = prepared.body;
+    this.#model = prepared.model;
   }
 
   body(model: string): Uint8Array<ArrayBuffer> | null {
-    if (this.#doc === null) return this.original;
-    if (this.#doc.model === model) return this.original;
+    // No `model` read: not a JSON object with one (a route is never resolved for such a body).
+    if (this.original === null || this.#model === null || this.#model === model) {
+      return this.original;
+    }
     let bytes = this.#cache.get(model);
     if (bytes === undefined) {
-      bytes = new TextEncoder().encode(JSON.stringify({ ...this.#doc, model }));
+      this.#text ??= bodyText.decode(this.original);
+      const bom = this.#text.startsWith("\uFEFF") ? "\uFEFF" : "";
+      const spliced = setTopLevelMember(
+        this.#text.slice(bom.length),
+        "model",
+        JSON.stringify(model),
+      );
+      if (spliced === null) return this.original;
+      bytes = new TextEncoder().encode(bom + spliced);
       this.#cache.set(model, bytes);
     }
     return bytes;
   }
 }
+
+/** The body was read as strict UTF-8 by `prepareRequest` already; a BOM is kept as it came. */
+const bodyText = new TextDecoder("utf-8", { ignoreBOM: true });
 
 export interface SentAttempt {
   upstream: UpstreamResponse;

@@ -67,11 +67,11 @@ export async function routeLoop(
   if (choice.route.targets.length === 0) return ex.refuse(noTarget(resolved, choice.skipped));
   // The route's own limits apply; a client that leaves is noticed from the start.
   ex.slowHeaders();
-  const rewriter = new ModelRewriter(prepared.body);
+  const rewriter = new ModelRewriter(prepared);
   const run = o.deps.router.start(choice.route, {
     now: o.now(),
     random: o.deps.random ?? Math.random,
-    session: sessionKey(ex.req.headers, rewriter.member("prompt_cache_key"), ex.tenant),
+    session: sessionKey(ex.req.headers, prepared.promptCacheKey, ex.tenant),
     usePools: choice.usePools,
   });
   let last: Tried | null = null;

@@ -3,8 +3,10 @@
  * upstream's preamble is held while the commit scanner reads each event, under the first-token
  * and idle limits: any failure there is an outcome the loop may fail over from, and the client
  * has seen nothing. At the commit point the held bytes go out verbatim, then each chunk as it
- * comes; a cut, a stall or an unclean end after it closes the client's stream with the protocol's
- * error event (`termination`), never a synthesized clean end, and the trace says why.
+ * comes; a cut, a stall, an unclean end or a malformed event after it closes the client's stream
+ * with the protocol's error event (`termination`), never a synthesized clean end, and the trace
+ * says why. The scanner's framing is the one usage parser of the answer: the attempt adopts it
+ * (it saw the held preamble), and it reads exactly the bytes the client gets.
  */
 import type { ErrorCode } from "../errors/mod.ts";
 import {
@@ -57,7 +59,7 @@ export function commitScanner(
     alignEvents: true,
   });
   if (scanner === null) return null;
-  // A framing of its own: the attempt's usage parser reads only what the client gets.
+  // Fed by `scanner.feed`: whole events, the bytes the client gets (plus a malformed event cut).
   const framing = route.adapter.createUsageParser(info, scanner);
   return { scanner, framing, released: null };
 }
@@ -87,13 +89,7 @@ export async function holdUntilCommit(
       return failed(held) ??
         { kind: "failed_before_commit", reason: "cut", status: null, error: null };
     }
-    if (chunk === null) {
-      framing.finish(true);
-      scanner.end(true);
-    } else {
-      framing.push(chunk);
-    }
-    const out = chunk === null ? null : scanner.pass(chunk);
+    const out = chunk === null ? scanner.endFeed(framing) : scanner.feed(chunk, framing);
     const state = scanner.state;
     if (state.kind === "commit") {
       signal.disarm();
@@ -118,10 +114,14 @@ function failed(held: HeldStream): AttemptOutcome | null {
   return { kind: "failed_before_commit", reason: f.reason, status: f.status, error: f.error };
 }
 
+/** How a committed stream ended badly, in the trace's words. */
+type Ending = "upstream_idle_timeout" | "upstream_timeout" | "upstream_truncated" | "malformed";
+
 /**
  * The committed stream as the relay reads it: the released bytes, then the upstream's chunks
- * through the scanner. A cut, a stall or an unclean end becomes the protocol's error event and
- * the trace's failure, then the end of the body.
+ * through the scanner. A cut, a stall, an unclean end or a malformed event becomes the protocol's
+ * error event (after the whole events before it) and the trace's failure, then the end of the
+ * body; the upstream is let go.
  */
 export function committedStream(
   ex: Exchange,
@@ -130,17 +130,22 @@ export function committedStream(
   idleMs: number | null,
 ): UpstreamResponse {
   const { upstream, signal } = sent;
+  // The framing read the preamble the attempt's own parser would never see: it is that parser.
+  ex.attempt?.adoptParser(held.framing);
   let first: Uint8Array | null = held.released;
   let done = held.scanner.endSeen && held.scanner.ended !== null;
-  const finish = (code: ErrorCode | null): Uint8Array | null => {
+  const finish = (ending: Ending | null, before: Uint8Array | null = null): Uint8Array | null => {
     done = true;
     signal.close();
-    if (code === null) return null;
+    if (ending === null) return before;
+    if (ending === "malformed") upstream.cancel();
+    const code: ErrorCode = ending === "malformed" ? "upstream_malformed_stream" : ending;
     ex.failedMidway(code, true);
-    const message = code === "upstream_idle_timeout"
-      ? "the upstream stopped sending the stream (idle timeout); the answer is incomplete"
-      : "the upstream broke off the stream; the answer is incomplete";
-    return new TextEncoder().encode(held.scanner.termination(message));
+    const text = held.scanner.termination(endingMessage(held, ending), code);
+    const bytes = new TextEncoder().encode(text);
+    // The usage parser reads what the client gets, the error event included.
+    held.framing.push(bytes);
+    return before === null || before.byteLength === 0 ? bytes : join(before, bytes);
   };
   return {
     status: upstream.status,
@@ -154,6 +159,8 @@ export function committedStream(
         if (out.byteLength > 0) return out;
       }
       if (done) return null;
+      // A malformed event came in the same read as the commit point.
+      if (held.scanner.cut !== null) return finish("malformed");
       return await readCommitted(ex, held, sent, idleMs, finish);
     },
     bytes: () => Promise.reject(new Error("a routed stream is read chunk by chunk")),
@@ -164,12 +171,32 @@ export function committedStream(
   };
 }
 
+function endingMessage(held: HeldStream, ending: Ending): string {
+  switch (ending) {
+    case "upstream_idle_timeout":
+      return "the upstream stopped sending the stream (idle timeout); the answer is incomplete";
+    case "malformed":
+      return `the upstream sent an event that is not its protocol's (${
+        held.scanner.cut?.detail ?? "malformed"
+      }); the stream was stopped before it and the answer is incomplete: retry the request`;
+    default:
+      return "the upstream broke off the stream; the answer is incomplete";
+  }
+}
+
+function join(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.byteLength + b.byteLength);
+  out.set(a);
+  out.set(b, a.byteLength);
+  return out;
+}
+
 async function readCommitted(
   ex: Exchange,
   held: HeldStream,
   sent: SentAttempt,
   idleMs: number | null,
-  finish: (code: ErrorCode | null) => Uint8Array | null,
+  finish: (ending: Ending | null, before?: Uint8Array | null) => Uint8Array | null,
 ): Promise<Uint8Array | null> {
   const { scanner, framing } = held;
   for (;;) {
@@ -190,15 +217,12 @@ async function readCommitted(
       );
     }
     if (chunk === null) {
-      framing.finish(true);
-      const end = scanner.end(true);
-      const tail = scanner.drain();
-      if (end.kind === "unclean") return finish("upstream_truncated");
-      finish(null);
-      return tail;
+      const tail = scanner.endFeed(framing);
+      if (scanner.cut !== null) return finish("malformed");
+      return finish(scanner.ended?.kind === "unclean" ? "upstream_truncated" : null, tail);
     }
-    framing.push(chunk);
-    const out = scanner.pass(chunk);
+    const out = scanner.feed(chunk, framing);
+    if (scanner.cut !== null) return finish("malformed", out);
     if (out !== null && out.byteLength > 0) return out;
   }
 }

@@ -20,7 +20,7 @@ const expectedTrace: Record<TraceErrorCode, ErrorCode[]> = {
   upstream_unreachable: ["route_no_target", "upstream_unreachable", "websocket_route_unavailable"],
   upstream_timeout: ["upstream_timeout"],
   upstream_idle_timeout: ["upstream_idle_timeout"],
-  upstream_truncated: ["upstream_truncated"],
+  upstream_truncated: ["upstream_malformed_stream", "upstream_truncated"],
   upstream_redirect: ["upstream_redirect"],
   client_aborted: ["client_aborted"],
   request_too_large: ["request_too_large"],
@@ -87,6 +87,7 @@ const expectedStatus: Record<ErrorCode, number> = {
   upstream_timeout: 504,
   upstream_idle_timeout: 504,
   upstream_truncated: 502,
+  upstream_malformed_stream: 502,
   client_aborted: 499,
 };
 
@@ -136,6 +137,7 @@ Deno.test("error table: codes known only after the upstream answered are answere
   const cases: [ErrorCode, string | null][] = [
     ["upstream_idle_timeout", "upstream_timeout"],
     ["upstream_truncated", "upstream_unreachable"],
+    ["upstream_malformed_stream", "upstream_unreachable"],
     ["client_aborted", null],
   ];
   for (const [code, answer] of cases) {

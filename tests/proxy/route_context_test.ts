@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import type { ResolvedProvider } from "../../src/config/mod.ts";
-import { providerAdapters } from "../../src/providers/mod.ts";
+import { openAiAdapter, providerAdapters } from "../../src/providers/mod.ts";
 import {
   attemptCredentials,
   attemptSearch,
@@ -108,20 +108,66 @@ Deno.test("attemptCredentials: the client's key stays with its provider; pool ke
   assert.deepEqual(headers, { "x-api-key": "sk-ant-pool" });
 });
 
-Deno.test("ModelRewriter: the body is re-serialised only for another model", () => {
+Deno.test("ModelRewriter: `model` is spliced in for another model, every other byte kept", () => {
   const enc = new TextEncoder();
-  const original = enc.encode(`{"model":"main",  "messages":[{"role":"user","content":"hi"}]}`);
-  const r = new ModelRewriter(original);
-  const b = r.body("gpt-4o")!;
-  assert.deepEqual(JSON.parse(new TextDecoder().decode(b)), {
-    model: "gpt-4o",
-    messages: [{ role: "user", content: "hi" }],
-  });
-  assert.equal(r.body("gpt-4o"), b, "one serialisation per model");
-  assert.equal(r.body("main"), original, "the same model: the client's bytes");
-  const notJson = enc.encode("not json");
-  assert.equal(new ModelRewriter(notJson).body("x"), notJson);
-  assert.equal(new ModelRewriter(null).body("x"), null);
+  const prepare = (text: string) =>
+    openAiAdapter.prepareRequest({
+      method: "POST",
+      path: "/v1/chat/completions",
+      contentType: "application/json",
+      body: enc.encode(text),
+      streamUsage: false,
+    });
+  const rows: [string, string, string, string][] = [
+    [
+      "a 64-bit seed and an escape survive byte for byte",
+      `{"model":"main",  "seed": 12345678901234567890,"messages":[{"role":"user","content":"caf\\u00e9"}]}`,
+      "gpt-4o",
+      `{"model":"gpt-4o",  "seed": 12345678901234567890,"messages":[{"role":"user","content":"caf\\u00e9"}]}`,
+    ],
+    [
+      "a model that is not first, spacing kept",
+      `{ "messages": [], "model" : "main" , "n": 1.0 }`,
+      "o4-mini",
+      `{ "messages": [], "model" : "o4-mini" , "n": 1.0 }`,
+    ],
+    [
+      "a model to escape",
+      `{"model":"main"}`,
+      'we"ird\\',
+      `{"model":"we\\"ird\\\\"}`,
+    ],
+    ["a byte-order mark stays", `\uFEFF{"model":"main","x":1}`, "m2", `\uFEFF{"model":"m2","x":1}`],
+  ];
+  for (const [name, text, model, want] of rows) {
+    const r = new ModelRewriter(prepare(text));
+    const b = r.body(model)!;
+    assert.equal(new TextDecoder("utf-8", { ignoreBOM: true }).decode(b), want, name);
+    assert.equal(r.body(model), b, `${name}: one splice per model`);
+  }
+  const same = prepare(`{"model":"main","seed":12345678901234567890}`);
+  assert.equal(
+    new ModelRewriter(same).body("main"),
+    same.body,
+    "the same model: the client's bytes",
+  );
+  const notJson = prepare("not json");
+  assert.equal(new ModelRewriter(notJson).body("x"), notJson.body);
+  assert.equal(new ModelRewriter({ ...notJson, body: null }).body("x"), null);
+});
+
+Deno.test("prepareRequest: prompt_cache_key read with the body, for session affinity", () => {
+  const prepare = (body: unknown) =>
+    openAiAdapter.prepareRequest({
+      method: "POST",
+      path: "/v1/responses",
+      contentType: "application/json",
+      body: new TextEncoder().encode(JSON.stringify(body)),
+      streamUsage: false,
+    });
+  assert.equal(prepare({ model: "m", prompt_cache_key: "pck-1" }).promptCacheKey, "pck-1");
+  assert.equal(prepare({ model: "m", prompt_cache_key: 5 }).promptCacheKey, undefined);
+  assert.equal(prepare({ model: "m" }).promptCacheKey, undefined);
 });
 
 Deno.test("sessionKey: an agent's session header, else prompt_cache_key, per tenant", () => {
