@@ -105,7 +105,10 @@ export class StreamCommitScanner implements SseEventObserver {
       case "end":
         this.#terminated = true;
         if (v.problem === null) return this.#commit("finished");
-        return this.#fail({ reason: "unclean_end", status: null, error: null, detail: v.problem });
+        return this.#fail(
+          { reason: "unclean_end", status: null, error: null, detail: v.problem },
+          true,
+        );
       case "error":
         this.#terminated = true;
         return this.#fail({
@@ -115,7 +118,10 @@ export class StreamCommitScanner implements SseEventObserver {
           detail: `the upstream sent an error event after its 200 (${v.error.category})`,
         });
       case "malformed":
-        return this.#fail({ reason: "malformed", status: null, error: null, detail: v.detail });
+        return this.#fail(
+          { reason: "malformed", status: null, error: null, detail: v.detail },
+          true,
+        );
     }
   }
 
@@ -342,9 +348,15 @@ export class StreamCommitScanner implements SseEventObserver {
     this.#decidedAt = this.#events;
   }
 
-  #fail(failure: StreamFailure): void {
+  /**
+   * `cuts`: the failure is an event the client must not get after the commit point: one that is
+   * not the protocol's, or a terminator that ends an unfinished answer (Chat's `[DONE]` without
+   * any finish_reason, which would read as a clean end). `feed` stops before it and the caller
+   * ends the stream with the protocol's error event instead.
+   */
+  #fail(failure: StreamFailure, cuts = false): void {
     this.#failure ??= failure;
-    if (this.#state.kind === "commit" && failure.reason === "malformed") this.#cut ??= failure;
+    if (cuts && this.#state.kind === "commit") this.#cut ??= failure;
     if (this.#state.kind !== "hold") return;
     this.#state = { kind: "fail", failure };
     this.#decidedAt = this.#events;

@@ -115,7 +115,8 @@ function failed(held: HeldStream): AttemptOutcome | null {
 }
 
 /** How a committed stream ended badly, in the trace's words. */
-type Ending = "upstream_idle_timeout" | "upstream_timeout" | "upstream_truncated" | "malformed";
+/** `cut`: the scanner stopped before an event the client must not get (`scanner.cut`). */
+type Ending = "upstream_idle_timeout" | "upstream_timeout" | "upstream_truncated" | "cut";
 
 /**
  * The committed stream as the relay reads it: the released bytes, then the upstream's chunks
@@ -138,8 +139,12 @@ export function committedStream(
     done = true;
     signal.close();
     if (ending === null) return before;
-    if (ending === "malformed") upstream.cancel();
-    const code: ErrorCode = ending === "malformed" ? "upstream_malformed_stream" : ending;
+    if (ending === "cut") upstream.cancel();
+    const code: ErrorCode = ending !== "cut"
+      ? ending
+      : held.scanner.cut?.reason === "malformed"
+      ? "upstream_malformed_stream"
+      : "upstream_truncated";
     ex.failedMidway(code, true);
     const text = held.scanner.termination(endingMessage(held, ending), code);
     const bytes = new TextEncoder().encode(text);
@@ -160,7 +165,7 @@ export function committedStream(
       }
       if (done) return null;
       // A malformed event came in the same read as the commit point.
-      if (held.scanner.cut !== null) return finish("malformed");
+      if (held.scanner.cut !== null) return finish("cut");
       return await readCommitted(ex, held, sent, idleMs, finish);
     },
     bytes: () => Promise.reject(new Error("a routed stream is read chunk by chunk")),
@@ -175,10 +180,13 @@ function endingMessage(held: HeldStream, ending: Ending): string {
   switch (ending) {
     case "upstream_idle_timeout":
       return "the upstream stopped sending the stream (idle timeout); the answer is incomplete";
-    case "malformed":
-      return `the upstream sent an event that is not its protocol's (${
-        held.scanner.cut?.detail ?? "malformed"
-      }); the stream was stopped before it and the answer is incomplete: retry the request`;
+    case "cut":
+      return held.scanner.cut?.reason === "malformed"
+        ? `the upstream sent an event that is not its protocol's (${held.scanner.cut.detail}); ` +
+          "the stream was stopped before it and the answer is incomplete: retry the request"
+        : `the upstream ended the stream before the answer was finished (${
+          held.scanner.cut?.detail ?? "unclean end"
+        }); the answer is incomplete: retry the request`;
     default:
       return "the upstream broke off the stream; the answer is incomplete";
   }
@@ -218,11 +226,11 @@ async function readCommitted(
     }
     if (chunk === null) {
       const tail = scanner.endFeed(framing);
-      if (scanner.cut !== null) return finish("malformed");
+      if (scanner.cut !== null) return finish("cut");
       return finish(scanner.ended?.kind === "unclean" ? "upstream_truncated" : null, tail);
     }
     const out = scanner.feed(chunk, framing);
-    if (scanner.cut !== null) return finish("malformed", out);
+    if (scanner.cut !== null) return finish("cut", out);
     if (out !== null && out.byteLength > 0) return out;
   }
 }

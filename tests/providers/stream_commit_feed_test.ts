@@ -140,6 +140,16 @@ const cases: Case[] = [
     termination: '"code":"upstream_malformed_stream"',
   },
   {
+    // A terminator that ends an unfinished answer would read as a clean end: it is cut too.
+    name: "chat: [DONE] without any finish_reason",
+    adapter: openAiAdapter,
+    path: chatPath,
+    blocks: [...chat(null).slice(0, 4), "data: [DONE]\n\n"],
+    bad: 4,
+    termination: '"code":"upstream_malformed_stream"',
+    parseErrors: 0,
+  },
+  {
     name: "chat: clean",
     adapter: openAiAdapter,
     path: chatPath,
@@ -318,4 +328,21 @@ Deno.test("passFrame: a malformed WebSocket frame after the commit point is neve
   const error = JSON.parse(scanner.termination("bad frame", "upstream_malformed_stream"));
   strictEqual(error.type, "error");
   strictEqual(error.error.code, "upstream_malformed_stream");
+});
+
+Deno.test("feed: the cut says why (an unclean end is not a malformed event)", () => {
+  const i = info(chatPath);
+  const scanner = openAiAdapter.createCommitScanner!(i, {
+    mode: "first_content",
+    maxHeldBytes: 1 << 20,
+    alignEvents: true,
+  })!;
+  const framing = openAiAdapter.createUsageParser(i, scanner);
+  const out = scanner.feed(
+    enc.encode(chat(null).slice(0, 4).join("") + "data: [DONE]\n\n"),
+    framing,
+  );
+  strictEqual(dec.decode(out!), chat(null).slice(0, 4).join(""));
+  strictEqual(scanner.cut?.reason, "unclean_end");
+  ok(scanner.cut?.detail.includes("finish_reason"));
 });
