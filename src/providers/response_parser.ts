@@ -5,6 +5,7 @@
  * figures.
  */
 import { createParser, type EventSourceParser } from "eventsource-parser";
+import { ByteBuffer } from "../bytes.ts";
 import type { Usage, UsageUnknownReason } from "./usage.ts";
 import { isJsonContentType } from "./json_body.ts";
 import type { MemberPath } from "./json_member_paths.ts";
@@ -127,6 +128,15 @@ class SseFrame implements Frame {
   #decoder: TextDecoder | null = new TextDecoder();
   #parser: EventSourceParser | null;
   readonly #lines = new SseLineGuard(usageReadLimits.sseEventChars);
+  /**
+   * The bytes of a line still open, held as bytes until its end arrives. The SSE parser keeps an
+   * open line as a string it appends each piece to: sent one byte per read, that cost about 11
+   * bytes of heap per byte (a 16 MiB line, the bound, would have held ~180 MB for one request).
+   * Fed whole lines, the parser holds none.
+   */
+  readonly #open = new ByteBuffer();
+  /** UTF-16 units of `#open` (what the line guard would count), to stop at the same bound. */
+  #openUnits = 0;
 
   constructor(reader: UsageReader, private readonly observer?: SseEventObserver) {
     this.#parser = createParser({
@@ -163,10 +173,20 @@ class SseFrame implements Frame {
   }
 
   push(chunk: Uint8Array): void {
-    if (this.#decoder !== null) this.#feed(this.#decoder.decode(chunk, { stream: true }));
+    if (this.#decoder === null) return;
+    const end = afterLastLineBreak(chunk);
+    if (end === -1) return this.#hold(chunk);
+    if (this.#open.size === 0) this.#feedBytes(chunk.subarray(0, end));
+    else {
+      this.#open.append(chunk.subarray(0, end));
+      this.#openUnits = 0;
+      this.#feedBytes(this.#open.take());
+    }
+    if (end < chunk.length) this.#hold(chunk.subarray(end));
   }
 
   end(complete: boolean): void {
+    if (this.#open.size > 0) this.#feedBytes(this.#open.take());
     const rest = this.#decoder?.decode() ?? "";
     // A stream that ended cleanly may omit the blank line after its last event; dispatch it.
     // A cut stream's unterminated event is a fragment and is dropped.
@@ -180,6 +200,18 @@ class SseFrame implements Frame {
     // Dropping the parser and decoder releases the line or event they held.
     this.#parser = null;
     this.#decoder = null;
+    this.#open.take();
+  }
+
+  #hold(bytes: Uint8Array): void {
+    this.#open.append(bytes);
+    this.#openUnits += utf16Units(bytes);
+    // The guard's bound, checked as the line grows: whether it trips does not depend on chunking.
+    if (this.#openUnits > usageReadLimits.sseEventChars) this.stop("sse_event_too_large");
+  }
+
+  #feedBytes(bytes: Uint8Array): void {
+    if (this.#decoder !== null) this.#feed(this.#decoder.decode(bytes, { stream: true }));
   }
 
   #feed(text: string): void {
@@ -191,6 +223,24 @@ class SseFrame implements Frame {
       if (this.stopped === null) this.parseErrors++;
     }
   }
+}
+
+/** The index just after the last CR or LF of `chunk`, or -1 when it has none. */
+function afterLastLineBreak(chunk: Uint8Array): number {
+  const lf = chunk.lastIndexOf(10);
+  const cr = chunk.lastIndexOf(13);
+  const last = Math.max(lf, cr);
+  return last === -1 ? -1 : last + 1;
+}
+
+/** UTF-16 units the UTF-8 `bytes` decode to: one per lead byte, two for a 4-byte sequence. */
+function utf16Units(bytes: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if ((b & 0xc0) !== 0x80) n += b >= 0xf0 ? 2 : 1;
+  }
+  return n;
 }
 
 class JsonFrame implements Frame {
