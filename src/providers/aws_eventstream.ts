@@ -79,13 +79,20 @@ export const eventStreamLimits: EventStreamLimits = {
   maxHeaderBytes: 128 * 1024,
 };
 
+/** The first buffer of a message that spans chunks; it doubles as more arrives. */
+const initialBuffer = 64 * 1024;
+
 export class EventStreamDecoder {
   readonly #limits: EventStreamLimits;
   readonly #prelude = new Uint8Array(eventStreamPreludeBytes);
   #preludeFill = 0;
-  /** The message being assembled from several chunks (its prelude included), or null. */
+  /**
+   * The message being assembled from several chunks (its prelude included), or null. It grows
+   * with what arrived, up to `#total`: a prelude alone never costs its declared size in memory.
+   */
   #message: Uint8Array | null = null;
   #fill = 0;
+  #total = 0;
   #stopped: EventStreamStopReason | null = null;
   #detail: string | null = null;
   readonly #stats: EventStreamDecoderStats = {
@@ -140,9 +147,7 @@ export class EventStreamDecoder {
           this.#complete(chunk.subarray(at, at + total), false, out);
           at += total;
         } else {
-          this.#message = new Uint8Array(total);
-          this.#message.set(chunk.subarray(at));
-          this.#fill = rest;
+          this.#begin(total, chunk.subarray(at));
           at = chunk.length;
         }
         continue;
@@ -155,19 +160,31 @@ export class EventStreamDecoder {
       this.#preludeFill = 0;
       const total = this.#readPrelude(this.#prelude);
       if (total === null) break;
-      this.#message = new Uint8Array(total);
-      this.#message.set(this.#prelude);
-      this.#fill = eventStreamPreludeBytes;
+      this.#begin(total, this.#prelude);
     }
     return out;
   }
 
+  #begin(total: number, first: Uint8Array): void {
+    this.#total = total;
+    this.#message = new Uint8Array(Math.min(total, Math.max(initialBuffer, 2 * first.length)));
+    this.#message.set(first);
+    this.#fill = first.length;
+  }
+
   #fillMessage(chunk: Uint8Array, at: number, out: EventStreamMessage[]): number {
-    const message = this.#message!;
-    const take = Math.min(message.length - this.#fill, chunk.length - at);
+    let message = this.#message!;
+    const take = Math.min(this.#total - this.#fill, chunk.length - at);
+    if (this.#fill + take > message.length) {
+      const grown = new Uint8Array(
+        Math.min(this.#total, Math.max(this.#fill + take, 2 * message.length)),
+      );
+      grown.set(message.subarray(0, this.#fill));
+      message = this.#message = grown;
+    }
     message.set(chunk.subarray(at, at + take), this.#fill);
     this.#fill += take;
-    if (this.#fill === message.length) {
+    if (this.#fill === this.#total) {
       this.#message = null;
       this.#fill = 0;
       this.#complete(message, true, out);

@@ -194,3 +194,20 @@ Deno.test("encoder: the exception termination, and values the framing cannot car
     throws(() => encodeEventStreamMessage(m), RangeError, `${name.length} ${value.type}`);
   }
 });
+
+Deno.test("decoder: a large message over many reads (the buffer grows as bytes arrive)", () => {
+  const payload = Uint8Array.from({ length: 300 * 1024 }, (_, i) => (i * 31) & 0xff);
+  const big: EventStreamMessage = { headers: new Map(), payload };
+  const { bytes: stream } = transcript([converseStream[0]!, big, converseStream[1]!]);
+  for (const size of [1000, 4096, 70_000, 200_000]) {
+    const pieces: Uint8Array[] = [];
+    for (let at = 0; at < stream.length; at += size) pieces.push(stream.subarray(at, at + size));
+    const decoder = new EventStreamDecoder();
+    deepStrictEqual(
+      decodeAll(decoder, pieces),
+      [converseStream[0], big, converseStream[1]],
+      `${size}`,
+    );
+    strictEqual(decoder.pending, 0);
+  }
+});
