@@ -72,9 +72,10 @@ export const eventStreamMinMessageBytes = 16;
  * The gateway's bounds, those of aws-c-event-stream (`event_stream.h`:
  * `AWS_EVENT_STREAM_MAX_MESSAGE_SIZE` 16 MiB, `AWS_EVENT_STREAM_MAX_HEADERS_SIZE` 128 KiB). The
  * message bound equals the SSE one (`usageReadLimits.sseEventChars`): one event of either
- * framing may hold the same. Bedrock's messages are a few hundred bytes of JSON each.
+ * framing may hold the same. The Bedrock stream messages recorded in the issue 20 research are
+ * a few hundred bytes of JSON each.
  */
-export const eventStreamLimits: EventStreamLimits = {
+export const eventStreamLimits: Readonly<EventStreamLimits> = {
   maxMessageBytes: usageReadLimits.sseEventChars,
   maxHeaderBytes: 128 * 1024,
 };
