@@ -80,3 +80,19 @@ export {
 } from "./usage.ts";
 // Editing a JSON text's top-level member in place (a routed model, over HTTP and WebSocket).
 export { setTopLevelMember } from "./json_splice.ts";
+// The AWS event-stream framing (Bedrock's streamed answers): decoder, encoder, message aligner.
+export {
+  encodeEventStreamMessage,
+  EventStreamDecoder,
+  type EventStreamDecoderStats,
+  eventStreamException,
+  type EventStreamHeaders,
+  type EventStreamHeaderValue,
+  type EventStreamLimits,
+  eventStreamLimits,
+  type EventStreamMessage,
+  type EventStreamStopReason,
+  stringHeader,
+  stringHeaders,
+} from "./aws_eventstream.ts";
+export { EventStreamAligner, nextMessageEnd } from "./aws_eventstream_aligner.ts";
