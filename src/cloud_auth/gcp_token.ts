@@ -139,7 +139,7 @@ export class GcpTokenSource {
     const timer = setTimeout(() => controller.abort(), this.#timeoutMs);
     try {
       const response = await this.#post(body, controller.signal);
-      const text = await this.#readCapped(response);
+      const text = await this.#readCapped(response, controller.signal);
       return this.#tokenOf(response.status, text);
     } finally {
       clearTimeout(timer);
@@ -176,7 +176,7 @@ export class GcpTokenSource {
   }
 
   /** The answer as text, refusing more than the cap (the reader is cancelled there). */
-  async #readCapped(response: Response): Promise<string> {
+  async #readCapped(response: Response, signal: AbortSignal): Promise<string> {
     const reader = response.body?.getReader();
     if (reader === undefined) return "";
     const parts: Uint8Array[] = [];
@@ -200,11 +200,14 @@ export class GcpTokenSource {
       }
     } catch (error) {
       if (error instanceof CloudAuthError) throw error;
+      const why = signal.aborted
+        ? `not complete within ${this.#timeoutMs} ms`
+        : error instanceof Error
+        ? error.message.slice(0, 200)
+        : "read failed";
       throw new CloudAuthError(
         "gcp_token_unreachable",
-        `${this.#source}: the token endpoint's answer broke off (${
-          error instanceof Error ? error.message.slice(0, 200) : "read failed"
-        })`,
+        `${this.#source}: the token endpoint's answer broke off (${why})`,
       );
     }
     const all = new Uint8Array(size);

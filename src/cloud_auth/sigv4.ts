@@ -29,7 +29,7 @@ export interface SigV4Credentials {
   accessKeyId: string;
   secretAccessKey: string;
   /** Temporary credentials' token, sent and signed as `x-amz-security-token`. */
-  sessionToken: string | null;
+  sessionToken?: string | null;
 }
 
 export interface SigV4Scope {
@@ -125,7 +125,7 @@ function checkInputs(creds: SigV4Credentials, scope: SigV4Scope): void {
     ? "the access key id is empty or holds a space, '/', ',' or a control character"
     : creds.secretAccessKey === ""
     ? "the secret access key is empty"
-    : creds.sessionToken !== null && !visible.test(creds.sessionToken)
+    : creds.sessionToken != null && !visible.test(creds.sessionToken)
     ? "the session token is empty or holds a space or a control character"
     : !scopePart.test(scope.region)
     ? `the region ${JSON.stringify(scope.region.slice(0, 40))} is not an AWS region name`
@@ -218,7 +218,7 @@ export async function sigV4Signature(
   const shortDate = longDate.slice(0, 8);
   const hash = await payloadHash(req.body);
   const own = new Headers({ "x-amz-date": longDate });
-  if (creds.sessionToken !== null) own.set("x-amz-security-token", creds.sessionToken);
+  if (creds.sessionToken != null) own.set("x-amz-security-token", creds.sessionToken);
   if (options.contentSha256Header ?? true) own.set("x-amz-content-sha256", hash);
 
   const headers = canonicalHeaders(

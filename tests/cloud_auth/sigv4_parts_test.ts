@@ -152,6 +152,21 @@ Deno.test("the signer replaces what it generates and ignores a caller's host", a
   assert.match(base.canonicalRequest, /^host:h\.example$/m);
 });
 
+Deno.test("a missing session token signs like a null one", async () => {
+  const req = { method: "GET", url: "https://h.example/", headers: {}, body: null };
+  const scope = { region: "us-east-1", service: "bedrock" };
+  const now = new Date("2026-01-01T00:00:00Z");
+  const omitted = await signV4(req, { accessKeyId: "AKID", secretAccessKey: "s" }, scope, now);
+  const nulled = await signV4(
+    req,
+    { accessKeyId: "AKID", secretAccessKey: "s", sessionToken: null },
+    scope,
+    now,
+  );
+  assert.deepEqual([...omitted], [...nulled]);
+  assert.equal(omitted.get("x-amz-security-token"), null);
+});
+
 Deno.test("payloadHash: the exact bytes, subarrays of a larger buffer included", async () => {
   const whole = new TextEncoder().encode("xxhelloxx");
   assert.equal(

@@ -83,7 +83,7 @@ async function smithySigned(
     credentials: {
       accessKeyId: creds.accessKeyId,
       secretAccessKey: creds.secretAccessKey,
-      ...(creds.sessionToken === null ? {} : { sessionToken: creds.sessionToken }),
+      ...(creds.sessionToken == null ? {} : { sessionToken: creds.sessionToken }),
     },
     sha256: NodeSha256,
   });
@@ -161,7 +161,7 @@ for (const [name, c] of bedrockCases) {
       assert.deepEqual(
         [...ours.keys()].sort(),
         ["authorization", "x-amz-content-sha256", "x-amz-date"].concat(
-          cr.sessionToken === null ? [] : ["x-amz-security-token"],
+          cr.sessionToken == null ? [] : ["x-amz-security-token"],
         ).sort(),
       );
       // The same request as a URL object (what `fetch` sends) signs the same.
