@@ -1,10 +1,11 @@
 /**
  * A Google service-account key (the JSON file the Cloud console downloads) and the RS256 JWT
  * assertion it signs for the OAuth token endpoint (RFC 7523, "JWT bearer" grant), with Web Crypto
- * `RSASSA-PKCS1-v1_5` over SHA-256. Claims as google-auth-library writes them
- * (`service_account.py` `_make_authorization_grant_assertion`): `iss` = the service account's
- * email, `aud` = Google's token endpoint, `scope`, `iat`, `exp` = `iat` + 3600 s; header
- * `kid` = `private_key_id`.
+ * `RSASSA-PKCS1-v1_5` over SHA-256. Claims as both google-auth-library write them (Python
+ * `service_account.py` `_make_authorization_grant_assertion`, Node 10.9.1 `gtoken/jwsSign.js`):
+ * `iss` = the service account's email, `aud` = Google's token endpoint whatever `token_uri` says,
+ * `scope`, `iat`, `exp` = `iat` + 3600 s; header `kid` = `private_key_id` (Python sends it, Node
+ * does not; Google accepts both).
  */
 
 import { CloudAuthError } from "./cloud_auth_error.ts";
