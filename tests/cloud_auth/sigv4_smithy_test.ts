@@ -72,9 +72,10 @@ async function smithySigned(
   unsignable?: Set<string>,
 ): Promise<Record<string, string>> {
   const url = new URL(c.url);
-  const query: Record<string, string | string[]> = {};
+  const query: Record<string, string | string[]> = Object.create(null);
   for (const [k, v] of url.searchParams) {
-    const prior = query[k];
+    // Own keys only: a parameter named `toString` must not meet Object.prototype's.
+    const prior = Object.hasOwn(query, k) ? query[k] : undefined;
     query[k] = prior === undefined ? v : Array.isArray(prior) ? [...prior, v] : [prior, v];
   }
   const signer = new SignatureV4({
@@ -290,9 +291,12 @@ Deno.test("random paths, queries and header values sign as @smithy/signature-v4 
     fc.asyncProperty(
       fc.array(segment, { maxLength: 6 }),
       fc.boolean(),
-      fc.dictionary(queryPart.filter((k) => k.toLowerCase() !== "x-amz-signature"), queryPart, {
-        maxKeys: 4,
-      }),
+      fc.dictionary(
+        fc.oneof(queryPart, fc.constantFrom("toString", "__proto__", "constructor"))
+          .filter((k) => k.toLowerCase() !== "x-amz-signature"),
+        queryPart,
+        { maxKeys: 4 },
+      ),
       fc.stringMatching(/^[ !-~]{0,30}$/),
       fc.boolean(),
       async (segments, trailing, query, value, session) => {
