@@ -66,7 +66,8 @@ export function createBedrockUsageParser(
   const op = parsed.ok ? parsed.value.operation : null;
   const model = info.requestModel ?? (parsed.ok ? parsed.value.modelId : null);
   if (expectation !== "none" && bedrockStreamKind(info) === "aws-eventstream") {
-    const reader: BedrockStreamReader = op === "invoke-with-response-stream"
+    // `invoke` never streams; should it, its events are still the family's chunks.
+    const reader: BedrockStreamReader = op === "invoke-with-response-stream" || op === "invoke"
       ? new BedrockInvokeStreamReader()
       : new BedrockConverseStreamReader(model);
     return createBedrockStreamParser(model, expectation === "expected", reader, observer);
