@@ -14,6 +14,7 @@ import {
   type PriceKey,
   withBedrockModel,
 } from "../../src/providers/bedrock_model_id.ts";
+import { prepareBedrockRequest } from "../../src/providers/bedrock_request.ts";
 
 Deno.test("parse: operations, base path and query; the id decoded, the segment kept", () => {
   const cases: [string, Record<string, string> | null][] = [
@@ -234,4 +235,52 @@ Deno.test("withModel: the id segment replaced and encoded as the SDK does; the r
     if (parsed.ok) strictEqual(parsed.value.modelId, model);
   }
   strictEqual(encodeModelId("a!b'c(d)e*f"), "a%21b%27c%28d%29e%2Af");
+});
+
+Deno.test("prepareRequest: model from the path, streaming from the operation, the cap from the body", () => {
+  const enc = new TextEncoder();
+  const converse = enc.encode('{"messages":[],"inferenceConfig":{"maxTokens":512}}');
+  const invoke = enc.encode(
+    '{"anthropic_version":"bedrock-2023-05-31","max_tokens":300,"messages":[]}',
+  );
+  const cases: [string, Uint8Array<ArrayBuffer>, Record<string, unknown>][] = [
+    ["/model/us.anthropic.claude-sonnet-4-5-20250929-v1%3A0/converse-stream", converse, {
+      model: "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+      streaming: true,
+      maxTokens: 512,
+    }],
+    ["/model/us.anthropic.claude-sonnet-4-5-20250929-v1%3A0/converse", converse, {
+      model: "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+      streaming: false,
+      maxTokens: 512,
+    }],
+    ["/model/global.anthropic.claude-opus-4-8/invoke-with-response-stream", invoke, {
+      model: "global.anthropic.claude-opus-4-8",
+      streaming: true,
+      maxTokens: 300,
+    }],
+    ["/model/global.anthropic.claude-opus-4-8/invoke", invoke, {
+      model: "global.anthropic.claude-opus-4-8",
+      streaming: false,
+      maxTokens: 300,
+    }],
+    ["/model/%ZZ/converse", converse, { model: null, streaming: false, maxTokens: null }],
+  ];
+  for (const [path, body, expected] of cases) {
+    const r = prepareBedrockRequest({
+      method: "POST",
+      path,
+      contentType: "application/json",
+      body,
+      streamUsage: true,
+    });
+    deepStrictEqual(
+      { model: r.model, streaming: r.streaming, maxTokens: r.maxTokens },
+      expected,
+      path,
+    );
+    strictEqual(r.body, body);
+    strictEqual(r.hideUsageEvent, false);
+    strictEqual(r.modelIn, "path");
+  }
 });
