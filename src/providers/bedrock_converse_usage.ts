@@ -38,11 +38,14 @@ export interface ConverseUsage {
   anomaly: BedrockUsageAnomaly | null;
 }
 
-/** A cache figure: the documented member, else its `...Count` alias; absent is 0. */
+/**
+ * A cache figure: the documented member, else its `...Count` alias; absent (or JSON null, which
+ * the SDK reads as absent: the members are optional) is 0.
+ */
 function cacheCount(u: Record<string, unknown>, name: string): number | null {
-  if (u[name] !== undefined) return tokenCount(u[name]);
+  if (u[name] !== undefined && u[name] !== null) return tokenCount(u[name]);
   const alias = u[`${name.slice(0, -"Tokens".length)}TokenCount`];
-  return alias === undefined ? 0 : tokenCount(alias);
+  return alias === undefined || alias === null ? 0 : tokenCount(alias);
 }
 
 /**

@@ -160,7 +160,7 @@ const textMembers = new Set([
 ]);
 
 export class BedrockInvokeCommitRules extends BedrockRulesBase implements BedrockCommitRules {
-  readonly terminatorName = "message_stop";
+  readonly terminatorName = "its last chunk (message_stop, or amazon-bedrock-invocationMetrics)";
   readonly #anthropic = new AnthropicCommitRules();
 
   classifyMessage(m: BedrockStreamMessage): EventVerdict {

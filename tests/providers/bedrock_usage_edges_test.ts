@@ -6,6 +6,7 @@
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
 import { createBedrockUsageParser } from "../../src/providers/bedrock_usage.ts";
 import type { EventStreamMessage } from "../../src/providers/aws_eventstream.ts";
+import { crc32 } from "../../src/providers/crc32.ts";
 import {
   bedrockInfo,
   bytesOf,
@@ -308,4 +309,25 @@ Deno.test("a stream stopped by the proxy's bound is unknown with that reason", (
     parseErrors: 0,
     unknownReason: "decoded_body_too_large",
   });
+});
+
+Deno.test("hostile streams: a message declared past the bound, or bytes that are no event stream", () => {
+  // A valid prelude declaring 20 MiB: decoding stops before holding any of it.
+  const huge = new Uint8Array(12);
+  const view = new DataView(huge.buffer);
+  view.setUint32(0, 20 * 1024 * 1024);
+  view.setUint32(4, 0);
+  view.setUint32(8, crc32(huge.subarray(0, 8)));
+  deepStrictEqual(run(converseStreamInfo, [huge, new Uint8Array(4096)]), {
+    model: sonnet,
+    usage: null,
+    status: "unknown",
+    parseErrors: 0,
+    unknownReason: "eventstream_message_too_large",
+  });
+  // JSON sent with the event-stream content type: its first 12 bytes are no prelude.
+  const r = run(converseStreamInfo, [enc.encode('{"usage":{"inputTokens":1,"outputTokens":2}}')]);
+  strictEqual(r.status, "unknown");
+  strictEqual(r.unknownReason, "eventstream_corrupt");
+  strictEqual(r.usage, null);
 });
