@@ -118,3 +118,21 @@ function parseObject(text: string): Record<string, unknown> | null {
     return null;
   }
 }
+
+/**
+ * What a 200 answer's `stopReason` says when the model did not answer the request (`StopReason`,
+ * bedrock-client `dist-es/models/enums.js:272`): a guardrail or content filter stopped it
+ * (content_policy: routing passes it through as the provider's answer), or the context window
+ * was full (context_length). Null for an ordinary stop (`end_turn`, `tool_use`, `max_tokens`,
+ * `stop_sequence`, ...). Not wired yet: how a 200 carries error facts is P0's decision (plan 6.4).
+ */
+export function bedrockStopReasonFacts(stopReason: unknown): ProviderErrorFacts | null {
+  switch (stopReason) {
+    case "guardrail_intervened":
+    case "content_filtered":
+      return { category: "content_policy", message: `stopReason: ${stopReason}` };
+    case "model_context_window_exceeded":
+      return { category: "context_length", message: `stopReason: ${stopReason}` };
+  }
+  return null;
+}

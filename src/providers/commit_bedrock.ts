@@ -30,7 +30,12 @@ import { isRecord } from "./json_body.ts";
 import { looksLikeObject, malformed, parseEvent } from "./commit_events.ts";
 import type { EventVerdict } from "./commit_types.ts";
 import { AnthropicCommitRules } from "./commit_anthropic.ts";
-import { bedrockExceptionFacts, bedrockStatusOf } from "./bedrock_errors.ts";
+import {
+  bedrockExceptionFacts,
+  bedrockStatusOf,
+  bedrockStopReasonFacts,
+} from "./bedrock_errors.ts";
+import type { ProviderErrorFacts } from "./error_facts.ts";
 import { type BedrockStreamMessage, messageFromObserver } from "./bedrock_stream.ts";
 import { chunkLeadingType, chunkText, invocationMetricsMember } from "./bedrock_invoke_usage.ts";
 import type { StreamFraming } from "./bedrock_usage.ts";
@@ -93,6 +98,15 @@ const deltaPieces = ["text", "toolUse", "reasoningContent", "citation", "image",
 export class BedrockConverseCommitRules extends BedrockRulesBase implements BedrockCommitRules {
   readonly terminatorName = "metadata";
   #stopped = false;
+  #stopFacts: ProviderErrorFacts | null = null;
+
+  /**
+   * Facts of an answer that ended without answering (`messageStop` with `stopReason`
+   * `guardrail_intervened`, `content_filtered`, `model_context_window_exceeded`); null otherwise.
+   */
+  get answerFacts(): ProviderErrorFacts | null {
+    return this.#stopFacts;
+  }
 
   classifyMessage(m: BedrockStreamMessage): EventVerdict {
     const error = errorVerdict(m);
@@ -107,6 +121,7 @@ export class BedrockConverseCommitRules extends BedrockRulesBase implements Bedr
         return { kind: "preamble" };
       case "messageStop":
         this.#stopped = true;
+        this.#stopFacts = bedrockStopReasonFacts(event.stopReason);
         return { kind: "preamble" };
       case "metadata":
         return this.#end();
@@ -123,7 +138,8 @@ export class BedrockConverseCommitRules extends BedrockRulesBase implements Bedr
   glanceMessage(m: BedrockStreamMessage): EventVerdict {
     if (m.messageType !== "event" || m.type === null) return this.classifyMessage(m);
     if (!looksLikeObject(m.payload)) return malformed("an event's payload is not a JSON object");
-    if (m.type === "messageStop") this.#stopped = true;
+    // A stop is rare and small: parsed, for its stopReason.
+    if (m.type === "messageStop") return this.classifyMessage(m);
     return m.type === "metadata" ? this.#end() : { kind: "content" };
   }
 

@@ -172,8 +172,9 @@ Deno.test("converse-stream rules: metadata after messageStop is the clean end, c
     const rules = new BedrockConverseCommitRules();
     deepStrictEqual(
       rules[look](m(eventMessage("messageStop", { stopReason: "end_turn" }))),
-      look === "glanceMessage" ? content : preamble,
+      preamble,
     );
+    strictEqual(rules.answerFacts, null);
     deepStrictEqual(rules[look](m(eventMessage("metadata", { usage: {} }))), clean);
   }
   const rules = new BedrockConverseCommitRules();
@@ -187,27 +188,28 @@ Deno.test("converse-stream rules: metadata after messageStop is the clean end, c
   );
 });
 
-/** Feeds a stream through the usage parser with an observer that runs the rules like the scanner. */
-function verdicts(
-  rulesOf: () => BedrockConverseCommitRules | BedrockInvokeCommitRules,
-  path: string,
-  pieces: Uint8Array[],
-): { kinds: string[]; end: boolean | null } {
-  const rules = rulesOf();
-  const kinds: string[] = [];
-  let end: boolean | null = null;
-  const parser = createBedrockUsageParser(bedrockInfo(path, eventStreamType), {
-    event: (name, data) => void kinds.push(rules.classify(name, data).kind),
-    lost: () => void kinds.push("lost"),
-    end: (complete): StreamEnd => {
-      end = complete;
-      return { kind: "clean" };
-    },
-  });
-  for (const p of pieces) parser.push(p);
-  parser.finish(true);
-  return { kinds, end };
-}
+Deno.test("converse-stream rules: a 200 that did not answer says so by its stopReason", () => {
+  const cases: [string, unknown][] = [
+    ["guardrail_intervened", {
+      category: "content_policy",
+      message: "stopReason: guardrail_intervened",
+    }],
+    ["content_filtered", { category: "content_policy", message: "stopReason: content_filtered" }],
+    ["model_context_window_exceeded", {
+      category: "context_length",
+      message: "stopReason: model_context_window_exceeded",
+    }],
+    ["max_tokens", null],
+    ["tool_use", null],
+  ];
+  for (const [stopReason, facts] of cases) {
+    for (const look of ["classifyMessage", "glanceMessage"] as const) {
+      const rules = new BedrockConverseCommitRules();
+      rules[look](m(eventMessage("messageStop", { stopReason, p: "abc" })));
+      deepStrictEqual(rules.answerFacts, facts, `${stopReason} (${look})`);
+    }
+  }
+});
 
 Deno.test("converse-stream rules through the observer: the recorded stream, every split", () => {
   const events = readJson<[string, Record<string, unknown>][]>(
