@@ -211,6 +211,28 @@ Deno.test("converse-stream rules: a 200 that did not answer says so by its stopR
   }
 });
 
+/** Feeds a stream through the usage parser with an observer that runs the rules like the scanner. */
+function verdicts(
+  rulesOf: () => BedrockConverseCommitRules | BedrockInvokeCommitRules,
+  path: string,
+  pieces: Uint8Array[],
+): { kinds: string[]; end: boolean | null } {
+  const rules = rulesOf();
+  const kinds: string[] = [];
+  let end: boolean | null = null;
+  const parser = createBedrockUsageParser(bedrockInfo(path, eventStreamType), {
+    event: (name, data) => void kinds.push(rules.classify(name, data).kind),
+    lost: () => void kinds.push("lost"),
+    end: (complete): StreamEnd => {
+      end = complete;
+      return { kind: "clean" };
+    },
+  });
+  for (const p of pieces) parser.push(p);
+  parser.finish(true);
+  return { kinds, end };
+}
+
 Deno.test("converse-stream rules through the observer: the recorded stream, every split", () => {
   const events = readJson<[string, Record<string, unknown>][]>(
     "converse_stream_tool_reasoning.json",
