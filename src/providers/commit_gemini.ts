@@ -81,10 +81,15 @@ export class GeminiCommitRules implements CommitRules {
   glance(name: string | null, data: string): EventVerdict {
     if (errorChunk.test(data)) return this.classify(name, data);
     if (!looksLikeObject(data)) return malformed(`an event's data is not a JSON object`);
-    const finished = hasMember(data, '"finishReason"', QUOTE) ||
-      hasMember(data, '"blockReason"', QUOTE);
-    const content = hasMember(data, '"parts"', LBRACKET);
-    this.#finish.observe({ content, finishReason: finished ? "" : null, blockReason: null });
+    if (hasMember(data, '"finishReason"', QUOTE) || hasMember(data, '"blockReason"', QUOTE)) {
+      this.#finish.observe({ content: false, finishReason: "", blockReason: null });
+    } else if (this.#finish.finished && hasMember(data, '"parts"', LBRACKET)) {
+      // Only chunks after a finish are parsed: more output reopens the answer, an empty text
+      // part (a last usage chunk) does not.
+      const parsed = parseEvent(data);
+      if (!parsed.ok) return parsed.verdict;
+      this.#finish.observe(chunkFacts(parsed.value));
+    }
     return { kind: "content" };
   }
 
