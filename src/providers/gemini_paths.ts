@@ -25,11 +25,32 @@ const versionGrammar = /^v\d{1,3}(?:(?:alpha|beta)\d{0,3})?$/;
 const modelGrammar = /^[A-Za-z0-9][A-Za-z0-9._@-]*$/;
 const methodGrammar = /^[A-Za-z][A-Za-z0-9]{0,63}$/;
 
+/**
+ * What a method does, for the usage rule and `gen_ai.operation.name`: `generate` is billed and
+ * reports usage; `count_tokens` is free; `embed` is billed, and reports no usage on the Gemini API
+ * (js-genai `EmbedContentResponse`); `predict` is Vertex's generic method (embeddings, images);
+ * `other` anything else (`streamRawPredict` is `generate`).
+ */
+export type MethodKind = "generate" | "count_tokens" | "embed" | "predict" | "other";
+
+const methodKinds: Record<string, MethodKind> = {
+  generateContent: "generate",
+  streamGenerateContent: "generate",
+  rawPredict: "generate",
+  streamRawPredict: "generate",
+  countTokens: "count_tokens",
+  computeTokens: "count_tokens",
+  embedContent: "embed",
+  batchEmbedContents: "embed",
+  predict: "predict",
+};
+
 export interface ModelMethod {
   model: string;
   method: string;
   /** The method streams (`streamGenerateContent`, `streamRawPredict`). */
   streams: boolean;
+  kind: MethodKind;
 }
 
 export interface GeminiPath extends ModelMethod {
@@ -69,7 +90,12 @@ export function parseModelMethod(segment: string): ModelMethod | null {
   const model = text.slice(0, colon);
   const method = text.slice(colon + 1);
   if (!isModelId(model) || !methodGrammar.test(method)) return null;
-  return { model, method, streams: streamingMethods.has(method) };
+  return {
+    model,
+    method,
+    streams: streamingMethods.has(method),
+    kind: Object.hasOwn(methodKinds, method) ? methodKinds[method]! : "other",
+  };
 }
 
 /** `alt=sse` among the query's parameters. */

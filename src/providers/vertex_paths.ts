@@ -36,6 +36,7 @@ const vertexVersions = new Set(["v1", "v1beta1"]);
 const projectGrammar = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const locationGrammar = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const publishers = new Set<string>(["google", "anthropic"]);
+const countTokensModel = "count-tokens";
 
 export function parseVertexPath(path: string): VertexPath | null {
   const split = splitPath(path);
@@ -55,8 +56,11 @@ export function parseVertexPath(path: string): VertexPath | null {
   if (s[at] !== "publishers" || s[at + 2] !== "models") return null;
   const publisher = s[at + 1]!;
   if (!publishers.has(publisher)) return null;
-  const mm = parseModelMethod(s[at + 3]!);
-  if (mm === null) return null;
+  const parsed = parseModelMethod(s[at + 3]!);
+  if (parsed === null) return null;
+  // Claude's token counting is `models/count-tokens:rawPredict`, the model in the body.
+  const counts = publisher === "anthropic" && parsed.model === countTokensModel;
+  const mm = counts ? { ...parsed, kind: "count_tokens" as const } : parsed;
   // Claude streams SSE whatever the query says (`stream: true` in the body); Gemini by `alt`.
   const framing = !mm.streams
     ? null
@@ -73,8 +77,12 @@ export function parseVertexPath(path: string): VertexPath | null {
   };
 }
 
+/** Null also for Claude's `count-tokens:rawPredict`, whose path names no model. */
 export function vertexPathWithModel(path: string, model: string): string | null {
-  return replaceModelInLastSegment(path, model, parseVertexPath);
+  return replaceModelInLastSegment(path, model, (p) => {
+    const parsed = parseVertexPath(p);
+    return parsed?.publisher === "anthropic" && parsed.model === countTokensModel ? null : parsed;
+  });
 }
 
 /** `ProviderAdapter.withModel` for the Vertex kind: a path without a model stays as it is. */

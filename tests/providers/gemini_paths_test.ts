@@ -23,6 +23,7 @@ Deno.test("Gemini paths", () => {
     ["/v1beta/models/gemini-2.5-flash:generateContent", {
       model: "gemini-2.5-flash",
       method: "generateContent",
+      kind: "generate",
       streams: false,
       version: "v1beta",
       collection: "models",
@@ -31,6 +32,7 @@ Deno.test("Gemini paths", () => {
     ["/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse", {
       model: "gemini-2.5-flash",
       method: "streamGenerateContent",
+      kind: "generate",
       streams: true,
       version: "v1beta",
       collection: "models",
@@ -39,6 +41,7 @@ Deno.test("Gemini paths", () => {
     ["/v1/models/gemini-2.5-pro:streamGenerateContent?key=abc&alt=sse", {
       model: "gemini-2.5-pro",
       method: "streamGenerateContent",
+      kind: "generate",
       streams: true,
       version: "v1",
       collection: "models",
@@ -48,6 +51,7 @@ Deno.test("Gemini paths", () => {
     ["/v1/models/gemini-2.5-pro:streamGenerateContent", {
       model: "gemini-2.5-pro",
       method: "streamGenerateContent",
+      kind: "generate",
       streams: true,
       version: "v1",
       collection: "models",
@@ -56,6 +60,7 @@ Deno.test("Gemini paths", () => {
     ["/v1beta/models/gemini-embedding-001:batchEmbedContents", {
       model: "gemini-embedding-001",
       method: "batchEmbedContents",
+      kind: "embed",
       streams: false,
       version: "v1beta",
       collection: "models",
@@ -64,6 +69,7 @@ Deno.test("Gemini paths", () => {
     ["/v1beta/tunedModels/my-tuned-7x:generateContent", {
       model: "my-tuned-7x",
       method: "generateContent",
+      kind: "generate",
       streams: false,
       version: "v1beta",
       collection: "tunedModels",
@@ -73,6 +79,7 @@ Deno.test("Gemini paths", () => {
     ["/v1beta/models/gemini-2.5-flash%3AcountTokens", {
       model: "gemini-2.5-flash",
       method: "countTokens",
+      kind: "count_tokens",
       streams: false,
       version: "v1beta",
       collection: "models",
@@ -116,6 +123,7 @@ Deno.test("Vertex paths", () => {
     [`${base}/anthropic/models/claude-sonnet-4-5@20250929:streamRawPredict`, {
       model: "claude-sonnet-4-5@20250929",
       method: "streamRawPredict",
+      kind: "generate",
       streams: true,
       version: "v1",
       project: "my-project",
@@ -126,6 +134,7 @@ Deno.test("Vertex paths", () => {
     [`${base}/anthropic/models/claude-opus-4-1%4020250805:rawPredict`, {
       model: "claude-opus-4-1@20250805",
       method: "rawPredict",
+      kind: "generate",
       streams: false,
       version: "v1",
       project: "my-project",
@@ -138,6 +147,7 @@ Deno.test("Vertex paths", () => {
       {
         model: "gemini-2.0-flash-001",
         method: "streamGenerateContent",
+        kind: "generate",
         streams: true,
         version: "v1beta1",
         project: "example.com:proj-1",
@@ -150,6 +160,7 @@ Deno.test("Vertex paths", () => {
     ["/v1/publishers/google/models/gemini-2.5-flash:generateContent", {
       model: "gemini-2.5-flash",
       method: "generateContent",
+      kind: "generate",
       streams: false,
       version: "v1",
       project: null,
@@ -160,6 +171,7 @@ Deno.test("Vertex paths", () => {
     ["/v1/publishers/google/models/gemini-2.5-flash:streamGenerateContent", {
       model: "gemini-2.5-flash",
       method: "streamGenerateContent",
+      kind: "generate",
       streams: true,
       version: "v1",
       project: null,
@@ -170,6 +182,7 @@ Deno.test("Vertex paths", () => {
     [`${base}/anthropic/models/count-tokens:rawPredict`, {
       model: "count-tokens",
       method: "rawPredict",
+      kind: "count_tokens",
       streams: false,
       version: "v1",
       project: "my-project",
@@ -193,6 +206,16 @@ Deno.test("Vertex paths", () => {
     ],
   ];
   for (const [path, want] of cases) deepStrictEqual(parseVertexPath(path), want, path);
+  const kinds: [string, string][] = [
+    ["gemini-embedding-001:embedContent", "embed"],
+    ["text-embedding-005:predict", "predict"],
+    ["gemini-2.5-flash:computeTokens", "count_tokens"],
+    ["gemini-2.5-flash:fetchPredictOperation", "other"],
+    ["gemini-2.5-flash:toString", "other"],
+  ];
+  for (const [tail, kind] of kinds) {
+    strictEqual(parseVertexPath(`${base}/google/models/${tail}`)?.kind, kind, tail);
+  }
 });
 
 Deno.test("the same path for another model: only the model changes", () => {
@@ -222,6 +245,14 @@ Deno.test("the same path for another model: only the model changes", () => {
     "/v1/projects/p/locations/us-east5/publishers/anthropic/models/claude-opus-4-1@20250805:streamRawPredict",
   );
   strictEqual(vertexPathWithModel("/v1/projects/p/locations/l/endpoints/e:predict", "m"), null);
+  // Claude's token counting names no model in its path.
+  strictEqual(
+    vertexPathWithModel(
+      "/v1/projects/p/locations/l/publishers/anthropic/models/count-tokens:rawPredict",
+      "m",
+    ),
+    null,
+  );
   const body = new TextEncoder().encode('{"contents":[]}');
   deepStrictEqual(geminiWithModel({ path: g, body }, "gemini-2.5-pro"), {
     path: "/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse&key=k",
