@@ -27,8 +27,8 @@
  * `blockReason` with no output after it; see `FinishTracker`) and no in-band error came; a cut
  * stream's usage is unknown, never the running count.
  *
- * Not read: `streamGenerateContent` without `alt=sse` answers one JSON array written as it goes;
- * the document frame reads objects only, so its usage is unknown (no official SDK sends it).
+ * `streamGenerateContent` without `alt=sse` answers one JSON array written as it goes: the
+ * document frame reads objects only (its usage would be unknown); gemini_array_stream.ts reads it.
  */
 import type { Usage } from "./usage.ts";
 import { isRecord, type JsonObject } from "./json_body.ts";
