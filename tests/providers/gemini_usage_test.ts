@@ -252,7 +252,9 @@ Deno.test("readGeminiUsage: hostile and partial figures", () => {
   }
 });
 
-Deno.test("streamGenerateContent without alt=sse (a JSON array): unknown, not zero", () => {
+// The document frame reads objects only: a JSON array body is unknown there, never zero (the
+// adapter reads it with GeminiArrayUsageParser, gemini_array_stream_test.ts).
+Deno.test("a JSON array read by the document frame: unknown, not zero", () => {
   const info = documentInfo("/v1beta/models/gemini-2.5-flash:streamGenerateContent");
   for (const { label, pieces } of splittings(fixture("gemini/stream_array.json"))) {
     const r = readUsage(info, pieces);
