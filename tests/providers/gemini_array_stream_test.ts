@@ -31,15 +31,15 @@ const want: UsageReport = {
 };
 
 Deno.test("array stream: the last element's usage, at every split", () => {
-  for (const { label, pieces } of splittings(fixture("gemini/stream_array.json"))) {
+  for (const { label, pieces } of splittings(fixture("gemini/stream_array.txt"))) {
     deepStrictEqual(read(pieces), want, label);
   }
-  const bom = new Uint8Array([0xef, 0xbb, 0xbf, ...fixture("gemini/stream_array.json")]);
+  const bom = new Uint8Array([0xef, 0xbb, 0xbf, ...fixture("gemini/stream_array.txt")]);
   deepStrictEqual(read([bom]), want, "BOM");
 });
 
 Deno.test("array stream: cut at any offset is unknown", () => {
-  const bytes = fixture("gemini/stream_array.json");
+  const bytes = fixture("gemini/stream_array.txt");
   for (let at = 0; at < bytes.length; at++) {
     const r = read([bytes.subarray(0, at)], false);
     deepStrictEqual([r.status, r.usage], ["unknown", null], `cut at ${at}`);

@@ -256,7 +256,7 @@ Deno.test("readGeminiUsage: hostile and partial figures", () => {
 // adapter reads it with GeminiArrayUsageParser, gemini_array_stream_test.ts).
 Deno.test("a JSON array read by the document frame: unknown, not zero", () => {
   const info = documentInfo("/v1beta/models/gemini-2.5-flash:streamGenerateContent");
-  for (const { label, pieces } of splittings(fixture("gemini/stream_array.json"))) {
+  for (const { label, pieces } of splittings(fixture("gemini/stream_array.txt"))) {
     const r = readUsage(info, pieces);
     deepStrictEqual([r.status, r.usage, r.model], ["unknown", null, "gemini-2.5-flash"], label);
   }
