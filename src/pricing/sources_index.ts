@@ -39,7 +39,7 @@ export function sourceLayers(
   // A preset reads LiteLLM's name for its vendor (`together_ai`), and a self-hosted one none:
   // LiteLLM lists Ollama models at zero, and a local model's cost is unknown, not nothing.
   const preset = provider.preset === undefined ? null : presetOf(provider.preset);
-  if (preset !== null) for (const name of preset.litellm) names.add(name);
+  if (preset !== null) { for (const name of preset.litellm) names.add(name); }
   else if (provider.id !== undefined) names.add(provider.id.toLowerCase());
   const layers: PriceLayer[] = [];
   for (const file of sources.files) {

@@ -5,7 +5,7 @@
  * the table in src/providers/presets.ts (docs/providers-presets.md gives their sources).
  */
 import assert from "node:assert/strict";
-import { resolveProviders, type ResolvedProvider } from "../../src/config/mod.ts";
+import { type ResolvedProvider, resolveProviders } from "../../src/config/mod.ts";
 import { isPresetId, presetIds, presetOf } from "../../src/providers/mod.ts";
 import { check } from "../../src/cli/check.ts";
 import { runCaptured } from "../support/cli_io.ts";
