@@ -88,6 +88,7 @@ Deno.test("preset mistral: non-streamed, exact usage priced from Mistral's list"
     );
     assert.equal(res.status, 200);
     await res.arrayBuffer();
+    assert.deepEqual(vendor.requests.map((r) => r.path), ["/v1/chat/completions"]);
     const [t] = await h.tracesSettled(1);
     const u = stubUsage.chat;
     assert.equal(t!.usage_status, "exact");
@@ -104,6 +105,10 @@ Deno.test("preset ollama: usage recorded, cost unknown (self-hosted), never zero
     );
     assert.equal(res.status, 200);
     await res.arrayBuffer();
+    assert.equal(
+      vendor.requests.at(-1)?.headers.authorization,
+      "Bearer sk-preset-TESTKEY00000000000000wxyz",
+    );
     const [t] = await h.tracesSettled(1);
     assert.equal(t!.provider, "ollama");
     assert.equal(t!.usage_status, "exact");
