@@ -41,15 +41,19 @@ const mistral: PriceList = {
 const deepseek: PriceList = {
   as_of: "2026-12-06",
   source: "DeepSeek's Models & Pricing page (api-docs.deepseek.com/quick_start/pricing): the " +
-    "2025-09-05 list, then the V3.2 cut of 2025-09-29 as that page lists it (via benchlm.ai, " +
-    "2026); cache hits are `cached_input`. Nighttime discounts before 2025-09-05 not modelled",
+    "standard (daytime) prices until 2025-09-05, the list of 2025-09-05, then the V3.2 cut of " +
+    "2025-09-29 as that page lists it (via benchlm.ai, 2026); cache hits are `cached_input`. " +
+    "The nighttime discount that ended on 2025-09-05 is not modelled",
   models: {
     "deepseek-chat": [
-      { input: 0.56, cached_input: 0.07, output: 1.68 },
+      { input: 0.27, cached_input: 0.07, output: 1.1 },
+      // From 16:00 UTC that day; a row starts on a day, so the day's earlier requests get it too.
+      { input: 0.56, cached_input: 0.07, output: 1.68, valid_from: "2025-09-05" },
       { input: 0.28, cached_input: 0.028, output: 0.42, valid_from: "2025-09-29" },
     ],
     "deepseek-reasoner": [
-      { input: 0.56, cached_input: 0.07, output: 1.68 },
+      { input: 0.55, cached_input: 0.14, output: 2.19 },
+      { input: 0.56, cached_input: 0.07, output: 1.68, valid_from: "2025-09-05" },
       { input: 0.28, cached_input: 0.028, output: 0.42, valid_from: "2025-09-29" },
     ],
   },

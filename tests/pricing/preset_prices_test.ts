@@ -36,7 +36,19 @@ const rows: Row[] = [
   { preset: "mistral", model: "devstral-small-2507", price: { input: 0.1, output: 0.3 } },
   { preset: "mistral", model: "ministral-8b-2512", price: { input: 0.15, output: 0.15 } },
   { preset: "mistral", model: "mistral-large-latest", price: null },
-  // DeepSeek: the 2025-09-05 list, then the V3.2 cut of 2025-09-29.
+  // DeepSeek: daytime prices, the 2025-09-05 list, then the V3.2 cut of 2025-09-29.
+  {
+    preset: "deepseek",
+    model: "deepseek-chat",
+    at: day("2025-08-01"),
+    price: { input: 0.27, cached_input: 0.07, output: 1.1 },
+  },
+  {
+    preset: "deepseek",
+    model: "deepseek-reasoner",
+    at: day("2025-08-01"),
+    price: { input: 0.55, cached_input: 0.14, output: 2.19 },
+  },
   {
     preset: "deepseek",
     model: "deepseek-chat",
