@@ -14,7 +14,7 @@ export interface ProviderPreset {
   /**
    * Whether the gateway may add `stream_options.include_usage` to a stream that did not ask for
    * it. False for vendors that refuse the field (Mistral answers 422) or report usage on their
-   * last chunk anyway without knowing it.
+   * last chunk unasked (Together, OpenRouter): there the stream passes through untouched.
    */
   stream_usage: boolean;
   /** Self-hosted on this machine: no list price, so cost stays unknown, never zero. */
@@ -77,7 +77,9 @@ export const providerPresets = {
   openrouter: {
     upstream: "https://openrouter.ai/api",
     prefix: "/openrouter",
-    stream_usage: true,
+    // Usage comes on every stream's last message anyway; asking would only make the gateway
+    // hide a chunk the client gets from OpenRouter directly.
+    stream_usage: false,
     local: false,
     litellm: ["openrouter"],
     docs: "https://openrouter.ai/docs/use-cases/usage-accounting",

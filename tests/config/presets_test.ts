@@ -26,7 +26,8 @@ const presetRows: PresetRow[] = [
   // Together reports usage on the last chunk unasked; nothing is added to its requests.
   { id: "together", upstream: "https://api.together.xyz", stream_usage: false },
   { id: "fireworks", upstream: "https://api.fireworks.ai/inference", stream_usage: true },
-  { id: "openrouter", upstream: "https://openrouter.ai/api", stream_usage: true },
+  // OpenRouter always sends usage; asking would only hide a chunk its clients expect.
+  { id: "openrouter", upstream: "https://openrouter.ai/api", stream_usage: false },
   { id: "ollama", upstream: "http://127.0.0.1:11434", stream_usage: true },
   { id: "vllm", upstream: "http://127.0.0.1:8000", stream_usage: true },
 ];
