@@ -9,6 +9,7 @@ import { renderEnvReference } from "./env_reference.ts";
 import { formatMarkdown } from "./format.ts";
 import { applySections } from "./markers.ts";
 import { renderPricingReference } from "./pricing_reference.ts";
+import { renderPresetReference } from "./preset_reference.ts";
 
 export { applySections, beginMarker, endMarker, findRegions, staleSections } from "./markers.ts";
 export {
@@ -31,6 +32,7 @@ export const generatedFiles: Readonly<Record<string, readonly string[]>> = {
   "docs/cli.md": ["cli"],
   // docs/pricing.md is the pricing guide; the generated table of built-in prices has its own page.
   "docs/pricing-table.md": ["pricing"],
+  "docs/providers-presets.md": ["presets"],
 };
 
 /** Section name (as in the markers) to its Markdown. Pure: same code, same text. */
@@ -40,6 +42,7 @@ export function renderSections(): Record<string, string> {
     env: renderEnvReference(),
     cli: renderCliReference(),
     pricing: renderPricingReference(),
+    presets: renderPresetReference(),
   };
 }
 

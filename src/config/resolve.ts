@@ -3,7 +3,7 @@
  * for routing, the effective PII mode decided once instead of at every request, and `env("NAME")`
  * references replaced by their values so no consumer ever sees an `EnvRef`.
  */
-import { builtInProviders, type ProviderKind } from "../providers/mod.ts";
+import { builtInProviders, presetOf, type ProviderKind } from "../providers/mod.ts";
 import type { ParsedConfig, PriceTable } from "./schema.ts";
 import type { PiiMode } from "./schema_pii.ts";
 import type { EnvRef } from "./schema_env_ref.ts";
@@ -23,6 +23,11 @@ export interface ResolvedProvider {
   websockets?: boolean | undefined;
   /** The key pool (`providers.<id>.keys`), keys whose variable is unset left out; absent: none. */
   keys?: ResolvedPoolKey[] | undefined;
+  /**
+   * The OpenAI-compatible preset (`providers/presets.ts`) whose defaults filled this provider
+   * and whose built-in prices price it; absent for the built-ins and for other ids.
+   */
+  preset?: string | undefined;
 }
 
 /** A pool key with its secret read from the environment. */
@@ -79,17 +84,20 @@ export function resolveProviders(
   for (const id of ids) {
     const given = parsed[id] ?? {};
     if (given.enabled === false) continue;
-    const builtIn = builtInProviders[id];
+    const builtIn = Object.hasOwn(builtInProviders, id) ? builtInProviders[id] : undefined;
     const kind = given.kind ?? builtIn?.kind ?? "openai-compatible";
+    // A preset fills what the config left out; a provider written with another kind is no preset.
+    const preset = builtIn === undefined && kind === "openai-compatible" ? presetOf(id) : null;
     out.push({
       id,
       kind,
-      prefix: given.prefix ?? builtIn?.prefix ?? `/${id}`,
-      upstream: given.upstream ?? builtIn?.upstream ?? "",
+      prefix: given.prefix ?? builtIn?.prefix ?? preset?.prefix ?? `/${id}`,
+      upstream: given.upstream ?? builtIn?.upstream ?? preset?.upstream ?? "",
       prices: given.prices ?? {},
-      stream_usage: given.stream_usage ?? true,
+      stream_usage: given.stream_usage ?? preset?.stream_usage ?? true,
       websockets: given.websockets ?? true,
       ...(given.keys?.length ? { keys: resolvePoolKeys(given.keys, env) } : {}),
+      ...(preset === null ? {} : { preset: id }),
     });
   }
   return out.sort((a, b) => b.prefix.length - a.prefix.length || a.id.localeCompare(b.id));

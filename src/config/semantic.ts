@@ -2,7 +2,7 @@
  * Checks that need more than one field at a time, run after the schema on the resolved config:
  * what would make `serve` fail or misroute at run time is an error here, before a port is bound.
  */
-import { builtInCredentialHeaders, builtInProviders } from "../providers/mod.ts";
+import { builtInCredentialHeaders, builtInProviders, presetIds } from "../providers/mod.ts";
 import type { PathSegment, RawIssue } from "./issues.ts";
 import type { GatewayConfig } from "./resolve.ts";
 import { prefixesOverlap } from "./resolve.ts";
@@ -66,13 +66,14 @@ function checkProviders(parsed: ParsedConfig, config: GatewayConfig, out: Semant
   const explicitPrefix = (id: string) => parsed.providers[id]?.prefix !== undefined;
   for (const [i, p] of providers.entries()) {
     if (p.kind === "openai-compatible" && p.upstream === "") {
-      const typo = closest(p.id, Object.keys(builtInProviders));
+      const typo = closest(p.id, [...Object.keys(builtInProviders), ...presetIds]);
       out.errors.push({
         at: ["providers", p.id, "upstream"],
-        message: "is required for an openai-compatible provider",
+        message: `is required for an openai-compatible provider that is no preset ` +
+          `(presets: ${presetIds.join(", ")})`,
         hint: typo
           ? `did you mean providers.${typo}?`
-          : "e.g. upstream: https://api.groq.com/openai or http://localhost:11434",
+          : "e.g. upstream: https://llm.example.com, or use a preset id such as providers.groq",
       });
     }
     if (prefixesOverlap(p.prefix, apiPrefix)) {

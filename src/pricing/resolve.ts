@@ -13,7 +13,9 @@
  * time, so a price change never reprices what came before it.
  */
 import type { ModelPrice, ResolvedProvider } from "../config/mod.ts";
-import { builtInPrices } from "./builtin_prices.ts";
+import { builtInPrices, type PriceList } from "./builtin_prices.ts";
+import { presetPrices } from "./preset_prices.ts";
+import { isPresetId } from "../providers/mod.ts";
 import { type PriceLayer, rowAt, tableLayer, type TimedPrice } from "./price_layer.ts";
 import { noPriceSources, type PriceSources, sourceLayers } from "./sources_index.ts";
 
@@ -63,17 +65,32 @@ function rowOf(layer: PriceLayer, id: string, at: number): TimedPrice | undefine
 
 const builtInLayers = new Map<string, PriceLayer>();
 
-function builtInLayer(kind: ResolvedProvider["kind"]): PriceLayer {
-  let layer = builtInLayers.get(kind);
+/** A preset's own list (an OpenAI-compatible vendor), else its kind's. */
+function builtInList(provider: PricedProvider): { name: string; list: PriceList } {
+  const preset = provider.preset;
+  if (preset !== undefined && isPresetId(preset)) {
+    return { name: `built-in ${preset}`, list: presetPrices[preset] };
+  }
+  return { name: `built-in ${provider.kind}`, list: builtInPrices[provider.kind] };
+}
+
+function builtInLayer(provider: PricedProvider): PriceLayer {
+  const { name, list } = builtInList(provider);
+  let layer = builtInLayers.get(name);
   if (layer === undefined) {
-    layer = tableLayer(`built-in ${kind}`, builtInPrices[kind].models);
-    builtInLayers.set(kind, layer);
+    layer = tableLayer(name, list.models);
+    builtInLayers.set(name, layer);
   }
   return layer;
 }
 
-/** What pricing needs of a provider; `id` names its price-file entries (default: the kind). */
-export type PricedProvider = Pick<ResolvedProvider, "kind" | "prices"> & { id?: string };
+/**
+ * What pricing needs of a provider; `id` names its price-file entries (default: the kind), a
+ * `preset` chooses the preset's built-in list and LiteLLM names.
+ */
+export type PricedProvider = Pick<ResolvedProvider, "kind" | "prices" | "preset"> & {
+  id?: string;
+};
 
 /** A provider's layers, highest first: its config prices, the price files (last first), built-in. */
 export function priceLayers(
@@ -83,7 +100,7 @@ export function priceLayers(
   return [
     tableLayer(`providers.${provider.id ?? provider.kind}.prices`, provider.prices),
     ...sourceLayers(sources, provider),
-    builtInLayer(provider.kind),
+    builtInLayer(provider),
   ];
 }
 

@@ -3,9 +3,11 @@
  * entry names its provider in LiteLLM's words (`litellm_provider`): the built-in kinds read
  * their own (`openai`, `anthropic`), and every provider also reads the entries named by its id,
  * so an OpenAI-compatible provider called `groq` or `deepseek` gets LiteLLM's `groq/...` or
- * `deepseek/...` prices without further config.
+ * `deepseek/...` prices without further config. A preset reads its vendor's LiteLLM names
+ * instead of its id (`together` reads `together_ai`; `ollama` and `vllm` read none).
  */
 import type { ModelPrice, ProviderKind } from "../config/mod.ts";
+import { presetOf } from "../providers/mod.ts";
 import type { PriceLayer, TimedPrice } from "./price_layer.ts";
 
 export interface PriceFile {
@@ -31,10 +33,14 @@ export const litellmProviders: Readonly<Record<ProviderKind, readonly string[]>>
 /** One layer per file with entries for this provider, the last file first. */
 export function sourceLayers(
   sources: PriceSources,
-  provider: { id?: string; kind: ProviderKind },
+  provider: { id?: string; kind: ProviderKind; preset?: string | undefined },
 ): PriceLayer[] {
   const names = new Set(litellmProviders[provider.kind]);
-  if (provider.id !== undefined) names.add(provider.id.toLowerCase());
+  // A preset reads LiteLLM's name for its vendor (`together_ai`), and a self-hosted one none:
+  // LiteLLM lists Ollama models at zero, and a local model's cost is unknown, not nothing.
+  const preset = provider.preset === undefined ? null : presetOf(provider.preset);
+  if (preset !== null) { for (const name of preset.litellm) names.add(name); }
+  else if (provider.id !== undefined) names.add(provider.id.toLowerCase());
   const layers: PriceLayer[] = [];
   for (const file of sources.files) {
     const rows = new Map<string, readonly TimedPrice[]>();

@@ -18,6 +18,14 @@ export {
   wireFormats,
 } from "./kinds.ts";
 export { type BuiltInProvider, builtInProviders } from "./builtin.ts";
+export {
+  isPresetId,
+  type PresetId,
+  presetIds,
+  presetOf,
+  type ProviderPreset,
+  providerPresets,
+} from "./presets.ts";
 export { type ClientBaseUrl, clientBaseUrl, clientBaseUrls } from "./clients.ts";
 export {
   builtInCredentialHeaders,

@@ -36,17 +36,42 @@ export function readOpenAiUsage(u: unknown): Usage | null {
   if (!isRecord(u)) return null;
   const input = tokenCount(u.prompt_tokens) ?? tokenCount(u.input_tokens);
   if (input === null) return null;
+  // Embeddings report no output at all: they generate nothing.
+  const output = tokenCount(u.completion_tokens) ?? tokenCount(u.output_tokens) ?? 0;
+  const reasoning = nestedCount(u, "completion_tokens_details", "reasoning_tokens") ??
+    nestedCount(u, "output_tokens_details", "reasoning_tokens");
   return makeUsage({
     input,
-    // Embeddings report no output at all: they generate nothing.
-    output: tokenCount(u.completion_tokens) ?? tokenCount(u.output_tokens) ?? 0,
+    output: output + reasoningOutside(u, input, output, reasoning),
+    // DeepSeek names its cache reads `prompt_cache_hit_tokens` (part of `prompt_tokens`).
     cached: nestedCount(u, "prompt_tokens_details", "cached_tokens") ??
-      nestedCount(u, "input_tokens_details", "cached_tokens"),
+      nestedCount(u, "input_tokens_details", "cached_tokens") ??
+      tokenCount(u.prompt_cache_hit_tokens),
     cacheWrite: nestedCount(u, "prompt_tokens_details", "cache_write_tokens") ??
       nestedCount(u, "input_tokens_details", "cache_write_tokens"),
-    reasoning: nestedCount(u, "completion_tokens_details", "reasoning_tokens") ??
-      nestedCount(u, "output_tokens_details", "reasoning_tokens"),
+    reasoning,
   });
+}
+
+/**
+ * Reasoning tokens a server counts beside `completion_tokens` instead of inside it. OpenAI's
+ * `completion_tokens` include reasoning; xAI's Chat Completions do not ("reasoning token
+ * consumption will be counted separately from completion_tokens, but will be counted in the
+ * total_tokens", docs.x.ai consumption-and-rate-limits), and bill them as output. The figures
+ * tell which: only when `total_tokens` is exactly prompt + completion + reasoning (and not
+ * prompt + completion) are they added, so no vendor name is needed and OpenAI's are never
+ * counted twice.
+ */
+function reasoningOutside(
+  u: Record<string, unknown>,
+  input: number,
+  output: number,
+  reasoning: number | null,
+): number {
+  const total = tokenCount(u.total_tokens);
+  if (reasoning === null || reasoning === 0 || total === null) return 0;
+  if (tokenCount(u.completion_tokens) !== output) return 0;
+  return total === input + output + reasoning ? reasoning : 0;
 }
 
 /** Responses stream events whose `response.usage` is the final figure. */

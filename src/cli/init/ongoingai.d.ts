@@ -1360,6 +1360,7 @@ type ResolvedProvider = {
   stream_usage: boolean;
   websockets?: boolean | undefined;
   keys?: ResolvedPoolKey[] | undefined;
+  preset?: string | undefined;
 };
 
 /**
