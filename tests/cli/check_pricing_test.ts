@@ -76,3 +76,33 @@ Deno.test("check: a source that is neither a path nor an http(s) URL is a config
     });
   }
 });
+
+Deno.test("check: price tiers out of order and a multiplier slip are refused, each value once", async () => {
+  const yaml = [
+    "providers:",
+    "  acme:",
+    "    upstream: https://api.acme.test",
+    "    prices:",
+    "      m:",
+    "        input: 1",
+    "        output: 2",
+    "        tiers:",
+    "          - { above_input_tokens: 272000, input: 2, output: 4 }",
+    "          - { above_input_tokens: 200000, input: 2, output: 4 }",
+    "        scope_multipliers: { geo: 110 }",
+    "",
+  ].join("\n");
+  await withFiles({ "ongoingai.yaml": yaml }, async (dir) => {
+    const r = await runCaptured(check, [], dir, {});
+    assert.notEqual(r.code, 0);
+    const out = r.stdout + r.stderr;
+    assert.match(
+      out,
+      /providers\.acme\.prices\.m\.tiers: must be in ascending order of above_input_tokens, each threshold once \(tier 2 has 200000 after 272000\)/,
+    );
+    assert.match(
+      out,
+      /providers\.acme\.prices\.m\.scope_multipliers\.geo: must be at most 10 \(got 110\): it multiplies every price of the row \(1\.1 for a 10% uplift, not 10 or 110\)$/m,
+    );
+  });
+});
