@@ -37,16 +37,25 @@ import type { BuiltInEntry, PriceList } from "./builtin_prices.ts";
  */
 const geminiModels: Readonly<Record<string, BuiltInEntry>> = {
   // ai.google.dev/gemini-api/docs/pricing: 1.25 / 10 for prompts <= 200k tokens, 2.50 / 15
-  // above (the whole request); context cache reads 0.125 / 0.25 (LiteLLM's
-  // `*_above_200k_tokens` fields agree: 2.5e-6 / 1.5e-5).
+  // above (the whole request, per request: discuss.ai.google.dev/t/92919); context cache reads
+  // 0.125 / 0.25 (quoted from the page in discuss.ai.google.dev/t/107349; LiteLLM's
+  // `*_above_200k_tokens` fields agree: 2.5e-6 / 1.5e-5). The page listed 0.31 / 0.625 for
+  // cache reads before (discuss.ai.google.dev/t/92919); the day of the cut was not found, so
+  // earlier cache reads are priced at today's figure.
   "gemini-2.5-pro": {
     input: 1.25,
     cached_input: 0.125,
     output: 10,
     tiers: [{ above_input_tokens: 200_000, input: 2.5, cached_input: 0.25, output: 15 }],
   },
-  // Same page: 0.30 text/image/video input (audio 1.00), 2.50 output, cache reads 0.03; flat.
+  // Same page: 0.30 text/image/video input (audio 1.00), 2.50 output, cache reads 0.03 (0.075
+  // before a cut whose day was not found); flat. The GA prices (2025-06-17); the previews were
+  // billed otherwise (0.15 input, 0.60 output, 3.50 thinking output: aiwiki.ai "Gemini 2.5
+  // Flash", "At GA, Google unified output pricing at $2.50 ... input pricing rising to $0.30"),
+  // so their ids are unpriced rather than priced by this family.
   "gemini-2.5-flash": { input: 0.3, cached_input: 0.03, output: 2.5 },
+  "gemini-2.5-flash-preview-04-17": null,
+  "gemini-2.5-flash-preview-05-20": null,
   // Same page: 0.10 / 0.40, cache reads 0.01; flat.
   "gemini-2.5-flash-lite": { input: 0.1, cached_input: 0.01, output: 0.4 },
   // aifreeapi.com "Gemini 3 API pricing" (2026-02-04, from AI Studio) and morphllm.com: 2 / 12

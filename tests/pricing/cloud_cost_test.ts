@@ -185,6 +185,10 @@ Deno.test("cloud cost: Claude before Sonnet 4.5 on Bedrock and Vertex stays unpr
       ["vertex", "claude-sonnet-4@20250514"],
       ["gemini", "gemini-3.5-flash"],
       ["gemini", "gemini-2.5-flash-preview-tts"],
+      ["gemini", "gemini-2.5-flash-preview-05-20"],
+      ["gemini", "gemini-2.5-flash-image-preview"],
+      ["gemini", "gemini-3.1-flash-lite-preview"],
+      ["gemini", "gemini-embedding-001"],
       ["bedrock", "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc"],
     ]
   ) {
