@@ -124,11 +124,21 @@ const scopeMultiplier = z.number().positive().finite().max(maxScopeMultiplier, {
     "price of the row (1.1 for a 10% uplift, not 10 or 110)",
 });
 
+const scopeWords: Record<PriceScope, string> = {
+  global: "global endpoints (Bedrock `global.` profiles, Vertex `global`, Azure Global)",
+  geo: "Bedrock geographic cross-Region profiles (`us.`, `eu.`, `apac.`, ...)",
+  in_region: "Bedrock in-Region model ids (no profile prefix)",
+  data_zone: "Azure Data Zone deployments",
+  regional: "Vertex regional and multi-region endpoints, Azure Regional deployments",
+};
+
 const scopeMultipliers = z.strictObject(
-  Object.fromEntries(priceScopes.map((s) => [s, scopeMultiplier.optional()])) as Record<
-    PriceScope,
-    z.ZodOptional<typeof scopeMultiplier>
-  >,
+  Object.fromEntries(
+    priceScopes.map((s) => [
+      s,
+      scopeMultiplier.optional().describe(`Multiplier for requests to ${scopeWords[s]}.`),
+    ]),
+  ) as Record<PriceScope, z.ZodOptional<typeof scopeMultiplier>>,
 ).describe(
   "Multiplier on every price of the row (tiers included) by the endpoint scope the request " +
     "used: `global`, `geo` (Bedrock geographic profiles such as `us.`), `in_region`, " +
