@@ -27,8 +27,13 @@ type Rates = Pick<ModelPrice, "input" | "output" | "cached_input" | "cache_write
  */
 export function ratesFor(price: ModelPrice, inputTokens: number): Rates {
   let rates: Rates = price;
+  let above = -1;
+  // Tiers are ascending where they are read; the highest crossed one wins even if they are not.
   for (const tier of price.tiers ?? []) {
-    if (inputTokens > tier.above_input_tokens) rates = tier;
+    if (inputTokens > tier.above_input_tokens && tier.above_input_tokens > above) {
+      rates = tier;
+      above = tier.above_input_tokens;
+    }
   }
   return rates;
 }

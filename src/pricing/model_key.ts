@@ -36,14 +36,14 @@ export type ModelMapping = string | { model: string; scope?: PriceScope | undefi
 const maxIdLength = 512;
 
 /** Bedrock cross-region profile prefixes (AWS CDK `CrossRegionInferenceProfileRegion`, docs). */
-const geoPrefix = /^(global|us-gov|us|eu|apac|jp|au|ca)\./;
+const geoPrefix = /^(global|us-gov|us|eu|apac|jp|au|ca)\./i;
 
 /** Vendors of Bedrock model ids (`{vendor}.{model}-v1:0`), as Bedrock lists them. */
 const bedrockVendor =
-  /^(anthropic|amazon|meta|mistral|cohere|ai21|openai|deepseek|qwen|writer|twelvelabs|stability|luma|moonshot|minimax|google|nvidia)\./;
+  /^(anthropic|amazon|meta|mistral|cohere|ai21|openai|deepseek|qwen|writer|twelvelabs|stability|luma|moonshot|minimax|google|nvidia)\./i;
 
 /** A Bedrock version suffix: `-v1`, `-v2:0`, `-v1:0:200k` (a context-length variant). */
-const bedrockVersion = /-v\d+(?::\d+)?(?::\d+k)?$/;
+const bedrockVersion = /-v\d+(?::\d+)?(?::\d+k)?$/i;
 
 /** ARNs whose last part is a Bedrock model or system profile id. */
 const modelArn =
@@ -81,7 +81,11 @@ function bedrockKey(id: string): PriceKey {
   if (vendor === null) return { model: id, scope: null };
   const model = rest.slice(vendor[0].length).replace(bedrockVersion, "");
   if (model === "") return { model: id, scope: null };
-  const scope: PriceScope = geo === null ? "in_region" : geo[1] === "global" ? "global" : "geo";
+  const scope: PriceScope = geo === null
+    ? "in_region"
+    : geo[1]!.toLowerCase() === "global"
+    ? "global"
+    : "geo";
   return { model, scope };
 }
 

@@ -272,3 +272,16 @@ Deno.test("cloud cost: the highest tier below the input wins; multipliers scale 
   near(computeCost(price, usage(201, 10), "geo"), 211 * 4 * 1.5 / 1e6, "geo");
   near(computeCost(price, usage(201, 10), "global"), 211 * 4 / 1e6, "a scope without data: 1x");
 });
+
+Deno.test("cloud cost: tiers out of order (a price from elsewhere) still pick the highest crossed", () => {
+  const price: ModelPrice = {
+    input: 1,
+    output: 1,
+    tiers: [
+      { above_input_tokens: 200, input: 4, output: 4 },
+      { above_input_tokens: 100, input: 2, output: 2 },
+    ],
+  };
+  near(computeCost(price, usage(201, 0)), 201 * 4 / 1e6, "above both");
+  near(computeCost(price, usage(150, 0)), 150 * 2 / 1e6, "above one");
+});

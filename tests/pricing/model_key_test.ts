@@ -148,3 +148,14 @@ Deno.test("resolution: the id itself first in each layer, then its key", () => {
   strictEqual(openai("gpt-4o-mini-2024-07-18")?.input, 0.15);
   strictEqual(openai("models/gpt-4o")?.input, 2.5);
 });
+
+Deno.test("priceKeyOfId: case does not hide a profile or vendor", () => {
+  deepStrictEqual(priceKeyOfId("US.Anthropic.claude-opus-4-8-V1:0"), {
+    model: "claude-opus-4-8",
+    scope: "geo",
+  });
+  deepStrictEqual(priceKeyOfId("GLOBAL.anthropic.claude-opus-4-8"), {
+    model: "claude-opus-4-8",
+    scope: "global",
+  });
+});
