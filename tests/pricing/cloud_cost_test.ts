@@ -285,3 +285,29 @@ Deno.test("cloud cost: tiers out of order (a price from elsewhere) still pick th
   near(computeCost(price, usage(201, 0)), 201 * 4 / 1e6, "above both");
   near(computeCost(price, usage(150, 0)), 150 * 2 / 1e6, "above one");
 });
+
+Deno.test("cloud cost: Bedrock invoke with an Anthropic body (usage as anthropic.ts reads it)", () => {
+  // Anthropic usage: input_tokens 12 (uncached), cache_creation 2048, cache_read 10240, output 45.
+  const u = usage(12 + 2048 + 10240, 45, { cached: 10240, write: 2048 });
+  // claude-haiku-4-5: 1 input, 0.10 cache read, 1.25 cache write, 5 output; geo profile +10%.
+  const base = (12 * 1 + 10240 * 0.1 + 2048 * 1.25 + 45 * 5) / 1e6;
+  const estimate = createCostEstimator(provider("bedrock"));
+  near(
+    estimate("us.anthropic.claude-haiku-4-5-20251001-v1:0", exact(u), now).estimated_cost_usd,
+    base * 1.1,
+    "geo",
+  );
+  near(
+    estimate("global.anthropic.claude-haiku-4-5-20251001-v1:0", exact(u), now).estimated_cost_usd,
+    base,
+    "global",
+  );
+});
+
+Deno.test("cloud cost: Azure cache writes (gpt-5.6 and later) at 1.25x input", () => {
+  // gpt-5.6-sol: 5 input, 0.50 cache read, 6.25 cache write, 30 output.
+  const azure = provider("azure-openai", { deployments: { sol: "gpt-5.6-sol" } });
+  const u = usage(10_000, 100, { cached: 6000, write: 3207, reasoning: 60 });
+  const expected = (793 * 5 + 6000 * 0.5 + 3207 * 6.25 + 100 * 30) / 1e6;
+  near(createCostEstimator(azure)("sol", exact(u), now).estimated_cost_usd, expected, "sol");
+});
