@@ -1,0 +1,156 @@
+/**
+ * Usage of Bedrock's InvokeModel and InvokeModelWithResponseStream, whose bodies are the model
+ * family's own (issue 20 plan sections 2.3 and 6.5):
+ * - Anthropic family: the body is Anthropic Messages: the JSON answer, or Anthropic stream
+ *   events, one per `chunk` message, as base64 in the payload's `bytes` (`PayloadPart`,
+ *   bedrock-client `schemas_0.js:1213`; the payload's `p` padding is ignored). Usage exactly as
+ *   `AnthropicUsageReader` reads it (`input = input_tokens + cache_read + cache_creation`).
+ * - Every family, streamed: the last chunk carries `amazon-bedrock-invocationMetrics`
+ *   (`inputTokenCount`, `outputTokenCount`, and `cacheReadInputTokenCount` /
+ *   `cacheWriteInputTokenCount` when caching applies); `inputTokenCount` is the uncached part,
+ *   as Converse's `inputTokens`.
+ * Rule: the Anthropic body's usage first (it is what Anthropic bills and splits cache writes by
+ * TTL); the invocation metrics otherwise. When both are there and disagree, the body's is kept
+ * and the disagreement counted as a parse error (peers lost input tokens by reading only one:
+ * Bifrost #5629).
+ *
+ * The family is told by the body's shape, not by the model id: an application inference
+ * profile's ARN names no model, and a body that is not Anthropic's simply has no Anthropic usage.
+ * Not read (left unknown): the non-streamed answers of other families (their own usage fields),
+ * and the `X-Amzn-Bedrock-*-Token-Count` response headers, which only third-party code
+ * documents (plan section 12).
+ */
+import type { Usage } from "./usage.ts";
+import { isRecord } from "./json_body.ts";
+import { makeUsage, tokenCount } from "./usage_counts.ts";
+import { AnthropicUsageReader } from "./anthropic.ts";
+import { leadingTypeOf } from "./commit_events.ts";
+import type {
+  BedrockReaderResult,
+  BedrockStreamMessage,
+  BedrockStreamReader,
+} from "./bedrock_stream.ts";
+
+export const invocationMetricsMember = "amazon-bedrock-invocationMetrics";
+
+/** `amazon-bedrock-invocationMetrics` → trace usage; null when a figure is missing or bad. */
+export function invocationMetricsUsage(m: unknown): Usage | null {
+  if (!isRecord(m)) return null;
+  const input = tokenCount(m.inputTokenCount);
+  const output = tokenCount(m.outputTokenCount);
+  const cached = m.cacheReadInputTokenCount === undefined
+    ? 0
+    : tokenCount(m.cacheReadInputTokenCount);
+  const write = m.cacheWriteInputTokenCount === undefined
+    ? 0
+    : tokenCount(m.cacheWriteInputTokenCount);
+  if (input === null || output === null || cached === null || write === null) return null;
+  return makeUsage({ input: input + cached + write, output, cached, cacheWrite: write });
+}
+
+const utf8 = new TextDecoder();
+
+/**
+ * The family's event inside a `chunk` payload (`{"bytes": "<base64>", "p": ...}`), parsed; throws
+ * on a payload that is not that (a parse error for the caller).
+ */
+export function chunkEvent(payload: string): unknown {
+  return JSON.parse(chunkText(payload));
+}
+
+/** The decoded text of a `chunk` payload's `bytes`. */
+export function chunkText(payload: string): string {
+  const outer: unknown = JSON.parse(payload);
+  if (!isRecord(outer) || typeof outer.bytes !== "string") {
+    throw new Error("a chunk without base64 bytes");
+  }
+  return utf8.decode(fromBase64(outer.bytes));
+}
+
+/**
+ * The leading `type` of a chunk's event, read from its first 48 base64 characters (36 bytes)
+ * without decoding the rest: enough for every Anthropic event type. Null when it does not start
+ * with a `type` member (another family, or a long type name).
+ */
+export function chunkLeadingType(payload: string): string | null {
+  const at = payload.indexOf('"bytes":"');
+  if (at < 0) return null;
+  const start = at + 9;
+  const end = payload.indexOf('"', start);
+  const b64 = payload.slice(start, Math.min(start + 48, end < 0 ? start : end));
+  try {
+    return leadingTypeOf(utf8.decode(fromBase64(b64.slice(0, b64.length - (b64.length % 4)))));
+  } catch {
+    return null;
+  }
+}
+
+function fromBase64(b64: string): Uint8Array {
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/**
+ * Anthropic events that never carry usage or the invocation metrics, skipped without decoding
+ * them whole (most of a long stream): the usage reader reads what any other chunk says.
+ */
+const skippedTypes = new Set([
+  "content_block_delta",
+  "content_block_start",
+  "content_block_stop",
+  "ping",
+]);
+
+/** InvokeModelWithResponseStream: Anthropic usage from the chunks, invocation metrics last. */
+export class BedrockInvokeStreamReader implements BedrockStreamReader {
+  readonly #anthropic = new AnthropicUsageReader();
+  #metrics: Usage | null = null;
+  #metricsSeen = false;
+
+  message(m: BedrockStreamMessage): void {
+    if (m.messageType !== "event" || m.type !== "chunk") return;
+    const type = chunkLeadingType(m.payload);
+    if (type !== null && skippedTypes.has(type)) return;
+    const event = chunkEvent(m.payload);
+    if (!isRecord(event)) throw new Error("a chunk's event is not an object");
+    if (typeof event.type === "string") this.#anthropic.event(event, undefined);
+    if (event[invocationMetricsMember] !== undefined) {
+      this.#metricsSeen = true;
+      this.#metrics = invocationMetricsUsage(event[invocationMetricsMember]);
+    }
+  }
+
+  result(): BedrockReaderResult {
+    return combine(this.#anthropic.result(), this.#metrics, this.#metricsSeen);
+  }
+}
+
+/**
+ * InvokeModel's JSON answer: the Anthropic reader as it is, its model left out (the trace's
+ * model is the path's, whose prefix prices the endpoint scope).
+ */
+export class BedrockInvokeReader extends AnthropicUsageReader {
+  override result() {
+    return { ...super.result(), model: null };
+  }
+}
+
+function combine(
+  a: { usage: Usage | null; final: boolean },
+  metrics: Usage | null,
+  metricsSeen: boolean,
+): BedrockReaderResult {
+  if (a.usage !== null && a.final) {
+    const conflicts = metrics !== null && !sameUsage(a.usage, metrics) ? 1 : 0;
+    return { model: null, usage: a.usage, final: true, conflicts };
+  }
+  return { model: null, usage: metrics, final: metricsSeen && metrics !== null };
+}
+
+function sameUsage(a: Usage, b: Usage): boolean {
+  return a.input_tokens === b.input_tokens && a.output_tokens === b.output_tokens &&
+    a.cached_input_tokens === b.cached_input_tokens &&
+    a.cache_write_tokens === b.cache_write_tokens;
+}
