@@ -40,10 +40,11 @@ const geoPrefix = /^(global|us-gov|us|eu|apac|jp|au|ca)\./i;
 
 /** Vendors of Bedrock model ids (`{vendor}.{model}-v1:0`), as Bedrock lists them. */
 const bedrockVendor =
-  /^(anthropic|amazon|meta|mistral|cohere|ai21|openai|deepseek|qwen|writer|twelvelabs|stability|luma|moonshot|minimax|google|nvidia)\./i;
+  /^(anthropic|amazon|meta|mistral|cohere|ai21|openai|deepseek|qwen|writer|twelvelabs|stability|luma|moonshot|moonshotai|minimax|google|nvidia)\./i;
 
-/** A Bedrock version suffix: `-v1`, `-v2:0`, `-v1:0:200k` (a context-length variant). */
-const bedrockVersion = /-v\d+(?::\d+)?(?::\d+k)?$/i;
+/** Bedrock's `:0` / `:200k` suffixes (version, context-length variant), then `-vN`. */
+const throughputSuffix = /(?::[0-9a-z]+)+$/i;
+const versionSuffix = /-v\d+$/i;
 
 /** ARNs whose last part is a Bedrock model or system profile id. */
 const modelArn =
@@ -79,14 +80,19 @@ function bedrockKey(id: string): PriceKey {
   const vendor = bedrockVendor.exec(rest);
   // Without a vendor the id is no Bedrock id (`us.` alone could start anything).
   if (vendor === null) return { model: id, scope: null };
-  const model = rest.slice(vendor[0].length).replace(bedrockVersion, "");
+  const name = rest.slice(vendor[0].length);
+  let model = name.replace(throughputSuffix, "");
   if (model === "") return { model: id, scope: null };
-  const scope: PriceScope = geo === null
-    ? "in_region"
-    : geo[1]!.toLowerCase() === "global"
-    ? "global"
-    : "geo";
-  return { model, scope };
+  // `claude-v2` is a model, not a version of `claude`: the version goes only when a name with
+  // a digit or a dash is left (as the Bedrock adapter's own key does).
+  const unversioned = model.replace(versionSuffix, "");
+  if (unversioned !== model && /[-\d]/.test(unversioned)) model = unversioned;
+  return { model, scope: scopeOf(geo) };
+}
+
+function scopeOf(geo: RegExpExecArray | null): PriceScope {
+  if (geo === null) return "in_region";
+  return geo[1]!.toLowerCase() === "global" ? "global" : "geo";
 }
 
 /** `%3A` as the SDKs encode a path label; the id unchanged when it is no valid encoding. */

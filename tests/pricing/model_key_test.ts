@@ -1,6 +1,7 @@
 /** Price-table keys of every id form the cloud providers use, and the config mappings. */
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
 import {
+  createPriceMatcher,
   createPricer,
   mappedPriceKey,
   type PriceKey,
@@ -158,4 +159,31 @@ Deno.test("priceKeyOfId: case does not hide a profile or vendor", () => {
     model: "claude-opus-4-8",
     scope: "global",
   });
+});
+
+Deno.test("priceKeyOfId: a model named like a version keeps its name (claude-v2)", () => {
+  deepStrictEqual(priceKeyOfId("anthropic.claude-v2:1"), {
+    model: "claude-v2",
+    scope: "in_region",
+  });
+  deepStrictEqual(priceKeyOfId("anthropic.claude-instant-v1"), {
+    model: "claude-instant",
+    scope: "in_region",
+  });
+});
+
+Deno.test("the Bedrock adapter's key and the id's shape price every id alike", async () => {
+  const { bedrockPriceKey } = await import("../../src/providers/bedrock_model_id.ts");
+  // The Bedrock forms of the table (the adapter reads only those; it gets ids decoded).
+  const bedrockForm = (id: string) => priceKeyOfId(id).scope !== null || id.startsWith("arn:");
+  const ids = table.map(([id]) => id).filter((id) => !id.includes("%") && bedrockForm(id)).concat([
+    "us.anthropic.claude-opus-4-6-v1",
+    "global.anthropic.claude-sonnet-5-5",
+    "anthropic.claude-v2:1",
+  ]);
+  const bedrock = { kind: "bedrock", prices: {} } as never;
+  const byShape = createPriceMatcher(bedrock);
+  const byAdapter = createPriceMatcher(bedrock, undefined, bedrockPriceKey);
+  for (const id of ids) deepStrictEqual(byShape(id), byAdapter(id), id);
+  strictEqual(byAdapter("us.anthropic.claude-sonnet-4-5-20250929-v1:0")?.scope, "geo");
 });
