@@ -134,10 +134,15 @@ function readEntry(key: string, entry: unknown, limits: LiteLlmLimits): Taken | 
   const row: ModelPrice = price as ModelPrice;
   if (tiers.tiers.length > 0) row.tiers = tiers.tiers;
   const id = key.trim().toLowerCase();
-  const prefix = `${provider.toLowerCase()}/`;
+  // `groq/llama-...` under `groq`; Vertex's sub-providers (`vertex_ai-anthropic_models`) file
+  // their keys under the family's prefix (`vertex_ai/claude-opus-4-7`).
+  const name = provider.toLowerCase();
+  const prefix = [`${name}/`, `${name.split("-")[0]}/`].find((p) =>
+    id.startsWith(p) && id.length > p.length
+  );
   return {
-    provider: provider.toLowerCase(),
-    model: id.startsWith(prefix) && id.length > prefix.length ? id.slice(prefix.length) : id,
+    provider: name,
+    model: prefix === undefined ? id : id.slice(prefix.length),
     price: row,
     partial: Object.keys(e).some((k) => tierField.test(k) && !tiers.taken.has(k)),
   };

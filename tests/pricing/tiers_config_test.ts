@@ -120,3 +120,22 @@ Deno.test("LiteLLM: *_above_Nk_tokens fields become tiers, ascending; half tiers
   strictEqual(file.standardBandOnly, 1);
   strictEqual(file.priced, 3);
 });
+
+Deno.test("LiteLLM: Vertex sub-providers' keys lose the family prefix (vertex_ai/...)", () => {
+  const file = parsed({
+    "vertex_ai/claude-opus-4-7": {
+      litellm_provider: "vertex_ai-anthropic_models",
+      mode: "chat",
+      input_cost_per_token: 5e-6,
+      output_cost_per_token: 2.5e-5,
+    },
+    "gemini/gemini-2.5-flash": {
+      litellm_provider: "gemini",
+      mode: "chat",
+      input_cost_per_token: 3e-7,
+      output_cost_per_token: 2.5e-6,
+    },
+  });
+  strictEqual(file.byProvider.get("vertex_ai-anthropic_models")?.get("claude-opus-4-7")?.input, 5);
+  strictEqual(file.byProvider.get("gemini")?.get("gemini-2.5-flash")?.output, 2.5);
+});
