@@ -41,6 +41,14 @@ export {
   resolveProviders,
 } from "./resolve.ts";
 export * from "./schema.ts";
+export {
+  maxScopeMultiplier,
+  maxTiers,
+  maxTierThreshold,
+  type PriceScope,
+  priceScopes,
+  type PriceTier,
+} from "./schema_pricing.ts";
 /** The built-in providers: `providers/` owns them, the config fills them in. */
 export { builtInProviders } from "../providers/mod.ts";
 export * from "./schema_env_ref.ts";

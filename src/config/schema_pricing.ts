@@ -63,6 +63,89 @@ const validFrom = z.string().check((ctx) => {
   }
 });
 
+/**
+ * Largest prompt-size threshold a tier may name: the longest context windows are near 10 million
+ * tokens, so a threshold past 100 million can never be crossed and is a slip of unit.
+ */
+export const maxTierThreshold = 100_000_000;
+
+/** Endpoint scopes a price may depend on (Bedrock profiles, Vertex and Azure endpoint types). */
+export const priceScopes = ["global", "geo", "in_region", "data_zone", "regional"] as const;
+export type PriceScope = (typeof priceScopes)[number];
+
+/** Most tiers one row may have; real price pages have one or two. */
+export const maxTiers = 8;
+
+/** Largest scope multiplier: real uplifts are about 1.1; 10 refuses a slip (110 for 10%). */
+export const maxScopeMultiplier = 10;
+
+const tierSchema = z.strictObject({
+  above_input_tokens: z.number().int().positive().max(maxTierThreshold, {
+    error: (issue) =>
+      `must be at most ${maxTierThreshold} (got ${String(issue.input)}): it counts prompt ` +
+      "tokens (200000 for Gemini 2.5 Pro's long-prompt price), not thousands or dollars",
+  }).describe(
+    "The tier applies when a request's input tokens (cached and cache-written included) are " +
+      "above this number: then the WHOLE request is priced at the tier's prices.",
+  ),
+  input: usdPerMillion.describe("USD per million uncached input tokens in this tier."),
+  output: usdPerMillion.describe("USD per million output tokens in this tier."),
+  cached_input: usdPerMillion.optional().describe(
+    "USD per million cache-read tokens in this tier. Default: the tier's `input`.",
+  ),
+  cache_write: usdPerMillion.optional().describe(
+    "USD per million cache-write tokens in this tier. Default: the tier's `input`.",
+  ),
+  reasoning: usdPerMillion.optional().describe(
+    "USD per million reasoning tokens in this tier. Default: the tier's `output`.",
+  ),
+});
+
+const priceTiers = z.array(tierSchema).min(1).max(maxTiers).check((ctx) => {
+  const at = ctx.value.map((t) => t.above_input_tokens);
+  const bad = at.findIndex((n, i) => i > 0 && n <= at[i - 1]!);
+  if (bad === -1) return;
+  ctx.issues.push({
+    code: "custom",
+    input: ctx.value,
+    message: `must be in ascending order of above_input_tokens, each threshold once (tier ${
+      bad + 1
+    } has ${at[bad]} after ${at[bad - 1]})`,
+  });
+}).describe(
+  "Prompt-size tiers, ascending: a request whose input tokens are above a tier's " +
+    "`above_input_tokens` is priced entirely at the highest such tier (Gemini 2.5 Pro above " +
+    "200,000 prompt tokens, for example). Below the first threshold the row's own prices apply.",
+);
+
+const scopeMultiplier = z.number().positive().finite().max(maxScopeMultiplier, {
+  error: (issue) =>
+    `must be at most ${maxScopeMultiplier} (got ${String(issue.input)}): it multiplies every ` +
+    "price of the row (1.1 for a 10% uplift, not 10 or 110)",
+});
+
+const scopeWords: Record<PriceScope, string> = {
+  global: "global endpoints (Bedrock `global.` profiles, Vertex `global`, Azure Global)",
+  geo: "Bedrock geographic cross-Region profiles (`us.`, `eu.`, `apac.`, ...)",
+  in_region: "Bedrock in-Region model ids (no profile prefix)",
+  data_zone: "Azure Data Zone deployments",
+  regional: "Vertex regional and multi-region endpoints, Azure Regional deployments",
+};
+
+const scopeMultipliers = z.strictObject(
+  Object.fromEntries(
+    priceScopes.map((s) => [
+      s,
+      scopeMultiplier.optional().describe(`Multiplier for requests to ${scopeWords[s]}.`),
+    ]),
+  ) as Record<PriceScope, z.ZodOptional<typeof scopeMultiplier>>,
+).describe(
+  "Multiplier on every price of the row (tiers included) by the endpoint scope the request " +
+    "used: `global`, `geo` (Bedrock geographic profiles such as `us.`), `in_region`, " +
+    "`data_zone` (Azure), `regional` (Vertex regional and multi-region endpoints). A scope not " +
+    "listed, or a request without one, is priced at 1x.",
+);
+
 export const modelPriceSchema = z.strictObject({
   input: usdPerMillion.describe("USD per million input tokens (uncached)."),
   output: usdPerMillion.describe("USD per million output tokens, reasoning tokens included."),
@@ -75,6 +158,8 @@ export const modelPriceSchema = z.strictObject({
   reasoning: usdPerMillion.optional().describe(
     "USD per million reasoning tokens, for the few models that bill them apart. Default: `output`.",
   ),
+  tiers: priceTiers.optional(),
+  scope_multipliers: scopeMultipliers.optional(),
   valid_from: validFrom.optional().describe(
     "First day (UTC) or instant this row applies; a request is priced by the row valid when it " +
       "started. Unset: since always.",
@@ -154,3 +239,4 @@ export const pricingSchema = z.strictObject({
 export type ModelPrice = z.output<typeof modelPriceSchema>;
 export type PriceTable = z.output<typeof priceTableSchema>;
 export type PricingConfig = z.output<typeof pricingSchema>;
+export type PriceTier = z.output<typeof tierSchema>;

@@ -133,7 +133,9 @@ function convert(issue: ZodIssue, at: PathSegment[], root: unknown): RawIssue[] 
     case "too_small":
     case "too_big": {
       const base = zodWording.test(issue.message) ? sizeMessage(issue) : issue.message;
-      return [{ at, message: `${base}${issue.origin === "number" ? got(input, secret) : ""}` }];
+      // A message of our own that already quotes the value is not given it twice.
+      const quoted = issue.origin !== "number" || base.includes("(got ");
+      return [{ at, message: `${base}${quoted ? "" : got(input, secret)}` }];
     }
     default: {
       const base = zodWording.test(issue.message) ? `is invalid (${issue.code})` : issue.message;

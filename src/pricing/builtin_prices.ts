@@ -8,7 +8,9 @@
  * `cached_input` is the prompt-cache read price, `cache_write` the cache write price (Anthropic:
  * 5-minute; OpenAI gpt-5.6 and later: 30-minute, 1.25x input); both default to `input` when
  * absent (older OpenAI models write to the cache for free). Anthropic 1-hour and OpenAI 12-hour
- * cache writes and long-context surcharges are not modelled.
+ * cache writes are not modelled. A row may carry prompt-size `tiers` (above a threshold the
+ * whole request moves to the tier) and `scope_multipliers` (by the endpoint scope a request
+ * used); the cloud kinds' lists (`builtin_cloud_prices.ts`) use both.
  *
  * A price change is a list of rows, oldest first, each later one with its `valid_from` (UTC day):
  * a request is priced by the row valid when it started, so the past keeps its price. Retired
@@ -17,6 +19,12 @@
  */
 import type { ModelPrice } from "../config/mod.ts";
 import type { ProviderKind } from "../providers/mod.ts";
+import {
+  azureOpenAiPrices,
+  bedrockPrices,
+  geminiPrices,
+  vertexPrices,
+} from "./builtin_cloud_prices.ts";
 
 /** One row, the rows of a price change (oldest first), or `null`: unpriced on purpose. */
 export type BuiltInEntry = ModelPrice | readonly ModelPrice[] | null;
@@ -159,7 +167,12 @@ const anthropic: PriceList = {
   },
 };
 
-export const builtInPrices = {
+/**
+ * Every kind's list. Declared apart from its type check so that lists of kinds the provider
+ * contract does not have yet (or no longer has) are no compile error; `builtInPrices` must still
+ * cover every `ProviderKind`.
+ */
+const lists = {
   openai,
   anthropic,
   "openai-compatible": {
@@ -167,4 +180,10 @@ export const builtInPrices = {
     source: "none built in: every vendor prices differently; set providers.<id>.prices",
     models: {},
   },
-} as const satisfies Record<ProviderKind, PriceList>;
+  gemini: geminiPrices,
+  vertex: vertexPrices,
+  bedrock: bedrockPrices,
+  "azure-openai": azureOpenAiPrices(openai),
+} as const;
+
+export const builtInPrices: typeof lists & Readonly<Record<ProviderKind, PriceList>> = lists;

@@ -5,11 +5,14 @@
  * taken counted by reason, so nothing is dropped silently.
  *
  * Only what the gateway's price rows can express is read: input, output, cache read, cache write
- * (5-minute), reasoning. Long-context tiers (`*_above_200k_tokens`), service tiers (`*_priority`,
- * `*_flex`, `*_batches`) and 1-hour cache writes are not: such entries are priced at their
- * standard band and counted in `standardBandOnly`.
+ * (5-minute), reasoning, and prompt-size tiers (`input_cost_per_token_above_200k_tokens` and the
+ * same suffix on output, cache read and cache write: above the threshold the whole request is
+ * priced at the tier). A tier needs both its input and output price, or it would price one side
+ * of a long request at the short band: half a tier is left out. Service tiers (`*_priority`,
+ * `*_flex`, `*_batches`), 1-hour cache writes and half tiers are not read: such entries are priced
+ * without them and counted in `standardBandOnly`.
  */
-import { maxUsdPerMillion, type ModelPrice } from "../config/mod.ts";
+import { maxTiers, maxTierThreshold, maxUsdPerMillion, type ModelPrice } from "../config/mod.ts";
 
 export interface LiteLlmLimits {
   /** Most entries read; the rest are counted as `over_limit`. */
@@ -40,7 +43,7 @@ export interface ParsedPriceFile {
   byProvider: Map<string, Map<string, ModelPrice>>;
   /** Entries taken. */
   priced: number;
-  /** Entries taken whose tier or 1-hour cache prices were left out. */
+  /** Entries taken whose service-tier, 1-hour cache or half-tier prices were left out. */
   standardBandOnly: number;
   skipped: Record<SkipReason, number>;
 }
@@ -49,6 +52,9 @@ export interface ParsedPriceFile {
 const tokenModes = new Set(["chat", "responses", "completion", "embedding"]);
 
 const tierField = /_(above_\d+k?_tokens|above_1hr|priority|flex|batches)(_|$)/;
+
+/** A prompt-size tier field: `{base field}_above_{n}k_tokens` (or `_above_{n}_tokens`). */
+const sizeTierField = /^(.+)_above_(\d{1,9})(k?)_tokens$/;
 
 const fields = {
   input: "input_cost_per_token",
@@ -123,14 +129,62 @@ function readEntry(key: string, entry: unknown, limits: LiteLlmLimits): Taken | 
   // Embeddings generate nothing; every other mode needs both sides, or it would price as free.
   if (e.mode === "embedding" && price.output === undefined) price.output = 0;
   if (price.input === undefined || price.output === undefined) return "missing_price";
+  const tiers = readTiers(e);
+  if (typeof tiers === "string") return tiers;
+  const row: ModelPrice = price as ModelPrice;
+  if (tiers.tiers.length > 0) row.tiers = tiers.tiers;
   const id = key.trim().toLowerCase();
-  const prefix = `${provider.toLowerCase()}/`;
+  // `groq/llama-...` under `groq`; Vertex's sub-providers (`vertex_ai-anthropic_models`) file
+  // their keys under the family's prefix (`vertex_ai/claude-opus-4-7`).
+  const name = provider.toLowerCase();
+  const prefix = [`${name}/`, `${name.split("-")[0]}/`].find((p) =>
+    id.startsWith(p) && id.length > p.length
+  );
   return {
-    provider: provider.toLowerCase(),
-    model: id.startsWith(prefix) && id.length > prefix.length ? id.slice(prefix.length) : id,
-    price: price as ModelPrice,
-    partial: Object.keys(e).some((k) => tierField.test(k)),
+    provider: name,
+    model: prefix === undefined ? id : id.slice(prefix.length),
+    price: row,
+    partial: Object.keys(e).some((k) => tierField.test(k) && !tiers.taken.has(k)),
   };
+}
+
+const tierBases = new Map<string, keyof typeof fields>(
+  (Object.entries(fields) as [keyof typeof fields, string][]).map(([name, f]) => [f, name]),
+);
+
+/**
+ * The entry's prompt-size tiers, ascending, and the fields they used. A threshold with an input
+ * and an output price is a tier (its cache prices optional); one with less is left out, its
+ * fields counted as not applied. Tier prices go through the same checks as the row's.
+ */
+function readTiers(
+  e: Record<string, unknown>,
+): { tiers: NonNullable<ModelPrice["tiers"]>; taken: Set<string> } | SkipReason {
+  const byThreshold = new Map<
+    number,
+    { fields: Partial<Record<string, number>>; keys: string[] }
+  >();
+  for (const [k, value] of Object.entries(e)) {
+    const m = sizeTierField.exec(k);
+    const name = m === null ? undefined : tierBases.get(m[1]!);
+    if (m === null || name === undefined || value === undefined || value === null) continue;
+    const threshold = Number(m[2]) * (m[3] === "k" ? 1000 : 1);
+    if (threshold <= 0 || threshold > maxTierThreshold) continue;
+    const perMillion = perMillionOf(value);
+    if (typeof perMillion === "string") return perMillion;
+    let tier = byThreshold.get(threshold);
+    if (tier === undefined) byThreshold.set(threshold, tier = { fields: {}, keys: [] });
+    tier.fields[name] = perMillion;
+    tier.keys.push(k);
+  }
+  const tiers: NonNullable<ModelPrice["tiers"]> = [];
+  const taken = new Set<string>();
+  for (const [threshold, { fields: f, keys }] of [...byThreshold].sort((a, b) => a[0] - b[0])) {
+    if (f.input === undefined || f.output === undefined || tiers.length === maxTiers) continue;
+    tiers.push({ above_input_tokens: threshold, ...f } as NonNullable<ModelPrice["tiers"]>[0]);
+    for (const k of keys) taken.add(k);
+  }
+  return { tiers, taken };
 }
 
 /**

@@ -5,14 +5,26 @@
  * providers are priced by config and by price-file entries named after their id.
  */
 export { type BuiltInEntry, builtInPrices, type PriceList } from "./builtin_prices.ts";
-export { computeCost, type CostEstimate, costOf, createCostEstimator } from "./cost.ts";
 export {
+  computeCost,
+  type CostEstimate,
+  costOf,
+  createCostEstimator,
+  ratesFor,
+  scopeMultiplierOf,
+} from "./cost.ts";
+export {
+  createPriceMatcher,
   createPricer,
   familyOf,
   type PricedProvider,
+  priceKeyFor,
+  type PriceKeyOf,
   priceLayers,
+  type PriceMatch,
   resolvePrice,
 } from "./resolve.ts";
+export { mappedPriceKey, type ModelMapping, type PriceKey, priceKeyOfId } from "./model_key.ts";
 export { type PriceLayer, rowAt, tableLayer, type TimedPrice, timeline } from "./price_layer.ts";
 export {
   defaultLiteLlmLimits,

@@ -8,15 +8,20 @@
  * 2. then the longest family that is a prefix of it on a `-` boundary (`gpt-4-0613` is `gpt-4`),
  *    in the layers that list families (config and built-in; price files list exact ids only).
  *
+ * Cloud providers' ids are first reduced to their price-table key (`model_key.ts`: config
+ * mappings, the adapter's `priceKeyOf`, or the id's shape: `us.anthropic.claude-...-v1:0` is
+ * `claude-sonnet-4-5`); in step 1 the id itself is tried before its key in each layer.
+ *
  * Prefixes end on `-`, so `gpt-4o` never prices `gpt-4o-mini`, and `gpt-4` never `gpt-4.1`.
  * Matching ignores case. A key whose rows all start after the request's time is absent at that
  * time, so a price change never reprices what came before it.
  */
-import type { ModelPrice, ResolvedProvider } from "../config/mod.ts";
+import type { ModelPrice, PriceScope, ResolvedProvider } from "../config/mod.ts";
 import { builtInPrices, type PriceList } from "./builtin_prices.ts";
 import { presetPrices } from "./preset_prices.ts";
 import { isPresetId } from "../providers/mod.ts";
 import { type PriceLayer, rowAt, tableLayer, type TimedPrice } from "./price_layer.ts";
+import { mappedPriceKey, type ModelMapping, type PriceKey, priceKeyOfId } from "./model_key.ts";
 import { noPriceSources, type PriceSources, sourceLayers } from "./sources_index.ts";
 
 const versionSuffix = /(?:-\d{4}-\d{2}-\d{2}|-\d{8}|-latest|@[^@]*)$/;
@@ -31,16 +36,23 @@ export function familyOf(model: string): string {
   return id;
 }
 
-/** Layers first to last: the first that has a row for a key at `at` answers. */
+/**
+ * Layers first to last: the first that has a row for a key at `at` answers. `key` is the id's
+ * price-table key when it differs from the id (a Bedrock profile id, a Gemini resource name, an
+ * Azure deployment): the id itself is still tried first in each layer, so a price file that lists
+ * `us.anthropic.claude-...-v1:0` with its own regional price wins over the normalised family.
+ */
 export function resolvePrice(
   layers: readonly PriceLayer[],
   model: string | null,
   at: number,
+  key: string | null = null,
 ): ModelPrice | null {
   if (model === null) return null;
   const exact = model.trim().toLowerCase();
-  const family = familyOf(exact);
-  const sameModel = exact === family ? [exact] : [exact, family];
+  const keyed = key === null ? exact : key.trim().toLowerCase();
+  const family = familyOf(keyed);
+  const sameModel = [...new Set([exact, familyOf(exact), keyed, family])].filter((id) => id !== "");
   for (const layer of layers) {
     for (const id of sameModel) {
       const row = rowOf(layer, id, at);
@@ -86,10 +98,14 @@ function builtInLayer(provider: PricedProvider): PriceLayer {
 
 /**
  * What pricing needs of a provider; `id` names its price-file entries (default: the kind), a
- * `preset` chooses the preset's built-in list and LiteLLM names.
+ * `preset` chooses the preset's built-in list and LiteLLM names. `deployments` (Azure: deployment
+ * name to model, with its deployment type) and `models` (ARN or alias to a priced model id) are
+ * the config mappings, exact names only.
  */
 export type PricedProvider = Pick<ResolvedProvider, "kind" | "prices" | "preset"> & {
   id?: string;
+  deployments?: Readonly<Record<string, ModelMapping>>;
+  models?: Readonly<Record<string, ModelMapping>>;
 };
 
 /** A provider's layers, highest first: its config prices, the price files (last first), built-in. */
@@ -104,11 +120,49 @@ export function priceLayers(
   ];
 }
 
+/** The adapter's view of a model id (`ProviderAdapter.priceKeyOf`), when it has one. */
+export type PriceKeyOf = (model: string) => PriceKey;
+
+/**
+ * The key of `model` for `provider`: its config mappings first (a deployment or ARN names the
+ * model exactly), then the adapter's `priceKeyOf`, then the id's shape (`priceKeyOfId`).
+ */
+export function priceKeyFor(
+  provider: Pick<PricedProvider, "deployments" | "models">,
+  model: string,
+  adapterKeyOf?: PriceKeyOf,
+): PriceKey {
+  return mappedPriceKey(model, provider.deployments, "global") ??
+    mappedPriceKey(model, provider.models) ??
+    adapterKeyOf?.(model) ?? priceKeyOfId(model);
+}
+
+/** A price row and the scope its request used (the row's `scope_multipliers` apply to it). */
+export interface PriceMatch {
+  price: ModelPrice;
+  scope: PriceScope | null;
+}
+
 /** The price lookup for one provider; built once per config generation, called per trace. */
 export function createPricer(
   provider: PricedProvider,
   sources: PriceSources = noPriceSources,
 ): (model: string | null, at?: number) => ModelPrice | null {
+  const match = createPriceMatcher(provider, sources);
+  return (model, at = Date.now()) => match(model, at)?.price ?? null;
+}
+
+/** As `createPricer`, with the scope the model id (or the adapter) says the request used. */
+export function createPriceMatcher(
+  provider: PricedProvider,
+  sources: PriceSources = noPriceSources,
+  adapterKeyOf?: PriceKeyOf,
+): (model: string | null, at?: number) => PriceMatch | null {
   const layers = priceLayers(provider, sources);
-  return (model, at = Date.now()) => resolvePrice(layers, model, at);
+  return (model, at = Date.now()) => {
+    if (model === null) return null;
+    const key = priceKeyFor(provider, model, adapterKeyOf);
+    const price = resolvePrice(layers, model, at, key.model);
+    return price === null ? null : { price, scope: key.scope };
+  };
 }

@@ -203,8 +203,9 @@ function parseBytes(bytes: Uint8Array): ParsedPriceFile {
 /** `2512 models priced, 1130 skipped (mode_not_priced_by_token 1021, ...), ...`. */
 export function summary(parsed: ParsedPriceFile): string {
   const skipped = skipReasons.reduce((n, r) => n + parsed.skipped[r], 0);
-  return `${parsed.priced} models priced (${parsed.standardBandOnly} at their standard band ` +
-    `only: long-context, service-tier and 1-hour cache prices are not applied), ${skipped} ` +
+  return `${parsed.priced} models priced (${parsed.standardBandOnly} without some of their ` +
+    `prices: service-tier, 1-hour cache and incomplete long-context prices are not applied), ` +
+    `${skipped} ` +
     `entries skipped${skipped === 0 ? "" : ` (${skippedText(parsed)})`}`;
 }
 

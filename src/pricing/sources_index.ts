@@ -23,12 +23,24 @@ export interface PriceSources {
 
 export const noPriceSources: PriceSources = { files: [] };
 
-/** LiteLLM's provider names for each kind's own API. */
-export const litellmProviders: Readonly<Record<ProviderKind, readonly string[]>> = {
+/**
+ * LiteLLM's provider names (`litellm_provider`) for each kind's own API. Vertex AI files Gemini
+ * and Claude under separate names; Bedrock its Converse-only models under `bedrock_converse`.
+ * Declared apart from its type check, as `builtInPrices`, so kinds may land in any order.
+ */
+const litellmNames = {
   openai: ["openai", "text-completion-openai"],
   anthropic: ["anthropic"],
   "openai-compatible": [],
-};
+  gemini: ["gemini"],
+  vertex: ["vertex_ai-language-models", "vertex_ai-anthropic_models"],
+  bedrock: ["bedrock", "bedrock_converse"],
+  "azure-openai": ["azure"],
+} as const;
+
+export const litellmProviders:
+  & typeof litellmNames
+  & Readonly<Record<ProviderKind, readonly string[]>> = litellmNames;
 
 /** One layer per file with entries for this provider, the last file first. */
 export function sourceLayers(

@@ -20,7 +20,7 @@ Deno.test("check: a price file is read and summed up, every skipped entry counte
       assert.match(r.stdout, /^config is valid: ongoingai\.yaml$/m);
       assert.match(
         r.stdout,
-        /^pricing\.sources\[0\]: price file loaded: 9 models priced \(3 at their standard band only.*8 entries skipped \(sample_spec 1, not_an_object 1, no_provider 1, mode_not_priced_by_token 2, missing_price 1, bad_number 1, duplicate 1\)$/m,
+        /^pricing\.sources\[0\]: price file loaded: 9 models priced \(3 without some of their prices.*8 entries skipped \(sample_spec 1, not_an_object 1, no_provider 1, mode_not_priced_by_token 2, missing_price 1, bad_number 1, duplicate 1\)$/m,
       );
     },
   );
@@ -75,4 +75,34 @@ Deno.test("check: a source that is neither a path nor an http(s) URL is a config
       assert.match(r.stderr, error);
     });
   }
+});
+
+Deno.test("check: price tiers out of order and a multiplier slip are refused, each value once", async () => {
+  const yaml = [
+    "providers:",
+    "  acme:",
+    "    upstream: https://api.acme.test",
+    "    prices:",
+    "      m:",
+    "        input: 1",
+    "        output: 2",
+    "        tiers:",
+    "          - { above_input_tokens: 272000, input: 2, output: 4 }",
+    "          - { above_input_tokens: 200000, input: 2, output: 4 }",
+    "        scope_multipliers: { geo: 110 }",
+    "",
+  ].join("\n");
+  await withFiles({ "ongoingai.yaml": yaml }, async (dir) => {
+    const r = await runCaptured(check, [], dir, {});
+    assert.notEqual(r.code, 0);
+    const out = r.stdout + r.stderr;
+    assert.match(
+      out,
+      /providers\.acme\.prices\.m\.tiers: must be in ascending order of above_input_tokens, each threshold once \(tier 2 has 200000 after 272000\)/,
+    );
+    assert.match(
+      out,
+      /providers\.acme\.prices\.m\.scope_multipliers\.geo: must be at most 10 \(got 110\): it multiplies every price of the row \(1\.1 for a 10% uplift, not 10 or 110\)$/m,
+    );
+  });
 });

@@ -24,11 +24,12 @@ function parsed(doc: unknown, limits?: Parameters<typeof parseLiteLlm>[1]): Pars
 const file = parsed(sample);
 
 const prices: [string, string, ModelPrice | undefined][] = [
-  ["per token to per million, all four dimensions, tiers left out", "openai/gpt-6.2-sol", {
+  ["per token to per million, all four dimensions, the 272k tier read", "openai/gpt-6.2-sol", {
     input: 2,
     output: 10,
     cached_input: 0.1,
     cache_write: 2.5,
+    tiers: [{ above_input_tokens: 272_000, input: 4, cached_input: 0.2, output: 15 }],
   }],
   ["batch prices are not the standard price", "openai/gpt-4o-mini", {
     input: 0.15,
@@ -43,11 +44,12 @@ const prices: [string, string, ModelPrice | undefined][] = [
   ["audio models are not priced by token", "openai/gpt-4o-mini-tts", undefined],
   ["images are not priced by token", "openai/dall-e-3", undefined],
   ["only an input price: unpriced, never free output", "openai/gpt-4-0314-only-input", undefined],
-  ["two bands: the standard band (counted)", "anthropic/claude-haiku-5-5", {
+  ["two bands: the 100k tier read (1-hour write counted)", "anthropic/claude-haiku-5-5", {
     input: 0.1,
     output: 0.5,
     cached_input: 0.01,
     cache_write: 0.125,
+    tiers: [{ above_input_tokens: 100_000, input: 0.5, output: 2.5 }],
   }],
   ["a provider prefix equal to litellm_provider is dropped", "anthropic/claude-sonnet-5-5", {
     input: 2,

@@ -161,6 +161,21 @@ export type GatewayConfig =
             cached_input?: number | undefined;
             cache_write?: number | undefined;
             reasoning?: number | undefined;
+            tiers?: {
+              above_input_tokens: number;
+              input: number;
+              output: number;
+              cached_input?: number | undefined;
+              cache_write?: number | undefined;
+              reasoning?: number | undefined;
+            }[] | undefined;
+            scope_multipliers?: {
+              global?: number | undefined;
+              geo?: number | undefined;
+              in_region?: number | undefined;
+              data_zone?: number | undefined;
+              regional?: number | undefined;
+            } | undefined;
             valid_from?: string | undefined;
           } | {
             input: number;
@@ -168,6 +183,21 @@ export type GatewayConfig =
             cached_input?: number | undefined;
             cache_write?: number | undefined;
             reasoning?: number | undefined;
+            tiers?: {
+              above_input_tokens: number;
+              input: number;
+              output: number;
+              cached_input?: number | undefined;
+              cache_write?: number | undefined;
+              reasoning?: number | undefined;
+            }[] | undefined;
+            scope_multipliers?: {
+              global?: number | undefined;
+              geo?: number | undefined;
+              in_region?: number | undefined;
+              data_zone?: number | undefined;
+              regional?: number | undefined;
+            } | undefined;
             valid_from?: string | undefined;
           }[]
         >
@@ -647,6 +677,21 @@ export type GatewayConfigInput = {
             cached_input?: number | undefined;
             cache_write?: number | undefined;
             reasoning?: number | undefined;
+            tiers?: {
+              above_input_tokens: number;
+              input: number;
+              output: number;
+              cached_input?: number | undefined;
+              cache_write?: number | undefined;
+              reasoning?: number | undefined;
+            }[] | undefined;
+            scope_multipliers?: {
+              global?: number | undefined;
+              geo?: number | undefined;
+              in_region?: number | undefined;
+              data_zone?: number | undefined;
+              regional?: number | undefined;
+            } | undefined;
             valid_from?: string | undefined;
           } | {
             input: number;
@@ -654,6 +699,21 @@ export type GatewayConfigInput = {
             cached_input?: number | undefined;
             cache_write?: number | undefined;
             reasoning?: number | undefined;
+            tiers?: {
+              above_input_tokens: number;
+              input: number;
+              output: number;
+              cached_input?: number | undefined;
+              cache_write?: number | undefined;
+              reasoning?: number | undefined;
+            }[] | undefined;
+            scope_multipliers?: {
+              global?: number | undefined;
+              geo?: number | undefined;
+              in_region?: number | undefined;
+              data_zone?: number | undefined;
+              regional?: number | undefined;
+            } | undefined;
             valid_from?: string | undefined;
           }[]
         >
@@ -1123,6 +1183,21 @@ export type ProviderConfig = {
         cached_input?: number | undefined;
         cache_write?: number | undefined;
         reasoning?: number | undefined;
+        tiers?: {
+          above_input_tokens: number;
+          input: number;
+          output: number;
+          cached_input?: number | undefined;
+          cache_write?: number | undefined;
+          reasoning?: number | undefined;
+        }[] | undefined;
+        scope_multipliers?: {
+          global?: number | undefined;
+          geo?: number | undefined;
+          in_region?: number | undefined;
+          data_zone?: number | undefined;
+          regional?: number | undefined;
+        } | undefined;
         valid_from?: string | undefined;
       } | {
         input: number;
@@ -1130,6 +1205,21 @@ export type ProviderConfig = {
         cached_input?: number | undefined;
         cache_write?: number | undefined;
         reasoning?: number | undefined;
+        tiers?: {
+          above_input_tokens: number;
+          input: number;
+          output: number;
+          cached_input?: number | undefined;
+          cache_write?: number | undefined;
+          reasoning?: number | undefined;
+        }[] | undefined;
+        scope_multipliers?: {
+          global?: number | undefined;
+          geo?: number | undefined;
+          in_region?: number | undefined;
+          data_zone?: number | undefined;
+          regional?: number | undefined;
+        } | undefined;
         valid_from?: string | undefined;
       }[]
     >
@@ -1186,6 +1276,21 @@ export type ModelPriceInput = {
   cached_input?: number | undefined;
   cache_write?: number | undefined;
   reasoning?: number | undefined;
+  tiers?: {
+    above_input_tokens: number;
+    input: number;
+    output: number;
+    cached_input?: number | undefined;
+    cache_write?: number | undefined;
+    reasoning?: number | undefined;
+  }[] | undefined;
+  scope_multipliers?: {
+    global?: number | undefined;
+    geo?: number | undefined;
+    in_region?: number | undefined;
+    data_zone?: number | undefined;
+    regional?: number | undefined;
+  } | undefined;
   valid_from?: string | undefined;
 };
 
@@ -1347,6 +1452,21 @@ type ResolvedProvider = {
       cached_input?: number | undefined;
       cache_write?: number | undefined;
       reasoning?: number | undefined;
+      tiers?: {
+        above_input_tokens: number;
+        input: number;
+        output: number;
+        cached_input?: number | undefined;
+        cache_write?: number | undefined;
+        reasoning?: number | undefined;
+      }[] | undefined;
+      scope_multipliers?: {
+        global?: number | undefined;
+        geo?: number | undefined;
+        in_region?: number | undefined;
+        data_zone?: number | undefined;
+        regional?: number | undefined;
+      } | undefined;
       valid_from?: string | undefined;
     } | {
       input: number;
@@ -1354,6 +1474,21 @@ type ResolvedProvider = {
       cached_input?: number | undefined;
       cache_write?: number | undefined;
       reasoning?: number | undefined;
+      tiers?: {
+        above_input_tokens: number;
+        input: number;
+        output: number;
+        cached_input?: number | undefined;
+        cache_write?: number | undefined;
+        reasoning?: number | undefined;
+      }[] | undefined;
+      scope_multipliers?: {
+        global?: number | undefined;
+        geo?: number | undefined;
+        in_region?: number | undefined;
+        data_zone?: number | undefined;
+        regional?: number | undefined;
+      } | undefined;
       valid_from?: string | undefined;
     }[];
   };
