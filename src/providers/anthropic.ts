@@ -16,6 +16,7 @@ import {
   expectationFor,
   modelAndUsage,
   type ReaderResult,
+  sseStreamKind,
   type UsageExpectation,
   type UsageReader,
 } from "./response_parser.ts";
@@ -35,6 +36,8 @@ export const anthropicAdapter: ProviderAdapter = {
       maxTokens: json === null ? null : maxTokensOf(json.value, ["max_tokens"]),
     };
   },
+
+  streamKind: sseStreamKind,
 
   createUsageParser(info, observer) {
     return createResponseParser(

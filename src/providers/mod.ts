@@ -62,6 +62,7 @@ export type {
   ResponseInfo,
   SseEvent,
   SseEventObserver,
+  StreamFraming,
   StreamTextField,
   StreamTextLocation,
   StreamTextLocator,

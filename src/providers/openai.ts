@@ -17,7 +17,7 @@ import {
 import { setTopLevelMember } from "./json_splice.ts";
 import { openAiPathRule, OpenAiUsageReader } from "./openai_usage.ts";
 import { cleanPath, endsWithSegments } from "./paths.ts";
-import { createResponseParser, expectationFor } from "./response_parser.ts";
+import { createResponseParser, expectationFor, sseStreamKind } from "./response_parser.ts";
 import { openAiErrorBodyFacts } from "./openai_errors.ts";
 import { openAiCommitScanner } from "./commit_scanners.ts";
 import { createSseEventFilter } from "./sse_event_filter.ts";
@@ -56,6 +56,8 @@ export const openAiAdapter: ProviderAdapter = {
     const body = withIncludeUsage(json);
     return body === null ? prepared : { ...prepared, body, hideUsageEvent: true };
   },
+
+  streamKind: sseStreamKind,
 
   createUsageParser(info, observer) {
     return createResponseParser(

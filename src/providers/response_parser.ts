@@ -10,7 +10,13 @@ import type { Usage, UsageUnknownReason } from "./usage.ts";
 import { isJsonContentType } from "./json_body.ts";
 import type { MemberPath } from "./json_member_paths.ts";
 import { JsonMemberScanner } from "./json_member_scanner.ts";
-import type { ResponseInfo, SseEventObserver, UsageParser, UsageReport } from "./types.ts";
+import type {
+  ResponseInfo,
+  SseEventObserver,
+  StreamFraming,
+  UsageParser,
+  UsageReport,
+} from "./types.ts";
 import { usageReadLimits } from "./usage_limits.ts";
 import { SseLineGuard } from "./sse_line_guard.ts";
 import { collapseBlankRuns } from "./sse_blank_runs.ts";
@@ -62,21 +68,50 @@ export function expectationFor(info: ResponseInfo, pathRule: UsageExpectation): 
   return pathRule;
 }
 
-export function isEventStream(info: ResponseInfo): boolean {
-  if (info.contentType === null) return info.requestedStreaming;
-  return info.contentType.toLowerCase().includes("text/event-stream");
+/** The `streamKind` of every SSE wire format: a stream when the answer says `text/event-stream`. */
+export function sseStreamKind(info: Pick<ResponseInfo, "contentType">): StreamFraming | null {
+  return info.contentType?.toLowerCase().includes("text/event-stream") ? "sse" : null;
 }
 
+/**
+ * The framing a reader of the body assumes, given the adapter's `streamKind` of the answer: the
+ * declared one, and for an answer with no content type at all, SSE when the client asked for a
+ * stream (upstreams that omit the header still stream what was asked).
+ */
+export function framingOf(
+  info: ResponseInfo,
+  declared: StreamFraming | null,
+): StreamFraming | null {
+  if (info.contentType === null) return info.requestedStreaming ? "sse" : null;
+  return declared;
+}
+
+/** An SSE answer as an SSE wire format's reader sees it (`framingOf` with `sseStreamKind`). */
+export function isEventStream(info: ResponseInfo): boolean {
+  return framingOf(info, sseStreamKind(info)) === "sse";
+}
+
+/**
+ * `declared`: the adapter's `streamKind(info)`; SSE adapters may leave the default. A framing no
+ * frame reads yet (the AWS event-stream before its decoder exists) reads no usage: `unknown` on a
+ * billed path, never zero.
+ */
 export function createResponseParser(
   info: ResponseInfo,
   expectation: UsageExpectation,
   reader: UsageReader,
   observer?: SseEventObserver,
+  declared: StreamFraming | null = sseStreamKind(info),
 ): UsageParser {
+  const framing = framingOf(info, declared);
   const readable = expectation === "expected" ||
-    (expectation === "optional" && (isEventStream(info) || isJsonContentType(info.contentType)));
+    (expectation === "optional" && (framing !== null || isJsonContentType(info.contentType)));
   if (!readable) return noUsageParser(info.requestModel);
-  const frame = isEventStream(info) ? new SseFrame(reader, observer) : new JsonFrame(reader);
+  const frame = framing === "sse"
+    ? new SseFrame(reader, observer)
+    : framing === null
+    ? new JsonFrame(reader)
+    : new UnreadFrame(observer);
   let report: UsageReport | null = null;
   return {
     push(chunk) {
@@ -119,6 +154,22 @@ interface Frame {
   push(chunk: Uint8Array): void;
   end(complete: boolean): void;
   stop(reason: UsageUnknownReason): void;
+}
+
+/** A stream in a framing this build cannot read: nothing is parsed, the observer is told so. */
+class UnreadFrame implements Frame {
+  parseErrors = 0;
+  readonly streamError = false;
+  stopped: UsageUnknownReason | null = null;
+  constructor(private readonly observer?: SseEventObserver) {}
+  push(): void {}
+  end(complete: boolean): void {
+    this.observer?.end(complete);
+  }
+  stop(reason: UsageUnknownReason): void {
+    if (this.stopped === null) this.observer?.lost();
+    this.stopped ??= reason;
+  }
 }
 
 class SseFrame implements Frame {

@@ -71,6 +71,12 @@ export interface UsageParser {
   stop(reason: UsageUnknownReason): void;
 }
 
+/**
+ * How a streamed answer is framed: Server-Sent Events (OpenAI, Anthropic, Gemini), or the AWS
+ * binary event-stream (Bedrock's `application/vnd.amazon.eventstream`).
+ */
+export type StreamFraming = "sse" | "aws-eventstream";
+
 export interface ResponseInfo {
   path: string;
   /**
@@ -83,6 +89,11 @@ export interface ResponseInfo {
   /** From the prepared request; responses may still stream when the client did not ask. */
   requestedStreaming: boolean;
   requestModel: string | null;
+  /**
+   * The answer's headers: usage some providers report there (Bedrock's token-count headers) and
+   * error types (`x-amzn-errortype`). Absent where there are none (a WebSocket frame).
+   */
+  headers?: Headers;
 }
 
 /**
@@ -100,6 +111,12 @@ export interface SseEventObserver {
 
 export interface ProviderAdapter {
   prepareRequest(input: PrepareInput): PreparedRequest;
+  /**
+   * The framing the answer's headers declare, or null when they declare no stream (a document,
+   * or no content type at all). The proxy asks this instead of matching a content type: a
+   * stream is relayed as it comes, never read whole first.
+   */
+  streamKind(info: ResponseInfo): StreamFraming | null;
   /** `observer`, when given, is fed every SSE event of a streamed answer (commit scanner). */
   createUsageParser(info: ResponseInfo, observer?: SseEventObserver): UsageParser;
   /**
@@ -110,9 +127,10 @@ export interface ProviderAdapter {
   createCommitScanner?(info: ResponseInfo, options: CommitOptions): StreamCommitScanner | null;
   /**
    * What a non-2xx answer's body says, for routing: category and bounded message. A body that is
-   * not the wire format's error shape is classified by its status, with no message.
+   * not the wire format's error shape is classified by its status, with no message. `headers`:
+   * the answer's (AWS names the error type in `x-amzn-errortype`).
    */
-  errorFacts?(status: number, body: string): ProviderErrorFacts;
+  errorFacts?(status: number, body: string, headers?: Headers): ProviderErrorFacts;
   /**
    * Removes the usage-only SSE event the adapter asked for in `prepareRequest`. Called only when
    * `hideUsageEvent` is true and the response is an event stream.

@@ -15,7 +15,7 @@ import type {
 import { ConnectTimeout, type UpstreamResponse } from "../upstream/mod.ts";
 import type { Exchange } from "./exchange.ts";
 import type { ProxyRoute } from "./exchange_context.ts";
-import { headerValue, upstreamRequestHeaders } from "./headers.ts";
+import { headersOf, headerValue, upstreamRequestHeaders } from "./headers.ts";
 import { upstreamUrl } from "./path.ts";
 import { attemptCredentials, attemptSearch } from "./route_context.ts";
 import { describeUpstreamError } from "./upstream_errors.ts";
@@ -266,9 +266,8 @@ export async function readErrorAnswer(
     bytes = new Uint8Array(0);
   }
   const text = new TextDecoder().decode(bytes);
-  const error = route.adapter.errorFacts?.(upstream.status, text) ?? null;
-  const headers = new Headers();
-  for (const [k, v] of upstream.headers) headers.append(k, v);
+  const headers = headersOf(upstream.headers);
+  const error = route.adapter.errorFacts?.(upstream.status, text, headers) ?? null;
   return { outcome: { kind: "status", status: upstream.status, headers, error }, bytes };
 }
 
