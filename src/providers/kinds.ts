@@ -19,3 +19,16 @@ export const wireFormatOf = {
   anthropic: "anthropic",
   "openai-compatible": "openai",
 } as const satisfies Record<ProviderKind, WireFormat>;
+
+/**
+ * Where a kind's requests name their model: the JSON body (`model`), or the request path
+ * (Gemini, Vertex, Bedrock, Azure deployments). A route can aim a path-model request at another
+ * model only through the adapter's `withModel`; `check` refuses routes to such a kind without it.
+ */
+export type ModelLocation = "body" | "path";
+
+export const modelLocationOf = {
+  openai: "body",
+  anthropic: "body",
+  "openai-compatible": "body",
+} as const satisfies Record<ProviderKind, ModelLocation>;

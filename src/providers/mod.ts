@@ -11,6 +11,8 @@
  */
 export { providerAdapters } from "./registry.ts";
 export {
+  type ModelLocation,
+  modelLocationOf,
   type ProviderKind,
   providerKinds,
   type WireFormat,
@@ -56,6 +58,7 @@ export { usageReadLimits } from "./usage_limits.ts";
 export type { MemberPath } from "./json_member_paths.ts";
 export type {
   JsonPath,
+  ModelPlacement,
   PreparedRequest,
   PrepareInput,
   ProviderAdapter,

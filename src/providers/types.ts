@@ -29,6 +29,17 @@ export interface PreparedRequest {
   promptCacheKey?: string;
 }
 
+/**
+ * A request as far as its model goes: the upstream-relative path and the body. For the kinds
+ * whose model is in the path (Gemini, Vertex, Bedrock, Azure deployments), routing to another
+ * model rewrites the path; for the others, the body's `model`.
+ */
+export interface ModelPlacement {
+  /** Upstream-relative, e.g. `/model/anthropic.claude-sonnet-4-5/converse`. */
+  path: string;
+  body: Uint8Array<ArrayBuffer> | null;
+}
+
 export interface PrepareInput {
   method: string;
   /** Upstream-relative path, e.g. `/v1/chat/completions`. */
@@ -117,6 +128,12 @@ export interface ProviderAdapter {
    * stream is relayed as it comes, never read whole first.
    */
   streamKind(info: ResponseInfo): StreamFraming | null;
+  /**
+   * The same request aimed at `model` (a route's target): the kinds whose model is in the path
+   * rewrite it there. Absent: the body's top-level `model` is replaced, the path kept (the
+   * OpenAI and Anthropic formats). Must not throw; pure.
+   */
+  withModel?(request: ModelPlacement, model: string): ModelPlacement;
   /** `observer`, when given, is fed every SSE event of a streamed answer (commit scanner). */
   createUsageParser(info: ResponseInfo, observer?: SseEventObserver): UsageParser;
   /**

@@ -186,8 +186,9 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
   }
 
   /** From now on the provider may bill for the request: the attempt reads its answer. */
-  attempting(request: PreparedRequest): Attempt {
-    return this.#attempt = new Attempt(this, request, this.upstreamPath);
+  /** `path`: upstream-relative; a routed attempt's target may name its model there. */
+  attempting(request: PreparedRequest, path: string = this.upstreamPath): Attempt {
+    return this.#attempt = new Attempt(this, request, path);
   }
 
   /**

@@ -159,9 +159,10 @@ async function attemptOnce(
 ): Promise<Tried> {
   const target = o.deps.routes.get(ticket.target.provider)!;
   const model = ticket.target.model;
-  const request = { ...prepared, body: rewriter.body(model), model };
+  const placed = rewriter.place(target.adapter, ex.upstreamPath, model);
+  const request = { ...prepared, body: placed.body, model };
   ex.reroute(target, model);
-  const attempt = ex.attempting(request);
+  const attempt = ex.attempting(request, placed.path);
   const poolSecret = ticket.keyId === null
     ? null
     : o.deps.secrets.get(ticket.target.provider)?.get(ticket.keyId) ?? null;
@@ -169,6 +170,7 @@ async function attemptOnce(
     ex,
     route: target,
     prepared: request,
+    path: placed.path,
     ticket,
     poolSecret,
     entry,
@@ -229,7 +231,7 @@ function streams(
   const { upstream } = sent;
   return target.adapter.streamKind({
     method: ex.req.method,
-    path: ex.upstreamPath,
+    path: ex.attempt?.path ?? ex.upstreamPath,
     status: upstream.status,
     contentType: headerValue(upstream.headers, "content-type"),
     requestedStreaming: request.streaming,

@@ -40,7 +40,7 @@ export function commitScanner(
   const create = route.adapter.createCommitScanner;
   if (create === undefined) return null;
   const info = {
-    path: ex.upstreamPath,
+    path: ex.attempt?.path ?? ex.upstreamPath,
     method: ex.req.method,
     status: upstream.status,
     contentType: headerValue(upstream.headers, "content-type"),
