@@ -82,5 +82,7 @@ export {
   type UsageUnknownReason,
   zeroUsage,
 } from "./usage.ts";
+// The one segment a kind may allow `%2F` in (`allowsEncodedSlash`).
+export { encodedSlashOnlyIn } from "./paths.ts";
 // Editing a JSON text's top-level member in place (a routed model, over HTTP and WebSocket).
 export { setTopLevelMember } from "./json_splice.ts";

@@ -134,6 +134,12 @@ export interface ProviderAdapter {
    * OpenAI and Anthropic formats). Must not throw; pure.
    */
   withModel?(request: ModelPlacement, model: string): ModelPlacement;
+  /**
+   * May this upstream-relative path carry `%2F`? Only where the kind's own wire format puts one
+   * (an ARN model id in Bedrock's `/model/{modelId}/...`: see `encodedSlashOnlyIn`). Absent: never,
+   * as for every other path. Dot and empty segments stay refused, with `%2F` read as `/` too.
+   */
+  allowsEncodedSlash?(path: string): boolean;
   /** `observer`, when given, is fed every SSE event of a streamed answer (commit scanner). */
   createUsageParser(info: ResponseInfo, observer?: SseEventObserver): UsageParser;
   /**
