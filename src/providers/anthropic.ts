@@ -24,6 +24,7 @@ import type { ProviderAdapter, SseEvent, StreamTextLocation } from "./types.ts";
 import { makeUsage, tokenCount } from "./usage_counts.ts";
 import { anthropicErrorBodyFacts } from "./anthropic_errors.ts";
 import { anthropicCommitScanner } from "./commit_scanners.ts";
+import { chatApiOperationOf } from "./operations.ts";
 
 export const anthropicAdapter: ProviderAdapter = {
   prepareRequest(input) {
@@ -38,6 +39,8 @@ export const anthropicAdapter: ProviderAdapter = {
   },
 
   streamKind: sseStreamKind,
+  operationOf: chatApiOperationOf,
+  keyHeader: (key) => ["x-api-key", key],
 
   createUsageParser(info, observer) {
     return createResponseParser(

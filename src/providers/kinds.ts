@@ -32,3 +32,13 @@ export const modelLocationOf = {
   anthropic: "body",
   "openai-compatible": "body",
 } as const satisfies Record<ProviderKind, ModelLocation>;
+
+/**
+ * OpenTelemetry `gen_ai.provider.name` per kind (the GenAI semantic conventions' well-known
+ * values): OpenAI-compatible vendors speak OpenAI's API, so they are `openai` there too.
+ */
+export const genAiProviderNames = {
+  openai: "openai",
+  anthropic: "anthropic",
+  "openai-compatible": "openai",
+} as const satisfies Record<ProviderKind, string>;

@@ -11,6 +11,7 @@
  */
 export { providerAdapters } from "./registry.ts";
 export {
+  genAiProviderNames,
   type ModelLocation,
   modelLocationOf,
   type ProviderKind,

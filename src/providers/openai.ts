@@ -20,6 +20,7 @@ import { cleanPath, endsWithSegments } from "./paths.ts";
 import { createResponseParser, expectationFor, sseStreamKind } from "./response_parser.ts";
 import { openAiErrorBodyFacts } from "./openai_errors.ts";
 import { openAiCommitScanner } from "./commit_scanners.ts";
+import { chatApiOperationOf } from "./operations.ts";
 import { createSseEventFilter } from "./sse_event_filter.ts";
 import { responsesWebSocket } from "./openai_responses_ws.ts";
 import type {
@@ -58,6 +59,8 @@ export const openAiAdapter: ProviderAdapter = {
   },
 
   streamKind: sseStreamKind,
+  operationOf: chatApiOperationOf,
+  keyHeader: (key) => ["authorization", `Bearer ${key}`],
 
   createUsageParser(info, observer) {
     return createResponseParser(

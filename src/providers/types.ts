@@ -140,6 +140,16 @@ export interface ProviderAdapter {
    * as for every other path. Dot and empty segments stay refused, with `%2F` read as `/` too.
    */
   allowsEncodedSlash?(path: string): boolean;
+  /**
+   * OpenTelemetry `gen_ai.operation.name` of a request to this upstream-relative path (`chat`,
+   * `text_completion`, `embeddings`), or null when it is none of them. Absent: never one.
+   */
+  operationOf?(path: string): string | null;
+  /**
+   * The header a pool key (a provider key from the gateway's config) travels in toward this
+   * kind: `["authorization", "Bearer <key>"]`, `["x-api-key", key]`, ...
+   */
+  keyHeader(key: string): readonly [name: string, value: string];
   /** `observer`, when given, is fed every SSE event of a streamed answer (commit scanner). */
   createUsageParser(info: ResponseInfo, observer?: SseEventObserver): UsageParser;
   /**
