@@ -72,7 +72,9 @@ const timeoutMs = z.number().int().positive().max(24 * 60 * 60 * 1000);
 
 export const providerSchema = z.strictObject({
   kind: z.enum(providerKinds).optional().describe(
-    "Wire format. Default: the id for `openai` and `anthropic`, else `openai-compatible`.",
+    "Wire format. Default: the id for `openai` and `anthropic`, else `openai-compatible`. " +
+      "`gemini`, `vertex`, `azure-openai` and `bedrock` are refused by this build (not " +
+      "available yet).",
   ),
   prefix: routePrefix.optional().describe(
     "Gateway path routed to this provider, matched on a path-segment boundary and stripped " +

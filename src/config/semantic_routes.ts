@@ -11,6 +11,7 @@ import {
   modelLocationOf,
   type ProviderAdapter,
   providerAdapters,
+  type WireFormat,
   wireFormatOf,
 } from "../providers/mod.ts";
 import type { PathSegment, RawIssue } from "./issues.ts";
@@ -27,7 +28,12 @@ interface Out {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-const formatNames = { openai: "OpenAI", anthropic: "Anthropic" } as const;
+const formatNames = {
+  openai: "OpenAI",
+  anthropic: "Anthropic",
+  gemini: "Gemini",
+  bedrock: "Bedrock",
+} as const satisfies Record<WireFormat, string>;
 
 export function checkRoutes(parsed: ParsedConfig, config: GatewayConfig, out: Out): void {
   const byLowerName = new Map<string, string>();

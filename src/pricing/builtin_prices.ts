@@ -159,6 +159,12 @@ const anthropic: PriceList = {
   },
 };
 
+const notYetPriced = {
+  as_of: null,
+  source: "none built in: this provider kind is not available yet in this build",
+  models: {},
+} as const satisfies PriceList;
+
 export const builtInPrices = {
   openai,
   anthropic,
@@ -167,4 +173,10 @@ export const builtInPrices = {
     source: "none built in: every vendor prices differently; set providers.<id>.prices",
     models: {},
   },
+  // Kinds this build refuses in config (providers/registry.ts `unavailableKinds`): no prices
+  // until their adapters ship with them.
+  gemini: notYetPriced,
+  vertex: notYetPriced,
+  "azure-openai": notYetPriced,
+  bedrock: notYetPriced,
 } as const satisfies Record<ProviderKind, PriceList>;

@@ -26,6 +26,11 @@ export const litellmProviders: Readonly<Record<ProviderKind, readonly string[]>>
   openai: ["openai", "text-completion-openai"],
   anthropic: ["anthropic"],
   "openai-compatible": [],
+  // Not available yet in this build (providers/registry.ts `unavailableKinds`): none read.
+  gemini: [],
+  vertex: [],
+  "azure-openai": [],
+  bedrock: [],
 };
 
 /** One layer per file with entries for this provider, the last file first. */

@@ -9,7 +9,7 @@
  * reads from an error body. The proxy looks an adapter up in `providerAdapters` by the
  * provider's kind and never branches on its name.
  */
-export { providerAdapters } from "./registry.ts";
+export { providerAdapters, unavailableKinds } from "./registry.ts";
 export {
   genAiProviderNames,
   type ModelLocation,

@@ -5,7 +5,12 @@
  */
 import assert from "node:assert/strict";
 import { pathModelRefusal } from "../../src/config/semantic_routes.ts";
-import { modelLocationOf, providerAdapters, providerKinds } from "../../src/providers/mod.ts";
+import {
+  modelLocationOf,
+  providerAdapters,
+  providerKinds,
+  unavailableKinds,
+} from "../../src/providers/mod.ts";
 
 const at = ["routes", "main", "targets", 0, "provider"];
 
@@ -23,8 +28,8 @@ Deno.test("pathModelRefusal: withModel, or a body-model kind, passes", () => {
   assert.equal(pathModelRefusal({ id: "o", kind: "openai" }, "body", {}, at), null);
 });
 
-Deno.test("pathModelRefusal: no kind registered today is refused", () => {
-  for (const kind of providerKinds) {
+Deno.test("pathModelRefusal: no kind this build serves is refused", () => {
+  for (const kind of providerKinds.filter((k) => !unavailableKinds.has(k))) {
     const issue = pathModelRefusal(
       { id: kind, kind },
       modelLocationOf[kind],
@@ -32,5 +37,17 @@ Deno.test("pathModelRefusal: no kind registered today is refused", () => {
       at,
     );
     assert.equal(issue, null, kind);
+  }
+});
+
+Deno.test("pathModelRefusal: the kinds not served yet (no withModel) are", () => {
+  for (const kind of unavailableKinds) {
+    const issue = pathModelRefusal(
+      { id: kind, kind },
+      modelLocationOf[kind],
+      providerAdapters[kind],
+      at,
+    );
+    assert.ok(issue !== null, kind);
   }
 });

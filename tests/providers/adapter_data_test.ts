@@ -9,8 +9,12 @@ import {
   modelLocationOf,
   providerAdapters,
   providerKinds,
+  unavailableKinds,
   wireFormatOf,
 } from "../../src/providers/mod.ts";
+
+/** The kinds this build serves (the others are refused by config: unavailable_kinds_test.ts). */
+const served = providerKinds.filter((k) => !unavailableKinds.has(k));
 
 // The rule telemetry applied to every path before (telemetry/spans.ts `genAiOperation`).
 const operations: [string, string | null][] = [
@@ -27,7 +31,7 @@ const operations: [string, string | null][] = [
   ["/", null],
 ];
 
-for (const kind of providerKinds) {
+for (const kind of served) {
   Deno.test(`operationOf (${kind}): the GenAI operation of a path, as before`, () => {
     for (const [path, want] of operations) {
       assert.equal(providerAdapters[kind].operationOf?.(path) ?? null, want, path);
@@ -35,11 +39,15 @@ for (const kind of providerKinds) {
   });
 }
 
-Deno.test("genAiProviderNames: today's kinds", () => {
+Deno.test("genAiProviderNames: the semantic conventions' well-known values", () => {
   assert.deepEqual(genAiProviderNames, {
     openai: "openai",
     anthropic: "anthropic",
     "openai-compatible": "openai",
+    gemini: "gcp.gemini",
+    vertex: "gcp.vertex_ai",
+    "azure-openai": "azure.ai.openai",
+    bedrock: "aws.bedrock",
   });
 });
 
@@ -55,9 +63,20 @@ Deno.test("keyHeader: a pool key in the header each kind reads", () => {
   assert.deepEqual(providerAdapters.anthropic.keyHeader("sk-ant-x"), ["x-api-key", "sk-ant-x"]);
 });
 
-Deno.test("modelLocationOf and wireFormatOf: today's kinds name the model in the body", () => {
-  for (const kind of providerKinds) {
+Deno.test("modelLocationOf and wireFormatOf: the served kinds name the model in the body", () => {
+  assert.deepEqual(served, ["openai", "anthropic", "openai-compatible"]);
+  for (const kind of served) {
     assert.equal(modelLocationOf[kind], "body", kind);
     assert.ok(wireFormatOf[kind] === "openai" || wireFormatOf[kind] === "anthropic", kind);
   }
+});
+
+Deno.test("modelLocationOf and wireFormatOf: issue 20's kinds, model in the path", () => {
+  for (const kind of ["gemini", "vertex", "azure-openai", "bedrock"] as const) {
+    assert.equal(modelLocationOf[kind], "path", kind);
+  }
+  assert.equal(wireFormatOf.gemini, "gemini");
+  assert.equal(wireFormatOf.vertex, "gemini");
+  assert.equal(wireFormatOf["azure-openai"], "openai");
+  assert.equal(wireFormatOf.bedrock, "bedrock");
 });

@@ -149,7 +149,15 @@ export type GatewayConfig =
       dsn?: string | undefined;
     };
     providers: Record<string, {
-      kind?: "openai" | "anthropic" | "openai-compatible" | undefined;
+      kind?:
+        | "openai"
+        | "anthropic"
+        | "openai-compatible"
+        | "gemini"
+        | "vertex"
+        | "azure-openai"
+        | "bedrock"
+        | undefined;
       prefix?: string | undefined;
       upstream?: string | undefined;
       prices?:
@@ -635,7 +643,15 @@ export type GatewayConfigInput = {
   } | undefined;
   providers?:
     | Record<string, {
-      kind?: "openai" | "anthropic" | "openai-compatible" | undefined;
+      kind?:
+        | "openai"
+        | "anthropic"
+        | "openai-compatible"
+        | "gemini"
+        | "vertex"
+        | "azure-openai"
+        | "bedrock"
+        | undefined;
       prefix?: string | undefined;
       upstream?: string | undefined;
       prices?:
@@ -912,7 +928,14 @@ export type Permission =
 
 export type PiiMode = "off" | "redact_storage" | "redact_upstream" | "block";
 
-export type ProviderKind = "openai" | "anthropic" | "openai-compatible";
+export type ProviderKind =
+  | "openai"
+  | "anthropic"
+  | "openai-compatible"
+  | "gemini"
+  | "vertex"
+  | "azure-openai"
+  | "bedrock";
 
 export type Role = "owner" | "admin" | "developer" | "member" | "viewer";
 
@@ -1111,7 +1134,15 @@ export type PiiScope = {
  * One entry of `providers`, e.g. `{ kind: "openai-compatible", upstream, prices }`.
  */
 export type ProviderConfig = {
-  kind?: "openai" | "anthropic" | "openai-compatible" | undefined;
+  kind?:
+    | "openai"
+    | "anthropic"
+    | "openai-compatible"
+    | "gemini"
+    | "vertex"
+    | "azure-openai"
+    | "bedrock"
+    | undefined;
   prefix?: string | undefined;
   upstream?: string | undefined;
   prices?:
@@ -1337,7 +1368,14 @@ type MatchValidator = (match: string) => boolean;
 
 type ResolvedProvider = {
   id: string;
-  kind: "openai" | "anthropic" | "openai-compatible";
+  kind:
+    | "openai"
+    | "anthropic"
+    | "openai-compatible"
+    | "gemini"
+    | "vertex"
+    | "azure-openai"
+    | "bedrock";
   prefix: string;
   upstream: string;
   prices: {
