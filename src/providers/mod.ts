@@ -62,6 +62,7 @@ export type {
   ModelPlacement,
   PreparedRequest,
   PrepareInput,
+  PriceKey,
   ProviderAdapter,
   ResponseInfo,
   SseEvent,
@@ -70,6 +71,7 @@ export type {
   StreamTextField,
   StreamTextLocation,
   StreamTextLocator,
+  UpstreamCredential,
   UsageParser,
   UsageReport,
 } from "./types.ts";

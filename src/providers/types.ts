@@ -27,6 +27,37 @@ export interface PreparedRequest {
    * session on one target by it. Absent when the body has none (and for other wire formats).
    */
   promptCacheKey?: string;
+  /**
+   * Where `model` was read: the body (OpenAI, Anthropic; absent means this) or the path (Gemini,
+   * Vertex, Bedrock, Azure deployments; see kinds.ts `modelLocationOf`).
+   */
+  modelIn?: "body" | "path";
+}
+
+/**
+ * What the gateway adds before sending, by the provider's credential mode (the signing step of
+ * issue 20 applies it once the body is final): one header (`api-key`, `x-goog-api-key`, a
+ * bearer token), an AWS SigV4 signature over the request as sent, or a Google access token from
+ * a service account (a token source the cloud auth step knows by id).
+ */
+export type UpstreamCredential =
+  | { kind: "header"; name: string; value: string }
+  | {
+    kind: "sigv4";
+    region: string;
+    service: string;
+    accessKeyId: string;
+    secretAccessKey: string;
+    sessionToken: string | null;
+  }
+  | { kind: "gcp_service_account"; tokenSource: string };
+
+/** The price-table key of a model id as a provider names it (`priceKeyOf`). */
+export interface PriceKey {
+  /** The id the price table knows (`claude-sonnet-4-5`, `gpt-4o`, `gemini-2.5-pro`). */
+  model: string;
+  /** Endpoint scope a price multiplier may apply to; null when the provider has none. */
+  scope: "global" | "geo" | "in_region" | "data_zone" | "regional" | null;
 }
 
 /**
@@ -150,6 +181,12 @@ export interface ProviderAdapter {
    * kind: `["authorization", "Bearer <key>"]`, `["x-api-key", key]`, ...
    */
   keyHeader(key: string): readonly [name: string, value: string];
+  /**
+   * The price-table key of a model id as this provider names it (Bedrock's `us.` profiles and
+   * ARNs, Vertex `@version`, Azure deployments). Absent: the id as it is, no scope. Not read by
+   * pricing yet (issue 20's price part wires it in).
+   */
+  priceKeyOf?(model: string): PriceKey;
   /** `observer`, when given, is fed every SSE event of a streamed answer (commit scanner). */
   createUsageParser(info: ResponseInfo, observer?: SseEventObserver): UsageParser;
   /**
