@@ -12,6 +12,7 @@ import { closest } from "./suggest.ts";
 import { checkPii, piiActive } from "./semantic_pii.ts";
 import { checkObservability, checkOtlpHeaders } from "./semantic_otel.ts";
 import { checkKeyPools, checkRoutes } from "./semantic_routes.ts";
+import { checkCloudKeys } from "./semantic_cloud.ts";
 
 export interface SemanticResult {
   errors: RawIssue[];
@@ -32,6 +33,7 @@ export function semanticChecks(
   const out: SemanticResult = { errors: [], warnings: [] };
   checkStorage(config, out);
   checkProviders(parsed, config, out);
+  checkCloudKeys(parsed, config, out);
   checkAuth(parsed, config, out);
   checkSecrets(parsed, config, env, out);
   checkPii(config, out);

@@ -81,7 +81,7 @@ export type OtelSpan = {
  * `SpanKind`: 0 internal, 1 server, 2 client, 3 producer, 4 consumer.
  */
 export type OtelSpanOptions = {
-  kind?: 0 | 1 | 2 | 3 | 4 | undefined;
+  kind?: 0 | 1 | 2 | 4 | 3 | undefined;
   attributes?: OtelAttributes | undefined;
   links?: OtelLink[] | undefined;
   startTime?: OtelTime | undefined;
@@ -193,6 +193,33 @@ export type GatewayConfig =
         tpm?: number | undefined;
         group?: string | undefined;
       }[] | undefined;
+      aws?: {
+        access_key_id: {
+          env: string;
+        };
+        secret_access_key: {
+          env: string;
+        };
+        region?: string | undefined;
+        session_token?: {
+          env: string;
+        } | undefined;
+      } | undefined;
+      gcp?: {
+        service_account_json: {
+          env: string;
+        };
+      } | undefined;
+      deployments?:
+        | Record<
+          string,
+          string | {
+            model: string;
+            scope?: "global" | "data_zone" | "regional" | undefined;
+          }
+        >
+        | undefined;
+      models?: Record<string, string> | undefined;
     }>;
     routes: Record<
       string,
@@ -687,6 +714,33 @@ export type GatewayConfigInput = {
         tpm?: number | undefined;
         group?: string | undefined;
       }[] | undefined;
+      aws?: {
+        access_key_id: {
+          env: string;
+        };
+        secret_access_key: {
+          env: string;
+        };
+        region?: string | undefined;
+        session_token?: {
+          env: string;
+        } | undefined;
+      } | undefined;
+      gcp?: {
+        service_account_json: {
+          env: string;
+        };
+      } | undefined;
+      deployments?:
+        | Record<
+          string,
+          string | {
+            model: string;
+            scope?: "global" | "data_zone" | "regional" | undefined;
+          }
+        >
+        | undefined;
+      models?: Record<string, string> | undefined;
     }>
     | undefined;
   routes?:
@@ -1178,6 +1232,33 @@ export type ProviderConfig = {
     tpm?: number | undefined;
     group?: string | undefined;
   }[] | undefined;
+  aws?: {
+    access_key_id: {
+      env: string;
+    };
+    secret_access_key: {
+      env: string;
+    };
+    region?: string | undefined;
+    session_token?: {
+      env: string;
+    } | undefined;
+  } | undefined;
+  gcp?: {
+    service_account_json: {
+      env: string;
+    };
+  } | undefined;
+  deployments?:
+    | Record<
+      string,
+      string | {
+        model: string;
+        scope?: "global" | "data_zone" | "regional" | undefined;
+      }
+    >
+    | undefined;
+  models?: Record<string, string> | undefined;
 };
 
 /**
