@@ -51,6 +51,13 @@ export interface UsageReader {
    * it, absent when the body has none), or null when the top-level value is not an object.
    */
   document(data: unknown): void;
+  /**
+   * A non-empty line of an SSE body that is no SSE field (`data:`, `event:`, `id:`, `retry:`, a
+   * `:` comment): Gemini sends a raw JSON error object in the middle of a stream. Given in order
+   * with the events, whole lines only, however the body is chunked. Throwing counts as a parse
+   * error. Absent: such lines are ignored, as the SSE grammar says.
+   */
+  unframed?(line: string): void;
   result(complete: boolean): ReaderResult;
 }
 
@@ -189,7 +196,10 @@ class SseFrame implements Frame {
   /** UTF-16 units of `#open` (what the line guard would count), to stop at the same bound. */
   #openUnits = 0;
 
+  readonly #unframed: ((line: string) => void) | null;
+
   constructor(reader: UsageReader, private readonly observer?: SseEventObserver) {
+    this.#unframed = reader.unframed === undefined ? null : (line) => reader.unframed!(line);
     this.#parser = createParser({
       // The parser holds a line until its end and an event until its blank line: bounded, as an
       // upstream may send one line of a gigabyte. Lines are measured exactly by the guard in
@@ -268,13 +278,38 @@ class SseFrame implements Frame {
   #feed(text: string): void {
     if (text === "" || this.#parser === null) return;
     if (!this.#lines.push(text)) return this.stop("sse_event_too_large");
+    if (this.#unframed !== null) return this.#feedWithUnframed(text, this.#unframed);
+    this.#parse(text);
+  }
+
+  #parse(text: string): void {
     try {
-      this.#parser.feed(collapseBlankRuns(text));
+      this.#parser?.feed(collapseBlankRuns(text));
     } catch {
       if (this.stopped === null) this.parseErrors++;
     }
   }
+
+  /** `text` holds whole lines (see `push`): SSE lines to the parser, others to the reader, in order. */
+  #feedWithUnframed(text: string, unframed: (line: string) => void): void {
+    let from = 0;
+    for (const m of text.matchAll(lineWithBreak)) {
+      const line = m[1]!;
+      if (line === "" || sseFieldLine.test(line)) continue;
+      if (m.index > from) this.#parse(text.slice(from, m.index));
+      from = m.index + m[0].length;
+      try {
+        unframed(line);
+      } catch {
+        this.parseErrors++;
+      }
+    }
+    if (from < text.length) this.#parse(text.slice(from));
+  }
 }
+
+const lineWithBreak = /([^\r\n]*)(?:\r\n|\r|\n)/g;
+const sseFieldLine = /^(?:data|event|id|retry)(?::|$)|^:/;
 
 /** The index just after the last CR or LF of `chunk`, or -1 when it has none. */
 function afterLastLineBreak(chunk: Uint8Array): number {
