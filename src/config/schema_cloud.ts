@@ -8,6 +8,9 @@ import { z } from "zod";
 import type { ProviderKind } from "../providers/mod.ts";
 import { envRefSchema } from "./schema_env_ref.ts";
 
+/** A secret, as the config's other secrets: the value, or better `env("NAME")`. */
+const secret = z.union([z.string().min(1), envRefSchema]);
+
 const awsRegion = z.string().regex(
   /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/,
   "must be an AWS region such as us-east-1",
@@ -18,21 +21,21 @@ export const awsSchema = z.strictObject({
     "Region to sign for. Default: the one in the upstream host (`bedrock-runtime.<region>." +
       "amazonaws.com`).",
   ),
-  access_key_id: envRefSchema.describe(
-    'Access key id, by reference: `env("AWS_ACCESS_KEY_ID")` (YAML: `{ env: AWS_ACCESS_KEY_ID }`).',
+  access_key_id: secret.describe(
+    'Access key id, e.g. `env("AWS_ACCESS_KEY_ID")` (YAML: `{ env: AWS_ACCESS_KEY_ID }`).',
   ),
-  secret_access_key: envRefSchema.describe(
-    'Secret access key, by reference: `env("AWS_SECRET_ACCESS_KEY")`.',
+  secret_access_key: secret.describe(
+    'Secret access key, e.g. `env("AWS_SECRET_ACCESS_KEY")`.',
   ),
-  session_token: envRefSchema.optional().describe(
-    'Session token of temporary credentials, by reference: `env("AWS_SESSION_TOKEN")`.',
+  session_token: secret.optional().describe(
+    'Session token of temporary credentials, e.g. `env("AWS_SESSION_TOKEN")`.',
   ),
 });
 
 export const gcpSchema = z.strictObject({
-  service_account_json: envRefSchema.describe(
-    "A service account key (JSON) by reference, for Vertex requests whose clients send no " +
-      'token: `env("GOOGLE_SERVICE_ACCOUNT_JSON")`.',
+  service_account_json: secret.describe(
+    "A service account key (JSON), for Vertex requests whose clients send no token, e.g. " +
+      '`env("GOOGLE_SERVICE_ACCOUNT_JSON")`.',
   ),
 });
 
@@ -54,7 +57,10 @@ export const deploymentsSchema = z.record(
   ]),
 );
 
-export const modelAliasesSchema = z.record(z.string().min(1), z.string().min(1));
+export const modelAliasesSchema = z.record(
+  z.string().min(1),
+  z.string().min(1).describe("The model id it is priced as."),
+);
 
 /** Which kinds read each key; any other kind refuses it (a key silently ignored misleads). */
 export const cloudKeyKinds = {

@@ -35,13 +35,6 @@ const rows: IssueRow[] = [
     hint: /use it on a provider of one of those kinds/,
   },
   {
-    name: "a literal AWS secret (references only)",
-    yaml: "providers:\n  aws:\n    kind: bedrock\n    upstream: https://x.test\n    aws:\n" +
-      "      access_key_id: AKIDEXAMPLE\n      secret_access_key: { env: B }\n",
-    path: "providers.aws.aws.access_key_id",
-    message: /./,
-  },
-  {
     name: "an AWS region of the wrong shape",
     yaml: "providers:\n  aws:\n    kind: bedrock\n    upstream: https://x.test\n    aws:\n" +
       "      region: US_EAST\n      access_key_id: { env: A }\n      secret_access_key: { env: B }\n",

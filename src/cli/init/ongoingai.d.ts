@@ -194,19 +194,19 @@ export type GatewayConfig =
         group?: string | undefined;
       }[] | undefined;
       aws?: {
-        access_key_id: {
+        access_key_id: string | {
           env: string;
         };
-        secret_access_key: {
+        secret_access_key: string | {
           env: string;
         };
         region?: string | undefined;
-        session_token?: {
+        session_token?: string | {
           env: string;
         } | undefined;
       } | undefined;
       gcp?: {
-        service_account_json: {
+        service_account_json: string | {
           env: string;
         };
       } | undefined;
@@ -715,19 +715,19 @@ export type GatewayConfigInput = {
         group?: string | undefined;
       }[] | undefined;
       aws?: {
-        access_key_id: {
+        access_key_id: string | {
           env: string;
         };
-        secret_access_key: {
+        secret_access_key: string | {
           env: string;
         };
         region?: string | undefined;
-        session_token?: {
+        session_token?: string | {
           env: string;
         } | undefined;
       } | undefined;
       gcp?: {
-        service_account_json: {
+        service_account_json: string | {
           env: string;
         };
       } | undefined;
@@ -1233,19 +1233,19 @@ export type ProviderConfig = {
     group?: string | undefined;
   }[] | undefined;
   aws?: {
-    access_key_id: {
+    access_key_id: string | {
       env: string;
     };
-    secret_access_key: {
+    secret_access_key: string | {
       env: string;
     };
     region?: string | undefined;
-    session_token?: {
+    session_token?: string | {
       env: string;
     } | undefined;
   } | undefined;
   gcp?: {
-    service_account_json: {
+    service_account_json: string | {
       env: string;
     };
   } | undefined;
