@@ -16,6 +16,7 @@ import { piiSchema } from "./schema_pii.ts";
 import { allowedHostSchema, bindHostSchema } from "./schema_host.ts";
 import { priceTableSchema, pricingSchema } from "./schema_pricing.ts";
 import { poolKeysSchema, routesSchema } from "./schema_routes.ts";
+import { awsSchema, deploymentsSchema, gcpSchema, modelAliasesSchema } from "./schema_cloud.ts";
 
 /** `providers/` owns the list of kinds; the schema reads it and passes it on. */
 export { type ProviderKind, providerKinds } from "../providers/mod.ts";
@@ -72,7 +73,9 @@ const timeoutMs = z.number().int().positive().max(24 * 60 * 60 * 1000);
 
 export const providerSchema = z.strictObject({
   kind: z.enum(providerKinds).optional().describe(
-    "Wire format. Default: the id for `openai` and `anthropic`, else `openai-compatible`.",
+    "Wire format. Default: the id for `openai` and `anthropic`, else `openai-compatible`. " +
+      "`gemini`, `vertex`, `azure-openai` and `bedrock` are refused by this build (not " +
+      "available yet).",
   ),
   prefix: routePrefix.optional().describe(
     "Gateway path routed to this provider, matched on a path-segment boundary and stripped " +
@@ -104,6 +107,20 @@ export const providerSchema = z.strictObject({
     "Key pool: provider keys the gateway uses when a client sends none, only in team mode " +
       "(`auth.enabled`) or when `server.host` is loopback. Spread by weight, a key cooled down " +
       "after a 429 and disabled after 401/402/403 (see docs/routing.md).",
+  ),
+  aws: awsSchema.optional().describe(
+    "Kind `bedrock`: AWS credentials the gateway signs requests with (SigV4), for clients that " +
+      "sign their own (a client's signature covers the gateway's host and cannot be forwarded).",
+  ),
+  gcp: gcpSchema.optional().describe(
+    "Kind `vertex`: a service account the gateway gets access tokens for.",
+  ),
+  deployments: deploymentsSchema.optional().describe(
+    "Kind `azure-openai`: deployment name to the model it serves (`{ prod-4o: gpt-4o }`), for " +
+      "prices; or `{ model, scope }` with the deployment type.",
+  ),
+  models: modelAliasesSchema.optional().describe(
+    "Model ids the provider names (an ARN, an alias) to the model id they are priced as.",
   ),
 });
 

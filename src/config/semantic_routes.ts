@@ -6,7 +6,14 @@
  * so route names cannot form cycles; a route function may return a route's name, checked when it
  * runs (routing/routes.ts).
  */
-import { wireFormatOf } from "../providers/mod.ts";
+import {
+  type ModelLocation,
+  modelLocationOf,
+  type ProviderAdapter,
+  providerAdapters,
+  type WireFormat,
+  wireFormatOf,
+} from "../providers/mod.ts";
 import type { PathSegment, RawIssue } from "./issues.ts";
 import type { GatewayConfig, ResolvedProvider } from "./resolve.ts";
 import type { ParsedConfig } from "./schema.ts";
@@ -21,7 +28,12 @@ interface Out {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-const formatNames = { openai: "OpenAI", anthropic: "Anthropic" } as const;
+const formatNames = {
+  openai: "OpenAI",
+  anthropic: "Anthropic",
+  gemini: "Gemini",
+  bedrock: "Bedrock",
+} as const satisfies Record<WireFormat, string>;
 
 export function checkRoutes(parsed: ParsedConfig, config: GatewayConfig, out: Out): void {
   const byLowerName = new Map<string, string>();
@@ -76,6 +88,13 @@ function checkTargets(
       out.errors.push(unknownProvider(parsed, config, target.provider, [...here, "provider"]));
       continue;
     }
+    const unroutable = pathModelRefusal(
+      provider,
+      modelLocationOf[provider.kind],
+      providerAdapters[provider.kind],
+      [...here, "provider"],
+    );
+    if (unroutable !== null) out.errors.push(unroutable);
     const format = wireFormatOf[provider.kind];
     if (first === null) first = { provider, index: i };
     else if (wireFormatOf[first.provider.kind] !== format) {
@@ -120,6 +139,28 @@ function checkTargets(
       hint: "give the targets to spread traffic over a weight above 0, or use strategy: fallback",
     });
   }
+}
+
+/**
+ * A target whose kind names the model in the request path, when its adapter cannot aim a
+ * request at another model (no `withModel`): the route would send every request to the model the
+ * client's path names, whatever the target says. Refused rather than half-working.
+ */
+export function pathModelRefusal(
+  provider: Pick<ResolvedProvider, "id" | "kind">,
+  location: ModelLocation,
+  adapter: Pick<ProviderAdapter, "withModel">,
+  at: PathSegment[],
+): RawIssue | null {
+  if (location !== "path" || adapter.withModel !== undefined) return null;
+  return {
+    at,
+    message: `providers.${provider.id} (kind ${provider.kind}) names the model in the request ` +
+      "path, and this build cannot yet aim such a request at a route target's model, so the " +
+      "route would not do what it says",
+    hint: `call providers.${provider.id} through its own prefix without a route, or route to ` +
+      "providers of a kind whose model is in the body (openai, anthropic, openai-compatible)",
+  };
 }
 
 function unknownProvider(

@@ -16,6 +16,7 @@ import {
   expectationFor,
   modelAndUsage,
   type ReaderResult,
+  sseStreamKind,
   type UsageExpectation,
   type UsageReader,
 } from "./response_parser.ts";
@@ -23,6 +24,7 @@ import type { ProviderAdapter, SseEvent, StreamTextLocation } from "./types.ts";
 import { makeUsage, tokenCount } from "./usage_counts.ts";
 import { anthropicErrorBodyFacts } from "./anthropic_errors.ts";
 import { anthropicCommitScanner } from "./commit_scanners.ts";
+import { chatApiOperationOf } from "./operations.ts";
 
 export const anthropicAdapter: ProviderAdapter = {
   prepareRequest(input) {
@@ -35,6 +37,10 @@ export const anthropicAdapter: ProviderAdapter = {
       maxTokens: json === null ? null : maxTokensOf(json.value, ["max_tokens"]),
     };
   },
+
+  streamKind: sseStreamKind,
+  operationOf: chatApiOperationOf,
+  keyHeader: (key) => ["x-api-key", key],
 
   createUsageParser(info, observer) {
     return createResponseParser(

@@ -24,6 +24,11 @@ export interface ProviderErrorFacts {
   category: ProviderErrorCategory;
   /** The provider's message, at most `maxErrorMessageChars` characters; null when it had none. */
   message: string | null;
+  /**
+   * A wait the error body asks for, in ms (Google's `google.rpc.RetryInfo` `retryDelay`); routing
+   * uses it when the headers name none. Absent or null: the body names none.
+   */
+  retryAfterMs?: number | null;
 }
 
 /** Long enough for "This model's maximum context length is ... tokens" with its figures. */

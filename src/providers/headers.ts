@@ -10,9 +10,10 @@
  * - The gate (`auth/gate.ts`) refuses a gateway key found in any credential header or parameter:
  *   whatever provider the route leads to, a key there would be sent to a third party.
  * - The key fingerprint (`providerKeyFrom`) reads the headers marked `fingerprint`, in table order,
- *   the first one present wins: the places where the supported wire formats (OpenAI and
- *   compatible servers, Anthropic, Azure OpenAI's `api-key`) carry the key. `x-goog-api-key` is
- *   not read today, so a key sent only there leaves the trace without a fingerprint.
+ *   the first one present wins: the places where the wire formats (OpenAI and compatible
+ *   servers, Anthropic, Azure OpenAI's `api-key`, Gemini's `x-goog-api-key`) carry the key. An
+ *   AWS SigV4 `Authorization` is read as its access key id (the signature changes per request;
+ *   the id names the credential), never as the whole header.
  * - The config check on `auth.header` (`config/semantic.ts`) refuses the headers marked
  *   `builtIn`, where the built-in providers (`openai`, `anthropic`) take their key: the gateway key
  *   header is stripped before forwarding, so the key could never reach them. `api-key` and
@@ -52,7 +53,9 @@ export const providerHeaders: readonly ProviderHeader[] = [
     fingerprint: "raw",
   },
   { name: "api-key", role: "credential", usedBy: "Azure OpenAI", fingerprint: "raw" },
-  { name: "x-goog-api-key", role: "credential", usedBy: "Google Gemini" },
+  { name: "x-goog-api-key", role: "credential", usedBy: "Google Gemini", fingerprint: "raw" },
+  // The session token of temporary AWS credentials, next to a SigV4 `Authorization`: a secret.
+  { name: "x-amz-security-token", role: "credential", usedBy: "AWS Bedrock (SigV4 session)" },
   { name: "openai-organization", role: "account", usedBy: "OpenAI (response)" },
   { name: "openai-project", role: "account", usedBy: "OpenAI (response)" },
   { name: "anthropic-organization-id", role: "account", usedBy: "Anthropic (response)" },
@@ -74,6 +77,8 @@ const fingerprinted = providerHeaders.filter((h) => h.fingerprint !== undefined)
 // `Headers` trims values, so `Bearer ` (an SDK given an empty key) arrives as `Bearer`: the
 // scheme alone, which must read as no key rather than as the key "Bearer".
 const bearer = /^bearer(?:\s+|$)/i;
+// `AWS4-HMAC-SHA256 Credential=AKIA.../20260101/us-east-1/bedrock/aws4_request, ...`.
+const sigV4 = /^AWS4-HMAC-SHA256\s+Credential=([^/,\s]+)\//i;
 
 /**
  * The provider key a client sent, as the fingerprint reads it: the first `fingerprint` header of
@@ -84,9 +89,11 @@ export function providerKeyFrom(headers: Headers): string | null {
   for (const h of fingerprinted) {
     const value = headers.get(h.name)?.trim();
     if (!value) continue;
-    const key = h.fingerprint === "bearer" && bearer.test(value)
+    const key = h.fingerprint !== "bearer"
+      ? value
+      : bearer.test(value)
       ? value.replace(bearer, "").trim()
-      : value;
+      : sigV4.exec(value)?.[1] ?? value;
     if (key) return key;
   }
   return null;

@@ -9,8 +9,11 @@
  * reads from an error body. The proxy looks an adapter up in `providerAdapters` by the
  * provider's kind and never branches on its name.
  */
-export { providerAdapters } from "./registry.ts";
+export { providerAdapters, unavailableKinds } from "./registry.ts";
 export {
+  genAiProviderNames,
+  type ModelLocation,
+  modelLocationOf,
   type ProviderKind,
   providerKinds,
   type WireFormat,
@@ -64,15 +67,19 @@ export { usageReadLimits } from "./usage_limits.ts";
 export type { MemberPath } from "./json_member_paths.ts";
 export type {
   JsonPath,
+  ModelPlacement,
   PreparedRequest,
   PrepareInput,
+  PriceKey,
   ProviderAdapter,
   ResponseInfo,
   SseEvent,
   SseEventObserver,
+  StreamFraming,
   StreamTextField,
   StreamTextLocation,
   StreamTextLocator,
+  UpstreamCredential,
   UsageParser,
   UsageReport,
 } from "./types.ts";
@@ -86,6 +93,8 @@ export {
   type UsageUnknownReason,
   zeroUsage,
 } from "./usage.ts";
+// The one segment a kind may allow `%2F` in (`allowsEncodedSlash`).
+export { encodedSlashOnlyIn } from "./paths.ts";
 // Editing a JSON text's top-level member in place (a routed model, over HTTP and WebSocket).
 export { setTopLevelMember } from "./json_splice.ts";
 // The AWS event-stream framing (Bedrock's streamed answers): decoder, encoder, message aligner.

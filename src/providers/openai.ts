@@ -17,9 +17,10 @@ import {
 import { setTopLevelMember } from "./json_splice.ts";
 import { openAiPathRule, OpenAiUsageReader } from "./openai_usage.ts";
 import { cleanPath, endsWithSegments } from "./paths.ts";
-import { createResponseParser, expectationFor } from "./response_parser.ts";
+import { createResponseParser, expectationFor, sseStreamKind } from "./response_parser.ts";
 import { openAiErrorBodyFacts } from "./openai_errors.ts";
 import { openAiCommitScanner } from "./commit_scanners.ts";
+import { chatApiOperationOf } from "./operations.ts";
 import { createSseEventFilter } from "./sse_event_filter.ts";
 import { responsesWebSocket } from "./openai_responses_ws.ts";
 import type {
@@ -56,6 +57,10 @@ export const openAiAdapter: ProviderAdapter = {
     const body = withIncludeUsage(json);
     return body === null ? prepared : { ...prepared, body, hideUsageEvent: true };
   },
+
+  streamKind: sseStreamKind,
+  operationOf: chatApiOperationOf,
+  keyHeader: (key) => ["authorization", `Bearer ${key}`],
 
   createUsageParser(info, observer) {
     return createResponseParser(

@@ -19,3 +19,13 @@ export function endsWithSegments(path: string, suffix: string): boolean {
 export function isBelow(path: string, parent: string): boolean {
   return path.startsWith(`${parent}/`) || path.includes(`/${parent}/`);
 }
+
+/**
+ * Every `%2F` (any case) of `path`, query left out, lies inside its segment number `index` (0:
+ * the first after the leading `/`): the one place a kind may accept an encoded slash (Bedrock's
+ * `/model/{modelId}/...`, where the AWS SDK encodes an ARN's `/`). True when there is none.
+ */
+export function encodedSlashOnlyIn(path: string, index: number): boolean {
+  const segments = cleanPath(path).split("/").slice(1);
+  return segments.every((s, i) => i === index || !/%2f/i.test(s));
+}

@@ -6,9 +6,26 @@ import type { ProviderKind } from "./kinds.ts";
 import { anthropicAdapter } from "./anthropic.ts";
 import { openAiAdapter } from "./openai.ts";
 import type { ProviderAdapter } from "./types.ts";
+import { unavailableAdapter } from "./unavailable.ts";
+
+/**
+ * Kinds listed for the config and the shared tables whose adapter this build does not have yet:
+ * `check` refuses a provider of one (what, and what to use instead). A kind leaves this set in
+ * the change that puts its real adapter below.
+ */
+export const unavailableKinds: ReadonlySet<ProviderKind> = new Set<ProviderKind>([
+  "gemini",
+  "vertex",
+  "azure-openai",
+  "bedrock",
+]);
 
 export const providerAdapters = {
   openai: openAiAdapter,
   anthropic: anthropicAdapter,
   "openai-compatible": openAiAdapter,
+  gemini: unavailableAdapter("gemini"),
+  vertex: unavailableAdapter("vertex"),
+  "azure-openai": unavailableAdapter("azure-openai"),
+  bedrock: unavailableAdapter("bedrock"),
 } as const satisfies Record<ProviderKind, ProviderAdapter>;

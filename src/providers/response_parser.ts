@@ -10,7 +10,13 @@ import type { Usage, UsageUnknownReason } from "./usage.ts";
 import { isJsonContentType } from "./json_body.ts";
 import type { MemberPath } from "./json_member_paths.ts";
 import { JsonMemberScanner } from "./json_member_scanner.ts";
-import type { ResponseInfo, SseEventObserver, UsageParser, UsageReport } from "./types.ts";
+import type {
+  ResponseInfo,
+  SseEventObserver,
+  StreamFraming,
+  UsageParser,
+  UsageReport,
+} from "./types.ts";
 import { usageReadLimits } from "./usage_limits.ts";
 import { SseLineGuard } from "./sse_line_guard.ts";
 import { collapseBlankRuns } from "./sse_blank_runs.ts";
@@ -45,6 +51,13 @@ export interface UsageReader {
    * it, absent when the body has none), or null when the top-level value is not an object.
    */
   document(data: unknown): void;
+  /**
+   * A non-empty line of an SSE body that is no SSE field (`data:`, `event:`, `id:`, `retry:`, a
+   * `:` comment): Gemini sends a raw JSON error object in the middle of a stream. Given in order
+   * with the events, whole lines only, however the body is chunked. Throwing counts as a parse
+   * error. Absent: such lines are ignored, as the SSE grammar says.
+   */
+  unframed?(line: string): void;
   result(complete: boolean): ReaderResult;
 }
 
@@ -62,21 +75,50 @@ export function expectationFor(info: ResponseInfo, pathRule: UsageExpectation): 
   return pathRule;
 }
 
-export function isEventStream(info: ResponseInfo): boolean {
-  if (info.contentType === null) return info.requestedStreaming;
-  return info.contentType.toLowerCase().includes("text/event-stream");
+/** The `streamKind` of every SSE wire format: a stream when the answer says `text/event-stream`. */
+export function sseStreamKind(info: Pick<ResponseInfo, "contentType">): StreamFraming | null {
+  return info.contentType?.toLowerCase().includes("text/event-stream") ? "sse" : null;
 }
 
+/**
+ * The framing a reader of the body assumes, given the adapter's `streamKind` of the answer: the
+ * declared one, and for an answer with no content type at all, SSE when the client asked for a
+ * stream (upstreams that omit the header still stream what was asked).
+ */
+export function framingOf(
+  info: ResponseInfo,
+  declared: StreamFraming | null,
+): StreamFraming | null {
+  if (info.contentType === null) return info.requestedStreaming ? "sse" : null;
+  return declared;
+}
+
+/** An SSE answer as an SSE wire format's reader sees it (`framingOf` with `sseStreamKind`). */
+export function isEventStream(info: ResponseInfo): boolean {
+  return framingOf(info, sseStreamKind(info)) === "sse";
+}
+
+/**
+ * `declared`: the adapter's `streamKind(info)`; SSE adapters may leave the default. A framing no
+ * frame reads yet (the AWS event-stream before its decoder exists) reads no usage: `unknown` on a
+ * billed path, never zero.
+ */
 export function createResponseParser(
   info: ResponseInfo,
   expectation: UsageExpectation,
   reader: UsageReader,
   observer?: SseEventObserver,
+  declared: StreamFraming | null = sseStreamKind(info),
 ): UsageParser {
+  const framing = framingOf(info, declared);
   const readable = expectation === "expected" ||
-    (expectation === "optional" && (isEventStream(info) || isJsonContentType(info.contentType)));
+    (expectation === "optional" && (framing !== null || isJsonContentType(info.contentType)));
   if (!readable) return noUsageParser(info.requestModel);
-  const frame = isEventStream(info) ? new SseFrame(reader, observer) : new JsonFrame(reader);
+  const frame = framing === "sse"
+    ? new SseFrame(reader, observer)
+    : framing === null
+    ? new JsonFrame(reader)
+    : new UnreadFrame(observer);
   let report: UsageReport | null = null;
   return {
     push(chunk) {
@@ -121,6 +163,22 @@ interface Frame {
   stop(reason: UsageUnknownReason): void;
 }
 
+/** A stream in a framing this build cannot read: nothing is parsed, the observer is told so. */
+class UnreadFrame implements Frame {
+  parseErrors = 0;
+  readonly streamError = false;
+  stopped: UsageUnknownReason | null = null;
+  constructor(private readonly observer?: SseEventObserver) {}
+  push(): void {}
+  end(complete: boolean): void {
+    this.observer?.end(complete);
+  }
+  stop(reason: UsageUnknownReason): void {
+    if (this.stopped === null) this.observer?.lost();
+    this.stopped ??= reason;
+  }
+}
+
 class SseFrame implements Frame {
   parseErrors = 0;
   streamError = false;
@@ -138,7 +196,10 @@ class SseFrame implements Frame {
   /** UTF-16 units of `#open` (what the line guard would count), to stop at the same bound. */
   #openUnits = 0;
 
+  readonly #unframed: ((line: string) => void) | null;
+
   constructor(reader: UsageReader, private readonly observer?: SseEventObserver) {
+    this.#unframed = reader.unframed === undefined ? null : (line) => reader.unframed!(line);
     this.#parser = createParser({
       // The parser holds a line until its end and an event until its blank line: bounded, as an
       // upstream may send one line of a gigabyte. Lines are measured exactly by the guard in
@@ -217,13 +278,38 @@ class SseFrame implements Frame {
   #feed(text: string): void {
     if (text === "" || this.#parser === null) return;
     if (!this.#lines.push(text)) return this.stop("sse_event_too_large");
+    if (this.#unframed !== null) return this.#feedWithUnframed(text, this.#unframed);
+    this.#parse(text);
+  }
+
+  #parse(text: string): void {
     try {
-      this.#parser.feed(collapseBlankRuns(text));
+      this.#parser?.feed(collapseBlankRuns(text));
     } catch {
       if (this.stopped === null) this.parseErrors++;
     }
   }
+
+  /** `text` holds whole lines (see `push`): SSE lines to the parser, others to the reader, in order. */
+  #feedWithUnframed(text: string, unframed: (line: string) => void): void {
+    let from = 0;
+    for (const m of text.matchAll(lineWithBreak)) {
+      const line = m[1]!;
+      if (line === "" || sseFieldLine.test(line)) continue;
+      if (m.index > from) this.#parse(text.slice(from, m.index));
+      from = m.index + m[0].length;
+      try {
+        unframed(line);
+      } catch {
+        this.parseErrors++;
+      }
+    }
+    if (from < text.length) this.#parse(text.slice(from));
+  }
 }
+
+const lineWithBreak = /([^\r\n]*)(?:\r\n|\r|\n)/g;
+const sseFieldLine = /^(?:data|event|id|retry)(?::|$)|^:/;
 
 /** The index just after the last CR or LF of `chunk`, or -1 when it has none. */
 function afterLastLineBreak(chunk: Uint8Array): number {

@@ -27,6 +27,48 @@ export interface PreparedRequest {
    * session on one target by it. Absent when the body has none (and for other wire formats).
    */
   promptCacheKey?: string;
+  /**
+   * Where `model` was read: the body (OpenAI, Anthropic; absent means this) or the path (Gemini,
+   * Vertex, Bedrock, Azure deployments; see kinds.ts `modelLocationOf`).
+   */
+  modelIn?: "body" | "path";
+}
+
+/**
+ * What the gateway adds before sending, by the provider's credential mode (the signing step of
+ * issue 20 applies it once the body is final): one header (`api-key`, `x-goog-api-key`, a
+ * bearer token), an AWS SigV4 signature over the request as sent, or a Google access token from
+ * a service account (a token source the cloud auth step knows by id).
+ */
+export type UpstreamCredential =
+  | { kind: "header"; name: string; value: string }
+  | {
+    kind: "sigv4";
+    region: string;
+    service: string;
+    accessKeyId: string;
+    secretAccessKey: string;
+    sessionToken: string | null;
+  }
+  | { kind: "gcp_service_account"; tokenSource: string };
+
+/** The price-table key of a model id as a provider names it (`priceKeyOf`). */
+export interface PriceKey {
+  /** The id the price table knows (`claude-sonnet-4-5`, `gpt-4o`, `gemini-2.5-pro`). */
+  model: string;
+  /** Endpoint scope a price multiplier may apply to; null when the provider has none. */
+  scope: "global" | "geo" | "in_region" | "data_zone" | "regional" | null;
+}
+
+/**
+ * A request as far as its model goes: the upstream-relative path and the body. For the kinds
+ * whose model is in the path (Gemini, Vertex, Bedrock, Azure deployments), routing to another
+ * model rewrites the path; for the others, the body's `model`.
+ */
+export interface ModelPlacement {
+  /** Upstream-relative, e.g. `/model/anthropic.claude-sonnet-4-5/converse`. */
+  path: string;
+  body: Uint8Array<ArrayBuffer> | null;
 }
 
 export interface PrepareInput {
@@ -71,6 +113,12 @@ export interface UsageParser {
   stop(reason: UsageUnknownReason): void;
 }
 
+/**
+ * How a streamed answer is framed: Server-Sent Events (OpenAI, Anthropic, Gemini), or the AWS
+ * binary event-stream (Bedrock's `application/vnd.amazon.eventstream`).
+ */
+export type StreamFraming = "sse" | "aws-eventstream";
+
 export interface ResponseInfo {
   path: string;
   /**
@@ -83,6 +131,11 @@ export interface ResponseInfo {
   /** From the prepared request; responses may still stream when the client did not ask. */
   requestedStreaming: boolean;
   requestModel: string | null;
+  /**
+   * The answer's headers: usage some providers report there (Bedrock's token-count headers) and
+   * error types (`x-amzn-errortype`). Absent where there are none (a WebSocket frame).
+   */
+  headers?: Headers;
 }
 
 /**
@@ -100,6 +153,40 @@ export interface SseEventObserver {
 
 export interface ProviderAdapter {
   prepareRequest(input: PrepareInput): PreparedRequest;
+  /**
+   * The framing the answer's headers declare, or null when they declare no stream (a document,
+   * or no content type at all). The proxy asks this instead of matching a content type: a
+   * stream is relayed as it comes, never read whole first.
+   */
+  streamKind(info: ResponseInfo): StreamFraming | null;
+  /**
+   * The same request aimed at `model` (a route's target): the kinds whose model is in the path
+   * rewrite it there. Absent: the body's top-level `model` is replaced, the path kept (the
+   * OpenAI and Anthropic formats). Must not throw; pure.
+   */
+  withModel?(request: ModelPlacement, model: string): ModelPlacement;
+  /**
+   * May this upstream-relative path carry `%2F`? Only where the kind's own wire format puts one
+   * (an ARN model id in Bedrock's `/model/{modelId}/...`: see `encodedSlashOnlyIn`). Absent: never,
+   * as for every other path. Dot and empty segments stay refused, with `%2F` read as `/` too.
+   */
+  allowsEncodedSlash?(path: string): boolean;
+  /**
+   * OpenTelemetry `gen_ai.operation.name` of a request to this upstream-relative path (`chat`,
+   * `text_completion`, `embeddings`), or null when it is none of them. Absent: never one.
+   */
+  operationOf?(path: string): string | null;
+  /**
+   * The header a pool key (a provider key from the gateway's config) travels in toward this
+   * kind: `["authorization", "Bearer <key>"]`, `["x-api-key", key]`, ...
+   */
+  keyHeader(key: string): readonly [name: string, value: string];
+  /**
+   * The price-table key of a model id as this provider names it (Bedrock's `us.` profiles and
+   * ARNs, Vertex `@version`, Azure deployments). Absent: the id as it is, no scope. Not read by
+   * pricing yet (issue 20's price part wires it in).
+   */
+  priceKeyOf?(model: string): PriceKey;
   /** `observer`, when given, is fed every SSE event of a streamed answer (commit scanner). */
   createUsageParser(info: ResponseInfo, observer?: SseEventObserver): UsageParser;
   /**
@@ -110,9 +197,10 @@ export interface ProviderAdapter {
   createCommitScanner?(info: ResponseInfo, options: CommitOptions): StreamCommitScanner | null;
   /**
    * What a non-2xx answer's body says, for routing: category and bounded message. A body that is
-   * not the wire format's error shape is classified by its status, with no message.
+   * not the wire format's error shape is classified by its status, with no message. `headers`:
+   * the answer's (AWS names the error type in `x-amzn-errortype`).
    */
-  errorFacts?(status: number, body: string): ProviderErrorFacts;
+  errorFacts?(status: number, body: string, headers?: Headers): ProviderErrorFacts;
   /**
    * Removes the usage-only SSE event the adapter asked for in `prepareRequest`. Called only when
    * `hideUsageEvent` is true and the response is an event stream.

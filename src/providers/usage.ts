@@ -20,12 +20,20 @@ export type UsageStatus = "exact" | "unknown" | "none";
  * - `decompression_ratio_exceeded`: a compressed answer expanded more than 200:1 (past 8 MiB).
  * - `usage_member_too_large`: a JSON member the usage reader keeps (`usage`, `model`) passed 256 KiB.
  * - `sse_event_too_large`: one SSE line or event passed 16 MiB.
+ * - `eventstream_corrupt`: an AWS event-stream prelude CRC or header type was wrong, so no
+ *   message length after it can be trusted (the bytes still reach the client unchanged).
+ * - `eventstream_message_too_large`: one event-stream message passed 24 MiB (headers 128 KiB).
+ * - `not_reported`: the provider's answer carries no usage by design (Gemini API embeddings).
+ * The last three have no producer in this build yet (issue 20's adapters add them).
  */
 export type UsageUnknownReason =
   | "decoded_body_too_large"
   | "decompression_ratio_exceeded"
   | "usage_member_too_large"
-  | "sse_event_too_large";
+  | "sse_event_too_large"
+  | "eventstream_corrupt"
+  | "eventstream_message_too_large"
+  | "not_reported";
 
 /**
  * The token counts, in one meaning for every provider; the one list of them. Traces, rollups,

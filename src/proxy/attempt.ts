@@ -7,6 +7,8 @@
 import type {
   PreparedRequest,
   ProviderAdapter,
+  ResponseInfo,
+  StreamFraming,
   UsageParser,
   UsageReport,
 } from "../providers/mod.ts";
@@ -31,8 +33,9 @@ export class Attempt {
   #headersAt: number | null = null;
   #waitingSince: number | null = null;
   #status = 0;
-  #eventStream = false;
+  #streamKind: StreamFraming | null = null;
   #contentType: string | null = null;
+  #headers: Headers | undefined;
   #contentEncoding: string | null = null;
   #parser: UsageParser | null = null;
   /** A parser fed elsewhere, with what the client gets (`adoptParser`). */
@@ -68,9 +71,13 @@ export class Attempt {
   get status(): number {
     return this.#status;
   }
-  /** The answer is an event stream. */
+  /** The answer is a stream (of any framing: see `streamKind`). */
   get eventStream(): boolean {
-    return this.#eventStream;
+    return this.#streamKind !== null;
+  }
+  /** How the answer's stream is framed, as the adapter reads its headers; null: no stream. */
+  get streamKind(): StreamFraming | null {
+    return this.#streamKind;
   }
   get contentType(): string | null {
     return this.#contentType;
@@ -102,12 +109,19 @@ export class Attempt {
   }
 
   /** The answer will be read: its usage parser starts, with what the headers say. */
-  reads(status: number, contentType: string | null, contentEncoding: string | null): void {
+  reads(
+    status: number,
+    contentType: string | null,
+    contentEncoding: string | null,
+    headers?: Headers,
+  ): void {
     this.#status = status;
+    this.#headers = headers;
     this.#contentType = contentType;
     this.#contentEncoding = contentEncoding;
-    this.#eventStream = contentType?.toLowerCase().includes("text/event-stream") ?? false;
-    this.#parser = this.#adopted ?? this.#newParser(status, contentType);
+    const info = this.#info(status, contentType);
+    this.#streamKind = this.ctx.adapter.streamKind(info);
+    this.#parser = this.#adopted ?? this.ctx.adapter.createUsageParser(info);
   }
 
   /**
@@ -189,19 +203,21 @@ export class Attempt {
   report(complete: boolean, refused: boolean): UsageReport {
     if (this.#parser !== null) return this.#parser.finish(complete);
     if (refused) return noUsage;
-    return this.#newParser(200, null).finish(false);
+    return this.ctx.adapter.createUsageParser(this.#info(200, null)).finish(false);
   }
 
-  /** The one place a usage parser is built for this attempt. */
-  #newParser(status: number, contentType: string | null): UsageParser {
-    return this.ctx.adapter.createUsageParser({
+  /** The one place this attempt's answer is described to the adapter. */
+  #info(status: number, contentType: string | null): ResponseInfo {
+    const info: ResponseInfo = {
       method: this.ctx.req.method,
       path: this.path,
       status,
       contentType,
       requestedStreaming: this.request.streaming,
       requestModel: this.request.model,
-    });
+    };
+    if (this.#headers !== undefined) info.headers = this.#headers;
+    return info;
   }
 }
 

@@ -6,7 +6,12 @@
  * `finish` runs exactly once whatever ends the exchange: completion, a client abort, an upstream
  * failure, a timeout or shutdown.
  */
-import { type PreparedRequest, type ProviderAdapter, providerKeyFrom } from "../providers/mod.ts";
+import {
+  genAiProviderNames,
+  type PreparedRequest,
+  type ProviderAdapter,
+  providerKeyFrom,
+} from "../providers/mod.ts";
 import { redactionMargin } from "../pii/mod.ts";
 import {
   type ErrorCode,
@@ -186,8 +191,9 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
   }
 
   /** From now on the provider may bill for the request: the attempt reads its answer. */
-  attempting(request: PreparedRequest): Attempt {
-    return this.#attempt = new Attempt(this, request, this.upstreamPath);
+  /** `path`: upstream-relative; a routed attempt's target may name its model there. */
+  attempting(request: PreparedRequest, path: string = this.upstreamPath): Attempt {
+    return this.#attempt = new Attempt(this, request, path);
   }
 
   /**
@@ -385,6 +391,8 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
         trace,
         span: this.span,
         prefix: this.route.provider.prefix,
+        providerName: genAiProviderNames[this.route.provider.kind],
+        operation: this.route.adapter.operationOf?.(this.upstreamPath) ?? null,
         requestModel: this.#requestModel,
         responseModel: report.model,
         startedAt: this.startedAt,

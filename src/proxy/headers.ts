@@ -148,6 +148,22 @@ export function clientResponseHeaders(
   return out;
 }
 
+/**
+ * An answer's header pairs as `Headers`, for the adapter (`ResponseInfo.headers`, `errorFacts`).
+ * A pair `Headers` refuses (a value the upstream client let through) is left out, never thrown.
+ */
+export function headersOf(pairs: readonly (readonly [string, string])[]): Headers {
+  const out = new Headers();
+  for (const [n, v] of pairs) {
+    try {
+      out.append(n, v);
+    } catch {
+      // Not a valid header: no provider rule can depend on it.
+    }
+  }
+  return out;
+}
+
 /** First value of a header in lower-case name/value pairs. */
 export function headerValue(
   pairs: readonly (readonly [string, string])[],

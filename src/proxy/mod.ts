@@ -15,6 +15,7 @@ export type { ExchangeContext, ProxyRoute } from "./exchange_context.ts";
 export { correlationIdFrom } from "./correlation.ts";
 export { type DecodeLimits, defaultDecodeLimits } from "./side_decoder.ts";
 export {
+  encodedSlashRule,
   hasPathPrefix,
   matchProvider,
   parseTarget,

@@ -5,6 +5,7 @@
  */
 import type { ResolvedProvider } from "../config/mod.ts";
 import { GatewayError } from "../errors/mod.ts";
+import type { ProviderAdapter } from "../providers/mod.ts";
 
 export interface RequestTarget {
   /** Raw path as sent, e.g. `/openai/v1/chat/completions`. */
@@ -19,10 +20,31 @@ export interface RequestTarget {
  * into a dot segment after this check and climb out of the upstream base path.
  */
 // deno-lint-ignore no-control-regex
-const unsafePath = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)|%2f|%5c|\\|\/\/|[\x00-\x1f\x7f]/i;
+const unsafeSegments = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)|%5c|\\|\/\/|[\x00-\x1f\x7f]/i;
+const encodedSlash = /%2f/i;
 
-/** Splits `req.url` without normalising it. Throws `invalid_path` for anything ambiguous. */
-export function parseTarget(url: string, hostHeader: string | null): RequestTarget {
+/**
+ * An encoded slash is refused unless the provider's kind allows it where it is (`allowed`), and
+ * even then the path must stay safe with every `%2F` read as `/`: a proxy or upstream decoding
+ * it must not find a dot segment or an empty one (`..%2F..%2Fx`).
+ */
+function unsafePath(path: string, allowed: ((path: string) => boolean) | undefined): boolean {
+  if (unsafeSegments.test(path)) return true;
+  if (!encodedSlash.test(path)) return false;
+  if (allowed === undefined || !allowed(path)) return true;
+  return unsafeSegments.test(path.replace(/%2f/gi, "/"));
+}
+
+/**
+ * Splits `req.url` without normalising it. Throws `invalid_path` for anything ambiguous.
+ * `encodedSlashAllowed`: whether the provider the path reaches accepts its `%2F` (see
+ * `encodedSlashRule`); without it, none is accepted.
+ */
+export function parseTarget(
+  url: string,
+  hostHeader: string | null,
+  encodedSlashAllowed?: (path: string) => boolean,
+): RequestTarget {
   const schemeEnd = url.indexOf("://");
   const pathStart = url.indexOf("/", schemeEnd + 3);
   const authority = url.slice(schemeEnd + 3, pathStart === -1 ? url.length : pathStart);
@@ -39,7 +61,7 @@ export function parseTarget(url: string, hostHeader: string | null): RequestTarg
   const q = url.indexOf("?", pathStart);
   const path = url.slice(pathStart, q === -1 || q > end ? end : q);
   const search = q === -1 || q > end ? "" : url.slice(q, end);
-  if (unsafePath.test(path)) {
+  if (unsafePath(path, encodedSlashAllowed)) {
     throw new GatewayError(
       "invalid_path",
       `the path ${
@@ -62,6 +84,22 @@ export function matchProvider(
 ): ResolvedProvider | null {
   for (const p of providers) if (hasPathPrefix(path, p.prefix)) return p;
   return null;
+}
+
+/**
+ * The `%2F` rule of whichever provider a path reaches: its adapter's `allowsEncodedSlash` on the
+ * upstream-relative path; false for a path no provider matches (the API, the root `/v1`).
+ */
+export function encodedSlashRule(
+  providers: readonly ResolvedProvider[],
+  adapterOf: (p: ResolvedProvider) => Pick<ProviderAdapter, "allowsEncodedSlash"> | undefined,
+): (path: string) => boolean {
+  return (path) => {
+    const provider = matchProvider(providers, path);
+    if (provider === null) return false;
+    const allows = adapterOf(provider)?.allowsEncodedSlash;
+    return allows !== undefined && allows(upstreamPath(provider.prefix, path));
+  };
 }
 
 /** Precomputed per provider: the upstream origin and base path without a trailing slash. */

@@ -8,7 +8,7 @@ import type { UpstreamResponse } from "../upstream/mod.ts";
 import { codeAfterHeaders } from "./abort_reasons.ts";
 import type { Attempt } from "./attempt.ts";
 import type { Exchange } from "./exchange.ts";
-import { clientResponseHeaders, type HeaderPairs, headerValue } from "./headers.ts";
+import { clientResponseHeaders, type HeaderPairs, headersOf, headerValue } from "./headers.ts";
 import {
   encodedBody,
   type RedactedDocument,
@@ -68,6 +68,7 @@ function readAnswer(
     upstream.status,
     headerValue(upstream.headers, "content-type"),
     headerValue(upstream.headers, "content-encoding"),
+    headersOf(upstream.headers),
   );
   const max = ex.captureMax;
   if (max !== null) attempt.capturing(max);
@@ -88,7 +89,7 @@ function readAnswer(
 
 /** The adapter asked for a usage event the client did not, and this answer streams it. */
 function hidesUsageEvent(ex: Exchange, attempt: Attempt): boolean {
-  return attempt.request.hideUsageEvent && attempt.eventStream &&
+  return attempt.request.hideUsageEvent && attempt.streamKind === "sse" &&
     ex.route.adapter.hideUsageEvent !== undefined;
 }
 
@@ -166,6 +167,11 @@ function relayStream(
   if (redactStream && encodedBody(upstream, attempt.contentEncoding)) {
     upstream.cancel();
     return ex.refuse(uninspectableAnswer(ex, `a ${attempt.contentEncoding}-compressed stream`));
+  }
+  // Stream redaction reads SSE events; another framing is refused, never passed unredacted.
+  if (redactStream && attempt.streamKind !== "sse") {
+    upstream.cancel();
+    return ex.refuse(uninspectableAnswer(ex, `a ${attempt.streamKind} stream`));
   }
   const source = redactStream
     ? redactedEventStream(ex, attempt, upstream, ex.route.adapter)

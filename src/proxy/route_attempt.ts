@@ -4,7 +4,12 @@
  * and what it came to as an `AttemptOutcome` for the policy. Timers are per attempt: the route's
  * limits replace the proxy-wide watchdog for routed exchanges.
  */
-import { type PreparedRequest, setTopLevelMember } from "../providers/mod.ts";
+import {
+  type ModelPlacement,
+  type PreparedRequest,
+  type ProviderAdapter,
+  setTopLevelMember,
+} from "../providers/mod.ts";
 import type { ErrorCode } from "../errors/mod.ts";
 import type {
   AttemptOutcome,
@@ -15,7 +20,7 @@ import type {
 import { ConnectTimeout, type UpstreamResponse } from "../upstream/mod.ts";
 import type { Exchange } from "./exchange.ts";
 import type { ProxyRoute } from "./exchange_context.ts";
-import { headerValue, upstreamRequestHeaders } from "./headers.ts";
+import { headersOf, headerValue, upstreamRequestHeaders } from "./headers.ts";
 import { upstreamUrl } from "./path.ts";
 import { attemptCredentials, attemptSearch } from "./route_context.ts";
 import { describeUpstreamError } from "./upstream_errors.ts";
@@ -159,6 +164,15 @@ export class ModelRewriter {
     this.#model = prepared.model;
   }
 
+  /**
+   * The request aimed at `model` as the target's kind places it (`path`: the client's, upstream
+   * relative): the adapter's `withModel` where it has one, else the body splice on the same path.
+   */
+  place(adapter: ProviderAdapter, path: string, model: string): ModelPlacement {
+    if (adapter.withModel === undefined) return { path, body: this.body(model) };
+    return adapter.withModel({ path, body: this.original }, model);
+  }
+
   body(model: string): Uint8Array<ArrayBuffer> | null {
     // No `model` read: not a JSON object with one (a route is never resolved for such a body).
     if (this.original === null || this.#model === null || this.#model === model) {
@@ -193,6 +207,8 @@ export interface AttemptRequest {
   ex: Exchange;
   route: ProxyRoute;
   prepared: PreparedRequest;
+  /** Upstream-relative path of this attempt (the target's model may be in it). */
+  path: string;
   ticket: AttemptTicket;
   poolSecret: string | null;
   entry: string;
@@ -221,7 +237,7 @@ export async function sendAttempt(a: AttemptRequest): Promise<SentAttempt | Atte
     const upstream = await a.client.send({
       method: ex.req.method,
       url: upstreamUrl(route.base, "", {
-        path: ex.upstreamPath,
+        path: a.path,
         search: attemptSearch(ex.target.search, route.provider.id === a.entry),
       }),
       headers,
@@ -266,9 +282,8 @@ export async function readErrorAnswer(
     bytes = new Uint8Array(0);
   }
   const text = new TextDecoder().decode(bytes);
-  const error = route.adapter.errorFacts?.(upstream.status, text) ?? null;
-  const headers = new Headers();
-  for (const [k, v] of upstream.headers) headers.append(k, v);
+  const headers = headersOf(upstream.headers);
+  const error = route.adapter.errorFacts?.(upstream.status, text, headers) ?? null;
   return { outcome: { kind: "status", status: upstream.status, headers, error }, bytes };
 }
 

@@ -10,7 +10,6 @@ import {
   providerCredentialParams,
   providerKeyFrom,
 } from "../providers/mod.ts";
-import type { ProviderKind } from "../providers/mod.ts";
 import type { RoutedRoute, RoutedTarget, Router, RouteTable } from "../routing/mod.ts";
 import type { RoutingMetrics } from "../telemetry/mod.ts";
 import { agentIdentityFrom } from "../traces/mod.ts";
@@ -76,13 +75,6 @@ export function chooseTargets(
   return { route: { ...route, targets }, usePools, skipped };
 }
 
-/** Where each provider kind reads its key. */
-const credentialOf: Record<ProviderKind, (key: string) => [string, string]> = {
-  openai: (key) => ["authorization", `Bearer ${key}`],
-  "openai-compatible": (key) => ["authorization", `Bearer ${key}`],
-  anthropic: (key) => ["x-api-key", key],
-};
-
 /**
  * The credentials of one attempt: the client's own only toward the provider it sent them for;
  * a pool key in the target kind's header when the ticket names one.
@@ -97,7 +89,8 @@ export function attemptCredentials(
     for (const h of providerCredentialHeaders) delete headers[h];
   }
   if (poolKey === null) return;
-  const [name, value] = credentialOf[target.provider.kind](poolKey);
+  // Where the target's kind reads a key: its adapter knows.
+  const [name, value] = target.adapter.keyHeader(poolKey);
   headers[name] = value;
 }
 

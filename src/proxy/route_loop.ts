@@ -31,6 +31,7 @@ import {
   sendAttempt,
   type SentAttempt,
 } from "./route_attempt.ts";
+import { headersOf } from "./headers.ts";
 import { commitScanner, committedStream, guardedBody, holdUntilCommit } from "./route_stream.ts";
 import { ClientGone } from "./abort_reasons.ts";
 import { shuttingDown } from "./upstream_errors.ts";
@@ -158,9 +159,10 @@ async function attemptOnce(
 ): Promise<Tried> {
   const target = o.deps.routes.get(ticket.target.provider)!;
   const model = ticket.target.model;
-  const request = { ...prepared, body: rewriter.body(model), model };
+  const placed = rewriter.place(target.adapter, ex.upstreamPath, model);
+  const request = { ...prepared, body: placed.body, model };
   ex.reroute(target, model);
-  const attempt = ex.attempting(request);
+  const attempt = ex.attempting(request, placed.path);
   const poolSecret = ticket.keyId === null
     ? null
     : o.deps.secrets.get(ticket.target.provider)?.get(ticket.keyId) ?? null;
@@ -168,6 +170,7 @@ async function attemptOnce(
     ex,
     route: target,
     prepared: request,
+    path: placed.path,
     ticket,
     poolSecret,
     entry,
@@ -196,7 +199,7 @@ async function heldAnswer(
   ticket: AttemptTicket,
 ): Promise<Tried> {
   const held = commitScanner(ex, target, route, sent.upstream, request.model, request.streaming);
-  if (held === null) return await wholeAnswer(sent, ticket);
+  if (held === null) return await wholeAnswer(sent, ticket, streams(ex, target, sent, request));
   const failed = await holdUntilCommit(held, sent, beforeCommit(ticket));
   if (failed === null) {
     return { kind: "answer", upstream: committedStream(ex, held, sent, ticket.timeouts.idleMs) };
@@ -218,6 +221,25 @@ function providerError(failed: AttemptOutcome): boolean {
   return failed.kind === "failed_before_commit" && failed.reason === "in_band_error";
 }
 
+/** The adapter reads the answer's head as a stream (of any framing): never read whole first. */
+function streams(
+  ex: Exchange,
+  target: ProxyRoute,
+  sent: SentAttempt,
+  request: PreparedRequest,
+): boolean {
+  const { upstream } = sent;
+  return target.adapter.streamKind({
+    method: ex.req.method,
+    path: ex.attempt?.path ?? ex.upstreamPath,
+    status: upstream.status,
+    contentType: headerValue(upstream.headers, "content-type"),
+    requestedStreaming: request.streaming,
+    requestModel: request.model,
+    headers: headersOf(upstream.headers),
+  }) !== null;
+}
+
 /** Documents up to this size are read whole before answering, so a cut body fails over. */
 const wholeLimit = 256 * 1024;
 
@@ -226,12 +248,15 @@ const wholeLimit = 256 * 1024;
  * cut or stalled before its end is then a failure the loop may fail over from); anything else is
  * relayed as it comes, under the attempt's idle and total limits.
  */
-async function wholeAnswer(sent: SentAttempt, ticket: AttemptTicket): Promise<Tried> {
+async function wholeAnswer(
+  sent: SentAttempt,
+  ticket: AttemptTicket,
+  stream: boolean,
+): Promise<Tried> {
   const { upstream } = sent;
   const guarded = guardedBody(sent, ticket.timeouts.idleMs);
-  const type = headerValue(upstream.headers, "content-type") ?? "";
   const declared = Number(headerValue(upstream.headers, "content-length") ?? 0);
-  if (type.includes("text/event-stream") || declared > wholeLimit) {
+  if (stream || declared > wholeLimit) {
     return { kind: "answer", upstream: guarded };
   }
   const parts: Uint8Array[] = [];

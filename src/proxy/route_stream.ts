@@ -18,7 +18,7 @@ import type { AttemptOutcome, PhaseTimeouts, ResolvedRoute } from "../routing/mo
 import type { UpstreamResponse } from "../upstream/mod.ts";
 import type { Exchange } from "./exchange.ts";
 import type { ProxyRoute } from "./exchange_context.ts";
-import { headerValue } from "./headers.ts";
+import { headersOf, headerValue } from "./headers.ts";
 import type { AttemptSignal, SentAttempt } from "./route_attempt.ts";
 
 export interface HeldStream {
@@ -40,12 +40,13 @@ export function commitScanner(
   const create = route.adapter.createCommitScanner;
   if (create === undefined) return null;
   const info = {
-    path: ex.upstreamPath,
+    path: ex.attempt?.path ?? ex.upstreamPath,
     method: ex.req.method,
     status: upstream.status,
     contentType: headerValue(upstream.headers, "content-type"),
     requestedStreaming: streaming,
     requestModel,
+    headers: headersOf(upstream.headers),
   };
   // A compressed stream cannot be read here: it goes through uninspected, as today.
   const coding = headerValue(upstream.headers, "content-encoding");

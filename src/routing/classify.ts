@@ -105,7 +105,7 @@ function classifyStatus(
   const reason = category === null ? `status_${status}` : `status_${status}_${code(category)}`;
   if (category === "content_policy") return c("answer", "success", reason);
   if (category === "context_length") return c("larger_context", "success", reason);
-  if (status === 429) return classify429(headers, category, reason, ctx);
+  if (status === 429) return classify429(waitOf(headers, error, ctx), category, reason, ctx);
   if (status === 401 || status === 402 || status === 403) {
     // The client's own key: its problem to see. A pool key: ours to stop using.
     return ctx.pooled
@@ -113,19 +113,30 @@ function classifyStatus(
       : c("answer", "neutral", reason);
   }
   if (retryableStatuses.has(status)) {
-    return c("retry", "failure", reason, "none", waitHintMs(headers, ctx.now));
+    return c("retry", "failure", reason, "none", waitOf(headers, error, ctx));
   }
   // Any other status (400, 404, 413, 422, 501, ...) is an answer: the target is up.
   return c("answer", status >= 500 ? "failure" : "success", reason);
 }
 
-function classify429(
+/**
+ * How long the upstream asked to wait: its headers first, else what its error body said
+ * (`ProviderErrorFacts.retryAfterMs`, Google's `RetryInfo`); null when neither said.
+ */
+function waitOf(
   headers: Headers,
+  error: ProviderErrorFacts | null,
+  ctx: ClassifyContext,
+): number | null {
+  return waitHintMs(headers, ctx.now) ?? error?.retryAfterMs ?? null;
+}
+
+function classify429(
+  hint: number | null,
   category: string | null,
   reason: string,
   ctx: ClassifyContext,
 ): Classification {
-  const hint = waitHintMs(headers, ctx.now);
   // A spent quota (OpenAI `insufficient_quota`) does not come back after a wait.
   if (category === "billing") {
     return ctx.pooled

@@ -10,6 +10,7 @@ import { errorResponse, errorTable, GatewayError } from "../errors/mod.ts";
 import type { Logger } from "../log/mod.ts";
 import {
   correlationIdFrom,
+  encodedSlashRule,
   type ForwardInput,
   hasPathPrefix,
   matchProvider,
@@ -46,6 +47,8 @@ export interface HandlerParts {
 }
 
 export function createHandler(h: HandlerParts): (req: Request) => Promise<Response> {
+  // Asked only for a path with `%2F`: the provider it reaches decides (Bedrock ARN model ids).
+  const encodedSlash = encodedSlashRule(h.config.providers, (p) => h.routes.get(p)?.adapter);
   async function answer(req: Request): Promise<Response> {
     const correlationId = correlationIdFrom(req.headers);
     try {
@@ -54,7 +57,7 @@ export function createHandler(h: HandlerParts): (req: Request) => Promise<Respon
         await discardBody(req);
         throw early;
       }
-      const target = parseTarget(req.url, req.headers.get("host"));
+      const target = parseTarget(req.url, req.headers.get("host"), encodedSlash);
       // Browsers send no credentials with a preflight: answered here, before auth, and never
       // forwarded, on provider and API routes alike.
       const preflight = h.cors.preflight(req);

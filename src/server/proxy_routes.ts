@@ -4,7 +4,7 @@
  */
 import type { GatewayConfig, ResolvedProvider } from "../config/mod.ts";
 import { createCostEstimator, type PriceSources } from "../pricing/mod.ts";
-import { providerAdapters } from "../providers/mod.ts";
+import { providerAdapters, wireFormatOf } from "../providers/mod.ts";
 import { type ProxyRoute, upstreamBase } from "../proxy/mod.ts";
 
 /** Keyed by provider, so matching is `matchProvider` over the config's own (ordered) list. */
@@ -38,7 +38,7 @@ export function rootRoute(config: GatewayConfig, prices: PriceSources | undefine
     prefix: "",
     upstream: "http://127.0.0.1/",
     prices: {},
-    stream_usage: config.providers.some((p) => p.kind !== "anthropic" && p.stream_usage),
+    stream_usage: config.providers.some((p) => wireFormatOf[p.kind] === "openai" && p.stream_usage),
   };
   return proxyRouteOf(provider, prices);
 }

@@ -73,6 +73,10 @@ export interface SpanEnd {
   span: ExchangeSpan;
   /** The provider's route prefix (`/openai`): span names stay low-cardinality. */
   prefix: string;
+  /** `gen_ai.provider.name`: the provider kind's (providers' `genAiProviderNames`). */
+  providerName: string;
+  /** `gen_ai.operation.name`, as the provider's adapter reads the path; null: none. */
+  operation: string | null;
   requestModel: string | null;
   responseModel: string | null;
   /** Wall ms and monotonic ms at arrival: monotonic offsets become wall times. */
@@ -211,17 +215,6 @@ function spansOf(span: ExchangeSpan, pipeline: SpanPipeline) {
   };
 }
 
-/** GenAI operation from the request path (`/openai/v1/chat/completions` is `chat`). */
-export function genAiOperation(path: string): string | null {
-  const p = path.split("?")[0]!.replace(/\/+$/, "");
-  if (p.endsWith("/chat/completions") || p.endsWith("/messages") || p.endsWith("/responses")) {
-    return "chat";
-  }
-  if (p.endsWith("/completions")) return "text_completion";
-  if (p.endsWith("/embeddings")) return "embeddings";
-  return null;
-}
-
 /**
  * The HTTP semantic conventions' known methods. Any other (a client may send any token) is
  * `_OTHER` in `http.request.method` and `HTTP` in span names, so neither carries an unbounded,
@@ -291,7 +284,7 @@ export function exchangeSpans(
     status,
   };
   if (span.sentAt === null) return [server];
-  const operation = genAiOperation(trace.request_path);
+  const operation = input.operation;
   // Client-chosen (up to the request body limit): bounded before a span holds them, so the
   // export buffer and a batch stay small whatever a client sends. Known secrets go first: a
   // cut could leave an unrecognisable prefix of one.
@@ -306,6 +299,7 @@ export function exchangeSpans(
   const nameWith = model !== null && accepted && nameModel(model) ? model : null;
   const attributes: Record<string, AttrValue> = {
     "gen_ai.system": trace.provider,
+    "gen_ai.provider.name": input.providerName,
     "http.request.method": method.attribute,
     ...tenant,
   };

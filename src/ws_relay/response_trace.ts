@@ -8,7 +8,12 @@
  */
 import { type ErrorCode, type GatewayError, traceCodeOf } from "../errors/mod.ts";
 import { redactionMargin } from "../pii/mod.ts";
-import { providerKeyFrom, type UsageParser, type UsageReport } from "../providers/mod.ts";
+import {
+  genAiProviderNames,
+  providerKeyFrom,
+  type UsageParser,
+  type UsageReport,
+} from "../providers/mod.ts";
 import {
   type Admitted,
   BodyCapture,
@@ -297,6 +302,8 @@ export class ResponseTrace implements TraceBodiesSource {
       trace,
       span: this.#span,
       prefix: s.route.provider.prefix,
+      providerName: genAiProviderNames[s.route.provider.kind],
+      operation: s.route.adapter.operationOf?.(s.upstreamPath) ?? null,
       requestModel: this.#frame.model,
       responseModel: report.model,
       startedAt: this.startedAt,

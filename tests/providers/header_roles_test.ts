@@ -47,13 +47,14 @@ const consumers: { name: string; has: (header: string) => boolean; want: string[
       "x-api-key",
       "api-key",
       "x-goog-api-key",
+      "x-amz-security-token",
       "x-ongoingai-gateway-key",
     ],
   },
   {
     name: "the key fingerprint reads the key from (providerKeyFrom)",
     has: (h) => providerKeyFrom(new Headers({ [h]: "sk-roles-key-0123456789" })) !== null,
-    want: ["authorization", "x-api-key", "api-key"],
+    want: ["authorization", "x-api-key", "api-key", "x-goog-api-key"],
   },
   {
     name: "the gate refuses a gateway key in (gatewayKeyAsCredential)",
@@ -65,7 +66,7 @@ const consumers: { name: string; has: (header: string) => boolean; want: string[
         "",
       ) !==
         null,
-    want: ["authorization", "x-api-key", "api-key", "x-goog-api-key"],
+    want: ["authorization", "x-api-key", "api-key", "x-goog-api-key", "x-amz-security-token"],
   },
   {
     name: "the config refuses as auth.header (semantic checks)",
@@ -116,7 +117,18 @@ Deno.test("provider headers: the fingerprint takes the first header in table ord
     [{ "x-api-key": " ", "api-key": "c" }, "c"],
     [{ authorization: "Bearer ", "x-api-key": "b" }, "b"],
     [{ authorization: "raw-key" }, "raw-key"],
-    [{ "x-goog-api-key": "g" }, null],
+    [{ "x-goog-api-key": "g" }, "g"],
+    [{ "api-key": "c", "x-goog-api-key": "g" }, "c"],
+    // SigV4: the access key id, not the signature (different on every request).
+    [{
+      authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/bedrock/" +
+        "aws4_request, SignedHeaders=host;x-amz-date, Signature=5d672d79c15b13162d9279b0855cfba6",
+    }, "AKIDEXAMPLE"],
+    [
+      { authorization: "aws4-hmac-sha256 Credential=ASIAXYZ/20150830/eu-west-1/bedrock/x" },
+      "ASIAXYZ",
+    ],
+    [{ "x-amz-security-token": "session" }, null],
   ];
   for (const [headers, want] of table) assert.equal(providerKeyFrom(new Headers(headers)), want);
 });

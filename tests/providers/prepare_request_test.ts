@@ -285,8 +285,12 @@ for (const c of maxTokensCases) {
 Deno.test("registry: one adapter per provider kind; compatible vendors speak OpenAI", () => {
   deepStrictEqual(Object.keys(providerAdapters).sort(), [
     "anthropic",
+    "azure-openai",
+    "bedrock",
+    "gemini",
     "openai",
     "openai-compatible",
+    "vertex",
   ]);
   strictEqual(providerAdapters["openai-compatible"], providerAdapters.openai);
   strictEqual(providerAdapters.anthropic.hideUsageEvent, undefined);

@@ -252,3 +252,18 @@ Deno.test("an odd category still makes a short code", () => {
   );
   assert.match(c.reason, /^status_400_[a-z0-9_]{40}$/);
 });
+
+Deno.test("a wait the error body asks for (retryAfterMs) counts when the headers name none", () => {
+  const withBody = (s: number, headers: Record<string, string>): AttemptOutcome => ({
+    kind: "status",
+    status: s,
+    headers: new Headers(headers),
+    error: { category: "rate_limited", message: null, retryAfterMs: 7000 },
+  });
+  const ctx = { pooled: false, now };
+  assert.equal(classify(withBody(429, {}), ctx).hintMs, 7000);
+  assert.equal(classify(withBody(503, {}), ctx).hintMs, 7000);
+  // The headers win.
+  assert.equal(classify(withBody(429, { "retry-after": "2" }), ctx).hintMs, 2000);
+  assert.equal(classify(withBody(429, {}), { pooled: true, now }).hintMs, 7000);
+});

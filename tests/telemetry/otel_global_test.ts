@@ -74,6 +74,8 @@ for (const [name, copy] of copies) {
       trace: makeTrace() as never,
       span: ex,
       prefix: "/openai",
+      providerName: "openai",
+      operation: "chat",
       requestModel: null,
       responseModel: null,
       startedAt: 1_700_000_000_000,

@@ -25,6 +25,8 @@ function spansFor(method: string) {
     trace: makeTrace({ request_method: method, request_path: "/openai/v1/models" }),
     span,
     prefix: "/openai",
+    providerName: "openai",
+    operation: null,
     requestModel: null,
     responseModel: null,
     startedAt: 1_700_000_000_000,
@@ -66,6 +68,8 @@ Deno.test("spans: a huge client model name is bounded (and scrubbed before the c
     trace: makeTrace(),
     span,
     prefix: "/openai",
+    providerName: "openai",
+    operation: "chat",
     requestModel: huge,
     responseModel: huge,
     startedAt: 1_700_000_000_000,
@@ -94,6 +98,8 @@ function upstreamNames(exchanges: [string, number][]): string[] {
       trace: makeTrace({ response_status: status }) as TraceRecord,
       span: s,
       prefix: "/openai",
+      providerName: "openai",
+      operation: "chat",
       requestModel: model,
       responseModel: null,
       startedAt: 1_700_000_000_000,
@@ -119,4 +125,23 @@ Deno.test("spans: past maxSpanNameModels distinct models, further ones do not na
   assert.equal(names.at(-2), "chat");
   // A model already seen keeps its name.
   assert.equal(names.at(-1), "chat model-0");
+});
+
+Deno.test("spans: gen_ai.provider.name and the operation come from the caller (the adapter)", () => {
+  const [, upstream] = exchangeSpans({
+    trace: makeTrace(),
+    span,
+    prefix: "/gw",
+    providerName: "aws.bedrock",
+    operation: "embeddings",
+    requestModel: "m",
+    responseModel: null,
+    startedAt: 1_700_000_000_000,
+    t0: 0,
+  });
+  assert.equal(upstream!.attributes["gen_ai.provider.name"], "aws.bedrock");
+  assert.equal(upstream!.attributes["gen_ai.operation.name"], "embeddings");
+  assert.equal(upstream!.name, "embeddings m");
+  // The provider id stays where it was.
+  assert.equal(upstream!.attributes["gen_ai.system"], "openai");
 });

@@ -248,6 +248,8 @@ function recordRequest(
     trace,
     span,
     prefix: "/openai",
+    providerName: "openai",
+    operation: "chat",
     requestModel: "gpt-4o-mini",
     responseModel: null,
     startedAt: 1_700_000_000_000,

@@ -81,7 +81,7 @@ export type OtelSpan = {
  * `SpanKind`: 0 internal, 1 server, 2 client, 3 producer, 4 consumer.
  */
 export type OtelSpanOptions = {
-  kind?: 0 | 1 | 2 | 3 | 4 | undefined;
+  kind?: 0 | 1 | 2 | 4 | 3 | undefined;
   attributes?: OtelAttributes | undefined;
   links?: OtelLink[] | undefined;
   startTime?: OtelTime | undefined;
@@ -149,7 +149,15 @@ export type GatewayConfig =
       dsn?: string | undefined;
     };
     providers: Record<string, {
-      kind?: "openai" | "anthropic" | "openai-compatible" | undefined;
+      kind?:
+        | "openai"
+        | "anthropic"
+        | "openai-compatible"
+        | "gemini"
+        | "vertex"
+        | "azure-openai"
+        | "bedrock"
+        | undefined;
       prefix?: string | undefined;
       upstream?: string | undefined;
       prices?:
@@ -215,6 +223,33 @@ export type GatewayConfig =
         tpm?: number | undefined;
         group?: string | undefined;
       }[] | undefined;
+      aws?: {
+        access_key_id: string | {
+          env: string;
+        };
+        secret_access_key: string | {
+          env: string;
+        };
+        region?: string | undefined;
+        session_token?: string | {
+          env: string;
+        } | undefined;
+      } | undefined;
+      gcp?: {
+        service_account_json: string | {
+          env: string;
+        };
+      } | undefined;
+      deployments?:
+        | Record<
+          string,
+          string | {
+            model: string;
+            scope?: "global" | "data_zone" | "regional" | undefined;
+          }
+        >
+        | undefined;
+      models?: Record<string, string> | undefined;
     }>;
     routes: Record<
       string,
@@ -665,7 +700,15 @@ export type GatewayConfigInput = {
   } | undefined;
   providers?:
     | Record<string, {
-      kind?: "openai" | "anthropic" | "openai-compatible" | undefined;
+      kind?:
+        | "openai"
+        | "anthropic"
+        | "openai-compatible"
+        | "gemini"
+        | "vertex"
+        | "azure-openai"
+        | "bedrock"
+        | undefined;
       prefix?: string | undefined;
       upstream?: string | undefined;
       prices?:
@@ -731,6 +774,33 @@ export type GatewayConfigInput = {
         tpm?: number | undefined;
         group?: string | undefined;
       }[] | undefined;
+      aws?: {
+        access_key_id: string | {
+          env: string;
+        };
+        secret_access_key: string | {
+          env: string;
+        };
+        region?: string | undefined;
+        session_token?: string | {
+          env: string;
+        } | undefined;
+      } | undefined;
+      gcp?: {
+        service_account_json: string | {
+          env: string;
+        };
+      } | undefined;
+      deployments?:
+        | Record<
+          string,
+          string | {
+            model: string;
+            scope?: "global" | "data_zone" | "regional" | undefined;
+          }
+        >
+        | undefined;
+      models?: Record<string, string> | undefined;
     }>
     | undefined;
   routes?:
@@ -972,7 +1042,14 @@ export type Permission =
 
 export type PiiMode = "off" | "redact_storage" | "redact_upstream" | "block";
 
-export type ProviderKind = "openai" | "anthropic" | "openai-compatible";
+export type ProviderKind =
+  | "openai"
+  | "anthropic"
+  | "openai-compatible"
+  | "gemini"
+  | "vertex"
+  | "azure-openai"
+  | "bedrock";
 
 export type Role = "owner" | "admin" | "developer" | "member" | "viewer";
 
@@ -1171,7 +1248,15 @@ export type PiiScope = {
  * One entry of `providers`, e.g. `{ kind: "openai-compatible", upstream, prices }`.
  */
 export type ProviderConfig = {
-  kind?: "openai" | "anthropic" | "openai-compatible" | undefined;
+  kind?:
+    | "openai"
+    | "anthropic"
+    | "openai-compatible"
+    | "gemini"
+    | "vertex"
+    | "azure-openai"
+    | "bedrock"
+    | undefined;
   prefix?: string | undefined;
   upstream?: string | undefined;
   prices?:
@@ -1237,6 +1322,33 @@ export type ProviderConfig = {
     tpm?: number | undefined;
     group?: string | undefined;
   }[] | undefined;
+  aws?: {
+    access_key_id: string | {
+      env: string;
+    };
+    secret_access_key: string | {
+      env: string;
+    };
+    region?: string | undefined;
+    session_token?: string | {
+      env: string;
+    } | undefined;
+  } | undefined;
+  gcp?: {
+    service_account_json: string | {
+      env: string;
+    };
+  } | undefined;
+  deployments?:
+    | Record<
+      string,
+      string | {
+        model: string;
+        scope?: "global" | "data_zone" | "regional" | undefined;
+      }
+    >
+    | undefined;
+  models?: Record<string, string> | undefined;
 };
 
 /**
@@ -1442,7 +1554,14 @@ type MatchValidator = (match: string) => boolean;
 
 type ResolvedProvider = {
   id: string;
-  kind: "openai" | "anthropic" | "openai-compatible";
+  kind:
+    | "openai"
+    | "anthropic"
+    | "openai-compatible"
+    | "gemini"
+    | "vertex"
+    | "azure-openai"
+    | "bedrock";
   prefix: string;
   upstream: string;
   prices: {

@@ -1,0 +1,82 @@
+/**
+ * What used to be matched on kind names or paths outside providers/, now adapter data: the
+ * GenAI operation of a path, `gen_ai.provider.name`, the header a pool key travels in, where
+ * the model is. Today's kinds give today's values.
+ */
+import assert from "node:assert/strict";
+import {
+  genAiProviderNames,
+  modelLocationOf,
+  providerAdapters,
+  providerKinds,
+  unavailableKinds,
+  wireFormatOf,
+} from "../../src/providers/mod.ts";
+
+/** The kinds this build serves (the others are refused by config: unavailable_kinds_test.ts). */
+const served = providerKinds.filter((k) => !unavailableKinds.has(k));
+
+// The rule telemetry applied to every path before (telemetry/spans.ts `genAiOperation`).
+const operations: [string, string | null][] = [
+  ["/v1/chat/completions", "chat"],
+  ["/v1/chat/completions/", "chat"],
+  ["/v1/chat/completions?x=1", "chat"],
+  ["/v1/messages", "chat"],
+  ["/v1/responses", "chat"],
+  ["/v1/completions", "text_completion"],
+  ["/v1/embeddings", "embeddings"],
+  ["/v1/models", null],
+  ["/v1/messages/count_tokens", null],
+  ["/v1/responses/resp_1", null],
+  ["/", null],
+];
+
+for (const kind of served) {
+  Deno.test(`operationOf (${kind}): the GenAI operation of a path, as before`, () => {
+    for (const [path, want] of operations) {
+      assert.equal(providerAdapters[kind].operationOf?.(path) ?? null, want, path);
+    }
+  });
+}
+
+Deno.test("genAiProviderNames: the semantic conventions' well-known values", () => {
+  assert.deepEqual(genAiProviderNames, {
+    openai: "openai",
+    anthropic: "anthropic",
+    "openai-compatible": "openai",
+    gemini: "gcp.gemini",
+    vertex: "gcp.vertex_ai",
+    "azure-openai": "azure.ai.openai",
+    bedrock: "aws.bedrock",
+  });
+});
+
+Deno.test("keyHeader: a pool key in the header each kind reads", () => {
+  assert.deepEqual(providerAdapters.openai.keyHeader("sk-proj-abc"), [
+    "authorization",
+    "Bearer sk-proj-abc",
+  ]);
+  assert.deepEqual(providerAdapters["openai-compatible"].keyHeader("k"), [
+    "authorization",
+    "Bearer k",
+  ]);
+  assert.deepEqual(providerAdapters.anthropic.keyHeader("sk-ant-x"), ["x-api-key", "sk-ant-x"]);
+});
+
+Deno.test("modelLocationOf and wireFormatOf: the served kinds name the model in the body", () => {
+  assert.deepEqual(served, ["openai", "anthropic", "openai-compatible"]);
+  for (const kind of served) {
+    assert.equal(modelLocationOf[kind], "body", kind);
+    assert.ok(wireFormatOf[kind] === "openai" || wireFormatOf[kind] === "anthropic", kind);
+  }
+});
+
+Deno.test("modelLocationOf and wireFormatOf: issue 20's kinds, model in the path", () => {
+  for (const kind of ["gemini", "vertex", "azure-openai", "bedrock"] as const) {
+    assert.equal(modelLocationOf[kind], "path", kind);
+  }
+  assert.equal(wireFormatOf.gemini, "gemini");
+  assert.equal(wireFormatOf.vertex, "gemini");
+  assert.equal(wireFormatOf["azure-openai"], "openai");
+  assert.equal(wireFormatOf.bedrock, "bedrock");
+});
