@@ -83,7 +83,8 @@ export const providerSchema = z.strictObject({
   ),
   upstream: httpUrl.optional().describe(
     "Upstream base URL; a path in it is kept as the base of every forwarded path. Default: " +
-      "`https://api.openai.com` / `https://api.anthropic.com`; required for other providers.",
+      "`https://api.openai.com` / `https://api.anthropic.com`, or the preset's for a preset id " +
+      "(docs/providers-presets.md); required for other providers.",
   ),
   prices: priceTableSchema.optional().describe(
     "Prices by model id or family, USD per million tokens; they override and extend the " +
@@ -351,8 +352,10 @@ export const configSchema = z.strictObject({
     providerSchema,
   )
     .default({}).describe(
-      "Upstream APIs by id. `openai` and `anthropic` are built in and on unless disabled; any " +
-        "other id is an OpenAI-compatible provider.",
+      "Upstream APIs by id. `openai` and `anthropic` are built in and on unless disabled; the " +
+        "preset ids (mistral, deepseek, xai, groq, together, fireworks, openrouter, ollama, " +
+        "vllm: docs/providers-presets.md) are OpenAI-compatible providers with their defaults; " +
+        "any other id is an OpenAI-compatible provider with its own `upstream`.",
     ),
   routes: routesSchema.describe(
     "Model names clients may ask for, each resolved to targets (provider and model) with " +

@@ -19,11 +19,13 @@ export function proxyRoutes(
 
 /** How the proxy forwards to one provider: its adapter, upstream base and prices. */
 function proxyRouteOf(provider: ResolvedProvider, prices: PriceSources | undefined): ProxyRoute {
+  const adapter = providerAdapters[provider.kind];
   return {
     provider,
-    adapter: providerAdapters[provider.kind],
+    adapter,
     base: upstreamBase(provider.upstream),
-    cost: createCostEstimator(provider, prices),
+    // The adapter knows how its provider names models (Bedrock profiles, Gemini resources).
+    cost: createCostEstimator(provider, prices, adapter.priceKeyOf?.bind(adapter)),
   };
 }
 
