@@ -57,7 +57,11 @@ export const maxRetryAfterMs = 24 * 3600_000;
 const maxHeaderChars = 64;
 
 function innerCode(e: JsonObject): string | null {
-  const inner = isRecord(e.innererror) ? e.innererror : isRecord(e.inner_error) ? e.inner_error : null;
+  const inner = isRecord(e.innererror)
+    ? e.innererror
+    : isRecord(e.inner_error)
+    ? e.inner_error
+    : null;
   return inner !== null && typeof inner.code === "string" ? inner.code : null;
 }
 
@@ -72,7 +76,22 @@ export function azureErrorFacts(status: number | null, error: unknown): Provider
   if (code !== null && Object.hasOwn(azureCodes, code)) {
     return { category: azureCodes[code]!, message: boundedMessage(e.message) };
   }
-  return openAiErrorFacts(status, e);
+  return openAiErrorFacts(status, withoutInheritedNames(e));
+}
+
+/**
+ * `openAiErrorFacts` looks codes up with `byCode[code]`, so a body naming `toString` or
+ * `constructor` would get a function as its category: such names are dropped before (P5 report).
+ */
+function withoutInheritedNames(e: JsonObject): JsonObject {
+  const inherited = (v: unknown) => typeof v === "string" && v in Object.prototype;
+  if (!inherited(e.code) && !inherited(e.type)) return e;
+  const { code, type, ...rest } = e;
+  return {
+    ...rest,
+    ...(inherited(code) ? {} : { code }),
+    ...(inherited(type) ? {} : { type }),
+  };
 }
 
 /** Facts from a non-2xx answer of Azure OpenAI; a body of another shape goes by status. */

@@ -77,7 +77,9 @@ export function readAzurePath(path: string): AzurePathReading {
   if (bad !== undefined) {
     return refused(`the path has an empty, "." or ".." segment; ${expectedForms}`);
   }
-  if (segments[0] !== "openai") return refused(`the path does not start with /openai; ${expectedForms}`);
+  if (segments[0] !== "openai") {
+    return refused(`the path does not start with /openai; ${expectedForms}`);
+  }
   if (segments[1] === "deployments") return deploymentForm(segments.slice(2), apiVersion);
   if (segments[1] === "v1") return operationForm("v1", segments.slice(2), apiVersion);
   return operationForm("openai", segments.slice(1), apiVersion);
@@ -114,7 +116,9 @@ function operationForm(
 function operationOf(rest: string[]): string | AzurePathReading {
   if (rest.length === 0) return refused(`the path names no operation; ${expectedForms}`);
   if (rest.length > maxOperationSegments) {
-    return refused(`the operation has more than ${maxOperationSegments} segments; ${expectedForms}`);
+    return refused(
+      `the operation has more than ${maxOperationSegments} segments; ${expectedForms}`,
+    );
   }
   if (!rest.every((s) => s.length <= 128 && operationSegment.test(s))) {
     return refused(
@@ -152,7 +156,9 @@ function apiVersionOf(query: string): string | null | AzurePathReading {
     const value = eq < 0 ? "" : part.slice(eq + 1);
     if (value.length > maxApiVersionChars || !apiVersionGrammar.test(value)) {
       return refused(
-        `api-version "${value.slice(0, maxApiVersionChars)}" is not an Azure OpenAI API version; send a date such as 2024-10-21 or 2025-04-01-preview`,
+        `api-version "${
+          value.slice(0, maxApiVersionChars)
+        }" is not an Azure OpenAI API version; send a date such as 2024-10-21 or 2025-04-01-preview`,
       );
     }
     found = value;

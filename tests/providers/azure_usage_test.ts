@@ -103,7 +103,10 @@ Deno.test("azure first chunk alone: its empty model is no model (the request's s
 Deno.test("azure documents: chat (o4-mini, reasoning and cache) and embeddings", () => {
   const chat = replay(
     openAiAdapter,
-    documentInfo("/openai/deployments/reasoner/chat/completions?api-version=2025-04-01-preview", "reasoner"),
+    documentInfo(
+      "/openai/deployments/reasoner/chat/completions?api-version=2025-04-01-preview",
+      "reasoner",
+    ),
     splittings(fixture("azure/chat_document.json")).next().value!.pieces,
   );
   deepStrictEqual(chat, {
@@ -115,7 +118,10 @@ Deno.test("azure documents: chat (o4-mini, reasoning and cache) and embeddings",
   for (const { label, pieces } of splittings(fixture("azure/embeddings.json"))) {
     const emb = replay(
       openAiAdapter,
-      documentInfo("/openai/deployments/embed-small/embeddings?api-version=2024-10-21", "embed-small"),
+      documentInfo(
+        "/openai/deployments/embed-small/embeddings?api-version=2024-10-21",
+        "embed-small",
+      ),
       pieces,
     );
     deepStrictEqual(
@@ -153,7 +159,34 @@ Deno.test("azure: the usage chunk the gateway asked for is hidden; the filter ch
     ReadableStream.from([bytes]).pipeThrough(filter),
   ).text();
   const text = new TextDecoder().decode(bytes);
-  const usageEvent = text.slice(text.lastIndexOf("data: {\"choices\":[],\"created\":1764950012"));
+  const usageEvent = text.slice(text.lastIndexOf('data: {"choices":[],"created":1764950012'));
   strictEqual(out, text.replace(usageEvent, "data: [DONE]\n\n"));
   strictEqual(out.includes("prompt_filter_results"), true);
+});
+
+Deno.test("azure prepareRequest: include_usage is added only when the caller allows it", () => {
+  // The lead passes `streamUsage: provider.stream_usage && acceptsStreamOptions(path)`.
+  const request = new TextEncoder().encode('{"messages":[],"stream":true}');
+  const input = (path: string, streamUsage: boolean) => ({
+    method: "POST",
+    path,
+    contentType: "application/json",
+    body: request,
+    streamUsage,
+  });
+  const paths = [
+    "/openai/deployments/prod-4o/chat/completions?api-version=2024-10-21",
+    "/openai/v1/chat/completions",
+  ];
+  for (const path of paths) {
+    const asked = openAiAdapter.prepareRequest(input(path, true));
+    strictEqual(asked.hideUsageEvent, true, path);
+    strictEqual(
+      new TextDecoder().decode(asked.body!),
+      '{"messages":[],"stream":true,"stream_options":{"include_usage":true}}',
+    );
+    const left = openAiAdapter.prepareRequest(input(path, false));
+    strictEqual(left.body, request, path);
+    strictEqual(left.hideUsageEvent, false, path);
+  }
 });
