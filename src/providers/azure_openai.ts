@@ -16,6 +16,7 @@
  */
 import { openAiAdapter } from "./openai.ts";
 import { azureErrorBodyFacts } from "./azure_errors.ts";
+import { azurePoolKeyHeader } from "./azure_model.ts";
 import {
   acceptsStreamOptions,
   azureOperationName,
@@ -57,6 +58,10 @@ export const azureOpenAiAdapter: ProviderAdapter & AzureAdapterHooks = {
   hideUsageEvent: openAiAdapter.hideUsageEvent!,
   locateStreamText: openAiAdapter.locateStreamText!,
   streamError: openAiAdapter.streamError!,
+  streamKind: openAiAdapter.streamKind,
+  // The deployment forms take `api-key` (the form of a request is not known here; the v1 API's
+  // Bearer needs the path: azure_model.ts `azurePoolKeyHeader`).
+  keyHeader: (key) => azurePoolKeyHeader(key),
   withModel: azureWithModel,
   operationOf(path: string): string | null {
     const parsed = parseAzurePath(path);

@@ -61,13 +61,16 @@ export class OpenAiChatCommitRules implements CommitRules {
 
   glance(name: string | null, data: string): EventVerdict {
     if (data === "[DONE]") {
-      // The finish chunk is among the last few (after it: the usage chunk, Azure's filter
-      // results); looking there instead of in every delta keeps the hot path to a few compares.
+      // The events still in the window; those before it were looked at as they left it.
       this.#finished ||= this.#recent.some(hasFinishReason);
       return this.#done();
     }
     if (name === "error" || errorChunk.test(data)) return this.classify(name, data);
     if (!looksLikeObject(data)) return malformed(`an event's data is not a JSON object`);
+    // An event leaving the window is looked at once: a finish chunk followed by more than a few
+    // others (Azure's filter annotations, the usage chunk) still counts.
+    const leaving = this.#recent[this.#next];
+    if (!this.#finished && leaving !== undefined) this.#finished = hasFinishReason(leaving);
     this.#recent[this.#next] = data;
     this.#next = (this.#next + 1) % recentEvents;
     return { kind: "content" };

@@ -66,8 +66,9 @@ export function openAiErrorFacts(status: number | null, error: unknown): Provide
   const message = boundedMessage(e.message);
   const code = typeof e.code === "string" ? e.code : null;
   const type = typeof e.type === "string" ? e.type : null;
-  const known = (code !== null ? byCode[code] : undefined) ??
-    (type !== null ? byCode[type] : undefined);
+  // Own keys only: a code such as "toString" names no category (it would find a function).
+  const known = (code !== null && Object.hasOwn(byCode, code) ? byCode[code] : undefined) ??
+    (type !== null && Object.hasOwn(byCode, type) ? byCode[type] : undefined);
   // A 503 says "engine overloaded" with `type: "server_error"`: the status is the finer fact.
   if (known === "server_error" && (status === 503 || status === 529)) {
     return { category: "overloaded", message };

@@ -24,6 +24,14 @@ interface Case {
 
 const cases: Case[] = [
   {
+    name: "openai: a code or type naming an Object.prototype member is no category",
+    adapter: openAiAdapter,
+    status: 400,
+    body: openAi({ message: "odd", type: "constructor", param: null, code: "toString" }),
+    category: "invalid_request",
+    message: "odd",
+  },
+  {
     name: "openai 429 rate_limit_exceeded (tokens per minute) is a rate limit, not a context error",
     adapter: openAiAdapter,
     status: 429,
