@@ -162,10 +162,8 @@ export class EventStreamRedactorEngine {
   end(): Uint8Array[] {
     try {
       if (this.#stopped) return [];
-      for (const [name, channel] of this.#channels) {
-        this.#flushChannel(name, channel);
-        if (this.#stopped) return this.#take();
-      }
+      this.#flushAll();
+      if (this.#stopped) return this.#take();
       const cut = this.#splitter.discard();
       if (cut > 0) {
         this.#stopBound(
@@ -224,7 +222,12 @@ export class EventStreamRedactorEngine {
         `The response stream carried ${read.why}, which cannot be checked for PII.`,
       );
     }
-    if (read.kind === "empty") return this.#emit(headers === null ? raw : null, headers, null);
+    if (read.kind === "empty") {
+      // An error or exception without a payload still ends every text: held text goes first.
+      if (messageType !== "event") this.#flushAll();
+      if (this.#stopped) return;
+      return this.#emit(headers === null ? raw : null, headers, null);
+    }
     const last: LastMessage = {
       headers: headers ?? m.headers,
       payload: m.payload,
@@ -362,6 +365,14 @@ export class EventStreamRedactorEngine {
     this.#heldTotal -= channel.counted;
     channel.counted = 0;
     this.#release(channel.last);
+  }
+
+  /** Sends every channel's held text (stops early when that blocked the stream). */
+  #flushAll(): void {
+    for (const [name, channel] of this.#channels) {
+      this.#flushChannel(name, channel);
+      if (this.#stopped) return;
+    }
   }
 
   /** Sends a channel's held text in a copy of its last delta message, and forgets the channel. */
