@@ -188,3 +188,19 @@ Deno.test("a caller's stream error replaces the default exception message", () =
   });
   deepStrictEqual(bytes, custom);
 });
+
+Deno.test("past pii.scan_budget.max_findings the stream ends with an error, counts reported once", () => {
+  const many = converse([`${values.email} ${values.email} ${values.email} `, "end"]);
+  const reports: unknown[] = [];
+  const { bytes, stopped } = run([bytesOf(many)], {
+    rules,
+    mode: "redact",
+    budget: { timeMs: Infinity, maxFindings: 2 },
+    onCounts: (c) => reports.push(c),
+  });
+  strictEqual(stopped, "pii_scan_budget_exceeded");
+  strictEqual(reports.length, 1);
+  const out = decodeOutput(bytes);
+  strictEqual(exceptionOf(out.at(-1)!).type, "internalServerException");
+  ok(!dec.decode(bytes).includes(values.email));
+});
