@@ -21,7 +21,6 @@
 import {
   encodeEventStreamMessage,
   EventStreamDecoder,
-  eventStreamException,
   type EventStreamHeaders,
   type EventStreamMessage,
   type StreamTextField,
@@ -29,57 +28,27 @@ import {
   stringHeader,
 } from "../../providers/mod.ts";
 import type { Counts, RedactRules } from "../types.ts";
-import { type ScanBudget, ScanBudgetExceeded } from "../budget.ts";
+import { ScanBudgetExceeded } from "../budget.ts";
 import { meteredRules } from "./metered_rules.ts";
-import { HeldText, type HeldTextLimits } from "./held_text.ts";
+import { HeldText } from "./held_text.ts";
 import { JsonHeldText } from "./json_held_text.ts";
 import { pathTree } from "./json_strings.ts";
 import { JsonAwareStrings } from "./json_aware_strings.ts";
+import { FoundReports } from "./found_reports.ts";
 import { deleteAt, getAt, setAt } from "./event_json.ts";
 import { EventStreamFrameSplitter } from "./eventstream_frames.ts";
 import { type PayloadJson, readPayload } from "./bedrock_text.ts";
+import {
+  defaultMaxChannels,
+  defaultMaxHeldTotal,
+  defaultMaxMessageBytes,
+  type EventStreamRedactorOptions,
+  exceptionMessage,
+  maxHeaderBytes,
+  protocolHeaders,
+} from "./eventstream_options.ts";
 
-export interface EventStreamRedactorOptions {
-  rules: RedactRules;
-  mode: "redact" | "block";
-  /**
-   * The whole message that ends a stopped stream. Default: an `exception` message
-   * (`validationException` for `pii_blocked`, else `internalServerException`) with
-   * `{"message": ...}`, which the AWS SDKs raise as that exception.
-   */
-  streamError?: (code: string, message: string) => Uint8Array;
-  /** Findings per count key, once, when the stream ends, is blocked or is cancelled. */
-  onCounts?: (counts: Counts) => void;
-  /** The findings not reported yet, after every chunk that added some (see the SSE options). */
-  onFound?: (counts: Counts) => void;
-  /** Block mode: the stream was stopped; the counts that caused it. */
-  onBlocked?: (counts: Counts) => void;
-  /** The stream was stopped because it could not be inspected: its code and message. */
-  onStopped?: (code: string, message: string) => void;
-  limits?: Partial<HeldTextLimits>;
-  /** A message larger than this is refused before any of it is kept (default 8 MiB). */
-  maxMessageBytes?: number;
-  /** Most channels (content blocks) open at once (default 1024). */
-  maxChannels?: number;
-  /** Most text held back over all channels plus the bytes of the messages they keep. */
-  maxHeldTotal?: number;
-  /** `pii.scan_budget`: its findings bound applies to the whole stream. */
-  budget?: ScanBudget | null;
-}
-
-const defaultMaxMessageBytes = 8 * 1024 * 1024;
-const maxHeaderBytes = 128 * 1024;
-const defaultMaxChannels = 1024;
-const defaultMaxHeldTotal = 16 * 1024 * 1024;
-
-/** Headers the protocol reads: never rewritten (a placeholder there would break the stream). */
-const protocolHeaders = new Set([
-  ":message-type",
-  ":event-type",
-  ":exception-type",
-  ":content-type",
-  ":error-code",
-]);
+export type { EventStreamRedactorOptions } from "./eventstream_options.ts";
 
 interface LastMessage {
   headers: EventStreamHeaders;
@@ -110,10 +79,9 @@ export class EventStreamRedactorEngine {
   readonly #kept = new Map<LastMessage, number>();
   #heldTotal = 0;
   readonly counts: Counts = {};
-  readonly #foundReported: Counts = {};
+  readonly #reports: FoundReports;
   #out: Uint8Array[] = [];
   #stopped = false;
-  #reported = false;
 
   constructor(opts: EventStreamRedactorOptions) {
     this.#opts = opts;
@@ -125,6 +93,7 @@ export class EventStreamRedactorEngine {
     this.#splitter = new EventStreamFrameSplitter(limits);
     this.#decoder = new EventStreamDecoder(limits);
     this.#strings = new JsonAwareStrings(this.#rules);
+    this.#reports = new FoundReports(this.counts, opts.onFound, opts.onCounts);
   }
 
   /** True once the stream was stopped (blocked, or uninspectable); ignore further input. */
@@ -154,7 +123,7 @@ export class EventStreamRedactorEngine {
     } catch (err) {
       this.#overBudget(err);
     }
-    this.#reportFound();
+    this.#reports.found();
     return this.#take();
   }
 
@@ -171,7 +140,7 @@ export class EventStreamRedactorEngine {
           `The response stream ended inside a message (${cut} bytes of it), which is not passed on.`,
         );
       }
-      this.#report();
+      this.#reports.end();
     } catch (err) {
       this.#overBudget(err);
     }
@@ -181,7 +150,7 @@ export class EventStreamRedactorEngine {
   /** The stream was cancelled or failed: report what was found so far. */
   abandon(): void {
     this.#splitter.discard();
-    this.#report();
+    this.#reports.end();
   }
 
   #take(): Uint8Array[] {
@@ -424,7 +393,7 @@ export class EventStreamRedactorEngine {
       `The response was stopped by the gateway's PII policy (detected: ${kinds}).`,
     );
     this.#opts.onBlocked?.({ ...this.counts });
-    this.#report();
+    this.#reports.end();
     return true;
   }
 
@@ -437,37 +406,8 @@ export class EventStreamRedactorEngine {
     this.#stopped = true;
     this.#splitter.discard();
     this.#out.push(this.#opts.streamError?.(code, message) ?? exceptionMessage(code, message));
-    this.#report();
+    this.#reports.end();
   }
-
-  #report(): void {
-    this.#reportFound();
-    if (this.#reported) return;
-    this.#reported = true;
-    this.#opts.onCounts?.({ ...this.counts });
-  }
-
-  #reportFound(): void {
-    const onFound = this.#opts.onFound;
-    if (onFound === undefined) return;
-    const fresh: Counts = {};
-    let any = false;
-    for (const [key, n] of Object.entries(this.counts)) {
-      const told = this.#foundReported[key] ?? 0;
-      if (n > told) {
-        fresh[key] = n - told;
-        this.#foundReported[key] = n;
-        any = true;
-      }
-    }
-    if (any) onFound(fresh);
-  }
-}
-
-/** The default end of a stopped stream: an exception message the AWS SDKs raise. */
-export function exceptionMessage(code: string, message: string): Uint8Array<ArrayBuffer> {
-  const type = code === "pii_blocked" ? "validationException" : "internalServerException";
-  return encodeEventStreamMessage(eventStreamException(type, message));
 }
 
 function closes(which: StreamTextLocation["closes"], channel: string): boolean {
