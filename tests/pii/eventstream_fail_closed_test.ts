@@ -79,6 +79,12 @@ const cases: { name: string; bytes: Uint8Array; code: string; why: RegExp }[] = 
     why: /"audio", a delta the gateway does not follow/,
   },
   {
+    name: "an event of a type the redactor does not follow, carrying text",
+    bytes: stream(bytesOf([event("transcriptDelta", { contentBlockIndex: 0, part: leak })])),
+    code: "pii_stream_uninspectable",
+    why: /"transcriptDelta" event with text/,
+  },
+  {
     name: "a chunk whose bytes are not base64",
     bytes: stream(bytesOf([event("chunk", { bytes: `%%${leak}`, p: "a" })])),
     code: "pii_stream_uninspectable",
@@ -174,6 +180,17 @@ Deno.test("more channels open than the bound ends the stream", () => {
   const { bytes, stopped } = run([bytesOf(open)], { rules, mode: "redact", maxChannels: 2 });
   strictEqual(stopped, "pii_stream_too_many_channels");
   strictEqual(exceptionOf(decodeOutput(bytes).at(-1)!).type, "internalServerException");
+});
+
+Deno.test("an event of an unknown type without text passes as it came", () => {
+  const bytes = bytesOf([
+    ...converse([]).slice(0, 1),
+    event("newCounter", { n: 3, p: "abcdef" }),
+    ...converse([]).slice(1),
+  ]);
+  const { bytes: out, stopped } = run([bytes], { rules, mode: "redact" });
+  strictEqual(stopped, null);
+  deepStrictEqual(out, bytes);
 });
 
 Deno.test("a caller's stream error replaces the default exception message", () => {

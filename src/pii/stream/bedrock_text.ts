@@ -57,6 +57,12 @@ export function readPayload(
     return { kind: "uninspectable", why: `a ${eventType ?? messageType} message that is not JSON` };
   }
   if (messageType === "event" && eventType === "chunk") return readChunk(value);
+  if (messageType === "event" && !converseEvents.has(eventType ?? "") && carriesText(value)) {
+    return {
+      kind: "uninspectable",
+      why: `a ${JSON.stringify(eventType)} event with text, an event the gateway does not follow`,
+    };
+  }
   if (messageType === "event" && eventType === "contentBlockDelta") {
     const unknown = unknownDeltaMember(value);
     if (unknown !== null) {
@@ -151,6 +157,33 @@ function encodeBase64(bytes: Uint8Array): string {
     binary += String.fromCharCode(...bytes.subarray(i, i + step));
   }
   return btoa(binary);
+}
+
+/** ConverseStream's events (`ConverseStreamOutput` members); `chunk` is read above. */
+const converseEvents = new Set([
+  "messageStart",
+  "contentBlockStart",
+  "contentBlockDelta",
+  "contentBlockStop",
+  "messageStop",
+  "metadata",
+]);
+
+/**
+ * True when a value holds a string other than the padding `p` at its top: text an unknown event
+ * could be streaming in pieces.
+ */
+function carriesText(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === "string") return true;
+    if (typeof v !== "object" || v === null) continue;
+    for (const [key, child] of Object.entries(v)) {
+      if (!(v === value && key === "p")) stack.push(child);
+    }
+  }
+  return false;
 }
 
 /** Delta members of ConverseStream: pieces, or complete strings a whole scan covers. */
