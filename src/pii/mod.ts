@@ -46,6 +46,12 @@ export {
 } from "./redact_body.ts";
 export { redactHeaderMap } from "./redact_headers.ts";
 export {
+  awsEventStreamMediaType,
+  createEventStreamRedactor,
+  type EventStreamRedactorOptions,
+  isAwsEventStream,
+} from "./stream/mod.ts";
+export {
   createSseRedactor,
   redactSseText,
   redactSseTextSteps,

@@ -9,6 +9,8 @@ import { redactJsonBodySteps } from "./redact_json.ts";
 import { redactSseLinesSteps } from "./redact_sse_lines.ts";
 import { type RedactResult, redactTextSteps } from "./redact_text.ts";
 import type { Counts, RedactRules } from "./types.ts";
+import { redactEventStreamSteps } from "./stream/eventstream_stored.ts";
+import { isAwsEventStream } from "./stream/eventstream_transform.ts";
 
 export type BodyKind = "json" | "sse" | "text";
 
@@ -22,7 +24,8 @@ export interface RedactBodyOptions {
 
 export type RedactBodyResult =
   | { bytes: Uint8Array; counts: Counts; changed: boolean }
-  | { failed: "not_utf8" };
+  /** Not UTF-8 text; or an AWS event stream the redactor cannot follow (`uninspectable`). */
+  | { failed: "not_utf8" | "uninspectable" };
 
 /** `type/subtype` in lower case without parameters, and the charset parameter if any. */
 function parseContentType(contentType: string | null): { media: string; charset: string | null } {
@@ -143,6 +146,8 @@ export function* redactBodySteps(
   options: RedactBodyOptions,
   meter: Meter,
 ): Steps<RedactBodyResult> {
+  // Binary framing around JSON (Bedrock's streamed answers): redacted message by message.
+  if (isAwsEventStream(contentType)) return yield* redactEventStreamSteps(bytes, rules, meter);
   const cut = cutSequenceLength(bytes);
   const text = yield* decodeSteps(bytes.subarray(0, bytes.length - cut), meter);
   if (text === null) return { failed: "not_utf8" };

@@ -34,12 +34,14 @@ export interface StoredBody {
 }
 
 /**
- * Why a body that should have been redacted is not stored: it is not UTF-8 text, redacting it
+ * Why a body that should have been redacted is not stored: it is not UTF-8 text (or an AWS event
+ * stream the redactor cannot follow: corrupt, or a payload of a shape it does not know), redacting it
  * ran past `pii.scan_budget` (time or findings), or a detector or placeholder threw (a custom
  * validator of the config): fail closed, store nothing rather than something unredacted.
  */
 export type StorageDropReason =
   | "not_utf8"
+  | "uninspectable"
   | "scan_budget_time"
   | "scan_budget_findings"
   | "redaction_failed";

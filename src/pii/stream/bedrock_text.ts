@@ -1,0 +1,231 @@
+/**
+ * Where Bedrock's streamed answers carry text, for the event-stream redactor (plan issue 20,
+ * sections 6.4 and 6.5):
+ * - ConverseStream: one message per event, `:event-type` names it, the payload is the event's
+ *   JSON (plus a random padding member `p`). `contentBlockDelta` carries pieces: `delta.text`,
+ *   `delta.reasoningContent.text`, `delta.toolUse.input` (pieces of a JSON text), one channel
+ *   per `contentBlockIndex`; `contentBlockStop` closes it, `messageStop` and `metadata` close all.
+ * - InvokeModelWithResponseStream: every message is a `chunk` whose payload is
+ *   `{"bytes":"<base64>","p":"..."}`, the bytes being the model family's own event JSON. For
+ *   Anthropic models those are Anthropic stream events, located as on Anthropic's own API.
+ *
+ * A payload whose shape is not one of these and could carry pieces of text is `uninspectable`:
+ * its strings could be pieces of a value split across messages, which a whole-string scan would
+ * miss, so the stream is refused rather than passed on. (The locators are wire knowledge; once
+ * the Bedrock adapter offers them, they belong in `providers/`.)
+ */
+import {
+  anthropicAdapter,
+  type SseEvent,
+  type StreamTextLocation,
+  type StreamTextLocator,
+} from "../../providers/mod.ts";
+
+/** One message's JSON as the redactor reads and rewrites it. */
+export interface PayloadJson {
+  kind: "json";
+  /** What the locator reads (the inner event of a chunk). */
+  event: SseEvent;
+  /** Members never scanned (the chunk envelope's `bytes`, already read as `event`). */
+  skip: readonly string[];
+  /** The envelope (a chunk's `{bytes, p}`), scanned as complete strings; null for Converse. */
+  envelope: Record<string, unknown> | null;
+  locate: StreamTextLocator;
+  /** The payload bytes for a (possibly changed) event value and envelope. */
+  write(value: unknown): Uint8Array;
+}
+
+export type ReadPayload =
+  | PayloadJson
+  /** Nothing to inspect (an empty payload). */
+  | { kind: "empty" }
+  | { kind: "uninspectable"; why: string };
+
+const encoder = new TextEncoder();
+const strict = new TextDecoder("utf-8", { fatal: true });
+const noText: StreamTextLocation = { fields: [], closes: [] };
+
+/** Reads a message's payload by its `:message-type` and `:event-type`. */
+export function readPayload(
+  messageType: string | null,
+  eventType: string | null,
+  payload: Uint8Array,
+): ReadPayload {
+  if (payload.length === 0) return { kind: "empty" };
+  const value = parseBytes(payload);
+  if (value === undefined) {
+    return { kind: "uninspectable", why: `a ${eventType ?? messageType} message that is not JSON` };
+  }
+  if (messageType === "event" && eventType === "chunk") return readChunk(value);
+  if (messageType === "event" && !converseEvents.has(eventType ?? "") && carriesText(value)) {
+    return {
+      kind: "uninspectable",
+      why: `a ${JSON.stringify(eventType)} event with text, an event the gateway does not follow`,
+    };
+  }
+  if (messageType === "event" && eventType === "contentBlockDelta") {
+    const unknown = unknownDeltaMember(value);
+    if (unknown !== null) {
+      return {
+        kind: "uninspectable",
+        why: `a contentBlockDelta carrying ${
+          JSON.stringify(unknown)
+        }, a delta the gateway does not follow`,
+      };
+    }
+  }
+  return {
+    kind: "json",
+    event: { event: eventType, data: value },
+    skip: [],
+    envelope: null,
+    locate: messageType === "event" ? locateConverseText : closeAll,
+    write: (v) => encoder.encode(JSON.stringify(v)),
+  };
+}
+
+function parseBytes(bytes: Uint8Array): unknown {
+  try {
+    const text = strict.decode(bytes);
+    const first = text.trimStart()[0];
+    if (first !== "{" && first !== "[") return undefined;
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Anthropic's stream event types (the `bytes` of an InvokeModelWithResponseStream chunk). */
+const anthropicEvents = new Set([
+  "message_start",
+  "content_block_start",
+  "content_block_delta",
+  "content_block_stop",
+  "message_delta",
+  "message_stop",
+  "ping",
+  "error",
+]);
+
+function readChunk(envelope: unknown): ReadPayload {
+  if (!isRecord(envelope) || typeof envelope.bytes !== "string") {
+    return { kind: "uninspectable", why: "a chunk without a base64 `bytes` member" };
+  }
+  const inner = decodeBase64(envelope.bytes);
+  const value = inner === null ? undefined : parseBytes(inner);
+  if (value === undefined) {
+    return { kind: "uninspectable", why: "a chunk whose `bytes` are not base64 of JSON" };
+  }
+  const type = isRecord(value) && typeof value.type === "string" ? value.type : null;
+  if (type === null || !anthropicEvents.has(type)) {
+    return {
+      kind: "uninspectable",
+      why: `a chunk holding ${
+        type === null ? "an event without a `type`" : `a ${JSON.stringify(type)} event`
+      } (only Anthropic models' streams are redacted in flight)`,
+    };
+  }
+  return {
+    kind: "json",
+    event: { event: type, data: value },
+    skip: ["bytes"],
+    envelope,
+    locate: anthropicAdapter.locateStreamText!,
+    write: (v) =>
+      encoder.encode(
+        JSON.stringify({ ...envelope, bytes: encodeBase64(encoder.encode(JSON.stringify(v))) }),
+      ),
+  };
+}
+
+/** Base64 (with padding, as Bedrock sends it) to bytes; null when it is not base64. */
+function decodeBase64(text: string): Uint8Array | null {
+  try {
+    const binary = atob(text);
+    const out = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+function encodeBase64(bytes: Uint8Array): string {
+  let binary = "";
+  const step = 0x8000;
+  for (let i = 0; i < bytes.length; i += step) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + step));
+  }
+  return btoa(binary);
+}
+
+/** ConverseStream's events (`ConverseStreamOutput` members); `chunk` is read above. */
+const converseEvents = new Set([
+  "messageStart",
+  "contentBlockStart",
+  "contentBlockDelta",
+  "contentBlockStop",
+  "messageStop",
+  "metadata",
+]);
+
+/**
+ * True when a value holds a string other than the padding `p` at its top: text an unknown event
+ * could be streaming in pieces.
+ */
+function carriesText(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === "string") return true;
+    if (typeof v !== "object" || v === null) continue;
+    for (const [key, child] of Object.entries(v)) {
+      if (!(v === value && key === "p")) stack.push(child);
+    }
+  }
+  return false;
+}
+
+/** Delta members of ConverseStream: pieces, or complete strings a whole scan covers. */
+const knownDeltaMembers = new Set(["text", "reasoningContent", "toolUse", "citation"]);
+
+function unknownDeltaMember(value: unknown): string | null {
+  if (!isRecord(value) || !isRecord(value.delta)) return null;
+  for (const key of Object.keys(value.delta)) if (!knownDeltaMembers.has(key)) return key;
+  return null;
+}
+
+/** ConverseStream's pieces of text, one channel per content block. */
+export function locateConverseText({ event, data }: SseEvent): StreamTextLocation {
+  if (!isRecord(data)) return noText;
+  const channel = `content/${data.contentBlockIndex}`;
+  if (event === "contentBlockDelta" && isRecord(data.delta)) {
+    const delta = data.delta;
+    if (typeof delta.text === "string") {
+      return { fields: [{ channel, path: ["delta", "text"] }], closes: [] };
+    }
+    const reasoning = delta.reasoningContent;
+    if (isRecord(reasoning) && typeof reasoning.text === "string") {
+      return { fields: [{ channel, path: ["delta", "reasoningContent", "text"] }], closes: [] };
+    }
+    if (isRecord(delta.toolUse) && typeof delta.toolUse.input === "string") {
+      return {
+        fields: [{ channel, path: ["delta", "toolUse", "input"], json: true }],
+        closes: [],
+      };
+    }
+    return noText;
+  }
+  if (event === "contentBlockStop") return { fields: [], closes: [channel] };
+  if (event === "messageStop" || event === "metadata") return { fields: [], closes: "all" };
+  return noText;
+}
+
+/** An exception or error message: complete strings, and every held text goes out before it. */
+function closeAll(): StreamTextLocation {
+  return { fields: [], closes: "all" };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
