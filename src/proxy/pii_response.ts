@@ -6,6 +6,8 @@
  * detectors could read and pass unchanged.
  */
 import {
+  type Counts,
+  createEventStreamRedactor,
   createSseRedactor,
   foundTypes,
   guards,
@@ -52,22 +54,28 @@ export function redactedEventStream(
     },
     cancel: () => upstream.cancel(),
   }, { highWaterMark: 0 });
-  const redactor = createSseRedactor({
-    locate: adapter.locateStreamText ?? (() => ({ fields: [], closes: [] })),
-    ...(adapter.streamError && { streamError: adapter.streamError }),
+  const common = {
     rules: applied.rules,
-    mode: applied.mode === "block" ? "block" : "redact",
+    mode: applied.mode === "block" ? "block" as const : "redact" as const,
     // Past `pii.scan_budget.max_findings` the stream ends with an error event (one event full of
     // addresses was otherwise one synchronous step of seconds).
     budget: ex.pii.scanBudget,
     // As found, not at the end: a client that goes away gets its trace recorded before the
     // redactor hears of the cancel.
-    onFound: (counts) => ex.pii.add(counts),
+    onFound: (counts: Counts) => ex.pii.add(counts),
     onBlocked: () => ex.failedMidway("pii_blocked"),
     // A bound of the redactor (an event, the channels, the held text) stopped the stream: the
     // client got the error event; the trace says the answer could not be inspected.
     onStopped: () => ex.failedMidway("upstream_uninspectable", true),
-  });
+  };
+  // AWS event streams (Bedrock) are binary messages: their own redactor re-encodes each one.
+  const redactor = attempt.streamKind === "aws-eventstream"
+    ? createEventStreamRedactor(common)
+    : createSseRedactor({
+      locate: adapter.locateStreamText ?? (() => ({ fields: [], closes: [] })),
+      ...(adapter.streamError && { streamError: adapter.streamError }),
+      ...common,
+    });
   const reader = source.pipeThrough(redactor).getReader();
   attempt.markRedacted();
   return {

@@ -168,8 +168,9 @@ function relayStream(
     upstream.cancel();
     return ex.refuse(uninspectableAnswer(ex, `a ${attempt.contentEncoding}-compressed stream`));
   }
-  // Stream redaction reads SSE events; another framing is refused, never passed unredacted.
-  if (redactStream && attempt.streamKind !== "sse") {
+  // Stream redaction reads SSE events and AWS event streams; another framing is refused, never
+  // passed unredacted.
+  if (redactStream && attempt.streamKind !== "sse" && attempt.streamKind !== "aws-eventstream") {
     upstream.cancel();
     return ex.refuse(uninspectableAnswer(ex, `a ${attempt.streamKind} stream`));
   }
