@@ -37,7 +37,8 @@ export function createPiiMetrics(registry: MetricsRegistry): (trace: TraceRecord
   const dropped = meter.createCounter("ongoingai_pii_storage_dropped_total", {
     description:
       "Bodies a PII policy should have redacted for storage and did not store: not_utf8 " +
-      "(not text), scan_budget_time or scan_budget_findings (past pii.scan_budget), " +
+      "(not text), uninspectable (a stream the redactor cannot follow, e.g. a corrupt AWS " +
+      "event stream), scan_budget_time or scan_budget_findings (past pii.scan_budget), " +
       "redaction_failed (a detector threw).",
     labels: ["reason"],
     keepOnOverflow: ["reason"],
