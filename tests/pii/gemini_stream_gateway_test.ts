@@ -74,3 +74,33 @@ for (const mode of ["redact_upstream", "block"] as const) {
     }
   });
 }
+
+Deno.test("gemini under redact_storage: the stream reaches the client, no stored copy of it", async () => {
+  const upstream = Deno.serve(
+    { port: 0, hostname: "127.0.0.1", onListen() {} },
+    () => new Response(sse, { headers: { "content-type": "text/event-stream" } }),
+  );
+  const h = await startHarness({
+    providers: { google: { kind: "gemini", upstream: `http://127.0.0.1:${upstream.addr.port}` } },
+    tracing: { capture_bodies: true },
+    pii: { mode: "redact_storage", replacement: { hash_salt: "test-salt-0123456789" } },
+  });
+  try {
+    const res = await h.request(
+      "/google/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse",
+      {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-goog-api-key": "AIza-CLIENT" },
+        body: "{}",
+      },
+    );
+    strictEqual(res.status, 200);
+    strictEqual(await res.text(), sse);
+    const [t] = await h.tracesSettled(1);
+    strictEqual(t!.response_body ?? null, null);
+    strictEqual(t!.usage_status, "exact");
+  } finally {
+    await h.close();
+    await upstream.shutdown();
+  }
+});
