@@ -3,7 +3,12 @@
  * for routing, the effective PII mode decided once instead of at every request, and `env("NAME")`
  * references replaced by their values so no consumer ever sees an `EnvRef`.
  */
-import { builtInProviders, presetOf, type ProviderKind } from "../providers/mod.ts";
+import {
+  builtInProviders,
+  defaultUpstreamOfKind,
+  presetOf,
+  type ProviderKind,
+} from "../providers/mod.ts";
 import type { ParsedConfig, PriceTable } from "./schema.ts";
 import type { PiiMode } from "./schema_pii.ts";
 import type { EnvRef } from "./schema_env_ref.ts";
@@ -92,7 +97,8 @@ export function resolveProviders(
       id,
       kind,
       prefix: given.prefix ?? builtIn?.prefix ?? preset?.prefix ?? `/${id}`,
-      upstream: given.upstream ?? builtIn?.upstream ?? preset?.upstream ?? "",
+      upstream: given.upstream ?? builtIn?.upstream ?? preset?.upstream ??
+        defaultUpstreamOfKind[kind] ?? "",
       prices: given.prices ?? {},
       stream_usage: given.stream_usage ?? preset?.stream_usage ?? true,
       websockets: given.websockets ?? true,

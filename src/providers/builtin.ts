@@ -15,3 +15,11 @@ export const builtInProviders: Readonly<Record<string, BuiltInProvider>> = {
   openai: { kind: "openai", prefix: "/openai", upstream: "https://api.openai.com" },
   anthropic: { kind: "anthropic", prefix: "/anthropic", upstream: "https://api.anthropic.com" },
 };
+
+/**
+ * The upstream of a provider of this kind that names none (its service has one public host):
+ * `providers.<id>.upstream` may be left out for these.
+ */
+export const defaultUpstreamOfKind: Readonly<Partial<Record<ProviderKind, string>>> = {
+  gemini: "https://generativelanguage.googleapis.com",
+};

@@ -22,8 +22,7 @@
 import { isRecord, type JsonObject } from "./json_body.ts";
 import { statusIn } from "./error_facts.ts";
 import { looksLikeObject, malformed, parseEvent } from "./commit_events.ts";
-import type { CommitOptions, CommitRules, EventVerdict, StreamEnd } from "./commit_types.ts";
-import { StreamCommitScanner } from "./stream_commit.ts";
+import type { CommitRules, EventVerdict } from "./commit_types.ts";
 import { chunkFacts, FinishTracker, hasMember, policyFinishReasons } from "./gemini_chunks.ts";
 import { geminiErrorFacts } from "./gemini_errors.ts";
 import { UnframedJsonAssembler } from "./gemini_unframed.ts";
@@ -131,70 +130,5 @@ export class GeminiCommitRules implements CommitRules {
       domain: "ongoingai.gateway",
     };
     return `${JSON.stringify({ error: { code: http, message, status, details: [info] } })}\n`;
-  }
-}
-
-/*
- * Until the scanner asks rules about the end of the body and unframed lines (P0 hooks, see the
- * report), this scanner bridges both through `event` with names no SSE field can carry (an SSE
- * value never holds a line end).
- */
-const endOfBody = "\nend of body";
-const unframedLine = "\nunframed";
-
-class BridgeRules implements CommitRules {
-  readonly terminatorName: string;
-  pending: EventVerdict | null = null;
-  constructor(readonly gemini: GeminiCommitRules) {
-    this.terminatorName = gemini.terminatorName;
-  }
-  classify(name: string | null, data: string): EventVerdict {
-    return this.#bridged(name) ?? this.gemini.classify(name, data);
-  }
-  glance(name: string | null, data: string): EventVerdict {
-    return this.#bridged(name) ?? this.gemini.glance(name, data);
-  }
-  termination(message: string, code: string): string {
-    return this.gemini.termination(message, code);
-  }
-  #bridged(name: string | null): EventVerdict | null {
-    if (name === endOfBody) return { kind: "end", problem: null };
-    if (name !== unframedLine) return null;
-    const v = this.pending ?? { kind: "preamble" };
-    this.pending = null;
-    return v;
-  }
-}
-
-/** A `StreamCommitScanner` with Gemini's end-of-body rule and unframed lines. */
-export class GeminiCommitScanner extends StreamCommitScanner {
-  readonly #bridge: BridgeRules;
-  #blind = false;
-
-  constructor(rules: GeminiCommitRules, options: CommitOptions) {
-    const bridge = new BridgeRules(rules);
-    super(bridge, options);
-    this.#bridge = bridge;
-  }
-
-  /** A line of the body that is no SSE field (the SSE frame's unknown-field lines). */
-  unframed(line: string): void {
-    const v = this.#bridge.gemini.unframed(line);
-    if (v === null) return;
-    this.#bridge.pending = v;
-    this.event(unframedLine, "");
-  }
-
-  override lost(): void {
-    this.#blind = true;
-    super.lost();
-  }
-
-  override end(complete: boolean): StreamEnd {
-    const open = this.ended === null && !this.endSeen && this.state.kind !== "fail";
-    if (open && complete && !this.#blind && this.#bridge.gemini.cleanEnd() === null) {
-      this.event(endOfBody, "");
-    }
-    return super.end(complete);
   }
 }

@@ -88,4 +88,16 @@ export interface CommitRules {
    * carrying `code` where the protocol has a place for one.
    */
   termination(message: string, code: string): string;
+  /**
+   * For protocols with no terminator in band (Gemini: the body simply ends): asked when the body
+   * ended complete before any terminator; null when that is a clean end, else the problem.
+   * Absent: ending without the terminator is `unclean_end`.
+   */
+  cleanEnd?(): string | null;
+  /**
+   * A line of an SSE body that is no SSE field (Gemini writes a raw JSON error object into a
+   * 200 stream): null while it says nothing yet, else what it means. Absent: such lines are
+   * ignored, as the SSE grammar says.
+   */
+  unframed?(line: string): EventVerdict | null;
 }

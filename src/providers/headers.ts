@@ -83,9 +83,10 @@ const sigV4 = /^AWS4-HMAC-SHA256\s+Credential=([^/,\s]+)\//i;
 /**
  * The provider key a client sent, as the fingerprint reads it: the first `fingerprint` header of
  * the table that holds a key, an `Authorization` scheme (`Bearer`) removed. A blank value or a
- * scheme with nothing after it is no key, and the next header is read.
+ * scheme with nothing after it is no key, and the next header is read. Without any, the first
+ * non-blank credential query parameter of `search` (Gemini's `?key=`, `providerCredentialParams`).
  */
-export function providerKeyFrom(headers: Headers): string | null {
+export function providerKeyFrom(headers: Headers, search = ""): string | null {
   for (const h of fingerprinted) {
     const value = headers.get(h.name)?.trim();
     if (!value) continue;
@@ -95,6 +96,16 @@ export function providerKeyFrom(headers: Headers): string | null {
       ? value.replace(bearer, "").trim()
       : sigV4.exec(value)?.[1] ?? value;
     if (key) return key;
+  }
+  return search.length > 1 ? credentialParamFrom(search) : null;
+}
+
+function credentialParamFrom(search: string): string | null {
+  const params = new URLSearchParams(search);
+  for (const name of providerCredentialParams) {
+    for (const value of params.getAll(name)) {
+      if (value.trim() !== "") return value.trim();
+    }
   }
   return null;
 }

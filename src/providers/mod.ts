@@ -20,7 +20,7 @@ export {
   wireFormatOf,
   wireFormats,
 } from "./kinds.ts";
-export { type BuiltInProvider, builtInProviders } from "./builtin.ts";
+export { type BuiltInProvider, builtInProviders, defaultUpstreamOfKind } from "./builtin.ts";
 export {
   isPresetId,
   type PresetId,

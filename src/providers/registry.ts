@@ -4,6 +4,7 @@
  */
 import type { ProviderKind } from "./kinds.ts";
 import { anthropicAdapter } from "./anthropic.ts";
+import { geminiAdapter } from "./gemini.ts";
 import { openAiAdapter } from "./openai.ts";
 import type { ProviderAdapter } from "./types.ts";
 import { unavailableAdapter } from "./unavailable.ts";
@@ -14,7 +15,6 @@ import { unavailableAdapter } from "./unavailable.ts";
  * the change that puts its real adapter below.
  */
 export const unavailableKinds: ReadonlySet<ProviderKind> = new Set<ProviderKind>([
-  "gemini",
   "vertex",
   "azure-openai",
   "bedrock",
@@ -24,7 +24,7 @@ export const providerAdapters = {
   openai: openAiAdapter,
   anthropic: anthropicAdapter,
   "openai-compatible": openAiAdapter,
-  gemini: unavailableAdapter("gemini"),
+  gemini: geminiAdapter,
   vertex: unavailableAdapter("vertex"),
   "azure-openai": unavailableAdapter("azure-openai"),
   bedrock: unavailableAdapter("bedrock"),

@@ -199,7 +199,7 @@ class SseFrame implements Frame {
   readonly #unframed: ((line: string) => void) | null;
 
   constructor(reader: UsageReader, private readonly observer?: SseEventObserver) {
-    this.#unframed = reader.unframed === undefined ? null : (line) => reader.unframed!(line);
+    this.#unframed = unframedSink(reader, observer);
     this.#parser = createParser({
       // The parser holds a line until its end and an event until its blank line: bounded, as an
       // upstream may send one line of a gigabyte. Lines are measured exactly by the guard in
@@ -306,6 +306,26 @@ class SseFrame implements Frame {
     }
     if (from < text.length) this.#parse(text.slice(from));
   }
+}
+
+/**
+ * Where lines that are no SSE field go: the reader's and the observer's `unframed`, in that
+ * order; null when neither reads them (the parser then drops them, as the SSE grammar says).
+ */
+function unframedSink(
+  reader: UsageReader,
+  observer: SseEventObserver | undefined,
+): ((line: string) => void) | null {
+  const toReader = reader.unframed?.bind(reader);
+  const toObserver = observer?.unframed?.bind(observer);
+  if (toReader === undefined && toObserver === undefined) return null;
+  return (line) => {
+    try {
+      toReader?.(line);
+    } finally {
+      toObserver?.(line);
+    }
+  };
 }
 
 const lineWithBreak = /([^\r\n]*)(?:\r\n|\r|\n)/g;

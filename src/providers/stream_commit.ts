@@ -17,6 +17,7 @@ import type {
   CommitOptions,
   CommitRules,
   CommitState,
+  EventVerdict,
   StreamEnd,
   StreamFailure,
 } from "./commit_types.ts";
@@ -95,7 +96,23 @@ export class StreamCommitScanner implements SseEventObserver {
     if (this.#terminated || this.#state.kind === "fail" || this.#end !== null) return;
     this.#events++;
     const verifying = this.#state.kind === "hold";
-    const v = verifying ? this.rules.classify(name, data) : this.rules.glance(name, data);
+    this.#apply(verifying ? this.rules.classify(name, data) : this.rules.glance(name, data));
+  }
+
+  /**
+   * A line of the body that is no SSE field (the SSE frame's unknown-field lines), for rules
+   * that read them (`CommitRules.unframed`); a line that completes a verdict counts as an event.
+   */
+  unframed(line: string): void {
+    if (this.rules.unframed === undefined) return;
+    if (this.#terminated || this.#state.kind === "fail" || this.#end !== null) return;
+    const v = this.rules.unframed(line);
+    if (v === null) return;
+    this.#events++;
+    this.#apply(v);
+  }
+
+  #apply(v: EventVerdict): void {
     switch (v.kind) {
       case "preamble":
         return;
@@ -146,13 +163,18 @@ export class StreamCommitScanner implements SseEventObserver {
       end = { kind: "clean" };
     } else if (this.#blind) {
       end = { kind: "unverified" };
+    } else if (complete && this.#cleanEndProblem() === null) {
+      // A protocol with no terminator in band ended where it may.
+      this.#terminated = true;
+      this.#commit("finished");
+      end = { kind: "clean" };
     } else {
       const failure: StreamFailure = {
         reason: complete ? "unclean_end" : "cut",
         status: null,
         error: null,
         detail: complete
-          ? `the upstream closed the stream without ${this.rules.terminatorName}`
+          ? this.#cleanEndProblem() ?? ""
           : `the upstream stream broke off before ${this.rules.terminatorName}`,
       };
       end = { kind: "unclean", failure };
@@ -160,6 +182,17 @@ export class StreamCommitScanner implements SseEventObserver {
     }
     this.#end = end;
     return end;
+  }
+
+  /**
+   * `CommitRules.cleanEnd`'s answer (null: clean); for rules without the hook, the missing
+   * terminator.
+   */
+  #cleanEndProblem(): string | null {
+    if (this.rules.cleanEnd === undefined) {
+      return `the upstream closed the stream without ${this.rules.terminatorName}`;
+    }
+    return this.rules.cleanEnd();
   }
 
   /** How the stream ended; null until `end`. */

@@ -149,6 +149,11 @@ export interface SseEventObserver {
   lost(): void;
   /** The body ended (`complete` false: it broke off); after the last event was dispatched. */
   end(complete: boolean): StreamEnd;
+  /**
+   * A non-empty line of the SSE body that is no SSE field, in order with the events, whole lines
+   * only (see `UsageReader.unframed`). Absent: such lines are ignored. Must not throw.
+   */
+  unframed?(line: string): void;
 }
 
 export interface ProviderAdapter {

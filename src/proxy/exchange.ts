@@ -345,7 +345,7 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
     const failure: ErrorRow | null = this.#failure === null ? null : errorTable[this.#failure];
     const refused = failure?.notTaken === true;
     const report = attempt?.report(complete, refused) ?? noUsage;
-    const rawKey = providerKeyFrom(this.req.headers);
+    const rawKey = providerKeyFrom(this.req.headers, this.target.search);
     const key = rawKey === null ? null : this.#ctx.fingerprint(rawKey);
     const model = report.model ?? this.#requestModel;
     const routed = routedTimeout(this.#failure, this.#attemptTimeout, this.#attempts);

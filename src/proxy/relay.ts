@@ -174,6 +174,11 @@ function relayStream(
     upstream.cancel();
     return ex.refuse(uninspectableAnswer(ex, `a ${attempt.streamKind} stream`));
   }
+  // A wire format without text locations (Gemini) cannot be redacted in flight: refused.
+  if (redactStream && ex.route.adapter.locateStreamText === undefined) {
+    upstream.cancel();
+    return ex.refuse(uninspectableAnswer(ex, "a stream whose text this build cannot locate"));
+  }
   const source = redactStream
     ? redactedEventStream(ex, attempt, upstream, ex.route.adapter)
     : upstream;

@@ -49,8 +49,9 @@ export function chooseTargets(
   route: RoutedRoute,
   entry: string,
   headers: Headers,
+  search = "",
 ): TargetChoice {
-  const clientKey = providerKeyFrom(headers) !== null ||
+  const clientKey = providerKeyFrom(headers, search) !== null ||
     providerCredentialHeaders.some((h) => headers.has(h));
   const usePools = !clientKey && deps.poolsAllowed;
   const skipped: string[] = [];

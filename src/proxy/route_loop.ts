@@ -62,7 +62,7 @@ export async function routeLoop(
   const entry = ex.route.provider.prefix === ""
     ? resolved.targets[0]?.provider ?? ""
     : ex.route.provider.id;
-  const choice = chooseTargets(o.deps, resolved, entry, ex.req.headers);
+  const choice = chooseTargets(o.deps, resolved, entry, ex.req.headers, ex.target.search);
   const records: AttemptRecord[] = [];
   ex.routedAs(resolved.name, records, (trace) => tokensUsed(o, records, trace));
   if (choice.route.targets.length === 0) return ex.refuse(noTarget(resolved, choice.skipped));

@@ -87,6 +87,11 @@ export class TraceBodies {
       else this.#storedRequest = r;
     }
     if (this.x.capture !== null && this.redactsStored("response_body")) {
+      if (this.#unlocatedStream()) {
+        // Event by event, a value split across two chunks would be stored in pieces: no copy.
+        this.piiDropped ??= "uninspectable";
+        return waits.length === 0 ? null : Promise.all(waits);
+      }
       const r = this.#redacted(
         this.x.capture.bytes(),
         headerValue(this.x.responseHeaders ?? [], "content-type"),
@@ -97,6 +102,13 @@ export class TraceBodies {
       else this.#storedResponse = r;
     }
     return waits.length === 0 ? null : Promise.all(waits);
+  }
+
+  /** An event stream of a wire format without text locations (Gemini): not redactable. */
+  #unlocatedStream(): boolean {
+    if (this.x.route.adapter.locateStreamText !== undefined) return false;
+    const type = headerValue(this.x.responseHeaders ?? [], "content-type") ?? "";
+    return type.toLowerCase().includes("text/event-stream");
   }
 
   storedResponseBody(rawKey: string | null): StoredBody | null {

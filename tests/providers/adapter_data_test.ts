@@ -15,6 +15,8 @@ import {
 
 /** The kinds this build serves (the others are refused by config: unavailable_kinds_test.ts). */
 const served = providerKinds.filter((k) => !unavailableKinds.has(k));
+/** The served kinds of the OpenAI and Anthropic wire formats (model in the body). */
+const bodyModel = served.filter((k) => k !== "gemini");
 
 // The rule telemetry applied to every path before (telemetry/spans.ts `genAiOperation`).
 const operations: [string, string | null][] = [
@@ -31,7 +33,7 @@ const operations: [string, string | null][] = [
   ["/", null],
 ];
 
-for (const kind of served) {
+for (const kind of bodyModel) {
   Deno.test(`operationOf (${kind}): the GenAI operation of a path, as before`, () => {
     for (const [path, want] of operations) {
       assert.equal(providerAdapters[kind].operationOf?.(path) ?? null, want, path);
@@ -64,11 +66,24 @@ Deno.test("keyHeader: a pool key in the header each kind reads", () => {
 });
 
 Deno.test("modelLocationOf and wireFormatOf: the served kinds name the model in the body", () => {
-  assert.deepEqual(served, ["openai", "anthropic", "openai-compatible"]);
-  for (const kind of served) {
+  assert.deepEqual(served, ["openai", "anthropic", "openai-compatible", "gemini"]);
+  for (const kind of bodyModel) {
     assert.equal(modelLocationOf[kind], "body", kind);
     assert.ok(wireFormatOf[kind] === "openai" || wireFormatOf[kind] === "anthropic", kind);
   }
+});
+
+Deno.test("operationOf (gemini): by the path's method", () => {
+  const op = (p: string) => providerAdapters.gemini.operationOf?.(p) ?? null;
+  assert.equal(op("/v1beta/models/gemini-2.5-flash:generateContent"), "generate_content");
+  assert.equal(
+    op("/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse"),
+    "generate_content",
+  );
+  assert.equal(op("/v1/models/text-embedding-004:embedContent"), "embeddings");
+  assert.equal(op("/v1beta/models/gemini-2.5-flash:countTokens"), null);
+  assert.equal(op("/v1beta/models"), null);
+  assert.equal(op("/v1/chat/completions"), null);
 });
 
 Deno.test("modelLocationOf and wireFormatOf: issue 20's kinds, model in the path", () => {

@@ -5,7 +5,8 @@
  * the hook), every split offset, and the termination `@google/genai` raises.
  */
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
-import { GeminiCommitRules, GeminiCommitScanner } from "../../src/providers/commit_gemini.ts";
+import { GeminiCommitRules } from "../../src/providers/commit_gemini.ts";
+import { StreamCommitScanner } from "../../src/providers/stream_commit.ts";
 import { createResponseParser } from "../../src/providers/response_parser.ts";
 import { GeminiUsageReader } from "../../src/providers/gemini_usage.ts";
 import type { CommitMode, StreamEnd } from "../../src/providers/stream_commit.ts";
@@ -16,7 +17,7 @@ const enc = new TextEncoder();
 const dec = new TextDecoder();
 
 function scanner(mode: CommitMode = "first_content", alignEvents = false) {
-  return new GeminiCommitScanner(new GeminiCommitRules(), {
+  return new StreamCommitScanner(new GeminiCommitRules(), {
     mode,
     maxHeldBytes: 1 << 20,
     alignEvents,
@@ -52,7 +53,7 @@ function run(pieces: Uint8Array[], mode: CommitMode = "first_content", complete 
   return outcome(s);
 }
 
-function outcome(s: GeminiCommitScanner): Outcome {
+function outcome(s: StreamCommitScanner): Outcome {
   const st = s.state;
   const end = s.ended!;
   const o: Outcome = { state: st.kind, decidedAt: s.decidedAt, end: end.kind };
@@ -87,16 +88,17 @@ const cases: { file: string; mode?: CommitMode; want: Outcome }[] = [
     file: "stream_trailing_usage.sse",
     want: { state: "commit", cause: "content", decidedAt: 2, end: "clean" },
   },
-  // Complete mode: held to the end of the body, which is the clean end.
+  // Complete mode: held to the end of the body, which is the clean end (decided after the last
+  // event: the end of the body is no event).
   {
     file: "stream_no_cache.sse",
     mode: "complete",
-    want: { state: "commit", cause: "finished", decidedAt: 4, end: "clean" },
+    want: { state: "commit", cause: "finished", decidedAt: 3, end: "clean" },
   },
   {
     file: "stream_mcp_tool_use.sse",
     mode: "complete",
-    want: { state: "commit", cause: "finished", decidedAt: 13, end: "clean" },
+    want: { state: "commit", cause: "finished", decidedAt: 12, end: "clean" },
   },
   // The body ended cleanly without any finishReason: not a finished answer.
   {

@@ -10,7 +10,7 @@ import { createParser } from "eventsource-parser";
 import { createResponseParser } from "../../src/providers/response_parser.ts";
 import type { ResponseInfo, UsageReport } from "../../src/providers/types.ts";
 import { GeminiUsageReader } from "../../src/providers/gemini_usage.ts";
-import type { GeminiCommitScanner } from "../../src/providers/commit_gemini.ts";
+import type { StreamCommitScanner } from "../../src/providers/stream_commit.ts";
 
 export function streamInfo(path = "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse") {
   return {
@@ -58,7 +58,7 @@ export interface HookedRun {
 export function feedWithUnframed(
   pieces: Iterable<Uint8Array>,
   complete: boolean,
-  scanner?: GeminiCommitScanner,
+  scanner?: StreamCommitScanner,
   reader = new GeminiUsageReader(),
 ): HookedRun {
   const run: HookedRun = { reader, events: 0, unframedLines: [] };

@@ -5,12 +5,13 @@
  */
 import fc from "fast-check";
 import { deepStrictEqual } from "node:assert/strict";
-import { GeminiCommitRules, GeminiCommitScanner } from "../../src/providers/commit_gemini.ts";
+import { GeminiCommitRules } from "../../src/providers/commit_gemini.ts";
+import { StreamCommitScanner } from "../../src/providers/stream_commit.ts";
 import { feedWithUnframed } from "./gemini_harness.ts";
 import { cut, fixture } from "./replay.ts";
 
 function outcome(pieces: Uint8Array[]) {
-  const s = new GeminiCommitScanner(new GeminiCommitRules(), {
+  const s = new StreamCommitScanner(new GeminiCommitRules(), {
     mode: "first_content",
     maxHeldBytes: 1 << 20,
   });
