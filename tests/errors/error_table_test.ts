@@ -51,6 +51,7 @@ const expectedStatus: Record<ErrorCode, number> = {
   bad_request: 400,
   invalid_parameter: 400,
   invalid_path: 400,
+  invalid_provider_path: 400,
   invalid_json: 400,
   unauthorized: 401,
   missing_gateway_key: 401,
