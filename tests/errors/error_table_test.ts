@@ -25,7 +25,7 @@ const expectedTrace: Record<TraceErrorCode, ErrorCode[]> = {
   client_aborted: ["client_aborted"],
   request_too_large: ["request_too_large"],
   request_timeout: ["request_timeout"],
-  bad_request: ["bad_request"],
+  bad_request: ["bad_request", "invalid_provider_path"],
   rate_limited: ["rate_limited"],
   pii_blocked: ["pii_blocked"],
   pii_uninspectable: ["pii_scan_budget_exceeded", "pii_uninspectable", "upstream_uninspectable"],
