@@ -32,9 +32,9 @@ export interface ResolvedProvider {
    * Kind `azure-openai`: deployment name to the model it serves (`providers.<id>.deployments`),
    * read by pricing and by the adapter's trace model; absent when the config has none.
    */
-  deployments?: NonNullable<ParsedConfig["providers"][string]["deployments"]>;
+  deployments?: NonNullable<ParsedConfig["providers"][string]["deployments"]> | undefined;
   /** Model ids the provider names (an ARN, an alias) to the id they are priced as. */
-  models?: NonNullable<ParsedConfig["providers"][string]["models"]>;
+  models?: NonNullable<ParsedConfig["providers"][string]["models"]> | undefined;
 }
 
 /** A pool key with its secret read from the environment. */
