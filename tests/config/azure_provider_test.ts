@@ -34,3 +34,21 @@ Deno.test("config: an azure-openai provider resolves with prefix /<id> and its d
   });
   assert.equal("deployments" in config.providers.find((p) => p.id === "openai")!, false);
 });
+
+Deno.test("config: a route mixing azure-openai targets with another kind is refused", async () => {
+  const yaml = "providers:\n  az:\n    kind: azure-openai\n" +
+    "    upstream: https://res.openai.azure.com\n" +
+    "routes:\n  main:\n    targets:\n" +
+    "      - { provider: az, model: prod-4o }\n      - { provider: openai, model: gpt-4o }\n" +
+    "  azure-only:\n    targets:\n      - { provider: az, model: prod-4o }\n" +
+    "      - { provider: az, model: backup-4o }\n";
+  const errors = errorsOf(await loadFrom({ "ongoingai.yaml": yaml }));
+  assertIssueAt(errors, {
+    name: "mixed route",
+    yaml,
+    path: "routes.main.targets",
+    message: /mixes providers of kind azure-openai, .* with providers of kind openai/,
+    hint: /one route for the azure-openai targets and another/,
+  });
+  assert.equal(errors.some((e) => e.path.startsWith("routes.azure-only")), false);
+});
