@@ -211,10 +211,10 @@ export interface ProviderAdapter {
    */
   priceKeyOf?(model: string): PriceKey;
   /**
-   * Why this kind refuses an upstream-relative path (its query included: Azure's `api-version`)
-   * before anything is read or sent (an Azure
-   * path in none of Azure's forms), as a sentence saying what was wrong and what to send; null
-   * when it is fine. Absent: every path is forwarded.
+   * Why this kind refuses an upstream-relative path, its query included (an Azure path in none
+   * of Azure's forms, a malformed `api-version`), before anything is read or sent: a sentence
+   * saying what was wrong and what to send; null when it is fine. Absent: every path is
+   * forwarded. The proxy answers `invalid_provider_path` with it.
    */
   pathProblem?(pathAndQuery: string): string | null;
   /**
