@@ -33,6 +33,13 @@ export interface ResolvedProvider {
    * and whose built-in prices price it; absent for the built-ins and for other ids.
    */
   preset?: string | undefined;
+  /**
+   * Kind `azure-openai`: deployment name to the model it serves (`providers.<id>.deployments`),
+   * read by pricing and by the adapter's trace model; absent when the config has none.
+   */
+  deployments?: NonNullable<ParsedConfig["providers"][string]["deployments"]> | undefined;
+  /** Model ids the provider names (an ARN, an alias) to the id they are priced as. */
+  models?: NonNullable<ParsedConfig["providers"][string]["models"]> | undefined;
 }
 
 /** A pool key with its secret read from the environment. */
@@ -104,6 +111,8 @@ export function resolveProviders(
       websockets: given.websockets ?? true,
       ...(given.keys?.length ? { keys: resolvePoolKeys(given.keys, env) } : {}),
       ...(preset === null ? {} : { preset: id }),
+      ...(given.deployments === undefined ? {} : { deployments: given.deployments }),
+      ...(given.models === undefined ? {} : { models: given.models }),
     });
   }
   return out.sort((a, b) => b.prefix.length - a.prefix.length || a.id.localeCompare(b.id));

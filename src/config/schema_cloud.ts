@@ -2,7 +2,8 @@
  * The provider keys of issue 20's cloud kinds: AWS credentials the gateway signs Bedrock
  * requests with, a Google service account for Vertex, Azure deployments and model aliases for
  * pricing. Parsed and checked here; each is read only by its kind (semantic_cloud.ts refuses it
- * elsewhere), and those kinds are not available yet in this build, so none is used yet.
+ * elsewhere). `deployments` and `models` are read by the `azure-openai` kind (pricing and the
+ * trace's model); the other keys' kinds are not available yet in this build.
  */
 import { z } from "zod";
 import type { ProviderKind } from "../providers/mod.ts";

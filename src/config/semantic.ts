@@ -93,6 +93,16 @@ function checkProviders(parsed: ParsedConfig, config: GatewayConfig, out: Semant
           : "e.g. upstream: https://llm.example.com, or use a preset id such as providers.groq",
       });
     }
+    if (p.kind === "azure-openai" && p.upstream === "") {
+      out.errors.push({
+        at: ["providers", p.id, "upstream"],
+        message: "is required for an azure-openai provider: the endpoint of your Azure OpenAI " +
+          "resource (there is no default)",
+        hint: "e.g. upstream: https://my-resource.openai.azure.com (the Azure portal shows it " +
+          "under Keys and Endpoint); clients then use the endpoint " +
+          `http://<gateway>${p.prefix}`,
+      });
+    }
     if (prefixesOverlap(p.prefix, apiPrefix)) {
       out.errors.push({
         at: ["providers", p.id, "prefix"],

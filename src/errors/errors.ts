@@ -36,6 +36,8 @@ export const errorTable = {
   bad_request: { status: 400, level: "info", trace: "bad_request" },
   invalid_parameter: { status: 400, level: "info", trace: null },
   invalid_path: { status: 400, level: "warn", trace: null },
+  /** A path the provider's kind has no form of (Azure: none of its three path forms). */
+  invalid_provider_path: { status: 400, level: "info", trace: "bad_request" },
   invalid_json: { status: 400, level: "info", trace: null },
   unauthorized: { status: 401, level: "warn", trace: null },
   missing_gateway_key: { status: 401, level: "info", trace: null },

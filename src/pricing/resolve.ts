@@ -104,8 +104,8 @@ function builtInLayer(provider: PricedProvider): PriceLayer {
  */
 export type PricedProvider = Pick<ResolvedProvider, "kind" | "prices" | "preset"> & {
   id?: string;
-  deployments?: Readonly<Record<string, ModelMapping>>;
-  models?: Readonly<Record<string, ModelMapping>>;
+  deployments?: Readonly<Record<string, ModelMapping>> | undefined;
+  models?: Readonly<Record<string, ModelMapping>> | undefined;
 };
 
 /** A provider's layers, highest first: its config prices, the price files (last first), built-in. */

@@ -16,7 +16,7 @@
  */
 import { openAiAdapter } from "./openai.ts";
 import { azureErrorBodyFacts } from "./azure_errors.ts";
-import { azurePoolKeyHeader } from "./azure_model.ts";
+import { azurePoolKeyHeader, azureTraceModel } from "./azure_model.ts";
 import {
   acceptsStreamOptions,
   azureOperationName,
@@ -25,7 +25,13 @@ import {
   parseAzurePath,
   readAzurePath,
 } from "./azure_paths.ts";
-import type { PreparedRequest, PrepareInput, ProviderAdapter } from "./types.ts";
+import type {
+  PreparedRequest,
+  PrepareInput,
+  ProviderAdapter,
+  TraceModel,
+  TraceModelInput,
+} from "./types.ts";
 
 // P0 shared type, copied from the plan section 10 until P0 lands (ProviderAdapter additions).
 export interface AzureAdapterHooks {
@@ -39,11 +45,12 @@ export type AzurePreparedRequest = PreparedRequest & { modelIn?: "body" | "path"
 /**
  * `prepareRequest` for Azure: the OpenAI reading of the body, with `streamUsage` allowed only
  * where Azure accepts `stream_options`, and the deployment of a deployment path as the model.
- * A path azure_paths.ts refuses gets no usage request and the body's model (the proxy answers
- * it with `readAzurePath(path).problem` once wired; until then it is forwarded as it came).
+ * A path azure_paths.ts refuses never gets here: the proxy refuses it first (`pathProblem`);
+ * should one still come, it gets no usage request and the body's model.
  */
 export function prepareAzureRequest(input: PrepareInput): AzurePreparedRequest {
-  const path = parseAzurePath(input.path);
+  // The query holds the api-version that decides whether Azure accepts `stream_options`.
+  const path = parseAzurePath(input.path + (input.query ?? ""));
   const streamUsage = input.streamUsage && path !== null && acceptsStreamOptions(path);
   const prepared: AzurePreparedRequest = openAiAdapter.prepareRequest({ ...input, streamUsage });
   if (path?.form === "deployment") return { ...prepared, model: path.deployment, modelIn: "path" };
@@ -67,7 +74,25 @@ export const azureOpenAiAdapter: ProviderAdapter & AzureAdapterHooks = {
     const parsed = parseAzurePath(path);
     return parsed === null ? null : azureOperationName(parsed);
   },
+  pathProblem: (path) => azurePathProblem(path),
+  traceModel: azureTraceModelOf,
 };
+
+/**
+ * The trace's model (azure_model.ts: the config's mapping of the deployment, else the answer's
+ * model, else the deployment), priced by the deployment when mapped (its `scope` then applies),
+ * with the deployment kept as `azure_deployment`. The request's model is the deployment:
+ * `prepareAzureRequest` reads it from the path, or the body's `model` names one.
+ */
+export function azureTraceModelOf(input: TraceModelInput): TraceModel {
+  const m = azureTraceModel({
+    deployment: input.requestModel,
+    answerModel: input.answerModel,
+    ...(input.deployments === undefined ? {} : { deployments: input.deployments }),
+  });
+  const metadata = m.deployment === null ? {} : { azure_deployment: m.deployment };
+  return { model: m.model, priceId: m.priceId, metadata };
+}
 
 /** Why the proxy should refuse `path` for an Azure provider; null when it is readable. */
 export function azurePathProblem(path: string): string | null {

@@ -79,6 +79,8 @@ export type {
   StreamTextField,
   StreamTextLocation,
   StreamTextLocator,
+  TraceModel,
+  TraceModelInput,
   UpstreamCredential,
   UsageParser,
   UsageReport,

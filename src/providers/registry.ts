@@ -4,6 +4,7 @@
  */
 import type { ProviderKind } from "./kinds.ts";
 import { anthropicAdapter } from "./anthropic.ts";
+import { azureOpenAiAdapter } from "./azure_openai.ts";
 import { geminiAdapter } from "./gemini.ts";
 import { openAiAdapter } from "./openai.ts";
 import type { ProviderAdapter } from "./types.ts";
@@ -16,7 +17,6 @@ import { unavailableAdapter } from "./unavailable.ts";
  */
 export const unavailableKinds: ReadonlySet<ProviderKind> = new Set<ProviderKind>([
   "vertex",
-  "azure-openai",
   "bedrock",
 ]);
 
@@ -26,6 +26,6 @@ export const providerAdapters = {
   "openai-compatible": openAiAdapter,
   gemini: geminiAdapter,
   vertex: unavailableAdapter("vertex"),
-  "azure-openai": unavailableAdapter("azure-openai"),
+  "azure-openai": azureOpenAiAdapter,
   bedrock: unavailableAdapter("bedrock"),
 } as const satisfies Record<ProviderKind, ProviderAdapter>;

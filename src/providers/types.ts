@@ -71,10 +71,33 @@ export interface ModelPlacement {
   body: Uint8Array<ArrayBuffer> | null;
 }
 
+/** What `traceModel` decides from: the request's model, the answer's, the provider's config. */
+export interface TraceModelInput {
+  /** The model the request named (the path's deployment, the body's `model`), if any. */
+  requestModel: string | null;
+  /** The model the answer named, if any. */
+  answerModel: string | null;
+  /** The provider's `deployments` (deployment name to model), when its config has them. */
+  deployments?: Readonly<Record<string, string | { model: string }>> | undefined;
+}
+
+/** The trace's model, the id pricing looks up, and facts the trace keeps in its metadata. */
+export interface TraceModel {
+  model: string | null;
+  priceId: string | null;
+  /** String facts for `metadata` (`azure_deployment`); empty when none. */
+  metadata: Readonly<Record<string, string>>;
+}
+
 export interface PrepareInput {
   method: string;
   /** Upstream-relative path, e.g. `/v1/chat/completions`. */
   path: string;
+  /**
+   * The query as the client sent it, `?` included, or "" (Azure reads its `api-version`).
+   * Absent: none known.
+   */
+  query?: string;
   contentType: string | null;
   body: Uint8Array<ArrayBuffer> | null;
   /** Per-provider switch: may the adapter inject `stream_options.include_usage`? */
@@ -192,6 +215,19 @@ export interface ProviderAdapter {
    * pricing yet (issue 20's price part wires it in).
    */
   priceKeyOf?(model: string): PriceKey;
+  /**
+   * Why this kind refuses an upstream-relative path, its query included (an Azure path in none
+   * of Azure's forms, a malformed `api-version`), before anything is read or sent: a sentence
+   * saying what was wrong and what to send; null when it is fine. Absent: every path is
+   * forwarded. The proxy answers `invalid_provider_path` with it.
+   */
+  pathProblem?(pathAndQuery: string): string | null;
+  /**
+   * The model a trace records and the id it is priced with, when this kind names models its
+   * own way (an Azure deployment, mapped by the provider's config). Absent: the answer's model,
+   * else the request's, priced as it is.
+   */
+  traceModel?(input: TraceModelInput): TraceModel;
   /** `observer`, when given, is fed every SSE event of a streamed answer (commit scanner). */
   createUsageParser(info: ResponseInfo, observer?: SseEventObserver): UsageParser;
   /**

@@ -37,6 +37,7 @@ import {
 } from "./abort_reasons.ts";
 import { Attempt, type AttemptContext, noUsage } from "./attempt.ts";
 import { lineageFrom } from "./correlation.ts";
+import { traceModelOf } from "./trace_model.ts";
 import type { HeaderPairs } from "./headers.ts";
 import { type RequestTarget, upstreamPath } from "./path.ts";
 import type { DecodeLimits } from "./side_decoder.ts";
@@ -347,7 +348,7 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
     const report = attempt?.report(complete, refused) ?? noUsage;
     const rawKey = providerKeyFrom(this.req.headers, this.target.search);
     const key = rawKey === null ? null : this.#ctx.fingerprint(rawKey);
-    const model = report.model ?? this.#requestModel;
+    const named = traceModelOf(this.route, report.model, this.#requestModel);
     const routed = routedTimeout(this.#failure, this.#attemptTimeout, this.#attempts);
     const trace = buildTrace({
       id: this.id,
@@ -365,7 +366,9 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
       requestBody: this.#bodies.storedRequestBody(rawKey),
       responseBody: this.#bodies.storedResponseBody(rawKey),
       report,
-      cost: this.route.cost(model, report, this.startedAt),
+      model: named.model,
+      modelMetadata: named.metadata,
+      cost: this.route.cost(named.priceId, report, this.startedAt),
       key,
       streaming: attempt?.eventStream ?? false,
       errorCode: this.#failure === null ? null : traceCodeOf(this.#failure),

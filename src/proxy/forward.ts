@@ -106,6 +106,8 @@ export function createForwarder(opts: ProxyOptions) {
     // Watched from here: a body that trickles in counts against the headers timeout, and
     // shutdown can end it.
     watchdog.add(ex);
+    const pathProblem = ex.adapter.pathProblem?.(ex.upstreamPath + ex.target.search) ?? null;
+    if (pathProblem !== null) return ex.refuse(providerPathRefused(ex, pathProblem));
     const received = await readBody(opts, ex);
     if (received instanceof Response) return received;
     const body = await piiRequestStage(ex, received, opts.log);
@@ -159,6 +161,7 @@ function prepare(ex: Exchange, body: Body): PreparedRequest {
   const prepared = route.adapter.prepareRequest({
     method: req.method,
     path: ex.upstreamPath,
+    query: ex.target.search,
     contentType: req.headers.get("content-type"),
     body,
     streamUsage: route.provider.stream_usage,
@@ -199,6 +202,15 @@ function routeOf(
     }
     throw err;
   }
+}
+
+/** A path the provider's kind has no such form of (its adapter's `pathProblem` says why). */
+function providerPathRefused(ex: Exchange, problem: string): GatewayError {
+  return new GatewayError(
+    "invalid_provider_path",
+    `${ex.req.method} ${ex.path.slice(0, 200)}: providers.${ex.route.provider.id} ` +
+      `(kind ${ex.route.provider.kind}) cannot read this path: ${problem}`,
+  );
 }
 
 /** The root `/v1/...` serves routes only: anything else is not forwarded anywhere. */

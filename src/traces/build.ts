@@ -50,6 +50,13 @@ export interface ExchangeFacts {
   requestBody: { bytes: Uint8Array; truncated: boolean } | null;
   responseBody: { bytes: Uint8Array; truncated: boolean } | null;
   report: UsageReport;
+  /**
+   * The model to record when the provider's adapter decided it (an Azure deployment's mapped
+   * model); absent or null: the answer's model, else the request's.
+   */
+  model?: string | null;
+  /** Facts the adapter keeps about the model (`azure_deployment`), stored in `metadata`. */
+  modelMetadata?: Readonly<Record<string, string>>;
   cost: { estimated_cost_usd: number | null; cost_status: CostStatus };
   key: KeyFingerprint | null;
   streaming: boolean;
@@ -212,6 +219,7 @@ export function buildTrace(f: ExchangeFacts, redactHeaders: ReadonlySet<string>)
   if (f.upstreamStreamError) metadata.upstream_stream_error = true;
   if (f.key?.last4) metadata.api_key_last4 = f.key.last4;
   if (f.tenant.gateway_key_id !== null) metadata.gateway_key_id = f.tenant.gateway_key_id;
+  for (const [name, value] of Object.entries(f.modelMetadata ?? {})) metadata[name] = text(value);
   const who = attribution(f, text);
   if (who.claimedUser !== null) metadata.claimed_user = who.claimedUser;
 
@@ -224,7 +232,7 @@ export function buildTrace(f: ExchangeFacts, redactHeaders: ReadonlySet<string>)
     timestamp: iso(f.startedAt),
     created_at: iso(f.endedAt),
     provider: f.provider,
-    model: storedModel(f.report.model ?? f.requestModel ?? "unknown", text),
+    model: storedModel(f.model ?? f.report.model ?? f.requestModel ?? "unknown", text),
     request_method: f.method,
     request_path: withKey(secrets.path, f.providerKey)(f.path),
     request_headers: storedHeaders(f.requestHeaders, redactHeaders, text),

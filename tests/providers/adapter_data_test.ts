@@ -15,8 +15,6 @@ import {
 
 /** The kinds this build serves (the others are refused by config: unavailable_kinds_test.ts). */
 const served = providerKinds.filter((k) => !unavailableKinds.has(k));
-/** The served kinds of the OpenAI and Anthropic wire formats (model in the body). */
-const bodyModel = served.filter((k) => k !== "gemini");
 
 // The rule telemetry applied to every path before (telemetry/spans.ts `genAiOperation`).
 const operations: [string, string | null][] = [
@@ -33,13 +31,31 @@ const operations: [string, string | null][] = [
   ["/", null],
 ];
 
-for (const kind of bodyModel) {
+/** The kinds served before issue 20: their paths are OpenAI's and Anthropic's own. */
+const bodyModelKinds = served.filter((k) => modelLocationOf[k] === "body");
+
+for (const kind of bodyModelKinds) {
   Deno.test(`operationOf (${kind}): the GenAI operation of a path, as before`, () => {
     for (const [path, want] of operations) {
       assert.equal(providerAdapters[kind].operationOf?.(path) ?? null, want, path);
     }
   });
 }
+
+Deno.test("operationOf (azure-openai): the operation of Azure's path forms", () => {
+  const rows: [string, string | null][] = [
+    ["/openai/deployments/prod/chat/completions?api-version=2024-10-21", "chat"],
+    ["/openai/deployments/prod/completions", "text_completion"],
+    ["/openai/deployments/prod/embeddings", "embeddings"],
+    ["/openai/responses?api-version=2025-04-01-preview", "chat"],
+    ["/openai/v1/chat/completions", "chat"],
+    ["/openai/models", null],
+    ["/v1/chat/completions", null], // no Azure form: the proxy refuses it (pathProblem)
+  ];
+  for (const [path, want] of rows) {
+    assert.equal(providerAdapters["azure-openai"].operationOf?.(path) ?? null, want, path);
+  }
+});
 
 Deno.test("genAiProviderNames: the semantic conventions' well-known values", () => {
   assert.deepEqual(genAiProviderNames, {
@@ -66,8 +82,9 @@ Deno.test("keyHeader: a pool key in the header each kind reads", () => {
 });
 
 Deno.test("modelLocationOf and wireFormatOf: the served kinds name the model in the body", () => {
-  assert.deepEqual(served, ["openai", "anthropic", "openai-compatible", "gemini"]);
-  for (const kind of bodyModel) {
+  assert.deepEqual(served, ["openai", "anthropic", "openai-compatible", "gemini", "azure-openai"]);
+  assert.deepEqual(bodyModelKinds, ["openai", "anthropic", "openai-compatible"]);
+  for (const kind of bodyModelKinds) {
     assert.equal(modelLocationOf[kind], "body", kind);
     assert.ok(wireFormatOf[kind] === "openai" || wireFormatOf[kind] === "anthropic", kind);
   }

@@ -1615,6 +1615,16 @@ type ResolvedProvider = {
   websockets?: boolean | undefined;
   keys?: ResolvedPoolKey[] | undefined;
   preset?: string | undefined;
+  deployments?:
+    | Record<
+      string,
+      string | {
+        model: string;
+        scope?: "global" | "data_zone" | "regional" | undefined;
+      }
+    >
+    | undefined;
+  models?: Record<string, string> | undefined;
 };
 
 /**
