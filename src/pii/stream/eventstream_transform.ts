@@ -2,7 +2,7 @@
  * The event-stream redactor as a stream transform, for a response in flight, and the test for
  * the content type it applies to.
  */
-import { concatBytes } from "../../bytes.ts";
+import { engineTransform } from "./engine_transform.ts";
 import {
   EventStreamRedactorEngine,
   type EventStreamRedactorOptions,
@@ -17,29 +17,12 @@ export function isAwsEventStream(contentType: string | null): boolean {
 }
 
 /**
- * A transform for an event-stream response in `redact` or `block` mode. Output for a chunk is
- * sent in the same `transform` call, as one chunk; only held-back text and an unfinished message
- * wait. Once stopped (blocked, or something it cannot inspect), the stream ends after the
+ * A transform for an event-stream response in `redact` or `block` mode (engine_transform.ts):
+ * only held-back text and an unfinished message wait; once stopped, the stream ends after the
  * exception message.
  */
 export function createEventStreamRedactor(
   opts: EventStreamRedactorOptions,
 ): TransformStream<Uint8Array, Uint8Array> {
-  const engine = new EventStreamRedactorEngine(opts);
-  const send = (parts: Uint8Array[], controller: TransformStreamDefaultController<Uint8Array>) => {
-    if (parts.length === 1) controller.enqueue(parts[0]!);
-    else if (parts.length > 1) controller.enqueue(concatBytes(parts));
-  };
-  return new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, controller) {
-      send(engine.push(chunk), controller);
-      if (engine.stopped) controller.terminate();
-    },
-    flush(controller) {
-      send(engine.end(), controller);
-    },
-    cancel() {
-      engine.abandon();
-    },
-  });
+  return engineTransform(new EventStreamRedactorEngine(opts));
 }

@@ -2,37 +2,21 @@
  * The redaction engine as a stream transform (responses in flight) and over a whole captured
  * stream (stored bodies).
  */
-import { concatBytes } from "../../bytes.ts";
 import { drain, type Meter, type Steps, unmetered } from "../budget.ts";
 import { redactTextSteps } from "../redact_text.ts";
 import { type Counts, totalCount } from "../types.ts";
 import { encodeSteps } from "../big_strings.ts";
 import { SseRedactorEngine, type SseRedactorOptions } from "./sse_redactor.ts";
+import { engineTransform } from "./engine_transform.ts";
 
 /**
- * A transform for a response body in `redact` or `block` mode. Output for a chunk is sent in the
- * same `transform` call, as one chunk; only held-back text and an unterminated event wait.
+ * A transform for a response body in `redact` or `block` mode (engine_transform.ts): only
+ * held-back text and an unterminated event wait.
  */
 export function createSseRedactor(
   opts: SseRedactorOptions,
 ): TransformStream<Uint8Array, Uint8Array> {
-  const engine = new SseRedactorEngine(opts);
-  const send = (parts: Uint8Array[], controller: TransformStreamDefaultController<Uint8Array>) => {
-    if (parts.length === 1) controller.enqueue(parts[0]!);
-    else if (parts.length > 1) controller.enqueue(concatBytes(parts));
-  };
-  return new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, controller) {
-      send(engine.push(chunk), controller);
-      if (engine.stopped) controller.terminate();
-    },
-    flush(controller) {
-      send(engine.end(), controller);
-    },
-    cancel() {
-      engine.abandon();
-    },
-  });
+  return engineTransform(new SseRedactorEngine(opts));
 }
 
 /**
