@@ -73,7 +73,23 @@ export async function runCliProcess(
   return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
 }
 
+/**
+ * A port for a gateway the test starts later. Taken below the kernel's ephemeral range (Linux:
+ * 32768-60999): a port 0 listener's port, once closed, could be handed to one of the many client
+ * sockets of the parallel suite before `serve` binds it, and `serve` then fails to start while
+ * another process answers on that port (seen once in CI as "connection closed before message
+ * completed"). A random port in 20000-32767 that binds now is free of that race.
+ */
 export function freePort(): number {
+  for (let i = 0; i < 64; i++) {
+    const port = 20000 + Math.floor(Math.random() * 12768);
+    try {
+      Deno.listen({ hostname: "127.0.0.1", port }).close();
+      return port;
+    } catch {
+      // Taken: try another.
+    }
+  }
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const { port } = listener.addr;
   listener.close();
