@@ -12,15 +12,13 @@
  * prelude that is corrupt (bad CRC, or a length below 16 bytes) leaves no boundary to trust: from
  * there on every byte is released as it comes (`blind`), as the decoder stops there too.
  */
+import { BoundaryHold } from "./boundary_hold.ts";
 import { crc32 } from "./crc32.ts";
 import { eventStreamMinMessageBytes, eventStreamPreludeBytes } from "./aws_eventstream.ts";
 import { maxAlignHeldBytes } from "./sse_event_aligner.ts";
 
 export class EventStreamAligner {
-  #held: Uint8Array[] = [];
-  #heldSize = 0;
-  /** The current message was released early and streams until its end. */
-  #streaming = false;
+  readonly #hold: BoundaryHold;
   #blind = false;
   /** The current message's prelude, while it is incomplete. */
   readonly #prelude = new Uint8Array(eventStreamPreludeBytes);
@@ -28,7 +26,9 @@ export class EventStreamAligner {
   /** Bytes of the current message still to come once its prelude was read; null before. */
   #remaining: number | null = null;
 
-  constructor(readonly maxHeldBytes = maxAlignHeldBytes) {}
+  constructor(readonly maxHeldBytes = maxAlignHeldBytes) {
+    this.#hold = new BoundaryHold(maxHeldBytes);
+  }
 
   /** A corrupt prelude was seen: nothing is aligned (or held) any more. */
   get blind(): boolean {
@@ -37,37 +37,20 @@ export class EventStreamAligner {
 
   /** Bytes to send now (null: nothing yet). The chunk is copied only when part of it is held. */
   push(chunk: Uint8Array): Uint8Array | null {
-    if (this.#blind) return this.#withHeld(chunk);
+    if (this.#blind) return this.#hold.withHeld(chunk);
     const end = this.#lastMessageEnd(chunk);
-    if (this.#blind) return this.#withHeld(chunk);
-    if (end === -1) {
-      if (this.#streaming) return chunk;
-      this.#hold(chunk.slice());
-      if (this.#heldSize <= this.maxHeldBytes) return null;
-      this.#streaming = true;
-      return this.drain();
-    }
-    this.#streaming = false;
-    const out = this.#withHeld(chunk.subarray(0, end));
-    if (end < chunk.length) this.#hold(chunk.slice(end));
-    return out;
+    if (this.#blind) return this.#hold.withHeld(chunk);
+    return this.#hold.release(chunk, end);
   }
 
   /** The held tail (a message still open), released; null when nothing is held. */
   drain(): Uint8Array | null {
-    if (this.#held.length === 0) return null;
-    const out = join(this.#held);
-    this.#held = [];
-    this.#heldSize = 0;
-    return out;
+    return this.#hold.drain();
   }
 
   /** Drops the held tail: the stream broke off inside that message. Returns its size. */
   discard(): number {
-    const n = this.#heldSize;
-    this.#held = [];
-    this.#heldSize = 0;
-    return n;
+    return this.#hold.discard();
   }
 
   /**
@@ -102,19 +85,6 @@ export class EventStreamAligner {
     }
     return end;
   }
-
-  #withHeld(head: Uint8Array): Uint8Array {
-    if (this.#held.length === 0) return head;
-    const out = join([...this.#held, head]);
-    this.#held = [];
-    this.#heldSize = 0;
-    return out;
-  }
-
-  #hold(bytes: Uint8Array): void {
-    this.#held.push(bytes);
-    this.#heldSize += bytes.byteLength;
-  }
 }
 
 /** The total length a prelude declares, when its CRC checks out and it can hold a message. */
@@ -139,15 +109,4 @@ export function nextMessageEnd(bytes: Uint8Array, from: number): number {
   const total = trustedLength(bytes.subarray(from, from + eventStreamPreludeBytes));
   if (total === null || from + total > bytes.length) return -1;
   return from + total;
-}
-
-function join(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.byteLength;
-  }
-  return out;
 }

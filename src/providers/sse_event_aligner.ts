@@ -10,6 +10,7 @@
  * end an event. A CR at the end of a read may be the first half of a CRLF; releasing up to it is
  * still exact, since a reader takes the LF that follows as part of that line end.
  */
+import { BoundaryHold } from "./boundary_hold.ts";
 
 const LF = 10;
 const CR = 13;
@@ -17,55 +18,29 @@ const CR = 13;
 export const maxAlignHeldBytes = 64 * 1024;
 
 export class SseEventAligner {
-  #held: Uint8Array[] = [];
-  #heldSize = 0;
-  /** The current event was released early and streams until its end. */
-  #streaming = false;
+  readonly #hold: BoundaryHold;
   /** The last (up to three) bytes before the current read, for boundaries across reads. */
   #prev: number[] = [];
 
-  constructor(readonly maxHeldBytes = maxAlignHeldBytes) {}
+  constructor(readonly maxHeldBytes = maxAlignHeldBytes) {
+    this.#hold = new BoundaryHold(maxHeldBytes);
+  }
 
   /** Bytes to send now (null: nothing yet). The chunk is copied only when part of it is held. */
   push(chunk: Uint8Array): Uint8Array | null {
     const end = lastEventEnd(this.#prev, chunk);
     this.#keepPrev(chunk);
-    if (end === -1) {
-      if (this.#streaming) return chunk;
-      this.#hold(chunk.slice());
-      if (this.#heldSize <= this.maxHeldBytes) return null;
-      this.#streaming = true;
-      return this.drain();
-    }
-    this.#streaming = false;
-    const head = chunk.subarray(0, end);
-    const out = this.#held.length === 0 ? head : join([...this.#held, head]);
-    this.#held = [];
-    this.#heldSize = 0;
-    if (end < chunk.length) this.#hold(chunk.slice(end));
-    return out;
+    return this.#hold.release(chunk, end);
   }
 
   /** The held tail (an event still open), released; null when nothing is held. */
   drain(): Uint8Array | null {
-    if (this.#held.length === 0) return null;
-    const out = join(this.#held);
-    this.#held = [];
-    this.#heldSize = 0;
-    return out;
+    return this.#hold.drain();
   }
 
   /** Drops the held tail: the stream broke off inside that event. Returns its size. */
   discard(): number {
-    const n = this.#heldSize;
-    this.#held = [];
-    this.#heldSize = 0;
-    return n;
-  }
-
-  #hold(bytes: Uint8Array): void {
-    this.#held.push(bytes);
-    this.#heldSize += bytes.byteLength;
+    return this.#hold.discard();
   }
 
   #keepPrev(chunk: Uint8Array): void {
@@ -131,15 +106,4 @@ export function lastBytes(prev: readonly number[], chunk: Uint8Array): number[] 
   const n = chunk.length;
   if (n >= 3) return [chunk[n - 3]!, chunk[n - 2]!, chunk[n - 1]!];
   return [...prev, ...chunk].slice(-3);
-}
-
-function join(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.byteLength;
-  }
-  return out;
 }
