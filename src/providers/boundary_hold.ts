@@ -4,6 +4,8 @@
  * and hold the unfinished rest. Bounded: a rest that grows past `maxHeldBytes` cannot wait and is
  * released as it comes until the next boundary. Bytes are never changed or reordered.
  */
+import { concatBytes } from "../bytes.ts";
+
 export class BoundaryHold {
   #held: Uint8Array[] = [];
   #heldSize = 0;
@@ -33,7 +35,7 @@ export class BoundaryHold {
   /** `head` after everything held, which is let go. */
   withHeld(head: Uint8Array): Uint8Array {
     if (this.#held.length === 0) return head;
-    const out = join([...this.#held, head]);
+    const out = concatBytes([...this.#held, head]);
     this.#held = [];
     this.#heldSize = 0;
     return out;
@@ -42,7 +44,8 @@ export class BoundaryHold {
   /** The held tail, released; null when nothing is held. */
   drain(): Uint8Array | null {
     if (this.#held.length === 0) return null;
-    const out = join(this.#held);
+    // Held parts are copies already: one is given as it is.
+    const out = this.#held.length === 1 ? this.#held[0]! : concatBytes(this.#held);
     this.#held = [];
     this.#heldSize = 0;
     return out;
@@ -60,15 +63,4 @@ export class BoundaryHold {
     this.#held.push(bytes);
     this.#heldSize += bytes.byteLength;
   }
-}
-
-function join(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.byteLength;
-  }
-  return out;
 }

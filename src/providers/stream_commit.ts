@@ -11,6 +11,7 @@
  * are a `CommitRules` per protocol: commit_openai_chat.ts, commit_openai_responses.ts,
  * commit_anthropic.ts. Everything here is pure and bounded; nothing throws.
  */
+import { concatBytes } from "../bytes.ts";
 import type { SseEventObserver } from "./types.ts";
 import { lastBytes, nextEventEnd, SseEventAligner } from "./sse_event_aligner.ts";
 import type {
@@ -217,7 +218,7 @@ export class StreamCommitScanner implements SseEventObserver {
     if (out === null || out.length === 0) return null;
     const bytes = out.length === 1 && typeof out[0] !== "string"
       ? out[0] as Uint8Array
-      : concat(out as Uint8Array[]);
+      : concatBytes(out as Uint8Array[]);
     return this.#release(bytes);
   }
 
@@ -291,7 +292,7 @@ export class StreamCommitScanner implements SseEventObserver {
     if (held === null) return null;
     return held.length === 0
       ? new Uint8Array(0)
-      : this.#release(concat(held as Uint8Array[])) ?? new Uint8Array(0);
+      : this.#release(concatBytes(held as Uint8Array[])) ?? new Uint8Array(0);
   }
 
   /** The same for a WebSocket relay's frames. */
@@ -428,14 +429,4 @@ export class StreamCommitScanner implements SseEventObserver {
     const afterCR = t[t.length - 1] === CR ? "\n" : "";
     return ends === 2 ? "" : afterCR + "\n".repeat(2 - ends);
   }
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
-  return out;
 }

@@ -4,6 +4,7 @@
  * and what it came to as an `AttemptOutcome` for the policy. Timers are per attempt: the route's
  * limits replace the proxy-wide watchdog for routed exchanges.
  */
+import { concatBytes } from "../bytes.ts";
 import {
   type ModelPlacement,
   type PreparedRequest,
@@ -300,10 +301,7 @@ async function readBounded(upstream: UpstreamResponse, max: number): Promise<Uin
       break;
     }
   }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) out.set(p, (at += p.byteLength) - p.byteLength);
-  return out;
+  return concatBytes(parts);
 }
 
 export function isSuccess(status: number): boolean {

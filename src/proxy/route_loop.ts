@@ -6,6 +6,7 @@
  * invisible. One trace per client request: the answering target's provider, model and cost, with
  * one `AttemptRecord` per attempt.
  */
+import { concatBytes } from "../bytes.ts";
 import { GatewayError } from "../errors/mod.ts";
 import type { PreparedRequest } from "../providers/mod.ts";
 import type {
@@ -277,7 +278,7 @@ async function wholeAnswer(
       : { kind: "failed_before_commit", reason: "cut", status: upstream.status, error: null };
     return { kind: "failed", outcome, replay: null };
   }
-  return { kind: "answer", upstream: replayOf(upstream, concat(parts, size)) };
+  return { kind: "answer", upstream: replayOf(upstream, concatBytes(parts)) };
 }
 
 /** `source` with `parts` (already read from it) given first. */
@@ -289,16 +290,6 @@ function prefixed(source: UpstreamResponse, parts: Uint8Array[]): UpstreamRespon
     bytes: () => Promise.reject(new Error("read chunk by chunk")),
     cancel: () => source.cancel(),
   };
-}
-
-function concat(parts: Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
-  return out;
 }
 
 /** The answer of a failed attempt, read already, given to the relay as if it came now. */

@@ -8,6 +8,7 @@
  * says why. The scanner's framing is the one usage parser of the answer: the attempt adopts it
  * (it saw the held preamble), and it reads exactly the bytes the client gets.
  */
+import { concatBytes } from "../bytes.ts";
 import type { ErrorCode } from "../errors/mod.ts";
 import {
   defaultPreambleBytes,
@@ -151,7 +152,7 @@ export function committedStream(
     const bytes = new TextEncoder().encode(text);
     // The usage parser reads what the client gets, the error event included.
     held.framing.push(bytes);
-    return before === null || before.byteLength === 0 ? bytes : join(before, bytes);
+    return before === null || before.byteLength === 0 ? bytes : concatBytes([before, bytes]);
   };
   return {
     status: upstream.status,
@@ -191,13 +192,6 @@ function endingMessage(held: HeldStream, ending: Ending): string {
     default:
       return "the upstream broke off the stream; the answer is incomplete";
   }
-}
-
-function join(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.byteLength + b.byteLength);
-  out.set(a);
-  out.set(b, a.byteLength);
-  return out;
 }
 
 async function readCommitted(
