@@ -10,7 +10,8 @@
  *   and on a Gemini embedding model (`:embedContent`);
  * - `@anthropic-ai/vertex-sdk` (`AnthropicVertex`, `baseURL` at `<gateway>/vertex/v1`, a fixed
  *   `authClient`): messages.create not streamed and streamed on a regional endpoint, once on the
- *   global endpoint, and countTokens.
+ *   global endpoint, and countTokens; then streamed through a route whose first target is
+ *   overloaded (Claude's 529): the path is rewritten per target, the publisher and location kept.
  *
  * Each trace has the exact tokens and the cost computed here: the list prices written out, times
  * the scope multiplier read from the built-in Vertex price table as data (regional Claude 1.1x,
@@ -51,6 +52,16 @@ export default defineConfig({
       upstream: "${upstream}",
       // Not in the built-in list (no primary source for the embedding price): priced by config.
       prices: { "gemini-embedding-001": { input: 0.15, output: 0 } },
+    },
+  },
+  routes: {
+    // The first target is always overloaded (the stub's 529): the route fails over.
+    "claude-fast": {
+      targets: [
+        { provider: "vertex", model: "claude-overloaded@20250101" },
+        { provider: "vertex", model: "claude-sonnet-4-5@20250929" },
+      ],
+      retry: { attempts: 1 },
     },
   },
   tracing: { flush_interval_ms: 10, capture_bodies: true },
@@ -266,6 +277,42 @@ Deno.test("e2e vertex: @anthropic-ai/vertex-sdk, Claude usage and regional/globa
   near(global.estimated_cost_usd, perM(12, 3) + perM(2048, 3.75) + perM(45, 15), "global");
   assert.equal(count.usage_status, "none");
   assert.equal(count.estimated_cost_usd, null);
+});
+
+Deno.test("e2e vertex: a route aims Claude on Vertex at its targets' models, path rewritten", async () => {
+  const { server, stub } = await gateway();
+  const client = new AnthropicVertex({
+    region: "us-east5",
+    projectId: project,
+    authClient,
+    baseURL: `${server.origin}/vertex/v1`,
+    maxRetries: 0,
+  });
+  const from = stub.seen.length;
+  const stream = client.messages.stream({
+    model: "claude-fast",
+    max_tokens: 256,
+    messages: [{ role: "user", content: "Summarise the termination clause." }],
+  });
+  const final = await stream.finalMessage();
+  assert.equal(final.usage.cache_read_input_tokens, 10240);
+  const base = `/v1/projects/${project}/locations/us-east5/publishers/anthropic/models`;
+  assert.deepEqual(stub.seen.slice(from).map((s) => s.path), [
+    `${base}/claude-overloaded@20250101:streamRawPredict`,
+    `${base}/claude-sonnet-4-5@20250929:streamRawPredict`,
+  ]);
+  const [t] = await tracesOf(server.origin, "/models/claude-fast:", 1);
+  const detail = await (await fetch(`${server.origin}/api/traces/${t.id}`)).json();
+  assert.equal(detail.route, "claude-fast");
+  assert.deepEqual(
+    detail.attempts.map((a: { model: string; status: number }) => [a.model, a.status]),
+    [["claude-overloaded@20250101", 529], ["claude-sonnet-4-5@20250929", 200]],
+  );
+  assert.equal(t.usage_status, "exact");
+  assert.equal(t.input_tokens, 12 + 10240);
+  // Priced by the answering attempt's path: us-east5, regional.
+  const cost = (perM(12, 3) + perM(10240, 0.3) + perM(45, 15)) * regional("claude-sonnet-4-5");
+  near(t.estimated_cost_usd, cost, "routed");
 });
 
 Deno.test("e2e vertex: the access token is stored nowhere; the gateway stops cleanly", async () => {

@@ -13,7 +13,8 @@
  *   SSE with event names), `count-tokens:rawPredict` (`{input_tokens}`). The body must have
  *   `anthropic_version` and no `model` (the Anthropic Vertex SDK moves it to the path); anything
  *   else is the 400 Vertex gives. The fixture is the `cache_read` recording for a regional
- *   location and `cache_write` for `global`, so that one file covers both cache fields.
+ *   location and `cache_write` for `global`, so that one file covers both cache fields. A model
+ *   named `claude-overloaded...` answers Claude's 529 `overloaded_error` (a route's failover).
  *
  * Every request is recorded (method, path, query, `authorization`, body) for the test to check.
  */
@@ -56,8 +57,12 @@ function googleError(status: number, rpc: string, message: string): Response {
   return new Response(body, { status, headers: jsonType });
 }
 
-async function file(name: string, headers: Record<string, string>): Promise<Response> {
-  return new Response(await Deno.readFile(new URL(name, fixtures)), { headers });
+async function file(
+  name: string,
+  headers: Record<string, string>,
+  status = 200,
+): Promise<Response> {
+  return new Response(await Deno.readFile(new URL(name, fixtures)), { status, headers });
 }
 
 function google(method: string): Promise<Response> | Response {
@@ -86,6 +91,10 @@ function anthropic(
 ): Promise<Response> | Response {
   if (method !== "rawPredict" && method !== "streamRawPredict") {
     return googleError(400, "INVALID_ARGUMENT", `Unknown method ${method}.`);
+  }
+  // A model that is always overloaded: Claude's own error shape, with its 529.
+  if (model.startsWith("claude-overloaded")) {
+    return file("error_anthropic_overloaded.json", jsonType, 529);
   }
   if (model === "count-tokens") {
     return new Response(JSON.stringify({ input_tokens: 2095 }), { headers: jsonType });
