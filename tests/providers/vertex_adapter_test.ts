@@ -11,8 +11,6 @@ import { vertexAdapter } from "../../src/providers/vertex.ts";
 import type { ResponseInfo } from "../../src/providers/types.ts";
 import type { Usage } from "../../src/providers/usage.ts";
 import { createCostEstimator, type PricedProvider } from "../../src/pricing/mod.ts";
-import { validateConfig } from "../../src/config/mod.ts";
-import { compileRoutes, resolveRoute } from "../../src/routing/mod.ts";
 import { fixture, replay, splittings } from "./replay.ts";
 
 const project = "/v1/projects/my-proj/locations";
@@ -380,36 +378,4 @@ Deno.test("vertex cost: Claude on a regional endpoint is 1.1x the global price (
   ok(Math.abs(r.estimated_cost_usd! - global * 1.1) < 1e-10, `${r.estimated_cost_usd}`);
   // No path known: no scope, priced at 1x.
   ok(Math.abs(none.estimated_cost_usd! - global) < 1e-10);
-});
-
-Deno.test("vertex routing: a Vertex request matches only routes of Vertex targets", () => {
-  const valid = validateConfig({
-    providers: { google: { kind: "gemini" }, vertex: { kind: "vertex" } },
-    routes: {
-      "gemini-api": { targets: [{ provider: "google", model: "gemini-2.5-flash" }] },
-      "claude-vertex": { targets: [{ provider: "vertex", model: claudeModel }] },
-    },
-  }, { env: {} });
-  if (!valid.ok) throw new Error(JSON.stringify(valid.errors));
-  const table = compileRoutes(valid.config);
-  const ask = (kind: "gemini" | "vertex", model: string) =>
-    resolveRoute(table, {
-      entry: { id: kind === "gemini" ? "google" : "vertex", kind },
-      model,
-      path: "/v1/x",
-      tenant: { org_id: "default", workspace_id: "default", gateway_key_id: null },
-      headers: new Headers(),
-      bodyBytes: 2,
-    })?.name ?? null;
-  // A Vertex path (Claude's or Gemini's) is never sent to the Gemini API, whose paths differ.
-  strictEqual(ask("vertex", "gemini-api"), null);
-  strictEqual(ask("vertex", "claude-vertex"), "claude-vertex");
-  strictEqual(ask("gemini", "gemini-api"), "gemini-api");
-  strictEqual(ask("gemini", "claude-vertex"), null);
-});
-
-Deno.test("vertex PII: no stream text locator, so Vertex streams fail closed under redaction", () => {
-  // One locator per kind would read a Gemini chunk as "no text" if it were Claude's: see vertex.ts.
-  strictEqual(vertexAdapter.locateStreamText, undefined);
-  strictEqual(vertexAdapter.streamError, undefined);
 });
