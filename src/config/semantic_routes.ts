@@ -33,6 +33,7 @@ const formatNames = {
   openai: "OpenAI",
   anthropic: "Anthropic",
   gemini: "Gemini",
+  vertex: "Vertex AI",
   bedrock: "Bedrock",
 } as const satisfies Record<WireFormat, string>;
 

@@ -98,7 +98,8 @@ export function costOf(
  * config generation. `at` (ms since the epoch) is when the request started: the price row valid
  * then is used, so a later price change never rewrites it. `priceKeyOf` is the provider
  * adapter's (`ProviderAdapter.priceKeyOf`), when it has one: it names the priced model and the
- * endpoint scope of the ids that provider uses.
+ * endpoint scope of the ids that provider uses. `path`, when the caller has it, is the
+ * upstream-relative path the request was sent to (the adapter may read the scope there).
  */
 export function createCostEstimator(
   provider: PricedProvider,
@@ -108,10 +109,11 @@ export function createCostEstimator(
   model: string | null,
   report: Pick<UsageReport, "status" | "usage">,
   at: number,
+  path?: string,
 ) => CostEstimate {
   const match = createPriceMatcher(provider, sources, priceKeyOf);
-  return (model, report, at) => {
-    const found = report.status === "exact" ? match(model, at) : null;
+  return (model, report, at, path) => {
+    const found = report.status === "exact" ? match(model, at, path) : null;
     return costOf(report, found?.price ?? null, found?.scope ?? null);
   };
 }

@@ -120,8 +120,11 @@ export function priceLayers(
   ];
 }
 
-/** The adapter's view of a model id (`ProviderAdapter.priceKeyOf`), when it has one. */
-export type PriceKeyOf = (model: string) => PriceKey;
+/**
+ * The adapter's view of a model id (`ProviderAdapter.priceKeyOf`), when it has one; `path` is
+ * the upstream-relative path of the priced request, when known (Vertex reads its location).
+ */
+export type PriceKeyOf = (model: string, path?: string) => PriceKey;
 
 /**
  * The key of `model` for `provider`: its config mappings first (a deployment or ARN names the
@@ -131,10 +134,12 @@ export function priceKeyFor(
   provider: Pick<PricedProvider, "deployments" | "models">,
   model: string,
   adapterKeyOf?: PriceKeyOf,
+  path?: string,
 ): PriceKey {
   return mappedPriceKey(model, provider.deployments, "global") ??
     mappedPriceKey(model, provider.models) ??
-    adapterKeyOf?.(model) ?? priceKeyOfId(model);
+    (path === undefined ? adapterKeyOf?.(model) : adapterKeyOf?.(model, path)) ??
+    priceKeyOfId(model);
 }
 
 /** A price row and the scope its request used (the row's `scope_multipliers` apply to it). */
@@ -152,16 +157,19 @@ export function createPricer(
   return (model, at = Date.now()) => match(model, at)?.price ?? null;
 }
 
-/** As `createPricer`, with the scope the model id (or the adapter) says the request used. */
+/**
+ * As `createPricer`, with the scope the model id (or the adapter, given the request's
+ * upstream-relative `path` when known) says the request used.
+ */
 export function createPriceMatcher(
   provider: PricedProvider,
   sources: PriceSources = noPriceSources,
   adapterKeyOf?: PriceKeyOf,
-): (model: string | null, at?: number) => PriceMatch | null {
+): (model: string | null, at?: number, path?: string) => PriceMatch | null {
   const layers = priceLayers(provider, sources);
-  return (model, at = Date.now()) => {
+  return (model, at = Date.now(), path) => {
     if (model === null) return null;
-    const key = priceKeyFor(provider, model, adapterKeyOf);
+    const key = priceKeyFor(provider, model, adapterKeyOf, path);
     const price = resolvePrice(layers, model, at, key.model);
     return price === null ? null : { price, scope: key.scope };
   };

@@ -22,4 +22,7 @@ export const builtInProviders: Readonly<Record<string, BuiltInProvider>> = {
  */
 export const defaultUpstreamOfKind: Readonly<Partial<Record<ProviderKind, string>>> = {
   gemini: "https://generativelanguage.googleapis.com",
+  // Vertex's global endpoint: it serves `locations/global`; a regional location needs its own
+  // host (`https://{location}-aiplatform.googleapis.com`), set as the provider's upstream.
+  vertex: "https://aiplatform.googleapis.com",
 };

@@ -19,7 +19,7 @@ export type ProviderKind = (typeof providerKinds)[number];
  * targets must share one (until translation exists), and a client reaches a route only through
  * an entry point of that protocol.
  */
-export const wireFormats = ["openai", "anthropic", "gemini", "bedrock"] as const;
+export const wireFormats = ["openai", "anthropic", "gemini", "vertex", "bedrock"] as const;
 export type WireFormat = (typeof wireFormats)[number];
 
 export const wireFormatOf = {
@@ -27,8 +27,12 @@ export const wireFormatOf = {
   anthropic: "anthropic",
   "openai-compatible": "openai",
   gemini: "gemini",
-  // Claude on Vertex (Anthropic's format under `publishers/anthropic`) is not routed in v1.
-  vertex: "gemini",
+  // Vertex speaks Gemini's bodies but not its paths (`/v1/projects/{p}/locations/{l}/publishers/
+  // {publisher}/models/{m}:{method}`), and Claude's Messages under `publishers/anthropic`: a
+  // route can aim a Vertex request only at Vertex targets (their `withModel` keeps the client's
+  // publisher, project and location). As `gemini`, a Vertex request naming a route of Gemini API
+  // targets would be sent there with a path the Gemini API has no form of, Claude's too.
+  vertex: "vertex",
   "azure-openai": "openai",
   bedrock: "bedrock",
 } as const satisfies Record<ProviderKind, WireFormat>;

@@ -9,6 +9,7 @@ import { geminiAdapter } from "./gemini.ts";
 import { openAiAdapter } from "./openai.ts";
 import type { ProviderAdapter } from "./types.ts";
 import { unavailableAdapter } from "./unavailable.ts";
+import { vertexAdapter } from "./vertex.ts";
 
 /**
  * Kinds listed for the config and the shared tables whose adapter this build does not have yet:
@@ -16,7 +17,6 @@ import { unavailableAdapter } from "./unavailable.ts";
  * the change that puts its real adapter below.
  */
 export const unavailableKinds: ReadonlySet<ProviderKind> = new Set<ProviderKind>([
-  "vertex",
   "bedrock",
 ]);
 
@@ -25,7 +25,7 @@ export const providerAdapters = {
   anthropic: anthropicAdapter,
   "openai-compatible": openAiAdapter,
   gemini: geminiAdapter,
-  vertex: unavailableAdapter("vertex"),
+  vertex: vertexAdapter,
   "azure-openai": azureOpenAiAdapter,
   bedrock: unavailableAdapter("bedrock"),
 } as const satisfies Record<ProviderKind, ProviderAdapter>;

@@ -211,10 +211,11 @@ export interface ProviderAdapter {
   keyHeader(key: string): readonly [name: string, value: string];
   /**
    * The price-table key of a model id as this provider names it (Bedrock's `us.` profiles and
-   * ARNs, Vertex `@version`, Azure deployments). Absent: the id as it is, no scope. Not read by
-   * pricing yet (issue 20's price part wires it in).
+   * ARNs, Vertex `@version`, Azure deployments). `path`: the upstream-relative path the priced
+   * request was sent to, when the caller has it (Vertex's location there is the endpoint scope);
+   * absent, the id alone decides. Absent hook: the id as it is, no scope.
    */
-  priceKeyOf?(model: string): PriceKey;
+  priceKeyOf?(model: string, path?: string): PriceKey;
   /**
    * Why this kind refuses an upstream-relative path, its query included (an Azure path in none
    * of Azure's forms, a malformed `api-version`), before anything is read or sent: a sentence

@@ -368,7 +368,12 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
       report,
       model: named.model,
       modelMetadata: named.metadata,
-      cost: this.route.cost(named.priceId, report, this.startedAt),
+      cost: this.route.cost(
+        named.priceId,
+        report,
+        this.startedAt,
+        attempt?.path ?? this.upstreamPath,
+      ),
       key,
       streaming: attempt?.eventStream ?? false,
       errorCode: this.#failure === null ? null : traceCodeOf(this.#failure),

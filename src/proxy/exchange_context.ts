@@ -15,8 +15,12 @@ export interface ProxyRoute {
   provider: ResolvedProvider;
   adapter: ProviderAdapter;
   base: UpstreamBase;
-  /** `at`: when the request started (ms since the epoch); prices change, the past keeps its. */
-  cost(model: string | null, report: UsageReport, at: number): {
+  /**
+   * `at`: when the request started (ms since the epoch); prices change, the past keeps its.
+   * `path`: the upstream-relative path the priced request was sent to, when known (an adapter's
+   * `priceKeyOf` may read the endpoint scope there: Vertex's location).
+   */
+  cost(model: string | null, report: UsageReport, at: number, path?: string): {
     estimated_cost_usd: number | null;
     cost_status: CostStatus;
   };

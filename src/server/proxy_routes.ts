@@ -24,7 +24,8 @@ function proxyRouteOf(provider: ResolvedProvider, prices: PriceSources | undefin
     provider,
     adapter,
     base: upstreamBase(provider.upstream),
-    // The adapter knows how its provider names models (Bedrock profiles, Gemini resources).
+    // The adapter knows how its provider names models (Bedrock profiles, Gemini resources) and,
+    // from the request path the exchange passes, the endpoint scope (Vertex's location).
     cost: createCostEstimator(provider, prices, adapter.priceKeyOf?.bind(adapter)),
   };
 }

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { providerAdapters, unavailableKinds } from "../../src/providers/mod.ts";
 import { assertIssueAt, configOf, errorsOf, loadFrom } from "./temp_files.ts";
 
-for (const kind of ["vertex", "bedrock"]) {
+for (const kind of ["bedrock"]) {
   Deno.test(`config: kind ${kind} is refused as not available yet in this build`, async () => {
     const yaml = `providers:\n  cloud:\n    kind: ${kind}\n    upstream: https://x.test\n`;
     const errors = errorsOf(await loadFrom({ "ongoingai.yaml": yaml }));
@@ -42,7 +42,7 @@ Deno.test("config: a route to such a kind is refused for its model in the path t
 });
 
 Deno.test("unavailable adapter: refuses to prepare a request, reads no usage as zero", () => {
-  assert.deepEqual([...unavailableKinds].sort(), ["bedrock", "vertex"]);
+  assert.deepEqual([...unavailableKinds].sort(), ["bedrock"]);
   for (const kind of unavailableKinds) {
     const a = providerAdapters[kind];
     assert.throws(
@@ -82,4 +82,29 @@ Deno.test("config: a route to a gemini provider may name its target's model (pat
   const yaml = "providers:\n  google:\n    kind: gemini\n" +
     "routes:\n  main:\n    targets:\n      - { provider: google, model: gemini-2.5-flash }\n";
   configOf(await loadFrom({ "ongoingai.yaml": yaml }));
+});
+
+Deno.test("config: kind vertex is available; its upstream defaults to Vertex AI's global endpoint", async () => {
+  const yaml = "providers:\n  vertex:\n    kind: vertex\n";
+  const config = configOf(await loadFrom({ "ongoingai.yaml": yaml }));
+  const p = config.providers.find((x) => x.id === "vertex")!;
+  assert.equal(p.prefix, "/vertex");
+  assert.equal(p.upstream, "https://aiplatform.googleapis.com");
+  assert.deepEqual(providerAdapters.vertex.keyHeader("ya29.t"), ["authorization", "Bearer ya29.t"]);
+});
+
+Deno.test("config: a route mixing vertex and gemini targets is refused (paths differ)", async () => {
+  const yaml = "providers:\n  google:\n    kind: gemini\n  vertex:\n    kind: vertex\n" +
+    "routes:\n  main:\n    targets:\n      - { provider: vertex, model: gemini-2.5-flash }\n" +
+    "      - { provider: google, model: gemini-2.5-flash }\n";
+  const errors = errorsOf(await loadFrom({ "ongoingai.yaml": yaml }));
+  assert.ok(
+    errors.some((e) =>
+      e.path === "routes.main.targets[1].provider" &&
+      /speaks the Gemini wire format, but targets\[0\] \(vertex\) speaks the Vertex AI one/.test(
+        e.message,
+      )
+    ),
+    JSON.stringify(errors),
+  );
 });

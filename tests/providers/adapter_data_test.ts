@@ -82,7 +82,14 @@ Deno.test("keyHeader: a pool key in the header each kind reads", () => {
 });
 
 Deno.test("modelLocationOf and wireFormatOf: the served kinds name the model in the body", () => {
-  assert.deepEqual(served, ["openai", "anthropic", "openai-compatible", "gemini", "azure-openai"]);
+  assert.deepEqual(served, [
+    "openai",
+    "anthropic",
+    "openai-compatible",
+    "gemini",
+    "vertex",
+    "azure-openai",
+  ]);
   assert.deepEqual(bodyModelKinds, ["openai", "anthropic", "openai-compatible"]);
   for (const kind of bodyModelKinds) {
     assert.equal(modelLocationOf[kind], "body", kind);
@@ -108,7 +115,7 @@ Deno.test("modelLocationOf and wireFormatOf: issue 20's kinds, model in the path
     assert.equal(modelLocationOf[kind], "path", kind);
   }
   assert.equal(wireFormatOf.gemini, "gemini");
-  assert.equal(wireFormatOf.vertex, "gemini");
+  assert.equal(wireFormatOf.vertex, "vertex");
   assert.equal(wireFormatOf["azure-openai"], "openai");
   assert.equal(wireFormatOf.bedrock, "bedrock");
 });
