@@ -252,7 +252,8 @@ export class StreamCommitScanner implements SseEventObserver {
    * The body ended cleanly, for a scanner fed by `feed`: the rest still held (a last event
    * without its blank line) goes to `framing`, closed so that it is dispatched, and the scan
    * ends (`end(true)`). Returns the bytes still to send the client: that rest as it came (all
-   * held bytes, when this end is the commit point), or null. The framing is not finished: its
+   * held bytes, when this end is the commit point), or null. An event-stream message cut short
+   * is never sent (`CommitFraming.restIsWhole`). The framing is not finished: its
    * owner finishes it, after any `termination` it was given too.
    */
   endFeed(framing: { push(chunk: Uint8Array): void }): Uint8Array | null {
@@ -264,7 +265,10 @@ export class StreamCommitScanner implements SseEventObserver {
     }
     this.end(true);
     if (this.#cut !== null) return null;
-    return this.pass(rest ?? new Uint8Array(0));
+    // An event-stream message cut short is read (the framing knows the body ended inside it)
+    // but not sent: the termination that follows must start at a message boundary.
+    const out = rest !== null && this.#unit.restIsWhole ? rest : new Uint8Array(0);
+    return this.pass(out);
   }
 
   /** Feeds whole events (messages) to `framing`; the offset where a cut starts, or -1. */
