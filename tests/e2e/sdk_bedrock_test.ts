@@ -48,6 +48,7 @@ export default defineConfig({
   server: { host: "127.0.0.1", port: ${port}, shutdown_grace_ms: 2000 },
   storage: { path: "./data/ongoingai.db" },
   providers: { bedrock: { kind: "bedrock", upstream: "${upstream}" } },
+  pii: { mode: "redact_upstream", replacement: { hash_salt: "e2e-salt-0123456789abcdef" } },
   routes: {
     "claude-cut": { targets: [{ provider: "bedrock", model: "us.anthropic.claude-sonnet-4-5-cut-v1:0" }] },
   },
@@ -206,6 +207,17 @@ Deno.test("e2e bedrock: the AWS SDK through the gateway with an API key, exact u
     );
     assert.equal(before, answerText.slice(0, 5));
 
+    // PII (redact_upstream): an address split across two deltas never reaches the client; the
+    // SDK still decodes every re-encoded message (their checksums are right).
+    const pii = await client.send(
+      new ConverseStreamCommand({ modelId: "us.anthropic.claude-sonnet-4-5-pii-v1:0", messages }),
+    );
+    let redacted = "";
+    for await (const e of pii.stream!) redacted += e.contentBlockDelta?.delta?.text ?? "";
+    assert.ok(!redacted.includes("john.doe@example.com"), redacted);
+    assert.ok(!redacted.includes("example.com"), redacted);
+    assert.match(redacted, /^Write to .+ today\.$/);
+
     // A model Bedrock does not know: the SDK throws its modeled exception, passed through.
     await assert.rejects(
       () => client.send(new ConverseCommand({ modelId: "anthropic.missing-v1:0", messages })),
@@ -220,13 +232,16 @@ Deno.test("e2e bedrock: the AWS SDK through the gateway with an API key, exact u
       `${haikuPath}/invoke`,
       `${haikuPath}/invoke-with-response-stream`,
       `/model/${encodeURIComponent("us.anthropic.claude-sonnet-4-5-cut-v1:0")}/converse-stream`,
+      `/model/${encodeURIComponent("us.anthropic.claude-sonnet-4-5-pii-v1:0")}/converse-stream`,
       `/model/${encodeURIComponent("anthropic.missing-v1:0")}/converse`,
     ]);
     for (const s of stub.seen) assert.equal(s.authorization, `Bearer ${apiKey}`);
   }, async (dir, server) => {
-    const traces = await allTraces(server.origin, expected.length + 2);
+    // The four calls, the cut one, the PII one and the 404.
+    const traces = await allTraces(server.origin, expected.length + 3);
+    const isPii = (t: { request_path: string }) => t.request_path.includes("-pii-");
     const ok = [...traces].reverse().filter((t) =>
-      t.response_status === 200 && t.error_code === null
+      t.response_status === 200 && t.error_code === null && !isPii(t)
     );
     assert.equal(ok.length, expected.length, JSON.stringify(traces.map((t) => t.error_code)));
     for (const [i, want] of expected.entries()) {
@@ -268,6 +283,12 @@ Deno.test("e2e bedrock: the AWS SDK through the gateway with an API key, exact u
     assert.ok(cut, JSON.stringify(traces.map((t) => [t.request_path, t.error_code])));
     assert.equal(cut.error_code, "upstream_truncated");
     assert.equal(cut.usage_status, "unknown");
+    // The redacted stream's usage is still read exactly (from the bytes the client got).
+    const redacted = traces.find(isPii);
+    assert.equal(redacted?.usage_status, "exact");
+    assert.equal(redacted?.input_tokens, converseExpected("", true).input);
+    const missing = traces.find((t) => t.response_status === 404);
+    assert.equal(missing?.usage_status, "none");
 
     const stopped = await server.stop("SIGTERM");
     assert.equal(stopped.code, 0, stopped.logs);

@@ -12,7 +12,8 @@
  * sent one read each, one of them split across two reads.
  *
  * Scripted by the model id: an id holding `cut` answers a ConverseStream that breaks off inside
- * a message after its first text (the body ends there); `missing` answers 404
+ * a message after its first text (the body ends there); `pii` a ConverseStream whose text holds
+ * an e-mail address split across two deltas (`piiPieces`); `missing` answers 404
  * `ResourceNotFoundException` as restJson1 does (`x-amzn-errortype` and `{"message"}`).
  */
 import {
@@ -36,6 +37,7 @@ export const invokeUsage = {
   output_tokens: 38,
 };
 export const answerText = "Hello there";
+export const piiPieces = ["Write to john.do", "e@example.com today."];
 
 export interface BedrockSeen {
   method: string;
@@ -82,7 +84,10 @@ export function startBedrockStub(): BedrockStub {
         case "converse":
           return json(converseDocument());
         case "converse-stream":
-          return eventStream(converseEvents(), id.includes("cut"));
+          return eventStream(
+            converseEvents(id.includes("pii") ? piiPieces : null),
+            id.includes("cut"),
+          );
         case "invoke":
           return json(anthropicDocument(), invokeHeaders());
         case "invoke-with-response-stream":
@@ -136,8 +141,8 @@ function event(type: string, payload: Record<string, unknown>, i: number): Event
   };
 }
 
-function converseEvents(): EventStreamMessage[] {
-  const [a, b] = [answerText.slice(0, 5), answerText.slice(5)];
+function converseEvents(pieces: string[] | null): EventStreamMessage[] {
+  const [a, b] = pieces ?? [answerText.slice(0, 5), answerText.slice(5)];
   const events: [string, Record<string, unknown>][] = [
     ["messageStart", { role: "assistant" }],
     ["contentBlockDelta", { delta: { text: a }, contentBlockIndex: 0 }],
