@@ -6,9 +6,11 @@
  * `endpoint`, authenticating with a Bedrock API key (`Authorization: Bearer`, passed through).
  * Converse, ConverseStream, InvokeModel and InvokeModelWithResponseStream (an Anthropic body);
  * each trace has the exact tokens (cache read and write) and the cost computed here from the
- * list prices by hand; stream and non-stream agree. A ConverseStream routed through a route whose
- * upstream breaks off after the commit point makes the SDK throw, never return a truncated
- * success. One gateway serves every step.
+ * list prices by hand; stream and non-stream agree. A ConverseStream whose upstream breaks off
+ * after its first text makes the SDK throw, never return a truncated success: through a route
+ * (the gateway's termination), relayed as it came, and under a PII policy (a second provider,
+ * `/bedrock-pii`, where an address split across deltas is redacted too). One gateway serves
+ * every step.
  *
  * Bearer mode in 3.1178.0: the client's auth options are SigV4 first, then
  * `smithy.api#httpBearerAuth` (`dist-es/auth/httpAuthSchemeProvider.js`), and the first scheme
@@ -47,8 +49,16 @@ const config = (port: number, upstream: string) =>
 export default defineConfig({
   server: { host: "127.0.0.1", port: ${port}, shutdown_grace_ms: 2000 },
   storage: { path: "./data/ongoingai.db" },
-  providers: { bedrock: { kind: "bedrock", upstream: "${upstream}" } },
-  pii: { mode: "redact_upstream", replacement: { hash_salt: "e2e-salt-0123456789abcdef" } },
+  providers: {
+    bedrock: { kind: "bedrock", upstream: "${upstream}" },
+    "bedrock-pii": { kind: "bedrock", upstream: "${upstream}" },
+  },
+  // Redaction only on the second provider: the first one's streams are relayed as they come.
+  pii: {
+    mode: "off",
+    replacement: { hash_salt: "e2e-salt-0123456789abcdef" },
+    scopes: [{ match: { provider: "bedrock-pii" }, mode: "redact_upstream" }],
+  },
   routes: {
     "claude-cut": { targets: [{ provider: "bedrock", model: "us.anthropic.claude-sonnet-4-5-cut-v1:0" }] },
   },
@@ -111,9 +121,12 @@ const anthropicBody = JSON.stringify({
 });
 
 async function withGateway(
-  fn: (ctx: { server: ServerProcess; stub: BedrockStub; client: BedrockRuntimeClient }) => Promise<
-    void
-  >,
+  fn: (ctx: {
+    server: ServerProcess;
+    stub: BedrockStub;
+    client: BedrockRuntimeClient;
+    piiClient: BedrockRuntimeClient;
+  }) => Promise<void>,
   check: (dir: string, server: ServerProcess) => Promise<void>,
 ) {
   const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "ongoingai-bedrock-" }));
@@ -121,18 +134,22 @@ async function withGateway(
   const port = freePort();
   await Deno.writeTextFile(join(dir, "gateway.config.ts"), config(port, stub.url));
   const server = await startServer([], { cwd: dir, port });
-  const client = new BedrockRuntimeClient({
-    region: "us-east-1",
-    endpoint: `${server.origin}/bedrock`,
-    token: { token: apiKey },
-    authSchemePreference: ["httpBearerAuth"],
-    maxAttempts: 1,
-  });
+  const clientAt = (prefix: string) =>
+    new BedrockRuntimeClient({
+      region: "us-east-1",
+      endpoint: `${server.origin}${prefix}`,
+      token: { token: apiKey },
+      authSchemePreference: ["httpBearerAuth"],
+      maxAttempts: 1,
+    });
+  const client = clientAt("/bedrock");
+  const piiClient = clientAt("/bedrock-pii");
   try {
-    await fn({ server, stub, client });
+    await fn({ server, stub, client, piiClient });
     await check(dir, server);
   } finally {
     client.destroy();
+    piiClient.destroy();
     await server.kill();
     await stub.close();
     await Deno.remove(dir, { recursive: true });
@@ -143,7 +160,7 @@ Deno.test("e2e bedrock: the AWS SDK through the gateway with an API key, exact u
   const expected: Expected[] = [];
   const sonnetPath = `/model/${encodeURIComponent(sonnet)}`;
   const haikuPath = `/model/${encodeURIComponent(haiku)}`;
-  await withGateway(async ({ stub, client }) => {
+  await withGateway(async ({ stub, client, piiClient }) => {
     // Converse, not streamed.
     const doc = await client.send(new ConverseCommand({ modelId: sonnet, messages }));
     assert.equal(doc.output?.message?.content?.[0]?.text, answerText);
@@ -207,9 +224,31 @@ Deno.test("e2e bedrock: the AWS SDK through the gateway with an API key, exact u
     );
     assert.equal(before, answerText.slice(0, 5));
 
+    // The same cut without a route (no commit point held): the bytes are relayed as they came,
+    // the half message included, and the SDK throws on the truncated message.
+    const raw = await client.send(
+      new ConverseStreamCommand({ modelId: "us.anthropic.claude-sonnet-4-5-cut-v1:0", messages }),
+    );
+    await assert.rejects(async () => {
+      for await (const _ of raw.stream!) { /* read to the end */ }
+    }, /Truncated event message received/);
+
+    // The same again under a PII policy (redact_upstream): the event-stream redactor passes
+    // whole messages only, and ends the stream with an exception the SDK throws.
+    const piiCut = await piiClient.send(
+      new ConverseStreamCommand({ modelId: "us.anthropic.claude-sonnet-4-5-cut-v1:0", messages }),
+    );
+    await assert.rejects(async () => {
+      for await (const _ of piiCut.stream!) { /* read to the end */ }
+    }, (err: Error) => {
+      assert.equal(err.name, "InternalServerException", String(err));
+      assert.match(err.message, /ended inside a message/);
+      return true;
+    });
+
     // PII (redact_upstream): an address split across two deltas never reaches the client; the
     // SDK still decodes every re-encoded message (their checksums are right).
-    const pii = await client.send(
+    const pii = await piiClient.send(
       new ConverseStreamCommand({ modelId: "us.anthropic.claude-sonnet-4-5-pii-v1:0", messages }),
     );
     let redacted = "";
@@ -232,16 +271,19 @@ Deno.test("e2e bedrock: the AWS SDK through the gateway with an API key, exact u
       `${haikuPath}/invoke`,
       `${haikuPath}/invoke-with-response-stream`,
       `/model/${encodeURIComponent("us.anthropic.claude-sonnet-4-5-cut-v1:0")}/converse-stream`,
+      `/model/${encodeURIComponent("us.anthropic.claude-sonnet-4-5-cut-v1:0")}/converse-stream`,
+      `/model/${encodeURIComponent("us.anthropic.claude-sonnet-4-5-cut-v1:0")}/converse-stream`,
       `/model/${encodeURIComponent("us.anthropic.claude-sonnet-4-5-pii-v1:0")}/converse-stream`,
       `/model/${encodeURIComponent("anthropic.missing-v1:0")}/converse`,
     ]);
     for (const s of stub.seen) assert.equal(s.authorization, `Bearer ${apiKey}`);
   }, async (dir, server) => {
-    // The four calls, the cut one, the PII one and the 404.
-    const traces = await allTraces(server.origin, expected.length + 3);
+    // The four calls, the three cut ones, the PII one and the 404.
+    const traces = await allTraces(server.origin, expected.length + 5);
     const isPii = (t: { request_path: string }) => t.request_path.includes("-pii-");
+    const isCut = (t: { request_path: string }) => t.request_path.includes("cut");
     const ok = [...traces].reverse().filter((t) =>
-      t.response_status === 200 && t.error_code === null && !isPii(t)
+      t.response_status === 200 && t.error_code === null && !isPii(t) && !isCut(t)
     );
     assert.equal(ok.length, expected.length, JSON.stringify(traces.map((t) => t.error_code)));
     for (const [i, want] of expected.entries()) {
@@ -276,13 +318,21 @@ Deno.test("e2e bedrock: the AWS SDK through the gateway with an API key, exact u
       }
       assert.equal(ok[a]!.estimated_cost_usd, ok[b]!.estimated_cost_usd);
     }
-    // The cut stream is traced as what it was: committed, then truncated, usage unknown.
-    const cut = traces.find((t) =>
-      t.request_path.includes("converse-stream") && t.error_code !== null
-    );
-    assert.ok(cut, JSON.stringify(traces.map((t) => [t.request_path, t.error_code])));
-    assert.equal(cut.error_code, "upstream_truncated");
-    assert.equal(cut.usage_status, "unknown");
+    // The cut streams are traced as failed, usage unknown: the routed one as truncated; the
+    // other as the PII redactor names a stream that ended inside a message (uninspectable).
+    const failed = (path: string, prefix = "/bedrock") =>
+      traces.find((t) => t.request_path === `${prefix}${path}`);
+    const routedCut = failed("/model/claude-cut/converse-stream");
+    assert.equal(routedCut?.error_code, "upstream_truncated");
+    assert.equal(routedCut?.usage_status, "unknown");
+    const cutPath = `/model/${
+      encodeURIComponent("us.anthropic.claude-sonnet-4-5-cut-v1:0")
+    }/converse-stream`;
+    // Relayed as it came: the body ended (no error of the gateway's), without its usage.
+    assert.equal(failed(cutPath)?.usage_status, "unknown");
+    const piiCut = failed(cutPath, "/bedrock-pii");
+    assert.equal(piiCut?.error_code, "pii_uninspectable");
+    assert.equal(piiCut?.usage_status, "unknown");
     // The redacted stream's usage is still read exactly (from the bytes the client got).
     const redacted = traces.find(isPii);
     assert.equal(redacted?.usage_status, "exact");
