@@ -73,8 +73,7 @@ const timeoutMs = z.number().int().positive().max(24 * 60 * 60 * 1000);
 
 export const providerSchema = z.strictObject({
   kind: z.enum(providerKinds).optional().describe(
-    "Wire format. Default: the id for `openai` and `anthropic`, else `openai-compatible`. " +
-      "`bedrock` is refused by this build (not available yet).",
+    "Wire format. Default: the id for `openai` and `anthropic`, else `openai-compatible`.",
   ),
   prefix: routePrefix.optional().describe(
     "Gateway path routed to this provider, matched on a path-segment boundary and stripped " +
@@ -86,8 +85,9 @@ export const providerSchema = z.strictObject({
       "(docs/providers-presets.md), `https://generativelanguage.googleapis.com` for kind " +
       "`gemini`, `https://aiplatform.googleapis.com` for kind `vertex` (Vertex AI's global " +
       "endpoint: location `global`; a regional location such as us-east5 needs " +
-      "`https://us-east5-aiplatform.googleapis.com`, one provider per location); required for " +
-      "other providers.",
+      "`https://us-east5-aiplatform.googleapis.com`, one provider per location), " +
+      "`https://bedrock-runtime.<aws.region, else us-east-1>.amazonaws.com` for kind `bedrock`; " +
+      "required for other providers.",
   ),
   prices: priceTableSchema.optional().describe(
     "Prices by model id or family, USD per million tokens; they override and extend the " +

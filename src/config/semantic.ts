@@ -2,12 +2,7 @@
  * Checks that need more than one field at a time, run after the schema on the resolved config:
  * what would make `serve` fail or misroute at run time is an error here, before a port is bound.
  */
-import {
-  builtInCredentialHeaders,
-  builtInProviders,
-  presetIds,
-  unavailableKinds,
-} from "../providers/mod.ts";
+import { builtInCredentialHeaders, builtInProviders, presetIds } from "../providers/mod.ts";
 import type { PathSegment, RawIssue } from "./issues.ts";
 import type { GatewayConfig } from "./resolve.ts";
 import { prefixesOverlap } from "./resolve.ts";
@@ -72,16 +67,6 @@ function checkProviders(parsed: ParsedConfig, config: GatewayConfig, out: Semant
   const providers = [...config.providers].sort((a, b) => a.id.localeCompare(b.id));
   const explicitPrefix = (id: string) => parsed.providers[id]?.prefix !== undefined;
   for (const [i, p] of providers.entries()) {
-    if (unavailableKinds.has(p.kind)) {
-      out.errors.push({
-        at: ["providers", p.id, "kind"],
-        message: `"${p.kind}" is not available yet in this build: its adapter (usage, errors, ` +
-          "streams) is not finished, and a provider it cannot read would forward requests " +
-          "without usage or cost",
-        hint: "use kind openai, anthropic or openai-compatible, or a build that ships " +
-          `"${p.kind}"; or disable the provider (enabled: false)`,
-      });
-    }
     if (p.kind === "openai-compatible" && p.upstream === "") {
       const typo = closest(p.id, [...Object.keys(builtInProviders), ...presetIds]);
       out.errors.push({

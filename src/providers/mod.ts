@@ -9,7 +9,7 @@
  * reads from an error body. The proxy looks an adapter up in `providerAdapters` by the
  * provider's kind and never branches on its name.
  */
-export { providerAdapters, unavailableKinds } from "./registry.ts";
+export { providerAdapters } from "./registry.ts";
 export {
   genAiProviderNames,
   type ModelLocation,
@@ -20,7 +20,12 @@ export {
   wireFormatOf,
   wireFormats,
 } from "./kinds.ts";
-export { type BuiltInProvider, builtInProviders, defaultUpstreamOfKind } from "./builtin.ts";
+export {
+  type BuiltInProvider,
+  builtInProviders,
+  defaultUpstreamOf,
+  defaultUpstreamOfKind,
+} from "./builtin.ts";
 export {
   isPresetId,
   type PresetId,

@@ -5,20 +5,11 @@
 import type { ProviderKind } from "./kinds.ts";
 import { anthropicAdapter } from "./anthropic.ts";
 import { azureOpenAiAdapter } from "./azure_openai.ts";
+import { bedrockAdapter } from "./bedrock.ts";
 import { geminiAdapter } from "./gemini.ts";
 import { openAiAdapter } from "./openai.ts";
 import type { ProviderAdapter } from "./types.ts";
-import { unavailableAdapter } from "./unavailable.ts";
 import { vertexAdapter } from "./vertex.ts";
-
-/**
- * Kinds listed for the config and the shared tables whose adapter this build does not have yet:
- * `check` refuses a provider of one (what, and what to use instead). A kind leaves this set in
- * the change that puts its real adapter below.
- */
-export const unavailableKinds: ReadonlySet<ProviderKind> = new Set<ProviderKind>([
-  "bedrock",
-]);
 
 export const providerAdapters = {
   openai: openAiAdapter,
@@ -27,5 +18,5 @@ export const providerAdapters = {
   gemini: geminiAdapter,
   vertex: vertexAdapter,
   "azure-openai": azureOpenAiAdapter,
-  bedrock: unavailableAdapter("bedrock"),
+  bedrock: bedrockAdapter,
 } as const satisfies Record<ProviderKind, ProviderAdapter>;
