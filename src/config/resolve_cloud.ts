@@ -15,19 +15,19 @@ export interface ResolvedAws {
   /** The configured region; null: the upstream host's (`bedrock-runtime.<region>...`). */
   region: string | null;
   /** Absent when its variable is unset (check refuses the config then). */
-  access_key_id?: string;
-  secret_access_key?: string;
-  session_token?: string;
+  access_key_id?: string | undefined;
+  secret_access_key?: string | undefined;
+  session_token?: string | undefined;
 }
 
 /** Kind `vertex`: the gateway's service-account key, as text. */
 export interface ResolvedGcp {
   /** The key file's JSON; absent when the variable is unset or the file unreadable. */
-  service_account_json?: string;
+  service_account_json?: string | undefined;
   /** Where it came from, for messages: `providers.vertex.gcp.service_account_file (/path)`. */
   source: string;
   /** Why the file could not be read (`service_account_file`); absent otherwise. */
-  file_error?: string;
+  file_error?: string | undefined;
 }
 
 /** Largest key file read: a real one is about 2.4 KB. */
