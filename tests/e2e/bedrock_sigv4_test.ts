@@ -15,8 +15,10 @@ import { join } from "node:path";
 import {
   BedrockRuntimeClient,
   ConverseCommand,
+  ConverseStreamCommand,
   InvokeModelCommand,
 } from "@aws-sdk/client-bedrock-runtime";
+import { EventStreamCodec } from "@smithy/eventstream-codec";
 import { freePort, type ServerProcess, startServer } from "../support/process.ts";
 import {
   type AwsKey,
@@ -57,6 +59,38 @@ function invokeAnswer(): Response {
       "x-amzn-requestid": crypto.randomUUID(),
       "x-amzn-bedrock-input-token-count": "12",
       "x-amzn-bedrock-output-token-count": "6",
+    },
+  });
+}
+
+/**
+ * A ConverseStream answer: the recorded events (tests/testdata/bedrock/), each one AWS
+ * event-stream message encoded by smithy's codec (the one the SDK decodes with).
+ */
+async function converseStreamAnswer(): Promise<Response> {
+  const events: [string, unknown][] = JSON.parse(
+    await Deno.readTextFile(
+      new URL("../testdata/bedrock/converse_stream_tool_reasoning.json", import.meta.url),
+    ),
+  );
+  const codec = new EventStreamCodec(
+    (b: Uint8Array) => new TextDecoder().decode(b),
+    (t: string) => new TextEncoder().encode(t),
+  );
+  const frames = events.map(([type, payload]) =>
+    codec.encode({
+      headers: {
+        ":event-type": { type: "string", value: type },
+        ":content-type": { type: "string", value: "application/json" },
+        ":message-type": { type: "string", value: "event" },
+      },
+      body: new TextEncoder().encode(JSON.stringify(payload)),
+    })
+  );
+  return new Response(new Blob(frames.map((f) => new Uint8Array(f))), {
+    headers: {
+      "content-type": "application/vnd.amazon.eventstream",
+      "x-amzn-requestid": crypto.randomUUID(),
     },
   });
 }
@@ -103,7 +137,12 @@ async function withGateway(
   const stub = startSigV4Stub({
     keys: [gatewayKey],
     region: "us-east-1",
-    answer: (req) => req.path.endsWith("/invoke") ? invokeAnswer() : converseAnswer(),
+    answer: (req) =>
+      req.path.endsWith("/invoke")
+        ? invokeAnswer()
+        : req.path.endsWith("/converse-stream")
+        ? converseStreamAnswer()
+        : converseAnswer(),
   });
   const port = freePort();
   await Deno.writeTextFile(join(dir, "gateway.config.ts"), config(port, stub.url));
@@ -233,7 +272,7 @@ Deno.test("e2e bedrock sigv4: the gateway re-signs every request; the stub verif
   });
 });
 
-Deno.test("e2e bedrock sigv4: @aws-sdk/client-bedrock-runtime with made-up credentials, re-signed by the gateway", async () => {
+Deno.test("e2e bedrock sigv4: @aws-sdk/client-bedrock-runtime with made-up credentials (Converse, InvokeModel, ConverseStream direct and routed), re-signed by the gateway", async () => {
   await withGateway(async (server, stub, dir) => {
     const client = new BedrockRuntimeClient({
       region: "us-east-1",
@@ -268,22 +307,49 @@ Deno.test("e2e bedrock sigv4: @aws-sdk/client-bedrock-runtime with made-up crede
       );
       const answer = JSON.parse(new TextDecoder().decode(invoked.body));
       assert.equal(answer.usage.output_tokens, 6);
+      // Streamed, to the model id and to a route (its target's ARN in the signed path).
+      for (const id of [modelId, "claude-profile"]) {
+        const streamed = await client.send(
+          new ConverseStreamCommand({
+            modelId: id,
+            messages: [{ role: "user", content: [{ text: "Weather in Berlin?" }] }],
+          }),
+        );
+        let text = "";
+        let usage: unknown = null;
+        for await (const event of streamed.stream!) {
+          text += event.contentBlockDelta?.delta?.text ?? "";
+          if (event.metadata !== undefined) usage = event.metadata.usage;
+        }
+        assert.equal(text, "Hello German", id);
+        assert.deepEqual(usage, { inputTokens: 16, outputTokens: 311, totalTokens: 327 }, id);
+      }
     } finally {
       client.destroy();
     }
-    assert.equal(stub.seen.length, 2);
+    assert.equal(stub.seen.length, 4);
     assert.deepEqual(stub.seen.map((s) => s.path), [
       `/model/${label(modelId)}/converse`,
       `/model/${label(arn)}/invoke`,
+      `/model/${label(modelId)}/converse-stream`,
+      `/model/${label(arn)}/converse-stream`,
     ]);
     for (const seen of stub.seen) {
       assert.ok(seen.verdict.ok, JSON.stringify(seen.verdict));
       assert.equal(seen.verdict.ok && seen.verdict.accessKeyId, gatewayKey.accessKeyId);
     }
-    const traces = await allTraces(server.origin, 2);
+    const traces = await allTraces(server.origin, 4);
     const invoke = traces.find((t) => t.request_path.endsWith("/invoke"));
     assert.equal(invoke.input_tokens, 12);
     assert.equal(invoke.output_tokens, 6);
+    const streams = traces.filter((t) => t.request_path.endsWith("/converse-stream"));
+    assert.equal(streams.length, 2);
+    for (const t of streams) {
+      assert.equal(t.streaming, true);
+      assert.equal(t.usage_status, "exact");
+      assert.equal(t.input_tokens, 16);
+      assert.equal(t.output_tokens, 311);
+    }
     await assertNoSecrets(server, dir);
   });
 });
