@@ -27,6 +27,15 @@ export function checkCloudCredentials(parsed: ParsedConfig, config: GatewayConfi
     if (p.kind === "vertex" && p.gcp !== undefined && given.gcp !== undefined) {
       checkGcp(p, p.gcp, given.gcp, out);
     }
+    const own = p.kind === "bedrock" ? p.aws : p.kind === "vertex" ? p.gcp : undefined;
+    if (own !== undefined && (given.keys?.length ?? 0) > 0) {
+      out.warnings.push({
+        at: ["providers", p.id, "keys"],
+        message: `are never sent: the gateway's own ${p.kind === "bedrock" ? "aws" : "gcp"} ` +
+          "credentials replace every other credential on this provider's requests",
+        hint: `remove providers.${p.id}.keys, or the ${p.kind === "bedrock" ? "aws" : "gcp"} block`,
+      });
+    }
   }
 }
 

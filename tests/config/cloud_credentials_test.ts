@@ -11,8 +11,12 @@ import { type GatewayConfigInput, validateConfig } from "../../src/config/mod.ts
 
 type Providers = NonNullable<GatewayConfigInput["providers"]>;
 
-function issues(providers: Providers, env: Record<string, string> = {}) {
-  const result = validateConfig({ providers }, { env });
+function issues(
+  providers: Providers,
+  env: Record<string, string> = {},
+  extra: GatewayConfigInput = {},
+) {
+  const result = validateConfig({ ...extra, providers }, { env });
   const shown = (list: readonly { path: string; message: string; hint?: string }[]) =>
     list.filter((i) => !i.path.endsWith(".kind")).map((i) =>
       `${i.path}: ${i.message}${i.hint ? ` (${i.hint})` : ""}`
@@ -112,6 +116,26 @@ Deno.test("check, aws: warnings for a plaintext secret, another region, an unset
     /aws\.region: is eu-west-3, but the upstream host bedrock-runtime\.us-east-1\.amazonaws\.com is in us-east-1/,
   );
   for (const w of warnings) assert.ok(!w.includes(secret));
+});
+
+Deno.test("check, aws: a key pool next to the gateway's credentials is a warning (never sent)", () => {
+  const { errors, warnings } = issues(
+    {
+      bedrock: {
+        kind: "bedrock",
+        upstream: host,
+        aws: awsRefs,
+        keys: [{ id: "k1", key: { env: "POOL_KEY" } }],
+      },
+    },
+    { ...env, POOL_KEY: "ABSKpoolkey0123456789" },
+    { server: { host: "127.0.0.1" } },
+  );
+  assert.deepEqual(errors, []);
+  assert.deepEqual(warnings, [
+    "providers.bedrock.keys: are never sent: the gateway's own aws credentials replace every " +
+    "other credential on this provider's requests (remove providers.bedrock.keys, or the aws block)",
+  ]);
 });
 
 Deno.test("check, gcp: an unreadable, non-JSON or non-key service account is an error", async () => {
