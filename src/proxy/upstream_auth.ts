@@ -106,6 +106,15 @@ function planOf(provider: ResolvedProvider): Plan | null {
   return plan;
 }
 
+/**
+ * Whether the gateway sends its own credentials to this provider (and never a client's): then
+ * any request may use it, whatever credential the client sent elsewhere.
+ */
+export function holdsCredentials(provider: ResolvedProvider): boolean {
+  return (provider.kind === "bedrock" && provider.aws !== undefined) ||
+    (provider.kind === "vertex" && provider.gcp !== undefined);
+}
+
 /** The signer's rule for an access key id (cloud_auth/sigv4.ts): visible ASCII, no `/` or `,`. */
 const accessKeyIdShape = /^[\x21-\x2b\x2d\x2e\x30-\x7e]+$/;
 
@@ -114,6 +123,7 @@ const accessKeyIdShape = /^[\x21-\x2b\x2d\x2e\x30-\x7e]+$/;
  * pass). Throws a `CloudAuthError` for credentials that cannot be used (check refuses them).
  */
 export function upstreamCredentialOf(provider: ResolvedProvider): Credential | null {
+  if (!holdsCredentials(provider)) return null;
   if (provider.kind === "bedrock" && provider.aws !== undefined) {
     const { access_key_id: id, secret_access_key: secret, session_token } = provider.aws;
     if (id === undefined || secret === undefined || !accessKeyIdShape.test(id)) {
@@ -132,10 +142,7 @@ export function upstreamCredentialOf(provider: ResolvedProvider): Credential | n
       sessionToken: session_token ?? null,
     };
   }
-  if (provider.kind === "vertex" && provider.gcp !== undefined) {
-    return { kind: "gcp_service_account", tokenSource: provider.id };
-  }
-  return null;
+  return { kind: "gcp_service_account", tokenSource: provider.id };
 }
 
 function tokenSourceOf(provider: ResolvedProvider): GcpTokenSource {

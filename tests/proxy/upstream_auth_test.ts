@@ -16,6 +16,10 @@ import {
   type UpstreamDraft,
 } from "../../src/proxy/upstream_auth.ts";
 import { GatewayError } from "../../src/errors/mod.ts";
+import { providerAdapters } from "../../src/providers/mod.ts";
+import type { ProxyRoute } from "../../src/proxy/mod.ts";
+import { chooseTargets, type RoutingDeps } from "../../src/proxy/route_context.ts";
+import { MemoryRoutingState, type RoutedRoute, Router } from "../../src/routing/mod.ts";
 import { type AwsKey, smithySign, verifySigV4 } from "../support/sigv4_stub.ts";
 
 const host = "bedrock-runtime.us-east-1.amazonaws.com";
@@ -314,5 +318,54 @@ Deno.test("upstream auth, sigv4: credentials the gateway cannot use are a clear 
     assert.match(err.message, message, name);
     assert.ok(!err.message.includes(gatewayKey.secretAccessKey), name);
     if (code !== "bad_request") assert.equal(JSON.stringify(draft.headers), before, name);
+  }
+});
+
+Deno.test("routing: a target whose provider holds its own credentials is open to a client that sent its own", () => {
+  const proxyRoute = (provider: ResolvedProvider): ProxyRoute => ({
+    provider,
+    adapter: providerAdapters[provider.kind],
+    base: { origin: provider.upstream, basePath: "" },
+    cost: () => ({ estimated_cost_usd: null, cost_status: "unknown_usage" }),
+  });
+  const east = bedrock(gatewayKey);
+  const west = { ...bedrock(sessionKey), id: "bedrock-west", prefix: "/bedrock-west" };
+  const bare = { ...bedrock(null), id: "bedrock-bare", prefix: "/bedrock-bare" };
+  const deps: RoutingDeps = {
+    table: { routes: new Map(), formats: new Map(), gatewayKeyHeader: "x-ongoingai-key" },
+    staticRoutes: [],
+    router: new Router(new MemoryRoutingState(), []),
+    routes: new Map([east, west, bare].map((p) => [p.id, proxyRoute(p)])),
+    secrets: new Map(),
+    poolsAllowed: true,
+  };
+  const target = (provider: string) => ({
+    provider,
+    model: "m",
+    weight: 1,
+    onContextLength: false,
+  });
+  const route: RoutedRoute = {
+    name: "claude",
+    strategy: "fallback",
+    targets: [target("bedrock"), target("bedrock-west"), target("bedrock-bare")],
+    retry: { attempts: 1, backoffMs: 1, maxBackoffMs: 1, maxRetryAfterMs: 1 },
+    timeouts: {
+      connectMs: null,
+      firstByteMs: null,
+      firstTokenMs: null,
+      idleMs: null,
+      totalMs: null,
+    },
+    breaker: null,
+    streamCommit: "first_content",
+    maxBufferBytes: 1024,
+  };
+  for (const headers of [clientSigned, { authorization: "Bearer ABSKkey" }, {}]) {
+    const got = chooseTargets(deps, route, "bedrock", new Headers(headers));
+    // The client's credential never reaches bedrock-west: the gateway signs there with its own.
+    assert.deepEqual(got.route.targets.map((t) => t.provider), ["bedrock", "bedrock-west"]);
+    assert.equal(got.skipped.length, 1);
+    assert.match(got.skipped[0]!, /^bedrock-bare\/m: /);
   }
 });
