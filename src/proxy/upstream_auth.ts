@@ -56,7 +56,8 @@ const plans = new WeakMap<ResolvedProvider, Plan | null>();
 
 /**
  * Applies the provider's configured credentials to `draft`. Null when done (or when the provider
- * has none); the error to answer when the gateway cannot apply them.
+ * has none); the error to answer when the gateway cannot apply them. `now` is the wall clock by
+ * default, never the exchange's clock: AWS refuses a signature dated 15 minutes off its own.
  */
 export async function applyUpstreamAuth(
   provider: ResolvedProvider,
