@@ -17,6 +17,7 @@
 import { concatBytes } from "../bytes.ts";
 import type { SseEventObserver, StreamFraming } from "./types.ts";
 import { type CommitFraming, commitFraming } from "./stream_commit_framing.ts";
+import { CommitHold, type HeldItem } from "./stream_commit_hold.ts";
 import type {
   CommitOptions,
   CommitRules,
@@ -39,9 +40,7 @@ export {
 
 export class StreamCommitScanner implements SseEventObserver {
   #state: CommitState = { kind: "hold" };
-  #held: (Uint8Array | string)[] = [];
-  #heldSize = 0;
-  #released = false;
+  readonly #held: CommitHold;
   #terminated = false;
   #blind = false;
   #failure: StreamFailure | null = null;
@@ -49,10 +48,6 @@ export class StreamCommitScanner implements SseEventObserver {
   #events = 0;
   #decidedAt: number | null = null;
   readonly #unit: CommitFraming;
-  /** After a failure, the answer goes to the client after all (`passThrough`). */
-  #passing = false;
-  /** Every byte of a failed answer is still held (it stayed within the bound). */
-  #heldWhole = true;
   /** A malformed event after the commit point: nothing from it on reaches the client. */
   #cut: StreamFailure | null = null;
   /**
@@ -63,6 +58,7 @@ export class StreamCommitScanner implements SseEventObserver {
 
   constructor(private readonly rules: CommitRules, readonly options: CommitOptions) {
     this.#unit = commitFraming(rules.framing ?? "sse", options.alignEvents === true);
+    this.#held = new CommitHold(options.maxHeldBytes);
   }
 
   /** The stream's framing, as the rules declare it. */
@@ -209,7 +205,7 @@ export class StreamCommitScanner implements SseEventObserver {
    * malformed one after the commit point goes out with it: `feed` stops before it instead.
    */
   pass(chunk: Uint8Array): Uint8Array | null {
-    if ((this.#released && this.#state.kind === "commit") || this.#passing) {
+    if ((this.#held.released && this.#state.kind === "commit") || this.#held.passing) {
       // The hot path after the commit point: the chunk itself, no copy.
       return this.#release(chunk);
     }
@@ -252,7 +248,8 @@ export class StreamCommitScanner implements SseEventObserver {
    * The body ended cleanly, for a scanner fed by `feed`: the rest still held (a last event
    * without its blank line) goes to `framing`, closed so that it is dispatched, and the scan
    * ends (`end(true)`). Returns the bytes still to send the client: that rest as it came (all
-   * held bytes, when this end is the commit point), or null. The framing is not finished: its
+   * held bytes, when this end is the commit point), or null. An event-stream message cut short
+   * is never sent (`CommitFraming.restIsWhole`). The framing is not finished: its
    * owner finishes it, after any `termination` it was given too.
    */
   endFeed(framing: { push(chunk: Uint8Array): void }): Uint8Array | null {
@@ -264,7 +261,10 @@ export class StreamCommitScanner implements SseEventObserver {
     }
     this.end(true);
     if (this.#cut !== null) return null;
-    return this.pass(rest ?? new Uint8Array(0));
+    // An event-stream message cut short is read (the framing knows the body ended inside it)
+    // but not sent: the termination that follows must start at a message boundary.
+    const out = rest !== null && this.#unit.restIsWhole ? rest : new Uint8Array(0);
+    return this.pass(out);
   }
 
   /** Feeds whole events (messages) to `framing`; the offset where a cut starts, or -1. */
@@ -302,13 +302,8 @@ export class StreamCommitScanner implements SseEventObserver {
     return this.#takeFailed() as string[] | null;
   }
 
-  #takeFailed(): (Uint8Array | string)[] | null {
-    if (this.#state.kind !== "fail" || this.#passing || !this.#heldWhole) return null;
-    this.#passing = true;
-    const held = this.#held;
-    this.#held = [];
-    this.#heldSize = 0;
-    return held;
+  #takeFailed(): HeldItem[] | null {
+    return this.#state.kind === "fail" ? this.#held.takeFailed() : null;
   }
 
   /**
@@ -369,32 +364,13 @@ export class StreamCommitScanner implements SseEventObserver {
     return out;
   }
 
-  #pass(item: Uint8Array | string, size: number): (Uint8Array | string)[] | null {
-    if (this.#state.kind === "fail") {
-      if (this.#passing) return [item];
-      // Kept for `passThrough`, within the same bound.
-      if (this.#heldSize + size <= this.options.maxHeldBytes) {
-        this.#held.push(item);
-        this.#heldSize += size;
-      } else {
-        this.#heldWhole = false;
-      }
-      return null;
-    }
-    if (this.#state.kind === "hold" || !this.#released) {
-      this.#held.push(item);
-      this.#heldSize += size;
-    }
-    if (this.#state.kind === "hold") {
-      if (this.#heldSize <= this.options.maxHeldBytes) return null;
-      this.#commit("hold_cap");
-    }
-    if (this.#released) return [item];
-    this.#released = true;
-    const out = this.#held;
-    this.#held = [];
-    this.#heldSize = 0;
-    return out;
+  #pass(item: HeldItem, size: number): HeldItem[] | null {
+    // Kept for `passThrough`, within the same bound.
+    if (this.#state.kind === "fail") return this.#held.failed(item, size);
+    if (this.#state.kind === "commit") return this.#held.release(item, size);
+    if (!this.#held.hold(item, size)) return null;
+    this.#commit("hold_cap");
+    return this.#held.releaseHeld();
   }
 
   #commit(cause: "content" | "finished" | "hold_cap" | "blind"): void {

@@ -42,6 +42,12 @@ export interface CommitFraming {
   closeRest(rest: Uint8Array): Uint8Array | null;
   /** Text to write before an SSE termination so that it starts a fresh event ("" for binary). */
   beforeTermination(): string;
+  /**
+   * What the aligner still holds at a clean end of the body is a unit the client may get: an SSE
+   * event may omit its last blank line; an event-stream message held is one cut short, which
+   * would only corrupt the client's next message (the termination), so it never goes out.
+   */
+  readonly restIsWhole: boolean;
 }
 
 export function commitFraming(kind: StreamFraming, align: boolean): CommitFraming {
@@ -52,6 +58,7 @@ export function commitFraming(kind: StreamFraming, align: boolean): CommitFramin
 
 class EventStreamCommitFraming implements CommitFraming {
   readonly kind = "aws-eventstream" as const;
+  readonly restIsWhole = false;
   readonly aligner: EventStreamAligner | null;
   readonly #walk = new MessageBoundaries();
 
@@ -73,6 +80,7 @@ class EventStreamCommitFraming implements CommitFraming {
 
 class SseCommitFraming implements CommitFraming {
   readonly kind = "sse" as const;
+  readonly restIsWhole = true;
   readonly aligner: SseEventAligner | null;
   /** The last bytes released to the client, to close an open line before a termination. */
   readonly #tail = new Uint8Array(4);
