@@ -7,7 +7,8 @@
  * public half of a key pair made here; the key file's `token_uri` points at it.
  */
 import assert from "node:assert/strict";
-import type { ResolvedProvider } from "../../src/config/mod.ts";
+import { providerSchema, type ResolvedProvider, resolveProviders } from "../../src/config/mod.ts";
+import { join } from "node:path";
 import { GatewayError } from "../../src/errors/mod.ts";
 import { applyUpstreamAuth, type UpstreamDraft } from "../../src/proxy/upstream_auth.ts";
 import { collectSecrets } from "../../src/secrets/mod.ts";
@@ -125,6 +126,39 @@ Deno.test("upstream auth, gcp: the gateway's token replaces the client's, one ex
     assert.equal(state.exchanges, 1);
     assert.equal(state.refused, 0);
   });
+});
+
+Deno.test("upstream auth, gcp: from the config as written (a key file, a key in a variable)", async () => {
+  const { state, handler } = tokenEndpoint(() =>
+    Response.json({ access_token: "ya29.from-config", expires_in: 3599, token_type: "Bearer" })
+  );
+  const dir = await Deno.makeTempDir({ prefix: "ongoingai-gcp-auth-" });
+  try {
+    await servedOnLoopback(handler, async (url) => {
+      const file = join(dir, "sa.json");
+      await Deno.writeTextFile(file, keyFile(`${url}/token`));
+      // The `vertex` kind is refused by `check` in this build: the provider keys are parsed and
+      // resolved as `serve` would, without the kind's adapter.
+      const parsed = {
+        fromFile: providerSchema.parse({ kind: "vertex", gcp: { service_account_file: file } }),
+        fromEnv: providerSchema.parse({
+          kind: "vertex",
+          gcp: { service_account_json: { env: "SA" } },
+        }),
+      };
+      const providers = resolveProviders(parsed, { SA: keyFile(`${url}/token`) });
+      for (const id of ["fromFile", "fromEnv"]) {
+        const provider = providers.find((p) => p.id === id)!;
+        const draft = draftOf({ authorization: "Bearer ya29.client" });
+        assert.equal(await applyUpstreamAuth(provider, draft), null, id);
+        assert.equal(draft.headers["authorization"], "Bearer ya29.from-config", id);
+      }
+      // One token source per provider.
+      assert.equal(state.exchanges, 2);
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("upstream auth, gcp: a token endpoint that fails is upstream_credentials_unavailable", async () => {
