@@ -5,10 +5,11 @@
  * by recomputing it with `@smithy/signature-v4` and refuses a wrong one with 403
  * `InvalidSignatureException`, as AWS does. Clients: raw requests signed by the client for the
  * gateway's host (a model id with `%3A`, an ARN with `%2F`, a query), a Bedrock API key, a route
- * whose target puts another model in the path (signed over the new path), and the official
- * `@aws-sdk/client-bedrock-runtime` signing with made-up credentials (Converse and InvokeModel)
- * while the gateway re-signs with its own. Then the traces (usage, the client's access key id as
- * the fingerprint) and the logs and data files searched for the gateway's secrets.
+ * whose target puts another model in the path (signed over the new path), a body redacted by PII
+ * before it is signed, and the official `@aws-sdk/client-bedrock-runtime` signing with made-up
+ * credentials (Converse, InvokeModel, ConverseStream) while the gateway re-signs with its own.
+ * Then the traces (usage, the client's access key id as the fingerprint) and the logs and data
+ * files searched for the gateway's secrets.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -112,6 +113,16 @@ export default defineConfig({
         session_token: env("GW_AWS_SESSION_TOKEN"),
       },
     },
+    "bedrock-pii": {
+      kind: "bedrock",
+      upstream: "${upstream}",
+      aws: {
+        region: "us-east-1",
+        access_key_id: env("GW_AWS_ACCESS_KEY_ID"),
+        secret_access_key: env("GW_AWS_SECRET_ACCESS_KEY"),
+        session_token: env("GW_AWS_SESSION_TOKEN"),
+      },
+    },
     "bedrock-wrong": {
       kind: "bedrock",
       upstream: "${upstream}",
@@ -122,6 +133,11 @@ export default defineConfig({
         session_token: env("GW_AWS_SESSION_TOKEN"),
       },
     },
+  },
+  pii: {
+    mode: "off",
+    replacement: { hash_salt: "e2e-salt-0123456789abcdef" },
+    scopes: [{ match: { provider: "bedrock-pii" }, mode: "redact_upstream" }],
   },
   routes: {
     "claude-profile": { targets: [{ provider: "bedrock", model: "${arn}" }] },
@@ -216,7 +232,16 @@ Deno.test("e2e bedrock sigv4: the gateway re-signs every request; the stub verif
     );
     assert.equal(routed.status, 200, await routed.clone().text());
     await routed.body?.cancel();
-    // 4. Wrong gateway credentials: AWS's 403 reaches the client unchanged.
+    // 4. PII redacted before signing: the body hashed is the body sent, the address gone.
+    const email = "jane.doe@example.com";
+    const redacted = await clientSigned(
+      origin,
+      `/bedrock-pii/model/${label(modelId)}/converse`,
+      JSON.stringify({ messages: [{ role: "user", content: [{ text: `Mail ${email} now` }] }] }),
+    );
+    assert.equal(redacted.status, 200, await redacted.clone().text());
+    await redacted.body?.cancel();
+    // 5. Wrong gateway credentials: AWS's 403 reaches the client unchanged.
     const wrong = await clientSigned(
       origin,
       `/bedrock-wrong/model/${label(modelId)}/converse`,
@@ -227,13 +252,14 @@ Deno.test("e2e bedrock sigv4: the gateway re-signs every request; the stub verif
     assert.match((await wrong.json()).message, /signature we calculated does not match/);
 
     // What the upstream received: the gateway's signature, never the client's credentials.
-    assert.equal(stub.seen.length, 6);
+    assert.equal(stub.seen.length, 7);
     const expectedPaths = [
       `/model/${label(modelId)}/converse`,
       `/model/${label(arn)}/converse`,
       `/model/${label(modelId)}/converse`,
       `/model/${label(modelId)}/converse`,
       `/model/${label(arn)}/converse`,
+      `/model/${label(modelId)}/converse`,
       `/model/${label(modelId)}/converse`,
     ];
     assert.deepEqual(stub.seen.map((s) => s.path), expectedPaths);
@@ -247,16 +273,18 @@ Deno.test("e2e bedrock sigv4: the gateway re-signs every request; the stub verif
       );
       assert.equal(seen.headers.get("x-amz-security-token"), gatewayKey.sessionToken, `${i}`);
       assert.ok(!auth.includes(clientKey.accessKeyId) && !auth.includes("ABSK"), `${i}`);
-      assert.equal(seen.verdict.ok, i < 5, `${i}: ${JSON.stringify(seen.verdict)}`);
+      assert.equal(seen.verdict.ok, i < 6, `${i}: ${JSON.stringify(seen.verdict)}`);
     }
-    assert.ok(stub.seen.slice(0, 5).every((s) => s.verdict.ok));
+    const sentBody = new TextDecoder().decode(stub.seen[5]!.body);
+    assert.ok(!sentBody.includes(email), sentBody);
+    assert.match(sentBody, /Mail \S+ now/);
 
     // Traces: usage read, the client's access key id fingerprinted (never the gateway's).
-    const traces = await allTraces(origin, 6);
+    const traces = await allTraces(origin, 7);
     const ok = traces.filter((t) => t.response_status === 200);
-    assert.equal(ok.length, 5);
+    assert.equal(ok.length, 6);
     for (const t of ok) {
-      assert.equal(t.provider, "bedrock");
+      assert.match(t.provider, /^bedrock(-pii)?$/);
       assert.equal(t.usage_status, "exact");
       assert.equal(t.input_tokens, 10);
       assert.equal(t.output_tokens, 5);
