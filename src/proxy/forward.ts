@@ -15,7 +15,7 @@ import { readBodyCapped } from "./body.ts";
 import { Exchange } from "./exchange.ts";
 import type { Admitted, ExchangeContext, ExchangeInput, ProxyRoute } from "./exchange_context.ts";
 import { upstreamRequestHeaders } from "./headers.ts";
-import { applyUpstreamAuth } from "./upstream_auth.ts";
+import { applyUpstreamAuth, upstreamAnswered } from "./upstream_auth.ts";
 import { upstreamUrl } from "./path.ts";
 import { ClientGone, Shutdown, UpstreamTimeout } from "./abort_reasons.ts";
 import { failureBeforeHeaders, shuttingDown } from "./upstream_errors.ts";
@@ -280,6 +280,7 @@ async function send(
     return ex.refuse(failureBeforeHeaders(ex.signal, err, route.provider.id));
   }
   attempt.headersArrived();
+  upstreamAnswered(route.provider, upstream.status);
   return upstream;
 }
 

@@ -25,7 +25,7 @@ import { headersOf, headerValue, upstreamRequestHeaders } from "./headers.ts";
 import { upstreamUrl } from "./path.ts";
 import { attemptCredentials, attemptSearch } from "./route_context.ts";
 import { describeUpstreamError } from "./upstream_errors.ts";
-import { applyUpstreamAuth } from "./upstream_auth.ts";
+import { applyUpstreamAuth, upstreamAnswered } from "./upstream_auth.ts";
 import type { TimeoutPhase } from "./watchdog.ts";
 
 export type RoutePhase = Extract<AttemptOutcome, { kind: "timeout" }>["phase"];
@@ -257,6 +257,7 @@ export async function sendAttempt(a: AttemptRequest): Promise<SentAttempt | Atte
       ...(t.connectMs === null ? {} : { connectTimeoutMs: t.connectMs }),
     });
     signal.disarm();
+    upstreamAnswered(route.provider, upstream.status);
     return { upstream, signal };
   } catch (err) {
     // Nothing was sent: a connect timeout is the attempt's, like its other limits.

@@ -89,6 +89,15 @@ export async function applyUpstreamAuth(
   }
 }
 
+/**
+ * The upstream's answer to a request the gateway authorized: a 401 says its access token is no
+ * longer accepted (revoked, the account disabled), so the cached one is dropped and the next
+ * request gets a new token instead of the same refusal until the old one expires.
+ */
+export function upstreamAnswered(provider: ResolvedProvider, status: number): void {
+  if (status === 401) plans.get(provider)?.tokens?.invalidate();
+}
+
 function remove(headers: Record<string, string>, names: readonly string[]): void {
   for (const name of Object.keys(headers)) {
     if (names.includes(name.toLowerCase())) delete headers[name];

@@ -10,7 +10,11 @@ import assert from "node:assert/strict";
 import { providerSchema, type ResolvedProvider, resolveProviders } from "../../src/config/mod.ts";
 import { join } from "node:path";
 import { GatewayError } from "../../src/errors/mod.ts";
-import { applyUpstreamAuth, type UpstreamDraft } from "../../src/proxy/upstream_auth.ts";
+import {
+  applyUpstreamAuth,
+  upstreamAnswered,
+  type UpstreamDraft,
+} from "../../src/proxy/upstream_auth.ts";
 import { collectSecrets } from "../../src/secrets/mod.ts";
 import { configFor } from "../support/gateway_harness.ts";
 import { servedOnLoopback } from "../support/loopback_server.ts";
@@ -124,6 +128,13 @@ Deno.test("upstream auth, gcp: the gateway's token replaces the client's, one ex
     // Concurrent requests share one refresh too.
     await Promise.all([1, 2, 3].map(() => applyUpstreamAuth(provider, draftOf({}))));
     assert.equal(state.exchanges, 1);
+    // Answers other than 401 keep the token; a 401 drops it: the next request gets a new one.
+    for (const status of [200, 403, 429, 500]) upstreamAnswered(provider, status);
+    await applyUpstreamAuth(provider, draftOf({}));
+    assert.equal(state.exchanges, 1);
+    upstreamAnswered(provider, 401);
+    await applyUpstreamAuth(provider, draftOf({}));
+    assert.equal(state.exchanges, 2);
     assert.equal(state.refused, 0);
   });
 });
