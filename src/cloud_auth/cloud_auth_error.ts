@@ -9,6 +9,8 @@ export type CloudAuthErrorReason =
   | "sigv4_invalid_request"
   /** No signing region: none configured and the upstream host names none. */
   | "sigv4_no_region"
+  /** The configured AWS credentials are unset or unusable (the caller found them so). */
+  | "sigv4_credentials_invalid"
   /** The service-account JSON is no JSON, is not a service-account key, or lacks a field. */
   | "gcp_service_account_invalid"
   /** The token endpoint could not be reached (connection refused, DNS, timeout). */

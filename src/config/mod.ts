@@ -36,6 +36,8 @@ export {
   type GatewayConfig,
   resolveConfig,
   type ResolvedAuthKey,
+  type ResolvedAws,
+  type ResolvedGcp,
   type ResolvedPoolKey,
   type ResolvedProvider,
   resolveProviders,

@@ -13,6 +13,9 @@ import type { ParsedConfig, PriceTable } from "./schema.ts";
 import type { PiiMode } from "./schema_pii.ts";
 import type { EnvRef } from "./schema_env_ref.ts";
 import { resolveOtlpHeaders } from "./otlp_headers.ts";
+import { resolveAws, type ResolvedAws, type ResolvedGcp, resolveGcp } from "./resolve_cloud.ts";
+
+export type { ResolvedAws, ResolvedGcp };
 
 export interface ResolvedProvider {
   id: string;
@@ -40,6 +43,10 @@ export interface ResolvedProvider {
   deployments?: NonNullable<ParsedConfig["providers"][string]["deployments"]> | undefined;
   /** Model ids the provider names (an ARN, an alias) to the id they are priced as. */
   models?: NonNullable<ParsedConfig["providers"][string]["models"]> | undefined;
+  /** Kind `bedrock`: the AWS credentials the gateway signs with (SigV4), env references read. */
+  aws?: ResolvedAws | undefined;
+  /** Kind `vertex`: the service-account key the gateway gets access tokens with. */
+  gcp?: ResolvedGcp | undefined;
 }
 
 /** A pool key with its secret read from the environment. */
@@ -113,6 +120,8 @@ export function resolveProviders(
       ...(preset === null ? {} : { preset: id }),
       ...(given.deployments === undefined ? {} : { deployments: given.deployments }),
       ...(given.models === undefined ? {} : { models: given.models }),
+      ...(given.aws === undefined ? {} : { aws: resolveAws(given.aws, env) }),
+      ...(given.gcp === undefined ? {} : { gcp: resolveGcp(id, given.gcp, env) }),
     });
   }
   return out.sort((a, b) => b.prefix.length - a.prefix.length || a.id.localeCompare(b.id));

@@ -113,11 +113,13 @@ export const providerSchema = z.strictObject({
       "after a 429 and disabled after 401/402/403 (see docs/routing.md).",
   ),
   aws: awsSchema.optional().describe(
-    "Kind `bedrock`: AWS credentials the gateway signs requests with (SigV4), for clients that " +
-      "sign their own (a client's signature covers the gateway's host and cannot be forwarded).",
+    "Kind `bedrock`: AWS credentials the gateway signs every request with (SigV4), replacing " +
+      "the client's own signature (which covers the gateway's host and cannot be forwarded) or " +
+      "Bedrock API key. See docs/providers-cloud-credentials.md.",
   ),
   gcp: gcpSchema.optional().describe(
-    "Kind `vertex`: a service account the gateway gets access tokens for.",
+    "Kind `vertex`: a service account whose access token the gateway sends, replacing the " +
+      "client's token. See docs/providers-cloud-credentials.md.",
   ),
   deployments: deploymentsSchema.optional().describe(
     "Kind `azure-openai`: deployment name to the model it serves (`{ prod-4o: gpt-4o }`), for " +

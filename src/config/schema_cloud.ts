@@ -34,11 +34,18 @@ export const awsSchema = z.strictObject({
 });
 
 export const gcpSchema = z.strictObject({
-  service_account_json: secret.describe(
-    "A service account key (JSON), for Vertex requests whose clients send no token, e.g. " +
-      '`env("GOOGLE_SERVICE_ACCOUNT_JSON")`.',
+  service_account_json: secret.optional().describe(
+    "A service account key (the JSON itself), e.g. " +
+      '`env("GOOGLE_SERVICE_ACCOUNT_JSON")`. Give this or `service_account_file`.',
   ),
-});
+  service_account_file: z.string().min(1).optional().describe(
+    "Path of a service account key file (the JSON the Cloud console downloads), read when the " +
+      "config is loaded (and on reload). Give this or `service_account_json`.",
+  ),
+}).refine(
+  (g) => (g.service_account_json === undefined) !== (g.service_account_file === undefined),
+  { message: "give exactly one of service_account_json and service_account_file" },
+);
 
 const deploymentName = z.string().regex(
   /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,

@@ -13,6 +13,7 @@ import { checkPii, piiActive } from "./semantic_pii.ts";
 import { checkObservability, checkOtlpHeaders } from "./semantic_otel.ts";
 import { checkKeyPools, checkRoutes } from "./semantic_routes.ts";
 import { checkCloudKeys } from "./semantic_cloud.ts";
+import { checkCloudCredentials } from "./semantic_cloud_credentials.ts";
 
 export interface SemanticResult {
   errors: RawIssue[];
@@ -34,6 +35,7 @@ export function semanticChecks(
   checkStorage(config, out);
   checkProviders(parsed, config, out);
   checkCloudKeys(parsed, config, out);
+  checkCloudCredentials(parsed, config, out);
   checkAuth(parsed, config, out);
   checkSecrets(parsed, config, env, out);
   checkPii(config, out);

@@ -105,6 +105,24 @@ export const errorTable = {
     failure: true,
     notTaken: true,
   },
+  // The gateway's own cloud credentials for the provider could not be had: the OAuth token
+  // endpoint was unreachable or refused the service account. Nothing was sent upstream.
+  upstream_credentials_unavailable: {
+    status: 502,
+    level: "error",
+    trace: "upstream_unreachable",
+    failure: true,
+    notTaken: true,
+  },
+  // The gateway's own cloud credentials cannot be used as configured (no region to sign for, a
+  // service-account key Web Crypto cannot read): `ongoingai check` says what to change.
+  upstream_credentials_invalid: {
+    status: 500,
+    level: "error",
+    trace: "internal_error",
+    failure: true,
+    notTaken: true,
+  },
   upstream_redirect: {
     status: 502,
     level: "warn",

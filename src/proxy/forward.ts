@@ -15,6 +15,7 @@ import { readBodyCapped } from "./body.ts";
 import { Exchange } from "./exchange.ts";
 import type { Admitted, ExchangeContext, ExchangeInput, ProxyRoute } from "./exchange_context.ts";
 import { upstreamRequestHeaders } from "./headers.ts";
+import { applyUpstreamAuth, upstreamAnswered } from "./upstream_auth.ts";
 import { upstreamUrl } from "./path.ts";
 import { ClientGone, Shutdown, UpstreamTimeout } from "./abort_reasons.ts";
 import { failureBeforeHeaders, shuttingDown } from "./upstream_errors.ts";
@@ -262,20 +263,24 @@ async function send(
   // The usage-only event can only be cut out of a stream the gateway can read as text, and
   // only a body it can read can be redacted.
   if (prepared.hideUsageEvent || redactsResponse(ex)) delete headers["accept-encoding"];
+  const draft = {
+    method: req.method,
+    url: upstreamUrl(route.base, route.provider.prefix, ex.target),
+    headers,
+    body: prepared.body,
+  };
+  // Last, on the request as sent: a signature covers the final headers and body.
+  const denied = await applyUpstreamAuth(route.provider, draft);
+  if (denied !== null) return ex.refuse(denied);
   let upstream: UpstreamResponse;
   try {
-    upstream = await opts.client.send({
-      method: req.method,
-      url: upstreamUrl(route.base, route.provider.prefix, ex.target),
-      headers,
-      body: prepared.body,
-      signal: ex.signal,
-    });
+    upstream = await opts.client.send({ ...draft, signal: ex.signal });
   } catch (err) {
     if (ex.signal.reason instanceof ClientGone) return ex.clientLeft();
     return ex.refuse(failureBeforeHeaders(ex.signal, err, route.provider.id));
   }
   attempt.headersArrived();
+  upstreamAnswered(route.provider, upstream.status);
   return upstream;
 }
 

@@ -25,6 +25,7 @@ import { headersOf, headerValue, upstreamRequestHeaders } from "./headers.ts";
 import { upstreamUrl } from "./path.ts";
 import { attemptCredentials, attemptSearch } from "./route_context.ts";
 import { describeUpstreamError } from "./upstream_errors.ts";
+import { applyUpstreamAuth, upstreamAnswered } from "./upstream_auth.ts";
 import type { TimeoutPhase } from "./watchdog.ts";
 
 export type RoutePhase = Extract<AttemptOutcome, { kind: "timeout" }>["phase"];
@@ -234,19 +235,29 @@ export async function sendAttempt(a: AttemptRequest): Promise<SentAttempt | Atte
   attemptCredentials(headers, route, a.entry, a.poolSecret);
   // Identity bodies only: an error body is read for its facts, a stream for its commit point.
   delete headers["accept-encoding"];
+  const draft = {
+    method: ex.req.method,
+    url: upstreamUrl(route.base, "", {
+      path: a.path,
+      search: attemptSearch(ex.target.search, route.provider.id === a.entry),
+    }),
+    headers,
+    body: a.prepared.body,
+  };
+  // Last, on this attempt's request as sent (its path and body carry the target's model).
+  const denied = await applyUpstreamAuth(route.provider, draft);
+  if (denied !== null) {
+    signal.close();
+    return { kind: "connect_failed", detail: denied.message.slice(0, 200) };
+  }
   try {
     const upstream = await a.client.send({
-      method: ex.req.method,
-      url: upstreamUrl(route.base, "", {
-        path: a.path,
-        search: attemptSearch(ex.target.search, route.provider.id === a.entry),
-      }),
-      headers,
-      body: a.prepared.body,
+      ...draft,
       signal: signal.signal,
       ...(t.connectMs === null ? {} : { connectTimeoutMs: t.connectMs }),
     });
     signal.disarm();
+    upstreamAnswered(route.provider, upstream.status);
     return { upstream, signal };
   } catch (err) {
     // Nothing was sent: a connect timeout is the attempt's, like its other limits.

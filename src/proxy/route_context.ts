@@ -14,6 +14,7 @@ import type { RoutedRoute, RoutedTarget, Router, RouteTable } from "../routing/m
 import type { RoutingMetrics } from "../telemetry/mod.ts";
 import { agentIdentityFrom } from "../traces/mod.ts";
 import type { ProxyRoute } from "./exchange_context.ts";
+import { holdsCredentials } from "./upstream_auth.ts";
 
 export interface RoutingDeps {
   table: RouteTable;
@@ -61,6 +62,8 @@ export function chooseTargets(
       return false;
     }
     if (t.provider === entry) return true;
+    // The gateway's own cloud credentials go there; the client's never do (upstream_auth.ts).
+    if (holdsCredentials(deps.routes.get(t.provider)!.provider)) return true;
     if (usePools && (deps.secrets.get(t.provider)?.size ?? 0) > 0) return true;
     skipped.push(
       clientKey

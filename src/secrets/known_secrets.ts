@@ -36,6 +36,15 @@ const secretSources: readonly SecretSource[] = [
     path: "providers.<id>.keys[].key",
     read: (c) => c.providers.flatMap((p) => (p.keys ?? []).map((k) => k.key)),
   },
+  // The gateway's own cloud credentials (the access key id is no secret: traces fingerprint it).
+  {
+    path: "providers.<id>.aws.{secret_access_key,session_token}",
+    read: (c) => c.providers.flatMap((p) => [p.aws?.secret_access_key, p.aws?.session_token]),
+  },
+  {
+    path: "providers.<id>.gcp (the key JSON and its private_key)",
+    read: (c) => c.providers.flatMap((p) => serviceAccountSecrets(p.gcp?.service_account_json)),
+  },
   // OTLP exporter headers carry collector credentials (`Authorization`, `x-honeycomb-team`).
   {
     path: "observability.otel.{,traces_,metrics_}headers (values)",
@@ -144,4 +153,24 @@ function dsnPassword(dsn: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A service-account key file: the whole text, its PEM (line breaks; the JSON-escaped spelling is
+ * one of `secretSpellings`), the PEM again with literal `\n` pairs read as line breaks (a key
+ * pasted through a variable), and the key's base64 body on one line (a PEM reflowed in a log
+ * line). Text that is no JSON: only itself.
+ */
+function serviceAccountSecrets(json: string | undefined): string[] {
+  if (json === undefined) return [];
+  let pem: unknown;
+  try {
+    pem = (JSON.parse(json) as { private_key?: unknown } | null)?.private_key;
+  } catch {
+    return [json];
+  }
+  if (typeof pem !== "string") return [json];
+  const lines = pem.replace(/\\n/g, "\n");
+  const body = /-----BEGIN [A-Z ]+-----([\s\S]*?)-----END/.exec(lines)?.[1]?.replace(/\s+/g, "");
+  return [json, pem, lines, ...(body === undefined ? [] : [body])];
 }

@@ -53,6 +53,8 @@ Deno.test("config cloud keys: on their own kind, the keys are not refused", asyn
   const yaml = "providers:\n  aws:\n    kind: bedrock\n    upstream: https://x.test\n    aws:\n" +
     "      region: us-east-1\n      access_key_id: { env: A }\n      secret_access_key: { env: B }\n" +
     "    models: { my-profile: claude-sonnet-4-5 }\n";
-  const config = configOf(await loadFrom({ "ongoingai.yaml": yaml }));
+  // The variables set: an unset one is an error of its own (cloud_credentials_test.ts).
+  const env = { A: "AKIAGATEWAY000000001", B: "gateway-secret-access-key-EXAMPLE" };
+  const config = configOf(await loadFrom({ "ongoingai.yaml": yaml }, { env }));
   assert.equal(config.providers.find((p) => p.id === "aws")?.kind, "bedrock");
 });

@@ -17,7 +17,12 @@ import {
 
 /** Trace code -> the error codes that record it; written out by hand, on purpose. */
 const expectedTrace: Record<TraceErrorCode, ErrorCode[]> = {
-  upstream_unreachable: ["route_no_target", "upstream_unreachable", "websocket_route_unavailable"],
+  upstream_unreachable: [
+    "route_no_target",
+    "upstream_credentials_unavailable",
+    "upstream_unreachable",
+    "websocket_route_unavailable",
+  ],
   upstream_timeout: ["upstream_timeout"],
   upstream_idle_timeout: ["upstream_idle_timeout"],
   upstream_truncated: ["upstream_malformed_stream", "upstream_truncated"],
@@ -30,7 +35,12 @@ const expectedTrace: Record<TraceErrorCode, ErrorCode[]> = {
   pii_blocked: ["pii_blocked"],
   pii_uninspectable: ["pii_scan_budget_exceeded", "pii_uninspectable", "upstream_uninspectable"],
   shutdown: ["shutting_down"],
-  internal_error: ["internal_error", "route_function_failed", "store_unavailable"],
+  internal_error: [
+    "internal_error",
+    "route_function_failed",
+    "store_unavailable",
+    "upstream_credentials_invalid",
+  ],
 };
 
 /** What telemetry marks as a failed span (it was a hand-written set in telemetry/spans.ts). */
@@ -82,6 +92,8 @@ const expectedStatus: Record<ErrorCode, number> = {
   websocket_route_unavailable: 400,
   upstream_unreachable: 502,
   upstream_redirect: 502,
+  upstream_credentials_unavailable: 502,
+  upstream_credentials_invalid: 500,
   upstream_uninspectable: 502,
   store_unavailable: 503,
   shutting_down: 503,

@@ -236,9 +236,10 @@ export type GatewayConfig =
         } | undefined;
       } | undefined;
       gcp?: {
-        service_account_json: string | {
+        service_account_json?: string | {
           env: string;
-        };
+        } | undefined;
+        service_account_file?: string | undefined;
       } | undefined;
       deployments?:
         | Record<
@@ -787,9 +788,10 @@ export type GatewayConfigInput = {
         } | undefined;
       } | undefined;
       gcp?: {
-        service_account_json: string | {
+        service_account_json?: string | {
           env: string;
-        };
+        } | undefined;
+        service_account_file?: string | undefined;
       } | undefined;
       deployments?:
         | Record<
@@ -1335,9 +1337,10 @@ export type ProviderConfig = {
     } | undefined;
   } | undefined;
   gcp?: {
-    service_account_json: string | {
+    service_account_json?: string | {
       env: string;
-    };
+    } | undefined;
+    service_account_file?: string | undefined;
   } | undefined;
   deployments?:
     | Record<
@@ -1625,6 +1628,8 @@ type ResolvedProvider = {
     >
     | undefined;
   models?: Record<string, string> | undefined;
+  aws?: ResolvedAws | undefined;
+  gcp?: ResolvedGcp | undefined;
 };
 
 /**
@@ -1709,6 +1714,25 @@ type ResolvedPoolKey = {
   rpm: number | null;
   tpm: number | null;
   group: string | null;
+};
+
+/**
+ * Kind `bedrock`: the gateway's AWS credentials.
+ */
+type ResolvedAws = {
+  region: string | null;
+  access_key_id?: string | undefined;
+  secret_access_key?: string | undefined;
+  session_token?: string | undefined;
+};
+
+/**
+ * Kind `vertex`: the gateway's service-account key, as text.
+ */
+type ResolvedGcp = {
+  service_account_json?: string | undefined;
+  source: string;
+  file_error?: string | undefined;
 };
 
 type OtelHeaderKey = "headers" | "traces_headers" | "metrics_headers";

@@ -1,0 +1,194 @@
+/**
+ * The gateway's own cloud credentials, applied to an upstream request once per attempt, on the
+ * request exactly as it will be sent: the final URL (path with its percent-encoding, query), the
+ * final headers and the final body (after PII redaction and a route's model rewrite), so that
+ * what AWS recomputes from the request it receives is what was signed.
+ *
+ * - Kind `bedrock` with `aws` credentials: the client's own SigV4 headers are removed (its
+ *   signature names the gateway's host and cannot be forwarded; cloud_auth/sigv4.ts) and the
+ *   request is signed with the gateway's key (AWS SigV4, signing name `bedrock`).
+ * - Kind `vertex` with a `gcp` service account: `Authorization: Bearer <access token>`, from one
+ *   cached token per provider (cloud_auth/gcp_token.ts), replacing the client's.
+ *
+ * Precedence: configured credentials win. A client's `Authorization` (a Bedrock API key, a Google
+ * token) is replaced, never sent next to the gateway's; without configured credentials every
+ * client header passes as before. The access key id is no secret (traces fingerprint a client's);
+ * the secret key, the session token and the service-account key are the config's secrets
+ * (secrets/known_secrets.ts), and no message here holds one.
+ */
+import {
+  bedrockScope,
+  clientSigV4HeaderNames,
+  CloudAuthError,
+  GcpTokenSource,
+  parseServiceAccountJson,
+  signV4,
+} from "../cloud_auth/mod.ts";
+import type { ResolvedProvider } from "../config/mod.ts";
+import { GatewayError } from "../errors/mod.ts";
+import type { UpstreamCredential } from "../providers/mod.ts";
+
+/** The request about to be sent; `headers` (lower-case names) is changed in place. */
+export interface UpstreamDraft {
+  method: string;
+  /** Absolute, as the upstream client sends it (`upstreamUrl`). */
+  url: string;
+  headers: Record<string, string>;
+  /** The exact bytes sent; null for none. */
+  body: Uint8Array | null;
+}
+
+/** A client's SigV4 headers (cloud_auth's list) and `date`, which SigV4 generates as well. */
+export const strippedForSigV4: readonly string[] = [...clientSigV4HeaderNames, "date"];
+/** A client's Google credentials: its OAuth token and an express-mode API key. */
+export const strippedForGoogleToken: readonly string[] = ["authorization", "x-goog-api-key"];
+
+type Credential = Exclude<UpstreamCredential, { kind: "header" }>;
+
+interface Plan {
+  credential: Credential;
+  /** For `gcp_service_account`: the provider's token source. */
+  tokens: GcpTokenSource | null;
+}
+
+/** Per provider of a config generation (a reload brings new objects, so new tokens). */
+const plans = new WeakMap<ResolvedProvider, Plan | null>();
+
+/**
+ * Applies the provider's configured credentials to `draft`. Null when done (or when the provider
+ * has none); the error to answer when the gateway cannot apply them. `now` is the wall clock by
+ * default, never the exchange's clock: AWS refuses a signature dated 15 minutes off its own.
+ */
+export async function applyUpstreamAuth(
+  provider: ResolvedProvider,
+  draft: UpstreamDraft,
+  now: Date = new Date(),
+): Promise<GatewayError | null> {
+  try {
+    const plan = planOf(provider);
+    if (plan === null) return null;
+    const c = plan.credential;
+    if (c.kind === "sigv4") {
+      remove(draft.headers, strippedForSigV4);
+      const signed = await signV4(
+        { method: draft.method, url: draft.url, headers: draft.headers, body: draft.body },
+        c,
+        { region: c.region, service: c.service },
+        now,
+      );
+      signed.forEach((value, name) => draft.headers[name] = value);
+    } else {
+      const token = await plan.tokens!.token();
+      remove(draft.headers, strippedForGoogleToken);
+      draft.headers["authorization"] = `Bearer ${token.token}`;
+    }
+    return null;
+  } catch (err) {
+    if (err instanceof CloudAuthError) return gatewayErrorOf(provider, err);
+    throw err;
+  }
+}
+
+/**
+ * The upstream's answer to a request the gateway authorized: a 401 says its access token is no
+ * longer accepted (revoked, the account disabled), so the cached one is dropped and the next
+ * request gets a new token instead of the same refusal until the old one expires.
+ */
+export function upstreamAnswered(provider: ResolvedProvider, status: number): void {
+  if (status === 401) plans.get(provider)?.tokens?.invalidate();
+}
+
+function remove(headers: Record<string, string>, names: readonly string[]): void {
+  for (const name of Object.keys(headers)) {
+    if (names.includes(name.toLowerCase())) delete headers[name];
+  }
+}
+
+function planOf(provider: ResolvedProvider): Plan | null {
+  let plan = plans.get(provider);
+  if (plan !== undefined) return plan;
+  const credential = upstreamCredentialOf(provider);
+  plan = credential === null ? null : {
+    credential,
+    tokens: credential.kind === "gcp_service_account" ? tokenSourceOf(provider) : null,
+  };
+  plans.set(provider, plan);
+  return plan;
+}
+
+/**
+ * Whether the gateway sends its own credentials to this provider (and never a client's): then
+ * any request may use it, whatever credential the client sent elsewhere.
+ */
+export function holdsCredentials(provider: ResolvedProvider): boolean {
+  return (provider.kind === "bedrock" && provider.aws !== undefined) ||
+    (provider.kind === "vertex" && provider.gcp !== undefined);
+}
+
+/** The signer's rule for an access key id (cloud_auth/sigv4.ts): visible ASCII, no `/` or `,`. */
+const accessKeyIdShape = /^[\x21-\x2b\x2d\x2e\x30-\x7e]+$/;
+
+/**
+ * What the gateway adds for this provider, from its config; null: nothing (client credentials
+ * pass). Throws a `CloudAuthError` for credentials that cannot be used (check refuses them).
+ */
+export function upstreamCredentialOf(provider: ResolvedProvider): Credential | null {
+  if (!holdsCredentials(provider)) return null;
+  if (provider.kind === "bedrock" && provider.aws !== undefined) {
+    const { access_key_id: id, secret_access_key: secret, session_token } = provider.aws;
+    if (id === undefined || secret === undefined || !accessKeyIdShape.test(id)) {
+      throw new CloudAuthError(
+        "sigv4_credentials_invalid",
+        "aws: the access key id or the secret access key is unset or unusable",
+      );
+    }
+    const scope = bedrockScope(new URL(provider.upstream).host, provider.aws.region);
+    return {
+      kind: "sigv4",
+      region: scope.region,
+      service: scope.service,
+      accessKeyId: id,
+      secretAccessKey: secret,
+      sessionToken: session_token ?? null,
+    };
+  }
+  return { kind: "gcp_service_account", tokenSource: provider.id };
+}
+
+function tokenSourceOf(provider: ResolvedProvider): GcpTokenSource {
+  const gcp = provider.gcp!;
+  if (gcp.service_account_json === undefined) {
+    throw new CloudAuthError(
+      "gcp_service_account_invalid",
+      `${gcp.source}: ${gcp.file_error ?? "is not set"}`,
+    );
+  }
+  const account = parseServiceAccountJson(gcp.service_account_json, gcp.source);
+  return new GcpTokenSource({ account, source: gcp.source });
+}
+
+/** A `CloudAuthError` as the gateway answers it: what failed, where, and what to do. */
+export function gatewayErrorOf(provider: ResolvedProvider, err: CloudAuthError): GatewayError {
+  const where = `providers.${provider.id}`;
+  switch (err.reason) {
+    case "gcp_token_unreachable":
+    case "gcp_token_refused":
+    case "gcp_token_response_invalid":
+      return new GatewayError(
+        "upstream_credentials_unavailable",
+        `${where}: the gateway could not get an access token for its service account, so ` +
+          `nothing was sent: ${err.message}`,
+      );
+    case "sigv4_invalid_request":
+      return new GatewayError(
+        "bad_request",
+        `${where}: the gateway cannot sign this request for AWS (SigV4): ${err.message}`,
+      );
+    default:
+      return new GatewayError(
+        "upstream_credentials_invalid",
+        `${where}: the gateway's cloud credentials cannot be used: ${err.message}; run ` +
+          "ongoingai check for what to change",
+      );
+  }
+}
