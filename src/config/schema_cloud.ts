@@ -3,7 +3,7 @@
  * requests with, a Google service account for Vertex, Azure deployments and model aliases for
  * pricing. Parsed and checked here; each is read only by its kind (semantic_cloud.ts refuses it
  * elsewhere). `deployments` and `models` are read by the `azure-openai` kind (pricing and the
- * trace's model); the other keys' kinds are not available yet in this build.
+ * trace's model), `aws` by `bedrock` and `gcp` by `vertex` (resolve_cloud.ts).
  */
 import { z } from "zod";
 import type { ProviderKind } from "../providers/mod.ts";

@@ -214,9 +214,8 @@ function builtInRows(kind: ProviderKind): [string, ModelPrice][] {
 Deno.test("built-in price data: valid prices, lowercase ids, dated and sourced", () => {
   for (const [kind, list] of Object.entries(builtInPrices)) {
     ok(list.source.length > 0, `${kind} names its source`);
-    // Priced kinds are dated; openai-compatible has no list. The kinds not available yet in
-    // this build (config refuses them) already carry their lists, dated as well; azure-openai
-    // is available and priced through its deployments (cloud_cost_test.ts).
+    // Priced kinds are dated; openai-compatible has no list. azure-openai is priced through its
+    // deployments (cloud_cost_test.ts).
     const unpriced = kind === "openai-compatible";
     if (!unpriced) ok(/^\d{4}-\d{2}-\d{2}$/.test(list.as_of ?? ""), kind);
     if (unpriced) strictEqual(Object.keys(list.models).length, 0, kind);
