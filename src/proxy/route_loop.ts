@@ -6,7 +6,6 @@
  * invisible. One trace per client request: the answering target's provider, model and cost, with
  * one `AttemptRecord` per attempt.
  */
-import { concatBytes } from "../bytes.ts";
 import { GatewayError } from "../errors/mod.ts";
 import type { PreparedRequest } from "../providers/mod.ts";
 import type {
@@ -33,7 +32,8 @@ import {
   type SentAttempt,
 } from "./route_attempt.ts";
 import { headersOf } from "./headers.ts";
-import { commitScanner, committedStream, guardedBody, holdUntilCommit } from "./route_stream.ts";
+import { commitScanner, committedStream, holdUntilCommit } from "./route_stream.ts";
+import { replayOf, type Tried, wholeAnswer } from "./route_answer.ts";
 import { ClientGone } from "./abort_reasons.ts";
 import { shuttingDown } from "./upstream_errors.ts";
 
@@ -43,11 +43,6 @@ export interface LoopOptions {
   gatewayKeyHeader: string;
   now(): number;
 }
-
-/** An attempt's result: an answer for the client, or a failure (with bytes to replay, if any). */
-type Tried =
-  | { kind: "answer"; upstream: UpstreamResponse }
-  | { kind: "failed"; outcome: AttemptOutcome; replay: (() => UpstreamResponse) | null };
 
 /** Bound on attempts per request, whatever the policy says (it bounds them too). */
 const maxAttempts = 32;
@@ -200,7 +195,9 @@ async function heldAnswer(
   ticket: AttemptTicket,
 ): Promise<Tried> {
   const held = commitScanner(ex, target, route, sent.upstream, request.model, request.streaming);
-  if (held === null) return await wholeAnswer(sent, ticket, streams(ex, target, sent, request));
+  if (held === null) {
+    return await wholeAnswer(sent, ticket.timeouts.idleMs, streams(ex, target, sent, request));
+  }
   const failed = await holdUntilCommit(held, sent, beforeCommit(ticket));
   if (failed === null) {
     return { kind: "answer", upstream: committedStream(ex, held, sent, ticket.timeouts.idleMs) };
@@ -239,78 +236,6 @@ function streams(
     requestModel: request.model,
     headers: headersOf(upstream.headers),
   }) !== null;
-}
-
-/** Documents up to this size are read whole before answering, so a cut body fails over. */
-const wholeLimit = 256 * 1024;
-
-/**
- * A 2xx answer with no commit point. A small document is read whole within the attempt (a body
- * cut or stalled before its end is then a failure the loop may fail over from); anything else is
- * relayed as it comes, under the attempt's idle and total limits.
- */
-async function wholeAnswer(
-  sent: SentAttempt,
-  ticket: AttemptTicket,
-  stream: boolean,
-): Promise<Tried> {
-  const { upstream } = sent;
-  const guarded = guardedBody(sent, ticket.timeouts.idleMs);
-  const declared = Number(headerValue(upstream.headers, "content-length") ?? 0);
-  if (stream || declared > wholeLimit) {
-    return { kind: "answer", upstream: guarded };
-  }
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      const chunk = await guarded.read();
-      if (chunk === null) break;
-      parts.push(chunk);
-      size += chunk.byteLength;
-      // Larger than a document worth holding: what was read goes first, the rest as it comes.
-      if (size > wholeLimit) return { kind: "answer", upstream: prefixed(guarded, parts) };
-    }
-  } catch {
-    const phase = sent.signal.timedOut;
-    const outcome: AttemptOutcome = phase !== null
-      ? { kind: "timeout", phase }
-      : { kind: "failed_before_commit", reason: "cut", status: upstream.status, error: null };
-    return { kind: "failed", outcome, replay: null };
-  }
-  return { kind: "answer", upstream: replayOf(upstream, concatBytes(parts)) };
-}
-
-/** `source` with `parts` (already read from it) given first. */
-function prefixed(source: UpstreamResponse, parts: Uint8Array[]): UpstreamResponse {
-  return {
-    ...source,
-    headers: source.headers,
-    read: () => Promise.resolve(parts.shift() ?? null).then((p) => p ?? source.read()),
-    bytes: () => Promise.reject(new Error("read chunk by chunk")),
-    cancel: () => source.cancel(),
-  };
-}
-
-/** The answer of a failed attempt, read already, given to the relay as if it came now. */
-function replayOf(upstream: UpstreamResponse, bytes: Uint8Array): UpstreamResponse {
-  let given = false;
-  const body = bytes.slice();
-  return {
-    status: upstream.status,
-    statusText: upstream.statusText,
-    // The bytes are what the upstream client gave: its headers and `decoded` still describe them.
-    headers: upstream.headers.filter(([k]) => k !== "content-length")
-      .concat([["content-length", String(body.byteLength)]]),
-    decoded: upstream.decoded,
-    read: () => {
-      if (given) return Promise.resolve(null);
-      given = true;
-      return Promise.resolve(body);
-    },
-    bytes: () => Promise.resolve(body),
-    cancel: () => {},
-  };
 }
 
 /** No answer came: the last failure's answer as it was, or an error naming the route. */
