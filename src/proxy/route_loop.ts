@@ -21,7 +21,7 @@ import type { TraceRecord } from "../traces/mod.ts";
 import { attemptOutcomeLabel, type RoutingMetrics } from "../telemetry/mod.ts";
 import type { Exchange } from "./exchange.ts";
 import type { ProxyRoute } from "./exchange_context.ts";
-import { chooseTargets, type RoutingDeps, sessionKey } from "./route_context.ts";
+import { attemptSearch, chooseTargets, type RoutingDeps, sessionKey } from "./route_context.ts";
 import {
   beforeCommit,
   headerValue,
@@ -34,6 +34,7 @@ import {
 import { headersOf } from "./headers.ts";
 import { commitScanner, committedStream, holdUntilCommit } from "./route_stream.ts";
 import { replayOf, type Tried, wholeAnswer } from "./route_answer.ts";
+import { noTargetReadsPath, type PathRefusal, refusedPath } from "./route_path_refusal.ts";
 import { ClientGone } from "./abort_reasons.ts";
 import { shuttingDown } from "./upstream_errors.ts";
 
@@ -72,6 +73,7 @@ export async function routeLoop(
     usePools: choice.usePools,
   });
   let last: Tried | null = null;
+  const refusals: PathRefusal[] = [];
   let waited = 0;
   let why = "no_target_left";
   for (let i = 0; i < maxAttempts; i++) {
@@ -85,7 +87,7 @@ export async function routeLoop(
       waited += next.waitMs;
       continue;
     }
-    const tried = await attemptOnce(o, ex, prepared, rewriter, next, choice.route, entry);
+    const tried = await attemptOnce(o, ex, prepared, rewriter, next, choice.route, entry, refusals);
     if (ex.signal.aborted) {
       if (tried.kind === "answer") tried.upstream.cancel();
       // Told as a spent budget: no verdict on the target, and a half-open probe it held is
@@ -98,12 +100,16 @@ export async function routeLoop(
     count(o.deps.metrics, resolved.name, records, tried);
     waited = 0;
     if (tried.kind === "answer") return tried.upstream;
-    last = tried;
+    // A target that refused the path tells nothing of the upstreams: the last word is another's.
+    if (tried.outcome.kind !== "path_refused") last = tried;
     if (decision.kind === "answer" || decision.kind === "give_up") break;
     if (decision.kind === "retry" && decision.waitMs > 0) {
       if (!(await pause(ex, decision.waitMs))) return ended(ex);
       waited = decision.waitMs;
     }
+  }
+  if (last === null && refusals.length > 0) {
+    return ex.refuse(noTargetReadsPath(resolved, ex.req.method, ex.path, refusals));
   }
   return lastWord(ex, resolved, last, records, why);
 }
@@ -152,6 +158,7 @@ async function attemptOnce(
   ticket: AttemptTicket,
   route: RoutedRoute,
   entry: string,
+  refusals: PathRefusal[],
 ): Promise<Tried> {
   const target = o.deps.routes.get(ticket.target.provider)!;
   const model = ticket.target.model;
@@ -159,6 +166,10 @@ async function attemptOnce(
   const request = { ...prepared, body: placed.body, model };
   ex.reroute(target, model);
   const attempt = ex.attempting(request, placed.path);
+  // The path (and query) as this attempt would send it: a target with no form of it is skipped.
+  const search = attemptSearch(ex.target.search, target.provider.id === entry);
+  const refused = refusedPath(target, placed.path + search, refusals);
+  if (refused !== null) return refused;
   const poolSecret = ticket.keyId === null
     ? null
     : o.deps.secrets.get(ticket.target.provider)?.get(ticket.keyId) ?? null;
