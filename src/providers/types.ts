@@ -298,6 +298,12 @@ export interface StreamTextLocation {
    * reach the client before this event.
    */
   closes: "all" | readonly string[];
+  /**
+   * Set when the event carries text in pieces the locator has no channel for (Vertex's streamed
+   * `functionCall.partialArgs`, a part of a kind it does not know): why, in a few words. The
+   * redactor then stops the stream rather than send a piece it cannot join to the rest.
+   */
+  uninspectable?: string;
 }
 
 /** Finds the incremental text in one event of a wire format's stream. Pure; never throws. */

@@ -35,7 +35,7 @@ import { JsonHeldText } from "./json_held_text.ts";
 import { pathTree } from "./json_strings.ts";
 import { JsonAwareStrings } from "./json_aware_strings.ts";
 import { FoundReports } from "./found_reports.ts";
-import { deleteAt, getAt, setAt } from "./event_json.ts";
+import { fillCopy, getAt, setAt } from "./event_json.ts";
 import { EventStreamFrameSplitter } from "./eventstream_frames.ts";
 import { type PayloadJson, readPayload } from "./bedrock_text.ts";
 import {
@@ -211,6 +211,14 @@ export class EventStreamRedactorEngine {
   /** A JSON payload: pieces through their channels, the rest redacted whole. */
   #onJson(raw: Uint8Array, read: PayloadJson, last: LastMessage, headersChanged: boolean): void {
     const loc = this.#locate(read);
+    if (loc.uninspectable !== undefined) {
+      return this.#stopBound(
+        "pii_stream_uninspectable",
+        `The response stream carried ${
+          loc.uninspectable.slice(0, 200)
+        }, which cannot be checked for PII.`,
+      );
+    }
     last.fields = loc.fields;
     if (loc.closes === "all" || loc.closes.length > 0) {
       const own = new Set(loc.fields.map((f) => f.channel));
@@ -354,12 +362,7 @@ export class EventStreamRedactorEngine {
     // It was read the same way when it came in.
     if (read.kind !== "json") return;
     const value = read.event.data;
-    for (const f of last.fields) {
-      if (typeof getAt(value, f.path) === "string") {
-        setAt(value, f.path, f.channel === name ? text : "");
-      }
-      for (const p of f.once ?? []) deleteAt(value, p);
-    }
+    fillCopy(value, last.fields, name, text);
     // Its complete strings were counted when the original message went out.
     const copy = this.#strings.redact(value, pathTree(last.fields.map((f) => f.path)), {});
     if (read.envelope !== null) {

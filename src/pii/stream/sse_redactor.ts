@@ -31,7 +31,7 @@ import { HeldText, type HeldTextLimits } from "./held_text.ts";
 import { JsonHeldText } from "./json_held_text.ts";
 import { pathTree } from "./json_strings.ts";
 import { JsonAwareStrings } from "./json_aware_strings.ts";
-import { deleteAt, getAt, parseJson, setAt } from "./event_json.ts";
+import { fillCopy, getAt, parseJson, setAt } from "./event_json.ts";
 import { readEvent, type SseEventText, SseSplitter, writeEvent } from "./sse_frames.ts";
 
 export interface SseRedactorOptions {
@@ -205,9 +205,10 @@ export class SseRedactorEngine {
     if (this.#stopped) return;
     const ev = readEvent(decoder.decode(raw));
     if (ev.lines.length > 0) this.#newline = ev.newline;
-    if (ev.data === null) return this.#emit(raw, null, ev);
+    if (ev.data === null) return this.#noData(raw, ev);
     const value = parseJson(ev.data);
     const loc = this.#locate({ event: ev.event, data: value === undefined ? ev.data : value });
+    if (loc.uninspectable !== undefined) return this.#uninspectable(loc.uninspectable);
     if (loc.closes === "all" || loc.closes.length > 0) {
       const own = new Set(loc.fields.map((f) => f.channel));
       for (const [name, channel] of this.#channels) {
@@ -251,6 +252,28 @@ export class SseRedactorEngine {
     const redacted = this.#strings.redact(value, skip, this.counts);
     if (this.#blocked()) return;
     this.#emit(raw, changed || redacted.changed ? JSON.stringify(redacted.value) : null, ev);
+  }
+
+  /**
+   * An event without data: comments, other fields, or lines that are no SSE field (Gemini writes
+   * its in-band error as raw JSON outside the framing). Its text is checked as plain text; line
+   * ends are never part of a finding, so the framing stays as it came.
+   */
+  #noData(raw: Uint8Array, ev: SseEventText): void {
+    const text = decoder.decode(raw);
+    const redacted = this.#strings.text(text, this.counts);
+    if (this.#blocked()) return;
+    if (redacted === text) return this.#emit(raw, null, ev);
+    this.#out.push(encoder.encode(redacted));
+    this.#passedLast = true;
+  }
+
+  /** The locator found text it cannot follow: stopped, never passed. */
+  #uninspectable(why: string): void {
+    this.#stopBound(
+      "pii_stream_uninspectable",
+      `The response stream carried ${why.slice(0, 200)}, which cannot be checked for PII.`,
+    );
   }
 
   #locate(e: SseEvent): StreamTextLocation {
@@ -322,12 +345,7 @@ export class SseRedactorEngine {
     if (text === "" || this.#blocked()) return;
     const { event, fields } = channel.last;
     const value = parseJson(event.data!);
-    for (const f of fields) {
-      if (typeof getAt(value, f.path) === "string") {
-        setAt(value, f.path, f.channel === name ? text : "");
-      }
-      for (const p of f.once ?? []) deleteAt(value, p);
-    }
+    fillCopy(value, fields, name, text);
     // Its complete strings were counted when the original event went out.
     const copy = this.#strings.redact(value, pathTree(fields.map((f) => f.path)), {});
     this.#emit(null, JSON.stringify(copy.value), event);
