@@ -73,16 +73,19 @@ function client(sse: string): Seen {
   return seen;
 }
 
+/** The first part's text of the first candidate, as the locator names it. */
+const firstText = {
+  channel: "candidates/0/text",
+  path: ["candidates", 0, "content", "parts", 0, "text"],
+  once: [["usageMetadata"]],
+};
+
 const cases: { name: string; data: unknown; expect: StreamTextLocation }[] = [
   {
     name: "a text part is a piece of its candidate's text",
     data: { candidates: [{ content: { parts: [{ text: "Hi" }], role: "model" }, index: 0 }] },
     expect: {
-      fields: [{
-        channel: "candidates/0/text",
-        path: ["candidates", 0, "content", "parts", 0, "text"],
-        once: [["usageMetadata"]],
-      }],
+      fields: [firstText],
       closes: [],
     },
   },
@@ -178,11 +181,7 @@ const cases: { name: string; data: unknown; expect: StreamTextLocation }[] = [
     name: "an unknown member holding no text is no risk",
     data: { candidates: [{ content: { parts: [{ text: "a", weight: 1 }] } }] },
     expect: {
-      fields: [{
-        channel: "candidates/0/text",
-        path: ["candidates", 0, "content", "parts", 0, "text"],
-        once: [["usageMetadata"]],
-      }],
+      fields: [firstText],
       closes: [],
     },
   },

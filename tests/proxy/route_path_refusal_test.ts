@@ -5,31 +5,14 @@
  * client's error names each target once, with what its kind cannot read.
  */
 import assert from "node:assert/strict";
-import type { ResolvedProvider } from "../../src/config/mod.ts";
-import { providerAdapters } from "../../src/providers/mod.ts";
 import type { ProxyRoute } from "../../src/proxy/mod.ts";
+import { proxyRoute } from "./proxy_route_fixture.ts";
 import {
   noTargetReadsPath,
   type PathRefusal,
   refusedPath,
 } from "../../src/proxy/route_path_refusal.ts";
 import type { RoutedRoute } from "../../src/routing/mod.ts";
-
-function proxyRoute(id: string, kind: ResolvedProvider["kind"]): ProxyRoute {
-  return {
-    provider: {
-      id,
-      kind,
-      prefix: `/${id}`,
-      upstream: "http://127.0.0.1:9",
-      prices: {},
-      stream_usage: true,
-    },
-    adapter: providerAdapters[kind],
-    base: { origin: "http://127.0.0.1:9", basePath: "" },
-    cost: () => ({ estimated_cost_usd: null, cost_status: "unknown_usage" }),
-  };
-}
 
 const azure = proxyRoute("az", "azure-openai");
 const openai = proxyRoute("openai", "openai");
