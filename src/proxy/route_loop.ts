@@ -34,7 +34,12 @@ import {
 import { headersOf } from "./headers.ts";
 import { commitScanner, committedStream, holdUntilCommit } from "./route_stream.ts";
 import { replayOf, type Tried, wholeAnswer } from "./route_answer.ts";
-import { noTargetReadsPath, type PathRefusal, refusedPath } from "./route_path_refusal.ts";
+import {
+  noTargetReadsPath,
+  type PathRefusal,
+  refusedEverywhere,
+  refusedPath,
+} from "./route_path_refusal.ts";
 import { ClientGone } from "./abort_reasons.ts";
 import { shuttingDown } from "./upstream_errors.ts";
 
@@ -108,7 +113,9 @@ export async function routeLoop(
       waited = decision.waitMs;
     }
   }
-  if (last === null && refusals.length > 0) {
+  // Every target refused the path (not merely the ones tried before the others became
+  // unavailable): the client's request is the problem.
+  if (last === null && refusedEverywhere(choice.route, refusals)) {
     return ex.refuse(noTargetReadsPath(resolved, ex.req.method, ex.path, refusals));
   }
   return lastWord(ex, resolved, last, records, why);

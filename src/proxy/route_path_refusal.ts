@@ -36,7 +36,14 @@ export function refusedPath(
   return { kind: "failed", outcome: { kind: "path_refused", detail }, replay: null };
 }
 
-/** Every attempt was refused by its target's path rule: the client's request is the problem. */
+/** Whether every target of `route` is of a provider that refused the path. */
+export function refusedEverywhere(route: RoutedRoute, refusals: readonly PathRefusal[]): boolean {
+  if (refusals.length === 0) return false;
+  const refused = new Set(refusals.map((r) => r.provider));
+  return route.targets.every((t) => refused.has(t.provider));
+}
+
+/** Every target refused the path by its kind's rule: the client's request is the problem. */
 export function noTargetReadsPath(
   route: RoutedRoute,
   method: string,

@@ -10,6 +10,7 @@ import { proxyRoute } from "./proxy_route_fixture.ts";
 import {
   noTargetReadsPath,
   type PathRefusal,
+  refusedEverywhere,
   refusedPath,
 } from "../../src/proxy/route_path_refusal.ts";
 import type { RoutedRoute } from "../../src/routing/mod.ts";
@@ -76,4 +77,16 @@ Deno.test("noTargetReadsPath: invalid_provider_path naming each target once, wit
   assert.match(err.message, /providers\.az \(kind azure-openai\): the path does not start/);
   assert.match(err.message, /providers\.az2 \(kind azure-openai\): the api-version is malformed/);
   assert.equal(err.message.split("providers.az ").length, 2, "each target once");
+});
+
+Deno.test("refusedEverywhere: only when every target's provider refused", () => {
+  const route = (...providers: string[]) =>
+    ({
+      targets: providers.map((provider) => ({ provider, model: "m" })),
+    }) as unknown as RoutedRoute;
+  const az: PathRefusal = { provider: "az", kind: "azure-openai", problem: "p" };
+  assert.equal(refusedEverywhere(route("az", "az"), [az]), true);
+  // The OpenAI target was not tried (its breaker open): not the request's fault alone.
+  assert.equal(refusedEverywhere(route("az", "openai"), [az]), false);
+  assert.equal(refusedEverywhere(route("az"), []), false);
 });
