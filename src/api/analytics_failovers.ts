@@ -42,8 +42,8 @@ export const failoversSchema = z.object({
       "of those, attempts that failed (any outcome but success)",
     ),
     failures_by_outcome: tally.describe(
-      "failed attempts by outcome: status, connect_failed, reset_before_headers, timeout, " +
-        "failed_before_commit",
+      "failed attempts by outcome: status, connect_failed, reset_before_headers, path_refused, " +
+        "timeout, failed_before_commit",
     ),
     failures_by_reason: tally.describe(
       "failed attempts by the policy's reason, such as status_429_rate_limited; the 32 most " +

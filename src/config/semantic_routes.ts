@@ -11,7 +11,6 @@ import {
   modelLocationOf,
   type ProviderAdapter,
   providerAdapters,
-  type ProviderKind,
   type WireFormat,
   wireFormatOf,
 } from "../providers/mod.ts";
@@ -83,7 +82,6 @@ function checkTargets(
   const providers = new Map(config.providers.map((p) => [p.id, p]));
   let first: { provider: ResolvedProvider; index: number } | null = null;
   const seen = new Map<string, number>();
-  const kinds: ProviderKind[] = [];
   for (const [i, target] of targets.entries()) {
     const here = [...at, "targets", i];
     const provider = providers.get(target.provider);
@@ -91,7 +89,6 @@ function checkTargets(
       out.errors.push(unknownProvider(parsed, config, target.provider, [...here, "provider"]));
       continue;
     }
-    kinds.push(provider.kind);
     const unroutable = pathModelRefusal(
       provider,
       modelLocationOf[provider.kind],
@@ -135,8 +132,6 @@ function checkTargets(
       });
     }
   }
-  const mixed = ownPathsMix(kinds, [...at, "targets"]);
-  if (mixed !== null) out.errors.push(mixed);
   if (route.strategy === "weighted" && targets.length > 1 && targets.every((t) => t.weight === 0)) {
     out.warnings.push({
       at: [...at, "targets"],
@@ -166,25 +161,6 @@ export function pathModelRefusal(
       "route would not do what it says",
     hint: `call providers.${provider.id} through its own prefix without a route, or route to ` +
       "providers of a kind whose model is in the body (openai, anthropic, openai-compatible)",
-  };
-}
-
-/**
- * A route mixing a kind that reads only its own request paths (its adapter has `pathProblem`:
- * Azure's `/openai/...` forms) with providers of another kind: every attempt is sent the
- * client's path, which one side has no form of, so that side's targets always fail.
- */
-export function ownPathsMix(kinds: readonly ProviderKind[], at: PathSegment[]): RawIssue | null {
-  const distinct = [...new Set(kinds)];
-  const own = distinct.find((k) => providerAdapters[k].pathProblem !== undefined);
-  if (own === undefined || distinct.length < 2) return null;
-  const others = distinct.filter((k) => k !== own).join(", ");
-  return {
-    at,
-    message: `mixes providers of kind ${own}, which read only their own request paths, with ` +
-      `providers of kind ${others}: each target is sent the client's path, which one of the ` +
-      "two has no form of, so those targets would always fail",
-    hint: `make one route for the ${own} targets and another for the others`,
   };
 }
 

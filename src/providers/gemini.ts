@@ -5,10 +5,10 @@
  * `alt=sse` streams), gemini_array_stream.ts (a stream without `alt=sse`); commit rules:
  * commit_gemini.ts; error facts: gemini_errors.ts.
  *
- * Not here: `locateStreamText`. A Gemini chunk's `functionCall.args` is a whole JSON object, not
- * a string piece the stream redactor can follow, so a locator would pass it unredacted; without
- * one the proxy refuses a Gemini stream under `redact_upstream`/`block` rather than pass it
- * (fail closed). `hideUsageEvent`: Gemini streams report usage on every chunk; nothing is added.
+ * Stream text for PII redaction: gemini_stream_text.ts (text and thought parts are pieces per
+ * candidate; `functionCall.args` is whole within its chunk and checked as it stands; what cannot
+ * be followed stops the stream). `hideUsageEvent`: Gemini streams report usage on every chunk;
+ * nothing is added.
  */
 import { isRecord, readRequestJson } from "./json_body.ts";
 import {
@@ -22,6 +22,7 @@ import { GeminiUsageReader } from "./gemini_usage.ts";
 import { GeminiArrayUsageParser } from "./gemini_array_stream.ts";
 import { GeminiCommitRules } from "./commit_gemini.ts";
 import { geminiErrorBodyFacts } from "./gemini_errors.ts";
+import { locateGeminiStreamText } from "./gemini_stream_text.ts";
 import {
   type GeminiPath,
   geminiWithModel,
@@ -119,6 +120,7 @@ export const geminiAdapter: ProviderAdapter = {
   },
 
   errorFacts: geminiErrorBodyFacts,
+  locateStreamText: locateGeminiStreamText,
 
   /**
    * What `@google/genai` raises mid-stream: the raw JSON error object, unframed

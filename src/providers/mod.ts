@@ -44,6 +44,8 @@ export {
 } from "./headers.ts";
 export { openAiAdapter } from "./openai.ts";
 export { anthropicAdapter } from "./anthropic.ts";
+// Where Bedrock's event-stream messages carry text (the adapter's `readEventStreamPayload`).
+export { readBedrockEventStreamPayload } from "./bedrock_stream_text.ts";
 export {
   responsesWebSocket,
   type WebSocketProtocol,
@@ -71,6 +73,9 @@ export { JsonMemberScanner, type JsonScanResult } from "./json_member_scanner.ts
 export { usageReadLimits } from "./usage_limits.ts";
 export type { MemberPath } from "./json_member_paths.ts";
 export type {
+  EventStreamPayload,
+  EventStreamPayloadJson,
+  EventStreamPayloadReader,
   JsonPath,
   ModelPlacement,
   PreparedRequest,

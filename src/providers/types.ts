@@ -251,6 +251,11 @@ export interface ProviderAdapter {
   /** Where a streamed response carries text as pieces; used to redact it in flight. */
   locateStreamText?: StreamTextLocator;
   /**
+   * The same for an `aws-eventstream` answer (Bedrock): how one message's payload is read as JSON,
+   * where its text is, and how a changed value is written back.
+   */
+  readEventStreamPayload?: EventStreamPayloadReader;
+  /**
    * The text of one SSE error event in the wire format's own shape, so that the provider's
    * official SDK raises an error when a stream has to be stopped (`code`: `pii_blocked`, ...).
    */
@@ -299,7 +304,41 @@ export interface StreamTextLocation {
    * reach the client before this event.
    */
   closes: "all" | readonly string[];
+  /**
+   * Set when the event carries text in pieces the locator has no channel for (Vertex's streamed
+   * `functionCall.partialArgs`, a part of a kind it does not know): why, in a few words. The
+   * redactor then stops the stream rather than send a piece it cannot join to the rest.
+   */
+  uninspectable?: string;
 }
 
 /** Finds the incremental text in one event of a wire format's stream. Pure; never throws. */
 export type StreamTextLocator = (event: SseEvent) => StreamTextLocation;
+
+/** One AWS event-stream message's JSON as the stream PII redactor reads and rewrites it. */
+export interface EventStreamPayloadJson {
+  kind: "json";
+  /** What the locator reads (for a Bedrock `chunk`, the model family's event inside it). */
+  event: SseEvent;
+  /** Envelope members never scanned (a chunk's `bytes`, already read as `event`). */
+  skip: readonly string[];
+  /** The envelope (a chunk's `{bytes, p}`), scanned as complete strings; null when none. */
+  envelope: Record<string, unknown> | null;
+  locate: StreamTextLocator;
+  /** The payload bytes for a (possibly changed) event value and envelope. */
+  write(value: unknown): Uint8Array;
+}
+
+export type EventStreamPayload =
+  | EventStreamPayloadJson
+  /** Nothing to inspect (an empty payload). */
+  | { kind: "empty" }
+  /** Could carry text in pieces the redactor cannot follow: the stream must stop (why). */
+  | { kind: "uninspectable"; why: string };
+
+/** Reads a message's payload by its `:message-type` and `:event-type`. Pure; never throws. */
+export type EventStreamPayloadReader = (
+  messageType: string | null,
+  eventType: string | null,
+  payload: Uint8Array,
+) => EventStreamPayload;

@@ -6,7 +6,6 @@
  * invisible. One trace per client request: the answering target's provider, model and cost, with
  * one `AttemptRecord` per attempt.
  */
-import { concatBytes } from "../bytes.ts";
 import { GatewayError } from "../errors/mod.ts";
 import type { PreparedRequest } from "../providers/mod.ts";
 import type {
@@ -22,7 +21,7 @@ import type { TraceRecord } from "../traces/mod.ts";
 import { attemptOutcomeLabel, type RoutingMetrics } from "../telemetry/mod.ts";
 import type { Exchange } from "./exchange.ts";
 import type { ProxyRoute } from "./exchange_context.ts";
-import { chooseTargets, type RoutingDeps, sessionKey } from "./route_context.ts";
+import { attemptSearch, chooseTargets, type RoutingDeps, sessionKey } from "./route_context.ts";
 import {
   beforeCommit,
   headerValue,
@@ -33,7 +32,14 @@ import {
   type SentAttempt,
 } from "./route_attempt.ts";
 import { headersOf } from "./headers.ts";
-import { commitScanner, committedStream, guardedBody, holdUntilCommit } from "./route_stream.ts";
+import { commitScanner, committedStream, holdUntilCommit } from "./route_stream.ts";
+import { replayOf, type Tried, wholeAnswer } from "./route_answer.ts";
+import {
+  noTargetReadsPath,
+  type PathRefusal,
+  refusedEverywhere,
+  refusedPath,
+} from "./route_path_refusal.ts";
 import { ClientGone } from "./abort_reasons.ts";
 import { shuttingDown } from "./upstream_errors.ts";
 
@@ -43,11 +49,6 @@ export interface LoopOptions {
   gatewayKeyHeader: string;
   now(): number;
 }
-
-/** An attempt's result: an answer for the client, or a failure (with bytes to replay, if any). */
-type Tried =
-  | { kind: "answer"; upstream: UpstreamResponse }
-  | { kind: "failed"; outcome: AttemptOutcome; replay: (() => UpstreamResponse) | null };
 
 /** Bound on attempts per request, whatever the policy says (it bounds them too). */
 const maxAttempts = 32;
@@ -77,6 +78,7 @@ export async function routeLoop(
     usePools: choice.usePools,
   });
   let last: Tried | null = null;
+  const refusals: PathRefusal[] = [];
   let waited = 0;
   let why = "no_target_left";
   for (let i = 0; i < maxAttempts; i++) {
@@ -90,7 +92,7 @@ export async function routeLoop(
       waited += next.waitMs;
       continue;
     }
-    const tried = await attemptOnce(o, ex, prepared, rewriter, next, choice.route, entry);
+    const tried = await attemptOnce(o, ex, prepared, rewriter, next, choice.route, entry, refusals);
     if (ex.signal.aborted) {
       if (tried.kind === "answer") tried.upstream.cancel();
       // Told as a spent budget: no verdict on the target, and a half-open probe it held is
@@ -103,12 +105,18 @@ export async function routeLoop(
     count(o.deps.metrics, resolved.name, records, tried);
     waited = 0;
     if (tried.kind === "answer") return tried.upstream;
-    last = tried;
+    // A target that refused the path tells nothing of the upstreams: the last word is another's.
+    if (tried.outcome.kind !== "path_refused") last = tried;
     if (decision.kind === "answer" || decision.kind === "give_up") break;
     if (decision.kind === "retry" && decision.waitMs > 0) {
       if (!(await pause(ex, decision.waitMs))) return ended(ex);
       waited = decision.waitMs;
     }
+  }
+  // Every target refused the path (not merely the ones tried before the others became
+  // unavailable): the client's request is the problem.
+  if (last === null && refusedEverywhere(choice.route, refusals)) {
+    return ex.refuse(noTargetReadsPath(resolved, ex.req.method, ex.path, refusals));
   }
   return lastWord(ex, resolved, last, records, why);
 }
@@ -157,6 +165,7 @@ async function attemptOnce(
   ticket: AttemptTicket,
   route: RoutedRoute,
   entry: string,
+  refusals: PathRefusal[],
 ): Promise<Tried> {
   const target = o.deps.routes.get(ticket.target.provider)!;
   const model = ticket.target.model;
@@ -164,6 +173,10 @@ async function attemptOnce(
   const request = { ...prepared, body: placed.body, model };
   ex.reroute(target, model);
   const attempt = ex.attempting(request, placed.path);
+  // The path (and query) as this attempt would send it: a target with no form of it is skipped.
+  const search = attemptSearch(ex.target.search, target.provider.id === entry);
+  const refused = refusedPath(target, placed.path + search, refusals);
+  if (refused !== null) return refused;
   const poolSecret = ticket.keyId === null
     ? null
     : o.deps.secrets.get(ticket.target.provider)?.get(ticket.keyId) ?? null;
@@ -200,7 +213,9 @@ async function heldAnswer(
   ticket: AttemptTicket,
 ): Promise<Tried> {
   const held = commitScanner(ex, target, route, sent.upstream, request.model, request.streaming);
-  if (held === null) return await wholeAnswer(sent, ticket, streams(ex, target, sent, request));
+  if (held === null) {
+    return await wholeAnswer(sent, ticket.timeouts.idleMs, streams(ex, target, sent, request));
+  }
   const failed = await holdUntilCommit(held, sent, beforeCommit(ticket));
   if (failed === null) {
     return { kind: "answer", upstream: committedStream(ex, held, sent, ticket.timeouts.idleMs) };
@@ -239,78 +254,6 @@ function streams(
     requestModel: request.model,
     headers: headersOf(upstream.headers),
   }) !== null;
-}
-
-/** Documents up to this size are read whole before answering, so a cut body fails over. */
-const wholeLimit = 256 * 1024;
-
-/**
- * A 2xx answer with no commit point. A small document is read whole within the attempt (a body
- * cut or stalled before its end is then a failure the loop may fail over from); anything else is
- * relayed as it comes, under the attempt's idle and total limits.
- */
-async function wholeAnswer(
-  sent: SentAttempt,
-  ticket: AttemptTicket,
-  stream: boolean,
-): Promise<Tried> {
-  const { upstream } = sent;
-  const guarded = guardedBody(sent, ticket.timeouts.idleMs);
-  const declared = Number(headerValue(upstream.headers, "content-length") ?? 0);
-  if (stream || declared > wholeLimit) {
-    return { kind: "answer", upstream: guarded };
-  }
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      const chunk = await guarded.read();
-      if (chunk === null) break;
-      parts.push(chunk);
-      size += chunk.byteLength;
-      // Larger than a document worth holding: what was read goes first, the rest as it comes.
-      if (size > wholeLimit) return { kind: "answer", upstream: prefixed(guarded, parts) };
-    }
-  } catch {
-    const phase = sent.signal.timedOut;
-    const outcome: AttemptOutcome = phase !== null
-      ? { kind: "timeout", phase }
-      : { kind: "failed_before_commit", reason: "cut", status: upstream.status, error: null };
-    return { kind: "failed", outcome, replay: null };
-  }
-  return { kind: "answer", upstream: replayOf(upstream, concatBytes(parts)) };
-}
-
-/** `source` with `parts` (already read from it) given first. */
-function prefixed(source: UpstreamResponse, parts: Uint8Array[]): UpstreamResponse {
-  return {
-    ...source,
-    headers: source.headers,
-    read: () => Promise.resolve(parts.shift() ?? null).then((p) => p ?? source.read()),
-    bytes: () => Promise.reject(new Error("read chunk by chunk")),
-    cancel: () => source.cancel(),
-  };
-}
-
-/** The answer of a failed attempt, read already, given to the relay as if it came now. */
-function replayOf(upstream: UpstreamResponse, bytes: Uint8Array): UpstreamResponse {
-  let given = false;
-  const body = bytes.slice();
-  return {
-    status: upstream.status,
-    statusText: upstream.statusText,
-    // The bytes are what the upstream client gave: its headers and `decoded` still describe them.
-    headers: upstream.headers.filter(([k]) => k !== "content-length")
-      .concat([["content-length", String(body.byteLength)]]),
-    decoded: upstream.decoded,
-    read: () => {
-      if (given) return Promise.resolve(null);
-      given = true;
-      return Promise.resolve(body);
-    },
-    bytes: () => Promise.resolve(body),
-    cancel: () => {},
-  };
 }
 
 /** No answer came: the last failure's answer as it was, or an error naming the route. */

@@ -70,6 +70,8 @@ export function classify(outcome: AttemptOutcome, ctx: ClassifyContext): Classif
       return c("retry", "failure", "connect_failed");
     case "reset_before_headers":
       return c("retry", "failure", "reset_before_headers");
+    case "path_refused":
+      return c("next", "neutral", "path_refused");
     case "timeout":
       return classifyTimeout(outcome.phase);
     case "failed_before_commit":

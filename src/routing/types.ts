@@ -68,6 +68,12 @@ export type AttemptOutcome =
   /** Refused, DNS, TLS: nothing sent. */
   | { kind: "connect_failed"; detail: string }
   | { kind: "reset_before_headers"; detail: string }
+  /**
+   * Nothing sent: the target's provider has no form of the path it would be sent (its adapter's
+   * `pathProblem`, e.g. Azure on an OpenAI path). Not the target's fault (no breaker failure), and
+   * the same request gets the same answer: the next target, never this one again.
+   */
+  | { kind: "path_refused"; detail: string }
   | { kind: "timeout"; phase: "connect" | "first_byte" | "first_token" | "idle" | "total" }
   | {
     kind: "failed_before_commit";

@@ -131,8 +131,8 @@ Deno.test("gemini: pool key header, model rewrite in the path, error facts, no s
     '{"error":{"code":429,"message":"quota","status":"RESOURCE_EXHAUSTED"}}',
   );
   assert.equal(facts.category, "rate_limited");
-  // The proxy refuses a Gemini stream under redact_upstream/block instead (fail closed).
-  assert.equal(gemini.locateStreamText, undefined);
+  // Streams under redact_upstream/block are redacted in flight (gemini_stream_text.ts).
+  assert.equal(typeof gemini.locateStreamText, "function");
   assert.match(gemini.streamError!("pii_blocked", "blocked"), /^\{"error":\{"code":403,/);
 });
 

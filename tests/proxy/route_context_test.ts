@@ -4,8 +4,7 @@
  * and pools may serve; the pool key in the header its provider kind reads.
  */
 import assert from "node:assert/strict";
-import type { ResolvedProvider } from "../../src/config/mod.ts";
-import { openAiAdapter, providerAdapters } from "../../src/providers/mod.ts";
+import { openAiAdapter } from "../../src/providers/mod.ts";
 import {
   attemptCredentials,
   attemptSearch,
@@ -15,23 +14,7 @@ import {
 } from "../../src/proxy/route_context.ts";
 import { ModelRewriter } from "../../src/proxy/route_attempt.ts";
 import { MemoryRoutingState, type RoutedRoute, Router } from "../../src/routing/mod.ts";
-import type { ProxyRoute } from "../../src/proxy/mod.ts";
-
-function proxyRoute(id: string, kind: ResolvedProvider["kind"]): ProxyRoute {
-  return {
-    provider: {
-      id,
-      kind,
-      prefix: `/${id}`,
-      upstream: "http://127.0.0.1:9",
-      prices: {},
-      stream_usage: true,
-    },
-    adapter: providerAdapters[kind],
-    base: { origin: "http://127.0.0.1:9", basePath: "" },
-    cost: () => ({ estimated_cost_usd: null, cost_status: "unknown_usage" }),
-  };
-}
+import { proxyRoute } from "./proxy_route_fixture.ts";
 
 const routes = new Map([
   ["openai", proxyRoute("openai", "openai")],

@@ -128,6 +128,25 @@ const rows: Row[] = [
     null,
   ],
   [
+    // The target's kind has no form of the path: nothing sent, the next target, no breaker count.
+    "path refused",
+    { kind: "path_refused", detail: "the path does not start with /openai" },
+    false,
+    "next",
+    "neutral",
+    "none",
+    null,
+  ],
+  [
+    "path refused on a pool key (the key is not to blame either)",
+    { kind: "path_refused", detail: "the path does not start with /openai" },
+    true,
+    "next",
+    "neutral",
+    "none",
+    null,
+  ],
+  [
     "connect timeout",
     { kind: "timeout", phase: "connect" },
     false,

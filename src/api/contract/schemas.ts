@@ -121,11 +121,13 @@ export const attemptRecordSchema = z.object({
     "status",
     "connect_failed",
     "reset_before_headers",
+    "path_refused",
     "timeout",
     "failed_before_commit",
   ]).describe(
     "success; status (the upstream answered an error status); connect_failed (nothing sent); " +
-      "reset_before_headers; timeout; failed_before_commit (a stream that failed before its " +
+      "reset_before_headers; path_refused (nothing sent: the target's provider kind has no form " +
+      "of the request's path); timeout; failed_before_commit (a stream that failed before its " +
       "first content).",
   ),
   status: z.int().min(100).max(599).nullable().describe(

@@ -1,7 +1,11 @@
 /**
  * The event-stream redactor's options and bounds, and the message that ends a stream it stopped.
  */
-import { encodeEventStreamMessage, eventStreamException } from "../../providers/mod.ts";
+import {
+  encodeEventStreamMessage,
+  eventStreamException,
+  type EventStreamPayloadReader,
+} from "../../providers/mod.ts";
 import type { Counts, RedactRules } from "../types.ts";
 import type { ScanBudget } from "../budget.ts";
 import type { HeldTextLimits } from "./held_text.ts";
@@ -9,6 +13,12 @@ import type { HeldTextLimits } from "./held_text.ts";
 export interface EventStreamRedactorOptions {
   rules: RedactRules;
   mode: "redact" | "block";
+  /**
+   * How a message's payload is read (the adapter's `readEventStreamPayload`, as `locate` is for
+   * SSE). Default: Bedrock's, the one provider that answers this framing (and what a stored copy,
+   * redacted by content type without its adapter, is read with).
+   */
+  readPayload?: EventStreamPayloadReader;
   /**
    * The whole message that ends a stopped stream. Default: an `exception` message
    * (`validationException` for `pii_blocked`, else `internalServerException`) with
@@ -36,8 +46,6 @@ export interface EventStreamRedactorOptions {
 
 export const defaultMaxMessageBytes = 8 * 1024 * 1024;
 export const maxHeaderBytes = 128 * 1024;
-export const defaultMaxChannels = 1024;
-export const defaultMaxHeldTotal = 16 * 1024 * 1024;
 
 /** Headers the protocol reads: never rewritten (a placeholder there would break the stream). */
 export const protocolHeaders = new Set([

@@ -1,6 +1,6 @@
 /**
- * Where Bedrock's streamed answers carry text, for the event-stream redactor (plan issue 20,
- * sections 6.4 and 6.5):
+ * Where Bedrock's streamed answers carry text, for the event-stream PII redactor
+ * (`ProviderAdapter.readEventStreamPayload`; plan issue 20, sections 6.4 and 6.5):
  * - ConverseStream: one message per event, `:event-type` names it, the payload is the event's
  *   JSON (plus a random padding member `p`). `contentBlockDelta` carries pieces: `delta.text`,
  *   `delta.reasoningContent.text`, `delta.toolUse.input` (pieces of a JSON text), one channel
@@ -11,46 +11,22 @@
  *
  * A payload whose shape is not one of these and could carry pieces of text is `uninspectable`:
  * its strings could be pieces of a value split across messages, which a whole-string scan would
- * miss, so the stream is refused rather than passed on. (The locators are wire knowledge; once
- * the Bedrock adapter offers them, they belong in `providers/`.)
+ * miss, so the stream is refused rather than passed on.
  */
-import {
-  anthropicAdapter,
-  type SseEvent,
-  type StreamTextLocation,
-  type StreamTextLocator,
-} from "../../providers/mod.ts";
-
-/** One message's JSON as the redactor reads and rewrites it. */
-export interface PayloadJson {
-  kind: "json";
-  /** What the locator reads (the inner event of a chunk). */
-  event: SseEvent;
-  /** Members never scanned (the chunk envelope's `bytes`, already read as `event`). */
-  skip: readonly string[];
-  /** The envelope (a chunk's `{bytes, p}`), scanned as complete strings; null for Converse. */
-  envelope: Record<string, unknown> | null;
-  locate: StreamTextLocator;
-  /** The payload bytes for a (possibly changed) event value and envelope. */
-  write(value: unknown): Uint8Array;
-}
-
-export type ReadPayload =
-  | PayloadJson
-  /** Nothing to inspect (an empty payload). */
-  | { kind: "empty" }
-  | { kind: "uninspectable"; why: string };
+import { locateAnthropicStreamText } from "./anthropic.ts";
+import { isRecord } from "./json_body.ts";
+import type { EventStreamPayload, SseEvent, StreamTextLocation } from "./types.ts";
 
 const encoder = new TextEncoder();
 const strict = new TextDecoder("utf-8", { fatal: true });
 const noText: StreamTextLocation = { fields: [], closes: [] };
 
-/** Reads a message's payload by its `:message-type` and `:event-type`. */
-export function readPayload(
+/** Reads a Bedrock message's payload by its `:message-type` and `:event-type`. */
+export function readBedrockEventStreamPayload(
   messageType: string | null,
   eventType: string | null,
   payload: Uint8Array,
-): ReadPayload {
+): EventStreamPayload {
   if (payload.length === 0) return { kind: "empty" };
   const value = parseBytes(payload);
   if (value === undefined) {
@@ -107,7 +83,7 @@ const anthropicEvents = new Set([
   "error",
 ]);
 
-function readChunk(envelope: unknown): ReadPayload {
+function readChunk(envelope: unknown): EventStreamPayload {
   if (!isRecord(envelope) || typeof envelope.bytes !== "string") {
     return { kind: "uninspectable", why: "a chunk without a base64 `bytes` member" };
   }
@@ -130,7 +106,7 @@ function readChunk(envelope: unknown): ReadPayload {
     event: { event: type, data: value },
     skip: ["bytes"],
     envelope,
-    locate: anthropicAdapter.locateStreamText!,
+    locate: locateAnthropicStreamText,
     write: (v) =>
       encoder.encode(
         JSON.stringify({ ...envelope, bytes: encodeBase64(encoder.encode(JSON.stringify(v))) }),
@@ -224,8 +200,4 @@ export function locateConverseText({ event, data }: SseEvent): StreamTextLocatio
 /** An exception or error message: complete strings, and every held text goes out before it. */
 function closeAll(): StreamTextLocation {
   return { fields: [], closes: "all" };
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
