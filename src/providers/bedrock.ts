@@ -14,10 +14,9 @@
  * (the client's signature covers the gateway's host): re-signing is the proxy's upstream-auth
  * step, with credentials from the provider's `aws` config.
  *
- * Not here: `locateStreamText` and `streamError`. Both are SSE notions (a text locator over SSE
- * events, an SSE error event as text); Bedrock streams are binary, and the PII stage reads them
- * with its event-stream redactor (`proxy/pii_response.ts` for `streamKind` `aws-eventstream`),
- * which writes its own exception message. `hideUsageEvent`: Bedrock reports usage unasked.
+ * PII: Bedrock streams are binary, so not `locateStreamText`/`streamError` (SSE notions) but
+ * `readEventStreamPayload` (bedrock_stream_text.ts): the event-stream redactor reads each
+ * message's text through it and writes its own exception message. `hideUsageEvent`: Bedrock reports usage unasked.
  */
 import {
   bedrockAllowsEncodedSlash,
@@ -26,6 +25,7 @@ import {
   withBedrockModel,
 } from "./bedrock_model_id.ts";
 import { prepareBedrockRequest } from "./bedrock_request.ts";
+import { readBedrockEventStreamPayload } from "./bedrock_stream_text.ts";
 import { bedrockStreamKind, createBedrockUsageParser } from "./bedrock_usage.ts";
 import { bedrockErrorFacts } from "./bedrock_errors.ts";
 import { BedrockConverseCommitRules, BedrockInvokeCommitRules } from "./commit_bedrock.ts";
@@ -84,6 +84,7 @@ export function bedrockCommitScanner(
 export const bedrockAdapter: ProviderAdapter = {
   prepareRequest: prepareBedrockRequest,
   streamKind: bedrockStreamKind,
+  readEventStreamPayload: readBedrockEventStreamPayload,
   keyHeader: (key) => ["authorization", `Bearer ${key}`],
   withModel: withBedrockModel,
   allowsEncodedSlash: bedrockAllowsEncodedSlash,

@@ -258,8 +258,10 @@ export interface ProviderAdapter {
   /**
    * The text of one SSE error event in the wire format's own shape, so that the provider's
    * official SDK raises an error when a stream has to be stopped (`code`: `pii_blocked`, ...).
+   * `path`: the upstream-relative path of the answer, for a kind whose paths speak two wire
+   * formats (Vertex: Gemini's under `publishers/google`, Anthropic's under `publishers/anthropic`).
    */
-  streamError?(code: string, message: string): string;
+  streamError?(code: string, message: string, path?: string): string;
   /** The wire format's WebSocket mode, when it has one the gateway relays (Responses API). */
   webSocket?: WebSocketProtocol;
 }

@@ -18,13 +18,10 @@
  * the client's `Authorization: Bearer <access token>` is forwarded; a pool key travels the same
  * way. Prices: `priceKeyOf` (vertex_price_key.ts) with the scope of the path's location.
  *
- * Not here, on purpose:
- * - `locateStreamText` and `streamError`: the adapter contract has one locator per kind, not per
- *   answer, and Gemini chunks have no locator yet (gemini.ts says why). A locator for Claude's
- *   events would read a Gemini chunk on this same kind as "no text" and pass it unredacted; so
- *   every Vertex stream is refused under `redact_upstream`/`block` (fail closed), Claude's too.
- *   `streamError` is only written by that redactor.
- * - `hideUsageEvent`: both publishers report usage on their own.
+ * PII in streams: `locateStreamText` tells the two publishers' events apart by shape (below),
+ * and `streamError` writes the error the path's SDK raises.
+ *
+ * Not here, on purpose: `hideUsageEvent`: both publishers report usage on their own.
  */
 import { isRecord, maxTokensOf, modelOf, readRequestJson } from "./json_body.ts";
 import {
@@ -34,7 +31,9 @@ import {
   sseStreamKind,
   type UsageExpectation,
 } from "./response_parser.ts";
-import { AnthropicUsageReader } from "./anthropic.ts";
+import { anthropicAdapter, AnthropicUsageReader, locateAnthropicStreamText } from "./anthropic.ts";
+import { geminiAdapter } from "./gemini.ts";
+import { locateGeminiStreamText } from "./gemini_stream_text.ts";
 import { AnthropicCommitRules } from "./commit_anthropic.ts";
 import { GeminiUsageReader } from "./gemini_usage.ts";
 import { GeminiArrayUsageParser } from "./gemini_array_stream.ts";
@@ -45,7 +44,14 @@ import { parseVertexPath, type VertexPath, vertexWithModel } from "./vertex_path
 import { VertexEmbedUsageReader } from "./vertex_embed_usage.ts";
 import { vertexPriceKey } from "./vertex_price_key.ts";
 import { StreamCommitScanner } from "./stream_commit.ts";
-import type { PreparedRequest, PrepareInput, ProviderAdapter, ResponseInfo } from "./types.ts";
+import type {
+  PreparedRequest,
+  PrepareInput,
+  ProviderAdapter,
+  ResponseInfo,
+  SseEvent,
+  StreamTextLocation,
+} from "./types.ts";
 
 /** `gen_ai.operation.name` by publisher and method kind (OpenTelemetry GenAI conventions). */
 const operations: Record<VertexPath["publisher"], Partial<Record<MethodKind, string>>> = {
@@ -100,6 +106,20 @@ function streamedPost(info: ResponseInfo): boolean {
   return post && info.status >= 200 && info.status < 300 && isEventStream(info);
 }
 
+/**
+ * Text locations in a Vertex stream of either publisher. The locator sees events, not paths: an
+ * Anthropic event always names its `type` (`message_start`, `content_block_delta`, ...); a Gemini
+ * chunk never has one (`candidates`, `usageMetadata`, `modelVersion`). A chunk with `candidates`
+ * is Gemini's whatever else it holds, so that a `type` member cannot hide its text from the
+ * Gemini locator (which refuses what it cannot read).
+ */
+export function locateVertexStreamText(event: SseEvent): StreamTextLocation {
+  const data = event.data;
+  const anthropic = isRecord(data) && typeof data.type === "string" &&
+    data.candidates === undefined;
+  return anthropic ? locateAnthropicStreamText(event) : locateGeminiStreamText(event);
+}
+
 export const vertexAdapter: ProviderAdapter = {
   prepareRequest: prepareVertexRequest,
   streamKind: sseStreamKind,
@@ -138,4 +158,11 @@ export const vertexAdapter: ProviderAdapter = {
   },
 
   errorFacts: vertexErrorBodyFacts,
+  locateStreamText: locateVertexStreamText,
+
+  /** The error the path's SDK raises: Anthropic's for Claude, Gemini's raw error otherwise. */
+  streamError(code, message, path) {
+    const claude = path !== undefined && parseVertexPath(path)?.publisher === "anthropic";
+    return (claude ? anthropicAdapter : geminiAdapter).streamError!(code, message);
+  },
 };

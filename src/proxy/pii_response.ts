@@ -17,7 +17,7 @@ import {
   ScanBudgetExceeded,
 } from "../pii/mod.ts";
 import { ByteBuffer } from "../bytes.ts";
-import { type ProviderAdapter, readBedrockEventStreamPayload } from "../providers/mod.ts";
+import type { ProviderAdapter } from "../providers/mod.ts";
 import { GatewayError } from "../errors/mod.ts";
 import type { UpstreamResponse } from "../upstream/mod.ts";
 import type { Attempt } from "./attempt.ts";
@@ -69,15 +69,17 @@ export function redactedEventStream(
     onStopped: () => ex.failedMidway("upstream_uninspectable", true),
   };
   // AWS event streams (Bedrock) are binary messages: their own redactor re-encodes each one.
-  // Until the Bedrock adapter offers `readEventStreamPayload`, its reader is the fallback.
+  const streamError = adapter.streamError;
   const redactor = attempt.streamKind === "aws-eventstream"
     ? createEventStreamRedactor({
-      readPayload: adapter.readEventStreamPayload ?? readBedrockEventStreamPayload,
+      ...(adapter.readEventStreamPayload && { readPayload: adapter.readEventStreamPayload }),
       ...common,
     })
     : createSseRedactor({
       locate: adapter.locateStreamText ?? (() => ({ fields: [], closes: [] })),
-      ...(adapter.streamError && { streamError: adapter.streamError }),
+      // The path decides the wire format where one kind speaks two (Vertex's publishers).
+      ...(streamError &&
+        { streamError: (c: string, m: string) => streamError(c, m, attempt.path) }),
       ...common,
     });
   const reader = source.pipeThrough(redactor).getReader();

@@ -174,8 +174,8 @@ function relayStream(
     upstream.cancel();
     return ex.refuse(uninspectableAnswer(ex, `a ${attempt.streamKind} stream`));
   }
-  // An SSE wire format without text locations (Gemini) cannot be redacted in flight: refused.
-  // (AWS event streams are read by their own redactor, which locates Bedrock's text itself.)
+  // An SSE wire format without text locations cannot be redacted in flight: refused. (Every
+  // kind has them today; AWS event streams go through the adapter's `readEventStreamPayload`.)
   if (
     redactStream && attempt.streamKind === "sse" && ex.route.adapter.locateStreamText === undefined
   ) {

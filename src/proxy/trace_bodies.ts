@@ -104,7 +104,7 @@ export class TraceBodies {
     return waits.length === 0 ? null : Promise.all(waits);
   }
 
-  /** An event stream of a wire format without text locations (Gemini): not redactable. */
+  /** An event stream of a wire format without text locations: not redactable. */
   #unlocatedStream(): boolean {
     if (this.x.route.adapter.locateStreamText !== undefined) return false;
     const type = headerValue(this.x.responseHeaders ?? [], "content-type") ?? "";
