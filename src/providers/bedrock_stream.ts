@@ -36,9 +36,6 @@ export type BedrockUsageAnomaly = "bedrock_openai_cache_double_count";
  */
 export interface BedrockUsageReport extends Omit<UsageReport, "unknownReason"> {
   unknownReason?: BedrockUnknownReason;
-  /** Messages dropped for a bad prelude or message CRC (also counted in `parseErrors`). */
-  frameErrors?: number;
-  usageAnomaly?: BedrockUsageAnomaly;
 }
 
 /** A `UsageParser` whose report may carry the event-stream reasons (see `BedrockUsageReport`). */

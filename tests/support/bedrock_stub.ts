@@ -13,8 +13,10 @@
  *
  * Scripted by the model id: an id holding `cut` answers a ConverseStream that breaks off inside
  * a message after its first text (the body ends there); `pii` a ConverseStream whose text holds
- * an e-mail address split across two deltas (`piiPieces`); `missing` answers 404
- * `ResourceNotFoundException` as restJson1 does (`x-amzn-errortype` and `{"message"}`).
+ * an e-mail address split across two deltas (`piiPieces`); `crc` a ConverseStream whose
+ * `contentBlockStop` message has a wrong message CRC (`corruptConverseStreamReads`: the exact
+ * bytes sent); `missing` answers 404 `ResourceNotFoundException` as restJson1 does
+ * (`x-amzn-errortype` and `{"message"}`).
  */
 import {
   encodeEventStreamMessage,
@@ -84,6 +86,7 @@ export function startBedrockStub(): BedrockStub {
         case "converse":
           return json(converseDocument());
         case "converse-stream":
+          if (id.includes("crc")) return streamOf(corruptConverseStreamReads());
           return eventStream(
             converseEvents(id.includes("pii") ? piiPieces : null),
             id.includes("cut"),
@@ -220,7 +223,10 @@ function invokeChunks(): EventStreamMessage[] {
  * the message after the first text delta.
  */
 function eventStream(messages: EventStreamMessage[], cut: boolean): Response {
-  const parts = messages.map(encodeEventStreamMessage);
+  return streamOf(readsOf(messages.map(encodeEventStreamMessage), cut));
+}
+
+function readsOf(parts: Uint8Array[], cut: boolean): Uint8Array[] {
   const reads: Uint8Array[] = [];
   for (const [i, p] of parts.entries()) {
     if (cut && i === 2) {
@@ -230,6 +236,25 @@ function eventStream(messages: EventStreamMessage[], cut: boolean): Response {
     if (i === 2) reads.push(p.subarray(0, 7), p.subarray(7));
     else reads.push(p);
   }
+  return reads;
+}
+
+/** The index of the message `crc` corrupts: `contentBlockStop` (no text, no usage in it). */
+export const corruptMessageIndex = 3;
+
+/**
+ * A ConverseStream whose `contentBlockStop` message has its message CRC flipped (the prelude and
+ * its CRC intact, so the length is still vouched for), as the reads the stub sends.
+ */
+export function corruptConverseStreamReads(): Uint8Array[] {
+  const parts = converseEvents(null).map(encodeEventStreamMessage);
+  const bad = parts[corruptMessageIndex]!;
+  bad[bad.length - 1]! ^= 0xff;
+  return readsOf(parts, false);
+}
+
+function streamOf(chunks: readonly Uint8Array[]): Response {
+  const reads = [...chunks];
   const body = new ReadableStream<Uint8Array>({
     pull(controller) {
       const next = reads.shift();
