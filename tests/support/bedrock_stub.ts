@@ -15,7 +15,7 @@
  * a message after its first text (the body ends there); `pii` a ConverseStream whose text holds
  * an e-mail address split across two deltas (`piiPieces`); `crc` a ConverseStream whose
  * `contentBlockStop` message has a wrong message CRC (`corruptConverseStreamReads`: the exact
- * bytes sent); `missing` answers 404 `ResourceNotFoundException` as restJson1 does
+ * bytes sent); `meta.` on `invoke` a Meta Llama body with the token headers; `missing` answers 404 `ResourceNotFoundException` as restJson1 does
  * (`x-amzn-errortype` and `{"message"}`).
  */
 import {
@@ -92,6 +92,7 @@ export function startBedrockStub(): BedrockStub {
             id.includes("cut"),
           );
         case "invoke":
+          if (id.includes("meta.")) return json(llamaDocument, llamaHeaders);
           return json(anthropicDocument(), invokeHeaders());
         case "invoke-with-response-stream":
           return eventStream(invokeChunks(), false);
@@ -169,6 +170,20 @@ function anthropicDocument() {
     usage: invokeUsage,
   };
 }
+
+/** Meta Llama's InvokeModel answer (AWS's model-parameters page): its own counts in the body. */
+export const llamaDocument = {
+  generation: answerText,
+  prompt_token_count: 24,
+  generation_token_count: 3,
+  stop_reason: "stop",
+};
+/** What Bedrock's token-count headers say for it (every family gets them). */
+export const llamaHeaders = {
+  "x-amzn-bedrock-input-token-count": "24",
+  "x-amzn-bedrock-output-token-count": "3",
+  "x-amzn-bedrock-invocation-latency": "402",
+};
 
 /** InvokeModel's token-count headers: input without the cached parts, as Converse's. */
 function invokeHeaders(): Record<string, string> {

@@ -6,11 +6,15 @@
  * the bad CRC) gets every byte the upstream sent, in order, unchanged; the trace still has the
  * exact usage of the `metadata` event that follows, and its metadata says one frame was corrupt
  * (`usage_frame_errors`, also counted in `usage_parse_errors`).
+ *
+ * The same gateway serves an InvokeModel of a Meta Llama model, whose body is Llama's own: its usage
+ * comes from Bedrock's token-count headers, priced by the config.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { freePort, startServer } from "../support/process.ts";
 import {
+  answerText,
   converseUsage,
   corruptConverseStreamReads,
   startBedrockStub,
@@ -25,7 +29,14 @@ const config = (port: number, upstream: string) =>
 export default defineConfig({
   server: { host: "127.0.0.1", port: ${port}, shutdown_grace_ms: 2000 },
   storage: { path: "./data/ongoingai.db" },
-  providers: { bedrock: { kind: "bedrock", upstream: "${upstream}" } },
+  providers: {
+    bedrock: {
+      kind: "bedrock",
+      upstream: "${upstream}",
+      // No built-in price for Llama: the config's, per 1M tokens.
+      prices: { "llama3-3-70b-instruct": { input: 0.72, output: 0.72 } },
+    },
+  },
   tracing: { flush_interval_ms: 10 },
 });
 `;
@@ -53,7 +64,7 @@ async function traceOf(origin: string, correlationId: string | null): Promise<an
   throw new Error("the trace did not appear");
 }
 
-Deno.test("e2e bedrock: a message with a bad CRC reaches the client unchanged and is counted", async () => {
+Deno.test("e2e bedrock, raw HTTP: a bad CRC is relayed unchanged and counted; Llama invoke usage from headers", async () => {
   const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "ongoingai-bedrock-crc-" }));
   const stub = startBedrockStub();
   const port = freePort();
@@ -91,6 +102,30 @@ Deno.test("e2e bedrock: a message with a bad CRC reaches the client unchanged an
     assert.equal(t.cached_input_tokens, u.cacheReadInputTokens);
     assert.equal(t.cache_write_tokens, u.cacheWriteInputTokens);
     assert.equal(t.output_tokens, u.outputTokens);
+
+    // InvokeModel of another family: usage from the token-count headers.
+    const llama = "us.meta.llama3-3-70b-instruct-v1:0";
+    const invoked = await fetch(
+      `${server.origin}/bedrock/model/${encodeURIComponent(llama)}/invoke`,
+      {
+        method: "POST",
+        headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+        body: JSON.stringify({ prompt: "Say hello.", max_gen_len: 64 }),
+      },
+    );
+    assert.equal(invoked.status, 200);
+    assert.equal((await invoked.json()).generation, answerText);
+    assert.equal(invoked.headers.get("x-amzn-bedrock-input-token-count"), "24");
+    const l = await traceOf(server.origin, invoked.headers.get("x-ongoingai-correlation-id"));
+    assert.equal(l.model, llama);
+    assert.equal(l.usage_status, "exact");
+    assert.equal(l.input_tokens, 24);
+    assert.equal(l.output_tokens, 3);
+    assert.equal(l.total_tokens, 27);
+    assert.equal(l.cost_status, "priced");
+    assert.ok(Math.abs(l.estimated_cost_usd - (27 * 0.72) / 1e6) < 1e-12, l.estimated_cost_usd);
+    assert.equal(l.metadata.usage_anomaly, undefined);
+
     const stopped = await server.stop("SIGTERM");
     assert.equal(stopped.code, 0, stopped.logs);
   } finally {
