@@ -9,16 +9,23 @@
  *   (`inputTokenCount`, `outputTokenCount`, and `cacheReadInputTokenCount` /
  *   `cacheWriteInputTokenCount` when caching applies); `inputTokenCount` is the uncached part,
  *   as Converse's `inputTokens`.
+ * - Every family, not streamed: the response headers `X-Amzn-Bedrock-Input-Token-Count`,
+ *   `-Output-Token-Count`, and `-Cache-Read-Input-Token-Count` / `-Cache-Write-Input-Token-Count`
+ *   when caching applies (input uncached, as the metrics'). The SDK does not model them
+ *   (`@aws-sdk/client-bedrock-runtime` 3.1178.0 names no such header): the names are those
+ *   recorded from real answers by dd-trace-js's Bedrock fixtures, LiteLLM, and AWS users reading
+ *   `ResponseMetadata.HTTPHeaders` from boto3.
  * Rule: the Anthropic body's usage first (it is what Anthropic bills and splits cache writes by
- * TTL); the invocation metrics otherwise. When both are there and disagree, the body's is kept
- * and the disagreement counted as a parse error (peers lost input tokens by reading only one:
+ * TTL); the invocation metrics or the headers otherwise. When both are there and disagree, the
+ * body's is kept, the disagreement counted as a parse error and named in the trace
+ * (`usage_anomaly: bedrock_usage_reports_disagree`; peers lost input tokens by reading only one:
  * Bifrost #5629).
  *
  * The family is told by the body's shape, not by the model id: an application inference
  * profile's ARN names no model, and a body that is not Anthropic's simply has no Anthropic usage.
- * Not read (left unknown): the non-streamed answers of other families (their own usage fields),
- * and the `X-Amzn-Bedrock-*-Token-Count` response headers, which only third-party code
- * documents (plan section 12).
+ * Other families' own body figures (Llama's `prompt_token_count`, Nova's `usage`) are not read:
+ * the headers and metrics carry the same for every family; a family that fills neither (AI21 and
+ * Cohere, by one third-party report) stays `unknown`, never zero.
  */
 import type { Usage } from "./usage.ts";
 import { isRecord } from "./json_body.ts";
@@ -29,6 +36,7 @@ import type {
   BedrockReaderResult,
   BedrockStreamMessage,
   BedrockStreamReader,
+  BedrockUsageAnomaly,
 } from "./bedrock_stream.ts";
 
 export const invocationMetricsMember = "amazon-bedrock-invocationMetrics";
@@ -44,6 +52,36 @@ export function invocationMetricsUsage(m: unknown): Usage | null {
   const write = m.cacheWriteInputTokenCount === undefined
     ? 0
     : tokenCount(m.cacheWriteInputTokenCount);
+  if (input === null || output === null || cached === null || write === null) return null;
+  return makeUsage({ input: input + cached + write, output, cached, cacheWrite: write });
+}
+
+/** The token-count headers of a non-streamed InvokeModel answer (lower case, as `Headers`). */
+export const invokeTokenHeaders = {
+  input: "x-amzn-bedrock-input-token-count",
+  output: "x-amzn-bedrock-output-token-count",
+  cacheRead: "x-amzn-bedrock-cache-read-input-token-count",
+  cacheWrite: "x-amzn-bedrock-cache-write-input-token-count",
+} as const;
+
+/** A header's token count: decimal digits only (at most 15: a safe integer); null otherwise. */
+function headerCount(headers: Headers, name: string): number | null {
+  const v = headers.get(name)?.trim();
+  return v !== undefined && /^\d{1,15}$/.test(v) ? Number(v) : null;
+}
+
+/**
+ * InvokeModel's token-count headers → trace usage (input = uncached + cache read + cache
+ * write); null when the input or output count is missing or not a count, or a cache header is
+ * present but not a count.
+ */
+export function invokeHeadersUsage(headers: Headers | undefined): Usage | null {
+  if (headers === undefined) return null;
+  const h = invokeTokenHeaders;
+  const input = headerCount(headers, h.input);
+  const output = headerCount(headers, h.output);
+  const cached = headers.has(h.cacheRead) ? headerCount(headers, h.cacheRead) : 0;
+  const write = headers.has(h.cacheWrite) ? headerCount(headers, h.cacheWrite) : 0;
   if (input === null || output === null || cached === null || write === null) return null;
   return makeUsage({ input: input + cached + write, output, cached, cacheWrite: write });
 }
@@ -144,12 +182,16 @@ function combine(
 ): BedrockReaderResult {
   if (a.usage !== null && a.final) {
     const conflicts = metrics !== null && !sameUsage(a.usage, metrics) ? 1 : 0;
-    return { model: null, usage: a.usage, final: true, conflicts };
+    const anomaly = conflicts > 0 ? disagreement : null;
+    return { model: null, usage: a.usage, final: true, conflicts, anomaly };
   }
   return { model: null, usage: metrics, final: metricsSeen && metrics !== null };
 }
 
-function sameUsage(a: Usage, b: Usage): boolean {
+/** Trace metadata `usage_anomaly` when the body and Bedrock's own figures disagree. */
+export const disagreement: BedrockUsageAnomaly = "bedrock_usage_reports_disagree";
+
+export function sameUsage(a: Usage, b: Usage): boolean {
   return a.input_tokens === b.input_tokens && a.output_tokens === b.output_tokens &&
     a.cached_input_tokens === b.cached_input_tokens &&
     a.cache_write_tokens === b.cache_write_tokens;

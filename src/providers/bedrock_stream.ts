@@ -28,7 +28,10 @@ import type { SseEventObserver, UsageReport } from "./types.ts";
 export type BedrockUnknownReason = UsageUnknownReason | EventStreamStopReason;
 
 /** Trace metadata `usage_anomaly`: a provider figure known to be wrong, kept as reported. */
-export type BedrockUsageAnomaly = "bedrock_openai_cache_double_count";
+export type BedrockUsageAnomaly =
+  | "bedrock_openai_cache_double_count"
+  // An Anthropic body's usage and Bedrock's invocation metrics or token headers disagree.
+  | "bedrock_usage_reports_disagree";
 
 /**
  * `UsageReport` with the event-stream reasons of plan section 10 (P0 adds them to
@@ -36,9 +39,6 @@ export type BedrockUsageAnomaly = "bedrock_openai_cache_double_count";
  */
 export interface BedrockUsageReport extends Omit<UsageReport, "unknownReason"> {
   unknownReason?: BedrockUnknownReason;
-  /** Messages dropped for a bad prelude or message CRC (also counted in `parseErrors`). */
-  frameErrors?: number;
-  usageAnomaly?: BedrockUsageAnomaly;
 }
 
 /** A `UsageParser` whose report may carry the event-stream reasons (see `BedrockUsageReport`). */

@@ -9,7 +9,13 @@ import { createResponseParser, expectationFor, type UsageExpectation } from "./r
 import type { ResponseInfo, SseEventObserver, StreamFraming } from "./types.ts";
 import { parseBedrockPath } from "./bedrock_model_id.ts";
 import { BedrockConverseReader, BedrockConverseStreamReader } from "./bedrock_converse_usage.ts";
-import { BedrockInvokeReader, BedrockInvokeStreamReader } from "./bedrock_invoke_usage.ts";
+import {
+  BedrockInvokeReader,
+  BedrockInvokeStreamReader,
+  disagreement,
+  invokeHeadersUsage,
+  sameUsage,
+} from "./bedrock_invoke_usage.ts";
 import {
   type BedrockStreamReader,
   type BedrockUsageParser,
@@ -84,5 +90,35 @@ export function createBedrockUsageParser(
       },
     };
   }
-  return createResponseParser(modelInfo, expectation, new BedrockInvokeReader(), observer);
+  const invoke = createResponseParser(modelInfo, expectation, new BedrockInvokeReader(), observer);
+  return expectation === "none" ? invoke : withInvokeHeaders(invoke, info.headers);
+}
+
+/**
+ * A non-streamed InvokeModel answer: the body's usage (Anthropic's) when it has one, checked
+ * against the token-count headers; the headers' otherwise, for every model family, once the body
+ * arrived whole and was read to its end (a cut or a bound leaves the report as it is).
+ */
+function withInvokeHeaders(
+  inner: BedrockUsageParser,
+  headers: Headers | undefined,
+): BedrockUsageParser {
+  return {
+    push: (chunk) => inner.push(chunk),
+    stop: (reason) => inner.stop(reason),
+    finish(complete) {
+      const report = inner.finish(complete);
+      const counted = invokeHeadersUsage(headers);
+      if (counted === null) return report;
+      if (report.status === "exact" && report.usage !== null) {
+        return sameUsage(report.usage, counted) ? report : {
+          ...report,
+          parseErrors: report.parseErrors + 1,
+          usageAnomaly: disagreement,
+        };
+      }
+      if (!complete || report.unknownReason !== undefined) return report;
+      return { ...report, usage: counted, status: "exact" };
+    },
+  };
 }

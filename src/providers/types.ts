@@ -118,6 +118,18 @@ export interface UsageReport {
   upstreamStreamError?: boolean;
   /** Reading stopped at a memory bound; the status is then `unknown` (see trace.ts). */
   unknownReason?: UsageUnknownReason;
+  /**
+   * Binary framing only (AWS event stream): messages whose prelude or message CRC was wrong,
+   * skipped by the reader (also counted in `parseErrors`) while their bytes reached the client
+   * unchanged. Trace metadata `usage_frame_errors`.
+   */
+  frameErrors?: number;
+  /**
+   * A provider figure known to be wrong or contradicted by another report of the same answer,
+   * kept as the documented formula reads it (bedrock_stream.ts `BedrockUsageAnomaly`). Trace
+   * metadata `usage_anomaly`.
+   */
+  usageAnomaly?: string;
 }
 
 /**

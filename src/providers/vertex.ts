@@ -16,7 +16,8 @@
  * The model and whether the answer streams are the path's. Error bodies: google.rpc, or
  * Anthropic's for Claude's model errors (gemini_errors.ts `vertexErrorBodyFacts`). Credentials:
  * the client's `Authorization: Bearer <access token>` is forwarded; a pool key travels the same
- * way. Prices: `priceKeyOf` (vertex_price_key.ts) with the scope of the path's location.
+ * way (`keyHeader`, the only place this adapter names `authorization`). A provider with a `gcp`
+ * service account replaces either with the gateway's token after this (proxy/upstream_auth.ts). Prices: `priceKeyOf` (vertex_price_key.ts) with the scope of the path's location.
  *
  * PII in streams: `locateStreamText` tells the two publishers' events apart by shape (below),
  * and `streamError` writes the error the path's SDK raises.

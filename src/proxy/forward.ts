@@ -60,6 +60,11 @@ export interface AdmitRequest {
   model: string | null;
   maxTokens: number | null;
   requestBytes: number;
+  /**
+   * The upstream path as the exchange prices it (`route.cost`'s `path`): an adapter's
+   * `priceKeyOf` may read the endpoint scope there (Vertex's location). Unset: none.
+   */
+  path?: string;
 }
 
 export type { Admitted } from "./exchange_context.ts";
@@ -237,6 +242,7 @@ async function admit(
     model: prepared.model,
     maxTokens: prepared.maxTokens ?? null,
     requestBytes: body?.byteLength ?? 0,
+    path: ex.upstreamPath,
   });
   if (admitted instanceof GatewayError) return ex.refuse(admitted);
   ex.settlesWith(admitted);

@@ -71,22 +71,28 @@ const bytesPerToken = 4;
 
 /**
  * Input from the body size, output from `max_tokens` (or a default); cost at the model's price
- * valid at `at` (now).
+ * valid at `at` (now), for the request's path as the settlement prices it (proxy/exchange.ts):
+ * without it, Claude on a regional Vertex endpoint would be reserved at the global price.
  */
 export function estimateOf(req: AdmitRequest, at: number): Estimate {
   const input = Math.ceil(req.requestBytes / bytesPerToken);
   const output = req.maxTokens ?? defaultOutputTokens;
-  const cost = req.route.cost(req.model, {
-    model: req.model,
-    status: "exact",
-    parseErrors: 0,
-    usage: {
-      ...zeroUsage(),
-      input_tokens: input,
-      output_tokens: output,
-      total_tokens: input + output,
+  const cost = req.route.cost(
+    req.model,
+    {
+      model: req.model,
+      status: "exact",
+      parseErrors: 0,
+      usage: {
+        ...zeroUsage(),
+        input_tokens: input,
+        output_tokens: output,
+        total_tokens: input + output,
+      },
     },
-  }, at);
+    at,
+    req.path,
+  );
   return { tokens: input + output, costUsd: cost.estimated_cost_usd ?? 0 };
 }
 

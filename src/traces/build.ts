@@ -214,6 +214,8 @@ export function buildTrace(f: ExchangeFacts, redactHeaders: ReadonlySet<string>)
   if (l.checkpoint_seq !== null) metadata.lineage_checkpoint_seq = l.checkpoint_seq;
   if (f.report.parseErrors > 0) metadata.usage_parse_errors = f.report.parseErrors;
   if (f.report.unknownReason) metadata.usage_unknown_reason = f.report.unknownReason;
+  if (f.report.frameErrors) metadata.usage_frame_errors = f.report.frameErrors;
+  if (f.report.usageAnomaly) metadata.usage_anomaly = f.report.usageAnomaly;
   // The error code says a timeout ended the exchange; the phase says which limit to raise.
   if (f.timeoutPhase) metadata.timeout_phase = f.timeoutPhase;
   if (f.upstreamStreamError) metadata.upstream_stream_error = true;

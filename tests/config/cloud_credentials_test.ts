@@ -138,6 +138,30 @@ Deno.test("check, aws: a key pool next to the gateway's credentials is a warning
   ]);
 });
 
+Deno.test("check, gcp: a key pool next to the gateway's service account is a warning (never sent)", () => {
+  const json = JSON.stringify({
+    type: "service_account",
+    client_email: "gw@p.iam.gserviceaccount.com",
+    private_key: "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n",
+  });
+  const { errors, warnings } = issues(
+    {
+      vertex: {
+        kind: "vertex",
+        gcp: { service_account_json: { env: "SA_JSON" } },
+        keys: [{ id: "k1", key: { env: "POOL_KEY" } }],
+      } as Providers[string],
+    },
+    { SA_JSON: json, POOL_KEY: "ya29.pool-token" },
+    { server: { host: "127.0.0.1" } },
+  );
+  assert.deepEqual(errors, []);
+  assert.deepEqual(warnings, [
+    "providers.vertex.keys: are never sent: the gateway's own gcp credentials replace every " +
+    "other credential on this provider's requests (remove providers.vertex.keys, or the gcp block)",
+  ]);
+});
+
 Deno.test("check, gcp: an unreadable, non-JSON or non-key service account is an error", async () => {
   const dir = await Deno.makeTempDir({ prefix: "ongoingai-gcp-" });
   try {

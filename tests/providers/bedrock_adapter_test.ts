@@ -204,7 +204,8 @@ Deno.test("bedrock kind: config accepts it without an upstream; aws.region picks
   strictEqual(p.upstream, "https://bedrock-runtime.us-east-1.amazonaws.com");
   const regional = plain + "    aws:\n      region: eu-central-1\n" +
     "      access_key_id: { env: AKID }\n      secret_access_key: { env: SECRET }\n";
-  const env = { AKID: "AKIAIOSFODNN7EXAMPLE", SECRET: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" };
+  // Set: the gateway's own credentials must resolve (`check` refuses unset ones).
+  const env = { AKID: "AKIAEXAMPLE000000001", SECRET: "secret/EXAMPLE+key0123456789abcdefghij" };
   const files = await loadFrom({ "ongoingai.yaml": regional }, { env });
   const r = configOf(files).providers.find((p) => p.id === "bedrock")!;
   strictEqual(r.upstream, "https://bedrock-runtime.eu-central-1.amazonaws.com");

@@ -168,7 +168,7 @@ Deno.test("Bifrost #5629: invoke-with-response-stream input tokens come from the
   });
 });
 
-Deno.test("invoke stream: body and metrics disagreeing keep the body and count a parse error", () => {
+Deno.test("invoke stream: body and metrics disagreeing keep the body, counted and named", () => {
   const info = bedrockInfo(`/model/${sonnetPath}/invoke-with-response-stream`, eventStreamType);
   const u = invokeRows[0]!.usage;
   const events = anthropicEvents(u, false, false);
@@ -181,6 +181,7 @@ Deno.test("invoke stream: body and metrics disagreeing keep the body and count a
     usage: invokeExpected(u),
     status: "exact",
     parseErrors: 1,
+    usageAnomaly: "bedrock_usage_reports_disagree",
   });
 });
 

@@ -13,8 +13,10 @@
  *
  * Scripted by the model id: an id holding `cut` answers a ConverseStream that breaks off inside
  * a message after its first text (the body ends there); `pii` a ConverseStream whose text holds
- * an e-mail address split across two deltas (`piiPieces`); `missing` answers 404
- * `ResourceNotFoundException` as restJson1 does (`x-amzn-errortype` and `{"message"}`).
+ * an e-mail address split across two deltas (`piiPieces`); `crc` a ConverseStream whose
+ * `contentBlockStop` message has a wrong message CRC (`corruptConverseStreamReads`: the exact
+ * bytes sent); `meta.` on `invoke` a Meta Llama body with the token headers; `missing` answers 404 `ResourceNotFoundException` as restJson1 does
+ * (`x-amzn-errortype` and `{"message"}`).
  */
 import {
   encodeEventStreamMessage,
@@ -84,11 +86,13 @@ export function startBedrockStub(): BedrockStub {
         case "converse":
           return json(converseDocument());
         case "converse-stream":
+          if (id.includes("crc")) return streamOf(corruptConverseStreamReads());
           return eventStream(
             converseEvents(id.includes("pii") ? piiPieces : null),
             id.includes("cut"),
           );
         case "invoke":
+          if (id.includes("meta.")) return json(llamaDocument, llamaHeaders);
           return json(anthropicDocument(), invokeHeaders());
         case "invoke-with-response-stream":
           return eventStream(invokeChunks(), false);
@@ -167,6 +171,20 @@ function anthropicDocument() {
   };
 }
 
+/** Meta Llama's InvokeModel answer (AWS's model-parameters page): its own counts in the body. */
+export const llamaDocument = {
+  generation: answerText,
+  prompt_token_count: 24,
+  generation_token_count: 3,
+  stop_reason: "stop",
+};
+/** What Bedrock's token-count headers say for it (every family gets them). */
+export const llamaHeaders = {
+  "x-amzn-bedrock-input-token-count": "24",
+  "x-amzn-bedrock-output-token-count": "3",
+  "x-amzn-bedrock-invocation-latency": "402",
+};
+
 /** InvokeModel's token-count headers: input without the cached parts, as Converse's. */
 function invokeHeaders(): Record<string, string> {
   return {
@@ -220,7 +238,10 @@ function invokeChunks(): EventStreamMessage[] {
  * the message after the first text delta.
  */
 function eventStream(messages: EventStreamMessage[], cut: boolean): Response {
-  const parts = messages.map(encodeEventStreamMessage);
+  return streamOf(readsOf(messages.map(encodeEventStreamMessage), cut));
+}
+
+function readsOf(parts: Uint8Array[], cut: boolean): Uint8Array[] {
   const reads: Uint8Array[] = [];
   for (const [i, p] of parts.entries()) {
     if (cut && i === 2) {
@@ -230,6 +251,25 @@ function eventStream(messages: EventStreamMessage[], cut: boolean): Response {
     if (i === 2) reads.push(p.subarray(0, 7), p.subarray(7));
     else reads.push(p);
   }
+  return reads;
+}
+
+/** The index of the message `crc` corrupts: `contentBlockStop` (no text, no usage in it). */
+export const corruptMessageIndex = 3;
+
+/**
+ * A ConverseStream whose `contentBlockStop` message has its message CRC flipped (the prelude and
+ * its CRC intact, so the length is still vouched for), as the reads the stub sends.
+ */
+export function corruptConverseStreamReads(): Uint8Array[] {
+  const parts = converseEvents(null).map(encodeEventStreamMessage);
+  const bad = parts[corruptMessageIndex]!;
+  bad[bad.length - 1]! ^= 0xff;
+  return readsOf(parts, false);
+}
+
+function streamOf(chunks: readonly Uint8Array[]): Response {
+  const reads = [...chunks];
   const body = new ReadableStream<Uint8Array>({
     pull(controller) {
       const next = reads.shift();

@@ -17,6 +17,8 @@
  *   named `claude-overloaded...` answers Claude's 529 `overloaded_error` (a route's failover).
  *
  * Every request is recorded (method, path, query, `authorization`, body) for the test to check.
+ * Given `token`, the stub is as strict as Vertex about credentials: any other `Authorization`
+ * (or none) gets Google's 401 `UNAUTHENTICATED`, and nothing else is answered.
  */
 
 const fixtures = new URL("../testdata/vertex/", import.meta.url);
@@ -27,6 +29,11 @@ export interface VertexSeen {
   search: string;
   authorization: string | null;
   body: Record<string, unknown> | null;
+}
+
+export interface VertexStubOptions {
+  /** The only access token accepted (`Authorization: Bearer <token>`); unset: any. */
+  token?: string;
 }
 
 export interface VertexStub {
@@ -113,7 +120,17 @@ function anthropic(
     });
 }
 
-export function startVertexStub(): VertexStub {
+/** Google's answer to a missing or wrong access token (google.rpc shape, as Vertex sends it). */
+function unauthenticated(): Response {
+  return googleError(
+    401,
+    "UNAUTHENTICATED",
+    "Request had invalid authentication credentials. Expected OAuth 2 access token, login " +
+      "cookie or other valid authentication credential.",
+  );
+}
+
+export function startVertexStub(options: VertexStubOptions = {}): VertexStub {
   const seen: VertexSeen[] = [];
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
     const url = new URL(req.url);
@@ -126,6 +143,9 @@ export function startVertexStub(): VertexStub {
       authorization: req.headers.get("authorization"),
       body,
     });
+    if (options.token !== undefined && seen.at(-1)!.authorization !== `Bearer ${options.token}`) {
+      return unauthenticated();
+    }
     const m = modelPath.exec(decodeURIComponent(url.pathname));
     if (m === null || req.method !== "POST") {
       return googleError(404, "NOT_FOUND", `The requested URL ${url.pathname} was not found.`);

@@ -21,6 +21,24 @@ Deno.test("buildTrace: exact usage, times, ttft and lineage", () => {
   assert.equal(t.metadata.api_key_last4, "cret");
 });
 
+Deno.test("buildTrace: a report's corrupt frames and usage anomaly reach the metadata", () => {
+  const table: [string, Record<string, unknown>, Record<string, unknown>][] = [
+    ["neither", {}, {}],
+    ["corrupt frames", { frameErrors: 2, parseErrors: 2 }, { usage_frame_errors: 2 }],
+    [
+      "an anomaly",
+      { usageAnomaly: "bedrock_openai_cache_double_count" },
+      { usage_anomaly: "bedrock_openai_cache_double_count" },
+    ],
+  ];
+  for (const [name, extra, want] of table) {
+    const report = { model: null, usage: null, status: "none" as const, parseErrors: 0, ...extra };
+    const t = buildTrace(facts({ report }), credentialHeaders);
+    assert.equal(t.metadata.usage_frame_errors, want.usage_frame_errors, name);
+    assert.equal(t.metadata.usage_anomaly, want.usage_anomaly, name);
+  }
+});
+
 Deno.test("buildTrace: unknown usage leaves tokens and cost null, never 0", () => {
   const t = buildTrace(
     facts({
