@@ -148,8 +148,7 @@ Deno.test("upstream auth, gcp: from the config as written (a key file, a key in 
     await servedOnLoopback(handler, async (url) => {
       const file = join(dir, "sa.json");
       await Deno.writeTextFile(file, keyFile(`${url}/token`));
-      // The `vertex` kind is refused by `check` in this build: the provider keys are parsed and
-      // resolved as `serve` would, without the kind's adapter.
+      // The provider keys are parsed and resolved as `serve` would, without loading a config.
       const parsed = {
         fromFile: providerSchema.parse({ kind: "vertex", gcp: { service_account_file: file } }),
         fromEnv: providerSchema.parse({
