@@ -176,10 +176,45 @@ const bedrockKey = "ABSKQmVkcm9ja0FQSUtleS1tYXRyaXg=";
 const azureKey = "0123456789abcdef0123456789abcdef";
 const geminiBody = { contents: [{ role: "user", parts: [{ text: "Hi" }] }] };
 const vertexGemini = "/vertex/v1/projects/matrix/locations/us-central1/publishers/google/models";
-const vertexClaude = "/vertex/v1/projects/matrix/locations/us-east5/publishers/anthropic/models";
 const converseId = "us.anthropic.claude-sonnet-4-5-20250929-v1:0";
+const converseGlobalId = "global.anthropic.claude-sonnet-4-5-20250929-v1:0";
 const invokeId = "anthropic.claude-sonnet-4-5-20250929-v1:0";
 const userTurn = [{ role: "user", content: "Hi" }];
+
+/** Claude on Vertex at `location`: regional locations cost `scope` times the global price. */
+function vertexClaudeRow(name: string, location: string, scope: number): Row {
+  const models = `/vertex/v1/projects/matrix/locations/${location}/publishers/anthropic/models`;
+  return {
+    name,
+    cell: (c, stream) => ({
+      path: `${models}/claude-sonnet-4-5@20250929:${stream ? "streamRawPredict" : "rawPredict"}`,
+      headers: { authorization: `Bearer ${vertexToken}` },
+      body: { anthropic_version: "vertex-2023-10-16", max_tokens: 256, messages: userTurn, stream },
+      provider: "vertex",
+      model: "claude-sonnet-4-5-20250929",
+      expected: anthropicFormula(claudeUsageOf(claudeFixture(c, stream), stream)),
+      price: sonnet45,
+      scope,
+    }),
+  };
+}
+
+/** Converse on Bedrock model id `id` (its profile prefix decides the scope). */
+function converseRow(name: string, id: string, scope: number): Row {
+  return {
+    name,
+    cell: (c, stream) => ({
+      path: `/bedrock/model/${encodeURIComponent(id)}/${stream ? "converse-stream" : "converse"}`,
+      headers: { authorization: `Bearer ${bedrockKey}` },
+      body: { messages: [{ role: "user", content: [{ text: "Hi" }] }] },
+      provider: "bedrock",
+      model: id,
+      expected: converseFormula(converseUsageOf(c)),
+      price: sonnet45,
+      scope,
+    }),
+  };
+}
 
 const rows: Row[] = [
   {
@@ -210,34 +245,10 @@ const rows: Row[] = [
       scope: 1,
     }),
   },
-  {
-    name: "vertex-claude",
-    cell: (c, stream) => ({
-      path: `${vertexClaude}/claude-sonnet-4-5@20250929:` +
-        (stream ? "streamRawPredict" : "rawPredict"),
-      headers: { authorization: `Bearer ${vertexToken}` },
-      body: { anthropic_version: "vertex-2023-10-16", max_tokens: 256, messages: userTurn, stream },
-      provider: "vertex",
-      model: "claude-sonnet-4-5-20250929",
-      expected: anthropicFormula(claudeUsageOf(claudeFixture(c, stream), stream)),
-      price: sonnet45,
-      scope: 1.1,
-    }),
-  },
-  {
-    name: "bedrock-converse",
-    cell: (c, stream) => ({
-      path: `/bedrock/model/${encodeURIComponent(converseId)}/` +
-        (stream ? "converse-stream" : "converse"),
-      headers: { authorization: `Bearer ${bedrockKey}` },
-      body: { messages: [{ role: "user", content: [{ text: "Hi" }] }] },
-      provider: "bedrock",
-      model: converseId,
-      expected: converseFormula(converseUsageOf(c)),
-      price: sonnet45,
-      scope: 1.1,
-    }),
-  },
+  vertexClaudeRow("vertex-claude", "us-east5", 1.1),
+  vertexClaudeRow("vertex-claude-global", "global", 1),
+  converseRow("bedrock-converse", converseId, 1.1),
+  converseRow("bedrock-converse-global", converseGlobalId, 1),
   {
     name: "bedrock-invoke",
     cell: (c, stream) => ({
@@ -265,7 +276,9 @@ const rows: Row[] = [
         headers: { "api-key": azureKey },
         body: {
           messages: userTurn,
-          ...(stream && { stream: true, stream_options: { include_usage: true } }),
+          // A stream without `include_usage`: the gateway asks Azure for the usage chunk (and
+          // keeps it from the client); the stub sends it only when asked.
+          ...(stream && { stream: true }),
         },
         provider: "azure",
         model,
@@ -337,6 +350,9 @@ Deno.test("e2e usage matrix: every provider x {stream, non-stream} x {no cache, 
       });
       const body = await res.arrayBuffer();
       assert.equal(res.status, 200, `${cell.id}: ${dec.decode(body)}`);
+      if (cell.provider === "azure" && cell.id.endsWith(".stream")) {
+        assert.ok(!dec.decode(body).includes('"prompt_tokens"'), `${cell.id}: usage chunk relayed`);
+      }
     }));
     assert.deepEqual(stub.unmatched, []);
 

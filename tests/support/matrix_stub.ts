@@ -267,23 +267,36 @@ const azureDocument = JSON.parse(
 );
 const azureStream = new TextDecoder().decode(fixtureBytes("azure", "chat_stream_usage.sse"));
 
-/** The recorded Azure answer with the cell's model and usage put in; `stream` from the body. */
+/**
+ * The recorded Azure answer with the cell's model and usage put in. A stream carries the usage
+ * chunk only when the request asked for it (`stream_options.include_usage`), as Azure does.
+ */
 function azureAnswer(c: Case, url: URL, body: string): Response | null {
   if (url.searchParams.get("api-version") === null) return null;
-  const stream = (JSON.parse(body) as { stream?: boolean }).stream === true;
-  if (!stream) return Response.json(azureDocumentOf(c));
-  return new Response(azureStreamOf(c), { headers: sse });
+  const request = JSON.parse(body) as {
+    stream?: boolean;
+    stream_options?: { include_usage?: boolean };
+  };
+  if (request.stream !== true) return Response.json(azureDocumentOf(c));
+  return new Response(azureStreamOf(c, request.stream_options?.include_usage === true), {
+    headers: sse,
+  });
 }
 
 /** Azure's stream: each chunk's `model` (the first, empty one kept) and the usage chunk's usage. */
-export function azureStreamOf(c: Case): string {
+export function azureStreamOf(c: Case, includeUsage: boolean): string {
   const cell = azureCells[c];
-  return azureStream.split("\n\n").map((event) => {
-    if (!event.startsWith("data: {")) return event;
+  return azureStream.split("\n\n").flatMap((event) => {
+    if (!event.startsWith("data: {")) return [event];
     const chunk = JSON.parse(event.slice(6));
     if (chunk.model !== "") chunk.model = cell.model;
-    if (chunk.usage !== null && chunk.usage !== undefined) chunk.usage = cell.usage;
-    return `data: ${JSON.stringify(chunk)}`;
+    if (chunk.usage !== null && chunk.usage !== undefined) {
+      if (!includeUsage) return [];
+      chunk.usage = cell.usage;
+    }
+    // Without `include_usage` Azure sends no `usage` member at all (only the usage chunk has one).
+    if (!includeUsage) delete chunk.usage;
+    return [`data: ${JSON.stringify(chunk)}`];
   }).join("\n\n");
 }
 
