@@ -7,19 +7,26 @@
  * figures the fixture sends and to the price rows written out below (not read from src/pricing).
  * Stream and non-stream of each (row, case) must give the same trace figures.
  *
- * | row (path after the prefix)                                        | no cache        | cache write                  | cache read                       | thinking                       |
- * | ------------------------------------------------------------------ | --------------- | ---------------------------- | -------------------------------- | ------------------------------ |
- * | gemini  `models/gemini-2.5-flash:{generateContent,streamGenerate}` | prompt 21       | none on Gemini: write 0      | cached 901 + toolUse 1934        | thoughts 213 (output, reasoning)|
- * | vertex gemini (us-central1, no Gemini uplift)                      | as gemini       | as gemini: write 0           | as gemini                        | as gemini (PROVISIONED doc)     |
- * | vertex claude `claude-sonnet-4-5@…:{rawPredict,streamRawPredict}`  | input 25        | creation 2048                | read 10240                       | thinking in output, reasoning 0 |
- * | bedrock converse `us.anthropic.claude-sonnet-4-5…` (geo, x1.1)     | inputTokens 10  | cacheWrite 1500              | cacheRead 1500                   | reasoningContent, reasoning 0   |
- * | bedrock invoke `anthropic.claude-sonnet-4-5…` (in-Region, x1.1)    | input 21        | creation 1502                | read 1504                        | thinking in output, reasoning 0 |
- * | azure chat (`prod-4o`=gpt-4o, `sol`=gpt-5.6-sol, `reasoner`=o4-mini)| prompt 317      | cache_write_tokens 1792 (sol)| cached 1024                      | reasoning 640 (+ cached 256)    |
+ * | row: path after the prefix (scope)                                 | no cache       | cache write                    | cache read                 | thinking                              |
+ * | ------------------------------------------------------------------- | -------------- | ------------------------------ | -------------------------- | ------------------------------------- |
+ * | gemini `v1beta/models/gemini-2.5-flash:{generate,streamGenerate}…`  | prompt 21      | none on Gemini: asserted 0     | cached 901, toolUse 1934   | thoughts 213: output and reasoning    |
+ * | vertex-gemini `…/locations/us-central1/…/gemini-2.5-flash` (none)   | as gemini      | as gemini: asserted 0          | as gemini                  | as gemini (document: PROVISIONED_…)   |
+ * | vertex-claude `…/locations/us-east5/…/claude-sonnet-4-5@…` (x1.1)   | input 25       | cache_creation 2048            | cache_read 10240           | in output_tokens; reasoning 0         |
+ * | vertex-claude-global `…/locations/global/…` (x1)                    | as above       | as above                       | as above                   | as above                              |
+ * | bedrock-converse `us.anthropic.claude-sonnet-4-5-…` (geo, x1.1)     | inputTokens 10 | cacheWriteInputTokens 1500     | cacheReadInputTokens 1500  | reasoningContent; no count: 0         |
+ * | bedrock-converse-global `global.anthropic.…` (x1)                   | as above       | as above                       | as above                   | as above                              |
+ * | bedrock-invoke `anthropic.claude-sonnet-4-5-…` (in-Region, x1.1)    | input 21       | cache_creation 1502            | cache_read 1504            | thinking block; reasoning 0           |
+ * | azure-chat `openai/deployments/{d}/chat/completions` (x1)           | gpt-4o, 317    | gpt-5.6-sol, cache_write 1792  | gpt-4o, cached 1024        | o4-mini, reasoning 640 of 900         |
+ * | azure-v1-chat `openai/v1/chat/completions`, deployment in `model`   | as above       | as above                       | as above                   | as above                              |
  *
- * Vertex Claude is called on `us-east5` (regional: x1.1); Vertex Gemini has no regional uplift
- * (docs/providers-vertex.md), and its `trafficType` (the non-streamed thinking fixture says
- * `PROVISIONED_THROUGHPUT`) does not change the price. Costs are compared to 1e-10 USD, the
- * gateway's documented rounding.
+ * Each cell is sent twice, streamed (`streamGenerateContent?alt=sse`, `streamRawPredict`,
+ * `converse-stream`, `invoke-with-response-stream`, `stream: true`) and not.
+ * Vertex Gemini has no regional uplift (docs/providers-vertex.md "Pricing"). Its non-streamed
+ * thinking fixture says `trafficType: PROVISIONED_THROUGHPUT`: priced at the on-demand list price
+ * here, as docs/providers-vertex.md "Not supported (yet)" documents it (docs/pricing.md's "not
+ * priced" list and the issue 20 plan, section 2.1, say such answers should be `unpriced`: an open
+ * question for the lead, pinned here as the code and that page behave). Costs are compared to
+ * 1e-10 USD, the gateway's documented rounding.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -216,6 +223,37 @@ function converseRow(name: string, id: string, scope: number): Row {
   };
 }
 
+/** Azure chat completions: the deployment in the path (`api-version`) or, v1 API, in the body. */
+function azureRow(name: string, v1: boolean): Row {
+  return {
+    name,
+    cell: (c, stream) => {
+      const cell = azureCells[c];
+      const model = { "prod-4o": "gpt-4o", sol: "gpt-5.6-sol", reasoner: "o4-mini" }[
+        cell.deployment
+      ]!;
+      return {
+        path: v1
+          ? "/azure/openai/v1/chat/completions"
+          : `/azure/openai/deployments/${cell.deployment}/chat/completions?api-version=2024-10-21`,
+        headers: { "api-key": azureKey },
+        body: {
+          ...(v1 && { model: cell.deployment }),
+          messages: userTurn,
+          // A stream without `include_usage`: the gateway asks Azure for the usage chunk (and
+          // keeps it from the client); the stub sends it only when asked.
+          ...(stream && { stream: true }),
+        },
+        provider: "azure",
+        model,
+        expected: azureFormula(cell.usage),
+        price: azurePrices[model]!,
+        scope: 1,
+      };
+    },
+  };
+}
+
 const rows: Row[] = [
   {
     name: "gemini",
@@ -263,31 +301,8 @@ const rows: Row[] = [
       scope: 1.1,
     }),
   },
-  {
-    name: "azure-chat",
-    cell: (c, stream) => {
-      const cell = azureCells[c];
-      const model = { "prod-4o": "gpt-4o", sol: "gpt-5.6-sol", reasoner: "o4-mini" }[
-        cell.deployment
-      ]!;
-      return {
-        path: `/azure/openai/deployments/${cell.deployment}/chat/completions` +
-          "?api-version=2024-10-21",
-        headers: { "api-key": azureKey },
-        body: {
-          messages: userTurn,
-          // A stream without `include_usage`: the gateway asks Azure for the usage chunk (and
-          // keeps it from the client); the stub sends it only when asked.
-          ...(stream && { stream: true }),
-        },
-        provider: "azure",
-        model,
-        expected: azureFormula(cell.usage),
-        price: azurePrices[model]!,
-        scope: 1,
-      };
-    },
-  },
+  azureRow("azure-chat", false),
+  azureRow("azure-v1-chat", true),
 ];
 
 const config = (port: number, upstream: string) =>

@@ -178,7 +178,14 @@ function answerOf(url: URL, c: Case, body: string): Response | null {
   const bedrock = /^\/model\/[^/]+\/([a-z-]+)$/.exec(path)?.[1];
   if (bedrock !== undefined) return bedrockAnswer(bedrock, c);
   const azure = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/.exec(path)?.[1];
-  if (azure === azureCells[c].deployment) return azureAnswer(c, url, body);
+  if (azure === azureCells[c].deployment) {
+    return url.searchParams.has("api-version") ? azureAnswer(c, body) : null;
+  }
+  // The v1 API: no `api-version`, the deployment is the body's `model`.
+  if (path === "/openai/v1/chat/completions" && !url.searchParams.has("api-version")) {
+    const named = (JSON.parse(body) as { model?: string }).model;
+    return named === azureCells[c].deployment ? azureAnswer(c, body) : null;
+  }
   return null;
 }
 
@@ -271,8 +278,7 @@ const azureStream = new TextDecoder().decode(fixtureBytes("azure", "chat_stream_
  * The recorded Azure answer with the cell's model and usage put in. A stream carries the usage
  * chunk only when the request asked for it (`stream_options.include_usage`), as Azure does.
  */
-function azureAnswer(c: Case, url: URL, body: string): Response | null {
-  if (url.searchParams.get("api-version") === null) return null;
+function azureAnswer(c: Case, body: string): Response {
   const request = JSON.parse(body) as {
     stream?: boolean;
     stream_options?: { include_usage?: boolean };
