@@ -188,6 +188,25 @@ const converseGlobalId = "global.anthropic.claude-sonnet-4-5-20250929-v1:0";
 const invokeId = "anthropic.claude-sonnet-4-5-20250929-v1:0";
 const userTurn = [{ role: "user", content: "Hi" }];
 
+/** gemini-2.5-flash on the Gemini API (`gemini`) or Vertex (`vertex-gemini`): no scope. */
+function geminiRow(name: string, models: string, headers: Record<string, string>): Row {
+  const dir = name === "gemini" ? "gemini" : "vertex";
+  return {
+    name,
+    cell: (c, stream) => ({
+      path: `${models}/gemini-2.5-flash:` +
+        (stream ? "streamGenerateContent?alt=sse" : "generateContent"),
+      headers,
+      body: geminiBody,
+      provider: dir,
+      model: "gemini-2.5-flash",
+      expected: geminiFormula(usageMetadataOf(geminiFixture(dir, c, stream), stream)),
+      price: flash,
+      scope: 1,
+    }),
+  };
+}
+
 /** Claude on Vertex at `location`: regional locations cost `scope` times the global price. */
 function vertexClaudeRow(name: string, location: string, scope: number): Row {
   const models = `/vertex/v1/projects/matrix/locations/${location}/publishers/anthropic/models`;
@@ -223,15 +242,20 @@ function converseRow(name: string, id: string, scope: number): Row {
   };
 }
 
+/** The config's Azure deployments: the trace's model is the mapped one. */
+const azureDeployments: Record<string, string> = {
+  "prod-4o": "gpt-4o",
+  sol: "gpt-5.6-sol",
+  reasoner: "o4-mini",
+};
+
 /** Azure chat completions: the deployment in the path (`api-version`) or, v1 API, in the body. */
 function azureRow(name: string, v1: boolean): Row {
   return {
     name,
     cell: (c, stream) => {
       const cell = azureCells[c];
-      const model = { "prod-4o": "gpt-4o", sol: "gpt-5.6-sol", reasoner: "o4-mini" }[
-        cell.deployment
-      ]!;
+      const model = azureDeployments[cell.deployment]!;
       return {
         path: v1
           ? "/azure/openai/v1/chat/completions"
@@ -255,34 +279,8 @@ function azureRow(name: string, v1: boolean): Row {
 }
 
 const rows: Row[] = [
-  {
-    name: "gemini",
-    cell: (c, stream) => ({
-      path: "/gemini/v1beta/models/gemini-2.5-flash:" +
-        (stream ? "streamGenerateContent?alt=sse" : "generateContent"),
-      headers: { "x-goog-api-key": geminiKey },
-      body: geminiBody,
-      provider: "gemini",
-      model: "gemini-2.5-flash",
-      expected: geminiFormula(usageMetadataOf(geminiFixture("gemini", c, stream), stream)),
-      price: flash,
-      scope: 1,
-    }),
-  },
-  {
-    name: "vertex-gemini",
-    cell: (c, stream) => ({
-      path: `${vertexGemini}/gemini-2.5-flash:` +
-        (stream ? "streamGenerateContent?alt=sse" : "generateContent"),
-      headers: { authorization: `Bearer ${vertexToken}` },
-      body: geminiBody,
-      provider: "vertex",
-      model: "gemini-2.5-flash",
-      expected: geminiFormula(usageMetadataOf(geminiFixture("vertex", c, stream), stream)),
-      price: flash,
-      scope: 1,
-    }),
-  },
+  geminiRow("gemini", "/gemini/v1beta/models", { "x-goog-api-key": geminiKey }),
+  geminiRow("vertex-gemini", vertexGemini, { authorization: `Bearer ${vertexToken}` }),
   vertexClaudeRow("vertex-claude", "us-east5", 1.1),
   vertexClaudeRow("vertex-claude-global", "global", 1),
   converseRow("bedrock-converse", converseId, 1.1),
@@ -318,7 +316,7 @@ export default defineConfig({
     azure: {
       kind: "azure-openai",
       upstream: "${upstream}",
-      deployments: { "prod-4o": "gpt-4o", sol: "gpt-5.6-sol", reasoner: "o4-mini" },
+      deployments: ${JSON.stringify(azureDeployments)},
     },
   },
   tracing: { flush_interval_ms: 10 },
