@@ -77,7 +77,7 @@ export function computeCost(
  * the endpoint scope the request used (null: none known, priced at 1x).
  */
 export function costOf(
-  report: Pick<UsageReport, "status" | "usage">,
+  report: Pick<UsageReport, "status" | "usage" | "billing">,
   price: ModelPrice | null,
   scope: PriceScope | null = null,
 ): CostEstimate {
@@ -86,6 +86,11 @@ export function costOf(
     return { estimated_cost_usd: null, cost_status: "unknown_usage" };
   }
   if (price === null) return { estimated_cost_usd: null, cost_status: "unpriced" };
+  // Reserved capacity (Vertex provisioned throughput) is paid by the hour: no per-token price,
+  // and the on-demand list price would be a cost nobody is billed.
+  if (report.billing?.perToken === false) {
+    return { estimated_cost_usd: null, cost_status: "unpriced" };
+  }
   const usd = computeCost(price, report.usage, scope);
   // Prices are capped where they are read; this is the last guard, for a price that came some
   // other way: a cost that is not a number is unknown (the store refuses a non-finite one).
@@ -107,7 +112,7 @@ export function createCostEstimator(
   priceKeyOf?: PriceKeyOf,
 ): (
   model: string | null,
-  report: Pick<UsageReport, "status" | "usage">,
+  report: Pick<UsageReport, "status" | "usage" | "billing">,
   at: number,
   path?: string,
 ) => CostEstimate {

@@ -10,12 +10,12 @@
  * has them (gemini_usage.ts); they are final when the array closed and the body ended cleanly
  * with no error element. A body that is not such an array is a parse error, its usage unknown.
  */
-import type { UsageParser, UsageReport } from "./types.ts";
+import type { BillingTier, UsageParser, UsageReport } from "./types.ts";
 import type { Usage, UsageUnknownReason } from "./usage.ts";
 import { isRecord } from "./json_body.ts";
 import { JsonMemberScanner } from "./json_member_scanner.ts";
 import type { MemberPath } from "./json_member_paths.ts";
-import { readGeminiUsage } from "./gemini_usage.ts";
+import { billingOf, readGeminiUsage } from "./gemini_usage.ts";
 
 const elementMembers: readonly MemberPath[] = [["usageMetadata"], ["modelVersion"], ["error"]];
 
@@ -37,6 +37,7 @@ export class GeminiArrayUsageParser implements UsageParser {
   #parseErrors = 0;
   #stopped: UsageUnknownReason | null = null;
   #report: UsageReport | null = null;
+  #billing: BillingTier | null = null;
   /** Bytes of a leading UTF-8 byte-order mark still to skip. */
   #bom = 0;
 
@@ -92,6 +93,7 @@ export class GeminiArrayUsageParser implements UsageParser {
     };
     if (this.#stopped !== null) report.unknownReason = this.#stopped;
     if (this.#errored) report.upstreamStreamError = true;
+    if (final && this.#billing !== null) report.billing = this.#billing;
     this.#report = report;
     return report;
   }
@@ -152,6 +154,10 @@ export class GeminiArrayUsageParser implements UsageParser {
     }
     const usage = readGeminiUsage(m.usageMetadata);
     if (usage !== null) this.#usage = usage;
+    const meta = m.usageMetadata;
+    if (isRecord(meta) && typeof meta.trafficType === "string") {
+      this.#billing = billingOf(meta.trafficType);
+    }
   }
 
   #break(): void {

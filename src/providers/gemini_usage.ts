@@ -33,32 +33,25 @@
 import type { Usage } from "./usage.ts";
 import { isRecord, type JsonObject } from "./json_body.ts";
 import type { MemberPath } from "./json_member_paths.ts";
+import type { ReaderResult, UsageReader } from "./response_parser.ts";
+import type { BillingTier } from "./types.ts";
 import { makeUsage, tokenCount } from "./usage_counts.ts";
 import { chunkFacts, FinishTracker } from "./gemini_chunks.ts";
 import { UnframedJsonAssembler } from "./gemini_unframed.ts";
-
-// P0 shared type, copied from the plan section 10 until P0 lands: the `UsageReader` of
-// response_parser.ts plus `unframed`. Kept structural so that this file does not import
-// response_parser.ts, which P0 is changing.
-export interface ReaderResult {
-  model: string | null;
-  usage: Usage | null;
-  final: boolean;
-}
-export interface UsageReaderWithUnframed {
-  readonly documentMembers: readonly MemberPath[];
-  event(data: unknown, eventName: string | undefined): void;
-  document(data: unknown): void;
-  result(complete: boolean): ReaderResult;
-  /** A line of an SSE body that is no SSE field (Gemini's raw JSON error object). */
-  unframed?(line: string): void;
-}
 
 /**
  * What the document frame keeps of a `generateContent` answer. Not `candidates`: it holds the
  * whole answer, past the member bound on a long one, and a document is final as it stands.
  */
 export const geminiDocumentMembers: readonly MemberPath[] = [["usageMetadata"], ["modelVersion"]];
+
+/**
+ * Vertex's `usageMetadata.trafficType` as a billing tier. Provisioned throughput is paid by the
+ * hour: its tokens have no per-token price.
+ */
+export function billingOf(trafficType: string): BillingTier {
+  return { tier: trafficType.slice(0, 64), perToken: trafficType !== "PROVISIONED_THROUGHPUT" };
+}
 
 /** Thrown after the figures were kept: the frame counts it as a parse error. */
 export class GeminiTotalMismatch extends Error {
@@ -96,7 +89,7 @@ function modelVersionOf(doc: JsonObject): string | null {
   return typeof v === "string" && v.trim() !== "" ? v.trim() : null;
 }
 
-export class GeminiUsageReader implements UsageReaderWithUnframed {
+export class GeminiUsageReader implements UsageReader {
   readonly documentMembers = geminiDocumentMembers;
   #model: string | null = null;
   #usage: Usage | null = null;
@@ -145,7 +138,9 @@ export class GeminiUsageReader implements UsageReaderWithUnframed {
   result(complete: boolean): ReaderResult {
     const final = this.#usage !== null && !this.#errored &&
       (this.#document || (complete && this.#finish.finished && !this.#unframed.open));
-    return { model: this.#model, usage: this.#usage, final };
+    const result: ReaderResult = { model: this.#model, usage: this.#usage, final };
+    if (this.#trafficType !== null) result.billing = billingOf(this.#trafficType);
+    return result;
   }
 
   #read(data: JsonObject): void {

@@ -73,6 +73,7 @@ export { JsonMemberScanner, type JsonScanResult } from "./json_member_scanner.ts
 export { usageReadLimits } from "./usage_limits.ts";
 export type { MemberPath } from "./json_member_paths.ts";
 export type {
+  BillingTier,
   EventStreamPayload,
   EventStreamPayloadJson,
   EventStreamPayloadReader,

@@ -11,6 +11,7 @@ import { isJsonContentType } from "./json_body.ts";
 import type { MemberPath } from "./json_member_paths.ts";
 import { JsonMemberScanner } from "./json_member_scanner.ts";
 import type {
+  BillingTier,
   ResponseInfo,
   SseEventObserver,
   StreamFraming,
@@ -33,6 +34,8 @@ export interface ReaderResult {
   usage: Usage | null;
   /** The usage is the provider's final figure, not a running count from a stream cut short. */
   final: boolean;
+  /** The billing tier the answer reported, when it did. */
+  billing?: BillingTier;
 }
 
 /** Wire-format state machine. Throwing from `event` or `document` counts as a parse error. */
@@ -142,6 +145,7 @@ export function createResponseParser(
         parseErrors: frame.parseErrors,
       };
       if (stopped !== null) base.unknownReason = stopped;
+      if (known && r.billing !== undefined) base.billing = r.billing;
       report = frame.streamError ? { ...base, upstreamStreamError: true } : base;
       return report;
     },

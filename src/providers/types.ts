@@ -130,6 +130,19 @@ export interface UsageReport {
    * metadata `usage_anomaly`.
    */
   usageAnomaly?: string;
+  /** How the provider says the answer is billed, when it says (see `BillingTier`). */
+  billing?: BillingTier;
+}
+
+/**
+ * The billing tier an answer reports (Vertex `usageMetadata.trafficType`: `ON_DEMAND`,
+ * `ON_DEMAND_PRIORITY`, `ON_DEMAND_FLEX`, `PROVISIONED_THROUGHPUT`). Trace metadata `usage_tier`.
+ * `perToken` false: the tokens are paid by reserved capacity (by the hour), not per token, so the
+ * answer has no per-token price: its cost is `unpriced`, never the on-demand list price.
+ */
+export interface BillingTier {
+  tier: string;
+  perToken: boolean;
 }
 
 /**

@@ -216,6 +216,7 @@ export function buildTrace(f: ExchangeFacts, redactHeaders: ReadonlySet<string>)
   if (f.report.unknownReason) metadata.usage_unknown_reason = f.report.unknownReason;
   if (f.report.frameErrors) metadata.usage_frame_errors = f.report.frameErrors;
   if (f.report.usageAnomaly) metadata.usage_anomaly = f.report.usageAnomaly;
+  if (f.report.billing) metadata.usage_tier = text(f.report.billing.tier);
   // The error code says a timeout ended the exchange; the phase says which limit to raise.
   if (f.timeoutPhase) metadata.timeout_phase = f.timeoutPhase;
   if (f.upstreamStreamError) metadata.upstream_stream_error = true;

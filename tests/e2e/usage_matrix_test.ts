@@ -22,11 +22,10 @@
  * Each cell is sent twice, streamed (`streamGenerateContent?alt=sse`, `streamRawPredict`,
  * `converse-stream`, `invoke-with-response-stream`, `stream: true`) and not.
  * Vertex Gemini has no regional uplift (docs/providers-vertex.md "Pricing"). Its non-streamed
- * thinking fixture says `trafficType: PROVISIONED_THROUGHPUT`: priced at the on-demand list price
- * here, as docs/providers-vertex.md "Not supported (yet)" documents it (docs/pricing.md's "not
- * priced" list and the issue 20 plan, section 2.1, say such answers should be `unpriced`: an open
- * question for the lead, pinned here as the code and that page behave). Costs are compared to
- * 1e-10 USD, the gateway's documented rounding.
+ * thinking fixture says `trafficType: PROVISIONED_THROUGHPUT`: reserved capacity paid by the hour,
+ * so that answer is `unpriced` (docs/pricing.md), its tier in `metadata.usage_tier`; its tokens
+ * still match the streamed answer's. Costs are compared to 1e-10 USD, the gateway's documented
+ * rounding.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -170,6 +169,8 @@ interface Cell {
   expected: Figures;
   price: Price;
   scope: number;
+  /** The answer's billing tier has no per-token price (Vertex provisioned throughput). */
+  provisioned?: boolean;
 }
 
 interface Row {
@@ -193,17 +194,21 @@ function geminiRow(name: string, models: string, headers: Record<string, string>
   const dir = name === "gemini" ? "gemini" : "vertex";
   return {
     name,
-    cell: (c, stream) => ({
-      path: `${models}/gemini-2.5-flash:` +
-        (stream ? "streamGenerateContent?alt=sse" : "generateContent"),
-      headers,
-      body: geminiBody,
-      provider: dir,
-      model: "gemini-2.5-flash",
-      expected: geminiFormula(usageMetadataOf(geminiFixture(dir, c, stream), stream)),
-      price: flash,
-      scope: 1,
-    }),
+    cell: (c, stream) => {
+      const usage = usageMetadataOf(geminiFixture(dir, c, stream), stream);
+      return {
+        path: `${models}/gemini-2.5-flash:` +
+          (stream ? "streamGenerateContent?alt=sse" : "generateContent"),
+        headers,
+        body: geminiBody,
+        provider: dir,
+        model: "gemini-2.5-flash",
+        expected: geminiFormula(usage),
+        price: flash,
+        scope: 1,
+        provisioned: usage.trafficType === "PROVISIONED_THROUGHPUT",
+      };
+    },
   };
 }
 
@@ -380,6 +385,13 @@ Deno.test("e2e usage matrix: every provider x {stream, non-stream} x {no cache, 
       assert.equal(t.usage_status, "exact", where);
       for (const f of fields) assert.equal(t[f], cell.expected[f], `${where} ${f}`);
       assert.equal(t.total_tokens, cell.expected.input_tokens + cell.expected.output_tokens, where);
+      if (cell.provisioned) {
+        assert.equal(t.cost_status, "unpriced", where);
+        assert.equal(t.estimated_cost_usd, null, where);
+        const detail = await (await fetch(`${server.origin}/api/traces/${t.id}`)).json();
+        assert.equal(detail.metadata.usage_tier, "PROVISIONED_THROUGHPUT", where);
+        continue;
+      }
       assert.equal(t.cost_status, "priced", where);
       const want = costOf(cell.expected, cell.price, cell.scope);
       assert.ok(
@@ -407,7 +419,8 @@ Deno.test("e2e usage matrix: every provider x {stream, non-stream} x {no cache, 
           traces.get(idOf(row.name, c, false)),
           traces.get(idOf(row.name, c, true)),
         ];
-        for (const f of [...fields, "estimated_cost_usd"]) {
+        const priced = !row.cell(c, false).provisioned;
+        for (const f of [...fields, ...(priced ? ["estimated_cost_usd"] : [])]) {
           assert.equal(stream[f], doc[f], `${row.name} ${c} ${f}: stream vs non-stream`);
         }
       }

@@ -115,6 +115,18 @@ Deno.test("costOf: a cost only for exact usage of a priced model, null otherwise
       { estimated_cost_usd: null, cost_status: "unknown_usage" },
     ],
     [
+      "reserved capacity (Vertex provisioned throughput): no per-token price",
+      { ...exact(usage(10, 10)), billing: { tier: "PROVISIONED_THROUGHPUT", perToken: false } },
+      price,
+      { estimated_cost_usd: null, cost_status: "unpriced" },
+    ],
+    [
+      "a per-token tier is priced as usual",
+      { ...exact(usage(1000, 1000)), billing: { tier: "ON_DEMAND", perToken: true } },
+      price,
+      { estimated_cost_usd: 0.003, cost_status: "priced" },
+    ],
+    [
       "no usage by nature",
       { model: null, usage: null, status: "none", parseErrors: 0 },
       price,

@@ -95,7 +95,13 @@ Deno.test("usage matrix: a stream cut at any offset has unknown usage", () => {
 });
 
 /** Recorded streams (js-genai recordings @ 6e9b35c), the last chunk's figures as recorded. */
-const recorded: { file: string; model: string; figures: Figures; total: number }[] = [
+const recorded: {
+  file: string;
+  model: string;
+  figures: Figures;
+  total: number;
+  billing?: { tier: string; perToken: boolean };
+}[] = [
   {
     // Server-side MCP tools: a STOP chunk first, the stream goes on; tool-use prompt tokens.
     file: "gemini/stream_mcp_tool_use.sse",
@@ -117,11 +123,12 @@ const recorded: { file: string; model: string; figures: Figures; total: number }
     total: 143,
   },
   {
-    // Vertex: interim chunks carry only `trafficType`.
+    // Vertex: interim chunks carry only `trafficType`, kept as the billing tier.
     file: "vertex/stream_traffic_type.sse",
     model: "gemini-2.0-flash",
     figures: { prompt: 6, candidates: 481 },
     total: 487,
+    billing: { tier: "ON_DEMAND", perToken: true },
   },
 ];
 
@@ -132,7 +139,13 @@ Deno.test("recorded streams: the last chunk's figures, whatever the split", () =
     for (const { label, pieces } of splittings(fixture(r.file))) {
       deepStrictEqual(
         readUsage(streamInfo(), pieces),
-        { model: r.model, usage: want, status: "exact", parseErrors: 0 },
+        {
+          model: r.model,
+          usage: want,
+          status: "exact",
+          parseErrors: 0,
+          ...(r.billing === undefined ? {} : { billing: r.billing }),
+        },
         `${r.file} ${label}`,
       );
     }

@@ -172,23 +172,27 @@ Deno.test("vertex usage (publisher anthropic): rawPredict and streamRawPredict a
   }
 });
 
-const googleRows: { name: string; usage: Usage }[] = [
+const googleRows: { name: string; usage: Usage; tier?: string }[] = [
   { name: "no_cache", usage: google(21, 445) },
   { name: "cached_content", usage: google(1844, 432, 901) },
-  { name: "thinking", usage: google(21, 445, 0, 213) },
+  // Paid by the hour: the billing tier says so (pricing leaves it unpriced).
+  { name: "thinking", usage: google(21, 445, 0, 213), tier: "PROVISIONED_THROUGHPUT" },
   { name: "tool_use_prompt", usage: google(1844, 432, 901, 91, 1934) },
 ];
+const onDemand = { tier: "ON_DEMAND", perToken: true };
 
 Deno.test("vertex usage (publisher google): generateContent and the SSE stream agree", () => {
   const model = "gemini-2.5-flash";
   for (const row of googleRows) {
-    const want = { model, usage: row.usage, status: "exact", parseErrors: 0 };
+    const read = { model, usage: row.usage, status: "exact", parseErrors: 0 };
+    const billing = row.tier === undefined ? onDemand : { tier: row.tier, perToken: false };
+    const want = { ...read, billing: onDemand };
     const doc = replay(
       vertexAdapter,
       info(gemini("us-central1", model, "generateContent"), false, model),
       [fixture(`vertex/generate_content_${row.name}.json`)],
     );
-    deepStrictEqual(doc, want, row.name);
+    deepStrictEqual(doc, { ...read, billing }, row.name);
     const path = gemini("us-central1", model, "streamGenerateContent?alt=sse");
     const bytes = fixture(`vertex/stream_${row.name}.sse`);
     for (const { label, pieces } of splittings(bytes)) {

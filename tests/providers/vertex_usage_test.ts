@@ -32,7 +32,7 @@ function expected(
 const rows: { name: string; usage: Usage; documentTraffic: string }[] = [
   { name: "no_cache", usage: expected(21, 445), documentTraffic: "ON_DEMAND" },
   { name: "cached_content", usage: expected(1844, 432, 901), documentTraffic: "ON_DEMAND" },
-  // Provisioned throughput: exact tokens (the cost is the price layer's to refuse).
+  // Provisioned throughput: exact tokens, billed by the hour (`perToken` false: unpriced).
   { name: "thinking", usage: expected(21, 445, 0, 213), documentTraffic: "PROVISIONED_THROUGHPUT" },
   {
     name: "tool_use_prompt",
@@ -43,7 +43,10 @@ const rows: { name: string; usage: Usage; documentTraffic: string }[] = [
 
 Deno.test("Vertex usage matrix: documents and streams (every split) agree", () => {
   for (const row of rows) {
-    const want = { model: "gemini-2.5-flash", usage: row.usage, status: "exact", parseErrors: 0 };
+    const read = { model: "gemini-2.5-flash", usage: row.usage, status: "exact", parseErrors: 0 };
+    const tier = row.documentTraffic;
+    const want = { ...read, billing: { tier, perToken: tier !== "PROVISIONED_THROUGHPUT" } };
+    const streamed = { ...read, billing: { tier: "ON_DEMAND", perToken: true } };
     const reader = new GeminiUsageReader();
     const doc = readUsage(
       documentInfo(`${base}:generateContent`),
@@ -56,7 +59,7 @@ Deno.test("Vertex usage matrix: documents and streams (every split) agree", () =
     const info = streamInfo(`${base}:streamGenerateContent?alt=sse`);
     for (const { label, pieces } of splittings(fixture(`vertex/stream_${row.name}.sse`))) {
       const r = new GeminiUsageReader();
-      deepStrictEqual(readUsage(info, pieces, true, r), want, `${row.name} ${label}`);
+      deepStrictEqual(readUsage(info, pieces, true, r), streamed, `${row.name} ${label}`);
       strictEqual(r.trafficType, "ON_DEMAND");
     }
   }
