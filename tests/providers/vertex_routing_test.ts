@@ -4,7 +4,6 @@
  * stream text locator: Vertex streams fail closed under stream redaction, see vertex.ts).
  */
 import { strictEqual } from "node:assert/strict";
-import { vertexAdapter } from "../../src/providers/vertex.ts";
 import { validateConfig } from "../../src/config/mod.ts";
 import { compileRoutes, resolveRoute } from "../../src/routing/mod.ts";
 
