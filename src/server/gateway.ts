@@ -50,7 +50,7 @@ import { apiAuth } from "./principal_scope.ts";
 import { createHandler } from "./handler.ts";
 import { routingFor, type SharedRouting, sharedRouting } from "./routing.ts";
 import { proxyRoutes, rootRoute } from "./proxy_routes.ts";
-import { rateLimitedWarning } from "./rate_limited_warning.ts";
+import { gatewayRefusalWarnings, rateLimitedWarning } from "./rate_limited_warning.ts";
 import { createWsRelay, wsBoundsOf, type WsRelay } from "../ws_relay/mod.ts";
 
 export interface Clock {
@@ -175,7 +175,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     isDraining: () => draining,
     ...(routing === null ? {} : { routing }),
   });
-  const warnings = refusalWarnings(log, clock);
+  const warnings = gatewayRefusalWarnings(log, clock);
   const webSocket = wsRelayFor(config, proxyContext, warnings, routing);
   const api = apiFor(deps, clock, log, gate, keys, telemetry, config, routing);
   const handle = createHandler({
@@ -230,7 +230,7 @@ type Telemetry = ReturnType<typeof createGatewayTelemetry>;
 function wsRelayFor(
   config: GatewayConfig,
   ctx: ReturnType<typeof forwarderOptions>,
-  warnings: ReturnType<typeof refusalWarnings>,
+  warnings: ReturnType<typeof gatewayRefusalWarnings>,
   routing: RoutingDeps | null,
 ): WsRelay {
   return createWsRelay({
@@ -375,36 +375,6 @@ function apiFor(
       },
     }),
   });
-}
-
-function refusalWarnings(log: Logger, clock: Clock) {
-  return {
-    browser: rateLimitedWarning(
-      log,
-      clock,
-      "refused: Host not in server.allowed_hosts (421) or origin not in server.cors (403)",
-      "refused",
-    ),
-    oversizedHeaders: rateLimitedWarning(
-      log,
-      clock,
-      "request headers over server.max_header_bytes refused with 431",
-      "refused",
-    ),
-    websocket: rateLimitedWarning(
-      log,
-      clock,
-      "WebSocket upgrade on a provider route answered 426, not relayed (see the code; clients " +
-        "such as Codex fall back to HTTPS)",
-      "refused",
-    ),
-    websocketClosed: rateLimitedWarning(
-      log,
-      clock,
-      "WebSocket relay closed by the gateway (a bound or a timeout; see reason)",
-      "closed",
-    ),
-  };
 }
 
 /** A store that keeps limit counters for every instance (PostgreSQL) offers them. */

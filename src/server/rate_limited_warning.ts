@@ -30,3 +30,34 @@ export function rateLimitedWarning(
     },
   };
 }
+
+/** The refusals anyone can cause at will, each warned about at most once a second. */
+export function gatewayRefusalWarnings(log: Logger, clock: { monotonic(): number }) {
+  return {
+    browser: rateLimitedWarning(
+      log,
+      clock,
+      "refused: Host not in server.allowed_hosts (421) or origin not in server.cors (403)",
+      "refused",
+    ),
+    oversizedHeaders: rateLimitedWarning(
+      log,
+      clock,
+      "request headers over server.max_header_bytes refused with 431",
+      "refused",
+    ),
+    websocket: rateLimitedWarning(
+      log,
+      clock,
+      "WebSocket upgrade on a provider route answered 426, not relayed (see the code; clients " +
+        "such as Codex fall back to HTTPS)",
+      "refused",
+    ),
+    websocketClosed: rateLimitedWarning(
+      log,
+      clock,
+      "WebSocket relay closed by the gateway (a bound or a timeout; see reason)",
+      "closed",
+    ),
+  };
+}
