@@ -78,3 +78,25 @@ export class ByteBuffer {
     return this.#buf.byteLength === this.#size ? this.#buf : this.#buf.slice(0, this.#size);
   }
 }
+
+/** Base64 (standard alphabet, padded) to bytes; null when the text is not base64. */
+export function decodeBase64(text: string): Uint8Array<ArrayBuffer> | null {
+  try {
+    const binary = atob(text);
+    const out = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+/** Bytes to base64 (standard alphabet, padded), in slices that stay under the argument limit. */
+export function encodeBase64(bytes: Uint8Array): string {
+  let binary = "";
+  const step = 0x8000;
+  for (let i = 0; i < bytes.length; i += step) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + step));
+  }
+  return btoa(binary);
+}

@@ -8,6 +8,7 @@
  * does not; Google accepts both).
  */
 
+import { decodeBase64, encodeBase64 } from "../bytes.ts";
 import { CloudAuthError } from "./cloud_auth_error.ts";
 
 /** Google's token endpoint: the default `token_uri`, and always the assertion's audience. */
@@ -98,17 +99,6 @@ export function parseServiceAccountJson(
   };
 }
 
-function base64Decoded(text: string): Uint8Array<ArrayBuffer> | null {
-  try {
-    const binary = atob(text);
-    const out = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-    return out;
-  } catch {
-    return null;
-  }
-}
-
 /**
  * The RSA signing key of a PKCS#8 PEM. A key pasted through an environment variable often
  * carries `\n` as two characters; those are read as line breaks.
@@ -125,7 +115,7 @@ export async function importServiceAccountKey(
     );
   }
   const body = /-----BEGIN PRIVATE KEY-----([\s\S]*?)-----END PRIVATE KEY-----/.exec(text)?.[1];
-  const der = body === undefined ? null : base64Decoded(body.replace(/\s+/g, ""));
+  const der = body === undefined ? null : decodeBase64(body.replace(/\s+/g, ""));
   if (der === null) {
     throw invalid(source, `"private_key" is not a PEM "BEGIN PRIVATE KEY" block`);
   }
@@ -145,9 +135,7 @@ export async function importServiceAccountKey(
 const encoder = new TextEncoder();
 
 export function base64Url(bytes: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]!);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return encodeBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
 /** The signed assertion, valid for an hour from `nowMs`. */

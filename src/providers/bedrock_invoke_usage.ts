@@ -27,6 +27,7 @@
  * the headers and metrics carry the same for every family; a family that fills neither (AI21 and
  * Cohere, by one third-party report) stays `unknown`, never zero.
  */
+import { decodeBase64 } from "../bytes.ts";
 import type { Usage } from "./usage.ts";
 import { isRecord } from "./json_body.ts";
 import { makeUsage, tokenCount } from "./usage_counts.ts";
@@ -123,11 +124,11 @@ export function chunkLeadingType(payload: string): string | null {
   }
 }
 
+/** Base64 to bytes; throws when it is not base64 (the callers count that as a parse error). */
 function fromBase64(b64: string): Uint8Array {
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
+  const bytes = decodeBase64(b64);
+  if (bytes === null) throw new Error("a chunk whose bytes are not base64");
+  return bytes;
 }
 
 /**

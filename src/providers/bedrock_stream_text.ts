@@ -14,6 +14,7 @@
  * miss, so the stream is refused rather than passed on.
  */
 import { locateAnthropicStreamText } from "./anthropic.ts";
+import { decodeBase64, encodeBase64 } from "../bytes.ts";
 import { isRecord } from "./json_body.ts";
 import type { EventStreamPayload, SseEvent, StreamTextLocation } from "./types.ts";
 
@@ -112,27 +113,6 @@ function readChunk(envelope: unknown): EventStreamPayload {
         JSON.stringify({ ...envelope, bytes: encodeBase64(encoder.encode(JSON.stringify(v))) }),
       ),
   };
-}
-
-/** Base64 (with padding, as Bedrock sends it) to bytes; null when it is not base64. */
-function decodeBase64(text: string): Uint8Array | null {
-  try {
-    const binary = atob(text);
-    const out = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-    return out;
-  } catch {
-    return null;
-  }
-}
-
-function encodeBase64(bytes: Uint8Array): string {
-  let binary = "";
-  const step = 0x8000;
-  for (let i = 0; i < bytes.length; i += step) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + step));
-  }
-  return btoa(binary);
 }
 
 /** ConverseStream's events (`ConverseStreamOutput` members); `chunk` is read above. */
