@@ -1,6 +1,6 @@
 /**
- * `ongoingai wrap -- <command> [args]`: run a tool with its OpenAI and Anthropic base URLs
- * pointed at the gateway. The child gets our terminal, our signals and the parent environment
+ * `ongoingai wrap -- <command> [args]`: run a tool with its providers' base URLs (OpenAI,
+ * Anthropic, and the cloud kinds the config has: providers/clients.ts) pointed at the gateway. The child gets our terminal, our signals and the parent environment
  * (plus the base URLs), and its exit code becomes ours.
  */
 import { userInfo } from "node:os";
@@ -10,12 +10,15 @@ import { clientBaseUrls, gatewayOrigin, offMachine } from "./base_urls.ts";
 import { type CliCommand, exitCode } from "./io.ts";
 import { loadOrReport } from "./load.ts";
 import { exportLine, shellQuote } from "./shell_init.ts";
-import { agentLaunch, userHeaderName } from "./wrap_agents.ts";
+import { agentLaunch, programName, userHeaderName } from "./wrap_agents.ts";
+import { claudeCloudNote, type ViaKind, viaEnv, viaKinds } from "./wrap_cloud.ts";
 
 export const wrapSpec = {
   name: "wrap",
-  summary: "Run a command with OPENAI_BASE_URL, OPENAI_API_BASE and ANTHROPIC_BASE_URL set",
-  usage: "ongoingai wrap [--config PATH] [--force] [--print] [--user LABEL] -- <command> [args...]",
+  summary: "Run a command with its clients' base URLs (OPENAI_BASE_URL, ANTHROPIC_BASE_URL, " +
+    "GOOGLE_GEMINI_BASE_URL, ...) pointed at the gateway",
+  usage: "ongoingai wrap [--config PATH] [--force] [--print] [--user LABEL] " +
+    "[--via bedrock|vertex [--region R] [--project P]] -- <command> [args...]",
   flags: [
     ["--print", "Show what would be set and run (sh syntax), and run nothing"],
     [
@@ -24,11 +27,16 @@ export const wrapSpec = {
     ],
     ["--config PATH", "Config file (.ts, .yaml, .yml or .json); a .ts is only read when named"],
     ["--force", "Run even if the base URLs leave this machine (server.host not loopback)"],
+    [
+      "--via KIND",
+      "claude only: run Claude Code on bedrock or vertex through the gateway's provider of that kind",
+    ],
+    ["--region R", "With --via: the AWS region or Vertex location; default: the provider's upstream"],
+    ["--project P", "With --via vertex: the Google Cloud project; default: ANTHROPIC_VERTEX_PROJECT_ID"],
   ],
 } as const;
 
-const usageLine =
-  "usage: ongoingai wrap [--config PATH] [--force] [--print] [--user LABEL] -- <command> [args...]\n";
+const usageLine = `usage: ${wrapSpec.usage}\n`;
 
 const windows = Deno.build.os === "windows";
 /**
@@ -51,12 +59,16 @@ export const wrap: CliCommand = async (args, io) => {
     force: { type: "boolean" },
     print: { type: "boolean" },
     user: { type: "string" },
+    via: { type: "string" },
+    region: { type: "string" },
+    project: { type: "string" },
   }, true);
   command.unshift(...positionals);
   if (command.length === 0) {
     io.stderr(usageLine);
     return exitCode.usage;
   }
+  const via = viaFlag(values, command[0]!);
   const user = developerLabel(values.user, io.env);
   if (user.note !== null) io.stderr(`${user.note}\n`);
   const loaded = await loadOrReport(values.config, io, { explicitTs: { command: "wrap" } });
@@ -80,8 +92,29 @@ export const wrap: CliCommand = async (args, io) => {
   for (const note of launch.notes) io.stderr(`${note}\n`);
   Object.assign(env, launch.env);
   command.splice(0, command.length, ...launch.command);
+  const cloud: Record<string, string> = {};
+  const unset: string[] = [];
+  if (via !== null) {
+    const origin = gatewayOrigin(config.server.host, config.server.port);
+    const got = viaEnv(config.providers, origin, {
+      kind: via,
+      region: values.region,
+      project: values.project,
+    }, io.env);
+    if (!got.ok) {
+      io.stderr(`${got.message}\n`);
+      return exitCode.failure;
+    }
+    Object.assign(cloud, got.set);
+    unset.push(...got.unset.filter((name) => env[name] !== undefined));
+    for (const name of got.unset) delete env[name];
+    Object.assign(env, cloud);
+  } else if (programName(command[0]!) === "claude") {
+    const note = claudeCloudNote(env);
+    if (note !== null) io.stderr(`${note}\n`);
+  }
   if (values.print) {
-    io.stdout(printed({ ...baseUrls, ...launch.env }, command, launch.printNotes));
+    io.stdout(printed({ ...baseUrls, ...launch.env, ...cloud }, command, launch.printNotes, unset));
     return exitCode.ok;
   }
 
@@ -164,11 +197,42 @@ function printed(
   vars: Record<string, string>,
   command: readonly string[],
   notes: readonly string[],
+  unset: readonly string[] = [],
 ): string {
   const comments = notes.map((note) => `# ${note.replaceAll("\n", " ")}\n`);
+  const unsets = unset.map((name) => `unset ${name}\n`);
   const exports = Object.entries(vars).map(([name, value]) => exportLine(name, value, "sh"));
-  return comments.join("") + exports.join("") +
+  return comments.join("") + unsets.join("") + exports.join("") +
     command.map((word) => shellQuote(word, "sh")).join(" ") + "\n";
+}
+
+/**
+ * `--via KIND` checked: one of the cloud kinds, for Claude Code only; `--region` and `--project`
+ * only with it. Null without `--via`.
+ */
+function viaFlag(
+  values: { via?: string | undefined; region?: string | undefined; project?: string | undefined },
+  program: string,
+): ViaKind | null {
+  if (values.via === undefined) {
+    if (values.region !== undefined || values.project !== undefined) {
+      throw new UsageError("--region and --project go with --via bedrock|vertex");
+    }
+    return null;
+  }
+  const kind = viaKinds.find((k) => k === values.via);
+  if (kind === undefined) {
+    throw new UsageError(`invalid --via ${JSON.stringify(values.via)}: bedrock or vertex`);
+  }
+  if (programName(program) !== "claude") {
+    throw new UsageError(
+      `--via ${kind} is for Claude Code (wrap --via ${kind} -- claude ...), not ${program}`,
+    );
+  }
+  if (kind === "bedrock" && values.project !== undefined) {
+    throw new UsageError("--project goes with --via vertex");
+  }
+  return kind;
 }
 
 /**
