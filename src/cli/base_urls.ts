@@ -50,9 +50,7 @@ export function clientBaseUrls(
   const out: ClientEnv = {};
   const builtInKinds = new Set(Object.values(builtInProviders).map((b) => b.kind));
   const chosen = [
-    ...Object.keys(builtInProviders).flatMap((id) =>
-      config.providers.filter((p) => p.id === id)
-    ),
+    ...Object.keys(builtInProviders).flatMap((id) => config.providers.filter((p) => p.id === id)),
     ...Object.keys(baseUrlVariables).flatMap((kind) => {
       if (builtInKinds.has(kind as ProviderKind)) return [];
       const provider = kindProvider(config.providers, kind as ProviderKind);

@@ -11,7 +11,7 @@ import { type CliCommand, exitCode } from "./io.ts";
 import { loadOrReport } from "./load.ts";
 import { exportLine, shellQuote } from "./shell_init.ts";
 import { agentLaunch, programName, userHeaderName } from "./wrap_agents.ts";
-import { claudeCloudNote, type ViaKind, viaEnv, viaKinds } from "./wrap_cloud.ts";
+import { claudeCloudNote, viaEnv, type ViaKind, viaKinds } from "./wrap_cloud.ts";
 
 export const wrapSpec = {
   name: "wrap",
@@ -31,8 +31,14 @@ export const wrapSpec = {
       "--via KIND",
       "claude only: run Claude Code on bedrock or vertex through the gateway's provider of that kind",
     ],
-    ["--region R", "With --via: the AWS region or Vertex location; default: the provider's upstream"],
-    ["--project P", "With --via vertex: the Google Cloud project; default: ANTHROPIC_VERTEX_PROJECT_ID"],
+    [
+      "--region R",
+      "With --via: the AWS region or Vertex location; default: the provider's upstream",
+    ],
+    [
+      "--project P",
+      "With --via vertex: the Google Cloud project; default: ANTHROPIC_VERTEX_PROJECT_ID",
+    ],
   ],
 } as const;
 

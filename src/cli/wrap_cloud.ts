@@ -21,6 +21,7 @@
  * (measured), so the developer label and a gateway key travel as without `--via`.
  */
 import type { ProviderKind } from "../providers/mod.ts";
+import { kindProvider } from "./base_urls.ts";
 
 export const viaKinds = ["bedrock", "vertex"] as const;
 export type ViaKind = typeof viaKinds[number];
@@ -74,12 +75,6 @@ function hostOf(url: string): string | null {
   }
 }
 
-/** The provider of `kind` (`id` equal to the kind first, else the first in the config). */
-function providerOf(providers: readonly ViaProvider[], kind: ViaKind): ViaProvider | null {
-  return providers.find((p) => p.kind === kind && p.id === kind) ??
-    providers.find((p) => p.kind === kind) ?? null;
-}
-
 /** The first value that is set, with where it came from. */
 function firstOf(...values: [string | null | undefined, string][]): [string, string] | null {
   for (const [value, from] of values) {
@@ -98,7 +93,7 @@ export function viaEnv(
   request: ViaRequest,
   env: Readonly<Record<string, string | undefined>>,
 ): ViaEnv {
-  const provider = providerOf(providers, request.kind);
+  const provider = kindProvider(providers, request.kind);
   if (provider === null) {
     return {
       ok: false,
@@ -128,7 +123,8 @@ function bedrockEnv(
   if (region === null) {
     return {
       ok: false,
-      message: `wrap --via bedrock: no AWS region: provider ${provider.id}'s upstream names none; ` +
+      message:
+        `wrap --via bedrock: no AWS region: provider ${provider.id}'s upstream names none; ` +
         "pass --region (the region the gateway signs for, e.g. us-east-1)",
     };
   }
@@ -172,7 +168,9 @@ function vertexEnv(
     ? `no Vertex location: provider ${provider.id}'s upstream names none; pass --region ` +
       "(e.g. us-east5 or global)"
     : !vertexLocation.test(region[0])
-    ? `${region[1]} ${JSON.stringify(region[0])} is not a Vertex location such as us-east5 or global`
+    ? `${region[1]} ${
+      JSON.stringify(region[0])
+    } is not a Vertex location such as us-east5 or global`
     : project === null
     ? "no Google Cloud project: pass --project (or set ANTHROPIC_VERTEX_PROJECT_ID)"
     : !projectId.test(project[0])
@@ -198,10 +196,12 @@ function vertexEnv(
  * directly, around the gateway.
  */
 export function claudeCloudNote(env: Readonly<Record<string, string | undefined>>): string | null {
-  for (const [variable, kind] of [["CLAUDE_CODE_USE_BEDROCK", "bedrock"], [
-    "CLAUDE_CODE_USE_VERTEX",
-    "vertex",
-  ]] as const) {
+  for (
+    const [variable, kind] of [["CLAUDE_CODE_USE_BEDROCK", "bedrock"], [
+      "CLAUDE_CODE_USE_VERTEX",
+      "vertex",
+    ]] as const
+  ) {
     const value = env[variable]?.trim().toLowerCase();
     if (value !== undefined && value !== "" && value !== "0" && value !== "false") {
       return `wrap: ${variable} is set, so Claude Code talks to ${kind} directly, not through ` +

@@ -23,7 +23,15 @@ const userHeaderName = "X-OngoingAI-User";
 const sessionHeaderName = "X-OngoingAI-Session-Id";
 
 /** The CLI's subcommands (0.61.0's `commandModules`): they start no chat session. */
-const subcommands = new Set(["mcp", "extensions", "extension", "skills", "skill", "hooks", "gemma"]);
+const subcommands = new Set([
+  "mcp",
+  "extensions",
+  "extension",
+  "skills",
+  "skill",
+  "hooks",
+  "gemma",
+]);
 /** The CLI's own check of a `--session-id` value. */
 const sessionIdPattern = /^[A-Za-z0-9_-]{1,128}$/;
 
@@ -58,7 +66,9 @@ function runSession(
   newId: () => string,
 ): { id: string; add: boolean } | null {
   const given = flagValue(args, "--session-id");
-  if (given !== undefined) return sessionIdPattern.test(given.trim()) ? { id: given.trim(), add: false } : null;
+  if (given !== undefined) {
+    return sessionIdPattern.test(given.trim()) ? { id: given.trim(), add: false } : null;
+  }
   if (hasFlag(args, "--resume", "-r", "--session-file")) return null;
   const first = args.find((a) => !a.startsWith("-"));
   if (first !== undefined && subcommands.has(first) && args.indexOf(first) === 0) return null;
@@ -80,7 +90,9 @@ export function geminiLaunch(
   if (env.GOOGLE_GEMINI_BASE_URL === undefined) {
     return {
       ...plain,
-      notes: ["wrap: the config has no gemini provider, so the Gemini CLI is not pointed at the gateway"],
+      notes: [
+        "wrap: the config has no gemini provider, so the Gemini CLI is not pointed at the gateway",
+      ],
     };
   }
   const notes = env.GEMINI_API_KEY?.trim() ? [] : [
@@ -93,7 +105,9 @@ export function geminiLaunch(
   const printNotes: string[] = [];
   if (user !== null) {
     if (named.has(userHeaderName.toLowerCase())) {
-      printNotes.push(`GEMINI_CLI_CUSTOM_HEADERS names ${userHeaderName} already: wrap keeps yours`);
+      printNotes.push(
+        `GEMINI_CLI_CUSTOM_HEADERS names ${userHeaderName} already: wrap keeps yours`,
+      );
     } else pairs.push(`${userHeaderName}: ${user}`);
   }
   const session = named.has(sessionHeaderName.toLowerCase()) ? null : runSession(rest, newId);
@@ -106,6 +120,8 @@ export function geminiLaunch(
   };
   if (pairs.length === 0) return launch;
   const trimmed = own.trim().replace(/,+$/, "");
-  launch.env.GEMINI_CLI_CUSTOM_HEADERS = [...(trimmed === "" ? [] : [trimmed]), ...pairs].join(", ");
+  launch.env.GEMINI_CLI_CUSTOM_HEADERS = [...(trimmed === "" ? [] : [trimmed]), ...pairs].join(
+    ", ",
+  );
   return launch;
 }
