@@ -13,8 +13,8 @@ type Shell = typeof shells[number];
 
 export const shellInitSpec = {
   name: "shell-init",
-  summary: "Print shell exports that point the official clients (OpenAI, Anthropic, and the " +
-    "config's Gemini, Vertex, Bedrock, Azure OpenAI providers) at the gateway",
+  summary:
+    "Print shell exports that point the official clients of the config's providers at the gateway",
   usage: "ongoingai shell-init [--config PATH] [--shell sh|bash|zsh|fish] [--force]",
   flags: [
     ["--config PATH", "Config file (.ts, .yaml, .yml or .json); a .ts is only read when named"],

@@ -15,8 +15,7 @@ import { claudeCloudNote, viaEnv, type ViaKind, viaKinds } from "./wrap_cloud.ts
 
 export const wrapSpec = {
   name: "wrap",
-  summary: "Run a command with its clients' base URLs (OPENAI_BASE_URL, ANTHROPIC_BASE_URL, " +
-    "GOOGLE_GEMINI_BASE_URL, ...) pointed at the gateway",
+  summary: "Run a command with its clients' base URLs (OPENAI_BASE_URL, ...) set to the gateway",
   usage: "ongoingai wrap [--config PATH] [--force] [--print] [--user LABEL] " +
     "[--via bedrock|vertex [--region R] [--project P]] -- <command> [args...]",
   flags: [
