@@ -56,7 +56,8 @@ function waitingFor(kind: "bedrock" | "vertex"): string | false {
   return false;
 }
 
-async function gateway(stubUrl: string) {
+/** A gateway with one provider, of `kind` (the other kind may not be registered in this build). */
+async function gateway(stubUrl: string, kind: "bedrock" | "vertex") {
   const sandbox = await agentSandbox();
   const port = freePort();
   const config = join(sandbox.files, "ongoingai.yaml");
@@ -65,8 +66,7 @@ async function gateway(stubUrl: string) {
     `server: { host: 127.0.0.1, port: ${port} }
 storage: { path: ./data/gateway.db }
 providers:
-  bedrock: { kind: bedrock, upstream: "${stubUrl}" }
-  vertex: { kind: vertex, upstream: "${stubUrl}" }
+  ${kind}: { kind: ${kind}, upstream: "${stubUrl}" }
 tracing: { flush_interval_ms: 10 }
 `,
   );
@@ -100,7 +100,7 @@ async function claudeVia(
   flags: string[],
 ): Promise<{ out: Json; trace: Json; session: string; gatewayPath: string }> {
   const stub = await startCloudUpstream(script);
-  const gw = await gateway(stub.url);
+  const gw = await gateway(stub.url, kind);
   try {
     const r = await runWrap(gw.sandbox, [
       "--config",
