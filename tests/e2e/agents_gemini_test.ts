@@ -13,8 +13,9 @@
  * The CLI is the user's setup here: `~/.gemini/settings.json` in the sandbox's HOME picks the
  * API-key auth type (0.61.0 gives `GOOGLE_GEMINI_BASE_URL` alone its "gateway" auth type, which
  * its headless check refuses: "Invalid auth method selected") and turns usage statistics and
- * telemetry off, so nothing leaves the machine; `GEMINI_CLI_TRUST_WORKSPACE` trusts the temporary
- * working folder.
+ * telemetry off and the update check (interactive only) too, so nothing leaves the machine
+ * (checked with strace: the one connection a headless run opens is to the base URL);
+ * `GEMINI_CLI_TRUST_WORKSPACE` trusts the temporary working folder.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -68,6 +69,7 @@ async function gateway(): Promise<Ctx & { close(): Promise<void> }> {
       security: { auth: { selectedType: "gemini-api-key" } },
       privacy: { usageStatisticsEnabled: false },
       telemetry: { enabled: false },
+      general: { enableAutoUpdate: false, enableAutoUpdateNotification: false },
     }),
   );
   const port = freePort();
