@@ -11,7 +11,7 @@ import { type CliCommand, exitCode } from "./io.ts";
 import { loadOrReport } from "./load.ts";
 import { exportLine, shellQuote } from "./shell_init.ts";
 import { agentLaunch, programName, userHeaderName } from "./wrap_agents.ts";
-import { claudeCloudNote, viaEnv, type ViaKind, viaKinds } from "./wrap_cloud.ts";
+import { claudeCloud, type ViaKind, viaKinds } from "./wrap_cloud.ts";
 
 export const wrapSpec = {
   name: "wrap",
@@ -97,33 +97,27 @@ export const wrap: CliCommand = async (args, io) => {
   for (const note of launch.notes) io.stderr(`${note}\n`);
   Object.assign(env, launch.env);
   command.splice(0, command.length, ...launch.command);
-  const cloud: Record<string, string> = {};
-  const unset: string[] = [];
-  if (via !== null) {
-    const origin = gatewayOrigin(config.server.host, config.server.port);
-    const got = viaEnv(config.providers, origin, {
-      kind: via,
-      region: values.region,
-      project: values.project,
-    }, io.env);
-    if (!got.ok) {
-      io.stderr(`${got.message}\n`);
-      return exitCode.failure;
-    }
-    Object.assign(cloud, got.set);
-    unset.push(...got.unset.filter((name) => env[name] !== undefined));
-    for (const name of got.unset) delete env[name];
-    Object.assign(env, cloud);
-  } else if (programName(command[0]!) === "claude") {
-    const note = claudeCloudNote(env);
-    if (note !== null) io.stderr(`${note}\n`);
+  const origin = gatewayOrigin(config.server.host, config.server.port);
+  const cloud = claudeCloud(via, config.providers, origin, values, env, command[0]!);
+  if ("message" in cloud) {
+    io.stderr(`${cloud.message}\n`);
+    return exitCode.failure;
   }
+  for (const note of cloud.notes) io.stderr(`${note}\n`);
+  for (const name of cloud.unset) delete env[name];
+  Object.assign(env, cloud.set);
   if (values.print) {
-    io.stdout(printed({ ...baseUrls, ...launch.env, ...cloud }, command, launch.printNotes, unset));
+    io.stdout(
+      printed(
+        { ...baseUrls, ...launch.env, ...cloud.set },
+        command,
+        launch.printNotes,
+        cloud.unset,
+      ),
+    );
     return exitCode.ok;
   }
 
-  const origin = gatewayOrigin(config.server.host, config.server.port);
   if (!(await gatewayAnswers(origin))) {
     io.stderr(
       `ongoingai: warning: no gateway answers at ${origin}; start one with \`ongoingai serve\` in another terminal, or requests from the command will fail\n`,

@@ -22,6 +22,7 @@
  */
 import type { ProviderKind } from "../providers/mod.ts";
 import { kindProvider } from "./base_urls.ts";
+import { programName } from "./wrap_agents.ts";
 
 export const viaKinds = ["bedrock", "vertex"] as const;
 export type ViaKind = typeof viaKinds[number];
@@ -209,4 +210,31 @@ export function claudeCloudNote(env: Readonly<Record<string, string | undefined>
     }
   }
   return null;
+}
+
+/**
+ * What `wrap` does about the clouds for one command: with `--via`, the variables to set and the
+ * ones to unset (only those the environment has); without, a note when Claude Code would go to
+ * a cloud directly. A message when `--via` cannot be served.
+ */
+export function claudeCloud(
+  via: ViaKind | null,
+  providers: readonly ViaProvider[],
+  origin: string,
+  flags: { region?: string | undefined; project?: string | undefined },
+  env: Readonly<Record<string, string | undefined>>,
+  program: string,
+): { set: Record<string, string>; unset: string[]; notes: string[] } | { message: string } {
+  if (via === null) {
+    const note = programName(program) === "claude" ? claudeCloudNote(env) : null;
+    return { set: {}, unset: [], notes: note === null ? [] : [note] };
+  }
+  const got = viaEnv(
+    providers,
+    origin,
+    { kind: via, region: flags.region, project: flags.project },
+    env,
+  );
+  if (!got.ok) return { message: got.message };
+  return { set: got.set, unset: got.unset.filter((name) => env[name] !== undefined), notes: [] };
 }
