@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
   bedrockRegionOf,
+  claudeCloud,
   claudeCloudNote,
   vertexLocationOf,
   viaEnv,
@@ -251,4 +252,23 @@ Deno.test("wrap --via: --print shows the cloud variables, unsets the other cloud
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /no provider of kind bedrock/);
   });
+});
+
+Deno.test("wrap --via: the cloud step unsets only what the environment has", () => {
+  const via = claudeCloud("vertex", [vertex], origin, { project: "my-project-1" }, {
+    CLAUDE_CODE_USE_BEDROCK: "1",
+  }, "claude");
+  assert.ok(!("message" in via));
+  assert.deepEqual(via.unset, ["CLAUDE_CODE_USE_BEDROCK"]);
+  const clean = claudeCloud("vertex", [vertex], origin, { project: "my-project-1" }, {}, "claude");
+  assert.ok(!("message" in clean));
+  assert.deepEqual(clean.unset, []);
+  const none = claudeCloud(null, [], origin, {}, { CLAUDE_CODE_USE_VERTEX: "1" }, "/bin/claude");
+  assert.ok(!("message" in none));
+  assert.deepEqual(none.set, {});
+  assert.match(none.notes[0]!, /CLAUDE_CODE_USE_VERTEX is set/);
+  const other = claudeCloud(null, [], origin, {}, { CLAUDE_CODE_USE_VERTEX: "1" }, "aider");
+  assert.deepEqual(other, { set: {}, unset: [], notes: [] });
+  const missing = claudeCloud("bedrock", [vertex], origin, {}, {}, "claude");
+  assert.ok("message" in missing && /no provider of kind bedrock/.test(missing.message));
 });
