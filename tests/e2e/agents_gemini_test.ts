@@ -8,7 +8,9 @@
  * `streamGenerateContent?alt=sse` on the model it picked. Each trace must name the agent
  * (`gemini-cli` and its version), the developer (`wrap --user`), the session wrap gave the CLI
  * (the `session_id` it prints), the model, the exact tokens the stub sent (which the CLI's own
- * `stats` report too) and the cost computed here from the published prices.
+ * `stats` report too) and the cost computed here from the published prices. In team mode the
+ * gateway key the user puts in `GEMINI_CLI_CUSTOM_HEADERS` (to which wrap appends the label and
+ * the session) authenticates every request and becomes the developer, the label a claim.
  *
  * The CLI is the user's setup here: `~/.gemini/settings.json` in the sandbox's HOME picks the
  * API-key auth type (0.61.0 gives `GOOGLE_GEMINI_BASE_URL` alone its "gateway" auth type, which
@@ -59,7 +61,16 @@ const testName = "e2e agents: the real Gemini CLI under wrap, traced with agent,
   "session, exact tokens and cost";
 if ("skip" in gemini) console.warn(`SKIPPED ${testName}: ${gemini.skip}`);
 
-async function gateway(): Promise<Ctx & { close(): Promise<void> }> {
+/** Team mode's gateway key (`auth.keys`), which the CLI carries in GEMINI_CLI_CUSTOM_HEADERS. */
+const teamKey = "ogk_wrapGeminiE2eTeamKey0123456789abcd";
+const teamKeyId = "dev-alice";
+
+async function sha256(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+async function gateway(team = false): Promise<Ctx & { close(): Promise<void> }> {
   const stub = await startGeminiAgentUpstream(script);
   const sandbox = await agentSandbox();
   await Deno.mkdir(join(sandbox.home, ".gemini"), { recursive: true });
@@ -74,6 +85,12 @@ async function gateway(): Promise<Ctx & { close(): Promise<void> }> {
   );
   const port = freePort();
   const config = join(sandbox.files, "ongoingai.yaml");
+  // By hash: `wrap` reads the config too, and a token by reference would need the variable there.
+  const auth = team
+    ? `auth: { enabled: true, keys: [{ id: ${teamKeyId}, token_hash: "${await sha256(
+      teamKey,
+    )}" }] }\n`
+    : "";
   await Deno.writeTextFile(
     config,
     `server: { host: 127.0.0.1, port: ${port} }
@@ -81,7 +98,7 @@ storage: { path: ./data/gateway.db }
 providers:
   gemini: { kind: gemini, upstream: "${stub.url}" }
 tracing: { flush_interval_ms: 10 }
-`,
+${auth}`,
   );
   const server = await startServer([], { cwd: sandbox.files, port }).catch(async (err) => {
     await stub.close();
@@ -208,6 +225,68 @@ Deno.test({
         [stats[routerModel].tokens.prompt, stats[routerModel].tokens.candidates],
         [q.prompt, q.candidates],
       );
+    } finally {
+      await ctx.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "e2e agents: the Gemini CLI under wrap in team mode, its gateway key in " +
+    "GEMINI_CLI_CUSTOM_HEADERS",
+  ignore: "skip" in gemini,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const path = (gemini as { path: string }).path;
+    const ctx = await gateway(true);
+    const authed = async (p: string) => {
+      const res = await fetch(`${ctx.origin}${p}`, {
+        headers: { "x-ongoingai-gateway-key": teamKey },
+      });
+      assert.equal(res.status, 200, p);
+      return await res.json();
+    };
+    try {
+      const r = await runWrap(ctx.sandbox, ["--config", ctx.config, "--user", developer], [
+        path,
+        "-p",
+        prompt,
+        "--output-format",
+        "json",
+      ], {
+        env: {
+          GEMINI_API_KEY: apiKey,
+          GEMINI_CLI_TRUST_WORKSPACE: "true",
+          GEMINI_CLI_NO_RELAUNCH: "true",
+          // The user's own headers: wrap appends the label and the session to them.
+          GEMINI_CLI_CUSTOM_HEADERS: `X-OngoingAI-Gateway-Key: ${teamKey}`,
+        },
+      });
+      ran(r);
+      const out = JSON.parse(r.stdout);
+      assert.equal(out.response, pieces.join(""), r.stdout);
+      assert.equal(ctx.stub.requests.length, 2);
+      for (const q of ctx.stub.requests) {
+        // The gateway key never reaches the provider; the provider key does.
+        assert.equal(q.headers["x-ongoingai-gateway-key"], undefined);
+        assert.equal(q.headers["x-goog-api-key"], apiKey);
+      }
+      let items: Json[] = [];
+      for (let i = 0; i < 400 && items.length < 2; i++) {
+        items = (await authed("/api/traces?limit=10")).items;
+        if (items.length < 2) await new Promise((done) => setTimeout(done, 25));
+      }
+      assert.equal(items.length, 2);
+      for (const t of items) {
+        // The key decides the developer; the label is kept as a claim.
+        assert.deepStrictEqual(
+          [t.agent, t.session_id, t.developer, t.gateway_key_id],
+          ["gemini-cli", out.session_id, teamKeyId, teamKeyId],
+        );
+        const detail = await authed(`/api/traces/${t.id}`);
+        assert.equal(detail.metadata?.claimed_user, developer);
+      }
     } finally {
       await ctx.close();
     }
