@@ -147,6 +147,34 @@ async function claudeVia(
   }
 }
 
+/** `wrap --print --via ...`: the lines it prints (what would be unset and set), nothing run. */
+async function printed(kind: "bedrock" | "vertex", flags: string[]): Promise<string[]> {
+  const stub = await startCloudUpstream(script);
+  const gw = await gateway(stub.url, kind);
+  try {
+    const r = await runWrap(gw.sandbox, [
+      "--config",
+      gw.config,
+      "--user",
+      "",
+      "--print",
+      "--via",
+      kind,
+      ...flags,
+    ], [
+      "claude",
+      "-p",
+      "hi",
+    ], { env: { CLAUDE_CODE_USE_BEDROCK: "1", CLAUDE_CODE_USE_VERTEX: "1" } });
+    ran(r);
+    assert.equal(stub.requests.length, 0);
+    return r.stdout.trimEnd().split("\n").filter((l) => !/^export (OPENAI|ANTHROPIC_BASE)/.test(l));
+  } finally {
+    await gw.close();
+    await stub.close();
+  }
+}
+
 function checkTrace(t: Json, session: string): void {
   assert.match(session, /^[0-9a-f-]{36}$/, "Claude Code sent its session id");
   assert.deepStrictEqual([t.agent, t.session_id, t.developer], ["claude-code", session, developer]);
@@ -179,6 +207,20 @@ Deno.test({
     checkTrace(trace, session);
     assert.equal(usd(trace.estimated_cost_usd), usd(listCost * geoPremium));
     assert.equal(usd(out.total_cost_usd), usd(listCost), "Claude Code reports list prices");
+    const lines = await printed("bedrock", ["--region", bedrockRegion]);
+    const origin = lines.find((l) => l.startsWith("export ANTHROPIC_BEDROCK_BASE_URL="));
+    assert.match(
+      origin ?? "",
+      /^export ANTHROPIC_BEDROCK_BASE_URL='http:\/\/127\.0\.0\.1:\d+\/bedrock'$/,
+    );
+    assert.deepStrictEqual(lines.filter((l) => l !== origin), [
+      "unset CLAUDE_CODE_USE_VERTEX",
+      "export AWS_ENDPOINT_URL_BEDROCK_RUNTIME=" + origin!.split("=")[1],
+      "export CLAUDE_CODE_USE_BEDROCK='1'",
+      "export CLAUDE_CODE_SKIP_BEDROCK_AUTH='1'",
+      `export AWS_REGION='${bedrockRegion}'`,
+      "'claude' '-p' 'hi'",
+    ]);
   },
 });
 
@@ -203,6 +245,18 @@ Deno.test({
     checkTrace(trace, session);
     assert.equal(usd(trace.estimated_cost_usd), usd(listCost));
     assert.equal(usd(out.total_cost_usd), usd(listCost));
+    const lines = await printed("vertex", ["--region", "global", "--project", project]);
+    const base = lines.find((l) => l.startsWith("export GOOGLE_VERTEX_BASE_URL="))!.split("=")[1]!;
+    assert.deepStrictEqual(lines, [
+      "unset CLAUDE_CODE_USE_BEDROCK",
+      `export GOOGLE_VERTEX_BASE_URL=${base}`,
+      "export CLAUDE_CODE_USE_VERTEX='1'",
+      `export ANTHROPIC_VERTEX_BASE_URL=${base.slice(0, -1)}/v1'`,
+      `export ANTHROPIC_VERTEX_PROJECT_ID='${project}'`,
+      "export CLOUD_ML_REGION='global'",
+      "export CLAUDE_CODE_SKIP_VERTEX_AUTH='1'",
+      "'claude' '-p' 'hi'",
+    ]);
   },
 });
 
