@@ -11,6 +11,7 @@ import { type CliCommand, exitCode } from "./io.ts";
 import { loadOrReport } from "./load.ts";
 import { exportLine, shellQuote } from "./shell_init.ts";
 import { agentLaunch, programName, userHeaderName } from "./wrap_agents.ts";
+import { geminiAuthNote, geminiSettingsPath } from "./wrap_gemini.ts";
 import { claudeCloud, type ViaKind, viaKinds } from "./wrap_cloud.ts";
 
 export const wrapSpec = {
@@ -95,6 +96,10 @@ export const wrap: CliCommand = async (args, io) => {
   // Agents that ignore the variables (Codex) get their own flags, and the label as they take it.
   const launch = agentLaunch(command, env, user.label);
   for (const note of launch.notes) io.stderr(`${note}\n`);
+  if (programName(command[0]!) === "gemini" && env.GOOGLE_GEMINI_BASE_URL !== undefined) {
+    const note = geminiAuthNote(command, await readIfAny(geminiSettingsPath(env)));
+    if (note !== null) io.stderr(`${note}\n`);
+  }
   Object.assign(env, launch.env);
   command.splice(0, command.length, ...launch.command);
   const origin = gatewayOrigin(config.server.host, config.server.port);
@@ -258,6 +263,24 @@ export function developerLabel(
 function loginName(): string | null {
   try {
     return userInfo().username;
+  } catch {
+    return null;
+  }
+}
+
+/** A small text file's content, or null when it is absent or unreadable. */
+async function readIfAny(path: string | null): Promise<string | null> {
+  if (path === null) return null;
+  try {
+    const file = await Deno.open(path);
+    try {
+      // Settings files are a few KB; the hint needs no more than the first 256 KiB.
+      const buf = new Uint8Array(256 * 1024);
+      const n = await file.read(buf);
+      return n === null ? "" : new TextDecoder().decode(buf.subarray(0, n));
+    } finally {
+      file.close();
+    }
   } catch {
     return null;
   }

@@ -125,3 +125,29 @@ export function geminiLaunch(
   );
   return launch;
 }
+
+/**
+ * Where the Gemini CLI keeps the user's settings: `$GEMINI_CLI_HOME/.gemini/settings.json`, else
+ * under the home folder (its `homedir()`).
+ */
+export function geminiSettingsPath(
+  env: Readonly<Record<string, string | undefined>>,
+): string | null {
+  const home = env.GEMINI_CLI_HOME || env.HOME || env.USERPROFILE;
+  return home ? `${home.replace(/[\\/]+$/, "")}/.gemini/settings.json` : null;
+}
+
+/**
+ * A note for a headless run (`-p`) whose user settings select no auth type (`settings`: the
+ * file's text, null when there is none). With `GOOGLE_GEMINI_BASE_URL` set, 0.61.0 then picks
+ * its "gateway" auth type, which its own headless check refuses ("Invalid auth method selected",
+ * exit 41). A plain text search, as a hint: the file may hold comments.
+ */
+export function geminiAuthNote(command: readonly string[], settings: string | null): string | null {
+  if (!hasFlag(command.slice(1), "-p", "--prompt")) return null;
+  if (settings !== null && /"selectedType"\s*:/.test(settings)) return null;
+  return "wrap: the Gemini CLI runs headless through a base URL only when its settings select " +
+    'an API key: add "security": { "auth": { "selectedType": "gemini-api-key" } } to ' +
+    '~/.gemini/settings.json (or pick "Use Gemini API key" in /auth once), else it stops with ' +
+    '"Invalid auth method selected"';
+}

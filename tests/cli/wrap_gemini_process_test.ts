@@ -24,9 +24,15 @@ Deno.test("wrap: gemini gets the base URL, the label and a session it is told to
       await Deno.chmod(gemini, 0o755);
       const r = await runCliProcess(["wrap", "--user", "alice", "--", gemini, "-p", "say hi"], {
         cwd: dir,
-        env: { GEMINI_API_KEY: "AIza-test", GEMINI_CLI_CUSTOM_HEADERS: "X-Team: blue" },
+        env: {
+          GEMINI_API_KEY: "AIza-test",
+          GEMINI_CLI_CUSTOM_HEADERS: "X-Team: blue",
+          // No settings there: wrap says what the CLI would need for a headless run.
+          GEMINI_CLI_HOME: dir,
+        },
       });
       assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /selectedType.*gemini-api-key/);
       const [flag, id, p, text, url, headers, ...rest] = r.stdout.trimEnd().split("\n");
       assert.deepEqual([flag, p, text, url, rest], [
         "--session-id",

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { agentLaunch } from "../../src/cli/wrap_agents.ts";
+import { geminiAuthNote, geminiSettingsPath } from "../../src/cli/wrap_gemini.ts";
 
 const base = "http://127.0.0.1:8080/gemini";
 const gateway = { GOOGLE_GEMINI_BASE_URL: base, GEMINI_API_KEY: "AIza-x" };
@@ -154,4 +155,28 @@ Deno.test("wrap agents: the Gemini CLI reads back every header wrap appends", ()
     "X-OngoingAI-User": "Jane Doe+ci@example.com",
     "X-OngoingAI-Session-Id": id,
   });
+});
+
+Deno.test("wrap agents: a headless Gemini run without an auth type in the settings is told why it would stop", () => {
+  const selected = '{ "security": { "auth": { "selectedType": "gemini-api-key" } } }';
+  const cases: [string, string[], string | null, boolean][] = [
+    ["headless, no settings file", ["gemini", "-p", "x"], null, true],
+    ["headless, settings without an auth type", ["gemini", "--prompt=x"], '{"ui":{}}', true],
+    ["headless, an auth type selected", ["gemini", "-p", "x"], selected, false],
+    ["with comments (JSONC)", ["gemini", "-p", "x"], `// mine\n${selected}`, false],
+    ["interactive: the CLI asks itself", ["gemini"], null, false],
+  ];
+  for (const [name, command, settings, noted] of cases) {
+    const note = geminiAuthNote(command, settings);
+    assert.equal(note !== null, noted, name);
+    if (noted) {
+      assert.match(note!, /selectedType.*gemini-api-key.*Invalid auth method selected/, name);
+    }
+  }
+  assert.equal(geminiSettingsPath({ HOME: "/home/a/" }), "/home/a/.gemini/settings.json");
+  assert.equal(
+    geminiSettingsPath({ HOME: "/home/a", GEMINI_CLI_HOME: "/srv/g" }),
+    "/srv/g/.gemini/settings.json",
+  );
+  assert.equal(geminiSettingsPath({}), null);
 });
