@@ -5,7 +5,7 @@
  */
 import {
   builtInProviders,
-  defaultUpstreamOfKind,
+  defaultUpstreamOf,
   presetOf,
   type ProviderKind,
 } from "../providers/mod.ts";
@@ -105,7 +105,7 @@ export function resolveProviders(
       kind,
       prefix: given.prefix ?? builtIn?.prefix ?? preset?.prefix ?? `/${id}`,
       upstream: given.upstream ?? builtIn?.upstream ?? preset?.upstream ??
-        defaultUpstreamOfKind[kind] ?? "",
+        defaultUpstreamOf(kind, given.aws?.region) ?? "",
       prices: given.prices ?? {},
       stream_usage: given.stream_usage ?? preset?.stream_usage ?? true,
       websockets: given.websockets ?? true,

@@ -74,7 +74,7 @@ const timeoutMs = z.number().int().positive().max(24 * 60 * 60 * 1000);
 export const providerSchema = z.strictObject({
   kind: z.enum(providerKinds).optional().describe(
     "Wire format. Default: the id for `openai` and `anthropic`, else `openai-compatible`. " +
-      "`vertex`, `azure-openai` and `bedrock` are refused by this build (not available yet).",
+      "`vertex` is refused by this build (not available yet).",
   ),
   prefix: routePrefix.optional().describe(
     "Gateway path routed to this provider, matched on a path-segment boundary and stripped " +
@@ -84,7 +84,8 @@ export const providerSchema = z.strictObject({
     "Upstream base URL; a path in it is kept as the base of every forwarded path. Default: " +
       "`https://api.openai.com` / `https://api.anthropic.com`, the preset's for a preset id " +
       "(docs/providers-presets.md), `https://generativelanguage.googleapis.com` for kind " +
-      "`gemini`; required for other providers.",
+      "`gemini`, `https://bedrock-runtime.<aws.region, else us-east-1>.amazonaws.com` for kind " +
+      "`bedrock`; required for other providers.",
   ),
   prices: priceTableSchema.optional().describe(
     "Prices by model id or family, USD per million tokens; they override and extend the " +

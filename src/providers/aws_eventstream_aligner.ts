@@ -19,12 +19,7 @@ import { maxAlignHeldBytes } from "./sse_event_aligner.ts";
 
 export class EventStreamAligner {
   readonly #hold: BoundaryHold;
-  #blind = false;
-  /** The current message's prelude, while it is incomplete. */
-  readonly #prelude = new Uint8Array(eventStreamPreludeBytes);
-  #preludeFill = 0;
-  /** Bytes of the current message still to come once its prelude was read; null before. */
-  #remaining: number | null = null;
+  readonly #walk = new MessageBoundaries();
 
   constructor(readonly maxHeldBytes = maxAlignHeldBytes) {
     this.#hold = new BoundaryHold(maxHeldBytes);
@@ -32,14 +27,14 @@ export class EventStreamAligner {
 
   /** A corrupt prelude was seen: nothing is aligned (or held) any more. */
   get blind(): boolean {
-    return this.#blind;
+    return this.#walk.blind;
   }
 
   /** Bytes to send now (null: nothing yet). The chunk is copied only when part of it is held. */
   push(chunk: Uint8Array): Uint8Array | null {
-    if (this.#blind) return this.#hold.withHeld(chunk);
-    const end = this.#lastMessageEnd(chunk);
-    if (this.#blind) return this.#hold.withHeld(chunk);
+    if (this.#walk.blind) return this.#hold.withHeld(chunk);
+    const end = this.#walk.ends(chunk).at(-1) ?? -1;
+    if (this.#walk.blind) return this.#hold.withHeld(chunk);
     return this.#hold.release(chunk, end);
   }
 
@@ -52,15 +47,32 @@ export class EventStreamAligner {
   discard(): number {
     return this.#hold.discard();
   }
+}
 
-  /**
-   * Walks the chunk's messages (one step per message, not per byte); returns the index just
-   * after the last message that ends in it, or -1. Sets `#blind` on a corrupt prelude.
-   */
-  #lastMessageEnd(chunk: Uint8Array): number {
+/**
+ * Where messages end in a byte stream read chunk by chunk, from each prelude's declared length
+ * (one step per message, not per byte). Shared by the aligner (its last end per chunk) and the
+ * commit scanner (every end, to feed whole messages one at a time). Blind from a corrupt prelude
+ * on: no more ends are found.
+ */
+export class MessageBoundaries {
+  #blind = false;
+  /** The current message's prelude, while it is incomplete. */
+  readonly #prelude = new Uint8Array(eventStreamPreludeBytes);
+  #preludeFill = 0;
+  /** Bytes of the current message still to come once its prelude was read; null before. */
+  #remaining: number | null = null;
+
+  /** A corrupt prelude was seen: lengths cannot be trusted any more. */
+  get blind(): boolean {
+    return this.#blind;
+  }
+
+  /** The indices just after each message that ends in `chunk`, in order (none once blind). */
+  ends(chunk: Uint8Array): number[] {
+    const ends: number[] = [];
     let at = 0;
-    let end = -1;
-    while (at < chunk.length) {
+    while (at < chunk.length && !this.#blind) {
       if (this.#remaining === null) {
         const take = Math.min(eventStreamPreludeBytes - this.#preludeFill, chunk.length - at);
         this.#prelude.set(chunk.subarray(at, at + take), this.#preludeFill);
@@ -70,7 +82,7 @@ export class EventStreamAligner {
         const total = trustedLength(this.#prelude);
         if (total === null) {
           this.#blind = true;
-          return -1;
+          return [];
         }
         this.#remaining = total - eventStreamPreludeBytes;
       }
@@ -78,12 +90,12 @@ export class EventStreamAligner {
       at += take;
       this.#remaining -= take;
       if (this.#remaining === 0) {
-        end = at;
+        ends.push(at);
         this.#remaining = null;
         this.#preludeFill = 0;
       }
     }
-    return end;
+    return ends;
   }
 }
 

@@ -8,20 +8,7 @@
  * The bytes forwarded and signed stay the client's; the decoded id is for the trace and pricing.
  */
 import { cleanPath } from "./paths.ts";
-
-// P0 shared type, copied from the plan section 10 until P0 lands (src/providers/types.ts).
-export interface PriceKey {
-  /** The id the price table knows (`claude-sonnet-4-5`, `gpt-4o`, `gemini-2.5-pro`). */
-  model: string;
-  /** Endpoint scope a multiplier may apply to; null when the provider has none. */
-  scope: "global" | "geo" | "in_region" | "data_zone" | "regional" | null;
-}
-
-// P0 shared type, copied from the plan section 10 until P0 lands (src/providers/types.ts).
-export interface ModelPlacement {
-  path: string;
-  body: Uint8Array<ArrayBuffer> | null;
-}
+import type { ModelPlacement, PriceKey } from "./types.ts";
 
 export const bedrockOperations = [
   "converse",

@@ -9,13 +9,7 @@ import { isRecord, maxTokensOf, readRequestJson } from "./json_body.ts";
 import { parseBedrockPath } from "./bedrock_model_id.ts";
 import type { PreparedRequest, PrepareInput } from "./types.ts";
 
-// P0 shared type, copied from the plan section 10 until P0 lands (`PreparedRequest.modelIn`).
-export interface BedrockPreparedRequest extends PreparedRequest {
-  /** Where the model came from: the body (OpenAI, Anthropic) or the path (the rest). */
-  modelIn?: "body" | "path";
-}
-
-export function prepareBedrockRequest(input: PrepareInput): BedrockPreparedRequest {
+export function prepareBedrockRequest(input: PrepareInput): PreparedRequest {
   const parsed = parseBedrockPath(input.path);
   const op = parsed.ok ? parsed.value.operation : null;
   const json = readRequestJson(input.method, input.contentType, input.body);

@@ -6,7 +6,7 @@
  * the inference-profile prefix that prices the endpoint scope.
  */
 import { createResponseParser, expectationFor, type UsageExpectation } from "./response_parser.ts";
-import type { ResponseInfo, SseEventObserver } from "./types.ts";
+import type { ResponseInfo, SseEventObserver, StreamFraming } from "./types.ts";
 import { parseBedrockPath } from "./bedrock_model_id.ts";
 import { BedrockConverseReader, BedrockConverseStreamReader } from "./bedrock_converse_usage.ts";
 import { BedrockInvokeReader, BedrockInvokeStreamReader } from "./bedrock_invoke_usage.ts";
@@ -16,9 +16,6 @@ import {
   type BedrockUsageReport,
   createBedrockStreamParser,
 } from "./bedrock_stream.ts";
-
-// P0 shared type, copied from the plan section 10 until P0 lands (src/providers/types.ts).
-export type StreamFraming = "sse" | "aws-eventstream";
 
 export const eventStreamContentType = "application/vnd.amazon.eventstream";
 

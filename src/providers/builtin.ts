@@ -22,4 +22,20 @@ export const builtInProviders: Readonly<Record<string, BuiltInProvider>> = {
  */
 export const defaultUpstreamOfKind: Readonly<Partial<Record<ProviderKind, string>>> = {
   gemini: "https://generativelanguage.googleapis.com",
+  bedrock: bedrockUpstream("us-east-1"),
 };
+
+/** Bedrock Runtime's endpoint in `region` (bedrock-client 3.1178.0 `dist-es/endpoint/bdd.js`). */
+export function bedrockUpstream(region: string): string {
+  return `https://bedrock-runtime.${region}.amazonaws.com`;
+}
+
+/**
+ * The default upstream of a provider of `kind`, given the AWS region its config names (the
+ * `aws.region` a Bedrock provider signs for): Bedrock's endpoint in that region; else the kind's
+ * one public host, if it has one.
+ */
+export function defaultUpstreamOf(kind: ProviderKind, awsRegion?: string): string | undefined {
+  if (kind === "bedrock" && awsRegion !== undefined) return bedrockUpstream(awsRegion);
+  return defaultUpstreamOfKind[kind];
+}

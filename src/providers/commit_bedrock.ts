@@ -28,7 +28,7 @@
 import { encodeEventStreamMessage, eventStreamException } from "./aws_eventstream.ts";
 import { isRecord } from "./json_body.ts";
 import { looksLikeObject, malformed, parseEvent } from "./commit_events.ts";
-import type { EventVerdict } from "./commit_types.ts";
+import type { CommitRules, EventVerdict } from "./commit_types.ts";
 import { AnthropicCommitRules } from "./commit_anthropic.ts";
 import {
   bedrockExceptionFacts,
@@ -38,19 +38,16 @@ import {
 import type { ProviderErrorFacts } from "./error_facts.ts";
 import { type BedrockStreamMessage, messageFromObserver } from "./bedrock_stream.ts";
 import { chunkLeadingType, chunkText, invocationMetricsMember } from "./bedrock_invoke_usage.ts";
-import type { StreamFraming } from "./bedrock_usage.ts";
 
 /**
- * The future `CommitRules` of plan section 10 (P0 makes `termination` framing-aware); the
- * classes below implement it, and `implements CommitRules` once P0 lands.
+ * `CommitRules` of the AWS event-stream framing, with the message-level entry points the tests
+ * and the rules themselves use (`classify`/`glance` take what the observer feeds: the name from
+ * `bedrockObserverName` and the payload text).
  */
-export interface BedrockCommitRules {
-  readonly framing: StreamFraming;
-  readonly terminatorName: string;
+export interface BedrockCommitRules extends CommitRules {
+  readonly framing: "aws-eventstream";
   classifyMessage(m: BedrockStreamMessage): EventVerdict;
   glanceMessage(m: BedrockStreamMessage): EventVerdict;
-  classify(name: string | null, data: string): EventVerdict;
-  glance(name: string | null, data: string): EventVerdict;
   termination(message: string, code?: string): Uint8Array<ArrayBuffer>;
 }
 

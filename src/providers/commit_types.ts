@@ -3,6 +3,7 @@
  * a `StreamCommitScanner` speaks, and the `CommitRules` each protocol supplies (commit_*.ts).
  */
 import type { ProviderErrorFacts } from "./error_facts.ts";
+import type { StreamFraming } from "./types.ts";
 
 /**
  * `first_content`: commit at the first real output. `complete`: hold the whole answer and commit
@@ -15,9 +16,9 @@ export interface CommitOptions {
   /** Bytes (or WebSocket frame characters) held at most; past it the scanner commits. */
   maxHeldBytes: number;
   /**
-   * After the commit point, release SSE bytes only at event boundaries (sse_event_aligner.ts):
-   * a cut then leaves the client between two events and the termination is read as the error
-   * it is. The unterminated tail waits for its blank line (usually the next read); at a clean
+   * After the commit point, release bytes only at event boundaries (sse_event_aligner.ts; whole
+   * messages for an AWS event stream, aws_eventstream_aligner.ts): a cut then leaves the client
+   * between two events and the termination is read as the error it is. The unterminated tail waits for its blank line (usually the next read); at a clean
    * end of the body, `drain()` (or `endFeed`) gives what is still held. With `feed`, the aligner
    * also sits in front of the framing, so that a malformed event after the commit point is found
    * before its bytes go out. Default false: every chunk as it is.
@@ -72,8 +73,15 @@ export type EventVerdict =
   | { kind: "error"; status: number | null; error: ProviderErrorFacts }
   | { kind: "malformed"; detail: string };
 
-/** One protocol's rules. Stateful per stream (Chat tracks `finish_reason`, Responses numbering). */
+/**
+ * One protocol's rules. Stateful per stream (Chat tracks `finish_reason`, Responses numbering).
+ * Text framings (SSE, the default, and WebSocket text frames) terminate with text; a binary
+ * framing (Bedrock's AWS event stream: events are whole messages, name = `:event-type`, data =
+ * the payload text, as bedrock_stream.ts feeds them) with one whole message as bytes.
+ */
 export interface CommitRules {
+  /** The stream's framing; absent: SSE. */
+  readonly framing?: StreamFraming;
   /** Every event while the answer is held: parsed and classified exactly. */
   classify(name: string | null, data: string): EventVerdict;
   /**
@@ -85,9 +93,10 @@ export interface CommitRules {
   readonly terminatorName: string;
   /**
    * An error event the protocol's official SDK raises (see `StreamCommitScanner.termination`),
-   * carrying `code` where the protocol has a place for one.
+   * carrying `code` where the protocol has a place for one: text for a text framing, one whole
+   * binary message (both CRCs right) for the AWS event stream.
    */
-  termination(message: string, code: string): string;
+  termination(message: string, code: string): string | Uint8Array<ArrayBuffer>;
   /**
    * For protocols with no terminator in band (Gemini: the body simply ends): asked when the body
    * ended complete before any terminator; null when that is a clean end, else the problem.

@@ -20,7 +20,12 @@ export {
   wireFormatOf,
   wireFormats,
 } from "./kinds.ts";
-export { type BuiltInProvider, builtInProviders, defaultUpstreamOfKind } from "./builtin.ts";
+export {
+  type BuiltInProvider,
+  builtInProviders,
+  defaultUpstreamOf,
+  defaultUpstreamOfKind,
+} from "./builtin.ts";
 export {
   isPresetId,
   type PresetId,

@@ -5,6 +5,7 @@
 import type { ProviderKind } from "./kinds.ts";
 import { anthropicAdapter } from "./anthropic.ts";
 import { azureOpenAiAdapter } from "./azure_openai.ts";
+import { bedrockAdapter } from "./bedrock.ts";
 import { geminiAdapter } from "./gemini.ts";
 import { openAiAdapter } from "./openai.ts";
 import type { ProviderAdapter } from "./types.ts";
@@ -17,7 +18,6 @@ import { unavailableAdapter } from "./unavailable.ts";
  */
 export const unavailableKinds: ReadonlySet<ProviderKind> = new Set<ProviderKind>([
   "vertex",
-  "bedrock",
 ]);
 
 export const providerAdapters = {
@@ -27,5 +27,5 @@ export const providerAdapters = {
   gemini: geminiAdapter,
   vertex: unavailableAdapter("vertex"),
   "azure-openai": azureOpenAiAdapter,
-  bedrock: unavailableAdapter("bedrock"),
+  bedrock: bedrockAdapter,
 } as const satisfies Record<ProviderKind, ProviderAdapter>;

@@ -9,11 +9,15 @@
  * time, so that an event found malformed after the commit point never reaches the client. The wire-format rules (which events are
  * preamble, which are content, the terminator, in-band errors, the error a client's SDK raises)
  * are a `CommitRules` per protocol: commit_openai_chat.ts, commit_openai_responses.ts,
- * commit_anthropic.ts. Everything here is pure and bounded; nothing throws.
+ * commit_anthropic.ts, commit_gemini.ts, commit_bedrock.ts. The framing (SSE text, or the AWS
+ * event stream's binary messages: the rules say which) decides how released bytes are aligned,
+ * what a unit is, and whether the termination is text or a whole binary message
+ * (stream_commit_framing.ts). Everything here is pure and bounded; nothing throws on input.
  */
 import { concatBytes } from "../bytes.ts";
-import type { SseEventObserver } from "./types.ts";
-import { lastBytes, nextEventEnd, SseEventAligner } from "./sse_event_aligner.ts";
+import type { SseEventObserver, StreamFraming } from "./types.ts";
+import { type CommitFraming, commitFraming } from "./stream_commit_framing.ts";
+import { CommitHold, type HeldItem } from "./stream_commit_hold.ts";
 import type {
   CommitOptions,
   CommitRules,
@@ -34,28 +38,16 @@ export {
   type StreamFailure,
 } from "./commit_types.ts";
 
-const LF = 10;
-const CR = 13;
-
 export class StreamCommitScanner implements SseEventObserver {
   #state: CommitState = { kind: "hold" };
-  #held: (Uint8Array | string)[] = [];
-  #heldSize = 0;
-  #released = false;
+  readonly #held: CommitHold;
   #terminated = false;
   #blind = false;
   #failure: StreamFailure | null = null;
   #end: StreamEnd | null = null;
-  /** The last bytes released to the client, to close an open line before a termination. */
-  readonly #tail = new Uint8Array(4);
-  #tailLength = 0;
   #events = 0;
   #decidedAt: number | null = null;
-  readonly #aligner: SseEventAligner | null;
-  /** After a failure, the answer goes to the client after all (`passThrough`). */
-  #passing = false;
-  /** Every byte of a failed answer is still held (it stayed within the bound). */
-  #heldWhole = true;
+  readonly #unit: CommitFraming;
   /** A malformed event after the commit point: nothing from it on reaches the client. */
   #cut: StreamFailure | null = null;
   /**
@@ -63,11 +55,15 @@ export class StreamCommitScanner implements SseEventObserver {
    * then (`pass` alone) it aligns only what is released after the commit point.
    */
   #framing = false;
-  /** The last bytes fed to the framing, for an event boundary across chunks. */
-  #framedTail: number[] = [];
 
   constructor(private readonly rules: CommitRules, readonly options: CommitOptions) {
-    this.#aligner = options.alignEvents === true ? new SseEventAligner() : null;
+    this.#unit = commitFraming(rules.framing ?? "sse", options.alignEvents === true);
+    this.#held = new CommitHold(options.maxHeldBytes);
+  }
+
+  /** The stream's framing, as the rules declare it. */
+  get framing(): StreamFraming {
+    return this.#unit.kind;
   }
 
   get state(): CommitState {
@@ -209,7 +205,7 @@ export class StreamCommitScanner implements SseEventObserver {
    * malformed one after the commit point goes out with it: `feed` stops before it instead.
    */
   pass(chunk: Uint8Array): Uint8Array | null {
-    if ((this.#released && this.#state.kind === "commit") || this.#passing) {
+    if ((this.#held.released && this.#state.kind === "commit") || this.#held.passing) {
       // The hot path after the commit point: the chunk itself, no copy.
       return this.#release(chunk);
     }
@@ -233,17 +229,18 @@ export class StreamCommitScanner implements SseEventObserver {
    */
   feed(chunk: Uint8Array, framing: { push(chunk: Uint8Array): void }): Uint8Array | null {
     if (this.#cut !== null) return null;
-    if (this.#aligner === null) {
+    const aligner = this.#unit.aligner;
+    if (aligner === null) {
       framing.push(chunk);
       return this.pass(chunk);
     }
     this.#framing = true;
-    const whole = this.#aligner.push(chunk);
+    const whole = aligner.push(chunk);
     if (whole === null) return null;
     const at = this.#frame(whole, framing);
     if (at === -1) return this.pass(whole);
     // The malformed event's bytes held since an earlier read never go out either.
-    this.#aligner.discard();
+    aligner.discard();
     return at === 0 ? null : this.pass(whole.subarray(0, at));
   }
 
@@ -251,33 +248,38 @@ export class StreamCommitScanner implements SseEventObserver {
    * The body ended cleanly, for a scanner fed by `feed`: the rest still held (a last event
    * without its blank line) goes to `framing`, closed so that it is dispatched, and the scan
    * ends (`end(true)`). Returns the bytes still to send the client: that rest as it came (all
-   * held bytes, when this end is the commit point), or null. The framing is not finished: its
+   * held bytes, when this end is the commit point), or null. An event-stream message cut short
+   * is never sent (`CommitFraming.restIsWhole`). The framing is not finished: its
    * owner finishes it, after any `termination` it was given too.
    */
   endFeed(framing: { push(chunk: Uint8Array): void }): Uint8Array | null {
-    const rest = this.#cut === null ? this.#aligner?.drain() ?? null : null;
+    const rest = this.#cut === null ? this.#unit.aligner?.drain() ?? null : null;
     if (rest !== null) {
+      const close = this.#unit.closeRest(rest);
       framing.push(rest);
-      const close = this.#separatorAfter(lastBytes(this.#framedTail, rest));
-      if (close !== "") framing.push(new TextEncoder().encode(close));
+      if (close !== null) framing.push(close);
     }
     this.end(true);
     if (this.#cut !== null) return null;
-    return this.pass(rest ?? new Uint8Array(0));
+    // An event-stream message cut short is read (the framing knows the body ended inside it)
+    // but not sent: the termination that follows must start at a message boundary.
+    const out = rest !== null && this.#unit.restIsWhole ? rest : new Uint8Array(0);
+    return this.pass(out);
   }
 
-  /** Feeds whole events to `framing`; the offset where a cut starts, or -1. */
+  /** Feeds whole events (messages) to `framing`; the offset where a cut starts, or -1. */
   #frame(whole: Uint8Array, framing: { push(chunk: Uint8Array): void }): number {
     let start = 0;
-    while (start < whole.length) {
-      // `#framedTail` is what came before `whole`: offsets here are relative to it.
-      const end = nextEventEnd(this.#framedTail, whole, start);
-      framing.push(end === -1 ? whole.subarray(start) : whole.subarray(start, end));
+    for (const end of this.#unit.ends(whole)) {
+      framing.push(whole.subarray(start, end));
       if (this.#cut !== null) return start;
-      if (end === -1) break;
       start = end;
     }
-    this.#framedTail = lastBytes(this.#framedTail, whole);
+    // A unit that does not end here (past the aligner's bound, or after a corrupt prelude).
+    if (start < whole.length) {
+      framing.push(whole.subarray(start));
+      if (this.#cut !== null) return start;
+    }
     return -1;
   }
 
@@ -300,13 +302,8 @@ export class StreamCommitScanner implements SseEventObserver {
     return this.#takeFailed() as string[] | null;
   }
 
-  #takeFailed(): (Uint8Array | string)[] | null {
-    if (this.#state.kind !== "fail" || this.#passing || !this.#heldWhole) return null;
-    this.#passing = true;
-    const held = this.#held;
-    this.#held = [];
-    this.#heldSize = 0;
-    return held;
+  #takeFailed(): HeldItem[] | null {
+    return this.#state.kind === "fail" ? this.#held.takeFailed() : null;
   }
 
   /**
@@ -314,8 +311,8 @@ export class StreamCommitScanner implements SseEventObserver {
    * boundary (a last event without its blank line), to send before closing; null when none.
    */
   drain(): Uint8Array | null {
-    const rest = this.#aligner?.drain() ?? null;
-    if (rest !== null) this.#remember(rest);
+    const rest = this.#unit.aligner?.drain() ?? null;
+    if (rest !== null) this.#unit.remember(rest);
     return rest;
   }
 
@@ -330,50 +327,50 @@ export class StreamCommitScanner implements SseEventObserver {
   }
 
   /**
-   * The text to append after the commit point when the upstream cut or stalled: an error event
-   * the protocol's official SDK raises, never a clean end. Over SSE it first closes a line or
-   * event the upstream left open (an open event is then dispatched as it is, which the SDKs also
-   * reject: their JSON parse fails).
+   * The text to append after the commit point when the upstream cut or stalled, for a text
+   * framing (SSE, WebSocket frames): an error event the protocol's official SDK raises, never a
+   * clean end. Over SSE it first closes a line or event the upstream left open (an open event is
+   * then dispatched as it is, which the SDKs also reject: their JSON parse fails). A binary
+   * framing has no text form: use `terminationBytes` (asking here is a programming error).
    */
   termination(message: string, code = "upstream_truncated"): string {
+    const text = this.rules.termination(message, code);
+    if (typeof text !== "string") {
+      throw new TypeError("an AWS event stream's termination is bytes: use terminationBytes");
+    }
     // The unterminated rest of an event the upstream broke off inside never reaches the client.
-    this.#aligner?.discard();
-    return this.#separator() + this.rules.termination(message, code);
+    this.#unit.aligner?.discard();
+    return this.#unit.beforeTermination() + text;
+  }
+
+  /**
+   * The same as bytes, for any framing: the SSE text encoded, or one whole event-stream
+   * exception message (after the last whole message the client got: a partial one held by the
+   * aligner is dropped, and no glue is needed between binary messages).
+   */
+  terminationBytes(message: string, code = "upstream_truncated"): Uint8Array<ArrayBuffer> {
+    if (this.#unit.kind === "sse") return new TextEncoder().encode(this.termination(message, code));
+    const bytes = this.rules.termination(message, code);
+    this.#unit.aligner?.discard();
+    // Rules of a binary framing that still answered text: their text, as bytes.
+    return typeof bytes === "string" ? new TextEncoder().encode(bytes) : bytes;
   }
 
   #release(bytes: Uint8Array): Uint8Array | null {
     // Fed by `feed`, the bytes passed are whole events already.
-    const out = this.#aligner === null || this.#framing ? bytes : this.#aligner.push(bytes);
-    if (out !== null) this.#remember(out);
+    const aligner = this.#unit.aligner;
+    const out = aligner === null || this.#framing ? bytes : aligner.push(bytes);
+    if (out !== null) this.#unit.remember(out);
     return out;
   }
 
-  #pass(item: Uint8Array | string, size: number): (Uint8Array | string)[] | null {
-    if (this.#state.kind === "fail") {
-      if (this.#passing) return [item];
-      // Kept for `passThrough`, within the same bound.
-      if (this.#heldSize + size <= this.options.maxHeldBytes) {
-        this.#held.push(item);
-        this.#heldSize += size;
-      } else {
-        this.#heldWhole = false;
-      }
-      return null;
-    }
-    if (this.#state.kind === "hold" || !this.#released) {
-      this.#held.push(item);
-      this.#heldSize += size;
-    }
-    if (this.#state.kind === "hold") {
-      if (this.#heldSize <= this.options.maxHeldBytes) return null;
-      this.#commit("hold_cap");
-    }
-    if (this.#released) return [item];
-    this.#released = true;
-    const out = this.#held;
-    this.#held = [];
-    this.#heldSize = 0;
-    return out;
+  #pass(item: HeldItem, size: number): HeldItem[] | null {
+    // Kept for `passThrough`, within the same bound.
+    if (this.#state.kind === "fail") return this.#held.failed(item, size);
+    if (this.#state.kind === "commit") return this.#held.release(item, size);
+    if (!this.#held.hold(item, size)) return null;
+    this.#commit("hold_cap");
+    return this.#held.releaseHeld();
   }
 
   #commit(cause: "content" | "finished" | "hold_cap" | "blind"): void {
@@ -394,39 +391,5 @@ export class StreamCommitScanner implements SseEventObserver {
     if (this.#state.kind !== "hold") return;
     this.#state = { kind: "fail", failure };
     this.#decidedAt = this.#events;
-  }
-
-  #remember(bytes: Uint8Array): void {
-    const n = bytes.byteLength;
-    if (n >= 4) {
-      this.#tail.set(bytes.subarray(n - 4));
-      this.#tailLength = 4;
-      return;
-    }
-    const keep = Math.min(this.#tailLength, 4 - n);
-    this.#tail.copyWithin(0, this.#tailLength - keep, this.#tailLength);
-    this.#tail.set(bytes, keep);
-    this.#tailLength = keep + n;
-  }
-
-  /** Line ends needed so that the termination starts a fresh event (SSE: CR, LF or CRLF). */
-  #separator(): string {
-    return this.#separatorAfter(Array.from(this.#tail.subarray(0, this.#tailLength)));
-  }
-
-  /** Line ends that close an event after the bytes `t` (the last few of a stream). */
-  #separatorAfter(t: number[]): string {
-    if (t.length === 0) return "";
-    let i = t.length;
-    let ends = 0;
-    while (ends < 2 && i > 0) {
-      if (t[i - 1] === LF && t[i - 2] === CR) i -= 2;
-      else if (t[i - 1] === LF || t[i - 1] === CR) i -= 1;
-      else break;
-      ends++;
-    }
-    // A lone CR at the end would swallow a following LF as its CRLF: one LF more.
-    const afterCR = t[t.length - 1] === CR ? "\n" : "";
-    return ends === 2 ? "" : afterCR + "\n".repeat(2 - ends);
   }
 }

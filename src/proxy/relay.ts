@@ -174,8 +174,11 @@ function relayStream(
     upstream.cancel();
     return ex.refuse(uninspectableAnswer(ex, `a ${attempt.streamKind} stream`));
   }
-  // A wire format without text locations (Gemini) cannot be redacted in flight: refused.
-  if (redactStream && ex.route.adapter.locateStreamText === undefined) {
+  // An SSE wire format without text locations (Gemini) cannot be redacted in flight: refused.
+  // (AWS event streams are read by their own redactor, which locates Bedrock's text itself.)
+  if (
+    redactStream && attempt.streamKind === "sse" && ex.route.adapter.locateStreamText === undefined
+  ) {
     upstream.cancel();
     return ex.refuse(uninspectableAnswer(ex, "a stream whose text this build cannot locate"));
   }

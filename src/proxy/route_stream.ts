@@ -148,8 +148,8 @@ export function committedStream(
       ? "upstream_malformed_stream"
       : "upstream_truncated";
     ex.failedMidway(code, true);
-    const text = held.scanner.termination(endingMessage(held, ending), code);
-    const bytes = new TextEncoder().encode(text);
+    // SSE text, or one whole event-stream exception message (Bedrock): bytes either way.
+    const bytes = held.scanner.terminationBytes(endingMessage(held, ending), code);
     // The usage parser reads what the client gets, the error event included.
     held.framing.push(bytes);
     return before === null || before.byteLength === 0 ? bytes : concatBytes([before, bytes]);

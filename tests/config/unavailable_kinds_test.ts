@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { providerAdapters, unavailableKinds } from "../../src/providers/mod.ts";
 import { assertIssueAt, configOf, errorsOf, loadFrom } from "./temp_files.ts";
 
-for (const kind of ["vertex", "bedrock"]) {
+for (const kind of ["vertex"]) {
   Deno.test(`config: kind ${kind} is refused as not available yet in this build`, async () => {
     const yaml = `providers:\n  cloud:\n    kind: ${kind}\n    upstream: https://x.test\n`;
     const errors = errorsOf(await loadFrom({ "ongoingai.yaml": yaml }));
@@ -22,13 +22,13 @@ for (const kind of ["vertex", "bedrock"]) {
 }
 
 Deno.test("config: a disabled provider of such a kind is not refused", async () => {
-  const yaml = "providers:\n  cloud:\n    kind: bedrock\n    enabled: false\n";
+  const yaml = "providers:\n  cloud:\n    kind: vertex\n    enabled: false\n";
   const config = configOf(await loadFrom({ "ongoingai.yaml": yaml }));
   assert.equal(config.providers.some((p) => p.id === "cloud"), false);
 });
 
 Deno.test("config: a route to such a kind is refused for its model in the path too", async () => {
-  const yaml = "providers:\n  aws:\n    kind: bedrock\n    upstream: https://x.test\n" +
+  const yaml = "providers:\n  aws:\n    kind: vertex\n    upstream: https://x.test\n" +
     "routes:\n  main:\n    targets:\n      - { provider: aws, model: m }\n";
   const errors = errorsOf(await loadFrom({ "ongoingai.yaml": yaml }));
   assert.ok(errors.some((e) => e.path === "providers.aws.kind"));
@@ -42,7 +42,7 @@ Deno.test("config: a route to such a kind is refused for its model in the path t
 });
 
 Deno.test("unavailable adapter: refuses to prepare a request, reads no usage as zero", () => {
-  assert.deepEqual([...unavailableKinds].sort(), ["bedrock", "vertex"]);
+  assert.deepEqual([...unavailableKinds].sort(), ["vertex"]);
   for (const kind of unavailableKinds) {
     const a = providerAdapters[kind];
     assert.throws(

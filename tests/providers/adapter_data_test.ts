@@ -82,7 +82,14 @@ Deno.test("keyHeader: a pool key in the header each kind reads", () => {
 });
 
 Deno.test("modelLocationOf and wireFormatOf: the served kinds name the model in the body", () => {
-  assert.deepEqual(served, ["openai", "anthropic", "openai-compatible", "gemini", "azure-openai"]);
+  assert.deepEqual(served, [
+    "openai",
+    "anthropic",
+    "openai-compatible",
+    "gemini",
+    "azure-openai",
+    "bedrock",
+  ]);
   assert.deepEqual(bodyModelKinds, ["openai", "anthropic", "openai-compatible"]);
   for (const kind of bodyModelKinds) {
     assert.equal(modelLocationOf[kind], "body", kind);

@@ -11,9 +11,9 @@ import {
   encodeModelId,
   maxModelIdChars,
   parseBedrockPath,
-  type PriceKey,
   withBedrockModel,
 } from "../../src/providers/bedrock_model_id.ts";
+import type { PriceKey } from "../../src/providers/types.ts";
 import { prepareBedrockRequest } from "../../src/providers/bedrock_request.ts";
 
 Deno.test("parse: operations, base path and query; the id decoded, the segment kept", () => {
