@@ -235,22 +235,36 @@ Deno.test("wrap --via: refused for other agents, unknown kinds and stray flags",
 });
 
 Deno.test("wrap --via: --print shows the cloud variables, unsets the other cloud's switch", async () => {
-  await withFiles({ "ongoingai.yaml": yaml }, async (dir) => {
-    // A provider of kind bedrock cannot be configured in this build yet: the config check needs
-    // the kind. The pure core above covers it; here the refusal names what is missing.
-    const r = await runCliProcess([
-      "wrap",
-      "--print",
-      "--via",
-      "bedrock",
-      "--",
-      join(dir, "claude"),
-    ], {
-      cwd: dir,
-      env: { ONGOINGAI_USER: "", CLAUDE_CODE_USE_VERTEX: "1" },
-    });
-    assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /no provider of kind bedrock/);
+  const config = yaml + "providers:\n" +
+    '  bedrock: { kind: bedrock, upstream: "https://bedrock-runtime.eu-west-1.amazonaws.com" }\n';
+  await withFiles({ "ongoingai.yaml": config }, async (dir) => {
+    const marker = join(dir, "ran");
+    const claude = join(dir, "claude");
+    await Deno.writeTextFile(claude, `#!/bin/sh\ntouch '${marker}'\n`);
+    await Deno.chmod(claude, 0o755);
+    const r = await runCliProcess(
+      ["wrap", "--print", "--via", "bedrock", "--", claude, "-p", "hi"],
+      {
+        cwd: dir,
+        env: { ONGOINGAI_USER: "", CLAUDE_CODE_USE_VERTEX: "1", AWS_REGION: "us-west-2" },
+      },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const url = "http://127.0.0.1:8089";
+    assert.equal(
+      r.stdout,
+      "unset CLAUDE_CODE_USE_VERTEX\n" +
+        `export OPENAI_BASE_URL='${url}/openai/v1'\n` +
+        `export OPENAI_API_BASE='${url}/openai/v1'\n` +
+        `export ANTHROPIC_BASE_URL='${url}/anthropic'\n` +
+        `export AWS_ENDPOINT_URL_BEDROCK_RUNTIME='${url}/bedrock'\n` +
+        "export CLAUDE_CODE_USE_BEDROCK='1'\n" +
+        `export ANTHROPIC_BEDROCK_BASE_URL='${url}/bedrock'\n` +
+        "export CLAUDE_CODE_SKIP_BEDROCK_AUTH='1'\n" +
+        "export AWS_REGION='eu-west-1'\n" +
+        `'${claude}' '-p' 'hi'\n`,
+    );
+    await assert.rejects(Deno.stat(marker), Deno.errors.NotFound);
   });
 });
 
