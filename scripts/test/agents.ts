@@ -1,12 +1,13 @@
 /**
- * The coding agents' own binaries for the end-to-end tests (Codex, Claude Code and opencode from
- * npm, pinned in tests/agents/package-lock.json): installed with `npm ci --ignore-scripts` into
- * `.cache/agents/` (git-ignored) when missing or when the lock changed, keyed on a hash of the
- * manifest and the lock. The install scripts are not run: the tests execute each package's
- * native binary directly (no Node.js at run time, no postinstall copying 400 MB), as
- * tests/support/agents.ts finds it.
+ * The coding agents' own binaries for the end-to-end tests (Codex, Claude Code, opencode and the
+ * Gemini CLI from npm, pinned in tests/agents/package-lock.json): installed with
+ * `npm ci --ignore-scripts` into `.cache/agents/` (git-ignored) when missing or when the lock
+ * changed, keyed on a hash of the manifest and the lock. The install scripts are not run: the
+ * tests execute each package's native binary directly (no postinstall copying 400 MB), as
+ * tests/support/agents.ts finds it; the Gemini CLI, a JavaScript bundle, is run by the `node`
+ * the npm that installs it comes with (its test skips loudly without Node.js 20 or later).
  *
- * The packages are about 420 MB to download and 1 GB on disk, so `deno task test` installs them
+ * The packages are about 440 MB to download and 1.1 GB on disk, so `deno task test` installs them
  * only when the test files it runs use them (they import tests/support/agents.ts).
  */
 import { fileURLToPath } from "node:url";
@@ -197,10 +198,10 @@ export function agentsSkipBanner(reason: string): string {
   const line = "!".repeat(100);
   return [
     line,
-    `!! Coding-agent tests (real Codex, Claude Code and opencode under wrap) SKIPPED: ${reason}`,
+    `!! Coding-agent tests (real Codex, Claude Code, opencode and Gemini CLI under wrap) SKIPPED: ${reason}`,
     `!! they need npm and the npm registry once: npm ci of ${
       relative(repoRoot, manifestDir)
-    }/package-lock.json (about 420 MB)`,
+    }/package-lock.json (about 440 MB)`,
     line,
   ].join("\n");
 }
@@ -218,7 +219,7 @@ export async function prepareAgents(
   if (!(await needsAgents(testArgs))) return { env: {}, banner: null };
   const where = relative(repoRoot, defaultInstallDir);
   if ((await installedKey()) !== (await lockKey())) {
-    log(`installing the coding agents for the e2e tests into ${where} (npm ci, about 420 MB)`);
+    log(`installing the coding agents for the e2e tests into ${where} (npm ci, about 440 MB)`);
   }
   const result = await ensureAgents();
   if ("failed" in result) {

@@ -49,7 +49,7 @@ export const analyticsQuerySchemas = {
   sessions: z.object({
     ...filters,
     developer: text("a developer (the developer of a trace)"),
-    agent: text("an agent, such as codex, claude-code or opencode"),
+    agent: text("an agent, such as codex, claude-code, opencode or gemini-cli"),
     session_id: text("a session id (session_id of a trace)"),
     limit: integer(1, sessionLimits.maxLimit).meta({ default: sessionLimits.defaultLimit }),
   }),

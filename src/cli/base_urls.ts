@@ -16,6 +16,7 @@ import {
   builtInProviders,
   clientBaseUrl,
   clientBaseUrls as baseUrlVariables,
+  type ProviderKind,
 } from "../providers/mod.ts";
 
 /**
@@ -37,7 +38,9 @@ export type ClientEnv = Record<string, string>;
 /**
  * The base-URL variables (`OPENAI_BASE_URL`, `ANTHROPIC_BASE_URL`) of the built-in providers that
  * are enabled: the official clients of their kind reach the built-in route, never another
- * provider of the same kind. `aliases` adds the older names some clients read instead.
+ * provider of the same kind. A kind with no built-in provider (`gemini`, `vertex`, `bedrock`,
+ * `azure-openai`) gets its variable from `kindProvider`. `aliases` adds the older names some
+ * clients read instead.
  */
 export function clientBaseUrls(
   config: GatewayConfig,
@@ -45,15 +48,35 @@ export function clientBaseUrls(
 ): ClientEnv {
   const origin = gatewayOrigin(config.server.host, config.server.port);
   const out: ClientEnv = {};
-  for (const [id, builtIn] of Object.entries(builtInProviders)) {
-    const client = baseUrlVariables[builtIn.kind];
-    const provider = config.providers.find((p) => p.id === id);
-    if (client === undefined || provider === undefined) continue;
+  const builtInKinds = new Set(Object.values(builtInProviders).map((b) => b.kind));
+  const chosen = [
+    ...Object.keys(builtInProviders).flatMap((id) => config.providers.filter((p) => p.id === id)),
+    ...Object.keys(baseUrlVariables).flatMap((kind) => {
+      if (builtInKinds.has(kind as ProviderKind)) return [];
+      const provider = kindProvider(config.providers, kind as ProviderKind);
+      return provider === null ? [] : [provider];
+    }),
+  ];
+  for (const provider of chosen) {
+    const client = baseUrlVariables[provider.kind];
+    if (client === undefined) continue;
     const url = clientBaseUrl(client, origin, provider.prefix);
     out[client.variable] = url;
     if (opts.aliases) { for (const alias of client.aliases) out[alias] = url; }
   }
   return out;
+}
+
+/**
+ * The provider that clients of a kind with no built-in provider are pointed at: the one whose id
+ * is the kind's name, else the first of that kind in the config. Null when there is none.
+ */
+export function kindProvider<P extends { id: string; kind: ProviderKind }>(
+  providers: readonly P[],
+  kind: ProviderKind,
+): P | null {
+  return providers.find((p) => p.kind === kind && p.id === kind) ??
+    providers.find((p) => p.kind === kind) ?? null;
 }
 
 /**

@@ -1,4 +1,8 @@
-/** `ongoingai shell-init`: the exports that point OpenAI and Anthropic clients at the gateway. */
+/**
+ * `ongoingai shell-init`: the exports that point the official clients at the gateway: OpenAI and
+ * Anthropic always, and Gemini, Vertex, Bedrock and Azure OpenAI when the config has a provider
+ * of that kind (providers/clients.ts says which variable each reads).
+ */
 import { normaliseFormat, parseFlags } from "./args.ts";
 import { clientBaseUrls, offMachine } from "./base_urls.ts";
 import { type CliCommand, exitCode } from "./io.ts";
@@ -9,7 +13,8 @@ type Shell = typeof shells[number];
 
 export const shellInitSpec = {
   name: "shell-init",
-  summary: "Print shell exports that point OpenAI and Anthropic clients at the gateway",
+  summary:
+    "Print shell exports that point the official clients of the config's providers at the gateway",
   usage: "ongoingai shell-init [--config PATH] [--shell sh|bash|zsh|fish] [--force]",
   flags: [
     ["--config PATH", "Config file (.ts, .yaml, .yml or .json); a .ts is only read when named"],

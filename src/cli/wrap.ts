@@ -1,6 +1,6 @@
 /**
- * `ongoingai wrap -- <command> [args]`: run a tool with its OpenAI and Anthropic base URLs
- * pointed at the gateway. The child gets our terminal, our signals and the parent environment
+ * `ongoingai wrap -- <command> [args]`: run a tool with its providers' base URLs (OpenAI,
+ * Anthropic, and the cloud kinds the config has: providers/clients.ts) pointed at the gateway. The child gets our terminal, our signals and the parent environment
  * (plus the base URLs), and its exit code becomes ours.
  */
 import { userInfo } from "node:os";
@@ -10,12 +10,15 @@ import { clientBaseUrls, gatewayOrigin, offMachine } from "./base_urls.ts";
 import { type CliCommand, exitCode } from "./io.ts";
 import { loadOrReport } from "./load.ts";
 import { exportLine, shellQuote } from "./shell_init.ts";
-import { agentLaunch, userHeaderName } from "./wrap_agents.ts";
+import { agentLaunch, programName, userHeaderName } from "./wrap_agents.ts";
+import { geminiAuthNote, geminiSettingsPath } from "./wrap_gemini.ts";
+import { claudeCloud, type ViaKind, viaKinds } from "./wrap_cloud.ts";
 
 export const wrapSpec = {
   name: "wrap",
-  summary: "Run a command with OPENAI_BASE_URL, OPENAI_API_BASE and ANTHROPIC_BASE_URL set",
-  usage: "ongoingai wrap [--config PATH] [--force] [--print] [--user LABEL] -- <command> [args...]",
+  summary: "Run a command with its clients' base URLs (OPENAI_BASE_URL, ...) set to the gateway",
+  usage: "ongoingai wrap [--config PATH] [--force] [--print] [--user LABEL] " +
+    "[--via bedrock|vertex [--region R] [--project P]] -- <command> [args...]",
   flags: [
     ["--print", "Show what would be set and run (sh syntax), and run nothing"],
     [
@@ -24,11 +27,22 @@ export const wrapSpec = {
     ],
     ["--config PATH", "Config file (.ts, .yaml, .yml or .json); a .ts is only read when named"],
     ["--force", "Run even if the base URLs leave this machine (server.host not loopback)"],
+    [
+      "--via KIND",
+      "claude only: run Claude Code on bedrock or vertex through the gateway's provider of that kind",
+    ],
+    [
+      "--region R",
+      "With --via: the AWS region or Vertex location; default: the provider's upstream",
+    ],
+    [
+      "--project P",
+      "With --via vertex: the Google Cloud project; default: ANTHROPIC_VERTEX_PROJECT_ID",
+    ],
   ],
 } as const;
 
-const usageLine =
-  "usage: ongoingai wrap [--config PATH] [--force] [--print] [--user LABEL] -- <command> [args...]\n";
+const usageLine = `usage: ${wrapSpec.usage}\n`;
 
 const windows = Deno.build.os === "windows";
 /**
@@ -51,12 +65,16 @@ export const wrap: CliCommand = async (args, io) => {
     force: { type: "boolean" },
     print: { type: "boolean" },
     user: { type: "string" },
+    via: { type: "string" },
+    region: { type: "string" },
+    project: { type: "string" },
   }, true);
   command.unshift(...positionals);
   if (command.length === 0) {
     io.stderr(usageLine);
     return exitCode.usage;
   }
+  const via = viaFlag(values, command[0]!);
   const user = developerLabel(values.user, io.env);
   if (user.note !== null) io.stderr(`${user.note}\n`);
   const loaded = await loadOrReport(values.config, io, { explicitTs: { command: "wrap" } });
@@ -78,14 +96,33 @@ export const wrap: CliCommand = async (args, io) => {
   // Agents that ignore the variables (Codex) get their own flags, and the label as they take it.
   const launch = agentLaunch(command, env, user.label);
   for (const note of launch.notes) io.stderr(`${note}\n`);
+  if (programName(command[0]!) === "gemini" && env.GOOGLE_GEMINI_BASE_URL !== undefined) {
+    const note = geminiAuthNote(command, await readIfAny(geminiSettingsPath(env)));
+    if (note !== null) io.stderr(`${note}\n`);
+  }
   Object.assign(env, launch.env);
   command.splice(0, command.length, ...launch.command);
+  const origin = gatewayOrigin(config.server.host, config.server.port);
+  const cloud = claudeCloud(via, config.providers, origin, values, env, command[0]!);
+  if ("message" in cloud) {
+    io.stderr(`${cloud.message}\n`);
+    return exitCode.failure;
+  }
+  for (const note of cloud.notes) io.stderr(`${note}\n`);
+  for (const name of cloud.unset) delete env[name];
+  Object.assign(env, cloud.set);
   if (values.print) {
-    io.stdout(printed({ ...baseUrls, ...launch.env }, command, launch.printNotes));
+    io.stdout(
+      printed(
+        { ...baseUrls, ...launch.env, ...cloud.set },
+        command,
+        launch.printNotes,
+        cloud.unset,
+      ),
+    );
     return exitCode.ok;
   }
 
-  const origin = gatewayOrigin(config.server.host, config.server.port);
   if (!(await gatewayAnswers(origin))) {
     io.stderr(
       `ongoingai: warning: no gateway answers at ${origin}; start one with \`ongoingai serve\` in another terminal, or requests from the command will fail\n`,
@@ -164,11 +201,42 @@ function printed(
   vars: Record<string, string>,
   command: readonly string[],
   notes: readonly string[],
+  unset: readonly string[] = [],
 ): string {
   const comments = notes.map((note) => `# ${note.replaceAll("\n", " ")}\n`);
+  const unsets = unset.map((name) => `unset ${name}\n`);
   const exports = Object.entries(vars).map(([name, value]) => exportLine(name, value, "sh"));
-  return comments.join("") + exports.join("") +
+  return comments.join("") + unsets.join("") + exports.join("") +
     command.map((word) => shellQuote(word, "sh")).join(" ") + "\n";
+}
+
+/**
+ * `--via KIND` checked: one of the cloud kinds, for Claude Code only; `--region` and `--project`
+ * only with it. Null without `--via`.
+ */
+function viaFlag(
+  values: { via?: string | undefined; region?: string | undefined; project?: string | undefined },
+  program: string,
+): ViaKind | null {
+  if (values.via === undefined) {
+    if (values.region !== undefined || values.project !== undefined) {
+      throw new UsageError("--region and --project go with --via bedrock|vertex");
+    }
+    return null;
+  }
+  const kind = viaKinds.find((k) => k === values.via);
+  if (kind === undefined) {
+    throw new UsageError(`invalid --via ${JSON.stringify(values.via)}: bedrock or vertex`);
+  }
+  if (programName(program) !== "claude") {
+    throw new UsageError(
+      `--via ${kind} is for Claude Code (wrap --via ${kind} -- claude ...), not ${program}`,
+    );
+  }
+  if (kind === "bedrock" && values.project !== undefined) {
+    throw new UsageError("--project goes with --via vertex");
+  }
+  return kind;
 }
 
 /**
@@ -195,6 +263,24 @@ export function developerLabel(
 function loginName(): string | null {
   try {
     return userInfo().username;
+  } catch {
+    return null;
+  }
+}
+
+/** A small text file's content, or null when it is absent or unreadable. */
+async function readIfAny(path: string | null): Promise<string | null> {
+  if (path === null) return null;
+  try {
+    const file = await Deno.open(path);
+    try {
+      // Settings files are a few KB; the hint needs no more than the first 256 KiB.
+      const buf = new Uint8Array(256 * 1024);
+      const n = await file.read(buf);
+      return n === null ? "" : new TextDecoder().decode(buf.subarray(0, n));
+    } finally {
+      file.close();
+    }
   } catch {
     return null;
   }

@@ -18,6 +18,8 @@
  * `provider.<id>.options.baseURL` for `openai` and `anthropic` (wins over the variables), and the
  * label as `options.headers`. What the user put in that variable is kept, ours added under it.
  *
+ * The Gemini CLI reads `GOOGLE_GEMINI_BASE_URL`; its label and session: wrap_gemini.ts.
+ *
  * Claude Code, Aider and the SDKs read `ANTHROPIC_BASE_URL` / `OPENAI_BASE_URL`, which wrap sets
  * for every command: nothing to add for them.
  *
@@ -27,6 +29,8 @@
  * `options.headers`. Other tools have no way to be given a header from outside, which `--print`
  * says.
  */
+
+import { geminiLaunch } from "./wrap_gemini.ts";
 
 /** The provider id wrap gives Codex; a name of our own so no built-in provider is redefined. */
 const codexProviderId = "ongoingai";
@@ -46,7 +50,7 @@ export interface AgentLaunch {
 export const userHeaderName = "X-OngoingAI-User";
 
 /** The program's file name without directory or `.js`/`.exe`, lower-cased. */
-function programName(program: string): string {
+export function programName(program: string): string {
   const base = program.split(/[\\/]/).pop() ?? program;
   return base.replace(/\.(js|cjs|mjs|exe|cmd)$/i, "").toLowerCase();
 }
@@ -65,10 +69,12 @@ export function agentLaunch(
   command: readonly string[],
   env: Readonly<Record<string, string>>,
   user: string | null = null,
+  newId?: () => string,
 ): AgentLaunch {
   const name = command[0] === undefined ? "" : programName(command[0]);
   if (name === "codex") return codexLaunch(command, env, user);
   if (name === "opencode") return opencodeLaunch(command, env, user);
+  if (name === "gemini") return geminiLaunch(command, env, user, newId);
   const plain = { command: [...command], notes: [], env: {}, printNotes: [] };
   if (user === null) return plain;
   if (name === "claude") {
@@ -94,7 +100,7 @@ export function agentLaunch(
     ...plain,
     printNotes: [
       `${userHeaderName}: ${user} cannot be attached to ${name || "this command"} (wrap knows ` +
-      "how only for codex, claude and opencode): its traces get no developer unless it sends " +
+      "how only for codex, claude, opencode and gemini): its traces get no developer unless it sends " +
       "the header itself",
     ],
   };

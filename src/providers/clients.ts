@@ -17,10 +17,28 @@ export interface ClientBaseUrl {
   pathSuffix: string;
 }
 
-/** OpenAI-compatible servers have no variable of their own: their clients are configured by hand. */
+/**
+ * OpenAI-compatible servers have no variable of their own: their clients are configured by hand.
+ *
+ * - `gemini`: `GOOGLE_GEMINI_BASE_URL`, read by `@google/genai` in Node (it appends
+ *   `/v1beta/models/...`) and by the Gemini CLI.
+ * - `vertex`: `GOOGLE_VERTEX_BASE_URL`, read by `@google/genai` in Vertex mode (it appends
+ *   `/v1beta1/projects/...` or `/v1/...`) and by the Gemini CLI on Vertex. Claude Code's
+ *   `ANTHROPIC_VERTEX_BASE_URL` ends in `/v1` instead: `wrap --via vertex` sets that one.
+ * - `bedrock`: `AWS_ENDPOINT_URL_BEDROCK_RUNTIME`, the AWS SDKs' service-specific endpoint (the
+ *   JS v3 SDK builds it from the service id "Bedrock Runtime": smithy core
+ *   `getEndpointUrlConfig`); the SDK signs for the gateway's host, which re-signs. Claude Code's
+ *   `ANTHROPIC_BEDROCK_BASE_URL` is its own: `wrap --via bedrock` sets that one.
+ * - `azure-openai`: `AZURE_OPENAI_ENDPOINT`, read by `openai`'s `AzureOpenAI`, which appends
+ *   `/openai/...` itself.
+ */
 export const clientBaseUrls: Readonly<Partial<Record<ProviderKind, ClientBaseUrl>>> = {
   openai: { variable: "OPENAI_BASE_URL", aliases: ["OPENAI_API_BASE"], pathSuffix: "/v1" },
   anthropic: { variable: "ANTHROPIC_BASE_URL", aliases: [], pathSuffix: "" },
+  gemini: { variable: "GOOGLE_GEMINI_BASE_URL", aliases: [], pathSuffix: "" },
+  vertex: { variable: "GOOGLE_VERTEX_BASE_URL", aliases: [], pathSuffix: "" },
+  bedrock: { variable: "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", aliases: [], pathSuffix: "" },
+  "azure-openai": { variable: "AZURE_OPENAI_ENDPOINT", aliases: [], pathSuffix: "" },
 };
 
 /** The base URL to give such a client for the gateway route at `origin` + `prefix`. */

@@ -15,7 +15,7 @@ export const sessionHeader = "x-ongoingai-session-id";
 export const userHeader = "x-ongoingai-user";
 
 export interface AgentIdentity {
-  /** `codex`, `claude-code`, `opencode`, or null when the client is not a known agent. */
+  /** `codex`, `claude-code`, `opencode`, `gemini-cli`, or null when not a known agent. */
   agent: string | null;
   /** The agent's version from its user-agent, e.g. `0.171.0`. */
   agent_version: string | null;
@@ -73,12 +73,15 @@ function parseTurnMetadata(raw: unknown): Record<string, unknown> {
 /**
  * Known agents by the first product of their user-agent. Codex names its originator there
  * (`codex_exec`, `codex-tui`, `codex_vscode`, `codex_cli_rs`); Claude Code says `claude-cli`,
- * opencode `opencode` (before the AI SDK's own products).
+ * opencode `opencode` (before the AI SDK's own products), the Gemini CLI `GeminiCLI` or
+ * `GeminiCLI-<client>` (`GeminiCLI-tui/0.61.0/gemini-2.5-flash (linux; x64; terminal)`: the model
+ * follows the version after another slash).
  */
 const agentProducts: readonly [RegExp, string][] = [
   [/^codex[_-][a-z_-]{1,24}$/, "codex"],
   [/^claude-cli$/, "claude-code"],
   [/^opencode$/, "opencode"],
+  [/^geminicli(?:-[a-z0-9_-]{1,24})?$/, "gemini-cli"],
 ];
 
 function agentOf(headers: Headers): { agent: string | null; agent_version: string | null } {
@@ -86,7 +89,7 @@ function agentOf(headers: Headers): { agent: string | null; agent_version: strin
   const slash = ua.indexOf("/");
   if (slash > 0) {
     const product = ua.slice(0, slash).toLowerCase();
-    const version = ua.slice(slash + 1).split(/[\s(;]/, 1)[0] ?? "";
+    const version = ua.slice(slash + 1).split(/[\s(;/]/, 1)[0] ?? "";
     for (const [pattern, agent] of agentProducts) {
       if (pattern.test(product)) return { agent, agent_version: ifSafe(version, versionPattern) };
     }

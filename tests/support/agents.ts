@@ -20,7 +20,7 @@ import {
 } from "../../scripts/test/agents.ts";
 import { mainModule } from "./process.ts";
 
-export type AgentName = "codex" | "claude" | "opencode";
+export type AgentName = "codex" | "claude" | "opencode" | "gemini";
 
 /** npm's names for this platform (`process.platform`, `process.arch`). */
 function npmPlatform(): { os: string; cpu: string } | null {
@@ -59,6 +59,8 @@ function candidates(name: AgentName, dir: string): string[] {
       join(modules, "@openai", `codex-${platform}`, "vendor", triple, "bin", `codex${exe}`),
     ];
   }
+  // The Gemini CLI is a JavaScript bundle (its bin, run by `node` through its shebang).
+  if (name === "gemini") return [join(modules, "@google", "gemini-cli", "bundle", "gemini.js")];
   if (name === "opencode") {
     const os = p.os === "win32" ? "windows" : p.os;
     return [join(modules, `opencode-${os}-${p.cpu}`, "bin", `opencode${exe}`)];
@@ -92,9 +94,29 @@ export async function findAgent(name: AgentName): Promise<{ path: string } | { s
     dir = defaultInstallDir;
   }
   for (const path of candidates(name, dir)) {
-    if (await isFile(path)) return { path };
+    if (!(await isFile(path))) continue;
+    if (name === "gemini" && !(await nodeRuns())) {
+      return { skip: "the Gemini CLI needs Node.js 20 or later (`node` on PATH), and none runs" };
+    }
+    return { path };
   }
   return { skip: `no ${name} binary for ${Deno.build.os}-${Deno.build.arch} under ${dir}` };
+}
+
+/** Whether a `node` of version 20 or later runs (the Gemini CLI's `engines`). */
+async function nodeRuns(): Promise<boolean> {
+  try {
+    const out = await new Deno.Command("node", {
+      args: ["--version"],
+      stdout: "piped",
+      stderr: "null",
+      stdin: "null",
+    }).output();
+    const major = Number(/^v(\d+)\./.exec(new TextDecoder().decode(out.stdout))?.[1]);
+    return out.success && major >= 20;
+  } catch {
+    return false;
+  }
 }
 
 /** The path of the agent's runnable binary, or null (`findAgent` says why). */

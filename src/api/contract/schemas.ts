@@ -90,7 +90,9 @@ const claimed = (what: string) =>
 
 /** Who a trace is attributed to (traces/agent_identity.ts); the export has them too. */
 export const attributionFields = {
-  agent: claimed("The coding agent: codex, claude-code or opencode, from the user-agent"),
+  agent: claimed(
+    "The coding agent: codex, claude-code, opencode or gemini-cli, from the user-agent",
+  ),
   agent_version: claimed("The agent's version, from its user-agent"),
   session_id: claimed(
     "X-OngoingAI-Session-Id, else the agent's session id (Codex session-id, Claude Code " +
