@@ -163,6 +163,7 @@ function unionIssues(
       const stringIssue = issue.errors.flat().find((i) => i.code !== "invalid_type");
       if (stringIssue) return convert(stringIssue, at, root);
     }
+    if (input === undefined) return [{ at, message: `is required: expected ${expected}` }];
     return [{ at, message: `expected ${expected}, got ${describeValue(input, secret)}` }];
   }
   // An enum widened with "" (the original's "auto"): list the real options only.

@@ -57,6 +57,18 @@ Deno.test("check, aws: each unusable credential is an error saying what to do", 
       [/^providers\.bedrock\.aws\.secret_access_key: environment variable AWS_SECRET_ACCESS_KEY is not set/],
     ],
     [
+      "no secret_access_key at all",
+      {
+        bedrock: {
+          kind: "bedrock",
+          upstream: host,
+          aws: { access_key_id: awsRefs.access_key_id } as never,
+        },
+      },
+      env,
+      [/^providers\.bedrock\.aws\.secret_access_key: is required: expected a string or an env reference/],
+    ],
+    [
       "no region: a custom upstream host names none",
       {
         bedrock: { kind: "bedrock", upstream: "https://llm-proxy.internal.example", aws: awsRefs },
