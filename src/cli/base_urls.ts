@@ -60,11 +60,19 @@ export function clientBaseUrls(
   for (const provider of chosen) {
     const client = baseUrlVariables[provider.kind];
     if (client === undefined) continue;
+    // A SigV4 client pointed at a provider that cannot re-sign would get AWS's 403 for every
+    // call; one whose provider can would run as the gateway's identity: only where configured.
+    if (client.signsForHost && !holdsCloudCredentials(provider)) continue;
     const url = clientBaseUrl(client, origin, provider.prefix);
     out[client.variable] = url;
     if (opts.aliases) { for (const alias of client.aliases) out[alias] = url; }
   }
   return out;
+}
+
+/** The provider signs or authorizes upstream requests itself (`aws`, `gcp`). */
+function holdsCloudCredentials(provider: { aws?: unknown; gcp?: unknown }): boolean {
+  return provider.aws !== undefined || provider.gcp !== undefined;
 }
 
 /**

@@ -15,6 +15,12 @@ export interface ClientBaseUrl {
    * `/chat/completions` to a base ending in `/v1`; the Anthropic SDK adds `/v1` itself.
    */
   pathSuffix: string;
+  /**
+   * The clients sign each request for the host they send it to (AWS SigV4): the gateway can
+   * forward their requests only by re-signing with its own credentials, so the variable is set
+   * only for a provider that holds them.
+   */
+  signsForHost?: true;
 }
 
 /**
@@ -27,7 +33,8 @@ export interface ClientBaseUrl {
  *   `ANTHROPIC_VERTEX_BASE_URL` ends in `/v1` instead: `wrap --via vertex` sets that one.
  * - `bedrock`: `AWS_ENDPOINT_URL_BEDROCK_RUNTIME`, the AWS SDKs' service-specific endpoint (the
  *   JS v3 SDK builds it from the service id "Bedrock Runtime": smithy core
- *   `getEndpointUrlConfig`); the SDK signs for the gateway's host, which re-signs. Claude Code's
+ *   `getEndpointUrlConfig`); the SDK signs for the gateway's host, so the variable is set only
+ *   when the provider holds credentials to re-sign with (`signsForHost`). Claude Code's
  *   `ANTHROPIC_BEDROCK_BASE_URL` is its own: `wrap --via bedrock` sets that one.
  * - `azure-openai`: `AZURE_OPENAI_ENDPOINT`, read by `openai`'s `AzureOpenAI`, which appends
  *   `/openai/...` itself.
@@ -37,7 +44,12 @@ export const clientBaseUrls: Readonly<Partial<Record<ProviderKind, ClientBaseUrl
   anthropic: { variable: "ANTHROPIC_BASE_URL", aliases: [], pathSuffix: "" },
   gemini: { variable: "GOOGLE_GEMINI_BASE_URL", aliases: [], pathSuffix: "" },
   vertex: { variable: "GOOGLE_VERTEX_BASE_URL", aliases: [], pathSuffix: "" },
-  bedrock: { variable: "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", aliases: [], pathSuffix: "" },
+  bedrock: {
+    variable: "AWS_ENDPOINT_URL_BEDROCK_RUNTIME",
+    aliases: [],
+    pathSuffix: "",
+    signsForHost: true,
+  },
   "azure-openai": { variable: "AZURE_OPENAI_ENDPOINT", aliases: [], pathSuffix: "" },
 };
 

@@ -8,8 +8,8 @@ import { clientBaseUrls, kindProvider } from "../../src/cli/base_urls.ts";
 import { validateConfig } from "../../src/config/mod.ts";
 import type { ProviderKind } from "../../src/providers/mod.ts";
 
-function config(input: unknown) {
-  const result = validateConfig(input, { env: {} });
+function config(input: unknown, env: Record<string, string> = {}) {
+  const result = validateConfig(input, { env });
   if (!result.ok) throw new Error(JSON.stringify(result.errors));
   return result.config;
 }
@@ -50,6 +50,22 @@ Deno.test("clientBaseUrls: the Gemini and Azure OpenAI clients reach their kind'
     },
   ];
   for (const c of cases) assert.deepEqual(clientBaseUrls(config(c.input)), c.want, c.name);
+});
+
+Deno.test("clientBaseUrls: the AWS SDKs are pointed only at a Bedrock provider that can re-sign", () => {
+  // The SDKs sign for the host they send to: without the gateway's own credentials every call
+  // would come back as AWS's 403, so the variable is left out.
+  const env = { AKID: "AKIAIOSFODNN7EXAMPLE", SECRET: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" };
+  const server = { host: "127.0.0.1", port: 8080 };
+  const plain = { server, providers: { bedrock: { kind: "bedrock" } } };
+  const aws = { access_key_id: { env: "AKID" }, secret_access_key: { env: "SECRET" } };
+  const signing = { server, providers: { bedrock: { kind: "bedrock", aws } } };
+  const origin = "http://127.0.0.1:8080";
+  assert.equal(clientBaseUrls(config(plain)).AWS_ENDPOINT_URL_BEDROCK_RUNTIME, undefined);
+  assert.equal(
+    clientBaseUrls(config(signing, env)).AWS_ENDPOINT_URL_BEDROCK_RUNTIME,
+    `${origin}/bedrock`,
+  );
 });
 
 Deno.test("kindProvider: named after the kind first, else the first of the kind", () => {

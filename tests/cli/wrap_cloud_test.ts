@@ -257,7 +257,6 @@ Deno.test("wrap --via: --print shows the cloud variables, unsets the other cloud
         `export OPENAI_BASE_URL='${url}/openai/v1'\n` +
         `export OPENAI_API_BASE='${url}/openai/v1'\n` +
         `export ANTHROPIC_BASE_URL='${url}/anthropic'\n` +
-        `export AWS_ENDPOINT_URL_BEDROCK_RUNTIME='${url}/bedrock'\n` +
         "export CLAUDE_CODE_USE_BEDROCK='1'\n" +
         `export ANTHROPIC_BEDROCK_BASE_URL='${url}/bedrock'\n` +
         "export CLAUDE_CODE_SKIP_BEDROCK_AUTH='1'\n" +

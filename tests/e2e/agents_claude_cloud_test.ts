@@ -208,7 +208,6 @@ Deno.test({
     );
     assert.deepStrictEqual(lines.filter((l) => l !== origin), [
       "unset CLAUDE_CODE_USE_VERTEX",
-      "export AWS_ENDPOINT_URL_BEDROCK_RUNTIME=" + origin!.split("=")[1],
       "export CLAUDE_CODE_USE_BEDROCK='1'",
       "export CLAUDE_CODE_SKIP_BEDROCK_AUTH='1'",
       `export AWS_REGION='${bedrockRegion}'`,
