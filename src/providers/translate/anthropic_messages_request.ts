@@ -1,0 +1,380 @@
+/**
+ * Anthropic Messages request ⇄ IR [an `MessageCreateParamsBase`]. Mapping and what cannot be
+ * carried: research/issue21_plan.md section 2.3.
+ */
+import type {
+  Effort,
+  Message,
+  Reasoning,
+  Request,
+  ResponseFormat,
+  ToolChoice,
+  ToolDefinition,
+} from "./ir.ts";
+import {
+  asArray,
+  asJsonObject,
+  asObject,
+  asString,
+  compact,
+  limits,
+  noteUnknown,
+  type Obj,
+  optBoolean,
+  optNumber,
+  optString,
+} from "./json.ts";
+import { type Notes, TranslationError } from "./notes.ts";
+import {
+  anthropic,
+  decodeAnthropicBlock,
+  encodeAnthropicBlock,
+} from "./anthropic_messages_blocks.ts";
+import { budgetOfEffort } from "./reasoning.ts";
+
+const known = new Set([
+  "model",
+  "messages",
+  "system",
+  "max_tokens",
+  "temperature",
+  "top_p",
+  "top_k",
+  "stop_sequences",
+  "stream",
+  "tools",
+  "tool_choice",
+  "thinking",
+  "output_config",
+  "metadata",
+]);
+
+function decodeSystem(v: unknown): Request["instructions"] {
+  if (v === undefined || v === null) return [];
+  if (typeof v === "string") return v === "" ? [] : [{ role: "system", text: v }];
+  const texts = asArray(v, "system", limits.blocks).map((b, i) =>
+    asString(asObject(b, `system[${i}]`)["text"], `system[${i}].text`)
+  );
+  return texts.length === 0 ? [] : [{ role: "system", text: texts.join("\n\n") }];
+}
+
+function decodeMessages(v: unknown, notes: Notes): Message[] {
+  return asArray(v, "messages", limits.messages).map((m, i) => {
+    const field = `messages[${i}]`;
+    const o = asObject(m, field);
+    const role = o["role"];
+    if (role !== "user" && role !== "assistant") {
+      throw new TranslationError(
+        `${field}.role`,
+        `expected "user" or "assistant", got ${JSON.stringify(role)}`,
+      );
+    }
+    const content = o["content"];
+    if (typeof content === "string") return { role, content: [{ type: "text", text: content }] };
+    const blocks = asArray(content, `${field}.content`, limits.blocks);
+    return {
+      role,
+      content: blocks.map((b, j) => decodeAnthropicBlock(b, `${field}.content[${j}]`, notes)),
+    };
+  });
+}
+
+function decodeTools(v: unknown, notes: Notes): ToolDefinition[] {
+  if (v === undefined || v === null) return [];
+  return asArray(v, "tools", limits.tools).map((t, i) => {
+    const field = `tools[${i}]`;
+    const o = asObject(t, field);
+    if (o["type"] !== undefined && o["type"] !== null && o["type"] !== "custom") {
+      throw new TranslationError(
+        `${field}.type`,
+        `the server tool ${JSON.stringify(o["type"])} runs only on Anthropic`,
+      );
+    }
+    if (o["cache_control"] != null) {
+      notes.add("dropped", `${field}.cache_control`, "no cache breakpoints across protocols");
+    }
+    return {
+      name: asString(o["name"], `${field}.name`),
+      description: optString(o, "description", field),
+      parameters: asJsonObject(o["input_schema"], `${field}.input_schema`),
+      strict: optBoolean(o, "strict", field),
+    };
+  });
+}
+
+function decodeToolChoice(v: unknown): { choice: ToolChoice | null; parallel: boolean | null } {
+  if (v === undefined || v === null) return { choice: null, parallel: null };
+  const o = asObject(v, "tool_choice");
+  const parallel = optBoolean(o, "disable_parallel_tool_use", "tool_choice");
+  const p = parallel === null ? null : !parallel;
+  switch (o["type"]) {
+    case "auto":
+      return { choice: { kind: "auto" }, parallel: p };
+    case "any":
+      return { choice: { kind: "required" }, parallel: p };
+    case "none":
+      return { choice: { kind: "none" }, parallel: p };
+    case "tool":
+      return {
+        choice: { kind: "tool", name: asString(o["name"], "tool_choice.name") },
+        parallel: p,
+      };
+    default:
+      throw new TranslationError(
+        "tool_choice.type",
+        `unknown tool choice ${JSON.stringify(o["type"])}`,
+      );
+  }
+}
+
+const anthropicEfforts = new Set(["low", "medium", "high", "xhigh", "max"]);
+
+function decodeReasoning(thinking: unknown, config: Obj | null): Reasoning | null {
+  const effortValue = config === null ? null : optString(config, "effort", "output_config");
+  if (effortValue !== null && !anthropicEfforts.has(effortValue)) {
+    throw new TranslationError(
+      "output_config.effort",
+      `unknown effort ${JSON.stringify(effortValue)}`,
+    );
+  }
+  const effort = effortValue as Effort | null;
+  if (thinking === undefined || thinking === null) {
+    return effort === null ? null : { enabled: true, effort, budgetTokens: null, summary: null };
+  }
+  const t = asObject(thinking, "thinking");
+  const display = optString(t, "display", "thinking");
+  const summary = display === "omitted" ? "omitted" : display === "summarized" ? "auto" : null;
+  switch (t["type"]) {
+    case "disabled":
+      return { enabled: false, effort: null, budgetTokens: null, summary: null };
+    case "enabled":
+      return {
+        enabled: true,
+        effort,
+        budgetTokens: optNumber(t, "budget_tokens", "thinking"),
+        summary,
+      };
+    case "adaptive":
+      return { enabled: true, effort, budgetTokens: null, summary };
+    default:
+      throw new TranslationError(
+        "thinking.type",
+        `thinking ${JSON.stringify(t["type"])} cannot be translated`,
+      );
+  }
+}
+
+function decodeFormat(config: Obj | null): ResponseFormat | null {
+  if (config === null || config["format"] === undefined || config["format"] === null) return null;
+  const f = asObject(config["format"], "output_config.format");
+  if (f["type"] !== "json_schema") {
+    throw new TranslationError(
+      "output_config.format.type",
+      `unknown format ${JSON.stringify(f["type"])}`,
+    );
+  }
+  return {
+    kind: "json_schema",
+    name: null,
+    schema: asJsonObject(f["schema"], "output_config.format.schema"),
+    strict: null,
+  };
+}
+
+export function decodeAnthropicRequest(body: unknown, notes: Notes): Request {
+  const o = asObject(body, "body");
+  noteUnknown(o, known, "", notes, "other providers");
+  const { choice, parallel } = decodeToolChoice(o["tool_choice"]);
+  const config = o["output_config"] === undefined || o["output_config"] === null
+    ? null
+    : asObject(o["output_config"], "output_config");
+  const metadata = o["metadata"] === undefined || o["metadata"] === null
+    ? null
+    : asObject(o["metadata"], "metadata");
+  const stop = o["stop_sequences"] === undefined
+    ? []
+    : asArray(o["stop_sequences"], "stop_sequences", 1000);
+  return {
+    model: asString(o["model"], "model"),
+    instructions: decodeSystem(o["system"]),
+    messages: decodeMessages(o["messages"], notes),
+    tools: decodeTools(o["tools"], notes),
+    toolChoice: choice,
+    parallelToolCalls: parallel,
+    maxOutputTokens: optNumber(o, "max_tokens", ""),
+    sampling: {
+      temperature: optNumber(o, "temperature", ""),
+      topP: optNumber(o, "top_p", ""),
+      topK: optNumber(o, "top_k", ""),
+      seed: null,
+      presencePenalty: null,
+      frequencyPenalty: null,
+    },
+    stop: stop.map((s, i) => asString(s, `stop_sequences[${i}]`)),
+    responseFormat: decodeFormat(config),
+    reasoning: decodeReasoning(o["thinking"], config),
+    stream: optBoolean(o, "stream", "") ?? false,
+    user: metadata === null ? null : optString(metadata, "user_id", "metadata"),
+    previousResponseId: null,
+  };
+}
+
+export interface AnthropicEncodeOptions {
+  /** `max_tokens` when the client gave none (Anthropic requires it): the target model's limit
+   *  from the price table, or null to refuse with a 400. */
+  defaultMaxTokens: number | null;
+}
+
+function encodeSystem(req: Request, notes: Notes): string | null {
+  if (req.instructions.length === 0) return null;
+  req.instructions.forEach((ins, i) => {
+    if (ins.role === "developer") {
+      notes.add(
+        "converted",
+        `instructions[${i}]`,
+        "developer instructions joined Anthropic's system prompt",
+      );
+    }
+  });
+  return req.instructions.map((i) => i.text).join("\n\n");
+}
+
+/** Consecutive messages of one role merge (Chat's tool messages then a user message), and tool
+ *  results lead their user message as Anthropic wants. */
+function encodeMessages(req: Request, notes: Notes): Obj[] {
+  const out: { role: string; content: Obj[] }[] = [];
+  req.messages.forEach((m, i) => {
+    const blocks: Obj[] = [];
+    m.content.forEach((b, j) => {
+      const encoded = encodeAnthropicBlock(b, `messages[${i}].content[${j}]`, req.model, notes);
+      if (encoded !== null) blocks.push(encoded);
+    });
+    const last = out[out.length - 1];
+    if (last !== undefined && last.role === m.role) last.content.push(...blocks);
+    else out.push({ role: m.role, content: blocks });
+  });
+  for (const m of out) {
+    if (m.role === "user") m.content.sort((a, b) => rank(a) - rank(b));
+  }
+  return out;
+}
+
+function rank(b: Obj): number {
+  return b["type"] === "tool_result" ? 0 : 1;
+}
+
+function encodeToolChoice(req: Request): Obj | null {
+  const disable = req.parallelToolCalls === false ? { disable_parallel_tool_use: true } : {};
+  const c = req.toolChoice;
+  if (c === null) {
+    return req.parallelToolCalls === false && req.tools.length > 0
+      ? { type: "auto", ...disable }
+      : null;
+  }
+  switch (c.kind) {
+    case "auto":
+      return { type: "auto", ...disable };
+    case "required":
+      return { type: "any", ...disable };
+    case "none":
+      return { type: "none" };
+    case "tool":
+      return { type: "tool", name: c.name, ...disable };
+  }
+}
+
+function encodeThinking(
+  req: Request,
+  maxTokens: number,
+  notes: Notes,
+): { thinking: Obj | null; effort: string | null } {
+  const r = req.reasoning;
+  if (r === null) return { thinking: null, effort: null };
+  if (!r.enabled || r.effort === "none") return { thinking: { type: "disabled" }, effort: null };
+  const display = r.summary === "omitted" ? "omitted" : r.summary === null ? null : "summarized";
+  let budget = r.budgetTokens;
+  if (budget === null && r.effort !== null) {
+    budget = budgetOfEffort(r.effort, maxTokens);
+    notes.add(
+      "converted",
+      "reasoning.effort",
+      `effort ${r.effort} became a thinking budget of ${budget} tokens`,
+    );
+  }
+  if (budget === null) return { thinking: compact({ type: "adaptive", display }), effort: null };
+  let effort: string | null = null;
+  if (r.effort === "minimal") {
+    notes.add(
+      "converted",
+      "reasoning.effort",
+      "Anthropic has no minimal effort; the budget carries it",
+    );
+  } else if (r.effort !== null && r.budgetTokens !== null) effort = r.effort;
+  return { thinking: compact({ type: "enabled", budget_tokens: budget, display }), effort };
+}
+
+function encodeFormat(f: Request["responseFormat"], notes: Notes): Obj | null {
+  if (f === null || f.kind === "text") return null;
+  if (f.kind === "json_object") {
+    notes.add("converted", "response_format", 'JSON mode became the schema {"type":"object"}');
+    return { type: "json_schema", schema: { type: "object" } };
+  }
+  if (f.name !== null) {
+    notes.add("dropped", "response_format.json_schema.name", "Anthropic's schema has no name");
+  }
+  return { type: "json_schema", schema: f.schema };
+}
+
+function noteSampling(req: Request, notes: Notes): void {
+  const s = req.sampling;
+  if (s.seed !== null) notes.add("dropped", "seed", "Anthropic has no seed");
+  if (s.presencePenalty !== null) {
+    notes.add("dropped", "presence_penalty", "Anthropic has no presence penalty");
+  }
+  if (s.frequencyPenalty !== null) {
+    notes.add("dropped", "frequency_penalty", "Anthropic has no frequency penalty");
+  }
+}
+
+export function encodeAnthropicRequest(
+  req: Request,
+  options: AnthropicEncodeOptions,
+  notes: Notes,
+): Obj {
+  const maxTokens = req.maxOutputTokens ?? options.defaultMaxTokens;
+  if (maxTokens === null) {
+    throw new TranslationError(
+      "max_tokens",
+      "is required by Anthropic and the target model's limit is not known; send it",
+    );
+  }
+  noteSampling(req, notes);
+  const { thinking, effort } = encodeThinking(req, maxTokens, notes);
+  const format = encodeFormat(req.responseFormat, notes);
+  const config = compact({ effort, format });
+  return compact({
+    model: req.model,
+    max_tokens: maxTokens,
+    system: encodeSystem(req, notes),
+    messages: encodeMessages(req, notes),
+    tools: req.tools.length === 0 ? null : req.tools.map((t) =>
+      compact({
+        name: t.name,
+        description: t.description,
+        input_schema: t.parameters,
+        strict: t.strict,
+      })
+    ),
+    tool_choice: encodeToolChoice(req),
+    temperature: req.sampling.temperature,
+    top_p: req.sampling.topP,
+    top_k: req.sampling.topK,
+    stop_sequences: req.stop.length === 0 ? null : req.stop,
+    thinking,
+    output_config: Object.keys(config).length === 0 ? null : config,
+    metadata: req.user === null ? null : { user_id: req.user },
+    stream: req.stream ? true : null,
+  });
+}
+
+export { anthropic };
