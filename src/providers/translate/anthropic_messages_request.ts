@@ -1,5 +1,5 @@
 /**
- * Anthropic Messages request ⇄ IR [an `MessageCreateParamsBase`]. Mapping and what cannot be
+ * Anthropic Messages request → IR [an `MessageCreateParamsBase`]. Mapping and what cannot be
  * carried: research/issue21_plan.md section 2.3.
  */
 import type {
@@ -16,7 +16,6 @@ import {
   asJsonObject,
   asObject,
   asString,
-  compact,
   limits,
   noteUnknown,
   type Obj,
@@ -25,12 +24,7 @@ import {
   optString,
 } from "./json.ts";
 import { type Notes, TranslationError } from "./notes.ts";
-import {
-  anthropic,
-  decodeAnthropicBlock,
-  encodeAnthropicBlock,
-} from "./anthropic_messages_blocks.ts";
-import { budgetOfEffort } from "./reasoning.ts";
+import { decodeAnthropicBlock } from "./anthropic_messages_blocks.ts";
 
 const known = new Set([
   "model",
@@ -218,163 +212,3 @@ export function decodeAnthropicRequest(body: unknown, notes: Notes): Request {
     previousResponseId: null,
   };
 }
-
-export interface AnthropicEncodeOptions {
-  /** `max_tokens` when the client gave none (Anthropic requires it): the target model's limit
-   *  from the price table, or null to refuse with a 400. */
-  defaultMaxTokens: number | null;
-}
-
-function encodeSystem(req: Request, notes: Notes): string | null {
-  if (req.instructions.length === 0) return null;
-  req.instructions.forEach((ins, i) => {
-    if (ins.role === "developer") {
-      notes.add(
-        "converted",
-        `instructions[${i}]`,
-        "developer instructions joined Anthropic's system prompt",
-      );
-    }
-  });
-  return req.instructions.map((i) => i.text).join("\n\n");
-}
-
-/** Consecutive messages of one role merge (Chat's tool messages then a user message), and tool
- *  results lead their user message as Anthropic wants. */
-function encodeMessages(req: Request, notes: Notes): Obj[] {
-  const out: { role: string; content: Obj[] }[] = [];
-  req.messages.forEach((m, i) => {
-    const blocks: Obj[] = [];
-    m.content.forEach((b, j) => {
-      const encoded = encodeAnthropicBlock(b, `messages[${i}].content[${j}]`, req.model, notes);
-      if (encoded !== null) blocks.push(encoded);
-    });
-    const last = out[out.length - 1];
-    if (last !== undefined && last.role === m.role) last.content.push(...blocks);
-    else out.push({ role: m.role, content: blocks });
-  });
-  for (const m of out) {
-    if (m.role === "user") m.content.sort((a, b) => rank(a) - rank(b));
-  }
-  return out;
-}
-
-function rank(b: Obj): number {
-  return b["type"] === "tool_result" ? 0 : 1;
-}
-
-function encodeToolChoice(req: Request): Obj | null {
-  const disable = req.parallelToolCalls === false ? { disable_parallel_tool_use: true } : {};
-  const c = req.toolChoice;
-  if (c === null) {
-    return req.parallelToolCalls === false && req.tools.length > 0
-      ? { type: "auto", ...disable }
-      : null;
-  }
-  switch (c.kind) {
-    case "auto":
-      return { type: "auto", ...disable };
-    case "required":
-      return { type: "any", ...disable };
-    case "none":
-      return { type: "none" };
-    case "tool":
-      return { type: "tool", name: c.name, ...disable };
-  }
-}
-
-function encodeThinking(
-  req: Request,
-  maxTokens: number,
-  notes: Notes,
-): { thinking: Obj | null; effort: string | null } {
-  const r = req.reasoning;
-  if (r === null) return { thinking: null, effort: null };
-  if (!r.enabled || r.effort === "none") return { thinking: { type: "disabled" }, effort: null };
-  const display = r.summary === "omitted" ? "omitted" : r.summary === null ? null : "summarized";
-  let budget = r.budgetTokens;
-  if (budget === null && r.effort !== null) {
-    budget = budgetOfEffort(r.effort, maxTokens);
-    notes.add(
-      "converted",
-      "reasoning.effort",
-      `effort ${r.effort} became a thinking budget of ${budget} tokens`,
-    );
-  }
-  if (budget === null) return { thinking: compact({ type: "adaptive", display }), effort: null };
-  let effort: string | null = null;
-  if (r.effort === "minimal") {
-    notes.add(
-      "converted",
-      "reasoning.effort",
-      "Anthropic has no minimal effort; the budget carries it",
-    );
-  } else if (r.effort !== null && r.budgetTokens !== null) effort = r.effort;
-  return { thinking: compact({ type: "enabled", budget_tokens: budget, display }), effort };
-}
-
-function encodeFormat(f: Request["responseFormat"], notes: Notes): Obj | null {
-  if (f === null || f.kind === "text") return null;
-  if (f.kind === "json_object") {
-    notes.add("converted", "response_format", 'JSON mode became the schema {"type":"object"}');
-    return { type: "json_schema", schema: { type: "object" } };
-  }
-  if (f.name !== null) {
-    notes.add("dropped", "response_format.json_schema.name", "Anthropic's schema has no name");
-  }
-  return { type: "json_schema", schema: f.schema };
-}
-
-function noteSampling(req: Request, notes: Notes): void {
-  const s = req.sampling;
-  if (s.seed !== null) notes.add("dropped", "seed", "Anthropic has no seed");
-  if (s.presencePenalty !== null) {
-    notes.add("dropped", "presence_penalty", "Anthropic has no presence penalty");
-  }
-  if (s.frequencyPenalty !== null) {
-    notes.add("dropped", "frequency_penalty", "Anthropic has no frequency penalty");
-  }
-}
-
-export function encodeAnthropicRequest(
-  req: Request,
-  options: AnthropicEncodeOptions,
-  notes: Notes,
-): Obj {
-  const maxTokens = req.maxOutputTokens ?? options.defaultMaxTokens;
-  if (maxTokens === null) {
-    throw new TranslationError(
-      "max_tokens",
-      "is required by Anthropic and the target model's limit is not known; send it",
-    );
-  }
-  noteSampling(req, notes);
-  const { thinking, effort } = encodeThinking(req, maxTokens, notes);
-  const format = encodeFormat(req.responseFormat, notes);
-  const config = compact({ effort, format });
-  return compact({
-    model: req.model,
-    max_tokens: maxTokens,
-    system: encodeSystem(req, notes),
-    messages: encodeMessages(req, notes),
-    tools: req.tools.length === 0 ? null : req.tools.map((t) =>
-      compact({
-        name: t.name,
-        description: t.description,
-        input_schema: t.parameters,
-        strict: t.strict,
-      })
-    ),
-    tool_choice: encodeToolChoice(req),
-    temperature: req.sampling.temperature,
-    top_p: req.sampling.topP,
-    top_k: req.sampling.topK,
-    stop_sequences: req.stop.length === 0 ? null : req.stop,
-    thinking,
-    output_config: Object.keys(config).length === 0 ? null : config,
-    metadata: req.user === null ? null : { user_id: req.user },
-    stream: req.stream ? true : null,
-  });
-}
-
-export { anthropic };

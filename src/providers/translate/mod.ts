@@ -9,11 +9,11 @@ export type * from "./ir_stream.ts";
 export { maxNotes, type Note, type NoteCode, Notes, TranslationError } from "./notes.ts";
 export { budgetOfEffort, effortBudgets, effortOfBudget } from "./reasoning.ts";
 export { anthropicToolId } from "./anthropic_messages_blocks.ts";
+export { decodeAnthropicRequest } from "./anthropic_messages_request.ts";
 export {
   type AnthropicEncodeOptions,
-  decodeAnthropicRequest,
   encodeAnthropicRequest,
-} from "./anthropic_messages_request.ts";
+} from "./anthropic_messages_request_encode.ts";
 export { decodeAnthropicResponse, encodeAnthropicResponse } from "./anthropic_messages_response.ts";
 export { type ChatDialect, openaiDialect } from "./openai_chat_messages.ts";
 export {
