@@ -55,9 +55,44 @@ function rank(b: Obj): number {
   return b["type"] === "tool_result" ? 0 : 1;
 }
 
+/**
+ * Anthropic refuses `tool_use`/`tool_result` blocks in a request that defines no tools
+ * [unverified error text, plan section 11]; Chat accepts such a history. The tools the history
+ * names are declared with an open schema and `tool_choice: none`, so the model cannot call them.
+ */
+function historyTools(req: Request, notes: Notes): { tools: Obj[]; choice: Obj } | null {
+  if (req.tools.length > 0) return null;
+  const names = new Set<string>();
+  for (const m of req.messages) {
+    for (const b of m.content) if (b.type === "tool_call") names.add(b.name);
+  }
+  if (names.size === 0) return null;
+  notes.add(
+    "converted",
+    "tools",
+    "tools named in the history were declared for Anthropic, with tool_choice none",
+  );
+  const tools = [...names].map((name) => ({ name, input_schema: { type: "object" } }));
+  return { tools, choice: { type: "none" } };
+}
+
+function encodeTools(req: Request): Obj[] | null {
+  if (req.tools.length === 0) return null;
+  return req.tools.map((t) =>
+    compact({
+      name: t.name,
+      description: t.description,
+      input_schema: t.parameters,
+      strict: t.strict,
+    })
+  );
+}
+
+/** No tools, no choice: a tool choice without tools means nothing and is not sent. */
 function encodeToolChoice(req: Request): Obj | null {
   const disable = req.parallelToolCalls === false ? { disable_parallel_tool_use: true } : {};
   const c = req.toolChoice;
+  if (req.tools.length === 0) return null;
   if (c === null) {
     return req.parallelToolCalls === false && req.tools.length > 0
       ? { type: "auto", ...disable }
@@ -191,20 +226,14 @@ export function encodeAnthropicRequest(
     : req.sampling;
   const format = encodeFormat(req.responseFormat, notes);
   const config = compact({ effort, format });
+  const history = historyTools(req, notes);
   return compact({
     model: req.model,
     max_tokens: maxTokens,
     system: encodeSystem(req, notes),
     messages: encodeMessages(req, notes),
-    tools: req.tools.length === 0 ? null : req.tools.map((t) =>
-      compact({
-        name: t.name,
-        description: t.description,
-        input_schema: t.parameters,
-        strict: t.strict,
-      })
-    ),
-    tool_choice: encodeToolChoice(req),
+    tools: history?.tools ?? encodeTools(req),
+    tool_choice: history?.choice ?? encodeToolChoice(req),
     temperature: sampling.temperature,
     top_p: sampling.topP,
     top_k: sampling.topK,

@@ -255,7 +255,8 @@ export function encodeChatRequest(req: Request, options: ChatEncodeOptions, note
         strict: t.strict,
       }),
     })),
-    tool_choice: encodeToolChoice(req.toolChoice),
+    // A tool choice without tools means nothing, and OpenAI refuses it [unverified].
+    tool_choice: req.tools.length === 0 ? null : encodeToolChoice(req.toolChoice),
     parallel_tool_calls: req.tools.length === 0 ? null : req.parallelToolCalls,
     [options.maxTokensField]: req.maxOutputTokens,
     temperature: req.sampling.temperature,

@@ -428,3 +428,32 @@ Deno.test("OpenAI-compatible dialect: reasoning_content is thinking text both wa
   };
   assert.equal(out.choices[0]!.message["reasoning_content"], "2+2");
 });
+
+Deno.test("a Chat history with tool calls but no tools: Anthropic gets the named tools, choice none", () => {
+  const notes = new Notes();
+  const ir = decodeChatRequest(
+    {
+      model: "g",
+      messages: [
+        { role: "user", content: "q" },
+        {
+          role: "assistant",
+          tool_calls: [{ id: "c1", type: "function", function: { name: "ls", arguments: "{}" } }],
+        },
+        { role: "tool", tool_call_id: "c1", content: "a.txt" },
+      ],
+    },
+    openaiDialect,
+    notes,
+  );
+  const out = encodeAnthropicRequest({ ...ir, maxOutputTokens: 10 }, anthropicOptions, notes);
+  assert.deepEqual(out["tools"], [{ name: "ls", input_schema: { type: "object" } }]);
+  assert.deepEqual(out["tool_choice"], { type: "none" });
+  assert.deepEqual(notes.list.map((n) => [n.code, n.field]), [["converted", "tools"]]);
+  const plain = encodeChatRequest(
+    { ...baseRequest, toolChoice: { kind: "none" } },
+    openaiChatOptions,
+    new Notes(),
+  );
+  assert.equal(plain["tool_choice"], undefined);
+});
