@@ -6,7 +6,7 @@ import type { Effort, Request } from "./ir.ts";
 import { compact, type Obj } from "./json.ts";
 import { type Notes, TranslationError } from "./notes.ts";
 import { encodeAnthropicBlock } from "./anthropic_messages_blocks.ts";
-import { budgetOfEffort } from "./reasoning.ts";
+import { budgetOfEffort, minBudget } from "./reasoning.ts";
 
 export interface AnthropicEncodeOptions {
   /** `max_tokens` when the client gave none (Anthropic requires it): the target model's limit
@@ -130,23 +130,30 @@ function encodeThinking(
   if (r === null) return { thinking: null, effort: null };
   if (!r.enabled || r.effort === "none") return { thinking: { type: "disabled" }, effort: null };
   const display = r.summary === "omitted" ? "omitted" : r.summary === null ? null : "summarized";
-  const effort = r.effort === null ? null : anthropicEffort(r.effort, notes);
-  if (r.budgetTokens !== null) {
-    return {
-      thinking: compact({ type: "enabled", budget_tokens: r.budgetTokens, display }),
-      effort,
-    };
-  }
-  if (r.effort === null || options.adaptiveThinking) {
+  if (r.budgetTokens === null && (r.effort === null || options.adaptiveThinking)) {
+    const effort = r.effort === null ? null : anthropicEffort(r.effort, notes);
     return { thinking: compact({ type: "adaptive", display }), effort };
   }
-  const budget = budgetOfEffort(r.effort, maxTokens);
-  notes.add(
-    "converted",
-    "reasoning.effort",
-    `effort ${r.effort} became a thinking budget of ${budget} tokens`,
-  );
-  return { thinking: compact({ type: "enabled", budget_tokens: budget, display }), effort: null };
+  const budget = r.budgetTokens ?? budgetOfEffort(r.effort!, maxTokens);
+  // A budget must be ≥1024 and below max_tokens [an `ThinkingConfigEnabled.budget_tokens`].
+  if (budget < minBudget || budget >= maxTokens) {
+    notes.add(
+      "dropped",
+      "reasoning",
+      `a thinking budget of ${budget} does not fit Anthropic's 1024 ≤ budget < max_tokens ${maxTokens}`,
+    );
+    return { thinking: null, effort: null };
+  }
+  if (r.budgetTokens === null) {
+    notes.add(
+      "converted",
+      "reasoning.effort",
+      `effort ${r.effort} became a thinking budget of ${budget} tokens`,
+    );
+    return { thinking: compact({ type: "enabled", budget_tokens: budget, display }), effort: null };
+  }
+  const effort = r.effort === null ? null : anthropicEffort(r.effort, notes);
+  return { thinking: compact({ type: "enabled", budget_tokens: budget, display }), effort };
 }
 
 /**
