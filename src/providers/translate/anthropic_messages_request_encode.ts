@@ -41,6 +41,11 @@ function encodeMessages(req: Request, notes: Notes): Obj[] {
       const encoded = encodeAnthropicBlock(b, `messages[${i}].content[${j}]`, req.model, notes);
       if (encoded !== null) blocks.push(encoded);
     });
+    // Anthropic refuses an empty message: one left empty by drops goes, noted [unverified text].
+    if (blocks.length === 0) {
+      notes.add("dropped", `messages[${i}]`, "nothing in this message could be sent to Anthropic");
+      return;
+    }
     const last = out[out.length - 1];
     if (last !== undefined && last.role === m.role) last.content.push(...blocks);
     else out.push({ role: m.role, content: blocks });

@@ -329,7 +329,18 @@ export function encodeChatMessages(
   const out: Obj[] = instructions.map((ins) => ({ role: ins.role, content: ins.text }));
   messages.forEach((m, i) => {
     if (m.role === "user") out.push(...encodeUser(m, i, notes));
-    else out.push(encodeAssistant(m, i, dialect, notes));
+    else {
+      const a = encodeAssistant(m, i, dialect, notes);
+      // An assistant message with no content and no calls is refused upstream [unverified]; it
+      // happens when only foreign thinking was in it.
+      if (a["content"] === null && a["tool_calls"] === undefined && Object.keys(a).length === 2) {
+        notes.add(
+          "dropped",
+          `messages[${i}]`,
+          "nothing in this message could be sent to Chat Completions",
+        );
+      } else out.push(a);
+    }
   });
   return out;
 }

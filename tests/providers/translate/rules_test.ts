@@ -457,3 +457,41 @@ Deno.test("a Chat history with tool calls but no tools: Anthropic gets the named
   );
   assert.equal(plain["tool_choice"], undefined);
 });
+
+Deno.test("a message left empty by drops is not sent (Anthropic and Chat), noted", () => {
+  const req: Request = {
+    ...baseRequest,
+    messages: [
+      { role: "user", content: [{ type: "text", text: "q" }] },
+      {
+        role: "assistant",
+        content: [{
+          type: "thinking",
+          text: "",
+          kind: "summary",
+          state: state("gemini.generate", "x"),
+        }],
+      },
+      { role: "user", content: [{ type: "text", text: "again" }] },
+    ],
+  };
+  const notes = new Notes();
+  const a = encodeAnthropicRequest(req, anthropicOptions, notes) as {
+    messages: { role: string; content: unknown[] }[];
+  };
+  assert.deepEqual(a.messages, [{
+    role: "user",
+    content: [{ type: "text", text: "q" }, { type: "text", text: "again" }],
+  }]);
+  assert.deepEqual(notes.list.map((n) => [n.code, n.field]), [[
+    "thinking_state_dropped",
+    "messages[1].content[0]",
+  ], [
+    "dropped",
+    "messages[1]",
+  ]]);
+  const c = encodeChatRequest(req, openaiChatOptions, new Notes()) as {
+    messages: { role: string }[];
+  };
+  assert.deepEqual(c.messages.map((m) => m.role), ["user", "user"]);
+});
