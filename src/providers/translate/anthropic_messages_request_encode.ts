@@ -41,7 +41,7 @@ function encodeMessages(req: Request, notes: Notes): Obj[] {
       const encoded = encodeAnthropicBlock(b, `messages[${i}].content[${j}]`, req.model, notes);
       if (encoded !== null) blocks.push(encoded);
     });
-    // Anthropic refuses an empty message: one left empty by drops goes, noted [unverified text].
+    // Anthropic refuses an empty message (plan section 11): one left empty by drops goes, noted.
     if (blocks.length === 0) {
       notes.add("dropped", `messages[${i}]`, "nothing in this message could be sent to Anthropic");
       return;
@@ -62,7 +62,7 @@ function rank(b: Obj): number {
 
 /**
  * Anthropic refuses `tool_use`/`tool_result` blocks in a request that defines no tools
- * [unverified error text, plan section 11]; Chat accepts such a history. The tools the history
+ * ("…must define tools", plan section 11); Chat accepts such a history. The tools the history
  * names are declared with an open schema and `tool_choice: none`, so the model cannot call them.
  */
 function historyTools(req: Request, notes: Notes): { tools: Obj[]; choice: Obj } | null {
