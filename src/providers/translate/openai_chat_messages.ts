@@ -331,9 +331,8 @@ export function encodeChatMessages(
     if (m.role === "user") out.push(...encodeUser(m, i, notes));
     else {
       const a = encodeAssistant(m, i, dialect, notes);
-      // An assistant message with no content and no calls is refused upstream (plan section
-      // 11); it
-      // happens when only foreign thinking was in it.
+      // An assistant message with no content and no calls is refused upstream (plan section 11);
+      // it happens when only foreign thinking was in it.
       if (a["content"] === null && a["tool_calls"] === undefined && Object.keys(a).length === 2) {
         notes.add(
           "dropped",
