@@ -53,7 +53,7 @@ function decodeSystem(v: unknown): Request["instructions"] {
 }
 
 function decodeMessages(v: unknown, notes: Notes): Message[] {
-  return asArray(v, "messages", limits.messages).map((m, i) => {
+  const messages = asArray(v, "messages", limits.messages).map((m, i): Message => {
     const field = `messages[${i}]`;
     const o = asObject(m, field);
     const role = o["role"];
@@ -71,6 +71,19 @@ function decodeMessages(v: unknown, notes: Notes): Message[] {
       content: blocks.map((b, j) => decodeAnthropicBlock(b, `${field}.content[${j}]`, notes)),
     };
   });
+  return withResultNames(messages);
+}
+
+/** Tool results carry their call's name (Gemini and Responses need it; Anthropic omits it). */
+function withResultNames(messages: Message[]): Message[] {
+  const names = new Map<string, string>();
+  for (const m of messages) {
+    for (const b of m.content) {
+      if (b.type === "tool_call") names.set(b.id, b.name);
+      else if (b.type === "tool_result" && b.name === null) b.name = names.get(b.callId) ?? null;
+    }
+  }
+  return messages;
 }
 
 function decodeTools(v: unknown, notes: Notes): ToolDefinition[] {
