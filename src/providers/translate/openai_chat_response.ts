@@ -185,10 +185,13 @@ export function encodeChatResponse(res: Response, options: ChatResponseOptions, 
       notes.add("dropped", field, "Chat Completions shows no thinking");
     } else throw new TranslationError(field, `an answer cannot hold a ${b.type} block`);
   });
+  // A refusal's text goes where Chat clients look for one [oa `ChatCompletionMessage.refusal`].
+  const text = texts.length === 0 ? null : texts.join("");
+  const refused = res.stopReason === "refusal" && calls.length === 0;
   const message: Obj = {
     role: "assistant",
-    content: texts.length === 0 ? null : texts.join(""),
-    refusal: null,
+    content: refused ? null : text,
+    refusal: refused ? text : null,
   };
   if (options.dialect.reasoningField !== null && thoughts.length > 0) {
     message[options.dialect.reasoningField] = thoughts.join("");

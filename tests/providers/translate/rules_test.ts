@@ -495,3 +495,20 @@ Deno.test("a message left empty by drops is not sent (Anthropic and Chat), noted
   };
   assert.deepEqual(c.messages.map((m) => m.role), ["user", "user"]);
 });
+
+Deno.test("a refusal reaches a Chat client in `refusal`, and comes back from Chat as a refusal", () => {
+  const res = decodeAnthropicResponse({
+    id: "m",
+    model: "c",
+    content: [{ type: "text", text: "No." }],
+    stop_reason: "refusal",
+    usage: { input_tokens: 1, output_tokens: 1 },
+  }, new Notes());
+  const out = encodeChatResponse(res, { dialect: openaiDialect, created: 0 }, new Notes()) as {
+    choices: { message: Record<string, unknown>; finish_reason: string }[];
+  };
+  assert.deepEqual(out.choices[0]!.message, { role: "assistant", content: null, refusal: "No." });
+  assert.equal(out.choices[0]!.finish_reason, "content_filter");
+  const back = decodeChatResponse(out, openaiDialect, new Notes());
+  assert.deepEqual(back.content, [{ type: "text", text: "No." }]);
+});
