@@ -27,3 +27,30 @@ export {
   decodeChatResponse,
   encodeChatResponse,
 } from "./openai_chat_response.ts";
+// T6: errors across protocols and count_tokens against a non-Anthropic target.
+export {
+  anthropicOverflowPrefix,
+  type ClientErrorAnswer,
+  clientErrorOf,
+  type ErrorDetail,
+  providerErrorOf,
+  retryableKinds,
+  translationErrorOf,
+  upstreamLabels,
+  type UpstreamError,
+} from "./errors.ts";
+export {
+  bedrockCountTokensAnswer,
+  bedrockCountTokensRequest,
+  bytesPerToken,
+  type CountAnswer,
+  type CountRequest,
+  documentTokens,
+  estimateHeader,
+  estimateInputTokens,
+  geminiCountTokensAnswer,
+  geminiCountTokensRequest,
+  imageTokens,
+  messageOverhead,
+  utf8Bytes,
+} from "./count_tokens.ts";
