@@ -168,7 +168,12 @@ function openaiError(error: UpstreamError): ClientErrorAnswer {
   let [status, type, code] = openaiRows[error.kind];
   let param: string | null = null;
   if (error.detail === "context_length") {
-    [status, type, code, param] = [400, "invalid_request_error", "context_length_exceeded", "messages"];
+    [status, type, code, param] = [
+      400,
+      "invalid_request_error",
+      "context_length_exceeded",
+      "messages",
+    ];
   } else if (error.detail === "content_policy") {
     [status, type, code] = [400, "invalid_request_error", "content_policy_violation"];
   } else if (error.detail === "billing") {

@@ -36,8 +36,8 @@ export {
   providerErrorOf,
   retryableKinds,
   translationErrorOf,
-  upstreamLabels,
   type UpstreamError,
+  upstreamLabels,
 } from "./errors.ts";
 export {
   bedrockCountTokensAnswer,
