@@ -201,14 +201,43 @@ const anthropicRows: Record<ErrorKind, [number, string]> = {
   conflict: [409, "api_error"],
 };
 
-/** Claude Code recognises an overflow by this wording (`/prompt is too long/i` in its code). */
+/** Claude Code recognises an overflow by this wording and reads the figures after it
+ *  (`/prompt is too long[^0-9]*(\d+)\s*tokens?\s*>\s*(\d+)/i` in its 2.1.332 code) to know
+ *  how much to compact. */
 export const anthropicOverflowPrefix = "prompt is too long: ";
+
+/** Token figures of an overflow as each provider words it; null when the text names none. */
+export function overflowFigures(text: string): { actual: number; limit: number } | null {
+  const n = (v: string | undefined) => (v === undefined ? NaN : Number(v));
+  const pairs: [number, number][] = [];
+  // Anthropic (also through Bedrock): "prompt is too long: 200049 tokens > 200000 maximum".
+  let m = text.match(/(\d+) tokens? > (\d+)/);
+  if (m) pairs.push([n(m[1]), n(m[2])]);
+  // Gemini: "The input token count (1048577) exceeds the maximum number of tokens allowed (1048576)".
+  m = text.match(
+    /input token count \(?(\d+)\)? exceeds the maximum number of tokens allowed \(?(\d+)/i,
+  );
+  if (m) pairs.push([n(m[1]), n(m[2])]);
+  // OpenAI: "maximum context length is 128000 tokens. However, your messages resulted in 130500 tokens".
+  const limit = text.match(/maximum context length is (\d+)/i);
+  const actual = text.match(/(?:resulted in|requested) (\d+) tokens/i);
+  if (limit && actual) pairs.push([n(actual[1]), n(limit[1])]);
+  const found = pairs.find(([a, l]) => Number.isSafeInteger(a) && Number.isSafeInteger(l));
+  return found ? { actual: found[0], limit: found[1] } : null;
+}
+
+function anthropicOverflowMessage(message: string): string {
+  const f = overflowFigures(message);
+  return f === null
+    ? anthropicOverflowPrefix + message
+    : `${anthropicOverflowPrefix}${f.actual} tokens > ${f.limit} maximum (${message})`;
+}
 
 function anthropicError(error: UpstreamError): ClientErrorAnswer {
   let [status, type] = anthropicRows[error.kind];
   let message = error.message;
   if (error.detail === "context_length") {
-    [status, type, message] = [400, "invalid_request_error", anthropicOverflowPrefix + message];
+    [status, type, message] = [400, "invalid_request_error", anthropicOverflowMessage(message)];
   } else if (error.detail === "content_policy") [status, type] = [400, "invalid_request_error"];
   else if (error.detail === "billing") [status, type] = [402, "billing_error"];
   return {

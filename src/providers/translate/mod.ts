@@ -33,6 +33,7 @@ export {
   type ClientErrorAnswer,
   clientErrorOf,
   type ErrorDetail,
+  overflowFigures,
   providerErrorOf,
   retryableKinds,
   translationErrorOf,

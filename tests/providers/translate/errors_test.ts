@@ -468,3 +468,42 @@ Deno.test("errors: a TranslationError is a non-retryable 400 naming the field", 
     assert.ok(JSON.stringify(out.body).includes("tools[3].parameters"), client);
   }
 });
+
+/** Claude Code 2.1.332's reader of an overflow's figures (copied from its binary). */
+const claudeCodeFigures = /prompt is too long[^0-9]*(\d+)\s*tokens?\s*>\s*(\d+)/i;
+
+Deno.test("errors: overflows reach an Anthropic client with figures Claude Code reads", () => {
+  const cases: [Protocol, number, string, number, number][] = [
+    [
+      "gemini.generate",
+      400,
+      '{"error":{"code":400,"message":"The input token count (1048577) exceeds the maximum number of tokens allowed (1048576).","status":"INVALID_ARGUMENT"}}',
+      1048577,
+      1048576,
+    ],
+    [
+      "openai.chat",
+      400,
+      '{"error":{"message":"This model\'s maximum context length is 128000 tokens. However, your messages resulted in 130500 tokens. Please reduce the length of the messages.","type":"invalid_request_error","param":"messages","code":"context_length_exceeded"}}',
+      130500,
+      128000,
+    ],
+    [
+      "bedrock.converse",
+      400,
+      '{"message":"prompt is too long: 200049 tokens > 200000 maximum"}',
+      200049,
+      200000,
+    ],
+  ];
+  for (const [upstream, status, body, actual, limit] of cases) {
+    const error = providerErrorOf(upstream, status, factsOf(upstream, status, body));
+    assert.equal(error.detail, "context_length", upstream);
+    const out = clientErrorOf("anthropic.messages", error);
+    const message = String((out.body.error as Record<string, unknown>).message);
+    const m = message.match(claudeCodeFigures);
+    assert.ok(m, message);
+    assert.deepEqual([Number(m[1]), Number(m[2])], [actual, limit], upstream);
+    assert.ok(message.includes(error.message), "the provider's text is kept");
+  }
+});
