@@ -55,3 +55,4 @@ export {
   messageOverhead,
   utf8Bytes,
 } from "./count_tokens.ts";
+export { inBandErrorOf } from "./errors_in_band.ts";

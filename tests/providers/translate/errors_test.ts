@@ -10,6 +10,7 @@ import {
   clientErrorOf,
   type ErrorDetail,
   type ErrorKind,
+  inBandErrorOf,
   type Protocol,
   providerErrorOf,
   retryableKinds,
@@ -505,5 +506,80 @@ Deno.test("errors: overflows reach an Anthropic client with figures Claude Code 
     assert.ok(m, message);
     assert.deepEqual([Number(m[1]), Number(m[2])], [actual, limit], upstream);
     assert.ok(message.includes(error.message), "the provider's text is kept");
+  }
+});
+
+Deno.test("errors: in-band stream errors per upstream protocol → IR kind", () => {
+  const cases: [Protocol, unknown, string | null, ErrorKind, ErrorDetail | null, number][] = [
+    [
+      "anthropic.messages",
+      { type: "error", error: { type: "overloaded_error", message: "Overloaded" } },
+      null,
+      "overloaded",
+      null,
+      529,
+    ],
+    [
+      "openai.chat",
+      { error: { message: "The server had an error", type: "server_error", code: null } },
+      null,
+      "server",
+      null,
+      500,
+    ],
+    [
+      "openai.responses",
+      { type: "error", code: "rate_limit_exceeded", message: "Rate limit reached" },
+      null,
+      "rate_limit",
+      null,
+      429,
+    ],
+    [
+      "openai.responses",
+      {
+        type: "response.failed",
+        response: { error: { code: "context_length_exceeded", message: "Too long" } },
+      },
+      null,
+      "invalid_request",
+      "context_length",
+      400,
+    ],
+    [
+      "gemini.generate",
+      { error: { code: 503, message: "The model is overloaded.", status: "UNAVAILABLE" } },
+      null,
+      "overloaded",
+      null,
+      503,
+    ],
+    [
+      "bedrock.converse",
+      { message: "Too many tokens, please wait before trying again." },
+      "throttlingException",
+      "rate_limit",
+      null,
+      429,
+    ],
+    [
+      "bedrock.converse",
+      { message: "The model stream failed" },
+      "modelStreamErrorException",
+      "server",
+      null,
+      424,
+    ],
+  ];
+  for (const [upstream, payload, type, kind, detail, status] of cases) {
+    const e = inBandErrorOf(upstream, payload, type);
+    assert.deepEqual([e.kind, e.detail, e.status], [kind, detail, status], `${upstream} ${kind}`);
+  }
+  // Nothing readable: still an error, never a TypeError.
+  for (const upstream of clients) {
+    for (const junk of [null, 7, "x", [], { error: "x" }]) {
+      const e = inBandErrorOf(upstream, junk);
+      assert.ok(e.message.length > 0);
+    }
   }
 });
