@@ -27,3 +27,32 @@ export {
   decodeChatResponse,
   encodeChatResponse,
 } from "./openai_chat_response.ts";
+// T6: errors across protocols and count_tokens against a non-Anthropic target.
+export {
+  anthropicOverflowPrefix,
+  type ClientErrorAnswer,
+  clientErrorOf,
+  type ErrorDetail,
+  overflowFigures,
+  providerErrorOf,
+  retryableKinds,
+  translationErrorOf,
+  type UpstreamError,
+  upstreamLabels,
+} from "./errors.ts";
+export {
+  bedrockCountTokensAnswer,
+  bedrockCountTokensRequest,
+  bytesPerToken,
+  type CountAnswer,
+  type CountRequest,
+  documentTokens,
+  estimateHeader,
+  estimateInputTokens,
+  geminiCountTokensAnswer,
+  geminiCountTokensRequest,
+  imageTokens,
+  messageOverhead,
+  utf8Bytes,
+} from "./count_tokens.ts";
+export { inBandErrorOf } from "./errors_in_band.ts";
