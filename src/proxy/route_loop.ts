@@ -19,6 +19,7 @@ import type {
 import type { UpstreamClient, UpstreamResponse } from "../upstream/mod.ts";
 import type { TraceRecord } from "../traces/mod.ts";
 import { attemptOutcomeLabel, type RoutingMetrics } from "../telemetry/mod.ts";
+import type { Attempt } from "./attempt.ts";
 import type { Exchange } from "./exchange.ts";
 import type { ProxyRoute } from "./exchange_context.ts";
 import { attemptSearch, chooseTargets, type RoutingDeps, sessionKey } from "./route_context.ts";
@@ -93,6 +94,7 @@ export async function routeLoop(
       waited += next.waitMs;
       continue;
     }
+    const before = ex.attempt;
     const tried = await attemptOnce(o, ex, prepared, rewriter, next, choice.route, entry, memory);
     if (ex.signal.aborted || tried.kind === "refused") {
       if (tried.kind === "answer") tried.upstream.cancel();
@@ -102,8 +104,10 @@ export async function routeLoop(
       // The client's request cannot be sent to any target as it is: its 400, as unrouted.
       return tried.kind === "refused" && !ex.signal.aborted ? ex.refuse(tried.error) : ended(ex);
     }
-    const decision = report(run, tried, o.now(), ex);
-    records.push(record(ex, next, tried, decision, waited));
+    // A target refused before anything was prepared for it has no attempt of its own.
+    const fresh = ex.attempt === before ? null : ex.attempt;
+    const decision = report(run, tried, o.now(), fresh);
+    records.push(record(ex, fresh, next, tried, decision, waited));
     count(o.deps.metrics, resolved.name, records, tried);
     waited = 0;
     if (tried.kind === "answer") return tried.upstream;
@@ -123,9 +127,8 @@ export async function routeLoop(
   return lastWord(ex, resolved, last, records, why, memory.denied);
 }
 
-function report(run: RouteRun, tried: Tried, now: number, ex: Exchange): Decision {
+function report(run: RouteRun, tried: Tried, now: number, a: Attempt | null): Decision {
   if (tried.kind === "answer") {
-    const a = ex.attempt;
     // Time to first byte of this attempt alone (least_latency learns from it).
     const latencyMs = a?.headersAt == null ? undefined : a.headersAt - a.startedAt;
     return run.report({ kind: "success" }, now, latencyMs === undefined ? {} : { latencyMs });
@@ -183,13 +186,14 @@ async function attemptOnce(
   const target = o.deps.routes.get(ticket.target.provider)!;
   const model = ticket.target.model;
   const placed = rewriter.place(target.adapter, ex.upstreamPath, model);
-  const request = { ...prepared, body: placed.body, model };
-  ex.reroute(target, model);
-  const attempt = ex.attempting(request, placed.path);
-  // The path (and query) as this attempt would send it: a target with no form of it is skipped.
+  // The path (and query) as this attempt would send it: a target with no form of it is skipped
+  // before the exchange points at it, so an earlier answer replayed names its own target.
   const search = attemptSearch(ex.target.search, target.provider.id === entry);
   const refused = refusedPath(target, placed.path + search, memory.refusals);
   if (refused !== null) return refused;
+  const request = { ...prepared, body: placed.body, model };
+  ex.reroute(target, model);
+  const attempt = ex.attempting(request, placed.path);
   const poolSecret = ticket.keyId === null
     ? null
     : o.deps.secrets.get(ticket.target.provider)?.get(ticket.keyId) ?? null;
@@ -319,14 +323,15 @@ function noTarget(route: RoutedRoute, skipped: string[]): GatewayError {
   );
 }
 
+/** `a`: the attempt's own (null when the target refused the path before one was made). */
 function record(
   ex: Exchange,
+  a: Attempt | null,
   ticket: AttemptTicket,
   tried: Tried,
   decision: Decision,
   waited: number,
 ): AttemptRecord {
-  const a = ex.attempt;
   const now = ex.monotonic();
   const startedAt = a?.startedAt ?? now;
   const outcome = tried.kind === "answer" ? { kind: "success" as const } : tried.outcome;
