@@ -43,7 +43,7 @@ export const failoversSchema = z.object({
     ),
     failures_by_outcome: tally.describe(
       "failed attempts by outcome: status, connect_failed, reset_before_headers, path_refused, " +
-        "timeout, failed_before_commit",
+        "credentials_failed, timeout, failed_before_commit",
     ),
     failures_by_reason: tally.describe(
       "failed attempts by the policy's reason, such as status_429_rate_limited; the 32 most " +

@@ -11,7 +11,7 @@ import {
   type ProviderAdapter,
   setTopLevelMember,
 } from "../providers/mod.ts";
-import type { ErrorCode } from "../errors/mod.ts";
+import type { ErrorCode, GatewayError } from "../errors/mod.ts";
 import type {
   AttemptOutcome,
   AttemptRecord,
@@ -218,8 +218,30 @@ export interface AttemptRequest {
   client: { send: import("../upstream/mod.ts").UpstreamClient["send"] };
 }
 
+/**
+ * The gateway could not apply its own credentials to the attempt (upstream_auth.ts), so nothing
+ * was sent: the error it answers unrouted. `clientFault` tells what the route loop makes of it.
+ */
+export interface DeniedAttempt {
+  kind: "denied";
+  error: GatewayError;
+}
+
+/**
+ * Whether the client's request is why it cannot be signed (a malformed percent-escape in its
+ * query, `bad_request`): then every target signing the same request refuses it alike, and the
+ * client gets the 400 it gets unrouted. Otherwise the gateway's credentials failed (its token
+ * endpoint is down, its key unreadable): no fault of the upstream's, and another target may
+ * hold other credentials.
+ */
+export function clientFault(denied: DeniedAttempt): boolean {
+  return denied.error.code === "bad_request";
+}
+
 /** Sends the attempt; resolves with the answer's head, or the outcome of a failure before it. */
-export async function sendAttempt(a: AttemptRequest): Promise<SentAttempt | AttemptOutcome> {
+export async function sendAttempt(
+  a: AttemptRequest,
+): Promise<SentAttempt | AttemptOutcome | DeniedAttempt> {
   const { ex, route, ticket } = a;
   const t: PhaseTimeouts = ticket.timeouts;
   const signal = new AttemptSignal(ex.signal, t.totalMs, (phase) => ex.attemptTimedOut(phase));
@@ -248,7 +270,7 @@ export async function sendAttempt(a: AttemptRequest): Promise<SentAttempt | Atte
   const denied = await applyUpstreamAuth(route.provider, draft);
   if (denied !== null) {
     signal.close();
-    return { kind: "connect_failed", detail: denied.message.slice(0, 200) };
+    return { kind: "denied", error: denied };
   }
   try {
     const upstream = await a.client.send({

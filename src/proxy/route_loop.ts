@@ -19,11 +19,13 @@ import type {
 import type { UpstreamClient, UpstreamResponse } from "../upstream/mod.ts";
 import type { TraceRecord } from "../traces/mod.ts";
 import { attemptOutcomeLabel, type RoutingMetrics } from "../telemetry/mod.ts";
+import type { Attempt } from "./attempt.ts";
 import type { Exchange } from "./exchange.ts";
 import type { ProxyRoute } from "./exchange_context.ts";
 import { attemptSearch, chooseTargets, type RoutingDeps, sessionKey } from "./route_context.ts";
 import {
   beforeCommit,
+  clientFault,
   headerValue,
   isSuccess,
   ModelRewriter,
@@ -78,7 +80,7 @@ export async function routeLoop(
     usePools: choice.usePools,
   });
   let last: Tried | null = null;
-  const refusals: PathRefusal[] = [];
+  const memory: LoopMemory = { refusals: [], denied: null };
   let waited = 0;
   let why = "no_target_left";
   for (let i = 0; i < maxAttempts; i++) {
@@ -92,16 +94,20 @@ export async function routeLoop(
       waited += next.waitMs;
       continue;
     }
-    const tried = await attemptOnce(o, ex, prepared, rewriter, next, choice.route, entry, refusals);
-    if (ex.signal.aborted) {
+    const before = ex.attempt;
+    const tried = await attemptOnce(o, ex, prepared, rewriter, next, choice.route, entry, memory);
+    if (ex.signal.aborted || tried.kind === "refused") {
       if (tried.kind === "answer") tried.upstream.cancel();
       // Told as a spent budget: no verdict on the target, and a half-open probe it held is
       // released at once instead of waiting for its lease.
       run.report({ kind: "timeout", phase: "total" }, o.now());
-      return ended(ex);
+      // The client's request cannot be sent to any target as it is: its 400, as unrouted.
+      return tried.kind === "refused" && !ex.signal.aborted ? ex.refuse(tried.error) : ended(ex);
     }
-    const decision = report(run, tried, o.now(), ex);
-    records.push(record(ex, next, tried, decision, waited));
+    // A target refused before anything was prepared for it has no attempt of its own.
+    const fresh = ex.attempt === before ? null : ex.attempt;
+    const decision = report(run, tried, o.now(), fresh);
+    records.push(record(ex, fresh, next, tried, decision, waited));
     count(o.deps.metrics, resolved.name, records, tried);
     waited = 0;
     if (tried.kind === "answer") return tried.upstream;
@@ -115,15 +121,14 @@ export async function routeLoop(
   }
   // Every target refused the path (not merely the ones tried before the others became
   // unavailable): the client's request is the problem.
-  if (last === null && refusedEverywhere(choice.route, refusals)) {
-    return ex.refuse(noTargetReadsPath(resolved, ex.req.method, ex.path, refusals));
+  if (last === null && refusedEverywhere(choice.route, memory.refusals)) {
+    return ex.refuse(noTargetReadsPath(resolved, ex.req.method, ex.path, memory.refusals));
   }
-  return lastWord(ex, resolved, last, records, why);
+  return lastWord(ex, resolved, last, records, why, memory.denied);
 }
 
-function report(run: RouteRun, tried: Tried, now: number, ex: Exchange): Decision {
+function report(run: RouteRun, tried: Tried, now: number, a: Attempt | null): Decision {
   if (tried.kind === "answer") {
-    const a = ex.attempt;
     // Time to first byte of this attempt alone (least_latency learns from it).
     const latencyMs = a?.headersAt == null ? undefined : a.headersAt - a.startedAt;
     return run.report({ kind: "success" }, now, latencyMs === undefined ? {} : { latencyMs });
@@ -156,7 +161,18 @@ function count(
   });
 }
 
-/** One attempt, from the request the target gets to an answer or a failure. */
+/** What the loop keeps of its attempts besides their records, for its last word. */
+interface LoopMemory {
+  /** Targets that refused the path. */
+  refusals: PathRefusal[];
+  /** The latest attempt the gateway's own credentials failed (its error unrouted). */
+  denied: GatewayError | null;
+}
+
+/**
+ * One attempt, from the request the target gets to an answer or a failure; `refused`: the
+ * client's request is why it cannot be sent (the loop ends with that error).
+ */
 async function attemptOnce(
   o: LoopOptions,
   ex: Exchange,
@@ -165,18 +181,19 @@ async function attemptOnce(
   ticket: AttemptTicket,
   route: RoutedRoute,
   entry: string,
-  refusals: PathRefusal[],
-): Promise<Tried> {
+  memory: LoopMemory,
+): Promise<Tried | { kind: "refused"; error: GatewayError }> {
   const target = o.deps.routes.get(ticket.target.provider)!;
   const model = ticket.target.model;
   const placed = rewriter.place(target.adapter, ex.upstreamPath, model);
+  // The path (and query) as this attempt would send it: a target with no form of it is skipped
+  // before the exchange points at it, so an earlier answer replayed names its own target.
+  const search = attemptSearch(ex.target.search, target.provider.id === entry);
+  const refused = refusedPath(target, placed.path + search, memory.refusals);
+  if (refused !== null) return refused;
   const request = { ...prepared, body: placed.body, model };
   ex.reroute(target, model);
   const attempt = ex.attempting(request, placed.path);
-  // The path (and query) as this attempt would send it: a target with no form of it is skipped.
-  const search = attemptSearch(ex.target.search, target.provider.id === entry);
-  const refused = refusedPath(target, placed.path + search, refusals);
-  if (refused !== null) return refused;
   const poolSecret = ticket.keyId === null
     ? null
     : o.deps.secrets.get(ticket.target.provider)?.get(ticket.keyId) ?? null;
@@ -191,7 +208,13 @@ async function attemptOnce(
     gatewayKeyHeader: o.gatewayKeyHeader,
     client: o.client,
   });
-  if (!("upstream" in sent)) return { kind: "failed", outcome: sent, replay: null };
+  if (!("upstream" in sent)) {
+    if (sent.kind !== "denied") return { kind: "failed", outcome: sent, replay: null };
+    if (clientFault(sent)) return { kind: "refused", error: sent.error };
+    memory.denied = sent.error;
+    const detail = sent.error.message.slice(0, 200);
+    return { kind: "failed", outcome: { kind: "credentials_failed", detail }, replay: null };
+  }
   attempt.headersArrived();
   const { upstream } = sent;
   if (!isSuccess(upstream.status)) {
@@ -256,25 +279,30 @@ function streams(
   }) !== null;
 }
 
-/** No answer came: the last failure's answer as it was, or an error naming the route. */
+/**
+ * No answer came: the last failure's answer as it was, or an error naming the route (the
+ * gateway's credentials error when they are what failed last: `denied`).
+ */
 function lastWord(
   ex: Exchange,
   route: RoutedRoute,
   last: Tried | null,
   records: AttemptRecord[],
   why: string,
+  denied: GatewayError | null,
 ): UpstreamResponse | Response {
   if (last?.kind === "failed" && last.replay !== null) return last.replay();
   const tried = records.map((r) => `${r.provider}/${r.model}: ${r.reason ?? r.outcome}`);
   // No attempt at all: every target's breaker is open, or no pool key is usable.
   const summary = (tried.length === 0 ? [why] : tried).join("; ").slice(0, 400);
-  return ex.refuse(
-    new GatewayError(
-      giveUpCode(last),
-      `route ${route.name}: no target answered after ${records.length} attempt(s)` +
-        (summary === "" ? "" : ` (${summary})`),
-    ),
-  );
+  const message = `route ${route.name}: no target answered after ${records.length} ` +
+    `attempt(s)` + (summary === "" ? "" : ` (${summary})`);
+  // The gateway's own credentials failed last: what to fix is theirs, and the code says so.
+  const credentials = last?.kind === "failed" && last.outcome.kind === "credentials_failed";
+  if (credentials && denied !== null) {
+    return ex.refuse(new GatewayError(denied.code, `${message}: ${denied.message}`));
+  }
+  return ex.refuse(new GatewayError(giveUpCode(last), message));
 }
 
 /** The gateway's error when no answer is passed through: what the last attempt came to. */
@@ -295,14 +323,15 @@ function noTarget(route: RoutedRoute, skipped: string[]): GatewayError {
   );
 }
 
+/** `a`: the attempt's own (null when the target refused the path before one was made). */
 function record(
   ex: Exchange,
+  a: Attempt | null,
   ticket: AttemptTicket,
   tried: Tried,
   decision: Decision,
   waited: number,
 ): AttemptRecord {
-  const a = ex.attempt;
   const now = ex.monotonic();
   const startedAt = a?.startedAt ?? now;
   const outcome = tried.kind === "answer" ? { kind: "success" as const } : tried.outcome;

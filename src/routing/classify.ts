@@ -72,6 +72,8 @@ export function classify(outcome: AttemptOutcome, ctx: ClassifyContext): Classif
       return c("retry", "failure", "reset_before_headers");
     case "path_refused":
       return c("next", "neutral", "path_refused");
+    case "credentials_failed":
+      return c("next", "neutral", "credentials_failed");
     case "timeout":
       return classifyTimeout(outcome.phase);
     case "failed_before_commit":

@@ -74,6 +74,12 @@ export type AttemptOutcome =
    * the same request gets the same answer: the next target, never this one again.
    */
   | { kind: "path_refused"; detail: string }
+  /**
+   * Nothing sent: the gateway could not apply its own cloud credentials for the target (its
+   * OAuth token endpoint unreachable or refusing, its key unreadable). The upstream did nothing
+   * wrong (no breaker failure); the next target, whose credentials may work.
+   */
+  | { kind: "credentials_failed"; detail: string }
   | { kind: "timeout"; phase: "connect" | "first_byte" | "first_token" | "idle" | "total" }
   | {
     kind: "failed_before_commit";

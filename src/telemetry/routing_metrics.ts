@@ -25,8 +25,9 @@ export interface RoutingMetrics {
 /**
  * The outcome label of an attempt, from the routing core's `AttemptOutcome` (structurally, so
  * telemetry does not depend on routing): `success`, `status_429`, `status_4xx`, `status_5xx`,
- * `connect_failed`, `reset_before_headers`, `path_refused`, `timeout_<phase>`,
- * `failed_before_commit_<reason>`. At most 18 values whatever the upstream sends; anything unforeseen is `other`.
+ * `connect_failed`, `reset_before_headers`, `path_refused`, `credentials_failed`,
+ * `timeout_<phase>`, `failed_before_commit_<reason>`. At most 19 values whatever the upstream
+ * sends; anything unforeseen is `other`.
  */
 export function attemptOutcomeLabel(
   o: { kind: string; status?: number | null; phase?: string; reason?: string },
@@ -36,6 +37,7 @@ export function attemptOutcomeLabel(
     case "connect_failed":
     case "reset_before_headers":
     case "path_refused":
+    case "credentials_failed":
       return o.kind;
     case "status": {
       const s = o.status ?? 0;
@@ -60,7 +62,8 @@ export function createRoutingMetrics(registry: MetricsRegistry): RoutingMetrics 
   const attempts = meter.createCounter("ongoingai_routing_attempts_total", {
     description: "Upstream attempts of routed requests, by route, target provider and model, " +
       "and outcome (success, status_429, status_4xx, status_5xx, connect_failed, " +
-      "reset_before_headers, path_refused, timeout_<phase>, failed_before_commit_<reason>, other).",
+      "reset_before_headers, path_refused, credentials_failed, timeout_<phase>, " +
+      "failed_before_commit_<reason>, other).",
     labels: ["route", "provider", "model", "outcome"],
     keepOnOverflow: ["outcome"],
   });

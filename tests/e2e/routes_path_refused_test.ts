@@ -5,7 +5,9 @@
  * no provider key (both targets use their pool keys: a loopback gateway lets pools serve). Azure
  * has no form of `/v1/chat/completions`, so its attempt is never sent: the attempt record says
  * `path_refused` and the OpenAI target answers. A route whose only target refuses answers the
- * client `invalid_provider_path`, naming the target and why.
+ * client `invalid_provider_path`, naming the target and why. When the last target refuses after an
+ * earlier one failed, that failure (OpenAI's 429) is the client's answer and the trace names the
+ * target that gave it.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -30,6 +32,17 @@ function startStub(): { url: string; seen: Seen[]; close(): Promise<void> } {
       authorization: req.headers.get("authorization"),
       model: body.model,
     });
+    // OpenAI's rate-limit answer, for the model the `busy` route sends.
+    if (body.model === "gpt-4o-busy") {
+      return Response.json({
+        error: {
+          message: "Rate limit reached for gpt-4o-busy",
+          type: "requests",
+          param: null,
+          code: "rate_limit_exceeded",
+        },
+      }, { status: 429, headers: { "retry-after": "60" } });
+    }
     return Response.json({
       id: "chatcmpl-1",
       object: "chat.completion",
@@ -69,6 +82,10 @@ export default defineConfig({
     azonly: {
       targets: [{ provider: "az", model: "prod-4o" }],
       retry: { attempts: 3, backoff_ms: 10, max_backoff_ms: 20 },
+    },
+    busy: {
+      targets: [{ provider: "openai", model: "gpt-4o-busy" }, { provider: "az", model: "prod-4o" }],
+      retry: { attempts: 1 },
     },
   },
   tracing: { flush_interval_ms: 10 },
@@ -158,6 +175,30 @@ Deno.test("e2e routes: an Azure target that cannot read the path is skipped (pat
     // One attempt: a refused target is never tried again, whatever retry.attempts says.
     assert.deepEqual(only.attempts!.map(row), [
       ["az", "prod-4o", "z1", "path_refused", null, "path_refused_no_target_left", false],
+    ]);
+
+    // OpenAI answers 429, then the last target refuses the path: OpenAI's answer is the client's,
+    // and the trace is OpenAI's (last: the 429 cools the pool key down for the other routes).
+    const busy = await fetch(`${server.origin}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "busy", messages: [{ role: "user", content: "When?" }] }),
+    });
+    assert.equal(busy.status, 429);
+    assert.equal(busy.headers.get("retry-after"), "60");
+    const limited = (await busy.json()) as { error: { code: string } };
+    assert.equal(limited.error.code, "rate_limit_exceeded");
+    assert.equal(stub.seen.length, 2, "only OpenAI was sent the busy request");
+    const replayed = await routeTrace(server.origin, "busy") as TraceDetail & {
+      provider: string;
+      model: string;
+    };
+    assert.equal(replayed.provider, "openai", "the provider that answered");
+    assert.equal(replayed.model, "gpt-4o-busy");
+    assert.equal(replayed.response_status, 429);
+    assert.deepEqual(replayed.attempts!.map((a) => [a.provider, a.outcome, a.status]), [
+      ["openai", "status", 429],
+      ["az", "path_refused", null],
     ]);
   } finally {
     await server.kill();

@@ -147,6 +147,26 @@ const rows: Row[] = [
     null,
   ],
   [
+    // The gateway's own credentials failed (token endpoint down): nothing sent, the upstream is
+    // not to blame, another target may hold working credentials.
+    "gateway credentials failed",
+    { kind: "credentials_failed", detail: "the token endpoint is unreachable" },
+    false,
+    "next",
+    "neutral",
+    "none",
+    null,
+  ],
+  [
+    "gateway credentials failed on a pool key (the key is not to blame either)",
+    { kind: "credentials_failed", detail: "the token endpoint is unreachable" },
+    true,
+    "next",
+    "neutral",
+    "none",
+    null,
+  ],
+  [
     "connect timeout",
     { kind: "timeout", phase: "connect" },
     false,

@@ -25,6 +25,7 @@ const outcomes: [AttemptOutcome, string][] = [
   [{ kind: "connect_failed", detail: "ECONNREFUSED" }, "connect_failed"],
   [{ kind: "reset_before_headers", detail: "reset" }, "reset_before_headers"],
   [{ kind: "path_refused", detail: "no Azure form" }, "path_refused"],
+  [{ kind: "credentials_failed", detail: "token endpoint down" }, "credentials_failed"],
   [{ kind: "timeout", phase: "first_token" }, "timeout_first_token"],
   [{ kind: "timeout", phase: "total" }, "timeout_total"],
   [

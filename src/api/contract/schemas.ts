@@ -124,12 +124,14 @@ export const attemptRecordSchema = z.object({
     "connect_failed",
     "reset_before_headers",
     "path_refused",
+    "credentials_failed",
     "timeout",
     "failed_before_commit",
   ]).describe(
     "success; status (the upstream answered an error status); connect_failed (nothing sent); " +
       "reset_before_headers; path_refused (nothing sent: the target's provider kind has no form " +
-      "of the request's path); timeout; failed_before_commit (a stream that failed before its " +
+      "of the request's path); credentials_failed (nothing sent: the gateway could not apply its " +
+      "own cloud credentials for the target); timeout; failed_before_commit (a stream that failed before its " +
       "first content).",
   ),
   status: z.int().min(100).max(599).nullable().describe(
