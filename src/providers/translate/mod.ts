@@ -27,3 +27,18 @@ export {
   decodeChatResponse,
   encodeChatResponse,
 } from "./openai_chat_response.ts";
+// Streams (part T4): SSE framing, the IR event checker, Chat and Anthropic stream codecs.
+export { maxEventChars, type SseMessage, SseParser, writeSse } from "./sse_stream.ts";
+export { checkStream, collectResponse, StreamChecker, StreamViolation } from "./stream_events.ts";
+export {
+  ChatStreamDecoder,
+  ChatStreamEncoder,
+  type ChatStreamOptions,
+  encodeChatStreamError,
+  newArguments,
+} from "./openai_chat_stream.ts";
+export {
+  AnthropicStreamDecoder,
+  AnthropicStreamEncoder,
+  encodeAnthropicStreamError,
+} from "./anthropic_messages_stream.ts";
