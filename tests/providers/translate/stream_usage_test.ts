@@ -6,11 +6,7 @@
  * equals what it reads from the encoded non-stream answer.
  */
 import assert from "node:assert/strict";
-import {
-  collectResponse,
-  Notes,
-  type Response,
-} from "../../../src/providers/translate/mod.ts";
+import { collectResponse, Notes, type Response } from "../../../src/providers/translate/mod.ts";
 import { codecs, readJson, testedProtocols } from "./codecs.ts";
 import { decodeText, encodeEvents, streamCases, streamsRoot } from "./streams.ts";
 
