@@ -60,9 +60,11 @@ export class ChatStreamDecoder {
       throw new TranslationError("stream.data", "an upstream chunk is not JSON");
     }
     const o = asObject(body, "stream.data");
-    if (o["error"] !== undefined && o["error"] !== null) {
+    // The openai SDK's own rule (7.57.0 `core/streaming.js`): a data line holding `error`, or an
+    // `event: error`, is an error, whatever else the chunk holds (OpenRouter sends `choices: []`).
+    if ((o["error"] !== undefined && o["error"] !== null) || m.event === "error") {
       this.#ended = true;
-      return [{ type: "error", error: chatError(o["error"]) }];
+      return [{ type: "error", error: chatError(o["error"] ?? o) }];
     }
     const out: StreamEvent[] = [];
     if (!this.#started) {
@@ -240,14 +242,34 @@ const chatErrorKinds: Readonly<Record<string, [ErrorKind, number]>> = {
   server_error: ["server", 500],
 };
 
-/** Chat's in-band error (`{"error": {message, type, code}}`, the shape of its error bodies). */
+/** Chat's in-band error: `{"error": {message, type, code}}` (OpenAI, vLLM, SGLang), or a bare
+ *  string (`{"error": "..."}`); a numeric `code` from a relay is its HTTP status. */
 function chatError(v: unknown): ProviderError {
   const e = isObject(v) ? v : { message: String(v) };
   const type = typeof e["type"] === "string" ? e["type"] : "";
   const code = typeof e["code"] === "string" ? e["code"] : "";
-  const [kind, status] = chatErrorKinds[code] ?? chatErrorKinds[type] ?? ["server", 500];
+  const numeric = typeof e["code"] === "number" ? statusKinds(e["code"]) : null;
+  const [kind, status] = chatErrorKinds[code] ?? chatErrorKinds[type] ?? numeric ??
+    ["server", 500];
   const message = typeof e["message"] === "string" ? e["message"] : "upstream stream error";
   return { kind, status, message, retryAfterMs: null };
+}
+
+function statusKinds(status: number): [ErrorKind, number] | null {
+  const kinds: Record<number, ErrorKind> = {
+    400: "invalid_request",
+    401: "authentication",
+    403: "permission",
+    404: "not_found",
+    408: "timeout",
+    409: "conflict",
+    413: "request_too_large",
+    429: "rate_limit",
+    503: "overloaded",
+    504: "timeout",
+  };
+  if (!Number.isInteger(status) || status < 400 || status > 599) return null;
+  return [kinds[status] ?? (status >= 500 ? "server" : "invalid_request"), status];
 }
 
 const chatErrorTypes: Readonly<Record<ErrorKind, string>> = {
