@@ -8,6 +8,7 @@ import fc from "fast-check";
 import {
   AnthropicStreamDecoder,
   ChatStreamDecoder,
+  ChatStreamEncoder,
   checkStream,
   newArguments,
   Notes,
@@ -210,4 +211,37 @@ Deno.test("property: hostile upstream events give IR events or a TranslationErro
     }),
     { numRuns: 2000 },
   );
+});
+
+Deno.test("Chat dialect with reasoning_content: thinking in and out, in its own block", () => {
+  const dialect = { reasoningField: "reasoning_content" };
+  const d = new ChatStreamDecoder(dialect, new Notes());
+  const events = [
+    chunk({ reasoning_content: "hm" }),
+    chunk({ reasoning_content: "m" }),
+    chunk({ content: "ok" }),
+    chunk({}, "stop"),
+    "[DONE]",
+  ].flatMap((data) => d.push({ event: null, data }));
+  assert.equal(checkStream(events), null);
+  assert.deepEqual(
+    events.filter((e) => e.type === "block_start").map((e) => e.type === "block_start" && e.block),
+    [{ type: "thinking", kind: "full" }, { type: "text" }],
+  );
+  const notes = new Notes();
+  const enc = new ChatStreamEncoder({ dialect, created: 1, includeUsage: false }, notes);
+  const out = events.flatMap((e) => enc.push(e));
+  const deltas = out.filter((m) => m.data !== "[DONE]").map((m) =>
+    JSON.parse(m.data).choices[0].delta
+  );
+  assert.deepEqual(deltas, [
+    { role: "assistant", content: "" },
+    { reasoning_content: "hm" },
+    { reasoning_content: "m" },
+    { content: "ok" },
+    {},
+  ]);
+  // Without include_usage the client gets no usage chunk and no `usage` member.
+  assert.ok(out.every((m) => !m.data.includes('"usage"')));
+  assert.deepEqual(notes.list, []);
 });
