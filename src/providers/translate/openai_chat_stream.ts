@@ -1,11 +1,9 @@
 /**
  * OpenAI Chat Completions streams ⇄ IR stream events (plan section 4) [oa `ChatCompletionChunk`].
- * The decoder numbers blocks itself (text, thinking and each tool call in arrival order) and maps
- * Chat's `tool_calls[].index` to them, never reusing the upstream's numbers (Bifrost PR #3441). A
- * server that repeats a call's full `arguments` in a later chunk (Bifrost #5128's cause) has the
- * repeat dropped: only text that continues what was emitted is forwarded. The encoder numbers
- * `tool_calls[].index` by tool call only. Usage comes from the final usage chunk
- * (`stream_options.include_usage`), sent to the client only when it asked for it.
+ * The decoder numbers blocks itself and maps Chat's `tool_calls[].index` to them, never reusing
+ * the upstream's numbers (Bifrost PR #3441); a repeat of a call's full `arguments` (Bifrost
+ * #5128's cause) is dropped. The encoder numbers `tool_calls[].index` by tool call only. Usage
+ * comes from the `include_usage` chunk, sent to the client only when it asked for it.
  */
 import type { StopReason, Usage } from "./ir.ts";
 import type { ErrorKind, ProviderError, StreamBlockHead, StreamEvent } from "./ir_stream.ts";
@@ -47,6 +45,7 @@ export class ChatStreamDecoder {
   #usage: Usage | null = null;
   #started = false;
   #ended = false;
+  #otherChoices = false;
 
   constructor(readonly dialect: ChatDialect, readonly notes: Notes) {}
 
@@ -79,6 +78,10 @@ export class ChatStreamDecoder {
     if (isObject(o["usage"])) this.#usage = decodeChatUsage(o["usage"]);
     const choices = o["choices"] == null ? [] : asArray(o["choices"], "stream.data.choices", 128);
     const choice = choices.find((c) => isObject(c) && (c["index"] ?? 0) === 0);
+    if (choices.length > (choice === undefined ? 0 : 1) && !this.#otherChoices) {
+      this.#otherChoices = true;
+      this.notes.add("dropped", "choices[1]", "only the first choice is translated");
+    }
     if (choice !== undefined) this.#choice(asObject(choice, "stream.data.choices[0]"), out);
     return out;
   }

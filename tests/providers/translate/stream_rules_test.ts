@@ -10,6 +10,7 @@ import {
   ChatStreamDecoder,
   ChatStreamEncoder,
   checkStream,
+  collectResponse,
   newArguments,
   Notes,
   openaiDialect,
@@ -244,4 +245,19 @@ Deno.test("Chat dialect with reasoning_content: thinking in and out, in its own 
   // Without include_usage the client gets no usage chunk and no `usage` member.
   assert.ok(out.every((m) => !m.data.includes('"usage"')));
   assert.deepEqual(notes.list, []);
+});
+
+Deno.test("Chat decoder: choices past the first are dropped with one note", () => {
+  const notes = new Notes();
+  const two = JSON.stringify({
+    id: "c",
+    model: "m",
+    choices: [{ index: 1, delta: { content: "b" } }, { index: 0, delta: { content: "a" } }],
+  });
+  const events = decodeText("openai.chat", chat(two, two, chunk({}, "stop")), notes);
+  assert.equal(
+    collectResponse(events)?.content.map((b) => b.type === "text" && b.text).join(""),
+    "aa",
+  );
+  assert.deepEqual(notes.list.map((n) => n.field), ["choices[1]"]);
 });
