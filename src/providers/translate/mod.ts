@@ -56,3 +56,18 @@ export {
   utf8Bytes,
 } from "./count_tokens.ts";
 export { inBandErrorOf } from "./errors_in_band.ts";
+// Streams (part T4): SSE framing, the IR event checker, Chat and Anthropic stream codecs.
+export { maxEventChars, type SseMessage, SseParser, writeSse } from "./sse_stream.ts";
+export { checkStream, collectResponse, StreamChecker, StreamViolation } from "./stream_events.ts";
+export {
+  ChatStreamDecoder,
+  ChatStreamEncoder,
+  type ChatStreamOptions,
+  encodeChatStreamError,
+  newArguments,
+} from "./openai_chat_stream.ts";
+export {
+  AnthropicStreamDecoder,
+  AnthropicStreamEncoder,
+  encodeAnthropicStreamError,
+} from "./anthropic_messages_stream.ts";
