@@ -27,3 +27,18 @@ export {
   decodeChatResponse,
   encodeChatResponse,
 } from "./openai_chat_response.ts";
+// Bedrock Converse (part T3).
+export { type ConversePath, decodeConverseRequest } from "./bedrock_converse_request.ts";
+export {
+  type ConverseEncodeOptions,
+  converseOptions,
+  encodeConverseRequest,
+} from "./bedrock_converse_request_encode.ts";
+export {
+  type ConverseAnswerMeta,
+  decodeConverseResponse,
+  decodeConverseUsage,
+  encodeConverseResponse,
+  encodeConverseUsage,
+  stopToConverse,
+} from "./bedrock_converse_response.ts";
