@@ -37,7 +37,7 @@ const documentFormats: Readonly<Record<string, string>> = Object.fromEntries(
   Object.entries(documentTypes).map(([format, type]) => [type, format]),
 );
 
-function nativeState(value: string): OpaqueState {
+export function converseState(value: string): OpaqueState {
   return { origin: converse, model: null, value, itemId: null };
 }
 
@@ -120,7 +120,7 @@ function decodeReasoning(v: unknown, field: string): ContentBlock {
   if (key === "redactedContent") {
     return {
       type: "redacted_thinking",
-      state: nativeState(asString(o["redactedContent"], `${field}.redactedContent`)),
+      state: converseState(asString(o["redactedContent"], `${field}.redactedContent`)),
     };
   }
   if (key !== "reasoningText") {
@@ -132,7 +132,7 @@ function decodeReasoning(v: unknown, field: string): ContentBlock {
     type: "thinking",
     text: asString(r["text"], `${field}.reasoningText.text`),
     kind: "full",
-    state: typeof signature === "string" && signature !== "" ? nativeState(signature) : null,
+    state: typeof signature === "string" && signature !== "" ? converseState(signature) : null,
   };
 }
 

@@ -42,3 +42,9 @@ export {
   encodeConverseUsage,
   stopToConverse,
 } from "./bedrock_converse_response.ts";
+export {
+  ConverseStreamDecoder,
+  ConverseStreamEncoder,
+  type ConverseStreamOut,
+  converseStreamBytes,
+} from "./bedrock_converse_stream.ts";
