@@ -194,16 +194,15 @@ export class ConverseStreamDecoder {
         const index = this.#open(data, "contentBlockDelta", "redacted_thinking");
         return [{ type: "block_start", index, block: { type: "redacted_thinking", state } }];
       }
-      const head = [] as StreamEvent[];
       if (typeof r["signature"] === "string") {
         const state = converseState(r["signature"]);
-        return this.#into(data, "thinking", head, (index) => [{ type: "state", index, state }]);
+        return this.#into(data, "thinking", [], (index) => [{ type: "state", index, state }]);
       }
       const text = asString(r["text"], `${f}.reasoningContent.text`);
       return this.#into(
         data,
         "thinking",
-        head,
+        [],
         (index) => [{ type: "thinking_delta", index, text }],
       );
     }

@@ -43,8 +43,8 @@ export {
   stopToConverse,
 } from "./bedrock_converse_response.ts";
 export {
+  converseStreamBytes,
   ConverseStreamDecoder,
   ConverseStreamEncoder,
   type ConverseStreamOut,
-  converseStreamBytes,
 } from "./bedrock_converse_stream.ts";
