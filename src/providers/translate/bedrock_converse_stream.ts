@@ -41,7 +41,9 @@ const exceptionKinds: Readonly<Record<string, { kind: ErrorKind; status: number 
   serviceUnavailableException: { kind: "overloaded", status: 503 },
   validationException: { kind: "invalid_request", status: 400 },
   internalServerException: { kind: "server", status: 500 },
-  modelStreamErrorException: { kind: "server", status: 424 },
+  // "An error occurred while streaming the response. Retry your request." (botocore's
+  // ModelStreamErrorException page): a kind both SDKs retry.
+  modelStreamErrorException: { kind: "server", status: 500 },
 };
 
 type BlockKind = "text" | "thinking" | "redacted_thinking" | "tool_call";

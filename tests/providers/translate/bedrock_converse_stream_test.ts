@@ -132,7 +132,7 @@ Deno.test("converse stream: exceptions become IR errors with the kind a client r
     ["serviceUnavailableException", "overloaded", 503],
     ["validationException", "invalid_request", 400],
     ["internalServerException", "server", 500],
-    ["modelStreamErrorException", "server", 424],
+    ["modelStreamErrorException", "server", 500],
   ];
   for (const [type, kind, status] of cases) {
     const bytes = encodeEventStreamMessage(eventStreamException(type, "slow down"));
