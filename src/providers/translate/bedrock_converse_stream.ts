@@ -12,7 +12,7 @@
  * opens the IR block there. Usage arrives last, in `metadata`, after `messageStop`: the IR
  * `stop` is emitted when `metadata` came, or by `finish` with unknown usage when it never did.
  */
-import type { StopReason, Usage } from "./ir.ts";
+import type { OpaqueState, StopReason, Usage } from "./ir.ts";
 import { unknownUsage } from "./ir.ts";
 import type { ErrorKind, StreamEvent } from "./ir_stream.ts";
 import { asObject, asString, isObject, limits, type Obj } from "./json.ts";
@@ -249,7 +249,8 @@ function parsePayload(payload: string, field: string): Obj {
 
 /** IR events → ConverseStream messages; the IR's dense index is the `contentBlockIndex`. */
 export class ConverseStreamEncoder {
-  readonly #kinds = new Map<number, BlockKind>();
+  /** Blocks left out (foreign redacted thinking): their stop is left out too. */
+  readonly #dropped = new Set<number>();
 
   constructor(private readonly model: string) {}
 
@@ -267,15 +268,15 @@ export class ConverseStreamEncoder {
       case "start":
         return [ev("messageStart", { role: "assistant" })];
       case "block_start":
-        this.#kinds.set(e.index, e.block.type);
         if (e.block.type === "tool_call") {
           const start = { toolUse: { toolUseId: e.block.id, name: e.block.name } };
           return [ev("contentBlockStart", { start, contentBlockIndex: e.index })];
         }
         if (e.block.type === "redacted_thinking") {
-          if (e.block.state.origin === converse) {
+          if (this.#own(e.block.state)) {
             return delta(e.index, { reasoningContent: { redactedContent: e.block.state.value } });
           }
+          this.#dropped.add(e.index);
           notes.add(
             "thinking_state_dropped",
             `content[${e.index}]`,
@@ -288,9 +289,7 @@ export class ConverseStreamEncoder {
       case "thinking_delta":
         return delta(e.index, { reasoningContent: { text: e.text } });
       case "state":
-        if (
-          e.state.origin === converse && (e.state.model === null || e.state.model === this.model)
-        ) {
+        if (this.#own(e.state)) {
           return delta(e.index, { reasoningContent: { signature: e.state.value } });
         }
         notes.add(
@@ -302,6 +301,7 @@ export class ConverseStreamEncoder {
       case "arguments_delta":
         return delta(e.index, { toolUse: { input: e.json } });
       case "block_stop":
+        if (this.#dropped.has(e.index)) return [];
         return [ev("contentBlockStop", { contentBlockIndex: e.index })];
       case "stop":
         if (e.stopSequence !== null) {
@@ -318,6 +318,11 @@ export class ConverseStreamEncoder {
       case "error":
         return [{ kind: "exception", type: exceptionOf(e.error.kind), message: e.error.message }];
     }
+  }
+
+  /** Reasoning state goes only to the protocol and model that made it (plan section 3). */
+  #own(state: OpaqueState): boolean {
+    return state.origin === converse && (state.model === null || state.model === this.model);
   }
 }
 

@@ -173,7 +173,23 @@ Deno.test("converse stream: foreign thinking state is not sent to a Converse cli
     state: { origin: "anthropic.messages", model: null, value: "sig", itemId: null },
   }, notes);
   assert.deepEqual(out, []);
-  assert.deepEqual(notes.list.map((n) => n.code), ["thinking_state_dropped"]);
+  const encoder = new ConverseStreamEncoder(model);
+  const state = { origin: "gemini.generate" as const, model: null, value: "r", itemId: null };
+  assert.deepEqual(
+    [
+      ...encoder.event({
+        type: "block_start",
+        index: 1,
+        block: { type: "redacted_thinking", state },
+      }, notes),
+      ...encoder.event({ type: "block_stop", index: 1 }, notes),
+    ],
+    [],
+  );
+  assert.deepEqual(notes.list.map((n) => n.code), [
+    "thinking_state_dropped",
+    "thinking_state_dropped",
+  ]);
 });
 
 Deno.test("property: hostile ConverseStream messages give IR events or a TranslationError naming a field", () => {
