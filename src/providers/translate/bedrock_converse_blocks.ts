@@ -50,6 +50,34 @@ function member(b: Obj, field: string): string {
   return keys[0]!;
 }
 
+/**
+ * Bedrock's `toolUseId`: 1 to 64 of `[a-zA-Z0-9_-]` (AWS API reference, `ToolUseBlock`; a newer
+ * page also allows `.` and `:`, the stricter form is used). Ids of other providers are made to fit
+ * deterministically, so a call and its result still match: refused characters become `_`, and a
+ * longer id keeps 55 characters plus `_` and an 8-digit hash of the whole id.
+ */
+export function converseToolId(id: string, field: string, notes: Notes): string {
+  if (/^[a-zA-Z0-9_-]{1,64}$/.test(id)) return id;
+  notes.add(
+    "converted",
+    field,
+    "a tool id Bedrock refuses (1-64 of a-z A-Z 0-9 _ -) was made to fit",
+  );
+  const safe = id.replace(/[^a-zA-Z0-9_-]/g, "_");
+  if (safe.length > 64) return `${safe.slice(0, 55)}_${fnv1a(id)}`;
+  return safe === "" ? "_" : safe;
+}
+
+/** FNV-1a 32-bit as 8 hex digits: a stable short suffix, not a security measure. */
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, "0");
+}
+
 function decodeBytes(source: unknown, field: string): string {
   const s = asObject(source, field);
   if (s["bytes"] !== undefined) return asString(s["bytes"], `${field}.bytes`);
@@ -229,7 +257,7 @@ function encodeToolResult(b: ToolResultBlock, field: string, notes: Notes): Obj 
   );
   return {
     toolResult: {
-      toolUseId: b.callId,
+      toolUseId: converseToolId(b.callId, `${field}.toolUseId`, notes),
       content,
       ...(b.isError ? { status: "error" } : {}),
     },
@@ -264,7 +292,13 @@ export function encodeConverseBlock(
       if (b.state !== null) {
         notes.add("thinking_state_dropped", field, `state of ${b.state.origin} on a tool call`);
       }
-      return { toolUse: { toolUseId: b.id, name: b.name, input: b.arguments } };
+      return {
+        toolUse: {
+          toolUseId: converseToolId(b.id, `${field}.toolUseId`, notes),
+          name: b.name,
+          input: b.arguments,
+        },
+      };
     case "tool_result":
       return encodeToolResult(b, field, notes);
     case "thinking":

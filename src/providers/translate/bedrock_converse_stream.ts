@@ -17,7 +17,7 @@ import { unknownUsage } from "./ir.ts";
 import type { ErrorKind, StreamEvent } from "./ir_stream.ts";
 import { asObject, asString, isObject, limits, type Obj } from "./json.ts";
 import { type Notes, TranslationError } from "./notes.ts";
-import { converse, converseState } from "./bedrock_converse_blocks.ts";
+import { converse, converseState, converseToolId } from "./bedrock_converse_blocks.ts";
 import {
   decodeConverseUsage,
   decodeStopReason,
@@ -269,7 +269,8 @@ export class ConverseStreamEncoder {
         return [ev("messageStart", { role: "assistant" })];
       case "block_start":
         if (e.block.type === "tool_call") {
-          const start = { toolUse: { toolUseId: e.block.id, name: e.block.name } };
+          const toolUseId = converseToolId(e.block.id, `content[${e.index}].toolUseId`, notes);
+          const start = { toolUse: { toolUseId, name: e.block.name } };
           return [ev("contentBlockStart", { start, contentBlockIndex: e.index })];
         }
         if (e.block.type === "redacted_thinking") {

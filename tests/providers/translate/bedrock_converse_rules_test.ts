@@ -382,3 +382,28 @@ Deno.test("converse usage: the Converse reader's sum, aliases once, unknown stay
     "usage_unknown usage.outputTokens",
   ]);
 });
+
+Deno.test("converse: tool ids Bedrock refuses are made to fit, the same on the call and its result", () => {
+  const long = "call:" + "x".repeat(80);
+  const history = (id: string): Request => ({
+    ...withHistory,
+    messages: [
+      withHistory.messages[0]!,
+      { role: "assistant", content: [{ ...call, id } as ContentBlock] },
+      { role: "user", content: [{ ...result, callId: id } as ContentBlock] },
+    ],
+  });
+  for (const id of [long, "fc.1/2", "ok_id-1"]) {
+    const notes = new Notes();
+    const out = encodeConverseRequest(history(id), auto, notes);
+    const msgs = out["messages"] as { content: Record<string, Record<string, string>>[] }[];
+    const useId = msgs[1]!.content[0]!["toolUse"]!["toolUseId"]!;
+    const resultId = msgs[2]!.content[0]!["toolResult"]!["toolUseId"]!;
+    assert.equal(useId, resultId, id);
+    assert.match(useId, /^[a-zA-Z0-9_-]{1,64}$/);
+    assert.equal(useId === id, id === "ok_id-1");
+  }
+  const a = encodeConverseRequest(history(long), auto, new Notes());
+  const b = encodeConverseRequest(history(long + "y"), auto, new Notes());
+  assert.notDeepEqual(a["messages"], b["messages"]);
+});
