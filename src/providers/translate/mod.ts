@@ -71,3 +71,24 @@ export {
   AnthropicStreamEncoder,
   encodeAnthropicStreamError,
 } from "./anthropic_messages_stream.ts";
+// Bedrock Converse (part T3).
+export { type ConversePath, decodeConverseRequest } from "./bedrock_converse_request.ts";
+export {
+  type ConverseEncodeOptions,
+  converseOptions,
+  encodeConverseRequest,
+} from "./bedrock_converse_request_encode.ts";
+export {
+  type ConverseAnswerMeta,
+  decodeConverseResponse,
+  decodeConverseUsage,
+  encodeConverseResponse,
+  encodeConverseUsage,
+  stopToConverse,
+} from "./bedrock_converse_response.ts";
+export {
+  converseStreamBytes,
+  ConverseStreamDecoder,
+  ConverseStreamEncoder,
+  type ConverseStreamOut,
+} from "./bedrock_converse_stream.ts";
