@@ -27,3 +27,17 @@ export {
   decodeChatResponse,
   encodeChatResponse,
 } from "./openai_chat_response.ts";
+export {
+  decodeResponsesRequest,
+  encodeResponsesRequest,
+  type ResponsesEncodeOptions,
+  type ResponsesStorage,
+  responsesStorage,
+} from "./openai_responses_request.ts";
+export {
+  decodeResponsesResponse,
+  decodeResponsesUsage,
+  encodeResponsesResponse,
+  encodeResponsesUsage,
+  type ResponsesResponseOptions,
+} from "./openai_responses_response.ts";
