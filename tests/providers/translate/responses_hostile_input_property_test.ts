@@ -1,0 +1,96 @@
+/**
+ * Property: whatever JSON a Responses client or upstream sends, the Responses decoders return an
+ * IR or throw a TranslationError naming a field — never a TypeError from a missing member.
+ */
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import {
+  decodeResponsesRequest,
+  decodeResponsesResponse,
+  Notes,
+  responsesStorage,
+  TranslationError,
+} from "../../../src/providers/translate/mod.ts";
+
+const anyValue = fc.jsonValue({ maxDepth: 3 });
+const part = fc.record({
+  type: fc.constantFrom(
+    "input_text",
+    "input_image",
+    "input_file",
+    "output_text",
+    "refusal",
+    "summary_text",
+    "x",
+  ),
+  text: anyValue,
+  refusal: anyValue,
+  image_url: anyValue,
+  file_id: anyValue,
+  file_data: anyValue,
+  file_url: anyValue,
+  filename: anyValue,
+  detail: anyValue,
+}, { requiredKeys: ["type"] });
+const parts = fc.oneof(anyValue, fc.array(part, { maxLength: 3 }));
+const item = fc.record({
+  type: fc.constantFrom(
+    "message",
+    "function_call",
+    "function_call_output",
+    "reasoning",
+    "web_search_call",
+    "x",
+  ),
+  role: fc.constantFrom("user", "assistant", "system", "developer", "tool", "x"),
+  content: parts,
+  id: anyValue,
+  call_id: anyValue,
+  name: anyValue,
+  arguments: fc.oneof(anyValue, fc.constant("{}"), fc.constant('{"a":1}')),
+  output: parts,
+  summary: parts,
+  encrypted_content: anyValue,
+}, { requiredKeys: [] });
+const body = fc.oneof(
+  anyValue,
+  fc.record({
+    model: fc.oneof(fc.string(), anyValue),
+    input: fc.oneof(anyValue, fc.array(item, { maxLength: 4 })),
+    instructions: anyValue,
+    tools: anyValue,
+    tool_choice: anyValue,
+    text: anyValue,
+    reasoning: anyValue,
+    include: anyValue,
+    store: anyValue,
+    previous_response_id: anyValue,
+    id: anyValue,
+    status: anyValue,
+    incomplete_details: anyValue,
+    output: fc.oneof(anyValue, fc.array(item, { maxLength: 4 })),
+    usage: anyValue,
+  }, { requiredKeys: [] }),
+);
+
+const decoders: [string, (body: unknown) => unknown][] = [
+  ["responses request", (b) => decodeResponsesRequest(b, new Notes())],
+  ["responses answer", (b) => decodeResponsesResponse(b, new Notes())],
+  ["responses storage", (b) => responsesStorage(b)],
+];
+
+Deno.test("property: Responses decoders answer hostile JSON with an IR or a TranslationError naming a field", () => {
+  fc.assert(
+    fc.property(body, (b) => {
+      for (const [name, decode] of decoders) {
+        try {
+          decode(b);
+        } catch (e) {
+          assert.ok(e instanceof TranslationError, `${name}: ${e}`);
+          assert.ok(e.field.length > 0 && e.reason.length > 0, name);
+        }
+      }
+    }),
+    { numRuns: 2000 },
+  );
+});
