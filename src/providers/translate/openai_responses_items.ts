@@ -111,8 +111,9 @@ function textOnly(blocks: ContentBlock[], field: string): string {
   }).join("\n\n");
 }
 
-/** A reasoning item: one thinking block per summary (or reasoning text) part, each carrying the
- *  item's state, so the encoder can put the parts back into one item. */
+/** A reasoning item: one thinking block per summary (or reasoning text) part; the item's state
+ *  rides on its last block (a stream learns it only when the item is done), and encoders gather
+ *  the stateless blocks before it into the same item. */
 export function decodeReasoning(o: Obj, field: string): ThinkingBlock[] {
   const encrypted = optString(o, "encrypted_content", field);
   const itemId = optString(o, "id", field);
@@ -125,12 +126,13 @@ export function decodeReasoning(o: Obj, field: string): ThinkingBlock[] {
     asArray(o[key], `${field}.${key}`, limits.blocks).forEach((s, i) => {
       const f = `${field}.${key}[${i}]`;
       const text = asString(asObject(s, f)["text"], `${f}.text`);
-      out.push({ type: "thinking", text, kind, state });
+      out.push({ type: "thinking", text, kind, state: null });
     });
   };
   parts("summary", "summary");
   parts("content", "full");
-  if (out.length === 0) out.push({ type: "thinking", text: "", kind: "summary", state });
+  if (out.length === 0) out.push({ type: "thinking", text: "", kind: "summary", state: null });
+  out.at(-1)!.state = state;
   return out;
 }
 

@@ -61,9 +61,9 @@ function encodeOutput(content: ToolResultContent[], field: string): unknown {
   return content.map((b, i) => encodeInputPart(b, `${field}.content[${i}]`));
 }
 
-/** Thinking blocks of one reasoning item share its state (decodeReasoning). */
-function reasoningItem(group: ThinkingBlock[]): Obj {
-  const state = group[0]!.state!;
+/** The blocks of one reasoning item: stateless ones, then the one carrying the item's state
+ *  (decodeReasoning). */
+function reasoningItem(group: ThinkingBlock[], state: OpaqueState): Obj {
   const out: Obj = { type: "reasoning" };
   if (state.itemId !== null) out["id"] = state.itemId;
   out["summary"] = group.filter((b) => b.kind === "summary" && b.text !== "").map((b) => ({
@@ -81,7 +81,7 @@ function reasoningItem(group: ThinkingBlock[]): Obj {
 interface Pending {
   items: Obj[];
   texts: Obj[];
-  thinking: ThinkingBlock[];
+  thinking: { block: ThinkingBlock; field: string }[];
   role: Message["role"];
 }
 
@@ -91,36 +91,37 @@ function flushText(p: Pending): void {
   p.texts = [];
 }
 
-function flushThinking(p: Pending): void {
-  if (p.thinking.length === 0) return;
-  p.items.push(reasoningItem(p.thinking));
+/** Thinking still waiting for its item's state when something else comes: no OpenAI item can
+ *  hold it (foreign thinking text is never sent as the target's reasoning, plan section 3). */
+function dropThinking(p: Pending, notes: Notes): void {
+  for (const t of p.thinking) {
+    notes.add("thinking_state_dropped", t.field, "thinking without Responses encrypted content");
+  }
+  p.thinking = [];
+}
+
+function encodeThinking(p: Pending, b: ThinkingBlock, field: string, model: string, notes: Notes) {
+  flushText(p);
+  if (b.state === null) {
+    p.thinking.push({ block: b, field });
+    return;
+  }
+  if (!ownState(b.state, model)) {
+    dropThinking(p, notes);
+    notes.add("thinking_state_dropped", field, `thinking state of ${b.state.origin}`);
+    return;
+  }
+  p.items.push(reasoningItem([...p.thinking.map((t) => t.block), b], b.state));
   p.thinking = [];
 }
 
 function encodeBlock(p: Pending, b: ContentBlock, field: string, model: string, notes: Notes) {
-  if (b.type === "thinking") {
-    if (!ownState(b.state, model)) {
-      const why = b.state === null
-        ? "thinking without Responses encrypted content is not sent as OpenAI's reasoning"
-        : `thinking state of ${b.state.origin}`;
-      notes.add("thinking_state_dropped", field, why);
-      return;
-    }
-    const last = p.thinking.at(-1);
-    if (last !== undefined && last.state!.value !== b.state!.value) {
-      flushThinking(p);
-    }
-    flushText(p);
-    p.thinking.push(b);
-    return;
-  }
-  flushThinking(p);
+  if (b.type === "thinking") return encodeThinking(p, b, field, model, notes);
+  dropThinking(p, notes);
   if (b.type === "redacted_thinking") {
     if (ownState(b.state, model)) {
       flushText(p);
-      p.items.push(
-        reasoningItem([{ type: "thinking", text: "", kind: "summary", state: b.state }]),
-      );
+      p.items.push(reasoningItem([], b.state));
     } else notes.add("thinking_state_dropped", field, `redacted thinking of ${b.state.origin}`);
     return;
   }
@@ -166,7 +167,7 @@ export function encodeResponsesInput(messages: Message[], model: string, notes: 
   messages.forEach((m, i) => {
     const p: Pending = { items, texts: [], thinking: [], role: m.role };
     m.content.forEach((b, j) => encodeBlock(p, b, `messages[${i}].content[${j}]`, model, notes));
-    flushThinking(p);
+    dropThinking(p, notes);
     flushText(p);
   });
   return items;

@@ -233,8 +233,9 @@ export function encodeOutputItems(res: Response, notes: Notes): Obj[] {
   return items;
 }
 
-/** Consecutive thinking blocks with the same state are one reasoning item. Foreign state shows
- *  no encrypted content (the seal, part T5, has already put it here when it may travel). */
+/** Consecutive thinking blocks are one reasoning item until a block carrying a state closes it
+ *  (decodeReasoning). Foreign state shows no encrypted content (the seal, part T5, has already
+ *  put it here when it may travel). Returns the item still open, or null. */
 function thinkingItem(
   b: Extract<ContentBlock, { type: "thinking" | "redacted_thinking" }>,
   open: Obj | null,
@@ -242,20 +243,14 @@ function thinkingItem(
   items: Obj[],
   field: string,
   notes: Notes,
-): Obj {
-  const state = b.state;
-  const own = state !== null && state.origin === responses;
-  const value = own ? state.value : null;
-  if (state !== null && !own) {
-    notes.add("thinking_state_dropped", field, `state of ${state.origin}`);
-  }
+): Obj | null {
   let item = open;
-  if (item === null || item["encrypted_content"] !== value) {
+  if (item === null) {
     item = {
       type: "reasoning",
-      id: own && state.itemId !== null ? state.itemId : `rs_${id}_${items.length}`,
+      id: `rs_${id}_${items.length}`,
       summary: [],
-      encrypted_content: value,
+      encrypted_content: null,
     };
     items.push(item);
   }
@@ -268,5 +263,13 @@ function thinkingItem(
       item["content"] = content;
     }
   }
-  return item;
+  const state = b.state;
+  if (state === null) return item;
+  if (state.origin !== responses) {
+    notes.add("thinking_state_dropped", field, `state of ${state.origin}`);
+    return null;
+  }
+  if (state.itemId !== null) item["id"] = state.itemId;
+  item["encrypted_content"] = state.value;
+  return null;
 }
