@@ -41,3 +41,8 @@ export {
   encodeResponsesUsage,
   type ResponsesResponseOptions,
 } from "./openai_responses_response.ts";
+export { maxArgumentsBytes, ResponsesStreamDecoder } from "./openai_responses_stream.ts";
+export {
+  ResponsesStreamEncoder,
+  type ResponsesStreamOptions,
+} from "./openai_responses_stream_encode.ts";

@@ -89,7 +89,12 @@ function decodeItem(v: unknown, field: string, out: Decoded, notes: Notes): void
   }
 }
 
-function stopOf(o: Obj, d: Decoded): { stop: StopReason; raw: string | null } {
+/** `status` + `incomplete_details.reason` of a response object, and what its output held. */
+export function stopOfResponse(
+  o: Obj,
+  hasCall: boolean,
+  refused: boolean,
+): { stop: StopReason; raw: string | null } {
   const status = optString(o, "status", "");
   const details = isObject(o["incomplete_details"]) ? o["incomplete_details"] : {};
   const reason = optString(details, "reason", "incomplete_details");
@@ -100,8 +105,8 @@ function stopOf(o: Obj, d: Decoded): { stop: StopReason; raw: string | null } {
     return { stop: "other", raw };
   }
   if (status !== "completed") return { stop: "other", raw: status };
-  if (d.content.some((b) => b.type === "tool_call")) return { stop: "tool_use", raw: status };
-  return { stop: d.refused ? "refusal" : "end_turn", raw: status };
+  if (hasCall) return { stop: "tool_use", raw: status };
+  return { stop: refused ? "refusal" : "end_turn", raw: status };
 }
 
 export function decodeResponsesResponse(body: unknown, notes: Notes): Response {
@@ -110,7 +115,8 @@ export function decodeResponsesResponse(body: unknown, notes: Notes): Response {
   asArray(o["output"], "output", limits.blocks).forEach((item, i) =>
     decodeItem(item, `output[${i}]`, d, notes)
   );
-  const { stop, raw } = stopOf(o, d);
+  const hasCall = d.content.some((b) => b.type === "tool_call");
+  const { stop, raw } = stopOfResponse(o, hasCall, d.refused);
   return {
     id: asString(o["id"], "id"),
     model: asString(o["model"], "model"),
