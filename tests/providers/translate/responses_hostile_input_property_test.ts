@@ -9,6 +9,7 @@ import {
   decodeResponsesResponse,
   Notes,
   responsesStorage,
+  ResponsesStreamDecoder,
   TranslationError,
 } from "../../../src/providers/translate/mod.ts";
 
@@ -89,6 +90,58 @@ Deno.test("property: Responses decoders answer hostile JSON with an IR or a Tran
           assert.ok(e instanceof TranslationError, `${name}: ${e}`);
           assert.ok(e.field.length > 0 && e.reason.length > 0, name);
         }
+      }
+    }),
+    { numRuns: 2000 },
+  );
+});
+
+const streamEvent = fc.record({
+  type: fc.constantFrom(
+    "response.created",
+    "response.output_item.added",
+    "response.output_item.done",
+    "response.content_part.added",
+    "response.content_part.done",
+    "response.output_text.delta",
+    "response.refusal.delta",
+    "response.reasoning_summary_part.added",
+    "response.reasoning_summary_text.delta",
+    "response.reasoning_text.delta",
+    "response.function_call_arguments.delta",
+    "response.function_call_arguments.done",
+    "response.completed",
+    "response.failed",
+    "error",
+    "x",
+  ),
+  output_index: fc.oneof(fc.nat({ max: 3 }), anyValue),
+  content_index: fc.oneof(fc.nat({ max: 2 }), anyValue),
+  item: fc.oneof(item, anyValue),
+  part: fc.oneof(part, anyValue),
+  delta: fc.oneof(fc.string({ maxLength: 4 }), anyValue),
+  arguments: anyValue,
+  response: fc.oneof(
+    anyValue,
+    fc.record({
+      id: anyValue,
+      model: anyValue,
+      status: anyValue,
+      usage: anyValue,
+      error: anyValue,
+    }),
+  ),
+}, { requiredKeys: ["type"] });
+
+Deno.test("property: the Responses stream decoder answers hostile events with IR events or a TranslationError", () => {
+  fc.assert(
+    fc.property(fc.array(fc.oneof(streamEvent, anyValue), { maxLength: 12 }), (events) => {
+      const decoder = new ResponsesStreamDecoder(new Notes());
+      try {
+        for (const e of events) decoder.push(e);
+      } catch (e) {
+        assert.ok(e instanceof TranslationError, String(e));
+        assert.ok(e.field.length > 0 && e.reason.length > 0);
       }
     }),
     { numRuns: 2000 },

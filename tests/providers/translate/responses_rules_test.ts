@@ -348,3 +348,36 @@ Deno.test("IR → Responses answer: usage is never invented silently; foreign th
     "usage_unknown",
   ]);
 });
+
+Deno.test("IR → Responses request: stateless thinking joins the item of the state after it, else is dropped", () => {
+  const t = (text: string, state: OpaqueState | null) => ({
+    type: "thinking" as const,
+    text,
+    kind: "summary" as const,
+    state,
+  });
+  const notes = new Notes();
+  const out = encodeResponsesRequest(
+    {
+      ...baseRequest,
+      messages: [...baseRequest.messages, {
+        role: "assistant",
+        content: [t("a", null), t("b", own), t("c", null), { type: "text", text: "done" }],
+      }],
+    },
+    { store: false },
+    notes,
+  );
+  assert.deepEqual((out["input"] as unknown[]).slice(1), [
+    {
+      type: "reasoning",
+      id: "rs_1",
+      summary: [{ type: "summary_text", text: "a" }, { type: "summary_text", text: "b" }],
+      encrypted_content: "enc",
+    },
+    { type: "message", role: "assistant", content: [{ type: "output_text", text: "done" }] },
+  ]);
+  assert.deepEqual(notes.list.map((n) => [n.code, n.field]), [
+    ["thinking_state_dropped", "messages[1].content[2]"],
+  ]);
+});
