@@ -53,6 +53,9 @@ export class ResponsesStreamDecoder {
     const e = asObject(event, "event");
     const type = asString(e["type"], "event.type");
     if (this.#finished) throw new TranslationError("event.type", `${type} after the end`);
+    if (!this.#started && type !== "response.created" && type !== "error") {
+      throw new TranslationError("event.type", `${type} before response.created`);
+    }
     const out: StreamEvent[] = [];
     const at = optNumber(e, "output_index", "event");
     if (at !== null && this.#ignored.has(at)) return out;

@@ -45,6 +45,9 @@ export class ResponsesStreamEncoder {
 
   push(ev: StreamEvent): Obj[] {
     const out: Obj[] = [];
+    if (this.#seq === 0 && ev.type !== "start" && ev.type !== "error") {
+      throw new TranslationError("event.type", `${ev.type} before the start`);
+    }
     switch (ev.type) {
       case "start":
         this.#id = ev.id;

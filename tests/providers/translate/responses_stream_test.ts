@@ -329,6 +329,10 @@ Deno.test("Responses stream decoder: hostile order is a TranslationError naming 
     ],
     [[created, { type: "response.completed", response: {} }, created], "event.type"],
     [[{ type: 7 }], "event.type"],
+    [
+      [{ type: "response.output_item.added", output_index: 0, item: { type: "message" } }],
+      "event.type",
+    ],
   ];
   for (const [events, field] of cases) {
     try {
@@ -364,4 +368,25 @@ Deno.test("Responses stream decoder: failures and unknown items end the stream o
     { type: "error", error: { kind: "server", status: 500, message: "boom", retryAfterMs: null } },
   ]);
   assert.deepEqual(notes.list.map((n) => [n.code, n.field]), [["dropped", "output[0]"]]);
+});
+
+Deno.test("Responses stream encoder: content before the start or for a block not open is refused", () => {
+  const cases: [StreamEvent[], string][] = [
+    [[{ type: "block_start", index: 0, block: { type: "text" } }], "event.type"],
+    [[
+      {
+        type: "start",
+        id: "r",
+        model: "m",
+        usage: decodeResponsesResponse({ id: "r", model: "m", output: [] }, new Notes()).usage,
+      },
+      { type: "text_delta", index: 0, text: "x" },
+    ], "block 0"],
+  ];
+  for (const [events, field] of cases) {
+    assert.throws(
+      () => encodeAll(events),
+      (e) => e instanceof TranslationError && e.field === field,
+    );
+  }
 });
