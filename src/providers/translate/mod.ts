@@ -92,3 +92,22 @@ export {
   ConverseStreamEncoder,
   type ConverseStreamOut,
 } from "./bedrock_converse_stream.ts";
+export {
+  decodeResponsesRequest,
+  encodeResponsesRequest,
+  type ResponsesEncodeOptions,
+  type ResponsesStorage,
+  responsesStorage,
+} from "./openai_responses_request.ts";
+export {
+  decodeResponsesResponse,
+  decodeResponsesUsage,
+  encodeResponsesResponse,
+  encodeResponsesUsage,
+  type ResponsesResponseOptions,
+} from "./openai_responses_response.ts";
+export { maxArgumentsBytes, ResponsesStreamDecoder } from "./openai_responses_stream.ts";
+export {
+  ResponsesStreamEncoder,
+  type ResponsesStreamOptions,
+} from "./openai_responses_stream_encode.ts";
