@@ -27,3 +27,19 @@ export {
   decodeChatResponse,
   encodeChatResponse,
 } from "./openai_chat_response.ts";
+// Gemini generateContent (part T2).
+export { decodeGeminiRequest, type GeminiRoute } from "./gemini_request.ts";
+export {
+  encodeGeminiRequest,
+  geminiApiOptions,
+  type GeminiEncodeOptions,
+} from "./gemini_request_encode.ts";
+export type { GeminiPartOptions } from "./gemini_parts_encode.ts";
+export {
+  decodeGeminiResponse,
+  decodeGeminiUsage,
+  encodeGeminiResponse,
+  encodeGeminiUsage,
+  stopFromGemini,
+  stopToGemini,
+} from "./gemini_response.ts";
