@@ -43,3 +43,4 @@ export {
   stopFromGemini,
   stopToGemini,
 } from "./gemini_response.ts";
+export { GeminiStreamDecoder, GeminiStreamEncoder } from "./gemini_stream.ts";
