@@ -164,6 +164,8 @@ export function decodeGeminiPart(
   if (typeof p["text"] === "string" && thought) {
     return [{ type: "thinking", text: p["text"], kind: "summary", state }];
   }
+  const bare = Object.keys(p).every((k) => k === "thoughtSignature" || k === "thought");
+  if (bare && state !== null) return [{ type: "thinking", text: "", kind: "summary", state }];
   const block = decodePlain(p, field, ids, notes);
   return state === null ? [block] : [{ type: "thinking", text: "", kind: "summary", state }, block];
 }
