@@ -7,7 +7,7 @@ import type { Effort, Request } from "./ir.ts";
 import { compact, type Obj } from "./json.ts";
 import { type Notes, TranslationError } from "./notes.ts";
 import { encodeGeminiParts, type GeminiPartOptions } from "./gemini_parts_encode.ts";
-import { checkSchemaDepth } from "./gemini_schema.ts";
+import { reduceSchemaForGemini } from "./gemini_schema.ts";
 import { budgetOfEffort, effortOfBudget } from "./reasoning.ts";
 
 export interface GeminiEncodeOptions extends GeminiPartOptions {
@@ -74,15 +74,30 @@ function encodeContents(req: Request, o: GeminiEncodeOptions, notes: Notes): Obj
   return out;
 }
 
+/** [gg `FunctionDeclaration.name` doc comment.] */
+const geminiName = /^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$/;
+
 function encodeTools(req: Request, notes: Notes): Obj[] | null {
   if (req.tools.length === 0) return null;
   const decls = req.tools.map((t, i) => {
-    checkSchemaDepth(t.parameters, `tools[${i}].parameters`);
+    if (!geminiName.test(t.name)) {
+      throw new TranslationError(
+        `tools[${i}].name`,
+        "Gemini takes function names that start with a letter or _ and hold only letters, digits, _ . : - (at most 128)",
+      );
+    }
+    const type = t.parameters["type"];
+    if (type !== undefined && type !== "object") {
+      throw new TranslationError(
+        `tools[${i}].parameters.type`,
+        "Gemini's parameters must describe an object",
+      );
+    }
     if (t.strict !== null) notes.add("dropped", `tools[${i}].strict`, "Gemini has no strict flag");
     return compact({
       name: t.name,
       description: t.description,
-      parametersJsonSchema: t.parameters,
+      parametersJsonSchema: reduceSchemaForGemini(t.parameters, `tools[${i}].parameters`, notes),
     });
   });
   return [{ functionDeclarations: decls }];
@@ -171,8 +186,8 @@ function encodeFormat(req: Request, notes: Notes): Obj {
   if (f.strict !== null) {
     notes.add("dropped", "response_format.json_schema.strict", "Gemini has no strict flag");
   }
-  checkSchemaDepth(f.schema, "response_format.json_schema.schema");
-  return { responseMimeType: "application/json", responseJsonSchema: f.schema };
+  const schema = reduceSchemaForGemini(f.schema, "response_format.json_schema.schema", notes);
+  return { responseMimeType: "application/json", responseJsonSchema: schema };
 }
 
 export function encodeGeminiRequest(req: Request, o: GeminiEncodeOptions, notes: Notes): Obj {

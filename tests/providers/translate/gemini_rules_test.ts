@@ -150,7 +150,7 @@ Deno.test("gemini schema depth is bounded both ways", () => {
       e.field.startsWith("tools[0].functionDeclarations[0].parametersJsonSchema"),
   );
   const ir = decode({ contents: [user] });
-  ir.tools = [{ name: "f", description: null, parameters: deep(40) as never, strict: null }];
+  ir.tools = [{ name: "f", description: null, parameters: deep(70) as never, strict: null }];
   assert.throws(
     () => encodeGeminiRequest(ir, geminiApiOptions, new Notes()),
     (e) => e instanceof TranslationError && e.field.startsWith("tools[0].parameters"),
@@ -321,4 +321,68 @@ Deno.test("gemini answers: blocked prompt, unknown usage, function response obje
     totalTokenCount: 0,
   });
   assert.deepEqual(notes.list.map((n) => n.code), ["usage_unknown", "usage_unknown"]);
+});
+
+Deno.test("gemini encode: schemas reduced to Gemini's subset, names and object parameters checked", () => {
+  const ir = decode({ contents: [user] });
+  ir.tools = [{
+    name: "f",
+    description: null,
+    parameters: {
+      $schema: "http://json-schema.org/draft-07/schema#",
+      type: "object",
+      properties: {
+        a: { type: "string", pattern: "^x", const: "x" },
+        b: { $ref: "#/$defs/B", description: "kept out" },
+        c: { type: "array", items: { type: "integer", default: 1 } },
+      },
+      $defs: { B: { type: "number", minimum: 0 } },
+      additionalProperties: false,
+      required: ["a"],
+    },
+    strict: true,
+  }];
+  const notes = new Notes();
+  const out = encodeGeminiRequest(ir, geminiApiOptions, notes);
+  assert.deepEqual(out["tools"], [{
+    functionDeclarations: [{
+      name: "f",
+      parametersJsonSchema: {
+        type: "object",
+        properties: {
+          a: { type: "string", enum: ["x"] },
+          b: { $ref: "#/$defs/B" },
+          c: { type: "array", items: { type: "integer" } },
+        },
+        $defs: { B: { type: "number", minimum: 0 } },
+        additionalProperties: false,
+        required: ["a"],
+      },
+    }],
+  }]);
+  assert.deepEqual(notes.list.map((n) => [n.code, n.field]), [
+    ["dropped", "tools[0].strict"],
+    ["dropped", "tools[0].parameters.$schema"],
+    ["dropped", "tools[0].parameters.properties.a.pattern"],
+    ["converted", "tools[0].parameters.properties.a.const"],
+    ["dropped", "tools[0].parameters.properties.b.description"],
+    ["dropped", "tools[0].parameters.properties.c.items.default"],
+  ]);
+  for (
+    const [tool, field] of [
+      [{ name: "1bad", parameters: { type: "object" } }, "tools[0].name"],
+      [{ name: "ok", parameters: { type: "string" } }, "tools[0].parameters.type"],
+      [
+        { name: "ok", parameters: { type: "object", properties: [] } },
+        "tools[0].parameters.properties",
+      ],
+    ] as const
+  ) {
+    ir.tools = [{ ...tool, description: null, strict: null } as never];
+    assert.throws(
+      () => encodeGeminiRequest(ir, geminiApiOptions, new Notes()),
+      (e) => e instanceof TranslationError && e.field === field,
+      field,
+    );
+  }
 });
