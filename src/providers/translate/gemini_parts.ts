@@ -105,12 +105,23 @@ function decodeFunctionResponse(v: unknown, field: string, id: string): ToolResu
   };
 }
 
-/** Ids of calls that came without one (Gemini before 3 sends none), and their answers. */
+/**
+ * Id prefix for calls an answer sent without ids (Gemini before 3 sends none): the answer's
+ * `responseId` keeps ids of different turns apart in a client's history (Anthropic and Chat
+ * clients pair results by id), in the characters every protocol accepts.
+ */
+export function callIdPrefix(responseId: string | null): string {
+  const safe = (responseId ?? "").replace(/[^a-zA-Z0-9_-]/g, "_").slice(0, 40);
+  return safe === "" ? "gemini_call_" : `gemini_${safe}_`;
+}
+
+/** Ids of calls that came without one, and their answers. */
 export class CallIds {
   #pending = new Map<string, string[]>();
   #made = 0;
+  constructor(readonly prefix = "gemini_call_") {}
   call(id: string | null, name: string): string {
-    const real = id ?? `gemini_call_${this.#made++}`;
+    const real = id ?? `${this.prefix}${this.#made++}`;
     const queue = this.#pending.get(name) ?? [];
     queue.push(real);
     this.#pending.set(name, queue);

@@ -8,7 +8,7 @@ import type { ContentBlock, Response, StopReason, Usage } from "./ir.ts";
 import { unknownUsage } from "./ir.ts";
 import { asArray, asObject, limits, type Obj, optString } from "./json.ts";
 import { type Notes, TranslationError } from "./notes.ts";
-import { CallIds, decodeGeminiPart } from "./gemini_parts.ts";
+import { callIdPrefix, CallIds, decodeGeminiPart } from "./gemini_parts.ts";
 import { encodeGeminiParts, type GeminiPartOptions } from "./gemini_parts_encode.ts";
 import { readGeminiUsage } from "../gemini_usage.ts";
 
@@ -108,7 +108,7 @@ export function decodeGeminiResponse(body: unknown, model: string, notes: Notes)
     const parts = body["parts"] == null
       ? []
       : asArray(body["parts"], "candidates[0].content.parts", limits.blocks);
-    const ids = new CallIds();
+    const ids = new CallIds(callIdPrefix(optString(o, "responseId", "")));
     parts.forEach((p, j) =>
       content.push(...decodeGeminiPart(p, `candidates[0].content.parts[${j}]`, ids, notes))
     );

@@ -10,7 +10,7 @@ import { unknownUsage } from "./ir.ts";
 import type { ErrorKind, StreamEvent } from "./ir_stream.ts";
 import { asArray, asObject, isObject, limits, type Obj, optString } from "./json.ts";
 import { type Notes, TranslationError } from "./notes.ts";
-import { geminiState, ownState } from "./gemini_parts.ts";
+import { callIdPrefix, geminiState, ownState } from "./gemini_parts.ts";
 import {
   decodeGeminiUsage,
   encodeGeminiUsage,
@@ -43,6 +43,7 @@ export class GeminiStreamDecoder {
   #calls = 0;
   #usage: Usage = { ...unknownUsage };
   #done = false;
+  #prefix = callIdPrefix(null);
 
   constructor(readonly model: string, readonly notes: Notes) {}
 
@@ -54,6 +55,7 @@ export class GeminiStreamDecoder {
     if (isObject(o["error"])) return this.#error(o["error"], out);
     if (!this.#started) {
       this.#started = true;
+      this.#prefix = callIdPrefix(optString(o, "responseId", "chunk"));
       out.push({
         type: "start",
         id: optString(o, "responseId", "chunk") ?? "",
@@ -197,7 +199,7 @@ export class GeminiStreamDecoder {
     const name = optString(v, "name", f);
     if (name === null) throw new TranslationError(`${f}.name`, "a function call without a name");
     const index = this.#take();
-    const id = optString(v, "id", f) ?? `gemini_call_${this.#calls}`;
+    const id = optString(v, "id", f) ?? `${this.#prefix}${this.#calls}`;
     this.#calls++;
     const args = v["args"] == null ? {} : asObject(v["args"], `${f}.args`);
     out.push({ type: "block_start", index, block: { type: "tool_call", id, name, state } });

@@ -8,6 +8,7 @@ import {
   encodeGeminiResponse,
   geminiApiOptions,
   type GeminiEncodeOptions,
+  GeminiStreamDecoder,
   Notes,
   type Request,
   stopFromGemini,
@@ -385,4 +386,26 @@ Deno.test("gemini encode: schemas reduced to Gemini's subset, names and object p
       field,
     );
   }
+});
+
+Deno.test("gemini answers without call ids: ids from the responseId, the same streamed and not", () => {
+  const parts = [
+    { functionCall: { name: "f", args: { a: 1 } } },
+    { functionCall: { name: "f", args: { a: 2 } } },
+  ];
+  const answer = {
+    candidates: [{ content: { role: "model", parts }, finishReason: "STOP" }],
+    responseId: "r/1",
+  };
+  const ir = decodeGeminiResponse(answer, "g", new Notes());
+  const ids = ir.content.map((b) => b.type === "tool_call" ? b.id : "");
+  assert.deepEqual(ids, ["gemini_r_1_0", "gemini_r_1_1"]);
+  const d = new GeminiStreamDecoder("g", new Notes());
+  const events = [...d.chunk(answer), ...d.end()];
+  const streamed = events.flatMap((e) =>
+    e.type === "block_start" && e.block.type === "tool_call" ? [e.block.id] : []
+  );
+  assert.deepEqual(streamed, ids);
+  const none = decodeGeminiResponse({ ...answer, responseId: undefined }, "g", new Notes());
+  assert.equal(none.content[0]!.type === "tool_call" && none.content[0]!.id, "gemini_call_0");
 });
