@@ -208,8 +208,10 @@ export class GeminiStreamDecoder {
   }
 }
 
-/** IR events → Gemini chunks for a Gemini client. Arguments are buffered per call (Gemini sends
- *  a call whole) and bounded by the caller's body cap upstream. */
+/** A call's buffered argument text (Gemini sends a call whole, so the encoder must hold it). */
+export const geminiMaxArgumentChars = 16 * 1024 * 1024;
+
+/** IR events → Gemini chunks for a Gemini client. */
 export class GeminiStreamEncoder {
   #id = "";
   #model = "";
@@ -248,7 +250,14 @@ export class GeminiStreamEncoder {
         return this.#state(e.index, e.state);
       case "arguments_delta": {
         const call = this.#calls.get(e.index);
-        if (call !== undefined) call.json += e.json;
+        if (call === undefined) return [];
+        if (call.json.length + e.json.length > geminiMaxArgumentChars) {
+          throw new TranslationError(
+            `content[${e.index}].arguments`,
+            `a tool call's arguments pass ${geminiMaxArgumentChars} characters`,
+          );
+        }
+        call.json += e.json;
         return [];
       }
       case "block_stop":

@@ -43,4 +43,8 @@ export {
   stopFromGemini,
   stopToGemini,
 } from "./gemini_response.ts";
-export { GeminiStreamDecoder, GeminiStreamEncoder } from "./gemini_stream.ts";
+export {
+  geminiMaxArgumentChars,
+  GeminiStreamDecoder,
+  GeminiStreamEncoder,
+} from "./gemini_stream.ts";

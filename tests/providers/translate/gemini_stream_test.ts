@@ -8,11 +8,13 @@ import assert from "node:assert/strict";
 import {
   type ContentBlock,
   geminiApiOptions,
+  geminiMaxArgumentChars,
   GeminiStreamDecoder,
   GeminiStreamEncoder,
   Notes,
   type Response,
   type StreamEvent,
+  TranslationError,
 } from "../../../src/providers/translate/mod.ts";
 import { readJson } from "./codecs.ts";
 
@@ -166,4 +168,18 @@ Deno.test("gemini stream: a blocked prompt, an in-band error and a cut stream", 
   ]);
   const cut = decodeAll([{ candidates: [{ content: { parts: [{ text: "par" }] } }] }]);
   assert.equal(cut.at(-1)!.type, "error");
+});
+
+Deno.test("gemini stream encoder: a call's buffered arguments are bounded", () => {
+  const enc = new GeminiStreamEncoder(geminiApiOptions, new Notes());
+  enc.event({
+    type: "block_start",
+    index: 0,
+    block: { type: "tool_call", id: "a", name: "f", state: null },
+  });
+  enc.event({ type: "arguments_delta", index: 0, json: "x".repeat(geminiMaxArgumentChars) });
+  assert.throws(
+    () => enc.event({ type: "arguments_delta", index: 0, json: "x" }),
+    (e) => e instanceof TranslationError && e.field === "content[0].arguments",
+  );
 });
