@@ -111,3 +111,24 @@ export {
   ResponsesStreamEncoder,
   type ResponsesStreamOptions,
 } from "./openai_responses_stream_encode.ts";
+// Gemini generateContent (part T2).
+export { decodeGeminiRequest, type GeminiRoute } from "./gemini_request.ts";
+export {
+  encodeGeminiRequest,
+  geminiApiOptions,
+  type GeminiEncodeOptions,
+} from "./gemini_request_encode.ts";
+export type { GeminiPartOptions } from "./gemini_parts_encode.ts";
+export {
+  decodeGeminiResponse,
+  decodeGeminiUsage,
+  encodeGeminiResponse,
+  encodeGeminiUsage,
+  stopFromGemini,
+  stopToGemini,
+} from "./gemini_response.ts";
+export {
+  geminiMaxArgumentChars,
+  GeminiStreamDecoder,
+  GeminiStreamEncoder,
+} from "./gemini_stream.ts";
