@@ -48,6 +48,11 @@ export interface ProxyOptions extends ExchangeContext {
   log?: Logger;
   /** Routes of this config generation; absent: every request is forwarded as sent. */
   routing?: RoutingDeps;
+  /**
+   * The gateway's own cloud credentials may serve callers (team mode, or a loopback listener:
+   * the key pools' rule). Absent: they may not.
+   */
+  cloudCredentialsAllowed?: boolean;
 }
 
 export interface ForwardInput extends ExchangeInput {
@@ -276,7 +281,10 @@ async function send(
     body: prepared.body,
   };
   // Last, on the request as sent: a signature covers the final headers and body.
-  const denied = await applyUpstreamAuth(route.provider, draft);
+  const denied = await applyUpstreamAuth(route.provider, draft, {
+    signal: ex.signal,
+    callerTrusted: opts.cloudCredentialsAllowed === true,
+  });
   if (denied !== null) return ex.refuse(denied);
   let upstream: UpstreamResponse;
   try {

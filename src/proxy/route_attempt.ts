@@ -245,7 +245,7 @@ export async function sendAttempt(a: AttemptRequest): Promise<SentAttempt | Atte
     body: a.prepared.body,
   };
   // Last, on this attempt's request as sent (its path and body carry the target's model).
-  const denied = await applyUpstreamAuth(route.provider, draft);
+  const denied = await applyUpstreamAuth(route.provider, draft, { signal: signal.signal });
   if (denied !== null) {
     signal.close();
     return { kind: "connect_failed", detail: denied.message.slice(0, 200) };

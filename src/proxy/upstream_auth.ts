@@ -54,16 +54,35 @@ interface Plan {
 /** Per provider of a config generation (a reload brings new objects, so new tokens). */
 const plans = new WeakMap<ResolvedProvider, Plan | null>();
 
+export interface AuthOptions {
+  /**
+   * The wall clock by default, never the exchange's clock: AWS refuses a signature dated 15
+   * minutes off its own.
+   */
+  now?: Date;
+  /** The exchange's (or attempt's) abort signal: a wait for a token ends with it. */
+  signal?: AbortSignal;
+  /**
+   * False: the caller is unauthenticated on a listener beyond loopback, and the gateway's
+   * credentials are not used for it (the key pools' rule; config check refuses such a config).
+   * The route loop leaves it out: `chooseTargets` has applied the rule to every target.
+   */
+  callerTrusted?: boolean;
+}
+
 /**
  * Applies the provider's configured credentials to `draft`. Null when done (or when the provider
- * has none); the error to answer when the gateway cannot apply them. `now` is the wall clock by
- * default, never the exchange's clock: AWS refuses a signature dated 15 minutes off its own.
+ * has none); the error to answer when the gateway cannot or will not apply them.
  */
 export async function applyUpstreamAuth(
   provider: ResolvedProvider,
   draft: UpstreamDraft,
-  now: Date = new Date(),
+  options: AuthOptions = {},
 ): Promise<GatewayError | null> {
+  const now = options.now ?? new Date();
+  if (options.callerTrusted === false && holdsCredentials(provider)) {
+    return untrustedCaller(provider);
+  }
   try {
     const plan = planOf(provider);
     if (plan === null) return null;
@@ -165,6 +184,18 @@ function tokenSourceOf(provider: ResolvedProvider): GcpTokenSource {
   }
   const account = parseServiceAccountJson(gcp.service_account_json, gcp.source);
   return new GcpTokenSource({ account, source: gcp.source });
+}
+
+/** The key pools' rule for the gateway's own credentials: nothing is signed, nothing sent. */
+function untrustedCaller(provider: ResolvedProvider): GatewayError {
+  const key = provider.kind === "bedrock" ? "aws" : "gcp";
+  return new GatewayError(
+    "upstream_credentials_invalid",
+    `providers.${provider.id}.${key}: the gateway's own credentials serve requests only in team ` +
+      "mode (auth.enabled) or on a loopback listener, and this gateway listens beyond loopback " +
+      "without auth, so nothing was sent; turn on auth.enabled with gateway keys, or listen on " +
+      "127.0.0.1",
+  );
 }
 
 /** A `CloudAuthError` as the gateway answers it: what failed, where, and what to do. */
