@@ -26,7 +26,7 @@ import {
 } from "../cloud_auth/mod.ts";
 import type { ResolvedProvider } from "../config/mod.ts";
 import { GatewayError } from "../errors/mod.ts";
-import type { UpstreamCredential } from "../providers/mod.ts";
+import { parseBedrockPath, parseVertexPath, type UpstreamCredential } from "../providers/mod.ts";
 
 /** The request about to be sent; `headers` (lower-case names) is changed in place. */
 export interface UpstreamDraft {
@@ -82,6 +82,10 @@ export async function applyUpstreamAuth(
   const now = options.now ?? new Date();
   if (options.callerTrusted === false && holdsCredentials(provider)) {
     return untrustedCaller(provider);
+  }
+  if (holdsCredentials(provider)) {
+    const outside = outsideSignedPaths(provider, draft.url);
+    if (outside !== null) return outside;
   }
   try {
     const plan = planOf(provider);
@@ -184,6 +188,44 @@ function tokenSourceOf(provider: ResolvedProvider): GcpTokenSource {
   }
   const account = parseServiceAccountJson(gcp.service_account_json, gcp.source);
   return new GcpTokenSource({ account, source: gcp.source });
+}
+
+/** The Bedrock operations the gateway signs: each names its model, so it is priced and limited. */
+const signedBedrockOperations: ReadonlySet<string> = new Set([
+  "converse",
+  "converse-stream",
+  "invoke",
+  "invoke-with-response-stream",
+  "count-tokens",
+]);
+
+/**
+ * The gateway's own credentials sign only model operations: a trace prices them and limits
+ * reserve against their model. Anything else (Bedrock's async-invoke, a guardrail, a list;
+ * a Vertex dataset or endpoint path) would run as the gateway's identity unpriced and unlimited.
+ */
+function outsideSignedPaths(provider: ResolvedProvider, url: string): GatewayError | null {
+  const u = new URL(url);
+  const base = new URL(provider.upstream).pathname.replace(/\/+$/, "");
+  const path = base !== "" && u.pathname.startsWith(base + "/")
+    ? u.pathname.slice(base.length)
+    : u.pathname;
+  if (provider.kind === "bedrock") {
+    const parsed = parseBedrockPath(path + u.search);
+    if (parsed.ok && signedBedrockOperations.has(parsed.value.operation)) return null;
+  } else if (parseVertexPath(path + u.search) !== null) return null;
+  const signs = provider.kind === "bedrock"
+    ? "aws credentials sign only /model/{modelId}/converse, converse-stream, invoke, " +
+      "invoke-with-response-stream and count-tokens"
+    : "gcp service account authorizes only publisher model paths " +
+      "(/v1/projects/{p}/locations/{l}/publishers/{google|anthropic}/models/{model}:{method}, " +
+      "or /v1beta1/...)";
+  return new GatewayError(
+    "invalid_provider_path",
+    `providers.${provider.id}: the gateway's ${signs}, the operations a trace prices and limits ` +
+      `hold; ${path.slice(0, 120)} is not one, so nothing was sent. Send other operations to ` +
+      "the cloud directly with credentials of your own",
+  );
 }
 
 /** The key pools' rule for the gateway's own credentials: nothing is signed, nothing sent. */

@@ -111,3 +111,72 @@ Deno.test("routing: a credential-holding target serves only where pools do", () 
     }
   }
 });
+
+Deno.test("upstream auth: the gateway's credentials sign only model operations", async () => {
+  const id = "us.anthropic.claude-sonnet-4-5-20250929-v1%3A0";
+  const arn = "arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Aapplication-inference-profile%2Fx";
+  const vp = "/v1/projects/p-1/locations/us-east5/publishers";
+  const table: [string, ResolvedProvider, string, boolean][] = [
+    ["converse", bedrock, `/model/${id}/converse`, true],
+    ["converse-stream, an ARN", bedrock, `/model/${arn}/converse-stream`, true],
+    ["invoke", bedrock, `/model/${id}/invoke`, true],
+    ["invoke-with-response-stream", bedrock, `/model/${id}/invoke-with-response-stream`, true],
+    ["count-tokens", bedrock, `/model/${id}/count-tokens`, true],
+    ["async-invoke", bedrock, "/async-invoke", false],
+    ["async-invoke list", bedrock, "/async-invoke?maxResults=100", false],
+    ["a guardrail", bedrock, "/guardrail/g1/version/1/apply", false],
+    ["bidirectional stream", bedrock, `/model/${id}/invoke-with-bidirectional-stream`, false],
+    ["an unknown operation", bedrock, `/model/${id}/delete`, false],
+    ["gemini", vertex, `${vp}/google/models/gemini-2.5-flash:generateContent`, true],
+    [
+      "gemini, SSE",
+      vertex,
+      `${vp}/google/models/gemini-2.5-flash:streamGenerateContent?alt=sse`,
+      true,
+    ],
+    ["claude", vertex, `${vp}/anthropic/models/claude-sonnet-4-5@20250929:rawPredict`, true],
+    ["claude count-tokens", vertex, `${vp}/anthropic/models/count-tokens:rawPredict`, true],
+    ["express mode", vertex, "/v1/publishers/google/models/gemini-2.5-flash:generateContent", true],
+    ["an endpoint", vertex, "/v1/projects/p-1/locations/us-east5/endpoints/123:predict", false],
+    ["datasets", vertex, "/v1/projects/p-1/locations/us-east5/datasets", false],
+    ["batch jobs", vertex, "/v1/projects/p-1/locations/us-east5/batchPredictionJobs", false],
+  ];
+  for (const [name, provider, path, signed] of table) {
+    const draft = draftOf(provider, path);
+    draft.headers = { "content-type": "application/json" };
+    const err = await applyUpstreamAuth(provider, draft, { callerTrusted: true });
+    if (signed) {
+      // Past the scope: the bedrock key signs; the unusable vertex key is refused as such.
+      if (provider.kind === "bedrock") {
+        assert.equal(err, null, name);
+        assert.match(
+          draft.headers["authorization"] ?? "",
+          /^AWS4-HMAC-SHA256 Credential=AKIAGATEWAY/,
+        );
+      } else assert.equal(err?.code, "upstream_credentials_invalid", name);
+      continue;
+    }
+    assert.equal(err?.code, "invalid_provider_path", name);
+    assert.equal(err?.status, 400, name);
+    const signs = provider.kind === "bedrock"
+      ? /^providers\.bedrock: the gateway's aws credentials sign only \/model\/\{modelId\}\/converse, converse-stream, invoke, invoke-with-response-stream and count-tokens, the operations a trace prices and limits hold; .* is not one, so nothing was sent/
+      : /^providers\.vertex: the gateway's gcp service account authorizes only publisher model paths/;
+    assert.match(err!.message, signs, name);
+    assert.deepEqual(draft.headers, { "content-type": "application/json" }, name);
+  }
+});
+
+Deno.test("upstream auth: an upstream base path is not part of the operation", async () => {
+  const provider: ResolvedProvider = {
+    ...bedrock,
+    upstream: "https://vpce.example.internal/bedrock-proxy",
+    aws: { ...bedrock.aws!, region: "us-east-1" },
+  };
+  const ok = draftOf(provider, "/model/amazon.nova-lite-v1%3A0/converse");
+  assert.equal(await applyUpstreamAuth(provider, ok, { callerTrusted: true }), null);
+  const no = draftOf(provider, "/async-invoke");
+  assert.equal(
+    (await applyUpstreamAuth(provider, no, { callerTrusted: true }))?.code,
+    "invalid_provider_path",
+  );
+});

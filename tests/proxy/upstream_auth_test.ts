@@ -119,10 +119,10 @@ const cases: Case[] = [
     body: new TextEncoder().encode("plain body bytes"),
   },
   {
-    name: "GET without a body",
+    name: "without a body",
     key: gatewayKey,
-    method: "GET",
-    path: "/async-invoke",
+    method: "POST",
+    path: `/model/${label(modelId)}/count-tokens`,
     search: "?maxResults=5",
     headers: { accept: "application/json" },
     body: null,
