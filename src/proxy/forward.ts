@@ -285,7 +285,9 @@ async function send(
     signal: ex.signal,
     callerTrusted: opts.cloudCredentialsAllowed === true,
   });
-  if (denied !== null) return ex.refuse(denied);
+  if (denied !== null) {
+    return ex.signal.reason instanceof ClientGone ? ex.clientLeft() : ex.refuse(denied);
+  }
   let upstream: UpstreamResponse;
   try {
     upstream = await opts.client.send({ ...draft, signal: ex.signal });
@@ -294,7 +296,7 @@ async function send(
     return ex.refuse(failureBeforeHeaders(ex.signal, err, route.provider.id));
   }
   attempt.headersArrived();
-  upstreamAnswered(route.provider, upstream.status);
+  upstreamAnswered(route.provider, upstream.status, draft.headers);
   return upstream;
 }
 

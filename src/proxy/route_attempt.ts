@@ -257,7 +257,7 @@ export async function sendAttempt(a: AttemptRequest): Promise<SentAttempt | Atte
       ...(t.connectMs === null ? {} : { connectTimeoutMs: t.connectMs }),
     });
     signal.disarm();
-    upstreamAnswered(route.provider, upstream.status);
+    upstreamAnswered(route.provider, upstream.status, draft.headers);
     return { upstream, signal };
   } catch (err) {
     // Nothing was sent: a connect timeout is the attempt's, like its other limits.

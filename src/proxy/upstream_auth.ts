@@ -101,8 +101,9 @@ export async function applyUpstreamAuth(
       );
       signed.forEach((value, name) => draft.headers[name] = value);
     } else {
-      const token = await plan.tokens!.token();
+      const token = await plan.tokens!.token(options.signal);
       remove(draft.headers, strippedForGoogleToken);
+      draft.url = withoutParams(draft.url, strippedGoogleParams);
       draft.headers["authorization"] = `Bearer ${token.token}`;
     }
     return null;
@@ -113,12 +114,46 @@ export async function applyUpstreamAuth(
 }
 
 /**
- * The upstream's answer to a request the gateway authorized: a 401 says its access token is no
- * longer accepted (revoked, the account disabled), so the cached one is dropped and the next
- * request gets a new token instead of the same refusal until the old one expires.
+ * The upstream's answer to a request the gateway authorized, with the headers it was sent: a 401
+ * says its access token is no longer accepted (revoked, the account disabled), so that token is
+ * dropped if it is still the cached one, and the next request gets a new token instead of the
+ * same refusal until the old one expires (at most once every few seconds: gcp_token.ts).
  */
-export function upstreamAnswered(provider: ResolvedProvider, status: number): void {
-  if (status === 401) plans.get(provider)?.tokens?.invalidate();
+export function upstreamAnswered(
+  provider: ResolvedProvider,
+  status: number,
+  sent: Readonly<Record<string, string>>,
+): void {
+  if (status !== 401) return;
+  const tokens = plans.get(provider)?.tokens;
+  const bearer = /^Bearer (\S+)$/.exec(sent["authorization"] ?? "");
+  if (tokens != null && bearer !== null) tokens.invalidate(bearer[1]!);
+}
+
+/**
+ * A client's Google credentials in the query: an express-mode API key (`?key=`, as
+ * @google/genai and curl users send it) and an OAuth token (`?access_token=`).
+ */
+export const strippedGoogleParams: readonly string[] = ["key", "access_token"];
+
+/** `url` without the named query parameters; every other byte of the query as it came. */
+function withoutParams(url: string, names: readonly string[]): string {
+  const q = url.indexOf("?");
+  if (q < 0) return url;
+  const hash = url.indexOf("#", q);
+  const query = url.slice(q + 1, hash < 0 ? undefined : hash);
+  const kept = query.split("&").filter((part) => {
+    const raw = part.split("=", 1)[0]!.replace(/\+/g, " ");
+    let name: string;
+    try {
+      name = decodeURIComponent(raw);
+    } catch {
+      name = raw;
+    }
+    return !names.includes(name);
+  });
+  return url.slice(0, q) + (kept.length === 0 ? "" : `?${kept.join("&")}`) +
+    (hash < 0 ? "" : url.slice(hash));
 }
 
 function remove(headers: Record<string, string>, names: readonly string[]): void {
@@ -244,6 +279,7 @@ function untrustedCaller(provider: ResolvedProvider): GatewayError {
 export function gatewayErrorOf(provider: ResolvedProvider, err: CloudAuthError): GatewayError {
   const where = `providers.${provider.id}`;
   switch (err.reason) {
+    case "gcp_token_wait_aborted":
     case "gcp_token_unreachable":
     case "gcp_token_refused":
     case "gcp_token_response_invalid":

@@ -129,11 +129,18 @@ Deno.test("upstream auth, gcp: the gateway's token replaces the client's, one ex
     await Promise.all([1, 2, 3].map(() => applyUpstreamAuth(provider, draftOf({}))));
     assert.equal(state.exchanges, 1);
     // Answers other than 401 keep the token; a 401 drops it: the next request gets a new one.
-    for (const status of [200, 403, 429, 500]) upstreamAnswered(provider, status);
+    const sent = { authorization: "Bearer ya29.gateway-token-1" };
+    for (const status of [200, 403, 429, 500]) upstreamAnswered(provider, status, sent);
     await applyUpstreamAuth(provider, draftOf({}));
     assert.equal(state.exchanges, 1);
-    upstreamAnswered(provider, 401);
+    upstreamAnswered(provider, 401, sent);
     await applyUpstreamAuth(provider, draftOf({}));
+    assert.equal(state.exchanges, 2);
+    // A late 401 for the old token, and a burst of them, keep the new one.
+    for (let i = 0; i < 5; i++) {
+      upstreamAnswered(provider, 401, sent);
+      await applyUpstreamAuth(provider, draftOf({}));
+    }
     assert.equal(state.exchanges, 2);
     assert.equal(state.refused, 0);
   });
@@ -273,4 +280,30 @@ Deno.test("secrets: the gateway's cloud secrets are scrubbed, the access key id 
   // The key's base64 body on one line, as a reflowed PEM would print it.
   assert.ok(secrets.includes(b64(der)));
   assert.ok(!secrets.includes("AKIAGATEWAY000000001"));
+});
+
+Deno.test("upstream auth, gcp: a client's key or token in the query is not sent next to the gateway's", async () => {
+  const { handler } = tokenEndpoint(() =>
+    Response.json({ access_token: "ya29.gateway-token-q", expires_in: 3599 })
+  );
+  await servedOnLoopback(handler, async (url) => {
+    const provider = vertex(keyFile(`${url}/token`));
+    const key = "AIzaSyCLIENTKEY0000000000000000000000";
+    const table: [string, string][] = [
+      [`?key=${key}`, ""],
+      [`?alt=sse&key=${key}`, "?alt=sse"],
+      [`?access_token=ya29.client&alt=sse`, "?alt=sse"],
+      [`?%6Bey=${key}&a=%20b+c`, "?a=%20b+c"],
+      [`?alt=sse&keys=kept&key`, "?alt=sse&keys=kept"],
+      ["?alt=sse", "?alt=sse"],
+      ["", ""],
+    ];
+    for (const [search, want] of table) {
+      const draft = { ...draftOf({ "x-goog-api-key": key }), url: vertexUrl + search };
+      assert.equal(await applyUpstreamAuth(provider, draft), null, search);
+      assert.equal(draft.url, vertexUrl + want, search);
+      assert.equal(draft.headers["authorization"], "Bearer ya29.gateway-token-q");
+      assert.equal(draft.headers["x-goog-api-key"], undefined);
+    }
+  });
 });
