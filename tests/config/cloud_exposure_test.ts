@@ -84,3 +84,58 @@ Deno.test("check: the gateway's own cloud credentials serve like a pool (team mo
     }
   }
 });
+
+Deno.test("check: where the gateway's own cloud credentials travel", () => {
+  const loopback = { server: { host: "127.0.0.1" } };
+  const table: [string, Providers, RegExp | null, RegExp | null][] = [
+    [
+      "aws, plain http beyond loopback",
+      {
+        bedrock: {
+          kind: "bedrock",
+          upstream: "http://10.1.2.4:8080",
+          aws: { ...aws, session_token: { env: "T" } },
+        },
+      },
+      /^providers\.bedrock\.upstream: is plain http to 10\.1\.2\.4, so the gateway's AWS signature \(and session token, if any\) would cross the network in clear text \(use https:\/\/10\.1\.2\.4:8080, or a loopback address for a proxy on this machine\)$/,
+      null,
+    ],
+    [
+      "gcp, plain http beyond loopback",
+      vertexAt("http://10.1.2.3:8080"),
+      /^providers\.vertex\.upstream: is plain http to 10\.1\.2\.3, so the gateway's Google access token would cross the network/,
+      null,
+    ],
+    ["aws, http on loopback (a local proxy)", bedrockAt("http://127.0.0.1:9000"), null, null],
+    ["gcp, http on ::1", vertexAt("http://[::1]:9000"), null, null],
+    [
+      "aws, https to a host that is not AWS",
+      bedrockAt("https://bedrock.corp.example"),
+      null,
+      /^providers\.bedrock\.upstream: bedrock\.corp\.example is not an AWS host, yet the gateway's AWS signature .* goes there with every request \(right for a VPC endpoint or a proxy you run/,
+    ],
+    [
+      "gcp, https to a host that is not Google",
+      vertexAt("https://vertex.corp.example"),
+      null,
+      /^providers\.vertex\.upstream: vertex\.corp\.example is not a Google host/,
+    ],
+    [
+      "aws, a VPC endpoint",
+      bedrockAt("https://vpce-0a1b-c2d3.bedrock-runtime.us-east-1.vpce.amazonaws.com"),
+      null,
+      null,
+    ],
+    ["aws, dual-stack", bedrockAt("https://bedrock-runtime.us-east-1.api.aws"), null, null],
+    ["gcp, a regional host", vertexAt("https://us-east5-aiplatform.googleapis.com"), null, null],
+  ];
+  for (const [name, providers, error, warning] of table) {
+    const got = said(providers, loopback);
+    const errors = got.errors.filter((e) => /\.upstream: /.test(e));
+    const warnings = got.warnings.filter((e) => /\.upstream: /.test(e));
+    assert.deepEqual(errors.length, error === null ? 0 : 1, `${name}: ${JSON.stringify(got)}`);
+    if (error !== null) assert.match(errors[0]!, error, name);
+    assert.deepEqual(warnings.length, warning === null ? 0 : 1, `${name}: ${JSON.stringify(got)}`);
+    if (warning !== null) assert.match(warnings[0]!, warning, name);
+  }
+});
