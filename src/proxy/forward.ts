@@ -284,6 +284,7 @@ async function send(
   const denied = await applyUpstreamAuth(route.provider, draft, {
     signal: ex.signal,
     callerTrusted: opts.cloudCredentialsAllowed === true,
+    ...(opts.log === undefined ? {} : { log: opts.log }),
   });
   if (denied !== null) {
     return ex.signal.reason instanceof ClientGone ? ex.clientLeft() : ex.refuse(denied);

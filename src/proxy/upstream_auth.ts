@@ -26,6 +26,8 @@ import {
 } from "../cloud_auth/mod.ts";
 import type { ResolvedProvider } from "../config/mod.ts";
 import { GatewayError } from "../errors/mod.ts";
+import type { Logger } from "../log/mod.ts";
+import { scrubValue } from "../secrets/mod.ts";
 import { parseBedrockPath, parseVertexPath, type UpstreamCredential } from "../providers/mod.ts";
 
 /** The request about to be sent; `headers` (lower-case names) is changed in place. */
@@ -68,6 +70,11 @@ export interface AuthOptions {
    * The route loop leaves it out: `chooseTargets` has applied the rule to every target.
    */
   callerTrusted?: boolean;
+  /**
+   * Where the detail of a credential failure goes (the token endpoint's answer, the key file's
+   * path): the operator's log, never the client's answer. Each failure is logged once.
+   */
+  log?: Logger;
 }
 
 /**
@@ -108,9 +115,23 @@ export async function applyUpstreamAuth(
     }
     return null;
   } catch (err) {
-    if (err instanceof CloudAuthError) return gatewayErrorOf(provider, err);
-    throw err;
+    if (!(err instanceof CloudAuthError)) throw err;
+    logFailure(provider, err, options.log);
+    return gatewayErrorOf(provider, err);
   }
+}
+
+/** Failures logged already: a failed refresh answers its one error for a second (gcp_token.ts). */
+const logged = new WeakSet<CloudAuthError>();
+
+function logFailure(provider: ResolvedProvider, err: CloudAuthError, log?: Logger): void {
+  if (log === undefined || logged.has(err) || err.reason === "gcp_token_wait_aborted") return;
+  logged.add(err);
+  log.error("the gateway's cloud credentials failed; nothing was sent upstream", {
+    provider: provider.id,
+    reason: err.reason,
+    detail: scrubValue(err.message.slice(0, 600)),
+  });
 }
 
 /**
@@ -275,29 +296,42 @@ function untrustedCaller(provider: ResolvedProvider): GatewayError {
   );
 }
 
-/** A `CloudAuthError` as the gateway answers it: what failed, where, and what to do. */
+/**
+ * A `CloudAuthError` as the gateway answers the client: which config key failed and what the
+ * operator should check, never the detail (a key file's path, the token endpoint's words), which
+ * goes to the gateway's log. A request the signer cannot read is the client's own to fix.
+ */
 export function gatewayErrorOf(provider: ResolvedProvider, err: CloudAuthError): GatewayError {
-  const where = `providers.${provider.id}`;
+  const key = `providers.${provider.id}.${provider.kind === "bedrock" ? "aws" : "gcp"}`;
   switch (err.reason) {
     case "gcp_token_wait_aborted":
+      return new GatewayError(
+        "upstream_credentials_unavailable",
+        `${key}: the request ended while the gateway waited for an access token for its ` +
+          "service account, so nothing was sent",
+      );
     case "gcp_token_unreachable":
     case "gcp_token_refused":
     case "gcp_token_response_invalid":
       return new GatewayError(
         "upstream_credentials_unavailable",
-        `${where}: the gateway could not get an access token for its service account, so ` +
-          `nothing was sent: ${err.message}`,
+        `${key}: the gateway could not get an access token for its service account, so ` +
+          "nothing was sent; the operator should check the gateway's log for the token " +
+          "endpoint's answer, that the endpoint is reachable, and that the service account " +
+          "and its key are enabled",
       );
     case "sigv4_invalid_request":
       return new GatewayError(
         "bad_request",
-        `${where}: the gateway cannot sign this request for AWS (SigV4): ${err.message}`,
+        `providers.${provider.id}: the gateway cannot sign this request for AWS (SigV4): ` +
+          err.message,
       );
     default:
       return new GatewayError(
         "upstream_credentials_invalid",
-        `${where}: the gateway's cloud credentials cannot be used: ${err.message}; run ` +
-          "ongoingai check for what to change",
+        `${key}: the gateway's cloud credentials cannot be used, so nothing was sent; the ` +
+          "operator should run ongoingai check for what to change (the detail is in the " +
+          "gateway's log)",
       );
   }
 }

@@ -293,14 +293,14 @@ Deno.test("upstream auth, sigv4: credentials the gateway cannot use are a clear 
       bedrock(gatewayKey, { upstream: "http://127.0.0.1:9" }),
       { method: "POST", url: "http://127.0.0.1:9/model/m/converse", headers: {}, body: null },
       "upstream_credentials_invalid",
-      /providers\.bedrock: .*no AWS region to sign with.*aws\.region.*ongoingai check/,
+      /^providers\.bedrock\.aws: the gateway's cloud credentials cannot be used, so nothing was sent; the operator should run ongoingai check/,
     ],
     [
       "secret unset",
       { ...bedrock(null), aws: { region: null, access_key_id: gatewayKey.accessKeyId } },
       { method: "POST", url: `https://${host}/model/m/converse`, headers: {}, body: null },
       "upstream_credentials_invalid",
-      /providers\.bedrock: .*secret access key is unset or unusable/,
+      /^providers\.bedrock\.aws: the gateway's cloud credentials cannot be used/,
     ],
     [
       "a query with a malformed escape",
