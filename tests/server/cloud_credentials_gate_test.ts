@@ -2,7 +2,7 @@
  * The gateway wires the key pools' rule for its own cloud credentials into the proxy
  * (server/gateway.ts `cloudCredentialsAllowed`): a config that slipped past `check` with `aws` on
  * a listener beyond loopback and no auth gets nothing signed and nothing sent; the same config on
- * loopback is signed. The bedrock upstream here is a local listener recording what reaches it.
+ * loopback is signed, its model operations only. The bedrock upstream here is a local listener recording what reaches it.
  */
 import assert from "node:assert/strict";
 import { createGateway } from "../../src/server/gateway.ts";
@@ -52,6 +52,27 @@ Deno.test("gateway: its aws credentials sign only for a loopback listener or tea
         if (host === "127.0.0.1") {
           assert.equal(res.status, 200, JSON.stringify(body));
           assert.match(seen.at(-1) ?? "", /^AWS4-HMAC-SHA256 Credential=AKIAGATEWAY/);
+          // Not a model operation: refused, nothing signed or sent (async jobs, lists).
+          for (
+            const [method, path] of [
+              ["POST", "/async-invoke"],
+              ["GET", "/async-invoke?maxResults=100"],
+            ] as const
+          ) {
+            const sent = seen.length;
+            const other = await gateway.fetch(
+              new Request(`http://gw.test/bedrock${path}`, {
+                method,
+                ...(method === "POST"
+                  ? { body: JSON.stringify({ modelId: "amazon.nova-reel-v1:1" }) }
+                  : {}),
+              }),
+            );
+            const err = await other.json();
+            assert.equal(other.status, 400, path);
+            assert.equal(err.error.code, "invalid_provider_path", path);
+            assert.equal(seen.length, sent, path);
+          }
         } else {
           assert.equal(res.status, 500, JSON.stringify(body));
           assert.equal(body.error.code, "upstream_credentials_invalid");
