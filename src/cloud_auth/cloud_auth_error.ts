@@ -18,7 +18,9 @@ export type CloudAuthErrorReason =
   /** The token endpoint answered with an error status (Google's `error` and description kept). */
   | "gcp_token_refused"
   /** The token endpoint answered 2xx with something that is no usable token. */
-  | "gcp_token_response_invalid";
+  | "gcp_token_response_invalid"
+  /** The request waiting for a token ended first (its client left, a time limit passed). */
+  | "gcp_token_wait_aborted";
 
 export class CloudAuthError extends Error {
   readonly reason: CloudAuthErrorReason;

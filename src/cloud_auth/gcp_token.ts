@@ -1,10 +1,12 @@
 /**
  * OAuth access tokens for Vertex AI from the gateway's own service account, for clients that send
  * none (Claude Code with `CLAUDE_CODE_SKIP_VERTEX_AUTH=1`). One token is cached per source and
- * refreshed ahead of its expiry (5 minutes, google-auth-library's `eagerRefreshThresholdMillis`);
- * concurrent callers share one refresh, and a failed refresh is shared for a second so that a
- * down token endpoint gets one request per second, not one per client request. Fetch and clock are
- * injected; the answer is read within a cap.
+ * refreshed ahead of its expiry (5 minutes, google-auth-library's `eagerRefreshThresholdMillis`)
+ * in the background: while the cached token stays valid past a small margin it is answered at
+ * once, so a slow token endpoint delays no request. Only a caller with no valid token waits, and
+ * its abort signal ends its wait. Concurrent callers share one refresh, and a failed refresh is
+ * shared for a second so that a down token endpoint gets one request per second, not one per
+ * client request. Fetch and clock are injected; the answer is read within a cap.
  */
 
 import { CloudAuthError } from "./cloud_auth_error.ts";
@@ -33,6 +35,13 @@ export interface GcpTokenSourceOptions {
   refreshBeforeMs?: number;
   /** Answer a failed refresh's error again for this long before trying anew (default 1 000). */
   failureHoldMs?: number;
+  /**
+   * A cached token with more life than this is answered while a refresh runs in the background
+   * (default 60 000): a request sent with it reaches Google before it expires.
+   */
+  validMarginMs?: number;
+  /** A refusal (401) drops the cached token at most once in this long (default 5 000). */
+  invalidateHoldMs?: number;
   /** Give up on the token endpoint after this long (default 30 000). */
   timeoutMs?: number;
   /** Largest token endpoint answer read (default 64 KiB). */
@@ -50,6 +59,9 @@ export class GcpTokenSource {
   readonly #scope: string;
   readonly #refreshBeforeMs: number;
   readonly #failureHoldMs: number;
+  readonly #validMarginMs: number;
+  readonly #invalidateHoldMs: number;
+  #invalidatedAtMs: number | null = null;
   readonly #timeoutMs: number;
   readonly #maxResponseBytes: number;
   #key: Promise<CryptoKey> | null = null;
@@ -66,6 +78,8 @@ export class GcpTokenSource {
     this.#scope = options.scope ?? cloudPlatformScope;
     this.#refreshBeforeMs = options.refreshBeforeMs ?? 300_000;
     this.#failureHoldMs = options.failureHoldMs ?? 1_000;
+    this.#validMarginMs = options.validMarginMs ?? 60_000;
+    this.#invalidateHoldMs = options.invalidateHoldMs ?? 5_000;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     this.#maxResponseBytes = options.maxResponseBytes ?? 64 * 1024;
   }
@@ -76,15 +90,22 @@ export class GcpTokenSource {
   }
 
   /**
-   * A token valid now: the cached one while it is fresh, else the result of one shared refresh.
-   * When a refresh fails while the cached token has not yet expired, that token is answered.
+   * A token valid now: the cached one while it is fresh; while it is due for refresh but valid
+   * past the margin, the cached one too, with one shared refresh started in the background; else
+   * the result of that refresh, waited for until `signal` aborts. When a refresh fails while the
+   * cached token has not yet expired, that token is answered.
    */
-  async token(): Promise<GcpAccessToken> {
+  async token(signal?: AbortSignal): Promise<GcpAccessToken> {
     const now = this.#now();
     const cached = this.#cached;
     if (cached !== null && now < cached.refreshAtMs) return cached.token;
+    if (cached !== null && now < cached.token.expiresAtMs - this.#validMarginMs) {
+      // Its failure is kept (#failure) and met by the first caller that must wait.
+      this.#refresh(now).catch(() => {});
+      return cached.token;
+    }
     try {
-      return await this.#refresh(now);
+      return await this.#waitFor(this.#refresh(now), signal);
     } catch (error) {
       const still = this.#cached?.token;
       if (still !== undefined && this.#now() < still.expiresAtMs) return still;
@@ -92,9 +113,38 @@ export class GcpTokenSource {
     }
   }
 
-  /** Forgets the cached token (the upstream refused it); the next call refreshes. */
-  invalidate(): void {
+  /**
+   * Forgets the cached token when it is `token` (the upstream refused it): a refusal of an older
+   * token, answered late, keeps the newer one. At most once per `invalidateHoldMs`, so a burst
+   * of 401s (a permission missing, not a stale token) costs one token exchange, not one each.
+   * True when the token was dropped.
+   */
+  invalidate(token: string): boolean {
+    const cached = this.#cached;
+    if (cached === null || cached.token.token !== token) return false;
+    const now = this.#now();
+    const last = this.#invalidatedAtMs;
+    if (last !== null && now - last < this.#invalidateHoldMs) return false;
+    this.#invalidatedAtMs = now;
     this.#cached = null;
+    return true;
+  }
+
+  /** The shared refresh, or this caller's abort, whichever comes first (the refresh goes on). */
+  #waitFor(refresh: Promise<GcpAccessToken>, signal: AbortSignal | undefined) {
+    if (signal === undefined) return refresh;
+    const ended = () =>
+      new CloudAuthError(
+        "gcp_token_wait_aborted",
+        `${this.#source}: the request ended (the client left or a time limit passed) while ` +
+          "waiting for an access token",
+      );
+    if (signal.aborted) return Promise.reject(ended());
+    return new Promise<GcpAccessToken>((resolve, reject) => {
+      const onAbort = () => reject(ended());
+      signal.addEventListener("abort", onAbort, { once: true });
+      refresh.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    });
   }
 
   #refresh(now: number): Promise<GcpAccessToken> {

@@ -9,6 +9,7 @@ import type { PathSegment, RawIssue } from "./issues.ts";
 import type { GatewayConfig, ResolvedAws, ResolvedGcp, ResolvedProvider } from "./resolve.ts";
 import type { ParsedConfig } from "./schema.ts";
 import type { EnvRef } from "./schema_env_ref.ts";
+import { checkCredentialExposure } from "./semantic_cloud_exposure.ts";
 
 interface Out {
   errors: RawIssue[];
@@ -18,6 +19,7 @@ interface Out {
 type ParsedProvider = ParsedConfig["providers"][string];
 
 export function checkCloudCredentials(parsed: ParsedConfig, config: GatewayConfig, out: Out) {
+  checkCredentialExposure(config, out);
   for (const p of config.providers) {
     const given = parsed.providers[p.id];
     if (given === undefined) continue;

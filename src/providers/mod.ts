@@ -44,6 +44,9 @@ export {
 } from "./headers.ts";
 export { openAiAdapter } from "./openai.ts";
 export { anthropicAdapter } from "./anthropic.ts";
+// The model paths of the cloud kinds: the only paths the gateway signs with its own credentials.
+export { parseBedrockPath } from "./bedrock_model_id.ts";
+export { parseVertexPath } from "./vertex_paths.ts";
 // Where Bedrock's event-stream messages carry text (the adapter's `readEventStreamPayload`).
 export { readBedrockEventStreamPayload } from "./bedrock_stream_text.ts";
 export {

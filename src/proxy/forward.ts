@@ -48,6 +48,11 @@ export interface ProxyOptions extends ExchangeContext {
   log?: Logger;
   /** Routes of this config generation; absent: every request is forwarded as sent. */
   routing?: RoutingDeps;
+  /**
+   * The gateway's own cloud credentials may serve callers (team mode, or a loopback listener:
+   * the key pools' rule). Absent: they may not.
+   */
+  cloudCredentialsAllowed?: boolean;
 }
 
 export interface ForwardInput extends ExchangeInput {
@@ -276,8 +281,14 @@ async function send(
     body: prepared.body,
   };
   // Last, on the request as sent: a signature covers the final headers and body.
-  const denied = await applyUpstreamAuth(route.provider, draft);
-  if (denied !== null) return ex.refuse(denied);
+  const denied = await applyUpstreamAuth(route.provider, draft, {
+    signal: ex.signal,
+    callerTrusted: opts.cloudCredentialsAllowed === true,
+    ...(opts.log === undefined ? {} : { log: opts.log }),
+  });
+  if (denied !== null) {
+    return ex.signal.reason instanceof ClientGone ? ex.clientLeft() : ex.refuse(denied);
+  }
   let upstream: UpstreamResponse;
   try {
     upstream = await opts.client.send({ ...draft, signal: ex.signal });
@@ -286,7 +297,7 @@ async function send(
     return ex.refuse(failureBeforeHeaders(ex.signal, err, route.provider.id));
   }
   attempt.headersArrived();
-  upstreamAnswered(route.provider, upstream.status);
+  upstreamAnswered(route.provider, upstream.status, draft.headers);
   return upstream;
 }
 

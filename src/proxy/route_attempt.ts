@@ -267,7 +267,7 @@ export async function sendAttempt(
     body: a.prepared.body,
   };
   // Last, on this attempt's request as sent (its path and body carry the target's model).
-  const denied = await applyUpstreamAuth(route.provider, draft);
+  const denied = await applyUpstreamAuth(route.provider, draft, { signal: signal.signal });
   if (denied !== null) {
     signal.close();
     return { kind: "denied", error: denied };
@@ -279,7 +279,7 @@ export async function sendAttempt(
       ...(t.connectMs === null ? {} : { connectTimeoutMs: t.connectMs }),
     });
     signal.disarm();
-    upstreamAnswered(route.provider, upstream.status);
+    upstreamAnswered(route.provider, upstream.status, draft.headers);
     return { upstream, signal };
   } catch (err) {
     // Nothing was sent: a connect timeout is the attempt's, like its other limits.

@@ -3,7 +3,8 @@
  * `Router` shared across reloads, the forwarding route of every enabled provider, and the pool
  * keys' secrets. Also the two rules about credentials that decide which targets a request may
  * use: a key the client sent for one provider never goes to another, and a pool key is used only
- * when the client sent none, in team mode or on a loopback-only gateway.
+ * when the client sent none, in team mode or on a loopback-only gateway (the gateway's own cloud
+ * credentials too, whatever the client sent).
  */
 import {
   providerCredentialHeaders,
@@ -61,9 +62,16 @@ export function chooseTargets(
       skipped.push(`${t.provider}/${t.model}: provider not enabled`);
       return false;
     }
+    // The gateway's own cloud credentials go there, the client's never do (upstream_auth.ts);
+    // like a pool they serve only in team mode or on a loopback listener.
+    if (holdsCredentials(deps.routes.get(t.provider)!.provider)) {
+      if (deps.poolsAllowed) return true;
+      skipped.push(
+        `${t.provider}/${t.model}: the gateway's own cloud credentials for ${t.provider} serve only in team mode or on a loopback listener`,
+      );
+      return false;
+    }
     if (t.provider === entry) return true;
-    // The gateway's own cloud credentials go there; the client's never do (upstream_auth.ts).
-    if (holdsCredentials(deps.routes.get(t.provider)!.provider)) return true;
     if (usePools && (deps.secrets.get(t.provider)?.size ?? 0) > 0) return true;
     skipped.push(
       clientKey

@@ -26,7 +26,9 @@ import {
 } from "../cloud_auth/mod.ts";
 import type { ResolvedProvider } from "../config/mod.ts";
 import { GatewayError } from "../errors/mod.ts";
-import type { UpstreamCredential } from "../providers/mod.ts";
+import type { Logger } from "../log/mod.ts";
+import { scrubValue } from "../secrets/mod.ts";
+import { parseBedrockPath, parseVertexPath, type UpstreamCredential } from "../providers/mod.ts";
 
 /** The request about to be sent; `headers` (lower-case names) is changed in place. */
 export interface UpstreamDraft {
@@ -54,16 +56,44 @@ interface Plan {
 /** Per provider of a config generation (a reload brings new objects, so new tokens). */
 const plans = new WeakMap<ResolvedProvider, Plan | null>();
 
+export interface AuthOptions {
+  /**
+   * The wall clock by default, never the exchange's clock: AWS refuses a signature dated 15
+   * minutes off its own.
+   */
+  now?: Date;
+  /** The exchange's (or attempt's) abort signal: a wait for a token ends with it. */
+  signal?: AbortSignal;
+  /**
+   * False: the caller is unauthenticated on a listener beyond loopback, and the gateway's
+   * credentials are not used for it (the key pools' rule; config check refuses such a config).
+   * The route loop leaves it out: `chooseTargets` has applied the rule to every target.
+   */
+  callerTrusted?: boolean;
+  /**
+   * Where the detail of a credential failure goes (the token endpoint's answer, the key file's
+   * path): the operator's log, never the client's answer. Each failure is logged once.
+   */
+  log?: Logger;
+}
+
 /**
  * Applies the provider's configured credentials to `draft`. Null when done (or when the provider
- * has none); the error to answer when the gateway cannot apply them. `now` is the wall clock by
- * default, never the exchange's clock: AWS refuses a signature dated 15 minutes off its own.
+ * has none); the error to answer when the gateway cannot or will not apply them.
  */
 export async function applyUpstreamAuth(
   provider: ResolvedProvider,
   draft: UpstreamDraft,
-  now: Date = new Date(),
+  options: AuthOptions = {},
 ): Promise<GatewayError | null> {
+  const now = options.now ?? new Date();
+  if (options.callerTrusted === false && holdsCredentials(provider)) {
+    return untrustedCaller(provider);
+  }
+  if (holdsCredentials(provider)) {
+    const outside = outsideSignedPaths(provider, draft.url);
+    if (outside !== null) return outside;
+  }
   try {
     const plan = planOf(provider);
     if (plan === null) return null;
@@ -78,24 +108,73 @@ export async function applyUpstreamAuth(
       );
       signed.forEach((value, name) => draft.headers[name] = value);
     } else {
-      const token = await plan.tokens!.token();
+      const token = await plan.tokens!.token(options.signal);
       remove(draft.headers, strippedForGoogleToken);
+      draft.url = withoutParams(draft.url, strippedGoogleParams);
       draft.headers["authorization"] = `Bearer ${token.token}`;
     }
     return null;
   } catch (err) {
-    if (err instanceof CloudAuthError) return gatewayErrorOf(provider, err);
-    throw err;
+    if (!(err instanceof CloudAuthError)) throw err;
+    logFailure(provider, err, options.log);
+    return gatewayErrorOf(provider, err);
   }
 }
 
+/** Failures logged already: a failed refresh answers its one error for a second (gcp_token.ts). */
+const logged = new WeakSet<CloudAuthError>();
+
+function logFailure(provider: ResolvedProvider, err: CloudAuthError, log?: Logger): void {
+  if (log === undefined || logged.has(err) || err.reason === "gcp_token_wait_aborted") return;
+  logged.add(err);
+  log.error("the gateway's cloud credentials failed; nothing was sent upstream", {
+    provider: provider.id,
+    reason: err.reason,
+    detail: scrubValue(err.message.slice(0, 600)),
+  });
+}
+
 /**
- * The upstream's answer to a request the gateway authorized: a 401 says its access token is no
- * longer accepted (revoked, the account disabled), so the cached one is dropped and the next
- * request gets a new token instead of the same refusal until the old one expires.
+ * The upstream's answer to a request the gateway authorized, with the headers it was sent: a 401
+ * says its access token is no longer accepted (revoked, the account disabled), so that token is
+ * dropped if it is still the cached one, and the next request gets a new token instead of the
+ * same refusal until the old one expires (at most once every few seconds: gcp_token.ts).
  */
-export function upstreamAnswered(provider: ResolvedProvider, status: number): void {
-  if (status === 401) plans.get(provider)?.tokens?.invalidate();
+export function upstreamAnswered(
+  provider: ResolvedProvider,
+  status: number,
+  sent: Readonly<Record<string, string>>,
+): void {
+  if (status !== 401) return;
+  const tokens = plans.get(provider)?.tokens;
+  const bearer = /^Bearer (\S+)$/.exec(sent["authorization"] ?? "");
+  if (tokens != null && bearer !== null) tokens.invalidate(bearer[1]!);
+}
+
+/**
+ * A client's Google credentials in the query: an express-mode API key (`?key=`, as
+ * @google/genai and curl users send it) and an OAuth token (`?access_token=`).
+ */
+export const strippedGoogleParams: readonly string[] = ["key", "access_token"];
+
+/** `url` without the named query parameters; every other byte of the query as it came. */
+function withoutParams(url: string, names: readonly string[]): string {
+  const q = url.indexOf("?");
+  if (q < 0) return url;
+  const hash = url.indexOf("#", q);
+  const query = url.slice(q + 1, hash < 0 ? undefined : hash);
+  const kept = query.split("&").filter((part) => {
+    const raw = part.split("=", 1)[0]!.replace(/\+/g, " ");
+    let name: string;
+    try {
+      name = decodeURIComponent(raw);
+    } catch {
+      name = raw;
+    }
+    return !names.includes(name);
+  });
+  return url.slice(0, q) + (kept.length === 0 ? "" : `?${kept.join("&")}`) +
+    (hash < 0 ? "" : url.slice(hash));
 }
 
 function remove(headers: Record<string, string>, names: readonly string[]): void {
@@ -167,28 +246,92 @@ function tokenSourceOf(provider: ResolvedProvider): GcpTokenSource {
   return new GcpTokenSource({ account, source: gcp.source });
 }
 
-/** A `CloudAuthError` as the gateway answers it: what failed, where, and what to do. */
+/** The Bedrock operations the gateway signs: each names its model, so it is priced and limited. */
+const signedBedrockOperations: ReadonlySet<string> = new Set([
+  "converse",
+  "converse-stream",
+  "invoke",
+  "invoke-with-response-stream",
+  "count-tokens",
+]);
+
+/**
+ * The gateway's own credentials sign only model operations: a trace prices them and limits
+ * reserve against their model. Anything else (Bedrock's async-invoke, a guardrail, a list;
+ * a Vertex dataset or endpoint path) would run as the gateway's identity unpriced and unlimited.
+ */
+function outsideSignedPaths(provider: ResolvedProvider, url: string): GatewayError | null {
+  const u = new URL(url);
+  const base = new URL(provider.upstream).pathname.replace(/\/+$/, "");
+  const path = base !== "" && u.pathname.startsWith(base + "/")
+    ? u.pathname.slice(base.length)
+    : u.pathname;
+  if (provider.kind === "bedrock") {
+    const parsed = parseBedrockPath(path + u.search);
+    if (parsed.ok && signedBedrockOperations.has(parsed.value.operation)) return null;
+  } else if (parseVertexPath(path + u.search) !== null) return null;
+  const signs = provider.kind === "bedrock"
+    ? "aws credentials sign only /model/{modelId}/converse, converse-stream, invoke, " +
+      "invoke-with-response-stream and count-tokens"
+    : "gcp service account authorizes only publisher model paths " +
+      "(/v1/projects/{p}/locations/{l}/publishers/{google|anthropic}/models/{model}:{method}, " +
+      "or /v1beta1/...)";
+  return new GatewayError(
+    "invalid_provider_path",
+    `providers.${provider.id}: the gateway's ${signs}, the operations a trace prices and limits ` +
+      `hold; ${path.slice(0, 120)} is not one, so nothing was sent. Send other operations to ` +
+      "the cloud directly with credentials of your own",
+  );
+}
+
+/** The key pools' rule for the gateway's own credentials: nothing is signed, nothing sent. */
+function untrustedCaller(provider: ResolvedProvider): GatewayError {
+  const key = provider.kind === "bedrock" ? "aws" : "gcp";
+  return new GatewayError(
+    "upstream_credentials_invalid",
+    `providers.${provider.id}.${key}: the gateway's own credentials serve requests only in team ` +
+      "mode (auth.enabled) or on a loopback listener, and this gateway listens beyond loopback " +
+      "without auth, so nothing was sent; turn on auth.enabled with gateway keys, or listen on " +
+      "127.0.0.1",
+  );
+}
+
+/**
+ * A `CloudAuthError` as the gateway answers the client: which config key failed and what the
+ * operator should check, never the detail (a key file's path, the token endpoint's words), which
+ * goes to the gateway's log. A request the signer cannot read is the client's own to fix.
+ */
 export function gatewayErrorOf(provider: ResolvedProvider, err: CloudAuthError): GatewayError {
-  const where = `providers.${provider.id}`;
+  const key = `providers.${provider.id}.${provider.kind === "bedrock" ? "aws" : "gcp"}`;
   switch (err.reason) {
+    case "gcp_token_wait_aborted":
+      return new GatewayError(
+        "upstream_credentials_unavailable",
+        `${key}: the request ended while the gateway waited for an access token for its ` +
+          "service account, so nothing was sent",
+      );
     case "gcp_token_unreachable":
     case "gcp_token_refused":
     case "gcp_token_response_invalid":
       return new GatewayError(
         "upstream_credentials_unavailable",
-        `${where}: the gateway could not get an access token for its service account, so ` +
-          `nothing was sent: ${err.message}`,
+        `${key}: the gateway could not get an access token for its service account, so ` +
+          "nothing was sent; the operator should check the gateway's log for the token " +
+          "endpoint's answer, that the endpoint is reachable, and that the service account " +
+          "and its key are enabled",
       );
     case "sigv4_invalid_request":
       return new GatewayError(
         "bad_request",
-        `${where}: the gateway cannot sign this request for AWS (SigV4): ${err.message}`,
+        `providers.${provider.id}: the gateway cannot sign this request for AWS (SigV4): ` +
+          err.message,
       );
     default:
       return new GatewayError(
         "upstream_credentials_invalid",
-        `${where}: the gateway's cloud credentials cannot be used: ${err.message}; run ` +
-          "ongoingai check for what to change",
+        `${key}: the gateway's cloud credentials cannot be used, so nothing was sent; the ` +
+          "operator should run ongoingai check for what to change (the detail is in the " +
+          "gateway's log)",
       );
   }
 }

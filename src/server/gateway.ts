@@ -8,7 +8,7 @@
  */
 import type { Hono } from "hono";
 import { createGate, type Gate, tokenDigest } from "../auth/mod.ts";
-import type { GatewayConfig, ResolvedProvider } from "../config/mod.ts";
+import { type GatewayConfig, isLoopbackHost, type ResolvedProvider } from "../config/mod.ts";
 import { createApiRoutes, endpoints, routesSource } from "../api/mod.ts";
 import type { PriceSources } from "../pricing/mod.ts";
 import { compilePolicies } from "../pii/mod.ts";
@@ -336,6 +336,7 @@ function forwarderOptions(
     timeouts: config.proxy,
     maxRequestBodyBytes: config.proxy.max_request_body_bytes,
     gatewayKeyHeader: config.auth.header.toLowerCase(),
+    cloudCredentialsAllowed: config.auth.enabled || isLoopbackHost(config.server.host),
     spans,
   };
 }

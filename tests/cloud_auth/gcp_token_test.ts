@@ -179,15 +179,82 @@ Deno.test("cache: the token is reused until 5 minutes before expiry, then refres
   await withEndpoint(async (endpoint, source) => {
     const s = source();
     await s.token();
-    const refreshAt = start + 3599_000 - 300_000;
-    endpoint.nowMs = refreshAt - 1;
+    const expiresAt = start + 3599_000;
+    endpoint.nowMs = expiresAt - 300_000 - 1;
     assert.equal((await s.token()).token, "ya29.token-1");
     assert.equal(endpoint.requests, 1);
-    endpoint.nowMs = refreshAt;
-    assert.deepEqual(await s.token(), { token: "ya29.token-2", expiresAtMs: refreshAt + 3599_000 });
+    // Inside the margin (60 s) the caller waits for the new token.
+    endpoint.nowMs = expiresAt - 60_000;
+    assert.deepEqual(await s.token(), { token: "ya29.token-2", expiresAtMs: expiresAt + 3539_000 });
     assert.equal(endpoint.requests, 2);
-    s.invalidate();
+    assert.equal(s.invalidate("ya29.token-2"), true);
     assert.equal((await s.token()).token, "ya29.token-3");
+  });
+});
+
+Deno.test("near expiry a valid token is answered at once, the refresh runs in the background", async () => {
+  await withEndpoint(async (endpoint, source) => {
+    // A refresh that waited would fail here (timeout) and a later caller would start another.
+    const s = source({ timeoutMs: 2_000 });
+    await s.token();
+    const release = Promise.withResolvers<void>();
+    endpoint.gate = release.promise;
+    endpoint.received = Promise.withResolvers();
+    endpoint.answer = () => ({
+      status: 200,
+      body: JSON.stringify({ access_token: "ya29.background", expires_in: 3599 }),
+    });
+    endpoint.nowMs = start + 3599_000 - 200_000; // 200 s left: due, but valid past the margin
+    assert.equal((await s.token()).token, "ya29.token-1");
+    assert.equal((await s.token()).token, "ya29.token-1");
+    await endpoint.received.promise;
+    assert.equal(endpoint.requests, 2, "one background refresh for both callers");
+    // Still under way (the endpoint is held): a caller inside the margin shares it.
+    endpoint.nowMs = start + 3599_000 - 30_000;
+    const waiting = s.token();
+    release.resolve();
+    assert.equal((await waiting).token, "ya29.background");
+    assert.equal(endpoint.requests, 2);
+  });
+});
+
+Deno.test("a caller that must wait stops waiting when its signal aborts; the refresh goes on", async () => {
+  await withEndpoint(async (endpoint, source) => {
+    const s = source();
+    const release = Promise.withResolvers<void>();
+    endpoint.gate = release.promise;
+    const gone = new AbortController();
+    const first = s.token(gone.signal);
+    await endpoint.received.promise;
+    gone.abort();
+    const e = await refusal(first);
+    assert.equal(e.reason, "gcp_token_wait_aborted");
+    assert.match(e.message, /^providers\.vertex\.gcp\.service_account_json: the request ended/);
+    const already = new AbortController();
+    already.abort();
+    assert.equal((await refusal(s.token(already.signal))).reason, "gcp_token_wait_aborted");
+    const next = s.token();
+    release.resolve();
+    assert.equal((await next).token, "ya29.token-1");
+    assert.equal(endpoint.requests, 1);
+  });
+});
+
+Deno.test("invalidate: only the cached token, at most once per hold", async () => {
+  await withEndpoint(async (endpoint, source) => {
+    const s = source();
+    await s.token();
+    const table: [string, number, string, boolean, string][] = [
+      ["another (older) token", 0, "ya29.token-0", false, "ya29.token-1"],
+      ["the cached token", 0, "ya29.token-1", true, "ya29.token-2"],
+      ["again within 5 s", 4_999, "ya29.token-2", false, "ya29.token-2"],
+      ["after 5 s", 5_000, "ya29.token-2", true, "ya29.token-3"],
+    ];
+    for (const [name, at, refused, dropped, next] of table) {
+      endpoint.nowMs = start + at;
+      assert.equal(s.invalidate(refused), dropped, name);
+      assert.equal((await s.token()).token, next, name);
+    }
   });
 });
 

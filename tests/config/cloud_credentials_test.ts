@@ -16,7 +16,8 @@ function issues(
   env: Record<string, string> = {},
   extra: GatewayConfigInput = {},
 ) {
-  const result = validateConfig({ ...extra, providers }, { env });
+  // Loopback: the gateway's own credentials serve only there or in team mode (cloud_exposure_test).
+  const result = validateConfig({ server: { host: "127.0.0.1" }, ...extra, providers }, { env });
   const shown = (list: readonly { path: string; message: string; hint?: string }[]) =>
     list.filter((i) => !i.path.endsWith(".kind")).map((i) =>
       `${i.path}: ${i.message}${i.hint ? ` (${i.hint})` : ""}`

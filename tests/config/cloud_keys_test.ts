@@ -50,7 +50,9 @@ for (const row of rows) {
 }
 
 Deno.test("config cloud keys: on their own kind, the keys are not refused", async () => {
-  const yaml = "providers:\n  aws:\n    kind: bedrock\n    upstream: https://x.test\n    aws:\n" +
+  // Loopback: the gateway's own credentials serve only there or in team mode.
+  const yaml =
+    "server: { host: 127.0.0.1 }\nproviders:\n  aws:\n    kind: bedrock\n    upstream: https://x.test\n    aws:\n" +
     "      region: us-east-1\n      access_key_id: { env: A }\n      secret_access_key: { env: B }\n" +
     "    models: { my-profile: claude-sonnet-4-5 }\n";
   // The variables set: an unset one is an error of its own (cloud_credentials_test.ts).

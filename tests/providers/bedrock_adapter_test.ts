@@ -202,7 +202,9 @@ Deno.test("bedrock kind: config accepts it without an upstream; aws.region picks
   const p = config.providers.find((p) => p.id === "bedrock")!;
   strictEqual(p.prefix, "/bedrock");
   strictEqual(p.upstream, "https://bedrock-runtime.us-east-1.amazonaws.com");
-  const regional = plain + "    aws:\n      region: eu-central-1\n" +
+  // Loopback: the gateway's own credentials serve only there or in team mode.
+  const regional = "server: { host: 127.0.0.1 }\n" + plain +
+    "    aws:\n      region: eu-central-1\n" +
     "      access_key_id: { env: AKID }\n      secret_access_key: { env: SECRET }\n";
   // Set: the gateway's own credentials must resolve (`check` refuses unset ones).
   const env = { AKID: "AKIAEXAMPLE000000001", SECRET: "secret/EXAMPLE+key0123456789abcdefghij" };

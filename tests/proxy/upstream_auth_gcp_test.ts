@@ -129,11 +129,18 @@ Deno.test("upstream auth, gcp: the gateway's token replaces the client's, one ex
     await Promise.all([1, 2, 3].map(() => applyUpstreamAuth(provider, draftOf({}))));
     assert.equal(state.exchanges, 1);
     // Answers other than 401 keep the token; a 401 drops it: the next request gets a new one.
-    for (const status of [200, 403, 429, 500]) upstreamAnswered(provider, status);
+    const sent = { authorization: "Bearer ya29.gateway-token-1" };
+    for (const status of [200, 403, 429, 500]) upstreamAnswered(provider, status, sent);
     await applyUpstreamAuth(provider, draftOf({}));
     assert.equal(state.exchanges, 1);
-    upstreamAnswered(provider, 401);
+    upstreamAnswered(provider, 401, sent);
     await applyUpstreamAuth(provider, draftOf({}));
+    assert.equal(state.exchanges, 2);
+    // A late 401 for the old token, and a burst of them, keep the new one.
+    for (let i = 0; i < 5; i++) {
+      upstreamAnswered(provider, 401, sent);
+      await applyUpstreamAuth(provider, draftOf({}));
+    }
     assert.equal(state.exchanges, 2);
     assert.equal(state.refused, 0);
   });
@@ -184,30 +191,55 @@ Deno.test("upstream auth, gcp: a token endpoint that fails is upstream_credentia
     ["an error page", () => new Response("<html>502</html>", { status: 502 }), /HTTP 502/],
     ["no token", () => Response.json({ expires_in: 3599 }), /without a usable "access_token"/],
   ];
+  // The client is told the config key and what the operator checks; the detail goes to the log.
+  const toClient =
+    /^providers\.vertex\.gcp: the gateway could not get an access token for its service account, so nothing was sent; the operator should check the gateway's log for the token endpoint's answer, that the endpoint is reachable, and that the service account and its key are enabled$/;
   for (const [name, answer, message] of table) {
     const { handler } = tokenEndpoint(answer);
     await servedOnLoopback(handler, async (url) => {
-      const err = await applyUpstreamAuth(vertex(keyFile(`${url}/token`)), draftOf({}));
+      const { log, lines } = capturingLog();
+      const provider = vertex(keyFile(`${url}/token`));
+      const err = await applyUpstreamAuth(provider, draftOf({}), { log });
       assert.ok(err instanceof GatewayError, name);
       assert.equal(err.code, "upstream_credentials_unavailable", name);
       assert.equal(err.status, 502, name);
-      assert.match(err.message, /^providers\.vertex: the gateway could not get an access token/);
-      assert.match(err.message, /providers\.vertex\.gcp\.service_account_json/, name);
-      assert.match(err.message, message, name);
+      assert.match(err.message, toClient, name);
+      assert.equal(lines.length, 1, name);
+      assert.match(lines[0]!.detail, /providers\.vertex\.gcp\.service_account_json/, name);
+      assert.match(lines[0]!.detail, message, name);
+      // The same failure (held for a second) is logged once.
+      await applyUpstreamAuth(provider, draftOf({}), { log });
+      assert.equal(lines.length, 1, name);
     });
   }
   // Nobody listening: unreachable, the same code.
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const closedPort = (listener.addr as Deno.NetAddr).port;
   listener.close();
+  const { log, lines } = capturingLog();
   const err = await applyUpstreamAuth(
     vertex(keyFile(`http://127.0.0.1:${closedPort}/token`)),
     draftOf({}),
+    { log },
   );
   assert.ok(err instanceof GatewayError);
   assert.equal(err.code, "upstream_credentials_unavailable");
-  assert.match(err.message, /could not be reached/);
+  assert.match(err.message, toClient);
+  assert.match(lines[0]!.detail, /could not be reached/);
 });
+
+function capturingLog() {
+  const lines: { msg: string; detail: string }[] = [];
+  const log = {
+    debug() {},
+    info() {},
+    warn() {},
+    error(msg: string, fields?: Record<string, unknown>) {
+      lines.push({ msg, detail: String(fields?.detail) });
+    },
+  };
+  return { log, lines };
+}
 
 Deno.test("upstream auth, gcp: a key the gateway cannot read is upstream_credentials_invalid", async () => {
   const table: [string, string | undefined, RegExp][] = [
@@ -228,12 +260,22 @@ Deno.test("upstream auth, gcp: a key the gateway cannot read is upstream_credent
     ],
   ];
   for (const [name, json, message] of table) {
-    const err = await applyUpstreamAuth(vertex(json), draftOf({ authorization: "Bearer c" }));
+    const { log, lines } = capturingLog();
+    const err = await applyUpstreamAuth(vertex(json), draftOf({ authorization: "Bearer c" }), {
+      log,
+    });
     assert.ok(err instanceof GatewayError, name);
     // A PEM is only found unreadable when a token is first asked for.
     assert.equal(err.code, "upstream_credentials_invalid", name);
-    assert.match(err.message, message, name);
-    assert.ok(!err.message.includes("AAAA"), name);
+    assert.equal(
+      err.message,
+      "providers.vertex.gcp: the gateway's cloud credentials cannot be used, so nothing was " +
+        "sent; the operator should run ongoingai check for what to change (the detail is in " +
+        "the gateway's log)",
+      name,
+    );
+    assert.match(lines[0]!.detail, message, name);
+    assert.ok(!lines[0]!.detail.includes("AAAA"), name);
   }
 });
 
@@ -273,4 +315,30 @@ Deno.test("secrets: the gateway's cloud secrets are scrubbed, the access key id 
   // The key's base64 body on one line, as a reflowed PEM would print it.
   assert.ok(secrets.includes(b64(der)));
   assert.ok(!secrets.includes("AKIAGATEWAY000000001"));
+});
+
+Deno.test("upstream auth, gcp: a client's key or token in the query is not sent next to the gateway's", async () => {
+  const { handler } = tokenEndpoint(() =>
+    Response.json({ access_token: "ya29.gateway-token-q", expires_in: 3599 })
+  );
+  await servedOnLoopback(handler, async (url) => {
+    const provider = vertex(keyFile(`${url}/token`));
+    const key = "AIzaSyCLIENTKEY0000000000000000000000";
+    const table: [string, string][] = [
+      [`?key=${key}`, ""],
+      [`?alt=sse&key=${key}`, "?alt=sse"],
+      [`?access_token=ya29.client&alt=sse`, "?alt=sse"],
+      [`?%6Bey=${key}&a=%20b+c`, "?a=%20b+c"],
+      [`?alt=sse&keys=kept&key`, "?alt=sse&keys=kept"],
+      ["?alt=sse", "?alt=sse"],
+      ["", ""],
+    ];
+    for (const [search, want] of table) {
+      const draft = { ...draftOf({ "x-goog-api-key": key }), url: vertexUrl + search };
+      assert.equal(await applyUpstreamAuth(provider, draft), null, search);
+      assert.equal(draft.url, vertexUrl + want, search);
+      assert.equal(draft.headers["authorization"], "Bearer ya29.gateway-token-q");
+      assert.equal(draft.headers["x-goog-api-key"], undefined);
+    }
+  });
 });
