@@ -9,6 +9,7 @@
  * client request. Fetch and clock are injected; the answer is read within a cap.
  */
 
+import { timingSafeEqual } from "node:crypto";
 import { CloudAuthError } from "./cloud_auth_error.ts";
 import {
   cloudPlatformScope,
@@ -121,7 +122,7 @@ export class GcpTokenSource {
    */
   invalidate(token: string): boolean {
     const cached = this.#cached;
-    if (cached === null || cached.token.token !== token) return false;
+    if (cached === null || !sameToken(cached.token.token, token)) return false;
     const now = this.#now();
     const last = this.#invalidatedAtMs;
     if (last !== null && now - last < this.#invalidateHoldMs) return false;
@@ -322,4 +323,13 @@ function googleErrorOf(o: Record<string, unknown>, text: string): string {
     if (typeof message === "string") return clip(message);
   }
   return text.trim() === "" ? "(empty answer)" : clip(text);
+}
+
+const tokenEncoder = new TextEncoder();
+
+/** Access tokens are secrets: compared in constant time, never with `===`. */
+function sameToken(cached: string, refused: string): boolean {
+  const a = tokenEncoder.encode(cached);
+  const b = tokenEncoder.encode(refused);
+  return a.byteLength === b.byteLength && timingSafeEqual(a, b);
 }

@@ -84,6 +84,8 @@ const request = {
 Deno.test("route loop: the gateway's credentials failing is credentials_failed, breaker-neutral, next target", async () => {
   const up = startVertexStub();
   const h = await startHarness({
+    // The gateway's own credentials serve only on loopback or in team mode.
+    server: { host: "127.0.0.1" },
     providers: {
       vertex: { kind: "vertex", upstream: up.url, gcp: { service_account_json: keyJson } },
       "vertex-b": { kind: "vertex", upstream: up.url },
@@ -112,7 +114,7 @@ Deno.test("route loop: the gateway's credentials failing is credentials_failed, 
     const error = (await alone.json()).error;
     assert.equal(alone.status, 502);
     assert.equal(error.code, "upstream_credentials_unavailable", JSON.stringify(error));
-    assert.match(error.message, /providers\.vertex: the gateway could not get an access token/);
+    assert.match(error.message, /providers\.vertex\.gcp: the gateway could not get an access token/);
     assert.equal(up.seen.length, 1, "nothing more was sent");
 
     const [served, refused] = await h.tracesSettled(2);

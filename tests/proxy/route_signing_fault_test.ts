@@ -19,6 +19,8 @@ const body = {
 Deno.test("route loop: a query SigV4 cannot sign is the client's 400, no retry, no breaker failure", async () => {
   const stub = startBedrockStub();
   const h = await startHarness({
+    // The gateway's own credentials serve only on loopback or in team mode.
+    server: { host: "127.0.0.1" },
     providers: {
       bedrock: {
         kind: "bedrock",
