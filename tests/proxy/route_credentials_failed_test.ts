@@ -114,7 +114,10 @@ Deno.test("route loop: the gateway's credentials failing is credentials_failed, 
     const error = (await alone.json()).error;
     assert.equal(alone.status, 502);
     assert.equal(error.code, "upstream_credentials_unavailable", JSON.stringify(error));
-    assert.match(error.message, /providers\.vertex\.gcp: the gateway could not get an access token/);
+    assert.match(
+      error.message,
+      /providers\.vertex\.gcp: the gateway could not get an access token/,
+    );
     assert.equal(up.seen.length, 1, "nothing more was sent");
 
     const [served, refused] = await h.tracesSettled(2);
