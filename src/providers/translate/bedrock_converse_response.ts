@@ -9,6 +9,7 @@ import { asArray, asObject, isObject, limits, type Obj, optString } from "./json
 import { type Notes, TranslationError } from "./notes.ts";
 import { decodeConverseBlock, encodeConverseBlock } from "./bedrock_converse_blocks.ts";
 import { converseUsage } from "../bedrock_converse_usage.ts";
+import { requiredUsageCount } from "./usage_count.ts";
 
 export interface ConverseAnswerMeta {
   id: string;
@@ -92,11 +93,7 @@ export function decodeConverseResponse(
   };
 }
 
-function count(v: number | null, field: string, notes: Notes): number {
-  if (v !== null) return v;
-  notes.add("usage_unknown", field, "the upstream reported none; Converse's format needs a number");
-  return 0;
-}
+const count = requiredUsageCount("Converse's");
 
 /** IR usage (input includes the cache) → Converse's `inputTokens` without it. */
 export function encodeConverseUsage(u: Usage, notes: Notes): Obj {

@@ -16,6 +16,7 @@ import {
 } from "./json.ts";
 import { type Notes, TranslationError } from "./notes.ts";
 import type { ChatDialect } from "./openai_chat_messages.ts";
+import { requiredUsageCount } from "./usage_count.ts";
 
 const stopFromChat: Readonly<Record<string, StopReason>> = {
   stop: "end_turn",
@@ -130,11 +131,7 @@ export function decodeChatResponse(body: unknown, dialect: ChatDialect, notes: N
   };
 }
 
-function count(v: number | null, field: string, notes: Notes): number {
-  if (v !== null) return v;
-  notes.add("usage_unknown", field, "the upstream reported none; Chat's format needs a number");
-  return 0;
-}
+const count = requiredUsageCount("Chat's");
 
 export function encodeChatUsage(u: Usage, notes: Notes): Obj {
   const prompt = count(u.inputTokens, "usage.prompt_tokens", notes);

@@ -16,6 +16,7 @@ import {
 } from "./json.ts";
 import { type Notes, TranslationError } from "./notes.ts";
 import { decodeReasoning, responses } from "./openai_responses_items.ts";
+import { requiredUsageCount } from "./usage_count.ts";
 
 export function decodeResponsesUsage(v: unknown): Usage {
   if (!isObject(v)) {
@@ -128,11 +129,7 @@ export function decodeResponsesResponse(body: unknown, notes: Notes): Response {
   };
 }
 
-function count(v: number | null, field: string, notes: Notes): number {
-  if (v !== null) return v;
-  notes.add("usage_unknown", field, "the upstream reported none; Responses' format needs a number");
-  return 0;
-}
+const count = requiredUsageCount("Responses'");
 
 export function encodeResponsesUsage(u: Usage, notes: Notes): Obj {
   const input = count(u.inputTokens, "usage.input_tokens", notes);
