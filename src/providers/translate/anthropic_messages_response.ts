@@ -2,7 +2,13 @@
  * Anthropic Messages answer ⇄ IR [an `Message`, `StopReason`, `Usage`]. Usage: Anthropic's
  * `input_tokens` excludes cache reads and writes; the IR's includes them (src/providers/usage.ts).
  */
-import type { ContentBlock, Response, StopReason, Usage } from "./ir.ts";
+import {
+  type ContentBlock,
+  type Response,
+  type StopReason,
+  unknownUsage,
+  type Usage,
+} from "./ir.ts";
 import { asArray, asObject, asString, limits, type Obj, optNumber, optString } from "./json.ts";
 import { type Notes, TranslationError } from "./notes.ts";
 import { decodeAnthropicBlock, encodeAnthropicBlock } from "./anthropic_messages_blocks.ts";
@@ -34,13 +40,7 @@ export const stopToAnthropic: Readonly<Record<StopReason, string>> = {
 
 export function decodeAnthropicUsage(v: unknown): Usage {
   if (v === undefined || v === null) {
-    return {
-      inputTokens: null,
-      cachedInputTokens: null,
-      cacheWriteTokens: null,
-      outputTokens: null,
-      reasoningTokens: null,
-    };
+    return { ...unknownUsage };
   }
   const u = asObject(v, "usage");
   const uncached = optNumber(u, "input_tokens", "usage");

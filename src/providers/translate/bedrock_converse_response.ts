@@ -4,7 +4,13 @@
  * made). Usage goes through the one Converse reader (`../bedrock_converse_usage.ts`), so the
  * IR's input counts cache reads and writes exactly as the traces do.
  */
-import type { ContentBlock, Response, StopReason, Usage } from "./ir.ts";
+import {
+  type ContentBlock,
+  type Response,
+  type StopReason,
+  unknownUsage,
+  type Usage,
+} from "./ir.ts";
 import { asArray, asObject, isObject, limits, type Obj, optString } from "./json.ts";
 import { type Notes, TranslationError } from "./notes.ts";
 import { decodeConverseBlock, encodeConverseBlock } from "./bedrock_converse_blocks.ts";
@@ -51,13 +57,7 @@ export function decodeConverseUsage(v: unknown, model: string | null): Usage {
   const u = isObject(v) ? converseUsage(v, model).usage : null;
   if (u === null) {
     if (v !== undefined && v !== null) asObject(v, "usage");
-    return {
-      inputTokens: null,
-      cachedInputTokens: null,
-      cacheWriteTokens: null,
-      outputTokens: null,
-      reasoningTokens: null,
-    };
+    return { ...unknownUsage };
   }
   return {
     inputTokens: u.input_tokens,

@@ -3,7 +3,13 @@
  * plan section 2.8; a message with tool calls is a tool turn whatever `finish_reason` says (some
  * OpenAI-compatible servers finish a tool turn with `stop`).
  */
-import type { ContentBlock, JsonObject, Response, StopReason, Usage } from "./ir.ts";
+import {
+  type ContentBlock,
+  type Response,
+  type StopReason,
+  unknownUsage,
+  type Usage,
+} from "./ir.ts";
 import {
   asArray,
   asObject,
@@ -17,6 +23,7 @@ import {
 import { type Notes, TranslationError } from "./notes.ts";
 import type { ChatDialect } from "./openai_chat_messages.ts";
 import { requiredUsageCount } from "./usage_count.ts";
+import { modelArguments } from "./model_arguments.ts";
 
 const stopFromChat: Readonly<Record<string, StopReason>> = {
   stop: "end_turn",
@@ -41,13 +48,7 @@ export const stopToChat: Readonly<Record<StopReason, string>> = {
 
 export function decodeChatUsage(v: unknown): Usage {
   if (!isObject(v)) {
-    return {
-      inputTokens: null,
-      cachedInputTokens: null,
-      cacheWriteTokens: null,
-      outputTokens: null,
-      reasoningTokens: null,
-    };
+    return { ...unknownUsage };
   }
   const prompt = isObject(v["prompt_tokens_details"]) ? v["prompt_tokens_details"] : {};
   const completion = isObject(v["completion_tokens_details"]) ? v["completion_tokens_details"] : {};
@@ -58,18 +59,6 @@ export function decodeChatUsage(v: unknown): Usage {
     outputTokens: optNumber(v, "completion_tokens", "usage"),
     reasoningTokens: optNumber(completion, "reasoning_tokens", "usage.completion_tokens_details"),
   };
-}
-
-/** Arguments the model produced that are no JSON object still reach the client once, as `{}`
- *  plus their text where the client's format has a string; the trace notes it. */
-function modelArguments(text: string, field: string, notes: Notes): JsonObject {
-  if (text.trim() === "") return {};
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (isObject(parsed)) return parsed as JsonObject;
-  } catch { /* noted below */ }
-  notes.add("tool_arguments_unparsed", field, "the model's arguments are not a JSON object");
-  return {};
 }
 
 function decodeMessage(m: Obj, dialect: ChatDialect, notes: Notes): ContentBlock[] {

@@ -3,7 +3,13 @@
  * `ResponseUsage`]. Stop reasons: plan section 2.8; `status` + `incomplete_details.reason`
  * decide, and function_call items make a tool turn.
  */
-import type { ContentBlock, JsonObject, Response, StopReason, Usage } from "./ir.ts";
+import {
+  type ContentBlock,
+  type Response,
+  type StopReason,
+  unknownUsage,
+  type Usage,
+} from "./ir.ts";
 import {
   asArray,
   asObject,
@@ -17,16 +23,11 @@ import {
 import { type Notes, TranslationError } from "./notes.ts";
 import { decodeReasoning, responses } from "./openai_responses_items.ts";
 import { requiredUsageCount } from "./usage_count.ts";
+import { modelArguments } from "./model_arguments.ts";
 
 export function decodeResponsesUsage(v: unknown): Usage {
   if (!isObject(v)) {
-    return {
-      inputTokens: null,
-      cachedInputTokens: null,
-      cacheWriteTokens: null,
-      outputTokens: null,
-      reasoningTokens: null,
-    };
+    return { ...unknownUsage };
   }
   const input = isObject(v["input_tokens_details"]) ? v["input_tokens_details"] : {};
   const output = isObject(v["output_tokens_details"]) ? v["output_tokens_details"] : {};
@@ -38,16 +39,6 @@ export function decodeResponsesUsage(v: unknown): Usage {
     outputTokens: optNumber(v, "output_tokens", "usage"),
     reasoningTokens: optNumber(output, "reasoning_tokens", "usage.output_tokens_details"),
   };
-}
-
-function modelArguments(text: string, field: string, notes: Notes): JsonObject {
-  if (text.trim() === "") return {};
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (isObject(parsed)) return parsed as JsonObject;
-  } catch { /* noted below */ }
-  notes.add("tool_arguments_unparsed", field, "the model's arguments are not a JSON object");
-  return {};
 }
 
 interface Decoded {
