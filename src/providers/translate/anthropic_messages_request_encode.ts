@@ -6,6 +6,7 @@ import type { Effort, Request } from "./ir.ts";
 import { compact, type Obj } from "./json.ts";
 import { type Notes, TranslationError } from "./notes.ts";
 import { encodeAnthropicBlock } from "./anthropic_messages_blocks.ts";
+import { type BlockTarget, encodeMergedMessages } from "./merged_messages_encode.ts";
 import { budgetOfEffort, minBudget } from "./reasoning.ts";
 
 export interface AnthropicEncodeOptions {
@@ -31,33 +32,14 @@ function encodeSystem(req: Request, notes: Notes): string | null {
   return req.instructions.map((i) => i.text).join("\n\n");
 }
 
-/** Consecutive messages of one role merge (Chat's tool messages then a user message), and tool
- *  results lead their user message as Anthropic wants. */
-function encodeMessages(req: Request, notes: Notes): Obj[] {
-  const out: { role: string; content: Obj[] }[] = [];
-  req.messages.forEach((m, i) => {
-    const blocks: Obj[] = [];
-    m.content.forEach((b, j) => {
-      const encoded = encodeAnthropicBlock(b, `messages[${i}].content[${j}]`, req.model, notes);
-      if (encoded !== null) blocks.push(encoded);
-    });
-    // Anthropic refuses an empty message (plan section 11): one left empty by drops goes, noted.
-    if (blocks.length === 0) {
-      notes.add("dropped", `messages[${i}]`, "nothing in this message could be sent to Anthropic");
-      return;
-    }
-    const last = out[out.length - 1];
-    if (last !== undefined && last.role === m.role) last.content.push(...blocks);
-    else out.push({ role: m.role, content: blocks });
-  });
-  for (const m of out) {
-    if (m.role === "user") m.content.sort((a, b) => rank(a) - rank(b));
-  }
-  return out;
-}
+const blockTarget: BlockTarget = {
+  name: "Anthropic",
+  encodeBlock: (b, field, model, notes) => encodeAnthropicBlock(b, field, model, notes),
+  isToolResult: (b) => b["type"] === "tool_result",
+};
 
-function rank(b: Obj): number {
-  return b["type"] === "tool_result" ? 0 : 1;
+function encodeMessages(req: Request, notes: Notes): Obj[] {
+  return encodeMergedMessages(req, notes, blockTarget);
 }
 
 /**

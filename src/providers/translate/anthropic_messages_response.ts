@@ -2,10 +2,17 @@
  * Anthropic Messages answer ⇄ IR [an `Message`, `StopReason`, `Usage`]. Usage: Anthropic's
  * `input_tokens` excludes cache reads and writes; the IR's includes them (src/providers/usage.ts).
  */
-import type { ContentBlock, Response, StopReason, Usage } from "./ir.ts";
+import {
+  type ContentBlock,
+  type Response,
+  type StopReason,
+  unknownUsage,
+  type Usage,
+} from "./ir.ts";
 import { asArray, asObject, asString, limits, type Obj, optNumber, optString } from "./json.ts";
 import { type Notes, TranslationError } from "./notes.ts";
 import { decodeAnthropicBlock, encodeAnthropicBlock } from "./anthropic_messages_blocks.ts";
+import { requiredUsageCount } from "./usage_count.ts";
 
 const stopFromAnthropic: Readonly<Record<string, StopReason>> = {
   end_turn: "end_turn",
@@ -33,13 +40,7 @@ export const stopToAnthropic: Readonly<Record<StopReason, string>> = {
 
 export function decodeAnthropicUsage(v: unknown): Usage {
   if (v === undefined || v === null) {
-    return {
-      inputTokens: null,
-      cachedInputTokens: null,
-      cacheWriteTokens: null,
-      outputTokens: null,
-      reasoningTokens: null,
-    };
+    return { ...unknownUsage };
   }
   const u = asObject(v, "usage");
   const uncached = optNumber(u, "input_tokens", "usage");
@@ -89,15 +90,7 @@ export function decodeAnthropicResponse(body: unknown, notes: Notes): Response {
   };
 }
 
-function count(v: number | null, field: string, notes: Notes): number {
-  if (v !== null) return v;
-  notes.add(
-    "usage_unknown",
-    field,
-    "the upstream reported none; Anthropic's format needs a number",
-  );
-  return 0;
-}
+const count = requiredUsageCount("Anthropic's");
 
 export function encodeAnthropicUsage(u: Usage, notes: Notes): Obj {
   const input = count(u.inputTokens, "usage.input_tokens", notes);

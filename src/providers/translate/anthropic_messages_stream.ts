@@ -7,6 +7,7 @@
  * `error` event becomes an IR error. Encoder: the same events toward an Anthropic client, indices
  * dense over the blocks it sends, usage whole in `message_delta`.
  */
+import { clientErrorOf } from "./errors.ts";
 import type { OpaqueState, StopReason, Usage } from "./ir.ts";
 import type { ErrorKind, ProviderError, StreamBlockHead, StreamEvent } from "./ir_stream.ts";
 import { asObject, asString, isObject, type Obj, optNumber, optString } from "./json.ts";
@@ -39,19 +40,6 @@ const errorKinds: Readonly<Record<string, [ErrorKind, number]>> = {
   api_error: ["server", 500],
   timeout_error: ["timeout", 504],
   overloaded_error: ["overloaded", 529],
-};
-
-const errorTypes: Readonly<Record<ErrorKind, string>> = {
-  invalid_request: "invalid_request_error",
-  authentication: "authentication_error",
-  permission: "permission_error",
-  not_found: "not_found_error",
-  request_too_large: "request_too_large",
-  rate_limit: "rate_limit_error",
-  overloaded: "overloaded_error",
-  server: "api_error",
-  timeout: "api_error",
-  conflict: "invalid_request_error",
 };
 
 interface Block {
@@ -260,7 +248,7 @@ function anthropicError(v: unknown): ProviderError {
 }
 
 export function encodeAnthropicStreamError(e: ProviderError): Obj {
-  return { type: "error", error: { type: errorTypes[e.kind], message: e.message } };
+  return clientErrorOf("anthropic.messages", e).body as Obj;
 }
 
 function ev(type: string, body: Obj): SseMessage {

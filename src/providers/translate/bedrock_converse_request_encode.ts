@@ -6,6 +6,7 @@ import type { Request } from "./ir.ts";
 import { compact, type Obj } from "./json.ts";
 import type { Notes } from "./notes.ts";
 import { encodeConverseBlock } from "./bedrock_converse_blocks.ts";
+import { type BlockTarget, encodeMergedMessages } from "./merged_messages_encode.ts";
 import { budgetOfEffort, minBudget } from "./reasoning.ts";
 import { bedrockModelId } from "../bedrock_model_id.ts";
 
@@ -21,31 +22,14 @@ function isClaude(req: Request, options: ConverseEncodeOptions): boolean {
   return options.anthropicFields ?? bedrockModelId(req.model).provider === "anthropic";
 }
 
-/** Consecutive messages of one role merge; tool results lead their user message. */
-function encodeMessages(req: Request, notes: Notes): Obj[] {
-  const out: { role: string; content: Obj[] }[] = [];
-  req.messages.forEach((m, i) => {
-    const blocks: Obj[] = [];
-    m.content.forEach((b, j) => {
-      const encoded = encodeConverseBlock(b, `messages[${i}].content[${j}]`, req.model, notes);
-      if (encoded !== null) blocks.push(encoded);
-    });
-    if (blocks.length === 0) {
-      notes.add("dropped", `messages[${i}]`, "nothing in this message could be sent to Bedrock");
-      return;
-    }
-    const last = out[out.length - 1];
-    if (last !== undefined && last.role === m.role) last.content.push(...blocks);
-    else out.push({ role: m.role, content: blocks });
-  });
-  for (const m of out) {
-    if (m.role === "user") m.content.sort((a, b) => rank(a) - rank(b));
-  }
-  return out;
-}
+const blockTarget: BlockTarget = {
+  name: "Bedrock",
+  encodeBlock: (b, field, model, notes) => encodeConverseBlock(b, field, model, notes),
+  isToolResult: (b) => b["toolResult"] !== undefined,
+};
 
-function rank(b: Obj): number {
-  return b["toolResult"] !== undefined ? 0 : 1;
+function encodeMessages(req: Request, notes: Notes): Obj[] {
+  return encodeMergedMessages(req, notes, blockTarget);
 }
 
 function historyNames(req: Request): string[] {

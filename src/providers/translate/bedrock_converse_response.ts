@@ -4,11 +4,18 @@
  * made). Usage goes through the one Converse reader (`../bedrock_converse_usage.ts`), so the
  * IR's input counts cache reads and writes exactly as the traces do.
  */
-import type { ContentBlock, Response, StopReason, Usage } from "./ir.ts";
+import {
+  type ContentBlock,
+  type Response,
+  type StopReason,
+  unknownUsage,
+  type Usage,
+} from "./ir.ts";
 import { asArray, asObject, isObject, limits, type Obj, optString } from "./json.ts";
 import { type Notes, TranslationError } from "./notes.ts";
 import { decodeConverseBlock, encodeConverseBlock } from "./bedrock_converse_blocks.ts";
 import { converseUsage } from "../bedrock_converse_usage.ts";
+import { requiredUsageCount } from "./usage_count.ts";
 
 export interface ConverseAnswerMeta {
   id: string;
@@ -50,13 +57,7 @@ export function decodeConverseUsage(v: unknown, model: string | null): Usage {
   const u = isObject(v) ? converseUsage(v, model).usage : null;
   if (u === null) {
     if (v !== undefined && v !== null) asObject(v, "usage");
-    return {
-      inputTokens: null,
-      cachedInputTokens: null,
-      cacheWriteTokens: null,
-      outputTokens: null,
-      reasoningTokens: null,
-    };
+    return { ...unknownUsage };
   }
   return {
     inputTokens: u.input_tokens,
@@ -92,11 +93,7 @@ export function decodeConverseResponse(
   };
 }
 
-function count(v: number | null, field: string, notes: Notes): number {
-  if (v !== null) return v;
-  notes.add("usage_unknown", field, "the upstream reported none; Converse's format needs a number");
-  return 0;
-}
+const count = requiredUsageCount("Converse's");
 
 /** IR usage (input includes the cache) → Converse's `inputTokens` without it. */
 export function encodeConverseUsage(u: Usage, notes: Notes): Obj {

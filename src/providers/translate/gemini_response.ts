@@ -11,6 +11,7 @@ import { type Notes, TranslationError } from "./notes.ts";
 import { callIdPrefix, CallIds, decodeGeminiPart } from "./gemini_parts.ts";
 import { encodeGeminiParts, type GeminiPartOptions } from "./gemini_parts_encode.ts";
 import { readGeminiUsage } from "../gemini_usage.ts";
+import { requiredUsageCount } from "./usage_count.ts";
 
 const filtered = [
   "SAFETY",
@@ -65,11 +66,7 @@ export function decodeGeminiUsage(v: unknown): Usage {
   };
 }
 
-function count(v: number | null, field: string, notes: Notes): number {
-  if (v !== null) return v;
-  notes.add("usage_unknown", field, "the upstream reported none; Gemini's format needs a number");
-  return 0;
-}
+const count = requiredUsageCount("Gemini's");
 
 /** Zero cached and thought counts are left out, as Gemini leaves them out. */
 export function encodeGeminiUsage(u: Usage, notes: Notes): Obj {

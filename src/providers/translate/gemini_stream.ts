@@ -5,6 +5,7 @@
  * repeats the running `usageMetadata`, of which only the last counts (gemini_usage.ts). Framing
  * (`data: …\n\n`) is the caller's; these classes take and give parsed chunks.
  */
+import { clientErrorOf } from "./errors.ts";
 import type { OpaqueState, StopReason, Usage } from "./ir.ts";
 import { unknownUsage } from "./ir.ts";
 import type { ErrorKind, StreamEvent } from "./ir_stream.ts";
@@ -265,13 +266,7 @@ export class GeminiStreamEncoder {
       case "stop":
         return [this.#final(e.stopReason, e.providerStopReason, e.usage)];
       case "error":
-        return [{
-          error: {
-            code: e.error.status,
-            message: e.error.message,
-            status: rpcStatus(e.error.kind),
-          },
-        }];
+        return [clientErrorOf("gemini.generate", e.error).body];
     }
   }
 
@@ -347,9 +342,4 @@ export class GeminiStreamEncoder {
     chunk["usageMetadata"] = encodeGeminiUsage(usage, this.notes);
     return chunk;
   }
-}
-
-function rpcStatus(kind: ErrorKind): string {
-  for (const [status, k] of Object.entries(errorKinds)) if (k === kind) return status;
-  return kind === "server" ? "INTERNAL" : "UNKNOWN";
 }

@@ -23,6 +23,7 @@ import {
   parseArguments,
 } from "./json.ts";
 import { type Notes, TranslationError } from "./notes.ts";
+import { fileDataDocument, parseDataUrl } from "./openai_media.ts";
 
 export const chat = "openai.chat";
 
@@ -33,11 +34,6 @@ export interface ChatDialect {
 }
 
 export const openaiDialect: ChatDialect = { reasoningField: null };
-
-function parseDataUrl(url: string): MediaSource | null {
-  const m = /^data:([^;,]+);base64,(.*)$/s.exec(url);
-  return m === null ? null : { kind: "base64", mediaType: m[1]!, data: m[2]! };
-}
 
 function decodePart(v: unknown, field: string, notes: Notes): ContentBlock {
   const p = asObject(v, field);
@@ -77,14 +73,7 @@ function decodeFile(f: Obj, field: string, notes: Notes): ContentBlock {
     return { type: "document", source: { kind: "file", fileId: id, origin: chat }, title };
   }
   const data = asString(f["file_data"], `${field}.file_data`);
-  const parsed = parseDataUrl(data);
-  if (parsed !== null) return { type: "document", source: parsed, title };
-  notes.add("converted", `${field}.file_data`, "bare base64 file data taken as application/pdf");
-  return {
-    type: "document",
-    source: { kind: "base64", mediaType: "application/pdf", data },
-    title,
-  };
+  return fileDataDocument(data, `${field}.file_data`, title, notes);
 }
 
 function decodeContent(v: unknown, field: string, notes: Notes): ContentBlock[] {

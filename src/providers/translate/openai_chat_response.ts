@@ -3,7 +3,13 @@
  * plan section 2.8; a message with tool calls is a tool turn whatever `finish_reason` says (some
  * OpenAI-compatible servers finish a tool turn with `stop`).
  */
-import type { ContentBlock, JsonObject, Response, StopReason, Usage } from "./ir.ts";
+import {
+  type ContentBlock,
+  type Response,
+  type StopReason,
+  unknownUsage,
+  type Usage,
+} from "./ir.ts";
 import {
   asArray,
   asObject,
@@ -16,6 +22,8 @@ import {
 } from "./json.ts";
 import { type Notes, TranslationError } from "./notes.ts";
 import type { ChatDialect } from "./openai_chat_messages.ts";
+import { requiredUsageCount } from "./usage_count.ts";
+import { modelArguments } from "./model_arguments.ts";
 
 const stopFromChat: Readonly<Record<string, StopReason>> = {
   stop: "end_turn",
@@ -40,13 +48,7 @@ export const stopToChat: Readonly<Record<StopReason, string>> = {
 
 export function decodeChatUsage(v: unknown): Usage {
   if (!isObject(v)) {
-    return {
-      inputTokens: null,
-      cachedInputTokens: null,
-      cacheWriteTokens: null,
-      outputTokens: null,
-      reasoningTokens: null,
-    };
+    return { ...unknownUsage };
   }
   const prompt = isObject(v["prompt_tokens_details"]) ? v["prompt_tokens_details"] : {};
   const completion = isObject(v["completion_tokens_details"]) ? v["completion_tokens_details"] : {};
@@ -57,18 +59,6 @@ export function decodeChatUsage(v: unknown): Usage {
     outputTokens: optNumber(v, "completion_tokens", "usage"),
     reasoningTokens: optNumber(completion, "reasoning_tokens", "usage.completion_tokens_details"),
   };
-}
-
-/** Arguments the model produced that are no JSON object still reach the client once, as `{}`
- *  plus their text where the client's format has a string; the trace notes it. */
-function modelArguments(text: string, field: string, notes: Notes): JsonObject {
-  if (text.trim() === "") return {};
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (isObject(parsed)) return parsed as JsonObject;
-  } catch { /* noted below */ }
-  notes.add("tool_arguments_unparsed", field, "the model's arguments are not a JSON object");
-  return {};
 }
 
 function decodeMessage(m: Obj, dialect: ChatDialect, notes: Notes): ContentBlock[] {
@@ -130,11 +120,7 @@ export function decodeChatResponse(body: unknown, dialect: ChatDialect, notes: N
   };
 }
 
-function count(v: number | null, field: string, notes: Notes): number {
-  if (v !== null) return v;
-  notes.add("usage_unknown", field, "the upstream reported none; Chat's format needs a number");
-  return 0;
-}
+const count = requiredUsageCount("Chat's");
 
 export function encodeChatUsage(u: Usage, notes: Notes): Obj {
   const prompt = count(u.inputTokens, "usage.prompt_tokens", notes);

@@ -7,7 +7,6 @@
 import type {
   ContentBlock,
   Instruction,
-  MediaSource,
   Message,
   OpaqueState,
   Protocol,
@@ -24,13 +23,9 @@ import {
   parseArguments,
 } from "./json.ts";
 import { type Notes, TranslationError } from "./notes.ts";
+import { fileDataDocument, parseDataUrl } from "./openai_media.ts";
 
 export const responses: Protocol = "openai.responses";
-
-function parseDataUrl(url: string): MediaSource | null {
-  const m = /^data:([^;,]+);base64,(.*)$/s.exec(url);
-  return m === null ? null : { kind: "base64", mediaType: m[1]!, data: m[2]! };
-}
 
 function decodeDetail(p: Obj, field: string): "auto" | "low" | "high" | null {
   const d = optString(p, "detail", field);
@@ -80,14 +75,7 @@ function decodeFile(p: Obj, field: string, notes: Notes): ToolResultContent {
     return { type: "document", source: { kind: "url", url, mediaType: null }, title };
   }
   const data = asString(p["file_data"], `${field}.file_data`);
-  const parsed = parseDataUrl(data);
-  if (parsed !== null) return { type: "document", source: parsed, title };
-  notes.add("converted", `${field}.file_data`, "bare base64 file data taken as application/pdf");
-  return {
-    type: "document",
-    source: { kind: "base64", mediaType: "application/pdf", data },
-    title,
-  };
+  return fileDataDocument(data, `${field}.file_data`, title, notes);
 }
 
 function decodeContent(v: unknown, field: string, notes: Notes): ContentBlock[] {

@@ -3,7 +3,13 @@
  * `ResponseUsage`]. Stop reasons: plan section 2.8; `status` + `incomplete_details.reason`
  * decide, and function_call items make a tool turn.
  */
-import type { ContentBlock, JsonObject, Response, StopReason, Usage } from "./ir.ts";
+import {
+  type ContentBlock,
+  type Response,
+  type StopReason,
+  unknownUsage,
+  type Usage,
+} from "./ir.ts";
 import {
   asArray,
   asObject,
@@ -16,16 +22,12 @@ import {
 } from "./json.ts";
 import { type Notes, TranslationError } from "./notes.ts";
 import { decodeReasoning, responses } from "./openai_responses_items.ts";
+import { requiredUsageCount } from "./usage_count.ts";
+import { modelArguments } from "./model_arguments.ts";
 
 export function decodeResponsesUsage(v: unknown): Usage {
   if (!isObject(v)) {
-    return {
-      inputTokens: null,
-      cachedInputTokens: null,
-      cacheWriteTokens: null,
-      outputTokens: null,
-      reasoningTokens: null,
-    };
+    return { ...unknownUsage };
   }
   const input = isObject(v["input_tokens_details"]) ? v["input_tokens_details"] : {};
   const output = isObject(v["output_tokens_details"]) ? v["output_tokens_details"] : {};
@@ -37,16 +39,6 @@ export function decodeResponsesUsage(v: unknown): Usage {
     outputTokens: optNumber(v, "output_tokens", "usage"),
     reasoningTokens: optNumber(output, "reasoning_tokens", "usage.output_tokens_details"),
   };
-}
-
-function modelArguments(text: string, field: string, notes: Notes): JsonObject {
-  if (text.trim() === "") return {};
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (isObject(parsed)) return parsed as JsonObject;
-  } catch { /* noted below */ }
-  notes.add("tool_arguments_unparsed", field, "the model's arguments are not a JSON object");
-  return {};
 }
 
 interface Decoded {
@@ -128,11 +120,7 @@ export function decodeResponsesResponse(body: unknown, notes: Notes): Response {
   };
 }
 
-function count(v: number | null, field: string, notes: Notes): number {
-  if (v !== null) return v;
-  notes.add("usage_unknown", field, "the upstream reported none; Responses' format needs a number");
-  return 0;
-}
+const count = requiredUsageCount("Responses'");
 
 export function encodeResponsesUsage(u: Usage, notes: Notes): Obj {
   const input = count(u.inputTokens, "usage.input_tokens", notes);
