@@ -15,7 +15,7 @@ import { readBodyCapped } from "./body.ts";
 import { Exchange } from "./exchange.ts";
 import type { Admitted, ExchangeContext, ExchangeInput, ProxyRoute } from "./exchange_context.ts";
 import { upstreamRequestHeaders } from "./headers.ts";
-import { applyUpstreamAuth, upstreamAnswered } from "./upstream_auth.ts";
+import { applyUpstreamAuth, holdsCredentials, upstreamAnswered } from "./upstream_auth.ts";
 import { upstreamUrl } from "./path.ts";
 import { ClientGone, Shutdown, UpstreamTimeout } from "./abort_reasons.ts";
 import { failureBeforeHeaders, shuttingDown } from "./upstream_errors.ts";
@@ -281,11 +281,13 @@ async function send(
     body: prepared.body,
   };
   // Last, on the request as sent: a signature covers the final headers and body.
-  const denied = await applyUpstreamAuth(route.provider, draft, {
-    signal: ex.signal,
-    callerTrusted: opts.cloudCredentialsAllowed === true,
-    ...(opts.log === undefined ? {} : { log: opts.log }),
-  });
+  const denied = holdsCredentials(route.provider)
+    ? await applyUpstreamAuth(route.provider, draft, {
+      signal: ex.signal,
+      callerTrusted: opts.cloudCredentialsAllowed === true,
+      ...(opts.log === undefined ? {} : { log: opts.log }),
+    })
+    : null;
   if (denied !== null) {
     return ex.signal.reason instanceof ClientGone ? ex.clientLeft() : ex.refuse(denied);
   }

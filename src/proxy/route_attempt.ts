@@ -25,7 +25,7 @@ import { headersOf, headerValue, upstreamRequestHeaders } from "./headers.ts";
 import { upstreamUrl } from "./path.ts";
 import { attemptCredentials, attemptSearch } from "./route_context.ts";
 import { describeUpstreamError } from "./upstream_errors.ts";
-import { applyUpstreamAuth, upstreamAnswered } from "./upstream_auth.ts";
+import { applyUpstreamAuth, holdsCredentials, upstreamAnswered } from "./upstream_auth.ts";
 import type { TimeoutPhase } from "./watchdog.ts";
 
 export type RoutePhase = Extract<AttemptOutcome, { kind: "timeout" }>["phase"];
@@ -267,7 +267,9 @@ export async function sendAttempt(
     body: a.prepared.body,
   };
   // Last, on this attempt's request as sent (its path and body carry the target's model).
-  const denied = await applyUpstreamAuth(route.provider, draft, { signal: signal.signal });
+  const denied = holdsCredentials(route.provider)
+    ? await applyUpstreamAuth(route.provider, draft, { signal: signal.signal })
+    : null;
   if (denied !== null) {
     signal.close();
     return { kind: "denied", error: denied };

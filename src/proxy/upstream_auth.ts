@@ -86,14 +86,11 @@ export async function applyUpstreamAuth(
   draft: UpstreamDraft,
   options: AuthOptions = {},
 ): Promise<GatewayError | null> {
-  const now = options.now ?? new Date();
-  if (options.callerTrusted === false && holdsCredentials(provider)) {
-    return untrustedCaller(provider);
-  }
-  if (holdsCredentials(provider)) {
-    const outside = outsideSignedPaths(provider, draft.url);
-    if (outside !== null) return outside;
-  }
+  // Most providers hold none: nothing to do (callers skip the call for them on the hot path).
+  if (!holdsCredentials(provider)) return null;
+  if (options.callerTrusted === false) return untrustedCaller(provider);
+  const outside = outsideSignedPaths(provider, draft.url);
+  if (outside !== null) return outside;
   try {
     const plan = planOf(provider);
     if (plan === null) return null;
@@ -104,7 +101,7 @@ export async function applyUpstreamAuth(
         { method: draft.method, url: draft.url, headers: draft.headers, body: draft.body },
         c,
         { region: c.region, service: c.service },
-        now,
+        options.now ?? new Date(),
       );
       signed.forEach((value, name) => draft.headers[name] = value);
     } else {
