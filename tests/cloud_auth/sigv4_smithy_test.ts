@@ -6,47 +6,15 @@
  * queries and header values.
  */
 import assert from "node:assert/strict";
-import { createHash, createHmac, type Hash, type Hmac } from "node:crypto";
 import fc from "fast-check";
 import { SignatureV4 } from "@smithy/signature-v4";
+import { NodeSha256 } from "../support/sigv4_stub.ts";
 import {
   bedrockScope,
   signV4,
   type SigV4Credentials,
   sigV4Signature,
 } from "../../src/cloud_auth/mod.ts";
-
-/** smithy's `Checksum` over node:crypto: HMAC when constructed with a secret. */
-class NodeSha256 {
-  #hash: Hash | Hmac;
-  readonly #secret: Uint8Array | string | undefined;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.#secret = secret === undefined || typeof secret === "string"
-      ? secret
-      : secret instanceof ArrayBuffer
-      ? new Uint8Array(secret)
-      : new Uint8Array(secret.buffer, secret.byteOffset, secret.byteLength);
-    this.#hash = this.#fresh();
-  }
-  #fresh(): Hash | Hmac {
-    return this.#secret === undefined ? createHash("sha256") : createHmac("sha256", this.#secret);
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.#hash.update(
-      typeof data === "string"
-        ? data
-        : data instanceof ArrayBuffer
-        ? new Uint8Array(data)
-        : new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
-    );
-  }
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(new Uint8Array(this.#hash.digest()));
-  }
-  reset(): void {
-    this.#hash = this.#fresh();
-  }
-}
 
 /** The SDK's label encoding (smithy `extendedEncodeURIComponent`). */
 function labelEncoded(value: string): string {
