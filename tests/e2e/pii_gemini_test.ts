@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { GoogleGenAI } from "@google/genai";
+import { pollTraces } from "../support/trace_poll.ts";
 import { freePort, startServer } from "../support/process.ts";
 
 const email = "maria.lopez@example.org";
@@ -75,16 +76,6 @@ export default defineConfig({
 });
 `;
 
-// deno-lint-ignore no-explicit-any
-async function traces(origin: string, n: number): Promise<any[]> {
-  for (let i = 0; i < 300; i++) {
-    const page = await (await fetch(`${origin}/api/traces?limit=50`)).json();
-    if (page.items.length >= n) return page.items;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`fewer than ${n} traces appeared`);
-}
-
 Deno.test("e2e: a Gemini stream under redact_upstream and block, with @google/genai", async () => {
   const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "ongoingai-pii-gemini-" }));
   const stub = startStub();
@@ -134,7 +125,7 @@ Deno.test("e2e: a Gemini stream under redact_upstream and block, with @google/ge
     }, (e: Error) => /PII|PERMISSION_DENIED|403|Incomplete JSON segment/.test(String(e)));
     assert.ok(!before.includes(email));
 
-    const [blocked, redacted] = await traces(server.origin, 2);
+    const [blocked, redacted] = await pollTraces(server.origin, 2);
     assert.equal(blocked.error_code, "pii_blocked");
     assert.equal(redacted.error_code, null);
     assert.equal(redacted.usage_status, "exact");

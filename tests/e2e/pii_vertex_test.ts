@@ -11,6 +11,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { AnthropicVertex } from "@anthropic-ai/vertex-sdk";
 import { GoogleGenAI } from "@google/genai";
+import { pollTraces } from "../support/trace_poll.ts";
 import { freePort, startServer } from "../support/process.ts";
 
 const email = "maria.lopez@example.org";
@@ -106,16 +107,6 @@ export default defineConfig({
 });
 `;
 
-// deno-lint-ignore no-explicit-any
-async function traces(origin: string, n: number): Promise<any[]> {
-  for (let i = 0; i < 300; i++) {
-    const page = await (await fetch(`${origin}/api/traces?limit=50`)).json();
-    if (page.items.length >= n) return page.items;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`fewer than ${n} traces appeared`);
-}
-
 const claude = (origin: string, prefix: string) =>
   new AnthropicVertex({
     baseURL: `${origin}/${prefix}/v1`,
@@ -171,7 +162,7 @@ Deno.test("e2e: Claude and Gemini streams on Vertex under redact_upstream and bl
     }, (e: Error) => /permission_error|PII|pii/i.test(String(e)));
     assert.ok(!before.includes(email));
 
-    const [strictTrace, geminiTrace, claudeTrace] = await traces(server.origin, 3);
+    const [strictTrace, geminiTrace, claudeTrace] = await pollTraces(server.origin, 3);
     assert.equal(strictTrace.error_code, "pii_blocked");
     for (const [t, input, output] of [[claudeTrace, 14, 11], [geminiTrace, 9, 7]]) {
       assert.equal(t.error_code, null);

@@ -24,6 +24,7 @@ import { GoogleGenAI } from "@google/genai";
 import { AnthropicVertex } from "@anthropic-ai/vertex-sdk";
 import type { ModelPrice } from "../../src/config/mod.ts";
 import { vertexPrices } from "../../src/pricing/builtin_cloud_prices.ts";
+import { tracesAt } from "../support/trace_poll.ts";
 import { freePort, type ServerProcess, startServer } from "../support/process.ts";
 import { startVertexStub, type VertexStub } from "../support/vertex_stub.ts";
 
@@ -96,17 +97,6 @@ async function gateway(): Promise<Shared> {
 // deno-lint-ignore no-explicit-any
 type Trace = any;
 
-/** The traces whose path contains `marker`, oldest first, once `n` of them are there. */
-async function tracesOf(origin: string, marker: string, n: number): Promise<Trace[]> {
-  for (let attempt = 0; attempt < 300; attempt++) {
-    const page = await (await fetch(`${origin}/api/traces?limit=200`)).json();
-    const found = (page.items as Trace[]).filter((t) => t.request_path.includes(marker));
-    if (found.length >= n) return found.reverse();
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`fewer than ${n} traces for ${marker} appeared`);
-}
-
 function near(got: number | null, want: number, what: string) {
   assert.ok(got !== null && Math.abs(got - want) < 1e-10, `${what}: got ${got}, want ${want}`);
 }
@@ -169,7 +159,7 @@ Deno.test("e2e vertex: @google/genai in Vertex mode, Gemini usage and cost exact
   }
   assert.match(google[1]!.search, /alt=sse/);
 
-  const traces = await tracesOf(server.origin, "/publishers/google/", 5);
+  const traces = await tracesAt(server.origin, "/publishers/google/", 5);
   const [doc, sse, count, predict, embed] = traces;
   // usageMetadata: prompt 1844 + tool-use prompt 1934 in, 901 of them cached; candidates 432 +
   // thoughts 91 out. gemini-2.5-flash: 0.30 in, 0.03 cached, 2.50 out; Gemini has no regional
@@ -250,7 +240,7 @@ Deno.test("e2e vertex: @anthropic-ai/vertex-sdk, Claude usage and regional/globa
   assert.equal("model" in claude[0]!.body!, false);
   assert.equal(claude[1]!.body!.stream, true);
 
-  const [doc, sse, global, count] = await tracesOf(server.origin, "/publishers/anthropic/", 4);
+  const [doc, sse, global, count] = await tracesAt(server.origin, "/publishers/anthropic/", 4);
   // claude-sonnet-4-5 list prices: 3 in, 0.30 cache read, 3.75 cache write, 15 out (USD / 1M).
   const base = "claude-sonnet-4-5";
   const regionalCost = (perM(12, 3) + perM(10240, 0.3) + perM(45, 15)) * regional(base);
@@ -301,7 +291,7 @@ Deno.test("e2e vertex: a route aims Claude on Vertex at its targets' models, pat
     `${base}/claude-overloaded@20250101:streamRawPredict`,
     `${base}/claude-sonnet-4-5@20250929:streamRawPredict`,
   ]);
-  const [t] = await tracesOf(server.origin, "/models/claude-fast:", 1);
+  const [t] = await tracesAt(server.origin, "/models/claude-fast:", 1);
   const detail = await (await fetch(`${server.origin}/api/traces/${t.id}`)).json();
   assert.equal(detail.route, "claude-fast");
   assert.deepEqual(

@@ -19,6 +19,7 @@ import { GoogleGenAI } from "@google/genai";
 import { AnthropicVertex } from "@anthropic-ai/vertex-sdk";
 import type { ModelPrice } from "../../src/config/mod.ts";
 import { vertexPrices } from "../../src/pricing/builtin_cloud_prices.ts";
+import { tracesAt } from "../support/trace_poll.ts";
 import { freePort, startServer } from "../support/process.ts";
 import { startVertexStub } from "../support/vertex_stub.ts";
 
@@ -110,16 +111,6 @@ export default defineConfig({
 
 // deno-lint-ignore no-explicit-any
 type Trace = any;
-
-async function tracesOf(origin: string, marker: string, n: number): Promise<Trace[]> {
-  for (let attempt = 0; attempt < 300; attempt++) {
-    const page = await (await fetch(`${origin}/api/traces?limit=200`)).json();
-    const found = (page.items as Trace[]).filter((t) => t.request_path.includes(marker));
-    if (found.length >= n) return found.reverse();
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`fewer than ${n} traces for ${marker} appeared`);
-}
 
 function near(got: number | null, want: number, what: string) {
   assert.ok(got !== null && Math.abs(got - want) < 1e-10, `${what}: got ${got}, want ${want}`);
@@ -231,7 +222,7 @@ Deno.test("e2e vertex: the gateway's service account replaces the SDKs' tokens",
     // usageMetadata (tests/testdata/vertex): prompt 1844 + tool-use prompt 1934 in, 901 cached;
     // candidates 432 + thoughts 91 out; gemini-2.5-flash 0.30 in, 0.03 cached, 2.50 out.
     const gIn = 1844 + 1934, gCached = 901, gOut = 432 + 91;
-    assertTraces(await tracesOf(server.origin, "/publishers/google/", 2), {
+    assertTraces(await tracesAt(server.origin, "/publishers/google/", 2), {
       model,
       input: gIn,
       cached: gCached,
@@ -241,7 +232,7 @@ Deno.test("e2e vertex: the gateway's service account replaces the SDKs' tokens",
     });
     // Claude, regional us-east5 (cache_read recording): 12 in + 10240 cache reads, 45 out;
     // claude-sonnet-4-5 at 3 in, 0.30 cache read, 15 out, times the regional multiplier.
-    assertTraces(await tracesOf(server.origin, "/publishers/anthropic/", 2), {
+    assertTraces(await tracesAt(server.origin, "/publishers/anthropic/", 2), {
       model: "claude-sonnet-4-5-20250929",
       input: 12 + 10240,
       cached: 10240,
