@@ -1,7 +1,7 @@
 /**
  * What `check` says about routes and key pools beyond the schema: targets naming no enabled
- * provider, targets of another wire format than the route's (there is no protocol translation
- * yet), names that differ only in case, timeouts that can never fire or that cut every attempt
+ * provider, Vertex targets mixed with targets of another wire format (the gateway translates
+ * between the others, issue 21, but not to or from Vertex paths), names that differ only in case, timeouts that can never fire or that cut every attempt
  * short, and key pools the gateway would never use. Targets name providers, never other routes,
  * so route names cannot form cycles; a route function may return a route's name, checked when it
  * runs (routing/routes.ts).
@@ -99,14 +99,17 @@ function checkTargets(
     const format = wireFormatOf[provider.kind];
     if (first === null) first = { provider, index: i };
     else if (wireFormatOf[first.provider.kind] !== format) {
-      const firstFormat = formatNames[wireFormatOf[first.provider.kind]];
-      out.errors.push({
-        at: [...here, "provider"],
-        message: `providers.${provider.id} speaks the ${formatNames[format]} wire format, but ` +
-          `targets[${first.index}] (${first.provider.id}) speaks the ${firstFormat} one; the ` +
-          "gateway does not translate between protocols yet, so a route's targets must share one",
-        hint: "make one route per wire format; clients of each format ask for their own",
-      });
+      const other = format === "vertex" ? { provider, index: i } : first;
+      if (format === "vertex" || wireFormatOf[first.provider.kind] === "vertex") {
+        out.errors.push({
+          at: [...here, "provider"],
+          message: `providers.${other.provider.id} (targets[${other.index}]) speaks the ` +
+            `${formatNames.vertex} wire format, which the gateway does not translate to or ` +
+            "from (a Vertex path names a project and location no route target has); its " +
+            "targets cannot be mixed with targets of another wire format",
+          hint: "make one route of Vertex targets, or use kind gemini or anthropic targets",
+        });
+      }
     }
     const pair = `${target.provider}\u0000${target.model}`;
     const again = seen.get(pair);

@@ -39,6 +39,8 @@ export const errorTable = {
   /** A path the provider's kind has no form of (Azure: none of its three path forms). */
   invalid_provider_path: { status: 400, level: "info", trace: "bad_request" },
   invalid_json: { status: 400, level: "info", trace: null },
+  /** A routed request a target's protocol cannot carry (issue 21): the field and why. */
+  translation_unsupported: { status: 400, level: "info", trace: "bad_request" },
   unauthorized: { status: 401, level: "warn", trace: null },
   missing_gateway_key: { status: 401, level: "info", trace: null },
   invalid_gateway_key: { status: 401, level: "warn", trace: null },
@@ -163,6 +165,14 @@ export const errorTable = {
     trace: "upstream_truncated",
     failure: true,
     answer: "upstream_unreachable",
+  },
+  // A translated answer the gateway could not read in the upstream's protocol: the client holds
+  // no answer it can use, traced like a broken stream.
+  upstream_untranslatable: {
+    status: 502,
+    level: "warn",
+    trace: "upstream_truncated",
+    failure: true,
   },
   // 499 (nginx's "client closed request"): the trace keeps it, nobody reads it.
   client_aborted: { status: 499, level: "info", trace: "client_aborted", answer: null },

@@ -10,6 +10,25 @@
  * provider's kind and never branches on its name.
  */
 export { providerAdapters } from "./registry.ts";
+// Protocol translation (issue 21): the proxy uses these shapes only, never a codec's wire fields.
+export {
+  clientErrorOf,
+  type ClientProtocol,
+  clientProtocolOf,
+  type ClientRequest,
+  decodeClientRequest,
+  decodeUpstreamResponse,
+  encodeClientResponse,
+  encodeUpstreamRequest,
+  type Note as TranslationNote,
+  Notes as TranslationNotes,
+  providerErrorOf,
+  reachable,
+  StreamPipe,
+  TranslationError,
+  upstreamProtocolOf,
+  type UpstreamTarget,
+} from "./translate/mod.ts";
 export {
   genAiProviderNames,
   type ModelLocation,

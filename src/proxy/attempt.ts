@@ -19,6 +19,7 @@ import {
   SideDecoder,
 } from "./side_decoder.ts";
 import { BodyCapture } from "./tap.ts";
+import type { AnswerTranslation } from "./translate_attempt.ts";
 
 /** The exchange an attempt belongs to (an Exchange, without a per-attempt object). */
 export interface AttemptContext {
@@ -48,6 +49,8 @@ export class Attempt {
   #redacted = false;
   /** Monotonic ms when the attempt started (attempt records). */
   readonly startedAt: number;
+  /** Set when the target speaks another protocol: the answer goes back translated. */
+  translation: AnswerTranslation | null = null;
 
   constructor(
     private readonly ctx: AttemptContext,

@@ -208,8 +208,9 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
   }
 
   /** The attempt's answer goes to the client, with these headers. */
-  relays(attempt: Attempt, headers: HeaderPairs): void {
-    this.#status = attempt.status;
+  /** `status`: the client's, when a translated answer's differs from the upstream's. */
+  relays(attempt: Attempt, headers: HeaderPairs, status = attempt.status): void {
+    this.#status = status;
     this.#responseHeaders = headers;
   }
 

@@ -20,6 +20,14 @@ import {
 import { decoderFormat } from "./side_decoder.ts";
 import { tapStream } from "./tap.ts";
 import { bodyFailure } from "./upstream_errors.ts";
+import {
+  readTranslatedDocument,
+  relayTranslatedError,
+  translatedAnswerHeaders,
+  translateDocument,
+  translatedStream,
+  undecodedCoding,
+} from "./translate_relay.ts";
 
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
 /** Non-streamed bodies up to this size are read whole before answering (see `relayWhole`). */
@@ -40,6 +48,7 @@ export async function relay(ex: Exchange, upstream: UpstreamResponse): Promise<R
   }
   const redact = redactsResponse(ex);
   const headers = readAnswer(ex, attempt, upstream, redact);
+  if (attempt.translation !== null) return await relayTranslated(ex, attempt, upstream, redact);
   if (nullBodyStatuses.has(upstream.status) || ex.req.method === "HEAD") {
     // No body by definition; reading the (empty) rest frees the connection for reuse.
     await upstream.bytes().catch(() => upstream.cancel());
@@ -163,6 +172,19 @@ function relayStream(
   headers: HeaderPairs,
   redact: boolean,
 ): Response {
+  let body = streamBody(ex, attempt, upstream, redact);
+  if (body instanceof Response) return body;
+  if (hidesUsageEvent(ex, attempt)) body = body.pipeThrough(ex.route.adapter.hideUsageEvent!());
+  return new Response(body, { status: upstream.status, statusText: upstream.statusText, headers });
+}
+
+/** The answer's bytes through the tap (redacted when due), or the refusal when they cannot be. */
+function streamBody(
+  ex: Exchange,
+  attempt: Attempt,
+  upstream: UpstreamResponse,
+  redact: boolean,
+): ReadableStream<Uint8Array> | Response {
   const redactStream = redact && attempt.eventStream;
   if (redactStream && encodedBody(upstream, attempt.contentEncoding)) {
     upstream.cancel();
@@ -185,7 +207,65 @@ function relayStream(
   const source = redactStream
     ? redactedEventStream(ex, attempt, upstream, ex.route.adapter)
     : upstream;
-  let body = tapStream(source, ex);
-  if (hidesUsageEvent(ex, attempt)) body = body.pipeThrough(ex.route.adapter.hideUsageEvent!());
-  return new Response(body, { status: upstream.status, statusText: upstream.statusText, headers });
+  return tapStream(source, ex);
+}
+
+/**
+ * A translated attempt's answer (translate_relay.ts): read as the upstream's protocol, sent in
+ * the client's. An error or a document is read whole (bounded); a stream goes event by event.
+ */
+async function relayTranslated(
+  ex: Exchange,
+  attempt: Attempt,
+  upstream: UpstreamResponse,
+  redact: boolean,
+): Promise<Response> {
+  const t = attempt.translation!;
+  const coding = undecodedCoding(upstream);
+  if (coding !== null) {
+    upstream.cancel();
+    const why = `a ${coding}-compressed answer cannot be translated`;
+    return ex.refuse(new GatewayError("upstream_untranslatable", why));
+  }
+  if (upstream.status < 200 || upstream.status >= 300) {
+    return await relayTranslatedError(ex, attempt, upstream, t);
+  }
+  if (attempt.eventStream) {
+    const body = streamBody(ex, attempt, upstream, redact);
+    if (body instanceof Response) return body;
+    const headers = translatedAnswerHeaders(ex, "text/event-stream");
+    ex.relays(attempt, headers, 200);
+    return new Response(translatedStream(body, t), { status: 200, headers });
+  }
+  const bytes = await translatedDocumentBytes(ex, attempt, upstream, redact);
+  if (bytes instanceof Response) return bytes;
+  const out = translateDocument(bytes, t);
+  if (out instanceof GatewayError) return ex.refuse(out);
+  const headers = translatedAnswerHeaders(ex, "application/json");
+  ex.relays(attempt, headers, 200);
+  ex.complete();
+  return new Response(out, { status: 200, headers });
+}
+
+/** The upstream's document, read whole (redacted when due) and given to the attempt. */
+async function translatedDocumentBytes(
+  ex: Exchange,
+  attempt: Attempt,
+  upstream: UpstreamResponse,
+  redact: boolean,
+): Promise<Uint8Array | Response> {
+  attempt.waitForUpstream();
+  let bytes: Uint8Array | GatewayError;
+  try {
+    if (redact) {
+      const doc = await redactedDocument(ex, attempt, upstream, attempt.contentType, null);
+      if (doc?.kind === "refuse") return ex.refuse(doc.error, doc.error.code === "pii_blocked");
+      bytes = doc === null ? await readTranslatedDocument(upstream) : doc.bytes;
+    } else bytes = await readTranslatedDocument(upstream);
+  } catch (err) {
+    return failedBody(ex, err);
+  }
+  if (bytes instanceof GatewayError) return ex.refuse(bytes);
+  if (bytes.byteLength > 0) attempt.onChunk(bytes);
+  return bytes;
 }

@@ -10,6 +10,7 @@ import {
   type PreparedRequest,
   type ProviderAdapter,
   setTopLevelMember,
+  type UpstreamTarget,
 } from "../providers/mod.ts";
 import type { ErrorCode, GatewayError } from "../errors/mod.ts";
 import type {
@@ -23,7 +24,8 @@ import type { Exchange } from "./exchange.ts";
 import type { ProxyRoute } from "./exchange_context.ts";
 import { headersOf, headerValue, upstreamRequestHeaders } from "./headers.ts";
 import { upstreamUrl } from "./path.ts";
-import { attemptCredentials, attemptSearch } from "./route_context.ts";
+import { attemptCredentials } from "./route_context.ts";
+import { translatedHeaders } from "./translate_attempt.ts";
 import { describeUpstreamError } from "./upstream_errors.ts";
 import { applyUpstreamAuth, holdsCredentials, upstreamAnswered } from "./upstream_auth.ts";
 import type { TimeoutPhase } from "./watchdog.ts";
@@ -211,6 +213,10 @@ export interface AttemptRequest {
   prepared: PreparedRequest;
   /** Upstream-relative path of this attempt (the target's model may be in it). */
   path: string;
+  /** The query it sends (`attemptSearch`; a translated attempt's is in `path`). */
+  search: string;
+  /** The target of a translated attempt (its headers are the translation's); null: none. */
+  translated: UpstreamTarget | null;
   ticket: AttemptTicket;
   poolSecret: string | null;
   entry: string;
@@ -248,21 +254,19 @@ export async function sendAttempt(
   // Connecting counts against the header limit too; the connect limit is the upstream client's
   // (it alone knows when a new connection is open), and a pooled connection needs none.
   signal.arm("first_byte", t.firstByteMs);
-  const headers = upstreamRequestHeaders(ex.req.headers, {
+  const sent = upstreamRequestHeaders(ex.req.headers, {
     gatewayKeyHeader: a.gatewayKeyHeader,
     correlationId: ex.correlationId,
     traceparent: ex.sendingUpstream(),
     continuesClientTrace: ex.span?.parentSpanId != null,
   });
+  const headers = a.translated === null ? sent : translatedHeaders(sent, a.translated);
   attemptCredentials(headers, route, a.entry, a.poolSecret);
   // Identity bodies only: an error body is read for its facts, a stream for its commit point.
   delete headers["accept-encoding"];
   const draft = {
     method: ex.req.method,
-    url: upstreamUrl(route.base, "", {
-      path: a.path,
-      search: attemptSearch(ex.target.search, route.provider.id === a.entry),
-    }),
+    url: upstreamUrl(route.base, "", { path: a.path, search: a.search }),
     headers,
     body: a.prepared.body,
   };

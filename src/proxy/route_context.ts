@@ -10,6 +10,8 @@ import {
   providerCredentialHeaders,
   providerCredentialParams,
   providerKeyFrom,
+  type WireFormat,
+  wireFormatOf,
 } from "../providers/mod.ts";
 import type { RoutedRoute, RoutedTarget, Router, RouteTable } from "../routing/mod.ts";
 import type { RoutingMetrics } from "../telemetry/mod.ts";
@@ -37,6 +39,8 @@ export interface TargetChoice {
   /** The route with the targets this request may use, in config order. */
   route: RoutedRoute;
   usePools: boolean;
+  /** Providers reached by translation: their pool serves whether or not the client sent a key. */
+  pooled: ReadonlySet<string>;
   /** Targets left out, each with why (for the error when none is left). */
   skipped: string[];
 }
@@ -52,11 +56,14 @@ export function chooseTargets(
   entry: string,
   headers: Headers,
   search = "",
+  format: WireFormat | null = null,
 ): TargetChoice {
   const clientKey = providerKeyFrom(headers, search) !== null ||
     providerCredentialHeaders.some((h) => headers.has(h));
   const usePools = !clientKey && deps.poolsAllowed;
   const skipped: string[] = [];
+  const pooled = new Set<string>();
+  const poolOf = (provider: string) => (deps.secrets.get(provider)?.size ?? 0) > 0;
   const keep = (t: RoutedTarget): boolean => {
     if (!deps.routes.has(t.provider)) {
       skipped.push(`${t.provider}/${t.model}: provider not enabled`);
@@ -68,6 +75,14 @@ export function chooseTargets(
       if (deps.poolsAllowed) return true;
       skipped.push(
         `${t.provider}/${t.model}: the gateway's own cloud credentials for ${t.provider} serve only in team mode or on a loopback listener`,
+      );
+      return false;
+    }
+    const kind = deps.routes.get(t.provider)!.provider.kind;
+    if (format !== null && wireFormatOf[kind] !== format) {
+      if (deps.poolsAllowed && poolOf(t.provider)) return pooled.add(t.provider), true;
+      skipped.push(
+        `${t.provider}/${t.model}: reached by translation, which sends only a pool key of ${t.provider} (the client's key is never sent to a provider of another protocol), and none is usable (a pool serves only in team mode or on a loopback listener)`,
       );
       return false;
     }
@@ -84,7 +99,7 @@ export function chooseTargets(
   const targets = route.targets.filter(keep).map((t) =>
     t.onContextLength ? { ...t, contextWindow: Number.MAX_SAFE_INTEGER } : t
   );
-  return { route: { ...route, targets }, usePools, skipped };
+  return { route: { ...route, targets }, usePools, pooled, skipped };
 }
 
 /**

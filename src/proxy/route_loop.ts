@@ -22,7 +22,7 @@ import { attemptOutcomeLabel, type RoutingMetrics } from "../telemetry/mod.ts";
 import type { Attempt } from "./attempt.ts";
 import type { Exchange } from "./exchange.ts";
 import type { ProxyRoute } from "./exchange_context.ts";
-import { attemptSearch, chooseTargets, type RoutingDeps, sessionKey } from "./route_context.ts";
+import { chooseTargets, type RoutingDeps, sessionKey } from "./route_context.ts";
 import {
   beforeCommit,
   clientFault,
@@ -36,14 +36,11 @@ import {
 import { headersOf } from "./headers.ts";
 import { commitScanner, committedStream, holdUntilCommit } from "./route_stream.ts";
 import { replayOf, type Tried, wholeAnswer } from "./route_answer.ts";
-import {
-  noTargetReadsPath,
-  type PathRefusal,
-  refusedEverywhere,
-  refusedPath,
-} from "./route_path_refusal.ts";
+import { noTargetReadsPath, refusedEverywhere } from "./route_path_refusal.ts";
 import { ClientGone } from "./abort_reasons.ts";
 import { shuttingDown } from "./upstream_errors.ts";
+import { RequestTranslation } from "./translate_attempt.ts";
+import { entryFormat, type LoopMemory, placement } from "./route_placement.ts";
 
 export interface LoopOptions {
   deps: RoutingDeps;
@@ -66,21 +63,30 @@ export async function routeLoop(
   const entry = ex.route.provider.prefix === ""
     ? resolved.targets[0]?.provider ?? ""
     : ex.route.provider.id;
-  const choice = chooseTargets(o.deps, resolved, entry, ex.req.headers, ex.target.search);
+  const format = entryFormat(ex);
+  const choice = chooseTargets(o.deps, resolved, entry, ex.req.headers, ex.target.search, format);
   const records: AttemptRecord[] = [];
   ex.routedAs(resolved.name, records, (trace) => tokensUsed(o, records, trace));
   if (choice.route.targets.length === 0) return ex.refuse(noTarget(resolved, choice.skipped));
   // The route's own limits apply; a client that leaves is noticed from the start.
   ex.slowHeaders();
   const rewriter = new ModelRewriter(prepared);
+  const translation = RequestTranslation.of(
+    format,
+    ex.req.method,
+    ex.upstreamPath,
+    prepared.body,
+    o.now,
+  );
   const run = o.deps.router.start(choice.route, {
     now: o.now(),
     random: o.deps.random ?? Math.random,
     session: sessionKey(ex.req.headers, prepared.promptCacheKey, ex.tenant),
     usePools: choice.usePools,
+    pooled: choice.pooled,
   });
   let last: Tried | null = null;
-  const memory: LoopMemory = { refusals: [], denied: null };
+  const memory: LoopMemory = { refusals: [], denied: null, translation, format };
   let waited = 0;
   let why = "no_target_left";
   for (let i = 0; i < maxAttempts; i++) {
@@ -161,14 +167,6 @@ function count(
   });
 }
 
-/** What the loop keeps of its attempts besides their records, for its last word. */
-interface LoopMemory {
-  /** Targets that refused the path. */
-  refusals: PathRefusal[];
-  /** The latest attempt the gateway's own credentials failed (its error unrouted). */
-  denied: GatewayError | null;
-}
-
 /**
  * One attempt, from the request the target gets to an answer or a failure; `refused`: the
  * client's request is why it cannot be sent (the loop ends with that error).
@@ -185,15 +183,12 @@ async function attemptOnce(
 ): Promise<Tried | { kind: "refused"; error: GatewayError }> {
   const target = o.deps.routes.get(ticket.target.provider)!;
   const model = ticket.target.model;
-  const placed = rewriter.place(target.adapter, ex.upstreamPath, model);
-  // The path (and query) as this attempt would send it: a target with no form of it is skipped
-  // before the exchange points at it, so an earlier answer replayed names its own target.
-  const search = attemptSearch(ex.target.search, target.provider.id === entry);
-  const refused = refusedPath(target, placed.path + search, memory.refusals);
-  if (refused !== null) return refused;
-  const request = { ...prepared, body: placed.body, model };
+  const placed = placement(ex, prepared, rewriter, target, model, entry, memory);
+  if (!("request" in placed)) return placed;
+  const { request, path } = placed;
   ex.reroute(target, model);
-  const attempt = ex.attempting(request, placed.path);
+  const attempt = ex.attempting(request, path);
+  attempt.translation = placed.translation;
   const poolSecret = ticket.keyId === null
     ? null
     : o.deps.secrets.get(ticket.target.provider)?.get(ticket.keyId) ?? null;
@@ -201,7 +196,9 @@ async function attemptOnce(
     ex,
     route: target,
     prepared: request,
-    path: placed.path,
+    path,
+    search: placed.search,
+    translated: placed.translation?.target ?? null,
     ticket,
     poolSecret,
     entry,

@@ -36,6 +36,17 @@ export function refusedPath(
   return { kind: "failed", outcome: { kind: "path_refused", detail }, replay: null };
 }
 
+/** The failure of an attempt whose target's protocol cannot carry the client's operation. */
+export function untranslatablePath(
+  target: ProxyRoute,
+  problem: string,
+  refusals: PathRefusal[],
+): Tried {
+  const detail = problem.slice(0, maxProblemChars);
+  refusals.push({ provider: target.provider.id, kind: target.provider.kind, problem: detail });
+  return { kind: "failed", outcome: { kind: "path_refused", detail }, replay: null };
+}
+
 /** Whether every target of `route` is of a provider that refused the path. */
 export function refusedEverywhere(route: RoutedRoute, refusals: readonly PathRefusal[]): boolean {
   if (refusals.length === 0) return false;

@@ -8,7 +8,7 @@
 import type { GatewayConfig, ParsedRoute, RouteFunction } from "../config/mod.ts";
 import { defaultConnectMs, routeSchema } from "../config/mod.ts";
 import { GatewayError } from "../errors/mod.ts";
-import { type ProviderKind, type WireFormat, wireFormatOf } from "../providers/mod.ts";
+import { type ProviderKind, reachable, type WireFormat, wireFormatOf } from "../providers/mod.ts";
 import {
   evaluateRouteFunction,
   type ParsedTarget,
@@ -33,7 +33,8 @@ export const rootWireFormat: WireFormat = "openai";
 type Policy = Omit<RoutedRoute, "name" | "targets">;
 
 type Compiled =
-  | { kind: "static"; format: WireFormat; route: RoutedRoute }
+  /** `formats`: its targets' wire formats (more than one when the gateway translates). */
+  | { kind: "static"; formats: ReadonlySet<WireFormat>; route: RoutedRoute }
   | { kind: "function"; fn: RouteFunction; policy: Policy };
 
 export interface RouteTable {
@@ -63,9 +64,9 @@ export function compileRoutes(config: RoutesConfig): RouteTable {
       continue;
     }
     const targets = route.targets.map(routedTarget);
-    const format = sharedFormat(targets, formats);
-    if (format !== null) {
-      routes.set(name, { kind: "static", format, route: { name, ...policy, targets } });
+    const found = targetFormats(targets, formats);
+    if (found !== null) {
+      routes.set(name, { kind: "static", formats: found, route: { name, ...policy, targets } });
     }
   }
   return { routes, formats, gatewayKeyHeader: config.auth.header };
@@ -88,7 +89,7 @@ export function resolveRoute(table: RouteTable, facts: RouteFacts): RoutedRoute 
   const compiled = table.routes.get(facts.model);
   if (compiled === undefined) return null;
   const format = facts.entry === null ? rootWireFormat : wireFormatOf[facts.entry.kind];
-  if (compiled.kind === "static") return compiled.format === format ? compiled.route : null;
+  if (compiled.kind === "static") return reaches(format, compiled.formats) ? compiled.route : null;
   const name = facts.model;
   const req = routeRequest({ ...facts, model: name }, table.gatewayKeyHeader);
   const answer = evaluateRouteFunction(name, compiled.fn, req);
@@ -101,9 +102,9 @@ export function resolveRoute(table: RouteTable, facts: RouteFacts): RoutedRoute 
     const targetFormat = table.formats.get(t.provider);
     const problem = targetFormat === undefined
       ? `"${t.provider}" which is not an enabled provider`
-      : targetFormat !== format
+      : !reachable(format, targetFormat)
       ? `${t.provider}, which speaks the ${targetFormat} wire format, for a request in the ` +
-        `${format} one`
+        `${format} one (no translation between them)`
       : null;
     if (problem !== null) {
       throw routeFunctionError(`the route function of routes.${name} returned [${i}]: ${problem}`);
@@ -126,10 +127,10 @@ function namedRoute(
     // Functions may not chain: a route name resolves in one step, so there are no cycles.
     throw routeFunctionError(`${prefix}, a route given by a function; name a route with targets`);
   }
-  if (target.format !== format) {
+  if (!reaches(format, target.formats)) {
     throw routeFunctionError(
-      `${prefix}, whose targets speak the ${target.format} wire format, for a request in the ` +
-        `${format} one`,
+      `${prefix}, whose targets speak the ${[...target.formats].join(", ")} wire format, for ` +
+        `a request in the ${format} one (no translation between them)`,
     );
   }
   return target.route;
@@ -157,13 +158,27 @@ function routedTarget(t: ParsedTarget): RoutedTarget {
   };
 }
 
-function sharedFormat(
+/** The targets' wire formats; null when one is not an enabled provider. */
+function targetFormats(
   targets: readonly RoutedTarget[],
   formats: ReadonlyMap<string, WireFormat>,
-): WireFormat | null {
-  const found = new Set(targets.map((t) => formats.get(t.provider) ?? null));
-  const [only] = found;
-  return found.size === 1 && only !== undefined ? only : null;
+): ReadonlySet<WireFormat> | null {
+  const found = new Set<WireFormat>();
+  for (const t of targets) {
+    const format = formats.get(t.provider);
+    if (format === undefined) return null;
+    found.add(format);
+  }
+  return found.size === 0 ? null : found;
+}
+
+/**
+ * A request of wire format `format` may use a route when every target speaks it or can be
+ * translated to (a target that cannot read the request's operation is skipped at its attempt).
+ */
+function reaches(format: WireFormat, targets: ReadonlySet<WireFormat>): boolean {
+  for (const t of targets) if (!reachable(format, t)) return false;
+  return true;
 }
 
 /**

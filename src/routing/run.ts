@@ -55,6 +55,11 @@ export interface StartOptions {
   session: string | null;
   /** Use the providers' key pools (the client sent no key of its own and pools are allowed). */
   usePools: boolean;
+  /**
+   * Providers whose pool is used whatever `usePools` says: targets reached by translation,
+   * where the client's key (for its own protocol's provider) is never sent (issue 21).
+   */
+  pooled?: ReadonlySet<string>;
 }
 
 export interface AttemptTicket {
@@ -258,7 +263,8 @@ export class RouteRun {
 
   /** The pool key for the attempt; null: no pool in use; false: the pool has no usable key. */
   #pickKey(t: number, target: RouteTarget, now: number): string | null | false {
-    const pool = this.#opts.usePools ? this.#router.pools.get(target.provider) : undefined;
+    const use = this.#opts.usePools || this.#opts.pooled?.has(target.provider) === true;
+    const pool = use ? this.#router.pools.get(target.provider) : undefined;
     if (pool === undefined) return null;
     const { state } = this.#router;
     const key = pool.pick(
@@ -323,7 +329,8 @@ export class RouteRun {
   #waitForKeys(now: number): { target: number; waitMs: number } | null {
     const plan = this.#plan;
     const { retry } = plan.route;
-    if (this.#waits >= Math.max(1, retry.attempts) || !this.#opts.usePools) return null;
+    const pools = this.#opts.usePools || (this.#opts.pooled?.size ?? 0) > 0;
+    if (this.#waits >= Math.max(1, retry.attempts) || !pools) return null;
     const { state } = this.#router;
     let best: { target: number; at: number } | null = null;
     for (const t of this.#keyBlocked) {

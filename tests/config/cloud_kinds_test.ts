@@ -39,9 +39,8 @@ Deno.test("config: a route mixing vertex and gemini targets is refused (paths di
   assert.ok(
     errors.some((e) =>
       e.path === "routes.main.targets[1].provider" &&
-      /speaks the Gemini wire format, but targets\[0\] \(vertex\) speaks the Vertex AI one/.test(
-        e.message,
-      )
+      /providers.vertex \(targets\[0\]\) speaks the Vertex AI wire format, which the gateway does not translate/
+        .test(e.message)
     ),
     JSON.stringify(errors),
   );

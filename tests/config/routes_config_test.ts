@@ -167,13 +167,14 @@ const errorRows: IssueRow[] = [
     message: /is required/,
   },
   {
-    name: "a target of another wire format than the route's",
-    yaml: "routes:\n  x:\n    targets:\n      - { provider: openai, model: gpt-4o }\n" +
-      "      - { provider: anthropic, model: claude-sonnet-4-5 }\n",
+    name: "a Vertex target mixed with a target of another wire format",
+    yaml: "providers:\n  vertex:\n    kind: vertex\n" +
+      "routes:\n  x:\n    targets:\n      - { provider: openai, model: gpt-4o }\n" +
+      "      - { provider: vertex, model: gemini-2.5-pro }\n",
     path: "routes.x.targets[1].provider",
     message:
-      /speaks the Anthropic wire format, but targets\[0\] \(openai\) speaks the OpenAI .*translate/,
-    hint: /one route per wire format/,
+      /providers.vertex \(targets\[1\]\) speaks the Vertex AI wire format, which the gateway does not translate/,
+    hint: /one route of Vertex targets/,
   },
   {
     name: "two route names that differ only in case",

@@ -30,6 +30,7 @@ const routes = table({
   providers: {
     groq: { upstream: "https://api.groq.com/openai" },
     azure: { upstream: "https://example.openai.azure.com/openai" },
+    vertex: { kind: "vertex" },
   },
   proxy: { headers_timeout_ms: 600_000, idle_timeout_ms: 300_000 },
   routes: {
@@ -57,7 +58,9 @@ const routes = table({
     "to-function": () => "coded",
     "to-missing": () => "gpt-mian",
     "to-anthropic": () => "claude-main",
-    "wrong-format": () => [{ provider: "anthropic", model: "claude" }],
+    "wrong-format": () => [{ provider: "vertex", model: "gemini-2.5-pro" }],
+    "translated-targets": () => [{ provider: "anthropic", model: "claude" }],
+    "vertex-main": { targets: [{ provider: "vertex", model: "gemini-2.5-pro" }] },
     "unknown-provider": () => [{ provider: "opnai", model: "x" }],
     "bad-weight": () => [{ provider: "openai", model: "x", weight: -1 }],
     empty: () => [],
@@ -78,6 +81,7 @@ const entries: Record<string, { id: string; kind: ProviderKind } | null> = {
   openai: { id: "openai", kind: "openai" },
   groq: { id: "groq", kind: "openai-compatible" },
   anthropic: { id: "anthropic", kind: "anthropic" },
+  gemini: { id: "gemini", kind: "gemini" },
   root: null,
 };
 
@@ -98,14 +102,30 @@ const resolveRows: Array<[string, keyof typeof entries, string | null, number, s
   ["a model that is no route: forward as today", "openai", "gpt-4o", 10, null],
   ["a route at its own provider's prefix", "openai", "gpt-main", 10, "gpt-main"],
   ["a route at another prefix of the same wire format", "groq", "gpt-main", 10, "gpt-main"],
-  ["a route at a prefix of another wire format: none", "anthropic", "gpt-main", 10, null],
-  ["an OpenAI-format route at the root /v1", "root", "gpt-main", 10, "gpt-main"],
+  // Issue 21: OpenAI and Anthropic clients reach targets of another protocol, translated.
   [
-    "an Anthropic route at the root /v1: none (the root speaks OpenAI)",
+    "a route at a prefix of another wire format: translated",
+    "anthropic",
+    "gpt-main",
+    10,
+    "gpt-main",
+  ],
+  ["a Gemini client is not translated: none", "gemini", "gpt-main", 10, null],
+  [
+    "a Vertex route for an OpenAI client: none (no Vertex translation)",
     "root",
-    "claude-main",
+    "vertex-main",
     10,
     null,
+  ],
+  ["an OpenAI-format route at the root /v1", "root", "gpt-main", 10, "gpt-main"],
+  ["an Anthropic route at the root /v1: translated", "root", "claude-main", 10, "claude-main"],
+  [
+    "a function's targets of another protocol: translated",
+    "openai",
+    "translated-targets",
+    10,
+    "translated-targets",
   ],
   ["an Anthropic route at the anthropic prefix", "anthropic", "claude-main", 10, "claude-main"],
   ["a name with / in it", "openai", "meta-llama/Llama-3-70b", 10, "meta-llama/Llama-3-70b"],
@@ -181,10 +201,10 @@ const failureRows: Array<[string, keyof typeof entries, RegExp]> = [
   ["to-missing", "openai", /returned "gpt-mian", which is not a route/],
   [
     "to-anthropic",
-    "openai",
-    /returned "claude-main", whose targets speak the anthropic wire format, for a request in the openai one/,
+    "gemini",
+    /returned "claude-main", whose targets speak the anthropic wire format, for a request in the gemini one \(no translation between them\)/,
   ],
-  ["wrong-format", "openai", /returned \[0\]: anthropic, which speaks the anthropic wire format/],
+  ["wrong-format", "openai", /returned \[0\]: vertex, which speaks the vertex wire format/],
   ["unknown-provider", "openai", /returned \[0\]: "opnai" which is not an enabled provider/],
   [
     "bad-weight",

@@ -132,3 +132,20 @@ export {
   GeminiStreamDecoder,
   GeminiStreamEncoder,
 } from "./gemini_stream.ts";
+// The proxy's view (part T7): the codecs behind one shape each side, and a stream bytes to bytes.
+export {
+  anthropicDefaultMaxTokens,
+  type ClientProtocol,
+  clientProtocolOf,
+  type ClientRequest,
+  decodeClientRequest,
+  decodeUpstreamResponse,
+  encodeClientResponse,
+  encodeUpstreamRequest,
+  nativeProtocols,
+  reachable,
+  upstreamProtocolOf,
+  type UpstreamRequest,
+  type UpstreamTarget,
+} from "./protocols.ts";
+export { StreamPipe, type StreamPipeOptions } from "./stream_pipe.ts";

@@ -1,0 +1,209 @@
+/**
+ * One translated stream, bytes to bytes (plan section 4): the upstream's framing (SSE or the AWS
+ * event stream), its decoder, the IR event checker, the client's encoder and framing. Each
+ * upstream chunk is translated when it arrives; nothing waits for the end. Anything the pipe
+ * cannot read (a malformed event, an event out of order, a stream that stops without saying
+ * how) ends the client's stream with its protocol's error event, never a clean end or a hang.
+ */
+import type { Protocol } from "./ir.ts";
+import type { ProviderError, StreamEvent } from "./ir_stream.ts";
+import type { Notes } from "./notes.ts";
+import { type SseMessage, SseParser, writeSse } from "./sse_stream.ts";
+import { StreamChecker } from "./stream_events.ts";
+import { AnthropicStreamDecoder, AnthropicStreamEncoder } from "./anthropic_messages_stream.ts";
+import { ChatStreamDecoder, ChatStreamEncoder } from "./openai_chat_stream.ts";
+import { ResponsesStreamDecoder } from "./openai_responses_stream.ts";
+import { ResponsesStreamEncoder } from "./openai_responses_stream_encode.ts";
+import { GeminiStreamDecoder } from "./gemini_stream.ts";
+import { ConverseStreamDecoder } from "./bedrock_converse_stream.ts";
+import { EventStreamDecoder } from "../aws_eventstream.ts";
+import { bedrockStreamMessage } from "../bedrock_stream.ts";
+import { chatDialectOf, type ClientProtocol, type UpstreamTarget } from "./protocols.ts";
+import { openaiDialect } from "./openai_chat_messages.ts";
+
+/** Upstream bytes → IR events. */
+interface UpstreamDecoding {
+  push(chunk: Uint8Array): StreamEvent[];
+  end(): StreamEvent[];
+}
+
+/** IR events → client text. */
+type ClientEncoding = (e: StreamEvent) => string;
+
+export interface StreamPipeOptions {
+  target: UpstreamTarget;
+  client: ClientProtocol;
+  /** Chat clients get the usage chunk only when they asked for it. */
+  includeUsage: boolean;
+  /** The answer's id where the upstream's protocol carries none (Gemini, Converse). */
+  id: string;
+  /** Unix seconds, the gateway's clock. */
+  createdAt: number;
+  notes: Notes;
+}
+
+export class StreamPipe {
+  readonly #decoder: UpstreamDecoding;
+  readonly #encode: ClientEncoding;
+  readonly #checker = new StreamChecker();
+  readonly #bytes = new TextEncoder();
+  #done = false;
+  /** The IR error that ended the stream, if one did (the upstream's or the pipe's own). */
+  error: ProviderError | null = null;
+
+  constructor(readonly o: StreamPipeOptions) {
+    this.#decoder = upstreamDecoding(o);
+    this.#encode = clientEncoding(o);
+  }
+
+  /** Client bytes for this upstream chunk (often none: an event is not complete yet). */
+  push(chunk: Uint8Array): Uint8Array {
+    if (this.#done) return empty;
+    return this.#run(() => this.#decoder.push(chunk));
+  }
+
+  /** The upstream ended: the last client bytes (an error event when it ended without a stop). */
+  end(): Uint8Array {
+    if (this.#done) return empty;
+    const tail = this.#run(() => this.#decoder.end());
+    if (this.#done) return tail;
+    try {
+      this.#checker.end();
+      return tail;
+    } catch (e) {
+      return concat(tail, this.#fail(e));
+    }
+  }
+
+  /** The upstream broke off (cut, stalled): the client's stream ends with an error event. */
+  abort(reason: unknown): Uint8Array {
+    if (this.#done) return empty;
+    const why = reason instanceof Error ? reason.message : String(reason);
+    return this.#fail(new Error(`the upstream's stream broke off (${why.slice(0, 200)})`));
+  }
+
+  #run(decode: () => StreamEvent[]): Uint8Array {
+    let text = "";
+    try {
+      for (const e of decode()) {
+        if (this.#done) break;
+        this.#checker.push(e);
+        text += this.#encode(e);
+        if (e.type === "error") this.error = e.error;
+        if (e.type === "error" || e.type === "stop") this.#done = true;
+      }
+    } catch (e) {
+      return concat(this.#bytes.encode(text), this.#fail(e));
+    }
+    return this.#bytes.encode(text);
+  }
+
+  /** The pipe's own failure, told to the client in its protocol's words. */
+  #fail(e: unknown): Uint8Array {
+    this.#done = true;
+    const why = e instanceof Error ? e.message : String(e);
+    this.error = {
+      kind: "server",
+      status: 502,
+      message: `gateway: the ${this.o.target.protocol} stream could not be translated: ${
+        why.slice(0, 300)
+      }`,
+      retryAfterMs: null,
+    };
+    try {
+      return this.#bytes.encode(this.#encode({ type: "error", error: this.error }));
+    } catch {
+      return empty;
+    }
+  }
+}
+
+const empty = new Uint8Array(0);
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.byteLength === 0) return b;
+  const out = new Uint8Array(a.byteLength + b.byteLength);
+  out.set(a);
+  out.set(b, a.byteLength);
+  return out;
+}
+
+/** An SSE upstream: text framing, then the protocol's decoder per message. */
+function sseDecoding(
+  onMessage: (m: SseMessage) => StreamEvent[],
+  onEnd: () => StreamEvent[],
+): UpstreamDecoding {
+  const text = new TextDecoder();
+  const parser = new SseParser();
+  const all = (messages: SseMessage[]) => messages.flatMap(onMessage);
+  return {
+    push: (chunk) => all(parser.push(text.decode(chunk, { stream: true }))),
+    end: () => {
+      const out = all(parser.push(text.decode()));
+      const last = parser.end();
+      if (last !== null) out.push(...onMessage(last));
+      return out.concat(onEnd());
+    },
+  };
+}
+
+function upstreamDecoding(o: StreamPipeOptions): UpstreamDecoding {
+  const { target, notes } = o;
+  switch (target.protocol as Protocol) {
+    case "openai.chat": {
+      const d = new ChatStreamDecoder(chatDialectOf(target.kind), notes);
+      return sseDecoding((m) => d.push(m), () => d.end());
+    }
+    case "anthropic.messages": {
+      const d = new AnthropicStreamDecoder(notes);
+      return sseDecoding((m) => d.push(m), () => d.end());
+    }
+    case "openai.responses": {
+      const d = new ResponsesStreamDecoder(notes);
+      return sseDecoding((m) => d.push(JSON.parse(m.data)), () => []);
+    }
+    case "gemini.generate": {
+      const d = new GeminiStreamDecoder(target.model, notes);
+      return sseDecoding((m) => d.chunk(JSON.parse(m.data)), () => d.end());
+    }
+    case "bedrock.converse":
+      return converseDecoding(o);
+  }
+}
+
+function converseDecoding(o: StreamPipeOptions): UpstreamDecoding {
+  const frames = new EventStreamDecoder();
+  const d = new ConverseStreamDecoder({ id: o.id, model: o.target.model });
+  return {
+    push: (chunk) => {
+      const out = frames.push(chunk).flatMap((m) => d.message(bedrockStreamMessage(m), o.notes));
+      if (frames.stopped !== null) throw new Error(`event stream: ${frames.detail}`);
+      return out;
+    },
+    end: () => d.finish(),
+  };
+}
+
+function clientEncoding(o: StreamPipeOptions): ClientEncoding {
+  const sse = (messages: SseMessage[]) => messages.map(writeSse).join("");
+  switch (o.client) {
+    case "openai.chat": {
+      const options = {
+        dialect: openaiDialect,
+        created: o.createdAt,
+        includeUsage: o.includeUsage,
+      };
+      const e = new ChatStreamEncoder(options, o.notes);
+      return (ev) => sse(e.push(ev));
+    }
+    case "anthropic.messages": {
+      const e = new AnthropicStreamEncoder(o.notes);
+      return (ev) => sse(e.push(ev));
+    }
+    case "openai.responses": {
+      const e = new ResponsesStreamEncoder({ createdAt: o.createdAt }, o.notes);
+      return (ev) =>
+        sse(e.push(ev).map((obj) => ({ event: String(obj["type"]), data: JSON.stringify(obj) })));
+    }
+  }
+}

@@ -1,0 +1,203 @@
+/**
+ * A routed attempt whose target speaks another protocol than the client (issue 21): the client's
+ * request is decoded once into the internal representation, and each such attempt encodes it
+ * for its target (path, body, the target's model), prepared by the target's own adapter as if a
+ * client of that protocol had sent it, so usage, the commit point and prices are the target's.
+ * The answer is translated back by translate_relay.ts. Only headers that mean the same to every
+ * provider cross: a client's protocol headers (`anthropic-beta`, `openai-organization`) and
+ * credentials never reach a provider of another protocol.
+ */
+import { GatewayError } from "../errors/mod.ts";
+import {
+  type ClientProtocol,
+  clientProtocolOf,
+  type ClientRequest,
+  decodeClientRequest,
+  encodeUpstreamRequest,
+  type PreparedRequest,
+  TranslationError,
+  TranslationNotes,
+  upstreamProtocolOf,
+  type UpstreamTarget,
+  wireFormatOf,
+} from "../providers/mod.ts";
+import type { ProxyRoute } from "./exchange_context.ts";
+
+/** What the answer's translation needs to know of its attempt. */
+export interface AnswerTranslation {
+  client: ClientProtocol;
+  target: UpstreamTarget;
+  /** Chat: the client asked for the usage chunk. */
+  includeUsage: boolean;
+  /** What this attempt could not carry, request and answer (bounded; the trace keeps them). */
+  notes: InstanceType<typeof TranslationNotes>;
+  /** The answer's id where the upstream's protocol has none. */
+  id: string;
+  /** Unix seconds. */
+  createdAt: number;
+}
+
+export interface TranslatedAttempt {
+  prepared: PreparedRequest;
+  /** Upstream relative, without its query. */
+  path: string;
+  /** Its query (`?alt=sse`), or "". */
+  search: string;
+  answer: AnswerTranslation;
+}
+
+/** A translated attempt's outcome when it cannot be made: the client's request is the cause. */
+export type Untranslatable =
+  | { kind: "refused"; error: GatewayError }
+  /** This target's protocol cannot carry the client's operation (another target may). */
+  | { kind: "no_cell"; problem: string };
+
+/** Headers that mean the same to every provider; every other client header stays here. */
+const crossingHeaders = new Set([
+  "user-agent",
+  "traceparent",
+  "tracestate",
+  "x-ongoingai-correlation-id",
+]);
+
+/** Headers a protocol needs whoever the client is. */
+const protocolHeaders: Readonly<Record<string, Record<string, string>>> = {
+  "anthropic.messages": { "anthropic-version": "2023-06-01" },
+};
+
+/** The request headers of a translated attempt, from those an untranslated one would send. */
+export function translatedHeaders(
+  headers: Record<string, string>,
+  target: UpstreamTarget,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (crossingHeaders.has(name)) out[name] = value;
+  }
+  out["content-type"] = "application/json";
+  out["accept"] = target.stream ? "text/event-stream" : "application/json";
+  if (target.protocol === "bedrock.converse" && target.stream) {
+    out["accept"] = "application/vnd.amazon.eventstream";
+  }
+  return { ...out, ...protocolHeaders[target.protocol] };
+}
+
+/** One client request's translation: decoded once, encoded per target. */
+export class RequestTranslation {
+  #decoded: ClientRequest | GatewayError | undefined;
+
+  constructor(
+    readonly client: ClientProtocol,
+    readonly body: Uint8Array | null,
+    readonly now: () => number,
+  ) {}
+
+  /** The client protocol of a request, or null when translation cannot serve it. */
+  static of(
+    format: string,
+    method: string,
+    path: string,
+    body: Uint8Array | null,
+    now: () => number,
+  ): RequestTranslation | null {
+    const client = clientProtocolOf(format, method, path);
+    return client === null ? null : new RequestTranslation(client, body, now);
+  }
+
+  /** The request for `target` (aimed at `model`), or why it cannot be made. */
+  forTarget(
+    target: ProxyRoute,
+    model: string,
+    streaming: boolean,
+  ): TranslatedAttempt | Untranslatable {
+    const protocol = upstreamProtocolOf(target.provider.kind);
+    if (protocol === null) {
+      return {
+        kind: "no_cell",
+        problem: `a ${this.client} request cannot be translated for kind ${target.provider.kind}`,
+      };
+    }
+    const decoded = this.#decode();
+    if (decoded instanceof GatewayError) return { kind: "refused", error: decoded };
+    const notes = new TranslationNotes();
+    for (const n of this.#notes.list) notes.add(n.code, n.field, n.why);
+    const upstream: UpstreamTarget = {
+      kind: target.provider.kind,
+      protocol,
+      model,
+      stream: streaming,
+    };
+    let encoded;
+    try {
+      encoded = encodeUpstreamRequest(upstream, decoded.request, notes);
+    } catch (err) {
+      return { kind: "refused", error: untranslatable(this.client, protocol, err) };
+    }
+    const body = new TextEncoder().encode(JSON.stringify(encoded.body));
+    const [path, query] = splitQuery(encoded.path);
+    const prepared = target.adapter.prepareRequest({
+      method: "POST",
+      path,
+      query,
+      contentType: "application/json",
+      body,
+      streamUsage: target.provider.stream_usage,
+    });
+    return {
+      prepared: { ...prepared, model },
+      path,
+      search: query,
+      answer: {
+        client: this.client,
+        target: upstream,
+        includeUsage: decoded.includeUsage,
+        notes,
+        id: `og_${crypto.randomUUID().replaceAll("-", "")}`,
+        createdAt: Math.floor(this.now() / 1000),
+      },
+    };
+  }
+
+  readonly #notes = new TranslationNotes();
+
+  #decode(): ClientRequest | GatewayError {
+    if (this.#decoded !== undefined) return this.#decoded;
+    try {
+      const text = new TextDecoder("utf-8", { fatal: true }).decode(this.body ?? new Uint8Array());
+      this.#decoded = decodeClientRequest(this.client, JSON.parse(text), this.#notes);
+    } catch (err) {
+      this.#decoded = untranslatable(this.client, null, err);
+    }
+    return this.#decoded;
+  }
+}
+
+function splitQuery(path: string): [string, string] {
+  const at = path.indexOf("?");
+  return at < 0 ? [path, ""] : [path.slice(0, at), path.slice(at)];
+}
+
+/** The client's 400: the field the translation could not carry, and why. */
+function untranslatable(client: ClientProtocol, to: string | null, err: unknown): GatewayError {
+  const toWhom = to === null ? "" : ` for a ${to} target`;
+  if (err instanceof TranslationError) {
+    return new GatewayError(
+      "translation_unsupported",
+      `${err.field}: ${err.reason} (translating a ${client} request${toWhom})`,
+    );
+  }
+  if (err instanceof SyntaxError || err instanceof TypeError) {
+    return new GatewayError(
+      "invalid_json",
+      `the request body is not valid JSON (${
+        err.message.slice(0, 200)
+      }); a routed ${client} request is read to be translated`,
+    );
+  }
+  throw err;
+}
+
+/** Whether an attempt on `target` needs translation for a client of wire format `format`. */
+export function needsTranslation(format: string, target: ProxyRoute): boolean {
+  return wireFormatOf[target.provider.kind] !== format;
+}

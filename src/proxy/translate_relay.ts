@@ -1,0 +1,183 @@
+/**
+ * A translated attempt's answer on its way to the client (issue 21): the attempt reads the
+ * upstream's bytes as they are (usage, capture, the trace: the target's protocol and prices), and
+ * the client gets them in its own protocol. Errors in the client's format with the status its
+ * SDK retries on; a document decoded and encoded whole (bounded); a stream event by event, an
+ * upstream that breaks off ending the client's stream with its protocol's error event.
+ */
+import { GatewayError } from "../errors/mod.ts";
+import {
+  clientErrorOf,
+  decodeUpstreamResponse,
+  encodeClientResponse,
+  providerErrorOf,
+  StreamPipe,
+} from "../providers/mod.ts";
+import { waitHintMs } from "../routing/mod.ts";
+import type { UpstreamResponse } from "../upstream/mod.ts";
+import type { Attempt } from "./attempt.ts";
+import type { Exchange } from "./exchange.ts";
+import { type HeaderPairs, headersOf, headerValue } from "./headers.ts";
+import type { AnswerTranslation } from "./translate_attempt.ts";
+
+/** An error answer is read up to this much for its facts (as routing reads one). */
+const maxErrorBytes = 64 * 1024;
+/** A translated document is held whole: larger than any model's answer document. */
+export const maxTranslatedDocumentBytes = 32 * 1024 * 1024;
+
+/** The client's headers: its content type, the correlation id; nothing of the provider's. */
+export function translatedAnswerHeaders(
+  ex: Exchange,
+  contentType: string,
+  extra: Record<string, string> = {},
+): HeaderPairs {
+  const out: HeaderPairs = [["content-type", contentType]];
+  if (contentType === "text/event-stream") out.push(["cache-control", "no-cache"]);
+  for (const [k, v] of Object.entries(extra)) out.push([k, v]);
+  out.push(["x-ongoingai-correlation-id", ex.correlationId]);
+  return out;
+}
+
+/** A non-2xx answer in the client's format: the provider's message, a status its SDK retries. */
+export async function relayTranslatedError(
+  ex: Exchange,
+  attempt: Attempt,
+  upstream: UpstreamResponse,
+  t: AnswerTranslation,
+): Promise<Response> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readUpTo(upstream, maxErrorBytes);
+  } catch {
+    bytes = new Uint8Array(0);
+  }
+  if (bytes.byteLength > 0) attempt.onChunk(bytes);
+  const headers = headersOf(upstream.headers);
+  const text = new TextDecoder().decode(bytes);
+  const facts = ex.route.adapter.errorFacts?.(upstream.status, text, headers) ??
+    { category: "other" as const, message: null };
+  const error = providerErrorOf(
+    t.target.protocol,
+    upstream.status,
+    facts,
+    waitHintMs(headers, Date.now()),
+  );
+  const answer = clientErrorOf(t.client, error);
+  const pairs = translatedAnswerHeaders(ex, "application/json", answer.headers);
+  ex.relays(attempt, pairs, answer.status);
+  ex.complete();
+  return new Response(JSON.stringify(answer.body), { status: answer.status, headers: pairs });
+}
+
+/** A 2xx document, read whole within its bound: decoded from the upstream, encoded for the client. */
+export async function readTranslatedDocument(
+  upstream: UpstreamResponse,
+): Promise<Uint8Array | GatewayError> {
+  const bytes = await readUpTo(upstream, maxTranslatedDocumentBytes + 1);
+  if (bytes.byteLength > maxTranslatedDocumentBytes) {
+    return new GatewayError(
+      "upstream_untranslatable",
+      `the upstream's answer is larger than ${maxTranslatedDocumentBytes} bytes, the most a translated answer may be`,
+    );
+  }
+  return bytes;
+}
+
+/** The upstream's document (already read and given to the attempt) in the client's protocol. */
+export function translateDocument(
+  bytes: Uint8Array,
+  t: AnswerTranslation,
+): Uint8Array<ArrayBuffer> | GatewayError {
+  try {
+    const body: unknown = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+    const res = decodeUpstreamResponse(t.target, body, t.id, t.notes);
+    const out = encodeClientResponse(t.client, res, t.createdAt, t.notes);
+    return new TextEncoder().encode(JSON.stringify(out));
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    return new GatewayError(
+      "upstream_untranslatable",
+      `the ${t.target.protocol} answer could not be translated for a ${t.client} client: ${
+        why.slice(0, 300)
+      }`,
+    );
+  }
+}
+
+/**
+ * The client's stream: each upstream chunk translated as it arrives. A source that breaks off
+ * (cut, stalled) ends the client's stream with its protocol's error event, which the SDKs raise,
+ * rather than a broken connection; the tap has already told the exchange why.
+ */
+export function translatedStream(
+  source: ReadableStream<Uint8Array>,
+  t: AnswerTranslation,
+): ReadableStream<Uint8Array> {
+  const pipe = new StreamPipe({
+    target: t.target,
+    client: t.client,
+    includeUsage: t.includeUsage,
+    id: t.id,
+    createdAt: t.createdAt,
+    notes: t.notes,
+  });
+  const reader = source.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      for (;;) {
+        let next: ReadableStreamReadResult<Uint8Array>;
+        try {
+          next = await reader.read();
+        } catch (err) {
+          const out = pipe.abort(err);
+          if (out.byteLength > 0) controller.enqueue(out);
+          controller.close();
+          return;
+        }
+        if (next.done) {
+          const out = pipe.end();
+          if (out.byteLength > 0) controller.enqueue(out);
+          controller.close();
+          return;
+        }
+        const out = pipe.push(next.value);
+        if (out.byteLength > 0) {
+          controller.enqueue(out);
+          return;
+        }
+      }
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+}
+
+async function readUpTo(upstream: UpstreamResponse, max: number): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const chunk = await upstream.read();
+    if (chunk === null) break;
+    parts.push(chunk);
+    size += chunk.byteLength;
+    if (size >= max) {
+      upstream.cancel();
+      break;
+    }
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}
+
+/** Whether the answer is compressed in a way nothing here decoded (translation needs the bytes). */
+export function undecodedCoding(upstream: UpstreamResponse): string | null {
+  const coding = headerValue(upstream.headers, "content-encoding");
+  if (upstream.decoded || coding === null || coding === "identity") return null;
+  return coding;
+}

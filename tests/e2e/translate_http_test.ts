@@ -1,0 +1,177 @@
+/**
+ * Protocol translation through a route, end to end in process (issue 21): the official `openai`
+ * SDK names a route whose target is an Anthropic provider; a loopback stub speaks the Messages API
+ * exactly (a JSON answer, the SSE stream of a recorded fixture, an overloaded error). The stub
+ * sees an Anthropic request with the pool key and none of the client's headers; the SDK gets Chat
+ * Completions answers, streamed chunk by chunk, the error with the status its retry rule reads;
+ * the trace is priced at the target's model.
+ */
+import assert from "node:assert/strict";
+import OpenAI from "openai";
+import Anthropic from "@anthropic-ai/sdk";
+import { type Harness, startHarness } from "../support/gateway_harness.ts";
+
+const fixtures = new URL("../testdata/translate/streams/anthropic.messages/", import.meta.url);
+const poolKey = "sk-ant-api03-TRANSLATEPOOLKEY0123456789abcdefghij";
+
+interface Seen {
+  path: string;
+  headers: Headers;
+  body: Record<string, unknown>;
+}
+
+function startAnthropicStub() {
+  const seen: Seen[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
+    const body = await req.json() as Record<string, unknown>;
+    seen.push({ path: new URL(req.url).pathname, headers: req.headers, body });
+    if (body["model"] === "claude-busy") {
+      return Response.json({
+        type: "error",
+        error: { type: "overloaded_error", message: "Overloaded" },
+      }, { status: 529 });
+    }
+    if (body["stream"] === true) {
+      const sse = await Deno.readFile(new URL("stop_sequence.sse", fixtures));
+      return new Response(sse, { headers: { "content-type": "text/event-stream" } });
+    }
+    return Response.json({
+      id: "msg_01",
+      type: "message",
+      role: "assistant",
+      model: "claude-haiku-4-5",
+      content: [{ type: "text", text: "Paris." }],
+      stop_reason: "end_turn",
+      stop_sequence: null,
+      usage: { input_tokens: 12, output_tokens: 3, cache_read_input_tokens: 0 },
+    });
+  });
+  return { url: `http://127.0.0.1:${server.addr.port}`, seen, close: () => server.shutdown() };
+}
+
+async function withGateway(
+  fn: (h: Harness, stub: ReturnType<typeof startAnthropicStub>) => Promise<void>,
+) {
+  const stub = startAnthropicStub();
+  const h = await startHarness({
+    server: { host: "127.0.0.1" },
+    providers: {
+      anthropic: { upstream: stub.url, keys: [{ id: "a1", key: poolKey }] },
+    },
+    routes: {
+      claude: { targets: [{ provider: "anthropic", model: "claude-haiku-4-5" }] },
+      busy: {
+        targets: [{ provider: "anthropic", model: "claude-busy" }],
+        retry: { attempts: 1 },
+      },
+    },
+  });
+  try {
+    await fn(h, stub);
+  } finally {
+    await h.close();
+    await stub.close();
+  }
+}
+
+function openaiClient(h: Harness): OpenAI {
+  return new OpenAI({
+    apiKey: "unused",
+    baseURL: "http://gw.test/v1",
+    maxRetries: 0,
+    fetch: (url, init) => h.request(String(url).slice("http://gw.test".length), init),
+  });
+}
+
+Deno.test("translate: an OpenAI Chat client on an Anthropic target, not streamed", async () => {
+  await withGateway(async (h, stub) => {
+    const client = new OpenAI({
+      apiKey: "unused",
+      baseURL: "http://gw.test/v1",
+      maxRetries: 0,
+      defaultHeaders: { "openai-organization": "org-secret", "anthropic-beta": "x" },
+      fetch: (url, init) => h.request(String(url).slice("http://gw.test".length), init),
+    });
+    const res = await client.chat.completions.create({
+      model: "claude",
+      messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "Capital?" }],
+    });
+    assert.equal(res.choices[0]!.message.content, "Paris.");
+    assert.equal(res.choices[0]!.finish_reason, "stop");
+    assert.equal(res.usage?.prompt_tokens, 12);
+    assert.equal(res.usage?.completion_tokens, 3);
+    const sent = stub.seen[0]!;
+    assert.equal(sent.path, "/v1/messages");
+    assert.equal(sent.body["model"], "claude-haiku-4-5");
+    assert.equal(sent.body["system"], "Be brief.");
+    assert.equal(sent.headers.get("x-api-key"), poolKey);
+    assert.equal(sent.headers.get("anthropic-version"), "2023-06-01");
+    assert.equal(sent.headers.get("authorization"), null);
+    assert.equal(sent.headers.get("openai-organization"), null);
+    assert.equal(sent.headers.get("anthropic-beta"), null);
+    const [trace] = await h.tracesSettled(1);
+    assert.equal(trace!.provider, "anthropic");
+    assert.equal(trace!.model, "claude-haiku-4-5");
+    assert.equal(trace!.input_tokens, 12);
+    assert.equal(trace!.cost_status, "priced");
+  });
+});
+
+Deno.test("translate: an OpenAI Chat client on an Anthropic target, streamed", async () => {
+  await withGateway(async (h) => {
+    const stream = await openaiClient(h).chat.completions.create({
+      model: "claude",
+      messages: [{ role: "user", content: "Count." }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let text = "";
+    let finish: string | null = null;
+    let usage: OpenAI.CompletionUsage | null | undefined = null;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? "";
+      finish = chunk.choices[0]?.finish_reason ?? finish;
+      if (chunk.usage) usage = chunk.usage;
+    }
+    assert.equal(text, "1, 2, 3, ünïcödé 🙂");
+    assert.equal(finish, "stop");
+    assert.deepEqual([usage?.prompt_tokens, usage?.completion_tokens], [9, 12]);
+    const [trace] = await h.tracesSettled(1);
+    assert.equal(trace!.input_tokens, 9);
+    assert.equal(trace!.output_tokens, 12);
+    assert.equal(trace!.response_status, 200);
+  });
+});
+
+Deno.test("translate: an upstream's overloaded error reaches the OpenAI SDK as a retryable 503", async () => {
+  await withGateway(async (h) => {
+    const err = await openaiClient(h).chat.completions.create({
+      model: "busy",
+      messages: [{ role: "user", content: "Hi" }],
+    }).then(() => null, (e) => e);
+    assert.ok(err instanceof OpenAI.APIError, String(err));
+    assert.equal(err.status, 503);
+    assert.match(err.message, /anthropic.*Overloaded/i);
+  });
+});
+
+Deno.test("translate: an Anthropic client reaching an Anthropic route passes through untouched", async () => {
+  await withGateway(async (h, stub) => {
+    const client = new Anthropic({
+      apiKey: "unused",
+      baseURL: "http://gw.test/anthropic",
+      maxRetries: 0,
+      fetch: (url, init) => h.request(String(url).slice("http://gw.test".length), init),
+    });
+    const res = await client.messages.create({
+      model: "claude",
+      max_tokens: 100,
+      messages: [{ role: "user", content: "Capital?" }],
+    });
+    assert.deepEqual(res.content, [{ type: "text", text: "Paris." }]);
+    // Same protocol: the client's own key and version go to its own provider, as without routes.
+    assert.equal(stub.seen[0]!.headers.get("authorization"), "Bearer unused");
+    assert.ok(stub.seen[0]!.headers.has("x-stainless-lang"));
+    assert.equal(stub.seen[0]!.body["max_tokens"], 100);
+  });
+});
