@@ -409,58 +409,6 @@ for (const [name, messageType, type, payload, expected] of bedrockCases) {
 
 // Encoders: each kind and detail as each client protocol's stream error.
 
-const kinds: ErrorKind[] = [
-  "invalid_request",
-  "authentication",
-  "permission",
-  "not_found",
-  "request_too_large",
-  "rate_limit",
-  "overloaded",
-  "server",
-  "timeout",
-  "conflict",
-];
-const irErrors: UpstreamError[] = [
-  ...kinds.map((kind): UpstreamError => ({
-    kind,
-    status: 500,
-    message: `upstream: ${kind}`,
-    retryAfterMs: null,
-  })),
-  {
-    kind: "invalid_request",
-    status: 400,
-    message: "anthropic: too long",
-    retryAfterMs: null,
-    detail: "context_length",
-  },
-  {
-    kind: "permission",
-    status: 402,
-    message: "anthropic: credit",
-    retryAfterMs: null,
-    detail: "billing",
-  },
-];
-const errorEvent = (error: ProviderError): StreamEvent => ({ type: "error", error });
-
-Deno.test("stream errors: Chat, Anthropic and Gemini encoders write T6's client rows", () => {
-  for (const error of irErrors) {
-    const chat = new ChatStreamEncoder(
-      { dialect: openaiDialect, created: 1, includeUsage: false },
-      new Notes(),
-    ).push(errorEvent(error));
-    const openai = clientErrorOf("openai.chat", error).body;
-    assert.deepEqual(chat, [{ event: null, data: JSON.stringify(openai) }], error.kind);
-    const anthropic = new AnthropicStreamEncoder(new Notes()).push(errorEvent(error));
-    const an = clientErrorOf("anthropic.messages", error).body;
-    assert.deepEqual(anthropic, [{ event: "error", data: JSON.stringify(an) }], error.kind);
-    const gemini = new GeminiStreamEncoder(geminiApiOptions, new Notes()).event(errorEvent(error));
-    assert.deepEqual(gemini, [clientErrorOf("gemini.generate", error).body], error.kind);
-  }
-});
-
 /** [kind, detail] → Chat's `type`/`code`, Responses' `code`, Converse's exception member. */
 const clientCodes: [ErrorKind, ErrorDetail | null, string, string | null, string, string][] = [
   [
@@ -540,6 +488,32 @@ const clientCodes: [ErrorKind, ErrorDetail | null, string, string | null, string
     "validationException",
   ],
 ];
+
+/** Every kind, and each detail, as the IR error a decoder gives. */
+const irErrors: UpstreamError[] = clientCodes.map(([kind, detail]) => ({
+  kind,
+  status: 500,
+  message: `upstream: ${kind} ${detail ?? ""}`,
+  retryAfterMs: null,
+  detail,
+}));
+const errorEvent = (error: ProviderError): StreamEvent => ({ type: "error", error });
+
+Deno.test("stream errors: Chat, Anthropic and Gemini encoders write T6's client rows", () => {
+  for (const error of irErrors) {
+    const chat = new ChatStreamEncoder(
+      { dialect: openaiDialect, created: 1, includeUsage: false },
+      new Notes(),
+    ).push(errorEvent(error));
+    const openai = clientErrorOf("openai.chat", error).body;
+    assert.deepEqual(chat, [{ event: null, data: JSON.stringify(openai) }], error.kind);
+    const anthropic = new AnthropicStreamEncoder(new Notes()).push(errorEvent(error));
+    const an = clientErrorOf("anthropic.messages", error).body;
+    assert.deepEqual(anthropic, [{ event: "error", data: JSON.stringify(an) }], error.kind);
+    const gemini = new GeminiStreamEncoder(geminiApiOptions, new Notes()).event(errorEvent(error));
+    assert.deepEqual(gemini, [clientErrorOf("gemini.generate", error).body], error.kind);
+  }
+});
 
 for (const [kind, detail, type, code, responsesCode, exception] of clientCodes) {
   Deno.test(`stream errors: encoders, ${kind}${detail ? ` (${detail})` : ""}`, () => {
