@@ -9,7 +9,7 @@
  */
 import { clientErrorOf } from "./errors.ts";
 import type { OpaqueState, StopReason, Usage } from "./ir.ts";
-import type { ErrorKind, ProviderError, StreamBlockHead, StreamEvent } from "./ir_stream.ts";
+import type { ProviderError, StreamBlockHead, StreamEvent } from "./ir_stream.ts";
 import { asObject, asString, isObject, type Obj, optNumber, optString } from "./json.ts";
 import { Notes, TranslationError } from "./notes.ts";
 import { anthropic, anthropicToolId } from "./anthropic_messages_blocks.ts";
@@ -19,6 +19,7 @@ import {
   stopToAnthropic,
 } from "./anthropic_messages_response.ts";
 import type { SseMessage } from "./sse_stream.ts";
+import { streamCutError, streamErrorOf } from "./stream_errors.ts";
 
 const stopFromAnthropic: Readonly<Record<string, StopReason>> = {
   end_turn: "end_turn",
@@ -28,18 +29,6 @@ const stopFromAnthropic: Readonly<Record<string, StopReason>> = {
   pause_turn: "pause_turn",
   refusal: "refusal",
   model_context_window_exceeded: "context_window_exceeded",
-};
-
-const errorKinds: Readonly<Record<string, [ErrorKind, number]>> = {
-  invalid_request_error: ["invalid_request", 400],
-  authentication_error: ["authentication", 401],
-  permission_error: ["permission", 403],
-  not_found_error: ["not_found", 404],
-  request_too_large: ["request_too_large", 413],
-  rate_limit_error: ["rate_limit", 429],
-  api_error: ["server", 500],
-  timeout_error: ["timeout", 504],
-  overloaded_error: ["overloaded", 529],
 };
 
 interface Block {
@@ -88,7 +77,7 @@ export class AnthropicStreamDecoder {
         return this.#stop();
       case "error":
         this.#ended = true;
-        return [{ type: "error", error: anthropicError(o["error"]) }];
+        return [{ type: "error", error: streamErrorOf("anthropic.messages", o) }];
       default:
         return []; // ping, and event types added later
     }
@@ -97,15 +86,7 @@ export class AnthropicStreamDecoder {
   end(): StreamEvent[] {
     if (this.#ended) return [];
     this.#ended = true;
-    return [{
-      type: "error",
-      error: {
-        kind: "server",
-        status: 502,
-        message: "anthropic.messages: the upstream stream ended before message_stop",
-        retryAfterMs: null,
-      },
-    }];
+    return [{ type: "error", error: streamCutError("anthropic.messages", "message_stop") }];
   }
 
   #start(msg: Obj): StreamEvent {
@@ -237,14 +218,6 @@ export class AnthropicStreamDecoder {
 
 function definedOnly(o: Obj): Obj {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined));
-}
-
-function anthropicError(v: unknown): ProviderError {
-  const e = isObject(v) ? v : {};
-  const type = typeof e["type"] === "string" ? e["type"] : "";
-  const [kind, status] = errorKinds[type] ?? ["server", 500];
-  const message = typeof e["message"] === "string" ? e["message"] : "upstream stream error";
-  return { kind, status, message, retryAfterMs: null };
 }
 
 export function encodeAnthropicStreamError(e: ProviderError): Obj {

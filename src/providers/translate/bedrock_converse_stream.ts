@@ -14,7 +14,7 @@
  */
 import type { OpaqueState, StopReason, Usage } from "./ir.ts";
 import { unknownUsage } from "./ir.ts";
-import type { ErrorKind, StreamEvent } from "./ir_stream.ts";
+import type { StreamEvent } from "./ir_stream.ts";
 import { asObject, asString, isObject, limits, type Obj } from "./json.ts";
 import { type Notes, TranslationError } from "./notes.ts";
 import { converse, converseState, converseToolId } from "./bedrock_converse_blocks.ts";
@@ -30,21 +30,12 @@ import {
   stringHeaders,
 } from "../aws_eventstream.ts";
 import type { BedrockStreamMessage } from "../bedrock_stream.ts";
+import { converseStreamException, streamErrorOf } from "./stream_errors.ts";
 
 /** One ConverseStream message as the encoder gives it: an event member or an exception. */
 export type ConverseStreamOut =
   | { kind: "event"; type: string; payload: Obj }
   | { kind: "exception"; type: string; message: string };
-
-const exceptionKinds: Readonly<Record<string, { kind: ErrorKind; status: number }>> = {
-  throttlingException: { kind: "rate_limit", status: 429 },
-  serviceUnavailableException: { kind: "overloaded", status: 503 },
-  validationException: { kind: "invalid_request", status: 400 },
-  internalServerException: { kind: "server", status: 500 },
-  // "An error occurred while streaming the response. Retry your request." (botocore's
-  // ModelStreamErrorException page): a kind both SDKs retry.
-  modelStreamErrorException: { kind: "server", status: 500 },
-};
 
 type BlockKind = "text" | "thinking" | "redacted_thinking" | "tool_call";
 
@@ -112,20 +103,18 @@ export class ConverseStreamDecoder {
     return out;
   }
 
+  /** An exception (or error) message, through T6's table (stream_errors.ts). */
   #error(m: BedrockStreamMessage): StreamEvent {
     this.#done = true;
-    const known = exceptionKinds[m.type ?? ""] ?? { kind: "server" as const, status: 500 };
-    let message = m.payload;
+    let payload: unknown;
     try {
-      const p: unknown = JSON.parse(m.payload);
-      if (isObject(p) && typeof p["message"] === "string") message = p["message"];
+      payload = JSON.parse(m.payload);
     } catch {
-      // Not JSON: the text is the message.
+      payload = null;
     }
-    return {
-      type: "error",
-      error: { ...known, message: `bedrock: ${m.type ?? "error"}: ${message}`, retryAfterMs: null },
-    };
+    // Not a JSON object: the text is the message.
+    if (!isObject(payload)) payload = { message: m.payload };
+    return { type: "error", error: streamErrorOf("bedrock.converse", payload, m.type) };
   }
 
   #block(data: Obj, field: string) {
@@ -317,27 +306,13 @@ export class ConverseStreamEncoder {
           ev("metadata", { usage: encodeConverseUsage(e.usage, notes) }),
         ];
       case "error":
-        return [{ kind: "exception", type: exceptionOf(e.error.kind), message: e.error.message }];
+        return [{ kind: "exception", ...converseStreamException(e.error) }];
     }
   }
 
   /** Reasoning state goes only to the protocol and model that made it (plan section 3). */
   #own(state: OpaqueState): boolean {
     return state.origin === converse && (state.model === null || state.model === this.model);
-  }
-}
-
-function exceptionOf(kind: ErrorKind): string {
-  switch (kind) {
-    case "rate_limit":
-      return "throttlingException";
-    case "overloaded":
-      return "serviceUnavailableException";
-    case "invalid_request":
-    case "request_too_large":
-      return "validationException";
-    default:
-      return "internalServerException";
   }
 }
 

@@ -157,7 +157,9 @@ const openaiRows: Record<ErrorKind, [number, string, string | null]> = {
   not_found: [404, "invalid_request_error", "not_found"],
   request_too_large: [413, "invalid_request_error", "request_too_large"],
   rate_limit: [429, "rate_limit_exceeded", "rate_limit_exceeded"],
-  // OpenAI has no 529; both SDKs retry every status ≥ 500.
+  // OpenAI has no 529; both SDKs retry every status ≥ 500. `server_is_overloaded` is the code
+  // OpenAI sends (its Responses `error` / `response.failed` events, sub2api PR #3476, opencode
+  // #25884; Codex retries it), also on Chat's in-band error line.
   overloaded: [503, "server_error", "server_is_overloaded"],
   server: [500, "server_error", null],
   timeout: [504, "server_error", "timeout"],
@@ -177,7 +179,14 @@ function openaiError(error: UpstreamError): ClientErrorAnswer {
   } else if (error.detail === "content_policy") {
     [status, type, code] = [400, "invalid_request_error", "content_policy_violation"];
   } else if (error.detail === "billing") {
-    // OpenAI's own shape for an exhausted quota: a 429 that must not be retried.
+    // Billing is `permission` in the IR (403-class: waiting does not help, so routing never
+    // takes it for a rate limit), but an OpenAI client gets OpenAI's own shape for it: HTTP 429
+    // with `type`/`code` `insufficient_quota` (OpenAI's error-code guide; `openai_errors.ts`).
+    // The openai SDK retries a 429 unless `x-should-retry: false`, which it obeys first
+    // (7.57.0 `client.js` `shouldRetry`), and retryHeaders sends false for this kind: the
+    // client sees the status it knows and does not retry. In a stream no status reaches the
+    // client (the SDK throws `APIError` without one and never retries mid-stream): the code is
+    // what it reads, and Codex stops on it (`codex-api/src/sse/responses.rs`).
     [status, type, code] = [429, "insufficient_quota", "insufficient_quota"];
   }
   return {

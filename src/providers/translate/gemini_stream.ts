@@ -8,7 +8,7 @@
 import { clientErrorOf } from "./errors.ts";
 import type { OpaqueState, StopReason, Usage } from "./ir.ts";
 import { unknownUsage } from "./ir.ts";
-import type { ErrorKind, StreamEvent } from "./ir_stream.ts";
+import type { StreamEvent } from "./ir_stream.ts";
 import { asArray, asObject, isObject, limits, type Obj, optString } from "./json.ts";
 import { type Notes, TranslationError } from "./notes.ts";
 import { callIdPrefix, geminiState, ownState } from "./gemini_parts.ts";
@@ -19,18 +19,7 @@ import {
   stopToGemini,
 } from "./gemini_response.ts";
 import type { GeminiPartOptions } from "./gemini_parts_encode.ts";
-
-/** google.rpc status of an in-band error → IR kind (plan section 5; part T6 owns the full table). */
-const errorKinds: Readonly<Record<string, ErrorKind>> = {
-  RESOURCE_EXHAUSTED: "rate_limit",
-  UNAVAILABLE: "overloaded",
-  DEADLINE_EXCEEDED: "timeout",
-  PERMISSION_DENIED: "permission",
-  UNAUTHENTICATED: "authentication",
-  NOT_FOUND: "not_found",
-  INVALID_ARGUMENT: "invalid_request",
-  FAILED_PRECONDITION: "invalid_request",
-};
+import { streamCutError, streamErrorOf } from "./stream_errors.ts";
 
 type Open = { index: number; kind: "text" | "thinking" } | null;
 
@@ -53,7 +42,7 @@ export class GeminiStreamDecoder {
     if (this.#done) return [];
     const o = asObject(data, "chunk");
     const out: StreamEvent[] = [];
-    if (isObject(o["error"])) return this.#error(o["error"], out);
+    if (o["error"] !== undefined && o["error"] !== null) return this.#error(o, out);
     if (!this.#started) {
       this.#started = true;
       this.#prefix = callIdPrefix(optString(o, "responseId", "chunk"));
@@ -94,15 +83,7 @@ export class GeminiStreamDecoder {
     const out: StreamEvent[] = [];
     this.#close(out);
     if (this.#reason === null) {
-      out.push({
-        type: "error",
-        error: {
-          kind: "server",
-          status: 502,
-          message: "gemini: the stream ended before a finishReason",
-          retryAfterMs: null,
-        },
-      });
+      out.push({ type: "error", error: streamCutError("gemini.generate", "a finishReason") });
       return out;
     }
     const stop: StopReason = this.#blocked
@@ -118,17 +99,11 @@ export class GeminiStreamDecoder {
     return out;
   }
 
-  #error(e: Obj, out: StreamEvent[]): StreamEvent[] {
+  /** An in-band `{"error": {code, message, status, details}}` chunk, through T6's table. */
+  #error(chunk: Obj, out: StreamEvent[]): StreamEvent[] {
     this.#done = true;
     this.#close(out);
-    const status = typeof e["code"] === "number" ? e["code"] : 500;
-    const name = typeof e["status"] === "string" ? e["status"] : "";
-    const kind = errorKinds[name] ?? (status >= 500 ? "server" : "invalid_request");
-    const message = typeof e["message"] === "string" ? e["message"] : "in-band error";
-    out.push({
-      type: "error",
-      error: { kind, status, message: `gemini: ${message}`, retryAfterMs: null },
-    });
+    out.push({ type: "error", error: streamErrorOf("gemini.generate", chunk) });
     return out;
   }
 

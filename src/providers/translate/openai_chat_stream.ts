@@ -6,12 +6,13 @@
  * comes from the `include_usage` chunk, sent to the client only when it asked for it.
  */
 import type { StopReason, Usage } from "./ir.ts";
-import type { ErrorKind, ProviderError, StreamBlockHead, StreamEvent } from "./ir_stream.ts";
+import type { ProviderError, StreamBlockHead, StreamEvent } from "./ir_stream.ts";
 import { asArray, asObject, isObject, type Obj, optNumber, optString } from "./json.ts";
 import { type Notes, TranslationError } from "./notes.ts";
 import type { ChatDialect } from "./openai_chat_messages.ts";
 import { decodeChatUsage, encodeChatUsage, stopToChat } from "./openai_chat_response.ts";
 import type { SseMessage } from "./sse_stream.ts";
+import { openAiStreamError, streamCutError, streamErrorOf } from "./stream_errors.ts";
 
 const stopFromChat: Readonly<Record<string, StopReason>> = {
   stop: "end_turn",
@@ -63,7 +64,7 @@ export class ChatStreamDecoder {
     // `event: error`, is an error, whatever else the chunk holds (OpenRouter sends `choices: []`).
     if ((o["error"] !== undefined && o["error"] !== null) || m.event === "error") {
       this.#ended = true;
-      return [{ type: "error", error: chatError(o["error"] ?? o) }];
+      return [{ type: "error", error: streamErrorOf("openai.chat", o) }];
     }
     const out: StreamEvent[] = [];
     if (!this.#started) {
@@ -91,15 +92,7 @@ export class ChatStreamDecoder {
     if (this.#ended) return [];
     if (this.#finish !== null) return this.#stop();
     this.#ended = true;
-    return [{
-      type: "error",
-      error: {
-        kind: "server",
-        status: 502,
-        message: "openai.chat: the upstream stream ended before a finish reason",
-        retryAfterMs: null,
-      },
-    }];
+    return [{ type: "error", error: streamCutError("openai.chat", "a finish reason") }];
   }
 
   #choice(c: Obj, out: StreamEvent[]): void {
@@ -234,60 +227,6 @@ export function newArguments(emitted: string, incoming: string): string {
   return incoming.slice(emitted.length);
 }
 
-const chatErrorKinds: Readonly<Record<string, [ErrorKind, number]>> = {
-  invalid_request_error: ["invalid_request", 400],
-  authentication_error: ["authentication", 401],
-  permission_error: ["permission", 403],
-  not_found_error: ["not_found", 404],
-  rate_limit_exceeded: ["rate_limit", 429],
-  insufficient_quota: ["rate_limit", 429],
-  rate_limit_error: ["rate_limit", 429],
-  server_error: ["server", 500],
-};
-
-/** Chat's in-band error: `{"error": {message, type, code}}` (OpenAI, vLLM, SGLang), or a bare
- *  string (`{"error": "..."}`); a numeric `code` from a relay is its HTTP status. */
-function chatError(v: unknown): ProviderError {
-  const e = isObject(v) ? v : { message: String(v) };
-  const type = typeof e["type"] === "string" ? e["type"] : "";
-  const code = typeof e["code"] === "string" ? e["code"] : "";
-  const numeric = typeof e["code"] === "number" ? statusKinds(e["code"]) : null;
-  const [kind, status] = chatErrorKinds[code] ?? chatErrorKinds[type] ?? numeric ??
-    ["server", 500];
-  const message = typeof e["message"] === "string" ? e["message"] : "upstream stream error";
-  return { kind, status, message, retryAfterMs: null };
-}
-
-function statusKinds(status: number): [ErrorKind, number] | null {
-  const kinds: Record<number, ErrorKind> = {
-    400: "invalid_request",
-    401: "authentication",
-    403: "permission",
-    404: "not_found",
-    408: "timeout",
-    409: "conflict",
-    413: "request_too_large",
-    429: "rate_limit",
-    503: "overloaded",
-    504: "timeout",
-  };
-  if (!Number.isInteger(status) || status < 400 || status > 599) return null;
-  return [kinds[status] ?? (status >= 500 ? "server" : "invalid_request"), status];
-}
-
-const chatErrorTypes: Readonly<Record<ErrorKind, string>> = {
-  invalid_request: "invalid_request_error",
-  authentication: "authentication_error",
-  permission: "permission_error",
-  not_found: "not_found_error",
-  request_too_large: "invalid_request_error",
-  rate_limit: "rate_limit_exceeded",
-  overloaded: "server_error",
-  server: "server_error",
-  timeout: "server_error",
-  conflict: "invalid_request_error",
-};
-
 export interface ChatStreamOptions {
   dialect: ChatDialect;
   /** `created` in Unix seconds: the caller's clock, so the codec stays pure. */
@@ -394,6 +333,7 @@ export class ChatStreamEncoder {
   }
 }
 
+/** An IR error as Chat's in-band error object, through T6's client rows (stream_errors.ts). */
 export function encodeChatStreamError(e: ProviderError): Obj {
-  return { message: e.message, type: chatErrorTypes[e.kind], param: null, code: null };
+  return openAiStreamError(e);
 }

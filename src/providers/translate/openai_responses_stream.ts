@@ -12,10 +12,11 @@
  * forwarded.
  */
 import { type Protocol, unknownUsage } from "./ir.ts";
-import type { ErrorKind, StreamEvent } from "./ir_stream.ts";
+import type { StreamEvent } from "./ir_stream.ts";
 import { asObject, asString, isObject, type Obj, optNumber, optString } from "./json.ts";
 import { type Notes, TranslationError } from "./notes.ts";
 import { decodeResponsesUsage, stopOfResponse } from "./openai_responses_response.ts";
+import { streamErrorOf } from "./stream_errors.ts";
 
 const responses: Protocol = "openai.responses";
 /** Argument text kept per call for the exactly-once check; a call's arguments beyond this are
@@ -108,7 +109,7 @@ export class ResponsesStreamDecoder {
         this.#stop(asObject(e["response"], "event.response"), out);
         break;
       case "response.failed":
-        this.#fail(asObject(e["response"], "event.response")["error"], out);
+        this.#fail(failedPayload(e), out);
         break;
       case "error":
         this.#fail(e, out);
@@ -347,16 +348,20 @@ export class ResponsesStreamDecoder {
     });
   }
 
-  #fail(error: unknown, out: StreamEvent[]): void {
+  /** `response.failed` or an `error` event, through T6's table (stream_errors.ts). */
+  #fail(payload: Obj, out: StreamEvent[]): void {
     this.#closeAll(out);
     this.#finished = true;
-    const o = isObject(error) ? error : {};
-    const code = typeof o["code"] === "string" ? o["code"] : null;
-    const message = typeof o["message"] === "string" ? o["message"] : "the upstream failed";
-    const kind: ErrorKind = code === "rate_limit_exceeded" ? "rate_limit" : "server";
-    out.push({
-      type: "error",
-      error: { kind, status: kind === "rate_limit" ? 429 : 500, message, retryAfterMs: null },
-    });
+    out.push({ type: "error", error: streamErrorOf(responses, payload) });
   }
+}
+
+/**
+ * A `response.failed` event as an error payload. A failure that names no error is the
+ * server's: `server_error` is the first code of [oa `ResponseError.code`].
+ */
+function failedPayload(e: Obj): Obj {
+  const response = asObject(e["response"], "event.response");
+  if (isObject(response["error"])) return e;
+  return { error: { code: "server_error", message: "response.failed without an error" } };
 }

@@ -12,6 +12,7 @@ import type { StreamBlockHead, StreamEvent } from "./ir_stream.ts";
 import type { Obj } from "./json.ts";
 import { type Notes, TranslationError } from "./notes.ts";
 import { encodeResponsesUsage, statusOfStop } from "./openai_responses_response.ts";
+import { responsesStreamError } from "./stream_errors.ts";
 
 const responses = "openai.responses";
 
@@ -78,10 +79,7 @@ export class ResponsesStreamEncoder {
       case "error":
         this.#closeItem(out);
         this.#emit(out, "response.failed", {
-          response: {
-            ...this.#response("failed", null),
-            error: { code: ev.error.kind, message: ev.error.message },
-          },
+          response: { ...this.#response("failed", null), error: responsesStreamError(ev.error) },
         });
         break;
     }

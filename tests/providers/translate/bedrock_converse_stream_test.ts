@@ -132,7 +132,8 @@ Deno.test("converse stream: exceptions become IR errors with the kind a client r
     ["serviceUnavailableException", "overloaded", 503],
     ["validationException", "invalid_request", 400],
     ["internalServerException", "server", 500],
-    ["modelStreamErrorException", "server", 500],
+    // The status Bedrock declares for the type (T6's table); still a kind clients retry.
+    ["modelStreamErrorException", "server", 424],
   ];
   for (const [type, kind, status] of cases) {
     const bytes = encodeEventStreamMessage(eventStreamException(type, "slow down"));

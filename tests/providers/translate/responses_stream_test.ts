@@ -365,7 +365,10 @@ Deno.test("Responses stream decoder: failures and unknown items end the stream o
     { type: "block_start", index: 0, block: { type: "text" } },
     { type: "text_delta", index: 0, text: "hal" },
     { type: "block_stop", index: 0 },
-    { type: "error", error: { kind: "server", status: 500, message: "boom", retryAfterMs: null } },
+    {
+      type: "error",
+      error: { kind: "server", status: 500, message: "openai: boom", retryAfterMs: null },
+    },
   ]);
   assert.deepEqual(notes.list.map((n) => [n.code, n.field]), [["dropped", "output[0]"]]);
 });

@@ -146,21 +146,7 @@ Deno.test("decoders: a stream cut before its end is an IR error, not silence", (
   assert.equal(anth.at(-1)!.type, "error");
 });
 
-const chatErrors: [string, string | null, string, number][] = [
-  ["an OpenAI error object", null, '{"error":{"message":"m","type":"server_error"}}', 500],
-  ["a quota code", null, '{"error":{"message":"m","type":"x","code":"insufficient_quota"}}', 429],
-  ["a bare string", null, '{"error":"thinking_budget is not supported"}', 500],
-  ["a relay's numeric code", null, '{"choices":[],"error":{"message":"m","code":429}}', 429],
-  ["an `event: error`", "error", '{"message":"m","type":"invalid_request_error"}', 400],
-];
-for (const [name, event, data, status] of chatErrors) {
-  Deno.test(`Chat decoder: an in-band error, ${name}`, () => {
-    const d = new ChatStreamDecoder(openaiDialect, new Notes());
-    const [e, ...rest] = d.push({ event, data });
-    assert.equal(e?.type === "error" && e.error.status, status);
-    assert.equal(rest.length + d.end().length, 0);
-  });
-}
+// The in-band error shapes of every decoder: stream_errors_test.ts.
 
 Deno.test("Anthropic decoder: a delta for a block never started names the index", () => {
   const d = new AnthropicStreamDecoder(new Notes());
