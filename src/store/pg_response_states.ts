@@ -35,9 +35,13 @@ export function postgresResponseStates(sql: Sql, assertOpen: () => void): Respon
     return { org: scope.org_id, ws: scope.workspace_id, now: new Date().toISOString() };
   };
 
-  /** Deletes up to `limit` expired rows; rows another purge holds are skipped, not waited on. */
-  const purgeWhere = (now: string, limit: number) =>
+  /**
+   * Up to `limit` expired rows but `own` (a put's key, replaced by its insert instead: one
+   * statement must not touch a row twice); rows another purge holds are skipped, not waited on.
+   */
+  const purgeWhere = (now: string, limit: number, own = { org: "", ws: "", id: "" }) =>
     sql`ctid IN (SELECT ctid FROM response_states WHERE expires_at <= ${now}::timestamptz
+      AND NOT (org_id = ${own.org} AND workspace_id = ${own.ws} AND id = ${own.id})
       LIMIT ${limit}::int FOR UPDATE SKIP LOCKED)`;
 
   return {
@@ -45,14 +49,20 @@ export function postgresResponseStates(sql: Sql, assertOpen: () => void): Respon
       assertOpen();
       const r = encodeResponseState(input);
       const now = new Date().toISOString();
+      const own = { org: r.org_id, ws: r.workspace_id, id: r.id };
       const rows = await sql`WITH purged AS (
-          DELETE FROM response_states WHERE ${purgeWhere(now, responseStatePurgePerPut)})
+          DELETE FROM response_states WHERE ${purgeWhere(now, responseStatePurgePerPut, own)})
         INSERT INTO response_states (org_id, workspace_id, id, previous_id, model, created_at,
           expires_at, state_bytes, state)
         VALUES (${r.org_id}, ${r.workspace_id}, ${r.id}, ${r.previous_id}, ${r.model},
           ${r.created_at}::timestamptz, ${r.expires_at}::timestamptz, ${r.state_bytes}::int,
           ${r.state})
-        ON CONFLICT DO NOTHING RETURNING 1 AS inserted`;
+        ON CONFLICT (org_id, workspace_id, id) DO UPDATE SET previous_id = excluded.previous_id,
+          model = excluded.model, created_at = excluded.created_at,
+          expires_at = excluded.expires_at, state_bytes = excluded.state_bytes,
+          state = excluded.state
+        WHERE response_states.expires_at <= ${now}::timestamptz
+        RETURNING 1 AS inserted`;
       if (rows.length === 0) throw duplicateIdError(r.id);
     },
     async getResponseState(scope: TenantScope, id: string): Promise<StoredResponseState | null> {

@@ -68,8 +68,9 @@ export interface ResponseChainLimits {
 export interface ResponseStateStore {
   /**
    * Keeps a response's state. Refused with `ResponseStateError`: `state_too_large` past
-   * `maxResponseStateBytes`, `duplicate_id` when the scope already holds the id (even expired and
-   * not yet purged: ids are unique, and of two concurrent puts of one id exactly one succeeds).
+   * `maxResponseStateBytes`, `duplicate_id` when the scope holds a live state under the id
+   * (response ids are unique: a state is never replaced, and of concurrent puts of one id exactly
+   * one succeeds). An expired one not yet purged is gone for every reader, so it is replaced.
    * Also deletes up to `responseStatePurgePerPut` expired rows of any tenant.
    */
   putResponseState(input: NewResponseState): Promise<void>;

@@ -49,14 +49,19 @@ export function sqliteResponseStates(
        expires_at, state_bytes, state)
      VALUES ($org_id, $workspace_id, $id, $previous_id, $model, $created_at, $expires_at,
        $state_bytes, $state)
-     ON CONFLICT DO NOTHING`,
+     ON CONFLICT (org_id, workspace_id, id) DO UPDATE SET previous_id = excluded.previous_id,
+       model = excluded.model, created_at = excluded.created_at,
+       expires_at = excluded.expires_at, state_bytes = excluded.state_bytes,
+       state = excluded.state
+     WHERE response_states.expires_at <= $now`,
     )
   );
   // By rowid through the expiry index: a bounded delete that never scans live rows.
   const purge = lazy(() =>
     db.prepare(
       `DELETE FROM response_states WHERE rowid IN
-       (SELECT rowid FROM response_states WHERE expires_at <= $now LIMIT $limit)`,
+       (SELECT rowid FROM response_states WHERE expires_at <= $now
+         AND NOT (org_id = $org AND workspace_id = $ws AND id = $id) LIMIT $limit)`,
     )
   );
   const get = lazy(() =>
@@ -127,9 +132,10 @@ export function sqliteResponseStates(
       const now = new Date().toISOString();
       const inserted = await withBusyRetry(() =>
         transaction(() => {
-          const changes = insert().run({ ...row }).changes;
-          purge().run({ now, limit: responseStatePurgePerPut });
-          return changes;
+          // Never the put's own id: an expired state under it is replaced by the insert.
+          const own = { org: row.org_id, ws: row.workspace_id, id: row.id };
+          purge().run({ now, limit: responseStatePurgePerPut, ...own });
+          return Number(insert().run({ ...row, now }).changes);
         }), retry);
       if (inserted === 0) throw duplicateIdError(row.id);
     },
@@ -166,7 +172,8 @@ export function sqliteResponseStates(
       const at = normalizeTimestamp(now, "now");
       checkPurgeRows(maxRows);
       return await withBusyRetry(
-        () => Number(purge().run({ now: at, limit: maxRows }).changes),
+        // A key no state has (ids are non-empty): every expired row may go.
+        () => Number(purge().run({ now: at, limit: maxRows, org: "", ws: "", id: "" }).changes),
         retry,
       );
     },

@@ -67,6 +67,9 @@ function makeError(s: SerializedError): Error {
   if (s.name === "ResponseStateError" && responseStateErrorCodes.includes(code)) {
     return new ResponseStateError(code, s.message);
   }
+  // Refusals of malformed arguments keep their class, as from the store on this thread.
+  if (s.name === "TypeError") return new TypeError(s.message);
+  if (s.name === "RangeError") return new RangeError(s.message);
   return new Error(s.message);
 }
 
