@@ -93,6 +93,15 @@ export function sqliteResponseStates(
     )
   );
 
+  // The chain's states in one statement whatever its length: the ids as one JSON array.
+  const byIds = lazy(() =>
+    db.prepare(
+      `SELECT ${columns} FROM response_states
+      WHERE org_id = $org AND workspace_id = $ws AND expires_at > $now
+        AND id IN (SELECT value FROM json_each($ids))`,
+    )
+  );
+
   const scoped = (scope: TenantScope, id: string) => {
     checkStateScope(scope);
     checkResponseId(id);
@@ -111,17 +120,9 @@ export function sqliteResponseStates(
     }
   }
 
-  function chainStates(scope: TenantScope, id: string, ids: readonly string[]) {
-    const sql = `SELECT ${columns} FROM response_states
-      WHERE org_id = ? AND workspace_id = ? AND expires_at > ? AND id IN (${
-      ids.map(() => "?").join(", ")
-    })`;
-    const rows = db.prepare(sql).all(
-      scope.org_id,
-      scope.workspace_id,
-      new Date().toISOString(),
-      ...ids,
-    ) as Row[];
+  function chainStates(scope: TenantScope, ids: readonly string[]) {
+    const args = { org: scope.org_id, ws: scope.workspace_id, now: new Date().toISOString() };
+    const rows = byIds().all({ ...args, ids: JSON.stringify(ids) }) as Row[];
     return new Map(rows.map((r) => [String(r.id), toState(r)]));
   }
 
@@ -156,7 +157,7 @@ export function sqliteResponseStates(
       return await withBusyRetry(() => {
         const found = links().all({ ...args, hops: limits.maxHops }) as unknown as ChainLink[];
         const ids = walkChain(id, found.map(link), limits);
-        return ids === null ? null : orderChain(id, ids, chainStates(scope, id, ids));
+        return ids === null ? null : orderChain(id, ids, chainStates(scope, ids));
       }, retry);
     },
     async deleteResponseState(scope: TenantScope, id: string): Promise<boolean> {
