@@ -42,6 +42,21 @@ export {
   type SessionRow,
   unnamedModel,
 } from "./sessions.ts";
+export {
+  defaultResponseChainHops,
+  isResponseStateStore,
+  maxResponseChainHops,
+  maxResponseStateBytes,
+  maxResponseStateIdLength,
+  maxResponseStatePurgeRows,
+  type NewResponseState,
+  type ResponseChainLimits,
+  ResponseStateError,
+  type ResponseStateErrorCode,
+  responseStatePurgePerPut,
+  type ResponseStateStore,
+  type StoredResponseState,
+} from "./response_states.ts";
 export { failoverLimits, type FailoverQuery, type FailoverRow } from "./failovers.ts";
 export { openStore, type OpenStoreOptions, type StorageConfig } from "./open_store.ts";
 export { openSqliteStore, type SqliteStoreOptions } from "./sqlite_store.ts";

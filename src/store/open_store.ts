@@ -5,6 +5,7 @@ import { isAbsolute, join } from "node:path";
 import type { GatewayConfig } from "../config/mod.ts";
 import type { TraceStore } from "./types.ts";
 import type { KeyStore } from "./key_types.ts";
+import type { ResponseStateStore } from "./response_states.ts";
 import { openSqliteStore } from "./sqlite_store.ts";
 import { openWorkerStore } from "./worker_store.ts";
 import { openPostgresStore } from "./pg_store.ts";
@@ -29,7 +30,7 @@ export interface OpenStoreOptions {
 type StoreOpener = (
   config: StorageConfig,
   options: OpenStoreOptions,
-) => Promise<TraceStore & KeyStore>;
+) => Promise<TraceStore & KeyStore & ResponseStateStore>;
 
 const openers: Record<StorageConfig["driver"], StoreOpener> = {
   sqlite: (config, options) => {
@@ -58,6 +59,6 @@ const openers: Record<StorageConfig["driver"], StoreOpener> = {
 export function openStore(
   config: StorageConfig,
   options: OpenStoreOptions = {},
-): Promise<TraceStore & KeyStore> {
+): Promise<TraceStore & KeyStore & ResponseStateStore> {
   return openers[config.driver](config, options);
 }

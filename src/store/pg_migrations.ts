@@ -11,6 +11,9 @@ import keyProvenance from "../../migrations/postgres/005_key_provenance.sql" wit
 import attribution from "../../migrations/postgres/006_attribution.sql" with { type: "text" };
 import routingState from "../../migrations/postgres/007_routing_state.sql" with { type: "text" };
 import attempts from "../../migrations/postgres/008_attempts.sql" with { type: "text" };
+import responseStates from "../../migrations/postgres/009_response_states.sql" with {
+  type: "text",
+};
 import { newerSchemaError } from "./migration_guard.ts";
 import type { Migration } from "./sqlite_migrations.ts";
 import type { Sql } from "./pg_connect.ts";
@@ -25,6 +28,7 @@ export const postgresMigrations: readonly Migration[] = [
   { name: "postgres/006_attribution.sql", sql: attribution },
   { name: "postgres/007_routing_state.sql", sql: routingState },
   { name: "postgres/008_attempts.sql", sql: attempts },
+  { name: "postgres/009_response_states.sql", sql: responseStates },
 ];
 
 /** Advisory lock keys of this store (first half: "onga"). */

@@ -39,6 +39,13 @@ import { postgresLimitCounters } from "./pg_limits.ts";
 import type { CounterStore } from "../limits/mod.ts";
 import { PostgresRoutingState } from "./pg_routing.ts";
 import { aggregate, percentiles } from "./pg_analytics.ts";
+import type {
+  NewResponseState,
+  ResponseChainLimits,
+  ResponseStateStore,
+  StoredResponseState,
+} from "./response_states.ts";
+import { postgresResponseStates } from "./pg_response_states.ts";
 
 export interface PostgresStoreOptions extends PostgresConnectOptions {
   /** For tests; default the embedded migrations. */
@@ -56,7 +63,10 @@ const maxListLimit = 1000;
 export async function openPostgresStore(
   options: PostgresStoreOptions,
 ): Promise<
-  TraceStore & KeyStore & { limitCounters: CounterStore; routingState: PostgresRoutingState }
+  & TraceStore
+  & KeyStore
+  & ResponseStateStore
+  & { limitCounters: CounterStore; routingState: PostgresRoutingState }
 > {
   const sql = connect(options);
   try {
@@ -108,10 +118,11 @@ function decodeWith<T>(
 const allNames = traceColumns.map(([name]) => name);
 const summaryNames = summaryColumns.map(([name]) => name);
 
-class PostgresTraceStore extends KeyStoreForwarder implements TraceStore {
+class PostgresTraceStore extends KeyStoreForwarder implements TraceStore, ResponseStateStore {
   readonly driver = "postgres" as const;
   readonly #sql: Sql;
   protected readonly keys: KeyStore;
+  readonly #responses: ResponseStateStore;
   #closed = false;
   /** Shared by every instance on this database (see pg_limits.ts). */
   readonly limitCounters: CounterStore;
@@ -122,6 +133,7 @@ class PostgresTraceStore extends KeyStoreForwarder implements TraceStore {
     super();
     this.#sql = sql;
     this.keys = postgresKeyStore(sql, () => this.#open());
+    this.#responses = postgresResponseStates(sql, () => this.#open());
     this.limitCounters = postgresLimitCounters(sql, () => this.#open());
     this.routingState = new PostgresRoutingState(sql, () => this.#open());
   }
@@ -207,6 +219,22 @@ class PostgresTraceStore extends KeyStoreForwarder implements TraceStore {
   async failovers(query: FailoverQuery): Promise<FailoverRow[]> {
     this.#open();
     return await failovers(this.#sql, query);
+  }
+
+  putResponseState(input: NewResponseState): Promise<void> {
+    return this.#responses.putResponseState(input);
+  }
+  getResponseState(scope: TenantScope, id: string): Promise<StoredResponseState | null> {
+    return this.#responses.getResponseState(scope, id);
+  }
+  responseChain(scope: TenantScope, id: string, limits: ResponseChainLimits) {
+    return this.#responses.responseChain(scope, id, limits);
+  }
+  deleteResponseState(scope: TenantScope, id: string): Promise<boolean> {
+    return this.#responses.deleteResponseState(scope, id);
+  }
+  purgeExpiredResponseStates(now: string, maxRows?: number): Promise<number> {
+    return this.#responses.purgeExpiredResponseStates(now, maxRows);
   }
 
   async stats(): Promise<StoreStats> {

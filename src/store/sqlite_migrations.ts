@@ -9,6 +9,7 @@ import gatewayKeys from "../../migrations/sqlite/003_gateway_keys.sql" with { ty
 import keyProvenance from "../../migrations/sqlite/004_key_provenance.sql" with { type: "text" };
 import attribution from "../../migrations/sqlite/005_attribution.sql" with { type: "text" };
 import attempts from "../../migrations/sqlite/006_attempts.sql" with { type: "text" };
+import responseStates from "../../migrations/sqlite/007_response_states.sql" with { type: "text" };
 import { newerSchemaError } from "./migration_guard.ts";
 import { createRollupTablesSql, rebuildRollupTablesSql } from "./sqlite_rollup_sql.ts";
 
@@ -36,6 +37,7 @@ export const sqliteMigrations: readonly Migration[] = [
     name: "sqlite/006_attempts.sql",
     sql: attempts + rebuildRollupTablesSql(["developer", "agent"], ["route_name"]),
   },
+  { name: "sqlite/007_response_states.sql", sql: responseStates },
 ];
 
 /**

@@ -46,6 +46,13 @@ import { failovers } from "./sqlite_failovers.ts";
 import { busyRetryDefaults, type BusyRetryOptions, withBusyRetry } from "./sqlite_busy.ts";
 import { injectedMaxPageCount } from "./sqlite_fault_injection.ts";
 import { prepareDatabaseFile, restrictSidecarFiles, sqliteFileSize } from "./sqlite_files.ts";
+import type {
+  NewResponseState,
+  ResponseChainLimits,
+  ResponseStateStore,
+  StoredResponseState,
+} from "./response_states.ts";
+import { sqliteResponseStates } from "./sqlite_response_states.ts";
 
 export interface SqliteStoreOptions {
   /** Database file, created (with its directory) when missing; `:memory:` for tests. */
@@ -71,7 +78,7 @@ const maxListLimit = 1000;
 /** Creates the file and directory when missing, sets WAL, and applies pending migrations. */
 export async function openSqliteStore(
   options: SqliteStoreOptions,
-): Promise<TraceStore & KeyStore> {
+): Promise<TraceStore & KeyStore & ResponseStateStore> {
   const retry = { ...busyRetryDefaults, ...options.busyRetry };
   if (options.readOnly) return await openReadOnly(options, retry);
   const created = options.path === ":memory:" ? false : prepareDatabaseFile(options.path);
@@ -99,7 +106,7 @@ export async function openSqliteStore(
 async function openReadOnly(
   options: SqliteStoreOptions,
   retry: BusyRetryOptions,
-): Promise<TraceStore & KeyStore> {
+): Promise<TraceStore & KeyStore & ResponseStateStore> {
   const path = options.path;
   if (path === ":memory:") {
     throw new Error("an in-memory database (:memory:) has no stored traces to read");
@@ -146,7 +153,7 @@ function pendingMigrations(db: DatabaseSync, migrations: readonly Migration[]): 
   return migrations.filter((m) => !applied.has(m.name)).map((m) => m.name);
 }
 
-class SqliteTraceStore extends KeyStoreForwarder implements TraceStore {
+class SqliteTraceStore extends KeyStoreForwarder implements TraceStore, ResponseStateStore {
   readonly driver = "sqlite" as const;
   readonly #db: DatabaseSync;
   readonly #path: string;
@@ -158,6 +165,7 @@ class SqliteTraceStore extends KeyStoreForwarder implements TraceStore {
   readonly #rollups: RollupWriter;
   readonly #readOnly: boolean;
   protected readonly keys: KeyStore;
+  readonly #responses: ResponseStateStore;
   #closed = false;
 
   constructor(db: DatabaseSync, path: string, retry: BusyRetryOptions, readOnly = false) {
@@ -167,6 +175,7 @@ class SqliteTraceStore extends KeyStoreForwarder implements TraceStore {
     this.#retry = retry;
     this.#readOnly = readOnly;
     this.keys = sqliteKeyStore(db, () => this.#open());
+    this.#responses = sqliteResponseStates(db, () => this.#open(), retry);
     const columns = allColumnNames.join(", ");
     const placeholders = allColumnNames.map(() => "?").join(", ");
     this.#insert = db.prepare(
@@ -292,6 +301,22 @@ class SqliteTraceStore extends KeyStoreForwarder implements TraceStore {
   async failovers(query: FailoverQuery): Promise<FailoverRow[]> {
     this.#open();
     return await withBusyRetry(() => failovers(this.#db, query), this.#retry);
+  }
+
+  putResponseState(input: NewResponseState): Promise<void> {
+    return this.#responses.putResponseState(input);
+  }
+  getResponseState(scope: TenantScope, id: string): Promise<StoredResponseState | null> {
+    return this.#responses.getResponseState(scope, id);
+  }
+  responseChain(scope: TenantScope, id: string, limits: ResponseChainLimits) {
+    return this.#responses.responseChain(scope, id, limits);
+  }
+  deleteResponseState(scope: TenantScope, id: string): Promise<boolean> {
+    return this.#responses.deleteResponseState(scope, id);
+  }
+  purgeExpiredResponseStates(now: string, maxRows?: number): Promise<number> {
+    return this.#responses.purgeExpiredResponseStates(now, maxRows);
   }
 
   // deno-lint-ignore require-await

@@ -22,6 +22,15 @@ import type { SessionQuery, SessionRow } from "./sessions.ts";
 import type { FailoverQuery, FailoverRow } from "./failovers.ts";
 import type { AggregateRow, AnalyticsQuery, PercentileRow } from "./analytics_types.ts";
 import {
+  type NewResponseState,
+  type ResponseChainLimits,
+  ResponseStateError,
+  type ResponseStateErrorCode,
+  responseStateErrorCodes,
+  type ResponseStateStore,
+  type StoredResponseState,
+} from "./response_states.ts";
+import {
   rebuildError,
   type SerializedError,
   type StoreMethod,
@@ -38,7 +47,7 @@ interface Pending {
 export async function openWorkerStore(
   path: string,
   moduleUrl: string,
-): Promise<TraceStore & KeyStore> {
+): Promise<TraceStore & KeyStore & ResponseStateStore> {
   const worker = new Worker(moduleUrl, { type: "module", name: storeWorkerName });
   const store = new WorkerTraceStore(worker);
   try {
@@ -50,12 +59,21 @@ export async function openWorkerStore(
   return store;
 }
 
-const makeError = (s: SerializedError) =>
-  s.name === "InvalidCursorError"
-    ? new InvalidCursorError(s.message.replace(/^cursor is invalid \((.*?)\);.*$/s, "$1"))
-    : new Error(s.message);
+function makeError(s: SerializedError): Error {
+  if (s.name === "InvalidCursorError") {
+    return new InvalidCursorError(s.message.replace(/^cursor is invalid \((.*?)\);.*$/s, "$1"));
+  }
+  const code = s.code as ResponseStateErrorCode;
+  if (s.name === "ResponseStateError" && responseStateErrorCodes.includes(code)) {
+    return new ResponseStateError(code, s.message);
+  }
+  // Refusals of malformed arguments keep their class, as from the store on this thread.
+  if (s.name === "TypeError") return new TypeError(s.message);
+  if (s.name === "RangeError") return new RangeError(s.message);
+  return new Error(s.message);
+}
 
-class WorkerTraceStore extends KeyStoreForwarder implements TraceStore {
+class WorkerTraceStore extends KeyStoreForwarder implements TraceStore, ResponseStateStore {
   readonly driver = "sqlite" as const;
   #next = 0;
   #pending = new Map<number, Pending>();
@@ -122,6 +140,25 @@ class WorkerTraceStore extends KeyStoreForwarder implements TraceStore {
   }
   failovers(query: FailoverQuery): Promise<FailoverRow[]> {
     return this.#call("failovers", query);
+  }
+  putResponseState(input: NewResponseState): Promise<void> {
+    return this.#call("putResponseState", input);
+  }
+  getResponseState(scope: TenantScope, id: string): Promise<StoredResponseState | null> {
+    return this.#call("getResponseState", scope, id);
+  }
+  responseChain(
+    scope: TenantScope,
+    id: string,
+    limits: ResponseChainLimits,
+  ): Promise<StoredResponseState[] | null> {
+    return this.#call("responseChain", scope, id, limits);
+  }
+  deleteResponseState(scope: TenantScope, id: string): Promise<boolean> {
+    return this.#call("deleteResponseState", scope, id);
+  }
+  purgeExpiredResponseStates(now: string, maxRows?: number): Promise<number> {
+    return this.#call("purgeExpiredResponseStates", now, maxRows);
   }
   stats(): Promise<StoreStats> {
     return this.#call("stats");

@@ -46,6 +46,7 @@ pgTest("postgres store: migrations are applied once by instances starting togeth
       "postgres/006_attribution.sql",
       "postgres/007_routing_state.sql",
       "postgres/008_attempts.sql",
+      "postgres/009_response_states.sql",
     ]);
     await Promise.all(stores.map((s) => s.close()));
   } finally {
