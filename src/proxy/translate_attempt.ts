@@ -22,6 +22,7 @@ import {
   wireFormatOf,
 } from "../providers/mod.ts";
 import type { ProxyRoute } from "./exchange_context.ts";
+import type { TranslationFacts } from "../traces/mod.ts";
 
 /** What the answer's translation needs to know of its attempt. */
 export interface AnswerTranslation {
@@ -200,4 +201,15 @@ function untranslatable(client: ClientProtocol, to: string | null, err: unknown)
 /** Whether an attempt on `target` needs translation for a client of wire format `format`. */
 export function needsTranslation(format: string, target: ProxyRoute): boolean {
   return wireFormatOf[target.provider.kind] !== format;
+}
+
+/** What the trace keeps of an attempt's translation (traces/build.ts `TranslationFacts`). */
+export function translationFacts(t: AnswerTranslation | null): TranslationFacts | null {
+  if (t === null) return null;
+  return {
+    client: t.client,
+    upstream: t.target.protocol,
+    notes: t.notes.list,
+    omitted: t.notes.omitted,
+  };
 }

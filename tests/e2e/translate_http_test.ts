@@ -114,6 +114,8 @@ Deno.test("translate: an OpenAI Chat client on an Anthropic target, not streamed
     assert.equal(trace!.model, "claude-haiku-4-5");
     assert.equal(trace!.input_tokens, 12);
     assert.equal(trace!.cost_status, "priced");
+    assert.equal(trace!.metadata["client_protocol"], "openai.chat");
+    assert.equal(trace!.metadata["upstream_protocol"], "anthropic.messages");
   });
 });
 
