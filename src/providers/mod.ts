@@ -24,6 +24,8 @@ export {
   Notes as TranslationNotes,
   providerErrorOf,
   reachable,
+  type Request as IrRequest,
+  type Response as IrResponse,
   StreamPipe,
   TranslationError,
   upstreamProtocolOf,

@@ -239,7 +239,7 @@ async function relayTranslated(
   }
   const bytes = await translatedDocumentBytes(ex, attempt, upstream, redact);
   if (bytes instanceof Response) return bytes;
-  const out = translateDocument(bytes, t);
+  const out = await translateDocument(bytes, t);
   if (out instanceof GatewayError) return ex.refuse(out);
   const headers = translatedAnswerHeaders(ex, "application/json");
   ex.relays(attempt, headers, 200);

@@ -39,7 +39,7 @@ import { replayOf, type Tried, wholeAnswer } from "./route_answer.ts";
 import { noTargetReadsPath, refusedEverywhere } from "./route_path_refusal.ts";
 import { ClientGone } from "./abort_reasons.ts";
 import { shuttingDown } from "./upstream_errors.ts";
-import { RequestTranslation } from "./translate_attempt.ts";
+import { needsTranslation, RequestTranslation } from "./translate_attempt.ts";
 import { entryFormat, type LoopMemory, placement } from "./route_placement.ts";
 
 export interface LoopOptions {
@@ -183,6 +183,10 @@ async function attemptOnce(
 ): Promise<Tried | { kind: "refused"; error: GatewayError }> {
   const target = o.deps.routes.get(ticket.target.provider)!;
   const model = ticket.target.model;
+  if (memory.translation !== null && needsTranslation(memory.format, target)) {
+    const failed = await memory.translation.load(o.deps.responses ?? null, ex.tenant);
+    if (failed !== null) return { kind: "refused", error: failed };
+  }
   const placed = placement(ex, prepared, rewriter, target, model, entry, memory);
   if (!("request" in placed)) return placed;
   const { request, path } = placed;

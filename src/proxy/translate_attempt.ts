@@ -14,6 +14,7 @@ import {
   type ClientRequest,
   decodeClientRequest,
   encodeUpstreamRequest,
+  type IrResponse,
   type PreparedRequest,
   TranslationError,
   TranslationNotes,
@@ -22,7 +23,8 @@ import {
   wireFormatOf,
 } from "../providers/mod.ts";
 import type { ProxyRoute } from "./exchange_context.ts";
-import type { TranslationFacts } from "../traces/mod.ts";
+import type { TenantScope, TranslationFacts } from "../traces/mod.ts";
+import { remember, type ResponseMemory, withHistory } from "./response_memory.ts";
 
 /** What the answer's translation needs to know of its attempt. */
 export interface AnswerTranslation {
@@ -36,6 +38,8 @@ export interface AnswerTranslation {
   id: string;
   /** Unix seconds. */
   createdAt: number;
+  /** Keeps the answered turn (a Responses client: the gateway's response store); null: none. */
+  remember: ((answer: IrResponse) => Promise<void>) | null;
 }
 
 export interface TranslatedAttempt {
@@ -86,6 +90,11 @@ export function translatedHeaders(
 /** One client request's translation: decoded once, encoded per target. */
 export class RequestTranslation {
   #decoded: ClientRequest | GatewayError | undefined;
+  /** The request as the client sent it, before a stored conversation was put before it. */
+  #own: ClientRequest | null = null;
+  #loaded: Promise<GatewayError | null> | null = null;
+  #memory: ResponseMemory | null = null;
+  #scope: TenantScope | null = null;
 
   constructor(
     readonly client: ClientProtocol,
@@ -103,6 +112,45 @@ export class RequestTranslation {
   ): RequestTranslation | null {
     const client = clientProtocolOf(format, method, path);
     return client === null ? null : new RequestTranslation(client, body, now);
+  }
+
+  /**
+   * Decodes the request, and puts the stored conversation `previous_response_id` names before it
+   * (response_memory.ts); once per client request, before its first translated attempt.
+   */
+  load(memory: ResponseMemory | null, scope: TenantScope): Promise<GatewayError | null> {
+    this.#loaded ??= (async () => {
+      const own = this.#decode();
+      if (own instanceof GatewayError) return own;
+      this.#own = own;
+      if (this.client !== "openai.responses") return null;
+      this.#memory = memory;
+      this.#scope = scope;
+      const full = await withHistory(memory, scope, own);
+      this.#decoded = full;
+      return full instanceof GatewayError ? full : null;
+    })();
+    return this.#loaded;
+  }
+
+  /** The answered turn kept for a later `previous_response_id` (Responses clients only). */
+  #rememberer(notes: InstanceType<typeof TranslationNotes>) {
+    const own = this.#own;
+    const scope = this.#scope;
+    if (this.client !== "openai.responses" || own === null || scope === null) return null;
+    const memory = this.#memory;
+    return async (answer: IrResponse) => {
+      try {
+        await remember(memory, scope, own, own.request.messages, answer, this.now());
+      } catch (err) {
+        const why = err instanceof Error ? err.message : String(err);
+        notes.add(
+          "dropped",
+          "store",
+          `the answer was not kept for previous_response_id: ${why.slice(0, 200)}`,
+        );
+      }
+    };
   }
 
   /** The request for `target` (aimed at `model`), or why it cannot be made. */
@@ -153,8 +201,9 @@ export class RequestTranslation {
         target: upstream,
         includeUsage: decoded.includeUsage,
         notes,
-        id: `og_${crypto.randomUUID().replaceAll("-", "")}`,
+        id: answerId(this.client),
         createdAt: Math.floor(this.now() / 1000),
+        remember: this.#rememberer(notes),
       },
     };
   }
@@ -171,6 +220,15 @@ export class RequestTranslation {
     }
     return this.#decoded;
   }
+}
+
+/**
+ * The gateway's id for a translated answer. A Responses client gets one always (`resp_og_…`):
+ * it names the turn in the gateway's store, so it must be unique whatever the upstream's ids are.
+ */
+function answerId(client: ClientProtocol): string {
+  const random = crypto.randomUUID().replaceAll("-", "");
+  return client === "openai.responses" ? `resp_og_${random}` : `og_${random}`;
 }
 
 function splitQuery(path: string): [string, string] {

@@ -177,3 +177,69 @@ Deno.test("translate: an Anthropic client reaching an Anthropic route passes thr
     assert.equal(stub.seen[0]!.body["max_tokens"], 100);
   });
 });
+
+Deno.test("translate: a Responses client's previous_response_id on a stateless Anthropic target", async () => {
+  await withGateway(async (h, stub) => {
+    const client = openaiClient(h);
+    const first = await client.responses.create({ model: "claude", input: "Capital of France?" });
+    assert.equal(first.output_text, "Paris.");
+    const second = await client.responses.create({
+      model: "claude",
+      input: "And of Germany?",
+      previous_response_id: first.id,
+    });
+    assert.equal(second.output_text, "Paris.");
+    // The whole conversation went upstream, in order, the stored answer as the assistant's turn.
+    const sent = stub.seen[1]!.body["messages"] as { role: string; content: unknown }[];
+    assert.deepEqual(sent.map((m) => m.role), ["user", "assistant", "user"]);
+    assert.match(JSON.stringify(sent[1]!.content), /Paris\./);
+    assert.match(JSON.stringify(sent[2]!.content), /Germany/);
+    // A streamed turn is kept too, before its last event reaches the client.
+    const stream = await client.responses.create({
+      model: "claude",
+      input: "Count.",
+      previous_response_id: second.id,
+      stream: true,
+    });
+    let streamedId = "";
+    for await (const event of stream) {
+      if (event.type === "response.completed") streamedId = event.response.id;
+    }
+    await client.responses.create({
+      model: "claude",
+      input: "Again.",
+      previous_response_id: streamedId,
+    });
+    const roles = (stub.seen[3]!.body["messages"] as { role: string }[]).map((m) => m.role);
+    assert.deepEqual(roles, [
+      "user",
+      "assistant",
+      "user",
+      "assistant",
+      "user",
+      "assistant",
+      "user",
+    ]);
+  });
+});
+
+Deno.test("translate: an unknown or unstored previous_response_id is the SDK's 404", async () => {
+  await withGateway(async (h, stub) => {
+    const client = openaiClient(h);
+    const unstored = await client.responses.create({
+      model: "claude",
+      input: "Hi",
+      store: false,
+    });
+    for (const id of ["resp_nothing_here", unstored.id]) {
+      const err = await client.responses.create({
+        model: "claude",
+        input: "Next",
+        previous_response_id: id,
+      }).then(() => null, (e) => e);
+      assert.ok(err instanceof OpenAI.NotFoundError, String(err));
+      assert.match(err.message, /previous_response_id: no response/);
+    }
+    assert.equal(stub.seen.length, 1);
+  });
+});
