@@ -12,14 +12,18 @@
 export { providerAdapters } from "./registry.ts";
 // Protocol translation (issue 21): the proxy uses these shapes only, never a codec's wire fields.
 export {
+  clientCodecOf,
   clientErrorOf,
   type ClientProtocol,
   clientProtocolOf,
   type ClientRequest,
   decodeClientRequest,
+  decodeCountAnswer,
   decodeUpstreamResponse,
   encodeClientResponse,
+  encodeCountRequest,
   encodeUpstreamRequest,
+  estimateInputTokens,
   type Note as TranslationNote,
   Notes as TranslationNotes,
   providerErrorOf,

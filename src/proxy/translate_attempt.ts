@@ -13,7 +13,9 @@ import {
   clientProtocolOf,
   type ClientRequest,
   decodeClientRequest,
+  encodeCountRequest,
   encodeUpstreamRequest,
+  estimateInputTokens,
   type IrResponse,
   type PreparedRequest,
   TranslationError,
@@ -40,6 +42,11 @@ export interface AnswerTranslation {
   createdAt: number;
   /** Keeps the answered turn (a Responses client: the gateway's response store); null: none. */
   remember: ((answer: IrResponse) => Promise<void>) | null;
+  /** Headers the client's answer carries besides its own (an estimate's label). */
+  answerHeaders: Record<string, string>;
+  /** The answer the gateway made itself (a `count_tokens` estimate), already in the client's
+   *  format; null: the upstream's, to translate. */
+  local: Record<string, unknown> | null;
 }
 
 export interface TranslatedAttempt {
@@ -178,10 +185,13 @@ export class RequestTranslation {
     };
     let encoded;
     try {
-      encoded = encodeUpstreamRequest(upstream, decoded.request, notes);
+      encoded = this.client === "anthropic.count_tokens"
+        ? encodeCountRequest(upstream, decoded.request, notes)
+        : encodeUpstreamRequest(upstream, decoded.request, notes);
     } catch (err) {
       return { kind: "refused", error: untranslatable(this.client, protocol, err) };
     }
+    if (encoded === null) return this.#estimate(upstream, decoded, notes);
     const body = new TextEncoder().encode(JSON.stringify(encoded.body));
     const [path, query] = splitQuery(encoded.path);
     const prepared = target.adapter.prepareRequest({
@@ -204,6 +214,42 @@ export class RequestTranslation {
         id: answerId(this.client),
         createdAt: Math.floor(this.now() / 1000),
         remember: this.#rememberer(notes),
+        answerHeaders: {},
+        local: null,
+      },
+    };
+  }
+
+  /**
+   * `count_tokens` for a target with no counter: the gateway's labelled estimate, answered
+   * without sending anything (count_tokens.ts says how it counts).
+   */
+  #estimate(
+    target: UpstreamTarget,
+    decoded: ClientRequest,
+    notes: InstanceType<typeof TranslationNotes>,
+  ): TranslatedAttempt {
+    const answer = estimateInputTokens(decoded.request, notes);
+    const prepared: PreparedRequest = {
+      body: null,
+      model: target.model,
+      streaming: false,
+      hideUsageEvent: false,
+    };
+    return {
+      prepared,
+      path: "/v1/messages/count_tokens",
+      search: "",
+      answer: {
+        client: this.client,
+        target,
+        includeUsage: false,
+        notes,
+        id: answerId(this.client),
+        createdAt: Math.floor(this.now() / 1000),
+        remember: null,
+        answerHeaders: answer.headers,
+        local: answer.body,
       },
     };
   }

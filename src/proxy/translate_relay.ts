@@ -7,7 +7,9 @@
  */
 import { GatewayError } from "../errors/mod.ts";
 import {
+  clientCodecOf,
   clientErrorOf,
+  decodeCountAnswer,
   decodeUpstreamResponse,
   encodeClientResponse,
   providerErrorOf,
@@ -62,7 +64,7 @@ export async function relayTranslatedError(
     facts,
     waitHintMs(headers, Date.now()),
   );
-  const answer = clientErrorOf(t.client, error);
+  const answer = clientErrorOf(clientCodecOf(t.client), error);
   const pairs = translatedAnswerHeaders(ex, "application/json", answer.headers);
   ex.relays(attempt, pairs, answer.status);
   ex.complete();
@@ -91,10 +93,14 @@ export async function translateDocument(
   bytes: Uint8Array,
   t: AnswerTranslation,
 ): Promise<Uint8Array<ArrayBuffer> | GatewayError> {
+  if (t.local !== null) return new TextEncoder().encode(JSON.stringify(t.local));
   let res;
   let out;
   try {
     const body: unknown = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+    if (t.client === "anthropic.count_tokens") {
+      return new TextEncoder().encode(JSON.stringify(decodeCountAnswer(t.target, body).body));
+    }
     res = decodeUpstreamResponse(t.target, body, t.id, t.notes);
     // A Responses client's turn is named by the gateway (translate_attempt.ts `answerId`).
     if (t.client === "openai.responses") res = { ...res, id: t.id };
@@ -196,4 +202,23 @@ export function undecodedCoding(upstream: UpstreamResponse): string | null {
   const coding = headerValue(upstream.headers, "content-encoding");
   if (upstream.decoded || coding === null || coding === "identity") return null;
   return coding;
+}
+
+/** The answer of an attempt the gateway made itself (`count_tokens` estimate): nothing was sent. */
+export function localAnswer(t: AnswerTranslation): UpstreamResponse {
+  const body = new TextEncoder().encode(JSON.stringify(t.local));
+  let given = false;
+  return {
+    status: 200,
+    statusText: "OK",
+    headers: [["content-type", "application/json"], ["content-length", String(body.byteLength)]],
+    decoded: true,
+    read: () => {
+      if (given) return Promise.resolve(null);
+      given = true;
+      return Promise.resolve(body);
+    },
+    bytes: () => Promise.resolve(body),
+    cancel: () => {},
+  };
 }

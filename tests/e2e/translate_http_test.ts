@@ -243,3 +243,59 @@ Deno.test("translate: an unknown or unstored previous_response_id is the SDK's 4
     assert.equal(stub.seen.length, 1);
   });
 });
+
+Deno.test("translate: Anthropic count_tokens on a Gemini target (its counter) and an OpenAI one (an estimate)", async () => {
+  const seen: string[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
+    seen.push(new URL(req.url).pathname);
+    const body = await req.json() as { generateContentRequest?: { contents?: unknown[] } };
+    assert.equal(body.generateContentRequest?.contents?.length, 1);
+    return Response.json({ totalTokens: 31 });
+  });
+  const up = `http://127.0.0.1:${server.addr.port}`;
+  const h = await startHarness({
+    server: { host: "127.0.0.1" },
+    providers: {
+      google: {
+        kind: "gemini",
+        upstream: up,
+        keys: [{ id: "g1", key: "AIzaSyTRANSLATEPOOLKEY0123456789abcdefg" }],
+      },
+      openai: { upstream: up, keys: [{ id: "o1", key: "sk-proj-TRANSLATEPOOLKEY0123456789abcd" }] },
+    },
+    routes: {
+      gem: { targets: [{ provider: "google", model: "gemini-2.5-flash" }] },
+      gpt: { targets: [{ provider: "openai", model: "gpt-4.1" }] },
+    },
+  });
+  try {
+    const client = new Anthropic({
+      apiKey: "unused",
+      baseURL: "http://gw.test/anthropic",
+      maxRetries: 0,
+      fetch: (url, init) => h.request(String(url).slice("http://gw.test".length), init),
+    });
+    const params = { messages: [{ role: "user" as const, content: "How many tokens is this?" }] };
+    const counted = await client.messages.countTokens({ model: "gem", ...params });
+    assert.equal(counted.input_tokens, 31);
+    assert.deepEqual(seen, ["/v1beta/models/gemini-2.5-flash:countTokens"]);
+    const raw = await h.request("/anthropic/v1/messages/count_tokens", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "gpt", ...params }),
+    });
+    assert.equal(raw.status, 200);
+    assert.equal(raw.headers.get("x-ongoingai-token-estimate"), "heuristic");
+    const estimate = await raw.json() as { input_tokens: number };
+    // ⌈24 UTF-8 bytes / 4⌉ + 3 per message + 3: a labelled estimate, never presented as exact.
+    assert.equal(estimate.input_tokens, 12);
+    assert.equal(seen.length, 1, "nothing is sent for an estimate");
+    const traces = await h.tracesSettled(2);
+    assert.equal(traces[1]!.provider, "openai");
+    assert.equal(traces[1]!.metadata["client_protocol"], "anthropic.count_tokens");
+    assert.deepEqual([traces[0]!.usage_status, traces[1]!.usage_status], ["none", "none"]);
+  } finally {
+    await h.close();
+    await server.shutdown();
+  }
+});

@@ -135,12 +135,15 @@ export {
 // The proxy's view (part T7): the codecs behind one shape each side, and a stream bytes to bytes.
 export {
   anthropicDefaultMaxTokens,
+  clientCodecOf,
   type ClientProtocol,
   clientProtocolOf,
   type ClientRequest,
   decodeClientRequest,
+  decodeCountAnswer,
   decodeUpstreamResponse,
   encodeClientResponse,
+  encodeCountRequest,
   encodeUpstreamRequest,
   nativeProtocols,
   reachable,

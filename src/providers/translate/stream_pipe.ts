@@ -222,7 +222,8 @@ function converseDecoding(o: StreamPipeOptions): UpstreamDecoding {
 
 function clientEncoding(o: StreamPipeOptions): ClientEncoding {
   const sse = (messages: SseMessage[]) => messages.map(writeSse).join("");
-  switch (o.client) {
+  const client = o.client === "anthropic.count_tokens" ? "anthropic.messages" : o.client;
+  switch (client) {
     case "openai.chat": {
       const options = {
         dialect: openaiDialect,
