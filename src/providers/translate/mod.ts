@@ -132,3 +132,28 @@ export {
   GeminiStreamDecoder,
   GeminiStreamEncoder,
 } from "./gemini_stream.ts";
+// Thinking state seal (part T5): foreign state through a client's own slots, Chat ids into a map.
+export {
+  callIdIssued,
+  chatCallPrefix,
+  chatIdLimit,
+  deriveStateKey,
+  maxSealedChars,
+  maxSealedStates,
+  notIssued,
+  randomStateKey,
+  type SealContext,
+  sealPrefix,
+  type SealScope,
+  type StateKey,
+} from "./state_seal.ts";
+export {
+  defaultStateMapLimits,
+  MemoryStateMap,
+  type MemoryStateMapLimits,
+  type StateMap,
+  type StateMapKey,
+} from "./state_seal_map.ts";
+export { unsealRequest } from "./state_seal_request.ts";
+export { sealResponse } from "./state_seal_response.ts";
+export { StreamStateSealer } from "./state_seal_stream.ts";
