@@ -137,13 +137,14 @@ export function base64url(bytes: Uint8Array): string {
   return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-/** Null for anything that is not unpadded base64url. */
+/** Null for anything that is not canonical unpadded base64url. */
 export function fromBase64url(text: string): Uint8Array<ArrayBuffer> | null {
   if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return null;
   const bin = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
+  // Canonical only: unused low bits of the last character would give a second spelling.
+  return base64url(out) === text ? out : null;
 }
 
 export async function sealText(

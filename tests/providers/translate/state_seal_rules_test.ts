@@ -369,3 +369,33 @@ Deno.test("MemoryStateMap: bounded by entries and characters, least recently use
   assert.equal(await map.get(k("e")), null, "a value over the whole bound is not kept");
   assert.equal(await map.get({ tenant: "t2", route: "r", id: "d" }), null, "tenant scoped");
 });
+
+Deno.test("no second spelling: every other character at the end of a seal is refused", async () => {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  // Three lengths, so the last character carries 0, 2 and 4 unused bits.
+  for (const signature of ["SIG", "SIGX", "SIGXY"]) {
+    const res = await sealResponse(
+      answer("m", [{
+        type: "thinking",
+        text: "t",
+        kind: "full",
+        state: state("gemini.generate", signature),
+      }]),
+      sealCtx("anthropic.messages"),
+    );
+    const b = res.content[0] as Extract<ContentBlock, { type: "thinking" }>;
+    const value = b.state!.value;
+    for (const at of [value.length - 1, value.length - 2]) {
+      for (const c of alphabet) {
+        if (c === value[at]) continue;
+        const changed = value.slice(0, at) + c + value.slice(at + 1);
+        const ir = request([{ ...b, state: { ...b.state!, value: changed } }]);
+        await assert.rejects(
+          () => unsealRequest(ir, sealCtx("anthropic.messages")),
+          TranslationError,
+          `${signature} ${at} ${c}`,
+        );
+      }
+    }
+  }
+});
