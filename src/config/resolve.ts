@@ -94,7 +94,7 @@ export type GatewayConfig =
 /** `translation.state_key` read (absent: neither given nor set, a per-process key is used);
  *  the store's retention also in milliseconds. */
 export interface ResolvedTranslation {
-  state_key?: string;
+  state_key?: string | undefined;
   response_store: { retention: string; retention_ms: number };
 }
 

@@ -2,9 +2,11 @@
  * The opaque thinking state seal (research/issue21_plan.md section 3). State a provider made
  * (Anthropic `signature`, Gemini `thoughtSignature`, Responses `encrypted_content`, Bedrock
  * `signature`, redacted data) travels through a client of another protocol sealed:
- * `og1.` + base64url(iv || AES-256-GCM ciphertext and tag) of `{o, m, v, i}` (origin, model,
- * value, Responses item id), with the tenant scope and the route id as additional data, so a
- * client can neither forge state nor replay it for another tenant or route.
+ * `og1.` + base64url(key id || iv || AES-256-GCM ciphertext and tag) of `{o, m, v, i}` (origin,
+ * model, value, Responses item id), with the tenant scope and the route id as additional data, so
+ * a client can neither forge state nor replay it for another tenant or route. The 3-byte key id
+ * (plan section 3 has none) tells a value sealed before a restart under a per-process key from a
+ * forged one: the first is dropped with a note, only the second is a 400.
  *
  * Web Crypto only (`crypto.subtle`), pure over an injected `StateKey`; the randomness is
  * injectable so tests use fixed IVs. The passes over the IR are in state_seal_request.ts,
@@ -30,9 +32,10 @@ export const maxSealedStates = 1000;
  *  plan section 11, T5): a sealed state never fits, so Chat ids point into a `StateMap`. */
 export const chatIdLimit = 40;
 
+const keyIdBytes = 3;
 const ivBytes = 12;
-const nonceBytes = 9;
-const macBytes = 12;
+const nonceBytes = 8;
+const macBytes = 10;
 const protocols: readonly Protocol[] = [
   "openai.chat",
   "openai.responses",
@@ -41,11 +44,22 @@ const protocols: readonly Protocol[] = [
   "bedrock.converse",
 ];
 
-/** Both keys come from one secret (HKDF-SHA-256, one `info` label each). */
+/** Both keys come from one secret (HKDF-SHA-256, one `info` label each). `id` names the key
+ *  in every sealed value, so a value sealed under another key (a restart without
+ *  `translation.state_key`, or a changed key) is told from a forged one: dropped, not refused. */
 export interface StateKey {
   readonly aead: CryptoKey;
   readonly mac: CryptoKey;
+  readonly id: Uint8Array<ArrayBuffer>;
 }
+
+/** What opening a sealed value gave. */
+export type OpenOutcome =
+  | { kind: "opened"; text: string }
+  /** Well-formed, but sealed under another key. */
+  | { kind: "other_key" }
+  /** Malformed, forged, or sealed for another tenant or route. */
+  | { kind: "refused" };
 
 /** Who may open a seal: the tenant scope and the route id it was issued for. */
 export interface SealScope {
@@ -111,7 +125,8 @@ export async function deriveStateKey(secret: string | Uint8Array): Promise<State
     false,
     ["sign"],
   );
-  return { aead, mac };
+  const named = await crypto.subtle.sign("HMAC", mac, encoder.encode("ongoingai-thinking/v1 id"));
+  return { aead, mac, id: new Uint8Array(named).slice(0, keyIdBytes) };
 }
 
 /** No `translation.state_key`: a key per process (state does not survive a restart). */
@@ -163,34 +178,43 @@ export async function sealText(
     key.aead,
     encoder.encode(plaintext),
   );
-  const out = new Uint8Array(ivBytes + sealed.byteLength);
-  out.set(iv);
-  out.set(new Uint8Array(sealed), ivBytes);
+  const out = new Uint8Array(keyIdBytes + ivBytes + sealed.byteLength);
+  out.set(key.id);
+  out.set(iv, keyIdBytes);
+  out.set(new Uint8Array(sealed), keyIdBytes + ivBytes);
   return sealPrefix + base64url(out);
 }
 
-/** The plaintext, or null when the value is malformed, too long, forged or for another scope. */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  let diff = a.length ^ b.length;
+  for (let i = 0; i < a.length && i < b.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}
+
+/** `kid || iv || ciphertext and tag`, each part checked before any decryption. */
 export async function openText(
   key: StateKey,
   scope: SealScope,
   sealed: string,
-): Promise<string | null> {
-  if (!sealed.startsWith(sealPrefix) || sealed.length > maxSealedChars) return null;
+): Promise<OpenOutcome> {
+  const refused = { kind: "refused" } as const;
+  if (!sealed.startsWith(sealPrefix) || sealed.length > maxSealedChars) return refused;
   const bytes = fromBase64url(sealed.slice(sealPrefix.length));
-  if (bytes === null || bytes.length < ivBytes + 16) return null;
+  if (bytes === null || bytes.length < keyIdBytes + ivBytes + 16) return refused;
+  if (!sameBytes(bytes.subarray(0, keyIdBytes), key.id)) return { kind: "other_key" };
   try {
     const plain = await crypto.subtle.decrypt(
       {
         name: "AES-GCM",
-        iv: bytes.subarray(0, ivBytes),
+        iv: bytes.subarray(keyIdBytes, keyIdBytes + ivBytes),
         additionalData: encoder.encode(additionalData(scope)),
       },
       key.aead,
-      bytes.subarray(ivBytes),
+      bytes.subarray(keyIdBytes + ivBytes),
     );
-    return new TextDecoder("utf-8", { fatal: true }).decode(plain);
+    return { kind: "opened", text: new TextDecoder("utf-8", { fatal: true }).decode(plain) };
   } catch {
-    return null;
+    return refused;
   }
 }
 
@@ -231,12 +255,16 @@ export function sealState(
   return sealText(ctx.key, ctx.scope, JSON.stringify(body), ctx.random);
 }
 
-export async function openState(ctx: SealContext, sealed: string): Promise<Opened | null> {
-  const text = await openText(ctx.key, ctx.scope, sealed);
-  if (text === null) return null;
+/** The state a value stands for, "other_key" (dropped by the caller) or null (refused). */
+export async function openState(
+  ctx: SealContext,
+  sealed: string,
+): Promise<Opened | "other_key" | null> {
+  const outcome = await openText(ctx.key, ctx.scope, sealed);
+  if (outcome.kind !== "opened") return outcome.kind === "other_key" ? "other_key" : null;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(outcome.text);
   } catch {
     return null;
   }
@@ -253,32 +281,38 @@ export async function openState(ctx: SealContext, sealed: string): Promise<Opene
   return kind === null ? null : { state, kind };
 }
 
-async function callMac(key: StateKey, scope: SealScope, nonce: string): Promise<Uint8Array> {
-  const data = encoder.encode(`${additionalData(scope)}|call|${nonce}`);
+async function callMac(key: StateKey, scope: SealScope, head: string): Promise<Uint8Array> {
+  const data = encoder.encode(`${additionalData(scope)}|call|${head}`);
   const mac = await crypto.subtle.sign("HMAC", key.mac, data);
   return new Uint8Array(mac).subarray(0, macBytes);
 }
 
-/** A Chat tool call id for a call whose state the map holds: `call_og1_` + base64url(nonce ||
- *  HMAC(nonce) truncated to 96 bits), 37 characters, Anthropic's and OpenAI's pattern. */
+/** A Chat tool call id for a call whose state the map holds: `call_og1_` + base64url(kid ||
+ *  nonce || HMAC truncated to 80 bits), 37 characters, Anthropic's and OpenAI's pattern. */
 export async function mintCallId(ctx: SealContext): Promise<string> {
-  const nonce = (ctx.random ?? randomBytes)(nonceBytes);
-  const mac = await callMac(ctx.key, ctx.scope, base64url(nonce));
-  const out = new Uint8Array(nonceBytes + macBytes);
-  out.set(nonce);
-  out.set(mac, nonceBytes);
+  const head = new Uint8Array(keyIdBytes + nonceBytes);
+  head.set(ctx.key.id);
+  head.set((ctx.random ?? randomBytes)(nonceBytes), keyIdBytes);
+  const mac = await callMac(ctx.key, ctx.scope, base64url(head));
+  const out = new Uint8Array(head.length + macBytes);
+  out.set(head);
+  out.set(mac, head.length);
   return chatCallPrefix + base64url(out);
 }
 
-/** Whether this gateway minted `id` for this tenant and route. */
-export async function callIdIssued(ctx: SealContext, id: string): Promise<boolean> {
-  if (!id.startsWith(chatCallPrefix)) return false;
+/** Whether this gateway minted `id` for this tenant and route ("issued"), under another key
+ *  ("other_key"), or not at all ("forged"). */
+export async function callIdIssued(
+  ctx: SealContext,
+  id: string,
+): Promise<"issued" | "other_key" | "forged"> {
+  if (!id.startsWith(chatCallPrefix)) return "forged";
   const bytes = fromBase64url(id.slice(chatCallPrefix.length));
-  if (bytes === null || bytes.length !== nonceBytes + macBytes) return false;
-  const mac = await callMac(ctx.key, ctx.scope, base64url(bytes.subarray(0, nonceBytes)));
-  let diff = 0;
-  for (let i = 0; i < macBytes; i++) diff |= mac[i]! ^ bytes[nonceBytes + i]!;
-  return diff === 0;
+  const headBytes = keyIdBytes + nonceBytes;
+  if (bytes === null || bytes.length !== headBytes + macBytes) return "forged";
+  if (!sameBytes(bytes.subarray(0, keyIdBytes), ctx.key.id)) return "other_key";
+  const mac = await callMac(ctx.key, ctx.scope, base64url(bytes.subarray(0, headBytes)));
+  return sameBytes(mac, bytes.subarray(headBytes)) ? "issued" : "forged";
 }
 
 export function isSealed(state: OpaqueState | null, client: Protocol): state is OpaqueState {

@@ -87,15 +87,16 @@ export async function stashChatCall(ctx: SealContext, record: ChatRecord): Promi
 }
 
 export async function fetchChatCall(ctx: SealContext, id: string): Promise<Fetched> {
-  if (!(await callIdIssued(ctx, id))) return { kind: "forged" };
+  const issued = await callIdIssued(ctx, id);
+  if (issued === "forged") return { kind: "forged" };
+  // Minted under another key: a restart without `translation.state_key`; the same as gone.
+  if (issued === "other_key") return { kind: "expired" };
   const sealed = await ctx.stateMap.get({ tenant: ctx.scope.tenant, route: ctx.scope.route, id });
-  // A value that no longer opens was sealed under another key (a restart with a per-process
-  // key and a shared map): the same as gone.
-  const text = sealed === null ? null : await openText(ctx.key, ctx.scope, sealed);
-  if (text === null) return { kind: "expired" };
+  const opened = sealed === null ? null : await openText(ctx.key, ctx.scope, sealed);
+  if (opened?.kind !== "opened") return { kind: "expired" };
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(opened.text);
   } catch {
     return { kind: "expired" };
   }

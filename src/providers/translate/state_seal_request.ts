@@ -92,6 +92,11 @@ async function unsealSlotMessage(
     }
     const opened = await openState(ctx, b.state.value);
     if (opened === null) throw new TranslationError(field, notIssued);
+    if (opened === "other_key") {
+      otherKey(ctx, field);
+      if (text !== "") out.push({ type: "thinking", text, kind, state: null });
+      continue;
+    }
     if (opened.kind === "thinking") {
       out.push({ type: "thinking", text, kind, state: opened.state });
       continue;
@@ -106,6 +111,14 @@ async function unsealSlotMessage(
   }
   if (carried !== null) dropCarried(ctx, carried.field);
   return { ...m, content: out };
+}
+
+function otherKey(ctx: SealContext, field: string): void {
+  ctx.notes.add(
+    "thinking_state_dropped",
+    field,
+    "sealed under another key (a restart without translation.state_key, or a changed key)",
+  );
 }
 
 function dropCarried(ctx: SealContext, field: string): void {
@@ -175,7 +188,7 @@ async function restoreResults(
     let id = ids.get(b.callId);
     if (id === undefined) {
       // A result whose call is not in this request: its id must still be one issued here.
-      if (!(await callIdIssued(ctx, b.callId))) {
+      if ((await callIdIssued(ctx, b.callId)) === "forged") {
         throw new TranslationError(`messages[${i}].content[${j}].tool_call_id`, notIssued);
       }
       const fetched = await fetchChatCall(ctx, b.callId);

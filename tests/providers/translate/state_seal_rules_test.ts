@@ -5,10 +5,11 @@
  * own bounds.
  */
 import assert from "node:assert/strict";
-import { createCipheriv, hkdfSync } from "node:crypto";
+import { createCipheriv, createHmac, hkdfSync } from "node:crypto";
 import {
   chatCallPrefix,
   type ContentBlock,
+  deriveStateKey,
   maxSealedChars,
   maxSealedStates,
   MemoryStateMap,
@@ -61,25 +62,35 @@ function base64url(b: Uint8Array): string {
   return btoa(String.fromCharCode(...b)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-Deno.test("the seal is AES-256-GCM under an HKDF-SHA-256 key, IV first, as node:crypto computes it", async () => {
-  const scope = { tenant: "tenant|a", route: "route-1" };
-  const plain = '{"o":"gemini.generate","m":"g","v":"SIG","i":null}';
-  const sealed = await sealText(key, scope, plain, fixedRandom(7));
-  const raw = new Uint8Array(hkdfSync(
+function hkdf(info: string): Uint8Array {
+  return new Uint8Array(hkdfSync(
     "sha256",
     new TextEncoder().encode(testSecret),
     new TextEncoder().encode("ongoingai-thinking-state"),
-    new TextEncoder().encode("ongoingai-thinking/v1 seal"),
+    new TextEncoder().encode(info),
     32,
   ));
+}
+
+Deno.test("the seal is AES-256-GCM under an HKDF-SHA-256 key, key id and IV first, as node:crypto computes it", async () => {
+  const scope = { tenant: "tenant|a", route: "route-1" };
+  const plain = '{"o":"gemini.generate","m":"g","v":"SIG","i":null}';
+  const sealed = await sealText(key, scope, plain, fixedRandom(7));
+  const raw = hkdf("ongoingai-thinking/v1 seal");
+  const kid = new Uint8Array(
+    createHmac("sha256", hkdf("ongoingai-thinking/v1 chat call id"))
+      .update("ongoingai-thinking/v1 id").digest(),
+  ).slice(0, 3);
   const iv = fixedRandom(7)(12);
   const c = createCipheriv("aes-256-gcm", raw, iv);
   c.setAAD(new TextEncoder().encode("ongoingai-thinking/v1|tenant%7Ca|route-1"));
   const body = new Uint8Array([...c.update(plain, "utf8"), ...c.final(), ...c.getAuthTag()]);
-  assert.equal(sealed, sealPrefix + base64url(new Uint8Array([...iv, ...body])));
-  assert.equal(await openText(key, scope, sealed), plain);
+  assert.equal(sealed, sealPrefix + base64url(new Uint8Array([...kid, ...iv, ...body])));
+  assert.deepEqual(await openText(key, scope, sealed), { kind: "opened", text: plain });
   // The `|` inside the tenant is escaped: the same bytes cannot be claimed by another split.
-  assert.equal(await openText(key, { tenant: "tenant", route: "a|route-1" }, sealed), null);
+  assert.deepEqual(await openText(key, { tenant: "tenant", route: "a|route-1" }, sealed), {
+    kind: "refused",
+  });
 });
 
 /** One sealed state per slot client, and the ways it is refused. */
@@ -152,7 +163,7 @@ Deno.test("Chat: a forged id, or one minted for another tenant or route, is refu
   const res = await sealResponse(answer("g", [call("c0", state("gemini.generate", "S"))]), ctx);
   const id = (res.content[0] as { id: string }).id;
   const cases: [string, string, Partial<SealContext>][] = [
-    ["forged", chatCallPrefix + "A".repeat(28), {}],
+    ["forged", id.slice(0, chatCallPrefix.length + 4) + "A".repeat(24), {}],
     ["bit flipped", flip(id, id.length - 2), {}],
     ["other tenant", id, { scope: { tenant: "tenant-b", route: "route-1" } }],
     ["other route", id, { scope: { tenant: "tenant-a", route: "route-2" } }],
@@ -398,4 +409,43 @@ Deno.test("no second spelling: every other character at the end of a seal is ref
       }
     }
   }
+});
+
+Deno.test("sealed under another key (a restart without state_key): dropped with a note, not refused", async () => {
+  const other = await deriveStateKey("another secret, as after a restart");
+  const ctx = sealCtx("anthropic.messages", { key: other });
+  const res = await sealResponse(
+    answer("g", [
+      { type: "thinking", text: "t", kind: "full", state: state("gemini.generate", "S") },
+      call("c0", state("gemini.generate", "C")),
+    ]),
+    ctx,
+  );
+  const back = sealCtx("anthropic.messages");
+  const ir = await unsealRequest(request(res.content), back);
+  assert.deepEqual(ir.messages[1]!.content.map((b) => b.type === "thinking" ? b.state : b.type), [
+    null,
+    "tool_call",
+  ]);
+  assert.deepEqual(codes(back.notes), [
+    "thinking_state_dropped messages[1].content[0].signature",
+    "thinking_state_dropped messages[1].content[1].signature",
+  ]);
+  // Chat ids minted under another key: kept as they are, noted.
+  const chat = sealCtx("openai.chat", { key: other });
+  const sealed = await sealResponse(answer("g", [call("c0", state("gemini.generate", "C"))]), chat);
+  const id = (sealed.content[0] as { id: string }).id;
+  const chatBack = sealCtx("openai.chat", { stateMap: chat.stateMap });
+  const opened = await unsealRequest(
+    request([call(id)], [{
+      type: "tool_result",
+      callId: id,
+      name: null,
+      content: [],
+      isError: false,
+    }]),
+    chatBack,
+  );
+  assert.equal((opened.messages[1]!.content[0] as { id: string }).id, id);
+  assert.deepEqual(codes(chatBack.notes), ["thinking_state_dropped messages[1].content[0].id"]);
 });
