@@ -9,14 +9,19 @@ import {
   chatCallPrefix,
   checkStream,
   collectResponse,
+  decodeResponsesRequest,
+  noSampling,
   Notes,
   type Protocol,
+  ResponsesStreamEncoder,
   sealResponse,
   type StreamEvent,
   StreamStateSealer,
   unknownUsage,
+  unsealRequest,
 } from "../../../src/providers/translate/mod.ts";
 import { codes, sealCtx, state } from "./state_seal_support.ts";
+import { decodeText, encodeEvents } from "./streams.ts";
 
 const gemini = "gemini.generate" as const;
 const anthropic = "anthropic.messages" as const;
@@ -152,5 +157,78 @@ Deno.test("Gemini and Bedrock clients: events pass unchanged (their encoders dro
     const events = upstream(anthropic);
     const out = await sealStream(events, new StreamStateSealer(sealCtx(client)));
     assert.deepEqual(out, events);
+  }
+});
+
+Deno.test("Codex on Gemini, streamed: the completed output given back opens on its calls", async () => {
+  const ctx = sealCtx("openai.responses");
+  const sealer = new StreamStateSealer(ctx);
+  const encoder = new ResponsesStreamEncoder({ createdAt: 0 }, ctx.notes);
+  const events = upstream(gemini).filter((e) => !("index" in e) || e.index !== 1);
+  const renumbered = events.map((e) =>
+    "index" in e && e.index > 1 ? { ...e, index: e.index - 1 } : e
+  );
+  const frames = [];
+  for (const e of renumbered) {
+    for (const s of await sealer.event(e)) frames.push(...encoder.push(s));
+  }
+  const done = frames.find((f) => f["type"] === "response.completed")!;
+  const output = (done["response"] as Record<string, unknown>)["output"] as Record<
+    string,
+    unknown
+  >[];
+  const body = {
+    model: "m",
+    input: [
+      { role: "user", content: "go" },
+      ...output,
+      { type: "function_call_output", call_id: "c0", output: "A" },
+      { type: "function_call_output", call_id: "c1", output: "B" },
+    ],
+  };
+  const back = sealCtx("openai.responses");
+  const ir = await unsealRequest(decodeResponsesRequest(body, back.notes), back);
+  const blocks = ir.messages[1]!.content;
+  assert.deepEqual(blocks.map((b) => b.type), ["thinking", "text", "tool_call", "tool_call"]);
+  const [thinking, , c0, c1] = blocks;
+  assert.equal(thinking?.type === "thinking" ? thinking.state?.value : null, "SIG_T");
+  assert.equal(c0?.type === "tool_call" ? c0.state?.value : null, "SIG_C");
+  assert.equal(c1?.type === "tool_call" ? c1.state : undefined, null);
+  assert.equal(c0?.type === "tool_call" ? c0.state?.model : null, "up-model");
+});
+
+Deno.test("Claude Code on Gemini, streamed: what the client reads back opens on its parts", async () => {
+  for (const client of ["anthropic.messages", "openai.chat"] as const) {
+    const ctx = sealCtx(client);
+    const sealed = await sealStream(upstream(gemini), new StreamStateSealer(ctx));
+    // What the client's SDK assembles from the encoded stream, as the IR of its next request.
+    const read = collectResponse(decodeText(client, encodeEvents(client, sealed)))!;
+    const back = sealCtx(client, { stateMap: ctx.stateMap });
+    const ir = await unsealRequest({
+      model: "m",
+      instructions: [],
+      messages: [{ role: "user", content: [{ type: "text", text: "go" }] }, {
+        role: "assistant",
+        content: read.content,
+      }],
+      tools: [],
+      toolChoice: null,
+      parallelToolCalls: null,
+      maxOutputTokens: 100,
+      sampling: noSampling,
+      stop: [],
+      responseFormat: null,
+      reasoning: null,
+      stream: false,
+      user: null,
+      previousResponseId: null,
+    }, back);
+    const calls = ir.messages[1]!.content.flatMap((b) => b.type === "tool_call" ? [b] : []);
+    assert.deepEqual(calls.map((c) => [c.id, c.state?.value ?? null]), [
+      ["c0", "SIG_C"],
+      ["c1", null],
+    ], client);
+    const thinking = ir.messages[1]!.content.find((b) => b.type === "thinking");
+    assert.equal(thinking?.type === "thinking" ? thinking.state?.value : null, "SIG_T", client);
   }
 });
