@@ -91,8 +91,12 @@ export interface Opened {
   kind: SealedKind;
 }
 
-/** The message a client gets for a seal that does not open (plan section 3). */
-export const notIssued = "this thinking state was not issued by this gateway for this route";
+/** The message a client gets for a seal that does not open (plan section 3). The parenthesis is
+ *  Anthropic's own wording: Claude Code 2.1.332 classifies a 400 whose message contains
+ *  "signature in thinking block" as `thinking_signature` (read in its binary), the error it
+ *  knows from a model switch, instead of an unknown 400. */
+export const notIssued = "this thinking state was not issued by this gateway for this route " +
+  "(invalid signature in thinking block)";
 
 const encoder = new TextEncoder();
 
