@@ -145,6 +145,7 @@ export {
   type SealContext,
   sealPrefix,
   type SealScope,
+  sealTenant,
   type StateKey,
 } from "./state_seal.ts";
 export {

@@ -63,8 +63,15 @@ export type OpenOutcome =
 
 /** Who may open a seal: the tenant scope and the route id it was issued for. */
 export interface SealScope {
+  /** `sealTenant(scope)` of the request's tenant scope. */
   tenant: string;
   route: string;
+}
+
+/** The tenant of a `SealScope` from the traces' tenant scope (org and workspace), each part
+ *  percent-encoded so no two scopes give one string. */
+export function sealTenant(scope: { org_id: string; workspace_id: string }): string {
+  return `${encodeURIComponent(scope.org_id)}/${encodeURIComponent(scope.workspace_id)}`;
 }
 
 export interface SealContext {

@@ -20,6 +20,7 @@ import {
   type SealContext,
   sealPrefix,
   sealResponse,
+  sealTenant,
   TranslationError,
   unsealRequest,
 } from "../../../src/providers/translate/mod.ts";
@@ -448,4 +449,12 @@ Deno.test("sealed under another key (a restart without state_key): dropped with 
   );
   assert.equal((opened.messages[1]!.content[0] as { id: string }).id, id);
   assert.deepEqual(codes(chatBack.notes), ["thinking_state_dropped messages[1].content[0].id"]);
+});
+
+Deno.test("sealTenant: org and workspace, percent-encoded, so no two scopes give one tenant", () => {
+  assert.equal(sealTenant({ org_id: "default", workspace_id: "default" }), "default/default");
+  assert.notEqual(
+    sealTenant({ org_id: "a/b", workspace_id: "c" }),
+    sealTenant({ org_id: "a", workspace_id: "b/c" }),
+  );
 });
