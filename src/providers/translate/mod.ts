@@ -152,3 +152,29 @@ export {
   type UpstreamTarget,
 } from "./protocols.ts";
 export { StreamPipe, type StreamPipeOptions } from "./stream_pipe.ts";
+// Thinking state seal (part T5): foreign state through a client's own slots, Chat ids into a map.
+export {
+  callIdIssued,
+  chatCallPrefix,
+  chatIdLimit,
+  deriveStateKey,
+  maxSealedChars,
+  maxSealedStates,
+  notIssued,
+  randomStateKey,
+  type SealContext,
+  sealPrefix,
+  type SealScope,
+  sealTenant,
+  type StateKey,
+} from "./state_seal.ts";
+export {
+  defaultStateMapLimits,
+  MemoryStateMap,
+  type MemoryStateMapLimits,
+  type StateMap,
+  type StateMapKey,
+} from "./state_seal_map.ts";
+export { unsealRequest } from "./state_seal_request.ts";
+export { sealResponse } from "./state_seal_response.ts";
+export { StreamStateSealer } from "./state_seal_stream.ts";
