@@ -46,3 +46,4 @@ export {
   type ResponseMemory,
   type ResponseStates,
 } from "./response_memory.ts";
+export { type SealDeps, StateSeals } from "./translate_seal.ts";

@@ -19,6 +19,7 @@ import { agentIdentityFrom } from "../traces/mod.ts";
 import type { ProxyRoute } from "./exchange_context.ts";
 import { holdsCredentials } from "./upstream_auth.ts";
 import type { ResponseMemory } from "./response_memory.ts";
+import type { SealDeps } from "./translate_seal.ts";
 
 export interface RoutingDeps {
   table: RouteTable;
@@ -36,6 +37,8 @@ export interface RoutingDeps {
   metrics?: RoutingMetrics | null;
   /** Where translated Responses turns are kept for `previous_response_id`; null: nowhere. */
   responses?: ResponseMemory | null;
+  /** The thinking state seal of translated answers (translate_seal.ts); null: none. */
+  seal?: SealDeps | null;
 }
 
 export interface TargetChoice {

@@ -39,9 +39,9 @@ import { replayOf, type Tried, wholeAnswer } from "./route_answer.ts";
 import { noTargetReadsPath, refusedEverywhere } from "./route_path_refusal.ts";
 import { ClientGone } from "./abort_reasons.ts";
 import { shuttingDown } from "./upstream_errors.ts";
-import { needsTranslation, RequestTranslation } from "./translate_attempt.ts";
+import { RequestTranslation } from "./translate_attempt.ts";
 import { localAnswer } from "./translate_relay.ts";
-import { entryFormat, type LoopMemory, placement } from "./route_placement.ts";
+import { entryFormat, type LoopMemory, placement, translates } from "./route_placement.ts";
 
 export interface LoopOptions {
   deps: RoutingDeps;
@@ -78,13 +78,13 @@ export async function routeLoop(
   // The route's own limits apply; a client that leaves is noticed from the start.
   ex.slowHeaders();
   const rewriter = new ModelRewriter(prepared);
-  const translation = RequestTranslation.of(
-    format,
-    ex.req.method,
-    ex.upstreamPath,
-    prepared.body,
-    o.now,
-  );
+  const translation = RequestTranslation.of(format, ex.req.method, ex.upstreamPath, prepared.body, {
+    now: o.now,
+    scope: ex.tenant,
+    route: resolved.name,
+    memory: o.deps.responses ?? null,
+    seal: o.deps.seal ?? null,
+  });
   const run = o.deps.router.start(choice.route, {
     now: o.now(),
     random: o.deps.random ?? Math.random,
@@ -196,8 +196,8 @@ async function attemptOnce(
 ): Promise<Tried | { kind: "refused"; error: GatewayError } | Local> {
   const target = o.deps.routes.get(ticket.target.provider)!;
   const model = ticket.target.model;
-  if (memory.translation !== null && needsTranslation(memory.format, target)) {
-    const failed = await memory.translation.load(o.deps.responses ?? null, ex.tenant);
+  if (translates(memory, target)) {
+    const failed = await memory.translation!.load();
     if (failed !== null) return { kind: "refused", error: failed };
   }
   const placed = placement(ex, prepared, rewriter, target, model, entry, memory);

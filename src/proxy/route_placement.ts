@@ -56,7 +56,7 @@ export function placement(
   entry: string,
   memory: LoopMemory,
 ): Placement | Tried | { kind: "refused"; error: GatewayError } {
-  if (!needsTranslation(memory.format, target)) {
+  if (!translates(memory, target)) {
     const placed = rewriter.place(target.adapter, ex.upstreamPath, model);
     // The path (and query) as this attempt would send it: a target with no form of it is skipped
     // before the exchange points at it, so an earlier answer replayed names its own target.
@@ -81,4 +81,13 @@ export function placement(
   }
   if (made.kind === "refused") return made;
   return untranslatablePath(target, made.problem, memory.refusals);
+}
+
+/**
+ * An attempt on `target` is translated: its protocol is not the client's, or the client gave back
+ * sealed state that only a decode can open.
+ */
+export function translates(memory: LoopMemory, target: ProxyRoute): boolean {
+  const t = memory.translation;
+  return t !== null && (needsTranslation(memory.format, target) || t.carriesSeals);
 }

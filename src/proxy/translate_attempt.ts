@@ -9,6 +9,7 @@
  */
 import { GatewayError } from "../errors/mod.ts";
 import {
+  clientCodecOf,
   type ClientProtocol,
   clientProtocolOf,
   type ClientRequest,
@@ -18,8 +19,13 @@ import {
   estimateInputTokens,
   type IrResponse,
   type PreparedRequest,
+  type ProviderKind,
+  type SealContext,
+  sealTenant,
+  type StateKey,
   TranslationError,
   TranslationNotes,
+  unsealRequest,
   upstreamProtocolOf,
   type UpstreamTarget,
   wireFormatOf,
@@ -27,6 +33,7 @@ import {
 import type { ProxyRoute } from "./exchange_context.ts";
 import type { TenantScope, TranslationFacts } from "../traces/mod.ts";
 import { remember, type ResponseMemory, withHistory } from "./response_memory.ts";
+import { carriesSeals, type SealDeps } from "./translate_seal.ts";
 
 /** What the answer's translation needs to know of its attempt. */
 export interface AnswerTranslation {
@@ -42,6 +49,8 @@ export interface AnswerTranslation {
   createdAt: number;
   /** Keeps the answered turn (a Responses client: the gateway's response store); null: none. */
   remember: ((answer: IrResponse) => Promise<void>) | null;
+  /** The thinking state seal of the answer (translate_seal.ts); null: none. */
+  seal: SealContext | null;
   /** Headers the client's answer carries besides its own (an estimate's label). */
   answerHeaders: Record<string, string>;
   /** The answer the gateway made itself (a `count_tokens` estimate), already in the client's
@@ -94,20 +103,41 @@ export function translatedHeaders(
   return { ...out, ...protocolHeaders[target.protocol] };
 }
 
+/** What a client request's translation needs besides its bytes. */
+export interface TranslationContext {
+  now: () => number;
+  /** The client's tenant: the response store and the seal are scoped to it. */
+  scope: TenantScope;
+  /** The route's name: a sealed state is bound to it. */
+  route: string;
+  memory: ResponseMemory | null;
+  seal: SealDeps | null;
+}
+
 /** One client request's translation: decoded once, encoded per target. */
 export class RequestTranslation {
   #decoded: ClientRequest | GatewayError | undefined;
   /** The request as the client sent it, before a stored conversation was put before it. */
   #own: ClientRequest | null = null;
   #loaded: Promise<GatewayError | null> | null = null;
-  #memory: ResponseMemory | null = null;
-  #scope: TenantScope | null = null;
+  #key: StateKey | null = null;
+  /**
+   * The client gave back state the gateway sealed (`og1.`, `call_og1_`): even a target of its own
+   * protocol gets the request decoded, opened and encoded, never the sealed values raw.
+   */
+  readonly carriesSeals: boolean;
 
   constructor(
     readonly client: ClientProtocol,
     readonly body: Uint8Array | null,
-    readonly now: () => number,
-  ) {}
+    readonly ctx: TranslationContext,
+  ) {
+    this.carriesSeals = client !== "anthropic.count_tokens" && body !== null && carriesSeals(body);
+  }
+
+  get now(): () => number {
+    return this.ctx.now;
+  }
 
   /** The client protocol of a request, or null when translation cannot serve it. */
   static of(
@@ -115,37 +145,64 @@ export class RequestTranslation {
     method: string,
     path: string,
     body: Uint8Array | null,
-    now: () => number,
+    ctx: TranslationContext,
   ): RequestTranslation | null {
     const client = clientProtocolOf(format, method, path);
-    return client === null ? null : new RequestTranslation(client, body, now);
+    return client === null ? null : new RequestTranslation(client, body, ctx);
   }
 
   /**
-   * Decodes the request, and puts the stored conversation `previous_response_id` names before it
-   * (response_memory.ts); once per client request, before its first translated attempt.
+   * Decodes the request, opens the state it gives back sealed, and puts the stored conversation
+   * `previous_response_id` names before it (response_memory.ts); once per client request,
+   * before its first translated attempt.
    */
-  load(memory: ResponseMemory | null, scope: TenantScope): Promise<GatewayError | null> {
-    this.#loaded ??= (async () => {
-      const own = this.#decode();
-      if (own instanceof GatewayError) return own;
-      this.#own = own;
-      if (this.client !== "openai.responses") return null;
-      this.#memory = memory;
-      this.#scope = scope;
-      const full = await withHistory(memory, scope, own);
-      this.#decoded = full;
-      return full instanceof GatewayError ? full : null;
-    })();
+  load(): Promise<GatewayError | null> {
+    this.#loaded ??= this.#load();
     return this.#loaded;
+  }
+
+  async #load(): Promise<GatewayError | null> {
+    const decoded = this.#decode();
+    if (decoded instanceof GatewayError) return decoded;
+    let own = decoded;
+    if (this.ctx.seal !== null) {
+      this.#key = await this.ctx.seal.seals.key(this.ctx.seal.secret);
+      try {
+        const ctx = this.#sealContext(this.#notes, null)!;
+        own = { ...own, request: await unsealRequest(own.request, ctx) };
+      } catch (err) {
+        return this.#decoded = untranslatable(this.client, null, err);
+      }
+    }
+    this.#own = own;
+    this.#decoded = own;
+    if (this.client !== "openai.responses") return null;
+    const full = await withHistory(this.ctx.memory, this.ctx.scope, own);
+    this.#decoded = full;
+    return full instanceof GatewayError ? full : null;
+  }
+
+  /** The seal's context for an attempt (its notes, its target's model); null: no seal. */
+  #sealContext(
+    notes: InstanceType<typeof TranslationNotes>,
+    model: string | null,
+  ): SealContext | null {
+    if (this.#key === null || this.ctx.seal === null) return null;
+    return {
+      key: this.#key,
+      client: clientCodecOf(this.client),
+      scope: { tenant: sealTenant(this.ctx.scope), route: this.ctx.route },
+      notes,
+      stateMap: this.ctx.seal.seals.map,
+      model,
+    };
   }
 
   /** The answered turn kept for a later `previous_response_id` (Responses clients only). */
   #rememberer(notes: InstanceType<typeof TranslationNotes>) {
     const own = this.#own;
-    const scope = this.#scope;
-    if (this.client !== "openai.responses" || own === null || scope === null) return null;
-    const memory = this.#memory;
+    if (this.client !== "openai.responses" || own === null) return null;
+    const { memory, scope } = this.ctx;
     return async (answer: IrResponse) => {
       try {
         await remember(memory, scope, own, own.request.messages, answer, this.now());
@@ -166,7 +223,10 @@ export class RequestTranslation {
     model: string,
     streaming: boolean,
   ): TranslatedAttempt | Untranslatable {
-    const protocol = upstreamProtocolOf(target.provider.kind);
+    // A target of the client's own protocol is here only to open sealed state: same protocol.
+    const protocol = needsTranslation(wireFormatOf[clientFormat[this.client]], target)
+      ? upstreamProtocolOf(target.provider.kind)
+      : clientCodecOf(this.client);
     if (protocol === null) {
       return {
         kind: "no_cell",
@@ -214,6 +274,7 @@ export class RequestTranslation {
         id: answerId(this.client),
         createdAt: Math.floor(this.now() / 1000),
         remember: this.#rememberer(notes),
+        seal: this.#sealContext(notes, model),
         answerHeaders: {},
         local: null,
       },
@@ -248,6 +309,7 @@ export class RequestTranslation {
         id: answerId(this.client),
         createdAt: Math.floor(this.now() / 1000),
         remember: null,
+        seal: null,
         answerHeaders: answer.headers,
         local: answer.body,
       },
@@ -301,6 +363,14 @@ function untranslatable(client: ClientProtocol, to: string | null, err: unknown)
   }
   throw err;
 }
+
+/** The wire format each client protocol is an entry of. */
+const clientFormat: Record<ClientProtocol, ProviderKind> = {
+  "openai.chat": "openai",
+  "openai.responses": "openai",
+  "anthropic.messages": "anthropic",
+  "anthropic.count_tokens": "anthropic",
+};
 
 /** Whether an attempt on `target` needs translation for a client of wire format `format`. */
 export function needsTranslation(format: string, target: ProxyRoute): boolean {

@@ -13,7 +13,10 @@ import {
   decodeUpstreamResponse,
   encodeClientResponse,
   providerErrorOf,
+  sealResponse,
+  type StreamEvent,
   StreamPipe,
+  StreamStateSealer,
 } from "../providers/mod.ts";
 import { waitHintMs } from "../routing/mod.ts";
 import type { UpstreamResponse } from "../upstream/mod.ts";
@@ -104,7 +107,8 @@ export async function translateDocument(
     res = decodeUpstreamResponse(t.target, body, t.id, t.notes);
     // A Responses client's turn is named by the gateway (translate_attempt.ts `answerId`).
     if (t.client === "openai.responses") res = { ...res, id: t.id };
-    out = encodeClientResponse(t.client, res, t.createdAt, t.notes);
+    const shown = t.seal === null ? res : await sealResponse(res, t.seal);
+    out = encodeClientResponse(t.client, shown, t.createdAt, t.notes);
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     return new GatewayError(
@@ -127,6 +131,7 @@ export function translatedStream(
   source: ReadableStream<Uint8Array>,
   t: AnswerTranslation,
 ): ReadableStream<Uint8Array> {
+  const sealer = t.seal === null ? null : new StreamStateSealer(t.seal);
   const pipe = new StreamPipe({
     target: t.target,
     client: t.client,
@@ -135,6 +140,7 @@ export function translatedStream(
     createdAt: t.createdAt,
     notes: t.notes,
     collect: t.remember !== null,
+    ...(sealer === null ? {} : { seal: (e: StreamEvent) => sealer.event(e) }),
   });
   let kept = false;
   const reader = source.getReader();
@@ -151,12 +157,12 @@ export function translatedStream(
           return;
         }
         if (next.done) {
-          const out = pipe.end();
+          const out = await pipe.endSealed();
           if (out.byteLength > 0) controller.enqueue(out);
           controller.close();
           return;
         }
-        const out = pipe.push(next.value);
+        const out = await pipe.pushSealed(next.value);
         // The turn is kept before its last event goes out: the client may name it at once.
         if (pipe.finished && !kept && t.remember !== null) {
           kept = true;

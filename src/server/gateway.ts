@@ -16,10 +16,10 @@ import {
   abortAll,
   createForwarder,
   defaultDecodeLimits,
-  defaultResponseRetentionMs,
   type Exchange,
   type ProxyRoute,
   type RoutingDeps,
+  StateSeals,
 } from "../proxy/mod.ts";
 import { isKeyStore, isResponseStateStore, type KeyStore, type TraceStore } from "../store/mod.ts";
 import { createFetchClient, createNativeClient, type UpstreamClient } from "../upstream/mod.ts";
@@ -290,10 +290,12 @@ function routingParts(
   const routing = routingFor(config, byId, shared, log, deps.metrics?.routing ?? null);
   if (routing === undefined) return { routing: null, root: null };
   // Translated Responses turns are kept in the trace store (issue 21), for the configured time.
+  const t = config.translation;
   const responses = isResponseStateStore(deps.store)
-    ? { store: deps.store, retentionMs: defaultResponseRetentionMs }
+    ? { store: deps.store, retentionMs: t.response_store.retention_ms }
     : null;
-  return { routing: { ...routing, responses }, root: rootRoute(config, deps.prices) };
+  const seal = { seals: shared.seals ?? new StateSeals(), secret: t.state_key ?? null };
+  return { routing: { ...routing, responses, seal }, root: rootRoute(config, deps.prices) };
 }
 
 function upstreamClient(config: GatewayConfig, deps: GatewayDeps): UpstreamClient {

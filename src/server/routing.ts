@@ -9,7 +9,7 @@
  */
 import { type GatewayConfig, isLoopbackHost } from "../config/mod.ts";
 import type { Logger } from "../log/mod.ts";
-import type { ProxyRoute, RoutingDeps } from "../proxy/mod.ts";
+import { type ProxyRoute, type RoutingDeps, StateSeals } from "../proxy/mod.ts";
 import {
   AffinityCache,
   compileRoutes,
@@ -33,6 +33,8 @@ export interface SharedRouting {
   failures: FailureCounts;
   recent: RecentOutcomes;
   keyUsage: KeyUsage;
+  /** The thinking state seal's keys and Chat id map (translation, issue 21). */
+  seals?: StateSeals;
 }
 
 /** What a new process starts with: `state` from the store when it shares one (PostgreSQL). */
@@ -45,6 +47,7 @@ export function sharedRouting(store: TraceStore): SharedRouting {
     failures: new FailureCounts(),
     recent: new RecentOutcomes(),
     keyUsage: new KeyUsage(),
+    seals: new StateSeals(),
   };
 }
 

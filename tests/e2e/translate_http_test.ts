@@ -299,3 +299,117 @@ Deno.test("translate: Anthropic count_tokens on a Gemini target (its counter) an
     await server.shutdown();
   }
 });
+
+Deno.test("translate: thinking state made by Anthropic comes back to it through a Chat client's tool call id", async () => {
+  const seen: Record<string, unknown>[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
+    seen.push(await req.json());
+    if (seen.length === 1) {
+      const sse = await Deno.readFile(new URL("thinking_tools.sse", fixtures));
+      return new Response(sse, { headers: { "content-type": "text/event-stream" } });
+    }
+    return Response.json({
+      id: "msg_02",
+      type: "message",
+      role: "assistant",
+      model: "claude-sonnet-4-5",
+      content: [{ type: "text", text: "Sunny." }],
+      stop_reason: "end_turn",
+      stop_sequence: null,
+      usage: { input_tokens: 40, output_tokens: 2 },
+    });
+  });
+  const h = await startHarness({
+    server: { host: "127.0.0.1" },
+    providers: {
+      anthropic: {
+        upstream: `http://127.0.0.1:${server.addr.port}`,
+        keys: [{ id: "a1", key: poolKey }],
+      },
+    },
+    routes: { claude: { targets: [{ provider: "anthropic", model: "claude-sonnet-4-5" }] } },
+  });
+  try {
+    const client = openaiClient(h);
+    const tools = [{
+      type: "function" as const,
+      function: { name: "get_weather", parameters: { type: "object", properties: {} } },
+    }];
+    const stream = await client.chat.completions.create({
+      model: "claude",
+      messages: [{ role: "user", content: "Weather in Paris?" }],
+      tools,
+      stream: true,
+    });
+    const calls = new Map<number, { id: string; name: string; args: string }>();
+    for await (const chunk of stream) {
+      for (const c of chunk.choices[0]?.delta.tool_calls ?? []) {
+        const call = calls.get(c.index) ?? { id: "", name: "", args: "" };
+        call.id += c.id ?? "";
+        call.name += c.function?.name ?? "";
+        call.args += c.function?.arguments ?? "";
+        calls.set(c.index, call);
+      }
+    }
+    const call = calls.get(0)!;
+    // The id carries the seal's handle, within OpenAI's 40 characters; never Anthropic's own id.
+    assert.match(call.id, /^call_og1_/);
+    assert.ok(call.id.length <= 40, call.id);
+    assert.equal(call.name, "get_weather");
+    const answer = await client.chat.completions.create({
+      model: "claude",
+      tools,
+      messages: [
+        { role: "user", content: "Weather in Paris?" },
+        {
+          role: "assistant",
+          content: "Let me look.",
+          tool_calls: [{
+            id: call.id,
+            type: "function",
+            function: { name: call.name, arguments: call.args },
+          }],
+        },
+        { role: "tool", tool_call_id: call.id, content: "sunny, 21 °C" },
+      ],
+    });
+    assert.equal(answer.choices[0]!.message.content, "Sunny.");
+    // Anthropic got its own thinking block back, signature and text unchanged, before its call,
+    // and the call and its result under its own id.
+    const messages = seen[1]!["messages"] as { role: string; content: Record<string, unknown>[] }[];
+    const assistant = messages[1]!.content;
+    assert.deepEqual(assistant[0], {
+      type: "thinking",
+      thinking: "The user wants the weather.",
+      signature: "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxDYH",
+    });
+    const use = assistant.find((b) => b["type"] === "tool_use")!;
+    assert.equal(use["id"], "toolu_01A");
+    assert.equal(messages[2]!.content[0]!["tool_use_id"], "toolu_01A");
+    // A tool call id the gateway did not issue (the issued one with its MAC changed) is refused.
+    const forgedId = call.id.slice(0, -1) + (call.id.endsWith("A") ? "B" : "A");
+    const forged = await client.chat.completions.create({
+      model: "claude",
+      tools,
+      messages: [
+        { role: "user", content: "Weather?" },
+        {
+          role: "assistant",
+          content: null,
+          tool_calls: [{
+            id: forgedId,
+            type: "function",
+            function: { name: "get_weather", arguments: "{}" },
+          }],
+        },
+        { role: "tool", tool_call_id: forgedId, content: "x" },
+      ],
+    }).then(() => null, (e) => e);
+    assert.ok(forged instanceof OpenAI.BadRequestError, String(forged));
+    assert.match(forged.message, /not issued by this gateway/);
+    assert.equal(seen.length, 2);
+  } finally {
+    await h.close();
+    await server.shutdown();
+  }
+});

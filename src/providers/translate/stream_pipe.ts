@@ -42,6 +42,11 @@ export interface StreamPipeOptions {
   notes: Notes;
   /** Keep the answer's events so `answer()` can give it whole (the Responses store). */
   collect?: boolean;
+  /**
+   * The thinking state seal (state_seal_stream.ts) between the checker and the client's
+   * encoder; used by `pushSealed`/`endSealed`. The answer kept by `collect` is the unsealed one.
+   */
+  seal?: (e: StreamEvent) => Promise<StreamEvent[]>;
 }
 
 /** The most text an answer kept whole may hold; a longer one is not kept (`answer()` is null). */
@@ -96,14 +101,19 @@ export class StreamPipe {
   /** The upstream ended: the last client bytes (an error event when it ended without a stop). */
   end(): Uint8Array {
     if (this.#done) return empty;
-    const tail = this.#run(() => this.#decoder.end());
-    if (this.#done) return tail;
-    try {
-      this.#checker.end();
-      return tail;
-    } catch (e) {
-      return concat(tail, this.#fail(e));
-    }
+    return this.#ended(this.#run(() => this.#decoder.end()));
+  }
+
+  /** `push` with the `seal` step (asynchronous: Web Crypto) between checker and encoder. */
+  async pushSealed(chunk: Uint8Array): Promise<Uint8Array> {
+    if (this.#done) return empty;
+    return await this.#runSealed(() => this.#decoder.push(chunk));
+  }
+
+  /** `end` with the `seal` step. */
+  async endSealed(): Promise<Uint8Array> {
+    if (this.#done) return empty;
+    return this.#ended(await this.#runSealed(() => this.#decoder.end()));
   }
 
   /** The upstream broke off (cut, stalled): the client's stream ends with an error event. */
@@ -113,20 +123,49 @@ export class StreamPipe {
     return this.#fail(new Error(`the upstream's stream broke off (${why.slice(0, 200)})`));
   }
 
+  #ended(tail: Uint8Array): Uint8Array {
+    if (this.#done) return tail;
+    try {
+      this.#checker.end();
+      return tail;
+    } catch (e) {
+      return concat(tail, this.#fail(e));
+    }
+  }
+
+  /** A decoded event admitted: renamed, checked, kept; the stream's end noted. */
+  #admit(decoded: StreamEvent): StreamEvent {
+    // A Responses client's answer carries the gateway's id (it names the stored turn).
+    const e = decoded.type === "start" && this.o.client === "openai.responses"
+      ? { ...decoded, id: this.o.id }
+      : decoded;
+    this.#checker.push(e);
+    this.#keep(e);
+    if (e.type === "error") this.error = e.error;
+    if (e.type === "error" || e.type === "stop") this.#done = true;
+    return e;
+  }
+
   #run(decode: () => StreamEvent[]): Uint8Array {
     let text = "";
     try {
       for (const decoded of decode()) {
         if (this.#done) break;
-        // A Responses client's answer carries the gateway's id (it names the stored turn).
-        const e = decoded.type === "start" && this.o.client === "openai.responses"
-          ? { ...decoded, id: this.o.id }
-          : decoded;
-        this.#checker.push(e);
-        this.#keep(e);
-        text += this.#encode(e);
-        if (e.type === "error") this.error = e.error;
-        if (e.type === "error" || e.type === "stop") this.#done = true;
+        text += this.#encode(this.#admit(decoded));
+      }
+    } catch (e) {
+      return concat(this.#bytes.encode(text), this.#fail(e));
+    }
+    return this.#bytes.encode(text);
+  }
+
+  async #runSealed(decode: () => StreamEvent[]): Promise<Uint8Array> {
+    const seal = this.o.seal ?? ((e: StreamEvent) => Promise.resolve([e]));
+    let text = "";
+    try {
+      for (const decoded of decode()) {
+        if (this.#done) break;
+        for (const e of await seal(this.#admit(decoded))) text += this.#encode(e);
       }
     } catch (e) {
       return concat(this.#bytes.encode(text), this.#fail(e));
