@@ -39,9 +39,14 @@ import { replayOf, type Tried, wholeAnswer } from "./route_answer.ts";
 import { noTargetReadsPath, refusedEverywhere } from "./route_path_refusal.ts";
 import { ClientGone } from "./abort_reasons.ts";
 import { shuttingDown } from "./upstream_errors.ts";
-import { RequestTranslation } from "./translate_attempt.ts";
 import { localAnswer } from "./translate_relay.ts";
-import { entryFormat, type LoopMemory, placement, translates } from "./route_placement.ts";
+import {
+  entryFormat,
+  type LoopMemory,
+  loopMemory,
+  placement,
+  translates,
+} from "./route_placement.ts";
 
 export interface LoopOptions {
   deps: RoutingDeps;
@@ -78,13 +83,6 @@ export async function routeLoop(
   // The route's own limits apply; a client that leaves is noticed from the start.
   ex.slowHeaders();
   const rewriter = new ModelRewriter(prepared);
-  const translation = RequestTranslation.of(format, ex.req.method, ex.upstreamPath, prepared.body, {
-    now: o.now,
-    scope: ex.tenant,
-    route: resolved.name,
-    memory: o.deps.responses ?? null,
-    seal: o.deps.seal ?? null,
-  });
   const run = o.deps.router.start(choice.route, {
     now: o.now(),
     random: o.deps.random ?? Math.random,
@@ -93,7 +91,7 @@ export async function routeLoop(
     pooled: choice.pooled,
   });
   let last: Tried | null = null;
-  const memory: LoopMemory = { refusals: [], denied: null, translation, format };
+  const memory = loopMemory(o.deps, ex, prepared.body, resolved.name, o.now);
   let waited = 0;
   let why = "no_target_left";
   for (let i = 0; i < maxAttempts; i++) {

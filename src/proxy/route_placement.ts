@@ -15,8 +15,9 @@ import { type PathRefusal, refusedPath, untranslatablePath } from "./route_path_
 import {
   type AnswerTranslation,
   needsTranslation,
-  type RequestTranslation,
+  RequestTranslation,
 } from "./translate_attempt.ts";
+import type { RoutingDeps } from "./route_context.ts";
 
 /** What the loop keeps of its attempts besides their records, for its last word. */
 export interface LoopMemory {
@@ -27,6 +28,25 @@ export interface LoopMemory {
   /** The client's wire format, and its request decoded for targets of another (issue 21). */
   format: WireFormat;
   translation: RequestTranslation | null;
+}
+
+/** The loop's memory at its start; the client's request decoded only once a target needs it. */
+export function loopMemory(
+  deps: RoutingDeps,
+  ex: Exchange,
+  body: Uint8Array | null,
+  route: string,
+  now: () => number,
+): LoopMemory {
+  const format = entryFormat(ex);
+  const translation = RequestTranslation.of(format, ex.req.method, ex.upstreamPath, body, {
+    now,
+    scope: ex.tenant,
+    route,
+    memory: deps.responses ?? null,
+    seal: deps.seal ?? null,
+  });
+  return { refusals: [], denied: null, translation, format };
 }
 
 /** The wire format the client speaks: its entry provider's (the root `/v1` is OpenAI's). */
