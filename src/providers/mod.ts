@@ -38,6 +38,7 @@ export {
   sealPrefix,
   sealResponse,
   sealTenant,
+  SseParser,
   type StateKey,
   type StateMap,
   type StreamEvent,

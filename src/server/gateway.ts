@@ -177,7 +177,10 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     ...(routing === null ? {} : { routing }),
   });
   const warnings = gatewayRefusalWarnings(log, clock);
-  const webSocket = wsRelayFor(config, proxyContext, warnings, routing);
+  // A create naming a route its socket cannot serve goes through this handler (ws_relay/bridge.ts).
+  let handler: ((req: Request) => Promise<Response>) | null = null;
+  const bridge = (req: Request) => handler!(req);
+  const webSocket = wsRelayFor(config, proxyContext, warnings, routing, bridge);
   const api = apiFor(deps, clock, log, gate, keys, telemetry, config, routing);
   const handle = createHandler({
     config,
@@ -193,6 +196,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     warnings,
     log,
   });
+  handler = handle;
   const { spanExporter, batchSpans, metricExporter } = telemetry;
   return {
     fetch: handle,
@@ -233,8 +237,10 @@ function wsRelayFor(
   ctx: ReturnType<typeof forwarderOptions>,
   warnings: ReturnType<typeof gatewayRefusalWarnings>,
   routing: RoutingDeps | null,
+  bridge: (req: Request) => Promise<Response>,
 ): WsRelay {
   return createWsRelay({
+    bridge: routing === null ? null : bridge,
     ctx,
     bounds: wsBoundsOf(config),
     gatewayKeyHeader: ctx.gatewayKeyHeader,

@@ -26,6 +26,7 @@ import { clientHandshakeError, upstreamHandshake } from "./handshake.ts";
 import { OpenRelays } from "./open_relays.ts";
 import { type DrainReason, type RelayDeps, RelaySocket } from "./relay_socket.ts";
 import type { WsRouting } from "./route_pick.ts";
+import type { Bridge } from "./bridge.ts";
 
 type Warning = { hit(correlationId: string, fields?: Record<string, unknown>): void };
 
@@ -40,6 +41,8 @@ export interface WsRelayOptions {
   closedByGateway: Warning;
   /** The config's routes, when it has any: a create naming one goes to one of its targets. */
   routing?: WsRouting | null;
+  /** The gateway's HTTP path: creates naming a route this socket cannot serve go there. */
+  bridge?: Bridge | null;
 }
 
 export interface WsRelayInput {
@@ -217,6 +220,7 @@ async function open(
     admit: input.admit ?? null,
     authorized: input.authorized ?? null,
     routing: opts.routing ?? null,
+    bridge: opts.bridge ?? null,
     ...hooks,
   }, {
     req,

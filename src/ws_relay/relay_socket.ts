@@ -26,7 +26,16 @@ import {
   ResponseTrace,
   type SocketFacts,
 } from "./response_trace.ts";
-import { namesRoute, routeCreate, type WsRouting } from "./route_pick.ts";
+import { namesRoute, routeCreate, servedHere, type WsRouting } from "./route_pick.ts";
+import {
+  type Bridge,
+  bridgedRequest,
+  prewarmEvents,
+  pumpBridged,
+  SocketConversations,
+} from "./bridge.ts";
+
+const bridgeFailed = "the route's answer broke off before it completed; send the create again";
 
 type Frame = string | ArrayBuffer;
 
@@ -43,6 +52,8 @@ export interface RelayDeps {
   authorized: (() => GatewayError | null) | null;
   /** The config's routes: a create naming one goes to a target of this socket's provider. */
   routing?: WsRouting | null;
+  /** The gateway's HTTP path, for creates naming a route this socket cannot serve (bridge.ts). */
+  bridge?: Bridge | null;
   /** The relay ended (either side, or the gateway). */
   closed(relay: RelaySocket, why: GatewayClose | null): void;
   /** A trace still being recorded (stored bodies redacted in slices). */
@@ -68,6 +79,9 @@ export class RelaySocket {
   /** What an open response cut by the end records (a create admitted after it, too). */
   #endCode: ErrorCode = "client_aborted";
   #draining: DrainReason | null = null;
+  /** Conversations of bridged responses, and the bridged request running now. */
+  readonly #conversations = new SocketConversations();
+  #bridging: AbortController | null = null;
 
   constructor(
     private readonly deps: RelayDeps,
@@ -194,6 +208,10 @@ export class RelaySocket {
     if (refused !== null) return this.close("key_refused", refused.code);
     const create: CreateFrame = { text: data, bytes, ...frame };
     const routed = namesRoute(this.deps.routing ?? null, create.model);
+    if (routed && this.#bridges(create)) {
+      this.#admitting = true;
+      return void this.#bridge(create);
+    }
     if (this.deps.admit === null && !routed) return this.#start(create, null, null);
     this.#admitting = true;
     void this.#admitThenSend(create, routed);
@@ -216,11 +234,59 @@ export class RelaySocket {
       const name = (route.details?.route as string | undefined) ?? null;
       this.#refuse(create, route, admitted, name === null ? null : { name, routed: null });
     } else this.#start(route.create, admitted, route.route);
+    this.#resume();
+  }
+
+  /** Frames queued while a create was being decided go on, in order. */
+  #resume(): void {
     while (!this.#admitting && !this.#closed && this.#queued.length > 0) {
       const next = this.#queued.shift()!;
       this.#queuedBytes -= next.bytes;
       this.#clientFrame(next.data, next.bytes);
     }
+  }
+
+  /** The create names a route whose targets this socket's upstream cannot reach. */
+  #bridges(create: CreateFrame): boolean {
+    if (!this.deps.bridge || this.#pending.size > 0) return false;
+    const f = this.facts;
+    const entry = {
+      provider: { id: f.route.provider.id, kind: f.route.provider.kind },
+      path: f.target.path,
+      headers: f.req.headers,
+      tenant: f.tenant,
+    };
+    return !servedHere(this.deps.routing!, entry, create.model!, create.bytes);
+  }
+
+  /** Through the gateway's HTTP path (bridge.ts); later client frames wait, as for limits. */
+  async #bridge(create: CreateFrame): Promise<void> {
+    const send = (frame: string) => {
+      this.#lastActivity = this.deps.ctx.monotonic();
+      this.#toClient(frame);
+    };
+    const ctl = this.#bridging = new AbortController();
+    try {
+      const parsed = JSON.parse(create.text) as Record<string, unknown>;
+      if (parsed["generate"] === false) {
+        for (const e of prewarmEvents(parsed, this.deps.ctx.now())) send(e);
+      } else {
+        const body = this.#conversations.body(parsed);
+        if (typeof body === "string") {
+          send(this.deps.protocol.errorEvent(400, "previous_response_not_found", body));
+        } else {
+          const res = await this.deps.bridge!(bridgedRequest(this.facts.req, body, ctl.signal));
+          const pumped = await pumpBridged(res, send, this.deps.protocol.errorEvent);
+          if (pumped.completed !== null) this.#conversations.remember(body, pumped.completed);
+        }
+      }
+    } catch {
+      if (!this.#closed) send(this.deps.protocol.errorEvent(502, "upstream_error", bridgeFailed));
+    } finally {
+      this.#bridging = null;
+      this.#admitting = false;
+    }
+    this.#resume();
   }
 
   async #admit(
@@ -324,6 +390,7 @@ export class RelaySocket {
     }
     this.#early.length = this.#earlyBytes = 0;
     this.#queued.length = this.#queuedBytes = 0;
+    this.#bridging?.abort();
     closeSocket(this.#client, action.client);
     closeSocket(this.upstream, action.upstream);
     this.deps.closed(this, why);

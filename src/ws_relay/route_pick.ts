@@ -55,6 +55,34 @@ export function namesRoute(routing: WsRouting | null, model: string | null): boo
   return routing !== null && model !== null && routing.deps.table.routes.has(model);
 }
 
+/**
+ * Whether this socket can serve a create naming `model`: false when the route resolves and has no
+ * target on this socket's provider (a bridge sends it through the HTTP path instead); true
+ * otherwise (no route, a target here, or a route function failing: routeCreate says so).
+ */
+export function servedHere(
+  routing: WsRouting,
+  entry: SocketEntry,
+  model: string,
+  bytes: number,
+): boolean {
+  try {
+    const resolved = resolveRoute(routing.deps.table, {
+      model,
+      tenant: entry.tenant,
+      headers: entry.headers,
+      bodyBytes: bytes,
+      path: entry.path,
+      entry: entry.provider,
+    });
+    if (resolved === null) return true;
+    const here = entry.provider.id;
+    return resolved.targets.some((t) => t.provider === here && routing.deps.routes.has(here));
+  } catch {
+    return true;
+  }
+}
+
 const useHttp = "send requests for this route over HTTP (POST /v1/responses), where it can " +
   "fail over to every target (Codex: supports_websockets = false for this provider)";
 

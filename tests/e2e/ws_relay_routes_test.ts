@@ -3,8 +3,9 @@
  * routes in its config, a real WebSocket client, and the Responses WebSocket stub upstream
  * (tests/support/responses_ws_stub.ts). A `response.create` naming a route goes to the route's
  * first usable target on the socket's provider with its `model` rewritten, and its trace names
- * the route and the attempt; a route the socket cannot serve gets the protocol's error event and
- * the socket goes on; a target that fails over the socket opens its breaker (GET /api/routes),
+ * the route and the attempt; a route with no target on the socket's provider goes through the
+ * gateway's HTTP path (ws_relay/bridge.ts; there it has no usable key here, so its error comes back
+ * as the protocol's error event) and the socket goes on; a target that fails over the socket opens its breaker (GET /api/routes),
  * and the next create on the same socket goes to the next target.
  */
 import assert from "node:assert/strict";
@@ -86,15 +87,16 @@ Deno.test("ws relay e2e: a response.create naming a route goes to its target on 
     assert.equal(JSON.parse(first.at(-1)!).type, "response.completed");
     assert.equal(JSON.parse(first.at(-1)!).response.model, "gpt-ws-a");
 
-    // 2. A route with no target on openai: the protocol's error event, nothing goes up.
+    // 2. A route with no target on openai: sent through the gateway's HTTP path (bridge.ts),
+    // where its only target needs a pool key it does not have: the route's own error, as an
+    // error event; nothing goes up this socket.
     c.socket.send(create("ws-elsewhere"));
     const second = await c.untilTerminal(2);
     const error = JSON.parse(second.at(-1)!);
     assert.equal(error.type, "error");
-    assert.equal(error.status, 400);
-    assert.equal(error.error.code, "websocket_route_unavailable");
-    assert.match(error.error.message, /route ws-elsewhere has no target on provider openai/);
-    assert.match(error.error.message, /over HTTP/);
+    assert.equal(error.status, 503);
+    assert.equal(error.error.code, "route_no_target");
+    assert.match(error.error.message, /route ws-elsewhere has no target this request may use/);
     assert.equal(stub.frames.length, 1);
 
     // 3. The socket goes on: a failing target opens its breaker, the next create avoids it.
@@ -135,8 +137,9 @@ Deno.test("ws relay e2e: a response.create naming a route goes to its target on 
     );
     assert.equal(e.route, "ws-elsewhere");
     assert.equal(e.attempt_count, 0);
-    assert.equal(e.response_status, 400);
+    assert.equal(e.response_status, 503);
     assert.equal(e.error_code, "upstream_unreachable");
+    assert.notEqual(e.metadata.transport, "websocket", "traced by the HTTP path it went through");
     assert.equal(f.route, "ws-flaky");
     assert.deepEqual(
       f.attempts.map((x: Json) => [x.model, x.outcome]),
