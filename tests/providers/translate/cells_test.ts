@@ -80,3 +80,9 @@ function removeIfThere(path: string): void {
     if (!(e instanceof Deno.errors.NotFound)) throw e;
   }
 }
+
+Deno.test("docs/translation_matrix.md is what the cells give (deno task docs)", async () => {
+  const { matrixFile, renderMatrix } = await import("../../../scripts/translation_matrix.ts");
+  const onDisk = Deno.readTextFileSync(new URL(`../../../${matrixFile}`, import.meta.url));
+  assert.equal(onDisk, await renderMatrix(), `${matrixFile} is stale: run deno task docs`);
+});
