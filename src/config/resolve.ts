@@ -12,6 +12,7 @@ import {
 import type { ParsedConfig, PriceTable } from "./schema.ts";
 import type { PiiMode } from "./schema_pii.ts";
 import type { EnvRef } from "./schema_env_ref.ts";
+import { durationMs } from "./schema_translation.ts";
 import { resolveOtlpHeaders } from "./otlp_headers.ts";
 import { resolveAws, type ResolvedAws, type ResolvedGcp, resolveGcp } from "./resolve_cloud.ts";
 
@@ -73,7 +74,7 @@ export type ResolvedAuthKey = Omit<ParsedAuthKey, "token"> & { token?: string };
 export type GatewayConfig =
   & Omit<
     ParsedConfig,
-    "providers" | "tracing" | "pii" | "auth" | "observability"
+    "providers" | "tracing" | "pii" | "auth" | "observability" | "translation"
   >
   & {
     /** Enabled providers, longest prefix first so the most specific route wins. */
@@ -87,7 +88,15 @@ export type GatewayConfig =
     auth: Omit<ParsedConfig["auth"], "keys"> & { keys: ResolvedAuthKey[] };
     /** OTLP header values read from the environment; one whose variable is unset is left out. */
     observability: Omit<ParsedConfig["observability"], "otel"> & { otel: ResolvedOtel };
+    translation: ResolvedTranslation;
   };
+
+/** `translation.state_key` read (absent: neither given nor set, a per-process key is used);
+ *  the store's retention also in milliseconds. */
+export interface ResolvedTranslation {
+  state_key?: string | undefined;
+  response_store: { retention: string; retention_ms: number };
+}
 
 type OtelHeaderKey = "headers" | "traces_headers" | "metrics_headers";
 export type ResolvedOtel =
@@ -193,5 +202,16 @@ export function resolveConfig(
         return t === undefined ? key : { ...key, token: t };
       }),
     },
+    translation: resolveTranslation(parsed.translation, env),
   };
+}
+
+function resolveTranslation(
+  parsed: ParsedConfig["translation"],
+  env: Readonly<Record<string, string | undefined>>,
+): ResolvedTranslation {
+  const key = resolveSecret(parsed.state_key, env);
+  const { retention } = parsed.response_store;
+  const store = { retention, retention_ms: durationMs(retention) };
+  return key === undefined ? { response_store: store } : { state_key: key, response_store: store };
 }

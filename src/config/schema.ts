@@ -16,6 +16,7 @@ import { allowedHostSchema, bindHostSchema } from "./schema_host.ts";
 import { pricingSchema } from "./schema_pricing.ts";
 import { routesSchema } from "./schema_routes.ts";
 import { providerSchema, timeoutMs } from "./schema_provider.ts";
+import { translationSchema } from "./schema_translation.ts";
 
 /** `providers/` owns the list of kinds; the schema reads it and passes it on. */
 export { type ProviderKind, providerKinds } from "../providers/mod.ts";
@@ -297,6 +298,10 @@ export const configSchema = z.strictObject({
       "a limit the request is refused with 429 and `Retry-After`, not forwarded, and traced as " +
       "`rate_limited`. With PostgreSQL the counters are shared by every instance; with SQLite " +
       "they are kept per process.",
+  ),
+  translation: translationSchema.describe(
+    "Protocol translation (a route whose target speaks another protocol than the client): " +
+      "the thinking state seal key and the Responses store; see docs/translation.md.",
   ),
 });
 

@@ -14,6 +14,7 @@ import { checkObservability, checkOtlpHeaders } from "./semantic_otel.ts";
 import { checkKeyPools, checkRoutes } from "./semantic_routes.ts";
 import { checkCloudKeys } from "./semantic_cloud.ts";
 import { checkCloudCredentials } from "./semantic_cloud_credentials.ts";
+import { checkTranslation } from "./semantic_translation.ts";
 
 export interface SemanticResult {
   errors: RawIssue[];
@@ -43,6 +44,7 @@ export function semanticChecks(
   checkOtlpHeaders(parsed, config, env, out);
   checkRoutes(parsed, config, out);
   checkKeyPools(parsed, config, env, out);
+  checkTranslation(parsed, config, env, out);
   const total = config.proxy.total_timeout_ms;
   if (total > 0 && config.proxy.headers_timeout_ms > total) {
     out.warnings.push({

@@ -49,6 +49,7 @@ import type { TimeoutPhase, Watched } from "./watchdog.ts";
 import type { AttemptRecord } from "../routing/mod.ts";
 import type { Admitted, ExchangeContext, ExchangeInput, ProxyRoute } from "./exchange_context.ts";
 import { routedTimeout, type RoutePhase } from "./route_attempt.ts";
+import { translationFacts } from "./translate_attempt.ts";
 
 export interface ExchangeOptions extends ExchangeInput {
   ctx: ExchangeContext;
@@ -387,6 +388,7 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
       timeoutPhase: timeoutPhaseOf(this.#abort.signal, this.#failure) ?? routed.timeoutPhase,
       // Set only by stream parsers (see providers/response_parser.ts), hence the `in` check.
       upstreamStreamError: report.upstreamStreamError === true,
+      translation: translationFacts(attempt?.translation ?? null),
       secrets: this.#ctx.storedSecrets,
       providerKey: rawKey,
       ...(this.#routeName === null ? {} : { route: this.#routeName, attempts: routed.attempts }),

@@ -41,3 +41,8 @@ export { ExchangePii } from "./exchange_pii.ts";
 export { TraceBodies, type TraceBodiesSource } from "./trace_bodies.ts";
 export { BodyCapture } from "./tap.ts";
 export { type RoutingDeps, sessionKey } from "./route_context.ts";
+export {
+  defaultResponseRetentionMs,
+  type ResponseMemory,
+  type ResponseStates,
+} from "./response_memory.ts";

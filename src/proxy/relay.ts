@@ -239,9 +239,9 @@ async function relayTranslated(
   }
   const bytes = await translatedDocumentBytes(ex, attempt, upstream, redact);
   if (bytes instanceof Response) return bytes;
-  const out = translateDocument(bytes, t);
+  const out = await translateDocument(bytes, t);
   if (out instanceof GatewayError) return ex.refuse(out);
-  const headers = translatedAnswerHeaders(ex, "application/json");
+  const headers = translatedAnswerHeaders(ex, "application/json", t.answerHeaders);
   ex.relays(attempt, headers, 200);
   ex.complete();
   return new Response(out, { status: 200, headers });

@@ -18,6 +18,7 @@ import type { RoutingMetrics } from "../telemetry/mod.ts";
 import { agentIdentityFrom } from "../traces/mod.ts";
 import type { ProxyRoute } from "./exchange_context.ts";
 import { holdsCredentials } from "./upstream_auth.ts";
+import type { ResponseMemory } from "./response_memory.ts";
 
 export interface RoutingDeps {
   table: RouteTable;
@@ -33,6 +34,8 @@ export interface RoutingDeps {
   random?: () => number;
   /** Attempts and failovers are counted here when metrics are on. */
   metrics?: RoutingMetrics | null;
+  /** Where translated Responses turns are kept for `previous_response_id`; null: nowhere. */
+  responses?: ResponseMemory | null;
 }
 
 export interface TargetChoice {

@@ -39,7 +39,8 @@ import { replayOf, type Tried, wholeAnswer } from "./route_answer.ts";
 import { noTargetReadsPath, refusedEverywhere } from "./route_path_refusal.ts";
 import { ClientGone } from "./abort_reasons.ts";
 import { shuttingDown } from "./upstream_errors.ts";
-import { RequestTranslation } from "./translate_attempt.ts";
+import { needsTranslation, RequestTranslation } from "./translate_attempt.ts";
+import { localAnswer } from "./translate_relay.ts";
 import { entryFormat, type LoopMemory, placement } from "./route_placement.ts";
 
 export interface LoopOptions {
@@ -51,6 +52,12 @@ export interface LoopOptions {
 
 /** Bound on attempts per request, whatever the policy says (it bounds them too). */
 const maxAttempts = 32;
+
+/** An answer the gateway made itself for the attempt (a `count_tokens` estimate). */
+interface Local {
+  kind: "local";
+  upstream: UpstreamResponse;
+}
 
 /** Runs the loop; resolves with the answer to relay, or the client's response when it ended. */
 export async function routeLoop(
@@ -109,6 +116,12 @@ export async function routeLoop(
       run.report({ kind: "timeout", phase: "total" }, o.now());
       // The client's request cannot be sent to any target as it is: its 400, as unrouted.
       return tried.kind === "refused" && !ex.signal.aborted ? ex.refuse(tried.error) : ended(ex);
+    }
+    if (tried.kind === "local") {
+      const told = run.report({ kind: "timeout", phase: "total" }, o.now());
+      const answered: Tried = { kind: "answer", upstream: tried.upstream };
+      records.push(record(ex, ex.attempt, next, answered, told, waited));
+      return tried.upstream;
     }
     // A target refused before anything was prepared for it has no attempt of its own.
     const fresh = ex.attempt === before ? null : ex.attempt;
@@ -180,15 +193,23 @@ async function attemptOnce(
   route: RoutedRoute,
   entry: string,
   memory: LoopMemory,
-): Promise<Tried | { kind: "refused"; error: GatewayError }> {
+): Promise<Tried | { kind: "refused"; error: GatewayError } | Local> {
   const target = o.deps.routes.get(ticket.target.provider)!;
   const model = ticket.target.model;
+  if (memory.translation !== null && needsTranslation(memory.format, target)) {
+    const failed = await memory.translation.load(o.deps.responses ?? null, ex.tenant);
+    if (failed !== null) return { kind: "refused", error: failed };
+  }
   const placed = placement(ex, prepared, rewriter, target, model, entry, memory);
   if (!("request" in placed)) return placed;
   const { request, path } = placed;
   ex.reroute(target, model);
   const attempt = ex.attempting(request, path);
   attempt.translation = placed.translation;
+  // A `count_tokens` estimate: answered here, nothing sent (the loop gives no verdict on it).
+  if (placed.translation?.local != null) {
+    return { kind: "local", upstream: localAnswer(placed.translation) };
+  }
   const poolSecret = ticket.keyId === null
     ? null
     : o.deps.secrets.get(ticket.target.provider)?.get(ticket.keyId) ?? null;

@@ -13,7 +13,10 @@ import {
   clientProtocolOf,
   type ClientRequest,
   decodeClientRequest,
+  encodeCountRequest,
   encodeUpstreamRequest,
+  estimateInputTokens,
+  type IrResponse,
   type PreparedRequest,
   TranslationError,
   TranslationNotes,
@@ -22,6 +25,8 @@ import {
   wireFormatOf,
 } from "../providers/mod.ts";
 import type { ProxyRoute } from "./exchange_context.ts";
+import type { TenantScope, TranslationFacts } from "../traces/mod.ts";
+import { remember, type ResponseMemory, withHistory } from "./response_memory.ts";
 
 /** What the answer's translation needs to know of its attempt. */
 export interface AnswerTranslation {
@@ -35,6 +40,13 @@ export interface AnswerTranslation {
   id: string;
   /** Unix seconds. */
   createdAt: number;
+  /** Keeps the answered turn (a Responses client: the gateway's response store); null: none. */
+  remember: ((answer: IrResponse) => Promise<void>) | null;
+  /** Headers the client's answer carries besides its own (an estimate's label). */
+  answerHeaders: Record<string, string>;
+  /** The answer the gateway made itself (a `count_tokens` estimate), already in the client's
+   *  format; null: the upstream's, to translate. */
+  local: Record<string, unknown> | null;
 }
 
 export interface TranslatedAttempt {
@@ -85,6 +97,11 @@ export function translatedHeaders(
 /** One client request's translation: decoded once, encoded per target. */
 export class RequestTranslation {
   #decoded: ClientRequest | GatewayError | undefined;
+  /** The request as the client sent it, before a stored conversation was put before it. */
+  #own: ClientRequest | null = null;
+  #loaded: Promise<GatewayError | null> | null = null;
+  #memory: ResponseMemory | null = null;
+  #scope: TenantScope | null = null;
 
   constructor(
     readonly client: ClientProtocol,
@@ -102,6 +119,45 @@ export class RequestTranslation {
   ): RequestTranslation | null {
     const client = clientProtocolOf(format, method, path);
     return client === null ? null : new RequestTranslation(client, body, now);
+  }
+
+  /**
+   * Decodes the request, and puts the stored conversation `previous_response_id` names before it
+   * (response_memory.ts); once per client request, before its first translated attempt.
+   */
+  load(memory: ResponseMemory | null, scope: TenantScope): Promise<GatewayError | null> {
+    this.#loaded ??= (async () => {
+      const own = this.#decode();
+      if (own instanceof GatewayError) return own;
+      this.#own = own;
+      if (this.client !== "openai.responses") return null;
+      this.#memory = memory;
+      this.#scope = scope;
+      const full = await withHistory(memory, scope, own);
+      this.#decoded = full;
+      return full instanceof GatewayError ? full : null;
+    })();
+    return this.#loaded;
+  }
+
+  /** The answered turn kept for a later `previous_response_id` (Responses clients only). */
+  #rememberer(notes: InstanceType<typeof TranslationNotes>) {
+    const own = this.#own;
+    const scope = this.#scope;
+    if (this.client !== "openai.responses" || own === null || scope === null) return null;
+    const memory = this.#memory;
+    return async (answer: IrResponse) => {
+      try {
+        await remember(memory, scope, own, own.request.messages, answer, this.now());
+      } catch (err) {
+        const why = err instanceof Error ? err.message : String(err);
+        notes.add(
+          "dropped",
+          "store",
+          `the answer was not kept for previous_response_id: ${why.slice(0, 200)}`,
+        );
+      }
+    };
   }
 
   /** The request for `target` (aimed at `model`), or why it cannot be made. */
@@ -129,10 +185,13 @@ export class RequestTranslation {
     };
     let encoded;
     try {
-      encoded = encodeUpstreamRequest(upstream, decoded.request, notes);
+      encoded = this.client === "anthropic.count_tokens"
+        ? encodeCountRequest(upstream, decoded.request, notes)
+        : encodeUpstreamRequest(upstream, decoded.request, notes);
     } catch (err) {
       return { kind: "refused", error: untranslatable(this.client, protocol, err) };
     }
+    if (encoded === null) return this.#estimate(upstream, decoded, notes);
     const body = new TextEncoder().encode(JSON.stringify(encoded.body));
     const [path, query] = splitQuery(encoded.path);
     const prepared = target.adapter.prepareRequest({
@@ -152,8 +211,45 @@ export class RequestTranslation {
         target: upstream,
         includeUsage: decoded.includeUsage,
         notes,
-        id: `og_${crypto.randomUUID().replaceAll("-", "")}`,
+        id: answerId(this.client),
         createdAt: Math.floor(this.now() / 1000),
+        remember: this.#rememberer(notes),
+        answerHeaders: {},
+        local: null,
+      },
+    };
+  }
+
+  /**
+   * `count_tokens` for a target with no counter: the gateway's labelled estimate, answered
+   * without sending anything (count_tokens.ts says how it counts).
+   */
+  #estimate(
+    target: UpstreamTarget,
+    decoded: ClientRequest,
+    notes: InstanceType<typeof TranslationNotes>,
+  ): TranslatedAttempt {
+    const answer = estimateInputTokens(decoded.request, notes);
+    const prepared: PreparedRequest = {
+      body: null,
+      model: target.model,
+      streaming: false,
+      hideUsageEvent: false,
+    };
+    return {
+      prepared,
+      path: "/v1/messages/count_tokens",
+      search: "",
+      answer: {
+        client: this.client,
+        target,
+        includeUsage: false,
+        notes,
+        id: answerId(this.client),
+        createdAt: Math.floor(this.now() / 1000),
+        remember: null,
+        answerHeaders: answer.headers,
+        local: answer.body,
       },
     };
   }
@@ -170,6 +266,15 @@ export class RequestTranslation {
     }
     return this.#decoded;
   }
+}
+
+/**
+ * The gateway's id for a translated answer. A Responses client gets one always (`resp_og_…`):
+ * it names the turn in the gateway's store, so it must be unique whatever the upstream's ids are.
+ */
+function answerId(client: ClientProtocol): string {
+  const random = crypto.randomUUID().replaceAll("-", "");
+  return client === "openai.responses" ? `resp_og_${random}` : `og_${random}`;
 }
 
 function splitQuery(path: string): [string, string] {
@@ -200,4 +305,15 @@ function untranslatable(client: ClientProtocol, to: string | null, err: unknown)
 /** Whether an attempt on `target` needs translation for a client of wire format `format`. */
 export function needsTranslation(format: string, target: ProxyRoute): boolean {
   return wireFormatOf[target.provider.kind] !== format;
+}
+
+/** What the trace keeps of an attempt's translation (traces/build.ts `TranslationFacts`). */
+export function translationFacts(t: AnswerTranslation | null): TranslationFacts | null {
+  if (t === null) return null;
+  return {
+    client: t.client,
+    upstream: t.target.protocol,
+    notes: t.notes.list,
+    omitted: t.notes.omitted,
+  };
 }

@@ -7,7 +7,9 @@
  */
 import { GatewayError } from "../errors/mod.ts";
 import {
+  clientCodecOf,
   clientErrorOf,
+  decodeCountAnswer,
   decodeUpstreamResponse,
   encodeClientResponse,
   providerErrorOf,
@@ -62,7 +64,7 @@ export async function relayTranslatedError(
     facts,
     waitHintMs(headers, Date.now()),
   );
-  const answer = clientErrorOf(t.client, error);
+  const answer = clientErrorOf(clientCodecOf(t.client), error);
   const pairs = translatedAnswerHeaders(ex, "application/json", answer.headers);
   ex.relays(attempt, pairs, answer.status);
   ex.complete();
@@ -83,16 +85,26 @@ export async function readTranslatedDocument(
   return bytes;
 }
 
-/** The upstream's document (already read and given to the attempt) in the client's protocol. */
-export function translateDocument(
+/**
+ * The upstream's document (already read and given to the attempt) in the client's protocol;
+ * the answered turn is kept first (a Responses client's next turn may name it at once).
+ */
+export async function translateDocument(
   bytes: Uint8Array,
   t: AnswerTranslation,
-): Uint8Array<ArrayBuffer> | GatewayError {
+): Promise<Uint8Array<ArrayBuffer> | GatewayError> {
+  if (t.local !== null) return new TextEncoder().encode(JSON.stringify(t.local));
+  let res;
+  let out;
   try {
     const body: unknown = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
-    const res = decodeUpstreamResponse(t.target, body, t.id, t.notes);
-    const out = encodeClientResponse(t.client, res, t.createdAt, t.notes);
-    return new TextEncoder().encode(JSON.stringify(out));
+    if (t.client === "anthropic.count_tokens") {
+      return new TextEncoder().encode(JSON.stringify(decodeCountAnswer(t.target, body).body));
+    }
+    res = decodeUpstreamResponse(t.target, body, t.id, t.notes);
+    // A Responses client's turn is named by the gateway (translate_attempt.ts `answerId`).
+    if (t.client === "openai.responses") res = { ...res, id: t.id };
+    out = encodeClientResponse(t.client, res, t.createdAt, t.notes);
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     return new GatewayError(
@@ -102,6 +114,8 @@ export function translateDocument(
       }`,
     );
   }
+  await t.remember?.(res);
+  return new TextEncoder().encode(JSON.stringify(out));
 }
 
 /**
@@ -120,7 +134,9 @@ export function translatedStream(
     id: t.id,
     createdAt: t.createdAt,
     notes: t.notes,
+    collect: t.remember !== null,
   });
+  let kept = false;
   const reader = source.getReader();
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -141,6 +157,12 @@ export function translatedStream(
           return;
         }
         const out = pipe.push(next.value);
+        // The turn is kept before its last event goes out: the client may name it at once.
+        if (pipe.finished && !kept && t.remember !== null) {
+          kept = true;
+          const answer = pipe.answer();
+          if (answer !== null) await t.remember(answer);
+        }
         if (out.byteLength > 0) {
           controller.enqueue(out);
           return;
@@ -180,4 +202,23 @@ export function undecodedCoding(upstream: UpstreamResponse): string | null {
   const coding = headerValue(upstream.headers, "content-encoding");
   if (upstream.decoded || coding === null || coding === "identity") return null;
   return coding;
+}
+
+/** The answer of an attempt the gateway made itself (`count_tokens` estimate): nothing was sent. */
+export function localAnswer(t: AnswerTranslation): UpstreamResponse {
+  const body = new TextEncoder().encode(JSON.stringify(t.local));
+  let given = false;
+  return {
+    status: 200,
+    statusText: "OK",
+    headers: [["content-type", "application/json"], ["content-length", String(body.byteLength)]],
+    decoded: true,
+    read: () => {
+      if (given) return Promise.resolve(null);
+      given = true;
+      return Promise.resolve(body);
+    },
+    bytes: () => Promise.resolve(body),
+    cancel: () => {},
+  };
 }

@@ -16,11 +16,12 @@ import {
   abortAll,
   createForwarder,
   defaultDecodeLimits,
+  defaultResponseRetentionMs,
   type Exchange,
   type ProxyRoute,
   type RoutingDeps,
 } from "../proxy/mod.ts";
-import { isKeyStore, type KeyStore, type TraceStore } from "../store/mod.ts";
+import { isKeyStore, isResponseStateStore, type KeyStore, type TraceStore } from "../store/mod.ts";
 import { createFetchClient, createNativeClient, type UpstreamClient } from "../upstream/mod.ts";
 import {
   createFingerprinter,
@@ -288,7 +289,11 @@ function routingParts(
   const shared = deps.routing ?? sharedRouting(deps.store);
   const routing = routingFor(config, byId, shared, log, deps.metrics?.routing ?? null);
   if (routing === undefined) return { routing: null, root: null };
-  return { routing, root: rootRoute(config, deps.prices) };
+  // Translated Responses turns are kept in the trace store (issue 21), for the configured time.
+  const responses = isResponseStateStore(deps.store)
+    ? { store: deps.store, retentionMs: defaultResponseRetentionMs }
+    : null;
+  return { routing: { ...routing, responses }, root: rootRoute(config, deps.prices) };
 }
 
 function upstreamClient(config: GatewayConfig, deps: GatewayDeps): UpstreamClient {

@@ -32,6 +32,14 @@ export interface Lineage {
   checkpoint_seq: number | null;
 }
 
+export interface TranslationFacts {
+  client: string;
+  upstream: string;
+  notes: readonly { code: string; field: string; why: string }[];
+  /** Notes beyond the bound, counted. */
+  omitted: number;
+}
+
 export interface ExchangeFacts {
   id: string;
   startedAt: number;
@@ -76,6 +84,11 @@ export interface ExchangeFacts {
   timeoutPhase?: "connect" | "headers" | "first_token" | "idle" | "total" | null;
   /** The upstream answered 200, then reported a failure inside its event stream. */
   upstreamStreamError?: boolean;
+  /**
+   * A translated exchange (issue 21): the client's and the upstream's protocols, and what the
+   * translation could not carry (bounded by the codecs: at most 50 notes and a count).
+   */
+  translation?: TranslationFacts | null;
   /**
    * The config generation's secrets scrubber (`createStoredScrubber(collectSecrets(...))`), so a
    * key added by a reload is scrubbed from its first request; absent: credential shapes only.
@@ -220,6 +233,7 @@ export function buildTrace(f: ExchangeFacts, redactHeaders: ReadonlySet<string>)
   // The error code says a timeout ended the exchange; the phase says which limit to raise.
   if (f.timeoutPhase) metadata.timeout_phase = f.timeoutPhase;
   if (f.upstreamStreamError) metadata.upstream_stream_error = true;
+  if (f.translation) Object.assign(metadata, translationMetadata(f.translation, text));
   if (f.key?.last4) metadata.api_key_last4 = f.key.last4;
   if (f.tenant.gateway_key_id !== null) metadata.gateway_key_id = f.tenant.gateway_key_id;
   for (const [name, value] of Object.entries(f.modelMetadata ?? {})) metadata[name] = text(value);
@@ -276,6 +290,26 @@ type AttributionColumns = Pick<
   | "agent_request_kind"
   | "developer"
 >;
+
+/** Field names and reasons come from client bytes: scrubbed like every other text. */
+function translationMetadata(
+  t: TranslationFacts,
+  text: (s: string) => string,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    client_protocol: t.client,
+    upstream_protocol: t.upstream,
+  };
+  if (t.notes.length > 0) {
+    out.translation_notes = t.notes.slice(0, 50).map((n) => ({
+      code: n.code,
+      field: text(n.field.slice(0, 200)),
+      why: text(n.why.slice(0, 300)),
+    }));
+  }
+  if (t.omitted > 0) out.translation_notes_omitted = t.omitted;
+  return out;
+}
 
 /**
  * The trace's attribution columns from the request headers. In team mode the developer is the

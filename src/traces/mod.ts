@@ -22,6 +22,7 @@ export {
   type Lineage,
   maxStoredModelLength,
   storedHeaders,
+  type TranslationFacts,
 } from "./build.ts";
 export {
   type AgentIdentity,

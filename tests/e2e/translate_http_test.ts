@@ -114,6 +114,8 @@ Deno.test("translate: an OpenAI Chat client on an Anthropic target, not streamed
     assert.equal(trace!.model, "claude-haiku-4-5");
     assert.equal(trace!.input_tokens, 12);
     assert.equal(trace!.cost_status, "priced");
+    assert.equal(trace!.metadata["client_protocol"], "openai.chat");
+    assert.equal(trace!.metadata["upstream_protocol"], "anthropic.messages");
   });
 });
 
@@ -174,4 +176,126 @@ Deno.test("translate: an Anthropic client reaching an Anthropic route passes thr
     assert.ok(stub.seen[0]!.headers.has("x-stainless-lang"));
     assert.equal(stub.seen[0]!.body["max_tokens"], 100);
   });
+});
+
+Deno.test("translate: a Responses client's previous_response_id on a stateless Anthropic target", async () => {
+  await withGateway(async (h, stub) => {
+    const client = openaiClient(h);
+    const first = await client.responses.create({ model: "claude", input: "Capital of France?" });
+    assert.equal(first.output_text, "Paris.");
+    const second = await client.responses.create({
+      model: "claude",
+      input: "And of Germany?",
+      previous_response_id: first.id,
+    });
+    assert.equal(second.output_text, "Paris.");
+    // The whole conversation went upstream, in order, the stored answer as the assistant's turn.
+    const sent = stub.seen[1]!.body["messages"] as { role: string; content: unknown }[];
+    assert.deepEqual(sent.map((m) => m.role), ["user", "assistant", "user"]);
+    assert.match(JSON.stringify(sent[1]!.content), /Paris\./);
+    assert.match(JSON.stringify(sent[2]!.content), /Germany/);
+    // A streamed turn is kept too, before its last event reaches the client.
+    const stream = await client.responses.create({
+      model: "claude",
+      input: "Count.",
+      previous_response_id: second.id,
+      stream: true,
+    });
+    let streamedId = "";
+    for await (const event of stream) {
+      if (event.type === "response.completed") streamedId = event.response.id;
+    }
+    await client.responses.create({
+      model: "claude",
+      input: "Again.",
+      previous_response_id: streamedId,
+    });
+    const roles = (stub.seen[3]!.body["messages"] as { role: string }[]).map((m) => m.role);
+    assert.deepEqual(roles, [
+      "user",
+      "assistant",
+      "user",
+      "assistant",
+      "user",
+      "assistant",
+      "user",
+    ]);
+  });
+});
+
+Deno.test("translate: an unknown or unstored previous_response_id is the SDK's 404", async () => {
+  await withGateway(async (h, stub) => {
+    const client = openaiClient(h);
+    const unstored = await client.responses.create({
+      model: "claude",
+      input: "Hi",
+      store: false,
+    });
+    for (const id of ["resp_nothing_here", unstored.id]) {
+      const err = await client.responses.create({
+        model: "claude",
+        input: "Next",
+        previous_response_id: id,
+      }).then(() => null, (e) => e);
+      assert.ok(err instanceof OpenAI.NotFoundError, String(err));
+      assert.match(err.message, /previous_response_id: no response/);
+    }
+    assert.equal(stub.seen.length, 1);
+  });
+});
+
+Deno.test("translate: Anthropic count_tokens on a Gemini target (its counter) and an OpenAI one (an estimate)", async () => {
+  const seen: string[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
+    seen.push(new URL(req.url).pathname);
+    const body = await req.json() as { generateContentRequest?: { contents?: unknown[] } };
+    assert.equal(body.generateContentRequest?.contents?.length, 1);
+    return Response.json({ totalTokens: 31 });
+  });
+  const up = `http://127.0.0.1:${server.addr.port}`;
+  const h = await startHarness({
+    server: { host: "127.0.0.1" },
+    providers: {
+      google: {
+        kind: "gemini",
+        upstream: up,
+        keys: [{ id: "g1", key: "AIzaSyTRANSLATEPOOLKEY0123456789abcdefg" }],
+      },
+      openai: { upstream: up, keys: [{ id: "o1", key: "sk-proj-TRANSLATEPOOLKEY0123456789abcd" }] },
+    },
+    routes: {
+      gem: { targets: [{ provider: "google", model: "gemini-2.5-flash" }] },
+      gpt: { targets: [{ provider: "openai", model: "gpt-4.1" }] },
+    },
+  });
+  try {
+    const client = new Anthropic({
+      apiKey: "unused",
+      baseURL: "http://gw.test/anthropic",
+      maxRetries: 0,
+      fetch: (url, init) => h.request(String(url).slice("http://gw.test".length), init),
+    });
+    const params = { messages: [{ role: "user" as const, content: "How many tokens is this?" }] };
+    const counted = await client.messages.countTokens({ model: "gem", ...params });
+    assert.equal(counted.input_tokens, 31);
+    assert.deepEqual(seen, ["/v1beta/models/gemini-2.5-flash:countTokens"]);
+    const raw = await h.request("/anthropic/v1/messages/count_tokens", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "gpt", ...params }),
+    });
+    assert.equal(raw.status, 200);
+    assert.equal(raw.headers.get("x-ongoingai-token-estimate"), "heuristic");
+    const estimate = await raw.json() as { input_tokens: number };
+    // ⌈24 UTF-8 bytes / 4⌉ + 3 per message + 3: a labelled estimate, never presented as exact.
+    assert.equal(estimate.input_tokens, 12);
+    assert.equal(seen.length, 1, "nothing is sent for an estimate");
+    const traces = await h.tracesSettled(2);
+    assert.equal(traces[1]!.provider, "openai");
+    assert.equal(traces[1]!.metadata["client_protocol"], "anthropic.count_tokens");
+    assert.deepEqual([traces[0]!.usage_status, traces[1]!.usage_status], ["none", "none"]);
+  } finally {
+    await h.close();
+    await server.shutdown();
+  }
 });

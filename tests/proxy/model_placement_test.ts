@@ -97,6 +97,9 @@ Deno.test("sendAttempt: the attempt goes to the placed path, with the client's q
     route,
     prepared,
     path: "/model/other/converse",
+    // The query as route_placement.ts gives it (`attemptSearch` of the client's, same provider).
+    search: "?x=1",
+    translated: null,
     ticket,
     poolSecret: null,
     entry: "stub",

@@ -471,7 +471,15 @@ export type GatewayConfig =
         max_cost_usd_per_day: number;
       };
     };
-  }, "providers" | "tracing" | "observability" | "pii" | "auth">
+    translation: {
+      response_store: {
+        retention: string;
+      };
+      state_key?: string | {
+        env: string;
+      } | undefined;
+    };
+  }, "providers" | "tracing" | "observability" | "pii" | "auth" | "translation">
   & {
     providers: ResolvedProvider[];
     pii_mode: "off" | "redact_storage" | "redact_upstream" | "block";
@@ -666,6 +674,7 @@ export type GatewayConfig =
       & {
         otel: ResolvedOtel;
       };
+    translation: ResolvedTranslation;
   };
 
 /**
@@ -1031,6 +1040,14 @@ export type GatewayConfigInput = {
       max_tokens_per_day?: number | undefined;
       cost_usd_per_day?: number | undefined;
       max_cost_usd_per_day?: number | undefined;
+    } | undefined;
+  } | undefined;
+  translation?: {
+    state_key?: string | {
+      env: string;
+    } | undefined;
+    response_store?: {
+      retention?: string | undefined;
     } | undefined;
   } | undefined;
 };
@@ -1699,6 +1716,18 @@ type ResolvedOtel =
     prometheus_path?: string | undefined;
   }, OtelHeaderKey>
   & Record<OtelHeaderKey, Record<string, string>>;
+
+/**
+ * `translation.state_key` read (absent: neither given nor set, a per-process key is used);
+ * the store's retention also in milliseconds.
+ */
+type ResolvedTranslation = {
+  state_key?: string | undefined;
+  response_store: {
+    retention: string;
+    retention_ms: number;
+  };
+};
 
 type OtelObservableResult = {
   observe: (value: number, attributes?: OtelAttributes | undefined) => void;

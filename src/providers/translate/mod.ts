@@ -135,12 +135,15 @@ export {
 // The proxy's view (part T7): the codecs behind one shape each side, and a stream bytes to bytes.
 export {
   anthropicDefaultMaxTokens,
+  clientCodecOf,
   type ClientProtocol,
   clientProtocolOf,
   type ClientRequest,
   decodeClientRequest,
+  decodeCountAnswer,
   decodeUpstreamResponse,
   encodeClientResponse,
+  encodeCountRequest,
   encodeUpstreamRequest,
   nativeProtocols,
   reachable,
@@ -149,3 +152,29 @@ export {
   type UpstreamTarget,
 } from "./protocols.ts";
 export { StreamPipe, type StreamPipeOptions } from "./stream_pipe.ts";
+// Thinking state seal (part T5): foreign state through a client's own slots, Chat ids into a map.
+export {
+  callIdIssued,
+  chatCallPrefix,
+  chatIdLimit,
+  deriveStateKey,
+  maxSealedChars,
+  maxSealedStates,
+  notIssued,
+  randomStateKey,
+  type SealContext,
+  sealPrefix,
+  type SealScope,
+  sealTenant,
+  type StateKey,
+} from "./state_seal.ts";
+export {
+  defaultStateMapLimits,
+  MemoryStateMap,
+  type MemoryStateMapLimits,
+  type StateMap,
+  type StateMapKey,
+} from "./state_seal_map.ts";
+export { unsealRequest } from "./state_seal_request.ts";
+export { sealResponse } from "./state_seal_response.ts";
+export { StreamStateSealer } from "./state_seal_stream.ts";

@@ -30,9 +30,28 @@ import { encodeGeminiRequest, type GeminiEncodeOptions } from "./gemini_request_
 import { decodeGeminiResponse } from "./gemini_response.ts";
 import { converseOptions, encodeConverseRequest } from "./bedrock_converse_request_encode.ts";
 import { decodeConverseResponse } from "./bedrock_converse_response.ts";
+import {
+  bedrockCountTokensAnswer,
+  bedrockCountTokensRequest,
+  type CountAnswer,
+  geminiCountTokensAnswer,
+  geminiCountTokensRequest,
+} from "./count_tokens.ts";
 
-/** The protocols a client may speak to a translated route (the issue's matrix rows). */
-export type ClientProtocol = "openai.chat" | "openai.responses" | "anthropic.messages";
+/**
+ * The protocols a client may speak to a translated route (the issue's matrix rows), and
+ * Anthropic's `count_tokens`, answered by the target's own counter or a labelled estimate.
+ */
+export type ClientProtocol =
+  | "openai.chat"
+  | "openai.responses"
+  | "anthropic.messages"
+  | "anthropic.count_tokens";
+
+/** The protocol whose error format and codecs a client protocol uses. */
+export function clientCodecOf(client: ClientProtocol): Protocol {
+  return client === "anthropic.count_tokens" ? "anthropic.messages" : client;
+}
 
 /** A client's request as decoded, with what its answer's encoding needs to know of it. */
 export interface ClientRequest {
@@ -86,6 +105,9 @@ export function clientProtocolOf(
     return null;
   }
   if (format === "anthropic" && path === "/v1/messages") return "anthropic.messages";
+  if (format === "anthropic" && path === "/v1/messages/count_tokens") {
+    return "anthropic.count_tokens";
+  }
   return null;
 }
 
@@ -147,6 +169,7 @@ export function decodeClientRequest(
         store: responsesStorage(body).store,
       };
     case "anthropic.messages":
+    case "anthropic.count_tokens":
       return { request: decodeAnthropicRequest(body, notes), includeUsage: true, store: null };
   }
 }
@@ -166,8 +189,33 @@ export function encodeClientResponse(
     case "openai.responses":
       return asJson(encodeResponsesResponse(res, { createdAt }, notes));
     case "anthropic.messages":
+    case "anthropic.count_tokens":
       return asJson(encodeAnthropicResponse(res, notes));
   }
+}
+
+/**
+ * A `count_tokens` request for the target's own counter (Gemini `:countTokens`, Bedrock
+ * `count-tokens`), or null when its protocol has none: the gateway then answers an estimate.
+ */
+export function encodeCountRequest(
+  target: UpstreamTarget,
+  req: Request,
+  notes: Notes,
+): UpstreamRequest | null {
+  if (target.protocol !== "gemini.generate" && target.protocol !== "bedrock.converse") return null;
+  const generate = encodeUpstreamRequest({ ...target, stream: false }, req, notes).body;
+  const count = target.protocol === "gemini.generate"
+    ? geminiCountTokensRequest(bare(target.model), generate)
+    : bedrockCountTokensRequest(target.model, generate);
+  return { path: count.path, body: count.body };
+}
+
+/** The counter's answer as Anthropic's `{input_tokens}`. */
+export function decodeCountAnswer(target: UpstreamTarget, body: unknown): CountAnswer {
+  return target.protocol === "gemini.generate"
+    ? geminiCountTokensAnswer(body)
+    : bedrockCountTokensAnswer(body);
 }
 
 /**

@@ -5,11 +5,11 @@
  * cannot read (a malformed event, an event out of order, a stream that stops without saying
  * how) ends the client's stream with its protocol's error event, never a clean end or a hang.
  */
-import type { Protocol } from "./ir.ts";
+import type { Protocol, Response } from "./ir.ts";
 import type { ProviderError, StreamEvent } from "./ir_stream.ts";
 import type { Notes } from "./notes.ts";
 import { type SseMessage, SseParser, writeSse } from "./sse_stream.ts";
-import { StreamChecker } from "./stream_events.ts";
+import { collectResponse, StreamChecker } from "./stream_events.ts";
 import { AnthropicStreamDecoder, AnthropicStreamEncoder } from "./anthropic_messages_stream.ts";
 import { ChatStreamDecoder, ChatStreamEncoder } from "./openai_chat_stream.ts";
 import { ResponsesStreamDecoder } from "./openai_responses_stream.ts";
@@ -35,12 +35,17 @@ export interface StreamPipeOptions {
   client: ClientProtocol;
   /** Chat clients get the usage chunk only when they asked for it. */
   includeUsage: boolean;
-  /** The answer's id where the upstream's protocol carries none (Gemini, Converse). */
+  /** The answer's id where the upstream carries none (Gemini, Converse); always a Responses client's. */
   id: string;
   /** Unix seconds, the gateway's clock. */
   createdAt: number;
   notes: Notes;
+  /** Keep the answer's events so `answer()` can give it whole (the Responses store). */
+  collect?: boolean;
 }
+
+/** The most text an answer kept whole may hold; a longer one is not kept (`answer()` is null). */
+export const maxCollectedChars = 4 * 1024 * 1024;
 
 export class StreamPipe {
   readonly #decoder: UpstreamDecoding;
@@ -48,12 +53,38 @@ export class StreamPipe {
   readonly #checker = new StreamChecker();
   readonly #bytes = new TextEncoder();
   #done = false;
+  #events: StreamEvent[] | null;
+  #collected = 0;
   /** The IR error that ended the stream, if one did (the upstream's or the pipe's own). */
   error: ProviderError | null = null;
 
   constructor(readonly o: StreamPipeOptions) {
     this.#decoder = upstreamDecoding(o);
     this.#encode = clientEncoding(o);
+    this.#events = o.collect === true ? [] : null;
+  }
+
+  /** The stream ended, with its stop or an error. */
+  get finished(): boolean {
+    return this.#done;
+  }
+
+  /** The whole answer, when it was collected, ended with its stop, and stayed within bounds. */
+  answer(): Response | null {
+    if (!this.#done || this.error !== null || this.#events === null) return null;
+    try {
+      return collectResponse(this.#events);
+    } catch {
+      return null;
+    }
+  }
+
+  #keep(e: StreamEvent): void {
+    if (this.#events === null) return;
+    const size = "text" in e ? e.text.length : "json" in e ? e.json.length : 0;
+    this.#collected += size;
+    if (this.#collected > maxCollectedChars) this.#events = null;
+    else this.#events.push(e);
   }
 
   /** Client bytes for this upstream chunk (often none: an event is not complete yet). */
@@ -85,9 +116,14 @@ export class StreamPipe {
   #run(decode: () => StreamEvent[]): Uint8Array {
     let text = "";
     try {
-      for (const e of decode()) {
+      for (const decoded of decode()) {
         if (this.#done) break;
+        // A Responses client's answer carries the gateway's id (it names the stored turn).
+        const e = decoded.type === "start" && this.o.client === "openai.responses"
+          ? { ...decoded, id: this.o.id }
+          : decoded;
         this.#checker.push(e);
+        this.#keep(e);
         text += this.#encode(e);
         if (e.type === "error") this.error = e.error;
         if (e.type === "error" || e.type === "stop") this.#done = true;
@@ -186,7 +222,8 @@ function converseDecoding(o: StreamPipeOptions): UpstreamDecoding {
 
 function clientEncoding(o: StreamPipeOptions): ClientEncoding {
   const sse = (messages: SseMessage[]) => messages.map(writeSse).join("");
-  switch (o.client) {
+  const client = o.client === "anthropic.count_tokens" ? "anthropic.messages" : o.client;
+  switch (client) {
     case "openai.chat": {
       const options = {
         dialect: openaiDialect,
