@@ -175,12 +175,15 @@ function runSteps(client: ClientId, column: Column, dir: string, notes: Notes, o
   if (exists(`${dir}/upstream_response.json`)) {
     // A stream case keeps the same answer as a document too: the client's usage must match.
     const docNotes = decoded.request.stream ? new Notes() : notes;
-    const res = decodeUpstreamResponse(
+    let res = decodeUpstreamResponse(
       targetOf(column, false),
       readJson(`${dir}/upstream_response.json`),
       answerId,
       docNotes,
     );
+    // As translate_relay.ts `translateDocument` does: a Responses client's turn carries the
+    // gateway's id (the stream pipe does the same for streams).
+    if (client === "openai.responses") res = { ...res, id: answerId };
     out.clientResponse = encodeClientResponse(client, res, createdAt, docNotes);
   }
 }
