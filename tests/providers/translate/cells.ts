@@ -103,7 +103,10 @@ export function cellName(client: ClientId, column: Column): string {
 }
 
 export const createdAt = 1765000000;
-export const answerId = "og_cell";
+/** The gateway's answer id as translate_attempt.ts `answerId` mints it (random part fixed). */
+export function answerIdOf(client: ClientId): string {
+  return client === "openai.responses" ? "resp_og_cell" : "og_cell";
+}
 
 /** What one case gives: each member is one expected file (absent members: no file). */
 export interface CaseOutput {
@@ -178,12 +181,12 @@ function runSteps(client: ClientId, column: Column, dir: string, notes: Notes, o
     let res = decodeUpstreamResponse(
       targetOf(column, false),
       readJson(`${dir}/upstream_response.json`),
-      answerId,
+      answerIdOf(client),
       docNotes,
     );
     // As translate_relay.ts `translateDocument` does: a Responses client's turn carries the
     // gateway's id (the stream pipe does the same for streams).
-    if (client === "openai.responses") res = { ...res, id: answerId };
+    if (client === "openai.responses") res = { ...res, id: answerIdOf(client) };
     out.clientResponse = encodeClientResponse(client, res, createdAt, docNotes);
   }
 }
@@ -216,7 +219,8 @@ export function pipeAll(
   chunks: Uint8Array[],
   notes: Notes,
 ): string {
-  const pipe = new StreamPipe({ target, client, includeUsage, id: answerId, createdAt, notes });
+  const id = answerIdOf(client);
+  const pipe = new StreamPipe({ target, client, includeUsage, id, createdAt, notes });
   const text = new TextDecoder();
   let out = "";
   for (const c of chunks) out += text.decode(pipe.push(c), { stream: true });
