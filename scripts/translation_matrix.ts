@@ -33,6 +33,7 @@ export const caseRows: readonly string[] = [
   "error_overloaded",
   "error_5xx",
   "stream_tools_indices",
+  "stream_error_overloaded",
   "unsupported_n",
   "unsupported_web_search",
   "unsupported_image_url",

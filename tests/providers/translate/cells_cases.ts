@@ -25,7 +25,7 @@ export interface Case {
   requests: Partial<Record<ClientId, Obj>>;
   /** Why a client protocol has no request for this case (the matrix says so). */
   inexpressible?: Partial<Record<ClientId, string>>;
-  answer: Answer | ErrorCase;
+  answer: Answer | ErrorCase | "stream_overloaded";
 }
 
 export type ErrorCase = "error_429" | "error_overloaded" | "error_5xx";
@@ -409,6 +409,10 @@ export const cases: Record<string, Case> = {
       thinking: { text: "Three calls, in parallel.", signature: "EqQBCkgIARABGAIiQStream" },
       usage: { ...parallelCalls.usage, output: 90, reasoning: 29 },
     },
+  },
+  stream_error_overloaded: {
+    requests: withStream(plain("Write a long story.")),
+    answer: "stream_overloaded",
   },
   unsupported_n: {
     requests: { "openai.chat": { model: "gpt-4.1", n: 2, messages: chatAsk } },

@@ -65,12 +65,11 @@ function serving(sse: string): typeof fetch {
     );
 }
 
-/** The SDK's accumulated answer for the stream, viewed as a document answer is. */
-export async function sdkFinal(client: ClientId, request: Obj, sse: string): Promise<SdkView> {
+/** The SDK's accumulated answer for the stream. */
+async function sdkAnswer(client: ClientId, request: Obj, sse: string): Promise<Obj> {
   // The model is the fake server's business; one the SDK does not warn about.
   const body: Obj = { ...request, model: "cell-model" };
   delete body["stream"];
-  let final: Obj;
   if (client === "anthropic.messages") {
     const sdk = new Anthropic({
       apiKey: "cell",
@@ -78,18 +77,53 @@ export async function sdkFinal(client: ClientId, request: Obj, sse: string): Pro
       fetch: serving(sse),
     });
     // deno-lint-ignore no-explicit-any
-    final = await sdk.messages.stream(body as any).finalMessage() as unknown as Obj;
-  } else {
-    const sdk = new OpenAI({
-      apiKey: "cell",
-      baseURL: "http://cell.invalid/v1",
-      fetch: serving(sse),
-    });
-    final = client === "openai.chat"
-      // deno-lint-ignore no-explicit-any
-      ? await sdk.chat.completions.stream(body as any).finalChatCompletion() as unknown as Obj
-      // deno-lint-ignore no-explicit-any
-      : await sdk.responses.stream(body as any).finalResponse() as unknown as Obj;
+    return await sdk.messages.stream(body as any).finalMessage() as unknown as Obj;
   }
+  const sdk = new OpenAI({
+    apiKey: "cell",
+    baseURL: "http://cell.invalid/v1",
+    fetch: serving(sse),
+  });
+  return client === "openai.chat"
+    // deno-lint-ignore no-explicit-any
+    ? await sdk.chat.completions.stream(body as any).finalChatCompletion() as unknown as Obj
+    // deno-lint-ignore no-explicit-any
+    : await sdk.responses.stream(body as any).finalResponse() as unknown as Obj;
+}
+
+/** The SDK's accumulated answer for the stream, viewed as a document answer is. */
+export async function sdkFinal(client: ClientId, request: Obj, sse: string): Promise<SdkView> {
+  const final = await sdkAnswer(client, request, sse);
   return { calls: viewers[client].callsOf(final), usage: viewers[client].usageOf(final) };
+}
+
+/** How the SDK reports a stream that ends in an error: its error's kind and message. */
+export interface SdkFailure {
+  kind: unknown;
+  message: string;
+  /** The answer's text as the SDK holds it after the failure (Responses only; null: none). */
+  text: string | null;
+}
+
+/**
+ * The SDK's report of a failed stream: the Anthropic and Chat SDKs raise an APIError; the
+ * Responses SDK resolves to the `failed` response, whose `error` says why.
+ */
+export async function sdkFailure(client: ClientId, request: Obj, sse: string): Promise<SdkFailure> {
+  try {
+    const final = await sdkAnswer(client, request, sse);
+    const error = (final["error"] ?? {}) as Obj;
+    return {
+      kind: `${final["status"]}: ${error["code"]}`,
+      message: String(error["message"]),
+      text: String(final["output_text"]),
+    };
+  } catch (e) {
+    const err = e as { error?: Obj; code?: unknown; message: string };
+    const inner = err.error?.["error"] as Obj | undefined;
+    const kind = client === "anthropic.messages"
+      ? inner?.["type"] ?? err.error?.["type"]
+      : err.code;
+    return { kind, message: err.message, text: null };
+  }
 }

@@ -24,6 +24,7 @@ import {
   converseStreamHex,
   geminiAnswer,
   geminiStream,
+  overloadedStream,
   responsesAnswer,
   responsesStream,
 } from "./cells_wire.ts";
@@ -214,6 +215,12 @@ function writeCase(dir: string, client: string, column: Column, c: Case): void {
   if (request === undefined) return;
   Deno.mkdirSync(dir, { recursive: true });
   Deno.writeTextFileSync(`${dir}/request.json`, json(request));
+  if (c.answer === "stream_overloaded") {
+    const server = column.kind === "openai-compatible" ? "openai-compatible" : "openai";
+    const [name, text] = overloadedStream(column.protocol, server);
+    Deno.writeTextFileSync(`${dir}/${name}`, text);
+    return;
+  }
   if (typeof c.answer === "string") {
     const wire = upstreamErrors[errorKey(column)]![c.answer];
     Deno.writeTextFileSync(

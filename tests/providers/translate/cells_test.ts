@@ -18,11 +18,18 @@ import {
   targetOf,
   upstreamStreamBytes,
 } from "./cells.ts";
-import { sdkFinal, viewers } from "./cells_sdk.ts";
+import { sdkFailure, sdkFinal, viewers } from "./cells_sdk.ts";
 import type { ClientId } from "./cells_cases.ts";
 import { decodeClientRequest } from "../../../src/providers/mod.ts";
 
 const update = Deno.env.get("UPDATE_GOLDENS") === "1";
+
+/** How each client's SDK names an overloaded upstream, mid-stream. */
+const overloadedKind: Record<ClientId, string> = {
+  "openai.chat": "server_is_overloaded",
+  "openai.responses": "failed: server_is_overloaded",
+  "anthropic.messages": "overloaded_error",
+};
 
 for (const [client, column, name, dir] of caseFolders()) {
   Deno.test(`cell ${client} → ${column.id} ${name}`, () => {
@@ -54,9 +61,20 @@ for (const [client, column, name, dir] of caseFolders()) {
     );
   });
 
+  const docPath = `${dir}/client_response.json`;
+  if (!exists(docPath)) {
+    Deno.test(`cell ${client} → ${column.id} ${name}: the SDK reports the stream's error`, async () => {
+      const sse = Deno.readTextFileSync(`${dir}/client_response.sse`);
+      const failure = await sdkFailure(client, request, sse);
+      assert.equal(failure.kind, overloadedKind[client]);
+      assert.match(failure.message, /(openai|anthropic|gemini|bedrock): /, "the provider's words");
+      if (failure.text !== null) assert.equal(failure.text, streamedText(sse), "what was streamed");
+    });
+    continue;
+  }
   Deno.test(`cell ${client} → ${column.id} ${name}: the SDK reads the stream as the document`, async () => {
     const sse = Deno.readTextFileSync(`${dir}/client_response.sse`);
-    const doc = JSON.parse(Deno.readTextFileSync(`${dir}/client_response.json`));
+    const doc = JSON.parse(Deno.readTextFileSync(docPath));
     const streamed = await sdkFinal(client, request, sse);
     const { calls, usage } = sdkView(client, doc);
     assert.deepEqual(streamed.calls, calls, "tool calls, streamed and not");
@@ -71,6 +89,21 @@ function sdkView(
 ): { calls: unknown; usage: unknown } {
   const { callsOf, usageOf } = viewers[client];
   return { calls: callsOf(doc), usage: usageOf(doc) };
+}
+
+/** The text a Responses client was streamed (its `output_text.delta` events). */
+function streamedText(sse: string): string {
+  return sse.split("\n").filter((l) => l.startsWith("data: ")).map((l) => JSON.parse(l.slice(6)))
+    .filter((e) => e.type === "response.output_text.delta").map((e) => e.delta).join("");
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function removeIfThere(path: string): void {
