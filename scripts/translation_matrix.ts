@@ -34,6 +34,7 @@ export const caseRows: readonly string[] = [
   "error_5xx",
   "stream_tools_indices",
   "stream_error_overloaded",
+  "stream_codec_golden",
   "unsupported_n",
   "unsupported_web_search",
   "unsupported_image_url",

@@ -25,7 +25,8 @@ export interface Case {
   requests: Partial<Record<ClientId, Obj>>;
   /** Why a client protocol has no request for this case (the matrix says so). */
   inexpressible?: Partial<Record<ClientId, string>>;
-  answer: Answer | ErrorCase | "stream_overloaded";
+  /** `stream_golden`: the codec tests' recorded stream of the upstream's protocol. */
+  answer: Answer | ErrorCase | "stream_overloaded" | "stream_golden";
 }
 
 export type ErrorCase = "error_429" | "error_overloaded" | "error_5xx";
@@ -409,6 +410,10 @@ export const cases: Record<string, Case> = {
       thinking: { text: "Three calls, in parallel.", signature: "EqQBCkgIARABGAIiQStream" },
       usage: { ...parallelCalls.usage, output: 90, reasoning: 29 },
     },
+  },
+  stream_codec_golden: {
+    requests: withStream(withTools({})),
+    answer: "stream_golden",
   },
   stream_error_overloaded: {
     requests: withStream(plain("Write a long story.")),

@@ -22,6 +22,7 @@ import {
   chatStream,
   converseAnswer,
   converseStreamHex,
+  eventStreamHex,
   geminiAnswer,
   geminiStream,
   overloadedStream,
@@ -208,6 +209,49 @@ function answerStream(column: Column, a: Answer): [string, string] {
   }
 }
 
+const testdata = new URL("../../testdata/translate/", import.meta.url).pathname;
+
+/**
+ * The stream goldens of the codec tests (streams/, codecs/), as the upstream's bytes, with their
+ * document twin where one was recorded.
+ */
+function writeGoldenStream(dir: string, column: Column): void {
+  const copy = (from: string, to: string) =>
+    Deno.copyFileSync(`${testdata}${from}`, `${dir}/${to}`);
+  switch (column.protocol) {
+    case "openai.chat":
+      copy("streams/openai.chat/tools_parallel_repeat.sse", "upstream_response.sse");
+      copy("streams/openai.chat/tools_parallel_repeat.response.json", "upstream_response.json");
+      return;
+    case "anthropic.messages":
+      copy("streams/anthropic.messages/thinking_tools.sse", "upstream_response.sse");
+      copy("streams/anthropic.messages/thinking_tools.response.json", "upstream_response.json");
+      return;
+    case "gemini.generate":
+      copy("codecs/gemini/stream_tool_call_signature.sse", "upstream_response.sse");
+      return;
+    case "openai.responses": {
+      const events = JSON.parse(
+        Deno.readTextFileSync(
+          `${testdata}codecs/openai.responses/stream/reasoning_text_tools.events.json`,
+        ),
+      ) as { type: string }[];
+      const sse = events.map((e) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join("");
+      Deno.writeTextFileSync(`${dir}/upstream_response.sse`, sse);
+      return;
+    }
+    case "bedrock.converse": {
+      const events = JSON.parse(
+        Deno.readTextFileSync(
+          `${testdata}codecs/bedrock.converse/stream_thinking_tools.events.json`,
+        ),
+      ) as { type: string; payload: unknown }[];
+      Deno.writeTextFileSync(`${dir}/upstream_response.eventstream.hex`, eventStreamHex(events));
+      return;
+    }
+  }
+}
+
 const json = (v: unknown) => JSON.stringify(v, null, 2) + "\n";
 
 function writeCase(dir: string, client: string, column: Column, c: Case): void {
@@ -215,6 +259,10 @@ function writeCase(dir: string, client: string, column: Column, c: Case): void {
   if (request === undefined) return;
   Deno.mkdirSync(dir, { recursive: true });
   Deno.writeTextFileSync(`${dir}/request.json`, json(request));
+  if (c.answer === "stream_golden") {
+    writeGoldenStream(dir, column);
+    return;
+  }
   if (c.answer === "stream_overloaded") {
     const server = column.kind === "openai-compatible" ? "openai-compatible" : "openai";
     const [name, text] = overloadedStream(column.protocol, server);

@@ -467,15 +467,23 @@ export function converseStreamHex(a: Answer): string {
   });
   events.push(["messageStop", { stopReason: converseStop[a.stop] }]);
   events.push(["metadata", { usage: converseUsage(a.usage), metrics: { latencyMs: 812 } }]);
-  return events.map(([type, payload], i) =>
+  // Bedrock pads each payload with a `p` member of varying length (seen in its streams).
+  return eventStreamHex(events.map(([type, payload], i) => ({
+    type,
+    payload: { ...payload, p: "abcdefgh".slice(i % 8) },
+  })));
+}
+
+/** AWS event-stream messages (`:event-type` and JSON payload each), as hex, one per line. */
+export function eventStreamHex(events: { type: string; payload: unknown }[]): string {
+  return events.map(({ type, payload }) =>
     hex(encodeEventStreamMessage({
       headers: stringHeaders({
         ":event-type": type,
         ":content-type": "application/json",
         ":message-type": "event",
       }),
-      // Bedrock pads each payload with a `p` member of varying length (seen in its streams).
-      payload: new TextEncoder().encode(JSON.stringify({ ...payload, p: "abcdefgh".slice(i % 8) })),
+      payload: new TextEncoder().encode(JSON.stringify(payload)),
     }))
   ).join("\n") + "\n";
 }
