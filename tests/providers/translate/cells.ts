@@ -24,7 +24,7 @@ import {
 import type { ProviderKind } from "../../../src/providers/kinds.ts";
 import { waitHintMs } from "../../../src/routing/mod.ts";
 import type { ClientId } from "./cells_cases.ts";
-import { unhex } from "./cells_wire.ts";
+import { unhex } from "./cells_wire_others.ts";
 
 export const cellsRoot = new URL("../../testdata/translate/cells/", import.meta.url).pathname;
 

@@ -4,6 +4,7 @@
  * once (cells_wire.ts writes it in each provider's format) or an upstream error.
  */
 import type { Answer } from "./cells_wire.ts";
+import { mediaCases, small } from "./cells_cases_media.ts";
 
 export type ClientId = "openai.chat" | "openai.responses" | "anthropic.messages";
 export const clientIds: readonly ClientId[] = [
@@ -30,11 +31,6 @@ export interface Case {
 }
 
 export type ErrorCase = "error_429" | "error_overloaded" | "error_5xx";
-
-const png =
-  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
-const pdf = "JVBERi0xLjQKJcfsj6IKMSAwIG9iago8PC9UeXBlL0NhdGFsb2c+PgplbmRvYmoK";
-const small = { input: 30, cacheRead: 0, cacheWrite: 0, output: 8, reasoning: 0 };
 
 const weather = {
   name: "get_weather",
@@ -120,50 +116,7 @@ const oneCall: Answer = {
 };
 
 export const cases: Record<string, Case> = {
-  system_multi_turn: {
-    requests: {
-      "openai.chat": {
-        model: "gpt-4.1",
-        messages: [
-          { role: "system", content: "You are terse." },
-          { role: "developer", content: "Answer with a number." },
-          { role: "user", content: "Hi" },
-          { role: "assistant", content: "Hello." },
-          { role: "user", content: [{ type: "text", text: "What is 2+2?" }] },
-        ],
-        max_completion_tokens: 200,
-      },
-      "openai.responses": {
-        model: "gpt-5.1",
-        instructions: "You are terse.",
-        input: [
-          { role: "developer", content: "Answer with a number." },
-          { role: "user", content: "Hi" },
-          {
-            type: "message",
-            role: "assistant",
-            content: [{ type: "output_text", text: "Hello.", annotations: [] }],
-          },
-          { role: "user", content: [{ type: "input_text", text: "What is 2+2?" }] },
-        ],
-        max_output_tokens: 200,
-      },
-      "anthropic.messages": {
-        model: "claude-sonnet-4-5",
-        max_tokens: 200,
-        system: [{ type: "text", text: "You are terse." }, {
-          type: "text",
-          text: "Answer with a number.",
-        }],
-        messages: [
-          { role: "user", content: "Hi" },
-          { role: "assistant", content: [{ type: "text", text: "Hello." }] },
-          { role: "user", content: [{ type: "text", text: "What is 2+2?" }] },
-        ],
-      },
-    },
-    answer: { text: "4", stop: "end", usage: small },
-  },
+  ...mediaCases,
   sampling_stop: {
     requests: plain("Count to five, then say END.", {
       "openai.chat": { temperature: 0.2, top_p: 0.9, max_completion_tokens: 100, stop: ["END"] },
@@ -183,144 +136,9 @@ export const cases: Record<string, Case> = {
       usage: { input: 14, cacheRead: 0, cacheWrite: 0, output: 10, reasoning: 0 },
     },
   },
-  image_in: {
-    requests: {
-      "openai.chat": {
-        model: "gpt-4.1",
-        messages: [{
-          role: "user",
-          content: [
-            { type: "text", text: "What colour is this pixel?" },
-            { type: "image_url", image_url: { url: `data:image/png;base64,${png}` } },
-          ],
-        }],
-      },
-      "openai.responses": {
-        model: "gpt-5.1",
-        input: [{
-          role: "user",
-          content: [
-            { type: "input_text", text: "What colour is this pixel?" },
-            { type: "input_image", image_url: `data:image/png;base64,${png}`, detail: "auto" },
-          ],
-        }],
-      },
-      "anthropic.messages": {
-        model: "claude-sonnet-4-5",
-        max_tokens: 1024,
-        messages: [{
-          role: "user",
-          content: [
-            { type: "text", text: "What colour is this pixel?" },
-            { type: "image", source: { type: "base64", media_type: "image/png", data: png } },
-          ],
-        }],
-      },
-    },
-    answer: { text: "Red.", stop: "end", usage: small },
-  },
-  document_in: {
-    requests: {
-      "openai.chat": {
-        model: "gpt-4.1",
-        messages: [{
-          role: "user",
-          content: [
-            {
-              type: "file",
-              file: { filename: "invoice.pdf", file_data: `data:application/pdf;base64,${pdf}` },
-            },
-            { type: "text", text: "What is the total?" },
-          ],
-        }],
-      },
-      "openai.responses": {
-        model: "gpt-5.1",
-        input: [{
-          role: "user",
-          content: [
-            {
-              type: "input_file",
-              filename: "invoice.pdf",
-              file_data: `data:application/pdf;base64,${pdf}`,
-            },
-            { type: "input_text", text: "What is the total?" },
-          ],
-        }],
-      },
-      "anthropic.messages": {
-        model: "claude-sonnet-4-5",
-        max_tokens: 1024,
-        messages: [{
-          role: "user",
-          content: [
-            {
-              type: "document",
-              source: { type: "base64", media_type: "application/pdf", data: pdf },
-              title: "invoice.pdf",
-            },
-            { type: "text", text: "What is the total?" },
-          ],
-        }],
-      },
-    },
-    answer: { text: "The total is 42 EUR.", stop: "end", usage: small },
-  },
   tools_parallel: {
     requests: withTools({}),
     answer: parallelCalls,
-  },
-  tool_result_image: {
-    requests: {
-      "openai.responses": {
-        model: "gpt-5.1",
-        tools: [{ type: "function", name: "screenshot", parameters: { type: "object" } }],
-        input: [
-          { role: "user", content: "What is on the screen?" },
-          {
-            type: "function_call",
-            call_id: "call_shot1",
-            name: "screenshot",
-            arguments: "{}",
-          },
-          {
-            type: "function_call_output",
-            call_id: "call_shot1",
-            output: [
-              { type: "input_text", text: "screen 1" },
-              { type: "input_image", image_url: `data:image/png;base64,${png}`, detail: "auto" },
-            ],
-          },
-        ],
-      },
-      "anthropic.messages": {
-        model: "claude-sonnet-4-5",
-        max_tokens: 1024,
-        tools: [{ name: "screenshot", input_schema: { type: "object" } }],
-        messages: [
-          { role: "user", content: "What is on the screen?" },
-          {
-            role: "assistant",
-            content: [{ type: "tool_use", id: "toolu_01Shot", name: "screenshot", input: {} }],
-          },
-          {
-            role: "user",
-            content: [{
-              type: "tool_result",
-              tool_use_id: "toolu_01Shot",
-              content: [
-                { type: "text", text: "screen 1" },
-                { type: "image", source: { type: "base64", media_type: "image/png", data: png } },
-              ],
-            }],
-          },
-        ],
-      },
-    },
-    inexpressible: {
-      "openai.chat": "a Chat tool message holds text only",
-    },
-    answer: { text: "A red pixel.", stop: "end", usage: small },
   },
   tool_choice_none: {
     requests: withTools({
@@ -436,42 +254,6 @@ export const cases: Record<string, Case> = {
       },
     }),
     answer: { text: "-", stop: "end", usage: small },
-  },
-  unsupported_image_url: {
-    requests: {
-      "openai.chat": {
-        model: "gpt-4.1",
-        messages: [{
-          role: "user",
-          content: [
-            { type: "text", text: "Describe it." },
-            { type: "image_url", image_url: { url: "https://example.com/cat.png" } },
-          ],
-        }],
-      },
-      "openai.responses": {
-        model: "gpt-5.1",
-        input: [{
-          role: "user",
-          content: [
-            { type: "input_text", text: "Describe it." },
-            { type: "input_image", image_url: "https://example.com/cat.png", detail: "auto" },
-          ],
-        }],
-      },
-      "anthropic.messages": {
-        model: "claude-sonnet-4-5",
-        max_tokens: 1024,
-        messages: [{
-          role: "user",
-          content: [
-            { type: "text", text: "Describe it." },
-            { type: "image", source: { type: "url", url: "https://example.com/cat.png" } },
-          ],
-        }],
-      },
-    },
-    answer: { text: "A cat.", stop: "end", usage: small },
   },
 };
 

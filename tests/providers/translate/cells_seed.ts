@@ -16,19 +16,21 @@ import {
 import { cellName, cellsRoot, type Column, columns, isPassthrough } from "./cells.ts";
 import {
   type Answer,
-  anthropicAnswer,
-  anthropicStream,
   chatAnswer,
   chatStream,
+  responsesAnswer,
+  responsesStream,
+} from "./cells_wire.ts";
+import {
+  anthropicAnswer,
+  anthropicStream,
   converseAnswer,
   converseStreamHex,
   eventStreamHex,
   geminiAnswer,
   geminiStream,
-  overloadedStream,
-  responsesAnswer,
-  responsesStream,
-} from "./cells_wire.ts";
+} from "./cells_wire_others.ts";
+import { overloadedStream } from "./cells_wire_failing.ts";
 
 /** Each provider's own error answers (bodies as their APIs send them; see errors_in_band.ts). */
 const upstreamErrors: Record<string, Record<ErrorCase, UpstreamErrorWire>> = {
