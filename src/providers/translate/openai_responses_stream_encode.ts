@@ -77,7 +77,9 @@ export class ResponsesStreamEncoder {
         this.#finish(ev.stopReason, ev.usage, out);
         break;
       case "error":
-        this.#closeItem(out);
+        // The item cut by the error keeps what was streamed of it, marked incomplete.
+        this.#cutOpenBlocks();
+        this.#closeItem(out, "incomplete");
         this.#emit(out, "response.failed", {
           response: { ...this.#response("failed", null), error: responsesStreamError(ev.error) },
         });
@@ -116,16 +118,33 @@ export class ResponsesStreamEncoder {
     return open;
   }
 
-  #closeItem(out: Obj[]): void {
+  #closeItem(out: Obj[], status: "completed" | "incomplete" = "completed"): void {
     const open = this.#item;
     if (open === null) return;
     this.#item = null;
-    open.item["status"] = "completed";
+    open.item["status"] = status;
     if (open.kind === "reasoning") delete open.item["status"];
     this.#emit(out, "response.output_item.done", {
       output_index: open.outputIndex,
       item: open.item,
     });
+  }
+
+  /** The open blocks' text so far, written into the open item (a stream cut by an error). */
+  #cutOpenBlocks(): void {
+    const item = this.#item?.item;
+    for (const { head, part, text } of this.#blocks.values()) {
+      if (item === undefined) break;
+      if (head.type === "tool_call") item["arguments"] = text;
+      else if (head.type === "text") {
+        (item["content"] as Obj[])[part] = { type: "output_text", text, annotations: [] };
+      } else if (head.type === "thinking") {
+        const summary = head.kind === "summary";
+        const parts = item[summary ? "summary" : "content"] as Obj[];
+        parts[part] = { type: summary ? "summary_text" : "reasoning_text", text };
+      }
+    }
+    this.#blocks.clear();
   }
 
   #itemId(prefix: string): string {

@@ -26,11 +26,6 @@ export const anthropicOptions = { defaultMaxTokens: 16000, adaptiveThinking: fal
 /** Codec goldens re-encode what they decoded, so adaptive stays adaptive there. */
 export const anthropicRoundOptions = { defaultMaxTokens: null, adaptiveThinking: true };
 export const created = 1765000000;
-export const targetModels: Readonly<Record<TestedProtocol, string>> = {
-  "anthropic.messages": "claude-sonnet-4-5",
-  "openai.chat": "gpt-4.1",
-};
-
 export interface Codec {
   decodeRequest(body: unknown, notes: Notes): Request;
   encodeRequest(req: Request, notes: Notes, roundTrip?: boolean): unknown;
@@ -65,22 +60,4 @@ export function readJsonOr(path: string, fallback: unknown): unknown {
     if (e instanceof Deno.errors.NotFound) return fallback;
     throw e;
   }
-}
-
-/** A cell's answers from its input files (plan section 9's layout). */
-export function runCell(
-  client: TestedProtocol,
-  upstream: TestedProtocol,
-  dir: string,
-  notes: Notes,
-) {
-  const ir = codecs[client].decodeRequest(readJson(`${dir}/request.json`), notes);
-  // The route's target names the upstream model (routing's `withModel`, plan section 8).
-  const upstreamRequest = codecs[upstream].encodeRequest(
-    { ...ir, model: targetModels[upstream] },
-    notes,
-  );
-  const answer = codecs[upstream].decodeResponse(readJson(`${dir}/upstream_response.json`), notes);
-  const clientResponse = codecs[client].encodeResponse(answer, notes);
-  return { upstreamRequest, clientResponse };
 }

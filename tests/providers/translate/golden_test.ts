@@ -1,19 +1,11 @@
 /**
  * Golden fixtures (tests/testdata/translate/): each codec decodes its wire to the IR the fixture
  * holds and encodes that IR back (`<case>.encoded.json` when the wire form is not the input's
- * own, e.g. a string content becoming blocks); each cell translates a client request to the
- * upstream request and the upstream answer to the client answer, with the notes it records.
+ * own, e.g. a string content becoming blocks), with the notes it records.
  */
 import assert from "node:assert/strict";
 import { Notes, type Request, type Response } from "../../../src/providers/translate/mod.ts";
-import {
-  codecs,
-  readJson,
-  readJsonOr,
-  runCell,
-  type TestedProtocol,
-  testedProtocols,
-} from "./codecs.ts";
+import { codecs, readJson, readJsonOr, testedProtocols } from "./codecs.ts";
 
 const root = new URL("../../testdata/translate/", import.meta.url).pathname;
 
@@ -46,16 +38,5 @@ for (const protocol of testedProtocols) {
   }
 }
 
-for (const cell of [...Deno.readDirSync(`${root}cells`)].map((e) => e.name).sort()) {
-  const [client, upstream] = cell.split("__") as [TestedProtocol, TestedProtocol];
-  for (const name of [...Deno.readDirSync(`${root}cells/${cell}`)].map((e) => e.name).sort()) {
-    Deno.test(`cell ${client} → ${upstream} ${name}`, () => {
-      const dir = `${root}cells/${cell}/${name}`;
-      const notes = new Notes();
-      const out = runCell(client, upstream, dir, notes);
-      assert.deepEqual(out.upstreamRequest, readJson(`${dir}/upstream_request.json`));
-      assert.deepEqual(out.clientResponse, readJson(`${dir}/client_response.json`));
-      assert.deepEqual(notes.list, readJson(`${dir}/notes.json`));
-    });
-  }
-}
+// The cells (client request → upstream request, upstream answer → client answer) run through the
+// proxy's codec registry in cells_test.ts.
