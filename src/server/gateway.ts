@@ -149,9 +149,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   const clock = deps.clock ?? systemClock;
   // Built once per config generation: a reload's new keys are covered from its first request.
   const redactSecrets = knownSecretRedactor(config, [deps.keyHashSecret]);
-  const log = redactSecrets === null
-    ? deps.log ?? silentLogger
-    : redactingLogger(deps.log ?? silentLogger, () => redactSecrets);
+  const log = gatewayLog(deps, redactSecrets);
   const inflight = new Set<Exchange>();
   const recording = new Set<Promise<void>>();
   let draining = false;
@@ -177,10 +175,9 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     ...(routing === null ? {} : { routing }),
   });
   const warnings = gatewayRefusalWarnings(log, clock);
-  // A create naming a route its socket cannot serve goes through this handler (ws_relay/bridge.ts).
-  let handler: ((req: Request) => Promise<Response>) | null = null;
-  const bridge = (req: Request) => handler!(req);
-  const webSocket = wsRelayFor(config, proxyContext, warnings, routing, bridge);
+  // A create naming a route its socket cannot serve goes through the handler (ws_relay/bridge.ts).
+  const bridge = lateHandler();
+  const webSocket = wsRelayFor(config, proxyContext, warnings, routing, bridge.call);
   const api = apiFor(deps, clock, log, gate, keys, telemetry, config, routing);
   const handle = createHandler({
     config,
@@ -196,7 +193,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     warnings,
     log,
   });
-  handler = handle;
+  bridge.bind(handle);
   const { spanExporter, batchSpans, metricExporter } = telemetry;
   return {
     fetch: handle,
@@ -230,6 +227,20 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
 }
 
 type Telemetry = ReturnType<typeof createGatewayTelemetry>;
+
+function gatewayLog(deps: GatewayDeps, redactSecrets: ReturnType<typeof knownSecretRedactor>) {
+  const base = deps.log ?? silentLogger;
+  return redactSecrets === null ? base : redactingLogger(base, () => redactSecrets);
+}
+
+/** A handler to call that is made later: the WebSocket relay is part of the handler it calls. */
+function lateHandler() {
+  let handler: ((req: Request) => Promise<Response>) | null = null;
+  return {
+    call: (req: Request) => handler!(req),
+    bind: (h: (req: Request) => Promise<Response>) => void (handler = h),
+  };
+}
 
 /** The Responses API's WebSocket mode: the exchanges' own context, so traces are built alike. */
 function wsRelayFor(
