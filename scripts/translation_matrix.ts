@@ -1,8 +1,9 @@
 /**
- * Writes docs/translation_matrix.md from the conformance cells (tests/testdata/translate/cells/,
+ * Writes the matrix section of docs/translation.md (everything from its `## The matrix` heading
+ * on) from the conformance cells (tests/testdata/translate/cells/,
  * which tests/providers/translate/cells_test.ts runs through the proxy's own codec registry and
- * stream pipe): one table per client protocol, a column per upstream, a row per case. With
- * `--check`, changes nothing and exits 1 when the page is stale. `deno task docs` runs it with
+ * stream pipe): one table per client protocol, a column per upstream, a row per case. The rest of
+ * the page is written by hand. With `--check`, changes nothing and exits 1 when the page is stale. `deno task docs` runs it with
  * `--with-gen-docs`, then the other generated pages (scripts/gen_docs.ts) with the same flags.
  */
 import { formatMarkdown } from "./docs/format.ts";
@@ -11,7 +12,9 @@ import { main as genDocs } from "./gen_docs.ts";
 import { cases, type ClientId, clientIds } from "../tests/providers/translate/cells_cases.ts";
 import { cellName, cellsRoot, columns, isPassthrough } from "../tests/providers/translate/cells.ts";
 
-export const matrixFile = "docs/translation_matrix.md";
+export const matrixFile = "docs/translation.md";
+/** The heading the generated section starts at; everything after it is generated. */
+const matrixHeading = "\n## The matrix\n";
 const repoRoot = new URL("../", import.meta.url);
 
 /** The plan's case list (research/issue21_plan.md section 9), in its order. */
@@ -137,8 +140,10 @@ usage must equal the non-streamed answer's.
 - 400: \`field\`: the gateway refuses the request with a 400 naming the field it cannot carry.
 - passthrough: client and target speak the same wire format; the request goes as it is, untranslated.
 - n/a: the client's protocol cannot express the case.
-- not covered: no fixture yet. \`thinking_state_roundtrip\` (a thinking signature carried through a
-  foreign client and back) waits for the state seal (plan section 3, part T5).
+- not covered: no fixture here. \`thinking_state_roundtrip\` (a thinking signature carried through a
+  foreign client and back) needs the seal, which the proxy applies around these codecs (see
+  [Thinking state across providers](#thinking-state-across-providers)); it is tested end to end
+  in \`tests/e2e/translate_http_test.ts\` and the seal's own tests.
 
 Columns: OpenAI Chat is \`kind: openai\`, OpenAI-compatible is \`kind: openai-compatible\` (same
 protocol; thinking text arrives as \`reasoning_content\`, \`max_tokens\` instead of
@@ -155,6 +160,20 @@ export async function renderMatrix(): Promise<string> {
   return await formatMarkdown(parts.join("\n"));
 }
 
+/** The page with its matrix section replaced: the tables under `## The matrix`, a level down. */
+async function embedded(page: string, matrix: string): Promise<string> {
+  const at = page.indexOf(matrixHeading);
+  if (at < 0) throw new Error(`${matrixFile} has no "## The matrix" heading to write under`);
+  const body = matrix.replace(/^# [^\n]*\n+/, "").replaceAll("\n## ", "\n### ");
+  return await formatMarkdown(`${page.slice(0, at)}${matrixHeading}\n${body}`);
+}
+
+/** The page as `deno task docs` writes it (the test compares it with the file). */
+export async function renderPage(): Promise<string> {
+  const url = new URL(matrixFile, repoRoot);
+  return await embedded(readIf(url.pathname) ?? "", await renderMatrix());
+}
+
 export async function main(args: string[]): Promise<number> {
   const unknown = args.filter((a) => a !== "--check" && a !== "--with-gen-docs");
   if (unknown.length > 0) {
@@ -163,8 +182,8 @@ export async function main(args: string[]): Promise<number> {
   }
   const check = args.includes("--check");
   const url = new URL(matrixFile, repoRoot);
-  const fresh = await renderMatrix();
   const text = readIf(url.pathname);
+  const fresh = await embedded(text ?? "", await renderMatrix());
   let code = 0;
   if (text === fresh) {
     if (!check) console.log(`${matrixFile}: up to date`);

@@ -4,7 +4,7 @@
  * (`UPDATE_GOLDENS=1` rewrites them, to be read before committing). Streamed cases also: any
  * chunking of the upstream's bytes gives the same client bytes, and the client's SDK reads the
  * stream to the same tool calls and usage as the same answer not streamed. A case a folder lacks
- * is "not covered" in docs/translation_matrix.md (scripts/translation_matrix.ts).
+ * is "not covered" in docs/translation.md's matrix (scripts/translation_matrix.ts).
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
@@ -124,8 +124,8 @@ function removeIfThere(path: string): void {
   }
 }
 
-Deno.test("docs/translation_matrix.md is what the cells give (deno task docs)", async () => {
-  const { matrixFile, renderMatrix } = await import("../../../scripts/translation_matrix.ts");
+Deno.test("docs/translation.md's matrix is what the cells give (deno task docs)", async () => {
+  const { matrixFile, renderPage } = await import("../../../scripts/translation_matrix.ts");
   const onDisk = Deno.readTextFileSync(new URL(`../../../${matrixFile}`, import.meta.url));
-  assert.equal(onDisk, await renderMatrix(), `${matrixFile} is stale: run deno task docs`);
+  assert.equal(onDisk, await renderPage(), `${matrixFile} is stale: run deno task docs`);
 });
