@@ -169,9 +169,22 @@ export function decodeClientRequest(
         store: responsesStorage(body).store,
       };
     case "anthropic.messages":
-    case "anthropic.count_tokens":
-      return { request: decodeAnthropicRequest(body, notes), includeUsage: true, store: null };
+    case "anthropic.count_tokens": {
+      const request = shownByDefault(decodeAnthropicRequest(body, notes));
+      return { request, includeUsage: true, store: null };
+    }
   }
+}
+
+/**
+ * An Anthropic client that asks for thinking and says nothing of `display` sees a summary of it:
+ * Anthropic's default on Claude 4 models. Said here, so a target whose own default shows nothing
+ * (Gemini's `includeThoughts`) shows it too; Claude Code then sees the model think.
+ */
+function shownByDefault(req: Request): Request {
+  const r = req.reasoning;
+  if (r === null || !r.enabled || r.summary !== null) return req;
+  return { ...req, reasoning: { ...r, summary: "auto" } };
 }
 
 /** `createdAt`: the gateway's clock in Unix seconds, so the codecs stay pure. */

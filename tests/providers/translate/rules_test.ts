@@ -310,9 +310,11 @@ Deno.test("Anthropic with thinking: a forced tool choice drops thinking; tempera
   assert.deepEqual(notes.list.map((n) => n.field), ["temperature", "top_k"]);
 });
 
-Deno.test("effort ⇄ budget: the plan's table, capped below max_tokens, and adaptive where the model has it", () => {
+Deno.test("effort ⇄ budget: the plan's table, capped at 3/4 of max_tokens, and adaptive where the model has it", () => {
   assert.equal(budgetOfEffort("medium", null), 8192);
-  assert.equal(budgetOfEffort("high", 10000), 9999);
+  // Thinking counts against the output limit: a quarter of it is left for the answer.
+  assert.equal(budgetOfEffort("high", 10000), 7500);
+  assert.equal(budgetOfEffort("high", 40000), 24576);
   assert.equal(budgetOfEffort("max", 500), 1024);
   const table: [number, string][] = [
     [0, "minimal"],
@@ -343,7 +345,7 @@ Deno.test("effort ⇄ budget: the plan's table, capped below max_tokens, and ada
   assert.deepEqual(adaptive["thinking"], { type: "adaptive" });
   assert.deepEqual(adaptive["output_config"], { effort: "high" });
   const budget = encodeAnthropicRequest(req, anthropicOptions, new Notes());
-  assert.deepEqual(budget["thinking"], { type: "enabled", budget_tokens: 24576 });
+  assert.deepEqual(budget["thinking"], { type: "enabled", budget_tokens: 24000 });
   const chat = encodeChatRequest(
     {
       ...baseRequest,
