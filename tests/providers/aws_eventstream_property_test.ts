@@ -140,7 +140,21 @@ Deno.test("cross-check: any headers block under correct CRCs: decoded as smithy 
         }
         // Decoded: smithy reads the same (it is laxer: it also reads some blocks refused here).
         strictEqual(out.length, 1);
-        deepStrictEqual(out[0], fromSmithy(smithy.decode(bytes) as SmithyMessage));
+        const theirs = smithy.decode(bytes) as SmithyMessage;
+        // A timestamp beyond a JavaScript Date's range (±8.64e15 ms): smithy's Date holds NaN,
+        // the decoder here keeps the int64 itself. Nothing to compare but that.
+        const unrepresentable = Object.values(theirs.headers).some((h) =>
+          h.type === "timestamp" && Number.isNaN(h.value.getTime())
+        );
+        if (unrepresentable) {
+          const beyond = [...out[0]!.headers.values()].some((h) =>
+            h.type === "timestamp" &&
+            (h.value > 8_640_000_000_000_000n || h.value < -8_640_000_000_000_000n)
+          );
+          strictEqual(beyond, true);
+          return;
+        }
+        deepStrictEqual(out[0], fromSmithy(theirs));
       },
     ),
     { numRuns: 1000 },
