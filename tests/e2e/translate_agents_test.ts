@@ -1,0 +1,327 @@
+/**
+ * The real coding agents on a route whose target speaks another protocol (issue 21, "Done when"),
+ * through one real `serve` (SQLite) over HTTP, as a user runs them under `ongoingai wrap`:
+ *
+ * - Claude Code 2.1.332 (`claude -p --output-format json --model local-coder`) on the gateway's
+ *   `/anthropic` prefix, the route's target an OpenAI-compatible server (a loopback stub speaking
+ *   Chat Completions exactly: tool call deltas, the `include_usage` chunk, `[DONE]`). One tool
+ *   loop: the stub asks for Claude Code's `Read` of a file in the working folder, Claude Code reads
+ *   it and sends the result back under the same call id, the stub answers with text.
+ * - Codex 0.171.0 (`codex exec --json -m claude-coder`) on the gateway's OpenAI entry (Responses
+ *   over HTTP SSE: wrap's provider with `supports_websockets=false`), the route's target an
+ *   Anthropic provider (a loopback stub speaking the Messages API SSE exactly). One tool loop: the
+ *   stub asks for Codex's `shell_command` (`echo`), Codex runs it (or its sandbox refuses: either
+ *   way a `function_call_output` comes back under the same call id), the stub answers with text.
+ *
+ * Each run must end with the agent's answer, every upstream request a translated one carrying the
+ * target's pool key and none of the client's credentials, one trace per model request with the
+ * target's provider and model, exact tokens and the cost at the target's prices.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { agentSandbox, type AgentSandbox, findAgent, runWrap } from "../support/agents.ts";
+import { freePort, poll, type ServerProcess, startServer } from "../support/process.ts";
+import { type ChatScript, type ChatStub, startChatStub } from "../support/translate_chat_stub.ts";
+import {
+  type AnthropicScript,
+  type AnthropicStub,
+  startAnthropicStub,
+} from "../support/translate_anthropic_stub.ts";
+import { getJson, type Json, jsonLines, ran, tokens } from "./agents_support.ts";
+
+const chatPoolKey = "sk-local-vllm-pool-0123456789abcdefghij";
+const anthropicPoolKey = "sk-ant-api03-translate-agents-pool-0123456789abcdef";
+const clientAnthropicKey = "sk-ant-api03-claude-code-own-key-0123456789abcdef";
+const clientOpenaiKey = "sk-proj-codex-own-key-0123456789abcdefghijklmnop";
+/** The target models and the prices the config gives them (USD per 1M tokens). */
+const localModel = "qwen3-coder-30b";
+const localPrice = { input: 0.5, cached_input: 0.05, output: 2 };
+const claudeTarget = "claude-haiku-4-5";
+/** Anthropic's list prices of Claude Haiku 4.5: input 1, cache read 0.10, 5-minute write 1.25, out 5. */
+const haikuPrice = { input: 1, cacheRead: 0.1, cacheWrite: 1.25, output: 5 };
+const usd = (x: number) => Math.round(x * 1e10);
+
+const noteText = "The launch code is TANGERINE-42.";
+const readCallId = "call_read_0001";
+
+function chatScript(cwd: string): ChatScript {
+  return {
+    call: {
+      id: readCallId,
+      name: "Read",
+      arguments: JSON.stringify({ file_path: join(cwd, "note.txt") }),
+      pieces: 4,
+    },
+    answer: ["The note", " says: TANGERINE", "-42."],
+    usage: {
+      tool: { prompt: 1834, completion: 41, cached: 1024 },
+      final: { prompt: 1921, completion: 12, cached: 1792 },
+    },
+  };
+}
+
+const shellCallId = "toolu_01ShellEchoCall0001";
+const anthropicScript: AnthropicScript = {
+  call: {
+    id: shellCallId,
+    name: "shell_command",
+    input: JSON.stringify({ command: "echo hi-from-tool" }),
+    pieces: 3,
+  },
+  answer: ["The tool", " said hi", "."],
+  usage: {
+    tool: { input: 2210, cacheRead: 0, cacheWrite: 1800, output: 55 },
+    final: { input: 96, cacheRead: 4010, cacheWrite: 0, output: 9 },
+  },
+};
+
+/** The pool keys' variables; wrap reads the same config, so its runs get them too. */
+const poolEnv = { ANTHROPIC_POOL_KEY: anthropicPoolKey, VLLM_POOL_KEY: chatPoolKey };
+
+interface Gateway {
+  sandbox: AgentSandbox;
+  config: string;
+  origin: string;
+  chat: ChatStub;
+  anthropic: AnthropicStub;
+  server: ServerProcess;
+  close(): Promise<void>;
+}
+
+async function startGateway(): Promise<Gateway> {
+  const sandbox = await agentSandbox();
+  const chat = await startChatStub(chatScript(sandbox.cwd));
+  const anthropic = await startAnthropicStub(anthropicScript);
+  const port = freePort();
+  const config = join(sandbox.files, "gateway.config.ts");
+  await Deno.writeTextFile(
+    config,
+    `import { defineConfig, env } from "ongoingai";
+
+export default defineConfig({
+  server: { host: "127.0.0.1", port: ${port} },
+  storage: { path: "./data/gateway.db" },
+  tracing: { flush_interval_ms: 10 },
+  providers: {
+    openai: { upstream: "${chat.url}" },
+    anthropic: {
+      upstream: "${anthropic.url}",
+      keys: [{ id: "ant-pool", key: env("ANTHROPIC_POOL_KEY") }],
+    },
+    vllm: {
+      kind: "openai-compatible",
+      upstream: "${chat.url}",
+      keys: [{ id: "vllm-pool", key: env("VLLM_POOL_KEY") }],
+      prices: { "${localModel}": ${JSON.stringify(localPrice)} },
+    },
+  },
+  routes: {
+    "local-coder": { targets: [{ provider: "vllm", model: "${localModel}" }] },
+    "claude-coder": { targets: [{ provider: "anthropic", model: "${claudeTarget}" }] },
+  },
+});
+`,
+  );
+  const server = await startServer(["--config", config], {
+    cwd: sandbox.files,
+    port,
+    env: poolEnv,
+  }).catch(async (err) => {
+    await chat.close();
+    await anthropic.close();
+    await sandbox.remove();
+    throw err;
+  });
+  return {
+    sandbox,
+    config,
+    origin: server.origin,
+    chat,
+    anthropic,
+    server,
+    async close() {
+      await server.kill();
+      await chat.close();
+      await anthropic.close();
+      await sandbox.remove();
+    },
+  };
+}
+
+/** The traces whose path is `path`, once `n` of them are written. */
+async function tracesAt(origin: string, path: string, n: number): Promise<Json[]> {
+  return await poll(`${n} trace(s) of ${path}`, async () => {
+    const page = await getJson(origin, "/api/traces?limit=200");
+    const found = (page.items as Json[]).filter((t) => t.request_path === path);
+    return found.length >= n ? found.reverse() : undefined;
+  });
+}
+
+const claude = await findAgent("claude");
+const codex = await findAgent("codex");
+
+async function claudeOnChat(gw: Gateway, path: string): Promise<void> {
+  await Deno.writeTextFile(join(gw.sandbox.cwd, "note.txt"), `${noteText}\n`);
+  const r = await runWrap(gw.sandbox, ["--config", gw.config], [
+    path,
+    "-p",
+    "--output-format",
+    "json",
+    "--model",
+    "local-coder",
+    "Read note.txt and tell me what it says.",
+  ], {
+    env: { ...poolEnv, ANTHROPIC_API_KEY: clientAnthropicKey, CLAUDE_CODE_MAX_RETRIES: "0" },
+  });
+  ran(r);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.is_error, false, r.stdout);
+  const script = chatScript(gw.sandbox.cwd);
+  assert.equal(out.result, script.answer.join(""));
+
+  const posts = gw.chat.seen.filter((q) => q.method === "POST");
+  assert.deepStrictEqual(posts.map((q) => q.path), ["/v1/chat/completions", "/v1/chat/completions"]);
+  for (const q of posts) {
+    assert.equal(q.body.model, localModel);
+    assert.equal(q.headers.get("authorization"), `Bearer ${chatPoolKey}`);
+    assert.equal(q.headers.get("x-api-key"), null);
+    assert.equal(q.headers.get("anthropic-version"), null);
+    assert.equal(q.body.stream, true);
+    assert.equal(q.body.stream_options?.include_usage, true);
+  }
+  // Turn 2 carries the call as the model made it and the file's text under the same id.
+  const messages = posts[1]!.body.messages as Json[];
+  const call = messages.flatMap((m) => m.tool_calls ?? []).find((c: Json) => c.id === readCallId);
+  assert.ok(call, JSON.stringify(messages).slice(0, 2000));
+  assert.equal(call.function.name, "Read");
+  assert.deepStrictEqual(JSON.parse(call.function.arguments), JSON.parse(script.call.arguments));
+  const result = messages.find((m) => m.role === "tool");
+  assert.equal(result?.tool_call_id, readCallId);
+  const resultText = typeof result.content === "string"
+    ? result.content
+    : result.content.map((p: Json) => p.text ?? "").join("");
+  assert.ok(resultText.includes(noteText), resultText);
+
+  const traces = await tracesAt(gw.origin, "/anthropic/v1/messages", 2);
+  const gens = traces.filter((t) => t.request_method === "POST");
+  assert.equal(gens.length, 2, JSON.stringify(gens.map((t) => t.model)));
+  const turns = [script.usage.tool, script.usage.final];
+  gens.forEach((t, i) => {
+    const u = turns[i]!;
+    assert.deepStrictEqual(
+      [t.provider, t.model, t.response_status, t.streaming, t.usage_status],
+      ["vllm", localModel, 200, true, "exact"],
+    );
+    assert.deepStrictEqual(tokens(t), {
+      input: u.prompt,
+      cached_input: u.cached,
+      cache_write: 0,
+      output: u.completion,
+      reasoning: 0,
+      total: u.prompt + u.completion,
+    });
+    const cost = ((u.prompt - u.cached) * localPrice.input + u.cached * localPrice.cached_input +
+      u.completion * localPrice.output) / 1e6;
+    assert.equal(t.cost_status, "priced");
+    assert.equal(usd(t.estimated_cost_usd), usd(cost));
+  });
+  // Claude Code's own view of the tokens is what the stub sent, translated.
+  const last = script.usage.final;
+  assert.equal(out.usage.output_tokens, script.usage.tool.completion + last.completion);
+}
+
+async function codexOnAnthropic(gw: Gateway, path: string): Promise<void> {
+  const r = await runWrap(gw.sandbox, ["--config", gw.config], [
+    path,
+    "exec",
+    // HTTP SSE: the WebSocket mode is not translated yet (part T9).
+    "-c",
+    "model_providers.ongoingai.supports_websockets=false",
+    "-c",
+    "model_providers.ongoingai.stream_max_retries=0",
+    "--json",
+    "--skip-git-repo-check",
+    "-m",
+    "claude-coder",
+    "use the tool, then say hi",
+  ], { env: { ...poolEnv, OPENAI_API_KEY: clientOpenaiKey } });
+  ran(r);
+  const events = jsonLines(r.stdout);
+  const message = events.find((e) =>
+    e.type === "item.completed" && e.item?.type === "agent_message"
+  );
+  assert.equal(message?.item.text, anthropicScript.answer.join(""), r.stdout);
+
+  const posts = gw.anthropic.seen.filter((q) => q.method === "POST");
+  assert.deepStrictEqual(posts.map((q) => q.path), ["/v1/messages", "/v1/messages"]);
+  for (const q of posts) {
+    assert.equal(q.body.model, claudeTarget);
+    assert.equal(q.headers.get("x-api-key"), anthropicPoolKey);
+    assert.equal(q.headers.get("authorization"), null);
+    assert.equal(q.headers.get("anthropic-version"), "2023-06-01");
+    assert.equal(q.body.stream, true);
+  }
+  const messages = posts[1]!.body.messages as Json[];
+  const blocks = messages.flatMap((m) => Array.isArray(m.content) ? m.content : []);
+  const use = blocks.find((b: Json) => b.type === "tool_use");
+  assert.deepStrictEqual([use?.id, use?.name, use?.input], [
+    shellCallId,
+    "shell_command",
+    JSON.parse(anthropicScript.call.input),
+  ]);
+  const result = blocks.find((b: Json) => b.type === "tool_result");
+  assert.equal(result?.tool_use_id, shellCallId, JSON.stringify(messages).slice(0, 2000));
+
+  const traces = await tracesAt(gw.origin, "/openai/v1/responses", 2);
+  const turns = [anthropicScript.usage.tool, anthropicScript.usage.final];
+  traces.forEach((t, i) => {
+    const u = turns[i]!;
+    assert.deepStrictEqual(
+      [t.provider, t.model, t.response_status, t.streaming, t.usage_status],
+      ["anthropic", claudeTarget, 200, true, "exact"],
+    );
+    const input = u.input + u.cacheRead + u.cacheWrite;
+    assert.deepStrictEqual(tokens(t), {
+      input,
+      cached_input: u.cacheRead,
+      cache_write: u.cacheWrite,
+      output: u.output,
+      reasoning: 0,
+      total: input + u.output,
+    });
+    const cost = (u.input * haikuPrice.input + u.cacheRead * haikuPrice.cacheRead +
+      u.cacheWrite * haikuPrice.cacheWrite + u.output * haikuPrice.output) / 1e6;
+    assert.equal(t.cost_status, "priced");
+    assert.equal(usd(t.estimated_cost_usd), usd(cost));
+  });
+  // Codex's own count is the Anthropic usage as a Responses client reads it.
+  const usage = events.find((e) => e.type === "turn.completed")?.usage;
+  assert.equal(usage?.output_tokens, turns[0]!.output + turns[1]!.output, r.stdout);
+}
+
+const skipped = [claude, codex].flatMap((a) => "skip" in a ? [a.skip] : []);
+const testName = "e2e translate: Claude Code on an OpenAI-compatible target, Codex on an " +
+  "Anthropic target, one tool loop each";
+if (skipped.length > 0) console.warn(`SKIPPED in part ${testName}: ${skipped.join("; ")}`);
+
+Deno.test({
+  name: testName,
+  ignore: skipped.length === 2,
+  async fn(t) {
+    const gw = await startGateway();
+    try {
+      await t.step({
+        name: "claude -p --model local-coder: Read through Chat Completions",
+        ignore: "skip" in claude,
+        fn: () => claudeOnChat(gw, (claude as { path: string }).path),
+      });
+      await t.step({
+        name: "codex exec -m claude-coder: shell_command through the Messages API",
+        ignore: "skip" in codex,
+        fn: () => codexOnAnthropic(gw, (codex as { path: string }).path),
+      });
+    } finally {
+      await gw.close();
+    }
+  },
+});

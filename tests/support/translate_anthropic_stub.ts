@@ -1,0 +1,160 @@
+/**
+ * A loopback Anthropic Messages API (a route target of an OpenAI client, issue 21) speaking the
+ * wire format exactly: `POST /v1/messages`, answered as a tool loop. A request whose messages hold
+ * no `tool_result` block yet gets one `tool_use` (the test's `call`); a request holding the
+ * result gets the final text. Streamed answers are the documented event sequence: `message_start`
+ * (usage with one output token so far), `content_block_start`, a `ping`, the deltas
+ * (`input_json_delta` pieces for the call, `text_delta` for text), `content_block_stop`,
+ * `message_delta` (stop reason and the output total), `message_stop`; one event per read. Also
+ * `HEAD /api/hello` (Claude Code's probe) with 200. Every request is recorded with its parsed body.
+ */
+import { framedStream, type SeenRequest } from "./translate_chat_stub.ts";
+import { sseFrame } from "./wire_events.ts";
+
+// deno-lint-ignore no-explicit-any
+type Json = Record<string, any>;
+
+export interface AnthropicToolCall {
+  id: string;
+  name: string;
+  /** The input as JSON text, streamed in `pieces` parts. */
+  input: string;
+  pieces: number;
+}
+
+export interface AnthropicTurnUsage {
+  input: number;
+  cacheRead: number;
+  cacheWrite: number;
+  output: number;
+}
+
+export interface AnthropicScript {
+  call: AnthropicToolCall;
+  answer: readonly string[];
+  usage: { tool: AnthropicTurnUsage; final: AnthropicTurnUsage };
+}
+
+export interface AnthropicStub {
+  url: string;
+  seen: SeenRequest[];
+  close(): Promise<void>;
+}
+
+const enc = new TextEncoder();
+
+/** The conversation already holds a tool result. */
+export function hasToolResultBlock(body: Json): boolean {
+  const messages = Array.isArray(body.messages) ? body.messages : [];
+  return messages.some((m: Json) =>
+    Array.isArray(m?.content) && m.content.some((b: Json) => b?.type === "tool_result")
+  );
+}
+
+function usageObject(u: AnthropicTurnUsage, output: number): Json {
+  return {
+    input_tokens: u.input,
+    cache_creation_input_tokens: u.cacheWrite,
+    cache_read_input_tokens: u.cacheRead,
+    output_tokens: output,
+    service_tier: "standard",
+  };
+}
+
+function split(text: string, parts: number): string[] {
+  const size = Math.max(1, Math.ceil(text.length / parts));
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
+  return out;
+}
+
+function message(script: AnthropicScript, body: Json, n: number): Json {
+  const final = hasToolResultBlock(body);
+  const u = final ? script.usage.final : script.usage.tool;
+  const c = script.call;
+  return {
+    id: `msg_stub${n}`,
+    type: "message",
+    role: "assistant",
+    model: String(body.model),
+    content: final
+      ? [{ type: "text", text: script.answer.join("") }]
+      : [{ type: "tool_use", id: c.id, name: c.name, input: JSON.parse(c.input) }],
+    stop_reason: final ? "end_turn" : "tool_use",
+    stop_sequence: null,
+    usage: usageObject(u, u.output),
+  };
+}
+
+function events(script: AnthropicScript, body: Json, n: number): string[] {
+  const final = hasToolResultBlock(body);
+  const whole = message(script, body, n);
+  const u = final ? script.usage.final : script.usage.tool;
+  const start = { ...whole, content: [], stop_reason: null, usage: usageObject(u, 1) };
+  const c = script.call;
+  const block = final
+    ? { type: "text", text: "" }
+    : { type: "tool_use", id: c.id, name: c.name, input: {} };
+  const deltas = final
+    ? script.answer.map((text) => ({ type: "text_delta", text }))
+    : split(c.input, c.pieces).map((partial_json) => ({ type: "input_json_delta", partial_json }));
+  return [
+    sseFrame("message_start", { type: "message_start", message: start }),
+    sseFrame("content_block_start", { type: "content_block_start", index: 0, content_block: block }),
+    sseFrame("ping", { type: "ping" }),
+    ...deltas.map((delta) =>
+      sseFrame("content_block_delta", { type: "content_block_delta", index: 0, delta })
+    ),
+    sseFrame("content_block_stop", { type: "content_block_stop", index: 0 }),
+    sseFrame("message_delta", {
+      type: "message_delta",
+      delta: { stop_reason: whole.stop_reason, stop_sequence: null },
+      usage: { output_tokens: u.output },
+    }),
+    sseFrame("message_stop", { type: "message_stop" }),
+  ];
+}
+
+export function startAnthropicStub(script: AnthropicScript): Promise<AnthropicStub> {
+  const seen: SeenRequest[] = [];
+  return new Promise((resolve) => {
+    const server = Deno.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      onListen: ({ port }) =>
+        resolve({ url: `http://127.0.0.1:${port}`, seen, close: () => server.shutdown() }),
+    }, async (req) => {
+      const url = new URL(req.url);
+      const text = await req.text();
+      let body: Json = {};
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // Recorded as empty.
+      }
+      seen.push({
+        method: req.method,
+        path: url.pathname,
+        search: url.search,
+        headers: req.headers,
+        body,
+      });
+      if (url.pathname === "/api/hello") return new Response(null, { status: 200 });
+      if (req.method !== "POST" || url.pathname !== "/v1/messages") {
+        return Response.json({
+          type: "error",
+          error: { type: "not_found_error", message: `no route ${url.pathname}` },
+        }, { status: 404 });
+      }
+      const n = seen.length;
+      const headers = { "request-id": `req_stub${n}` };
+      if (body.stream === true) {
+        const frames = events(script, body, n).map((f) => enc.encode(f));
+        return new Response(framedStream(frames), {
+          headers: { ...headers, "content-type": "text/event-stream; charset=utf-8" },
+        });
+      }
+      return Response.json(message(script, body, n), { headers });
+    });
+  });
+}

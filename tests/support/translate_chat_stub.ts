@@ -1,0 +1,180 @@
+/**
+ * A loopback OpenAI-compatible server (a local vLLM, as a route target of another protocol's
+ * client, issue 21) speaking Chat Completions exactly: `POST /v1/chat/completions`, answered as a
+ * tool loop. A request whose conversation holds no `tool` message yet gets one function call (the
+ * test's `call`); a request holding the tool's result gets the final text. Streamed answers are
+ * what OpenAI sends with `stream_options.include_usage`: a role chunk, the call's id and name
+ * with empty arguments, the arguments in pieces, the finish chunk, the usage chunk with no
+ * choices, `data: [DONE]`; every chunk carries `usage: null` until the last. One chunk per read,
+ * as a server flushes them. Every request is recorded with its parsed body.
+ */
+
+// deno-lint-ignore no-explicit-any
+type Json = Record<string, any>;
+
+export interface ChatToolCall {
+  id: string;
+  name: string;
+  /** The arguments as the model writes them (JSON text), sent in `pieces` parts. */
+  arguments: string;
+  pieces: number;
+}
+
+export interface ChatTurnUsage {
+  prompt: number;
+  completion: number;
+  cached: number;
+}
+
+export interface ChatScript {
+  call: ChatToolCall;
+  /** The final answer, streamed in these pieces. */
+  answer: readonly string[];
+  /** Usage of the tool-call turn and of the final turn. */
+  usage: { tool: ChatTurnUsage; final: ChatTurnUsage };
+}
+
+export interface SeenRequest {
+  method: string;
+  path: string;
+  search: string;
+  headers: Headers;
+  body: Json;
+}
+
+export interface ChatStub {
+  url: string;
+  seen: SeenRequest[];
+  close(): Promise<void>;
+}
+
+const enc = new TextEncoder();
+
+/** Hands one frame per pull, so the client sees the stream arrive in parts. */
+export function framedStream(frames: readonly Uint8Array[]): ReadableStream<Uint8Array> {
+  let i = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(c) {
+      const frame = frames[i++];
+      if (frame === undefined) c.close();
+      else c.enqueue(frame);
+    },
+  });
+}
+
+function usageOf(u: ChatTurnUsage): Json {
+  return {
+    prompt_tokens: u.prompt,
+    completion_tokens: u.completion,
+    total_tokens: u.prompt + u.completion,
+    prompt_tokens_details: { cached_tokens: u.cached },
+    completion_tokens_details: { reasoning_tokens: 0 },
+  };
+}
+
+/** The conversation already holds the tool's result. */
+export function hasToolResult(body: Json): boolean {
+  const messages = Array.isArray(body.messages) ? body.messages : [];
+  return messages.some((m: Json) => m?.role === "tool");
+}
+
+function split(text: string, parts: number): string[] {
+  const size = Math.max(1, Math.ceil(text.length / parts));
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
+  return out;
+}
+
+function streamFrames(script: ChatScript, body: Json, n: number): Uint8Array[] {
+  const final = hasToolResult(body);
+  const base = { id: `chatcmpl-stub${n}`, object: "chat.completion.chunk", created: 1_765_000_000 };
+  const model = String(body.model);
+  const withUsage = body.stream_options?.include_usage === true;
+  const chunk = (delta: Json, finish: string | null) => ({
+    ...base,
+    model,
+    system_fingerprint: null,
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+    ...(withUsage ? { usage: null } : {}),
+  });
+  const chunks: Json[] = [];
+  if (final) {
+    chunks.push(chunk({ role: "assistant", content: "", refusal: null }, null));
+    for (const p of script.answer) chunks.push(chunk({ content: p }, null));
+    chunks.push(chunk({}, "stop"));
+  } else {
+    const c = script.call;
+    chunks.push(chunk({
+      role: "assistant",
+      content: null,
+      tool_calls: [{ index: 0, id: c.id, type: "function", function: { name: c.name, arguments: "" } }],
+    }, null));
+    for (const p of split(c.arguments, c.pieces)) {
+      chunks.push(chunk({ tool_calls: [{ index: 0, function: { arguments: p } }] }, null));
+    }
+    chunks.push(chunk({}, "tool_calls"));
+  }
+  if (withUsage) {
+    const u = final ? script.usage.final : script.usage.tool;
+    chunks.push({ ...base, model, system_fingerprint: null, choices: [], usage: usageOf(u) });
+  }
+  return [...chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`), "data: [DONE]\n\n"].map((s) =>
+    enc.encode(s)
+  );
+}
+
+function document(script: ChatScript, body: Json, n: number): Json {
+  const final = hasToolResult(body);
+  const c = script.call;
+  const message = final
+    ? { role: "assistant", content: script.answer.join(""), refusal: null }
+    : {
+      role: "assistant",
+      content: null,
+      refusal: null,
+      tool_calls: [{ id: c.id, type: "function", function: { name: c.name, arguments: c.arguments } }],
+    };
+  return {
+    id: `chatcmpl-stub${n}`,
+    object: "chat.completion",
+    created: 1_765_000_000,
+    model: String(body.model),
+    choices: [{ index: 0, message, logprobs: null, finish_reason: final ? "stop" : "tool_calls" }],
+    usage: usageOf(final ? script.usage.final : script.usage.tool),
+    system_fingerprint: null,
+  };
+}
+
+export function startChatStub(script: ChatScript): Promise<ChatStub> {
+  const seen: SeenRequest[] = [];
+  return new Promise((resolve) => {
+    const server = Deno.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      onListen: ({ port }) =>
+        resolve({ url: `http://127.0.0.1:${port}`, seen, close: () => server.shutdown() }),
+    }, async (req) => {
+      const url = new URL(req.url);
+      const text = await req.text();
+      let body: Json = {};
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // Recorded as empty; the path check below answers.
+      }
+      seen.push({ method: req.method, path: url.pathname, search: url.search, headers: req.headers, body });
+      if (req.method !== "POST" || url.pathname !== "/v1/chat/completions") {
+        return Response.json({
+          error: { message: `Invalid URL (${req.method} ${url.pathname})`, type: "invalid_request_error", code: null },
+        }, { status: 404 });
+      }
+      const n = seen.length;
+      if (body.stream === true) {
+        return new Response(framedStream(streamFrames(script, body, n)), {
+          headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" },
+        });
+      }
+      return Response.json(document(script, body, n));
+    });
+  });
+}
