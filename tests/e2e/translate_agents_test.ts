@@ -10,7 +10,7 @@
  * - Codex 0.171.0 (`codex exec --json -m claude-coder`) on the gateway's OpenAI entry (Responses
  *   over HTTP SSE: wrap's provider with `supports_websockets=false`), the route's target an
  *   Anthropic provider (a loopback stub speaking the Messages API SSE exactly). One tool loop: the
- *   stub asks for Codex's `shell_command` (`echo`), Codex runs it (or its sandbox refuses: either
+ *   stub asks for Codex's `exec_command` (`echo`), Codex runs it (or its sandbox refuses: either
  *   way a `function_call_output` comes back under the same call id), the stub answers with text.
  *
  * Each run must end with the agent's answer, every upstream request a translated one carrying the
@@ -64,8 +64,8 @@ const shellCallId = "toolu_01ShellEchoCall0001";
 const anthropicScript: AnthropicScript = {
   call: {
     id: shellCallId,
-    name: "shell_command",
-    input: JSON.stringify({ command: "echo hi-from-tool" }),
+    name: "exec_command",
+    input: JSON.stringify({ cmd: "echo hi-from-tool" }),
     pieces: 3,
   },
   answer: ["The tool", " said hi", "."],
@@ -230,6 +230,8 @@ async function claudeOnChat(gw: Gateway, path: string): Promise<void> {
   assert.equal(out.usage.output_tokens, script.usage.tool.completion + last.completion);
 }
 
+const onlyFunctionTools = ["-c", "features.multi_agent=false", "-c", "web_search=disabled"];
+
 async function codexOnAnthropic(gw: Gateway, path: string): Promise<void> {
   const r = await runWrap(gw.sandbox, ["--config", gw.config], [
     path,
@@ -239,6 +241,9 @@ async function codexOnAnthropic(gw: Gateway, path: string): Promise<void> {
     "model_providers.ongoingai.supports_websockets=false",
     "-c",
     "model_providers.ongoingai.stream_max_retries=0",
+    // Only function tools: Codex's default `namespace` tool (multi_agent_v1) and hosted
+    // `web_search` cannot be translated (research/issue21_plan.md, T11 notes).
+    ...onlyFunctionTools,
     "--json",
     "--skip-git-repo-check",
     "-m",
@@ -266,7 +271,7 @@ async function codexOnAnthropic(gw: Gateway, path: string): Promise<void> {
   const use = blocks.find((b: Json) => b.type === "tool_use");
   assert.deepStrictEqual([use?.id, use?.name, use?.input], [
     shellCallId,
-    "shell_command",
+    "exec_command",
     JSON.parse(anthropicScript.call.input),
   ]);
   const result = blocks.find((b: Json) => b.type === "tool_result");
@@ -316,7 +321,7 @@ Deno.test({
         fn: () => claudeOnChat(gw, (claude as { path: string }).path),
       });
       await t.step({
-        name: "codex exec -m claude-coder: shell_command through the Messages API",
+        name: "codex exec -m claude-coder: exec_command through the Messages API",
         ignore: "skip" in codex,
         fn: () => codexOnAnthropic(gw, (codex as { path: string }).path),
       });
