@@ -19,7 +19,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { agentSandbox, type AgentSandbox, findAgent, runWrap } from "../support/agents.ts";
+import { type AgentSandbox, agentSandbox, findAgent, runWrap } from "../support/agents.ts";
 import { freePort, poll, type ServerProcess, startServer } from "../support/process.ts";
 import { type ChatScript, type ChatStub, startChatStub } from "../support/translate_chat_stub.ts";
 import {
@@ -180,7 +180,10 @@ async function claudeOnChat(gw: Gateway, path: string): Promise<void> {
   assert.equal(out.result, script.answer.join(""));
 
   const posts = gw.chat.seen.filter((q) => q.method === "POST");
-  assert.deepStrictEqual(posts.map((q) => q.path), ["/v1/chat/completions", "/v1/chat/completions"]);
+  assert.deepStrictEqual(posts.map((q) => q.path), [
+    "/v1/chat/completions",
+    "/v1/chat/completions",
+  ]);
   for (const q of posts) {
     assert.equal(q.body.model, localModel);
     assert.equal(q.headers.get("authorization"), `Bearer ${chatPoolKey}`);
@@ -230,9 +233,17 @@ async function claudeOnChat(gw: Gateway, path: string): Promise<void> {
   assert.equal(out.usage.output_tokens, script.usage.tool.completion + last.completion);
 }
 
+/**
+ * Only function tools. With its defaults Codex 0.171.0 also sends a `namespace` tool
+ * (`multi_agent_v1`, its sub-agent functions) and the hosted `web_search`, which the Responses
+ * decoder refuses (400 `translation_unsupported`, `tools[4].type`): see the ignored step below
+ * and research/issue21_plan.md, "T11".
+ */
 const onlyFunctionTools = ["-c", "features.multi_agent=false", "-c", "web_search=disabled"];
 
-async function codexOnAnthropic(gw: Gateway, path: string): Promise<void> {
+/** `tools`: Codex's flags choosing its tools (its defaults when empty). */
+async function codexOnAnthropic(gw: Gateway, path: string, tools: string[]): Promise<void> {
+  const postsBefore = gw.anthropic.seen.filter((q) => q.method === "POST").length;
   const r = await runWrap(gw.sandbox, ["--config", gw.config], [
     path,
     "exec",
@@ -241,9 +252,7 @@ async function codexOnAnthropic(gw: Gateway, path: string): Promise<void> {
     "model_providers.ongoingai.supports_websockets=false",
     "-c",
     "model_providers.ongoingai.stream_max_retries=0",
-    // Only function tools: Codex's default `namespace` tool (multi_agent_v1) and hosted
-    // `web_search` cannot be translated (research/issue21_plan.md, T11 notes).
-    ...onlyFunctionTools,
+    ...tools,
     "--json",
     "--skip-git-repo-check",
     "-m",
@@ -257,7 +266,7 @@ async function codexOnAnthropic(gw: Gateway, path: string): Promise<void> {
   );
   assert.equal(message?.item.text, anthropicScript.answer.join(""), r.stdout);
 
-  const posts = gw.anthropic.seen.filter((q) => q.method === "POST");
+  const posts = gw.anthropic.seen.filter((q) => q.method === "POST").slice(postsBefore);
   assert.deepStrictEqual(posts.map((q) => q.path), ["/v1/messages", "/v1/messages"]);
   for (const q of posts) {
     assert.equal(q.body.model, claudeTarget);
@@ -276,8 +285,12 @@ async function codexOnAnthropic(gw: Gateway, path: string): Promise<void> {
   ]);
   const result = blocks.find((b: Json) => b.type === "tool_result");
   assert.equal(result?.tool_use_id, shellCallId, JSON.stringify(messages).slice(0, 2000));
+  // Codex ran the command in its sandbox (or the sandbox refused it: the result says so).
+  const output = result.content.map((b: Json) => b.text ?? "").join("");
+  assert.match(output, /hi-from-tool|sandbox|denied/i);
 
-  const traces = await tracesAt(gw.origin, "/openai/v1/responses", 2);
+  const traces = (await tracesAt(gw.origin, "/openai/v1/responses", postsBefore + 2))
+    .slice(postsBefore);
   const turns = [anthropicScript.usage.tool, anthropicScript.usage.final];
   traces.forEach((t, i) => {
     const u = turns[i]!;
@@ -301,7 +314,14 @@ async function codexOnAnthropic(gw: Gateway, path: string): Promise<void> {
   });
   // Codex's own count is the Anthropic usage as a Responses client reads it.
   const usage = events.find((e) => e.type === "turn.completed")?.usage;
-  assert.equal(usage?.output_tokens, turns[0]!.output + turns[1]!.output, r.stdout);
+  const sum = (f: (u: typeof turns[number]) => number) => f(turns[0]!) + f(turns[1]!);
+  assert.deepStrictEqual(usage, {
+    input_tokens: sum((u) => u.input + u.cacheRead + u.cacheWrite),
+    cached_input_tokens: sum((u) => u.cacheRead),
+    cache_write_input_tokens: sum((u) => u.cacheWrite),
+    output_tokens: sum((u) => u.output),
+    reasoning_output_tokens: 0,
+  }, r.stdout);
 }
 
 const skipped = [claude, codex].flatMap((a) => "skip" in a ? [a.skip] : []);
@@ -323,7 +343,17 @@ Deno.test({
       await t.step({
         name: "codex exec -m claude-coder: exec_command through the Messages API",
         ignore: "skip" in codex,
-        fn: () => codexOnAnthropic(gw, (codex as { path: string }).path),
+        fn: () => codexOnAnthropic(gw, (codex as { path: string }).path, onlyFunctionTools),
+      });
+      await t.step({
+        // Codex's default tools: a `namespace` tool and `web_search` are refused by the
+        // Responses decoder (openai_responses_request.ts `decodeTools`), so Codex's first turn
+        // gets 400 `tools[4].type: a "namespace" tool runs only on OpenAI and cannot be
+        // translated`. Run it once namespaces are flattened and hosted tools dropped with a note
+        // (research/issue21_plan.md, "T11").
+        name: "codex exec -m claude-coder with its default tools (namespace, web_search)",
+        ignore: true,
+        fn: () => codexOnAnthropic(gw, (codex as { path: string }).path, []),
       });
     } finally {
       await gw.close();

@@ -100,7 +100,11 @@ function events(script: AnthropicScript, body: Json, n: number): string[] {
     : split(c.input, c.pieces).map((partial_json) => ({ type: "input_json_delta", partial_json }));
   return [
     sseFrame("message_start", { type: "message_start", message: start }),
-    sseFrame("content_block_start", { type: "content_block_start", index: 0, content_block: block }),
+    sseFrame("content_block_start", {
+      type: "content_block_start",
+      index: 0,
+      content_block: block,
+    }),
     sseFrame("ping", { type: "ping" }),
     ...deltas.map((delta) =>
       sseFrame("content_block_delta", { type: "content_block_delta", index: 0, delta })

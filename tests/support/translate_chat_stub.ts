@@ -107,7 +107,12 @@ function streamFrames(script: ChatScript, body: Json, n: number): Uint8Array[] {
     chunks.push(chunk({
       role: "assistant",
       content: null,
-      tool_calls: [{ index: 0, id: c.id, type: "function", function: { name: c.name, arguments: "" } }],
+      tool_calls: [{
+        index: 0,
+        id: c.id,
+        type: "function",
+        function: { name: c.name, arguments: "" },
+      }],
     }, null));
     for (const p of split(c.arguments, c.pieces)) {
       chunks.push(chunk({ tool_calls: [{ index: 0, function: { arguments: p } }] }, null));
@@ -126,14 +131,16 @@ function streamFrames(script: ChatScript, body: Json, n: number): Uint8Array[] {
 function document(script: ChatScript, body: Json, n: number): Json {
   const final = hasToolResult(body);
   const c = script.call;
-  const message = final
-    ? { role: "assistant", content: script.answer.join(""), refusal: null }
-    : {
-      role: "assistant",
-      content: null,
-      refusal: null,
-      tool_calls: [{ id: c.id, type: "function", function: { name: c.name, arguments: c.arguments } }],
-    };
+  const message = final ? { role: "assistant", content: script.answer.join(""), refusal: null } : {
+    role: "assistant",
+    content: null,
+    refusal: null,
+    tool_calls: [{
+      id: c.id,
+      type: "function",
+      function: { name: c.name, arguments: c.arguments },
+    }],
+  };
   return {
     id: `chatcmpl-stub${n}`,
     object: "chat.completion",
@@ -162,16 +169,29 @@ export function startChatStub(script: ChatScript): Promise<ChatStub> {
       } catch {
         // Recorded as empty; the path check below answers.
       }
-      seen.push({ method: req.method, path: url.pathname, search: url.search, headers: req.headers, body });
+      seen.push({
+        method: req.method,
+        path: url.pathname,
+        search: url.search,
+        headers: req.headers,
+        body,
+      });
       if (req.method !== "POST" || url.pathname !== "/v1/chat/completions") {
         return Response.json({
-          error: { message: `Invalid URL (${req.method} ${url.pathname})`, type: "invalid_request_error", code: null },
+          error: {
+            message: `Invalid URL (${req.method} ${url.pathname})`,
+            type: "invalid_request_error",
+            code: null,
+          },
         }, { status: 404 });
       }
       const n = seen.length;
       if (body.stream === true) {
         return new Response(framedStream(streamFrames(script, body, n)), {
-          headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" },
+          headers: {
+            "content-type": "text/event-stream; charset=utf-8",
+            "cache-control": "no-cache",
+          },
         });
       }
       return Response.json(document(script, body, n));
