@@ -1,0 +1,159 @@
+/**
+ * A loopback Gemini API (a route target of an OpenAI Responses client, issue 21) speaking
+ * generateContent exactly: `POST /v1beta/models/{model}:generateContent` answers one
+ * `GenerateContentResponse`; `:streamGenerateContent?alt=sse` answers them as SSE `data:` lines
+ * separated by CRLF pairs (as recorded in tests/testdata/gemini/), text in pieces, the
+ * `usageMetadata` on every chunk (complete on the last, with `finishReason`). A tool loop: a
+ * request whose `contents` hold no `functionResponse` part gets one `functionCall` (with or
+ * without an `id`, as the script says), else the final text. Requests without the
+ * pool key in `x-goog-api-key` get Google's 400 `API_KEY_INVALID`.
+ */
+import { framedStream, type SeenRequest } from "./translate_chat_stub.ts";
+
+// deno-lint-ignore no-explicit-any
+type Json = Record<string, any>;
+
+export interface GeminiTurnUsage {
+  prompt: number;
+  cached: number;
+  candidates: number;
+  thoughts: number;
+}
+
+export interface GeminiScript {
+  key: string;
+  /** `id: null`: the call comes without one (the gateway then makes one up for its client). */
+  call: { id: string | null; name: string; args: Json };
+  answer: readonly string[];
+  usage: { tool: GeminiTurnUsage; final: GeminiTurnUsage };
+}
+
+export interface GeminiStub {
+  url: string;
+  seen: SeenRequest[];
+  close(): Promise<void>;
+}
+
+const enc = new TextEncoder();
+
+export function hasFunctionResponse(body: Json): boolean {
+  const contents = Array.isArray(body.contents) ? body.contents : [];
+  return contents.some((c: Json) =>
+    Array.isArray(c?.parts) && c.parts.some((p: Json) => p?.functionResponse !== undefined)
+  );
+}
+
+export function usageMetadata(u: GeminiTurnUsage): Json {
+  return {
+    promptTokenCount: u.prompt,
+    candidatesTokenCount: u.candidates,
+    ...(u.cached > 0 ? { cachedContentTokenCount: u.cached } : {}),
+    ...(u.thoughts > 0 ? { thoughtsTokenCount: u.thoughts } : {}),
+    totalTokenCount: u.prompt + u.candidates + u.thoughts,
+    promptTokensDetails: [{ modality: "TEXT", tokenCount: u.prompt }],
+  };
+}
+
+function chunks(script: GeminiScript, body: Json, model: string, n: number): Json[] {
+  const final = hasFunctionResponse(body);
+  const u = final ? script.usage.final : script.usage.tool;
+  const base = { modelVersion: model, responseId: `stubResp${n}` };
+  const candidate = (parts: Json[], last: boolean) => ({
+    content: { parts, role: "model" },
+    ...(last ? { finishReason: "STOP" } : {}),
+    index: 0,
+  });
+  if (!final) {
+    const c = script.call;
+    return [{
+      candidates: [candidate([{
+        functionCall: { ...(c.id === null ? {} : { id: c.id }), name: c.name, args: c.args },
+      }], true)],
+      usageMetadata: usageMetadata(u),
+      ...base,
+    }];
+  }
+  return script.answer.map((text, i) => {
+    const last = i === script.answer.length - 1;
+    // Interim chunks carry the prompt count only, as the API does; the last one is complete.
+    const usage = last
+      ? usageMetadata(u)
+      : { promptTokenCount: u.prompt, totalTokenCount: u.prompt };
+    return { candidates: [candidate([{ text }], last)], usageMetadata: usage, ...base };
+  });
+}
+
+function whole(script: GeminiScript, body: Json, model: string, n: number): Json {
+  const all = chunks(script, body, model, n);
+  const parts = all.flatMap((c) => c.candidates[0].content.parts);
+  const text = parts.every((p: Json) => typeof p.text === "string")
+    ? [{ text: parts.map((p: Json) => p.text).join("") }]
+    : parts;
+  const last = all[all.length - 1]!;
+  return {
+    candidates: [{ content: { parts: text, role: "model" }, finishReason: "STOP", index: 0 }],
+    usageMetadata: last.usageMetadata,
+    modelVersion: model,
+    responseId: `stubResp${n}`,
+  };
+}
+
+const route = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
+
+export function startGeminiStub(script: GeminiScript): Promise<GeminiStub> {
+  const seen: SeenRequest[] = [];
+  return new Promise((resolve) => {
+    const server = Deno.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      onListen: ({ port }) =>
+        resolve({ url: `http://127.0.0.1:${port}`, seen, close: () => server.shutdown() }),
+    }, async (req) => {
+      const url = new URL(req.url);
+      let body: Json = {};
+      try {
+        body = JSON.parse(await req.text());
+      } catch {
+        // Recorded as empty.
+      }
+      seen.push({
+        method: req.method,
+        path: url.pathname,
+        search: url.search,
+        headers: req.headers,
+        body,
+      });
+      const m = route.exec(url.pathname);
+      if (req.method !== "POST" || m === null) {
+        return Response.json({
+          error: { code: 404, message: `no route ${url.pathname}`, status: "NOT_FOUND" },
+        }, { status: 404 });
+      }
+      if (req.headers.get("x-goog-api-key") !== script.key) {
+        return Response.json({
+          error: {
+            code: 400,
+            message: "API key not valid. Please pass a valid API key.",
+            status: "INVALID_ARGUMENT",
+            details: [{
+              "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+              reason: "API_KEY_INVALID",
+              domain: "googleapis.com",
+            }],
+          },
+        }, { status: 400 });
+      }
+      const model = decodeURIComponent(m[1]!);
+      const n = seen.length;
+      if (m[2] === "streamGenerateContent") {
+        const frames = chunks(script, body, model, n).map((c) =>
+          enc.encode(`data: ${JSON.stringify(c)}\r\n\r\n`)
+        );
+        return new Response(framedStream(frames), {
+          headers: { "content-type": "text/event-stream" },
+        });
+      }
+      return Response.json(whole(script, body, model, n));
+    });
+  });
+}
