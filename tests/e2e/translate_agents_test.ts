@@ -4,9 +4,10 @@
  *
  * - Claude Code 2.1.332 (`claude -p --output-format json --model local-coder`) on the gateway's
  *   `/anthropic` prefix, the route's target an OpenAI-compatible server (a loopback stub speaking
- *   Chat Completions exactly: tool call deltas, the `include_usage` chunk, `[DONE]`). One tool
- *   loop: the stub asks for Claude Code's `Read` of a file in the working folder, Claude Code reads
- *   it and sends the result back under the same call id, the stub answers with text.
+ *   Chat Completions exactly: tool call deltas, the `include_usage` chunk, `[DONE]`). A task of
+ *   three turns: the stub asks for Claude Code's `Read` of a file in the working folder, then for
+ *   two more in parallel (two calls in one stream, indices 0 and 1); Claude Code reads them and
+ *   sends each result back under its call's id; the stub answers with text.
  * - Codex 0.171.0 (`codex exec --json -m claude-coder`) on the gateway's OpenAI entry (Responses
  *   over HTTP SSE: wrap's provider with `supports_websockets=false`), the route's target an
  *   Anthropic provider (a loopback stub speaking the Messages API SSE exactly). One tool loop: the
@@ -21,7 +22,12 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { type AgentSandbox, agentSandbox, findAgent, runWrap } from "../support/agents.ts";
 import { freePort, poll, type ServerProcess, startServer } from "../support/process.ts";
-import { type ChatScript, type ChatStub, startChatStub } from "../support/translate_chat_stub.ts";
+import {
+  type ChatScript,
+  type ChatStub,
+  type ChatToolCall,
+  startChatStub,
+} from "../support/translate_chat_stub.ts";
 import {
   type AnthropicScript,
   type AnthropicStub,
@@ -41,23 +47,35 @@ const claudeTarget = "claude-haiku-4-5";
 const haikuPrice = { input: 1, cacheRead: 0.1, cacheWrite: 1.25, output: 5 };
 const usd = (x: number) => Math.round(x * 1e10);
 
-const noteText = "The launch code is TANGERINE-42.";
-const readCallId = "call_read_0001";
+/** The files Claude Code reads: one call, then two in parallel. */
+const files = {
+  "note.txt": "The launch code is TANGERINE-42.",
+  "alpha.txt": "Alpha says: bring snacks.",
+  "beta.txt": "Beta says: bring maps.",
+};
+const answer = ["Code TANGERINE", "-42; bring snacks", " and maps."];
+
+function read(id: string, cwd: string, file: keyof typeof files): ChatToolCall {
+  return { id, name: "Read", arguments: JSON.stringify({ file_path: join(cwd, file) }), pieces: 4 };
+}
+
+/** Three turns: Read note.txt; Read alpha.txt and beta.txt in parallel; the answer. */
+function chatTurns(cwd: string) {
+  return [
+    {
+      calls: [read("call_read_0001", cwd, "note.txt")],
+      usage: { prompt: 1834, completion: 41, cached: 1024 },
+    },
+    {
+      calls: [read("call_read_0002", cwd, "alpha.txt"), read("call_read_0003", cwd, "beta.txt")],
+      usage: { prompt: 1921, completion: 77, cached: 1792 },
+    },
+    { text: answer, usage: { prompt: 2050, completion: 12, cached: 1920 } },
+  ] as const;
+}
 
 function chatScript(cwd: string): ChatScript {
-  return {
-    call: {
-      id: readCallId,
-      name: "Read",
-      arguments: JSON.stringify({ file_path: join(cwd, "note.txt") }),
-      pieces: 4,
-    },
-    answer: ["The note", " says: TANGERINE", "-42."],
-    usage: {
-      tool: { prompt: 1834, completion: 41, cached: 1024 },
-      final: { prompt: 1921, completion: 12, cached: 1792 },
-    },
-  };
+  return { turns: chatTurns(cwd) };
 }
 
 const shellCallId = "toolu_01ShellEchoCall0001";
@@ -148,11 +166,13 @@ export default defineConfig({
   };
 }
 
-/** The traces whose path is `path`, once `n` of them are written. */
+/** The POST traces whose path is `path`, once `n` of them are written, oldest first. */
 async function tracesAt(origin: string, path: string, n: number): Promise<Json[]> {
   return await poll(`${n} trace(s) of ${path}`, async () => {
     const page = await getJson(origin, "/api/traces?limit=200");
-    const found = (page.items as Json[]).filter((t) => t.request_path === path);
+    const found = (page.items as Json[]).filter((t) =>
+      t.request_path === path && t.request_method === "POST"
+    );
     return found.length >= n ? found.reverse() : undefined;
   });
 }
@@ -160,8 +180,28 @@ async function tracesAt(origin: string, path: string, n: number): Promise<Json[]
 const claude = await findAgent("claude");
 const codex = await findAgent("codex");
 
+/** The text of a Chat `tool` message (a string, or text parts). */
+function toolText(m: Json): string {
+  return typeof m.content === "string"
+    ? m.content
+    : (m.content as Json[]).map((p) => p.text ?? "").join("");
+}
+
+/** A Chat request's assistant calls (id, name, arguments) and tool results (id, text). */
+function chatHistory(body: Json): { calls: Json[][]; results: [string, string][] } {
+  const messages = body.messages as Json[];
+  return {
+    calls: messages.filter((m) => m.role === "assistant" && m.tool_calls).map((m) =>
+      (m.tool_calls as Json[]).map((c) => [c.id, c.function.name, JSON.parse(c.function.arguments)])
+    ),
+    results: messages.filter((m) => m.role === "tool").map((m) => [m.tool_call_id, toolText(m)]),
+  };
+}
+
 async function claudeOnChat(gw: Gateway, path: string): Promise<void> {
-  await Deno.writeTextFile(join(gw.sandbox.cwd, "note.txt"), `${noteText}\n`);
+  for (const [name, text] of Object.entries(files)) {
+    await Deno.writeTextFile(join(gw.sandbox.cwd, name), `${text}\n`);
+  }
   const r = await runWrap(gw.sandbox, ["--config", gw.config], [
     path,
     "-p",
@@ -169,21 +209,18 @@ async function claudeOnChat(gw: Gateway, path: string): Promise<void> {
     "json",
     "--model",
     "local-coder",
-    "Read note.txt and tell me what it says.",
+    "Read note.txt, then alpha.txt and beta.txt, and sum them up.",
   ], {
     env: { ...poolEnv, ANTHROPIC_API_KEY: clientAnthropicKey, CLAUDE_CODE_MAX_RETRIES: "0" },
   });
   ran(r);
   const out = JSON.parse(r.stdout);
   assert.equal(out.is_error, false, r.stdout);
-  const script = chatScript(gw.sandbox.cwd);
-  assert.equal(out.result, script.answer.join(""));
+  assert.equal(out.result, answer.join(""));
 
+  // One upstream request per model turn, each translated, with the pool key only.
   const posts = gw.chat.seen.filter((q) => q.method === "POST");
-  assert.deepStrictEqual(posts.map((q) => q.path), [
-    "/v1/chat/completions",
-    "/v1/chat/completions",
-  ]);
+  assert.deepStrictEqual(posts.map((q) => q.path), Array(3).fill("/v1/chat/completions"));
   for (const q of posts) {
     assert.equal(q.body.model, localModel);
     assert.equal(q.headers.get("authorization"), `Bearer ${chatPoolKey}`);
@@ -192,25 +229,27 @@ async function claudeOnChat(gw: Gateway, path: string): Promise<void> {
     assert.equal(q.body.stream, true);
     assert.equal(q.body.stream_options?.include_usage, true);
   }
-  // Turn 2 carries the call as the model made it and the file's text under the same id.
-  const messages = posts[1]!.body.messages as Json[];
-  const call = messages.flatMap((m) => m.tool_calls ?? []).find((c: Json) => c.id === readCallId);
-  assert.ok(call, JSON.stringify(messages).slice(0, 2000));
-  assert.equal(call.function.name, "Read");
-  assert.deepStrictEqual(JSON.parse(call.function.arguments), JSON.parse(script.call.arguments));
-  const result = messages.find((m) => m.role === "tool");
-  assert.equal(result?.tool_call_id, readCallId);
-  const resultText = typeof result.content === "string"
-    ? result.content
-    : result.content.map((p: Json) => p.text ?? "").join("");
-  assert.ok(resultText.includes(noteText), resultText);
+  // Each later turn carries the calls as the model made them, once, in order, and the files'
+  // text under the same ids (the parallel pair as one assistant message).
+  const turns = chatTurns(gw.sandbox.cwd);
+  const callsOf = (i: 0 | 1) => turns[i].calls.map((c) => [c.id, c.name, JSON.parse(c.arguments)]);
+  const second = chatHistory(posts[1]!.body);
+  assert.deepStrictEqual(second.calls, [callsOf(0)]);
+  assert.deepStrictEqual(second.results.map(([id]) => id), ["call_read_0001"]);
+  const third = chatHistory(posts[2]!.body);
+  assert.deepStrictEqual(third.calls, [callsOf(0), callsOf(1)]);
+  // Claude Code sends parallel results in the order its reads finished: paired by id.
+  const byId = new Map(third.results);
+  assert.equal(byId.size, 3, JSON.stringify(third.results));
+  ["call_read_0001", "call_read_0002", "call_read_0003"].forEach((id, i) => {
+    const text = byId.get(id) ?? "";
+    assert.ok(text.includes(Object.values(files)[i]!), `${id}: ${text}`);
+  });
 
-  const traces = await tracesAt(gw.origin, "/anthropic/v1/messages", 2);
-  const gens = traces.filter((t) => t.request_method === "POST");
-  assert.equal(gens.length, 2, JSON.stringify(gens.map((t) => t.model)));
-  const turns = [script.usage.tool, script.usage.final];
+  const gens = await tracesAt(gw.origin, "/anthropic/v1/messages", 3);
+  assert.equal(gens.length, 3, JSON.stringify(gens.map((t) => t.model)));
   gens.forEach((t, i) => {
-    const u = turns[i]!;
+    const u = turns[i]!.usage;
     assert.deepStrictEqual(
       [t.provider, t.model, t.response_status, t.streaming, t.usage_status],
       ["vllm", localModel, 200, true, "exact"],
@@ -228,9 +267,20 @@ async function claudeOnChat(gw: Gateway, path: string): Promise<void> {
     assert.equal(t.cost_status, "priced");
     assert.equal(usd(t.estimated_cost_usd), usd(cost));
   });
-  // Claude Code's own view of the tokens is what the stub sent, translated.
-  const last = script.usage.final;
-  assert.equal(out.usage.output_tokens, script.usage.tool.completion + last.completion);
+  // Claude Code's own count: the Chat usage as an Anthropic client reads it (cached prompt
+  // tokens as cache reads, the rest as input), summed over its turns.
+  const sum = (f: (u: typeof turns[number]["usage"]) => number) =>
+    turns.reduce((n, t) => n + f(t.usage), 0);
+  assert.deepStrictEqual(
+    [
+      out.usage.input_tokens,
+      out.usage.cache_read_input_tokens,
+      out.usage.cache_creation_input_tokens,
+      out.usage.output_tokens,
+    ],
+    [sum((u) => u.prompt - u.cached), sum((u) => u.cached), 0, sum((u) => u.completion)],
+    r.stdout,
+  );
 }
 
 /**
@@ -326,7 +376,7 @@ async function codexOnAnthropic(gw: Gateway, path: string, tools: string[]): Pro
 
 const skipped = [claude, codex].flatMap((a) => "skip" in a ? [a.skip] : []);
 const testName = "e2e translate: Claude Code on an OpenAI-compatible target, Codex on an " +
-  "Anthropic target, one tool loop each";
+  "Anthropic target, tool loops";
 if (skipped.length > 0) console.warn(`SKIPPED in part ${testName}: ${skipped.join("; ")}`);
 
 Deno.test({
@@ -336,7 +386,7 @@ Deno.test({
     const gw = await startGateway();
     try {
       await t.step({
-        name: "claude -p --model local-coder: Read through Chat Completions",
+        name: "claude -p --model local-coder: three turns, parallel Reads, through Chat Completions",
         ignore: "skip" in claude,
         fn: () => claudeOnChat(gw, (claude as { path: string }).path),
       });

@@ -1,12 +1,14 @@
 /**
  * A loopback OpenAI-compatible server (a local vLLM, as a route target of another protocol's
  * client, issue 21) speaking Chat Completions exactly: `POST /v1/chat/completions`, answered as a
- * tool loop. A request whose conversation holds no `tool` message yet gets one function call (the
- * test's `call`); a request holding the tool's result gets the final text. Streamed answers are
- * what OpenAI sends with `stream_options.include_usage`: a role chunk, the call's id and name
- * with empty arguments, the arguments in pieces, the finish chunk, the usage chunk with no
- * choices, `data: [DONE]`; every chunk carries `usage: null` until the last. One chunk per read,
- * as a server flushes them. Every request is recorded with its parsed body.
+ * scripted tool loop. The turn answered is chosen by how many `tool` messages the conversation
+ * holds: the first turn while there are none, the next once the first turn's calls all have
+ * results, and so on; a turn either calls tools (one or several in parallel) or answers text.
+ * Streamed answers are what OpenAI sends with `stream_options.include_usage`: a role chunk, per
+ * call a chunk with its `index`, id, name and empty arguments followed by its argument pieces
+ * (calls one after the other, as OpenAI streams parallel calls), the finish chunk, the usage chunk
+ * with no choices, `data: [DONE]`; every chunk carries `usage: null` until the last. One chunk
+ * per read, as a server flushes them. Every request is recorded with its parsed body.
  */
 
 // deno-lint-ignore no-explicit-any
@@ -26,12 +28,13 @@ export interface ChatTurnUsage {
   cached: number;
 }
 
+export type ChatTurn =
+  | { calls: readonly ChatToolCall[]; usage: ChatTurnUsage }
+  /** The answer, streamed in these pieces. */
+  | { text: readonly string[]; usage: ChatTurnUsage };
+
 export interface ChatScript {
-  call: ChatToolCall;
-  /** The final answer, streamed in these pieces. */
-  answer: readonly string[];
-  /** Usage of the tool-call turn and of the final turn. */
-  usage: { tool: ChatTurnUsage; final: ChatTurnUsage };
+  turns: readonly ChatTurn[];
 }
 
 export interface SeenRequest {
@@ -72,10 +75,19 @@ function usageOf(u: ChatTurnUsage): Json {
   };
 }
 
-/** The conversation already holds the tool's result. */
-export function hasToolResult(body: Json): boolean {
+function toolResults(body: Json): number {
   const messages = Array.isArray(body.messages) ? body.messages : [];
-  return messages.some((m: Json) => m?.role === "tool");
+  return messages.filter((m: Json) => m?.role === "tool").length;
+}
+
+/** The turn a request gets: the one whose earlier turns' calls all have results. */
+export function turnOf(script: ChatScript, body: Json): ChatTurn {
+  let answered = toolResults(body);
+  for (const turn of script.turns) {
+    if (answered === 0 || !("calls" in turn)) return turn;
+    answered -= turn.calls.length;
+  }
+  return script.turns[script.turns.length - 1]!;
 }
 
 function split(text: string, parts: number): string[] {
@@ -85,8 +97,7 @@ function split(text: string, parts: number): string[] {
   return out;
 }
 
-function streamFrames(script: ChatScript, body: Json, n: number): Uint8Array[] {
-  const final = hasToolResult(body);
+function streamFrames(turn: ChatTurn, body: Json, n: number): Uint8Array[] {
   const base = { id: `chatcmpl-stub${n}`, object: "chat.completion.chunk", created: 1_765_000_000 };
   const model = String(body.model);
   const withUsage = body.stream_options?.include_usage === true;
@@ -98,56 +109,69 @@ function streamFrames(script: ChatScript, body: Json, n: number): Uint8Array[] {
     ...(withUsage ? { usage: null } : {}),
   });
   const chunks: Json[] = [];
-  if (final) {
+  if ("text" in turn) {
     chunks.push(chunk({ role: "assistant", content: "", refusal: null }, null));
-    for (const p of script.answer) chunks.push(chunk({ content: p }, null));
+    for (const p of turn.text) chunks.push(chunk({ content: p }, null));
     chunks.push(chunk({}, "stop"));
   } else {
-    const c = script.call;
-    chunks.push(chunk({
-      role: "assistant",
-      content: null,
-      tool_calls: [{
-        index: 0,
+    turn.calls.forEach((c, index) => {
+      const start = {
+        index,
         id: c.id,
         type: "function",
         function: { name: c.name, arguments: "" },
-      }],
-    }, null));
-    for (const p of split(c.arguments, c.pieces)) {
-      chunks.push(chunk({ tool_calls: [{ index: 0, function: { arguments: p } }] }, null));
-    }
+      };
+      chunks.push(chunk(
+        index === 0
+          ? { role: "assistant", content: null, tool_calls: [start] }
+          : { tool_calls: [start] },
+        null,
+      ));
+      for (const p of split(c.arguments, c.pieces)) {
+        chunks.push(chunk({ tool_calls: [{ index, function: { arguments: p } }] }, null));
+      }
+    });
     chunks.push(chunk({}, "tool_calls"));
   }
   if (withUsage) {
-    const u = final ? script.usage.final : script.usage.tool;
-    chunks.push({ ...base, model, system_fingerprint: null, choices: [], usage: usageOf(u) });
+    chunks.push({
+      ...base,
+      model,
+      system_fingerprint: null,
+      choices: [],
+      usage: usageOf(turn.usage),
+    });
   }
   return [...chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`), "data: [DONE]\n\n"].map((s) =>
     enc.encode(s)
   );
 }
 
-function document(script: ChatScript, body: Json, n: number): Json {
-  const final = hasToolResult(body);
-  const c = script.call;
-  const message = final ? { role: "assistant", content: script.answer.join(""), refusal: null } : {
-    role: "assistant",
-    content: null,
-    refusal: null,
-    tool_calls: [{
-      id: c.id,
-      type: "function",
-      function: { name: c.name, arguments: c.arguments },
-    }],
-  };
+function document(turn: ChatTurn, body: Json, n: number): Json {
+  const message = "text" in turn
+    ? { role: "assistant", content: turn.text.join(""), refusal: null }
+    : {
+      role: "assistant",
+      content: null,
+      refusal: null,
+      tool_calls: turn.calls.map((c) => ({
+        id: c.id,
+        type: "function",
+        function: { name: c.name, arguments: c.arguments },
+      })),
+    };
   return {
     id: `chatcmpl-stub${n}`,
     object: "chat.completion",
     created: 1_765_000_000,
     model: String(body.model),
-    choices: [{ index: 0, message, logprobs: null, finish_reason: final ? "stop" : "tool_calls" }],
-    usage: usageOf(final ? script.usage.final : script.usage.tool),
+    choices: [{
+      index: 0,
+      message,
+      logprobs: null,
+      finish_reason: "text" in turn ? "stop" : "tool_calls",
+    }],
+    usage: usageOf(turn.usage),
     system_fingerprint: null,
   };
 }
@@ -187,14 +211,14 @@ export function startChatStub(script: ChatScript): Promise<ChatStub> {
       }
       const n = seen.length;
       if (body.stream === true) {
-        return new Response(framedStream(streamFrames(script, body, n)), {
+        return new Response(framedStream(streamFrames(turnOf(script, body), body, n)), {
           headers: {
             "content-type": "text/event-stream; charset=utf-8",
             "cache-control": "no-cache",
           },
         });
       }
-      return Response.json(document(script, body, n));
+      return Response.json(document(turnOf(script, body), body, n));
     });
   });
 }
