@@ -33,6 +33,7 @@ import {
   type AnthropicStub,
   startAnthropicStub,
 } from "../support/translate_anthropic_stub.ts";
+import { type ResponsesWsStub, startResponsesWsStub } from "../support/responses_ws_stub.ts";
 import { getJson, type Json, jsonLines, ran, tokens } from "./agents_support.ts";
 
 const chatPoolKey = "sk-local-vllm-pool-0123456789abcdefghij";
@@ -102,6 +103,7 @@ interface Gateway {
   origin: string;
   chat: ChatStub;
   anthropic: AnthropicStub;
+  ws: ResponsesWsStub;
   server: ServerProcess;
   close(): Promise<void>;
 }
@@ -110,6 +112,7 @@ async function startGateway(): Promise<Gateway> {
   const sandbox = await agentSandbox();
   const chat = await startChatStub(chatScript(sandbox.cwd));
   const anthropic = await startAnthropicStub(anthropicScript);
+  const ws = await startResponsesWsStub();
   const port = freePort();
   const config = join(sandbox.files, "gateway.config.ts");
   await Deno.writeTextFile(
@@ -121,7 +124,8 @@ export default defineConfig({
   storage: { path: "./data/gateway.db" },
   tracing: { flush_interval_ms: 10 },
   providers: {
-    openai: { upstream: "${chat.url}" },
+    // Speaks the Responses API's WebSocket mode, as OpenAI does (for the ignored step below).
+    openai: { upstream: "${ws.url}" },
     anthropic: {
       upstream: "${anthropic.url}",
       keys: [{ id: "ant-pool", key: env("ANTHROPIC_POOL_KEY") }],
@@ -147,6 +151,7 @@ export default defineConfig({
   }).catch(async (err) => {
     await chat.close();
     await anthropic.close();
+    await ws.close();
     await sandbox.remove();
     throw err;
   });
@@ -156,11 +161,13 @@ export default defineConfig({
     origin: server.origin,
     chat,
     anthropic,
+    ws,
     server,
     async close() {
       await server.kill();
       await chat.close();
       await anthropic.close();
+      await ws.close();
       await sandbox.remove();
     },
   };
@@ -291,15 +298,23 @@ async function claudeOnChat(gw: Gateway, path: string): Promise<void> {
  */
 const onlyFunctionTools = ["-c", "features.multi_agent=false", "-c", "web_search=disabled"];
 
-/** `tools`: Codex's flags choosing its tools (its defaults when empty). */
-async function codexOnAnthropic(gw: Gateway, path: string, tools: string[]): Promise<void> {
+/**
+ * `tools`: Codex's flags choosing its tools (its defaults when empty); `websockets`: leave wrap's
+ * `supports_websockets=true` (else HTTP SSE only).
+ */
+async function codexOnAnthropic(
+  gw: Gateway,
+  path: string,
+  tools: string[],
+  websockets = false,
+): Promise<void> {
   const postsBefore = gw.anthropic.seen.filter((q) => q.method === "POST").length;
+  const openaiBefore = gw.ws.handshakes.length + gw.ws.posts.length;
   const r = await runWrap(gw.sandbox, ["--config", gw.config], [
     path,
     "exec",
     // HTTP SSE: the WebSocket mode is not translated yet (part T9).
-    "-c",
-    "model_providers.ongoingai.supports_websockets=false",
+    ...(websockets ? [] : ["-c", "model_providers.ongoingai.supports_websockets=false"]),
     "-c",
     "model_providers.ongoingai.stream_max_retries=0",
     ...tools,
@@ -316,6 +331,8 @@ async function codexOnAnthropic(gw: Gateway, path: string, tools: string[]): Pro
   );
   assert.equal(message?.item.text, anthropicScript.answer.join(""), r.stdout);
 
+  // Over HTTP only, and nothing went to the OpenAI upstream.
+  assert.equal(gw.ws.handshakes.length + gw.ws.posts.length, openaiBefore);
   const posts = gw.anthropic.seen.filter((q) => q.method === "POST").slice(postsBefore);
   assert.deepStrictEqual(posts.map((q) => q.path), ["/v1/messages", "/v1/messages"]);
   for (const q of posts) {
@@ -386,7 +403,8 @@ Deno.test({
     const gw = await startGateway();
     try {
       await t.step({
-        name: "claude -p --model local-coder: three turns, parallel Reads, through Chat Completions",
+        name:
+          "claude -p --model local-coder: three turns, parallel Reads, through Chat Completions",
         ignore: "skip" in claude,
         fn: () => claudeOnChat(gw, (claude as { path: string }).path),
       });
@@ -404,6 +422,17 @@ Deno.test({
         name: "codex exec -m claude-coder with its default tools (namespace, web_search)",
         ignore: true,
         fn: () => codexOnAnthropic(gw, (codex as { path: string }).path, []),
+      });
+      await t.step({
+        // wrap gives Codex `supports_websockets=true`; the OpenAI upstream accepts the socket, so
+        // Codex's create naming the route is answered on it with the error event
+        // `websocket_route_unavailable` ("route claude-coder has no target on provider openai
+        // ... send requests for this route over HTTP"), and Codex 0.171.0 does not fall back to
+        // HTTP on that event: the turn fails (exit 1). Run it once part T9 translates the
+        // WebSocket mode (research/issue21_plan.md, "T11").
+        name: "codex exec -m claude-coder under wrap's default WebSocket mode",
+        ignore: true,
+        fn: () => codexOnAnthropic(gw, (codex as { path: string }).path, onlyFunctionTools, true),
       });
     } finally {
       await gw.close();
