@@ -1,110 +1,225 @@
 /**
- * The official SDKs on routes whose target speaks another protocol (issue 21, "Done when"),
- * through one real `serve` (SQLite) over HTTP:
+ * The translation matrix end to end with the official SDKs (issue 21, "Done when"): one real
+ * `serve` (SQLite) over HTTP, four loopback upstreams that speak their wire formats exactly, and
+ * every translated cell the SDKs can drive, streamed and not, each one tool loop
+ * (translate_sdk_clients.ts):
  *
- * - `openai` (`client.responses.create`, and the `responses.stream` helper, which checks the event
- *   sequence as it accumulates it) on a route to a Gemini target: a loopback Gemini API speaking
- *   `:generateContent` and `:streamGenerateContent?alt=sse` exactly, with the pool key;
- * - `@anthropic-ai/sdk` (`messages.create`, and the `messages.stream` helper) on a route to a
- *   Bedrock target: Converse and ConverseStream (AWS event stream), signed with the gateway's own
- *   `aws` credentials, which the stub verifies by recomputing the signature as AWS does.
+ * - clients: `openai` Chat Completions and Responses (`/openai/v1`), `@anthropic-ai/sdk` Messages
+ *   (`/anthropic`), each naming a route;
+ * - targets: an OpenAI-compatible server (translate_chat_stub.ts; reached by the Anthropic client
+ *   only, OpenAI clients pass through to it untranslated), Anthropic (translate_anthropic_stub.ts),
+ *   Gemini (`:generateContent`, `:streamGenerateContent?alt=sse`; translate_gemini_stub.ts, its
+ *   call without an id so the gateway makes one up) and Bedrock Converse (Converse and
+ *   ConverseStream as AWS event streams; translate_bedrock_stub.ts behind sigv4_stub.ts, which
+ *   verifies the gateway's own `aws` signature by recomputing it as AWS does).
  *
- * Each drives one tool loop (a function call, its result under the same id, the final text),
- * streamed and not, and checks what the upstream received (the target's model, the pool key or
- * signature, none of the client's credentials), what the SDK got, and the trace: the target's
- * provider and model, exact tokens, and the cost at the target's prices.
+ * Each cell checks what the upstream received (the target's path and model, the pool key or the
+ * gateway's signature, nothing of the client's credentials, the call and its result paired by
+ * one id on the second turn), what the SDK got (the call once, the final text, usage equal to the
+ * upstream's in the client's terms), and one trace per request with the target's provider and
+ * model, exact tokens, and the cost at the target's prices.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import OpenAI from "openai";
-import Anthropic from "@anthropic-ai/sdk";
 import { freePort, poll, type ServerProcess, startServer } from "../support/process.ts";
 import { type AwsKey, type SigV4Stub, startSigV4Stub } from "../support/sigv4_stub.ts";
-import {
-  type GeminiScript,
-  type GeminiStub,
-  startGeminiStub,
-} from "../support/translate_gemini_stub.ts";
-import { converseAnswerOf, type ConverseScript } from "../support/translate_bedrock_stub.ts";
+import { type ChatStub, startChatStub } from "../support/translate_chat_stub.ts";
+import { type AnthropicStub, startAnthropicStub } from "../support/translate_anthropic_stub.ts";
+import { type GeminiStub, startGeminiStub } from "../support/translate_gemini_stub.ts";
+import { converseAnswerOf } from "../support/translate_bedrock_stub.ts";
+import { type ClientName, type SeenUsage, toolLoop, toolOutput } from "./translate_sdk_clients.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = Record<string, any>;
 
-const geminiPoolKey = "AIzaSyTRANSLATE-e2e-pool-key-000000000";
+const keys = {
+  vllm: "sk-local-vllm-pool-0123456789abcdefghij",
+  anthropic: "sk-ant-api03-translate-sdk-pool-0123456789abcdef",
+  gemini: "AIzaSyTRANSLATE-e2e-pool-key-000000000",
+};
 const gatewayAws: AwsKey = {
   accessKeyId: "AKIATRANSLATEE2E0001",
   secretAccessKey: "translateE2eGatewaySecret/0123456789abcdefEXAMPLE",
   sessionToken: null,
 };
-const geminiModel = "gemini-2.5-flash";
-/** Gemini API list prices (USD per 1M): input 0.30, cached 0.03, output (thinking included) 2.50. */
-const geminiPrice = { input: 0.3, cached: 0.03, output: 2.5 };
-const bedrockModel = "us.anthropic.claude-sonnet-4-5-20250929-v1:0";
-/** Claude Sonnet 4.5 list prices, plus AWS's 10% on a geographic (`us.`) profile. */
-const sonnetPrice = { input: 3, cacheRead: 0.3, cacheWrite: 3.75, output: 15, geo: 1.1 };
+const args = { city: "Paris", unit: "celsius" };
+const answer = ["It is 18", " °C in Paris", " today."];
 const usd = (x: number) => Math.round(x * 1e10);
 
-const geminiScript: GeminiScript = {
-  key: geminiPoolKey,
-  call: { id: null, name: "get_weather", args: { city: "Paris", unit: "celsius" } },
-  answer: ["It is 18", " °C in Paris", " today."],
-  usage: {
-    tool: { prompt: 312, cached: 0, candidates: 21, thoughts: 40 },
-    final: { prompt: 377, cached: 256, candidates: 11, thoughts: 0 },
-  },
-};
-
-const converseScript: ConverseScript = {
-  call: {
-    id: "tooluse_kZJMlvQmRJ6eAyJE5GIl7Q",
-    name: "get_weather",
-    input: JSON.stringify({ city: "Paris", unit: "celsius" }),
-    pieces: 3,
-  },
-  answer: ["It is 18", " °C in Paris", " today."],
-  usage: {
-    tool: { input: 420, cacheRead: 0, cacheWrite: 1024, output: 52 },
-    final: { input: 35, cacheRead: 1024, cacheWrite: 0, output: 14 },
-  },
-};
-
-interface Gateway {
-  origin: string;
-  gemini: GeminiStub;
-  bedrock: SigV4Stub;
-  /** Traces already read by earlier tests. */
-  seenTraces: Set<string>;
-  close(): Promise<void>;
+/** Usage as the trace counts it: every prompt token in `input`, reasoning inside `output`. */
+interface Canon {
+  input: number;
+  cached: number;
+  cacheWrite: number;
+  output: number;
+  reasoning: number;
 }
 
-async function startGateway(): Promise<Gateway> {
-  const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "ongoingai-translate-sdk-" }));
-  const gemini = await startGeminiStub(geminiScript);
+type Protocol = "openai.chat" | "anthropic.messages" | "gemini.generate" | "bedrock.converse";
+
+interface Target {
+  route: string;
+  provider: string;
+  model: string;
+  protocol: Protocol;
+  /** The id the upstream gives its call (null: none, the gateway makes one). */
+  callId: string | null;
+  usage: [Canon, Canon];
+  /** USD per token count, at the target's published prices. */
+  cost(u: Canon): number;
+}
+
+const chatUsage = [
+  { prompt: 512, completion: 30, cached: 0 },
+  { prompt: 560, completion: 11, cached: 512 },
+];
+const anthropicUsage = [
+  { input: 420, cacheRead: 0, cacheWrite: 1024, output: 52 },
+  { input: 35, cacheRead: 1024, cacheWrite: 0, output: 14 },
+];
+const geminiUsage = [
+  { prompt: 312, cached: 0, candidates: 21, thoughts: 40 },
+  { prompt: 377, cached: 256, candidates: 11, thoughts: 0 },
+];
+const converseUsage = [
+  { input: 380, cacheRead: 0, cacheWrite: 900, output: 47 },
+  { input: 29, cacheRead: 900, cacheWrite: 0, output: 13 },
+];
+const fromAnthropic = (u: typeof anthropicUsage[number]): Canon => ({
+  input: u.input + u.cacheRead + u.cacheWrite,
+  cached: u.cacheRead,
+  cacheWrite: u.cacheWrite,
+  output: u.output,
+  reasoning: 0,
+});
+const pair = <T>(xs: T[], f: (x: T) => Canon): [Canon, Canon] => [f(xs[0]!), f(xs[1]!)];
+
+/** The config's price of the local model (USD per 1M tokens). */
+const localPrice = { input: 0.5, cached_input: 0.05, output: 2 };
+const perMillion = (u: Canon, p: { input: number; cached: number; write: number; out: number }) =>
+  ((u.input - u.cached - u.cacheWrite) * p.input + u.cached * p.cached + u.cacheWrite * p.write +
+    u.output * p.out) / 1e6;
+
+const targets: Target[] = [
+  {
+    route: "local",
+    provider: "vllm",
+    model: "qwen3-coder-30b",
+    protocol: "openai.chat",
+    callId: "call_weather_0001",
+    usage: pair(chatUsage, (u) => ({
+      input: u.prompt,
+      cached: u.cached,
+      cacheWrite: 0,
+      output: u.completion,
+      reasoning: 0,
+    })),
+    cost: (u) => perMillion(u, { input: 0.5, cached: 0.05, write: 0.5, out: localPrice.output }),
+  },
+  {
+    route: "haiku",
+    provider: "anthropic",
+    model: "claude-haiku-4-5",
+    protocol: "anthropic.messages",
+    callId: "toolu_01WeatherCall0001",
+    usage: pair(anthropicUsage, fromAnthropic),
+    // Anthropic's list prices: input 1, cache read 0.10, 5-minute write 1.25, output 5.
+    cost: (u) => perMillion(u, { input: 1, cached: 0.1, write: 1.25, out: 5 }),
+  },
+  {
+    route: "flash",
+    provider: "gemini",
+    model: "gemini-2.5-flash",
+    protocol: "gemini.generate",
+    callId: null,
+    // Gemini's prompt count includes its cached part; thinking tokens are output.
+    usage: pair(geminiUsage, (u) => ({
+      input: u.prompt,
+      cached: u.cached,
+      cacheWrite: 0,
+      output: u.candidates + u.thoughts,
+      reasoning: u.thoughts,
+    })),
+    // Gemini API list prices: input 0.30, cached 0.03, output 2.50.
+    cost: (u) => perMillion(u, { input: 0.3, cached: 0.03, write: 0.3, out: 2.5 }),
+  },
+  {
+    route: "sonnet",
+    provider: "bedrock",
+    model: "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+    protocol: "bedrock.converse",
+    callId: "tooluse_kZJMlvQmRJ6eAyJE5GIl7Q",
+    usage: pair(converseUsage, fromAnthropic),
+    // Claude Sonnet 4.5's list prices, plus AWS's 10% on a geographic (`us.`) profile.
+    cost: (u) => 1.1 * perMillion(u, { input: 3, cached: 0.3, write: 3.75, out: 15 }),
+  },
+];
+
+interface Stubs {
+  chat: ChatStub;
+  anthropic: AnthropicStub;
+  gemini: GeminiStub;
+  bedrock: SigV4Stub;
+}
+
+async function startStubs(): Promise<Stubs> {
+  const json = JSON.stringify(args);
+  const chat = await startChatStub({
+    turns: [
+      {
+        calls: [{ id: targets[0]!.callId!, name: "get_weather", arguments: json, pieces: 3 }],
+        usage: chatUsage[0]!,
+      },
+      { text: answer, usage: chatUsage[1]! },
+    ],
+  });
+  const anthropic = await startAnthropicStub({
+    call: { id: targets[1]!.callId!, name: "get_weather", input: json, pieces: 3 },
+    answer,
+    usage: { tool: anthropicUsage[0]!, final: anthropicUsage[1]! },
+  });
+  const gemini = await startGeminiStub({
+    key: keys.gemini,
+    call: { id: null, name: "get_weather", args },
+    answer,
+    usage: { tool: geminiUsage[0]!, final: geminiUsage[1]! },
+  });
+  const converse = {
+    call: { id: targets[3]!.callId!, name: "get_weather", input: json, pieces: 3 },
+    answer,
+    usage: { tool: converseUsage[0]!, final: converseUsage[1]! },
+  };
   const bedrock = startSigV4Stub({
     keys: [gatewayAws],
     region: "us-east-1",
-    answer: (req) => converseAnswerOf(converseScript, req),
+    answer: (req) => converseAnswerOf(converse, req),
   });
-  const port = freePort();
-  await Deno.writeTextFile(
-    join(dir, "gateway.config.ts"),
-    `import { defineConfig, env } from "ongoingai";
+  return { chat, anthropic, gemini, bedrock };
+}
+
+function configText(port: number, s: Stubs): string {
+  const routes = targets.map((t) =>
+    `    ${t.route}: { targets: [{ provider: "${t.provider}", model: "${t.model}" }] },`
+  ).join("\n");
+  return `import { defineConfig, env } from "ongoingai";
 
 export default defineConfig({
   server: { host: "127.0.0.1", port: ${port} },
   storage: { path: "./data/gateway.db" },
   tracing: { flush_interval_ms: 10 },
   providers: {
-    openai: { upstream: "${gemini.url}" },
-    anthropic: { upstream: "${bedrock.url}" },
-    gemini: {
-      kind: "gemini",
-      upstream: "${gemini.url}",
-      keys: [{ id: "g1", key: env("GEMINI_POOL_KEY") }],
+    openai: { upstream: "${s.chat.url}" },
+    anthropic: { upstream: "${s.anthropic.url}", keys: [{ id: "a1", key: env("ANTHROPIC_POOL_KEY") }] },
+    vllm: {
+      kind: "openai-compatible",
+      upstream: "${s.chat.url}",
+      keys: [{ id: "v1", key: env("VLLM_POOL_KEY") }],
+      prices: { "qwen3-coder-30b": ${JSON.stringify(localPrice)} },
     },
+    gemini: { kind: "gemini", upstream: "${s.gemini.url}", keys: [{ id: "g1", key: env("GEMINI_POOL_KEY") }] },
     bedrock: {
       kind: "bedrock",
-      upstream: "${bedrock.url}",
+      upstream: "${s.bedrock.url}",
       aws: {
         region: "us-east-1",
         access_key_id: env("GW_AWS_ACCESS_KEY_ID"),
@@ -113,44 +228,159 @@ export default defineConfig({
     },
   },
   routes: {
-    "gemini-flash": { targets: [{ provider: "gemini", model: "${geminiModel}" }] },
-    "bedrock-sonnet": { targets: [{ provider: "bedrock", model: "${bedrockModel}" }] },
+${routes}
   },
 });
-`,
-  );
+`;
+}
+
+interface Gateway {
+  origin: string;
+  stubs: Stubs;
+  seenTraces: Set<string>;
+  close(): Promise<void>;
+}
+
+async function startGateway(): Promise<Gateway> {
+  const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "ongoingai-translate-sdk-" }));
+  const stubs = await startStubs();
+  const closeStubs = () =>
+    Promise.all([stubs.chat, stubs.anthropic, stubs.gemini, stubs.bedrock].map((s) => s.close()));
+  const port = freePort();
+  await Deno.writeTextFile(join(dir, "gateway.config.ts"), configText(port, stubs));
   let server: ServerProcess;
   try {
     server = await startServer([], {
       cwd: dir,
       port,
       env: {
-        GEMINI_POOL_KEY: geminiPoolKey,
+        ANTHROPIC_POOL_KEY: keys.anthropic,
+        VLLM_POOL_KEY: keys.vllm,
+        GEMINI_POOL_KEY: keys.gemini,
         GW_AWS_ACCESS_KEY_ID: gatewayAws.accessKeyId,
         GW_AWS_SECRET_ACCESS_KEY: gatewayAws.secretAccessKey,
       },
     });
   } catch (err) {
-    await gemini.close();
-    await bedrock.close();
+    await closeStubs();
     await Deno.remove(dir, { recursive: true });
     throw err;
   }
   return {
     origin: server.origin,
-    gemini,
-    bedrock,
+    stubs,
     seenTraces: new Set(),
     async close() {
       await server.kill();
-      await gemini.close();
-      await bedrock.close();
+      await closeStubs();
       await Deno.remove(dir, { recursive: true });
     },
   };
 }
 
-/** The `n` traces written since the last call, oldest first. */
+/** An upstream request as the checks read it, whatever its stub. */
+interface Upstream {
+  target: string;
+  headers: Headers;
+  body: Json;
+  /** The target's own credential: the pool key in its header, or a verified signature. */
+  credentialOk: boolean;
+}
+
+function upstreamRequests(s: Stubs, t: Target): Upstream[] {
+  const keyed = (seen: ChatStub["seen"], ok: (h: Headers) => boolean) =>
+    seen.map((q) => ({
+      target: `${q.path}${q.search}`,
+      headers: q.headers,
+      body: q.body,
+      credentialOk: ok(q.headers),
+    }));
+  switch (t.protocol) {
+    case "openai.chat":
+      return keyed(s.chat.seen, (h) => h.get("authorization") === `Bearer ${keys.vllm}`);
+    case "anthropic.messages":
+      return keyed(s.anthropic.seen, (h) => h.get("x-api-key") === keys.anthropic);
+    case "gemini.generate":
+      return keyed(s.gemini.seen, (h) => h.get("x-goog-api-key") === keys.gemini);
+    case "bedrock.converse":
+      return s.bedrock.seen.map((q) => ({
+        target: `${q.path}${q.search}`,
+        headers: q.headers,
+        body: JSON.parse(new TextDecoder().decode(q.body)),
+        credentialOk: q.verdict.ok && q.verdict.accessKeyId === gatewayAws.accessKeyId,
+      }));
+  }
+}
+
+function expectedTarget(t: Target, streaming: boolean): string {
+  switch (t.protocol) {
+    case "openai.chat":
+      return "/v1/chat/completions";
+    case "anthropic.messages":
+      return "/v1/messages";
+    case "gemini.generate":
+      return streaming
+        ? `/v1beta/models/${t.model}:streamGenerateContent?alt=sse`
+        : `/v1beta/models/${t.model}:generateContent`;
+    case "bedrock.converse":
+      return `/model/${encodeURIComponent(t.model)}/${streaming ? "converse-stream" : "converse"}`;
+  }
+}
+
+/** The second turn's call and result as the upstream got them: [call id, result id, result]. */
+function pairing(t: Target, body: Json): [unknown, unknown, string] {
+  const all = (xs: Json[], key: string) => xs.flatMap((x) => (x[key] ?? []) as Json[]);
+  switch (t.protocol) {
+    case "openai.chat": {
+      const call = all(body.messages, "tool_calls")[0];
+      const result = (body.messages as Json[]).find((m) => m.role === "tool");
+      return [call?.id, result?.tool_call_id, JSON.stringify(result?.content)];
+    }
+    case "anthropic.messages": {
+      const blocks = all(body.messages, "content");
+      const result = blocks.find((b) => b.type === "tool_result");
+      return [
+        blocks.find((b) => b.type === "tool_use")?.id,
+        result?.tool_use_id,
+        JSON.stringify(result?.content),
+      ];
+    }
+    case "gemini.generate": {
+      const parts = all(body.contents, "parts");
+      const result = parts.find((p) => p.functionResponse)?.functionResponse;
+      return [
+        parts.find((p) => p.functionCall)?.functionCall.id,
+        result?.id,
+        JSON.stringify(result),
+      ];
+    }
+    case "bedrock.converse": {
+      const blocks = all(body.messages, "content");
+      const result = blocks.find((b) => b.toolResult)?.toolResult;
+      return [
+        blocks.find((b) => b.toolUse)?.toolUse.toolUseId,
+        result?.toolUseId,
+        JSON.stringify(result?.content),
+      ];
+    }
+  }
+}
+
+/** What the client read of `u`, field by field where its protocol has the field. */
+function clientUsage(seen: SeenUsage, u: Canon): void {
+  assert.equal(seen.input, u.input, "input");
+  assert.equal(seen.output, u.output, "output");
+  if (seen.cached !== null) assert.equal(seen.cached, u.cached, "cached");
+  if (seen.cacheWrite !== null) assert.equal(seen.cacheWrite, u.cacheWrite, "cache write");
+  if (seen.reasoning !== null) assert.equal(seen.reasoning, u.reasoning, "reasoning");
+}
+
+const clientPaths: Record<ClientName, string> = {
+  "openai.chat": "/openai/v1/chat/completions",
+  "openai.responses": "/openai/v1/responses",
+  "anthropic.messages": "/anthropic/v1/messages",
+};
+
 async function newTraces(gw: Gateway, n: number): Promise<Json[]> {
   const fresh = await poll(`${n} new trace(s)`, async () => {
     const page = await (await fetch(`${gw.origin}/api/traces?limit=200`)).json() as Json;
@@ -162,230 +392,68 @@ async function newTraces(gw: Gateway, n: number): Promise<Json[]> {
   return fresh.reverse();
 }
 
-function tokens(t: Json): number[] {
-  return ["input", "cached_input", "cache_write", "output", "reasoning"].map((n) =>
-    t[`${n}_tokens`]
-  );
-}
+async function cell(gw: Gateway, client: ClientName, t: Target, streaming: boolean) {
+  const before = upstreamRequests(gw.stubs, t).length;
+  const got = await toolLoop(client, gw.origin, t.route, streaming);
+  assert.deepStrictEqual([got.call.name, got.call.args], ["get_weather", args]);
+  if (t.callId !== null) assert.equal(got.call.id, t.callId);
+  assert.equal(got.text, answer.join(""));
+  got.usage.forEach((u, i) => clientUsage(u, t.usage[i]!));
 
-const weatherTool = {
-  type: "function" as const,
-  name: "get_weather",
-  description: "The weather in a city today.",
-  parameters: {
-    type: "object",
-    properties: {
-      city: { type: "string" },
-      unit: { type: "string", enum: ["celsius", "fahrenheit"] },
-    },
-    required: ["city", "unit"],
-    additionalProperties: false,
-  },
-  strict: true,
-};
+  const sent = upstreamRequests(gw.stubs, t).slice(before);
+  assert.deepStrictEqual(sent.map((q) => q.target), Array(2).fill(expectedTarget(t, streaming)));
+  for (const q of sent) {
+    assert.ok(q.credentialOk, `the target's own credential: ${q.target}`);
+    assert.doesNotMatch(JSON.stringify([...q.headers]), /never-forwarded/);
+    if (t.protocol !== "gemini.generate" && t.protocol !== "bedrock.converse") {
+      assert.equal(q.body.model, t.model);
+    }
+  }
+  const [callId, resultId, result] = pairing(t, sent[1]!.body);
+  assert.deepStrictEqual([callId, resultId], [got.call.id, got.call.id]);
+  assert.ok(result.includes(toolOutput), result);
 
-function geminiTurnChecks(t: Json, u: GeminiScript["usage"]["tool"], streaming: boolean): void {
-  assert.deepStrictEqual(
-    [t.provider, t.model, t.request_path, t.response_status, t.streaming, t.usage_status],
-    ["gemini", geminiModel, "/openai/v1/responses", 200, streaming, "exact"],
-  );
-  // Gemini's prompt count includes its cached part; thinking tokens are billed as output.
-  assert.deepStrictEqual(tokens(t), [u.prompt, u.cached, 0, u.candidates + u.thoughts, u.thoughts]);
-  const cost = ((u.prompt - u.cached) * geminiPrice.input + u.cached * geminiPrice.cached +
-    (u.candidates + u.thoughts) * geminiPrice.output) / 1e6;
-  assert.equal(t.cost_status, "priced");
-  assert.equal(usd(t.estimated_cost_usd), usd(cost));
-}
-
-/** What Gemini received for the second turn: the call and its result, paired by one id. */
-function geminiSecondTurn(body: Json, callId: string): void {
-  const parts = (body.contents as Json[]).flatMap((c) => c.parts as Json[]);
-  const call = parts.find((p) => p.functionCall)?.functionCall;
-  const result = parts.find((p) => p.functionResponse)?.functionResponse;
-  assert.deepStrictEqual([call?.name, call?.args], ["get_weather", geminiScript.call.args]);
-  assert.equal(result?.name, "get_weather");
-  // The id Gemini did not give is the gateway's, the same on the call and on its result.
-  assert.equal(call?.id, callId);
-  assert.equal(result?.id, callId);
-  assert.match(JSON.stringify(result?.response), /18 °C/);
-}
-
-function openaiClient(gw: Gateway): OpenAI {
-  return new OpenAI({
-    apiKey: "sk-proj-client-own-key-never-forwarded-0000",
-    baseURL: `${gw.origin}/openai/v1`,
-    maxRetries: 0,
+  const traces = await newTraces(gw, 2);
+  traces.forEach((trace, i) => {
+    const u = t.usage[i]!;
+    assert.deepStrictEqual(
+      [trace.provider, trace.model, trace.request_path, trace.response_status, trace.streaming],
+      [t.provider, t.model, clientPaths[client], 200, streaming],
+    );
+    assert.equal(trace.usage_status, "exact");
+    assert.deepStrictEqual(
+      ["input", "cached_input", "cache_write", "output", "reasoning"].map((n) =>
+        trace[`${n}_tokens`]
+      ),
+      [u.input, u.cached, u.cacheWrite, u.output, u.reasoning],
+    );
+    assert.equal(trace.cost_status, "priced");
+    assert.equal(usd(trace.estimated_cost_usd), usd(t.cost(u)));
   });
 }
 
-/** The OpenAI Responses SDK on the Gemini route: a tool loop. */
-async function responsesOnGemini(gw: Gateway, streaming: boolean): Promise<void> {
-  const before = gw.gemini.seen.length;
-  const client = openaiClient(gw);
-  const input: OpenAI.Responses.ResponseInput = [
-    { role: "user", content: "What is the weather in Paris?" },
-  ];
-  const ask = { model: "gemini-flash", input, tools: [weatherTool] };
-  const first = streaming
-    ? await client.responses.stream(ask).finalResponse()
-    : await client.responses.create(ask);
-  const call = first.output.find((o) => o.type === "function_call");
-  assert.ok(call?.type === "function_call", JSON.stringify(first.output));
-  assert.equal(call.name, "get_weather");
-  assert.deepStrictEqual(JSON.parse(call.arguments), geminiScript.call.args);
-  const g1 = geminiScript.usage.tool;
-  assert.deepStrictEqual(
-    [
-      first.usage?.input_tokens,
-      first.usage?.output_tokens,
-      first.usage?.output_tokens_details.reasoning_tokens,
-    ],
-    [g1.prompt, g1.candidates + g1.thoughts, g1.thoughts],
-  );
-  const next = {
-    ...ask,
-    input: [
-      ...input,
-      call,
-      { type: "function_call_output" as const, call_id: call.call_id, output: "18 °C, sunny" },
-    ],
-  };
-  const second = streaming
-    ? await client.responses.stream(next).finalResponse()
-    : await client.responses.create(next);
-  assert.equal(second.output_text, geminiScript.answer.join(""));
-  assert.equal(second.status, "completed");
-
-  const seen = gw.gemini.seen.slice(before);
-  const method = streaming ? "streamGenerateContent" : "generateContent";
-  assert.deepStrictEqual(seen.map((q) => `${q.path}${q.search}`), [
-    `/v1beta/models/${geminiModel}:${method}${streaming ? "?alt=sse" : ""}`,
-    `/v1beta/models/${geminiModel}:${method}${streaming ? "?alt=sse" : ""}`,
-  ]);
-  for (const q of seen) {
-    assert.equal(q.headers.get("x-goog-api-key"), geminiPoolKey);
-    assert.equal(q.headers.get("authorization"), null);
+/** The translated cells: a client on a target of another wire format. */
+const cells: [ClientName, Target][] = [];
+for (const client of ["openai.chat", "openai.responses", "anthropic.messages"] as const) {
+  for (const t of targets) {
+    const openaiClient = client !== "anthropic.messages";
+    if (openaiClient ? t.protocol === "openai.chat" : t.protocol === "anthropic.messages") continue;
+    cells.push([client, t]);
   }
-  geminiSecondTurn(seen[1]!.body, call.call_id);
-
-  const [t1, t2] = await newTraces(gw, 2);
-  geminiTurnChecks(t1!, geminiScript.usage.tool, streaming);
-  geminiTurnChecks(t2!, geminiScript.usage.final, streaming);
 }
 
-function bedrockTurnChecks(t: Json, u: ConverseScript["usage"]["tool"], streaming: boolean) {
-  assert.deepStrictEqual(
-    [t.provider, t.model, t.request_path, t.response_status, t.streaming, t.usage_status],
-    ["bedrock", bedrockModel, "/anthropic/v1/messages", 200, streaming, "exact"],
-  );
-  const input = u.input + u.cacheRead + u.cacheWrite;
-  assert.deepStrictEqual(tokens(t), [input, u.cacheRead, u.cacheWrite, u.output, 0]);
-  const p = sonnetPrice;
-  const cost = (u.input * p.input + u.cacheRead * p.cacheRead + u.cacheWrite * p.cacheWrite +
-    u.output * p.output) * p.geo / 1e6;
-  assert.equal(t.cost_status, "priced");
-  assert.equal(usd(t.estimated_cost_usd), usd(cost));
-}
-
-/** The Anthropic SDK on the Bedrock route: a tool loop. */
-async function messagesOnBedrock(gw: Gateway, streaming: boolean): Promise<void> {
-  const before = gw.bedrock.seen.length;
-  const client = new Anthropic({
-    apiKey: "sk-ant-api03-client-own-key-never-forwarded-000000",
-    baseURL: `${gw.origin}/anthropic`,
-    maxRetries: 0,
-  });
-  const messages: Anthropic.MessageParam[] = [
-    { role: "user", content: "What is the weather in Paris?" },
-  ];
-  const tools: Anthropic.Tool[] = [{
-    name: "get_weather",
-    description: weatherTool.description,
-    input_schema: { ...weatherTool.parameters, type: "object" },
-  }];
-  const ask = { model: "bedrock-sonnet", max_tokens: 512, messages, tools };
-  const first = streaming
-    ? await client.messages.stream(ask).finalMessage()
-    : await client.messages.create(ask);
-  assert.equal(first.stop_reason, "tool_use");
-  const use = first.content.find((b) => b.type === "tool_use");
-  assert.ok(use?.type === "tool_use", JSON.stringify(first.content));
-  assert.deepStrictEqual(
-    [use.id, use.name, use.input],
-    [converseScript.call.id, "get_weather", JSON.parse(converseScript.call.input)],
-  );
-  const c1 = converseScript.usage.tool;
-  assert.deepStrictEqual(
-    [
-      first.usage.input_tokens,
-      first.usage.cache_read_input_tokens,
-      first.usage.cache_creation_input_tokens,
-      first.usage.output_tokens,
-    ],
-    [c1.input, c1.cacheRead, c1.cacheWrite, c1.output],
-  );
-  const next = {
-    ...ask,
-    messages: [
-      ...messages,
-      { role: "assistant" as const, content: first.content },
-      {
-        role: "user" as const,
-        content: [{ type: "tool_result" as const, tool_use_id: use.id, content: "18 °C, sunny" }],
-      },
-    ],
-  };
-  const second = streaming
-    ? await client.messages.stream(next).finalMessage()
-    : await client.messages.create(next);
-  assert.equal(second.stop_reason, "end_turn");
-  assert.deepStrictEqual(
-    second.content.map((b) => b.type === "text" ? b.text : b.type),
-    [converseScript.answer.join("")],
-  );
-
-  const seen = gw.bedrock.seen.slice(before);
-  const op = streaming ? "converse-stream" : "converse";
-  assert.deepStrictEqual(
-    seen.map((q) => [q.path, q.verdict.ok]),
-    [[`/model/${encodeURIComponent(bedrockModel)}/${op}`, true], [
-      `/model/${encodeURIComponent(bedrockModel)}/${op}`,
-      true,
-    ]],
-  );
-  for (const q of seen) {
-    assert.equal(q.headers.get("x-api-key"), null);
-    assert.equal(q.headers.get("anthropic-version"), null);
-  }
-  const body = JSON.parse(new TextDecoder().decode(seen[1]!.body)) as Json;
-  const blocks = (body.messages as Json[]).flatMap((m) => m.content as Json[]);
-  const toolUse = blocks.find((b) => b.toolUse)?.toolUse;
-  const toolResult = blocks.find((b) => b.toolResult)?.toolResult;
-  assert.equal(toolUse?.toolUseId, converseScript.call.id);
-  assert.equal(toolResult?.toolUseId, converseScript.call.id);
-  assert.match(JSON.stringify(toolResult?.content), /18 °C, sunny/);
-
-  const [t1, t2] = await newTraces(gw, 2);
-  bedrockTurnChecks(t1!, converseScript.usage.tool, streaming);
-  bedrockTurnChecks(t2!, converseScript.usage.final, streaming);
-}
-
-Deno.test("e2e translate: the OpenAI Responses SDK on a Gemini target and the Anthropic SDK on a Bedrock Converse target (SigV4 verified), a tool loop each, streamed and not", async (t) => {
+Deno.test("e2e translate: the official SDKs on every translated cell (Chat, Responses, Messages on OpenAI-compatible, Anthropic, Gemini, Bedrock Converse targets), a tool loop each, streamed and not", async (t) => {
   const gw = await startGateway();
   try {
-    for (const streaming of [false, true]) {
-      const how = streaming ? "streamed" : "not streamed";
-      await t.step(
-        `responses.${streaming ? "stream" : "create"} on gemini-flash (${how})`,
-        () => responsesOnGemini(gw, streaming),
-      );
-    }
-    for (const streaming of [false, true]) {
-      const how = streaming ? "streamed" : "not streamed";
-      await t.step(
-        `messages.${streaming ? "stream" : "create"} on bedrock-sonnet (${how})`,
-        () => messagesOnBedrock(gw, streaming),
-      );
+    for (const [client, target] of cells) {
+      for (const streaming of [false, true]) {
+        await t.step(
+          `${client} -> ${target.protocol} (${target.provider}/${target.model}), ${
+            streaming ? "streamed" : "not streamed"
+          }`,
+          () => cell(gw, client, target, streaming),
+        );
+      }
     }
   } finally {
     await gw.close();
