@@ -20,169 +20,28 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { type AgentSandbox, agentSandbox, findAgent, runWrap } from "../support/agents.ts";
-import { freePort, poll, type ServerProcess, startServer } from "../support/process.ts";
+import { findAgent, runWrap } from "../support/agents.ts";
+import { type Json, jsonLines, ran, tokens } from "./agents_support.ts";
 import {
-  type ChatScript,
-  type ChatStub,
-  type ChatToolCall,
-  startChatStub,
-} from "../support/translate_chat_stub.ts";
-import {
-  type AnthropicScript,
-  type AnthropicStub,
-  startAnthropicStub,
-} from "../support/translate_anthropic_stub.ts";
-import { type ResponsesWsStub, startResponsesWsStub } from "../support/responses_ws_stub.ts";
-import { getJson, type Json, jsonLines, ran, tokens } from "./agents_support.ts";
-
-const chatPoolKey = "sk-local-vllm-pool-0123456789abcdefghij";
-const anthropicPoolKey = "sk-ant-api03-translate-agents-pool-0123456789abcdef";
-const clientAnthropicKey = "sk-ant-api03-claude-code-own-key-0123456789abcdef";
-const clientOpenaiKey = "sk-proj-codex-own-key-0123456789abcdefghijklmnop";
-/** The target models and the prices the config gives them (USD per 1M tokens). */
-const localModel = "qwen3-coder-30b";
-const localPrice = { input: 0.5, cached_input: 0.05, output: 2 };
-const claudeTarget = "claude-haiku-4-5";
-/** Anthropic's list prices of Claude Haiku 4.5: input 1, cache read 0.10, 5-minute write 1.25, out 5. */
-const haikuPrice = { input: 1, cacheRead: 0.1, cacheWrite: 1.25, output: 5 };
-const usd = (x: number) => Math.round(x * 1e10);
-
-/** The files Claude Code reads: one call, then two in parallel. */
-const files = {
-  "note.txt": "The launch code is TANGERINE-42.",
-  "alpha.txt": "Alpha says: bring snacks.",
-  "beta.txt": "Beta says: bring maps.",
-};
-const answer = ["Code TANGERINE", "-42; bring snacks", " and maps."];
-
-function read(id: string, cwd: string, file: keyof typeof files): ChatToolCall {
-  return { id, name: "Read", arguments: JSON.stringify({ file_path: join(cwd, file) }), pieces: 4 };
-}
-
-/** Three turns: Read note.txt; Read alpha.txt and beta.txt in parallel; the answer. */
-function chatTurns(cwd: string) {
-  return [
-    {
-      calls: [read("call_read_0001", cwd, "note.txt")],
-      usage: { prompt: 1834, completion: 41, cached: 1024 },
-    },
-    {
-      calls: [read("call_read_0002", cwd, "alpha.txt"), read("call_read_0003", cwd, "beta.txt")],
-      usage: { prompt: 1921, completion: 77, cached: 1792 },
-    },
-    { text: answer, usage: { prompt: 2050, completion: 12, cached: 1920 } },
-  ] as const;
-}
-
-function chatScript(cwd: string): ChatScript {
-  return { turns: chatTurns(cwd) };
-}
-
-const shellCallId = "toolu_01ShellEchoCall0001";
-const anthropicScript: AnthropicScript = {
-  call: {
-    id: shellCallId,
-    name: "exec_command",
-    input: JSON.stringify({ cmd: "echo hi-from-tool" }),
-    pieces: 3,
-  },
-  answer: ["The tool", " said hi", "."],
-  usage: {
-    tool: { input: 2210, cacheRead: 0, cacheWrite: 1800, output: 55 },
-    final: { input: 96, cacheRead: 4010, cacheWrite: 0, output: 9 },
-  },
-};
-
-/** The pool keys' variables; wrap reads the same config, so its runs get them too. */
-const poolEnv = { ANTHROPIC_POOL_KEY: anthropicPoolKey, VLLM_POOL_KEY: chatPoolKey };
-
-interface Gateway {
-  sandbox: AgentSandbox;
-  config: string;
-  origin: string;
-  chat: ChatStub;
-  anthropic: AnthropicStub;
-  ws: ResponsesWsStub;
-  server: ServerProcess;
-  close(): Promise<void>;
-}
-
-async function startGateway(): Promise<Gateway> {
-  const sandbox = await agentSandbox();
-  const chat = await startChatStub(chatScript(sandbox.cwd));
-  const anthropic = await startAnthropicStub(anthropicScript);
-  const ws = await startResponsesWsStub();
-  const port = freePort();
-  const config = join(sandbox.files, "gateway.config.ts");
-  await Deno.writeTextFile(
-    config,
-    `import { defineConfig, env } from "ongoingai";
-
-export default defineConfig({
-  server: { host: "127.0.0.1", port: ${port} },
-  storage: { path: "./data/gateway.db" },
-  tracing: { flush_interval_ms: 10 },
-  providers: {
-    // Speaks the Responses API's WebSocket mode, as OpenAI does (for the ignored step below).
-    openai: { upstream: "${ws.url}" },
-    anthropic: {
-      upstream: "${anthropic.url}",
-      keys: [{ id: "ant-pool", key: env("ANTHROPIC_POOL_KEY") }],
-    },
-    vllm: {
-      kind: "openai-compatible",
-      upstream: "${chat.url}",
-      keys: [{ id: "vllm-pool", key: env("VLLM_POOL_KEY") }],
-      prices: { "${localModel}": ${JSON.stringify(localPrice)} },
-    },
-  },
-  routes: {
-    "local-coder": { targets: [{ provider: "vllm", model: "${localModel}" }] },
-    "claude-coder": { targets: [{ provider: "anthropic", model: "${claudeTarget}" }] },
-  },
-});
-`,
-  );
-  const server = await startServer(["--config", config], {
-    cwd: sandbox.files,
-    port,
-    env: poolEnv,
-  }).catch(async (err) => {
-    await chat.close();
-    await anthropic.close();
-    await ws.close();
-    await sandbox.remove();
-    throw err;
-  });
-  return {
-    sandbox,
-    config,
-    origin: server.origin,
-    chat,
-    anthropic,
-    ws,
-    server,
-    async close() {
-      await server.kill();
-      await chat.close();
-      await anthropic.close();
-      await ws.close();
-      await sandbox.remove();
-    },
-  };
-}
-
-/** The POST traces whose path is `path`, once `n` of them are written, oldest first. */
-async function tracesAt(origin: string, path: string, n: number): Promise<Json[]> {
-  return await poll(`${n} trace(s) of ${path}`, async () => {
-    const page = await getJson(origin, "/api/traces?limit=200");
-    const found = (page.items as Json[]).filter((t) =>
-      t.request_path === path && t.request_method === "POST"
-    );
-    return found.length >= n ? found.reverse() : undefined;
-  });
-}
+  answer,
+  anthropicPoolKey,
+  anthropicScript,
+  chatPoolKey,
+  chatTurns,
+  claudeTarget,
+  clientAnthropicKey,
+  clientOpenaiKey,
+  files,
+  type Gateway,
+  haikuPrice,
+  localModel,
+  localPrice,
+  poolEnv,
+  shellCallId,
+  startGateway,
+  tracesAt,
+  usd,
+} from "./translate_agents_setup.ts";
 
 const claude = await findAgent("claude");
 const codex = await findAgent("codex");
