@@ -4,7 +4,8 @@
  * the targets' prices, and one real `serve` (SQLite) with the routes to them and the pool keys.
  */
 import { join } from "node:path";
-import { type AgentSandbox, agentSandbox } from "../support/agents.ts";
+import assert from "node:assert/strict";
+import { type AgentSandbox, agentSandbox, runWrap } from "../support/agents.ts";
 import { freePort, poll, type ServerProcess, startServer } from "../support/process.ts";
 import {
   type ChatScript,
@@ -18,10 +19,19 @@ import {
   startAnthropicStub,
 } from "../support/translate_anthropic_stub.ts";
 import { type ResponsesWsStub, startResponsesWsStub } from "../support/responses_ws_stub.ts";
-import { getJson, type Json } from "./agents_support.ts";
+import {
+  type GeminiScript,
+  type GeminiStub,
+  startGeminiStub,
+} from "../support/translate_gemini_stub.ts";
+import { getJson, type Json, jsonLines, ran } from "./agents_support.ts";
 
 export const chatPoolKey = "sk-local-vllm-pool-0123456789abcdefghij";
 export const anthropicPoolKey = "sk-ant-api03-translate-agents-pool-0123456789abcdef";
+export const geminiPoolKey = "AIzaSyTRANSLATE-agents-pool-key-0000000";
+export const geminiModel = "gemini-2.5-flash";
+/** Gemini API list prices of 2.5 Flash: input 0.30, cached 0.03, output (thinking too) 2.50. */
+export const flashPrice = { input: 0.3, cached: 0.03, output: 2.5 };
 export const clientAnthropicKey = "sk-ant-api03-claude-code-own-key-0123456789abcdef";
 export const clientOpenaiKey = "sk-proj-codex-own-key-0123456789abcdefghijklmnop";
 /** The target models and the prices the config gives them (USD per 1M tokens). */
@@ -79,7 +89,32 @@ export const anthropicScript: AnthropicScript = {
 };
 
 /** The pool keys' variables; wrap reads the same config, so its runs get them too. */
-export const poolEnv = { ANTHROPIC_POOL_KEY: anthropicPoolKey, VLLM_POOL_KEY: chatPoolKey };
+export const poolEnv = {
+  ANTHROPIC_POOL_KEY: anthropicPoolKey,
+  VLLM_POOL_KEY: chatPoolKey,
+  GEMINI_POOL_KEY: geminiPoolKey,
+};
+
+/**
+ * The Gemini target's script, for both agents: a call of Claude Code's `Read` or of Codex's
+ * `exec_command` (whichever the request declares), without an id as the Gemini API sends it.
+ */
+export function geminiScript(cwd: string): GeminiScript {
+  return {
+    key: geminiPoolKey,
+    call: (body) => {
+      const declared = JSON.stringify(body.tools ?? []);
+      return declared.includes('"exec_command"')
+        ? { id: null, name: "exec_command", args: { cmd: "echo hi-from-tool" } }
+        : { id: null, name: "Read", args: { file_path: join(cwd, "note.txt") } };
+    },
+    answer: ["Gemini read", " it: TANGERINE", "-42."],
+    usage: {
+      tool: { prompt: 2600, cached: 0, candidates: 25, thoughts: 60 },
+      final: { prompt: 2700, cached: 2048, candidates: 9, thoughts: 0 },
+    },
+  };
+}
 
 export interface Gateway {
   sandbox: AgentSandbox;
@@ -88,6 +123,7 @@ export interface Gateway {
   chat: ChatStub;
   anthropic: AnthropicStub;
   ws: ResponsesWsStub;
+  gemini: GeminiStub;
   server: ServerProcess;
   close(): Promise<void>;
 }
@@ -97,6 +133,7 @@ export async function startGateway(): Promise<Gateway> {
   const chat = await startChatStub(chatScript(sandbox.cwd));
   const anthropic = await startAnthropicStub(anthropicScript);
   const ws = await startResponsesWsStub();
+  const gemini = await startGeminiStub(geminiScript(sandbox.cwd));
   const port = freePort();
   const config = join(sandbox.files, "gateway.config.ts");
   await Deno.writeTextFile(
@@ -120,10 +157,16 @@ export default defineConfig({
       keys: [{ id: "vllm-pool", key: env("VLLM_POOL_KEY") }],
       prices: { "${localModel}": ${JSON.stringify(localPrice)} },
     },
+    gemini: {
+      kind: "gemini",
+      upstream: "${gemini.url}",
+      keys: [{ id: "gemini-pool", key: env("GEMINI_POOL_KEY") }],
+    },
   },
   routes: {
     "local-coder": { targets: [{ provider: "vllm", model: "${localModel}" }] },
     "claude-coder": { targets: [{ provider: "anthropic", model: "${claudeTarget}" }] },
+    "gemini-coder": { targets: [{ provider: "gemini", model: "${geminiModel}" }] },
   },
 });
 `,
@@ -136,6 +179,7 @@ export default defineConfig({
     await chat.close();
     await anthropic.close();
     await ws.close();
+    await gemini.close();
     await sandbox.remove();
     throw err;
   });
@@ -146,12 +190,14 @@ export default defineConfig({
     chat,
     anthropic,
     ws,
+    gemini,
     server,
     async close() {
       await server.kill();
       await chat.close();
       await anthropic.close();
       await ws.close();
+      await gemini.close();
       await sandbox.remove();
     },
   };
@@ -166,4 +212,84 @@ export async function tracesAt(origin: string, path: string, n: number): Promise
     );
     return found.length >= n ? found.reverse() : undefined;
   });
+}
+
+/**
+ * Only function tools. With its defaults Codex 0.171.0 also sends a `namespace` tool
+ * (`multi_agent_v1`, its sub-agent functions) and the hosted `web_search`, which the Responses
+ * decoder refuses (400 `translation_unsupported`, `tools[4].type`): see the ignored step in
+ * translate_agents_test.ts and research/issue21_plan.md, "T11".
+ */
+export const onlyFunctionTools = ["-c", "features.multi_agent=false", "-c", "web_search=disabled"];
+
+/**
+ * `codex exec --json -m <model>` under wrap. `tools`: Codex's flags choosing its tools (its
+ * defaults when empty); `websockets`: leave wrap's `supports_websockets=true` (else HTTP SSE
+ * only: the WebSocket mode is not translated yet, part T9). One attempt, no retries.
+ */
+export async function runCodex(
+  gw: Gateway,
+  path: string,
+  model: string,
+  tools: string[],
+  websockets = false,
+): Promise<{ events: Json[]; stdout: string }> {
+  const r = await runWrap(gw.sandbox, ["--config", gw.config], [
+    path,
+    "exec",
+    ...(websockets ? [] : ["-c", "model_providers.ongoingai.supports_websockets=false"]),
+    "-c",
+    "model_providers.ongoingai.stream_max_retries=0",
+    ...tools,
+    "--json",
+    "--skip-git-repo-check",
+    "-m",
+    model,
+    "use the tool, then say hi",
+  ], { env: { ...poolEnv, OPENAI_API_KEY: clientOpenaiKey } });
+  ran(r);
+  return { events: jsonLines(r.stdout), stdout: r.stdout };
+}
+
+/** `claude -p --output-format json --model <model>` under wrap; its JSON result. */
+export async function runClaude(gw: Gateway, path: string, model: string, prompt: string) {
+  for (const [name, text] of Object.entries(files)) {
+    await Deno.writeTextFile(join(gw.sandbox.cwd, name), `${text}\n`);
+  }
+  const r = await runWrap(gw.sandbox, ["--config", gw.config], [
+    path,
+    "-p",
+    "--output-format",
+    "json",
+    "--model",
+    model,
+    prompt,
+  ], {
+    env: { ...poolEnv, ANTHROPIC_API_KEY: clientAnthropicKey, CLAUDE_CODE_MAX_RETRIES: "0" },
+  });
+  ran(r);
+  const out = JSON.parse(r.stdout) as Json;
+  assert.equal(out.is_error, false, r.stdout);
+  return out;
+}
+
+/** The POST traces at `path` written after the first `before`, once `n` more are there. */
+export async function tracesAfter(
+  gw: Gateway,
+  path: string,
+  before: number,
+  n: number,
+): Promise<Json[]> {
+  const all = await tracesAt(gw.origin, path, before + n);
+  assert.equal(all.length, before + n, "one trace per request");
+  return all.slice(before);
+}
+
+/** How many POST traces at `path` there are now (earlier steps waited for theirs). */
+export async function tracesSoFar(gw: Gateway, path: string): Promise<number> {
+  const page = await getJson(gw.origin, "/api/traces?limit=200");
+  return (page.items as Json[]).filter((t) =>
+    t.request_path === path && t.request_method === "POST"
+  )
+    .length;
 }

@@ -9,19 +9,24 @@
  *   two more in parallel (two calls in one stream, indices 0 and 1); Claude Code reads them and
  *   sends each result back under its call's id; the stub answers with text.
  * - Codex 0.171.0 (`codex exec --json -m claude-coder`) on the gateway's OpenAI entry (Responses
- *   over HTTP SSE: wrap's provider with `supports_websockets=false`), the route's target an
- *   Anthropic provider (a loopback stub speaking the Messages API SSE exactly). One tool loop: the
- *   stub asks for Codex's `exec_command` (`echo`), Codex runs it (or its sandbox refuses: either
- *   way a `function_call_output` comes back under the same call id), the stub answers with text.
+ *   over HTTP SSE: wrap's provider with `supports_websockets=false`, and only function tools),
+ *   the route's target an Anthropic provider (a loopback stub speaking the Messages API SSE
+ *   exactly). One tool loop: the stub asks for Codex's `exec_command` (`echo`), Codex runs it (or
+ *   its sandbox refuses: either way a `function_call_output` comes back under the same call id),
+ *   the stub answers with text.
+ * - Both on a Gemini target (translate_agents_gemini.ts): `:streamGenerateContent?alt=sse`, the
+ *   agents' tool schemas converted for Gemini, calls without ids paired by the gateway's own.
+ * - Two ignored steps with what breaks today: Codex's default tools (a `namespace` tool and
+ *   `web_search`, refused), and Codex under wrap's WebSocket mode (`websocket_route_unavailable`,
+ *   no fallback to HTTP).
  *
  * Each run must end with the agent's answer, every upstream request a translated one carrying the
  * target's pool key and none of the client's credentials, one trace per model request with the
  * target's provider and model, exact tokens and the cost at the target's prices.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { findAgent, runWrap } from "../support/agents.ts";
-import { type Json, jsonLines, ran, tokens } from "./agents_support.ts";
+import { findAgent } from "../support/agents.ts";
+import { type Json, tokens } from "./agents_support.ts";
 import {
   answer,
   anthropicPoolKey,
@@ -29,19 +34,21 @@ import {
   chatPoolKey,
   chatTurns,
   claudeTarget,
-  clientAnthropicKey,
-  clientOpenaiKey,
   files,
   type Gateway,
   haikuPrice,
   localModel,
   localPrice,
-  poolEnv,
+  onlyFunctionTools,
+  runClaude,
+  runCodex,
   shellCallId,
   startGateway,
-  tracesAt,
+  tracesAfter,
+  tracesSoFar,
   usd,
 } from "./translate_agents_setup.ts";
+import { claudeOnGemini, codexOnGemini } from "./translate_agents_gemini.ts";
 
 const claude = await findAgent("claude");
 const codex = await findAgent("codex");
@@ -65,23 +72,12 @@ function chatHistory(body: Json): { calls: Json[][]; results: [string, string][]
 }
 
 async function claudeOnChat(gw: Gateway, path: string): Promise<void> {
-  for (const [name, text] of Object.entries(files)) {
-    await Deno.writeTextFile(join(gw.sandbox.cwd, name), `${text}\n`);
-  }
-  const r = await runWrap(gw.sandbox, ["--config", gw.config], [
+  const out = await runClaude(
+    gw,
     path,
-    "-p",
-    "--output-format",
-    "json",
-    "--model",
     "local-coder",
     "Read note.txt, then alpha.txt and beta.txt, and sum them up.",
-  ], {
-    env: { ...poolEnv, ANTHROPIC_API_KEY: clientAnthropicKey, CLAUDE_CODE_MAX_RETRIES: "0" },
-  });
-  ran(r);
-  const out = JSON.parse(r.stdout);
-  assert.equal(out.is_error, false, r.stdout);
+  );
   assert.equal(out.result, answer.join(""));
 
   // One upstream request per model turn, each translated, with the pool key only.
@@ -112,8 +108,7 @@ async function claudeOnChat(gw: Gateway, path: string): Promise<void> {
     assert.ok(text.includes(Object.values(files)[i]!), `${id}: ${text}`);
   });
 
-  const gens = await tracesAt(gw.origin, "/anthropic/v1/messages", 3);
-  assert.equal(gens.length, 3, JSON.stringify(gens.map((t) => t.model)));
+  const gens = await tracesAfter(gw, "/anthropic/v1/messages", 0, 3);
   gens.forEach((t, i) => {
     const u = turns[i]!.usage;
     assert.deepStrictEqual(
@@ -145,22 +140,11 @@ async function claudeOnChat(gw: Gateway, path: string): Promise<void> {
       out.usage.output_tokens,
     ],
     [sum((u) => u.prompt - u.cached), sum((u) => u.cached), 0, sum((u) => u.completion)],
-    r.stdout,
+    JSON.stringify(out),
   );
 }
 
-/**
- * Only function tools. With its defaults Codex 0.171.0 also sends a `namespace` tool
- * (`multi_agent_v1`, its sub-agent functions) and the hosted `web_search`, which the Responses
- * decoder refuses (400 `translation_unsupported`, `tools[4].type`): see the ignored step below
- * and research/issue21_plan.md, "T11".
- */
-const onlyFunctionTools = ["-c", "features.multi_agent=false", "-c", "web_search=disabled"];
-
-/**
- * `tools`: Codex's flags choosing its tools (its defaults when empty); `websockets`: leave wrap's
- * `supports_websockets=true` (else HTTP SSE only).
- */
+/** `tools`, `websockets`: as `runCodex` takes them. */
 async function codexOnAnthropic(
   gw: Gateway,
   path: string,
@@ -168,27 +152,13 @@ async function codexOnAnthropic(
   websockets = false,
 ): Promise<void> {
   const postsBefore = gw.anthropic.seen.filter((q) => q.method === "POST").length;
+  const tracesBefore = await tracesSoFar(gw, "/openai/v1/responses");
   const openaiBefore = gw.ws.handshakes.length + gw.ws.posts.length;
-  const r = await runWrap(gw.sandbox, ["--config", gw.config], [
-    path,
-    "exec",
-    // HTTP SSE: the WebSocket mode is not translated yet (part T9).
-    ...(websockets ? [] : ["-c", "model_providers.ongoingai.supports_websockets=false"]),
-    "-c",
-    "model_providers.ongoingai.stream_max_retries=0",
-    ...tools,
-    "--json",
-    "--skip-git-repo-check",
-    "-m",
-    "claude-coder",
-    "use the tool, then say hi",
-  ], { env: { ...poolEnv, OPENAI_API_KEY: clientOpenaiKey } });
-  ran(r);
-  const events = jsonLines(r.stdout);
+  const { events, stdout } = await runCodex(gw, path, "claude-coder", tools, websockets);
   const message = events.find((e) =>
     e.type === "item.completed" && e.item?.type === "agent_message"
   );
-  assert.equal(message?.item.text, anthropicScript.answer.join(""), r.stdout);
+  assert.equal(message?.item.text, anthropicScript.answer.join(""), stdout);
 
   // Over HTTP only, and nothing went to the OpenAI upstream.
   assert.equal(gw.ws.handshakes.length + gw.ws.posts.length, openaiBefore);
@@ -215,8 +185,7 @@ async function codexOnAnthropic(
   const output = result.content.map((b: Json) => b.text ?? "").join("");
   assert.match(output, /hi-from-tool|sandbox|denied/i);
 
-  const traces = (await tracesAt(gw.origin, "/openai/v1/responses", postsBefore + 2))
-    .slice(postsBefore);
+  const traces = await tracesAfter(gw, "/openai/v1/responses", tracesBefore, 2);
   const turns = [anthropicScript.usage.tool, anthropicScript.usage.final];
   traces.forEach((t, i) => {
     const u = turns[i]!;
@@ -247,12 +216,12 @@ async function codexOnAnthropic(
     cache_write_input_tokens: sum((u) => u.cacheWrite),
     output_tokens: sum((u) => u.output),
     reasoning_output_tokens: 0,
-  }, r.stdout);
+  }, stdout);
 }
 
 const skipped = [claude, codex].flatMap((a) => "skip" in a ? [a.skip] : []);
-const testName = "e2e translate: Claude Code on an OpenAI-compatible target, Codex on an " +
-  "Anthropic target, tool loops";
+const testName = "e2e translate: Claude Code on OpenAI-compatible and Gemini targets, Codex on " +
+  "Anthropic and Gemini targets, tool loops";
 if (skipped.length > 0) console.warn(`SKIPPED in part ${testName}: ${skipped.join("; ")}`);
 
 Deno.test({
@@ -271,6 +240,16 @@ Deno.test({
         name: "codex exec -m claude-coder: exec_command through the Messages API",
         ignore: "skip" in codex,
         fn: () => codexOnAnthropic(gw, (codex as { path: string }).path, onlyFunctionTools),
+      });
+      await t.step({
+        name: "claude -p --model gemini-coder: Read through streamGenerateContent",
+        ignore: "skip" in claude,
+        fn: () => claudeOnGemini(gw, (claude as { path: string }).path),
+      });
+      await t.step({
+        name: "codex exec -m gemini-coder: exec_command through streamGenerateContent",
+        ignore: "skip" in codex,
+        fn: () => codexOnGemini(gw, (codex as { path: string }).path),
       });
       await t.step({
         // Codex's default tools: a `namespace` tool and `web_search` are refused by the

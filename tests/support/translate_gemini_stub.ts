@@ -20,10 +20,20 @@ export interface GeminiTurnUsage {
   thoughts: number;
 }
 
+export interface GeminiCall {
+  id: string | null;
+  name: string;
+  args: Json;
+}
+
 export interface GeminiScript {
   key: string;
-  /** `id: null`: the call comes without one (the gateway then makes one up for its client). */
-  call: { id: string | null; name: string; args: Json };
+  /**
+   * `id: null`: the call comes without one (the gateway then makes one up for its client). A
+   * function picks the call from the request (by the tools it declares, for one stub serving
+   * several clients).
+   */
+  call: GeminiCall | ((body: Json) => GeminiCall);
   answer: readonly string[];
   usage: { tool: GeminiTurnUsage; final: GeminiTurnUsage };
 }
@@ -64,7 +74,7 @@ function chunks(script: GeminiScript, body: Json, model: string, n: number): Jso
     index: 0,
   });
   if (!final) {
-    const c = script.call;
+    const c = typeof script.call === "function" ? script.call(body) : script.call;
     return [{
       candidates: [candidate([{
         functionCall: { ...(c.id === null ? {} : { id: c.id }), name: c.name, args: c.args },
