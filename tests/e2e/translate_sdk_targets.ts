@@ -7,10 +7,30 @@
 import { join } from "node:path";
 import { freePort, type ServerProcess, startServer } from "../support/process.ts";
 import { type AwsKey, type SigV4Stub, startSigV4Stub } from "../support/sigv4_stub.ts";
-import { type ChatStub, startChatStub } from "../support/translate_chat_stub.ts";
-import { type AnthropicStub, startAnthropicStub } from "../support/translate_anthropic_stub.ts";
-import { type GeminiStub, startGeminiStub } from "../support/translate_gemini_stub.ts";
-import { converseAnswerOf } from "../support/translate_bedrock_stub.ts";
+import {
+  chatBusyMessage,
+  chatBusyModel,
+  type ChatStub,
+  startChatStub,
+} from "../support/translate_chat_stub.ts";
+import {
+  anthropicBusyMessage,
+  anthropicBusyModel,
+  type AnthropicStub,
+  startAnthropicStub,
+} from "../support/translate_anthropic_stub.ts";
+import {
+  geminiBusyMessage,
+  geminiBusyModel,
+  geminiLimitedModel,
+  type GeminiStub,
+  startGeminiStub,
+} from "../support/translate_gemini_stub.ts";
+import {
+  bedrockBusyMessage,
+  bedrockBusyModel,
+  converseAnswerOf,
+} from "../support/translate_bedrock_stub.ts";
 
 // deno-lint-ignore no-explicit-any
 export type Json = Record<string, any>;
@@ -53,6 +73,18 @@ export interface Target {
   usage: [Canon, Canon];
   /** USD per token count, at the target's published prices. */
   cost(u: Canon): number;
+  /** A route to a model the stub refuses (retried by no one), and what the refusal is. */
+  busy: Busy;
+}
+
+export interface Busy {
+  route: string;
+  model: string;
+  /** The upstream's own status and (a part of) its message, which the client must see. */
+  status: number;
+  message: string;
+  /** `retry-after` seconds the upstream named (header or Gemini `RetryInfo`); null: none. */
+  retryAfter: number | null;
 }
 
 const chatUsage = [
@@ -93,6 +125,13 @@ export const targets: Target[] = [
     model: "qwen3-coder-30b",
     protocol: "openai.chat",
     callId: "call_weather_0001",
+    busy: {
+      route: "local-busy",
+      model: chatBusyModel,
+      status: 503,
+      message: chatBusyMessage,
+      retryAfter: null,
+    },
     usage: pair(chatUsage, (u) => ({
       input: u.prompt,
       cached: u.cached,
@@ -108,6 +147,13 @@ export const targets: Target[] = [
     model: "claude-haiku-4-5",
     protocol: "anthropic.messages",
     callId: "toolu_01WeatherCall0001",
+    busy: {
+      route: "haiku-busy",
+      model: anthropicBusyModel,
+      status: 529,
+      message: anthropicBusyMessage,
+      retryAfter: null,
+    },
     usage: pair(anthropicUsage, fromAnthropic),
     // Anthropic's list prices: input 1, cache read 0.10, 5-minute write 1.25, output 5.
     cost: (u) => perMillion(u, { input: 1, cached: 0.1, write: 1.25, out: 5 }),
@@ -118,6 +164,13 @@ export const targets: Target[] = [
     model: "gemini-2.5-flash",
     protocol: "gemini.generate",
     callId: null,
+    busy: {
+      route: "flash-busy",
+      model: geminiBusyModel,
+      status: 503,
+      message: geminiBusyMessage,
+      retryAfter: null,
+    },
     // Gemini's prompt count includes its cached part; thinking tokens are output.
     usage: pair(geminiUsage, (u) => ({
       input: u.prompt,
@@ -135,6 +188,13 @@ export const targets: Target[] = [
     model: "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
     protocol: "bedrock.converse",
     callId: "tooluse_kZJMlvQmRJ6eAyJE5GIl7Q",
+    busy: {
+      route: "sonnet-busy",
+      model: bedrockBusyModel,
+      status: 503,
+      message: bedrockBusyMessage,
+      retryAfter: null,
+    },
     usage: pair(converseUsage, fromAnthropic),
     // Claude Sonnet 4.5's list prices, plus AWS's 10% on a geographic (`us.`) profile.
     cost: (u) => 1.1 * perMillion(u, { input: 3, cached: 0.3, write: 3.75, out: 15 }),
@@ -184,9 +244,14 @@ async function startStubs(): Promise<Stubs> {
 }
 
 function configText(port: number, s: Stubs): string {
-  const routes = targets.map((t) =>
-    `    ${t.route}: { targets: [{ provider: "${t.provider}", model: "${t.model}" }] },`
-  ).join("\n");
+  const routes = targets.flatMap((t) => [
+    `    ${t.route}: { targets: [{ provider: "${t.provider}", model: "${t.model}" }] },`,
+    `    "${t.busy.route}": {`,
+    `      targets: [{ provider: "${t.provider}", model: "${t.busy.model}" }],`,
+    `      retry: { attempts: 1 },`,
+    `      circuit_breaker: false,`,
+    `    },`,
+  ]).join("\n");
   return `import { defineConfig, env } from "ongoingai";
 
 export default defineConfig({
@@ -203,6 +268,8 @@ export default defineConfig({
       prices: { "qwen3-coder-30b": ${JSON.stringify(localPrice)} },
     },
     gemini: { kind: "gemini", upstream: "${s.gemini.url}", keys: [{ id: "g1", key: env("GEMINI_POOL_KEY") }] },
+    // Its own pool for the 429 case, whose cooldown must not reach the other routes.
+    "gemini-limited": { kind: "gemini", upstream: "${s.gemini.url}", keys: [{ id: "g2", key: env("GEMINI_POOL_KEY") }] },
     bedrock: {
       kind: "bedrock",
       upstream: "${s.bedrock.url}",
@@ -215,6 +282,10 @@ export default defineConfig({
   },
   routes: {
 ${routes}
+    "flash-limited": {
+      targets: [{ provider: "gemini-limited", model: "${geminiLimitedModel}" }],
+      retry: { attempts: 1 },
+    },
   },
 });
 `;

@@ -22,6 +22,7 @@
 import assert from "node:assert/strict";
 import { poll } from "../support/process.ts";
 import { type ClientName, type SeenUsage, toolLoop, toolOutput } from "./translate_sdk_clients.ts";
+import { errorCell, rateLimitCell } from "./translate_sdk_errors.ts";
 import {
   answer,
   args,
@@ -114,7 +115,7 @@ for (const client of ["openai.chat", "openai.responses", "anthropic.messages"] a
   }
 }
 
-Deno.test("e2e translate: the official SDKs on every translated cell (Chat, Responses, Messages on OpenAI-compatible, Anthropic, Gemini, Bedrock Converse targets), a tool loop each, streamed and not", async (t) => {
+Deno.test("e2e translate: the official SDKs on every translated cell (Chat, Responses, Messages on OpenAI-compatible, Anthropic, Gemini, Bedrock Converse targets), a tool loop each and an upstream's refusal, streamed and not", async (t) => {
   const gw = await startGateway();
   try {
     for (const [client, target] of cells) {
@@ -127,6 +128,28 @@ Deno.test("e2e translate: the official SDKs on every translated cell (Chat, Resp
         );
       }
     }
+    for (const [client, target] of cells) {
+      for (const streaming of [false, true]) {
+        await t.step(
+          `${client} -> ${target.protocol}: the upstream's ${target.busy.status}, ${
+            streaming ? "streamed" : "not streamed"
+          }`,
+          () =>
+            errorCell(
+              gw,
+              client,
+              target,
+              streaming,
+              () => upstreamRequests(gw.stubs, target).length,
+              (n) => newTraces(gw, n),
+            ),
+        );
+      }
+    }
+    await t.step(
+      "anthropic.messages -> gemini.generate: the upstream's 429 with RetryInfo",
+      () => rateLimitCell(gw, () => gw.stubs.gemini.seen.length, (n) => newTraces(gw, n)),
+    );
   } finally {
     await gw.close();
   }

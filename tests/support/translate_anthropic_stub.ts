@@ -6,7 +6,8 @@
  * (usage with one output token so far), `content_block_start`, a `ping`, the deltas
  * (`input_json_delta` pieces for the call, `text_delta` for text), `content_block_stop`,
  * `message_delta` (stop reason and the output total), `message_stop`; one event per read. Also
- * `HEAD /api/hello` (Claude Code's probe) with 200. Every request is recorded with its parsed body.
+ * `HEAD /api/hello` (Claude Code's probe) with 200. The model `claude-busy` gets the 529
+ * `overloaded_error`. Every request is recorded with its parsed body.
  */
 import { framedStream, type SeenRequest } from "./translate_chat_stub.ts";
 import { sseFrame } from "./wire_events.ts";
@@ -119,6 +120,10 @@ function events(script: AnthropicScript, body: Json, n: number): string[] {
   ];
 }
 
+/** The model this stub answers with Anthropic's 529 `overloaded_error`. */
+export const anthropicBusyModel = "claude-busy";
+export const anthropicBusyMessage = "Overloaded";
+
 export function startAnthropicStub(script: AnthropicScript): Promise<AnthropicStub> {
   const seen: SeenRequest[] = [];
   return new Promise((resolve) => {
@@ -152,6 +157,13 @@ export function startAnthropicStub(script: AnthropicScript): Promise<AnthropicSt
       }
       const n = seen.length;
       const headers = { "request-id": `req_stub${n}` };
+      if (body.model === anthropicBusyModel) {
+        return Response.json({
+          type: "error",
+          error: { type: "overloaded_error", message: anthropicBusyMessage },
+          request_id: `req_stub${n}`,
+        }, { status: 529, headers });
+      }
       if (body.stream === true) {
         const frames = events(script, body, n).map((f) => enc.encode(f));
         return new Response(framedStream(frames), {

@@ -6,7 +6,8 @@
  * AWS event stream, one message per event encoded by smithy's codec (the one the AWS SDK
  * decodes with): `messageStart`, for a call `contentBlockStart` with its id and name then
  * `contentBlockDelta` input pieces, for text `contentBlockDelta` text pieces (Bedrock sends no
- * start for a text block), `contentBlockStop`, `messageStop`, `metadata` with the usage.
+ * start for a text block), `contentBlockStop`, `messageStop`, `metadata` with the usage. The
+ * model `us.anthropic.claude-busy-v1:0` gets 503 `ServiceUnavailableException`.
  */
 import { EventStreamCodec } from "@smithy/eventstream-codec";
 import type { SigV4StubRequest } from "./sigv4_stub.ts";
@@ -80,11 +81,25 @@ function events(script: ConverseScript, final: boolean): [string, Json][] {
   ];
 }
 
+/** The model id this stub refuses as unavailable (503 `ServiceUnavailableException`, restJson1). */
+export const bedrockBusyModel = "us.anthropic.claude-busy-v1:0";
+export const bedrockBusyMessage = "Bedrock is unable to process your request.";
+
 /** The Converse or ConverseStream answer to a verified request. */
 export function converseAnswerOf(script: ConverseScript, req: SigV4StubRequest): Response {
   const body = JSON.parse(new TextDecoder().decode(req.body)) as Json;
   const final = hasToolResult(body);
   const headers = { "x-amzn-requestid": crypto.randomUUID() };
+  if (req.path.includes(encodeURIComponent(bedrockBusyModel))) {
+    return Response.json({ message: bedrockBusyMessage }, {
+      status: 503,
+      headers: {
+        ...headers,
+        "x-amzn-errortype":
+          "ServiceUnavailableException:http://internal.amazon.com/coral/com.amazon.bedrock/",
+      },
+    });
+  }
   if (req.path.endsWith("/converse-stream")) {
     const frames = events(script, final).map(([type, payload]) =>
       new Uint8Array(codec.encode({

@@ -8,7 +8,8 @@
  * call a chunk with its `index`, id, name and empty arguments followed by its argument pieces
  * (calls one after the other, as OpenAI streams parallel calls), the finish chunk, the usage chunk
  * with no choices, `data: [DONE]`; every chunk carries `usage: null` until the last. One chunk
- * per read, as a server flushes them. Every request is recorded with its parsed body.
+ * per read, as a server flushes them. The model `busy-model` gets OpenAI's 503 overloaded error
+ * (`server_is_overloaded`). Every request is recorded with its parsed body.
  */
 
 // deno-lint-ignore no-explicit-any
@@ -176,6 +177,21 @@ function document(turn: ChatTurn, body: Json, n: number): Json {
   };
 }
 
+/** The model this stub refuses with OpenAI's 503 overloaded error. */
+export const chatBusyModel = "busy-model";
+export const chatBusyMessage = "The server is overloaded. Please try again later.";
+
+function chatOverloaded(): Response {
+  return Response.json({
+    error: {
+      message: chatBusyMessage,
+      type: "server_error",
+      param: null,
+      code: "server_is_overloaded",
+    },
+  }, { status: 503, headers: { "x-request-id": "req_stub_busy" } });
+}
+
 export function startChatStub(script: ChatScript): Promise<ChatStub> {
   const seen: SeenRequest[] = [];
   return new Promise((resolve) => {
@@ -210,6 +226,7 @@ export function startChatStub(script: ChatScript): Promise<ChatStub> {
         }, { status: 404 });
       }
       const n = seen.length;
+      if (body.model === chatBusyModel) return chatOverloaded();
       if (body.stream === true) {
         return new Response(framedStream(streamFrames(turnOf(script, body), body, n)), {
           headers: {

@@ -6,7 +6,9 @@
  * `usageMetadata` on every chunk (complete on the last, with `finishReason`). A tool loop: a
  * request whose `contents` hold no `functionResponse` part gets one `functionCall` (with or
  * without an `id`, as the script says), else the final text. Requests without the
- * pool key in `x-goog-api-key` get Google's 400 `API_KEY_INVALID`.
+ * pool key in `x-goog-api-key` get Google's 400 `API_KEY_INVALID`; the model `gemini-busy` gets
+ * 503 `UNAVAILABLE`, `gemini-limited` the recorded 429 with `RetryInfo`
+ * (tests/testdata/gemini/error_429_retry_info.json).
  */
 import { framedStream, type SeenRequest } from "./translate_chat_stub.ts";
 
@@ -108,6 +110,16 @@ function whole(script: GeminiScript, body: Json, model: string, n: number): Json
   };
 }
 
+/** The model this stub answers with the API's 503 `UNAVAILABLE` (overloaded). */
+export const geminiBusyModel = "gemini-busy";
+export const geminiBusyMessage = "The model is overloaded. Please try again later.";
+/** The model it answers with the API's 429 `RESOURCE_EXHAUSTED` (a recorded body). */
+export const geminiLimitedModel = "gemini-limited";
+/** Its `RetryInfo.retryDelay`, in seconds, and the start of its message. */
+export const geminiLimitedRetrySeconds = 17;
+export const geminiLimitedMessage = "You exceeded your current quota";
+const limitedFixture = new URL("../testdata/gemini/error_429_retry_info.json", import.meta.url);
+
 const route = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
 
 export function startGeminiStub(script: GeminiScript): Promise<GeminiStub> {
@@ -155,6 +167,17 @@ export function startGeminiStub(script: GeminiScript): Promise<GeminiStub> {
       }
       const model = decodeURIComponent(m[1]!);
       const n = seen.length;
+      if (model === geminiLimitedModel) {
+        return new Response(await Deno.readFile(limitedFixture), {
+          status: 429,
+          headers: { "content-type": "application/json; charset=UTF-8" },
+        });
+      }
+      if (model === geminiBusyModel) {
+        return Response.json({
+          error: { code: 503, message: geminiBusyMessage, status: "UNAVAILABLE" },
+        }, { status: 503 });
+      }
       if (m[2] === "streamGenerateContent") {
         const frames = chunks(script, body, model, n).map((c) =>
           enc.encode(`data: ${JSON.stringify(c)}\r\n\r\n`)
