@@ -15,7 +15,8 @@ import assert from "node:assert/strict";
 import OpenAI from "openai";
 import Anthropic from "@anthropic-ai/sdk";
 import type { ClientName } from "./translate_sdk_clients.ts";
-import type { Busy, Gateway, Json, Target } from "./translate_sdk_targets.ts";
+import type { Busy, Json, Target } from "./translate_sdk_targets.ts";
+import type { Gateway } from "./translate_sdk_gateway.ts";
 import {
   geminiLimitedMessage,
   geminiLimitedModel,

@@ -28,14 +28,12 @@ import {
   args,
   type Canon,
   expectedTarget,
-  type Gateway,
   type Json,
   pairing,
-  startGateway,
   type Target,
   targets,
-  upstreamRequests,
 } from "./translate_sdk_targets.ts";
+import { type Gateway, startGateway, upstreamRequests } from "./translate_sdk_gateway.ts";
 
 const usd = (x: number) => Math.round(x * 1e10);
 
