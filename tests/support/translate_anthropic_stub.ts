@@ -7,7 +7,7 @@
  * (`input_json_delta` pieces for the call, `text_delta` for text), `content_block_stop`,
  * `message_delta` (stop reason and the output total), `message_stop`; one event per read. Also
  * `HEAD /api/hello` (Claude Code's probe) with 200. The model `claude-busy` gets the 529
- * `overloaded_error`. Every request is recorded with its parsed body.
+ * `overloaded_error`; adaptive thinking to a 4.5 model gets Anthropic's 400. Every request is recorded with its parsed body.
  */
 import { framedStream, type SeenRequest } from "./translate_chat_stub.ts";
 import { sseFrame } from "./wire_events.ts";
@@ -120,6 +120,12 @@ function events(script: AnthropicScript, body: Json, n: number): string[] {
   ];
 }
 
+/**
+ * Models that refuse `thinking: {type: "adaptive"}` with a 400 (Anthropic's message, as quoted in
+ * docker/docker-agent#3362 and mnfst/llm-gateway#1908): the 4.5 generation; they take a budget.
+ */
+const adaptiveUnsupported = /^claude-(haiku|sonnet|opus)-4-5/;
+
 /** The model this stub answers with Anthropic's 529 `overloaded_error`. */
 export const anthropicBusyModel = "claude-busy";
 export const anthropicBusyMessage = "Overloaded";
@@ -157,6 +163,16 @@ export function startAnthropicStub(script: AnthropicScript): Promise<AnthropicSt
       }
       const n = seen.length;
       const headers = { "request-id": `req_stub${n}` };
+      if (body.thinking?.type === "adaptive" && adaptiveUnsupported.test(String(body.model))) {
+        return Response.json({
+          type: "error",
+          error: {
+            type: "invalid_request_error",
+            message: "adaptive thinking is not supported on this model",
+          },
+          request_id: `req_stub${n}`,
+        }, { status: 400, headers });
+      }
       if (body.model === anthropicBusyModel) {
         return Response.json({
           type: "error",

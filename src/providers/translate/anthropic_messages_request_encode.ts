@@ -103,6 +103,9 @@ function anthropicEffort(effort: Effort, notes: Notes): string {
   return "low";
 }
 
+/** Reasoning asked for without an effort or a budget: OpenAI's default effort. */
+const defaultEffort = "medium";
+
 /**
  * Effort without a budget: adaptive thinking with that effort on models that have it
  * (`adaptiveThinking`), else a budget from the plan's table (section 2.7), noted.
@@ -117,11 +120,15 @@ function encodeThinking(
   if (r === null) return { thinking: null, effort: null };
   if (!r.enabled || r.effort === "none") return { thinking: { type: "disabled" }, effort: null };
   const display = r.summary === "omitted" ? "omitted" : r.summary === null ? null : "summarized";
-  if (r.budgetTokens === null && (r.effort === null || options.adaptiveThinking)) {
+  if (r.budgetTokens === null && options.adaptiveThinking) {
     const effort = r.effort === null ? null : anthropicEffort(r.effort, notes);
     return { thinking: compact({ type: "adaptive", display }), effort };
   }
-  const budget = r.budgetTokens ?? budgetOfEffort(r.effort!, maxTokens);
+  // Other models refuse adaptive thinking ("adaptive thinking is not supported on this model":
+  // Haiku 4.5, docker/docker-agent#3362, mnfst/llm-gateway#1908): a budget, from the default
+  // effort (OpenAI's, medium) when the client asked for reasoning without one (Codex does).
+  const asked = (r.effort ?? defaultEffort) as Exclude<Effort, "none">;
+  const budget = r.budgetTokens ?? budgetOfEffort(asked, maxTokens);
   // A budget must be ≥1024 and below max_tokens [an `ThinkingConfigEnabled.budget_tokens`].
   if (budget < minBudget || budget >= maxTokens) {
     notes.add(
@@ -135,7 +142,9 @@ function encodeThinking(
     notes.add(
       "converted",
       "reasoning.effort",
-      `effort ${r.effort} became a thinking budget of ${budget} tokens`,
+      `effort ${
+        r.effort ?? `${defaultEffort} (the default)`
+      } became a thinking budget of ${budget} tokens`,
     );
     return { thinking: compact({ type: "enabled", budget_tokens: budget, display }), effort: null };
   }
