@@ -75,6 +75,7 @@ function chatScript(cwd: string): ChatScript {
 
 export const shellCallId = "toolu_01ShellEchoCall0001";
 export const anthropicScript: AnthropicScript = {
+  thinking: "The user wants the tool run first; echo is harmless.",
   call: {
     id: shellCallId,
     name: "exec_command",

@@ -171,6 +171,12 @@ async function codexOnAnthropic(
     assert.equal(q.headers.get("anthropic-version"), "2023-06-01");
     assert.equal(q.body.stream, true);
   }
+  // Codex asks for reasoning without an effort: Haiku 4.5 has no adaptive thinking, so a budget
+  // (the stub refuses adaptive thinking there, as the API does). On the second turn the stub
+  // enforces the API's rule on the signed thinking block coming back (see translate_anthropic_stub.ts).
+  const thinking = posts[0]!.body.thinking;
+  assert.equal(thinking?.type, "enabled", JSON.stringify(thinking));
+  assert.ok(thinking.budget_tokens >= 1024 && thinking.budget_tokens < posts[0]!.body.max_tokens);
   const messages = posts[1]!.body.messages as Json[];
   const blocks = messages.flatMap((m) => Array.isArray(m.content) ? m.content : []);
   const use = blocks.find((b: Json) => b.type === "tool_use");

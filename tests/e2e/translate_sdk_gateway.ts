@@ -57,6 +57,7 @@ async function startStubs(): Promise<Stubs> {
     ],
   });
   const anthropic = await startAnthropicStub({
+    thinking: "Paris weather: call the tool.",
     call: { id: targets[1]!.callId!, name: "get_weather", input: json, pieces: 3 },
     answer,
     usage: { tool: anthropicUsage[0]!, final: anthropicUsage[1]! },

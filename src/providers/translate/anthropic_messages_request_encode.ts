@@ -5,7 +5,7 @@
 import type { Effort, Request } from "./ir.ts";
 import { compact, type Obj } from "./json.ts";
 import { type Notes, TranslationError } from "./notes.ts";
-import { encodeAnthropicBlock } from "./anthropic_messages_blocks.ts";
+import { encodeAnthropicBlock, ownState } from "./anthropic_messages_blocks.ts";
 import { type BlockTarget, encodeMergedMessages } from "./merged_messages_encode.ts";
 import { budgetOfEffort, minBudget } from "./reasoning.ts";
 
@@ -166,6 +166,31 @@ function thinkingAllowed(req: Request, notes: Notes): boolean {
   return !forced;
 }
 
+/**
+ * With thinking on, Anthropic refuses a conversation whose last assistant message calls a tool
+ * without starting with the thinking block (and signature) it made ("When `thinking` is enabled,
+ * a final `assistant` message must start with a thinking block", a 400 quoted in
+ * anomalyco/opencode#3077). A history from another protocol, or a client that did not keep the
+ * block, has none: thinking is left off for that request, noted, rather than failing it.
+ */
+function thinkingResumable(req: Request, notes: Notes): boolean {
+  const r = req.reasoning;
+  if (r === null || !r.enabled || r.effort === "none") return true;
+  const last = req.messages.findLast((m) => m.role === "assistant");
+  if (last === undefined || !last.content.some((b) => b.type === "tool_call")) return true;
+  // The encoder keeps only thinking this model signed (anthropic_messages_blocks.ts).
+  const kept = last.content.find((b) =>
+    b.type === "thinking" || b.type === "redacted_thinking" ? ownState(b.state, req.model) : true
+  );
+  if (kept?.type === "thinking" || kept?.type === "redacted_thinking") return true;
+  notes.add(
+    "dropped",
+    "reasoning",
+    "Anthropic needs its thinking block back before the last tool call and the history has none",
+  );
+  return false;
+}
+
 /** With thinking on, Anthropic takes no temperature or top_k and top_p only from 0.95 to 1
  *  [unverified: plan section 11]: those are dropped with a note. */
 function thinkingSampling(req: Request, notes: Notes): Request["sampling"] {
@@ -221,7 +246,7 @@ export function encodeAnthropicRequest(
     );
   }
   noteSampling(req, notes);
-  const { thinking, effort } = thinkingAllowed(req, notes)
+  const { thinking, effort } = thinkingAllowed(req, notes) && thinkingResumable(req, notes)
     ? encodeThinking(req, maxTokens, options, notes)
     : { thinking: null, effort: null };
   const sampling = thinking !== null && thinking["type"] !== "disabled"
