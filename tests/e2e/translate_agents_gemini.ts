@@ -1,8 +1,9 @@
 /**
- * Both agents on a Gemini target (translate_agents_test.ts): Claude Code's `Read` and Codex's
+ * Both agents on a Gemini 3 target (translate_agents_test.ts): Claude Code's `Read` and Codex's
  * `exec_command` through `:streamGenerateContent?alt=sse`, their tool schemas converted to what
  * Gemini accepts, the call coming without an id (the Gemini API's way), so the gateway makes one
- * up and the second turn pairs the call and its result by it. Usage as Gemini counts it: the
+ * up and the second turn pairs the call and its result by it; the call signed, and the stub
+ * refusing it unsigned on the second turn as Gemini 3 does. Usage as Gemini counts it: the
  * prompt includes its cached part, thinking tokens are output.
  */
 import assert from "node:assert/strict";
@@ -43,6 +44,10 @@ function geminiRequests(gw: Gateway, before: number): { call: Json; result: Json
   const result = parts.find((p) => p.functionResponse)?.functionResponse;
   assert.ok(call && result, JSON.stringify(parts).slice(0, 2000));
   assert.equal(result.id, call.id, "the call and its result carry one id");
+  // Gemini 3 wants a thought signature on the call (the stub refuses it unsigned, as the API
+  // does): the agent could not keep Gemini's, so the gateway sends the documented skip value.
+  const signature = parts.find((p) => p.functionCall)?.thoughtSignature;
+  assert.equal(signature, "skip_thought_signature_validator");
   assert.equal(result.name, call.name);
   return { call, result };
 }

@@ -29,9 +29,9 @@ import { getJson, type Json, jsonLines, ran } from "./agents_support.ts";
 export const chatPoolKey = "sk-local-vllm-pool-0123456789abcdefghij";
 export const anthropicPoolKey = "sk-ant-api03-translate-agents-pool-0123456789abcdef";
 export const geminiPoolKey = "AIzaSyTRANSLATE-agents-pool-key-0000000";
-export const geminiModel = "gemini-2.5-flash";
-/** Gemini API list prices of 2.5 Flash: input 0.30, cached 0.03, output (thinking too) 2.50. */
-export const flashPrice = { input: 0.3, cached: 0.03, output: 2.5 };
+export const geminiModel = "gemini-3-flash-preview";
+/** Gemini API list prices of 3 Flash (preview): input 0.50, cached 0.05, output (thinking too) 3. */
+export const flashPrice = { input: 0.5, cached: 0.05, output: 3 };
 export const clientAnthropicKey = "sk-ant-api03-claude-code-own-key-0123456789abcdef";
 export const clientOpenaiKey = "sk-proj-codex-own-key-0123456789abcdefghijklmnop";
 /** The target models and the prices the config gives them (USD per 1M tokens). */

@@ -3,7 +3,8 @@
  * generateContent exactly: `POST /v1beta/models/{model}:generateContent` answers one
  * `GenerateContentResponse`; `:streamGenerateContent?alt=sse` answers them as SSE `data:` lines
  * separated by CRLF pairs (as recorded in tests/testdata/gemini/), text in pieces, the
- * `usageMetadata` on every chunk (complete on the last, with `finishReason`). A tool loop: a
+ * `usageMetadata` on every chunk (complete on the last, with `finishReason`). Gemini 3 models
+ * sign their calls and refuse an unsigned call in the current turn, as the API does. A tool loop: a
  * request whose `contents` hold no `functionResponse` part gets one `functionCall` (with or
  * without an `id`, as the script says), else the final text. Requests without the
  * pool key in `x-goog-api-key` get Google's 400 `API_KEY_INVALID`; the model `gemini-busy` gets
@@ -66,6 +67,42 @@ export function usageMetadata(u: GeminiTurnUsage): Json {
   };
 }
 
+/**
+ * Gemini 3 models sign their function calls and demand the signature back on the first call of
+ * each step of the current turn (400 otherwise, the API's message as quoted in
+ * lbjlaq/Antigravity-Manager#3202 and nanbingxyz/5ire#405); the documented
+ * `skip_thought_signature_validator` passes for calls made elsewhere.
+ */
+const signing = /gemini-[3-9]/;
+export const skipSignature = "skip_thought_signature_validator";
+
+function signatureOf(n: number): string {
+  return btoa(`stub-gemini-signature-${n}`);
+}
+
+/** Why a Gemini 3 request is refused (a call of the current turn unsigned), or null. */
+function signatureRefusal(body: Json, model: string, issued: ReadonlySet<string>): string | null {
+  if (!signing.test(model)) return null;
+  const contents = Array.isArray(body.contents) ? body.contents as Json[] : [];
+  const turn = contents.findLastIndex((c) =>
+    c.role === "user" && (c.parts as Json[] ?? []).some((p) => typeof p.text === "string")
+  );
+  for (let i = turn + 1; i < contents.length; i++) {
+    const c = contents[i]!;
+    if (c.role !== "model") continue;
+    const call = (c.parts as Json[] ?? []).find((p) => p.functionCall !== undefined);
+    if (call === undefined) continue;
+    const sig = call.thoughtSignature;
+    if (sig === skipSignature || issued.has(sig)) continue;
+    return "Function call is missing a thought_signature in functionCall parts. This is " +
+      "required for tools to work correctly, and missing thought_signature may lead to " +
+      "degraded model performance. Additional data, function call " +
+      `\`default_api:${call.functionCall.name}\` , position ${i + 1}. Please refer to ` +
+      "https://ai.google.dev/gemini-api/docs/thought-signatures for more details.";
+  }
+  return null;
+}
+
 function chunks(script: GeminiScript, body: Json, model: string, n: number): Json[] {
   const final = hasFunctionResponse(body);
   const u = final ? script.usage.final : script.usage.tool;
@@ -80,6 +117,7 @@ function chunks(script: GeminiScript, body: Json, model: string, n: number): Jso
     return [{
       candidates: [candidate([{
         functionCall: { ...(c.id === null ? {} : { id: c.id }), name: c.name, args: c.args },
+        ...(signing.test(model) ? { thoughtSignature: signatureOf(n) } : {}),
       }], true)],
       usageMetadata: usageMetadata(u),
       ...base,
@@ -124,6 +162,7 @@ const route = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateConten
 
 export function startGeminiStub(script: GeminiScript): Promise<GeminiStub> {
   const seen: SeenRequest[] = [];
+  const issued = new Set<string>();
   return new Promise((resolve) => {
     const server = Deno.serve({
       hostname: "127.0.0.1",
@@ -167,6 +206,13 @@ export function startGeminiStub(script: GeminiScript): Promise<GeminiStub> {
       }
       const model = decodeURIComponent(m[1]!);
       const n = seen.length;
+      const refused = signatureRefusal(body, model, issued);
+      if (refused !== null) {
+        return Response.json({
+          error: { code: 400, message: refused, status: "INVALID_ARGUMENT" },
+        }, { status: 400 });
+      }
+      if (signing.test(model)) issued.add(signatureOf(n));
       if (model === geminiLimitedModel) {
         return new Response(await Deno.readFile(limitedFixture), {
           status: 429,
