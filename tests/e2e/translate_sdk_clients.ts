@@ -26,7 +26,12 @@ export interface LoopResult {
   call: { id: string; name: string; args: unknown };
   usage: [SeenUsage, SeenUsage];
   text: string;
+  /** The first answer's thinking text (Messages with thinking asked for), else null. */
+  thought?: string | null;
 }
+
+/** Claude's extended thinking as the Messages client asks for it (`toolLoop`'s `thinking`). */
+export const thinkingAsked = { type: "enabled" as const, budget_tokens: 2048 };
 
 export const question = "What is the weather in Paris?";
 export const toolOutput = "18 °C, sunny";
@@ -195,7 +200,7 @@ function messagesUsage(u: Anthropic.Usage): SeenUsage {
   };
 }
 
-async function messagesLoop(origin: string, model: string, streaming: boolean) {
+async function messagesLoop(origin: string, model: string, streaming: boolean, thinking: boolean) {
   const client = new Anthropic({
     apiKey: clientKeys.anthropic,
     baseURL: `${origin}/anthropic`,
@@ -204,7 +209,9 @@ async function messagesLoop(origin: string, model: string, streaming: boolean) {
   const tools: Anthropic.Tool[] = [{ name: "get_weather", description, input_schema: parameters }];
   const messages: Anthropic.MessageParam[] = [{ role: "user", content: question }];
   const ask = (msgs: Anthropic.MessageParam[]) => {
-    const body = { model, max_tokens: 512, messages: msgs, tools };
+    const body = thinking
+      ? { model, max_tokens: 4096, messages: msgs, tools, thinking: thinkingAsked }
+      : { model, max_tokens: 512, messages: msgs, tools };
     return streaming ? client.messages.stream(body).finalMessage() : client.messages.create(body);
   };
   const first = await ask(messages);
@@ -222,16 +229,20 @@ async function messagesLoop(origin: string, model: string, streaming: boolean) {
   return {
     call: { id: use.id, name: use.name, args: use.input },
     usage: [messagesUsage(first.usage), messagesUsage(second.usage)] as [SeenUsage, SeenUsage],
-    text: second.content.map((b) => b.type === "text" ? b.text : `[${b.type}]`).join(""),
+    text: second.content.filter((b) => b.type !== "thinking").map((b) =>
+      b.type === "text" ? b.text : `[${b.type}]`
+    ).join(""),
+    thought: first.content.find((b) => b.type === "thinking")?.thinking ?? null,
   };
 }
 
-/** One tool loop of `client` on the route `model`. */
+/** One tool loop of `client` on the route `model`; `thinking`: Messages only, asks for it. */
 export function toolLoop(
   client: ClientName,
   origin: string,
   model: string,
   streaming: boolean,
+  thinking = false,
 ): Promise<LoopResult> {
   switch (client) {
     case "openai.chat":
@@ -239,6 +250,6 @@ export function toolLoop(
     case "openai.responses":
       return responsesLoop(origin, model, streaming);
     case "anthropic.messages":
-      return messagesLoop(origin, model, streaming);
+      return messagesLoop(origin, model, streaming, thinking);
   }
 }

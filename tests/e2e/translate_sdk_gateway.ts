@@ -14,7 +14,7 @@ import {
   type GeminiStub,
   startGeminiStub,
 } from "../support/translate_gemini_stub.ts";
-import { converseAnswerOf } from "../support/translate_bedrock_stub.ts";
+import { converseAnswers } from "../support/translate_bedrock_stub.ts";
 import {
   answer,
   anthropicUsage,
@@ -69,6 +69,7 @@ async function startStubs(): Promise<Stubs> {
     usage: { tool: geminiUsage[0]!, final: geminiUsage[1]! },
   });
   const converse = {
+    thinking: "Paris weather: call the tool.",
     call: { id: targets[3]!.callId!, name: "get_weather", input: json, pieces: 3 },
     answer,
     usage: { tool: converseUsage[0]!, final: converseUsage[1]! },
@@ -76,7 +77,7 @@ async function startStubs(): Promise<Stubs> {
   const bedrock = startSigV4Stub({
     keys: [gatewayAws],
     region: "us-east-1",
-    answer: (req) => converseAnswerOf(converse, req),
+    answer: converseAnswers(converse),
   });
   return { chat, anthropic, gemini, bedrock };
 }

@@ -21,7 +21,13 @@
  */
 import assert from "node:assert/strict";
 import { poll } from "../support/process.ts";
-import { type ClientName, type SeenUsage, toolLoop, toolOutput } from "./translate_sdk_clients.ts";
+import {
+  type ClientName,
+  type SeenUsage,
+  thinkingAsked,
+  toolLoop,
+  toolOutput,
+} from "./translate_sdk_clients.ts";
 import { errorCell, rateLimitCell } from "./translate_sdk_errors.ts";
 import {
   answer,
@@ -103,6 +109,32 @@ async function cell(gw: Gateway, client: ClientName, t: Target, streaming: boole
   });
 }
 
+/**
+ * The Anthropic SDK asking Claude on Bedrock for extended thinking in a tool loop: the budget goes
+ * in Converse's extra fields, the client gets Claude's reasoning as a thinking block; its
+ * signature cannot come back as Bedrock's yet (part T5 seals it), so the second turn leaves
+ * thinking off rather than have Claude refuse the call without its signed block (the stub
+ * enforces that rule).
+ */
+async function thinkingCell(gw: Gateway, streaming: boolean): Promise<void> {
+  const t = targets.find((x) => x.protocol === "bedrock.converse")!;
+  const before = upstreamRequests(gw.stubs, t).length;
+  const got = await toolLoop("anthropic.messages", gw.origin, t.route, streaming, true);
+  assert.equal(got.thought, "Paris weather: call the tool.");
+  assert.equal(got.text, answer.join(""));
+  const sent = upstreamRequests(gw.stubs, t).slice(before);
+  assert.equal(sent.length, 2);
+  assert.deepStrictEqual(sent[0]!.body.additionalModelRequestFields?.thinking, thinkingAsked);
+  const traces = await newTraces(gw, 2);
+  for (const trace of traces) {
+    assert.deepStrictEqual([trace.provider, trace.model, trace.response_status], [
+      t.provider,
+      t.model,
+      200,
+    ]);
+  }
+}
+
 /** The translated cells: a client on a target of another wire format. */
 const cells: [ClientName, Target][] = [];
 for (const client of ["openai.chat", "openai.responses", "anthropic.messages"] as const) {
@@ -143,6 +175,14 @@ Deno.test("e2e translate: the official SDKs on every translated cell (Chat, Resp
             ),
         );
       }
+    }
+    for (const streaming of [false, true]) {
+      await t.step(
+        `anthropic.messages -> bedrock.converse with thinking, ${
+          streaming ? "streamed" : "not streamed"
+        }`,
+        () => thinkingCell(gw, streaming),
+      );
     }
     await t.step(
       "anthropic.messages -> gemini.generate: the upstream's 429 with RetryInfo",

@@ -5,7 +5,7 @@
 import type { Request } from "./ir.ts";
 import { compact, type Obj } from "./json.ts";
 import type { Notes } from "./notes.ts";
-import { encodeConverseBlock } from "./bedrock_converse_blocks.ts";
+import { encodeConverseBlock, ownState } from "./bedrock_converse_blocks.ts";
 import { type BlockTarget, encodeMergedMessages } from "./merged_messages_encode.ts";
 import { budgetOfEffort, minBudget } from "./reasoning.ts";
 import { bedrockModelId } from "../bedrock_model_id.ts";
@@ -91,6 +91,22 @@ function encodeToolConfig(req: Request, notes: Notes): Obj | null {
   return compact({ tools, toolChoice: choice });
 }
 
+/**
+ * With thinking on, Claude refuses a conversation whose last assistant message calls a tool
+ * without starting with the reasoning block it signed (the Anthropic API's 400, which Bedrock
+ * passes on: anomalyco/opencode#3077). A history from another protocol, or a client that could
+ * not keep the signature, has none: thinking stays off for that request (as the Anthropic
+ * encoder does).
+ */
+function resumable(req: Request): boolean {
+  const last = req.messages.findLast((m) => m.role === "assistant");
+  if (last === undefined || !last.content.some((b) => b.type === "tool_call")) return true;
+  const kept = last.content.find((b) =>
+    b.type === "thinking" || b.type === "redacted_thinking" ? ownState(b.state, req.model) : true
+  );
+  return kept?.type === "thinking" || kept?.type === "redacted_thinking";
+}
+
 /** Claude's thinking in the extra fields; same rules as T0's Anthropic encoder. */
 function encodeThinking(req: Request, claude: boolean, notes: Notes): Obj | null {
   const r = req.reasoning;
@@ -103,6 +119,14 @@ function encodeThinking(req: Request, claude: boolean, notes: Notes): Obj | null
   const forced = req.toolChoice?.kind === "required" || req.toolChoice?.kind === "tool";
   if (forced) {
     notes.add("dropped", "reasoning", "Claude refuses thinking with a forced tool choice");
+    return null;
+  }
+  if (!resumable(req)) {
+    notes.add(
+      "dropped",
+      "reasoning",
+      "Claude needs its reasoning block back before the last tool call and the history has none",
+    );
     return null;
   }
   const budget = r.budgetTokens ?? budgetOfEffort(r.effort ?? "medium", req.maxOutputTokens);
