@@ -8,6 +8,7 @@ import { type Notes, TranslationError } from "./notes.ts";
 import { encodeAnthropicBlock, ownState } from "./anthropic_messages_blocks.ts";
 import { type BlockTarget, encodeMergedMessages } from "./merged_messages_encode.ts";
 import { budgetOfEffort, minBudget } from "./reasoning.ts";
+import { thinkingNotResumedWhy, thinkingResumes } from "./thinking_resume.ts";
 
 export interface AnthropicEncodeOptions {
   /** `max_tokens` when the client gave none (Anthropic requires it): the target model's limit
@@ -166,28 +167,12 @@ function thinkingAllowed(req: Request, notes: Notes): boolean {
   return !forced;
 }
 
-/**
- * With thinking on, Anthropic refuses a conversation whose last assistant message calls a tool
- * without starting with the thinking block (and signature) it made ("When `thinking` is enabled,
- * a final `assistant` message must start with a thinking block", a 400 quoted in
- * anomalyco/opencode#3077). A history from another protocol, or a client that did not keep the
- * block, has none: thinking is left off for that request, noted, rather than failing it.
- */
+/** Claude's rule on thinking in a tool loop (thinking_resume.ts): off when it cannot resume. */
 function thinkingResumable(req: Request, notes: Notes): boolean {
   const r = req.reasoning;
   if (r === null || !r.enabled || r.effort === "none") return true;
-  const last = req.messages.findLast((m) => m.role === "assistant");
-  if (last === undefined || !last.content.some((b) => b.type === "tool_call")) return true;
-  // The encoder keeps only thinking this model signed (anthropic_messages_blocks.ts).
-  const kept = last.content.find((b) =>
-    b.type === "thinking" || b.type === "redacted_thinking" ? ownState(b.state, req.model) : true
-  );
-  if (kept?.type === "thinking" || kept?.type === "redacted_thinking") return true;
-  notes.add(
-    "dropped",
-    "reasoning",
-    "Anthropic needs its thinking block back before the last tool call and the history has none",
-  );
+  if (thinkingResumes(req, ownState)) return true;
+  notes.add("dropped", "reasoning", thinkingNotResumedWhy);
   return false;
 }
 

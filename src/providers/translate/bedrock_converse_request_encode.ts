@@ -8,6 +8,7 @@ import type { Notes } from "./notes.ts";
 import { encodeConverseBlock, ownState } from "./bedrock_converse_blocks.ts";
 import { type BlockTarget, encodeMergedMessages } from "./merged_messages_encode.ts";
 import { budgetOfEffort, minBudget } from "./reasoning.ts";
+import { thinkingNotResumedWhy, thinkingResumes } from "./thinking_resume.ts";
 import { bedrockModelId } from "../bedrock_model_id.ts";
 
 export interface ConverseEncodeOptions {
@@ -91,22 +92,6 @@ function encodeToolConfig(req: Request, notes: Notes): Obj | null {
   return compact({ tools, toolChoice: choice });
 }
 
-/**
- * With thinking on, Claude refuses a conversation whose last assistant message calls a tool
- * without starting with the reasoning block it signed (the Anthropic API's 400, which Bedrock
- * passes on: anomalyco/opencode#3077). A history from another protocol, or a client that could
- * not keep the signature, has none: thinking stays off for that request (as the Anthropic
- * encoder does).
- */
-function resumable(req: Request): boolean {
-  const last = req.messages.findLast((m) => m.role === "assistant");
-  if (last === undefined || !last.content.some((b) => b.type === "tool_call")) return true;
-  const kept = last.content.find((b) =>
-    b.type === "thinking" || b.type === "redacted_thinking" ? ownState(b.state, req.model) : true
-  );
-  return kept?.type === "thinking" || kept?.type === "redacted_thinking";
-}
-
 /** Claude's thinking in the extra fields; same rules as T0's Anthropic encoder. */
 function encodeThinking(req: Request, claude: boolean, notes: Notes): Obj | null {
   const r = req.reasoning;
@@ -121,12 +106,9 @@ function encodeThinking(req: Request, claude: boolean, notes: Notes): Obj | null
     notes.add("dropped", "reasoning", "Claude refuses thinking with a forced tool choice");
     return null;
   }
-  if (!resumable(req)) {
-    notes.add(
-      "dropped",
-      "reasoning",
-      "Claude needs its reasoning block back before the last tool call and the history has none",
-    );
+  // Claude's rule on thinking in a tool loop (thinking_resume.ts).
+  if (!thinkingResumes(req, ownState)) {
+    notes.add("dropped", "reasoning", thinkingNotResumedWhy);
     return null;
   }
   const budget = r.budgetTokens ?? budgetOfEffort(r.effort ?? "medium", req.maxOutputTokens);
