@@ -1,7 +1,8 @@
 /**
- * The setting of translate_agents_test.ts: the scripts of its two loopback upstreams (an
- * OpenAI-compatible server for Claude Code, an Anthropic one for Codex), their token figures and
- * the targets' prices, and one real `serve` (SQLite) with the routes to them and the pool keys.
+ * The setting of translate_agents_test.ts: the scripts of its loopback upstreams (an
+ * OpenAI-compatible server, Anthropic, Gemini, a SigV4-verifying Bedrock runtime, and an OpenAI
+ * Responses WebSocket upstream), their token figures and the targets' prices, and one real `serve`
+ * (SQLite) with the routes to them, the pool keys and the gateway's own AWS key.
  */
 import { join } from "node:path";
 import assert from "node:assert/strict";
@@ -24,6 +25,8 @@ import {
   type GeminiStub,
   startGeminiStub,
 } from "../support/translate_gemini_stub.ts";
+import { type AwsKey, type SigV4Stub, startSigV4Stub } from "../support/sigv4_stub.ts";
+import { converseAnswers, type ConverseScript } from "../support/translate_bedrock_stub.ts";
 import { getJson, type Json, jsonLines, ran } from "./agents_support.ts";
 
 export const chatPoolKey = "sk-local-vllm-pool-0123456789abcdefghij";
@@ -32,6 +35,15 @@ export const geminiPoolKey = "AIzaSyTRANSLATE-agents-pool-key-0000000";
 export const geminiModel = "gemini-3-flash-preview";
 /** Gemini API list prices of 3 Flash (preview): input 0.50, cached 0.05, output (thinking too) 3. */
 export const flashPrice = { input: 0.5, cached: 0.05, output: 3 };
+/** The gateway's own AWS key for its Bedrock provider (the stub verifies its signatures). */
+export const gatewayAws: AwsKey = {
+  accessKeyId: "AKIATRANSLATEAGENTS01",
+  secretAccessKey: "translateAgentsGatewaySecret/0123456789abcdEXAMPLE",
+  sessionToken: null,
+};
+export const bedrockModel = "us.anthropic.claude-sonnet-4-5-20250929-v1:0";
+/** Claude Sonnet 4.5's list prices, plus AWS's 10% on a geographic (`us.`) profile. */
+export const sonnetPrice = { input: 3, cacheRead: 0.3, cacheWrite: 3.75, output: 15, geo: 1.1 };
 export const clientAnthropicKey = "sk-ant-api03-claude-code-own-key-0123456789abcdef";
 export const clientOpenaiKey = "sk-proj-codex-own-key-0123456789abcdefghijklmnop";
 /** The target models and the prices the config gives them (USD per 1M tokens). */
@@ -94,7 +106,27 @@ export const poolEnv = {
   ANTHROPIC_POOL_KEY: anthropicPoolKey,
   VLLM_POOL_KEY: chatPoolKey,
   GEMINI_POOL_KEY: geminiPoolKey,
+  GW_AWS_ACCESS_KEY_ID: gatewayAws.accessKeyId,
+  GW_AWS_SECRET_ACCESS_KEY: gatewayAws.secretAccessKey,
 };
+
+/** The Bedrock (Converse) target's script: Claude Code's `Read` of note.txt, then the answer. */
+export function converseScript(cwd: string): ConverseScript {
+  return {
+    thinking: "The user wants note.txt read first.",
+    call: {
+      id: "tooluse_ReadNote0001",
+      name: "Read",
+      input: JSON.stringify({ file_path: join(cwd, "note.txt") }),
+      pieces: 3,
+    },
+    answer: ["Bedrock read", " it: TANGERINE", "-42."],
+    usage: {
+      tool: { input: 3100, cacheRead: 0, cacheWrite: 2048, output: 88 },
+      final: { input: 140, cacheRead: 2048, cacheWrite: 0, output: 15 },
+    },
+  };
+}
 
 /**
  * The Gemini target's script, for both agents: a call of Claude Code's `Read` or of Codex's
@@ -125,6 +157,7 @@ export interface Gateway {
   anthropic: AnthropicStub;
   ws: ResponsesWsStub;
   gemini: GeminiStub;
+  bedrock: SigV4Stub;
   server: ServerProcess;
   close(): Promise<void>;
 }
@@ -135,6 +168,12 @@ export async function startGateway(): Promise<Gateway> {
   const anthropic = await startAnthropicStub(anthropicScript);
   const ws = await startResponsesWsStub();
   const gemini = await startGeminiStub(geminiScript(sandbox.cwd));
+  const bedrock = startSigV4Stub({
+    keys: [gatewayAws],
+    region: "us-east-1",
+    answer: converseAnswers(converseScript(sandbox.cwd)),
+  });
+  const stubs = [chat, anthropic, ws, gemini, bedrock];
   const port = freePort();
   const config = join(sandbox.files, "gateway.config.ts");
   await Deno.writeTextFile(
@@ -163,11 +202,21 @@ export default defineConfig({
       upstream: "${gemini.url}",
       keys: [{ id: "gemini-pool", key: env("GEMINI_POOL_KEY") }],
     },
+    bedrock: {
+      kind: "bedrock",
+      upstream: "${bedrock.url}",
+      aws: {
+        region: "us-east-1",
+        access_key_id: env("GW_AWS_ACCESS_KEY_ID"),
+        secret_access_key: env("GW_AWS_SECRET_ACCESS_KEY"),
+      },
+    },
   },
   routes: {
     "local-coder": { targets: [{ provider: "vllm", model: "${localModel}" }] },
     "claude-coder": { targets: [{ provider: "anthropic", model: "${claudeTarget}" }] },
     "gemini-coder": { targets: [{ provider: "gemini", model: "${geminiModel}" }] },
+    "bedrock-coder": { targets: [{ provider: "bedrock", model: "${bedrockModel}" }] },
   },
 });
 `,
@@ -177,10 +226,7 @@ export default defineConfig({
     port,
     env: poolEnv,
   }).catch(async (err) => {
-    await chat.close();
-    await anthropic.close();
-    await ws.close();
-    await gemini.close();
+    await Promise.all(stubs.map((stub) => stub.close()));
     await sandbox.remove();
     throw err;
   });
@@ -192,13 +238,11 @@ export default defineConfig({
     anthropic,
     ws,
     gemini,
+    bedrock,
     server,
     async close() {
       await server.kill();
-      await chat.close();
-      await anthropic.close();
-      await ws.close();
-      await gemini.close();
+      await Promise.all(stubs.map((stub) => stub.close()));
       await sandbox.remove();
     },
   };

@@ -14,8 +14,10 @@
  *   exactly). One tool loop: the stub asks for Codex's `exec_command` (`echo`), Codex runs it (or
  *   its sandbox refuses: either way a `function_call_output` comes back under the same call id),
  *   the stub answers with text.
- * - Both on a Gemini target (translate_agents_gemini.ts): `:streamGenerateContent?alt=sse`, the
+ * - Both on a Gemini 3 target (translate_agents_gemini.ts): `:streamGenerateContent?alt=sse`, the
  *   agents' tool schemas converted for Gemini, calls without ids paired by the gateway's own.
+ * - Claude Code on Claude through Bedrock Converse (translate_agents_bedrock.ts): ConverseStream
+ *   signed with the gateway's own AWS key, thinking as a budget.
  * - Two ignored steps with what breaks today: Codex's default tools (a `namespace` tool and
  *   `web_search`, refused), and Codex under wrap's WebSocket mode (`websocket_route_unavailable`,
  *   no fallback to HTTP).
@@ -49,6 +51,7 @@ import {
   usd,
 } from "./translate_agents_setup.ts";
 import { claudeOnGemini, codexOnGemini } from "./translate_agents_gemini.ts";
+import { claudeOnBedrock } from "./translate_agents_bedrock.ts";
 
 const claude = await findAgent("claude");
 const codex = await findAgent("codex");
@@ -226,8 +229,8 @@ async function codexOnAnthropic(
 }
 
 const skipped = [claude, codex].flatMap((a) => "skip" in a ? [a.skip] : []);
-const testName = "e2e translate: Claude Code on OpenAI-compatible and Gemini targets, Codex on " +
-  "Anthropic and Gemini targets, tool loops";
+const testName = "e2e translate: Claude Code on OpenAI-compatible, Gemini and Bedrock Converse " +
+  "targets, Codex on Anthropic and Gemini targets, tool loops";
 if (skipped.length > 0) console.warn(`SKIPPED in part ${testName}: ${skipped.join("; ")}`);
 
 Deno.test({
@@ -251,6 +254,11 @@ Deno.test({
         name: "claude -p --model gemini-coder: Read through streamGenerateContent",
         ignore: "skip" in claude,
         fn: () => claudeOnGemini(gw, (claude as { path: string }).path),
+      });
+      await t.step({
+        name: "claude -p --model bedrock-coder: Read through ConverseStream (SigV4 verified)",
+        ignore: "skip" in claude,
+        fn: () => claudeOnBedrock(gw, (claude as { path: string }).path),
       });
       await t.step({
         name: "codex exec -m gemini-coder: exec_command through streamGenerateContent",
