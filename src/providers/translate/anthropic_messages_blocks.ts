@@ -177,7 +177,8 @@ function encodeMedia(b: ImageBlock | DocumentBlock, field: string, notes: Notes)
 }
 
 /** Thinking goes upstream only to the protocol that made it (plan section 3). */
-function ownState(state: OpaqueState | null, model: string): boolean {
+/** State this Anthropic model made (its signature or redacted data), which it takes back. */
+export function ownState(state: OpaqueState | null, model: string): boolean {
   return state !== null && state.origin === anthropic &&
     (state.model === null || state.model === model);
 }

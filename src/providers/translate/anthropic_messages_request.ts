@@ -4,6 +4,7 @@
  */
 import type {
   Effort,
+  Instruction,
   Message,
   Reasoning,
   Request,
@@ -52,26 +53,58 @@ function decodeSystem(v: unknown): Request["instructions"] {
   return texts.length === 0 ? [] : [{ role: "system", text: texts.join("\n\n") }];
 }
 
-function decodeMessages(v: unknown, notes: Notes): Message[] {
-  const messages = asArray(v, "messages", limits.messages).map((m, i): Message => {
+/**
+ * A `system` message inside `messages` (Claude Code 2.1 sends its environment that way, after the
+ * first user turn; the API applies it from there on): the IR has no system turn, so its text
+ * joins the instructions, noted. Only text blocks, as in `system`.
+ */
+function midConversationSystem(o: Obj, field: string, notes: Notes): Instruction | null {
+  const content = o["content"];
+  const text = typeof content === "string" ? content : asArray(
+    content,
+    `${field}.content`,
+    limits.blocks,
+  ).map((b, j) =>
+    asString(asObject(b, `${field}.content[${j}]`)["text"], `${field}.content[${j}].text`)
+  )
+    .join("\n\n");
+  notes.add(
+    "relocated",
+    field,
+    "a system message inside the conversation joins the instructions (other protocols have no system turn)",
+  );
+  return text === "" ? null : { role: "system", text };
+}
+
+function decodeMessages(
+  v: unknown,
+  notes: Notes,
+): { messages: Message[]; instructions: Instruction[] } {
+  const instructions: Instruction[] = [];
+  const messages = asArray(v, "messages", limits.messages).flatMap((m, i): Message[] => {
     const field = `messages[${i}]`;
     const o = asObject(m, field);
     const role = o["role"];
+    if (role === "system") {
+      const moved = midConversationSystem(o, field, notes);
+      if (moved !== null) instructions.push(moved);
+      return [];
+    }
     if (role !== "user" && role !== "assistant") {
       throw new TranslationError(
         `${field}.role`,
-        `expected "user" or "assistant", got ${JSON.stringify(role)}`,
+        `expected "user", "assistant" or "system", got ${JSON.stringify(role)}`,
       );
     }
     const content = o["content"];
-    if (typeof content === "string") return { role, content: [{ type: "text", text: content }] };
+    if (typeof content === "string") return [{ role, content: [{ type: "text", text: content }] }];
     const blocks = asArray(content, `${field}.content`, limits.blocks);
-    return {
+    return [{
       role,
       content: blocks.map((b, j) => decodeAnthropicBlock(b, `${field}.content[${j}]`, notes)),
-    };
+    }];
   });
-  return withResultNames(messages);
+  return { messages: withResultNames(messages), instructions };
 }
 
 /** Tool results carry their call's name (Gemini and Responses need it; Anthropic omits it). */
@@ -201,10 +234,11 @@ export function decodeAnthropicRequest(body: unknown, notes: Notes): Request {
   const stop = o["stop_sequences"] === undefined
     ? []
     : asArray(o["stop_sequences"], "stop_sequences", 1000);
+  const conversation = decodeMessages(o["messages"], notes);
   return {
     model: asString(o["model"], "model"),
-    instructions: decodeSystem(o["system"]),
-    messages: decodeMessages(o["messages"], notes),
+    instructions: [...decodeSystem(o["system"]), ...conversation.instructions],
+    messages: conversation.messages,
     tools: decodeTools(o["tools"], notes),
     toolChoice: choice,
     parallelToolCalls: parallel,

@@ -5,9 +5,10 @@
 import type { Effort, Request } from "./ir.ts";
 import { compact, type Obj } from "./json.ts";
 import { type Notes, TranslationError } from "./notes.ts";
-import { encodeAnthropicBlock } from "./anthropic_messages_blocks.ts";
+import { encodeAnthropicBlock, ownState } from "./anthropic_messages_blocks.ts";
 import { type BlockTarget, encodeMergedMessages } from "./merged_messages_encode.ts";
 import { budgetOfEffort, minBudget } from "./reasoning.ts";
+import { thinkingNotResumedWhy, thinkingResumes } from "./thinking_resume.ts";
 
 export interface AnthropicEncodeOptions {
   /** `max_tokens` when the client gave none (Anthropic requires it): the target model's limit
@@ -103,6 +104,9 @@ function anthropicEffort(effort: Effort, notes: Notes): string {
   return "low";
 }
 
+/** Reasoning asked for without an effort or a budget: OpenAI's default effort. */
+const defaultEffort = "medium";
+
 /**
  * Effort without a budget: adaptive thinking with that effort on models that have it
  * (`adaptiveThinking`), else a budget from the plan's table (section 2.7), noted.
@@ -117,11 +121,15 @@ function encodeThinking(
   if (r === null) return { thinking: null, effort: null };
   if (!r.enabled || r.effort === "none") return { thinking: { type: "disabled" }, effort: null };
   const display = r.summary === "omitted" ? "omitted" : r.summary === null ? null : "summarized";
-  if (r.budgetTokens === null && (r.effort === null || options.adaptiveThinking)) {
+  if (r.budgetTokens === null && options.adaptiveThinking) {
     const effort = r.effort === null ? null : anthropicEffort(r.effort, notes);
     return { thinking: compact({ type: "adaptive", display }), effort };
   }
-  const budget = r.budgetTokens ?? budgetOfEffort(r.effort!, maxTokens);
+  // Other models refuse adaptive thinking ("adaptive thinking is not supported on this model":
+  // Haiku 4.5, docker/docker-agent#3362, mnfst/llm-gateway#1908): a budget, from the default
+  // effort (OpenAI's, medium) when the client asked for reasoning without one (Codex does).
+  const asked = (r.effort ?? defaultEffort) as Exclude<Effort, "none">;
+  const budget = r.budgetTokens ?? budgetOfEffort(asked, maxTokens);
   // A budget must be ≥1024 and below max_tokens [an `ThinkingConfigEnabled.budget_tokens`].
   if (budget < minBudget || budget >= maxTokens) {
     notes.add(
@@ -135,7 +143,9 @@ function encodeThinking(
     notes.add(
       "converted",
       "reasoning.effort",
-      `effort ${r.effort} became a thinking budget of ${budget} tokens`,
+      `effort ${
+        r.effort ?? `${defaultEffort} (the default)`
+      } became a thinking budget of ${budget} tokens`,
     );
     return { thinking: compact({ type: "enabled", budget_tokens: budget, display }), effort: null };
   }
@@ -155,6 +165,15 @@ function thinkingAllowed(req: Request, notes: Notes): boolean {
     notes.add("dropped", "reasoning", "Anthropic refuses thinking with a forced tool choice");
   }
   return !forced;
+}
+
+/** Claude's rule on thinking in a tool loop (thinking_resume.ts): off when it cannot resume. */
+function thinkingResumable(req: Request, notes: Notes): boolean {
+  const r = req.reasoning;
+  if (r === null || !r.enabled || r.effort === "none") return true;
+  if (thinkingResumes(req, ownState)) return true;
+  notes.add("dropped", "reasoning", thinkingNotResumedWhy);
+  return false;
 }
 
 /** With thinking on, Anthropic takes no temperature or top_k and top_p only from 0.95 to 1
@@ -212,7 +231,7 @@ export function encodeAnthropicRequest(
     );
   }
   noteSampling(req, notes);
-  const { thinking, effort } = thinkingAllowed(req, notes)
+  const { thinking, effort } = thinkingAllowed(req, notes) && thinkingResumable(req, notes)
     ? encodeThinking(req, maxTokens, options, notes)
     : { thinking: null, effort: null };
   const sampling = thinking !== null && thinking["type"] !== "disabled"

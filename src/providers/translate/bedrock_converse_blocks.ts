@@ -265,7 +265,7 @@ function encodeToolResult(b: ToolResultBlock, field: string, notes: Notes): Obj 
 }
 
 /** Reasoning goes upstream only to the protocol and model that made it (plan section 3). */
-function ownState(state: OpaqueState | null, model: string): boolean {
+export function ownState(state: OpaqueState | null, model: string): boolean {
   return state !== null && state.origin === converse &&
     (state.model === null || state.model === model);
 }

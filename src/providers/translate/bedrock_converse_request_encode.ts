@@ -5,9 +5,10 @@
 import type { Request } from "./ir.ts";
 import { compact, type Obj } from "./json.ts";
 import type { Notes } from "./notes.ts";
-import { encodeConverseBlock } from "./bedrock_converse_blocks.ts";
+import { encodeConverseBlock, ownState } from "./bedrock_converse_blocks.ts";
 import { type BlockTarget, encodeMergedMessages } from "./merged_messages_encode.ts";
 import { budgetOfEffort, minBudget } from "./reasoning.ts";
+import { thinkingNotResumedWhy, thinkingResumes } from "./thinking_resume.ts";
 import { bedrockModelId } from "../bedrock_model_id.ts";
 
 export interface ConverseEncodeOptions {
@@ -103,6 +104,11 @@ function encodeThinking(req: Request, claude: boolean, notes: Notes): Obj | null
   const forced = req.toolChoice?.kind === "required" || req.toolChoice?.kind === "tool";
   if (forced) {
     notes.add("dropped", "reasoning", "Claude refuses thinking with a forced tool choice");
+    return null;
+  }
+  // Claude's rule on thinking in a tool loop (thinking_resume.ts).
+  if (!thinkingResumes(req, ownState)) {
+    notes.add("dropped", "reasoning", thinkingNotResumedWhy);
     return null;
   }
   const budget = r.budgetTokens ?? budgetOfEffort(r.effort ?? "medium", req.maxOutputTokens);

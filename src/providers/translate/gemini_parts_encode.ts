@@ -105,7 +105,30 @@ export function encodeGeminiParts(
     parts.push(...made);
   });
   if (carried !== null) parts.push({ text: "", thoughtSignature: carried });
+  if (direction === "request") signFirstCall(parts, field, model, notes);
   return parts;
+}
+
+/**
+ * Gemini 3 refuses a step whose first function call has no thought signature ("Function call is
+ * missing a thought_signature in functionCall parts", a 400 quoted in
+ * lbjlaq/Antigravity-Manager#3202); a call made by another protocol, or whose signature a client
+ * could not keep, gets the value Gemini documents for that case (ai.google.dev thought-signatures
+ * FAQ, as gemini-cli and jeremychone/rust-genai#115 send it), noted.
+ */
+const signsCalls = /gemini-[3-9]/;
+const skipThoughtSignature = "skip_thought_signature_validator";
+
+function signFirstCall(parts: Obj[], field: string, model: string, notes: Notes): void {
+  if (!signsCalls.test(model)) return;
+  const calls = parts.filter((p) => p["functionCall"] !== undefined);
+  if (calls.length === 0 || calls.some((p) => p["thoughtSignature"] !== undefined)) return;
+  calls[0]!["thoughtSignature"] = skipThoughtSignature;
+  notes.add(
+    "converted",
+    field,
+    "a function call without Gemini's thought signature was sent with its documented skip value",
+  );
 }
 
 function encodeBlock(

@@ -150,7 +150,7 @@ Deno.test("what a cell cannot carry is a 400 naming the field", () => {
     anthropic({ tools: [{ type: "web_search_20250305", name: "web_search" }] }),
     "tools[0].type",
   );
-  refused(anthropic({ messages: [{ role: "system", content: "x" }] }), "messages[0].role");
+  refused(anthropic({ messages: [{ role: "tool", content: "x" }] }), "messages[0].role");
   refused(
     anthropic({
       messages: [{
