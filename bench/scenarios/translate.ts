@@ -19,7 +19,7 @@ import type { OpenResult } from "../client.ts";
 import type { RequestSpec } from "../client_stream.ts";
 import type { BenchContext, Cell, ScenarioResult } from "../context.ts";
 import { runClientProcess, saturate } from "../load.ts";
-import { round1, round3 } from "../stats.ts";
+import { type LoadResult, round1, round3 } from "../stats.ts";
 import { jsonBody } from "../stub_bodies.ts";
 import { requestFor, type Target } from "../targets.ts";
 
@@ -133,25 +133,56 @@ async function checkOne(req: RequestSpec, row: Row, kind: Kind): Promise<string 
   return null;
 }
 
+/** Rounds of the two gateway routes: the figures are the median of the rounds' differences. */
+const rounds = (ctx: BenchContext) => ctx.settings.mode === "smoke" ? 1 : 3;
+
 interface Measured {
   rate: number;
-  results: Partial<Record<Row, OpenResult>>;
+  /** Per row, one result per round (direct and the pass-through: one round). */
+  results: Partial<Record<Row, OpenResult[]>>;
   /** Per row, what was wrong with the sampled answers parsed in full. */
   problems: Partial<Record<Row, string[]>>;
   sampled: number;
+  seconds: number;
+  /** Closed-loop saturation of the two gateway routes. */
+  saturation: Partial<Record<Row, LoadResult>>;
 }
 
-const behind = (r: OpenResult) => r.overload > 0 || r.rate_achieved < 0.95 * r.rate_target;
+/**
+ * Fell behind the schedule: sends skipped, or fewer answers a second than sent. The achieved rate
+ * is over the sending time plus the wait for the last answers, which is allowed for: one
+ * answer's nominal time (a stream's 40 ms weigh on a half-second smoke run).
+ */
+function behind(r: OpenResult, seconds: number, kind: Kind): boolean {
+  const tail = (kind === "sse" ? streamKnobs.chunks * streamKnobs["interval-ms"] : 0) / 1000 + 0.01;
+  return r.overload > 0 || r.rate_achieved < 0.95 * r.rate_target * seconds / (seconds + tail);
+}
 
-/** One kind (JSON or SSE): the rate the translated route sustains, then every row at it. */
+/**
+ * One kind (JSON or SSE): the saturation rate of both gateway routes (closed loop, as `chat`),
+ * then every row at half the translated route's (the dearest row, so the rate is moderate for
+ * all), halved again while the translated route falls behind the open loop's schedule.
+ */
 async function measureKind(
   ctx: BenchContext,
   kind: Kind,
   requests: Record<Row, RequestSpec>,
-  startRate: number,
   notes: string[],
 ): Promise<Measured> {
-  const lat = ctx.settings.latency;
+  const s = ctx.settings, lat = s.latency;
+  const saturation: Partial<Record<Row, LoadResult>> = {};
+  for (const row of ["reference", "translated"] as const) {
+    saturation[row] = await saturate(ctx, requests[row], {
+      connections: s.connections,
+      duration_s: s.duration_s >= 1 ? Math.min(5, s.duration_s) : s.duration_s,
+      warmup_s: s.duration_s >= 1 ? 1 : 0,
+    });
+    const r = saturation[row]!;
+    if (r.first_error) {
+      notes.push(`${kind} ${labels[row]} at saturation: ${r.errors} errors; ${r.first_error}`);
+    }
+  }
+  const startRate = Math.max(10, Math.round(saturation.translated!.rps / 2));
   const run = (row: Row, rate: number) =>
     runClientProcess<OpenResult>({
       mode: "open",
@@ -164,7 +195,7 @@ async function measureKind(
   // The translated route first: the dearest, it sets the rate every row is measured at.
   let rate = startRate;
   let tr = await run("translated", rate);
-  for (let i = 0; i < 3 && behind(tr) && rate >= 20; i++) {
+  for (let i = 0; i < 3 && behind(tr, lat.duration_s, kind) && rate >= 20; i++) {
     notes.push(
       `${kind}: the translated route fell behind at ${rate} req/s (achieved ${tr.rate_achieved}, ` +
         `${tr.overload} sends skipped); measured again at ${Math.round(rate / 2)} req/s`,
@@ -172,8 +203,16 @@ async function measureKind(
     rate = Math.round(rate / 2);
     tr = await run("translated", rate);
   }
-  const results: Partial<Record<Row, OpenResult>> = {};
-  for (const row of rowsInOrder) results[row] = row === "translated" ? tr : await run(row, rate);
+  // Then rounds of the two routes, in turn (ABBA), so that a change of the shared machine's load
+  // weighs on both; the baselines once, after the first round.
+  const results: Partial<Record<Row, OpenResult[]>> = { translated: [tr] };
+  results.reference = [await run("reference", rate)];
+  results.direct = [await run("direct", rate)];
+  results.passthrough = [await run("passthrough", rate)];
+  for (let k = 1; k < rounds(ctx); k++) {
+    const order: Row[] = k % 2 === 1 ? ["reference", "translated"] : ["translated", "reference"];
+    for (const row of order) results[row]!.push(await run(row, rate));
+  }
   const problems: Partial<Record<Row, string[]>> = {};
   const sampled = ctx.settings.mode === "smoke" ? 3 : 20;
   for (const row of rowsInOrder) {
@@ -183,7 +222,7 @@ async function measureKind(
       if (p !== null) problems[row]!.push(p);
     }
   }
-  return { rate, results, problems, sampled };
+  return { rate, results, problems, sampled, seconds: lat.duration_s, saturation };
 }
 
 /** The newest trace is the translated stream's last sample: it must say it was translated. */
@@ -200,11 +239,9 @@ async function checkTrace(origin: string): Promise<string | null> {
 }
 
 export async function translateScenario(ctx: BenchContext): Promise<ScenarioResult> {
-  const s = ctx.settings;
   const notes: string[] = [];
   const measured: Partial<Record<Kind, Measured>> = {};
   let traceProblem: string | null = null;
-  let saturation = 0;
   const base = await startBaselines(ctx, { nginx: false });
   try {
     const gw = await startGatewayTarget(ctx, "gateway (translate)", {
@@ -221,21 +258,8 @@ export async function translateScenario(ctx: BenchContext): Promise<ScenarioResu
           translated: gatewayRequest(gw, routeName("translated", kind), kind),
         };
       };
-      const json = requestsOf("json");
-      if (ctx.gatewayRps !== null) saturation = ctx.gatewayRps;
-      else {
-        saturation = (await saturate(ctx, json.reference, {
-          connections: s.connections,
-          duration_s: s.duration_s >= 1 ? Math.min(3, s.duration_s) : s.duration_s,
-          warmup_s: 0,
-        })).rps;
-        notes.push(
-          `gateway saturation measured here on the untranslated route (chat did not run): ${saturation} req/s`,
-        );
-      }
-      const start = Math.max(10, Math.round(saturation / 2));
-      measured.json = await measureKind(ctx, "json", json, start, notes);
-      measured.sse = await measureKind(ctx, "sse", requestsOf("sse"), measured.json.rate, notes);
+      measured.json = await measureKind(ctx, "json", requestsOf("json"), notes);
+      measured.sse = await measureKind(ctx, "sse", requestsOf("sse"), notes);
       traceProblem = await checkTrace(gw.origin);
     } finally {
       await gw.stop();
@@ -243,64 +267,92 @@ export async function translateScenario(ctx: BenchContext): Promise<ScenarioResu
   } finally {
     await base.stop();
   }
-  return report(measured, saturation, traceProblem, notes);
+  return report(measured, traceProblem, notes);
 }
 
-function report(
+/** One table row per row and round; what went wrong goes to `notes`. */
+function tableRows(
   measured: Partial<Record<Kind, Measured>>,
-  saturation: number,
-  traceProblem: string | null,
   notes: string[],
-): ScenarioResult {
+): Record<string, Cell>[] {
   const rows: Record<string, Cell>[] = [];
   for (const kind of ["json", "sse"] as const) {
     const m = measured[kind];
     if (!m) continue;
     for (const row of rowsInOrder) {
-      const r = m.results[row]!;
       const bad = m.problems[row] ?? [];
-      rows.push({
-        target: labels[row],
-        answer: kind === "json" ? "JSON" : `SSE, ${streamKnobs.chunks} events`,
-        "rate req/s": m.rate,
-        "achieved req/s": round1(r.rate_achieved),
-        "p50 ms": r.latency_ms.p50,
-        "p99 ms": r.latency_ms.p99,
-        "TTFB p50 ms": r.ttfb_ms.p50,
-        "TTFB p99 ms": r.ttfb_ms.p99,
-        sampled: `${m.sampled - bad.length}/${m.sampled} as expected`,
-        errors: r.errors + bad.length,
-        overload: r.overload,
+      const sat = m.saturation[row];
+      const all = m.results[row]!;
+      all.forEach((r, k) => {
+        const last = k === all.length - 1;
+        rows.push({
+          target: labels[row] + (all.length > 1 ? `, round ${k + 1}` : ""),
+          answer: kind === "json" ? "JSON" : `SSE, ${streamKnobs.chunks} events`,
+          "rate req/s": m.rate,
+          "achieved req/s": round1(r.rate_achieved),
+          "p50 ms": r.latency_ms.p50,
+          "p99 ms": r.latency_ms.p99,
+          "TTFB p50 ms": r.ttfb_ms.p50,
+          "TTFB p99 ms": r.ttfb_ms.p99,
+          "saturation req/s": k === 0 ? sat?.rps ?? "-" : "-",
+          sampled: last ? `${m.sampled - bad.length}/${m.sampled} as expected` : "-",
+          errors: r.errors + (last ? bad.length : 0) + (k === 0 ? sat?.errors ?? 0 : 0),
+          overload: r.overload,
+        });
+        if (behind(r, m.seconds, kind)) {
+          notes.push(
+            `${kind} ${labels[row]}, round ${k + 1}: fell behind (achieved ${r.rate_achieved} of ` +
+              `${m.rate} req/s): its latency is queueing`,
+          );
+        }
+        if (r.first_error) {
+          notes.push(
+            `${kind} ${labels[row]}, round ${k + 1}: ${r.errors} errors, first: ${
+              r.first_error.slice(0, 300)
+            }`,
+          );
+        }
       });
       if (bad.length > 0) {
         notes.push(`${kind} ${labels[row]}: ${bad.length} sampled answers wrong, first: ${bad[0]}`);
       }
-      if (r.first_error) {
-        notes.push(
-          `${kind} ${labels[row]}: ${r.errors} errors, first: ${r.first_error.slice(0, 300)}`,
-        );
-      }
-      if (behind(r)) {
-        notes.push(
-          `${kind} ${
-            labels[row]
-          }: fell behind (achieved ${r.rate_achieved} of ${m.rate} req/s): its latency is queueing`,
-        );
-      }
     }
   }
+  return rows;
+}
+
+function report(
+  measured: Partial<Record<Kind, Measured>>,
+  traceProblem: string | null,
+  notes: string[],
+): ScenarioResult {
+  const rows = tableRows(measured, notes);
   // A translated exchange must be traced as one (counted as an error when it is not).
   rows.push({
     target: "trace of the last translated stream",
     answer: traceProblem ?? "client_protocol openai.chat, upstream_protocol anthropic.messages",
     errors: traceProblem === null ? 0 : 1,
   });
+  // The median over the rounds both rows ran of `a - b` (a baseline ran the first round only).
   const diff = (kind: Kind, a: Row, b: Row, field: "latency_ms" | "ttfb_ms", p: "p50" | "p99") => {
-    const x = measured[kind]?.results[a]?.[field], y = measured[kind]?.results[b]?.[field];
-    return !x || !y || x.count === 0 || y.count === 0 ? null : round3(x[p] - y[p]);
+    const xs = measured[kind]?.results[a] ?? [], ys = measured[kind]?.results[b] ?? [];
+    const d: number[] = [];
+    for (let k = 0; k < Math.min(xs.length, ys.length); k++) {
+      const x = xs[k]![field], y = ys[k]![field];
+      if (x.count > 0 && y.count > 0) d.push(x[p] - y[p]);
+    }
+    return d.length === 0 ? null : round3(d.sort((u, v) => u - v)[Math.floor(d.length / 2)]!);
+  };
+  const satOf = (kind: Kind, row: Row) => measured[kind]?.saturation[row]?.rps ?? null;
+  const ratioOf = (kind: Kind) => {
+    const t = satOf(kind, "translated"), r = satOf(kind, "reference");
+    return t === null || r === null || r === 0 ? null : round3(t / r);
   };
   const errorsOf = (row: Row) =>
-    (["json", "sse"] as const).reduce((n, k) => n + (measured[k]?.results[row]?.errors ?? 0), 0);
+    (["json", "sse"] as const).reduce(
+      (n, k) => n + (measured[k]?.results[row] ?? []).reduce((a, r) => a + r.errors, 0),
+      0,
+    );
   const sampleErrors = (["json", "sse"] as const).reduce(
     (n, k) => n + Object.values(measured[k]?.problems ?? {}).reduce((a, p) => a + p.length, 0),
     0,
@@ -308,7 +360,8 @@ function report(
   notes.push("no nginx row: translation is compared with the gateway's own untranslated route");
   notes.unshift(
     `open-loop Deno client for every row (TTFB = request sent to first body byte); ` +
-      `added = translated minus untranslated route of the same gateway, same rate; ` +
+      `added = translated minus untranslated route of the same gateway, same rate, the median ` +
+      `of ${measured.json?.results.reference?.length ?? 0} rounds run in turn; ` +
       `streams: ${streamKnobs.chunks} content events ${streamKnobs["interval-ms"]} ms apart`,
   );
   return {
@@ -321,9 +374,12 @@ function report(
     figures: {
       rate: measured.json?.rate ?? null,
       stream_rate: measured.sse?.rate ?? null,
-      rate_share_of_saturation: saturation > 0 && measured.json
-        ? round3(measured.json.rate / saturation)
-        : null,
+      saturation_reference_rps: satOf("json", "reference"),
+      saturation_translated_rps: satOf("json", "translated"),
+      saturation_ratio_translated_reference: ratioOf("json"),
+      stream_saturation_reference_rps: satOf("sse", "reference"),
+      stream_saturation_translated_rps: satOf("sse", "translated"),
+      stream_saturation_ratio_translated_reference: ratioOf("sse"),
       translate_added_p50_ms: diff("json", "translated", "reference", "latency_ms", "p50"),
       translate_added_p99_ms: diff("json", "translated", "reference", "latency_ms", "p99"),
       translate_stream_added_p50_ms: diff("sse", "translated", "reference", "latency_ms", "p50"),
@@ -339,5 +395,6 @@ function report(
       trace_recorded: traceProblem === null,
     },
     notes,
+    raw: measured,
   };
 }
