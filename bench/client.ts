@@ -28,6 +28,11 @@ export type ClientSpec =
     warmup_s: number;
     /** Every answer must contain each of these (else it counts as an error); absent: no check. */
     expect?: string[];
+    /**
+     * Other requests sent in turn with `req`, send by send (`rate` is the total), so that every
+     * one sees the same machine; each has its result in `alternates`.
+     */
+    alternates?: { req: RequestSpec; expect?: string[] }[];
   }
   | ({ mode: "stream" } & StreamSpec)
   | ({ mode: "streams" } & ConcurrentSpec);
@@ -47,6 +52,8 @@ export interface OpenResult {
   /** Of the errors: 2xx answers without an `expect`ed string. */
   mismatched: number;
   first_error: string | null;
+  /** The results of `alternates`, in order (the fields above are `req`'s). */
+  alternates?: OpenResult[];
 }
 
 export type ClientResult = LoadResult | OpenResult | StreamResult;
@@ -131,18 +138,28 @@ async function closed(spec: Extract<ClientSpec, { mode: "closed" }>): Promise<Lo
   };
 }
 
+/** The answers of one request of an open loop. */
+class OpenTally {
+  latency = new Samples();
+  ttfb = new Samples();
+  errors = 0;
+  overload = 0;
+  mismatched = 0;
+  firstError: string | null = null;
+  constructor(readonly req: RequestSpec, readonly expect: string[] | undefined) {}
+  fail(why: string) {
+    this.errors++;
+    this.firstError ??= why;
+  }
+}
+
 async function open(spec: Extract<ClientSpec, { mode: "open" }>): Promise<OpenResult> {
   const intervalMs = 1000 / spec.rate;
   const phase = async (seconds: number) => {
-    const latency = new Samples();
-    const ttfb = new Samples();
+    const tallies = [{ req: spec.req, expect: spec.expect }, ...(spec.alternates ?? [])]
+      .map((a) => new OpenTally(a.req, a.expect));
     const lag = new Samples();
-    let errors = 0, overload = 0, inflight = 0, mismatched = 0;
-    let firstError: string | null = null;
-    const fail = (why: string) => {
-      errors++;
-      firstError ??= why;
-    };
+    let inflight = 0, sent = 0;
     const pending = new Set<Promise<void>>();
     const t0 = performance.now();
     const end = t0 + seconds * 1000;
@@ -153,20 +170,21 @@ async function open(spec: Extract<ClientSpec, { mode: "open" }>): Promise<OpenRe
       while (next <= now && next < end) {
         lag.push(now - next);
         next += intervalMs;
+        const tally = tallies[sent++ % tallies.length]!;
         if (inflight >= maxInflight) {
-          overload++;
+          tally.overload++;
           continue;
         }
         inflight++;
         const t = performance.now();
-        const p: Promise<void> = once(spec.req, t, spec.expect).then(
+        const p: Promise<void> = once(tally.req, t, tally.expect).then(
           (r) => {
-            if (!r.ok) return fail(`status ${r.status}`);
-            if (r.mismatch !== null) return mismatched++, fail(r.mismatch);
-            latency.push(performance.now() - t);
-            if (r.ttfbMs >= 0) ttfb.push(r.ttfbMs);
+            if (!r.ok) return tally.fail(`status ${r.status}`);
+            if (r.mismatch !== null) return tally.mismatched++, tally.fail(r.mismatch);
+            tally.latency.push(performance.now() - t);
+            if (r.ttfbMs >= 0) tally.ttfb.push(r.ttfbMs);
           },
-          (err) => fail(String(err)),
+          (err) => tally.fail(String(err)),
         ).finally(() => {
           inflight--;
           pending.delete(p);
@@ -176,23 +194,23 @@ async function open(spec: Extract<ClientSpec, { mode: "open" }>): Promise<OpenRe
       await new Promise((r) => setTimeout(r, Math.max(1, next - performance.now())));
     }
     await Promise.all(pending);
-    const elapsed = (performance.now() - t0) / 1000;
-    return { latency, ttfb, lag, errors, overload, mismatched, firstError, elapsed };
+    return { tallies, lag, elapsed: (performance.now() - t0) / 1000 };
   };
   if (spec.warmup_s > 0) await phase(spec.warmup_s);
   const p = await phase(spec.duration_s);
-  return {
-    rate_target: spec.rate,
-    rate_achieved: round1(p.latency.length / p.elapsed),
-    completed: p.latency.length,
-    errors: p.errors,
-    overload: p.overload,
-    latency_ms: percentiles(p.latency.values()),
+  const results = p.tallies.map((t): OpenResult => ({
+    rate_target: spec.rate / p.tallies.length,
+    rate_achieved: round1(t.latency.length / p.elapsed),
+    completed: t.latency.length,
+    errors: t.errors,
+    overload: t.overload,
+    latency_ms: percentiles(t.latency.values()),
     dispatch_lag_ms: percentiles(p.lag.values()),
-    ttfb_ms: percentiles(p.ttfb.values()),
-    mismatched: p.mismatched,
-    first_error: p.firstError,
-  };
+    ttfb_ms: percentiles(t.ttfb.values()),
+    mismatched: t.mismatched,
+    first_error: t.firstError,
+  }));
+  return spec.alternates ? { ...results[0]!, alternates: results.slice(1) } : results[0]!;
 }
 
 export function runClient(spec: ClientSpec): Promise<ClientResult> {

@@ -20,16 +20,9 @@ import type { RequestSpec } from "../client_stream.ts";
 import type { BenchContext, Cell, ScenarioResult } from "../context.ts";
 import { runClientProcess, saturate } from "../load.ts";
 import { type LoadResult, round1, round3 } from "../stats.ts";
-import { jsonBody } from "../stub_bodies.ts";
 import { requestFor, type Target } from "../targets.ts";
+import { checkOne, expectOf, type Kind, type Row, streamKnobs } from "./translate_answers.ts";
 
-/** A stream of the stub: 20 content events 2 ms apart (a short chat answer). */
-const streamKnobs = { stream: "paced", chunks: 20, "interval-ms": 2 };
-const streamText = Array.from({ length: streamKnobs.chunks }, (_, i) => `t${i}`).join("");
-const usage = { prompt: 31, completion: 12 };
-
-type Kind = "json" | "sse";
-type Row = "direct" | "passthrough" | "reference" | "translated";
 const rowsInOrder: Row[] = ["direct", "passthrough", "reference", "translated"];
 const labels: Record<Row, string> = {
   direct: "direct",
@@ -75,61 +68,6 @@ function gatewayRequest(gw: Target, route: string, kind: Kind): RequestSpec {
   };
 }
 
-/** The text of the stub's 1 KB JSON answer in the upstream's protocol. */
-function jsonText(api: "openai" | "anthropic"): string {
-  const doc = JSON.parse(new TextDecoder().decode(jsonBody(api, 1024)));
-  return api === "openai" ? doc.choices[0].message.content : doc.content[0].text;
-}
-
-/** Substrings every answer under load must hold. */
-function expectOf(row: Row, kind: Kind): string[] {
-  if (kind === "sse") {
-    return [`"content":"t${streamKnobs.chunks - 1}"`, `"finish_reason":"stop"`, "data: [DONE]"];
-  }
-  const text = jsonText(row === "translated" ? "anthropic" : "openai");
-  return [`"content":${JSON.stringify(text)}`, `"finish_reason":"stop"`];
-}
-
-/** Parses one answer in full; the problem, or null. */
-async function checkOne(req: RequestSpec, row: Row, kind: Kind): Promise<string | null> {
-  const res = await fetch(req.url, { method: "POST", headers: req.headers, body: req.body });
-  const text = await res.text();
-  if (res.status !== 200) return `status ${res.status}: ${text.slice(0, 300)}`;
-  let content = "", finish: unknown = null, u: Record<string, unknown> | null = null;
-  try {
-    if (kind === "json") {
-      const doc = JSON.parse(text);
-      content = doc.choices?.[0]?.message?.content;
-      finish = doc.choices?.[0]?.finish_reason;
-      u = doc.usage ?? null;
-    } else {
-      const data = text.split("\n").filter((l) => l.startsWith("data: ")).map((l) => l.slice(6));
-      if (data.at(-1) !== "[DONE]") return `stream does not end with [DONE]: ${text.slice(-200)}`;
-      for (const d of data.slice(0, -1)) {
-        const chunk = JSON.parse(d);
-        content += chunk.choices?.[0]?.delta?.content ?? "";
-        finish = chunk.choices?.[0]?.finish_reason ?? finish;
-        u = chunk.usage ?? u;
-      }
-    }
-  } catch (err) {
-    return `unreadable answer (${String(err)}): ${text.slice(0, 300)}`;
-  }
-  const want = kind === "sse"
-    ? streamText
-    : jsonText(row === "translated" ? "anthropic" : "openai");
-  if (content !== want) {
-    return `content ${JSON.stringify(String(content).slice(0, 80))}, expected ${
-      JSON.stringify(want.slice(0, 80))
-    }`;
-  }
-  if (finish !== "stop") return `finish_reason ${JSON.stringify(finish)}`;
-  if (u?.prompt_tokens !== usage.prompt || u?.completion_tokens !== usage.completion) {
-    return `usage ${JSON.stringify(u)}`;
-  }
-  return null;
-}
-
 /** Rounds of the two gateway routes: the figures are the median of the rounds' differences. */
 const rounds = (ctx: BenchContext) => ctx.settings.mode === "smoke" ? 1 : 3;
 
@@ -157,10 +95,11 @@ function behind(r: OpenResult, seconds: number, kind: Kind): boolean {
 
 /**
  * One kind (JSON or SSE): the saturation rate of both gateway routes (closed loop, as `chat`),
- * then every row at a quarter of the translated route's (the dearest row), halved again while
- * it falls behind the open loop's schedule. A quarter, not `latency`'s half: the Deno client
- * costs far more CPU a request than wrk, and on 2 cores at half the rate it made queues that
- * buried the difference being measured.
+ * then every row at a quarter of the translated route's (the dearest), halved again while a route
+ * falls behind the open loop's schedule. A quarter, not `latency`'s half: the Deno client costs
+ * far more CPU a request than wrk, and at half the rate the queues it made on 2 cores buried the
+ * difference measured. The two routes are sent in turn within one run, request by request (so
+ * that both see the same machine), in rounds; the baselines once, after the first round.
  */
 async function measureKind(
   ctx: BenchContext,
@@ -181,8 +120,7 @@ async function measureKind(
       notes.push(`${kind} ${labels[row]} at saturation: ${r.errors} errors; ${r.first_error}`);
     }
   }
-  const startRate = Math.max(10, Math.round(saturation.translated!.rps / 4));
-  const run = (row: Row, rate: number) =>
+  const open = (row: Row, rate: number, alternate?: Row) =>
     runClientProcess<OpenResult>({
       mode: "open",
       req: requests[row],
@@ -190,28 +128,37 @@ async function measureKind(
       duration_s: lat.duration_s,
       warmup_s: lat.warmup_s,
       expect: expectOf(row, kind),
+      ...(alternate
+        ? { alternates: [{ req: requests[alternate], expect: expectOf(alternate, kind) }] }
+        : {}),
     });
-  // The translated route first: the dearest, it sets the rate every row is measured at.
-  let rate = startRate;
-  let tr = await run("translated", rate);
-  for (let i = 0; i < 3 && behind(tr, lat.duration_s, kind) && rate >= 20; i++) {
+  /** Both routes at `rate` each, in turn. */
+  const pair = async (rate: number): Promise<[OpenResult, OpenResult]> => {
+    const r = await open("reference", 2 * rate, "translated");
+    return [r, r.alternates![0]!];
+  };
+  let rate = Math.max(10, Math.round(saturation.translated!.rps / 4));
+  let [ref, tr] = await pair(rate);
+  for (
+    let i = 0;
+    i < 3 && (behind(tr, lat.duration_s, kind) || behind(ref, lat.duration_s, kind)) && rate >= 20;
+    i++
+  ) {
     notes.push(
-      `${kind}: the translated route fell behind at ${rate} req/s (achieved ${tr.rate_achieved}, ` +
-        `${tr.overload} sends skipped); measured again at ${Math.round(rate / 2)} req/s`,
+      `${kind}: a route fell behind at ${rate} req/s each (achieved ${ref.rate_achieved} ` +
+        `untranslated, ${tr.rate_achieved} translated); measured again at ${Math.round(rate / 2)}`,
     );
     rate = Math.round(rate / 2);
-    tr = await run("translated", rate);
+    [ref, tr] = await pair(rate);
   }
-  // Then rounds of the two routes, in turn (ABBA), so that a change of the shared machine's load
-  // weighs on both; the baselines once, after the first round.
-  const results: Partial<Record<Row, OpenResult[]>> = { translated: [tr] };
-  results.reference = [await run("reference", rate)];
-  results.direct = [await run("direct", rate)];
-  results.passthrough = [await run("passthrough", rate)];
+  const refs = [ref], trs = [tr];
+  const direct = [await open("direct", rate)], passthrough = [await open("passthrough", rate)];
   for (let k = 1; k < rounds(ctx); k++) {
-    const order: Row[] = k % 2 === 1 ? ["reference", "translated"] : ["translated", "reference"];
-    for (const row of order) results[row]!.push(await run(row, rate));
+    [ref, tr] = await pair(rate);
+    refs.push(ref);
+    trs.push(tr);
   }
+  const results = { direct, passthrough, reference: refs, translated: trs };
   const problems: Partial<Record<Row, string[]>> = {};
   const sampled = ctx.settings.mode === "smoke" ? 3 : 20;
   for (const row of rowsInOrder) {
@@ -359,8 +306,8 @@ function report(
   notes.push("no nginx row: translation is compared with the gateway's own untranslated route");
   notes.unshift(
     `open-loop Deno client for every row (TTFB = request sent to first body byte); ` +
-      `added = translated minus untranslated route of the same gateway, same rate, the median ` +
-      `of ${measured.json?.results.reference?.length ?? 0} rounds run in turn; ` +
+      `added = translated minus untranslated route of the same gateway, same rate, sent in turn ` +
+      `in one run, the median of ${measured.json?.results.reference?.length ?? 0} rounds; ` +
       `streams: ${streamKnobs.chunks} content events ${streamKnobs["interval-ms"]} ms apart`,
   );
   return {
