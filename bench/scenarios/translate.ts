@@ -100,7 +100,8 @@ function behind(r: OpenResult, seconds: number, kind: Kind): boolean {
  * open loop's schedule. Not `latency`'s half: the Deno client costs far more CPU a request than
  * wrk, and at half the rate the queues it made on 2 cores buried the difference measured. The
  * two routes are sent in turn within one run, request by request (so that both see the same
- * machine), in rounds; the baselines once, after the first round.
+ * machine), in rounds; the baselines once, after the first round, also in turn (the load
+ * generator then sends as much in every run).
  */
 async function measureKind(
   ctx: BenchContext,
@@ -133,10 +134,10 @@ async function measureKind(
         ? { alternates: [{ req: requests[alternate], expect: expectOf(alternate, kind) }] }
         : {}),
     });
-  /** Both routes at `rate` each, in turn. */
-  const pair = async (rate: number): Promise<[OpenResult, OpenResult]> => {
-    const r = await open("reference", 2 * rate, "translated");
-    return [r, r.alternates![0]!];
+  /** Two rows at `rate` each, sent in turn. */
+  const pair = async (rate: number, a: Row = "reference", b: Row = "translated") => {
+    const r = await open(a, 2 * rate, b);
+    return [r, r.alternates![0]!] as const;
   };
   let rate = Math.max(10, Math.round(saturation.translated!.rps / 8));
   let [ref, tr] = await pair(rate);
@@ -153,7 +154,8 @@ async function measureKind(
     [ref, tr] = await pair(rate);
   }
   const refs = [ref], trs = [tr];
-  const direct = [await open("direct", rate)], passthrough = [await open("passthrough", rate)];
+  const [d, p] = await pair(rate, "direct", "passthrough");
+  const direct = [d], passthrough = [p];
   for (let k = 1; k < rounds(ctx); k++) {
     [ref, tr] = await pair(rate);
     refs.push(ref);
@@ -304,7 +306,11 @@ function report(
     (n, k) => n + Object.values(measured[k]?.problems ?? {}).reduce((a, p) => a + p.length, 0),
     0,
   );
-  notes.push("no nginx row: translation is compared with the gateway's own untranslated route");
+  notes.push(
+    "saturation: each route alone, one after the other (closed loop, as `chat`): unlike the " +
+      "latencies, their ratio moves with what else the machine does",
+    "no nginx row: translation is compared with the gateway's own untranslated route",
+  );
   notes.unshift(
     `open-loop Deno client for every row (TTFB = request sent to first body byte); ` +
       `added = translated minus untranslated route of the same gateway, same rate, sent in turn ` +
