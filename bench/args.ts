@@ -16,6 +16,7 @@ export const scenarioIds = [
   "store_write",
   "analytics",
   "bomb",
+  "translate",
 ] as const;
 export type ScenarioId = typeof scenarioIds[number];
 

@@ -29,6 +29,10 @@ export interface GatewayOptions {
    * every row of `traces` is counted at the end.
    */
   storage?: BenchStorage;
+  /** More providers, next to `openai` and `anthropic` (both on the stub). */
+  providers?: Record<string, unknown>;
+  /** The config's `routes` block (the translate scenario). */
+  routes?: Record<string, unknown>;
 }
 
 export interface TraceAccount {
@@ -76,7 +80,12 @@ export async function startGateway(
   const config = {
     server: { host: "127.0.0.1", port, log_format: "json", shutdown_grace_ms: 5000 },
     storage,
-    providers: { openai: { upstream: stubOrigin }, anthropic: { upstream: stubOrigin } },
+    providers: {
+      openai: { upstream: stubOrigin },
+      anthropic: { upstream: stubOrigin },
+      ...opts.providers,
+    },
+    ...(opts.routes ? { routes: opts.routes } : {}),
     tracing: opts.capture
       ? { capture_bodies: true, body_max_size: opts.bodyMaxSize ?? 1048576 }
       : { capture_bodies: false },

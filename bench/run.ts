@@ -24,6 +24,7 @@ import { bombScenario } from "./scenarios/bomb.ts";
 import { streamingScenario } from "./scenarios/streaming.ts";
 import { streamsScenario } from "./scenarios/streams.ts";
 import { tracesPostgresScenario, tracesScenario } from "./scenarios/traces.ts";
+import { translateScenario } from "./scenarios/translate.ts";
 
 const runners: Partial<
   Record<ScenarioId, [string, (ctx: BenchContext) => Promise<ScenarioResult>]>
@@ -41,6 +42,7 @@ const runners: Partial<
   pii_stall: ["PII redaction: longest event-loop stall", piiStallScenario],
   telemetry: ["OpenTelemetry on the hot path", telemetryScenario],
   bomb: ["Upstream memory attacks", bombScenario],
+  translate: ["Protocol translation: added latency", translateScenario],
 };
 
 async function main(argv: string[]): Promise<number> {

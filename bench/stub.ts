@@ -7,6 +7,10 @@
  *   tell how late every event arrived relative to the others of its stream;
  * - `x-bench-stream: bulk`: `x-bench-bytes` of content events as fast as the reader takes them.
  *
+ * The same knobs may come from a path prefix, `/x-bench/stream=paced,chunks=20/v1/messages`: a
+ * provider's `upstream` with that base path sets them for requests that carry no header of the
+ * client, such as a translated one (the gateway sends another protocol only its own headers).
+ *
  * Bodies are built once per shape and cached, and the request body is never parsed, so the
  * stub stays far faster than anything in front of it (the harness checks this).
  *
@@ -77,16 +81,28 @@ function bulk(b: BulkStream): Response {
   return new Response(stream, { headers: sseHeaders });
 }
 
+/** Knobs from a `/x-bench/<name>=<value>,...` path prefix over the request's headers. */
+function knobs(pathname: string, headers: Headers): { path: string; h: Headers } {
+  const m = /^\/x-bench\/([^/]{1,200})(\/.*)$/.exec(pathname);
+  if (m === null) return { path: pathname, h: headers };
+  const h = new Headers(headers);
+  for (const pair of m[1]!.split(",")) {
+    const [name, value] = pair.split("=");
+    if (name && value !== undefined) h.set(`x-bench-${name}`, value);
+  }
+  return { path: m[2]!, h };
+}
+
 export function handle(req: Request): Response {
   const url = new URL(req.url);
   if (url.pathname === "/health") return new Response("ok");
-  const api: Api | null = url.pathname === "/v1/chat/completions"
+  const { path, h } = knobs(url.pathname, req.headers);
+  const api: Api | null = path === "/v1/chat/completions"
     ? "openai"
-    : url.pathname === "/v1/messages"
+    : path === "/v1/messages"
     ? "anthropic"
     : null;
   if (api === null) return new Response(`{"error":"no such path"}`, { status: 404 });
-  const h = req.headers;
   const mode = h.get("x-bench-stream");
   if (mode === "paced") {
     return paced(
