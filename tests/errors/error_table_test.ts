@@ -25,7 +25,11 @@ const expectedTrace: Record<TraceErrorCode, ErrorCode[]> = {
   ],
   upstream_timeout: ["upstream_timeout"],
   upstream_idle_timeout: ["upstream_idle_timeout"],
-  upstream_truncated: ["upstream_malformed_stream", "upstream_truncated", "upstream_untranslatable"],
+  upstream_truncated: [
+    "upstream_malformed_stream",
+    "upstream_truncated",
+    "upstream_untranslatable",
+  ],
   upstream_redirect: ["upstream_redirect"],
   client_aborted: ["client_aborted"],
   request_too_large: ["request_too_large"],
