@@ -68,26 +68,49 @@ function refuse(o: Obj): void {
   }
 }
 
-function decodeTools(v: unknown): ToolDefinition[] {
+/**
+ * Tools that run inside OpenAI (hosted search, files, code, images, MCP) and Codex's tool
+ * namespaces: no other provider runs them, and clients such as Codex send them by default with
+ * every request, so they are left out (noted) rather than refused; the model works without them.
+ */
+const hostedTools: ReadonlySet<string> = new Set([
+  "web_search",
+  "web_search_preview",
+  "web_search_preview_2025_03_11",
+  "file_search",
+  "code_interpreter",
+  "image_generation",
+  "computer_use_preview",
+  "mcp",
+  "namespace",
+]);
+
+function decodeTools(v: unknown, notes: Notes): ToolDefinition[] {
   if (v === undefined || v === null) return [];
-  return asArray(v, "tools", limits.tools).map((t, i) => {
+  const out: ToolDefinition[] = [];
+  asArray(v, "tools", limits.tools).forEach((t, i) => {
     const field = `tools[${i}]`;
     const o = asObject(t, field);
+    if (typeof o["type"] === "string" && hostedTools.has(o["type"])) {
+      notes.add("dropped", `${field}.type`, `a ${o["type"]} tool runs only on OpenAI`);
+      return;
+    }
     if (o["type"] !== "function") {
       throw new TranslationError(
         `${field}.type`,
         `a ${JSON.stringify(o["type"])} tool runs only on OpenAI and cannot be translated`,
       );
     }
-    return {
+    out.push({
       name: asString(o["name"], `${field}.name`),
       description: optString(o, "description", field),
       parameters: o["parameters"] == null
         ? { type: "object", properties: {} }
         : asJsonObject(o["parameters"], `${field}.parameters`),
       strict: optBoolean(o, "strict", field),
-    };
+    });
   });
+  return out;
 }
 
 function decodeToolChoice(v: unknown): ToolChoice | null {
@@ -153,7 +176,7 @@ export function decodeResponsesRequest(body: unknown, notes: Notes): Request {
     model: asString(o["model"], "model"),
     instructions,
     messages: decoded.messages,
-    tools: decodeTools(o["tools"]),
+    tools: decodeTools(o["tools"], notes),
     toolChoice: decodeToolChoice(o["tool_choice"]),
     parallelToolCalls: optBoolean(o, "parallel_tool_calls", ""),
     maxOutputTokens: optNumber(o, "max_output_tokens", ""),

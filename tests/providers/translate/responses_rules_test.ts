@@ -62,7 +62,7 @@ Deno.test("Responses decode: refusals name the field", () => {
   const cases: [unknown, string][] = [
     [{ model: "m", input: "x", background: true }, "background"],
     [{ model: "m", input: "x", conversation: "conv_1" }, "conversation"],
-    [{ model: "m", input: "x", tools: [{ type: "web_search" }] }, "tools[0].type"],
+    [{ model: "m", input: "x", tools: [{ type: "custom", name: "apply_patch" }] }, "tools[0].type"],
     [{ model: "m", input: [{ type: "web_search_call", id: "ws" }] }, "input[0].type"],
     [{ model: "m", input: [{ type: "item_reference", id: "msg_1" }] }, "input[0].type"],
     [
@@ -82,6 +82,24 @@ Deno.test("Responses decode: refusals name the field", () => {
   for (const [body, field] of cases) {
     assert.equal(refusedField(() => decodeResponsesRequest(body, new Notes())), field);
   }
+});
+
+Deno.test("Responses decode: OpenAI's hosted tools and Codex's namespaces are left out, noted", () => {
+  const notes = new Notes();
+  const req = decodeResponsesRequest({
+    model: "m",
+    input: "x",
+    tools: [
+      { type: "web_search" },
+      { type: "namespace", name: "multi_agent_v1", tools: [] },
+      { type: "function", name: "exec_command", parameters: { type: "object" } },
+    ],
+  }, notes);
+  assert.deepEqual(req.tools.map((t) => t.name), ["exec_command"]);
+  assert.deepEqual(notes.list.map((n) => [n.code, n.field]), [
+    ["dropped", "tools[0].type"],
+    ["dropped", "tools[1].type"],
+  ]);
 });
 
 Deno.test("Responses decode: a string input is one user message; a late system item is moved, noted", () => {
