@@ -44,10 +44,11 @@ function geminiRequests(gw: Gateway, before: number): { call: Json; result: Json
   const result = parts.find((p) => p.functionResponse)?.functionResponse;
   assert.ok(call && result, JSON.stringify(parts).slice(0, 2000));
   assert.equal(result.id, call.id, "the call and its result carry one id");
-  // Gemini 3 wants a thought signature on the call (the stub refuses it unsigned, as the API
-  // does): the agent could not keep Gemini's, so the gateway sends the documented skip value.
+  // Gemini 3 wants its thought signature back on the call (the stub refuses it unsigned, as the
+  // API does): the agent kept it sealed (a thinking block's signature for Claude Code, a
+  // reasoning item for Codex), and Gemini gets its own value back, not the documented skip value.
   const signature = parts.find((p) => p.functionCall)?.thoughtSignature;
-  assert.equal(signature, "skip_thought_signature_validator");
+  assert.match(atob(signature ?? ""), /^stub-gemini-signature-\d+$/);
   assert.equal(result.name, call.name);
   return { call, result };
 }
