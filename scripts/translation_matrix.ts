@@ -147,8 +147,8 @@ usage must equal the non-streamed answer's.
 
 Columns: OpenAI Chat is \`kind: openai\`, OpenAI-compatible is \`kind: openai-compatible\` (same
 protocol; thinking text arrives as \`reasoning_content\`, \`max_tokens\` instead of
-\`max_completion_tokens\`). OpenAI Responses shows what the codecs do with a Responses target; the
-proxy today sends translated requests for OpenAI targets to Chat Completions. Target models:
+\`max_completion_tokens\`). OpenAI Responses is an OpenAI provider with
+\`translation_api: responses\` (else translated requests for OpenAI targets use Chat Completions). Target models:
 ${columns.map((c) => `${c.title} ${code(c.model)}`).join(", ")}.
 `;
 

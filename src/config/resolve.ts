@@ -28,6 +28,8 @@ export interface ResolvedProvider {
   /** Config prices only; built-in prices are merged by the pricing module. */
   prices: PriceTable;
   stream_usage: boolean;
+  /** The API a translated request uses on an OpenAI-format kind; absent: `chat`. */
+  translation_api?: "chat" | "responses" | undefined;
   /** Relay Responses API WebSocket upgrades (`providers.<id>.websockets`); absent: true. */
   websockets?: boolean | undefined;
   /** The key pool (`providers.<id>.keys`), keys whose variable is unset left out; absent: none. */
@@ -125,6 +127,7 @@ export function resolveProviders(
       prices: given.prices ?? {},
       stream_usage: given.stream_usage ?? preset?.stream_usage ?? true,
       websockets: given.websockets ?? true,
+      ...(given.translation_api === undefined ? {} : { translation_api: given.translation_api }),
       ...(given.keys?.length ? { keys: resolvePoolKeys(given.keys, env) } : {}),
       ...(preset === null ? {} : { preset: id }),
       ...(given.deployments === undefined ? {} : { deployments: given.deployments }),

@@ -76,4 +76,5 @@ export const cloudKeyKinds = {
   gcp: ["vertex"],
   deployments: ["azure-openai"],
   models: ["gemini", "vertex", "azure-openai", "bedrock"],
+  translation_api: ["openai", "openai-compatible", "azure-openai"],
 } as const satisfies Record<string, readonly ProviderKind[]>;

@@ -75,6 +75,12 @@ export const providerSchema = z.strictObject({
       "client did not, and hide that extra chunk from the client. Default: true; set false for " +
       "servers that reject the field.",
   ),
+  translation_api: z.enum(["chat", "responses"]).optional().describe(
+    "OpenAI-format kinds: the API a request translated for this provider uses (a route's " +
+      "client of another protocol, docs/translation.md): `chat` (Chat Completions, every " +
+      "OpenAI-compatible server has it) or `responses` (the Responses API: reasoning items and " +
+      "their encrypted state carried between turns; OpenAI and Azure OpenAI). Default: chat.",
+  ),
   websockets: z.boolean().optional().describe(
     "Relay the WebSocket mode of the Responses API (`GET <prefix>/v1/responses` with " +
       "`Upgrade: websocket`, used by Codex) on providers whose wire format has one. False: such " +

@@ -225,7 +225,7 @@ export class RequestTranslation {
   ): TranslatedAttempt | Untranslatable {
     // A target of the client's own protocol is here only to open sealed state: same protocol.
     const protocol = needsTranslation(wireFormatOf[clientFormat[this.client]], target)
-      ? upstreamProtocolOf(target.provider.kind)
+      ? upstreamProtocolOf(target.provider.kind, target.provider.translation_api)
       : clientCodecOf(this.client);
     if (protocol === null) {
       return {

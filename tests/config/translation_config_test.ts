@@ -103,3 +103,25 @@ Deno.test("translation: no key is silent until a route translates, then warned",
   assert.deepEqual(out.warnings[0]!.at, ["translation", "state_key"]);
   assert.match(out.warnings[0]!.message, /routes\.x translates between protocols/);
 });
+
+Deno.test("config: translation_api is read by OpenAI-format kinds only", async () => {
+  const ok = await loadFrom({
+    "ongoingai.yaml": "providers:\n  openai:\n    translation_api: responses\n",
+  });
+  assert.equal(
+    configOf(ok).providers.find((p) => p.id === "openai")?.translation_api,
+    "responses",
+  );
+  const wrong = errorsOf(
+    await loadFrom({
+      "ongoingai.yaml": "providers:\n  anthropic:\n    translation_api: responses\n",
+    }),
+  );
+  assert.ok(
+    wrong.some((e) =>
+      e.path === "providers.anthropic.translation_api" &&
+      /read only by providers of kind openai, openai-compatible, azure-openai/.test(e.message)
+    ),
+    JSON.stringify(wrong),
+  );
+});

@@ -413,3 +413,92 @@ Deno.test("translate: thinking state made by Anthropic comes back to it through 
     await server.shutdown();
   }
 });
+
+Deno.test("translate: an Anthropic client on OpenAI's Responses API (translation_api), reasoning state carried", async () => {
+  const seen: Record<string, unknown>[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
+    assert.equal(new URL(req.url).pathname, "/v1/responses");
+    seen.push(await req.json());
+    return Response.json({
+      id: `resp_${seen.length}`,
+      object: "response",
+      created_at: 1765000000,
+      status: "completed",
+      model: "gpt-5.1",
+      output: [
+        {
+          type: "reasoning",
+          id: "rs_1",
+          summary: [{ type: "summary_text", text: "Weighing it." }],
+          encrypted_content: "gAAAAB-openai-encrypted-reasoning",
+        },
+        {
+          type: "message",
+          id: "msg_1",
+          role: "assistant",
+          status: "completed",
+          content: [{ type: "output_text", text: "Paris.", annotations: [] }],
+        },
+      ],
+      usage: {
+        input_tokens: 20,
+        input_tokens_details: { cached_tokens: 0 },
+        output_tokens: 30,
+        output_tokens_details: { reasoning_tokens: 25 },
+        total_tokens: 50,
+      },
+    });
+  });
+  const h = await startHarness({
+    server: { host: "127.0.0.1" },
+    providers: {
+      openai: {
+        upstream: `http://127.0.0.1:${server.addr.port}`,
+        translation_api: "responses",
+        keys: [{ id: "o1", key: "sk-proj-TRANSLATEPOOLKEY0123456789abcd" }],
+      },
+    },
+    routes: { gpt: { targets: [{ provider: "openai", model: "gpt-5.1" }] } },
+  });
+  try {
+    const client = new Anthropic({
+      apiKey: "unused",
+      baseURL: "http://gw.test/anthropic",
+      maxRetries: 0,
+      fetch: (url, init) => h.request(String(url).slice("http://gw.test".length), init),
+    });
+    const first = await client.messages.create({
+      model: "gpt",
+      max_tokens: 4000,
+      thinking: { type: "enabled", budget_tokens: 2048 },
+      messages: [{ role: "user", content: "Capital of France?" }],
+    });
+    const thinking = first.content.find((b) => b.type === "thinking");
+    assert.ok(thinking?.type === "thinking");
+    assert.equal(thinking.thinking, "Weighing it.");
+    assert.match(thinking.signature, /^og1\./, "OpenAI's state travels sealed");
+    assert.equal(seen[0]!["store"], false);
+    assert.deepEqual(seen[0]!["include"], ["reasoning.encrypted_content"]);
+    await client.messages.create({
+      model: "gpt",
+      max_tokens: 4000,
+      thinking: { type: "enabled", budget_tokens: 2048 },
+      messages: [
+        { role: "user", content: "Capital of France?" },
+        { role: "assistant", content: first.content },
+        { role: "user", content: "And Germany?" },
+      ],
+    });
+    // OpenAI gets its own reasoning item back, as it made it.
+    const items = seen[1]!["input"] as Record<string, unknown>[];
+    const reasoning = items.find((i) => i["type"] === "reasoning");
+    assert.equal(reasoning?.["encrypted_content"], "gAAAAB-openai-encrypted-reasoning");
+    assert.equal(reasoning?.["id"], "rs_1");
+    const [trace] = await h.tracesSettled(1);
+    assert.equal(trace!.metadata["upstream_protocol"], "openai.responses");
+    assert.equal(trace!.reasoning_tokens, 25);
+  } finally {
+    await h.close();
+    await server.shutdown();
+  }
+});

@@ -211,6 +211,7 @@ export type GatewayConfig =
         >
         | undefined;
       stream_usage?: boolean | undefined;
+      translation_api?: "chat" | "responses" | undefined;
       websockets?: boolean | undefined;
       enabled?: boolean | undefined;
       keys?: {
@@ -772,6 +773,7 @@ export type GatewayConfigInput = {
         >
         | undefined;
       stream_usage?: boolean | undefined;
+      translation_api?: "chat" | "responses" | undefined;
       websockets?: boolean | undefined;
       enabled?: boolean | undefined;
       keys?: {
@@ -1329,6 +1331,7 @@ export type ProviderConfig = {
     >
     | undefined;
   stream_usage?: boolean | undefined;
+  translation_api?: "chat" | "responses" | undefined;
   websockets?: boolean | undefined;
   enabled?: boolean | undefined;
   keys?: {
@@ -1632,6 +1635,7 @@ type ResolvedProvider = {
     }[];
   };
   stream_usage: boolean;
+  translation_api?: "chat" | "responses" | undefined;
   websockets?: boolean | undefined;
   keys?: ResolvedPoolKey[] | undefined;
   preset?: string | undefined;

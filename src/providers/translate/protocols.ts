@@ -112,15 +112,19 @@ export function clientProtocolOf(
 }
 
 /**
- * The protocol a translated attempt speaks to a kind. Vertex is left out: its paths name a
+ * The protocol a translated attempt speaks to a kind (an OpenAI-format one's `translation_api`
+ * says which of its two APIs). Vertex is left out: its paths name a
  * project and location a route target does not have (its clients reach it natively).
  */
-export function upstreamProtocolOf(kind: ProviderKind): Protocol | null {
+export function upstreamProtocolOf(
+  kind: ProviderKind,
+  api: "chat" | "responses" = "chat",
+): Protocol | null {
   switch (kind) {
     case "openai":
     case "openai-compatible":
     case "azure-openai":
-      return "openai.chat";
+      return api === "responses" ? "openai.responses" : "openai.chat";
     case "anthropic":
       return "anthropic.messages";
     case "gemini":
@@ -279,7 +283,7 @@ export function encodeUpstreamRequest(
     }
     case "openai.responses":
       return {
-        path: "/v1/responses",
+        path: target.kind === "azure-openai" ? "/openai/v1/responses" : "/v1/responses",
         body: asJson(encodeResponsesRequest(ir, { store: false }, notes)),
       };
     case "anthropic.messages":
