@@ -327,7 +327,8 @@ export async function readErrorAnswer(
   return { outcome: { kind: "status", status: upstream.status, headers, error }, bytes };
 }
 
-async function readBounded(upstream: UpstreamResponse, max: number): Promise<Uint8Array> {
+/** The answer's body, read up to about `max` bytes (the rest cancelled). */
+export async function readBounded(upstream: UpstreamResponse, max: number): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   let size = 0;
   for (;;) {

@@ -24,6 +24,7 @@ import type { Attempt } from "./attempt.ts";
 import type { Exchange } from "./exchange.ts";
 import { type HeaderPairs, headersOf, headerValue } from "./headers.ts";
 import type { AnswerTranslation } from "./translate_attempt.ts";
+import { readBounded } from "./route_attempt.ts";
 
 /** An error answer is read up to this much for its facts (as routing reads one). */
 const maxErrorBytes = 64 * 1024;
@@ -52,7 +53,7 @@ export async function relayTranslatedError(
 ): Promise<Response> {
   let bytes: Uint8Array;
   try {
-    bytes = await readUpTo(upstream, maxErrorBytes);
+    bytes = await readBounded(upstream, maxErrorBytes);
   } catch {
     bytes = new Uint8Array(0);
   }
@@ -78,7 +79,7 @@ export async function relayTranslatedError(
 export async function readTranslatedDocument(
   upstream: UpstreamResponse,
 ): Promise<Uint8Array | GatewayError> {
-  const bytes = await readUpTo(upstream, maxTranslatedDocumentBytes + 1);
+  const bytes = await readBounded(upstream, maxTranslatedDocumentBytes + 1);
   if (bytes.byteLength > maxTranslatedDocumentBytes) {
     return new GatewayError(
       "upstream_untranslatable",
@@ -179,28 +180,6 @@ export function translatedStream(
       return reader.cancel(reason);
     },
   });
-}
-
-async function readUpTo(upstream: UpstreamResponse, max: number): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const chunk = await upstream.read();
-    if (chunk === null) break;
-    parts.push(chunk);
-    size += chunk.byteLength;
-    if (size >= max) {
-      upstream.cancel();
-      break;
-    }
-  }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
-  return out;
 }
 
 /** Whether the answer is compressed in a way nothing here decoded (translation needs the bytes). */
