@@ -12,6 +12,7 @@
 export { providerAdapters } from "./registry.ts";
 // Protocol translation (issue 21): the proxy uses these shapes only, never a codec's wire fields.
 export {
+  carriesSealedSlots,
   chatCallPrefix,
   clientCodecOf,
   clientErrorOf,
@@ -26,6 +27,7 @@ export {
   encodeCountRequest,
   encodeUpstreamRequest,
   estimateInputTokens,
+  maxCollectedChars,
   MemoryStateMap,
   type Note as TranslationNote,
   Notes as TranslationNotes,
@@ -41,6 +43,7 @@ export {
   SseParser,
   type StateKey,
   type StateMap,
+  storedTurnPrefix,
   type StreamEvent,
   StreamPipe,
   StreamStateSealer,
@@ -48,6 +51,7 @@ export {
   unsealRequest,
   upstreamProtocolOf,
   type UpstreamTarget,
+  withoutSeals,
 } from "./translate/mod.ts";
 export {
   genAiProviderNames,

@@ -240,7 +240,8 @@ async function relayTranslated(
   const bytes = await translatedDocumentBytes(ex, attempt, upstream, redact);
   if (bytes instanceof Response) return bytes;
   const out = await translateDocument(bytes, t);
-  if (out instanceof GatewayError) return ex.refuse(out);
+  // Read whole (and billed): its usage is recorded all the same.
+  if (out instanceof GatewayError) return ex.refuse(out, true);
   const headers = translatedAnswerHeaders(ex, "application/json", t.answerHeaders);
   ex.relays(attempt, headers, 200);
   ex.complete();

@@ -78,7 +78,9 @@ export async function withHistory(
     history.push(...turn.input);
     if (turn.output.length > 0) history.push({ role: "assistant", content: turn.output });
   }
-  const request = { ...decoded.request, messages: [...history, ...decoded.request.messages] };
+  // The whole conversation goes upstream: no target is asked to look the turn up itself.
+  const messages = [...history, ...decoded.request.messages];
+  const request = { ...decoded.request, messages, previousResponseId: null };
   return { ...decoded, request };
 }
 

@@ -45,7 +45,9 @@ import {
   type LoopMemory,
   loopMemory,
   placement,
+  refusedTranslation,
   translates,
+  translationRefusal,
 } from "./route_placement.ts";
 
 export interface LoopOptions {
@@ -91,7 +93,7 @@ export async function routeLoop(
     pooled: choice.pooled,
   });
   let last: Tried | null = null;
-  const memory = loopMemory(o.deps, ex, prepared.body, resolved.name, o.now);
+  const memory = loopMemory(o.deps, ex, prepared, resolved.name, o.now);
   let waited = 0;
   let why = "no_target_left";
   for (let i = 0; i < maxAttempts; i++) {
@@ -139,9 +141,22 @@ export async function routeLoop(
   // Every target refused the path (not merely the ones tried before the others became
   // unavailable): the client's request is the problem.
   if (last === null && refusedEverywhere(choice.route, memory.refusals)) {
-    return ex.refuse(noTargetReadsPath(resolved, ex.req.method, ex.path, memory.refusals));
+    return refusedByAll(ex, resolved, memory);
   }
   return lastWord(ex, resolved, last, records, why, memory.denied);
+}
+
+/**
+ * Every target refused the request: the translation's own error (a field no target's protocol
+ * carries, the response store's 404) when that alone was why, else which targets refused and why.
+ */
+function refusedByAll(ex: Exchange, route: RoutedRoute, memory: LoopMemory): Response {
+  // Translation alone refused it (each target for the same reason): the client's own error.
+  const first = memory.refusal;
+  if (first !== null && memory.refusedByTranslation === memory.refusals.length) {
+    return ex.refuse(first);
+  }
+  return ex.refuse(noTargetReadsPath(route, ex.req.method, ex.path, memory.refusals));
 }
 
 function report(run: RouteRun, tried: Tried, now: number, a: Attempt | null): Decision {
@@ -194,8 +209,13 @@ async function attemptOnce(
 ): Promise<Tried | { kind: "refused"; error: GatewayError } | Local> {
   const target = o.deps.routes.get(ticket.target.provider)!;
   const model = ticket.target.model;
-  if (translates(memory, target)) {
-    const failed = await memory.translation!.load();
+  if (translates(memory, target) && memory.translation !== null) {
+    const failed = await memory.translation.load();
+    // What translation cannot carry is this target's refusal: one of the client's own protocol
+    // may take the request as it is.
+    if (failed !== null && translationRefusal(failed)) {
+      return refusedTranslation(target, failed, memory);
+    }
     if (failed !== null) return { kind: "refused", error: failed };
   }
   const placed = placement(ex, prepared, rewriter, target, model, entry, memory);
@@ -217,7 +237,7 @@ async function attemptOnce(
     prepared: request,
     path,
     search: placed.search,
-    translated: placed.translation?.target ?? null,
+    translated: placed.clientHeaders ? null : placed.translation?.target ?? null,
     ticket,
     poolSecret,
     entry,

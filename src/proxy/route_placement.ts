@@ -8,7 +8,7 @@ import type { GatewayError } from "../errors/mod.ts";
 import { type PreparedRequest, type WireFormat, wireFormatOf } from "../providers/mod.ts";
 import type { Exchange } from "./exchange.ts";
 import type { ProxyRoute } from "./exchange_context.ts";
-import type { ModelRewriter } from "./route_attempt.ts";
+import { ModelRewriter } from "./route_attempt.ts";
 import type { Tried } from "./route_answer.ts";
 import { attemptSearch } from "./route_context.ts";
 import { type PathRefusal, refusedPath, untranslatablePath } from "./route_path_refusal.ts";
@@ -28,25 +28,44 @@ export interface LoopMemory {
   /** The client's wire format, and its request decoded for targets of another (issue 21). */
   format: WireFormat;
   translation: RequestTranslation | null;
+  /**
+   * The first translation refusal (a field a target's protocol cannot carry, a turn the response
+   * store does not hold): each translated target refuses, and when every target did for that
+   * reason the client gets this error (else a target of its own protocol may answer).
+   */
+  refusal: GatewayError | null;
+  /** Targets that refused for that reason. */
+  refusedByTranslation: number;
+  /** The request for targets of the client's protocol when it gives back sealed values. */
+  unsealed?: ModelRewriter;
 }
 
 /** The loop's memory at its start; the client's request decoded only once a target needs it. */
 export function loopMemory(
   deps: RoutingDeps,
   ex: Exchange,
-  body: Uint8Array | null,
+  prepared: PreparedRequest,
   route: string,
   now: () => number,
 ): LoopMemory {
   const format = entryFormat(ex);
-  const translation = RequestTranslation.of(format, ex.req.method, ex.upstreamPath, body, {
+  const { method } = ex.req;
+  const translation = RequestTranslation.of(format, method, ex.upstreamPath, prepared.body, {
+    usageAdded: prepared.hideUsageEvent,
     now,
     scope: ex.tenant,
     route,
     memory: deps.responses ?? null,
     seal: deps.seal ?? null,
   });
-  return { refusals: [], denied: null, translation, format };
+  return {
+    refusals: [],
+    denied: null,
+    translation,
+    format,
+    refusal: null,
+    refusedByTranslation: 0,
+  };
 }
 
 /** The wire format the client speaks: its entry provider's (the root `/v1` is OpenAI's). */
@@ -60,6 +79,8 @@ export interface Placement {
   path: string;
   search: string;
   translation: AnswerTranslation | null;
+  /** The attempt sends the client's headers (its own protocol); else a translation's only. */
+  clientHeaders: boolean;
 }
 
 /**
@@ -77,14 +98,18 @@ export function placement(
   memory: LoopMemory,
 ): Placement | Tried | { kind: "refused"; error: GatewayError } {
   if (!translates(memory, target)) {
-    const placed = rewriter.place(target.adapter, ex.upstreamPath, model);
+    const source = memory.translation?.made.unsealed == null ? rewriter : unsealedRewriter(
+      memory,
+      prepared,
+    );
+    const placed = source.place(target.adapter, ex.upstreamPath, model);
     // The path (and query) as this attempt would send it: a target with no form of it is skipped
     // before the exchange points at it, so an earlier answer replayed names its own target.
     const search = attemptSearch(ex.target.search, target.provider.id === entry);
     const refused = refusedPath(target, placed.path + search, memory.refusals);
     if (refused !== null) return refused;
     const request = { ...prepared, body: placed.body, model };
-    return { request, path: placed.path, search, translation: null };
+    return { request, path: placed.path, search, translation: null, clientHeaders: true };
   }
   const made = memory.translation?.forTarget(target, model, prepared.streaming) ?? {
     kind: "no_cell" as const,
@@ -97,17 +122,50 @@ export function placement(
       path: made.path,
       search: made.search,
       translation: made.answer,
+      // A stored turn continued on a target of the client's own protocol: the client's headers.
+      clientHeaders: !needsTranslation(memory.format, target),
     };
   }
-  if (made.kind === "refused") return made;
+  // A field this target's protocol cannot carry: another target (of the client's own protocol,
+  // or another one) may; the client's 400 comes when every target refused.
+  if (made.kind === "refused") {
+    return translationRefusal(made.error) ? refusedTranslation(target, made.error, memory) : made;
+  }
   return untranslatablePath(target, made.problem, memory.refusals);
 }
 
+/** A translation error that is one target's refusal, not the request's for every target. */
+export function translationRefusal(error: GatewayError): boolean {
+  return error.code === "translation_unsupported" || error.code === "previous_response_not_found";
+}
+
+/** `target` refuses what its translation cannot carry; the first such error is kept. */
+export function refusedTranslation(
+  target: ProxyRoute,
+  error: GatewayError,
+  memory: LoopMemory,
+): Tried {
+  memory.refusal ??= error;
+  memory.refusedByTranslation++;
+  return untranslatablePath(target, error.message, memory.refusals);
+}
+
 /**
- * An attempt on `target` is translated: its protocol is not the client's, or the client gave back
- * sealed state that only a decode can open.
+ * An attempt on `target` is translated: its protocol is not the client's (never sent the client's
+ * bytes: without a translation for the request's operation, such as embeddings, it refuses the
+ * path), or the request continues a turn of the gateway's response store, which a target of the
+ * client's own protocol cannot read either.
  */
 export function translates(memory: LoopMemory, target: ProxyRoute): boolean {
-  const t = memory.translation;
-  return t !== null && (needsTranslation(memory.format, target) || t.carriesSeals);
+  if (needsTranslation(memory.format, target)) return true;
+  return memory.translation?.made.storedTurn ?? false;
+}
+
+/** The client's request less the sealed values its own protocol's targets cannot read, once. */
+function unsealedRewriter(memory: LoopMemory, prepared: PreparedRequest): ModelRewriter {
+  memory.unsealed ??= new ModelRewriter({
+    ...prepared,
+    body: new TextEncoder().encode(JSON.stringify(memory.translation!.made.unsealed)),
+  });
+  return memory.unsealed;
 }

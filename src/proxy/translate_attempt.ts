@@ -23,6 +23,7 @@ import {
   type SealContext,
   sealTenant,
   type StateKey,
+  storedTurnPrefix,
   TranslationError,
   TranslationNotes,
   unsealRequest,
@@ -33,7 +34,7 @@ import {
 import type { ProxyRoute } from "./exchange_context.ts";
 import type { TenantScope, TranslationFacts } from "../traces/mod.ts";
 import { remember, type ResponseMemory, withHistory } from "./response_memory.ts";
-import { carriesSeals, type SealDeps } from "./translate_seal.ts";
+import { type GatewayMade, gatewayMade, type SealDeps } from "./translate_seal.ts";
 
 /** What the answer's translation needs to know of its attempt. */
 export interface AnswerTranslation {
@@ -112,6 +113,8 @@ export interface TranslationContext {
   route: string;
   memory: ResponseMemory | null;
   seal: SealDeps | null;
+  /** The entry adapter added a usage request to the body the client did not make. */
+  usageAdded: boolean;
 }
 
 /** One client request's translation: decoded once, encoded per target. */
@@ -121,18 +124,15 @@ export class RequestTranslation {
   #own: ClientRequest | null = null;
   #loaded: Promise<GatewayError | null> | null = null;
   #key: StateKey | null = null;
-  /**
-   * The client gave back state the gateway sealed (`og1.`, `call_og1_`): even a target of its own
-   * protocol gets the request decoded, opened and encoded, never the sealed values raw.
-   */
-  readonly carriesSeals: boolean;
+  /** What the client gives back of the gateway's making (translate_seal.ts `gatewayMade`). */
+  readonly made: GatewayMade;
 
   constructor(
     readonly client: ClientProtocol,
     readonly body: Uint8Array | null,
     readonly ctx: TranslationContext,
   ) {
-    this.carriesSeals = client !== "anthropic.count_tokens" && body !== null && carriesSeals(body);
+    this.made = gatewayMade(client, body);
   }
 
   get now(): () => number {
@@ -242,6 +242,7 @@ export class RequestTranslation {
       protocol,
       model,
       stream: streaming,
+      streamUsage: target.provider.stream_usage,
     };
     let encoded;
     try {
@@ -269,7 +270,9 @@ export class RequestTranslation {
       answer: {
         client: this.client,
         target: upstream,
-        includeUsage: decoded.includeUsage,
+        // The entry adapter may have added `include_usage` to the body itself (`hideUsageEvent`):
+        // then the client did not ask for the usage chunk.
+        includeUsage: decoded.includeUsage && !this.ctx.usageAdded,
         notes,
         id: answerId(this.client),
         createdAt: Math.floor(this.now() / 1000),
@@ -336,7 +339,7 @@ export class RequestTranslation {
  */
 function answerId(client: ClientProtocol): string {
   const random = crypto.randomUUID().replaceAll("-", "");
-  return client === "openai.responses" ? `resp_og_${random}` : `og_${random}`;
+  return client === "openai.responses" ? `${storedTurnPrefix}${random}` : `og_${random}`;
 }
 
 function splitQuery(path: string): [string, string] {

@@ -12,6 +12,7 @@ import {
   decodeCountAnswer,
   decodeUpstreamResponse,
   encodeClientResponse,
+  maxCollectedChars,
   providerErrorOf,
   sealResponse,
   type StreamEvent,
@@ -25,6 +26,9 @@ import type { Exchange } from "./exchange.ts";
 import { type HeaderPairs, headersOf, headerValue } from "./headers.ts";
 import type { AnswerTranslation } from "./translate_attempt.ts";
 import { readBounded } from "./route_attempt.ts";
+
+const tooLargeToKeep = `the answer is longer than ${maxCollectedChars} characters: it is not ` +
+  "kept for previous_response_id (send the whole conversation next)";
 
 /** An error answer is read up to this much for its facts (as routing reads one). */
 const maxErrorBytes = 64 * 1024;
@@ -169,6 +173,9 @@ export function translatedStream(
           kept = true;
           const answer = pipe.answer();
           if (answer !== null) await t.remember(answer);
+          else if (pipe.error === null) {
+            t.notes.add("dropped", "store", tooLargeToKeep);
+          }
         }
         if (out.byteLength > 0) {
           controller.enqueue(out);

@@ -6,13 +6,17 @@
  * (sealed state then does not survive a restart: `check` warns); kept across config reloads.
  */
 import {
+  carriesSealedSlots,
   chatCallPrefix,
+  type ClientProtocol,
   deriveStateKey,
   MemoryStateMap,
   randomStateKey,
   sealPrefix,
   type StateKey,
   type StateMap,
+  storedTurnPrefix,
+  withoutSeals,
 } from "../providers/mod.ts";
 
 /** Kept with the routing state across reloads: the keys by secret, and the Chat id map. */
@@ -40,12 +44,43 @@ export interface SealDeps {
   secret: string | null;
 }
 
-/** The prefixes the gateway's sealed values start with (state_seal.ts), as bytes to look for. */
-const sealMarks = [sealPrefix, chatCallPrefix].map((m) => new TextEncoder().encode(m));
+/** The prefixes of the gateway's own values in a client's request, as bytes to look for first. */
+const marks = [sealPrefix, chatCallPrefix, storedTurnPrefix].map((m) =>
+  new TextEncoder().encode(m)
+);
 
-/** Whether the body holds a sealed value (a cheap byte search, before anything is decoded). */
-export function carriesSeals(body: Uint8Array): boolean {
-  return sealMarks.some((mark) => indexOfBytes(body, mark) >= 0);
+/**
+ * What a client gives back of the gateway's own making, for a target of its own protocol (a
+ * fallback after another protocol answered an earlier turn): sealed state in its slots (left out
+ * for that target, state_seal_passthrough.ts), or a `previous_response_id` of the gateway's
+ * response store (the conversation is sent whole instead). A byte search first, so a request
+ * without any pays for no parse; then the slots themselves, so a message that mentions "og1."
+ * is not mistaken for one.
+ */
+export interface GatewayMade {
+  /** The request without its sealed values (null: it has none). */
+  unsealed: Record<string, unknown> | null;
+  /** `previous_response_id` names a turn of the gateway's response store. */
+  storedTurn: boolean;
+}
+
+export function gatewayMade(client: ClientProtocol, body: Uint8Array | null): GatewayMade {
+  const none = { unsealed: null, storedTurn: false };
+  if (body === null || !marks.some((m) => indexOfBytes(body, m) >= 0)) return none;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(body));
+  } catch {
+    return none;
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return none;
+  const o = parsed as Record<string, unknown>;
+  const previous = o["previous_response_id"];
+  return {
+    unsealed: carriesSealedSlots(client, o) ? withoutSeals(client, o) : null,
+    storedTurn: client === "openai.responses" && typeof previous === "string" &&
+      previous.startsWith(storedTurnPrefix),
+  };
 }
 
 function indexOfBytes(hay: Uint8Array, needle: Uint8Array): number {

@@ -17,8 +17,8 @@ import { SseParser } from "../providers/mod.ts";
 export type Bridge = (req: Request) => Promise<Response>;
 
 /** Bounds of a socket's remembered conversations. */
-const maxConversations = 8;
-const maxConversationChars = 32 * 1024 * 1024;
+const maxConversations = 4;
+const maxConversationChars = 16 * 1024 * 1024;
 
 /** The conversations of bridged responses on one socket, by response id (most recent kept). */
 export class SocketConversations {

@@ -269,7 +269,10 @@ export class RelaySocket {
     try {
       const parsed = JSON.parse(create.text) as Record<string, unknown>;
       if (parsed["generate"] === false) {
-        for (const e of prewarmEvents(parsed, this.deps.ctx.now())) send(e);
+        const events = prewarmEvents(parsed, this.deps.ctx.now());
+        for (const e of events) send(e);
+        // A client may chain from the warmup's id, as OpenAI's guide says.
+        this.#conversations.remember(parsed, JSON.parse(events.at(-1)!).response);
       } else {
         const body = this.#conversations.body(parsed);
         if (typeof body === "string") {

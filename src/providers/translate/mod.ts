@@ -151,7 +151,7 @@ export {
   type UpstreamRequest,
   type UpstreamTarget,
 } from "./protocols.ts";
-export { StreamPipe, type StreamPipeOptions } from "./stream_pipe.ts";
+export { maxCollectedChars, StreamPipe, type StreamPipeOptions } from "./stream_pipe.ts";
 // Thinking state seal (part T5): foreign state through a client's own slots, Chat ids into a map.
 export {
   callIdIssued,
@@ -178,3 +178,5 @@ export {
 export { unsealRequest } from "./state_seal_request.ts";
 export { sealResponse } from "./state_seal_response.ts";
 export { StreamStateSealer } from "./state_seal_stream.ts";
+export { carriesSealedSlots, withoutSeals } from "./state_seal_passthrough.ts";
+export { storedTurnPrefix } from "./protocols.ts";

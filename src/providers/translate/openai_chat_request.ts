@@ -193,6 +193,9 @@ export interface ChatEncodeOptions {
   maxTokensField: "max_completion_tokens" | "max_tokens";
   /** OpenAI takes "Up to 4 sequences" [oa `stop` doc comment]; null: no limit known. */
   maxStopSequences: number | null;
+  /** Ask for the usage chunk of a stream (`stream_options.include_usage`); false for servers
+   *  that refuse the field (`providers.<id>.stream_usage: false`). Absent: true. */
+  streamUsage?: boolean;
 }
 
 export const openaiChatOptions: ChatEncodeOptions = {
@@ -271,6 +274,6 @@ export function encodeChatRequest(req: Request, options: ChatEncodeOptions, note
     stream: req.stream ? true : null,
     // Usage arrives in streams only when asked (plan section 4); the stream part strips the
     // usage chunk again for a client that did not ask.
-    stream_options: req.stream ? { include_usage: true } : null,
+    stream_options: req.stream && options.streamUsage !== false ? { include_usage: true } : null,
   });
 }

@@ -68,6 +68,8 @@ export interface UpstreamTarget {
   protocol: Protocol;
   model: string;
   stream: boolean;
+  /** OpenAI-format targets: ask for a stream's usage chunk (`stream_usage`); absent: true. */
+  streamUsage?: boolean;
 }
 
 /** The request as sent upstream: its upstream-relative path (query included) and body. */
@@ -75,6 +77,9 @@ export interface UpstreamRequest {
   path: string;
   body: JsonObject;
 }
+
+/** The ids the gateway gives translated Responses answers (its response store's keys). */
+export const storedTurnPrefix = "resp_og_";
 
 /** Wire formats whose clients a route may translate for (the matrix's rows). */
 const clientFormats: ReadonlySet<WireFormat> = new Set(["openai", "anthropic"]);
@@ -275,7 +280,8 @@ export function encodeUpstreamRequest(
   const ir = { ...req, model: target.model, stream: target.stream };
   switch (target.protocol) {
     case "openai.chat": {
-      const options = target.kind === "openai-compatible" ? compatibleChat : openaiChatOptions;
+      const base = target.kind === "openai-compatible" ? compatibleChat : openaiChatOptions;
+      const options = { ...base, streamUsage: target.streamUsage ?? true };
       const path = target.kind === "azure-openai"
         ? "/openai/v1/chat/completions"
         : "/v1/chat/completions";

@@ -26,6 +26,9 @@ const deltaKinds: Readonly<Record<string, readonly StreamBlockHead["type"][]>> =
 };
 
 /** Bounded by the blocks it was shown; the arguments text it keeps is what the stream carried. */
+/** The longest tool call arguments a stream may carry (every decoder's own bound is below it). */
+export const maxCheckedArgumentChars = 16 * 1024 * 1024;
+
 export class StreamChecker {
   #count = 0;
   #started = false;
@@ -72,7 +75,13 @@ export class StreamChecker {
         if (!(deltaKinds[e.type] ?? []).includes(open!.head.type)) {
           fail(`${e.type} inside a ${open!.head.type} block`);
         }
-        if (e.type === "arguments_delta") open!.args += e.json;
+        if (e.type === "arguments_delta") {
+          // Bounded: the decoders bound one event, not a call made of a million of them.
+          if (open!.args.length + e.json.length > maxCheckedArgumentChars) {
+            fail(`tool call arguments longer than ${maxCheckedArgumentChars} characters`);
+          }
+          open!.args += e.json;
+        }
       }
     }
   }

@@ -86,7 +86,9 @@ export class StreamPipe {
 
   #keep(e: StreamEvent): void {
     if (this.#events === null) return;
-    const size = "text" in e ? e.text.length : "json" in e ? e.json.length : 0;
+    // Every event costs something kept (a flood of empty deltas too), a state its value.
+    const size = 64 + ("text" in e ? e.text.length : "json" in e ? e.json.length : 0) +
+      (e.type === "state" ? e.state.value.length : 0);
     this.#collected += size;
     if (this.#collected > maxCollectedChars) this.#events = null;
     else this.#events.push(e);
