@@ -49,9 +49,12 @@ Deno.test("translate (review): a body merely mentioning 'log1.' goes to its own 
           some_future_field: 1,
         }),
       });
+      assert.equal(res.status, 200, await res.text());
     }
-    for (const seen of s.seen) {
-    }
+    // The client's request as it sent it: nothing decoded, nothing left out.
+    const body = s.seen[1]!.body as { messages: { content: Record<string, unknown>[] }[] };
+    assert.deepEqual(body.messages[0]!.content[0]!["cache_control"], { type: "ephemeral" });
+    assert.equal(s.seen[1]!.body["some_future_field"], 1);
     assert.equal(s.seen[1]!.headers.get("x-api-key"), "sk-ant-client-own-key");
     assert.equal(s.seen[1]!.headers.get("anthropic-beta"), "interleaved-thinking-2025-05-14");
   } finally {

@@ -39,8 +39,11 @@ Deno.test("translate (review): 'log1.txt' in a Responses input leaves OpenAI's o
           tools: [{ type: "web_search" }],
         }),
       });
+      assert.equal(res.status, 200, await res.text());
     }
     assert.equal(seen.length, 2);
+    // OpenAI's own conversation id goes to OpenAI as it is.
+    assert.equal(seen[1]!.body["previous_response_id"], "resp_upstream");
   } finally {
     await h.close();
     await server.shutdown();

@@ -82,6 +82,11 @@ Deno.test("translate (review): the response store across a failover between Anth
     assert.equal(t1.status, 200);
     anthropicDown = true;
     const t2 = await send({ model: "mix", input: "again", previous_response_id: t1.json.id });
+    // Anthropic fails, OpenAI continues the gateway's turn: the whole conversation, no id of ours.
+    assert.equal(t2.status, 200, JSON.stringify(t2.json));
+    const toOpenai = seen.filter((q) => q.path === "/v1/responses").at(-1)!;
+    assert.equal(toOpenai.body["previous_response_id"] ?? null, null);
+    assert.match(JSON.stringify(toOpenai.body["input"]), /hi[\s\S]*again/);
     // And the reverse: a conversation OpenAI stored, router starting with Anthropic (up).
     anthropicDown = false;
     const t3 = await send({ model: "mix", input: "x", previous_response_id: "resp_up" });

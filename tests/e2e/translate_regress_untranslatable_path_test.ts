@@ -31,6 +31,10 @@ Deno.test("translate (review): a routed request no translation serves never reac
         },
         body: JSON.stringify({ model: "claude", input: "hello", prompt: "p" }),
       });
+      assert.equal(res.status, 400, path);
+      const error = (await res.json() as { error: { code: string; message: string } }).error;
+      assert.equal(error.code, "invalid_provider_path");
+      assert.match(error.message, /cannot be translated/);
     }
     assert.equal(seen.length, 0);
   } finally {
