@@ -30,6 +30,10 @@ import { readBounded } from "./route_attempt.ts";
 const tooLargeToKeep = `the answer is longer than ${maxCollectedChars} characters: it is not ` +
   "kept for previous_response_id (send the whole conversation next)";
 
+/** How long a translated stream may stay silent toward the client while the upstream is not. */
+const defaultKeepaliveMs = 15_000;
+const keepalive = new TextEncoder().encode(": keepalive\n\n");
+
 /** An error answer is read up to this much for its facts (as routing reads one). */
 const maxErrorBytes = 64 * 1024;
 /** A translated document is held whole: larger than any model's answer document. */
@@ -135,6 +139,7 @@ export async function translateDocument(
 export function translatedStream(
   source: ReadableStream<Uint8Array>,
   t: AnswerTranslation,
+  keepaliveMs = defaultKeepaliveMs,
 ): ReadableStream<Uint8Array> {
   const sealer = t.seal === null ? null : new StreamStateSealer(t.seal);
   const pipe = new StreamPipe({
@@ -148,6 +153,7 @@ export function translatedStream(
     ...(sealer === null ? {} : { seal: (e: StreamEvent) => sealer.event(e) }),
   });
   let kept = false;
+  let sentAt = performance.now();
   const reader = source.getReader();
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -178,7 +184,16 @@ export function translatedStream(
           }
         }
         if (out.byteLength > 0) {
+          sentAt = performance.now();
           controller.enqueue(out);
+          return;
+        }
+        // The upstream is alive (a keepalive, a partial event) but the client has heard nothing
+        // for a while: an SSE comment, which every client's parser skips, keeps proxies between
+        // the gateway and the client from closing an idle connection.
+        if (!pipe.finished && performance.now() - sentAt >= keepaliveMs) {
+          sentAt = performance.now();
+          controller.enqueue(keepalive);
           return;
         }
       }
