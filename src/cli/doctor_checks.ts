@@ -81,18 +81,21 @@ export function withWarnings(
   warnSummary: string,
 ): DoctorCheck {
   const warnings = lines(ctx, result.name, "warnings");
-  if (warnings.length === 0 || result.status !== "pass") return result;
+  if (warnings.length === 0 || result.status === "fail" || result.status === "warn") return result;
   return check(result.name, "warn", warnSummary, [...warnings, ...(result.details ?? [])]);
 }
 
 export function configCheck(ctx: CheckContext, loaded: boolean, source: string): DoctorCheck {
   const errors = lines(ctx, "config", "errors");
+  const warnings = lines(ctx, "config", "warnings");
   if (!loaded) {
     return errors.length > 0
-      ? check("config", "fail", "failed to load or validate configuration", errors)
-      : check("config", "fail", "configuration is invalid: see the checks below");
+      ? check("config", "fail", "failed to load or validate configuration", [
+        ...errors,
+        ...warnings,
+      ])
+      : check("config", "fail", "configuration is invalid: see the checks below", warnings);
   }
-  const warnings = lines(ctx, "config", "warnings");
   if (warnings.length > 0) {
     return check(
       "config",
@@ -107,7 +110,10 @@ export function configCheck(ctx: CheckContext, loaded: boolean, source: string):
 const apiRoutes = "/api";
 
 function wiringFailure(messages: readonly string[]): string {
-  if (messages.some((m) => m.includes(apiRoutes))) {
+  if (messages.some((m) => m.startsWith("must not be '/'"))) {
+    return "a provider prefix must not be /";
+  }
+  if (messages.some((m) => m.includes("overlaps the gateway API"))) {
     return "provider prefixes must not overlap with /api routes";
   }
   if (messages.some((m) => m.includes("overlaps"))) return "provider prefixes overlap";
