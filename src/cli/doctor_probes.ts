@@ -63,6 +63,8 @@ async function queryOne(open: Promise<TraceStore>, ms: number, what: string): Pr
 
 /** An existing database with an older schema: `serve` migrates it, nothing is broken yet. */
 const olderSchema = (err: unknown) => message(err).includes("older schema than this build");
+const migrating = (driver: string) =>
+  `${driver} trace storage needs migrating: \`ongoingai serve\` does it when it starts`;
 
 async function sqliteCheck(path: string, deps: ProbeDeps): Promise<DoctorCheck> {
   if (path === ":memory:") {
@@ -81,8 +83,8 @@ async function sqliteCheck(path: string, deps: ProbeDeps): Promise<DoctorCheck> 
   try {
     await queryOne(openSqliteStore({ path, readOnly: true }), deps.storageTimeoutMs, "sqlite");
   } catch (err) {
-    const status = olderSchema(err) ? "warn" : "fail";
-    return check("storage", status, "sqlite trace storage is not ready", [message(err)]);
+    if (olderSchema(err)) return check("storage", "warn", migrating("sqlite"), [message(err)]);
+    return check("storage", "fail", "sqlite trace storage is not ready", [message(err)]);
   }
   return check("storage", "pass", "connected to sqlite trace storage", [`path: ${path}`]);
 }
@@ -108,11 +110,9 @@ async function postgresCheck(dsn: string, deps: ProbeDeps): Promise<DoctorCheck>
   try {
     await queryOne(open, deps.storageTimeoutMs, `postgres at ${dsnPlace(dsn)}`);
   } catch (err) {
-    const status = olderSchema(err) ? "warn" : "fail";
-    return check("storage", status, "postgres trace storage is not ready", [
-      `database: ${dsnPlace(dsn)}`,
-      message(err),
-    ]);
+    const details = [`database: ${dsnPlace(dsn)}`, message(err)];
+    if (olderSchema(err)) return check("storage", "warn", migrating("postgres"), details);
+    return check("storage", "fail", "postgres trace storage is not ready", details);
   }
   return check("storage", "pass", "connected to postgres trace storage", [
     `database: ${dsnPlace(dsn)}`,

@@ -469,3 +469,31 @@ Deno.test("doctor: usage errors exit 2", async () => {
     assert.equal(r.stdout, "");
   }
 });
+
+Deno.test({
+  name: "doctor: PostgreSQL that accepts and never answers is cut at the storage bound",
+  // The driver's own connect timer (1 s) outlives the test; it ends on its own.
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = (listener.addr as Deno.NetAddr).port;
+    const held: Deno.Conn[] = [];
+    const accepting = (async () => {
+      for await (const conn of listener) held.push(conn);
+    })();
+    try {
+      const dsn = `postgres://doctor@127.0.0.1:${port}/traces`;
+      const doc = await doctorOf({ storage: { driver: "postgres", dsn } }, {
+        storageTimeoutMs: 200,
+      });
+      const s = byName(doc, "storage");
+      assert.equal(s.status, "fail");
+      assert.match(s.details?.[1] ?? "", /did not answer within 200 ms$/);
+    } finally {
+      listener.close();
+      for (const conn of held) conn.close();
+      await accepting.catch(() => {});
+    }
+  },
+});
