@@ -36,7 +36,9 @@ const formats = ["text", "json"] as const;
 
 export const doctorSpec = {
   name: "doctor",
-  summary: "Check config, storage, routes, auth, PII salt, telemetry and price table, offline",
+  summary:
+    "Check the setup: config, storage, route wiring, auth, routes and key pools, PII salt, " +
+    "telemetry and the price table",
   usage: "ongoingai doctor [--config PATH] [--format text|json]",
   flags: [
     ["--config PATH", "Config file (.ts, .yaml, .yml or .json); default: discovered"],
