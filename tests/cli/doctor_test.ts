@@ -1,60 +1,15 @@
 /**
- * `ongoingai doctor`, in-process: each check's outcomes and messages (section 1.7 of the
- * reference, then ours), the skip rule when the config fails, the overall status, the JSON and
- * text forms and the exit codes. Time is injected; the collector probe dials a closed loopback
- * port; the SQLite store is a real file in a temporary directory.
+ * `ongoingai doctor`, in-process: the config-only checks' outcomes and messages (section 1.7 of
+ * the reference, then ours), the skip rule when the config fails, the overall status, the JSON
+ * and text forms and the exit codes. The probes (storage, telemetry, price table) are in
+ * doctor_probes_test.ts.
  */
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { runDoctor } from "../../src/cli/doctor.ts";
 import { ownerOf } from "../../src/cli/doctor_checks.ts";
-import { defaultProbeDeps, type ProbeDeps, withTimeout } from "../../src/cli/doctor_probes.ts";
-import {
-  checkNames,
-  type DoctorCheck,
-  type DoctorDocument,
-  renderDoctorText,
-} from "../../src/cli/doctor_report.ts";
-import type { CliIo } from "../../src/cli/io.ts";
+import { checkNames, type DoctorCheck, renderDoctorText } from "../../src/cli/doctor_report.ts";
 import { runCli } from "../../src/cli/mod.ts";
-import { openSqliteStore } from "../../src/store/mod.ts";
 import { withFiles } from "../config/temp_files.ts";
-
-const now = new Date("2026-12-07T00:00:00Z");
-const deps: ProbeDeps = { ...defaultProbeDeps, now: () => now, priceDates: ["2026-12-01"] };
-
-function io(cwd: string, out: { stdout: string; stderr: string } = { stdout: "", stderr: "" }) {
-  const value: CliIo = {
-    stdout: (t) => void (out.stdout += t),
-    stderr: (t) => void (out.stderr += t),
-    env: {},
-    cwd,
-  };
-  return value;
-}
-
-async function doctorOf(config: unknown, extra: Partial<ProbeDeps> = {}): Promise<DoctorDocument> {
-  const files = { "c.json": JSON.stringify(config) };
-  return await withFiles(
-    files,
-    (dir) => runDoctor({ config: "c.json" }, io(dir), { ...deps, ...extra }),
-  );
-}
-
-function byName(doc: DoctorDocument, name: DoctorCheck["name"]): DoctorCheck {
-  const found = doc.checks.find((c) => c.name === name);
-  assert.ok(found, name);
-  return found;
-}
-
-/** A port nothing listens on: bound, read, released. */
-function closedPort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
+import { byName, doctorOf, io } from "./doctor_support.ts";
 
 Deno.test("doctor: the checks come in the original's order, then ours", async () => {
   const doc = await doctorOf({});
@@ -290,111 +245,6 @@ Deno.test("doctor: an overlap alone fails config too, pointing below, and skips 
   assert.equal(byName(doc, "auth_posture").status, "skip");
 });
 
-Deno.test("doctor: an unreachable collector (a closed loopback port) warns", async () => {
-  const port = closedPort();
-  const doc = await doctorOf({
-    observability: { otel: { enabled: true, endpoint: `127.0.0.1:${port}` } },
-  });
-  const t = byName(doc, "telemetry");
-  assert.equal(t.status, "warn");
-  assert.equal(t.summary, `OTLP collector at http://127.0.0.1:${port} is unreachable`);
-});
-
-Deno.test("doctor: a listening collector passes", async () => {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  const accepted = listener.accept().then((c) => c.close());
-  try {
-    const doc = await doctorOf({
-      observability: { otel: { enabled: true, endpoint: `http://127.0.0.1:${port}` } },
-    });
-    const t = byName(doc, "telemetry");
-    assert.equal(t.status, "pass", JSON.stringify(t));
-    assert.equal(t.summary, `OTLP collector at http://127.0.0.1:${port} accepts connections`);
-  } finally {
-    await accepted;
-    listener.close();
-  }
-});
-
-Deno.test("doctor: price table age against an injected clock", async () => {
-  const table: [string, DoctorCheck["status"], string][] = [
-    ["2026-12-07T12:00:00Z", "pass", "built-in price table is 6 days old"],
-    ["2027-03-01T00:00:00Z", "pass", "built-in price table is 90 days old"],
-    ["2027-03-02T00:00:00Z", "warn", "built-in price table is 91 days old"],
-    ["2026-11-01T00:00:00Z", "pass", "built-in price table is dated after this machine's clock"],
-  ];
-  for (const [at, status, summary] of table) {
-    const doc = await doctorOf({}, { now: () => new Date(at) });
-    const p = byName(doc, "price_table");
-    assert.equal(p.status, status, at);
-    assert.equal(p.summary, summary);
-    if (status === "warn") assert.ok(p.details?.some((d) => d.startsWith("to update: ")));
-  }
-});
-
-Deno.test("doctor: the built-in price table has a date", async () => {
-  await withFiles({}, async (dir) => {
-    const doc = await runDoctor({}, io(dir), { ...defaultProbeDeps, now: () => now });
-    assert.match(byName(doc, "price_table").details?.[0] ?? "", /^as of \d{4}-\d{2}-\d{2}$/);
-  });
-});
-
-Deno.test("doctor: a probe that never answers is cut at its bound; a late value is disposed of", async () => {
-  await assert.rejects(
-    withTimeout(new Promise<never>(() => {}), 5, "the collector"),
-    { message: "the collector did not answer within 5 ms" },
-  );
-  let release!: (v: string) => void;
-  const late = new Promise<string>((r) => (release = r));
-  const disposed = Promise.withResolvers<string>();
-  await assert.rejects(withTimeout(late, 1, "x", disposed.resolve));
-  release("conn");
-  assert.equal(await disposed.promise, "conn");
-});
-
-Deno.test("doctor: PostgreSQL that refuses the connection fails storage", async () => {
-  const port = closedPort();
-  const dsn = `postgres://doctor:secret-password@127.0.0.1:${port}/traces`;
-  const s = byName(await doctorOf({ storage: { driver: "postgres", dsn } }), "storage");
-  assert.equal(s.status, "fail");
-  assert.equal(s.summary, "postgres trace storage is not ready");
-  assert.equal(s.details?.[0], `database: 127.0.0.1:${port}/traces`);
-  assert.ok(!JSON.stringify(s).includes("secret-password"));
-});
-
-Deno.test("doctor: a missing SQLite file warns and is not created", async () => {
-  await withFiles({ "c.json": JSON.stringify({ storage: { path: "db/t.db" } }) }, async (dir) => {
-    const doc = await runDoctor({ config: "c.json" }, io(dir), deps);
-    const s = byName(doc, "storage");
-    assert.equal(s.status, "warn");
-    assert.equal(s.summary, `no trace database yet at ${join(dir, "db/t.db")}`);
-    assert.equal(existsSync(join(dir, "db")), false);
-  });
-});
-
-Deno.test("doctor: an existing SQLite store passes, read-only", async () => {
-  await withFiles({ "c.json": JSON.stringify({ storage: { path: "t.db" } }) }, async (dir) => {
-    await (await openSqliteStore({ path: join(dir, "t.db") })).close();
-    const doc = await runDoctor({ config: "c.json" }, io(dir), deps);
-    assert.deepEqual(byName(doc, "storage"), {
-      name: "storage",
-      status: "pass",
-      summary: "connected to sqlite trace storage",
-      details: [`path: ${join(dir, "t.db")}`],
-    });
-  });
-});
-
-Deno.test("doctor: a file that is no SQLite database fails storage", async () => {
-  const files = { "c.json": JSON.stringify({ storage: { path: "t.db" } }), "t.db": "not sqlite" };
-  await withFiles(files, async (dir) => {
-    const s = byName(await runDoctor({ config: "c.json" }, io(dir), deps), "storage");
-    assert.equal(s.status, "fail");
-    assert.equal(s.summary, "sqlite trace storage is not ready");
-  });
-});
-
 Deno.test("doctor: text layout", () => {
   const text = renderDoctorText({
     generated_at: "2026-12-07T00:00:00.000Z",
@@ -468,32 +318,4 @@ Deno.test("doctor: usage errors exit 2", async () => {
     assert.match(r.stderr, message);
     assert.equal(r.stdout, "");
   }
-});
-
-Deno.test({
-  name: "doctor: PostgreSQL that accepts and never answers is cut at the storage bound",
-  // The driver's own connect timer (1 s) outlives the test; it ends on its own.
-  sanitizeOps: false,
-  sanitizeResources: false,
-  async fn() {
-    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-    const port = (listener.addr as Deno.NetAddr).port;
-    const held: Deno.Conn[] = [];
-    const accepting = (async () => {
-      for await (const conn of listener) held.push(conn);
-    })();
-    try {
-      const dsn = `postgres://doctor@127.0.0.1:${port}/traces`;
-      const doc = await doctorOf({ storage: { driver: "postgres", dsn } }, {
-        storageTimeoutMs: 200,
-      });
-      const s = byName(doc, "storage");
-      assert.equal(s.status, "fail");
-      assert.match(s.details?.[1] ?? "", /did not answer within 200 ms$/);
-    } finally {
-      listener.close();
-      for (const conn of held) conn.close();
-      await accepting.catch(() => {});
-    }
-  },
 });
