@@ -7,6 +7,7 @@
  * else 0.
  */
 import { displayFile, type GatewayConfig } from "../config/mod.ts";
+import { checkPriceSources } from "../pricing/mod.ts";
 import { normaliseFormat, parseFlags, UsageError } from "./args.ts";
 import {
   authPostureCheck,
@@ -58,9 +59,16 @@ export async function runDoctor(
 ): Promise<DoctorDocument> {
   const loaded = await loadForCommand(options.config, io, { forServe: true });
   const config: GatewayConfig | null = loaded.ok ? loaded.config : null;
+  // Price files are read as `check` and `serve` read them (URLs are not fetched: offline).
+  const prices = config === null
+    ? { errors: [], warnings: [] }
+    : await checkPriceSources(config, { cwd: io.cwd, fetchUrls: false });
   const ctx = {
     cwd: io.cwd,
-    issues: sortIssues(loaded.ok ? [] : loaded.errors, loaded.warnings),
+    issues: sortIssues(
+      [...(loaded.ok ? [] : loaded.errors), ...prices.errors],
+      [...loaded.warnings, ...prices.warnings],
+    ),
   };
   const source = loaded.source === null ? "(built-in defaults)" : loaded.source;
   const checks = [

@@ -57,8 +57,8 @@ function lines(ctx: CheckContext, name: CheckName, kind: "errors" | "warnings"):
 }
 
 /**
- * A check whose area has loader errors fails with them; warnings turn a pass into a warn. Null
- * when the area has neither, so the caller says what it found.
+ * A check whose area has loader errors fails with them (its warnings after them). Null when it
+ * has none, so the caller says what it found.
  */
 export function fromIssues(
   ctx: CheckContext,

@@ -6,7 +6,7 @@
  */
 import { isAbsolute, join } from "node:path";
 import { type GatewayConfig, otlpBaseUrl, prometheusPath } from "../config/mod.ts";
-import { builtInPrices } from "../pricing/mod.ts";
+import { builtInPrices, isUrlSource } from "../pricing/mod.ts";
 import { openPostgresStore, openSqliteStore, type TraceStore } from "../store/mod.ts";
 import { type CheckContext, fromIssues, skippedSummary, withWarnings } from "./doctor_checks.ts";
 import { check, type DoctorCheck } from "./doctor_report.ts";
@@ -210,9 +210,11 @@ export function priceTableCheck(
   const oldest = dates[0];
   if (oldest === undefined) return check("price_table", "skip", "no dated built-in price list");
   const days = Math.floor((deps.now().getTime() - Date.parse(`${oldest}T00:00:00Z`)) / dayMs);
-  const sources = config.pricing.sources.length;
-  const layered = `pricing.sources: ${sources} price file(s) over the built-in table`;
-  if (days > deps.priceMaxAgeDays) {
+  const sources = config.pricing.sources;
+  const layered = `pricing.sources: ${sources.length} price file(s) over the built-in table`;
+  // A fetched price file (LiteLLM's, refreshed while serve runs) keeps prices current anyway.
+  const fetched = sources.some(isUrlSource);
+  if (days > deps.priceMaxAgeDays && !fetched) {
     return check("price_table", "warn", `built-in price table is ${plural(days, "day")} old`, [
       `as of ${oldest}`,
       layered,

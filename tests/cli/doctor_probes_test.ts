@@ -146,3 +146,20 @@ Deno.test({
     }
   },
 });
+
+Deno.test("doctor: a price file serve would refuse fails price_table", async () => {
+  const doc = await doctorOf({ pricing: { sources: ["./missing-prices.json"] } });
+  const p = byName(doc, "price_table");
+  assert.equal(p.status, "fail", JSON.stringify(p));
+  assert.equal(p.summary, "pricing sources cannot be used");
+  assert.match(p.details?.[0] ?? "", /^pricing\.sources\[0\]: /);
+});
+
+Deno.test("doctor: an old built-in table with a fetched price file does not warn", async () => {
+  const later = { now: () => new Date("2027-06-01T00:00:00Z") };
+  const url = "https://prices.example.com/model_prices.json";
+  const doc = await doctorOf({ pricing: { sources: [url] } }, later);
+  const p = byName(doc, "price_table");
+  assert.equal(p.status, "pass", JSON.stringify(p));
+  assert.equal(p.summary, "built-in price table is 182 days old");
+});

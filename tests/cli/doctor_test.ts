@@ -152,7 +152,10 @@ const cases: Case[] = [
   },
   {
     name: "a pool whose every key variable is unset fails routes",
-    config: { providers: { openai: { keys: [{ id: "a", key: { env: "DOCTOR_UNSET_KEY" } }] } } },
+    config: {
+      server: { host: "127.0.0.1" },
+      providers: { openai: { keys: [{ id: "a", key: { env: "DOCTOR_UNSET_KEY" } }] } },
+    },
     check: "routes",
     status: "fail",
     summary: "routes or key pools cannot be used as written",
@@ -318,4 +321,21 @@ Deno.test("doctor: usage errors exit 2", async () => {
     assert.match(r.stderr, message);
     assert.equal(r.stdout, "");
   }
+});
+
+Deno.test("doctor: a pool with a key left out warns, naming the unset variable", async () => {
+  const keys = [
+    { id: "a", key: "sk-doctor-aaaaaaaaaaaaaaaa" },
+    { id: "b", key: { env: "DOCTOR_UNSET_B" } },
+  ];
+  const config = { server: { host: "127.0.0.1" }, providers: { openai: { keys } } };
+  const r = byName(await doctorOf(config), "routes");
+  assert.equal(r.status, "warn", JSON.stringify(r));
+  assert.equal(r.summary, "routes and key pools work, with warnings");
+  assert.ok(r.details?.some((d) => /environment variable DOCTOR_UNSET_B is not set/.test(d)));
+  assert.ok(
+    r.details?.includes(
+      "key pool openai: 1 usable key(s), served in server.host 127.0.0.1 (loopback)",
+    ),
+  );
 });
