@@ -5,6 +5,7 @@
  */
 import { UsageError } from "./args.ts";
 import { check, checkSpec } from "./check.ts";
+import { debug, debugSpec } from "./debug.ts";
 import { health, healthSpec } from "./health.ts";
 import { init, initSpec } from "./init.ts";
 import { type CliCommand, type CliIo, exitCode } from "./io.ts";
@@ -40,6 +41,7 @@ export const commands: readonly Command[] = [
   { spec: shellInitSpec, run: shellInit },
   { spec: wrapSpec, run: wrap },
   { spec: reportSpec, run: report },
+  { spec: debugSpec, run: debug },
   { spec: keysSpec, run: keys },
   { spec: routesSpec, run: routes },
   { spec: piiSpec, run: pii },
