@@ -67,7 +67,7 @@ export {
   type Checkpoint,
   type CheckpointDiff,
   checkpointDiffs,
-  debugChainSchemaVersion,
   type DebugChainDocument,
+  debugChainSchemaVersion,
   sha256Hex,
 } from "./lineage_document.ts";
