@@ -2,12 +2,20 @@
  * The text form of `ongoingai debug`, the original's layout: `OngoingAI Debug Chain`, a block of
  * aligned rows about the selection and the chain, one block per step, then (with `--diff`) the
  * `Diffs` table and each diff's metadata keys. A figure the store does not know prints as `-`,
- * never 0; `metadata` is its JSON with sorted keys.
+ * never 0; `metadata` is its JSON with sorted keys. Stored strings come from clients and
+ * upstreams, so control characters (C0, DEL, C1: a terminal's escape sequences, line breaks that
+ * would fake rows) print as `\uXXXX`.
  */
 import { canonicalJson, type Checkpoint, type DebugChainDocument } from "../api/mod.ts";
 import { table } from "./report_text.ts";
 
 type Cell = string | number | boolean | null;
+
+// deno-lint-ignore no-control-regex
+const controls = /[\u0000-\u001f\u007f-\u009f]/g;
+/** A stored string made safe for a terminal: one line, no escape sequences. */
+export const visible = (s: string) =>
+  s.replace(controls, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 
 const or = (
   v: string | undefined,
@@ -23,7 +31,7 @@ const seconds = (iso: string) => iso.replace(/\.\d+Z$/, "Z");
 function rows(pairs: [string, Cell][]): string[] {
   return table(
     [{ title: "" }, { title: "" }],
-    pairs.map(([k, v]) => [k, v === null ? "-" : String(v)]),
+    pairs.map(([k, v]) => [k, v === null ? "-" : visible(String(v))]),
     "",
   ).slice(1);
 }
@@ -62,7 +70,7 @@ function header(doc: DebugChainDocument): string[] {
 
 function step(c: Checkpoint, doc: DebugChainDocument): string[] {
   const l = c.lineage;
-  const out = ["", `Step ${c.step}: ${c.id}`];
+  const out = ["", `Step ${c.step}: ${visible(c.id)}`];
   out.push(...rows([
     ["time", seconds(c.created_at || c.timestamp)],
     ["provider", or(c.provider, "(unknown)")],
@@ -85,12 +93,12 @@ function step(c: Checkpoint, doc: DebugChainDocument): string[] {
     ["metadata", canonicalJson(c.metadata)],
   ]));
   if (doc.options.include_headers) {
-    if (c.request_headers) out.push(`request_headers: ${c.request_headers}`);
-    if (c.response_headers) out.push(`response_headers: ${c.response_headers}`);
+    if (c.request_headers) out.push(`request_headers: ${visible(c.request_headers)}`);
+    if (c.response_headers) out.push(`response_headers: ${visible(c.response_headers)}`);
   }
   if (doc.options.include_bodies) {
-    if (c.request_body?.trim()) out.push(`request_body: ${c.request_body}`);
-    if (c.response_body?.trim()) out.push(`response_body: ${c.response_body}`);
+    if (c.request_body?.trim()) out.push(`request_body: ${visible(c.request_body)}`);
+    if (c.response_body?.trim()) out.push(`response_body: ${visible(c.response_body)}`);
   }
   return out;
 }
@@ -113,8 +121,8 @@ function diffs(doc: DebugChainDocument): string[] {
       "METADATA_KEYS_CHANGED",
     ].map((title) => ({ title })),
     list.map((d) => [
-      d.from_checkpoint_id,
-      d.to_checkpoint_id,
+      visible(d.from_checkpoint_id),
+      visible(d.to_checkpoint_id),
       num(d.total_tokens_delta),
       d.latency_delta_ms,
       String(d.request_path_changed),
@@ -129,7 +137,10 @@ function diffs(doc: DebugChainDocument): string[] {
   for (const d of list) {
     const [a, r, c] = [d.metadata_keys_added, d.metadata_keys_removed, d.metadata_keys_changed];
     if (a.length + r.length + c.length === 0) continue;
-    out.push("", `Diff ${d.from_checkpoint_id} -> ${d.to_checkpoint_id} metadata keys`);
+    out.push(
+      "",
+      `Diff ${visible(d.from_checkpoint_id)} -> ${visible(d.to_checkpoint_id)} metadata keys`,
+    );
     out.push(...rows([["added", a.join(",")], ["removed", r.join(",")], [
       "changed",
       c.join(","),

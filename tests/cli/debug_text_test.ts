@@ -132,3 +132,19 @@ Deno.test("debug text: without --diff, no Diffs section", async () => {
   assert.ok(!text.includes("\nDiffs\n"));
   assert.ok(text.endsWith('response_body: {"id":"a"}\n'));
 });
+
+Deno.test("debug text: stored control characters print escaped, one line each", async () => {
+  const doc = await chain({ trace_group_id: "group-demo" }, false);
+  const c = doc.chain.checkpoints[0]!;
+  c.model = "gpt\u001b[2J\u009b31m";
+  c.request_body = "a\nStep 9: fake\r\u007f";
+  const text = renderDebugText(doc);
+  assert.ok(
+    // deno-lint-ignore no-control-regex
+    !/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/.test(text),
+    "no control character but \\n",
+  );
+  assert.ok(text.includes("model               gpt\\u001b[2J\\u009b31m\n"));
+  assert.ok(text.includes("request_body: a\\u000aStep 9: fake\\u000d\\u007f\n"));
+  assert.ok(!text.includes("\nStep 9"));
+});
