@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { startHarness } from "../support/gateway_harness.ts";
+import { buildLineageChain } from "../../src/api/mod.ts";
 
 const tokenA = "gw-lineage-a-0123456789abcdef";
 const tokenB = "gw-lineage-b-fedcba9876543210";
@@ -87,6 +88,19 @@ Deno.test("lineage API: tenant-scoped chain, bodies only when asked and allowed"
     assert.ok(!plain.includes(b.id), "the other tenant's trace in the same group stays out");
     assert.ok(!plain.includes("request_body"), "no bodies unless asked");
     assert.ok(!plain.includes("request_headers"), "no headers unless asked");
+
+    // The same document `ongoingai debug --trace-id ID --format json` builds from the store
+    // (here confined to the tenant, as the API is).
+    const offline = await buildLineageChain(h.store, {
+      selection: { trace_id: a1.id },
+      options: { limit: 200, include_diff: false, include_headers: false, include_bodies: false },
+      scope: { org_id: "org-1", workspace_id: "ws-a" },
+      now: () => Date.parse(own.body.generated_at),
+    });
+    assert.equal(offline.kind, "ok");
+    if (offline.kind === "ok") {
+      assert.deepEqual(JSON.parse(JSON.stringify(offline.document)), own.body);
+    }
 
     const other = await get(`/api/traces/${b.id}/lineage`, tokenA);
     assert.equal(other.status, 404);
