@@ -53,3 +53,21 @@ export * as analyticsBodies from "./analytics_bodies.ts";
 /** The sessions view and the non-generation figure, as pure functions (also `report --by`). */
 export * as analyticsSessions from "./analytics_attribution.ts";
 export { generateGatewayKeyId, generateToken } from "./gateway_keys.ts";
+/** Lineage chains (`debug-chain.v1`): `ongoingai debug` and `/api/traces/{id}/lineage`. */
+export {
+  buildLineageChain,
+  type ChainResult,
+  type ChainStore,
+  lineageLimits,
+} from "./lineage_chain.ts";
+export {
+  canonicalJson,
+  type ChainOptions,
+  type ChainSelection,
+  type Checkpoint,
+  type CheckpointDiff,
+  checkpointDiffs,
+  type DebugChainDocument,
+  debugChainSchemaVersion,
+  sha256Hex,
+} from "./lineage_document.ts";

@@ -17,6 +17,7 @@ import { parseTraceListParams } from "./params.ts";
 import { traceDetail } from "./trace_detail.ts";
 import { healthBody } from "./health.ts";
 import { registerAnalyticsRoutes } from "./analytics.ts";
+import { registerLineageRoute } from "./lineage_route.ts";
 import { traceDiagnosticsBody } from "./diagnostics.ts";
 import { openTraceExport, parseTraceExportParams, withoutBodies } from "./export.ts";
 import { exportContentTypes, exportFilename } from "./export_encoding.ts";
@@ -188,6 +189,7 @@ export function createApiRoutes(deps: ApiDeps): Hono {
     return c.json(c.get("hideBodies") === true ? withoutBodies(detail) : detail);
   });
 
+  registerLineageRoute(app, deps.store, deps.now);
   registerAnalyticsRoutes(app, deps.store);
   registerRoutesStatus(app, {
     source: deps.routes ?? null,

@@ -5,6 +5,7 @@
  */
 import { UsageError } from "./args.ts";
 import { check, checkSpec } from "./check.ts";
+import { debug, debugSpec } from "./debug.ts";
 import { doctor, doctorSpec } from "./doctor.ts";
 import { health, healthSpec } from "./health.ts";
 import { init, initSpec } from "./init.ts";
@@ -41,6 +42,7 @@ export const commands: readonly Command[] = [
   { spec: shellInitSpec, run: shellInit },
   { spec: wrapSpec, run: wrap },
   { spec: reportSpec, run: report },
+  { spec: debugSpec, run: debug },
   { spec: doctorSpec, run: doctor },
   { spec: keysSpec, run: keys },
   { spec: routesSpec, run: routes },

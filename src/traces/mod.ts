@@ -63,3 +63,11 @@ export {
   pressureStates,
 } from "./writer_stats.ts";
 export { type WriteErrorClass, writeErrorClasses } from "./write_errors.ts";
+export {
+  type LineageItem,
+  lineageOf,
+  lineageSeq,
+  maxLineageTraces,
+  sortLineageTraces,
+  type TraceLineage,
+} from "./lineage.ts";

@@ -20,6 +20,7 @@ const expectedAccess: Record<string, EndpointAccess> = {
   getOpenApi: "key",
   listTraces: "analytics:read",
   getTrace: "analytics:read",
+  getTraceLineage: "analytics:read",
   exportTraces: "analytics:read",
   getTracePipelineDiagnostics: "diagnostics:read",
   getAnalyticsUsage: "analytics:read",

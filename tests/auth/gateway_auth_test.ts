@@ -245,10 +245,13 @@ Deno.test("tenant isolation: every registry endpoint, with each tenant's key", a
               assert.equal(res.status, 403, where);
               continue;
             }
-            if (e.path === "/api/traces/{id}") {
+            if (e.path === "/api/traces/{id}" || e.path === "/api/traces/{id}/lineage") {
               if (t.own.includes(id)) {
                 assert.equal(res.status, 200, where);
-                assert.ok(text.includes("hello from"), `${where}: developer sees bodies`);
+                for (const other of t.other) assert.ok(!text.includes(other), `${where}: ${other}`);
+                if (e.path === "/api/traces/{id}" || "include_bodies" in query) {
+                  assert.ok(text.includes("hello from"), `${where}: developer sees bodies`);
+                }
               } else {
                 // Another tenant's trace answers exactly like a missing one.
                 assert.equal(res.status, 404, where);

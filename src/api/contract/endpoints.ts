@@ -10,6 +10,8 @@ import * as analytics from "../analytics_bodies.ts";
 import * as analyticsAttribution from "../analytics_attribution.ts";
 import { failoversSchema } from "../analytics_failovers.ts";
 import { traceDiagnosticsResponseSchema } from "../diagnostics.ts";
+import { lineageQuerySchema } from "../lineage_route.ts";
+import { debugChainSchema } from "../lineage_schema.ts";
 import { traceExportQuerySchema } from "../export.ts";
 import { exportColumns } from "../export_encoding.ts";
 import { traceExportRecordSchema } from "../export_schema.ts";
@@ -107,6 +109,30 @@ export const endpoints: readonly Endpoint[] = [
       200: { description: "The trace.", schema: traceDetailSchema },
       404: error("not_found: no such trace in the caller's scope."),
       500: storeFailed,
+    },
+  },
+  {
+    method: "get",
+    path: "/api/traces/{id}/lineage",
+    operationId: "getTraceLineage",
+    access: "analytics:read",
+    summary: "A trace's lineage chain in order, as `ongoingai debug` prints it (debug-chain.v1)",
+    description: "The chain is the trace's lineage group (with its thread and run), else its " +
+      "thread or run, else its agent session; the newest `limit` traces of it, always with this " +
+      "trace, ordered by parent links and sequence numbers. Only the caller's tenant's traces. " +
+      "Headers with include_headers=true; bodies with include_bodies=true and bodies:read " +
+      "(otherwise withheld, and options.bodies_withheld says so); diffs with diff=true.",
+    tag: "traces",
+    pathParams: { id: z.string().min(1).describe("A trace id, as listed by /api/traces.") },
+    query: lineageQuerySchema,
+    responses: {
+      200: { description: "The chain.", schema: debugChainSchema },
+      400: error("invalid_parameter: names the parameter and what it accepts."),
+      404: error("not_found: no such trace in the caller's scope."),
+      500: storeFailed,
+    },
+    example: {
+      query: { diff: "true", include_headers: "true", include_bodies: "true", limit: "5" },
     },
   },
   {
