@@ -1,0 +1,37 @@
+/**
+ * Verifies a store's whole audit chain, page by page (bounded memory): the pure walk of
+ * audit_chain.ts over `auditChain`, then the tail against the store's head.
+ */
+import { type AuditProblem, auditWalkStart, checkAuditTail, walkAuditPage } from "./audit_chain.ts";
+import type { AuditStore } from "./audit_store.ts";
+
+export interface AuditVerifyResult {
+  ok: boolean;
+  /** Entries found valid before the first problem (all of them when ok). */
+  checked: number;
+  /** The head the store records. */
+  head: { seq: number; hash: string };
+  /** The first problem, by seq; null when the chain is valid. */
+  problem: AuditProblem | null;
+}
+
+export async function verifyAuditChain(
+  store: Pick<AuditStore, "auditChain" | "auditHead">,
+  pageSize = 1000,
+): Promise<AuditVerifyResult> {
+  // The head first: entries appended while the walk runs lie past it and are not judged.
+  const head = await store.auditHead();
+  let state = auditWalkStart;
+  while (state.nextSeq <= head.seq) {
+    const page = (await store.auditChain(state.nextSeq, pageSize))
+      .filter((e) => e.seq <= head.seq);
+    if (page.length === 0) break;
+    const walked = walkAuditPage(state, page);
+    if ("problem" in walked) {
+      return { ok: false, checked: state.checked, head, problem: walked.problem };
+    }
+    state = walked.state;
+  }
+  const tail = checkAuditTail(state, head);
+  return { ok: tail === null, checked: state.checked, head, problem: tail };
+}
