@@ -201,7 +201,8 @@ const swapFixes = (a: AuditEntry, b: AuditEntry) =>
   auditHash({ ...a, seq: b.seq }) === a.hash && auditHash({ ...b, seq: a.seq }) === b.hash;
 
 /**
- * Walks a page of entries (ascending seq, as the store reads them) from `state`. Returns the
+ * Walks a page of entries (ascending seq, as the store reads them) from `state` (`lookahead`:
+ * entries after the page, searched only for the partner of a swap). Returns the
  * state after the page, or the first problem: a missing seq (`gap`), an entry whose hash does not
  * match its fields (`changed`), two entries whose seqs were swapped (`reordered`), or an entry
  * whose hash is right but whose `prev_hash` is not the previous entry's hash (`broken_link`: an
@@ -210,6 +211,7 @@ const swapFixes = (a: AuditEntry, b: AuditEntry) =>
 export function walkAuditPage(
   state: AuditWalkState,
   page: readonly AuditEntry[],
+  lookahead: readonly AuditEntry[] = [],
 ): { state: AuditWalkState } | { problem: AuditProblem } {
   let { nextSeq, prevHash, checked } = state;
   for (let i = 0; i < page.length; i++) {
@@ -227,7 +229,7 @@ export function walkAuditPage(
       };
     }
     if (!hexHash.test(e.hash) || auditHash(e) !== e.hash) {
-      const other = page.slice(i + 1).find((o) => swapFixes(e, o));
+      const other = [...page.slice(i + 1), ...lookahead].find((o) => swapFixes(e, o));
       if (other !== undefined) {
         return {
           problem: {

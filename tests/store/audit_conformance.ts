@@ -1,0 +1,175 @@
+/**
+ * The audit log's behaviour every store must show: appends chain from the genesis hash, lists page
+ * newest first within a tenant, UPDATE and DELETE are refused, and tampering done behind the
+ * store's back (a field edited, a row deleted, two seqs swapped, the tail cut) is found by the
+ * verification walk, naming the entry.
+ */
+import assert from "node:assert/strict";
+import {
+  type AuditStore,
+  genesisPrevHash,
+  type NewAuditEntry,
+  verifyAuditChain,
+} from "../../src/store/mod.ts";
+
+export interface AuditFixture {
+  store: AuditStore;
+  /** Runs SQL on the same database behind the store (tampering). */
+  raw(sql: string): Promise<void>;
+  /** The SQL that drops the append-only triggers, as an attacker with the database would. */
+  dropGuards: string;
+  close(): Promise<void>;
+}
+
+export const tenantA = { org_id: "org-a", workspace_id: "ws-a" };
+export const tenantB = { org_id: "org-b", workspace_id: "ws-b" };
+
+export const auditInput = (n: number, over: Partial<NewAuditEntry> = {}): NewAuditEntry => ({
+  at: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
+  actor: "key_admin",
+  tenant: n % 2 === 0 ? tenantA : tenantB,
+  action: n % 3 === 0 ? "gateway_key.revoked" : "gateway_key.created",
+  target: `key_${n}`,
+  before: null,
+  after: { id: `key_${n}`, labels: { b: "2", a: "1" } },
+  details: { n },
+  ...over,
+});
+
+async function filled(open: () => Promise<AuditFixture>, n: number): Promise<AuditFixture> {
+  const f = await open();
+  for (let i = 1; i <= n; i++) await f.store.appendAudit(auditInput(i));
+  return f;
+}
+
+export function runAuditConformance(
+  name: string,
+  open: () => Promise<AuditFixture>,
+  options: { ignore?: string } = {},
+): void {
+  const test = (title: string, fn: () => Promise<void>) =>
+    Deno.test({
+      name: `${name} audit: ${title}`,
+      ignore: options.ignore !== undefined,
+      sanitizeResources: false,
+      sanitizeOps: false,
+      fn,
+    });
+
+  test("appends chain from the genesis hash and verify finds them valid", async () => {
+    const f = await open();
+    try {
+      assert.deepStrictEqual(await f.store.auditHead(), { seq: 0, hash: genesisPrevHash });
+      assert.deepStrictEqual(await verifyAuditChain(f.store), {
+        ok: true,
+        checked: 0,
+        head: { seq: 0, hash: genesisPrevHash },
+        problem: null,
+      });
+      const a = await f.store.appendAudit(auditInput(1));
+      const b = await f.store.appendAudit(auditInput(2, { tenant: null }));
+      assert.equal(a.seq, 1);
+      assert.equal(a.prev_hash, genesisPrevHash);
+      assert.equal(b.seq, 2);
+      assert.equal(b.prev_hash, a.hash);
+      assert.deepStrictEqual(await f.store.auditChain(1, 10), [a, b]);
+      assert.deepStrictEqual(await f.store.auditHead(), { seq: 2, hash: b.hash });
+      const r = await verifyAuditChain(f.store, 1);
+      assert.equal(r.ok, true);
+      assert.equal(r.checked, 2);
+    } finally {
+      await f.close();
+    }
+  });
+
+  test("refuses a float, an empty action or an oversized entry before writing", async () => {
+    const f = await open();
+    try {
+      await assert.rejects(
+        f.store.appendAudit(auditInput(1, { details: { ratio: 0.5 } })),
+        /details\.ratio: 0\.5 is not a safe integer/,
+      );
+      await assert.rejects(f.store.appendAudit(auditInput(1, { action: "" })), /audit action/);
+      await assert.rejects(
+        f.store.appendAudit(auditInput(1, { details: "x".repeat(70_000) })),
+        /over the 65536-byte cap/,
+      );
+      await assert.rejects(f.store.appendAudit(auditInput(1, { at: "yesterday" })), /RFC 3339/);
+      assert.equal((await f.store.auditHead()).seq, 0);
+    } finally {
+      await f.close();
+    }
+  });
+
+  test("lists newest first, by tenant, action and time, with a cursor", async () => {
+    const f = await filled(open, 9);
+    try {
+      const all = await f.store.listAudit({ limit: 4 });
+      assert.deepStrictEqual(all.entries.map((e) => e.seq), [9, 8, 7, 6]);
+      assert.ok(all.next_cursor !== null);
+      const next = await f.store.listAudit({ limit: 4, cursor: all.next_cursor! });
+      assert.deepStrictEqual(next.entries.map((e) => e.seq), [5, 4, 3, 2]);
+      const a = await f.store.listAudit({ tenant: tenantA });
+      assert.deepStrictEqual(a.entries.map((e) => e.seq), [8, 6, 4, 2]);
+      assert.equal(a.next_cursor, null);
+      const revoked = await f.store.listAudit({ action: "gateway_key.revoked" });
+      assert.deepStrictEqual(revoked.entries.map((e) => e.seq), [9, 6, 3]);
+      const window = await f.store.listAudit({
+        from: auditInput(3).at,
+        to: auditInput(5).at,
+      });
+      assert.deepStrictEqual(window.entries.map((e) => e.seq), [4, 3]);
+      assert.deepStrictEqual(window.entries[0]!.after, { id: "key_4", labels: { a: "1", b: "2" } });
+      await assert.rejects(f.store.listAudit({ cursor: "bm9wZQ" }), /cursor is invalid/);
+      await assert.rejects(f.store.listAudit({ limit: 0 }), /limit must be/);
+    } finally {
+      await f.close();
+    }
+  });
+
+  test("UPDATE and DELETE are refused by the database", async () => {
+    const f = await filled(open, 2);
+    try {
+      await assert.rejects(f.raw("UPDATE audit_log SET actor = 'x' WHERE seq = 1"), /append-only/);
+      await assert.rejects(f.raw("DELETE FROM audit_log WHERE seq = 2"), /append-only/);
+      assert.equal((await verifyAuditChain(f.store)).ok, true);
+    } finally {
+      await f.close();
+    }
+  });
+
+  const tampering: [string, string, string, number][] = [
+    ["a field edited", "UPDATE audit_log SET actor = 'mallory' WHERE seq = 3", "changed", 3],
+    [
+      "a JSON column edited",
+      `UPDATE audit_log SET details_json = '{"n":99}' WHERE seq = 4`,
+      "changed",
+      4,
+    ],
+    ["a row deleted", "DELETE FROM audit_log WHERE seq = 2", "gap", 2],
+    ["the first row deleted", "DELETE FROM audit_log WHERE seq = 1", "gap", 1],
+    [
+      "two rows' seq swapped",
+      "UPDATE audit_log SET seq = -seq WHERE seq IN (2, 3); " +
+      "UPDATE audit_log SET seq = 5 + seq WHERE seq IN (-2, -3)",
+      "reordered",
+      2,
+    ],
+    ["the last row deleted", "DELETE FROM audit_log WHERE seq = 5", "truncated", 5],
+  ];
+  for (const [what, sql, kind, seq] of tampering) {
+    test(`tampering found: ${what}`, async () => {
+      const f = await filled(open, 5);
+      try {
+        await f.raw(f.dropGuards);
+        for (const statement of sql.split("; ")) await f.raw(statement);
+        const r = await verifyAuditChain(f.store, 2);
+        assert.equal(r.ok, false);
+        assert.equal(r.problem?.kind, kind, r.problem?.message);
+        assert.equal(r.problem?.seq, seq, r.problem?.message);
+      } finally {
+        await f.close();
+      }
+    });
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * The audit log on PostgreSQL: the conformance suite (tampering through a separate connection),
+ * and appends from two instances (two pools) at once keeping one valid chain.
+ */
+import assert from "node:assert/strict";
+import postgres from "postgres";
+import { openPostgresStore, verifyAuditChain } from "../../src/store/mod.ts";
+import { createTestDatabase, skipReason } from "./pg_database.ts";
+import { auditInput, runAuditConformance } from "./audit_conformance.ts";
+
+const ignore = skipReason === undefined ? {} : { ignore: skipReason };
+const dropGuards = "DROP TRIGGER audit_log_append_only ON audit_log";
+
+runAuditConformance("postgres", async () => {
+  const db = await createTestDatabase("ongoingai_audit");
+  const store = await openPostgresStore({ dsn: db.dsn, maxConnections: 2 });
+  const admin = postgres(db.dsn, { max: 1, onnotice: () => {} });
+  return {
+    store,
+    raw: async (sql: string) => {
+      await admin.unsafe(sql);
+    },
+    dropGuards,
+    close: async () => {
+      await store.close();
+      await admin.end();
+      await db.drop();
+    },
+  };
+}, ignore);
+
+Deno.test({
+  name: "postgres audit: two instances appending at once keep one valid chain",
+  ignore: skipReason !== undefined,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const db = await createTestDatabase("ongoingai_audit_race");
+    const stores = await Promise.all(
+      [0, 1].map(() => openPostgresStore({ dsn: db.dsn, maxConnections: 4 })),
+    );
+    try {
+      // Each instance fires its appends without waiting for the previous one: several
+      // transactions per pool contend for the head row at once.
+      const appended = await Promise.all(
+        stores.flatMap((s, which) =>
+          Array.from(
+            { length: 40 },
+            (_, i) => s.appendAudit(auditInput(i, { actor: `instance${which}` })),
+          )
+        ),
+      );
+      const seqs = appended.map((e) => e.seq).sort((a, b) => a - b);
+      assert.deepStrictEqual(seqs, Array.from({ length: 80 }, (_, i) => i + 1));
+      const r = await verifyAuditChain(stores[1]!, 7);
+      assert.deepStrictEqual([r.ok, r.checked, r.head.seq], [true, 80, 80], r.problem?.message);
+      const chain = await stores[0]!.auditChain(1, 100);
+      for (let i = 1; i < chain.length; i++) {
+        assert.equal(chain[i]!.prev_hash, chain[i - 1]!.hash);
+      }
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+      await db.drop();
+    }
+  },
+});
