@@ -2,8 +2,8 @@
 -- from 1 without holes; `hash` is the SHA-256 of the entry's canonical JSON (every field but
 -- `hash`), and `prev_hash` the hash of the entry before it. `at` is text in the fixed-width UTC
 -- form, and before/after/details the canonical JSON text, so a row reads back to exactly the
--- bytes that were hashed. `audit_head` (one row) holds the last seq and hash, so a deleted tail
--- is found too. Triggers refuse UPDATE and DELETE: only appends change the log (someone with the
+-- bytes that were hashed. `audit_head` (one row, written by the first append) holds the last seq
+-- and hash, so a deleted tail is found too. Triggers refuse UPDATE and DELETE: only appends change the log (someone with the
 -- file can drop them; the chain is what shows it).
 CREATE TABLE audit_log (
   seq INTEGER PRIMARY KEY,
@@ -27,8 +27,6 @@ CREATE TABLE audit_head (
   seq INTEGER NOT NULL,
   hash TEXT NOT NULL
 );
-INSERT INTO audit_head (id, seq, hash)
-  VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
   BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log

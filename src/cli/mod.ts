@@ -4,6 +4,7 @@
  * 2 usage error.
  */
 import { UsageError } from "./args.ts";
+import { audit, auditSpec } from "./audit.ts";
 import { check, checkSpec } from "./check.ts";
 import { health, healthSpec } from "./health.ts";
 import { init, initSpec } from "./init.ts";
@@ -41,6 +42,7 @@ export const commands: readonly Command[] = [
   { spec: wrapSpec, run: wrap },
   { spec: reportSpec, run: report },
   { spec: keysSpec, run: keys },
+  { spec: auditSpec, run: audit },
   { spec: routesSpec, run: routes },
   { spec: piiSpec, run: pii },
   { spec: versionSpec, run: version, aliases: ["--version", "-v"] },

@@ -15,6 +15,27 @@ export interface AuditVerifyResult {
   problem: AuditProblem | null;
 }
 
+/**
+ * An entry past the head read before the walk is fine when the head has moved on since (an
+ * append during the walk); one past the head as it is now was written behind the store's back,
+ * or the head was reset (or its row deleted) to hide a cut.
+ */
+async function pastHead(
+  store: Pick<AuditStore, "auditChain" | "auditHead">,
+  head: { seq: number; hash: string },
+): Promise<AuditProblem | null> {
+  const [beyond] = await store.auditChain(head.seq + 1, 1);
+  if (beyond === undefined) return null;
+  const now = await store.auditHead();
+  if (now.seq >= beyond.seq) return null;
+  return {
+    kind: "changed",
+    seq: beyond.seq,
+    message: `audit entry ${beyond.seq} lies past the head (seq ${now.seq}): the head was ` +
+      "reset or the entry was written behind the store's back",
+  };
+}
+
 export async function verifyAuditChain(
   store: Pick<AuditStore, "auditChain" | "auditHead">,
   pageSize = 1000,
@@ -37,6 +58,6 @@ export async function verifyAuditChain(
     }
     state = walked.state;
   }
-  const tail = checkAuditTail(state, head);
+  const tail = checkAuditTail(state, head) ?? await pastHead(store, head);
   return { ok: tail === null, checked: state.checked, head, problem: tail };
 }

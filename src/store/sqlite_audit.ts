@@ -9,6 +9,7 @@ import {
   type AuditEntry,
   chainEntry,
   checkNewAuditEntry,
+  genesisPrevHash,
   type NewAuditEntry,
 } from "./audit_chain.ts";
 import {
@@ -40,7 +41,10 @@ export function sqliteAuditStore(
       $workspace_id, $action, $target, $before_json, $after_json, $details_json, $prev_hash,
       $hash)`)
   );
-  const moveHead = lazy(() => db.prepare("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1"));
+  const moveHead = lazy(() =>
+    db.prepare(`INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?)
+      ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash`)
+  );
   const list = lazy(() =>
     db.prepare(`SELECT ${auditColumns} FROM audit_log
       WHERE ($from IS NULL OR at >= $from) AND ($to IS NULL OR at < $to)
@@ -53,9 +57,8 @@ export function sqliteAuditStore(
   );
   const readHead = () => {
     const row = head().get() as { seq: number; hash: string } | undefined;
-    if (row === undefined) {
-      throw new Error("audit_head has no row: the audit log was tampered with");
-    }
+    // No row before the first append (the migration adds none, as to every new table).
+    if (row === undefined) return { seq: 0, hash: genesisPrevHash };
     return { seq: Number(row.seq), hash: String(row.hash) };
   };
 

@@ -173,3 +173,30 @@ export function runAuditConformance(
     });
   }
 }
+
+/** The head row deleted or reset (SQL per driver): entries past it are named. */
+export function runAuditHeadTamper(
+  name: string,
+  open: () => Promise<AuditFixture>,
+  headSql: string,
+  options: { ignore?: string } = {},
+): void {
+  Deno.test({
+    name: `${name} audit: tampering found: the head reset`,
+    ignore: options.ignore !== undefined,
+    sanitizeResources: false,
+    sanitizeOps: false,
+    fn: async () => {
+      const f = await filled(open, 3);
+      try {
+        await f.raw(headSql);
+        const r = await verifyAuditChain(f.store);
+        assert.equal(r.ok, false);
+        assert.equal(r.problem?.seq, 1, r.problem?.message);
+        assert.match(r.problem!.message, /past the head/);
+      } finally {
+        await f.close();
+      }
+    },
+  });
+}

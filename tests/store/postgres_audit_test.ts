@@ -6,12 +6,12 @@ import assert from "node:assert/strict";
 import postgres from "postgres";
 import { openPostgresStore, verifyAuditChain } from "../../src/store/mod.ts";
 import { createTestDatabase, skipReason } from "./pg_database.ts";
-import { auditInput, runAuditConformance } from "./audit_conformance.ts";
+import { auditInput, runAuditConformance, runAuditHeadTamper } from "./audit_conformance.ts";
 
 const ignore = skipReason === undefined ? {} : { ignore: skipReason };
 const dropGuards = "DROP TRIGGER audit_log_append_only ON audit_log";
 
-runAuditConformance("postgres", async () => {
+async function openFixture() {
   const db = await createTestDatabase("ongoingai_audit");
   const store = await openPostgresStore({ dsn: db.dsn, maxConnections: 2 });
   const admin = postgres(db.dsn, { max: 1, onnotice: () => {} });
@@ -27,7 +27,15 @@ runAuditConformance("postgres", async () => {
       await db.drop();
     },
   };
-}, ignore);
+}
+
+runAuditConformance("postgres", openFixture, ignore);
+runAuditHeadTamper(
+  "postgres",
+  openFixture,
+  `UPDATE audit_head SET seq = 0, hash = '${"0".repeat(64)}'`,
+  ignore,
+);
 
 Deno.test({
   name: "postgres audit: two instances appending at once keep one valid chain",

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { openSqliteStore, openWorkerStore, verifyAuditChain } from "../../src/store/mod.ts";
-import { auditInput, runAuditConformance } from "./audit_conformance.ts";
+import { auditInput, runAuditConformance, runAuditHeadTamper } from "./audit_conformance.ts";
 
 const entry = new URL("../support/store_worker_entry.ts", import.meta.url).href;
 const dir = Deno.makeTempDirSync({ prefix: "ongoingai-audit-" });
@@ -31,6 +31,12 @@ runAuditConformance("sqlite (file)", async () => {
   const store = await openSqliteStore({ path });
   return { store, raw: rawOn(path), dropGuards, close: () => store.close() };
 });
+
+runAuditHeadTamper("sqlite (file)", async () => {
+  const path = freshPath();
+  const store = await openSqliteStore({ path });
+  return { store, raw: rawOn(path), dropGuards, close: () => store.close() };
+}, "DELETE FROM audit_head");
 
 runAuditConformance("sqlite on a worker thread", async () => {
   const path = freshPath();
