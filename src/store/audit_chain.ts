@@ -163,8 +163,9 @@ export function checkNewAuditEntry(
   const t = input.tenant;
   if (t !== null) {
     if (typeof t !== "object") throw new TypeError("audit tenant must be an object or null");
-    checkText(t.org_id, "tenant.org_id");
-    checkText(t.workspace_id, "tenant.workspace_id");
+    // Empty ids are a tenant the key store accepts: recorded as they are.
+    checkText(t.org_id, "tenant.org_id", true);
+    checkText(t.workspace_id, "tenant.workspace_id", true);
   }
   const before = canonicalJson(input.before, "before");
   const after = canonicalJson(input.after, "after");

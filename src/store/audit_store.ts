@@ -160,3 +160,35 @@ export function auditPage(entries: AuditEntry[], limit: number): AuditPage {
     next_cursor: more ? encodeAuditCursor(page[page.length - 1]!.seq) : null,
   };
 }
+
+/**
+ * The audit entry of a gateway key lifecycle event, written by the key stores in the same
+ * transaction as the change and its `gateway_key_events` row (which `GET /api/gateway-key-events`
+ * still answers from). Never a token or its digest: the key's public fields only.
+ */
+export function keyAuditEntry(
+  key: { id: string; org_id: string; workspace_id: string },
+  kind: "created" | "rotated" | "revoked" | "confirmed",
+  actor: string,
+  at: string,
+  record?: { name: string; role: string; permissions: readonly string[] },
+): NewAuditEntry {
+  const field = { rotated: "last_rotated_at", revoked: "revoked_at", confirmed: "confirmed_at" };
+  return {
+    at,
+    // A key change is never refused over its audit entry: an odd actor is recorded, bounded.
+    actor: actor === "" ? "unknown" : actor.slice(0, 512),
+    tenant: { org_id: key.org_id, workspace_id: key.workspace_id },
+    action: `gateway_key.${kind}`,
+    target: key.id,
+    before: kind === "created" ? null : { [field[kind]]: null },
+    after: kind === "created"
+      ? {
+        name: record?.name ?? "",
+        role: record?.role ?? "",
+        permissions: [...(record?.permissions ?? [])],
+      }
+      : { [field[kind]]: at },
+    details: {},
+  };
+}

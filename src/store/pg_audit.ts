@@ -27,32 +27,41 @@ const headOf = (row: Record<string, unknown> | undefined) => {
   return { seq: Number(row.seq), hash: String(row.hash) };
 };
 
+/**
+ * Appends inside the caller's transaction: locks the head row (queueing every other append on
+ * any instance), links, inserts, moves the head. The head is locked last by every caller, so
+ * a key change holding its key row and an audit-only append never wait on each other in a cycle.
+ */
+export async function appendAuditTx(tx: Sql, input: NewAuditEntry): Promise<AuditEntry> {
+  const c = checkNewAuditEntry(input, (at) => normalizeTimestamp(at, "at"));
+  const [row] = await tx`SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE`;
+  const h = headOf(row);
+  const entry = chainEntry(
+    {
+      ...input,
+      at: c.at,
+      before: JSON.parse(c.before),
+      after: JSON.parse(c.after),
+      details: JSON.parse(c.details),
+    },
+    h.seq === 0 ? null : h,
+  );
+  await tx`INSERT INTO audit_log (seq, at, actor, org_id, workspace_id, action, target,
+      before_json, after_json, details_json, prev_hash, hash)
+    VALUES (${entry.seq}, ${entry.at}, ${entry.actor}, ${entry.tenant?.org_id ?? null},
+      ${entry.tenant?.workspace_id ?? null}, ${entry.action}, ${entry.target}, ${c.before},
+      ${c.after}, ${c.details}, ${entry.prev_hash}, ${entry.hash})`;
+  await tx`UPDATE audit_head SET seq = ${entry.seq}, hash = ${entry.hash} WHERE id = 1`;
+  return entry;
+}
+
 export function postgresAuditStore(sql: Sql, assertOpen: () => void): AuditStore {
   return {
     async appendAudit(input: NewAuditEntry): Promise<AuditEntry> {
       assertOpen();
-      const c = checkNewAuditEntry(input, (at) => normalizeTimestamp(at, "at"));
-      return await sql.begin(async (tx) => {
-        const [row] = await tx`SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE`;
-        const h = headOf(row);
-        const entry = chainEntry(
-          {
-            ...input,
-            at: c.at,
-            before: JSON.parse(c.before),
-            after: JSON.parse(c.after),
-            details: JSON.parse(c.details),
-          },
-          h.seq === 0 ? null : h,
-        );
-        await tx`INSERT INTO audit_log (seq, at, actor, org_id, workspace_id, action, target,
-            before_json, after_json, details_json, prev_hash, hash)
-          VALUES (${entry.seq}, ${entry.at}, ${entry.actor}, ${entry.tenant?.org_id ?? null},
-            ${entry.tenant?.workspace_id ?? null}, ${entry.action}, ${entry.target}, ${c.before},
-            ${c.after}, ${c.details}, ${entry.prev_hash}, ${entry.hash})`;
-        await tx`UPDATE audit_head SET seq = ${entry.seq}, hash = ${entry.hash} WHERE id = 1`;
-        return entry;
-      });
+      // Checked before the transaction: a refused entry never takes the head's lock.
+      checkNewAuditEntry(input, (at) => normalizeTimestamp(at, "at"));
+      return await sql.begin((tx) => appendAuditTx(tx as unknown as Sql, input));
     },
     async listAudit(query: AuditQuery): Promise<AuditPage> {
       assertOpen();

@@ -30,11 +30,14 @@ function lazy(prepare: () => StatementSync): () => StatementSync {
   return () => stmt ??= prepare();
 }
 
-export function sqliteAuditStore(
-  db: DatabaseSync,
-  assertOpen: () => void,
-  retry: BusyRetryOptions,
-): AuditStore {
+/**
+ * Appends inside the caller's transaction (which must hold the write lock: `BEGIN IMMEDIATE`),
+ * so a change and its audit entry commit together (the key store's lifecycle events).
+ */
+export function sqliteAuditWriter(db: DatabaseSync): {
+  append(input: NewAuditEntry): AuditEntry;
+  head(): { seq: number; hash: string };
+} {
   const head = lazy(() => db.prepare("SELECT seq, hash FROM audit_head WHERE id = 1"));
   const insert = lazy(() =>
     db.prepare(`INSERT INTO audit_log (${auditColumns}) VALUES ($seq, $at, $actor, $org_id,
@@ -45,6 +48,53 @@ export function sqliteAuditStore(
     db.prepare(`INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?)
       ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash`)
   );
+  const readHead = () => {
+    const row = head().get() as { seq: number; hash: string } | undefined;
+    // No row before the first append (the migration adds none, as to every new table).
+    if (row === undefined) return { seq: 0, hash: genesisPrevHash };
+    return { seq: Number(row.seq), hash: String(row.hash) };
+  };
+  return {
+    head: readHead,
+    append(input: NewAuditEntry): AuditEntry {
+      const c = checkNewAuditEntry(input, (at) => normalizeTimestamp(at, "at"));
+      const h = readHead();
+      const entry = chainEntry(
+        {
+          ...input,
+          at: c.at,
+          before: JSON.parse(c.before),
+          after: JSON.parse(c.after),
+          details: JSON.parse(c.details),
+        },
+        h.seq === 0 ? null : h,
+      );
+      insert().run({
+        seq: entry.seq,
+        at: entry.at,
+        actor: entry.actor,
+        org_id: entry.tenant?.org_id ?? null,
+        workspace_id: entry.tenant?.workspace_id ?? null,
+        action: entry.action,
+        target: entry.target,
+        before_json: c.before,
+        after_json: c.after,
+        details_json: c.details,
+        prev_hash: entry.prev_hash,
+        hash: entry.hash,
+      });
+      moveHead().run(entry.seq, entry.hash);
+      return entry;
+    },
+  };
+}
+
+export function sqliteAuditStore(
+  db: DatabaseSync,
+  assertOpen: () => void,
+  retry: BusyRetryOptions,
+): AuditStore {
+  const writer = sqliteAuditWriter(db);
   const list = lazy(() =>
     db.prepare(`SELECT ${auditColumns} FROM audit_log
       WHERE ($from IS NULL OR at >= $from) AND ($to IS NULL OR at < $to)
@@ -55,50 +105,20 @@ export function sqliteAuditStore(
   const chain = lazy(() =>
     db.prepare(`SELECT ${auditColumns} FROM audit_log WHERE seq >= ? ORDER BY seq LIMIT ?`)
   );
-  const readHead = () => {
-    const row = head().get() as { seq: number; hash: string } | undefined;
-    // No row before the first append (the migration adds none, as to every new table).
-    if (row === undefined) return { seq: 0, hash: genesisPrevHash };
-    return { seq: Number(row.seq), hash: String(row.hash) };
-  };
 
   return {
     async appendAudit(input: NewAuditEntry): Promise<AuditEntry> {
       assertOpen();
-      const c = checkNewAuditEntry(input, (at) => normalizeTimestamp(at, "at"));
+      // Checked before the transaction: a refused entry never takes the write lock.
+      checkNewAuditEntry(input, (at) => normalizeTimestamp(at, "at"));
       return await withBusyRetry(() => {
         db.exec("BEGIN IMMEDIATE");
         try {
-          const h = readHead();
-          const entry = chainEntry(
-            {
-              ...input,
-              at: c.at,
-              before: JSON.parse(c.before),
-              after: JSON.parse(c.after),
-              details: JSON.parse(c.details),
-            },
-            h.seq === 0 ? null : h,
-          );
-          insert().run({
-            seq: entry.seq,
-            at: entry.at,
-            actor: entry.actor,
-            org_id: entry.tenant?.org_id ?? null,
-            workspace_id: entry.tenant?.workspace_id ?? null,
-            action: entry.action,
-            target: entry.target,
-            before_json: c.before,
-            after_json: c.after,
-            details_json: c.details,
-            prev_hash: entry.prev_hash,
-            hash: entry.hash,
-          });
-          moveHead().run(entry.seq, entry.hash);
+          const entry = writer.append(input);
           db.exec("COMMIT");
           return entry;
         } catch (err) {
-          db.exec("ROLLBACK");
+          if (db.isTransaction) db.exec("ROLLBACK");
           throw err;
         }
       }, retry);
@@ -123,7 +143,7 @@ export function sqliteAuditStore(
     },
     async auditHead(): Promise<{ seq: number; hash: string }> {
       assertOpen();
-      return await withBusyRetry(readHead, retry);
+      return await withBusyRetry(writer.head, retry);
     },
   };
 }

@@ -8,12 +8,13 @@ import assert from "node:assert/strict";
 import {
   type AuditStore,
   genesisPrevHash,
+  type KeyStore,
   type NewAuditEntry,
   verifyAuditChain,
 } from "../../src/store/mod.ts";
 
 export interface AuditFixture {
-  store: AuditStore;
+  store: AuditStore & KeyStore;
   /** Runs SQL on the same database behind the store (tampering). */
   raw(sql: string): Promise<void>;
   /** The SQL that drops the append-only triggers, as an attacker with the database would. */
@@ -132,6 +133,52 @@ export function runAuditConformance(
     try {
       await assert.rejects(f.raw("UPDATE audit_log SET actor = 'x' WHERE seq = 1"), /append-only/);
       await assert.rejects(f.raw("DELETE FROM audit_log WHERE seq = 2"), /append-only/);
+      assert.equal((await verifyAuditChain(f.store)).ok, true);
+    } finally {
+      await f.close();
+    }
+  });
+
+  test("key lifecycle: each change writes its audit entry; the old events still answer", async () => {
+    const f = await open();
+    try {
+      const key = {
+        id: "gk_1",
+        token_digest: "digest-1",
+        ...tenantA,
+        name: "ci",
+        description: "",
+        role: "viewer",
+        permissions: ["analytics:read"],
+        created_by: "gk_admin",
+        created_at: "2026-01-01T00:00:00.000Z",
+        created_without_auth: false,
+      };
+      await f.store.createKey(key);
+      await f.store.rotateKey("gk_1", "digest-2", "gk_admin", "2026-01-02T00:00:00.000Z", tenantA);
+      await f.store.revokeKey("gk_1", "gk_other", "2026-01-03T00:00:00.000Z", tenantA);
+      // A refused change (another tenant's key) writes nothing.
+      await f.store.revokeKey("gk_1", "gk_x", "2026-01-04T00:00:00.000Z", tenantB);
+      const { entries } = await f.store.listAudit({ tenant: tenantA });
+      assert.deepStrictEqual(
+        entries.map((e) => [e.seq, e.action, e.actor, e.target, e.before, e.after]),
+        [
+          [3, "gateway_key.revoked", "gk_other", "gk_1", { revoked_at: null }, {
+            revoked_at: "2026-01-03T00:00:00.000Z",
+          }],
+          [2, "gateway_key.rotated", "gk_admin", "gk_1", { last_rotated_at: null }, {
+            last_rotated_at: "2026-01-02T00:00:00.000Z",
+          }],
+          [1, "gateway_key.created", "gk_admin", "gk_1", null, {
+            name: "ci",
+            role: "viewer",
+            permissions: ["analytics:read"],
+          }],
+        ],
+      );
+      assert.ok(!JSON.stringify(entries).includes("digest"), "no token digest in the log");
+      const events = await f.store.listKeyEvents(tenantA, 10);
+      assert.deepStrictEqual(events.map((e) => e.event), ["revoked", "rotated", "created"]);
       assert.equal((await verifyAuditChain(f.store)).ok, true);
     } finally {
       await f.close();
