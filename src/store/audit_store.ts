@@ -14,11 +14,13 @@ export const maxAuditListLimit = 1000;
 export const maxAuditChainLimit = 10_000;
 
 export interface AuditQuery {
-  /** RFC 3339 bounds on `at`, inclusive `from`, exclusive `to`. */
+  /** RFC 3339 bounds on `at`, both inclusive (as the trace list's). */
   from?: string;
   to?: string;
   /** Only this tenant's entries; unset: every entry, gateway-wide ones included. */
   tenant?: AuditTenant;
+  /** With `tenant`: the gateway-wide entries (tenant null) too, for operators. */
+  includeGateway?: boolean;
   action?: string;
   /** `next_cursor` of the previous page. */
   cursor?: string;
@@ -88,6 +90,8 @@ export interface AuditFilter {
   to: string | null;
   org: string | null;
   ws: string | null;
+  /** 1 when gateway-wide entries are listed with a tenant's, else 0. */
+  gw: number;
   action: string | null;
   below: number | null;
   limit: number;
@@ -106,6 +110,7 @@ export function auditFilter(q: AuditQuery): AuditFilter {
     to: q.to === undefined ? null : normalizeTimestamp(q.to, "to"),
     org: q.tenant?.org_id ?? null,
     ws: q.tenant?.workspace_id ?? null,
+    gw: q.includeGateway === true ? 1 : 0,
     action: q.action ?? null,
     below: q.cursor === undefined ? null : decodeAuditCursor(q.cursor),
     limit,

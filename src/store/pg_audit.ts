@@ -69,8 +69,9 @@ export function postgresAuditStore(sql: Sql, assertOpen: () => void): AuditStore
       const rows = await sql`SELECT seq, at, actor, org_id, workspace_id, action, target,
           before_json, after_json, details_json, prev_hash, hash FROM audit_log
         WHERE (${f.from}::text IS NULL OR at >= ${f.from}::text)
-          AND (${f.to}::text IS NULL OR at < ${f.to}::text)
-          AND (${f.org}::text IS NULL OR (org_id = ${f.org}::text AND workspace_id = ${f.ws}::text))
+          AND (${f.to}::text IS NULL OR at <= ${f.to}::text)
+          AND (${f.org}::text IS NULL OR (org_id = ${f.org}::text AND workspace_id = ${f.ws}::text)
+            OR (${f.gw}::int = 1 AND org_id IS NULL))
           AND (${f.action}::text IS NULL OR action = ${f.action}::text)
           AND (${f.below}::bigint IS NULL OR seq < ${f.below}::bigint)
         ORDER BY seq DESC LIMIT ${f.limit + 1}::int`;

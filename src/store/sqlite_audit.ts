@@ -97,8 +97,9 @@ export function sqliteAuditStore(
   const writer = sqliteAuditWriter(db);
   const list = lazy(() =>
     db.prepare(`SELECT ${auditColumns} FROM audit_log
-      WHERE ($from IS NULL OR at >= $from) AND ($to IS NULL OR at < $to)
-        AND ($org IS NULL OR (org_id = $org AND workspace_id = $ws))
+      WHERE ($from IS NULL OR at >= $from) AND ($to IS NULL OR at <= $to)
+        AND ($org IS NULL OR (org_id = $org AND workspace_id = $ws)
+          OR ($gw = 1 AND org_id IS NULL))
         AND ($action IS NULL OR action = $action) AND ($below IS NULL OR seq < $below)
       ORDER BY seq DESC LIMIT $limit`)
   );

@@ -113,14 +113,19 @@ export function runAuditConformance(
       const a = await f.store.listAudit({ tenant: tenantA });
       assert.deepStrictEqual(a.entries.map((e) => e.seq), [8, 6, 4, 2]);
       assert.equal(a.next_cursor, null);
+      await f.store.appendAudit(auditInput(10, { tenant: null, action: "config.reloaded" }));
+      const withGateway = await f.store.listAudit({ tenant: tenantA, includeGateway: true });
+      assert.deepStrictEqual(withGateway.entries.map((e) => e.seq), [10, 8, 6, 4, 2]);
+      const onlyA = await f.store.listAudit({ tenant: tenantA, limit: 1 });
+      assert.deepStrictEqual(onlyA.entries.map((e) => e.seq), [8]);
       const revoked = await f.store.listAudit({ action: "gateway_key.revoked" });
       assert.deepStrictEqual(revoked.entries.map((e) => e.seq), [9, 6, 3]);
       const window = await f.store.listAudit({
         from: auditInput(3).at,
         to: auditInput(5).at,
       });
-      assert.deepStrictEqual(window.entries.map((e) => e.seq), [4, 3]);
-      assert.deepStrictEqual(window.entries[0]!.after, { id: "key_4", labels: { a: "1", b: "2" } });
+      assert.deepStrictEqual(window.entries.map((e) => e.seq), [5, 4, 3]);
+      assert.deepStrictEqual(window.entries[0]!.after, { id: "key_5", labels: { a: "1", b: "2" } });
       await assert.rejects(f.store.listAudit({ cursor: "bm9wZQ" }), /cursor is invalid/);
       await assert.rejects(f.store.listAudit({ limit: 0 }), /limit must be/);
     } finally {
