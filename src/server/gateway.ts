@@ -21,7 +21,13 @@ import {
   type RoutingDeps,
   StateSeals,
 } from "../proxy/mod.ts";
-import { isKeyStore, isResponseStateStore, type KeyStore, type TraceStore } from "../store/mod.ts";
+import {
+  isAuditStore,
+  isKeyStore,
+  isResponseStateStore,
+  type KeyStore,
+  type TraceStore,
+} from "../store/mod.ts";
 import { createFetchClient, createNativeClient, type UpstreamClient } from "../upstream/mod.ts";
 import {
   createFingerprinter,
@@ -388,6 +394,7 @@ function apiFor(
     middleware: gate === null ? [] : [apiAuth(gate)],
     teamMode: gate !== null,
     keys,
+    audit: isAuditStore(deps.store) ? deps.store : undefined,
     keyDigest: (token) => tokenDigest(token, deps.keyHashSecret),
     providers,
     routes: routing === null ? undefined : routesSource(routing.router, routing.table),

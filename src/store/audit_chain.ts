@@ -14,7 +14,8 @@
  * The hash is the lowercase hex SHA-256 of that text's UTF-8 bytes. The genesis entry (seq 1)
  * has `prev_hash` = `genesisPrevHash`; every later one the `hash` of the entry before it.
  */
-import { createHash } from "node:crypto";
+import { Buffer } from "node:buffer";
+import { createHash, timingSafeEqual } from "node:crypto";
 
 /** `prev_hash` of the first entry: 64 zeros (no entry hashes to it). */
 export const genesisPrevHash = "0".repeat(64);
@@ -63,6 +64,16 @@ export interface AuditEntry extends NewAuditEntry {
 }
 
 const hexHash = /^[0-9a-f]{64}$/;
+
+/**
+ * Chain hashes are public, but the house rule (tests/auth/timing_safe_test.ts) compares every
+ * hash in constant time; it costs nothing here.
+ */
+function sameHash(a: string, b: string): boolean {
+  const x = Buffer.from(a, "utf8");
+  const y = Buffer.from(b, "utf8");
+  return x.length === y.length && timingSafeEqual(x, y);
+}
 
 /** The canonical JSON of a value (see the file comment); throws TypeError naming the path. */
 export function canonicalJson(value: unknown, path = "$", depth = 0): string {
@@ -199,7 +210,8 @@ export interface AuditWalkState {
 export const auditWalkStart: AuditWalkState = { nextSeq: 1, prevHash: genesisPrevHash, checked: 0 };
 
 const swapFixes = (a: AuditEntry, b: AuditEntry) =>
-  auditHash({ ...a, seq: b.seq }) === a.hash && auditHash({ ...b, seq: a.seq }) === b.hash;
+  sameHash(auditHash({ ...a, seq: b.seq }), a.hash) &&
+  sameHash(auditHash({ ...b, seq: a.seq }), b.hash);
 
 /**
  * Walks a page of entries (ascending seq, as the store reads them) from `state` (`lookahead`:
@@ -229,7 +241,7 @@ export function walkAuditPage(
         },
       };
     }
-    if (!hexHash.test(e.hash) || auditHash(e) !== e.hash) {
+    if (!hexHash.test(e.hash) || !sameHash(auditHash(e), e.hash)) {
       const other = [...page.slice(i + 1), ...lookahead].find((o) => swapFixes(e, o));
       if (other !== undefined) {
         return {
@@ -249,7 +261,7 @@ export function walkAuditPage(
         },
       };
     }
-    if (e.prev_hash !== prevHash) {
+    if (!sameHash(e.prev_hash, prevHash)) {
       return {
         problem: {
           kind: "broken_link",
@@ -293,7 +305,7 @@ export function checkAuditTail(
       } to ${head.seq} are missing: the head records ${head.seq}`,
     };
   }
-  if (head.seq < lastSeq || head.hash !== state.prevHash) {
+  if (head.seq < lastSeq || !sameHash(head.hash, state.prevHash)) {
     return {
       kind: "changed",
       seq: head.seq,
