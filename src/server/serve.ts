@@ -6,7 +6,7 @@
  */
 import { dirname, join, resolve } from "node:path";
 import type { GatewayConfig } from "../config/mod.ts";
-import { openStore, type TraceStore } from "../store/mod.ts";
+import { isAuditStore, openStore, type TraceStore } from "../store/mod.ts";
 import { createTraceWriter, loadOrCreateSecret, type TraceWriter } from "../traces/mod.ts";
 import { VERSION } from "../version.ts";
 import { createFetchClient } from "../upstream/mod.ts";
@@ -23,6 +23,7 @@ import {
 import { MemoryCounters } from "../limits/mod.ts";
 import { createGatewayMetrics, createStoreSpans, knownSecretRedactor } from "../telemetry/mod.ts";
 import { serveErrorHandler } from "./serve_errors.ts";
+import { configFileHash, configLoadedEntry, safeAudit } from "./audit_events.ts";
 import { loadPricing, type PriceSources } from "../pricing/mod.ts";
 
 export interface ServeOptions {
@@ -82,11 +83,22 @@ export async function runServer(opts: ServeOptions): Promise<number> {
     await store.close();
     return 1;
   }
+  const audit = isAuditStore(store)
+    ? (e: Parameters<typeof store.appendAudit>[0]) => store.appendAudit(e)
+    : undefined;
+  const configHash = await configFileHash(opts.configSource);
+  await safeAudit(audit, log)(
+    configLoadedEntry(new Date().toISOString(), opts.configSource, configHash, {
+      generation: 1,
+    }, "config.loaded"),
+  );
   const reloader = opts.reload === undefined ? null : createReloader({
     generations,
     load: opts.reload.load,
     build,
     log,
+    audit,
+    configHash,
   });
   const unsubscribe = opts.reload?.requests.subscribe(() => void reloader?.reload());
   await new Promise<void>((r) => {
