@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import type { AuditTenant, NewAuditEntry } from "../store/mod.ts";
 import type { Logger } from "../log/mod.ts";
+import type { TraceRecord } from "../traces/mod.ts";
 
 /** Where entries go: the store's `appendAudit`, or nothing when the store keeps no log. */
 export type AuditSink = (entry: NewAuditEntry) => Promise<unknown>;
@@ -150,3 +151,34 @@ export class DenialAuditor {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Trace error codes that are team-mode denials inside the forward path (after the gate). */
+const deniedCodes: ReadonlySet<string> = new Set(["rate_limited", "pii_blocked"]);
+
+/**
+ * The writer, telling `denials` of each traced request a gateway key was refused for (rate
+ * limits, PII blocks); the trace itself goes on unchanged. Without a gateway key (auth off) no
+ * denial is recorded: the audit log's denials are team mode's.
+ */
+export function auditedWriter<W extends { enqueue(trace: TraceRecord): boolean }>(
+  writer: W,
+  denials: Pick<DenialAuditor, "record">,
+): W {
+  return {
+    ...writer,
+    enqueue: (trace: TraceRecord) => {
+      if (
+        trace.gateway_key_id !== null && trace.error_code !== null &&
+        deniedCodes.has(trace.error_code)
+      ) {
+        denials.record({
+          tenant: { org_id: trace.org_id, workspace_id: trace.workspace_id },
+          reason: trace.error_code,
+          actor: trace.gateway_key_id,
+          target: `${trace.request_method} ${trace.request_path}`,
+        });
+      }
+      return writer.enqueue(trace);
+    },
+  };
+}

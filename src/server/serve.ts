@@ -23,7 +23,13 @@ import {
 import { MemoryCounters } from "../limits/mod.ts";
 import { createGatewayMetrics, createStoreSpans, knownSecretRedactor } from "../telemetry/mod.ts";
 import { serveErrorHandler } from "./serve_errors.ts";
-import { configFileHash, configLoadedEntry, safeAudit } from "./audit_events.ts";
+import {
+  auditedWriter,
+  configFileHash,
+  configLoadedEntry,
+  DenialAuditor,
+  safeAudit,
+} from "./audit_events.ts";
 import { loadPricing, type PriceSources } from "../pricing/mod.ts";
 
 export interface ServeOptions {
@@ -174,12 +180,17 @@ function gatewayFactory(
   const routing = sharedRouting(store);
   const startedAt = Date.now();
   const metrics = createGatewayMetrics(writer);
+  // Team-mode denials, at most an entry per (tenant, reason) a second, across reloads.
+  const denials = isAuditStore(store)
+    ? new DenialAuditor(safeAudit((e) => store.appendAudit(e), log), Date.now)
+    : null;
   // Price files are read again (URLs fetched again) for every config, the first and each reload.
   const build = async (next: GatewayConfig): Promise<Gateway> =>
     createGateway(next, {
       prices: await loadPrices(next, opts.cwd, log),
       store,
-      writer,
+      writer: denials === null ? writer : auditedWriter(writer, denials),
+      ...(denials === null ? {} : { onDenied: (d) => denials.record(d) }),
       keyHashSecret: secret,
       log,
       limitCounters,
