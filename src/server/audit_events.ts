@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import type { AuditTenant, NewAuditEntry } from "../store/mod.ts";
 import type { Logger } from "../log/mod.ts";
 import type { TraceRecord } from "../traces/mod.ts";
+import { boundedReason, type KeyScope, type RoutingState } from "../routing/mod.ts";
 
 /** Where entries go: the store's `appendAudit`, or nothing when the store keeps no log. */
 export type AuditSink = (entry: NewAuditEntry) => Promise<unknown>;
@@ -181,4 +182,49 @@ export function auditedWriter<W extends { enqueue(trace: TraceRecord): boolean }
       return writer.enqueue(trace);
     },
   };
+}
+
+/**
+ * The routing state, writing a gateway-wide audit entry when a pooled provider key (or group) is
+ * disabled after a 401/402/403 from its provider, or enabled again (`POST /api/routes/keys/...`).
+ * A key already disabled is not recorded again (several requests may hit the same dead key).
+ * Every other call passes through unchanged.
+ */
+export function auditedRoutingState(state: RoutingState, sink: AuditSink): RoutingState {
+  const entry = (scope: KeyScope, now: number, action: string, details: Record<string, string>) =>
+    sink({
+      at: new Date(now).toISOString(),
+      actor: action === "provider_key.disabled" ? "gateway" : "api",
+      tenant: null,
+      action,
+      target: `${scope.provider}/${scope.kind}/${scope.id}`,
+      before: null,
+      after: { state: action === "provider_key.disabled" ? "disabled" : "usable" },
+      details,
+    });
+  return new Proxy(state, {
+    get(target, prop, receiver) {
+      if (prop === "disableKey") {
+        return async (scope: KeyScope, now: number, reason: string) => {
+          const was = target.blocked(scope, now);
+          await target.disableKey(scope, now, reason);
+          if (was?.state !== "disabled") {
+            await entry(scope, now, "provider_key.disabled", { reason: boundedReason(reason) });
+          }
+        };
+      }
+      if (prop === "enableKey") {
+        return async (scope: KeyScope, now: number) => {
+          const was = target.blocked(scope, now);
+          const cleared = await target.enableKey(scope, now);
+          if (cleared) {
+            await entry(scope, now, "provider_key.enabled", { was: was?.state ?? "unknown" });
+          }
+          return cleared;
+        };
+      }
+      const value = Reflect.get(target, prop, receiver);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
 }

@@ -24,6 +24,7 @@ import { MemoryCounters } from "../limits/mod.ts";
 import { createGatewayMetrics, createStoreSpans, knownSecretRedactor } from "../telemetry/mod.ts";
 import { serveErrorHandler } from "./serve_errors.ts";
 import {
+  auditedRoutingState,
   auditedWriter,
   configFileHash,
   configLoadedEntry,
@@ -178,12 +179,13 @@ function gatewayFactory(
   // instance on PostgreSQL), and this instance's pool-key rpm/tpm windows, failure counts,
   // latencies and session affinity.
   const routing = sharedRouting(store);
+  const audit = isAuditStore(store) ? safeAudit((e) => store.appendAudit(e), log) : null;
+  // Pooled provider keys disabled (401/402/403) or enabled again go to the audit log.
+  if (audit !== null) routing.state = auditedRoutingState(routing.state, audit);
   const startedAt = Date.now();
   const metrics = createGatewayMetrics(writer);
   // Team-mode denials, at most an entry per (tenant, reason) a second, across reloads.
-  const denials = isAuditStore(store)
-    ? new DenialAuditor(safeAudit((e) => store.appendAudit(e), log), Date.now)
-    : null;
+  const denials = audit === null ? null : new DenialAuditor(audit, Date.now);
   // Price files are read again (URLs fetched again) for every config, the first and each reload.
   const build = async (next: GatewayConfig): Promise<Gateway> =>
     createGateway(next, {

@@ -10,7 +10,9 @@ import type { Gateway } from "../../src/server/gateway.ts";
 import { createGenerations } from "../../src/server/generations.ts";
 import { silentLogger } from "../../src/log/mod.ts";
 import { type ConfigLoad, createReloader } from "../../src/server/reload.ts";
+import { MemoryRoutingState } from "../../src/routing/mod.ts";
 import {
+  auditedRoutingState,
   configFileHash,
   DenialAuditor,
   maxDenialWindows,
@@ -137,4 +139,26 @@ Deno.test("denials: windows are bounded; the oldest is written out early", () =>
 
 Deno.test("safeAudit: no sink is a no-op", async () => {
   await safeAudit(undefined, silentLogger)({} as NewAuditEntry);
+});
+
+Deno.test("pooled provider keys: a disable is audited once, an enable with what it cleared", async () => {
+  const out: NewAuditEntry[] = [];
+  const state = auditedRoutingState(
+    new MemoryRoutingState(),
+    (e) => Promise.resolve(void out.push(e)),
+  );
+  const scope = { kind: "key" as const, provider: "openai", id: "team-a" };
+  const now = Date.UTC(2026, 0, 1);
+  await state.disableKey(scope, now, "status_401_auth failed: sk-xyz");
+  await state.disableKey(scope, now + 5, "status_401");
+  assert.equal(state.blocked(scope, now + 10)?.state, "disabled");
+  assert.equal(await state.enableKey(scope, now + 20), true);
+  assert.equal(await state.enableKey(scope, now + 30), false);
+  assert.deepStrictEqual(out.map((e) => [e.action, e.actor, e.tenant, e.target, e.details]), [
+    ["provider_key.disabled", "gateway", null, "openai/key/team-a", {
+      reason: "status_401_auth_failed:_sk-xyz",
+    }],
+    ["provider_key.enabled", "api", null, "openai/key/team-a", { was: "disabled" }],
+  ]);
+  assert.equal(state.shared, false, "other members pass through");
 });
