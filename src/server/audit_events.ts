@@ -165,23 +165,28 @@ export function auditedWriter<W extends { enqueue(trace: TraceRecord): boolean }
   writer: W,
   denials: Pick<DenialAuditor, "record">,
 ): W {
-  return {
-    ...writer,
-    enqueue: (trace: TraceRecord) => {
-      if (
-        trace.gateway_key_id !== null && trace.error_code !== null &&
-        deniedCodes.has(trace.error_code)
-      ) {
-        denials.record({
-          tenant: { org_id: trace.org_id, workspace_id: trace.workspace_id },
-          reason: trace.error_code,
-          actor: trace.gateway_key_id,
-          target: `${trace.request_method} ${trace.request_path}`,
-        });
-      }
-      return writer.enqueue(trace);
-    },
+  const enqueue = (trace: TraceRecord) => {
+    if (
+      trace.gateway_key_id !== null && trace.error_code !== null &&
+      deniedCodes.has(trace.error_code)
+    ) {
+      denials.record({
+        tenant: { org_id: trace.org_id, workspace_id: trace.workspace_id },
+        reason: trace.error_code,
+        actor: trace.gateway_key_id,
+        target: `${trace.request_method} ${trace.request_path}`,
+      });
+    }
+    return writer.enqueue(trace);
   };
+  // A proxy, not a copy: the writer is a class whose methods live on its prototype.
+  return new Proxy(writer, {
+    get(target, prop, receiver) {
+      if (prop === "enqueue") return enqueue;
+      const value = Reflect.get(target, prop, receiver);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
 }
 
 /**

@@ -13,12 +13,14 @@ import { type ConfigLoad, createReloader } from "../../src/server/reload.ts";
 import { MemoryRoutingState } from "../../src/routing/mod.ts";
 import {
   auditedRoutingState,
+  auditedWriter,
   configFileHash,
   DenialAuditor,
   maxDenialWindows,
   safeAudit,
 } from "../../src/server/audit_events.ts";
 import type { NewAuditEntry } from "../../src/store/mod.ts";
+import type { TraceRecord } from "../../src/traces/mod.ts";
 
 function config(input: Record<string, unknown> = {}): GatewayConfig {
   const result = validateConfig(input, { env: {} });
@@ -161,4 +163,32 @@ Deno.test("pooled provider keys: a disable is audited once, an enable with what 
     ["provider_key.enabled", "api", null, "openai/key/team-a", { was: "disabled" }],
   ]);
   assert.equal(state.shared, false, "other members pass through");
+});
+
+Deno.test("auditedWriter: a class writer keeps its prototype methods", () => {
+  class Writer {
+    queued = 0;
+    enqueue(_trace: TraceRecord) {
+      this.queued++;
+      return true;
+    }
+    snapshot() {
+      return this.queued;
+    }
+  }
+  const w = new Writer();
+  const seen: string[] = [];
+  const audited = auditedWriter(w, { record: (d) => void seen.push(d.reason) });
+  const trace = {
+    gateway_key_id: "k",
+    error_code: "pii_blocked",
+    org_id: "o",
+    workspace_id: "w",
+    request_method: "POST",
+    request_path: "/openai/v1/chat/completions",
+  } as unknown as TraceRecord;
+  assert.equal(audited.enqueue(trace), true);
+  audited.enqueue({ ...trace, gateway_key_id: null } as TraceRecord);
+  assert.equal(audited.snapshot(), 2);
+  assert.deepStrictEqual(seen, ["pii_blocked"]);
 });
