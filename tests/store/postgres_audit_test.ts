@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import postgres from "postgres";
 import { openPostgresStore, verifyAuditChain } from "../../src/store/mod.ts";
 import { createTestDatabase, skipReason } from "./pg_database.ts";
+import { runCliProcess } from "../support/process.ts";
 import { auditInput, runAuditConformance, runAuditHeadTamper } from "./audit_conformance.ts";
 
 const ignore = skipReason === undefined ? {} : { ignore: skipReason };
@@ -68,6 +69,38 @@ Deno.test({
       }
     } finally {
       await Promise.all(stores.map((s) => s.close()));
+      await db.drop();
+    }
+  },
+});
+
+Deno.test({
+  name: "postgres audit: `ongoingai audit verify` as a subprocess: valid, then a row edited",
+  ignore: skipReason !== undefined,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const db = await createTestDatabase("ongoingai_audit_cli");
+    const store = await openPostgresStore({ dsn: db.dsn, maxConnections: 2 });
+    const dir = Deno.makeTempDirSync({ prefix: "ongoingai-audit-pg-cli-" });
+    const admin = postgres(db.dsn, { max: 1, onnotice: () => {} });
+    try {
+      for (let i = 1; i <= 3; i++) await store.appendAudit(auditInput(i));
+      Deno.writeTextFileSync(
+        `${dir}/ongoingai.yaml`,
+        `storage:\n  driver: postgres\n  dsn: ${JSON.stringify(db.dsn)}\n`,
+      );
+      const ok = await runCliProcess(["audit", "verify", "--format", "json"], { cwd: dir });
+      assert.equal(ok.code, 0, ok.stderr);
+      assert.deepStrictEqual(JSON.parse(ok.stdout).head.seq, 3);
+      await admin.unsafe(dropGuards);
+      await admin.unsafe("UPDATE audit_log SET target = 'x' WHERE seq = 2");
+      const bad = await runCliProcess(["audit", "verify"], { cwd: dir });
+      assert.equal(bad.code, 1, bad.stderr);
+      assert.match(bad.stdout, /^audit chain INVALID at entry 2 \(changed\)/);
+    } finally {
+      await admin.end();
+      await store.close();
       await db.drop();
     }
   },
