@@ -182,3 +182,19 @@ Deno.test("audit export: NDJSON of the caller's entries, each line verifying alo
     await h.close();
   }
 });
+
+Deno.test("audit export: streams past one page, every entry once, newest first", async () => {
+  const { h, audit } = await seeded({});
+  try {
+    for (let i = 0; i < 1100; i++) {
+      await audit.appendAudit(entry(7 + (i % 50), a, "request.denied"));
+    }
+    const r = await get(h, "/api/audit/export");
+    assert.equal(r.status, 200);
+    const seqs = r.text.trimEnd().split("\n").map((l) => (JSON.parse(l) as AuditEntry).seq);
+    assert.equal(seqs.length, 1106);
+    assert.deepStrictEqual(seqs, Array.from({ length: 1106 }, (_, i) => 1106 - i));
+  } finally {
+    await h.close();
+  }
+});
