@@ -6,7 +6,7 @@
  */
 import type { AuditEntry, AuditJson, AuditTenant, NewAuditEntry } from "./audit_chain.ts";
 import { InvalidCursorError } from "./types.ts";
-import { normalizeTimestamp } from "./timestamps.ts";
+import { normalizeTimestamp, parseTimestamp } from "./timestamps.ts";
 
 export const defaultAuditListLimit = 100;
 export const maxAuditListLimit = 1000;
@@ -179,21 +179,24 @@ export function keyAuditEntry(
   record?: { name: string; role: string; permissions: readonly string[] },
 ): NewAuditEntry {
   const field = { rotated: "last_rotated_at", revoked: "revoked_at", confirmed: "confirmed_at" };
+  // Bounded and lenient throughout: a key change is never refused over its audit entry. The key
+  // store takes the caller's time as given; the log needs RFC 3339 (else: now).
+  const when = parseTimestamp(at) ?? new Date().toISOString();
   return {
-    at,
-    // A key change is never refused over its audit entry: an odd actor is recorded, bounded.
+    at: when,
     actor: actor === "" ? "unknown" : actor.slice(0, 512),
     tenant: { org_id: key.org_id, workspace_id: key.workspace_id },
     action: `gateway_key.${kind}`,
-    target: key.id,
+    target: key.id.slice(0, 512),
     before: kind === "created" ? null : { [field[kind]]: null },
     after: kind === "created"
       ? {
-        name: record?.name ?? "",
+        name: (record?.name ?? "").slice(0, 1000),
         role: record?.role ?? "",
         permissions: [...(record?.permissions ?? [])],
       }
-      : { [field[kind]]: at },
-    details: {},
+      : { [field[kind]]: at.slice(0, 100) },
+    // The time as the key store recorded it, when the log could not take it as is.
+    details: when === parseTimestamp(at) ? {} : { recorded_at: at.slice(0, 100) },
   };
 }

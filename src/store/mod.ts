@@ -84,6 +84,7 @@ export {
   defaultAuditListLimit,
   encodeAuditCursor,
   isAuditStore,
+  keyAuditEntry,
   maxAuditChainLimit,
   maxAuditListLimit,
 } from "./audit_store.ts";

@@ -14,6 +14,7 @@ import {
   chainEntry,
   checkAuditTail,
   genesisPrevHash,
+  keyAuditEntry,
   type NewAuditEntry,
   walkAuditPage,
 } from "../../src/store/mod.ts";
@@ -129,4 +130,23 @@ Deno.test("walkAuditPage: names the first gap, changed entry, swap or broken lin
     assert.equal(r.problem.kind, kind, name);
     assert.equal(r.problem.seq, seq, `${name}: ${r.problem.message}`);
   }
+});
+
+Deno.test("keyAuditEntry: lenient and bounded, so a key change is never refused over it", () => {
+  const key = { id: "k".repeat(600), org_id: "", workspace_id: "" };
+  const e = keyAuditEntry(key, "revoked", "", "not a time", undefined);
+  assert.equal(e.actor, "unknown");
+  assert.equal(e.target.length, 512);
+  assert.match(e.at, /^\d{4}-\d{2}-\d{2}T/);
+  assert.deepStrictEqual(e.details, { recorded_at: "not a time" });
+  const created = keyAuditEntry(
+    { id: "gk_1", org_id: "o", workspace_id: "w" },
+    "created",
+    "cli",
+    "2026-01-01T00:00:00+02:00",
+    { name: "n".repeat(5000), role: "viewer", permissions: ["analytics:read"] },
+  );
+  assert.equal(created.at, "2025-12-31T22:00:00.000Z");
+  assert.deepStrictEqual(created.details, {});
+  assert.equal((created.after as { name: string }).name.length, 1000);
 });
