@@ -25,9 +25,10 @@ import { allowedMethods, endpoints, openApiDocument } from "./contract/mod.ts";
 import type { Logger } from "../log/mod.ts";
 import type { TraceWriterSnapshot } from "../traces/mod.ts";
 import { registerGatewayKeyRoutes } from "./gateway_keys.ts";
+import { registerAuditRoutes } from "./audit.ts";
 import { registerRoutesStatus, type RoutesSource } from "./routes_status.ts";
 import { type ProviderPrefix, routeNotFoundMessage } from "./not_found.ts";
-import type { KeyStore } from "../store/mod.ts";
+import type { AuditStore, KeyStore } from "../store/mod.ts";
 import "./scope.ts";
 
 export interface ApiDeps {
@@ -62,6 +63,8 @@ export interface ApiDeps {
   teamMode?: boolean;
   /** Gateway keys created through the API; without it those routes answer 503. */
   keys?: KeyStore | undefined;
+  /** The audit log (`GET /api/audit`); without it those routes answer 503. */
+  audit?: AuditStore | undefined;
   /** Keyed digest of a gateway key token; required with `keys`. */
   keyDigest?: (token: string) => string;
   /** After a key change: reload this instance's key ring. */
@@ -204,6 +207,12 @@ export function createApiRoutes(deps: ApiDeps): Hono {
     }),
     now: deps.now,
     ...(deps.onKeysChanged === undefined ? {} : { onChange: deps.onKeysChanged }),
+  });
+
+  registerAuditRoutes(app, {
+    audit: deps.audit,
+    now: deps.now,
+    ...(deps.log === undefined ? {} : { log: deps.log }),
   });
 
   for (const [path, allow] of allowedMethods(endpoints)) {

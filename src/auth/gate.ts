@@ -30,6 +30,15 @@ export interface GateOptions {
    * first load that finds any and whenever that list changes (not at every reload).
    */
   onUnconfirmedKeys?: (ids: string[]) => void;
+  /** Told each request refused for a permission its (valid) key lacks: the audit log's feed. */
+  onDenied?:
+    | ((denial: {
+      tenant: { org_id: string; workspace_id: string };
+      reason: "permission_denied";
+      actor: string;
+      target: string;
+    }) => void)
+    | undefined;
 }
 
 export interface Gate {
@@ -135,6 +144,12 @@ export function createGate(config: GatewayConfig, secret: string, options: GateO
             `the ${config.auth.header} header does not hold a valid gateway key`,
           );
       }
+      options.onDenied?.({
+        tenant: { org_id: principal!.orgId, workspace_id: principal!.workspaceId },
+        reason: "permission_denied",
+        actor: principal!.keyId,
+        target: `${method} ${path}`,
+      });
       throw new GatewayError(
         "permission_denied",
         `gateway key ${principal!.keyId} (role ${

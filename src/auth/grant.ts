@@ -37,6 +37,8 @@ export const permissionReach: Readonly<Record<Permission, "tenant" | "operator">
   "keys:manage": "tenant",
   "bodies:read": "tenant",
   "diagnostics:read": "operator",
+  // The tenant's own entries; gateway-wide ones need `diagnostics:read` besides (api/audit.ts).
+  "audit:read": "tenant",
 };
 
 export const operatorPermissions: readonly Permission[] = permissions.filter((p) =>

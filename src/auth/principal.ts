@@ -31,8 +31,8 @@ export interface Principal {
  * count every tenant's traffic, so it is granted per key to operators.
  */
 export const rolePermissions: Readonly<Record<Role, readonly Permission[]>> = {
-  owner: ["proxy:write", "analytics:read", "bodies:read", "keys:manage"],
-  admin: ["proxy:write", "analytics:read", "bodies:read", "keys:manage"],
+  owner: ["proxy:write", "analytics:read", "bodies:read", "keys:manage", "audit:read"],
+  admin: ["proxy:write", "analytics:read", "bodies:read", "keys:manage", "audit:read"],
   developer: ["proxy:write", "analytics:read", "bodies:read"],
   member: ["proxy:write", "analytics:read", "bodies:read"],
   viewer: ["analytics:read"],

@@ -4,6 +4,7 @@
  * 2 usage error.
  */
 import { UsageError } from "./args.ts";
+import { audit, auditSpec } from "./audit.ts";
 import { check, checkSpec } from "./check.ts";
 import { debug, debugSpec } from "./debug.ts";
 import { doctor, doctorSpec } from "./doctor.ts";
@@ -45,6 +46,7 @@ export const commands: readonly Command[] = [
   { spec: debugSpec, run: debug },
   { spec: doctorSpec, run: doctor },
   { spec: keysSpec, run: keys },
+  { spec: auditSpec, run: audit },
   { spec: routesSpec, run: routes },
   { spec: piiSpec, run: pii },
   { spec: versionSpec, run: version, aliases: ["--version", "-v"] },

@@ -12,6 +12,7 @@ export const permissions = [
   "keys:manage",
   "bodies:read",
   "diagnostics:read",
+  "audit:read",
 ] as const;
 
 const limitFields = {

@@ -7,7 +7,7 @@
  * everything else is the Hono API app. The hot path therefore pays for no router.
  */
 import type { Hono } from "hono";
-import { createGate, type Gate, tokenDigest } from "../auth/mod.ts";
+import { createGate, type Gate, type GateOptions, tokenDigest } from "../auth/mod.ts";
 import { type GatewayConfig, isLoopbackHost, type ResolvedProvider } from "../config/mod.ts";
 import { createApiRoutes, endpoints, routesSource } from "../api/mod.ts";
 import type { PriceSources } from "../pricing/mod.ts";
@@ -21,7 +21,13 @@ import {
   type RoutingDeps,
   StateSeals,
 } from "../proxy/mod.ts";
-import { isKeyStore, isResponseStateStore, type KeyStore, type TraceStore } from "../store/mod.ts";
+import {
+  isAuditStore,
+  isKeyStore,
+  isResponseStateStore,
+  type KeyStore,
+  type TraceStore,
+} from "../store/mod.ts";
 import { createFetchClient, createNativeClient, type UpstreamClient } from "../upstream/mod.ts";
 import {
   createFingerprinter,
@@ -70,6 +76,8 @@ export interface GatewayDeps {
   store: TraceStore;
   /** Where finished traces go; must never block (the bounded writer drops and counts instead). */
   writer: { enqueue(trace: TraceRecord): boolean; snapshot(): TraceWriterSnapshot };
+  /** Team mode: told each request refused for a missing permission (the audit log, serve.ts). */
+  onDenied?: GateOptions["onDenied"];
   /** Secret for provider-key fingerprints. */
   keyHashSecret: string;
   /** How to reach upstreams; default per `proxy.upstream_client`. */
@@ -280,6 +288,7 @@ function gateFor(
       log.warn("reloading gateway keys from the store failed; retrying", {
         error: err instanceof Error ? err.message : String(err),
       }),
+    onDenied: deps.onDenied,
     onUnconfirmedKeys: (ids) =>
       log.warn(
         "gateway keys created while team mode was off are refused until an operator confirms " +
@@ -388,6 +397,7 @@ function apiFor(
     middleware: gate === null ? [] : [apiAuth(gate)],
     teamMode: gate !== null,
     keys,
+    audit: isAuditStore(deps.store) ? deps.store : undefined,
     keyDigest: (token) => tokenDigest(token, deps.keyHashSecret),
     providers,
     routes: routing === null ? undefined : routesSource(routing.router, routing.table),

@@ -8,6 +8,7 @@ import type { GatewayConfig } from "../config/mod.ts";
 import type { Gateway } from "./gateway.ts";
 import type { Generations } from "./generations.ts";
 import type { Logger } from "../log/mod.ts";
+import { type AuditSink, configFileHash, configLoadedEntry, safeAudit } from "./audit_events.ts";
 
 /** A config read again: its problems and warnings already formatted, one line each. */
 export type ConfigLoad =
@@ -77,6 +78,10 @@ export interface ReloaderOptions {
   /** A gateway for a config, sharing the running store and writer (and its price files read). */
   build(config: GatewayConfig): Gateway | Promise<Gateway>;
   log: Logger;
+  /** The audit log: each reload and refusal, with the config file's SHA-256. */
+  audit?: AuditSink | undefined;
+  /** The SHA-256 of the config file the running generation was read from (the `before`). */
+  configHash?: string | null;
 }
 
 export interface Reloader {
@@ -89,11 +94,12 @@ export interface Reloader {
 export function createReloader(opts: ReloaderOptions): Reloader {
   let running: Promise<void> | null = null;
   let again = false;
+  const hashes = { running: opts.configHash ?? null };
   const loop = async () => {
     try {
       do {
         again = false;
-        await reloadOnce(opts);
+        await reloadOnce(opts, hashes);
       } while (again);
     } finally {
       running = null;
@@ -111,9 +117,24 @@ export function createReloader(opts: ReloaderOptions): Reloader {
   };
 }
 
-async function reloadOnce({ generations, load, build, log }: ReloaderOptions): Promise<void> {
+async function reloadOnce(
+  { generations, load, build, log, audit }: ReloaderOptions,
+  hashes: { running: string | null },
+): Promise<void> {
   const started = performance.now();
-  const refuse = (source: string | null, reason: string, problems: string[]) =>
+  const record = safeAudit(audit, log);
+  const at = () => new Date().toISOString();
+  const refuse = async (source: string | null, reason: string, problems: string[]) => {
+    await record(configLoadedEntry(
+      at(),
+      source,
+      await configFileHash(source),
+      { previous_sha256: hashes.running, reason },
+      "config.reload_refused",
+    ));
+    return refusal(source, reason, problems);
+  };
+  const refusal = (source: string | null, reason: string, problems: string[]) =>
     log.error("config reload refused", {
       config: source ?? "(built-in defaults)",
       reason,
@@ -158,6 +179,12 @@ async function reloadOnce({ generations, load, build, log }: ReloaderOptions): P
     log.info("config reload abandoned: the gateway is shutting down");
     return;
   }
+  const hash = await configFileHash(loaded.source);
+  await record(configLoadedEntry(at(), loaded.source, hash, {
+    generation: generation.number,
+    previous_sha256: hashes.running,
+  }, "config.reloaded"));
+  hashes.running = hash;
   log.info("config reloaded", {
     config: loaded.source ?? "(built-in defaults)",
     generation: generation.number,

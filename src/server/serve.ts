@@ -6,7 +6,7 @@
  */
 import { dirname, join, resolve } from "node:path";
 import type { GatewayConfig } from "../config/mod.ts";
-import { openStore, type TraceStore } from "../store/mod.ts";
+import { isAuditStore, openStore, type TraceStore } from "../store/mod.ts";
 import { createTraceWriter, loadOrCreateSecret, type TraceWriter } from "../traces/mod.ts";
 import { VERSION } from "../version.ts";
 import { createFetchClient } from "../upstream/mod.ts";
@@ -23,6 +23,14 @@ import {
 import { MemoryCounters } from "../limits/mod.ts";
 import { createGatewayMetrics, createStoreSpans, knownSecretRedactor } from "../telemetry/mod.ts";
 import { serveErrorHandler } from "./serve_errors.ts";
+import {
+  auditedRoutingState,
+  auditedWriter,
+  configFileHash,
+  configLoadedEntry,
+  DenialAuditor,
+  safeAudit,
+} from "./audit_events.ts";
 import { loadPricing, type PriceSources } from "../pricing/mod.ts";
 
 export interface ServeOptions {
@@ -82,11 +90,22 @@ export async function runServer(opts: ServeOptions): Promise<number> {
     await store.close();
     return 1;
   }
+  const audit = isAuditStore(store)
+    ? (e: Parameters<typeof store.appendAudit>[0]) => store.appendAudit(e)
+    : undefined;
+  const configHash = await configFileHash(opts.configSource);
+  await safeAudit(audit, log)(
+    configLoadedEntry(new Date().toISOString(), opts.configSource, configHash, {
+      generation: 1,
+    }, "config.loaded"),
+  );
   const reloader = opts.reload === undefined ? null : createReloader({
     generations,
     load: opts.reload.load,
     build,
     log,
+    audit,
+    configHash,
   });
   const unsubscribe = opts.reload?.requests.subscribe(() => void reloader?.reload());
   await new Promise<void>((r) => {
@@ -160,14 +179,20 @@ function gatewayFactory(
   // instance on PostgreSQL), and this instance's pool-key rpm/tpm windows, failure counts,
   // latencies and session affinity.
   const routing = sharedRouting(store);
+  const audit = isAuditStore(store) ? safeAudit((e) => store.appendAudit(e), log) : null;
+  // Pooled provider keys disabled (401/402/403) or enabled again go to the audit log.
+  if (audit !== null) routing.state = auditedRoutingState(routing.state, audit);
   const startedAt = Date.now();
   const metrics = createGatewayMetrics(writer);
+  // Team-mode denials, at most an entry per (tenant, reason) a second, across reloads.
+  const denials = audit === null ? null : new DenialAuditor(audit, Date.now);
   // Price files are read again (URLs fetched again) for every config, the first and each reload.
   const build = async (next: GatewayConfig): Promise<Gateway> =>
     createGateway(next, {
       prices: await loadPrices(next, opts.cwd, log),
       store,
-      writer,
+      writer: denials === null ? writer : auditedWriter(writer, denials),
+      ...(denials === null ? {} : { onDenied: (d) => denials.record(d) }),
       keyHashSecret: secret,
       log,
       limitCounters,

@@ -57,6 +57,37 @@ export {
   type ResponseStateStore,
   type StoredResponseState,
 } from "./response_states.ts";
+export {
+  type AuditEntry,
+  auditHash,
+  auditHashInput,
+  type AuditJson,
+  type AuditProblem,
+  type AuditProblemKind,
+  type AuditTenant,
+  auditWalkStart,
+  type AuditWalkState,
+  canonicalJson,
+  chainEntry,
+  checkAuditTail,
+  genesisPrevHash,
+  maxAuditPayloadBytes,
+  type NewAuditEntry,
+  walkAuditPage,
+} from "./audit_chain.ts";
+export {
+  type AuditPage,
+  type AuditQuery,
+  type AuditStore,
+  auditStoreMethods,
+  decodeAuditCursor,
+  defaultAuditListLimit,
+  encodeAuditCursor,
+  isAuditStore,
+  keyAuditEntry,
+  maxAuditChainLimit,
+  maxAuditListLimit,
+} from "./audit_store.ts";
 export { failoverLimits, type FailoverQuery, type FailoverRow } from "./failovers.ts";
 export { openStore, type OpenStoreOptions, type StorageConfig } from "./open_store.ts";
 export { openSqliteStore, type SqliteStoreOptions } from "./sqlite_store.ts";
@@ -71,3 +102,4 @@ export { traceColumns } from "./trace_columns.ts";
 export { parseTimeBound, parseTimestamp, storedTimestampPattern } from "./timestamps.ts";
 export { isStoreWorker, runStoreWorker } from "./store_worker.ts";
 export { openWorkerStore } from "./worker_store.ts";
+export { type AuditVerifyResult, verifyAuditChain } from "./audit_verify.ts";

@@ -6,6 +6,7 @@ import type { GatewayConfig } from "../config/mod.ts";
 import type { TraceStore } from "./types.ts";
 import type { KeyStore } from "./key_types.ts";
 import type { ResponseStateStore } from "./response_states.ts";
+import type { AuditStore } from "./audit_store.ts";
 import { openSqliteStore } from "./sqlite_store.ts";
 import { openWorkerStore } from "./worker_store.ts";
 import { openPostgresStore } from "./pg_store.ts";
@@ -30,7 +31,7 @@ export interface OpenStoreOptions {
 type StoreOpener = (
   config: StorageConfig,
   options: OpenStoreOptions,
-) => Promise<TraceStore & KeyStore & ResponseStateStore>;
+) => Promise<TraceStore & KeyStore & ResponseStateStore & AuditStore>;
 
 const openers: Record<StorageConfig["driver"], StoreOpener> = {
   sqlite: (config, options) => {
@@ -59,6 +60,6 @@ const openers: Record<StorageConfig["driver"], StoreOpener> = {
 export function openStore(
   config: StorageConfig,
   options: OpenStoreOptions = {},
-): Promise<TraceStore & KeyStore & ResponseStateStore> {
+): Promise<TraceStore & KeyStore & ResponseStateStore & AuditStore> {
   return openers[config.driver](config, options);
 }

@@ -4,6 +4,8 @@
  */
 import type { Sql } from "./pg_connect.ts";
 import type { TenantScope } from "./types.ts";
+import { appendAuditTx } from "./pg_audit.ts";
+import { keyAuditEntry } from "./audit_store.ts";
 import {
   type ActiveGatewayKey,
   checkScope,
@@ -55,6 +57,10 @@ export function postgresKeyStore(sql: Sql, assertOpen: () => void): KeyStore {
           await tx`INSERT INTO gateway_key_events (key_id, event, actor_key_id, org_id, workspace_id, at)
             VALUES (${key.id}, 'created', ${key.created_by}, ${key.org_id}, ${key.workspace_id},
               ${key.created_at})`;
+          await appendAuditTx(
+            tx as unknown as Sql,
+            keyAuditEntry(key, "created", key.created_by, key.created_at, key),
+          );
           return toRecord(row as Row);
         });
       } catch (err) {
@@ -80,6 +86,8 @@ export function postgresKeyStore(sql: Sql, assertOpen: () => void): KeyStore {
         if (row === undefined) return false;
         await tx`INSERT INTO gateway_key_events (key_id, event, actor_key_id, org_id, workspace_id, at)
           VALUES (${id}, 'revoked', ${actor}, ${row.org_id}, ${row.workspace_id}, ${at})`;
+        const key = { id, org_id: String(row.org_id), workspace_id: String(row.workspace_id) };
+        await appendAuditTx(tx as unknown as Sql, keyAuditEntry(key, "revoked", actor, at));
         return true;
       });
     },
@@ -94,7 +102,9 @@ export function postgresKeyStore(sql: Sql, assertOpen: () => void): KeyStore {
           if (row === undefined) return null;
           await tx`INSERT INTO gateway_key_events (key_id, event, actor_key_id, org_id, workspace_id, at)
             VALUES (${id}, 'rotated', ${actor}, ${row.org_id}, ${row.workspace_id}, ${at})`;
-          return toRecord(row as Row);
+          const key = toRecord(row as Row);
+          await appendAuditTx(tx as unknown as Sql, keyAuditEntry(key, "rotated", actor, at));
+          return key;
         });
       } catch (err) {
         if (isUniqueViolation(err)) throw new KeyConflictError("gateway key token already exists");
@@ -114,6 +124,7 @@ export function postgresKeyStore(sql: Sql, assertOpen: () => void): KeyStore {
           RETURNING ${tx(recordColumns)}`;
         await tx`INSERT INTO gateway_key_events (key_id, event, actor_key_id, org_id, workspace_id, at)
           VALUES (${id}, 'confirmed', ${actor}, ${key.org_id}, ${key.workspace_id}, ${at})`;
+        await appendAuditTx(tx as unknown as Sql, keyAuditEntry(key, "confirmed", actor, at));
         return toRecord(updated as Row);
       });
     },

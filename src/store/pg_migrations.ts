@@ -14,6 +14,7 @@ import attempts from "../../migrations/postgres/008_attempts.sql" with { type: "
 import responseStates from "../../migrations/postgres/009_response_states.sql" with {
   type: "text",
 };
+import auditLog from "../../migrations/postgres/010_audit_log.sql" with { type: "text" };
 import { newerSchemaError } from "./migration_guard.ts";
 import type { Migration } from "./sqlite_migrations.ts";
 import type { Sql } from "./pg_connect.ts";
@@ -29,6 +30,7 @@ export const postgresMigrations: readonly Migration[] = [
   { name: "postgres/007_routing_state.sql", sql: routingState },
   { name: "postgres/008_attempts.sql", sql: attempts },
   { name: "postgres/009_response_states.sql", sql: responseStates },
+  { name: "postgres/010_audit_log.sql", sql: auditLog },
 ];
 
 /** Advisory lock keys of this store (first half: "onga"). */

@@ -46,6 +46,9 @@ import type {
   StoredResponseState,
 } from "./response_states.ts";
 import { postgresResponseStates } from "./pg_response_states.ts";
+import { postgresAuditStore } from "./pg_audit.ts";
+import type { AuditEntry, NewAuditEntry } from "./audit_chain.ts";
+import type { AuditPage, AuditQuery, AuditStore } from "./audit_store.ts";
 
 export interface PostgresStoreOptions extends PostgresConnectOptions {
   /** For tests; default the embedded migrations. */
@@ -66,6 +69,7 @@ export async function openPostgresStore(
   & TraceStore
   & KeyStore
   & ResponseStateStore
+  & AuditStore
   & { limitCounters: CounterStore; routingState: PostgresRoutingState }
 > {
   const sql = connect(options);
@@ -118,11 +122,13 @@ function decodeWith<T>(
 const allNames = traceColumns.map(([name]) => name);
 const summaryNames = summaryColumns.map(([name]) => name);
 
-class PostgresTraceStore extends KeyStoreForwarder implements TraceStore, ResponseStateStore {
+class PostgresTraceStore extends KeyStoreForwarder
+  implements TraceStore, ResponseStateStore, AuditStore {
   readonly driver = "postgres" as const;
   readonly #sql: Sql;
   protected readonly keys: KeyStore;
   readonly #responses: ResponseStateStore;
+  readonly #audit: AuditStore;
   #closed = false;
   /** Shared by every instance on this database (see pg_limits.ts). */
   readonly limitCounters: CounterStore;
@@ -134,6 +140,7 @@ class PostgresTraceStore extends KeyStoreForwarder implements TraceStore, Respon
     this.#sql = sql;
     this.keys = postgresKeyStore(sql, () => this.#open());
     this.#responses = postgresResponseStates(sql, () => this.#open());
+    this.#audit = postgresAuditStore(sql, () => this.#open());
     this.limitCounters = postgresLimitCounters(sql, () => this.#open());
     this.routingState = new PostgresRoutingState(sql, () => this.#open());
   }
@@ -235,6 +242,19 @@ class PostgresTraceStore extends KeyStoreForwarder implements TraceStore, Respon
   }
   purgeExpiredResponseStates(now: string, maxRows?: number): Promise<number> {
     return this.#responses.purgeExpiredResponseStates(now, maxRows);
+  }
+
+  appendAudit(input: NewAuditEntry): Promise<AuditEntry> {
+    return this.#audit.appendAudit(input);
+  }
+  listAudit(query: AuditQuery): Promise<AuditPage> {
+    return this.#audit.listAudit(query);
+  }
+  auditChain(fromSeq: number, limit: number): Promise<AuditEntry[]> {
+    return this.#audit.auditChain(fromSeq, limit);
+  }
+  auditHead(): Promise<{ seq: number; hash: string }> {
+    return this.#audit.auditHead();
   }
 
   async stats(): Promise<StoreStats> {

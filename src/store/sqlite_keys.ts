@@ -4,6 +4,8 @@
  */
 import type { DatabaseSync } from "node:sqlite";
 import type { TenantScope } from "./types.ts";
+import { sqliteAuditWriter } from "./sqlite_audit.ts";
+import { keyAuditEntry } from "./audit_store.ts";
 import {
   type ActiveGatewayKey,
   checkScope,
@@ -40,12 +42,17 @@ export function sqliteKeyStore(db: DatabaseSync, assertOpen: () => void): KeySto
   const event = db.prepare(
     "INSERT INTO gateway_key_events (key_id, event, actor_key_id, org_id, workspace_id, at) VALUES (?, ?, ?, ?, ?, ?)",
   );
+  const audit = sqliteAuditWriter(db);
+  // The event row (the old endpoint's) and its audit entry, in the mutation's transaction.
   const logEvent = (
-    key: { id: string; org_id: string; workspace_id: string },
+    key: GatewayKeyRecord | NewGatewayKey,
     kind: GatewayKeyEventKind,
     actor: string,
     at: string,
-  ) => event.run(key.id, kind, actor, key.org_id, key.workspace_id, at);
+  ) => {
+    event.run(key.id, kind, actor, key.org_id, key.workspace_id, at);
+    audit.append(keyAuditEntry(key, kind, actor, at, key));
+  };
 
   function inTransaction<T>(fn: () => T): T {
     db.exec("BEGIN IMMEDIATE");

@@ -10,6 +10,7 @@ import keyProvenance from "../../migrations/sqlite/004_key_provenance.sql" with 
 import attribution from "../../migrations/sqlite/005_attribution.sql" with { type: "text" };
 import attempts from "../../migrations/sqlite/006_attempts.sql" with { type: "text" };
 import responseStates from "../../migrations/sqlite/007_response_states.sql" with { type: "text" };
+import auditLog from "../../migrations/sqlite/008_audit_log.sql" with { type: "text" };
 import { newerSchemaError } from "./migration_guard.ts";
 import { createRollupTablesSql, rebuildRollupTablesSql } from "./sqlite_rollup_sql.ts";
 
@@ -38,6 +39,7 @@ export const sqliteMigrations: readonly Migration[] = [
     sql: attempts + rebuildRollupTablesSql(["developer", "agent"], ["route_name"]),
   },
   { name: "sqlite/007_response_states.sql", sql: responseStates },
+  { name: "sqlite/008_audit_log.sql", sql: auditLog },
 ];
 
 /**

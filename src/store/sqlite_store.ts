@@ -53,6 +53,9 @@ import type {
   StoredResponseState,
 } from "./response_states.ts";
 import { sqliteResponseStates } from "./sqlite_response_states.ts";
+import { sqliteAuditStore } from "./sqlite_audit.ts";
+import type { AuditEntry, NewAuditEntry } from "./audit_chain.ts";
+import type { AuditPage, AuditQuery, AuditStore } from "./audit_store.ts";
 
 export interface SqliteStoreOptions {
   /** Database file, created (with its directory) when missing; `:memory:` for tests. */
@@ -78,7 +81,7 @@ const maxListLimit = 1000;
 /** Creates the file and directory when missing, sets WAL, and applies pending migrations. */
 export async function openSqliteStore(
   options: SqliteStoreOptions,
-): Promise<TraceStore & KeyStore & ResponseStateStore> {
+): Promise<TraceStore & KeyStore & ResponseStateStore & AuditStore> {
   const retry = { ...busyRetryDefaults, ...options.busyRetry };
   if (options.readOnly) return await openReadOnly(options, retry);
   const created = options.path === ":memory:" ? false : prepareDatabaseFile(options.path);
@@ -106,7 +109,7 @@ export async function openSqliteStore(
 async function openReadOnly(
   options: SqliteStoreOptions,
   retry: BusyRetryOptions,
-): Promise<TraceStore & KeyStore & ResponseStateStore> {
+): Promise<TraceStore & KeyStore & ResponseStateStore & AuditStore> {
   const path = options.path;
   if (path === ":memory:") {
     throw new Error("an in-memory database (:memory:) has no stored traces to read");
@@ -153,7 +156,8 @@ function pendingMigrations(db: DatabaseSync, migrations: readonly Migration[]): 
   return migrations.filter((m) => !applied.has(m.name)).map((m) => m.name);
 }
 
-class SqliteTraceStore extends KeyStoreForwarder implements TraceStore, ResponseStateStore {
+class SqliteTraceStore extends KeyStoreForwarder
+  implements TraceStore, ResponseStateStore, AuditStore {
   readonly driver = "sqlite" as const;
   readonly #db: DatabaseSync;
   readonly #path: string;
@@ -166,6 +170,7 @@ class SqliteTraceStore extends KeyStoreForwarder implements TraceStore, Response
   readonly #readOnly: boolean;
   protected readonly keys: KeyStore;
   readonly #responses: ResponseStateStore;
+  readonly #audit: AuditStore;
   #closed = false;
 
   constructor(db: DatabaseSync, path: string, retry: BusyRetryOptions, readOnly = false) {
@@ -176,6 +181,7 @@ class SqliteTraceStore extends KeyStoreForwarder implements TraceStore, Response
     this.#readOnly = readOnly;
     this.keys = sqliteKeyStore(db, () => this.#open());
     this.#responses = sqliteResponseStates(db, () => this.#open(), retry);
+    this.#audit = sqliteAuditStore(db, () => this.#open(), retry);
     const columns = allColumnNames.join(", ");
     const placeholders = allColumnNames.map(() => "?").join(", ");
     this.#insert = db.prepare(
@@ -317,6 +323,19 @@ class SqliteTraceStore extends KeyStoreForwarder implements TraceStore, Response
   }
   purgeExpiredResponseStates(now: string, maxRows?: number): Promise<number> {
     return this.#responses.purgeExpiredResponseStates(now, maxRows);
+  }
+
+  appendAudit(input: NewAuditEntry): Promise<AuditEntry> {
+    return this.#audit.appendAudit(input);
+  }
+  listAudit(query: AuditQuery): Promise<AuditPage> {
+    return this.#audit.listAudit(query);
+  }
+  auditChain(fromSeq: number, limit: number): Promise<AuditEntry[]> {
+    return this.#audit.auditChain(fromSeq, limit);
+  }
+  auditHead(): Promise<{ seq: number; hash: string }> {
+    return this.#audit.auditHead();
   }
 
   // deno-lint-ignore require-await

@@ -7,6 +7,7 @@ import { openSqliteStore } from "./sqlite_store.ts";
 import type { TraceStore } from "./types.ts";
 import type { KeyStore } from "./key_types.ts";
 import type { ResponseStateStore } from "./response_states.ts";
+import type { AuditStore } from "./audit_store.ts";
 import {
   serializeError,
   storeWorkerName,
@@ -29,7 +30,7 @@ export function isStoreWorker(): boolean {
 
 export function runStoreWorker(): void {
   const scope = globalThis as unknown as WorkerScope;
-  let store: (TraceStore & KeyStore & ResponseStateStore) | null = null;
+  let store: (TraceStore & KeyStore & ResponseStateStore & AuditStore) | null = null;
   // One call at a time, in arrival order: SQLite has one writer anyway, and order keeps the
   // insert sequence equal to the order the writer sent batches in.
   let queue: Promise<void> = Promise.resolve();

@@ -6,11 +6,15 @@
 import type { TraceStore } from "./types.ts";
 import type { KeyStore } from "./key_types.ts";
 import type { ResponseStateStore } from "./response_states.ts";
+import type { AuditStore } from "./audit_store.ts";
 
 /** The worker's name: how the shared entry module knows it is running as the store worker. */
 export const storeWorkerName = "ongoingai-trace-store";
 
-export type StoreMethod = Exclude<keyof (TraceStore & KeyStore & ResponseStateStore), "driver">;
+export type StoreMethod = Exclude<
+  keyof (TraceStore & KeyStore & ResponseStateStore & AuditStore),
+  "driver"
+>;
 
 export type WorkerRequest =
   | { id: number; op: "open"; args: [path: string] }

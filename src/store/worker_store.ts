@@ -30,6 +30,8 @@ import {
   type ResponseStateStore,
   type StoredResponseState,
 } from "./response_states.ts";
+import type { AuditEntry, NewAuditEntry } from "./audit_chain.ts";
+import type { AuditPage, AuditQuery, AuditStore } from "./audit_store.ts";
 import {
   rebuildError,
   type SerializedError,
@@ -47,7 +49,7 @@ interface Pending {
 export async function openWorkerStore(
   path: string,
   moduleUrl: string,
-): Promise<TraceStore & KeyStore & ResponseStateStore> {
+): Promise<TraceStore & KeyStore & ResponseStateStore & AuditStore> {
   const worker = new Worker(moduleUrl, { type: "module", name: storeWorkerName });
   const store = new WorkerTraceStore(worker);
   try {
@@ -73,7 +75,8 @@ function makeError(s: SerializedError): Error {
   return new Error(s.message);
 }
 
-class WorkerTraceStore extends KeyStoreForwarder implements TraceStore, ResponseStateStore {
+class WorkerTraceStore extends KeyStoreForwarder
+  implements TraceStore, ResponseStateStore, AuditStore {
   readonly driver = "sqlite" as const;
   #next = 0;
   #pending = new Map<number, Pending>();
@@ -159,6 +162,19 @@ class WorkerTraceStore extends KeyStoreForwarder implements TraceStore, Response
   }
   purgeExpiredResponseStates(now: string, maxRows?: number): Promise<number> {
     return this.#call("purgeExpiredResponseStates", now, maxRows);
+  }
+
+  appendAudit(input: NewAuditEntry): Promise<AuditEntry> {
+    return this.#call("appendAudit", input);
+  }
+  listAudit(query: AuditQuery): Promise<AuditPage> {
+    return this.#call("listAudit", query);
+  }
+  auditChain(fromSeq: number, limit: number): Promise<AuditEntry[]> {
+    return this.#call("auditChain", fromSeq, limit);
+  }
+  auditHead(): Promise<{ seq: number; hash: string }> {
+    return this.#call("auditHead");
   }
   stats(): Promise<StoreStats> {
     return this.#call("stats");

@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { configFor, startHarness, testSecret } from "../support/gateway_harness.ts";
 import { createGateway } from "../../src/server/gateway.ts";
-import type { KeyStore, TraceStore } from "../../src/store/mod.ts";
+import type { AuditStore, KeyStore, TraceStore } from "../../src/store/mod.ts";
 import { silentLogger } from "../../src/log/mod.ts";
 import { allowedMethods, type Endpoint, endpoints } from "../../src/api/contract/mod.ts";
 
@@ -206,7 +206,7 @@ const brokenStore: TraceStore = {
   stats: () => Promise.reject(new Error("disk on fire")),
   close: () => Promise.resolve(),
 };
-const brokenKeyStore: TraceStore & KeyStore = {
+const brokenKeyStore: TraceStore & KeyStore & AuditStore = {
   ...brokenStore,
   createKey: () => Promise.reject(new Error("disk on fire")),
   listKeys: () => Promise.reject(new Error("disk on fire")),
@@ -215,6 +215,10 @@ const brokenKeyStore: TraceStore & KeyStore = {
   confirmKey: () => Promise.reject(new Error("disk on fire")),
   listKeyEvents: () => Promise.reject(new Error("disk on fire")),
   activeKeyDigests: () => Promise.reject(new Error("disk on fire")),
+  appendAudit: () => Promise.reject(new Error("disk on fire")),
+  listAudit: () => Promise.reject(new Error("disk on fire")),
+  auditChain: () => Promise.reject(new Error("disk on fire")),
+  auditHead: () => Promise.reject(new Error("disk on fire")),
 };
 
 /** Key management needs team mode: those endpoints are called on a team-mode gateway as owner. */

@@ -40,12 +40,14 @@ const expectedAccess: Record<string, EndpointAccess> = {
   rotateGatewayKey: "keys:manage",
   revokeGatewayKey: "keys:manage",
   listGatewayKeyEvents: "keys:manage",
+  listAudit: "audit:read",
+  exportAudit: "audit:read",
 };
 
 /** Role defaults, written out by hand too. */
 const expectedRoles: Record<Role, Permission[]> = {
-  owner: ["proxy:write", "analytics:read", "bodies:read", "keys:manage"],
-  admin: ["proxy:write", "analytics:read", "bodies:read", "keys:manage"],
+  owner: ["proxy:write", "analytics:read", "bodies:read", "keys:manage", "audit:read"],
+  admin: ["proxy:write", "analytics:read", "bodies:read", "keys:manage", "audit:read"],
   developer: ["proxy:write", "analytics:read", "bodies:read"],
   member: ["proxy:write", "analytics:read", "bodies:read"],
   viewer: ["analytics:read"],

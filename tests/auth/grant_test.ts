@@ -131,6 +131,7 @@ Deno.test("checkGrant: the cases of the issue, by hand", () => {
       "role_above_creator",
       "permission_not_held", // proxy:write
       "permission_not_held", // bodies:read
+      "permission_not_held", // audit:read
     ]],
     [
       "viewer+keys:manage mints a viewer",
@@ -148,7 +149,7 @@ Deno.test("checkGrant: the cases of the issue, by hand", () => {
       "developer+keys:manage mints an admin",
       creator("developer", ["keys:manage"]),
       request("admin"),
-      ["role_above_creator"],
+      ["role_above_creator", "permission_not_held"], // audit:read, an admin's default
     ],
     [
       "developer+keys:manage mints a member",
@@ -217,7 +218,10 @@ Deno.test("describeRefusals names every role and permission refused, and what to
   assert.match(text, /cannot grant diagnostics:read over the API/);
   assert.match(text, /auth\.keys\[\]\.permissions/);
   assert.match(text, /ongoingai keys create --permission/);
-  assert.match(text, /cannot grant proxy:write, bodies:read: your key does not hold it/);
+  assert.match(
+    text,
+    /cannot grant proxy:write, bodies:read, audit:read: your key does not hold it/,
+  );
   const tenantText = describeRefusals([
     { reason: "other_tenant", org_id: "o2", workspace_id: "w2" },
   ]);

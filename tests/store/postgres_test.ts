@@ -47,6 +47,7 @@ pgTest("postgres store: migrations are applied once by instances starting togeth
       "postgres/007_routing_state.sql",
       "postgres/008_attempts.sql",
       "postgres/009_response_states.sql",
+      "postgres/010_audit_log.sql",
     ]);
     await Promise.all(stores.map((s) => s.close()));
   } finally {

@@ -17,6 +17,12 @@ import { exportColumns } from "../export_encoding.ts";
 import { traceExportRecordSchema } from "../export_schema.ts";
 import type { Endpoint } from "./endpoint.ts";
 import {
+  auditEntrySchema,
+  auditExportQuerySchema,
+  auditListQuerySchema,
+  auditPageSchema,
+} from "../audit.ts";
+import {
   createGatewayKeySchema,
   gatewayKeyEventListSchema,
   gatewayKeyIdSchema,
@@ -273,6 +279,46 @@ export const endpoints: readonly Endpoint[] = [
       404: error("not_found: no such active key in the caller's tenant."),
       500: storeFailed,
     },
+  },
+  {
+    method: "get",
+    path: "/api/audit",
+    operationId: "listAudit",
+    access: "audit:read",
+    summary: "The hash-chained audit log, newest first",
+    description: "Key lifecycle, pooled provider keys disabled, config reloads and denied " +
+      "requests (docs/audit.md). Within the caller's tenant; a key that also holds " +
+      "`diagnostics:read` sees the gateway-wide entries (tenant null) too. Unknown, repeated " +
+      "or malformed parameters are rejected (400).",
+    tag: "audit",
+    query: auditListQuerySchema,
+    responses: {
+      200: { description: "A page of entries.", schema: auditPageSchema },
+      400: error("invalid_parameter: names the parameter and what it accepts."),
+      500: storeFailed,
+    },
+    example: { query: { action: "gateway_key.created", limit: "2" } },
+  },
+  {
+    method: "get",
+    path: "/api/audit/export",
+    operationId: "exportAudit",
+    access: "audit:read",
+    summary: "Every matching audit entry, streamed as NDJSON",
+    description: "The same filters and reach as /api/audit, newest first, one entry per line " +
+      "exactly as hashed (docs/audit.md says how to verify a copy). Streamed page by page.",
+    tag: "audit",
+    query: auditExportQuerySchema,
+    responses: {
+      200: {
+        description: "One JSON entry per line.",
+        schema: auditEntrySchema,
+        mediaType: "application/x-ndjson",
+      },
+      400: error("invalid_parameter: names the parameter and what it accepts."),
+      500: storeFailed,
+    },
+    example: { query: { format: "ndjson" } },
   },
   {
     method: "get",

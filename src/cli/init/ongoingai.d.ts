@@ -430,8 +430,14 @@ export type GatewayConfig =
         id: string;
         org_id: string;
         role: "owner" | "admin" | "developer" | "member" | "viewer";
-        permissions:
-          ("proxy:write" | "analytics:read" | "keys:manage" | "bodies:read" | "diagnostics:read")[];
+        permissions: (
+          | "proxy:write"
+          | "analytics:read"
+          | "keys:manage"
+          | "bodies:read"
+          | "diagnostics:read"
+          | "audit:read"
+        )[];
         token?: string | {
           env: string;
         } | undefined;
@@ -608,6 +614,7 @@ export type GatewayConfig =
             | "keys:manage"
             | "bodies:read"
             | "diagnostics:read"
+            | "audit:read"
           )[];
           token?: string | {
             env: string;
@@ -1011,7 +1018,14 @@ export type GatewayConfigInput = {
       created_by?: string | undefined;
       role?: "owner" | "admin" | "developer" | "member" | "viewer" | undefined;
       permissions?:
-        | ("proxy:write" | "analytics:read" | "keys:manage" | "bodies:read" | "diagnostics:read")[]
+        | (
+          | "proxy:write"
+          | "analytics:read"
+          | "keys:manage"
+          | "bodies:read"
+          | "diagnostics:read"
+          | "audit:read"
+        )[]
         | undefined;
       limits?: {
         requests_per_minute?: number | undefined;
@@ -1059,7 +1073,8 @@ export type Permission =
   | "analytics:read"
   | "keys:manage"
   | "bodies:read"
-  | "diagnostics:read";
+  | "diagnostics:read"
+  | "audit:read";
 
 export type PiiMode = "off" | "redact_storage" | "redact_upstream" | "block";
 
@@ -1391,7 +1406,14 @@ export type AuthKeyConfig = {
   created_by?: string | undefined;
   role?: "owner" | "admin" | "developer" | "member" | "viewer" | undefined;
   permissions?:
-    | ("proxy:write" | "analytics:read" | "keys:manage" | "bodies:read" | "diagnostics:read")[]
+    | (
+      | "proxy:write"
+      | "analytics:read"
+      | "keys:manage"
+      | "bodies:read"
+      | "diagnostics:read"
+      | "audit:read"
+    )[]
     | undefined;
   limits?: {
     requests_per_minute?: number | undefined;
@@ -1661,8 +1683,14 @@ type ResolvedAuthKey =
     id: string;
     org_id: string;
     role: "owner" | "admin" | "developer" | "member" | "viewer";
-    permissions:
-      ("proxy:write" | "analytics:read" | "keys:manage" | "bodies:read" | "diagnostics:read")[];
+    permissions: (
+      | "proxy:write"
+      | "analytics:read"
+      | "keys:manage"
+      | "bodies:read"
+      | "diagnostics:read"
+      | "audit:read"
+    )[];
     token?: string | {
       env: string;
     } | undefined;
