@@ -45,14 +45,16 @@ export async function writeDebugBundle(
   now: () => number,
 ): Promise<string> {
   const root = isAbsolute(dir) ? dir : join(cwd, dir);
-  await Deno.mkdir(root, { recursive: true, mode: 0o755 });
+  // The original's modes (0755/0644), except for a bundle holding bodies or headers: prompts and
+  // answers are the user's alone (0700/0600).
+  const secret = doc.options.include_bodies || doc.options.include_headers;
+  await Deno.mkdir(root, { recursive: true, mode: secret ? 0o700 : 0o755 });
   const enc = new TextEncoder();
   const chain = enc.encode(`${JSON.stringify(doc, null, 2)}\n`);
-  await Deno.writeFile(join(root, debugChainFile), chain, { mode: 0o644 });
+  const mode = secret ? 0o600 : 0o644;
+  await Deno.writeFile(join(root, debugChainFile), chain, { mode });
   const manifest = bundleManifest(doc, chain, now());
   const path = join(root, debugManifestFile);
-  await Deno.writeFile(path, enc.encode(`${JSON.stringify(manifest, null, 2)}\n`), {
-    mode: 0o644,
-  });
+  await Deno.writeFile(path, enc.encode(`${JSON.stringify(manifest, null, 2)}\n`), { mode });
   return path;
 }

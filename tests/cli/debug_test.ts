@@ -168,7 +168,9 @@ Deno.test("debug (subprocess, SQLite): the reference's cases", async (t) => {
         bytes: chainBytes.byteLength,
         sha256: createHash("sha256").update(chainBytes).digest("hex"),
       }]);
-      assert.equal(Deno.statSync(out).mode! & 0o777, 0o755);
+      // Bodies and headers inside: the bundle is the user's alone (the original wrote 0755/0644).
+      assert.equal(Deno.statSync(out).mode! & 0o777, 0o700);
+      assert.equal(Deno.statSync(join(out, "debug-chain.json")).mode! & 0o777, 0o600);
     });
     await t.step("--bundle-out naming a file: exit 1 after the output", async () => {
       Deno.writeTextFileSync(join(dir, "a-file"), "x");
