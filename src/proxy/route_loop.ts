@@ -18,7 +18,6 @@ import type {
 } from "../routing/mod.ts";
 import type { UpstreamClient, UpstreamResponse } from "../upstream/mod.ts";
 import type { TraceRecord } from "../traces/mod.ts";
-import { attemptOutcomeLabel, type RoutingMetrics } from "../telemetry/mod.ts";
 import type { Attempt } from "./attempt.ts";
 import type { Exchange } from "./exchange.ts";
 import type { ProxyRoute } from "./exchange_context.ts";
@@ -40,6 +39,7 @@ import { noTargetReadsPath, refusedEverywhere } from "./route_path_refusal.ts";
 import { ClientGone } from "./abort_reasons.ts";
 import { shuttingDown } from "./upstream_errors.ts";
 import { localAnswer } from "./translate_relay.ts";
+import { attemptRecord, countAttempt } from "./route_records.ts";
 import {
   entryFormat,
   type LoopMemory,
@@ -120,14 +120,14 @@ export async function routeLoop(
     if (tried.kind === "local") {
       const told = run.report({ kind: "timeout", phase: "total" }, o.now());
       const answered: Tried = { kind: "answer", upstream: tried.upstream };
-      records.push(record(ex, ex.attempt, next, answered, told, waited));
+      records.push(attemptRecord(ex, ex.attempt, next, answered, told, waited));
       return tried.upstream;
     }
     // A target refused before anything was prepared for it has no attempt of its own.
     const fresh = ex.attempt === before ? null : ex.attempt;
     const decision = report(run, tried, o.now(), fresh);
-    records.push(record(ex, fresh, next, tried, decision, waited));
-    count(o.deps.metrics, resolved.name, records, tried);
+    records.push(attemptRecord(ex, fresh, next, tried, decision, waited));
+    countAttempt(o.deps.metrics, resolved.name, records, tried);
     waited = 0;
     if (tried.kind === "answer") return tried.upstream;
     // A target that refused the path tells nothing of the upstreams: the last word is another's.
@@ -166,31 +166,6 @@ function report(run: RouteRun, tried: Tried, now: number, a: Attempt | null): De
     return run.report({ kind: "success" }, now, latencyMs === undefined ? {} : { latencyMs });
   }
   return run.report(tried.outcome, now);
-}
-
-/** The attempt just recorded, and a failover when it went to another target than the last one. */
-function count(
-  metrics: RoutingMetrics | null | undefined,
-  route: string,
-  records: readonly AttemptRecord[],
-  tried: Tried,
-): void {
-  if (metrics == null) return;
-  const r = records[records.length - 1]!;
-  const outcome = tried.kind === "answer" ? { kind: "success" } : tried.outcome;
-  metrics.attempt({
-    route,
-    provider: r.provider,
-    model: r.model,
-    outcome: attemptOutcomeLabel(outcome),
-  });
-  const prev = records[records.length - 2];
-  if (prev === undefined || (prev.provider === r.provider && prev.model === r.model)) return;
-  metrics.failover({
-    route,
-    fromTarget: `${prev.provider}/${prev.model}`,
-    toTarget: `${r.provider}/${r.model}`,
-  });
 }
 
 /**
@@ -357,41 +332,6 @@ function noTarget(route: RoutedRoute, skipped: string[]): GatewayError {
     "route_no_target",
     `route ${route.name} has no target this request may use: ${skipped.join("; ").slice(0, 600)}`,
   );
-}
-
-/** `a`: the attempt's own (null when the target refused the path before one was made). */
-function record(
-  ex: Exchange,
-  a: Attempt | null,
-  ticket: AttemptTicket,
-  tried: Tried,
-  decision: Decision,
-  waited: number,
-): AttemptRecord {
-  const now = ex.monotonic();
-  const startedAt = a?.startedAt ?? now;
-  const outcome = tried.kind === "answer" ? { kind: "success" as const } : tried.outcome;
-  return {
-    n: ticket.number,
-    provider: ticket.target.provider,
-    model: ticket.target.model,
-    key_id: ticket.keyId,
-    outcome: outcome.kind,
-    status: outcome.kind === "status"
-      ? outcome.status
-      : tried.kind === "answer"
-      ? tried.upstream.status
-      : outcome.kind === "failed_before_commit"
-      ? outcome.status
-      : null,
-    reason: tried.kind === "answer" ? null : decision.reason,
-    timeout_phase: outcome.kind === "timeout" ? outcome.phase : null,
-    waited_ms: Math.round(waited),
-    started_ms: Math.round(startedAt - ex.t0),
-    first_byte_ms: a?.headersAt == null ? null : Math.round(a.headersAt - startedAt),
-    duration_ms: Math.round(now - startedAt),
-    committed: tried.kind === "answer",
-  };
 }
 
 /** The answering attempt's tokens count against its pool key's tpm. */

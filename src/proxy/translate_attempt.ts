@@ -19,7 +19,6 @@ import {
   estimateInputTokens,
   type IrResponse,
   type PreparedRequest,
-  type ProviderKind,
   type SealContext,
   sealTenant,
   type StateKey,
@@ -29,6 +28,7 @@ import {
   unsealRequest,
   upstreamProtocolOf,
   type UpstreamTarget,
+  type WireFormat,
   wireFormatOf,
 } from "../providers/mod.ts";
 import type { ProxyRoute } from "./exchange_context.ts";
@@ -224,7 +224,7 @@ export class RequestTranslation {
     streaming: boolean,
   ): TranslatedAttempt | Untranslatable {
     // A target of the client's own protocol is here only to open sealed state: same protocol.
-    const protocol = needsTranslation(wireFormatOf[clientFormat[this.client]], target)
+    const protocol = needsTranslation(clientFormat[this.client], target)
       ? upstreamProtocolOf(target.provider.kind, target.provider.translation_api)
       : clientCodecOf(this.client);
     if (protocol === null) {
@@ -368,7 +368,7 @@ function untranslatable(client: ClientProtocol, to: string | null, err: unknown)
 }
 
 /** The wire format each client protocol is an entry of. */
-const clientFormat: Record<ClientProtocol, ProviderKind> = {
+const clientFormat: Record<ClientProtocol, WireFormat> = {
   "openai.chat": "openai",
   "openai.responses": "openai",
   "anthropic.messages": "anthropic",

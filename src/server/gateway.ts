@@ -58,7 +58,7 @@ import { createHandler } from "./handler.ts";
 import { routingFor, type SharedRouting, sharedRouting } from "./routing.ts";
 import { proxyRoutes, rootRoute } from "./proxy_routes.ts";
 import { gatewayRefusalWarnings, rateLimitedWarning } from "./rate_limited_warning.ts";
-import { createWsRelay, wsBoundsOf, type WsRelay } from "../ws_relay/mod.ts";
+import { lateHandler, wsRelayFor } from "./websocket_relay.ts";
 
 export interface Clock {
   /** Wall clock, ms since the epoch. */
@@ -239,37 +239,6 @@ type Telemetry = ReturnType<typeof createGatewayTelemetry>;
 function gatewayLog(deps: GatewayDeps, redactSecrets: ReturnType<typeof knownSecretRedactor>) {
   const base = deps.log ?? silentLogger;
   return redactSecrets === null ? base : redactingLogger(base, () => redactSecrets);
-}
-
-/** A handler to call that is made later: the WebSocket relay is part of the handler it calls. */
-function lateHandler() {
-  let handler: ((req: Request) => Promise<Response>) | null = null;
-  return {
-    call: (req: Request) => handler!(req),
-    bind: (h: (req: Request) => Promise<Response>) => void (handler = h),
-  };
-}
-
-/** The Responses API's WebSocket mode: the exchanges' own context, so traces are built alike. */
-function wsRelayFor(
-  config: GatewayConfig,
-  ctx: ReturnType<typeof forwarderOptions>,
-  warnings: ReturnType<typeof gatewayRefusalWarnings>,
-  routing: RoutingDeps | null,
-  bridge: (req: Request) => Promise<Response>,
-): WsRelay {
-  return createWsRelay({
-    bridge: routing === null ? null : bridge,
-    ctx,
-    bounds: wsBoundsOf(config),
-    gatewayKeyHeader: ctx.gatewayKeyHeader,
-    refused: warnings.websocket,
-    closedByGateway: warnings.websocketClosed,
-    routing: routing === null ? null : {
-      deps: routing,
-      onFunctionError: (error) => ctx.log.error("a route function failed", { error }),
-    },
-  });
 }
 
 /** Team mode: gateway keys from the config and the store, checked on every request. */

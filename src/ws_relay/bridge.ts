@@ -182,3 +182,55 @@ async function errorOf(res: Response): Promise<{ code: string; message: string }
     return fallback;
   }
 }
+
+type ErrorEvent = (
+  status: number,
+  code: string,
+  message: string,
+  headers?: Record<string, string>,
+) => string;
+
+const bridgeFailed = "the route's answer broke off before it completed; send the create again";
+
+/** One socket's bridge: its handshake, the gateway's handler, and its conversations. */
+export class SocketBridge {
+  readonly #conversations = new SocketConversations();
+
+  constructor(
+    private readonly bridge: Bridge,
+    private readonly handshake: Request,
+    private readonly errorEvent: ErrorEvent,
+  ) {}
+
+  /**
+   * Answers one create through the HTTP path, each frame given to `send`; never throws (a
+   * failure is the protocol's error event, unless `stopped` says nobody is left to tell).
+   */
+  async answer(
+    text: string,
+    send: (frame: string) => void,
+    signal: AbortSignal,
+    now: number,
+    stopped: () => boolean,
+  ): Promise<void> {
+    try {
+      const parsed = JSON.parse(text) as Record<string, unknown>;
+      if (parsed["generate"] === false) {
+        const events = prewarmEvents(parsed, now);
+        for (const e of events) send(e);
+        // A client may chain from the warmup's id, as OpenAI's guide says.
+        this.#conversations.remember(parsed, JSON.parse(events.at(-1)!).response);
+        return;
+      }
+      const body = this.#conversations.body(parsed);
+      if (typeof body === "string") {
+        return send(this.errorEvent(400, "previous_response_not_found", body));
+      }
+      const res = await this.bridge(bridgedRequest(this.handshake, body, signal));
+      const pumped = await pumpBridged(res, send, this.errorEvent);
+      if (pumped.completed !== null) this.#conversations.remember(body, pumped.completed);
+    } catch {
+      if (!stopped()) send(this.errorEvent(502, "upstream_error", bridgeFailed));
+    }
+  }
+}

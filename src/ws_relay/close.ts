@@ -190,3 +190,14 @@ export function cutReason(reason: string): string {
   }
   return `${out}...`;
 }
+
+/** Closes a socket with `c`, whatever state it is in (one still connecting once it opens). */
+export function closeSocket(ws: WebSocket | null, c: { code: number; reason: string }): void {
+  if (ws === null) return;
+  try {
+    if (ws.readyState === WebSocket.CONNECTING) ws.onopen = () => ws.close(c.code, c.reason);
+    else if (ws.readyState === WebSocket.OPEN) ws.close(c.code, c.reason);
+  } catch {
+    // Already closing: nothing left to tell it.
+  }
+}

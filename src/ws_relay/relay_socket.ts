@@ -15,6 +15,7 @@ import { frameBytes, type WsBounds } from "./bounds.ts";
 import {
   clientClosed,
   type CloseAction,
+  closeSocket,
   type GatewayClose,
   gatewayClose,
   upstreamClosed,
@@ -27,15 +28,7 @@ import {
   type SocketFacts,
 } from "./response_trace.ts";
 import { namesRoute, routeCreate, servedHere, type WsRouting } from "./route_pick.ts";
-import {
-  type Bridge,
-  bridgedRequest,
-  prewarmEvents,
-  pumpBridged,
-  SocketConversations,
-} from "./bridge.ts";
-
-const bridgeFailed = "the route's answer broke off before it completed; send the create again";
+import { type Bridge, SocketBridge } from "./bridge.ts";
 
 type Frame = string | ArrayBuffer;
 
@@ -79,8 +72,8 @@ export class RelaySocket {
   /** What an open response cut by the end records (a create admitted after it, too). */
   #endCode: ErrorCode = "client_aborted";
   #draining: DrainReason | null = null;
-  /** Conversations of bridged responses, and the bridged request running now. */
-  readonly #conversations = new SocketConversations();
+  /** Creates sent through the HTTP path (made at the first), and the one running now. */
+  #bridged: SocketBridge | null = null;
   #bridging: AbortController | null = null;
 
   constructor(
@@ -266,29 +259,20 @@ export class RelaySocket {
       this.#toClient(frame);
     };
     const ctl = this.#bridging = new AbortController();
-    try {
-      const parsed = JSON.parse(create.text) as Record<string, unknown>;
-      if (parsed["generate"] === false) {
-        const events = prewarmEvents(parsed, this.deps.ctx.now());
-        for (const e of events) send(e);
-        // A client may chain from the warmup's id, as OpenAI's guide says.
-        this.#conversations.remember(parsed, JSON.parse(events.at(-1)!).response);
-      } else {
-        const body = this.#conversations.body(parsed);
-        if (typeof body === "string") {
-          send(this.deps.protocol.errorEvent(400, "previous_response_not_found", body));
-        } else {
-          const res = await this.deps.bridge!(bridgedRequest(this.facts.req, body, ctl.signal));
-          const pumped = await pumpBridged(res, send, this.deps.protocol.errorEvent);
-          if (pumped.completed !== null) this.#conversations.remember(body, pumped.completed);
-        }
-      }
-    } catch {
-      if (!this.#closed) send(this.deps.protocol.errorEvent(502, "upstream_error", bridgeFailed));
-    } finally {
-      this.#bridging = null;
-      this.#admitting = false;
-    }
+    this.#bridged ??= new SocketBridge(
+      this.deps.bridge!,
+      this.facts.req,
+      this.deps.protocol.errorEvent,
+    );
+    await this.#bridged.answer(
+      create.text,
+      send,
+      ctl.signal,
+      this.deps.ctx.now(),
+      () => this.#closed,
+    );
+    this.#bridging = null;
+    this.#admitting = false;
     this.#resume();
   }
 
@@ -413,13 +397,3 @@ const clientCodes: ReadonlySet<ErrorCode> = new Set([
   "websocket_route_unavailable",
   "route_function_failed",
 ]);
-
-function closeSocket(ws: WebSocket | null, c: { code: number; reason: string }): void {
-  if (ws === null) return;
-  try {
-    if (ws.readyState === WebSocket.CONNECTING) ws.onopen = () => ws.close(c.code, c.reason);
-    else if (ws.readyState === WebSocket.OPEN) ws.close(c.code, c.reason);
-  } catch {
-    // Already closing: nothing left to tell it.
-  }
-}

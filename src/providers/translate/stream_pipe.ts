@@ -17,6 +17,7 @@ import { ResponsesStreamEncoder } from "./openai_responses_stream_encode.ts";
 import { GeminiStreamDecoder } from "./gemini_stream.ts";
 import { ConverseStreamDecoder } from "./bedrock_converse_stream.ts";
 import { EventStreamDecoder } from "../aws_eventstream.ts";
+import { concatBytes } from "../../bytes.ts";
 import { bedrockStreamMessage } from "../bedrock_stream.ts";
 import { chatDialectOf, type ClientProtocol, type UpstreamTarget } from "./protocols.ts";
 import { openaiDialect } from "./openai_chat_messages.ts";
@@ -198,11 +199,7 @@ export class StreamPipe {
 const empty = new Uint8Array(0);
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.byteLength === 0) return b;
-  const out = new Uint8Array(a.byteLength + b.byteLength);
-  out.set(a);
-  out.set(b, a.byteLength);
-  return out;
+  return a.byteLength === 0 ? b : concatBytes([a, b]);
 }
 
 /** An SSE upstream: text framing, then the protocol's decoder per message. */
