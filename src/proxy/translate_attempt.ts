@@ -124,6 +124,8 @@ export class RequestTranslation {
   #own: ClientRequest | null = null;
   #loaded: Promise<GatewayError | null> | null = null;
   #key: StateKey | null = null;
+  /** What decoding the client's request noted; every attempt's notes start with these. */
+  readonly #notes = new TranslationNotes();
   /** What the client gives back of the gateway's making (translate_seal.ts `gatewayMade`). */
   readonly made: GatewayMade;
 
@@ -133,10 +135,6 @@ export class RequestTranslation {
     readonly ctx: TranslationContext,
   ) {
     this.made = gatewayMade(client, body);
-  }
-
-  get now(): () => number {
-    return this.ctx.now;
   }
 
   /** The client protocol of a request, or null when translation cannot serve it. */
@@ -205,7 +203,7 @@ export class RequestTranslation {
     const { memory, scope } = this.ctx;
     return async (answer: IrResponse) => {
       try {
-        await remember(memory, scope, own, own.request.messages, answer, this.now());
+        await remember(memory, scope, own, own.request.messages, answer, this.ctx.now());
       } catch (err) {
         const why = err instanceof Error ? err.message : String(err);
         notes.add(
@@ -268,18 +266,12 @@ export class RequestTranslation {
       path,
       search: query,
       answer: {
-        client: this.client,
-        target: upstream,
+        ...this.#answerOf(upstream, notes),
         // The entry adapter may have added `include_usage` to the body itself (`hideUsageEvent`):
         // then the client did not ask for the usage chunk.
         includeUsage: decoded.includeUsage && !this.ctx.usageAdded,
-        notes,
-        id: answerId(this.client),
-        createdAt: Math.floor(this.now() / 1000),
         remember: this.#rememberer(notes),
         seal: this.#sealContext(notes, model),
-        answerHeaders: {},
-        local: null,
       },
     };
   }
@@ -305,21 +297,31 @@ export class RequestTranslation {
       path: "/v1/messages/count_tokens",
       search: "",
       answer: {
-        client: this.client,
-        target,
-        includeUsage: false,
-        notes,
-        id: answerId(this.client),
-        createdAt: Math.floor(this.now() / 1000),
-        remember: null,
-        seal: null,
+        ...this.#answerOf(target, notes),
         answerHeaders: answer.headers,
         local: answer.body,
       },
     };
   }
 
-  readonly #notes = new TranslationNotes();
+  /** The answer's translation as every attempt starts it: nothing kept, sealed or added. */
+  #answerOf(
+    target: UpstreamTarget,
+    notes: InstanceType<typeof TranslationNotes>,
+  ): AnswerTranslation {
+    return {
+      client: this.client,
+      target,
+      includeUsage: false,
+      notes,
+      id: answerId(this.client),
+      createdAt: Math.floor(this.ctx.now() / 1000),
+      remember: null,
+      seal: null,
+      answerHeaders: {},
+      local: null,
+    };
+  }
 
   #decode(): ClientRequest | GatewayError {
     if (this.#decoded !== undefined) return this.#decoded;
