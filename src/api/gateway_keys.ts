@@ -13,8 +13,8 @@ import type { Hono } from "hono";
 import { z } from "zod";
 import { type Permission, permissions, type Role, roles } from "../config/mod.ts";
 import { checkGrant, describeRefusals, type Principal } from "../auth/mod.ts";
-import { readBodyCapped } from "../proxy/mod.ts";
 import { GatewayError } from "../errors/mod.ts";
+import { readJsonBody } from "./json_body.ts";
 import type { KeyStore } from "../store/mod.ts";
 import { defaultScope } from "../traces/mod.ts";
 import { Buffer } from "node:buffer";
@@ -95,54 +95,11 @@ export interface GatewayKeyDeps {
   onChange?: () => Promise<void>;
 }
 
-const maxBody = 64 * 1024;
-/** `application/json`, with or without parameters such as a charset. */
-function isJson(contentType: string | null): boolean {
-  return contentType !== null &&
-    contentType.split(";")[0]!.trim().toLowerCase() === "application/json";
-}
-
-const notJson = (type: string | null) =>
-  new GatewayError(
-    "unsupported_media_type",
-    `the body must be JSON sent as Content-Type: application/json (got ${
-      type === null ? "no Content-Type" : JSON.stringify(type.slice(0, 100))
-    })`,
-  );
-
-/**
- * The JSON body, read with the proxy's bounded reader (never more than `maxBody` in memory). A
- * body needs `Content-Type: application/json`; no body at all takes the defaults.
- */
-async function readBody(req: Request): Promise<unknown> {
-  const type = req.headers.get("content-type");
-  if (type !== null && !isJson(type)) throw notJson(type);
-  let bytes: Uint8Array | null;
-  try {
-    bytes = await readBodyCapped(req, maxBody);
-  } catch (err) {
-    if (err instanceof GatewayError && err.code === "request_too_large") {
-      throw new GatewayError(
-        "request_too_large",
-        `the body is over ${maxBody} bytes; a gateway key needs only name, description, role ` +
-          "and permissions",
-      );
-    }
-    throw err;
-  }
-  if (bytes !== null && bytes.byteLength > 0 && type === null) throw notJson(type);
-  const text = bytes === null ? "" : new TextDecoder().decode(bytes);
-  if (text.trim() === "") return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new GatewayError(
-      "invalid_json",
-      "the body is not valid JSON; send an object such as " +
-        '{"name": "ci", "role": "developer"}',
-    );
-  }
-}
+const bodyRules = {
+  max: 64 * 1024,
+  tooLarge: "a gateway key needs only name, description, role and permissions",
+  example: '{"name": "ci", "role": "developer"}',
+};
 
 /** The answer on every key route without team mode. */
 export function teamModeRequired(): GatewayError {
@@ -207,7 +164,7 @@ export function registerGatewayKeyRoutes(app: Hono, deps: GatewayKeyDeps): void 
 
   app.post("/api/gateway-keys", async (c) => {
     const keys = store();
-    const parsed = createGatewayKeySchema.safeParse(await readBody(c.req.raw));
+    const parsed = createGatewayKeySchema.safeParse(await readJsonBody(c.req.raw, bodyRules));
     if (!parsed.success) {
       throw new GatewayError(
         "bad_request",

@@ -71,3 +71,6 @@ export {
   debugChainSchemaVersion,
   sha256Hex,
 } from "./lineage_document.ts";
+/** Replay and fork of a stored request (`POST /api/traces/{id}/replay`). */
+export { type ReplayContext, type ReplayProvider } from "./replay_plan.ts";
+export { type ReplayOptions, replayOptionsSchema } from "./replay_options.ts";

@@ -18,6 +18,7 @@ import { traceDetail } from "./trace_detail.ts";
 import { healthBody } from "./health.ts";
 import { registerAnalyticsRoutes } from "./analytics.ts";
 import { registerLineageRoute } from "./lineage_route.ts";
+import { registerReplayRoute, type ReplayDeps } from "./replay.ts";
 import { traceDiagnosticsBody } from "./diagnostics.ts";
 import { openTraceExport, parseTraceExportParams, withoutBodies } from "./export.ts";
 import { exportContentTypes, exportFilename } from "./export_encoding.ts";
@@ -78,6 +79,8 @@ export interface ApiDeps {
   providers?: readonly ProviderPrefix[];
   /** Routing (`GET /api/routes`); absent when no routes or key pools are configured. */
   routes?: RoutesSource | undefined;
+  /** `POST /api/traces/{id}/replay`: the gateway's own handler and what it serves. */
+  replay?: Pick<ReplayDeps, "send" | "context" | "gatewayKeyHeader"> | undefined;
 }
 
 export function createApiRoutes(deps: ApiDeps): Hono {
@@ -193,6 +196,15 @@ export function createApiRoutes(deps: ApiDeps): Hono {
   });
 
   registerLineageRoute(app, deps.store, deps.now);
+  if (deps.replay !== undefined) {
+    registerReplayRoute(app, {
+      ...deps.replay,
+      store: deps.store,
+      audit: deps.audit,
+      now: deps.now,
+      ...(deps.log === undefined ? {} : { log: deps.log }),
+    });
+  }
   registerAnalyticsRoutes(app, deps.store);
   registerRoutesStatus(app, {
     source: deps.routes ?? null,

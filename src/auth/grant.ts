@@ -39,6 +39,8 @@ export const permissionReach: Readonly<Record<Permission, "tenant" | "operator">
   "diagnostics:read": "operator",
   // The tenant's own entries; gateway-wide ones need `diagnostics:read` besides (api/audit.ts).
   "audit:read": "tenant",
+  // Re-sends the caller's tenant's stored requests (api/replay.ts), billed to the caller's key.
+  "traces:replay": "tenant",
 };
 
 export const operatorPermissions: readonly Permission[] = permissions.filter((p) =>

@@ -51,7 +51,7 @@ export const keysSpec = {
     ["--name NAME", "create: a name for the key"],
     ["--description TEXT", "create: what the key is for"],
     ["--role ROLE", `create: ${roles.join(", ")} (default developer)`],
-    ["--permission P", `create, repeatable, one of ${permissions.join(", ")}`],
+    ["--permission P", `create, repeatable: ${permissions.join(", ")}`],
     ["--format FORMAT", "text (default) or json"],
     ["pool", "Provider pool keys (providers.<id>.keys) of a running gateway: state, use, reason"],
     ["pool enable PROVIDER ID", "Re-enable a pool key disabled after a 401/402/403"],

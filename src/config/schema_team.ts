@@ -13,6 +13,7 @@ export const permissions = [
   "bodies:read",
   "diagnostics:read",
   "audit:read",
+  "traces:replay",
 ] as const;
 
 const limitFields = {

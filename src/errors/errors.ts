@@ -55,6 +55,8 @@ export const errorTable = {
   /** A translated Responses request names a turn the gateway's store does not hold (issue 21). */
   previous_response_not_found: { status: 404, level: "info", trace: "bad_request" },
   method_not_allowed: { status: 405, level: "info", trace: null },
+  // A stored request that cannot be sent again as it was (api/replay_plan.ts says why).
+  not_replayable: { status: 409, level: "info", trace: null },
   request_timeout: { status: 408, level: "info", trace: "request_timeout", failure: true },
   request_too_large: { status: 413, level: "warn", trace: "request_too_large" },
   pii_scan_budget_exceeded: {

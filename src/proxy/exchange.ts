@@ -37,6 +37,7 @@ import {
 } from "./abort_reasons.ts";
 import { Attempt, type AttemptContext, noUsage } from "./attempt.ts";
 import { lineageFrom } from "./correlation.ts";
+import { type ReplayMark, replayMarkOf } from "./replay_mark.ts";
 import { traceModelOf } from "./trace_model.ts";
 import type { HeaderPairs } from "./headers.ts";
 import { type RequestTarget, upstreamPath } from "./path.ts";
@@ -100,6 +101,8 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
   /** What the trace stores of the bodies (see trace_bodies.ts). */
   readonly #bodies: TraceBodies;
   #watchingClient = false;
+  /** Set when the gateway's replay sent this request (replay_mark.ts). */
+  readonly #replay: ReplayMark | null;
   readonly #onClientAbort = () => this.clientGone();
 
   constructor(o: ExchangeOptions) {
@@ -112,6 +115,8 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
     this.correlationId = o.correlationId;
     this.tenant = o.tenant;
     this.lineage = lineageFrom(o.req.headers);
+    this.#replay = replayMarkOf(o.req);
+    this.#replay?.started(this.id);
     this.startedAt = o.ctx.now();
     this.t0 = o.ctx.monotonic();
     this.span = o.ctx.spans?.start(o.req.headers) ?? null;
@@ -391,6 +396,8 @@ export class Exchange implements Watched, TapSink, TraceBodiesSource, AttemptCon
       translation: translationFacts(attempt?.translation ?? null),
       secrets: this.#ctx.storedSecrets,
       providerKey: rawKey,
+      search: this.target.search,
+      replayOf: this.#replay?.sourceTraceId ?? null,
       ...(this.#routeName === null ? {} : { route: this.#routeName, attempts: routed.attempts }),
     }, this.#ctx.redactHeaders);
     this.pii.record(trace, this.#bodies.piiDropped, this.#ctx.redactHeaders);

@@ -47,3 +47,4 @@ export {
   type ResponseStates,
 } from "./response_memory.ts";
 export { type SealDeps, StateSeals } from "./translate_seal.ts";
+export { markReplay, type ReplayMark } from "./replay_mark.ts";

@@ -4,6 +4,7 @@
  * provider key scrubbed out. Kept apart from the exchange so its lifecycle stays readable; the
  * exchange asks for the bodies once, when it ends.
  */
+import { Buffer } from "node:buffer";
 import type { StoredScrubber } from "../secrets/mod.ts";
 import type { ProviderAdapter } from "../providers/mod.ts";
 import {
@@ -143,18 +144,41 @@ export class TraceBodies {
     return outcome instanceof Promise ? outcome.then(stored) : stored(outcome);
   }
 
-  storedRequestBody(rawKey: string | null): StoredBody | null {
-    if (!this.ctx.captureBodies || this.x.requestBody === null) return null;
+  /**
+   * `altered`: the stored copy is not the bytes the client sent (PII redaction, the key scrubbed
+   * out), so a replay of it would not be the same request (the trace says so; see
+   * api/replay_source.ts). A cut copy is `truncated`, which says it already.
+   */
+  storedRequestBody(rawKey: string | null): StoredRequestBody | null {
+    const received = this.x.requestBody;
+    if (!this.ctx.captureBodies || received === null) return null;
     if (this.redactsStored("request_body")) {
-      return withoutKey(this.#storedRequest, rawKey);
+      const stored = withoutKey(this.#storedRequest, rawKey);
+      return stored && { ...stored, altered: !sameBytes(stored.bytes, received) };
     }
-    const body = this.pii.redactedRequestBody ?? this.x.requestBody;
+    const body = this.pii.redactedRequestBody ?? received;
     const truncated = body.byteLength > this.ctx.bodyMaxSize;
     const kept = truncated ? withoutCutCharacter(body.subarray(0, this.ctx.bodyMaxSize)) : body;
     // A view would carry its whole buffer into the store worker: copy just the kept bytes.
     const whole = kept.byteOffset === 0 && kept.byteLength === kept.buffer.byteLength;
-    return { bytes: scrubKey(whole ? kept : kept.slice(), rawKey), truncated };
+    const copy = whole ? kept : kept.slice();
+    const bytes = scrubKey(copy, rawKey);
+    // `scrubKey` returns its input when the key is not in it: most bodies need no comparison.
+    const altered = (body !== received || bytes !== copy) && !sameBytes(bytes, received);
+    return { bytes, truncated, altered };
   }
+}
+
+/** A stored request body, and whether it differs from the bytes received. */
+export interface StoredRequestBody extends StoredBody {
+  altered: boolean;
+}
+
+/** Byte equality in native code (bodies may be megabytes). */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false;
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength)
+    .equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }
 
 /** The stored copy with the exchange's own provider key replaced, whatever its shape. */

@@ -9,7 +9,13 @@
 import type { Hono } from "hono";
 import { createGate, type Gate, type GateOptions, tokenDigest } from "../auth/mod.ts";
 import { type GatewayConfig, isLoopbackHost, type ResolvedProvider } from "../config/mod.ts";
-import { createApiRoutes, endpoints, routesSource } from "../api/mod.ts";
+import {
+  type ApiDeps,
+  createApiRoutes,
+  endpoints,
+  type ReplayContext,
+  routesSource,
+} from "../api/mod.ts";
 import type { PriceSources } from "../pricing/mod.ts";
 import { compilePolicies } from "../pii/mod.ts";
 import {
@@ -158,8 +164,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   // Built once per config generation: a reload's new keys are covered from its first request.
   const redactSecrets = knownSecretRedactor(config, [deps.keyHashSecret]);
   const log = gatewayLog(deps, redactSecrets);
-  const inflight = new Set<Exchange>();
-  const recording = new Set<Promise<void>>();
+  const inflight = new Set<Exchange>(), recording = new Set<Promise<void>>();
   let draining = false;
   const keys = isKeyStore(deps.store) ? deps.store : undefined;
   const gate = config.auth.enabled ? gateFor(config, deps, keys, clock, log) : null;
@@ -183,10 +188,11 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     ...(routing === null ? {} : { routing }),
   });
   const warnings = gatewayRefusalWarnings(log, clock);
-  // A create naming a route its socket cannot serve goes through the handler (ws_relay/bridge.ts).
-  const bridge = lateHandler();
-  const webSocket = wsRelayFor(config, proxyContext, warnings, routing, bridge.call);
-  const api = apiFor(deps, clock, log, gate, keys, telemetry, config, routing);
+  // A create naming a route its socket cannot serve, and a replay, go through the handler.
+  const self = lateHandler();
+  const webSocket = wsRelayFor(config, proxyContext, warnings, routing, self.call);
+  const replay = replayDepsOf(config, routes, gate, self.call);
+  const api = apiFor(deps, clock, log, gate, keys, telemetry, config, routing, replay);
   const handle = createHandler({
     config,
     routes,
@@ -201,7 +207,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     warnings,
     log,
   });
-  bridge.bind(handle);
+  self.bind(handle);
   const { spanExporter, batchSpans, metricExporter } = telemetry;
   return {
     fetch: handle,
@@ -352,6 +358,7 @@ function apiFor(
   telemetry: Telemetry,
   config: GatewayConfig,
   routing: RoutingDeps | null,
+  replay: NonNullable<ApiDeps["replay"]>,
 ): Hono {
   const { metrics, scrapePath } = telemetry;
   const providers: readonly ResolvedProvider[] = config.providers;
@@ -370,6 +377,7 @@ function apiFor(
     keyDigest: (token) => tokenDigest(token, deps.keyHashSecret),
     providers,
     routes: routing === null ? undefined : routesSource(routing.router, routing.table),
+    replay,
     ...(gate === null ? {} : { onKeysChanged: gate.refresh }),
     ...(metrics === null || scrapePath === null ? {} : {
       metrics: {
@@ -379,6 +387,28 @@ function apiFor(
       },
     }),
   });
+}
+
+/**
+ * What a replay goes through (the gateway's own handler, bound late since the API is part of
+ * it) and may be sent to (api/replay_plan.ts): this config's providers and routes.
+ */
+function replayDepsOf(
+  config: GatewayConfig,
+  routes: ReadonlyMap<ResolvedProvider, ProxyRoute>,
+  gate: Gate | null,
+  send: (req: Request) => Promise<Response>,
+): NonNullable<ApiDeps["replay"]> {
+  const context: ReplayContext = {
+    providers: config.providers.flatMap((p) => {
+      const route = routes.get(p);
+      return route === undefined
+        ? []
+        : [{ id: p.id, kind: p.kind, prefix: p.prefix, adapter: route.adapter }];
+    }),
+    routes: new Set(Object.keys(config.routes)),
+  };
+  return { send, context, gatewayKeyHeader: gate === null ? null : config.auth.header };
 }
 
 /** A store that keeps limit counters for every instance (PostgreSQL) offers them. */

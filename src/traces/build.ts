@@ -19,6 +19,7 @@ import {
 } from "../secrets/mod.ts";
 import type { AttemptRecord } from "../routing/mod.ts";
 import { storedAttempts } from "./attempts.ts";
+import { storedQuery } from "./stored_query.ts";
 import { agentIdentityFrom, safeRequestKind, safeTurnId } from "./agent_identity.ts";
 import type { CostStatus, HeaderMap, TraceErrorCode, TraceRecord, TraceTokens } from "./trace.ts";
 import type { KeyFingerprint } from "./fingerprint.ts";
@@ -54,8 +55,11 @@ export interface ExchangeFacts {
   requestHeaders: Headers;
   responseHeaders: Headers | readonly (readonly [string, string])[] | null;
   status: number;
-  /** Captured bodies as stored: UTF-8, already cut to the cap and scrubbed of the key. */
-  requestBody: { bytes: Uint8Array; truncated: boolean } | null;
+  /**
+   * Captured bodies as stored: UTF-8, already cut to the cap and scrubbed of the key. The
+   * request's `altered`: the stored copy is not the bytes received (PII redaction, a key).
+   */
+  requestBody: { bytes: Uint8Array; truncated: boolean; altered?: boolean } | null;
   responseBody: { bytes: Uint8Array; truncated: boolean } | null;
   report: UsageReport;
   /**
@@ -113,6 +117,10 @@ export interface ExchangeFacts {
    */
   route?: string | null | undefined;
   attempts?: readonly AttemptRecord[] | null | undefined;
+  /** The request's query with its `?` (`""`: none); only `storedQuery`'s part is kept. */
+  search?: string | undefined;
+  /** A replay of this trace (issue 22): set only by the gateway's replay, never from a header. */
+  replayOf?: string | null | undefined;
 }
 
 /**
@@ -239,6 +247,8 @@ export function buildTrace(f: ExchangeFacts, redactHeaders: ReadonlySet<string>)
   for (const [name, value] of Object.entries(f.modelMetadata ?? {})) metadata[name] = text(value);
   const who = attribution(f, text);
   if (who.claimedUser !== null) metadata.claimed_user = who.claimedUser;
+  const requestBody = storedBody(f.requestBody, secrets);
+  Object.assign(metadata, replayMetadata(f, requestBody));
 
   return {
     id: f.id,
@@ -253,7 +263,7 @@ export function buildTrace(f: ExchangeFacts, redactHeaders: ReadonlySet<string>)
     request_method: f.method,
     request_path: withKey(secrets.path, f.providerKey)(f.path),
     request_headers: storedHeaders(f.requestHeaders, redactHeaders, text),
-    request_body: storedBody(f.requestBody, secrets),
+    request_body: requestBody,
     request_body_truncated: f.requestBody?.truncated ?? false,
     response_status: f.status,
     response_headers: storedHeaders(f.responseHeaders, redactHeaders, exact),
@@ -278,6 +288,28 @@ export function buildTrace(f: ExchangeFacts, redactHeaders: ReadonlySet<string>)
     ...storedAttempts(f.route, f.attempts, text),
     metadata,
   };
+}
+
+/**
+ * What a replay needs to know of the request beyond its body (issue 22): the query parameters
+ * that shape the answer, whether the stored body is not the bytes received, and, for a replay,
+ * its source.
+ */
+function replayMetadata(
+  f: ExchangeFacts,
+  storedRequest: Uint8Array | null,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (f.search !== undefined && f.search.length > 1) {
+    const q = storedQuery(f.search);
+    if (q.query !== null) out.request_query = q.query;
+    if (q.dropped > 0) out.request_query_dropped = q.dropped;
+  }
+  const altered = f.requestBody?.altered === true ||
+    (f.requestBody !== null && storedRequest !== f.requestBody.bytes);
+  if (altered) out.request_body_altered = true;
+  if (f.replayOf != null) out.replay_of = f.replayOf;
+  return out;
 }
 
 type AttributionColumns = Pick<

@@ -71,3 +71,9 @@ export {
   sortLineageTraces,
   type TraceLineage,
 } from "./lineage.ts";
+export {
+  maxQueryParameters,
+  type StoredQuery,
+  storedQuery,
+  storedQueryParameters,
+} from "./stored_query.ts";

@@ -24,6 +24,7 @@ const pooled = {
 };
 const poolPathValues = { provider: ["openai"], id: ["team-a"] };
 const isPoolEndpoint = (e: Endpoint) => e.path.startsWith("/api/routes/keys/");
+const isReplayEndpoint = (e: Endpoint) => e.operationId === "replayTrace";
 
 const post = (body: unknown, headers: Record<string, string>): RequestInit => ({
   method: "POST",
@@ -251,7 +252,8 @@ function asOwner(call: (url: string, init?: RequestInit) => Promise<Response>) {
 }
 
 Deno.test("contract: every documented endpoint answers as the OpenAPI document says", async (t) => {
-  const h = await startHarness(pooled);
+  // Bodies captured, so that a stored request can be replayed.
+  const h = await startHarness({ ...pooled, tracing: { capture_bodies: true } });
   const team = await startHarness({ ...teamMode, ...pooled });
   try {
     for (const [path, init] of traffic) {
@@ -277,11 +279,15 @@ Deno.test("contract: every documented endpoint answers as the OpenAPI document s
     const created = await teamCall("/api/gateway-keys", { method: "POST" });
     assert.equal(created.status, 201);
     const keyPathValues = { id: [(await created.json() as { id: string }).id] };
+    // Replayed: the first call's trace (a chat completion the stub answers with JSON).
+    const replayPathValues = { id: [traces[0]!.id] };
     const valuesFor = (e: Endpoint) =>
       e.path.startsWith("/api/gateway-keys/")
         ? keyPathValues
         : isPoolEndpoint(e)
         ? poolPathValues
+        : isReplayEndpoint(e)
+        ? replayPathValues
         : tracePathValues;
     const observed: Observed[] = [];
 
@@ -308,6 +314,22 @@ Deno.test("contract: every documented endpoint answers as the OpenAPI document s
         observed.push(await check(teamCall, validate, create, create.path, 403, diagnostics));
       },
     );
+
+    await t.step("replay: 403, 409, 413 and 415 as documented", async () => {
+      const e = endpoints.find(isReplayEndpoint)!;
+      const url = (id: string) => e.path.replace("{id}", id);
+      const asOps = (u: string, init: RequestInit = {}) =>
+        team.request(u, { ...init, headers: { "x-ongoingai-gateway-key": opsToken } });
+      observed.push(await check(asOps, validate, e, url(traces[0]!.id), 403));
+      // A routed trace written without its body.
+      const bodiless = traces.find((x) => x.request_body === null && x.request_bytes > 0)!;
+      observed.push(await check(h.request, validate, e, url(bodiless.id), 409));
+      const big = { set: { note: "x".repeat(70_000) } };
+      observed.push(await check(h.request, validate, e, url(traces[0]!.id), 413, big));
+      const textPlain = (u: string, init?: RequestInit) =>
+        h.request(u, { ...init, headers: { "content-type": "text/plain" }, body: "{}" });
+      observed.push(await check(textPlain, validate, e, url(traces[0]!.id), 415));
+    });
 
     await t.step(
       "re-enabling a pool key: 403 for an operator key without keys:manage",

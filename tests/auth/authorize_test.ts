@@ -42,13 +42,29 @@ const expectedAccess: Record<string, EndpointAccess> = {
   listGatewayKeyEvents: "keys:manage",
   listAudit: "audit:read",
   exportAudit: "audit:read",
+  // Needs bodies:read besides, checked in its handler (api/replay.ts).
+  replayTrace: "traces:replay",
 };
 
 /** Role defaults, written out by hand too. */
 const expectedRoles: Record<Role, Permission[]> = {
-  owner: ["proxy:write", "analytics:read", "bodies:read", "keys:manage", "audit:read"],
-  admin: ["proxy:write", "analytics:read", "bodies:read", "keys:manage", "audit:read"],
-  developer: ["proxy:write", "analytics:read", "bodies:read"],
+  owner: [
+    "proxy:write",
+    "analytics:read",
+    "bodies:read",
+    "keys:manage",
+    "audit:read",
+    "traces:replay",
+  ],
+  admin: [
+    "proxy:write",
+    "analytics:read",
+    "bodies:read",
+    "keys:manage",
+    "audit:read",
+    "traces:replay",
+  ],
+  developer: ["proxy:write", "analytics:read", "bodies:read", "traces:replay"],
   member: ["proxy:write", "analytics:read", "bodies:read"],
   viewer: ["analytics:read"],
 };

@@ -231,9 +231,12 @@ Deno.test("tenant isolation: every registry endpoint, with each tenant's key", a
           for (const id of ids) {
             const path = e.path.replace("{id}", id) +
               (Object.keys(query).length ? `?${new URLSearchParams(query)}` : "");
-            const res = await h.request(path, { headers: gk(t.token) });
+            const res = await h.request(path, {
+              method: e.method.toUpperCase(),
+              headers: gk(t.token),
+            });
             const text = await res.text();
-            const where = `tenant ${t.name}: GET ${path}`;
+            const where = `tenant ${t.name}: ${e.method.toUpperCase()} ${path}`;
             called++;
             if (e.access === "keys:manage") {
               // Developers do not manage keys; tests/auth/gateway_keys_test.ts covers these routes.
@@ -248,6 +251,19 @@ Deno.test("tenant isolation: every registry endpoint, with each tenant's key", a
             if (e.access === "diagnostics:read") {
               // Writer-wide figures count every tenant: only keys granted diagnostics:read see them.
               assert.equal(res.status, 403, where);
+              continue;
+            }
+            if (e.access === "traces:replay") {
+              // A member key lacks traces:replay by default (key-b is a member); a developer's
+              // replay of its tenant's own trace is sent (tests/replay/ covers what it sends).
+              if (t.name === "b") assert.equal(res.status, 403, where);
+              else if (t.own.includes(id)) assert.notEqual(res.status, 404, `${where}: ${text}`);
+              else {
+                assert.equal(res.status, 404, where);
+                assert.deepEqual(JSON.parse(text), {
+                  error: { code: "not_found", message: `trace ${id} not found` },
+                });
+              }
               continue;
             }
             if (e.path === "/api/traces/{id}" || e.path === "/api/traces/{id}/lineage") {

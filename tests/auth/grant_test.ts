@@ -132,6 +132,7 @@ Deno.test("checkGrant: the cases of the issue, by hand", () => {
       "permission_not_held", // proxy:write
       "permission_not_held", // bodies:read
       "permission_not_held", // audit:read
+      "permission_not_held", // traces:replay
     ]],
     [
       "viewer+keys:manage mints a viewer",
@@ -220,7 +221,7 @@ Deno.test("describeRefusals names every role and permission refused, and what to
   assert.match(text, /ongoingai keys create --permission/);
   assert.match(
     text,
-    /cannot grant proxy:write, bodies:read, audit:read: your key does not hold it/,
+    /cannot grant proxy:write, bodies:read, audit:read, traces:replay: your key does not hold it/,
   );
   const tenantText = describeRefusals([
     { reason: "other_tenant", org_id: "o2", workspace_id: "w2" },

@@ -86,6 +86,7 @@ const expectedStatus: Record<ErrorCode, number> = {
   not_found: 404,
   route_not_found: 404,
   method_not_allowed: 405,
+  not_replayable: 409,
   request_timeout: 408,
   request_too_large: 413,
   pii_scan_budget_exceeded: 413,

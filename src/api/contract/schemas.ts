@@ -269,6 +269,15 @@ export const errorResponseSchema = z.object({
     permission: z.string().exactOptional().describe(
       "The permission the caller's gateway key lacks (permission_denied).",
     ),
+    reason: z.enum([
+      "body_not_captured",
+      "body_truncated",
+      "body_altered",
+      "body_not_json",
+      "provider_gone",
+      "provider_unknown",
+      "provider_protocol",
+    ]).exactOptional().describe("Why a stored request cannot be replayed (not_replayable)."),
     refused: z.array(
       z.looseObject({
         reason: z.enum([

@@ -437,6 +437,7 @@ export type GatewayConfig =
           | "bodies:read"
           | "diagnostics:read"
           | "audit:read"
+          | "traces:replay"
         )[];
         token?: string | {
           env: string;
@@ -615,6 +616,7 @@ export type GatewayConfig =
             | "bodies:read"
             | "diagnostics:read"
             | "audit:read"
+            | "traces:replay"
           )[];
           token?: string | {
             env: string;
@@ -1025,6 +1027,7 @@ export type GatewayConfigInput = {
           | "bodies:read"
           | "diagnostics:read"
           | "audit:read"
+          | "traces:replay"
         )[]
         | undefined;
       limits?: {
@@ -1074,7 +1077,8 @@ export type Permission =
   | "keys:manage"
   | "bodies:read"
   | "diagnostics:read"
-  | "audit:read";
+  | "audit:read"
+  | "traces:replay";
 
 export type PiiMode = "off" | "redact_storage" | "redact_upstream" | "block";
 
@@ -1413,6 +1417,7 @@ export type AuthKeyConfig = {
       | "bodies:read"
       | "diagnostics:read"
       | "audit:read"
+      | "traces:replay"
     )[]
     | undefined;
   limits?: {
@@ -1690,6 +1695,7 @@ type ResolvedAuthKey =
       | "bodies:read"
       | "diagnostics:read"
       | "audit:read"
+      | "traces:replay"
     )[];
     token?: string | {
       env: string;

@@ -1,0 +1,300 @@
+/**
+ * What a replay sends (issue 22), decided from the stored trace alone: pure, so each refusal and
+ * each override is a table test. The request goes to the same gateway path (so the same provider,
+ * or the same route), with the stored body byte for byte unless an override says otherwise;
+ * overrides are spliced into the JSON text (providers' `setTopLevelMember`), never re-serialised,
+ * so every other byte stays as stored. Credentials are never read from the trace (none is
+ * stored): the caller's come with the request (replay.ts).
+ */
+import { GatewayError } from "../errors/mod.ts";
+import {
+  type ModelPlacement,
+  type ProviderAdapter,
+  type ProviderKind,
+  setTopLevelMember,
+  wireFormatOf,
+} from "../providers/mod.ts";
+import type { Trace } from "../traces/mod.ts";
+import type { ReplayOptions } from "./replay_options.ts";
+
+/** A configured provider, as the planner needs it. */
+export interface ReplayProvider {
+  id: string;
+  kind: ProviderKind;
+  prefix: string;
+  adapter: ProviderAdapter;
+}
+
+export interface ReplayContext {
+  providers: readonly ReplayProvider[];
+  /** Configured route names (`route` overrides must name one). */
+  routes: ReadonlySet<string>;
+}
+
+export interface ReplayPlan {
+  method: string;
+  /** The gateway path with the stored query (`/gemini/v1beta/models/m:streamGenerateContent?alt=sse`). */
+  url: string;
+  /** Protocol headers kept from the stored request (never credentials: replay.ts adds those). */
+  headers: [string, string][];
+  body: Uint8Array<ArrayBuffer> | null;
+  /** What the replay changed, for the audit entry and the answer's headers (`model`, `set.temperature`). */
+  changed: string[];
+  /** Things the caller should know (a stored query parameter not kept, a WebSocket create sent over HTTP). */
+  notes: string[];
+}
+
+/**
+ * Stored request headers a replay sends again: the ones that select an API version or feature.
+ * Not the user agent or agent/session headers: the replay is the caller's request, not the
+ * agent's, and must not be attributed to the agent's session.
+ */
+export const replayedHeaders: readonly string[] = [
+  "content-type",
+  "accept",
+  "anthropic-version",
+  "anthropic-beta",
+  "openai-beta",
+  "openai-organization",
+  "openai-project",
+];
+
+/** Most top-level members `set` may replace. */
+export const maxSetMembers = 32;
+
+function refuse(reason: string, message: string): never {
+  throw new GatewayError("not_replayable", message, { reason });
+}
+
+/** The trace's stored body as it may be replayed, or a refusal saying why not and what to do. */
+export function replayableBody(trace: Trace, allowAltered: boolean): string | null {
+  const id = trace.id;
+  const m = trace.metadata;
+  if (trace.request_body === null) {
+    if (trace.request_bytes === 0) return null;
+    const why = m.bodies_dropped === true
+      ? "its body was dropped from a full trace queue (tracing.queue_max_body_bytes)"
+      : m.redaction_storage_drop === true
+      ? `the PII policy could not redact it, so it was not stored (${
+        String(m.redaction_storage_drop_reason)
+      })`
+      : "request bodies were not captured (tracing.capture_bodies: false)";
+    refuse(
+      "body_not_captured",
+      `trace ${id} cannot be replayed: ${why}. Turn on tracing.capture_bodies to make later ` +
+        `requests replayable.`,
+    );
+  }
+  if (trace.request_body_truncated) {
+    refuse(
+      "body_truncated",
+      `trace ${id} cannot be replayed: its stored request body was cut at tracing.body_max_size ` +
+        `(the request had ${trace.request_bytes} bytes). Raise tracing.body_max_size above that ` +
+        `to make requests this large replayable.`,
+    );
+  }
+  if (!allowAltered && bodyMayDiffer(trace)) {
+    refuse(
+      "body_altered",
+      `trace ${id}'s stored request body is not the bytes the client sent (redacted under PII ` +
+        `policy ${String(m.redaction_policy_id ?? "?")}, or a credential scrubbed out), so a ` +
+        `replay would send a different request. Pass allow_redacted: true (CLI: ` +
+        `--allow-redacted) to send the stored body anyway.`,
+    );
+  }
+  return trace.request_body;
+}
+
+/**
+ * Traces written since replay exists say it exactly (`request_body_altered`); older ones only
+ * that a PII policy replaced something somewhere (`redaction_applied`), which may have been the
+ * request body.
+ */
+function bodyMayDiffer(trace: Trace): boolean {
+  const m = trace.metadata;
+  if (m.request_body_altered === true) return true;
+  const exact = "request_query" in m || "replay_of" in m || "request_body_altered" in m;
+  return !exact && m.redaction_applied === true && m.redaction_mode !== "redact_upstream";
+}
+
+/** The configured provider whose prefix the path starts with (longest first), or null. */
+export function providerOfPath(
+  providers: readonly ReplayProvider[],
+  path: string,
+): ReplayProvider | null {
+  let best: ReplayProvider | null = null;
+  for (const p of providers) {
+    const under = path === p.prefix || path.startsWith(`${p.prefix}/`);
+    if (under && (best === null || p.prefix.length > best.prefix.length)) best = p;
+  }
+  return best;
+}
+
+export function planReplay(trace: Trace, options: ReplayOptions, ctx: ReplayContext): ReplayPlan {
+  const model = modelOverride(options, ctx);
+  const notes: string[] = [];
+  let text = replayableBody(trace, options.allow_redacted === true);
+  let method = trace.request_method;
+  if (trace.metadata.transport === "websocket") {
+    text = websocketCreateAsHttp(trace, text);
+    method = "POST";
+    notes.push("websocket_create_sent_over_http");
+  }
+  const changed: string[] = [];
+  const target = destination(trace, options, ctx);
+  if (options.provider !== undefined) changed.push("provider");
+  let placed: ModelPlacement = {
+    path: target.relative,
+    body: text === null ? null : encoder.encode(text),
+  };
+  if (model !== null) {
+    placed = placeModel(trace.id, target.adapter, placed, model);
+    changed.push(options.route !== undefined ? "route" : "model");
+  }
+  if (options.set !== undefined) {
+    placed = { ...placed, body: setMembers(trace.id, placed.body, options.set) };
+    changed.push(...Object.keys(options.set).map((k) => `set.${k}`));
+  }
+  const query = typeof trace.metadata.request_query === "string"
+    ? `?${trace.metadata.request_query}`
+    : "";
+  if (typeof trace.metadata.request_query_dropped === "number") {
+    notes.push("query_parameters_not_stored");
+  }
+  return {
+    method,
+    url: `${target.prefix}${placed.path}${query}`,
+    headers: storedHeaders(trace, placed.body !== null),
+    body: placed.body,
+    changed,
+    notes,
+  };
+}
+
+interface Destination {
+  /** The provider's prefix ("" for the root `/v1` entry of routes). */
+  prefix: string;
+  /** The path below the prefix, as stored. */
+  relative: string;
+  adapter: ProviderAdapter | null;
+}
+
+/** The stored path's provider, or the one `provider` names, which must speak the same format. */
+function destination(trace: Trace, options: ReplayOptions, ctx: ReplayContext): Destination {
+  const source = providerOfPath(ctx.providers, trace.request_path);
+  const root = source === null && /^\/v1(\/|$)/.test(trace.request_path) && ctx.routes.size > 0;
+  if (source === null && !root) {
+    refuse(
+      "provider_gone",
+      `trace ${trace.id} went to ${trace.request_path}, which no configured provider serves ` +
+        `now; pass provider to send it to one.`,
+    );
+  }
+  const relative = source === null
+    ? trace.request_path
+    : trace.request_path.slice(source.prefix.length);
+  if (options.provider === undefined) {
+    return { prefix: source?.prefix ?? "", relative, adapter: source?.adapter ?? null };
+  }
+  const to = ctx.providers.find((p) => p.id === options.provider);
+  if (to === undefined) {
+    refuse("provider_unknown", `provider ${options.provider} is not configured on this gateway`);
+  }
+  const from = source?.kind ?? "openai";
+  if (wireFormatOf[to.kind] !== wireFormatOf[from]) {
+    refuse(
+      "provider_protocol",
+      `provider ${to.id} (${to.kind}) does not speak the ${wireFormatOf[from]} wire format of ` +
+        `trace ${trace.id}; name a route instead (route), whose translation crosses protocols`,
+    );
+  }
+  return { prefix: to.prefix, relative, adapter: to.adapter };
+}
+
+const encoder = new TextEncoder();
+
+function modelOverride(options: ReplayOptions, ctx: ReplayContext): string | null {
+  if (options.route !== undefined && options.model !== undefined) {
+    throw new GatewayError("bad_request", "give model or route, not both");
+  }
+  if (options.route !== undefined && !ctx.routes.has(options.route)) {
+    throw new GatewayError(
+      "bad_request",
+      `route ${options.route} is not configured; GET /api/routes lists the routes`,
+    );
+  }
+  return options.route ?? options.model ?? null;
+}
+
+function placeModel(
+  id: string,
+  adapter: ProviderAdapter | null,
+  request: ModelPlacement,
+  model: string,
+): ModelPlacement {
+  if (adapter?.withModel !== undefined) return adapter.withModel(request, model);
+  return { path: request.path, body: setMembers(id, request.body, { model }) };
+}
+
+function setMembers(
+  id: string,
+  body: Uint8Array<ArrayBuffer> | null,
+  members: Readonly<Record<string, unknown>>,
+): Uint8Array<ArrayBuffer> {
+  let text = body === null ? null : new TextDecoder().decode(body);
+  if (text === null || !isJsonObject(text)) {
+    refuse(
+      "body_not_json",
+      `trace ${id}'s request body is not a JSON object, so its members cannot be changed`,
+    );
+  }
+  for (const [key, value] of Object.entries(members)) {
+    const next = setTopLevelMember(text, key, JSON.stringify(value));
+    if (next === null) {
+      refuse("body_not_json", `could not set ${key} in trace ${id}'s request body`);
+    }
+    text = next;
+  }
+  return encoder.encode(text);
+}
+
+function isJsonObject(text: string): boolean {
+  try {
+    const v = JSON.parse(text);
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A `response.create` frame of the Responses API's WebSocket mode is the HTTP request's body
+ * plus `type`; over HTTP it streams only when asked.
+ */
+function websocketCreateAsHttp(trace: Trace, text: string | null): string {
+  let frame: unknown = null;
+  try {
+    frame = text === null ? null : JSON.parse(text);
+  } catch { /* refused below */ }
+  if (typeof frame !== "object" || frame === null || Array.isArray(frame)) {
+    refuse("body_not_json", `trace ${trace.id}'s WebSocket frame is not a JSON object`);
+  }
+  const { type: _type, ...rest } = frame as Record<string, unknown>;
+  return JSON.stringify({ ...rest, stream: true });
+}
+
+function storedHeaders(trace: Trace, hasBody: boolean): [string, string][] {
+  const out: [string, string][] = [];
+  for (const [name, values] of Object.entries(trace.request_headers)) {
+    const lower = name.toLowerCase();
+    if (!replayedHeaders.includes(lower)) continue;
+    const value = values.join(", ");
+    // A value a policy replaced is not the one sent: leave the header out.
+    if (/REDACTED/.test(value)) continue;
+    out.push([lower, value]);
+  }
+  if (hasBody && !out.some(([n]) => n === "content-type")) {
+    out.push(["content-type", "application/json"]);
+  }
+  return out;
+}
