@@ -21,6 +21,7 @@ import {
   defaultProbeDeps,
   priceTableCheck,
   type ProbeDeps,
+  readStoredKeys,
   storageCheck,
   telemetryCheck,
 } from "./doctor_probes.ts";
@@ -71,11 +72,13 @@ export async function runDoctor(
     ),
   };
   const source = loaded.source === null ? "(built-in defaults)" : loaded.source;
+  const storage = await storageCheck(config, io.cwd, deps);
+  const stored = await readStoredKeys(config, io.cwd, storage, deps);
   const checks = [
     configCheck(ctx, loaded.ok, displayFile(source, io.cwd)),
-    await storageCheck(config, io.cwd, deps),
+    storage,
     routeWiringCheck(ctx, config),
-    authPostureCheck(ctx, config),
+    authPostureCheck(ctx, config, stored),
     routesCheck(ctx, config),
     piiSaltCheck(ctx, config),
     await telemetryCheck(ctx, config, deps),

@@ -8,6 +8,7 @@
 import { endpoints } from "../api/mod.ts";
 import { type ConfigIssue, formatIssue, type GatewayConfig } from "../config/mod.ts";
 import { check, type CheckName, type DoctorCheck } from "./doctor_report.ts";
+import { keyPosture, type StoredKeys } from "./doctor_keys.ts";
 
 export const skippedSummary = "skipped: config failed to load";
 
@@ -150,7 +151,15 @@ function authFailure(messages: readonly string[]): string {
   return "gateway keys cannot be loaded";
 }
 
-export function authPostureCheck(ctx: CheckContext, config: GatewayConfig | null): DoctorCheck {
+/**
+ * Team mode's key count is the config's keys plus, when the store was read (`stored`), its active
+ * keys; without `stored` only the config's are known and the line says so.
+ */
+export function authPostureCheck(
+  ctx: CheckContext,
+  config: GatewayConfig | null,
+  stored: StoredKeys | null = null,
+): DoctorCheck {
   const failed = fromIssues(ctx, "auth_posture", authFailure);
   if (failed !== null) return failed;
   if (config === null) return check("auth_posture", "skip", skippedSummary);
@@ -163,13 +172,26 @@ export function authPostureCheck(ctx: CheckContext, config: GatewayConfig | null
       ...lines(ctx, "auth_posture", "warnings"),
     ]);
   }
+  const keys = stored === null
+    ? {
+      details: [`active gateway keys: ${auth.keys.length} (from the config; the store's not read)`],
+      warn: null,
+    }
+    : keyPosture(auth.keys.length, stored);
+  const details = [
+    `auth header: ${auth.header}`,
+    ...keys.details,
+    `protected authorization rules: ${rules}`,
+  ];
+  if (keys.warn !== null) {
+    return check("auth_posture", "warn", keys.warn, [
+      ...details,
+      ...lines(ctx, "auth_posture", "warnings"),
+    ]);
+  }
   return withWarnings(
     ctx,
-    check("auth_posture", "pass", "gateway auth is enabled", [
-      `auth header: ${auth.header}`,
-      `active gateway keys: ${auth.keys.length} (from the config; keys made with \`ongoingai keys\` or the API are in the store)`,
-      `protected authorization rules: ${rules}`,
-    ]),
+    check("auth_posture", "pass", "gateway auth is enabled", details),
     "gateway auth is enabled, with warnings",
   );
 }

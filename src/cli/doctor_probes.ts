@@ -4,12 +4,14 @@
  * connect), and the built-in price table's age. Every probe has a time bound: the command never
  * hangs on a server that does not answer.
  */
+import { existsSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import { type GatewayConfig, otlpBaseUrl, prometheusPath } from "../config/mod.ts";
 import { builtInPrices, isUrlSource } from "../pricing/mod.ts";
 import { openPostgresStore, openSqliteStore, type TraceStore } from "../store/mod.ts";
 import { type CheckContext, fromIssues, skippedSummary, withWarnings } from "./doctor_checks.ts";
 import { check, type DoctorCheck } from "./doctor_report.ts";
+import { type StoredKeys, storedKeysOf } from "./doctor_keys.ts";
 
 export interface ProbeDeps {
   now: () => Date;
@@ -119,6 +121,12 @@ async function postgresCheck(dsn: string, deps: ProbeDeps): Promise<DoctorCheck>
   ]);
 }
 
+/** The SQLite file the config names, absolute (or `:memory:`). */
+function sqlitePath(config: GatewayConfig, cwd: string): string {
+  const { path } = config.storage;
+  return path === ":memory:" || isAbsolute(path) ? path : join(cwd, path);
+}
+
 export function storageCheck(
   config: GatewayConfig | null,
   cwd: string,
@@ -127,10 +135,50 @@ export function storageCheck(
   if (config === null) return Promise.resolve(check("storage", "skip", skippedSummary));
   const { storage } = config;
   if (storage.driver === "postgres") return postgresCheck(storage.dsn ?? "", deps);
-  const path = storage.path === ":memory:" || isAbsolute(storage.path)
-    ? storage.path
-    : join(cwd, storage.path);
-  return sqliteCheck(path, deps);
+  return sqliteCheck(sqlitePath(config, cwd), deps);
+}
+
+/**
+ * The store's gateway keys, in team mode only (null otherwise), read as `storage` read the store:
+ * read-only, nothing created or migrated, bounded by `storageTimeoutMs`. Read only when `storage`
+ * passed; a store that failed it is not tried again, its keys are unknown.
+ */
+export async function readStoredKeys(
+  config: GatewayConfig | null,
+  cwd: string,
+  storage: DoctorCheck,
+  deps: ProbeDeps,
+): Promise<StoredKeys | null> {
+  if (config === null || !config.auth.enabled) return null;
+  const postgres = config.storage.driver === "postgres";
+  const path = sqlitePath(config, cwd);
+  if (!postgres && path === ":memory:") return { state: "none", why: "storage.path is :memory:" };
+  if (!postgres && !existsSync(path)) return { state: "none", why: "no trace database yet" };
+  if (storage.status !== "pass") return { state: "unknown", why: storage.summary };
+  const open = postgres
+    ? openPostgresStore({
+      dsn: config.storage.dsn ?? "",
+      maxConnections: 1,
+      connectTimeoutSeconds: Math.max(1, Math.ceil(deps.storageTimeoutMs / 1000)),
+      readOnly: true,
+    })
+    : openSqliteStore({ path, readOnly: true });
+  const what = postgres ? "postgres" : "sqlite";
+  try {
+    const store = await withTimeout(
+      open,
+      deps.storageTimeoutMs,
+      what,
+      (s) => void s.close().catch(() => {}),
+    );
+    try {
+      return storedKeysOf(await withTimeout(store.listKeys(), deps.storageTimeoutMs, what));
+    } finally {
+      await store.close().catch(() => {});
+    }
+  } catch (err) {
+    return { state: "unknown", why: `listing them failed: ${message(err)}` };
+  }
 }
 
 /** Resolves to null when a TCP connection opens within `ms`, else to why not. */

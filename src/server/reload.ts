@@ -8,7 +8,9 @@ import type { GatewayConfig } from "../config/mod.ts";
 import type { Gateway } from "./gateway.ts";
 import type { Generations } from "./generations.ts";
 import type { Logger } from "../log/mod.ts";
+import type { NewAuditEntry } from "../store/mod.ts";
 import { type AuditSink, configFileHash, configLoadedEntry, safeAudit } from "./audit_events.ts";
+import { policyChanges } from "./audit_policy.ts";
 
 /** A config read again: its problems and warnings already formatted, one line each. */
 export type ConfigLoad =
@@ -173,18 +175,17 @@ async function reloadOnce(
     gateway.close();
     return refuse(loaded.source, "loading gateway keys from the store failed", [message(err)]);
   }
+  const previous = generations.current.config;
   const generation = generations.swap(gateway, loaded.config);
   if (generation === false) {
     gateway.close();
     log.info("config reload abandoned: the gateway is shutting down");
     return;
   }
-  const hash = await configFileHash(loaded.source);
-  await record(configLoadedEntry(at(), loaded.source, hash, {
+  hashes.running = await auditApplied(record, log, previous, loaded, {
     generation: generation.number,
     previous_sha256: hashes.running,
-  }, "config.reloaded"));
-  hashes.running = hash;
+  });
   log.info("config reloaded", {
     config: loaded.source ?? "(built-in defaults)",
     generation: generation.number,
@@ -192,6 +193,31 @@ async function reloadOnce(
     auth: loaded.config.auth.enabled ? "on" : "off",
     took_ms: Math.round(performance.now() - started),
   });
+}
+
+/**
+ * The audit entries of an applied reload: `config.reloaded`, then one `policy.changed` per policy
+ * section that differs (audit_policy.ts). Returns the new file's hash, the next `before`.
+ */
+async function auditApplied(
+  record: AuditSink,
+  log: Logger,
+  previous: GatewayConfig,
+  loaded: { config: GatewayConfig; source: string | null },
+  reload: { generation: number; previous_sha256: string | null },
+): Promise<string | null> {
+  const hash = await configFileHash(loaded.source);
+  const at = new Date().toISOString();
+  await record(configLoadedEntry(at, loaded.source, hash, reload, "config.reloaded"));
+  let changes: NewAuditEntry[] = [];
+  try {
+    changes = policyChanges(previous, loaded.config, { ...reload, at, sha256: hash });
+  } catch (err) {
+    // Best effort like every gateway entry: the reload is applied already.
+    log.warn("audit of policy changes failed", { error: message(err) });
+  }
+  for (const entry of changes) await record(entry);
+  return hash;
 }
 
 /** `openai:/openai->https://api.openai.com, ...`, as the startup line shows them. */
