@@ -18,6 +18,8 @@ import { traceDetail } from "./trace_detail.ts";
 import { healthBody } from "./health.ts";
 import { registerAnalyticsRoutes } from "./analytics.ts";
 import { registerLineageRoute } from "./lineage_route.ts";
+import { registerLineageReplayRoute } from "./lineage_replay.ts";
+import { registerLineageForkRoute } from "./lineage_fork.ts";
 import { traceDiagnosticsBody } from "./diagnostics.ts";
 import { openTraceExport, parseTraceExportParams, withoutBodies } from "./export.ts";
 import { exportContentTypes, exportFilename } from "./export_encoding.ts";
@@ -193,6 +195,8 @@ export function createApiRoutes(deps: ApiDeps): Hono {
   });
 
   registerLineageRoute(app, deps.store, deps.now);
+  registerLineageReplayRoute(app, deps.store, deps.now);
+  registerLineageForkRoute(app, deps.store);
   registerAnalyticsRoutes(app, deps.store);
   registerRoutesStatus(app, {
     source: deps.routes ?? null,

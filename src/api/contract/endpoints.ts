@@ -16,6 +16,7 @@ import { traceExportQuerySchema } from "../export.ts";
 import { exportColumns } from "../export_encoding.ts";
 import { traceExportRecordSchema } from "../export_schema.ts";
 import type { Endpoint } from "./endpoint.ts";
+import { lineageEndpoints } from "./lineage_endpoints.ts";
 import {
   auditEntrySchema,
   auditExportQuerySchema,
@@ -141,6 +142,7 @@ export const endpoints: readonly Endpoint[] = [
       query: { diff: "true", include_headers: "true", include_bodies: "true", limit: "5" },
     },
   },
+  ...lineageEndpoints,
   {
     method: "get",
     path: "/api/traces/export",
