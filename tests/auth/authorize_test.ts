@@ -21,6 +21,8 @@ const expectedAccess: Record<string, EndpointAccess> = {
   listTraces: "analytics:read",
   getTrace: "analytics:read",
   getTraceLineage: "analytics:read",
+  getTraceLineageCheckpoints: "analytics:read",
+  forkTrace: "analytics:read",
   exportTraces: "analytics:read",
   getTracePipelineDiagnostics: "diagnostics:read",
   getAnalyticsUsage: "analytics:read",
