@@ -5,14 +5,14 @@
  *
  * The body is optional JSON `{checkpoint_id?, thread_id?, run_id?}`, read bounded (never more
  * than 16 KiB + 1 byte held); unknown fields, trailing JSON and non-objects are refused (400),
- * a larger body is 413. Any Content-Type is taken, as the original did (`curl -d` sends a form
- * type): nothing is changed, so a cross-site post gains nothing. Beyond the original, a value
+ * a larger body is 413. A body must come as `Content-Type: application/json`: the gateway's
+ * handler answers 415 before this route otherwise (src/server/json_body.ts). Beyond the original, a value
  * that could not travel as a header (a control character, over 256 characters, which
  * correlation.ts would cut) is refused rather than echoed.
  */
 import type { Hono } from "hono";
 import { z } from "zod";
-import { GatewayError } from "../errors/mod.ts";
+import { errorResponse, GatewayError } from "../errors/mod.ts";
 import type { TraceStore } from "../store/mod.ts";
 import { lineageOf, type Trace } from "../traces/mod.ts";
 
@@ -211,4 +211,14 @@ export function registerLineageForkRoute(app: Hono, store: Pick<TraceStore, "get
     }
     return c.json(fork);
   });
+  // The registry's 405 table (routes.ts) covers POST, PUT, PATCH and DELETE only; a GET (or
+  // HEAD) here is a client mistaking the fork for a read, told so rather than a 404.
+  app.get("/api/traces/:id/fork", () =>
+    errorResponse(
+      new GatewayError(
+        "method_not_allowed",
+        "GET is not allowed on /api/traces/:id/fork; use POST (the body is optional)",
+      ),
+      { Allow: "POST" },
+    ));
 }

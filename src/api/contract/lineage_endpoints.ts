@@ -49,7 +49,8 @@ export const lineageEndpoints: readonly Endpoint[] = [
     description: "Answers the five X-OngoingAI-* lineage headers for the client's next " +
       "proxied call: the checkpoint's group and thread (or thread_id), a new run (or run_id), " +
       "the checkpoint as parent and its sequence + 1. The body is optional JSON, at most " +
-      "16 KiB (a larger one is answered 413 request_too_large), any Content-Type.",
+      "16 KiB (a larger one is answered 413 request_too_large), sent as Content-Type: " +
+      "application/json (the gateway answers 415 unsupported_media_type otherwise).",
     tag: "traces",
     pathParams: { id: traceId() },
     body: {
