@@ -9,6 +9,9 @@ import type { MiddlewareHandler } from "hono";
 import { apiFixture } from "./api_fixture.ts";
 import { makeTrace } from "../testdata/trace_fixture.ts";
 import type { Trace } from "../../src/traces/trace.ts";
+import { buildReplay } from "../../src/api/lineage_replay.ts";
+import { openPostgresStore } from "../../src/store/mod.ts";
+import { freshDatabase, postgresAvailable } from "../support/postgres.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
@@ -278,4 +281,38 @@ Deno.test("GET replay: target_trace is the trace detail document, checkpoints it
   } finally {
     await fx.close();
   }
+});
+
+const pg = postgresAvailable();
+Deno.test({
+  name: "GET replay over PostgreSQL: the same order, target and tenant scope",
+  ignore: "skip" in pg,
+  async fn() {
+    const db = await freshDatabase();
+    const store = await openPostgresStore({ dsn: db.dsn });
+    try {
+      await store.writeBatch(traces);
+      const replay = (id: string, query: Record<string, string | number>, tenant?: string) =>
+        buildReplay(store, {
+          id,
+          query,
+          scope: tenant === undefined ? undefined : { org_id: "org-a", workspace_id: tenant },
+          hideBodies: false,
+          now: () => 0,
+        });
+      const ids = (r: { checkpoints: { id: string }[] }) => r.checkpoints.map((c) => c.id);
+      assert.deepEqual(ids(await replay("trace-3c", {})), ["trace-1c", "trace-2c", "trace-3c"]);
+      assert.deepEqual(ids(await replay("trace-2", {}, "ws-a")), ["trace-1", "trace-2"]);
+      const capped = await replay("trace-2c", { limit: 2 });
+      assert.deepEqual([ids(capped), capped.truncated], [["trace-1c", "trace-2c"], true]);
+      await assert.rejects(replay("other-tenant", {}, "ws-a"), /trace other-tenant not found/);
+      await assert.rejects(
+        replay("trace-2", { checkpoint_id: "other-tenant" }, "ws-a"),
+        /^.*checkpoint not found/,
+      );
+    } finally {
+      await store.close();
+      await db.drop();
+    }
+  },
 });
