@@ -9,7 +9,7 @@ import type { MiddlewareHandler } from "hono";
 import { apiFixture } from "./api_fixture.ts";
 import { makeTrace } from "../testdata/trace_fixture.ts";
 import type { Trace } from "../../src/traces/trace.ts";
-import { buildReplay } from "../../src/api/lineage_replay.ts";
+import { buildReplay } from "../../src/api/mod.ts";
 import { openPostgresStore } from "../../src/store/mod.ts";
 import { freshDatabase, postgresAvailable } from "../support/postgres.ts";
 
