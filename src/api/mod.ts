@@ -17,6 +17,8 @@ export { type Endpoint, type EndpointAccess, endpoints } from "./contract/mod.ts
 export { type HealthBody, healthBody, type HealthInputs, type TraceWriterStats } from "./health.ts";
 export { listLimits, parseTraceListParams, traceListParameters } from "./params.ts";
 export { lineageOf, type TraceDetail, traceDetail, type TraceLineage } from "./trace_detail.ts";
+export { buildReplay, type TraceReplayResponse } from "./lineage_replay.ts";
+export { deriveFork, forkHeaderNames, type TraceForkResponse } from "./lineage_fork.ts";
 export {
   type TraceDiagnostics,
   traceDiagnosticsBody,

@@ -19,6 +19,8 @@ import { healthBody } from "./health.ts";
 import { registerAnalyticsRoutes } from "./analytics.ts";
 import { registerLineageRoute } from "./lineage_route.ts";
 import { registerReplayRoute, type ReplayDeps } from "./replay.ts";
+import { registerLineageReplayRoute } from "./lineage_replay.ts";
+import { registerLineageForkRoute } from "./lineage_fork.ts";
 import { traceDiagnosticsBody } from "./diagnostics.ts";
 import { openTraceExport, parseTraceExportParams, withoutBodies } from "./export.ts";
 import { exportContentTypes, exportFilename } from "./export_encoding.ts";
@@ -205,6 +207,8 @@ export function createApiRoutes(deps: ApiDeps): Hono {
       ...(deps.log === undefined ? {} : { log: deps.log }),
     });
   }
+  registerLineageReplayRoute(app, deps.store, deps.now);
+  registerLineageForkRoute(app, deps.store);
   registerAnalyticsRoutes(app, deps.store);
   registerRoutesStatus(app, {
     source: deps.routes ?? null,

@@ -4,8 +4,10 @@
  *
  * - under a provider prefix: `proxy:write`, whatever the method (OPTIONS too: it would be
  *   forwarded upstream);
- * - an API endpoint of the registry: its declared `access`, whatever the method (a wrong method is
- *   answered 405 after auth, so it reveals nothing to a caller without a key);
+ * - an API endpoint of the registry: the `access` its entry for the request's method declares
+ *   (HEAD as GET; one path may need `analytics:read` to GET and `traces:replay` to POST); a
+ *   method the path does not serve needs its first entry's access, then gets 405 after auth,
+ *   so it reveals nothing to a caller without a key;
  * - anything else, `/api/...` included: a valid key, then the API's 404. Unlike the original, an
  *   unknown `/api` path is never a 403 before authentication, and no path is public by accident.
  *
@@ -26,6 +28,8 @@ export type EndpointAccess = "public" | "key" | Permission;
 export interface EndpointRule {
   path: string;
   access: EndpointAccess;
+  /** `get`, `post`, ...; absent: every method. */
+  method?: string;
 }
 
 export type Requirement =
@@ -38,10 +42,16 @@ export type Decision =
   | { allow: false; status: 401; requirement: Requirement }
   | { allow: false; status: 403; requirement: Requirement; permission: Permission };
 
+/** One API path's requirements: by method (upper case), else its first entry's. */
+export interface PathRequirements {
+  byMethod: ReadonlyMap<string, Requirement>;
+  otherwise: Requirement;
+}
+
 export interface AuthRoutes {
   providerPrefixes: readonly string[];
-  exact: ReadonlyMap<string, Requirement>;
-  patterns: readonly (readonly [RegExp, Requirement])[];
+  exact: ReadonlyMap<string, PathRequirements>;
+  patterns: readonly (readonly [RegExp, PathRequirements])[];
 }
 
 export interface AuthRequest {
@@ -61,18 +71,33 @@ export function authRoutes(
   providerPrefixes: readonly string[],
   endpoints: readonly EndpointRule[],
 ): AuthRoutes {
-  const exact = new Map<string, Requirement>();
-  const patterns: [RegExp, Requirement][] = [];
+  const byPath = new Map<string, { byMethod: Map<string, Requirement>; otherwise: Requirement }>();
   for (const e of endpoints) {
-    if (!e.path.includes("{")) {
-      exact.set(e.path, requirementOf(e.access));
+    const requirement = requirementOf(e.access);
+    const rule = byPath.get(e.path) ?? { byMethod: new Map(), otherwise: requirement };
+    if (e.method !== undefined && !rule.byMethod.has(e.method.toUpperCase())) {
+      rule.byMethod.set(e.method.toUpperCase(), requirement);
+    }
+    byPath.set(e.path, rule);
+  }
+  const exact = new Map<string, PathRequirements>();
+  const patterns: [RegExp, PathRequirements][] = [];
+  for (const [path, rule] of byPath) {
+    if (!path.includes("{")) {
+      exact.set(path, rule);
       continue;
     }
-    const source = e.path.split(/\{[^}]+\}/).map((s) => s.replace(/[.*+?^$()|[\]\\]/g, "\\$&"))
+    const source = path.split(/\{[^}]+\}/).map((s) => s.replace(/[.*+?^$()|[\]\\]/g, "\\$&"))
       .join("[^/]+");
-    patterns.push([new RegExp(`^${source}$`), requirementOf(e.access)]);
+    patterns.push([new RegExp(`^${source}$`), rule]);
   }
   return { providerPrefixes, exact, patterns };
+}
+
+function forMethod(rule: PathRequirements, method: string): Requirement {
+  const m = method.toUpperCase();
+  return rule.byMethod.get(m) ?? (m === "HEAD" ? rule.byMethod.get("GET") : undefined) ??
+    rule.otherwise;
 }
 
 const anyKey: Requirement = { kind: "key" };
@@ -93,9 +118,9 @@ export function requirementFor(req: AuthRequest, routes: AuthRoutes): Requiremen
     // Malformed escapes match no endpoint: a valid key, then 404 or 400.
   }
   const exact = routes.exact.get(path);
-  if (exact !== undefined) return exact;
-  for (const [pattern, requirement] of routes.patterns) {
-    if (pattern.test(path)) return requirement;
+  if (exact !== undefined) return forMethod(exact, req.method);
+  for (const [pattern, rule] of routes.patterns) {
+    if (pattern.test(path)) return forMethod(rule, req.method);
   }
   return anyKey;
 }

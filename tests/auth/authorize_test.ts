@@ -21,6 +21,8 @@ const expectedAccess: Record<string, EndpointAccess> = {
   listTraces: "analytics:read",
   getTrace: "analytics:read",
   getTraceLineage: "analytics:read",
+  getTraceLineageCheckpoints: "analytics:read",
+  forkTrace: "analytics:read",
   exportTraces: "analytics:read",
   getTracePipelineDiagnostics: "diagnostics:read",
   getAnalyticsUsage: "analytics:read",
@@ -118,6 +120,16 @@ Deno.test("principal: workspace_id, else team, else default; org default", () =>
   assert.equal(principalOf({ ...base, team: "t", workspace_id: "w" }).workspaceId, "w");
 });
 
+/**
+ * The entry a method of a path answers to: its own (HEAD as GET); a method the path does not
+ * serve (405 after auth) answers to the path's first entry.
+ */
+function entryFor(path: string, method: string) {
+  const same = endpoints.filter((e) => e.path === path);
+  const m = method === "HEAD" ? "GET" : method;
+  return same.find((e) => e.method.toUpperCase() === m) ?? same[0]!;
+}
+
 Deno.test("authorize: every endpoint x method x caller follows the endpoint's access", () => {
   let cases = 0;
   for (const e of endpoints) {
@@ -125,12 +137,27 @@ Deno.test("authorize: every endpoint x method x caller follows the endpoint's ac
     for (const method of methods) {
       for (const [name, who] of callers) {
         const got = outcome(authorize({ method, path }, routes, who));
-        assert.equal(got, expected(e.access, who), `${method} ${path} as ${name}`);
+        const access = entryFor(e.path, method).access;
+        assert.equal(got, expected(access, who), `${method} ${path} as ${name}`);
         cases++;
       }
     }
   }
   assert.equal(cases, endpoints.length * methods.length * callers.length);
+});
+
+Deno.test("authorize: one path, two methods, two permissions (replay: GET reads, POST sends)", () => {
+  const path = "/api/traces/t-1/replay";
+  const viewer = principal("viewer");
+  assert.equal(outcome(authorize({ method: "GET", path }, routes, viewer)), true);
+  assert.equal(outcome(authorize({ method: "HEAD", path }, routes, viewer)), true);
+  assert.equal(outcome(authorize({ method: "POST", path }, routes, viewer)), 403);
+  assert.equal(outcome(authorize({ method: "POST", path }, routes, principal("developer"))), true);
+  assert.equal(outcome(authorize({ method: "POST", path }, routes, principal("member"))), 403);
+  assert.equal(
+    outcome(authorize({ method: "POST", path }, routes, principal("member", ["traces:replay"]))),
+    true,
+  );
 });
 
 Deno.test("authorize: provider routes need proxy:write for every method, OPTIONS included", () => {

@@ -17,6 +17,7 @@ import { exportColumns } from "../export_encoding.ts";
 import { traceExportRecordSchema } from "../export_schema.ts";
 import type { Endpoint } from "./endpoint.ts";
 import { replayEndpoints } from "./replay_endpoints.ts";
+import { lineageEndpoints } from "./lineage_endpoints.ts";
 import {
   auditEntrySchema,
   auditExportQuerySchema,
@@ -142,6 +143,7 @@ export const endpoints: readonly Endpoint[] = [
       query: { diff: "true", include_headers: "true", include_bodies: "true", limit: "5" },
     },
   },
+  ...lineageEndpoints,
   ...replayEndpoints,
   {
     method: "get",
