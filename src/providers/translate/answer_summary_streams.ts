@@ -1,0 +1,200 @@
+/**
+ * The streamed answers `summarizeAnswer` reads (answer_summary.ts), each through the decoder the
+ * stream pipe uses for it (stream_pipe.ts): SSE through `SseParser`, Bedrock's AWS event stream
+ * through `EventStreamDecoder`, Gemini's JSON-array stream (`streamGenerateContent` without
+ * `alt=sse`) through `JSON.parse`. Nothing here parses a wire format itself.
+ *
+ * The bytes are fed in slices so that only one event's events exist at a time: a trace's body
+ * may be tens of MiB. Every message's events reach the sink before the next message is decoded,
+ * so an unreadable event keeps everything before it.
+ */
+import type { Protocol } from "./ir.ts";
+import type { StreamEvent } from "./ir_stream.ts";
+import { Notes } from "./notes.ts";
+import { SseParser } from "./sse_stream.ts";
+import { AnthropicStreamDecoder } from "./anthropic_messages_stream.ts";
+import { ChatStreamDecoder } from "./openai_chat_stream.ts";
+import { ResponsesStreamDecoder } from "./openai_responses_stream.ts";
+import { GeminiStreamDecoder } from "./gemini_stream.ts";
+import { ConverseStreamDecoder } from "./bedrock_converse_stream.ts";
+import { chatDialectOf } from "./protocols.ts";
+import { EventStreamDecoder } from "../aws_eventstream.ts";
+import { bedrockStreamMessage } from "../bedrock_stream.ts";
+
+/** Receives each decoded message's events; false once the answer ended (stop or error). */
+export type EventSink = (events: StreamEvent[]) => boolean;
+
+/** What a framing read: how many messages it handed on, and a problem it found itself. */
+export interface StreamRead {
+  messages: number;
+  /** A framing problem that is not the decoder's (a corrupt event-stream frame); else null. */
+  problem: string | null;
+}
+
+/** The slice fed at a time: a few events' worth, so the parsed events never pile up. */
+const sliceBytes = 64 * 1024;
+
+/**
+ * How many trailing candidates a cut JSON-array stream is tried at (each costs one
+ * `JSON.parse` of the prefix): a string holding `},{` can mislead one candidate, not three.
+ */
+const arrayCutTries = 3;
+
+/**
+ * One streamed answer read to its end through `sink`. `truncated`: the body was cut by the
+ * capture cap, so the last SSE event (maybe cut) is left out. `end` gives the decoder's own
+ * end-of-body events (a stop, or the error of a stream cut before its end), handed to the sink
+ * by the caller. Throws what the decoder throws (an event it cannot read).
+ */
+export function readStream(
+  protocol: Protocol,
+  bytes: Uint8Array,
+  truncated: boolean,
+  framing: "sse" | "eventstream" | "json-array",
+  sink: EventSink,
+): { read: StreamRead; end: () => StreamEvent[] } {
+  const notes = new Notes();
+  switch (protocol) {
+    case "openai.chat": {
+      const d = new ChatStreamDecoder(chatDialectOf("openai-compatible"), notes);
+      return { read: readSse(bytes, truncated, (m) => sink(d.push(m))), end: () => d.end() };
+    }
+    case "anthropic.messages": {
+      const d = new AnthropicStreamDecoder(notes);
+      return { read: readSse(bytes, truncated, (m) => sink(d.push(m))), end: () => d.end() };
+    }
+    case "openai.responses": {
+      const d = new ResponsesStreamDecoder(notes);
+      const read = readSse(bytes, truncated, (m) => sink(d.push(JSON.parse(m.data))));
+      return { read, end: () => [] };
+    }
+    case "gemini.generate": {
+      const d = new GeminiStreamDecoder("", notes);
+      const chunk = (data: unknown) => sink(d.chunk(data));
+      const read = framing === "json-array"
+        ? readJsonArray(bytes, truncated, chunk)
+        : readSse(bytes, truncated, (m) => chunk(JSON.parse(m.data)));
+      return { read, end: () => d.end() };
+    }
+    case "bedrock.converse": {
+      const d = new ConverseStreamDecoder({ id: "", model: "" });
+      const read = readEventStream(bytes, (m) => sink(d.message(bedrockStreamMessage(m), notes)));
+      return { read, end: () => d.finish() };
+    }
+  }
+}
+
+type Each<T> = (message: T) => boolean;
+
+function readSse(
+  bytes: Uint8Array,
+  truncated: boolean,
+  each: Each<{ event: string | null; data: string }>,
+): StreamRead {
+  const text = new TextDecoder();
+  const parser = new SseParser();
+  let messages = 0;
+  for (let at = 0; at < bytes.length; at += sliceBytes) {
+    const slice = bytes.subarray(at, at + sliceBytes);
+    for (const m of parser.push(text.decode(slice, { stream: true }))) {
+      messages++;
+      if (!each(m)) return { messages, problem: null };
+    }
+  }
+  for (const m of parser.push(text.decode())) {
+    messages++;
+    if (!each(m)) return { messages, problem: null };
+  }
+  // An event without its blank line: whole when the body ended, maybe cut when it was capped.
+  const last = parser.end();
+  if (last !== null && !truncated) {
+    messages++;
+    each(last);
+  }
+  return { messages, problem: null };
+}
+
+function readEventStream(
+  bytes: Uint8Array,
+  each: Each<Parameters<typeof bedrockStreamMessage>[0]>,
+): StreamRead {
+  const frames = new EventStreamDecoder();
+  let messages = 0;
+  for (let at = 0; at < bytes.length && frames.stopped === null; at += sliceBytes) {
+    for (const m of frames.push(bytes.subarray(at, at + sliceBytes))) {
+      messages++;
+      if (!each(m)) return { messages, problem: null };
+    }
+  }
+  if (frames.stopped !== null) return { messages, problem: `event stream: ${frames.detail}` };
+  const dropped = frames.corruptFrames;
+  const problem = dropped === 0
+    ? null
+    : `event stream: ${dropped} frame(s) failed their CRC check and were skipped`;
+  return { messages, problem };
+}
+
+/**
+ * Gemini's JSON array of chunks: parsed whole when it is whole; when the capture cap cut it,
+ * the chunks before the cut (the array up to its last `}`-`,`-`{` separator, closed with `]`).
+ */
+function readJsonArray(bytes: Uint8Array, truncated: boolean, each: Each<unknown>): StreamRead {
+  const text = new TextDecoder().decode(bytes);
+  let chunks: unknown;
+  try {
+    chunks = JSON.parse(text);
+  } catch (e) {
+    if (!truncated) throw e;
+    chunks = wholeChunks(text);
+  }
+  if (!Array.isArray(chunks)) {
+    throw new SyntaxError("the body is not a JSON array of Gemini chunks");
+  }
+  let messages = 0;
+  for (const c of chunks) {
+    messages++;
+    if (!each(c)) break;
+  }
+  return { messages, problem: null };
+}
+
+/** The whole chunks of a JSON array cut short; [] when none is whole (or none is found). */
+function wholeChunks(text: string): unknown[] {
+  if (text.charCodeAt(nextSolid(text, 0)) !== LBRACKET) return [];
+  const candidates: number[] = [];
+  const last = prevSolid(text, text.length - 1);
+  if (text.charCodeAt(last) === RBRACE) candidates.push(last + 1);
+  // Separators from the end: a comma with `}` before it and `{` after it (whitespace aside).
+  let at = text.lastIndexOf(",");
+  while (at > 0 && candidates.length < arrayCutTries) {
+    const before = prevSolid(text, at - 1);
+    if (text.charCodeAt(before) === RBRACE && text.charCodeAt(nextSolid(text, at + 1)) === LBRACE) {
+      candidates.push(before + 1);
+    }
+    at = text.lastIndexOf(",", at - 1);
+  }
+  for (const close of candidates) {
+    try {
+      const chunks = JSON.parse(`${text.slice(0, close)}]`);
+      if (Array.isArray(chunks)) return chunks;
+    } catch {
+      // The `}` was inside a string of the cut chunk: try the separator before it.
+    }
+  }
+  return [];
+}
+
+const LBRACKET = 0x5b, LBRACE = 0x7b, RBRACE = 0x7d;
+const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+/** The first index from `i` on that is not JSON whitespace (`text.length` when none). */
+function nextSolid(text: string, i: number): number {
+  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+  return i;
+}
+
+/** The last index at or before `i` that is not JSON whitespace (-1 when none). */
+function prevSolid(text: string, i: number): number {
+  while (i >= 0 && isSpace(text.charCodeAt(i))) i--;
+  return i;
+}
