@@ -198,7 +198,7 @@ export function summarizeAnswer(input: AnswerInput): AnswerSummary {
     ? null
     : streamFraming(protocol, input.contentType);
   if (framing === null) return summarizeDocument(input, fold);
-  let read: StreamRead = { messages: 0, problem: null };
+  let read: StreamRead = { messages: 0, problem: null, pending: false };
   let complete = false;
   try {
     const stream = readStream(protocol, bytes, truncated, framing, (events) => {
@@ -207,13 +207,13 @@ export function summarizeAnswer(input: AnswerInput): AnswerSummary {
     });
     read = stream.read;
     if (!fold.ended) { for (const e of stream.end()) fold.event(e, true); }
-    complete = fold.ended && !truncated && read.problem === null;
+    complete = fold.ended && !truncated && read.problem === null && !read.pending;
   } catch (e) {
     fold.error ??= problem(protocol, "stream", e);
     return fold.summary(false);
   }
   if (read.problem !== null) fold.error ??= `gateway: ${read.problem}`;
-  else if (read.messages === 0 && !truncated) {
+  else if (read.messages === 0 && !truncated && !read.pending) {
     fold.error ??= `gateway: the recorded answer is neither a JSON document nor a ${protocol} ` +
       `stream (${framing === "eventstream" ? "no event-stream frame" : "no event"} in it)`;
   }

@@ -29,6 +29,8 @@ export interface StreamRead {
   messages: number;
   /** A framing problem that is not the decoder's (a corrupt event-stream frame); else null. */
   problem: string | null;
+  /** The body ended inside a message (a cut one): not garbage, a stream broken off. */
+  pending: boolean;
 }
 
 /** The slice fed at a time: a few events' worth, so the parsed events never pile up. */
@@ -98,20 +100,23 @@ function readSse(
     const slice = bytes.subarray(at, at + sliceBytes);
     for (const m of parser.push(text.decode(slice, { stream: true }))) {
       messages++;
-      if (!each(m)) return { messages, problem: null };
+      if (!each(m)) return { messages, problem: null, pending: false };
     }
   }
   for (const m of parser.push(text.decode())) {
     messages++;
-    if (!each(m)) return { messages, problem: null };
+    if (!each(m)) return { messages, problem: null, pending: false };
   }
-  // An event without its blank line: whole when the body ended, maybe cut when it was capped.
+  // An event without its blank line: the stream's last (`data: [DONE]` with no line end), or
+  // one cut when the body was capped or the upstream broke off. Unreadable, it is the cut.
   const last = parser.end();
-  if (last !== null && !truncated) {
-    messages++;
+  if (last === null || truncated) return { messages, problem: null, pending: last !== null };
+  try {
     each(last);
+    return { messages: messages + 1, problem: null, pending: false };
+  } catch {
+    return { messages, problem: null, pending: true };
   }
-  return { messages, problem: null };
 }
 
 function readEventStream(
@@ -123,29 +128,36 @@ function readEventStream(
   for (let at = 0; at < bytes.length && frames.stopped === null; at += sliceBytes) {
     for (const m of frames.push(bytes.subarray(at, at + sliceBytes))) {
       messages++;
-      if (!each(m)) return { messages, problem: null };
+      if (!each(m)) return { messages, problem: null, pending: false };
     }
   }
-  if (frames.stopped !== null) return { messages, problem: `event stream: ${frames.detail}` };
+  if (frames.stopped !== null) {
+    return { messages, problem: `event stream: ${frames.detail}`, pending: false };
+  }
   const dropped = frames.corruptFrames;
   const problem = dropped === 0
     ? null
     : `event stream: ${dropped} frame(s) failed their CRC check and were skipped`;
-  return { messages, problem };
+  return { messages, problem, pending: frames.pending > 0 };
 }
 
 /**
- * Gemini's JSON array of chunks: parsed whole when it is whole; when the capture cap cut it,
- * the chunks before the cut (the array up to its last `}`-`,`-`{` separator, closed with `]`).
+ * Gemini's JSON array of chunks: parsed whole when it is whole; when it was cut (the capture
+ * cap, an upstream that broke off), the chunks before the cut: the array up to its last
+ * `}`-`,`-`{` separator, closed with `]`.
  */
 function readJsonArray(bytes: Uint8Array, truncated: boolean, each: Each<unknown>): StreamRead {
   const text = new TextDecoder().decode(bytes);
   let chunks: unknown;
+  let pending = false;
   try {
     chunks = JSON.parse(text);
   } catch (e) {
-    if (!truncated) throw e;
+    // Cut by the cap, or broken off by the upstream: the chunks before the cut. Nothing whole
+    // in a body that was not capped: it is no such array.
     chunks = wholeChunks(text);
+    pending = true;
+    if (!truncated && (chunks as unknown[]).length === 0) throw e;
   }
   if (!Array.isArray(chunks)) {
     throw new SyntaxError("the body is not a JSON array of Gemini chunks");
@@ -155,7 +167,7 @@ function readJsonArray(bytes: Uint8Array, truncated: boolean, each: Each<unknown
     messages++;
     if (!each(c)) break;
   }
-  return { messages, problem: null };
+  return { messages, problem: null, pending };
 }
 
 /** The whole chunks of a JSON array cut short; [] when none is whole (or none is found). */
@@ -164,11 +176,15 @@ function wholeChunks(text: string): unknown[] {
   const candidates: number[] = [];
   const last = prevSolid(text, text.length - 1);
   if (text.charCodeAt(last) === RBRACE) candidates.push(last + 1);
-  // Separators from the end: a comma with `}` before it and `{` after it (whitespace aside).
+  // Separators from the end: a comma with `}` before it and `{` (or the cut) after it.
   let at = text.lastIndexOf(",");
   while (at > 0 && candidates.length < arrayCutTries) {
     const before = prevSolid(text, at - 1);
-    if (text.charCodeAt(before) === RBRACE && text.charCodeAt(nextSolid(text, at + 1)) === LBRACE) {
+    const after = nextSolid(text, at + 1);
+    if (
+      text.charCodeAt(before) === RBRACE &&
+      (after === text.length || text.charCodeAt(after) === LBRACE)
+    ) {
       candidates.push(before + 1);
     }
     at = text.lastIndexOf(",", at - 1);
