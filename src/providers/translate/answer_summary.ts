@@ -85,13 +85,13 @@ class SummaryFold {
   ended = false;
 
   text(s: string): void {
+    if (s === "" || this.#textTruncated) return;
     const room = maxSummaryTextChars - this.#chars;
     if (s.length <= room) {
       this.#parts.push(s);
       this.#chars += s.length;
       return;
     }
-    if (this.#textTruncated) return;
     this.#textTruncated = true;
     // Never half of a surrogate pair at the cut.
     const cut = room > 0 && isHighSurrogate(s.charCodeAt(room - 1)) ? room - 1 : room;

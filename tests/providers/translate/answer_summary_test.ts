@@ -7,12 +7,14 @@
  */
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import {
+  answerProtocolOf,
   type AnswerSummary,
   maxSummaryTextChars,
   maxSummaryToolCalls,
   type Protocol,
   summarizeAnswer,
 } from "../../../src/providers/translate/mod.ts";
+import type { ProviderKind } from "../../../src/providers/mod.ts";
 import { unhex } from "./cells_wire_others.ts";
 
 const root = new URL("../../testdata/", import.meta.url).pathname;
@@ -509,4 +511,58 @@ Deno.test("bounds: text past its cap is cut whole-character, tool calls past the
     true,
     `t${maxSummaryToolCalls - 1}`,
   ]);
+});
+
+const claude =
+  "/v1/projects/p/locations/us-east5/publishers/anthropic/models/claude-sonnet-4-5@20250929";
+const vertexGemini = "/v1beta1/projects/p/locations/global/publishers/google/models/gemini-2.5-pro";
+
+Deno.test("answerProtocolOf: a trace's provider kind and path to its answer's protocol", () => {
+  const table: [ProviderKind, string, Protocol | null][] = [
+    ["openai", "/openai/v1/chat/completions", "openai.chat"],
+    ["openai", "/v1/chat/completions", "openai.chat"],
+    ["openai", "/openai/v1/responses", "openai.responses"],
+    ["openai", "/openai/v1/responses?stream=true", "openai.responses"],
+    ["openai", "/openai/v1/embeddings", null],
+    ["openai", "/openai/v1/responses/resp_1", null],
+    ["openai", "/openai/v1/models", null],
+    ["openai-compatible", "/groq/v1/chat/completions", "openai.chat"],
+    ["azure-openai", "/azure/openai/v1/chat/completions", "openai.chat"],
+    ["azure-openai", "/azure/openai/deployments/gpt4o/chat/completions", "openai.chat"],
+    ["azure-openai", "/azure/openai/responses", "openai.responses"],
+    ["azure-openai", "/azure/openai/deployments/emb/embeddings", null],
+    ["anthropic", "/anthropic/v1/messages", "anthropic.messages"],
+    ["anthropic", "/v1/messages/", "anthropic.messages"],
+    ["anthropic", "/anthropic/v1/messages/count_tokens", null],
+    ["anthropic", "/anthropic/v1/chat/completions", "openai.chat"],
+    ["anthropic", "/anthropic/v1/responses", null],
+    ["gemini", "/gemini/v1beta/models/gemini-2.5-flash:generateContent", "gemini.generate"],
+    ["gemini", "/gemini/v1beta/models/gemini-2.5-flash:streamGenerateContent", "gemini.generate"],
+    ["gemini", "/v1/models/gemini-2.5-flash:streamGenerateContent?alt=sse", "gemini.generate"],
+    ["gemini", "/gemini/v1beta/models/gemini-2.5-flash:countTokens", null],
+    ["gemini", "/gemini/v1beta/models/text-embedding-004:embedContent", null],
+    ["vertex", `/vertex${vertexGemini}:streamGenerateContent`, "gemini.generate"],
+    ["vertex", `/vertex${vertexGemini}:predict`, null],
+    ["vertex", `/vertex${claude}:rawPredict`, "anthropic.messages"],
+    ["vertex", `/vertex${claude}:streamRawPredict`, "anthropic.messages"],
+    [
+      "vertex",
+      "/vertex/v1/projects/p/locations/l/publishers/anthropic/models/count-tokens:rawPredict",
+      null,
+    ],
+    [
+      "bedrock",
+      "/bedrock/model/us.anthropic.claude-sonnet-4-5-20250929-v1%3A0/converse",
+      "bedrock.converse",
+    ],
+    ["bedrock", "/model/amazon.nova-pro-v1%3A0/converse-stream", "bedrock.converse"],
+    ["bedrock", "/bedrock/model/anthropic.claude-v2/invoke", null],
+    ["bedrock", "/bedrock/model/anthropic.claude-v2/invoke-with-response-stream", null],
+    ["bedrock", "/bedrock/guardrail/g1/version/1/apply", null],
+    ["openai", "", null],
+    ["openai", `/${"a/".repeat(5000)}v1/chat/completions`, null],
+  ];
+  for (const [kind, path, want] of table) {
+    strictEqual(answerProtocolOf(kind, path), want, `${kind} ${path}`);
+  }
 });
