@@ -11,10 +11,9 @@
  * are folded as they come instead of kept for `collectResponse`: a capped trace body may be tens
  * of MiB, and a stream cut inside a tool call has arguments `collectResponse` cannot parse.
  *
- * Which framing: the bytes decide, the content type only breaks a tie. A body whose first solid
- * character is `{` is a JSON document (an error answered before a stream started is one too); `[`
- * is Gemini's JSON-array stream; anything else the protocol's stream (SSE, Bedrock's AWS event
- * stream).
+ * Which framing: the bytes decide. A body whose first solid character is `{` is a JSON document
+ * (an error answered before a stream started is one too); `[` is Gemini's JSON-array stream;
+ * anything else the protocol's stream (SSE, Bedrock's AWS event stream).
  *
  * Problems reading the bytes (not JSON, an event the decoder refuses, a corrupt frame) are
  * reported in `error` prefixed `gateway:`, so they are told apart from a provider's own error.
@@ -55,7 +54,8 @@ export interface AnswerSummary {
 
 export interface AnswerInput {
   protocol: Protocol;
-  /** The answer's `content-type`, when recorded: only breaks a tie the bytes leave open. */
+  /** The answer's `content-type`, when recorded. The bytes decide the framing (no format's first
+   *  byte is another's); the type is named when the bytes cannot be read (`text/html`). */
   contentType: string | null;
   bytes: Uint8Array;
   /** The recorded body was cut by the capture cap (`body_max_size`). */
@@ -174,10 +174,16 @@ function isHighSurrogate(c: number): boolean {
   return c >= 0xd800 && c <= 0xdbff;
 }
 
-/** Why something could not be read, bounded, in the words a user sees. */
-function problem(protocol: Protocol, what: string, e: unknown): string {
-  const why = e instanceof Error ? e.message : String(e);
-  return `gateway: the recorded ${protocol} ${what} could not be read: ${why.slice(0, 300)}`;
+/** Why the bytes could not be read, bounded, with the content type they came with. */
+function problem(input: AnswerInput, what: string): string {
+  const type = input.contentType === null
+    ? ""
+    : ` (content-type ${input.contentType.slice(0, 100)})`;
+  return `gateway: the recorded ${input.protocol} answer ${what.slice(0, 300)}${type}`;
+}
+
+function reason(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }
 
 /** The summary of one recorded answer. Never throws. */
@@ -191,17 +197,15 @@ export function summarizeAnswer(input: AnswerInput): AnswerSummary {
       : "gateway: the recorded answer holds only whitespace";
     return fold.summary(false);
   }
-  if (first === LBRACE) return summarizeDocument(input, fold);
-  const framing = first === LBRACKET && protocol === "gemini.generate"
-    ? "json-array"
-    : first === LBRACKET
-    ? null
-    : streamFraming(protocol, input.contentType);
-  if (framing === null) return summarizeDocument(input, fold);
+  // `{` is a document (no event stream starts with it: an SSE line would be no field, an AWS
+  // frame's length 2 GB); `[` is Gemini's JSON-array stream, or no answer of the others.
+  if (first === LBRACE || (first === LBRACKET && protocol !== "gemini.generate")) {
+    return summarizeDocument(input, fold);
+  }
   let read: StreamRead = { messages: 0, problem: null, pending: false };
   let complete = false;
   try {
-    const stream = readStream(protocol, bytes, truncated, framing, (events) => {
+    const stream = readStream(protocol, bytes, truncated, first === LBRACKET, (events) => {
       for (const e of events) fold.event(e, false);
       return !fold.ended;
     });
@@ -209,13 +213,12 @@ export function summarizeAnswer(input: AnswerInput): AnswerSummary {
     if (!fold.ended) { for (const e of stream.end()) fold.event(e, true); }
     complete = fold.ended && !truncated && read.problem === null && !read.pending;
   } catch (e) {
-    fold.error ??= problem(protocol, "stream", e);
+    fold.error ??= problem(input, `stream could not be read: ${reason(e)}`);
     return fold.summary(false);
   }
-  if (read.problem !== null) fold.error ??= `gateway: ${read.problem}`;
+  if (read.problem !== null) fold.error ??= problem(input, `stream is broken: ${read.problem}`);
   else if (read.messages === 0 && !truncated && !read.pending) {
-    fold.error ??= `gateway: the recorded answer is neither a JSON document nor a ${protocol} ` +
-      `stream (${framing === "eventstream" ? "no event-stream frame" : "no event"} in it)`;
+    fold.error ??= problem(input, "is neither a JSON document nor a stream (no event in it)");
   }
   return fold.summary(complete);
 }
@@ -232,14 +235,6 @@ function firstSolidByte(bytes: Uint8Array): number | null {
   return null;
 }
 
-/** Bedrock streams in AWS event-stream frames; every other protocol in SSE. */
-function streamFraming(protocol: Protocol, contentType: string | null): "sse" | "eventstream" {
-  const type = (contentType ?? "").toLowerCase();
-  if (type.includes("text/event-stream")) return "sse";
-  if (type.includes("amazon.eventstream")) return "eventstream";
-  return protocol === "bedrock.converse" ? "eventstream" : "sse";
-}
-
 /** A whole JSON document: an error answer, or the protocol's answer. */
 function summarizeDocument(input: AnswerInput, fold: SummaryFold): AnswerSummary {
   const { protocol, truncated } = input;
@@ -248,7 +243,7 @@ function summarizeDocument(input: AnswerInput, fold: SummaryFold): AnswerSummary
     body = JSON.parse(new TextDecoder().decode(input.bytes));
   } catch (e) {
     // A document cut by the capture cap is not JSON: nothing of it can be read, and it says so.
-    if (!truncated) fold.error = problem(protocol, "answer", e);
+    if (!truncated) fold.error = problem(input, `is not JSON: ${reason(e)}`);
     return fold.summary(false);
   }
   if (isErrorDocument(protocol, body)) {
@@ -260,7 +255,7 @@ function summarizeDocument(input: AnswerInput, fold: SummaryFold): AnswerSummary
     const target = { kind: "openai-compatible" as const, protocol, model: "", stream: false };
     res = decodeUpstreamResponse(target, body, "", new Notes());
   } catch (e) {
-    fold.error = problem(protocol, "answer", e);
+    fold.error = problem(input, `could not be read: ${reason(e)}`);
     return fold.summary(false);
   }
   for (const b of res.content) fold.block(b);

@@ -44,15 +44,16 @@ const arrayCutTries = 3;
 
 /**
  * One streamed answer read to its end through `sink`. `truncated`: the body was cut by the
- * capture cap, so the last SSE event (maybe cut) is left out. `end` gives the decoder's own
- * end-of-body events (a stop, or the error of a stream cut before its end), handed to the sink
- * by the caller. Throws what the decoder throws (an event it cannot read).
+ * capture cap, so the last SSE event (maybe cut) is left out. `jsonArray`: a Gemini answer is
+ * the JSON array of chunks (`streamGenerateContent` without `alt=sse`), not SSE. `end` gives the
+ * decoder's own end-of-body events (a stop, or the error of a stream cut before its end),
+ * handed to the sink by the caller. Throws what the decoder throws (an event it cannot read).
  */
 export function readStream(
   protocol: Protocol,
   bytes: Uint8Array,
   truncated: boolean,
-  framing: "sse" | "eventstream" | "json-array",
+  jsonArray: boolean,
   sink: EventSink,
 ): { read: StreamRead; end: () => StreamEvent[] } {
   const notes = new Notes();
@@ -73,7 +74,7 @@ export function readStream(
     case "gemini.generate": {
       const d = new GeminiStreamDecoder("", notes);
       const chunk = (data: unknown) => sink(d.chunk(data));
-      const read = framing === "json-array"
+      const read = jsonArray
         ? readJsonArray(bytes, truncated, chunk)
         : readSse(bytes, truncated, (m) => chunk(JSON.parse(m.data)));
       return { read, end: () => d.end() };

@@ -407,12 +407,17 @@ Deno.test("Bedrock's event stream: a corrupt frame is said, what came before kep
   const bad = r.bytes.slice();
   bad[bad.length - 40]! ^= 0xff; // inside the last frame: its CRC fails
   const s = summary("bedrock.converse", bad, false, "application/vnd.amazon.eventstream");
-  ok(s.error?.startsWith("gateway: event stream"), String(s.error));
+  ok(
+    s.error?.startsWith(
+      "gateway: the recorded bedrock.converse answer stream is broken: event stream: 1 frame(s) failed their CRC",
+    ),
+    String(s.error),
+  );
   strictEqual(s.text, "Checking both.");
   strictEqual(s.complete, false);
   const prelude = r.bytes.slice();
   prelude[0] = 0x7f; // a prelude that declares 2 GB: decoding stops there
-  ok(summary("bedrock.converse", prelude).error?.startsWith("gateway: event stream"));
+  ok(summary("bedrock.converse", prelude).error?.includes("stream is broken: event stream"));
 });
 
 const protocols: Protocol[] = [
@@ -447,6 +452,12 @@ Deno.test("garbage: a clear error, never a throw", () => {
       deepStrictEqual([s.text, s.complete], ["", false], `${protocol} ${name}`);
     }
   }
+  // What the body came as is named: a proxy's HTML page reads as one.
+  const html = summary("openai.chat", "<html>502</html>", false, "text/html");
+  strictEqual(
+    html.error,
+    "gateway: the recorded openai.chat answer is neither a JSON document nor a stream (no event in it) (content-type text/html)",
+  );
 });
 
 Deno.test("an empty body, or one of whitespace", () => {
