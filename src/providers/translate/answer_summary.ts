@@ -122,6 +122,10 @@ class SummaryFold {
     }
   }
 
+  events(events: readonly StreamEvent[], atEnd: boolean): void {
+    for (const e of events) this.event(e, atEnd);
+  }
+
   /** One IR stream event; `atEnd`: given by the decoder's end of body, not by a message. */
   event(e: StreamEvent, atEnd: boolean): void {
     if (this.ended) return;
@@ -206,11 +210,12 @@ export function summarizeAnswer(input: AnswerInput): AnswerSummary {
   let complete = false;
   try {
     const stream = readStream(protocol, bytes, truncated, first === LBRACKET, (events) => {
-      for (const e of events) fold.event(e, false);
+      fold.events(events, false);
       return !fold.ended;
     });
     read = stream.read;
-    if (!fold.ended) { for (const e of stream.end()) fold.event(e, true); }
+    if (!fold.ended) fold.events(stream.unframed?.() ?? [], false);
+    if (!fold.ended) fold.events(stream.end(), true);
     complete = fold.ended && !truncated && read.problem === null && !read.pending;
   } catch (e) {
     fold.error ??= problem(input, `stream could not be read: ${reason(e)}`);

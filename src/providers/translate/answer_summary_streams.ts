@@ -20,6 +20,8 @@ import { ConverseStreamDecoder } from "./bedrock_converse_stream.ts";
 import { chatDialectOf } from "./protocols.ts";
 import { EventStreamDecoder } from "../aws_eventstream.ts";
 import { bedrockStreamMessage } from "../bedrock_stream.ts";
+import { maxUnframedChars, UnframedJsonAssembler } from "../gemini_unframed.ts";
+import type { JsonObject } from "../json_body.ts";
 
 /** Receives each decoded message's events; false once the answer ended (stop or error). */
 export type EventSink = (events: StreamEvent[]) => boolean;
@@ -31,6 +33,17 @@ export interface StreamRead {
   problem: string | null;
   /** The body ended inside a message (a cut one): not garbage, a stream broken off. */
   pending: boolean;
+}
+
+/** A stream read through its decoder. */
+export interface StreamReading {
+  read: StreamRead;
+  /** Events the body said outside its framing (Gemini's raw JSON error), as the stream's own;
+   *  asked only when the stream did not end. */
+  unframed?: () => StreamEvent[];
+  /** The decoder's end of body: its stop when the stream had said how it ends, else the error
+   *  of a stream cut before its end. */
+  end: () => StreamEvent[];
 }
 
 /** The slice fed at a time: a few events' worth, so the parsed events never pile up. */
@@ -45,9 +58,8 @@ const arrayCutTries = 3;
 /**
  * One streamed answer read to its end through `sink`. `truncated`: the body was cut by the
  * capture cap, so the last SSE event (maybe cut) is left out. `jsonArray`: a Gemini answer is
- * the JSON array of chunks (`streamGenerateContent` without `alt=sse`), not SSE. `end` gives the
- * decoder's own end-of-body events (a stop, or the error of a stream cut before its end),
- * handed to the sink by the caller. Throws what the decoder throws (an event it cannot read).
+ * the JSON array of chunks (`streamGenerateContent` without `alt=sse`), not SSE. Throws what the
+ * decoder throws (an event it cannot read).
  */
 export function readStream(
   protocol: Protocol,
@@ -55,7 +67,7 @@ export function readStream(
   truncated: boolean,
   jsonArray: boolean,
   sink: EventSink,
-): { read: StreamRead; end: () => StreamEvent[] } {
+): StreamReading {
   const notes = new Notes();
   switch (protocol) {
     case "openai.chat": {
@@ -74,10 +86,13 @@ export function readStream(
     case "gemini.generate": {
       const d = new GeminiStreamDecoder("", notes);
       const chunk = (data: unknown) => sink(d.chunk(data));
-      const read = jsonArray
-        ? readJsonArray(bytes, truncated, chunk)
-        : readSse(bytes, truncated, (m) => chunk(JSON.parse(m.data)));
-      return { read, end: () => d.end() };
+      if (jsonArray) return { read: readJsonArray(bytes, truncated, chunk), end: () => d.end() };
+      const read = readSse(bytes, truncated, (m) => chunk(JSON.parse(m.data)));
+      const unframed = () => {
+        const error = geminiUnframedError(bytes);
+        return error === null ? [] : d.chunk({ error });
+      };
+      return { read, unframed, end: () => d.end() };
     }
     case "bedrock.converse": {
       const d = new ConverseStreamDecoder({ id: "", model: "" });
@@ -214,4 +229,30 @@ function nextSolid(text: string, i: number): number {
 function prevSolid(text: string, i: number): number {
   while (i >= 0 && isSpace(text.charCodeAt(i))) i--;
   return i;
+}
+
+/** An SSE field line (or comment): what `SseParser` reads; every other line is unframed. */
+const sseField = /^(?:data|event|id|retry)(?::|$)|^:/;
+
+/**
+ * Gemini (and Vertex) end a failing stream by writing the error as a raw JSON object after its
+ * last event, outside SSE framing and maybe over many lines (gemini_unframed.ts): `SseParser`
+ * drops such lines. Read from the body's tail (the object is at most `maxUnframedChars`) with
+ * the adapters' own assembler; the last error object found, or null.
+ */
+function geminiUnframedError(bytes: Uint8Array): JsonObject | null {
+  const tail = new TextDecoder().decode(
+    bytes.subarray(Math.max(0, bytes.length - 4 * maxUnframedChars)),
+  );
+  const assembler = new UnframedJsonAssembler();
+  let found: JsonObject | null = null;
+  for (const line of tail.split(/\r\n|\r|\n/)) {
+    if (sseField.test(line)) {
+      assembler.flush();
+      continue;
+    }
+    const r = assembler.push(line);
+    if (r.kind === "error") found = r.error;
+  }
+  return found;
 }

@@ -360,6 +360,37 @@ Deno.test("in-band stream errors end the stream with the provider's message", ()
   ]);
 });
 
+Deno.test("Gemini's raw JSON error after its last event, outside SSE framing", () => {
+  const chunk = (text: string) =>
+    `data: ${
+      JSON.stringify({ candidates: [{ content: { parts: [{ text }] }, index: 0 }] })
+    }\r\n\r\n`;
+  // googleapis/python-genai #1162: a 429 written line by line into the 200 stream.
+  const raw = [
+    "{",
+    '  "error": {',
+    '    "code": 429,',
+    '    "message": "Resource exhausted. Please try again later.",',
+    '    "status": "RESOURCE_EXHAUSTED"',
+    "  }",
+    "}",
+    "",
+  ].join("\n");
+  const s = summary("gemini.generate", chunk("The sky") + chunk(" is") + raw);
+  deepStrictEqual([s.text, s.error, s.stop_reason, s.complete], [
+    "The sky is",
+    "gemini: Resource exhausted. Please try again later.",
+    null,
+    true,
+  ]);
+  // Cut inside the object: no error invented, the stream not complete.
+  const cut = summary("gemini.generate", chunk("The sky") + raw.slice(0, 30));
+  deepStrictEqual([cut.text, cut.error, cut.complete], ["The sky", null, false]);
+  // Stray non-JSON lines are no error.
+  const stray = summary("gemini.generate", chunk("The sky") + "oops\n");
+  deepStrictEqual([stray.error, stray.complete], [null, false]);
+});
+
 const arrayBytes = () => Deno.readFileSync(`${root}gemini/stream_array.txt`);
 
 Deno.test("Gemini's JSON-array stream: whole, cut anywhere, with an error element", () => {
