@@ -2,7 +2,9 @@
  * The streamed answers `summarizeAnswer` reads (answer_summary.ts), each through the decoder the
  * stream pipe uses for it (stream_pipe.ts): SSE through `SseParser`, Bedrock's AWS event stream
  * through `EventStreamDecoder`, Gemini's JSON-array stream (`streamGenerateContent` without
- * `alt=sse`) through `JSON.parse`. Nothing here parses a wire format itself.
+ * `alt=sse`) through `JSON.parse` (cut: the array up to its last whole chunk), Gemini's raw JSON
+ * error outside SSE framing through the adapters' `UnframedJsonAssembler`. Nothing here parses
+ * a wire format itself.
  *
  * The bytes are fed in slices so that only one event's events exist at a time: a trace's body
  * may be tens of MiB. Every message's events reach the sink before the next message is decoded,
