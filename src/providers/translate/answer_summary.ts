@@ -257,6 +257,8 @@ function summarizeDocument(input: AnswerInput, fold: SummaryFold): AnswerSummary
   }
   let res: Response;
   try {
+    // `openai-compatible`: a Chat answer's `reasoning_content` (DeepSeek, vLLM, Qwen) is read
+    // too; OpenAI never sends the field, and no other protocol's decoding looks at the kind.
     const target = { kind: "openai-compatible" as const, protocol, model: "", stream: false };
     res = decodeUpstreamResponse(target, body, "", new Notes());
   } catch (e) {
@@ -284,18 +286,30 @@ function isErrorDocument(protocol: Protocol, body: unknown): boolean {
 const maxPathChars = 4096;
 
 /**
- * The protocol of the answer a trace recorded, from the kind of the provider the client called
- * and the request path (the gateway's, prefix included, or the upstream-relative one; a query
- * is ignored); null for anything else (embeddings, token counts, Bedrock `invoke`, model lists).
- * A translated attempt answers the client in the client's protocol, which is the one its path
- * names, so the path decides whatever the route's target spoke. The framing (SSE, JSON array,
- * event stream) is not needed: `summarizeAnswer` reads it from the bytes.
+ * The protocol of the answer a trace recorded, from the kind of the provider that answered, the
+ * request path (the gateway's, prefix included, or the upstream-relative one; a query is
+ * ignored) and the trace's metadata; null for anything else (embeddings, token counts, Bedrock
+ * `invoke`, model lists). A translated exchange stores the upstream's answer as it came (the
+ * attempt captures the target's bytes, translate_relay.ts) while its path is the client's: its
+ * metadata's `upstream_protocol` then names the stored answer's protocol, and `client_protocol`
+ * a token count (whose answer is no message). The framing (SSE, JSON array, event stream) is
+ * not needed: `summarizeAnswer` reads it from the bytes, so whether the trace streamed changes
+ * nothing.
  *
  * Read with the adapters' own path readers: `clientProtocolOf` on the path after the prefix
  * (`/v1/chat/completions`, `/v1/responses`, `/v1/messages`), Azure's, Gemini's, Vertex's and
  * Bedrock's path parsers.
  */
-export function answerProtocolOf(kind: ProviderKind, path: string): Protocol | null {
+export function answerProtocolOf(
+  kind: ProviderKind,
+  path: string,
+  metadata: Readonly<Record<string, unknown>> | null = null,
+): Protocol | null {
+  const upstream = metadata?.["upstream_protocol"];
+  if (upstream !== undefined && upstream !== null) {
+    if (metadata?.["client_protocol"] === "anthropic.count_tokens") return null;
+    return (protocols as readonly unknown[]).includes(upstream) ? upstream as Protocol : null;
+  }
   if (path.length > maxPathChars) return null;
   const p = cleanPath(path);
   switch (kind) {
@@ -321,6 +335,14 @@ export function answerProtocolOf(kind: ProviderKind, path: string): Protocol | n
     }
   }
 }
+
+const protocols: readonly Protocol[] = [
+  "openai.chat",
+  "openai.responses",
+  "anthropic.messages",
+  "gemini.generate",
+  "bedrock.converse",
+];
 
 /** The first non-null answer for the path's suffixes that start at a segment, longest first. */
 function anySuffix(path: string, of: (suffix: string) => Protocol | null): Protocol | null {

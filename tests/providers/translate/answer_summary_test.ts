@@ -607,4 +607,26 @@ Deno.test("answerProtocolOf: a trace's provider kind and path to its answer's pr
   for (const [kind, path, want] of table) {
     strictEqual(answerProtocolOf(kind, path), want, `${kind} ${path}`);
   }
+  // A translated exchange stores the upstream's answer (the target's protocol) under the
+  // client's path, the provider the target's: the trace's metadata names the protocols.
+  const translated: [ProviderKind, string, Record<string, unknown>, Protocol | null][] = [
+    ["gemini", "/openai/v1/chat/completions", {
+      client_protocol: "openai.chat",
+      upstream_protocol: "gemini.generate",
+    }, "gemini.generate"],
+    ["bedrock", "/anthropic/v1/messages", {
+      client_protocol: "anthropic.messages",
+      upstream_protocol: "bedrock.converse",
+    }, "bedrock.converse"],
+    ["gemini", "/anthropic/v1/messages/count_tokens", {
+      client_protocol: "anthropic.count_tokens",
+      upstream_protocol: "gemini.generate",
+    }, null],
+    ["gemini", "/v1/chat/completions", { upstream_protocol: "something.new" }, null],
+    // Metadata of an exchange that was not translated changes nothing.
+    ["openai", "/openai/v1/responses", { replay_of: "t1" }, "openai.responses"],
+  ];
+  for (const [kind, path, metadata, want] of translated) {
+    strictEqual(answerProtocolOf(kind, path, metadata), want, `${kind} ${path}`);
+  }
 });
