@@ -18,7 +18,7 @@
  * Problems reading the bytes (not JSON, an event the decoder refuses, a corrupt frame) are
  * reported in `error` prefixed `gateway:`, so they are told apart from a provider's own error.
  */
-import type { ContentBlock, Protocol, Response } from "./ir.ts";
+import type { ContentBlock, Protocol } from "./ir.ts";
 import type { StreamEvent } from "./ir_stream.ts";
 import { isObject } from "./json.ts";
 import { Notes } from "./notes.ts";
@@ -255,18 +255,17 @@ function summarizeDocument(input: AnswerInput, fold: SummaryFold): AnswerSummary
     fold.error = inBandErrorOf(protocol, body).message;
     return fold.summary(!truncated);
   }
-  let res: Response;
   try {
     // `openai-compatible`: a Chat answer's `reasoning_content` (DeepSeek, vLLM, Qwen) is read
     // too; OpenAI never sends the field, and no other protocol's decoding looks at the kind.
     const target = { kind: "openai-compatible" as const, protocol, model: "", stream: false };
-    res = decodeUpstreamResponse(target, body, "", new Notes());
+    const res = decodeUpstreamResponse(target, body, "", new Notes());
+    for (const b of res.content) fold.block(b);
+    fold.stop = res.stopReason;
   } catch (e) {
     fold.error = problem(input, `could not be read: ${reason(e)}`);
     return fold.summary(false);
   }
-  for (const b of res.content) fold.block(b);
-  fold.stop = res.stopReason;
   return fold.summary(!truncated);
 }
 

@@ -491,6 +491,22 @@ Deno.test("garbage: a clear error, never a throw", () => {
   );
 });
 
+Deno.test("hostile bytes: every recorded answer with bytes changed or cut never throws", () => {
+  let x = 7;
+  const next = () => (x = (x * 1103515245 + 12345) >>> 0) >>> 8;
+  for (const r of allCellAnswers().flat()) {
+    for (let round = 0; round < 8; round++) {
+      const bytes = r.bytes.slice(0, r.bytes.length - (next() % 16));
+      for (let k = 0; k < 1 + round; k++) bytes[next() % bytes.length] = next() & 0xff;
+      for (const protocol of [r.protocol, protocols[next() % protocols.length]!]) {
+        const s = summary(protocol, bytes, round % 2 === 0);
+        ok(s.text.length <= maxSummaryTextChars, r.label);
+        ok(s.complete === false || s.error === null || !s.error.startsWith("gateway:"), r.label);
+      }
+    }
+  }
+});
+
 Deno.test("an empty body, or one of whitespace", () => {
   for (const protocol of protocols) {
     deepStrictEqual(summary(protocol, ""), {
