@@ -12,6 +12,9 @@
 export { providerAdapters } from "./registry.ts";
 // Protocol translation (issue 21): the proxy uses these shapes only, never a codec's wire fields.
 export {
+  type AnswerInput,
+  answerProtocolOf,
+  type AnswerSummary,
   carriesSealedSlots,
   chatCallPrefix,
   clientCodecOf,
@@ -28,6 +31,8 @@ export {
   encodeUpstreamRequest,
   estimateInputTokens,
   maxCollectedChars,
+  maxSummaryTextChars,
+  maxSummaryToolCalls,
   MemoryStateMap,
   type Note as TranslationNote,
   Notes as TranslationNotes,
@@ -47,6 +52,7 @@ export {
   type StreamEvent,
   StreamPipe,
   StreamStateSealer,
+  summarizeAnswer,
   TranslationError,
   unsealRequest,
   upstreamProtocolOf,

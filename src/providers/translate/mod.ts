@@ -180,3 +180,12 @@ export { sealResponse } from "./state_seal_response.ts";
 export { StreamStateSealer } from "./state_seal_stream.ts";
 export { carriesSealedSlots, withoutSeals } from "./state_seal_passthrough.ts";
 export { storedTurnPrefix } from "./protocols.ts";
+// What a recorded answer said (issue 22, `replay --compare`), read through the codecs above.
+export {
+  type AnswerInput,
+  answerProtocolOf,
+  type AnswerSummary,
+  maxSummaryTextChars,
+  maxSummaryToolCalls,
+  summarizeAnswer,
+} from "./answer_summary.ts";
