@@ -43,6 +43,12 @@ export interface ReplayDeps {
   log?: Pick<Logger, "error">;
 }
 
+/**
+ * A provider key for the replay in a header of its own (`ongoingai replay --api-key-env`), put
+ * where the destination provider reads keys; the providers' own headers work too.
+ */
+export const providerKeyHeader = "x-ongoingai-provider-key";
+
 const bodyRules = {
   max: maxReplayOptionsBytes,
   tooLarge: "replay options need only model, route, provider, set and allow_redacted",
@@ -102,6 +108,9 @@ function replayRequest(c: Context, deps: ReplayDeps, trace: Trace, plan: ReplayP
     const value = from.get(name);
     if (value !== null) headers.set(name, value);
   }
+  // The CLI's way: one header, put where the destination reads its key.
+  const key = from.get(providerKeyHeader)?.trim();
+  if (key) headers.set(...plan.keyHeader(key));
   return new Request(new URL(plan.url, c.req.url), {
     method: plan.method,
     headers,
@@ -122,6 +131,11 @@ function withReplayHeaders(
   if (newTraceId !== null) headers.set("x-ongoingai-trace-id", newTraceId);
   if (plan.changed.length > 0) headers.set("x-ongoingai-replay-changed", plan.changed.join(","));
   if (plan.notes.length > 0) headers.set("x-ongoingai-replay-notes", plan.notes.join(","));
+  // What `ongoingai replay --compare` reads the two answers with (providers' summarizeAnswer).
+  if (plan.answerProtocol !== null) headers.set("x-ongoingai-answer-protocol", plan.answerProtocol);
+  if (plan.sourceAnswerProtocol !== null) {
+    headers.set("x-ongoingai-source-answer-protocol", plan.sourceAnswerProtocol);
+  }
   return new Response(answer.body, {
     status: answer.status,
     statusText: answer.statusText,

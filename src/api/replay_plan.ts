@@ -8,10 +8,12 @@
  */
 import { GatewayError } from "../errors/mod.ts";
 import {
+  answerProtocolOf,
   type ModelPlacement,
   type ProviderAdapter,
   type ProviderKind,
   setTopLevelMember,
+  type TranslationProtocol as Protocol,
   wireFormatOf,
 } from "../providers/mod.ts";
 import type { Trace } from "../traces/mod.ts";
@@ -42,6 +44,11 @@ export interface ReplayPlan {
   changed: string[];
   /** Things the caller should know (a stored query parameter not kept, a WebSocket create sent over HTTP). */
   notes: string[];
+  /** The header a provider key given to the replay goes in (the destination's own). */
+  keyHeader(key: string): readonly [name: string, value: string];
+  /** The protocol of the answer the caller gets, and of the source's stored answer (null: not a message). */
+  answerProtocol: Protocol | null;
+  sourceAnswerProtocol: Protocol | null;
 }
 
 /**
@@ -161,6 +168,7 @@ export function planReplay(trace: Trace, options: ReplayOptions, ctx: ReplayCont
   if (typeof trace.metadata.request_query_dropped === "number") {
     notes.push("query_parameters_not_stored");
   }
+  const sourceKind = ctx.providers.find((p) => p.id === trace.provider)?.kind ?? null;
   return {
     method,
     url: `${target.prefix}${placed.path}${query}`,
@@ -168,6 +176,11 @@ export function planReplay(trace: Trace, options: ReplayOptions, ctx: ReplayCont
     body: placed.body,
     changed,
     notes,
+    keyHeader: (key) => target.adapter?.keyHeader(key) ?? ["authorization", `Bearer ${key}`],
+    answerProtocol: answerProtocolOf(target.kind, placed.path),
+    sourceAnswerProtocol: sourceKind === null
+      ? null
+      : answerProtocolOf(sourceKind, trace.request_path, trace.metadata),
   };
 }
 
@@ -177,6 +190,8 @@ interface Destination {
   /** The path below the prefix, as stored. */
   relative: string;
   adapter: ProviderAdapter | null;
+  /** The destination's kind; the root entry of routes speaks OpenAI's format. */
+  kind: ProviderKind;
 }
 
 /** The stored path's provider, or the one `provider` names, which must speak the same format. */
@@ -194,7 +209,12 @@ function destination(trace: Trace, options: ReplayOptions, ctx: ReplayContext): 
     ? trace.request_path
     : trace.request_path.slice(source.prefix.length);
   if (options.provider === undefined) {
-    return { prefix: source?.prefix ?? "", relative, adapter: source?.adapter ?? null };
+    return {
+      prefix: source?.prefix ?? "",
+      relative,
+      adapter: source?.adapter ?? null,
+      kind: source?.kind ?? "openai",
+    };
   }
   const to = ctx.providers.find((p) => p.id === options.provider);
   if (to === undefined) {
@@ -208,7 +228,7 @@ function destination(trace: Trace, options: ReplayOptions, ctx: ReplayContext): 
         `trace ${trace.id}; name a route instead (route), whose translation crosses protocols`,
     );
   }
-  return { prefix: to.prefix, relative, adapter: to.adapter };
+  return { prefix: to.prefix, relative, adapter: to.adapter, kind: to.kind };
 }
 
 const encoder = new TextEncoder();

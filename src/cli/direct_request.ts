@@ -1,5 +1,5 @@
 /**
- * The CLI's requests to a running gateway (`health`, `routes`): straight to its address, never
+ * The CLI's requests to a running gateway (`health`, `routes`, `replay`): straight to its address, never
  * through an HTTP(S)_PROXY of the environment (`node:http` reads none), ended after `timeoutMs`,
  * and with the answer's body bounded.
  */
@@ -9,6 +9,12 @@ import { request as httpsRequest } from "node:https";
 export interface DirectAnswer {
   status: number;
   text: string;
+  /** The body's bytes as received (up to `maxBytes`). */
+  bytes: Uint8Array;
+  /** Past `maxBytes` with `overflow: "cut"`: the rest was not kept. */
+  cut: boolean;
+  /** Response headers, names lower case (repeated ones joined with ", "). */
+  headers: Record<string, string>;
 }
 
 export interface DirectRequest {
@@ -19,6 +25,8 @@ export interface DirectRequest {
   maxBytes: number;
   /** Past `maxBytes`: keep the first bytes (`cut`), or fail the request (`fail`). */
   overflow: "cut" | "fail";
+  /** A request body (sent with its length). */
+  body?: Uint8Array;
 }
 
 export function requestDirect(url: string, r: DirectRequest): Promise<DirectAnswer> {
@@ -28,8 +36,10 @@ export function requestDirect(url: string, r: DirectRequest): Promise<DirectAnsw
     const req = request(url, { method: r.method, headers: r.headers, signal }, (res) => {
       const chunks: Uint8Array[] = [];
       let size = 0;
+      let cut = false;
       res.on("data", (chunk: Uint8Array) => {
         const room = r.maxBytes - size;
+        if (chunk.byteLength > room) cut = true;
         if (chunk.byteLength > room && r.overflow === "fail") {
           req.destroy(new Error(`the answer is over ${r.maxBytes} bytes`));
           return;
@@ -46,12 +56,22 @@ export function requestDirect(url: string, r: DirectRequest): Promise<DirectAnsw
           all.set(c, at);
           at += c.byteLength;
         }
-        resolve({ status: res.statusCode ?? 0, text: new TextDecoder().decode(all) });
+        const headers: Record<string, string> = {};
+        for (const [name, value] of Object.entries(res.headers)) {
+          if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
+        }
+        resolve({
+          status: res.statusCode ?? 0,
+          text: new TextDecoder().decode(all),
+          bytes: all,
+          cut,
+          headers,
+        });
       });
       res.on("error", (err) => reject(signal.aborted ? signal.reason : err));
     });
     req.on("error", (err) => reject(signal.aborted ? signal.reason : err));
-    req.end();
+    req.end(r.body);
   });
 }
 

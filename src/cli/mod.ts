@@ -15,6 +15,7 @@ import { keys, keysSpec } from "./keys.ts";
 import { pii, piiSpec } from "./pii.ts";
 import { report, reportSpec } from "./report.ts";
 import { routes, routesSpec } from "./routes.ts";
+import { replay, replaySpec } from "./replay.ts";
 import { serve, serveSpec } from "./serve.ts";
 import { shellInit, shellInitSpec } from "./shell_init.ts";
 import { version, versionSpec } from "./version.ts";
@@ -44,6 +45,7 @@ export const commands: readonly Command[] = [
   { spec: wrapSpec, run: wrap },
   { spec: reportSpec, run: report },
   { spec: debugSpec, run: debug },
+  { spec: replaySpec, run: replay },
   { spec: doctorSpec, run: doctor },
   { spec: keysSpec, run: keys },
   { spec: auditSpec, run: audit },

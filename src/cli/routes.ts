@@ -71,9 +71,7 @@ async function run(v: Variant, args: string[], io: CliIo): Promise<number> {
   if (values.url !== undefined && values.config !== undefined) {
     throw new UsageError(`${v.command}: give --url or --config, not both`);
   }
-  const target = values.url !== undefined
-    ? { base: baseUrl(values.url, v.command), header: defaultHeader }
-    : await configured(v, values.config, io);
+  const target = await gatewayTarget(v.command, values, io);
   if (target === null) return exitCode.failure;
   const headers: Record<string, string> = { accept: "application/json" };
   const token = io.env[gatewayKeyEnv]?.trim();
@@ -179,8 +177,22 @@ export function baseUrl(raw: string, command = "routes"): string {
   return url.href.replace(/\/+$/, "");
 }
 
-async function configured(v: Variant, path: string | undefined, io: CliIo) {
-  const config = await loadGatewayConfig(v.command, v.command, path, io);
+/** A running gateway's base URL and gateway-key header: `--url`, else the config's address. */
+export interface GatewayTarget {
+  base: string;
+  header: string;
+}
+
+/** From `--url` (the default key header) or the config (`--config`, else discovered). */
+export async function gatewayTarget(
+  command: string,
+  values: { url?: string | undefined; config?: string | undefined },
+  io: CliIo,
+): Promise<GatewayTarget | null> {
+  if (values.url !== undefined) {
+    return { base: baseUrl(values.url, command), header: defaultHeader };
+  }
+  const config = await loadGatewayConfig(command, command, values.config, io);
   if (config === null) return null;
   return { base: probeOrigin(config.server.host, config.server.port), header: config.auth.header };
 }

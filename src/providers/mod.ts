@@ -36,6 +36,7 @@ export {
   MemoryStateMap,
   type Note as TranslationNote,
   Notes as TranslationNotes,
+  type Protocol as TranslationProtocol,
   providerErrorOf,
   randomStateKey,
   reachable,

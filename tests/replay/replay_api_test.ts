@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { type Harness, startHarness } from "../support/gateway_harness.ts";
 import type { Trace } from "../../src/traces/mod.ts";
+import type { AuditStore } from "../../src/store/mod.ts";
 
 const openaiKey = "sk-proj-REPLAYTEST000000000000wxyz";
 /** Odd spacing, key order and a 64-bit seed: a re-serialised body would differ. */
@@ -110,6 +111,131 @@ Deno.test("replay: refusals say what was wrong and what to do", async () => {
     const bad = await replay(h, source.id, { model: "x", route: "y" });
     assert.equal(bad.status, 400);
     await bad.body?.cancel();
+  } finally {
+    await h.close();
+  }
+});
+
+Deno.test("replay: a body a PII policy redacted is refused unless allow_redacted", async () => {
+  const h = await startHarness({
+    tracing: { capture_bodies: true },
+    pii: { mode: "redact_storage" },
+  });
+  try {
+    const source = await proxied(
+      h,
+      '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"mail alice@example.com"}]}',
+    );
+    assert.equal(source.metadata.request_body_altered, true);
+    const refused = await replay(h, source.id);
+    assert.equal(refused.status, 409);
+    const body = await refused.json();
+    assert.equal(body.error.reason, "body_altered");
+    assert.match(body.error.message, /allow_redacted/);
+    const sent = h.stub.requests.length;
+    const allowed = await replay(h, source.id, { allow_redacted: true });
+    assert.equal(allowed.status, 200);
+    await replayed(h, allowed);
+    assert.doesNotMatch(h.stub.requests[sent]!.body, /alice@example\.com/);
+    // A body with nothing to redact is stored as received: replayable.
+    const clean = await proxied(h, chatBody);
+    assert.equal(clean.metadata.request_body_altered, undefined);
+    const ok = await replay(h, clean.id);
+    assert.equal(ok.status, 200);
+    await ok.arrayBuffer();
+  } finally {
+    await h.close();
+  }
+});
+
+Deno.test("replay: the query parameters that shape the answer are kept (Claude Code's beta=true)", async () => {
+  const h = await startHarness({ tracing: { capture_bodies: true } });
+  try {
+    const res = await h.request("/anthropic/v1/messages?beta=true&key=secret-in-query", {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-api-key": "sk-ant-api03-replaytest-000000000",
+        "anthropic-version": "2023-06-01",
+        "anthropic-beta": "interleaved-thinking-2025-05-14",
+      },
+      body:
+        '{"model":"claude-sonnet-4-5-20250929","max_tokens":8,"messages":[{"role":"user","content":"hi"}]}',
+    });
+    await res.arrayBuffer();
+    const [source] = (await h.tracesSettled(1)).slice(-1);
+    await h.store.writeBatch([source!]);
+    assert.equal(source!.metadata.request_query, "beta=true");
+    assert.equal(source!.metadata.request_query_dropped, 1);
+    const sent = h.stub.requests.length;
+    const again = await replay(h, source!.id, undefined, {
+      authorization: "",
+      "x-ongoingai-provider-key": "sk-ant-api03-replaytest-000000000",
+    });
+    assert.equal(again.status, 200);
+    assert.equal(again.headers.get("x-ongoingai-replay-notes"), "query_parameters_not_stored");
+    assert.equal(again.headers.get("x-ongoingai-answer-protocol"), "anthropic.messages");
+    await replayed(h, again);
+    const upstream = h.stub.requests[sent]!;
+    assert.equal(upstream.search, "?beta=true");
+    assert.equal(upstream.headers["x-api-key"], "sk-ant-api03-replaytest-000000000");
+    assert.equal(upstream.headers["anthropic-version"], "2023-06-01");
+    assert.equal(upstream.headers["anthropic-beta"], "interleaved-thinking-2025-05-14");
+  } finally {
+    await h.close();
+  }
+});
+
+Deno.test("replay: team mode needs traces:replay and bodies:read, and the replay needs proxy:write", async () => {
+  const token = (n: string) => `gw-replay-${n}-0123456789abcdef`;
+  const h = await startHarness({
+    tracing: { capture_bodies: true },
+    auth: {
+      enabled: true,
+      keys: [
+        { id: "dev", token: token("dev"), workspace_id: "ws-a", role: "developer" },
+        { id: "viewer", token: token("viewer"), workspace_id: "ws-a", role: "viewer" },
+        {
+          id: "no-bodies",
+          token: token("nobodies"),
+          workspace_id: "ws-a",
+          role: "viewer",
+          permissions: ["traces:replay"],
+        },
+        {
+          id: "no-send",
+          token: token("nosend"),
+          workspace_id: "ws-a",
+          role: "viewer",
+          permissions: ["traces:replay", "bodies:read"],
+        },
+        { id: "other", token: token("other"), workspace_id: "ws-b", role: "developer" },
+      ],
+    },
+  });
+  try {
+    const source = await proxied(h, chatBody, { "x-ongoingai-gateway-key": token("dev") });
+    const as = async (who: string) => {
+      const res = await replay(h, source.id, undefined, { "x-ongoingai-gateway-key": token(who) });
+      const text = await res.text();
+      return { status: res.status, text, replayOf: res.headers.get("x-ongoingai-replay-of") };
+    };
+    assert.equal((await as("viewer")).status, 403);
+    const noBodies = await as("nobodies");
+    assert.equal(noBodies.status, 403);
+    assert.match(noBodies.text, /bodies:read/);
+    const noSend = await as("nosend");
+    assert.equal(noSend.status, 403, "the replay itself is refused without proxy:write");
+    assert.equal(noSend.replayOf, source.id);
+    assert.match(noSend.text, /proxy:write/);
+    const other = await as("other");
+    assert.equal(other.status, 404);
+    const dev = await as("dev");
+    assert.equal(dev.status, 200, dev.text);
+    const audit = await (h.store as unknown as AuditStore).auditChain(1, 50);
+    const replays = audit.filter((e) => e.action === "trace.replayed");
+    assert.deepEqual(replays.map((e) => e.actor).sort(), ["dev", "no-send"]);
+    assert.deepEqual(replays[0]!.tenant, { org_id: "default", workspace_id: "ws-a" });
   } finally {
     await h.close();
   }
