@@ -111,7 +111,15 @@ function replayRequest(c: Context, deps: ReplayDeps, trace: Trace, plan: ReplayP
   // The CLI's way: one header, put where the destination reads its key.
   const key = from.get(providerKeyHeader)?.trim();
   if (key) headers.set(...plan.keyHeader(key));
-  return new Request(new URL(plan.url, c.req.url), {
+  const url = new URL(plan.url, c.req.url);
+  // A stored path is the gateway's own, checked when it was proxied; should one hold dot
+  // segments all the same, URL parsing would resolve them elsewhere (`/openai/../api/...`).
+  if (url.pathname !== plan.url.split("?")[0]) {
+    throw new GatewayError("not_replayable", `trace ${trace.id}'s path is not a provider path`, {
+      reason: "provider_gone",
+    });
+  }
+  return new Request(url, {
     method: plan.method,
     headers,
     ...(plan.body === null ? {} : { body: plan.body }),
