@@ -88,6 +88,29 @@ async function readChain(store: ChainStore, filter: TraceFilter, limit: number) 
   return { items, truncated };
 }
 
+/**
+ * The parents the chain's filter left out (a fork or replay starts a run of its own, so its
+ * parent is in another run), followed by id from the source up, within the caller's tenant and
+ * at most `limit` traces in all: the source's chain always reaches back to where it came from.
+ */
+async function addAncestors(
+  store: ChainStore,
+  items: Trace[],
+  source: Trace,
+  scope: TenantScope | undefined,
+  limit: number,
+): Promise<void> {
+  const have = new Set(items.map((t) => t.id));
+  let parentId = lineageOf(source).parent_checkpoint_id;
+  while (parentId !== null && !have.has(parentId) && items.length < limit) {
+    const parent = await store.getTrace(parentId, scope);
+    if (parent === null) return;
+    items.push(parent);
+    have.add(parent.id);
+    parentId = lineageOf(parent).parent_checkpoint_id;
+  }
+}
+
 export interface BuildChainInput {
   selection: ChainSelection;
   options: ChainOptions;
@@ -110,15 +133,26 @@ export async function buildLineageChain(
     source = (await store.exportTraces({ ...scoped(filtered), limit: 1 })).items[0] ?? null;
     if (source === null) return { kind: "no_traces" };
   }
-  const chosen = identifierOf(filtered) === "(single trace)"
-    ? sourceFilter(source)
-    : { filter: filtered, identifier: identifierOf(filtered) };
+  const chosen: { filter: TraceFilter; identifier: LineageIdentifier } =
+    identifierOf(filtered) === "(single trace)"
+      ? sourceFilter(source)
+      : { filter: filtered, identifier: identifierOf(filtered) };
   let items: Trace[] = [];
   let truncated = false;
   if (chosen.identifier !== "(single trace)") {
     ({ items, truncated } = await readChain(store, scoped(chosen.filter), options.limit));
+  } else {
+    // A trace without lineage is the root of the group its forks and replays name by its id
+    // (reference 5.3: group = ... else the checkpoint's id).
+    const rooted = await readChain(store, scoped({ trace_group_id: source.id }), options.limit);
+    if (rooted.items.length > 0) {
+      ({ items, truncated } = rooted);
+      chosen.filter = { trace_group_id: source.id };
+      chosen.identifier = "trace_group_id";
+    }
   }
   if (!items.some((t) => t.id === source.id)) items.push(source);
+  await addAncestors(store, items, source, scope, options.limit);
   const ordered = sortLineageTraces(items);
   const checkpoints = ordered.map((t, i) => toCheckpoint(t, i + 1, options));
   const chain: DebugChainDocument["chain"] = {

@@ -150,9 +150,10 @@ Deno.test("team mode: replay and fork for a viewer, the fork's headers make the 
       checkpoint_seq: 2,
       immutable: true,
     });
-    // Its own run holds only the branch; with the original run it follows its parent.
+    // Its own run holds only the branch, which reaches back to the checkpoint it forked from
+    // (parents outside the run are followed by id); with the original run it follows its parent.
     const own = await call(`/api/traces/${branch.id}/replay`, tokenViewer);
-    assert.deepEqual(own.body.checkpoints.map((c: Json) => c.id), [branch.id]);
+    assert.deepEqual(own.body.checkpoints.map((c: Json) => c.id), [t1.id, branch.id]);
     const asRun1 = await call(`/api/traces/${branch.id}/replay?run_id=r-1`, tokenViewer);
     assert.equal(asRun1.status, 200);
     assert.equal(asRun1.body.checkpoints[0].id, t1.id);

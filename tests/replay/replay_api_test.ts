@@ -68,6 +68,13 @@ Deno.test("replay: the stored body is sent again byte for byte, traced under its
     assert.equal(copy.metadata.lineage_checkpoint_seq, 1);
     assert.equal(copy.request_body, chatBody);
     assert.equal(copy.metadata.request_body_altered, undefined);
+    // The lineage chain of either holds both, source first.
+    await h.store.writeBatch([copy]);
+    for (const id of [source.id, copy.id]) {
+      const chain = await (await h.request(`/api/traces/${id}/lineage`)).json();
+      const ids = chain.chain.checkpoints.map((c: { id: string }) => c.id);
+      assert.deepEqual(ids, [source.id, copy.id], JSON.stringify(chain.chain));
+    }
   } finally {
     await h.close();
   }
