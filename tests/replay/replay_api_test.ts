@@ -14,6 +14,7 @@ const chatBody =
   '{"seed": 12345678901234567890,  "model":"gpt-4o-mini","messages":[{"role":"user","content":"hi \\u00e9"}]}';
 
 async function proxied(h: Harness, body: string, headers: Record<string, string> = {}) {
+  const before = h.traces.length;
   const res = await h.request("/openai/v1/chat/completions", {
     method: "POST",
     headers: {
@@ -24,8 +25,8 @@ async function proxied(h: Harness, body: string, headers: Record<string, string>
     body,
   });
   await res.arrayBuffer();
-  const n = h.traces.length;
-  const [trace] = (await h.tracesSettled(n)).slice(-1);
+  // The trace is recorded after the answer ended, not before the client read it.
+  const [trace] = (await h.tracesSettled(before + 1)).slice(-1);
   await h.store.writeBatch([trace!]);
   return trace!;
 }
