@@ -27,6 +27,9 @@ export interface DirectRequest {
   overflow: "cut" | "fail";
   /** A request body (sent with its length). */
   body?: Uint8Array;
+  /** Told the answer's status and headers, then each piece of its body as it arrives. */
+  onHeaders?: (status: number, headers: Record<string, string>) => void;
+  onData?: (chunk: Uint8Array) => void;
 }
 
 export function requestDirect(url: string, r: DirectRequest): Promise<DirectAnswer> {
@@ -37,7 +40,10 @@ export function requestDirect(url: string, r: DirectRequest): Promise<DirectAnsw
       const chunks: Uint8Array[] = [];
       let size = 0;
       let cut = false;
+      const headers = headersOf(res.headers);
+      r.onHeaders?.(res.statusCode ?? 0, headers);
       res.on("data", (chunk: Uint8Array) => {
+        r.onData?.(chunk);
         const room = r.maxBytes - size;
         if (chunk.byteLength > room) cut = true;
         if (chunk.byteLength > room && r.overflow === "fail") {
@@ -56,10 +62,6 @@ export function requestDirect(url: string, r: DirectRequest): Promise<DirectAnsw
           all.set(c, at);
           at += c.byteLength;
         }
-        const headers: Record<string, string> = {};
-        for (const [name, value] of Object.entries(res.headers)) {
-          if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
-        }
         resolve({
           status: res.statusCode ?? 0,
           text: new TextDecoder().decode(all),
@@ -73,6 +75,15 @@ export function requestDirect(url: string, r: DirectRequest): Promise<DirectAnsw
     req.on("error", (err) => reject(signal.aborted ? signal.reason : err));
     req.end(r.body);
   });
+}
+
+/** Node's header object as names (lower case) to values, repeated ones joined with ", ". */
+function headersOf(raw: Record<string, string | string[] | undefined>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return headers;
 }
 
 /** `url` for output: a password in it (`http://user:pass@host`) never reaches a terminal or log. */

@@ -15,7 +15,14 @@ import { failureReason } from "./health.ts";
 import { requestDirect, shownUrl } from "./direct_request.ts";
 import { type CliCommand, type CliIo, exitCode } from "./io.ts";
 import { gatewayKeyEnv, type GatewayTarget, gatewayTarget } from "./routes.ts";
-import { answerSide, type CompareSide, compareText, traceSide } from "./replay_compare.ts";
+import { AnswerTextFeed, type TranslationProtocol } from "../providers/mod.ts";
+import {
+  answerProtocols,
+  answerSide,
+  type CompareSide,
+  compareText,
+  traceSide,
+} from "./replay_compare.ts";
 
 export const replaySpec = {
   name: "replay",
@@ -76,7 +83,9 @@ export const replay: CliCommand = async (args, io) => {
   try {
     const source = values.compare === true ? await client.trace(id) : null;
     if (source !== null && "error" in source) return fail(io, source.error);
-    const sent = await client.replay(id, options, providerKey);
+    // Text without --compare: a streamed answer's text is printed as it arrives.
+    const live = format === "text" && source === null ? new LiveText(io) : null;
+    const sent = await client.replay(id, options, providerKey, live);
     if ("error" in sent) return fail(io, sent.error);
     const replayed = answerSide(sent.answer);
     let compare: { source: CompareSide; replay: CompareSide } | null = null;
@@ -96,7 +105,7 @@ export const replay: CliCommand = async (args, io) => {
         }\n`
         : compare !== null
         ? compareText(id, sent.facts, compare)
-        : answerText(id, sent.facts, replayed),
+        : answerText(id, sent.facts, replayed, live?.printed === true),
     );
     return sent.facts.status >= 200 && sent.facts.status < 300 ? exitCode.ok : exitCode.failure;
   } catch (error) {
@@ -186,12 +195,38 @@ export interface ReplayAnswer {
   headers: Record<string, string>;
 }
 
+/** Prints a streamed answer's text while it arrives (when the gateway sends an SSE stream). */
+class LiveText {
+  printed = false;
+  #feed: AnswerTextFeed | null = null;
+
+  constructor(private readonly io: CliIo) {}
+
+  headers(status: number, headers: Record<string, string>): void {
+    if (status < 200 || status > 299 || headers["x-ongoingai-replay-of"] === undefined) return;
+    const protocol = headers["x-ongoingai-answer-protocol"] ?? "";
+    this.#feed = AnswerTextFeed.of(
+      answerProtocols.includes(protocol) ? protocol as TranslationProtocol : null,
+      headers["content-type"] ?? null,
+    );
+  }
+
+  data(chunk: Uint8Array): void {
+    const text = this.#feed?.push(chunk) ?? "";
+    if (text === "") return;
+    this.io.stdout(text);
+    this.printed = true;
+  }
+}
+
 function answerText(
   id: string,
   facts: ReplayFacts,
   a: ReturnType<typeof answerSide>,
+  printedAlready: boolean,
 ): string {
-  const lines = [a.text === "" ? "(no text in the answer)" : a.text];
+  // Text already on the terminal ended with the answer; the summary line follows it.
+  const lines = printedAlready ? [""] : [a.text === "" ? "(no text in the answer)" : a.text];
   if (a.error !== null) lines.push(`error: ${a.error}`);
   lines.push(
     "",
@@ -245,6 +280,7 @@ class GatewayClient {
     id: string,
     options: Record<string, unknown>,
     providerKey: string | null,
+    live: LiveText | null,
   ): Promise<
     { answer: ReplayAnswer; facts: ReplayFacts; traceId: string | null } | { error: string }
   > {
@@ -262,6 +298,11 @@ class GatewayClient {
         timeoutMs: this.timeoutMs,
         maxBytes: maxAnswerBytes,
         overflow: "cut",
+        ...(live === null ? {} : {
+          onHeaders: (status: number, headers: Record<string, string>) =>
+            live.headers(status, headers),
+          onData: (chunk: Uint8Array) => live.data(chunk),
+        }),
       },
     );
     // Without this header the gateway refused before sending anything.

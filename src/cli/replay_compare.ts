@@ -26,7 +26,8 @@ export interface CompareSide {
   complete: boolean;
 }
 
-const protocols: readonly string[] = [
+/** The protocols whose answers can be read (`summarizeAnswer`), by the gateway's header values. */
+export const answerProtocols: readonly string[] = [
   "openai.chat",
   "openai.responses",
   "anthropic.messages",
@@ -35,7 +36,7 @@ const protocols: readonly string[] = [
 ];
 
 function protocolOf(name: string | undefined): TranslationProtocol | null {
-  return name !== undefined && protocols.includes(name) ? name as TranslationProtocol : null;
+  return name !== undefined && answerProtocols.includes(name) ? name as TranslationProtocol : null;
 }
 
 function summary(

@@ -14,6 +14,7 @@ export { providerAdapters } from "./registry.ts";
 export {
   type AnswerInput,
   answerProtocolOf,
+  AnswerTextFeed,
   type AnswerSummary,
   carriesSealedSlots,
   chatCallPrefix,

@@ -80,6 +80,10 @@ Deno.test("ongoingai replay: byte for byte, --compare, a stream, a fork, a refus
     assert.match(text.stdout, /input tokens/);
     assert.match(text.stdout, new RegExp(`replayed ${stream} as \\w+`));
 
+    const live = await cli([stream!]);
+    assert.equal(live.code, 0, live.stderr);
+    assert.match(live.stdout, /^Hello from the stub\.\n\nreplayed /);
+
     const fork = await cli([plain!, "--model", "gpt-4o", "--set", "temperature=0.5"]);
     assert.equal(fork.code, 0, fork.stderr);
     assert.equal(
@@ -106,16 +110,17 @@ Deno.test("ongoingai replay: byte for byte, --compare, a stream, a fork, a refus
     assert.deepEqual(actions.filter((a) => a.startsWith("trace.")), [
       "trace.replayed",
       "trace.replayed",
+      "trace.replayed",
       "trace.forked",
     ]);
     const traces = (await store.listTraces({ limit: 50 })).items;
-    assert.equal(traces.length, 5, "two logged, three replayed");
+    assert.equal(traces.length, 6, "two logged, four replayed");
     const sources = [];
     for (const t of traces) {
       const full = await store.getTrace(t.id);
       if (full?.metadata.replay_of !== undefined) sources.push(full.metadata.replay_of);
     }
-    assert.equal(sources.length, 3);
+    assert.equal(sources.length, 4);
   } finally {
     await store.close();
   }

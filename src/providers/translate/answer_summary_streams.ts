@@ -13,7 +13,7 @@
 import type { Protocol } from "./ir.ts";
 import type { StreamEvent } from "./ir_stream.ts";
 import { Notes } from "./notes.ts";
-import { SseParser } from "./sse_stream.ts";
+import { type SseMessage, SseParser } from "./sse_stream.ts";
 import { AnthropicStreamDecoder } from "./anthropic_messages_stream.ts";
 import { ChatStreamDecoder } from "./openai_chat_stream.ts";
 import { ResponsesStreamDecoder } from "./openai_responses_stream.ts";
@@ -63,6 +63,39 @@ const arrayCutTries = 3;
  * the JSON array of chunks (`streamGenerateContent` without `alt=sse`), not SSE. Throws what the
  * decoder throws (an event it cannot read).
  */
+/** An SSE message's events through the protocol's stream decoder, and the decoder's end. */
+export interface SseEventDecoder {
+  push(m: SseMessage): StreamEvent[];
+  end(): StreamEvent[];
+}
+
+/**
+ * The decoder for a protocol's SSE stream (all but Bedrock, whose stream is the AWS event
+ * stream); also what `ongoingai replay` prints a streamed answer's text with as it arrives.
+ * Throws what the decoder throws (an event it cannot read).
+ */
+export function sseEventDecoder(protocol: Exclude<Protocol, "bedrock.converse">): SseEventDecoder {
+  const notes = new Notes();
+  switch (protocol) {
+    case "openai.chat": {
+      const d = new ChatStreamDecoder(chatDialectOf("openai-compatible"), notes);
+      return { push: (m) => d.push(m), end: () => d.end() };
+    }
+    case "anthropic.messages": {
+      const d = new AnthropicStreamDecoder(notes);
+      return { push: (m) => d.push(m), end: () => d.end() };
+    }
+    case "openai.responses": {
+      const d = new ResponsesStreamDecoder(notes);
+      return { push: (m) => d.push(JSON.parse(m.data)), end: () => [] };
+    }
+    case "gemini.generate": {
+      const d = new GeminiStreamDecoder("", notes);
+      return { push: (m) => d.chunk(JSON.parse(m.data)), end: () => d.end() };
+    }
+  }
+}
+
 export function readStream(
   protocol: Protocol,
   bytes: Uint8Array,
@@ -72,18 +105,11 @@ export function readStream(
 ): StreamReading {
   const notes = new Notes();
   switch (protocol) {
-    case "openai.chat": {
-      const d = new ChatStreamDecoder(chatDialectOf("openai-compatible"), notes);
-      return { read: readSse(bytes, truncated, (m) => sink(d.push(m))), end: () => d.end() };
-    }
-    case "anthropic.messages": {
-      const d = new AnthropicStreamDecoder(notes);
-      return { read: readSse(bytes, truncated, (m) => sink(d.push(m))), end: () => d.end() };
-    }
+    case "openai.chat":
+    case "anthropic.messages":
     case "openai.responses": {
-      const d = new ResponsesStreamDecoder(notes);
-      const read = readSse(bytes, truncated, (m) => sink(d.push(JSON.parse(m.data))));
-      return { read, end: () => [] };
+      const d = sseEventDecoder(protocol);
+      return { read: readSse(bytes, truncated, (m) => sink(d.push(m))), end: () => d.end() };
     }
     case "gemini.generate": {
       const d = new GeminiStreamDecoder("", notes);

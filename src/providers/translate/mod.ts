@@ -189,3 +189,4 @@ export {
   maxSummaryToolCalls,
   summarizeAnswer,
 } from "./answer_summary.ts";
+export { AnswerTextFeed } from "./answer_text_feed.ts";
