@@ -6,6 +6,7 @@
  * the audit log.
  */
 import assert from "node:assert/strict";
+import Anthropic from "@anthropic-ai/sdk";
 import { join } from "node:path";
 import { freePort, runCliProcess } from "../support/process.ts";
 import { startLiveServer } from "../e2e/lifecycle_support.ts";
@@ -13,6 +14,7 @@ import { startUpstreamStub } from "../support/upstream_stub.ts";
 import { openSqliteStore } from "../../src/store/mod.ts";
 
 const key = "sk-proj-REPLAYCLI0000000000000000wxyz";
+const anthropicKey = "sk-ant-api03-REPLAYCLI000000000000000";
 const chat = '{"model":"gpt-4o-mini",  "messages":[{"role":"user","content":"say hi"}]}';
 const streamed =
   '{"model":"gpt-4o-mini","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"hi"}]}';
@@ -45,7 +47,8 @@ Deno.test("ongoingai replay: byte for byte, --compare, a stream, a fork, a refus
   Deno.writeTextFileSync(
     join(dir, "ongoingai.yaml"),
     `server:\n  port: ${port}\nstorage:\n  path: traces.db\ntracing:\n  capture_bodies: true\n` +
-      `  flush_interval_ms: 5\nproviders:\n  openai:\n    upstream: ${stub.url}\n`,
+      `  flush_interval_ms: 5\nproviders:\n  openai:\n    upstream: ${stub.url}\n` +
+      `  anthropic:\n    upstream: ${stub.url}\n`,
   );
   const server = await startLiveServer(dir, port);
   const cli = (args: string[]) =>
@@ -92,6 +95,27 @@ Deno.test("ongoingai replay: byte for byte, --compare, a stream, a fork, a refus
     );
     assert.match(fork.stdout, /changed model, set\.temperature/);
 
+    // A request the official Anthropic SDK made, replayed with the key from the environment:
+    // the same bytes, the key in the header Anthropic reads, the SDK's version header kept.
+    const sdk = new Anthropic({ apiKey: anthropicKey, baseURL: `${server.origin}/anthropic` });
+    await sdk.messages.create({
+      model: "claude-sonnet-4-5-20250929",
+      max_tokens: 16,
+      messages: [{ role: "user", content: "hi there" }],
+    });
+    const sdkSent = stub.requests.at(-1)!;
+    const [sdkTrace] = (await traceIds(server.origin, 7)).slice(-1);
+    const again = await runCliProcess(
+      ["replay", sdkTrace!, "--url", server.origin, "--api-key-env", "ANTHROPIC_KEY"],
+      { cwd: dir, env: { ANTHROPIC_KEY: anthropicKey } },
+    );
+    assert.equal(again.code, 0, again.stderr);
+    const replayedSdk = stub.requests.at(-1)!;
+    assert.equal(replayedSdk.body, sdkSent.body);
+    assert.equal(replayedSdk.headers["x-api-key"], anthropicKey);
+    assert.equal(replayedSdk.headers["anthropic-version"], sdkSent.headers["anthropic-version"]);
+    assert.equal(replayedSdk.headers.authorization, undefined);
+
     const unknown = await cli(["no-such-trace"]);
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /404 not_found: trace no-such-trace not found/);
@@ -112,15 +136,16 @@ Deno.test("ongoingai replay: byte for byte, --compare, a stream, a fork, a refus
       "trace.replayed",
       "trace.replayed",
       "trace.forked",
+      "trace.replayed",
     ]);
     const traces = (await store.listTraces({ limit: 50 })).items;
-    assert.equal(traces.length, 6, "two logged, four replayed");
+    assert.equal(traces.length, 8, "three logged, five replayed");
     const sources = [];
     for (const t of traces) {
       const full = await store.getTrace(t.id);
       if (full?.metadata.replay_of !== undefined) sources.push(full.metadata.replay_of);
     }
-    assert.equal(sources.length, 4);
+    assert.equal(sources.length, 5);
   } finally {
     await store.close();
   }
