@@ -5,6 +5,7 @@
  * answers, and an answer over 1 MiB.
  */
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import {
   diagnosticsText,
   failureClassOrder,
@@ -369,6 +370,39 @@ Deno.test("diagnostics process: team mode keys (env, flag with a warning, wrong,
     assert.equal(header.code, 1);
     assert.match(header.stderr, /^failed to read diagnostics: status 401: /);
   });
+});
+
+Deno.test("diagnostics process: the config's address and auth.header", async () => {
+  const config = { ...teamConfig, auth: { ...teamConfig.auth, header: "X-Team-Key" } };
+  const g = await startHarness(config);
+  const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "ongoingai-diag-" }));
+  const env = { ONGOINGAI_GATEWAY_KEY: adminToken };
+  try {
+    await servedOnLoopback((req) => g.gateway.fetch(req), async (url) => {
+      const port = Number(new URL(url).port);
+      await Deno.writeTextFile(
+        join(dir, "ongoingai.yaml"),
+        JSON.stringify({ ...config, server: { host: "127.0.0.1", port } }),
+      );
+      // Discovered in the current directory: its address, and the key in its header.
+      const found = await runCliProcess(["diagnostics"], { cwd: dir, env });
+      assert.equal(found.code, 0, found.stderr);
+      assert.match(found.stdout, new RegExp(`Source: +${url}/api/diagnostics/trace-pipeline\n`));
+      // --base-url with --config: the address given, the header from the config.
+      const named = await runCliProcess(
+        ["diagnostics", "--base-url", url, "--config", "ongoingai.yaml", "--format", "json"],
+        { cwd: dir, env },
+      );
+      assert.equal(named.code, 0, named.stderr);
+      // --base-url alone: the default header, which this gateway does not read.
+      const bare = await runCliProcess(["diagnostics", "--base-url", url], { cwd: dir, env });
+      assert.equal(bare.code, 1);
+      assert.match(bare.stderr, /^failed to read diagnostics: status 401: .*X-Team-Key/);
+    });
+  } finally {
+    await g.close();
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("diagnostics process: an unsupported target is a usage error", async () => {
