@@ -7,6 +7,7 @@ import { UsageError } from "./args.ts";
 import { audit, auditSpec } from "./audit.ts";
 import { check, checkSpec } from "./check.ts";
 import { debug, debugSpec } from "./debug.ts";
+import { diagnostics, diagnosticsSpec } from "./diagnostics.ts";
 import { doctor, doctorSpec } from "./doctor.ts";
 import { health, healthSpec } from "./health.ts";
 import { init, initSpec } from "./init.ts";
@@ -50,6 +51,7 @@ export const commands: readonly Command[] = [
   { spec: keysSpec, run: keys },
   { spec: auditSpec, run: audit },
   { spec: routesSpec, run: routes },
+  { spec: diagnosticsSpec, run: diagnostics },
   { spec: piiSpec, run: pii },
   { spec: versionSpec, run: version, aliases: ["--version", "-v"] },
 ];
