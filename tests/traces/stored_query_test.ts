@@ -70,6 +70,9 @@ Deno.test("storedQuery: past the bound every parameter is dropped, kept names to
   assert.deepEqual(got, { query: null, dropped: maxQueryParameters + 2 });
   const first = storedQuery(`?${["alt=sse", ...filler].join("&")}`);
   assert.deepEqual(first, { query: "alt=sse", dropped: maxQueryParameters });
+  // Empty pairs are no parameters: they do not count toward the bound.
+  const sparse = storedQuery(`?${"&".repeat(40)}alt=sse`);
+  assert.deepEqual(sparse, { query: "alt=sse", dropped: 0 });
   // A very long query is counted, not stored; nothing of it is kept.
   const many = storedQuery(`?${"x=1&".repeat(10_000)}`);
   assert.deepEqual(many, { query: null, dropped: 10_000 });
