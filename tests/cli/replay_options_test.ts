@@ -337,3 +337,22 @@ Deno.test({
     }
   },
 });
+
+Deno.test("traceSide: a translated trace's answer is read in the upstream's protocol", () => {
+  const anthropic = JSON.stringify({
+    id: "msg_1",
+    type: "message",
+    role: "assistant",
+    model: "claude-sonnet-4",
+    content: [{ type: "text", text: "Bonjour" }],
+    stop_reason: "end_turn",
+    usage: { input_tokens: 3, output_tokens: 2 },
+  });
+  const side = traceSide({
+    id: "t",
+    response_body: anthropic,
+    metadata: { client_protocol: "openai.chat", upstream_protocol: "anthropic.messages" },
+  }, "openai.chat");
+  assert.equal(side.text, "Bonjour");
+  assert.equal(side.complete, true);
+});
