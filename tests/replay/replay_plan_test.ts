@@ -645,3 +645,14 @@ Deno.test({
     assert.match(body, /\\u00e9/);
   },
 });
+
+Deno.test({
+  name: "replay plan: a body dropped with capture on is not told to turn capture on",
+  ignore: true,
+  fn() {
+    for (const metadata of [{ bodies_dropped: "queue_memory" }, { redaction_storage_drop: true }]) {
+      const got = refusal(stored({ request_body: null, request_bytes: 180, metadata }));
+      assert.doesNotMatch(got.message, /Turn on tracing\.capture_bodies/);
+    }
+  },
+});
