@@ -79,7 +79,8 @@ export function replayableBody(trace: Trace, allowAltered: boolean): string | nu
   const m = trace.metadata;
   if (trace.request_body === null) {
     if (trace.request_bytes === 0) return null;
-    const why = m.bodies_dropped === true
+    // The trace writer marks the drop with its cause (`"queue_memory"`), not `true`.
+    const why = m.bodies_dropped !== undefined && m.bodies_dropped !== false
       ? "its body was dropped from a full trace queue (tracing.queue_max_body_bytes)"
       : m.redaction_storage_drop === true
       ? `the PII policy could not redact it, so it was not stored (${

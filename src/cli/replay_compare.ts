@@ -99,8 +99,10 @@ export function traceSide(
   fallback?: CompareSide,
 ): CompareSide {
   const body = str(trace.response_body);
+  // A translated exchange stores the upstream's answer: its trace names that protocol.
+  const upstream = str((trace.metadata as Record<string, unknown> | undefined)?.upstream_protocol);
   const s = body === null ? null : summary(
-    protocolOf(protocolName),
+    protocolOf(upstream ?? protocolName),
     new TextEncoder().encode(body),
     null,
     trace.response_body_truncated === true,

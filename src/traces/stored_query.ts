@@ -27,12 +27,13 @@ export function storedQuery(search: string): StoredQuery {
   const pairs = search.slice(1).split("&");
   const kept: string[] = [];
   let dropped = 0;
-  for (const [i, pair] of pairs.entries()) {
+  for (const pair of pairs) {
     if (pair === "") continue;
     const eq = pair.indexOf("=");
     const name = eq === -1 ? pair : pair.slice(0, eq);
     const value = eq === -1 ? "" : pair.slice(eq + 1);
-    const keep = i < maxQueryParameters && storedQueryParameters.has(name) &&
+    // Parameters seen before this one (empty pairs are none): the bound counts parameters.
+    const keep = kept.length + dropped < maxQueryParameters && storedQueryParameters.has(name) &&
       safeValue.test(value) && !kept.some((k) => k.startsWith(`${name}=`));
     if (keep) kept.push(`${name}=${value}`);
     else dropped++;
