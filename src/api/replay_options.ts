@@ -25,6 +25,13 @@ export const replayOptionsSchema = z.strictObject({
   set: z.record(topLevelName, z.json()).optional().refine(
     (s) => s === undefined || Object.keys(s).length <= maxSetMembers,
     `at most ${maxSetMembers} members`,
+  ).refine(
+    (s) => s === undefined || !("model" in s),
+    "set cannot change model: use model (or route)",
+  ).refine(
+    (s) => s === undefined || Object.values(s).every(exactNumbers),
+    "a number must be finite and, if whole, within +-2^53 (JSON parsing rounds larger ones); " +
+      "send it as a string, or change it in the request itself",
   ).describe(
     "Top-level members of the JSON body to replace or add, such as " +
       '{"temperature": 0, "max_tokens": 64}. Every other byte is sent as stored.',
@@ -36,6 +43,15 @@ export const replayOptionsSchema = z.strictObject({
   id: "TraceReplayRequest",
   description: "Optional. Empty: the stored request again; with changes: a fork of it.",
 });
+
+/** Every number in a JSON value survives parsing unrounded (else the replay would send another). */
+function exactNumbers(v: unknown, depth = 0): boolean {
+  if (typeof v === "number") {
+    return Number.isFinite(v) && (!Number.isInteger(v) || Number.isSafeInteger(v));
+  }
+  if (depth > 64 || typeof v !== "object" || v === null) return true;
+  return Object.values(v).every((x) => exactNumbers(x, depth + 1));
+}
 
 export type ReplayOptions = z.infer<typeof replayOptionsSchema>;
 

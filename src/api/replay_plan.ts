@@ -12,6 +12,7 @@ import {
   type ModelPlacement,
   type ProviderAdapter,
   type ProviderKind,
+  removeTopLevelMember,
   setTopLevelMember,
   type TranslationProtocol as Protocol,
   wireFormatOf,
@@ -80,17 +81,25 @@ export function replayableBody(trace: Trace, allowAltered: boolean): string | nu
   if (trace.request_body === null) {
     if (trace.request_bytes === 0) return null;
     // The trace writer marks the drop with its cause (`"queue_memory"`), not `true`.
-    const why = m.bodies_dropped !== undefined && m.bodies_dropped !== false
-      ? "its body was dropped from a full trace queue (tracing.queue_max_body_bytes)"
+    const [why, todo] = m.bodies_dropped !== undefined && m.bodies_dropped !== false
+      ? [
+        "its body was dropped from a full trace queue",
+        "Raise tracing.queue_max_body_bytes, or send fewer large requests at once",
+      ]
       : m.redaction_storage_drop === true
-      ? `the PII policy could not redact it, so it was not stored (${
-        String(m.redaction_storage_drop_reason)
-      })`
-      : "request bodies were not captured (tracing.capture_bodies: false)";
+      ? [
+        `the PII policy could not redact it, so it was not stored (${
+          String(m.redaction_storage_drop_reason)
+        })`,
+        "See pii.scan_budget in the PII policies documentation",
+      ]
+      : [
+        "request bodies were not captured (tracing.capture_bodies: false)",
+        "Turn on tracing.capture_bodies",
+      ];
     refuse(
       "body_not_captured",
-      `trace ${id} cannot be replayed: ${why}. Turn on tracing.capture_bodies to make later ` +
-        `requests replayable.`,
+      `trace ${id} cannot be replayed: ${why}. ${todo} to make later requests replayable.`,
     );
   }
   if (trace.request_body_truncated) {
@@ -114,15 +123,16 @@ export function replayableBody(trace: Trace, allowAltered: boolean): string | nu
 }
 
 /**
- * Traces written since replay exists say it exactly (`request_body_altered`); older ones only
- * that a PII policy replaced something somewhere (`redaction_applied`), which may have been the
- * request body.
+ * Traces written since replay exists say it exactly (`request_body_altered`, true or false,
+ * whenever a body is stored); older ones only that a PII policy replaced something somewhere
+ * (`redaction_applied`), which may have been the request body. Under `redact_upstream` too: the
+ * stored body is then what the provider got, not what the client sent.
  */
 function bodyMayDiffer(trace: Trace): boolean {
   const m = trace.metadata;
   if (m.request_body_altered === true) return true;
-  const exact = "request_query" in m || "replay_of" in m || "request_body_altered" in m;
-  return !exact && m.redaction_applied === true && m.redaction_mode !== "redact_upstream";
+  if ("request_body_altered" in m) return false;
+  return m.redaction_applied === true;
 }
 
 /** The configured provider whose prefix the path starts with (longest first), or null. */
@@ -173,7 +183,7 @@ export function planReplay(trace: Trace, options: ReplayOptions, ctx: ReplayCont
   return {
     method,
     url: `${target.prefix}${placed.path}${query}`,
-    headers: storedHeaders(trace, placed.body !== null),
+    headers: storedHeaders(trace, placed.body !== null, options.provider === undefined),
     body: placed.body,
     changed,
     notes,
@@ -253,8 +263,21 @@ function placeModel(
   request: ModelPlacement,
   model: string,
 ): ModelPlacement {
-  if (adapter?.withModel !== undefined) return adapter.withModel(request, model);
-  return { path: request.path, body: setMembers(id, request.body, { model }) };
+  if (adapter?.withModel === undefined) {
+    return { path: request.path, body: setMembers(id, request.body, { model }) };
+  }
+  const placed = adapter.withModel(request, model);
+  // The adapter leaves a request it cannot aim at `model` as it was (a path without a model, a
+  // name its provider refuses): sending it would be a replay that claims to be a fork.
+  if (placed.path === request.path && placed.body === request.body) {
+    refuse(
+      "model_not_placed",
+      `trace ${id}'s request has no model this provider lets the gateway change to ${
+        JSON.stringify(model.slice(0, 200))
+      } (its path ${request.path.slice(0, 200)} names none, or the name is not one it accepts)`,
+    );
+  }
+  return placed;
 }
 
 function setMembers(
@@ -300,15 +323,27 @@ function websocketCreateAsHttp(trace: Trace, text: string | null): string {
   if (typeof frame !== "object" || frame === null || Array.isArray(frame)) {
     refuse("body_not_json", `trace ${trace.id}'s WebSocket frame is not a JSON object`);
   }
-  const { type: _type, ...rest } = frame as Record<string, unknown>;
-  return JSON.stringify({ ...rest, stream: true });
+  if ((frame as Record<string, unknown>).generate === false) {
+    refuse(
+      "websocket_prewarm",
+      `trace ${trace.id} was a WebSocket prewarm (generate: false), which asked for no answer`,
+    );
+  }
+  // Spliced, not re-serialised: 64-bit integers and escapes stay as the client wrote them.
+  let out = text!;
+  for (const member of ["type", "generate"]) out = removeTopLevelMember(out, member) ?? out;
+  return setTopLevelMember(out, "stream", "true") ?? out;
 }
 
-function storedHeaders(trace: Trace, hasBody: boolean): [string, string][] {
+/** Name the paying account at one vendor: not sent to another provider. */
+const accountHeaders: readonly string[] = ["openai-organization", "openai-project"];
+
+function storedHeaders(trace: Trace, hasBody: boolean, sameProvider: boolean): [string, string][] {
   const out: [string, string][] = [];
   for (const [name, values] of Object.entries(trace.request_headers)) {
     const lower = name.toLowerCase();
     if (!replayedHeaders.includes(lower)) continue;
+    if (!sameProvider && accountHeaders.includes(lower)) continue;
     const value = values.join(", ");
     // A value a policy replaced is not the one sent: leave the header out.
     if (/REDACTED/.test(value)) continue;

@@ -21,6 +21,7 @@ import {
   answerSide,
   type CompareSide,
   compareText,
+  terminalSafe,
   traceSide,
 } from "./replay_compare.ts";
 
@@ -161,12 +162,21 @@ export function replayOptionsOf(values: {
       } catch {
         // Not JSON: the text itself, as a shell user means `--set user=alice`.
       }
+      if (typeof value === "number" && !exactNumber(value)) {
+        throw new UsageError(
+          `replay: --set ${pair}: JSON numbers this large lose digits (beyond 2^53, or not ` +
+            `finite); quote it to send a string: --set '${pair.slice(0, eq)}="${raw}"'`,
+        );
+      }
       set[pair.slice(0, eq)] = value;
     }
     options.set = set;
   }
   return options;
 }
+
+const exactNumber = (v: number) =>
+  Number.isFinite(v) && (!Number.isInteger(v) || Number.isSafeInteger(v));
 
 function providerKeyOf(name: string | undefined, io: CliIo): string | null {
   if (name === undefined) return null;
@@ -214,7 +224,7 @@ class LiveText {
   data(chunk: Uint8Array): void {
     const text = this.#feed?.push(chunk) ?? "";
     if (text === "") return;
-    this.io.stdout(text);
+    this.io.stdout(terminalSafe(text));
     this.printed = true;
   }
 }
@@ -226,8 +236,10 @@ function answerText(
   printedAlready: boolean,
 ): string {
   // Text already on the terminal ended with the answer; the summary line follows it.
-  const lines = printedAlready ? [""] : [a.text === "" ? "(no text in the answer)" : a.text];
-  if (a.error !== null) lines.push(`error: ${a.error}`);
+  const lines = printedAlready
+    ? [""]
+    : [a.text === "" ? "(no text in the answer)" : terminalSafe(a.text)];
+  if (a.error !== null) lines.push(`error: ${terminalSafe(a.error)}`);
   lines.push(
     "",
     `replayed ${id} as ${facts.trace_id ?? "(not traced)"}: status ${facts.status}` +

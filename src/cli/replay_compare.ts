@@ -143,7 +143,7 @@ const columnWidth = 48;
 const maxTextLines = 40;
 
 function shown(v: string | number | null, unit = ""): string {
-  return v === null ? "unknown" : `${v}${unit}`;
+  return v === null ? "unknown" : terminalSafe(`${v}${unit}`);
 }
 
 function cost(side: CompareSide): string {
@@ -151,21 +151,36 @@ function cost(side: CompareSide): string {
   return side.cost_status === null ? "unknown" : `unknown (${side.cost_status})`;
 }
 
+// deno-lint-ignore no-control-regex
+const controls = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g;
+
+/**
+ * Text from a provider (an answer, a model name) made safe for a terminal: control characters
+ * but the line feed shown as `\uXXXX`, so an answer cannot move the cursor, clear the screen or
+ * retitle the window.
+ */
+export const terminalSafe = (s: string) =>
+  s.replace(controls, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+
+/** Characters, not UTF-16 units: an emoji is never cut in two. */
+const chars = (s: string) => Array.from(s);
+
 /** `text` cut into lines of at most `width` characters (words kept whole where they fit). */
 export function wrap(text: string, width: number, maxLines: number): string[] {
   const out: string[] = [];
   for (const paragraph of text.split("\n")) {
     let line = "";
     for (const word of paragraph.split(" ")) {
-      let w = word;
+      let w = chars(word);
       while (w.length > width) {
         if (line !== "") out.push(line), line = "";
-        out.push(w.slice(0, width));
+        out.push(w.slice(0, width).join(""));
         w = w.slice(width);
       }
-      if (line === "") line = w;
-      else if (line.length + 1 + w.length <= width) line += ` ${w}`;
-      else out.push(line), line = w;
+      const piece = w.join("");
+      if (line === "") line = piece;
+      else if (chars(line).length + 1 + w.length <= width) line += ` ${piece}`;
+      else out.push(line), line = piece;
     }
     out.push(line);
     if (out.length > maxLines) break;
@@ -197,7 +212,8 @@ export function compareText(
   ];
   const label = Math.max(...rows.map(([l]) => l.length));
   const line = (l: string, a: string, b: string) =>
-    `${l.padEnd(label)}  ${a.padEnd(columnWidth)}  ${b}`.trimEnd();
+    `${l.padEnd(label)}  ${a}${" ".repeat(Math.max(0, columnWidth - chars(a).length))}  ${b}`
+      .trimEnd();
   const out = [line("", "source", facts.changed.length > 0 ? "fork" : "replay")];
   for (const [l, a, b] of rows) out.push(line(l, a, b));
   const left = sideText(c.source), right = sideText(c.replay);
@@ -212,10 +228,12 @@ export function compareText(
 }
 
 function sideText(side: CompareSide): string[] {
-  const text = side.text === "" ? "(no text)" : side.text;
+  const text = side.text === "" ? "(no text)" : terminalSafe(side.text);
   const lines = wrap(text, columnWidth, maxTextLines);
   if (side.text_truncated) lines.push("[text cut]");
   if (!side.complete) lines.push("[answer incomplete or not stored]");
-  if (side.error !== null) lines.push(...wrap(`error: ${side.error}`, columnWidth, 4));
+  if (side.error !== null) {
+    lines.push(...wrap(`error: ${terminalSafe(side.error)}`, columnWidth, 4));
+  }
   return lines;
 }

@@ -8,6 +8,8 @@
 
 interface MemberSpan {
   key: string;
+  /** The key's opening quote. */
+  keyStart: number;
   valueStart: number;
   valueEnd: number;
 }
@@ -68,6 +70,7 @@ function scanMembers(text: string): { members: MemberSpan[]; close: number } | n
     if (text[i] === "}") return { members, close: i };
     if (text[i] === ",") i = skipWhitespace(text, i + 1);
     if (text[i] !== '"') return null;
+    const keyStart = i;
     const keyEnd = skipString(text, i);
     if (keyEnd < 0) return null;
     const key = JSON.parse(text.slice(i, keyEnd)) as string;
@@ -76,7 +79,7 @@ function scanMembers(text: string): { members: MemberSpan[]; close: number } | n
     const valueStart = skipWhitespace(text, i + 1);
     const valueEnd = skipValue(text, valueStart);
     if (valueEnd < 0) return null;
-    members.push({ key, valueStart, valueEnd });
+    members.push({ key, keyStart, valueStart, valueEnd });
     i = valueEnd;
   }
 }
@@ -97,4 +100,26 @@ export function setTopLevelMember(text: string, key: string, valueJson: string):
   const member = `${JSON.stringify(key)}:${valueJson}`;
   if (last === undefined) return text.slice(0, scan.close) + member + text.slice(scan.close);
   return text.slice(0, last.valueEnd) + "," + member + text.slice(last.valueEnd);
+}
+
+/**
+ * Returns `text` without the top-level member `key` (every occurrence), every other byte as it
+ * was; `text` itself when there is none. Null when `text` is not a JSON object.
+ */
+export function removeTopLevelMember(text: string, key: string): string | null {
+  let out = text;
+  // One occurrence per pass (a repeated key is rare), rescanned so every span is current.
+  for (;;) {
+    const scan = scanMembers(out);
+    if (scan === null) return null;
+    const i = scan.members.findIndex((m) => m.key === key);
+    if (i === -1) return out;
+    const m = scan.members[i]!;
+    const next = scan.members[i + 1];
+    // With the comma before it; the first member with the comma after it.
+    const [start, end] = i > 0
+      ? [scan.members[i - 1]!.valueEnd, m.valueEnd]
+      : [m.keyStart, next === undefined ? m.valueEnd : next.keyStart];
+    out = out.slice(0, start) + out.slice(end);
+  }
 }

@@ -14,8 +14,8 @@ export { providerAdapters } from "./registry.ts";
 export {
   type AnswerInput,
   answerProtocolOf,
-  AnswerTextFeed,
   type AnswerSummary,
+  AnswerTextFeed,
   carriesSealedSlots,
   chatCallPrefix,
   clientCodecOf,
@@ -163,7 +163,7 @@ export {
 // The one segment a kind may allow `%2F` in (`allowsEncodedSlash`).
 export { encodedSlashOnlyIn } from "./paths.ts";
 // Editing a JSON text's top-level member in place (a routed model, over HTTP and WebSocket).
-export { setTopLevelMember } from "./json_splice.ts";
+export { removeTopLevelMember, setTopLevelMember } from "./json_splice.ts";
 // The AWS event-stream framing (Bedrock's streamed answers): decoder, encoder, message aligner.
 export {
   encodeEventStreamMessage,

@@ -305,9 +305,11 @@ function replayMetadata(
     if (q.query !== null) out.request_query = q.query;
     if (q.dropped > 0) out.request_query_dropped = q.dropped;
   }
-  const altered = f.requestBody?.altered === true ||
-    (f.requestBody !== null && storedRequest !== f.requestBody.bytes);
-  if (altered) out.request_body_altered = true;
+  // Whenever a body is stored, so that a trace says it either way (replay_plan.ts reads it).
+  if (f.requestBody !== null) {
+    out.request_body_altered = f.requestBody.altered === true ||
+      storedRequest !== f.requestBody.bytes;
+  }
   if (f.replayOf != null) out.replay_of = f.replayOf;
   return out;
 }

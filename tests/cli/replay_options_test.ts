@@ -301,12 +301,10 @@ Deno.test("traceSide and answerSide: unknown fields stay null, never 0", () => {
   assert.equal(fallback.text, "Hi!");
 });
 
-// Defects found while writing these tests, left for the lead (see the helper's report): each
-// test says what correct output is and is ignored until src/cli/replay*.ts does it.
+// Defects found while writing these tests, fixed since: each test says what correct output is.
 
 Deno.test({
   name: "replayOptionsOf: a --set number JSON cannot hold exactly is refused, not changed",
-  ignore: true,
   fn() {
     // Today: 12345678901234567000 and null are sent, silently.
     for (const pair of ["seed=12345678901234567890", "x=1e400"]) {
@@ -317,7 +315,6 @@ Deno.test({
 
 Deno.test({
   name: "compareText: answer text cannot drive the terminal (control characters shown escaped)",
-  ignore: true,
   fn() {
     const out = compareText("s", facts, {
       source: side({ text: "ok\u001b[2J\rfake row", model: "m\u001b]0;title\u0007" }),
@@ -330,7 +327,6 @@ Deno.test({
 
 Deno.test({
   name: "wrap: a character outside the BMP is never split into lone surrogates",
-  ignore: true,
   fn() {
     for (const line of wrap(`${"a".repeat(47)}\u{1F600}b`, 48, 5)) {
       assert.ok(line.isWellFormed(), JSON.stringify(line));

@@ -68,7 +68,7 @@ Deno.test("replay: the stored body is sent again byte for byte, traced under its
     assert.equal(copy.metadata.lineage_parent_checkpoint_id, source.id);
     assert.equal(copy.metadata.lineage_checkpoint_seq, 1);
     assert.equal(copy.request_body, chatBody);
-    assert.equal(copy.metadata.request_body_altered, undefined);
+    assert.equal(copy.metadata.request_body_altered, false);
     // The lineage chain of either holds both, source first.
     await h.store.writeBatch([copy]);
     for (const id of [source.id, copy.id]) {
@@ -147,7 +147,7 @@ Deno.test("replay: a body a PII policy redacted is refused unless allow_redacted
     assert.doesNotMatch(h.stub.requests[sent]!.body, /alice@example\.com/);
     // A body with nothing to redact is stored as received: replayable.
     const clean = await proxied(h, chatBody);
-    assert.equal(clean.metadata.request_body_altered, undefined);
+    assert.equal(clean.metadata.request_body_altered, false);
     const ok = await replay(h, clean.id);
     assert.equal(ok.status, 200);
     await ok.arrayBuffer();

@@ -277,6 +277,8 @@ export const errorResponseSchema = z.object({
       "provider_gone",
       "provider_unknown",
       "provider_protocol",
+      "model_not_placed",
+      "websocket_prewarm",
     ]).exactOptional().describe("Why a stored request cannot be replayed (not_replayable)."),
     refused: z.array(
       z.looseObject({
