@@ -248,3 +248,33 @@ Deno.test("replay: team mode needs traces:replay and bodies:read, and the replay
     await h.close();
   }
 });
+
+Deno.test("replay: without a caller's key a route's key pool serves it; the fork names its parent", async () => {
+  const h = await startHarness({
+    server: { host: "127.0.0.1" },
+    tracing: { capture_bodies: true },
+    providers: { openai: { keys: [{ id: "team-a", key: "sk-proj-pool-team-a-000000000000" }] } },
+    routes: { "gpt-pool": { targets: [{ provider: "openai", model: "gpt-4o-mini" }] } },
+  });
+  try {
+    const source = await proxied(h, '{"model":"gpt-pool","messages":[]}');
+    assert.equal(source.route, "gpt-pool");
+    const sent = h.stub.requests.length;
+    const res = await h.request(`/api/traces/${source.id}/replay`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ set: { max_tokens: 5 } }),
+    });
+    assert.equal(res.status, 200);
+    const fork = await replayed(h, res);
+    const upstream = h.stub.requests[sent]!;
+    assert.equal(upstream.headers.authorization, "Bearer sk-proj-pool-team-a-000000000000");
+    assert.equal(upstream.body, '{"model":"gpt-4o-mini","messages":[],"max_tokens":5}');
+    assert.equal(fork.route, "gpt-pool");
+    assert.equal(fork.metadata.replay_of, source.id);
+    assert.equal(fork.metadata.lineage_parent_checkpoint_id, source.id);
+    assert.equal(fork.metadata.lineage_group_id, source.id);
+  } finally {
+    await h.close();
+  }
+});
