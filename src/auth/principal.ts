@@ -28,26 +28,22 @@ export interface Principal {
 /**
  * Role defaults. `bodies:read` (captured prompts and answers) goes to every role that can send
  * traffic, not to `viewer`. `traces:replay` (re-sending a stored request, billed to the caller)
- * to owner, admin and developer; a `member` key gets it explicitly. `diagnostics:read` is no role's default: the trace pipeline's figures
- * count every tenant's traffic, so it is granted per key to operators.
+ * to owner, admin and developer; a `member` key gets it explicitly. `diagnostics:read` is no
+ * role's default: the trace pipeline's figures count every tenant's traffic, so it is granted
+ * per key to operators.
  */
+const managing: readonly Permission[] = [
+  "proxy:write",
+  "analytics:read",
+  "bodies:read",
+  "keys:manage",
+  "audit:read",
+  "traces:replay",
+];
+
 export const rolePermissions: Readonly<Record<Role, readonly Permission[]>> = {
-  owner: [
-    "proxy:write",
-    "analytics:read",
-    "bodies:read",
-    "keys:manage",
-    "audit:read",
-    "traces:replay",
-  ],
-  admin: [
-    "proxy:write",
-    "analytics:read",
-    "bodies:read",
-    "keys:manage",
-    "audit:read",
-    "traces:replay",
-  ],
+  owner: managing,
+  admin: managing,
   developer: ["proxy:write", "analytics:read", "bodies:read", "traces:replay"],
   member: ["proxy:write", "analytics:read", "bodies:read"],
   viewer: ["analytics:read"],

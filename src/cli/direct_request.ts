@@ -86,6 +86,21 @@ function headersOf(raw: Record<string, string | string[] | undefined>): Record<s
   return headers;
 }
 
+/** The gateway's JSON error answer's code and message; the body's start when it is not one. */
+export function errorOf(
+  answer: { text: string },
+  maxChars = 500,
+): { code: string; message: string } {
+  const start = answer.text.slice(0, maxChars).trim();
+  try {
+    const e = (JSON.parse(answer.text) as { error?: { code?: string; message?: string } }).error;
+    return { code: e?.code ?? "", message: e?.message ?? start };
+  } catch {
+    // Not the gateway's JSON: shown as it came.
+    return { code: "", message: start };
+  }
+}
+
 /** `url` for output: a password in it (`http://user:pass@host`) never reaches a terminal or log. */
 export function shownUrl(url: string): string {
   const u = new URL(url);

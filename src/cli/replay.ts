@@ -12,7 +12,7 @@
  */
 import { parseFlags, parseTimeoutMs, UsageError } from "./args.ts";
 import { failureReason } from "./health.ts";
-import { requestDirect, shownUrl } from "./direct_request.ts";
+import { errorOf, requestDirect, shownUrl } from "./direct_request.ts";
 import { type CliCommand, type CliIo, exitCode } from "./io.ts";
 import { gatewayKeyEnv, type GatewayTarget, gatewayTarget } from "./routes.ts";
 import { AnswerTextFeed, type TranslationProtocol } from "../providers/mod.ts";
@@ -336,15 +336,7 @@ class GatewayClient {
   }
 
   #refusal(answer: { status: number; text: string }): string {
-    let message = answer.text.slice(0, 500).trim();
-    let code = "";
-    try {
-      const e = (JSON.parse(answer.text) as { error?: { code?: string; message?: string } }).error;
-      code = e?.code ?? "";
-      message = e?.message ?? message;
-    } catch {
-      // Not the gateway's JSON: shown as it came.
-    }
+    const { code, message } = errorOf(answer);
     const hint = answer.status === 401
       ? `\nThe gateway runs in team mode: set ${gatewayKeyEnv} to a gateway key with ` +
         "traces:replay, bodies:read and proxy:write."

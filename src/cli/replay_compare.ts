@@ -4,7 +4,12 @@
  * and its answer's text from the bytes with the providers' `summarizeAnswer`, in the protocol
  * the gateway names for each (`X-OngoingAI-Answer-Protocol`, `-Source-Answer-Protocol`). Pure.
  */
-import { type AnswerSummary, summarizeAnswer, type TranslationProtocol } from "../providers/mod.ts";
+import {
+  type AnswerSummary,
+  summarizeAnswer,
+  type TranslationProtocol,
+  translationProtocols,
+} from "../providers/mod.ts";
 import type { ReplayAnswer, ReplayFacts } from "./replay.ts";
 
 export interface CompareSide {
@@ -27,13 +32,7 @@ export interface CompareSide {
 }
 
 /** The protocols whose answers can be read (`summarizeAnswer`), by the gateway's header values. */
-export const answerProtocols: readonly string[] = [
-  "openai.chat",
-  "openai.responses",
-  "anthropic.messages",
-  "gemini.generate",
-  "bedrock.converse",
-];
+export const answerProtocols: readonly string[] = translationProtocols;
 
 function protocolOf(name: string | undefined): TranslationProtocol | null {
   return name !== undefined && answerProtocols.includes(name) ? name as TranslationProtocol : null;

@@ -16,7 +16,7 @@
  */
 import { normaliseFormat, parseFlags, parseTimeoutMs, UsageError } from "./args.ts";
 import { failureReason, probeOrigin } from "./health.ts";
-import { requestDirect, shownUrl } from "./direct_request.ts";
+import { errorOf, requestDirect, shownUrl } from "./direct_request.ts";
 import { type CliCommand, type CliIo, exitCode } from "./io.ts";
 import { loadGatewayConfig } from "./load.ts";
 import { poolKeysText, type RoutesBody, routesText } from "./routes_text.ts";
@@ -199,15 +199,7 @@ export async function gatewayTarget(
 
 /** The gateway's error answer as one line, with what to do for the usual ones. */
 function refusal(v: Variant, answer: { status: number; text: string }, sentKey: boolean): string {
-  let code = "";
-  let message = answer.text.slice(0, 300).trim();
-  try {
-    const e = (JSON.parse(answer.text) as { error?: { code?: string; message?: string } }).error;
-    code = e?.code ?? "";
-    message = e?.message ?? message;
-  } catch {
-    // Not the gateway's JSON: shown as it came.
-  }
+  const { code, message } = errorOf(answer, 300);
   const hint = answer.status === 401
     ? sentKey
       ? `\nThe key in ${gatewayKeyEnv} is not valid for this gateway.`

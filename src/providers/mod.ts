@@ -38,6 +38,7 @@ export {
   type Note as TranslationNote,
   Notes as TranslationNotes,
   type Protocol as TranslationProtocol,
+  protocols as translationProtocols,
   providerErrorOf,
   randomStateKey,
   reachable,

@@ -11,7 +11,7 @@
  * storage DSN are never named; of the salt and the seal key only their presence is recorded.
  */
 import { createHash } from "node:crypto";
-import type { GatewayConfig } from "../config/mod.ts";
+import { builtinDetectorNames, type GatewayConfig } from "../config/mod.ts";
 import { type AuditJson, canonicalJson, type NewAuditEntry } from "../store/mod.ts";
 
 /** Largest canonical JSON of one `before` or `after`; past it, its SHA-256 stands for it. */
@@ -56,15 +56,7 @@ const strings = (list: unknown): Json[] =>
   Array.isArray(list) ? list.map((v) => typeof v === "string" ? v : null) : [];
 
 const stageFields = ["request_headers", "request_body", "response_headers", "response_body"];
-const detectorFields = [
-  "email",
-  "phone",
-  "credit_card",
-  "iban",
-  "ssn",
-  "ip_address",
-  "token_like",
-];
+const detectorFields: readonly string[] = builtinDetectorNames;
 const limitFields = [
   "requests_per_minute",
   "tokens_per_minute",

@@ -18,7 +18,7 @@
  * Problems reading the bytes (not JSON, an event the decoder refuses, a corrupt frame) are
  * reported in `error` prefixed `gateway:`, so they are told apart from a provider's own error.
  */
-import type { ContentBlock, Protocol } from "./ir.ts";
+import { type ContentBlock, type Protocol, protocols } from "./ir.ts";
 import type { StreamEvent } from "./ir_stream.ts";
 import { isObject } from "./json.ts";
 import { Notes } from "./notes.ts";
@@ -334,14 +334,6 @@ export function answerProtocolOf(
     }
   }
 }
-
-const protocols: readonly Protocol[] = [
-  "openai.chat",
-  "openai.responses",
-  "anthropic.messages",
-  "gemini.generate",
-  "bedrock.converse",
-];
 
 /** The first non-null answer for the path's suffixes that start at a segment, longest first. */
 function anySuffix(path: string, of: (suffix: string) => Protocol | null): Protocol | null {

@@ -8,13 +8,17 @@
  * a parsed JSON object, so the "arguments as a string" bug of peers cannot be represented.
  */
 
+/** The (wire format, operation) pairs a client speaks or an upstream serves. */
+export const protocols = [
+  "openai.chat",
+  "openai.responses",
+  "anthropic.messages",
+  "gemini.generate",
+  "bedrock.converse",
+] as const;
+
 /** A (wire format, operation) pair a client speaks or an upstream serves. */
-export type Protocol =
-  | "openai.chat"
-  | "openai.responses"
-  | "anthropic.messages"
-  | "gemini.generate"
-  | "bedrock.converse";
+export type Protocol = (typeof protocols)[number];
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | {
   [key: string]: JsonValue;

@@ -1,10 +1,9 @@
 /**
  * Protocol translation through one internal representation (research/issue21_plan.md). Pure
- * codecs, no I/O. Not wired into the proxy yet: nothing outside tests imports this folder until
- * part T7 (plan section 10) exports it from src/providers/mod.ts.
+ * codecs, no I/O; the proxy reaches them through src/providers/mod.ts (protocols.ts' shapes).
  */
 export type * from "./ir.ts";
-export { efforts, noSampling, stopReasons, unknownUsage } from "./ir.ts";
+export { efforts, noSampling, protocols, stopReasons, unknownUsage } from "./ir.ts";
 export type * from "./ir_stream.ts";
 export { maxNotes, type Note, type NoteCode, Notes, TranslationError } from "./notes.ts";
 export { budgetOfEffort, effortBudgets, effortOfBudget } from "./reasoning.ts";

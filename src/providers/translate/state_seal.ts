@@ -12,7 +12,7 @@
  * injectable so tests use fixed IVs. The passes over the IR are in state_seal_request.ts,
  * state_seal_response.ts and state_seal_stream.ts.
  */
-import type { OpaqueState, Protocol } from "./ir.ts";
+import { type OpaqueState, type Protocol, protocols } from "./ir.ts";
 import type { Notes } from "./notes.ts";
 import type { StateMap } from "./state_seal_map.ts";
 
@@ -36,13 +36,6 @@ const keyIdBytes = 3;
 const ivBytes = 12;
 const nonceBytes = 8;
 const macBytes = 10;
-const protocols: readonly Protocol[] = [
-  "openai.chat",
-  "openai.responses",
-  "anthropic.messages",
-  "gemini.generate",
-  "bedrock.converse",
-];
 
 /** Both keys come from one secret (HKDF-SHA-256, one `info` label each). `id` names the key
  *  in every sealed value, so a value sealed under another key (a restart without
@@ -240,7 +233,9 @@ export function stateOfJson(v: unknown): OpaqueState | null {
   if (typeof v !== "object" || v === null || Array.isArray(v)) return null;
   const o = v as Record<string, unknown>;
   const nullableString = (x: unknown) => x === null || typeof x === "string";
-  if (!protocols.includes(o["o"] as Protocol) || typeof o["v"] !== "string") return null;
+  if (!(protocols as readonly unknown[]).includes(o["o"]) || typeof o["v"] !== "string") {
+    return null;
+  }
   if (!nullableString(o["m"]) || !nullableString(o["i"])) return null;
   return {
     origin: o["o"] as Protocol,
