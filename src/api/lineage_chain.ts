@@ -91,7 +91,8 @@ async function readChain(store: ChainStore, filter: TraceFilter, limit: number) 
 /**
  * The parents the chain's filter left out (a fork or replay starts a run of its own, so its
  * parent is in another run), followed by id from the source up, within the caller's tenant and
- * at most `limit` traces in all: the source's chain always reaches back to where it came from.
+ * at most `limit` traces in all: a chain derived from its source (no filters given: with
+ * filters, exactly what they select, as reference 1.6 says) reaches back to where it came from.
  */
 async function addAncestors(
   store: ChainStore,
@@ -99,16 +100,19 @@ async function addAncestors(
   source: Trace,
   scope: TenantScope | undefined,
   limit: number,
-): Promise<void> {
+): Promise<boolean> {
   const have = new Set(items.map((t) => t.id));
   let parentId = lineageOf(source).parent_checkpoint_id;
-  while (parentId !== null && !have.has(parentId) && items.length < limit) {
+  while (parentId !== null && !have.has(parentId)) {
+    // True: the limit left a parent out (the chain is `truncated`).
+    if (items.length >= limit) return true;
     const parent = await store.getTrace(parentId, scope);
-    if (parent === null) return;
+    if (parent === null) return false;
     items.push(parent);
     have.add(parent.id);
     parentId = lineageOf(parent).parent_checkpoint_id;
   }
+  return false;
 }
 
 export interface BuildChainInput {
@@ -133,26 +137,34 @@ export async function buildLineageChain(
     source = (await store.exportTraces({ ...scoped(filtered), limit: 1 })).items[0] ?? null;
     if (source === null) return { kind: "no_traces" };
   }
-  const chosen: { filter: TraceFilter; identifier: LineageIdentifier } =
-    identifierOf(filtered) === "(single trace)"
-      ? sourceFilter(source)
-      : { filter: filtered, identifier: identifierOf(filtered) };
+  // Derived from the source (no filters given): the chain may reach beyond its own filter.
+  const derived = identifierOf(filtered) === "(single trace)";
+  const chosen: { filter: TraceFilter; identifier: LineageIdentifier } = derived
+    ? sourceFilter(source)
+    : { filter: filtered, identifier: identifierOf(filtered) };
   let items: Trace[] = [];
   let truncated = false;
   if (chosen.identifier !== "(single trace)") {
     ({ items, truncated } = await readChain(store, scoped(chosen.filter), options.limit));
-  } else {
-    // A trace without lineage is the root of the group its forks and replays name by its id
+  }
+  if (derived && lineageOf(source).group_id === null) {
+    // A trace without a group is the root of the group its replays and forks name by its id
     // (reference 5.3: group = ... else the checkpoint's id).
     const rooted = await readChain(store, scoped({ trace_group_id: source.id }), options.limit);
-    if (rooted.items.length > 0) {
-      ({ items, truncated } = rooted);
+    const have = new Set(items.map((t) => t.id));
+    const fresh = rooted.items.filter((t) => !have.has(t.id));
+    const room = Math.max(0, options.limit - items.length);
+    items.push(...fresh.slice(0, room));
+    truncated ||= rooted.truncated || fresh.length > room;
+    if (chosen.identifier === "(single trace)" && fresh.length > 0 && room > 0) {
       chosen.filter = { trace_group_id: source.id };
       chosen.identifier = "trace_group_id";
     }
   }
   if (!items.some((t) => t.id === source.id)) items.push(source);
-  await addAncestors(store, items, source, scope, options.limit);
+  if (derived) {
+    truncated = (await addAncestors(store, items, source, scope, options.limit)) || truncated;
+  }
   const ordered = sortLineageTraces(items);
   const checkpoints = ordered.map((t, i) => toCheckpoint(t, i + 1, options));
   const chain: DebugChainDocument["chain"] = {

@@ -17,7 +17,7 @@
 import type { Context, Hono } from "hono";
 import { z } from "zod";
 import { GatewayError } from "../errors/mod.ts";
-import { providerCredentialHeaders } from "../providers/mod.ts";
+import { providerCredentialHeaders, replayKeyHeader } from "../providers/mod.ts";
 import { markReplay } from "../proxy/mod.ts";
 import type { AuditStore, TraceStore } from "../store/mod.ts";
 import type { Trace } from "../traces/mod.ts";
@@ -42,12 +42,6 @@ export interface ReplayDeps {
   now(): number;
   log?: Pick<Logger, "error">;
 }
-
-/**
- * A provider key for the replay in a header of its own (`ongoingai replay --api-key-env`), put
- * where the destination provider reads keys; the providers' own headers work too.
- */
-export const providerKeyHeader = "x-ongoingai-provider-key";
 
 const bodyRules = {
   max: maxReplayOptionsBytes,
@@ -97,37 +91,80 @@ async function replayOptions(req: Request): Promise<ReplayOptions> {
   return parsed.data;
 }
 
+/** The client's correlation id, if it sent one, names the replay's trace. */
+const correlationHeaders = ["x-ongoingai-correlation-id", "x-request-id", "x-correlation-id"];
+
 /** The request the gateway's handler gets: the plan, the lineage, and the caller's credentials. */
 function replayRequest(c: Context, deps: ReplayDeps, trace: Trace, plan: ReplayPlan): Request {
   const headers = new Headers(plan.headers);
   for (const [name, value] of Object.entries(replayLineage(trace))) headers.set(name, value);
   const from = c.req.raw.headers;
-  const carried = [...providerCredentialHeaders, "host"];
+  const carried = [...providerCredentialHeaders.filter((h) => h !== replayKeyHeader)];
+  carried.push(...correlationHeaders);
   if (deps.gatewayKeyHeader !== null) carried.push(deps.gatewayKeyHeader);
   for (const name of carried) {
     const value = from.get(name);
     if (value !== null) headers.set(name, value);
   }
   // The CLI's way: one header, put where the destination reads its key.
-  const key = from.get(providerKeyHeader)?.trim();
-  if (key) headers.set(...plan.keyHeader(key));
+  const key = from.get(replayKeyHeader)?.trim();
+  if (key) {
+    const [name, value] = plan.keyHeader(key);
+    if (deps.gatewayKeyHeader !== null && name === deps.gatewayKeyHeader.toLowerCase()) {
+      throw new GatewayError(
+        "bad_request",
+        `the destination reads its key from ${name}, which auth.header makes the gateway key's ` +
+          `header; send a key pool's key instead, or change auth.header`,
+      );
+    }
+    headers.set(name, value);
+  }
   const url = new URL(plan.url, c.req.url);
   // A stored path is the gateway's own, checked when it was proxied; should one hold dot
   // segments all the same, URL parsing would resolve them elsewhere (`/openai/../api/...`).
   if (url.pathname !== plan.url.split("?")[0]) {
-    throw new GatewayError("not_replayable", `trace ${trace.id}'s path is not a provider path`, {
-      reason: "provider_gone",
-    });
+    throw unreplayable(trace, "its path is not a provider path");
   }
-  return new Request(url, {
-    method: plan.method,
-    headers,
-    ...(plan.body === null ? {} : { body: plan.body }),
-    // The caller leaving stops the replay, as it stops any request.
-    signal: c.req.raw.signal,
-  });
+  // The caller's host (it passed the host check), in the URL's spelling (`gw:80` is `gw`),
+  // which the handler compares the URL with.
+  if (from.has("host")) headers.set("host", url.host);
+  try {
+    return new Request(url, {
+      method: plan.method,
+      headers,
+      ...(plan.body === null ? {} : { body: plan.body }),
+      // The caller leaving stops the replay, as it stops any request.
+      signal: c.req.raw.signal,
+    });
+  } catch (err) {
+    // A stored value no request can carry (a header with a line break, an odd method).
+    throw unreplayable(trace, err instanceof Error ? err.message : String(err));
+  }
 }
 
+function unreplayable(trace: Trace, why: string): GatewayError {
+  return new GatewayError(
+    "not_replayable",
+    `trace ${trace.id} cannot be sent again: ${why.slice(0, 300)}`,
+    { reason: "request_invalid" },
+  );
+}
+
+/** The headers this route sets: an upstream's own of these names never passes through. */
+const replayHeaders = [
+  "x-ongoingai-replay-of",
+  "x-ongoingai-trace-id",
+  "x-ongoingai-replay-changed",
+  "x-ongoingai-replay-notes",
+  "x-ongoingai-answer-protocol",
+  "x-ongoingai-source-answer-protocol",
+];
+
+/**
+ * `X-OngoingAI-Replay-Of` and the new trace's id only when the replay became an exchange (it
+ * was sent, or refused by the proxy with a trace); a refusal before that (auth, a path) is the
+ * handler's answer as it is.
+ */
 function withReplayHeaders(
   answer: Response,
   sourceId: string,
@@ -135,8 +172,16 @@ function withReplayHeaders(
   plan: ReplayPlan,
 ): Response {
   const headers = new Headers(answer.headers);
+  for (const name of replayHeaders) headers.delete(name);
+  if (newTraceId === null) {
+    return new Response(answer.body, {
+      status: answer.status,
+      statusText: answer.statusText,
+      headers,
+    });
+  }
   headers.set("x-ongoingai-replay-of", sourceId);
-  if (newTraceId !== null) headers.set("x-ongoingai-trace-id", newTraceId);
+  headers.set("x-ongoingai-trace-id", newTraceId);
   if (plan.changed.length > 0) headers.set("x-ongoingai-replay-changed", plan.changed.join(","));
   if (plan.notes.length > 0) headers.set("x-ongoingai-replay-notes", plan.notes.join(","));
   // What `ongoingai replay --compare` reads the two answers with (providers' summarizeAnswer).
@@ -169,7 +214,7 @@ async function recordReplay(
       action: plan.changed.length === 0 ? "trace.replayed" : "trace.forked",
       target: trace.id,
       before: null,
-      after: { trace_id: newTraceId, status },
+      after: { trace_id: newTraceId, status, sent: newTraceId !== null },
       details: {
         method: plan.method,
         path: plan.url.split("?")[0]!.slice(0, 2048),

@@ -17,6 +17,7 @@ import {
   type TranslationProtocol as Protocol,
   wireFormatOf,
 } from "../providers/mod.ts";
+import { storedQuery } from "../traces/mod.ts";
 import type { Trace } from "../traces/mod.ts";
 import type { ReplayOptions } from "./replay_options.ts";
 
@@ -148,8 +149,24 @@ export function providerOfPath(
   return best;
 }
 
+/** Methods a provider API is called with; a stored one outside these is not sent. */
+const replayedMethods: ReadonlySet<string> = new Set(["GET", "POST", "DELETE"]);
+
+/** A stored method and path the gateway would have proxied, else a refusal. */
+function checkRequestLine(trace: Trace): void {
+  const why = !replayedMethods.has(trace.request_method)
+    ? `its method ${JSON.stringify(trace.request_method.slice(0, 20))} is not one a replay sends`
+    : /[?#\s]/.test(trace.request_path) || !trace.request_path.startsWith("/")
+    ? "its path is not a provider path"
+    : trace.request_method === "GET" && trace.request_body !== null && trace.request_body !== ""
+    ? "a GET with a body"
+    : null;
+  if (why !== null) refuse("request_invalid", `trace ${trace.id} cannot be sent again: ${why}`);
+}
+
 export function planReplay(trace: Trace, options: ReplayOptions, ctx: ReplayContext): ReplayPlan {
   const model = modelOverride(options, ctx);
+  if (trace.metadata.transport !== "websocket") checkRequestLine(trace);
   const notes: string[] = [];
   let text = replayableBody(trace, options.allow_redacted === true);
   let method = trace.request_method;
@@ -173,9 +190,12 @@ export function planReplay(trace: Trace, options: ReplayOptions, ctx: ReplayCont
     placed = { ...placed, body: setMembers(trace.id, placed.body, options.set) };
     changed.push(...Object.keys(options.set).map((k) => `set.${k}`));
   }
-  const query = typeof trace.metadata.request_query === "string"
-    ? `?${trace.metadata.request_query}`
-    : "";
+  // Read through the same allowlist it was stored with: a row edited in the database cannot
+  // add a parameter (a key) the gateway would never have kept.
+  const stored = typeof trace.metadata.request_query === "string"
+    ? storedQuery(`?${trace.metadata.request_query}`).query
+    : null;
+  const query = stored === null ? "" : `?${stored}`;
   if (typeof trace.metadata.request_query_dropped === "number") {
     notes.push("query_parameters_not_stored");
   }
@@ -205,6 +225,16 @@ interface Destination {
   kind: ProviderKind;
 }
 
+/**
+ * Whether a path of one kind means the same at the other: the same kind, or OpenAI and the
+ * OpenAI-compatible servers (`/v1/...`). Azure OpenAI shares OpenAI's bodies, not its paths
+ * (`/openai/deployments/{d}/...?api-version=`).
+ */
+function samePaths(a: ProviderKind, b: ProviderKind): boolean {
+  const openaiPaths = (k: ProviderKind) => k === "openai" || k === "openai-compatible";
+  return a === b || (openaiPaths(a) && openaiPaths(b));
+}
+
 /** The stored path's provider, or the one `provider` names, which must speak the same format. */
 function destination(trace: Trace, options: ReplayOptions, ctx: ReplayContext): Destination {
   const source = providerOfPath(ctx.providers, trace.request_path);
@@ -232,11 +262,12 @@ function destination(trace: Trace, options: ReplayOptions, ctx: ReplayContext): 
     refuse("provider_unknown", `provider ${options.provider} is not configured on this gateway`);
   }
   const from = source?.kind ?? "openai";
-  if (wireFormatOf[to.kind] !== wireFormatOf[from]) {
+  if (!samePaths(to.kind, from)) {
     refuse(
       "provider_protocol",
-      `provider ${to.id} (${to.kind}) does not speak the ${wireFormatOf[from]} wire format of ` +
-        `trace ${trace.id}; name a route instead (route), whose translation crosses protocols`,
+      `provider ${to.id} (${to.kind}) does not take the paths of trace ${trace.id}'s provider ` +
+        `(${from}, the ${wireFormatOf[from]} wire format); name a route instead (route), whose ` +
+        `targets may be of any kind`,
     );
   }
   return { prefix: to.prefix, relative, adapter: to.adapter, kind: to.kind };

@@ -108,7 +108,9 @@ export const replay: CliCommand = async (args, io) => {
         ? compareText(id, sent.facts, compare)
         : answerText(id, sent.facts, replayed, live?.printed === true),
     );
-    return sent.facts.status >= 200 && sent.facts.status < 300 ? exitCode.ok : exitCode.failure;
+    // A 2xx whose stream then failed (an error event, a cut) did not answer either.
+    const answered = sent.facts.status >= 200 && sent.facts.status < 300 && replayed.error === null;
+    return answered ? exitCode.ok : exitCode.failure;
   } catch (error) {
     io.stderr(`replay: ${shownUrl(target.base)}: ${failureReason(error, timeoutMs)}\n`);
     return exitCode.failure;
@@ -154,6 +156,10 @@ export function replayOptionsOf(values: {
         throw new UsageError(
           `replay: --set takes NAME=VALUE, e.g. --set temperature=0 (got ${JSON.stringify(pair)})`,
         );
+      }
+      const name = pair.slice(0, eq);
+      if (name === "model") {
+        throw new UsageError("replay: --set cannot change model; use --model (or --route)");
       }
       const raw = pair.slice(eq + 1);
       let value: unknown = raw;

@@ -56,6 +56,9 @@ export const providerHeaders: readonly ProviderHeader[] = [
   { name: "x-goog-api-key", role: "credential", usedBy: "Google Gemini", fingerprint: "raw" },
   // The session token of temporary AWS credentials, next to a SigV4 `Authorization`: a secret.
   { name: "x-amz-security-token", role: "credential", usedBy: "AWS Bedrock (SigV4 session)" },
+  // The gateway's own: a provider key for a replay (api/replay.ts), moved to the destination's
+  // header there; on any other request never forwarded (proxy/headers.ts), redacted if stored.
+  { name: "x-ongoingai-provider-key", role: "credential", usedBy: "the gateway's replay API" },
   { name: "openai-organization", role: "account", usedBy: "OpenAI (response)" },
   { name: "openai-project", role: "account", usedBy: "OpenAI (response)" },
   { name: "anthropic-organization-id", role: "account", usedBy: "Anthropic (response)" },
@@ -70,6 +73,8 @@ export const providerCredentialHeaders = names((h) => h.role === "credential");
 export const builtInCredentialHeaders = names((h) => h.role === "credential" && h.builtIn === true);
 /** Response headers naming the provider account behind the gateway. */
 export const providerAccountHeaders = names((h) => h.role === "account");
+/** The gateway's own provider-key header (replay); never sent to a provider as it came. */
+export const replayKeyHeader = "x-ongoingai-provider-key";
 /** Query parameters that carry a provider key (`?key=` is Google's). */
 export const providerCredentialParams: readonly string[] = ["key", "api_key", "api-key"];
 

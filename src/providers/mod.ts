@@ -93,6 +93,7 @@ export {
   providerCredentialHeaders,
   providerCredentialParams,
   providerKeyFrom,
+  replayKeyHeader,
 } from "./headers.ts";
 export { openAiAdapter } from "./openai.ts";
 export { anthropicAdapter } from "./anthropic.ts";

@@ -9,7 +9,7 @@
  * much, and this runs twice per request.
  */
 
-import { providerAccountHeaders } from "../providers/mod.ts";
+import { providerAccountHeaders, replayKeyHeader } from "../providers/mod.ts";
 import { sessionHeader, userHeader } from "../traces/mod.ts";
 
 const hopByHop = new Set([
@@ -90,7 +90,7 @@ export function upstreamRequestHeaders(
   const out: Record<string, string> = {};
   incoming.forEach((value, name) => {
     if (hopByHop.has(name) || recomputedRequest.has(name) || name === opts.gatewayKeyHeader) return;
-    if (name === userHeader || name === sessionHeader) return;
+    if (name === userHeader || name === sessionHeader || name === replayKeyHeader) return;
     if (listed?.has(name)) return;
     if (name === "traceparent" && opts.traceparent) return;
     if (name === "tracestate" && opts.traceparent && !opts.continuesClientTrace) return;

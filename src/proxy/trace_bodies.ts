@@ -4,7 +4,7 @@
  * provider key scrubbed out. Kept apart from the exchange so its lifecycle stays readable; the
  * exchange asks for the bodies once, when it ends.
  */
-import { Buffer } from "node:buffer";
+import { Buffer, isUtf8 } from "node:buffer";
 import type { StoredScrubber } from "../secrets/mod.ts";
 import type { ProviderAdapter } from "../providers/mod.ts";
 import {
@@ -146,15 +146,20 @@ export class TraceBodies {
 
   /**
    * `altered`: the stored copy is not the bytes the client sent (PII redaction, the key scrubbed
-   * out), so a replay of it would not be the same request (the trace says so; see
-   * api/replay_source.ts). A cut copy is `truncated`, which says it already.
+   * out, a compressed body, bytes the store cannot keep as text), so a replay of it would not be
+   * the same request (the trace says so; see api/replay_plan.ts). A cut copy is `truncated`,
+   * which says it already.
    */
   storedRequestBody(rawKey: string | null): StoredRequestBody | null {
     const received = this.x.requestBody;
     if (!this.ctx.captureBodies || received === null) return null;
+    const encoded = (this.x.req.headers.get("content-encoding") ?? "identity").trim()
+      .toLowerCase() !== "identity";
     if (this.redactsStored("request_body")) {
       const stored = withoutKey(this.#storedRequest, rawKey);
-      return stored && { ...stored, altered: !sameBytes(stored.bytes, received) };
+      if (stored === null) return null;
+      const altered = encoded || !sameBytes(stored.bytes, received) || !storedAsIs(stored.bytes);
+      return { ...stored, altered };
     }
     const body = this.pii.redactedRequestBody ?? received;
     const truncated = body.byteLength > this.ctx.bodyMaxSize;
@@ -164,7 +169,8 @@ export class TraceBodies {
     const copy = whole ? kept : kept.slice();
     const bytes = scrubKey(copy, rawKey);
     // `scrubKey` returns its input when the key is not in it: most bodies need no comparison.
-    const altered = (body !== received || bytes !== copy) && !sameBytes(bytes, received);
+    const altered = encoded || ((body !== received || bytes !== copy) &&
+      !sameBytes(bytes, received)) || !storedAsIs(bytes);
     return { bytes, truncated, altered };
   }
 }
@@ -172,6 +178,16 @@ export class TraceBodies {
 /** A stored request body, and whether it differs from the bytes received. */
 export interface StoredRequestBody extends StoredBody {
   altered: boolean;
+}
+
+/**
+ * Bytes the store keeps as they are: it stores text (UTF-8 decoded, without a leading BOM, NUL
+ * replaced), so anything else comes back other than it went in (a compressed or binary body).
+ * Checked in native code (`isUtf8`, `indexOf`).
+ */
+function storedAsIs(bytes: Uint8Array): boolean {
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  return !bom && bytes.indexOf(0) === -1 && isUtf8(bytes);
 }
 
 /** Byte equality in native code (bodies may be megabytes). */

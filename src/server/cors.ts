@@ -45,7 +45,8 @@ export interface Cors {
 
 const allowedMethods = "GET, HEAD, POST, PUT, PATCH, DELETE";
 /** Beyond the CORS-safelisted ones: what a page needs to read off an answer. */
-const exposedHeaders = "x-ongoingai-correlation-id, retry-after";
+const exposedHeaders = "x-ongoingai-correlation-id, retry-after, x-ongoingai-replay-of, " +
+  "x-ongoingai-trace-id, x-ongoingai-replay-changed, x-ongoingai-replay-notes";
 const token = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 export function isPreflight(req: Request): boolean {

@@ -82,7 +82,11 @@ export function createHandler(h: HandlerParts): (req: Request) => Promise<Respon
         throw notJson;
       }
       const res = await h.api.fetch(req);
-      res.headers.set("x-ongoingai-correlation-id", correlationId);
+      // A replay's answer names its own exchange's id (api/replay.ts); every other API answer
+      // this request's.
+      if (!res.headers.has("x-ongoingai-correlation-id")) {
+        res.headers.set("x-ongoingai-correlation-id", correlationId);
+      }
       return res;
     } catch (err) {
       return errorAnswer(h.log, err, correlationId);

@@ -142,10 +142,10 @@ const cases: Case[] = [
     checkpoints: ["trace-1", "side-1"],
   },
   {
-    name: "run_id override matching nothing: the source and the parents it names",
+    name: "run_id override matching nothing: the source alone (filters select exactly)",
     path: "/api/traces/trace-2/replay?run_id=run-none",
     status: 200,
-    checkpoints: ["trace-1", "trace-2"],
+    checkpoints: ["trace-2"],
   },
   {
     name: "a trace without lineage is its own single checkpoint",

@@ -234,7 +234,7 @@ Deno.test("replay: team mode needs traces:replay and bodies:read, and the replay
     assert.match(noBodies.text, /bodies:read/);
     const noSend = await as("nosend");
     assert.equal(noSend.status, 403, "the replay itself is refused without proxy:write");
-    assert.equal(noSend.replayOf, source.id);
+    assert.equal(noSend.replayOf, null, "refused before it became an exchange: nothing sent");
     assert.match(noSend.text, /proxy:write/);
     const other = await as("other");
     assert.equal(other.status, 404);
@@ -274,6 +274,39 @@ Deno.test("replay: without a caller's key a route's key pool serves it; the fork
     assert.equal(fork.metadata.replay_of, source.id);
     assert.equal(fork.metadata.lineage_parent_checkpoint_id, source.id);
     assert.equal(fork.metadata.lineage_group_id, source.id);
+  } finally {
+    await h.close();
+  }
+});
+
+Deno.test("replay: a body the store cannot keep as sent (BOM, binary, compressed) is said altered", async () => {
+  const h = await startHarness({ tracing: { capture_bodies: true }, pii: { mode: "off" } });
+  try {
+    const bom = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(chatBody)]);
+    const cases: [string, BodyInit, Record<string, string>][] = [
+      ["a leading BOM", bom, {}],
+      ["bytes that are not UTF-8", new Uint8Array([0x7b, 0xff, 0xfe, 0x00, 0x7d]), {}],
+      ["a compressed body", chatBody, { "content-encoding": "gzip" }],
+    ];
+    for (const [name, body, headers] of cases) {
+      const before = h.traces.length;
+      const res = await h.request("/openai/v1/chat/completions", {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          authorization: `Bearer ${openaiKey}`,
+          ...headers,
+        },
+        body,
+      });
+      await res.arrayBuffer();
+      const [trace] = (await h.tracesSettled(before + 1)).slice(-1);
+      assert.equal(trace!.metadata.request_body_altered, true, name);
+      await h.store.writeBatch([trace!]);
+      const refused = await replay(h, trace!.id);
+      assert.equal(refused.status, 409, name);
+      assert.equal((await refused.json()).error.reason, "body_altered", name);
+    }
   } finally {
     await h.close();
   }

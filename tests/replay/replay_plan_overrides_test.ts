@@ -127,7 +127,6 @@ Deno.test("replay plan: set replaces and adds members, every other byte as store
 Deno.test("replay plan: a provider of the same wire format changes the path prefix", () => {
   const cases: { trace: Partial<Trace>; to: string; url: string; c?: ReplayContext }[] = [
     { trace: {}, to: "groq", url: "/groq/v1/chat/completions" },
-    { trace: {}, to: "azure", url: "/azure/v1/chat/completions" },
     {
       trace: { provider: "groq", request_path: "/groq/v1/chat/completions" },
       to: "openai",
@@ -145,6 +144,21 @@ Deno.test("replay plan: a provider of the same wire format changes the path pref
     assert.equal(plan.url, c.url, c.to);
     assert.equal(text(plan.body), chatBody, c.to);
     assert.deepEqual(plan.changed, ["provider"], c.to);
+  }
+  // Azure OpenAI shares OpenAI's bodies, not its paths (deployments, api-version): refused.
+  for (
+    const [trace, to] of [
+      [{}, "azure"],
+      [
+        { provider: "azure", request_path: "/azure/openai/deployments/d/chat/completions" },
+        "openai",
+      ],
+    ] as const
+  ) {
+    assert.throws(
+      () => planReplay(stored(trace), { provider: to }, ctx),
+      /does not take the paths/,
+    );
   }
   const forked = planReplay(stored(), { provider: "groq", model: "llama-3.3-70b" }, ctx);
   assert.deepEqual(forked.changed, ["provider", "model"]);

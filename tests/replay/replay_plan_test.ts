@@ -98,7 +98,11 @@ Deno.test("replay plan: each refusal names its reason and what to do", () => {
       trace: {},
       options: { provider: "anthropic" },
       reason: "provider_protocol",
-      says: [/anthropic \(anthropic\) does not speak the openai wire format/, /name a route/],
+      says: [
+        /anthropic \(anthropic\) does not take the paths/,
+        /openai wire format/,
+        /name a route/,
+      ],
     },
     {
       name: "set on a body that is not JSON",
@@ -318,7 +322,10 @@ Deno.test("replay plan: a given key goes in the header the destination reads", (
   const cases: { trace: Partial<Trace>; options?: ReplayOptions; header: [string, string] }[] = [
     { trace: {}, header: ["authorization", "Bearer K"] },
     { trace: {}, options: { provider: "groq" }, header: ["authorization", "Bearer K"] },
-    { trace: {}, options: { provider: "azure" }, header: ["api-key", "K"] },
+    {
+      trace: { provider: "azure", request_path: "/azure/openai/deployments/d/chat/completions" },
+      header: ["api-key", "K"],
+    },
     {
       trace: { provider: "anthropic", request_path: "/anthropic/v1/messages" },
       header: ["x-api-key", "K"],

@@ -49,7 +49,8 @@ export const replayEndpoints: readonly Endpoint[] = [
         "not_replayable: the stored request cannot be sent as it was; `reason` is " +
           "body_not_captured, body_truncated, body_altered (PII redaction: pass " +
           "allow_redacted), body_not_json, provider_gone, provider_unknown, provider_protocol, " +
-          "model_not_placed or websocket_prewarm.",
+          "model_not_placed, websocket_prewarm or request_invalid (a stored method, path or header " +
+          "no request can carry).",
       ),
       413: error("request_too_large: the options body is over 64 KiB."),
       415: error("unsupported_media_type: the options body is not sent as application/json."),

@@ -279,6 +279,7 @@ export const errorResponseSchema = z.object({
       "provider_protocol",
       "model_not_placed",
       "websocket_prewarm",
+      "request_invalid",
     ]).exactOptional().describe("Why a stored request cannot be replayed (not_replayable)."),
     refused: z.array(
       z.looseObject({
