@@ -10,6 +10,8 @@ export interface Goal {
   target: string;
   /** scenario.figure the value comes from. */
   where: string;
+  /** Which way is better: a regression is a move the other way (regressions.ts). */
+  better: "higher" | "lower";
   value: number | boolean | null;
   met: boolean | null;
 }
@@ -20,6 +22,7 @@ const specs: {
   goal: string;
   target: string;
   where: string;
+  better: "higher" | "lower";
   /** `other` reads another figure of the same run (for goals relative to a baseline). */
   met: (v: Figure, other: (where: string) => Figure) => boolean;
 }[] = [
@@ -27,114 +30,133 @@ const specs: {
     goal: "Throughput with traces on (SQLite) vs minimal Deno pass-through",
     target: ">= 0.9 (stretch > 1)",
     where: "chat.ratio_gateway_passthrough",
+    better: "higher",
     met: (v) => num(v) >= 0.9,
   },
   {
     goal: "Added latency p50 at about half saturation",
     target: "<= 0.5 ms",
     where: "latency.gateway_added_p50_ms",
+    better: "lower",
     met: (v) => num(v) <= 0.5,
   },
   {
     goal: "Added latency p99 at about half saturation",
     target: "<= 2 ms",
     where: "latency.gateway_added_p99_ms",
+    better: "lower",
     met: (v) => num(v) <= 2,
   },
   {
     goal: "Time to first streamed byte added, p99",
     target: "<= 1 ms",
     where: "streaming.gateway_ttfb_added_p99_ms",
+    better: "lower",
     met: (v) => num(v) <= 1,
   },
   {
     goal: "No chunk held back (streaming)",
     target: "0 events",
     where: "streaming.gateway_held_back",
+    better: "lower",
     met: (v) => v === 0,
   },
   {
     goal: "Zero traces dropped at sustained saturation, default queue",
     target: "0",
     where: "traces_sqlite.dropped",
+    better: "lower",
     met: (v) => v === 0,
   },
   {
     goal: "Issue 5: zero traces dropped at sustained saturation, PostgreSQL, default queue",
     target: "0",
     where: "traces_postgres.dropped",
+    better: "lower",
     met: (v) => v === 0,
   },
   {
     goal: "Store write throughput (SQLite, batches of 512)",
     target: ">= 20,000 traces/s",
     where: "store_write.traces_per_s",
+    better: "higher",
     met: (v) => num(v) >= 20_000,
   },
   {
     goal: "Memory flat under a 10 MB streamed response, capture off",
     target: "RSS peak with 10 MB streams - with 1 MB streams < 10 MB (large.flat_limit_mb)",
     where: "large.sse_10mb_peak_over_1mb_gateway_mb",
+    better: "lower",
     met: (v, other) => num(v) < num(other("large.flat_limit_mb")),
   },
   {
     goal: "Memory flat under a 10 MB streamed response, capture on (cap respected)",
     target: "RSS peak with 10 MB streams - with 1 MB streams < 10 MB (large.flat_limit_mb)",
     where: "large.sse_10mb_peak_over_1mb_gateway_capture_mb",
+    better: "lower",
     met: (v, other) => num(v) < num(other("large.flat_limit_mb")),
   },
   {
     goal: "Capture cap respected (largest stored response body <= body_max_size)",
     target: "true",
     where: "large.capture_cap_respected",
+    better: "higher",
     met: (v) => v === true,
   },
   {
     goal: "Issue 4: every analytics endpoint at 1,000,000 traces (SQLite), median",
     target: "<= 300 ms",
     where: "analytics.slowest_analytics_ms",
+    better: "lower",
     met: (v) => num(v) <= 300,
   },
   {
     goal: "Issue 4: trace list first page at 1,000,000 traces, median",
     target: "<= 50 ms",
     where: "analytics.slowest_list_ms",
+    better: "lower",
     met: (v) => num(v) <= 50,
   },
   {
     goal: "Issue 7: redacting a 100 KB request body (default policy), p99",
     target: "< 2 ms",
     where: "pii.request_100kb_p99_ms",
+    better: "lower",
     met: (v) => num(v) < 2,
   },
   {
     goal: "Issue 7 / F15: streamed redaction added per delta event, p99",
     target: "<= 5 ms",
     where: "pii.stream_event_p99_ms",
+    better: "lower",
     met: (v) => num(v) <= 5,
   },
   {
     goal: "Telemetry: throughput with OTLP spans + metrics (ratio 1) and a scrape 1/s vs all off",
     target: ">= 0.9",
     where: "telemetry.chat_ratio_otel_on_vs_off",
+    better: "higher",
     met: (v) => num(v) >= 0.9,
   },
   {
     goal: "Telemetry: no span dropped or failed at saturation (sampling ratio 1)",
     target: "0",
     where: "telemetry.spans_lost_counted",
+    better: "lower",
     met: (v) => v === 0,
   },
   {
     goal: "200 concurrent streams: no error",
     target: "0 errors",
     where: "streams_200.gateway_errors",
+    better: "lower",
     met: (v) => v === 0,
   },
   {
     goal: "200 concurrent streams: memory flat",
     target: "RSS growth < 2x pass-through's + 10 MB",
     where: "streams_200.gateway_rss_growth_mb",
+    better: "lower",
     met: (v, other) =>
       num(v) < 2 * Math.max(num(other("streams_200.passthrough_rss_growth_mb")), 0) + 10,
   },
@@ -153,7 +175,7 @@ export function evaluateGoals(results: ScenarioResult[]): Goal[] {
   return specs.map((s) => {
     const value = figure(results, s.where);
     const met = value === null ? null : s.met(value, (w) => figure(results, w));
-    return { goal: s.goal, target: s.target, where: s.where, value, met };
+    return { goal: s.goal, target: s.target, where: s.where, better: s.better, value, met };
   });
 }
 

@@ -7,6 +7,8 @@ import type { TraceAccount } from "./gateway.ts";
 import type { Check, Goal } from "./goals.ts";
 import type { CommitInfo, MachineInfo } from "./machine.ts";
 
+import { type Regression, regressionLines } from "./regressions.ts";
+
 export interface BenchReport {
   schema: 1;
   date: string;
@@ -19,6 +21,8 @@ export interface BenchReport {
   ok: boolean;
   scenarios: ScenarioResult[];
   trace_accounts: TraceAccount[];
+  /** Goal figures more than 10% worse than the previous run of the same mode (none: []). */
+  regressions?: Regression[];
 }
 
 const fmt = (v: Cell | undefined): string => {
@@ -85,6 +89,10 @@ export function renderMarkdown(r: BenchReport, previous: BenchReport | null): st
   if (previous) {
     out.push(
       `Previous: the ${previous.settings.mode} run of ${previous.date} (${previous.commit.commit}).`,
+      "",
+      "## Regressions against the previous run",
+      "",
+      ...regressionLines(r.regressions ?? []),
       "",
     );
   }

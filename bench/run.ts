@@ -11,6 +11,7 @@ import { commitInfo, loadAverage, machineInfo } from "./machine.ts";
 import { findNginx } from "./nginx.ts";
 import { benchDir, commandOutput, freePort, spawnDeno, stopAll, waitReady } from "./proc.ts";
 import { type BenchReport, renderMarkdown } from "./report.ts";
+import { regressions } from "./regressions.ts";
 import { chatScenario } from "./scenarios/chat.ts";
 import { largeScenario } from "./scenarios/large.ts";
 import { latencyScenario } from "./scenarios/latency.ts";
@@ -165,14 +166,33 @@ async function main(argv: string[]): Promise<number> {
   return report.ok ? 0 : 1;
 }
 
+/**
+ * The newest earlier run of the same mode among the history's `<date>_<commit>[_smoke].json`
+ * files (file names sort by date), so a smoke run between two full runs does not hide the first.
+ */
+async function previousRun(outDir: string, mode: string): Promise<BenchReport | null> {
+  const names: string[] = [];
+  try {
+    for await (const e of Deno.readDir(outDir)) {
+      if (e.isFile && /^\d{8}T\d{4}Z_.*\.json$/.test(e.name)) names.push(e.name);
+    }
+  } catch {
+    return null; // first run here
+  }
+  for (const name of names.sort().reverse()) {
+    try {
+      const prev = JSON.parse(await Deno.readTextFile(join(outDir, name))) as BenchReport;
+      if (prev.schema === 1 && prev.settings.mode === mode) return prev;
+    } catch { /* an unreadable file is not a run */ }
+  }
+  return null;
+}
+
 /** `<date>_<commit>[_smoke].json/.md` plus `latest.json/.md`; returns the markdown. */
 async function writeResults(outDir: string, report: BenchReport): Promise<string> {
   await Deno.mkdir(outDir, { recursive: true });
-  let previous: BenchReport | null = null;
-  try {
-    const prev = JSON.parse(await Deno.readTextFile(join(outDir, "latest.json"))) as BenchReport;
-    if (prev.schema === 1 && prev.settings.mode === report.settings.mode) previous = prev;
-  } catch { /* first run here */ }
+  const previous = await previousRun(outDir, report.settings.mode);
+  report.regressions = regressions(report.goals, previous?.goals ?? null);
   const md = renderMarkdown(report, previous);
   const stamp = report.date.slice(0, 16).replaceAll(":", "").replaceAll("-", "") + "Z";
   const base = `${stamp}_${report.commit.commit}${
