@@ -106,7 +106,7 @@ export const replay: CliCommand = async (args, io) => {
         }\n`
         : compare !== null
         ? compareText(id, sent.facts, compare)
-        : answerText(id, sent.facts, replayed, live?.printed === true),
+        : answerText(id, sent.facts, replayed, live?.printed === true, providerKey !== null),
     );
     // A 2xx whose stream then failed (an error event, a cut) did not answer either.
     const answered = sent.facts.status >= 200 && sent.facts.status < 300 && replayed.error === null;
@@ -240,12 +240,19 @@ function answerText(
   facts: ReplayFacts,
   a: ReturnType<typeof answerSide>,
   printedAlready: boolean,
+  keyGiven: boolean,
 ): string {
   // Text already on the terminal ended with the answer; the summary line follows it.
   const lines = printedAlready
     ? [""]
     : [a.text === "" ? "(no text in the answer)" : terminalSafe(a.text)];
   if (a.error !== null) lines.push(`error: ${terminalSafe(a.error)}`);
+  if ((facts.status === 401 || facts.status === 403) && !keyGiven) {
+    lines.push(
+      "The provider refused the request's credentials: pass the provider key with " +
+        "--api-key-env NAME, or configure a key pool for the provider.",
+    );
+  }
   lines.push(
     "",
     `replayed ${id} as ${facts.trace_id ?? "(not traced)"}: status ${facts.status}` +

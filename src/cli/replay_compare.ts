@@ -23,6 +23,8 @@ export interface CompareSide {
   cost_status: string | null;
   latency_ms: number | null;
   time_to_first_token_ms: number | null;
+  /** Whether the answer was an event stream; null when not known (no trace read). */
+  streaming: boolean | null;
   text: string;
   text_truncated: boolean;
   stop_reason: string | null;
@@ -75,6 +77,7 @@ export function answerSide(a: ReplayAnswer): CompareSide {
     cost_status: null,
     latency_ms: null,
     time_to_first_token_ms: null,
+    streaming: (a.headers["content-type"] ?? "").includes("event-stream") ? true : null,
     ...(s === null ? { ...empty, text: new TextDecoder().decode(a.bytes.subarray(0, 4096)) } : {
       text: s.text,
       text_truncated: s.text_truncated,
@@ -132,6 +135,7 @@ export function traceSide(
     cost_status: str(trace.cost_status),
     latency_ms: num(trace.latency_ms),
     time_to_first_token_ms: num(trace.time_to_first_token_ms),
+    streaming: typeof trace.streaming === "boolean" ? trace.streaming : null,
     ...text,
   };
 }
@@ -143,6 +147,12 @@ const maxTextLines = 40;
 
 function shown(v: string | number | null, unit = ""): string {
   return v === null ? "unknown" : terminalSafe(`${v}${unit}`);
+}
+
+/** Measured for streams only: a document has none, which is not the same as unknown. */
+function firstToken(side: CompareSide): string {
+  if (side.streaming === false) return "n/a (not streamed)";
+  return shown(side.time_to_first_token_ms, " ms");
 }
 
 function cost(side: CompareSide): string {
@@ -204,8 +214,8 @@ export function compareText(
     ["latency", shown(c.source.latency_ms, " ms"), shown(c.replay.latency_ms, " ms")],
     [
       "first token",
-      shown(c.source.time_to_first_token_ms, " ms"),
-      shown(c.replay.time_to_first_token_ms, " ms"),
+      firstToken(c.source),
+      firstToken(c.replay),
     ],
     ["stop", shown(c.source.stop_reason), shown(c.replay.stop_reason)],
   ];

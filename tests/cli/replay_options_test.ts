@@ -155,6 +155,7 @@ function side(over: Partial<CompareSide> = {}): CompareSide {
     cost_status: "priced",
     latency_ms: 1250,
     time_to_first_token_ms: null,
+    streaming: null,
     text: "Hello there.",
     text_truncated: false,
     stop_reason: "stop",
