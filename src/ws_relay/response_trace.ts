@@ -282,6 +282,8 @@ export class ResponseTrace implements TraceBodiesSource {
       upstreamStreamError: report.upstreamStreamError === true,
       secrets: this.ctx.storedSecrets,
       providerKey: rawKey,
+      // The handshake's query (an `api-version`), kept as for HTTP (a replay sends it again).
+      search: s.target.search,
       // The handshake carried the prewarm's headers; each frame names its own turn and kind.
       agentTurnId: turn.turnId,
       agentRequestKind: turn.requestKind,
