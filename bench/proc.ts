@@ -27,7 +27,10 @@ const running = new Set<Child>();
 
 function childEnv(): Record<string, string> {
   const env: Record<string, string> = { NO_COLOR: "1" };
-  for (const name of ["PATH", "HOME", "DENO_DIR", "TMPDIR", "LANG", "SYSTEMROOT"]) {
+  // MALLOC_*: glibc allocator settings an operator may try on the gateway (issue 23: memory).
+  for (
+    const name of ["PATH", "HOME", "DENO_DIR", "TMPDIR", "LANG", "SYSTEMROOT", "MALLOC_ARENA_MAX"]
+  ) {
     const v = Deno.env.get(name);
     if (v !== undefined) env[name] = v;
   }
