@@ -146,7 +146,7 @@ function paced(kind: "gemini" | "bedrock", h: Headers): Response {
       if (shape.head.length > 0) c.enqueue(shape.head);
     },
     async pull(c) {
-      if (i > 0) await new Promise((r) => (timer = setTimeout(r, intervalMs)));
+      if (i > 0 && intervalMs > 0) await new Promise((r) => (timer = setTimeout(r, intervalMs)));
       const last = i === chunks - 1;
       c.enqueue(
         kind === "gemini" && last
@@ -197,7 +197,7 @@ function errorAnswer(status: number, path: string): Response {
       headers: { "x-amzn-errortype": "ServiceUnavailableException:http://internal.amazon.com/" },
     });
   }
-  if (path.startsWith("/v1beta/")) {
+  if (/^\/v1(?:beta)?\/models\//.test(path)) {
     return Response.json({ error: { code: status, message, status: "UNAVAILABLE" } }, { status });
   }
   if (path === "/v1/messages") {
@@ -217,7 +217,7 @@ export function handleNative(req: Request): Response | Promise<Response> {
   const url = new URL(req.url);
   const knob = statusKnob(url.pathname, req.headers);
   if (knob !== null) return errorAnswer(knob.status, knob.path);
-  const g = /^\/v1beta\/models\/[A-Za-z0-9._-]{1,100}:(generateContent|streamGenerateContent)$/
+  const g = /^\/v1(?:beta)?\/models\/[A-Za-z0-9._-]{1,100}:(generateContent|streamGenerateContent)$/
     .exec(url.pathname);
   if (g !== null) {
     if (g[1] === "generateContent") {

@@ -10,7 +10,8 @@
  */
 import { startBaselines, startGatewayTarget } from "../baselines.ts";
 import type { BenchContext, ScenarioResult } from "../context.ts";
-import { nativeStream } from "../stub_native.ts";
+import { settledHealth } from "../gateway.ts";
+import { nativeStream, nativeUsage } from "../stub_native.ts";
 import {
   checkNative,
   nativeExpect,
@@ -57,11 +58,35 @@ function rowsOf(origins: Record<System, string>, kind: NativeKind): RowSpec[] {
   );
 }
 
+/**
+ * The newest traces of each provider (the streams, measured last) must hold the stub's usage:
+ * the gateway read every answer it passed through. The problem, or null.
+ */
+async function checkTraces(origin: string): Promise<string | null> {
+  const problems: string[] = [];
+  for (const p of providers) {
+    const res = await fetch(`${origin}/api/traces?provider=${p}&limit=50`);
+    const items = ((await res.json()).items ?? []) as Record<string, unknown>[];
+    const wrong = items.filter((t) =>
+      t.response_status !== 200 || t.input_tokens !== nativeUsage.prompt ||
+      t.output_tokens !== nativeUsage.completion
+    );
+    if (items.length === 0) problems.push(`no ${p} trace`);
+    else if (wrong.length > 0) {
+      problems.push(
+        `${wrong.length} of ${items.length} ${p} traces: ${JSON.stringify(wrong[0]).slice(0, 300)}`,
+      );
+    }
+  }
+  return problems.length === 0 ? null : problems.join("; ");
+}
+
 export function nativeScenario(ctx0: BenchContext): Promise<ScenarioResult> {
   return withNativeStub(ctx0, async (ctx) => {
     const notes: string[] = [];
     const measured: Partial<Record<NativeKind, RowsMeasured>> = {};
     const rowSpecs: Partial<Record<NativeKind, RowSpec[]>> = {};
+    let traceProblem: string | null = "not read";
     const base = await startBaselines(ctx, { nginx: false });
     try {
       const gw = await startGatewayTarget(ctx, "gateway (native)", {
@@ -83,19 +108,22 @@ export function nativeScenario(ctx0: BenchContext): Promise<ScenarioResult> {
             tailS: tailOf(kind),
           }, notes);
         }
+        await settledHealth(gw.gateway.health);
+        traceProblem = await checkTraces(gw.origin);
       } finally {
         await gw.stop();
       }
     } finally {
       await base.stop();
     }
-    return report(measured, rowSpecs, notes);
+    return report(measured, rowSpecs, traceProblem, notes);
   });
 }
 
 function report(
   measured: Partial<Record<NativeKind, RowsMeasured>>,
   rowSpecs: Partial<Record<NativeKind, RowSpec[]>>,
+  traceProblem: string | null,
   notes: string[],
 ): ScenarioResult {
   const rows = (["json", "sse"] as const).flatMap((kind) =>
@@ -109,6 +137,12 @@ function report(
       )
       : []
   );
+  rows.push({
+    target: "usage of the newest 50 traces of each provider",
+    answer: traceProblem ??
+      `${nativeUsage.prompt} tokens in, ${nativeUsage.completion} out, status 200, every one`,
+    errors: traceProblem === null ? 0 : 1,
+  });
   const figures: ScenarioResult["figures"] = {
     rate: measured.json?.rate ?? null,
     stream_rate: measured.sse?.rate ?? null,
@@ -132,6 +166,7 @@ function report(
     );
   }
   figures.errors = errorsOf(measured.json) + errorsOf(measured.sse);
+  figures.usage_traced = traceProblem === null;
   notes.unshift(
     `open-loop Deno client, the six rows of a kind sent in turn in one run at the same rate each ` +
       `(TTFB = request sent to first body byte); added = gateway minus the pass-through of the ` +
