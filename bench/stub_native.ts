@@ -4,8 +4,8 @@
  * - a status knob, `x-bench-status: 503` or the path prefix `/x-bench/status=503/...` (a route
  *   target's `upstream` sets it): the protocol's own error document with that status, so a
  *   route's primary can fail retryably on every request;
- * - the Gemini API: `POST /v1beta/models/{model}:generateContent` (one JSON document) and
- *   `:streamGenerateContent?alt=sse` (`data:` chunks, no end marker, `usageMetadata` totals and
+ * - the Gemini API: `POST /v1beta/models/{model}:generateContent` (`/v1/` too; one JSON
+ *   document) and `:streamGenerateContent?alt=sse` (`data:` chunks, no end marker, `usageMetadata` totals and
  *   `finishReason` on the last);
  * - Bedrock Runtime: `POST /model/{modelId}/converse` (restJson1 document) and `/converse-stream`
  *   (AWS event-stream messages encoded by `@smithy/eventstream-codec`, the AWS SDK's own, with

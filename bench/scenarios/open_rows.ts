@@ -18,8 +18,8 @@ import { type LoadResult, round1, round3 } from "../stats.ts";
 export interface RowSpec {
   key: string;
   label: string;
-  /** The gateway's rows; their saturation is measured when `saturate` names them. */
   req: RequestSpec;
+  /** Substrings every answer under load must hold (the client counts a miss as an error). */
   expect: string[];
   /** Parses one answer in full: the problem, or null. */
   check(): Promise<string | null>;
@@ -101,7 +101,8 @@ export async function measureRows(
     return [r, ...r.alternates!];
   };
   const lowest = Math.min(...Object.values(saturation).map((r) => r.rps));
-  let rate = Math.max(10, Math.round(lowest / (4 * rows.length)));
+  // No saturation measured (or none answered): the floor of 10 req/s a row.
+  let rate = Number.isFinite(lowest) ? Math.max(10, Math.round(lowest / (4 * rows.length))) : 10;
   let got = await run(rate);
   const late = () => got.some((r) => behind(r, lat.duration_s, opts.tailS));
   for (let i = 0; i < 3 && late() && rate >= 20; i++) {
