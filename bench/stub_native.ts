@@ -5,8 +5,8 @@
  *   target's `upstream` sets it): the protocol's own error document with that status, so a
  *   route's primary can fail retryably on every request;
  * - the Gemini API: `POST /v1beta/models/{model}:generateContent` (`/v1/` too; one JSON
- *   document) and `:streamGenerateContent?alt=sse` (`data:` chunks, no end marker, `usageMetadata` totals and
- *   `finishReason` on the last);
+ *   document) and `:streamGenerateContent?alt=sse` (`data:` chunks, no end marker,
+ *   `usageMetadata` totals and `finishReason` on the last);
  * - Bedrock Runtime: `POST /model/{modelId}/converse` (restJson1 document) and `/converse-stream`
  *   (AWS event-stream messages encoded by `@smithy/eventstream-codec`, the AWS SDK's own, with
  *   Bedrock's `p` padding): `messageStart`, text `contentBlockDelta`s, `contentBlockStop`,
