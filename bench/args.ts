@@ -17,6 +17,8 @@ export const scenarioIds = [
   "analytics",
   "bomb",
   "translate",
+  "routing",
+  "native",
 ] as const;
 export type ScenarioId = typeof scenarioIds[number];
 

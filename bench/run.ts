@@ -26,6 +26,8 @@ import { streamingScenario } from "./scenarios/streaming.ts";
 import { streamsScenario } from "./scenarios/streams.ts";
 import { tracesPostgresScenario, tracesScenario } from "./scenarios/traces.ts";
 import { translateScenario } from "./scenarios/translate.ts";
+import { routingScenario } from "./scenarios/routing.ts";
+import { nativeScenario } from "./scenarios/native.ts";
 
 const runners: Partial<
   Record<ScenarioId, [string, (ctx: BenchContext) => Promise<ScenarioResult>]>
@@ -44,6 +46,8 @@ const runners: Partial<
   telemetry: ["OpenTelemetry on the hot path", telemetryScenario],
   bomb: ["Upstream memory attacks", bombScenario],
   translate: ["Protocol translation: added latency", translateScenario],
+  routing: ["Routing: healthy route and failover, added latency", routingScenario],
+  native: ["Native providers (Gemini, Bedrock): added latency", nativeScenario],
 };
 
 async function main(argv: string[]): Promise<number> {
