@@ -113,9 +113,15 @@ interface FailoverItem {
   target_failure_count: number;
 }
 
-/** Every request of each route, from the traces' attempt records; the problem, or null. */
+/**
+ * Every request of each route, from the traces' attempt records; the problem, or null. `slack`:
+ * each saturation run stops with up to one request per connection in flight, cut in its failover
+ * (the client gone: a primary failure recorded, no fallback answer); so many records may differ,
+ * no more.
+ */
 async function checkAttempts(
   origin: string,
+  slack: number,
 ): Promise<{ problem: string | null; failovers: number }> {
   const res = await fetch(`${origin}/api/analytics/failovers?limit=100`);
   const items = ((await res.json()).items ?? []) as FailoverItem[];
@@ -126,10 +132,10 @@ async function checkAttempts(
     !fb && "no request of the failover route answered by its fallback",
     fb && fb.failover_count !== fb.request_count &&
     `failover route: ${fb.failover_count} of ${fb.request_count} requests failed over`,
-    fb && fb.attempt_count !== 2 * fb.request_count &&
+    fb && Math.abs(fb.attempt_count - 2 * fb.request_count) > slack &&
     `failover route: ${fb.attempt_count} attempts for ${fb.request_count} requests (2 each expected)`,
-    down && down.request_count !== 0 && `the failing primary answered ${down.request_count}`,
-    (!down || down.target_failure_count !== fb?.request_count) &&
+    down && down.request_count > slack && `the failing primary answered ${down.request_count}`,
+    (!down || Math.abs(down.target_failure_count - (fb?.request_count ?? 0)) > slack) &&
     `the primary failed ${down?.target_failure_count ?? 0} times for ${fb?.request_count} requests`,
     !ok && "no request of the healthy route answered by its primary",
     ok && (ok.failover_count !== 0 || ok.attempt_count !== ok.request_count) &&
@@ -162,7 +168,8 @@ export function routingScenario(ctx0: BenchContext): Promise<ScenarioResult> {
           }, notes);
         }
         await settledHealth(gw.gateway.health);
-        attempts = await checkAttempts(gw.origin);
+        // One saturation run per answer kind, each ending with its connections in flight.
+        attempts = await checkAttempts(gw.origin, 2 * ctx.settings.connections);
       } finally {
         await gw.stop();
       }
