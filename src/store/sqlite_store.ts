@@ -22,6 +22,7 @@ import type {
 import { decodeCursor, encodeCursor, unknownCursorPosition } from "./cursor.ts";
 import {
   allColumnNames,
+  bodyColumns,
   decodeSummary,
   decodeTrace,
   encodeTrace,
@@ -183,7 +184,9 @@ class SqliteTraceStore extends KeyStoreForwarder
     this.#responses = sqliteResponseStates(db, () => this.#open(), retry);
     this.#audit = sqliteAuditStore(db, () => this.#open(), retry);
     const columns = allColumnNames.join(", ");
-    const placeholders = allColumnNames.map(() => "?").join(", ");
+    // A body bound as bytes (encodeTrace's `bodyBytes`) is stored as text by SQLite itself.
+    const placeholders = allColumnNames.map((n) => (bodyColumns.has(n) ? "CAST(? AS TEXT)" : "?"))
+      .join(", ");
     this.#insert = db.prepare(
       `INSERT INTO traces (${columns}) VALUES (${placeholders}) ON CONFLICT(id) DO NOTHING`,
     );
@@ -198,7 +201,7 @@ class SqliteTraceStore extends KeyStoreForwarder
     this.#open();
     if (traces.length === 0) return;
     // Encode first: a trace that cannot be stored fails the batch before any SQL runs.
-    const rows = traces.map(encodeTrace);
+    const rows = traces.map((t) => encodeTrace(t, { bodyBytes: true }));
     await withBusyRetry(() => {
       this.#db.exec("BEGIN IMMEDIATE");
       try {

@@ -2,6 +2,7 @@
  * The one list of trace columns and how each is stored. Both the insert statement and row
  * decoding come from it, so a new Trace field is a compile error here until it has a column.
  */
+import { isUtf8 } from "node:buffer";
 import { tokenFields } from "../providers/mod.ts";
 import type { Trace, TraceRecord } from "../traces/mod.ts";
 import type { TraceSummary } from "./types.ts";
@@ -82,13 +83,36 @@ export type SqlValue = string | number | null;
 
 const utf8 = new TextDecoder();
 
-/** Column values in `traceColumns` order. Throws on a trace that cannot be stored faithfully. */
-export function encodeTrace(trace: TraceRecord): SqlValue[] {
-  const out: SqlValue[] = new Array(traceColumns.length);
+/** The columns that hold a captured body (bytes until the store decodes them). */
+export const bodyColumns: ReadonlySet<string> = new Set(["request_body", "response_body"]);
+
+/**
+ * A body SQLite can take as the bytes themselves (bound as a blob, `CAST(? AS TEXT)` in the
+ * insert) and give back as the same text the decoded string would be: well-formed UTF-8 without
+ * NUL and without a leading BOM (which decoding drops). Checked in native code.
+ */
+export function storableAsBytes(bytes: Uint8Array): boolean {
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  return !bom && bytes.indexOf(0) === -1 && isUtf8(bytes);
+}
+
+/**
+ * Column values in `traceColumns` order. Throws on a trace that cannot be stored faithfully.
+ * `bodyBytes` (SQLite): a body that `storableAsBytes` stays bytes, so that a megabyte body never
+ * becomes a JavaScript string in the store worker (large strings live until a major GC: with
+ * bodies captured they held hundreds of MB, issue 23).
+ */
+export function encodeTrace(
+  trace: TraceRecord,
+  opts: { bodyBytes?: boolean } = {},
+): (SqlValue | Uint8Array)[] {
+  const out: (SqlValue | Uint8Array)[] = new Array(traceColumns.length);
   for (let i = 0; i < traceColumns.length; i++) {
     const [name, kind] = traceColumns[i]!;
     const value = trace[name] as unknown;
-    out[i] = encodeValue(name, kind, value);
+    const raw = opts.bodyBytes === true && value instanceof Uint8Array && bodyColumns.has(name) &&
+      storableAsBytes(value);
+    out[i] = raw ? value : encodeValue(name, kind, value);
   }
   return out;
 }
