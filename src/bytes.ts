@@ -1,4 +1,15 @@
 /** Byte and string helpers shared by the proxy, the store, traces, telemetry and PII redaction. */
+import { isUtf8 } from "node:buffer";
+
+/**
+ * Bytes that decoding to text keeps as they are: well-formed UTF-8, no NUL (stores keep U+FFFD
+ * there) and no leading BOM (decoding drops it). What the store can take as bytes, and what a
+ * trace stores unaltered. Checked in native code.
+ */
+export function decodesAsIs(bytes: Uint8Array): boolean {
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  return !bom && bytes.indexOf(0) === -1 && isUtf8(bytes);
+}
 
 /**
  * `value` cut to at most `max` UTF-16 units, never ending on the first half of a surrogate pair,

@@ -4,7 +4,8 @@
  * provider key scrubbed out. Kept apart from the exchange so its lifecycle stays readable; the
  * exchange asks for the bodies once, when it ends.
  */
-import { Buffer, isUtf8 } from "node:buffer";
+import { Buffer } from "node:buffer";
+import { decodesAsIs } from "../bytes.ts";
 import type { StoredScrubber } from "../secrets/mod.ts";
 import type { ProviderAdapter } from "../providers/mod.ts";
 import {
@@ -158,7 +159,7 @@ export class TraceBodies {
     if (this.redactsStored("request_body")) {
       const stored = withoutKey(this.#storedRequest, rawKey);
       if (stored === null) return null;
-      const altered = encoded || !sameBytes(stored.bytes, received) || !storedAsIs(stored.bytes);
+      const altered = encoded || !sameBytes(stored.bytes, received) || !decodesAsIs(stored.bytes);
       return { ...stored, altered };
     }
     const body = this.pii.redactedRequestBody ?? received;
@@ -170,7 +171,8 @@ export class TraceBodies {
     const bytes = scrubKey(copy, rawKey);
     // `scrubKey` returns its input when the key is not in it: most bodies need no comparison.
     const altered = encoded || ((body !== received || bytes !== copy) &&
-      !sameBytes(bytes, received)) || !storedAsIs(bytes);
+      !sameBytes(bytes, received)) ||
+      !decodesAsIs(bytes);
     return { bytes, truncated, altered };
   }
 }
@@ -178,16 +180,6 @@ export class TraceBodies {
 /** A stored request body, and whether it differs from the bytes received. */
 export interface StoredRequestBody extends StoredBody {
   altered: boolean;
-}
-
-/**
- * Bytes the store keeps as they are: it stores text (UTF-8 decoded, without a leading BOM, NUL
- * replaced), so anything else comes back other than it went in (a compressed or binary body).
- * Checked in native code (`isUtf8`, `indexOf`).
- */
-function storedAsIs(bytes: Uint8Array): boolean {
-  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
-  return !bom && bytes.indexOf(0) === -1 && isUtf8(bytes);
 }
 
 /** Byte equality in native code (bodies may be megabytes). */

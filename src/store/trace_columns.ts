@@ -2,7 +2,7 @@
  * The one list of trace columns and how each is stored. Both the insert statement and row
  * decoding come from it, so a new Trace field is a compile error here until it has a column.
  */
-import { isUtf8 } from "node:buffer";
+import { decodesAsIs } from "../bytes.ts";
 import { tokenFields } from "../providers/mod.ts";
 import type { Trace, TraceRecord } from "../traces/mod.ts";
 import type { TraceSummary } from "./types.ts";
@@ -88,13 +88,9 @@ export const bodyColumns: ReadonlySet<string> = new Set(["request_body", "respon
 
 /**
  * A body SQLite can take as the bytes themselves (bound as a blob, `CAST(? AS TEXT)` in the
- * insert) and give back as the same text the decoded string would be: well-formed UTF-8 without
- * NUL and without a leading BOM (which decoding drops). Checked in native code.
+ * insert) and give back as the same text the decoded string would be.
  */
-export function storableAsBytes(bytes: Uint8Array): boolean {
-  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
-  return !bom && bytes.indexOf(0) === -1 && isUtf8(bytes);
-}
+export const storableAsBytes = decodesAsIs;
 
 /**
  * Column values in `traceColumns` order. Throws on a trace that cannot be stored faithfully.
