@@ -23,9 +23,9 @@ import {
   errorsOf,
   measureRows,
   medianDiff,
+  rowsByKind,
   type RowsMeasured,
   type RowSpec,
-  tableRows,
   withNativeStub,
 } from "./open_rows.ts";
 
@@ -126,16 +126,12 @@ function report(
   traceProblem: string | null,
   notes: string[],
 ): ScenarioResult {
-  const rows = (["json", "sse"] as const).flatMap((kind) =>
-    measured[kind]
-      ? tableRows(
-        measured[kind]!,
-        rowSpecs[kind]!,
-        kind === "json" ? "JSON" : `stream, ${nativeStream.chunks} events`,
-        tailOf(kind),
-        notes,
-      )
-      : []
+  const rows = rowsByKind(
+    measured,
+    rowSpecs,
+    (kind) => kind === "json" ? "JSON" : `stream, ${nativeStream.chunks} events`,
+    tailOf,
+    notes,
   );
   rows.push({
     target: "usage of the newest 50 traces of each provider",

@@ -154,6 +154,20 @@ export function errorsOf(m: RowsMeasured | undefined): number {
   return load + Object.values(m.problems).reduce((n, p) => n + p.length, 0);
 }
 
+/** The table rows of the JSON then the streamed measurement, those that ran. */
+export function rowsByKind<K extends "json" | "sse">(
+  measured: Partial<Record<K, RowsMeasured>>,
+  rowSpecs: Partial<Record<K, RowSpec[]>>,
+  answerOf: (kind: K) => string,
+  tailOf: (kind: K) => number,
+  notes: string[],
+): Record<string, Cell>[] {
+  return (["json", "sse"] as K[]).flatMap((kind) => {
+    const m = measured[kind];
+    return m ? tableRows(m, rowSpecs[kind]!, answerOf(kind), tailOf(kind), notes) : [];
+  });
+}
+
 /** One table row per row and round; what went wrong goes to `notes`. */
 export function tableRows(
   m: RowsMeasured,

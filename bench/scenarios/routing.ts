@@ -25,9 +25,9 @@ import {
   errorsOf,
   measureRows,
   medianDiff,
+  rowsByKind,
   type RowsMeasured,
   type RowSpec,
-  tableRows,
   withNativeStub,
 } from "./open_rows.ts";
 import { checkOne, expectOf, type Kind, streamKnobs } from "./translate_answers.ts";
@@ -186,16 +186,12 @@ function report(
   attempts: { problem: string | null; failovers: number },
   notes: string[],
 ): ScenarioResult {
-  const rows = (["json", "sse"] as const).flatMap((kind) =>
-    measured[kind]
-      ? tableRows(
-        measured[kind]!,
-        rowSpecs[kind]!,
-        kind === "json" ? "JSON" : `SSE, ${streamKnobs.chunks} events`,
-        tailOf(kind),
-        notes,
-      )
-      : []
+  const rows = rowsByKind(
+    measured,
+    rowSpecs,
+    (kind) => kind === "json" ? "JSON" : `SSE, ${streamKnobs.chunks} events`,
+    tailOf,
+    notes,
   );
   rows.push({
     target: "attempt records of both routes (/api/analytics/failovers)",

@@ -9,13 +9,7 @@
 import type { Hono } from "hono";
 import { createGate, type Gate, type GateOptions, tokenDigest } from "../auth/mod.ts";
 import { type GatewayConfig, isLoopbackHost, type ResolvedProvider } from "../config/mod.ts";
-import {
-  type ApiDeps,
-  createApiRoutes,
-  endpoints,
-  type ReplayContext,
-  routesSource,
-} from "../api/mod.ts";
+import { type ApiDeps, createApiRoutes, endpoints, routesSource } from "../api/mod.ts";
 import type { PriceSources } from "../pricing/mod.ts";
 import { compilePolicies } from "../pii/mod.ts";
 import {
@@ -65,6 +59,7 @@ import { routingFor, type SharedRouting, sharedRouting } from "./routing.ts";
 import { proxyRoutes, rootRoute } from "./proxy_routes.ts";
 import { gatewayRefusalWarnings, rateLimitedWarning } from "./rate_limited_warning.ts";
 import { lateHandler, wsRelayFor } from "./websocket_relay.ts";
+import { replayDepsOf } from "./replay_deps.ts";
 
 export interface Clock {
   /** Wall clock, ms since the epoch. */
@@ -164,17 +159,12 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   // Built once per config generation: a reload's new keys are covered from its first request.
   const redactSecrets = knownSecretRedactor(config, [deps.keyHashSecret]);
   const log = gatewayLog(deps, redactSecrets);
-  const inflight = new Set<Exchange>(), recording = new Set<Promise<void>>();
+  const inflight = new Set<Exchange>();
+  const recording = new Set<Promise<void>>();
   let draining = false;
   const keys = isKeyStore(deps.store) ? deps.store : undefined;
   const gate = config.auth.enabled ? gateFor(config, deps, keys, clock, log) : null;
-  const telemetry = createGatewayTelemetry(config, {
-    writer: deps.writer,
-    metrics: deps.metrics,
-    storeSpans: deps.storeSpans,
-    log,
-    redact: redactSecrets,
-  });
+  const telemetry = telemetryFor(config, deps, log, redactSecrets);
   const client = upstreamClient(config, deps);
   const proxyContext = forwarderOptions(config, deps, clock, log, telemetry, redactSecrets);
   const routes = proxyRoutes(config, deps.prices);
@@ -191,7 +181,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   // A create naming a route its socket cannot serve, and a replay, go through the handler.
   const self = lateHandler();
   const webSocket = wsRelayFor(config, proxyContext, warnings, routing, self.call);
-  const replay = replayDepsOf(config, routes, gate, self.call);
+  const replay = replayDepsOf(config, routes, gate !== null, self.call);
   const api = apiFor(deps, clock, log, gate, keys, telemetry, config, routing, replay);
   const handle = createHandler({
     config,
@@ -241,6 +231,16 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
 }
 
 type Telemetry = ReturnType<typeof createGatewayTelemetry>;
+
+function telemetryFor(
+  config: GatewayConfig,
+  deps: GatewayDeps,
+  log: Logger,
+  redact: ReturnType<typeof knownSecretRedactor>,
+): Telemetry {
+  const { writer, metrics, storeSpans } = deps;
+  return createGatewayTelemetry(config, { writer, metrics, storeSpans, log, redact });
+}
 
 function gatewayLog(deps: GatewayDeps, redactSecrets: ReturnType<typeof knownSecretRedactor>) {
   const base = deps.log ?? silentLogger;
@@ -387,28 +387,6 @@ function apiFor(
       },
     }),
   });
-}
-
-/**
- * What a replay goes through (the gateway's own handler, bound late since the API is part of
- * it) and may be sent to (api/replay_plan.ts): this config's providers and routes.
- */
-function replayDepsOf(
-  config: GatewayConfig,
-  routes: ReadonlyMap<ResolvedProvider, ProxyRoute>,
-  gate: Gate | null,
-  send: (req: Request) => Promise<Response>,
-): NonNullable<ApiDeps["replay"]> {
-  const context: ReplayContext = {
-    providers: config.providers.flatMap((p) => {
-      const route = routes.get(p);
-      return route === undefined
-        ? []
-        : [{ id: p.id, kind: p.kind, prefix: p.prefix, adapter: route.adapter }];
-    }),
-    routes: new Set(Object.keys(config.routes)),
-  };
-  return { send, context, gatewayKeyHeader: gate === null ? null : config.auth.header };
 }
 
 /** A store that keeps limit counters for every instance (PostgreSQL) offers them. */
