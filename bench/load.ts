@@ -9,6 +9,7 @@ import type { BenchContext } from "./context.ts";
 import { benchDir, spawnDeno } from "./proc.ts";
 import type { LoadResult } from "./stats.ts";
 import { runWrk } from "./wrk.ts";
+import { cpuMicrosPerRequest, cpuSeconds } from "./cpu.ts";
 
 export async function runClientProcess<T extends ClientResult>(spec: ClientSpec): Promise<T> {
   const child = spawnDeno("client", join(benchDir, "client.ts"), [JSON.stringify(spec)], {
@@ -26,9 +27,17 @@ export async function runClientProcess<T extends ClientResult>(spec: ClientSpec)
 export async function saturate(
   ctx: BenchContext,
   req: RequestSpec,
-  opts: { connections: number; duration_s: number; warmup_s: number },
+  opts: {
+    connections: number;
+    duration_s: number;
+    warmup_s: number;
+    /** The process whose CPU per request is read over the measured run (not the warm-up). */
+    cpuPid?: number | null;
+  },
 ): Promise<LoadResult> {
   let r: LoadResult;
+  const cpu = () => opts.cpuPid == null ? null : cpuSeconds(opts.cpuPid);
+  let cpuBefore: number | null = null;
   if (ctx.wrk !== null && opts.duration_s >= 1) {
     if (opts.warmup_s > 0) {
       await runWrk({
@@ -38,6 +47,7 @@ export async function saturate(
         tmpDir: ctx.tmpDir,
       });
     }
+    cpuBefore = cpu();
     r = await runWrk({
       req,
       connections: opts.connections,
@@ -45,8 +55,18 @@ export async function saturate(
       tmpDir: ctx.tmpDir,
     });
   } else {
-    r = await runClientProcess<LoadResult>({ mode: "closed", req, ...opts });
+    // The Deno client warms up inside its own process: its CPU reading includes the warm-up.
+    cpuBefore = cpu();
+    const { connections, duration_s, warmup_s } = opts;
+    r = await runClientProcess<LoadResult>({
+      mode: "closed",
+      req,
+      connections,
+      duration_s,
+      warmup_s,
+    });
   }
+  if (opts.cpuPid != null) r.cpu_us_per_request = cpuMicrosPerRequest(cpuBefore, cpu(), r.requests);
   if (r.errors > 0) r.first_error = await probe(req);
   return r;
 }

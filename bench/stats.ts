@@ -47,6 +47,8 @@ export interface LoadResult {
   timeouts: number;
   /** What a failure looked like, when there were errors. */
   first_error?: string;
+  /** CPU of the measured process (every thread) per request, when the caller named one. */
+  cpu_us_per_request?: number | null;
 }
 
 /** Growable sample buffer with a hard cap, so a long run cannot exhaust memory. */

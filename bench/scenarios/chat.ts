@@ -18,6 +18,7 @@ export function loadRow(target: string, r: LoadResult): Record<string, Cell> {
     requests: r.requests,
     errors: r.errors,
     timeouts: r.timeouts,
+    "CPU µs/req": r.cpu_us_per_request ?? "-",
     tool: r.tool,
   };
 }
@@ -25,11 +26,28 @@ export function loadRow(target: string, r: LoadResult): Record<string, Cell> {
 export const ratio = (a: number | undefined, b: number | undefined): number | null =>
   a === undefined || b === undefined || b === 0 ? null : Math.round((a / b) * 1000) / 1000;
 
+/**
+ * CPU per request at saturation, every thread of each process counted (the gateway's store
+ * worker too): what the trace costs, as a figure the load generator sharing the cores cannot
+ * fake the way it fakes throughput.
+ */
+function cpuAdded(cpu: Record<string, number | null>): Record<string, Cell> {
+  const gateway = cpu.gateway ?? null, passthrough = cpu.passthrough ?? null;
+  return {
+    gateway_cpu_us_per_request: gateway,
+    passthrough_cpu_us_per_request: passthrough,
+    gateway_cpu_us_added_per_request: gateway === null || passthrough === null
+      ? null
+      : Math.round((gateway - passthrough) * 10) / 10,
+  };
+}
+
 export async function chatScenario(ctx: BenchContext): Promise<ScenarioResult> {
   const s = ctx.settings;
   const base = await startBaselines(ctx, { nginx: true });
   const rows: Record<string, Cell>[] = [];
   const rps: Record<string, number> = {};
+  const cpu: Record<string, number | null> = {};
   let gatewayErrors = 0;
   const notes: string[] = [];
   try {
@@ -40,8 +58,10 @@ export async function chatScenario(ctx: BenchContext): Promise<ScenarioResult> {
           connections: s.connections,
           duration_s: s.duration_s,
           warmup_s: s.warmup_s,
+          cpuPid: target.pid,
         });
         rps[key] = r.rps;
+        cpu[key] = r.cpu_us_per_request ?? null;
         if (key === "gateway") gatewayErrors = r.errors;
         if (r.first_error) notes.push(`${target.name}: ${r.errors} errors; ${r.first_error}`);
         rows.push(loadRow(label, r));
@@ -85,6 +105,7 @@ export async function chatScenario(ctx: BenchContext): Promise<ScenarioResult> {
       ratio_gateway_nginx: ratio(rps.gateway, rps.nginx),
       ratio_passthrough_direct: ratio(rps.passthrough, rps.direct),
       direct_over_deno_proxies: headroom,
+      ...cpuAdded(cpu),
     },
     notes,
   };

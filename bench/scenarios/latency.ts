@@ -21,6 +21,7 @@ import { runClientProcess, saturate } from "../load.ts";
 import { type Percentiles, round1, round3 } from "../stats.ts";
 import { requestFor, type Target } from "../targets.ts";
 import { runWrk } from "../wrk.ts";
+import { cpuMicrosPerRequest, cpuSeconds } from "../cpu.ts";
 
 const pacedConnections = 16;
 
@@ -30,6 +31,8 @@ interface Measured {
   latency: Percentiles;
   achieved: number;
   errors: number;
+  /** CPU of the target's process (every thread) per request during the run; null if unknown. */
+  cpuMicros?: number | null;
 }
 
 export async function latencyScenario(ctx: BenchContext): Promise<ScenarioResult> {
@@ -70,8 +73,15 @@ export async function latencyScenario(ctx: BenchContext): Promise<ScenarioResult
               thinkMs,
             });
           if (s.latency.warmup_s > 0) await run(s.latency.warmup_s);
+          const cpuBefore = target.pid === null ? null : cpuSeconds(target.pid);
           const r = await run(s.latency.duration_s);
-          paced[key] = { latency: r.latency_ms, achieved: r.rps, errors: r.errors + r.timeouts };
+          const cpuAfter = target.pid === null ? null : cpuSeconds(target.pid);
+          paced[key] = {
+            latency: r.latency_ms,
+            achieved: r.rps,
+            errors: r.errors + r.timeouts,
+            cpuMicros: cpuMicrosPerRequest(cpuBefore, cpuAfter, r.requests),
+          };
           rows.push(row(target, `wrk paced, ${pacedConnections} connections`, rate, paced[key]!));
         }
       }
@@ -162,12 +172,29 @@ export async function latencyScenario(ctx: BenchContext): Promise<ScenarioResult
       nginx_added_p50_ms: added("nginx", "p50"),
       nginx_added_p99_ms: added("nginx", "p99"),
       gateway_paced_rate_achieved: paced.gateway ? round1(paced.gateway.achieved) : null,
+      ...cpuFigures(paced),
       open_loop_gateway_added_p50_ms: openAdded("gateway", "p50"),
       open_loop_gateway_added_p99_ms: openAdded("gateway", "p99"),
       open_loop_passthrough_added_p50_ms: openAdded("passthrough", "p50"),
       open_loop_passthrough_added_p99_ms: openAdded("passthrough", "p99"),
     },
     notes,
+  };
+}
+
+/**
+ * CPU per request at the same paced rate, every thread of the process counted (the gateway's
+ * store worker too): the trace's cost as a figure the machine's other load cannot fake.
+ */
+function cpuFigures(paced: Record<string, Measured>): Record<string, Cell> {
+  const of = (key: string) => paced[key]?.cpuMicros ?? null;
+  const gateway = of("gateway"), passthrough = of("passthrough");
+  return {
+    gateway_cpu_us_per_request: gateway,
+    passthrough_cpu_us_per_request: passthrough,
+    gateway_cpu_us_added_per_request: gateway === null || passthrough === null
+      ? null
+      : round1(gateway - passthrough),
   };
 }
 
@@ -181,6 +208,7 @@ function row(target: Target, load: string, rate: number, m: Measured): Record<st
     "p90 ms": m.latency.p90,
     "p99 ms": m.latency.p99,
     "max ms": m.latency.max,
+    "CPU µs/req": m.cpuMicros ?? "-",
     errors: m.errors,
     overload: "-",
     "send lag p99 ms": "-",

@@ -8,6 +8,7 @@ import type { TraceStore } from "./types.ts";
 import type { KeyStore } from "./key_types.ts";
 import type { ResponseStateStore } from "./response_states.ts";
 import type { AuditStore } from "./audit_store.ts";
+import { unpackTraces } from "./trace_pack.ts";
 import {
   serializeError,
   storeWorkerName,
@@ -41,6 +42,9 @@ export function runStoreWorker(): void {
         let value: unknown;
         if (msg.op === "open") {
           store = await openSqliteStore({ path: msg.args[0] });
+        } else if (msg.op === "writePackedBatch") {
+          if (store === null) throw new Error("trace store worker is not open");
+          await store.writeBatch(unpackTraces(msg.args[0]));
         } else {
           if (store === null) throw new Error("trace store worker is not open");
           const method = store[msg.op] as (...args: unknown[]) => Promise<unknown>;

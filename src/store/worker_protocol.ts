@@ -7,6 +7,7 @@ import type { TraceStore } from "./types.ts";
 import type { KeyStore } from "./key_types.ts";
 import type { ResponseStateStore } from "./response_states.ts";
 import type { AuditStore } from "./audit_store.ts";
+import type { PackedTraces } from "./trace_pack.ts";
 
 /** The worker's name: how the shared entry module knows it is running as the store worker. */
 export const storeWorkerName = "ongoingai-trace-store";
@@ -18,6 +19,8 @@ export type StoreMethod = Exclude<
 
 export type WorkerRequest =
   | { id: number; op: "open"; args: [path: string] }
+  /** `writeBatch` with the traces packed as JSON (trace_pack.ts): cheaper to copy. */
+  | { id: number; op: "writePackedBatch"; args: [PackedTraces] }
   | { id: number; op: StoreMethod; args: unknown[] };
 
 export interface SerializedError {

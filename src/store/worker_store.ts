@@ -16,6 +16,7 @@ import type {
   TraceStore,
 } from "./types.ts";
 import { InvalidCursorError } from "./types.ts";
+import { packTraces } from "./trace_pack.ts";
 import { type KeyStore, keyStoreMethods } from "./key_types.ts";
 import { KeyStoreForwarder } from "./key_forwarding.ts";
 import type { SessionQuery, SessionRow } from "./sessions.ts";
@@ -118,7 +119,10 @@ class WorkerTraceStore extends KeyStoreForwarder
   }
 
   writeBatch(traces: readonly TraceRecord[]): Promise<void> {
-    return this.#call("writeBatch", traces);
+    const packed = packTraces(traces);
+    return packed === null
+      ? this.#call("writeBatch", traces)
+      : this.call("writePackedBatch", [packed]) as Promise<void>;
   }
   listTraces(query: TraceListQuery): Promise<TracePage> {
     return this.#call("listTraces", query);
