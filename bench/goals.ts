@@ -1,5 +1,5 @@
 /**
- * The goals of issue 3, each read from one figure of this run, and the checks that decide the
+ * The goals (issue 3 and the later performance issues), each read from one figure of this run, and the checks that decide the
  * exit code. Goals are about speed and never fail the run; checks are about working at all.
  */
 import type { TraceAccount } from "./gateway.ts";
@@ -144,6 +144,55 @@ const specs: {
     where: "telemetry.spans_lost_counted",
     better: "lower",
     met: (v) => v === 0,
+  },
+  {
+    goal: "Issue 23: CPU per request added over the pass-through (all threads), chat at saturation",
+    target: "<= 25 µs",
+    where: "chat.gateway_cpu_us_added_per_request",
+    better: "lower",
+    met: (v) => num(v) <= 25,
+  },
+  {
+    goal: "Issue 23: throughput with traces vs the pass-through, chat",
+    target: ">= 0.8 (stretch 0.9)",
+    where: "chat.ratio_gateway_passthrough",
+    better: "higher",
+    met: (v) => num(v) >= 0.8,
+  },
+  {
+    goal: "Issue 23: added p99 at half saturation vs the pass-through's added p99",
+    target: "<= pass-through's + 1 ms",
+    where: "latency.gateway_added_p99_ms",
+    better: "lower",
+    met: (v, other) => num(v) <= num(other("latency.passthrough_added_p99_ms")) + 1,
+  },
+  {
+    goal: "Issue 23: RSS peak with capture on, 1 MB JSON answers",
+    target: "<= 250 MB",
+    where: "large.1mb_json_gateway_capture_rss_peak_mb",
+    better: "lower",
+    met: (v) => num(v) <= 250,
+  },
+  {
+    goal: "Issue 23: large bodies with capture off vs the pass-through's MB/s, 1 MB JSON",
+    target: ">= 0.8",
+    where: "large.1mb_json_ratio_gateway_passthrough",
+    better: "higher",
+    met: (v) => num(v) >= 0.8,
+  },
+  {
+    goal: "Issue 23: large bodies with capture off vs the pass-through's MB/s, 10 MB SSE",
+    target: ">= 0.8",
+    where: "large.10mb_sse_ratio_gateway_passthrough",
+    better: "higher",
+    met: (v) => num(v) >= 0.8,
+  },
+  {
+    goal: "Issue 23: PostgreSQL store write rate vs SQLite's (batches of 512)",
+    target: ">= 0.6",
+    where: "store_write.postgres_ratio_vs_sqlite",
+    better: "higher",
+    met: (v) => num(v) >= 0.6,
   },
   {
     goal: "200 concurrent streams: no error",

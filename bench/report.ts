@@ -74,7 +74,7 @@ export function renderMarkdown(r: BenchReport, previous: BenchReport | null): st
     ...busyNote(m).map((n) => `- Note: ${n}`),
     ...r.tools.notes.map((n) => `- Note: ${n}`),
     "",
-    "## Goals of issue 3",
+    "## Goals",
     "",
     table(r.goals.map((g) => ({
       goal: g.goal,
