@@ -7,6 +7,7 @@ import type { BenchContext } from "./context.ts";
 import { type Gateway, type GatewayOptions, startGateway } from "./gateway.ts";
 import { startNginx } from "./nginx.ts";
 import { benchDir, type Child, freePort, spawnDeno, waitReady } from "./proc.ts";
+import { GcTrace, gcTraceFlags } from "./gc_trace.ts";
 import type { RequestOptions, Target } from "./targets.ts";
 
 export interface Baselines {
@@ -18,7 +19,7 @@ export interface Baselines {
 
 export async function startBaselines(
   ctx: BenchContext,
-  opts: { nginx: boolean },
+  opts: { nginx: boolean; gcTrace?: boolean },
 ): Promise<Baselines> {
   const children: Child[] = [];
   const stop = async () => {
@@ -26,12 +27,13 @@ export async function startBaselines(
   };
   try {
     const port = freePort();
-    const pt = spawnDeno("passthrough", join(benchDir, "passthrough.ts"), [
-      "--port",
-      String(port),
-      "--upstream",
-      ctx.stubOrigin,
-    ]);
+    const gc = opts.gcTrace ? new GcTrace() : null;
+    const pt = spawnDeno(
+      "passthrough",
+      join(benchDir, "passthrough.ts"),
+      ["--port", String(port), "--upstream", ctx.stubOrigin],
+      gc === null ? {} : { v8Flags: gcTraceFlags, onStdoutLine: (line) => gc.feed(line) },
+    );
     children.push(pt);
     const ptOrigin = `http://127.0.0.1:${port}`;
     await waitReady(pt, `${ptOrigin}/health`);
@@ -48,6 +50,7 @@ export async function startBaselines(
         kind: "passthrough",
         origin: ptOrigin,
         pid: pt.pid,
+        gc,
       },
       nginx,
       stop,
@@ -74,6 +77,7 @@ export async function startGatewayTarget(
     kind: "gateway",
     origin: gateway.origin,
     pid: gateway.pid,
+    gc: gateway.gc,
     gateway,
     async stop() {
       ctx.accounts.push(await gateway.stop());

@@ -8,6 +8,7 @@ import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
 import { countPostgresRows } from "./postgres.ts";
 import { type Child, freePort, repoRoot, spawnDeno, waitReady } from "./proc.ts";
+import { GcTrace, gcTraceFlags } from "./gc_trace.ts";
 
 /** Where the gateway stores its traces. */
 export type BenchStorage =
@@ -33,6 +34,8 @@ export interface GatewayOptions {
   providers?: Record<string, unknown>;
   /** The config's `routes` block (the translate scenario). */
   routes?: Record<string, unknown>;
+  /** Run with V8's GC trace and read it (`Gateway.gc`). */
+  gcTrace?: boolean;
 }
 
 export interface TraceAccount {
@@ -55,6 +58,8 @@ export interface Gateway {
   name: string;
   origin: string;
   pid: number;
+  /** Its garbage collections, when started with `gcTrace`. */
+  gc: GcTrace | null;
   health(): Promise<HealthQueue>;
   stop(): Promise<TraceAccount>;
 }
@@ -95,7 +100,13 @@ export async function startGateway(
   };
   const configPath = join(dir, "gateway.json");
   await Deno.writeTextFile(configPath, JSON.stringify(config, null, 2));
-  const child = spawnDeno(name, join(repoRoot, "src/main.ts"), ["serve", "--config", configPath]);
+  const gc = opts.gcTrace ? new GcTrace() : null;
+  const child = spawnDeno(
+    name,
+    join(repoRoot, "src/main.ts"),
+    ["serve", "--config", configPath],
+    gc === null ? {} : { v8Flags: gcTraceFlags, onStdoutLine: (line) => gc.feed(line) },
+  );
   const origin = `http://127.0.0.1:${port}`;
   await waitReady(child, `${origin}/api/health`);
   const health = async (): Promise<HealthQueue> => {
@@ -106,6 +117,7 @@ export async function startGateway(
     name,
     origin,
     pid: child.pid,
+    gc,
     health,
     stop: () => stopAndAccount(name, child, health, storage, opts.capture === true),
   };

@@ -46,17 +46,38 @@ async function drainTail(stream: ReadableStream<Uint8Array>, keep: { text: strin
   }
 }
 
+/** Calls `onLine` with each line of `stream`; a line longer than `maxLineBytes` is skipped. */
+async function eachLine(stream: ReadableStream<Uint8Array>, onLine: (line: string) => void) {
+  const maxLineBytes = 1024 * 1024;
+  const dec = new TextDecoder();
+  let pending = "";
+  for await (const chunk of stream) {
+    const lines = (pending + dec.decode(chunk, { stream: true })).split("\n");
+    pending = lines.pop() ?? "";
+    if (pending.length > maxLineBytes) pending = "";
+    for (const line of lines) onLine(line);
+  }
+  if (pending !== "") onLine(pending);
+}
+
+export interface SpawnOptions {
+  captureStdout?: boolean;
+  /** Each line of stdout as it comes (instead of `captureStdout`). */
+  onStdoutLine?: (line: string) => void;
+  cwd?: string;
+}
+
 export function spawn(
   name: string,
   cmd: string,
   args: string[],
-  opts: { captureStdout?: boolean; cwd?: string } = {},
+  opts: SpawnOptions = {},
 ): Child {
   const proc = new Deno.Command(cmd, {
     args,
     cwd: opts.cwd ?? repoRoot,
     stdin: "null",
-    stdout: opts.captureStdout ? "piped" : "null",
+    stdout: opts.captureStdout || opts.onStdoutLine ? "piped" : "null",
     stderr: "piped",
     // No ONGOINGAI_* or OTEL_* from the developer's shell: they would change the gateway's config.
     env: childEnv(),
@@ -64,7 +85,12 @@ export function spawn(
   }).spawn();
   const tail = { text: "" };
   const drained = drainTail(proc.stderr, tail).catch(() => {});
-  const stdout = opts.captureStdout ? new Response(proc.stdout).text() : Promise.resolve("");
+  const lines = opts.onStdoutLine;
+  const stdout = lines !== undefined
+    ? eachLine(proc.stdout, lines).catch(() => {}).then(() => "")
+    : opts.captureStdout
+    ? new Response(proc.stdout).text()
+    : Promise.resolve("");
   const child: Child = {
     name,
     pid: proc.pid,
@@ -101,7 +127,7 @@ export function spawnDeno(
   name: string,
   module: string,
   args: string[],
-  opts: { captureStdout?: boolean; v8Flags?: string } = {},
+  opts: SpawnOptions & { v8Flags?: string } = {},
 ): Child {
   return spawn(name, Deno.execPath(), [
     "run",

@@ -4,6 +4,7 @@
  */
 import type { RequestSpec } from "./client_stream.ts";
 import type { Api } from "./stub_bodies.ts";
+import type { GcTrace } from "./gc_trace.ts";
 
 export type TargetKind = "direct" | "passthrough" | "nginx" | "gateway";
 
@@ -13,6 +14,8 @@ export interface Target {
   origin: string;
   /** Process to watch for memory; null for targets the harness does not measure. */
   pid: number | null;
+  /** Its garbage collections, when it was started with V8's GC trace (`gc_trace.ts`). */
+  gc?: GcTrace | null;
 }
 
 const paths: Record<Api, string> = { openai: "/v1/chat/completions", anthropic: "/v1/messages" };

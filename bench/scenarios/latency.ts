@@ -22,6 +22,7 @@ import { type Percentiles, round1, round3 } from "../stats.ts";
 import { requestFor, type Target } from "../targets.ts";
 import { runWrk } from "../wrk.ts";
 import { cpuMicrosPerRequest, cpuSeconds } from "../cpu.ts";
+import { perRequest } from "../gc_trace.ts";
 
 const pacedConnections = 16;
 
@@ -33,6 +34,8 @@ interface Measured {
   errors: number;
   /** CPU of the target's process (every thread) per request during the run; null if unknown. */
   cpuMicros?: number | null;
+  /** Its garbage collection per request during the run (every isolate); null if not traced. */
+  gc?: ReturnType<typeof perRequest>;
 }
 
 export async function latencyScenario(ctx: BenchContext): Promise<ScenarioResult> {
@@ -42,11 +45,12 @@ export async function latencyScenario(ctx: BenchContext): Promise<ScenarioResult
   const open: Record<string, OpenResult> = {};
   const paced: Record<string, Measured> = {};
   const usePaced = ctx.wrk !== null && s.latency.duration_s >= 1;
-  const base = await startBaselines(ctx, { nginx: true });
+  // GC traced on both Deno processes: allocation per request is the tail's lever (issue 23).
+  const base = await startBaselines(ctx, { nginx: true, gcTrace: true });
   let rate = 0;
   let saturationUsed = 0;
   try {
-    const gw = await startGatewayTarget(ctx, "gateway (latency)");
+    const gw = await startGatewayTarget(ctx, "gateway (latency)", { gcTrace: true });
     const targets = [...baselineTargets(base), ["gateway", gw] as const];
     try {
       let saturation = ctx.gatewayRps;
@@ -74,13 +78,16 @@ export async function latencyScenario(ctx: BenchContext): Promise<ScenarioResult
             });
           if (s.latency.warmup_s > 0) await run(s.latency.warmup_s);
           const cpuBefore = target.pid === null ? null : cpuSeconds(target.pid);
+          const gcWindow = target.gc?.window();
           const r = await run(s.latency.duration_s);
           const cpuAfter = target.pid === null ? null : cpuSeconds(target.pid);
+          const gc = gcWindow === undefined ? null : perRequest(gcWindow(), r.requests);
           paced[key] = {
             latency: r.latency_ms,
             achieved: r.rps,
             errors: r.errors + r.timeouts,
             cpuMicros: cpuMicrosPerRequest(cpuBefore, cpuAfter, r.requests),
+            gc,
           };
           rows.push(row(target, `wrk paced, ${pacedConnections} connections`, rate, paced[key]!));
         }
@@ -173,6 +180,7 @@ export async function latencyScenario(ctx: BenchContext): Promise<ScenarioResult
       nginx_added_p99_ms: added("nginx", "p99"),
       gateway_paced_rate_achieved: paced.gateway ? round1(paced.gateway.achieved) : null,
       ...cpuFigures(paced),
+      ...gcFigures(paced),
       open_loop_gateway_added_p50_ms: openAdded("gateway", "p50"),
       open_loop_gateway_added_p99_ms: openAdded("gateway", "p99"),
       open_loop_passthrough_added_p50_ms: openAdded("passthrough", "p50"),
@@ -198,6 +206,19 @@ function cpuFigures(paced: Record<string, Measured>): Record<string, Cell> {
   };
 }
 
+/** Garbage collection per request at the same paced rate, the gateway's and the pass-through's. */
+function gcFigures(paced: Record<string, Measured>): Record<string, Cell> {
+  const out: Record<string, Cell> = {};
+  for (const key of ["gateway", "passthrough"]) {
+    const gc = paced[key]?.gc ?? null;
+    out[`${key}_alloc_kb_per_request`] = gc?.alloc_kb_per_request ?? null;
+    out[`${key}_gc_pause_ms_per_1k_requests`] = gc?.gc_pause_ms_per_1k_requests ?? null;
+    out[`${key}_survived_kb_per_scavenge`] = gc?.survived_kb_per_scavenge ?? null;
+    out[`${key}_unreadable_gc_lines`] = gc?.unreadable_gc_lines ?? null;
+  }
+  return out;
+}
+
 function row(target: Target, load: string, rate: number, m: Measured): Record<string, Cell> {
   return {
     target: target.name,
@@ -209,6 +230,8 @@ function row(target: Target, load: string, rate: number, m: Measured): Record<st
     "p99 ms": m.latency.p99,
     "max ms": m.latency.max,
     "CPU µs/req": m.cpuMicros ?? "-",
+    "alloc KB/req": m.gc?.alloc_kb_per_request ?? "-",
+    "GC ms/1k req": m.gc?.gc_pause_ms_per_1k_requests ?? "-",
     errors: m.errors,
     overload: "-",
     "send lag p99 ms": "-",
