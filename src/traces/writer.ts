@@ -101,7 +101,8 @@ class BoundedTraceWriter implements TraceWriter {
   readonly #now: () => number;
   readonly #monotonic: () => number;
   readonly #counters = new WriterCounters();
-  #pending: TraceRecord[] = [];
+  /** Slots before `#head` were taken (null: a written trace must not stay reachable here). */
+  #pending: (TraceRecord | null)[] = [];
   #head = 0;
   #inFlight: TraceRecord[] = [];
   #state: TraceWriterSnapshot["state"] = "running";
@@ -190,7 +191,7 @@ class BoundedTraceWriter implements TraceWriter {
       // What is mid-write stays counted in the depth until the store answers; the rest is lost.
       this.#abandoned = true;
       this.#counters.drop("shutdown_timeout", this.#waiting, this.#now());
-      this.#released(this.#pending.slice(this.#head));
+      this.#released(this.#pending.slice(this.#head) as TraceRecord[]);
       this.#pending = [];
       this.#head = 0;
       this.#wakeSleep?.();
@@ -228,7 +229,10 @@ class BoundedTraceWriter implements TraceWriter {
     try {
       while (this.#waiting > 0 && !this.#abandoned) {
         const end = this.#batchEnd();
-        this.#inFlight = this.#pending.slice(this.#head, end);
+        this.#inFlight = this.#pending.slice(this.#head, end) as TraceRecord[];
+        // Until the next compaction the array still has these slots: with 1 MB bodies captured,
+        // a thousand written traces held there kept a gigabyte alive (issue 23).
+        this.#pending.fill(null, this.#head, end);
         this.#head = end;
         this.#compact();
         await this.#writeInFlight();
