@@ -84,23 +84,35 @@ export function encodeBatch(
   return { traces: kept, columns };
 }
 
-/** The text columns a rollup reads (its dimensions and api_key_last4), and the timestamp. */
-const rollupInputs = traceColumns.flatMap(([name, kind], i) =>
-  kind === "text" && name !== "request_body" && name !== "response_body" || kind === "time"
-    ? [[name, i] as const]
-    : []
-);
+/** What a rollup reads of a trace as text: its dimensions, api_key_last4 and the timestamp. */
+const rollupInputs = ([
+  "org_id",
+  "workspace_id",
+  "provider",
+  "model",
+  "request_path",
+  "gateway_key_id",
+  "api_key_hash",
+  "developer",
+  "agent",
+  "route",
+  "api_key_last4",
+  "timestamp",
+] as const).map((name) => [name, traceColumns.findIndex(([n]) => n === name)] as const);
 
 /**
  * The trace as stored, for its rollups: the normalized timestamp (as SQLite's rollups read it)
- * and text as PostgreSQL holds it (U+0000 replaced), so a rollup's key is the rows' key.
+ * and text as PostgreSQL holds it (U+0000 replaced; a lone surrogate becomes U+FFFD, as the
+ * driver's UTF-8 encoding makes it), so a rollup's key is its rows' key.
  */
 function asStored(trace: TraceRecord, row: readonly SqlValue[]): TraceRecord {
   let out: Record<string, unknown> | null = null;
   for (const [name, i] of rollupInputs) {
-    if (row[i] === trace[name]) continue;
+    let v = row[i];
+    if (typeof v === "string" && !v.isWellFormed()) v = v.toWellFormed();
+    if (v === trace[name]) continue;
     out ??= { ...trace };
-    out[name] = row[i];
+    out[name] = v;
   }
   return out === null ? trace : out as unknown as TraceRecord;
 }

@@ -206,21 +206,32 @@ Deno.test({
     const db = await createTestDatabase("ongoingai_pgtext");
     const store = await openPostgresStore({ dsn: db.dsn, maxConnections: 2 });
     try {
-      const texts = ['"', "\\", '\\"', "{a,b}", "NULL", "", "  x\n\ty\r ", "é😀", "a\u0000b"];
+      const texts = [
+        '"',
+        "\\",
+        '\\"',
+        "{a,b}",
+        "NULL",
+        "",
+        "  x\n\ty\r ",
+        "é😀",
+        "a\u0000b",
+        "lone \uD800 surrogate",
+      ];
       const written = texts.map((text) =>
         makeTrace({
           model: text,
           request_body: text,
           correlation_id: text,
-          // jsonb has no U+0000 (a trace with one in its metadata fails, as before issue 23).
-          metadata: { note: text.replaceAll("\u0000", "") },
-          request_headers: { "x-h": [text.replaceAll("\u0000", "")] },
+          // jsonb takes no U+0000 nor a lone surrogate (such a trace fails, as before issue 23).
+          metadata: { note: text.replaceAll("\u0000", "").toWellFormed() },
+          request_headers: { "x-h": [text.replaceAll("\u0000", "").toWellFormed()] },
         })
       );
       await store.writeBatch(written);
       for (const [i, t] of written.entries()) {
         const read = await store.getTrace(t.id);
-        const want = texts[i]!.replaceAll("\u0000", "\uFFFD");
+        const want = texts[i]!.replaceAll("\u0000", "\uFFFD").toWellFormed();
         assert.equal(read?.model, want);
         assert.equal(read?.request_body, want);
         assert.equal(read?.correlation_id, want);
@@ -229,6 +240,10 @@ Deno.test({
       }
       const [byModel] = await store.aggregate({ group_by: "model", model: '"' });
       assert.equal(byModel?.request_count, 1);
+      // Rollup keys are the stored text: the lone surrogate's trace is counted as U+FFFD.
+      const all = await store.aggregate({ group_by: "model" });
+      assert.equal(all.length, texts.length);
+      assert.equal(all.find((r) => r.group === "lone \uFFFD surrogate")?.request_count, 1);
     } finally {
       await store.close();
       await db.drop();

@@ -54,6 +54,7 @@ Deno.test("rollup rows are computed from the values as stored (U+0000, timestamp
   const trace = makeTrace({
     org_id: "o\u0000rg",
     model: "m\u0000",
+    provider: "p\uDC00",
     timestamp: "2026-03-01T11:30:00+01:00",
   });
   const batch = encodeBatch([trace]);
@@ -63,6 +64,7 @@ Deno.test("rollup rows are computed from the values as stored (U+0000, timestamp
   assert.equal(hourly.length, 1);
   assert.equal(hourly[0].org_id, "o\uFFFDrg");
   assert.equal(hourly[0].model, "m\uFFFD");
+  assert.equal(hourly[0].provider, "p\uFFFD", "a lone surrogate as the driver sends it");
   assert.equal(hourly[0].period, "2026-03-01T10:00:00.000Z");
   assert.deepStrictEqual(Object.values(hourly[0].latency_hist), [1]);
   assert.equal(daily[0].period, "2026-03-01T00:00:00.000Z");
