@@ -199,7 +199,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "postgres stores text as written: quotes, backslashes, braces, NULL, blanks, U+0000",
+  name:
+    "postgres stores text as written: quotes, backslashes, braces, NULL, blanks, U+0000, surrogate",
   ignore: skipReason !== undefined,
   sanitizeResources: false,
   async fn() {
