@@ -15,7 +15,6 @@
  * gateways replay the same batch at once (the unique index settles who inserted it).
  */
 import type { TraceRecord } from "../traces/mod.ts";
-import { encodeHistogram } from "./latency_histogram.ts";
 import { type Rollup, rollupColumns, rollupCounters, rollupDimensions } from "./rollups.ts";
 import { rollupsOf, type RollupTable } from "./rollups.ts";
 import { type ColumnKind, encodeTrace, type SqlValue, traceColumns } from "./trace_columns.ts";
@@ -117,18 +116,21 @@ function asStored(trace: TraceRecord, row: readonly SqlValue[]): TraceRecord {
   return out === null ? trace : out as unknown as TraceRecord;
 }
 
-/** A rollup row as the upsert reads it (json_to_recordset): histograms as objects. */
+/**
+ * The rows as the upsert reads them (json_to_recordset by column name): a Rollup holds exactly
+ * the rollup columns, histograms as Maps, which become objects (`encodeHistogram`'s form). One
+ * JSON.stringify of the whole list: a batch can have hundreds of rows.
+ */
 function rollupJson(rows: Iterable<Rollup>): string {
-  const out: string[] = [];
+  const out: Record<string, unknown>[] = [];
   for (const r of rows) {
-    const fields = rollupColumns.map((c) =>
-      `"${c}":${
-        c === "latency_hist" || c === "ttft_hist" ? encodeHistogram(r[c]) : JSON.stringify(r[c])
-      }`
-    );
-    out.push(`{${fields.join(",")}}`);
+    out.push({
+      ...r,
+      latency_hist: Object.fromEntries(r.latency_hist),
+      ttft_hist: Object.fromEntries(r.ttft_hist),
+    });
   }
-  return `[${out.join(",")}]`;
+  return JSON.stringify(out);
 }
 
 /** The batch's rows of each rollup table, as the statement's last two parameters. */
