@@ -2,15 +2,20 @@
  * The trace store alone: `writeBatch` of fixed-size batches into a fresh SQLite file, and into
  * PostgreSQL when a DSN is given (an empty database), timed around the store call only (traces
  * are built before the clock starts). Run as its own process so that nothing else shares its
- * event loop.
+ * event loop. CPU is counted around the same calls: this process's (encoding, the driver), and
+ * for PostgreSQL the server processes' of the store's connections, from /proc, so a busy machine
+ * slows the wall clock without changing the CPU a trace costs.
  *
  * Usage: deno run -A bench/store_write.ts --dir DIR --traces N --batch B [--dsn postgres://...]
  */
 import { join } from "node:path";
+import process from "node:process";
 import { parseArgs } from "node:util";
+import postgres from "postgres";
 import { openPostgresStore, openSqliteStore, type TraceStore } from "../src/store/mod.ts";
 import type { Trace } from "../src/traces/trace.ts";
 import { makeTrace } from "../tests/testdata/trace_fixture.ts";
+import { cpuSeconds } from "./cpu.ts";
 import { type Percentiles, percentiles, round1 } from "./stats.ts";
 
 export interface StoreWriteResult {
@@ -20,7 +25,14 @@ export interface StoreWriteResult {
   seconds: number;
   traces_per_s: number;
   batch_ms: Percentiles;
+  /** This process's CPU during the store calls, per trace. */
+  client_cpu_us_per_trace: number;
+  /** The PostgreSQL server's CPU for the store's connections, per trace; null for SQLite or unreadable. */
+  server_cpu_us_per_trace: number | null;
 }
+
+/** CPU seconds of a set of processes, or null when one cannot be read. */
+type ServerCpu = () => Promise<number | null>;
 
 async function measure(
   open: () => Promise<TraceStore>,
@@ -28,19 +40,28 @@ async function measure(
   total: number,
   batch: number,
   overrides: Partial<Trace>,
+  serverCpu: ServerCpu | null = null,
 ): Promise<StoreWriteResult> {
   const store = await open();
   const batchMs: number[] = [];
   let written = 0;
+  let clientUs = 0;
+  let server: number | null = null;
   try {
+    const serverBefore = serverCpu === null ? null : await serverCpu();
     while (written < total) {
       const n = Math.min(batch, total - written);
       const traces = Array.from({ length: n }, () => makeTrace(overrides));
+      const cpu = process.cpuUsage();
       const t = performance.now();
       await store.writeBatch(traces);
       batchMs.push(performance.now() - t);
+      const used = process.cpuUsage(cpu);
+      clientUs += used.user + used.system;
       written += n;
     }
+    const serverAfter = serverCpu === null ? null : await serverCpu();
+    if (serverBefore !== null && serverAfter !== null) server = serverAfter - serverBefore;
   } finally {
     await store.close();
   }
@@ -52,6 +73,27 @@ async function measure(
     seconds: Math.round(seconds * 1000) / 1000,
     traces_per_s: round1(written / seconds),
     batch_ms: percentiles(batchMs),
+    client_cpu_us_per_trace: round1(clientUs / written),
+    server_cpu_us_per_trace: server === null ? null : round1(server * 1e6 / written),
+  };
+}
+
+/**
+ * CPU of the server processes serving the store's connections (application_name of
+ * pg_connect.ts), read from /proc: the server must be on this machine, as the bench's cluster is.
+ */
+function postgresServerCpu(admin: postgres.Sql): ServerCpu {
+  return async () => {
+    const rows = await admin<{ pid: number }[]>`SELECT pid FROM pg_stat_activity
+      WHERE application_name = 'ongoingai-gateway'`;
+    if (rows.length === 0) return null;
+    let sum = 0;
+    for (const { pid } of rows) {
+      const s = cpuSeconds(pid);
+      if (s === null) return null;
+      sum += s;
+    }
+    return sum;
   };
 }
 
@@ -84,17 +126,25 @@ if (import.meta.main) {
   const dsn = values.dsn;
   if (dsn !== undefined) {
     // Both cases go to the same database: the second one's table already holds the first's rows.
-    const pg = () => openPostgresStore({ dsn });
-    results.push(await measure(pg, "postgres, no bodies", total, batch, {}));
-    results.push(
-      await measure(
-        pg,
-        "postgres, 2 KB request + 2 KB response body",
-        Math.ceil(total / 4),
-        batch,
-        bodies,
-      ),
-    );
+    // One connection: the server CPU is that of one process, which keeps its pid throughout.
+    const pg = () => openPostgresStore({ dsn, maxConnections: 1 });
+    const admin = postgres(dsn, { max: 1, onnotice: () => {} });
+    const server = postgresServerCpu(admin);
+    try {
+      results.push(await measure(pg, "postgres, no bodies", total, batch, {}, server));
+      results.push(
+        await measure(
+          pg,
+          "postgres, 2 KB request + 2 KB response body",
+          Math.ceil(total / 4),
+          batch,
+          bodies,
+          server,
+        ),
+      );
+    } finally {
+      await admin.end();
+    }
   }
   console.log(JSON.stringify(results));
 }

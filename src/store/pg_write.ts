@@ -1,21 +1,27 @@
 /**
  * The PostgreSQL batch write: one statement, so one round trip per batch. It takes the store's
  * advisory transaction lock first (writers from every instance are serialized, so seq order is
- * commit order, see TraceStore.listTraces), inserts the traces in batch order skipping ids already
- * stored, and adds only the inserted ones to both rollup tables, merging histograms in SQL.
+ * commit order, see TraceStore.listTraces), inserts the traces in batch order, and adds the batch
+ * to both rollup tables, one upsert row per rollup key.
  *
- * The batch travels as one JSON parameter. Histogram buckets and rollup periods are computed here
- * in TypeScript, the same functions SQLite's rollups use, so both stores count a trace alike.
+ * Rollups are computed here in TypeScript by rollups.ts, the code SQLite's rollups use, so both
+ * stores count a trace alike; PostgreSQL only adds each key's row to the stored one. The traces
+ * travel as one typed array per column (`unnest`), which the server parses in a third of the time
+ * of one JSON document (issue 23: jsonb parsing was 40% of the batch; research/issue23_pg.md).
+ *
+ * A batch is idempotent by trace id: the insert has no ON CONFLICT, so a trace already stored
+ * fails the statement (nothing of it is written) and the batch is written again without the
+ * stored ids. The rollups therefore only ever count traces this statement inserted, also when two
+ * gateways replay the same batch at once (the unique index settles who inserted it).
  */
-import { tokenFields } from "../providers/mod.ts";
 import type { TraceRecord } from "../traces/mod.ts";
-import { bucketOf } from "./latency_histogram.ts";
-import { periodStart, rollupCounters } from "./rollups.ts";
-import { encodeTrace, traceColumns } from "./trace_columns.ts";
+import { type Rollup, rollupColumns, rollupCounters, rollupDimensions } from "./rollups.ts";
+import { rollupsOf, type RollupTable } from "./rollups.ts";
+import { type ColumnKind, encodeTrace, type SqlValue, traceColumns } from "./trace_columns.ts";
 import { lockKeys } from "./pg_migrations.ts";
 import type { Sql } from "./pg_connect.ts";
 
-const pgTypes = {
+const pgTypes: Record<ColumnKind, string> = {
   text: "text",
   int: "bigint",
   real: "double precision",
@@ -23,71 +29,150 @@ const pgTypes = {
   json: "jsonb",
   json_or_null: "jsonb",
   time: "timestamptz",
-} as const;
+};
 
-/** The batch as JSON text: each trace's columns plus its order, buckets and periods. */
-export function batchJson(traces: readonly TraceRecord[]): string {
-  const seen = new Set<string>();
-  const rows: string[] = [];
-  for (const trace of traces) {
-    // Encode first: a trace that cannot be stored fails the batch before any SQL runs.
-    const values = encodeTrace(trace);
-    // The first of two traces with one id is stored, as SQLite does.
-    if (seen.has(trace.id)) continue;
-    seen.add(trace.id);
-    const fields: string[] = [];
-    for (let i = 0; i < traceColumns.length; i++) {
-      const [name, kind] = traceColumns[i]!;
-      const v = values[i];
-      const json = kind === "json" || kind === "json_or_null"
-        ? String(v)
-        : kind === "bool"
-        ? (v === 1 ? "true" : "false")
-        : JSON.stringify(v);
-      fields.push(`"${name}":${json}`);
-    }
-    const timestamp = values[traceColumns.findIndex(([n]) => n === "timestamp")] as string;
-    const ttft = trace.time_to_first_token_us;
-    fields.push(
-      `"ord":${rows.length}`,
-      `"lb":${JSON.stringify(bucketOf(trace.latency_ms))}`,
-      `"tb":${ttft === null ? "null" : JSON.stringify(bucketOf(ttft / 1000))}`,
-      `"ph":${JSON.stringify(periodStart("hour", timestamp))}`,
-      `"pd":${JSON.stringify(periodStart("day", timestamp))}`,
-    );
-    rows.push(`{${fields.join(",")}}`);
+const needsEscape = /["\\]/;
+
+/**
+ * One PostgreSQL array literal (`{...}`) of column `c` of the rows: NULL for null, numbers as
+ * they print (booleans are 0/1, which boolean input accepts), text double-quoted with `"` and `\`
+ * escaped; nothing else is special inside quotes.
+ */
+export function arrayLiteral(rows: readonly (readonly SqlValue[])[], c: number): string {
+  // Appending builds a rope that is flattened once; cheaper than parts and join (issue 23).
+  let out = "{";
+  for (let i = 0; i < rows.length; i++) {
+    const v = rows[i]![c] as SqlValue;
+    if (i > 0) out += ",";
+    if (v === null) out += "NULL";
+    else if (typeof v === "number") out += String(v);
+    else if (needsEscape.test(v)) out += `"${v.replace(/["\\]/g, "\\$&")}"`;
+    else out += `"${v}"`;
   }
-  return `[${rows.join(",")}]`;
+  return out + "}";
 }
 
-const recordType = [
-  "ord int",
-  "lb text",
-  "tb text",
-  "ph timestamptz",
-  "pd timestamptz",
-  ...traceColumns.map(([name, kind]) => `"${name}" ${pgTypes[kind]}`),
-].join(", ");
-const columnList = traceColumns.map(([name]) => `"${name}"`).join(", ");
+export interface EncodedBatch {
+  /** The traces to insert, in batch order: the first of two traces with one id, as SQLite. */
+  traces: TraceRecord[];
+  /** One array literal per `traceColumns` entry. */
+  columns: string[];
+}
 
-const tokenColumns = tokenFields.join(", ");
-const tokenSums = tokenFields.map((f) => `coalesce(sum(${f}), 0)`).join(", ");
+/**
+ * Encodes every trace first, so a trace that cannot be stored fails the batch before any SQL
+ * runs, then keeps the first trace of each id that `skip` does not name.
+ */
+export function encodeBatch(
+  traces: readonly TraceRecord[],
+  skip: ReadonlySet<string> = new Set(),
+): EncodedBatch {
+  const encoded = traces.map((t) => encodeTrace(t) as SqlValue[]);
+  const seen = new Set<string>(skip);
+  const kept: TraceRecord[] = [];
+  const rows: SqlValue[][] = [];
+  for (let i = 0; i < traces.length; i++) {
+    const trace = traces[i]!;
+    if (seen.has(trace.id)) continue;
+    seen.add(trace.id);
+    const row = encoded[i]!;
+    kept.push(asStored(trace, row));
+    rows.push(row);
+  }
+  const columns = traceColumns.map((_, c) => arrayLiteral(rows, c));
+  return { traces: kept, columns };
+}
 
-const rollupAggregates = `count(*), ${tokenSums},
-  coalesce(sum(CASE WHEN cost_status = 'priced' THEN coalesce(estimated_cost_usd, 0) ELSE 0 END), 0),
-  count(*) FILTER (WHERE cost_status = 'priced'), count(*) FILTER (WHERE cost_status = 'unpriced'),
-  count(*) FILTER (WHERE usage_status = 'unknown'),
-  count(*) FILTER (WHERE response_status BETWEEN 400 AND 499),
-  count(*) FILTER (WHERE response_status >= 500), sum(latency_ms), min(latency_ms),
-  max(latency_ms), coalesce(sum(time_to_first_token_us), 0), count(time_to_first_token_us),
-  min("timestamp"), max("timestamp"), max(api_key_last4 COLLATE "C"), ongoingai_hist(lb),
-  ongoingai_hist(tb)`;
+/** What a rollup reads of a trace as text: its dimensions, api_key_last4 and the timestamp. */
+const rollupInputs = ([
+  "org_id",
+  "workspace_id",
+  "provider",
+  "model",
+  "request_path",
+  "gateway_key_id",
+  "api_key_hash",
+  "developer",
+  "agent",
+  "route",
+  "api_key_last4",
+  "timestamp",
+] as const).map((name) => [name, traceColumns.findIndex(([n]) => n === name)] as const);
 
-const rollupColumnList = `period, org_id, workspace_id, provider, model, request_path,
-  gateway_key_id, api_key_hash, developer, agent, route_name, request_count, ${tokenColumns}, cost_usd, priced_count,
-  unpriced_count, unknown_usage_count, error_count_4xx, error_count_5xx, latency_sum, latency_min,
-  latency_max, ttft_us_sum, ttft_count, first_seen_at, last_seen_at, api_key_last4, latency_hist,
-  ttft_hist`;
+/**
+ * The trace as stored, for its rollups: the normalized timestamp (as SQLite's rollups read it)
+ * and text as PostgreSQL holds it (U+0000 replaced; a lone surrogate becomes U+FFFD, as the
+ * driver's UTF-8 encoding makes it), so a rollup's key is its rows' key.
+ */
+function asStored(trace: TraceRecord, row: readonly SqlValue[]): TraceRecord {
+  let out: Record<string, unknown> | null = null;
+  for (const [name, i] of rollupInputs) {
+    let v = row[i];
+    if (typeof v === "string" && !v.isWellFormed()) v = v.toWellFormed();
+    if (v === trace[name]) continue;
+    out ??= { ...trace };
+    out[name] = v;
+  }
+  return out === null ? trace : out as unknown as TraceRecord;
+}
+
+/**
+ * The rows as the upsert reads them (json_to_recordset by column name): a Rollup holds exactly
+ * the rollup columns, histograms as Maps, which become objects (`encodeHistogram`'s form). One
+ * JSON.stringify of the whole list: a batch can have hundreds of rows.
+ */
+function rollupJson(rows: Iterable<Rollup>): string {
+  const out: Record<string, unknown>[] = [];
+  for (const r of rows) {
+    out.push({
+      ...r,
+      latency_hist: Object.fromEntries(r.latency_hist),
+      ttft_hist: Object.fromEntries(r.ttft_hist),
+    });
+  }
+  return JSON.stringify(out);
+}
+
+/** The batch's rows of each rollup table, as the statement's last two parameters. */
+export function rollupParams(traces: readonly TraceRecord[]): [string, string] {
+  const rollups = rollupsOf(traces);
+  const of = (t: RollupTable) => rollupJson(rollups.get(t)!.values());
+  return [of("rollup_hourly"), of("rollup_daily_keys")];
+}
+
+const columnNames = traceColumns.map(([name]) => `"${name}"`);
+const columnList = columnNames.join(", ");
+const unnestArgs = traceColumns.map(([, kind], i) => `$${i + 1}::text::${pgTypes[kind]}[]`)
+  .join(", ");
+
+const rollupTypes: Record<(typeof rollupColumns)[number], string> = {
+  ...Object.fromEntries(rollupDimensions.map((d) => [d, "text"])),
+  ...Object.fromEntries(rollupCounters.map((c) => [c, "bigint"])),
+  period: "timestamptz",
+  cost_usd: "double precision",
+  latency_min: "bigint",
+  latency_max: "bigint",
+  first_seen_at: "timestamptz",
+  last_seen_at: "timestamptz",
+  api_key_last4: "text",
+  latency_hist: "jsonb",
+  ttft_hist: "jsonb",
+} as Record<(typeof rollupColumns)[number], string>;
+const rollupRecord = rollupColumns.map((c) => `${c} ${rollupTypes[c]}`).join(", ");
+const rollupList = rollupColumns.join(", ");
+
+/**
+ * `ongoingai_hist_merge(stored, excluded)` (migrations/postgres/002_rollups.sql) written out: the
+ * function has a sub-select, so PostgreSQL cannot inline it and runs it through the SQL-function
+ * executor for every row; written out it costs 5-10% less of a batch with hundreds of rollup rows
+ * (research/issue23_pg.md). Same expression: the batch's buckets added onto the stored ones.
+ */
+function histMerge(table: string, column: string): string {
+  const stored = `${table}.${column}`;
+  return `${stored} || coalesce((SELECT jsonb_object_agg(e.key,
+    coalesce((${stored} ->> e.key)::bigint, 0) + e.value::bigint)
+    FROM jsonb_each_text(excluded.${column}) AS e), '{}'::jsonb)`;
+}
 
 function mergeSet(table: string): string {
   return [
@@ -97,53 +182,66 @@ function mergeSet(table: string): string {
     `first_seen_at = LEAST(${table}.first_seen_at, excluded.first_seen_at)`,
     `last_seen_at = GREATEST(${table}.last_seen_at, excluded.last_seen_at)`,
     `api_key_last4 = GREATEST(${table}.api_key_last4, excluded.api_key_last4)`,
-    `latency_hist = ongoingai_hist_merge(${table}.latency_hist, excluded.latency_hist)`,
-    `ttft_hist = ongoingai_hist_merge(${table}.ttft_hist, excluded.ttft_hist)`,
+    `latency_hist = ${histMerge(table, "latency_hist")}`,
+    `ttft_hist = ${histMerge(table, "ttft_hist")}`,
   ].join(", ");
 }
 
-const dimensions = "period, org_id, workspace_id, provider, model, request_path, gateway_key_id, " +
-  "api_key_hash, developer, agent, route_name";
+function upsert(table: RollupTable, param: number): string {
+  // FROM lock: the upsert waits for the lock too, so two writers never hold each other's rows.
+  return `INSERT INTO ${table} (${rollupList})
+    SELECT ${rollupList} FROM lock, json_to_recordset($${param}::text::json) AS r(${rollupRecord})
+    ON CONFLICT (${rollupDimensions.join(", ")}) DO UPDATE SET ${mergeSet(table)}`;
+}
 
 /**
- * Fixed text: every part above comes from constants, and the batch is the one bound parameter.
- * Built once, run as a prepared statement.
+ * Fixed text: every part above comes from constants, and the batch is bound. Built once, run as
+ * a prepared statement. `ORDER BY ord` assigns seq in batch order.
  */
-const statement = `WITH lock AS MATERIALIZED (
-    SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(${lockKeys.write[0]}, ${
-  lockKeys.write[1]
-})) AS l
-  ),
-  input AS MATERIALIZED (
-    SELECT x.* FROM lock, jsonb_to_recordset($1::text::jsonb) AS x(${recordType})
+export const insertStatement = `WITH lock AS MATERIALIZED (
+    SELECT pg_advisory_xact_lock(${lockKeys.write[0]}, ${lockKeys.write[1]}) AS locked
   ),
   ins AS (
     INSERT INTO traces (${columnList})
-    SELECT ${columnList} FROM input ORDER BY ord
-    ON CONFLICT (id) DO NOTHING
-    RETURNING id
+    SELECT ${columnList} FROM lock,
+      unnest(${unnestArgs}) WITH ORDINALITY AS x(${columnList}, ord)
+    ORDER BY ord
+    RETURNING 1
   ),
-  new AS MATERIALIZED (SELECT input.* FROM input JOIN ins USING (id)),
-  hourly AS (
-    INSERT INTO rollup_hourly (${rollupColumnList})
-    SELECT ph, org_id, workspace_id, provider, model, request_path, coalesce(gateway_key_id, ''),
-      '', coalesce(developer, ''), coalesce(agent, ''), coalesce(route, ''), ${rollupAggregates}
-    FROM new GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
-    ON CONFLICT (${dimensions}) DO UPDATE SET ${mergeSet("rollup_hourly")}
-  ),
-  daily AS (
-    INSERT INTO rollup_daily_keys (${rollupColumnList})
-    SELECT pd, org_id, workspace_id, provider, model, '', '', coalesce(api_key_hash, ''), '', '',
-      '', ${rollupAggregates}
-    FROM new GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
-    ON CONFLICT (${dimensions}) DO UPDATE SET ${mergeSet("rollup_daily_keys")}
-  )
+  hourly AS (${upsert("rollup_hourly", traceColumns.length + 1)}),
+  daily AS (${upsert("rollup_daily_keys", traceColumns.length + 2)})
 SELECT count(*)::int AS inserted FROM ins`;
+
+/** The unique index on the trace id: its violation means part of the batch is already stored. */
+const idIndex = "idx_traces_id";
+
+function storedIdConflict(err: unknown): boolean {
+  const e = err as { code?: unknown; constraint_name?: unknown } | null;
+  return e?.code === "23505" && e.constraint_name === idIndex;
+}
+
+/**
+ * Rounds of "insert, find the ids another write stored, insert the rest". Two cover a replayed
+ * batch; more only happen while other writers keep storing ids of this very batch.
+ */
+const maxRounds = 4;
 
 /** Writes the batch; returns how many traces were new. */
 export async function writeBatch(sql: Sql, traces: readonly TraceRecord[]): Promise<number> {
   if (traces.length === 0) return 0;
-  const json = batchJson(traces);
-  const rows = await sql.unsafe(statement, [json], { prepare: true });
-  return Number(rows[0]?.inserted ?? 0);
+  let stored = new Set<string>();
+  for (let round = 1;; round++) {
+    const batch = encodeBatch(traces, stored);
+    if (batch.traces.length === 0) return 0;
+    try {
+      const params = [...batch.columns, ...rollupParams(batch.traces)];
+      const rows = await sql.unsafe(insertStatement, params, { prepare: true });
+      return Number(rows[0]?.inserted ?? 0);
+    } catch (err) {
+      if (!storedIdConflict(err) || round === maxRounds) throw err;
+    }
+    const ids = batch.traces.map((t) => t.id);
+    const found = await sql<{ id: string }[]>`SELECT id FROM traces WHERE id = ANY(${ids}::text[])`;
+    stored = new Set([...stored, ...found.map((r) => r.id)]);
+  }
 }

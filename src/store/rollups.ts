@@ -6,7 +6,7 @@
 import { perTokenField, type TokenField, tokenFields } from "../providers/mod.ts";
 import type { TraceRecord } from "../traces/mod.ts";
 import {
-  add,
+  bucketOf,
   decodeHistogram,
   encodeHistogram,
   type Histogram,
@@ -123,21 +123,40 @@ function dimensionsOf(t: TraceRecord, table: RollupTable) {
 export const keyOf = (r: Pick<Rollup, (typeof rollupDimensions)[number]>) =>
   rollupDimensions.map((d) => r[d]).join("\u0000");
 
-/** A trace's token counts as a rollup adds them: unknown usage counts as 0 (see unknown_usage_count). */
-function tokenCounts(t: TraceRecord): Record<TokenField, number> {
-  return perTokenField((field) => t[field] ?? 0);
+/** `keyOf(dimensionsOf(t, table))`, without building the dimensions (the hot path). */
+function traceKey(t: TraceRecord, table: RollupTable): string {
+  const s = "\u0000";
+  const head = `${
+    periodStart(periodOf[table], t.timestamp)
+  }${s}${t.org_id}${s}${t.workspace_id}${s}${t.provider}${s}${t.model}${s}`;
+  return table === "rollup_daily_keys"
+    ? `${head}${s}${s}${t.api_key_hash ?? ""}${s}${s}${s}`
+    : `${head}${t.request_path}${s}${t.gateway_key_id ?? ""}${s}${s}${t.developer ?? ""}${s}${
+      t.agent ?? ""
+    }${s}${t.route ?? ""}`;
 }
 
-function single(t: TraceRecord, table: RollupTable): Rollup {
-  const latency_hist: Histogram = new Map();
-  const ttft_hist: Histogram = new Map();
-  add(latency_hist, t.latency_ms);
+/** A trace's latency and time-to-first-token buckets (latency_histogram.ts), computed once. */
+interface Buckets {
+  latency: string;
+  ttft: string | null;
+}
+
+function bucketsOf(t: TraceRecord): Buckets {
   const ttft = t.time_to_first_token_us;
-  if (ttft !== null) add(ttft_hist, ttft / 1000);
+  return { latency: bucketOf(t.latency_ms), ttft: ttft === null ? null : bucketOf(ttft / 1000) };
+}
+
+const countIn = (h: Histogram, bucket: string) => h.set(bucket, (h.get(bucket) ?? 0) + 1);
+
+function single(t: TraceRecord, table: RollupTable, b: Buckets): Rollup {
+  const latency_hist: Histogram = new Map([[b.latency, 1]]);
+  const ttft_hist: Histogram = b.ttft === null ? new Map() : new Map([[b.ttft, 1]]);
+  const ttft = t.time_to_first_token_us;
   return {
     ...dimensionsOf(t, table),
     request_count: 1,
-    ...tokenCounts(t),
+    ...perTokenField((field) => t[field] ?? 0),
     cost_usd: t.cost_status === "priced" ? t.estimated_cost_usd ?? 0 : 0,
     priced_count: t.cost_status === "priced" ? 1 : 0,
     unpriced_count: t.cost_status === "unpriced" ? 1 : 0,
@@ -176,19 +195,48 @@ export function mergeRollup(into: Rollup, from: Rollup): void {
   merge(into.ttft_hist, from.ttft_hist);
 }
 
-/** The traces' contribution to each table, one row per period and group. */
+/**
+ * Adds one trace into a row of its key: `mergeRollup(into, single(t))` without building the
+ * single row, the same additions in the same order (so float sums come out bit for bit alike).
+ */
+function addTrace(into: Rollup, t: TraceRecord, b: Buckets): void {
+  const ttft = t.time_to_first_token_us;
+  into.request_count += 1;
+  for (const f of tokenFields) into[f] += t[f] ?? 0;
+  into.cost_usd += t.cost_status === "priced" ? t.estimated_cost_usd ?? 0 : 0;
+  into.priced_count += t.cost_status === "priced" ? 1 : 0;
+  into.unpriced_count += t.cost_status === "unpriced" ? 1 : 0;
+  into.unknown_usage_count += t.usage_status === "unknown" ? 1 : 0;
+  into.error_count_4xx += t.response_status >= 400 && t.response_status <= 499 ? 1 : 0;
+  into.error_count_5xx += t.response_status >= 500 ? 1 : 0;
+  into.latency_sum += t.latency_ms;
+  into.ttft_us_sum += ttft ?? 0;
+  into.ttft_count += ttft === null ? 0 : 1;
+  into.latency_min = minOf(into.latency_min, t.latency_ms);
+  into.latency_max = maxOf(into.latency_max, t.latency_ms);
+  if (t.timestamp < into.first_seen_at) into.first_seen_at = t.timestamp;
+  if (t.timestamp > into.last_seen_at) into.last_seen_at = t.timestamp;
+  into.api_key_last4 = maxText(into.api_key_last4, t.api_key_last4);
+  countIn(into.latency_hist, b.latency);
+  if (b.ttft !== null) countIn(into.ttft_hist, b.ttft);
+}
+
+const tables: readonly RollupTable[] = ["rollup_hourly", "rollup_daily_keys"];
+
+/**
+ * The traces' contribution to each table, one row per period and group. The stores add these
+ * rows to the stored ones (SQLite reads, merges and writes; PostgreSQL upserts), once per batch.
+ */
 export function rollupsOf(traces: Iterable<TraceRecord>): Map<RollupTable, Map<string, Rollup>> {
-  const out = new Map<RollupTable, Map<string, Rollup>>([
-    ["rollup_hourly", new Map()],
-    ["rollup_daily_keys", new Map()],
-  ]);
+  const out = new Map<RollupTable, Map<string, Rollup>>(tables.map((t) => [t, new Map()]));
   for (const t of traces) {
-    for (const [table, rows] of out) {
-      const r = single(t, table);
-      const key = keyOf(r);
+    const b = bucketsOf(t);
+    for (const table of tables) {
+      const rows = out.get(table)!;
+      const key = traceKey(t, table);
       const seen = rows.get(key);
-      if (seen === undefined) rows.set(key, r);
-      else mergeRollup(seen, r);
+      if (seen === undefined) rows.set(key, single(t, table, b));
+      else addTrace(seen, t, b);
     }
   }
   return out;
