@@ -102,6 +102,8 @@ export interface GatewayDeps {
   prices?: PriceSources;
   /** Routing state shared by every config generation (serve keeps one); default: this gateway's. */
   routing?: SharedRouting;
+  /** The Prometheus scrape's text when more isolates serve (`server.workers`): all of them. */
+  scrape?: () => Promise<string>;
 }
 
 export interface Gateway {
@@ -383,7 +385,7 @@ function apiFor(
       metrics: {
         path: scrapePath,
         contentType: prometheusContentType,
-        render: () => metrics.renderPrometheus(),
+        render: deps.scrape ?? (() => metrics.renderPrometheus()),
       },
     }),
   });

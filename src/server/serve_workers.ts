@@ -1,0 +1,150 @@
+/**
+ * The main isolate's side of `server.workers` > 1: starts the serving workers (serve_worker.ts)
+ * and answers their calls from the state that stays single: the trace writer (each batch of a
+ * worker's traces enqueued as if recorded here), the trace store, the limit counters, the audit
+ * of denials, and the scrape (every isolate's metric families summed). It also carries the
+ * process's reloads and shutdown to them.
+ */
+import type { GatewayConfig } from "../config/mod.ts";
+import type { GateOptions } from "../auth/mod.ts";
+import type { CounterStore } from "../limits/mod.ts";
+import type { Logger } from "../log/mod.ts";
+import type { TraceStore } from "../store/mod.ts";
+import {
+  type GatewayMetrics,
+  mergeFamilies,
+  type MetricFamily,
+  renderPrometheus,
+} from "../telemetry/mod.ts";
+import type { TraceRecord, TraceWriterSnapshot } from "../traces/mod.ts";
+import { type ServeWorkerInit, serveWorkerName } from "./serve_worker_init.ts";
+import { storeMethodNames } from "./worker_deps.ts";
+import { createRpc, type Rpc } from "./worker_rpc.ts";
+
+export interface MainState {
+  store: TraceStore;
+  writer: { enqueue(trace: TraceRecord): boolean; snapshot(): TraceWriterSnapshot };
+  counters: CounterStore;
+  metrics: GatewayMetrics;
+  onDenied?: GateOptions["onDenied"];
+}
+
+export interface ServeWorkers {
+  /** The scrape text over every isolate (this one's families first). */
+  scrape(): Promise<string>;
+  /** Every worker reads the config again (the main isolate reloads itself). */
+  reload(): void;
+  /** Every worker stops accepting, drains and hands over its last traces. */
+  shutdown(): Promise<void>;
+  terminate(): void;
+}
+
+/** The trace writer's families: one writer, described by the main isolate alone. */
+const singleFamily = (name: string) => name.startsWith("ongoingai_trace_");
+
+export interface StartWorkers {
+  count: number;
+  moduleUrl: string;
+  config: GatewayConfig;
+  /** The bound port (the config's may be pinned from the environment). */
+  port: number;
+  configSource: string | null;
+  cwd: string;
+  env: Record<string, string>;
+  keyHashSecret: string;
+  startedAt: number;
+  log: Logger;
+}
+
+/** Starts `count` workers and waits until each listens; throws (all stopped) when one cannot. */
+export async function startServeWorkers(
+  opts: StartWorkers,
+  state: MainState,
+): Promise<ServeWorkers> {
+  const workers: { worker: Worker; rpc: Rpc }[] = [];
+  const collectAll = async (): Promise<MetricFamily[][]> => [
+    state.metrics.collect(),
+    ...await Promise.all(workers.map((w) => w.rpc.call<MetricFamily[]>("collect"))),
+  ];
+  const scrape = async () => renderPrometheus(mergeFamilies(await collectAll(), singleFamily));
+  const started: Promise<void>[] = [];
+  for (let index = 1; index <= opts.count; index++) {
+    const { worker, rpc, ready } = startOne(opts, state, index, scrape);
+    workers.push({ worker, rpc });
+    started.push(ready);
+  }
+  try {
+    await Promise.all(started);
+  } catch (err) {
+    for (const w of workers) w.worker.terminate();
+    throw err;
+  }
+  return {
+    scrape,
+    reload: () => {
+      for (const w of workers) void w.rpc.call("reload").catch(() => {});
+    },
+    shutdown: async () => {
+      const done = await Promise.allSettled(workers.map((w) => w.rpc.call("shutdown")));
+      const failed = done.filter((d) => d.status === "rejected").length;
+      if (failed > 0) opts.log.warn("serving workers did not all shut down cleanly", { failed });
+    },
+    terminate: () => {
+      for (const w of workers) w.worker.terminate();
+    },
+  };
+}
+
+function startOne(
+  opts: StartWorkers,
+  state: MainState,
+  index: number,
+  scrape: () => Promise<string>,
+): { worker: Worker; rpc: Rpc; ready: Promise<void> } {
+  const worker = new Worker(opts.moduleUrl, { type: "module", name: serveWorkerName });
+  const channel = new MessageChannel();
+  const ready = Promise.withResolvers<void>();
+  const { store, writer, counters } = state;
+  const rpc = createRpc(channel.port1, {
+    ready: (r: { error?: string }) =>
+      r.error === undefined
+        ? ready.resolve()
+        : ready.reject(new Error(`serving worker ${index}: ${r.error}`)),
+    store: (method: string, args: unknown[]) =>
+      (store as unknown as Record<string, (...a: unknown[]) => unknown>)[method]!(...args),
+    reserve: (...args: Parameters<CounterStore["reserve"]>) => counters.reserve(...args),
+    adjust: (changes: Parameters<CounterStore["adjust"]>[0]) => counters.adjust(changes),
+    traces: (batch: TraceRecord[]) => {
+      for (const t of batch) writer.enqueue(t);
+      return writer.snapshot();
+    },
+    writer: () => writer.snapshot(),
+    denied: (d: Parameters<NonNullable<GateOptions["onDenied"]>>[0]) => state.onDenied?.(d),
+    scrape,
+  });
+  worker.onerror = (ev) => {
+    ev.preventDefault();
+    const err = new Error(`serving worker ${index} failed: ${ev.message}`);
+    opts.log.error("a serving worker failed", { worker: index, error: ev.message });
+    rpc.fail(err);
+    ready.reject(err);
+  };
+  const init: ServeWorkerInit = {
+    port: channel.port2,
+    index,
+    configSource: opts.configSource,
+    cwd: opts.cwd,
+    env: {
+      ...opts.env,
+      ONGOINGAI_HOST: opts.config.server.host,
+      ONGOINGAI_PORT: String(opts.port),
+    },
+    keyHashSecret: opts.keyHashSecret,
+    startedAt: opts.startedAt,
+    storeMethods: storeMethodNames(store).filter((m) => m !== "close"),
+    storeDriver: store.driver,
+    writer: writer.snapshot(),
+  };
+  worker.postMessage(init, [channel.port2]);
+  return { worker, rpc, ready: ready.promise };
+}

@@ -1,0 +1,187 @@
+/**
+ * `server.workers: 2` end to end: one `serve` subprocess (the main isolate and one serving
+ * worker on one port) in front of the local OpenAI stub, shared by every step. Requests come
+ * over many connections, so the kernel hands them to both isolates; what must stay exact across
+ * them is checked: a trace per request, the queue figures, the request counter of `/metrics`, a
+ * per-minute request limit, and the drain on SIGTERM.
+ */
+import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
+import { join } from "node:path";
+import { withFiles } from "../config/temp_files.ts";
+import { freePort, poll, type ServerProcess, startServer } from "../support/process.ts";
+import { startUpstreamStub } from "../support/upstream_stub.ts";
+
+const admin = "gk-workers-admin-0123456789abcdef";
+const dev = "gk-workers-dev-0123456789abcdef01";
+const limited = "gk-workers-lim-0123456789abcdef01";
+const limit = 7;
+
+function configYaml(port: number, upstream: string): string {
+  return [
+    "server:",
+    "  host: 127.0.0.1",
+    `  port: ${port}`,
+    "  workers: 2",
+    "storage:",
+    "  path: data/traces.db",
+    "providers:",
+    "  openai:",
+    `    upstream: ${upstream}`,
+    "observability:",
+    "  prometheus:",
+    "    enabled: true",
+    "auth:",
+    "  enabled: true",
+    "  keys:",
+    `    - { id: admin, token: ${admin}, org_id: o, workspace_id: w, role: owner, permissions: [diagnostics:read] }`,
+    `    - { id: dev, token: ${dev}, org_id: o, workspace_id: w, role: developer }`,
+    `    - id: limited`,
+    `      token: ${limited}`,
+    "      org_id: o",
+    "      workspace_id: w",
+    "      role: developer",
+    `      limits: { requests_per_minute: ${limit} }`,
+    "",
+  ].join("\n");
+}
+
+const chatBody = JSON.stringify({
+  model: "gpt-4o-mini",
+  messages: [{ role: "user", content: "hi" }],
+});
+
+/** One chat request on a connection of its own (a fresh client), so both isolates get some. */
+async function chat(origin: string, key: string): Promise<number> {
+  const client = Deno.createHttpClient({});
+  try {
+    const res = await fetch(`${origin}/openai/v1/chat/completions`, {
+      method: "POST",
+      client,
+      body: chatBody,
+      headers: {
+        "content-type": "application/json",
+        authorization: "Bearer sk-proj-AAAAAAAAAAAAAAAAAAAAaaaa",
+        "x-ongoingai-gateway-key": key,
+      },
+    });
+    await res.arrayBuffer();
+    return res.status;
+  } finally {
+    client.close();
+  }
+}
+
+async function getText(origin: string, path: string): Promise<string> {
+  const res = await fetch(`${origin}${path}`, { headers: { "x-ongoingai-gateway-key": admin } });
+  const text = await res.text();
+  assert.equal(res.status, 200, `${path}: ${text}`);
+  return text;
+}
+
+/** The sum of every series of a counter in a Prometheus text. */
+function counterSum(text: string, name: string): number {
+  let sum = 0;
+  for (const line of text.split("\n")) {
+    if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) {
+      sum += Number(line.slice(line.lastIndexOf(" ") + 1));
+    }
+  }
+  return sum;
+}
+
+/** Waits (without a clock assert) until the current UTC minute has room for a burst. */
+async function awayFromMinuteEdge(): Promise<void> {
+  while (new Date().getUTCSeconds() >= 50) await new Promise((r) => setTimeout(r, 500));
+}
+
+Deno.test("server.workers 2: traces, limits, metrics and the drain stay exact", async (t) => {
+  const stub = await startUpstreamStub();
+  const port = freePort();
+  try {
+    await withFiles({ "ongoingai.yaml": configYaml(port, stub.url) }, async (dir) => {
+      let server: ServerProcess | null = null;
+      try {
+        server = await startServer([], { cwd: dir, port });
+        const { origin } = server;
+        const parallel = 12;
+        const perConnection = 20;
+        let sent = 0;
+
+        await t.step("every request over many connections is answered", async () => {
+          const statuses = await Promise.all(
+            Array.from({ length: parallel }, async () => {
+              const out: number[] = [];
+              for (let i = 0; i < perConnection; i++) out.push(await chat(origin, dev));
+              return out;
+            }),
+          );
+          sent += parallel * perConnection;
+          assert.deepEqual(statuses.flat().filter((s) => s !== 200), []);
+        });
+
+        await t.step(`a limit of ${limit} requests a minute admits exactly ${limit}`, async () => {
+          await awayFromMinuteEdge();
+          const before = Math.floor(Date.now() / 60_000);
+          const statuses = await Promise.all(
+            Array.from({ length: 20 }, () => chat(origin, limited)),
+          );
+          sent += statuses.length;
+          const sameMinute = Math.floor(Date.now() / 60_000) === before;
+          assert.ok(sameMinute, "the burst crossed a minute boundary; run again");
+          assert.equal(statuses.filter((s) => s === 200).length, limit);
+          assert.equal(statuses.filter((s) => s === 429).length, 20 - limit);
+        });
+
+        await t.step("/metrics counts the requests of every isolate", async () => {
+          // A trace is recorded once its answer has ended, a moment after the client read it.
+          const text = await poll("every trace recorded in /metrics", async () => {
+            const t = await getText(origin, "/metrics");
+            return counterSum(t, "ongoingai_trace_written_total") >= sent ? t : undefined;
+          });
+          assert.equal(counterSum(text, "ongoingai_proxy_request_total"), sent);
+          assert.equal(counterSum(text, "ongoingai_trace_enqueued_total"), sent);
+          // Both isolates were handed requests (240 connections spread by the kernel).
+          for (const isolate of ["0", "1"]) {
+            const line = text.split("\n").find((l) =>
+              l.startsWith(`ongoingai_server_isolate_requests_total{isolate="${isolate}"}`)
+            );
+            assert.ok(line !== undefined && Number(line.split(" ").at(-1)) > 0, text);
+          }
+        });
+
+        await t.step("the trace pipeline's figures count every isolate and add up", async () => {
+          const health = JSON.parse(await getText(origin, "/api/health"));
+          assert.equal(health.status, "ok");
+          const body = await poll("every trace written", async () => {
+            const b = JSON.parse(await getText(origin, "/api/diagnostics/trace-pipeline"));
+            return b.diagnostics.written_total >= sent ? b : undefined;
+          });
+          const q = body.diagnostics;
+          assert.equal(q.enqueue_accepted_total, sent);
+          assert.equal(q.written_total, sent);
+          assert.equal(q.queue_depth, 0);
+          assert.equal(q.total_dropped_total, 0);
+        });
+
+        await t.step("SIGTERM drains every isolate and writes every trace", async () => {
+          const stopped = await server!.stop("SIGTERM");
+          server = null;
+          assert.equal(stopped.code, 0, stopped.logs);
+          assert.match(stopped.logs, new RegExp(`trace queue flushed written=${sent} dropped=0`));
+          const db = new DatabaseSync(join(dir, "data", "traces.db"), { readOnly: true });
+          try {
+            const row = db.prepare("SELECT count(*) AS n FROM traces").get() as { n: number };
+            assert.equal(row.n, sent);
+          } finally {
+            db.close();
+          }
+        });
+      } finally {
+        await server?.kill();
+      }
+    });
+  } finally {
+    await stub.close();
+  }
+});
