@@ -18,6 +18,7 @@ import {
   type ConfigLoad,
   createReloader,
   describeProviders,
+  type Reloader,
   type ReloadRequests,
 } from "./reload.ts";
 import { MemoryCounters } from "../limits/mod.ts";
@@ -71,14 +72,12 @@ export async function runServer(opts: ServeOptions): Promise<number> {
   if (opened === null) return 1;
   const { store, secret } = opened;
   startupSecrets = knownSecretRedactor(config, [secret]);
-  const pool: { current: ServeWorkers | null } = { current: null };
-  const { writer, build, shared } = gatewayFactory(
+  const { writer, build, shared, pool } = gatewayFactory(
     opts,
     store,
     secret,
     log,
     () => generations,
-    pool,
   );
   let first: Gateway;
   try {
@@ -103,23 +102,7 @@ export async function runServer(opts: ServeOptions): Promise<number> {
   }
   const { server, workers } = listening;
   pool.current = workers;
-  const audit = isAuditStore(store)
-    ? (e: Parameters<typeof store.appendAudit>[0]) => store.appendAudit(e)
-    : undefined;
-  const configHash = await configFileHash(opts.configSource);
-  await safeAudit(audit, log)(
-    configLoadedEntry(new Date().toISOString(), opts.configSource, configHash, {
-      generation: 1,
-    }, "config.loaded"),
-  );
-  const reloader = opts.reload === undefined ? null : createReloader({
-    generations,
-    load: opts.reload.load,
-    build,
-    log,
-    audit,
-    configHash,
-  });
+  const reloader = await startupAuditAndReloader(opts, store, generations, build, log);
   const unsubscribe = opts.reload?.requests.subscribe(() => {
     void reloader?.reload();
     workers?.reload();
@@ -139,6 +122,33 @@ export async function runServer(opts: ServeOptions): Promise<number> {
   await closeAll(writer, store, generations, log);
   workers?.terminate();
   return 0;
+}
+
+/** The startup's `config.loaded` audit entry; the reloader when the process reloads (SIGHUP). */
+async function startupAuditAndReloader(
+  opts: ServeOptions,
+  store: TraceStore,
+  generations: Generations,
+  build: (next: GatewayConfig) => Promise<Gateway>,
+  log: Logger,
+): Promise<Reloader | null> {
+  const audit = isAuditStore(store)
+    ? (e: Parameters<typeof store.appendAudit>[0]) => store.appendAudit(e)
+    : undefined;
+  const configHash = await configFileHash(opts.configSource);
+  await safeAudit(audit, log)(
+    configLoadedEntry(new Date().toISOString(), opts.configSource, configHash, {
+      generation: 1,
+    }, "config.loaded"),
+  );
+  return opts.reload === undefined ? null : createReloader({
+    generations,
+    load: opts.reload.load,
+    build,
+    log,
+    audit,
+    configHash,
+  });
 }
 
 /** The trace store and the key fingerprint secret; null (logged) when either fails. */
@@ -173,9 +183,10 @@ function gatewayFactory(
   secret: string,
   log: Logger,
   generations: () => Generations | null,
-  pool: { readonly current: ServeWorkers | null },
-): { writer: TraceWriter; build: (next: GatewayConfig) => Promise<Gateway>; shared: MainState } {
+) {
   const { config } = opts;
+  // The serving workers (`server.workers` > 1), once started: a scrape here asks them too.
+  const pool: { current: ServeWorkers | null } = { current: null };
   // One span per store write, sent by the newest generation's exporter (none while the config
   // has span export off); the writer outlives generations, so the sink is looked up per batch.
   const storeSpans = createStoreSpans({
@@ -214,7 +225,7 @@ function gatewayFactory(
     ...(denials === null ? {} : { onDenied: (d) => denials.record(d) }),
   };
   // With serving workers, a scrape here counts every isolate.
-  const scrape = config.server.workers === 1 ? {} : {
+  const scrape = !(config.server.workers > 1) ? {} : {
     scrape: () => pool.current?.scrape() ?? Promise.resolve(metrics.renderPrometheus()),
   };
   const build = async (next: GatewayConfig): Promise<Gateway> =>
@@ -233,7 +244,7 @@ function gatewayFactory(
       ...scrape,
       ...upstreamClientFor(next, opts.env ?? {}, log),
     });
-  return { writer, build, shared };
+  return { writer, build, shared, pool };
 }
 
 /** `pricing.sources`, each note logged at its level; throws when a configured file is unusable. */
@@ -256,7 +267,8 @@ export async function loadPrices(
  */
 function workersPossible(opts: ServeOptions, log: Logger): boolean {
   const workers = opts.config.server.workers;
-  if (workers === 1) return true;
+  // A config built in code without the field (tests) is one isolate too.
+  if (!(workers > 1)) return true;
   if (typeof (Deno as unknown as { listenDatagram?: unknown }).listenDatagram !== "function") {
     log.error(
       `server.workers is ${workers}, which needs the runtime's --unstable-net (reusePort): run ` +
@@ -313,7 +325,7 @@ async function startWorkers(
   log: Logger,
 ): Promise<ServeWorkers | null | false> {
   const { config } = opts;
-  if (config.server.workers === 1 || opts.workerModule === undefined) return null;
+  if (!(config.server.workers > 1) || opts.workerModule === undefined) return null;
   try {
     const workers = await startServeWorkers({
       count: config.server.workers - 1,
