@@ -33,6 +33,8 @@ export interface GatewayOptions {
   providers?: Record<string, unknown>;
   /** The config's `routes` block (the translate scenario). */
   routes?: Record<string, unknown>;
+  /** server.workers (the workers scenario); default: the config's default, 1. */
+  workers?: number;
 }
 
 export interface TraceAccount {
@@ -78,7 +80,13 @@ export async function startGateway(
   const storage: BenchStorage = opts.storage ??
     { driver: "sqlite", path: opts.dbPath ?? join(dir, "traces.db") };
   const config = {
-    server: { host: "127.0.0.1", port, log_format: "json", shutdown_grace_ms: 5000 },
+    server: {
+      host: "127.0.0.1",
+      port,
+      log_format: "json",
+      shutdown_grace_ms: 5000,
+      ...(opts.workers === undefined ? {} : { workers: opts.workers }),
+    },
     storage,
     providers: {
       openai: { upstream: stubOrigin },
