@@ -106,7 +106,7 @@ export const serverSchema = z.strictObject({
   ).default(1).describe(
     "Request-serving isolates on the one port (`reusePort`): 1 serves from the main isolate " +
       "only; N > 1 adds N-1 worker isolates that share its trace writer, limit counters and " +
-      "metrics (docs/scaling.md). Needs the runtime's `--unstable-net` (set in deno.json and the " +
+      "metrics (docs/deployment.md). Needs the runtime's `--unstable-net` (set in deno.json and the " +
       "compiled binary). Restart only.",
   ),
   log_format: z.enum(["text", "json"]).default("text").describe(

@@ -121,7 +121,7 @@ function workerParts(init: ServeWorkerInit, config: GatewayConfig, rpc: Rpc, log
   const routing = sharedRouting(store);
   const metrics = createGatewayMetrics(writer);
   const build = async (next: GatewayConfig): Promise<Gateway> =>
-    createGateway(next, {
+    createGateway(withoutMetricPush(next), {
       prices: await loadPrices(next, init.cwd, log),
       store,
       writer,
@@ -160,4 +160,17 @@ async function listenShared(
     });
     return null;
   }
+}
+
+/**
+ * OTLP metric push stays with the main isolate: several isolates pushing the same series under
+ * one resource would overwrite each other at the collector. (The scrape sums every isolate.)
+ */
+function withoutMetricPush(config: GatewayConfig): GatewayConfig {
+  const otel = config.observability.otel;
+  if (!otel.metrics_enabled) return config;
+  return {
+    ...config,
+    observability: { ...config.observability, otel: { ...otel, metrics_enabled: false } },
+  };
 }

@@ -141,7 +141,8 @@ function startOne(
     },
     keyHashSecret: opts.keyHashSecret,
     startedAt: opts.startedAt,
-    storeMethods: storeMethodNames(store).filter((m) => m !== "close"),
+    // The store's own surface only: `close` stays here, `call` is the worker store's transport.
+    storeMethods: storeMethodNames(store).filter((m) => m !== "close" && m !== "call"),
     storeDriver: store.driver,
     writer: writer.snapshot(),
   };

@@ -15,9 +15,10 @@ import { startUpstreamStub } from "../support/upstream_stub.ts";
 const admin = "gk-workers-admin-0123456789abcdef";
 const dev = "gk-workers-dev-0123456789abcdef01";
 const limited = "gk-workers-lim-0123456789abcdef01";
+const late = "gk-workers-late-0123456789abcdef0";
 const limit = 7;
 
-function configYaml(port: number, upstream: string): string {
+function configYaml(port: number, upstream: string, extraKey = ""): string {
   return [
     "server:",
     "  host: 127.0.0.1",
@@ -42,6 +43,7 @@ function configYaml(port: number, upstream: string): string {
     "      workspace_id: w",
     "      role: developer",
     `      limits: { requests_per_minute: ${limit} }`,
+    extraKey,
     "",
   ].join("\n");
 }
@@ -163,6 +165,26 @@ Deno.test("server.workers 2: traces, limits, metrics and the drain stay exact", 
           assert.equal(q.queue_depth, 0);
           assert.equal(q.total_dropped_total, 0);
         });
+
+        await t.step(
+          "SIGHUP reloads every isolate: a key added to the file works on all",
+          async () => {
+            const key =
+              `    - { id: late, token: ${late}, org_id: o, workspace_id: w, role: developer }`;
+            await Deno.writeTextFile(join(dir, "ongoingai.yaml"), configYaml(port, stub.url, key));
+            Deno.kill(server!.pid, "SIGHUP");
+            // Each isolate reloads on its own; 40 fresh connections in a row accepted means all did.
+            await poll("the new key accepted by every isolate", async () => {
+              const statuses = await Promise.all(
+                Array.from({ length: 40 }, () => chat(origin, late)),
+              );
+              // A key not known yet is refused before anything is traced (401, no trace).
+              assert.deepEqual(statuses.filter((s) => s !== 200 && s !== 401), []);
+              sent += statuses.filter((s) => s === 200).length;
+              return statuses.every((s) => s === 200) ? true : undefined;
+            });
+          },
+        );
 
         await t.step("SIGTERM drains every isolate and writes every trace", async () => {
           const stopped = await server!.stop("SIGTERM");
