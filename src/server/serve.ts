@@ -35,6 +35,7 @@ import {
 import { loadPricing, type PriceSources } from "../pricing/mod.ts";
 import { type MainState, type ServeWorkers, startServeWorkers } from "./serve_workers.ts";
 import { countedByIsolate } from "./worker_deps.ts";
+import { broadcastingRoutingState } from "./worker_routing.ts";
 
 export interface ServeOptions {
   config: GatewayConfig;
@@ -212,6 +213,10 @@ function gatewayFactory(
   const audit = isAuditStore(store) ? safeAudit((e) => store.appendAudit(e), log) : null;
   // Pooled provider keys disabled (401/402/403) or enabled again go to the audit log.
   if (audit !== null) routing.state = auditedRoutingState(routing.state, audit);
+  // Serving workers mirror breakers and key blocks; they learn of each change at once.
+  if (config.server.workers > 1) {
+    routing.state = broadcastingRoutingState(routing.state, (s) => pool.current?.routingChanged(s));
+  }
   const startedAt = Date.now();
   const metrics = createGatewayMetrics(writer);
   // Team-mode denials, at most an entry per (tenant, reason) a second, across reloads.
@@ -222,6 +227,7 @@ function gatewayFactory(
     writer: denials === null ? writer : auditedWriter(writer, denials),
     counters: limitCounters,
     metrics,
+    routing: routing.state,
     ...(denials === null ? {} : { onDenied: (d) => denials.record(d) }),
   };
   // With serving workers, a scrape here counts every isolate.

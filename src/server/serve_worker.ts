@@ -22,6 +22,8 @@ import {
   relayedStore,
 } from "./worker_deps.ts";
 import { createRpc, type Rpc, type RpcHandlers } from "./worker_rpc.ts";
+import { RelayedRoutingState } from "./worker_routing.ts";
+import type { RoutingStateSnapshot } from "../routing/mod.ts";
 import { type ServeWorkerInit, serveWorkerName } from "./serve_worker_init.ts";
 
 const drainMarginMs = 2_000;
@@ -92,6 +94,7 @@ async function serveInWorker(init: ServeWorkerInit): Promise<void> {
   const reloader = createReloader({ generations: gens, load: () => loadIn(init), ...parts, log });
   Object.assign(handlers, {
     collect: () => parts.metrics.collect(),
+    routingSnapshot: (s: RoutingStateSnapshot) => parts.routingState.apply(s),
     reload: () => void reloader.reload(),
     shutdown: async () => {
       await drain(server, gens, log);
@@ -99,6 +102,7 @@ async function serveInWorker(init: ServeWorkerInit): Promise<void> {
       await settlesWithin(gens.recorded(), drainMarginMs);
       await parts.writer.flush();
       parts.writer.stop();
+      parts.stopFollowing();
       const current = gens.current.gateway;
       gens.closeAll();
       await current.shutdownTelemetry();
@@ -117,8 +121,12 @@ function workerParts(init: ServeWorkerInit, config: GatewayConfig, rpc: Rpc, log
     init.writer,
   );
   const limitCounters = new RelayedCounters(rpc);
-  // Per isolate in this version (research/issue23_workers.md): breakers, key pools, affinity.
+  // Breakers and key blocks are the main isolate's (mirrored here); failure counts, pool-key
+  // rpm/tpm windows, latencies and affinity stay per isolate (research/issue23_workers.md).
   const routing = sharedRouting(store);
+  const routingState = new RelayedRoutingState(rpc, init.routingShared);
+  routingState.apply(init.routing);
+  routing.state = routingState;
   const metrics = createGatewayMetrics(writer);
   const build = async (next: GatewayConfig): Promise<Gateway> =>
     createGateway(withoutMetricPush(next), {
@@ -135,7 +143,7 @@ function workerParts(init: ServeWorkerInit, config: GatewayConfig, rpc: Rpc, log
       scrape: () => rpc.call<string>("scrape"),
       ...upstreamClientFor(next, init.env, log),
     });
-  return { writer, metrics, build };
+  return { writer, metrics, build, routingState, stopFollowing: routingState.follow(1_000) };
 }
 
 async function listenShared(

@@ -1,4 +1,5 @@
 /** What the main isolate tells a serving worker when it starts it (`server.workers` > 1). */
+import type { RoutingStateSnapshot } from "../routing/mod.ts";
 import type { TraceWriterSnapshot } from "../traces/mod.ts";
 
 /** How the shared entry module knows it runs as a serving worker. */
@@ -17,4 +18,7 @@ export interface ServeWorkerInit {
   storeMethods: string[];
   storeDriver: string;
   writer: TraceWriterSnapshot;
+  /** The main isolate's routing state now, and whether other instances share it (PostgreSQL). */
+  routing: RoutingStateSnapshot;
+  routingShared: boolean;
 }

@@ -9,6 +9,7 @@ import type { GatewayConfig } from "../config/mod.ts";
 import type { GateOptions } from "../auth/mod.ts";
 import type { CounterStore } from "../limits/mod.ts";
 import type { Logger } from "../log/mod.ts";
+import type { RoutingState, RoutingStateSnapshot } from "../routing/mod.ts";
 import type { TraceStore } from "../store/mod.ts";
 import {
   type GatewayMetrics,
@@ -26,6 +27,8 @@ export interface MainState {
   writer: { enqueue(trace: TraceRecord): boolean; snapshot(): TraceWriterSnapshot };
   counters: CounterStore;
   metrics: GatewayMetrics;
+  /** Breakers and key blocks: every isolate's writes land here (worker_routing.ts). */
+  routing: RoutingState;
   onDenied?: GateOptions["onDenied"];
 }
 
@@ -34,6 +37,8 @@ export interface ServeWorkers {
   scrape(): Promise<string>;
   /** Every worker reads the config again (the main isolate reloads itself). */
   reload(): void;
+  /** The routing state changed: every worker's mirror is replaced. */
+  routingChanged(snapshot: RoutingStateSnapshot): void;
   /** Every worker stops accepting, drains and hands over its last traces. */
   shutdown(): Promise<void>;
   terminate(): void;
@@ -68,8 +73,9 @@ export async function startServeWorkers(
   ];
   const scrape = async () => renderPrometheus(mergeFamilies(await collectAll(), singleFamily));
   const started: Promise<void>[] = [];
+  const routing = await state.routing.snapshot(Date.now());
   for (let index = 1; index <= opts.count; index++) {
-    const { worker, rpc, ready } = startOne(opts, state, index, scrape);
+    const { worker, rpc, ready } = startOne(opts, state, index, scrape, routing);
     workers.push({ worker, rpc });
     started.push(ready);
   }
@@ -83,6 +89,9 @@ export async function startServeWorkers(
     scrape,
     reload: () => {
       for (const w of workers) void w.rpc.call("reload").catch(() => {});
+    },
+    routingChanged: (snapshot) => {
+      for (const w of workers) void w.rpc.call("routingSnapshot", snapshot).catch(() => {});
     },
     shutdown: async () => {
       const done = await Promise.allSettled(workers.map((w) => w.rpc.call("shutdown")));
@@ -100,6 +109,7 @@ function startOne(
   state: MainState,
   index: number,
   scrape: () => Promise<string>,
+  routing: RoutingStateSnapshot,
 ): { worker: Worker; rpc: Rpc; ready: Promise<void> } {
   const worker = new Worker(opts.moduleUrl, { type: "module", name: serveWorkerName });
   const channel = new MessageChannel();
@@ -119,6 +129,8 @@ function startOne(
       return writer.snapshot();
     },
     writer: () => writer.snapshot(),
+    routing: (method: string, args: unknown[]) =>
+      (state.routing as unknown as Record<string, (...a: unknown[]) => unknown>)[method]!(...args),
     denied: (d: Parameters<NonNullable<GateOptions["onDenied"]>>[0]) => state.onDenied?.(d),
     scrape,
   });
@@ -145,6 +157,8 @@ function startOne(
     storeMethods: storeMethodNames(store).filter((m) => m !== "close" && m !== "call"),
     storeDriver: store.driver,
     writer: writer.snapshot(),
+    routing,
+    routingShared: state.routing.shared,
   };
   worker.postMessage(init, [channel.port2]);
   return { worker, rpc, ready: ready.promise };

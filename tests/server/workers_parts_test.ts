@@ -14,6 +14,8 @@ import {
 } from "../../src/server/worker_deps.ts";
 import { InvalidCursorError, ResponseStateError } from "../../src/store/mod.ts";
 import type { TraceRecord, TraceWriterSnapshot } from "../../src/traces/mod.ts";
+import { MemoryRoutingState } from "../../src/routing/mod.ts";
+import { broadcastingRoutingState, RelayedRoutingState } from "../../src/server/worker_routing.ts";
 
 const counter = (name: string, points: [string[], number][]): MetricFamily => ({
   type: "counter",
@@ -221,5 +223,46 @@ Deno.test("forwarding writer: at most its capacity waits; more is dropped and co
   } finally {
     writer.stop();
     close();
+  }
+});
+
+Deno.test("routing state over isolates: one truth, mirrors told of every write, one probe", async () => {
+  const mirrors: RelayedRoutingState[] = [];
+  const main = broadcastingRoutingState(new MemoryRoutingState(), (s) => {
+    for (const m of mirrors) m.apply(s);
+  });
+  const links = [0, 1].map(() =>
+    pair({
+      routing: (method: string, args: unknown[]) =>
+        (main as unknown as Record<string, (...a: unknown[]) => unknown>)[method]!(...args),
+    })
+  );
+  const [a, b] = links.map((l) => new RelayedRoutingState(l.client, false));
+  mirrors.push(a!, b!);
+  const settled = async () => {
+    // The broadcast follows the write's answer: one snapshot later every mirror has it.
+    for (let i = 0; i < 20 && b!.breaker("p/m") === null; i++) {
+      await new Promise((r) => setTimeout(r, 0));
+    }
+  };
+  try {
+    await a!.openBreaker("p/m", 1_000, 5_000);
+    assert.equal(a!.breaker("p/m")?.openUntil, 5_000, "the writer's mirror at once");
+    assert.equal(main.breaker("p/m", 1_000)?.openUntil, 5_000, "the main state");
+    await settled();
+    assert.equal(b!.breaker("p/m")?.openUntil, 5_000, "the other isolate's mirror");
+    const claims = await Promise.all([
+      a!.claimProbe("p/m", 6_000, 1_000),
+      b!.claimProbe("p/m", 6_000, 1_000),
+    ]);
+    assert.deepEqual(claims.sort(), ["busy", "probe"]);
+    const key = { kind: "key" as const, provider: "p", id: "k1" };
+    await b!.disableKey(key, 7_000, "status_401");
+    assert.equal(main.blocked(key, 7_000)?.state, "disabled");
+    assert.equal(await a!.enableKey(key, 8_000), true);
+    assert.equal(main.blocked(key, 8_000), null);
+    assert.deepEqual((await b!.snapshot(8_000)).blocks, []);
+  } finally {
+    for (const l of links) l.close();
   }
 });
