@@ -104,6 +104,11 @@ export interface GatewayDeps {
   routing?: SharedRouting;
   /** The Prometheus scrape's text when more isolates serve (`server.workers`): all of them. */
   scrape?: () => Promise<string>;
+  /**
+   * More isolates serve (`server.workers`): a key created, changed or revoked through this one's
+   * API is reloaded by all of them before the API answers.
+   */
+  keysChanged?: () => Promise<void>;
 }
 
 export interface Gateway {
@@ -380,7 +385,11 @@ function apiFor(
     providers,
     routes: routing === null ? undefined : routesSource(routing.router, routing.table),
     replay,
-    ...(gate === null ? {} : { onKeysChanged: gate.refresh }),
+    ...(gate === null ? {} : {
+      onKeysChanged: deps.keysChanged === undefined
+        ? gate.refresh
+        : async () => void await Promise.all([gate.refresh(), deps.keysChanged!()]),
+    }),
     ...(metrics === null || scrapePath === null ? {} : {
       metrics: {
         path: scrapePath,

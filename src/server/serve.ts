@@ -228,11 +228,13 @@ function gatewayFactory(
     counters: limitCounters,
     metrics,
     routing: routing.state,
+    refreshKeys: () => generations()?.current.gateway.refreshKeys() ?? Promise.resolve(),
     ...(denials === null ? {} : { onDenied: (d) => denials.record(d) }),
   };
   // With serving workers, a scrape here counts every isolate.
   const scrape = !(config.server.workers > 1) ? {} : {
     scrape: () => pool.current?.scrape() ?? Promise.resolve(metrics.renderPrometheus()),
+    keysChanged: () => pool.current?.refreshKeys() ?? Promise.resolve(),
   };
   const build = async (next: GatewayConfig): Promise<Gateway> =>
     createGateway(next, {

@@ -95,6 +95,7 @@ async function serveInWorker(init: ServeWorkerInit): Promise<void> {
   Object.assign(handlers, {
     collect: () => parts.metrics.collect(),
     routingSnapshot: (s: RoutingStateSnapshot) => parts.routingState.apply(s),
+    refreshKeys: () => gens.current.gateway.refreshKeys(),
     reload: () => void reloader.reload(),
     shutdown: async () => {
       await drain(server, gens, log);
@@ -141,6 +142,7 @@ function workerParts(init: ServeWorkerInit, config: GatewayConfig, rpc: Rpc, log
       startedAt: init.startedAt,
       metrics,
       scrape: () => rpc.call<string>("scrape"),
+      keysChanged: () => rpc.call<void>("keysChanged"),
       ...upstreamClientFor(next, init.env, log),
     });
   return { writer, metrics, build, routingState, stopFollowing: routingState.follow(1_000) };

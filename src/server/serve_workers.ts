@@ -29,6 +29,8 @@ export interface MainState {
   metrics: GatewayMetrics;
   /** Breakers and key blocks: every isolate's writes land here (worker_routing.ts). */
   routing: RoutingState;
+  /** This isolate's current generation reloads its gateway keys. */
+  refreshKeys(): Promise<void>;
   onDenied?: GateOptions["onDenied"];
 }
 
@@ -37,6 +39,8 @@ export interface ServeWorkers {
   scrape(): Promise<string>;
   /** Every worker reads the config again (the main isolate reloads itself). */
   reload(): void;
+  /** Gateway keys changed in the store: every worker reloads them; resolves when all did. */
+  refreshKeys(): Promise<void>;
   /** The routing state changed: every worker's mirror is replaced. */
   routingChanged(snapshot: RoutingStateSnapshot): void;
   /** Every worker stops accepting, drains and hands over its last traces. */
@@ -73,9 +77,16 @@ export async function startServeWorkers(
   ];
   const scrape = async () => renderPrometheus(mergeFamilies(await collectAll(), singleFamily));
   const started: Promise<void>[] = [];
+  // A key changed through any isolate's API: every isolate reloads keys before it answers.
+  const keysChanged = async () => {
+    await Promise.allSettled([
+      state.refreshKeys(),
+      ...workers.map((w) => w.rpc.call("refreshKeys")),
+    ]);
+  };
   const routing = await state.routing.snapshot(Date.now());
   for (let index = 1; index <= opts.count; index++) {
-    const { worker, rpc, ready } = startOne(opts, state, index, scrape, routing);
+    const { worker, rpc, ready } = startOne(opts, state, index, { scrape, keysChanged }, routing);
     workers.push({ worker, rpc });
     started.push(ready);
   }
@@ -89,6 +100,9 @@ export async function startServeWorkers(
     scrape,
     reload: () => {
       for (const w of workers) void w.rpc.call("reload").catch(() => {});
+    },
+    refreshKeys: async () => {
+      await Promise.allSettled(workers.map((w) => w.rpc.call("refreshKeys")));
     },
     routingChanged: (snapshot) => {
       for (const w of workers) void w.rpc.call("routingSnapshot", snapshot).catch(() => {});
@@ -108,7 +122,7 @@ function startOne(
   opts: StartWorkers,
   state: MainState,
   index: number,
-  scrape: () => Promise<string>,
+  calls: { scrape(): Promise<string>; keysChanged(): Promise<void> },
   routing: RoutingStateSnapshot,
 ): { worker: Worker; rpc: Rpc; ready: Promise<void> } {
   const worker = new Worker(opts.moduleUrl, { type: "module", name: serveWorkerName });
@@ -132,7 +146,7 @@ function startOne(
     routing: (method: string, args: unknown[]) =>
       (state.routing as unknown as Record<string, (...a: unknown[]) => unknown>)[method]!(...args),
     denied: (d: Parameters<NonNullable<GateOptions["onDenied"]>>[0]) => state.onDenied?.(d),
-    scrape,
+    ...calls,
   });
   worker.onerror = (ev) => {
     ev.preventDefault();

@@ -135,6 +135,36 @@ Deno.test("server.workers 2: traces, limits, metrics and the drain stay exact", 
           assert.equal(statuses.filter((s) => s === 429).length, 20 - limit);
         });
 
+        await t.step(
+          "a key created or revoked through the API holds on every isolate at once",
+          async () => {
+            const res = await fetch(`${origin}/api/gateway-keys`, {
+              method: "POST",
+              headers: { "x-ongoingai-gateway-key": admin, "content-type": "application/json" },
+              body: JSON.stringify({ name: "made-here", role: "developer" }),
+            });
+            const created = await res.json();
+            assert.equal(res.status, 201, JSON.stringify(created));
+            // 40 fresh connections right after the answer: whichever isolate takes them knows it.
+            const accepted = await Promise.all(
+              Array.from({ length: 40 }, () => chat(origin, created.token)),
+            );
+            sent += accepted.length;
+            assert.deepEqual(accepted.filter((s) => s !== 200), []);
+            const revoked = await fetch(`${origin}/api/gateway-keys/${created.id}`, {
+              method: "DELETE",
+              headers: { "x-ongoingai-gateway-key": admin },
+            });
+            await revoked.body?.cancel();
+            assert.equal(revoked.status, 204);
+            const refused = await Promise.all(
+              Array.from({ length: 40 }, () => chat(origin, created.token)),
+            );
+            // Refused before anything is traced.
+            assert.deepEqual(refused.filter((s) => s !== 401), []);
+          },
+        );
+
         await t.step("/metrics counts the requests of every isolate", async () => {
           // A trace is recorded once its answer has ended, a moment after the client read it.
           const text = await poll("every trace recorded in /metrics", async () => {
