@@ -33,9 +33,15 @@ import {
   safeAudit,
 } from "./audit_events.ts";
 import { loadPricing, type PriceSources } from "../pricing/mod.ts";
-import { type MainState, type ServeWorkers, startServeWorkers } from "./serve_workers.ts";
+import {
+  besideWorkers,
+  type MainState,
+  type ServeWorkers,
+  startServeWorkers,
+} from "./serve_workers.ts";
 import { countedByIsolate } from "./worker_deps.ts";
 import { broadcastingRoutingState } from "./worker_routing.ts";
+import { newProcessSealKey } from "./worker_seals.ts";
 
 export interface ServeOptions {
   config: GatewayConfig;
@@ -229,15 +235,13 @@ function gatewayFactory(
     metrics,
     routing: routing.state,
     refreshKeys: () => generations()?.current.gateway.refreshKeys() ?? Promise.resolve(),
+    stateMap: routing.seals!.map,
+    sealKey: newProcessSealKey(),
     ...(denials === null ? {} : { onDenied: (d) => denials.record(d) }),
   };
-  // With serving workers, a scrape here counts every isolate.
-  const scrape = !(config.server.workers > 1) ? {} : {
-    scrape: () => pool.current?.scrape() ?? Promise.resolve(metrics.renderPrometheus()),
-    keysChanged: () => pool.current?.refreshKeys() ?? Promise.resolve(),
-  };
+  const beside = besideWorkers(config, pool, shared);
   const build = async (next: GatewayConfig): Promise<Gateway> =>
-    createGateway(next, {
+    createGateway(beside.config(next), {
       prices: await loadPrices(next, opts.cwd, log),
       store,
       writer: shared.writer,
@@ -249,7 +253,7 @@ function gatewayFactory(
       startedAt,
       metrics,
       storeSpans,
-      ...scrape,
+      ...beside.deps,
       ...upstreamClientFor(next, opts.env ?? {}, log),
     });
   return { writer, build, shared, pool };

@@ -23,6 +23,7 @@ import {
 } from "./worker_deps.ts";
 import { createRpc, type Rpc, type RpcHandlers } from "./worker_rpc.ts";
 import { RelayedRoutingState } from "./worker_routing.ts";
+import { relayedSeals, withProcessSealKey } from "./worker_seals.ts";
 import type { RoutingStateSnapshot } from "../routing/mod.ts";
 import { type ServeWorkerInit, serveWorkerName } from "./serve_worker_init.ts";
 
@@ -128,9 +129,10 @@ function workerParts(init: ServeWorkerInit, config: GatewayConfig, rpc: Rpc, log
   const routingState = new RelayedRoutingState(rpc, init.routingShared);
   routingState.apply(init.routing);
   routing.state = routingState;
+  routing.seals = relayedSeals(rpc);
   const metrics = createGatewayMetrics(writer);
   const build = async (next: GatewayConfig): Promise<Gateway> =>
-    createGateway(withoutMetricPush(next), {
+    createGateway(withProcessSealKey(withoutMetricPush(next), init.sealKey), {
       prices: await loadPrices(next, init.cwd, log),
       store,
       writer,

@@ -21,4 +21,6 @@ export interface ServeWorkerInit {
   /** The main isolate's routing state now, and whether other instances share it (PostgreSQL). */
   routing: RoutingStateSnapshot;
   routingShared: boolean;
+  /** The key every isolate seals translation state under when the config sets none. */
+  sealKey: string;
 }

@@ -9,6 +9,9 @@ import type { GatewayConfig } from "../config/mod.ts";
 import type { GateOptions } from "../auth/mod.ts";
 import type { CounterStore } from "../limits/mod.ts";
 import type { Logger } from "../log/mod.ts";
+import type { StateMap } from "../providers/mod.ts";
+
+type StateMapKey = Parameters<StateMap["get"]>[0];
 import type { RoutingState, RoutingStateSnapshot } from "../routing/mod.ts";
 import type { TraceStore } from "../store/mod.ts";
 import {
@@ -20,6 +23,8 @@ import {
 import type { TraceRecord, TraceWriterSnapshot } from "../traces/mod.ts";
 import { type ServeWorkerInit, serveWorkerName } from "./serve_worker_init.ts";
 import { storeMethodNames } from "./worker_deps.ts";
+import { withProcessSealKey } from "./worker_seals.ts";
+import type { GatewayDeps } from "./gateway.ts";
 import { createRpc, type Rpc } from "./worker_rpc.ts";
 
 export interface MainState {
@@ -29,6 +34,9 @@ export interface MainState {
   metrics: GatewayMetrics;
   /** Breakers and key blocks: every isolate's writes land here (worker_routing.ts). */
   routing: RoutingState;
+  /** Translation's Chat tool-call state (worker_seals.ts). */
+  stateMap: StateMap;
+  sealKey: string;
   /** This isolate's current generation reloads its gateway keys. */
   refreshKeys(): Promise<void>;
   onDenied?: GateOptions["onDenied"];
@@ -46,6 +54,25 @@ export interface ServeWorkers {
   /** Every worker stops accepting, drains and hands over its last traces. */
   shutdown(): Promise<void>;
   terminate(): void;
+}
+
+/**
+ * What the main isolate's gateways get when workers serve beside it (nothing for one isolate):
+ * the scrape and key reloads over every isolate, and the one seal key (worker_seals.ts).
+ */
+export function besideWorkers(
+  config: GatewayConfig,
+  pool: { readonly current: ServeWorkers | null },
+  state: MainState,
+): { deps: Partial<GatewayDeps>; config(c: GatewayConfig): GatewayConfig } {
+  if (!(config.server.workers > 1)) return { deps: {}, config: (c) => c };
+  return {
+    deps: {
+      scrape: () => pool.current?.scrape() ?? Promise.resolve(state.metrics.renderPrometheus()),
+      keysChanged: () => pool.current?.refreshKeys() ?? Promise.resolve(),
+    },
+    config: (c) => withProcessSealKey(c, state.sealKey),
+  };
 }
 
 /** The trace writer's families: one writer, described by the main isolate alone. */
@@ -145,6 +172,8 @@ function startOne(
     writer: () => writer.snapshot(),
     routing: (method: string, args: unknown[]) =>
       (state.routing as unknown as Record<string, (...a: unknown[]) => unknown>)[method]!(...args),
+    stateMap: (op: "put" | "get", args: [StateMapKey, string]) =>
+      op === "put" ? state.stateMap.put(...args) : state.stateMap.get(args[0]),
     denied: (d: Parameters<NonNullable<GateOptions["onDenied"]>>[0]) => state.onDenied?.(d),
     ...calls,
   });
@@ -173,6 +202,7 @@ function startOne(
     writer: writer.snapshot(),
     routing,
     routingShared: state.routing.shared,
+    sealKey: state.sealKey,
   };
   worker.postMessage(init, [channel.port2]);
   return { worker, rpc, ready: ready.promise };

@@ -15,6 +15,13 @@ import {
 import { InvalidCursorError, ResponseStateError } from "../../src/store/mod.ts";
 import type { TraceRecord, TraceWriterSnapshot } from "../../src/traces/mod.ts";
 import { MemoryRoutingState } from "../../src/routing/mod.ts";
+import { MemoryStateMap } from "../../src/providers/mod.ts";
+import type { GatewayConfig } from "../../src/config/mod.ts";
+import {
+  newProcessSealKey,
+  relayedSeals,
+  withProcessSealKey,
+} from "../../src/server/worker_seals.ts";
 import { broadcastingRoutingState, RelayedRoutingState } from "../../src/server/worker_routing.ts";
 
 const counter = (name: string, points: [string[], number][]): MetricFamily => ({
@@ -264,5 +271,31 @@ Deno.test("routing state over isolates: one truth, mirrors told of every write, 
     assert.deepEqual((await b!.snapshot(8_000)).blocks, []);
   } finally {
     for (const l of links) l.close();
+  }
+});
+
+Deno.test("seals over isolates: one key when the config has none, the main isolate's map", async () => {
+  const key = newProcessSealKey();
+  assert.ok(key.length >= 32 && /^[A-Za-z0-9_-]+$/.test(key), key);
+  assert.notEqual(newProcessSealKey(), key);
+  const bare = { translation: { state_key: undefined } } as unknown as GatewayConfig;
+  assert.equal(withProcessSealKey(bare, key).translation.state_key, key);
+  const own = { translation: { state_key: "x".repeat(40) } } as unknown as GatewayConfig;
+  assert.equal(withProcessSealKey(own, key), own, "the config's own key wins");
+
+  const main = new MemoryStateMap();
+  const { client, close } = pair({
+    stateMap: (op: "put" | "get", args: [Parameters<typeof main.put>[0], string]) =>
+      op === "put" ? main.put(...args) : main.get(args[0]),
+  });
+  try {
+    const seals = relayedSeals(client);
+    const at = { tenant: "o|w", route: "r", id: "call_og1_x" };
+    await seals.map.put(at, "og1.sealed");
+    assert.equal(await main.get(at), "og1.sealed");
+    assert.equal(await seals.map.get(at), "og1.sealed");
+    assert.equal(await seals.map.get({ ...at, id: "other" }), null);
+  } finally {
+    close();
   }
 });
