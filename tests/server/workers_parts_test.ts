@@ -16,7 +16,7 @@ import { InvalidCursorError, ResponseStateError } from "../../src/store/mod.ts";
 import type { TraceRecord, TraceWriterSnapshot } from "../../src/traces/mod.ts";
 import { MemoryRoutingState } from "../../src/routing/mod.ts";
 import { MemoryStateMap } from "../../src/providers/mod.ts";
-import type { GatewayConfig } from "../../src/config/mod.ts";
+import { type GatewayConfig, validateConfig } from "../../src/config/mod.ts";
 import {
   newProcessSealKey,
   relayedSeals,
@@ -297,5 +297,38 @@ Deno.test("seals over isolates: one key when the config has none, the main isola
     assert.equal(await seals.map.get({ ...at, id: "other" }), null);
   } finally {
     close();
+  }
+});
+
+Deno.test("server.workers in the config: default 1, a clear refusal out of 1..64", async (t) => {
+  const load = (workers: unknown) =>
+    validateConfig(workers === undefined ? {} : { server: { workers } }, { env: {} });
+  await t.step("default: one isolate", () => {
+    const r = load(undefined);
+    assert.ok(r.ok);
+    assert.equal(r.config.server.workers, 1);
+  });
+  const cases: [unknown, RegExp | null][] = [
+    [1, null],
+    [2, null],
+    [64, null],
+    [0, /at least 1/],
+    [-3, /at least 1/],
+    [65, /at most 64/],
+    [1.5, /integer/],
+    ["2", /number/],
+  ];
+  for (const [workers, refusal] of cases) {
+    await t.step(JSON.stringify(workers), () => {
+      const r = load(workers);
+      if (refusal === null) {
+        assert.ok(r.ok);
+        assert.equal(r.config.server.workers, workers);
+      } else {
+        assert.ok(!r.ok);
+        const issue = r.errors.find((e) => e.path === "server.workers");
+        assert.match(issue?.message ?? "", refusal);
+      }
+    });
   }
 });
