@@ -6,7 +6,7 @@
  * to report its metrics and to shut down (serve_workers.ts).
  */
 import { formatIssue, type GatewayConfig, loadConfig, withBuildSupport } from "../config/mod.ts";
-import { createLogger, type Logger, redactingLogger } from "../log/mod.ts";
+import { createLogger, type LogFields, type Logger, redactingLogger } from "../log/mod.ts";
 import { createGatewayMetrics, knownSecretRedactor } from "../telemetry/mod.ts";
 import { createGateway, type Gateway } from "./gateway.ts";
 import { createGenerations, type Generations } from "./generations.ts";
@@ -69,10 +69,13 @@ async function serveInWorker(init: ServeWorkerInit): Promise<void> {
   const { config } = loaded;
   let generations: Generations | null = null;
   const log = redactingLogger(
-    createLogger({
-      format: config.server.log_format,
-      write: (t) => void Deno.stderr.writeSync(new TextEncoder().encode(t)),
-    }),
+    taggedLogger(
+      createLogger({
+        format: config.server.log_format,
+        write: (t) => void Deno.stderr.writeSync(new TextEncoder().encode(t)),
+      }),
+      init.index,
+    ),
     () => generations?.current.gateway.redactSecrets ?? knownSecretRedactor(config),
   );
   const parts = workerParts(init, config, rpc, log);
@@ -184,5 +187,16 @@ function withoutMetricPush(config: GatewayConfig): GatewayConfig {
   return {
     ...config,
     observability: { ...config.observability, otel: { ...otel, metrics_enabled: false } },
+  };
+}
+
+/** Every line of a worker says which isolate wrote it (the main isolate's lines say none). */
+function taggedLogger(log: Logger, isolate: number): Logger {
+  const tag = (fields?: LogFields): LogFields => ({ ...fields, isolate });
+  return {
+    debug: (msg, fields) => log.debug(msg, tag(fields)),
+    info: (msg, fields) => log.info(msg, tag(fields)),
+    warn: (msg, fields) => log.warn(msg, tag(fields)),
+    error: (msg, fields) => log.error(msg, tag(fields)),
   };
 }
