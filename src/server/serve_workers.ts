@@ -98,9 +98,11 @@ export async function startServeWorkers(
   state: MainState,
 ): Promise<ServeWorkers> {
   const workers: { worker: Worker; rpc: Rpc }[] = [];
+  // A worker that failed (logged when it did) leaves the scrape without its figures, not empty.
   const collectAll = async (): Promise<MetricFamily[][]> => [
     state.metrics.collect(),
-    ...await Promise.all(workers.map((w) => w.rpc.call<MetricFamily[]>("collect"))),
+    ...(await Promise.allSettled(workers.map((w) => w.rpc.call<MetricFamily[]>("collect"))))
+      .flatMap((r) => r.status === "fulfilled" ? [r.value] : []),
   ];
   const scrape = async () => renderPrometheus(mergeFamilies(await collectAll(), singleFamily));
   const started: Promise<void>[] = [];

@@ -77,7 +77,10 @@ export class ForwardingWriter {
   #timer: ReturnType<typeof setTimeout> | null = null;
   #sending = new Set<Promise<void>>();
   #latest: TraceWriterSnapshot;
+  /** Refused here: more than `capacity` waiting. */
   #localDrops = 0;
+  /** Accepted here, then lost: the main isolate did not take the batch. */
+  #lost = 0;
   #refresh: ReturnType<typeof setInterval>;
 
   constructor(
@@ -114,14 +117,19 @@ export class ForwardingWriter {
   snapshot(): TraceWriterSnapshot {
     const s = this.#latest;
     const waiting = this.#buffer.length + this.#unanswered;
-    if (waiting === 0 && this.#localDrops === 0) return s;
-    const queueFull = s.dropped_by_reason.queue_full + this.#localDrops;
+    if (waiting === 0 && this.#localDrops === 0 && this.#lost === 0) return s;
+    const by = s.dropped_by_reason;
     return {
       ...s,
       queue_depth: s.queue_depth + waiting,
       rejected: s.rejected + this.#localDrops,
-      dropped: s.dropped + this.#localDrops,
-      dropped_by_reason: { ...s.dropped_by_reason, queue_full: queueFull },
+      dropped_after_accept: s.dropped_after_accept + this.#lost,
+      dropped: s.dropped + this.#localDrops + this.#lost,
+      dropped_by_reason: {
+        ...by,
+        queue_full: by.queue_full + this.#localDrops,
+        write_failed: by.write_failed + this.#lost,
+      },
     };
   }
 
@@ -140,7 +148,7 @@ export class ForwardingWriter {
     this.#unanswered += batch.length;
     const sent: Promise<void> = this.rpc.call<TraceWriterSnapshot>("traces", batch).then(
       (s) => void (this.#latest = s),
-      () => void (this.#localDrops += batch.length),
+      () => void (this.#lost += batch.length),
     ).finally(() => {
       this.#unanswered -= batch.length;
       this.#sending.delete(sent);

@@ -175,6 +175,7 @@ const snapshot = (over: Partial<TraceWriterSnapshot> = {}) =>
     queue_depth: 0,
     accepted: 0,
     rejected: 0,
+    dropped_after_accept: 0,
     dropped: 0,
     dropped_by_reason: { queue_full: 0, shutdown: 0, write_failed: 0, shutdown_timeout: 0 },
     ...over,
@@ -330,5 +331,24 @@ Deno.test("server.workers in the config: default 1, a clear refusal out of 1..64
         assert.match(issue?.message ?? "", refusal);
       }
     });
+  }
+});
+
+Deno.test("forwarding writer: a batch the main isolate never took is counted lost", async () => {
+  const { client, close } = pair({ writer: () => snapshot() });
+  const writer = new ForwardingWriter(client, 2, 10, snapshot());
+  try {
+    client.fail(new Error("main isolate gone"));
+    writer.enqueue(trace(1));
+    writer.enqueue(trace(2));
+    await writer.flush();
+    const s = writer.snapshot();
+    assert.equal(s.queue_depth, 0);
+    assert.equal(s.dropped_after_accept, 2);
+    assert.equal(s.dropped_by_reason.write_failed, 2);
+    assert.equal(s.dropped, 2);
+  } finally {
+    writer.stop();
+    close();
   }
 });
