@@ -11,6 +11,8 @@ import { join } from "node:path";
 import { withFiles } from "../config/temp_files.ts";
 import { freePort, poll, type ServerProcess, startServer } from "../support/process.ts";
 import { startUpstreamStub } from "../support/upstream_stub.ts";
+import { freshDatabase, postgresAvailable } from "../support/postgres.ts";
+import postgres from "postgres";
 
 const admin = "gk-workers-admin-0123456789abcdef";
 const dev = "gk-workers-dev-0123456789abcdef01";
@@ -18,14 +20,48 @@ const limited = "gk-workers-lim-0123456789abcdef01";
 const late = "gk-workers-late-0123456789abcdef0";
 const limit = 7;
 
-function configYaml(port: number, upstream: string, extraKey = ""): string {
+/** Where the gateway keeps its traces, and how the test counts them after it stopped. */
+interface Storage {
+  yaml: string[];
+  rows(dir: string): Promise<number>;
+}
+
+const sqlite: Storage = {
+  yaml: ["storage:", "  path: data/traces.db"],
+  rows(dir) {
+    const db = new DatabaseSync(join(dir, "data", "traces.db"), { readOnly: true });
+    try {
+      return Promise.resolve(
+        (db.prepare("SELECT count(*) AS n FROM traces").get() as { n: number }).n,
+      );
+    } finally {
+      db.close();
+    }
+  },
+};
+
+function postgresStorage(dsn: string): Storage {
+  return {
+    yaml: ["storage:", "  driver: postgres", `  dsn: ${JSON.stringify(dsn)}`],
+    async rows() {
+      const sql = postgres(dsn, { max: 1, onnotice: () => {} });
+      try {
+        const [row] = await sql<{ n: number }[]>`select count(*)::int as n from traces`;
+        return row?.n ?? -1;
+      } finally {
+        await sql.end();
+      }
+    },
+  };
+}
+
+function configYaml(port: number, upstream: string, storage: Storage, extraKey = ""): string {
   return [
     "server:",
     "  host: 127.0.0.1",
     `  port: ${port}`,
     "  workers: 2",
-    "storage:",
-    "  path: data/traces.db",
+    ...storage.yaml,
     "providers:",
     "  openai:",
     `    upstream: ${upstream}`,
@@ -97,11 +133,28 @@ async function awayFromMinuteEdge(): Promise<void> {
   while (new Date().getUTCSeconds() >= 50) await new Promise((r) => setTimeout(r, 500));
 }
 
-Deno.test("server.workers 2: traces, limits, metrics and the drain stay exact", async (t) => {
+Deno.test("server.workers 2 on SQLite: traces, limits, metrics, reload and drain stay exact", (t) =>
+  scenario(t, sqlite));
+
+const pg = postgresAvailable();
+Deno.test({
+  name: "server.workers 2 on PostgreSQL: the same, through the main isolate's pool",
+  ignore: "skip" in pg,
+  async fn(t) {
+    const db = await freshDatabase();
+    try {
+      await scenario(t, postgresStorage(db.dsn));
+    } finally {
+      await db.drop();
+    }
+  },
+});
+
+async function scenario(t: Deno.TestContext, storage: Storage): Promise<void> {
   const stub = await startUpstreamStub();
   const port = freePort();
   try {
-    await withFiles({ "ongoingai.yaml": configYaml(port, stub.url) }, async (dir) => {
+    await withFiles({ "ongoingai.yaml": configYaml(port, stub.url, storage) }, async (dir) => {
       let server: ServerProcess | null = null;
       try {
         server = await startServer([], { cwd: dir, port });
@@ -201,7 +254,10 @@ Deno.test("server.workers 2: traces, limits, metrics and the drain stay exact", 
           async () => {
             const key =
               `    - { id: late, token: ${late}, org_id: o, workspace_id: w, role: developer }`;
-            await Deno.writeTextFile(join(dir, "ongoingai.yaml"), configYaml(port, stub.url, key));
+            await Deno.writeTextFile(
+              join(dir, "ongoingai.yaml"),
+              configYaml(port, stub.url, storage, key),
+            );
             Deno.kill(server!.pid, "SIGHUP");
             // Each isolate reloads on its own; 40 fresh connections in a row accepted means all did.
             await poll("the new key accepted by every isolate", async () => {
@@ -221,13 +277,7 @@ Deno.test("server.workers 2: traces, limits, metrics and the drain stay exact", 
           server = null;
           assert.equal(stopped.code, 0, stopped.logs);
           assert.match(stopped.logs, new RegExp(`trace queue flushed written=${sent} dropped=0`));
-          const db = new DatabaseSync(join(dir, "data", "traces.db"), { readOnly: true });
-          try {
-            const row = db.prepare("SELECT count(*) AS n FROM traces").get() as { n: number };
-            assert.equal(row.n, sent);
-          } finally {
-            db.close();
-          }
+          assert.equal(await storage.rows(dir), sent);
         });
       } finally {
         await server?.kill();
@@ -236,4 +286,4 @@ Deno.test("server.workers 2: traces, limits, metrics and the drain stay exact", 
   } finally {
     await stub.close();
   }
-});
+}
