@@ -329,7 +329,10 @@ async function listenAll(
   return { server, workers };
 }
 
-/** The serving workers (`server.workers` - 1 of them); null for one isolate, false (logged) when they failed. */
+/**
+ * The serving workers (`server.workers` - 1 of them); null for one isolate, false (logged) when
+ * they failed.
+ */
 async function startWorkers(
   opts: ServeOptions,
   shared: MainState,
