@@ -7,7 +7,7 @@
  */
 import { formatIssue, type GatewayConfig, loadConfig, withBuildSupport } from "../config/mod.ts";
 import { createLogger, type LogFields, type Logger, redactingLogger } from "../log/mod.ts";
-import { createGatewayMetrics, knownSecretRedactor } from "../telemetry/mod.ts";
+import { createGatewayMetrics, knownSecretRedactor, type MetricFamily } from "../telemetry/mod.ts";
 import { createGateway, type Gateway } from "./gateway.ts";
 import { createGenerations, type Generations } from "./generations.ts";
 import { type ConfigLoad, createReloader } from "./reload.ts";
@@ -146,8 +146,10 @@ function workerParts(init: ServeWorkerInit, config: GatewayConfig, rpc: Rpc, log
       routing,
       startedAt: init.startedAt,
       metrics,
-      scrape: () => rpc.call<string>("scrape"),
-      keysChanged: () => rpc.call<void>("keysChanged"),
+      isolates: {
+        metrics: () => rpc.call<MetricFamily[]>("families"),
+        keysChanged: () => rpc.call<void>("keysChanged"),
+      },
       ...upstreamClientFor(next, init.env, log),
     });
   return { writer, metrics, build, routingState, stopFollowing: routingState.follow(1_000) };

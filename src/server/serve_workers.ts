@@ -10,16 +10,9 @@ import type { GateOptions } from "../auth/mod.ts";
 import type { CounterStore } from "../limits/mod.ts";
 import type { Logger } from "../log/mod.ts";
 import type { StateMap } from "../providers/mod.ts";
-
-type StateMapKey = Parameters<StateMap["get"]>[0];
 import type { RoutingState, RoutingStateSnapshot } from "../routing/mod.ts";
 import type { TraceStore } from "../store/mod.ts";
-import {
-  type GatewayMetrics,
-  mergeFamilies,
-  type MetricFamily,
-  renderPrometheus,
-} from "../telemetry/mod.ts";
+import { type GatewayMetrics, mergeFamilies, type MetricFamily } from "../telemetry/mod.ts";
 import type { TraceRecord, TraceWriterSnapshot } from "../traces/mod.ts";
 import { type ServeWorkerInit, serveWorkerName } from "./serve_worker_init.ts";
 import { storeMethodNames } from "./worker_deps.ts";
@@ -43,8 +36,8 @@ export interface MainState {
 }
 
 export interface ServeWorkers {
-  /** The scrape text over every isolate (this one's families first). */
-  scrape(): Promise<string>;
+  /** Every isolate's metric families, summed (this one's first). */
+  families(): Promise<MetricFamily[]>;
   /** Every worker reads the config again (the main isolate reloads itself). */
   reload(): void;
   /** Gateway keys changed in the store: every worker reloads them; resolves when all did. */
@@ -68,12 +61,16 @@ export function besideWorkers(
   if (!(config.server.workers > 1)) return { deps: {}, config: (c) => c };
   return {
     deps: {
-      scrape: () => pool.current?.scrape() ?? Promise.resolve(state.metrics.renderPrometheus()),
-      keysChanged: () => pool.current?.refreshKeys() ?? Promise.resolve(),
+      isolates: {
+        metrics: () => pool.current?.families() ?? Promise.resolve(state.metrics.collect()),
+        keysChanged: () => pool.current?.refreshKeys() ?? Promise.resolve(),
+      },
     },
     config: (c) => withProcessSealKey(c, state.sealKey),
   };
 }
+
+type StateMapKey = Parameters<StateMap["get"]>[0];
 
 /** The trace writer's families: one writer, described by the main isolate alone. */
 const singleFamily = (name: string) => name.startsWith("ongoingai_trace_");
@@ -104,7 +101,7 @@ export async function startServeWorkers(
     ...(await Promise.allSettled(workers.map((w) => w.rpc.call<MetricFamily[]>("collect"))))
       .flatMap((r) => r.status === "fulfilled" ? [r.value] : []),
   ];
-  const scrape = async () => renderPrometheus(mergeFamilies(await collectAll(), singleFamily));
+  const families = async () => mergeFamilies(await collectAll(), singleFamily);
   const started: Promise<void>[] = [];
   // A key changed through any isolate's API: every isolate reloads keys before it answers.
   const keysChanged = async () => {
@@ -115,7 +112,7 @@ export async function startServeWorkers(
   };
   const routing = await state.routing.snapshot(Date.now());
   for (let index = 1; index <= opts.count; index++) {
-    const { worker, rpc, ready } = startOne(opts, state, index, { scrape, keysChanged }, routing);
+    const { worker, rpc, ready } = startOne(opts, state, index, { families, keysChanged }, routing);
     workers.push({ worker, rpc });
     started.push(ready);
   }
@@ -126,7 +123,7 @@ export async function startServeWorkers(
     throw err;
   }
   return {
-    scrape,
+    families,
     reload: () => {
       for (const w of workers) void w.rpc.call("reload").catch(() => {});
     },
@@ -151,7 +148,7 @@ function startOne(
   opts: StartWorkers,
   state: MainState,
   index: number,
-  calls: { scrape(): Promise<string>; keysChanged(): Promise<void> },
+  calls: { families(): Promise<MetricFamily[]>; keysChanged(): Promise<void> },
   routing: RoutingStateSnapshot,
 ): { worker: Worker; rpc: Rpc; ready: Promise<void> } {
   const worker = new Worker(opts.moduleUrl, { type: "module", name: serveWorkerName });

@@ -7,10 +7,10 @@
  */
 import type { GatewayConfig } from "../config/mod.ts";
 import type { StateMap } from "../providers/mod.ts";
-
-type StateMapKey = Parameters<StateMap["get"]>[0];
 import { StateSeals } from "../proxy/mod.ts";
 import type { Rpc } from "./worker_rpc.ts";
+
+type StateMapKey = Parameters<StateMap["get"]>[0];
 
 /** A random key for this process's seals, as long as `translation.state_key` must be. */
 export function newProcessSealKey(): string {

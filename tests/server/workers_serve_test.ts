@@ -13,6 +13,7 @@ import { freePort, poll, type ServerProcess, startServer } from "../support/proc
 import { startUpstreamStub } from "../support/upstream_stub.ts";
 import { freshDatabase, postgresAvailable } from "../support/postgres.ts";
 import postgres from "postgres";
+import { startOtlpReceiver } from "../support/otlp_receiver.ts";
 
 const admin = "gk-workers-admin-0123456789abcdef";
 const dev = "gk-workers-dev-0123456789abcdef01";
@@ -152,12 +153,19 @@ Deno.test({
 
 async function scenario(t: Deno.TestContext, storage: Storage): Promise<void> {
   const stub = await startUpstreamStub();
+  const receiver = startOtlpReceiver<OtlpMetricsDoc>();
   const port = freePort();
+  // The push interval is longer than the test: what the collector gets is the shutdown push.
+  const env = {
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+    OTEL_METRIC_EXPORT_INTERVAL: "3600000",
+    OTEL_TRACES_EXPORTER: "none",
+  };
   try {
     await withFiles({ "ongoingai.yaml": configYaml(port, stub.url, storage) }, async (dir) => {
       let server: ServerProcess | null = null;
       try {
-        server = await startServer([], { cwd: dir, port });
+        server = await startServer([], { cwd: dir, port, env });
         const { origin } = server;
         const parallel = 12;
         const perConnection = 20;
@@ -279,11 +287,37 @@ async function scenario(t: Deno.TestContext, storage: Storage): Promise<void> {
           assert.match(stopped.logs, new RegExp(`trace queue flushed written=${sent} dropped=0`));
           assert.equal(await storage.rows(dir), sent);
         });
+
+        await t.step("the OTLP metric push counts every isolate's requests", () => {
+          const pushes = receiver.received.filter((r) => r.path === "/v1/metrics");
+          // The generation the reload retired pushed its last snapshot; the shutdown push is last.
+          assert.equal(pushes.length, 2, "one push at the reload, one at shutdown");
+          const points = (pushes.at(-1)!.body.resourceMetrics ?? []).flatMap((rm) =>
+            rm.scopeMetrics.flatMap((sm) =>
+              sm.metrics.filter((m) => m.name === "ongoingai_proxy_request_total")
+                .flatMap((m) => m.sum?.dataPoints ?? [])
+            )
+          );
+          const total = points.reduce((a, p) => a + Number(p.asDouble ?? p.asInt ?? 0), 0);
+          assert.equal(total, sent);
+        });
       } finally {
         await server?.kill();
       }
     });
   } finally {
+    await receiver.close();
     await stub.close();
   }
+}
+
+interface OtlpMetricsDoc {
+  resourceMetrics?: {
+    scopeMetrics: {
+      metrics: {
+        name: string;
+        sum?: { dataPoints: { asDouble?: number; asInt?: number | string }[] };
+      }[];
+    }[];
+  }[];
 }
