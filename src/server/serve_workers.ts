@@ -89,57 +89,114 @@ export interface StartWorkers {
   log: Logger;
 }
 
+interface Slot {
+  worker: Worker;
+  rpc: Rpc;
+}
+
 /** Starts `count` workers and waits until each listens; throws (all stopped) when one cannot. */
 export async function startServeWorkers(
   opts: StartWorkers,
   state: MainState,
 ): Promise<ServeWorkers> {
-  const workers: { worker: Worker; rpc: Rpc }[] = [];
+  const slots: Slot[] = [];
+  const live = () => slots.filter((w) => w !== undefined);
   // A worker that failed (logged when it did) leaves the scrape without its figures, not empty.
   const collectAll = async (): Promise<MetricFamily[][]> => [
     state.metrics.collect(),
-    ...(await Promise.allSettled(workers.map((w) => w.rpc.call<MetricFamily[]>("collect"))))
+    ...(await Promise.allSettled(live().map((w) => w.rpc.call<MetricFamily[]>("collect"))))
       .flatMap((r) => r.status === "fulfilled" ? [r.value] : []),
   ];
   const families = async () => mergeFamilies(await collectAll(), singleFamily);
-  const started: Promise<void>[] = [];
   // A key changed through any isolate's API: every isolate reloads keys before it answers.
   const keysChanged = async () => {
     await Promise.allSettled([
       state.refreshKeys(),
-      ...workers.map((w) => w.rpc.call("refreshKeys")),
+      ...live().map((w) => w.rpc.call("refreshKeys")),
     ]);
   };
-  const routing = await state.routing.snapshot(Date.now());
-  for (let index = 1; index <= opts.count; index++) {
-    const { worker, rpc, ready } = startOne(opts, state, index, { families, keysChanged }, routing);
-    workers.push({ worker, rpc });
-    started.push(ready);
-  }
+  const launch = async (index: number): Promise<void> => {
+    const routing = await state.routing.snapshot(Date.now());
+    const calls = { families, keysChanged };
+    const one = startOne(opts, state, index, calls, routing, () => restarts.failed(index));
+    slots[index - 1] = { worker: one.worker, rpc: one.rpc };
+    await one.ready;
+  };
+  const restarts = restarter(opts.log, launch);
   try {
-    await Promise.all(started);
+    await Promise.all(Array.from({ length: opts.count }, (_, i) => launch(i + 1)));
   } catch (err) {
-    for (const w of workers) w.worker.terminate();
+    for (const w of live()) w.worker.terminate();
     throw err;
   }
+  restarts.arm();
+  return poolOf(live, families, opts.log, restarts);
+}
+
+/** At most this many restarts of one worker within `restartWindowMs`; then it stays down. */
+const maxRestarts = 3;
+const restartWindowMs = 60_000;
+
+/**
+ * A serving worker that fails once serving (an uncaught error ends its isolate, and the kernel
+ * stops handing it connections when its socket closes) is started again, a bounded number of
+ * times, so the process keeps its cores. Failures during startup fail the startup instead.
+ */
+function restarter(log: Logger, launch: (index: number) => Promise<void>) {
+  let armed = false;
+  const times = new Map<number, number[]>();
+  return {
+    arm: () => void (armed = true),
+    stop: () => void (armed = false),
+    failed(index: number): void {
+      if (!armed) return;
+      const now = Date.now();
+      const recent = (times.get(index) ?? []).filter((t) => now - t < restartWindowMs);
+      if (recent.length >= maxRestarts) {
+        log.error("a serving worker failed again; it is not started again", {
+          worker: index,
+          restarts: recent.length,
+        });
+        return;
+      }
+      times.set(index, [...recent, now]);
+      launch(index).then(
+        () => log.info("serving worker started again", { worker: index }),
+        (err) =>
+          log.error("a serving worker could not be started again", {
+            worker: index,
+            error: String(err),
+          }),
+      );
+    },
+  };
+}
+
+function poolOf(
+  live: () => Slot[],
+  families: () => Promise<MetricFamily[]>,
+  log: Logger,
+  restarts: { stop(): void },
+): ServeWorkers {
   return {
     families,
     reload: () => {
-      for (const w of workers) void w.rpc.call("reload").catch(() => {});
+      for (const w of live()) void w.rpc.call("reload").catch(() => {});
     },
     refreshKeys: async () => {
-      await Promise.allSettled(workers.map((w) => w.rpc.call("refreshKeys")));
+      await Promise.allSettled(live().map((w) => w.rpc.call("refreshKeys")));
     },
     routingChanged: (snapshot) => {
-      for (const w of workers) void w.rpc.call("routingSnapshot", snapshot).catch(() => {});
+      for (const w of live()) void w.rpc.call("routingSnapshot", snapshot).catch(() => {});
     },
     shutdown: async () => {
-      const done = await Promise.allSettled(workers.map((w) => w.rpc.call("shutdown")));
+      restarts.stop();
+      const done = await Promise.allSettled(live().map((w) => w.rpc.call("shutdown")));
       const failed = done.filter((d) => d.status === "rejected").length;
-      if (failed > 0) opts.log.warn("serving workers did not all shut down cleanly", { failed });
+      if (failed > 0) log.warn("serving workers did not all shut down cleanly", { failed });
     },
     terminate: () => {
-      for (const w of workers) w.worker.terminate();
+      for (const w of live()) w.worker.terminate();
     },
   };
 }
@@ -150,6 +207,7 @@ function startOne(
   index: number,
   calls: { families(): Promise<MetricFamily[]>; keysChanged(): Promise<void> },
   routing: RoutingStateSnapshot,
+  onFailed: () => void,
 ): { worker: Worker; rpc: Rpc; ready: Promise<void> } {
   const worker = new Worker(opts.moduleUrl, { type: "module", name: serveWorkerName });
   const channel = new MessageChannel();
@@ -182,6 +240,8 @@ function startOne(
     opts.log.error("a serving worker failed", { worker: index, error: ev.message });
     rpc.fail(err);
     ready.reject(err);
+    worker.terminate();
+    onFailed();
   };
   const init: ServeWorkerInit = {
     port: channel.port2,
