@@ -19,6 +19,7 @@ export const scenarioIds = [
   "translate",
   "routing",
   "native",
+  "workers",
 ] as const;
 export type ScenarioId = typeof scenarioIds[number];
 

@@ -36,6 +36,8 @@ export interface GatewayOptions {
   routes?: Record<string, unknown>;
   /** Run with V8's GC trace and read it (`Gateway.gc`). */
   gcTrace?: boolean;
+  /** server.workers (the workers scenario); default: the config's default, 1. */
+  workers?: number;
 }
 
 export interface TraceAccount {
@@ -83,7 +85,13 @@ export async function startGateway(
   const storage: BenchStorage = opts.storage ??
     { driver: "sqlite", path: opts.dbPath ?? join(dir, "traces.db") };
   const config = {
-    server: { host: "127.0.0.1", port, log_format: "json", shutdown_grace_ms: 5000 },
+    server: {
+      host: "127.0.0.1",
+      port,
+      log_format: "json",
+      shutdown_grace_ms: 5000,
+      ...(opts.workers === undefined ? {} : { workers: opts.workers }),
+    },
     storage,
     providers: {
       openai: { upstream: stubOrigin },

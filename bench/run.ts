@@ -28,6 +28,7 @@ import { tracesPostgresScenario, tracesScenario } from "./scenarios/traces.ts";
 import { translateScenario } from "./scenarios/translate.ts";
 import { routingScenario } from "./scenarios/routing.ts";
 import { nativeScenario } from "./scenarios/native.ts";
+import { workersScenario } from "./scenarios/workers.ts";
 
 const runners: Partial<
   Record<ScenarioId, [string, (ctx: BenchContext) => Promise<ScenarioResult>]>
@@ -48,6 +49,7 @@ const runners: Partial<
   translate: ["Protocol translation: added latency", translateScenario],
   routing: ["Routing: healthy route and failover, added latency", routingScenario],
   native: ["Native providers (Gemini, Bedrock): added latency", nativeScenario],
+  workers: ["server.workers: 1 vs 2 isolates, throughput and CPU per request", workersScenario],
 };
 
 async function main(argv: string[]): Promise<number> {

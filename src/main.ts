@@ -1,10 +1,11 @@
 /**
  * The `ongoingai` executable: `deno run -A src/main.ts <command>` and the compiled binary are
  * the same program. The same module also serves as the trace store's worker thread (see
- * src/store/worker_store.ts), so a bundle or binary carries no second entry point.
+ * src/store/worker_store.ts) and as each serving worker of `server.workers`
+ * (src/server/serve_worker.ts), so a bundle or binary carries no second entry point.
  */
 import { processIo, runCli } from "./cli/mod.ts";
-import { processReloadRequests } from "./server/mod.ts";
+import { isServeWorker, processReloadRequests, runServeWorker } from "./server/mod.ts";
 import { isStoreWorker, runStoreWorker } from "./store/mod.ts";
 
 async function main(): Promise<never> {
@@ -32,4 +33,5 @@ async function main(): Promise<never> {
 }
 
 if (isStoreWorker()) runStoreWorker();
+else if (isServeWorker()) runServeWorker();
 else await main();

@@ -24,6 +24,8 @@ export function denoCompileArgs(target: Target, outDir: string, entry = "src/mai
     ...runtimePermissions,
     // Request signals abort only when the client really goes away (deno#27005).
     "--unstable-no-legacy-abort",
+    // `server.workers` > 1: serving isolates share the port through reusePort.
+    "--unstable-net",
     "--target",
     target.triple,
     "--output",
@@ -43,5 +45,5 @@ export function compileFailureHint(stderr: string, target: Target): string | nul
   return `deno compile could not download the Deno runtime (denort) for ${target.triple}: this ` +
     "machine cannot reach dl.deno.land. Build where it can (the release job does), or point " +
     "DENORT_BIN at a denort binary (not deno) for this target. `deno task bundle` works " +
-    "offline: `deno run -A --unstable-no-legacy-abort dist/ongoingai.js` runs its output.";
+    "offline: `deno run -A --unstable-no-legacy-abort --unstable-net dist/ongoingai.js` runs its output.";
 }

@@ -76,7 +76,7 @@ export interface ApiDeps {
    * The Prometheus scrape endpoint, when configured (`observability.prometheus.enabled` or the original's `observability.otel.prometheus_enabled`).
    * Not in the contract registry: its path is configurable and its body is not JSON.
    */
-  metrics?: { path: string; contentType: string; render(): string };
+  metrics?: { path: string; contentType: string; render(): string | Promise<string> };
   /** The config's provider routes, named when a path matches nothing (a missing prefix). */
   providers?: readonly ProviderPrefix[];
   /** Routing (`GET /api/routes`); absent when no routes or key pools are configured. */
@@ -117,7 +117,7 @@ export function createApiRoutes(deps: ApiDeps): Hono {
           { Allow: "GET, HEAD" },
         );
       }
-      return c.body(metrics.render(), 200, { "content-type": metrics.contentType });
+      return c.body(await metrics.render(), 200, { "content-type": metrics.contentType });
     });
   }
 

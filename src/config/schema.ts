@@ -100,6 +100,15 @@ export const serverSchema = z.strictObject({
   shutdown_grace_ms: z.number().int().nonnegative().max(10 * 60 * 1000).default(25_000).describe(
     "After SIGINT/SIGTERM, how long open requests may run before they are ended.",
   ),
+  workers: z.number().int().min(1, "must be at least 1 (1 is one isolate, as without it)").max(
+    64,
+    "must be at most 64: each isolate costs its own memory; more isolates than cores add no throughput",
+  ).default(1).describe(
+    "Request-serving isolates on the one port (`reusePort`): 1 serves from the main isolate " +
+      "only; N > 1 adds N-1 worker isolates that share its trace writer, limit counters and " +
+      "metrics (docs/deployment.md). Needs the runtime's `--unstable-net` (set in deno.json and the " +
+      "compiled binary). Restart only.",
+  ),
   log_format: z.enum(["text", "json"]).default("text").describe(
     "Log lines on stderr: text, or one JSON object per line (also `--log-format`).",
   ),

@@ -40,10 +40,12 @@ import {
   type BatchSpanSink,
   type GatewayMetrics,
   knownSecretRedactor,
+  type MetricFamily,
   type OtlpMetricExporter,
   type OtlpTraceExporter,
   prometheusContentType,
   type Redact,
+  renderPrometheus,
   type StoreSpans,
 } from "../telemetry/mod.ts";
 import { createGatewayTelemetry } from "./gateway_telemetry.ts";
@@ -102,6 +104,12 @@ export interface GatewayDeps {
   prices?: PriceSources;
   /** Routing state shared by every config generation (serve keeps one); default: this gateway's. */
   routing?: SharedRouting;
+  /**
+   * More isolates serve (`server.workers`): the scrape and the OTLP metric push read all of
+   * them, and a key created, changed or revoked through this one's API is reloaded by all of
+   * them before the API answers.
+   */
+  isolates?: { metrics(): Promise<MetricFamily[]>; keysChanged(): Promise<void> };
 }
 
 export interface Gateway {
@@ -239,7 +247,8 @@ function telemetryFor(
   redact: ReturnType<typeof knownSecretRedactor>,
 ): Telemetry {
   const { writer, metrics, storeSpans } = deps;
-  return createGatewayTelemetry(config, { writer, metrics, storeSpans, log, redact });
+  const collect = deps.isolates?.metrics;
+  return createGatewayTelemetry(config, { writer, metrics, storeSpans, collect, log, redact });
 }
 
 function gatewayLog(deps: GatewayDeps, redactSecrets: ReturnType<typeof knownSecretRedactor>) {
@@ -378,12 +387,18 @@ function apiFor(
     providers,
     routes: routing === null ? undefined : routesSource(routing.router, routing.table),
     replay,
-    ...(gate === null ? {} : { onKeysChanged: gate.refresh }),
+    ...(gate === null ? {} : {
+      onKeysChanged: deps.isolates === undefined
+        ? gate.refresh
+        : async () => void await Promise.all([gate.refresh(), deps.isolates!.keysChanged()]),
+    }),
     ...(metrics === null || scrapePath === null ? {} : {
       metrics: {
         path: scrapePath,
         contentType: prometheusContentType,
-        render: () => metrics.renderPrometheus(),
+        render: deps.isolates === undefined
+          ? () => metrics.renderPrometheus()
+          : async () => renderPrometheus(await deps.isolates!.metrics()),
       },
     }),
   });

@@ -17,6 +17,7 @@ import {
   createGatewayMetrics,
   createSpanRecorder,
   type GatewayMetrics,
+  type MetricFamily,
   OtlpMetricExporter,
   OtlpTraceExporter,
   type Redact,
@@ -45,6 +46,8 @@ export function createGatewayTelemetry(config: GatewayConfig, deps: {
   /** Shared across reloads (the `serve` process's), else this generation gets its own. */
   metrics?: GatewayMetrics | undefined;
   storeSpans?: Pick<StoreSpans, "exported"> | undefined;
+  /** Every serving isolate's families, summed (`server.workers`); default: this registry's. */
+  collect?: (() => Promise<MetricFamily[]>) | undefined;
   log: Logger;
   redact: Redact | null;
 }): GatewayTelemetry {
@@ -91,7 +94,7 @@ export function createGatewayTelemetry(config: GatewayConfig, deps: {
     headers: signalHeaders(otel, "metrics"),
     protocol: signalProtocol(otel, "metrics"),
     log,
-    collect: () => metrics.collect(),
+    collect: deps.collect ?? (() => metrics.collect()),
     startMs: metrics.startMs,
     recorder: metrics.otelExport,
   });

@@ -5,3 +5,4 @@
  */
 export { type ConfigLoad, processReloadRequests } from "./reload.ts";
 export { keyHashSecret, runServer } from "./serve.ts";
+export { isServeWorker, runServeWorker } from "./serve_worker.ts";

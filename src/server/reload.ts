@@ -57,6 +57,7 @@ const restartOnly: readonly (readonly [string, (c: GatewayConfig) => unknown])[]
   ["server.host", (c) => c.server.host],
   ["server.port", (c) => c.server.port],
   ["server.log_format", (c) => c.server.log_format],
+  ["server.workers", (c) => c.server.workers],
   ["storage.driver", (c) => c.storage.driver],
   ["storage.path", (c) => c.storage.path],
   ["storage.dsn", (c) => c.storage.dsn],

@@ -18,6 +18,7 @@ import {
   type ConfigLoad,
   createReloader,
   describeProviders,
+  type Reloader,
   type ReloadRequests,
 } from "./reload.ts";
 import { MemoryCounters } from "../limits/mod.ts";
@@ -32,6 +33,15 @@ import {
   safeAudit,
 } from "./audit_events.ts";
 import { loadPricing, type PriceSources } from "../pricing/mod.ts";
+import {
+  besideWorkers,
+  type MainState,
+  type ServeWorkers,
+  startServeWorkers,
+} from "./serve_workers.ts";
+import { countedByIsolate } from "./worker_deps.ts";
+import { broadcastingRoutingState } from "./worker_routing.ts";
+import { newProcessSealKey } from "./worker_seals.ts";
 
 export interface ServeOptions {
   config: GatewayConfig;
@@ -64,11 +74,18 @@ export async function runServer(opts: ServeOptions): Promise<number> {
     opts.log,
     () => generations === null ? startupSecrets : generations.current.gateway.redactSecrets,
   );
+  if (!workersPossible(opts, log)) return 1;
   const opened = await openStorage(opts, log);
   if (opened === null) return 1;
   const { store, secret } = opened;
   startupSecrets = knownSecretRedactor(config, [secret]);
-  const { writer, build } = gatewayFactory(opts, store, secret, log, () => generations);
+  const { writer, build, shared, pool } = gatewayFactory(
+    opts,
+    store,
+    secret,
+    log,
+    () => generations,
+  );
   let first: Gateway;
   try {
     first = await build(config);
@@ -83,13 +100,45 @@ export async function runServer(opts: ServeOptions): Promise<number> {
     log.warn("loading gateway keys from the store failed; retrying", { error: message(err) })
   );
   generations = createGenerations(first, config);
-  const server = listen(opts, generations, log);
-  if (server === null) {
+  const listening = await listenAll(opts, generations, shared, secret, log);
+  if (listening === null) {
     generations.closeAll();
     await writer.shutdown(flushTimeoutMs);
     await store.close();
     return 1;
   }
+  const { server, workers } = listening;
+  pool.current = workers;
+  const reloader = await startupAuditAndReloader(opts, store, generations, build, log);
+  const unsubscribe = opts.reload?.requests.subscribe(() => {
+    void reloader?.reload();
+    workers?.reload();
+  });
+  await new Promise<void>((r) => {
+    if (opts.stopSignal.aborted) r();
+    else opts.stopSignal.addEventListener("abort", () => r(), { once: true });
+  });
+  unsubscribe?.();
+  // Every isolate stops accepting at once; the workers hand over their last traces when done.
+  await Promise.all([drain(server, generations, log), workers?.shutdown()]);
+  // A reload still reading its config must not outlive the store it would build on.
+  if (reloader !== null) await settlesWithin(reloader.idle(), drainMarginMs);
+  // Traces of ended exchanges may still be finishing (a compressed answer's decoded copy, stored
+  // bodies redacted in slices): the queue closes after them, or they would be dropped.
+  await settlesWithin(generations.recorded(), drainMarginMs);
+  await closeAll(writer, store, generations, log);
+  workers?.terminate();
+  return 0;
+}
+
+/** The startup's `config.loaded` audit entry; the reloader when the process reloads (SIGHUP). */
+async function startupAuditAndReloader(
+  opts: ServeOptions,
+  store: TraceStore,
+  generations: Generations,
+  build: (next: GatewayConfig) => Promise<Gateway>,
+  log: Logger,
+): Promise<Reloader | null> {
   const audit = isAuditStore(store)
     ? (e: Parameters<typeof store.appendAudit>[0]) => store.appendAudit(e)
     : undefined;
@@ -99,7 +148,7 @@ export async function runServer(opts: ServeOptions): Promise<number> {
       generation: 1,
     }, "config.loaded"),
   );
-  const reloader = opts.reload === undefined ? null : createReloader({
+  return opts.reload === undefined ? null : createReloader({
     generations,
     load: opts.reload.load,
     build,
@@ -107,20 +156,6 @@ export async function runServer(opts: ServeOptions): Promise<number> {
     audit,
     configHash,
   });
-  const unsubscribe = opts.reload?.requests.subscribe(() => void reloader?.reload());
-  await new Promise<void>((r) => {
-    if (opts.stopSignal.aborted) r();
-    else opts.stopSignal.addEventListener("abort", () => r(), { once: true });
-  });
-  unsubscribe?.();
-  await drain(server, generations, log);
-  // A reload still reading its config must not outlive the store it would build on.
-  if (reloader !== null) await settlesWithin(reloader.idle(), drainMarginMs);
-  // Traces of ended exchanges may still be finishing (a compressed answer's decoded copy, stored
-  // bodies redacted in slices): the queue closes after them, or they would be dropped.
-  await settlesWithin(generations.recorded(), drainMarginMs);
-  await closeAll(writer, store, generations, log);
-  return 0;
 }
 
 /** The trace store and the key fingerprint secret; null (logged) when either fails. */
@@ -155,8 +190,10 @@ function gatewayFactory(
   secret: string,
   log: Logger,
   generations: () => Generations | null,
-): { writer: TraceWriter; build: (next: GatewayConfig) => Promise<Gateway> } {
+) {
   const { config } = opts;
+  // The serving workers (`server.workers` > 1), once started: a scrape here asks them too.
+  const pool: { current: ServeWorkers | null } = { current: null };
   // One span per store write, sent by the newest generation's exporter (none while the config
   // has span export off); the writer outlives generations, so the sink is looked up per batch.
   const storeSpans = createStoreSpans({
@@ -182,17 +219,33 @@ function gatewayFactory(
   const audit = isAuditStore(store) ? safeAudit((e) => store.appendAudit(e), log) : null;
   // Pooled provider keys disabled (401/402/403) or enabled again go to the audit log.
   if (audit !== null) routing.state = auditedRoutingState(routing.state, audit);
+  // Serving workers mirror breakers and key blocks; they learn of each change at once.
+  if (config.server.workers > 1) {
+    routing.state = broadcastingRoutingState(routing.state, (s) => pool.current?.routingChanged(s));
+  }
   const startedAt = Date.now();
   const metrics = createGatewayMetrics(writer);
   // Team-mode denials, at most an entry per (tenant, reason) a second, across reloads.
   const denials = audit === null ? null : new DenialAuditor(audit, Date.now);
   // Price files are read again (URLs fetched again) for every config, the first and each reload.
+  const shared: MainState = {
+    store,
+    writer: denials === null ? writer : auditedWriter(writer, denials),
+    counters: limitCounters,
+    metrics,
+    routing: routing.state,
+    refreshKeys: () => generations()?.current.gateway.refreshKeys() ?? Promise.resolve(),
+    stateMap: routing.seals!.map,
+    sealKey: newProcessSealKey(),
+    ...(denials === null ? {} : { onDenied: (d) => denials.record(d) }),
+  };
+  const beside = besideWorkers(config, pool, shared);
   const build = async (next: GatewayConfig): Promise<Gateway> =>
-    createGateway(next, {
+    createGateway(beside.config(next), {
       prices: await loadPrices(next, opts.cwd, log),
       store,
-      writer: denials === null ? writer : auditedWriter(writer, denials),
-      ...(denials === null ? {} : { onDenied: (d) => denials.record(d) }),
+      writer: shared.writer,
+      ...(shared.onDenied === undefined ? {} : { onDenied: shared.onDenied }),
       keyHashSecret: secret,
       log,
       limitCounters,
@@ -200,13 +253,18 @@ function gatewayFactory(
       startedAt,
       metrics,
       storeSpans,
+      ...beside.deps,
       ...upstreamClientFor(next, opts.env ?? {}, log),
     });
-  return { writer, build };
+  return { writer, build, shared, pool };
 }
 
 /** `pricing.sources`, each note logged at its level; throws when a configured file is unusable. */
-async function loadPrices(config: GatewayConfig, cwd: string, log: Logger): Promise<PriceSources> {
+export async function loadPrices(
+  config: GatewayConfig,
+  cwd: string,
+  log: Logger,
+): Promise<PriceSources> {
   const loaded = await loadPricing(config, { cwd, now: Date.now });
   for (const note of loaded.notes) log[note.level](note.message, { source: note.source });
   if (!loaded.ok) {
@@ -215,10 +273,99 @@ async function loadPrices(config: GatewayConfig, cwd: string, log: Logger): Prom
   return loaded.sources;
 }
 
+/**
+ * `server.workers` > 1 needs `reusePort`, which the runtime only offers under `--unstable-net`
+ * (without it the first listen ends the process), and the entry module to start workers from.
+ */
+function workersPossible(opts: ServeOptions, log: Logger): boolean {
+  const workers = opts.config.server.workers;
+  // A config built in code without the field (tests) is one isolate too.
+  if (!(workers > 1)) return true;
+  if (typeof (Deno as unknown as { listenDatagram?: unknown }).listenDatagram !== "function") {
+    log.error(
+      `server.workers is ${workers}, which needs the runtime's --unstable-net (reusePort): run ` +
+        "`deno run -A --unstable-net ...`, or set server.workers to 1",
+    );
+    return false;
+  }
+  if (opts.workerModule === undefined || opts.config.server.port === 0) {
+    log.error("server.workers > 1 needs a fixed server.port and the program's entry module");
+    return false;
+  }
+  const cores = navigator.hardwareConcurrency;
+  if (workers > cores) {
+    log.warn(
+      "server.workers is more than the cores this machine has; the extra isolates only " +
+        "add memory and switching",
+      { workers, cores },
+    );
+  }
+  return true;
+}
+
+/**
+ * The serving workers first (they bind the configured port themselves), so that every isolate
+ * takes connections from the moment this one answers; then this isolate. Null (logged) when
+ * either fails.
+ */
+async function listenAll(
+  opts: ServeOptions,
+  generations: Generations,
+  shared: MainState,
+  secret: string,
+  log: Logger,
+): Promise<{ server: Deno.HttpServer<Deno.NetAddr>; workers: ServeWorkers | null } | null> {
+  const workers = await startWorkers(opts, shared, secret, log);
+  if (workers === false) return null;
+  const handle = workers === null
+    ? generations.handle
+    : countedByIsolate(shared.metrics, 0, generations.handle);
+  const server = listen(opts, handle, log);
+  if (server === null) {
+    await workers?.shutdown();
+    workers?.terminate();
+    return null;
+  }
+  return { server, workers };
+}
+
+/**
+ * The serving workers (`server.workers` - 1 of them); null for one isolate, false (logged) when
+ * they failed.
+ */
+async function startWorkers(
+  opts: ServeOptions,
+  shared: MainState,
+  secret: string,
+  log: Logger,
+): Promise<ServeWorkers | null | false> {
+  const { config } = opts;
+  if (!(config.server.workers > 1) || opts.workerModule === undefined) return null;
+  try {
+    const workers = await startServeWorkers({
+      count: config.server.workers - 1,
+      moduleUrl: opts.workerModule,
+      config,
+      port: config.server.port,
+      configSource: opts.configSource,
+      cwd: opts.cwd,
+      env: opts.env ?? {},
+      keyHashSecret: secret,
+      startedAt: Date.now(),
+      log,
+    }, shared);
+    log.info("serving workers listening", { workers: config.server.workers - 1 });
+    return workers;
+  } catch (err) {
+    log.error("serving workers failed to start", { error: message(err) });
+    return false;
+  }
+}
+
 /** Listens; null (logged) when the address cannot be bound. */
 function listen(
   opts: ServeOptions,
-  generations: Generations,
+  handle: Generations["handle"],
   log: Logger,
 ): Deno.HttpServer<Deno.NetAddr> | null {
   const { config } = opts;
@@ -226,13 +373,15 @@ function listen(
     return Deno.serve({
       hostname: config.server.host,
       port: config.server.port,
+      // Serving workers listen on the same port; the kernel spreads connections over them.
+      ...(config.server.workers > 1 ? { reusePort: true } : {}),
       onListen: (addr) => {
         log.info("ongoingai gateway listening", listeningFields(opts, addr));
         opts.onListen?.({ hostname: addr.hostname, port: addr.port });
       },
       // Without it the runtime prints a response body's error with its stack on stderr.
       onError: serveErrorHandler(log),
-    }, generations.handle);
+    }, handle);
   } catch (err) {
     log.error(
       err instanceof Deno.errors.AddrInUse
@@ -265,7 +414,7 @@ function listeningFields(opts: ServeOptions, addr: Deno.NetAddr): Record<string,
 }
 
 /** No new connections; open requests get the grace period, then are ended. */
-async function drain(
+export async function drain(
   server: Deno.HttpServer<Deno.NetAddr>,
   generations: Generations,
   log: Logger,
@@ -339,7 +488,7 @@ const proxyVariables = [
  * The native client speaks to upstreams directly; behind an outbound proxy only the runtime's
  * fetch honours `HTTPS_PROXY`, so that is used instead, and the log says why.
  */
-function upstreamClientFor(config: GatewayConfig, env: Record<string, string>, log: Logger) {
+export function upstreamClientFor(config: GatewayConfig, env: Record<string, string>, log: Logger) {
   const variable = proxyVariables.find((name) => env[name]);
   if (config.proxy.upstream_client !== "native" || variable === undefined) return {};
   log.info(
@@ -351,7 +500,7 @@ function upstreamClientFor(config: GatewayConfig, env: Record<string, string>, l
   return { client: createFetchClient() };
 }
 
-async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+export async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)));
   try {

@@ -85,3 +85,4 @@ export {
   createRoutingMetrics,
   type RoutingMetrics,
 } from "./routing_metrics.ts";
+export { mergeFamilies } from "./merge_families.ts";

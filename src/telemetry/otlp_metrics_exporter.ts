@@ -31,8 +31,8 @@ export interface OtlpMetricExporterOptions {
   intervalMs: number;
   resource: OtlpResource;
   log: Logger;
-  /** The registry snapshot (`GatewayMetrics.collect`). */
-  collect: () => MetricFamily[];
+  /** The registry snapshot (`GatewayMetrics.collect`; every isolate's with `server.workers`). */
+  collect: () => MetricFamily[] | Promise<MetricFamily[]>;
   /** When the registry began counting (wall ms). */
   startMs: number;
   /** Sent with every push, beside content-type. */
@@ -107,7 +107,8 @@ export class OtlpMetricExporter {
     try {
       const times = { startMs: this.#opts.startMs, nowMs: this.#now() };
       const { resource } = this.#opts;
-      body = this.#codec.request(this.#opts.collect(), resource, resource.serviceVersion, times);
+      const families = await this.#opts.collect();
+      body = this.#codec.request(families, resource, resource.serviceVersion, times);
     } catch (err) {
       this.#failed();
       this.#opts.log.warn("OpenTelemetry metric collection failed", {

@@ -150,6 +150,7 @@ Deno.test("compile command: permissions the gateway needs, no more, and the abor
     "--allow-env",
     "--allow-run",
     "--unstable-no-legacy-abort",
+    "--unstable-net",
     "--target",
     "x86_64-unknown-linux-gnu",
     "--output",

@@ -126,6 +126,7 @@ export type GatewayConfig =
       allowed_hosts: string[];
       port: number;
       shutdown_grace_ms: number;
+      workers: number;
       log_format: "text" | "json";
       max_header_bytes: number;
       cors: {
@@ -696,6 +697,7 @@ export type GatewayConfigInput = {
     allowed_hosts?: string[] | undefined;
     port?: number | undefined;
     shutdown_grace_ms?: number | undefined;
+    workers?: number | undefined;
     log_format?: "text" | "json" | undefined;
     max_header_bytes?: number | undefined;
     cors?: {
