@@ -27,8 +27,11 @@ export class SseFrame implements Frame {
    * Fed whole lines, the parser holds none.
    */
   readonly #open = new ByteBuffer();
-  /** UTF-16 units of `#open` (what the line guard would count), to stop at the same bound. */
-  #openUnits = 0;
+  /**
+   * UTF-16 units of `#open` (what the line guard would count), to stop at the same bound; -1
+   * while not counted (its bytes are within the bound, so its units are too).
+   */
+  #openUnits = -1;
 
   readonly #unframed: ((line: string) => void) | null;
 
@@ -74,7 +77,7 @@ export class SseFrame implements Frame {
     if (this.#open.size === 0) this.#feedBytes(chunk.subarray(0, end));
     else {
       this.#open.append(chunk.subarray(0, end));
-      this.#openUnits = 0;
+      this.#openUnits = -1;
       this.#feedBytes(this.#open.take());
     }
     if (end < chunk.length) this.#hold(chunk.subarray(end));
@@ -100,9 +103,15 @@ export class SseFrame implements Frame {
 
   #hold(bytes: Uint8Array): void {
     this.#open.append(bytes);
-    this.#openUnits += utf16Units(bytes);
     // The guard's bound, checked as the line grows: whether it trips does not depend on chunking.
-    if (this.#openUnits > usageReadLimits.sseEventChars) this.stop("sse_event_too_large");
+    // A line never has more UTF-16 units than bytes, so they are counted only once its bytes
+    // pass the bound (counting every held byte cost an eighth of the gateway's CPU on big events).
+    const max = usageReadLimits.sseEventChars;
+    if (this.#open.size <= max) return;
+    this.#openUnits = this.#openUnits < 0
+      ? utf16Units(this.#open.bytes())
+      : this.#openUnits + utf16Units(bytes);
+    if (this.#openUnits > max) this.stop("sse_event_too_large");
   }
 
   #feedBytes(bytes: Uint8Array): void {
@@ -168,13 +177,15 @@ const sseFieldLine = /^(?:data|event|id|retry)(?::|$)|^:/;
 /** The index just after the last CR or LF of `chunk`, or -1 when it has none. */
 function afterLastLineBreak(chunk: Uint8Array): number {
   const lf = chunk.lastIndexOf(10);
-  const cr = chunk.lastIndexOf(13);
-  const last = Math.max(lf, cr);
+  // A CR only matters after the last LF: searched there alone, forward (a search of the whole
+  // chunk for a CR that most streams never send cost a sixth of the gateway's CPU on big events).
+  let last = lf;
+  for (let cr = chunk.indexOf(13, lf + 1); cr !== -1; cr = chunk.indexOf(13, cr + 1)) last = cr;
   return last === -1 ? -1 : last + 1;
 }
 
 /** UTF-16 units the UTF-8 `bytes` decode to: one per lead byte, two for a 4-byte sequence. */
-function utf16Units(bytes: Uint8Array): number {
+export function utf16Units(bytes: Uint8Array): number {
   let n = 0;
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i]!;
