@@ -76,9 +76,13 @@ export class SseFrame implements Frame {
     if (end === -1) return this.#hold(chunk);
     if (this.#open.size === 0) this.#feedBytes(chunk.subarray(0, end));
     else {
-      this.#open.append(chunk.subarray(0, end));
+      // Decoded in two pieces (the decoder carries a cut character over), not copied together:
+      // with large events most of each chunk is held, and the copy cost more than the decoding.
       this.#openUnits = -1;
-      this.#feedBytes(this.#open.take());
+      const held = this.#open.take();
+      if (this.#decoder === null) return;
+      const head = this.#decoder.decode(held, { stream: true });
+      this.#feed(head + this.#decoder.decode(chunk.subarray(0, end), { stream: true }));
     }
     if (end < chunk.length) this.#hold(chunk.subarray(end));
   }
