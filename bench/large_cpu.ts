@@ -8,6 +8,7 @@
  *
  * Usage: deno run -A bench/large_cpu.ts [--seconds 3] [--rounds 2] [--connections 4]
  *          [--cases 1mb_json,1mb_sse,10mb_json,10mb_sse] [--profile gw.cpuprofile]
+ *          [--root DIR]   (the gateway of another checkout, e.g. `git archive` of a base commit)
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     connections: { type: "string", default: "4" },
     cases: { type: "string", default: "1mb_json,1mb_sse,10mb_json,10mb_sse" },
     profile: { type: "string" },
+    root: { type: "string" },
   },
 });
 const seconds = Number(values.seconds);
@@ -66,7 +68,7 @@ try {
     "-A",
     "--unstable-no-legacy-abort",
     ...(values.profile ? [`--inspect=127.0.0.1:${inspectPort}`] : []),
-    join(repoRoot, "src/main.ts"),
+    join(values.root ?? repoRoot, "src/main.ts"),
     "serve",
     "--config",
     configPath,

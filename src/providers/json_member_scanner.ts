@@ -15,7 +15,7 @@
 import type { JsonObject } from "./json_body.ts";
 import { usageReadLimits } from "./usage_limits.ts";
 import { KeyBuffer, MemberCapture } from "./json_member_capture.ts";
-import { plainRunEnd } from "./json_string_scan.ts";
+import { plainRunEnd } from "./simd_scan.ts";
 import {
   assembleMembers,
   buildPathTree,

@@ -193,7 +193,7 @@ const cases: Case[] = [
     "NaN",
     "[Infinity]",
   ].map((doc) => ({ name: `malformed: ${doc}`, doc: bytes(doc), expected: invalid })),
-  // Long strings go through the SIMD run search (json_string_scan.ts) past their first 64 bytes:
+  // Long strings go through the SIMD run search (simd_scan.ts) past their first 64 bytes:
   // what ends or breaks the run sits before, at and after that point and the 16-byte blocks.
   ...[3, 63, 64, 65, 79, 80, 81, 150].flatMap((at) => [
     {

@@ -1,6 +1,11 @@
 import { strictEqual } from "node:assert/strict";
-import { plainRunEnd, plainRunEndJs, plainRunSimd } from "../../src/providers/json_string_scan.ts";
-import { hasUsageObject } from "../../src/providers/openai_usage.ts";
+import {
+  lastLineBreak,
+  lastLineBreakJs,
+  plainRunEnd,
+  plainRunEndJs,
+  plainRunSimd,
+} from "../../src/providers/simd_scan.ts";
 
 /** Bytes that end a plain run, and bytes that do not (around each class's edges). */
 const stops = [0x22, 0x5c, 0x00, 0x0a, 0x1f];
@@ -47,22 +52,29 @@ Deno.test("plain runs: across the 64 KiB windows of the module's memory", () => 
   }
 });
 
-Deno.test('usage objects: found as the pattern /"usage"\\s*:\\s*\\{/ finds them', () => {
-  const pattern = /"usage"\s*:\s*\{/;
-  const cases = [
-    '{"usage":{"a":1}}',
-    '{"usage":null}',
-    '{"usage" : \n\t{ }}',
-    '{"usage":\u00a0{}}',
-    '{"usage"\u2028:{}}',
-    '{"x":"\\"usage\\":{"}',
-    '{"usage":null,"x_groq":{"usage":{"a":1}}}',
-    '{"usage":[{"a":1}]}',
-    '{"usages":{}}',
-    '"usage"',
-    '"usage":',
-    '"usage""usage":{',
-    "",
-  ];
-  for (const c of cases) strictEqual(hasUsageObject(c), pattern.test(c), JSON.stringify(c));
+Deno.test("last line break: LF or CR at every position, with an earlier one, as the loop", () => {
+  for (const len of [0, 1, 15, 16, 17, 63, 64, 65, 100, 200]) {
+    for (let at = -1; at < len; at++) {
+      for (const brk of [0x0a, 0x0d]) {
+        for (const earlier of [false, true]) {
+          const buf = new Uint8Array(len).fill(0x41);
+          if (earlier && len > 0) buf[0] = 0x0a;
+          if (at >= 0) buf[at] = brk;
+          strictEqual(lastLineBreak(buf), lastLineBreakJs(buf), `${len} bytes, break at ${at}`);
+        }
+      }
+    }
+  }
+});
+
+Deno.test("last line break: across the 64 KiB windows of the module's memory", () => {
+  const len = 3 * 65536 + 100;
+  const buf = new Uint8Array(len).fill(0x79);
+  strictEqual(lastLineBreak(buf), -1);
+  for (const at of [0, 99, 100, 65536 + 99, 65536 + 100, 2 * 65536 + 100, len - 1]) {
+    buf[at] = 0x0d;
+    strictEqual(lastLineBreak(buf), at, `break at ${at}`);
+    strictEqual(lastLineBreak(buf.subarray(3)), at - 3 < 0 ? -1 : at - 3, `unaligned, ${at}`);
+    buf[at] = 0x79;
+  }
 });
