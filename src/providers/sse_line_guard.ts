@@ -26,12 +26,11 @@ export class SseLineGuard {
   }
 }
 
-// The searches below look only at the first and the last line of a chunk (a full scan for a CR
-// that most streams never send would cost a tenth of the usage parser).
-
-// Forward searches of a one-byte string run natively at memory speed; a backward one walks
-// character by character (`lastIndexOf("\r", lf)` over a 16 KiB first line cost a sixth of the
-// gateway's CPU on big events), so backward searches only ever cover the tail after the last LF.
+// The searches below look at the first and the last line of a chunk only, and search backwards
+// only over the tail after the last LF: forward searches of a one-byte string run natively at
+// memory speed (a whole text searched for a CR that most streams never send costs little), a
+// backward one walks character by character (`lastIndexOf("\r", lf)` over a 16 KiB first line
+// cost a sixth of the gateway's CPU on big events).
 
 function firstBreak(text: string): number {
   const lf = text.indexOf("\n");

@@ -186,7 +186,7 @@ function afterLastLineBreak(chunk: Uint8Array): number {
 }
 
 /** UTF-16 units the UTF-8 `bytes` decode to: one per lead byte, two for a 4-byte sequence. */
-export function utf16Units(bytes: Uint8Array): number {
+function utf16Units(bytes: Uint8Array): number {
   let n = 0;
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i]!;
