@@ -9,6 +9,7 @@
  * Usage: deno run -A bench/large_cpu.ts [--seconds 3] [--rounds 2] [--connections 4]
  *          [--cases 1mb_json,1mb_sse,10mb_json,10mb_sse] [--profile gw.cpuprofile]
  *          [--root DIR]   (the gateway of another checkout, e.g. `git archive` of a base commit)
+ *          [--env K=V ...] (environment of the gateway, e.g. glibc malloc settings)
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     cases: { type: "string", default: "1mb_json,1mb_sse,10mb_json,10mb_sse" },
     profile: { type: "string" },
     root: { type: "string" },
+    env: { type: "string", multiple: true },
   },
 });
 const seconds = Number(values.seconds);
@@ -63,7 +65,10 @@ try {
   const configPath = join(tmp, "gateway.json");
   await Deno.writeTextFile(configPath, JSON.stringify(config));
   const inspectPort = freePort();
-  const gw = spawn("gateway", Deno.execPath(), [
+  // `env K=V deno ...` execs deno in the same process: the pid stays the gateway's.
+  const gw = spawn("gateway", "env", [
+    ...(values.env ?? []),
+    Deno.execPath(),
     "run",
     "-A",
     "--unstable-no-legacy-abort",
@@ -81,8 +86,8 @@ try {
   ];
   const profiler = values.profile ? await startProfiler(`127.0.0.1:${inspectPort}`) : null;
   const lines: string[] = [
-    "| round | case | target | MB/s | CPU µs per MB |",
-    "| --- | --- | --- | ---: | ---: |",
+    "| round | case | target | MB/s | CPU µs per MB | minor page faults per MB |",
+    "| --- | --- | --- | ---: | ---: | ---: |",
   ];
   const sums = new Map<string, { mbs: number; us: number; n: number }>();
   for (let round = 1; round <= rounds; round++) {
@@ -95,11 +100,16 @@ try {
       for (const t of order) {
         const req = requestFor(t, { stream: c.kind === "sse", bench });
         const before = cpuSeconds(t.pid!);
+        const faultsBefore = minorFaults(t.pid!);
         const r = await runWrk({ req, connections, duration_s: seconds, tmpDir: tmp });
         const after = cpuSeconds(t.pid!);
+        const faults = minorFaults(t.pid!) - faultsBefore;
         const mb = r.requests * c.bytes / 1048576;
         const us = before === null || after === null ? NaN : (after - before) * 1e6 / mb;
-        lines.push(`| ${round} | ${c.key} | ${t.name} | ${r.mb_per_s} | ${Math.round(us)} |`);
+        lines.push(
+          `| ${round} | ${c.key} | ${t.name} | ${r.mb_per_s} | ${Math.round(us)} | ` +
+            `${Math.round(faults / mb)} |`,
+        );
         const k = `${c.key} ${t.name}`;
         const s = sums.get(k) ?? { mbs: 0, us: 0, n: 0 };
         s.mbs += r.mb_per_s;
@@ -129,4 +139,14 @@ try {
 } finally {
   await stopAll();
   await Deno.remove(tmp, { recursive: true }).catch(() => {});
+}
+
+/** Minor page faults of a process so far (/proc/<pid>/stat field 10); NaN where unreadable. */
+function minorFaults(pid: number): number {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[7]);
+  } catch {
+    return NaN;
+  }
 }
