@@ -15,6 +15,7 @@
 import type { JsonObject } from "./json_body.ts";
 import { usageReadLimits } from "./usage_limits.ts";
 import { KeyBuffer, MemberCapture } from "./json_member_capture.ts";
+import { plainRunEnd } from "./simd_scan.ts";
 import {
   assembleMembers,
   buildPathTree,
@@ -159,10 +160,9 @@ export class JsonMemberScanner {
       switch (this.#state) {
         case STRING:
           // The hot loop: long strings (base64 embeddings, content) are skipped here.
-          while (c !== QUOTE && c !== BACKSLASH && c >= 0x20) {
-            if (++i === n) break scan;
-            c = buf[i]!;
-          }
+          i = plainRunEnd(buf, i, n);
+          if (i === n) break scan;
+          c = buf[i]!;
           if (c === QUOTE) this.#endString(buf, i);
           else if (c === BACKSLASH) this.#state = ESCAPE;
           else return this.#fail();

@@ -10,11 +10,15 @@
 
 /** `text` with every run of three or more CR/LF characters replaced by "\n\n". */
 export function collapseBlankRuns(text: string): string {
-  // Cheap searches first: a normal stream (LF or CRLF events) contains none of these.
+  // Cheap searches first: a normal stream (LF or CRLF events) contains none of these. Every
+  // pattern but the first holds a CR, which most streams never send: one search for it (at
+  // memory speed) then spares the other four.
+  const noCr = text.indexOf("\r") === -1;
   if (
-    text.indexOf("\n\n\n") === -1 && text.indexOf("\r\r") === -1 &&
-    text.indexOf("\n\r\n\r") === -1 && text.indexOf("\n\r\r") === -1 &&
-    text.indexOf("\r\n\n") === -1
+    text.indexOf("\n\n\n") === -1 && (noCr || (
+      text.indexOf("\r\r") === -1 && text.indexOf("\n\r\n\r") === -1 &&
+      text.indexOf("\n\r\r") === -1 && text.indexOf("\r\n\n") === -1
+    ))
   ) {
     return text;
   }

@@ -26,13 +26,17 @@ export class SseLineGuard {
   }
 }
 
-// The searches below look only at the first and the last line of a chunk (a full scan for a CR
-// that most streams never send would cost a tenth of the usage parser).
+// The searches below look at the first and the last line of a chunk only, and search backwards
+// only over the tail after the last LF: forward searches of a one-byte string run natively at
+// memory speed (a whole text searched for a CR that most streams never send costs little), a
+// backward one walks character by character (`lastIndexOf("\r", lf)` over a 16 KiB first line
+// cost a sixth of the gateway's CPU on big events).
 
 function firstBreak(text: string): number {
   const lf = text.indexOf("\n");
-  if (lf === -1) return text.indexOf("\r");
-  return text.lastIndexOf("\r", lf) === -1 ? lf : text.indexOf("\r");
+  const cr = text.indexOf("\r");
+  if (lf === -1 || cr === -1) return lf === -1 ? cr : lf;
+  return Math.min(lf, cr);
 }
 
 function lastBreak(text: string): number {

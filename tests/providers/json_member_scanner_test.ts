@@ -193,6 +193,25 @@ const cases: Case[] = [
     "NaN",
     "[Infinity]",
   ].map((doc) => ({ name: `malformed: ${doc}`, doc: bytes(doc), expected: invalid })),
+  // Long strings go through the SIMD run search (simd_scan.ts) past their first 64 bytes:
+  // what ends or breaks the run sits before, at and after that point and the 16-byte blocks.
+  ...[3, 63, 64, 65, 79, 80, 81, 150].flatMap((at) => [
+    {
+      name: `a long string with a quote escaped at ${at}`,
+      doc: bytes(`{"a":"${"x".repeat(at)}\\"${"é".repeat(20)}","usage":{"n":${at}}}`),
+      expected: members({ usage: { n: at } }),
+    },
+    {
+      name: `a long string with a raw control character at ${at}`,
+      doc: bytes(`{"a":"${"x".repeat(at)}`, [0x1f], `yy","usage":1}`),
+      expected: invalid,
+    },
+    {
+      name: `a long usage member string ending at ${at}`,
+      doc: bytes(`{"usage":"${"z".repeat(at)}","b":"${"\u00e9".repeat(at % 7)}"}`),
+      expected: members({ usage: "z".repeat(at) }),
+    },
+  ]),
 ];
 
 for (const c of cases) {
