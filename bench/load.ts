@@ -55,8 +55,9 @@ export async function saturate(
       tmpDir: ctx.tmpDir,
     });
   } else {
-    // The Deno client warms up inside its own process: its CPU reading includes the warm-up.
-    cpuBefore = cpu();
+    // The Deno client warms up inside its own process, so a reading around a run with a warm-up
+    // would charge the warm-up's requests to the measured ones: no CPU figure then.
+    if (opts.warmup_s === 0) cpuBefore = cpu();
     const { connections, duration_s, warmup_s } = opts;
     r = await runClientProcess<LoadResult>({
       mode: "closed",
@@ -66,7 +67,11 @@ export async function saturate(
       warmup_s,
     });
   }
-  if (opts.cpuPid != null) r.cpu_us_per_request = cpuMicrosPerRequest(cpuBefore, cpu(), r.requests);
+  if (opts.cpuPid != null) {
+    r.cpu_us_per_request = cpuBefore === null
+      ? null
+      : cpuMicrosPerRequest(cpuBefore, cpu(), r.requests);
+  }
   if (r.errors > 0) r.first_error = await probe(req);
   return r;
 }
