@@ -119,14 +119,27 @@ export function encodeTrace(
  */
 const withoutNul = (text: string) => (text.includes("\0") ? text.replaceAll("\0", "\uFFFD") : text);
 
+/**
+ * `JSON.stringify` writes a lone surrogate or a NUL as an escape (`\ud800`, `\u0000`), which
+ * PostgreSQL's jsonb refuses (the whole batch would fail) and which SQLite would read back as
+ * the broken character. Both stores keep U+FFFD instead, as for text columns. An escape is one
+ * when an odd number of backslashes precedes `u`: `\\ud800` is text that says so.
+ */
+const brokenEscape = /(?<!\\)((?:\\\\)*)\\u(?:0000|d[89a-f][0-9a-f]{2})/g;
+
+function jsonText(value: unknown): string {
+  const text = JSON.stringify(value);
+  return text.includes("\\u") ? text.replace(brokenEscape, "$1\\ufffd") : text;
+}
+
 function encodeValue(name: string, kind: ColumnKind, value: unknown): SqlValue {
   switch (kind) {
     case "bool":
       return value ? 1 : 0;
     case "json":
-      return JSON.stringify(value ?? {});
+      return jsonText(value ?? {});
     case "json_or_null":
-      return value === undefined || value === null ? null : JSON.stringify(value);
+      return value === undefined || value === null ? null : jsonText(value);
     case "time":
       return normalizeTimestamp(String(value), name);
     default:

@@ -168,6 +168,29 @@ export function runTraceStoreConformance(
     assert.equal(got?.response_body, "a\uFFFDb");
   });
 
+  test("JSON columns keep U+FFFD for a lone surrogate or a NUL, and literal text as it is", async (store) => {
+    const trace = makeTrace({
+      metadata: {
+        usage_tier: "\ud800",
+        note: "a\u0000b",
+        pair: "😀",
+        literal: "\\ud800 and \\u0000 typed out",
+        nested: [{ deep: "x\udfffy" }],
+      },
+      response_headers: { "x-odd": ["\udbff"] },
+    });
+    await store.writeBatch([trace]);
+    const got = await store.getTrace(trace.id);
+    assert.deepEqual(got?.metadata, {
+      usage_tier: "\uFFFD",
+      note: "a\uFFFDb",
+      pair: "😀",
+      literal: "\\ud800 and \\u0000 typed out",
+      nested: [{ deep: "x\uFFFDy" }],
+    });
+    assert.deepEqual(got?.response_headers, { "x-odd": ["\uFFFD"] });
+  });
+
   test("normalizes RFC 3339 timestamps to UTC milliseconds", async (store) => {
     const trace = makeTrace({
       timestamp: "2026-03-01T12:00:00.123456+02:00",
