@@ -60,7 +60,7 @@ async function loadIn(init: ServeWorkerInit): Promise<ConfigLoad> {
 
 async function serveInWorker(init: ServeWorkerInit): Promise<void> {
   const handlers: RpcHandlers = {};
-  const rpc = createRpc(init.port, handlers, rebuildStoreError);
+  const rpc = createRpc(init.port, handlers, { rebuild: rebuildStoreError });
   const loaded = await loadIn(init);
   if (!loaded.ok) {
     await rpc.call("ready", { error: loaded.problems.join("; ") });

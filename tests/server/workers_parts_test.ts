@@ -86,7 +86,7 @@ Deno.test("mergeFamilies: what one scrape over several isolates shows", async (t
 function pair(handlers: RpcHandlers) {
   const channel = new MessageChannel();
   const server = createRpc(channel.port1, handlers);
-  const client = createRpc(channel.port2, {}, rebuildStoreError);
+  const client = createRpc(channel.port2, {}, { rebuild: rebuildStoreError });
   return {
     client,
     close() {
