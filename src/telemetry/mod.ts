@@ -85,4 +85,4 @@ export {
   createRoutingMetrics,
   type RoutingMetrics,
 } from "./routing_metrics.ts";
-export { mergeFamilies } from "./merge_families.ts";
+export { cumulativeOnly, mergeFamilies } from "./merge_families.ts";

@@ -212,6 +212,7 @@ export class GatewayMeter implements Meter {
         help: opts?.description ?? "",
         labelNames: labelNames ?? [],
         points: series.points(),
+        ...(kind === "updown" ? { additive: true } : {}),
       }));
       return (value: number, attributes?: Attributes) => {
         if (!Number.isFinite(value)) return;
@@ -289,6 +290,7 @@ function observed(
   const labelNames = l.given ?? l.names(seen[0]?.[0]);
   return {
     type: kind === "counter" ? "counter" : "gauge",
+    ...(kind === "updown-observed" ? { additive: true } : {}),
     name,
     help: opts?.description ?? "",
     labelNames,

@@ -58,7 +58,15 @@ interface FamilyBase {
 }
 
 export type MetricFamily =
-  | FamilyBase & { type: "counter" | "gauge"; points: ScalarPoint[] }
+  | FamilyBase & {
+    type: "counter" | "gauge";
+    points: ScalarPoint[];
+    /**
+     * A gauge whose values add up across isolates (an up-down counter: open streams, items in
+     * a queue), where a plain gauge's (a setting, a last reading) do not.
+     */
+    additive?: boolean;
+  }
   | FamilyBase & { type: "histogram"; buckets: readonly number[]; points: HistogramPoint[] };
 
 export const overflowLabel = "other";

@@ -4,7 +4,7 @@
  * writer's batches, bound and figures.
  */
 import assert from "node:assert/strict";
-import { mergeFamilies, type MetricFamily } from "../../src/telemetry/mod.ts";
+import { cumulativeOnly, mergeFamilies, type MetricFamily } from "../../src/telemetry/mod.ts";
 import { createRpc, type RpcHandlers } from "../../src/server/worker_rpc.ts";
 import {
   ForwardingWriter,
@@ -47,6 +47,27 @@ const histogram = (counts: number[], sum: number): MetricFamily => ({
   points: [{ labelValues: ["x"], counts, sum, count: counts.reduce((p, c) => p + c, 0) }],
 });
 const single = (name: string) => name.startsWith("ongoingai_trace_");
+const additive = (value: number): MetricFamily => ({
+  type: "gauge",
+  name: "streams",
+  help: "h",
+  labelNames: [],
+  points: [{ labelValues: [], value }],
+  additive: true,
+});
+/** A counter whose first point has `first` and every other point `rest`. */
+const labelled = (
+  labelNames: string[],
+  values: string[][],
+  first: number,
+  rest = first,
+): MetricFamily => ({
+  type: "counter",
+  name: "c",
+  help: "h",
+  labelNames,
+  points: values.map((labelValues, i) => ({ labelValues, value: i === 0 ? first : rest })),
+});
 
 Deno.test("mergeFamilies: what one scrape over several isolates shows", async (t) => {
   const cases: [string, MetricFamily[][], MetricFamily[]][] = [
@@ -70,12 +91,33 @@ Deno.test("mergeFamilies: what one scrape over several isolates shows", async (t
     ["gauges take the largest", [[gauge("g", 2)], [gauge("g", 5)], [gauge("g", 1)]], [
       gauge("g", 5),
     ]],
+    [
+      "an up-down counter's gauge adds up (open streams of every isolate)",
+      [[additive(2)], [additive(5)], [additive(1)]],
+      [additive(8)],
+    ],
+    [
+      "series meet by label name, whatever order each isolate learned the labels in",
+      [[labelled(["a", "b"], [["1", "2"]], 3)], [
+        labelled(["b", "a"], [["2", "1"], ["9", "8"]], 4),
+      ]],
+      [labelled(["a", "b"], [["1", "2"], ["8", "9"]], 7, 4)],
+    ],
+    [
+      "a label only another isolate has widens the family; the first's series have it empty",
+      [[labelled(["a"], [["1"]], 3)], [labelled(["a", "b"], [["1", ""], ["1", "x"]], 2)]],
+      [labelled(["a", "b"], [["1", ""], ["1", "x"]], 5, 2)],
+    ],
     ["a family only another isolate has is added", [[], [gauge("g", 3)]], [gauge("g", 3)]],
     ["one isolate: unchanged", [[counter("c", [[["x"], 1]])]], [counter("c", [[["x"], 1]])]],
   ];
   for (const [name, input, expected] of cases) {
     await t.step(name, () => assert.deepEqual(mergeFamilies(input, single), expected));
   }
+  await t.step("an isolate that ended leaves its counters and histograms, not its gauges", () => {
+    const kept = cumulativeOnly([counter("c", [[["x"], 2]]), gauge("g", 4), histogram([1], 1)]);
+    assert.deepEqual(kept, [counter("c", [[["x"], 2]]), histogram([1], 1)]);
+  });
   await t.step("the inputs are not changed", () => {
     const first = [counter("c", [[["x"], 1]])];
     mergeFamilies([first, [counter("c", [[["x"], 2]])]], single);

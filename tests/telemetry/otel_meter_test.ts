@@ -179,3 +179,15 @@ Deno.test("otel meter: a name clash or an invalid name records nothing and never
   assert.ok(!text.includes("reserved_label"));
   assert.equal(prometheusName("1st.metric-name"), "_1st_metric_name");
 });
+
+Deno.test("up-down counters are marked additive (a scrape over isolates sums them); gauges not", () => {
+  const registry = new MetricsRegistry();
+  const m = new GatewayMeter(registry);
+  m.createUpDownCounter("open_streams").add(2);
+  m.createObservableUpDownCounter("queued").addCallback((r) => r.observe(4));
+  m.createGauge("setting").record(1);
+  m.createObservableGauge("reading").addCallback((r) => r.observe(3));
+  const mine = registry.collect().filter((f) => !f.name.startsWith("ongoingai_"));
+  const additive = Object.fromEntries(mine.map((f) => [f.name, "additive" in f]));
+  assert.deepEqual(additive, { open_streams: true, queued: true, setting: false, reading: false });
+});
