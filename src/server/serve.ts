@@ -25,7 +25,13 @@ import {
   safeAudit,
 } from "./audit_events.ts";
 import { loadPricing, type PriceSources } from "../pricing/mod.ts";
-import { besideWorkers, type MainState, type ServeWorkers } from "./serve_workers.ts";
+import {
+  besideWorkers,
+  type MainState,
+  type ServeWorkers,
+  workerShutdownLimitMs,
+} from "./serve_workers.ts";
+import { countingWorkerDrops, WorkerFigures, writerFamily } from "./worker_figures.ts";
 import { listenAll, workersPossible } from "./serve_listen.ts";
 import { broadcastingRoutingState } from "./worker_routing.ts";
 import { newProcessSealKey } from "./worker_seals.ts";
@@ -107,7 +113,10 @@ export async function runServer(opts: ServeOptions): Promise<number> {
   });
   unsubscribe?.();
   // Every isolate stops accepting at once; the workers hand over their last traces when done.
-  await Promise.all([drain(server, generations, log), workers?.shutdown()]);
+  await Promise.all([
+    drain(server, generations, log),
+    workers?.shutdown(workerShutdownLimitMs(generations.current.config)),
+  ]);
   // A reload still reading its config must not outlive the store it would build on.
   if (reloader !== null) await settlesWithin(reloader.idle(), drainMarginMs);
   // Traces of ended exchanges may still be finishing (a compressed answer's decoded copy, stored
@@ -211,13 +220,17 @@ function gatewayFactory(
     routing.state = broadcastingRoutingState(routing.state, (s) => pool.current?.routingChanged(s));
   }
   const startedAt = Date.now();
-  const metrics = createGatewayMetrics(writer);
+  // With workers, the writer's figures count what they dropped before it (worker_figures.ts).
+  const figures = new WorkerFigures(writerFamily);
+  const counted = config.server.workers > 1 ? countingWorkerDrops(writer, figures) : writer;
+  const metrics = createGatewayMetrics(counted);
   // Team-mode denials, at most an entry per (tenant, reason) a second, across reloads.
   const denials = audit === null ? null : new DenialAuditor(audit, Date.now);
   // Price files are read again (URLs fetched again) for every config, the first and each reload.
   const shared: MainState = {
     store,
-    writer: denials === null ? writer : auditedWriter(writer, denials),
+    writer: denials === null ? counted : auditedWriter(counted, denials),
+    figures,
     counters: limitCounters,
     metrics,
     routing: routing.state,

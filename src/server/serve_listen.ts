@@ -8,7 +8,12 @@ import { VERSION } from "../version.ts";
 import type { Generations } from "./generations.ts";
 import { describeProviders } from "./reload.ts";
 import { serveErrorHandler } from "./serve_errors.ts";
-import { type MainState, type ServeWorkers, startServeWorkers } from "./serve_workers.ts";
+import {
+  type MainState,
+  type ServeWorkers,
+  startServeWorkers,
+  workerShutdownLimitMs,
+} from "./serve_workers.ts";
 import { countedByIsolate } from "./worker_deps.ts";
 import type { ServeOptions } from "./serve.ts";
 
@@ -54,6 +59,7 @@ export async function listenAll(
   secret: string,
   log: Logger,
 ): Promise<{ server: Deno.HttpServer<Deno.NetAddr>; workers: ServeWorkers | null } | null> {
+  if (opts.config.server.workers > 1 && !portIsFree(opts, log)) return null;
   const workers = await startWorkers(opts, shared, secret, log);
   if (workers === false) return null;
   const handle = workers === null
@@ -61,7 +67,7 @@ export async function listenAll(
     : countedByIsolate(shared.metrics, 0, generations.handle);
   const server = listen(opts, handle, log);
   if (server === null) {
-    await workers?.shutdown();
+    await workers?.shutdown(workerShutdownLimitMs(opts.config));
     workers?.terminate();
     return null;
   }
@@ -101,6 +107,32 @@ async function startWorkers(
   }
 }
 
+/**
+ * `reusePort` lets any process of the same user that sets it too bind the port beside this one
+ * (another gateway started twice would silently take half the connections): a plain bind first
+ * fails, as one isolate's would, when anything listens there already.
+ */
+function portIsFree(opts: ServeOptions, log: Logger): boolean {
+  const { host, port } = opts.config.server;
+  try {
+    Deno.listen({ hostname: host, port }).close();
+    return true;
+  } catch (err) {
+    logListenFailure(opts, err, log);
+    return false;
+  }
+}
+
+function logListenFailure(opts: ServeOptions, err: unknown, log: Logger): void {
+  const { config } = opts;
+  log.error(
+    err instanceof Deno.errors.AddrInUse
+      ? `port ${config.server.port} is already in use on ${config.server.host}; stop the other process or set server.port (ONGOINGAI_PORT)`
+      : "failed to listen",
+    { error: message(err) },
+  );
+}
+
 /** Listens; null (logged) when the address cannot be bound. */
 function listen(
   opts: ServeOptions,
@@ -122,12 +154,7 @@ function listen(
       onError: serveErrorHandler(log),
     }, handle);
   } catch (err) {
-    log.error(
-      err instanceof Deno.errors.AddrInUse
-        ? `port ${config.server.port} is already in use on ${config.server.host}; stop the other process or set server.port (ONGOINGAI_PORT)`
-        : "failed to listen",
-      { error: message(err) },
-    );
+    logListenFailure(opts, err, log);
     return null;
   }
 }

@@ -59,13 +59,20 @@ async function loadIn(init: ServeWorkerInit): Promise<ConfigLoad> {
 }
 
 async function serveInWorker(init: ServeWorkerInit): Promise<void> {
-  const handlers: RpcHandlers = {};
-  const rpc = createRpc(init.port, handlers, { rebuild: rebuildStoreError });
+  const handlers: RpcHandlers = { ping: () => true };
+  // The main isolate may call before this worker can answer (a reload, a routing change while
+  // it starts): those calls wait here until the handlers are in place, or fail if it never is.
+  const handlersSet = Promise.withResolvers<void>();
+  const rpc = createRpc(init.port, handlers, {
+    rebuild: rebuildStoreError,
+    handlersReady: handlersSet.promise,
+  });
+  const failed = async (error: string) => {
+    handlersSet.resolve();
+    await rpc.call("ready", { error });
+  };
   const loaded = await loadIn(init);
-  if (!loaded.ok) {
-    await rpc.call("ready", { error: loaded.problems.join("; ") });
-    return;
-  }
+  if (!loaded.ok) return await failed(loaded.problems.join("; "));
   const { config } = loaded;
   let generations: Generations | null = null;
   const log = redactingLogger(
@@ -83,19 +90,15 @@ async function serveInWorker(init: ServeWorkerInit): Promise<void> {
   try {
     first = await parts.build(config);
   } catch (err) {
-    await rpc.call("ready", { error: err instanceof Error ? err.message : String(err) });
-    return;
+    return await failed(err instanceof Error ? err.message : String(err));
   }
   await first.refreshKeys().catch(() => {});
   generations = createGenerations(first, config);
-  const handle = countedByIsolate(parts.metrics, init.index, generations.handle);
-  const server = await listenShared(config, handle, log);
-  if (server === null) {
-    await rpc.call("ready", { error: "the serving worker could not listen" });
-    return;
-  }
   const gens = generations;
   const reloader = createReloader({ generations: gens, load: () => loadIn(init), ...parts, log });
+  const handle = countedByIsolate(parts.metrics, init.index, gens.handle);
+  const server = await listenShared(config, handle, log);
+  if (server === null) return await failed("the serving worker could not listen");
   Object.assign(handlers, {
     collect: () => parts.metrics.collect(),
     routingSnapshot: (s: RoutingStateSnapshot) => parts.routingState.apply(s),
@@ -113,18 +116,19 @@ async function serveInWorker(init: ServeWorkerInit): Promise<void> {
       await current.shutdownTelemetry();
     },
   });
+  handlersSet.resolve();
   await rpc.call("ready", {});
 }
 
 /** The worker's gateway parts: the main isolate's single state behind the port. */
 function workerParts(init: ServeWorkerInit, config: GatewayConfig, rpc: Rpc, log: Logger) {
   const store = relayedStore(rpc, init.storeMethods, init.storeDriver);
-  const writer = new ForwardingWriter(
-    rpc,
-    config.tracing.batch_size,
-    config.tracing.queue_size,
-    init.writer,
-  );
+  const writer = new ForwardingWriter(rpc, {
+    batchSize: config.tracing.batch_size,
+    capacity: config.tracing.queue_size,
+    // Each isolate's share of the body budget: together they hold no more than one writer would.
+    maxBodyBytes: Math.floor(config.tracing.queue_max_body_bytes / config.server.workers),
+  }, init.writer);
   const limitCounters = new RelayedCounters(rpc);
   // Breakers and key blocks are the main isolate's (mirrored here); failure counts, pool-key
   // rpm/tpm windows, latencies and affinity stay per isolate (research/issue23_workers.md).

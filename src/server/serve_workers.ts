@@ -19,9 +19,14 @@ import { storeMethodNames } from "./worker_deps.ts";
 import { withProcessSealKey } from "./worker_seals.ts";
 import type { GatewayDeps } from "./gateway.ts";
 import { createRpc, type Rpc } from "./worker_rpc.ts";
+import { coalesced, heartbeat, heartbeatOf, restarter } from "./worker_supervision.ts";
+import { type ForwardedDrops, type WorkerFigures, writerFamily } from "./worker_figures.ts";
+import { relayedRoutingCalls } from "./worker_routing.ts";
 
 export interface MainState {
   store: TraceStore;
+  /** Drops and metric families the workers reported, kept when one ends (worker_figures.ts). */
+  figures: WorkerFigures;
   writer: { enqueue(trace: TraceRecord): boolean; snapshot(): TraceWriterSnapshot };
   counters: CounterStore;
   metrics: GatewayMetrics;
@@ -44,8 +49,11 @@ export interface ServeWorkers {
   refreshKeys(): Promise<void>;
   /** The routing state changed: every worker's mirror is replaced. */
   routingChanged(snapshot: RoutingStateSnapshot): void;
-  /** Every worker stops accepting, drains and hands over its last traces. */
-  shutdown(): Promise<void>;
+  /**
+   * Every worker stops accepting, drains and hands over its last traces; a worker that has not
+   * answered within `limitMs` (its grace period and flush, with a margin) is given up on.
+   */
+  shutdown(limitMs: number): Promise<void>;
   terminate(): void;
 }
 
@@ -72,8 +80,13 @@ export function besideWorkers(
 
 type StateMapKey = Parameters<StateMap["get"]>[0];
 
-/** The trace writer's families: one writer, described by the main isolate alone. */
-const singleFamily = (name: string) => name.startsWith("ongoingai_trace_");
+/** A worker's part of a scrape, and of a key change, waits no longer for a worker that hangs. */
+const collectLimitMs = 2_000;
+const keysLimitMs = 10_000;
+/** How long the main isolate waits for a worker's shutdown: its drain, flush and telemetry. */
+export function workerShutdownLimitMs(config: GatewayConfig): number {
+  return config.server.shutdown_grace_ms + config.observability.otel.export_timeout_ms + 15_000;
+}
 
 export interface StartWorkers {
   count: number;
@@ -87,11 +100,14 @@ export interface StartWorkers {
   keyHashSecret: string;
   startedAt: number;
   log: Logger;
+  /** How often a worker is asked whether it answers, and after how long it counts as hung. */
+  heartbeat?: { everyMs: number; hungAfterMs: number };
 }
 
 interface Slot {
   worker: Worker;
   rpc: Rpc;
+  stopHeartbeat(): void;
 }
 
 /** Starts `count` workers and waits until each listens; throws (all stopped) when one cannot. */
@@ -99,105 +115,149 @@ export async function startServeWorkers(
   opts: StartWorkers,
   state: MainState,
 ): Promise<ServeWorkers> {
-  const slots: Slot[] = [];
+  const slots: (Slot | undefined)[] = [];
   const live = () => slots.filter((w) => w !== undefined);
-  // A worker that failed (logged when it did) leaves the scrape without its figures, not empty.
-  const collectAll = async (): Promise<MetricFamily[][]> => [
-    state.metrics.collect(),
-    ...(await Promise.allSettled(live().map((w) => w.rpc.call<MetricFamily[]>("collect"))))
-      .flatMap((r) => r.status === "fulfilled" ? [r.value] : []),
-  ];
-  const families = async () => mergeFamilies(await collectAll(), singleFamily);
+  const families = () => scrape(slots, state);
   // A key changed through any isolate's API: every isolate reloads keys before it answers.
   const keysChanged = async () => {
     await Promise.allSettled([
       state.refreshKeys(),
-      ...live().map((w) => w.rpc.call("refreshKeys")),
+      ...live().map((w) => w.rpc.callWithin(keysLimitMs, "refreshKeys")),
     ]);
   };
+  let stopped = false;
   const launch = async (index: number): Promise<void> => {
     const routing = await state.routing.snapshot(Date.now());
     const calls = { families, keysChanged };
-    const one = startOne(opts, state, index, calls, routing, () => restarts.failed(index));
-    slots[index - 1] = { worker: one.worker, rpc: one.rpc };
-    await one.ready;
+    const ended = () => {
+      slots[index - 1]?.stopHeartbeat();
+      slots[index - 1] = undefined;
+      state.figures.retire(index);
+      restarts.failed(index);
+    };
+    const one = startOne(opts, state, index, calls, routing, ended);
+    slots[index - 1] = one;
+    try {
+      await one.ready;
+    } catch (err) {
+      one.worker.terminate();
+      if (slots[index - 1] === one) slots[index - 1] = undefined;
+      throw err;
+    }
+    // Shut down while this one started (a restart): it must not serve on alone.
+    if (stopped) return void one.worker.terminate();
+    one.startHeartbeat();
   };
   const restarts = restarter(opts.log, launch);
   try {
     await Promise.all(Array.from({ length: opts.count }, (_, i) => launch(i + 1)));
   } catch (err) {
-    for (const w of live()) w.worker.terminate();
+    for (const w of live()) stopSlot(w);
     throw err;
   }
   restarts.arm();
-  return poolOf(live, families, opts.log, restarts);
+  const stop = () => {
+    stopped = true;
+    restarts.stop();
+  };
+  return poolOf(live, families, opts.log, stop);
 }
 
-/** At most this many restarts of one worker within `restartWindowMs`; then it stays down. */
-const maxRestarts = 3;
-const restartWindowMs = 60_000;
-
 /**
- * A serving worker that fails once serving (an uncaught error ends its isolate, and the kernel
- * stops handing it connections when its socket closes) is started again, a bounded number of
- * times, so the process keeps its cores. Failures during startup fail the startup instead.
+ * Every isolate's families, summed: this one's, each worker's (its last answer when it does not
+ * answer in time, logged by the heartbeat when it hangs), and those left by workers that ended.
  */
-function restarter(log: Logger, launch: (index: number) => Promise<void>) {
-  let armed = false;
-  const times = new Map<number, number[]>();
-  return {
-    arm: () => void (armed = true),
-    stop: () => void (armed = false),
-    failed(index: number): void {
-      if (!armed) return;
-      const now = Date.now();
-      const recent = (times.get(index) ?? []).filter((t) => now - t < restartWindowMs);
-      if (recent.length >= maxRestarts) {
-        log.error("a serving worker failed again; it is not started again", {
-          worker: index,
-          restarts: recent.length,
-        });
-        return;
-      }
-      times.set(index, [...recent, now]);
-      launch(index).then(
-        () => log.info("serving worker started again", { worker: index }),
-        (err) =>
-          log.error("a serving worker could not be started again", {
-            worker: index,
-            error: String(err),
-          }),
-      );
-    },
-  };
+async function scrape(slots: (Slot | undefined)[], state: MainState): Promise<MetricFamily[]> {
+  const { figures } = state;
+  const workers = await Promise.all(slots.map(async (slot, i) => {
+    if (slot === undefined) return [];
+    try {
+      const got = await slot.rpc.callWithin<MetricFamily[]>(collectLimitMs, "collect");
+      figures.remember(i + 1, got);
+      return got;
+    } catch {
+      return figures.lastFamilies(i + 1) ?? [];
+    }
+  }));
+  return mergeFamilies(
+    [state.metrics.collect(), ...workers, figures.retiredFamilies()],
+    writerFamily,
+  );
+}
+
+function stopSlot(slot: Slot): void {
+  slot.stopHeartbeat();
+  slot.worker.terminate();
 }
 
 function poolOf(
   live: () => Slot[],
   families: () => Promise<MetricFamily[]>,
   log: Logger,
-  restarts: { stop(): void },
+  stop: () => void,
 ): ServeWorkers {
+  // Breakers and key blocks change in bursts (a provider failing trips many requests at once):
+  // one snapshot goes out per burst, the latest, and never two at a time.
+  const routing = coalesced((snapshot: RoutingStateSnapshot) =>
+    Promise.allSettled(live().map((w) => w.rpc.call("routingSnapshot", snapshot)))
+  );
   return {
     families,
     reload: () => {
       for (const w of live()) void w.rpc.call("reload").catch(() => {});
     },
     refreshKeys: async () => {
-      await Promise.allSettled(live().map((w) => w.rpc.call("refreshKeys")));
+      await Promise.allSettled(live().map((w) => w.rpc.callWithin(keysLimitMs, "refreshKeys")));
     },
-    routingChanged: (snapshot) => {
-      for (const w of live()) void w.rpc.call("routingSnapshot", snapshot).catch(() => {});
-    },
-    shutdown: async () => {
-      restarts.stop();
-      const done = await Promise.allSettled(live().map((w) => w.rpc.call("shutdown")));
+    routingChanged: routing,
+    shutdown: async (limitMs) => {
+      stop();
+      const done = await Promise.allSettled(
+        live().map((w) => (w.stopHeartbeat(), w.rpc.callWithin(limitMs, "shutdown"))),
+      );
       const failed = done.filter((d) => d.status === "rejected").length;
       if (failed > 0) log.warn("serving workers did not all shut down cleanly", { failed });
     },
     terminate: () => {
-      for (const w of live()) w.worker.terminate();
+      for (const w of live()) stopSlot(w);
     },
+  };
+}
+
+/** The main isolate's answers to a worker's calls, over the single state. */
+function answersTo(state: MainState, index: number, storeMethods: ReadonlySet<string>) {
+  const { store, writer, counters, figures } = state;
+  // Only what a worker's relays call: a worker is trusted code, but a wrong name must fail
+  // loudly rather than reach `close` or a prototype's property.
+  const allowed = (set: ReadonlySet<string>, method: string, what: string) => {
+    if (!set.has(method)) throw new Error(`a serving worker called an unknown ${what}: ${method}`);
+  };
+  const routingMethods = new Set<string>(relayedRoutingCalls);
+  return {
+    store: (method: string, args: unknown[]) => {
+      allowed(storeMethods, method, "store method");
+      return (store as unknown as Record<string, (...a: unknown[]) => unknown>)[method]!(...args);
+    },
+    reserve: (...args: Parameters<CounterStore["reserve"]>) => counters.reserve(...args),
+    adjust: (changes: Parameters<CounterStore["adjust"]>[0]) => counters.adjust(changes),
+    traces: (batch: TraceRecord[], drops: ForwardedDrops) => {
+      for (const t of batch) writer.enqueue(t);
+      figures.reportDrops(index, drops);
+      return writer.snapshot();
+    },
+    writer: (drops: ForwardedDrops) => {
+      figures.reportDrops(index, drops);
+      return writer.snapshot();
+    },
+    routing: (method: string, args: unknown[]) => {
+      allowed(routingMethods, method, "routing method");
+      return (state.routing as unknown as Record<string, (...a: unknown[]) => unknown>)[method]!(
+        ...args,
+      );
+    },
+    stateMap: (op: "put" | "get", args: [StateMapKey, string]) =>
+      op === "put" ? state.stateMap.put(...args) : state.stateMap.get(args[0]),
+    denied: (d: Parameters<NonNullable<GateOptions["onDenied"]>>[0]) => state.onDenied?.(d),
   };
 }
 
@@ -207,44 +267,60 @@ function startOne(
   index: number,
   calls: { families(): Promise<MetricFamily[]>; keysChanged(): Promise<void> },
   routing: RoutingStateSnapshot,
-  onFailed: () => void,
-): { worker: Worker; rpc: Rpc; ready: Promise<void> } {
+  ended: () => void,
+): Slot & { ready: Promise<void>; startHeartbeat(): void } {
   const worker = new Worker(opts.moduleUrl, { type: "module", name: serveWorkerName });
   const channel = new MessageChannel();
   const ready = Promise.withResolvers<void>();
-  const { store, writer, counters } = state;
+  // The store's own surface only: `close` stays here, `call` is the worker store's transport.
+  const storeMethods = storeMethodNames(state.store).filter((m) => m !== "close" && m !== "call");
   const rpc = createRpc(channel.port1, {
     ready: (r: { error?: string }) =>
       r.error === undefined
         ? ready.resolve()
         : ready.reject(new Error(`serving worker ${index}: ${r.error}`)),
-    store: (method: string, args: unknown[]) =>
-      (store as unknown as Record<string, (...a: unknown[]) => unknown>)[method]!(...args),
-    reserve: (...args: Parameters<CounterStore["reserve"]>) => counters.reserve(...args),
-    adjust: (changes: Parameters<CounterStore["adjust"]>[0]) => counters.adjust(changes),
-    traces: (batch: TraceRecord[]) => {
-      for (const t of batch) writer.enqueue(t);
-      return writer.snapshot();
-    },
-    writer: () => writer.snapshot(),
-    routing: (method: string, args: unknown[]) =>
-      (state.routing as unknown as Record<string, (...a: unknown[]) => unknown>)[method]!(...args),
-    stateMap: (op: "put" | "get", args: [StateMapKey, string]) =>
-      op === "put" ? state.stateMap.put(...args) : state.stateMap.get(args[0]),
-    denied: (d: Parameters<NonNullable<GateOptions["onDenied"]>>[0]) => state.onDenied?.(d),
+    ...answersTo(state, index, new Set(storeMethods)),
     ...calls,
   });
-  worker.onerror = (ev) => {
-    ev.preventDefault();
-    const err = new Error(`serving worker ${index} failed: ${ev.message}`);
-    opts.log.error("a serving worker failed", { worker: index, error: ev.message });
+  let failedOnce = false;
+  const fail = (message: string) => {
+    if (failedOnce) return;
+    failedOnce = true;
+    opts.log.error("a serving worker failed", { worker: index, error: message });
+    const err = new Error(`serving worker ${index} failed: ${message}`);
     rpc.fail(err);
     ready.reject(err);
     worker.terminate();
-    onFailed();
+    ended();
   };
-  const init: ServeWorkerInit = {
-    port: channel.port2,
+  worker.onerror = (ev) => {
+    ev.preventDefault();
+    fail(ev.message);
+  };
+  const beat = opts.heartbeat ?? heartbeat;
+  const alive = heartbeatOf(rpc, beat, () => fail(`no answer for ${beat.hungAfterMs} ms (hung)`));
+  worker.postMessage(initFor(opts, state, index, channel.port2, storeMethods, routing), [
+    channel.port2,
+  ]);
+  return {
+    worker,
+    rpc,
+    ready: ready.promise,
+    startHeartbeat: alive.start,
+    stopHeartbeat: alive.stop,
+  };
+}
+
+function initFor(
+  opts: StartWorkers,
+  state: MainState,
+  index: number,
+  port: MessagePort,
+  storeMethods: string[],
+  routing: RoutingStateSnapshot,
+): ServeWorkerInit {
+  return {
+    port,
     index,
     configSource: opts.configSource,
     cwd: opts.cwd,
@@ -255,14 +331,11 @@ function startOne(
     },
     keyHashSecret: opts.keyHashSecret,
     startedAt: opts.startedAt,
-    // The store's own surface only: `close` stays here, `call` is the worker store's transport.
-    storeMethods: storeMethodNames(store).filter((m) => m !== "close" && m !== "call"),
-    storeDriver: store.driver,
-    writer: writer.snapshot(),
+    storeMethods,
+    storeDriver: state.store.driver,
+    writer: state.writer.snapshot(),
     routing,
     routingShared: state.routing.shared,
     sealKey: state.sealKey,
   };
-  worker.postMessage(init, [channel.port2]);
-  return { worker, rpc, ready: ready.promise };
 }

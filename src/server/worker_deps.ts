@@ -6,9 +6,16 @@
  */
 import type { CounterStore } from "../limits/mod.ts";
 import { InvalidCursorError, ResponseStateError, type TraceStore } from "../store/mod.ts";
-import type { TraceRecord, TraceWriterSnapshot } from "../traces/mod.ts";
+import { traceBodySize, type TraceRecord, type TraceWriterSnapshot } from "../traces/mod.ts";
 import type { Rpc, RpcError } from "./worker_rpc.ts";
 import type { GatewayMetrics } from "../telemetry/mod.ts";
+import {
+  type ForwardedDrops,
+  laterDrops,
+  noDrops,
+  subtractDrops,
+  withDrops,
+} from "./worker_figures.ts";
 
 /** Store errors the API tells apart keep their class across the port. */
 export function rebuildStoreError(e: RpcError): Error {
@@ -66,34 +73,46 @@ export class RelayedCounters implements CounterStore {
 
 const snapshotRefreshMs = 250;
 
+export interface ForwardingLimits {
+  batchSize: number;
+  /** Traces waiting here (sent or not, without an answer yet); more are dropped and counted. */
+  capacity: number;
+  /** Captured body bytes waiting here; over it a trace goes without its bodies, as the writer's. */
+  maxBodyBytes: number;
+}
+
 /**
  * Finished traces go to the main isolate's writer, `batchSize` per message or whatever has
- * gathered by the next timer tick. At most `capacity` traces wait here (sent or not, without an
- * answer yet); more are dropped and counted, as the writer's own queue would.
+ * gathered by the next timer tick, bounded in count and body bytes like the writer's own queue.
+ * What this worker drops is reported with every call, so the main isolate's figures (health,
+ * `ongoingai_trace_*`) count it (worker_figures.ts).
  */
 export class ForwardingWriter {
   #buffer: TraceRecord[] = [];
   #unanswered = 0;
+  #bodyBytes = 0;
   #timer: ReturnType<typeof setTimeout> | null = null;
   #sending = new Set<Promise<void>>();
   #latest: TraceWriterSnapshot;
-  /** Refused here: more than `capacity` waiting. */
-  #localDrops = 0;
-  /** Accepted here, then lost: the main isolate did not take the batch. */
-  #lost = 0;
+  #drops: ForwardedDrops = { ...noDrops };
+  /** The drops the main isolate had counted as of its latest answer. */
+  #counted: ForwardedDrops = noDrops;
   #refresh: ReturnType<typeof setInterval>;
 
   constructor(
     private readonly rpc: Rpc,
-    private readonly batchSize: number,
-    private readonly capacity: number,
+    private readonly limits: ForwardingLimits,
     first: TraceWriterSnapshot,
   ) {
     this.#latest = first;
     // The figures also move while this worker sends nothing (the main writer writes what the
     // others sent): asked for again a few times a second, so health lags by at most that.
     this.#refresh = setInterval(() => {
-      rpc.call<TraceWriterSnapshot>("writer").then((s) => void (this.#latest = s), () => {});
+      const drops = { ...this.#drops };
+      rpc.call<TraceWriterSnapshot>("writer", drops).then(
+        (s) => this.#answered(s, drops),
+        () => {},
+      );
     }, snapshotRefreshMs);
     Deno.unrefTimer(this.#refresh);
   }
@@ -103,34 +122,29 @@ export class ForwardingWriter {
   }
 
   enqueue(trace: TraceRecord): boolean {
-    if (this.#buffer.length + this.#unanswered >= this.capacity) {
-      this.#localDrops++;
+    if (this.#buffer.length + this.#unanswered >= this.limits.capacity) {
+      this.#drops.queue_full++;
       return false;
     }
+    const bodies = traceBodySize(trace);
+    if (bodies > 0 && this.#bodyBytes + bodies > this.limits.maxBodyBytes) {
+      trace.request_body = trace.response_body = null;
+      trace.metadata.bodies_dropped = "queue_memory";
+      this.#drops.bodies_dropped++;
+    } else {
+      this.#bodyBytes += bodies;
+    }
     this.#buffer.push(trace);
-    if (this.#buffer.length >= this.batchSize) this.#send();
+    if (this.#buffer.length >= this.limits.batchSize) this.#send();
     else this.#timer ??= setTimeout(() => this.#send(), 5);
     return true;
   }
 
-  /** The main writer's figures as of its last answer, plus what waits here. */
+  /** The main writer's figures as of its last answer, plus what waits or was dropped here since. */
   snapshot(): TraceWriterSnapshot {
-    const s = this.#latest;
     const waiting = this.#buffer.length + this.#unanswered;
-    if (waiting === 0 && this.#localDrops === 0 && this.#lost === 0) return s;
-    const by = s.dropped_by_reason;
-    return {
-      ...s,
-      queue_depth: s.queue_depth + waiting,
-      rejected: s.rejected + this.#localDrops,
-      dropped_after_accept: s.dropped_after_accept + this.#lost,
-      dropped: s.dropped + this.#localDrops + this.#lost,
-      dropped_by_reason: {
-        ...by,
-        queue_full: by.queue_full + this.#localDrops,
-        write_failed: by.write_failed + this.#lost,
-      },
-    };
+    const s = withDrops(this.#latest, subtractDrops(this.#drops, this.#counted));
+    return waiting === 0 ? s : { ...s, queue_depth: s.queue_depth + waiting };
   }
 
   /** Sends what waits and resolves once the main writer has every trace of this worker. */
@@ -139,18 +153,28 @@ export class ForwardingWriter {
     while (this.#sending.size > 0) await Promise.allSettled([...this.#sending]);
   }
 
+  #answered(s: TraceWriterSnapshot, drops: ForwardedDrops): void {
+    this.#latest = s;
+    this.#counted = laterDrops(this.#counted, drops);
+  }
+
   #send(): void {
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
     if (this.#buffer.length === 0) return;
-    const batch = this.#buffer;
+    // The message is a copy: once it is posted, only the count and bytes are kept here.
+    const count = this.#buffer.length;
+    const bytes = this.#buffer.reduce((n, t) => n + traceBodySize(t), 0);
+    const drops = { ...this.#drops };
+    const call = this.rpc.call<TraceWriterSnapshot>("traces", this.#buffer, drops);
     this.#buffer = [];
-    this.#unanswered += batch.length;
-    const sent: Promise<void> = this.rpc.call<TraceWriterSnapshot>("traces", batch).then(
-      (s) => void (this.#latest = s),
-      () => void (this.#lost += batch.length),
+    this.#unanswered += count;
+    const sent: Promise<void> = call.then(
+      (s) => this.#answered(s, drops),
+      () => void (this.#drops.write_failed += count),
     ).finally(() => {
-      this.#unanswered -= batch.length;
+      this.#unanswered -= count;
+      this.#bodyBytes -= bytes;
       this.#sending.delete(sent);
     });
     this.#sending.add(sent);

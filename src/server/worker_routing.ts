@@ -31,15 +31,29 @@ const writes = [
   "enableKey",
 ] as const;
 
-/** The main isolate's state, telling `changed` the snapshot after every write. */
+/** What a worker's mirror asks of the main isolate's state: its writes and a snapshot. */
+export const relayedRoutingCalls: readonly string[] = [...writes, "snapshot"];
+
+/**
+ * The main isolate's state, telling `changed` the snapshot after writes: one snapshot read at a
+ * time, and writes that land while one is read are told by the next (a failing provider trips
+ * many requests at once; PostgreSQL's snapshot is a query).
+ */
 export function broadcastingRoutingState(
   state: RoutingState,
   changed: (snapshot: RoutingStateSnapshot) => void,
 ): RoutingState {
-  const after = async () => {
-    try {
-      changed(await state.snapshot(Date.now()));
-    } catch { /* the next write or refresh sends it */ }
+  let queued = false;
+  let reading: Promise<void> = Promise.resolve();
+  const after = () => {
+    if (queued) return;
+    queued = true;
+    reading = reading.then(async () => {
+      queued = false;
+      try {
+        changed(await state.snapshot(Date.now()));
+      } catch { /* the next write or refresh sends it */ }
+    });
   };
   return new Proxy(state, {
     get(target, prop, receiver) {

@@ -26,6 +26,11 @@ export interface Rpc {
   close(): void;
 }
 
+/** A call whose answer did not come in time (the other isolate hangs, or is gone). */
+export class RpcTimeoutError extends Error {
+  override name = "RpcTimeoutError";
+}
+
 /** Ends a call whose answer never came; no call between isolates should get near it. */
 export const defaultCallLimitMs = 120_000;
 
@@ -59,7 +64,9 @@ export function createRpc(port: MessagePort, handlers: RpcHandlers, opts: RpcOpt
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         if (pending.delete(id)) {
-          reject(new Error(`no answer to ${op} from the other isolate within ${limitMs} ms`));
+          reject(
+            new RpcTimeoutError(`no answer to ${op} from the other isolate within ${limitMs} ms`),
+          );
         }
       }, limitMs);
       Deno.unrefTimer(timer);

@@ -50,6 +50,7 @@ export {
 export {
   createTraceWriter,
   type StoreBatch,
+  traceBodySize,
   type TraceWriter,
   type TraceWriterOptions,
   type TraceWriterSnapshot,

@@ -138,7 +138,7 @@ class BoundedTraceWriter implements TraceWriter {
   enqueue(trace: TraceRecord): boolean {
     if (this.#state !== "running") return this.#reject("shutdown");
     if (this.#depth >= this.#opts.queueSize) return this.#reject("queue_full");
-    const bodies = bodySize(trace);
+    const bodies = traceBodySize(trace);
     if (bodies > 0 && this.#bodyBytes + bodies > (this.#opts.maxQueuedBodyBytes ?? 64 * 2 ** 20)) {
       trace.request_body = trace.response_body = null;
       trace.metadata.bodies_dropped = "queue_memory";
@@ -259,7 +259,7 @@ class BoundedTraceWriter implements TraceWriter {
     const budget = this.#opts.maxBatchBodyBytes ?? 4 * 2 ** 20;
     let bytes = 0;
     for (let i = this.#head; i < end; i++) {
-      bytes += bodySize(this.#pending[i]!);
+      bytes += traceBodySize(this.#pending[i]!);
       if (bytes > budget && i > this.#head) return i;
     }
     return end;
@@ -346,7 +346,7 @@ class BoundedTraceWriter implements TraceWriter {
   }
 
   #released(traces: readonly TraceRecord[]): void {
-    for (const t of traces) this.#bodyBytes -= bodySize(t);
+    for (const t of traces) this.#bodyBytes -= traceBodySize(t);
   }
 
   #sleep(ms: number): Promise<void> {
@@ -388,7 +388,8 @@ class BoundedTraceWriter implements TraceWriter {
 export type { DropReason, PressureState, TraceWriterSnapshot } from "./writer_stats.ts";
 export { classifyWriteError, isTransient, type WriteErrorClass } from "./write_errors.ts";
 
-function bodySize(t: TraceRecord): number {
+/** The captured body bytes a queued trace holds (the writer's `maxQueuedBodyBytes` counts them). */
+export function traceBodySize(t: TraceRecord): number {
   return size(t.request_body) + size(t.response_body);
 }
 

@@ -5,7 +5,14 @@
  */
 import assert from "node:assert/strict";
 import { cumulativeOnly, mergeFamilies, type MetricFamily } from "../../src/telemetry/mod.ts";
-import { createRpc, type RpcHandlers } from "../../src/server/worker_rpc.ts";
+import { createRpc, type RpcHandlers, RpcTimeoutError } from "../../src/server/worker_rpc.ts";
+import {
+  type ForwardedDrops,
+  withDrops,
+  WorkerFigures,
+  writerFamily,
+} from "../../src/server/worker_figures.ts";
+import { coalesced } from "../../src/server/worker_supervision.ts";
 import {
   ForwardingWriter,
   rebuildStoreError,
@@ -220,9 +227,21 @@ const snapshot = (over: Partial<TraceWriterSnapshot> = {}) =>
     dropped_after_accept: 0,
     dropped: 0,
     dropped_by_reason: { queue_full: 0, shutdown: 0, write_failed: 0, shutdown_timeout: 0 },
+    bodies_dropped: 0,
     ...over,
   }) as TraceWriterSnapshot;
-const trace = (i: number) => ({ id: `t${i}` }) as unknown as TraceRecord;
+const trace = (i: number, body: string | null = null) =>
+  ({
+    id: `t${i}`,
+    request_body: body,
+    response_body: null,
+    metadata: {},
+  }) as unknown as TraceRecord;
+const limits = (batchSize: number, capacity: number, maxBodyBytes = 1 << 20) => ({
+  batchSize,
+  capacity,
+  maxBodyBytes,
+});
 
 Deno.test("forwarding writer: batches, one message each; everything arrives by flush", async () => {
   const batches: string[][] = [];
@@ -235,7 +254,7 @@ Deno.test("forwarding writer: batches, one message each; everything arrives by f
     },
     writer: () => snapshot({ accepted }),
   });
-  const writer = new ForwardingWriter(client, 4, 100, snapshot());
+  const writer = new ForwardingWriter(client, limits(4, 100), snapshot());
   try {
     for (let i = 0; i < 10; i++) assert.equal(writer.enqueue(trace(i)), true);
     await writer.flush();
@@ -251,13 +270,14 @@ Deno.test("forwarding writer: batches, one message each; everything arrives by f
 Deno.test("forwarding writer: at most its capacity waits; more is dropped and counted", async () => {
   const answer = Promise.withResolvers<void>();
   const { client, close } = pair({
-    traces: async () => {
+    // As the main isolate answers: its figures with the drops the worker reported.
+    traces: async (_batch: TraceRecord[], drops: ForwardedDrops) => {
       await answer.promise;
-      return snapshot();
+      return withDrops(snapshot(), drops);
     },
-    writer: () => snapshot(),
+    writer: (drops: ForwardedDrops) => withDrops(snapshot(), drops),
   });
-  const writer = new ForwardingWriter(client, 2, 5, snapshot());
+  const writer = new ForwardingWriter(client, limits(2, 5), snapshot());
   try {
     const taken = Array.from({ length: 8 }, (_, i) => writer.enqueue(trace(i)));
     assert.deepEqual(taken, [true, true, true, true, true, false, false, false]);
@@ -378,7 +398,7 @@ Deno.test("server.workers in the config: default 1, a clear refusal out of 1..64
 
 Deno.test("forwarding writer: a batch the main isolate never took is counted lost", async () => {
   const { client, close } = pair({ writer: () => snapshot() });
-  const writer = new ForwardingWriter(client, 2, 10, snapshot());
+  const writer = new ForwardingWriter(client, limits(2, 10), snapshot());
   try {
     client.fail(new Error("main isolate gone"));
     writer.enqueue(trace(1));
@@ -393,4 +413,152 @@ Deno.test("forwarding writer: a batch the main isolate never took is counted los
     writer.stop();
     close();
   }
+});
+
+Deno.test("forwarding writer: over its body budget a trace goes without bodies, counted", async () => {
+  const got: TraceRecord[] = [];
+  const { client, close } = pair({
+    traces: (batch: TraceRecord[]) => (got.push(...batch), snapshot()),
+    writer: () => snapshot(),
+  });
+  const writer = new ForwardingWriter(client, limits(10, 10, 100), snapshot());
+  try {
+    for (let i = 0; i < 3; i++) writer.enqueue(trace(i, "x".repeat(40)));
+    assert.equal(writer.snapshot().bodies_dropped, 1);
+    await writer.flush();
+    assert.deepEqual(got.map((t) => [t.request_body?.length ?? null, t.metadata]), [
+      [40, {}],
+      [40, {}],
+      [null, { bodies_dropped: "queue_memory" }],
+    ]);
+    // Sent and answered: the budget is free again.
+    writer.enqueue(trace(3, "x".repeat(40)));
+    await writer.flush();
+    assert.equal(got.at(-1)?.request_body?.length, 40);
+  } finally {
+    writer.stop();
+    close();
+  }
+});
+
+Deno.test("forwarding writer: its drops reach the main isolate once, and are not counted twice", async () => {
+  const figures = new WorkerFigures(writerFamily);
+  const { client, close } = pair({
+    traces: (_batch: TraceRecord[], drops: ForwardedDrops) => {
+      figures.reportDrops(1, drops);
+      return withDrops(snapshot(), figures.drops());
+    },
+    writer: (drops: ForwardedDrops) => {
+      figures.reportDrops(1, drops);
+      return withDrops(snapshot(), figures.drops());
+    },
+  });
+  const writer = new ForwardingWriter(client, limits(1, 1), snapshot());
+  try {
+    const hold = writer.enqueue(trace(0)); // sent at once; waits for its answer
+    assert.equal(hold, true);
+    assert.equal(writer.enqueue(trace(1)), false, "over capacity: refused");
+    assert.equal(writer.snapshot().rejected, 1, "counted here before the main isolate knows");
+    await writer.flush();
+    writer.enqueue(trace(2));
+    await writer.flush();
+    assert.deepEqual(figures.drops(), { queue_full: 1, write_failed: 0, bodies_dropped: 0 });
+    const s = writer.snapshot();
+    assert.equal(s.rejected, 1, "the main isolate's figure, not that plus this worker's");
+    assert.equal(s.dropped_by_reason.queue_full, 1);
+  } finally {
+    writer.stop();
+    close();
+  }
+});
+
+Deno.test("worker figures: an ended worker's drops and counters stay; its gauges go", () => {
+  const figures = new WorkerFigures(writerFamily);
+  figures.reportDrops(1, { queue_full: 3, write_failed: 0, bodies_dropped: 1 });
+  figures.reportDrops(1, { queue_full: 2, write_failed: 1, bodies_dropped: 1 }); // out of order
+  figures.reportDrops(2, { queue_full: 1, write_failed: 0, bodies_dropped: 0 });
+  assert.deepEqual(figures.drops(), { queue_full: 4, write_failed: 1, bodies_dropped: 1 });
+  figures.remember(1, [
+    counter("c", [[["x"], 2]]),
+    gauge("g", 7),
+    counter("ongoingai_trace_written_total", [[[], 9]]),
+  ]);
+  figures.retire(1);
+  figures.reportDrops(1, { queue_full: 1, write_failed: 0, bodies_dropped: 0 }); // started again
+  assert.deepEqual(figures.drops(), { queue_full: 5, write_failed: 1, bodies_dropped: 1 });
+  assert.deepEqual(figures.retiredFamilies(), [counter("c", [[["x"], 2]])]);
+  assert.equal(figures.lastFamilies(1), null);
+});
+
+Deno.test("worker calls: time limits, calls before the handlers, own operations only", async (t) => {
+  await t.step("an answer that does not come in time is an RpcTimeoutError", async () => {
+    const { client, close } = pair({ never: () => new Promise(() => {}) });
+    try {
+      await assert.rejects(client.callWithin(30, "never"), RpcTimeoutError);
+    } finally {
+      close();
+    }
+  });
+  await t.step("a call sent before the handlers exist is answered once they do", async () => {
+    const channel = new MessageChannel();
+    const handlers: RpcHandlers = {};
+    const ready = Promise.withResolvers<void>();
+    const server = createRpc(channel.port1, handlers, { handlersReady: ready.promise });
+    const client = createRpc(channel.port2, {});
+    try {
+      const answer = client.call<string>("reload");
+      await new Promise((r) => setTimeout(r, 10));
+      Object.assign(handlers, { reload: () => "reloaded" });
+      ready.resolve();
+      assert.equal(await answer, "reloaded");
+    } finally {
+      server.close();
+      client.close();
+    }
+  });
+  await t.step("a name inherited from Object is not an operation", async () => {
+    const { client, close } = pair({});
+    try {
+      await assert.rejects(client.call("toString"), /unknown call between isolates: toString/);
+      await assert.rejects(client.call("constructor"), /unknown call/);
+    } finally {
+      close();
+    }
+  });
+  await t.step("an argument that cannot be copied fails the call at once", async () => {
+    const { client, close } = pair({ echo: (v: unknown) => v });
+    try {
+      await assert.rejects(client.call("echo", () => {}), /could not be cloned/);
+      assert.equal(await client.call("echo", 1), 1, "the port still works");
+    } finally {
+      close();
+    }
+  });
+  await t.step("an answer that cannot be copied arrives as an error", async () => {
+    const { client, close } = pair({ fn: () => () => {} });
+    try {
+      await assert.rejects(client.call("fn"), /could not be cloned/);
+    } finally {
+      close();
+    }
+  });
+});
+
+Deno.test("coalesced: one send at a time, and only the latest value after it", async () => {
+  const sent: number[] = [];
+  let release = Promise.withResolvers<void>();
+  const send = coalesced(async (v: number) => {
+    sent.push(v);
+    await release.promise;
+  });
+  send(1);
+  send(2);
+  send(3);
+  send(4);
+  assert.deepEqual(sent, [1]);
+  release.resolve();
+  release = Promise.withResolvers<void>();
+  await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual(sent, [1, 4]);
+  release.resolve();
 });

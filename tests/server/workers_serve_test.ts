@@ -9,7 +9,13 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
 import { withFiles } from "../config/temp_files.ts";
-import { freePort, poll, type ServerProcess, startServer } from "../support/process.ts";
+import {
+  freePort,
+  poll,
+  runCliProcess,
+  type ServerProcess,
+  startServer,
+} from "../support/process.ts";
 import { startUpstreamStub } from "../support/upstream_stub.ts";
 import { freshDatabase, postgresAvailable } from "../support/postgres.ts";
 import postgres from "postgres";
@@ -182,6 +188,19 @@ async function scenario(t: Deno.TestContext, storage: Storage): Promise<void> {
           sent += parallel * perConnection;
           assert.deepEqual(statuses.flat().filter((s) => s !== 200), []);
         });
+
+        await t.step(
+          "a second gateway on the same port is refused, not run beside it",
+          async () => {
+            // Both would set reusePort; the kernel would split the connections between them.
+            // (Without the OTLP endpoint: its pushes would count in the last step.)
+            const second = await runCliProcess(["serve"], { cwd: dir });
+            assert.equal(second.code, 1, second.stderr);
+            assert.match(second.stderr, new RegExp(`port ${port} is already in use`));
+            assert.equal(await chat(origin, dev), 200, "the first one serves on");
+            sent += 1;
+          },
+        );
 
         await t.step(`a limit of ${limit} requests a minute admits exactly ${limit}`, async () => {
           await awayFromMinuteEdge();
