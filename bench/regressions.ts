@@ -6,6 +6,7 @@
  * machine moves figures by more than 10%, and the report says when it was busy).
  */
 import type { Goal } from "./goals.ts";
+import type { MachineInfo } from "./machine.ts";
 
 export interface Regression {
   where: string;
@@ -69,4 +70,25 @@ export function regressionLines(list: readonly Regression[], threshold = regress
     `- ⚠️ \`${r.where}\` (${r.goal}): ${r.previous} → ${r.now}` +
     (r.worse_by === null ? "" : `, ${Math.round(r.worse_by * 100)}% worse`)
   );
+}
+
+/**
+ * Whether two runs' figures can be compared: the same processor model and core count. Absolute
+ * figures (req/s, µs) move with the processor, and so do ratios to baselines, less so.
+ */
+export function sameMachine(a: MachineInfo, b: MachineInfo): boolean {
+  return a.cpu_model === b.cpu_model && a.cores === b.cores;
+}
+
+/**
+ * The run to compare with among earlier runs of the same mode, newest first: the newest on the
+ * same machine, else the newest (the report then says the machines differ).
+ */
+export function pickPrevious<R extends { machine: MachineInfo }>(
+  newestFirst: readonly R[],
+  machine: MachineInfo,
+): { run: R; sameMachine: boolean } | null {
+  const same = newestFirst.find((r) => sameMachine(r.machine, machine));
+  if (same !== undefined) return { run: same, sameMachine: true };
+  return newestFirst[0] === undefined ? null : { run: newestFirst[0], sameMachine: false };
 }

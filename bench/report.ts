@@ -7,7 +7,7 @@ import type { TraceAccount } from "./gateway.ts";
 import type { Check, Goal } from "./goals.ts";
 import type { CommitInfo, MachineInfo } from "./machine.ts";
 
-import { type Regression, regressionLines } from "./regressions.ts";
+import { type Regression, regressionLines, sameMachine } from "./regressions.ts";
 
 export interface BenchReport {
   schema: 1;
@@ -90,6 +90,13 @@ export function renderMarkdown(r: BenchReport, previous: BenchReport | null): st
     out.push(
       `Previous: the ${previous.settings.mode} run of ${previous.date} (${previous.commit.commit}).`,
       "",
+      ...(sameMachine(previous.machine, r.machine) ? [] : [
+        `⚠️ The previous run was on another machine (${previous.machine.cpu_model}, ` +
+        `${previous.machine.cores} cores; this one: ${r.machine.cpu_model}, ${r.machine.cores} ` +
+        "cores) and none of this mode ran here before: the changes below are the machines' as " +
+        "much as the code's.",
+        "",
+      ]),
       "## Regressions against the previous run",
       "",
       ...regressionLines(r.regressions ?? []),

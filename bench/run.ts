@@ -11,7 +11,7 @@ import { commitInfo, loadAverage, machineInfo } from "./machine.ts";
 import { findNginx } from "./nginx.ts";
 import { benchDir, commandOutput, freePort, spawnDeno, stopAll, waitReady } from "./proc.ts";
 import { type BenchReport, renderMarkdown } from "./report.ts";
-import { regressions } from "./regressions.ts";
+import { pickPrevious, regressions } from "./regressions.ts";
 import { chatScenario } from "./scenarios/chat.ts";
 import { largeScenario } from "./scenarios/large.ts";
 import { latencyScenario } from "./scenarios/latency.ts";
@@ -173,31 +173,33 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /**
- * The newest earlier run of the same mode among the history's `<date>_<commit>[_smoke].json`
- * files (file names sort by date), so a smoke run between two full runs does not hide the first.
+ * Earlier runs of the same mode among the history's `<date>_<commit>[_smoke].json` files, newest
+ * first (file names sort by date), so a smoke run between two full runs does not hide the first.
  */
-async function previousRun(outDir: string, mode: string): Promise<BenchReport | null> {
+async function earlierRuns(outDir: string, mode: string): Promise<BenchReport[]> {
   const names: string[] = [];
   try {
     for await (const e of Deno.readDir(outDir)) {
       if (e.isFile && /^\d{8}T\d{4}Z_.*\.json$/.test(e.name)) names.push(e.name);
     }
   } catch {
-    return null; // first run here
+    return []; // first run here
   }
+  const runs: BenchReport[] = [];
   for (const name of names.sort().reverse()) {
     try {
       const prev = JSON.parse(await Deno.readTextFile(join(outDir, name))) as BenchReport;
-      if (prev.schema === 1 && prev.settings.mode === mode) return prev;
+      if (prev.schema === 1 && prev.settings.mode === mode) runs.push(prev);
     } catch { /* an unreadable file is not a run */ }
   }
-  return null;
+  return runs;
 }
 
 /** `<date>_<commit>[_smoke].json/.md` plus `latest.json/.md`; returns the markdown. */
 async function writeResults(outDir: string, report: BenchReport): Promise<string> {
   await Deno.mkdir(outDir, { recursive: true });
-  const previous = await previousRun(outDir, report.settings.mode);
+  const picked = pickPrevious(await earlierRuns(outDir, report.settings.mode), report.machine);
+  const previous = picked?.run ?? null;
   report.regressions = regressions(report.goals, previous?.goals ?? null);
   const md = renderMarkdown(report, previous);
   const stamp = report.date.slice(0, 16).replaceAll(":", "").replaceAll("-", "") + "Z";

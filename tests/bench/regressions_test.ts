@@ -1,7 +1,13 @@
 /** `regressions`: which goal figures got worse than the previous run by more than 10%. */
 import assert from "node:assert/strict";
 import type { Goal } from "../../bench/goals.ts";
-import { regressionLines, regressions } from "../../bench/regressions.ts";
+import {
+  pickPrevious,
+  regressionLines,
+  regressions,
+  sameMachine,
+} from "../../bench/regressions.ts";
+import type { MachineInfo } from "../../bench/machine.ts";
 
 const goal = (
   where: string,
@@ -40,4 +46,22 @@ Deno.test("regressionLines: one line each, or that there is none", () => {
   assert.match(regressionLines([])[0]!, /No goal figure is more than 10% worse/);
   const lines = regressionLines(regressions([goal("p99", "lower", 3)], [goal("p99", "lower", 2)]));
   assert.deepEqual(lines, ["- ⚠️ `p99` (p99): 2 → 3, 50% worse"]);
+});
+
+Deno.test("pickPrevious: the newest run on the same machine, else the newest, said so", () => {
+  const machine = (cpu_model: string, cores = 2) => ({ cpu_model, cores }) as MachineInfo;
+  const run = (id: string, m: MachineInfo) => ({ id, machine: m });
+  const here = machine("AMD EPYC");
+  const history = [
+    run("newest, other cpu", machine("Intel Xeon")),
+    run("older, same cpu, more cores", machine("AMD EPYC", 8)),
+    run("oldest, same machine", machine("AMD EPYC")),
+  ];
+  assert.deepEqual(pickPrevious(history, here), { run: history[2], sameMachine: true });
+  assert.deepEqual(pickPrevious(history.slice(0, 2), here), {
+    run: history[0],
+    sameMachine: false,
+  });
+  assert.equal(pickPrevious([], here), null);
+  assert.equal(sameMachine(here, machine("AMD EPYC")), true);
 });
