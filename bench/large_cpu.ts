@@ -11,10 +11,10 @@
  *          [--root DIR]   (the gateway of another checkout, e.g. `git archive` of a base commit)
  *          [--env K=V ...] (environment of the gateway, e.g. glibc malloc settings)
  */
-import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { cpuSeconds } from "./cpu.ts";
-import { benchDir, freePort, repoRoot, spawn, spawnDeno, stopAll, waitReady } from "./proc.ts";
+import { freePort, stopAll } from "./proc.ts";
+import { startStubAndPassThrough, startToolGateway } from "./tool_systems.ts";
 import { requestFor, type Target } from "./targets.ts";
 import { runWrk } from "./wrk.ts";
 import { startProfiler } from "./inspector_profile.ts";
@@ -42,48 +42,17 @@ const cases = values.cases.split(",").map((c) => {
 
 const tmp = await Deno.makeTempDir({ prefix: "large_cpu_" });
 try {
-  const stubPort = freePort();
-  const stub = spawnDeno("stub", join(benchDir, "stub.ts"), ["--port", String(stubPort)]);
-  const stubOrigin = `http://127.0.0.1:${stubPort}`;
-  await waitReady(stub, `${stubOrigin}/health`);
-  const ptPort = freePort();
-  const pt = spawnDeno("passthrough", join(benchDir, "passthrough.ts"), [
-    "--port",
-    String(ptPort),
-    "--upstream",
-    stubOrigin,
-  ]);
-  const ptOrigin = `http://127.0.0.1:${ptPort}`;
-  await waitReady(pt, `${ptOrigin}/health`);
-  const gwPort = freePort();
-  const config = {
-    server: { host: "127.0.0.1", port: gwPort, log_format: "json", shutdown_grace_ms: 5000 },
-    storage: { driver: "sqlite", path: join(tmp, "traces.db") },
-    providers: { openai: { upstream: stubOrigin }, anthropic: { upstream: stubOrigin } },
-    tracing: { capture_bodies: false },
-  };
-  const configPath = join(tmp, "gateway.json");
-  await Deno.writeTextFile(configPath, JSON.stringify(config));
+  const { stubOrigin, passThrough } = await startStubAndPassThrough();
   const inspectPort = freePort();
-  // `env K=V deno ...` execs deno in the same process: the pid stays the gateway's.
-  const gw = spawn("gateway", "env", [
-    ...(values.env ?? []),
-    Deno.execPath(),
-    "run",
-    "-A",
-    "--unstable-no-legacy-abort",
-    ...(values.profile ? [`--inspect=127.0.0.1:${inspectPort}`] : []),
-    join(values.root ?? repoRoot, "src/main.ts"),
-    "serve",
-    "--config",
-    configPath,
-  ]);
-  const gwOrigin = `http://127.0.0.1:${gwPort}`;
-  await waitReady(gw, `${gwOrigin}/api/health`);
-  const targets: Target[] = [
-    { name: "passthrough", kind: "passthrough", origin: ptOrigin, pid: pt.pid },
-    { name: "gateway", kind: "gateway", origin: gwOrigin, pid: gw.pid },
-  ];
+  const gateway = await startToolGateway({
+    dir: tmp,
+    stubOrigin,
+    ...(values.profile ? { inspectPort } : {}),
+    ...(values.env ? { env: values.env } : {}),
+    ...(values.root ? { root: values.root } : {}),
+  });
+  // The summary below names the targets as it always did.
+  const targets: Target[] = [{ ...passThrough, name: "passthrough" }, gateway];
   const profiler = values.profile ? await startProfiler(`127.0.0.1:${inspectPort}`) : null;
   const lines: string[] = [
     "| round | case | target | MB/s | CPU µs per MB | minor page faults per MB |",

@@ -12,9 +12,9 @@
  * Usage: deno run -A bench/thread_cpu.ts [--seconds 8] [--rounds 2] [--connections 32]
  *          [--profile gw.cpuprofile]
  */
-import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { benchDir, freePort, repoRoot, spawn, spawnDeno, stopAll, waitReady } from "./proc.ts";
+import { freePort, stopAll } from "./proc.ts";
+import { startStubAndPassThrough, startToolGateway } from "./tool_systems.ts";
 import { requestFor, type Target } from "./targets.ts";
 import { runWrk } from "./wrk.ts";
 import { startProfiler } from "./inspector_profile.ts";
@@ -58,48 +58,14 @@ function diff(after: Map<string, number>, before: Map<string, number>, requests:
 
 const tmp = await Deno.makeTempDir({ prefix: "thread_cpu_" });
 try {
-  const stubPort = freePort();
-  const stub = spawnDeno("stub", join(benchDir, "stub.ts"), ["--port", String(stubPort)]);
-  const stubOrigin = `http://127.0.0.1:${stubPort}`;
-  await waitReady(stub, `${stubOrigin}/health`);
-  const ptPort = freePort();
-  const pt = spawnDeno("passthrough", join(benchDir, "passthrough.ts"), [
-    "--port",
-    String(ptPort),
-    "--upstream",
-    stubOrigin,
-  ]);
-  await waitReady(pt, `http://127.0.0.1:${ptPort}/health`);
-  const gwPort = freePort();
-  const config = {
-    server: { host: "127.0.0.1", port: gwPort, log_format: "json", shutdown_grace_ms: 5000 },
-    storage: { driver: "sqlite", path: join(tmp, "traces.db") },
-    providers: { openai: { upstream: stubOrigin } },
-    tracing: { capture_bodies: false },
-  };
-  const configPath = join(tmp, "gateway.json");
-  await Deno.writeTextFile(configPath, JSON.stringify(config));
+  const { stubOrigin, passThrough } = await startStubAndPassThrough();
   const inspectPort = freePort();
-  const gw = spawn("gateway", Deno.execPath(), [
-    "run",
-    "-A",
-    "--unstable-no-legacy-abort",
-    ...(values.profile ? [`--inspect=127.0.0.1:${inspectPort}`] : []),
-    join(repoRoot, "src/main.ts"),
-    "serve",
-    "--config",
-    configPath,
-  ]);
-  await waitReady(gw, `http://127.0.0.1:${gwPort}/api/health`);
-  const targets: Target[] = [
-    {
-      name: "pass-through",
-      kind: "passthrough",
-      origin: `http://127.0.0.1:${ptPort}`,
-      pid: pt.pid,
-    },
-    { name: "gateway", kind: "gateway", origin: `http://127.0.0.1:${gwPort}`, pid: gw.pid },
-  ];
+  const gateway = await startToolGateway({
+    dir: tmp,
+    stubOrigin,
+    ...(values.profile ? { inspectPort } : {}),
+  });
+  const targets: Target[] = [passThrough, gateway];
   const sums = new Map<string, Map<string, number>>();
   const rates = new Map<string, number[]>();
   const connections = Number(values.connections);
