@@ -20,7 +20,8 @@ import {
   type UsageExpectation,
   type UsageReader,
 } from "./response_parser.ts";
-import type { ProviderAdapter, SseEvent, StreamTextLocation } from "./types.ts";
+import type { BillingFacts, ProviderAdapter, SseEvent, StreamTextLocation } from "./types.ts";
+import { readAnthropicFacts } from "./billing_facts.ts";
 import { makeUsage, tokenCount } from "./usage_counts.ts";
 import { anthropicErrorBodyFacts } from "./anthropic_errors.ts";
 import { anthropicCommitScanner } from "./commit_scanners.ts";
@@ -144,6 +145,7 @@ export class AnthropicUsageReader implements UsageReader {
   readonly documentMembers = modelAndUsage;
   #model: string | null = null;
   #fields: UsageFields = {};
+  #facts: BillingFacts = {};
   #final = false;
 
   event(data: unknown, eventName: string | undefined): void {
@@ -152,8 +154,12 @@ export class AnthropicUsageReader implements UsageReader {
     if (type === "message_start" && isRecord(data.message)) {
       this.#model = modelOf(data.message) ?? this.#model;
       readFields(data.message.usage, this.#fields);
+      // The cache lifetimes, tier and region come with message_start only; a message_delta's
+      // counts are cumulative, so its tool uses replace the earlier ones.
+      readAnthropicFacts(data.message.usage, this.#facts);
     } else if (type === "message_delta" && isRecord(data.usage)) {
       readFields(data.usage, this.#fields);
+      readAnthropicFacts(data.usage, this.#facts);
       if (tokenCount(data.usage.output_tokens) !== null) this.#final = true;
     }
   }
@@ -168,10 +174,17 @@ export class AnthropicUsageReader implements UsageReader {
     if (!isRecord(data)) return;
     this.#model = modelOf(data);
     readFields(data.usage, this.#fields);
+    readAnthropicFacts(data.usage, this.#facts);
     this.#final = true;
   }
 
   result(): ReaderResult {
-    return { model: this.#model, usage: toUsage(this.#fields), final: this.#final };
+    const r: ReaderResult = {
+      model: this.#model,
+      usage: toUsage(this.#fields),
+      final: this.#final,
+    };
+    if (Object.keys(this.#facts).length > 0) r.facts = { ...this.#facts };
+    return r;
   }
 }

@@ -129,6 +129,7 @@ export { JsonMemberScanner, type JsonScanResult } from "./json_member_scanner.ts
 export { usageReadLimits } from "./usage_limits.ts";
 export type { MemberPath } from "./json_member_paths.ts";
 export type {
+  BillingFacts,
   BillingTier,
   EventStreamPayload,
   EventStreamPayloadJson,

@@ -13,6 +13,9 @@ import {
   type UsageReader,
 } from "./response_parser.ts";
 import { makeUsage, nestedCount, tokenCount } from "./usage_counts.ts";
+import { readOpenAiFacts } from "./billing_facts.ts";
+import type { MemberPath } from "./json_member_paths.ts";
+import type { BillingFacts } from "./types.ts";
 
 const billedPaths = ["chat/completions", "completions", "responses", "embeddings"];
 // Stored objects read back or updated under these paths repeat the usage of the original call.
@@ -81,10 +84,14 @@ const terminalResponseEvents = new Set([
   "response.failed",
 ]);
 
+/** The answer's `service_tier` is a member beside `usage`. */
+const documentMembers: readonly MemberPath[] = [...modelAndUsage, ["service_tier"]];
+
 export class OpenAiUsageReader implements UsageReader {
-  readonly documentMembers = modelAndUsage;
+  readonly documentMembers = documentMembers;
   #model: string | null = null;
   #usage: Usage | null = null;
+  #facts: BillingFacts | null = null;
   #final = false;
 
   event(data: unknown, eventName: string | undefined): void {
@@ -101,6 +108,7 @@ export class OpenAiUsageReader implements UsageReader {
       (isRecord(xGroq) ? readOpenAiUsage(xGroq.usage) : null);
     if (usage === null) return;
     this.#usage = usage;
+    this.#facts = readOpenAiFacts(data.usage, data.service_tier);
     this.#final = isLastChunk(data);
   }
 
@@ -117,16 +125,19 @@ export class OpenAiUsageReader implements UsageReader {
     if (!isRecord(data)) return;
     this.#model = modelOf(data);
     this.#usage = readOpenAiUsage(data.usage);
+    this.#facts = readOpenAiFacts(data.usage, data.service_tier);
     this.#final = this.#usage !== null;
   }
 
   result(complete: boolean): ReaderResult {
-    return {
+    const r: ReaderResult = {
       model: this.#model,
       usage: this.#usage,
       // A finished stream's last usage is final even when a server sends running counts.
       final: this.#final || (complete && this.#usage !== null),
     };
+    if (this.#facts !== null) r.facts = this.#facts;
+    return r;
   }
 
   #responseEvent(type: string, data: JsonObject): void {
@@ -135,6 +146,7 @@ export class OpenAiUsageReader implements UsageReader {
     this.#model = modelOf(response) ?? this.#model;
     if (!terminalResponseEvents.has(type)) return;
     this.#usage = readOpenAiUsage(response.usage);
+    this.#facts = readOpenAiFacts(response.usage, response.service_tier);
     this.#final = this.#usage !== null;
   }
 }

@@ -107,6 +107,7 @@ export function createResponseParser(
       };
       if (stopped !== null) base.unknownReason = stopped;
       if (known && r.billing !== undefined) base.billing = r.billing;
+      if (known && r.facts !== undefined) base.facts = r.facts;
       report = frame.streamError ? { ...base, upstreamStreamError: true } : base;
       return report;
     },

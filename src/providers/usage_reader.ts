@@ -4,7 +4,7 @@
  */
 import type { Usage } from "./usage.ts";
 import type { MemberPath } from "./json_member_paths.ts";
-import type { BillingTier } from "./types.ts";
+import type { BillingFacts, BillingTier } from "./types.ts";
 
 export interface ReaderResult {
   model: string | null;
@@ -13,6 +13,8 @@ export interface ReaderResult {
   final: boolean;
   /** The billing tier the answer reported, when it did. */
   billing?: BillingTier;
+  /** Billable counts beyond the token figures, when the answer reported any. */
+  facts?: BillingFacts;
 }
 
 /** Wire-format state machine. Throwing from `event` or `document` counts as a parse error. */

@@ -238,6 +238,7 @@ export function buildTrace(f: ExchangeFacts, redactHeaders: ReadonlySet<string>)
   if (f.report.frameErrors) metadata.usage_frame_errors = f.report.frameErrors;
   if (f.report.usageAnomaly) metadata.usage_anomaly = f.report.usageAnomaly;
   if (f.report.billing) metadata.usage_tier = text(f.report.billing.tier);
+  if (f.report.facts) metadata.usage_billing = f.report.facts;
   // The error code says a timeout ended the exchange; the phase says which limit to raise.
   if (f.timeoutPhase) metadata.timeout_phase = f.timeoutPhase;
   if (f.upstreamStreamError) metadata.upstream_stream_error = true;

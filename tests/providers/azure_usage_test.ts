@@ -143,6 +143,8 @@ Deno.test("azure responses stream (/openai/responses and /openai/v1/responses) a
     usage: expected({ prompt: 500, completion: 900, cached: 256, reasoning: 640 }),
     status: "exact",
     parseErrors: 0,
+    // The recorded answer names the tier it was asked for (issue 24's billing facts).
+    facts: { service_tier: "auto" },
   };
   for (const path of ["/openai/responses?api-version=2025-04-01-preview", "/openai/v1/responses"]) {
     for (const { label, pieces } of splittings(fixture("azure/responses_stream.sse"))) {

@@ -1,6 +1,7 @@
 import { deepStrictEqual } from "node:assert/strict";
 import {
   anthropicAdapter,
+  type BillingFacts,
   openAiAdapter,
   type ProviderAdapter,
   type ResponseInfo,
@@ -45,6 +46,11 @@ const report = (
 ): UsageReport => ({ model, usage: null, status, parseErrors });
 
 const text = (s: string) => new TextEncoder().encode(s);
+/** What the answer reported beyond token counts (`BillingFacts`): recorded answers name their tier. */
+const withFacts = (r: UsageReport, facts: BillingFacts): UsageReport => ({ ...r, facts });
+const chatTier: BillingFacts = { service_tier: "default" };
+// The Responses API answers with the tier it was asked for, `auto`, in these recordings.
+const responsesTier: BillingFacts = { service_tier: "auto" };
 const chatJson = fixture("openai/chat_cached_reasoning.json");
 const chatStream = fixture("openai/chat_stream_include_usage.sse");
 
@@ -54,7 +60,7 @@ const cases: Case[] = [
     adapter: openAiAdapter,
     body: chatStream,
     info: info("/v1/chat/completions", sse, { requestModel: "gpt-4o-mini" }),
-    expected: exact("gpt-4o-mini-2024-07-18", usage(19, 10)),
+    expected: withFacts(exact("gpt-4o-mini-2024-07-18", usage(19, 10)), chatTier),
   },
   {
     name: "openai chat stream cut after its usage chunk keeps the exact usage",
@@ -62,7 +68,7 @@ const cases: Case[] = [
     body: chatStream.subarray(0, chatStream.length - "data: [DONE]\n\n".length),
     info: info("/v1/chat/completions", sse),
     complete: false,
-    expected: exact("gpt-4o-mini-2024-07-18", usage(19, 10)),
+    expected: withFacts(exact("gpt-4o-mini-2024-07-18", usage(19, 10)), chatTier),
   },
   {
     name: "openai chat stream without usage is unknown, not zero",
@@ -84,7 +90,7 @@ const cases: Case[] = [
     adapter: openAiAdapter,
     body: fixture("openai/chat_stream_malformed.sse"),
     info: info("/v1/chat/completions", sse),
-    expected: exact("gpt-4o-mini-2024-07-18", usage(19, 10), 2),
+    expected: withFacts(exact("gpt-4o-mini-2024-07-18", usage(19, 10), 2), chatTier),
   },
   {
     name: "openai completions stream with CRLF line ends",
@@ -98,35 +104,50 @@ const cases: Case[] = [
     adapter: openAiAdapter,
     body: fixture("openai/responses_stream.sse"),
     info: info("/v1/responses", sse, { requestModel: "gpt-5-mini" }),
-    expected: exact("gpt-5-mini-2025-08-07", usage(36, 87, { reasoning: 64 })),
+    expected: withFacts(
+      exact("gpt-5-mini-2025-08-07", usage(36, 87, { reasoning: 64 })),
+      responsesTier,
+    ),
   },
   {
     name: "openai responses stream: usage from response.incomplete",
     adapter: openAiAdapter,
     body: fixture("openai/responses_stream_incomplete.sse"),
     info: info("/v1/responses", sse),
-    expected: exact("gpt-5-mini-2025-08-07", usage(36, 16, { reasoning: 16 })),
+    expected: withFacts(
+      exact("gpt-5-mini-2025-08-07", usage(36, 16, { reasoning: 16 })),
+      responsesTier,
+    ),
   },
   {
     name: "openai responses document with cached and reasoning details",
     adapter: openAiAdapter,
     body: fixture("openai/responses.json"),
     info: info("/v1/responses", json),
-    expected: exact("gpt-5-mini-2025-08-07", usage(2048, 310, { cached: 1536, reasoning: 256 })),
+    expected: withFacts(
+      exact("gpt-5-mini-2025-08-07", usage(2048, 310, { cached: 1536, reasoning: 256 })),
+      responsesTier,
+    ),
   },
   {
     name: "openai chat document with cached and reasoning details",
     adapter: openAiAdapter,
     body: chatJson,
     info: info("/v1/chat/completions", json, { requestModel: "o4-mini" }),
-    expected: exact("o4-mini-2025-04-16", usage(1180, 256, { cached: 1024, reasoning: 192 })),
+    expected: withFacts(
+      exact("o4-mini-2025-04-16", usage(1180, 256, { cached: 1024, reasoning: 192 })),
+      chatTier,
+    ),
   },
   {
     name: "openai chat behind an upstream base path",
     adapter: openAiAdapter,
     body: chatJson,
     info: info("/openai/v1/chat/completions", "application/json; charset=utf-8"),
-    expected: exact("o4-mini-2025-04-16", usage(1180, 256, { cached: 1024, reasoning: 192 })),
+    expected: withFacts(
+      exact("o4-mini-2025-04-16", usage(1180, 256, { cached: 1024, reasoning: 192 })),
+      chatTier,
+    ),
   },
   {
     name: "openai chat document cut short is unknown without a parse error",
@@ -200,9 +221,12 @@ const cases: Case[] = [
     adapter: anthropicAdapter,
     body: fixture("anthropic/messages_stream_cache.sse"),
     info: info("/v1/messages", sse, { requestModel: "claude-sonnet-4-5" }),
-    expected: exact(
-      "claude-sonnet-4-5-20250929",
-      usage(12 + 2048 + 10240, 45, { cached: 10240, write: 2048 }),
+    expected: withFacts(
+      exact(
+        "claude-sonnet-4-5-20250929",
+        usage(12 + 2048 + 10240, 45, { cached: 10240, write: 2048 }),
+      ),
+      { cache_write_by_ttl: { "5m": 2048 }, service_tier: "standard" },
     ),
   },
   {
@@ -210,7 +234,10 @@ const cases: Case[] = [
     adapter: anthropicAdapter,
     body: fixture("anthropic/messages_stream_server_tool.sse"),
     info: info("/v1/messages", sse),
-    expected: exact("claude-haiku-4-5-20251001", usage(10682, 510)),
+    expected: withFacts(exact("claude-haiku-4-5-20251001", usage(10682, 510)), {
+      server_tool_uses: { web_search_requests: 1 },
+      service_tier: "standard",
+    }),
   },
   {
     name: "anthropic stream cut mid-way is unknown",
@@ -242,9 +269,12 @@ const cases: Case[] = [
     adapter: anthropicAdapter,
     body: fixture("anthropic/messages.json"),
     info: info("/v1/messages", json),
-    expected: exact(
-      "claude-3-5-haiku-20241022",
-      usage(21 + 1024 + 4096, 9, { cached: 4096, write: 1024 }),
+    expected: withFacts(
+      exact(
+        "claude-3-5-haiku-20241022",
+        usage(21 + 1024 + 4096, 9, { cached: 4096, write: 1024 }),
+      ),
+      { cache_write_by_ttl: { "5m": 1024 }, service_tier: "standard" },
     ),
   },
   {

@@ -8,7 +8,7 @@
  */
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { vertexAdapter } from "../../src/providers/vertex.ts";
-import type { ResponseInfo } from "../../src/providers/types.ts";
+import type { BillingFacts, ResponseInfo } from "../../src/providers/types.ts";
 import type { Usage } from "../../src/providers/usage.ts";
 import { createCostEstimator, type PricedProvider } from "../../src/pricing/mod.ts";
 import { fixture, replay, splittings } from "./replay.ts";
@@ -136,9 +136,14 @@ function google(prompt: number, candidates: number, cached = 0, thoughts = 0, to
 }
 
 const claudeModel = "claude-sonnet-4-5@20250929";
-const claudeRows: { name: string; usage: Usage }[] = [
+const claudeRows: { name: string; usage: Usage; facts?: BillingFacts }[] = [
   { name: "no_cache", usage: anthropic(25, 0, 0, 57) },
-  { name: "cache_write", usage: anthropic(12, 2048, 0, 45) },
+  // Billing facts (issue 24): the write's lifetime, in both the document and message_start.
+  {
+    name: "cache_write",
+    usage: anthropic(12, 2048, 0, 45),
+    facts: { cache_write_by_ttl: { "5m": 2048 } },
+  },
   { name: "cache_read", usage: anthropic(12, 0, 10240, 45) },
   // Claude reports thinking inside `output_tokens`, with no count of its own.
   { name: "thinking", usage: anthropic(40, 0, 0, 612) },
@@ -151,6 +156,7 @@ Deno.test("vertex usage (publisher anthropic): rawPredict and streamRawPredict a
       usage: row.usage,
       status: "exact",
       parseErrors: 0,
+      ...(row.facts === undefined ? {} : { facts: row.facts }),
     };
     const doc = replay(
       vertexAdapter,

@@ -1,0 +1,99 @@
+/**
+ * Reading `BillingFacts` (types.ts) from the usage objects of Anthropic and OpenAI answers. The
+ * values come from an upstream, so each is bounded: counts as `tokenCount` checks them, names
+ * (a tier, a region, a tool, a lifetime) short and plain, and at most a few keys per map; anything
+ * else is left out, never stored as it came.
+ */
+import { isRecord } from "./json_body.ts";
+import type { BillingFacts } from "./types.ts";
+import { tokenCount } from "./usage_counts.ts";
+
+const maxKeys = 8;
+const plainName = /^[A-Za-z0-9_.-]{1,40}$/;
+
+/** A short plain name (`priority`, `us`, `5m`), else null. */
+export function factName(v: unknown): string | null {
+  return typeof v === "string" && plainName.test(v) ? v : null;
+}
+
+/**
+ * `{ name: count }` of an object's non-zero counts whose key passes `keep` (at most `maxKeys`),
+ * each key renamed by `name`; null when none.
+ */
+export function countsOf(
+  v: unknown,
+  keep: (key: string) => boolean,
+  name: (key: string) => string = (k) => k,
+): Record<string, number> | null {
+  if (!isRecord(v)) return null;
+  const out: Record<string, number> = {};
+  let n = 0;
+  for (const [key, value] of Object.entries(v)) {
+    const count = tokenCount(value);
+    if (count === null || count === 0 || !plainName.test(key) || !keep(key)) continue;
+    out[name(key)] = count;
+    if (++n >= maxKeys) break;
+  }
+  return n === 0 ? null : out;
+}
+
+/** Anthropic `ephemeral_5m_input_tokens` → `5m`. */
+const anthropicTtl = /^ephemeral_(\w+)_input_tokens$/;
+/** OpenAI `ttl_30m_tokens` → `30m`. */
+const openAiTtl = /^ttl_(\w+)_tokens$/;
+
+/**
+ * Anthropic `usage` (a message, `message_start`'s message, or a cumulative `message_delta`):
+ * members it carries replace those `into` has (a later event's figures are the newer ones).
+ */
+export function readAnthropicFacts(u: unknown, into: BillingFacts): void {
+  if (!isRecord(u)) return;
+  const ttl = countsOf(
+    u.cache_creation,
+    (k) => anthropicTtl.test(k),
+    (k) => k.replace(anthropicTtl, "$1"),
+  );
+  if (ttl !== null) into.cache_write_by_ttl = ttl;
+  const tools = countsOf(u.server_tool_use, (k) => k.endsWith("_requests"));
+  if (tools !== null) into.server_tool_uses = tools;
+  const tier = factName(u.service_tier);
+  if (tier !== null) into.service_tier = tier;
+  const geo = factName(u.inference_geo);
+  if (geo !== null) into.inference_geo = geo;
+}
+
+/**
+ * OpenAI `usage` (Chat Completions, Responses) and the `service_tier` of the object around it.
+ * Null when nothing billable beyond the token figures was reported.
+ */
+export function readOpenAiFacts(u: unknown, serviceTier: unknown): BillingFacts | null {
+  const facts: BillingFacts = {};
+  if (isRecord(u)) {
+    const inputDetails = u.prompt_tokens_details ?? u.input_tokens_details;
+    const outputDetails = u.completion_tokens_details ?? u.output_tokens_details;
+    const audioIn = detail(inputDetails, "audio_tokens");
+    const audioOut = detail(outputDetails, "audio_tokens");
+    const imageIn = detail(inputDetails, "image_tokens");
+    if (audioIn !== null) facts.audio_input_tokens = audioIn;
+    if (audioOut !== null) facts.audio_output_tokens = audioOut;
+    if (imageIn !== null) facts.image_input_tokens = imageIn;
+    const ttl = isRecord(inputDetails)
+      ? countsOf(
+        inputDetails.cache_write_tokens_details,
+        (k) => openAiTtl.test(k),
+        (k) => k.replace(openAiTtl, "$1"),
+      )
+      : null;
+    if (ttl !== null) facts.cache_write_by_ttl = ttl;
+  }
+  const tier = factName(serviceTier);
+  if (tier !== null) facts.service_tier = tier;
+  return Object.keys(facts).length === 0 ? null : facts;
+}
+
+/** A non-zero count at `details[key]`, else null. */
+function detail(details: unknown, key: string): number | null {
+  if (!isRecord(details)) return null;
+  const n = tokenCount(details[key]);
+  return n === null || n === 0 ? null : n;
+}

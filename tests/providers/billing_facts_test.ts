@@ -1,0 +1,218 @@
+/**
+ * What an answer reports that its provider prices apart from the token counts (issue 24): read
+ * by the real usage parsers of the Anthropic and OpenAI adapters, whole or streamed, however the
+ * bytes are cut, and bounded where an upstream could send anything. The trace keeps it in
+ * `metadata.usage_billing`.
+ */
+import assert from "node:assert/strict";
+import {
+  anthropicAdapter,
+  type BillingFacts,
+  openAiAdapter,
+  type ProviderAdapter,
+  type ResponseInfo,
+} from "../../src/providers/mod.ts";
+import { buildTrace, credentialHeaders } from "../../src/traces/mod.ts";
+import { facts as traceFacts } from "../traces/facts_fixture.ts";
+import { replay, splittings } from "./replay.ts";
+
+const json = "application/json";
+const sse = "text/event-stream";
+
+function info(path: string, contentType: string): ResponseInfo {
+  return {
+    path,
+    status: 200,
+    contentType,
+    requestedStreaming: contentType === sse,
+    requestModel: null,
+  };
+}
+
+const events = (...list: [string, unknown][]) =>
+  new TextEncoder().encode(
+    list.map(([name, data]) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`).join(""),
+  );
+const chunks = (...list: unknown[]) =>
+  new TextEncoder().encode(
+    list.map((d) => `data: ${JSON.stringify(d)}\n\n`).join("") + "data: [DONE]\n\n",
+  );
+const doc = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
+
+const anthropicUsage = {
+  input_tokens: 20,
+  cache_read_input_tokens: 1000,
+  cache_creation_input_tokens: 300,
+  cache_creation: { ephemeral_5m_input_tokens: 100, ephemeral_1h_input_tokens: 200 },
+  output_tokens: 50,
+  server_tool_use: { web_search_requests: 3, web_fetch_requests: 0 },
+  service_tier: "priority",
+  inference_geo: "us",
+};
+
+interface Case {
+  name: string;
+  adapter: ProviderAdapter;
+  info: ResponseInfo;
+  body: Uint8Array;
+  /** undefined: the report has no `facts`. */
+  facts: BillingFacts | undefined;
+}
+
+const cases: Case[] = [
+  {
+    name: "Anthropic message: lifetimes, tool uses, tier and region",
+    adapter: anthropicAdapter,
+    info: info("/v1/messages", json),
+    body: doc({ model: "claude-sonnet-4-5", usage: anthropicUsage }),
+    facts: {
+      cache_write_by_ttl: { "5m": 100, "1h": 200 },
+      server_tool_uses: { web_search_requests: 3 },
+      service_tier: "priority",
+      inference_geo: "us",
+    },
+  },
+  {
+    name: "Anthropic stream: lifetimes from message_start, tool uses from the last message_delta",
+    adapter: anthropicAdapter,
+    info: info("/v1/messages", sse),
+    body: events(
+      ["message_start", {
+        type: "message_start",
+        message: {
+          model: "claude-sonnet-4-5",
+          usage: { ...anthropicUsage, output_tokens: 1, server_tool_use: undefined },
+        },
+      }],
+      ["message_delta", {
+        type: "message_delta",
+        usage: { output_tokens: 30, server_tool_use: { web_search_requests: 1 } },
+      }],
+      ["message_delta", {
+        type: "message_delta",
+        usage: { output_tokens: 50, server_tool_use: { web_search_requests: 2 } },
+      }],
+      ["message_stop", { type: "message_stop" }],
+    ),
+    facts: {
+      cache_write_by_ttl: { "5m": 100, "1h": 200 },
+      server_tool_uses: { web_search_requests: 2 },
+      service_tier: "priority",
+      inference_geo: "us",
+    },
+  },
+  {
+    name: "Anthropic message without any of them: no facts",
+    adapter: anthropicAdapter,
+    info: info("/v1/messages", json),
+    body: doc({ model: "claude-haiku-4-5", usage: { input_tokens: 5, output_tokens: 6 } }),
+    facts: undefined,
+  },
+  {
+    name: "OpenAI chat: the tier beside usage; zero audio counts are not facts",
+    adapter: openAiAdapter,
+    info: info("/v1/chat/completions", json),
+    body: doc({
+      model: "gpt-5",
+      service_tier: "flex",
+      usage: {
+        prompt_tokens: 10,
+        completion_tokens: 2,
+        prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+        completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0 },
+      },
+    }),
+    facts: { service_tier: "flex" },
+  },
+  {
+    name: "OpenAI chat stream: the usage chunk's tier and audio tokens",
+    adapter: openAiAdapter,
+    info: info("/v1/chat/completions", sse),
+    body: chunks(
+      { model: "gpt-4o-audio", service_tier: "priority", choices: [{ delta: { content: "hi" } }] },
+      {
+        model: "gpt-4o-audio",
+        service_tier: "priority",
+        choices: [],
+        usage: {
+          prompt_tokens: 40,
+          completion_tokens: 30,
+          prompt_tokens_details: { audio_tokens: 12 },
+          completion_tokens_details: { audio_tokens: 25 },
+        },
+      },
+    ),
+    facts: { audio_input_tokens: 12, audio_output_tokens: 25, service_tier: "priority" },
+  },
+  {
+    name: "OpenAI Responses stream: cache writes by lifetime and the tier of response.completed",
+    adapter: openAiAdapter,
+    info: info("/v1/responses", sse),
+    body: events(["response.completed", {
+      type: "response.completed",
+      response: {
+        model: "gpt-6.2",
+        service_tier: "default",
+        usage: {
+          input_tokens: 500,
+          input_tokens_details: {
+            cached_tokens: 0,
+            cache_write_tokens: 100,
+            cache_write_tokens_details: { ttl_30m_tokens: 100, ttl_12h_tokens: 0 },
+            image_tokens: 64,
+          },
+          output_tokens: 9,
+        },
+      },
+    }]),
+    facts: { image_input_tokens: 64, cache_write_by_ttl: { "30m": 100 }, service_tier: "default" },
+  },
+  {
+    name: "hostile values are left out: long or odd names, negative or huge counts, many keys",
+    adapter: anthropicAdapter,
+    info: info("/v1/messages", json),
+    body: doc({
+      model: "claude-sonnet-4-5",
+      usage: {
+        input_tokens: 1,
+        output_tokens: 1,
+        service_tier: "x".repeat(41),
+        inference_geo: "us\u001b[31m",
+        cache_creation: { ephemeral_5m_input_tokens: -1, ephemeral_1h_input_tokens: 2 ** 60 },
+        server_tool_use: Object.fromEntries(
+          Array.from({ length: 20 }, (_, i) => [`tool${i}_requests`, 1]),
+        ),
+      },
+    }),
+    facts: {
+      server_tool_uses: Object.fromEntries(
+        Array.from({ length: 8 }, (_, i) => [`tool${i}_requests`, 1]),
+      ),
+    },
+  },
+];
+
+for (const c of cases) {
+  Deno.test(`billing facts: ${c.name}`, () => {
+    for (const s of splittings(c.body)) {
+      if (s.label.startsWith("split at") && !s.label.endsWith("7")) continue; // a sample
+      const report = replay(c.adapter, c.info, s.pieces);
+      assert.equal(report.status, "exact", s.label);
+      assert.deepEqual(report.facts, c.facts, s.label);
+    }
+  });
+}
+
+Deno.test("billing facts: a stream cut short has no facts, as it has no usage", () => {
+  const c = cases[1]!;
+  const report = replay(c.adapter, c.info, [c.body.subarray(0, 200)], false);
+  assert.equal(report.facts, undefined);
+});
+
+Deno.test("billing facts: the trace keeps them in metadata.usage_billing", () => {
+  const base = traceFacts({});
+  const reported = { service_tier: "priority", server_tool_uses: { web_search_requests: 2 } };
+  const t = buildTrace({ ...base, report: { ...base.report, facts: reported } }, credentialHeaders);
+  assert.deepEqual(t.metadata.usage_billing, reported);
+  assert.equal("usage_billing" in buildTrace(base, credentialHeaders).metadata, false);
+});
