@@ -29,6 +29,7 @@
  */
 import { decodeBase64 } from "../bytes.ts";
 import type { Usage } from "./usage.ts";
+import type { BillingFacts } from "./types.ts";
 import { isRecord } from "./json_body.ts";
 import { makeUsage, tokenCount } from "./usage_counts.ts";
 import { AnthropicUsageReader } from "./anthropic.ts";
@@ -177,14 +178,16 @@ export class BedrockInvokeReader extends AnthropicUsageReader {
 }
 
 function combine(
-  a: { usage: Usage | null; final: boolean },
+  a: { usage: Usage | null; final: boolean; facts?: BillingFacts },
   metrics: Usage | null,
   metricsSeen: boolean,
 ): BedrockReaderResult {
   if (a.usage !== null && a.final) {
     const conflicts = metrics !== null && !sameUsage(a.usage, metrics) ? 1 : 0;
     const anomaly = conflicts > 0 ? disagreement : null;
-    return { model: null, usage: a.usage, final: true, conflicts, anomaly };
+    const r: BedrockReaderResult = { model: null, usage: a.usage, final: true, conflicts, anomaly };
+    if (a.facts !== undefined) r.facts = a.facts;
+    return r;
   }
   return { model: null, usage: metrics, final: metricsSeen && metrics !== null };
 }

@@ -22,7 +22,7 @@ import {
   stringHeader,
 } from "./aws_eventstream.ts";
 import type { Usage, UsageUnknownReason } from "./usage.ts";
-import type { SseEventObserver, UsageReport } from "./types.ts";
+import type { BillingFacts, SseEventObserver, UsageReport } from "./types.ts";
 
 // P0 shared type, copied from the plan section 10 until P0 lands (src/providers/usage.ts).
 export type BedrockUnknownReason = UsageUnknownReason | EventStreamStopReason;
@@ -104,6 +104,8 @@ export interface BedrockReaderResult {
   /** Disagreements between two reports of the same figures (counted as parse errors). */
   conflicts?: number;
   anomaly?: BedrockUsageAnomaly | null;
+  /** What the answer bills apart from the token counts (Claude's usage through InvokeModel). */
+  facts?: BillingFacts;
 }
 
 /** A stream's usage state machine. Throwing from `message` counts as a parse error. */
@@ -165,6 +167,7 @@ export function createBedrockStreamParser(
       if (frameErrors > 0) report.frameErrors = frameErrors;
       if (streamError) report.upstreamStreamError = true;
       if (known && r.anomaly) report.usageAnomaly = r.anomaly;
+      if (known && r.facts !== undefined) report.facts = r.facts;
       return report;
     },
   };

@@ -1,5 +1,5 @@
 /**
- * Reading `BillingFacts` (types.ts) from the usage objects of Anthropic and OpenAI answers. The
+ * Reading `BillingFacts` (types.ts) from the usage objects of Anthropic, OpenAI and Gemini answers. The
  * values come from an upstream, so each is bounded: counts as `tokenCount` checks them, names
  * (a tier, a region, a tool, a lifetime) short and plain, and at most a few keys per map; anything
  * else is left out, never stored as it came.
@@ -96,4 +96,51 @@ function detail(details: unknown, key: string): number | null {
   if (!isRecord(details)) return null;
   const n = tokenCount(details[key]);
   return n === null || n === 0 ? null : n;
+}
+
+/** Gemini's modality names, and where each count goes. */
+const geminiInput: Record<string, keyof BillingFacts> = {
+  AUDIO: "audio_input_tokens",
+  IMAGE: "image_input_tokens",
+  VIDEO: "video_input_tokens",
+};
+const geminiOutput: Record<string, keyof BillingFacts> = {
+  AUDIO: "audio_output_tokens",
+  IMAGE: "image_output_tokens",
+};
+
+/**
+ * Gemini `usageMetadata` (a document's, or a stream chunk's running one): the tokens of each
+ * modality but text, in and out. Null when there are none.
+ */
+export function readGeminiFacts(u: unknown): BillingFacts | null {
+  if (!isRecord(u)) return null;
+  const facts: Record<string, number> = {};
+  for (
+    const [details, names] of [[u.promptTokensDetails, geminiInput], [
+      u.candidatesTokensDetails,
+      geminiOutput,
+    ]] as const
+  ) {
+    for (const [modality, count] of modalityCounts(details)) {
+      const name = names[modality];
+      if (name !== undefined && count > 0) facts[name] = count;
+    }
+  }
+  return Object.keys(facts).length === 0 ? null : facts as BillingFacts;
+}
+
+/** `[{ modality, tokenCount }]` summed by modality (the first `maxKeys` entries). */
+function modalityCounts(v: unknown): Map<string, number> {
+  const out = new Map<string, number>();
+  if (!Array.isArray(v)) return out;
+  for (const entry of v.slice(0, maxKeys)) {
+    if (!isRecord(entry)) continue;
+    const modality = factName(entry.modality);
+    const count = tokenCount(entry.tokenCount);
+    if (modality === null || count === null) continue;
+    const sum = (out.get(modality) ?? 0) + count;
+    if (Number.isSafeInteger(sum)) out.set(modality, sum);
+  }
+  return out;
 }

@@ -34,7 +34,8 @@ import type { Usage } from "./usage.ts";
 import { isRecord, type JsonObject } from "./json_body.ts";
 import type { MemberPath } from "./json_member_paths.ts";
 import type { ReaderResult, UsageReader } from "./response_parser.ts";
-import type { BillingTier } from "./types.ts";
+import type { BillingFacts, BillingTier } from "./types.ts";
+import { readGeminiFacts } from "./billing_facts.ts";
 import { makeUsage, tokenCount } from "./usage_counts.ts";
 import { chunkFacts, FinishTracker } from "./gemini_chunks.ts";
 import { UnframedJsonAssembler } from "./gemini_unframed.ts";
@@ -94,6 +95,7 @@ export class GeminiUsageReader implements UsageReader {
   #model: string | null = null;
   #usage: Usage | null = null;
   #trafficType: string | null = null;
+  #facts: BillingFacts | null = null;
   #document = false;
   #errored = false;
   readonly #finish = new FinishTracker();
@@ -140,6 +142,7 @@ export class GeminiUsageReader implements UsageReader {
       (this.#document || (complete && this.#finish.finished && !this.#unframed.open));
     const result: ReaderResult = { model: this.#model, usage: this.#usage, final };
     if (this.#trafficType !== null) result.billing = billingOf(this.#trafficType);
+    if (this.#facts !== null) result.facts = this.#facts;
     return result;
   }
 
@@ -153,6 +156,8 @@ export class GeminiUsageReader implements UsageReader {
     const usage = readGeminiUsage(meta);
     if (usage === null) return;
     this.#usage = usage;
+    // The running figures of the chunk with the usage: the last one's are the answer's.
+    this.#facts = readGeminiFacts(meta);
     const wrong = mismatch(meta, usage);
     if (wrong !== null) throw wrong;
   }

@@ -155,10 +155,16 @@ export interface BillingFacts {
   inference_geo?: string;
   /** Server-side tool uses priced per use (Anthropic `usage.server_tool_use`: `web_search_requests`, ...). */
   server_tool_uses?: Record<string, number>;
-  /** OpenAI audio and image tokens: parts of the input or output count, priced at their own rates. */
+  /**
+   * Tokens of a modality other than text, parts of the input or output count priced at their own
+   * rates on some models (OpenAI `*_tokens_details`; Gemini `promptTokensDetails` and
+   * `candidatesTokensDetails` by modality).
+   */
   audio_input_tokens?: number;
   audio_output_tokens?: number;
   image_input_tokens?: number;
+  image_output_tokens?: number;
+  video_input_tokens?: number;
 }
 
 /**

@@ -15,6 +15,10 @@ import {
 import { buildTrace, credentialHeaders } from "../../src/traces/mod.ts";
 import { facts as traceFacts } from "../traces/facts_fixture.ts";
 import { replay, splittings } from "./replay.ts";
+import { bedrockAdapter } from "../../src/providers/bedrock.ts";
+import { geminiAdapter } from "../../src/providers/gemini.ts";
+import { bedrockInfo, bytesOf, chunkMessage, eventStreamType } from "./bedrock_fixtures.ts";
+import { sonnetPath } from "./bedrock_matrix.ts";
 
 const json = "application/json";
 const sse = "text/event-stream";
@@ -166,6 +170,74 @@ const cases: Case[] = [
       },
     }]),
     facts: { image_input_tokens: 64, cache_write_by_ttl: { "30m": 100 }, service_tier: "default" },
+  },
+  {
+    name: "Gemini: tokens of each modality but text, in and out",
+    adapter: geminiAdapter,
+    info: info("/v1beta/models/gemini-2.5-flash:generateContent", json),
+    body: doc({
+      modelVersion: "gemini-2.5-flash",
+      candidates: [{ content: { parts: [{ text: "ok" }] }, finishReason: "STOP" }],
+      usageMetadata: {
+        promptTokenCount: 700,
+        candidatesTokenCount: 1300,
+        totalTokenCount: 2000,
+        promptTokensDetails: [
+          { modality: "TEXT", tokenCount: 100 },
+          { modality: "AUDIO", tokenCount: 350 },
+          { modality: "IMAGE", tokenCount: 250 },
+        ],
+        candidatesTokensDetails: [
+          { modality: "TEXT", tokenCount: 10 },
+          { modality: "IMAGE", tokenCount: 1290 },
+        ],
+      },
+    }),
+    facts: { audio_input_tokens: 350, image_input_tokens: 250, image_output_tokens: 1290 },
+  },
+  {
+    name: "Gemini stream: the last chunk's running figures",
+    adapter: geminiAdapter,
+    info: info("/v1beta/models/gemini-2.5-flash:streamGenerateContent", sse),
+    body: new TextEncoder().encode(
+      [
+        { promptTokenCount: 40, promptTokensDetails: [{ modality: "VIDEO", tokenCount: 30 }] },
+        {
+          promptTokenCount: 40,
+          candidatesTokenCount: 5,
+          totalTokenCount: 45,
+          promptTokensDetails: [{ modality: "VIDEO", tokenCount: 31 }],
+        },
+      ].map((u, i) =>
+        `data: ${
+          JSON.stringify({
+            modelVersion: "gemini-2.5-flash",
+            candidates: [{
+              content: { parts: [{ text: "x" }] },
+              ...(i === 1 ? { finishReason: "STOP" } : {}),
+            }],
+            usageMetadata: u,
+          })
+        }\r\n\r\n`
+      ).join(""),
+    ),
+    facts: { video_input_tokens: 31 },
+  },
+  {
+    name: "Bedrock InvokeModel stream of Claude: Anthropic's facts through the event stream",
+    adapter: bedrockAdapter,
+    info: bedrockInfo(`/model/${sonnetPath}/invoke-with-response-stream`, eventStreamType),
+    body: bytesOf([
+      { type: "message_start", message: { model: "claude", usage: anthropicUsage } },
+      { type: "message_delta", usage: { output_tokens: 50 } },
+      { type: "message_stop" },
+    ].map((e, i) => chunkMessage(e, i))),
+    facts: {
+      cache_write_by_ttl: { "5m": 100, "1h": 200 },
+      server_tool_uses: { web_search_requests: 3 },
+      service_tier: "priority",
+      inference_geo: "us",
+    },
   },
   {
     name: "hostile values are left out: long or odd names, negative or huge counts, many keys",
