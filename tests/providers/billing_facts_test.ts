@@ -14,7 +14,7 @@ import {
 } from "../../src/providers/mod.ts";
 import { buildTrace, credentialHeaders } from "../../src/traces/mod.ts";
 import { facts as traceFacts } from "../traces/facts_fixture.ts";
-import { replay, splittings } from "./replay.ts";
+import { replay, responseInfo, splittings } from "./replay.ts";
 import { bedrockAdapter } from "../../src/providers/bedrock.ts";
 import { geminiAdapter } from "../../src/providers/gemini.ts";
 import { bedrockInfo, bytesOf, chunkMessage, eventStreamType } from "./bedrock_fixtures.ts";
@@ -23,15 +23,7 @@ import { sonnetPath } from "./bedrock_matrix.ts";
 const json = "application/json";
 const sse = "text/event-stream";
 
-function info(path: string, contentType: string): ResponseInfo {
-  return {
-    path,
-    status: 200,
-    contentType,
-    requestedStreaming: contentType === sse,
-    requestModel: null,
-  };
-}
+const info = (path: string, contentType: string) => responseInfo(path, contentType);
 
 const events = (...list: [string, unknown][]) =>
   new TextEncoder().encode(
@@ -54,6 +46,14 @@ const anthropicUsage = {
   inference_geo: "us",
 };
 
+/** What `anthropicUsage` reports beyond the token counts. */
+const anthropicFacts: BillingFacts = {
+  cache_write_by_ttl: { "5m": 100, "1h": 200 },
+  server_tool_uses: { web_search_requests: 3 },
+  service_tier: "priority",
+  inference_geo: "us",
+};
+
 interface Case {
   name: string;
   adapter: ProviderAdapter;
@@ -69,12 +69,7 @@ const cases: Case[] = [
     adapter: anthropicAdapter,
     info: info("/v1/messages", json),
     body: doc({ model: "claude-sonnet-4-5", usage: anthropicUsage }),
-    facts: {
-      cache_write_by_ttl: { "5m": 100, "1h": 200 },
-      server_tool_uses: { web_search_requests: 3 },
-      service_tier: "priority",
-      inference_geo: "us",
-    },
+    facts: anthropicFacts,
   },
   {
     name: "Anthropic stream: lifetimes from message_start, tool uses from the last message_delta",
@@ -232,12 +227,7 @@ const cases: Case[] = [
       { type: "message_delta", usage: { output_tokens: 50 } },
       { type: "message_stop" },
     ].map((e, i) => chunkMessage(e, i))),
-    facts: {
-      cache_write_by_ttl: { "5m": 100, "1h": 200 },
-      server_tool_uses: { web_search_requests: 3 },
-      service_tier: "priority",
-      inference_geo: "us",
-    },
+    facts: anthropicFacts,
   },
   {
     name: "hostile values are left out: long or odd names, negative or huge counts, many keys",

@@ -77,3 +77,19 @@ export function usage(
     reasoning_tokens: extra.reasoning ?? 0,
   };
 }
+
+/** A 200 answer of `contentType` at `path`; streaming when the type is an event stream. */
+export function responseInfo(
+  path: string,
+  contentType: string | null,
+  more: Partial<ResponseInfo> = {},
+): ResponseInfo {
+  return {
+    path,
+    status: 200,
+    contentType,
+    requestedStreaming: contentType?.startsWith("text/event-stream") ?? false,
+    requestModel: null,
+    ...more,
+  };
+}

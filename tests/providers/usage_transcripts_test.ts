@@ -8,21 +8,12 @@ import {
   type UsageReport,
 } from "../../src/providers/mod.ts";
 import type { Usage } from "../../src/traces/mod.ts";
-import { fixture, lineEndingVariants, replay, splittings, usage } from "./replay.ts";
+import { fixture, lineEndingVariants, replay, responseInfo, splittings, usage } from "./replay.ts";
 
 const sse = "text/event-stream; charset=utf-8";
 const json = "application/json";
 
-function info(path: string, contentType: string | null, more: Partial<ResponseInfo> = {}) {
-  return {
-    path,
-    status: 200,
-    contentType,
-    requestedStreaming: contentType === sse,
-    requestModel: null,
-    ...more,
-  } satisfies ResponseInfo;
-}
+const info = responseInfo;
 
 interface Case {
   name: string;
