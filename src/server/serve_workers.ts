@@ -144,8 +144,12 @@ export async function startServeWorkers(
       if (slots[index - 1] === one) slots[index - 1] = undefined;
       throw err;
     }
-    // Shut down while this one started (a restart): it must not serve on alone.
-    if (stopped) return void one.worker.terminate();
+    // Shut down while this one started (a restart): it must not serve on alone, and a shutdown
+    // call already sent to it must not wait for an answer that will not come.
+    if (stopped) {
+      one.rpc.fail(new Error(`serving worker ${index} started after the shutdown began`));
+      return void one.worker.terminate();
+    }
     one.startHeartbeat();
   };
   const restarts = restarter(opts.log, launch);
@@ -173,6 +177,9 @@ async function scrape(slots: (Slot | undefined)[], state: MainState): Promise<Me
     if (slot === undefined) return [];
     try {
       const got = await slot.rpc.callWithin<MetricFamily[]>(collectLimitMs, "collect");
+      // Ended meanwhile: what it left is in the retired figures (those of its last scrape), so a
+      // counter never reads higher now than in every scrape after.
+      if (slots[i] !== slot) return [];
       figures.remember(i + 1, got);
       return got;
     } catch {
