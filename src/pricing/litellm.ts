@@ -45,6 +45,13 @@ export interface ParsedPriceFile {
   priced: number;
   /** Entries taken whose service-tier, 1-hour cache or half-tier prices were left out. */
   standardBandOnly: number;
+  /**
+   * Price keys of the entries taken that their row does not apply, by name, with how many entries
+   * have each (at most `maxNotAppliedNames` names; the rest are counted in `notAppliedOther`): so
+   * the operator sees which of the file's prices the gateway's cost leaves out, never silently.
+   */
+  notApplied: Map<string, number>;
+  notAppliedOther: number;
   skipped: Record<SkipReason, number>;
 }
 
@@ -76,6 +83,8 @@ export function parseLiteLlm(
     byProvider: new Map(),
     priced: 0,
     standardBandOnly: 0,
+    notApplied: new Map(),
+    notAppliedOther: 0,
     skipped: Object.fromEntries(skipReasons.map((r) => [r, 0])) as Record<SkipReason, number>,
   };
   let seen = 0;
@@ -99,6 +108,7 @@ export function parseLiteLlm(
     models.set(taken.model, taken.price);
     out.priced++;
     if (taken.partial) out.standardBandOnly++;
+    for (const key of taken.notApplied) countNotApplied(out, key);
   }
   return out;
 }
@@ -108,6 +118,22 @@ interface Taken {
   model: string;
   price: ModelPrice;
   partial: boolean;
+  /** The entry's price keys its row does not apply. */
+  notApplied: string[];
+}
+
+/** Distinct price-key names counted by name; LiteLLM's whole file has fewer than 80. */
+export const maxNotAppliedNames = 128;
+/** A price key in LiteLLM's format names a cost (`*_cost_per_*`, `*_cost`, `tiered_pricing`). */
+const priceKey = /cost|pricing/;
+const readFields = new Set<string>(Object.values(fields));
+
+function countNotApplied(out: ParsedPriceFile, key: string): void {
+  const seen = out.notApplied.get(key);
+  if (seen !== undefined) out.notApplied.set(key, seen + 1);
+  else if (out.notApplied.size < maxNotAppliedNames && key.length <= 80) {
+    out.notApplied.set(key, 1);
+  } else out.notAppliedOther++;
 }
 
 function readEntry(key: string, entry: unknown, limits: LiteLlmLimits): Taken | SkipReason {
@@ -145,6 +171,9 @@ function readEntry(key: string, entry: unknown, limits: LiteLlmLimits): Taken | 
     model: prefix === undefined ? id : id.slice(prefix.length),
     price: row,
     partial: Object.keys(e).some((k) => tierField.test(k) && !tiers.taken.has(k)),
+    notApplied: Object.keys(e).filter((k) =>
+      priceKey.test(k) && e[k] !== null && !readFields.has(k) && !tiers.taken.has(k)
+    ),
   };
 }
 

@@ -206,7 +206,20 @@ export function summary(parsed: ParsedPriceFile): string {
   return `${parsed.priced} models priced (${parsed.standardBandOnly} without some of their ` +
     `prices: service-tier, 1-hour cache and incomplete long-context prices are not applied), ` +
     `${skipped} ` +
-    `entries skipped${skipped === 0 ? "" : ` (${skippedText(parsed)})`}`;
+    `entries skipped${skipped === 0 ? "" : ` (${skippedText(parsed)})`}` +
+    notAppliedText(parsed);
+}
+
+/** The price keys left out, most frequent first: the five commonest by name, then how many more. */
+function notAppliedText(parsed: ParsedPriceFile): string {
+  const names = [...parsed.notApplied].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  if (names.length === 0 && parsed.notAppliedOther === 0) return "";
+  let text = `; prices not applied (key: entries): ${
+    names.slice(0, 5).map(([k, n]) => `${k}: ${n}`).join(", ")
+  }`;
+  if (names.length > 5) text += `, and ${names.length - 5} more keys`;
+  if (parsed.notAppliedOther > 0) text += `, and ${parsed.notAppliedOther} uses of other keys`;
+  return text;
 }
 
 function skippedText(parsed: ParsedPriceFile): string {

@@ -205,3 +205,41 @@ Deno.test("parseLiteLlm: a file's absurd price leaves the model unpriced, and th
   });
   strictEqual(estimate("gpt-ok", report, Date.now()).cost_status, "priced");
 });
+
+Deno.test("parseLiteLlm: the price keys a taken entry's row does not apply are counted by name", () => {
+  deepStrictEqual(
+    Object.fromEntries(file.notApplied),
+    {
+      input_cost_per_token_priority: 1,
+      input_cost_per_token_batches: 1,
+      output_cost_per_token_batches: 1,
+      cache_creation_input_token_cost_above_1hr: 1,
+      // DeepSeek's own name for its cache-hit price; the row reads `cache_read_input_token_cost`.
+      input_cost_per_token_cache_hit: 1,
+    },
+  );
+  strictEqual(file.notAppliedOther, 0);
+  ok(
+    summary(file).endsWith(
+      "; prices not applied (key: entries): cache_creation_input_token_cost_above_1hr: 1, " +
+        "input_cost_per_token_batches: 1, input_cost_per_token_cache_hit: 1, " +
+        "input_cost_per_token_priority: 1, output_cost_per_token_batches: 1",
+    ),
+    summary(file),
+  );
+});
+
+Deno.test("parseLiteLlm: key names counted are bounded; the rest are counted together", () => {
+  const entry: Record<string, unknown> = {
+    litellm_provider: "openai",
+    mode: "chat",
+    input_cost_per_token: 1e-6,
+    output_cost_per_token: 2e-6,
+  };
+  for (let i = 0; i < 200; i++) entry[`made_up_cost_${i}`] = 1e-6;
+  const out = parsed({ "gpt-many": entry, "gpt-many-2": entry });
+  strictEqual(out.notApplied.size, 128);
+  strictEqual([...out.notApplied.values()].every((n) => n === 2), true);
+  strictEqual(out.notAppliedOther, 2 * 72);
+  ok(/and 123 more keys, and 144 uses of other keys$/.test(summary(out)), summary(out));
+});
