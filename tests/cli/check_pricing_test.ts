@@ -11,7 +11,7 @@ const sample = await Deno.readTextFile(
 const config = (...sources: string[]) =>
   `pricing:\n  sources:\n${sources.map((s) => `    - ${JSON.stringify(s)}\n`).join("")}`;
 
-Deno.test("check: a price file is read and summed up, every skipped entry counted", async () => {
+Deno.test("check: a price file is read and summed up, every skipped entry and unapplied price counted", async () => {
   await withFiles(
     { "ongoingai.yaml": config("prices.json"), "prices.json": sample },
     async (dir) => {
@@ -20,7 +20,7 @@ Deno.test("check: a price file is read and summed up, every skipped entry counte
       assert.match(r.stdout, /^config is valid: ongoingai\.yaml$/m);
       assert.match(
         r.stdout,
-        /^pricing\.sources\[0\]: price file loaded: 9 models priced \(3 without some of their prices.*8 entries skipped \(sample_spec 1, not_an_object 1, no_provider 1, mode_not_priced_by_token 2, missing_price 1, bad_number 1, duplicate 1\)$/m,
+        /^pricing\.sources\[0\]: price file loaded: 9 models priced \(3 without some of their prices.*8 entries skipped \(sample_spec 1, not_an_object 1, no_provider 1, mode_not_priced_by_token 2, missing_price 1, bad_number 1, duplicate 1\); prices not applied \(key: entries\): cache_creation_input_token_cost_above_1hr: 1, .*output_cost_per_token_batches: 1$/m,
       );
     },
   );
