@@ -4,6 +4,7 @@
  * cannot grow the table without bound. Writing is best effort: a failed append is logged and
  * never fails the request or the reload it records.
  */
+import { overriding } from "./overriding.ts";
 import { createHash } from "node:crypto";
 import type { AuditTenant, NewAuditEntry } from "../store/mod.ts";
 import type { Logger } from "../log/mod.ts";
@@ -179,14 +180,7 @@ export function auditedWriter<W extends { enqueue(trace: TraceRecord): boolean }
     }
     return writer.enqueue(trace);
   };
-  // A proxy, not a copy: the writer is a class whose methods live on its prototype.
-  return new Proxy(writer, {
-    get(target, prop, receiver) {
-      if (prop === "enqueue") return enqueue;
-      const value = Reflect.get(target, prop, receiver);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
+  return overriding(writer, { enqueue } as Partial<W>);
 }
 
 /**
@@ -207,29 +201,21 @@ export function auditedRoutingState(state: RoutingState, sink: AuditSink): Routi
       after: { state: action === "provider_key.disabled" ? "disabled" : "usable" },
       details,
     });
-  return new Proxy(state, {
-    get(target, prop, receiver) {
-      if (prop === "disableKey") {
-        return async (scope: KeyScope, now: number, reason: string) => {
-          const was = target.blocked(scope, now);
-          await target.disableKey(scope, now, reason);
-          if (was?.state !== "disabled") {
-            await entry(scope, now, "provider_key.disabled", { reason: boundedReason(reason) });
-          }
-        };
+  return overriding(state, {
+    disableKey: async (scope: KeyScope, now: number, reason: string) => {
+      const was = state.blocked(scope, now);
+      await state.disableKey(scope, now, reason);
+      if (was?.state !== "disabled") {
+        await entry(scope, now, "provider_key.disabled", { reason: boundedReason(reason) });
       }
-      if (prop === "enableKey") {
-        return async (scope: KeyScope, now: number) => {
-          const was = target.blocked(scope, now);
-          const cleared = await target.enableKey(scope, now);
-          if (cleared) {
-            await entry(scope, now, "provider_key.enabled", { was: was?.state ?? "unknown" });
-          }
-          return cleared;
-        };
+    },
+    enableKey: async (scope: KeyScope, now: number) => {
+      const was = state.blocked(scope, now);
+      const cleared = await state.enableKey(scope, now);
+      if (cleared) {
+        await entry(scope, now, "provider_key.enabled", { was: was?.state ?? "unknown" });
       }
-      const value = Reflect.get(target, prop, receiver);
-      return typeof value === "function" ? value.bind(target) : value;
+      return cleared;
     },
   });
 }

@@ -90,7 +90,9 @@ export interface ForwardingLimits {
 export class ForwardingWriter {
   #buffer: TraceRecord[] = [];
   #unanswered = 0;
-  #bodyBytes = 0;
+  /** Body bytes in `#buffer`, and in the batches sent without an answer yet. */
+  #bufferBytes = 0;
+  #unansweredBytes = 0;
   #timer: ReturnType<typeof setTimeout> | null = null;
   #sending = new Set<Promise<void>>();
   #latest: TraceWriterSnapshot;
@@ -127,12 +129,14 @@ export class ForwardingWriter {
       return false;
     }
     const bodies = traceBodySize(trace);
-    if (bodies > 0 && this.#bodyBytes + bodies > this.limits.maxBodyBytes) {
+    if (
+      bodies > 0 && this.#bufferBytes + this.#unansweredBytes + bodies > this.limits.maxBodyBytes
+    ) {
       trace.request_body = trace.response_body = null;
       trace.metadata.bodies_dropped = "queue_memory";
       this.#drops.bodies_dropped++;
     } else {
-      this.#bodyBytes += bodies;
+      this.#bufferBytes += bodies;
     }
     this.#buffer.push(trace);
     if (this.#buffer.length >= this.limits.batchSize) this.#send();
@@ -164,17 +168,19 @@ export class ForwardingWriter {
     if (this.#buffer.length === 0) return;
     // The message is a copy: once it is posted, only the count and bytes are kept here.
     const count = this.#buffer.length;
-    const bytes = this.#buffer.reduce((n, t) => n + traceBodySize(t), 0);
+    const bytes = this.#bufferBytes;
     const drops = { ...this.#drops };
     const call = this.rpc.call<TraceWriterSnapshot>("traces", this.#buffer, drops);
     this.#buffer = [];
+    this.#bufferBytes = 0;
     this.#unanswered += count;
+    this.#unansweredBytes += bytes;
     const sent: Promise<void> = call.then(
       (s) => this.#answered(s, drops),
       () => void (this.#drops.write_failed += count),
     ).finally(() => {
       this.#unanswered -= count;
-      this.#bodyBytes -= bytes;
+      this.#unansweredBytes -= bytes;
       this.#sending.delete(sent);
     });
     this.#sending.add(sent);

@@ -11,6 +11,7 @@
  */
 import { cumulativeOnly, mergeFamilies, type MetricFamily } from "../telemetry/mod.ts";
 import type { TraceWriterSnapshot } from "../traces/mod.ts";
+import { overriding } from "./overriding.ts";
 
 /** A worker's drops since it started (each only grows). */
 export interface ForwardedDrops {
@@ -21,30 +22,24 @@ export interface ForwardedDrops {
 
 export const noDrops: ForwardedDrops = { queue_full: 0, write_failed: 0, bodies_dropped: 0 };
 
-export function addDrops(a: ForwardedDrops, b: ForwardedDrops): ForwardedDrops {
+/** `f` of each figure of `a` and `b`. */
+function eachDrop(
+  a: ForwardedDrops,
+  b: ForwardedDrops,
+  f: (x: number, y: number) => number,
+): ForwardedDrops {
   return {
-    queue_full: a.queue_full + b.queue_full,
-    write_failed: a.write_failed + b.write_failed,
-    bodies_dropped: a.bodies_dropped + b.bodies_dropped,
+    queue_full: f(a.queue_full, b.queue_full),
+    write_failed: f(a.write_failed, b.write_failed),
+    bodies_dropped: f(a.bodies_dropped, b.bodies_dropped),
   };
 }
 
+export const addDrops = (a: ForwardedDrops, b: ForwardedDrops) => eachDrop(a, b, (x, y) => x + y);
 /** Each figure the larger of the two: reports may arrive out of order, totals only grow. */
-export function laterDrops(a: ForwardedDrops, b: ForwardedDrops): ForwardedDrops {
-  return {
-    queue_full: Math.max(a.queue_full, b.queue_full),
-    write_failed: Math.max(a.write_failed, b.write_failed),
-    bodies_dropped: Math.max(a.bodies_dropped, b.bodies_dropped),
-  };
-}
-
-export function subtractDrops(a: ForwardedDrops, b: ForwardedDrops): ForwardedDrops {
-  return {
-    queue_full: a.queue_full - b.queue_full,
-    write_failed: a.write_failed - b.write_failed,
-    bodies_dropped: a.bodies_dropped - b.bodies_dropped,
-  };
-}
+export const laterDrops = (a: ForwardedDrops, b: ForwardedDrops) => eachDrop(a, b, Math.max);
+export const subtractDrops = (a: ForwardedDrops, b: ForwardedDrops) =>
+  eachDrop(a, b, (x, y) => x - y);
 
 /**
  * A writer's figures with drops counted elsewhere added: a trace refused before the writer is
@@ -122,12 +117,5 @@ export function countingWorkerDrops<W extends { snapshot(): TraceWriterSnapshot 
   figures: WorkerFigures,
 ): W {
   const snapshot = () => withDrops(writer.snapshot(), figures.drops());
-  // A proxy, not a copy: the writer is a class whose methods live on its prototype.
-  return new Proxy(writer, {
-    get(target, prop, receiver) {
-      if (prop === "snapshot") return snapshot;
-      const value = Reflect.get(target, prop, receiver);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
+  return overriding(writer, { snapshot } as Partial<W>);
 }

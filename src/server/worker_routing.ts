@@ -20,6 +20,7 @@ import {
   scopeKey,
 } from "../routing/mod.ts";
 import type { Rpc } from "./worker_rpc.ts";
+import { overriding } from "./overriding.ts";
 
 const writes = [
   "openBreaker",
@@ -55,18 +56,17 @@ export function broadcastingRoutingState(
       } catch { /* the next write or refresh sends it */ }
     });
   };
-  return new Proxy(state, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver);
-      if (typeof value !== "function") return value;
-      if (!(writes as readonly (string | symbol)[]).includes(prop)) return value.bind(target);
-      return async (...args: unknown[]) => {
-        const result = await value.apply(target, args);
-        void after();
-        return result;
-      };
-    },
-  });
+  // Each write, then the snapshot; reads pass through.
+  const wrote = (name: (typeof writes)[number]) => async (...args: unknown[]) => {
+    const method = state[name] as (...a: unknown[]) => Promise<unknown>;
+    const result = await method.apply(state, args);
+    after();
+    return result;
+  };
+  return overriding(
+    state,
+    Object.fromEntries(writes.map((name) => [name, wrote(name)])) as Partial<RoutingState>,
+  );
 }
 
 /** A worker's view: reads from the mirror, writes to the main isolate (and the mirror at once). */
