@@ -20,8 +20,8 @@ import {
   type UsageExpectation,
   type UsageReader,
 } from "./response_parser.ts";
-import type { BillingFacts, ProviderAdapter, SseEvent, StreamTextLocation } from "./types.ts";
-import { readAnthropicFacts } from "./billing_facts.ts";
+import type { ProviderAdapter, SseEvent, StreamTextLocation } from "./types.ts";
+import { type BillingFacts, readAnthropicFacts } from "./billing_facts.ts";
 import { makeUsage, tokenCount } from "./usage_counts.ts";
 import { anthropicErrorBodyFacts } from "./anthropic_errors.ts";
 import { anthropicCommitScanner } from "./commit_scanners.ts";

@@ -29,7 +29,7 @@
  */
 import { decodeBase64 } from "../bytes.ts";
 import type { Usage } from "./usage.ts";
-import type { BillingFacts } from "./types.ts";
+import type { BillingFacts } from "./billing_facts.ts";
 import { isRecord } from "./json_body.ts";
 import { makeUsage, tokenCount } from "./usage_counts.ts";
 import { AnthropicUsageReader } from "./anthropic.ts";

@@ -22,7 +22,8 @@ import {
   stringHeader,
 } from "./aws_eventstream.ts";
 import type { Usage, UsageUnknownReason } from "./usage.ts";
-import type { BillingFacts, SseEventObserver, UsageReport } from "./types.ts";
+import type { SseEventObserver, UsageReport } from "./types.ts";
+import type { BillingFacts } from "./billing_facts.ts";
 
 // P0 shared type, copied from the plan section 10 until P0 lands (src/providers/usage.ts).
 export type BedrockUnknownReason = UsageUnknownReason | EventStreamStopReason;

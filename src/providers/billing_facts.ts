@@ -5,8 +5,38 @@
  * else is left out, never stored as it came.
  */
 import { isRecord } from "./json_body.ts";
-import type { BillingFacts } from "./types.ts";
 import { tokenCount } from "./usage_counts.ts";
+
+/**
+ * What an answer reports that its provider prices apart from the token figures of `Usage`
+ * (issue 24: cost that matches the invoice). Trace metadata `usage_billing`. A member is present
+ * only when the answer reported it (counts only when not zero): absent is "not reported", never 0.
+ */
+export interface BillingFacts {
+  /**
+   * The cache writes by lifetime, keyed as the provider names the lifetime (Anthropic
+   * `usage.cache_creation`: `5m`, `1h`; OpenAI `cache_write_tokens_details`: `30m`, `12h`):
+   * parts of `cache_write_tokens`, priced by lifetime (an Anthropic 1-hour write costs 2x input,
+   * a 5-minute one 1.25x).
+   */
+  cache_write_by_ttl?: Record<string, number>;
+  /** The tier that served the answer (Anthropic `standard`, `priority`, `batch`; OpenAI `default`, `flex`, `priority`, `scale`). */
+  service_tier?: string;
+  /** Where Anthropic ran the inference (`global`, `us`: US-only is priced 1.1x on Claude 4.6 and later). */
+  inference_geo?: string;
+  /** Server-side tool uses priced per use (Anthropic `usage.server_tool_use`: `web_search_requests`, ...). */
+  server_tool_uses?: Record<string, number>;
+  /**
+   * Tokens of a modality other than text, parts of the input or output count priced at their own
+   * rates on some models (OpenAI `*_tokens_details`; Gemini `promptTokensDetails` and
+   * `candidatesTokensDetails` by modality).
+   */
+  audio_input_tokens?: number;
+  audio_output_tokens?: number;
+  image_input_tokens?: number;
+  image_output_tokens?: number;
+  video_input_tokens?: number;
+}
 
 const maxKeys = 8;
 const plainName = /^[A-Za-z0-9_.-]{1,40}$/;

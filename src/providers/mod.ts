@@ -95,6 +95,7 @@ export {
   providerKeyFrom,
   replayKeyHeader,
 } from "./headers.ts";
+export type { BillingFacts } from "./billing_facts.ts";
 export { openAiAdapter } from "./openai.ts";
 export { anthropicAdapter } from "./anthropic.ts";
 // The model paths of the cloud kinds: the only paths the gateway signs with its own credentials.
@@ -129,7 +130,6 @@ export { JsonMemberScanner, type JsonScanResult } from "./json_member_scanner.ts
 export { usageReadLimits } from "./usage_limits.ts";
 export type { MemberPath } from "./json_member_paths.ts";
 export type {
-  BillingFacts,
   BillingTier,
   EventStreamPayload,
   EventStreamPayloadJson,

@@ -13,9 +13,8 @@ import {
   type UsageReader,
 } from "./response_parser.ts";
 import { makeUsage, nestedCount, tokenCount } from "./usage_counts.ts";
-import { readOpenAiFacts } from "./billing_facts.ts";
+import { type BillingFacts, readOpenAiFacts } from "./billing_facts.ts";
 import type { MemberPath } from "./json_member_paths.ts";
-import type { BillingFacts } from "./types.ts";
 
 const billedPaths = ["chat/completions", "completions", "responses", "embeddings"];
 // Stored objects read back or updated under these paths repeat the usage of the original call.

@@ -4,7 +4,8 @@
  */
 import type { Usage } from "./usage.ts";
 import type { MemberPath } from "./json_member_paths.ts";
-import type { BillingFacts, BillingTier } from "./types.ts";
+import type { BillingTier } from "./types.ts";
+import type { BillingFacts } from "./billing_facts.ts";
 
 export interface ReaderResult {
   model: string | null;

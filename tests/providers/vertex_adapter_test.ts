@@ -8,7 +8,8 @@
  */
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { vertexAdapter } from "../../src/providers/vertex.ts";
-import type { BillingFacts, ResponseInfo } from "../../src/providers/types.ts";
+import type { ResponseInfo } from "../../src/providers/types.ts";
+import type { BillingFacts } from "../../src/providers/billing_facts.ts";
 import type { Usage } from "../../src/providers/usage.ts";
 import { createCostEstimator, type PricedProvider } from "../../src/pricing/mod.ts";
 import { fixture, replay, splittings } from "./replay.ts";
