@@ -287,6 +287,17 @@ Deno.test("e2e: official SDKs through the gateway, exact traces, graceful stop, 
       );
     }
 
+    // What Anthropic bills apart from the counts, as the stub reports it, kept on every message.
+    const messages = ordered.filter((t) => t.request_path === "/anthropic/v1/messages");
+    assert.ok(messages.length >= 2, "a streamed and a whole message");
+    for (const t of messages) {
+      const d = await (await fetch(`${server.origin}/api/traces/${t.id}`)).json();
+      assert.deepEqual(d.metadata.usage_billing, {
+        cache_write_by_ttl: { "5m": stubUsage.messages.cacheWrite },
+        service_tier: "standard",
+      });
+    }
+
     // Detail view: headers stored with credentials redacted.
     const detail = await (await fetch(`${server.origin}/api/traces/${traces[0].id}`)).json();
     assert.deepEqual(detail.request_headers.authorization ?? detail.request_headers["x-api-key"], [

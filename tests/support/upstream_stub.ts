@@ -283,6 +283,7 @@ function documentFor(path: string, req: Json, text: string): unknown {
           output_tokens: u.messages.output,
           cache_read_input_tokens: u.messages.cacheRead,
           cache_creation_input_tokens: u.messages.cacheWrite,
+          ...anthropicBillingFacts(u.messages.cacheWrite),
         },
       };
     case "/v1/messages/count_tokens":
@@ -314,6 +315,17 @@ function responseObject(model: string, status: string, text = defaultAnswer): Js
       output_tokens_details: { reasoning_tokens: u.reasoning },
       total_tokens: u.input + u.output,
     },
+  };
+}
+
+/**
+ * What Anthropic's usage says beside the counts (a message's and `message_start`'s): the cache
+ * writes by lifetime and the tier that served it. The trace keeps them (`metadata.usage_billing`).
+ */
+export function anthropicBillingFacts(cacheWrite: number) {
+  return {
+    cache_creation: { ephemeral_5m_input_tokens: cacheWrite, ephemeral_1h_input_tokens: 0 },
+    service_tier: "standard",
   };
 }
 
@@ -435,6 +447,7 @@ function eventsFor(path: string, req: Json, answer: Answer): string[] | null {
             cache_creation_input_tokens: u.cacheWrite,
             cache_read_input_tokens: u.cacheRead,
             output_tokens: 1,
+            ...anthropicBillingFacts(u.cacheWrite),
           },
         },
       }),
