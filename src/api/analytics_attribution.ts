@@ -61,9 +61,12 @@ export const sessionsSchema = z.object({
     ...perTokenField(() => count),
     total_cost_usd: z.number().nonnegative().nullable().describe(
       "US dollars over priced traces; null when nothing with a cost could be priced; a lower " +
-        "bound when unpriced_count or unknown_usage_count is not 0",
+        "bound when partial_count, unpriced_count or unknown_usage_count is not 0",
     ),
     priced_count: count,
+    partial_count: count.describe(
+      "traces priced but for a dimension their price row does not price: their priced part only",
+    ),
     unpriced_count: count.describe("traces with known usage but no price: not in the cost"),
     unknown_usage_count: count.describe("traces whose usage is unknown: not in tokens or cost"),
     error_count: count.describe("answers with status 400 or above"),

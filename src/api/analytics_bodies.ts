@@ -13,7 +13,7 @@ const usd = z.number().nonnegative().describe("US dollars, estimated at request 
 /** A total over traces some of which may have no price: unknown is null, never 0. */
 const totalUsd = z.number().nonnegative().nullable().describe(
   "US dollars, estimated at request time, summed over priced traces. null when traces with a cost " +
-    "were seen and none could be priced (unknown, not free); when unpriced_count or " +
+    "were seen and none could be priced (unknown, not free); when partial_count, unpriced_count or " +
     "unknown_usage_count is not 0 the total leaves those out and is a lower bound",
 );
 const timestamp = z.string().describe("RFC 3339 UTC");
@@ -37,6 +37,10 @@ const seriesKey = {
 
 const tokenFigures = perTokenField(() => count);
 const completeness = {
+  partial_count: count.describe(
+    "traces priced but for a dimension their price row does not price (a 1-hour cache write, " +
+      "audio tokens, a tool use): in the cost with their priced part only",
+  ),
   unpriced_count: count.describe("traces with known usage but no price: not in the cost"),
   unknown_usage_count: count.describe("traces whose usage is unknown: not in tokens or cost"),
 };
@@ -178,6 +182,7 @@ const zero: AggregateRow = {
   ...zeroUsage(),
   total_cost_usd: 0,
   priced_count: 0,
+  partial_count: 0,
   unpriced_count: 0,
   unknown_usage_count: 0,
   error_count_4xx: 0,
@@ -241,6 +246,7 @@ export function costSummary(rows: AggregateRow[]): z.infer<typeof costSummarySch
     request_count: r.request_count,
     total_cost_usd: moneyOrNull(r.total_cost_usd),
     priced_count: r.priced_count,
+    partial_count: r.partial_count,
     unpriced_count: r.unpriced_count,
     unknown_usage_count: r.unknown_usage_count,
   };
@@ -249,10 +255,11 @@ export function costSummary(rows: AggregateRow[]): z.infer<typeof costSummarySch
 export function costSeries(all: AggregateRow[], s: Series): z.infer<typeof costSeriesSchema> {
   return series(all, s, (r) => ({
     total_cost_usd: moneyOrNull(r.total_cost_usd),
-    avg_cost_usd: r.priced_count === 0 || r.total_cost_usd === null
+    avg_cost_usd: r.priced_count + r.partial_count === 0 || r.total_cost_usd === null
       ? null
-      : money(r.total_cost_usd / r.priced_count),
+      : money(r.total_cost_usd / (r.priced_count + r.partial_count)),
     priced_count: r.priced_count,
+    partial_count: r.partial_count,
     unpriced_count: r.unpriced_count,
     unknown_usage_count: r.unknown_usage_count,
   }));
@@ -272,6 +279,7 @@ export function models(rows: AggregateRow[]): z.infer<typeof modelsSchema> {
       avg_ttft_ms: ms(r.avg_ttft_ms),
       ...tokens(r),
       total_cost_usd: moneyOrNull(r.total_cost_usd),
+      partial_count: r.partial_count,
       unpriced_count: r.unpriced_count,
       unknown_usage_count: r.unknown_usage_count,
       error_count: r.error_count_4xx + r.error_count_5xx,
@@ -287,6 +295,7 @@ export function keys(rows: AggregateRow[]): z.infer<typeof keysSchema> {
       request_count: r.request_count,
       total_tokens: r.total_tokens,
       total_cost_usd: moneyOrNull(r.total_cost_usd),
+      partial_count: r.partial_count,
       unpriced_count: r.unpriced_count,
       unknown_usage_count: r.unknown_usage_count,
       first_seen_at: r.first_seen_at!,
@@ -369,6 +378,7 @@ export function summary(
     total_output_tokens: r.output_tokens,
     total_tokens: r.total_tokens,
     total_cost_usd: moneyOrNull(r.total_cost_usd),
+    partial_count: r.partial_count,
     unpriced_count: r.unpriced_count,
     unknown_usage_count: r.unknown_usage_count,
     error_count: errorCount,

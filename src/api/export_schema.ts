@@ -9,6 +9,7 @@ import { perTokenField } from "../providers/mod.ts";
 import {
   attemptsField,
   attributionFields,
+  costBreakdownSchema,
   costStatusSchema,
   routeFields,
   traceErrorCodeSchema,
@@ -46,6 +47,7 @@ export const traceExportRecordSchema = z.object({
   api_key_last4: z.string().nullable(),
   estimated_cost_usd: z.number().nullable(),
   cost_status: costStatusSchema,
+  cost_breakdown: costBreakdownSchema,
   streaming: z.boolean(),
   error_code: traceErrorCodeSchema.nullable(),
   client_aborted: z.boolean(),

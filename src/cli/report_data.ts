@@ -33,6 +33,7 @@ export interface GroupTotals {
   total_tokens: number;
   /** null when nothing of it could be priced (see the API's `total_cost_usd`). */
   total_cost_usd: number | null;
+  partial_count: number;
   unpriced_count: number;
   unknown_usage_count: number;
 }
@@ -97,6 +98,7 @@ export function groupTotals(
       output_tokens: u.output_tokens,
       total_tokens: u.total_tokens,
       total_cost_usd: cost[i]!.total_cost_usd,
+      partial_count: cost[i]!.partial_count,
       unpriced_count: cost[i]!.unpriced_count,
       unknown_usage_count: u.unknown_usage_count,
     },

@@ -20,6 +20,8 @@ const percent = (rate: number) => `${(rate * 100).toFixed(2)}%`;
 
 interface CostTotal {
   total_cost_usd: number | null;
+  /** Priced but for a dimension the price row does not price; absent where not counted. */
+  partial_count?: number;
   unpriced_count: number;
   unknown_usage_count: number;
 }
@@ -28,7 +30,8 @@ interface CostTotal {
 export function totalCost(t: CostTotal): string {
   if (t.total_cost_usd === null) return t.unpriced_count > 0 ? "unpriced" : "unknown";
   const exact = t.total_cost_usd.toFixed(6);
-  return t.unpriced_count + t.unknown_usage_count > 0 ? `>=${exact}` : exact;
+  const missing = (t.partial_count ?? 0) + t.unpriced_count + t.unknown_usage_count;
+  return missing > 0 ? `>=${exact}` : exact;
 }
 
 /** Columns padded to their widest cell; the last column is not padded (no trailing spaces). */
@@ -127,6 +130,7 @@ export function renderText(doc: ReportDocument): string {
       ["Total output tokens", s.total_output_tokens],
       ["Total tokens", s.total_tokens],
       ["Estimated cost (USD)", totalCost(s)],
+      ["Partially priced", `${s.partial_count} (a dimension without a price: not in the cost)`],
       ["Unpriced requests", `${s.unpriced_count} (usage known, no price: not in the cost)`],
       ["Unknown usage", `${s.unknown_usage_count} (not in tokens or cost)`],
       ["Errors", `${s.error_count} (${percent(s.error_rate)})`],

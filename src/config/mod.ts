@@ -47,9 +47,15 @@ export {
   maxScopeMultiplier,
   maxTiers,
   maxTierThreshold,
+  maxUsdPerUse,
+  type PerUseTool,
+  perUseTools,
   type PriceScope,
   priceScopes,
   type PriceTier,
+  type ServiceTierName,
+  serviceTierNames,
+  type ServiceTierRates,
 } from "./schema_pricing.ts";
 /** The built-in providers: `providers/` owns them, the config fills them in. */
 export { builtInProviders } from "../providers/mod.ts";

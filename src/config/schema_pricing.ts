@@ -99,6 +99,10 @@ const tierSchema = z.strictObject({
   reasoning: usdPerMillion.optional().describe(
     "USD per million reasoning tokens in this tier. Default: the tier's `output`.",
   ),
+  cache_write_1h: usdPerMillion.optional().describe(
+    "USD per million 1-hour cache-write tokens in this tier. Default: the row's `cache_write_1h` " +
+      "scaled as the tier's `input` is to the row's.",
+  ),
 });
 
 const priceTiers = z.array(tierSchema).min(1).max(maxTiers).check((ctx) => {
@@ -146,6 +150,93 @@ const scopeMultipliers = z.strictObject(
     "listed, or a request without one, is priced at 1x.",
 );
 
+/** Highest price of one use of a tool (USD): real ones are about 0.01 (a web search). */
+export const maxUsdPerUse = 100;
+
+const usdPerUse = z.number().nonnegative().finite().max(maxUsdPerUse, {
+  error: (issue) =>
+    `must be at most ${maxUsdPerUse} (got ${String(issue.input)}): per-use prices are USD for ` +
+    "one use (0.01 for a $10 per 1,000 web search), not per thousand",
+});
+
+/** Tools billed per use, by the name a cost line gives them (pricing/billing_dimensions.ts). */
+export const perUseTools = [
+  "web_search",
+  "web_fetch",
+  "file_search",
+  "code_execution",
+  "code_interpreter",
+] as const;
+export type PerUseTool = (typeof perUseTools)[number];
+
+const perUseWords: Record<PerUseTool, string> = {
+  web_search: "one web search (Anthropic `web_search_requests`, OpenAI `web_search_call` " +
+    "items, Gemini grounding: per query or per grounded prompt, see `web_search_unit`)",
+  web_fetch: "one web fetch (Anthropic `web_fetch_requests`; free at Anthropic today: 0)",
+  file_search: "one file search call (OpenAI `file_search_call` items)",
+  code_execution: "one code execution request (Anthropic `code_execution_requests`; Anthropic " +
+    "bills container hours, so leave it unset unless you have a per-request figure)",
+  code_interpreter: "one code interpreter call (OpenAI `code_interpreter_call` items)",
+};
+
+const perUse = z.strictObject(
+  Object.fromEntries(
+    perUseTools.map((t) => [t, usdPerUse.optional().describe(`USD for ${perUseWords[t]}.`)]),
+  ) as Record<PerUseTool, z.ZodOptional<typeof usdPerUse>>,
+).describe(
+  "USD per use of a tool the provider bills per use. A use the answer reports and the row has " +
+    "no price for is never priced as zero: the trace's cost is `partial`, the tool named.",
+);
+
+/** Service tiers a row may price apart from the standard one. */
+export const serviceTierNames = ["priority", "flex", "batch", "scale"] as const;
+export type ServiceTierName = (typeof serviceTierNames)[number];
+
+const serviceTierRates = z.strictObject({
+  input: usdPerMillion.describe("USD per million uncached input tokens in this service tier."),
+  output: usdPerMillion.describe("USD per million output tokens in this service tier."),
+  cached_input: usdPerMillion.optional().describe(
+    "Cache reads in this tier. Default: the row's `cached_input` scaled as `input` is.",
+  ),
+  cache_write: usdPerMillion.optional().describe(
+    "Cache writes in this tier. Default: the row's `cache_write` scaled as `input` is.",
+  ),
+  cache_write_1h: usdPerMillion.optional().describe(
+    "1-hour cache writes in this tier. Default: the row's `cache_write_1h` scaled as `input` is.",
+  ),
+  reasoning: usdPerMillion.optional().describe(
+    "Reasoning tokens in this tier. Default: the row's `reasoning` scaled as `output` is.",
+  ),
+  tiers: priceTiers.optional(),
+});
+
+const serviceTiers = z.strictObject(
+  Object.fromEntries(serviceTierNames.map((t) => [t, serviceTierRates.optional()])) as Record<
+    ServiceTierName,
+    z.ZodOptional<typeof serviceTierRates>
+  >,
+).describe(
+  "Rates of the service tiers the answer says served the request (`service_tier`: OpenAI " +
+    "`flex`, `priority` (also `fast`), `scale`; Anthropic `priority`, `batch`): each needs its " +
+    "`input` and `output`; its other rates default to the row's, scaled by the same ratio. A " +
+    "request served by a tier the row does not list is unpriced (never priced at standard).",
+);
+
+const geoName = /^[a-z0-9_-]{1,40}$/;
+
+const inferenceGeoMultipliers = z.record(
+  z.string().regex(geoName, { error: "must be a region name such as `us` (lower case)" }),
+  scopeMultiplier.describe("Multiplier on every token rate for inference in this region."),
+).check((ctx) => {
+  if (Object.keys(ctx.value).length > 16) {
+    ctx.issues.push({ code: "custom", input: ctx.value, message: "has more than 16 regions" });
+  }
+}).describe(
+  "Multiplier on every rate by where the provider says it ran the inference (Anthropic " +
+    "`usage.inference_geo`: `{ us: 1.1 }` on Claude 4.6 and later). `global` and " +
+    "`not_available` are 1x; another region the row does not list makes the cost `partial`.",
+);
+
 export const modelPriceSchema = z.strictObject({
   input: usdPerMillion.describe("USD per million input tokens (uncached)."),
   output: usdPerMillion.describe("USD per million output tokens, reasoning tokens included."),
@@ -158,6 +249,36 @@ export const modelPriceSchema = z.strictObject({
   reasoning: usdPerMillion.optional().describe(
     "USD per million reasoning tokens, for the few models that bill them apart. Default: `output`.",
   ),
+  cache_write_1h: usdPerMillion.optional().describe(
+    "USD per million input tokens written to the prompt cache for one hour (Anthropic " +
+      "`cache_creation.ephemeral_1h_input_tokens`; 2x input). No default: without it 1-hour " +
+      "writes are unpriced and the cost `partial`, never priced at the 5-minute rate.",
+  ),
+  audio_input: usdPerMillion.optional().describe(
+    "USD per million audio input tokens (part of the input count). No default: audio tokens " +
+      "without it leave the cost `partial`.",
+  ),
+  audio_output: usdPerMillion.optional().describe(
+    "USD per million audio output tokens (part of the output count). No default, as " +
+      "`audio_input`.",
+  ),
+  image_input: usdPerMillion.optional().describe(
+    "USD per million image input tokens. Default: `input` (images are billed as text tokens " +
+      "unless the provider prices them apart).",
+  ),
+  image_output: usdPerMillion.optional().describe(
+    "USD per million image output tokens. Default: `output`.",
+  ),
+  video_input: usdPerMillion.optional().describe(
+    "USD per million video input tokens. Default: `input`.",
+  ),
+  per_use: perUse.optional(),
+  web_search_unit: z.enum(["query", "prompt"]).optional().describe(
+    "Gemini grounding with Google Search: billed per search query (`query`, Gemini 3) or once " +
+      "per grounded prompt (`prompt`, the default: Gemini 2.x).",
+  ),
+  service_tiers: serviceTiers.optional(),
+  inference_geo_multipliers: inferenceGeoMultipliers.optional(),
   tiers: priceTiers.optional(),
   scope_multipliers: scopeMultipliers.optional(),
   valid_from: validFrom.optional().describe(
@@ -240,3 +361,4 @@ export type ModelPrice = z.output<typeof modelPriceSchema>;
 export type PriceTable = z.output<typeof priceTableSchema>;
 export type PricingConfig = z.output<typeof pricingSchema>;
 export type PriceTier = z.output<typeof tierSchema>;
+export type ServiceTierRates = z.output<typeof serviceTierRates>;

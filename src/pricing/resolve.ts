@@ -21,6 +21,7 @@ import { builtInPrices, type PriceList } from "./builtin_prices.ts";
 import { presetPrices } from "./preset_prices.ts";
 import { isPresetId } from "../providers/mod.ts";
 import { type PriceLayer, rowAt, tableLayer, type TimedPrice } from "./price_layer.ts";
+import type { PriceRowRef } from "./cost_lines.ts";
 import { mappedPriceKey, type ModelMapping, type PriceKey, priceKeyOfId } from "./model_key.ts";
 import { noPriceSources, type PriceSources, sourceLayers } from "./sources_index.ts";
 
@@ -48,6 +49,27 @@ export function resolvePrice(
   at: number,
   key: string | null = null,
 ): ModelPrice | null {
+  return resolvePriceRow(layers, model, at, key)?.price ?? null;
+}
+
+/** A row found, with where it was: its layer, the key it is filed under, when it starts. */
+export interface FoundPrice {
+  price: ModelPrice | null;
+  row: PriceRowRef;
+}
+
+function found(layer: PriceLayer, id: string, row: TimedPrice): FoundPrice {
+  const validFrom = Number.isFinite(row.from) ? new Date(row.from).toISOString() : null;
+  return { price: row.price, row: { source: layer.name, model: id, valid_from: validFrom } };
+}
+
+/** As `resolvePrice`, with where the row was found. */
+export function resolvePriceRow(
+  layers: readonly PriceLayer[],
+  model: string | null,
+  at: number,
+  key: string | null = null,
+): FoundPrice | null {
   if (model === null) return null;
   const exact = model.trim().toLowerCase();
   const keyed = key === null ? exact : key.trim().toLowerCase();
@@ -56,7 +78,7 @@ export function resolvePrice(
   for (const layer of layers) {
     for (const id of sameModel) {
       const row = rowOf(layer, id, at);
-      if (row !== undefined) return row.price;
+      if (row !== undefined) return found(layer, id, row);
     }
   }
   for (let cut = family.lastIndexOf("-"); cut > 0; cut = family.lastIndexOf("-", cut - 1)) {
@@ -64,7 +86,7 @@ export function resolvePrice(
     for (const layer of layers) {
       if (!layer.families) continue;
       const row = rowOf(layer, id, at);
-      if (row !== undefined) return row.price;
+      if (row !== undefined) return found(layer, id, row);
     }
   }
   return null;
@@ -146,6 +168,8 @@ export function priceKeyFor(
 export interface PriceMatch {
   price: ModelPrice;
   scope: PriceScope | null;
+  /** Where the row is (layer, key, start), for the cost breakdown. */
+  row: PriceRowRef;
 }
 
 /** The price lookup for one provider; built once per config generation, called per trace. */
@@ -170,7 +194,7 @@ export function createPriceMatcher(
   return (model, at = Date.now(), path) => {
     if (model === null) return null;
     const key = priceKeyFor(provider, model, adapterKeyOf, path);
-    const price = resolvePrice(layers, model, at, key.model);
-    return price === null ? null : { price, scope: key.scope };
+    const hit = resolvePriceRow(layers, model, at, key.model);
+    return hit?.price == null ? null : { price: hit.price, scope: key.scope, row: hit.row };
   };
 }

@@ -101,7 +101,10 @@ function actualOf(trace: TraceRecord): { tokens: number | null; costUsd: number 
   if (trace.usage_status === "none") return { tokens: 0, costUsd: 0 };
   return {
     tokens: trace.usage_status === "exact" ? trace.total_tokens : null,
-    costUsd: trace.cost_status === "priced" ? trace.estimated_cost_usd : null,
+    // A partial cost is a lower bound: it is still spent.
+    costUsd: trace.cost_status === "priced" || trace.cost_status === "partial"
+      ? trace.estimated_cost_usd
+      : null,
   };
 }
 

@@ -55,6 +55,7 @@ const summed = [
   ...tokenFields,
   "total_cost_usd",
   "priced_count",
+  "partial_count",
   "unpriced_count",
   "unknown_usage_count",
   "error_count_4xx",
@@ -78,7 +79,7 @@ const pick = <T>(a: T | null, b: T | null, better: (x: T, y: T) => boolean) =>
 
 /**
  * Merges aggregate rows from any number of sources. Each row's values are, in order: bucket,
- * group, the 14 `summed` figures, latency min and max, ttft_us sum and count, first and last
+ * group, the 15 `summed` figures, latency min and max, ttft_us sum and count, first and last
  * seen (stored timestamp form), api_key_last4.
  */
 export class AggregateMerger {
@@ -88,7 +89,7 @@ export class AggregateMerger {
     const acc = this.#acc;
     const [b, g] = v;
     if (n(v[2]) === 0) return;
-    const [lmin, lmax, tsum, tcount, first, last, last4] = v.slice(16);
+    const [lmin, lmax, tsum, tcount, first, last, last4] = v.slice(2 + summed.length);
     const k = key(b, g);
     const seen = acc.get(k);
     const add: Record<string, number> = {};

@@ -62,12 +62,15 @@ export interface AggregateRow extends Record<TokenField, number> {
   group: string | null;
   request_count: number;
   /**
-   * Sum of the priced traces' estimates (`knownCost`): null when none of the group is priced yet
-   * some of it has a cost we cannot know (unpriced, or usage unknown), since 0 would read as
-   * "free". Otherwise a lower bound whenever `unpriced_count` or `unknown_usage_count` is not 0.
+   * Sum of the priced traces' estimates and the partial ones' priced parts (`knownCost`): null
+   * when none of the group is priced yet some of it has a cost we cannot know (unpriced, or usage
+   * unknown), since 0 would read as "free". Otherwise a lower bound whenever `partial_count`,
+   * `unpriced_count` or `unknown_usage_count` is not 0.
    */
   total_cost_usd: number | null;
   priced_count: number;
+  /** Priced but for a dimension the price row does not price: their cost is a lower bound. */
+  partial_count: number;
   /** Usage known but no price for the model: their cost is missing from the total. */
   unpriced_count: number;
   /** Usage expected but not known (stream cut, unparsable): missing from tokens and cost. */
@@ -124,9 +127,11 @@ export function interpolate(
  */
 export function knownCost(
   row: Pick<AggregateRow, "priced_count" | "unpriced_count" | "unknown_usage_count"> & {
+    partial_count?: number;
     total_cost_usd: number | null;
   },
 ): number | null {
   const unknown = row.unpriced_count + row.unknown_usage_count;
-  return row.priced_count === 0 && unknown > 0 ? null : row.total_cost_usd ?? 0;
+  const costed = row.priced_count + (row.partial_count ?? 0);
+  return costed === 0 && unknown > 0 ? null : row.total_cost_usd ?? 0;
 }

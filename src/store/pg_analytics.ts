@@ -127,15 +127,17 @@ function tokenSums(sql: Sql, kind: Kind): Fragment {
 function sums(sql: Sql, kind: Kind): Fragment {
   if (kind === "rollup") {
     return sql`sum(request_count) AS c0, ${tokenSums(sql, kind)}, sum(cost_usd) AS c7,
-      sum(priced_count) AS c8, sum(unpriced_count) AS c9, sum(unknown_usage_count) AS c10, sum(error_count_4xx) AS c11,
+      sum(priced_count) AS c8, sum(partial_count) AS c8p, sum(unpriced_count) AS c9, sum(unknown_usage_count) AS c10, sum(error_count_4xx) AS c11,
       sum(error_count_5xx) AS c12, sum(latency_sum) AS c13, min(latency_min) AS c14,
       max(latency_max) AS c15, sum(ttft_us_sum) AS c16, sum(ttft_count) AS c17,
       ${iso(sql, sql`min(first_seen_at)`)} AS c18, ${iso(sql, sql`max(last_seen_at)`)} AS c19,
       max(api_key_last4) AS c20`;
   }
   return sql`count(*) AS c0, ${tokenSums(sql, kind)},
-    coalesce(sum(CASE WHEN cost_status = 'priced' THEN estimated_cost_usd END), 0) AS c7,
+    coalesce(sum(CASE WHEN cost_status IN ('priced', 'partial') THEN estimated_cost_usd END), 0)
+      AS c7,
     count(*) FILTER (WHERE cost_status = 'priced') AS c8,
+    count(*) FILTER (WHERE cost_status = 'partial') AS c8p,
     count(*) FILTER (WHERE cost_status = 'unpriced') AS c9,
     count(*) FILTER (WHERE usage_status = 'unknown') AS c10,
     count(*) FILTER (WHERE response_status BETWEEN 400 AND 499) AS c11,

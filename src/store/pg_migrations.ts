@@ -15,6 +15,9 @@ import responseStates from "../../migrations/postgres/009_response_states.sql" w
   type: "text",
 };
 import auditLog from "../../migrations/postgres/010_audit_log.sql" with { type: "text" };
+import costBreakdown from "../../migrations/postgres/011_cost_breakdown.sql" with {
+  type: "text",
+};
 import { newerSchemaError } from "./migration_guard.ts";
 import type { Migration } from "./sqlite_migrations.ts";
 import type { Sql } from "./pg_connect.ts";
@@ -31,6 +34,7 @@ export const postgresMigrations: readonly Migration[] = [
   { name: "postgres/008_attempts.sql", sql: attempts },
   { name: "postgres/009_response_states.sql", sql: responseStates },
   { name: "postgres/010_audit_log.sql", sql: auditLog },
+  { name: "postgres/011_cost_breakdown.sql", sql: costBreakdown },
 ];
 
 /** Advisory lock keys of this store (first half: "onga"). */

@@ -30,8 +30,10 @@ function figures(sql: Sql): Fragment {
   const tokens = tokenFields.map((f) => sql`coalesce(sum(${sql(f)}), 0) AS ${sql(f)}`)
     .reduce((acc, p) => sql`${acc}, ${p}`);
   return sql`count(*) AS c0, ${tokens},
-    coalesce(sum(CASE WHEN cost_status = 'priced' THEN estimated_cost_usd END), 0) AS c1,
+    coalesce(sum(CASE WHEN cost_status IN ('priced', 'partial') THEN estimated_cost_usd END), 0)
+      AS c1,
     count(*) FILTER (WHERE cost_status = 'priced') AS c2,
+    count(*) FILTER (WHERE cost_status = 'partial') AS c2p,
     count(*) FILTER (WHERE cost_status = 'unpriced') AS c3,
     count(*) FILTER (WHERE usage_status = 'unknown') AS c4,
     count(*) FILTER (WHERE response_status >= 400) AS c5,

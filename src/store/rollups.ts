@@ -51,8 +51,11 @@ export interface Rollup extends Record<TokenField, number> {
   /** The route's name (`Trace.route`), '' when unrouted; hourly only, as developer. */
   route_name: string;
   request_count: number;
+  /** The costs of `priced` and `partial` traces (a partial one's priced part). */
   cost_usd: number;
   priced_count: number;
+  /** Traces whose cost leaves out a dimension the price row does not price: a lower bound. */
+  partial_count: number;
   unpriced_count: number;
   unknown_usage_count: number;
   error_count_4xx: number;
@@ -75,6 +78,7 @@ export const rollupCounters = [
   ...tokenFields,
   "cost_usd",
   "priced_count",
+  "partial_count",
   "unpriced_count",
   "unknown_usage_count",
   "error_count_4xx",
@@ -147,6 +151,10 @@ function bucketsOf(t: TraceRecord): Buckets {
   return { latency: bucketOf(t.latency_ms), ttft: ttft === null ? null : bucketOf(ttft / 1000) };
 }
 
+/** What a trace adds to `cost_usd`: its cost when priced, its priced part when partial. */
+const costedOf = (t: TraceRecord) =>
+  t.cost_status === "priced" || t.cost_status === "partial" ? t.estimated_cost_usd ?? 0 : 0;
+
 const countIn = (h: Histogram, bucket: string) => h.set(bucket, (h.get(bucket) ?? 0) + 1);
 
 function single(t: TraceRecord, table: RollupTable, b: Buckets): Rollup {
@@ -157,8 +165,9 @@ function single(t: TraceRecord, table: RollupTable, b: Buckets): Rollup {
     ...dimensionsOf(t, table),
     request_count: 1,
     ...perTokenField((field) => t[field] ?? 0),
-    cost_usd: t.cost_status === "priced" ? t.estimated_cost_usd ?? 0 : 0,
+    cost_usd: costedOf(t),
     priced_count: t.cost_status === "priced" ? 1 : 0,
+    partial_count: t.cost_status === "partial" ? 1 : 0,
     unpriced_count: t.cost_status === "unpriced" ? 1 : 0,
     unknown_usage_count: t.usage_status === "unknown" ? 1 : 0,
     error_count_4xx: t.response_status >= 400 && t.response_status <= 499 ? 1 : 0,
@@ -203,8 +212,9 @@ function addTrace(into: Rollup, t: TraceRecord, b: Buckets): void {
   const ttft = t.time_to_first_token_us;
   into.request_count += 1;
   for (const f of tokenFields) into[f] += t[f] ?? 0;
-  into.cost_usd += t.cost_status === "priced" ? t.estimated_cost_usd ?? 0 : 0;
+  into.cost_usd += costedOf(t);
   into.priced_count += t.cost_status === "priced" ? 1 : 0;
+  into.partial_count += t.cost_status === "partial" ? 1 : 0;
   into.unpriced_count += t.cost_status === "unpriced" ? 1 : 0;
   into.unknown_usage_count += t.usage_status === "unknown" ? 1 : 0;
   into.error_count_4xx += t.response_status >= 400 && t.response_status <= 499 ? 1 : 0;

@@ -53,6 +53,8 @@ export interface SessionRow extends Record<TokenField, number> {
   /** As `AggregateRow.total_cost_usd`: null when nothing with a cost could be priced. */
   total_cost_usd: number | null;
   priced_count: number;
+  /** Priced but for a dimension the row does not price: in the cost with their priced part. */
+  partial_count: number;
   unpriced_count: number;
   unknown_usage_count: number;
   error_count: number;
@@ -69,7 +71,7 @@ export const sessionKey = (org: unknown, workspace: unknown, session: unknown) =
 /**
  * `mergeSessions` takes per-(org, workspace, session, model) rows whose values are, in order:
  * org, workspace, session, model, request count, the token sums (`tokenFields` order), priced
- * cost, priced, unpriced and unknown-usage counts, error count, first and last seen (stored
+ * and partial cost, priced, partial, unpriced and unknown-usage counts, error count, first and last seen (stored
  * timestamp form), agent, developer. With `only`, rows of other sessions are left out (the
  * per-model step selects by session id alone, which other tenants may share).
  */
@@ -87,7 +89,7 @@ export function mergeSessions(
     const next = () => v[i++];
     const count = n(next());
     const tokens = perTokenField(() => n(next()));
-    const cost = n(next()), priced = n(next()), unpriced = n(next());
+    const cost = n(next()), priced = n(next()), partial = n(next()), unpriced = n(next());
     const unknownUsage = n(next()), errors = n(next());
     const first = String(next()), last = String(next());
     const agent = sOrNull(next()), developer = sOrNull(next());
@@ -105,6 +107,7 @@ export function mergeSessions(
         ...perTokenField(() => 0),
         total_cost_usd: 0,
         priced_count: 0,
+        partial_count: 0,
         unpriced_count: 0,
         unknown_usage_count: 0,
         error_count: 0,
@@ -117,6 +120,7 @@ export function mergeSessions(
     for (const f of tokenFields) s[f] += tokens[f];
     s.total_cost_usd! += cost;
     s.priced_count += priced;
+    s.partial_count += partial;
     s.unpriced_count += unpriced;
     s.unknown_usage_count += unknownUsage;
     s.error_count += errors;

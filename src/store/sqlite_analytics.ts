@@ -114,11 +114,11 @@ const tokenSums = (raw: boolean) =>
 /** The same sums from either source, so that rows merge by adding. */
 const sums = {
   rollup: `sum(request_count), ${tokenSums(false)}, sum(cost_usd), sum(priced_count),
-    sum(unpriced_count), sum(unknown_usage_count), sum(error_count_4xx), sum(error_count_5xx), sum(latency_sum), min(latency_min), max(latency_max), sum(ttft_us_sum),
+    sum(partial_count), sum(unpriced_count), sum(unknown_usage_count), sum(error_count_4xx), sum(error_count_5xx), sum(latency_sum), min(latency_min), max(latency_max), sum(ttft_us_sum),
     sum(ttft_count), min(first_seen_at), max(last_seen_at), max(api_key_last4)`,
   raw: `count(*), ${tokenSums(true)},
-    coalesce(sum(CASE WHEN cost_status = 'priced' THEN estimated_cost_usd END), 0),
-    sum(cost_status = 'priced'), sum(cost_status = 'unpriced'), sum(usage_status = 'unknown'),
+    coalesce(sum(CASE WHEN cost_status IN ('priced', 'partial') THEN estimated_cost_usd END), 0),
+    sum(cost_status = 'priced'), sum(cost_status = 'partial'), sum(cost_status = 'unpriced'), sum(usage_status = 'unknown'),
     sum(response_status BETWEEN 400 AND 499), sum(response_status >= 500), sum(latency_ms),
     min(latency_ms), max(latency_ms), coalesce(sum(time_to_first_token_us), 0),
     count(time_to_first_token_us), min(timestamp), max(timestamp), max(api_key_last4)`,

@@ -11,6 +11,7 @@ import attribution from "../../migrations/sqlite/005_attribution.sql" with { typ
 import attempts from "../../migrations/sqlite/006_attempts.sql" with { type: "text" };
 import responseStates from "../../migrations/sqlite/007_response_states.sql" with { type: "text" };
 import auditLog from "../../migrations/sqlite/008_audit_log.sql" with { type: "text" };
+import costBreakdown from "../../migrations/sqlite/009_cost_breakdown.sql" with { type: "text" };
 import { newerSchemaError } from "./migration_guard.ts";
 import { createRollupTablesSql, rebuildRollupTablesSql } from "./sqlite_rollup_sql.ts";
 
@@ -40,6 +41,7 @@ export const sqliteMigrations: readonly Migration[] = [
   },
   { name: "sqlite/007_response_states.sql", sql: responseStates },
   { name: "sqlite/008_audit_log.sql", sql: auditLog },
+  { name: "sqlite/009_cost_breakdown.sql", sql: costBreakdown },
 ];
 
 /**

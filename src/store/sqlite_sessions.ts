@@ -19,8 +19,8 @@ const filters = [
 
 /** In `mergeSessions` order after session and model. */
 const figures = `count(*), ${tokenFields.map((f) => `coalesce(sum(${f}), 0)`).join(", ")},
-  coalesce(sum(CASE WHEN cost_status = 'priced' THEN estimated_cost_usd END), 0),
-  sum(cost_status = 'priced'), sum(cost_status = 'unpriced'), sum(usage_status = 'unknown'),
+  coalesce(sum(CASE WHEN cost_status IN ('priced', 'partial') THEN estimated_cost_usd END), 0),
+  sum(cost_status = 'priced'), sum(cost_status = 'partial'), sum(cost_status = 'unpriced'), sum(usage_status = 'unknown'),
   sum(response_status >= 400), min(timestamp), max(timestamp), max(agent), max(developer)`;
 
 /** A session is (org, workspace, session id): unscoped, two tenants' equal ids stay apart. */

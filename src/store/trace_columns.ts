@@ -42,6 +42,7 @@ export const traceColumns = [
   ["api_key_last4", "text"],
   ["estimated_cost_usd", "real"],
   ["cost_status", "text"],
+  ["cost_breakdown", "json_or_null"],
   ["streaming", "bool"],
   ["error_code", "text"],
   ["client_aborted", "bool"],
@@ -72,6 +73,7 @@ const detailOnly = new Set<string>([
   "response_headers",
   "response_body",
   "attempts",
+  "cost_breakdown",
   "metadata",
 ]);
 

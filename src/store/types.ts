@@ -51,6 +51,7 @@ export type TraceSummary = Omit<
   | "request_body"
   | "response_body"
   | "attempts"
+  | "cost_breakdown"
   | "metadata"
 >;
 

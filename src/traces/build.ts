@@ -22,6 +22,7 @@ import { storedAttempts } from "./attempts.ts";
 import { storedQuery } from "./stored_query.ts";
 import { agentIdentityFrom, safeRequestKind, safeTurnId } from "./agent_identity.ts";
 import type { CostStatus, HeaderMap, TraceErrorCode, TraceRecord, TraceTokens } from "./trace.ts";
+import type { CostBreakdown } from "./cost_breakdown.ts";
 import type { KeyFingerprint } from "./fingerprint.ts";
 import type { Tenant } from "./tenant.ts";
 
@@ -69,7 +70,11 @@ export interface ExchangeFacts {
   model?: string | null;
   /** Facts the adapter keeps about the model (`azure_deployment`), stored in `metadata`. */
   modelMetadata?: Readonly<Record<string, string>>;
-  cost: { estimated_cost_usd: number | null; cost_status: CostStatus };
+  cost: {
+    estimated_cost_usd: number | null;
+    cost_status: CostStatus;
+    cost_breakdown?: CostBreakdown | null;
+  };
   key: KeyFingerprint | null;
   streaming: boolean;
   errorCode: TraceErrorCode | null;
@@ -279,6 +284,7 @@ export function buildTrace(f: ExchangeFacts, redactHeaders: ReadonlySet<string>)
     api_key_last4: f.key?.last4 ?? null,
     estimated_cost_usd: f.cost.estimated_cost_usd,
     cost_status: f.cost.cost_status,
+    cost_breakdown: f.cost.cost_breakdown ?? null,
     streaming: f.streaming,
     error_code: f.errorCode,
     client_aborted: f.errorCode === "client_aborted",

@@ -14,7 +14,8 @@ export type {
   UsageStatus,
   UsageUnknownReason,
 } from "./trace.ts";
-export { failureTraceCodes } from "./trace.ts";
+export { costedStatuses, failureTraceCodes } from "./trace.ts";
+export type { CostBreakdown, CostLine, CostPriceRow } from "./cost_breakdown.ts";
 export {
   buildTrace,
   credentialHeaders,

@@ -6,18 +6,26 @@ import type { TraceErrorCode } from "../errors/mod.ts";
 
 import type { TokenField, Usage, UsageStatus, UsageUnknownReason } from "../providers/mod.ts";
 import type { AttemptRecord } from "../routing/mod.ts";
+import type { CostBreakdown } from "./cost_breakdown.ts";
 
 export type { AttemptRecord };
 
 export type { Usage, UsageStatus, UsageUnknownReason };
 
 /**
- * - `priced`: cost computed from the price table.
- * - `unpriced`: usage known but the model has no price; cost null.
+ * - `priced`: cost computed from the price table, every billed dimension priced.
+ * - `partial`: the answer reports a dimension the price row does not price (a 1-hour cache
+ *   write, audio tokens, a tool use, a region): the cost is the priced part, a lower bound, and
+ *   `cost_breakdown.unpriced` names the rest. Never priced as zero.
+ * - `unpriced`: usage known but the model (or the service tier that served it) has no price;
+ *   cost null.
  * - `unknown_usage`: usage unknown, so cost is unknown; cost null.
  * - `none`: nothing billable happened; cost null.
  */
-export type CostStatus = "priced" | "unpriced" | "unknown_usage" | "none";
+export type CostStatus = "priced" | "partial" | "unpriced" | "unknown_usage" | "none";
+
+/** The statuses whose `estimated_cost_usd` is a number, which totals add up. */
+export const costedStatuses: readonly CostStatus[] = ["priced", "partial"];
 
 /**
  * Why a request did not end as a normal, complete upstream exchange: the trace column of the one
@@ -76,6 +84,12 @@ export interface Trace extends TraceTokens {
   api_key_last4: string | null;
   estimated_cost_usd: number | null;
   cost_status: CostStatus;
+  /**
+   * One line per billed dimension (count, unit price, amount) and the price row used; the
+   * priced lines add up to `estimated_cost_usd`. Null when nothing was priced (no row, usage
+   * unknown, nothing billable) and for traces stored before it existed.
+   */
+  cost_breakdown: CostBreakdown | null;
   streaming: boolean;
   error_code: TraceErrorCode | null;
   client_aborted: boolean;

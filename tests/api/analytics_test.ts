@@ -37,6 +37,7 @@ Deno.test("analytics views answer from the same history, each matching its schem
       request_count: 5,
       total_cost_usd: 0.011,
       priced_count: 2,
+      partial_count: 0,
       unpriced_count: 1,
       unknown_usage_count: 1,
     });
@@ -96,6 +97,7 @@ Deno.test("analytics views answer from the same history, each matching its schem
       total_output_tokens: 75,
       total_tokens: 190,
       total_cost_usd: 0.011,
+      partial_count: 0,
       unpriced_count: 1,
       unknown_usage_count: 1,
       error_count: 2,
@@ -159,6 +161,7 @@ Deno.test("analytics: a group with nothing priced costs null (unknown), never 0"
       request_count: 1,
       total_cost_usd: null,
       priced_count: 0,
+      partial_count: 0,
       unpriced_count: 1,
       unknown_usage_count: 0,
     });

@@ -68,6 +68,7 @@ const detailOnly = [
   "response_headers",
   "response_body",
   "attempts",
+  "cost_breakdown",
 ];
 
 Deno.test("GET /api/traces lists summaries, newest first", async () => {

@@ -98,7 +98,8 @@ const price: ModelPrice = { input: 1, output: 2 };
 const now = Date.parse("2026-12-06T12:00:00Z");
 
 Deno.test("costOf: a cost only for exact usage of a priced model, null otherwise", () => {
-  const table: [string, UsageReport, ModelPrice | null, ReturnType<typeof costOf>][] = [
+  type Expected = Omit<ReturnType<typeof costOf>, "cost_breakdown">;
+  const table: [string, UsageReport, ModelPrice | null, Expected][] = [
     ["priced", exact(usage(1000, 1000)), price, {
       estimated_cost_usd: 0.003,
       cost_status: "priced",
@@ -134,8 +135,19 @@ Deno.test("costOf: a cost only for exact usage of a priced model, null otherwise
     ],
   ];
   for (const [name, report, p, expected] of table) {
-    deepStrictEqual(costOf(report, p), expected, name);
+    const { cost_breakdown, ...got } = costOf(report, p);
+    deepStrictEqual(got, expected, name);
+    // A breakdown exactly when a cost was computed.
+    deepStrictEqual(cost_breakdown !== null, expected.estimated_cost_usd !== null, name);
   }
+});
+
+const tokenLine = (dimension: string, quantity: number, unitPrice: number, amount: number) => ({
+  dimension,
+  quantity,
+  unit: "per_million_tokens" as const,
+  unit_price_usd: unitPrice,
+  amount_usd: amount,
 });
 
 Deno.test("createCostEstimator: resolves the model through the provider's prices", () => {
@@ -143,19 +155,37 @@ Deno.test("createCostEstimator: resolves the model through the provider's prices
   deepStrictEqual(openai("gpt-4o-mini-2024-07-18", exact(usage(1000, 1000)), now), {
     estimated_cost_usd: 0.00075,
     cost_status: "priced",
+    cost_breakdown: {
+      lines: [
+        tokenLine("input", 1000, 0.15, 0.00015),
+        tokenLine("output", 1000, 0.6, 0.0006),
+      ],
+      unpriced: [],
+      price_row: {
+        source: "built-in openai",
+        model: "gpt-4o-mini",
+        valid_from: null,
+        service_tier: "standard",
+        tier_above_input_tokens: null,
+        multiplier: 1,
+      },
+    },
   });
   deepStrictEqual(openai("some-future-model", exact(usage(1000, 1000)), now), {
     estimated_cost_usd: null,
     cost_status: "unpriced",
+    cost_breakdown: null,
   });
   const groq = createCostEstimator({
     kind: "openai-compatible",
     prices: { "llama-3.1-8b-instant": { input: 0.05, output: 0.08 } },
   });
-  deepStrictEqual(groq("llama-3.1-8b-instant", exact(usage(1_000_000, 1_000_000)), now), {
-    estimated_cost_usd: 0.13,
-    cost_status: "priced",
-  });
+  const groqCost = groq("llama-3.1-8b-instant", exact(usage(1_000_000, 1_000_000)), now);
+  deepStrictEqual([groqCost.estimated_cost_usd, groqCost.cost_status], [0.13, "priced"]);
+  deepStrictEqual(
+    groqCost.cost_breakdown?.price_row.source,
+    "providers.openai-compatible.prices",
+  );
 });
 
 Deno.test("costOf: a cost that is not finite is unpriced, never Infinity reported as priced", () => {
@@ -163,5 +193,6 @@ Deno.test("costOf: a cost that is not finite is unpriced, never Infinity reporte
   deepStrictEqual(costOf(exact(usage(1000, 10)), huge), {
     estimated_cost_usd: null,
     cost_status: "unpriced",
+    cost_breakdown: null,
   });
 });

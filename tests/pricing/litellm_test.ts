@@ -202,6 +202,7 @@ Deno.test("parseLiteLlm: a file's absurd price leaves the model unpriced, and th
   deepStrictEqual(estimate("gpt-huge", report, Date.now()), {
     estimated_cost_usd: null,
     cost_status: "unpriced",
+    cost_breakdown: null,
   });
   strictEqual(estimate("gpt-ok", report, Date.now()).cost_status, "priced");
 });

@@ -70,11 +70,11 @@ Deno.test("valid_from: before a model's only row it is unpriced, not priced at z
   deepStrictEqual(cost("acme-new", report, at("2026-11-30T00:00:00Z")), {
     estimated_cost_usd: null,
     cost_status: "unpriced",
+    cost_breakdown: null,
   });
-  deepStrictEqual(cost("acme-new", report, at("2026-12-02T00:00:00Z")), {
-    estimated_cost_usd: 0.002,
-    cost_status: "priced",
-  });
+  const after = cost("acme-new", report, at("2026-12-02T00:00:00Z"));
+  deepStrictEqual([after.estimated_cost_usd, after.cost_status], [0.002, "priced"]);
+  deepStrictEqual(after.cost_breakdown?.price_row.valid_from, "2026-12-01T00:00:00.000Z");
 });
 
 Deno.test("valid_from: the cost of one usage across a change", () => {

@@ -14,7 +14,12 @@ import {
 } from "../../src/store/mod.ts";
 import { openPostgresStore } from "../../src/store/pg_store.ts";
 import { applySqliteMigrations } from "../../src/store/sqlite_migrations.ts";
-import { encodeRollup, rollupDimensions, rollupsOf } from "../../src/store/rollups.ts";
+import {
+  encodeRollup,
+  rollupColumns,
+  rollupDimensions,
+  rollupsOf,
+} from "../../src/store/rollups.ts";
 import { makeTrace } from "../testdata/trace_fixture.ts";
 import { routedAttempts } from "./conformance_attempts.ts";
 import { createTestDatabase, skipReason } from "./pg_database.ts";
@@ -78,6 +83,8 @@ Deno.test("sqlite migration 006 on a database with traces: older traces read as 
     for (const [table, rows] of rollupsOf([old])) {
       for (const r of rows.values()) {
         const values = encodeRollup(r);
+        // Nor partial_count (009), which comes after every dimension.
+        values.splice(rollupColumns.indexOf("partial_count"), 1);
         values.splice(rollupDimensions.indexOf("route_name"), 1);
         db.prepare(`INSERT INTO ${table} VALUES (${values.map(() => "?").join(", ")})`)
           .run(...values);

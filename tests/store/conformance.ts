@@ -26,6 +26,7 @@ export function summaryOf(trace: Trace): TraceSummary {
     response_headers: _sh,
     response_body: _sb,
     attempts: _a,
+    cost_breakdown: _c,
     metadata: _m,
     ...summary
   } = trace;
@@ -68,6 +69,34 @@ const everyFieldSet = (): Trace =>
     cache_write_tokens: 100,
     reasoning_tokens: 50,
     estimated_cost_usd: 0.000123456789,
+    cost_status: "partial",
+    cost_breakdown: {
+      lines: [
+        {
+          dimension: "input",
+          quantity: 250,
+          unit: "per_million_tokens",
+          unit_price_usd: 0.493827156,
+          amount_usd: 0.000123456789,
+        },
+        {
+          dimension: "web_search",
+          quantity: 2,
+          unit: "per_use",
+          unit_price_usd: null,
+          amount_usd: null,
+        },
+      ],
+      unpriced: ["web_search", "inference_geo.us"],
+      price_row: {
+        source: "pricing.sources[0]: prices.json",
+        model: 'm-\u00e9"quoted"',
+        valid_from: "2026-12-01T00:00:00.000Z",
+        service_tier: "priority",
+        tier_above_input_tokens: 200000,
+        multiplier: 1.1,
+      },
+    },
     streaming: true,
     error_code: "client_aborted",
     client_aborted: true,

@@ -45,6 +45,7 @@ export function makeTrace(overrides: Partial<Trace> = {}): Trace {
     api_key_last4: "wxyz",
     estimated_cost_usd: 0.0000198,
     cost_status: "priced",
+    cost_breakdown: null,
     streaming: false,
     error_code: null,
     client_aborted: false,

@@ -9,6 +9,9 @@
 import { z } from "zod";
 import { answerCodes } from "../../errors/mod.ts";
 import { perTokenField, tokenFieldDescriptions } from "../../providers/mod.ts";
+import { costBreakdownSchema, costStatusSchema } from "./cost_schemas.ts";
+
+export { costBreakdownSchema, costStatusSchema };
 
 const count = () => z.int().nonnegative();
 const rfc3339 = (what: string) => z.iso.datetime().describe(`${what}, RFC 3339 UTC`);
@@ -51,12 +54,6 @@ export const usageStatusSchema = z.enum(["exact", "unknown", "none"]).meta({
   id: "UsageStatus",
   description: "exact: usage reported and read; unknown: expected but not known (tokens and cost " +
     "are then null); none: the exchange carries no usage.",
-});
-
-export const costStatusSchema = z.enum(["priced", "unpriced", "unknown_usage", "none"]).meta({
-  id: "CostStatus",
-  description: "priced: cost from the price table; unpriced: model has no price; unknown_usage: " +
-    "usage unknown; none: nothing billable. Cost is null unless priced.",
 });
 
 export const traceErrorCodeSchema = z.enum([
@@ -235,6 +232,7 @@ export const traceSchema = z.object({
   request_body: z.string().nullable(),
   response_headers: headerMap,
   response_body: z.string().nullable(),
+  cost_breakdown: costBreakdownSchema,
   attempts: attemptsField,
   metadata: z.record(z.string(), z.unknown()),
 });

@@ -170,6 +170,91 @@ export type GatewayConfig =
             cached_input?: number | undefined;
             cache_write?: number | undefined;
             reasoning?: number | undefined;
+            cache_write_1h?: number | undefined;
+            audio_input?: number | undefined;
+            audio_output?: number | undefined;
+            image_input?: number | undefined;
+            image_output?: number | undefined;
+            video_input?: number | undefined;
+            per_use?: {
+              web_search?: number | undefined;
+              web_fetch?: number | undefined;
+              file_search?: number | undefined;
+              code_execution?: number | undefined;
+              code_interpreter?: number | undefined;
+            } | undefined;
+            web_search_unit?: "query" | "prompt" | undefined;
+            service_tiers?: {
+              priority?: {
+                input: number;
+                output: number;
+                cached_input?: number | undefined;
+                cache_write?: number | undefined;
+                cache_write_1h?: number | undefined;
+                reasoning?: number | undefined;
+                tiers?: {
+                  above_input_tokens: number;
+                  input: number;
+                  output: number;
+                  cached_input?: number | undefined;
+                  cache_write?: number | undefined;
+                  reasoning?: number | undefined;
+                  cache_write_1h?: number | undefined;
+                }[] | undefined;
+              } | undefined;
+              flex?: {
+                input: number;
+                output: number;
+                cached_input?: number | undefined;
+                cache_write?: number | undefined;
+                cache_write_1h?: number | undefined;
+                reasoning?: number | undefined;
+                tiers?: {
+                  above_input_tokens: number;
+                  input: number;
+                  output: number;
+                  cached_input?: number | undefined;
+                  cache_write?: number | undefined;
+                  reasoning?: number | undefined;
+                  cache_write_1h?: number | undefined;
+                }[] | undefined;
+              } | undefined;
+              batch?: {
+                input: number;
+                output: number;
+                cached_input?: number | undefined;
+                cache_write?: number | undefined;
+                cache_write_1h?: number | undefined;
+                reasoning?: number | undefined;
+                tiers?: {
+                  above_input_tokens: number;
+                  input: number;
+                  output: number;
+                  cached_input?: number | undefined;
+                  cache_write?: number | undefined;
+                  reasoning?: number | undefined;
+                  cache_write_1h?: number | undefined;
+                }[] | undefined;
+              } | undefined;
+              scale?: {
+                input: number;
+                output: number;
+                cached_input?: number | undefined;
+                cache_write?: number | undefined;
+                cache_write_1h?: number | undefined;
+                reasoning?: number | undefined;
+                tiers?: {
+                  above_input_tokens: number;
+                  input: number;
+                  output: number;
+                  cached_input?: number | undefined;
+                  cache_write?: number | undefined;
+                  reasoning?: number | undefined;
+                  cache_write_1h?: number | undefined;
+                }[] | undefined;
+              } | undefined;
+            } | undefined;
+            inference_geo_multipliers?: Record<string, number> | undefined;
             tiers?: {
               above_input_tokens: number;
               input: number;
@@ -177,6 +262,7 @@ export type GatewayConfig =
               cached_input?: number | undefined;
               cache_write?: number | undefined;
               reasoning?: number | undefined;
+              cache_write_1h?: number | undefined;
             }[] | undefined;
             scope_multipliers?: {
               global?: number | undefined;
@@ -192,6 +278,91 @@ export type GatewayConfig =
             cached_input?: number | undefined;
             cache_write?: number | undefined;
             reasoning?: number | undefined;
+            cache_write_1h?: number | undefined;
+            audio_input?: number | undefined;
+            audio_output?: number | undefined;
+            image_input?: number | undefined;
+            image_output?: number | undefined;
+            video_input?: number | undefined;
+            per_use?: {
+              web_search?: number | undefined;
+              web_fetch?: number | undefined;
+              file_search?: number | undefined;
+              code_execution?: number | undefined;
+              code_interpreter?: number | undefined;
+            } | undefined;
+            web_search_unit?: "query" | "prompt" | undefined;
+            service_tiers?: {
+              priority?: {
+                input: number;
+                output: number;
+                cached_input?: number | undefined;
+                cache_write?: number | undefined;
+                cache_write_1h?: number | undefined;
+                reasoning?: number | undefined;
+                tiers?: {
+                  above_input_tokens: number;
+                  input: number;
+                  output: number;
+                  cached_input?: number | undefined;
+                  cache_write?: number | undefined;
+                  reasoning?: number | undefined;
+                  cache_write_1h?: number | undefined;
+                }[] | undefined;
+              } | undefined;
+              flex?: {
+                input: number;
+                output: number;
+                cached_input?: number | undefined;
+                cache_write?: number | undefined;
+                cache_write_1h?: number | undefined;
+                reasoning?: number | undefined;
+                tiers?: {
+                  above_input_tokens: number;
+                  input: number;
+                  output: number;
+                  cached_input?: number | undefined;
+                  cache_write?: number | undefined;
+                  reasoning?: number | undefined;
+                  cache_write_1h?: number | undefined;
+                }[] | undefined;
+              } | undefined;
+              batch?: {
+                input: number;
+                output: number;
+                cached_input?: number | undefined;
+                cache_write?: number | undefined;
+                cache_write_1h?: number | undefined;
+                reasoning?: number | undefined;
+                tiers?: {
+                  above_input_tokens: number;
+                  input: number;
+                  output: number;
+                  cached_input?: number | undefined;
+                  cache_write?: number | undefined;
+                  reasoning?: number | undefined;
+                  cache_write_1h?: number | undefined;
+                }[] | undefined;
+              } | undefined;
+              scale?: {
+                input: number;
+                output: number;
+                cached_input?: number | undefined;
+                cache_write?: number | undefined;
+                cache_write_1h?: number | undefined;
+                reasoning?: number | undefined;
+                tiers?: {
+                  above_input_tokens: number;
+                  input: number;
+                  output: number;
+                  cached_input?: number | undefined;
+                  cache_write?: number | undefined;
+                  reasoning?: number | undefined;
+                  cache_write_1h?: number | undefined;
+                }[] | undefined;
+              } | undefined;
+            } | undefined;
+            inference_geo_multipliers?: Record<string, number> | undefined;
             tiers?: {
               above_input_tokens: number;
               input: number;
@@ -199,6 +370,7 @@ export type GatewayConfig =
               cached_input?: number | undefined;
               cache_write?: number | undefined;
               reasoning?: number | undefined;
+              cache_write_1h?: number | undefined;
             }[] | undefined;
             scope_multipliers?: {
               global?: number | undefined;
@@ -742,6 +914,91 @@ export type GatewayConfigInput = {
             cached_input?: number | undefined;
             cache_write?: number | undefined;
             reasoning?: number | undefined;
+            cache_write_1h?: number | undefined;
+            audio_input?: number | undefined;
+            audio_output?: number | undefined;
+            image_input?: number | undefined;
+            image_output?: number | undefined;
+            video_input?: number | undefined;
+            per_use?: {
+              web_search?: number | undefined;
+              web_fetch?: number | undefined;
+              file_search?: number | undefined;
+              code_execution?: number | undefined;
+              code_interpreter?: number | undefined;
+            } | undefined;
+            web_search_unit?: "query" | "prompt" | undefined;
+            service_tiers?: {
+              priority?: {
+                input: number;
+                output: number;
+                cached_input?: number | undefined;
+                cache_write?: number | undefined;
+                cache_write_1h?: number | undefined;
+                reasoning?: number | undefined;
+                tiers?: {
+                  above_input_tokens: number;
+                  input: number;
+                  output: number;
+                  cached_input?: number | undefined;
+                  cache_write?: number | undefined;
+                  reasoning?: number | undefined;
+                  cache_write_1h?: number | undefined;
+                }[] | undefined;
+              } | undefined;
+              flex?: {
+                input: number;
+                output: number;
+                cached_input?: number | undefined;
+                cache_write?: number | undefined;
+                cache_write_1h?: number | undefined;
+                reasoning?: number | undefined;
+                tiers?: {
+                  above_input_tokens: number;
+                  input: number;
+                  output: number;
+                  cached_input?: number | undefined;
+                  cache_write?: number | undefined;
+                  reasoning?: number | undefined;
+                  cache_write_1h?: number | undefined;
+                }[] | undefined;
+              } | undefined;
+              batch?: {
+                input: number;
+                output: number;
+                cached_input?: number | undefined;
+                cache_write?: number | undefined;
+                cache_write_1h?: number | undefined;
+                reasoning?: number | undefined;
+                tiers?: {
+                  above_input_tokens: number;
+                  input: number;
+                  output: number;
+                  cached_input?: number | undefined;
+                  cache_write?: number | undefined;
+                  reasoning?: number | undefined;
+                  cache_write_1h?: number | undefined;
+                }[] | undefined;
+              } | undefined;
+              scale?: {
+                input: number;
+                output: number;
+                cached_input?: number | undefined;
+                cache_write?: number | undefined;
+                cache_write_1h?: number | undefined;
+                reasoning?: number | undefined;
+                tiers?: {
+                  above_input_tokens: number;
+                  input: number;
+                  output: number;
+                  cached_input?: number | undefined;
+                  cache_write?: number | undefined;
+                  reasoning?: number | undefined;
+                  cache_write_1h?: number | undefined;
+                }[] | undefined;
+              } | undefined;
+            } | undefined;
+            inference_geo_multipliers?: Record<string, number> | undefined;
             tiers?: {
               above_input_tokens: number;
               input: number;
@@ -749,6 +1006,7 @@ export type GatewayConfigInput = {
               cached_input?: number | undefined;
               cache_write?: number | undefined;
               reasoning?: number | undefined;
+              cache_write_1h?: number | undefined;
             }[] | undefined;
             scope_multipliers?: {
               global?: number | undefined;
@@ -764,6 +1022,91 @@ export type GatewayConfigInput = {
             cached_input?: number | undefined;
             cache_write?: number | undefined;
             reasoning?: number | undefined;
+            cache_write_1h?: number | undefined;
+            audio_input?: number | undefined;
+            audio_output?: number | undefined;
+            image_input?: number | undefined;
+            image_output?: number | undefined;
+            video_input?: number | undefined;
+            per_use?: {
+              web_search?: number | undefined;
+              web_fetch?: number | undefined;
+              file_search?: number | undefined;
+              code_execution?: number | undefined;
+              code_interpreter?: number | undefined;
+            } | undefined;
+            web_search_unit?: "query" | "prompt" | undefined;
+            service_tiers?: {
+              priority?: {
+                input: number;
+                output: number;
+                cached_input?: number | undefined;
+                cache_write?: number | undefined;
+                cache_write_1h?: number | undefined;
+                reasoning?: number | undefined;
+                tiers?: {
+                  above_input_tokens: number;
+                  input: number;
+                  output: number;
+                  cached_input?: number | undefined;
+                  cache_write?: number | undefined;
+                  reasoning?: number | undefined;
+                  cache_write_1h?: number | undefined;
+                }[] | undefined;
+              } | undefined;
+              flex?: {
+                input: number;
+                output: number;
+                cached_input?: number | undefined;
+                cache_write?: number | undefined;
+                cache_write_1h?: number | undefined;
+                reasoning?: number | undefined;
+                tiers?: {
+                  above_input_tokens: number;
+                  input: number;
+                  output: number;
+                  cached_input?: number | undefined;
+                  cache_write?: number | undefined;
+                  reasoning?: number | undefined;
+                  cache_write_1h?: number | undefined;
+                }[] | undefined;
+              } | undefined;
+              batch?: {
+                input: number;
+                output: number;
+                cached_input?: number | undefined;
+                cache_write?: number | undefined;
+                cache_write_1h?: number | undefined;
+                reasoning?: number | undefined;
+                tiers?: {
+                  above_input_tokens: number;
+                  input: number;
+                  output: number;
+                  cached_input?: number | undefined;
+                  cache_write?: number | undefined;
+                  reasoning?: number | undefined;
+                  cache_write_1h?: number | undefined;
+                }[] | undefined;
+              } | undefined;
+              scale?: {
+                input: number;
+                output: number;
+                cached_input?: number | undefined;
+                cache_write?: number | undefined;
+                cache_write_1h?: number | undefined;
+                reasoning?: number | undefined;
+                tiers?: {
+                  above_input_tokens: number;
+                  input: number;
+                  output: number;
+                  cached_input?: number | undefined;
+                  cache_write?: number | undefined;
+                  reasoning?: number | undefined;
+                  cache_write_1h?: number | undefined;
+                }[] | undefined;
+              } | undefined;
+            } | undefined;
+            inference_geo_multipliers?: Record<string, number> | undefined;
             tiers?: {
               above_input_tokens: number;
               input: number;
@@ -771,6 +1114,7 @@ export type GatewayConfigInput = {
               cached_input?: number | undefined;
               cache_write?: number | undefined;
               reasoning?: number | undefined;
+              cache_write_1h?: number | undefined;
             }[] | undefined;
             scope_multipliers?: {
               global?: number | undefined;
@@ -1310,6 +1654,91 @@ export type ProviderConfig = {
         cached_input?: number | undefined;
         cache_write?: number | undefined;
         reasoning?: number | undefined;
+        cache_write_1h?: number | undefined;
+        audio_input?: number | undefined;
+        audio_output?: number | undefined;
+        image_input?: number | undefined;
+        image_output?: number | undefined;
+        video_input?: number | undefined;
+        per_use?: {
+          web_search?: number | undefined;
+          web_fetch?: number | undefined;
+          file_search?: number | undefined;
+          code_execution?: number | undefined;
+          code_interpreter?: number | undefined;
+        } | undefined;
+        web_search_unit?: "query" | "prompt" | undefined;
+        service_tiers?: {
+          priority?: {
+            input: number;
+            output: number;
+            cached_input?: number | undefined;
+            cache_write?: number | undefined;
+            cache_write_1h?: number | undefined;
+            reasoning?: number | undefined;
+            tiers?: {
+              above_input_tokens: number;
+              input: number;
+              output: number;
+              cached_input?: number | undefined;
+              cache_write?: number | undefined;
+              reasoning?: number | undefined;
+              cache_write_1h?: number | undefined;
+            }[] | undefined;
+          } | undefined;
+          flex?: {
+            input: number;
+            output: number;
+            cached_input?: number | undefined;
+            cache_write?: number | undefined;
+            cache_write_1h?: number | undefined;
+            reasoning?: number | undefined;
+            tiers?: {
+              above_input_tokens: number;
+              input: number;
+              output: number;
+              cached_input?: number | undefined;
+              cache_write?: number | undefined;
+              reasoning?: number | undefined;
+              cache_write_1h?: number | undefined;
+            }[] | undefined;
+          } | undefined;
+          batch?: {
+            input: number;
+            output: number;
+            cached_input?: number | undefined;
+            cache_write?: number | undefined;
+            cache_write_1h?: number | undefined;
+            reasoning?: number | undefined;
+            tiers?: {
+              above_input_tokens: number;
+              input: number;
+              output: number;
+              cached_input?: number | undefined;
+              cache_write?: number | undefined;
+              reasoning?: number | undefined;
+              cache_write_1h?: number | undefined;
+            }[] | undefined;
+          } | undefined;
+          scale?: {
+            input: number;
+            output: number;
+            cached_input?: number | undefined;
+            cache_write?: number | undefined;
+            cache_write_1h?: number | undefined;
+            reasoning?: number | undefined;
+            tiers?: {
+              above_input_tokens: number;
+              input: number;
+              output: number;
+              cached_input?: number | undefined;
+              cache_write?: number | undefined;
+              reasoning?: number | undefined;
+              cache_write_1h?: number | undefined;
+            }[] | undefined;
+          } | undefined;
+        } | undefined;
+        inference_geo_multipliers?: Record<string, number> | undefined;
         tiers?: {
           above_input_tokens: number;
           input: number;
@@ -1317,6 +1746,7 @@ export type ProviderConfig = {
           cached_input?: number | undefined;
           cache_write?: number | undefined;
           reasoning?: number | undefined;
+          cache_write_1h?: number | undefined;
         }[] | undefined;
         scope_multipliers?: {
           global?: number | undefined;
@@ -1332,6 +1762,91 @@ export type ProviderConfig = {
         cached_input?: number | undefined;
         cache_write?: number | undefined;
         reasoning?: number | undefined;
+        cache_write_1h?: number | undefined;
+        audio_input?: number | undefined;
+        audio_output?: number | undefined;
+        image_input?: number | undefined;
+        image_output?: number | undefined;
+        video_input?: number | undefined;
+        per_use?: {
+          web_search?: number | undefined;
+          web_fetch?: number | undefined;
+          file_search?: number | undefined;
+          code_execution?: number | undefined;
+          code_interpreter?: number | undefined;
+        } | undefined;
+        web_search_unit?: "query" | "prompt" | undefined;
+        service_tiers?: {
+          priority?: {
+            input: number;
+            output: number;
+            cached_input?: number | undefined;
+            cache_write?: number | undefined;
+            cache_write_1h?: number | undefined;
+            reasoning?: number | undefined;
+            tiers?: {
+              above_input_tokens: number;
+              input: number;
+              output: number;
+              cached_input?: number | undefined;
+              cache_write?: number | undefined;
+              reasoning?: number | undefined;
+              cache_write_1h?: number | undefined;
+            }[] | undefined;
+          } | undefined;
+          flex?: {
+            input: number;
+            output: number;
+            cached_input?: number | undefined;
+            cache_write?: number | undefined;
+            cache_write_1h?: number | undefined;
+            reasoning?: number | undefined;
+            tiers?: {
+              above_input_tokens: number;
+              input: number;
+              output: number;
+              cached_input?: number | undefined;
+              cache_write?: number | undefined;
+              reasoning?: number | undefined;
+              cache_write_1h?: number | undefined;
+            }[] | undefined;
+          } | undefined;
+          batch?: {
+            input: number;
+            output: number;
+            cached_input?: number | undefined;
+            cache_write?: number | undefined;
+            cache_write_1h?: number | undefined;
+            reasoning?: number | undefined;
+            tiers?: {
+              above_input_tokens: number;
+              input: number;
+              output: number;
+              cached_input?: number | undefined;
+              cache_write?: number | undefined;
+              reasoning?: number | undefined;
+              cache_write_1h?: number | undefined;
+            }[] | undefined;
+          } | undefined;
+          scale?: {
+            input: number;
+            output: number;
+            cached_input?: number | undefined;
+            cache_write?: number | undefined;
+            cache_write_1h?: number | undefined;
+            reasoning?: number | undefined;
+            tiers?: {
+              above_input_tokens: number;
+              input: number;
+              output: number;
+              cached_input?: number | undefined;
+              cache_write?: number | undefined;
+              reasoning?: number | undefined;
+              cache_write_1h?: number | undefined;
+            }[] | undefined;
+          } | undefined;
+        } | undefined;
+        inference_geo_multipliers?: Record<string, number> | undefined;
         tiers?: {
           above_input_tokens: number;
           input: number;
@@ -1339,6 +1854,7 @@ export type ProviderConfig = {
           cached_input?: number | undefined;
           cache_write?: number | undefined;
           reasoning?: number | undefined;
+          cache_write_1h?: number | undefined;
         }[] | undefined;
         scope_multipliers?: {
           global?: number | undefined;
@@ -1440,6 +1956,91 @@ export type ModelPriceInput = {
   cached_input?: number | undefined;
   cache_write?: number | undefined;
   reasoning?: number | undefined;
+  cache_write_1h?: number | undefined;
+  audio_input?: number | undefined;
+  audio_output?: number | undefined;
+  image_input?: number | undefined;
+  image_output?: number | undefined;
+  video_input?: number | undefined;
+  per_use?: {
+    web_search?: number | undefined;
+    web_fetch?: number | undefined;
+    file_search?: number | undefined;
+    code_execution?: number | undefined;
+    code_interpreter?: number | undefined;
+  } | undefined;
+  web_search_unit?: "query" | "prompt" | undefined;
+  service_tiers?: {
+    priority?: {
+      input: number;
+      output: number;
+      cached_input?: number | undefined;
+      cache_write?: number | undefined;
+      cache_write_1h?: number | undefined;
+      reasoning?: number | undefined;
+      tiers?: {
+        above_input_tokens: number;
+        input: number;
+        output: number;
+        cached_input?: number | undefined;
+        cache_write?: number | undefined;
+        reasoning?: number | undefined;
+        cache_write_1h?: number | undefined;
+      }[] | undefined;
+    } | undefined;
+    flex?: {
+      input: number;
+      output: number;
+      cached_input?: number | undefined;
+      cache_write?: number | undefined;
+      cache_write_1h?: number | undefined;
+      reasoning?: number | undefined;
+      tiers?: {
+        above_input_tokens: number;
+        input: number;
+        output: number;
+        cached_input?: number | undefined;
+        cache_write?: number | undefined;
+        reasoning?: number | undefined;
+        cache_write_1h?: number | undefined;
+      }[] | undefined;
+    } | undefined;
+    batch?: {
+      input: number;
+      output: number;
+      cached_input?: number | undefined;
+      cache_write?: number | undefined;
+      cache_write_1h?: number | undefined;
+      reasoning?: number | undefined;
+      tiers?: {
+        above_input_tokens: number;
+        input: number;
+        output: number;
+        cached_input?: number | undefined;
+        cache_write?: number | undefined;
+        reasoning?: number | undefined;
+        cache_write_1h?: number | undefined;
+      }[] | undefined;
+    } | undefined;
+    scale?: {
+      input: number;
+      output: number;
+      cached_input?: number | undefined;
+      cache_write?: number | undefined;
+      cache_write_1h?: number | undefined;
+      reasoning?: number | undefined;
+      tiers?: {
+        above_input_tokens: number;
+        input: number;
+        output: number;
+        cached_input?: number | undefined;
+        cache_write?: number | undefined;
+        reasoning?: number | undefined;
+        cache_write_1h?: number | undefined;
+      }[] | undefined;
+    } | undefined;
+  } | undefined;
+  inference_geo_multipliers?: Record<string, number> | undefined;
   tiers?: {
     above_input_tokens: number;
     input: number;
@@ -1447,6 +2048,7 @@ export type ModelPriceInput = {
     cached_input?: number | undefined;
     cache_write?: number | undefined;
     reasoning?: number | undefined;
+    cache_write_1h?: number | undefined;
   }[] | undefined;
   scope_multipliers?: {
     global?: number | undefined;
@@ -1623,6 +2225,91 @@ type ResolvedProvider = {
       cached_input?: number | undefined;
       cache_write?: number | undefined;
       reasoning?: number | undefined;
+      cache_write_1h?: number | undefined;
+      audio_input?: number | undefined;
+      audio_output?: number | undefined;
+      image_input?: number | undefined;
+      image_output?: number | undefined;
+      video_input?: number | undefined;
+      per_use?: {
+        web_search?: number | undefined;
+        web_fetch?: number | undefined;
+        file_search?: number | undefined;
+        code_execution?: number | undefined;
+        code_interpreter?: number | undefined;
+      } | undefined;
+      web_search_unit?: "query" | "prompt" | undefined;
+      service_tiers?: {
+        priority?: {
+          input: number;
+          output: number;
+          cached_input?: number | undefined;
+          cache_write?: number | undefined;
+          cache_write_1h?: number | undefined;
+          reasoning?: number | undefined;
+          tiers?: {
+            above_input_tokens: number;
+            input: number;
+            output: number;
+            cached_input?: number | undefined;
+            cache_write?: number | undefined;
+            reasoning?: number | undefined;
+            cache_write_1h?: number | undefined;
+          }[] | undefined;
+        } | undefined;
+        flex?: {
+          input: number;
+          output: number;
+          cached_input?: number | undefined;
+          cache_write?: number | undefined;
+          cache_write_1h?: number | undefined;
+          reasoning?: number | undefined;
+          tiers?: {
+            above_input_tokens: number;
+            input: number;
+            output: number;
+            cached_input?: number | undefined;
+            cache_write?: number | undefined;
+            reasoning?: number | undefined;
+            cache_write_1h?: number | undefined;
+          }[] | undefined;
+        } | undefined;
+        batch?: {
+          input: number;
+          output: number;
+          cached_input?: number | undefined;
+          cache_write?: number | undefined;
+          cache_write_1h?: number | undefined;
+          reasoning?: number | undefined;
+          tiers?: {
+            above_input_tokens: number;
+            input: number;
+            output: number;
+            cached_input?: number | undefined;
+            cache_write?: number | undefined;
+            reasoning?: number | undefined;
+            cache_write_1h?: number | undefined;
+          }[] | undefined;
+        } | undefined;
+        scale?: {
+          input: number;
+          output: number;
+          cached_input?: number | undefined;
+          cache_write?: number | undefined;
+          cache_write_1h?: number | undefined;
+          reasoning?: number | undefined;
+          tiers?: {
+            above_input_tokens: number;
+            input: number;
+            output: number;
+            cached_input?: number | undefined;
+            cache_write?: number | undefined;
+            reasoning?: number | undefined;
+            cache_write_1h?: number | undefined;
+          }[] | undefined;
+        } | undefined;
+      } | undefined;
+      inference_geo_multipliers?: Record<string, number> | undefined;
       tiers?: {
         above_input_tokens: number;
         input: number;
@@ -1630,6 +2317,7 @@ type ResolvedProvider = {
         cached_input?: number | undefined;
         cache_write?: number | undefined;
         reasoning?: number | undefined;
+        cache_write_1h?: number | undefined;
       }[] | undefined;
       scope_multipliers?: {
         global?: number | undefined;
@@ -1645,6 +2333,91 @@ type ResolvedProvider = {
       cached_input?: number | undefined;
       cache_write?: number | undefined;
       reasoning?: number | undefined;
+      cache_write_1h?: number | undefined;
+      audio_input?: number | undefined;
+      audio_output?: number | undefined;
+      image_input?: number | undefined;
+      image_output?: number | undefined;
+      video_input?: number | undefined;
+      per_use?: {
+        web_search?: number | undefined;
+        web_fetch?: number | undefined;
+        file_search?: number | undefined;
+        code_execution?: number | undefined;
+        code_interpreter?: number | undefined;
+      } | undefined;
+      web_search_unit?: "query" | "prompt" | undefined;
+      service_tiers?: {
+        priority?: {
+          input: number;
+          output: number;
+          cached_input?: number | undefined;
+          cache_write?: number | undefined;
+          cache_write_1h?: number | undefined;
+          reasoning?: number | undefined;
+          tiers?: {
+            above_input_tokens: number;
+            input: number;
+            output: number;
+            cached_input?: number | undefined;
+            cache_write?: number | undefined;
+            reasoning?: number | undefined;
+            cache_write_1h?: number | undefined;
+          }[] | undefined;
+        } | undefined;
+        flex?: {
+          input: number;
+          output: number;
+          cached_input?: number | undefined;
+          cache_write?: number | undefined;
+          cache_write_1h?: number | undefined;
+          reasoning?: number | undefined;
+          tiers?: {
+            above_input_tokens: number;
+            input: number;
+            output: number;
+            cached_input?: number | undefined;
+            cache_write?: number | undefined;
+            reasoning?: number | undefined;
+            cache_write_1h?: number | undefined;
+          }[] | undefined;
+        } | undefined;
+        batch?: {
+          input: number;
+          output: number;
+          cached_input?: number | undefined;
+          cache_write?: number | undefined;
+          cache_write_1h?: number | undefined;
+          reasoning?: number | undefined;
+          tiers?: {
+            above_input_tokens: number;
+            input: number;
+            output: number;
+            cached_input?: number | undefined;
+            cache_write?: number | undefined;
+            reasoning?: number | undefined;
+            cache_write_1h?: number | undefined;
+          }[] | undefined;
+        } | undefined;
+        scale?: {
+          input: number;
+          output: number;
+          cached_input?: number | undefined;
+          cache_write?: number | undefined;
+          cache_write_1h?: number | undefined;
+          reasoning?: number | undefined;
+          tiers?: {
+            above_input_tokens: number;
+            input: number;
+            output: number;
+            cached_input?: number | undefined;
+            cache_write?: number | undefined;
+            reasoning?: number | undefined;
+            cache_write_1h?: number | undefined;
+          }[] | undefined;
+        } | undefined;
+      } | undefined;
+      inference_geo_multipliers?: Record<string, number> | undefined;
       tiers?: {
         above_input_tokens: number;
         input: number;
@@ -1652,6 +2425,7 @@ type ResolvedProvider = {
         cached_input?: number | undefined;
         cache_write?: number | undefined;
         reasoning?: number | undefined;
+        cache_write_1h?: number | undefined;
       }[] | undefined;
       scope_multipliers?: {
         global?: number | undefined;
