@@ -104,7 +104,8 @@ function missingUsage(line: ReconcileLine, g: GatewayAgg, tol: number, take: Tak
   );
   const tokensLower = cells.length > 0 && cells.every((c) => c!.relative_difference < -tol);
   const requestsLower = req !== undefined && req.relative_difference < -tol;
-  if (!tokensLower && !requestsLower) return;
+  // Fewer requests alone (tokens agreeing) is no bypass: bypassed traffic brings its tokens.
+  if (!tokensLower && !(requestsLower && cells.length === 0)) return;
   const share = provider > 0 ? formatPercent(1 - gateway / provider) : "?";
   if (g.counts.unknown_usage > 0 && !requestsLower) {
     take(
@@ -140,45 +141,36 @@ function ttlSplit(line: ReconcileLine, take: Take): void {
   const usdToo = usd !== undefined && Math.sign(usd.difference) === Math.sign(c1.difference)
     ? ["usd" as const]
     : [];
-  const message = c5.difference > 0
-    ? `1-hour cache writes counted as 5-minute: ${moved} tokens the report bills as 1-hour writes are 5-minute writes in the gateway`
-    : `5-minute cache writes counted as 1-hour: ${moved} tokens the report bills as 5-minute writes are 1-hour writes in the gateway`;
-  take(
-    "cache_ttl_split",
-    usdToo.length > 0 ? `${message} (and the cost difference with them)` : message,
-    [
-      "cache_write_5m",
-      "cache_write_1h",
-      ...usdToo,
-    ],
-  );
+  const [from, to] = c5.difference > 0 ? ["1-hour", "5-minute"] : ["5-minute", "1-hour"];
+  const message = `${from} cache writes counted as ${to}: ${moved} tokens the report bills as ` +
+    `${from} writes are ${to} writes in the gateway`;
+  const withUsd = usdToo.length > 0 ? `${message} (and the cost difference with them)` : message;
+  take("cache_ttl_split", withUsd, ["cache_write_5m", "cache_write_1h", ...usdToo]);
 }
 
 function usdCause(line: ReconcileLine, g: GatewayAgg, r: ReportAgg, take: Take): void {
   const usd = known(line, "usd")!;
-  const n = (k: keyof GatewayAgg["counts"]) => formatCount(g.counts[k]);
-  if (usd.difference < 0 && g.counts.unpriced > 0) {
+  const { unpriced, partial } = g.counts;
+  if (usd.difference < 0 && unpriced > 0) {
+    const lacking = formatUsd(usd.difference);
     take(
       "unpriced",
-      `unpriced model: ${
-        n("unpriced")
-      } requests had no price, so the gateway's cost lacks theirs (${formatUsd(usd.difference)})`,
+      `unpriced model: ${formatCount(unpriced)} requests had no price, so the gateway's cost ` +
+        `lacks theirs (${lacking})`,
       ["usd"],
     );
-  } else if (usd.difference < 0 && g.counts.partial > 0) {
+  } else if (usd.difference < 0 && partial > 0) {
     take(
       "partially_priced",
-      `partially priced: ${
-        n("partial")
-      } requests had a figure without a price; the gateway's cost is a lower bound`,
+      `partially priced: ${formatCount(partial)} requests had a figure without a price; the ` +
+        `gateway's cost is a lower bound`,
       ["usd"],
     );
   } else if (usd.difference > 0 && r.priority_tokens > 0) {
     take(
       "priority_tier",
-      `Priority Tier: ${
-        formatCount(r.priority_tokens)
-      } tokens served at Priority Tier, whose cost Anthropic's cost report leaves out`,
+      `Priority Tier: ${formatCount(r.priority_tokens)} tokens served at Priority Tier, whose ` +
+        `cost Anthropic's cost report leaves out`,
       ["usd"],
     );
   } else if (coreTokens.every((m) => !line.metrics[m]?.beyond_tolerance)) {
@@ -186,21 +178,23 @@ function usdCause(line: ReconcileLine, g: GatewayAgg, r: ReportAgg, take: Take):
   }
 }
 
+/**
+ * Rates per million tokens of each side when the line has tokens (a day total of a cost report
+ * not grouped by model has none: then the amounts).
+ */
 function priceMessage(line: ReconcileLine, g: GatewayAgg): string {
   const usd = known(line, "usd")!;
+  const [gUsd, pUsd] = [usd.gateway!, usd.provider!];
   const { gateway, provider } = tokenSums(line);
-  const ratio = usd.provider! > 0 ? ` (${(usd.gateway! / usd.provider!).toFixed(4)}×)` : "";
-  const rates = gateway > 0 && provider > 0
-    ? `the gateway's implied rate ${formatRate(usd.gateway!, gateway)} vs the report's ${
-      formatRate(usd.provider!, provider)
-    }`
-    : `the gateway's ${formatFigure("usd", usd.gateway!)} vs the report's ${
-      formatFigure("usd", usd.provider!)
-    }`;
-  const rows = g.price_rows.size > 1
-    ? `; the gateway used ${g.price_rows.size} price rows this day (${
-      [...g.price_rows].sort().join(", ")
-    })`
+  const ratio = pUsd > 0 ? ` (${(gUsd / pUsd).toFixed(4)}×)` : "";
+  const withTokens = gateway > 0 && provider > 0;
+  const what = withTokens
+    ? ` with tokens in agreement: the gateway's implied rate ${formatRate(gUsd, gateway)} vs ` +
+      `the report's ${formatRate(pUsd, provider)}`
+    : `: the gateway's ${formatFigure("usd", gUsd)} vs the report's ${formatFigure("usd", pUsd)}`;
+  const rows = [...g.price_rows].sort();
+  const used = rows.length > 1
+    ? `; the gateway used ${rows.length} price rows this day (${rows.join(", ")})`
     : "";
-  return `a price that differs with tokens in agreement: ${rates}${ratio}: a price change or a wrong price row${rows}`;
+  return `a price that differs${what}${ratio}: a price change or a wrong price row${used}`;
 }

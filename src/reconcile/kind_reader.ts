@@ -15,6 +15,8 @@ export interface KindReader {
   row(r: Json, day: string, ctx: ParseContext): DraftRow;
   /** The metrics the document reports, given its rows (some fields are optional). */
   metrics(rows: DraftRow[]): Metric[];
+  /** Adjusts rows once all are read (a figure some rows carry and others lack). */
+  settle?(rows: DraftRow[]): void;
   /** Caveats the document calls for, given its rows. */
   notes(rows: DraftRow[], ctx: ParseContext): string[];
 }

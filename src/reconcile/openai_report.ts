@@ -41,6 +41,14 @@ export const openAiUsage: KindReader = {
       service_tier: tierOf(r, "service_tier") ?? batch,
     });
   },
+  settle(rows) {
+    // A row without `input_cache_write_tokens` beside rows with it: its writes are unknown, not 0.
+    if (!rows.some((r) => r.tokens.cache_write !== undefined)) return;
+    for (const r of rows) {
+      if (r.tokens.cache_write !== undefined) continue;
+      r.unreadable = [...new Set([...(r.unreadable ?? []), "cache_write_total" as const])];
+    }
+  },
   metrics(rows) {
     const out: Metric[] = ["uncached_input", "cache_read"];
     if (rows.some((r) => r.tokens.cache_write !== undefined)) out.push("cache_write_total");

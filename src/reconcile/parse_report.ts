@@ -133,6 +133,7 @@ function readAll(pages: Json[], reader: KindReader, ctx: ParseContext) {
       else countBad(ctx, "result (not an object)");
     }
   }
+  reader.settle?.(rows);
   const { days, partial_days } = coverageOf(buckets);
   const source: ReportSource = {
     kind: reader.kind,

@@ -183,32 +183,41 @@ function linesOf(sides: Sides, setup: Setup): ReconcileLine[] {
   );
 }
 
+/** The report's figure for a line: 0 when the report covers the day and has no row for it. */
+function provided(r: ReportAgg | undefined, m: Metric): number | null {
+  if (r === undefined) return 0;
+  return r.unreadable.has(m) ? null : r.values[m] ?? 0;
+}
+
+/**
+ * A model line gets every metric (the report's unknown when it gives the metric per day only or
+ * not at all); a day total only the metrics the report gives per day; a line of the report's
+ * model-less figures only those, with no gateway side.
+ */
+function cellsOf(key: LineKey, g: GatewayAgg, r: ReportAgg | undefined, setup: Setup) {
+  const cells: Partial<Record<Metric, MetricCell>> = {};
+  for (const m of metrics) {
+    const level = levelOf(setup, key.day, m);
+    if (key.scope === "no_model") {
+      if (r?.values[m] !== undefined) cells[m] = cellOf(null, provided(r, m), setup.tolerance);
+    } else if (key.scope === "day_total") {
+      if (level === false) cells[m] = cellOf(gatewayValue(g, m), provided(r, m), setup.tolerance);
+    } else {
+      const p = level === true ? provided(r, m) : null;
+      cells[m] = cellOf(gatewayValue(g, m), p, setup.tolerance);
+    }
+  }
+  return cells;
+}
+
 function lineOf(
   key: LineKey,
   g: GatewayAgg | undefined,
   r: ReportAgg | undefined,
   setup: Setup,
 ): ReconcileLine {
-  const cells: Partial<Record<Metric, MetricCell>> = {};
   const gAgg = g ?? emptyGateway();
-  for (const m of metrics) {
-    const level = levelOf(setup, key.day, m);
-    const reported = r !== undefined && !r.unreadable.has(m);
-    if (key.scope === "no_model") {
-      if (r?.values[m] !== undefined) cells[m] = cellOf(null, r.values[m]!, setup.tolerance);
-    } else if (key.scope === "day_total") {
-      if (level === false) {
-        cells[m] = cellOf(
-          gatewayValue(gAgg, m),
-          reported || r === undefined ? r?.values[m] ?? 0 : null,
-          setup.tolerance,
-        );
-      }
-    } else {
-      const provider = level === true && (reported || r === undefined) ? r?.values[m] ?? 0 : null;
-      cells[m] = cellOf(gatewayValue(gAgg, m), provider, setup.tolerance);
-    }
-  }
+  const cells = cellsOf(key, gAgg, r, setup);
   const line: ReconcileLine = {
     day: key.day,
     scope: key.scope,

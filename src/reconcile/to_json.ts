@@ -24,7 +24,8 @@
  * Metrics: uncached_input, cache_read, cache_write_total, cache_write_5m, cache_write_1h, output
  * (tokens), requests, usd (dollars). `null` is unknown (a side that does not report the figure),
  * never 0. `relative_difference` = difference / provider (1 when the provider says 0 and the
- * gateway does not). USD figures are rounded to 10 decimals to drop float noise.
+ * gateway does not). USD figures and relative differences are rounded to 10 decimals to drop
+ * float noise.
  */
 import type { MetricCell, ReconcileResult, TotalLine } from "./result.ts";
 
@@ -41,7 +42,7 @@ function cellsJson(cells: Partial<Record<string, MetricCell>>): Record<string, M
       gateway: money ? round(c.gateway) : c.gateway,
       provider: money ? round(c.provider) : c.provider,
       difference: money ? round(c.difference) : c.difference,
-      relative_difference: c.relative_difference,
+      relative_difference: round(c.relative_difference),
       beyond_tolerance: c.beyond_tolerance,
     };
   }

@@ -83,6 +83,12 @@ Deno.test("OpenAI usage: input_tokens includes cached and cache writes; requests
   assert.equal(a!.service_tier, "default");
   assert.deepEqual(b!.tokens, { uncached_input: 2000, cache_read: 0, output: 100 });
   assert.equal(b!.service_tier, "batch");
+  assert.deepEqual(
+    b!.unreadable,
+    ["cache_write_total"],
+    "beside rows with the field, its writes are unknown",
+  );
+  assert.equal(a!.unreadable, undefined);
 });
 
 Deno.test("OpenAI costs: amount.value in dollars; the model comes from line_item; other line items name no model", async () => {
