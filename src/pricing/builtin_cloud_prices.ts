@@ -25,6 +25,7 @@
  * and Regional uplifts (no primary source read). A model left out stays `unpriced`, never 0.
  */
 import type { ModelPrice } from "../config/mod.ts";
+import { forAzure, withClaudeHourWrites } from "./builtin_billing.ts";
 import type { BuiltInEntry, PriceList } from "./builtin_prices.ts";
 
 /**
@@ -117,11 +118,11 @@ const claudeGlobal: Readonly<Record<string, ModelPrice | null>> = {
 function claudeOn(
   premium: NonNullable<ModelPrice["scope_multipliers"]>,
 ): Record<string, BuiltInEntry> {
-  return Object.fromEntries(
+  return withClaudeHourWrites(Object.fromEntries(
     Object.entries(claudeGlobal).map((
       [id, row],
     ) => [id, row === null ? null : { ...row, scope_multipliers: premium }]),
-  );
+  ));
 }
 
 export const geminiPrices: PriceList = {
@@ -159,8 +160,8 @@ export const bedrockPrices: PriceList = {
 export function azureOpenAiPrices(openai: PriceList): PriceList {
   return {
     as_of: openai.as_of,
-    source: "the OpenAI list (Azure OpenAI Global Standard deployments), standard tier; Data " +
-      "Zone and Regional deployment uplifts not built in",
-    models: openai.models,
+    source: "the OpenAI list (Azure OpenAI Global Standard deployments), standard and batch " +
+      "tiers; Data Zone and Regional deployment uplifts not built in",
+    models: forAzure(openai.models),
   };
 }

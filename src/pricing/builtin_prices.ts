@@ -7,8 +7,9 @@
  *
  * `cached_input` is the prompt-cache read price, `cache_write` the cache write price (Anthropic:
  * 5-minute; OpenAI gpt-5.6 and later: 30-minute, 1.25x input); both default to `input` when
- * absent (older OpenAI models write to the cache for free). Anthropic 1-hour and OpenAI 12-hour
- * cache writes are not modelled. A row may carry prompt-size `tiers` (above a threshold the
+ * absent (older OpenAI models write to the cache for free). What the providers bill beyond
+ * tokens (Anthropic 1-hour writes, batch, flex and priority tiers, tools per use, the US-only
+ * uplift) is added to each list by their published rules (`builtin_billing.ts`). A row may carry prompt-size `tiers` (above a threshold the
  * whole request moves to the tier) and `scope_multipliers` (by the endpoint scope a request
  * used); the cloud kinds' lists (`builtin_cloud_prices.ts`) use both.
  *
@@ -19,6 +20,7 @@
  */
 import type { ModelPrice } from "../config/mod.ts";
 import type { ProviderKind } from "../providers/mod.ts";
+import { withAnthropicBilling, withOpenAiBilling } from "./builtin_billing.ts";
 import {
   azureOpenAiPrices,
   bedrockPrices,
@@ -40,7 +42,7 @@ const openai: PriceList = {
   as_of: "2026-12-06",
   source: "OpenAI API pricing page and model pages (developers.openai.com/api/docs/pricing, " +
     ".../docs/models/<id>), standard tier; cross-checked with published price tables",
-  models: {
+  models: withOpenAiBilling({
     // developers.openai.com/api/docs/models/gpt-6.2-sol (checked 2026-12-06): 2 / 0.10 / 2.50 / 10.
     // Codex's default model.
     "gpt-6.2-sol": { input: 2, cached_input: 0.1, cache_write: 2.5, output: 10 },
@@ -125,7 +127,7 @@ const openai: PriceList = {
     "text-embedding-3-small": { input: 0.02, output: 0 },
     "text-embedding-3-large": { input: 0.13, output: 0 },
     "text-embedding-ada-002": { input: 0.1, output: 0 },
-  },
+  }),
 };
 
 const anthropic: PriceList = {
@@ -133,7 +135,7 @@ const anthropic: PriceList = {
   source: "Anthropic pricing page (platform.claude.com/docs/en/about-claude/pricing) and Claude " +
     "Code 2.1.332's price catalog; cache writes are the 5-minute rate (1.25x input), cache " +
     "reads as listed per model",
-  models: {
+  models: withAnthropicBilling({
     "claude-fable-5-2": { input: 8, cached_input: 0.2, cache_write: 10, output: 40 },
     "claude-mythos-5-2": { input: 8, cached_input: 0.2, cache_write: 10, output: 40 },
     "claude-fable-5-1": { input: 10, cached_input: 0.25, cache_write: 12.5, output: 50 },
@@ -164,7 +166,7 @@ const anthropic: PriceList = {
     "claude-3-opus": { input: 15, cached_input: 1.5, cache_write: 18.75, output: 75 },
     "claude-3-sonnet": { input: 3, cached_input: 0.3, cache_write: 3.75, output: 15 },
     "claude-3-haiku": { input: 0.25, cached_input: 0.03, cache_write: 0.3, output: 1.25 },
-  },
+  }),
 };
 
 /**

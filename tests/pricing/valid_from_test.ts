@@ -4,6 +4,7 @@ import type { PriceTable } from "../../src/config/mod.ts";
 import { createCostEstimator, createPricer } from "../../src/pricing/mod.ts";
 import type { UsageReport } from "../../src/providers/mod.ts";
 import { usage } from "../providers/replay.ts";
+import { tokenPricesOf } from "./token_prices.ts";
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -33,13 +34,13 @@ for (const [name, when, input] of cases) {
 
 Deno.test("valid_from: the built-in gpt-5.6-terra cut of 2026-07-30 keeps July's traces", () => {
   const priceOf = createPricer({ kind: "openai", prices: {} });
-  deepStrictEqual(priceOf("gpt-5.6-terra", at("2026-07-29T23:59:59Z")), {
+  deepStrictEqual(tokenPricesOf(priceOf("gpt-5.6-terra", at("2026-07-29T23:59:59Z"))), {
     input: 2.5,
     cached_input: 0.25,
     cache_write: 3.125,
     output: 15,
   });
-  deepStrictEqual(priceOf("gpt-5.6-terra-2026-07-09", at("2026-07-30T00:00:00Z")), {
+  deepStrictEqual(tokenPricesOf(priceOf("gpt-5.6-terra-2026-07-09", at("2026-07-30T00:00:00Z"))), {
     input: 2,
     cached_input: 0.2,
     cache_write: 2.5,
