@@ -4,15 +4,16 @@
  * Pure: a parsed document in, prices per LiteLLM provider out, and every entry that was not
  * taken counted by reason, so nothing is dropped silently.
  *
- * Only what the gateway's price rows can express is read: input, output, cache read, cache write
- * (5-minute), reasoning, and prompt-size tiers (`input_cost_per_token_above_200k_tokens` and the
- * same suffix on output, cache read and cache write: above the threshold the whole request is
- * priced at the tier). A tier needs both its input and output price, or it would price one side
- * of a long request at the short band: half a tier is left out. Service tiers (`*_priority`,
- * `*_flex`, `*_batches`), 1-hour cache writes and half tiers are not read: such entries are priced
- * without them and counted in `standardBandOnly`.
+ * Every cost key of chat, embedding and audio entries that a row can express is read
+ * (`litellm_rows.ts`): token rates by kind, modality and cache lifetime, prompt-size tiers,
+ * service tiers, tools per use, region multipliers. The keys a taken entry has and its row does
+ * not apply (per-second, per-character, per-image prices; data-residency hostnames; `fast`
+ * speed) are counted by name, and entries with a tier key left out in `standardBandOnly`.
  */
-import { maxTiers, maxTierThreshold, maxUsdPerMillion, type ModelPrice } from "../config/mod.ts";
+import type { ModelPrice } from "../config/mod.ts";
+import { rowOf } from "./litellm_rows.ts";
+
+export { perMillionOf } from "./litellm_numbers.ts";
 
 export interface LiteLlmLimits {
   /** Most entries read; the rest are counted as `over_limit`. */
@@ -43,7 +44,7 @@ export interface ParsedPriceFile {
   byProvider: Map<string, Map<string, ModelPrice>>;
   /** Entries taken. */
   priced: number;
-  /** Entries taken whose service-tier, 1-hour cache or half-tier prices were left out. */
+  /** Entries taken with a tier key (size, service, 1-hour cache) their row leaves out. */
   standardBandOnly: number;
   /**
    * Price keys of the entries taken that their row does not apply, by name, with how many entries
@@ -59,17 +60,6 @@ export interface ParsedPriceFile {
 const tokenModes = new Set(["chat", "responses", "completion", "embedding"]);
 
 const tierField = /_(above_\d+k?_tokens|above_1hr|priority|flex|batches)(_|$)/;
-
-/** A prompt-size tier field: `{base field}_above_{n}k_tokens` (or `_above_{n}_tokens`). */
-const sizeTierField = /^(.+)_above_(\d{1,9})(k?)_tokens$/;
-
-const fields = {
-  input: "input_cost_per_token",
-  output: "output_cost_per_token",
-  cached_input: "cache_read_input_token_cost",
-  cache_write: "cache_creation_input_token_cost",
-  reasoning: "output_cost_per_reasoning_token",
-} as const;
 
 /** The parsed JSON document of a price file; an error message when it is not one. */
 export function parseLiteLlm(
@@ -126,7 +116,6 @@ interface Taken {
 export const maxNotAppliedNames = 128;
 /** A price key in LiteLLM's format names a cost (`*_cost_per_*`, `*_cost`, `tiered_pricing`). */
 const priceKey = /cost|pricing/;
-const readFields = new Set<string>(Object.values(fields));
 
 function countNotApplied(out: ParsedPriceFile, key: string): void {
   const seen = out.notApplied.get(key);
@@ -144,21 +133,9 @@ function readEntry(key: string, entry: unknown, limits: LiteLlmLimits): Taken | 
   const provider = e.litellm_provider;
   if (typeof provider !== "string" || provider === "" || provider.length > 64) return "no_provider";
   if (typeof e.mode !== "string" || !tokenModes.has(e.mode)) return "mode_not_priced_by_token";
-  const price: Partial<Record<keyof typeof fields, number>> = {};
-  for (const [name, field] of Object.entries(fields) as [keyof typeof fields, string][]) {
-    const value = e[field];
-    if (value === undefined || value === null) continue;
-    const perMillion = perMillionOf(value);
-    if (typeof perMillion === "string") return perMillion;
-    price[name] = perMillion;
-  }
-  // Embeddings generate nothing; every other mode needs both sides, or it would price as free.
-  if (e.mode === "embedding" && price.output === undefined) price.output = 0;
-  if (price.input === undefined || price.output === undefined) return "missing_price";
-  const tiers = readTiers(e);
-  if (typeof tiers === "string") return tiers;
-  const row: ModelPrice = price as ModelPrice;
-  if (tiers.tiers.length > 0) row.tiers = tiers.tiers;
+  const read = rowOf(e, e.mode === "embedding");
+  if (typeof read === "string") return read;
+  if (read.row === null) return "missing_price";
   const id = key.trim().toLowerCase();
   // `groq/llama-...` under `groq`; Vertex's sub-providers (`vertex_ai-anthropic_models`) file
   // their keys under the family's prefix (`vertex_ai/claude-opus-4-7`).
@@ -169,61 +146,10 @@ function readEntry(key: string, entry: unknown, limits: LiteLlmLimits): Taken | 
   return {
     provider: name,
     model: prefix === undefined ? id : id.slice(prefix.length),
-    price: row,
-    partial: Object.keys(e).some((k) => tierField.test(k) && !tiers.taken.has(k)),
+    price: read.row,
+    partial: Object.keys(e).some((k) => tierField.test(k) && !read.used.has(k)),
     notApplied: Object.keys(e).filter((k) =>
-      priceKey.test(k) && e[k] !== null && !readFields.has(k) && !tiers.taken.has(k)
+      priceKey.test(k) && e[k] !== null && !read.used.has(k)
     ),
   };
-}
-
-const tierBases = new Map<string, keyof typeof fields>(
-  (Object.entries(fields) as [keyof typeof fields, string][]).map(([name, f]) => [f, name]),
-);
-
-/**
- * The entry's prompt-size tiers, ascending, and the fields they used. A threshold with an input
- * and an output price is a tier (its cache prices optional); one with less is left out, its
- * fields counted as not applied. Tier prices go through the same checks as the row's.
- */
-function readTiers(
-  e: Record<string, unknown>,
-): { tiers: NonNullable<ModelPrice["tiers"]>; taken: Set<string> } | SkipReason {
-  const byThreshold = new Map<
-    number,
-    { fields: Partial<Record<string, number>>; keys: string[] }
-  >();
-  for (const [k, value] of Object.entries(e)) {
-    const m = sizeTierField.exec(k);
-    const name = m === null ? undefined : tierBases.get(m[1]!);
-    if (m === null || name === undefined || value === undefined || value === null) continue;
-    const threshold = Number(m[2]) * (m[3] === "k" ? 1000 : 1);
-    if (threshold <= 0 || threshold > maxTierThreshold) continue;
-    const perMillion = perMillionOf(value);
-    if (typeof perMillion === "string") return perMillion;
-    let tier = byThreshold.get(threshold);
-    if (tier === undefined) byThreshold.set(threshold, tier = { fields: {}, keys: [] });
-    tier.fields[name] = perMillion;
-    tier.keys.push(k);
-  }
-  const tiers: NonNullable<ModelPrice["tiers"]> = [];
-  const taken = new Set<string>();
-  for (const [threshold, { fields: f, keys }] of [...byThreshold].sort((a, b) => a[0] - b[0])) {
-    if (f.input === undefined || f.output === undefined || tiers.length === maxTiers) continue;
-    tiers.push({ above_input_tokens: threshold, ...f } as NonNullable<ModelPrice["tiers"]>[0]);
-    for (const k of keys) taken.add(k);
-  }
-  return { tiers, taken };
-}
-
-/**
- * USD per token to USD per million tokens, without binary noise (3e-06 is 3, not 3.0000000000000004).
- * A result above `maxUsdPerMillion` (or one that overflowed: 1e303 per token) is no real price but
- * a broken or hostile file, and would make costs absurd or infinite: the entry is not taken.
- */
-export function perMillionOf(value: unknown): number | "bad_number" | "implausible_price" {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) return "bad_number";
-  const perMillion = Number((value * 1e6).toPrecision(12));
-  if (!Number.isFinite(perMillion) || perMillion > maxUsdPerMillion) return "implausible_price";
-  return perMillion;
 }

@@ -204,7 +204,8 @@ function parseBytes(bytes: Uint8Array): ParsedPriceFile {
 export function summary(parsed: ParsedPriceFile): string {
   const skipped = skipReasons.reduce((n, r) => n + parsed.skipped[r], 0);
   return `${parsed.priced} models priced (${parsed.standardBandOnly} without some of their ` +
-    `prices: service-tier, 1-hour cache and incomplete long-context prices are not applied), ` +
+    `tier prices: a service tier without its input and output price, or a long-context tier ` +
+    `without both, is not applied), ` +
     `${skipped} ` +
     `entries skipped${skipped === 0 ? "" : ` (${skippedText(parsed)})`}` +
     notAppliedText(parsed);

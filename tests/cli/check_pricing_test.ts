@@ -20,7 +20,7 @@ Deno.test("check: a price file is read and summed up, every skipped entry and un
       assert.match(r.stdout, /^config is valid: ongoingai\.yaml$/m);
       assert.match(
         r.stdout,
-        /^pricing\.sources\[0\]: price file loaded: 9 models priced \(3 without some of their prices.*8 entries skipped \(sample_spec 1, not_an_object 1, no_provider 1, mode_not_priced_by_token 2, missing_price 1, bad_number 1, duplicate 1\); prices not applied \(key: entries\): cache_creation_input_token_cost_above_1hr: 1, .*output_cost_per_token_batches: 1$/m,
+        /^pricing\.sources\[0\]: price file loaded: 9 models priced \(1 without some of their tier prices.*8 entries skipped \(sample_spec 1, not_an_object 1, no_provider 1, mode_not_priced_by_token 2, missing_price 1, bad_number 1, duplicate 1\); prices not applied \(key: entries\): input_cost_per_token_cache_hit: 1, input_cost_per_token_priority: 1$/m,
       );
     },
   );

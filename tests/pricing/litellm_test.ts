@@ -31,10 +31,11 @@ const prices: [string, string, ModelPrice | undefined][] = [
     cache_write: 2.5,
     tiers: [{ above_input_tokens: 272_000, input: 4, cached_input: 0.2, output: 15 }],
   }],
-  ["batch prices are not the standard price", "openai/gpt-4o-mini", {
+  ["batch prices are a service tier, not the standard price", "openai/gpt-4o-mini", {
     input: 0.15,
     output: 0.6,
     cached_input: 0.075,
+    service_tiers: { batch: { input: 0.075, output: 0.3 } },
   }],
   ["a dated id keeps its own price", "openai/gpt-4o-2024-05-13", { input: 5, output: 15 }],
   ["embeddings generate nothing: output 0", "openai/text-embedding-3-small", {
@@ -44,11 +45,12 @@ const prices: [string, string, ModelPrice | undefined][] = [
   ["audio models are not priced by token", "openai/gpt-4o-mini-tts", undefined],
   ["images are not priced by token", "openai/dall-e-3", undefined],
   ["only an input price: unpriced, never free output", "openai/gpt-4-0314-only-input", undefined],
-  ["two bands: the 100k tier read (1-hour write counted)", "anthropic/claude-haiku-5-5", {
+  ["two bands: the 100k tier and the 1-hour write read", "anthropic/claude-haiku-5-5", {
     input: 0.1,
     output: 0.5,
     cached_input: 0.01,
     cache_write: 0.125,
+    cache_write_1h: 0.2,
     tiers: [{ above_input_tokens: 100_000, input: 0.5, output: 2.5 }],
   }],
   ["a provider prefix equal to litellm_provider is dropped", "anthropic/claude-sonnet-5-5", {
@@ -96,8 +98,8 @@ Deno.test("parseLiteLlm: every entry is priced or counted under one reason", () 
   strictEqual(file.priced, 9);
   const total = skipReasons.reduce((n, r) => n + file.skipped[r], file.priced);
   strictEqual(total, Object.keys(sample).length);
-  // gpt-6.2-sol (272k, priority), gpt-4o-mini (batches), claude-haiku-5-5 (100k, 1 hour).
-  strictEqual(file.standardBandOnly, 3);
+  // gpt-6.2-sol: a priority input price without its output price is no service tier.
+  strictEqual(file.standardBandOnly, 1);
 });
 
 Deno.test("parseLiteLlm: the first of two keys for one model wins (bare before prefixed)", () => {
@@ -211,10 +213,8 @@ Deno.test("parseLiteLlm: the price keys a taken entry's row does not apply are c
   deepStrictEqual(
     Object.fromEntries(file.notApplied),
     {
+      // Half a service tier (no output price) is not applied.
       input_cost_per_token_priority: 1,
-      input_cost_per_token_batches: 1,
-      output_cost_per_token_batches: 1,
-      cache_creation_input_token_cost_above_1hr: 1,
       // DeepSeek's own name for its cache-hit price; the row reads `cache_read_input_token_cost`.
       input_cost_per_token_cache_hit: 1,
     },
@@ -222,9 +222,8 @@ Deno.test("parseLiteLlm: the price keys a taken entry's row does not apply are c
   strictEqual(file.notAppliedOther, 0);
   ok(
     summary(file).endsWith(
-      "; prices not applied (key: entries): cache_creation_input_token_cost_above_1hr: 1, " +
-        "input_cost_per_token_batches: 1, input_cost_per_token_cache_hit: 1, " +
-        "input_cost_per_token_priority: 1, output_cost_per_token_batches: 1",
+      "; prices not applied (key: entries): input_cost_per_token_cache_hit: 1, " +
+        "input_cost_per_token_priority: 1",
     ),
     summary(file),
   );
