@@ -1,11 +1,14 @@
 /**
- * Reading `BillingFacts` (types.ts) from the usage objects of Anthropic, OpenAI and Gemini answers. The
- * values come from an upstream, so each is bounded: counts as `tokenCount` checks them, names
- * (a tier, a region, a tool, a lifetime) short and plain, and at most a few keys per map; anything
- * else is left out, never stored as it came.
+ * Reading `BillingFacts` (types.ts) from the usage objects of Anthropic, OpenAI and Gemini answers,
+ * and from the parts of an answer that list per-use tools (OpenAI Responses `output` items, Gemini
+ * grounding queries). The values come from an upstream, so each is bounded: counts as
+ * `tokenCount` checks them, names (a tier, a region, a tool, a lifetime) short and plain, at most
+ * a few keys per map, and lists read up to `usageReadLimits.arrayElements` items; anything else is
+ * left out, never stored as it came.
  */
-import { isRecord } from "./json_body.ts";
+import { isRecord, type JsonObject } from "./json_body.ts";
 import { tokenCount } from "./usage_counts.ts";
+import { usageReadLimits } from "./usage_limits.ts";
 
 /**
  * What an answer reports that its provider prices apart from the token figures of `Usage`
@@ -24,8 +27,23 @@ export interface BillingFacts {
   service_tier?: string;
   /** Where Anthropic ran the inference (`global`, `us`: US-only is priced 1.1x on Claude 4.6 and later). */
   inference_geo?: string;
-  /** Server-side tool uses priced per use (Anthropic `usage.server_tool_use`: `web_search_requests`, ...). */
+  /**
+   * Server-side tool uses priced per use, by tool:
+   * - Anthropic `usage.server_tool_use`: `web_search_requests`, `web_fetch_requests`, ...;
+   * - OpenAI Responses, the completed tool-call items of `output` by type: `web_search_calls`,
+   *   `file_search_calls`, `code_interpreter_calls`, `image_generation_calls`, `computer_calls`,
+   *   `mcp_calls` (what each costs per call, if anything, is the price's business);
+   * - Gemini and Vertex grounding with Google Search: `grounded_prompts` (1 when the answer ran a
+   *   search: Gemini 2.x bills per grounded prompt) and `web_search_queries` (the distinct
+   *   non-empty queries it ran: Gemini 3 bills per query).
+   */
   server_tool_uses?: Record<string, number>;
+  /**
+   * The answer listed more items than are read (`usageReadLimits.arrayElements` output items or
+   * candidates, or more distinct queries than `maxQueries`): `server_tool_uses` counts the first
+   * ones only, a lower bound.
+   */
+  server_tool_uses_partial?: true;
   /**
    * Tokens of a modality other than text, parts of the input or output count priced at their own
    * rates on some models (OpenAI `*_tokens_details`; Gemini `promptTokensDetails` and
@@ -93,11 +111,19 @@ export function readAnthropicFacts(u: unknown, into: BillingFacts): void {
 }
 
 /**
- * OpenAI `usage` (Chat Completions, Responses) and the `service_tier` of the object around it.
- * Null when nothing billable beyond the token figures was reported.
+ * OpenAI `usage` (Chat Completions, Responses), the `service_tier` of the object around it and,
+ * for a Responses answer, its `output` items (`openAiToolCalls`). Null when nothing billable
+ * beyond the token figures was reported.
  */
-export function readOpenAiFacts(u: unknown, serviceTier: unknown): BillingFacts | null {
+export function readOpenAiFacts(
+  u: unknown,
+  serviceTier: unknown,
+  output?: unknown,
+): BillingFacts | null {
   const facts: BillingFacts = {};
+  const tools = openAiToolCalls(output);
+  if (tools.counts !== null) facts.server_tool_uses = tools.counts;
+  if (tools.partial) facts.server_tool_uses_partial = true;
   if (isRecord(u)) {
     const inputDetails = u.prompt_tokens_details ?? u.input_tokens_details;
     const outputDetails = u.completion_tokens_details ?? u.output_tokens_details;
@@ -119,6 +145,125 @@ export function readOpenAiFacts(u: unknown, serviceTier: unknown): BillingFacts 
   const tier = factName(serviceTier);
   if (tier !== null) facts.service_tier = tier;
   return Object.keys(facts).length === 0 ? null : facts;
+}
+
+/**
+ * The Responses API's built-in tool calls, items of `response.output` named by `type`: counted by
+ * type as `<type>s`. A JSON answer's scanner keeps only `type` and `status` of each item
+ * (`openAiDocumentMembers`); a stream's `response.completed` (or `.incomplete`, `.failed`) carries
+ * the same whole `output`, and is the one place a stream's items are counted: its
+ * `response.output_item.done` events repeat them one by one, and counting both would count each
+ * twice.
+ *
+ * Only a call that completed is counted: `status` `completed`, or no status at all (a server that
+ * does not report one). OpenAI's pricing and tool guides say nothing of failed calls (searched
+ * 2026-12); Anthropic's say a search that errs is not billed, and clients (litellm's cost
+ * tracking, the AI SDK) treat only `completed` calls as done. So `failed`, `incomplete` and
+ * in-progress states (`searching`, `interpreting`, `generating`, `calling`) are left out: if OpenAI
+ * bills those too, the count is low by them.
+ */
+const openAiToolCallTypes = new Set([
+  "web_search_call",
+  "file_search_call",
+  "code_interpreter_call",
+  "image_generation_call",
+  "computer_call",
+  "mcp_call",
+]);
+
+export function openAiToolCalls(
+  output: unknown,
+): { counts: Record<string, number> | null; partial: boolean } {
+  if (!Array.isArray(output)) return { counts: null, partial: false };
+  const limit = usageReadLimits.arrayElements;
+  const counts: Record<string, number> = {};
+  let any = false;
+  for (let i = 0; i < output.length && i < limit; i++) {
+    const item: unknown = output[i];
+    if (!isRecord(item) || typeof item.type !== "string") continue;
+    if (!openAiToolCallTypes.has(item.type)) continue;
+    if (item.status !== undefined && item.status !== null && item.status !== "completed") continue;
+    const key = `${item.type}s`;
+    counts[key] = (counts[key] ?? 0) + 1;
+    any = true;
+  }
+  return { counts: any ? counts : null, partial: output.length > limit };
+}
+
+/**
+ * Grounding with Google Search of a Gemini or Vertex answer: the queries of every candidate's
+ * `groundingMetadata.webSearchQueries`, over a document or every chunk of a stream.
+ *
+ * Counted as distinct non-empty strings, so that a stream is counted once whether its chunks
+ * repeat the metadata so far (what clients that merge it assume: the last one wins) or carry
+ * parts of it (it can come before the chunk with `finishReason`): Google's pricing counts
+ * "unique" queries and ignores empty ones ("For billing purposes, we ignore the empty web search
+ * queries when counting unique queries", Gemini API pricing, quoted on discuss.ai.google.dev
+ * t/168136). `grounded_prompts` is 1 when there is at least one such query: a search ran. Grounding
+ * chunks alone are not counted: Google Maps grounding and Vertex AI Search report chunks too, and
+ * are priced apart; a `google_search` tool the model did not use reports no queries and is not
+ * billed as grounded.
+ *
+ * Bounded: the first `arrayElements` candidates and queries of each, up to `maxQueries` distinct
+ * queries of at most `maxQueryChars` characters compared (longer ones by that prefix and their
+ * length); past a bound, `partial`.
+ */
+export class GroundingQueries {
+  static readonly maxQueries = 256;
+  static readonly maxQueryChars = 256;
+  readonly #seen = new Set<string>();
+  #partial = false;
+
+  /** A `GenerateContentResponse`: a document, a stream chunk, or the scanner's sparse copy. */
+  observe(response: JsonObject): void {
+    const candidates = response.candidates;
+    if (!Array.isArray(candidates)) return;
+    const limit = usageReadLimits.arrayElements;
+    if (candidates.length > limit) this.#partial = true;
+    for (let i = 0; i < candidates.length && i < limit; i++) {
+      const c: unknown = candidates[i];
+      const meta = isRecord(c) ? c.groundingMetadata : undefined;
+      const queries = isRecord(meta) ? meta.webSearchQueries : undefined;
+      if (!Array.isArray(queries)) continue;
+      if (queries.length > limit) this.#partial = true;
+      for (let j = 0; j < queries.length && j < limit; j++) this.#add(queries[j]);
+    }
+  }
+
+  /** `{ grounded_prompts, web_search_queries }`, or null when no search ran. */
+  counts(): Record<string, number> | null {
+    const n = this.#seen.size;
+    return n === 0 ? null : { grounded_prompts: 1, web_search_queries: n };
+  }
+
+  get partial(): boolean {
+    return this.#partial;
+  }
+
+  #add(q: unknown): void {
+    if (typeof q !== "string" || q === "") return;
+    const max = GroundingQueries.maxQueryChars;
+    const key = q.length <= max ? q : `${q.slice(0, max)}\u0000${q.length}`;
+    if (this.#seen.has(key)) return;
+    if (this.#seen.size >= GroundingQueries.maxQueries) {
+      this.#partial = true;
+      return;
+    }
+    this.#seen.add(key);
+  }
+}
+
+/** `readGeminiFacts` of the last usage, with what `grounding` counted so far. */
+export function geminiFacts(
+  usageFacts: BillingFacts | null,
+  grounding: GroundingQueries,
+): BillingFacts | null {
+  const counts = grounding.counts();
+  if (counts === null && !grounding.partial) return usageFacts;
+  const facts: BillingFacts = { ...usageFacts };
+  if (counts !== null) facts.server_tool_uses = counts;
+  if (grounding.partial) facts.server_tool_uses_partial = true;
+  return facts;
 }
 
 /** A non-zero count at `details[key]`, else null. */

@@ -6,18 +6,30 @@
  *
  * The array is split into its elements by a byte scanner that only tracks nesting and strings
  * (nothing is kept); each element goes to a `JsonMemberScanner` that keeps `usageMetadata`,
- * `modelVersion` and `error` only, each bounded. The figures are those of the last element that
- * has them (gemini_usage.ts); they are final when the array closed and the body ended cleanly
- * with no error element. A body that is not such an array is a parse error, its usage unknown.
+ * `modelVersion`, `error` and the candidates' grounding queries only, each bounded. The figures
+ * are those of the last element that has them (gemini_usage.ts), the grounding queries those of
+ * all elements (`GroundingQueries`); they are final when the array closed and the body ended
+ * cleanly with no error element. A body that is not such an array is a parse error, its usage unknown.
  */
 import type { BillingTier, UsageParser, UsageReport } from "./types.ts";
 import type { Usage, UsageUnknownReason } from "./usage.ts";
 import { isRecord } from "./json_body.ts";
 import { JsonMemberScanner } from "./json_member_scanner.ts";
 import type { MemberPath } from "./json_member_paths.ts";
-import { billingOf, readGeminiUsage } from "./gemini_usage.ts";
+import { billingOf, geminiGroundingMembers, readGeminiUsage } from "./gemini_usage.ts";
+import {
+  type BillingFacts,
+  geminiFacts,
+  GroundingQueries,
+  readGeminiFacts,
+} from "./billing_facts.ts";
 
-const elementMembers: readonly MemberPath[] = [["usageMetadata"], ["modelVersion"], ["error"]];
+const elementMembers: readonly MemberPath[] = [
+  ["usageMetadata"],
+  ["modelVersion"],
+  ["error"],
+  ...geminiGroundingMembers,
+];
 
 const QUOTE = 0x22, BACKSLASH = 0x5c, LBRACE = 0x7b, RBRACE = 0x7d, LBRACKET = 0x5b;
 const RBRACKET = 0x5d, COMMA = 0x2c;
@@ -38,6 +50,8 @@ export class GeminiArrayUsageParser implements UsageParser {
   #stopped: UsageUnknownReason | null = null;
   #report: UsageReport | null = null;
   #billing: BillingTier | null = null;
+  #usageFacts: BillingFacts | null = null;
+  readonly #grounding = new GroundingQueries();
   /** Bytes of a leading UTF-8 byte-order mark still to skip. */
   #bom = 0;
 
@@ -94,6 +108,8 @@ export class GeminiArrayUsageParser implements UsageParser {
     if (this.#stopped !== null) report.unknownReason = this.#stopped;
     if (this.#errored) report.upstreamStreamError = true;
     if (final && this.#billing !== null) report.billing = this.#billing;
+    const facts = final ? geminiFacts(this.#usageFacts, this.#grounding) : null;
+    if (facts !== null) report.facts = facts;
     this.#report = report;
     return report;
   }
@@ -152,8 +168,12 @@ export class GeminiArrayUsageParser implements UsageParser {
     if (typeof m.modelVersion === "string" && m.modelVersion.trim() !== "") {
       this.#model = m.modelVersion.trim();
     }
+    this.#grounding.observe(m);
     const usage = readGeminiUsage(m.usageMetadata);
-    if (usage !== null) this.#usage = usage;
+    if (usage !== null) {
+      this.#usage = usage;
+      this.#usageFacts = readGeminiFacts(m.usageMetadata);
+    }
     const meta = m.usageMetadata;
     if (isRecord(meta) && typeof meta.trafficType === "string") {
       this.#billing = billingOf(meta.trafficType);

@@ -32,19 +32,33 @@
  */
 import type { Usage } from "./usage.ts";
 import { isRecord, type JsonObject } from "./json_body.ts";
-import type { MemberPath } from "./json_member_paths.ts";
+import { eachElement, type MemberPath } from "./json_member_paths.ts";
 import type { ReaderResult, UsageReader } from "./response_parser.ts";
 import type { BillingTier } from "./types.ts";
-import { type BillingFacts, readGeminiFacts } from "./billing_facts.ts";
+import {
+  type BillingFacts,
+  geminiFacts,
+  GroundingQueries,
+  readGeminiFacts,
+} from "./billing_facts.ts";
 import { makeUsage, tokenCount } from "./usage_counts.ts";
 import { chunkFacts, FinishTracker } from "./gemini_chunks.ts";
 import { UnframedJsonAssembler } from "./gemini_unframed.ts";
 
 /**
- * What the document frame keeps of a `generateContent` answer. Not `candidates`: it holds the
- * whole answer, past the member bound on a long one, and a document is final as it stands.
+ * The grounding queries of each candidate (`GroundingQueries`), not the candidate: it holds the
+ * whole answer, past the member bound on a long one.
  */
-export const geminiDocumentMembers: readonly MemberPath[] = [["usageMetadata"], ["modelVersion"]];
+export const geminiGroundingMembers: readonly MemberPath[] = [
+  ["candidates", eachElement, "groundingMetadata", "webSearchQueries", eachElement],
+];
+
+/** What the document frame keeps of a `generateContent` answer; a document is final as it stands. */
+export const geminiDocumentMembers: readonly MemberPath[] = [
+  ["usageMetadata"],
+  ["modelVersion"],
+  ...geminiGroundingMembers,
+];
 
 /**
  * Vertex's `usageMetadata.trafficType` as a billing tier. Provisioned throughput is paid by the
@@ -96,6 +110,7 @@ export class GeminiUsageReader implements UsageReader {
   #usage: Usage | null = null;
   #trafficType: string | null = null;
   #facts: BillingFacts | null = null;
+  readonly #grounding = new GroundingQueries();
   #document = false;
   #errored = false;
   readonly #finish = new FinishTracker();
@@ -142,13 +157,16 @@ export class GeminiUsageReader implements UsageReader {
       (this.#document || (complete && this.#finish.finished && !this.#unframed.open));
     const result: ReaderResult = { model: this.#model, usage: this.#usage, final };
     if (this.#trafficType !== null) result.billing = billingOf(this.#trafficType);
-    if (this.#facts !== null) result.facts = this.#facts;
+    const facts = geminiFacts(this.#facts, this.#grounding);
+    if (facts !== null) result.facts = facts;
     return result;
   }
 
   #read(data: JsonObject): void {
     this.#model = modelVersionOf(data) ?? this.#model;
     this.#finish.observe(chunkFacts(data));
+    // Every chunk: the grounding metadata can come before the chunk with the last usage.
+    this.#grounding.observe(data);
     const meta = data.usageMetadata;
     if (isRecord(meta) && typeof meta.trafficType === "string") {
       this.#trafficType = meta.trafficType;

@@ -6,11 +6,15 @@
  * keep the bytes across chunks.
  */
 import { concatBytes } from "../bytes.ts";
-import { decodeKey } from "./json_member_paths.ts";
+import { asciiText, decodeKey, type Raw } from "./json_member_paths.ts";
 
 const empty = new Uint8Array(0);
+/** `into` when no member is being read. */
+const nowhere: unknown[] = [];
 
 export class MemberCapture {
+  /** Where the member's bytes go when it ends: `into[slot]`. */
+  into: unknown[] = nowhere;
   /** Slot of the member being read; -1 when none is. */
   slot = -1;
   /** Depth at which the member's value started: it ends back at that depth. */
@@ -21,18 +25,30 @@ export class MemberCapture {
   tooLarge = false;
   #parts: Uint8Array[] = [];
   #bytes = 0;
+  #limit: number;
 
-  constructor(private readonly maxMemberBytes: number) {}
+  constructor(private readonly maxMemberBytes: number) {
+    this.#limit = maxMemberBytes;
+  }
 
   /** Bytes held for the member still being read. */
   get bytes(): number {
     return this.#bytes;
   }
 
-  begin(slot: number, depth: number, start: number): void {
+  /** `limit`: a smaller bound than `maxMemberBytes` for this member (what a shared budget has left). */
+  begin(
+    into: unknown[],
+    slot: number,
+    depth: number,
+    start: number,
+    limit = this.maxMemberBytes,
+  ): void {
+    this.into = into;
     this.slot = slot;
     this.depth = depth;
     this.start = start;
+    this.#limit = Math.min(limit, this.maxMemberBytes);
   }
 
   /** The chunk ends inside the member: its part is copied. False when that passes the bound. */
@@ -44,21 +60,21 @@ export class MemberCapture {
   }
 
   /**
-   * The member ends just before `end` in `buf`: its whole bytes, copied out of the chunk. Null
-   * when they pass the bound (the scan then stops).
+   * The member ends just before `end` in `buf`: its whole raw text, copied out of the chunk. Null
+   * when it passes the bound (the scan then stops).
    */
-  end(buf: Uint8Array, end: number): Uint8Array | null {
-    const last = buf.subarray(this.start, end);
-    if (this.#overBound(last.length)) return null;
+  end(buf: Uint8Array, end: number): Raw | null {
+    if (this.#overBound(end - this.start)) return null;
     const parts = this.#parts;
-    let whole: Uint8Array;
-    if (parts.length === 0) whole = last.slice();
+    let whole: Raw;
+    if (parts.length === 0) whole = asciiText(buf, this.start, end) ?? buf.slice(this.start, end);
     else {
-      whole = concatBytes([...parts, last]);
+      whole = concatBytes([...parts, buf.subarray(this.start, end)]);
       this.#parts = [];
       this.#bytes = 0;
     }
     this.slot = -1;
+    this.into = nowhere;
     return whole;
   }
 
@@ -67,10 +83,11 @@ export class MemberCapture {
     this.#parts = [];
     this.#bytes = 0;
     this.slot = -1;
+    this.into = nowhere;
   }
 
   #overBound(more: number): boolean {
-    if (this.#bytes + more <= this.maxMemberBytes) return false;
+    if (this.#bytes + more <= this.#limit) return false;
     this.tooLarge = true;
     return true;
   }
@@ -106,14 +123,17 @@ export class KeyBuffer {
       this.#overflow = true;
       return;
     }
-    this.#bytes.set(buf.subarray(from, to), this.#length);
-    this.#length += to - from;
+    // A loop: keys are a few bytes, shorter than making a view to `set` from.
+    const bytes = this.#bytes;
+    let at = this.#length;
+    for (let i = from; i < to; i++) bytes[at++] = buf[i]!;
+    this.#length = at;
   }
 
   /** The key as `JSON.parse` gives it; null when it was too long to be a requested one. */
   decoded(): string | null {
     if (this.#overflow) return null;
-    return decodeKey(this.#bytes.subarray(0, this.#length));
+    return decodeKey(this.#bytes, this.#length);
   }
 
   /** The scan stopped: nothing is held any more. */

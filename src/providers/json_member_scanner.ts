@@ -11,19 +11,25 @@
  *
  * A kept member is bounded (`maxMemberBytes`, see json_member_capture.ts). Past the bound the scan
  * fails as `tooLarge`.
+ *
+ * A path through `eachElement` keeps a member of each element of an array (`output[*].type`), never
+ * the elements' other content: at most `maxElements` elements of each such array (one more `null`
+ * says there were more), and what is kept of all elements together is bounded by `maxMemberBytes`
+ * as one member is (past it the scan fails as `tooLarge`). Where the scan stands on the paths is
+ * json_member_walk.ts; elements cost the hot loops nothing: only a value directly inside an
+ * array does one comparison more.
  */
 import type { JsonObject } from "./json_body.ts";
 import { usageReadLimits } from "./usage_limits.ts";
 import { KeyBuffer, MemberCapture } from "./json_member_capture.ts";
 import { plainRunEnd } from "./simd_scan.ts";
 import {
-  assembleMembers,
   buildPathTree,
   type MemberPath,
   type PathNode,
   type PathTree,
-  type Slot,
 } from "./json_member_paths.ts";
+import { PathWalk } from "./json_member_walk.ts";
 
 export type JsonScanResult =
   /** `tooLarge`: a requested member passed the size bound, and scanning stopped there. */
@@ -55,16 +61,17 @@ const isExpMark = (c: number) => c === 0x65 || c === 0x45;
 const isHex = (c: number) => isDigit(c) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66);
 
 export class JsonMemberScanner {
-  readonly #tree: PathTree;
-  #slots: Slot[];
+  readonly #walk: PathWalk;
   #state = START;
   #depth = 0;
   /** One bit per open container, set for objects: all the grammar needs to remember. */
   #stack: Uint8Array = empty;
-  /** Depth of the deepest open object that lies on a requested path; `#onPath[d]` is its node. */
+  /**
+   * Depth of the deepest open container (an object, or an array through `eachElement`) that lies
+   * on a requested path (`#walk` knows which).
+   */
   #pathDepth = 0;
-  readonly #onPath: PathNode[] = [];
-  /** The node matched by the key just read; the next value starts it. The root starts first. */
+  /** The node matched by the key (or array element) just read; the next value starts it. */
   #pending: PathNode | null;
   #rootIsObject = false;
   #inKey = false;
@@ -80,6 +87,7 @@ export class JsonMemberScanner {
   constructor(
     paths: readonly MemberPath[],
     maxMemberBytes: number = usageReadLimits.memberBytes,
+    maxElements: number = usageReadLimits.arrayElements,
   ) {
     this.#capture = new MemberCapture(maxMemberBytes);
     let tree = trees.get(paths);
@@ -87,17 +95,18 @@ export class JsonMemberScanner {
       tree = buildPathTree(paths);
       trees.set(paths, tree);
     }
-    this.#tree = tree;
-    this.#slots = new Array<Slot>(this.#tree.slotCount).fill(undefined);
-    this.#pending = this.#tree.root;
-    this.#key = new KeyBuffer(this.#tree.longestKey);
+    this.#walk = new PathWalk(tree, maxMemberBytes, maxElements);
+    // The root starts first.
+    this.#pending = tree.root;
+    this.#key = new KeyBuffer(tree.longestKey);
   }
 
-  /** Bytes held now: kept members, a member being read, the key buffer and the depth bits. */
+  /**
+   * Bytes held now: kept members (array elements with a word each), a member being read, the key
+   * buffer and the depth bits.
+   */
   get retainedBytes(): number {
-    let kept = 0;
-    for (const s of this.#slots) if (s instanceof Uint8Array) kept += s.length;
-    return kept + this.#capture.bytes + this.#key.size + this.#stack.length;
+    return this.#walk.keptBytes + this.#capture.bytes + this.#key.size + this.#stack.length;
   }
 
   /** A requested member passed `maxMemberBytes`: the scan stopped and holds nothing. */
@@ -131,7 +140,7 @@ export class JsonMemberScanner {
       : { valid: false };
     if (done) {
       try {
-        const members = this.#rootIsObject ? assembleMembers(this.#tree.root, this.#slots) : null;
+        const members = this.#rootIsObject ? this.#walk.assemble() : null;
         result = { valid: true, members };
       } catch {
         // Kept bytes were validated while scanning, so this is unreachable; stay non-throwing.
@@ -144,7 +153,7 @@ export class JsonMemberScanner {
 
   #fail(): void {
     this.#state = FAILED;
-    this.#slots = [];
+    this.#walk.release();
     this.#capture.release();
     this.#stack = empty;
     this.#key.release();
@@ -187,8 +196,15 @@ export class JsonMemberScanner {
         case AFTER:
           if (isSpace(c)) break;
           if (this.#depth === 0) return this.#fail();
-          if (c === COMMA) this.#state = this.#topIsObject() ? OBJ_KEY : VALUE;
-          else if (c === (this.#topIsObject() ? RBRACE : RBRACKET)) this.#close(buf, i);
+          if (c === COMMA) {
+            if (this.#topIsObject()) this.#state = OBJ_KEY;
+            else {
+              this.#state = VALUE;
+              if (this.#pathDepth === this.#depth) {
+                this.#pending = this.#walk.element(this.#depth);
+              }
+            }
+          } else if (c === (this.#topIsObject() ? RBRACE : RBRACKET)) this.#close(buf, i);
           else return this.#fail();
           break;
         case VALUE:
@@ -214,6 +230,7 @@ export class JsonMemberScanner {
             break;
           }
           this.#state = VALUE;
+          if (this.#pathDepth === this.#depth) this.#pending = this.#walk.element(this.#depth);
           continue;
         case ESCAPE:
           if (c === 0x75) {
@@ -297,24 +314,16 @@ export class JsonMemberScanner {
     } else return false;
     if (this.#depth === 0) this.#rootIsObject = c === LBRACE;
     const node = this.#pending;
-    if (node !== null) this.#enter(node, i, c);
+    if (node !== null) {
+      this.#pending = null;
+      if (this.#walk.enter(node, this.#depth, i, c, this.#capture)) {
+        this.#pathDepth = this.#depth + 1;
+      }
+    }
     if (next === OBJ_OPEN || next === ARR_OPEN) this.#push(next === OBJ_OPEN);
     this.#inKey = false;
     this.#state = next;
     return true;
-  }
-
-  /** A value for a requested member starts: it replaces any earlier one under the same key. */
-  #enter(node: PathNode, i: number, c: number): void {
-    this.#pending = null;
-    for (const s of node.slots) this.#slots[s] = undefined;
-    if (node.leaf) {
-      this.#capture.begin(node.slot, this.#depth, i);
-    } else if (c === LBRACE) {
-      if (node.slot >= 0) this.#slots[node.slot] = true;
-      this.#pathDepth = this.#depth + 1;
-      this.#onPath[this.#pathDepth] = node;
-    }
   }
 
   #openKey(i: number): void {
@@ -332,7 +341,7 @@ export class JsonMemberScanner {
     this.#key.append(buf, this.#key.start, i);
     const key = this.#key.decoded();
     if (key === null) return;
-    this.#pending = this.#onPath[this.#depth]!.children.get(key) ?? null;
+    this.#pending = this.#walk.member(this.#depth, key);
   }
 
   /** A value ended just before `end` at the current depth. */
@@ -340,11 +349,13 @@ export class JsonMemberScanner {
     this.#state = AFTER;
     const capture = this.#capture;
     if (capture.slot < 0 || this.#depth !== capture.depth) return;
+    const into = capture.into;
     const slot = capture.slot;
     const whole = capture.end(buf, end);
     // Past the bound the scan stops and releases what it held.
     if (whole === null) return this.#fail();
-    this.#slots[slot] = whole;
+    into[slot] = whole;
+    this.#walk.captured(whole.length);
   }
 
   #push(isObject: boolean): void {

@@ -128,7 +128,7 @@ export { openAiErrorFacts } from "./openai_errors.ts";
 export { anthropicErrorFacts } from "./anthropic_errors.ts";
 export { JsonMemberScanner, type JsonScanResult } from "./json_member_scanner.ts";
 export { usageReadLimits } from "./usage_limits.ts";
-export type { MemberPath } from "./json_member_paths.ts";
+export { eachElement, type MemberPath } from "./json_member_paths.ts";
 export type {
   BillingTier,
   EventStreamPayload,

@@ -14,7 +14,7 @@ import {
 } from "./response_parser.ts";
 import { makeUsage, nestedCount, tokenCount } from "./usage_counts.ts";
 import { type BillingFacts, readOpenAiFacts } from "./billing_facts.ts";
-import type { MemberPath } from "./json_member_paths.ts";
+import { eachElement, type MemberPath } from "./json_member_paths.ts";
 
 const billedPaths = ["chat/completions", "completions", "responses", "embeddings"];
 // Stored objects read back or updated under these paths repeat the usage of the original call.
@@ -83,8 +83,17 @@ const terminalResponseEvents = new Set([
   "response.failed",
 ]);
 
-/** The answer's `service_tier` is a member beside `usage`. */
-const documentMembers: readonly MemberPath[] = [...modelAndUsage, ["service_tier"]];
+/**
+ * The answer's `service_tier` is a member beside `usage`; a Responses answer's tool calls are the
+ * `type` and `status` of each `output` item (never the items' content: a message item holds the
+ * whole text). Chat Completions has no such items.
+ */
+const documentMembers: readonly MemberPath[] = [
+  ...modelAndUsage,
+  ["service_tier"],
+  ["output", eachElement, "type"],
+  ["output", eachElement, "status"],
+];
 
 export class OpenAiUsageReader implements UsageReader {
   readonly documentMembers = documentMembers;
@@ -124,7 +133,7 @@ export class OpenAiUsageReader implements UsageReader {
     if (!isRecord(data)) return;
     this.#model = modelOf(data);
     this.#usage = readOpenAiUsage(data.usage);
-    this.#facts = readOpenAiFacts(data.usage, data.service_tier);
+    this.#facts = readOpenAiFacts(data.usage, data.service_tier, data.output);
     this.#final = this.#usage !== null;
   }
 
@@ -145,7 +154,8 @@ export class OpenAiUsageReader implements UsageReader {
     this.#model = modelOf(response) ?? this.#model;
     if (!terminalResponseEvents.has(type)) return;
     this.#usage = readOpenAiUsage(response.usage);
-    this.#facts = readOpenAiFacts(response.usage, response.service_tier);
+    // The whole `output` is here; `response.output_item.done` events are not read (not wanted).
+    this.#facts = readOpenAiFacts(response.usage, response.service_tier, response.output);
     this.#final = this.#usage !== null;
   }
 }

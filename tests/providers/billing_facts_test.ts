@@ -1,8 +1,8 @@
 /**
  * What an answer reports that its provider prices apart from the token counts (issue 24): read
- * by the real usage parsers of the Anthropic and OpenAI adapters, whole or streamed, however the
- * bytes are cut, and bounded where an upstream could send anything. The trace keeps it in
- * `metadata.usage_billing`.
+ * by the real usage parsers of the Anthropic, OpenAI, Gemini and Vertex adapters, whole or
+ * streamed, however the bytes are cut, and bounded where an upstream could send anything. The
+ * trace keeps it in `metadata.usage_billing`.
  */
 import assert from "node:assert/strict";
 import {
@@ -19,6 +19,7 @@ import { bedrockAdapter } from "../../src/providers/bedrock.ts";
 import { geminiAdapter } from "../../src/providers/gemini.ts";
 import { bedrockInfo, bytesOf, chunkMessage, eventStreamType } from "./bedrock_fixtures.ts";
 import { sonnetPath } from "./bedrock_matrix.ts";
+import { vertexAdapter } from "../../src/providers/vertex.ts";
 
 const json = "application/json";
 const sse = "text/event-stream";
@@ -53,6 +54,32 @@ const anthropicFacts: BillingFacts = {
   service_tier: "priority",
   inference_geo: "us",
 };
+
+/** A Responses answer whose `output` holds these items. */
+const responsesDoc = (output: unknown[], more: Record<string, unknown> = {}) =>
+  doc({ model: "gpt-5", output, usage: { input_tokens: 10, output_tokens: 5 }, ...more });
+const item = (type: string, status?: string | null) =>
+  status === undefined ? { id: `x_${type}`, type } : { id: `x_${type}`, type, status };
+
+/** A Gemini answer whose candidates ran these search queries (one candidate per list). */
+const groundedDoc = (queries: (unknown[] | null)[], usage: Record<string, unknown> = {}) => ({
+  modelVersion: "gemini-2.5-flash",
+  candidates: queries.map((q, index) => ({
+    index,
+    content: { parts: [{ text: "ok" }], role: "model" },
+    finishReason: "STOP",
+    ...(q === null ? {} : {
+      groundingMetadata: {
+        webSearchQueries: q,
+        groundingChunks: [{ web: { uri: "https://example.com/a", title: "a" } }],
+      },
+    }),
+  })),
+  usageMetadata: { promptTokenCount: 7, candidatesTokenCount: 3, totalTokenCount: 10, ...usage },
+});
+const geminiPath = "/v1beta/models/gemini-2.5-flash:generateContent";
+const vertexPath =
+  "/v1/projects/p/locations/us-central1/publishers/google/models/gemini-2.5-flash:generateContent";
 
 interface Case {
   name: string;
@@ -219,6 +246,167 @@ const cases: Case[] = [
     facts: { video_input_tokens: 31 },
   },
   {
+    name: "OpenAI Responses: completed (or status-less) tool calls of each kind, by type",
+    adapter: openAiAdapter,
+    info: info("/v1/responses", json),
+    body: responsesDoc([
+      item("reasoning"),
+      item("web_search_call", "completed"),
+      item("web_search_call", "completed"),
+      item("web_search_call"),
+      item("file_search_call", "completed"),
+      item("code_interpreter_call", "completed"),
+      item("image_generation_call", "completed"),
+      item("computer_call", null),
+      item("mcp_call", "completed"),
+      item("function_call", "completed"),
+      item("message", "completed"),
+    ], { service_tier: "default" }),
+    facts: {
+      server_tool_uses: {
+        web_search_calls: 3,
+        file_search_calls: 1,
+        code_interpreter_calls: 1,
+        image_generation_calls: 1,
+        computer_calls: 1,
+        mcp_calls: 1,
+      },
+      service_tier: "default",
+    },
+  },
+  {
+    name: "OpenAI Responses: failed, incomplete and unfinished calls are not counted",
+    adapter: openAiAdapter,
+    info: info("/v1/responses", json),
+    body: responsesDoc([
+      item("web_search_call", "failed"),
+      item("web_search_call", "incomplete"),
+      item("web_search_call", "searching"),
+      item("file_search_call", "in_progress"),
+      item("code_interpreter_call", "interpreting"),
+      item("file_search_call", "completed"),
+    ]),
+    facts: { server_tool_uses: { file_search_calls: 1 } },
+  },
+  {
+    name: "OpenAI Responses: items that are not tool calls, or odd, give no facts",
+    adapter: openAiAdapter,
+    info: info("/v1/responses", json),
+    body: responsesDoc([
+      item("message", "completed"),
+      { type: 7 },
+      "web_search_call",
+      null,
+      [{ type: "web_search_call" }],
+      { type: "Web_Search_Call" },
+      { type: "web_search_call", content: [{ type: "web_search_call" }], status: "failed" },
+    ]),
+    facts: undefined,
+  },
+  {
+    name: "OpenAI Responses stream: the items of response.completed, not of output_item.done",
+    adapter: openAiAdapter,
+    info: info("/v1/responses", sse),
+    body: events(
+      ["response.output_item.done", {
+        type: "response.output_item.done",
+        output_index: 0,
+        item: item("web_search_call", "completed"),
+      }],
+      ["response.output_item.done", {
+        type: "response.output_item.done",
+        output_index: 1,
+        item: item("file_search_call", "completed"),
+      }],
+      ["response.completed", {
+        type: "response.completed",
+        response: {
+          model: "gpt-5",
+          output: [item("web_search_call", "completed"), item("file_search_call", "completed")],
+          usage: { input_tokens: 10, output_tokens: 5 },
+        },
+      }],
+    ),
+    facts: { server_tool_uses: { web_search_calls: 1, file_search_calls: 1 } },
+  },
+  {
+    name: "OpenAI chat: no output items, no tool counts",
+    adapter: openAiAdapter,
+    info: info("/v1/chat/completions", json),
+    body: doc({
+      model: "gpt-5",
+      choices: [{ message: { content: '"output":[{"type":"web_search_call"}]' } }],
+      usage: { prompt_tokens: 1, completion_tokens: 1 },
+    }),
+    facts: undefined,
+  },
+  {
+    name: "Gemini grounded: distinct non-empty queries over every candidate, one grounded prompt",
+    adapter: geminiAdapter,
+    info: info(geminiPath, json),
+    body: doc(groundedDoc([["a", "b", "", "a"], ["b", "c"], null])),
+    facts: { server_tool_uses: { grounded_prompts: 1, web_search_queries: 3 } },
+  },
+  {
+    name: "Gemini grounded with modality tokens: both reported",
+    adapter: geminiAdapter,
+    info: info(geminiPath, json),
+    body: doc(
+      groundedDoc([["q"]], { promptTokensDetails: [{ modality: "IMAGE", tokenCount: 5 }] }),
+    ),
+    facts: {
+      image_input_tokens: 5,
+      server_tool_uses: { grounded_prompts: 1, web_search_queries: 1 },
+    },
+  },
+  {
+    name: "Gemini: grounding chunks without queries (Maps, Vertex AI Search) are not a search",
+    adapter: geminiAdapter,
+    info: info(geminiPath, json),
+    body: doc(groundedDoc([[], [""], null])),
+    facts: undefined,
+  },
+  {
+    name: "Gemini: queries that are not strings are not counted",
+    adapter: geminiAdapter,
+    info: info(geminiPath, json),
+    body: doc(groundedDoc([[1, null, { q: "a" }, ["b"], "c"]])),
+    facts: { server_tool_uses: { grounded_prompts: 1, web_search_queries: 1 } },
+  },
+  {
+    name: "Vertex Gemini grounded: the same counts",
+    adapter: vertexAdapter,
+    info: info(vertexPath, json),
+    body: doc(groundedDoc([["a", "b"]])),
+    facts: { server_tool_uses: { grounded_prompts: 1, web_search_queries: 2 } },
+  },
+  {
+    name: "Gemini stream: queries in an early chunk and again with the finish, counted once",
+    adapter: geminiAdapter,
+    info: info("/v1beta/models/gemini-2.5-flash:streamGenerateContent", sse),
+    body: new TextEncoder().encode(
+      [
+        groundedDoc([["a"]]),
+        groundedDoc([["a", "b"]]),
+        groundedDoc([null]),
+      ].map((d) => `data: ${JSON.stringify(d)}\r\n\r\n`).join(""),
+    ),
+    facts: { server_tool_uses: { grounded_prompts: 1, web_search_queries: 2 } },
+  },
+  {
+    name: "Gemini stream without alt=sse (a JSON array): queries of every element, and modalities",
+    adapter: geminiAdapter,
+    info: info("/v1beta/models/gemini-2.5-flash:streamGenerateContent", json),
+    body: doc([
+      groundedDoc([["a", "b"]]),
+      groundedDoc([["b", "c"]], { promptTokensDetails: [{ modality: "AUDIO", tokenCount: 4 }] }),
+    ]),
+    facts: {
+      audio_input_tokens: 4,
+      server_tool_uses: { grounded_prompts: 1, web_search_queries: 3 },
+    },
+  },
+  {
     name: "Bedrock InvokeModel stream of Claude: Anthropic's facts through the event stream",
     adapter: bedrockAdapter,
     info: bedrockInfo(`/model/${sonnetPath}/invoke-with-response-stream`, eventStreamType),
@@ -264,6 +452,43 @@ for (const c of cases) {
     }
   });
 }
+
+Deno.test("billing facts: past 4096 output items the counts stop, and say so", () => {
+  const body = responsesDoc(
+    Array.from({ length: 5000 }, (_, i) => item(i % 2 ? "web_search_call" : "mcp_call")),
+  );
+  const want: BillingFacts = {
+    server_tool_uses: { mcp_calls: 2048, web_search_calls: 2048 },
+    server_tool_uses_partial: true,
+  };
+  const whole = replay(openAiAdapter, info("/v1/responses", json), [body]);
+  assert.deepEqual(whole.facts, want, "read whole");
+  for (const size of [1000, 65536]) {
+    const pieces = [];
+    for (let i = 0; i < body.length; i += size) pieces.push(body.subarray(i, i + size));
+    const scanned = replay(openAiAdapter, info("/v1/responses", json), pieces);
+    assert.equal(scanned.status, "exact");
+    assert.deepEqual(scanned.facts, want, `scanned in ${size}-byte pieces`);
+  }
+});
+
+Deno.test("billing facts: Gemini queries are bounded in number and length", () => {
+  const many = Array.from({ length: 300 }, (_, i) => `query ${i}`);
+  const long = [
+    "x".repeat(300),
+    "x".repeat(300),
+    "x".repeat(256) + "y".repeat(44),
+    "x".repeat(301),
+  ];
+  const r = replay(geminiAdapter, info(geminiPath, json), [doc(groundedDoc([many, long]))]);
+  assert.deepEqual(r.facts, {
+    server_tool_uses: { grounded_prompts: 1, web_search_queries: 256 },
+    server_tool_uses_partial: true,
+  });
+  // Longer than 256 characters: compared by that prefix and the length.
+  const r2 = replay(geminiAdapter, info(geminiPath, json), [doc(groundedDoc([long]))]);
+  assert.deepEqual(r2.facts, { server_tool_uses: { grounded_prompts: 1, web_search_queries: 2 } });
+});
 
 Deno.test("billing facts: a stream cut short has no facts, as it has no usage", () => {
   const c = cases[1]!;

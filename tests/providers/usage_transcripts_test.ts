@@ -8,6 +8,7 @@ import {
   type UsageReport,
 } from "../../src/providers/mod.ts";
 import type { Usage } from "../../src/traces/mod.ts";
+import { geminiAdapter } from "../../src/providers/gemini.ts";
 import { fixture, lineEndingVariants, replay, responseInfo, splittings, usage } from "./replay.ts";
 
 const sse = "text/event-stream; charset=utf-8";
@@ -42,6 +43,19 @@ const withFacts = (r: UsageReport, facts: BillingFacts): UsageReport => ({ ...r,
 const chatTier: BillingFacts = { service_tier: "default" };
 // The Responses API answers with the tier it was asked for, `auto`, in these recordings.
 const responsesTier: BillingFacts = { service_tier: "auto" };
+/**
+ * The tool-call fixtures (constructed in the documented shapes): two completed web searches, one
+ * completed file search, one failed web search (not billed), and a message whose text spells a
+ * tool item.
+ */
+const toolCalls: BillingFacts = {
+  server_tool_uses: { web_search_calls: 2, file_search_calls: 1 },
+  service_tier: "default",
+};
+/** Three queries, one empty (not billed); the stream repeats the first in an early chunk. */
+const grounded: BillingFacts = {
+  server_tool_uses: { grounded_prompts: 1, web_search_queries: 2 },
+};
 const chatJson = fixture("openai/chat_cached_reasoning.json");
 const chatStream = fixture("openai/chat_stream_include_usage.sse");
 
@@ -119,6 +133,40 @@ const cases: Case[] = [
       exact("gpt-5-mini-2025-08-07", usage(2048, 310, { cached: 1536, reasoning: 256 })),
       responsesTier,
     ),
+  },
+  {
+    name: "openai responses document with tool calls: completed calls counted by type",
+    adapter: openAiAdapter,
+    body: fixture("openai/responses_tool_calls.json"),
+    info: info("/v1/responses", json),
+    expected: withFacts(
+      exact("gpt-5-mini-2025-08-07", usage(8123, 412, { reasoning: 192 })),
+      toolCalls,
+    ),
+  },
+  {
+    name: "openai responses stream with tool calls: counted once, from response.completed",
+    adapter: openAiAdapter,
+    body: fixture("openai/responses_tool_calls_stream.sse"),
+    info: info("/v1/responses", sse),
+    expected: withFacts(
+      exact("gpt-5-mini-2025-08-07", usage(8123, 412, { reasoning: 192 })),
+      toolCalls,
+    ),
+  },
+  {
+    name: "gemini document grounded with Google Search: distinct non-empty queries",
+    adapter: geminiAdapter,
+    body: fixture("gemini/generate_content_grounded.json"),
+    info: info("/v1beta/models/gemini-2.5-flash:generateContent", json),
+    expected: withFacts(exact("gemini-2.5-flash", usage(322, 113, { reasoning: 95 })), grounded),
+  },
+  {
+    name: "gemini stream grounded with Google Search: queries of every chunk, counted once",
+    adapter: geminiAdapter,
+    body: fixture("gemini/stream_grounded.sse"),
+    info: info("/v1beta/models/gemini-2.5-flash:streamGenerateContent", sse),
+    expected: withFacts(exact("gemini-2.5-flash", usage(322, 113, { reasoning: 95 })), grounded),
   },
   {
     name: "openai chat document with cached and reasoning details",
