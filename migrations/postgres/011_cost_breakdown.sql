@@ -4,3 +4,19 @@
 ALTER TABLE traces ADD COLUMN cost_breakdown jsonb;
 ALTER TABLE rollup_hourly ADD COLUMN partial_count bigint NOT NULL DEFAULT 0;
 ALTER TABLE rollup_daily_keys ADD COLUMN partial_count bigint NOT NULL DEFAULT 0;
+
+-- The cost lines summed per hour, tenant, provider, model and billed dimension, as SQLite's.
+CREATE TABLE rollup_cost_lines (
+  period timestamptz NOT NULL,
+  org_id text NOT NULL,
+  workspace_id text NOT NULL,
+  provider text NOT NULL,
+  model text NOT NULL,
+  dimension text NOT NULL,
+  unit text NOT NULL,
+  quantity bigint NOT NULL,
+  cost_usd double precision NOT NULL,
+  unpriced_quantity bigint NOT NULL,
+  trace_count bigint NOT NULL,
+  PRIMARY KEY (period, org_id, workspace_id, provider, model, dimension)
+);

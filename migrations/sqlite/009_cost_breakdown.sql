@@ -5,3 +5,22 @@
 ALTER TABLE traces ADD COLUMN cost_breakdown TEXT;
 ALTER TABLE rollup_hourly ADD COLUMN partial_count INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE rollup_daily_keys ADD COLUMN partial_count INTEGER NOT NULL DEFAULT 0;
+
+-- The cost lines summed per hour, tenant, provider, model and billed dimension (store/
+-- cost_line_rollups.ts): "how much went to cache writes?", and the cache writes by lifetime and
+-- tool uses per day that reconciliation compares with the providers' reports. Traces stored
+-- before this have no cost lines and add nothing here.
+CREATE TABLE rollup_cost_lines (
+  period TEXT NOT NULL,
+  org_id TEXT NOT NULL,
+  workspace_id TEXT NOT NULL,
+  provider TEXT NOT NULL,
+  model TEXT NOT NULL,
+  dimension TEXT NOT NULL,
+  unit TEXT NOT NULL,
+  quantity INTEGER NOT NULL,
+  cost_usd REAL NOT NULL,
+  unpriced_quantity INTEGER NOT NULL,
+  trace_count INTEGER NOT NULL,
+  PRIMARY KEY (period, org_id, workspace_id, provider, model, dimension)
+) WITHOUT ROWID;

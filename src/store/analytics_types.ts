@@ -88,6 +88,35 @@ export interface AggregateRow extends Record<TokenField, number> {
   api_key_last4: string | null;
 }
 
+/** Groups the cost-line rollup keeps (it has no key, path, developer or agent). */
+export const costLineGroups = ["provider", "model", "workspace"] as const satisfies GroupBy[];
+
+/** A cost-line query's group, checked before any SQL is built. */
+export function checkCostLineGroup(group: string | undefined): void {
+  if (group === undefined || (costLineGroups as readonly string[]).includes(group)) return;
+  throw new RangeError(
+    `group_by ${JSON.stringify(group)} is not kept with the cost lines: use one of ` +
+      costLineGroups.join(", "),
+  );
+}
+
+/** The cost lines of one (bucket, group) and billed dimension (`CostLine.dimension`). */
+export interface CostLineRow {
+  bucket_start: string | null;
+  group: string | null;
+  dimension: string;
+  /** `per_million_tokens` or `per_use`. */
+  unit: string;
+  /** Tokens, or uses of a tool. */
+  quantity: number;
+  /** What the priced lines cost, USD. */
+  cost_usd: number;
+  /** Quantity on lines without a price (of partial or unpriced costs): not in `cost_usd`. */
+  unpriced_quantity: number;
+  /** Traces with this line. */
+  trace_count: number;
+}
+
 export interface Percentiles {
   count: number;
   p50: number | null;

@@ -30,6 +30,8 @@ export {
   type AnalyticsQuery,
   type Bucket,
   buckets,
+  costLineGroups,
+  type CostLineRow,
   type GroupBy,
   groupColumns,
   type PercentileRow,

@@ -23,7 +23,7 @@ import {
 import type { Sql } from "./pg_connect.ts";
 import { and, type Fragment } from "./pg_query.ts";
 
-type Kind = "raw" | "rollup";
+export type Kind = "raw" | "rollup";
 
 /** The stored timestamp form, from a timestamptz. */
 const iso = (sql: Sql, e: Fragment) =>
@@ -31,7 +31,7 @@ const iso = (sql: Sql, e: Fragment) =>
 
 const timeColumn = (sql: Sql, kind: Kind) => kind === "raw" ? sql`"timestamp"` : sql`period`;
 
-function bucketOn(sql: Sql, kind: Kind, bucket: Bucket): Fragment {
+export function bucketOn(sql: Sql, kind: Kind, bucket: Bucket): Fragment {
   const t = timeColumn(sql, kind);
   // date_trunc('week') starts weeks on Monday, as the SQLite expression does.
   const unit = { hour: sql`'hour'`, day: sql`'day'`, week: sql`'week'` }[bucket];

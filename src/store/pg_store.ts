@@ -15,7 +15,12 @@ import type {
   TraceStore,
   TraceSummary,
 } from "./types.ts";
-import type { AggregateRow, AnalyticsQuery, PercentileRow } from "./analytics_types.ts";
+import type {
+  AggregateRow,
+  AnalyticsQuery,
+  CostLineRow,
+  PercentileRow,
+} from "./analytics_types.ts";
 import type { SessionQuery, SessionRow } from "./sessions.ts";
 import { sessions } from "./pg_sessions.ts";
 import type { FailoverQuery, FailoverRow } from "./failovers.ts";
@@ -39,6 +44,7 @@ import { postgresLimitCounters } from "./pg_limits.ts";
 import type { CounterStore } from "../limits/mod.ts";
 import { PostgresRoutingState } from "./pg_routing.ts";
 import { aggregate, percentiles } from "./pg_analytics.ts";
+import { costLines } from "./pg_cost_lines.ts";
 import type {
   NewResponseState,
   ResponseChainLimits,
@@ -211,6 +217,11 @@ class PostgresTraceStore extends KeyStoreForwarder
   async aggregate(query: AnalyticsQuery): Promise<AggregateRow[]> {
     this.#open();
     return await aggregate(this.#sql, query);
+  }
+
+  async costLines(query: AnalyticsQuery): Promise<CostLineRow[]> {
+    this.#open();
+    return await costLines(this.#sql, query);
   }
 
   async percentiles(query: AnalyticsQuery): Promise<PercentileRow[]> {

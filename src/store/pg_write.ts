@@ -2,7 +2,7 @@
  * The PostgreSQL batch write: one statement, so one round trip per batch. It takes the store's
  * advisory transaction lock first (writers from every instance are serialized, so seq order is
  * commit order, see TraceStore.listTraces), inserts the traces in batch order, and adds the batch
- * to both rollup tables, one upsert row per rollup key.
+ * to the rollup tables, one upsert row per rollup key.
  *
  * Rollups are computed here in TypeScript by rollups.ts, the code SQLite's rollups use, so both
  * stores count a trace alike; PostgreSQL only adds each key's row to the stored one. The traces
@@ -17,6 +17,12 @@
 import type { TraceRecord } from "../traces/mod.ts";
 import { type Rollup, rollupColumns, rollupCounters, rollupDimensions } from "./rollups.ts";
 import { rollupsOf, type RollupTable } from "./rollups.ts";
+import {
+  costLineColumns,
+  costLineCounters,
+  costLineDimensions,
+  costLineRollupsOf,
+} from "./cost_line_rollups.ts";
 import { type ColumnKind, encodeTrace, type SqlValue, traceColumns } from "./trace_columns.ts";
 import { lockKeys } from "./pg_migrations.ts";
 import type { Sql } from "./pg_connect.ts";
@@ -133,11 +139,12 @@ function rollupJson(rows: Iterable<Rollup>): string {
   return JSON.stringify(out);
 }
 
-/** The batch's rows of each rollup table, as the statement's last two parameters. */
-export function rollupParams(traces: readonly TraceRecord[]): [string, string] {
+/** The batch's rows of each rollup table, as the statement's last three parameters. */
+export function rollupParams(traces: readonly TraceRecord[]): [string, string, string] {
   const rollups = rollupsOf(traces);
   const of = (t: RollupTable) => rollupJson(rollups.get(t)!.values());
-  return [of("rollup_hourly"), of("rollup_daily_keys")];
+  const lines = JSON.stringify([...costLineRollupsOf(traces).values()]);
+  return [of("rollup_hourly"), of("rollup_daily_keys"), lines];
 }
 
 const columnNames = traceColumns.map(([name]) => `"${name}"`);
@@ -194,6 +201,30 @@ function upsert(table: RollupTable, param: number): string {
     ON CONFLICT (${rollupDimensions.join(", ")}) DO UPDATE SET ${mergeSet(table)}`;
 }
 
+const costLineTypes: Record<(typeof costLineColumns)[number], string> = {
+  period: "timestamptz",
+  org_id: "text",
+  workspace_id: "text",
+  provider: "text",
+  model: "text",
+  dimension: "text",
+  unit: "text",
+  quantity: "bigint",
+  cost_usd: "double precision",
+  unpriced_quantity: "bigint",
+  trace_count: "bigint",
+};
+
+/** The batch's cost lines added to `rollup_cost_lines` (cost_line_rollups.ts). */
+function upsertCostLines(param: number): string {
+  const list = costLineColumns.join(", ");
+  const record = costLineColumns.map((c) => `${c} ${costLineTypes[c]}`).join(", ");
+  const add = costLineCounters.map((c) => `${c} = rollup_cost_lines.${c} + excluded.${c}`);
+  return `INSERT INTO rollup_cost_lines (${list})
+    SELECT ${list} FROM lock, json_to_recordset($${param}::text::json) AS r(${record})
+    ON CONFLICT (${costLineDimensions.join(", ")}) DO UPDATE SET ${add.join(", ")}`;
+}
+
 /**
  * Fixed text: every part above comes from constants, and the batch is bound. Built once, run as
  * a prepared statement. `ORDER BY ord` assigns seq in batch order.
@@ -209,7 +240,8 @@ export const insertStatement = `WITH lock AS MATERIALIZED (
     RETURNING 1
   ),
   hourly AS (${upsert("rollup_hourly", traceColumns.length + 1)}),
-  daily AS (${upsert("rollup_daily_keys", traceColumns.length + 2)})
+  daily AS (${upsert("rollup_daily_keys", traceColumns.length + 2)}),
+  lines AS (${upsertCostLines(traceColumns.length + 3)})
 SELECT count(*)::int AS inserted FROM ins`;
 
 /** The unique index on the trace id: its violation means part of the batch is already stored. */

@@ -26,7 +26,7 @@ import {
 export { planRanges };
 import type { QueryValue } from "./sqlite_query.ts";
 
-const bucketOn = (column: string): Record<Bucket, string> => ({
+export const bucketOn = (column: string): Record<Bucket, string> => ({
   hour: `strftime('%Y-%m-%dT%H:00:00.000Z', ${column})`,
   day: `strftime('%Y-%m-%dT00:00:00.000Z', ${column})`,
   // 'weekday 0' moves to the Sunday on or after; 6 days back is that week's Monday.

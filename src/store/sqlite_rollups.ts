@@ -16,14 +16,29 @@ import {
   rollupsOf,
   type RollupTable,
 } from "./rollups.ts";
+import {
+  costLineColumns,
+  costLineCounters,
+  costLineDimensions,
+  costLineRollupsOf,
+  encodeCostLine,
+} from "./cost_line_rollups.ts";
 
 const tables: readonly RollupTable[] = ["rollup_hourly", "rollup_daily_keys"];
 
 export class RollupWriter {
   readonly #get = new Map<RollupTable, StatementSync>();
   readonly #put = new Map<RollupTable, StatementSync>();
+  readonly #addLine: StatementSync;
 
   constructor(db: DatabaseSync) {
+    this.#addLine = db.prepare(
+      `INSERT INTO rollup_cost_lines (${costLineColumns.join(", ")})
+        VALUES (${costLineColumns.map(() => "?").join(", ")})
+        ON CONFLICT (${costLineDimensions.join(", ")}) DO UPDATE SET ${
+        costLineCounters.map((c) => `${c} = ${c} + excluded.${c}`).join(", ")
+      }`,
+    );
     const where = rollupDimensions.map((d) => `${d} = ?`).join(" AND ");
     for (const t of tables) {
       this.#get.set(t, db.prepare(`SELECT ${rollupColumns.join(", ")} FROM ${t} WHERE ${where}`));
@@ -39,8 +54,11 @@ export class RollupWriter {
   }
 
   /** Adds the traces to the rollups; run inside the transaction that inserted them. */
-  add(traces: Iterable<TraceRecord>): void {
+  add(traces: readonly TraceRecord[]): void {
     for (const [table, rows] of rollupsOf(traces)) this.#write(table, rows.values());
+    for (const line of costLineRollupsOf(traces).values()) {
+      this.#addLine.run(...encodeCostLine(line));
+    }
   }
 
   #write(table: RollupTable, rows: Iterable<Rollup>): void {

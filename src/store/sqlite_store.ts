@@ -35,11 +35,17 @@ import type { KeyStore } from "./key_types.ts";
 import { KeyStoreForwarder } from "./key_forwarding.ts";
 import { sqliteKeyStore } from "./sqlite_keys.ts";
 import { aggregate, percentiles } from "./sqlite_analytics.ts";
+import { costLines } from "./sqlite_cost_lines.ts";
 import { rebuildRollupsIfMissing, RollupWriter } from "./sqlite_rollups.ts";
 
 /** Rollups take the stored (normalized) timestamp, not the one the trace came with. */
 const timestampColumn = allColumnNames.indexOf("timestamp");
-import type { AggregateRow, AnalyticsQuery, PercentileRow } from "./analytics_types.ts";
+import type {
+  AggregateRow,
+  AnalyticsQuery,
+  CostLineRow,
+  PercentileRow,
+} from "./analytics_types.ts";
 import type { SessionQuery, SessionRow } from "./sessions.ts";
 import { sessions } from "./sqlite_sessions.ts";
 import type { FailoverQuery, FailoverRow } from "./failovers.ts";
@@ -295,6 +301,11 @@ class SqliteTraceStore extends KeyStoreForwarder
   async aggregate(query: AnalyticsQuery): Promise<AggregateRow[]> {
     this.#open();
     return await withBusyRetry(() => aggregate(this.#db, query), this.#retry);
+  }
+
+  async costLines(query: AnalyticsQuery): Promise<CostLineRow[]> {
+    this.#open();
+    return await withBusyRetry(() => costLines(this.#db, query), this.#retry);
   }
 
   async percentiles(query: AnalyticsQuery): Promise<PercentileRow[]> {

@@ -3,7 +3,12 @@
  * (`tests/store/conformance.ts`) runs against both.
  */
 import type { TenantScope, Trace, TraceRecord } from "../traces/mod.ts";
-import type { AggregateRow, AnalyticsQuery, PercentileRow } from "./analytics_types.ts";
+import type {
+  AggregateRow,
+  AnalyticsQuery,
+  CostLineRow,
+  PercentileRow,
+} from "./analytics_types.ts";
 import type { SessionQuery, SessionRow } from "./sessions.ts";
 import type { FailoverQuery, FailoverRow } from "./failovers.ts";
 
@@ -121,6 +126,12 @@ export interface TraceStore {
   aggregate(query: AnalyticsQuery): Promise<AggregateRow[]>;
   /** Latency and time-to-first-token percentiles per (bucket, group), by bucket then group. */
   percentiles(query: AnalyticsQuery): Promise<PercentileRow[]>;
+  /**
+   * The cost lines (`Trace.cost_breakdown`) summed per (bucket, group, billed dimension): group
+   * by provider, model or workspace only (`costLineGroups`); traces stored before cost lines
+   * existed have none. By bucket, then group, then the dearest dimension first.
+   */
+  costLines(query: AnalyticsQuery): Promise<CostLineRow[]>;
   /**
    * The `query.limit` sessions (`Trace.session_id`) with the latest last request in the range,
    * most recent first, each with its totals and models (sessions.ts). Read from the raw traces.

@@ -21,7 +21,12 @@ import { type KeyStore, keyStoreMethods } from "./key_types.ts";
 import { KeyStoreForwarder } from "./key_forwarding.ts";
 import type { SessionQuery, SessionRow } from "./sessions.ts";
 import type { FailoverQuery, FailoverRow } from "./failovers.ts";
-import type { AggregateRow, AnalyticsQuery, PercentileRow } from "./analytics_types.ts";
+import type {
+  AggregateRow,
+  AnalyticsQuery,
+  CostLineRow,
+  PercentileRow,
+} from "./analytics_types.ts";
 import {
   type NewResponseState,
   type ResponseChainLimits,
@@ -138,6 +143,9 @@ class WorkerTraceStore extends KeyStoreForwarder
   }
   aggregate(query: AnalyticsQuery): Promise<AggregateRow[]> {
     return this.#call("aggregate", query);
+  }
+  costLines(query: AnalyticsQuery): Promise<CostLineRow[]> {
+    return this.#call("costLines", query);
   }
   percentiles(query: AnalyticsQuery): Promise<PercentileRow[]> {
     return this.#call("percentiles", query);

@@ -202,6 +202,7 @@ const brokenStore: TraceStore = {
   exportTraces: () => Promise.reject(new Error("disk on fire")),
   aggregate: () => Promise.reject(new Error("disk on fire")),
   percentiles: () => Promise.reject(new Error("disk on fire")),
+  costLines: () => Promise.reject(new Error("disk on fire")),
   sessions: () => Promise.reject(new Error("disk on fire")),
   failovers: () => Promise.reject(new Error("disk on fire")),
   stats: () => Promise.reject(new Error("disk on fire")),

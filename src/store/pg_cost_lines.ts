@@ -1,0 +1,56 @@
+/**
+ * The cost lines on PostgreSQL, as sqlite_cost_lines.ts: the cost-line rollup for the whole
+ * hours of a range, the traces' `cost_breakdown` lines (`jsonb_array_elements`) at its edges.
+ */
+import { type AnalyticsQuery, checkCostLineGroup, type CostLineRow } from "./analytics_types.ts";
+import { planRanges, type Range } from "./analytics_merge.ts";
+import { mergeCostLineRows } from "./cost_line_rollups.ts";
+import { bucketOn, type Kind } from "./pg_analytics.ts";
+import type { Sql } from "./pg_connect.ts";
+import { and, type Fragment } from "./pg_query.ts";
+
+function groupOf(sql: Sql, group: AnalyticsQuery["group_by"]): Fragment {
+  if (group === "provider") return sql`provider`;
+  if (group === "model") return sql`model`;
+  if (group === "workspace") return sql`workspace_id`;
+  return sql`NULL::text`;
+}
+
+function figures(sql: Sql, kind: Kind): Fragment {
+  if (kind === "rollup") {
+    return sql`dimension AS d, max(unit) AS u, sum(quantity) AS q, sum(cost_usd) AS c,
+      sum(unpriced_quantity) AS uq, sum(trace_count) AS n`;
+  }
+  return sql`l->>'dimension' AS d, max(l->>'unit') AS u, sum((l->>'quantity')::bigint) AS q,
+    coalesce(sum((l->>'amount_usd')::double precision), 0) AS c,
+    sum(CASE WHEN l->>'amount_usd' IS NULL THEN (l->>'quantity')::bigint ELSE 0 END) AS uq,
+    count(*) AS n`;
+}
+
+async function read(sql: Sql, q: AnalyticsQuery, kind: Kind, range: Range): Promise<unknown[][]> {
+  const t = kind === "raw" ? sql`"timestamp"` : sql`period`;
+  const parts: Fragment[] = kind === "raw" ? [sql`cost_breakdown IS NOT NULL`] : [];
+  if (range.from !== undefined) parts.push(sql`${t} >= ${range.from}::timestamptz`);
+  if (range.before !== undefined) parts.push(sql`${t} < ${range.before}::timestamptz`);
+  if (q.provider !== undefined) parts.push(sql`provider = ${q.provider}`);
+  if (q.model !== undefined) parts.push(sql`model = ${q.model}`);
+  if (q.scope) {
+    parts.push(sql`org_id = ${q.scope.org_id} AND workspace_id = ${q.scope.workspace_id}`);
+  }
+  const bucket = q.bucket ? bucketOn(sql, kind, q.bucket) : sql`NULL::text`;
+  const from = kind === "raw"
+    ? sql`traces, jsonb_array_elements(traces.cost_breakdown->'lines') AS l`
+    : sql`rollup_cost_lines`;
+  const rows = await sql`SELECT ${bucket} AS b, ${groupOf(sql, q.group_by)} AS g,
+    ${figures(sql, kind)} FROM ${from} WHERE ${and(sql, parts)} GROUP BY 1, 2, 3`;
+  return rows.map((r) => Object.values(r));
+}
+
+export async function costLines(sql: Sql, q: AnalyticsQuery): Promise<CostLineRow[]> {
+  checkCostLineGroup(q.group_by);
+  const plan = planRanges(q.from, q.to, "hour");
+  const rows: unknown[][] = [];
+  if (plan.rollup !== null) rows.push(...await read(sql, q, "rollup", plan.rollup));
+  for (const r of plan.raw) rows.push(...await read(sql, q, "raw", r));
+  return mergeCostLineRows(rows);
+}

@@ -1,0 +1,61 @@
+/**
+ * The cost lines on SQLite (`TraceStore.costLines`): the cost-line rollup for the whole hours of
+ * a range, and the traces' own `cost_breakdown` lines (`json_each`) for the partial hours at its
+ * edges, as the other analytics read their rollups and edges (sqlite_analytics.ts).
+ */
+import type { DatabaseSync } from "node:sqlite";
+import { type AnalyticsQuery, checkCostLineGroup, type CostLineRow } from "./analytics_types.ts";
+import { planRanges, type Range } from "./analytics_merge.ts";
+import { mergeCostLineRows } from "./cost_line_rollups.ts";
+import { bucketOn } from "./sqlite_analytics.ts";
+import type { QueryValue } from "./sqlite_query.ts";
+
+const groupOf = { provider: "provider", model: "model", workspace: "workspace_id" } as const;
+
+const line = (field: string) => `json_extract(l.value, '$.${field}')`;
+
+/** The same eight figures from either source, so that rows merge by adding. */
+const figures = {
+  rollup: `dimension AS d, max(unit) AS u, sum(quantity) AS q, sum(cost_usd) AS c,
+    sum(unpriced_quantity) AS uq, sum(trace_count) AS n`,
+  raw: `${line("dimension")} AS d, max(${line("unit")}) AS u, sum(${line("quantity")}) AS q,
+    coalesce(sum(${line("amount_usd")}), 0) AS c,
+    sum(CASE WHEN ${line("amount_usd")} IS NULL THEN ${line("quantity")} ELSE 0 END) AS uq,
+    count(*) AS n`,
+};
+
+function select(q: AnalyticsQuery, kind: "raw" | "rollup", range: Range) {
+  const time = kind === "raw" ? "timestamp" : "period";
+  const parts: string[] = kind === "raw" ? ["cost_breakdown IS NOT NULL"] : [];
+  const params: QueryValue[] = [];
+  const where = (sql: string, ...values: QueryValue[]) => {
+    parts.push(sql);
+    params.push(...values);
+  };
+  if (range.from !== undefined) where(`${time} >= ?`, range.from);
+  if (range.before !== undefined) where(`${time} < ?`, range.before);
+  if (q.provider !== undefined) where("provider = ?", q.provider);
+  if (q.model !== undefined) where("model = ?", q.model);
+  if (q.scope) where("org_id = ? AND workspace_id = ?", q.scope.org_id, q.scope.workspace_id);
+  const bucket = q.bucket ? bucketOn(time)[q.bucket] : "NULL";
+  const group = q.group_by ? groupOf[q.group_by as keyof typeof groupOf] : "NULL";
+  const from = kind === "raw"
+    ? "traces, json_each(traces.cost_breakdown, '$.lines') AS l"
+    : "rollup_cost_lines";
+  const sql = `SELECT ${bucket} AS b, ${group} AS g, ${figures[kind]} FROM ${from}
+    WHERE ${parts.join(" AND ") || "1"} GROUP BY 1, 2, 3`;
+  return { sql, params };
+}
+
+export function costLines(db: DatabaseSync, q: AnalyticsQuery): CostLineRow[] {
+  checkCostLineGroup(q.group_by);
+  const plan = planRanges(q.from, q.to, "hour");
+  const rows: unknown[][] = [];
+  const read = (kind: "raw" | "rollup", range: Range) => {
+    const { sql, params } = select(q, kind, range);
+    for (const r of db.prepare(sql).all(...params)) rows.push(Object.values(r));
+  };
+  if (plan.rollup !== null) read("rollup", plan.rollup);
+  for (const r of plan.raw) read("raw", r);
+  return mergeCostLineRows(rows);
+}
