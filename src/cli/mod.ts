@@ -17,6 +17,7 @@ import { pii, piiSpec } from "./pii.ts";
 import { report, reportSpec } from "./report.ts";
 import { routes, routesSpec } from "./routes.ts";
 import { replay, replaySpec } from "./replay.ts";
+import { reconcile, reconcileSpec } from "./reconcile.ts";
 import { serve, serveSpec } from "./serve.ts";
 import { shellInit, shellInitSpec } from "./shell_init.ts";
 import { version, versionSpec } from "./version.ts";
@@ -45,6 +46,7 @@ export const commands: readonly Command[] = [
   { spec: shellInitSpec, run: shellInit },
   { spec: wrapSpec, run: wrap },
   { spec: reportSpec, run: report },
+  { spec: reconcileSpec, run: reconcile },
   { spec: debugSpec, run: debug },
   { spec: replaySpec, run: replay },
   { spec: doctorSpec, run: doctor },

@@ -10,6 +10,8 @@ export interface FetchBounds {
   maxBytes: number;
   maxRedirects: number;
   fetch?: typeof fetch;
+  /** Sent to the first URL only: a credential never follows a redirect elsewhere. */
+  headers?: Record<string, string>;
 }
 
 /** The URL as logs may show it: without query or fragment (they can carry tokens). */
@@ -61,7 +63,8 @@ export async function fetchBounded(url: string, bounds: FetchBounds): Promise<Ui
   let current = url;
   try {
     for (let redirects = 0;; redirects++) {
-      const res = await doFetch(current, { redirect: "manual", signal });
+      const headers = redirects === 0 ? bounds.headers ?? {} : {};
+      const res = await doFetch(current, { redirect: "manual", signal, headers });
       if (redirectStatus.has(res.status)) {
         await res.body?.cancel();
         const next = nextLocation(current, res.headers.get("location"));

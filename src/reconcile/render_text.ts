@@ -35,7 +35,10 @@ export function renderText(result: ReconcileResult): string {
 }
 
 function headerOf(r: ReconcileResult): string[] {
-  const period = `${r.period.from ?? "start"} .. ${r.period.to ?? "end"}`;
+  const { from, to } = r.period;
+  const period = from === null && to === null
+    ? "all days"
+    : `${from ?? "the report's first day"} .. ${to ?? "the report's last day"}`;
   const covered = r.report.covered_from === null
     ? "no day whole"
     : `${r.report.covered_from} .. ${r.report.covered_to} (${r.report.days_compared} days compared)`;

@@ -40,7 +40,7 @@ Deno.test("renderText: verdict first, only lines beyond tolerance, figures with 
   const lines = text.split("\n");
   assert.deepEqual(lines.slice(0, 3), [
     "Reconciliation with anthropic's reports (anthropic_usage, anthropic_cost)",
-    "Period: start .. end; the report covers 2026-11-01 .. 2026-11-02 (2 days compared)",
+    "Period: all days; the report covers 2026-11-01 .. 2026-11-02 (2 days compared)",
     "Verdict: 1 line(s) beyond tolerance (0.50%): worst 10.00%",
   ]);
   assert.ok(!text.includes(`${d1}  ${sonnet}`), "a line within tolerance is not listed");

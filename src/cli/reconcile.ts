@@ -1,0 +1,153 @@
+/**
+ * `ongoingai reconcile`: the gateway's traces against the provider's own usage and cost reports
+ * (reconcile/), per UTC day × model, with the likely cause of every difference. Reads the store
+ * read-only, as `report` does. Exit 0 when every figure is within the tolerance, 1 when one is
+ * not (or the config, a report or the store cannot be used), 2 on a usage error.
+ */
+import {
+  type GatewayRow,
+  mergeReports,
+  parseReport,
+  type ProviderReport,
+  reconcile as compare,
+  renderText,
+  ReportError,
+  toJson,
+} from "../reconcile/mod.ts";
+import { gatewayRows } from "../api/mod.ts";
+import { openStore, type TraceStore } from "../store/mod.ts";
+import { type CliCommand, type CliIo, exitCode } from "./io.ts";
+import { loadOrReport } from "./load.ts";
+import { parseReconcileArgs, type ReconcileArgs } from "./reconcile_args.ts";
+import { fetchReports } from "./reconcile_fetch.ts";
+
+export const reconcileSpec = {
+  name: "reconcile",
+  summary: "Compare traces with the provider's own usage and cost reports, per day and model",
+  usage: "ongoingai reconcile --provider anthropic|openai (--report FILE... | --fetch) " +
+    "[--from DAY] [--to DAY] [--tolerance PCT] [--format text|json] [--config PATH]",
+  flags: [
+    ["--provider NAME", "anthropic or openai: whose reports these are"],
+    ["--report FILE", "The provider's usage or cost report, as its Admin API returns it; repeat"],
+    ["--fetch", "Read both reports from the provider's Admin API instead (needs --from, --to)"],
+    [
+      "--admin-key-env NAME",
+      "With --fetch: the admin key's variable (default ANTHROPIC_ADMIN_KEY)",
+    ],
+    ["--from DAY", "First UTC day compared, YYYY-MM-DD (default: the report's first)"],
+    ["--to DAY", "Last UTC day compared, YYYY-MM-DD (default: the report's last)"],
+    ["--tolerance PCT", "Largest difference accepted, in percent (default 0.5)"],
+    ["--format FORMAT", "text (default) or json (schema reconcile.v1)"],
+    ["--gateway-provider ID", "A provider billed to this account (default: all of its kind)"],
+    ["--config PATH", "Config file naming the store (storage.*); default: discovered"],
+  ],
+} as const;
+
+/** Largest report file read: a year of daily buckets by model is a few megabytes. */
+export const maxReportBytes = 64 * 1024 * 1024;
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+async function readReport(path: string, a: ReconcileArgs, io: CliIo): Promise<ProviderReport> {
+  const file = path.startsWith("/") ? path : `${io.cwd}/${path}`;
+  const info = await Deno.stat(file).catch((err) => {
+    throw new Error(`cannot read report ${path}: ${message(err)}`);
+  });
+  if (!info.isFile) throw new Error(`report ${path} is not a file`);
+  if (info.size > maxReportBytes) {
+    throw new Error(
+      `report ${path} is ${info.size} bytes, over the ${maxReportBytes}-byte limit: ask the ` +
+        "provider for fewer days per file and pass several --report files",
+    );
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(await Deno.readTextFile(file));
+  } catch (err) {
+    throw new Error(`report ${path} is not JSON (${message(err)})`);
+  }
+  return parseReport(doc, a.provider, { name: path });
+}
+
+async function providerReport(a: ReconcileArgs, io: CliIo): Promise<ProviderReport> {
+  if (!a.fetch) return mergeReports(await Promise.all(a.reports.map((p) => readReport(p, a, io))));
+  const key = io.env[a.adminKeyEnv]?.trim();
+  if (!key) {
+    throw new Error(
+      `--fetch needs the provider's admin key in $${a.adminKeyEnv} (an Admin API key: ` +
+        `${a.provider === "anthropic" ? "sk-ant-admin..." : "an organization admin key"}), ` +
+        "or pass the reports with --report",
+    );
+  }
+  const fetched = await fetchReports(a.provider, {
+    from: a.from!,
+    to: a.to!,
+    key,
+    ...(a.adminUrl === undefined ? {} : { baseUrl: a.adminUrl }),
+  });
+  return mergeReports(fetched.map((r) => parseReport(r.pages, a.provider, { name: r.name })));
+}
+
+/** The first and last day any report document covers, for the store's query. */
+function reportDays(report: ProviderReport): { from?: string; to?: string } {
+  const days = report.sources.flatMap((s) => s.days).sort();
+  return days.length === 0 ? {} : { from: days[0]!, to: days.at(-1)! };
+}
+
+export const reconcile: CliCommand = async (args, io) => {
+  const a = parseReconcileArgs(args);
+  const loaded = await loadOrReport(a.config, io);
+  if (loaded === null) return exitCode.failure;
+  const providerIds = a.gatewayProviders.length > 0
+    ? a.gatewayProviders
+    : loaded.config.providers.filter((p) => p.kind === a.provider).map((p) => p.id);
+  if (providerIds.length === 0) {
+    io.stderr(
+      `no provider of kind ${a.provider} is configured: name the gateway's providers billed to ` +
+        "this account with --gateway-provider ID\n",
+    );
+    return exitCode.failure;
+  }
+  let report: ProviderReport;
+  try {
+    report = await providerReport(a, io);
+  } catch (err) {
+    const what = err instanceof ReportError ? "cannot use the report" : "cannot read the report";
+    io.stderr(`${what}: ${message(err)}\n`);
+    return exitCode.failure;
+  }
+  const days = { ...reportDays(report), ...defined({ from: a.from, to: a.to }) };
+  let store: TraceStore;
+  try {
+    store = await openStore(loaded.config.storage, { cwd: io.cwd, readOnly: true });
+  } catch (err) {
+    io.stderr(`failed to initialize trace store: ${message(err)}\n`);
+    return exitCode.failure;
+  }
+  let rows: GatewayRow[];
+  try {
+    rows = await gatewayRows(store, { kind: a.provider, providerIds, ...days });
+  } catch (err) {
+    io.stderr(`failed to read the traces: ${message(err)}\n`);
+    return exitCode.failure;
+  } finally {
+    await store.close();
+  }
+  const result = compare(rows, report, {
+    ...defined({ from: a.from, to: a.to }),
+    tolerance: a.tolerance,
+  });
+  io.stdout(
+    a.format === "json" ? `${JSON.stringify(toJson(result), null, 2)}\n` : renderText(result),
+  );
+  return result.verdict.within_tolerance ? exitCode.ok : exitCode.failure;
+};
+
+/** The members that are set (options objects take no `undefined`). */
+function defined<T extends Record<string, string | undefined>>(
+  o: T,
+): Partial<Record<keyof T, string>> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<
+    Record<keyof T, string>
+  >;
+}

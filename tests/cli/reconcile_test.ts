@@ -1,0 +1,257 @@
+/**
+ * `ongoingai reconcile` as a user runs it: a SQLite store written with traces priced by the
+ * gateway's own cost path (built-in Claude prices, 1-hour cache writes), against Anthropic Admin
+ * API reports built here from the same usage at Anthropic's list prices — clean, then with a day
+ * of traffic that bypassed the gateway; by files (a real CLI subprocess) and by `--fetch` from a
+ * local stub of the Admin API. Usage errors exit 2, unusable reports 1 with a message.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { reconcile } from "../../src/cli/reconcile.ts";
+import { createCostEstimator } from "../../src/pricing/mod.ts";
+import type { UsageReport } from "../../src/providers/mod.ts";
+import { openSqliteStore } from "../../src/store/mod.ts";
+import type { Trace } from "../../src/traces/mod.ts";
+import { makeTrace } from "../testdata/trace_fixture.ts";
+import { runCaptured } from "../support/cli_io.ts";
+import { runCliProcess } from "../support/process.ts";
+
+const model = "claude-sonnet-4-6";
+const days = ["2026-11-02", "2026-11-03", "2026-11-04"];
+/** One day's requests: uncached input, cache reads, 5-minute and 1-hour writes, output. */
+const perRequest = { uncached: 1200, read: 30_000, w5m: 2000, w1h: 4000, output: 700 };
+const requestsPerDay = 3;
+
+const estimate = createCostEstimator({ kind: "anthropic", prices: {} });
+
+function trace(day: string, i: number): Trace {
+  const u = perRequest;
+  const input = u.uncached + u.read + u.w5m + u.w1h;
+  const report: UsageReport = {
+    model,
+    status: "exact",
+    parseErrors: 0,
+    usage: {
+      input_tokens: input,
+      output_tokens: u.output,
+      total_tokens: input + u.output,
+      cached_input_tokens: u.read,
+      cache_write_tokens: u.w5m + u.w1h,
+      reasoning_tokens: 0,
+    },
+    facts: { cache_write_by_ttl: { "5m": u.w5m, "1h": u.w1h } },
+  };
+  const timestamp = `${day}T1${i}:00:00.000Z`;
+  const cost = estimate(model, report, Date.parse(timestamp));
+  return makeTrace({
+    id: `rc-${day}-${i}`,
+    timestamp,
+    created_at: timestamp,
+    provider: "anthropic",
+    model,
+    ...report.usage!,
+    usage_status: "exact",
+    estimated_cost_usd: cost.estimated_cost_usd,
+    cost_status: cost.cost_status,
+    cost_breakdown: cost.cost_breakdown,
+  });
+}
+
+/** Anthropic's list prices for Sonnet 4.6, USD per million: the report side, worked out here. */
+const list = { input: 3, read: 0.3, w5m: 3.75, w1h: 6, output: 15 };
+const cents = (usd: number) => (usd * 100).toFixed(6);
+
+/** The usage and cost reports of `days`, `scale` times the gateway's requests each. */
+function reports(scale: (day: string) => number) {
+  const bucket = (day: string, results: unknown[]) => ({
+    starting_at: `${day}T00:00:00Z`,
+    ending_at: new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString()
+      .replace(".000Z", "Z"),
+    results,
+  });
+  const n = (day: string) => requestsPerDay * scale(day);
+  const u = perRequest;
+  const usage = {
+    data: days.map((day) =>
+      bucket(day, [{
+        model,
+        uncached_input_tokens: u.uncached * n(day),
+        cache_read_input_tokens: u.read * n(day),
+        cache_creation: {
+          ephemeral_5m_input_tokens: u.w5m * n(day),
+          ephemeral_1h_input_tokens: u.w1h * n(day),
+        },
+        output_tokens: u.output * n(day),
+        server_tool_use: { web_search_requests: 0 },
+      }])
+    ),
+    has_more: false,
+    next_page: null,
+  };
+  const line = (day: string, tokenType: string, tokens: number, usdPerMillion: number) => ({
+    currency: "USD",
+    amount: cents(tokens * n(day) * usdPerMillion / 1e6),
+    model,
+    cost_type: "tokens",
+    token_type: tokenType,
+    service_tier: "standard",
+    description: `Claude Sonnet 4.6 ${tokenType}`,
+  });
+  const cost = {
+    data: days.map((day) =>
+      bucket(day, [
+        line(day, "uncached_input_tokens", u.uncached, list.input),
+        line(day, "cache_read_input_tokens", u.read, list.read),
+        line(day, "cache_creation.ephemeral_5m_input_tokens", u.w5m, list.w5m),
+        line(day, "cache_creation.ephemeral_1h_input_tokens", u.w1h, list.w1h),
+        line(day, "output_tokens", u.output, list.output),
+      ])
+    ),
+    has_more: false,
+    next_page: null,
+  };
+  return { usage, cost };
+}
+
+async function fixture(): Promise<string> {
+  const dir = Deno.makeTempDirSync({ prefix: "ongoingai-reconcile-" });
+  Deno.writeTextFileSync(join(dir, "ongoingai.yaml"), "storage:\n  path: traces.db\n");
+  const store = await openSqliteStore({ path: join(dir, "traces.db") });
+  await store.writeBatch(days.flatMap((d) => [0, 1, 2].map((i) => trace(d, i))));
+  await store.close();
+  return dir;
+}
+
+function writeReports(dir: string, scale: (day: string) => number): string[] {
+  const { usage, cost } = reports(scale);
+  Deno.writeTextFileSync(join(dir, "usage.json"), JSON.stringify(usage));
+  Deno.writeTextFileSync(join(dir, "cost.json"), JSON.stringify(cost));
+  return ["--report", "usage.json", "--report", "cost.json"];
+}
+
+Deno.test("reconcile: a clean month reconciles, and a bypass day is found and explained", async () => {
+  const dir = await fixture();
+  try {
+    const clean = await runCliProcess(
+      ["reconcile", "--provider", "anthropic", ...writeReports(dir, () => 1)],
+      { cwd: dir },
+    );
+    assert.equal(clean.code, 0, clean.stdout + clean.stderr);
+    assert.match(clean.stdout, /within/i);
+
+    // 2026-11-03: the provider billed twice the requests the gateway saw.
+    const args = writeReports(dir, (d) => (d === "2026-11-03" ? 2 : 1));
+    const text = await runCaptured(reconcile, ["--provider", "anthropic", ...args], dir);
+    assert.equal(text.code, 1, text.stderr);
+    assert.match(text.stdout, /2026-11-03/);
+    assert.match(text.stdout, /bypass/i);
+
+    const json = await runCaptured(
+      reconcile,
+      ["--provider", "anthropic", ...args, "--format", "json"],
+      dir,
+    );
+    const doc = JSON.parse(json.stdout);
+    assert.equal(doc.verdict.within_tolerance, false);
+    const flagged = doc.lines.filter((l: { beyond_tolerance: boolean }) => l.beyond_tolerance);
+    assert.deepStrictEqual(flagged.map((l: { day: string }) => l.day), ["2026-11-03"]);
+    const causes = flagged[0].explanations.map((e: { cause: string }) => e.cause);
+    assert.deepStrictEqual(causes, ["bypass"]);
+    // The gateway's 1-hour writes are compared as such (Anthropic reports them apart).
+    const w1h = flagged[0].metrics.cache_write_1h;
+    assert.deepStrictEqual([w1h.gateway, w1h.provider], [3 * 4000, 6 * 4000]);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("reconcile --fetch reads every page of both reports from the Admin API", async () => {
+  const dir = await fixture();
+  const { usage, cost } = reports(() => 1);
+  const seen: string[] = [];
+  // The usage report in two pages, to follow next_page.
+  const pages: Record<string, unknown[]> = {
+    "/v1/organizations/usage_report/messages": [
+      { ...usage, data: usage.data.slice(0, 2), has_more: true, next_page: "p2" },
+      { ...usage, data: usage.data.slice(2) },
+    ],
+    "/v1/organizations/cost_report": [cost],
+  };
+  const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, (req) => {
+    const url = new URL(req.url);
+    seen.push(`${url.pathname}?${url.searchParams.get("page") ?? ""}`);
+    if (req.headers.get("x-api-key") !== "sk-ant-admin-test") {
+      return Response.json({ error: { type: "authentication_error" } }, { status: 401 });
+    }
+    const list = pages[url.pathname] ?? [];
+    return Response.json(list[url.searchParams.get("page") === "p2" ? 1 : 0] ?? {});
+  });
+  try {
+    const args = [
+      "--provider",
+      "anthropic",
+      "--fetch",
+      "--from",
+      days[0]!,
+      "--to",
+      days.at(-1)!,
+      "--admin-url",
+      `http://127.0.0.1:${server.addr.port}`,
+    ];
+    const run = await runCaptured(reconcile, args, dir, {
+      ANTHROPIC_ADMIN_KEY: "sk-ant-admin-test",
+    });
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.deepStrictEqual(seen, [
+      "/v1/organizations/usage_report/messages?",
+      "/v1/organizations/usage_report/messages?p2",
+      "/v1/organizations/cost_report?",
+    ]);
+    const wrongKey = await runCaptured(reconcile, args, dir, { ANTHROPIC_ADMIN_KEY: "nope" });
+    assert.equal(wrongKey.code, 1);
+    assert.match(wrongKey.stderr, /HTTP 401/);
+    const noKey = await runCaptured(reconcile, args, dir, {});
+    assert.equal(noKey.code, 1);
+    assert.match(noKey.stderr, /ANTHROPIC_ADMIN_KEY/);
+  } finally {
+    await server.shutdown();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("reconcile: usage errors exit 2, reports it cannot use exit 1 and say why", async () => {
+  const dir = await fixture();
+  try {
+    const run = (...args: string[]) => runCaptured(reconcile, args, dir);
+    const usage: [string[], RegExp][] = [
+      [[], /--provider anthropic or --provider openai/],
+      [["--provider", "gemini", "--report", "x"], /--provider anthropic or --provider openai/],
+      [["--provider", "openai"], /--report FILE/],
+      [["--provider", "openai", "--report", "a", "--fetch"], /not both/],
+      [["--provider", "openai", "--fetch"], /--fetch needs --from and --to/],
+      [["--provider", "openai", "--report", "a", "--from", "2026-13-01"], /YYYY-MM-DD/],
+      [["--provider", "openai", "--report", "a", "--tolerance", "lots"], /percentage/],
+    ];
+    for (const [args, pattern] of usage) {
+      await assert.rejects(() => run(...args), pattern, args.join(" "));
+    }
+    Deno.writeTextFileSync(join(dir, "bad.json"), "{ not json");
+    Deno.writeTextFileSync(join(dir, "other.json"), JSON.stringify({ data: [{ results: [{}] }] }));
+    const failures: [string[], RegExp][] = [
+      [["--provider", "anthropic", "--report", "missing.json"], /cannot read report missing\.json/],
+      [["--provider", "anthropic", "--report", "bad.json"], /bad\.json is not JSON/],
+      [["--provider", "anthropic", "--report", "other.json"], /cannot use the report/],
+      [
+        ["--provider", "openai", "--report", "other.json", "--gateway-provider", "nothing-here"],
+        /cannot use the report/,
+      ],
+    ];
+    for (const [args, pattern] of failures) {
+      const r = await run(...args);
+      assert.equal(r.code, 1, args.join(" "));
+      assert.match(r.stderr, pattern, args.join(" "));
+    }
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
