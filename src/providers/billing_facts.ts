@@ -1,10 +1,10 @@
 /**
  * Reading `BillingFacts` (types.ts) from the usage objects of Anthropic, OpenAI, Gemini and Bedrock
- * Converse answers, and from the parts of an answer that list per-use tools (OpenAI Responses `output` items, Gemini
- * grounding queries). The values come from an upstream, so each is bounded: counts as
- * `tokenCount` checks them, names (a tier, a region, a tool, a lifetime) short and plain, at most
- * a few keys per map, and lists read up to `usageReadLimits.arrayElements` items; anything else is
- * left out, never stored as it came.
+ * Converse answers, and from the parts of an answer that list per-use tools (OpenAI Responses
+ * `output` items, Gemini grounding queries). The values come from an upstream, so each is bounded:
+ * counts as `tokenCount` checks them, names (a tier, a region, a tool, a lifetime) short and plain,
+ * at most a few keys per map, and lists read up to `usageReadLimits.arrayElements` items; anything
+ * else is left out, never stored as it came.
  */
 import { isRecord, type JsonObject } from "./json_body.ts";
 import { tokenCount } from "./usage_counts.ts";
