@@ -87,7 +87,7 @@ const geminiPath = "/v1beta/models/gemini-2.5-flash:generateContent";
 const vertexPath =
   "/v1/projects/p/locations/us-central1/publishers/google/models/gemini-2.5-flash:generateContent";
 
-/** A Converse `TokenUsage` that wrote 300 tokens to the cache: 200 for an hour, 100 for 5 minutes. */
+/** A Converse `TokenUsage` writing 300 tokens to the cache: 200 for 1 hour, 100 for 5 minutes. */
 const converseUsage = (cacheDetails: unknown = [
   { ttl: "1h", inputTokens: 200 },
   { ttl: "5m", inputTokens: 100 },
