@@ -19,6 +19,10 @@
  * Some answers carry the cache figures as `cacheReadInputTokenCount` /
  * `cacheWriteInputTokenCount` (seen beside or instead of the documented names in recorded
  * bodies); they are read only when the documented member is absent, so they never add twice.
+ *
+ * Beside the counts, the billing facts (`readBedrockConverseFacts`): the cache writes by lifetime
+ * of `usage.cacheDetails`, and the tier that served the answer, `serviceTier.type`, a member
+ * beside `usage` in both the JSON answer and the `metadata` event.
  */
 import type { Usage } from "./usage.ts";
 import { isRecord } from "./json_body.ts";
@@ -32,6 +36,7 @@ import type {
   BedrockUsageAnomaly,
 } from "./bedrock_stream.ts";
 import { bedrockModelId } from "./bedrock_model_id.ts";
+import { type BillingFacts, readBedrockConverseFacts } from "./billing_facts.ts";
 
 export interface ConverseUsage {
   usage: Usage | null;
@@ -71,10 +76,11 @@ export function converseUsage(u: unknown, model: string | null): ConverseUsage {
   return { usage, anomaly: usage !== null && doubled ? "bedrock_openai_cache_double_count" : null };
 }
 
-/** The JSON answer of `converse`: only `usage` is read (the answer names no model). */
+/** The JSON answer of `converse`: `usage` and `serviceTier.type` are read (it names no model). */
 export class BedrockConverseReader implements UsageReader {
-  readonly documentMembers: readonly MemberPath[] = usageOnly;
+  readonly documentMembers: readonly MemberPath[] = converseMembers;
   #usage: ConverseUsage = { usage: null, anomaly: null };
+  #facts: BillingFacts | null = null;
   #seen = false;
 
   constructor(private readonly model: string | null) {}
@@ -88,10 +94,13 @@ export class BedrockConverseReader implements UsageReader {
     if (!isRecord(data)) return;
     this.#seen = data.usage !== undefined;
     this.#usage = converseUsage(data.usage, this.model);
+    this.#facts = readBedrockConverseFacts(data.usage, data.serviceTier);
   }
 
   result(): ReaderResult {
-    return { model: null, usage: this.#usage.usage, final: this.#seen };
+    const r: ReaderResult = { model: null, usage: this.#usage.usage, final: this.#seen };
+    if (this.#facts !== null) r.facts = this.#facts;
+    return r;
   }
 
   /** Set after `document` when the figures carry a known provider bug. */
@@ -100,7 +109,7 @@ export class BedrockConverseReader implements UsageReader {
   }
 }
 
-const usageOnly: readonly MemberPath[] = [["usage"]];
+const converseMembers: readonly MemberPath[] = [["usage"], ["serviceTier", "type"]];
 
 /**
  * ConverseStream: the `metadata` event's `usage` is final once it arrived (a cut after it
@@ -108,6 +117,7 @@ const usageOnly: readonly MemberPath[] = [["usage"]];
  */
 export class BedrockConverseStreamReader implements BedrockStreamReader {
   #usage: ConverseUsage = { usage: null, anomaly: null };
+  #facts: BillingFacts | null = null;
   #final = false;
 
   constructor(private readonly model: string | null) {}
@@ -117,15 +127,18 @@ export class BedrockConverseStreamReader implements BedrockStreamReader {
     const data: unknown = JSON.parse(m.payload);
     if (!isRecord(data)) throw new Error("a metadata event that is not an object");
     this.#usage = converseUsage(data.usage, this.model);
+    this.#facts = readBedrockConverseFacts(data.usage, data.serviceTier);
     this.#final = true;
   }
 
   result(): BedrockReaderResult {
-    return {
+    const r: BedrockReaderResult = {
       model: null,
       usage: this.#usage.usage,
       final: this.#final,
       anomaly: this.#usage.anomaly,
     };
+    if (this.#facts !== null) r.facts = this.#facts;
+    return r;
   }
 }

@@ -105,7 +105,7 @@ export interface BedrockReaderResult {
   /** Disagreements between two reports of the same figures (counted as parse errors). */
   conflicts?: number;
   anomaly?: BedrockUsageAnomaly | null;
-  /** What the answer bills apart from the token counts (Claude's usage through InvokeModel). */
+  /** What the answer bills apart from the token counts (Claude through InvokeModel, Converse). */
   facts?: BillingFacts;
 }
 

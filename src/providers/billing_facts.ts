@@ -1,10 +1,10 @@
 /**
- * Reading `BillingFacts` (types.ts) from the usage objects of Anthropic, OpenAI and Gemini answers,
- * and from the parts of an answer that list per-use tools (OpenAI Responses `output` items, Gemini
- * grounding queries). The values come from an upstream, so each is bounded: counts as
- * `tokenCount` checks them, names (a tier, a region, a tool, a lifetime) short and plain, at most
- * a few keys per map, and lists read up to `usageReadLimits.arrayElements` items; anything else is
- * left out, never stored as it came.
+ * Reading `BillingFacts` (types.ts) from the usage objects of Anthropic, OpenAI, Gemini and Bedrock
+ * Converse answers, and from the parts of an answer that list per-use tools (OpenAI Responses
+ * `output` items, Gemini grounding queries). The values come from an upstream, so each is bounded:
+ * counts as `tokenCount` checks them, names (a tier, a region, a tool, a lifetime) short and plain,
+ * at most a few keys per map, and lists read up to `usageReadLimits.arrayElements` items; anything
+ * else is left out, never stored as it came.
  */
 import { isRecord, type JsonObject } from "./json_body.ts";
 import { tokenCount } from "./usage_counts.ts";
@@ -18,12 +18,16 @@ import { usageReadLimits } from "./usage_limits.ts";
 export interface BillingFacts {
   /**
    * The cache writes by lifetime, keyed as the provider names the lifetime (Anthropic
-   * `usage.cache_creation`: `5m`, `1h`; OpenAI `cache_write_tokens_details`: `30m`, `12h`):
+   * `usage.cache_creation`: `5m`, `1h`; OpenAI `cache_write_tokens_details`: `30m`, `12h`;
+   * Bedrock Converse `usage.cacheDetails[].ttl`: `5m`, `1h`):
    * parts of `cache_write_tokens`, priced by lifetime (an Anthropic 1-hour write costs 2x input,
    * a 5-minute one 1.25x).
    */
   cache_write_by_ttl?: Record<string, number>;
-  /** The tier that served the answer (Anthropic `standard`, `priority`, `batch`; OpenAI `default`, `flex`, `priority`, `scale`). */
+  /**
+   * The tier that served the answer (Anthropic `standard`, `priority`, `batch`; OpenAI `default`,
+   * `flex`, `priority`, `scale`; Bedrock Converse `default`, `priority`, `flex`, `reserved`).
+   */
   service_tier?: string;
   /** Where Anthropic ran the inference (`global`, `us`: US-only is priced 1.1x on Claude 4.6 and later). */
   inference_geo?: string;
@@ -297,7 +301,7 @@ export function readGeminiFacts(u: unknown): BillingFacts | null {
       geminiOutput,
     ]] as const
   ) {
-    for (const [modality, count] of modalityCounts(details)) {
+    for (const [modality, count] of listCounts(details, "modality", "tokenCount")) {
       const name = names[modality];
       if (name !== undefined && count > 0) facts[name] = count;
     }
@@ -305,17 +309,48 @@ export function readGeminiFacts(u: unknown): BillingFacts | null {
   return Object.keys(facts).length === 0 ? null : facts as BillingFacts;
 }
 
-/** `[{ modality, tokenCount }]` summed by modality (the first `maxKeys` entries). */
-function modalityCounts(v: unknown): Map<string, number> {
+/**
+ * `[{ <name>: ..., <count>: ... }]` summed by name (Gemini `{ modality, tokenCount }`, Bedrock
+ * `{ ttl, inputTokens }`): the first `maxKeys` entries, each with a plain name (`factName`) and
+ * a count (`tokenCount`); others are left out, and so is a sum past a safe integer.
+ */
+function listCounts(v: unknown, nameMember: string, countMember: string): Map<string, number> {
   const out = new Map<string, number>();
   if (!Array.isArray(v)) return out;
   for (const entry of v.slice(0, maxKeys)) {
     if (!isRecord(entry)) continue;
-    const modality = factName(entry.modality);
-    const count = tokenCount(entry.tokenCount);
-    if (modality === null || count === null) continue;
-    const sum = (out.get(modality) ?? 0) + count;
-    if (Number.isSafeInteger(sum)) out.set(modality, sum);
+    const name = factName(entry[nameMember]);
+    const count = tokenCount(entry[countMember]);
+    if (name === null || count === null) continue;
+    const sum = (out.get(name) ?? 0) + count;
+    if (Number.isSafeInteger(sum)) out.set(name, sum);
   }
   return out;
+}
+
+/**
+ * Bedrock Converse: the answer's `usage` (`TokenUsage`) and `serviceTier` (`ServiceTier`), the
+ * members beside each other in a `ConverseResponse` and in ConverseStream's `metadata` event
+ * (AWS API reference, `TokenUsage`, `CacheDetail`, `ServiceTier`,
+ * `ConverseStreamMetadataEvent`):
+ * - `usage.cacheDetails`, "Detailed breakdown of cache writes by TTL", `[{ ttl, inputTokens }]`
+ *   with `ttl` `5m` or `1h` ("Sorted by TTL duration (1h before 5m)"): `cache_write_by_ttl`,
+ *   summed by lifetime, zero sums left out (`listCounts` bounds it);
+ * - `serviceTier.type`, "the processing tier type used for serving the request" (`priority`,
+ *   `default`, `flex`, `reserved`): `service_tier`.
+ * `performanceConfig` (`latency`: `standard` or `optimized`) is not read. Null when nothing was
+ * reported.
+ */
+export function readBedrockConverseFacts(u: unknown, serviceTier: unknown): BillingFacts | null {
+  const facts: BillingFacts = {};
+  if (isRecord(u)) {
+    const ttl: Record<string, number> = {};
+    for (const [name, count] of listCounts(u.cacheDetails, "ttl", "inputTokens")) {
+      if (count > 0) ttl[name] = count;
+    }
+    if (Object.keys(ttl).length > 0) facts.cache_write_by_ttl = ttl;
+  }
+  const tier = isRecord(serviceTier) ? factName(serviceTier.type) : null;
+  if (tier !== null) facts.service_tier = tier;
+  return Object.keys(facts).length === 0 ? null : facts;
 }

@@ -17,7 +17,13 @@ import { facts as traceFacts } from "../traces/facts_fixture.ts";
 import { replay, responseInfo, splittings } from "./replay.ts";
 import { bedrockAdapter } from "../../src/providers/bedrock.ts";
 import { geminiAdapter } from "../../src/providers/gemini.ts";
-import { bedrockInfo, bytesOf, chunkMessage, eventStreamType } from "./bedrock_fixtures.ts";
+import {
+  bedrockInfo,
+  bytesOf,
+  chunkMessage,
+  converseMessages,
+  eventStreamType,
+} from "./bedrock_fixtures.ts";
 import { sonnetPath } from "./bedrock_matrix.ts";
 import { vertexAdapter } from "../../src/providers/vertex.ts";
 
@@ -80,6 +86,28 @@ const groundedDoc = (queries: (unknown[] | null)[], usage: Record<string, unknow
 const geminiPath = "/v1beta/models/gemini-2.5-flash:generateContent";
 const vertexPath =
   "/v1/projects/p/locations/us-central1/publishers/google/models/gemini-2.5-flash:generateContent";
+
+/** A Converse `TokenUsage` writing 300 tokens to the cache: 200 for 1 hour, 100 for 5 minutes. */
+const converseUsage = (cacheDetails: unknown = [
+  { ttl: "1h", inputTokens: 200 },
+  { ttl: "5m", inputTokens: 100 },
+]) => ({
+  inputTokens: 12,
+  outputTokens: 5,
+  totalTokens: 1817,
+  cacheReadInputTokens: 1500,
+  cacheWriteInputTokens: 300,
+  cacheDetails,
+});
+const converseDoc = (usage: unknown, more: Record<string, unknown> = {}) =>
+  doc({
+    output: { message: { role: "assistant", content: [{ text: "ok" }] } },
+    stopReason: "end_turn",
+    usage,
+    metrics: { latencyMs: 420 },
+    ...more,
+  });
+const conversePath = `/model/${sonnetPath}/converse`;
 
 interface Case {
   name: string;
@@ -416,6 +444,75 @@ const cases: Case[] = [
       { type: "message_stop" },
     ].map((e, i) => chunkMessage(e, i))),
     facts: anthropicFacts,
+  },
+  {
+    name: "Bedrock Converse: cache writes by lifetime from cacheDetails, the tier from serviceTier",
+    adapter: bedrockAdapter,
+    info: bedrockInfo(conversePath, json),
+    body: converseDoc(converseUsage(), {
+      performanceConfig: { latency: "standard" },
+      serviceTier: { type: "priority" },
+    }),
+    facts: { cache_write_by_ttl: { "1h": 200, "5m": 100 }, service_tier: "priority" },
+  },
+  {
+    name: "Bedrock ConverseStream: the metadata event's cacheDetails and serviceTier",
+    adapter: bedrockAdapter,
+    info: bedrockInfo(`${conversePath}-stream`, eventStreamType),
+    body: bytesOf(converseMessages([
+      ["messageStart", { role: "assistant" }],
+      ["contentBlockDelta", { contentBlockIndex: 0, delta: { text: "ok" } }],
+      ["contentBlockStop", { contentBlockIndex: 0 }],
+      ["messageStop", { stopReason: "end_turn" }],
+      ["metadata", {
+        usage: converseUsage(),
+        metrics: { latencyMs: 420 },
+        serviceTier: { type: "flex" },
+      }],
+    ])),
+    facts: { cache_write_by_ttl: { "1h": 200, "5m": 100 }, service_tier: "flex" },
+  },
+  {
+    name: "Bedrock Converse without cacheDetails or serviceTier: no facts",
+    adapter: bedrockAdapter,
+    info: bedrockInfo(conversePath, json),
+    body: converseDoc({ inputTokens: 12, outputTokens: 5, totalTokens: 17 }),
+    facts: undefined,
+  },
+  {
+    name: "Bedrock Converse: the first 8 cacheDetails, summed by lifetime; odd ones left out",
+    adapter: bedrockAdapter,
+    info: bedrockInfo(conversePath, json),
+    body: converseDoc(
+      converseUsage([
+        { ttl: "1h", inputTokens: 100 },
+        { ttl: "1 hour", inputTokens: 7 },
+        { ttl: "5m", inputTokens: -3 },
+        { ttl: "5m", inputTokens: 40 },
+        { ttl: 5, inputTokens: 9 },
+        null,
+        { ttl: "1h", inputTokens: 50 },
+        { ttl: "x".repeat(41), inputTokens: 1 },
+        { ttl: "5m", inputTokens: 1000 },
+        { ttl: "12h", inputTokens: 1000 },
+      ]),
+      { serviceTier: "priority" },
+    ),
+    facts: { cache_write_by_ttl: { "1h": 150, "5m": 40 } },
+  },
+  {
+    name: "Bedrock ConverseStream: zero writes are no lifetime; an odd tier name is left out",
+    adapter: bedrockAdapter,
+    info: bedrockInfo(`${conversePath}-stream`, eventStreamType),
+    body: bytesOf(converseMessages([
+      ["messageStop", { stopReason: "end_turn" }],
+      ["metadata", {
+        usage: converseUsage([{ ttl: "5m", inputTokens: 0 }, { ttl: "1h", inputTokens: 0 }]),
+        metrics: { latencyMs: 1 },
+        serviceTier: { type: "pri ority" },
+      }],
+    ])),
+    facts: undefined,
   },
   {
     name: "hostile values are left out: long or odd names, negative or huge counts, many keys",
