@@ -20,3 +20,13 @@ CREATE TABLE rollup_cost_lines (
   trace_count bigint NOT NULL,
   PRIMARY KEY (period, org_id, workspace_id, provider, model, dimension)
 );
+
+-- Provider reports saved for reconciliation, as SQLite's.
+CREATE TABLE provider_reports (
+  provider text NOT NULL,
+  seq integer NOT NULL,
+  name text NOT NULL,
+  saved_at timestamptz NOT NULL,
+  body text NOT NULL,
+  PRIMARY KEY (provider, seq)
+);

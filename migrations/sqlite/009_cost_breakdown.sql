@@ -24,3 +24,15 @@ CREATE TABLE rollup_cost_lines (
   trace_count INTEGER NOT NULL,
   PRIMARY KEY (period, org_id, workspace_id, provider, model, dimension)
 ) WITHOUT ROWID;
+
+-- Provider usage and cost reports saved for reconciliation (`ongoingai reconcile --save`), as
+-- the provider's API returned them: `GET /api/reconciliation` compares the newest set of a
+-- provider with the traces. A save replaces the provider's set.
+CREATE TABLE provider_reports (
+  provider TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  saved_at TEXT NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY (provider, seq)
+);

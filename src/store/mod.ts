@@ -105,3 +105,8 @@ export { parseTimeBound, parseTimestamp, storedTimestampPattern } from "./timest
 export { isStoreWorker, runStoreWorker } from "./store_worker.ts";
 export { openWorkerStore } from "./worker_store.ts";
 export { type AuditVerifyResult, verifyAuditChain } from "./audit_verify.ts";
+export {
+  type ProviderReportInput,
+  providerReportLimits,
+  type StoredProviderReport,
+} from "./provider_reports.ts";

@@ -45,6 +45,11 @@ import type { CounterStore } from "../limits/mod.ts";
 import { PostgresRoutingState } from "./pg_routing.ts";
 import { aggregate, percentiles } from "./pg_analytics.ts";
 import { costLines } from "./pg_cost_lines.ts";
+import {
+  checkProviderReports,
+  type ProviderReportInput,
+  type StoredProviderReport,
+} from "./provider_reports.ts";
 import type {
   NewResponseState,
   ResponseChainLimits,
@@ -266,6 +271,34 @@ class PostgresTraceStore extends KeyStoreForwarder
   }
   auditHead(): Promise<{ seq: number; hash: string }> {
     return this.#audit.auditHead();
+  }
+
+  async saveProviderReports(
+    provider: string,
+    reports: readonly ProviderReportInput[],
+  ): Promise<void> {
+    this.#open();
+    checkProviderReports(provider, reports);
+    const savedAt = new Date().toISOString();
+    await this.#sql.begin(async (tx) => {
+      await tx`DELETE FROM provider_reports WHERE provider = ${provider}`;
+      for (const [i, r] of reports.entries()) {
+        await tx`INSERT INTO provider_reports (provider, seq, name, saved_at, body)
+          VALUES (${provider}, ${i}, ${r.name}, ${savedAt}::timestamptz, ${r.body})`;
+      }
+    });
+  }
+
+  async providerReports(provider: string): Promise<StoredProviderReport[]> {
+    this.#open();
+    const rows = await this.#sql`SELECT name, body,
+        to_char(saved_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS saved_at
+      FROM provider_reports WHERE provider = ${provider} ORDER BY seq`;
+    return rows.map((r) => ({
+      name: String(r.name),
+      saved_at: String(r.saved_at),
+      body: String(r.body),
+    }));
   }
 
   async stats(): Promise<StoreStats> {

@@ -36,6 +36,11 @@ import { KeyStoreForwarder } from "./key_forwarding.ts";
 import { sqliteKeyStore } from "./sqlite_keys.ts";
 import { aggregate, percentiles } from "./sqlite_analytics.ts";
 import { costLines } from "./sqlite_cost_lines.ts";
+import {
+  checkProviderReports,
+  type ProviderReportInput,
+  type StoredProviderReport,
+} from "./provider_reports.ts";
 import { rebuildRollupsIfMissing, RollupWriter } from "./sqlite_rollups.ts";
 
 /** Rollups take the stored (normalized) timestamp, not the one the trace came with. */
@@ -353,6 +358,40 @@ class SqliteTraceStore extends KeyStoreForwarder
   }
 
   // deno-lint-ignore require-await
+  async saveProviderReports(
+    provider: string,
+    reports: readonly ProviderReportInput[],
+  ): Promise<void> {
+    this.#open();
+    checkProviderReports(provider, reports);
+    const savedAt = new Date().toISOString();
+    await withBusyRetry(() => {
+      this.#db.exec("BEGIN IMMEDIATE");
+      try {
+        this.#db.prepare("DELETE FROM provider_reports WHERE provider = ?").run(provider);
+        const insert = this.#db.prepare(
+          "INSERT INTO provider_reports (provider, seq, name, saved_at, body) VALUES (?, ?, ?, ?, ?)",
+        );
+        reports.forEach((r, i) => insert.run(provider, i, r.name, savedAt, r.body));
+        this.#db.exec("COMMIT");
+      } catch (err) {
+        if (this.#db.isTransaction) this.#db.exec("ROLLBACK");
+        throw err;
+      }
+    }, this.#retry);
+  }
+
+  async providerReports(provider: string): Promise<StoredProviderReport[]> {
+    this.#open();
+    return await withBusyRetry(
+      () =>
+        this.#db.prepare(
+          "SELECT name, saved_at, body FROM provider_reports WHERE provider = ? ORDER BY seq",
+        ).all(provider) as unknown as StoredProviderReport[],
+      this.#retry,
+    );
+  }
+
   async stats(): Promise<StoreStats> {
     const size = this.#path === ":memory:" ? null : sqliteFileSize(this.#path);
     return { driver: this.driver, db_size_bytes: size };

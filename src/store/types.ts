@@ -3,6 +3,7 @@
  * (`tests/store/conformance.ts`) runs against both.
  */
 import type { TenantScope, Trace, TraceRecord } from "../traces/mod.ts";
+import type { ProviderReportInput, StoredProviderReport } from "./provider_reports.ts";
 import type {
   AggregateRow,
   AnalyticsQuery,
@@ -144,6 +145,13 @@ export interface TraceStore {
    */
   failovers(query: FailoverQuery): Promise<FailoverRow[]>;
   stats(): Promise<StoreStats>;
+  /**
+   * Replaces `provider`'s saved reports (reconciliation) with these, in one transaction; a
+   * RangeError past the bounds (`providerReportLimits`) writes nothing.
+   */
+  saveProviderReports(provider: string, reports: readonly ProviderReportInput[]): Promise<void>;
+  /** `provider`'s saved reports in the order saved; none when nothing was saved. */
+  providerReports(provider: string): Promise<StoredProviderReport[]>;
   close(): Promise<void>;
 }
 

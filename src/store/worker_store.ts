@@ -21,6 +21,7 @@ import { type KeyStore, keyStoreMethods } from "./key_types.ts";
 import { KeyStoreForwarder } from "./key_forwarding.ts";
 import type { SessionQuery, SessionRow } from "./sessions.ts";
 import type { FailoverQuery, FailoverRow } from "./failovers.ts";
+import type { ProviderReportInput, StoredProviderReport } from "./provider_reports.ts";
 import type {
   AggregateRow,
   AnalyticsQuery,
@@ -187,6 +188,12 @@ class WorkerTraceStore extends KeyStoreForwarder
   }
   auditHead(): Promise<{ seq: number; hash: string }> {
     return this.#call("auditHead");
+  }
+  saveProviderReports(provider: string, reports: readonly ProviderReportInput[]): Promise<void> {
+    return this.#call("saveProviderReports", provider, reports);
+  }
+  providerReports(provider: string): Promise<StoredProviderReport[]> {
+    return this.#call("providerReports", provider);
   }
   stats(): Promise<StoreStats> {
     return this.#call("stats");

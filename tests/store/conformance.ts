@@ -10,7 +10,7 @@ import { paginationCases } from "./conformance_pagination.ts";
 import { filterCases } from "./conformance_filters.ts";
 import { analyticsCases } from "./conformance_analytics.ts";
 import { attributionCases } from "./conformance_attribution.ts";
-import { costLineCases } from "./conformance_cost_lines.ts";
+import { costLineCases, providerReportCases } from "./conformance_cost_lines.ts";
 import { attemptCases, routedAttempts } from "./conformance_attempts.ts";
 
 export type OpenFreshStore = () => Promise<TraceStore>;
@@ -327,6 +327,7 @@ export function runTraceStoreConformance(
   for (const c of analyticsCases) test(`analytics: ${c.name}`, (store) => c.run(store));
   for (const c of attributionCases) test(`attribution: ${c.name}`, (store) => c.run(store));
   for (const c of costLineCases) test(`cost lines: ${c.name}`, (store) => c.run(store));
+  for (const c of providerReportCases) test(`provider reports: ${c.name}`, (store) => c.run(store));
   for (const c of attemptCases) test(`attempts: ${c.name}`, (store) => c.run(store));
   for (const c of paginationCases) test(`pagination: ${c.name}`, (store) => c.run(store));
 

@@ -152,3 +152,37 @@ export const costLineCases: { name: string; run(store: TraceStore): Promise<void
     },
   },
 ];
+
+export const providerReportCases: { name: string; run(store: TraceStore): Promise<void> }[] = [
+  {
+    name: "a save replaces the provider's set; other providers keep theirs; bounds refuse",
+    async run(store) {
+      assert.deepStrictEqual(await store.providerReports("anthropic"), []);
+      await store.saveProviderReports("anthropic", [
+        { name: "usage.json", body: '{"data":[]}' },
+        { name: "cost.json", body: '{"data":[1]}' },
+      ]);
+      await store.saveProviderReports("openai", [{ name: "o.json", body: "{}" }]);
+      const saved = await store.providerReports("anthropic");
+      assert.deepStrictEqual(saved.map((r) => [r.name, r.body]), [
+        ["usage.json", '{"data":[]}'],
+        ["cost.json", '{"data":[1]}'],
+      ]);
+      assert.match(saved[0]!.saved_at, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+      await store.saveProviderReports("anthropic", [{ name: "later.json", body: "[]" }]);
+      assert.deepStrictEqual((await store.providerReports("anthropic")).map((r) => r.name), [
+        "later.json",
+      ]);
+      assert.equal((await store.providerReports("openai")).length, 1);
+      await assert.rejects(() => store.saveProviderReports("anthropic", []), RangeError);
+      await assert.rejects(
+        () => store.saveProviderReports("Bad Name", [{ name: "x", body: "" }]),
+        RangeError,
+      );
+      // A refused save leaves the set as it was.
+      assert.deepStrictEqual((await store.providerReports("anthropic")).map((r) => r.name), [
+        "later.json",
+      ]);
+    },
+  },
+];
