@@ -20,6 +20,37 @@ function mapRows(models: Rows, add: (id: string, row: ModelPrice) => ModelPrice)
   );
 }
 
+/**
+ * Long-context prices: above the threshold the WHOLE request is billed at 2x input (cache reads
+ * and writes too) and 1.5x output. Anthropic: Sonnet 4.5 and 4 above 200K input tokens, cache
+ * included (Claude 4.6 and later bill the full context at the standard price); OpenAI: GPT-5.4,
+ * 5.5 and 5.6 above 272K (research/issue24_research.md 2.4 and 4.2; LiteLLM's `_above_200k` and
+ * `_above_272k` keys agree).
+ */
+const longContext: Readonly<Record<string, number>> = {
+  "claude-sonnet-4-5": 200_000,
+  "claude-sonnet-4": 200_000,
+  "gpt-5.4": 272_000,
+  "gpt-5.5": 272_000,
+  "gpt-5.6-sol": 272_000,
+};
+
+function withLongContext(id: string, row: ModelPrice): ModelPrice {
+  const above = longContext[id];
+  if (above === undefined || row.tiers !== undefined) return row;
+  const twice = (v: number | undefined) => (v === undefined ? undefined : v * 2);
+  const tier: NonNullable<ModelPrice["tiers"]>[number] = {
+    above_input_tokens: above,
+    input: row.input * 2,
+    output: row.output * 1.5,
+  };
+  for (const f of ["cached_input", "cache_write", "cache_write_1h"] as const) {
+    const v = twice(row[f]);
+    if (v !== undefined) tier[f] = v;
+  }
+  return { ...row, tiers: [tier] };
+}
+
 /** Half of every rate: both providers' Batch API ("50% off input and output"). */
 const half = (row: ModelPrice) => ({ input: row.input / 2, output: row.output / 2 });
 
@@ -39,20 +70,23 @@ const usUplift = /^claude-(opus-4-[6-9]|sonnet-4-[6-9]|(opus|sonnet|haiku|fable|
  */
 export function withAnthropicBilling(models: Rows): Rows {
   return mapRows(models, (id, row) => ({
-    ...row,
-    cache_write_1h: row.cache_write_1h ?? row.input * 2,
+    ...withLongContext(id, { ...row, cache_write_1h: row.cache_write_1h ?? row.input * 2 }),
     per_use: { web_search: 0.01, web_fetch: 0, ...row.per_use },
     service_tiers: { batch: half(row), ...row.service_tiers },
     ...(usUplift.test(id) ? { inference_geo_multipliers: { us: 1.1 } } : {}),
   }));
 }
 
-/** The 1-hour cache write alone (Claude on Bedrock and Vertex: the same 2x input rule). */
+/**
+ * The 1-hour cache write and the long-context prices (Claude on Bedrock and Vertex: the same
+ * rules; AWS lists Sonnet 4.5 and 4 "Long Context" at 2x input as Anthropic does).
+ */
 export function withClaudeHourWrites(models: Rows): Rows {
-  return mapRows(models, (_id, row) => ({
-    ...row,
-    cache_write_1h: row.cache_write_1h ?? row.input * 2,
-  }));
+  return mapRows(
+    models,
+    (id, row) =>
+      withLongContext(id, { ...row, cache_write_1h: row.cache_write_1h ?? row.input * 2 }),
+  );
 }
 
 /**
@@ -78,7 +112,7 @@ const openAiPriority: Readonly<Record<string, ModelPrice["service_tiers"]>> = {
  */
 export function withOpenAiBilling(models: Rows): Rows {
   return mapRows(models, (id, row) => ({
-    ...row,
+    ...withLongContext(id, row),
     per_use: { web_search: 0.01, file_search: 0.0025, ...row.per_use },
     service_tiers: {
       batch: half(row),

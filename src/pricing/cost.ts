@@ -64,7 +64,7 @@ export function costOf(
   const { breakdown, totalTenthNanoUsd } = costLines(
     price,
     report.usage,
-    report.facts,
+    withServedTier(report),
     scope,
     row,
   );
@@ -77,6 +77,19 @@ export function costOf(
   if (!Number.isFinite(usd)) return none("unpriced");
   const status = breakdown.unpriced.length === 0 ? "priced" : "partial";
   return { estimated_cost_usd: usd, cost_status: status, cost_breakdown: breakdown };
+}
+
+/** Vertex's `trafficType` values that name a service tier (the others are standard or hourly). */
+const trafficTiers: Readonly<Record<string, string>> = {
+  ON_DEMAND_PRIORITY: "priority",
+  ON_DEMAND_FLEX: "flex",
+};
+
+/** The answer's facts, with Vertex's priority or flex traffic as the tier that served it. */
+function withServedTier(report: Pick<UsageReport, "billing" | "facts">) {
+  const tier = report.billing === undefined ? undefined : trafficTiers[report.billing.tier];
+  if (tier === undefined || report.facts?.service_tier !== undefined) return report.facts;
+  return { ...report.facts, service_tier: tier };
 }
 
 /**

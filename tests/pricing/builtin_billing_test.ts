@@ -47,3 +47,49 @@ Deno.test("built-in Azure OpenAI rows keep batch only: no OpenAI flex, priority 
   strictEqual(row.per_use, undefined);
   strictEqual(costOf(exact({ service_tier: "flex" }), row).cost_status, "unpriced");
 });
+
+Deno.test("built-in long context: above the threshold the whole request at 2x input, 1.5x output", () => {
+  const sonnet45 = anthropic("claude-sonnet-4-5-20250929")!;
+  deepStrictEqual(sonnet45.tiers, [{
+    above_input_tokens: 200_000,
+    input: 6,
+    output: 22.5,
+    cached_input: 0.6,
+    cache_write: 7.5,
+    cache_write_1h: 12,
+  }]);
+  // Claude 4.6 bills the full context at the standard price.
+  strictEqual(anthropic("claude-sonnet-4-6")!.tiers, undefined);
+  deepStrictEqual(openai("gpt-5.5")!.tiers, [{
+    above_input_tokens: 272_000,
+    input: 10,
+    output: 45,
+    cached_input: 1,
+  }]);
+  // 300,000 input (100,000 of them read from the cache) and 1,000 output, on Sonnet 4.5.
+  const long: UsageReport = {
+    model: "m",
+    status: "exact",
+    parseErrors: 0,
+    usage: usage(300_000, 1000, { cached: 100_000 }),
+  };
+  const cost = costOf(long, sonnet45);
+  deepStrictEqual(
+    [cost.estimated_cost_usd, cost.cost_breakdown?.price_row.tier_above_input_tokens],
+    [(200_000 * 6 + 100_000 * 0.6 + 1000 * 22.5) / 1e6, 200_000],
+  );
+});
+
+Deno.test("Vertex priority and flex traffic is the tier that served it, never standard", () => {
+  const row = { input: 1.25, output: 10, service_tiers: { flex: { input: 0.625, output: 5 } } };
+  const report = (tier: string): UsageReport => ({
+    model: "m",
+    status: "exact",
+    parseErrors: 0,
+    usage: usage(1_000_000, 0),
+    billing: { tier, perToken: true },
+  });
+  deepStrictEqual(costOf(report("ON_DEMAND_FLEX"), row).estimated_cost_usd, 0.625);
+  deepStrictEqual(costOf(report("ON_DEMAND_PRIORITY"), row).cost_status, "unpriced");
+  deepStrictEqual(costOf(report("ON_DEMAND"), row).estimated_cost_usd, 1.25);
+});

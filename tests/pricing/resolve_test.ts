@@ -161,7 +161,21 @@ const cases: Record<string, Case> = {
   "retired claude-sonnet-4-5 keeps its price for old traces": {
     kind: "anthropic",
     model: "claude-sonnet-4-5-20250929",
-    expected: { input: 3, cached_input: 0.3, cache_write: 3.75, output: 15 },
+    expected: {
+      input: 3,
+      cached_input: 0.3,
+      cache_write: 3.75,
+      output: 15,
+      // The 1M-context beta: above 200K input tokens the whole request at 2x input, 1.5x output.
+      tiers: [{
+        above_input_tokens: 200_000,
+        input: 6,
+        output: 22.5,
+        cached_input: 0.6,
+        cache_write: 7.5,
+        cache_write_1h: 12,
+      }],
+    },
   },
   "config overrides the family of a snapshot the table prices on its own": {
     model: "gpt-4o-2024-05-13",
