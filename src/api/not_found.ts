@@ -7,6 +7,8 @@
 /** A route to a provider, as the config resolved it. */
 export interface ProviderPrefix {
   id: string;
+  /** The provider's kind (reconciliation reads whose account a provider is billed to). */
+  kind?: string;
   /** Leading '/', no trailing '/'. */
   prefix: string;
 }

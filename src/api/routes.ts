@@ -17,6 +17,7 @@ import { parseTraceListParams } from "./params.ts";
 import { traceDetail } from "./trace_detail.ts";
 import { healthBody } from "./health.ts";
 import { registerAnalyticsRoutes } from "./analytics.ts";
+import { registerReconciliationRoute } from "./reconciliation.ts";
 import { registerLineageRoute } from "./lineage_route.ts";
 import { registerReplayRoute, type ReplayDeps } from "./replay.ts";
 import { registerLineageReplayRoute } from "./lineage_replay.ts";
@@ -45,6 +46,8 @@ export interface ApiDeps {
     | "percentiles"
     | "sessions"
     | "failovers"
+    | "costLines"
+    | "providerReports"
   >;
   writer: { snapshot(): TraceWriterSnapshot };
   version: string;
@@ -210,6 +213,7 @@ export function createApiRoutes(deps: ApiDeps): Hono {
   registerLineageReplayRoute(app, deps.store, deps.now);
   registerLineageForkRoute(app, deps.store);
   registerAnalyticsRoutes(app, deps.store);
+  registerReconciliationRoute(app, { store: deps.store, providers: deps.providers ?? [] });
   registerRoutesStatus(app, {
     source: deps.routes ?? null,
     now: deps.now,

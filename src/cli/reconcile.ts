@@ -15,7 +15,7 @@ import {
   toJson,
 } from "../reconcile/mod.ts";
 import { gatewayRows } from "../api/mod.ts";
-import { openStore, type TraceStore } from "../store/mod.ts";
+import { openStore, type ProviderReportInput, type TraceStore } from "../store/mod.ts";
 import { type CliCommand, type CliIo, exitCode } from "./io.ts";
 import { loadOrReport } from "./load.ts";
 import { parseReconcileArgs, type ReconcileArgs } from "./reconcile_args.ts";
@@ -25,7 +25,7 @@ export const reconcileSpec = {
   name: "reconcile",
   summary: "Compare traces with the provider's own usage and cost reports, per day and model",
   usage: "ongoingai reconcile --provider anthropic|openai (--report FILE... | --fetch) " +
-    "[--from DAY] [--to DAY] [--tolerance PCT] [--format text|json] [--config PATH]",
+    "[--from DAY] [--to DAY] [--tolerance PCT] [--format text|json] [--save] [--config PATH]",
   flags: [
     ["--provider NAME", "anthropic or openai: whose reports these are"],
     ["--report FILE", "The provider's usage or cost report, as its Admin API returns it; repeat"],
@@ -39,6 +39,7 @@ export const reconcileSpec = {
     ["--tolerance PCT", "Largest difference accepted, in percent (default 0.5)"],
     ["--format FORMAT", "text (default) or json (schema reconcile.v1)"],
     ["--gateway-provider ID", "A provider billed to this account (default: all of its kind)"],
+    ["--save", "Keep the reports in the store for GET /api/reconciliation"],
     ["--config PATH", "Config file naming the store (storage.*); default: discovered"],
   ],
 } as const;
@@ -48,7 +49,13 @@ export const maxReportBytes = 64 * 1024 * 1024;
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-async function readReport(path: string, a: ReconcileArgs, io: CliIo): Promise<ProviderReport> {
+/** The parsed reports, and their documents as read (what `--save` keeps). */
+interface Reports {
+  report: ProviderReport;
+  documents: ProviderReportInput[];
+}
+
+async function readReport(path: string, a: ReconcileArgs, io: CliIo): Promise<Reports> {
   const file = path.startsWith("/") ? path : `${io.cwd}/${path}`;
   const info = await Deno.stat(file).catch((err) => {
     throw new Error(`cannot read report ${path}: ${message(err)}`);
@@ -60,17 +67,28 @@ async function readReport(path: string, a: ReconcileArgs, io: CliIo): Promise<Pr
         "provider for fewer days per file and pass several --report files",
     );
   }
+  const body = await Deno.readTextFile(file);
   let doc: unknown;
   try {
-    doc = JSON.parse(await Deno.readTextFile(file));
+    doc = JSON.parse(body);
   } catch (err) {
     throw new Error(`report ${path} is not JSON (${message(err)})`);
   }
-  return parseReport(doc, a.provider, { name: path });
+  return {
+    report: parseReport(doc, a.provider, { name: path }),
+    documents: [{ name: path, body }],
+  };
 }
 
-async function providerReport(a: ReconcileArgs, io: CliIo): Promise<ProviderReport> {
-  if (!a.fetch) return mergeReports(await Promise.all(a.reports.map((p) => readReport(p, a, io))));
+function merged(parts: Reports[]): Reports {
+  return {
+    report: mergeReports(parts.map((p) => p.report)),
+    documents: parts.flatMap((p) => p.documents),
+  };
+}
+
+async function providerReport(a: ReconcileArgs, io: CliIo): Promise<Reports> {
+  if (!a.fetch) return merged(await Promise.all(a.reports.map((p) => readReport(p, a, io))));
   const key = io.env[a.adminKeyEnv]?.trim();
   if (!key) {
     throw new Error(
@@ -85,7 +103,10 @@ async function providerReport(a: ReconcileArgs, io: CliIo): Promise<ProviderRepo
     key,
     ...(a.adminUrl === undefined ? {} : { baseUrl: a.adminUrl }),
   });
-  return mergeReports(fetched.map((r) => parseReport(r.pages, a.provider, { name: r.name })));
+  return merged(fetched.map((r) => ({
+    report: parseReport(r.pages, a.provider, { name: r.name }),
+    documents: [{ name: r.name, body: JSON.stringify(r.pages) }],
+  })));
 }
 
 /** The first and last day any report document covers, for the store's query. */
@@ -108,24 +129,33 @@ export const reconcile: CliCommand = async (args, io) => {
     );
     return exitCode.failure;
   }
-  let report: ProviderReport;
+  let read: Reports;
   try {
-    report = await providerReport(a, io);
+    read = await providerReport(a, io);
   } catch (err) {
     const what = err instanceof ReportError ? "cannot use the report" : "cannot read the report";
     io.stderr(`${what}: ${message(err)}\n`);
     return exitCode.failure;
   }
+  const report = read.report;
   const days = { ...reportDays(report), ...defined({ from: a.from, to: a.to }) };
   let store: TraceStore;
   try {
-    store = await openStore(loaded.config.storage, { cwd: io.cwd, readOnly: true });
+    // Read-only, as `report`, unless the reports are to be kept.
+    store = await openStore(loaded.config.storage, { cwd: io.cwd, readOnly: !a.save });
   } catch (err) {
     io.stderr(`failed to initialize trace store: ${message(err)}\n`);
     return exitCode.failure;
   }
   let rows: GatewayRow[];
   try {
+    if (a.save) {
+      await store.saveProviderReports(a.provider, read.documents);
+      io.stderr(
+        `saved ${read.documents.length} ${a.provider} report(s): GET /api/reconciliation?provider=` +
+          `${a.provider} compares them with the traces\n`,
+      );
+    }
     rows = await gatewayRows(store, { kind: a.provider, providerIds, ...days });
   } catch (err) {
     io.stderr(`failed to read the traces: ${message(err)}\n`);

@@ -24,6 +24,8 @@ export interface ReconcileArgs {
   tolerance: number;
   format: (typeof reconcileFormats)[number];
   gatewayProviders: string[];
+  /** Keep the reports in the store, where `GET /api/reconciliation` reads them. */
+  save: boolean;
 }
 
 /** The admin key's variable when `--admin-key-env` is not given. */
@@ -67,6 +69,7 @@ export function parseReconcileArgs(args: string[]): ReconcileArgs {
     tolerance: { type: "string" },
     format: { type: "string" },
     "gateway-provider": { type: "string", multiple: true },
+    save: { type: "boolean" },
   });
   const provider = values.provider?.trim().toLowerCase();
   if (provider === undefined || !(providers as readonly string[]).includes(provider)) {
@@ -111,5 +114,6 @@ export function parseReconcileArgs(args: string[]): ReconcileArgs {
     tolerance: tolerance(values.tolerance),
     format: normaliseFormat("reconcile", values.format, reconcileFormats),
     gatewayProviders: (values["gateway-provider"] ?? []).map((s) => s.trim()).filter((s) => s),
+    save: values.save === true,
   };
 }

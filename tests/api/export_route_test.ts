@@ -152,6 +152,8 @@ async function flakyStore(traces: Trace[], failAt: number) {
     percentiles: (q) => store.percentiles(q),
     sessions: (q) => store.sessions(q),
     failovers: (q) => store.failovers(q),
+    costLines: (q) => store.costLines(q),
+    providerReports: (p) => store.providerReports(p),
     exportTraces: (q) => {
       calls.n++;
       return calls.n >= failAt

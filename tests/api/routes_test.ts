@@ -61,6 +61,8 @@ Deno.test("GET /api/health still answers when store stats fail, and shows a degr
       percentiles: (q) => store.percentiles(q),
       sessions: (q) => store.sessions(q),
       failovers: (q) => store.failovers(q),
+      costLines: (q) => store.costLines(q),
+      providerReports: (p) => store.providerReports(p),
       stats: () => Promise.reject(new Error("stat failed")),
     },
     writer: { snapshot: () => ({ ...writerStats, store_state: "degraded" }) },

@@ -36,6 +36,7 @@ const expectedAccess: Record<string, EndpointAccess> = {
   getAnalyticsSummary: "analytics:read",
   // Gateway-wide routing state; re-enabling also checks keys:manage in its handler.
   getRoutes: "diagnostics:read",
+  getReconciliation: "diagnostics:read",
   enablePoolKey: "diagnostics:read",
   listGatewayKeys: "keys:manage",
   createGatewayKey: "keys:manage",

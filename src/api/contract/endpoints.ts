@@ -17,6 +17,7 @@ import { exportColumns } from "../export_encoding.ts";
 import { traceExportRecordSchema } from "../export_schema.ts";
 import type { Endpoint } from "./endpoint.ts";
 import { replayEndpoints } from "./replay_endpoints.ts";
+import { reconciliationEndpoints } from "./reconciliation_endpoints.ts";
 import { lineageEndpoints } from "./lineage_endpoints.ts";
 import {
   auditEntrySchema,
@@ -181,6 +182,7 @@ export const endpoints: readonly Endpoint[] = [
     },
   },
   ...analyticsEndpoints(),
+  ...reconciliationEndpoints,
   {
     method: "get",
     path: "/api/routes",
