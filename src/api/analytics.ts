@@ -10,6 +10,7 @@ import {
   type AnalyticsQuery,
   type Bucket,
   buckets,
+  costLineGroups,
   type GroupBy,
   groupColumns,
   sessionLimits,
@@ -19,6 +20,7 @@ import {
 import * as bodies from "./analytics_bodies.ts";
 import { sessions as sessionsBody } from "./analytics_attribution.ts";
 import { failoverQuery, failoverQuerySchema, failovers } from "./analytics_failovers.ts";
+import { dimensions } from "./analytics_dimensions.ts";
 import { checkFilterBounds } from "./params.ts";
 import { invalidParameter, parseQuery } from "./query.ts";
 import { integer, oneOf, text, timestamp } from "./query_params.ts";
@@ -54,6 +56,13 @@ export const analyticsQuerySchemas = {
     limit: integer(1, sessionLimits.maxLimit).meta({ default: sessionLimits.defaultLimit }),
   }),
   failovers: failoverQuerySchema,
+  dimensions: z.object({
+    ...filters,
+    group_by: oneOf(costLineGroups).describe(
+      `one of ${costLineGroups.join(", ")} (the groups the cost lines are kept by)`,
+    ),
+    bucket,
+  }),
 };
 
 export type AnalyticsView = keyof typeof analyticsQuerySchemas;
@@ -117,8 +126,15 @@ function sessionQuery(c: Context): SessionQuery {
 
 export function registerAnalyticsRoutes(
   app: Hono,
-  store: Pick<TraceStore, "aggregate" | "percentiles" | "sessions" | "failovers">,
+  store: Pick<TraceStore, "aggregate" | "percentiles" | "sessions" | "failovers" | "costLines">,
 ): void {
+  app.get("/api/analytics/dimensions", async (c) => {
+    const { query } = storeQuery(c, "dimensions");
+    const shape = { group_by: query.group_by ?? null, bucket: query.bucket ?? null };
+    return c.json(
+      dimensions(await store.costLines(query), shape as Parameters<typeof dimensions>[1]),
+    );
+  });
   const series = (view: "usage" | "cost") => async (c: Context) => {
     const { query } = storeQuery(c, view);
     const isSeries = query.group_by !== undefined || query.bucket !== undefined;

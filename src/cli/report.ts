@@ -24,7 +24,9 @@ export const reportLimits = { defaultLimit: 10, maxLimit: 200 } as const;
 
 export const reportSpec = {
   name: "report",
-  summary: "Summarise stored traces offline: totals, cost by provider and day, top models and keys",
+  summary:
+    "Summarise stored traces offline: totals, cost by provider, day and billed dimension, top " +
+    "models and keys",
   usage: "ongoingai report [--config PATH] [--from TIME] [--to TIME] [--provider ID] " +
     "[--model NAME] [--limit N] [--format text|json] [--by session|developer] " +
     "[--developer NAME] [--agent NAME] [--session ID]",

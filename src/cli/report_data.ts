@@ -9,7 +9,7 @@
  * v1 printed 0. A v1 reader would misread it, hence the new version. `models` lists requests
  * that named a model; the others (probes, model lists) are counted in `non_generation`.
  */
-import { analyticsBodies as bodies } from "../api/mod.ts";
+import { analyticsBodies as bodies, costDimensions as dimensions } from "../api/mod.ts";
 import type { AnalyticsQuery, TraceFilter, TraceStore, TraceSummary } from "../store/mod.ts";
 
 export const reportSchemaVersion = "report.v2";
@@ -72,11 +72,13 @@ export interface ReportDocument {
   /** Requests that named no model (probes, model lists): in the totals, never in `models`. */
   non_generation: ReturnType<typeof bodies.models>["non_generation"];
   api_keys: ReturnType<typeof bodies.keys>["items"];
+  /** Cost by billed dimension over the period (`GET /api/analytics/dimensions`' items). */
+  cost_dimensions: ReturnType<typeof dimensions>["items"];
   recent_errors: ReportTrace[];
   recent_traces: ReportTrace[];
 }
 
-type Store = Pick<TraceStore, "aggregate" | "listTraces">;
+type Store = Pick<TraceStore, "aggregate" | "listTraces" | "costLines">;
 
 /**
  * Usage and cost views of the same rows (grouped by `group_by`), joined back into one item each,
@@ -148,7 +150,7 @@ export async function buildReport(
     const value = filters[key];
     if (value !== undefined) query[key] = filter[key] = value;
   }
-  const [all, byModel, byKey, byProvider, daily, errors, recent] = await Promise.all([
+  const [all, byModel, byKey, byProvider, daily, errors, recent, lines] = await Promise.all([
     store.aggregate(query),
     store.aggregate({ ...query, group_by: "model" }),
     store.aggregate({ ...query, group_by: "api_key_hash", with_key_only: true }),
@@ -156,6 +158,7 @@ export async function buildReport(
     store.aggregate({ ...query, group_by: "provider", bucket: "day" }),
     store.listTraces({ ...filter, min_status: 400, limit: filters.limit }),
     store.listTraces({ ...filter, limit: filters.limit }),
+    store.costLines(query),
   ]);
   const models = bodies.models(byModel);
   return {
@@ -169,6 +172,7 @@ export async function buildReport(
     models: models.items.slice(0, filters.limit),
     non_generation: models.non_generation,
     api_keys: bodies.keys(byKey).items.slice(0, filters.limit),
+    cost_dimensions: dimensions(lines, { group_by: null, bucket: null }).items,
     recent_errors: errors.items.map(reportTrace),
     recent_traces: recent.items.map(reportTrace),
   };

@@ -207,6 +207,26 @@ export function renderText(doc: ReportDocument): string {
       "(no API key data)",
     ),
   );
+  section(
+    "Cost by Billed Dimension",
+    table(
+      [
+        { title: "DIMENSION" },
+        { title: "QUANTITY", right: true },
+        { title: "UNIT" },
+        { title: "COST_USD", right: true },
+        { title: "UNPRICED_QUANTITY", right: true },
+      ],
+      doc.cost_dimensions.map((d) => [
+        d.dimension,
+        d.quantity,
+        d.unit === "per_use" ? "uses" : "tokens",
+        usd(d.cost_usd),
+        d.unpriced_quantity,
+      ]),
+      "(no cost lines: traces stored before cost lines existed have none)",
+    ),
+  );
   section("Recent Errors", table(traceColumns, doc.recent_errors.map(traceRow), "(no errors)"));
   section("Recent Traces", table(traceColumns, doc.recent_traces.map(traceRow), "(no traces)"));
   return out.join("\n") + "\n";

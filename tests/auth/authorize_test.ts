@@ -32,6 +32,7 @@ const expectedAccess: Record<string, EndpointAccess> = {
   getAnalyticsLatency: "analytics:read",
   getAnalyticsErrors: "analytics:read",
   getAnalyticsFailovers: "analytics:read",
+  getAnalyticsDimensions: "analytics:read",
   getAnalyticsSessions: "analytics:read",
   getAnalyticsSummary: "analytics:read",
   // Gateway-wide routing state; re-enabling also checks keys:manage in its handler.

@@ -9,6 +9,7 @@ import { openSqliteStore } from "../../src/store/mod.ts";
 import type { Trace } from "../../src/traces/trace.ts";
 import { runCliProcess } from "../support/process.ts";
 import { analyticsHistory } from "../store/conformance_analytics.ts";
+import { days as monthDays, trace as monthTrace } from "../testdata/reconcile_month.ts";
 
 interface Fixture {
   dir: string;
@@ -264,4 +265,37 @@ Deno.test("report with a config that does not load, or an unsupported store, exi
   assert.equal(pg.code, 1);
   assert.match(pg.stderr, /^failed to initialize trace store: .*PostgreSQL .*127\.0\.0\.1:1\/db/);
   assert.deepStrictEqual(listing(dir), ["bad.yaml", "pg.yaml"]);
+});
+
+Deno.test("report: cost by billed dimension, from the traces' cost lines", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "ongoingai-report-" });
+  Deno.writeTextFileSync(join(dir, "ongoingai.yaml"), "storage:\n  path: traces.db\n");
+  const store = await openSqliteStore({ path: join(dir, "traces.db") });
+  await store.writeBatch(monthDays.flatMap((d) => [0, 1, 2].map((i) => monthTrace(d, i))));
+  await store.close();
+  try {
+    const json = await report(dir, "--format", "json");
+    assert.equal(json.code, 0, json.stderr);
+    const doc = JSON.parse(json.stdout);
+    assert.deepStrictEqual(
+      doc.cost_dimensions.map((d: { dimension: string; quantity: number }) => [
+        d.dimension,
+        d.quantity,
+      ]),
+      [
+        ["cache_write_1h", 36_000],
+        ["output", 6300],
+        ["cached_input", 270_000],
+        ["cache_write", 18_000],
+        ["input", 10_800],
+      ],
+    );
+    const text = await report(dir);
+    assert.match(
+      text.stdout,
+      /Cost by Billed Dimension\n.*\ncache_write_1h\s+36000\s+tokens\s+0\.216000\s+0/,
+    );
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
 });

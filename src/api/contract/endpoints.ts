@@ -9,6 +9,7 @@ import { analyticsQuerySchemas } from "../analytics.ts";
 import * as analytics from "../analytics_bodies.ts";
 import * as analyticsAttribution from "../analytics_attribution.ts";
 import { failoversSchema } from "../analytics_failovers.ts";
+import { dimensionsSchema } from "../analytics_dimensions.ts";
 import { traceDiagnosticsResponseSchema } from "../diagnostics.ts";
 import { lineageQuerySchema } from "../lineage_route.ts";
 import { debugChainSchema } from "../lineage_schema.ts";
@@ -431,6 +432,16 @@ function analyticsEndpoints(): Endpoint[] {
         "store.",
       failoversSchema,
       { from: "2026-03-01", route: "gpt-main" },
+    ),
+    view(
+      "dimensions",
+      "Cost by billed dimension: input, cache reads and writes by lifetime, output, tools, ...",
+      "One item per bucket, group and dimension of the traces' cost lines (cost_breakdown): " +
+        "quantity, what the priced lines cost, and the quantity no price covered (of partial or " +
+        "unpriced costs, never priced as zero). Without bucket and group_by, one item per " +
+        "dimension: how much went to cache writes, say. group_by is provider, model or workspace.",
+      dimensionsSchema,
+      { group_by: "model", bucket: "day" },
     ),
     view(
       "summary",

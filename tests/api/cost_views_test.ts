@@ -1,10 +1,12 @@
 /**
- * `GET /api/reconciliation`: the reports saved by `ongoingai reconcile --save` against the
- * traces, the same figures the command prints (one comparison, two doors), every provider or
- * one, and what cannot be compared named in `notes`.
+ * The cost views of issue 24. `GET /api/reconciliation`: the reports saved by `ongoingai
+ * reconcile --save` against the traces, the figures the command prints, every provider or one,
+ * and what cannot be compared named in `notes`. `GET /api/analytics/dimensions`: cost by billed
+ * dimension, adding up to the cost analytics reports.
  */
 import assert from "node:assert/strict";
 import { reconciliationResponseSchema } from "../../src/api/reconciliation_schema.ts";
+import { dimensionsSchema } from "../../src/api/analytics_dimensions.ts";
 import { days, reports, trace } from "../testdata/reconcile_month.ts";
 import { apiFixture, json } from "./api_fixture.ts";
 
@@ -62,6 +64,37 @@ Deno.test("GET /api/reconciliation compares the saved reports with the traces", 
 
     const bad = await fx.get(`/api/reconciliation?from=${days[2]}&to=${days[0]}`);
     assert.equal(bad.status, 400);
+  } finally {
+    await fx.close();
+  }
+});
+
+Deno.test("GET /api/analytics/dimensions: how much went to each billed dimension", async () => {
+  const fx = await apiFixture(traces);
+  try {
+    const all = dimensionsSchema.parse(await json(await fx.get("/api/analytics/dimensions")));
+    assert.deepStrictEqual(all.group_by, null);
+    // 9 requests of Sonnet 4.6 at its built-in prices: the 1-hour writes cost the most.
+    assert.deepStrictEqual(all.items.map((i) => [i.dimension, i.quantity, i.cost_usd]), [
+      ["cache_write_1h", 9 * 4000, 9 * 4000 * 6 / 1e6],
+      ["output", 9 * 700, 9 * 700 * 15 / 1e6],
+      ["cached_input", 9 * 30_000, 9 * 30_000 * 0.3 / 1e6],
+      ["cache_write", 9 * 2000, 9 * 2000 * 3.75 / 1e6],
+      ["input", 9 * 1200, 9 * 1200 * 3 / 1e6],
+    ]);
+    // The lines add up to the cost analytics reports for the same traces.
+    const cost = await json(await fx.get("/api/analytics/cost"));
+    const sum = all.items.reduce((s, i) => s + i.cost_usd, 0);
+    assert.equal(Math.round(sum * 1e9) / 1e9, cost.total_cost_usd);
+    const byDay = dimensionsSchema.parse(
+      await json(await fx.get("/api/analytics/dimensions?bucket=day&group_by=model")),
+    );
+    assert.deepStrictEqual(
+      [...new Set(byDay.items.map((i) => `${i.bucket_start?.slice(0, 10)} ${i.group}`))],
+      days.map((d) => `${d} claude-sonnet-4-6`),
+    );
+    const refused = await fx.get("/api/analytics/dimensions?group_by=developer");
+    assert.equal(refused.status, 400);
   } finally {
     await fx.close();
   }
