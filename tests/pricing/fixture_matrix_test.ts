@@ -14,6 +14,7 @@ import {
   type ResponseInfo,
 } from "../../src/providers/mod.ts";
 import { geminiAdapter } from "../../src/providers/gemini.ts";
+import { bedrockAdapter } from "../../src/providers/bedrock.ts";
 import { replay, responseInfo } from "../providers/replay.ts";
 
 const file = JSON.parse(
@@ -27,6 +28,7 @@ const sources = { files: [{ name: "matrix", byProvider: parsedFile.byProvider }]
 const claude = file["claude-matrix-1"];
 const gpt = file["gpt-matrix-1"];
 const gem = file["gemini/gemini-matrix-1"];
+const bedrockClaude = file["bedrock/us.anthropic.claude-matrix-2-v1:0"];
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const doc = (v: unknown) => enc(JSON.stringify(v));
@@ -37,7 +39,7 @@ const chunks = (...list: unknown[]) =>
 
 interface Case {
   name: string;
-  kind: "anthropic" | "openai" | "gemini";
+  kind: "anthropic" | "openai" | "gemini" | "bedrock";
   adapter: ProviderAdapter;
   info: ResponseInfo;
   body: Uint8Array;
@@ -106,6 +108,41 @@ const tierIn = gem.input_cost_per_token_above_200k_tokens / gem.input_cost_per_t
 const geminiLong = 240_000 * gem.input_cost_per_token_above_200k_tokens +
   10_000 * gem.input_cost_per_audio_token * tierIn +
   1500 * gem.output_cost_per_token_above_200k_tokens;
+
+/** A Responses answer: usage, and built-in tool calls billed per call (one failed: not billed). */
+const responsesUsage = {
+  input_tokens: 5000,
+  input_tokens_details: { cached_tokens: 2000 },
+  output_tokens: 400,
+  output_tokens_details: { reasoning_tokens: 100 },
+  total_tokens: 5400,
+};
+const responsesOutput = [
+  { type: "web_search_call", id: "ws_1", status: "completed" },
+  { type: "web_search_call", id: "ws_2", status: "completed" },
+  { type: "web_search_call", id: "ws_3", status: "failed" },
+  { type: "file_search_call", id: "fs_1", status: "completed", queries: ["q"] },
+  { type: "message", id: "m_1", content: [{ type: "output_text", text: "done" }] },
+];
+const responsesDoc = {
+  object: "response",
+  model: "gpt-matrix-1",
+  service_tier: "default",
+  status: "completed",
+  output: responsesOutput,
+  usage: responsesUsage,
+};
+const gptTools = 3000 * gpt.input_cost_per_token + 2000 * gpt.cache_read_input_token_cost +
+  400 * gpt.output_cost_per_token +
+  2 * gpt.search_context_cost_per_query.search_context_size_medium +
+  1 * gpt.file_search_cost_per_1k_calls / 1000;
+
+// Bedrock Converse: inputTokens excludes cache reads and writes; cacheDetails splits the writes.
+const bedrockConverse = 1500 * bedrockClaude.input_cost_per_token +
+  20_000 * bedrockClaude.cache_read_input_token_cost +
+  1000 * bedrockClaude.cache_creation_input_token_cost +
+  3000 * bedrockClaude.cache_creation_input_token_cost_above_1hr +
+  700 * bedrockClaude.output_cost_per_token;
 
 const cases: Case[] = [
   {
@@ -201,11 +238,65 @@ const cases: Case[] = [
   },
 ];
 
+cases.push(
+  {
+    name: "OpenAI Responses: web and file search calls, a failed call not billed",
+    kind: "openai",
+    adapter: openAiAdapter,
+    info: responseInfo("/v1/responses", "application/json"),
+    body: doc(responsesDoc),
+    usd: gptTools,
+  },
+  {
+    name: "OpenAI Responses stream: the tool calls of response.completed",
+    kind: "openai",
+    adapter: openAiAdapter,
+    info: responseInfo("/v1/responses", "text/event-stream"),
+    body: events(
+      ["response.created", { type: "response.created", response: { model: "gpt-matrix-1" } }],
+      ["response.output_item.done", {
+        type: "response.output_item.done",
+        item: responsesOutput[0],
+      }],
+      ["response.completed", { type: "response.completed", response: responsesDoc }],
+    ),
+    usd: gptTools,
+  },
+  {
+    name: "Bedrock Converse: 1-hour and 5-minute writes from cacheDetails",
+    kind: "bedrock",
+    adapter: bedrockAdapter,
+    info: responseInfo("/model/us.anthropic.claude-matrix-2-v1%3A0/converse", "application/json"),
+    body: doc({
+      output: { message: { role: "assistant", content: [{ text: "ok" }] } },
+      stopReason: "end_turn",
+      usage: {
+        inputTokens: 1500,
+        outputTokens: 700,
+        totalTokens: 25_200,
+        cacheReadInputTokens: 20_000,
+        cacheWriteInputTokens: 4000,
+        cacheDetails: [{ ttl: "1h", inputTokens: 3000 }, { ttl: "5m", inputTokens: 1000 }],
+      },
+    }),
+    usd: bedrockConverse,
+  },
+);
+
 Deno.test("fixture matrix: every dimension, whole and streamed, priced as the file says", () => {
   for (const c of cases) {
     const report = replay(c.adapter, c.info, [c.body]);
-    const estimate = createCostEstimator({ kind: c.kind, id: c.kind, prices: {} }, sources);
-    const cost = estimate(report.model, report, Date.parse("2026-12-07T00:00:00Z"));
+    const estimate = createCostEstimator(
+      { kind: c.kind, id: c.kind, prices: {} },
+      sources,
+      c.adapter.priceKeyOf?.bind(c.adapter),
+    );
+    const cost = estimate(
+      report.model,
+      report,
+      Date.parse("2026-12-07T00:00:00Z"),
+      c.info.path.replace(/^\/model\/[^/]+/, ""),
+    );
     strictEqual(cost.cost_status, "priced", `${c.name}: ${JSON.stringify(cost.cost_breakdown)}`);
     strictEqual(cost.cost_breakdown?.price_row.source, "matrix", c.name);
     strictEqual(
