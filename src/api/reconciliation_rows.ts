@@ -5,7 +5,13 @@
  * `ongoingai reconcile` and `GET /api/reconciliation`.
  */
 import type { AnalyticsQuery, TenantScope, TraceStore } from "../store/mod.ts";
-import { type GatewayRow, gatewayTokensFrom, type ReportProvider } from "../reconcile/mod.ts";
+import {
+  type GatewayRow,
+  gatewayTokensFrom,
+  type KeyNames,
+  type ReportProvider,
+} from "../reconcile/mod.ts";
+import type { AggregateRow } from "../store/mod.ts";
 
 export interface GatewayRowsQuery {
   /** The report's provider: the gateway rows are of this kind. */
@@ -16,6 +22,12 @@ export interface GatewayRowsQuery {
   from?: string;
   to?: string;
   scope?: TenantScope;
+  /**
+   * Split by the provider's API key: the provider's key ids by the last four characters the
+   * gateway keeps (`parseKeyList`). The daily key rollup has no cache lifetimes: keyed rows
+   * report their cache writes without a lifetime.
+   */
+  keys?: KeyNames;
 }
 
 /** The model of requests that named none (probes, model lists): never a billed model. */
@@ -28,8 +40,8 @@ interface Acc {
   w1h: number;
 }
 
-/** A day's and model's key. */
-const keyOf = (day: string, model: string) => `${day}\u0000${model}`;
+/** A day's, model's and group's key. */
+const keyOf = (day: string, model: string, group = "") => `${day}\u0000${model}\u0000${group}`;
 
 export async function gatewayRows(
   store: Pick<TraceStore, "aggregate" | "costLines">,
@@ -41,24 +53,17 @@ export async function gatewayRows(
     if (q.from !== undefined) query.from = `${q.from}T00:00:00.000Z`;
     if (q.to !== undefined) query.to = `${q.to}T23:59:59.999Z`;
     if (q.scope !== undefined) query.scope = q.scope;
+    if (q.keys !== undefined) {
+      await addKeyed(store, query, q.kind, q.keys, acc);
+      continue;
+    }
     for (const r of await store.aggregate(query)) {
       if (r.group === null || r.group === unnamed || r.bucket_start === null) continue;
-      const a = entry(acc, q.kind, r.bucket_start.slice(0, 10), r.group);
-      // Refused and failed requests bill nothing and no provider report counts them.
-      a.row.requests += r.request_count - r.error_count_4xx - r.error_count_5xx;
-      a.row.usd += r.total_cost_usd ?? 0;
-      a.row.priced_requests += r.priced_count;
-      a.row.partial_requests += r.partial_count;
-      a.row.unpriced_requests += r.unpriced_count;
-      a.row.unknown_usage_requests += r.unknown_usage_count;
-      a.sums.input += r.input_tokens;
-      a.sums.cached += r.cached_input_tokens;
-      a.sums.written += r.cache_write_tokens;
-      a.sums.output += r.output_tokens;
+      add(entry(acc, q.kind, r.bucket_start.slice(0, 10), r.group), r);
     }
     for (const l of await store.costLines(query)) {
       if (l.group === null || l.bucket_start === null) continue;
-      const a = acc.get(keyOf(l.bucket_start.slice(0, 10), l.group));
+      const a = acc.get(keyOf(l.bucket_start.slice(0, 10), l.group, ""));
       if (a === undefined) continue;
       if (l.dimension === "cache_write_1h") a.w1h += l.quantity;
       // Anthropic's default lifetime is five minutes; OpenAI reports no lifetime.
@@ -73,8 +78,61 @@ export async function gatewayRows(
   );
 }
 
-function entry(acc: Map<string, Acc>, kind: string, day: string, model: string): Acc {
-  let a = acc.get(keyOf(day, model));
+/** One aggregate row's figures added to its line. */
+function add(a: Acc, r: AggregateRow): void {
+  // Refused and failed requests bill nothing and no provider report counts them.
+  a.row.requests += r.request_count - r.error_count_4xx - r.error_count_5xx;
+  a.row.usd += r.total_cost_usd ?? 0;
+  a.row.priced_requests += r.priced_count;
+  a.row.partial_requests += r.partial_count;
+  a.row.unpriced_requests += r.unpriced_count;
+  a.row.unknown_usage_requests += r.unknown_usage_count;
+  a.sums.input += r.input_tokens;
+  a.sums.cached += r.cached_input_tokens;
+  a.sums.written += r.cache_write_tokens;
+  a.sums.output += r.output_tokens;
+}
+
+/**
+ * The rows by provider API key: per model, the daily key rollup grouped by fingerprint, each
+ * named by the provider's id for its last four (or `...abcd` when the list has no such key).
+ */
+async function addKeyed(
+  store: Pick<TraceStore, "aggregate">,
+  query: AnalyticsQuery,
+  kind: string,
+  keys: KeyNames,
+  acc: Map<string, Acc>,
+): Promise<void> {
+  const { bucket: _byDay, ...whole } = query;
+  const models = (await store.aggregate({ ...whole, group_by: "model" }))
+    .map((r) => r.group).filter((m): m is string => m !== null && m !== unnamed);
+  for (const model of models) {
+    const rows = await store.aggregate({
+      ...query,
+      model,
+      group_by: "api_key_hash",
+      with_key_only: true,
+    });
+    for (const r of rows) {
+      if (r.bucket_start === null) continue;
+      const last4 = r.api_key_last4 ?? "????";
+      const id = keys.byLast4.get(last4) ?? `...${last4}`;
+      const a = entry(acc, kind, r.bucket_start.slice(0, 10), model, id);
+      a.row.group = { api_key_id: id };
+      add(a, r);
+    }
+  }
+}
+
+function entry(
+  acc: Map<string, Acc>,
+  kind: string,
+  day: string,
+  model: string,
+  group = "",
+): Acc {
+  let a = acc.get(keyOf(day, model, group));
   if (a === undefined) {
     a = {
       row: {
@@ -98,7 +156,7 @@ function entry(acc: Map<string, Acc>, kind: string, day: string, model: string):
       w5m: 0,
       w1h: 0,
     };
-    acc.set(keyOf(day, model), a);
+    acc.set(keyOf(day, model, group), a);
   }
   return a;
 }

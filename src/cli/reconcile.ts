@@ -6,7 +6,9 @@
  */
 import {
   type GatewayRow,
+  type KeyNames,
   mergeReports,
+  parseKeyList,
   parseReport,
   type ProviderReport,
   reconcile as compare,
@@ -19,13 +21,14 @@ import { openStore, type ProviderReportInput, type TraceStore } from "../store/m
 import { type CliCommand, type CliIo, exitCode } from "./io.ts";
 import { loadOrReport } from "./load.ts";
 import { parseReconcileArgs, type ReconcileArgs } from "./reconcile_args.ts";
-import { fetchReports } from "./reconcile_fetch.ts";
+import { fetchAnthropicKeys, fetchReports } from "./reconcile_fetch.ts";
 
 export const reconcileSpec = {
   name: "reconcile",
   summary: "Compare traces with the provider's own usage and cost reports, per day and model",
   usage: "ongoingai reconcile --provider anthropic|openai (--report FILE... | --fetch) " +
-    "[--from DAY] [--to DAY] [--tolerance PCT] [--format text|json] [--save] [--config PATH]",
+    "[--from DAY] [--to DAY] [--tolerance PCT] [--by-key [--keys FILE]] [--format text|json] " +
+    "[--save] [--config PATH]",
   flags: [
     ["--provider NAME", "anthropic or openai: whose reports these are"],
     ["--report FILE", "The provider's usage or cost report, as its Admin API returns it; repeat"],
@@ -39,6 +42,8 @@ export const reconcileSpec = {
     ["--tolerance PCT", "Largest difference accepted, in percent (default 0.5)"],
     ["--format FORMAT", "text (default) or json (schema reconcile.v1)"],
     ["--gateway-provider ID", "A provider billed to this account (default: all of its kind)"],
+    ["--by-key", "Split by the provider's API key (named by the keys' last four characters)"],
+    ["--keys FILE", "With --by-key: the provider's API key list (fetched for Anthropic)"],
     ["--save", "Keep the reports in the store for GET /api/reconciliation"],
     ["--config PATH", "Config file naming the store (storage.*); default: discovered"],
   ],
@@ -97,16 +102,44 @@ async function providerReport(a: ReconcileArgs, io: CliIo): Promise<Reports> {
         "or pass the reports with --report",
     );
   }
-  const fetched = await fetchReports(a.provider, {
-    from: a.from!,
-    to: a.to!,
-    key,
-    ...(a.adminUrl === undefined ? {} : { baseUrl: a.adminUrl }),
-  });
+  const fetched = await fetchReports(a.provider, fetchOptions(a, key));
   return merged(fetched.map((r) => ({
     report: parseReport(r.pages, a.provider, { name: r.name }),
     documents: [{ name: r.name, body: JSON.stringify(r.pages) }],
   })));
+}
+
+function fetchOptions(a: ReconcileArgs, key: string) {
+  return {
+    from: a.from!,
+    to: a.to!,
+    key,
+    byKey: a.byKey,
+    ...(a.adminUrl === undefined ? {} : { baseUrl: a.adminUrl }),
+  };
+}
+
+/** The provider's key list for `--by-key`: the `--keys` file, or fetched (Anthropic). */
+async function keyNames(a: ReconcileArgs, io: CliIo): Promise<KeyNames | undefined> {
+  if (!a.byKey) return undefined;
+  if (a.keys === undefined) {
+    const key = io.env[a.adminKeyEnv]?.trim() ?? "";
+    return parseKeyList(await fetchAnthropicKeys(fetchOptions(a, key)), a.provider);
+  }
+  const file = a.keys.startsWith("/") ? a.keys : `${io.cwd}/${a.keys}`;
+  const info = await Deno.stat(file).catch((err) => {
+    throw new Error(`cannot read key list ${a.keys}: ${message(err)}`);
+  });
+  if (info.size > maxReportBytes) {
+    throw new Error(`key list ${a.keys} is over ${maxReportBytes} bytes`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(await Deno.readTextFile(file));
+  } catch (err) {
+    throw new Error(`key list ${a.keys} is not JSON (${message(err)})`);
+  }
+  return parseKeyList(doc, a.provider);
 }
 
 /** The first and last day any report document covers, for the store's query. */
@@ -130,8 +163,10 @@ export const reconcile: CliCommand = async (args, io) => {
     return exitCode.failure;
   }
   let read: Reports;
+  let keys: KeyNames | undefined;
   try {
     read = await providerReport(a, io);
+    keys = await keyNames(a, io);
   } catch (err) {
     const what = err instanceof ReportError ? "cannot use the report" : "cannot read the report";
     io.stderr(`${what}: ${message(err)}\n`);
@@ -156,7 +191,12 @@ export const reconcile: CliCommand = async (args, io) => {
           `${a.provider} compares them with the traces\n`,
       );
     }
-    rows = await gatewayRows(store, { kind: a.provider, providerIds, ...days });
+    rows = await gatewayRows(store, {
+      kind: a.provider,
+      providerIds,
+      ...days,
+      ...(keys === undefined ? {} : { keys }),
+    });
   } catch (err) {
     io.stderr(`failed to read the traces: ${message(err)}\n`);
     return exitCode.failure;
@@ -166,7 +206,14 @@ export const reconcile: CliCommand = async (args, io) => {
   const result = compare(rows, report, {
     ...defined({ from: a.from, to: a.to }),
     tolerance: a.tolerance,
+    ...(keys === undefined ? {} : { groupBy: "api_key_id" as const }),
   });
+  for (const last4 of keys?.ambiguous ?? []) {
+    result.notes.push(
+      `two of the provider's keys end in ${last4}: the gateway's traffic with that ending is ` +
+        `shown as ...${last4}, apart from both`,
+    );
+  }
   io.stdout(
     a.format === "json" ? `${JSON.stringify(toJson(result), null, 2)}\n` : renderText(result),
   );

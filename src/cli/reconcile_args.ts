@@ -26,6 +26,9 @@ export interface ReconcileArgs {
   gatewayProviders: string[];
   /** Keep the reports in the store, where `GET /api/reconciliation` reads them. */
   save: boolean;
+  /** Split lines by the provider's API key, named from the key list (`keys`, or fetched). */
+  byKey: boolean;
+  keys: string | undefined;
 }
 
 /** The admin key's variable when `--admin-key-env` is not given. */
@@ -70,6 +73,8 @@ export function parseReconcileArgs(args: string[]): ReconcileArgs {
     format: { type: "string" },
     "gateway-provider": { type: "string", multiple: true },
     save: { type: "boolean" },
+    "by-key": { type: "boolean" },
+    keys: { type: "string" },
   });
   const provider = values.provider?.trim().toLowerCase();
   if (provider === undefined || !(providers as readonly string[]).includes(provider)) {
@@ -102,6 +107,15 @@ export function parseReconcileArgs(args: string[]): ReconcileArgs {
     throw new UsageError("--fetch needs --from and --to: the days to ask the provider for");
   }
   const p = provider as ReportProvider;
+  const byKey = values["by-key"] === true;
+  const keys = values.keys?.trim() || undefined;
+  if (keys !== undefined && !byKey) throw new UsageError("--keys is for --by-key");
+  if (byKey && keys === undefined && !(fetch && p === "anthropic")) {
+    throw new UsageError(
+      "--by-key needs the provider's API key list: --keys FILE (its API's key list, pages in " +
+        "an array), which --fetch reads by itself for Anthropic",
+    );
+  }
   return {
     config: values.config,
     provider: p,
@@ -115,5 +129,7 @@ export function parseReconcileArgs(args: string[]): ReconcileArgs {
     format: normaliseFormat("reconcile", values.format, reconcileFormats),
     gatewayProviders: (values["gateway-provider"] ?? []).map((s) => s.trim()).filter((s) => s),
     save: values.save === true,
+    byKey,
+    keys,
   };
 }

@@ -19,6 +19,8 @@ export interface FetchOptions {
   from: string;
   to: string;
   key: string;
+  /** The usage report by model and API key (the cost reports cannot say which key). */
+  byKey?: boolean;
   /** Default: the provider's API. Tests point it at a local stub. */
   baseUrl?: string;
   fetch?: typeof fetch;
@@ -40,40 +42,33 @@ function endpoints(
   provider: ReportProvider,
   from: string,
   to: string,
+  byKey: boolean,
 ): [string, URLSearchParams][] {
   const end = nextDay(to);
+  const byModel = (params: Record<string, string>) => {
+    const p = new URLSearchParams({ ...params, "group_by[]": "model" });
+    if (byKey) p.append("group_by[]", "api_key_id");
+    return p;
+  };
   if (provider === "anthropic") {
     const base = { starting_at: `${from}T00:00:00Z`, ending_at: `${end}T00:00:00Z`, limit: "31" };
-    return [
-      [
-        "/v1/organizations/usage_report/messages",
-        new URLSearchParams({
-          ...base,
-          bucket_width: "1d",
-          "group_by[]": "model",
-        }),
-      ],
-      [
-        "/v1/organizations/cost_report",
-        new URLSearchParams({ ...base, "group_by[]": "description" }),
-      ],
+    const usage: [string, URLSearchParams] = [
+      "/v1/organizations/usage_report/messages",
+      byModel({ ...base, bucket_width: "1d" }),
     ];
+    // The cost report cannot say which key: by key, tokens are compared, not USD.
+    if (byKey) return [usage];
+    const cost = new URLSearchParams({ ...base, "group_by[]": "description" });
+    return [usage, ["/v1/organizations/cost_report", cost]];
   }
   const base = { start_time: unix(from), end_time: unix(end), bucket_width: "1d" };
-  return [
-    [
-      "/v1/organization/usage/completions",
-      new URLSearchParams({
-        ...base,
-        "group_by[]": "model",
-        limit: "31",
-      }),
-    ],
-    [
-      "/v1/organization/costs",
-      new URLSearchParams({ ...base, "group_by[]": "line_item", limit: "180" }),
-    ],
+  const usage: [string, URLSearchParams] = [
+    "/v1/organization/usage/completions",
+    byModel({ ...base, limit: "31" }),
   ];
+  if (byKey) return [usage];
+  const costs = new URLSearchParams({ ...base, "group_by[]": "line_item", limit: "180" });
+  return [usage, ["/v1/organization/costs", costs]];
 }
 
 function headersFor(provider: ReportProvider, key: string): Record<string, string> {
@@ -82,11 +77,14 @@ function headersFor(provider: ReportProvider, key: string): Record<string, strin
     : { authorization: `Bearer ${key}` };
 }
 
-/** Every page of one report; throws with the endpoint and page when one cannot be read. */
+/**
+ * Every page of one list; throws with the endpoint and page when one cannot be read. Reports page
+ * by `next_page` (passed as `page`); Anthropic's key list by `last_id` (passed as `after_id`).
+ */
 async function pagesOf(url: URL, headers: Record<string, string>, f?: typeof fetch) {
   const pages: unknown[] = [];
   for (let page: string | null = null; pages.length < fetchLimits.maxPages;) {
-    if (page !== null) url.searchParams.set("page", page);
+    if (page !== null) url.searchParams.set(cursorParam(url), page);
     const bytes = await fetchBounded(url.href, {
       timeoutMs: fetchLimits.timeoutMs,
       maxBytes: fetchLimits.maxBytes,
@@ -101,13 +99,22 @@ async function pagesOf(url: URL, headers: Record<string, string>, f?: typeof fet
       throw new Error(`page ${pages.length + 1} of ${url.pathname} is not JSON`);
     }
     pages.push(doc);
-    const d = doc as { has_more?: unknown; next_page?: unknown };
-    if (d.has_more !== true || typeof d.next_page !== "string" || d.next_page === "") {
-      return pages;
-    }
-    page = d.next_page;
+    const d = doc as { has_more?: unknown; next_page?: unknown; last_id?: unknown };
+    const next = cursorParam(url) === "page" ? d.next_page : d.last_id;
+    if (d.has_more !== true || typeof next !== "string" || next === "") return pages;
+    page = next;
   }
   throw new Error(`${url.pathname} has more than ${fetchLimits.maxPages} pages: ask fewer days`);
+}
+
+const keyListPath = "/v1/organizations/api_keys";
+const cursorParam = (url: URL) => (url.pathname === keyListPath ? "after_id" : "page");
+
+/** Anthropic's list of its organization's API keys (`partial_key_hint` ends as the key does). */
+export async function fetchAnthropicKeys(o: FetchOptions): Promise<unknown[]> {
+  const base = (o.baseUrl ?? apis.anthropic).replace(/\/+$/, "");
+  const url = new URL(`${base}${keyListPath}?limit=1000`);
+  return await pagesOf(url, headersFor("anthropic", o.key), o.fetch);
 }
 
 /** The usage report, then the cost report, of `provider` for the days `from`..`to`. */
@@ -117,7 +124,7 @@ export async function fetchReports(
 ): Promise<FetchedReport[]> {
   const base = (o.baseUrl ?? apis[provider]).replace(/\/+$/, "");
   const out: FetchedReport[] = [];
-  for (const [path, params] of endpoints(provider, o.from, o.to)) {
+  for (const [path, params] of endpoints(provider, o.from, o.to, o.byKey === true)) {
     const url = new URL(`${base}${path}?${params}`);
     out.push({
       name: `${provider} ${path}`,

@@ -32,6 +32,7 @@ export {
   type TraceTokenSums,
 } from "./gateway_row.ts";
 export { modelLines, undated } from "./model_match.ts";
+export { type KeyNames, parseKeyList } from "./key_list.ts";
 export {
   type Cause,
   type CostStatusCounts,

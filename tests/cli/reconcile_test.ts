@@ -86,15 +86,28 @@ Deno.test("reconcile --fetch reads every page of both reports from the Admin API
       { ...usage, data: usage.data.slice(2) },
     ],
     "/v1/organizations/cost_report": [cost],
+    // The key list pages by after_id = last_id.
+    "/v1/organizations/api_keys": [
+      {
+        data: [{ id: "apikey_A", partial_key_hint: "sk-ant-...AAAA" }],
+        has_more: true,
+        last_id: "apikey_A",
+      },
+      { data: [{ id: "apikey_B", partial_key_hint: "sk-ant-...BBBB" }], has_more: false },
+    ],
   };
   const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, (req) => {
     const url = new URL(req.url);
-    seen.push(`${url.pathname}?${url.searchParams.get("page") ?? ""}`);
+    const cursor = url.searchParams.get("page") ?? url.searchParams.get("after_id");
+    seen.push(`${url.pathname}?${cursor ?? ""}`);
+    if (url.searchParams.getAll("group_by[]").includes("api_key_id")) seen.push("by key");
     if (req.headers.get("x-api-key") !== "sk-ant-admin-test") {
       return Response.json({ error: { type: "authentication_error" } }, { status: 401 });
     }
     const list = pages[url.pathname] ?? [];
-    return Response.json(list[url.searchParams.get("page") === "p2" ? 1 : 0] ?? {});
+    const second = url.searchParams.get("page") === "p2" ||
+      url.searchParams.get("after_id") === "apikey_A";
+    return Response.json(list[second ? 1 : 0] ?? {});
   });
   try {
     const args = [
@@ -123,6 +136,19 @@ Deno.test("reconcile --fetch reads every page of both reports from the Admin API
     const noKey = await runCaptured(reconcile, args, dir, {});
     assert.equal(noKey.code, 1);
     assert.match(noKey.stderr, /ANTHROPIC_ADMIN_KEY/);
+
+    // By key: the usage report by model and key, no cost report, and every page of the key list.
+    seen.length = 0;
+    const env = { ANTHROPIC_ADMIN_KEY: "sk-ant-admin-test" };
+    await runCaptured(reconcile, [...args, "--by-key"], dir, env);
+    assert.deepStrictEqual(seen, [
+      "/v1/organizations/usage_report/messages?",
+      "by key",
+      "/v1/organizations/usage_report/messages?p2",
+      "by key",
+      "/v1/organizations/api_keys?",
+      "/v1/organizations/api_keys?apikey_A",
+    ]);
   } finally {
     await server.shutdown();
     Deno.removeSync(dir, { recursive: true });
@@ -161,6 +187,85 @@ Deno.test("reconcile: usage errors exit 2, reports it cannot use exit 1 and say 
       assert.equal(r.code, 1, args.join(" "));
       assert.match(r.stderr, pattern, args.join(" "));
     }
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("reconcile --by-key: lines per provider API key, named by the keys' last four", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "ongoingai-reconcile-" });
+  Deno.writeTextFileSync(join(dir, "ongoingai.yaml"), "storage:\n  path: traces.db\n");
+  // Requests 0 and 1 of each day with the key ending AAAA, request 2 with the one ending BBBB.
+  const keyed = (d: string, i: number) => {
+    const last4 = i < 2 ? "AAAA" : "BBBB";
+    return { ...trace(d, i), api_key_last4: last4, api_key_hash: `hash-${last4}` };
+  };
+  const store = await openSqliteStore({ path: join(dir, "traces.db") });
+  await store.writeBatch(days.flatMap((d) => [0, 1, 2].map((i) => keyed(d, i))));
+  await store.close();
+  // The usage report by model and key: key B billed twice its gateway traffic on the second day.
+  const { usage } = reports(() => 1);
+  interface UsageResult {
+    uncached_input_tokens: number;
+    cache_read_input_tokens: number;
+    cache_creation: { ephemeral_5m_input_tokens: number; ephemeral_1h_input_tokens: number };
+    output_tokens: number;
+  }
+  const perKey = (bucket: (typeof usage.data)[number], share: number, id: string) =>
+    (bucket.results as UsageResult[]).map((r) => ({
+      ...r,
+      api_key_id: id,
+      uncached_input_tokens: r.uncached_input_tokens * share,
+      cache_read_input_tokens: r.cache_read_input_tokens * share,
+      cache_creation: {
+        ephemeral_5m_input_tokens: r.cache_creation.ephemeral_5m_input_tokens * share,
+        ephemeral_1h_input_tokens: r.cache_creation.ephemeral_1h_input_tokens * share,
+      },
+      output_tokens: r.output_tokens * share,
+    }));
+  const byKey = {
+    ...usage,
+    data: usage.data.map((b, i) => ({
+      ...b,
+      results: [
+        ...perKey(b, 2 / 3, "apikey_A"),
+        ...perKey(b, i === 1 ? 2 / 3 : 1 / 3, "apikey_B"),
+      ],
+    })),
+  };
+  Deno.writeTextFileSync(join(dir, "usage.json"), JSON.stringify(byKey));
+  Deno.writeTextFileSync(
+    join(dir, "keys.json"),
+    JSON.stringify({
+      data: [
+        { id: "apikey_A", partial_key_hint: "sk-ant-api03-R2D...AAAA", status: "active" },
+        { id: "apikey_B", partial_key_hint: "sk-ant-api03-Xy1...BBBB", status: "active" },
+      ],
+      has_more: false,
+    }),
+  );
+  try {
+    const args = ["--provider", "anthropic", "--report", "usage.json", "--by-key"];
+    await assert.rejects(() => runCaptured(reconcile, args, dir), /--keys FILE/);
+    const run = await runCaptured(
+      reconcile,
+      [...args, "--keys", "keys.json", "--format", "json"],
+      dir,
+    );
+    assert.equal(run.code, 1, run.stderr);
+    const doc = JSON.parse(run.stdout);
+    const lines = doc.lines.map((l: { day: string; group: string; beyond_tolerance: boolean }) => [
+      l.day,
+      l.group,
+      l.beyond_tolerance,
+    ]);
+    assert.deepStrictEqual(
+      lines,
+      days.flatMap((d, i) => [
+        [d, "apikey_A", false],
+        [d, "apikey_B", i === 1],
+      ]),
+    );
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
