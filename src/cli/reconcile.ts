@@ -37,6 +37,7 @@ export const reconcileSpec = {
       "--admin-key-env NAME",
       "With --fetch: the admin key's variable (default ANTHROPIC_ADMIN_KEY)",
     ],
+    ["--admin-url URL", "With --fetch: the Admin API's base URL (default: the provider's)"],
     ["--from DAY", "First UTC day compared, YYYY-MM-DD (default: the report's first)"],
     ["--to DAY", "Last UTC day compared, YYYY-MM-DD (default: the report's last)"],
     ["--tolerance PCT", "Largest difference accepted, in percent (default 0.5)"],
@@ -168,8 +169,8 @@ export const reconcile: CliCommand = async (args, io) => {
     read = await providerReport(a, io);
     keys = await keyNames(a, io);
   } catch (err) {
-    const what = err instanceof ReportError ? "cannot use the report" : "cannot read the report";
-    io.stderr(`${what}: ${message(err)}\n`);
+    // A ReportError says what is wrong with the document; the others name the file already.
+    io.stderr(`${err instanceof ReportError ? "cannot use the report: " : ""}${message(err)}\n`);
     return exitCode.failure;
   }
   const report = read.report;

@@ -79,9 +79,9 @@ export function parseReconcileArgs(args: string[]): ReconcileArgs {
   const provider = values.provider?.trim().toLowerCase();
   if (provider === undefined || !(providers as readonly string[]).includes(provider)) {
     throw new UsageError(
-      `reconcile needs --provider anthropic or --provider openai (got ${
-        JSON.stringify(values.provider ?? null)
-      })`,
+      "reconcile needs --provider anthropic or --provider openai (" +
+        (values.provider === undefined ? "none given" : `got ${JSON.stringify(values.provider)}`) +
+        ")",
     );
   }
   const reports = values.report ?? [];
