@@ -15,6 +15,9 @@ import {
 } from "../../src/providers/mod.ts";
 import { geminiAdapter } from "../../src/providers/gemini.ts";
 import { bedrockAdapter } from "../../src/providers/bedrock.ts";
+import { vertexAdapter } from "../../src/providers/vertex.ts";
+import { azureOpenAiAdapter } from "../../src/providers/azure_openai.ts";
+import { bytesOf, converseMessages, eventStreamType } from "../providers/bedrock_fixtures.ts";
 import { replay, responseInfo } from "../providers/replay.ts";
 
 const file = JSON.parse(
@@ -39,7 +42,7 @@ const chunks = (...list: unknown[]) =>
 
 interface Case {
   name: string;
-  kind: "anthropic" | "openai" | "gemini" | "bedrock";
+  kind: "anthropic" | "openai" | "gemini" | "bedrock" | "vertex" | "azure-openai";
   adapter: ProviderAdapter;
   info: ResponseInfo;
   body: Uint8Array;
@@ -280,6 +283,71 @@ cases.push(
       },
     }),
     usd: bedrockConverse,
+  },
+);
+
+const converseUsage = {
+  inputTokens: 1500,
+  outputTokens: 700,
+  totalTokens: 25_200,
+  cacheReadInputTokens: 20_000,
+  cacheWriteInputTokens: 4000,
+  cacheDetails: [{ ttl: "1h", inputTokens: 3000 }, { ttl: "5m", inputTokens: 1000 }],
+};
+const azure = file["azure/gpt-matrix-1"];
+// Azure: the OpenAI chat answer at the Azure row's prices (audio, cache reads, reasoning).
+const azureDefault = 1600 * azure.input_cost_per_token + 1000 * azure.cache_read_input_token_cost +
+  400 * azure.input_cost_per_audio_token + 600 * azure.output_cost_per_token +
+  300 * azure.output_cost_per_audio_token;
+const vertexGem = file["vertex_ai/gemini-matrix-1"];
+const vertexLong = 240_000 * vertexGem.input_cost_per_token_above_200k_tokens +
+  10_000 * vertexGem.input_cost_per_audio_token *
+    (vertexGem.input_cost_per_token_above_200k_tokens / vertexGem.input_cost_per_token) +
+  1500 * vertexGem.output_cost_per_token_above_200k_tokens;
+
+cases.push(
+  {
+    name: "Bedrock ConverseStream: the metadata event's usage and cacheDetails",
+    kind: "bedrock",
+    adapter: bedrockAdapter,
+    info: responseInfo(
+      "/model/us.anthropic.claude-matrix-2-v1%3A0/converse-stream",
+      eventStreamType,
+    ),
+    body: bytesOf(converseMessages([
+      ["messageStart", { role: "assistant" }],
+      ["contentBlockDelta", { contentBlockIndex: 0, delta: { text: "ok" } }],
+      ["contentBlockStop", { contentBlockIndex: 0 }],
+      ["messageStop", { stopReason: "end_turn" }],
+      ["metadata", { usage: converseUsage, metrics: { latencyMs: 300 } }],
+    ])),
+    usd: bedrockConverse,
+  },
+  {
+    name: "Azure OpenAI chat: a deployment's answer at the Azure row",
+    kind: "azure-openai",
+    adapter: azureOpenAiAdapter,
+    info: responseInfo(
+      "/openai/deployments/gpt-matrix-1/chat/completions?api-version=2024-10-21",
+      "application/json",
+    ),
+    body: doc({ model: "gpt-matrix-1", usage: openAiUsage }),
+    usd: azureDefault,
+  },
+  {
+    name: "Vertex Gemini above 200k, audio input",
+    kind: "vertex",
+    adapter: vertexAdapter,
+    info: responseInfo(
+      "/v1/projects/p/locations/global/publishers/google/models/gemini-matrix-1:generateContent",
+      "application/json",
+    ),
+    body: doc({
+      modelVersion: "gemini-matrix-1",
+      candidates: [{ content: { parts: [{ text: "ok" }] }, finishReason: "STOP" }],
+      usageMetadata: geminiUsage,
+    }),
+    usd: vertexLong,
   },
 );
 
