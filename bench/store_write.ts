@@ -7,6 +7,7 @@
  * slows the wall clock without changing the CPU a trace costs.
  *
  * Usage: deno run -A bench/store_write.ts --dir DIR --traces N --batch B [--dsn postgres://...]
+ *   [--cost-lines N] (each trace's cost lines, default 3 as a priced chat trace; 0 for none)
  */
 import { join } from "node:path";
 import process from "node:process";
@@ -97,6 +98,36 @@ function postgresServerCpu(admin: postgres.Sql): ServerCpu {
   };
 }
 
+/**
+ * A priced trace's cost lines as the gateway writes them (traces/cost_breakdown.ts): a chat
+ * request has input, cache reads and output; `lines` of them (0: a trace without a breakdown, as
+ * traces stored before issue 24).
+ */
+function costBreakdown(lines: number): Partial<Trace> {
+  if (lines === 0) return { cost_breakdown: null };
+  const dims = ["input", "cached_input", "output", "reasoning", "cache_write", "cache_write_1h"];
+  return {
+    cost_breakdown: {
+      lines: dims.slice(0, lines).map((dimension, i) => ({
+        dimension,
+        quantity: 1000 + i,
+        unit: "per_million_tokens",
+        unit_price_usd: 2.5,
+        amount_usd: 0.0025025,
+      })),
+      unpriced: [],
+      price_row: {
+        source: "built-in openai",
+        model: "gpt-4o-mini",
+        valid_from: null,
+        service_tier: "standard",
+        tier_above_input_tokens: null,
+        multiplier: 1,
+      },
+    },
+  };
+}
+
 if (import.meta.main) {
   const { values } = parseArgs({
     args: Deno.args,
@@ -105,16 +136,18 @@ if (import.meta.main) {
       traces: { type: "string" },
       batch: { type: "string" },
       dsn: { type: "string" },
+      "cost-lines": { type: "string" },
     },
   });
   const dir = values.dir ?? await Deno.makeTempDir();
   const total = Number(values.traces ?? 100_000);
   const batch = Number(values.batch ?? 512);
   const body = JSON.stringify({ text: "z".repeat(2000) });
-  const bodies = { request_body: body, response_body: body };
+  const priced = costBreakdown(Number(values["cost-lines"] ?? 3));
+  const bodies = { ...priced, request_body: body, response_body: body };
   const sqlite = (name: string) => () => openSqliteStore({ path: join(dir, name) });
   const results = [
-    await measure(sqlite("plain.db"), "no bodies", total, batch, {}),
+    await measure(sqlite("plain.db"), "no bodies", total, batch, priced),
     await measure(
       sqlite("bodies.db"),
       "2 KB request + 2 KB response body",
@@ -131,7 +164,7 @@ if (import.meta.main) {
     const admin = postgres(dsn, { max: 1, onnotice: () => {} });
     const server = postgresServerCpu(admin);
     try {
-      results.push(await measure(pg, "postgres, no bodies", total, batch, {}, server));
+      results.push(await measure(pg, "postgres, no bodies", total, batch, priced, server));
       results.push(
         await measure(
           pg,

@@ -39,7 +39,7 @@ async function read(sql: Sql, q: AnalyticsQuery, kind: Kind, range: Range): Prom
   }
   const bucket = q.bucket ? bucketOn(sql, kind, q.bucket) : sql`NULL::text`;
   const from = kind === "raw"
-    ? sql`traces, jsonb_array_elements(traces.cost_breakdown->'lines') AS l`
+    ? sql`traces, jsonb_array_elements(traces.cost_breakdown::jsonb->'lines') AS l`
     : sql`rollup_cost_lines`;
   const rows = await sql`SELECT ${bucket} AS b, ${groupOf(sql, q.group_by)} AS g,
     ${figures(sql, kind)} FROM ${from} WHERE ${and(sql, parts)} GROUP BY 1, 2, 3`;

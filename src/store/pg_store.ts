@@ -114,6 +114,8 @@ function decodeValue(kind: ColumnKind, value: unknown): unknown {
       return value ?? {};
     case "json_or_null":
       return value ?? null;
+    case "json_text_or_null":
+      return typeof value === "string" ? JSON.parse(value) : null;
     case "time":
       return value instanceof Date ? value.toISOString() : value;
     default:

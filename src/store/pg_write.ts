@@ -34,6 +34,7 @@ const pgTypes: Record<ColumnKind, string> = {
   bool: "boolean",
   json: "jsonb",
   json_or_null: "jsonb",
+  json_text_or_null: "text",
   time: "timestamptz",
 };
 

@@ -10,9 +10,19 @@ import { normalizeTimestamp } from "./timestamps.ts";
 
 /**
  * text/int/real as is (null kept), bool as 0/1, json as JSON text (an object, never null),
- * json_or_null as JSON text or null, time as the stored form.
+ * json_or_null as JSON text or null, json_text_or_null the same (PostgreSQL keeps it as text, not
+ * jsonb: written with every trace and read whole, so the server never parses it on insert),
+ * time as the stored form.
  */
-export type ColumnKind = "text" | "int" | "real" | "bool" | "json" | "json_or_null" | "time";
+export type ColumnKind =
+  | "text"
+  | "int"
+  | "real"
+  | "bool"
+  | "json"
+  | "json_or_null"
+  | "json_text_or_null"
+  | "time";
 
 export const traceColumns = [
   ["id", "text"],
@@ -42,7 +52,7 @@ export const traceColumns = [
   ["api_key_last4", "text"],
   ["estimated_cost_usd", "real"],
   ["cost_status", "text"],
-  ["cost_breakdown", "json_or_null"],
+  ["cost_breakdown", "json_text_or_null"],
   ["streaming", "bool"],
   ["error_code", "text"],
   ["client_aborted", "bool"],
@@ -141,6 +151,7 @@ function encodeValue(name: string, kind: ColumnKind, value: unknown): SqlValue {
     case "json":
       return jsonText(value ?? {});
     case "json_or_null":
+    case "json_text_or_null":
       return value === undefined || value === null ? null : jsonText(value);
     case "time":
       return normalizeTimestamp(String(value), name);
@@ -163,6 +174,7 @@ function decodeValue(kind: ColumnKind, value: unknown): unknown {
     case "json":
       return typeof value === "string" ? JSON.parse(value) : {};
     case "json_or_null":
+    case "json_text_or_null":
       return typeof value === "string" ? JSON.parse(value) : null;
     default:
       return value ?? null;
