@@ -11,6 +11,7 @@ import { type CliCommand, exitCode } from "./io.ts";
 import { loadOrReport } from "./load.ts";
 import { buildReport, type ReportDocument, type ReportFilters } from "./report_data.ts";
 import { renderText } from "./report_text.ts";
+import { htmlReport } from "./report_html.ts";
 import {
   buildReportBy,
   renderReportBy,
@@ -19,7 +20,7 @@ import {
   reportGroupings,
 } from "./report_by.ts";
 
-const formats = ["text", "json"] as const;
+const formats = ["text", "json", "html"] as const;
 export const reportLimits = { defaultLimit: 10, maxLimit: 200 } as const;
 
 export const reportSpec = {
@@ -28,7 +29,8 @@ export const reportSpec = {
     "Summarise stored traces offline: totals, cost by provider, day and billed dimension, top " +
     "models and keys",
   usage: "ongoingai report [--config PATH] [--from TIME] [--to TIME] [--provider ID] " +
-    "[--model NAME] [--limit N] [--format text|json] [--by session|developer] " +
+    "[--model NAME] [--limit N] [--format text|json|html] [--html FILE] " +
+    "[--by session|developer] " +
     "[--developer NAME] [--agent NAME] [--session ID]",
   flags: [
     ["--config PATH", "Config file naming the store (storage.*); default: discovered"],
@@ -37,7 +39,8 @@ export const reportSpec = {
     ["--provider ID", "Only this provider, such as openai"],
     ["--model NAME", "Only this model, such as gpt-4o-mini"],
     ["--limit N", `Rows in the top and recent lists, 1 to ${reportLimits.maxLimit} (default 10)`],
-    ["--format FORMAT", "text (default, aligned tables) or json (schema report.v2)"],
+    ["--format FORMAT", "text (default), json (schema report.v2) or html (a self-contained page)"],
+    ["--html FILE", "Write the self-contained HTML page (charts and their tables) to FILE"],
     ["--by GROUPING", "session or developer: what each agent session or developer cost"],
     ["--developer NAME", "With --by session: only this developer's sessions"],
     [
@@ -85,12 +88,21 @@ export function parseReportArgs(args: string[]) {
     developer: { type: "string" },
     agent: { type: "string" },
     session: { type: "string" },
+    html: { type: "string" },
   });
-  const format = normaliseFormat("report", values.format, formats);
+  const html = values.html?.trim() || undefined;
+  const format = html === undefined
+    ? normaliseFormat("report", values.format, formats)
+    : htmlOnly(values.format);
   const by = grouping(values.by);
   const narrowing = (["developer", "agent", "session"] as const).filter((k) => values[k]?.trim());
   if (narrowing.length > 0 && by !== "session") {
     throw new UsageError(`--${narrowing[0]} needs --by session`);
+  }
+  if (format === "html" && by !== undefined) {
+    throw new UsageError(
+      "the HTML report has no --by view yet: use --format text or json with --by",
+    );
   }
   const from = bound("from", values.from);
   const to = bound("to", values.to);
@@ -110,7 +122,13 @@ export function parseReportArgs(args: string[]) {
   const byFilters: ReportByFilters = { ...filters };
   for (const key of narrowing) byFilters[key] = values[key]!.trim();
   byFilters.limit = n;
-  return { config: values.config, format, filters, by, byFilters };
+  return { config: values.config, format, filters, by, byFilters, html };
+}
+
+/** `--html FILE` is the HTML page: another `--format` with it is a contradiction. */
+function htmlOnly(raw: string | undefined): "html" {
+  if (raw === undefined || raw.trim().toLowerCase() === "html") return "html";
+  throw new UsageError(`--html writes the HTML page: drop --format ${raw} (or --html)`);
 }
 
 function grouping(raw: string | undefined): ReportGrouping | undefined {
@@ -125,7 +143,7 @@ function grouping(raw: string | undefined): ReportGrouping | undefined {
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export const report: CliCommand = async (args, io) => {
-  const { config: configPath, format, filters, by, byFilters } = parseReportArgs(args);
+  const { config: configPath, format, filters, by, byFilters, html } = parseReportArgs(args);
   const loaded = await loadOrReport(configPath, io);
   if (loaded === null) return exitCode.failure;
   const storage = loaded.config.storage;
@@ -149,6 +167,8 @@ export const report: CliCommand = async (args, io) => {
       ? `${JSON.stringify(doc, null, 2)}\n`
       : "by" in doc
       ? renderReportBy(doc)
+      : format === "html"
+      ? htmlReport(doc)
       : renderText(doc);
   } catch (err) {
     io.stderr(`failed to build report: ${message(err)}\n`);
@@ -156,6 +176,17 @@ export const report: CliCommand = async (args, io) => {
   } finally {
     await store.close();
   }
-  io.stdout(text);
+  if (html === undefined) {
+    io.stdout(text);
+    return exitCode.ok;
+  }
+  const path = isAbsolute(html) ? html : join(io.cwd, html);
+  try {
+    await Deno.writeTextFile(path, text);
+  } catch (err) {
+    io.stderr(`cannot write the HTML report to ${html}: ${message(err)}\n`);
+    return exitCode.failure;
+  }
+  io.stderr(`wrote ${html} (${text.length} bytes): open it in a browser; it needs no network\n`);
   return exitCode.ok;
 };

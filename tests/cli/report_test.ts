@@ -215,7 +215,7 @@ Deno.test("report usage errors exit 2 with a clear message and no output", async
   const table: [string[], string][] = [
     [["--bogus"], "report: Unknown option '--bogus'"],
     [["extra"], 'report does not accept positional arguments (got "extra")'],
-    [["--format", "xml"], 'invalid report format "xml": expected text or json'],
+    [["--format", "xml"], 'invalid report format "xml": expected text, json or html'],
     [["--limit", "0"], 'limit must be between 1 and 200 (got "0")'],
     [["--limit", "201"], 'limit must be between 1 and 200 (got "201")'],
     [["--limit", "ten"], 'limit must be between 1 and 200 (got "ten")'],

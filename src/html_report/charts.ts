@@ -1,0 +1,244 @@
+/**
+ * Charts as inline SVG with the table of their numbers beneath (for screen readers, for copying,
+ * and for a reader who distrusts a bar). Pure: a chart's data in, its HTML out. Every value the
+ * chart shows is also a table cell whose `data-value` holds the exact number; unknown is `null`
+ * and shows as "unknown", never as a zero-length bar.
+ */
+import { escapeHtml as e } from "./escape.ts";
+
+export interface Series {
+  name: string;
+  /** One value per category; null: unknown (not priced, usage not read). */
+  values: (number | null)[];
+}
+
+export interface Chart {
+  id: string;
+  title: string;
+  /** What one unit of the value axis is: `USD`, `tokens`, `ms`, `%`. */
+  unit: string;
+  /** The category axis' label: `day (UTC)`, `model`. */
+  categoryLabel: string;
+  categories: string[];
+  /** Stacked in this order; one series draws plain bars. */
+  series: Series[];
+  /** Horizontal bars (long labels: models, keys), else vertical (time). */
+  horizontal?: boolean;
+  /** A note under the chart: what the figures leave out (unpriced, unknown usage). */
+  note?: string;
+}
+
+/** At most this many series have their own colour; more share the last one, named "other". */
+export const palette = [
+  "#2f6fb3",
+  "#d9822b",
+  "#3f9e5a",
+  "#b8433f",
+  "#7b5ea7",
+  "#8c6d4f",
+  "#5f7f8c",
+];
+
+const width = 720;
+const plotLeft = 170;
+const plotRight = 20;
+const rowHeight = 22;
+
+/** A number as the table shows it: USD to the micro-dollar, others grouped. */
+export function formatValue(v: number | null, unit: string): string {
+  if (v === null) return "unknown";
+  if (unit === "USD") return `$${v.toFixed(6)}`;
+  if (unit === "%") return `${(v * 100).toFixed(2)}%`;
+  return Number.isInteger(v) ? v.toLocaleString("en-US") : v.toFixed(3);
+}
+
+/** A round step of about a fifth of `max`, for the value axis' ticks. */
+export function tickStep(max: number): number {
+  if (!(max > 0)) return 1;
+  const raw = max / 5;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= raw)!;
+  return step;
+}
+
+function totals(c: Chart): number[] {
+  return c.categories.map((_, i) => c.series.reduce((sum, s) => sum + (s.values[i] ?? 0), 0));
+}
+
+/** The value axis' ticks from 0 to at least `max`, a round step apart. */
+function ticks(max: number): number[] {
+  const step = tickStep(max);
+  const out: number[] = [0];
+  while (out.at(-1)! < max && out.length <= 10) {
+    out.push(Number((out.length * step).toPrecision(12)));
+  }
+  return out.length < 2 ? [0, step] : out;
+}
+
+function legend(c: Chart): string {
+  if (c.series.length < 2) return "";
+  const items = c.series.map((s, i) =>
+    `<li><span class="swatch" style="background:${
+      palette[Math.min(i, palette.length - 1)]
+    }"></span>${e(s.name)}</li>`
+  );
+  return `<ul class="legend">${items.join("")}</ul>`;
+}
+
+/** Horizontal bars, one row per category, stacked by series. */
+function horizontalSvg(c: Chart): string {
+  const sums = totals(c);
+  const axis = ticks(Math.max(...sums, 0));
+  const top = axis.at(-1)!;
+  const plotWidth = width - plotLeft - plotRight;
+  const height = 30 + c.categories.length * rowHeight + 30;
+  const x = (v: number) => plotLeft + (top === 0 ? 0 : v / top * plotWidth);
+  const parts: string[] = [];
+  for (const t of axis) {
+    parts.push(
+      `<line class="grid" x1="${x(t)}" x2="${x(t)}" y1="20" y2="${height - 30}"/>`,
+      `<text class="tick" x="${x(t)}" y="${height - 14}" text-anchor="middle">${
+        e(formatValue(t, c.unit === "USD" ? "plain" : c.unit))
+      }</text>`,
+    );
+  }
+  c.categories.forEach((cat, i) => {
+    const y = 24 + i * rowHeight;
+    parts.push(
+      `<text class="label" x="${plotLeft - 6}" y="${y + 14}" text-anchor="end">${
+        e(cat.length > 28 ? `${cat.slice(0, 27)}…` : cat)
+      }</text>`,
+    );
+    let at = 0;
+    c.series.forEach((s, k) => {
+      const v = s.values[i];
+      if (v === null || v === undefined || v <= 0) return;
+      const colour = palette[Math.min(k, palette.length - 1)];
+      parts.push(
+        `<rect class="bar" x="${x(at)}" y="${y + 3}" width="${x(at + v) - x(at)}" height="${
+          rowHeight - 6
+        }" fill="${colour}"><title>${
+          e(`${cat}, ${s.name}: ${formatValue(v, c.unit)}`)
+        }</title></rect>`,
+      );
+      at += v;
+    });
+    if (c.series.every((s) => s.values[i] === null)) {
+      parts.push(`<text class="unknown" x="${plotLeft + 4}" y="${y + 14}">unknown</text>`);
+    }
+  });
+  parts.push(
+    `<text class="axis" x="${plotLeft + plotWidth / 2}" y="${height - 1}" text-anchor="middle">${
+      e(c.unit)
+    }</text>`,
+  );
+  return svg(c, height, parts);
+}
+
+/** Vertical bars, one column per category (time), stacked by series. */
+function verticalSvg(c: Chart): string {
+  const sums = totals(c);
+  const axis = ticks(Math.max(...sums, 0));
+  const top = axis.at(-1)!;
+  const height = 300;
+  const plotTop = 20;
+  const plotBottom = height - 60;
+  const left = 80;
+  const plotWidth = width - left - plotRight;
+  const slot = plotWidth / Math.max(c.categories.length, 1);
+  const y = (v: number) => plotBottom - (top === 0 ? 0 : v / top * (plotBottom - plotTop));
+  const parts: string[] = [];
+  for (const t of axis) {
+    parts.push(
+      `<line class="grid" x1="${left}" x2="${width - plotRight}" y1="${y(t)}" y2="${y(t)}"/>`,
+      `<text class="tick" x="${left - 6}" y="${y(t) + 4}" text-anchor="end">${
+        e(formatValue(t, c.unit === "USD" ? "plain" : c.unit))
+      }</text>`,
+    );
+  }
+  const labelEvery = Math.max(1, Math.ceil(c.categories.length / 12));
+  c.categories.forEach((cat, i) => {
+    const x = left + i * slot + slot * 0.15;
+    let at = 0;
+    c.series.forEach((s, k) => {
+      const v = s.values[i];
+      if (v === null || v === undefined || v <= 0) return;
+      const colour = palette[Math.min(k, palette.length - 1)];
+      parts.push(
+        `<rect class="bar" x="${x}" y="${y(at + v)}" width="${slot * 0.7}" height="${
+          y(at) - y(at + v)
+        }" fill="${colour}"><title>${
+          e(`${cat}, ${s.name}: ${formatValue(v, c.unit)}`)
+        }</title></rect>`,
+      );
+      at += v;
+    });
+    if (i % labelEvery === 0) {
+      parts.push(
+        `<text class="tick" x="${x + slot * 0.35}" y="${plotBottom + 16}" text-anchor="middle">${
+          e(cat)
+        }</text>`,
+      );
+    }
+  });
+  parts.push(
+    `<text class="axis" x="${left + plotWidth / 2}" y="${height - 20}" text-anchor="middle">${
+      e(c.categoryLabel)
+    }</text>`,
+    `<text class="axis" transform="translate(14 ${
+      (plotTop + plotBottom) / 2
+    }) rotate(-90)" text-anchor="middle">${e(c.unit)}</text>`,
+  );
+  return svg(c, height, parts);
+}
+
+function svg(c: Chart, height: number, parts: string[]): string {
+  return `<svg class="chart" id="${e(c.id)}-svg" role="img" aria-labelledby="${e(c.id)}-title" ` +
+    `viewBox="0 0 ${width} ${height}" width="100%" preserveAspectRatio="xMinYMin meet" ` +
+    `xmlns="http://www.w3.org/2000/svg">${parts.join("")}</svg>`;
+}
+
+/** The chart's numbers: one row per category, one column per series, and the total. */
+function table(c: Chart): string {
+  const head = [c.categoryLabel, ...c.series.map((s) => `${s.name} (${c.unit})`)];
+  if (c.series.length > 1) head.push(`total (${c.unit})`);
+  const rows = c.categories.map((cat, i) => {
+    const values = c.series.map((s) => s.values[i] ?? null);
+    const cells = values.map((v) => cell(v, c.unit));
+    if (c.series.length > 1) cells.push(totalCell(values, c.unit));
+    return `<tr><th scope="row">${e(cat)}</th>${cells.join("")}</tr>`;
+  });
+  return `<table class="numbers" data-chart="${e(c.id)}"><thead><tr>${
+    head.map((h) => `<th scope="col">${e(h)}</th>`).join("")
+  }</tr></thead><tbody>${rows.join("")}</tbody></table>`;
+}
+
+/**
+ * A row's total: the sum when every part is known; with a part unknown, a lower bound (`>=`)
+ * when the known parts add up to something, else unknown. Never a zero that hides an unknown.
+ */
+function totalCell(values: (number | null)[], unit: string): string {
+  const known = values.filter((v): v is number => v !== null);
+  const sum = known.reduce((a, b) => a + b, 0);
+  if (known.length === values.length) return cell(sum, unit);
+  if (sum === 0) return cell(null, unit);
+  return `<td data-value="${sum}" data-lower-bound="true">&gt;=${e(formatValue(sum, unit))}</td>`;
+}
+
+function cell(v: number | null, unit: string): string {
+  return `<td data-value="${v === null ? "null" : String(v)}">${e(formatValue(v, unit))}</td>`;
+}
+
+/** The chart as one `<section>`: title, legend, SVG, note, and its table. */
+export function renderChart(c: Chart): string {
+  const empty = c.categories.length === 0;
+  return `<section class="chart-block" id="${e(c.id)}"><h2 id="${e(c.id)}-title">${
+    e(c.title)
+  }</h2>${
+    empty
+      ? `<p class="empty">No data in this period.</p>`
+      : `${legend(c)}${c.horizontal ? horizontalSvg(c) : verticalSvg(c)}${
+        c.note ? `<p class="note">${e(c.note)}</p>` : ""
+      }<details open><summary>The numbers</summary>${table(c)}</details>`
+  }</section>`;
+}
