@@ -74,11 +74,38 @@ export interface ReportDocument {
   api_keys: ReturnType<typeof bodies.keys>["items"];
   /** Cost by billed dimension over the period (`GET /api/analytics/dimensions`' items). */
   cost_dimensions: ReturnType<typeof dimensions>["items"];
+  /** Requests and errors per UTC day (`GET /api/analytics/errors?bucket=day`'s items). */
+  errors_daily: ReturnType<typeof bodies.errors>["items"];
+  /** Cost per developer and per agent over the period, most costly first. */
+  developers: AttributedCost[];
+  agents: AttributedCost[];
   recent_errors: ReportTrace[];
   recent_traces: ReportTrace[];
 }
 
 type Store = Pick<TraceStore, "aggregate" | "listTraces" | "costLines">;
+
+/** A developer's or an agent's requests and cost (null: nothing of it could be priced). */
+export interface AttributedCost {
+  /** null: requests that claimed none. */
+  name: string | null;
+  request_count: number;
+  total_cost_usd: number | null;
+  partial_count: number;
+  unpriced_count: number;
+  unknown_usage_count: number;
+}
+
+function attributed(rows: Awaited<ReturnType<Store["aggregate"]>>): AttributedCost[] {
+  return rows.map((r) => ({
+    name: r.group,
+    request_count: r.request_count,
+    total_cost_usd: r.total_cost_usd === null ? null : Math.round(r.total_cost_usd * 1e9) / 1e9,
+    partial_count: r.partial_count,
+    unpriced_count: r.unpriced_count,
+    unknown_usage_count: r.unknown_usage_count,
+  })).sort((a, b) => (b.total_cost_usd ?? -1) - (a.total_cost_usd ?? -1));
+}
 
 /**
  * Usage and cost views of the same rows (grouped by `group_by`), joined back into one item each,
@@ -150,16 +177,20 @@ export async function buildReport(
     const value = filters[key];
     if (value !== undefined) query[key] = filter[key] = value;
   }
-  const [all, byModel, byKey, byProvider, daily, errors, recent, lines] = await Promise.all([
-    store.aggregate(query),
-    store.aggregate({ ...query, group_by: "model" }),
-    store.aggregate({ ...query, group_by: "api_key_hash", with_key_only: true }),
-    store.aggregate({ ...query, group_by: "provider" }),
-    store.aggregate({ ...query, group_by: "provider", bucket: "day" }),
-    store.listTraces({ ...filter, min_status: 400, limit: filters.limit }),
-    store.listTraces({ ...filter, limit: filters.limit }),
-    store.costLines(query),
-  ]);
+  const [all, byModel, byKey, byProvider, daily, errors, recent, lines, byDay, devs, agents] =
+    await Promise.all([
+      store.aggregate(query),
+      store.aggregate({ ...query, group_by: "model" }),
+      store.aggregate({ ...query, group_by: "api_key_hash", with_key_only: true }),
+      store.aggregate({ ...query, group_by: "provider" }),
+      store.aggregate({ ...query, group_by: "provider", bucket: "day" }),
+      store.listTraces({ ...filter, min_status: 400, limit: filters.limit }),
+      store.listTraces({ ...filter, limit: filters.limit }),
+      store.costLines(query),
+      store.aggregate({ ...query, bucket: "day" }),
+      store.aggregate({ ...query, group_by: "developer" }),
+      store.aggregate({ ...query, group_by: "agent" }),
+    ]);
   const models = bodies.models(byModel);
   return {
     schema_version: reportSchemaVersion,
@@ -173,6 +204,9 @@ export async function buildReport(
     non_generation: models.non_generation,
     api_keys: bodies.keys(byKey).items.slice(0, filters.limit),
     cost_dimensions: dimensions(lines, { group_by: null, bucket: null }).items,
+    errors_daily: bodies.errors(byDay, { group_by: null, bucket: "day" }).items,
+    developers: attributed(devs),
+    agents: attributed(agents),
     recent_errors: errors.items.map(reportTrace),
     recent_traces: recent.items.map(reportTrace),
   };

@@ -86,6 +86,17 @@ function charts(doc: ReportDocument): Chart[] {
         "traces stored before cost lines existed have none.",
     },
     {
+      id: "error-rate-by-day",
+      title: "Error rate per day",
+      unit: "%",
+      categoryLabel: "day (UTC)",
+      categories: doc.errors_daily.map((d) => d.bucket_start!.slice(0, 10)),
+      series: [{ name: "error rate", values: doc.errors_daily.map((d) => d.error_rate) }],
+      note: "Answers with status 400 or above over every request of the day.",
+    },
+    attributedChart("cost-by-developer", "Cost by developer", "developer", doc.developers),
+    attributedChart("cost-by-agent", "Cost by coding agent", "agent", doc.agents),
+    {
       id: "cost-by-key",
       title: "Cost by provider API key",
       unit: "USD",
@@ -97,6 +108,23 @@ function charts(doc: ReportDocument): Chart[] {
       horizontal: true,
     },
   ];
+}
+
+function attributedChart(
+  id: string,
+  title: string,
+  label: string,
+  rows: ReportDocument["developers"],
+): Chart {
+  return {
+    id,
+    title,
+    unit: "USD",
+    categoryLabel: label,
+    categories: rows.map((r) => r.name ?? `(no ${label})`),
+    series: [{ name: "cost", values: rows.map((r) => r.total_cost_usd) }],
+    horizontal: true,
+  };
 }
 
 function subtitle(doc: ReportDocument): string {

@@ -49,8 +49,19 @@ Deno.test({
         "tokens-by-day",
         "cost-by-model",
         "cost-by-dimension",
+        "error-rate-by-day",
+        "cost-by-developer",
+        "cost-by-agent",
         "cost-by-key",
       ]);
+      // Error rate per day: the API's errors view, bucketed by day.
+      const errors = analyticsBodies.errorsSchema.parse(
+        await json(await fx.get("/api/analytics/errors?bucket=day")),
+      );
+      assert.deepStrictEqual(
+        table(page.dom, "error-rate-by-day"),
+        errors.items.map((i) => [i.bucket_start!.slice(0, 10), [String(i.error_rate)]]),
+      );
       // Cost per day by provider: each cell is the API's total_cost_usd of that day and provider.
       const api = analyticsBodies.costSeriesSchema.parse(
         await json(await fx.get("/api/analytics/cost?group_by=provider&bucket=day")),
