@@ -84,3 +84,17 @@ export function applySqliteMigrations(
   }
   return applied;
 }
+
+/** Migrations this build has that the database does not record (all, when it has none). */
+export function pendingMigrations(db: DatabaseSync, migrations: readonly Migration[]): string[] {
+  const table = db.prepare(
+    "SELECT 1 AS present FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
+  ).get();
+  if (table === undefined) return migrations.map((m) => m.name);
+  const names = (db.prepare("SELECT name FROM schema_migrations").all() as { name: string }[])
+    .map((r) => r.name);
+  const newer = newerSchemaError(names, migrations);
+  if (newer !== null) throw newer;
+  const applied = new Set(names);
+  return migrations.filter((m) => !applied.has(m.name)).map((m) => m.name);
+}

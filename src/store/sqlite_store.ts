@@ -28,19 +28,20 @@ import {
   encodeTrace,
   summaryColumnNames,
 } from "./trace_columns.ts";
-import { applySqliteMigrations, type Migration, sqliteMigrations } from "./sqlite_migrations.ts";
-import { newerSchemaError } from "./migration_guard.ts";
+import {
+  applySqliteMigrations,
+  type Migration,
+  pendingMigrations,
+  sqliteMigrations,
+} from "./sqlite_migrations.ts";
 import { buildWhere } from "./sqlite_query.ts";
 import type { KeyStore } from "./key_types.ts";
 import { KeyStoreForwarder } from "./key_forwarding.ts";
 import { sqliteKeyStore } from "./sqlite_keys.ts";
 import { aggregate, percentiles } from "./sqlite_analytics.ts";
 import { costLines } from "./sqlite_cost_lines.ts";
-import {
-  checkProviderReports,
-  type ProviderReportInput,
-  type StoredProviderReport,
-} from "./provider_reports.ts";
+import type { ProviderReportInput, StoredProviderReport } from "./provider_reports.ts";
+import { providerReports, saveProviderReports } from "./sqlite_provider_reports.ts";
 import { rebuildRollupsIfMissing, RollupWriter } from "./sqlite_rollups.ts";
 
 /** Rollups take the stored (normalized) timestamp, not the one the trace came with. */
@@ -152,20 +153,6 @@ async function openReadOnly(
     throw err;
   }
   return new SqliteTraceStore(db, path, retry, true);
-}
-
-/** Migrations this build has that the database does not record (all, when it has none). */
-function pendingMigrations(db: DatabaseSync, migrations: readonly Migration[]): string[] {
-  const table = db.prepare(
-    "SELECT 1 AS present FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
-  ).get();
-  if (table === undefined) return migrations.map((m) => m.name);
-  const names = (db.prepare("SELECT name FROM schema_migrations").all() as { name: string }[])
-    .map((r) => r.name);
-  const newer = newerSchemaError(names, migrations);
-  if (newer !== null) throw newer;
-  const applied = new Set(names);
-  return migrations.filter((m) => !applied.has(m.name)).map((m) => m.name);
 }
 
 class SqliteTraceStore extends KeyStoreForwarder
@@ -357,41 +344,20 @@ class SqliteTraceStore extends KeyStoreForwarder
     return this.#audit.auditHead();
   }
 
-  // deno-lint-ignore require-await
   async saveProviderReports(
     provider: string,
     reports: readonly ProviderReportInput[],
   ): Promise<void> {
     this.#open();
-    checkProviderReports(provider, reports);
-    const savedAt = new Date().toISOString();
-    await withBusyRetry(() => {
-      this.#db.exec("BEGIN IMMEDIATE");
-      try {
-        this.#db.prepare("DELETE FROM provider_reports WHERE provider = ?").run(provider);
-        const insert = this.#db.prepare(
-          "INSERT INTO provider_reports (provider, seq, name, saved_at, body) VALUES (?, ?, ?, ?, ?)",
-        );
-        reports.forEach((r, i) => insert.run(provider, i, r.name, savedAt, r.body));
-        this.#db.exec("COMMIT");
-      } catch (err) {
-        if (this.#db.isTransaction) this.#db.exec("ROLLBACK");
-        throw err;
-      }
-    }, this.#retry);
+    await withBusyRetry(() => saveProviderReports(this.#db, provider, reports), this.#retry);
   }
 
   async providerReports(provider: string): Promise<StoredProviderReport[]> {
     this.#open();
-    return await withBusyRetry(
-      () =>
-        this.#db.prepare(
-          "SELECT name, saved_at, body FROM provider_reports WHERE provider = ? ORDER BY seq",
-        ).all(provider) as unknown as StoredProviderReport[],
-      this.#retry,
-    );
+    return await withBusyRetry(() => providerReports(this.#db, provider), this.#retry);
   }
 
+  // deno-lint-ignore require-await
   async stats(): Promise<StoreStats> {
     const size = this.#path === ":memory:" ? null : sqliteFileSize(this.#path);
     return { driver: this.driver, db_size_bytes: size };
