@@ -80,7 +80,10 @@ export interface ApiDeps {
    * Not in the contract registry: its path is configurable and its body is not JSON.
    */
   metrics?: { path: string; contentType: string; render(): string | Promise<string> };
-  /** The config's provider routes, named when a path matches nothing (a missing prefix). */
+  /**
+   * The config's providers: named when a path matches nothing (a missing prefix), and by kind the
+   * traffic `GET /api/reconciliation` compares with a provider's bill.
+   */
   providers?: readonly ProviderPrefix[];
   /** Routing (`GET /api/routes`); absent when no routes or key pools are configured. */
   routes?: RoutesSource | undefined;

@@ -85,6 +85,38 @@ function legend(c: Chart): string {
   return `<ul class="legend">${items.join("")}</ul>`;
 }
 
+/** One stacked piece of a category's bar: where it starts and ends on the value axis. */
+interface Segment {
+  from: number;
+  to: number;
+  colour: string;
+  /** The tooltip: category, series and value. */
+  label: string;
+}
+
+/** The category's known positive values stacked in series order (zero and unknown draw none). */
+function segments(c: Chart, i: number): Segment[] {
+  const out: Segment[] = [];
+  let at = 0;
+  c.series.forEach((s, k) => {
+    const v = s.values[i];
+    if (v === null || v === undefined || v <= 0) return;
+    out.push({
+      from: at,
+      to: at + v,
+      colour: palette[Math.min(k, palette.length - 1)]!,
+      label: `${c.categories[i]}, ${s.name}: ${formatValue(v, c.unit)}`,
+    });
+    at += v;
+  });
+  return out;
+}
+
+function rect(x: number, y: number, width: number, height: number, g: Segment): string {
+  return `<rect class="bar" x="${x}" y="${y}" width="${width}" height="${height}" ` +
+    `fill="${g.colour}"><title>${e(g.label)}</title></rect>`;
+}
+
 /** Horizontal bars, one row per category, stacked by series. */
 function horizontalSvg(c: Chart): string {
   const sums = totals(c);
@@ -109,20 +141,9 @@ function horizontalSvg(c: Chart): string {
         e(cat.length > 28 ? `${cat.slice(0, 27)}…` : cat)
       }</text>`,
     );
-    let at = 0;
-    c.series.forEach((s, k) => {
-      const v = s.values[i];
-      if (v === null || v === undefined || v <= 0) return;
-      const colour = palette[Math.min(k, palette.length - 1)];
-      parts.push(
-        `<rect class="bar" x="${x(at)}" y="${y + 3}" width="${x(at + v) - x(at)}" height="${
-          rowHeight - 6
-        }" fill="${colour}"><title>${
-          e(`${cat}, ${s.name}: ${formatValue(v, c.unit)}`)
-        }</title></rect>`,
-      );
-      at += v;
-    });
+    parts.push(
+      ...segments(c, i).map((g) => rect(x(g.from), y + 3, x(g.to) - x(g.from), rowHeight - 6, g)),
+    );
     if (c.series.every((s) => s.values[i] === null)) {
       parts.push(`<text class="unknown" x="${plotLeft + 4}" y="${y + 14}">unknown</text>`);
     }
@@ -159,20 +180,7 @@ function verticalSvg(c: Chart): string {
   const labelEvery = Math.max(1, Math.ceil(c.categories.length / 12));
   c.categories.forEach((cat, i) => {
     const x = left + i * slot + slot * 0.15;
-    let at = 0;
-    c.series.forEach((s, k) => {
-      const v = s.values[i];
-      if (v === null || v === undefined || v <= 0) return;
-      const colour = palette[Math.min(k, palette.length - 1)];
-      parts.push(
-        `<rect class="bar" x="${x}" y="${y(at + v)}" width="${slot * 0.7}" height="${
-          y(at) - y(at + v)
-        }" fill="${colour}"><title>${
-          e(`${cat}, ${s.name}: ${formatValue(v, c.unit)}`)
-        }</title></rect>`,
-      );
-      at += v;
-    });
+    parts.push(...segments(c, i).map((g) => rect(x, y(g.to), slot * 0.7, y(g.from) - y(g.to), g)));
     if (i % labelEvery === 0) {
       parts.push(
         `<text class="tick" x="${x + slot * 0.35}" y="${plotBottom + 16}" text-anchor="middle">${

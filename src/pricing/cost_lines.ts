@@ -7,7 +7,7 @@
  * each line is rounded once to 1e-10 USD and the total is the sum of the rounded lines, so the
  * lines add up to the total exactly.
  */
-import type { ModelPrice, PerUseTool, PriceScope, ServiceTierName } from "../config/mod.ts";
+import type { ModelPrice, PerUseTool, PriceScope } from "../config/mod.ts";
 import type { BillingFacts } from "../providers/mod.ts";
 import type { CostBreakdown, CostLine, CostPriceRow, Usage } from "../traces/mod.ts";
 import { perUseCounts } from "./per_use.ts";
@@ -170,5 +170,3 @@ function line(
     amount_usd: tenthNano === null ? null : tenthNano / 1e10,
   };
 }
-
-export type { ServiceTierName };

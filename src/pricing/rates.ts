@@ -34,7 +34,7 @@ const standardNames = new Set(["standard", "default", "auto", "on_demand"]);
  * The tier name rates are looked up by: `standard` for the standard tier's many names (and when
  * the answer says none), `priority` for OpenAI's `fast` (billed as priority), else as reported.
  */
-export function servedTierOf(reported: string | undefined): "standard" | ServiceTierName | string {
+export function servedTierOf(reported: string | undefined): string {
   if (reported === undefined) return "standard";
   const name = reported.toLowerCase();
   if (standardNames.has(name)) return "standard";
@@ -48,18 +48,13 @@ export function scaled(value: number | undefined, from: number, to: number): num
   return value * to / from;
 }
 
-/** The row's rates as `TokenRates`. */
-function rowRates(p: ModelPrice): TokenRates {
-  return p;
-}
-
 /**
  * The rates of `served` on this row: the row's own for `standard`, the tier's (completed from the
  * row's) when the row lists it, null when it does not (the request is unpriced: standard rates
  * would be a cost nobody is billed, twice too high for flex).
  */
 export function serviceRates(price: ModelPrice, served: string): TokenRates | null {
-  if (served === "standard") return rowRates(price);
+  if (served === "standard") return price;
   const tier = price.service_tiers?.[served as ServiceTierName];
   if (tier === undefined) return null;
   const inScaled = (v: number | undefined) => scaled(v, price.input, tier.input);

@@ -70,6 +70,26 @@ interface Source {
   where: Fragment;
 }
 
+/**
+ * The conditions of a query on one source (`raw`: the traces; `rollup`: a rollup table, whose
+ * time column is `period` and which keeps '' for "no key").
+ */
+export function rangeFilters(sql: Sql, q: AnalyticsQuery, kind: Kind, range: Range): Fragment[] {
+  const t = timeColumn(sql, kind);
+  const parts: Fragment[] = [];
+  if (range.from !== undefined) parts.push(sql`${t} >= ${range.from}::timestamptz`);
+  if (range.before !== undefined) parts.push(sql`${t} < ${range.before}::timestamptz`);
+  if (q.provider !== undefined) parts.push(sql`provider = ${q.provider}`);
+  if (q.model !== undefined) parts.push(sql`model = ${q.model}`);
+  if (q.scope) {
+    parts.push(sql`org_id = ${q.scope.org_id} AND workspace_id = ${q.scope.workspace_id}`);
+  }
+  if (q.with_key_only) {
+    parts.push(kind === "raw" ? sql`api_key_hash IS NOT NULL` : sql`api_key_hash <> ''`);
+  }
+  return parts;
+}
+
 function sources(sql: Sql, q: AnalyticsQuery): { rollup: Source | null; raw: Source[] } {
   checkGroup(q.group_by);
   const keys = q.group_by === "api_key_hash" || q.with_key_only === true;
@@ -78,18 +98,7 @@ function sources(sql: Sql, q: AnalyticsQuery): { rollup: Source | null; raw: Sou
     ? { rollup: null, raw: [{ from: q.from, before: beyond(q.to) }] }
     : planRanges(q.from, q.to, periodOf[table]);
   const make = (kind: Kind, range: Range): Source => {
-    const t = timeColumn(sql, kind);
-    const parts: Fragment[] = [];
-    if (range.from !== undefined) parts.push(sql`${t} >= ${range.from}::timestamptz`);
-    if (range.before !== undefined) parts.push(sql`${t} < ${range.before}::timestamptz`);
-    if (q.provider !== undefined) parts.push(sql`provider = ${q.provider}`);
-    if (q.model !== undefined) parts.push(sql`model = ${q.model}`);
-    if (q.scope) {
-      parts.push(sql`org_id = ${q.scope.org_id} AND workspace_id = ${q.scope.workspace_id}`);
-    }
-    if (q.with_key_only) {
-      parts.push(kind === "raw" ? sql`api_key_hash IS NOT NULL` : sql`api_key_hash <> ''`);
-    }
+    const parts = rangeFilters(sql, q, kind, range);
     return {
       kind,
       table: kind === "raw"

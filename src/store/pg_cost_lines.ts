@@ -5,7 +5,7 @@
 import { type AnalyticsQuery, checkCostLineGroup, type CostLineRow } from "./analytics_types.ts";
 import { planRanges, type Range } from "./analytics_merge.ts";
 import { mergeCostLineRows } from "./cost_line_rollups.ts";
-import { bucketOn, type Kind } from "./pg_analytics.ts";
+import { bucketOn, type Kind, rangeFilters } from "./pg_analytics.ts";
 import type { Sql } from "./pg_connect.ts";
 import { and, type Fragment } from "./pg_query.ts";
 
@@ -28,15 +28,8 @@ function figures(sql: Sql, kind: Kind): Fragment {
 }
 
 async function read(sql: Sql, q: AnalyticsQuery, kind: Kind, range: Range): Promise<unknown[][]> {
-  const t = kind === "raw" ? sql`"timestamp"` : sql`period`;
-  const parts: Fragment[] = kind === "raw" ? [sql`cost_breakdown IS NOT NULL`] : [];
-  if (range.from !== undefined) parts.push(sql`${t} >= ${range.from}::timestamptz`);
-  if (range.before !== undefined) parts.push(sql`${t} < ${range.before}::timestamptz`);
-  if (q.provider !== undefined) parts.push(sql`provider = ${q.provider}`);
-  if (q.model !== undefined) parts.push(sql`model = ${q.model}`);
-  if (q.scope) {
-    parts.push(sql`org_id = ${q.scope.org_id} AND workspace_id = ${q.scope.workspace_id}`);
-  }
+  const parts = rangeFilters(sql, q, kind, range);
+  if (kind === "raw") parts.unshift(sql`cost_breakdown IS NOT NULL`);
   const bucket = q.bucket ? bucketOn(sql, kind, q.bucket) : sql`NULL::text`;
   const from = kind === "raw"
     ? sql`traces, jsonb_array_elements(traces.cost_breakdown::jsonb->'lines') AS l`

@@ -68,6 +68,31 @@ interface Source {
   params: QueryValue[];
 }
 
+/**
+ * The conditions of a query on one source (`raw`: the traces; `rollup`: a rollup table, whose
+ * time column is `period` and which keeps '' for "no key"), and their values in order.
+ */
+export function rangeFilters(
+  q: AnalyticsQuery,
+  kind: "raw" | "rollup",
+  range: Range,
+): { parts: string[]; params: QueryValue[] } {
+  const time = kind === "raw" ? "timestamp" : "period";
+  const parts: string[] = [];
+  const params: QueryValue[] = [];
+  const where = (sql: string, ...values: QueryValue[]) => {
+    parts.push(sql);
+    params.push(...values);
+  };
+  if (range.from !== undefined) where(`${time} >= ?`, range.from);
+  if (range.before !== undefined) where(`${time} < ?`, range.before);
+  if (q.provider !== undefined) where("provider = ?", q.provider);
+  if (q.model !== undefined) where("model = ?", q.model);
+  if (q.scope) where("org_id = ? AND workspace_id = ?", q.scope.org_id, q.scope.workspace_id);
+  if (q.with_key_only) where(kind === "raw" ? "api_key_hash IS NOT NULL" : "api_key_hash <> ''");
+  return { parts, params };
+}
+
 function sources(q: AnalyticsQuery): { rollup: Source | null; raw: Source[] } {
   checkGroup(q.group_by);
   const keys = q.group_by === "api_key_hash" || q.with_key_only === true;
@@ -78,20 +103,7 @@ function sources(q: AnalyticsQuery): { rollup: Source | null; raw: Source[] } {
     : planRanges(q.from, q.to, periodOf[table]);
   const make = (kind: "raw" | "rollup", range: Range): Source => {
     const time = kind === "raw" ? "timestamp" : "period";
-    const parts: string[] = [];
-    const params: QueryValue[] = [];
-    const where = (sql: string, ...values: QueryValue[]) => {
-      parts.push(sql);
-      params.push(...values);
-    };
-    if (range.from !== undefined) where(`${time} >= ?`, range.from);
-    if (range.before !== undefined) where(`${time} < ?`, range.before);
-    if (q.provider !== undefined) where("provider = ?", q.provider);
-    if (q.model !== undefined) where("model = ?", q.model);
-    if (q.scope) where("org_id = ? AND workspace_id = ?", q.scope.org_id, q.scope.workspace_id);
-    if (q.with_key_only) {
-      where(kind === "raw" ? "api_key_hash IS NOT NULL" : "api_key_hash <> ''");
-    }
+    const { parts, params } = rangeFilters(q, kind, range);
     return {
       table: kind === "raw" ? "traces" : table,
       time,

@@ -7,8 +7,7 @@ import type { DatabaseSync } from "node:sqlite";
 import { type AnalyticsQuery, checkCostLineGroup, type CostLineRow } from "./analytics_types.ts";
 import { planRanges, type Range } from "./analytics_merge.ts";
 import { mergeCostLineRows } from "./cost_line_rollups.ts";
-import { bucketOn } from "./sqlite_analytics.ts";
-import type { QueryValue } from "./sqlite_query.ts";
+import { bucketOn, rangeFilters } from "./sqlite_analytics.ts";
 
 const groupOf = { provider: "provider", model: "model", workspace: "workspace_id" } as const;
 
@@ -26,17 +25,8 @@ const figures = {
 
 function select(q: AnalyticsQuery, kind: "raw" | "rollup", range: Range) {
   const time = kind === "raw" ? "timestamp" : "period";
-  const parts: string[] = kind === "raw" ? ["cost_breakdown IS NOT NULL"] : [];
-  const params: QueryValue[] = [];
-  const where = (sql: string, ...values: QueryValue[]) => {
-    parts.push(sql);
-    params.push(...values);
-  };
-  if (range.from !== undefined) where(`${time} >= ?`, range.from);
-  if (range.before !== undefined) where(`${time} < ?`, range.before);
-  if (q.provider !== undefined) where("provider = ?", q.provider);
-  if (q.model !== undefined) where("model = ?", q.model);
-  if (q.scope) where("org_id = ? AND workspace_id = ?", q.scope.org_id, q.scope.workspace_id);
+  const { parts, params } = rangeFilters(q, kind, range);
+  if (kind === "raw") parts.unshift("cost_breakdown IS NOT NULL");
   const bucket = q.bucket ? bucketOn(time)[q.bucket] : "NULL";
   const group = q.group_by ? groupOf[q.group_by as keyof typeof groupOf] : "NULL";
   const from = kind === "raw"
