@@ -61,25 +61,36 @@ interface Reports {
   documents: ProviderReportInput[];
 }
 
-async function readReport(path: string, a: ReconcileArgs, io: CliIo): Promise<Reports> {
+/**
+ * A JSON file the user named (`what`: "report", "key list"), bounded: its text and parsed value,
+ * or an error that names the file and says what is wrong with it.
+ */
+async function readJsonFile(
+  path: string,
+  what: string,
+  io: CliIo,
+): Promise<{ body: string; doc: unknown }> {
   const file = path.startsWith("/") ? path : `${io.cwd}/${path}`;
   const info = await Deno.stat(file).catch((err) => {
-    throw new Error(`cannot read report ${path}: ${message(err)}`);
+    throw new Error(`cannot read ${what} ${path}: ${message(err)}`);
   });
-  if (!info.isFile) throw new Error(`report ${path} is not a file`);
+  if (!info.isFile) throw new Error(`${what} ${path} is not a file`);
   if (info.size > maxReportBytes) {
     throw new Error(
-      `report ${path} is ${info.size} bytes, over the ${maxReportBytes}-byte limit: ask the ` +
-        "provider for fewer days per file and pass several --report files",
+      `${what} ${path} is ${info.size} bytes, over the ${maxReportBytes}-byte limit: ask the ` +
+        "provider for fewer days per file and pass several files",
     );
   }
   const body = await Deno.readTextFile(file);
-  let doc: unknown;
   try {
-    doc = JSON.parse(body);
+    return { body, doc: JSON.parse(body) };
   } catch (err) {
-    throw new Error(`report ${path} is not JSON (${message(err)})`);
+    throw new Error(`${what} ${path} is not JSON (${message(err)})`);
   }
+}
+
+async function readReport(path: string, a: ReconcileArgs, io: CliIo): Promise<Reports> {
+  const { body, doc } = await readJsonFile(path, "report", io);
   return {
     report: parseReport(doc, a.provider, { name: path }),
     documents: [{ name: path, body }],
@@ -127,19 +138,7 @@ async function keyNames(a: ReconcileArgs, io: CliIo): Promise<KeyNames | undefin
     const key = io.env[a.adminKeyEnv]?.trim() ?? "";
     return parseKeyList(await fetchAnthropicKeys(fetchOptions(a, key)), a.provider);
   }
-  const file = a.keys.startsWith("/") ? a.keys : `${io.cwd}/${a.keys}`;
-  const info = await Deno.stat(file).catch((err) => {
-    throw new Error(`cannot read key list ${a.keys}: ${message(err)}`);
-  });
-  if (info.size > maxReportBytes) {
-    throw new Error(`key list ${a.keys} is over ${maxReportBytes} bytes`);
-  }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(await Deno.readTextFile(file));
-  } catch (err) {
-    throw new Error(`key list ${a.keys} is not JSON (${message(err)})`);
-  }
+  const { doc } = await readJsonFile(a.keys, "key list", io);
   return parseKeyList(doc, a.provider);
 }
 
