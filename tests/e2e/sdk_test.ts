@@ -296,6 +296,17 @@ Deno.test("e2e: official SDKs through the gateway, exact traces, graceful stop, 
         cache_write_by_ttl: { "5m": stubUsage.messages.cacheWrite },
         service_tier: "standard",
       });
+      // Priced line by line: the 5-minute writes on their own line, the lines add up to the cost.
+      const lines = d.cost_breakdown.lines as {
+        dimension: string;
+        quantity: number;
+        amount_usd: number;
+      }[];
+      const write = lines.find((l) => l.dimension === "cache_write");
+      assert.equal(write?.quantity, stubUsage.messages.cacheWrite);
+      const sum = lines.reduce((acc, l) => acc + Math.round(l.amount_usd * 1e10), 0);
+      assert.equal(sum, Math.round(d.estimated_cost_usd * 1e10));
+      assert.deepEqual(d.cost_breakdown.unpriced, []);
     }
 
     // Detail view: headers stored with credentials redacted.
