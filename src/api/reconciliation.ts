@@ -59,8 +59,8 @@ function savedReport(provider: ReportProvider, saved: { name: string; body: stri
   }
 }
 
-const saveHint = (provider: string) =>
-  `no ${provider} report is saved: run ongoingai reconcile --provider ${provider} --report ` +
+const saveHint = (provider: string, flag = provider) =>
+  `no ${provider} report is saved: run ongoingai reconcile --provider ${flag} --report ` +
   "FILE --save (or --fetch --from DAY --to DAY --save) on the gateway's host";
 
 /** One provider's saved reports against the traces; null when none is saved. */
@@ -108,7 +108,9 @@ export function registerReconciliationRoute(app: Hono, deps: ReconciliationDeps)
       if (item !== null) items.push(item);
       else if (q.provider !== undefined) notes.push(saveHint(provider));
     }
-    if (items.length === 0 && q.provider === undefined) notes.push(saveHint("provider"));
+    if (items.length === 0 && q.provider === undefined) {
+      notes.push(saveHint("provider", "anthropic|openai"));
+    }
     return c.json({ items, notes });
   });
 }
