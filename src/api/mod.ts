@@ -78,3 +78,19 @@ export {
 /** Replay and fork of a stored request (`POST /api/traces/{id}/replay`). */
 export { type ReplayContext, type ReplayProvider } from "./replay_plan.ts";
 export { type ReplayOptions, replayOptionsSchema } from "./replay_options.ts";
+export {
+  liveBody,
+  type LiveParts,
+  liveQuerySchema,
+  type LiveRequest,
+  type LiveSource,
+} from "./live.ts";
+export {
+  type LiveBusiestEntry,
+  type LiveRecentRequest,
+  type LiveResponse,
+  liveResponseSchema,
+  liveSchemaVersion,
+  liveSortKeys,
+  type LiveWindow as LiveWindowFigures,
+} from "./live_schema.ts";
