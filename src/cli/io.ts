@@ -18,6 +18,8 @@ export interface CliIo {
   entryModule?: string;
   /** Everything on standard input (`pii scan`); absent when the command has no input. */
   readStdin?: () => Promise<Uint8Array>;
+  /** Standard error is a terminal: long commands draw a progress line there (progress_run.ts). */
+  stderrIsTerminal?: boolean;
 }
 
 export type CliCommand = (args: string[], io: CliIo) => Promise<number>;
@@ -34,6 +36,7 @@ export function processIo(stopSignal?: AbortSignal): CliIo {
     cwd: Deno.cwd(),
     entryModule: Deno.mainModule,
     readStdin: () => new Response(Deno.stdin.readable).bytes(),
+    stderrIsTerminal: Deno.stderr.isTerminal(),
   };
   if (stopSignal) io.stopSignal = stopSignal;
   return io;
