@@ -36,16 +36,7 @@ function leftOutColumns(
 function charts(doc: ReportDocument): Chart[] {
   return [
     ...timeCharts(doc, leftOut(doc)),
-    {
-      id: "cost-by-model",
-      title: "Cost by model",
-      unit: "USD",
-      categoryLabel: "model",
-      categories: doc.models.map((m) => m.model),
-      series: [{ name: "cost", values: doc.models.map((m) => m.total_cost_usd) }],
-      horizontal: true,
-      columns: leftOutColumns(doc.models),
-    },
+    costByModel(doc),
     {
       id: "cost-by-dimension",
       title: "Cost by billed dimension",
@@ -80,6 +71,23 @@ function charts(doc: ReportDocument): Chart[] {
     },
     failoverChart(doc),
   ];
+}
+
+/** The models costliest first (the API lists the busiest first), unknown cost last. */
+function costByModel(doc: ReportDocument): Chart {
+  const models = [...doc.models].sort((a, b) =>
+    (b.total_cost_usd ?? -1) - (a.total_cost_usd ?? -1)
+  );
+  return {
+    id: "cost-by-model",
+    title: "Cost by model",
+    unit: "USD",
+    categoryLabel: "model",
+    categories: models.map((m) => m.model),
+    series: [{ name: "cost", values: models.map((m) => m.total_cost_usd) }],
+    horizontal: true,
+    columns: leftOutColumns(models),
+  };
 }
 
 function sessionsChart(doc: ReportDocument): Chart {

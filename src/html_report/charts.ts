@@ -305,6 +305,6 @@ export function renderChart(c: Chart): string {
       ? `<p class="empty">No data in this period.</p>`
       : `${legend(c)}${c.horizontal ? horizontalSvg(c) : verticalSvg(c)}${
         c.note ? `<p class="note">${e(c.note)}</p>` : ""
-      }<details open><summary>The numbers</summary>${table(c)}</details>`
+      }<details open><summary>The numbers</summary><div class="scroll">${table(c)}</div></details>`
   }</section>`;
 }

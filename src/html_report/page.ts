@@ -42,7 +42,9 @@ h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 0 0 8px; 
 .made-with { display: flex; flex-wrap: wrap; gap: 4px 20px; margin: 8px 0 0; }
 .made-with div { display: flex; gap: 6px; } .made-with dt { color: var(--muted); }
 .made-with dd { margin: 0; font-weight: 600; }
-details { overflow-x: auto; } details table { max-height: none; }
+/* A long table (a month of days) scrolls in its box, so the charts stay together. */
+.scroll { overflow: auto; max-height: 16em; border-bottom: 1px solid var(--grid); }
+table.numbers thead th { position: sticky; top: 0; background: var(--bg); }
 svg.chart { display: block; max-width: 100%; height: auto; }
 svg .grid { stroke: var(--grid); stroke-width: 1; }
 svg text { fill: var(--fg); font-size: 11px; } svg .tick, svg .unknown { fill: var(--muted); }
@@ -54,6 +56,7 @@ table.numbers th, table.numbers td { padding: 3px 10px; border-bottom: 1px solid
   text-align: right; } table.numbers th[scope="row"], table.numbers thead th:first-child {
   text-align: left; }
 @media print { body { max-width: none; padding: 0; } details { display: block; }
+  .scroll { max-height: none; overflow: visible; }
   details > summary { display: none; } .chart-block { page-break-inside: avoid; } }
 `;
 
