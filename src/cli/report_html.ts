@@ -7,6 +7,10 @@ import { type Chart, type HtmlReport, renderHtmlReport } from "../html_report/mo
 import type { GroupTotals, ReportDocument } from "./report_data.ts";
 import { totalCost } from "./report_text.ts";
 import { timeCharts } from "./report_html_time.ts";
+import { sessionDays } from "./report_period.ts";
+import { sessionLimits } from "../store/mod.ts";
+
+const sessionLimitNote = `${sessionLimits.maxLimit} most recent`;
 
 function leftOut(doc: ReportDocument): string | undefined {
   const s = doc.summary;
@@ -104,8 +108,12 @@ function sessionsChart(doc: ReportDocument): Chart {
     series: [{ name: "cost", values: s.map((r) => r.total_cost_usd) }],
     horizontal: true,
     columns: leftOutColumns(s),
-    note: "The costliest of the period's 500 most recent sessions (the sessions view reads the " +
-      "traces, not the rollups). Sessions are claimed by clients (docs/agents.md).",
+    note:
+      `The costliest of the ${sessionLimitNote} sessions with a request from ${
+        doc.sessions_range?.from ?? "the start"
+      } to ${doc.sessions_range?.to ?? "the end"} (the period's last ${sessionDays} days: ` +
+      "the sessions view reads the traces, not the rollups). Sessions are claimed by clients " +
+      "(docs/agents.md).",
   };
 }
 

@@ -55,11 +55,15 @@ export interface ReportSeries {
   latency: ReturnType<typeof bodies.latency>["items"];
   /** What prompt caching saved per slot, from `/api/analytics/dimensions?group_by=model`. */
   cache_savings: CacheSavings[];
+  /** The range the sessions were read from (`sessionRange`); null without a period. */
+  sessions_range: { from: string; to: string } | null;
   /** Cost per workspace over the period, most costly first. */
   workspaces: AttributedCost[];
   /**
-   * The costliest of the period's most recent sessions (`/api/analytics/sessions` with its
-   * largest limit, sorted by cost; the sessions view reads raw traces, hence its limit).
+   * The costliest sessions of the period's last `sessionDays` days (`/api/analytics/sessions`
+   * with that `from` and its largest limit, sorted by cost). The sessions view reads the raw
+   * traces (sessions are too many for the rollups): over a year of a million traces that alone
+   * took 4 s, so it reads the last month.
    */
   sessions: ReturnType<typeof analyticsSessions.sessions>["items"];
   /** Requests and failovers per route (`/api/analytics/failovers`, summed over targets). */
@@ -82,6 +86,15 @@ export interface RouteFailovers {
   request_count: number;
   failover_count: number;
   error_count: number;
+}
+
+/** How far back from the period's end the sessions chart looks. */
+export const sessionDays = 30;
+
+/** The sessions chart's range: the period's last `sessionDays` days (all of a shorter one). */
+export function sessionRange(period: ReportPeriod): { from: string; to: string } {
+  const from = new Date(Date.parse(period.to) - sessionDays * 86_400_000).toISOString();
+  return { from: from > period.from ? from : period.from, to: period.to };
 }
 
 export function attributed(rows: readonly AggregateRow[]): AttributedCost[] {
@@ -139,7 +152,9 @@ export async function buildSeries(
     store.percentiles(timed),
     store.costLines({ ...timed, group_by: "model" }),
     store.aggregate({ ...query, group_by: "workspace" }),
-    store.sessions({ ...query, limit: sessionLimits.maxLimit }),
+    period === null
+      ? Promise.resolve([])
+      : store.sessions({ ...query, ...sessionRange(period), limit: sessionLimits.maxLimit }),
     // Failover targets are filtered by the target's provider and model: the range only here.
     store.failovers({ ...range, limit: failoverLimits.maxLimit }),
   ]);
@@ -158,6 +173,7 @@ export async function buildSeries(
     latency: bodies.latency(totals, pct, shape).items,
     cache_savings: cacheSavings(lines),
     workspaces: attributed(workspaces),
+    sessions_range: period === null ? null : sessionRange(period),
     sessions: analyticsSessions.sessions(sessions).items
       .sort((a, b) => (b.total_cost_usd ?? -1) - (a.total_cost_usd ?? -1))
       .slice(0, limit),

@@ -174,9 +174,13 @@ Deno.test({
         assert.ok(Math.abs(Number(cells[0]) - wsCost.get(w)!) < 1e-9, w);
       }
       // Sessions: the sessions view's figures, costliest first.
+      // The sessions chart reads the period's last 30 days; its note says which.
+      const range = page.dom.match(/with a request from (\S+) to (\S+) \(the period's last 30/);
+      assert.ok(range, "the sessions' range");
       const sessions = analyticsSessions.sessionsSchema.parse(
-        await get("/api/analytics/sessions?limit=500"),
+        await get(`/api/analytics/sessions?limit=500&from=${range[1]}&to=${range[2]}`),
       );
+      assert.equal(sessions.items.length, 2);
       assert.deepStrictEqual(
         table(page.dom, "cost-by-session").map(([name, c]) => [name, c[0], c[1]]),
         [...sessions.items].sort((a, b) => (b.total_cost_usd ?? -1) - (a.total_cost_usd ?? -1))
