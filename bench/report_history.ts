@@ -217,11 +217,20 @@ export function reportTrace(i: number, at: number, rand: () => number): Trace {
     streaming,
     time_to_first_token_ms: ttftMs,
     time_to_first_token_us: ttftMs === null ? null : ttftMs * 1000,
-    api_key_hash: `hmac-sha256:${(devIndex % 5).toString(16).padStart(32, "0")}${m.provider}`,
+    // Five keys per provider, shared by the team; fingerprints as opaque as the gateway's.
+    api_key_hash: `hmac-sha256:${
+      (((devIndex % 5) + 1) * 2654435761 >>> 0).toString(16).padStart(8, "0")
+    }${m.provider}`,
     api_key_last4: `${m.provider.slice(0, 2)}0${devIndex % 5}`,
     developer: dev,
     agent,
-    session_id: agent === null ? null : `${dev}-${day}-${Math.floor(rand() * 3)}`,
+    // Three sessions a day per developer, ids as opaque as an agent's.
+    session_id: agent === null
+      ? null
+      : `sess_${
+        (((day * 8 + devIndex) * 3 + Math.floor(rand() * 3)) * 2654435761 >>> 0)
+          .toString(16)
+      }`,
     route: routed ? "coding-default" : null,
     attempt_count: routed && failedOver ? 2 : 1,
     attempts: routed

@@ -52,7 +52,7 @@ try {
     cwd: dir,
   }).output();
   if (!run.success) Deno.exit(1);
-  const page = await openPage(join(dir, "report.html"), { path: out, size: `1280,${height}` });
+  const page = await openPage(join(dir, "report.html"), { path: out, size: `1040,${height}` });
   if (page.console.length > 0) console.error(page.console.join("\n"));
   console.log(`wrote ${out} (${Deno.statSync(out).size} bytes)`);
 } finally {

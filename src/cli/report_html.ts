@@ -61,18 +61,7 @@ function charts(doc: ReportDocument): Chart[] {
     attributedChart("cost-by-agent", "Cost by coding agent", "agent", doc.agents),
     attributedChart("cost-by-workspace", "Cost by workspace", "workspace", doc.workspaces),
     sessionsChart(doc),
-    {
-      id: "cost-by-key",
-      title: "Cost by provider API key",
-      unit: "USD",
-      categoryLabel: "key (last four)",
-      categories: doc.api_keys.map((k) =>
-        `…${k.api_key_last4 ?? "????"} ${k.api_key_hash.slice(0, 8)}`
-      ),
-      series: [{ name: "cost", values: doc.api_keys.map((k) => k.total_cost_usd) }],
-      horizontal: true,
-      columns: leftOutColumns(doc.api_keys),
-    },
+    costByKey(doc),
     failoverChart(doc),
   ];
 }
@@ -91,6 +80,26 @@ function costByModel(doc: ReportDocument): Chart {
     series: [{ name: "cost", values: models.map((m) => m.total_cost_usd) }],
     horizontal: true,
     columns: leftOutColumns(models),
+  };
+}
+
+/** Provider keys costliest first, each named by its last four and the head of its hash. */
+function costByKey(doc: ReportDocument): Chart {
+  const keys = [...doc.api_keys].sort((a, b) =>
+    (b.total_cost_usd ?? -1) - (a.total_cost_usd ?? -1)
+  );
+  return {
+    id: "cost-by-key",
+    title: "Cost by provider API key",
+    unit: "USD",
+    categoryLabel: "key (last four, hash)",
+    // The hash after its scheme (`hmac-sha256:`): its first characters tell keys apart.
+    categories: keys.map((k) =>
+      `…${k.api_key_last4 ?? "????"} ${k.api_key_hash.split(":").at(-1)!.slice(0, 8)}`
+    ),
+    series: [{ name: "cost", values: keys.map((k) => k.total_cost_usd) }],
+    horizontal: true,
+    columns: leftOutColumns(keys),
   };
 }
 

@@ -54,9 +54,11 @@ export const palette = [
 ];
 
 const width = 720;
-const plotLeft = 170;
+const plotLeft = 190;
 const plotRight = 20;
 const rowHeight = 22;
+/** A horizontal bar's label is cut to what fits left of the plot at 11px (the table has it all). */
+const labelChars = 27;
 
 /** A number as the table shows it: USD to the micro-dollar, others grouped. */
 export function formatValue(v: number | null, unit: string): string {
@@ -152,7 +154,7 @@ function horizontalSvg(c: Chart): string {
     const y = 24 + i * rowHeight;
     parts.push(
       `<text class="label" x="${plotLeft - 6}" y="${y + 14}" text-anchor="end">${
-        e(cat.length > 28 ? `${cat.slice(0, 27)}…` : cat)
+        e(cat.length > labelChars ? `${cat.slice(0, labelChars - 1)}…` : cat)
       }</text>`,
     );
     parts.push(
