@@ -212,6 +212,38 @@ Deno.test({
       // The page says what it was made with.
       assert.match(page.dom, /<dt>--provider<\/dt><dd>\(all\)<\/dd>/);
       assert.match(page.dom, /<dt>time axis<\/dt><dd>per week, 36 slots<\/dd>/);
+
+      // Two days with filters: by hour, every hour a row, the filters on the page, and the
+      // latency per hour the API's for the same range and provider.
+      const from = "2026-11-02", to = "2026-11-03";
+      const short = await runCliProcess(
+        ["report", "--from", from, "--to", to, "--provider", "anthropic", "--format", "html"],
+        { cwd: dir },
+      );
+      assert.equal(short.code, 0, short.stderr);
+      Deno.writeTextFileSync(join(dir, "short.html"), short.stdout);
+      const hours = await openPage(join(dir, "short.html"));
+      assert.deepStrictEqual(hours.console, []);
+      assert.match(hours.dom, /<dt>--from<\/dt><dd>2026-11-02T00:00:00.000Z<\/dd>/);
+      assert.match(hours.dom, /<dt>--provider<\/dt><dd>anthropic<\/dd>/);
+      assert.match(hours.dom, /<dt>time axis<\/dt><dd>per hour, 48 slots<\/dd>/);
+      const hourly = table(hours.dom, "latency-over-time");
+      assert.equal(hourly.length, 48);
+      assert.equal(hourly[10]![0], "2026-11-02 10:00");
+      const q = `from=${from}T00:00:00.000Z&to=${to}T23:59:59.999Z&provider=anthropic`;
+      const perHour = analyticsBodies.latencySchema.parse(
+        await get(`/api/analytics/latency?bucket=hour&${q}`),
+      );
+      assert.ok(perHour.items.length >= 6);
+      const byHour = new Map(hourly);
+      for (const i of perHour.items) {
+        const hour = `${i.bucket_start!.slice(0, 10)} ${i.bucket_start!.slice(11, 16)}`;
+        assert.deepStrictEqual(
+          byHour.get(hour),
+          [i.p50_ms, i.p95_ms, i.p99_ms, i.request_count].map(String),
+        );
+      }
+      assert.equal(hourly.filter(([, c]) => c[0] !== "null").length, perHour.items.length);
     } finally {
       await fx.close();
       Deno.removeSync(dir, { recursive: true });
