@@ -242,7 +242,8 @@ function addTrace(into: Rollup, t: TraceRecord, b: Buckets): void {
  */
 export function rollupsOf(
   traces: Iterable<TraceRecord>,
-  tables: readonly RollupTable[] = ["rollup_hourly", "rollup_daily_keys", "rollup_daily"],
+  // Both stores keep these two; SQLite adds `rollup_daily` (sqlite_rollups.ts).
+  tables: readonly RollupTable[] = ["rollup_hourly", "rollup_daily_keys"],
 ): Map<RollupTable, Map<string, Rollup>> {
   const out = new Map<RollupTable, Map<string, Rollup>>(tables.map((t) => [t, new Map()]));
   for (const t of traces) {
