@@ -45,7 +45,7 @@ export const analyticsQuerySchemas = {
   cost: z.object({ ...filters, group_by: groupBy, bucket }),
   models: z.object(filters),
   keys: z.object(filters),
-  latency: z.object({ ...filters, group_by: groupBy }),
+  latency: z.object({ ...filters, group_by: groupBy, bucket }),
   errors: z.object({ ...filters, group_by: groupBy, bucket }),
   summary: z.object(filters),
   sessions: z.object({
@@ -166,7 +166,8 @@ export function registerAnalyticsRoutes(
   app.get("/api/analytics/latency", async (c) => {
     const { query } = storeQuery(c, "latency");
     const [rows, pct] = await Promise.all([store.aggregate(query), store.percentiles(query)]);
-    return c.json(bodies.latency(rows, pct, query.group_by ?? null));
+    const shape = { group_by: query.group_by ?? null, bucket: query.bucket ?? null };
+    return c.json(bodies.latency(rows, pct, shape));
   });
 
   app.get("/api/analytics/errors", async (c) => {

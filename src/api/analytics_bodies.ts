@@ -131,8 +131,9 @@ const percentileFigures = z.object({
 
 export const latencySchema = z.object({
   group_by: groupBySchema.nullable(),
+  bucket: bucketSchema.nullable(),
   items: z.array(z.object({
-    group: seriesKey.group,
+    ...seriesKey,
     request_count: count,
     avg_ms: z.number().nullable(),
     min_ms: z.number().nullable(),
@@ -308,25 +309,23 @@ export function keys(rows: AggregateRow[]): z.infer<typeof keysSchema> {
 export function latency(
   rows: AggregateRow[],
   pct: PercentileRow[],
-  groupBy: GroupBy | null,
+  s: { group_by: GroupBy | null; bucket: "hour" | "day" | "week" | null },
 ): z.infer<typeof latencySchema> {
-  const byGroup = new Map(pct.map((p) => [p.group, p]));
+  const key = (bucket: string | null, group: string | null) => `${bucket}\u0000${group}`;
+  const byKey = new Map(pct.map((p) => [key(p.bucket_start, p.group), p]));
+  // By bucket (oldest first), then group in name order with the null group last.
+  const order = (a: string | null, b: string | null) =>
+    a === b ? 0 : a === null ? 1 : b === null ? -1 : a < b ? -1 : 1;
   const sorted = [...rows].sort((a, b) =>
-    a.group === b.group
-      ? 0
-      : a.group === null
-      ? 1
-      : b.group === null
-      ? -1
-      : a.group < b.group
-      ? -1
-      : 1
+    order(a.bucket_start, b.bucket_start) || order(a.group, b.group)
   );
   return {
-    group_by: groupBy,
+    group_by: s.group_by,
+    bucket: s.bucket,
     items: sorted.map((r) => {
-      const p = byGroup.get(r.group);
+      const p = byKey.get(key(r.bucket_start, r.group));
       return {
+        bucket_start: r.bucket_start,
         group: r.group,
         request_count: r.request_count,
         avg_ms: ms(r.avg_latency_ms),

@@ -47,3 +47,65 @@ export function dimensions(
     })),
   };
 }
+
+/** What prompt caching saved in one bucket (`cacheSavings`). */
+export interface CacheSavings {
+  bucket_start: string | null;
+  /** Cached input tokens read (the `cached_input` lines), priced or not. */
+  cached_tokens: number;
+  /** What the priced cached tokens with a known input rate cost, USD. */
+  paid_usd: number;
+  /** The same tokens at their model's uncached input rate in the bucket, USD. */
+  uncached_usd: number;
+  /** `uncached_usd - paid_usd`. */
+  saved_usd: number;
+  /**
+   * Cached tokens whose saving is unknown: no price covered them, or their model had no priced
+   * uncached input in the bucket to read a rate from. In none of the USD figures.
+   */
+  unknown_tokens: number;
+}
+
+/**
+ * What prompt caching saved, from the cost lines grouped by model (`group_by=model`): per bucket
+ * and model, the priced `cached_input` tokens at the model's uncached input rate (what its priced
+ * `input` lines cost per token in that bucket: cost / priced quantity, so prompt-size tiers and
+ * endpoint multipliers count as billed) minus what those cached tokens cost; summed per bucket.
+ * Unknown is counted apart (`unknown_tokens`), never saved at zero.
+ */
+export function cacheSavings(rows: readonly CostLineRow[]): CacheSavings[] {
+  const lines = new Map<string, { cached?: CostLineRow; input?: CostLineRow }>();
+  for (const r of rows) {
+    if (r.dimension !== "cached_input" && r.dimension !== "input") continue;
+    const key = `${r.bucket_start}\u0000${r.group}`;
+    const pair = lines.get(key) ?? {};
+    pair[r.dimension === "input" ? "input" : "cached"] = r;
+    lines.set(key, pair);
+  }
+  const out = new Map<string | null, CacheSavings>();
+  for (const { cached, input } of lines.values()) {
+    if (cached === undefined || cached.quantity === 0) continue;
+    const s = out.get(cached.bucket_start) ?? {
+      bucket_start: cached.bucket_start,
+      cached_tokens: 0,
+      paid_usd: 0,
+      uncached_usd: 0,
+      saved_usd: 0,
+      unknown_tokens: 0,
+    };
+    out.set(cached.bucket_start, s);
+    s.cached_tokens += cached.quantity;
+    const pricedInput = input === undefined ? 0 : input.quantity - input.unpriced_quantity;
+    const pricedCached = cached.quantity - cached.unpriced_quantity;
+    if (pricedInput <= 0) {
+      s.unknown_tokens += cached.quantity;
+      continue;
+    }
+    const uncached = pricedCached * (input!.cost_usd / pricedInput);
+    s.unknown_tokens += cached.unpriced_quantity;
+    s.paid_usd = money(s.paid_usd + cached.cost_usd);
+    s.uncached_usd = money(s.uncached_usd + uncached);
+    s.saved_usd = money(s.uncached_usd - s.paid_usd);
+  }
+  return [...out.values()].sort((a, b) => (a.bucket_start ?? "") < (b.bucket_start ?? "") ? -1 : 1);
+}

@@ -51,7 +51,11 @@ export {
 } from "./export_encoding.ts";
 export { traceExportRecordSchema } from "./export_schema.ts";
 export { gatewayRows, type GatewayRowsQuery } from "./reconciliation_rows.ts";
-export { dimensions as costDimensions } from "./analytics_dimensions.ts";
+export {
+  type CacheSavings,
+  cacheSavings,
+  dimensions as costDimensions,
+} from "./analytics_dimensions.ts";
 /** The analytics views as pure functions of store aggregates (also used by `ongoingai report`). */
 export * as analyticsBodies from "./analytics_bodies.ts";
 /** The sessions view and the non-generation figure, as pure functions (also `report --by`). */

@@ -11,6 +11,16 @@
  */
 import { analyticsBodies as bodies, costDimensions as dimensions } from "../api/mod.ts";
 import type { AnalyticsQuery, TraceFilter, TraceStore, TraceSummary } from "../store/mod.ts";
+import {
+  attributed,
+  type AttributedCost,
+  buildSeries,
+  type PeriodStore,
+  reportPeriod,
+  type ReportSeries,
+} from "./report_period.ts";
+
+export type { AttributedCost };
 
 export const reportSchemaVersion = "report.v2";
 
@@ -60,7 +70,7 @@ export interface ReportTrace {
   error_code: string | null;
 }
 
-export interface ReportDocument {
+export interface ReportDocument extends ReportSeries {
   schema_version: typeof reportSchemaVersion;
   generated_at: string;
   storage: { driver: "sqlite" | "postgres"; path?: string };
@@ -74,8 +84,6 @@ export interface ReportDocument {
   api_keys: ReturnType<typeof bodies.keys>["items"];
   /** Cost by billed dimension over the period (`GET /api/analytics/dimensions`' items). */
   cost_dimensions: ReturnType<typeof dimensions>["items"];
-  /** Requests and errors per UTC day (`GET /api/analytics/errors?bucket=day`'s items). */
-  errors_daily: ReturnType<typeof bodies.errors>["items"];
   /** Cost per developer and per agent over the period, most costly first. */
   developers: AttributedCost[];
   agents: AttributedCost[];
@@ -83,29 +91,7 @@ export interface ReportDocument {
   recent_traces: ReportTrace[];
 }
 
-type Store = Pick<TraceStore, "aggregate" | "listTraces" | "costLines">;
-
-/** A developer's or an agent's requests and cost (null: nothing of it could be priced). */
-export interface AttributedCost {
-  /** null: requests that claimed none. */
-  name: string | null;
-  request_count: number;
-  total_cost_usd: number | null;
-  partial_count: number;
-  unpriced_count: number;
-  unknown_usage_count: number;
-}
-
-function attributed(rows: Awaited<ReturnType<Store["aggregate"]>>): AttributedCost[] {
-  return rows.map((r) => ({
-    name: r.group,
-    request_count: r.request_count,
-    total_cost_usd: r.total_cost_usd === null ? null : Math.round(r.total_cost_usd * 1e9) / 1e9,
-    partial_count: r.partial_count,
-    unpriced_count: r.unpriced_count,
-    unknown_usage_count: r.unknown_usage_count,
-  })).sort((a, b) => (b.total_cost_usd ?? -1) - (a.total_cost_usd ?? -1));
-}
+type Store = Pick<TraceStore, "aggregate" | "listTraces" | "costLines"> & PeriodStore;
 
 /**
  * Usage and cost views of the same rows (grouped by `group_by`), joined back into one item each,
@@ -177,9 +163,12 @@ export async function buildReport(
     const value = filters[key];
     if (value !== undefined) query[key] = filter[key] = value;
   }
-  const [all, byModel, byKey, byProvider, daily, errors, recent, lines, byDay, devs, agents] =
+  // The totals first: their first and last trace bound the period's time axis.
+  const all = await store.aggregate(query);
+  const period = reportPeriod(query, all);
+  const [series, byModel, byKey, byProvider, daily, errors, recent, lines, devs, agents] =
     await Promise.all([
-      store.aggregate(query),
+      buildSeries(store, query, period, filters.limit),
       store.aggregate({ ...query, group_by: "model" }),
       store.aggregate({ ...query, group_by: "api_key_hash", with_key_only: true }),
       store.aggregate({ ...query, group_by: "provider" }),
@@ -187,7 +176,6 @@ export async function buildReport(
       store.listTraces({ ...filter, min_status: 400, limit: filters.limit }),
       store.listTraces({ ...filter, limit: filters.limit }),
       store.costLines(query),
-      store.aggregate({ ...query, bucket: "day" }),
       store.aggregate({ ...query, group_by: "developer" }),
       store.aggregate({ ...query, group_by: "agent" }),
     ]);
@@ -204,10 +192,10 @@ export async function buildReport(
     non_generation: models.non_generation,
     api_keys: bodies.keys(byKey).items.slice(0, filters.limit),
     cost_dimensions: dimensions(lines, { group_by: null, bucket: null }).items,
-    errors_daily: bodies.errors(byDay, { group_by: null, bucket: "day" }).items,
     developers: attributed(devs),
     agents: attributed(agents),
     recent_errors: errors.items.map(reportTrace),
     recent_traces: recent.items.map(reportTrace),
+    ...series,
   };
 }

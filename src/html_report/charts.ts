@@ -24,6 +24,20 @@ export interface Chart {
   series: Series[];
   /** Horizontal bars (long labels: models, keys), else vertical (time). */
   horizontal?: boolean;
+  /**
+   * Lines instead of stacked bars, for figures that do not add up (percentiles): one line per
+   * series, broken where a value is null. No total column.
+   */
+  line?: boolean;
+  /** Short labels for the category axis' ticks (time slots); the table keeps `categories`. */
+  ticks?: string[];
+  /** What a null value means in this chart's table: "unknown" unless said (`no requests`). */
+  nullText?: string;
+  /**
+   * More columns of the table, not drawn: what a figure leaves out (unpriced, unknown usage),
+   * request counts. Values are counts unless `unit` says otherwise; null reads as `nullText`.
+   */
+  columns?: { name: string; unit?: string; values: (number | null)[] }[];
   /** A note under the chart: what the figures leave out (unpriced, unknown usage). */
   note?: string;
 }
@@ -40,9 +54,11 @@ export const palette = [
 ];
 
 const width = 720;
-const plotLeft = 170;
+const plotLeft = 190;
 const plotRight = 20;
 const rowHeight = 22;
+/** A horizontal bar's label is cut to what fits left of the plot at 11px (the table has it all). */
+const labelChars = 27;
 
 /** A number as the table shows it: USD to the micro-dollar, others grouped. */
 export function formatValue(v: number | null, unit: string): string {
@@ -76,7 +92,7 @@ function ticks(max: number): number[] {
 }
 
 function legend(c: Chart): string {
-  if (c.series.length < 2) return "";
+  if (c.series.length < 2 && !c.line) return "";
   const items = c.series.map((s, i) =>
     `<li><span class="swatch" style="background:${
       palette[Math.min(i, palette.length - 1)]
@@ -138,7 +154,7 @@ function horizontalSvg(c: Chart): string {
     const y = 24 + i * rowHeight;
     parts.push(
       `<text class="label" x="${plotLeft - 6}" y="${y + 14}" text-anchor="end">${
-        e(cat.length > 28 ? `${cat.slice(0, 27)}…` : cat)
+        e(cat.length > labelChars ? `${cat.slice(0, labelChars - 1)}…` : cat)
       }</text>`,
     );
     parts.push(
@@ -156,10 +172,43 @@ function horizontalSvg(c: Chart): string {
   return svg(c, height, parts);
 }
 
-/** Vertical bars, one column per category (time), stacked by series. */
+/** The value axis' top: the largest stack, or for lines the largest value. */
+function peak(c: Chart): number {
+  if (!c.line) return Math.max(...totals(c), 0);
+  return Math.max(0, ...c.series.flatMap((s) => s.values.filter((v): v is number => v !== null)));
+}
+
+/** Each series as a line through its known values, broken at nulls, a dot on every value. */
+function lines(c: Chart, x: (i: number) => number, y: (v: number) => number): string[] {
+  return c.series.flatMap((s, k) => {
+    const colour = palette[Math.min(k, palette.length - 1)]!;
+    const runs: string[][] = [[]];
+    const dots: string[] = [];
+    s.values.forEach((v, i) => {
+      if (v === null || v === undefined) {
+        if (runs.at(-1)!.length > 0) runs.push([]);
+        return;
+      }
+      runs.at(-1)!.push(`${x(i).toFixed(1)},${y(v).toFixed(1)}`);
+      dots.push(
+        `<circle class="dot" cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="2.5" ` +
+          `fill="${colour}"><title>${
+            e(`${c.categories[i]}, ${s.name}: ${formatValue(v, c.unit)}`)
+          }</title></circle>`,
+      );
+    });
+    const paths = runs.filter((r) => r.length > 1).map((r) =>
+      `<polyline class="line" fill="none" stroke="${colour}" stroke-width="2" points="${
+        r.join(" ")
+      }"/>`
+    );
+    return [...paths, ...dots];
+  });
+}
+
+/** Vertical bars, one column per category (time), stacked by series; or lines. */
 function verticalSvg(c: Chart): string {
-  const sums = totals(c);
-  const axis = ticks(Math.max(...sums, 0));
+  const axis = ticks(peak(c));
   const top = axis.at(-1)!;
   const height = 300;
   const plotTop = 20;
@@ -177,18 +226,23 @@ function verticalSvg(c: Chart): string {
       }</text>`,
     );
   }
-  const labelEvery = Math.max(1, Math.ceil(c.categories.length / 12));
+  const labelEvery = Math.max(1, Math.ceil(c.categories.length / 10));
   c.categories.forEach((cat, i) => {
     const x = left + i * slot + slot * 0.15;
-    parts.push(...segments(c, i).map((g) => rect(x, y(g.to), slot * 0.7, y(g.from) - y(g.to), g)));
+    if (!c.line) {
+      parts.push(
+        ...segments(c, i).map((g) => rect(x, y(g.to), slot * 0.7, y(g.from) - y(g.to), g)),
+      );
+    }
     if (i % labelEvery === 0) {
       parts.push(
         `<text class="tick" x="${x + slot * 0.35}" y="${plotBottom + 16}" text-anchor="middle">${
-          e(cat)
+          e(c.ticks?.[i] ?? cat)
         }</text>`,
       );
     }
   });
+  if (c.line) parts.push(...lines(c, (i) => left + (i + 0.5) * slot, y));
   parts.push(
     `<text class="axis" x="${left + plotWidth / 2}" y="${height - 20}" text-anchor="middle">${
       e(c.categoryLabel)
@@ -206,14 +260,19 @@ function svg(c: Chart, height: number, parts: string[]): string {
     `xmlns="http://www.w3.org/2000/svg">${parts.join("")}</svg>`;
 }
 
-/** The chart's numbers: one row per category, one column per series, and the total. */
+/** The chart's numbers: one row per category, one column per series, and the total of stacks. */
 function table(c: Chart): string {
+  const withTotal = c.series.length > 1 && !c.line;
   const head = [c.categoryLabel, ...c.series.map((s) => `${s.name} (${c.unit})`)];
-  if (c.series.length > 1) head.push(`total (${c.unit})`);
+  if (withTotal) head.push(`total (${c.unit})`);
+  const columns = c.columns ?? [];
+  head.push(...columns.map((col) => col.unit ? `${col.name} (${col.unit})` : col.name));
+  const nullText = c.nullText ?? "unknown";
   const rows = c.categories.map((cat, i) => {
     const values = c.series.map((s) => s.values[i] ?? null);
-    const cells = values.map((v) => cell(v, c.unit));
-    if (c.series.length > 1) cells.push(totalCell(values, c.unit));
+    const cells = values.map((v) => cell(v, c.unit, nullText));
+    if (withTotal) cells.push(totalCell(values, c.unit));
+    for (const col of columns) cells.push(cell(col.values[i] ?? null, col.unit ?? "", nullText));
     return `<tr><th scope="row">${e(cat)}</th>${cells.join("")}</tr>`;
   });
   return `<table class="numbers" data-chart="${e(c.id)}"><thead><tr>${
@@ -233,8 +292,9 @@ function totalCell(values: (number | null)[], unit: string): string {
   return `<td data-value="${sum}" data-lower-bound="true">&gt;=${e(formatValue(sum, unit))}</td>`;
 }
 
-function cell(v: number | null, unit: string): string {
-  return `<td data-value="${v === null ? "null" : String(v)}">${e(formatValue(v, unit))}</td>`;
+function cell(v: number | null, unit: string, nullText = "unknown"): string {
+  const text = v === null ? nullText : formatValue(v, unit);
+  return `<td data-value="${v === null ? "null" : String(v)}">${e(text)}</td>`;
 }
 
 /** The chart as one `<section>`: title, legend, SVG, note, and its table. */
@@ -247,6 +307,6 @@ export function renderChart(c: Chart): string {
       ? `<p class="empty">No data in this period.</p>`
       : `${legend(c)}${c.horizontal ? horizontalSvg(c) : verticalSvg(c)}${
         c.note ? `<p class="note">${e(c.note)}</p>` : ""
-      }<details open><summary>The numbers</summary>${table(c)}</details>`
+      }<details open><summary>The numbers</summary><div class="scroll">${table(c)}</div></details>`
   }</section>`;
 }

@@ -6,3 +6,15 @@
 export { type Chart, formatValue, renderChart, type Series, tickStep } from "./charts.ts";
 export { type HtmlReport, renderHtmlReport } from "./page.ts";
 export { escapeHtml } from "./escape.ts";
+export {
+  bucketFor,
+  bucketStart,
+  hourUpToDays,
+  maxSlots,
+  slotLabel,
+  slotName,
+  slotTick,
+  type TimeBucket,
+  timeSlots,
+  weekAfterDays,
+} from "./time_axis.ts";

@@ -12,6 +12,8 @@ export interface HtmlReport {
   /** The period, filters and source, in one line. */
   subtitle: string;
   generatedAt: string;
+  /** What the report was made with: period, filters, tenant scope, grouping (label, value). */
+  madeWith: [label: string, value: string][];
   /** The headline figures, label and value (already formatted: `>=` and "unknown" included). */
   summary: [label: string, value: string][];
   charts: Chart[];
@@ -37,6 +39,12 @@ h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 0 0 8px; 
 .summary li { background: var(--panel); border-radius: 6px; padding: 10px 12px; }
 .summary .value { display: block; font-size: 18px; font-weight: 600; }
 .chart-block { margin: 0 0 32px; break-inside: avoid; }
+.made-with { display: flex; flex-wrap: wrap; gap: 4px 20px; margin: 8px 0 0; }
+.made-with div { display: flex; gap: 6px; } .made-with dt { color: var(--muted); }
+.made-with dd { margin: 0; font-weight: 600; }
+/* A long table (a month of days) scrolls in its box, so the charts stay together. */
+.scroll { overflow: auto; max-height: 16em; border-bottom: 1px solid var(--grid); }
+table.numbers thead th { position: sticky; top: 0; background: var(--bg); }
 svg.chart { display: block; max-width: 100%; height: auto; }
 svg .grid { stroke: var(--grid); stroke-width: 1; }
 svg text { fill: var(--fg); font-size: 11px; } svg .tick, svg .unknown { fill: var(--muted); }
@@ -48,6 +56,7 @@ table.numbers th, table.numbers td { padding: 3px 10px; border-bottom: 1px solid
   text-align: right; } table.numbers th[scope="row"], table.numbers thead th:first-child {
   text-align: left; }
 @media print { body { max-width: none; padding: 0; } details { display: block; }
+  .scroll { max-height: none; overflow: visible; }
   details > summary { display: none; } .chart-block { page-break-inside: avoid; } }
 `;
 
@@ -69,6 +78,10 @@ export function renderHtmlReport(r: HtmlReport): string {
 <body><header><h1>${e(r.title)}</h1><p class="subtitle">${e(r.subtitle)} · generated ${
     e(r.generatedAt)
   }</p></header>
+<dl class="made-with">${
+    r.madeWith.map(([label, value]) => `<div><dt>${e(label)}</dt><dd>${e(value)}</dd></div>`)
+      .join("")
+  }</dl>
 <ul class="summary">${summary}</ul>
 ${r.charts.map(renderChart).join("\n")}
 ${notes}

@@ -6,7 +6,7 @@
  */
 import { tokenFields } from "../providers/mod.ts";
 import { type AggregateRow, knownCost, type PercentileRow } from "./analytics_types.ts";
-import { add, decodeHistogram, type Histogram, merge, quantile } from "./latency_histogram.ts";
+import { add, type Histogram, quantile } from "./latency_histogram.ts";
 import { periodStart } from "./rollups.ts";
 
 export interface Range {
@@ -44,6 +44,33 @@ export function planRanges(
   if (first !== undefined) rollup.from = first;
   if (end !== undefined) rollup.before = end;
   return { rollup, raw };
+}
+
+/**
+ * Three tiers for tables kept both per day and per hour (SQLite's `rollup_daily` and
+ * `rollup_hourly`): the whole UTC days of a range from the daily table, the whole hours at its
+ * edges from the hourly one, and the partial hours from the traces. Exact on any bounds, and a
+ * year is 365 daily periods plus at most 46 hours and two partial hours.
+ */
+export function planTiers(
+  from: string | undefined,
+  to: string | undefined,
+): { day: Range | null; hour: Range[]; raw: Range[] } {
+  const days = planRanges(from, to, "day");
+  if (days.rollup === null) {
+    const hours = planRanges(from, to, "hour");
+    return { day: null, hour: hours.rollup === null ? [] : [hours.rollup], raw: hours.raw };
+  }
+  const hour: Range[] = [];
+  const raw: Range[] = [];
+  for (const edge of days.raw) {
+    // Edges have both bounds: the exclusive one back to an inclusive `to`.
+    const last = new Date(Date.parse(edge.before!) - 1).toISOString();
+    const hours = planRanges(edge.from, last, "hour");
+    if (hours.rollup !== null) hour.push(hours.rollup);
+    raw.push(...hours.raw);
+  }
+  return { day: days.rollup, hour, raw };
 }
 
 /** The exclusive bound just after an inclusive `to`. */
@@ -152,6 +179,16 @@ export function compare(a: string | null, b: string | null): number {
   return a < b ? -1 : 1;
 }
 
+/**
+ * A stored histogram's counts added to `into` straight from its JSON: `merge(into,
+ * decodeHistogram(text))` without the Map between (a year of daily rows is 20,000 of them).
+ */
+function addCounts(into: Histogram, text: string): void {
+  if (text === "" || text === "{}") return;
+  const counts = JSON.parse(text) as Record<string, number>;
+  for (const b in counts) into.set(b, (into.get(b) ?? 0) + counts[b]!);
+}
+
 /** Merges latency histograms per (bucket, group): rollup histograms and raw values alike. */
 export class PercentileMerger {
   readonly #hists = new Map<
@@ -169,8 +206,8 @@ export class PercentileMerger {
   /** A rollup row's histograms, as JSON text. */
   addHistograms(b: unknown, g: unknown, latency: string, ttft: string): void {
     const e = this.#entry(b, g);
-    merge(e.latency, decodeHistogram(latency));
-    merge(e.ttft, decodeHistogram(ttft));
+    addCounts(e.latency, latency);
+    addCounts(e.ttft, ttft);
   }
 
   /** One trace's latency (ms) and time to first token (us, or null). */

@@ -50,13 +50,19 @@ export const costLineColumns = [...costLineDimensions, "unit", ...costLineCounte
 const keyOf = (r: Pick<CostLineRollup, (typeof costLineDimensions)[number]>) =>
   costLineDimensions.map((d) => r[d]).join("\u0000");
 
-/** The traces' cost lines summed by hour, tenant, provider, model and dimension. */
-export function costLineRollupsOf(traces: Iterable<TraceRecord>): Map<string, CostLineRollup> {
+/**
+ * The traces' cost lines summed by hour (or UTC day: SQLite's `rollup_cost_lines_daily`),
+ * tenant, provider, model and dimension.
+ */
+export function costLineRollupsOf(
+  traces: Iterable<TraceRecord>,
+  per: "hour" | "day" = "hour",
+): Map<string, CostLineRollup> {
   const out = new Map<string, CostLineRollup>();
   for (const t of traces) {
     const lines = t.cost_breakdown?.lines;
     if (lines === undefined || lines.length === 0) continue;
-    const period = periodStart("hour", t.timestamp);
+    const period = periodStart(per, t.timestamp);
     for (const line of lines) {
       const dims = {
         period,

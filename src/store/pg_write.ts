@@ -143,7 +143,8 @@ function rollupJson(rows: Iterable<Rollup>): string {
 
 /** The batch's rows of each rollup table, as the statement's last three parameters. */
 export function rollupParams(traces: readonly TraceRecord[]): [string, string, string] {
-  const rollups = rollupsOf(traces);
+  // PostgreSQL keeps the hourly and key tables (no daily table: a server reads them fast).
+  const rollups = rollupsOf(traces, ["rollup_hourly", "rollup_daily_keys"]);
   const of = (t: RollupTable) => rollupJson(rollups.get(t)!.values());
   const lines = JSON.stringify([...costLineRollupsOf(traces).values()]);
   return [of("rollup_hourly"), of("rollup_daily_keys"), lines];

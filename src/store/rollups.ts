@@ -13,12 +13,16 @@ import {
   merge,
 } from "./latency_histogram.ts";
 
-export type RollupTable = "rollup_hourly" | "rollup_daily_keys";
+export type RollupTable = "rollup_hourly" | "rollup_daily_keys" | "rollup_daily";
 
-/** The period each table sums over. */
+/**
+ * The period each table sums over. `rollup_daily` keeps the hourly table's groups per UTC day
+ * (SQLite, migration 010): a year read from it is 365 periods, not 8,760.
+ */
 export const periodOf: Record<RollupTable, "hour" | "day"> = {
   rollup_hourly: "hour",
   rollup_daily_keys: "day",
+  rollup_daily: "day",
 };
 
 export const rollupDimensions = [
@@ -231,13 +235,16 @@ function addTrace(into: Rollup, t: TraceRecord, b: Buckets): void {
   if (b.ttft !== null) countIn(into.ttft_hist, b.ttft);
 }
 
-const tables: readonly RollupTable[] = ["rollup_hourly", "rollup_daily_keys"];
-
 /**
- * The traces' contribution to each table, one row per period and group. The stores add these
- * rows to the stored ones (SQLite reads, merges and writes; PostgreSQL upserts), once per batch.
+ * The traces' contribution to each of `tables`, one row per period and group. The stores add
+ * these rows to the stored ones (SQLite reads, merges and writes; PostgreSQL upserts), once per
+ * batch.
  */
-export function rollupsOf(traces: Iterable<TraceRecord>): Map<RollupTable, Map<string, Rollup>> {
+export function rollupsOf(
+  traces: Iterable<TraceRecord>,
+  // Both stores keep these two; SQLite adds `rollup_daily` (sqlite_rollups.ts).
+  tables: readonly RollupTable[] = ["rollup_hourly", "rollup_daily_keys"],
+): Map<RollupTable, Map<string, Rollup>> {
   const out = new Map<RollupTable, Map<string, Rollup>>(tables.map((t) => [t, new Map()]));
   for (const t of traces) {
     const b = bucketsOf(t);

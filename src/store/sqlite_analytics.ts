@@ -14,12 +14,13 @@ import type {
   PercentileRow,
 } from "./analytics_types.ts";
 import { checkGroup } from "./analytics_types.ts";
-import { periodOf, type RollupTable } from "./rollups.ts";
+import { periodOf } from "./rollups.ts";
 import {
   AggregateMerger,
   beyond,
   PercentileMerger,
   planRanges,
+  planTiers,
   type Range,
 } from "./analytics_merge.ts";
 
@@ -93,19 +94,20 @@ export function rangeFilters(
   return { parts, params };
 }
 
-function sources(q: AnalyticsQuery): { rollup: Source | null; raw: Source[] } {
+/**
+ * Where a query's rows come from: rollup tables for whole periods, the traces for the rest. The
+ * keys view reads its daily table (by hour: the traces); the others read whole days from
+ * `rollup_daily` and the hours at the edges from `rollup_hourly` (`planTiers`), or, by hour,
+ * the hourly table alone.
+ */
+function sources(q: AnalyticsQuery): { rollups: Source[]; raw: Source[] } {
   checkGroup(q.group_by);
   const keys = q.group_by === "api_key_hash" || q.with_key_only === true;
-  const table: RollupTable = keys ? "rollup_daily_keys" : "rollup_hourly";
-  // Hourly buckets cannot come from daily rollups: such a query reads the traces.
-  const plan = q.bucket === "hour" && periodOf[table] === "day"
-    ? { rollup: null, raw: [{ from: q.from, before: beyond(q.to) }] }
-    : planRanges(q.from, q.to, periodOf[table]);
-  const make = (kind: "raw" | "rollup", range: Range): Source => {
+  const make = (kind: "raw" | "rollup", range: Range, table = "traces"): Source => {
     const time = kind === "raw" ? "timestamp" : "period";
     const { parts, params } = rangeFilters(q, kind, range);
     return {
-      table: kind === "raw" ? "traces" : table,
+      table,
       time,
       bucket: q.bucket ? bucketOn(time)[q.bucket] : "NULL",
       group: q.group_by ? groupOn[kind][q.group_by] : "NULL",
@@ -113,9 +115,32 @@ function sources(q: AnalyticsQuery): { rollup: Source | null; raw: Source[] } {
       params,
     };
   };
+  const raw = (ranges: Range[]) => ranges.map((r) => make("raw", r));
+  if (keys) {
+    // Hourly buckets cannot come from daily rollups: such a query reads the traces.
+    if (q.bucket === "hour") {
+      return { rollups: [], raw: raw([{ from: q.from, before: beyond(q.to) }]) };
+    }
+    const plan = planRanges(q.from, q.to, periodOf.rollup_daily_keys);
+    return {
+      rollups: plan.rollup === null ? [] : [make("rollup", plan.rollup, "rollup_daily_keys")],
+      raw: raw(plan.raw),
+    };
+  }
+  if (q.bucket === "hour") {
+    const plan = planRanges(q.from, q.to, "hour");
+    return {
+      rollups: plan.rollup === null ? [] : [make("rollup", plan.rollup, "rollup_hourly")],
+      raw: raw(plan.raw),
+    };
+  }
+  const tiers = planTiers(q.from, q.to);
   return {
-    rollup: plan.rollup === null ? null : make("rollup", plan.rollup),
-    raw: plan.raw.map((r) => make("raw", r)),
+    rollups: [
+      ...(tiers.day === null ? [] : [make("rollup", tiers.day, "rollup_daily")]),
+      ...tiers.hour.map((r) => make("rollup", r, "rollup_hourly")),
+    ],
+    raw: raw(tiers.raw),
   };
 }
 
@@ -137,7 +162,7 @@ const sums = {
 };
 
 export function aggregate(db: DatabaseSync, q: AnalyticsQuery): AggregateRow[] {
-  const { rollup, raw } = sources(q);
+  const { rollups, raw } = sources(q);
   const merger = new AggregateMerger();
   const read = (s: Source, kind: "raw" | "rollup") => {
     const sql = `SELECT ${s.bucket} AS b, ${s.group} AS g, ${sums[kind]} FROM ${s.table}${s.where}
@@ -146,15 +171,15 @@ export function aggregate(db: DatabaseSync, q: AnalyticsQuery): AggregateRow[] {
       merger.add(Object.values(r));
     }
   };
-  if (rollup) read(rollup, "rollup");
+  for (const s of rollups) read(s, "rollup");
   for (const s of raw) read(s, "raw");
   return merger.rows();
 }
 
 export function percentiles(db: DatabaseSync, q: AnalyticsQuery): PercentileRow[] {
-  const { rollup, raw } = sources(q);
+  const { rollups, raw } = sources(q);
   const merger = new PercentileMerger();
-  if (rollup) {
+  for (const rollup of rollups) {
     const sql = `SELECT ${rollup.bucket} AS b, ${rollup.group} AS g, latency_hist, ttft_hist
       FROM ${rollup.table}${rollup.where}`;
     for (const r of db.prepare(sql).all(...rollup.params) as Record<string, unknown>[]) {

@@ -1,11 +1,12 @@
 /**
- * The cost lines on SQLite (`TraceStore.costLines`): the cost-line rollup for the whole hours of
- * a range, and the traces' own `cost_breakdown` lines (`json_each`) for the partial hours at its
- * edges, as the other analytics read their rollups and edges (sqlite_analytics.ts).
+ * The cost lines on SQLite (`TraceStore.costLines`): the daily cost-line rollup for the whole
+ * days of a range, the hourly one for the whole hours at its edges, and the traces' own
+ * `cost_breakdown` lines (`json_each`) for the partial hours, as the other analytics read their
+ * rollups and edges (sqlite_analytics.ts).
  */
 import type { DatabaseSync } from "node:sqlite";
 import { type AnalyticsQuery, checkCostLineGroup, type CostLineRow } from "./analytics_types.ts";
-import { planRanges, type Range } from "./analytics_merge.ts";
+import { planRanges, planTiers, type Range } from "./analytics_merge.ts";
 import { mergeCostLineRows } from "./cost_line_rollups.ts";
 import { bucketOn, rangeFilters } from "./sqlite_analytics.ts";
 
@@ -23,15 +24,13 @@ const figures = {
     count(*) AS n`,
 };
 
-function select(q: AnalyticsQuery, kind: "raw" | "rollup", range: Range) {
+function select(q: AnalyticsQuery, kind: "raw" | "rollup", range: Range, table: string) {
   const time = kind === "raw" ? "timestamp" : "period";
   const { parts, params } = rangeFilters(q, kind, range);
   if (kind === "raw") parts.unshift("cost_breakdown IS NOT NULL");
   const bucket = q.bucket ? bucketOn(time)[q.bucket] : "NULL";
   const group = q.group_by ? groupOf[q.group_by as keyof typeof groupOf] : "NULL";
-  const from = kind === "raw"
-    ? "traces, json_each(traces.cost_breakdown, '$.lines') AS l"
-    : "rollup_cost_lines";
+  const from = kind === "raw" ? "traces, json_each(traces.cost_breakdown, '$.lines') AS l" : table;
   const sql = `SELECT ${bucket} AS b, ${group} AS g, ${figures[kind]} FROM ${from}
     WHERE ${parts.join(" AND ") || "1"} GROUP BY 1, 2, 3`;
   return { sql, params };
@@ -39,13 +38,22 @@ function select(q: AnalyticsQuery, kind: "raw" | "rollup", range: Range) {
 
 export function costLines(db: DatabaseSync, q: AnalyticsQuery): CostLineRow[] {
   checkCostLineGroup(q.group_by);
-  const plan = planRanges(q.from, q.to, "hour");
   const rows: unknown[][] = [];
-  const read = (kind: "raw" | "rollup", range: Range) => {
-    const { sql, params } = select(q, kind, range);
+  const read = (kind: "raw" | "rollup", range: Range, table = "traces") => {
+    const { sql, params } = select(q, kind, range, table);
     for (const r of db.prepare(sql).all(...params)) rows.push(Object.values(r));
   };
-  if (plan.rollup !== null) read("rollup", plan.rollup);
-  for (const r of plan.raw) read("raw", r);
+  // Whole days from the daily table (but by hour), whole hours from the hourly one, as the
+  // other analytics (sqlite_analytics.ts).
+  if (q.bucket === "hour") {
+    const plan = planRanges(q.from, q.to, "hour");
+    if (plan.rollup !== null) read("rollup", plan.rollup, "rollup_cost_lines");
+    for (const r of plan.raw) read("raw", r);
+  } else {
+    const tiers = planTiers(q.from, q.to);
+    if (tiers.day !== null) read("rollup", tiers.day, "rollup_cost_lines_daily");
+    for (const r of tiers.hour) read("rollup", r, "rollup_cost_lines");
+    for (const r of tiers.raw) read("raw", r);
+  }
   return mergeCostLineRows(rows);
 }

@@ -12,6 +12,7 @@ import attempts from "../../migrations/sqlite/006_attempts.sql" with { type: "te
 import responseStates from "../../migrations/sqlite/007_response_states.sql" with { type: "text" };
 import auditLog from "../../migrations/sqlite/008_audit_log.sql" with { type: "text" };
 import costBreakdown from "../../migrations/sqlite/009_cost_breakdown.sql" with { type: "text" };
+import dailyRollups from "../../migrations/sqlite/010_daily_rollups.sql" with { type: "text" };
 import { newerSchemaError } from "./migration_guard.ts";
 import { createRollupTablesSql, rebuildRollupTablesSql } from "./sqlite_rollup_sql.ts";
 
@@ -42,6 +43,7 @@ export const sqliteMigrations: readonly Migration[] = [
   { name: "sqlite/007_response_states.sql", sql: responseStates },
   { name: "sqlite/008_audit_log.sql", sql: auditLog },
   { name: "sqlite/009_cost_breakdown.sql", sql: costBreakdown },
+  { name: "sqlite/010_daily_rollups.sql", sql: dailyRollups },
 ];
 
 /**

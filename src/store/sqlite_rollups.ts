@@ -24,21 +24,25 @@ import {
   encodeCostLine,
 } from "./cost_line_rollups.ts";
 
-const tables: readonly RollupTable[] = ["rollup_hourly", "rollup_daily_keys"];
+const tables: readonly RollupTable[] = ["rollup_hourly", "rollup_daily_keys", "rollup_daily"];
 
 export class RollupWriter {
   readonly #get = new Map<RollupTable, StatementSync>();
   readonly #put = new Map<RollupTable, StatementSync>();
   readonly #addLine: StatementSync;
+  readonly #addDailyLine: StatementSync;
 
   constructor(db: DatabaseSync) {
-    this.#addLine = db.prepare(
-      `INSERT INTO rollup_cost_lines (${costLineColumns.join(", ")})
+    const addLine = (table: string) =>
+      db.prepare(
+        `INSERT INTO ${table} (${costLineColumns.join(", ")})
         VALUES (${costLineColumns.map(() => "?").join(", ")})
         ON CONFLICT (${costLineDimensions.join(", ")}) DO UPDATE SET ${
-        costLineCounters.map((c) => `${c} = ${c} + excluded.${c}`).join(", ")
-      }`,
-    );
+          costLineCounters.map((c) => `${c} = ${c} + excluded.${c}`).join(", ")
+        }`,
+      );
+    this.#addLine = addLine("rollup_cost_lines");
+    this.#addDailyLine = addLine("rollup_cost_lines_daily");
     const where = rollupDimensions.map((d) => `${d} = ?`).join(" AND ");
     for (const t of tables) {
       this.#get.set(t, db.prepare(`SELECT ${rollupColumns.join(", ")} FROM ${t} WHERE ${where}`));
@@ -55,9 +59,12 @@ export class RollupWriter {
 
   /** Adds the traces to the rollups; run inside the transaction that inserted them. */
   add(traces: readonly TraceRecord[]): void {
-    for (const [table, rows] of rollupsOf(traces)) this.#write(table, rows.values());
+    for (const [table, rows] of rollupsOf(traces, tables)) this.#write(table, rows.values());
     for (const line of costLineRollupsOf(traces).values()) {
       this.#addLine.run(...encodeCostLine(line));
+    }
+    for (const line of costLineRollupsOf(traces, "day").values()) {
+      this.#addDailyLine.run(...encodeCostLine(line));
     }
   }
 

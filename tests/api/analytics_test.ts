@@ -83,6 +83,22 @@ Deno.test("analytics views answer from the same history, each matching its schem
     assert.equal(latency.items[1]?.ttft_ms.count, 1);
     near(latency.items[1]?.ttft_ms.p99, 50.5);
 
+    // By week: the same percentiles per bucket, oldest first (the traces span two weeks).
+    const latencyByWeek = bodies.latencySchema.parse(
+      await get("/api/analytics/latency?bucket=week&group_by=provider"),
+    );
+    assert.equal(latencyByWeek.bucket, "week");
+    assert.deepStrictEqual(
+      latencyByWeek.items.reduce((n, i) => n + i.request_count, 0),
+      latency.items.reduce((n, i) => n + i.request_count, 0),
+    );
+    assert.ok(
+      latencyByWeek.items.every((i, k) =>
+        k === 0 || latencyByWeek.items[k - 1]!.bucket_start! <= i.bucket_start!
+      ),
+    );
+    assert.equal(new Set(latencyByWeek.items.map((i) => i.bucket_start)).size, 2);
+
     const errors = bodies.errorsSchema.parse(await get("/api/analytics/errors?bucket=week"));
     assert.deepStrictEqual(
       errors.items.map((
@@ -192,7 +208,7 @@ Deno.test("analytics: invalid parameters are 400s naming the parameter and what 
         "group_by",
         /unknown query parameter "group_by"; accepted: from, to, provider, model/,
       ],
-      ["/api/analytics/latency?bucket=day", "bucket", /unknown query parameter "bucket"/],
+      ["/api/analytics/latency?bucket=month", "bucket", /bucket must be one of hour, day, week/],
       ["/api/analytics/errors?from=yesterday", "from", /from must be an RFC 3339 timestamp/],
       [
         "/api/analytics/summary?from=2026-03-02&to=2026-03-01",

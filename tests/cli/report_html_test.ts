@@ -9,11 +9,29 @@ import { openSqliteStore } from "../../src/store/mod.ts";
 import { analyticsHistory } from "../store/conformance_analytics.ts";
 import { days, trace } from "../testdata/reconcile_month.ts";
 import { apiFixture, json } from "../api/api_fixture.ts";
-import { analyticsBodies } from "../../src/api/mod.ts";
+import { analyticsBodies, analyticsSessions } from "../../src/api/mod.ts";
+import { dimensionsSchema as costDimensionsSchema } from "../../src/api/analytics_dimensions.ts";
+import { failoversSchema } from "../../src/api/analytics_failovers.ts";
 import { runCliProcess } from "../support/process.ts";
 import { chromiumPath, openPage } from "../support/chromium.ts";
+import { routedHistory } from "../store/conformance_attempts.ts";
 
-const traces = [...analyticsHistory(), ...days.flatMap((d) => [0, 1, 2].map((i) => trace(d, i)))];
+/**
+ * Eight months with gaps (March, then November: a week axis with empty weeks), priced Anthropic
+ * traffic with cache reads in two agent sessions, and routed traffic that failed over.
+ */
+const traces = [
+  ...analyticsHistory(),
+  ...days.flatMap((d) =>
+    [0, 1, 2].map((i) => ({
+      ...trace(d, i),
+      session_id: `session-${i % 2}`,
+      agent: "claude-code",
+      developer: i === 0 ? "alice" : "bob",
+    }))
+  ),
+  ...routedHistory(),
+];
 
 /** `data-value` of every cell of one chart's table, row by row, with the row's header. */
 function table(dom: string, chart: string): [string, string[]][] {
@@ -45,46 +63,187 @@ Deno.test({
       assert.match(page.dom, /<title>OngoingAI Gateway report<\/title>/);
       const drawn = [...page.dom.matchAll(/<svg class="chart" id="([^"]+)-svg"/g)].map((m) => m[1]);
       assert.deepStrictEqual(drawn, [
-        "cost-by-day",
-        "tokens-by-day",
+        "cost-over-time",
+        "tokens-over-time",
+        "error-rate-over-time",
+        "latency-over-time",
+        "ttft-over-time",
+        "cache-savings-over-time",
         "cost-by-model",
         "cost-by-dimension",
-        "error-rate-by-day",
         "cost-by-developer",
         "cost-by-agent",
+        "cost-by-workspace",
+        "cost-by-session",
         "cost-by-key",
+        "failovers-by-route",
       ]);
-      // Error rate per day: the API's errors view, bucketed by day.
+      const get = async (path: string) => await json(await fx.get(path));
+      // March to November is longer than 120 days: by week, every week a row, traffic or not.
+      const weeks = table(page.dom, "error-rate-over-time");
+      assert.equal(weeks.length, 36);
+      assert.equal(weeks[0]![0], "2026-03-02");
+      assert.equal(weeks[2]![0], "2026-03-16");
+      assert.match(page.dom, /<td data-value="null">no requests<\/td>/);
+      const row = new Map(weeks.map(([week, cells]) => [week, cells]));
       const errors = analyticsBodies.errorsSchema.parse(
-        await json(await fx.get("/api/analytics/errors?bucket=day")),
+        await get("/api/analytics/errors?bucket=week"),
       );
-      assert.deepStrictEqual(
-        table(page.dom, "error-rate-by-day"),
-        errors.items.map((i) => [i.bucket_start!.slice(0, 10), [String(i.error_rate)]]),
+      for (const i of errors.items) {
+        const want = [i.error_rate, i.total_requests, i.error_count_4xx + i.error_count_5xx];
+        assert.deepStrictEqual(row.get(i.bucket_start!.slice(0, 10)), want.map(String));
+      }
+      assert.equal(weeks.filter(([, c]) => c[0] !== "null").length, errors.items.length);
+      // Latency and TTFT percentiles per week: the API's latency view with bucket=week.
+      const latency = analyticsBodies.latencySchema.parse(
+        await get("/api/analytics/latency?bucket=week"),
       );
-      // Cost per day by provider: each cell is the API's total_cost_usd of that day and provider.
+      const lat = new Map(table(page.dom, "latency-over-time"));
+      const ttft = new Map(table(page.dom, "ttft-over-time"));
+      for (const i of latency.items) {
+        const week = i.bucket_start!.slice(0, 10);
+        assert.deepStrictEqual(
+          lat.get(week),
+          [i.p50_ms, i.p95_ms, i.p99_ms, i.request_count].map(String),
+        );
+        const t = i.ttft_ms;
+        assert.deepStrictEqual(ttft.get(week), [t.p50, t.p95, t.p99, t.count].map(String));
+      }
+      // Cost per week by provider: each cell is the API's total_cost_usd of that week and provider.
       const api = analyticsBodies.costSeriesSchema.parse(
-        await json(await fx.get("/api/analytics/cost?group_by=provider&bucket=day")),
+        await get("/api/analytics/cost?group_by=provider&bucket=week"),
       );
       const expected = new Map<string, number | null>(
         api.items.map((i) => [`${i.bucket_start?.slice(0, 10)} ${i.group}`, i.total_cost_usd]),
       );
-      const providers = ["anthropic", "openai"];
-      for (const [day, cells] of table(page.dom, "cost-by-day")) {
+      const providers = [...new Set(api.items.map((i) => i.group))].sort();
+      for (const [week, cells] of table(page.dom, "cost-over-time")) {
         providers.forEach((p, k) => {
-          const want = expected.has(`${day} ${p}`) ? expected.get(`${day} ${p}`)! : 0;
-          assert.equal(cells[k], String(want), `${day} ${p}`);
+          const want = expected.has(`${week} ${p}`) ? expected.get(`${week} ${p}`)! : 0;
+          assert.equal(cells[k], String(want), `${week} ${p}`);
         });
+      }
+      // What caching saved: from the cost lines by model (dimensions), worked out here.
+      const dims = costDimensionsSchema.parse(
+        await get("/api/analytics/dimensions?group_by=model&bucket=week"),
+      );
+      const saved = new Map(table(page.dom, "cache-savings-over-time"));
+      const weeksWithCache = new Set(
+        dims.items.filter((d) => d.dimension === "cached_input").map((d) => d.bucket_start!),
+      );
+      assert.equal(weeksWithCache.size, 1);
+      for (const week of weeksWithCache) {
+        const line = (dimension: string) =>
+          dims.items.find((d) => d.bucket_start === week && d.dimension === dimension)!;
+        const input = line("input"), cached = line("cached_input");
+        const uncached = cached.quantity * input.cost_usd / input.quantity;
+        const cells = saved.get(week.slice(0, 10))!.map(Number);
+        assert.ok(Math.abs(cells[0]! - cached.cost_usd) < 1e-9, "paid");
+        assert.ok(Math.abs(cells[1]! - (uncached - cached.cost_usd)) < 1e-9, "saved");
+        assert.deepStrictEqual(cells.slice(3), [cached.quantity, 0]);
       }
       // Unknown is said, never drawn as zero: claude-x was seen and could not be priced.
       assert.match(page.dom, /unpriced \(not in the cost\)/);
-      const models = analyticsBodies.modelsSchema.parse(
-        await json(await fx.get("/api/analytics/models")),
-      );
-      const byModel = new Map(table(page.dom, "cost-by-model").map(([m, c]) => [m, c[0]]));
+      const models = analyticsBodies.modelsSchema.parse(await get("/api/analytics/models"));
+      const byModel = new Map(table(page.dom, "cost-by-model").map(([m, c]) => [m, c]));
       for (const m of models.items) {
-        assert.equal(byModel.get(m.model), String(m.total_cost_usd), m.model);
+        assert.deepStrictEqual(
+          byModel.get(m.model),
+          [
+            m.total_cost_usd,
+            m.request_count,
+            m.partial_count,
+            m.unpriced_count,
+            m.unknown_usage_count,
+          ]
+            .map(String),
+          m.model,
+        );
       }
+      // Workspaces: the cost view grouped by workspace.
+      const ws = analyticsBodies.costSeriesSchema.parse(
+        await get("/api/analytics/cost?group_by=workspace&bucket=week"),
+      );
+      const wsCost = new Map<string, number>();
+      for (const i of ws.items) {
+        wsCost.set(i.group!, (wsCost.get(i.group!) ?? 0) + (i.total_cost_usd ?? 0));
+      }
+      const wsRows = table(page.dom, "cost-by-workspace");
+      assert.deepStrictEqual(wsRows.map(([w]) => w).sort(), [...wsCost.keys()].sort());
+      for (const [w, cells] of wsRows) {
+        assert.ok(Math.abs(Number(cells[0]) - wsCost.get(w)!) < 1e-9, w);
+      }
+      // Sessions: the sessions view's figures, costliest first.
+      // The sessions chart reads the period's last 30 days; its note says which.
+      const range = page.dom.match(/with a request from (\S+) to (\S+) \(the period's last 30/);
+      assert.ok(range, "the sessions' range");
+      const sessions = analyticsSessions.sessionsSchema.parse(
+        await get(`/api/analytics/sessions?limit=500&from=${range[1]}&to=${range[2]}`),
+      );
+      assert.equal(sessions.items.length, 2);
+      assert.deepStrictEqual(
+        table(page.dom, "cost-by-session").map(([name, c]) => [name, c[0], c[1]]),
+        [...sessions.items].sort((a, b) => (b.total_cost_usd ?? -1) - (a.total_cost_usd ?? -1))
+          .map((
+            i,
+          ) => [
+            `${i.agent} ${i.developer} ${i.session_id}`,
+            String(i.total_cost_usd),
+            String(i.request_count),
+          ]),
+      );
+      // Failovers per route: the failover view's targets summed.
+      const failovers = failoversSchema.parse(await get("/api/analytics/failovers?limit=1000"));
+      const routes = new Map<string, number[]>();
+      for (const f of failovers.items) {
+        const r = routes.get(f.route) ?? [0, 0, 0];
+        routes.set(f.route, [
+          r[0]! + f.request_count - f.failover_count,
+          r[1]! + f.failover_count,
+          r[2]! + f.error_count,
+        ]);
+      }
+      const drawnRoutes = table(page.dom, "failovers-by-route");
+      assert.ok(drawnRoutes.length >= 2);
+      for (const [route, cells] of drawnRoutes) {
+        const [first, over, errs] = routes.get(route)!;
+        assert.deepStrictEqual(cells, [first, over, first! + over!, errs].map(String), route);
+      }
+      // The page says what it was made with.
+      assert.match(page.dom, /<dt>--provider<\/dt><dd>\(all\)<\/dd>/);
+      assert.match(page.dom, /<dt>time axis<\/dt><dd>per week, 36 slots<\/dd>/);
+
+      // Two days with filters: by hour, every hour a row, the filters on the page, and the
+      // latency per hour the API's for the same range and provider.
+      const from = "2026-11-02", to = "2026-11-03";
+      const short = await runCliProcess(
+        ["report", "--from", from, "--to", to, "--provider", "anthropic", "--format", "html"],
+        { cwd: dir },
+      );
+      assert.equal(short.code, 0, short.stderr);
+      Deno.writeTextFileSync(join(dir, "short.html"), short.stdout);
+      const hours = await openPage(join(dir, "short.html"));
+      assert.deepStrictEqual(hours.console, []);
+      assert.match(hours.dom, /<dt>--from<\/dt><dd>2026-11-02T00:00:00.000Z<\/dd>/);
+      assert.match(hours.dom, /<dt>--provider<\/dt><dd>anthropic<\/dd>/);
+      assert.match(hours.dom, /<dt>time axis<\/dt><dd>per hour, 48 slots<\/dd>/);
+      const hourly = table(hours.dom, "latency-over-time");
+      assert.equal(hourly.length, 48);
+      assert.equal(hourly[10]![0], "2026-11-02 10:00");
+      const q = `from=${from}T00:00:00.000Z&to=${to}T23:59:59.999Z&provider=anthropic`;
+      const perHour = analyticsBodies.latencySchema.parse(
+        await get(`/api/analytics/latency?bucket=hour&${q}`),
+      );
+      assert.ok(perHour.items.length >= 6);
+      const byHour = new Map(hourly);
+      for (const i of perHour.items) {
+        const hour = `${i.bucket_start!.slice(0, 10)} ${i.bucket_start!.slice(11, 16)}`;
+        assert.deepStrictEqual(
+          byHour.get(hour),
+          [i.p50_ms, i.p95_ms, i.p99_ms, i.request_count].map(String),
+        );
+      }
+      assert.equal(hourly.filter(([, c]) => c[0] !== "null").length, perHour.items.length);
     } finally {
       await fx.close();
       Deno.removeSync(dir, { recursive: true });

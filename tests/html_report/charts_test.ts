@@ -55,6 +55,7 @@ Deno.test("page: one self-contained document that forbids every request", () => 
     title: "t",
     subtitle: "s",
     generatedAt: "2026-12-07T00:00:00.000Z",
+    madeWith: [["--model", "gpt-<4o>"]],
     summary: [["Requests", "3"]],
     charts: [chart],
     notes: ["n"],
@@ -63,4 +64,33 @@ Deno.test("page: one self-contained document that forbids every request", () => 
   assert.doesNotMatch(html, /<script|<link|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
   assert.match(html, /prefers-color-scheme: dark/);
   assert.match(html, /@media print/);
+  assert.match(html, /<dt>--model<\/dt><dd>gpt-&lt;4o&gt;<\/dd>/);
+});
+
+Deno.test("charts: lines for figures that do not add up, broken at null, no total", () => {
+  const html = renderChart({
+    id: "lat",
+    title: "Latency",
+    unit: "ms",
+    categoryLabel: "day (UTC)",
+    categories: ["2026-11-01", "2026-11-02", "2026-11-03", "2026-11-04", "2026-11-05"],
+    ticks: ["11-01", "11-02", "11-03", "11-04", "11-05"],
+    series: [
+      { name: "p50", values: [100, 120, null, 90, 95] },
+      { name: "p99", values: [400, null, null, 300, null] },
+    ],
+    line: true,
+    nullText: "no requests",
+    columns: [{ name: "requests", values: [3, 1, null, 2, 1] }],
+  });
+  // p50: two runs of two (before and after the gap); p99: two lone points, a dot and no line.
+  assert.equal([...html.matchAll(/<polyline/g)].length, 2);
+  assert.equal([...html.matchAll(/<circle class="dot"/g)].length, 6);
+  assert.equal([...html.matchAll(/<rect class="bar"/g)].length, 0);
+  assert.match(html, />11-02<\/text>/, "the tick's short label");
+  assert.match(html, /<th scope="col">requests<\/th><\/tr>/, "no total column, the extra last");
+  assert.match(
+    html,
+    /<th scope="row">2026-11-03<\/th><td data-value="null">no requests<\/td><td data-value="null">no requests<\/td><td data-value="null">no requests<\/td><\/tr>/,
+  );
 });

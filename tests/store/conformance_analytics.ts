@@ -295,6 +295,15 @@ export const analyticsCases: { name: string; run(store: TraceStore): Promise<voi
       const byProvider = await store.percentiles({ group_by: "provider" });
       assert.deepStrictEqual(byProvider.map((r) => r.group), ["anthropic", "openai"]);
       for (const r of byProvider) near(r.latency_ms.p50, 200);
+      // A latency series (the HTML report's chart): per bucket, the counts of that bucket's
+      // aggregate, by hour from the hourly rollups and by week merged from them.
+      for (const bucket of ["hour", "day", "week"] as const) {
+        const counts = (await store.percentiles({ bucket }))
+          .map((r) => [r.bucket_start, r.latency_ms.count]);
+        const requests = (await store.aggregate({ bucket }))
+          .map((r) => [r.bucket_start, r.request_count]);
+        assert.deepStrictEqual(counts, requests, bucket);
+      }
     },
   },
   {

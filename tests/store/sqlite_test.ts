@@ -144,7 +144,7 @@ Deno.test("sqlite store: a database with traces and no rollups gets them rebuilt
   const before = await read();
   // As a database written before migration 002: traces, but empty rollups.
   const db = new DatabaseSync(path);
-  db.exec("DELETE FROM rollup_hourly; DELETE FROM rollup_daily_keys;");
+  db.exec("DELETE FROM rollup_hourly; DELETE FROM rollup_daily_keys; DELETE FROM rollup_daily;");
   db.close();
   const after = await read();
   assert.deepStrictEqual(after, before);

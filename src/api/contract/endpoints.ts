@@ -400,7 +400,8 @@ function analyticsEndpoints(): Endpoint[] {
     view(
       "latency",
       "Latency and time to first token: average, min, max, p50, p95, p99",
-      "Percentiles are within 1% (mergeable histograms). Groups in name order.",
+      "Percentiles are within 1% (mergeable histograms, kept per hour by the rollups). By bucket " +
+        "when given (oldest first), then groups in name order.",
       analytics.latencySchema,
       { group_by: "model" },
     ),
