@@ -78,3 +78,13 @@ export {
 /** Replay and fork of a stored request (`POST /api/traces/{id}/replay`). */
 export { type ReplayContext, type ReplayProvider } from "./replay_plan.ts";
 export { type ReplayOptions, replayOptionsSchema } from "./replay_options.ts";
+/** `GET /api/live`'s document (`live.v1`), which `ongoingai top` reads. */
+export {
+  type LiveBusiestEntry,
+  type LiveRecentRequest,
+  type LiveResponse,
+  liveResponseSchema,
+  liveSchemaVersion,
+  liveSortKeys,
+  type LiveWindow,
+} from "./live_schema.ts";

@@ -1,0 +1,42 @@
+/**
+ * `top` when standard output is not a terminal: one plain line per interval, for a log file or a
+ * pipe. Fields are `name=value` separated by spaces (values hold no space), rates over the last
+ * 10 seconds; a lower bound is written `usd/min>=`, and unknown usage and unpriced requests get
+ * fields of their own rather than a zero.
+ */
+import type { LiveResponse } from "../api/mod.ts";
+import { compact } from "./format.ts";
+
+export function lineOf(doc: LiveResponse): string {
+  const w = doc.last_10s;
+  const fields = [
+    doc.generated_at,
+    `req/s=${compact(w.requests_per_second)}`,
+    w.requests > 0 && w.unknown_usage_count >= w.requests
+      ? "tok/s=unknown"
+      : `tok/s=${compact(w.tokens_per_second)}`,
+  ];
+  if (w.unknown_usage_count > 0) fields.push(`unknown_usage=${w.unknown_usage_count}`);
+  const lowerBound = w.unpriced_count > 0 || w.partial_count > 0;
+  fields.push(
+    w.requests > 0 && w.unpriced_count >= w.requests
+      ? "usd/min=unpriced"
+      : `usd/min${lowerBound ? ">=" : "="}${
+        w.cost_usd_per_minute.toFixed(6).replace(/\.?0+$/, "")
+      }`,
+  );
+  if (w.unpriced_count > 0) fields.push(`unpriced=${w.unpriced_count}`);
+  fields.push(`open=${doc.open_requests}`, `streams=${doc.open_streams}`);
+  const q = doc.pipeline;
+  fields.push(
+    q === null ? "queue=n/a" : `queue=${q.queue_depth}/${q.queue_capacity}`,
+    ...(q === null ? [] : [`dropped=${q.dropped_total}`]),
+    `errors=${w.errors}/${w.requests}`,
+  );
+  return fields.join(" ");
+}
+
+/** A failed interval as a line of its own (to standard error), with the time it happened. */
+export function errorLineOf(at: Date, message: string): string {
+  return `${at.toISOString().replace(/\.\d+Z$/, "Z")} error: ${message}`;
+}
