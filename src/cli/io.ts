@@ -16,6 +16,8 @@ export interface CliIo {
    * store's worker thread. In-process callers (tests) leave it unset and keep SQLite local.
    */
   entryModule?: string;
+  /** Standard output is a terminal (`top` draws a screen then); absent in-process (tests). */
+  terminal?: boolean;
   /** Everything on standard input (`pii scan`); absent when the command has no input. */
   readStdin?: () => Promise<Uint8Array>;
 }
@@ -34,6 +36,7 @@ export function processIo(stopSignal?: AbortSignal): CliIo {
     cwd: Deno.cwd(),
     entryModule: Deno.mainModule,
     readStdin: () => new Response(Deno.stdin.readable).bytes(),
+    terminal: Deno.stdout.isTerminal(),
   };
   if (stopSignal) io.stopSignal = stopSignal;
   return io;
