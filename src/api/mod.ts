@@ -78,7 +78,13 @@ export {
 /** Replay and fork of a stored request (`POST /api/traces/{id}/replay`). */
 export { type ReplayContext, type ReplayProvider } from "./replay_plan.ts";
 export { type ReplayOptions, replayOptionsSchema } from "./replay_options.ts";
-/** `GET /api/live`'s document (`live.v1`), which `ongoingai top` reads. */
+export {
+  liveBody,
+  type LiveParts,
+  liveQuerySchema,
+  type LiveRequest,
+  type LiveSource,
+} from "./live.ts";
 export {
   type LiveBusiestEntry,
   type LiveRecentRequest,
@@ -86,5 +92,5 @@ export {
   liveResponseSchema,
   liveSchemaVersion,
   liveSortKeys,
-  type LiveWindow,
+  type LiveWindow as LiveWindowFigures,
 } from "./live_schema.ts";

@@ -18,6 +18,7 @@ import { traceDetail } from "./trace_detail.ts";
 import { healthBody } from "./health.ts";
 import { registerAnalyticsRoutes } from "./analytics.ts";
 import { registerReconciliationRoute } from "./reconciliation.ts";
+import { type LiveSource, registerLiveRoute } from "./live.ts";
 import { registerLineageRoute } from "./lineage_route.ts";
 import { registerReplayRoute, type ReplayDeps } from "./replay.ts";
 import { registerLineageReplayRoute } from "./lineage_replay.ts";
@@ -89,6 +90,8 @@ export interface ApiDeps {
   routes?: RoutesSource | undefined;
   /** `POST /api/traces/{id}/replay`: the gateway's own handler and what it serves. */
   replay?: Pick<ReplayDeps, "send" | "context" | "gatewayKeyHeader"> | undefined;
+  /** `GET /api/live`: this process's figures now (server/live.ts); absent: 404. */
+  live?: LiveSource | undefined;
 }
 
 export function createApiRoutes(deps: ApiDeps): Hono {
@@ -217,6 +220,7 @@ export function createApiRoutes(deps: ApiDeps): Hono {
   registerLineageForkRoute(app, deps.store);
   registerAnalyticsRoutes(app, deps.store);
   registerReconciliationRoute(app, { store: deps.store, providers: deps.providers ?? [] });
+  if (deps.live !== undefined) registerLiveRoute(app, deps.live);
   registerRoutesStatus(app, {
     source: deps.routes ?? null,
     now: deps.now,

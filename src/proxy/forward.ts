@@ -117,6 +117,16 @@ export function createForwarder(opts: ProxyOptions) {
     // Watched from here: a body that trickles in counts against the headers timeout, and
     // shutdown can end it.
     watchdog.add(ex);
+    try {
+      return await stages(ex, input);
+    } catch (err) {
+      // A fault here must not leave the exchange open for ever (in flight, watched, counted by
+      // `/api/live`, never traced): it ends as an internal error; the handler logs and answers.
+      if (!ex.finished) ex.refuse(new GatewayError("internal_error", "internal error"));
+      throw err;
+    }
+  };
+  async function stages(ex: Exchange, input: ForwardInput): Promise<Response> {
     const pathProblem = ex.adapter.pathProblem?.(ex.upstreamPath + ex.target.search) ?? null;
     if (pathProblem !== null) return ex.refuse(providerPathRefused(ex, pathProblem));
     const received = await readBody(opts, ex);
@@ -140,7 +150,7 @@ export function createForwarder(opts: ProxyOptions) {
     const upstream = await send(opts, ex, prepared);
     if (upstream instanceof Response) return upstream;
     return await relay(ex, upstream);
-  };
+  }
 }
 
 /** Stage 1: the request body, read whole within `proxy.max_request_body_bytes`. */

@@ -62,6 +62,7 @@ import { proxyRoutes, rootRoute } from "./proxy_routes.ts";
 import { gatewayRefusalWarnings, rateLimitedWarning } from "./rate_limited_warning.ts";
 import { lateHandler, wsRelayFor } from "./websocket_relay.ts";
 import { replayDepsOf } from "./replay_deps.ts";
+import { type GatewayLive, processLive } from "./live.ts";
 
 export interface Clock {
   /** Wall clock, ms since the epoch. */
@@ -110,6 +111,11 @@ export interface GatewayDeps {
    * them before the API answers.
    */
   isolates?: { metrics(): Promise<MetricFamily[]>; keysChanged(): Promise<void> };
+  /**
+   * `GET /api/live`: the process's live window and figures (serve keeps one across reloads;
+   * server/live.ts); default: this gateway's own, over its own open exchanges.
+   */
+  live?: GatewayLive;
 }
 
 export interface Gateway {
@@ -174,7 +180,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   const gate = config.auth.enabled ? gateFor(config, deps, keys, clock, log) : null;
   const telemetry = telemetryFor(config, deps, log, redactSecrets);
   const client = upstreamClient(config, deps);
-  const proxyContext = forwarderOptions(config, deps, clock, log, telemetry, redactSecrets);
+  const { startedAt, live } = liveFor(deps, clock, inflight);
+  const proxyContext = forwarderOptions(config, deps, clock, log, telemetry, redactSecrets, live);
   const routes = proxyRoutes(config, deps.prices);
   const { routing, root } = routingParts(config, deps, routes, log);
   const forward = createForwarder({
@@ -190,7 +197,10 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   const self = lateHandler();
   const webSocket = wsRelayFor(config, proxyContext, warnings, routing, self.call);
   const replay = replayDepsOf(config, routes, gate !== null, self.call);
-  const api = apiFor(deps, clock, log, gate, keys, telemetry, config, routing, replay);
+  const api = apiFor(deps, clock, log, gate, keys, telemetry, config, routing, replay, {
+    startedAt,
+    live: live.source,
+  });
   const handle = createHandler({
     config,
     routes,
@@ -239,6 +249,14 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
 }
 
 type Telemetry = ReturnType<typeof createGatewayTelemetry>;
+
+/** The process's live figures, or this gateway's own over its open exchanges. */
+function liveFor(deps: GatewayDeps, clock: Clock, inflight: ReadonlySet<Exchange>) {
+  const startedAt = deps.startedAt ?? clock.now();
+  const live = deps.live ??
+    processLive({ now: clock.now, startedAt, writer: deps.writer, exchanges: () => inflight });
+  return { startedAt, live };
+}
 
 function telemetryFor(
   config: GatewayConfig,
@@ -325,8 +343,10 @@ function forwarderOptions(
   log: Logger,
   telemetry: Telemetry,
   redactSecrets: Redact | null,
+  live: GatewayLive,
 ) {
   const { metrics, spans } = telemetry;
+  const offer = live.offer;
   const dropWarning = rateLimitedWarning(
     log,
     clock,
@@ -347,6 +367,7 @@ function forwarderOptions(
     pii: compilePolicies(config.pii, config.pii_mode),
     log,
     record(trace: TraceRecord) {
+      offer?.(trace);
       if (!deps.writer.enqueue(trace)) dropWarning.hit(trace.correlation_id);
       metrics?.recordTrace(trace, redactSecrets);
     },
@@ -368,6 +389,7 @@ function apiFor(
   config: GatewayConfig,
   routing: RoutingDeps | null,
   replay: NonNullable<ApiDeps["replay"]>,
+  process: { startedAt: number; live: NonNullable<ApiDeps["live"]> },
 ): Hono {
   const { metrics, scrapePath } = telemetry;
   const providers: readonly ResolvedProvider[] = config.providers;
@@ -375,7 +397,7 @@ function apiFor(
     store: deps.store,
     writer: deps.writer,
     version: VERSION,
-    startedAt: deps.startedAt ?? clock.now(),
+    startedAt: process.startedAt,
     now: clock.now,
     storageDriver: deps.store.driver,
     log,
@@ -387,6 +409,7 @@ function apiFor(
     providers,
     routes: routing === null ? undefined : routesSource(routing.router, routing.table),
     replay,
+    live: process.live,
     ...(gate === null ? {} : {
       onKeysChanged: deps.isolates === undefined
         ? gate.refresh

@@ -7,6 +7,7 @@
  */
 import type { GatewayConfig } from "../config/mod.ts";
 import type { Gateway } from "./gateway.ts";
+import type { Exchange } from "../proxy/mod.ts";
 
 export interface Generation {
   /** 1 for the config the process started with, then one more per applied reload. */
@@ -38,6 +39,8 @@ export interface Generations {
   beginShutdown(): void;
   /** Exchanges still streaming and WebSocket relays open, over every live generation. */
   inflight(): number;
+  /** The open exchanges of every live generation (`/api/live` tallies them by tenant). */
+  exchanges(): Iterable<Exchange>;
   /** Ends every open exchange of every live generation. */
   abortInflight(): void;
   /** Resolves once every live generation's ended exchanges have recorded their traces. */
@@ -96,6 +99,9 @@ export function createGenerations(gateway: Gateway, config: GatewayConfig): Gene
       let n = 0;
       for (const gen of live) n += gen.gateway.inflight.size + gen.gateway.openRelays;
       return n;
+    },
+    *exchanges() {
+      for (const gen of live) yield* gen.gateway.inflight;
     },
     abortInflight() {
       for (const gen of live) gen.gateway.abortInflight();

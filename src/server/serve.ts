@@ -7,7 +7,12 @@
 import { dirname, join, resolve } from "node:path";
 import type { GatewayConfig } from "../config/mod.ts";
 import { isAuditStore, openStore, type TraceStore } from "../store/mod.ts";
-import { createTraceWriter, loadOrCreateSecret, type TraceWriter } from "../traces/mod.ts";
+import {
+  createTraceWriter,
+  loadOrCreateSecret,
+  type TraceWriter,
+  type TraceWriterOptions,
+} from "../traces/mod.ts";
 import { createFetchClient } from "../upstream/mod.ts";
 import { createGateway, type Gateway, sharedCounters } from "./gateway.ts";
 import { sharedRouting } from "./routing.ts";
@@ -35,6 +40,7 @@ import { countingWorkerDrops, WorkerFigures, writerFamily } from "./worker_figur
 import { listenAll, workersPossible } from "./serve_listen.ts";
 import { broadcastingRoutingState } from "./worker_routing.ts";
 import { newProcessSealKey } from "./worker_seals.ts";
+import { mainLive } from "./live.ts";
 
 export interface ServeOptions {
   config: GatewayConfig;
@@ -196,15 +202,7 @@ function gatewayFactory(
     driver: store.driver,
     sink: () => generations()?.current.gateway.batchSpans ?? null,
   });
-  const writer = createTraceWriter({
-    store,
-    queueSize: config.tracing.queue_size,
-    batchSize: config.tracing.batch_size,
-    flushIntervalMs: config.tracing.flush_interval_ms,
-    maxQueuedBodyBytes: config.tracing.queue_max_body_bytes,
-    log,
-    onBatch: storeSpans.onBatch,
-  });
+  const writer = traceWriterFor(config, store, log, storeSpans.onBatch);
   // Shared by every config generation, so that a reload neither resets rate-limit counters nor
   // the uptime that /api/health reports.
   const limitCounters = sharedCounters(store) ?? new MemoryCounters();
@@ -224,6 +222,7 @@ function gatewayFactory(
   const figures = new WorkerFigures(writerFamily);
   const counted = config.server.workers > 1 ? countingWorkerDrops(writer, figures) : writer;
   const metrics = createGatewayMetrics(counted);
+  const live = mainLive(startedAt, counted, generations, pool);
   // Team-mode denials, at most an entry per (tenant, reason) a second, across reloads.
   const denials = audit === null ? null : new DenialAuditor(audit, Date.now);
   // Price files are read again (URLs fetched again) for every config, the first and each reload.
@@ -237,6 +236,7 @@ function gatewayFactory(
     refreshKeys: () => generations()?.current.gateway.refreshKeys() ?? Promise.resolve(),
     stateMap: routing.seals!.map,
     sealKey: newProcessSealKey(),
+    live,
     ...(denials === null ? {} : { onDenied: (d) => denials.record(d) }),
   };
   const beside = besideWorkers(config, pool, shared);
@@ -253,10 +253,28 @@ function gatewayFactory(
       startedAt,
       metrics,
       storeSpans,
+      live,
       ...beside.deps,
       ...upstreamClientFor(next, opts.env ?? {}, log),
     });
   return { writer, build, shared, pool };
+}
+
+function traceWriterFor(
+  config: GatewayConfig,
+  store: TraceStore,
+  log: Logger,
+  onBatch: TraceWriterOptions["onBatch"],
+): TraceWriter {
+  return createTraceWriter({
+    store,
+    queueSize: config.tracing.queue_size,
+    batchSize: config.tracing.batch_size,
+    flushIntervalMs: config.tracing.flush_interval_ms,
+    maxQueuedBodyBytes: config.tracing.queue_max_body_bytes,
+    log,
+    ...(onBatch === undefined ? {} : { onBatch }),
+  });
 }
 
 /** `pricing.sources`, each note logged at its level; throws when a configured file is unusable. */

@@ -26,8 +26,12 @@ import { RelayedRoutingState } from "./worker_routing.ts";
 import { relayedSeals, withProcessSealKey } from "./worker_seals.ts";
 import type { RoutingStateSnapshot } from "../routing/mod.ts";
 import { type ServeWorkerInit, serveWorkerName } from "./serve_worker_init.ts";
+import { openTallies } from "./live.ts";
+import type { LiveRequest, LiveResponse } from "../api/mod.ts";
 
 const drainMarginMs = 2_000;
+/** The main isolate's answer to `/api/live` (itself asking each worker within 500 ms). */
+const liveLimitMs = 5_000;
 
 /** True inside a serving worker. */
 export function isServeWorker(): boolean {
@@ -101,6 +105,7 @@ async function serveInWorker(init: ServeWorkerInit): Promise<void> {
   if (server === null) return await failed("the serving worker could not listen");
   Object.assign(handlers, {
     collect: () => parts.metrics.collect(),
+    open: () => openTallies(gens.exchanges()),
     routingSnapshot: (s: RoutingStateSnapshot) => parts.routingState.apply(s),
     refreshKeys: () => gens.current.gateway.refreshKeys(),
     reload: () => void reloader.reload(),
@@ -150,6 +155,11 @@ function workerParts(init: ServeWorkerInit, config: GatewayConfig, rpc: Rpc, log
       routing,
       startedAt: init.startedAt,
       metrics,
+      // Its traces reach the main isolate's window with the batches; so does the question.
+      live: {
+        offer: null,
+        source: (r: LiveRequest) => rpc.callWithin<LiveResponse>(liveLimitMs, "live", r),
+      },
       isolates: {
         metrics: () => rpc.call<MetricFamily[]>("families"),
         keysChanged: () => rpc.call<void>("keysChanged"),

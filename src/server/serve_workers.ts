@@ -22,6 +22,9 @@ import { createRpc, type Rpc } from "./worker_rpc.ts";
 import { coalesced, heartbeat, heartbeatOf, restarter } from "./worker_supervision.ts";
 import { type ForwardedDrops, type WorkerFigures, writerFamily } from "./worker_figures.ts";
 import { relayedRoutingCalls } from "./worker_routing.ts";
+import { type GatewayLive, workersOpen } from "./live.ts";
+import type { LiveRequest } from "../api/mod.ts";
+import type { OpenTally } from "../traces/mod.ts";
 
 export interface MainState {
   store: TraceStore;
@@ -38,6 +41,8 @@ export interface MainState {
   /** This isolate's current generation reloads its gateway keys. */
   refreshKeys(): Promise<void>;
   onDenied?: GateOptions["onDenied"];
+  /** `GET /api/live`: fed the workers' traces, and answering a worker's `/api/live`. */
+  live?: GatewayLive;
 }
 
 export interface ServeWorkers {
@@ -47,6 +52,8 @@ export interface ServeWorkers {
   reload(): void;
   /** Gateway keys changed in the store: every worker reloads them; resolves when all did. */
   refreshKeys(): Promise<void>;
+  /** Every worker's open requests by tenant (`/api/live`); its last answer when it is slow. */
+  open(): Promise<OpenTally[][]>;
   /** The routing state changed: every worker's mirror is replaced. */
   routingChanged(snapshot: RoutingStateSnapshot): void;
   /**
@@ -83,6 +90,8 @@ type StateMapKey = Parameters<StateMap["get"]>[0];
 /** A worker's part of a scrape, and of a key change, waits no longer for a worker that hangs. */
 const collectLimitMs = 2_000;
 const keysLimitMs = 10_000;
+/** `/api/live` is asked every second: a worker slower than this counts with its last answer. */
+const openLimitMs = 500;
 /** How long the main isolate waits for a worker's shutdown: its drain, flush and telemetry. */
 export function workerShutdownLimitMs(config: GatewayConfig): number {
   return config.server.shutdown_grace_ms + config.observability.otel.export_timeout_ms + 15_000;
@@ -125,6 +134,7 @@ export async function startServeWorkers(
       ...live().map((w) => w.rpc.callWithin(keysLimitMs, "refreshKeys")),
     ]);
   };
+  const open = workersOpen(openLimitMs);
   let stopped = false;
   const launch = async (index: number): Promise<void> => {
     const routing = await state.routing.snapshot(Date.now());
@@ -133,6 +143,7 @@ export async function startServeWorkers(
       slots[index - 1]?.stopHeartbeat();
       slots[index - 1] = undefined;
       state.figures.retire(index);
+      open.ended(index);
       restarts.failed(index);
     };
     const one = startOne(opts, state, index, calls, routing, ended);
@@ -164,7 +175,7 @@ export async function startServeWorkers(
     stopped = true;
     restarts.stop();
   };
-  return poolOf(live, families, opts.log, stop);
+  return { ...poolOf(live, families, opts.log, stop), open: () => open.ask(slots) };
 }
 
 /**
@@ -202,7 +213,7 @@ function poolOf(
   families: () => Promise<MetricFamily[]>,
   log: Logger,
   stop: () => void,
-): ServeWorkers {
+): Omit<ServeWorkers, "open"> {
   // Breakers and key blocks change in bursts (a provider failing trips many requests at once):
   // one snapshot goes out per burst, the latest, and never two at a time.
   const routing = coalesced((snapshot: RoutingStateSnapshot) =>
@@ -248,7 +259,10 @@ function answersTo(state: MainState, index: number, storeMethods: ReadonlySet<st
     reserve: (...args: Parameters<CounterStore["reserve"]>) => counters.reserve(...args),
     adjust: (changes: Parameters<CounterStore["adjust"]>[0]) => counters.adjust(changes),
     traces: (batch: TraceRecord[], drops: ForwardedDrops) => {
-      for (const t of batch) writer.enqueue(t);
+      for (const t of batch) {
+        state.live?.offer?.(t);
+        writer.enqueue(t);
+      }
       figures.reportDrops(index, drops);
       return writer.snapshot();
     },
@@ -264,6 +278,10 @@ function answersTo(state: MainState, index: number, storeMethods: ReadonlySet<st
     },
     stateMap: (op: "put" | "get", args: [StateMapKey, string]) =>
       op === "put" ? state.stateMap.put(...args) : state.stateMap.get(args[0]),
+    live: (r: LiveRequest) => {
+      if (state.live === undefined) throw new Error("this process keeps no live window");
+      return state.live.source(r);
+    },
     denied: (d: Parameters<NonNullable<GateOptions["onDenied"]>>[0]) => state.onDenied?.(d),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Traces: the record kept for every proxied request, how it is built from an exchange, the
- * provider-key fingerprint, and the bounded writer that stores traces off the request path.
+ * provider-key fingerprint, the bounded writer that stores traces off the request path, and the
+ * live window of the last minute's traces (`GET /api/live`).
  */
 export type {
   AttemptRecord,
@@ -79,3 +80,18 @@ export {
   storedQuery,
   storedQueryParameters,
 } from "./stored_query.ts";
+export {
+  defaultLiveEntries,
+  type LiveBusiest,
+  type LiveEntry,
+  liveEntryOf,
+  type LiveFigures,
+  type LiveQuery,
+  type LiveRecent,
+  type LiveSort,
+  liveSorts,
+  type LiveView,
+  LiveWindow,
+  type LiveWindowOptions,
+} from "./live_window.ts";
+export { DropSamples, openIn, type OpenTally, tallyOpen } from "./live_counts.ts";

@@ -38,6 +38,8 @@ const expectedAccess: Record<string, EndpointAccess> = {
   // Gateway-wide routing state; re-enabling also checks keys:manage in its handler.
   getRoutes: "diagnostics:read",
   getReconciliation: "diagnostics:read",
+  // Tenant-scoped; its writer figures need diagnostics:read besides (api/live.ts).
+  getLive: "analytics:read",
   enablePoolKey: "diagnostics:read",
   listGatewayKeys: "keys:manage",
   createGatewayKey: "keys:manage",

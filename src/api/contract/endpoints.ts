@@ -19,6 +19,7 @@ import { traceExportRecordSchema } from "../export_schema.ts";
 import type { Endpoint } from "./endpoint.ts";
 import { replayEndpoints } from "./replay_endpoints.ts";
 import { reconciliationEndpoints } from "./reconciliation_endpoints.ts";
+import { liveEndpoints } from "./live_endpoints.ts";
 import { lineageEndpoints } from "./lineage_endpoints.ts";
 import {
   auditEntrySchema,
@@ -184,6 +185,7 @@ export const endpoints: readonly Endpoint[] = [
   },
   ...analyticsEndpoints(),
   ...reconciliationEndpoints,
+  ...liveEndpoints,
   {
     method: "get",
     path: "/api/routes",
