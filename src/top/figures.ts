@@ -3,7 +3,7 @@
  * and the trace writer's queue. Tokens per second count requests with known usage and say how
  * many had none; USD per minute counts priced requests and says how many were not.
  */
-import type { LiveResponse, LiveWindow } from "../api/mod.ts";
+import type { LiveResponse, LiveWindowFigures } from "../api/mod.ts";
 import { compact, cost, percent, tokens } from "./format.ts";
 import { p, type Row } from "./style.ts";
 import { type Column, tableRows } from "./table.ts";
@@ -32,20 +32,20 @@ export function figureRows(doc: LiveResponse | null, width: number): Row[] {
 }
 
 /** "last 10s"; less when the gateway started later or the window hit its cap ("~" then). */
-function windowLabel(w: LiveWindow, nominal: number): string {
+function windowLabel(w: LiveWindowFigures, nominal: number): string {
   const seconds = Math.round(w.seconds);
   const span = seconds >= nominal ? (nominal === 60 ? "1m" : `${nominal}s`) : `${seconds}s`;
   return `last ${span}${w.truncated ? "~" : ""}`;
 }
 
-function usdPerMinute(w: LiveWindow): string {
+function usdPerMinute(w: LiveWindowFigures): string {
   const amount = cost(w.cost_usd_per_minute, w.unpriced_count, w.partial_count, w.requests);
   return w.unpriced_count > 0 && amount !== "unpriced"
     ? `${amount} +${w.unpriced_count} unpriced`
     : amount;
 }
 
-function errors(w: LiveWindow): string {
+function errors(w: LiveWindowFigures): string {
   return w.error_rate === null
     ? "- (no request)"
     : `${percent(w.error_rate)} (${w.errors}/${w.requests})`;

@@ -7,10 +7,10 @@ import {
   type LiveRecentRequest,
   type LiveResponse,
   liveResponseSchema,
-  type LiveWindow,
+  type LiveWindowFigures,
 } from "../../src/api/mod.ts";
 
-export function window(o: Partial<LiveWindow> = {}): LiveWindow {
+export function window(o: Partial<LiveWindowFigures> = {}): LiveWindowFigures {
   return {
     seconds: 10,
     truncated: false,
