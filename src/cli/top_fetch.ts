@@ -49,7 +49,11 @@ function unreachable(error: unknown, source: LiveSource): string {
   if (error instanceof DOMException && error.name === "TimeoutError") {
     return `no answer within ${source.timeoutMs} ms (a longer --interval gives it more time)`;
   }
-  return failureReason(error, source.timeoutMs);
+  const reason = failureReason(error, source.timeoutMs);
+  // Short enough for the status line with the URL before it.
+  return reason.startsWith("connection refused")
+    ? "connection refused: is the gateway running there (`ongoingai serve`)?"
+    : reason;
 }
 
 /** The gateway's refusal as one line, with what to do for the usual ones. */

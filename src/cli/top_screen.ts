@@ -13,8 +13,10 @@ import {
   decodeKeys,
   initialState,
   liveQuery,
+  plain,
   renderFrame,
   type SortKey,
+  textWidth,
   type TopState,
   withDocument,
   withError,
@@ -189,8 +191,12 @@ function draw(state: TopState, size: { columns: number; rows: number }, o: Scree
     intervalSeconds: o.intervalMs / 1000,
     color: o.color,
   });
+  // Each row at its place, cleared after its text. A row as wide as the screen is not: the
+  // cursor then stands on its last cell, and clearing from there would erase that cell.
   let frame = "";
-  lines.forEach((line, i) => (frame += `\x1b[${i + 1};1H${line}\x1b[K`));
-  frame += lines.length < size.rows ? `\x1b[${lines.length + 1};1H\x1b[J` : "";
+  lines.forEach((line, i) => {
+    const short = textWidth(plain(line)) < size.columns;
+    frame += `\x1b[${i + 1};1H${line}${short ? "\x1b[K" : ""}`;
+  });
   write(frame);
 }

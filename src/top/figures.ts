@@ -9,7 +9,7 @@ import { p, type Row } from "./style.ts";
 import { type Column, tableRows } from "./table.ts";
 
 const columns: Column[] = [
-  { title: "", width: 11 },
+  { title: "", width: 14 },
   { title: "REQ/S", width: 7, min: 7, align: "right" },
   { title: "TOK/S", width: 24, min: 10, align: "right" },
   { title: "USD/MIN", width: 28, min: 10, align: "right" },
@@ -31,15 +31,24 @@ export function figureRows(doc: LiveResponse | null, width: number): Row[] {
   return rows;
 }
 
-/** "last 10s"; less when the gateway started later or the window hit its cap ("~" then). */
+/**
+ * "last 10s", "last 1m"; with the span covered when shorter (the gateway started later), and "~"
+ * when the window reached its entry cap.
+ */
 function windowLabel(w: LiveWindowFigures, nominal: number): string {
   const seconds = Math.round(w.seconds);
-  const span = seconds >= nominal ? (nominal === 60 ? "1m" : `${nominal}s`) : `${seconds}s`;
-  return `last ${span}${w.truncated ? "~" : ""}`;
+  const label = nominal === 60 ? "last 1m" : `last ${nominal}s`;
+  return `${label}${seconds < nominal ? ` (${seconds}s)` : ""}${w.truncated ? "~" : ""}`;
 }
 
 function usdPerMinute(w: LiveWindowFigures): string {
-  const amount = cost(w.cost_usd_per_minute, w.unpriced_count, w.partial_count, w.requests);
+  const amount = cost({
+    amount: w.cost_usd_per_minute,
+    requests: w.requests,
+    unpriced: w.unpriced_count,
+    unknown: w.unknown_usage_count,
+    partial: w.partial_count,
+  });
   return w.unpriced_count > 0 && amount !== "unpriced"
     ? `${amount} +${w.unpriced_count} unpriced`
     : amount;

@@ -56,13 +56,26 @@ export function tokens(total: number, unknown: number, requests: number, rate = 
   return unknown > 0 ? `${shown} +${unknown} unknown` : shown;
 }
 
+/** What a cost adds up: the priced amount over `requests`, and the requests left out of it. */
+export interface CostParts {
+  amount: number;
+  requests: number;
+  /** Usage known, no price. */
+  unpriced: number;
+  /** Usage unknown, so cost unknown too. */
+  unknown: number;
+  /** Priced in part: in the amount with their priced part only. */
+  partial: number;
+}
+
 /**
- * Cost over `requests`, `unpriced` of them with no price and `partial` priced in part: "$0.12",
- * ">=$0.12" (a lower bound) or "unpriced" (none priced).
+ * "$0.12"; ">=$0.12" when some requests are left out or priced in part (the amount is a lower
+ * bound); "unpriced" or "unknown" when none is in it (a zero there would claim they were free).
  */
-export function cost(amount: number, unpriced: number, partial: number, requests: number): string {
-  if (requests > 0 && unpriced >= requests) return "unpriced";
-  return unpriced > 0 || partial > 0 ? `>=${usd(amount)}` : usd(amount);
+export function cost(c: CostParts): string {
+  if (c.requests > 0 && c.unpriced >= c.requests) return "unpriced";
+  if (c.requests > 0 && c.unpriced + c.unknown >= c.requests) return "unknown";
+  return c.unpriced + c.unknown + c.partial > 0 ? `>=${usd(c.amount)}` : usd(c.amount);
 }
 
 /** An RFC 3339 time as HH:MM:SS (UTC, as the API gives it); the text itself when unreadable. */

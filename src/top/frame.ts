@@ -1,7 +1,7 @@
 /**
- * One frame of `top`: the exact rows to draw on a screen of `columns` x `rows`, none wider than
- * the screen (cut with an ellipsis, never wrapped) and no more of them than it has. The header
- * and the status line always show; the figures next; the panes share what is left, each with at
+ * One frame of `top`: the exact rows to draw on a screen of `columns` x `rows`, one for each row
+ * of the screen, none wider than it (cut with an ellipsis, never wrapped). The header (first row)
+ * and the status line (last row) always show; the figures next; the panes share what is left, each with at
  * least its header and one row, the busiest tables up to five rows and the latest requests the
  * rest. A focused pane (Tab) gets every row.
  */
@@ -36,7 +36,10 @@ export function renderFrame(f: FrameInput): string[] {
   const body = f.state.help
     ? helpRows()
     : [...figureRows(f.state.document, columns), [], ...paneBlock(f.state, columns, room - 5)];
-  const lines = [header, ...body.slice(0, room), statusRow(f)];
+  // The status line keeps to the last row, however short the body.
+  const shown = body.slice(0, room);
+  while (shown.length < room) shown.push([]);
+  const lines = [header, ...shown, statusRow(f)];
   return lines.map((row) => paint(row, columns, f.color));
 }
 
@@ -65,7 +68,7 @@ function statusRow(f: FrameInput): Row {
   }
   if (s.error !== null) {
     const retry = s.paused ? "paused: p resumes" : `retrying every ${f.intervalSeconds}s`;
-    return [p("! ", "red"), p(s.error, "red"), p(`  (${retry}; q quits)`, "dim")];
+    return [p("! ", "red"), p(s.error, "red"), p(`  (${retry})`, "dim")];
   }
   const doc = s.document;
   const when = doc === null

@@ -1,8 +1,8 @@
 /**
  * `top` when standard output is not a terminal: one plain line per interval, for a log file or a
  * pipe. Fields are `name=value` separated by spaces (values hold no space), rates over the last
- * 10 seconds; a lower bound is written `usd/min>=`, and unknown usage and unpriced requests get
- * fields of their own rather than a zero.
+ * 10 seconds; a lower bound is written `usd/min>=` (requests unpriced, with unknown usage, or
+ * priced in part), and unknown usage and unpriced requests get fields of their own, never a zero.
  */
 import type { LiveResponse } from "../api/mod.ts";
 import { compact } from "./format.ts";
@@ -17,10 +17,11 @@ export function lineOf(doc: LiveResponse): string {
       : `tok/s=${compact(w.tokens_per_second)}`,
   ];
   if (w.unknown_usage_count > 0) fields.push(`unknown_usage=${w.unknown_usage_count}`);
-  const lowerBound = w.unpriced_count > 0 || w.partial_count > 0;
+  const lowerBound = w.unpriced_count + w.unknown_usage_count + w.partial_count > 0;
+  const none = w.requests > 0 && w.unpriced_count + w.unknown_usage_count >= w.requests;
   fields.push(
-    w.requests > 0 && w.unpriced_count >= w.requests
-      ? "usd/min=unpriced"
+    none
+      ? `usd/min=${w.unpriced_count >= w.requests ? "unpriced" : "unknown"}`
       : `usd/min${lowerBound ? ">=" : "="}${
         w.cost_usd_per_minute.toFixed(6).replace(/\.?0+$/, "")
       }`,

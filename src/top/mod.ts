@@ -25,4 +25,4 @@ export { allocate, type FrameInput, renderFrame } from "./frame.ts";
 export { errorLineOf, lineOf } from "./line_mode.ts";
 export { colorWanted, plain } from "./style.ts";
 export { sanitize, textWidth, truncate } from "./text.ts";
-export { compact, cost, duration, percent, tokens, usd } from "./format.ts";
+export { compact, cost, type CostParts, duration, percent, tokens, usd } from "./format.ts";

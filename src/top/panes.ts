@@ -39,7 +39,15 @@ function busiestCells(pane: Exclude<Pane, "recent">, e: LiveBusiestEntry): Cell[
     p(String(e.requests)),
     e.errors > 0 ? p(String(e.errors), "red") : p("0"),
     p(tokens(e.total_tokens, e.unknown_usage_count, e.requests)),
-    p(cost(e.cost_usd, e.unpriced_count, 0, e.requests)),
+    // live.v1 gives no partial count per entry: a partially priced request is in the amount
+    // with its priced part, unmarked.
+    p(cost({
+      amount: e.cost_usd,
+      requests: e.requests,
+      unpriced: e.unpriced_count,
+      unknown: e.unknown_usage_count,
+      partial: 0,
+    })),
   ];
 }
 
@@ -78,10 +86,17 @@ function recentCells(r: LiveRecentRequest): Cell[] {
   ];
 }
 
-/** A request's cost: null is unpriced; a partial price is a lower bound. */
+/** A request's cost as its status says: a partial price is a lower bound; none is not $0. */
 function recentCost(r: LiveRecentRequest): Cell {
-  if (r.cost_usd === null) return p("unpriced", "yellow");
-  return p(r.cost_status === "partial" ? `>=${usd(r.cost_usd)}` : usd(r.cost_usd));
+  if (r.cost_usd !== null) {
+    return p(r.cost_status === "partial" ? `>=${usd(r.cost_usd)}` : usd(r.cost_usd));
+  }
+  const said: Record<string, string> = {
+    unpriced: "unpriced",
+    unknown_usage: "unknown",
+    none: "-",
+  };
+  return p(said[r.cost_status] ?? sanitize(r.cost_status), "yellow");
 }
 
 /** The rows of every busiest table, up to `rows` each: one measure, so their columns line up. */

@@ -67,7 +67,7 @@ Deno.test("frame: never more rows than the screen, no row wider than it, with or
         const lines = frame(state, columns, rows, color);
         const at = `${name} at ${columns}x${rows}${color ? " in colour" : ""}`;
         assert.ok(lines.length <= rows, `${at}: ${lines.length} rows`);
-        if (rows > 0 && columns > 0) assert.ok(lines.length >= Math.min(rows, 2), at);
+        if (columns > 0) assert.equal(lines.length, rows, at);
         for (const line of lines) {
           assert.ok(textWidth(plain(line)) <= columns, `${at}: ${JSON.stringify(line)}`);
           assert.ok(!line.includes("\n") && !line.includes("\r"), at);
@@ -93,6 +93,8 @@ Deno.test("frame: header, figures, the busiest tables and the latest requests", 
       recent({ total_tokens: null, cost_usd: null, cost_status: "unpriced" }),
       recent({ status: 0, error_code: "client_aborted", time_to_first_token_ms: null }),
       recent({ cost_status: "partial", cost_usd: 0.25 }),
+      recent({ total_tokens: null, cost_usd: null, cost_status: "unknown_usage" }),
+      recent({ status: 500, total_tokens: 0, cost_usd: null, cost_status: "none" }),
     ],
   });
   const lines = frame({ ...withDocument(initialState({ filter: "gpt" }), doc), sort: "cost" });
@@ -103,6 +105,8 @@ Deno.test("frame: header, figures, the busiest tables and the latest requests", 
   );
   has(/^last 10s +2\.3 +1204 \+3 unknown +>=\$0\.0738 \+2 unpriced +4\.3% \(1\/23\)$/m);
   has(/^last 1m +2 +1204 +\$0\.0738 +4\.3% \(1\/120\)$/m);
+  const young = liveDoc({ last_minute: window({ seconds: 31.4, truncated: true }) });
+  assert.match(frame(withDocument(initialState(), young)).join("\n"), /^last 1m \(31s\)~ +2\.3 /m);
   has(/^open 3 \(1 stream\) {3}queue 4\/10000 {3}dropped 2 \(0 in the last minute\)$/m);
   // The sorted column is marked; unknown and unpriced are said per entry.
   has(/^MODEL +PROVIDER +REQ +ERR +TOKENS +COST↓$/m);
@@ -115,8 +119,11 @@ Deno.test("frame: header, figures, the busiest tables and the latest requests", 
   );
   has(/^15:06:23 +gone +840ms +- +43 +\$0\.000042 .* \[client_aborted\] claude-code/m);
   has(/^15:06:23 +200 .* >=\$0\.25 /m);
+  has(/^15:06:23 +200 +840ms +212ms +unknown +unknown +openai/m);
+  has(/^15:06:23 +500 +840ms +212ms +0 +- +openai/m);
   assert.match(lines.at(-1)!, /^updated 15:06:24 {2}s sort/);
-  assert.equal(lines.length, 17);
+  assert.equal(lines.length, 40);
+  assert.deepEqual(lines.slice(19, 39), Array(20).fill(""));
 });
 
 Deno.test("frame: the status line says what is going on", () => {
@@ -132,7 +139,7 @@ Deno.test("frame: the status line says what is going on", () => {
     [
       "an error, retried",
       withError(initialState(), "403: this key lacks analytics:read"),
-      /^! 403: this key lacks analytics:read {2}\(retrying every 1s; q quits\)$/,
+      /^! 403: this key lacks analytics:read {2}\(retrying every 1s\)$/,
     ],
     ["typing", { ...initialState(), draft: "gpt" }, /^filter: gpt_ {2}Enter applies, Esc cancels/],
   ];
@@ -219,6 +226,25 @@ Deno.test("line mode: one plain line per interval, unknown never zero", () => {
       },
       "2026-12-07T15:06:24.000Z req/s=2.3 tok/s=unknown unknown_usage=2 usd/min=unpriced " +
       "unpriced=2 open=3 streams=1 queue=4/10000 dropped=2 errors=1/2",
+    ],
+    [
+      "unknown usage makes the cost a lower bound too",
+      { last_10s: window({ unknown_usage_count: 1 }) },
+      "2026-12-07T15:06:24.000Z req/s=2.3 tok/s=1204 unknown_usage=1 usd/min>=0.0738 open=3 " +
+      "streams=1 queue=4/10000 dropped=2 errors=1/23",
+    ],
+    [
+      "none in the cost, some for want of usage",
+      {
+        last_10s: window({
+          requests: 3,
+          unknown_usage_count: 1,
+          unpriced_count: 2,
+          cost_usd_per_minute: 0,
+        }),
+      },
+      "2026-12-07T15:06:24.000Z req/s=2.3 tok/s=1204 unknown_usage=1 usd/min=unknown " +
+      "unpriced=2 open=3 streams=1 queue=4/10000 dropped=2 errors=1/3",
     ],
     [
       "a partial price is a lower bound",

@@ -59,7 +59,7 @@ export function recent(o: Partial<LiveRecentRequest> = {}): LiveRecentRequest {
     time_to_first_token_ms: 212,
     total_tokens: 43,
     cost_usd: 0.000042,
-    cost_status: "complete",
+    cost_status: "priced",
     key: "...abcd",
     agent: "claude-code",
     session_id: "s-42",

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   compact,
   cost,
+  type CostParts,
   duration,
   percent,
   sanitize,
@@ -73,16 +74,27 @@ Deno.test("format: rates, money and durations fit a column", () => {
 });
 
 Deno.test("format: unknown usage and unpriced requests are said, never a zero", () => {
+  const c = (o: Partial<CostParts>): CostParts => ({
+    amount: 0.05,
+    requests: 10,
+    unpriced: 0,
+    unknown: 0,
+    partial: 0,
+    ...o,
+  });
   const cases: [string, string, string][] = [
     ["all known", tokens(1204, 0, 10), "1204"],
     ["some unknown", tokens(1204, 3, 10), "1204 +3 unknown"],
     ["none known", tokens(0, 10, 10), "unknown"],
     ["no request: a real zero", tokens(0, 0, 0), "0"],
-    ["all priced", cost(0.05, 0, 0, 10), "$0.05"],
-    ["some unpriced: a lower bound", cost(0.05, 2, 0, 10), ">=$0.05"],
-    ["a partial price: a lower bound", cost(0.05, 0, 1, 10), ">=$0.05"],
-    ["none priced", cost(0, 10, 0, 10), "unpriced"],
-    ["no request: a real zero", cost(0, 0, 0, 0), "$0"],
+    ["all priced", cost(c({})), "$0.05"],
+    ["some unpriced: a lower bound", cost(c({ unpriced: 2 })), ">=$0.05"],
+    ["some unknown usage: a lower bound", cost(c({ unknown: 2 })), ">=$0.05"],
+    ["a partial price: a lower bound", cost(c({ partial: 1 })), ">=$0.05"],
+    ["none priced", cost(c({ amount: 0, unpriced: 10 })), "unpriced"],
+    ["none known", cost(c({ amount: 0, unknown: 10 })), "unknown"],
+    ["none in the amount, both kinds", cost(c({ amount: 0, unknown: 4, unpriced: 6 })), "unknown"],
+    ["no request: a real zero", cost(c({ amount: 0, requests: 0 })), "$0"],
   ];
   for (const [name, got, want] of cases) assert.equal(got, want, name);
 });
