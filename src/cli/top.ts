@@ -31,14 +31,17 @@ export const topSpec = {
   name: "top",
   summary: "Watch a running gateway live: rates, cost, streams, queue, busiest, latest requests",
   usage: "ongoingai top [--url URL] [--config PATH] [--interval SECONDS] [--count N] " +
-    "[--sort requests|tokens|cost|errors] [--filter TEXT]",
+    "[--sort requests|tokens|cost|errors] [--filter TEXT] [--gateway-key TOKEN]",
   flags: [
     ["--url URL", "Gateway base URL, e.g. http://127.0.0.1:8080; default: from the config"],
     ["--config PATH", "Config whose server address and auth.header to use; default: discovered"],
     ["--interval SECONDS", `Seconds between updates, ${minInterval} to ${maxInterval} (default 1)`],
     ["--count N", "Stop after N updates (default: until q, Ctrl-C or a signal)"],
     ["--sort KEY", "Busiest tables by requests (default), tokens, cost or errors"],
-    ["--filter TEXT", "Only requests whose model, provider, key or session contains TEXT"],
+    [
+      "--filter TEXT",
+      "Only requests whose provider, model, key, agent, session or developer holds TEXT (any case)",
+    ],
     [
       "--gateway-key TOKEN",
       `Team mode key; prefer ${gatewayKeyEnv} (read when this is absent): ps shows flags`,
