@@ -46,7 +46,9 @@ class Events {
   #wake: (() => void) | null = null;
 
   push(event: ScreenEvent): void {
-    if (this.#items.length >= 64 && event.kind === "keys") return;
+    // Fetch outcomes and stops are never dropped (one fetch is in flight at most).
+    const droppable = event.kind === "keys" || event.kind === "resize";
+    if (droppable && this.#items.length >= 64) return;
     this.#items.push(event);
     this.#wake?.();
   }

@@ -12,7 +12,7 @@ import { sanitize } from "./text.ts";
 
 const busiestTitles: Record<Exclude<Pane, "recent">, [string, string]> = {
   models: ["MODEL", "PROVIDER"],
-  keys: ["PROVIDER KEY", "KEY"],
+  keys: ["PROVIDER KEY", "FINGERPRINT"],
   sessions: ["SESSION", "AGENT / DEVELOPER"],
 };
 
@@ -32,10 +32,17 @@ function busiestColumns(pane: Exclude<Pane, "recent">): Column[] {
 }
 
 function busiestCells(pane: Exclude<Pane, "recent">, e: LiveBusiestEntry): Cell[] {
-  const detail = pane === "models" ? e.provider : [e.provider, e.label].filter(Boolean).join(" ");
+  // A key is told by its last characters ("...abcd"); its fingerprint, long and alike at a
+  // glance, goes to the detail column.
+  const keys = pane === "keys";
+  const name = keys ? e.label ?? e.name : e.name;
+  const detail = pane === "models"
+    ? e.provider
+    : [e.provider, keys ? (e.label === null ? null : e.name.slice(0, 12)) : e.label]
+      .filter((v) => v !== null && v !== "").join(" ");
   return [
-    p(sanitize(e.name)),
-    p(sanitize(detail ?? e.label ?? "-"), "dim"),
+    p(sanitize(name)),
+    p(sanitize(detail || "-"), "dim"),
     p(String(e.requests)),
     e.errors > 0 ? p(String(e.errors), "red") : p("0"),
     p(tokens(e.total_tokens, e.unknown_usage_count, e.requests)),

@@ -349,7 +349,8 @@ Deno.test("top: a gateway that is down is said and retried; Ctrl-C and SIGTERM r
     const term = await startTmux(paneCommand(g.origin), {
       columns: 100,
       rows: 30,
-      env: { ONGOINGAI_GATEWAY_KEY: viewerKey },
+      // NO_COLOR empty counts as unset (no-color.org): this run is in colour.
+      env: { ONGOINGAI_GATEWAY_KEY: viewerKey, NO_COLOR: "" },
     });
     try {
       await term.waitFor(
@@ -358,6 +359,8 @@ Deno.test("top: a gateway that is down is said and retried; Ctrl-C and SIGTERM r
           r.some((l) => l.includes("queue n/a (needs diagnostics:read)")) &&
           r.at(-1)!.startsWith("updated "),
       );
+      const styled = (await term.capture(true)).join("\n");
+      assert.ok(styled.includes("\x1b[7m ongoingai top "), "the header in inverse video");
       Deno.kill(await topPid(term), "SIGTERM");
       await assertRestored(term, "SIGTERM");
     } finally {

@@ -2,15 +2,18 @@
  * A terminal for tests: a private tmux server (its own socket, no user config, a clean
  * environment) running one command in a pane of a fixed size, read with `capture-pane` and
  * typed into with `send-keys`. Waits poll the pane against a deadline, never a fixed sleep.
- * `close()` kills the server and everything in it.
+ * `close()` kills the server and everything in it, and removes its socket.
  */
 import { cleanEnv } from "./process.ts";
 
 const deadlineMs = 30_000;
 
 export interface TmuxPane {
-  /** What the pane shows now, one string per row (trailing spaces trimmed by tmux). */
-  capture(): Promise<string[]>;
+  /**
+   * What the pane shows now, one string per row (trailing spaces trimmed by tmux); with
+   * `styled`, with the escape sequences of its colours and attributes.
+   */
+  capture(styled?: boolean): Promise<string[]>;
   /** Keys as tmux names them: "q", "C-c", "Escape", "Enter", or literal text with `literal`. */
   send(keys: string, literal?: boolean): Promise<void>;
   /** A pane or window format, e.g. "#{alternate_on}". */
@@ -25,7 +28,7 @@ export async function startTmux(
   command: string,
   o: { columns: number; rows: number; env?: Record<string, string> },
 ): Promise<TmuxPane> {
-  const socket = `ongoingai-test-${crypto.randomUUID().slice(0, 8)}`;
+  const socket = `ongoingai-top-test-${crypto.randomUUID().slice(0, 8)}`;
   const env = cleanEnv({ LANG: "C.UTF-8", ...o.env });
   const tmux = async (...args: string[]): Promise<string> => {
     const out = await new Deno.Command("tmux", {
@@ -54,8 +57,9 @@ export async function startTmux(
     command,
   );
   const pane: TmuxPane = {
-    capture: async () =>
-      (await tmux("capture-pane", "-p", "-t", "t")).replace(/\n$/, "").split("\n"),
+    capture: async (styled = false) =>
+      (await tmux("capture-pane", "-p", ...(styled ? ["-e"] : []), "-t", "t"))
+        .replace(/\n$/, "").split("\n"),
     send: async (keys, literal = false) =>
       void await tmux("send-keys", "-t", "t", ...(literal ? ["-l"] : []), keys),
     display: async (format) => (await tmux("display-message", "-p", "-t", "t", format)).trim(),
@@ -74,11 +78,15 @@ export async function startTmux(
       );
     },
     async close() {
+      // The server leaves its socket file behind: removed too.
+      const fallback = `${env.TMUX_TMPDIR ?? "/tmp"}/tmux-${Deno.uid()}/${socket}`;
+      const path = await tmux("display-message", "-p", "#{socket_path}").catch(() => fallback);
       try {
         await tmux("kill-server");
       } catch {
         // Already gone (its last session ended).
       }
+      if (path.trim() !== "") await Deno.remove(path.trim()).catch(() => {});
     },
   };
   return pane;

@@ -111,7 +111,7 @@ Deno.test("frame: header, figures, the busiest tables and the latest requests", 
   // The sorted column is marked; unknown and unpriced are said per entry.
   has(/^MODEL +PROVIDER +REQ +ERR +TOKENS +COST↓$/m);
   has(/^gpt-4o-mini +openai +10 +0 +4300 \+2 unknown +>=\$0\.05$/m);
-  has(/^fp-0a1b2c +openai \.\.\.abcd +4 +0 +4300 +unpriced$/m);
+  has(/^\.\.\.abcd +openai fp-0a1b2c +4 +0 +4300 +unpriced$/m);
   has(/^s-42 +claude-code ana +10 +0 +4300 +\$0\.05$/m);
   has(/^ENDED +STATUS +LATENCY +TTFT +TOKENS +COST +MODEL +AGENT \/ SESSION$/m);
   has(
