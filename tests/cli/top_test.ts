@@ -17,7 +17,7 @@ import {
   type ServerProcess,
   startServer,
 } from "../support/process.ts";
-import { startTmux, type TmuxPane } from "../support/tmux.ts";
+import { skipTmux, startTmux, type TmuxPane } from "../support/tmux.ts";
 import { startUpstreamStub, type UpstreamStub } from "../support/upstream_stub.ts";
 
 const opsKey = "ogk_top_ops_e2e_secret_0000000000000";
@@ -215,7 +215,10 @@ async function assertRestored(pane: TmuxPane, how: string): Promise<void> {
   assert.equal(await pane.display("#{cursor_flag}"), "1", `${how}: the cursor is hidden`);
 }
 
-Deno.test("top: on a terminal (tmux), counts rise, keys sort, filter, pause, and q restores it", async () => {
+Deno.test({
+  name: "top: on a terminal (tmux), counts rise, keys sort, filter, pause, and q restores it",
+  ignore: skipTmux,
+}, async () => {
   await withGateway(async (g) => {
     const pane = await startTmux(paneCommand(g.origin), {
       columns: 120,
@@ -321,7 +324,10 @@ async function topPid(pane: TmuxPane): Promise<number> {
   return Number(children.trim().split(/\s+/)[0]);
 }
 
-Deno.test("top: a gateway that is down is said and retried; Ctrl-C and SIGTERM restore the terminal", async () => {
+Deno.test({
+  name: "top: a gateway that is down is said and retried; Ctrl-C and SIGTERM restore the terminal",
+  ignore: skipTmux,
+}, async () => {
   const port = freePort();
   const origin = `http://127.0.0.1:${port}`;
   const pane = await startTmux(paneCommand(origin), { columns: 120, rows: 40 });

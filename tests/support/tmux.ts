@@ -4,9 +4,25 @@
  * typed into with `send-keys`. Waits poll the pane against a deadline, never a fixed sleep.
  * `close()` kills the server and everything in it, and removes its socket.
  */
+import { join } from "node:path";
 import { cleanEnv } from "./process.ts";
 
 const deadlineMs = 30_000;
+
+/** Whether tmux is on PATH (tests that need it are skipped where it is not, outside CI). */
+export function hasTmux(): boolean {
+  return (Deno.env.get("PATH") ?? "").split(":").some((dir) => {
+    try {
+      return Deno.statSync(join(dir, "tmux")).isFile;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Skip a tmux test: no tmux here and not CI (where its absence must fail), or Windows. */
+export const skipTmux = Deno.build.os === "windows" ||
+  (!hasTmux() && Deno.env.get("CI") === undefined);
 
 export interface TmuxPane {
   /**
