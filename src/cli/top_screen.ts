@@ -159,7 +159,8 @@ async function loop(o: ScreenOptions, events: Events): Promise<number> {
     if (event.kind === "stop") return 0;
     if (event.kind === "fetched") {
       inFlight = false;
-      if (event.generation !== generation) continue;
+      // An answer to an older query, or one arriving after a pause (the screen stays as paused).
+      if (event.generation !== generation || state.paused) continue;
       state = event.outcome.ok
         ? withDocument(state, event.outcome.doc)
         : withError(state, event.outcome.message);
