@@ -64,8 +64,7 @@ export function processLive(o: ProcessLiveOptions): GatewayLive {
   };
   return {
     offer(t) {
-      window.offer(t);
-      const now = o.now();
+      const now = window.offer(t);
       if (now >= nextSample) sample(now);
     },
     async source(r: LiveRequest) {

@@ -108,30 +108,43 @@ export function matchesFilter(e: LiveEntry, needle: string | null): boolean {
     has(e.session) || has(e.developer);
 }
 
-/** `entries` newest first. */
-export function viewOf(entries: Iterable<LiveEntry>, q: LiveQuery, w: WindowEdges): LiveView {
+/**
+ * The view over a ring's entries: `size` of them from `head` (oldest first, wrapping at
+ * `ring.length`), read newest first. A full window is 50,000 entries read once a second per
+ * watcher, on the event loop: no allocation per entry but the groups' first sight.
+ */
+export function viewOf(
+  ring: readonly (LiveEntry | undefined)[],
+  head: number,
+  size: number,
+  q: LiveQuery,
+  w: WindowEdges,
+): LiveView {
   const short = new Sums();
   const minute = new Sums();
-  const models = new Map<string, Busy>();
-  const keys = new Map<string, Busy>();
-  const sessions = new Map<string, Busy>();
+  const models = new Groups();
+  const keys = new Groups();
+  const sessions = new Groups();
   const recent: LiveRecent[] = [];
   const needle = q.filter === null ? null : q.filter.toLowerCase();
   const shortStart = w.now - shortMs;
-  for (const e of entries) {
+  for (let i = size - 1; i >= 0; i--) {
+    const e = ring[(head + i) % ring.length]!;
     if (!inScope(e, q.scope) || !matchesFilter(e, needle)) continue;
     minute.add(e);
     if (e.at > shortStart) short.add(e);
-    busy(models, `${e.provider}\n${e.model}`, e.model, e.provider, null).add(e);
-    busy(keys, `${e.provider}\n${e.keyHash ?? ""}`, e.keyHash ?? "unknown", e.provider, keyLabel(e))
-      .add(e);
+    models.of(e.provider, e.model, () => new Busy(e.model, e.provider, null)).add(e);
+    keys.of(
+      e.provider,
+      e.keyHash ?? "",
+      () => new Busy(e.keyHash ?? "unknown", e.provider, keyLabel(e)),
+    ).add(e);
     if (e.session !== null) {
-      const who = [e.agent, e.developer].filter((v) => v !== null).join(" / ");
-      busy(sessions, e.session, e.session, null, who === "" ? null : who).add(e);
+      sessions.of("", e.session, () => new Busy(e.session!, null, sessionLabel(e))).add(e);
     }
     if (recent.length < q.recent) recent.push(recentOf(e));
   }
-  const top = (m: Map<string, Busy>) => busiest([...m.values()], q.sort, q.limit);
+  const top = (g: Groups) => busiest(g.all(), q.sort, q.limit);
   return {
     last_10s: short.figures(covered(w, shortMs)),
     last_minute: minute.figures(covered(w, minuteMs)),
@@ -234,17 +247,29 @@ class Busy {
   }
 }
 
-/** The group's accumulator; the first entry seen (the newest) names its label. */
-function busy(
-  m: Map<string, Busy>,
-  key: string,
-  name: string,
-  provider: string | null,
-  label: string | null,
-): Busy {
-  let b = m.get(key);
-  if (b === undefined) m.set(key, b = new Busy(name, provider, label));
-  return b;
+/**
+ * Accumulators by two keys, in nested maps so that finding one allocates nothing; the first
+ * entry seen (the newest) makes it and so names its label.
+ */
+class Groups {
+  readonly #byOuter = new Map<string, Map<string, Busy>>();
+
+  of(outer: string, inner: string, make: () => Busy): Busy {
+    let m = this.#byOuter.get(outer);
+    if (m === undefined) this.#byOuter.set(outer, m = new Map());
+    let b = m.get(inner);
+    if (b === undefined) m.set(inner, b = make());
+    return b;
+  }
+
+  all(): Busy[] {
+    return [...this.#byOuter.values()].flatMap((m) => [...m.values()]);
+  }
+}
+
+function sessionLabel(e: LiveEntry): string | null {
+  const who = [e.agent, e.developer].filter((v) => v !== null).join(" / ");
+  return who === "" ? null : who;
 }
 
 const sortValue: Record<LiveSort, (b: Busy) => number> = {

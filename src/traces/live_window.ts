@@ -103,8 +103,11 @@ export class LiveWindow {
     this.#cap = cap;
   }
 
-  /** The hot path: called with every trace built; O(1) amortized, one small allocation. */
-  offer(t: TraceRecord): void {
+  /**
+   * The hot path: called with every trace built; O(1) amortized, one small allocation. Returns
+   * the clock's time it read, so a caller needs no second read.
+   */
+  offer(t: TraceRecord): number {
     const now = this.#now();
     this.#expire(now);
     const entry = liveEntryOf(t, now);
@@ -118,6 +121,7 @@ export class LiveWindow {
     if (tail === this.#slots.length) this.#slots.push(entry);
     else this.#slots[tail] = entry;
     this.#size++;
+    return now;
   }
 
   /** Entries kept now (tests, diagnostics). */
@@ -129,17 +133,13 @@ export class LiveWindow {
   query(q: LiveQuery): LiveView {
     const now = this.#now();
     this.#expire(now);
-    return viewOf(this.#newestFirst(), q, {
+    // Until the ring first fills, `#slots` is shorter than the cap and never wraps.
+    const ring = this.#slots;
+    return viewOf(ring, this.#head, this.#size, q, {
       now,
       startedAt: this.#startedAt,
       evictedAt: this.#evictedAt,
     });
-  }
-
-  *#newestFirst(): Generator<LiveEntry> {
-    for (let i = this.#size - 1; i >= 0; i--) {
-      yield this.#slots[(this.#head + i) % this.#cap]!;
-    }
   }
 
   #expire(now: number): void {
