@@ -3,6 +3,7 @@
  * A count of requests whose usage is unknown, or whose price is, is said next to the figure
  * (`+3 unknown`, `>=$0.12`, `unpriced`); it is never folded into a zero.
  */
+import { sanitize } from "./text.ts";
 
 /** A rate or count in at most about six cells: 0, 2.35, 12.4, 873, 12.3k, 4.56M. */
 export function compact(n: number): string {
@@ -81,7 +82,7 @@ export function cost(c: CostParts): string {
 /** An RFC 3339 time as HH:MM:SS (UTC, as the API gives it); the text itself when unreadable. */
 export function clock(iso: string): string {
   const m = /T(\d\d:\d\d:\d\d)/.exec(iso);
-  return m?.[1] ?? iso;
+  return m?.[1] ?? sanitize(iso);
 }
 
 /** A Date as HH:MM:SS UTC. */

@@ -48,7 +48,7 @@ function headerRow(f: FrameInput): Row {
   // Most telling first: a narrow screen cuts from the right.
   const row: Row = [p(" ongoingai top ", "inverse")];
   if (s.paused) row.push(p(" "), p(" PAUSED ", "inverse"));
-  row.push(p(`  ${f.url}`), p("  sort: "), p(s.sort, "bold"));
+  row.push(p(`  ${sanitize(f.url)}`), p("  sort: "), p(s.sort, "bold"));
   if (s.filter !== "") row.push(p("  filter: "), p(JSON.stringify(sanitize(s.filter)), "yellow"));
   const scope = f.state.document?.scope;
   if (scope?.workspace_id) row.push(p(`  workspace: ${sanitize(scope.workspace_id)}`));
@@ -68,11 +68,12 @@ function statusRow(f: FrameInput): Row {
   }
   if (s.error !== null) {
     const retry = s.paused ? "paused: p resumes" : `retrying every ${f.intervalSeconds}s`;
-    return [p("! ", "red"), p(s.error, "red"), p(`  (${retry})`, "dim")];
+    // The message may quote the gateway's answer: text, never control.
+    return [p("! ", "red"), p(sanitize(s.error), "red"), p(`  (${retry})`, "dim")];
   }
   const doc = s.document;
   const when = doc === null
-    ? `connecting to ${f.url}`
+    ? `connecting to ${sanitize(f.url)}`
     : s.paused
     ? `paused at ${clock(doc.generated_at)}: p or space resumes`
     : `updated ${clock(doc.generated_at)}`;

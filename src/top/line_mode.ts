@@ -6,11 +6,13 @@
  */
 import type { LiveResponse } from "../api/mod.ts";
 import { compact } from "./format.ts";
+import { sanitize } from "./text.ts";
 
 export function lineOf(doc: LiveResponse): string {
   const w = doc.last_10s;
   const fields = [
-    doc.generated_at,
+    // The gateway's text: no control, and no space to split the fields.
+    sanitize(doc.generated_at).replace(/\s/g, "_"),
     `req/s=${compact(w.requests_per_second)}`,
     w.requests > 0 && w.unknown_usage_count >= w.requests
       ? "tok/s=unknown"
@@ -39,5 +41,5 @@ export function lineOf(doc: LiveResponse): string {
 
 /** A failed interval as a line of its own (to standard error), with the time it happened. */
 export function errorLineOf(at: Date, message: string): string {
-  return `${at.toISOString().replace(/\.\d+Z$/, "Z")} error: ${message}`;
+  return `${at.toISOString().replace(/\.\d+Z$/, "Z")} error: ${sanitize(message)}`;
 }

@@ -255,7 +255,8 @@ Deno.test("line mode: one plain line per interval, unknown never zero", () => {
   ];
   for (const [name, o, want] of cases) assert.equal(lineOf(liveDoc(o)), want, name);
   assert.equal(
-    errorLineOf(new Date("2026-12-07T15:06:24.123Z"), "connection refused"),
-    "2026-12-07T15:06:24Z error: connection refused",
+    errorLineOf(new Date("2026-12-07T15:06:24.123Z"), "500: boom\x1b[2J"),
+    "2026-12-07T15:06:24Z error: 500: boom\ufffd[2J",
   );
+  assert.match(lineOf(liveDoc({ generated_at: "x y\x1bz" })), /^x_y\ufffdz req\/s=/);
 });
