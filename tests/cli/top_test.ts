@@ -10,6 +10,7 @@ import { runCli } from "../../src/cli/mod.ts";
 import { shellQuote } from "../../src/cli/shell_init.ts";
 import { runCaptured } from "../support/cli_io.ts";
 import {
+  cliCommand,
   freePort,
   mainModule,
   repoRoot,
@@ -160,6 +161,30 @@ Deno.test("top: line mode when standard output is not a terminal, failures on st
     const viewer = await top(viewerKey, "--count", "1", "--filter", "NANO");
     assert.equal(viewer.code, 0, viewer.stderr);
     assert.match(viewer.stdout, / queue=n\/a errors=0\/1\n$/);
+
+    // Without --count it runs until interrupted; SIGINT ends it with 0 after a line or more.
+    const child = cliCommand(["top", "--url", g.origin, "--interval", "0.2"], {
+      cwd: repoRoot,
+      env: { ONGOINGAI_GATEWAY_KEY: opsKey },
+    }).spawn();
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let seen = "";
+    while (!seen.includes("\n")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      seen += value;
+    }
+    child.kill("SIGINT");
+    const err = new Response(child.stderr).text();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      seen += value;
+    }
+    assert.equal((await child.status).code, 0, await err);
+    for (const line of seen.split("\n").filter((l) => l !== "")) {
+      assert.match(line, lineShape);
+    }
 
     const noKey = await top(null, "--count", "2");
     assert.equal(noKey.code, 1);
