@@ -17,9 +17,11 @@ export interface CliIo {
    */
   entryModule?: string;
   /** Standard output is a terminal (`top` draws a screen then); absent in-process (tests). */
-  terminal?: boolean;
+  stdoutIsTerminal?: boolean;
   /** Everything on standard input (`pii scan`); absent when the command has no input. */
   readStdin?: () => Promise<Uint8Array>;
+  /** Standard error is a terminal: long commands draw a progress line there (progress_run.ts). */
+  stderrIsTerminal?: boolean;
 }
 
 export type CliCommand = (args: string[], io: CliIo) => Promise<number>;
@@ -36,7 +38,8 @@ export function processIo(stopSignal?: AbortSignal): CliIo {
     cwd: Deno.cwd(),
     entryModule: Deno.mainModule,
     readStdin: () => new Response(Deno.stdin.readable).bytes(),
-    terminal: Deno.stdout.isTerminal(),
+    stdoutIsTerminal: Deno.stdout.isTerminal(),
+    stderrIsTerminal: Deno.stderr.isTerminal(),
   };
   if (stopSignal) io.stopSignal = stopSignal;
   return io;

@@ -29,6 +29,7 @@ import { normaliseFormat, parseFlags, UsageError } from "./args.ts";
 import { type CliCommand, type CliIo, exitCode } from "./io.ts";
 import { loadOrReport } from "./load.ts";
 import { poolKeys } from "./routes.ts";
+import { type ProgressRun, startProgress } from "./progress_run.ts";
 
 const actions = ["list", "create", "revoke", "rotate", "confirm", "events"] as const;
 type Action = (typeof actions)[number];
@@ -154,15 +155,38 @@ function printKeyWithToken(io: CliIo, json: boolean, key: GatewayKeyRecord, toke
   io.stderr("The token is shown this once; store it now.\n");
 }
 
+/** What each action is doing while its database call runs, for the progress line. */
+const working: Record<Action, string> = {
+  list: "reading gateway keys",
+  events: "reading gateway key events",
+  create: "creating the key",
+  revoke: "revoking the key",
+  rotate: "rotating the key",
+  confirm: "confirming the key",
+};
+
 export const keys: CliCommand = async (args, io) => {
   if (args[0] === "pool") return await poolKeys(args.slice(1), io);
   const opts = parseKeysArgs(args);
+  const run = startProgress(io);
+  try {
+    return await keysWith(opts, run);
+  } finally {
+    run.stop();
+  }
+};
+
+async function keysWith(
+  opts: ReturnType<typeof parseKeysArgs>,
+  { io, progress }: ProgressRun,
+): Promise<number> {
   const json = opts.format === "json";
   const loaded = await loadOrReport(opts.config, io);
   if (loaded === null) return exitCode.failure;
   let store: TraceStore & KeyStore;
   let secret: string;
   try {
+    progress.step("opening the database");
     secret = await keyHashSecret(loaded.config, io.cwd);
     store = await openStore(loaded.config.storage, { cwd: io.cwd });
   } catch (err) {
@@ -172,6 +196,7 @@ export const keys: CliCommand = async (args, io) => {
   const at = new Date().toISOString();
   const teamMode = loaded.config.auth.enabled;
   try {
+    progress.step(working[opts.action]);
     switch (opts.action) {
       case "list": {
         const items = await store.listKeys(opts.scope);
@@ -276,4 +301,4 @@ export const keys: CliCommand = async (args, io) => {
   } finally {
     await store.close();
   }
-};
+}

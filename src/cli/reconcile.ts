@@ -22,6 +22,8 @@ import { type CliCommand, type CliIo, exitCode } from "./io.ts";
 import { loadOrReport } from "./load.ts";
 import { parseReconcileArgs, type ReconcileArgs } from "./reconcile_args.ts";
 import { fetchAnthropicKeys, fetchReports } from "./reconcile_fetch.ts";
+import type { Progress } from "./progress.ts";
+import { countCalls, type ProgressRun, startProgress } from "./progress_run.ts";
 
 export const reconcileSpec = {
   name: "reconcile",
@@ -104,8 +106,18 @@ function merged(parts: Reports[]): Reports {
   };
 }
 
-async function providerReport(a: ReconcileArgs, io: CliIo): Promise<Reports> {
-  if (!a.fetch) return merged(await Promise.all(a.reports.map((p) => readReport(p, a, io))));
+async function providerReport(a: ReconcileArgs, io: CliIo, progress: Progress): Promise<Reports> {
+  if (!a.fetch) {
+    let done = 0;
+    progress.step("reading reports", done, a.reports.length);
+    return merged(
+      await Promise.all(a.reports.map(async (p) => {
+        const read = await readReport(p, a, io);
+        progress.step("reading reports", ++done, a.reports.length);
+        return read;
+      })),
+    );
+  }
   const key = io.env[a.adminKeyEnv]?.trim();
   if (!key) {
     throw new Error(
@@ -114,29 +126,34 @@ async function providerReport(a: ReconcileArgs, io: CliIo): Promise<Reports> {
         "or pass the reports with --report",
     );
   }
-  const fetched = await fetchReports(a.provider, fetchOptions(a, key));
+  const fetched = await fetchReports(a.provider, fetchOptions(a, key, progress));
   return merged(fetched.map((r) => ({
     report: parseReport(r.pages, a.provider, { name: r.name }),
     documents: [{ name: r.name, body: JSON.stringify(r.pages) }],
   })));
 }
 
-function fetchOptions(a: ReconcileArgs, key: string) {
+function fetchOptions(a: ReconcileArgs, key: string, progress: Progress) {
   return {
     from: a.from!,
     to: a.to!,
     key,
     byKey: a.byKey,
+    onPage: (what: string, page: number) => progress.step(`fetching ${what} page`, page),
     ...(a.adminUrl === undefined ? {} : { baseUrl: a.adminUrl }),
   };
 }
 
 /** The provider's key list for `--by-key`: the `--keys` file, or fetched (Anthropic). */
-async function keyNames(a: ReconcileArgs, io: CliIo): Promise<KeyNames | undefined> {
+async function keyNames(
+  a: ReconcileArgs,
+  io: CliIo,
+  progress: Progress,
+): Promise<KeyNames | undefined> {
   if (!a.byKey) return undefined;
   if (a.keys === undefined) {
     const key = io.env[a.adminKeyEnv]?.trim() ?? "";
-    return parseKeyList(await fetchAnthropicKeys(fetchOptions(a, key)), a.provider);
+    return parseKeyList(await fetchAnthropicKeys(fetchOptions(a, key, progress)), a.provider);
   }
   const { doc } = await readJsonFile(a.keys, "key list", io);
   return parseKeyList(doc, a.provider);
@@ -150,6 +167,18 @@ function reportDays(report: ProviderReport): { from?: string; to?: string } {
 
 export const reconcile: CliCommand = async (args, io) => {
   const a = parseReconcileArgs(args);
+  const run = startProgress(io);
+  try {
+    return await reconcileWith(a, run);
+  } finally {
+    run.stop();
+  }
+};
+
+async function reconcileWith(
+  a: ReconcileArgs,
+  { io, progress, enabled }: ProgressRun,
+): Promise<number> {
   const loaded = await loadOrReport(a.config, io);
   if (loaded === null) return exitCode.failure;
   const providerIds = a.gatewayProviders.length > 0
@@ -165,8 +194,8 @@ export const reconcile: CliCommand = async (args, io) => {
   let read: Reports;
   let keys: KeyNames | undefined;
   try {
-    read = await providerReport(a, io);
-    keys = await keyNames(a, io);
+    read = await providerReport(a, io, progress);
+    keys = await keyNames(a, io, progress);
   } catch (err) {
     // A ReportError says what is wrong with the document; the others name the file already.
     io.stderr(`${err instanceof ReportError ? "cannot use the report: " : ""}${message(err)}\n`);
@@ -177,6 +206,7 @@ export const reconcile: CliCommand = async (args, io) => {
   let store: TraceStore;
   try {
     // Read-only, as `report`, unless the reports are to be kept.
+    progress.step("opening the store");
     store = await openStore(loaded.config.storage, { cwd: io.cwd, readOnly: !a.save });
   } catch (err) {
     io.stderr(`failed to initialize trace store: ${message(err)}\n`);
@@ -185,13 +215,19 @@ export const reconcile: CliCommand = async (args, io) => {
   let rows: GatewayRow[];
   try {
     if (a.save) {
+      progress.step("saving the reports");
       await store.saveProviderReports(a.provider, read.documents);
       io.stderr(
         `saved ${read.documents.length} ${a.provider} report(s): GET /api/reconciliation?provider=` +
           `${a.provider} compares them with the traces\n`,
       );
     }
-    rows = await gatewayRows(store, {
+    const counted = enabled
+      ? countCalls(store, ["aggregate", "costLines"], (done, started) => {
+        progress.step("reading traces", done, started);
+      }, loaded.config.storage.driver === "sqlite")
+      : store;
+    rows = await gatewayRows(counted, {
       kind: a.provider,
       providerIds,
       ...days,
@@ -218,7 +254,7 @@ export const reconcile: CliCommand = async (args, io) => {
     a.format === "json" ? `${JSON.stringify(toJson(result), null, 2)}\n` : renderText(result),
   );
   return result.verdict.within_tolerance ? exitCode.ok : exitCode.failure;
-};
+}
 
 /** The members that are set (options objects take no `undefined`). */
 function defined<T extends Record<string, string | undefined>>(

@@ -24,6 +24,8 @@ export interface FetchOptions {
   /** Default: the provider's API. Tests point it at a local stub. */
   baseUrl?: string;
   fetch?: typeof fetch;
+  /** Before each page is asked for: what is fetched ("usage report") and the page's number. */
+  onPage?: (what: string, page: number) => void;
 }
 
 export const fetchLimits = { timeoutMs: 60_000, maxBytes: 32 * 1024 * 1024, maxPages: 200 };
@@ -81,10 +83,12 @@ function headersFor(provider: ReportProvider, key: string): Record<string, strin
  * Every page of one list; throws with the endpoint and page when one cannot be read. Reports page
  * by `next_page` (passed as `page`); Anthropic's key list by `last_id` (passed as `after_id`).
  */
-async function pagesOf(url: URL, headers: Record<string, string>, f?: typeof fetch) {
+async function pagesOf(url: URL, headers: Record<string, string>, o: FetchOptions, what: string) {
+  const f = o.fetch;
   const pages: unknown[] = [];
   for (let page: string | null = null; pages.length < fetchLimits.maxPages;) {
     if (page !== null) url.searchParams.set(cursorParam(url), page);
+    o.onPage?.(what, pages.length + 1);
     const bytes = await fetchBounded(url.href, {
       timeoutMs: fetchLimits.timeoutMs,
       maxBytes: fetchLimits.maxBytes,
@@ -114,7 +118,7 @@ const cursorParam = (url: URL) => (url.pathname === keyListPath ? "after_id" : "
 export async function fetchAnthropicKeys(o: FetchOptions): Promise<unknown[]> {
   const base = (o.baseUrl ?? apis.anthropic).replace(/\/+$/, "");
   const url = new URL(`${base}${keyListPath}?limit=1000`);
-  return await pagesOf(url, headersFor("anthropic", o.key), o.fetch);
+  return await pagesOf(url, headersFor("anthropic", o.key), o, "API key list");
 }
 
 /** The usage report, then the cost report, of `provider` for the days `from`..`to`. */
@@ -124,11 +128,14 @@ export async function fetchReports(
 ): Promise<FetchedReport[]> {
   const base = (o.baseUrl ?? apis[provider]).replace(/\/+$/, "");
   const out: FetchedReport[] = [];
-  for (const [path, params] of endpoints(provider, o.from, o.to, o.byKey === true)) {
+  const lists = endpoints(provider, o.from, o.to, o.byKey === true);
+  for (const [i, [path, params]] of lists.entries()) {
     const url = new URL(`${base}${path}?${params}`);
+    // The usage report comes first, the cost report (when asked) second.
+    const what = i === 0 ? "usage report" : "cost report";
     out.push({
       name: `${provider} ${path}`,
-      pages: await pagesOf(url, headersFor(provider, o.key), o.fetch),
+      pages: await pagesOf(url, headersFor(provider, o.key), o, what),
     });
   }
   return out;

@@ -9,6 +9,7 @@ import { openStore, parseTimeBound, type TraceStore } from "../store/mod.ts";
 import { normaliseFormat, parseFlags, UsageError } from "./args.ts";
 import { type CliCommand, exitCode } from "./io.ts";
 import { loadOrReport } from "./load.ts";
+import { countCalls, type ProgressRun, startProgress } from "./progress_run.ts";
 import { buildReport, type ReportDocument, type ReportFilters } from "./report_data.ts";
 import { renderText } from "./report_text.ts";
 import { htmlReport } from "./report_html.ts";
@@ -143,7 +144,22 @@ function grouping(raw: string | undefined): ReportGrouping | undefined {
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export const report: CliCommand = async (args, io) => {
-  const { config: configPath, format, filters, by, byFilters, html } = parseReportArgs(args);
+  const parsed = parseReportArgs(args);
+  const run = startProgress(io);
+  try {
+    return await writeReport(parsed, run);
+  } finally {
+    run.stop();
+  }
+};
+
+/** The queries a report makes, counted for the progress line. */
+const readMethods = ["aggregate", "listTraces", "costLines", "sessions"] as const;
+
+async function writeReport(
+  { config: configPath, format, filters, by, byFilters, html }: ReturnType<typeof parseReportArgs>,
+  { io, progress, enabled }: ProgressRun,
+): Promise<number> {
   const loaded = await loadOrReport(configPath, io);
   if (loaded === null) return exitCode.failure;
   const storage = loaded.config.storage;
@@ -153,6 +169,7 @@ export const report: CliCommand = async (args, io) => {
   }
   let store: TraceStore;
   try {
+    progress.step("opening the store");
     store = await openStore(storage, { cwd: io.cwd, readOnly: true });
   } catch (err) {
     io.stderr(`failed to initialize trace store: ${message(err)}\n`);
@@ -160,9 +177,15 @@ export const report: CliCommand = async (args, io) => {
   }
   let text: string;
   try {
+    const read = enabled
+      ? countCalls(store, readMethods, (done, started) => {
+        progress.step("reading analytics", done, started);
+      }, storage.driver === "sqlite")
+      : store;
     const doc = by === undefined
-      ? await buildReport(store, filters, where)
-      : await buildReportBy(store, by, byFilters, where);
+      ? await buildReport(read, filters, where)
+      : await buildReportBy(read, by, byFilters, where);
+    progress.step(format === "html" ? "drawing the charts" : "formatting the report");
     text = format === "json"
       ? `${JSON.stringify(doc, null, 2)}\n`
       : "by" in doc
@@ -182,6 +205,7 @@ export const report: CliCommand = async (args, io) => {
   }
   const path = isAbsolute(html) ? html : join(io.cwd, html);
   try {
+    progress.step(`writing ${html}`);
     await Deno.writeTextFile(path, text);
   } catch (err) {
     io.stderr(`cannot write the HTML report to ${html}: ${message(err)}\n`);
@@ -189,4 +213,4 @@ export const report: CliCommand = async (args, io) => {
   }
   io.stderr(`wrote ${html} (${text.length} bytes): open it in a browser; it needs no network\n`);
   return exitCode.ok;
-};
+}

@@ -140,7 +140,7 @@ export const top: CliCommand = async (args, io) => {
     // Shorter than the interval, so one request at most is ever in flight.
     timeoutMs: Math.max(100, Math.floor(o.intervalMs * 0.8)),
   };
-  if (io.terminal === true) {
+  if (io.stdoutIsTerminal === true) {
     return await runScreen({
       source,
       shownUrl: shownUrl(target.base),

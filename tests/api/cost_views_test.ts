@@ -24,7 +24,10 @@ Deno.test("GET /api/reconciliation compares the saved reports with the traces", 
       await json(await fx.get("/api/reconciliation")),
     );
     assert.deepStrictEqual(none.items, []);
-    assert.match(none.notes[0]!, /ongoingai reconcile --provider anthropic\|openai --report FILE --save/);
+    assert.match(
+      none.notes[0]!,
+      /ongoingai reconcile --provider anthropic\|openai --report FILE --save/,
+    );
 
     // The provider billed twice the requests the gateway saw on the second day.
     const { usage, cost } = reports((d) => (d === days[1] ? 2 : 1));
