@@ -11,12 +11,13 @@
 import {
   colorWanted,
   errorLineOf,
+  initialState,
   lineOf,
+  liveQuery,
   maxFilterChars,
   type SortKey,
   sortKeys,
 } from "../top/mod.ts";
-import { initialState, liveQuery } from "../top/mod.ts";
 import { parseFlags, UsageError } from "./args.ts";
 import { shownUrl } from "./direct_request.ts";
 import { type CliCommand, type CliIo, exitCode } from "./io.ts";
