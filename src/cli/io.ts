@@ -16,6 +16,8 @@ export interface CliIo {
    * store's worker thread. In-process callers (tests) leave it unset and keep SQLite local.
    */
   entryModule?: string;
+  /** Standard output is a terminal (`top` draws a screen then); absent in-process (tests). */
+  stdoutIsTerminal?: boolean;
   /** Everything on standard input (`pii scan`); absent when the command has no input. */
   readStdin?: () => Promise<Uint8Array>;
   /** Standard error is a terminal: long commands draw a progress line there (progress_run.ts). */
@@ -36,6 +38,7 @@ export function processIo(stopSignal?: AbortSignal): CliIo {
     cwd: Deno.cwd(),
     entryModule: Deno.mainModule,
     readStdin: () => new Response(Deno.stdin.readable).bytes(),
+    stdoutIsTerminal: Deno.stdout.isTerminal(),
     stderrIsTerminal: Deno.stderr.isTerminal(),
   };
   if (stopSignal) io.stopSignal = stopSignal;

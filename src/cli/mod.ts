@@ -20,6 +20,7 @@ import { replay, replaySpec } from "./replay.ts";
 import { reconcile, reconcileSpec } from "./reconcile.ts";
 import { serve, serveSpec } from "./serve.ts";
 import { shellInit, shellInitSpec } from "./shell_init.ts";
+import { top, topSpec } from "./top.ts";
 import { version, versionSpec } from "./version.ts";
 import { wrap, wrapSpec } from "./wrap.ts";
 
@@ -53,6 +54,7 @@ export const commands: readonly Command[] = [
   { spec: keysSpec, run: keys },
   { spec: auditSpec, run: audit },
   { spec: routesSpec, run: routes },
+  { spec: topSpec, run: top },
   { spec: diagnosticsSpec, run: diagnostics },
   { spec: piiSpec, run: pii },
   { spec: versionSpec, run: version, aliases: ["--version", "-v"] },
