@@ -56,6 +56,7 @@ const busiestEntry = z.object({
   unknown_usage_count: count,
   cost_usd: usd,
   unpriced_count: count,
+  partial_count: count.describe("Requests priced in part: cost_usd is then a lower bound."),
 });
 
 const recentRequest = z.object({

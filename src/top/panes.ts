@@ -46,14 +46,12 @@ function busiestCells(pane: Exclude<Pane, "recent">, e: LiveBusiestEntry): Cell[
     p(String(e.requests)),
     e.errors > 0 ? p(String(e.errors), "red") : p("0"),
     p(tokens(e.total_tokens, e.unknown_usage_count, e.requests)),
-    // live.v1 gives no partial count per entry: a partially priced request is in the amount
-    // with its priced part, unmarked.
     p(cost({
       amount: e.cost_usd,
       requests: e.requests,
       unpriced: e.unpriced_count,
       unknown: e.unknown_usage_count,
-      partial: 0,
+      partial: e.partial_count,
     })),
   ];
 }

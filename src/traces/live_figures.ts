@@ -52,6 +52,7 @@ export interface LiveBusiest {
   unknown_usage_count: number;
   cost_usd: number;
   unpriced_count: number;
+  partial_count: number;
 }
 
 export interface LiveRecent {
@@ -216,6 +217,7 @@ class Busy {
   unknown = 0;
   cost = 0;
   unpriced = 0;
+  partial = 0;
 
   constructor(
     readonly name: string,
@@ -230,6 +232,7 @@ class Busy {
     else this.total += e.totalTokens;
     if (costed(e)) this.cost += e.cost ?? 0;
     if (e.costStatus === "unpriced") this.unpriced++;
+    if (e.costStatus === "partial") this.partial++;
   }
 
   row(): LiveBusiest {
@@ -243,6 +246,7 @@ class Busy {
       unknown_usage_count: this.unknown,
       cost_usd: this.cost,
       unpriced_count: this.unpriced,
+      partial_count: this.partial,
     };
   }
 }

@@ -87,7 +87,10 @@ Deno.test("frame: header, figures, the busiest tables and the latest requests", 
     busiest: {
       models: [entry("gpt-4o-mini", { unknown_usage_count: 2, unpriced_count: 1 })],
       keys: [entry("fp-0a1b2c", { label: "...abcd", requests: 4, unpriced_count: 4 })],
-      sessions: [entry("s-42", { provider: null, label: "claude-code ana" })],
+      sessions: [
+        entry("s-42", { provider: null, label: "claude-code ana" }),
+        entry("s-43", { provider: null, label: null, cost_usd: 0.5, partial_count: 1 }),
+      ],
     },
     recent: [
       recent({ total_tokens: null, cost_usd: null, cost_status: "unpriced" }),
@@ -113,6 +116,7 @@ Deno.test("frame: header, figures, the busiest tables and the latest requests", 
   has(/^gpt-4o-mini +openai +10 +0 +4300 \+2 unknown +>=\$0\.05$/m);
   has(/^\.\.\.abcd +openai fp-0a1b2c +4 +0 +4300 +unpriced$/m);
   has(/^s-42 +claude-code ana +10 +0 +4300 +\$0\.05$/m);
+  has(/^s-43 +- +10 +0 +4300 +>=\$0\.50$/m);
   has(/^ENDED +STATUS +LATENCY +TTFT +TOKENS +COST +MODEL +AGENT \/ SESSION$/m);
   has(
     /^15:06:23 +200 +840ms +212ms +unknown +unpriced +openai\/gpt-4o-mini +claude-code s-42 ana$/m,
@@ -123,7 +127,7 @@ Deno.test("frame: header, figures, the busiest tables and the latest requests", 
   has(/^15:06:23 +500 +840ms +212ms +0 +- +openai/m);
   assert.match(lines.at(-1)!, /^updated 15:06:24 {2}s sort/);
   assert.equal(lines.length, 40);
-  assert.deepEqual(lines.slice(19, 39), Array(20).fill(""));
+  assert.deepEqual(lines.slice(20, 39), Array(19).fill(""));
 });
 
 Deno.test("frame: the status line says what is going on", () => {

@@ -42,6 +42,7 @@ export function entry(name: string, o: Partial<LiveBusiestEntry> = {}): LiveBusi
     unknown_usage_count: 0,
     cost_usd: 0.05,
     unpriced_count: 0,
+    partial_count: 0,
     ...o,
   };
 }

@@ -173,6 +173,7 @@ Deno.test("unknown is never zero: unknown usage and unpriced requests are counte
   const model = v.busiest.models[0]!;
   assert.equal(model.unknown_usage_count, 1);
   assert.equal(model.unpriced_count, 1);
+  assert.equal(model.partial_count, 1);
   assert.equal(model.total_tokens, 126);
 });
 
