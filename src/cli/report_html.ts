@@ -176,7 +176,7 @@ function madeWith(doc: ReportDocument): [string, string][] {
     ["--to", f.to ?? `(none: last trace${p ? `, ${p.to}` : ""})`],
     ["--provider", f.provider ?? "(all)"],
     ["--model", f.model ?? "(all)"],
-    ["provider key", "(all)"],
+    ["--key", f.api_key_hash ?? "(all)"],
     ["--by", "(none)"],
     ["tenant scope", "all tenants (the store itself)"],
     ["time axis", p ? `per ${p.bucket}, ${p.slots.length} slots` : "(no traffic)"],
