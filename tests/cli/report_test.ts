@@ -340,43 +340,26 @@ Deno.test("report --key: every section is that key's, the API's figures for api_
       }
       return [...sums].sort();
     };
-    const named = (rows: { name: string | null; request_count: number }[]) =>
-      rows.map((d) => [d.name, d.request_count]).sort();
-    assert.deepStrictEqual(named(doc.developers), await costBy("developer"));
-    assert.deepStrictEqual(named(doc.agents), await costBy("agent"));
-    assert.deepStrictEqual(
-      doc.providers.map((p: { provider: string; request_count: number }) => [
-        p.provider,
-        p.request_count,
-      ]).sort(),
-      await costBy("provider"),
-    );
+    type Counted = { request_count: number } & Record<string, unknown>;
+    /** [name, requests] of each row, in name order. */
+    const counts = (rows: Counted[], name: string) =>
+      rows.map((r) => [r[name], r.request_count]).sort();
+    const requests = (rows: Counted[]) => rows.reduce((n, r) => n + r.request_count, 0);
+    assert.deepStrictEqual(counts(doc.developers, "name"), await costBy("developer"));
+    assert.deepStrictEqual(counts(doc.agents, "name"), await costBy("agent"));
+    assert.deepStrictEqual(counts(doc.providers, "provider"), await costBy("provider"));
     const traces = await api(`/api/traces?limit=200&${q}`);
-    assert.deepStrictEqual(
-      doc.recent_traces.map((t: { id: string }) => t.id),
-      traces.items.map((t: { id: string }) => t.id),
-    );
+    const ids = (items: { id: string }[]) => items.map((t) => t.id);
+    assert.deepStrictEqual(ids(doc.recent_traces), ids(traces.items));
     const range = `from=${doc.sessions_range.from}&to=${doc.sessions_range.to}`;
     const sessions = await api(`/api/analytics/sessions?limit=500&${range}&${q}`);
     assert.deepStrictEqual(
-      doc.sessions.map((s: { session_id: string; request_count: number }) => [
-        s.session_id,
-        s.request_count,
-      ]).sort(),
-      sessions.items.map((s: { session_id: string; request_count: number }) => [
-        s.session_id,
-        s.request_count,
-      ]).sort(),
+      counts(doc.sessions, "session_id"),
+      counts(sessions.items, "session_id"),
     );
     const failovers = await api(`/api/analytics/failovers?limit=1000&${q}`);
-    assert.equal(
-      doc.failovers.reduce((n: number, f: { request_count: number }) => n + f.request_count, 0),
-      failovers.items.reduce((n: number, f: { request_count: number }) => n + f.request_count, 0),
-    );
-    assert.equal(
-      doc.failovers.reduce((n: number, f: { request_count: number }) => n + f.request_count, 0),
-      mine.filter((t) => t.route !== null).length,
-    );
+    assert.equal(requests(doc.failovers), requests(failovers.items));
+    assert.equal(requests(doc.failovers), mine.filter((t) => t.route !== null).length);
     // Text, HTML and --by say which key, and read only its traces.
     const text = await report(dir, "--key", keyA);
     assert.equal(text.code, 0, text.stderr);
@@ -389,13 +372,7 @@ Deno.test("report --key: every section is that key's, the API's figures for api_
     assert.equal(by.code, 0, by.stderr);
     const byDoc = JSON.parse(by.stdout);
     assert.equal(byDoc.filters.api_key_hash, keyA);
-    assert.deepStrictEqual(
-      byDoc.developers.map((d: { developer: string | null; request_count: number }) => [
-        d.developer,
-        d.request_count,
-      ]).sort(),
-      await costBy("developer"),
-    );
+    assert.deepStrictEqual(counts(byDoc.developers, "developer"), await costBy("developer"));
   } finally {
     await fx.close();
     Deno.removeSync(dir, { recursive: true });
