@@ -23,7 +23,7 @@ import { failoverQuery, failoverQuerySchema, failovers } from "./analytics_failo
 import { dimensions } from "./analytics_dimensions.ts";
 import { checkFilterBounds } from "./params.ts";
 import { invalidParameter, parseQuery } from "./query.ts";
-import { integer, oneOf, text, timestamp } from "./query_params.ts";
+import { integer, keyFingerprint, oneOf, text, timestamp } from "./query_params.ts";
 
 const groupByValues = Object.keys(groupColumns) as [GroupBy, ...GroupBy[]];
 
@@ -32,6 +32,7 @@ const filters = {
   to: timestamp("upper"),
   provider: text("a provider id, such as openai"),
   model: text("a model name, such as gpt-4o-mini"),
+  api_key_hash: keyFingerprint(),
 };
 const groupBy = oneOf(groupByValues).describe(
   `one of ${groupByValues.join(", ")} (route is the request path; route_name the configured ` +
@@ -72,6 +73,7 @@ type Parsed = {
   to?: string | undefined;
   provider?: string | undefined;
   model?: string | undefined;
+  api_key_hash?: string | undefined;
   group_by?: GroupBy | undefined;
   bucket?: Bucket | undefined;
 };
@@ -98,7 +100,9 @@ function storeQuery(c: Context, view: AnalyticsView): { query: AnalyticsQuery; p
   if ("group_by" in analyticsQuerySchemas[view].shape) refuseSessionGroups(params);
   const parsed: Parsed = parseQuery(analyticsQuerySchemas[view], params);
   const query: AnalyticsQuery = {};
-  for (const key of ["from", "to", "provider", "model", "group_by", "bucket"] as const) {
+  for (
+    const key of ["from", "to", "provider", "model", "api_key_hash", "group_by", "bucket"] as const
+  ) {
     const value = parsed[key];
     if (value !== undefined) (query as Record<string, unknown>)[key] = value;
   }
@@ -113,7 +117,16 @@ function sessionQuery(c: Context): SessionQuery {
   const parsed = parseQuery(analyticsQuerySchemas.sessions, new URL(c.req.url).searchParams);
   const query: SessionQuery = { limit: parsed.limit ?? sessionLimits.defaultLimit };
   for (
-    const key of ["from", "to", "provider", "model", "developer", "agent", "session_id"] as const
+    const key of [
+      "from",
+      "to",
+      "provider",
+      "model",
+      "api_key_hash",
+      "developer",
+      "agent",
+      "session_id",
+    ] as const
   ) {
     const value = parsed[key];
     if (value !== undefined) query[key] = value;

@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { failoverLimits, type FailoverQuery, type FailoverRow } from "../store/mod.ts";
-import { integer, text, timestamp } from "./query_params.ts";
+import { integer, keyFingerprint, text, timestamp } from "./query_params.ts";
 
 const count = z.number().int().nonnegative();
 
@@ -17,6 +17,7 @@ export const failoverQuerySchema = z.object({
   route: text("a route name (route of a trace)"),
   provider: text("the provider of the target, such as openai"),
   model: text("the model sent to the target"),
+  api_key_hash: keyFingerprint(),
   limit: integer(1, failoverLimits.maxLimit).meta({ default: failoverLimits.defaultLimit }),
 });
 
@@ -61,7 +62,7 @@ export const failoversSchema = z.object({
 /** The store query for the parsed parameters (scope added by the caller). */
 export function failoverQuery(parsed: z.infer<typeof failoverQuerySchema>): FailoverQuery {
   const query: FailoverQuery = { limit: parsed.limit ?? failoverLimits.defaultLimit };
-  for (const key of ["from", "to", "route", "provider", "model"] as const) {
+  for (const key of ["from", "to", "route", "provider", "model", "api_key_hash"] as const) {
     const value = parsed[key];
     if (value !== undefined) query[key] = value;
   }

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { parseTimeBound } from "../store/mod.ts";
+import { parseFingerprint } from "../traces/mod.ts";
 
 /** An exact-match text filter. */
 export function text(description: string) {
@@ -37,5 +38,20 @@ export function timestamp(bound: "lower" | "upper") {
     return parsed;
   }).optional().describe(
     "an RFC 3339 timestamp such as 2026-03-01T10:00:00Z or a date such as 2026-03-01",
+  );
+}
+
+/**
+ * A provider key fingerprint (`api_key_hash` of a trace, as `/api/analytics/keys` lists it): 64
+ * hex digits, stored lowercase. A prefix or the last four is refused rather than matching nothing.
+ */
+export function keyFingerprint() {
+  return z.string().transform((v, ctx) => {
+    const hash = parseFingerprint(v);
+    if (hash === null) ctx.addIssue({ code: "custom", message: "not a key fingerprint" });
+    return hash ?? "";
+  }).optional().describe(
+    "a provider key fingerprint: the 64 hex digits of api_key_hash, as /api/analytics/keys " +
+      "lists it",
   );
 }

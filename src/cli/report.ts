@@ -6,6 +6,7 @@
  */
 import { isAbsolute, join } from "node:path";
 import { openStore, parseTimeBound, type TraceStore } from "../store/mod.ts";
+import { parseFingerprint } from "../traces/mod.ts";
 import { normaliseFormat, parseFlags, UsageError } from "./args.ts";
 import { type CliCommand, exitCode } from "./io.ts";
 import { loadOrReport } from "./load.ts";
@@ -30,7 +31,7 @@ export const reportSpec = {
     "Summarise stored traces offline: totals, cost by provider, day and billed dimension, top " +
     "models and keys",
   usage: "ongoingai report [--config PATH] [--from TIME] [--to TIME] [--provider ID] " +
-    "[--model NAME] [--limit N] [--format text|json|html] [--html FILE] " +
+    "[--model NAME] [--key FINGERPRINT] [--limit N] [--format text|json|html] [--html FILE] " +
     "[--by session|developer] " +
     "[--developer NAME] [--agent NAME] [--session ID]",
   flags: [
@@ -39,6 +40,10 @@ export const reportSpec = {
     ["--to TIME", "Only traces at or before TIME: RFC 3339, or YYYY-MM-DD (the whole UTC day)"],
     ["--provider ID", "Only this provider, such as openai"],
     ["--model NAME", "Only this model, such as gpt-4o-mini"],
+    [
+      "--key FINGERPRINT",
+      "Only this provider key: its full API_KEY_HASH (64 hex digits, as the key table shows it)",
+    ],
     ["--limit N", `Rows in the top and recent lists, 1 to ${reportLimits.maxLimit} (default 10)`],
     ["--format FORMAT", "text (default), json (schema report.v2) or html (a self-contained page)"],
     ["--html FILE", "Write the self-contained HTML page (charts and their tables) to FILE"],
@@ -64,6 +69,24 @@ function bound(name: "from" | "to", raw: string | undefined): string | undefined
   return parsed;
 }
 
+/**
+ * The key table of the text and JSON report shows the whole fingerprint; the HTML page only its
+ * head and the key's last four, which match too many or nothing: the whole one is asked for.
+ */
+function keyFilter(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw.trim() === "") return undefined;
+  const hash = parseFingerprint(raw);
+  if (hash === null) {
+    throw new UsageError(
+      `invalid --key ${JSON.stringify(raw.slice(0, 80))}: expected a provider key fingerprint, ` +
+        "the 64 hex digits of api_key_hash (API_KEY_HASH in the text report's key table, " +
+        "api_keys[].api_key_hash in --format json, /api/analytics/keys); not a prefix, the " +
+        "last four or the key itself",
+    );
+  }
+  return hash;
+}
+
 function limit(raw: string | undefined): number {
   if (raw === undefined) return reportLimits.defaultLimit;
   const n = /^\s*\d{1,10}\s*$/.test(raw) ? Number(raw) : NaN;
@@ -83,6 +106,7 @@ export function parseReportArgs(args: string[]) {
     to: { type: "string" },
     provider: { type: "string" },
     model: { type: "string" },
+    key: { type: "string" },
     limit: { type: "string" },
     format: { type: "string" },
     by: { type: "string" },
@@ -111,12 +135,14 @@ export function parseReportArgs(args: string[]) {
     throw new UsageError("invalid range: to must be greater than or equal to from");
   }
   const n = limit(values.limit);
-  // Key order is the JSON document's: provider, model, from, to, limit.
+  const keyHash = keyFilter(values.key);
+  // Key order is the JSON document's: provider, model, api_key_hash, from, to, limit.
   const filters = {} as ReportFilters;
   for (const key of ["provider", "model"] as const) {
     const value = values[key]?.trim();
     if (value) filters[key] = value;
   }
+  if (keyHash !== undefined) filters.api_key_hash = keyHash;
   if (from !== undefined) filters.from = from;
   if (to !== undefined) filters.to = to;
   filters.limit = n;

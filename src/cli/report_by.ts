@@ -16,6 +16,8 @@ export type ReportGrouping = (typeof reportGroupings)[number];
 export interface ReportByFilters {
   provider?: string;
   model?: string;
+  /** A provider key fingerprint (`--key`). */
+  api_key_hash?: string;
   from?: string;
   to?: string;
   /** Sessions only: narrow to one developer, agent or session. */
@@ -58,7 +60,7 @@ export async function buildReportBy(
     filters,
   } as const;
   const query: AnalyticsQuery = {};
-  for (const key of ["provider", "model", "from", "to"] as const) {
+  for (const key of ["provider", "model", "api_key_hash", "from", "to"] as const) {
     const value = filters[key];
     if (value !== undefined) query[key] = value;
   }

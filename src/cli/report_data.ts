@@ -27,6 +27,8 @@ export const reportSchemaVersion = "report.v2";
 export interface ReportFilters {
   provider?: string;
   model?: string;
+  /** A provider key fingerprint (`--key`): every section reads only that key's traces. */
+  api_key_hash?: string;
   /** Stored form (RFC 3339 UTC, milliseconds), already parsed from the flags. */
   from?: string;
   to?: string;
@@ -159,7 +161,7 @@ export async function buildReport(
 ): Promise<ReportDocument> {
   const query: AnalyticsQuery = {};
   const filter: TraceFilter = {};
-  for (const key of ["provider", "model", "from", "to"] as const) {
+  for (const key of ["provider", "model", "api_key_hash", "from", "to"] as const) {
     const value = filters[key];
     if (value !== undefined) query[key] = filter[key] = value;
   }

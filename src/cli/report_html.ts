@@ -167,6 +167,12 @@ function subtitle(doc: ReportDocument): string {
   return `${doc.storage.driver}${doc.storage.path ? ` ${doc.storage.path}` : ""}, read-only`;
 }
 
+/** A `--key` filter as given, with the last four the key table names it by, when known. */
+function keyShown(doc: ReportDocument, hash: string): string {
+  const last4 = doc.api_keys.find((k) => k.api_key_hash === hash)?.api_key_last4;
+  return last4 ? `${hash} (…${last4})` : hash;
+}
+
 /** What the report was made with, as `report` takes it: period, filters, scope, grouping. */
 function madeWith(doc: ReportDocument): [string, string][] {
   const f = doc.filters;
@@ -176,7 +182,7 @@ function madeWith(doc: ReportDocument): [string, string][] {
     ["--to", f.to ?? `(none: last trace${p ? `, ${p.to}` : ""})`],
     ["--provider", f.provider ?? "(all)"],
     ["--model", f.model ?? "(all)"],
-    ["provider key", "(all)"],
+    ["--key", f.api_key_hash === undefined ? "(all)" : keyShown(doc, f.api_key_hash)],
     ["--by", "(none)"],
     ["tenant scope", "all tenants (the store itself)"],
     ["time axis", p ? `per ${p.bucket}, ${p.slots.length} slots` : "(no traffic)"],

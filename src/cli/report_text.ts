@@ -117,6 +117,7 @@ export function renderText(doc: ReportDocument): string {
     ]]),
     ["Filter provider", f.provider ?? "(all)"],
     ["Filter model", f.model ?? "(all)"],
+    ["Filter key", f.api_key_hash ?? "(all)"],
     ["Filter from", f.from ?? "(all)"],
     ["Filter to", f.to ?? "(all)"],
     ["Filter limit", f.limit],

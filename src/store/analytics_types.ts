@@ -52,7 +52,30 @@ export interface AnalyticsQuery {
   bucket?: Bucket;
   /** Only traces that carry a provider key fingerprint (the keys view). */
   with_key_only?: boolean;
+  /**
+   * Only traces of this provider key fingerprint (`Trace.api_key_hash`). Only the daily keys
+   * rollup keeps the key (the hourly and daily ones hold '' there), so a keyed query reads it,
+   * or the traces where it cannot answer (`keyRollupAnswers`).
+   */
+  api_key_hash?: string;
 }
+
+/** Groups `rollup_daily_keys` keeps; the others are '' there (rollups.ts `dimensionsOf`). */
+export const keyRollupGroups = ["provider", "model", "workspace", "api_key_hash"] as const;
+
+/** Whether a query reads the daily keys rollup: the keys view, or a key filter. */
+export const keyed = (q: AnalyticsQuery) =>
+  q.group_by === "api_key_hash" || q.with_key_only === true || q.api_key_hash !== undefined;
+
+/**
+ * Whether the daily keys rollup can answer a keyed query: not by hour (its periods are days) and
+ * not grouped by what it does not keep (developer, agent, path, gateway key, route). Otherwise
+ * the query reads the traces of the whole range: exact, and slower on a long one (the partial
+ * index on api_key_hash narrows a key filter to that key's traces).
+ */
+export const keyRollupAnswers = (q: AnalyticsQuery) =>
+  q.bucket !== "hour" &&
+  (q.group_by === undefined || (keyRollupGroups as readonly string[]).includes(q.group_by));
 
 /** Token columns are `tokenFields` (providers/usage.ts), summed. */
 export interface AggregateRow extends Record<TokenField, number> {

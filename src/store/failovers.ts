@@ -30,6 +30,8 @@ export interface FailoverQuery {
   /** The target: the answering one for the request counts, the attempted one for the attempts. */
   provider?: string;
   model?: string;
+  /** Only requests made with this provider key fingerprint (`Trace.api_key_hash`). */
+  api_key_hash?: string;
   scope?: TenantScope;
   /** Rows with the most requests first; at most `failoverLimits.maxLimit`. */
   limit: number;

@@ -11,7 +11,7 @@ import type {
   GroupBy,
   PercentileRow,
 } from "./analytics_types.ts";
-import { checkGroup } from "./analytics_types.ts";
+import { checkGroup, keyed, keyRollupAnswers } from "./analytics_types.ts";
 import { periodOf, type RollupTable } from "./rollups.ts";
 import {
   AggregateMerger,
@@ -87,14 +87,18 @@ export function rangeFilters(sql: Sql, q: AnalyticsQuery, kind: Kind, range: Ran
   if (q.with_key_only) {
     parts.push(kind === "raw" ? sql`api_key_hash IS NOT NULL` : sql`api_key_hash <> ''`);
   }
+  // Raw traces and `rollup_daily_keys` hold the key; `rollup_hourly` holds '' (never equal to a
+  // fingerprint), which is why a keyed query reads only those two (`sources`).
+  if (q.api_key_hash !== undefined) parts.push(sql`api_key_hash = ${q.api_key_hash}`);
   return parts;
 }
 
 function sources(sql: Sql, q: AnalyticsQuery): { rollup: Source | null; raw: Source[] } {
   checkGroup(q.group_by);
-  const keys = q.group_by === "api_key_hash" || q.with_key_only === true;
+  const keys = keyed(q);
   const table: RollupTable = keys ? "rollup_daily_keys" : "rollup_hourly";
-  const plan = q.bucket === "hour" && periodOf[table] === "day"
+  // By hour, or by a group the keys table does not keep: the traces of the whole range.
+  const plan = keys && !keyRollupAnswers(q)
     ? { rollup: null, raw: [{ from: q.from, before: beyond(q.to) }] }
     : planRanges(q.from, q.to, periodOf[table]);
   const make = (kind: Kind, range: Range): Source => {

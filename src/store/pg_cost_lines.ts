@@ -2,8 +2,13 @@
  * The cost lines on PostgreSQL, as sqlite_cost_lines.ts: the cost-line rollup for the whole
  * hours of a range, the traces' `cost_breakdown` lines (`jsonb_array_elements`) at its edges.
  */
-import { type AnalyticsQuery, checkCostLineGroup, type CostLineRow } from "./analytics_types.ts";
-import { planRanges, type Range } from "./analytics_merge.ts";
+import {
+  type AnalyticsQuery,
+  checkCostLineGroup,
+  type CostLineRow,
+  keyed,
+} from "./analytics_types.ts";
+import { beyond, planRanges, type Range } from "./analytics_merge.ts";
 import { mergeCostLineRows } from "./cost_line_rollups.ts";
 import { bucketOn, type Kind, rangeFilters } from "./pg_analytics.ts";
 import type { Sql } from "./pg_connect.ts";
@@ -41,7 +46,12 @@ async function read(sql: Sql, q: AnalyticsQuery, kind: Kind, range: Range): Prom
 
 export async function costLines(sql: Sql, q: AnalyticsQuery): Promise<CostLineRow[]> {
   checkCostLineGroup(q.group_by);
-  const plan = planRanges(q.from, q.to, "hour");
+  // The cost-line rollup does not keep the provider key: a key filter reads the traces' own lines
+  // for the whole range. Exact, and slower on a long range (the partial index on api_key_hash
+  // narrows it to that key's traces).
+  const plan = keyed(q)
+    ? { rollup: null, raw: [{ from: q.from, before: beyond(q.to) }] }
+    : planRanges(q.from, q.to, "hour");
   const rows: unknown[][] = [];
   if (plan.rollup !== null) rows.push(...await read(sql, q, "rollup", plan.rollup));
   for (const r of plan.raw) rows.push(...await read(sql, q, "raw", r));

@@ -27,6 +27,7 @@ function where(
   if (q.route !== undefined) parts.push(sql`t.route = ${q.route}`);
   if (q.provider !== undefined) parts.push(target.provider(q.provider));
   if (q.model !== undefined) parts.push(target.model(q.model));
+  if (q.api_key_hash !== undefined) parts.push(sql`t.api_key_hash = ${q.api_key_hash}`);
   return and(sql, parts);
 }
 

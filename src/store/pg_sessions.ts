@@ -19,6 +19,7 @@ function where(sql: Sql, q: SessionQuery): Fragment {
   if (q.developer !== undefined) parts.push(sql`developer = ${q.developer}`);
   if (q.agent !== undefined) parts.push(sql`agent = ${q.agent}`);
   if (q.session_id !== undefined) parts.push(sql`session_id = ${q.session_id}`);
+  if (q.api_key_hash !== undefined) parts.push(sql`api_key_hash = ${q.api_key_hash}`);
   return and(sql, parts);
 }
 

@@ -26,6 +26,8 @@ export interface SessionQuery {
   developer?: string;
   agent?: string;
   session_id?: string;
+  /** Only traces of this provider key fingerprint (`Trace.api_key_hash`). */
+  api_key_hash?: string;
   scope?: TenantScope;
   /** Most recent sessions first (by last request); at most `sessionLimits.maxLimit`. */
   limit: number;

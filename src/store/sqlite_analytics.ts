@@ -13,7 +13,7 @@ import type {
   GroupBy,
   PercentileRow,
 } from "./analytics_types.ts";
-import { checkGroup } from "./analytics_types.ts";
+import { checkGroup, keyed, keyRollupAnswers } from "./analytics_types.ts";
 import { periodOf } from "./rollups.ts";
 import {
   AggregateMerger,
@@ -91,18 +91,21 @@ export function rangeFilters(
   if (q.model !== undefined) where("model = ?", q.model);
   if (q.scope) where("org_id = ? AND workspace_id = ?", q.scope.org_id, q.scope.workspace_id);
   if (q.with_key_only) where(kind === "raw" ? "api_key_hash IS NOT NULL" : "api_key_hash <> ''");
+  // Raw traces and `rollup_daily_keys` hold the key; the other rollups hold '' (never equal to a
+  // fingerprint), which is why a keyed query reads only those two (`sources`).
+  if (q.api_key_hash !== undefined) where("api_key_hash = ?", q.api_key_hash);
   return { parts, params };
 }
 
 /**
  * Where a query's rows come from: rollup tables for whole periods, the traces for the rest. The
- * keys view reads its daily table (by hour: the traces); the others read whole days from
+ * keys view and a key filter read the daily keys table (the traces of the whole range where it
+ * cannot answer: `keyRollupAnswers`); the others read whole days from
  * `rollup_daily` and the hours at the edges from `rollup_hourly` (`planTiers`), or, by hour,
  * the hourly table alone.
  */
 function sources(q: AnalyticsQuery): { rollups: Source[]; raw: Source[] } {
   checkGroup(q.group_by);
-  const keys = q.group_by === "api_key_hash" || q.with_key_only === true;
   const make = (kind: "raw" | "rollup", range: Range, table = "traces"): Source => {
     const time = kind === "raw" ? "timestamp" : "period";
     const { parts, params } = rangeFilters(q, kind, range);
@@ -116,9 +119,9 @@ function sources(q: AnalyticsQuery): { rollups: Source[]; raw: Source[] } {
     };
   };
   const raw = (ranges: Range[]) => ranges.map((r) => make("raw", r));
-  if (keys) {
-    // Hourly buckets cannot come from daily rollups: such a query reads the traces.
-    if (q.bucket === "hour") {
+  if (keyed(q)) {
+    // Hourly buckets, or groups the keys table does not keep: such a query reads the traces.
+    if (!keyRollupAnswers(q)) {
       return { rollups: [], raw: raw([{ from: q.from, before: beyond(q.to) }]) };
     }
     const plan = planRanges(q.from, q.to, periodOf.rollup_daily_keys);

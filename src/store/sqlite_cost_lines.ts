@@ -5,8 +5,13 @@
  * rollups and edges (sqlite_analytics.ts).
  */
 import type { DatabaseSync } from "node:sqlite";
-import { type AnalyticsQuery, checkCostLineGroup, type CostLineRow } from "./analytics_types.ts";
-import { planRanges, planTiers, type Range } from "./analytics_merge.ts";
+import {
+  type AnalyticsQuery,
+  checkCostLineGroup,
+  type CostLineRow,
+  keyed,
+} from "./analytics_types.ts";
+import { beyond, planRanges, planTiers, type Range } from "./analytics_merge.ts";
 import { mergeCostLineRows } from "./cost_line_rollups.ts";
 import { bucketOn, rangeFilters } from "./sqlite_analytics.ts";
 
@@ -43,9 +48,14 @@ export function costLines(db: DatabaseSync, q: AnalyticsQuery): CostLineRow[] {
     const { sql, params } = select(q, kind, range, table);
     for (const r of db.prepare(sql).all(...params)) rows.push(Object.values(r));
   };
-  // Whole days from the daily table (but by hour), whole hours from the hourly one, as the
-  // other analytics (sqlite_analytics.ts).
-  if (q.bucket === "hour") {
+  // The cost-line rollups do not keep the provider key: a key filter reads the traces' own lines
+  // for the whole range. Exact, and slower on a long range (the partial index on api_key_hash
+  // narrows it to that key's traces).
+  if (keyed(q)) {
+    read("raw", { from: q.from, before: beyond(q.to) });
+  } else if (q.bucket === "hour") {
+    // Whole days from the daily table (but by hour), whole hours from the hourly one, as the
+    // other analytics (sqlite_analytics.ts).
     const plan = planRanges(q.from, q.to, "hour");
     if (plan.rollup !== null) read("rollup", plan.rollup, "rollup_cost_lines");
     for (const r of plan.raw) read("raw", r);

@@ -15,6 +15,7 @@ function where(q: FailoverQuery, target: { provider: string; model: string }) {
     ["route", "t.route = ?"],
     ["provider", `${target.provider} = ?`],
     ["model", `${target.model} = ?`],
+    ["api_key_hash", "t.api_key_hash = ?"],
   ]);
 }
 

@@ -15,6 +15,7 @@ const filters = [
   ["developer", "developer = ?"],
   ["agent", "agent = ?"],
   ["session_id", "session_id = ?"],
+  ["api_key_hash", "api_key_hash = ?"],
 ] as const;
 
 /** In `mergeSessions` order after session and model. */

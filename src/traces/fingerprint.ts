@@ -15,6 +15,18 @@ export interface KeyFingerprint {
 
 export type Fingerprinter = (key: string) => KeyFingerprint;
 
+/** A fingerprint's shape: the 64 lowercase hex digits of `KeyFingerprint.hash`. */
+export const fingerprintPattern = /^[0-9a-f]{64}$/;
+
+/**
+ * A fingerprint given by a person or a query (`--key`, `api_key_hash=`): hex digits in either
+ * case, stored lowercase. null when it is not one (a prefix, the last four, a key itself).
+ */
+export function parseFingerprint(raw: string): string | null {
+  const value = raw.trim().toLowerCase();
+  return fingerprintPattern.test(value) ? value : null;
+}
+
 /**
  * Fingerprints are memoised: a deployment sees few distinct keys, and an HMAC per request costs
  * a measurable share of the hot path. The cache is bounded; the oldest entry goes first.

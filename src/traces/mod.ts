@@ -46,8 +46,10 @@ export { newTraceId } from "./trace_id.ts";
 export {
   createFingerprinter,
   type Fingerprinter,
+  fingerprintPattern,
   type KeyFingerprint,
   loadOrCreateSecret,
+  parseFingerprint,
 } from "./fingerprint.ts";
 export {
   createTraceWriter,

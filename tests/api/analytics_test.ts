@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { analyticsHistory } from "../store/conformance_analytics.ts";
 import { apiFixture, scopeFromHeader } from "./api_fixture.ts";
 import * as bodies from "../../src/api/analytics_bodies.ts";
+import { keyA, keyedHistory } from "../store/key_filter_oracle.ts";
 
 const json = async (res: Response) => {
   assert.equal(res.status, 200, await res.clone().text());
@@ -215,6 +216,22 @@ Deno.test("analytics: invalid parameters are 400s naming the parameter and what 
         "to",
         /to must be greater than or equal to from/,
       ],
+      // The whole fingerprint or nothing: a prefix or the last four would match nothing.
+      [
+        "/api/analytics/usage?api_key_hash=aaaa",
+        "api_key_hash",
+        /api_key_hash must be a provider key fingerprint: the 64 hex digits of api_key_hash/,
+      ],
+      [
+        `/api/analytics/failovers?api_key_hash=${"g".repeat(64)}`,
+        "api_key_hash",
+        /api_key_hash must be a provider key fingerprint/,
+      ],
+      [
+        `/api/analytics/sessions?api_key_hash=${"a".repeat(65)}`,
+        "api_key_hash",
+        /api_key_hash must be a provider key fingerprint/,
+      ],
     ];
     for (const [path, parameter, message] of cases) {
       const res = await fx.get(path);
@@ -256,6 +273,53 @@ Deno.test("analytics: every view is confined to the caller's tenant", async () =
       await get("/api/analytics/usage?group_by=workspace"),
     );
     assert.deepStrictEqual(usage.items.map((i) => i.group), ["ws-2"]);
+  } finally {
+    await fx.close();
+  }
+});
+
+Deno.test("analytics: api_key_hash narrows every view to that provider key's traces", async () => {
+  const history = keyedHistory();
+  const fx = await apiFixture(history);
+  try {
+    const mine = history.filter((t) => t.api_key_hash === keyA);
+    const get = async (path: string) => await json(await fx.get(path));
+    // Upper case is the same fingerprint.
+    const usage = bodies.usageSummarySchema.parse(
+      await get(`/api/analytics/usage?api_key_hash=${keyA.toUpperCase()}`),
+    );
+    assert.equal(usage.request_count, mine.length);
+    assert.equal(usage.total_tokens, mine.reduce((n, t) => n + (t.total_tokens ?? 0), 0));
+    const q = `api_key_hash=${keyA}`;
+    const byDeveloper = bodies.usageSeriesSchema.parse(
+      await get(`/api/analytics/usage?group_by=developer&bucket=week&${q}`),
+    );
+    assert.deepStrictEqual(
+      byDeveloper.items.map((i) => [i.group, i.request_count]).sort(),
+      ["alice", "bob"].map((d) => [d, mine.filter((t) => t.developer === d).length]),
+    );
+    const keys = bodies.keysSchema.parse(await get(`/api/analytics/keys?${q}`));
+    assert.deepStrictEqual(keys.items.map((k) => [k.api_key_hash, k.request_count]), [
+      [keyA, mine.length],
+    ]);
+    const dims = await get(`/api/analytics/dimensions?${q}`);
+    const input = dims.items.find((d: { dimension: string }) => d.dimension === "input");
+    assert.equal(
+      input.quantity,
+      mine.reduce((n, t) => n + (t.cost_breakdown?.lines[0]?.quantity ?? 0), 0),
+    );
+    const sessions = await get(`/api/analytics/sessions?${q}`);
+    assert.equal(
+      sessions.items.reduce((n: number, s: { request_count: number }) => n + s.request_count, 0),
+      mine.length,
+    );
+    const failovers = await get(`/api/analytics/failovers?${q}`);
+    assert.equal(
+      failovers.items.reduce((n: number, f: { request_count: number }) => n + f.request_count, 0),
+      mine.filter((t) => t.route !== null).length,
+    );
+    const none = await get(`/api/analytics/summary?api_key_hash=${"c".repeat(64)}`);
+    assert.equal(none.total_requests, 0);
   } finally {
     await fx.close();
   }

@@ -10,6 +10,8 @@ import type { Trace } from "../../src/traces/trace.ts";
 import { runCliProcess } from "../support/process.ts";
 import { analyticsHistory } from "../store/conformance_analytics.ts";
 import { days as monthDays, trace as monthTrace } from "../testdata/reconcile_month.ts";
+import { keyA, keyedHistory } from "../store/key_filter_oracle.ts";
+import { apiFixture } from "../api/api_fixture.ts";
 
 interface Fixture {
   dir: string;
@@ -18,11 +20,10 @@ interface Fixture {
 }
 
 /** A temp dir with `ongoingai.yaml` naming `traces.db`, written with the history unless empty. */
-async function fixture(withTraces = true): Promise<Fixture> {
+async function fixture(withTraces = true, history = analyticsHistory()): Promise<Fixture> {
   const dir = Deno.makeTempDirSync({ prefix: "ongoingai-report-" });
   Deno.writeTextFileSync(join(dir, "ongoingai.yaml"), "storage:\n  path: traces.db\n");
   const db = join(dir, "traces.db");
-  const history = analyticsHistory();
   const store = await openSqliteStore({ path: db });
   if (withTraces) await store.writeBatch(history);
   await store.close();
@@ -210,6 +211,11 @@ Deno.test("report on an empty store: zeros and empty-table notes", async () => {
   assert.deepStrictEqual(json.recent_traces, []);
 });
 
+const keyError = (value: string) =>
+  `invalid --key "${value}": expected a provider key fingerprint, the 64 hex digits of ` +
+  "api_key_hash (API_KEY_HASH in the text report's key table, api_keys[].api_key_hash in " +
+  "--format json, /api/analytics/keys); not a prefix, the last four or the key itself";
+
 Deno.test("report usage errors exit 2 with a clear message and no output", async () => {
   const { dir } = await fixture(false);
   const table: [string[], string][] = [
@@ -226,6 +232,9 @@ Deno.test("report usage errors exit 2 with a clear message and no output", async
       ["--from", "2026-03-02", "--to", "2026-03-01T23:59:59Z"],
       "invalid range: to must be greater than or equal to from",
     ],
+    // The HTML page's key table shows a head and the last four: neither is a fingerprint.
+    [["--key", "aaaaaaaa"], keyError("aaaaaaaa")],
+    [["--key", `${"a".repeat(63)}g`], keyError(`${"a".repeat(63)}g`)],
   ];
   const results = await Promise.all(table.map(([args]) => report(dir, ...args)));
   table.forEach(([args, want], i) => {
@@ -296,6 +305,76 @@ Deno.test("report: cost by billed dimension, from the traces' cost lines", async
       /Cost by Billed Dimension\n.*\ncache_write_1h\s+36000\s+tokens\s+0\.216000\s+0/,
     );
   } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("report --key: every section is that key's, the API's figures for api_key_hash", async () => {
+  const history = keyedHistory();
+  const { dir } = await fixture(true, history);
+  const fx = await apiFixture(history);
+  try {
+    const api = async (path: string) => await (await fx.get(path)).json();
+    const q = `api_key_hash=${keyA}`;
+    // A fingerprint copied in upper case is the same key.
+    const r = await report(dir, "--key", keyA.toUpperCase(), "--format", "json", "--limit", "200");
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.deepStrictEqual(doc.filters, { api_key_hash: keyA, limit: 200 });
+    const mine = history.filter((t) => t.api_key_hash === keyA);
+    assert.equal(doc.summary.total_requests, mine.length);
+    assert.ok(mine.length < history.length, "the key is some of the traffic, not all of it");
+    assert.deepStrictEqual(doc.summary, await api(`/api/analytics/summary?${q}`));
+    assert.deepStrictEqual(doc.models, (await api(`/api/analytics/models?${q}`)).items);
+    assert.deepStrictEqual(doc.api_keys, (await api(`/api/analytics/keys?${q}`)).items);
+    assert.deepStrictEqual(
+      doc.cost_dimensions,
+      (await api(`/api/analytics/dimensions?${q}`)).items,
+    );
+    // Per group over the period (the cost series is by day: summed here).
+    const costBy = async (group: string) => {
+      const sums = new Map<string | null, number>();
+      const items = (await api(`/api/analytics/cost?group_by=${group}&${q}`)).items;
+      for (const i of items as { group: string | null; request_count: number }[]) {
+        sums.set(i.group, (sums.get(i.group) ?? 0) + i.request_count);
+      }
+      return [...sums].sort();
+    };
+    type Counted = { request_count: number } & Record<string, unknown>;
+    /** [name, requests] of each row, in name order. */
+    const counts = (rows: Counted[], name: string) =>
+      rows.map((r) => [r[name], r.request_count]).sort();
+    const requests = (rows: Counted[]) => rows.reduce((n, r) => n + r.request_count, 0);
+    assert.deepStrictEqual(counts(doc.developers, "name"), await costBy("developer"));
+    assert.deepStrictEqual(counts(doc.agents, "name"), await costBy("agent"));
+    assert.deepStrictEqual(counts(doc.providers, "provider"), await costBy("provider"));
+    const traces = await api(`/api/traces?limit=200&${q}`);
+    const ids = (items: { id: string }[]) => items.map((t) => t.id);
+    assert.deepStrictEqual(ids(doc.recent_traces), ids(traces.items));
+    const range = `from=${doc.sessions_range.from}&to=${doc.sessions_range.to}`;
+    const sessions = await api(`/api/analytics/sessions?limit=500&${range}&${q}`);
+    assert.deepStrictEqual(
+      counts(doc.sessions, "session_id"),
+      counts(sessions.items, "session_id"),
+    );
+    const failovers = await api(`/api/analytics/failovers?limit=1000&${q}`);
+    assert.equal(requests(doc.failovers), requests(failovers.items));
+    assert.equal(requests(doc.failovers), mine.filter((t) => t.route !== null).length);
+    // Text, HTML and --by say which key, and read only its traces.
+    const text = await report(dir, "--key", keyA);
+    assert.equal(text.code, 0, text.stderr);
+    assert.ok(text.stdout.includes(`\nFilter key       ${keyA}\n`), text.stdout);
+    assert.ok(text.stdout.includes(`\nTotal requests        ${mine.length}\n`));
+    const html = await report(dir, "--key", keyA, "--format", "html");
+    assert.equal(html.code, 0, html.stderr);
+    assert.match(html.stdout, new RegExp(`<dt>--key</dt><dd>${keyA} \\(…aaaa\\)</dd>`));
+    const by = await report(dir, "--key", keyA, "--by", "developer", "--format", "json");
+    assert.equal(by.code, 0, by.stderr);
+    const byDoc = JSON.parse(by.stdout);
+    assert.equal(byDoc.filters.api_key_hash, keyA);
+    assert.deepStrictEqual(counts(byDoc.developers, "developer"), await costBy("developer"));
+  } finally {
+    await fx.close();
     Deno.removeSync(dir, { recursive: true });
   }
 });

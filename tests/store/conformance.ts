@@ -12,6 +12,7 @@ import { analyticsCases } from "./conformance_analytics.ts";
 import { attributionCases } from "./conformance_attribution.ts";
 import { costLineCases, providerReportCases } from "./conformance_cost_lines.ts";
 import { attemptCases, routedAttempts } from "./conformance_attempts.ts";
+import { keyFilterCases } from "./conformance_key_filter.ts";
 
 export type OpenFreshStore = () => Promise<TraceStore>;
 
@@ -329,6 +330,7 @@ export function runTraceStoreConformance(
   for (const c of costLineCases) test(`cost lines: ${c.name}`, (store) => c.run(store));
   for (const c of providerReportCases) test(`provider reports: ${c.name}`, (store) => c.run(store));
   for (const c of attemptCases) test(`attempts: ${c.name}`, (store) => c.run(store));
+  for (const c of keyFilterCases) test(`key filter: ${c.name}`, (store) => c.run(store));
   for (const c of paginationCases) test(`pagination: ${c.name}`, (store) => c.run(store));
 
   test("exportTraces pages whole traces in list order, with the list's cursors", async (store) => {

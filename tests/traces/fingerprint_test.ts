@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createFingerprinter, loadOrCreateSecret } from "../../src/traces/mod.ts";
+import { createFingerprinter, loadOrCreateSecret, parseFingerprint } from "../../src/traces/mod.ts";
 import { providerKeyFrom } from "../../src/providers/mod.ts";
 
 Deno.test("providerKeyFrom reads the credential the way providers do", () => {
@@ -78,4 +78,22 @@ Deno.test("the fingerprint cache is bounded and never changes an answer", () => 
   for (let round = 0; round < 3; round++) {
     for (const k of keys) assert.deepEqual(f(k), fresh(k));
   }
+});
+
+Deno.test("a fingerprint given by hand is the whole hash, in either case; nothing else is", () => {
+  const hash = createFingerprinter("s".repeat(32))("sk-proj-abcdefghijklmnop").hash;
+  const cases: [string, string | null][] = [
+    [hash, hash],
+    [hash.toUpperCase(), hash],
+    [` ${hash}\n`, hash],
+    [hash.slice(0, 8), null], // the HTML key table's head
+    [hash.slice(1), null],
+    [`${hash}0`, null],
+    [`hmac-sha256:${hash}`, null],
+    ["mnop", null], // the last four
+    ["sk-proj-abcdefghijklmnop", null], // the key itself
+    [`${hash.slice(0, 63)}g`, null],
+    ["", null],
+  ];
+  for (const [given, want] of cases) assert.equal(parseFingerprint(given), want, given);
 });
