@@ -93,10 +93,10 @@ function costByKey(doc: ReportDocument): Chart {
     title: "Cost by provider API key",
     unit: "USD",
     categoryLabel: "key (last four, hash)",
-    // The hash after its scheme (`hmac-sha256:`): its first characters tell keys apart.
-    categories: keys.map((k) =>
-      `…${k.api_key_last4 ?? "????"} ${k.api_key_hash.split(":").at(-1)!.slice(0, 8)}`
-    ),
+    // The fingerprint's first characters tell keys with the same last four apart; the table has
+    // the whole of it, which `report --key` takes.
+    categories: keys.map((k) => `…${k.api_key_last4 ?? "????"} ${k.api_key_hash.slice(0, 8)}`),
+    detail: { name: "fingerprint (--key)", values: keys.map((k) => k.api_key_hash) },
     series: [{ name: "cost", values: keys.map((k) => k.total_cost_usd) }],
     horizontal: true,
     columns: leftOutColumns(keys),

@@ -38,6 +38,11 @@ export interface Chart {
    * request counts. Values are counts unless `unit` says otherwise; null reads as `nullText`.
    */
   columns?: { name: string; unit?: string; values: (number | null)[] }[];
+  /**
+   * A text column of the table after the category, not drawn: what a short axis label stands
+   * for in full, to copy (a key's whole fingerprint for `report --key`).
+   */
+  detail?: { name: string; values: string[] };
   /** A note under the chart: what the figures leave out (unpriced, unknown usage). */
   note?: string;
 }
@@ -264,6 +269,7 @@ function svg(c: Chart, height: number, parts: string[]): string {
 function table(c: Chart): string {
   const withTotal = c.series.length > 1 && !c.line;
   const head = [c.categoryLabel, ...c.series.map((s) => `${s.name} (${c.unit})`)];
+  if (c.detail !== undefined) head.splice(1, 0, c.detail.name);
   if (withTotal) head.push(`total (${c.unit})`);
   const columns = c.columns ?? [];
   head.push(...columns.map((col) => col.unit ? `${col.name} (${col.unit})` : col.name));
@@ -271,6 +277,9 @@ function table(c: Chart): string {
   const rows = c.categories.map((cat, i) => {
     const values = c.series.map((s) => s.values[i] ?? null);
     const cells = values.map((v) => cell(v, c.unit, nullText));
+    if (c.detail !== undefined) {
+      cells.unshift(`<td class="detail">${e(c.detail.values[i] ?? "")}</td>`);
+    }
     if (withTotal) cells.push(totalCell(values, c.unit));
     for (const col of columns) cells.push(cell(col.values[i] ?? null, col.unit ?? "", nullText));
     return `<tr><th scope="row">${e(cat)}</th>${cells.join("")}</tr>`;

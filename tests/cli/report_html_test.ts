@@ -160,6 +160,19 @@ Deno.test({
           m.model,
         );
       }
+      // Provider keys: each row's whole fingerprint (what `report --key` takes) and cost are the
+      // keys view's.
+      const apiKeys = analyticsBodies.keysSchema.parse(await get("/api/analytics/keys"));
+      const keyRows = [...page.dom.slice(page.dom.indexOf('data-chart="cost-by-key"'))
+        .split("</table>")[0]!.matchAll(
+          /<td class="detail">([^<]+)<\/td><td data-value="([^"]*)"/g,
+        )]
+        .map((m) => [m[1], m[2]]);
+      assert.ok(keyRows.length > 0, "the key table names each key's fingerprint");
+      assert.deepStrictEqual(
+        keyRows.sort(),
+        apiKeys.items.map((k) => [k.api_key_hash, String(k.total_cost_usd)]).sort(),
+      );
       // Workspaces: the cost view grouped by workspace.
       const ws = analyticsBodies.costSeriesSchema.parse(
         await get("/api/analytics/cost?group_by=workspace&bucket=week"),
