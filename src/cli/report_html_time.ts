@@ -28,32 +28,78 @@ function empty(id: string, title: string, unit: string): Chart {
   return { id, title, unit, categoryLabel: "time (UTC)", categories: [], series: [] };
 }
 
-/** Providers (series) × slots of one figure of `by_provider`; a slot without traffic is 0. */
-function byProvider(
-  doc: ReportDocument,
+/** A slot's cost and tokens for one provider or model. */
+type Slot = { bucket_start: string; total_tokens: number; total_cost_usd: number | null };
+
+/** Models with their own series; the rest are summed as "other models". */
+export const stackedModels = 6;
+
+/**
+ * One series per provider or model × `slots` of one figure; a slot without traffic is 0. Models
+ * past the costliest `stackedModels` share one series, the sum of their known figures (null
+ * when none is known), as the API's group totals are.
+ */
+export function stackedSeries(
+  slots: readonly string[],
+  rows: readonly (Slot & { name: string })[],
+  by: "provider" | "model",
+  value: (d: Slot) => number | null,
+): { name: string; values: (number | null)[] }[] {
+  const names = by === "model" ? rankedModels(rows) : unique(rows.map((d) => d.name)).sort();
+  const own = new Set(names.slice(0, by === "model" ? stackedModels : names.length));
+  const rest = names.length - own.size;
+  const other = "\u0000other";
+  const parts = new Map<string, (number | null)[]>();
+  for (const d of rows) {
+    const key = `${d.bucket_start} ${own.has(d.name) ? d.name : other}`;
+    parts.set(key, [...(parts.get(key) ?? []), value(d)]);
+  }
+  const sum = (of: (number | null)[] | undefined) => {
+    if (of === undefined) return 0;
+    const known = of.filter((v): v is number => v !== null);
+    return known.length === 0 ? null : known.reduce((x, y) => x + y, 0);
+  };
+  const line = (name: string, key: string) => ({
+    name,
+    values: slots.map((slot) => sum(parts.get(`${slot} ${key}`))),
+  });
+  const series = [...own].map((n) => line(n, n));
+  if (rest > 0) series.push(line(`${rest} other model${rest === 1 ? "" : "s"}`, other));
+  return series;
+}
+
+function stacked(
   a: Axis,
+  rows: readonly (Slot & { name: string })[],
+  by: "provider" | "model",
   id: string,
   title: string,
   unit: string,
-  value: (d: ReportDocument["by_provider"][number]) => number | null,
+  value: (d: Slot) => number | null,
 ): Chart {
-  const providers = unique(doc.by_provider.map((d) => d.provider)).sort();
-  const of = new Map(doc.by_provider.map((d) => [`${d.bucket_start} ${d.provider}`, d]));
   return {
     id,
-    title: `${title} per ${a.per} by provider`,
+    title: `${title} per ${a.per} by ${by}`,
     unit,
     categoryLabel: a.categoryLabel,
     categories: a.categories,
     ticks: a.ticks,
-    series: providers.map((p) => ({
-      name: p,
-      values: a.slots.map((slot) => {
-        const row = of.get(`${slot} ${p}`);
-        return row === undefined ? 0 : value(row);
-      }),
-    })),
+    series: stackedSeries(a.slots, rows, by, value),
   };
+}
+
+/** Models costliest first over the period (then by tokens, then by name). */
+function rankedModels(rows: readonly (Slot & { name: string })[]): string[] {
+  const total = new Map<string, { cost: number; tokens: number }>();
+  for (const r of rows) {
+    const t = total.get(r.name) ?? { cost: 0, tokens: 0 };
+    t.cost += r.total_cost_usd ?? 0;
+    t.tokens += r.total_tokens;
+    total.set(r.name, t);
+  }
+  return [...total].sort(([an, a], [bn, b]) =>
+    b.cost - a.cost || b.tokens - a.tokens || (an < bn ? -1 : 1)
+  ).map(([n]) => n);
 }
 
 /** A figure of a bucketed view's items per slot; null (`nullText`) where the view has none. */
@@ -164,10 +210,15 @@ export function timeCharts(doc: ReportDocument, leftOut: string | undefined): Ch
       empty("latency-over-time", "Latency over time", "ms"),
     ];
   }
-  const cost = byProvider(doc, a, "cost-over-time", "Cost", "USD", (d) => d.total_cost_usd);
+  const providers = doc.by_provider.map((d) => ({ ...d, name: d.provider }));
+  const models = doc.by_model.map((d) => ({ ...d, name: d.model }));
+  const cost = (d: Slot) => d.total_cost_usd, tokens = (d: Slot) => d.total_tokens;
+  const withNote = (c: Chart) => leftOut === undefined ? c : { ...c, note: leftOut };
   return [
-    leftOut === undefined ? cost : { ...cost, note: leftOut },
-    byProvider(doc, a, "tokens-over-time", "Tokens", "tokens", (d) => d.total_tokens),
+    withNote(stacked(a, providers, "provider", "cost-over-time", "Cost", "USD", cost)),
+    stacked(a, providers, "provider", "tokens-over-time", "Tokens", "tokens", tokens),
+    withNote(stacked(a, models, "model", "cost-by-model-over-time", "Cost", "USD", cost)),
+    stacked(a, models, "model", "tokens-by-model-over-time", "Tokens", "tokens", tokens),
     errorRate(doc, a),
     latency(doc, a, false),
     latency(doc, a, true),

@@ -44,11 +44,22 @@ export interface ProviderSlot {
   total_cost_usd: number | null;
 }
 
+/** Cost and tokens of one model in one slot (`/api/analytics/cost?group_by=model&bucket=`). */
+export interface ModelSlot {
+  bucket_start: string;
+  model: string;
+  total_tokens: number;
+  /** null: nothing of it could be priced. */
+  total_cost_usd: number | null;
+}
+
 export interface ReportSeries {
   /** null: no trace and no bounds, nothing to draw over time. */
   period: ReportPeriod | null;
   /** Cost and tokens per slot and provider (`/api/analytics/cost?group_by=provider&bucket=`). */
   by_provider: ProviderSlot[];
+  /** The same by model; requests that named no model are not in it (they are in `by_provider`). */
+  by_model: ModelSlot[];
   /** `/api/analytics/errors?bucket=`'s items. */
   errors: ReturnType<typeof bodies.errors>["items"];
   /** `/api/analytics/latency?bucket=`'s items. */
@@ -146,20 +157,24 @@ export async function buildSeries(
   const bucket = period?.bucket ?? "day";
   const timed = { ...query, bucket };
   const { provider: _p, model: _m, ...range } = query;
-  const [byProvider, totals, pct, lines, workspaces, sessions, failovers] = await Promise.all([
-    store.aggregate({ ...timed, group_by: "provider" }),
-    store.aggregate(timed),
-    store.percentiles(timed),
-    store.costLines({ ...timed, group_by: "model" }),
-    store.aggregate({ ...query, group_by: "workspace" }),
-    period === null
-      ? Promise.resolve([])
-      : store.sessions({ ...query, ...sessionRange(period), limit: sessionLimits.maxLimit }),
-    // Failover targets are filtered by the target's provider and model: the range only here.
-    store.failovers({ ...range, limit: failoverLimits.maxLimit }),
-  ]);
+  const [byProvider, byModel, totals, pct, lines, workspaces, sessions, failovers] = await Promise
+    .all([
+      store.aggregate({ ...timed, group_by: "provider" }),
+      store.aggregate({ ...timed, group_by: "model" }),
+      store.aggregate(timed),
+      store.percentiles(timed),
+      store.costLines({ ...timed, group_by: "model" }),
+      store.aggregate({ ...query, group_by: "workspace" }),
+      period === null
+        ? Promise.resolve([])
+        : store.sessions({ ...query, ...sessionRange(period), limit: sessionLimits.maxLimit }),
+      // Failover targets are filtered by the target's provider and model: the range only here.
+      store.failovers({ ...range, limit: failoverLimits.maxLimit }),
+    ]);
   const cost = bodies.costSeries(byProvider, { group_by: "provider", bucket }).items;
   const usage = bodies.usageSeries(byProvider, { group_by: "provider", bucket }).items;
+  const modelCost = bodies.costSeries(byModel, { group_by: "model", bucket }).items;
+  const modelUsage = bodies.usageSeries(byModel, { group_by: "model", bucket }).items;
   const shape = { group_by: null, bucket };
   return {
     period,
@@ -167,6 +182,12 @@ export async function buildSeries(
       bucket_start: c.bucket_start!,
       provider: c.group ?? "(unknown)",
       total_tokens: usage[i]!.total_tokens,
+      total_cost_usd: c.total_cost_usd,
+    })),
+    by_model: modelCost.map((c, i) => ({
+      bucket_start: c.bucket_start!,
+      model: c.group ?? "(unknown)",
+      total_tokens: modelUsage[i]!.total_tokens,
       total_cost_usd: c.total_cost_usd,
     })),
     errors: bodies.errors(totals, shape).items,

@@ -65,6 +65,8 @@ Deno.test({
       assert.deepStrictEqual(drawn, [
         "cost-over-time",
         "tokens-over-time",
+        "cost-by-model-over-time",
+        "tokens-by-model-over-time",
         "error-rate-over-time",
         "latency-over-time",
         "ttft-over-time",
@@ -121,6 +123,33 @@ Deno.test({
         providers.forEach((p, k) => {
           const want = expected.has(`${week} ${p}`) ? expected.get(`${week} ${p}`)! : 0;
           assert.equal(cells[k], String(want), `${week} ${p}`);
+        });
+      }
+      // The same by model: the six costliest each a series, the seventh in "1 other model".
+      const byModelApi = analyticsBodies.costSeriesSchema.parse(
+        await get("/api/analytics/cost?group_by=model&bucket=week"),
+      );
+      const modelCost = new Map<string, number | null>(
+        byModelApi.items.map((
+          i,
+        ) => [`${i.bucket_start?.slice(0, 10)} ${i.group}`, i.total_cost_usd]),
+      );
+      const modelNames = [...new Set(byModelApi.items.map((i) => i.group!))];
+      const head = page.dom.slice(page.dom.indexOf('data-chart="cost-by-model-over-time"'));
+      const drawnModels = [
+        ...head.slice(0, head.indexOf("</thead>")).matchAll(
+          /<th scope="col">([^<]+) \(USD\)<\/th>/g,
+        ),
+      ].map((m) => m[1]!).filter((n) => n !== "total");
+      assert.equal(modelNames.length, 7);
+      assert.equal(drawnModels.at(-1), "1 other model");
+      const tail = modelNames.filter((m) => !drawnModels.includes(m));
+      assert.equal(tail.length, 1);
+      for (const [week, cells] of table(page.dom, "cost-by-model-over-time")) {
+        const want = (m: string) =>
+          modelCost.has(`${week} ${m}`) ? modelCost.get(`${week} ${m}`)! : 0;
+        drawnModels.forEach((m, k) => {
+          assert.equal(cells[k], String(want(k === 6 ? tail[0]! : m)), `${week} ${m}`);
         });
       }
       // What caching saved: from the cost lines by model (dimensions), worked out here.
