@@ -6,7 +6,7 @@
  * headless Chromium with no network.
  *
  * Usage: deno run -A scripts/report_screenshot.ts [--out docs/report-screenshot.png]
- *   [--height 7400] [--traces 6000]
+ *   [--height 11200] [--traces 6000]
  * The page's height depends on its charts: look at the PNG and give --height to fit.
  */
 import { join, resolve } from "node:path";
@@ -19,7 +19,7 @@ const { values } = parseArgs({
   args: Deno.args,
   options: {
     out: { type: "string", default: "docs/report-screenshot.png" },
-    height: { type: "string", default: "7400" },
+    height: { type: "string", default: "11200" },
     traces: { type: "string", default: "6000" },
   },
 });

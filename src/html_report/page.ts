@@ -55,6 +55,7 @@ table.numbers { border-collapse: collapse; font-variant-numeric: tabular-nums; m
 table.numbers th, table.numbers td { padding: 3px 10px; border-bottom: 1px solid var(--grid);
   text-align: right; } table.numbers th[scope="row"], table.numbers thead th:first-child {
   text-align: left; }
+table.numbers th[scope="row"] { white-space: nowrap; }
 table.numbers td.detail { text-align: left; font-family: ui-monospace, monospace; font-size: 11px;
   word-break: break-all; user-select: all; }
 @media print { body { max-width: none; padding: 0; } details { display: block; }
