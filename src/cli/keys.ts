@@ -29,7 +29,7 @@ import { normaliseFormat, parseFlags, UsageError } from "./args.ts";
 import { type CliCommand, type CliIo, exitCode } from "./io.ts";
 import { loadOrReport } from "./load.ts";
 import { poolKeys } from "./routes.ts";
-import { type ProgressRun, startProgress } from "./progress_run.ts";
+import { type ProgressRun, withProgress } from "./progress_run.ts";
 
 const actions = ["list", "create", "revoke", "rotate", "confirm", "events"] as const;
 type Action = (typeof actions)[number];
@@ -168,12 +168,7 @@ const working: Record<Action, string> = {
 export const keys: CliCommand = async (args, io) => {
   if (args[0] === "pool") return await poolKeys(args.slice(1), io);
   const opts = parseKeysArgs(args);
-  const run = startProgress(io);
-  try {
-    return await keysWith(opts, run);
-  } finally {
-    run.stop();
-  }
+  return await withProgress(io, (run) => keysWith(opts, run));
 };
 
 async function keysWith(

@@ -19,6 +19,16 @@ export interface ProgressRun {
 
 const quiet: Progress = { step() {} };
 
+/** `work` with a progress line (`startProgress`), always stopped and erased when it ends. */
+export async function withProgress<T>(io: CliIo, work: (run: ProgressRun) => Promise<T>) {
+  const run = startProgress(io);
+  try {
+    return await work(run);
+  } finally {
+    run.stop();
+  }
+}
+
 /**
  * Only on a terminal: `io.stderrIsTerminal` (set by `processIo`) and a `TERM` that is not `dumb`
  * (a dumb terminal prints the erase sequence as text). `terminal` is the real one unless a test

@@ -23,7 +23,7 @@ import { loadOrReport } from "./load.ts";
 import { parseReconcileArgs, type ReconcileArgs } from "./reconcile_args.ts";
 import { fetchAnthropicKeys, fetchReports } from "./reconcile_fetch.ts";
 import type { Progress } from "./progress.ts";
-import { countCalls, type ProgressRun, startProgress } from "./progress_run.ts";
+import { countCalls, type ProgressRun, withProgress } from "./progress_run.ts";
 
 export const reconcileSpec = {
   name: "reconcile",
@@ -167,12 +167,7 @@ function reportDays(report: ProviderReport): { from?: string; to?: string } {
 
 export const reconcile: CliCommand = async (args, io) => {
   const a = parseReconcileArgs(args);
-  const run = startProgress(io);
-  try {
-    return await reconcileWith(a, run);
-  } finally {
-    run.stop();
-  }
+  return await withProgress(io, (run) => reconcileWith(a, run));
 };
 
 async function reconcileWith(

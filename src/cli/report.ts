@@ -10,7 +10,7 @@ import { parseFingerprint } from "../traces/mod.ts";
 import { normaliseFormat, parseFlags, UsageError } from "./args.ts";
 import { type CliCommand, exitCode } from "./io.ts";
 import { loadOrReport } from "./load.ts";
-import { countCalls, type ProgressRun, startProgress } from "./progress_run.ts";
+import { countCalls, type ProgressRun, withProgress } from "./progress_run.ts";
 import { buildReport, type ReportDocument, type ReportFilters } from "./report_data.ts";
 import { renderText } from "./report_text.ts";
 import { htmlReport } from "./report_html.ts";
@@ -171,12 +171,7 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
 
 export const report: CliCommand = async (args, io) => {
   const parsed = parseReportArgs(args);
-  const run = startProgress(io);
-  try {
-    return await writeReport(parsed, run);
-  } finally {
-    run.stop();
-  }
+  return await withProgress(io, (run) => writeReport(parsed, run));
 };
 
 /** The queries a report makes, counted for the progress line. */
