@@ -123,7 +123,8 @@ async function preparePostgres(dsn: string) {
       );
     }
     const rows: Record<string, number> = {};
-    for (const table of ["traces", "rollup_hourly", "rollup_daily_keys", "rollup_cost_lines"]) {
+    const tables = ["traces", "rollup_hourly", "rollup_daily", "rollup_daily_keys"];
+    for (const table of [...tables, "rollup_cost_lines", "rollup_cost_lines_daily"]) {
       const [c] = await admin<{ n: string }[]>`SELECT count(*)::text AS n FROM ${admin(table)}`;
       rows[table] = Number(c?.n);
     }

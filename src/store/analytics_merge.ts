@@ -5,7 +5,14 @@
  * here, so both give the same answers by construction.
  */
 import { tokenFields } from "../providers/mod.ts";
-import { type AggregateRow, knownCost, type PercentileRow } from "./analytics_types.ts";
+import {
+  type AggregateRow,
+  type AnalyticsQuery,
+  keyed,
+  keyRollupAnswers,
+  knownCost,
+  type PercentileRow,
+} from "./analytics_types.ts";
 import { add, type Histogram, quantile } from "./latency_histogram.ts";
 import { periodStart } from "./rollups.ts";
 
@@ -47,7 +54,7 @@ export function planRanges(
 }
 
 /**
- * Three tiers for tables kept both per day and per hour (SQLite's `rollup_daily` and
+ * Three tiers for tables kept both per day and per hour (`rollup_daily` and
  * `rollup_hourly`): the whole UTC days of a range from the daily table, the whole hours at its
  * edges from the hourly one, and the partial hours from the traces. Exact on any bounds, and a
  * year is 365 daily periods plus at most 46 hours and two partial hours.
@@ -71,6 +78,47 @@ export function planTiers(
     raw.push(...hours.raw);
   }
   return { day: days.rollup, hour, raw };
+}
+
+/**
+ * Which rollup a range reads: `keys` the daily keys table (`rollup_daily_keys`), `day` the
+ * daily one (`rollup_daily`, `rollup_cost_lines_daily`), `hour` the hourly one.
+ */
+export type Tier = "keys" | "day" | "hour";
+
+export interface SourcePlan {
+  rollups: { tier: Tier; range: Range }[];
+  /** Ranges read from the traces. */
+  raw: Range[];
+}
+
+/**
+ * Where a query's rows come from, for both stores (their SQL differs, the plan does not). A
+ * keyed query (`keyed`) reads the daily keys table where `keys` says the source has one and it
+ * can answer (`keyRollupAnswers`), else the traces of the whole range: the other rollups hold ''
+ * for the key. By hour: the hourly table and the traces. Otherwise `planTiers`: whole days daily,
+ * the whole hours at the edges hourly, the partial hours from the traces.
+ */
+export function planSources(q: AnalyticsQuery, keys: boolean): SourcePlan {
+  const whole = (p: { rollup: Range | null; raw: Range[] }, tier: Tier): SourcePlan => ({
+    rollups: p.rollup === null ? [] : [{ tier, range: p.rollup }],
+    raw: p.raw,
+  });
+  if (keyed(q)) {
+    if (!keys || !keyRollupAnswers(q)) {
+      return { rollups: [], raw: [{ from: q.from, before: beyond(q.to) }] };
+    }
+    return whole(planRanges(q.from, q.to, "day"), "keys");
+  }
+  if (q.bucket === "hour") return whole(planRanges(q.from, q.to, "hour"), "hour");
+  const tiers = planTiers(q.from, q.to);
+  return {
+    rollups: [
+      ...(tiers.day === null ? [] : [{ tier: "day" as const, range: tiers.day }]),
+      ...tiers.hour.map((range) => ({ tier: "hour" as const, range })),
+    ],
+    raw: tiers.raw,
+  };
 }
 
 /** The exclusive bound just after an inclusive `to`. */

@@ -51,7 +51,7 @@ const keyOf = (r: Pick<CostLineRollup, (typeof costLineDimensions)[number]>) =>
   costLineDimensions.map((d) => r[d]).join("\u0000");
 
 /**
- * The traces' cost lines summed by hour (or UTC day: SQLite's `rollup_cost_lines_daily`),
+ * The traces' cost lines summed by hour (or UTC day: `rollup_cost_lines_daily`),
  * tenant, provider, model and dimension.
  */
 export function costLineRollupsOf(

@@ -1,6 +1,6 @@
 /**
- * Analytics on PostgreSQL: the same plan as sqlite_analytics.ts (rollups for whole periods, raw
- * traces for the partial ones at the edges), the same row shapes, and the same merging
+ * Analytics on PostgreSQL: the same plan as sqlite_analytics.ts (`planSources`: daily rollups for
+ * whole days, hourly ones for whole hours, raw traces for the partial hours at the edges), the same row shapes, and the same merging
  * (analytics_merge.ts), so both stores answer alike. Fragments come from fixed tables.
  */
 import { tokenFields } from "../providers/mod.ts";
@@ -11,14 +11,13 @@ import type {
   GroupBy,
   PercentileRow,
 } from "./analytics_types.ts";
-import { checkGroup, keyed, keyRollupAnswers } from "./analytics_types.ts";
-import { periodOf, type RollupTable } from "./rollups.ts";
+import { checkGroup } from "./analytics_types.ts";
 import {
   AggregateMerger,
-  beyond,
   PercentileMerger,
-  planRanges,
+  planSources,
   type Range,
+  type Tier,
 } from "./analytics_merge.ts";
 import type { Sql } from "./pg_connect.ts";
 import { and, type Fragment } from "./pg_query.ts";
@@ -87,37 +86,35 @@ export function rangeFilters(sql: Sql, q: AnalyticsQuery, kind: Kind, range: Ran
   if (q.with_key_only) {
     parts.push(kind === "raw" ? sql`api_key_hash IS NOT NULL` : sql`api_key_hash <> ''`);
   }
-  // Raw traces and `rollup_daily_keys` hold the key; `rollup_hourly` holds '' (never equal to a
-  // fingerprint), which is why a keyed query reads only those two (`sources`).
+  // Raw traces and `rollup_daily_keys` hold the key; `rollup_hourly` and `rollup_daily` hold ''
+  // (never equal to a fingerprint), which is why a keyed query reads only those two (`sources`).
   if (q.api_key_hash !== undefined) parts.push(sql`api_key_hash = ${q.api_key_hash}`);
   return parts;
 }
 
-function sources(sql: Sql, q: AnalyticsQuery): { rollup: Source | null; raw: Source[] } {
+/**
+ * Where a query's rows come from (`planSources`, shared with SQLite): whole days from
+ * `rollup_daily`, the whole hours at the edges from `rollup_hourly`, partial hours from the
+ * traces; by hour the hourly table; a keyed query `rollup_daily_keys` or the traces.
+ */
+function sources(sql: Sql, q: AnalyticsQuery): { rollups: Source[]; raw: Source[] } {
   checkGroup(q.group_by);
-  const keys = keyed(q);
-  const table: RollupTable = keys ? "rollup_daily_keys" : "rollup_hourly";
-  // By hour, or by a group the keys table does not keep: the traces of the whole range.
-  const plan = keys && !keyRollupAnswers(q)
-    ? { rollup: null, raw: [{ from: q.from, before: beyond(q.to) }] }
-    : planRanges(q.from, q.to, periodOf[table]);
-  const make = (kind: Kind, range: Range): Source => {
-    const parts = rangeFilters(sql, q, kind, range);
-    return {
-      kind,
-      table: kind === "raw"
-        ? sql`traces`
-        : table === "rollup_hourly"
-        ? sql`rollup_hourly`
-        : sql`rollup_daily_keys`,
-      bucket: q.bucket ? bucketOn(sql, kind, q.bucket) : sql`NULL::text`,
-      group: q.group_by ? groupOn(sql, kind, q.group_by) : sql`NULL::text`,
-      where: and(sql, parts),
-    };
+  const tables: Record<Tier, Fragment> = {
+    keys: sql`rollup_daily_keys`,
+    day: sql`rollup_daily`,
+    hour: sql`rollup_hourly`,
   };
+  const make = (kind: Kind, range: Range, table: Fragment): Source => ({
+    kind,
+    table,
+    bucket: q.bucket ? bucketOn(sql, kind, q.bucket) : sql`NULL::text`,
+    group: q.group_by ? groupOn(sql, kind, q.group_by) : sql`NULL::text`,
+    where: and(sql, rangeFilters(sql, q, kind, range)),
+  });
+  const plan = planSources(q, true);
   return {
-    rollup: plan.rollup === null ? null : make("rollup", plan.rollup),
-    raw: plan.raw.map((r) => make("raw", r)),
+    rollups: plan.rollups.map((r) => make("rollup", r.range, tables[r.tier])),
+    raw: plan.raw.map((r) => make("raw", r, sql`traces`)),
   };
 }
 
@@ -162,22 +159,22 @@ function sums(sql: Sql, kind: Kind): Fragment {
 }
 
 export async function aggregate(sql: Sql, q: AnalyticsQuery): Promise<AggregateRow[]> {
-  const { rollup, raw } = sources(sql, q);
+  const { rollups, raw } = sources(sql, q);
   const merger = new AggregateMerger();
   const read = async (s: Source) => {
     const rows = await sql`SELECT ${s.bucket} AS b, ${s.group} AS g, ${sums(sql, s.kind)}
       FROM ${s.table} WHERE ${s.where} GROUP BY 1, 2`;
     for (const r of rows) merger.add(Object.values(r));
   };
-  if (rollup) await read(rollup);
+  for (const s of rollups) await read(s);
   for (const s of raw) await read(s);
   return merger.rows();
 }
 
 export async function percentiles(sql: Sql, q: AnalyticsQuery): Promise<PercentileRow[]> {
-  const { rollup, raw } = sources(sql, q);
+  const { rollups, raw } = sources(sql, q);
   const merger = new PercentileMerger();
-  if (rollup) {
+  for (const rollup of rollups) {
     const rows = await sql`SELECT ${rollup.bucket} AS b, ${rollup.group} AS g,
       latency_hist::text AS l, ttft_hist::text AS t FROM ${rollup.table} WHERE ${rollup.where}`;
     for (const r of rows) merger.addHistograms(r.b, r.g, r.l as string, r.t as string);

@@ -1,14 +1,10 @@
 /**
- * The cost lines on PostgreSQL, as sqlite_cost_lines.ts: the cost-line rollup for the whole
- * hours of a range, the traces' `cost_breakdown` lines (`jsonb_array_elements`) at its edges.
+ * The cost lines on PostgreSQL, as sqlite_cost_lines.ts (`planSources`): the daily cost-line
+ * rollup for the whole days of a range, the hourly one for the whole hours at its edges, the
+ * traces' `cost_breakdown` lines (`jsonb_array_elements`) for the partial hours.
  */
-import {
-  type AnalyticsQuery,
-  checkCostLineGroup,
-  type CostLineRow,
-  keyed,
-} from "./analytics_types.ts";
-import { beyond, planRanges, type Range } from "./analytics_merge.ts";
+import { type AnalyticsQuery, checkCostLineGroup, type CostLineRow } from "./analytics_types.ts";
+import { planSources, type Range, type Tier } from "./analytics_merge.ts";
 import { mergeCostLineRows } from "./cost_line_rollups.ts";
 import { bucketOn, type Kind, rangeFilters } from "./pg_analytics.ts";
 import type { Sql } from "./pg_connect.ts";
@@ -32,12 +28,20 @@ function figures(sql: Sql, kind: Kind): Fragment {
     count(*) AS n`;
 }
 
-async function read(sql: Sql, q: AnalyticsQuery, kind: Kind, range: Range): Promise<unknown[][]> {
+async function read(
+  sql: Sql,
+  q: AnalyticsQuery,
+  kind: Kind,
+  range: Range,
+  tier: Tier = "hour",
+): Promise<unknown[][]> {
   const parts = rangeFilters(sql, q, kind, range);
   if (kind === "raw") parts.unshift(sql`cost_breakdown IS NOT NULL`);
   const bucket = q.bucket ? bucketOn(sql, kind, q.bucket) : sql`NULL::text`;
   const from = kind === "raw"
     ? sql`traces, jsonb_array_elements(traces.cost_breakdown::jsonb->'lines') AS l`
+    : tier === "day"
+    ? sql`rollup_cost_lines_daily`
     : sql`rollup_cost_lines`;
   const rows = await sql`SELECT ${bucket} AS b, ${groupOf(sql, q.group_by)} AS g,
     ${figures(sql, kind)} FROM ${from} WHERE ${and(sql, parts)} GROUP BY 1, 2, 3`;
@@ -46,14 +50,12 @@ async function read(sql: Sql, q: AnalyticsQuery, kind: Kind, range: Range): Prom
 
 export async function costLines(sql: Sql, q: AnalyticsQuery): Promise<CostLineRow[]> {
   checkCostLineGroup(q.group_by);
-  // The cost-line rollup does not keep the provider key: a key filter reads the traces' own lines
-  // for the whole range. Exact, and slower on a long range (the partial index on api_key_hash
-  // narrows it to that key's traces).
-  const plan = keyed(q)
-    ? { rollup: null, raw: [{ from: q.from, before: beyond(q.to) }] }
-    : planRanges(q.from, q.to, "hour");
+  // The cost-line rollups do not keep the provider key: a key filter reads the traces' own lines
+  // for the whole range (`planSources` without a keys table). Exact, and slower on a long range
+  // (the partial index on api_key_hash narrows it to that key's traces).
+  const plan = planSources(q, false);
   const rows: unknown[][] = [];
-  if (plan.rollup !== null) rows.push(...await read(sql, q, "rollup", plan.rollup));
+  for (const r of plan.rollups) rows.push(...await read(sql, q, "rollup", r.range, r.tier));
   for (const r of plan.raw) rows.push(...await read(sql, q, "raw", r));
   return mergeCostLineRows(rows);
 }

@@ -18,6 +18,9 @@ import auditLog from "../../migrations/postgres/010_audit_log.sql" with { type: 
 import costBreakdown from "../../migrations/postgres/011_cost_breakdown.sql" with {
   type: "text",
 };
+import dailyRollups from "../../migrations/postgres/012_daily_rollups.sql" with {
+  type: "text",
+};
 import { newerSchemaError } from "./migration_guard.ts";
 import type { Migration } from "./sqlite_migrations.ts";
 import type { Sql } from "./pg_connect.ts";
@@ -35,6 +38,7 @@ export const postgresMigrations: readonly Migration[] = [
   { name: "postgres/009_response_states.sql", sql: responseStates },
   { name: "postgres/010_audit_log.sql", sql: auditLog },
   { name: "postgres/011_cost_breakdown.sql", sql: costBreakdown },
+  { name: "postgres/012_daily_rollups.sql", sql: dailyRollups },
 ];
 
 /** Advisory lock keys of this store (first half: "onga"). */

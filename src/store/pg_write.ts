@@ -141,13 +141,27 @@ function rollupJson(rows: Iterable<Rollup>): string {
   return JSON.stringify(out);
 }
 
-/** The batch's rows of each rollup table, as the statement's last three parameters. */
-export function rollupParams(traces: readonly TraceRecord[]): [string, string, string] {
-  // PostgreSQL keeps the hourly and key tables (no daily table: a server reads them fast).
-  const rollups = rollupsOf(traces, ["rollup_hourly", "rollup_daily_keys"]);
+const rollupTables: readonly RollupTable[] = ["rollup_hourly", "rollup_daily_keys", "rollup_daily"];
+
+/**
+ * The batch's rows of each rollup table, as the statement's last five parameters: hourly, daily
+ * keys, daily, then the cost lines per hour and per day (migration 012: analytics read whole days
+ * from the daily tables).
+ */
+export function rollupParams(
+  traces: readonly TraceRecord[],
+): [string, string, string, string, string] {
+  const rollups = rollupsOf(traces, rollupTables);
   const of = (t: RollupTable) => rollupJson(rollups.get(t)!.values());
-  const lines = JSON.stringify([...costLineRollupsOf(traces).values()]);
-  return [of("rollup_hourly"), of("rollup_daily_keys"), lines];
+  const lines = (per: "hour" | "day") =>
+    JSON.stringify([...costLineRollupsOf(traces, per).values()]);
+  return [
+    of("rollup_hourly"),
+    of("rollup_daily_keys"),
+    of("rollup_daily"),
+    lines("hour"),
+    lines("day"),
+  ];
 }
 
 const columnNames = traceColumns.map(([name]) => `"${name}"`);
@@ -218,12 +232,15 @@ const costLineTypes: Record<(typeof costLineColumns)[number], string> = {
   trace_count: "bigint",
 };
 
-/** The batch's cost lines added to `rollup_cost_lines` (cost_line_rollups.ts). */
-function upsertCostLines(param: number): string {
+/**
+ * The batch's cost lines added to `table`: `rollup_cost_lines` or `rollup_cost_lines_daily`
+ * (cost_line_rollups.ts).
+ */
+function upsertCostLines(table: string, param: number): string {
   const list = costLineColumns.join(", ");
   const record = costLineColumns.map((c) => `${c} ${costLineTypes[c]}`).join(", ");
-  const add = costLineCounters.map((c) => `${c} = rollup_cost_lines.${c} + excluded.${c}`);
-  return `INSERT INTO rollup_cost_lines (${list})
+  const add = costLineCounters.map((c) => `${c} = ${table}.${c} + excluded.${c}`);
+  return `INSERT INTO ${table} (${list})
     SELECT ${list} FROM lock, json_to_recordset($${param}::text::json) AS r(${record})
     ON CONFLICT (${costLineDimensions.join(", ")}) DO UPDATE SET ${add.join(", ")}`;
 }
@@ -243,8 +260,10 @@ export const insertStatement = `WITH lock AS MATERIALIZED (
     RETURNING 1
   ),
   hourly AS (${upsert("rollup_hourly", traceColumns.length + 1)}),
-  daily AS (${upsert("rollup_daily_keys", traceColumns.length + 2)}),
-  lines AS (${upsertCostLines(traceColumns.length + 3)})
+  keys AS (${upsert("rollup_daily_keys", traceColumns.length + 2)}),
+  daily AS (${upsert("rollup_daily", traceColumns.length + 3)}),
+  lines AS (${upsertCostLines("rollup_cost_lines", traceColumns.length + 4)}),
+  daily_lines AS (${upsertCostLines("rollup_cost_lines_daily", traceColumns.length + 5)})
 SELECT count(*)::int AS inserted FROM ins`;
 
 /** The unique index on the trace id: its violation means part of the batch is already stored. */

@@ -17,7 +17,7 @@ export type RollupTable = "rollup_hourly" | "rollup_daily_keys" | "rollup_daily"
 
 /**
  * The period each table sums over. `rollup_daily` keeps the hourly table's groups per UTC day
- * (SQLite, migration 010): a year read from it is 365 periods, not 8,760.
+ * (SQLite's migration 010, PostgreSQL's 012): a year read from it is 365 periods, not 8,760.
  */
 export const periodOf: Record<RollupTable, "hour" | "day"> = {
   rollup_hourly: "hour",
@@ -242,7 +242,8 @@ function addTrace(into: Rollup, t: TraceRecord, b: Buckets): void {
  */
 export function rollupsOf(
   traces: Iterable<TraceRecord>,
-  // Both stores keep these two; SQLite adds `rollup_daily` (sqlite_rollups.ts).
+  // The two tables every schema has (the older-schema tests write them); both stores ask for
+  // `rollup_daily` too (sqlite_rollups.ts, pg_write.ts).
   tables: readonly RollupTable[] = ["rollup_hourly", "rollup_daily_keys"],
 ): Map<RollupTable, Map<string, Rollup>> {
   const out = new Map<RollupTable, Map<string, Rollup>>(tables.map((t) => [t, new Map()]));

@@ -13,15 +13,14 @@ import type {
   GroupBy,
   PercentileRow,
 } from "./analytics_types.ts";
-import { checkGroup, keyed, keyRollupAnswers } from "./analytics_types.ts";
-import { periodOf } from "./rollups.ts";
+import { checkGroup } from "./analytics_types.ts";
 import {
   AggregateMerger,
-  beyond,
   PercentileMerger,
   planRanges,
-  planTiers,
+  planSources,
   type Range,
+  type Tier,
 } from "./analytics_merge.ts";
 
 export { planRanges };
@@ -97,6 +96,12 @@ export function rangeFilters(
   return { parts, params };
 }
 
+const tables: Record<Tier, string> = {
+  keys: "rollup_daily_keys",
+  day: "rollup_daily",
+  hour: "rollup_hourly",
+};
+
 /**
  * Where a query's rows come from: rollup tables for whole periods, the traces for the rest. The
  * keys view and a key filter read the daily keys table (the traces of the whole range where it
@@ -118,32 +123,10 @@ function sources(q: AnalyticsQuery): { rollups: Source[]; raw: Source[] } {
       params,
     };
   };
-  const raw = (ranges: Range[]) => ranges.map((r) => make("raw", r));
-  if (keyed(q)) {
-    // Hourly buckets, or groups the keys table does not keep: such a query reads the traces.
-    if (!keyRollupAnswers(q)) {
-      return { rollups: [], raw: raw([{ from: q.from, before: beyond(q.to) }]) };
-    }
-    const plan = planRanges(q.from, q.to, periodOf.rollup_daily_keys);
-    return {
-      rollups: plan.rollup === null ? [] : [make("rollup", plan.rollup, "rollup_daily_keys")],
-      raw: raw(plan.raw),
-    };
-  }
-  if (q.bucket === "hour") {
-    const plan = planRanges(q.from, q.to, "hour");
-    return {
-      rollups: plan.rollup === null ? [] : [make("rollup", plan.rollup, "rollup_hourly")],
-      raw: raw(plan.raw),
-    };
-  }
-  const tiers = planTiers(q.from, q.to);
+  const plan = planSources(q, true);
   return {
-    rollups: [
-      ...(tiers.day === null ? [] : [make("rollup", tiers.day, "rollup_daily")]),
-      ...tiers.hour.map((r) => make("rollup", r, "rollup_hourly")),
-    ],
-    raw: raw(tiers.raw),
+    rollups: plan.rollups.map((r) => make("rollup", r.range, tables[r.tier])),
+    raw: plan.raw.map((r) => make("raw", r)),
   };
 }
 

@@ -5,15 +5,13 @@
  * rollups and edges (sqlite_analytics.ts).
  */
 import type { DatabaseSync } from "node:sqlite";
-import {
-  type AnalyticsQuery,
-  checkCostLineGroup,
-  type CostLineRow,
-  keyed,
-} from "./analytics_types.ts";
-import { beyond, planRanges, planTiers, type Range } from "./analytics_merge.ts";
+import { type AnalyticsQuery, checkCostLineGroup, type CostLineRow } from "./analytics_types.ts";
+import { planSources, type Range, type Tier } from "./analytics_merge.ts";
 import { mergeCostLineRows } from "./cost_line_rollups.ts";
 import { bucketOn, rangeFilters } from "./sqlite_analytics.ts";
+
+/** The cost-line rollup of a tier (never `keys`: planned without a keys table). */
+const tableOf = (tier: Tier) => tier === "day" ? "rollup_cost_lines_daily" : "rollup_cost_lines";
 
 const groupOf = { provider: "provider", model: "model", workspace: "workspace_id" } as const;
 
@@ -49,21 +47,10 @@ export function costLines(db: DatabaseSync, q: AnalyticsQuery): CostLineRow[] {
     for (const r of db.prepare(sql).all(...params)) rows.push(Object.values(r));
   };
   // The cost-line rollups do not keep the provider key: a key filter reads the traces' own lines
-  // for the whole range. Exact, and slower on a long range (the partial index on api_key_hash
-  // narrows it to that key's traces).
-  if (keyed(q)) {
-    read("raw", { from: q.from, before: beyond(q.to) });
-  } else if (q.bucket === "hour") {
-    // Whole days from the daily table (but by hour), whole hours from the hourly one, as the
-    // other analytics (sqlite_analytics.ts).
-    const plan = planRanges(q.from, q.to, "hour");
-    if (plan.rollup !== null) read("rollup", plan.rollup, "rollup_cost_lines");
-    for (const r of plan.raw) read("raw", r);
-  } else {
-    const tiers = planTiers(q.from, q.to);
-    if (tiers.day !== null) read("rollup", tiers.day, "rollup_cost_lines_daily");
-    for (const r of tiers.hour) read("rollup", r, "rollup_cost_lines");
-    for (const r of tiers.raw) read("raw", r);
-  }
+  // for the whole range (`planSources` without a keys table). Exact, and slower on a long range
+  // (the partial index on api_key_hash narrows it to that key's traces).
+  const plan = planSources(q, false);
+  for (const r of plan.rollups) read("rollup", r.range, tableOf(r.tier));
+  for (const r of plan.raw) read("raw", r);
   return mergeCostLineRows(rows);
 }

@@ -70,9 +70,11 @@ const figures = [
   "api_key_last4",
 ];
 
-/** The rollups from the traces, in the stored rows' shape; `hourly` picks the table's keys. */
-function recompute(hourly: boolean): string {
-  const unit = hourly ? "hour" : "day";
+/**
+ * The rollups from the traces, in the stored rows' shape; `hourly` picks the table's keys (the
+ * hourly and daily tables' or the keys table's), `unit` its period.
+ */
+function recompute(hourly: boolean, unit: "hour" | "day"): string {
   const dim = (column: string, name: string, kept: boolean) =>
     kept ? `coalesce(${column}, '') AS ${name}` : `'' AS ${name}`;
   return `SELECT ${iso(`date_trunc('${unit}', "timestamp" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`)}
@@ -127,8 +129,13 @@ function histogram(values: readonly number[], scale: number): Histogram {
 const canonical = (json: string) =>
   JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(json)).sort()));
 
-async function assertRollupsMatch(sql: postgres.Sql, table: string, hourly: boolean) {
-  const want = new Map((await sql.unsafe(recompute(hourly))).map((r) => [keyOf(r), r]));
+async function assertRollupsMatch(
+  sql: postgres.Sql,
+  table: string,
+  hourly: boolean,
+  unit: "hour" | "day" = hourly ? "hour" : "day",
+) {
+  const want = new Map((await sql.unsafe(recompute(hourly, unit))).map((r) => [keyOf(r), r]));
   const got = await sql.unsafe(stored(table));
   assert.equal(got.length, want.size, `${table}: one row per key`);
   for (const g of got) {
@@ -188,6 +195,7 @@ Deno.test({
       assert.equal(count?.twins, 0, "the first of two traces with one id is stored");
       await assertRollupsMatch(sql, "rollup_hourly", true);
       await assertRollupsMatch(sql, "rollup_daily_keys", false);
+      await assertRollupsMatch(sql, "rollup_daily", true, "day");
       const [sum] = await sql`SELECT sum(request_count)::int AS n FROM rollup_hourly`;
       assert.equal(sum?.n, 900);
     } finally {

@@ -60,15 +60,18 @@ Deno.test("rollup rows are computed from the values as stored (U+0000, timestamp
   const batch = encodeBatch([trace]);
   assert.equal(batch.traces[0]?.org_id, "o\uFFFDrg");
   assert.equal(batch.traces[0]?.timestamp, "2026-03-01T10:30:00.000Z");
-  const [hourly, daily] = rollupParams(batch.traces).map((p) => JSON.parse(p));
+  const [hourly, keys, daily] = rollupParams(batch.traces).map((p) => JSON.parse(p));
   assert.equal(hourly.length, 1);
   assert.equal(hourly[0].org_id, "o\uFFFDrg");
   assert.equal(hourly[0].model, "m\uFFFD");
   assert.equal(hourly[0].provider, "p\uFFFD", "a lone surrogate as the driver sends it");
   assert.equal(hourly[0].period, "2026-03-01T10:00:00.000Z");
   assert.deepStrictEqual(Object.values(hourly[0].latency_hist), [1]);
+  assert.equal(keys[0].period, "2026-03-01T00:00:00.000Z");
+  assert.equal(keys[0].request_path, "", "the keys table keeps no path");
   assert.equal(daily[0].period, "2026-03-01T00:00:00.000Z");
-  assert.equal(daily[0].request_path, "");
+  assert.equal(daily[0].org_id, "o\uFFFDrg");
+  assert.equal(daily[0].request_path, hourly[0].request_path, "the daily table keeps the path");
 });
 
 Deno.test("an unchanged trace is not copied for its rollups", () => {

@@ -49,6 +49,7 @@ pgTest("postgres store: migrations are applied once by instances starting togeth
       "postgres/009_response_states.sql",
       "postgres/010_audit_log.sql",
       "postgres/011_cost_breakdown.sql",
+      "postgres/012_daily_rollups.sql",
     ]);
     await Promise.all(stores.map((s) => s.close()));
   } finally {
