@@ -213,7 +213,13 @@ export function htmlReport(doc: ReportDocument): string {
       ["Requests", s.total_requests.toLocaleString("en-US")],
       ["Tokens", s.total_tokens.toLocaleString("en-US")],
       ["Estimated cost (USD)", totalCost(s)],
-      ["Errors", `${s.error_count} (${(s.error_rate * 100).toFixed(2)}%)`],
+      [
+        "Errors",
+        // No requests have no error rate: "0.00%" would claim every one succeeded.
+        s.total_requests === 0
+          ? "0 (no requests)"
+          : `${s.error_count} (${(s.error_rate * 100).toFixed(2)}%)`,
+      ],
       ["Partially priced", String(s.partial_count)],
       ["Unpriced", String(s.unpriced_count)],
       ["Unknown usage", String(s.unknown_usage_count)],

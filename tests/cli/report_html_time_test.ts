@@ -1,9 +1,14 @@
 /**
  * The report's stacked series over time (report_html_time.ts): a series per provider, or per
- * model with the long tail summed, every slot present, unknown kept apart from zero.
+ * model with the long tail summed, every slot present, unknown kept apart from zero; and the page
+ * of an empty store.
  */
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { stackedModels, stackedSeries } from "../../src/cli/report_html_time.ts";
+import { buildReport } from "../../src/cli/report_data.ts";
+import { htmlReport } from "../../src/cli/report_html.ts";
+import { openSqliteStore } from "../../src/store/mod.ts";
 
 const slots = ["d1", "d2", "d3"];
 const row = (bucket_start: string, name: string, cost: number | null, tokens = 10) => ({
@@ -56,5 +61,24 @@ Deno.test("stacked series: the costliest models each their own, the rest summed"
   for (const [name, rows, want] of cases) {
     const got = stackedSeries(slots, rows, "model", cost).map((s) => [s.name, s.values]);
     assert.deepStrictEqual(got, want, name);
+  }
+});
+
+Deno.test("an empty store's page: zero requests have no error rate, every chart says no data", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "ongoingai-report-empty-" });
+  try {
+    const store = await openSqliteStore({ path: join(dir, "traces.db") });
+    try {
+      const doc = await buildReport(store, { limit: 10 }, { driver: "sqlite", path: "traces.db" });
+      const page = htmlReport(doc);
+      assert.match(page, /Errors<\/[a-z]+>\s*<[a-z]+[^>]*>0 \(no requests\)</);
+      assert.doesNotMatch(page, /0\.00%/);
+      assert.doesNotMatch(page, /<svg class="chart"/, "nothing drawn from no data");
+      assert.match(page, /No data in this period\./);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
   }
 });
