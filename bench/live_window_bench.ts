@@ -37,6 +37,7 @@ const live = processLive({
   startedAt: Date.now(),
   writer: { snapshot: () => snapshot },
   exchanges: () => [],
+  relays: () => [],
 });
 let j = 0;
 Deno.bench("processLive().offer (as the gateway's record calls it: clock, drops sample)", () => {

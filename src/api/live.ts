@@ -43,7 +43,7 @@ export interface LiveParts {
   now: number;
   startedAt: number;
   view: LiveView;
-  open: { requests: number; streams: number };
+  open: { requests: number; streams: number; websockets: number };
   /** Null unless the request may see it. */
   pipeline: LiveResponse["pipeline"];
 }
@@ -61,6 +61,7 @@ export function liveBody(r: LiveRequest, p: LiveParts): LiveResponse {
     sort: r.sort,
     open_requests: p.open.requests,
     open_streams: p.open.streams,
+    open_websockets: p.open.websockets,
     last_10s: p.view.last_10s,
     last_minute: p.view.last_minute,
     pipeline: r.pipeline ? p.pipeline : null,

@@ -92,6 +92,10 @@ export const liveResponseSchema = z.object({
   sort: z.enum(liveSortKeys),
   open_requests: count.describe("Requests in flight now, streams included (in scope)."),
   open_streams: count.describe("The part of open_requests whose answer is a stream."),
+  open_websockets: count.describe(
+    "WebSocket relays open now (in scope): a Codex session's Responses socket, open between its " +
+      "responses too; not in open_requests.",
+  ),
   last_10s: windowFigures,
   last_minute: windowFigures,
   pipeline: z.object({

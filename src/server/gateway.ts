@@ -32,6 +32,7 @@ import { createFetchClient, createNativeClient, type UpstreamClient } from "../u
 import {
   createFingerprinter,
   credentialHeaders,
+  type TenantScope,
   type TraceRecord,
   type TraceWriterSnapshot,
 } from "../traces/mod.ts";
@@ -125,6 +126,8 @@ export interface Gateway {
   inflight: ReadonlySet<Exchange>;
   /** WebSocket relays open (or dialing): long-lived exchanges of their own. */
   readonly openRelays: number;
+  /** The tenant of each WebSocket relay open now (`/api/live` tallies them). */
+  relayTenants(): Iterable<TenantScope>;
   /**
    * This config was replaced: its WebSocket relays close with 1012 once their open response
    * ends (clients reconnect on the new config), and `onIdle` runs once none is left.
@@ -180,7 +183,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   const gate = config.auth.enabled ? gateFor(config, deps, keys, clock, log) : null;
   const telemetry = telemetryFor(config, deps, log, redactSecrets);
   const client = upstreamClient(config, deps);
-  const { startedAt, live } = liveFor(deps, clock, inflight);
+  const { startedAt, live } = liveFor(deps, clock, inflight, () => webSocket.tenants());
   const proxyContext = forwarderOptions(config, deps, clock, log, telemetry, redactSecrets, live);
   const routes = proxyRoutes(config, deps.prices);
   const { routing, root } = routingParts(config, deps, routes, log);
@@ -224,6 +227,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     get openRelays() {
       return webSocket.open;
     },
+    relayTenants: () => webSocket.tenants(),
     retire: (onIdle) => webSocket.retire(onIdle),
     recorded: async () => void (await Promise.allSettled([...recording, webSocket.recorded()])),
     beginShutdown: () => void (draining = true, webSocket.beginShutdown()),
@@ -250,11 +254,25 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
 
 type Telemetry = ReturnType<typeof createGatewayTelemetry>;
 
-/** The process's live figures, or this gateway's own over its open exchanges. */
-function liveFor(deps: GatewayDeps, clock: Clock, inflight: ReadonlySet<Exchange>) {
+/**
+ * The process's live figures, or this gateway's own over its open exchanges and relays (the
+ * relays are made after the forwarder, from its options: asked for only when `/api/live` is).
+ */
+function liveFor(
+  deps: GatewayDeps,
+  clock: Clock,
+  inflight: ReadonlySet<Exchange>,
+  relays: () => Iterable<TenantScope>,
+) {
   const startedAt = deps.startedAt ?? clock.now();
   const live = deps.live ??
-    processLive({ now: clock.now, startedAt, writer: deps.writer, exchanges: () => inflight });
+    processLive({
+      now: clock.now,
+      startedAt,
+      writer: deps.writer,
+      exchanges: () => inflight,
+      relays,
+    });
   return { startedAt, live };
 }
 

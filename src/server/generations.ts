@@ -8,6 +8,7 @@
 import type { GatewayConfig } from "../config/mod.ts";
 import type { Gateway } from "./gateway.ts";
 import type { Exchange } from "../proxy/mod.ts";
+import type { TenantScope } from "../traces/mod.ts";
 
 export interface Generation {
   /** 1 for the config the process started with, then one more per applied reload. */
@@ -41,6 +42,8 @@ export interface Generations {
   inflight(): number;
   /** The open exchanges of every live generation (`/api/live` tallies them by tenant). */
   exchanges(): Iterable<Exchange>;
+  /** The tenant of each WebSocket relay open in every live generation (likewise). */
+  relays(): Iterable<TenantScope>;
   /** Ends every open exchange of every live generation. */
   abortInflight(): void;
   /** Resolves once every live generation's ended exchanges have recorded their traces. */
@@ -102,6 +105,9 @@ export function createGenerations(gateway: Gateway, config: GatewayConfig): Gene
     },
     *exchanges() {
       for (const gen of live) yield* gen.gateway.inflight;
+    },
+    *relays() {
+      for (const gen of live) yield* gen.gateway.relayTenants();
     },
     abortInflight() {
       for (const gen of live) gen.gateway.abortInflight();

@@ -15,6 +15,7 @@ import {
   openIn,
   type OpenTally,
   tallyOpen,
+  type TenantScope,
   type TraceRecord,
   type TraceWriterSnapshot,
 } from "../traces/mod.ts";
@@ -36,6 +37,8 @@ export interface ProcessLiveOptions {
   writer: { snapshot(): TraceWriterSnapshot };
   /** This isolate's open exchanges, over every config generation still serving. */
   exchanges(): Iterable<Exchange>;
+  /** The tenant of each WebSocket relay open in this isolate, likewise. */
+  relays(): Iterable<TenantScope>;
   /** The serving workers' tallies (each its last known when it does not answer in time). */
   workers?: () => Promise<OpenTally[][]>;
   /** The window's entry cap (tests); default `defaultLiveEntries`. */
@@ -71,7 +74,7 @@ export function processLive(o: ProcessLiveOptions): GatewayLive {
       const workers = o.workers === undefined ? [] : await o.workers();
       const now = o.now();
       const s = sample(now);
-      const open = openIn([tallyOpen(openOf(o.exchanges())), ...workers], r.scope);
+      const open = openIn([openTallies(o.exchanges(), o.relays()), ...workers], r.scope);
       return liveBody(r, {
         now,
         startedAt: o.startedAt,
@@ -97,7 +100,7 @@ export function processLive(o: ProcessLiveOptions): GatewayLive {
 export function mainLive(
   startedAt: number,
   writer: { snapshot(): TraceWriterSnapshot },
-  generations: () => { exchanges(): Iterable<Exchange> } | null,
+  generations: () => OpenParts | null,
   pool: { readonly current: { open(): Promise<OpenTally[][]> } | null },
 ): GatewayLive {
   return processLive({
@@ -105,13 +108,23 @@ export function mainLive(
     startedAt,
     writer,
     exchanges: () => generations()?.exchanges() ?? [],
+    relays: () => generations()?.relays() ?? [],
     workers: () => pool.current?.open() ?? Promise.resolve([]),
   });
 }
 
-/** This isolate's open requests, tallied per tenant (a worker's answer to the main isolate). */
-export function openTallies(exchanges: Iterable<Exchange>): OpenTally[] {
-  return tallyOpen(openOf(exchanges));
+/** What an isolate has open: exchanges, and the tenants of its WebSocket relays. */
+export interface OpenParts {
+  exchanges(): Iterable<Exchange>;
+  relays(): Iterable<TenantScope>;
+}
+
+/** This isolate's open requests and relays, tallied per tenant (also a worker's answer). */
+export function openTallies(
+  exchanges: Iterable<Exchange>,
+  relays: Iterable<TenantScope>,
+): OpenTally[] {
+  return tallyOpen(openOf(exchanges), relays);
 }
 
 /** A stream once the answer's headers say so (the attempt's framing); before that, a request. */

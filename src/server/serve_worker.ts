@@ -105,7 +105,7 @@ async function serveInWorker(init: ServeWorkerInit): Promise<void> {
   if (server === null) return await failed("the serving worker could not listen");
   Object.assign(handlers, {
     collect: () => parts.metrics.collect(),
-    open: () => openTallies(gens.exchanges()),
+    open: () => openTallies(gens.exchanges(), gens.relays()),
     routingSnapshot: (s: RoutingStateSnapshot) => parts.routingState.apply(s),
     refreshKeys: () => gens.current.gateway.refreshKeys(),
     reload: () => void reloader.reload(),

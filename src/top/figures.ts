@@ -65,6 +65,8 @@ function openRow(doc: LiveResponse): Row {
   const row: Row = [
     p("open ", "bold"),
     p(`${doc.open_requests} (${streams})`),
+    // A Codex session keeps its socket open between responses: shown apart, when there is one.
+    ...(doc.open_websockets > 0 ? [p("   websockets ", "bold"), p(`${doc.open_websockets}`)] : []),
     p("   queue ", "bold"),
   ];
   const q = doc.pipeline;

@@ -29,7 +29,11 @@ export function lineOf(doc: LiveResponse): string {
       }`,
   );
   if (w.unpriced_count > 0) fields.push(`unpriced=${w.unpriced_count}`);
-  fields.push(`open=${doc.open_requests}`, `streams=${doc.open_streams}`);
+  fields.push(
+    `open=${doc.open_requests}`,
+    `streams=${doc.open_streams}`,
+    `websockets=${doc.open_websockets}`,
+  );
   const q = doc.pipeline;
   fields.push(
     q === null ? "queue=n/a" : `queue=${q.queue_depth}/${q.queue_capacity}`,

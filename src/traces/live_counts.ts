@@ -5,49 +5,67 @@
  */
 import type { TenantScope } from "./tenant.ts";
 
-/** Requests open in one tenant: `streams` is the part whose answer is known to be a stream. */
+/**
+ * What is open in one tenant: requests (`streams` the part whose answer is known to be a stream)
+ * and WebSocket relays (a Codex session's socket, open between its responses too).
+ */
 export interface OpenTally {
   org_id: string;
   workspace_id: string;
   requests: number;
   streams: number;
+  websockets: number;
 }
 
-/** One tally per tenant from open requests (each isolate counts its own). */
+export type OpenFigures = Pick<OpenTally, "requests" | "streams" | "websockets">;
+
+/** One tally per tenant from open requests and relays (each isolate counts its own). */
 export function tallyOpen(
   open: Iterable<{ tenant: TenantScope; streaming: boolean }>,
+  websockets: Iterable<TenantScope> = [],
 ): OpenTally[] {
   const byTenant = new Map<string, OpenTally>();
-  for (const o of open) {
-    const key = `${o.tenant.org_id}\n${o.tenant.workspace_id}`;
+  const of = (s: TenantScope) => {
+    const key = `${s.org_id}\n${s.workspace_id}`;
     let t = byTenant.get(key);
     if (t === undefined) {
-      t = { org_id: o.tenant.org_id, workspace_id: o.tenant.workspace_id, requests: 0, streams: 0 };
+      t = {
+        org_id: s.org_id,
+        workspace_id: s.workspace_id,
+        requests: 0,
+        streams: 0,
+        websockets: 0,
+      };
       byTenant.set(key, t);
     }
+    return t;
+  };
+  for (const o of open) {
+    const t = of(o.tenant);
     t.requests++;
     if (o.streaming) t.streams++;
   }
+  for (const s of websockets) of(s).websockets++;
   return [...byTenant.values()];
 }
 
-/** The open requests and streams of `scope` (null: every tenant) over several isolates' tallies. */
+/** What is open in `scope` (null: every tenant) over several isolates' tallies. */
 export function openIn(
   tallies: Iterable<readonly OpenTally[]>,
   scope: TenantScope | null,
-): { requests: number; streams: number } {
-  let requests = 0;
-  let streams = 0;
+): OpenFigures {
+  const sum = { requests: 0, streams: 0, websockets: 0 };
   for (const list of tallies) {
     for (const t of list) {
       if (scope !== null && (t.org_id !== scope.org_id || t.workspace_id !== scope.workspace_id)) {
         continue;
       }
-      requests += t.requests;
-      streams += t.streams;
+      sum.requests += t.requests;
+      sum.streams += t.streams;
+      sum.websockets += t.websockets;
     }
   }
-  return { requests, streams };
+  return sum;
 }
 
 const sampleEveryMs = 1_000;

@@ -16,7 +16,7 @@ import {
   type RequestTarget,
   upstreamPath,
 } from "../proxy/mod.ts";
-import type { Tenant } from "../traces/mod.ts";
+import type { Tenant, TenantScope } from "../traces/mod.ts";
 import { providerKeyFrom, type WebSocketProtocol } from "../providers/mod.ts";
 import type { WsBounds } from "./bounds.ts";
 import type { GatewayClose } from "./close.ts";
@@ -64,6 +64,8 @@ export interface WsRelay {
   handle(input: WsRelayInput): Promise<Response>;
   /** Relays open now (dials in progress included). */
   readonly open: number;
+  /** The tenant of each relay open now (dials not included): `/api/live` tallies them. */
+  tenants(): Iterable<TenantScope>;
   /** Closes idle relays now and the others once their response ends; refuses new ones. */
   beginShutdown(): void;
   /**
@@ -116,6 +118,9 @@ export function createWsRelay(opts: WsRelayOptions): WsRelay {
     handle,
     get open() {
       return relays.size;
+    },
+    *tenants() {
+      for (const relay of relays.all()) yield relay.facts.tenant;
     },
     beginShutdown() {
       draining = "shutdown";

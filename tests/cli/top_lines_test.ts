@@ -62,7 +62,7 @@ Deno.test("top: a refusal says what to do", () => {
 });
 
 const lineShape =
-  /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z req\/s=\S+ tok\/s=\S+ (unknown_usage=\d+ )?usd\/min>?=\S+ (unpriced=\d+ )?open=\d+ streams=\d+ queue=(\d+\/\d+ dropped=\d+|n\/a) errors=\d+\/\d+$/;
+  /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z req\/s=\S+ tok\/s=\S+ (unknown_usage=\d+ )?usd\/min>?=\S+ (unpriced=\d+ )?open=\d+ streams=\d+ websockets=\d+ queue=(\d+\/\d+ dropped=\d+|n\/a) errors=\d+\/\d+$/;
 
 Deno.test("top: line mode when standard output is not a terminal, failures on standard error", async () => {
   await withGateway(async (g) => {

@@ -77,8 +77,20 @@ Deno.test("ws relay: prewarm then a turn on one socket; events unchanged, one tr
     assert.equal(hs["sec-websocket-extensions"], undefined);
     assert.match(hs["x-ongoingai-correlation-id"] ?? "", /^corr-/);
 
+    // `/api/live` (ongoingai top) counts the open socket apart from open requests, and the two
+    // responses it carried in its windows.
+    const live = async () => await (await fetch(`${gw.origin}/api/live`)).json();
+    const open = await live();
+    assert.equal(open.open_websockets, 1);
+    assert.equal(open.open_requests, 0, "between responses the socket carries no request");
+    assert.equal(open.last_minute.requests, 2);
     c.socket.close(1000);
     await c.closed;
+    const deadline = Date.now() + 5_000;
+    while ((await live()).open_websockets !== 0) {
+      assert.ok(Date.now() < deadline, "the closed relay is no longer counted");
+      await new Promise((r) => setTimeout(r, 20));
+    }
     const [p, t] = await gw.tracesSettled(2);
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(gw.traces.length, 2, "the prewarm and the turn");

@@ -208,14 +208,14 @@ Deno.test("line mode: one plain line per interval, unknown never zero", () => {
     [
       "all known",
       {},
-      "2026-12-07T15:06:24.000Z req/s=2.3 tok/s=1204 usd/min=0.0738 open=3 streams=1 " +
+      "2026-12-07T15:06:24.000Z req/s=2.3 tok/s=1204 usd/min=0.0738 open=3 streams=1 websockets=0 " +
       "queue=4/10000 dropped=2 errors=1/23",
     ],
     [
       "unknown usage, unpriced, no diagnostics",
       { last_10s: window({ unknown_usage_count: 3, unpriced_count: 2 }), pipeline: null },
       "2026-12-07T15:06:24.000Z req/s=2.3 tok/s=1204 unknown_usage=3 usd/min>=0.0738 " +
-      "unpriced=2 open=3 streams=1 queue=n/a errors=1/23",
+      "unpriced=2 open=3 streams=1 websockets=0 queue=n/a errors=1/23",
     ],
     [
       "none known, none priced",
@@ -229,13 +229,13 @@ Deno.test("line mode: one plain line per interval, unknown never zero", () => {
         }),
       },
       "2026-12-07T15:06:24.000Z req/s=2.3 tok/s=unknown unknown_usage=2 usd/min=unpriced " +
-      "unpriced=2 open=3 streams=1 queue=4/10000 dropped=2 errors=1/2",
+      "unpriced=2 open=3 streams=1 websockets=0 queue=4/10000 dropped=2 errors=1/2",
     ],
     [
       "unknown usage makes the cost a lower bound too",
       { last_10s: window({ unknown_usage_count: 1 }) },
       "2026-12-07T15:06:24.000Z req/s=2.3 tok/s=1204 unknown_usage=1 usd/min>=0.0738 open=3 " +
-      "streams=1 queue=4/10000 dropped=2 errors=1/23",
+      "streams=1 websockets=0 queue=4/10000 dropped=2 errors=1/23",
     ],
     [
       "none in the cost, some for want of usage",
@@ -248,12 +248,12 @@ Deno.test("line mode: one plain line per interval, unknown never zero", () => {
         }),
       },
       "2026-12-07T15:06:24.000Z req/s=2.3 tok/s=1204 unknown_usage=1 usd/min=unknown " +
-      "unpriced=2 open=3 streams=1 queue=4/10000 dropped=2 errors=1/3",
+      "unpriced=2 open=3 streams=1 websockets=0 queue=4/10000 dropped=2 errors=1/3",
     ],
     [
       "a partial price is a lower bound",
       { last_10s: window({ partial_count: 1 }) },
-      "2026-12-07T15:06:24.000Z req/s=2.3 tok/s=1204 usd/min>=0.0738 open=3 streams=1 " +
+      "2026-12-07T15:06:24.000Z req/s=2.3 tok/s=1204 usd/min>=0.0738 open=3 streams=1 websockets=0 " +
       "queue=4/10000 dropped=2 errors=1/23",
     ],
   ];
@@ -263,4 +263,12 @@ Deno.test("line mode: one plain line per interval, unknown never zero", () => {
     "2026-12-07T15:06:24Z error: 500: boom\ufffd[2J",
   );
   assert.match(lineOf(liveDoc({ generated_at: "x y\x1bz" })), /^x_y\ufffdz req\/s=/);
+});
+
+Deno.test("frame and line: open WebSocket relays shown apart from open requests", () => {
+  const doc = liveDoc({ open_websockets: 2 });
+  const text = frame(withDocument(initialState(), doc)).join("\n");
+  assert.match(text, /^open 3 \(1 stream\) {3}websockets 2 {3}queue 4\/10000 /m);
+  assert.doesNotMatch(frame(withDocument(initialState(), liveDoc())).join("\n"), /websockets/);
+  assert.match(lineOf(doc), / open=3 streams=1 websockets=2 queue=/);
 });

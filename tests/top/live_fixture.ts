@@ -78,6 +78,7 @@ export function liveDoc(o: Partial<LiveResponse> = {}): LiveResponse {
     filter: null,
     sort: "requests",
     open_requests: 3,
+    open_websockets: 0,
     open_streams: 1,
     last_10s: window(),
     last_minute: window({ seconds: 60, requests: 120, requests_per_second: 2 }),

@@ -252,19 +252,26 @@ Deno.test("recent: newest first, at most `recent`, none with 0", () => {
   assert.equal(r.ended_at, "2026-03-01T10:00:01.250Z");
 });
 
-Deno.test("open requests: tallied per tenant, summed over isolates within a scope", () => {
+Deno.test("open requests and relays: tallied per tenant, summed over isolates within a scope", () => {
   const a = { org_id: "a", workspace_id: "w" };
   const b = { org_id: "b", workspace_id: "w" };
+  const c = { org_id: "c", workspace_id: "w" };
   const here = tallyOpen([
     { tenant: a, streaming: true },
     { tenant: a, streaming: false },
     { tenant: b, streaming: false },
-  ]);
-  const worker = tallyOpen([{ tenant: a, streaming: true }]);
-  assert.deepEqual(openIn([here, worker], null), { requests: 4, streams: 2 });
-  assert.deepEqual(openIn([here, worker], a), { requests: 3, streams: 2 });
-  assert.deepEqual(openIn([here, worker], b), { requests: 1, streams: 0 });
-  assert.deepEqual(openIn([], a), { requests: 0, streams: 0 });
+  ], [a, c]);
+  const worker = tallyOpen([{ tenant: a, streaming: true }], [a]);
+  const open = (requests: number, streams: number, websockets: number) => ({
+    requests,
+    streams,
+    websockets,
+  });
+  assert.deepEqual(openIn([here, worker], null), open(4, 2, 3));
+  assert.deepEqual(openIn([here, worker], a), open(3, 2, 2));
+  assert.deepEqual(openIn([here, worker], b), open(1, 0, 0));
+  assert.deepEqual(openIn([here, worker], c), open(0, 0, 1), "a tenant with a relay alone");
+  assert.deepEqual(openIn([], a), open(0, 0, 0));
 });
 
 Deno.test("drops in the last minute: the total now minus the total a minute ago", () => {
