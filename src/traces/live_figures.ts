@@ -210,29 +210,14 @@ class Sums {
   }
 }
 
-class Busy {
-  requests = 0;
-  errors = 0;
-  total = 0;
-  unknown = 0;
-  cost = 0;
-  unpriced = 0;
-  partial = 0;
-
+/** One busiest entry: the same sums, under its name. */
+class Busy extends Sums {
   constructor(
     readonly name: string,
     readonly provider: string | null,
     readonly label: string | null,
-  ) {}
-
-  add(e: LiveEntry): void {
-    this.requests++;
-    if (isError(e)) this.errors++;
-    if (e.usage === "unknown") this.unknown++;
-    else this.total += e.totalTokens;
-    if (costed(e)) this.cost += e.cost ?? 0;
-    if (e.costStatus === "unpriced") this.unpriced++;
-    if (e.costStatus === "partial") this.partial++;
+  ) {
+    super();
   }
 
   row(): LiveBusiest {
