@@ -7,7 +7,7 @@ import { type Chart, type HtmlReport, renderHtmlReport } from "../html_report/mo
 import type { GroupTotals, ReportDocument } from "./report_data.ts";
 import { totalCost } from "./report_text.ts";
 import { timeCharts } from "./report_html_time.ts";
-import { sessionDays } from "./report_period.ts";
+import { costliestFirst, sessionDays } from "./report_period.ts";
 import { sessionLimits } from "../store/mod.ts";
 
 const sessionLimitNote = `${sessionLimits.maxLimit} most recent`;
@@ -68,9 +68,7 @@ function charts(doc: ReportDocument): Chart[] {
 
 /** The models costliest first (the API lists the busiest first), unknown cost last. */
 function costByModel(doc: ReportDocument): Chart {
-  const models = [...doc.models].sort((a, b) =>
-    (b.total_cost_usd ?? -1) - (a.total_cost_usd ?? -1)
-  );
+  const models = [...doc.models].sort(costliestFirst);
   return {
     id: "cost-by-model",
     title: "Cost by model",
@@ -85,9 +83,7 @@ function costByModel(doc: ReportDocument): Chart {
 
 /** Provider keys costliest first, each named by its last four and the head of its hash. */
 function costByKey(doc: ReportDocument): Chart {
-  const keys = [...doc.api_keys].sort((a, b) =>
-    (b.total_cost_usd ?? -1) - (a.total_cost_usd ?? -1)
-  );
+  const keys = [...doc.api_keys].sort(costliestFirst);
   return {
     id: "cost-by-key",
     title: "Cost by provider API key",

@@ -116,7 +116,7 @@ export function attributed(rows: readonly AggregateRow[]): AttributedCost[] {
     partial_count: r.partial_count,
     unpriced_count: r.unpriced_count,
     unknown_usage_count: r.unknown_usage_count,
-  })).sort((a, b) => (b.total_cost_usd ?? -1) - (a.total_cost_usd ?? -1));
+  })).sort(costliestFirst);
 }
 
 /** The period's axis from the filters' bounds, else the traffic's first and last trace. */
@@ -130,6 +130,12 @@ export function reportPeriod(
   const bucket = bucketFor(from, to);
   return { from, to, bucket, slots: timeSlots(from, to, bucket) };
 }
+
+/** Costliest first; a cost nothing could price (null) last. */
+export const costliestFirst = (
+  a: { total_cost_usd: number | null },
+  b: { total_cost_usd: number | null },
+) => (b.total_cost_usd ?? -1) - (a.total_cost_usd ?? -1);
 
 /** Per route: the failover view's targets summed. Most requests first, then by name. */
 export function routeFailovers(rows: readonly FailoverRow[]): RouteFailovers[] {
@@ -196,7 +202,7 @@ export async function buildSeries(
     workspaces: attributed(workspaces),
     sessions_range: period === null ? null : sessionRange(period),
     sessions: analyticsSessions.sessions(sessions).items
-      .sort((a, b) => (b.total_cost_usd ?? -1) - (a.total_cost_usd ?? -1))
+      .sort(costliestFirst)
       .slice(0, limit),
     failovers: routeFailovers(failovers),
   };
