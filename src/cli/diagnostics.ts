@@ -11,11 +11,17 @@
  */
 import { normaliseFormat, parseFlags, parseTimeoutMs, UsageError } from "./args.ts";
 import { diagnosticsText, parseGoDuration } from "./diagnostics_text.ts";
-import { requestDirect, shownUrl } from "./direct_request.ts";
+import { requestGatewayApi, shownUrl } from "./direct_request.ts";
 import { failureReason } from "./health.ts";
 import { type CliCommand, type CliIo, exitCode } from "./io.ts";
 import { loadGatewayConfig } from "./load.ts";
-import { baseUrl, gatewayKeyEnv, type GatewayTarget, gatewayTarget } from "./routes.ts";
+import {
+  baseUrl,
+  gatewayKeyEnv,
+  type GatewayTarget,
+  gatewayTarget,
+  warnKeyFlag,
+} from "./routes.ts";
 
 export const diagnosticsSpec = {
   name: "diagnostics",
@@ -129,26 +135,18 @@ function timeoutOf(timeout: string | undefined, timeoutMs: string | undefined): 
 
 export const diagnostics: CliCommand = async (args, io) => {
   const o = parseDiagnosticsArgs(args);
-  if (o.flagKey !== undefined) {
-    io.stderr(
-      `warning: --gateway-key is visible to every user of this machine (ps); set ${gatewayKeyEnv} ` +
-        "instead\n",
-    );
-  }
+  warnKeyFlag(o.flagKey, io);
   const where = await resolveTarget(o, io);
   if (where === null) return exitCode.failure;
   const token = (o.flagKey ?? io.env[gatewayKeyEnv] ?? "").trim();
-  const headers: Record<string, string> = { accept: "application/json" };
-  if (token !== "") headers[where.header] = token;
   const url = where.base + path;
   let answer: { status: number; text: string };
   try {
-    answer = await requestDirect(url, {
+    answer = await requestGatewayApi(url, {
       method: "GET",
-      headers,
+      key: { header: where.header, token },
       timeoutMs: o.timeoutMs,
       maxBytes: maxDiagnosticsBytes,
-      overflow: "fail",
     });
   } catch (error) {
     io.stderr(`failed to read diagnostics: ${shownUrl(url)}: ${reason(error, o.timeoutMs)}\n`);

@@ -108,3 +108,24 @@ export function shownUrl(url: string): string {
   u.password = "***";
   return u.href.replace(/\/+$/, "");
 }
+
+/** A JSON API call to a running gateway: the gateway key, when there is one, in its header. */
+export function requestGatewayApi(
+  url: string,
+  r: {
+    method: "GET" | "POST";
+    key: { header: string; token: string };
+    timeoutMs: number;
+    maxBytes: number;
+  },
+): Promise<DirectAnswer> {
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (r.key.token !== "") headers[r.key.header] = r.key.token;
+  return requestDirect(url, {
+    method: r.method,
+    headers,
+    timeoutMs: r.timeoutMs,
+    maxBytes: r.maxBytes,
+    overflow: "fail",
+  });
+}

@@ -16,7 +16,7 @@
  */
 import { normaliseFormat, parseFlags, parseTimeoutMs, UsageError } from "./args.ts";
 import { failureReason, probeOrigin } from "./health.ts";
-import { errorOf, requestDirect, shownUrl } from "./direct_request.ts";
+import { errorOf, requestGatewayApi, shownUrl } from "./direct_request.ts";
 import { type CliCommand, type CliIo, exitCode } from "./io.ts";
 import { loadGatewayConfig } from "./load.ts";
 import { poolKeysText, type RoutesBody, routesText } from "./routes_text.ts";
@@ -37,6 +37,15 @@ export const routesSpec = {
 
 /** Where the gateway key comes from in team mode. */
 export const gatewayKeyEnv = "ONGOINGAI_GATEWAY_KEY";
+
+/** The key given as `--gateway-key` (not the variable): said, since `ps` shows it to all. */
+export function warnKeyFlag(flagKey: string | undefined, io: CliIo): void {
+  if (flagKey === undefined) return;
+  io.stderr(
+    `warning: --gateway-key is visible to every user of this machine (ps); set ${gatewayKeyEnv} ` +
+      "instead\n",
+  );
+}
 const defaultHeader = "X-OngoingAI-Gateway-Key";
 /** More than any answer: a config holds at most a few hundred routes and 64 keys a provider. */
 const maxAnswerBytes = 8 << 20;
@@ -73,9 +82,7 @@ async function run(v: Variant, args: string[], io: CliIo): Promise<number> {
   }
   const target = await gatewayTarget(v.command, values, io);
   if (target === null) return exitCode.failure;
-  const headers: Record<string, string> = { accept: "application/json" };
-  const token = io.env[gatewayKeyEnv]?.trim();
-  if (token) headers[target.header] = token;
+  const token = io.env[gatewayKeyEnv]?.trim() ?? "";
   const path = action === null
     ? "/api/routes"
     : `/api/routes/keys/${encodeURIComponent(action.provider)}/${
@@ -83,19 +90,18 @@ async function run(v: Variant, args: string[], io: CliIo): Promise<number> {
     }/enable`;
   let answer: { status: number; text: string };
   try {
-    answer = await requestDirect(target.base + path, {
+    answer = await requestGatewayApi(target.base + path, {
       method: action === null ? "GET" : "POST",
-      headers,
+      key: { header: target.header, token },
       timeoutMs,
       maxBytes: maxAnswerBytes,
-      overflow: "fail",
     });
   } catch (error) {
     io.stderr(`${v.command}: ${shownUrl(target.base)}: ${failureReason(error, timeoutMs)}\n`);
     return exitCode.failure;
   }
   if (answer.status < 200 || answer.status > 299) {
-    io.stderr(refusal(v, answer, token !== undefined && token !== ""));
+    io.stderr(refusal(v, answer, token !== ""));
     return exitCode.failure;
   }
   let body: unknown;

@@ -21,7 +21,7 @@ import {
 import { parseFlags, UsageError } from "./args.ts";
 import { shownUrl } from "./direct_request.ts";
 import { type CliCommand, type CliIo, exitCode } from "./io.ts";
-import { gatewayKeyEnv, gatewayTarget } from "./routes.ts";
+import { gatewayKeyEnv, gatewayTarget, warnKeyFlag } from "./routes.ts";
 import { fetchLive, type LiveSource } from "./top_fetch.ts";
 import { runScreen } from "./top_screen.ts";
 
@@ -125,12 +125,7 @@ function sortOf(raw: string | undefined): SortKey {
 
 export const top: CliCommand = async (args, io) => {
   const o = parseTopArgs(args);
-  if (o.flagKey !== undefined) {
-    io.stderr(
-      `warning: --gateway-key is visible to every user of this machine (ps); set ${gatewayKeyEnv} ` +
-        "instead\n",
-    );
-  }
+  warnKeyFlag(o.flagKey, io);
   const target = await gatewayTarget("top", { url: o.url, config: o.config }, io);
   if (target === null) return exitCode.failure;
   const source: LiveSource = {

@@ -6,7 +6,7 @@
  */
 import { type LiveResponse, liveResponseSchema, liveSchemaVersion } from "../api/mod.ts";
 import { type LiveQuery, liveSearch } from "../top/mod.ts";
-import { errorOf, requestDirect, shownUrl } from "./direct_request.ts";
+import { errorOf, requestGatewayApi, shownUrl } from "./direct_request.ts";
 import { failureReason } from "./health.ts";
 
 /** Past any live.v1 document: at most 3 x 50 busiest entries and 100 requests. */
@@ -27,16 +27,13 @@ export interface LiveSource {
 
 export async function fetchLive(source: LiveSource, query: LiveQuery): Promise<LiveOutcome> {
   const url = `${source.base}/api/live?${liveSearch(query)}`;
-  const headers: Record<string, string> = { accept: "application/json" };
-  if (source.token !== "") headers[source.header] = source.token;
   let answer: { status: number; text: string };
   try {
-    answer = await requestDirect(url, {
+    answer = await requestGatewayApi(url, {
       method: "GET",
-      headers,
+      key: { header: source.header, token: source.token },
       timeoutMs: source.timeoutMs,
       maxBytes: maxAnswerBytes,
-      overflow: "fail",
     });
   } catch (error) {
     return { ok: false, message: `${shownUrl(source.base)}: ${unreachable(error, source)}` };
