@@ -10,18 +10,7 @@ import { parseArgs } from "node:util";
 import { openSqliteStore } from "../src/store/mod.ts";
 import type { Trace } from "../src/traces/trace.ts";
 import { makeTrace } from "../tests/testdata/trace_fixture.ts";
-
-/** mulberry32: small, fast, good enough to spread test data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from "../tests/testdata/prng.ts";
 
 const models: [provider: string, model: string, path: string][] = [
   ["openai", "gpt-4o-mini", "/openai/v1/chat/completions"],

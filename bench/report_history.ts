@@ -13,18 +13,7 @@ import type { ProviderKind, UsageReport } from "../src/providers/mod.ts";
 import type { TraceStore } from "../src/store/mod.ts";
 import type { AttemptRecord, Trace } from "../src/traces/trace.ts";
 import { makeTrace } from "../tests/testdata/trace_fixture.ts";
-
-/** mulberry32: small, fast, good enough to spread test data. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from "../tests/testdata/prng.ts";
 
 interface Model {
   provider: string;

@@ -5,6 +5,7 @@
 import fc from "fast-check";
 import type { JsonScanResult, MemberPath } from "../../src/providers/mod.ts";
 import { JsonMemberScanner } from "../../src/providers/mod.ts";
+import { prng as seeded } from "../testdata/prng.ts";
 
 export const paths: MemberPath[] = [["usage"], ["model"], ["message", "usage"], [
   "message",
@@ -12,18 +13,6 @@ export const paths: MemberPath[] = [["usage"], ["model"], ["message", "usage"], 
 ]];
 
 type Rand = () => number;
-
-/** mulberry32: a seeded stream, so that fast-check can replay a failing style. */
-export function seeded(seed: number): Rand {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const spaces = ["", "", "", " ", "\n", "\t", "\r\n  ", "  "];
 const ws = (r: Rand) => spaces[Math.floor(r() * spaces.length)]!;

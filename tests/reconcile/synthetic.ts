@@ -6,18 +6,7 @@
  * The provider side never calls the code under test, so a shared mistake cannot cancel out.
  */
 import { type GatewayRow, gatewayTokensFrom } from "../../src/reconcile/mod.ts";
-
-/** mulberry32: small, seeded, the same sequence on every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from "../testdata/prng.ts";
 
 /** One day × model of traffic: integer token counts by kind. */
 export interface Traffic {

@@ -23,10 +23,10 @@ import {
   openAiCostsDoc,
   openAiUsageDoc,
   type Price,
-  prng,
   type Traffic,
   traffic,
 } from "./synthetic.ts";
+import { prng } from "../testdata/prng.ts";
 
 const anthropicPrices: Record<string, Price> = {
   "claude-sonnet-4-5": { input: 3, output: 15, read: 0.3, w5m: 3.75, w1h: 6 },
