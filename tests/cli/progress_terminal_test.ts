@@ -10,7 +10,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { openSqliteStore } from "../../src/store/mod.ts";
 import { days, reports, trace } from "../testdata/reconcile_month.ts";
-import { cleanEnv, mainModule, poll, runCliProcess } from "../support/process.ts";
+import { mainModule, poll, runCliProcess } from "../support/process.ts";
+import { startTmux, type TmuxPane } from "../support/tmux.ts";
 
 const adminKey = "sk-ant-admin-progress";
 
@@ -68,84 +69,61 @@ function adminStub(hold: (n: number) => Promise<void>) {
   };
 }
 
-/** One tmux server on its own socket, its pane `x` columns wide, kept after its command ends. */
-class Tmux {
-  readonly socket = `ongoingai-progress-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
-  #conf: string;
-  constructor(dir: string) {
-    this.#conf = join(dir, "tmux.conf");
-    // The pane stays (with its exit status) after the command ends; no status row.
-    Deno.writeTextFileSync(this.#conf, "set -g remain-on-exit on\nset -g status off\n");
-  }
+/** The pane's text, its scrollback included (a long output scrolls its top away). */
+const screen = async (pane: TmuxPane) => (await pane.capture(false, true)).join("\n");
 
-  async run(...args: string[]): Promise<string> {
-    const out = await new Deno.Command("tmux", {
-      args: ["-L", this.socket, "-f", this.#conf, ...args],
-      env: cleanEnv({ ANTHROPIC_ADMIN_KEY: adminKey }),
-      clearEnv: true,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const text = new TextDecoder();
-    assert.equal(out.code, 0, `tmux ${args.join(" ")}: ${text.decode(out.stderr)}`);
-    return text.decode(out.stdout);
-  }
-
-  start(cwd: string, command: string[]) {
-    return this.run("new-session", "-d", "-x", "120", "-y", "30", "-s", "p", "-c", cwd, ...command);
-  }
-
-  /** The pane's text, its scrollback included (a long output scrolls its top away). */
-  screen = () => this.run("capture-pane", "-p", "-S", "-", "-t", "p");
-
-  /** Resolves with the screen once it matches `pattern`; fails after the poll's deadline. */
-  async until(pattern: RegExp): Promise<string> {
-    let last = "";
-    try {
-      return await poll(`a screen matching ${pattern}`, async () => {
-        last = await this.screen();
-        return pattern.test(last) ? last : undefined;
-      });
-    } catch (err) {
-      throw new Error(`${(err as Error).message}; the screen:\n${last}`);
-    }
-  }
-
-  /**
-   * The command's exit status, once the shell around it has printed it, and the screen without
-   * that line. (tmux's own `pane_dead_status` is sometimes never set under load.)
-   */
-  async ended(): Promise<{ status: number; screen: string }> {
-    // Not at the start of a line: a line left behind would have it at its end.
-    const screen = await this.until(/\[exit \d+\]$/m);
-    const status = Number(/\[exit (\d+)\]$/m.exec(screen)![1]);
-    return {
-      status,
-      screen: screen.replace(/\[exit \d+\]$/m, "").replace(/^Pane is dead.*$/m, ""),
-    };
-  }
-
-  async kill() {
-    await this.run("kill-server").catch(() => {});
-  }
+/** Resolves with the screen once it matches `pattern`; fails after the wait's deadline. */
+async function until(pane: TmuxPane, pattern: RegExp): Promise<string> {
+  let text = "";
+  await poll(`a screen matching ${pattern}`, async () => {
+    text = await screen(pane);
+    return pattern.test(text) ? text : undefined;
+  }).catch((err) => {
+    throw new Error(`${(err as Error).message}; the screen:\n${text}`);
+  });
+  return text;
 }
 
 /**
- * The CLI as a user runs it, under a shell that prints its exit status afterwards. The shell
- * traps SIGINT only to outlive Ctrl-C and print the status: the CLI gets SIGINT as usual.
+ * The command's exit status, once the shell around it has printed it, and the screen without
+ * that line.
  */
-const cli = (args: string[]) => [
-  "sh",
-  "-c",
-  'trap : INT; "$@"; echo "[exit $?]"',
-  "sh",
-  Deno.execPath(),
-  "run",
-  "-A",
-  "--unstable-no-legacy-abort",
-  mainModule,
-  ...args,
-];
+async function ended(pane: TmuxPane): Promise<{ status: number; screen: string }> {
+  // Not at the start of a line: a line left behind would have it at its end.
+  const text = await until(pane, /\[exit \d+\]$/m);
+  const status = Number(/\[exit (\d+)\]$/m.exec(text)![1]);
+  return { status, screen: text.replace(/\[exit \d+\]$/m, "") };
+}
+
+const quoted = (arg: string) => `'${arg.replaceAll("'", "'\\''")}'`;
+
+/**
+ * The CLI as a user runs it, under a shell that prints its exit status afterwards and then
+ * keeps the pane (the test closes it). The shell traps SIGINT only to outlive Ctrl-C and print
+ * the status: the CLI gets SIGINT as usual.
+ */
+const cli = (args: string[]) =>
+  [
+    "sh",
+    "-c",
+    'trap : INT; "$@"; echo "[exit $?]"; sleep 600',
+    "sh",
+    Deno.execPath(),
+    "run",
+    "-A",
+    "--unstable-no-legacy-abort",
+    mainModule,
+    ...args,
+  ].map(quoted).join(" ");
+
+/** The reconcile command in a 120 × 30 pane, in the fixture's directory. */
+const terminal = (dir: string, args: string[]) =>
+  startTmux(cli(args), {
+    columns: 120,
+    rows: 30,
+    cwd: dir,
+    env: { ANTHROPIC_ADMIN_KEY: adminKey },
+  });
 
 /** The line as drawn for page `page` of `report`, with its elapsed seconds. */
 const line = (report: string, page: number) =>
@@ -157,23 +135,22 @@ const leftovers = /fetching|reading|opening|\(\d+s\)|\x1b|\r/;
 
 Deno.test("progress on a terminal: reconcile --fetch shows each page, then only its output", async () => {
   const dir = await fixture();
-  const tmux = new Tmux(dir);
   const gates = [0, 1, 2].map(() => Promise.withResolvers<void>());
   const stub = adminStub((n) => gates[n - 1]?.promise ?? Promise.resolve());
+  const tmux = await terminal(dir, stub.args(dir));
   try {
-    await tmux.start(dir, cli(stub.args(dir)));
     // Each page is answered once its line is on the screen.
     const expected = [line("usage report", 1), line("usage report", 2), line("cost report", 1)];
     for (const [i, pattern] of expected.entries()) {
-      await tmux.until(pattern);
+      await until(tmux, pattern);
       gates[i]!.resolve();
     }
-    const { status, screen } = await tmux.ended();
+    const { status, screen } = await ended(tmux);
     assert.equal(status, 0, screen);
     assert.match(screen, /within/i, "the command's own output");
     assert.doesNotMatch(screen, leftovers, screen);
   } finally {
-    await tmux.kill();
+    await tmux.close();
     await stub.close();
     Deno.removeSync(dir, { recursive: true });
   }
@@ -181,19 +158,18 @@ Deno.test("progress on a terminal: reconcile --fetch shows each page, then only 
 
 Deno.test("progress on a terminal: Ctrl-C while the line is shown leaves a clean line", async () => {
   const dir = await fixture();
-  const tmux = new Tmux(dir);
   // Never answered: the command is interrupted while it waits.
   const stub = adminStub(() => new Promise(() => {}));
+  const tmux = await terminal(dir, stub.args(dir));
   try {
-    await tmux.start(dir, cli(stub.args(dir)));
-    await tmux.until(line("usage report", 1));
-    await tmux.run("send-keys", "-t", "p", "C-c");
-    const { status, screen } = await tmux.ended();
+    await until(tmux, line("usage report", 1));
+    await tmux.send("C-c");
+    const { status, screen } = await ended(tmux);
     assert.equal(status, 130, screen);
     assert.doesNotMatch(screen, leftovers, screen);
     assert.equal(screen.trim(), "", "nothing on the screen, not even ^C");
   } finally {
-    await tmux.kill();
+    await tmux.close();
     await stub.close();
     Deno.removeSync(dir, { recursive: true });
   }

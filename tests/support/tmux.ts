@@ -27,9 +27,10 @@ export const skipTmux = Deno.build.os === "windows" ||
 export interface TmuxPane {
   /**
    * What the pane shows now, one string per row (trailing spaces trimmed by tmux); with
-   * `styled`, with the escape sequences of its colours and attributes.
+   * `styled`, with the escape sequences of its colours and attributes; with `history`, the rows
+   * scrolled off its top too.
    */
-  capture(styled?: boolean): Promise<string[]>;
+  capture(styled?: boolean, history?: boolean): Promise<string[]>;
   /** Keys as tmux names them: "q", "C-c", "Escape", "Enter", or literal text with `literal`. */
   send(keys: string, literal?: boolean): Promise<void>;
   /** A pane or window format, e.g. "#{alternate_on}". */
@@ -42,7 +43,7 @@ export interface TmuxPane {
 
 export async function startTmux(
   command: string,
-  o: { columns: number; rows: number; env?: Record<string, string> },
+  o: { columns: number; rows: number; env?: Record<string, string>; cwd?: string },
 ): Promise<TmuxPane> {
   const socket = `ongoingai-top-test-${crypto.randomUUID().slice(0, 8)}`;
   const env = cleanEnv({ LANG: "C.UTF-8", ...o.env });
@@ -70,11 +71,19 @@ export async function startTmux(
     String(o.columns),
     "-y",
     String(o.rows),
+    ...(o.cwd === undefined ? [] : ["-c", o.cwd]),
     command,
   );
   const pane: TmuxPane = {
-    capture: async (styled = false) =>
-      (await tmux("capture-pane", "-p", ...(styled ? ["-e"] : []), "-t", "t"))
+    capture: async (styled = false, history = false) =>
+      (await tmux(
+        "capture-pane",
+        "-p",
+        ...(styled ? ["-e"] : []),
+        ...(history ? ["-S", "-"] : []),
+        "-t",
+        "t",
+      ))
         .replace(/\n$/, "").split("\n"),
     send: async (keys, literal = false) =>
       void await tmux("send-keys", "-t", "t", ...(literal ? ["-l"] : []), keys),
