@@ -11,7 +11,12 @@ import { normaliseFormat, parseFlags, UsageError } from "./args.ts";
 import { type CliCommand, exitCode } from "./io.ts";
 import { loadOrReport } from "./load.ts";
 import { countCalls, type ProgressRun, withProgress } from "./progress_run.ts";
-import { buildReport, type ReportDocument, type ReportFilters } from "./report_data.ts";
+import {
+  buildReport,
+  type ReportDocument,
+  type ReportFilters,
+  reportReads,
+} from "./report_data.ts";
 import { renderText } from "./report_text.ts";
 import { htmlReport } from "./report_html.ts";
 import {
@@ -174,9 +179,6 @@ export const report: CliCommand = async (args, io) => {
   return await withProgress(io, (run) => writeReport(parsed, run));
 };
 
-/** The queries a report makes, counted for the progress line. */
-const readMethods = ["aggregate", "listTraces", "costLines", "sessions"] as const;
-
 async function writeReport(
   { config: configPath, format, filters, by, byFilters, html }: ReturnType<typeof parseReportArgs>,
   { io, progress, enabled }: ProgressRun,
@@ -199,7 +201,7 @@ async function writeReport(
   let text: string;
   try {
     const read = enabled
-      ? countCalls(store, readMethods, (done, started) => {
+      ? countCalls(store, reportReads, (done, started) => {
         progress.step("reading analytics", done, started);
       }, storage.driver === "sqlite")
       : store;

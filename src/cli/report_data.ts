@@ -93,7 +93,16 @@ export interface ReportDocument extends ReportSeries {
   recent_traces: ReportTrace[];
 }
 
-type Store = Pick<TraceStore, "aggregate" | "listTraces" | "costLines"> & PeriodStore;
+/** Every store call a report makes (`report` counts them on its progress line). */
+export const reportReads = [
+  "aggregate",
+  "listTraces",
+  "costLines",
+  "sessions",
+  "percentiles",
+  "failovers",
+] as const;
+type Store = Pick<TraceStore, (typeof reportReads)[number]> & PeriodStore;
 
 /**
  * Usage and cost views of the same rows (grouped by `group_by`), joined back into one item each,
