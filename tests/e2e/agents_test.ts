@@ -154,6 +154,15 @@ async function codexRun(ctx: Ctx, path: string): Promise<void> {
   assert.equal(usd(summary.total_cost_usd), usd(codexCost));
   const models = (await getJson(ctx.origin, "/api/analytics/models?provider=openai")).items;
   assert.deepStrictEqual(models.map((m: Json) => [m.model, m.request_count]), [[codexModel, 1]]);
+  // What `ongoingai top` shows while Codex works (GET /api/live): its session among the busiest,
+  // with its cost, and its request the latest.
+  const live = await getJson(ctx.origin, "/api/live?filter=codex");
+  const session = live.busiest.sessions.find((s: Json) => s.name === t.session_id);
+  assert.ok(session, JSON.stringify(live.busiest.sessions));
+  assert.match(session.label, /codex/);
+  assert.equal(usd(session.cost_usd), usd(codexCost));
+  assert.equal(live.recent[0].trace_id, t.id);
+  assert.equal(live.recent[0].agent, "codex");
 }
 
 async function claudeRun(ctx: Ctx, path: string, analytics = true): Promise<void> {
